@@ -1,0 +1,29 @@
+package dev.authpack.dns;
+
+import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one DNS service every check uses. Implementations are asynchronous, never complete exceptionally
+ * (every failure is a {@link DnsOutcome}), follow CNAME chains, and are safe to share between threads.
+ *
+ * <p>Names are given without a trailing dot; case does not matter. An unusable name (empty label, label over
+ * 63 octets, name over 253 octets) yields {@link DnsOutcome#TEMP_FAILURE} with a reason, not an exception.
+ */
+public interface DnsResolver {
+
+    /** TXT records; each record's character-strings joined without separator (RFC 7208 §3.3, RFC 6376 §3.6.2.2). */
+    CompletableFuture<DnsLookup<String>> txt(String name);
+
+    /** IPv4 addresses. */
+    CompletableFuture<DnsLookup<InetAddress>> a(String name);
+
+    /** IPv6 addresses. */
+    CompletableFuture<DnsLookup<InetAddress>> aaaa(String name);
+
+    /** MX records, in the order received. */
+    CompletableFuture<DnsLookup<MxHost>> mx(String name);
+
+    /** PTR names of an address (the reverse name is built by the resolver), lower case, no trailing dot. */
+    CompletableFuture<DnsLookup<String>> ptr(InetAddress address);
+}
