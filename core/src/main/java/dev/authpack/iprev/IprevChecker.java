@@ -1,0 +1,84 @@
+package dev.authpack.iprev;
+
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsResolver;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * iprev (RFC 8601 §3): the client's PTR names, each confirmed by a forward lookup of the same address family.
+ * Forward lookups run concurrently; at most {@link #DEFAULT_MAX_NAMES} PTR names are tried (RFC 8601 §3 leaves
+ * the bound to the implementation; 10 matches RFC 7208's PTR limit).
+ */
+public final class IprevChecker {
+    public static final int DEFAULT_MAX_NAMES = 10;
+
+    private final DnsResolver dns;
+    private final int maxNames;
+
+    public IprevChecker(DnsResolver dns) {
+        this(dns, DEFAULT_MAX_NAMES);
+    }
+
+    public IprevChecker(DnsResolver dns, int maxNames) {
+        if (maxNames < 1) {
+            throw new IllegalArgumentException("maxNames must be at least 1");
+        }
+        this.dns = dns;
+        this.maxNames = maxNames;
+    }
+
+    public CompletableFuture<IprevResult> check(InetAddress client) {
+        String ip = client.getHostAddress();
+        return dns.ptr(client).thenCompose(ptr -> {
+            if (ptr.outcome().isError()) {
+                return done("temperror", ip, List.of(), "PTR lookup failed: " + describe(ptr));
+            }
+            if (!ptr.hasRecords()) {
+                // RFC 8601 §2.7.3: no PTR data published -> permerror
+                return done("permerror", ip, List.of(), "no PTR record for " + ip);
+            }
+            List<String> names = ptr.records().stream().distinct().limit(maxNames).toList();
+            List<CompletableFuture<DnsLookup<InetAddress>>> forward = new ArrayList<>(names.size());
+            for (String name : names) {
+                forward.add(client instanceof Inet4Address ? dns.a(name) : dns.aaaa(name));
+            }
+            return CompletableFuture.allOf(forward.toArray(CompletableFuture[]::new))
+                    .thenApply(ignored -> confirm(client, ip, names, forward));
+        });
+    }
+
+    private static IprevResult confirm(InetAddress client, String ip, List<String> names,
+                                       List<CompletableFuture<DnsLookup<InetAddress>>> forward) {
+        List<String> confirmed = new ArrayList<>();
+        boolean transientFailure = false;
+        for (int i = 0; i < names.size(); i++) {
+            DnsLookup<InetAddress> lookup = forward.get(i).join();
+            if (lookup.outcome().isError()) {
+                transientFailure = true;
+            } else if (lookup.records().contains(client)) {
+                confirmed.add(names.get(i));
+            }
+        }
+        if (!confirmed.isEmpty()) {
+            return new IprevResult("pass", ip, confirmed, ip + " resolves to " + confirmed.get(0) + " and back");
+        }
+        if (transientFailure) {
+            return new IprevResult("temperror", ip, names, "forward lookup of " + names + " failed");
+        }
+        return new IprevResult("fail", ip, names, "no PTR name of " + ip + " resolves back to it: " + names);
+    }
+
+    private static CompletableFuture<IprevResult> done(String result, String ip, List<String> names, String reason) {
+        return CompletableFuture.completedFuture(new IprevResult(result, ip, names, reason));
+    }
+
+    private static String describe(DnsLookup<?> lookup) {
+        return lookup.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                + (lookup.detail().isEmpty() ? "" : " (" + lookup.detail() + ")");
+    }
+}

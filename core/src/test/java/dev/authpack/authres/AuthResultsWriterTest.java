@@ -1,0 +1,84 @@
+package dev.authpack.authres;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AuthResultsWriterTest {
+
+    private static MethodResult spf(String domain, String reason) {
+        return new MethodResult("spf", "pass", reason, List.of(new ResultProperty("smtp", "mailfrom", domain)));
+    }
+
+    @Test
+    void writesOneFoldedResinfoPerLine() {
+        String field = AuthResultsWriter.headerField("mx.example.org", List.of(
+                spf("example.com", null),
+                new MethodResult("iprev", "pass", null, List.of(new ResultProperty("policy", "iprev", "192.0.2.1")))));
+        assertThat(field).isEqualTo("Authentication-Results: mx.example.org;\r\n"
+                + "\tspf=pass smtp.mailfrom=example.com;\r\n"
+                + "\tiprev=pass policy.iprev=192.0.2.1");
+    }
+
+    @Test
+    void noResultsIsTheNoneForm() {
+        assertThat(AuthResultsWriter.headerValue("mx.example.org", List.of())).isEqualTo("mx.example.org; none");
+    }
+
+    @Test
+    void reasonIsAlwaysQuotedAndEscaped() {
+        String value = AuthResultsWriter.headerValue("mx", List.of(spf("example.com", "say \"hi\" \\ (now)")));
+        assertThat(value).contains("spf=pass reason=\"say \\\"hi\\\" \\\\ (now)\" smtp.mailfrom=example.com");
+    }
+
+    @Test
+    void addressesAndTokensAreWrittenBare() {
+        assertThat(AuthResultsWriter.pvalue("user@example.com")).isEqualTo("user@example.com");
+        assertThat(AuthResultsWriter.pvalue("@example.com")).isEqualTo("@example.com");
+        assertThat(AuthResultsWriter.pvalue("2001:db8::1")).isEqualTo("\"2001:db8::1\"");
+        assertThat(AuthResultsWriter.pvalue("192.0.2.1")).isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void senderControlledValuesCannotBreakTheField() {
+        String hostile = "evil.example;\r\nAuthentication-Results: mx; spf=pass (x\n\"y";
+        String value = AuthResultsWriter.headerValue("mx", List.of(spf(hostile, hostile)));
+        // the only CRLFs are our own folds, each followed by a tab
+        assertThat(value.split("\r\n\t", -1)).hasSize(2);
+        assertThat(value.replace("\r\n\t", "")).doesNotContain("\r").doesNotContain("\n");
+        // the hostile value is one quoted-string: exactly one resinfo separator (ours) outside quotes
+        assertThat(countUnquoted(value, ';')).isEqualTo(1);
+        assertThat(countUnquoted(value, '(')).isZero();
+    }
+
+    @Test
+    void quotesAnAuthservIdThatIsNotAToken() {
+        assertThat(AuthResultsWriter.headerValue("mx example;x", List.of())).isEqualTo("\"mx example;x\"; none");
+    }
+
+    @Test
+    void refusesAMethodNameThatIsNotAKeyword() {
+        assertThatThrownBy(() -> AuthResultsWriter.headerValue("mx",
+                List.of(new MethodResult("sp f", "pass", null, List.of()))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static int countUnquoted(String s, char wanted) {
+        int count = 0;
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == wanted) {
+                count++;
+            }
+        }
+        return count;
+    }
+}
