@@ -1,0 +1,65 @@
+package dev.authpack.dns;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the shared resolver is built.
+ *
+ * @param servers   DNS servers as {@code host:port} ({@code [v6]:port} for IPv6); empty for the system's servers
+ * @param timeout   time budget of one DNS question
+ * @param cacheSize most answers kept in the TTL cache
+ */
+public record DnsSettings(List<String> servers, Duration timeout, int cacheSize) {
+
+    public static final int DEFAULT_CACHE_SIZE = CachingDnsResolver.DEFAULT_MAX_ENTRIES;
+    /** Bound on the cache size a configuration may ask for. */
+    public static final int MAX_CACHE_SIZE = 1_000_000;
+
+    public DnsSettings {
+        servers = servers == null ? List.of() : List.copyOf(servers);
+        timeout = timeout == null ? DnsjavaResolver.DEFAULT_TIMEOUT : timeout;
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(DnsjavaResolver.MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(
+                    "DNS timeout must be between 1 ms and " + DnsjavaResolver.MAX_TIMEOUT.toSeconds() + " s: " + timeout);
+        }
+        if (cacheSize < 1 || cacheSize > MAX_CACHE_SIZE) {
+            throw new IllegalArgumentException("DNS cache size must be between 1 and " + MAX_CACHE_SIZE + ": " + cacheSize);
+        }
+    }
+
+    /** System servers, 5 s timeout, 10,000 cached answers. */
+    public static DnsSettings defaults() {
+        return new DnsSettings(List.of(), DnsjavaResolver.DEFAULT_TIMEOUT, DEFAULT_CACHE_SIZE);
+    }
+
+    public DnsSettings withServers(List<String> newServers) {
+        return new DnsSettings(newServers, timeout, cacheSize);
+    }
+
+    public DnsSettings withTimeout(Duration newTimeout) {
+        return new DnsSettings(servers, newTimeout, cacheSize);
+    }
+
+    public DnsSettings withCacheSize(int newCacheSize) {
+        return new DnsSettings(servers, timeout, newCacheSize);
+    }
+
+    /**
+     * Splits a configuration value such as {@code "127.0.0.1:5353, [::1]:53"} (commas and/or white space) into
+     * server strings; null or blank gives an empty list.
+     */
+    public static List<String> splitServers(String value) {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        for (String part : value.split("[,\\s]+")) {
+            if (!part.isEmpty()) {
+                out.add(part);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.authpack.dns;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Asynchronous stub resolver over dnsjava's {@link SimpleResolver#sendAsync}: asks recursive servers given as
+ * {@code host:port}, with a per-query time budget, and reports typed outcomes.
+ *
+ * <p>One lookup makes up to {@code max(2, servers)} attempts (servers in order, wrapping around), each with an
+ * equal share of the timeout, so the whole lookup ends within the timeout. An attempt that times out or fails on
+ * the network moves on; SERVFAIL or REFUSED moves on only if there is another server. Truncated UDP answers are
+ * asked again over TCP (dnsjava does this within the attempt). CNAME chains are followed, also across queries.
+ */
+public final class DnsjavaResolver extends RecordLookupResolver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsjavaResolver.class);
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** Upper bound for the configured timeout: a mail check must never hang for minutes. */
+    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
+    static final int DEFAULT_PORT = 53;
+    /** At most this many attempts per question, whatever the number of servers. */
+    static final int MAX_ATTEMPTS = 4;
+
+    /**
+     * Answers are read and futures completed here, not on dnsjava's selector thread, the JDK timer thread or the
+     * common pool. A cached pool: if a caller blocks inside a callback (join() on another lookup), the next answer
+     * gets a new thread instead of waiting for that caller, so blocking callers cannot deadlock the resolver.
+     * Daemon threads that end after a minute idle: they never keep James or the CLI alive.
+     */
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "authpack-dns-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final List<InetSocketAddress> servers;
+    private final List<SimpleResolver> resolvers;
+    private final Duration timeout;
+    private final Duration attemptTimeout;
+    private final int attempts;
+
+    /** The system's resolvers (resolv.conf and the like), default timeout. */
+    public DnsjavaResolver() {
+        this(List.of(), DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param servers {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address; empty for the
+     *                system's resolvers
+     * @param timeout the most one lookup may take (per question; a CNAME needing a second question gets another)
+     * @throws IllegalArgumentException for an unusable server or timeout (a configuration error)
+     */
+    public DnsjavaResolver(List<String> servers, Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("DNS timeout must be between 1 ms and " + MAX_TIMEOUT + ": " + timeout);
+        }
+        List<InetSocketAddress> parsed = new ArrayList<>();
+        for (String s : servers) {
+            parsed.add(parseServer(s));
+        }
+        if (parsed.isEmpty()) {
+            parsed.addAll(systemServers());
+        }
+        this.servers = List.copyOf(parsed);
+        this.timeout = timeout;
+        this.attempts = Math.min(MAX_ATTEMPTS, Math.max(2, this.servers.size()));
+        this.attemptTimeout = timeout.dividedBy(attempts);
+        List<SimpleResolver> rs = new ArrayList<>();
+        for (InetSocketAddress a : this.servers) {
+            SimpleResolver r = new SimpleResolver(a);
+            r.setTimeout(attemptTimeout);
+            rs.add(r);
+        }
+        this.resolvers = List.copyOf(rs);
+        LOG.info("DNS servers {}, timeout {}", this.servers, timeout);
+    }
+
+    public DnsjavaResolver(DnsSettings settings) {
+        this(settings.servers(), settings.timeout());
+    }
+
+    public List<InetSocketAddress> servers() {
+        return servers;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Parses {@code host}, {@code host:port}, {@code [IPv6]}, {@code [IPv6]:port} or a bare IPv6 address.
+     * Host names are resolved once, here.
+     *
+     * @throws IllegalArgumentException with the reason
+     */
+    public static InetSocketAddress parseServer(String server) {
+        if (server == null || server.isBlank()) {
+            throw new IllegalArgumentException("empty DNS server");
+        }
+        String s = server.trim();
+        String host;
+        String port = null;
+        if (s.startsWith("[")) {
+            int end = s.indexOf(']');
+            if (end < 0) {
+                throw new IllegalArgumentException("DNS server: missing ']' in " + server);
+            }
+            host = s.substring(1, end);
+            String rest = s.substring(end + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("DNS server: expected ':port' after ']' in " + server);
+                }
+                port = rest.substring(1);
+            }
+        } else if (s.indexOf(':') != s.lastIndexOf(':')) {
+            host = s; // bare IPv6 address, default port
+        } else if (s.indexOf(':') >= 0) {
+            host = s.substring(0, s.indexOf(':'));
+            port = s.substring(s.indexOf(':') + 1);
+        } else {
+            host = s;
+        }
+        int p = DEFAULT_PORT;
+        if (port != null) {
+            try {
+                p = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("DNS server: bad port in " + server);
+            }
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("DNS server: port out of range in " + server);
+            }
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("DNS server: no host in " + server);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), p);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("DNS server: unknown host in " + server, e);
+        }
+    }
+
+    private static List<InetSocketAddress> systemServers() {
+        List<InetSocketAddress> system = ResolverConfig.getCurrentConfig().servers();
+        if (system.isEmpty()) {
+            LOG.warn("no system DNS servers found; using 127.0.0.1:53");
+            return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT));
+        }
+        return system;
+    }
+
+    @Override
+    CompletableFuture<Reply> ask(Name name, int type) {
+        Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        return attempt(query, 0, null);
+    }
+
+    private CompletableFuture<Reply> attempt(Message query, int n, Reply lastFailure) {
+        if (n >= attempts) {
+            return CompletableFuture.completedFuture(lastFailure);
+        }
+        int index = n % resolvers.size();
+        SimpleResolver resolver = resolvers.get(index);
+        InetSocketAddress server = servers.get(index);
+        CompletableFuture<Message> sent;
+        try {
+            // our own deadline: dnsjava 3.5 only checks its timeouts when its selector is idle for a second
+            sent = resolver.sendAsync(query, CALLBACKS).toCompletableFuture()
+                    .orTimeout(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handleAsync((response, error) -> {
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                boolean timedOut = cause instanceof TimeoutException || cause instanceof SocketTimeoutException;
+                Reply failure = timedOut
+                        ? Reply.failed(DnsOutcome.TIMEOUT, "no answer from " + describe(server) + " within "
+                                + attemptTimeout.toMillis() + " ms")
+                        : Reply.failed(DnsOutcome.TEMP_FAILURE, "DNS query to " + describe(server) + " failed: "
+                                + cause);
+                LOG.debug("{} {}: attempt {} failed: {}", question(query), describe(server), n + 1, cause.toString());
+                // Once an attempt timed out, the lookup is a TIMEOUT unless a later attempt gets an answer.
+                boolean keepTimeout = !timedOut && lastFailure != null && lastFailure.failure() == DnsOutcome.TIMEOUT;
+                return attempt(query, n + 1, keepTimeout ? lastFailure : failure);
+            }
+            int rcode = response.getRcode();
+            if ((rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) && resolvers.size() > 1 && n + 1 < attempts) {
+                LOG.debug("{} {}: {} , trying next server", question(query), describe(server), Rcode.string(rcode));
+                return attempt(query, n + 1, Reply.failed(DnsOutcome.TEMP_FAILURE,
+                        describe(server) + " answered " + Rcode.string(rcode)));
+            }
+            if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                return CompletableFuture.completedFuture(Reply.failed(DnsOutcome.TEMP_FAILURE,
+                        describe(server) + " answered " + Rcode.string(rcode)));
+            }
+            return CompletableFuture.completedFuture(Reply.of(rcode, response.getSection(Section.ANSWER),
+                    response.getSection(Section.AUTHORITY)));
+        }, CALLBACKS).thenCompose(f -> f);
+    }
+
+    private static String question(Message query) {
+        Record q = query.getQuestion();
+        return q.getName() + "/" + Type.string(q.getType());
+    }
+
+    private static String describe(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        for (int i = 0; i < 8 && (c instanceof CompletionException || c instanceof ExecutionException)
+                && c.getCause() != null; i++) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}

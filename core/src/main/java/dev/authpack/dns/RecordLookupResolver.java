@@ -1,0 +1,156 @@
+package dev.authpack.dns;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The part every dnsjava-backed resolver shares: name checks, the CNAME chain over several queries, turning
+ * records into the engine's types, and the promise never to complete exceptionally. Subclasses only say how one
+ * question is asked ({@link #ask}).
+ */
+abstract class RecordLookupResolver implements DnsResolver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordLookupResolver.class);
+
+    /** What one question got: a DNS reply, or a failure without one (timeout, network error). */
+    record Reply(int rcode, List<Record> answer, List<Record> authority, DnsOutcome failure, String detail) {
+        static Reply of(int rcode, List<Record> answer, List<Record> authority) {
+            return new Reply(rcode, answer, authority, null, "");
+        }
+
+        static Reply failed(DnsOutcome failure, String detail) {
+            return new Reply(0, List.of(), List.of(), failure, detail);
+        }
+    }
+
+    /** Asks one question (class IN). May complete exceptionally; the caller turns that into TEMP_FAILURE. */
+    abstract CompletableFuture<Reply> ask(Name name, int type);
+
+    @Override
+    public CompletableFuture<DnsLookup<String>> txt(String name) {
+        return lookup(name, DnsType.TXT, RecordLookupResolver::txtText);
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
+        return lookup(name, DnsType.A, r -> plainAddress(((ARecord) r).getAddress()));
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
+        return lookup(name, DnsType.AAAA, r -> plainAddress(((AAAARecord) r).getAddress()));
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
+        return lookup(name, DnsType.MX,
+                r -> new MxHost(((MXRecord) r).getPriority(), DnsNames.fromName(((MXRecord) r).getTarget())));
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
+        if (address == null) {
+            return CompletableFuture.completedFuture(
+                    DnsLookup.failed("", DnsType.PTR, DnsOutcome.TEMP_FAILURE, "no address"));
+        }
+        return lookup(DnsNames.reverseName(address), DnsType.PTR,
+                r -> DnsNames.fromName(((PTRRecord) r).getTarget()));
+    }
+
+    static int typeCode(DnsType type) {
+        return switch (type) {
+            case A -> Type.A;
+            case AAAA -> Type.AAAA;
+            case MX -> Type.MX;
+            case TXT -> Type.TXT;
+            case PTR -> Type.PTR;
+        };
+    }
+
+    /** RFC 7208 §3.3 / RFC 6376 §3.6.2.2: the character-strings of one TXT record are joined without space. */
+    private static String txtText(Record r) {
+        StringBuilder sb = new StringBuilder();
+        for (byte[] s : ((TXTRecord) r).getStringsAsByteArrays()) {
+            sb.append(new String(s, StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    /** The address without the owner name dnsjava attaches, so it prints and compares as a bare address. */
+    private static InetAddress plainAddress(InetAddress a) {
+        try {
+            return InetAddress.getByAddress(a.getAddress());
+        } catch (UnknownHostException e) {
+            return a; // cannot happen for 4 or 16 octets
+        }
+    }
+
+    private <T> CompletableFuture<DnsLookup<T>> lookup(String rawName, DnsType type, Function<Record, T> mapper) {
+        String name = DnsNames.normalize(rawName);
+        Optional<String> problem = DnsNames.problem(name);
+        if (problem.isPresent()) {
+            return CompletableFuture.completedFuture(
+                    DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, problem.get() + ": " + rawName));
+        }
+        Name qname;
+        try {
+            qname = DnsNames.toName(name);
+        } catch (TextParseException e) {
+            return CompletableFuture.completedFuture(
+                    DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, "unusable domain name: " + e.getMessage()));
+        }
+        CompletableFuture<DnsLookup<T>> result;
+        try {
+            result = step(name, type, typeCode(type), qname, 0, Long.MAX_VALUE, mapper);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.exceptionally(t -> {
+            LOG.warn("DNS lookup {} {} failed unexpectedly", type, name, t);
+            return DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, "resolver error: " + t);
+        });
+    }
+
+    private <T> CompletableFuture<DnsLookup<T>> step(String name, DnsType type, int code, Name qname, int hops,
+                                                     long ttl, Function<Record, T> mapper) {
+        return ask(qname, code).thenCompose(reply -> {
+            if (reply.failure() != null) {
+                return CompletableFuture.completedFuture(DnsLookup.failed(name, type, reply.failure(), reply.detail()));
+            }
+            AnswerReader.Step s = AnswerReader.read(reply.rcode(), reply.answer(), reply.authority(), qname, code,
+                    hops, ttl);
+            if (s instanceof AnswerReader.Follow f) {
+                LOG.debug("{} {}: following CNAME to {}", type, name, f.target());
+                return step(name, type, code, f.target(), f.hopsUsed(), f.ttl(), mapper);
+            }
+            AnswerReader.Done d = (AnswerReader.Done) s;
+            if (d.outcome() != DnsOutcome.RECORDS) {
+                return CompletableFuture.completedFuture(
+                        new DnsLookup<T>(name, type, d.outcome(), List.of(), d.ttl(), d.detail()));
+            }
+            List<T> records = new ArrayList<>(d.records().size());
+            for (Record r : d.records()) {
+                records.add(mapper.apply(r));
+            }
+            return CompletableFuture.completedFuture(
+                    new DnsLookup<>(name, type, DnsOutcome.RECORDS, records, d.ttl(), ""));
+        });
+    }
+}

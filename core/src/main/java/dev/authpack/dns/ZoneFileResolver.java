@@ -1,0 +1,114 @@
+package dev.authpack.dns;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.xbill.DNS.Name;
+
+/**
+ * Answers every question from RFC 1035 master files, with no network: for the CLI's {@code --dns-records} and for
+ * tests. {@code $ORIGIN} and {@code $TTL} work; relative names before any {@code $ORIGIN} are relative to the root;
+ * records without a TTL and no {@code $TTL} get {@value ZoneRecords#DEFAULT_TTL} s. A name without records is
+ * NXDOMAIN, a name with other types only is no data, CNAMEs are followed, wildcards are expanded, and a negative
+ * answer carries the TTL of the enclosing zone's SOA if the data has one.
+ *
+ * <p>{@link #withFailure} makes chosen names fail (TEMP_FAILURE or TIMEOUT) so tests can provoke temperror.
+ */
+public final class ZoneFileResolver extends RecordLookupResolver {
+
+    private final ZoneRecords records;
+    /** Lower-case absolute names (trailing dot) that fail, with how. */
+    private final Map<Name, DnsOutcome> failures;
+
+    private ZoneFileResolver(ZoneRecords records, Map<Name, DnsOutcome> failures) {
+        this.records = records;
+        this.failures = Map.copyOf(failures);
+    }
+
+    /**
+     * From zone text (master file syntax).
+     *
+     * @throws IllegalArgumentException if the text does not parse (the message says where)
+     */
+    public ZoneFileResolver(String zoneText) {
+        this(parseText(zoneText), Map.of());
+    }
+
+    /** From several zone texts. @throws IllegalArgumentException if one does not parse */
+    public static ZoneFileResolver fromText(String... zoneTexts) {
+        Map<String, byte[]> sources = new LinkedHashMap<>();
+        for (int i = 0; i < zoneTexts.length; i++) {
+            sources.put("zone text #" + (i + 1), zoneTexts[i].getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            return new ZoneFileResolver(ZoneRecords.parse(sources), Map.of());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** From zone files. @throws IOException if a file cannot be read or does not parse (the message names it) */
+    public static ZoneFileResolver fromFiles(List<Path> zoneFiles) throws IOException {
+        Map<String, byte[]> sources = new LinkedHashMap<>();
+        for (Path p : zoneFiles) {
+            sources.put(p.toString(), Files.readAllBytes(p));
+        }
+        return new ZoneFileResolver(ZoneRecords.parse(sources), Map.of());
+    }
+
+    public static ZoneFileResolver fromFiles(Path... zoneFiles) throws IOException {
+        return fromFiles(List.of(zoneFiles));
+    }
+
+    /**
+     * A copy in which every question about {@code name} (any type) ends with {@code outcome}, which must be
+     * {@link DnsOutcome#TEMP_FAILURE} or {@link DnsOutcome#TIMEOUT}. Questions reached through a CNAME fail too.
+     */
+    public ZoneFileResolver withFailure(String name, DnsOutcome outcome) {
+        if (!outcome.isError()) {
+            throw new IllegalArgumentException("only TEMP_FAILURE or TIMEOUT can be injected: " + outcome);
+        }
+        String n = DnsNames.normalize(name);
+        Map<Name, DnsOutcome> more = new HashMap<>(failures);
+        try {
+            more.put(DnsNames.toName(n), outcome);
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException("bad name: " + name, e);
+        }
+        return new ZoneFileResolver(records, more);
+    }
+
+    /** Owner names holding records. */
+    public int nameCount() {
+        return records.nameCount();
+    }
+
+    @Override
+    CompletableFuture<Reply> ask(Name name, int type) {
+        ZoneRecords.Answer a = records.lookup(name, type);
+        DnsOutcome failure = failures.get(name);
+        for (int i = 0; failure == null && i < a.answer().size(); i++) {
+            org.xbill.DNS.Record r = a.answer().get(i);
+            failure = failures.get(r instanceof org.xbill.DNS.CNAMERecord c ? c.getTarget() : r.getName());
+        }
+        if (failure != null) {
+            return CompletableFuture.completedFuture(Reply.failed(failure,
+                    failure == DnsOutcome.TIMEOUT ? "no answer (simulated)" : "SERVFAIL (simulated)"));
+        }
+        return CompletableFuture.completedFuture(Reply.of(a.rcode(), a.answer(), a.authority()));
+    }
+
+    private static ZoneRecords parseText(String text) {
+        try {
+            return ZoneRecords.parseText(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}

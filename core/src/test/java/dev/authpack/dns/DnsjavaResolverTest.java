@@ -1,0 +1,211 @@
+package dev.authpack.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.authpack.testkit.dns.LoopbackDnsServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The network resolver against a real DNS server on loopback (UDP and TCP). */
+class DnsjavaResolverTest {
+
+    static final String ZONE = """
+            $ORIGIN example.com.
+            $TTL 300
+            @        IN SOA ns hostmaster 1 3600 600 86400 90
+            @        IN TXT "v=spf1 " "ip4:192.0.2.0/24 -all"
+            @        IN MX 10 mail
+            mail     IN A 192.0.2.25
+            mail     IN AAAA 2001:db8::25
+            www   30 IN CNAME mail
+            away     IN CNAME host.other.test.
+            fail     IN A 192.0.2.1
+            quiet    IN A 192.0.2.2
+            big      IN TXT "%s" "%s"
+            big      IN TXT "%s" "%s"
+            big      IN TXT "%s" "%s"
+            big      IN TXT "%s" "%s"
+            $ORIGIN 2.0.192.in-addr.arpa.
+            25       IN PTR mail.example.com.
+            """.formatted("a".repeat(200), "b".repeat(200), "c".repeat(200), "d".repeat(200), "e".repeat(200),
+                    "f".repeat(200), "g".repeat(200), "h".repeat(200));
+    // no SOA: the server stops at the CNAME target, as an authoritative server of another zone would
+    static final String OTHER = "host.other.test. 45 IN A 198.51.100.7\n";
+
+    static LoopbackDnsServer server;
+    static DnsjavaResolver resolver;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = LoopbackDnsServer.builder().zoneText(ZONE).zoneText(OTHER).ipv6(true).start();
+        resolver = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void reset() {
+        server.clearFailures();
+    }
+
+    @Test
+    void recordsOfEachType() throws Exception {
+        DnsLookup<String> txt = resolver.txt("Example.COM.").join();
+        assertThat(txt.outcome()).isEqualTo(DnsOutcome.RECORDS);
+        assertThat(txt.name()).isEqualTo("example.com");
+        assertThat(txt.records()).containsExactly("v=spf1 ip4:192.0.2.0/24 -all");
+        assertThat(txt.ttlSeconds()).isEqualTo(300);
+        assertThat(resolver.a("mail.example.com").join().records()).containsExactly(InetAddress.getByName("192.0.2.25"));
+        assertThat(resolver.aaaa("mail.example.com").join().records())
+                .containsExactly(InetAddress.getByName("2001:db8::25"));
+        assertThat(resolver.mx("example.com").join().records()).containsExactly(new MxHost(10, "mail.example.com"));
+        DnsLookup<String> ptr = resolver.ptr(InetAddress.getByName("192.0.2.25")).join();
+        assertThat(ptr.name()).isEqualTo("25.2.0.192.in-addr.arpa");
+        assertThat(ptr.records()).containsExactly("mail.example.com");
+    }
+
+    @Test
+    void nxdomainAndNoDataWithTheSoaNegativeTtl() {
+        DnsLookup<String> nx = resolver.txt("nope.example.com").join();
+        assertThat(nx.outcome()).isEqualTo(DnsOutcome.NXDOMAIN);
+        assertThat(nx.ttlSeconds()).isEqualTo(90);
+        DnsLookup<String> nodata = resolver.txt("mail.example.com").join();
+        assertThat(nodata.outcome()).isEqualTo(DnsOutcome.NO_DATA);
+        assertThat(nodata.ttlSeconds()).isEqualTo(90);
+        DnsLookup<InetAddress> noSoa = resolver.a("missing.other.test").join();
+        assertThat(noSoa.outcome()).isEqualTo(DnsOutcome.NXDOMAIN);
+        assertThat(noSoa.ttlSeconds()).isEqualTo(AnswerReader.DEFAULT_NEGATIVE_TTL);
+    }
+
+    @Test
+    void servfailIsATemporaryFailure() {
+        server.servfail("fail.example.com");
+        DnsLookup<InetAddress> l = resolver.a("fail.example.com").join();
+        assertThat(l.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(l.detail()).contains("SERVFAIL");
+        assertThat(l.records()).isEmpty();
+    }
+
+    @Test
+    void noAnswerIsATimeoutWithinTheBudget() {
+        server.drop("quiet.example.com");
+        DnsjavaResolver fast = new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(300));
+        long start = System.nanoTime();
+        DnsLookup<InetAddress> l = fast.a("quiet.example.com").join();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(l.outcome()).isEqualTo(DnsOutcome.TIMEOUT);
+        assertThat(l.detail()).contains("no answer from 127.0.0.1:" + server.port());
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(280)).isLessThan(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void truncatedUdpAnswerIsAskedAgainOverTcp() {
+        server.truncate("mail.example.com");
+        long tcpBefore = server.tcpQueries();
+        DnsLookup<InetAddress> l = resolver.a("mail.example.com").join();
+        assertThat(l.outcome()).isEqualTo(DnsOutcome.RECORDS);
+        assertThat(server.tcpQueries()).isEqualTo(tcpBefore + 1);
+        // an answer over 1232 octets (EDNS limit of the server) is truncated by the server itself
+        DnsLookup<String> big = resolver.txt("big.example.com").join();
+        assertThat(big.records()).hasSize(4).allSatisfy(s -> assertThat(s).hasSize(400));
+        assertThat(server.tcpQueries()).isEqualTo(tcpBefore + 2);
+    }
+
+    @Test
+    void cnameInTheAnswerAndCnameToANameTheServerDoesNotServe() throws Exception {
+        DnsLookup<InetAddress> www = resolver.a("www.example.com").join();
+        assertThat(www.records()).containsExactly(InetAddress.getByName("192.0.2.25"));
+        assertThat(www.name()).isEqualTo("www.example.com");
+        assertThat(www.ttlSeconds()).isEqualTo(30); // minimum over the chain
+        DnsLookup<InetAddress> away = resolver.a("away.example.com").join();
+        assertThat(away.records()).containsExactly(InetAddress.getByName("198.51.100.7"));
+        assertThat(away.ttlSeconds()).isEqualTo(45);
+        assertThat(resolver.txt("www.example.com").join().outcome()).isEqualTo(DnsOutcome.NO_DATA);
+    }
+
+    @Test
+    void invalidNamesNeverReachTheServer() {
+        long before = server.udpQueries() + server.tcpQueries();
+        DnsLookup<String> l = resolver.txt("bad..example.com").join();
+        assertThat(l.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(l.detail()).contains("empty label");
+        assertThat(resolver.txt("a".repeat(64) + ".com").join().outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(server.udpQueries() + server.tcpQueries()).isEqualTo(before);
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerOrFailsIsSkippedForTheNext() throws IOException {
+        try (LoopbackDnsServer broken = LoopbackDnsServer.start(ZONE)) {
+            broken.drop("mail.example.com").servfail("example.com");
+            DnsjavaResolver two = new DnsjavaResolver(List.of(broken.address(), server.address()),
+                    Duration.ofMillis(800));
+            assertThat(two.a("mail.example.com").join().outcome()).isEqualTo(DnsOutcome.RECORDS);
+            assertThat(two.txt("example.com").join().outcome()).isEqualTo(DnsOutcome.RECORDS);
+            assertThat(broken.udpQueries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void ipv6ServerInBrackets() throws Exception {
+        if (server.ipv6Address().isEmpty()) {
+            // the host has no ::1; the parsing of the bracket form is still checked below
+            assertThat(DnsjavaResolver.parseServer("[::1]:5353").getPort()).isEqualTo(5353);
+            return;
+        }
+        DnsjavaResolver v6 = new DnsjavaResolver(List.of(server.ipv6Address().get()), Duration.ofSeconds(2));
+        assertThat(v6.servers().get(0).getAddress()).isEqualTo(InetAddress.getByName("::1"));
+        assertThat(v6.a("mail.example.com").join().records()).containsExactly(InetAddress.getByName("192.0.2.25"));
+    }
+
+    @Test
+    void serverSyntax() throws Exception {
+        assertThat(DnsjavaResolver.parseServer("127.0.0.1")).isEqualTo(new InetSocketAddress("127.0.0.1", 53));
+        assertThat(DnsjavaResolver.parseServer(" 127.0.0.1:5353 ")).isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
+        assertThat(DnsjavaResolver.parseServer("[::1]:5353"))
+                .isEqualTo(new InetSocketAddress(InetAddress.getByName("::1"), 5353));
+        assertThat(DnsjavaResolver.parseServer("[2001:db8::1]").getPort()).isEqualTo(53);
+        assertThat(DnsjavaResolver.parseServer("2001:db8::1").getPort()).isEqualTo(53);
+        for (String bad : new String[] {"", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:70000", "[::1", "[::1]x",
+                ":53", "127.0.0.1:abc"}) {
+            assertThatThrownBy(() -> DnsjavaResolver.parseServer(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new DnsjavaResolver(List.of(), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new DnsjavaResolver().servers()).isNotEmpty(); // system servers, or 127.0.0.1:53
+    }
+
+    @Test
+    void concurrentLookupsAllComplete() {
+        List<java.util.concurrent.CompletableFuture<DnsLookup<InetAddress>>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            all.add(resolver.a(i % 2 == 0 ? "mail.example.com" : "n" + i + ".example.com"));
+        }
+        for (int i = 0; i < 50; i++) {
+            assertThat(all.get(i).join().outcome()).isEqualTo(i % 2 == 0 ? DnsOutcome.RECORDS : DnsOutcome.NXDOMAIN);
+        }
+    }
+
+    @Test
+    void callbacksThatBlockOnOtherLookupsDoNotDeadlock() {
+        List<java.util.concurrent.CompletableFuture<DnsOutcome>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(resolver.mx("example.com").thenApply(mx -> resolver.a(mx.records().get(0).exchange()).join())
+                    .thenApply(DnsLookup::outcome));
+        }
+        for (var f : all) {
+            assertThat(f.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join()).isEqualTo(DnsOutcome.RECORDS);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.authpack.iprev;
+
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsType;
+import dev.authpack.dns.MxHost;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IprevCheckerTest {
+
+    /** A resolver answering from maps; a name mapped to an outcome answers that outcome. */
+    private static final class FakeDns implements DnsResolver {
+        final Map<String, List<String>> ptr = new HashMap<>();
+        final Map<String, List<InetAddress>> addresses = new HashMap<>();
+        final Map<String, DnsOutcome> failures = new HashMap<>();
+        final List<String> queried = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<DnsLookup<String>> txt(String name) {
+            return CompletableFuture.completedFuture(DnsLookup.failed(name, DnsType.TXT, DnsOutcome.NXDOMAIN, ""));
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
+            return forward(name, DnsType.A);
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
+            return forward(name, DnsType.AAAA);
+        }
+
+        private CompletableFuture<DnsLookup<InetAddress>> forward(String name, DnsType type) {
+            queried.add(type + " " + name);
+            if (failures.containsKey(name)) {
+                return CompletableFuture.completedFuture(DnsLookup.failed(name, type, failures.get(name), "test"));
+            }
+            List<InetAddress> all = addresses.getOrDefault(name, List.of());
+            List<InetAddress> ofType = all.stream()
+                    .filter(a -> (type == DnsType.A) == (a instanceof java.net.Inet4Address)).toList();
+            return CompletableFuture.completedFuture(all.isEmpty()
+                    ? DnsLookup.failed(name, type, DnsOutcome.NXDOMAIN, "")
+                    : DnsLookup.of(name, type, ofType, 300));
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
+            return CompletableFuture.completedFuture(DnsLookup.failed(name, DnsType.MX, DnsOutcome.NXDOMAIN, ""));
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
+            String key = address.getHostAddress();
+            if (failures.containsKey(key)) {
+                return CompletableFuture.completedFuture(DnsLookup.failed(key, DnsType.PTR, failures.get(key), "test"));
+            }
+            List<String> names = ptr.get(key);
+            return CompletableFuture.completedFuture(names == null
+                    ? DnsLookup.failed(key, DnsType.PTR, DnsOutcome.NXDOMAIN, "")
+                    : DnsLookup.of(key, DnsType.PTR, names, 300));
+        }
+    }
+
+    private final FakeDns dns = new FakeDns();
+    private final IprevChecker checker = new IprevChecker(dns);
+
+    private static InetAddress ip(String literal) throws Exception {
+        return InetAddress.getByName(literal);
+    }
+
+    @Test
+    void passWhenAPtrNameResolvesBack() throws Exception {
+        dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
+        dns.addresses.put("mail.example.com", List.of(ip("192.0.2.1")));
+        IprevResult result = checker.check(ip("192.0.2.1")).join();
+        assertThat(result.result()).isEqualTo("pass");
+        assertThat(result.names()).containsExactly("mail.example.com");
+        assertThat(result.ip()).isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void passWhenOnlyTheSecondNameConfirms() throws Exception {
+        dns.ptr.put("192.0.2.1", List.of("liar.example.com", "mail.example.com"));
+        dns.addresses.put("liar.example.com", List.of(ip("192.0.2.99")));
+        dns.addresses.put("mail.example.com", List.of(ip("192.0.2.1")));
+        IprevResult result = checker.check(ip("192.0.2.1")).join();
+        assertThat(result.result()).isEqualTo("pass");
+        assertThat(result.names()).containsExactly("mail.example.com");
+    }
+
+    @Test
+    void failWhenTheForwardLookupDisagrees() throws Exception {
+        dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
+        dns.addresses.put("mail.example.com", List.of(ip("192.0.2.2")));
+        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("fail");
+    }
+
+    @Test
+    void failWhenTheForwardNameDoesNotExist() throws Exception {
+        dns.ptr.put("192.0.2.1", List.of("ghost.example.com"));
+        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("fail");
+    }
+
+    @Test
+    void permerrorWithoutPtr() throws Exception {
+        IprevResult result = checker.check(ip("192.0.2.1")).join();
+        assertThat(result.result()).isEqualTo("permerror");
+        assertThat(result.reason()).contains("no PTR");
+    }
+
+    @Test
+    void temperrorWhenPtrLookupFails() throws Exception {
+        dns.failures.put("192.0.2.1", DnsOutcome.TIMEOUT);
+        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("temperror");
+    }
+
+    @Test
+    void temperrorWhenForwardLookupFailsAndNothingConfirms() throws Exception {
+        dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
+        dns.failures.put("mail.example.com", DnsOutcome.TEMP_FAILURE);
+        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("temperror");
+    }
+
+    @Test
+    void ipv6UsesAaaa() throws Exception {
+        dns.ptr.put("2001:db8:0:0:0:0:0:1", List.of("v6.example.com"));
+        dns.addresses.put("v6.example.com", List.of(ip("2001:db8::1")));
+        assertThat(checker.check(ip("2001:db8::1")).join().result()).isEqualTo("pass");
+        assertThat(dns.queried).containsExactly("AAAA v6.example.com");
+    }
+
+    @Test
+    void ipv4MappedIpv6IsCheckedAsIpv4() throws Exception {
+        dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
+        dns.addresses.put("mail.example.com", List.of(ip("192.0.2.1")));
+        assertThat(checker.check(ip("::ffff:192.0.2.1")).join().result()).isEqualTo("pass");
+    }
+
+    @Test
+    void atMostTheConfiguredNumberOfNamesIsTried() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            names.add("n" + i + ".example.com");
+        }
+        dns.ptr.put("192.0.2.1", names);
+        dns.addresses.put("n24.example.com", List.of(ip("192.0.2.1")));
+        IprevResult result = checker.check(ip("192.0.2.1")).join();
+        assertThat(result.result()).isEqualTo("fail");
+        assertThat(dns.queried).hasSize(IprevChecker.DEFAULT_MAX_NAMES);
+    }
+}

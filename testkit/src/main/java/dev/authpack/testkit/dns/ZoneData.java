@@ -1,0 +1,248 @@
+package dev.authpack.testkit.dns;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Immutable authoritative data parsed from RFC 1035 master files, with the lookup a name server does over it
+ * (RFC 1034 §4.3.2, without delegations): records of the asked type, CNAME chains inside our data, wildcards
+ * (RFC 4592), NXDOMAIN for names that do not exist and NOERROR with no answer for names that have other types
+ * or are empty non-terminals (RFC 8020).
+ */
+public final class ZoneData {
+
+    /** Longest CNAME chain followed inside one answer. */
+    public static final int MAX_CNAME_HOPS = 8;
+    /** TTL for records when a file has neither {@code $TTL} nor an explicit TTL. */
+    public static final long DEFAULT_TTL = 3600;
+    /** Bound on records loaded from one source, so a runaway file cannot exhaust memory. */
+    public static final int MAX_RECORDS_PER_SOURCE = 200_000;
+
+    private static final Name WILDCARD_LABEL = Name.fromConstantString("*");
+
+    private final Map<Name, Map<Integer, List<Record>>> nodes;
+    private final Set<Name> emptyNonTerminals;
+    private final List<SOARecord> soas;
+
+    private ZoneData(Map<Name, Map<Integer, List<Record>>> nodes) {
+        this.nodes = nodes;
+        Set<Name> ents = new HashSet<>();
+        List<SOARecord> soaList = new ArrayList<>();
+        for (Map.Entry<Name, Map<Integer, List<Record>>> e : nodes.entrySet()) {
+            Name n = e.getKey();
+            for (int drop = 1; drop < n.labels(); drop++) {
+                Name ancestor = new Name(n, drop);
+                if (!nodes.containsKey(ancestor)) {
+                    ents.add(ancestor);
+                }
+            }
+            for (Record r : e.getValue().getOrDefault(Type.SOA, List.of())) {
+                soaList.add((SOARecord) r);
+            }
+        }
+        this.emptyNonTerminals = Set.copyOf(ents);
+        // Most specific zone first, so a name gets the SOA of its closest enclosing zone.
+        soaList.sort((a, b) -> Integer.compare(b.getName().labels(), a.getName().labels()));
+        this.soas = List.copyOf(soaList);
+    }
+
+    /** No data at all: every query gets NXDOMAIN. */
+    public static ZoneData empty() {
+        return new ZoneData(Map.of());
+    }
+
+    /** Parses zone texts (master file syntax); relative names without {@code $ORIGIN} are relative to the root. */
+    public static ZoneData parse(Collection<String> zoneTexts) throws IOException {
+        return empty().plusTexts(zoneTexts);
+    }
+
+    /** Parses zone files (master file syntax); relative names without {@code $ORIGIN} are relative to the root. */
+    public static ZoneData load(Collection<Path> zoneFiles) throws IOException {
+        return empty().plusFiles(zoneFiles);
+    }
+
+    /** A copy of this data with the records of more zone texts added. */
+    public ZoneData plusTexts(Collection<String> zoneTexts) throws IOException {
+        Map<Name, Map<Integer, List<Record>>> copy = deepCopy();
+        int i = 0;
+        for (String text : zoneTexts) {
+            i++;
+            addAll(copy, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "zone text #" + i);
+        }
+        return new ZoneData(freeze(copy));
+    }
+
+    /** A copy of this data with the records of more zone files added. */
+    public ZoneData plusFiles(Collection<Path> zoneFiles) throws IOException {
+        Map<Name, Map<Integer, List<Record>>> copy = deepCopy();
+        for (Path file : zoneFiles) {
+            try (InputStream in = Files.newInputStream(file)) {
+                addAll(copy, in, file.toString());
+            }
+        }
+        return new ZoneData(freeze(copy));
+    }
+
+    private static void addAll(Map<Name, Map<Integer, List<Record>>> into, InputStream in, String source)
+            throws IOException {
+        try (Master master = new Master(in, Name.root, DEFAULT_TTL)) {
+            // $INCLUDE would read arbitrary files relative to the working directory: not wanted in a test server.
+            master.disableIncludes(true);
+            int count = 0;
+            Record r;
+            while ((r = master.nextRecord()) != null) {
+                if (++count > MAX_RECORDS_PER_SOURCE) {
+                    throw new IOException(source + ": more than " + MAX_RECORDS_PER_SOURCE + " records");
+                }
+                if (r.getDClass() != DClass.IN) {
+                    continue;
+                }
+                List<Record> rrs = into.computeIfAbsent(r.getName(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(r.getType(), k -> new ArrayList<>());
+                if (!rrs.contains(r)) {
+                    rrs.add(r);
+                }
+            }
+        } catch (TextParseException e) {
+            throw new IOException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<Name, Map<Integer, List<Record>>> deepCopy() {
+        Map<Name, Map<Integer, List<Record>>> copy = new HashMap<>();
+        nodes.forEach((name, byType) -> {
+            Map<Integer, List<Record>> types = new LinkedHashMap<>();
+            byType.forEach((type, rrs) -> types.put(type, new ArrayList<>(rrs)));
+            copy.put(name, types);
+        });
+        return copy;
+    }
+
+    private static Map<Name, Map<Integer, List<Record>>> freeze(Map<Name, Map<Integer, List<Record>>> m) {
+        Map<Name, Map<Integer, List<Record>>> frozen = new HashMap<>();
+        m.forEach((name, byType) -> {
+            Map<Integer, List<Record>> types = new LinkedHashMap<>();
+            byType.forEach((type, rrs) -> types.put(type, List.copyOf(rrs)));
+            frozen.put(name, java.util.Collections.unmodifiableMap(types));
+        });
+        return java.util.Collections.unmodifiableMap(frozen);
+    }
+
+    /** Number of owner names holding records. */
+    public int nameCount() {
+        return nodes.size();
+    }
+
+    /** The result of a lookup: RCODE and the records for the answer and authority sections. */
+    public record Answer(int rcode, List<Record> answer, List<Record> authority) {
+        public Answer {
+            answer = List.copyOf(answer);
+            authority = List.copyOf(authority);
+        }
+    }
+
+    /**
+     * Answers {@code qname}/{@code qtype} as an authoritative server would. {@code qtype} may be {@link Type#ANY}.
+     */
+    public Answer lookup(Name qname, int qtype) {
+        List<Record> answer = new ArrayList<>();
+        Set<Name> seen = new HashSet<>();
+        Name current = qname;
+        for (int hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
+            if (!seen.add(current)) {
+                break; // CNAME loop: stop with what we have
+            }
+            Map<Integer, List<Record>> node = nodes.get(current);
+            boolean wildcard = false;
+            if (node == null && !emptyNonTerminals.contains(current)) {
+                node = wildcardNode(current);
+                wildcard = node != null;
+                if (node == null) {
+                    if (hop > 0 && !inOurData(current)) {
+                        return new Answer(Rcode.NOERROR, answer, List.of()); // target is someone else's
+                    }
+                    return new Answer(Rcode.NXDOMAIN, answer, negativeAuthority(current));
+                }
+            }
+            if (node == null) { // empty non-terminal
+                return new Answer(Rcode.NOERROR, answer, negativeAuthority(current));
+            }
+            List<Record> matching = new ArrayList<>();
+            if (qtype == Type.ANY) {
+                node.values().forEach(matching::addAll);
+            } else {
+                matching.addAll(node.getOrDefault(qtype, List.of()));
+            }
+            if (!matching.isEmpty()) {
+                for (Record r : matching) {
+                    answer.add(wildcard ? r.withName(current) : r);
+                }
+                return new Answer(Rcode.NOERROR, answer, List.of());
+            }
+            List<Record> cname = node.getOrDefault(Type.CNAME, List.of());
+            if (qtype != Type.CNAME && !cname.isEmpty()) {
+                Record c = cname.get(0);
+                answer.add(wildcard ? c.withName(current) : c);
+                current = ((CNAMERecord) c).getTarget();
+                continue;
+            }
+            return new Answer(Rcode.NOERROR, answer, negativeAuthority(current));
+        }
+        return new Answer(Rcode.NOERROR, answer, List.of());
+    }
+
+    /** RFC 4592 §3.3.1: the wildcard at the closest encloser, if the name does not exist. */
+    private Map<Integer, List<Record>> wildcardNode(Name name) {
+        for (int drop = 1; drop < name.labels(); drop++) {
+            Name ancestor = new Name(name, drop);
+            if (nodes.containsKey(ancestor) || emptyNonTerminals.contains(ancestor)) {
+                try {
+                    return nodes.get(Name.concatenate(WILDCARD_LABEL, ancestor));
+                } catch (org.xbill.DNS.NameTooLongException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean inOurData(Name name) {
+        if (nodes.containsKey(name) || emptyNonTerminals.contains(name)) {
+            return true;
+        }
+        return soas.stream().anyMatch(soa -> name.subdomain(soa.getName()));
+    }
+
+    /** RFC 2308 §3: the zone's SOA in the authority section, with TTL min(SOA TTL, SOA MINIMUM). */
+    private List<Record> negativeAuthority(Name name) {
+        for (SOARecord soa : soas) {
+            if (name.subdomain(soa.getName())) {
+                long ttl = Math.min(soa.getTTL(), soa.getMinimum());
+                return List.of(new SOARecord(soa.getName(), soa.getDClass(), ttl, soa.getHost(), soa.getAdmin(),
+                        soa.getSerial(), soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum()));
+            }
+        }
+        return List.of();
+    }
+}
