@@ -1,0 +1,47 @@
+package dev.authpack.james;
+
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsResolvers;
+import dev.authpack.dns.DnsSettings;
+import dev.authpack.iprev.IprevChecker;
+import dev.authpack.spf.SpfChecker;
+import dev.authpack.spf.SpfOptions;
+
+import javax.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engines shared by every mailet and matcher of the pack. Mailets configured with the same DNS settings get
+ * the same resolver, hence one TTL cache and one in-flight table for the whole server.
+ *
+ * <p>Bound as a singleton by {@link AuthpackModule}; mailets created without Guice (unit tests) use
+ * {@link #shared()}.
+ */
+@Singleton
+public final class AuthpackEngines {
+    private static final AuthpackEngines SHARED = new AuthpackEngines();
+
+    private final Map<DnsSettings, DnsResolver> resolvers = new ConcurrentHashMap<>();
+    private final Map<CheckerKey, MailAuthChecker> checkers = new ConcurrentHashMap<>();
+
+    public static AuthpackEngines shared() {
+        return SHARED;
+    }
+
+    public DnsResolver resolver(DnsSettings settings) {
+        return resolvers.computeIfAbsent(settings, DnsResolvers::create);
+    }
+
+    public MailAuthChecker checker(DnsSettings settings, String receiverName) {
+        return checkers.computeIfAbsent(new CheckerKey(settings, receiverName), key -> {
+            DnsResolver dns = resolver(key.settings());
+            SpfOptions spfOptions = SpfOptions.defaults().withReceiver(key.receiverName());
+            return new MailAuthChecker(new SpfChecker(dns, spfOptions), new IprevChecker(dns));
+        });
+    }
+
+    private record CheckerKey(DnsSettings settings, String receiverName) {
+    }
+}

@@ -1,0 +1,142 @@
+package dev.authpack.james;
+
+import dev.authpack.authres.MethodResult;
+import dev.authpack.authres.ResultProperty;
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.SmtpAuthResult;
+import dev.authpack.iprev.IprevResult;
+import dev.authpack.spf.SpfVerdict;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The mail attributes the pack sets, documented in docs/MailAuthCheck.md. Values are maps of strings (and
+ * lists of them), so they survive James' JSON serialisation of attributes in queues and repositories.
+ */
+public final class MailAttributes {
+    public static final AttributeName SPF = AttributeName.of("authpack.spf");
+    public static final AttributeName SPF_HELO = AttributeName.of("authpack.spf-helo");
+    public static final AttributeName IPREV = AttributeName.of("authpack.iprev");
+    public static final AttributeName SMTP_AUTH = AttributeName.of("authpack.smtp-auth");
+    /** All resinfos of the check, in header order: a list of maps {method, result, reason?, properties{ptype.property: value}}. */
+    public static final AttributeName RESULTS = AttributeName.of("authpack.results");
+    /** The authserv-id the results were made under. */
+    public static final AttributeName AUTHSERV_ID = AttributeName.of("authpack.authserv-id");
+
+    private MailAttributes() {
+    }
+
+    public static void store(Mail mail, String authservId, AuthCheckReport report) {
+        report.spf().ifPresent(v -> mail.setAttribute(new Attribute(SPF, spf(v))));
+        report.spfHelo().ifPresent(v -> mail.setAttribute(new Attribute(SPF_HELO, spf(v))));
+        report.iprev().ifPresent(v -> mail.setAttribute(new Attribute(IPREV, iprev(v))));
+        report.smtpAuth().ifPresent(v -> mail.setAttribute(new Attribute(SMTP_AUTH, smtpAuth(v))));
+        List<AttributeValue<?>> results = new ArrayList<>();
+        for (MethodResult result : report.methodResults()) {
+            results.add(resinfo(result));
+        }
+        mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(results)));
+        mail.setAttribute(new Attribute(AUTHSERV_ID, AttributeValue.of(authservId)));
+    }
+
+    /** The resinfos stored by {@link #store}, or empty when the check did not run on this mail. */
+    public static Optional<List<MethodResult>> results(Mail mail) {
+        return mail.getAttribute(RESULTS).map(attribute -> {
+            List<MethodResult> out = new ArrayList<>();
+            if (attribute.getValue().value() instanceof Collection<?> values) {
+                for (Object value : values) {
+                    if (value instanceof AttributeValue<?> av && av.value() instanceof Map<?, ?> map) {
+                        readResinfo(map).ifPresent(out::add);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    public static Optional<String> authservId(Mail mail) {
+        return mail.getAttribute(AUTHSERV_ID).map(a -> a.getValue().value())
+                .filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    private static AttributeValue<?> spf(SpfVerdict v) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        put(map, "result", v.result().word());
+        put(map, "identity", v.identity().word());
+        put(map, "domain", v.domain());
+        put(map, "mechanism", v.mechanism());
+        put(map, "explanation", v.explanation());
+        put(map, "reason", v.reason());
+        map.put("lookups", AttributeValue.of(v.lookups()));
+        map.put("void_lookups", AttributeValue.of(v.voidLookups()));
+        return AttributeValue.of(map);
+    }
+
+    private static AttributeValue<?> iprev(IprevResult v) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        put(map, "result", v.result());
+        put(map, "ip", v.ip());
+        map.put("names", AttributeValue.of(v.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()));
+        put(map, "reason", v.reason());
+        return AttributeValue.of(map);
+    }
+
+    private static AttributeValue<?> smtpAuth(SmtpAuthResult v) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        put(map, "result", v.result());
+        put(map, "user", v.user().orElse(null));
+        return AttributeValue.of(map);
+    }
+
+    private static AttributeValue<?> resinfo(MethodResult result) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        put(map, "method", result.method());
+        put(map, "result", result.result());
+        put(map, "reason", result.reason());
+        Map<String, AttributeValue<?>> properties = new LinkedHashMap<>();
+        for (ResultProperty p : result.properties()) {
+            properties.put(p.ptype() + "." + p.property(), AttributeValue.of(p.value()));
+        }
+        map.put("properties", AttributeValue.of(properties));
+        return AttributeValue.of(map);
+    }
+
+    private static Optional<MethodResult> readResinfo(Map<?, ?> map) {
+        Object method = unwrap(map.get("method"));
+        Object result = unwrap(map.get("result"));
+        if (!(method instanceof String m) || !(result instanceof String r)) {
+            return Optional.empty();
+        }
+        Object reason = unwrap(map.get("reason"));
+        List<ResultProperty> properties = new ArrayList<>();
+        if (unwrap(map.get("properties")) instanceof Map<?, ?> props) {
+            for (Map.Entry<?, ?> e : props.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                int dot = key.indexOf('.');
+                if (dot > 0 && unwrap(e.getValue()) instanceof String value) {
+                    properties.add(new ResultProperty(key.substring(0, dot), key.substring(dot + 1), value));
+                }
+            }
+        }
+        return Optional.of(new MethodResult(m, r, reason instanceof String s ? s : null, properties));
+    }
+
+    private static Object unwrap(Object value) {
+        return value instanceof AttributeValue<?> av ? av.value() : value;
+    }
+
+    private static void put(Map<String, AttributeValue<?>> map, String key, String value) {
+        if (value != null) {
+            map.put(key, AttributeValue.of(value));
+        }
+    }
+}

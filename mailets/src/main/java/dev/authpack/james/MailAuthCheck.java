@@ -1,0 +1,159 @@
+package dev.authpack.james;
+
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckOptions;
+import dev.authpack.check.Envelope;
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dns.DnsSettings;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Authenticates incoming mail: SPF (MAIL FROM and HELO), iprev and SMTP AUTH. Reports only: results go into
+ * mail attributes ({@link MailAttributes}) and, by default, an {@code Authentication-Results} field. Policy is
+ * for matchers and mailets after it. See docs/MailAuthCheck.md for the parameters.
+ *
+ * <p>Never throws for bad mail: a mail that cannot be checked (no client address, say) is passed on unchanged,
+ * with the reason logged.
+ */
+public class MailAuthCheck extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(MailAuthCheck.class);
+    static final Set<String> PARAMETERS = Set.of("serverId", "spf", "iprev", "smtpAuth", "addAuthenticationResults",
+            "removeForgedAuthResults", "dnsServers", "dnsTimeout");
+
+    private final AuthpackEngines engines;
+    private MailAuthChecker checker;
+    private CheckOptions options;
+    private String serverId;
+    private boolean addAuthenticationResults;
+    private boolean removeForged;
+    private Duration deadline;
+
+    @Inject
+    public MailAuthCheck(AuthpackEngines engines) {
+        this.engines = engines;
+    }
+
+    public MailAuthCheck() {
+        this(AuthpackEngines.shared());
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(PARAMETERS);
+        serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty())
+                .orElseGet(MailAuthCheck::localHostName);
+        options = new CheckOptions(bool("spf"), bool("iprev"), bool("smtpAuth"));
+        addAuthenticationResults = bool("addAuthenticationResults");
+        removeForged = bool("removeForgedAuthResults");
+        DnsSettings dns = dnsSettings(getInitParameter("dnsServers", ""), getInitParameter("dnsTimeout", ""));
+        // each check waits on DNS for at most a few sequential timeouts (SPF includes); beyond that, give up
+        deadline = dns.timeout().multipliedBy(6).plusSeconds(5);
+        try {
+            checker = engines.checker(dns, serverId);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("MailAuthCheck: bad DNS settings: " + e.getMessage(), e);
+        }
+        LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={}", serverId, options, dns);
+    }
+
+    @Override
+    public void service(Mail mail) {
+        try {
+            Envelope envelope = MailEnvelopes.of(mail);
+            AuthCheckReport report = checker.check(envelope, options)
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            MailAttributes.store(mail, serverId, report);
+            if (addAuthenticationResults || removeForged) {
+                AuthResultsHeaders.rewrite(mail.getMessage(), serverId, removeForged,
+                        addAuthenticationResults ? Optional.of(report.methodResults()) : Optional.empty());
+            }
+            LOGGER.debug("{}: {}", mail.getName(), report);
+        } catch (UnknownHostException e) {
+            LOGGER.warn("{}: not checked: {}", mail.getName(), e.getMessage());
+            removeForgedOnly(mail);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOGGER.warn("{}: not checked: interrupted", mail.getName());
+        } catch (TimeoutException | ExecutionException | MessagingException | RuntimeException e) {
+            LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
+        }
+    }
+
+    /** Even unchecked mail must not carry fields that claim to be ours. */
+    private void removeForgedOnly(Mail mail) {
+        if (!removeForged) {
+            return;
+        }
+        try {
+            AuthResultsHeaders.rewrite(mail.getMessage(), serverId, true, Optional.empty());
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.warn("{}: forged Authentication-Results not removed: {}", mail.getName(), e.toString());
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "authpack MailAuthCheck: SPF, iprev, SMTP AUTH -> Authentication-Results";
+    }
+
+    private boolean bool(String name) throws MessagingException {
+        String value = getInitParameter(name);
+        if (value == null) {
+            return true;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new MessagingException("MailAuthCheck: parameter " + name
+                    + " must be true or false, not '" + value + "'");
+        };
+    }
+
+    static DnsSettings dnsSettings(String servers, String timeoutMillis) throws MessagingException {
+        List<String> list = Arrays.stream(servers.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty())
+                .toList();
+        Duration timeout = dev.authpack.dns.DnsjavaResolver.DEFAULT_TIMEOUT;
+        if (!timeoutMillis.isBlank()) {
+            try {
+                long millis = Long.parseLong(timeoutMillis.trim());
+                if (millis < 1 || millis > 60_000) {
+                    throw new NumberFormatException("out of range");
+                }
+                timeout = Duration.ofMillis(millis);
+            } catch (NumberFormatException e) {
+                throw new MessagingException("dnsTimeout must be milliseconds between 1 and 60000, not '"
+                        + timeoutMillis + "'");
+            }
+        }
+        try {
+            return new DnsSettings(list, timeout, DnsSettings.DEFAULT_CACHE_SIZE);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("bad dnsServers '" + servers + "': " + e.getMessage());
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.authpack.james;
+
+import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MailAuthCheckTest {
+    private static final String ZONE = """
+            $ORIGIN example.com.
+            $TTL 300
+            @            IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+            mail         IN A   192.0.2.1
+            mail         IN TXT "v=spf1 a -all"
+            $ORIGIN 2.0.192.in-addr.arpa.
+            1            IN PTR mail.example.com.
+            """;
+    private static final String MESSAGE = "Authentication-Results: mx.test; spf=pass smtp.mailfrom=forged.example\r\n"
+            + "Received: from somewhere\r\n"
+            + "Authentication-Results: upstream.example; spf=fail smtp.mailfrom=x.example\r\n"
+            + "From: alice@example.com\r\n"
+            + "Subject: hello\r\n"
+            + "\r\n"
+            + "body\r\n";
+
+    private static LoopbackDnsServer dns;
+
+    @BeforeAll
+    static void startDns() throws Exception {
+        dns = LoopbackDnsServer.start(ZONE);
+    }
+
+    @AfterAll
+    static void stopDns() throws Exception {
+        dns.close();
+    }
+
+    private static MailAuthCheck mailet(Map<String, String> parameters) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("MailAuthCheck")
+                .setProperty("serverId", "mx.test")
+                .setProperty("dnsServers", dns.address())
+                .setProperty("dnsTimeout", "1000");
+        parameters.forEach(config::setProperty);
+        MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private static FakeMail mail(String remoteAddr, String sender) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()),
+                new ByteArrayInputStream(MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+        FakeMail.Builder builder = FakeMail.builder().name("m1").mimeMessage(message)
+                .recipient("bob@example.org")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com")));
+        if (remoteAddr != null) {
+            builder.remoteAddr(remoteAddr);
+        }
+        if (sender != null) {
+            builder.sender(sender);
+        }
+        return builder.build();
+    }
+
+    private static String headers(Mail mail) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().writeTo(out);
+        String text = out.toString(StandardCharsets.US_ASCII);
+        return text.substring(0, text.indexOf("\r\n\r\n") + 2);
+    }
+
+    @Test
+    void writesResultsFirstAndRemovesForgedFields() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mailet(Map.of()).service(mail);
+
+        String headers = headers(mail);
+        assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\tspf=pass ");
+        assertThat(headers).contains("smtp.mailfrom=example.com;")
+                .contains("smtp.helo=mail.example.com;")
+                .contains("iprev=pass ")
+                .contains("policy.iprev=192.0.2.1");
+        assertThat(headers).doesNotContain("forged.example");
+        // a field from another authserv-id stays, in its place
+        assertThat(headers).contains("Received: from somewhere\r\nAuthentication-Results: upstream.example;");
+        assertThat(MailAttributes.results(mail)).get().asList().hasSize(3);
+        assertThat(mail.getAttribute(MailAttributes.SPF)).isPresent();
+        assertThat(mail.getAttribute(MailAttributes.SMTP_AUTH)).isPresent();
+    }
+
+    @Test
+    void spfFailAndIprevPermerrorForAStranger() throws Exception {
+        FakeMail mail = mail("198.51.100.7", "alice@example.com");
+        mailet(Map.of()).service(mail);
+        String headers = headers(mail);
+        assertThat(headers).contains("spf=fail ").contains("iprev=permerror ");
+    }
+
+    @Test
+    void reportsSmtpAuth() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mail.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice@example.com")));
+        mailet(Map.of()).service(mail);
+        assertThat(headers(mail)).contains("auth=pass smtp.auth=alice@example.com;");
+    }
+
+    @Test
+    void checksCanBeTurnedOff() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mailet(Map.of("spf", "false", "iprev", "false")).service(mail);
+        assertThat(headers(mail)).startsWith("Authentication-Results: mx.test; none\r\n");
+        assertThat(mail.getAttribute(MailAttributes.SPF)).isEmpty();
+    }
+
+    @Test
+    void withoutTheHeaderOnlyAttributesAreSetAndAddAuthResultsWritesIt() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mailet(Map.of("addAuthenticationResults", "false")).service(mail);
+        String before = headers(mail);
+        assertThat(before).doesNotContain("Authentication-Results: mx.test");
+        assertThat(before).contains("upstream.example");
+
+        AddAuthResults add = new AddAuthResults();
+        add.init(FakeMailetConfig.builder().mailetName("AddAuthResults").build());
+        add.service(mail);
+        assertThat(headers(mail)).startsWith("Authentication-Results: mx.test;\r\n\tspf=pass ");
+    }
+
+    @Test
+    void refusesUnknownParametersAndBadValues() {
+        assertThatThrownBy(() -> mailet(Map.of("dkim", "true"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("spf", "maybe"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("spf");
+        assertThatThrownBy(() -> mailet(Map.of("dnsTimeout", "-5"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("dnsServers", "not a server:xx"))).isInstanceOf(MessagingException.class);
+    }
+
+    @Test
+    void mailWithoutAUsableClientAddressIsNotCheckedButForgedFieldsStillGo() throws Exception {
+        for (String remote : new String[] {"evil.example.com", "", "999.1.1.1"}) {
+            FakeMail mail = mail(remote, "alice@example.com");
+            mailet(Map.of()).service(mail);
+            String headers = headers(mail);
+            assertThat(headers).startsWith("Received: from somewhere\r\n")
+                    .doesNotContain("Authentication-Results: mx.test")
+                    .contains("Authentication-Results: upstream.example;");
+            assertThat(mail.getAttribute(MailAttributes.RESULTS)).isEmpty();
+        }
+    }
+
+    @Test
+    void nullSenderChecksPostmasterAtHelo() throws Exception {
+        FakeMail mail = mail("192.0.2.1", null);
+        mailet(Map.of()).service(mail);
+        assertThat(headers(mail)).contains("smtp.mailfrom=mail.example.com");
+    }
+
+    @Test
+    void dnsFailureGivesTemperror() throws Exception {
+        dns.servfail("example.com");
+        try {
+            FakeMail mail = mail("192.0.2.1", "alice@example.com");
+            mailet(Map.of()).service(mail);
+            assertThat(headers(mail)).contains("spf=temperror ");
+        } finally {
+            dns.clearFailures();
+        }
+    }
+}
