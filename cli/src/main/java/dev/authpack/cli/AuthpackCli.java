@@ -1,0 +1,86 @@
+package dev.authpack.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code authpack}: the engine on message files, JSON on standard output (contract: CLI.md, docs/cli.md).
+ * {@link #execute} runs a command line in-process with the given streams and returns the exit status.
+ */
+@Command(name = "authpack", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Mail authentication checks on message files; JSON on standard output.",
+        synopsisSubcommandLabel = "COMMAND",
+        footer = {"", "Exit status: 0 the command ran (whatever the results); 2 usage error or unreadable input."})
+public final class AuthpackCli implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int status = execute(args, new CliStreams(System.in, out, err));
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command line; never throws and never calls {@code System.exit}. */
+    public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return execute(args, new CliStreams(in, out, err));
+    }
+
+    static int execute(String[] args, CliStreams streams) {
+        CommandLine cli = commandLine(streams);
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine(CliStreams streams) {
+        CommandLine cli = new CommandLine(new AuthpackCli())
+                .addSubcommand(new CommandLine(new CheckCommand(streams)))
+                .addSubcommand(new CommandLine(new SpfCommand(streams)));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
+        cli.setOut(out).setErr(err)
+                .setParameterExceptionHandler(AuthpackCli::usageError)
+                .setExecutionExceptionHandler(AuthpackCli::executionError);
+        return cli;
+    }
+
+    /** No command given: a usage error. */
+    @Override
+    public void run() {
+        throw new UsageException("a command is required: " + String.join(", ", spec.subcommands().keySet())
+                + " (see authpack --help)");
+    }
+
+    /** Picocli could not parse the arguments: one line on standard error, exit 2 (CLI.md "Exit status"). */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + OneLine.of(e.getMessage())
+                + " (see " + failed.getCommandSpec().qualifiedName() + " --help)");
+        failed.getErr().flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static int executionError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        String name = command.getCommandSpec().qualifiedName();
+        if (e instanceof UsageException) {
+            command.getErr().println(name + ": " + OneLine.of(e.getMessage()));
+            command.getErr().flush();
+            return ExitCodes.USAGE;
+        }
+        // Not caused by input (the engine turns bad input into results): a bug, reported as such.
+        command.getErr().println(name + ": internal error: " + OneLine.of(String.valueOf(e)));
+        e.printStackTrace(new PrintWriter(command.getErr(), true));
+        command.getErr().flush();
+        return ExitCodes.INTERNAL_ERROR;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.authpack.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.authpack.authres.AuthResultsWriter;
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckOptions;
+import dev.authpack.check.Envelope;
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.iprev.IprevChecker;
+import dev.authpack.spf.SpfChecker;
+import dev.authpack.spf.SpfOptions;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code authpack check MESSAGE}: the {@code MailAuthCheck} mailet's work on a file (CLI.md). */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {"Runs the authentication checks the MailAuthCheck mailet runs, on a message file.",
+                "Prints one JSON object with a member per check that ran (spf and spf_helo, iprev, smtp_auth)"
+                        + " and the Authentication-Results field we would add (authentication_results)."},
+        footer = {"", "Exit status: 0 the checks ran (whatever the results); 2 usage error or unreadable input."})
+final class CheckCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MESSAGE", description = "RFC 5322 message file, or - for standard input.")
+    String message;
+
+    @Option(names = "--client-ip", paramLabel = "IP",
+            description = "The SMTP client's IP address (required when spf or iprev runs).")
+    String clientIp;
+
+    @Option(names = "--helo", paramLabel = "NAME", description = "The HELO/EHLO name.")
+    String helo = "";
+
+    @Option(names = "--mail-from", paramLabel = "ADDR",
+            description = "The MAIL FROM address; \"\" (or <>, or no option) for the null sender.")
+    String mailFrom = "";
+
+    @Option(names = "--auth-user", paramLabel = "USER", description = "The SMTP AUTH user, if the client authenticated.")
+    String authUser;
+
+    @Option(names = "--authserv-id", paramLabel = "ID",
+            description = "The authserv-id of the Authentication-Results field (default: this host's name).")
+    String authservId;
+
+    @Option(names = "--checks", paramLabel = "LIST",
+            description = {"Comma-separated subset of dkim,spf,iprev,smtp-auth,dmarc,arc (default: all this version"
+                    + " has: spf,iprev,smtp-auth). spf runs both the MAIL FROM and the HELO check."})
+    String checks;
+
+    @Mixin
+    DnsOptions dns = new DnsOptions();
+
+    @Mixin
+    ClockOption now = new ClockOption();
+
+    private final CliStreams streams;
+
+    CheckCommand(CliStreams streams) {
+        this.streams = streams;
+    }
+
+    @Override
+    public Integer call() {
+        Set<CheckName> selected = checks == null ? CheckName.allAvailable() : CheckName.parseList(checks);
+        boolean spf = selected.contains(CheckName.SPF);
+        boolean iprev = selected.contains(CheckName.IPREV);
+        boolean smtpAuth = selected.contains(CheckName.SMTP_AUTH);
+        if ((spf || iprev) && (clientIp == null || clientIp.isBlank())) {
+            throw new UsageException("--client-ip is required when spf or iprev runs (or choose --checks smtp-auth)");
+        }
+        InetAddress client = clientIp == null ? null : IpArgument.parse("--client-ip", clientIp);
+        String serverId = authservId == null ? HostName.local() : authservId.strip();
+        if (serverId.isEmpty()) {
+            throw new UsageException("--authserv-id must not be empty");
+        }
+        Envelope envelope = new Envelope(client, helo == null ? "" : helo.strip(),
+                MailFromArgument.normalize(mailFrom), List.of(),
+                Optional.ofNullable(authUser).map(String::strip).filter(u -> !u.isEmpty()));
+        // The message is not used by the checks of this version, but it must be there and readable (CLI.md).
+        MessageInput.read(message, streams.in());
+        DnsResolver resolver = dns.resolver();
+
+        SpfOptions spfOptions = SpfOptions.defaults().withReceiver(serverId).withClock(now.clock());
+        MailAuthChecker checker = new MailAuthChecker(new SpfChecker(resolver, spfOptions), new IprevChecker(resolver));
+        AuthCheckReport report = Waiting.await(checker.check(envelope, new CheckOptions(spf, iprev, smtpAuth)),
+                spfOptions.timeout().plus(dns.timeout().multipliedBy(3)).plusSeconds(10));
+
+        ObjectNode out = JsonOutput.object();
+        out.put("authserv_id", serverId);
+        report.spf().ifPresent(v -> out.set("spf", ResultJson.spfMember(v)));
+        report.spfHelo().ifPresent(v -> out.set("spf_helo", ResultJson.spfMember(v)));
+        report.iprev().ifPresent(r -> out.set("iprev", ResultJson.iprev(r)));
+        report.smtpAuth().ifPresent(a -> out.set("smtp_auth", ResultJson.smtpAuth(a)));
+        out.put("authentication_results", AuthResultsWriter.unfolded(serverId, report.methodResults()));
+        JsonOutput.write(out, streams.out());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,211 @@
+package dev.authpack.cli;
+
+import static dev.authpack.cli.CliRun.message;
+import static dev.authpack.cli.CliRun.run;
+import static dev.authpack.cli.CliRun.zone;
+import static dev.authpack.cli.SpfCommandTest.assertUsageError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+    private static CliRun check(String... extra) {
+        List<String> args = new ArrayList<>(List.of("check", message(), "--dns-records", zone(),
+                "--authserv-id", "mx.example.org"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    private static JsonNode ok(CliRun run) {
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).as(run.toString()).isEmpty();
+        return run.json();
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    @Test
+    void allChecksPass() {
+        CliRun run = check("--client-ip", "192.0.2.10", "--helo", "mail.example.com",
+                "--mail-from", "alice@example.com", "--auth-user", "alice");
+        JsonNode json = ok(run);
+        assertThat(run.fieldNames()).containsExactly(
+                "authserv_id", "spf", "spf_helo", "iprev", "smtp_auth", "authentication_results");
+        assertThat(json.get("authserv_id").asText()).isEqualTo("mx.example.org");
+
+        JsonNode spf = json.get("spf");
+        assertThat(names(spf)).containsExactly("result", "identity", "domain", "mechanism", "explanation",
+                "lookups", "void_lookups", "reason");
+        assertThat(spf.get("result").asText()).isEqualTo("pass");
+        assertThat(spf.get("identity").asText()).isEqualTo("mailfrom");
+        assertThat(spf.get("domain").asText()).isEqualTo("example.com");
+        assertThat(spf.get("mechanism").asText()).isEqualTo("ip4:192.0.2.0/24");
+        assertThat(spf.get("explanation").isNull()).isTrue();
+
+        JsonNode helo = json.get("spf_helo");
+        assertThat(helo.get("result").asText()).isEqualTo("pass");
+        assertThat(helo.get("identity").asText()).isEqualTo("helo");
+        assertThat(helo.get("domain").asText()).isEqualTo("mail.example.com");
+        assertThat(helo.get("mechanism").asText()).isEqualTo("a");
+
+        JsonNode iprev = json.get("iprev");
+        assertThat(names(iprev)).containsExactly("result", "ip", "names", "reason");
+        assertThat(iprev.get("result").asText()).isEqualTo("pass");
+        assertThat(iprev.get("ip").asText()).isEqualTo("192.0.2.10");
+        assertThat(iprev.get("names").get(0).asText()).isEqualTo("mail.example.com");
+        assertThat(iprev.get("names").size()).isEqualTo(1);
+
+        JsonNode auth = json.get("smtp_auth");
+        assertThat(names(auth)).containsExactly("result", "user");
+        assertThat(auth.get("result").asText()).isEqualTo("pass");
+        assertThat(auth.get("user").asText()).isEqualTo("alice");
+
+        assertThat(json.get("authentication_results").asText()).isEqualTo(EXPECTED_ALL_PASS);
+    }
+
+    static final String EXPECTED_ALL_PASS = "Authentication-Results: mx.example.org;"
+            + " auth=pass smtp.auth=alice;"
+            + " spf=pass reason=\"192.0.2.10 matched +ip4:192.0.2.0/24 in the SPF record of example.com\""
+            + " smtp.mailfrom=example.com;"
+            + " spf=pass reason=\"192.0.2.10 matched +a in the SPF record of mail.example.com\""
+            + " smtp.helo=mail.example.com;"
+            + " iprev=pass reason=\"192.0.2.10 resolves to mail.example.com and back\" policy.iprev=192.0.2.10";
+
+    @Test
+    void spfFailIprevFailAndNoAuth() {
+        JsonNode json = ok(check("--client-ip", "192.0.2.20", "--helo", "mail.example.com",
+                "--mail-from", "alice@example.com"));
+        assertThat(json.get("spf").get("result").asText()).isEqualTo("pass");
+        assertThat(json.get("spf_helo").get("result").asText()).isEqualTo("fail");
+        JsonNode iprev = json.get("iprev");
+        assertThat(iprev.get("result").asText()).isEqualTo("fail");
+        assertThat(iprev.get("names").get(0).asText()).isEqualTo("liar.example.com");
+        JsonNode auth = json.get("smtp_auth");
+        assertThat(auth.get("result").asText()).isEqualTo("none");
+        assertThat(auth.has("user")).isTrue();
+        assertThat(auth.get("user").isNull()).isTrue();
+        String authResults = json.get("authentication_results").asText();
+        assertThat(authResults).startsWith("Authentication-Results: mx.example.org; ")
+                .contains("spf=pass", "iprev=fail").doesNotContain("\r", "\n");
+    }
+
+    @Test
+    void iprevWithoutPtrIsPermerror() {
+        JsonNode json = ok(check("--client-ip", "198.51.100.7", "--checks", "iprev"));
+        assertThat(json.get("iprev").get("result").asText()).isEqualTo("permerror");
+        assertThat(json.get("iprev").get("names").size()).isZero();
+    }
+
+    @Test
+    void softfailAndPermerrorReachTheHeader() {
+        JsonNode softfail = ok(check("--client-ip", "198.51.100.7", "--helo", "h.example.net",
+                "--mail-from", "bob@softfail.example.com", "--checks", "spf"));
+        assertThat(softfail.get("spf").get("result").asText()).isEqualTo("softfail");
+        assertThat(softfail.get("authentication_results").asText()).contains("spf=softfail");
+        JsonNode permerror = ok(check("--client-ip", "198.51.100.7", "--helo", "h.example.net",
+                "--mail-from", "bob@broken.example.com", "--checks", "spf"));
+        assertThat(permerror.get("spf").get("result").asText()).isEqualTo("permerror");
+        assertThat(permerror.get("authentication_results").asText()).contains("spf=permerror");
+    }
+
+    @Test
+    void checksSelectsMembers() {
+        CliRun spfOnly = check("--client-ip", "192.0.2.10", "--helo", "mail.example.com",
+                "--mail-from", "alice@example.com", "--checks", "spf");
+        ok(spfOnly);
+        assertThat(spfOnly.fieldNames()).containsExactly("authserv_id", "spf", "spf_helo", "authentication_results");
+
+        CliRun authOnly = check("--auth-user", "alice", "--checks", "smtp-auth");
+        ok(authOnly);
+        assertThat(authOnly.fieldNames()).containsExactly("authserv_id", "smtp_auth", "authentication_results");
+        assertThat(authOnly.json().get("authentication_results").asText()).contains("auth=pass");
+
+        CliRun two = check("--client-ip", "192.0.2.10", "--checks", " iprev , SMTP-AUTH ");
+        ok(two);
+        assertThat(two.fieldNames()).containsExactly("authserv_id", "iprev", "smtp_auth", "authentication_results");
+    }
+
+    @Test
+    void checksNotInThisVersionAreUsageErrors() {
+        assertUsageError(check("--client-ip", "192.0.2.10", "--checks", "spf,dkim"),
+                "check not available in this version: dkim");
+        assertUsageError(check("--checks", "dmarc"), "check not available in this version: dmarc");
+        assertUsageError(check("--checks", "arc"), "check not available in this version: arc");
+        assertUsageError(check("--checks", "spf,bogus"), "unknown check: bogus");
+        assertUsageError(check("--checks", ","), "--checks needs at least one");
+    }
+
+    @Test
+    void clientIpIsRequiredForSpfAndIprev() {
+        assertUsageError(check("--mail-from", "alice@example.com"), "--client-ip is required");
+        assertUsageError(check("--checks", "iprev"), "--client-ip is required");
+        assertUsageError(check("--client-ip", "not-an-ip"), "--client-ip is not an IP address");
+    }
+
+    @Test
+    void unreadableMessageIsExitTwo(@TempDir Path dir) {
+        assertUsageError(run("check", dir.resolve("missing.eml").toString(), "--checks", "smtp-auth"),
+                "no such file");
+        assertUsageError(run("check", dir.toString(), "--checks", "smtp-auth"), "is a directory");
+        assertUsageError(run("check", "--checks", "smtp-auth"), "MESSAGE");
+    }
+
+    @Test
+    void messageFromStandardInput() {
+        CliRun run = CliRun.runWithInput("Subject: hi\n\nbody\n".getBytes(StandardCharsets.UTF_8),
+                "check", "-", "--checks", "smtp-auth", "--authserv-id", "mx.example.org");
+        assertThat(ok(run).get("smtp_auth").get("result").asText()).isEqualTo("none");
+    }
+
+    @Test
+    void defaultAuthservIdIsTheHostName() {
+        CliRun run = run("check", message(), "--checks", "smtp-auth");
+        assertThat(ok(run).get("authserv_id").asText()).isEqualTo(HostName.local());
+    }
+
+    @Test
+    void outputIsUtf8AndTheHeaderCannotBeBroken() {
+        CliRun run = check("--checks", "smtp-auth", "--auth-user", "jos\u00e9\"; spf=pass");
+        JsonNode json = ok(run);
+        assertThat(json.get("smtp_auth").get("user").asText()).isEqualTo("jos\u00e9\"; spf=pass");
+        // the user is one quoted pvalue: its "; spf=pass" cannot start a resinfo of its own
+        assertThat(json.get("authentication_results").asText())
+                .isEqualTo("Authentication-Results: mx.example.org; auth=pass smtp.auth=\"jos\u00e9\\\"; spf=pass\"");
+        // stdout was decoded as UTF-8: the raw (unescaped) character proves UTF-8 output
+        assertThat(run.stdout()).contains("\"user\": \"jos\u00e9");
+    }
+
+    @Test
+    void helpOnEveryCommand() {
+        CliRun top = run("--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.stdout()).contains("check", "spf");
+        CliRun check = run("check", "--help");
+        assertThat(check.exitCode()).isZero();
+        assertThat(check.stdout()).contains("MESSAGE", "--client-ip", "--helo", "--mail-from", "--auth-user",
+                "--authserv-id", "--checks", "--dns-records", "--dns-server", "--dns-timeout", "--now");
+        CliRun version = run("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.stdout()).startsWith("authpack ");
+    }
+
+    @Test
+    void noCommandOrUnknownCommandIsUsageError() {
+        assertUsageError(run(), "a command is required");
+        assertUsageError(run("frobnicate"), "frobnicate");
+    }
+}
