@@ -33,7 +33,7 @@ public final class IprevChecker {
     }
 
     public CompletableFuture<IprevResult> check(InetAddress client) {
-        String ip = client.getHostAddress();
+        String ip = dev.authpack.dns.AddressText.of(client);
         return dns.ptr(client).thenCompose(ptr -> {
             if (ptr.outcome().isError()) {
                 return done("temperror", ip, List.of(), "PTR lookup failed: " + describe(ptr));

@@ -1,0 +1,123 @@
+package dev.authpack.spf;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Domain-name rules of RFC 7208: the {@code <domain>} check of §4.3, toplabel (§7.1), truncation (§7.3). */
+final class DomainNames {
+    static final int MAX_NAME = 253;
+    static final int MAX_LABEL = 63;
+
+    /**
+     * RFC 7208 §7.1:
+     * {@code toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum )}.
+     */
+    private static final Pattern TOPLABEL =
+            Pattern.compile("[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9-]*[A-Za-z0-9]");
+    private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
+
+    private DomainNames() {
+    }
+
+    static boolean isToplabel(String label) {
+        return TOPLABEL.matcher(label).matches();
+    }
+
+    /**
+     * RFC 7208 §4.3: the {@code <domain>} given to {@code check_host()} must be a multi-label domain name with
+     * no empty or over-long label (else the result is {@code none}). Also refuses address literals, names with
+     * spaces or control characters, and an all-numeric last label (an IP address is not a domain). A
+     * non-ASCII name is converted to A-labels. Returns the name without a trailing dot.
+     */
+    static Optional<String> checkHostDomain(String domain) {
+        if (domain == null || domain.isEmpty() || domain.charAt(0) == '[') {
+            return Optional.empty();
+        }
+        String name = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        if (!isAscii(name)) {
+            try {
+                name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        if (name.length() > MAX_NAME || !labelsValid(name)) {
+            return Optional.empty();
+        }
+        int lastDot = name.lastIndexOf('.');
+        if (lastDot < 0 || ALL_DIGITS.matcher(name.substring(lastDot + 1)).matches()) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(name);
+    }
+
+    /**
+     * A macro-expanded target name ready for a DNS query: trailing dot removed, truncated from the left to 253
+     * characters (§7.3), every label 1..63 characters. Empty when no query can be composed from it.
+     */
+    static Optional<String> forQuery(String expanded) {
+        String name = expanded.endsWith(".") ? expanded.substring(0, expanded.length() - 1) : expanded;
+        while (name.length() > MAX_NAME) {
+            int dot = name.indexOf('.');
+            if (dot < 0) {
+                return Optional.empty();
+            }
+            name = name.substring(dot + 1);
+        }
+        return name.isEmpty() || !labelsValid(name) ? Optional.empty() : Optional.of(name);
+    }
+
+    /** A name from a DNS answer (MX exchange, PTR target): lower case, no trailing dot, usable in a query. */
+    static Optional<String> fromAnswer(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        String trimmed = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return trimmed.isEmpty() || trimmed.length() > MAX_NAME || !labelsValid(trimmed)
+                ? Optional.empty() : Optional.of(trimmed);
+    }
+
+    /** {@code name} equals {@code domain} or is a subdomain of it (case-insensitive; no trailing dots). */
+    static boolean isSameOrSubdomain(String name, String domain) {
+        int extra = name.length() - domain.length();
+        if (extra < 0 || !name.regionMatches(true, extra, domain, 0, domain.length())) {
+            return false;
+        }
+        return extra == 0 || name.charAt(extra - 1) == '.';
+    }
+
+    private static boolean labelsValid(String name) {
+        int start = 0;
+        while (start <= name.length()) {
+            int dot = name.indexOf('.', start);
+            int end = dot < 0 ? name.length() : dot;
+            int length = end - start;
+            if (length == 0 || length > MAX_LABEL) {
+                return false;
+            }
+            if (dot < 0) {
+                return true;
+            }
+            start = dot + 1;
+        }
+        return false;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

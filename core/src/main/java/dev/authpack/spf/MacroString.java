@@ -1,0 +1,236 @@
+package dev.authpack.spf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A parsed macro string (RFC 7208 §7): literal text and {@code %{...}} expansions. Immutable.
+ */
+final class MacroString {
+    /** Where the string appears; decides which letters and characters are allowed. */
+    enum Kind {
+        /** A domain-spec of a mechanism, {@code redirect=} or {@code exp=}: letters {@code slodipvh} only. */
+        DOMAIN_SPEC("slodipvh", false),
+        /** The explanation text fetched for {@code exp=}: all letters, spaces allowed (§7.1 explain-string). */
+        EXPLANATION("slodipvhcrt", true),
+        /** The value of an unknown modifier: only its syntax matters (it is never expanded). */
+        MODIFIER_VALUE("slodipvhcrt", false);
+
+        private final String letters;
+        private final boolean spaces;
+
+        Kind(String letters, boolean spaces) {
+            this.letters = letters;
+            this.spaces = spaces;
+        }
+    }
+
+    /** Transformer digits above this are treated as "all parts"; RFC 7208 §7.3 requires at least 128. */
+    private static final int MAX_PARTS = 512;
+    private static final String DELIMITERS = ".-+,/_=";
+
+    private sealed interface Part permits Literal, Expand {
+    }
+
+    private record Literal(String text) implements Part {
+    }
+
+    /** {@code %{letter digits r delimiters}}; {@code rightParts == 0} keeps all parts. */
+    private record Expand(char letter, boolean urlEscape, int rightParts, boolean reverse, String delimiters)
+            implements Part {
+    }
+
+    private final String source;
+    private final List<Part> parts;
+
+    private MacroString(String source, List<Part> parts) {
+        this.source = source;
+        this.parts = List.copyOf(parts);
+    }
+
+    /** Parses a macro string of the given kind (syntax only). */
+    static MacroString parse(String text, Kind kind) throws SpfSyntaxException {
+        return parse(text, kind, null);
+    }
+
+    /**
+     * Parses a {@code domain-spec} (§7.1): a non-empty macro string that ends in a macro expansion or in
+     * {@code "." toplabel ["."]}.
+     */
+    static MacroString parseDomainSpec(String text) throws SpfSyntaxException {
+        if (text.isEmpty()) {
+            throw new SpfSyntaxException("empty domain-spec");
+        }
+        int[] tailStart = new int[1];
+        MacroString parsed = parse(text, Kind.DOMAIN_SPEC, tailStart);
+        String tail = text.substring(tailStart[0]);
+        if (!tail.isEmpty()) {
+            String t = tail.endsWith(".") ? tail.substring(0, tail.length() - 1) : tail;
+            int dot = t.lastIndexOf('.');
+            if (dot < 0 || !DomainNames.isToplabel(t.substring(dot + 1))) {
+                throw new SpfSyntaxException("domain-spec '" + text + "' does not end in a valid top-level label");
+            }
+        }
+        return parsed;
+    }
+
+    /** @param tailStart when not null, receives the index after the last macro-expand (start of trailing literal) */
+    private static MacroString parse(String text, Kind kind, int[] tailStart) throws SpfSyntaxException {
+        List<Part> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int afterLastExpand = 0;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '%') {
+                boolean allowed = (c >= 0x21 && c <= 0x7e) || (c == ' ' && kind.spaces);
+                if (!allowed) {
+                    throw new SpfSyntaxException(String.format("character U+%04X not allowed in '%s'", (int) c, text));
+                }
+                literal.append(c);
+                i++;
+                continue;
+            }
+            if (i + 1 >= text.length()) {
+                throw new SpfSyntaxException("'%' at the end of '" + text + "'");
+            }
+            char next = text.charAt(i + 1);
+            switch (next) {
+                case '%' -> literal.append('%');
+                case '_' -> literal.append(' ');
+                case '-' -> literal.append("%20");
+                case '{' -> {
+                    int close = text.indexOf('}', i + 2);
+                    if (close < 0) {
+                        throw new SpfSyntaxException("unterminated macro in '" + text + "'");
+                    }
+                    if (literal.length() > 0) {
+                        parts.add(new Literal(literal.toString()));
+                        literal.setLength(0);
+                    }
+                    parts.add(parseExpand(text.substring(i + 2, close), kind, text));
+                    i = close + 1;
+                    afterLastExpand = i;
+                    continue;
+                }
+                default -> throw new SpfSyntaxException("'%" + next + "' is not a macro in '" + text + "'");
+            }
+            i += 2;
+            afterLastExpand = i;
+        }
+        if (literal.length() > 0) {
+            parts.add(new Literal(literal.toString()));
+        }
+        if (tailStart != null) {
+            tailStart[0] = afterLastExpand;
+        }
+        return new MacroString(text, parts);
+    }
+
+    private static Expand parseExpand(String body, Kind kind, String text) throws SpfSyntaxException {
+        if (body.isEmpty()) {
+            throw new SpfSyntaxException("empty macro in '" + text + "'");
+        }
+        char raw = body.charAt(0);
+        char letter = Character.toLowerCase(raw);
+        if (raw > 0x7f || kind.letters.indexOf(letter) < 0) {
+            throw new SpfSyntaxException("macro letter '" + raw + "' not allowed here in '" + text + "'");
+        }
+        int i = 1;
+        int digitsStart = i;
+        long count = 0;
+        while (i < body.length() && body.charAt(i) >= '0' && body.charAt(i) <= '9') {
+            count = Math.min(count * 10 + (body.charAt(i) - '0'), MAX_PARTS + 1L);
+            i++;
+        }
+        boolean hasDigits = i > digitsStart;
+        if (hasDigits && count == 0) {
+            throw new SpfSyntaxException("macro transformer must be nonzero in '" + text + "'");
+        }
+        boolean reverse = false;
+        if (i < body.length() && (body.charAt(i) == 'r' || body.charAt(i) == 'R')) {
+            reverse = true;
+            i++;
+        }
+        String delimiters = body.substring(i);
+        for (int k = 0; k < delimiters.length(); k++) {
+            if (DELIMITERS.indexOf(delimiters.charAt(k)) < 0) {
+                throw new SpfSyntaxException("bad macro delimiter '" + delimiters.charAt(k) + "' in '" + text + "'");
+            }
+        }
+        int rightParts = !hasDigits || count > MAX_PARTS ? 0 : (int) count;
+        return new Expand(letter, Character.isUpperCase(raw), rightParts, reverse, delimiters);
+    }
+
+    /** Whether the string contains a {@code %{letter}} expansion (case-insensitive letter). */
+    boolean uses(char letter) {
+        for (Part part : parts) {
+            if (part instanceof Expand e && e.letter() == letter) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    String source() {
+        return source;
+    }
+
+    /** Expands with the given values (§7.3). The {@code p} value must already be in {@code values}. */
+    String expand(MacroValues values) {
+        StringBuilder out = new StringBuilder(source.length() + 32);
+        for (Part part : parts) {
+            if (part instanceof Literal l) {
+                out.append(l.text());
+            } else {
+                Expand e = (Expand) part;
+                String value = transform(values.value(e.letter()), e);
+                out.append(e.urlEscape() ? urlEscape(value) : value);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String transform(String value, Expand e) {
+        if (e.rightParts() == 0 && !e.reverse() && e.delimiters().isEmpty()) {
+            return value;
+        }
+        String delimiters = e.delimiters().isEmpty() ? "." : e.delimiters();
+        List<String> split = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            if (delimiters.indexOf(value.charAt(i)) >= 0) {
+                split.add(value.substring(start, i));
+                start = i + 1;
+            }
+        }
+        split.add(value.substring(start));
+        if (e.reverse()) {
+            java.util.Collections.reverse(split);
+        }
+        int keep = e.rightParts() == 0 ? split.size() : Math.min(e.rightParts(), split.size());
+        return String.join(".", split.subList(split.size() - keep, split.size()));
+    }
+
+    /** §7.3: upper-case macro letters are URL-escaped; everything but RFC 3986 unreserved characters is escaped. */
+    static String urlEscape(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(String.format(Locale.ROOT, "%02X", c));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.authpack.spf;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every test of the openspf RFC 7208 suite and every Stalwart mail-auth SPF scenario, prints
+ * {@code passed N of M} per suite, and holds the result to {@code known-failures/spf.txt}.
+ */
+class SpfConformanceTest {
+    private static final String SUITE = "/testsuites/spf/";
+    private static final String[] STALWART_FILES = {
+        "a.yml", "all.yml", "basic.yml", "examples.yml", "exists.yml", "exp.yml",
+        "include.yml", "ip.yml", "macro.yml", "mx.yml", "ptr.yml", "redirect.yml"};
+    private static final KnownFailures KNOWN = KnownFailures.load("spf.txt");
+
+    @Test
+    void rfc7208Suite() throws Exception {
+        runRfc7208("SPF rfc7208", true);
+    }
+
+    /** The same suite with the prefetch of later terms off: evaluation order alone must give the same results. */
+    @Test
+    void rfc7208SuiteWithoutPrefetch() throws Exception {
+        runRfc7208("SPF rfc7208 (prefetch off)", false);
+    }
+
+    private static void runRfc7208(String title, boolean prefetch) throws Exception {
+        Set<String> cases = new LinkedHashSet<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        int sections = 0;
+        try (Reader reader = resource("rfc7208-tests.yml")) {
+            for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(reader)) {
+                Map<?, ?> section = (Map<?, ?>) document;
+                sections++;
+                SpfChecker checker = new SpfChecker(new ZoneDataResolver((Map<?, ?>) section.get("zonedata")),
+                        SpfOptions.defaults().withDefaultExplanation("DEFAULT").withTimeout(Duration.ofSeconds(10))
+                                .withPrefetch(prefetch));
+                for (Map.Entry<?, ?> test : ((Map<?, ?>) section.get("tests")).entrySet()) {
+                    String id = "rfc7208/" + test.getKey();
+                    assertThat(cases.add(id)).as("duplicate test name %s", id).isTrue();
+                    String problem = runOpenSpfTest(checker, (Map<?, ?>) test.getValue());
+                    if (problem != null) {
+                        failures.put(id, problem);
+                    }
+                }
+            }
+        }
+        report(title, cases, failures);
+        assertThat(sections).as("sections").isEqualTo(16);
+        assertThat(cases).as("tests").hasSize(203);
+        assertThat(KNOWN.problems("rfc7208/", cases, failures)).isEmpty();
+    }
+
+    /** Returns null when the test passes, else what went wrong. */
+    private static String runOpenSpfTest(SpfChecker checker, Map<?, ?> test) throws Exception {
+        InetAddress host = InetAddress.getByName(String.valueOf(test.get("host")));
+        String mailFrom = test.get("mailfrom") == null ? "" : String.valueOf(test.get("mailfrom"));
+        String helo = String.valueOf(test.get("helo"));
+        SpfVerdict verdict = checker.checkMailFrom(host, mailFrom, helo).get(30, TimeUnit.SECONDS);
+        Object expected = test.get("result");
+        List<String> acceptable = expected instanceof List<?> list
+                ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(expected));
+        if (!acceptable.contains(verdict.result().word())) {
+            return "expected " + acceptable + ", got " + verdict.result().word() + " (" + verdict.reason() + ")";
+        }
+        Object explanation = test.get("explanation");
+        if (explanation != null && !Objects.equals(String.valueOf(explanation), verdict.explanation())) {
+            return "expected explanation '" + explanation + "', got '" + verdict.explanation() + "'";
+        }
+        return null;
+    }
+
+    @Test
+    void stalwartScenarios() throws Exception {
+        Set<String> cases = new LinkedHashSet<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String file : STALWART_FILES) {
+            String text;
+            try (InputStream in = Objects.requireNonNull(
+                    SpfConformanceTest.class.getResourceAsStream(SUITE + "stalwart-mail-auth/" + file), file)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            runStalwartFile(file, text, cases, failures);
+        }
+        report("SPF stalwart-mail-auth", cases, failures);
+        assertThat(cases).as("checks").hasSize(163);
+        assertThat(KNOWN.problems("stalwart/", cases, failures)).isEmpty();
+    }
+
+    /** The upstream harness, line by line: records accumulate per file; each {@code expect:} runs one check. */
+    private static void runStalwartFile(String file, String text, Set<String> cases, Map<String, String> failures)
+            throws Exception {
+        StalwartZone zone = new StalwartZone();
+        SpfChecker checker = new SpfChecker(zone, SpfOptions.defaults().withReceiver("localdomain.org")
+                .withTimeout(Duration.ofSeconds(10)));
+        for (String scenario : text.split("---\n")) {
+            String name = "";
+            String helo = "";
+            String mailFrom = "";
+            InetAddress ip = InetAddress.getByName("127.0.0.1");
+            int number = 1;
+            for (String raw : scenario.split("\n")) {
+                String line = raw.strip();
+                if (line.startsWith("-")) {
+                    line = line.substring(1).strip();
+                }
+                if (line.startsWith("name:")) {
+                    name = value(line);
+                } else if (line.startsWith("spf:") || line.startsWith("exp:")) {
+                    String[] record = value(line).split(" ", 2);
+                    zone.txt(record[0], record[1]);
+                } else if (line.startsWith("a:")) {
+                    String[] record = value(line).split(" ", 2);
+                    zone.a(record[0], addresses(record[1]));
+                } else if (line.startsWith("aaaa:")) {
+                    String[] record = value(line).split(" ", 2);
+                    zone.aaaa(record[0], addresses(record[1]));
+                } else if (line.startsWith("mx:")) {
+                    String[] record = value(line).split(" ", 2);
+                    zone.mx(record[0], addresses(record[1]));
+                } else if (line.startsWith("ptr:")) {
+                    String[] record = value(line).split(" ", 2);
+                    List<String> names = new ArrayList<>();
+                    for (String n : record[1].split(",")) {
+                        names.add(n.strip());
+                    }
+                    zone.ptr(InetAddress.getByName(record[0]), names);
+                } else if (line.startsWith("domain:")) {
+                    helo = value(line);
+                } else if (line.startsWith("sender:")) {
+                    mailFrom = value(line);
+                } else if (line.startsWith("ip:")) {
+                    ip = InetAddress.getByName(value(line));
+                } else if (line.startsWith("expect:")) {
+                    String[] expect = value(line).split(" ", 2);
+                    String id = "stalwart/" + file + "/" + name + "/" + number++;
+                    cases.add(id);
+                    String problem = runStalwartCheck(checker, ip, helo, mailFrom, expect[0],
+                            expect.length > 1 ? expect[1].strip() : "");
+                    if (problem != null) {
+                        failures.put(id, problem + " [ip " + ip.getHostAddress() + ", helo " + helo
+                                + ", mail from " + mailFrom + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The upstream {@code verify()}: HELO identity first; only when it passes, the MAIL FROM identity. */
+    private static String runStalwartCheck(SpfChecker checker, InetAddress ip, String helo, String mailFrom,
+                                           String result, String explanation) throws Exception {
+        SpfVerdict verdict = checker.checkHelo(ip, helo).get(30, TimeUnit.SECONDS);
+        if (verdict.result() == SpfResult.PASS) {
+            verdict = checker.checkMailFrom(ip, mailFrom, helo).get(30, TimeUnit.SECONDS);
+        }
+        String expected = result.equalsIgnoreCase("softfail") ? "softfail" : result.toLowerCase();
+        if (!expected.equals(verdict.result().word())) {
+            return "expected " + expected + ", got " + verdict.result().word() + " (" + verdict.identity().word()
+                    + ": " + verdict.reason() + ")";
+        }
+        if (!explanation.isEmpty() && !explanation.equals(verdict.explanation())) {
+            return "expected explanation '" + explanation + "', got '" + verdict.explanation() + "'";
+        }
+        return null;
+    }
+
+    private static String value(String line) {
+        return line.substring(line.indexOf(':') + 1).strip();
+    }
+
+    private static List<InetAddress> addresses(String list) throws IOException {
+        List<InetAddress> out = new ArrayList<>();
+        for (String item : list.split(",")) {
+            out.add(InetAddress.getByName(item.strip()));
+        }
+        return out;
+    }
+
+    private static void report(String suite, Set<String> cases, Map<String, String> failures) {
+        System.out.println(suite + ": passed " + (cases.size() - failures.size()) + " of " + cases.size());
+        failures.forEach((id, problem) -> System.out.println(
+                (KNOWN.listed(id) ? "  known failure " : "  FAILED ") + id + ": " + problem));
+    }
+
+    private static Reader resource(String name) {
+        InputStream in = Objects.requireNonNull(SpfConformanceTest.class.getResourceAsStream(SUITE + name), name);
+        return new InputStreamReader(in, StandardCharsets.UTF_8);
+    }
+}
