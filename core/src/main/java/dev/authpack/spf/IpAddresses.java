@@ -187,44 +187,6 @@ final class IpAddresses {
 
     /** The {@code c} macro (§7.3): dotted quad, or the RFC 5952 form of an IPv6 address. */
     static String readable(InetAddress address) {
-        if (isV4(address)) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        // RFC 5952 §4.2: compress the longest run (first on a tie) of at least two zero groups
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder out = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(g[i]));
-        }
-        return out.toString().toLowerCase(Locale.ROOT);
+        return isV4(address) ? address.getHostAddress() : dev.authpack.dns.AddressText.of(address);
     }
 }
