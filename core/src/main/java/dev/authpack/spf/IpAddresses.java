@@ -3,7 +3,6 @@ package dev.authpack.spf;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Locale;
 
 /** Strict parsing (RFC 7208 §5.6 grammar), matching and the textual forms the macros need (§7.3). */
 final class IpAddresses {
