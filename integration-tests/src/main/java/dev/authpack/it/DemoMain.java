@@ -1,0 +1,149 @@
+package dev.authpack.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The README demo ({@code bin/demo}): a real James 3.8.1 memory server on 127.0.0.1 with the pack JAR in
+ * {@code extensions-jars/} and the sample configuration, plus the demo DNS zone served on loopback, so that SPF and
+ * iprev give real answers with no network. Runs until interrupted (Ctrl-C).
+ *
+ * <p>Arguments: {@code --root DIR} (the repository; default: found from the current directory), {@code --port N}
+ * (SMTP, default 2525, 0 for any free port), {@code --work DIR} (default {@code ROOT/target/demo}),
+ * {@code --jar FILE} (default {@code ROOT/dist/target/authpack-james-*.jar}), {@code --template DIR} (the James
+ * {@code conf/} to start from, default {@code ROOT/conf-samples/james}).
+ */
+public final class DemoMain {
+    public static final String USER = JamesExtension.ALICE;
+    public static final String PASSWORD = JamesExtension.ALICE_PASSWORD;
+
+    private DemoMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = null;
+        Path work = null;
+        Path jar = null;
+        Path template = null;
+        int port = 2525;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--root" -> root = Path.of(require(args[i], value));
+                case "--work" -> work = Path.of(require(args[i], value));
+                case "--jar" -> jar = Path.of(require(args[i], value));
+                case "--template" -> template = Path.of(require(args[i], value));
+                case "--port" -> port = Integer.parseInt(require(args[i], value));
+                default -> usage("unknown argument " + args[i]);
+            }
+            i++;
+        }
+        if (root != null) {
+            System.setProperty(Locations.CONF_SAMPLES_PROPERTY, root.resolve("conf-samples").toString());
+        } else {
+            root = Locations.confSamples().getParent();
+        }
+        work = work != null ? work : root.resolve("target/demo");
+        jar = jar != null ? jar : packJar(root.resolve("dist/target"));
+
+        AuthpackJames james;
+        try {
+            james = start(work, jar, port, template);
+        } catch (Exception e) {
+            System.err.println("\nauthpack demo: James did not start: " + rootCause(e));
+            if (rootCause(e) instanceof java.net.BindException) {
+                System.err.println("Port " + port + " is taken? Try: bin/demo --port 0");
+            }
+            System.err.println("James home: " + work + " (conf/ is the configuration it was given)");
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            james.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+
+        int smtpPort = james.smtpPort();
+        String portOption = smtpPort == 2525 ? "" : " --port " + smtpPort;
+        Path delivered = work.resolve("var/mail/delivered");
+        System.out.printf("""
+
+                authpack demo: Apache James 3.8.1 is running with %s
+                  SMTP        127.0.0.1:%d   (local domain james.test; user %s, password %s)
+                  DNS         %s   (conf-samples/demo.zone; spf-temperror.example answers SERVFAIL,
+                                                 spf-timeout.example never answers)
+                  James home  %s   (started in %d ms)
+
+                Send a test message (in another terminal):
+                  bin/demo-send%s --from bob@spf-fail.example
+                  bin/demo-send%s --from bob@spf-pass.example --client-ip 127.0.0.2      (iprev fail)
+                  bin/demo-send%s --from bob@spf-softfail.example --auth %s:%s
+                or, with bash only:
+                  bash -c 'exec 3<>/dev/tcp/127.0.0.1/%d; printf "EHLO me.example\\r\\nMAIL FROM:<bob@spf-neutral.example>\\r\\nRCPT TO:<%s>\\r\\nDATA\\r\\nSubject: hi\\r\\n\\r\\nhello\\r\\n.\\r\\nQUIT\\r\\n" >&3; cat <&3'
+                Read the result: bin/demo-send prints the delivered header; every delivered message is a file in
+                  %s/
+                  (cat %s/*.FileStreamStore)
+
+                Stop with Ctrl-C.
+                %n""", jar.getFileName(), smtpPort, USER, PASSWORD, james.dns().address(), work,
+                james.startupTime().toMillis(), portOption, portOption, portOption, USER, PASSWORD, smtpPort, USER,
+                delivered, delivered);
+        System.out.flush();
+        stopped.await();
+    }
+
+    /**
+     * Starts the demo server: the full memory server, SMTP on 127.0.0.1:{@code port}, the pack from {@code jar},
+     * delivered mail as files under {@code work/var/mail/}, and the DNS failure modes the banner announces.
+     * {@code template} may be null (conf-samples/james).
+     */
+    static AuthpackJames start(Path work, Path jar, int port, Path template) throws Exception {
+        AuthpackJames.Builder builder = AuthpackJames.builder();
+        if (template != null) {
+            builder.template(template);
+        }
+        AuthpackJames james = builder
+                .workDir(work)
+                .kind(AuthpackJames.ServerKind.FULL)
+                .placeholder("SMTP_BIND", "127.0.0.1:" + port)
+                .placeholder("DNS_TIMEOUT", "2000")
+                .placeholder("MAIL_REPOSITORY_ROOT", "file://var/mail")
+                .withoutPack().extensionJar(jar)
+                .user(USER, PASSWORD)
+                .start();
+        james.dns().servfail("spf-temperror.example").drop("spf-timeout.example");
+        return james;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable cause = t;
+        for (int i = 0; i < 20 && cause.getCause() != null && cause.getCause() != cause; i++) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static Path packJar(Path distTarget) throws java.io.IOException {
+        try (var files = Files.list(distTarget)) {
+            return files.filter(p -> p.getFileName().toString().matches("authpack-james-.*\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no authpack-james-*.jar in " + distTarget
+                            + ": build first (mvn -DskipTests install)"));
+        }
+    }
+
+    private static String require(String option, String value) {
+        if (value == null) {
+            usage(option + " needs a value");
+        }
+        return value;
+    }
+
+    private static void usage(String error) {
+        System.err.println(error);
+        System.err.println("usage: DemoMain [--root DIR] [--port N] [--work DIR] [--jar FILE] [--template DIR]");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.authpack.it;
+
+import static dev.authpack.it.Expectations.SERVER_ID;
+import static dev.authpack.it.Expectations.ourField;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** RFC 8601 §5: incoming fields that claim our authserv-id are removed; other servers' fields are kept. */
+class AuthResultsIT {
+    @RegisterExtension
+    static final JamesExtension JAMES = new JamesExtension();
+
+    @Test
+    void forgedFieldWithOurIdIsRemovedAndOthersAreKept() {
+        TestMessage message = TestMessage.create().from("bob@spf-fail.example")
+                .header("Authentication-Results", SERVER_ID + "; spf=pass smtp.mailfrom=bob@spf-fail.example")
+                .header("Authentication-Results", "upstream.example; spf=pass smtp.mailfrom=bob@spf-fail.example");
+        DeliveredMail mail = JAMES.deliver(Submission.create().mailFrom("bob@spf-fail.example").message(message));
+
+        assertThat(Expectations.spfMailFrom(ourField(mail)).result()).isEqualTo("fail");
+        assertThat(mail.authenticationResults()).extracting(AuthResultsField::authservId)
+                .containsExactly(SERVER_ID, "upstream.example");
+        assertThat(mail.authenticationResults("upstream.example").orElseThrow().result("spf")).hasValue("pass");
+    }
+
+    @Test
+    void forgedFieldIsRecognisedWhateverTheCaseAndFolding() {
+        TestMessage message = TestMessage.create()
+                .header("AUTHENTICATION-RESULTS", "MX.James.Test;\r\n\tspf=pass")
+                .header("Authentication-Results", "(comment first) " + SERVER_ID + " ; iprev=pass");
+        DeliveredMail mail = JAMES.deliver(Submission.create().mailFrom("bob@spf-softfail.example").message(message));
+
+        assertThat(mail.headers("Authentication-Results")).as(mail.headerSection()).hasSize(1);
+        assertThat(Expectations.spfMailFrom(ourField(mail)).result()).isEqualTo("softfail");
+    }
+
+    @Test
+    void oddHeloAndSenderCannotBreakTheField() {
+        String helo = "evil;spf=pass(x)\"q\"";
+        String sender = "\"x; spf=pass (y)\"@spf-fail.example";
+        SubmissionResult r = JAMES.submit(Submission.create().helo(helo).mailFrom(sender)
+                .message(TestMessage.create().from("bob@spf-fail.example")));
+        assertThat(r.accepted()).as(r.transcript()).isTrue();
+        DeliveredMail mail = JAMES.server().awaitDelivered(r.messageId());
+
+        AuthResultsField field = ourField(mail);
+        List<?> stored = (List<?>) mail.attribute("authpack.results").orElseThrow();
+        assertThat(field.results()).as(mail.headerSection()).hasSize(stored.size());
+        assertThat(Expectations.spfMailFrom(field).result()).isEqualTo("fail");
+        assertThat(Expectations.spfHelo(field).property("smtp.helo")).as(mail.headerSection()).hasValue(helo);
+        assertThat(field.result("iprev")).hasValue("pass");
+    }
+}
