@@ -158,7 +158,12 @@ public final class AuthpackJames implements AutoCloseable {
             return this;
         }
 
-        /** Does not install the pack (for checking the harness or James itself). */
+        /**
+         * Does not install the pack (for checking the harness or James itself). When no other JAR is added with
+         * {@link #extensionJar}, the template's authpack lines, which James could not load, are taken out before
+         * the test's own edits: the relay hook and mailets removed, {@code RelayAllowed} replaced by James'
+         * {@code SMTPAuthSuccessful}, the Guice module line removed.
+         */
         public Builder withoutPack() {
             extensionJars.clear();
             return this;
@@ -191,6 +196,9 @@ public final class AuthpackJames implements AutoCloseable {
                 work.placeholder("DNS_SERVERS", dns.address());
                 placeholders.forEach(work::placeholder);
                 confFiles.forEach(work::confFile);
+                if (extensionJars.isEmpty()) {
+                    PacklessConfiguration.edits(template).forEach(work::edit);
+                }
                 for (Object[] e : edits) {
                     @SuppressWarnings("unchecked")
                     UnaryOperator<String> edit = (UnaryOperator<String>) e[1];

@@ -68,6 +68,7 @@ public final class DemoMain {
         int smtpPort = james.smtpPort();
         String portOption = smtpPort == 2525 ? "" : " --port " + smtpPort;
         Path delivered = work.resolve("var/mail/delivered");
+        Path outgoing = work.resolve("var/mail/outgoing");
         System.out.printf("""
 
                 authpack demo: Apache James 3.8.1 is running with %s
@@ -86,10 +87,19 @@ public final class DemoMain {
                   %s/
                   (cat %s/*.FileStreamStore)
 
+                Relay control (conf/relay-policy.conf in the James home; default deny). Relayed: by SMTP AUTH, and
+                by relay_from (a client in 127.0.0.16/28 with a sender @office.example):
+                  bin/demo-send%8$s --auth %3$s:%4$s --from %3$s --to friend@remote.example
+                  bin/demo-send%8$s --client-ip 127.0.0.20 --from boss@office.example --to client@remote.example
+                Refused at RCPT TO with 550 5.7.1 (a stranger):
+                  bin/demo-send%8$s --client-ip 127.0.0.5 --to victim@remote.example
+                Relayed messages stay on this machine (the sample has no RemoteDelivery), as files in
+                  %17$s/
+
                 Stop with Ctrl-C.
                 %n""", jar.getFileName(), smtpPort, USER, PASSWORD, james.dns().address(), work,
                 james.startupTime().toMillis(), portOption, portOption, portOption, USER, PASSWORD, smtpPort, USER,
-                delivered, delivered);
+                delivered, delivered, outgoing);
         System.out.flush();
         stopped.await();
     }

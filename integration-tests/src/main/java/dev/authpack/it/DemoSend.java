@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code bin/demo-send}: sends one message to the demo server and prints the SMTP dialogue, then waits (up to
- * 15 s) for the delivered copy in the demo's {@code var/mail/delivered/} and prints its header.
+ * 15 s) for the copy in the demo's {@code var/mail/delivered/} (local recipient) or {@code var/mail/outgoing/}
+ * (relayed) and prints its header.
  *
  * <p>Options: {@code --from ADDR} (MAIL FROM, default bob@spf-pass.example), {@code --to ADDR} (default
  * alice@james.test), {@code --client-ip IP} (local address to connect from: 127.0.0.1, 127.0.0.2, ...),
@@ -66,15 +67,17 @@ public final class DemoSend {
             System.exit(1);
         }
         Path delivered = work.resolve("var/mail/delivered");
-        Optional<Path> file = awaitDeliveredFile(delivered, result.messageId(), WAIT_MILLIS);
+        Path outgoing = work.resolve("var/mail/outgoing");
+        Optional<Path> file = awaitDeliveredFile(List.of(delivered, outgoing), result.messageId(), WAIT_MILLIS);
         if (file.isEmpty()) {
-            System.out.println("\naccepted, but no delivered copy in " + delivered + " within " + WAIT_MILLIS
-                    + " ms (was the recipient local? see " + work.resolve("var/mail") + ")");
+            System.out.println("\naccepted, but no copy in " + delivered + " or " + outgoing + " within "
+                    + WAIT_MILLIS + " ms (see " + work.resolve("var/mail") + ")");
             System.exit(1);
         }
         String message = Files.readString(file.get(), StandardCharsets.ISO_8859_1);
         int end = message.indexOf("\r\n\r\n");
-        System.out.println("\ndelivered: " + file.get());
+        System.out.println(file.get().startsWith(outgoing) ? "\nrelayed (the sample keeps outgoing mail here): "
+                + file.get() : "\ndelivered: " + file.get());
         System.out.println(end < 0 ? message : message.substring(0, end));
     }
 
@@ -91,10 +94,19 @@ public final class DemoSend {
     /** The file ({@code *.FileStreamStore}) of a file:// mail repository holding the message with this Message-ID. */
     static Optional<Path> awaitDeliveredFile(Path dir, String messageId, long waitMillis)
             throws IOException, InterruptedException {
+        return awaitDeliveredFile(List.of(dir), messageId, waitMillis);
+    }
+
+    /** As above, in whichever of these file:// mail repositories (delivered, outgoing, ...) the message lands. */
+    static Optional<Path> awaitDeliveredFile(List<Path> dirs, String messageId, long waitMillis)
+            throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + waitMillis;
         String needle = "Message-ID: " + messageId;
         do {
-            if (Files.isDirectory(dir)) {
+            for (Path dir : dirs) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
                 List<Path> files;
                 try (Stream<Path> list = Files.list(dir)) {
                     files = list.filter(p -> p.getFileName().toString().endsWith(".FileStreamStore")).toList();

@@ -3,8 +3,8 @@ package dev.authpack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -13,68 +13,64 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Relay control in a real James: the relay policy decides at RCPT TO (RelayPolicyRcptHook, wired with the handler
- * of conf-samples/smtpserver-relay-snippet.xml) and in the transport processor (RelayAllowed instead of James'
- * SMTPAuthSuccessful); IsAuthenticated marks mail from alice. Relayed mail lands in the {@code outgoing} repository.
+ * Relay control in a real James with the sample configuration as it is: {@code conf-samples/james/relay-policy.conf},
+ * the RelayPolicyRcptHook in {@code smtpserver.xml} (decides at RCPT TO, as conf-samples/smtpserver-relay-snippet.xml
+ * wires it) and RelayAllowed in the transport processor (instead of James' SMTPAuthSuccessful). Relayed mail lands
+ * in the {@code outgoing} repository. The one addition is a probe that shows what IsAuthenticated matched.
  */
 class RelayIT {
-    /** The harness' default client; in relay_hosts. */
+    /** The harness' default client; relay_hosts of the sample policy. */
     private static final String TRUSTED = "127.0.0.1";
     private static final String STRANGER = "127.0.0.5";
-    /** In relay_from of [domain office.example]. */
+    /** In relay_from (127.0.0.16/28, ::1) of the sample policy's [domain office.example]. */
     private static final String OFFICE = "127.0.0.20";
     private static final String BOB = "bob@james.test";
     private static final String BOB_PASSWORD = "bob-secret";
-
-    static final String POLICY = """
-            # RelayIT: see docs/relay-policy.md
-            relay_hosts = 127.0.0.1
-            relay_authenticated = true
-
-            [domain office.example]
-            relay_from = 127.0.0.16/28
-
-            [domain v6office.example]
-            relay_from = ::1
-
-            [domain inbound.example]
-            relay_to = true
-            """;
+    private static final String VALID_RCPT = "<handler class=\"org.apache.james.smtpserver.fastfail.ValidRcptHandler\"/>";
+    private static final Pattern HOOK =
+            Pattern.compile("(?s)<handler class=\"dev\\.authpack\\.james\\.RelayPolicyRcptHook\">.*?</handler>");
 
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(b -> b
             .acceptIpv6Clients()
             .user(BOB, BOB_PASSWORD)
-            .confFile("relay-policy.conf", POLICY)
-            .edit("smtpserver.xml", RelayIT::withRelayHook)
-            .edit("mailetcontainer.xml", RelayIT::withRelayMatchers));
+            .edit("mailetcontainer.xml", RelayIT::withIsAuthenticatedProbe));
 
-    /** Inserts the hook exactly as conf-samples/smtpserver-relay-snippet.xml writes it, before ValidRcptHandler. */
-    static String withRelayHook(String xml) {
-        String snippet;
-        try {
-            snippet = Files.readString(Locations.confSamples().resolve("smtpserver-relay-snippet.xml"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Matcher hook = Pattern.compile("(?s)<handler class=\"dev\\.authpack\\.james\\.RelayPolicyRcptHook\">.*?</handler>")
-                .matcher(snippet);
-        assertThat(hook.find()).as("hook handler in smtpserver-relay-snippet.xml").isTrue();
-        String validRcpt = "<handler class=\"org.apache.james.smtpserver.fastfail.ValidRcptHandler\"/>";
-        assertThat(xml).as("smtpserver.xml template").contains(validRcpt);
-        assertThat(snippet.indexOf(hook.group())).as("hook before ValidRcptHandler in the snippet")
-                .isLessThan(snippet.indexOf(validRcpt));
-        return xml.replace(validRcpt, hook.group() + "\n            " + validRcpt);
+    /** Test instrumentation, not configuration: marks mail from alice with an attribute the test reads. */
+    static String withIsAuthenticatedProbe(String xml) {
+        String postmaster = "<mailet match=\"All\" class=\"PostmasterAlias\"/>";
+        assertThat(xml).as("mailetcontainer.xml template").contains(postmaster);
+        return xml.replace(postmaster, "<mailet match=\"dev.authpack.james.IsAuthenticated=alice@james.test\""
+                + " class=\"SetMailAttribute\"><it.authenticated-alice>yes</it.authenticated-alice></mailet>\n"
+                + "            " + postmaster);
     }
 
-    static String withRelayMatchers(String xml) {
-        String authRelay = "<mailet match=\"SMTPAuthSuccessful\" class=\"ToProcessor\">";
-        String postmaster = "<mailet match=\"All\" class=\"PostmasterAlias\"/>";
-        assertThat(xml).as("mailetcontainer.xml template").contains(authRelay, postmaster);
-        return xml
-                .replace(authRelay, "<mailet match=\"dev.authpack.james.RelayAllowed=file://conf/relay-policy.conf\" class=\"ToProcessor\">")
-                .replace(postmaster, "<mailet match=\"dev.authpack.james.IsAuthenticated=alice@james.test\" class=\"SetMailAttribute\">"
-                        + "<it.authenticated-alice>yes</it.authenticated-alice></mailet>\n            " + postmaster);
+    private static String sample(String file) throws IOException {
+        return Files.readString(Locations.confSamples().resolve(file));
+    }
+
+    private static String collapseSpace(String s) {
+        return s.replaceAll("\\s+", " ");
+    }
+
+    @Test
+    void sampleSmtpServerHasTheHookExactlyAsTheSnippet() throws IOException {
+        Matcher snippetHook = HOOK.matcher(sample("smtpserver-relay-snippet.xml"));
+        assertThat(snippetHook.find()).as("hook handler in smtpserver-relay-snippet.xml").isTrue();
+        String smtpServer = collapseSpace(sample("james/smtpserver.xml"));
+        String hook = collapseSpace(snippetHook.group());
+        assertThat(smtpServer).contains(hook, VALID_RCPT);
+        assertThat(smtpServer.indexOf(hook)).as("hook before ValidRcptHandler").isLessThan(smtpServer.indexOf(VALID_RCPT));
+    }
+
+    @Test
+    void sampleTransportRoutesWithRelayAllowedAndTheServerRunsTheSamplePolicy() throws IOException {
+        assertThat(sample("james/mailetcontainer.xml"))
+                .contains("<mailet match=\"dev.authpack.james.RelayAllowed=file://conf/relay-policy.conf\" class=\"ToProcessor\">")
+                .doesNotContain("match=\"SMTPAuthSuccessful\"");
+        Path running = JAMES.server().workDir().resolve("conf/relay-policy.conf");
+        assertThat(Files.mismatch(running, Locations.jamesConfTemplate().resolve("relay-policy.conf")))
+                .as("conf/relay-policy.conf is the sample's").isEqualTo(-1L);
     }
 
     private static DeliveredMail awaitOutgoing(String messageId) {
@@ -123,7 +119,7 @@ class RelayIT {
     @Test
     void relayToDomainAcceptsAnyone() {
         String id = JAMES.server().send(Submission.create().clientAddress(STRANGER)
-                .mailFrom("someone@elsewhere.example").rcptTo("Postmaster@INBOUND.Example"));
+                .mailFrom("someone@elsewhere.example").rcptTo("Postmaster@INBOUND.Example"));  // relay_to
         assertThat(awaitOutgoing(id).recipients()).containsExactly("Postmaster@inbound.example");
     }
 
@@ -195,7 +191,7 @@ class RelayIT {
         SubmissionResult stranger = submit("::1", "someone@elsewhere.example", "victim@remote.example");
         assertRelayDenied(stranger);
         String id = JAMES.server().send(Submission.create().clientAddress("::1")
-                .mailFrom("dev@v6office.example").rcptTo("user@remote.example"));
+                .mailFrom("dev@office.example").rcptTo("user@remote.example"));
         assertThat(awaitOutgoing(id).remoteAddr()).isIn("0:0:0:0:0:0:0:1", "::1");
         assertRelayDenied(submit("::1", "someone@elsewhere.example", "victim%remote.example@inbound.example"));
     }
