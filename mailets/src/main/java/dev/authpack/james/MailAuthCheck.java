@@ -108,6 +108,10 @@ public class MailAuthCheck extends GenericMailet {
         }
     }
 
+    AuthpackEngines engines() {
+        return engines;
+    }
+
     @Override
     public String getMailetInfo() {
         return "authpack MailAuthCheck: SPF, iprev, SMTP AUTH -> Authentication-Results";
