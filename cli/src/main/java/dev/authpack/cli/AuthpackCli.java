@@ -45,7 +45,8 @@ public final class AuthpackCli implements Runnable {
     static CommandLine commandLine(CliStreams streams) {
         CommandLine cli = new CommandLine(new AuthpackCli())
                 .addSubcommand(new CommandLine(new CheckCommand(streams)))
-                .addSubcommand(new CommandLine(new SpfCommand(streams)));
+                .addSubcommand(new CommandLine(new SpfCommand(streams)))
+                .addSubcommand(new CommandLine(new AuthresCommand(streams)));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
         cli.setOut(out).setErr(err)

@@ -1,0 +1,126 @@
+package dev.authpack.authres;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The results a message's {@code Authentication-Results} fields give under a trust policy: every field parsed
+ * and classified, and per method the newest trusted result.
+ *
+ * <p>Rules (docs/authentication-results.md, "Trust"):
+ * <ul>
+ *   <li>Fields are read top to bottom, that is newest first (RFC 8601 §4: each hop prepends its field), at most
+ *       {@link #MAX_FIELDS}. Our own results, when given, count as a field above all of them.</li>
+ *   <li>Only a field that parses and whose authserv-id is trusted is used ({@link EvaluatedField#used()}).</li>
+ *   <li>For each method, the first (newest) used field with a result for it decides. Within that field,
+ *       for {@code spf} the results with {@code smtp.mailfrom} count when there are any (the HELO result speaks
+ *       only without a MAIL FROM result); then {@code pass} wins if any of the results passed (as in
+ *       SpamAssassin's AuthRes: one good DKIM signature is enough), otherwise the first result listed does.</li>
+ * </ul>
+ */
+public final class TrustedAuthResults {
+    /** Fields read from one message; further (older) ones are not looked at. */
+    public static final int MAX_FIELDS = 100;
+
+    private final List<EvaluatedField> fields;
+    private final Map<String, String> newest;
+
+    private TrustedAuthResults(List<EvaluatedField> fields, Map<String, String> newest) {
+        this.fields = List.copyOf(fields);
+        this.newest = Collections.unmodifiableMap(newest);
+    }
+
+    /**
+     * One field as read.
+     *
+     * @param authservId the authserv-id, if the parser could read it (see {@link ParsedAuthResults#authservId()})
+     * @param trust      how the policy classifies the field's authserv-id
+     * @param parsed     the parsed field, or why it is malformed
+     */
+    public record EvaluatedField(Optional<String> authservId, FieldTrust trust, ParsedAuthResults parsed) {
+        /** Whether its results count: trusted and well-formed. */
+        public boolean used() {
+            return trust == FieldTrust.TRUSTED && parsed.isValid();
+        }
+    }
+
+    /** The message's field bodies, top to bottom, under {@code trust}. */
+    public static TrustedAuthResults evaluate(List<String> fieldBodies, AuthResultsTrust trust) {
+        return evaluate(List.of(), fieldBodies, trust);
+    }
+
+    /**
+     * Our own results (newest of all; may be empty) and then the message's field bodies, top to bottom, under
+     * {@code trust}.
+     */
+    public static TrustedAuthResults evaluate(List<MethodResult> ownResults, List<String> fieldBodies,
+                                              AuthResultsTrust trust) {
+        List<EvaluatedField> fields = new ArrayList<>();
+        for (String body : fieldBodies.subList(0, Math.min(fieldBodies.size(), MAX_FIELDS))) {
+            ParsedAuthResults parsed = AuthResultsParser.parse(body);
+            fields.add(new EvaluatedField(parsed.authservId(), trust.classify(body, parsed.authservId()), parsed));
+        }
+        Map<String, String> newest = new LinkedHashMap<>();
+        decide(newest, ownResults);
+        for (EvaluatedField field : fields) {
+            if (field.used()) {
+                decide(newest, field.parsed().header().orElseThrow().results());
+            }
+        }
+        return new TrustedAuthResults(fields, newest);
+    }
+
+    /** Every field read, top to bottom. */
+    public List<EvaluatedField> fields() {
+        return fields;
+    }
+
+    /** Method (lower-case) to the newest trusted result word, in the order the methods were first decided. */
+    public Map<String, String> results() {
+        return newest;
+    }
+
+    /** The newest trusted result of {@code method}, or empty when there is none ("missing"). */
+    public Optional<String> result(String method) {
+        return Optional.ofNullable(newest.get(method.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Adds a decision for each method of one source (one field, or our own results) not decided yet. */
+    private static void decide(Map<String, String> newest, List<MethodResult> source) {
+        Map<String, List<MethodResult>> byMethod = new LinkedHashMap<>();
+        for (MethodResult result : source) {
+            String method = result.method().toLowerCase(Locale.ROOT);
+            if (!newest.containsKey(method)) {
+                byMethod.computeIfAbsent(method, m -> new ArrayList<>()).add(result);
+            }
+        }
+        byMethod.forEach((method, results) -> newest.put(method, summarize(method, results)));
+    }
+
+    /** The one result word of several results of one method in one field (see the class comment). */
+    static String summarize(String method, List<MethodResult> results) {
+        List<MethodResult> candidates = results;
+        if (method.equals("spf")) {
+            List<MethodResult> mailFrom = results.stream().filter(TrustedAuthResults::hasMailFrom).toList();
+            if (!mailFrom.isEmpty()) {
+                candidates = mailFrom;
+            }
+        }
+        for (MethodResult result : candidates) {
+            if (result.result().equalsIgnoreCase("pass")) {
+                return "pass";
+            }
+        }
+        return candidates.get(0).result().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean hasMailFrom(MethodResult result) {
+        return result.properties().stream().anyMatch(p -> p.ptype().equalsIgnoreCase("smtp")
+                && p.property().equalsIgnoreCase("mailfrom"));
+    }
+}
