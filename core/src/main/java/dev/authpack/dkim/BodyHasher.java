@@ -1,0 +1,102 @@
+package dev.authpack.dkim;
+
+import dev.authpack.mail.RawMessage;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes body hashes (RFC 6376 §3.7 step 1). Each distinct {@link Key} is hashed once, and all keys of one
+ * canonicalization share a single pass over the body, whatever their hash algorithm and {@code l=}.
+ */
+final class BodyHasher {
+    /** What a body hash depends on; {@code limit} is l= or -1 for the whole body. */
+    record Key(Canonicalization canonicalization, String digestName, long limit) {
+    }
+
+    /**
+     * A computed body hash.
+     *
+     * @param digest          the hash of the first {@code limit} canonical octets (all when no limit)
+     * @param canonicalLength the length of the whole canonicalized body
+     */
+    record Hash(byte[] digest, long canonicalLength) {
+    }
+
+    /**
+     * The hashes by key, and the work done: {@code digests} hashes computed in {@code passes} passes over the body.
+     */
+    record Computed(Map<Key, Hash> hashes, int digests, int passes) {
+    }
+
+    private BodyHasher() {
+    }
+
+    static Computed compute(RawMessage message, Collection<Key> wanted) {
+        Set<Key> keys = new LinkedHashSet<>(wanted);
+        Map<Key, Hash> out = new HashMap<>();
+        int digests = 0;
+        int passes = 0;
+        for (Canonicalization c : Canonicalization.values()) {
+            List<Key> group = new ArrayList<>();
+            for (Key k : keys) {
+                if (k.canonicalization() == c) {
+                    group.add(k);
+                }
+            }
+            if (group.isEmpty()) {
+                continue;
+            }
+            FanOut sink = new FanOut(group);
+            message.readBody((bytes, offset, length) -> BodyCanonicalizer.canonicalize(c, bytes, offset, length, sink));
+            passes++;
+            for (int i = 0; i < group.size(); i++) {
+                out.put(group.get(i), new Hash(sink.digests[i].digest(), sink.total));
+                digests++;
+            }
+        }
+        return new Computed(out, digests, passes);
+    }
+
+    static MessageDigest digest(String name) {
+        try {
+            return MessageDigest.getInstance(name);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + name, e);
+        }
+    }
+
+    /** Feeds every digest its prefix of the canonical body and counts the whole length. */
+    private static final class FanOut implements CanonicalSink {
+        final MessageDigest[] digests;
+        final long[] limits;
+        long total;
+
+        FanOut(List<Key> keys) {
+            digests = new MessageDigest[keys.size()];
+            limits = new long[keys.size()];
+            for (int i = 0; i < digests.length; i++) {
+                digests[i] = digest(keys.get(i).digestName());
+                limits[i] = keys.get(i).limit() < 0 ? Long.MAX_VALUE : keys.get(i).limit();
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            for (int i = 0; i < digests.length; i++) {
+                long room = limits[i] - total;
+                if (room > 0) {
+                    digests[i].update(bytes, offset, (int) Math.min(length, room));
+                }
+            }
+            total += length;
+        }
+    }
+}

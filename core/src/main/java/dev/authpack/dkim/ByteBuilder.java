@@ -1,0 +1,56 @@
+package dev.authpack.dkim;
+
+import java.util.Arrays;
+
+/** A growable byte array (not synchronized), capped so hostile input cannot grow it without bound. */
+final class ByteBuilder implements CanonicalSink {
+    private final int max;
+    private byte[] buffer;
+    private int length;
+
+    ByteBuilder(int initialCapacity, int max) {
+        this.buffer = new byte[initialCapacity];
+        this.max = max;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int count) {
+        ensure(count);
+        System.arraycopy(bytes, offset, buffer, length, count);
+        length += count;
+    }
+
+    void append(byte b) {
+        ensure(1);
+        buffer[length++] = b;
+    }
+
+    void append(String ascii) {
+        ensure(ascii.length());
+        for (int i = 0; i < ascii.length(); i++) {
+            buffer[length++] = (byte) ascii.charAt(i);
+        }
+    }
+
+    private void ensure(int more) {
+        if (length + more > buffer.length) {
+            if ((long) length + more > max) {
+                throw new IllegalStateException("more than " + max + " octets");
+            }
+            buffer = Arrays.copyOf(buffer, (int) Math.min(max, Math.max((long) buffer.length * 2, length + more)));
+        }
+    }
+
+    int length() {
+        return length;
+    }
+
+    /** The internal array; only the first {@link #length()} octets are meaningful. */
+    byte[] array() {
+        return buffer;
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buffer, length);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.authpack.dkim;
+
+import dev.authpack.authres.MethodResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DKIM results of one message: one entry per DKIM-Signature field, top to bottom.
+ *
+ * @param results            per signature; empty for an unsigned message
+ * @param error              why the message could not be examined at all (unparseable header section), else null
+ * @param bodyHashesComputed how many distinct body hashes were computed (diagnostics; signatures with the same
+ *                           canonicalization, hash and l= share one)
+ */
+public record DkimReport(List<DkimResult> results, String error, int bodyHashesComputed) {
+    private static final DkimReport UNSIGNED = new DkimReport(List.of(), null, 0);
+
+    public DkimReport {
+        results = List.copyOf(results);
+    }
+
+    /** The report of a message without DKIM-Signature fields. */
+    public static DkimReport unsigned() {
+        return UNSIGNED;
+    }
+
+    /** The report of a message that could not be read. */
+    public static DkimReport unreadable(String reason) {
+        return new DkimReport(List.of(), reason, 0);
+    }
+
+    /** Whether the message has at least one DKIM-Signature field (or could not be read to find out). */
+    public boolean signed() {
+        return !results.isEmpty() || error != null;
+    }
+
+    /** Whether any signature passed. */
+    public boolean anyPass() {
+        return results.stream().anyMatch(DkimResult::passed);
+    }
+
+    /** The signatures that passed, top to bottom. */
+    public List<DkimResult> passes() {
+        return results.stream().filter(DkimResult::passed).toList();
+    }
+
+    /**
+     * The resinfos for Authentication-Results: one {@code dkim=} per signature, {@code dkim=none} for an unsigned
+     * message, {@code dkim=permerror} with the reason for an unreadable one.
+     */
+    public List<MethodResult> methodResults() {
+        if (error != null) {
+            return List.of(new MethodResult("dkim", DkimStatus.PERMERROR.word(), error, List.of()));
+        }
+        if (results.isEmpty()) {
+            return List.of(new MethodResult("dkim", "none", null, List.of()));
+        }
+        List<MethodResult> out = new ArrayList<>(results.size());
+        for (DkimResult r : results) {
+            out.add(r.toMethodResult());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.authpack.dkim;
+
+import dev.authpack.authres.MethodResult;
+import dev.authpack.authres.ResultProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of one DKIM-Signature field.
+ *
+ * @param status     the RFC 8601 result
+ * @param reason     why (RFC 6376 wording where it has one); null for a plain pass
+ * @param domain     d= (lower case), or null when the field was unreadable
+ * @param identity   the AUID: i= decoded, or {@code @d} when i= is absent; null when unreadable
+ * @param selector   s= (lower case), or null
+ * @param algorithm  a= as written, or null
+ * @param signatureStart the first 8 characters of b= without whitespace (RFC 6008 {@code header.b}), or null
+ * @param testing    the key record has {@code t=y}: the signer is testing DKIM (RFC 6376 §3.6.1), and receivers
+ *                   are asked not to treat the message differently from unsigned mail
+ * @param fieldIndex position of the DKIM-Signature field in the header section (0 = topmost)
+ */
+public record DkimResult(DkimStatus status, String reason, String domain, String identity, String selector,
+                         String algorithm, String signatureStart, boolean testing, int fieldIndex) {
+    /** RFC 6008 §4: 8 characters are plenty to tell signatures apart. */
+    public static final int SIGNATURE_START_LENGTH = 8;
+
+    public DkimResult {
+        Objects.requireNonNull(status, "status");
+    }
+
+    public boolean passed() {
+        return status == DkimStatus.PASS;
+    }
+
+    /**
+     * {@code dkim=RESULT header.d=... header.i=... header.s=... header.a=... header.b=...} (RFC 8601 §2.7.1,
+     * RFC 6008); properties that could not be read are left out.
+     */
+    public MethodResult toMethodResult() {
+        List<ResultProperty> properties = new ArrayList<>(5);
+        add(properties, "d", domain);
+        add(properties, "i", identity);
+        add(properties, "s", selector);
+        add(properties, "a", algorithm);
+        add(properties, "b", signatureStart);
+        return new MethodResult("dkim", status.word(), reason, properties);
+    }
+
+    private static void add(List<ResultProperty> properties, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            properties.add(new ResultProperty("header", name, value));
+        }
+    }
+}

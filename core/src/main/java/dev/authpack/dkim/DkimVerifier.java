@@ -1,0 +1,374 @@
+package dev.authpack.dkim;
+
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsType;
+import dev.authpack.mail.HeaderField;
+import dev.authpack.mail.MessageParseException;
+import dev.authpack.mail.RawMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Verifies the DKIM signatures of a message (RFC 6376 §6, RFC 8301, RFC 8463): {@code rsa-sha256} and
+ * {@code ed25519-sha256} ({@code rsa-sha1} only if {@link DkimVerifyOptions#allowSha1()}), simple and relaxed
+ * canonicalization over the message exactly as received.
+ *
+ * <p>For a message it: parses every DKIM-Signature field and applies the checks that need nothing else (§6.1.1,
+ * then rsa-sha1, x= and t= against the clock); starts the key lookups of the remaining signatures (up to
+ * {@link DkimVerifyOptions#maxSignatures()}) concurrently, one per distinct {@code selector._domainkey.domain};
+ * computes the body hashes meanwhile, each distinct (canonicalization, hash, l=) once and one pass over the body
+ * per canonicalization; then, as the keys arrive, checks each key record against its signature (§6.1.2), compares
+ * the body hash and verifies the header signature (§6.1.3).
+ *
+ * <p>Results: {@code pass}; {@code fail} when the body hash or the signature does not verify; {@code permerror}
+ * for unusable signatures and key records (syntax, missing or unsupported tags, From not signed, i=/d= mismatch,
+ * no key, revoked key, key type or hash not allowed by the record, expired, l= longer than the body);
+ * {@code temperror} when the key lookup fails or times out; {@code policy} for what these settings refuse although
+ * the RFC would accept it or leave it to the verifier (rsa-sha1, RSA key size, l= leaving body content unsigned,
+ * t= in the future, signatures over the cap).
+ *
+ * <p>Several TXT records at the key name: RFC 6376 §6.1.2 lets the verifier pick one or try them in turn. Records
+ * that do not parse as key records are skipped; the others (at most {@value #MAX_KEY_RECORDS}) are tried in DNS
+ * order until one verifies; otherwise the result is the first one's. When none parses, the first one's syntax error
+ * is reported.
+ *
+ * <p>Parsed key records are cached by their text, so repeated keys are decoded once. Thread-safe; share one
+ * instance. The returned future never completes exceptionally; completion runs on the thread that completes the
+ * last key lookup (the caller's, when the resolver answers from its cache).
+ */
+public final class DkimVerifier {
+    /** Key records tried per signature when a name has several. */
+    public static final int MAX_KEY_RECORDS = 3;
+    /** TXT records looked at per key name. */
+    private static final int MAX_TXT_RECORDS = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
+
+    private final DnsResolver dns;
+    private final DkimVerifyOptions options;
+    private final KeyRecordCache keyRecords = new KeyRecordCache(KeyRecordCache.DEFAULT_MAX_ENTRIES);
+
+    /** A verifier with {@link DkimVerifyOptions#defaults()}. */
+    public DkimVerifier(DnsResolver dns) {
+        this(dns, DkimVerifyOptions.defaults());
+    }
+
+    public DkimVerifier(DnsResolver dns, DkimVerifyOptions options) {
+        this.dns = Objects.requireNonNull(dns, "dns");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    public DkimVerifyOptions options() {
+        return options;
+    }
+
+    /**
+     * Parses the message ({@link RawMessage#parse(byte[])}) and verifies it; an unreadable one gives a report with
+     * {@link DkimReport#error()} ({@code dkim=permerror}). Never completes exceptionally.
+     */
+    public CompletableFuture<DkimReport> verify(byte[] message) {
+        RawMessage parsed;
+        try {
+            parsed = RawMessage.parse(message);
+        } catch (MessageParseException e) {
+            return CompletableFuture.completedFuture(
+                    DkimReport.unreadable("message could not be parsed: " + e.getMessage()));
+        }
+        return verify(parsed);
+    }
+
+    /** Verifies every DKIM-Signature field of the message. Never completes exceptionally. */
+    public CompletableFuture<DkimReport> verify(RawMessage message) {
+        try {
+            return start(message);
+        } catch (RuntimeException e) {
+            LOG.warn("DKIM verification failed unexpectedly", e);
+            return CompletableFuture.completedFuture(DkimReport.unreadable("internal error: " + e));
+        }
+    }
+
+    private CompletableFuture<DkimReport> start(RawMessage message) {
+        List<HeaderField> fields = message.fields("DKIM-Signature");
+        if (fields.isEmpty()) {
+            return CompletableFuture.completedFuture(DkimReport.unsigned());
+        }
+        long now = options.clock().instant().getEpochSecond();
+        int n = fields.size();
+        DkimResult[] done = new DkimResult[n];
+        DkimSignature[] pending = new DkimSignature[n];
+        int verifying = 0;
+        for (int i = 0; i < n; i++) {
+            HeaderField field = fields.get(i);
+            DkimSignature signature;
+            try {
+                signature = DkimSignature.parse(field);
+            } catch (InvalidSignatureException e) {
+                done[i] = unreadable(field, e);
+                continue;
+            }
+            DkimResult early = precheck(signature, now);
+            if (early != null) {
+                done[i] = early;
+            } else if (verifying >= options.maxSignatures()) {
+                done[i] = result(signature, DkimStatus.POLICY, "not verified: more than "
+                        + options.maxSignatures() + " signatures to verify in the message", false);
+            } else {
+                verifying++;
+                pending[i] = signature;
+            }
+        }
+        if (verifying == 0) {
+            return CompletableFuture.completedFuture(new DkimReport(Arrays.asList(done), null, 0));
+        }
+        Map<String, CompletableFuture<DnsLookup<String>>> lookups = new LinkedHashMap<>();
+        Set<BodyHasher.Key> bodyKeys = new LinkedHashSet<>();
+        for (DkimSignature signature : pending) {
+            if (signature != null) {
+                lookups.computeIfAbsent(signature.keyName(), this::lookup);
+                bodyKeys.add(bodyKey(signature));
+            }
+        }
+        // the body is hashed while the key lookups are under way
+        BodyHasher.Computed bodyHashes = BodyHasher.compute(message, bodyKeys);
+        CompletableFuture<?> all = lookups.size() == 1 ? lookups.values().iterator().next()
+                : CompletableFuture.allOf(lookups.values().toArray(new CompletableFuture<?>[0]));
+        return all.handle((ignored, error) -> {
+            try {
+                return finish(message, done, pending, lookups, bodyHashes);
+            } catch (RuntimeException e) {
+                LOG.warn("DKIM verification failed unexpectedly", e);
+                return DkimReport.unreadable("internal error: " + e);
+            }
+        });
+    }
+
+    private DkimReport finish(RawMessage message, DkimResult[] done, DkimSignature[] pending,
+                              Map<String, CompletableFuture<DnsLookup<String>>> lookups,
+                              BodyHasher.Computed bodyHashes) {
+        for (int i = 0; i < pending.length; i++) {
+            DkimSignature signature = pending[i];
+            if (signature == null) {
+                continue;
+            }
+            try {
+                DnsLookup<String> lookup = answer(signature.keyName(), lookups.get(signature.keyName()));
+                done[i] = check(message, signature, lookup, bodyHashes.hashes().get(bodyKey(signature)));
+            } catch (RuntimeException e) {
+                LOG.warn("DKIM verification of signature {} failed unexpectedly", i, e);
+                done[i] = result(signature, DkimStatus.TEMPERROR, "internal error: " + e, false);
+            }
+            LOG.debug("DKIM d={} s={}: {} {}", signature.domain(), signature.selector(), done[i].status().word(),
+                    done[i].reason());
+        }
+        return new DkimReport(Arrays.asList(done), null, bodyHashes.digests());
+    }
+
+    /** The checks that need no DNS: local policy on the algorithm, and time (RFC 6376 §3.5 t=, x=). */
+    private DkimResult precheck(DkimSignature signature, long now) {
+        if (signature.algorithm() == DkimAlgorithm.RSA_SHA1 && !options.allowSha1()) {
+            return result(signature, DkimStatus.POLICY, "rsa-sha1 is not accepted (RFC 8301 section 3.1)", false);
+        }
+        long skew = options.clockSkew().getSeconds();
+        if (signature.expiration() >= 0 && now > signature.expiration() + skew) {
+            return result(signature, DkimStatus.PERMERROR, "signature expired (x=" + signature.expiration() + ")",
+                    false);
+        }
+        if (signature.timestamp() >= 0 && signature.timestamp() > now + skew) {
+            return result(signature, DkimStatus.POLICY, "signature timestamp t=" + signature.timestamp()
+                    + " is in the future", false);
+        }
+        return null;
+    }
+
+    private CompletableFuture<DnsLookup<String>> lookup(String name) {
+        CompletableFuture<DnsLookup<String>> future;
+        try {
+            future = dns.txt(name);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.completedFuture(
+                    DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, e.toString()));
+        }
+        if (future.isDone()) {
+            return future;
+        }
+        long millis = options.keyLookupTimeout().toMillis();
+        // a copy: the resolver's own future may be shared (cache) and must not be completed by us
+        return future.copy().completeOnTimeout(DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TIMEOUT,
+                "no answer within " + millis + " ms"), millis, TimeUnit.MILLISECONDS);
+    }
+
+    private static DnsLookup<String> answer(String name, CompletableFuture<DnsLookup<String>> future) {
+        DnsLookup<String> lookup = null;
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            lookup = future.getNow(null);
+        }
+        return lookup != null ? lookup
+                : DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, "the lookup failed");
+    }
+
+    private DkimResult check(RawMessage message, DkimSignature signature, DnsLookup<String> lookup,
+                             BodyHasher.Hash bodyHash) {
+        if (lookup.outcome().isError()) {
+            String what = lookup.outcome() == DnsOutcome.TIMEOUT ? "DNS timeout" : "DNS failure";
+            return result(signature, DkimStatus.TEMPERROR, "key unavailable (" + what + detail(lookup) + ")", false);
+        }
+        if (!lookup.hasRecords()) {
+            String what = lookup.outcome() == DnsOutcome.NXDOMAIN ? "NXDOMAIN" : "no TXT record";
+            return result(signature, DkimStatus.PERMERROR, "no key for signature (" + what + " at "
+                    + signature.keyName() + ")", false);
+        }
+        List<KeyRecord> candidates = new ArrayList<>(1);
+        KeyRecord firstUnparsable = null;
+        List<String> texts = lookup.records();
+        for (int i = 0; i < texts.size() && i < MAX_TXT_RECORDS && candidates.size() < MAX_KEY_RECORDS; i++) {
+            KeyRecord record = keyRecords.get(texts.get(i));
+            if (record.syntaxOk()) {
+                candidates.add(record);
+            } else if (firstUnparsable == null) {
+                firstUnparsable = record;
+            }
+        }
+        if (candidates.isEmpty() && firstUnparsable == null) {
+            return result(signature, DkimStatus.PERMERROR, "no key for signature (no TXT record at "
+                    + signature.keyName() + ")", false);
+        }
+        if (candidates.isEmpty()) {
+            KeyRecord.Problem problem = firstUnparsable.problemFor(signature);
+            return result(signature, problem.status(), problem.reason(), false);
+        }
+        SignedData data = new SignedData(message, signature);
+        DkimResult first = null;
+        for (KeyRecord record : candidates) {
+            DkimResult r = checkWithKey(signature, record, bodyHash, data);
+            if (r.passed()) {
+                return r;
+            }
+            if (first == null) {
+                first = r;
+            }
+        }
+        return first;
+    }
+
+    private static String detail(DnsLookup<String> lookup) {
+        return lookup.detail().isEmpty() ? "" : ": " + lookup.detail();
+    }
+
+    /** RFC 6376 §6.1.2 (key record) and §6.1.3 (body hash, then signature). */
+    private DkimResult checkWithKey(DkimSignature signature, KeyRecord record, BodyHasher.Hash bodyHash,
+                                    SignedData data) {
+        boolean testing = record.testing();
+        KeyRecord.Problem problem = record.problemFor(signature);
+        if (problem != null) {
+            return result(signature, problem.status(), problem.reason(), testing);
+        }
+        if (signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA) {
+            int bits = record.rsaBits();
+            if (bits < options.minRsaKeyBits()) {
+                return result(signature, DkimStatus.POLICY, "RSA key of " + bits + " bits is below the minimum of "
+                        + options.minRsaKeyBits() + " (RFC 8301 section 3.2)", testing);
+            }
+            if (bits > options.maxRsaKeyBits()) {
+                return result(signature, DkimStatus.POLICY, "RSA key of " + bits + " bits is above the maximum of "
+                        + options.maxRsaKeyBits(), testing);
+            }
+        }
+        long length = signature.bodyLength();
+        if (length > bodyHash.canonicalLength()) {
+            return result(signature, DkimStatus.PERMERROR, "l=" + length + " is longer than the canonicalized body ("
+                    + bodyHash.canonicalLength() + " octets)", testing);
+        }
+        if (!MessageDigest.isEqual(bodyHash.digest(), signature.bodyHash())) {
+            return result(signature, DkimStatus.FAIL, "body hash did not verify", testing);
+        }
+        ByteBuilder bytes = data.bytes();
+        boolean verified = signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA
+                ? DkimCrypto.verifyRsa(signature.algorithm(), record.rsaKey(), bytes.array(), bytes.length(),
+                        signature.signature())
+                : DkimCrypto.verifyEd25519(record.ed25519Key(), bytes.array(), bytes.length(), signature.signature());
+        if (!verified) {
+            return result(signature, DkimStatus.FAIL, "signature did not verify", testing);
+        }
+        if (length >= 0 && length < bodyHash.canonicalLength() && !options.allowUnsignedBodyContent()) {
+            return result(signature, DkimStatus.POLICY, "signature verified, but l=" + length + " leaves "
+                    + (bodyHash.canonicalLength() - length) + " octets of the body unsigned", testing);
+        }
+        return result(signature, DkimStatus.PASS, testing ? "key is in testing mode (t=y)" : null, testing);
+    }
+
+    private static BodyHasher.Key bodyKey(DkimSignature signature) {
+        return new BodyHasher.Key(signature.bodyCanonicalization(), signature.algorithm().digestName(),
+                signature.bodyLength());
+    }
+
+    /** The header data of a signature, built on first use and kept for further key records. */
+    private static final class SignedData {
+        private final RawMessage message;
+        private final DkimSignature signature;
+        private ByteBuilder bytes;
+
+        SignedData(RawMessage message, DkimSignature signature) {
+            this.message = message;
+            this.signature = signature;
+        }
+
+        ByteBuilder bytes() {
+            if (bytes == null) {
+                bytes = SignedHeaders.data(message, signature.signedHeaders(), signature.headerCanonicalization(),
+                        SignedHeaders.withoutSignatureValue(signature));
+            }
+            return bytes;
+        }
+    }
+
+    private static DkimResult result(DkimSignature s, DkimStatus status, String reason, boolean testing) {
+        return new DkimResult(status, reason, s.domain(), s.identity(), s.selector(), s.algorithm().tag(),
+                signatureStart(s.tags().get("b")), testing, s.field().index());
+    }
+
+    /** A permerror for a field that did not parse, naming what could be read. */
+    private static DkimResult unreadable(HeaderField field, InvalidSignatureException e) {
+        TagList tags = e.tags();
+        String domain = null;
+        String identity = null;
+        String selector = null;
+        String algorithm = null;
+        String b = null;
+        if (tags != null) {
+            domain = lower(tags.get("d"));
+            identity = tags.get("i") == null ? null : TagList.withoutSpace(tags.get("i"));
+            selector = lower(tags.get("s"));
+            algorithm = lower(tags.get("a"));
+            b = signatureStart(tags.get("b"));
+        }
+        return new DkimResult(DkimStatus.PERMERROR, e.getMessage(), domain, identity, selector, algorithm, b, false,
+                field.index());
+    }
+
+    private static String lower(String value) {
+        return value == null ? null : TagList.withoutSpace(value).toLowerCase(Locale.ROOT);
+    }
+
+    static String signatureStart(String b) {
+        if (b == null) {
+            return null;
+        }
+        String compact = TagList.withoutSpace(b);
+        return compact.length() <= DkimResult.SIGNATURE_START_LENGTH ? compact
+                : compact.substring(0, DkimResult.SIGNATURE_START_LENGTH);
+    }
+}

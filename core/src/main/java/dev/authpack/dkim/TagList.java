@@ -1,0 +1,162 @@
+package dev.authpack.dkim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A parsed tag-list (RFC 6376 §3.2), the syntax of DKIM-Signature fields and key records:
+ * {@code tag-spec *( ";" tag-spec ) [ ";" ]}, {@code tag-spec = [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]}.
+ *
+ * <p>Strict: a tag name must be {@code ALPHA *(ALPHA / DIGIT / "_")}, every tag needs {@code =}, values may hold
+ * only VALCHAR ({@code %x21-3A / %x3C-7E}) and whitespace between them, and a tag may appear once (§3.2:
+ * "Tags that are duplicated MUST be treated as an error"). One leniency, as most verifiers have: empty tag-specs
+ * ({@code ";;"}) are skipped. Tag names are case-sensitive; unknown tags are kept and ignored by the callers.
+ *
+ * <p>Whitespace is SP, HTAB, CR and LF (folding of a header field, or spaces in a TXT record).
+ */
+final class TagList {
+    /** Bounds the work on hostile input; real lists have about 12 tags. */
+    static final int MAX_TAGS = 64;
+
+    /**
+     * One tag. Offsets are char offsets in the parsed text.
+     *
+     * @param name       the tag name
+     * @param value      the value without the whitespace around it (inner folding kept)
+     * @param afterEquals the offset just after the {@code =}
+     * @param end        the offset of the {@code ;} that ends the tag-spec, or the text length
+     */
+    record Tag(String name, String value, int afterEquals, int end) {
+    }
+
+    private final List<Tag> tags;
+
+    private TagList(List<Tag> tags) {
+        this.tags = tags;
+    }
+
+    static TagList parse(String text) throws TagSyntaxException {
+        List<Tag> tags = new ArrayList<>();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            i = skipSpace(text, i);
+            if (i >= n) {
+                break;
+            }
+            char c = text.charAt(i);
+            if (c == ';') {
+                i++;
+                continue;
+            }
+            if (!isAlpha(c)) {
+                throw new TagSyntaxException("unexpected character " + describe(c) + " where a tag name should"
+                        + " start (offset " + i + ")");
+            }
+            int nameStart = i;
+            while (i < n && isNameChar(text.charAt(i))) {
+                i++;
+            }
+            String name = text.substring(nameStart, i);
+            i = skipSpace(text, i);
+            if (i >= n || text.charAt(i) != '=') {
+                throw new TagSyntaxException("tag " + name + " has no '='");
+            }
+            i++;
+            int afterEquals = i;
+            int semicolon = text.indexOf(';', i);
+            int end = semicolon < 0 ? n : semicolon;
+            int valueStart = skipSpace(text, i);
+            int valueEnd = end;
+            while (valueEnd > valueStart && isSpace(text.charAt(valueEnd - 1))) {
+                valueEnd--;
+            }
+            for (int k = valueStart; k < valueEnd; k++) {
+                char v = text.charAt(k);
+                if (!isSpace(v) && (v < 0x21 || v > 0x7e)) {
+                    throw new TagSyntaxException("invalid character " + describe(v) + " in the value of tag "
+                            + name);
+                }
+            }
+            for (Tag t : tags) {
+                if (t.name().equals(name)) {
+                    throw new TagSyntaxException("duplicate tag " + name);
+                }
+            }
+            if (tags.size() >= MAX_TAGS) {
+                throw new TagSyntaxException("more than " + MAX_TAGS + " tags");
+            }
+            tags.add(new Tag(name, text.substring(valueStart, valueEnd), afterEquals, end));
+            i = end + 1;
+        }
+        return new TagList(Collections.unmodifiableList(tags));
+    }
+
+    List<Tag> tags() {
+        return tags;
+    }
+
+    /** The tag with this exact name, or null. */
+    Tag tag(String name) {
+        for (Tag t : tags) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The value of the tag with this exact name, or null. */
+    String get(String name) {
+        Tag t = tag(name);
+        return t == null ? null : t.value();
+    }
+
+    boolean has(String name) {
+        return tag(name) != null;
+    }
+
+    /** The value with every whitespace character removed (for base64 values and h= lists). */
+    static String withoutSpace(String value) {
+        int n = value.length();
+        int k = 0;
+        while (k < n && !isSpace(value.charAt(k))) {
+            k++;
+        }
+        if (k == n) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (!isSpace(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    private static int skipSpace(String text, int i) {
+        while (i < text.length() && isSpace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isAlpha(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isNameChar(char c) {
+        return isAlpha(c) || c >= '0' && c <= '9' || c == '_';
+    }
+
+    private static String describe(char c) {
+        return c >= 0x21 && c <= 0x7e ? "'" + c + "'" : String.format("0x%02x", (int) c);
+    }
+}

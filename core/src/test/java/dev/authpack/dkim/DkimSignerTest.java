@@ -1,0 +1,165 @@
+package dev.authpack.dkim;
+
+import dev.authpack.mail.HeaderField;
+import dev.authpack.mail.LineEnding;
+import dev.authpack.mail.RawMessage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static dev.authpack.dkim.TestSignatures.MESSAGE;
+import static dev.authpack.dkim.TestSignatures.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DkimSignerTest {
+    private static final long NOW = 1_700_000_000L;
+    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+    private static final DkimSigningKey RSA = key(TestSignatures.RSA_2048);
+    private static final DkimSigningKey ED25519 = DkimSigningKey.ed25519(TestSignatures.ED25519);
+
+    private static DkimSigningKey key(java.security.KeyPair pair) {
+        try {
+            return DkimKeys.rsa(pair.getPrivate());
+        } catch (DkimKeyException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static DkimSignOptions options() {
+        return DkimSignOptions.of("example.com", "sel").withClock(CLOCK);
+    }
+
+    private static TxtResolver dns() {
+        return new TxtResolver().add("sel._domainkey.example.com", RSA.publicKeyRecord())
+                .add("ed._domainkey.example.com", ED25519.publicKeyRecord());
+    }
+
+    private static DkimReport verify(byte[] message) {
+        try {
+            return new DkimVerifier(dns(), DkimVerifyOptions.defaults().withClock(CLOCK)).verify(message)
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void roundTripsForBothAlgorithmsAndAllCanonicalizations() throws Exception {
+        for (Canonicalization header : Canonicalization.values()) {
+            for (Canonicalization body : Canonicalization.values()) {
+                for (boolean ed : new boolean[] {false, true}) {
+                    DkimSigner signer = new DkimSigner(ed ? ED25519 : RSA,
+                            DkimSignOptions.of("example.com", ed ? "ed" : "sel").withClock(CLOCK)
+                                    .withCanonicalization(header, body));
+                    byte[] signed = signer.sign(bytes(MESSAGE));
+                    DkimReport report = verify(signed);
+                    assertThat(report.results()).as("%s/%s ed25519=%s", header, body, ed).singleElement()
+                            .satisfies(r -> assertThat(r.status()).isEqualTo(DkimStatus.PASS));
+                    String text = new String(signed, StandardCharsets.ISO_8859_1);
+                    assertThat(text).contains("c=" + header.tag() + "/" + body.tag() + ";")
+                            .contains("a=" + (ed ? "ed25519-sha256" : "rsa-sha256") + ";");
+                    assertThat(verify(bytes(text.replace("hungry", "angry"))).results().get(0).status())
+                            .isEqualTo(DkimStatus.FAIL);
+                }
+            }
+        }
+    }
+
+    @Test
+    void defaultHeaderListSignsWhatIsPresentAndOverSignsFrom() throws Exception {
+        String field = new DkimSigner(RSA, options()).signatureField(RawMessage.parse(bytes(
+                "From: a@example.com\r\nTo: b@example.net\r\nTo: c@example.net\r\nX-Other: 1\r\n\r\nbody\r\n")));
+        assertThat(field.replace("\r\n ", " ")).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;"
+                + " s=sel; t=" + NOW + "; h=from:from:to:to; bh=");
+        assertThat(field).doesNotContain("i=").doesNotContain("q=").doesNotContain("x=");
+
+        String overSigned = new DkimSigner(RSA, options().withOverSignedHeaders(Set.of("from", "subject", "x-extra")))
+                .signatureField(RawMessage.parse(bytes("Subject: s\r\nFrom: a@example.com\r\n\r\n")));
+        assertThat(overSigned).contains("h=from:from:subject:subject:x-extra;");
+
+        String noFrom = new DkimSigner(RSA, options().withOverSignedHeaders(Set.of()))
+                .signatureField(RawMessage.parse(bytes("Subject: s\r\n\r\n")));
+        assertThat(noFrom).as("From is always signed").contains("h=from:subject;");
+    }
+
+    @Test
+    void explicitHeadersIdentityExpirationQueryTag() throws Exception {
+        DkimSignOptions o = options().withSignedHeaders(List.of("From", "Subject", "From"))
+                .withIdentity("jo;e@mail.example.com").withExpiration(Duration.ofDays(7)).withQueryTag(true)
+                .withSpacedHeaderList(true);
+        byte[] signed = new DkimSigner(RSA, o).sign(bytes(MESSAGE));
+        String field = new String(signed, StandardCharsets.ISO_8859_1);
+        assertThat(field.replace("\r\n ", " ")).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;"
+                + " d=example.com; i=jo=3Be@mail.example.com; q=dns/txt; s=sel; t=" + NOW + "; x="
+                + (NOW + 7 * 86400) + "; h=From : Subject : From; bh=");
+        DkimResult r = verify(signed).results().get(0);
+        assertThat(r.status()).isEqualTo(DkimStatus.PASS);
+        assertThat(r.identity()).isEqualTo("jo;e@mail.example.com");
+    }
+
+    @Test
+    void foldsAtTheLineWidthAndKeepsLfLineEnds() throws Exception {
+        byte[] lf = bytes(MESSAGE.replace("\r\n", "\n"));
+        DkimSigner signer = new DkimSigner(RSA, options().withLineWidth(40));
+        byte[] signed = signer.sign(lf);
+        RawMessage parsed = RawMessage.parse(signed);
+        assertThat(parsed.lineEnding()).isEqualTo(LineEnding.LF);
+        assertThat(new String(signed, StandardCharsets.ISO_8859_1)).doesNotContain("\r");
+        HeaderField field = parsed.fields().get(0);
+        assertThat(field.hasName("DKIM-Signature")).isTrue();
+        String[] lines = field.toString().split("\n");
+        boolean inB = false;
+        for (String line : lines) {
+            inB |= line.startsWith(" b=");
+            assertThat(line.length()).as(line).isLessThanOrEqualTo(inB ? 41 : 40);
+        }
+        assertThat(lines.length).isGreaterThan(8);
+        assertThat(verify(signed).results().get(0).status()).isEqualTo(DkimStatus.PASS);
+        // the same message with CRLF verifies too: the signature is over the canonical form
+        String crlf = new String(signed, StandardCharsets.ISO_8859_1).replace("\n", "\r\n");
+        assertThat(verify(bytes(crlf)).results().get(0).status()).isEqualTo(DkimStatus.PASS);
+    }
+
+    @Test
+    void signingInTurnWithTwoKeys() throws Exception {
+        DkimSigner rsa = new DkimSigner(RSA, options());
+        DkimSigner ed = new DkimSigner(ED25519, DkimSignOptions.of("example.com", "ed").withClock(CLOCK));
+        byte[] signed = DkimSigner.signInTurn(bytes(MESSAGE), List.of(rsa, ed));
+        DkimReport report = verify(signed);
+        assertThat(report.results()).extracting(DkimResult::algorithm)
+                .containsExactly("ed25519-sha256", "rsa-sha256");
+        assertThat(report.results()).allMatch(DkimResult::passed);
+        assertThat(report.bodyHashesComputed()).isEqualTo(1);
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        assertThat(text).endsWith(MESSAGE);
+    }
+
+    @Test
+    void optionsAreChecked() {
+        assertThatThrownBy(() -> DkimSignOptions.of("localhost", "sel")).hasMessageContaining("not a domain name");
+        assertThatThrownBy(() -> DkimSignOptions.of("example.com", "a b")).hasMessageContaining("not a selector");
+        assertThatThrownBy(() -> options().withIdentity("a@example.org")).hasMessageContaining("identity");
+        assertThatThrownBy(() -> options().withSignedHeaders(List.of("to", "subject")))
+                .hasMessageContaining("must include From");
+        assertThatThrownBy(() -> options().withSignedHeaders(List.of("from", "a:b")))
+                .hasMessageContaining("invalid header name");
+        assertThatThrownBy(() -> options().withExpiration(Duration.ZERO)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> options().withLineWidth(10)).hasMessageContaining("lineWidth");
+        assertThat(options().withIdentity("@sub.example.com").identity()).isEqualTo("@sub.example.com");
+    }
+
+    @Test
+    void quotedPrintableForIdentity() {
+        assertThat(DkimSigner.quotedPrintable("a b;c=d@x.example")).isEqualTo("a=20b=3Bc=3Dd@x.example");
+        assertThat(DkimSigner.quotedPrintable("\u00e9@x.example")).isEqualTo("=C3=A9@x.example");
+        assertThat(DkimSignature.decodeQuotedPrintable("=C3=A9@x.example")).isEqualTo("\u00e9@x.example");
+    }
+}

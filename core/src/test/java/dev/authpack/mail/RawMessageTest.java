@@ -1,0 +1,141 @@
+package dev.authpack.mail;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RawMessageTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String raw(HeaderField f) {
+        return new String(f.rawBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static String body(RawMessage m) throws Exception {
+        return new String(m.bodyStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsFieldsWithFoldingAndTheBodyOffset() throws Exception {
+        String text = "Received: from a\r\n\tby b\r\nSubject : Hi\r\nFROM: x@example.com\r\n\r\nbody\r\n";
+        RawMessage m = RawMessage.parse(bytes(text));
+
+        assertThat(m.fields()).hasSize(3);
+        assertThat(m.fields().get(0).name()).isEqualTo("Received");
+        assertThat(raw(m.fields().get(0))).isEqualTo("Received: from a\r\n\tby b");
+        assertThat(m.fields().get(0).rawValue()).isEqualTo(" from a\r\n\tby b");
+        assertThat(m.fields().get(0).unfoldedValue()).isEqualTo("from a\tby b");
+        assertThat(m.fields().get(1).name()).as("whitespace before the colon is not part of the name")
+                .isEqualTo("Subject");
+        assertThat(m.fields().get(1).valueOffset()).isEqualTo("Subject :".length());
+        assertThat(m.fields().get(2).index()).isEqualTo(2);
+        assertThat(m.bodyOffset()).isEqualTo(text.indexOf("body"));
+        assertThat(body(m)).isEqualTo("body\r\n");
+        assertThat(m.lineEnding()).isEqualTo(LineEnding.CRLF);
+    }
+
+    @Test
+    void looksUpNamesCaseInsensitivelyInOrder() throws Exception {
+        RawMessage m = RawMessage.parse(bytes("To: a\r\nfrom: 1\r\nTO: b\r\n\r\n"));
+        assertThat(m.fields("to")).extracting(HeaderField::unfoldedValue).containsExactly("a", "b");
+        assertThat(m.fields("To")).extracting(HeaderField::index).containsExactly(0, 2);
+        assertThat(m.firstField("FROM")).map(HeaderField::unfoldedValue).contains("1");
+        assertThat(m.count("to")).isEqualTo(2);
+        assertThat(m.fields("cc")).isEmpty();
+        assertThat(m.firstField("cc")).isEmpty();
+        assertThat(m.fields().get(0).hasName("TO")).isTrue();
+    }
+
+    @Test
+    void acceptsBareLfLineEnds() throws Exception {
+        RawMessage m = RawMessage.parse(bytes("A: 1\n continued\nB: 2\n\nline\n"));
+        assertThat(m.lineEnding()).isEqualTo(LineEnding.LF);
+        assertThat(m.fields()).extracting(RawMessageTest::raw).containsExactly("A: 1\n continued", "B: 2");
+        assertThat(body(m)).isEqualTo("line\n");
+    }
+
+    @Test
+    void messageWithoutEmptyLineIsAllHeader() throws Exception {
+        RawMessage m = RawMessage.parse(bytes("A: 1\r\nB: 2\r\n"));
+        assertThat(m.fields()).hasSize(2);
+        assertThat(m.bodyLength()).isZero();
+
+        RawMessage unterminated = RawMessage.parse(bytes("A: 1\r\nB: 2"));
+        assertThat(raw(unterminated.fields().get(1))).isEqualTo("B: 2");
+        assertThat(unterminated.bodyLength()).isZero();
+    }
+
+    @Test
+    void emptyHeaderSection() throws Exception {
+        RawMessage m = RawMessage.parse(bytes("\r\nbody"));
+        assertThat(m.fields()).isEmpty();
+        assertThat(body(m)).isEqualTo("body");
+        assertThat(RawMessage.parse(new byte[0]).fields()).isEmpty();
+    }
+
+    @Test
+    void refusesMalformedHeaderSections() {
+        assertThatThrownBy(() -> RawMessage.parse(bytes(" folded first: x\r\n\r\n")))
+                .isInstanceOf(MessageParseException.class).hasMessageContaining("continuation");
+        assertThatThrownBy(() -> RawMessage.parse(bytes("A: 1\r\nno colon here\r\n\r\n")))
+                .isInstanceOf(MessageParseException.class).hasMessageContaining("header field 2 has no colon");
+        assertThatThrownBy(() -> RawMessage.parse(bytes(": empty name\r\n\r\n")))
+                .isInstanceOf(MessageParseException.class).hasMessageContaining("empty name");
+        assertThatThrownBy(() -> RawMessage.parse(bytes("From x Mon Jan 1 10:00:00 2024\r\n\r\n")))
+                .isInstanceOf(MessageParseException.class).hasMessageContaining("invalid character");
+    }
+
+    @Test
+    void boundsTheHeaderSection() throws Exception {
+        String header = "A: " + "x".repeat(100) + "\r\n";
+        byte[] message = bytes(header.repeat(20) + "\r\nbody");
+        assertThat(RawMessage.parse(message, new MessageLimits(header.length() * 20 + 2, 20)).fields()).hasSize(20);
+        assertThatThrownBy(() -> RawMessage.parse(message, new MessageLimits(header.length() * 20 + 1, 20)))
+                .isInstanceOf(MessageParseException.class).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> RawMessage.parse(message, new MessageLimits(10_000, 19)))
+                .isInstanceOf(MessageParseException.class).hasMessageContaining("more than 19 header fields");
+        // one endless line: found without scanning past the bound
+        byte[] endless = bytes("A: " + "y".repeat(5000));
+        assertThatThrownBy(() -> RawMessage.parse(endless, new MessageLimits(1000, 10)))
+                .isInstanceOf(MessageParseException.class).hasMessageContaining("larger than 1000");
+        assertThat(MessageLimits.DEFAULT.maxHeaderBytes()).isEqualTo(1 << 20);
+        assertThat(MessageLimits.DEFAULT.maxFields()).isEqualTo(1000);
+    }
+
+    @Test
+    void handsOutBytesWithoutChangingThem() throws Exception {
+        byte[] message = bytes("A: 1\r\n\r\nbody");
+        RawMessage m = RawMessage.parse(message);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        assertThat(out.toByteArray()).isEqualTo(message);
+        assertThat(m.toByteArray()).isEqualTo(message).isNotSameAs(message);
+        int[] seen = new int[2];
+        m.readBody((b, off, len) -> {
+            seen[0] = off;
+            seen[1] = len;
+        });
+        assertThat(seen).containsExactly(8, 4);
+        assertThat(new String(m.prepend(bytes("B: 2\r\n")), StandardCharsets.UTF_8))
+                .isEqualTo("B: 2\r\nA: 1\r\n\r\nbody");
+        assertThat(m.size()).isEqualTo(message.length);
+    }
+
+    @Test
+    void eightBitValuesAreKeptAsOctets() throws Exception {
+        byte[] message = "Subject: caf\u00e9\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+        HeaderField f = RawMessage.parse(message).fields().get(0);
+        assertThat(f.unfoldedValue()).isEqualTo("caf\u00e9");
+        assertThat(f.rawValue()).hasSize(" caf".length() + 2);
+        assertThat(f.length()).isEqualTo(message.length - 4);
+        assertThat(List.of(f.toString())).containsExactly("Subject: caf\u00e9");
+    }
+}
