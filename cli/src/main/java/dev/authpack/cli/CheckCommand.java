@@ -6,6 +6,8 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.spf.SpfChecker;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Runs the authentication checks the MailAuthCheck mailet runs, on a message file.",
-                "Prints one JSON object with a member per check that ran (spf and spf_helo, iprev, smtp_auth)"
+                "Prints one JSON object with a member per check that ran (dkim, spf and spf_helo, iprev, smtp_auth)"
                         + " and the Authentication-Results field we would add (authentication_results)."},
         footer = {"", "Exit status: 0 the checks ran (whatever the results); 2 usage error or unreadable input."})
 final class CheckCommand implements Callable<Integer> {
@@ -52,7 +54,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--checks", paramLabel = "LIST",
             description = {"Comma-separated subset of dkim,spf,iprev,smtp-auth,dmarc,arc (default: all this version"
-                    + " has: spf,iprev,smtp-auth). spf runs both the MAIL FROM and the HELO check."})
+                    + " has: dkim,spf,iprev,smtp-auth). spf runs both the MAIL FROM and the HELO check."})
     String checks;
 
     @Mixin
@@ -70,6 +72,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Set<CheckName> selected = checks == null ? CheckName.allAvailable() : CheckName.parseList(checks);
+        boolean dkim = selected.contains(CheckName.DKIM);
         boolean spf = selected.contains(CheckName.SPF);
         boolean iprev = selected.contains(CheckName.IPREV);
         boolean smtpAuth = selected.contains(CheckName.SMTP_AUTH);
@@ -84,17 +87,20 @@ final class CheckCommand implements Callable<Integer> {
         Envelope envelope = new Envelope(client, helo == null ? "" : helo.strip(),
                 MailFromArgument.normalize(mailFrom), List.of(),
                 Optional.ofNullable(authUser).map(String::strip).filter(u -> !u.isEmpty()));
-        // The message is not used by the checks of this version, but it must be there and readable (CLI.md).
-        MessageInput.read(message, streams.in());
+        byte[] raw = MessageInput.read(message, streams.in());
         DnsResolver resolver = dns.resolver();
 
         SpfOptions spfOptions = SpfOptions.defaults().withReceiver(serverId).withClock(now.clock());
-        MailAuthChecker checker = new MailAuthChecker(new SpfChecker(resolver, spfOptions), new IprevChecker(resolver));
-        AuthCheckReport report = Waiting.await(checker.check(envelope, new CheckOptions(spf, iprev, smtpAuth)),
+        DkimVerifyOptions dkimOptions = DkimVerifyOptions.defaults().withClock(now.clock());
+        MailAuthChecker checker = new MailAuthChecker(new SpfChecker(resolver, spfOptions), new IprevChecker(resolver),
+                new DkimVerifier(resolver, dkimOptions));
+        AuthCheckReport report = Waiting.await(
+                checker.check(envelope, raw, new CheckOptions(dkim, spf, iprev, smtpAuth)),
                 spfOptions.timeout().plus(dns.timeout().multipliedBy(3)).plusSeconds(10));
 
         ObjectNode out = JsonOutput.object();
         out.put("authserv_id", serverId);
+        report.dkim().ifPresent(d -> out.set("dkim", ResultJson.dkim(d)));
         report.spf().ifPresent(v -> out.set("spf", ResultJson.spfMember(v)));
         report.spfHelo().ifPresent(v -> out.set("spf_helo", ResultJson.spfMember(v)));
         report.iprev().ifPresent(r -> out.set("iprev", ResultJson.iprev(r)));

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /** The names {@code check --checks} accepts (CLI.md), and whether this version implements each. */
 enum CheckName {
-    DKIM("dkim", false),
+    DKIM("dkim", true),
     SPF("spf", true),
     IPREV("iprev", true),
     SMTP_AUTH("smtp-auth", true),

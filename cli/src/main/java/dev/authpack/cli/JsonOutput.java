@@ -25,6 +25,10 @@ final class JsonOutput {
         return MAPPER.createObjectNode();
     }
 
+    static com.fasterxml.jackson.databind.node.ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
     static void write(ObjectNode node, OutputStream out) {
         try {
             byte[] json = MAPPER.writer(new ColonSpacePrinter()).writeValueAsBytes(node);

@@ -2,6 +2,8 @@ package dev.authpack.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.authpack.dkim.DkimReport;
+import dev.authpack.dkim.DkimResult;
 import dev.authpack.check.SmtpAuthResult;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.spf.SpfVerdict;
@@ -52,5 +54,29 @@ final class ResultJson {
         node.put("result", result.result());
         node.put("user", result.user().orElse(null));
         return node;
+    }
+
+    /** CLI.md: one entry per signature, top to bottom; a single {"result": "none"} when unsigned. */
+    static ArrayNode dkim(DkimReport report) {
+        ArrayNode array = JsonOutput.array();
+        for (DkimResult r : report.results()) {
+            ObjectNode node = array.addObject();
+            node.put("result", r.status().word());
+            node.put("domain", r.domain());
+            node.put("selector", r.selector());
+            node.put("algorithm", r.algorithm());
+            node.put("identity", r.identity());
+            node.put("b", r.signatureStart());
+            node.put("testing", r.testing());
+            node.put("reason", r.reason());
+        }
+        if (report.error() != null) {
+            ObjectNode node = array.addObject();
+            node.put("result", "permerror");
+            node.put("reason", report.error());
+        } else if (report.results().isEmpty()) {
+            array.addObject().put("result", "none");
+        }
+        return array;
     }
 }

@@ -44,8 +44,11 @@ class CheckCommandTest {
                 "--mail-from", "alice@example.com", "--auth-user", "alice");
         JsonNode json = ok(run);
         assertThat(run.fieldNames()).containsExactly(
-                "authserv_id", "spf", "spf_helo", "iprev", "smtp_auth", "authentication_results");
+                "authserv_id", "dkim", "spf", "spf_helo", "iprev", "smtp_auth", "authentication_results");
         assertThat(json.get("authserv_id").asText()).isEqualTo("mx.example.org");
+        // the test message is unsigned: CLI.md's single {"result": "none"}
+        assertThat(json.get("dkim").size()).isEqualTo(1);
+        assertThat(json.get("dkim").get(0).get("result").asText()).isEqualTo("none");
 
         JsonNode spf = json.get("spf");
         assertThat(names(spf)).containsExactly("result", "identity", "domain", "mechanism", "explanation",
@@ -79,6 +82,7 @@ class CheckCommandTest {
 
     static final String EXPECTED_ALL_PASS = "Authentication-Results: mx.example.org;"
             + " auth=pass smtp.auth=alice;"
+            + " dkim=none;"
             + " spf=pass reason=\"192.0.2.10 matched +ip4:192.0.2.0/24 in the SPF record of example.com\""
             + " smtp.mailfrom=example.com;"
             + " spf=pass reason=\"192.0.2.10 matched +a in the SPF record of mail.example.com\""
@@ -141,8 +145,6 @@ class CheckCommandTest {
 
     @Test
     void checksNotInThisVersionAreUsageErrors() {
-        assertUsageError(check("--client-ip", "192.0.2.10", "--checks", "spf,dkim"),
-                "check not available in this version: dkim");
         assertUsageError(check("--checks", "dmarc"), "check not available in this version: dmarc");
         assertUsageError(check("--checks", "arc"), "check not available in this version: arc");
         assertUsageError(check("--checks", "spf,bogus"), "unknown check: bogus");
@@ -207,5 +209,28 @@ class CheckCommandTest {
     void noCommandOrUnknownCommandIsUsageError() {
         assertUsageError(run(), "a command is required");
         assertUsageError(run("frobnicate"), "frobnicate");
+    }
+
+    @Test
+    void verifiesBothSignaturesOfTheRfc8463Example() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(getClass().getResource("/messages").toURI());
+        java.nio.file.Path zone = java.nio.file.Path.of(getClass().getResource("/zones/football.zone").toURI());
+        CliRun run = CliRun.run("check", dir.resolve("rfc8463-a3-ed25519-and-rsa.eml").toString(),
+                "--checks", "dkim", "--authserv-id", "mx.example.org", "--now", "1528637909",
+                "--dns-records", zone.toString());
+        JsonNode json = ok(run);
+        JsonNode dkim = json.get("dkim");
+        assertThat(dkim.size()).isEqualTo(2);
+        assertThat(dkim.get(0).get("result").asText()).isEqualTo("pass");
+        assertThat(dkim.get(0).get("algorithm").asText()).isEqualTo("ed25519-sha256");
+        assertThat(dkim.get(0).get("selector").asText()).isEqualTo("brisbane");
+        assertThat(dkim.get(0).get("domain").asText()).isEqualTo("football.example.com");
+        assertThat(dkim.get(0).get("identity").asText()).isEqualTo("@football.example.com");
+        assertThat(dkim.get(0).get("b").asText()).hasSize(8);
+        assertThat(dkim.get(1).get("result").asText()).isEqualTo("pass");
+        assertThat(dkim.get(1).get("algorithm").asText()).isEqualTo("rsa-sha256");
+        assertThat(json.get("authentication_results").asText())
+                .contains("dkim=pass header.d=football.example.com header.i=@football.example.com header.s=brisbane"
+                        + " header.a=ed25519-sha256 header.b=");
     }
 }

@@ -1,6 +1,8 @@
 package dev.authpack.james;
 
 import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsResolvers;
 import dev.authpack.dns.DnsSettings;
@@ -35,13 +37,19 @@ public final class AuthpackEngines {
     }
 
     public MailAuthChecker checker(DnsSettings settings, String receiverName) {
-        return checkers.computeIfAbsent(new CheckerKey(settings, receiverName), key -> {
+        return checker(settings, receiverName, DkimVerifyOptions.defaults());
+    }
+
+    /** One checker per distinct configuration; all of them over the one resolver of their DNS settings. */
+    public MailAuthChecker checker(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions) {
+        return checkers.computeIfAbsent(new CheckerKey(settings, receiverName, dkimOptions), key -> {
             DnsResolver dns = resolver(key.settings());
             SpfOptions spfOptions = SpfOptions.defaults().withReceiver(key.receiverName());
-            return new MailAuthChecker(new SpfChecker(dns, spfOptions), new IprevChecker(dns));
+            return new MailAuthChecker(new SpfChecker(dns, spfOptions), new IprevChecker(dns),
+                    new DkimVerifier(dns, key.dkimOptions()));
         });
     }
 
-    private record CheckerKey(DnsSettings settings, String receiverName) {
+    private record CheckerKey(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions) {
     }
 }

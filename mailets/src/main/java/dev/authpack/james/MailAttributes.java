@@ -4,6 +4,8 @@ import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.SmtpAuthResult;
+import dev.authpack.dkim.DkimReport;
+import dev.authpack.dkim.DkimResult;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.spf.SpfVerdict;
 import org.apache.mailet.Attribute;
@@ -23,6 +25,8 @@ import java.util.Optional;
  * lists of them), so they survive James' JSON serialisation of attributes in queues and repositories.
  */
 public final class MailAttributes {
+    /** One map per DKIM-Signature, top to bottom (a list; empty for an unsigned message). */
+    public static final AttributeName DKIM = AttributeName.of("authpack.dkim");
     public static final AttributeName SPF = AttributeName.of("authpack.spf");
     public static final AttributeName SPF_HELO = AttributeName.of("authpack.spf-helo");
     public static final AttributeName IPREV = AttributeName.of("authpack.iprev");
@@ -36,6 +40,7 @@ public final class MailAttributes {
     }
 
     public static void store(Mail mail, String authservId, AuthCheckReport report) {
+        report.dkim().ifPresent(v -> mail.setAttribute(new Attribute(DKIM, dkim(v))));
         report.spf().ifPresent(v -> mail.setAttribute(new Attribute(SPF, spf(v))));
         report.spfHelo().ifPresent(v -> mail.setAttribute(new Attribute(SPF_HELO, spf(v))));
         report.iprev().ifPresent(v -> mail.setAttribute(new Attribute(IPREV, iprev(v))));
@@ -66,6 +71,29 @@ public final class MailAttributes {
     public static Optional<String> authservId(Mail mail) {
         return mail.getAttribute(AUTHSERV_ID).map(a -> a.getValue().value())
                 .filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    private static AttributeValue<?> dkim(DkimReport report) {
+        List<AttributeValue<?>> signatures = new ArrayList<>(report.results().size());
+        for (DkimResult r : report.results()) {
+            Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+            put(map, "result", r.status().word());
+            put(map, "domain", r.domain());
+            put(map, "identity", r.identity());
+            put(map, "selector", r.selector());
+            put(map, "algorithm", r.algorithm());
+            put(map, "b", r.signatureStart());
+            put(map, "reason", r.reason());
+            map.put("testing", AttributeValue.of(r.testing()));
+            signatures.add(AttributeValue.of(map));
+        }
+        if (report.error() != null) {
+            Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+            put(map, "result", "permerror");
+            put(map, "reason", report.error());
+            signatures.add(AttributeValue.of(map));
+        }
+        return AttributeValue.of(signatures);
     }
 
     private static AttributeValue<?> spf(SpfVerdict v) {

@@ -4,6 +4,7 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dns.DnsSettings;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -25,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Authenticates incoming mail: SPF (MAIL FROM and HELO), iprev and SMTP AUTH. Reports only: results go into
+ * Authenticates incoming mail: DKIM, SPF (MAIL FROM and HELO), iprev and SMTP AUTH. Reports only: results go into
  * mail attributes ({@link MailAttributes}) and, by default, an {@code Authentication-Results} field. Policy is
  * for matchers and mailets after it. See docs/MailAuthCheck.md for the parameters.
  *
@@ -34,8 +37,10 @@ import java.util.concurrent.TimeoutException;
  */
 public class MailAuthCheck extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailAuthCheck.class);
-    static final Set<String> PARAMETERS = Set.of("serverId", "spf", "iprev", "smtpAuth", "addAuthenticationResults",
-            "removeForgedAuthResults", "dnsServers", "dnsTimeout");
+    static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth",
+            "addAuthenticationResults", "removeForgedAuthResults", "dnsServers", "dnsTimeout",
+            "dkimMaxSignatures", "dkimAllowSha1", "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent",
+            "dkimClockSkew");
 
     private final AuthpackEngines engines;
     private MailAuthChecker checker;
@@ -59,14 +64,15 @@ public class MailAuthCheck extends GenericMailet {
         checkInitParameters(PARAMETERS);
         serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty())
                 .orElseGet(MailAuthCheck::localHostName);
-        options = new CheckOptions(bool("spf"), bool("iprev"), bool("smtpAuth"));
+        options = new CheckOptions(bool("dkim"), bool("spf"), bool("iprev"), bool("smtpAuth"));
+        DkimVerifyOptions dkimOptions = dkimOptions();
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
         DnsSettings dns = dnsSettings(getInitParameter("dnsServers", ""), getInitParameter("dnsTimeout", ""));
         // each check waits on DNS for at most a few sequential timeouts (SPF includes); beyond that, give up
         deadline = dns.timeout().multipliedBy(6).plusSeconds(5);
         try {
-            checker = engines.checker(dns, serverId);
+            checker = engines.checker(dns, serverId, dkimOptions);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("MailAuthCheck: bad DNS settings: " + e.getMessage(), e);
         }
@@ -77,7 +83,8 @@ public class MailAuthCheck extends GenericMailet {
     public void service(Mail mail) {
         try {
             Envelope envelope = MailEnvelopes.of(mail);
-            AuthCheckReport report = checker.check(envelope, options)
+            byte[] raw = options.dkim() ? rawBytes(mail) : null;
+            AuthCheckReport report = checker.check(envelope, raw, options)
                     .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             MailAttributes.store(mail, serverId, report);
             if (addAuthenticationResults || removeForged) {
@@ -91,7 +98,7 @@ public class MailAuthCheck extends GenericMailet {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOGGER.warn("{}: not checked: interrupted", mail.getName());
-        } catch (TimeoutException | ExecutionException | MessagingException | RuntimeException e) {
+        } catch (TimeoutException | ExecutionException | MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
         }
     }
@@ -114,13 +121,60 @@ public class MailAuthCheck extends GenericMailet {
 
     @Override
     public String getMailetInfo() {
-        return "authpack MailAuthCheck: SPF, iprev, SMTP AUTH -> Authentication-Results";
+        return "authpack MailAuthCheck: DKIM, SPF, iprev, SMTP AUTH -> Authentication-Results";
+    }
+
+    /** The message as James holds it: for mail not yet modified, the bytes received (DKIM hashes those). */
+    private static byte[] rawBytes(Mail mail) throws MessagingException, IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, (int) Math.min(mail.getMessageSize(),
+                Integer.MAX_VALUE - 8)));
+        mail.getMessage().writeTo(out);
+        return out.toByteArray();
+    }
+
+    /** RFC 8301 and RFC 6376 §8 safe defaults, each overridable (docs/MailAuthCheck.md). */
+    private DkimVerifyOptions dkimOptions() throws MessagingException {
+        DkimVerifyOptions defaults = DkimVerifyOptions.defaults();
+        try {
+            return defaults
+                    .withMaxSignatures(integer("dkimMaxSignatures", defaults.maxSignatures(), 1,
+                            DkimVerifyOptions.MAX_SIGNATURES_CEILING))
+                    .withAllowSha1(bool("dkimAllowSha1", false))
+                    .withRsaKeyBits(integer("dkimMinRsaKeyBits", defaults.minRsaKeyBits(), 512,
+                            defaults.maxRsaKeyBits()), defaults.maxRsaKeyBits())
+                    .withAllowUnsignedBodyContent(bool("dkimAllowUnsignedBodyContent", false))
+                    .withClockSkew(Duration.ofSeconds(integer("dkimClockSkew",
+                            (int) defaults.clockSkew().getSeconds(), 0, 86_400)));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("MailAuthCheck: " + e.getMessage(), e);
+        }
+    }
+
+    private int integer(String name, int defaultValue, int min, int max) throws MessagingException {
+        String value = getInitParameter(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new MessagingException("MailAuthCheck: parameter " + name + " must be a whole number from "
+                    + min + " to " + max + ", not '" + value + "'");
+        }
     }
 
     private boolean bool(String name) throws MessagingException {
+        return bool(name, true);
+    }
+
+    private boolean bool(String name, boolean defaultValue) throws MessagingException {
         String value = getInitParameter(name);
-        if (value == null) {
-            return true;
+        if (value == null || value.isBlank()) {
+            return defaultValue;
         }
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;

@@ -1,5 +1,9 @@
 package dev.authpack.james;
 
+import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimSignOptions;
+import dev.authpack.dkim.DkimSigner;
+import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.testkit.dns.LoopbackDnsServer;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -91,7 +95,7 @@ class MailAuthCheckTest {
         mailet(Map.of()).service(mail);
 
         String headers = headers(mail);
-        assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\tspf=pass ");
+        assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\tdkim=none;\r\n\tspf=pass ");
         assertThat(headers).contains("smtp.mailfrom=example.com;")
                 .contains("smtp.helo=mail.example.com;")
                 .contains("iprev=pass ")
@@ -99,9 +103,49 @@ class MailAuthCheckTest {
         assertThat(headers).doesNotContain("forged.example");
         // a field from another authserv-id stays, in its place
         assertThat(headers).contains("Received: from somewhere\r\nAuthentication-Results: upstream.example;");
-        assertThat(MailAttributes.results(mail)).get().asList().hasSize(3);
+        assertThat(MailAttributes.results(mail)).get().asList().hasSize(4);
+        assertThat(headers).contains("dkim=none;");
         assertThat(mail.getAttribute(MailAttributes.SPF)).isPresent();
         assertThat(mail.getAttribute(MailAttributes.SMTP_AUTH)).isPresent();
+    }
+
+    private static FakeMail rawMail(byte[] raw) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()),
+                new ByteArrayInputStream(raw));
+        return FakeMail.builder().name("m2").mimeMessage(message).recipient("bob@example.org")
+                .remoteAddr("192.0.2.1").sender("alice@example.com")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+    }
+
+    @Test
+    void verifiesDkimOverTheReceivedBytes() throws Exception {
+        byte[] seed = new byte[32];
+        new java.security.SecureRandom().nextBytes(seed);
+        DkimSigningKey key = DkimKeys.ed25519(seed);
+        dns.addZone("$ORIGIN example.com.\nsel._domainkey 300 IN TXT \"" + key.publicKeyRecord() + "\"\n");
+        byte[] unsigned = ("From: alice@example.com\r\nTo: bob@example.org\r\nSubject: signed\r\n"
+                + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nhello  there\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] signed = new DkimSigner(key, DkimSignOptions.of("example.com", "sel")).sign(unsigned);
+
+        FakeMail good = rawMail(signed);
+        mailet(Map.of()).service(good);
+        assertThat(headers(good)).contains("dkim=pass header.d=example.com header.i=@example.com header.s=sel"
+                + " header.a=ed25519-sha256");
+        assertThat(good.getAttribute(MailAttributes.DKIM)).isPresent();
+
+        String tampered = new String(signed, StandardCharsets.US_ASCII).replace("hello  there", "hello there!");
+        FakeMail bad = rawMail(tampered.getBytes(StandardCharsets.US_ASCII));
+        mailet(Map.of()).service(bad);
+        assertThat(headers(bad)).contains("dkim=fail ");
+
+        FakeMail none = rawMail(unsigned);
+        mailet(Map.of()).service(none);
+        assertThat(headers(none)).contains("dkim=none;");
+
+        FakeMail off = rawMail(signed);
+        mailet(Map.of("dkim", "false")).service(off);
+        assertThat(headers(off)).doesNotContain("dkim=");
+        assertThat(off.getAttribute(MailAttributes.DKIM)).isEmpty();
     }
 
     @Test
@@ -123,7 +167,7 @@ class MailAuthCheckTest {
     @Test
     void checksCanBeTurnedOff() throws Exception {
         FakeMail mail = mail("192.0.2.1", "alice@example.com");
-        mailet(Map.of("spf", "false", "iprev", "false")).service(mail);
+        mailet(Map.of("dkim", "false", "spf", "false", "iprev", "false")).service(mail);
         assertThat(headers(mail)).startsWith("Authentication-Results: mx.test; none\r\n");
         assertThat(mail.getAttribute(MailAttributes.SPF)).isEmpty();
     }
@@ -139,12 +183,15 @@ class MailAuthCheckTest {
         AddAuthResults add = new AddAuthResults();
         add.init(FakeMailetConfig.builder().mailetName("AddAuthResults").build());
         add.service(mail);
-        assertThat(headers(mail)).startsWith("Authentication-Results: mx.test;\r\n\tspf=pass ");
+        assertThat(headers(mail)).startsWith("Authentication-Results: mx.test;\r\n\tdkim=none;\r\n\tspf=pass ");
     }
 
     @Test
     void refusesUnknownParametersAndBadValues() {
-        assertThatThrownBy(() -> mailet(Map.of("dkim", "true"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("dmarc", "true"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("dkimMaxSignatures", "0"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dkimMaxSignatures");
+        assertThatThrownBy(() -> mailet(Map.of("dkimMinRsaKeyBits", "lots"))).isInstanceOf(MessagingException.class);
         assertThatThrownBy(() -> mailet(Map.of("spf", "maybe"))).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("spf");
         assertThatThrownBy(() -> mailet(Map.of("dnsTimeout", "-5"))).isInstanceOf(MessagingException.class);
