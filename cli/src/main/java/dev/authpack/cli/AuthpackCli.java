@@ -46,7 +46,9 @@ public final class AuthpackCli implements Runnable {
         CommandLine cli = new CommandLine(new AuthpackCli())
                 .addSubcommand(new CommandLine(new CheckCommand(streams)))
                 .addSubcommand(new CommandLine(new SpfCommand(streams)))
-                .addSubcommand(new CommandLine(new AuthresCommand(streams)));
+                .addSubcommand(new CommandLine(new AuthresCommand(streams)))
+                .addSubcommand(new CommandLine(new DkimSignCommand(streams)))
+                .addSubcommand(new CommandLine(new DkimKeyCommand(streams)));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
         cli.setOut(out).setErr(err)
