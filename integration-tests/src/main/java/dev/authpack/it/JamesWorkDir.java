@@ -54,7 +54,10 @@ public final class JamesWorkDir {
         return this;
     }
 
-    /** Writes (or replaces) {@code conf/<file>} with this text; placeholders in it are filled in too. */
+    /**
+     * Writes (or replaces) {@code conf/<file>} with this text, creating its folder if needed ({@code dkim/keytable});
+     * placeholders in it are filled in too.
+     */
     public JamesWorkDir confFile(String file, String text) {
         extraFiles.put(file, text);
         return this;
@@ -78,7 +81,9 @@ public final class JamesWorkDir {
             Path conf = Files.createDirectories(dir.resolve("conf"));
             copyTemplate(conf);
             for (Map.Entry<String, String> e : extraFiles.entrySet()) {
-                Files.writeString(safeResolve(conf, e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+                Path file = safeResolve(conf, e.getKey());
+                Files.createDirectories(file.getParent()); // conf/dkim/keytable, say
+                Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
             }
             for (Map.Entry<String, List<UnaryOperator<String>>> e : edits.entrySet()) {
                 Path file = safeResolve(conf, e.getKey());
