@@ -1,0 +1,77 @@
+package dev.authpack.dmarc;
+
+import dev.authpack.dkim.DkimReport;
+import dev.authpack.dkim.DkimResult;
+import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfResult;
+import dev.authpack.spf.SpfVerdict;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Authenticated Identifiers DMARC aligns (RFC 9989 §4.4): the MAIL FROM domain when SPF passed for it
+ * (§4.4.2; the HELO identity does not count), and the {@code d=} of every DKIM signature that passed (§4.4.1).
+ * Domains are normalised like author domains. A DKIM key in testing mode ({@code t=y}) still counts: its signature
+ * verified, and RFC 6376 leaves the use of that to the receiver.
+ *
+ * @param spfDomain   the SPF-authenticated domain, or null
+ * @param spfNote     why there is none (null when there is one)
+ * @param dkimDomains the distinct DKIM-authenticated domains, at most the configured number, in signature order
+ * @param dkimNote    why there is none, or which were left out; null when nothing to say
+ */
+record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> dkimDomains, String dkimNote) {
+
+    static AuthenticatedIdentifiers of(Optional<SpfVerdict> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
+        String spfDomain = null;
+        String spfNote = null;
+        if (spf == null || spf.isEmpty()) {
+            spfNote = "no SPF result";
+        } else {
+            SpfVerdict v = spf.get();
+            if (v.identity() != SpfIdentity.MAILFROM) {
+                spfNote = "SPF result is for HELO, not MAIL FROM";
+            } else if (v.result() != SpfResult.PASS) {
+                spfNote = "SPF " + v.result().word() + (v.domain() == null ? "" : " for " + v.domain());
+            } else {
+                try {
+                    spfDomain = AuthorDomains.normalizeDomain(v.domain() == null ? "" : v.domain());
+                } catch (IllegalArgumentException e) {
+                    spfNote = "SPF domain unusable: " + e.getMessage();
+                }
+            }
+        }
+        Set<String> domains = new LinkedHashSet<>();
+        String dkimNote = null;
+        if (dkim == null || dkim.isEmpty()) {
+            dkimNote = "no DKIM result";
+        } else {
+            int skipped = 0;
+            for (DkimResult r : dkim.get().passes()) {
+                String d;
+                try {
+                    d = AuthorDomains.normalizeDomain(r.domain() == null ? "" : r.domain());
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                if (domains.contains(d)) {
+                    continue;
+                }
+                if (domains.size() >= maxDkimDomains) {
+                    skipped++;
+                } else {
+                    domains.add(d);
+                }
+            }
+            if (domains.isEmpty()) {
+                dkimNote = dkim.get().signed() ? "no DKIM signature passed" : "no DKIM signature";
+            } else if (skipped > 0) {
+                dkimNote = skipped + " more DKIM domains not checked (limit " + maxDkimDomains + ")";
+            }
+        }
+        return new AuthenticatedIdentifiers(spfDomain, spfNote, new ArrayList<>(domains), dkimNote);
+    }
+}

@@ -1,0 +1,322 @@
+package dev.authpack.dmarc;
+
+import dev.authpack.dns.DnsNames;
+
+import java.net.IDN;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The Author Domains of a message: the domains of the mailboxes in its RFC5322.From field(s) (RFC 9989 §3.2.2,
+ * §5.3.1), lower case, without a trailing dot, U-labels converted to A-labels (RFC 5890 §2.3).
+ *
+ * <p>The From value is read as an RFC 5322 §3.4 mailbox-list, with what real mail carries: display names, quoted
+ * strings (an {@code @} inside one is not the domain's), nested comments, angle addresses, obsolete routes
+ * ({@code <@relay:user@domain>}), empty list members, and RFC 6854 group syntax ({@code name: a@b, c@d;}).
+ * A mailbox whose domain is an address literal ({@code [192.0.2.1]}) or not a valid domain name, a missing
+ * {@code @}, an unbalanced bracket, quote or comment: the field is unparsable.
+ *
+ * @param domains   the distinct author domains in order of appearance (empty when there is none or on error)
+ * @param fields    how many From fields the message has
+ * @param mailboxes how many mailboxes the From fields hold
+ * @param problem   why no author domain could be taken (null when {@link #domains()} is usable)
+ */
+public record AuthorDomains(List<String> domains, int fields, int mailboxes, String problem) {
+    /** A From value longer than this is not parsed (real ones are far shorter). */
+    public static final int MAX_FIELD_CHARS = 16 * 1024;
+
+    public AuthorDomains {
+        domains = List.copyOf(domains);
+    }
+
+    /** Whether there is exactly one From field holding mailboxes of exactly one domain. */
+    public boolean single() {
+        return problem == null && fields == 1 && domains.size() == 1;
+    }
+
+    /**
+     * Reads the given From field values (the text after the colon of each From field, unfolded or not).
+     *
+     * @param maxDomains stop collecting after this many distinct domains (the result then holds one more, so the
+     *                   caller can see the bound was passed)
+     */
+    public static AuthorDomains of(List<String> fromValues, int maxDomains) {
+        Objects.requireNonNull(fromValues, "fromValues");
+        if (fromValues.isEmpty()) {
+            return new AuthorDomains(List.of(), 0, 0, "no From field");
+        }
+        Set<String> domains = new LinkedHashSet<>();
+        int mailboxes = 0;
+        for (String value : fromValues) {
+            if (value.length() > MAX_FIELD_CHARS) {
+                return new AuthorDomains(List.of(), fromValues.size(), mailboxes,
+                        "From field longer than " + MAX_FIELD_CHARS + " characters");
+            }
+            List<String> addresses;
+            try {
+                addresses = addrSpecs(value);
+            } catch (IllegalArgumentException e) {
+                return new AuthorDomains(List.of(), fromValues.size(), mailboxes,
+                        "unparsable From field: " + e.getMessage());
+            }
+            for (String address : addresses) {
+                mailboxes++;
+                String domain;
+                try {
+                    domain = domainOf(address);
+                } catch (IllegalArgumentException e) {
+                    return new AuthorDomains(List.of(), fromValues.size(), mailboxes,
+                            "unparsable From address " + DmarcRecordParser.abbreviate(address) + ": "
+                                    + e.getMessage());
+                }
+                domains.add(domain);
+                if (domains.size() > maxDomains) {
+                    return new AuthorDomains(new ArrayList<>(domains), fromValues.size(), mailboxes, null);
+                }
+            }
+        }
+        if (domains.isEmpty()) {
+            return new AuthorDomains(List.of(), fromValues.size(), 0, "no address in the From field");
+        }
+        return new AuthorDomains(new ArrayList<>(domains), fromValues.size(), mailboxes, null);
+    }
+
+    /**
+     * The domain of one addr-spec, normalised.
+     *
+     * @throws IllegalArgumentException if there is none or it is not a usable domain name
+     */
+    static String domainOf(String addrSpec) {
+        int at = lastAtOutsideQuotes(addrSpec);
+        if (at < 0) {
+            throw new IllegalArgumentException("no @");
+        }
+        if (at == 0) {
+            throw new IllegalArgumentException("empty local part");
+        }
+        return normalizeDomain(addrSpec.substring(at + 1));
+    }
+
+    /**
+     * A domain name as DMARC compares it: lower case, one trailing dot removed, A-labels; RFC 1035 lengths and
+     * letters, digits, hyphens (underscores tolerated) in each label.
+     *
+     * @throws IllegalArgumentException if it is empty, an address literal or not a valid domain name
+     */
+    public static String normalizeDomain(String domain) {
+        String d = domain;
+        if (d.startsWith("[")) {
+            throw new IllegalArgumentException("address literal, not a domain");
+        }
+        if (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        if (d.isEmpty()) {
+            throw new IllegalArgumentException("empty domain");
+        }
+        if (!d.chars().allMatch(c -> c < 0x80)) {
+            try {
+                d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid internationalized domain name");
+            }
+        }
+        d = d.toLowerCase(Locale.ROOT);
+        if (DnsNames.problem(d).isPresent()) {
+            throw new IllegalArgumentException(DnsNames.problem(d).get());
+        }
+        for (String label : d.split("\\.", -1)) {
+            if (label.startsWith("-") || label.endsWith("-")) {
+                throw new IllegalArgumentException("label starts or ends with a hyphen");
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                    throw new IllegalArgumentException("invalid character in domain name");
+                }
+            }
+        }
+        return d;
+    }
+
+    private static int lastAtOutsideQuotes(String s) {
+        boolean quoted = false;
+        int at = -1;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '@' && !quoted) {
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * The addr-specs of a mailbox-list (or address-list with groups): comments and whitespace removed outside
+     * quoted strings, the angle-addr's content when there is one (without an obsolete route), display names and
+     * group names dropped.
+     */
+    static List<String> addrSpecs(String value) {
+        List<String> out = new ArrayList<>();
+        StringBuilder plain = new StringBuilder();   // the mailbox text outside comments and angle brackets
+        StringBuilder angle = null;                  // the content of this mailbox's angle-addr
+        boolean inAngle = false;
+        boolean inGroup = false;
+        int n = value.length();
+        int i = 0;
+        while (i < n) {
+            char c = value.charAt(i);
+            StringBuilder target = inAngle ? angle : plain;
+            switch (c) {
+                case '(' -> {
+                    i = commentEnd(value, i);
+                    continue;
+                }
+                case '"' -> {
+                    int end = quotedStringEnd(value, i);
+                    target.append(value, i, end);
+                    i = end;
+                    continue;
+                }
+                case '[' -> {
+                    int end = value.indexOf(']', i);
+                    if (end < 0) {
+                        throw new IllegalArgumentException("unterminated domain literal");
+                    }
+                    target.append(value, i, end + 1);
+                    i = end + 1;
+                    continue;
+                }
+                case '<' -> {
+                    if (inAngle || angle != null) {
+                        throw new IllegalArgumentException("two angle-addrs in one mailbox");
+                    }
+                    angle = new StringBuilder();
+                    inAngle = true;
+                }
+                case '>' -> {
+                    if (!inAngle) {
+                        throw new IllegalArgumentException("'>' without '<'");
+                    }
+                    inAngle = false;
+                }
+                case ',' -> {
+                    if (inAngle) {
+                        angle.append(c);        // obs-route: <@a,@b:user@domain>
+                    } else {
+                        addMailbox(out, plain, angle);
+                        plain.setLength(0);
+                        angle = null;
+                    }
+                }
+                case ';' -> {
+                    if (inAngle || !inGroup) {
+                        throw new IllegalArgumentException("';' outside a group");
+                    }
+                    addMailbox(out, plain, angle);
+                    plain.setLength(0);
+                    angle = null;
+                    inGroup = false;
+                }
+                case ':' -> {
+                    if (inAngle) {
+                        angle.append(c);
+                    } else {
+                        if (inGroup || angle != null) {
+                            throw new IllegalArgumentException("unexpected ':'");
+                        }
+                        // RFC 6854 group: what came before the colon was the group's display name
+                        plain.setLength(0);
+                        inGroup = true;
+                    }
+                }
+                case ' ', '\t', '\r', '\n' -> {
+                    // folding and spaces between tokens carry no meaning for the address
+                }
+                default -> {
+                    if (angle != null && !inAngle) {
+                        throw new IllegalArgumentException("text after an angle-addr");
+                    }
+                    target.append(c);
+                }
+            }
+            i++;
+        }
+        if (inAngle) {
+            throw new IllegalArgumentException("unterminated angle-addr");
+        }
+        if (inGroup) {
+            throw new IllegalArgumentException("unterminated group");
+        }
+        addMailbox(out, plain, angle);
+        return out;
+    }
+
+    private static void addMailbox(List<String> out, StringBuilder plain, StringBuilder angle) {
+        String address;
+        if (angle != null) {
+            address = angle.toString();
+            int route = routeEnd(address);
+            if (route >= 0) {
+                address = address.substring(route + 1);
+            }
+            if (address.isEmpty()) {
+                throw new IllegalArgumentException("empty angle-addr");
+            }
+        } else {
+            address = plain.toString();
+        }
+        if (!address.isEmpty()) {
+            out.add(address);
+        }
+    }
+
+    /** The colon that ends an obsolete route ({@code @a,@b:}) at the start of an angle-addr, or -1. */
+    private static int routeEnd(String address) {
+        if (!address.startsWith("@")) {
+            return -1;
+        }
+        int colon = address.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("route without ':'");
+        }
+        return colon;
+    }
+
+    /** The index after the comment starting at {@code start} (RFC 5322 §3.2.2: nested, with quoted-pairs). */
+    private static int commentEnd(String value, int start) {
+        int depth = 0;
+        for (int i = start; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("unterminated comment");
+    }
+
+    /** The index after the quoted string starting at {@code start} (RFC 5322 §3.2.4, quoted-pairs inside). */
+    private static int quotedStringEnd(String value, int start) {
+        for (int i = start + 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("unterminated quoted string");
+    }
+}

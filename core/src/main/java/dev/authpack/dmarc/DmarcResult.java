@@ -1,0 +1,123 @@
+package dev.authpack.dmarc;
+
+import dev.authpack.authres.MethodResult;
+import dev.authpack.authres.ResultProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The DMARC verdict on one message.
+ *
+ * @param status              pass, fail, none, temperror or permerror (RFC 9989 §9.2)
+ * @param reason              a human reason, never null
+ * @param fromDomain          the Author Domain the verdict is about ({@code header.from}): A-label, lower case;
+ *                            null when no author domain could be taken from the message
+ * @param fromDomains         every distinct author domain of the message (usually just {@code fromDomain})
+ * @param policyDomain        where the applied record was found (the author domain, its organizational domain or
+ *                            its public suffix domain); null when no record applies
+ * @param organizationalDomain the author domain's organizational domain, when it was determined; else null
+ * @param record              the applied DMARC record, or null
+ * @param requestedPolicy     the record's policy for this author domain: {@code p} at the author domain, else
+ *                            {@code sp} or {@code np} (existing / non-existent subdomain), defaulting to {@code p};
+ *                            {@code none} when an invalid record is taken as {@code p=none}; null without record
+ * @param policy              {@code policy.dmarc}: the requested policy after the policy options, i.e. one level
+ *                            down with {@code t=y} (RFC 9989 §4.7) or for a failing message that {@code pct}
+ *                            sampling left out (RFC 7489 §6.6.4); null without record
+ * @param disposition         what the domain owner asks for this message: {@code policy} when DMARC failed,
+ *                            {@code NONE} otherwise (pass, none, errors); never null
+ * @param spfAligned          the SPF-authenticated MAIL FROM domain is aligned
+ * @param dkimAligned         at least one DKIM-authenticated domain is aligned
+ * @param spfDomain           the SPF-authenticated identifier (MAIL FROM domain with SPF pass), or null
+ * @param dkimDomains         the DKIM-authenticated domains considered (d= of passing signatures, distinct)
+ * @param alignedDkimDomains  those of {@code dkimDomains} that are aligned
+ * @param testMode            the record has {@code t=y} and the mode honours it
+ * @param sampledOut          RFC 7489 {@code pct} left this failing message out of the policy
+ * @param noneFallback        the record had an invalid {@code p}/{@code sp}/{@code np} but a valid {@code rua},
+ *                            so it was taken as {@code p=none} (RFC 9989 §4.10.1, RFC 7489 §6.6.3)
+ * @param mode                the specification followed
+ * @param dnsQueries          DNS queries this evaluation sent (diagnostics)
+ */
+public record DmarcResult(DmarcStatus status, String reason, String fromDomain, List<String> fromDomains,
+                          String policyDomain, String organizationalDomain, DmarcRecord record,
+                          DmarcPolicy requestedPolicy, DmarcPolicy policy, DmarcPolicy disposition,
+                          boolean spfAligned, boolean dkimAligned, String spfDomain, List<String> dkimDomains,
+                          List<String> alignedDkimDomains, boolean testMode, boolean sampledOut,
+                          boolean noneFallback, DmarcMode mode, int dnsQueries) {
+    public DmarcResult {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(disposition, "disposition");
+        Objects.requireNonNull(mode, "mode");
+        fromDomains = List.copyOf(fromDomains);
+        dkimDomains = List.copyOf(dkimDomains);
+        alignedDkimDomains = List.copyOf(alignedDkimDomains);
+    }
+
+    /** A result without record: none, temperror or permerror before a policy was known. */
+    static DmarcResult withoutRecord(DmarcStatus status, String reason, String fromDomain, List<String> fromDomains,
+                                     DmarcMode mode) {
+        return new DmarcResult(status, reason, fromDomain, fromDomains, null, null, null, null, null,
+                DmarcPolicy.NONE, false, false, null, List.of(), List.of(), false, false, false, mode, 0);
+    }
+
+    /** This result with every author domain of the message, another reason and the query count filled in. */
+    DmarcResult withContext(List<String> allFromDomains, String newReason, int queries) {
+        return new DmarcResult(status, newReason, fromDomain, allFromDomains, policyDomain, organizationalDomain,
+                record, requestedPolicy, policy, disposition, spfAligned, dkimAligned, spfDomain, dkimDomains,
+                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, queries);
+    }
+
+    public boolean passed() {
+        return status == DmarcStatus.PASS;
+    }
+
+    /** Whether the domain owner asks for the message to be rejected or quarantined. */
+    public boolean enforcementRequested() {
+        return disposition != DmarcPolicy.NONE;
+    }
+
+    /**
+     * The record's policies and the disposition, as mail systems often put them in a comment:
+     * {@code p=reject sp=none dis=reject} (with {@code np=}, {@code t=y}, {@code pct=} when they play a part);
+     * empty without record.
+     */
+    public String policySummary() {
+        if (record == null) {
+            return "";
+        }
+        DmarcPolicy p = noneFallback || record.p() == null ? DmarcPolicy.NONE : record.p();
+        DmarcPolicy sp = noneFallback ? DmarcPolicy.NONE : record.sp() != null ? record.sp() : p;
+        StringBuilder sb = new StringBuilder("p=").append(p.word()).append(" sp=").append(sp.word());
+        if (!noneFallback && record.np() != null) {
+            sb.append(" np=").append(record.np().word());
+        }
+        if (testMode) {
+            sb.append(" t=y");
+        }
+        if (mode == DmarcMode.RFC7489 && record.pct() < DmarcRecord.DEFAULT_PCT) {
+            sb.append(" pct=").append(record.pct());
+        }
+        return sb.append(" dis=").append(disposition.word()).toString();
+    }
+
+    /**
+     * {@code dmarc=RESULT reason="p=... sp=... dis=...; why" header.from=DOMAIN policy.dmarc=POLICY}
+     * (RFC 8601 §2.7, RFC 9989 §9.1); {@code policy.dmarc} only for pass and fail, {@code header.from} whenever
+     * the author domain is known.
+     */
+    public MethodResult toMethodResult() {
+        List<ResultProperty> properties = new ArrayList<>(2);
+        if (fromDomain != null) {
+            properties.add(new ResultProperty("header", "from", fromDomain));
+        }
+        boolean decided = status == DmarcStatus.PASS || status == DmarcStatus.FAIL;
+        if (decided && policy != null) {
+            properties.add(new ResultProperty("policy", "dmarc", policy.word()));
+        }
+        String summary = decided ? policySummary() : "";
+        String text = summary.isEmpty() ? reason : summary + "; " + reason;
+        return new MethodResult("dmarc", status.word(), text, properties);
+    }
+}
