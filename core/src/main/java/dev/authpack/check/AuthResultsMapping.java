@@ -2,11 +2,13 @@ package dev.authpack.check;
 
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
+import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.spf.SpfIdentity;
 import dev.authpack.spf.SpfVerdict;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Turns each check's result into an RFC 8601 resinfo (§2.7 for the method-specific properties). */
 public final class AuthResultsMapping {
@@ -26,6 +28,16 @@ public final class AuthResultsMapping {
     public static MethodResult iprev(IprevResult result) {
         return new MethodResult("iprev", result.result(), result.reason(),
                 List.of(new ResultProperty("policy", "iprev", result.ip())));
+    }
+
+    /** The DMARC resinfo; a local-policy override is said in its reason (the result word stays {@code fail}). */
+    public static MethodResult dmarc(DmarcResult result, Optional<DmarcOverride> override) {
+        MethodResult base = result.toMethodResult();
+        if (override.isEmpty()) {
+            return base;
+        }
+        String reason = (base.reason() == null ? "" : base.reason() + "; ") + override.get().reason();
+        return new MethodResult(base.method(), base.result(), reason, base.properties());
     }
 
     /** {@code auth=pass smtp.auth=USER} (RFC 8601 §2.7.4). */

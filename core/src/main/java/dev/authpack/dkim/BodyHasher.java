@@ -16,9 +16,9 @@ import java.util.Set;
  * Computes body hashes (RFC 6376 §3.7 step 1). Each distinct {@link Key} is hashed once, and all keys of one
  * canonicalization share a single pass over the body, whatever their hash algorithm and {@code l=}.
  */
-final class BodyHasher {
+public final class BodyHasher {
     /** What a body hash depends on; {@code limit} is l= or -1 for the whole body. */
-    record Key(Canonicalization canonicalization, String digestName, long limit) {
+    public record Key(Canonicalization canonicalization, String digestName, long limit) {
     }
 
     /**
@@ -27,19 +27,19 @@ final class BodyHasher {
      * @param digest          the hash of the first {@code limit} canonical octets (all when no limit)
      * @param canonicalLength the length of the whole canonicalized body
      */
-    record Hash(byte[] digest, long canonicalLength) {
+    public record Hash(byte[] digest, long canonicalLength) {
     }
 
     /**
      * The hashes by key, and the work done: {@code digests} hashes computed in {@code passes} passes over the body.
      */
-    record Computed(Map<Key, Hash> hashes, int digests, int passes) {
+    public record Computed(Map<Key, Hash> hashes, int digests, int passes) {
     }
 
     private BodyHasher() {
     }
 
-    static Computed compute(RawMessage message, Collection<Key> wanted) {
+    public static Computed compute(RawMessage message, Collection<Key> wanted) {
         Set<Key> keys = new LinkedHashSet<>(wanted);
         Map<Key, Hash> out = new HashMap<>();
         int digests = 0;

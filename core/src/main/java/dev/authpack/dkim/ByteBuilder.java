@@ -3,12 +3,12 @@ package dev.authpack.dkim;
 import java.util.Arrays;
 
 /** A growable byte array (not synchronized), capped so hostile input cannot grow it without bound. */
-final class ByteBuilder implements CanonicalSink {
+public final class ByteBuilder implements CanonicalSink {
     private final int max;
     private byte[] buffer;
     private int length;
 
-    ByteBuilder(int initialCapacity, int max) {
+    public ByteBuilder(int initialCapacity, int max) {
         this.buffer = new byte[initialCapacity];
         this.max = max;
     }
@@ -20,12 +20,12 @@ final class ByteBuilder implements CanonicalSink {
         length += count;
     }
 
-    void append(byte b) {
+    public void append(byte b) {
         ensure(1);
         buffer[length++] = b;
     }
 
-    void append(String ascii) {
+    public void append(String ascii) {
         ensure(ascii.length());
         for (int i = 0; i < ascii.length(); i++) {
             buffer[length++] = (byte) ascii.charAt(i);
@@ -41,16 +41,16 @@ final class ByteBuilder implements CanonicalSink {
         }
     }
 
-    int length() {
+    public int length() {
         return length;
     }
 
     /** The internal array; only the first {@link #length()} octets are meaningful. */
-    byte[] array() {
+    public byte[] array() {
         return buffer;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(buffer, length);
     }
 }

@@ -1,6 +1,6 @@
 package dev.authpack.dkim;
 
 /** Receives canonicalized octets, in order. */
-interface CanonicalSink {
+public interface CanonicalSink {
     void write(byte[] bytes, int offset, int length);
 }

@@ -15,7 +15,7 @@ public enum Canonicalization {
     }
 
     /** The algorithm of this name (case-insensitive), or null if unknown. */
-    static Canonicalization fromTag(String value) {
+    public static Canonicalization fromTag(String value) {
         for (Canonicalization c : values()) {
             if (c.tag.equalsIgnoreCase(value)) {
                 return c;

@@ -52,7 +52,7 @@ public enum DkimAlgorithm {
     }
 
     /** The JCA {@code MessageDigest} name. */
-    String digestName() {
+    public String digestName() {
         return digestName;
     }
 

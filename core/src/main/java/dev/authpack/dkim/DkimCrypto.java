@@ -16,7 +16,7 @@ import java.security.Signature;
  * (several times faster than the JDK's on JDK 17). ed25519-sha256 signs the SHA-256 of the header data, not the
  * data itself (RFC 8463 §3).
  */
-final class DkimCrypto {
+public final class DkimCrypto {
     private static final ThreadLocal<Signature> RSA_SHA256 = ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
     private static final ThreadLocal<Signature> RSA_SHA1 = ThreadLocal.withInitial(() -> signature("SHA1withRSA"));
     private static final int ED25519_SIGNATURE_OCTETS = 64;
@@ -36,7 +36,7 @@ final class DkimCrypto {
         return algorithm == DkimAlgorithm.RSA_SHA1 ? RSA_SHA1.get() : RSA_SHA256.get();
     }
 
-    static boolean verifyRsa(DkimAlgorithm algorithm, PublicKey key, byte[] data, int length, byte[] signature) {
+    public static boolean verifyRsa(DkimAlgorithm algorithm, PublicKey key, byte[] data, int length, byte[] signature) {
         Signature verifier = rsa(algorithm);
         try {
             verifier.initVerify(key);
@@ -48,7 +48,7 @@ final class DkimCrypto {
         }
     }
 
-    static boolean verifyEd25519(Ed25519PublicKeyParameters key, byte[] data, int length, byte[] signature) {
+    public static boolean verifyEd25519(Ed25519PublicKeyParameters key, byte[] data, int length, byte[] signature) {
         if (signature.length != ED25519_SIGNATURE_OCTETS) {
             return false;
         }

@@ -13,7 +13,7 @@ import java.util.Locale;
  * A syntactically valid DKIM-Signature field (RFC 6376 §3.5), with the checks of §6.1.1 that need nothing but the
  * field itself. Time and local-policy checks (expiry, rsa-sha1, l=) are the verifier's.
  */
-final class DkimSignature {
+public final class DkimSignature {
     /** Bounds the h= list; a message has at most {@code MessageLimits.maxFields} fields anyway. */
     static final int MAX_SIGNED_HEADERS = 1000;
     private static final int MAX_TIME_DIGITS = 12;
@@ -244,7 +244,7 @@ final class DkimSignature {
      * Letters, digits, hyphens and underscores in dot-separated labels of 1 to 63 characters, at most 253 in
      * all; {@code needDot}: at least two labels (the {@code domain-name} of RFC 6376 §3.5).
      */
-    static boolean isDomainName(String name, boolean needDot) {
+    public static boolean isDomainName(String name, boolean needDot) {
         if (name.isEmpty() || name.length() > 253) {
             return false;
         }

@@ -57,7 +57,7 @@ public final class DkimSigningKey {
         return "v=DKIM1; k=" + algorithm.keyType().tag() + "; p=" + publicKeyBase64();
     }
 
-    byte[] sign(byte[] data, int length) {
+    public byte[] sign(byte[] data, int length) {
         if (algorithm == DkimAlgorithm.ED25519_SHA256) {
             return DkimCrypto.signEd25519(ed25519Key, data, length);
         }

@@ -1,7 +1,7 @@
 package dev.authpack.dkim;
 
 /** Header field canonicalization (RFC 6376 §3.4.1 simple, §3.4.2 relaxed) of one raw field. */
-final class HeaderCanonicalizer {
+public final class HeaderCanonicalizer {
     private HeaderCanonicalizer() {
     }
 
@@ -9,7 +9,7 @@ final class HeaderCanonicalizer {
      * Appends the canonical form of the field {@code b[offset, offset+length)} (name, colon, value with folding,
      * no final line ending) to {@code out}, without the CRLF that ends it.
      */
-    static void canonicalize(Canonicalization c, byte[] b, int offset, int length, ByteBuilder out) {
+    public static void canonicalize(Canonicalization c, byte[] b, int offset, int length, ByteBuilder out) {
         if (c == Canonicalization.RELAXED) {
             relaxed(b, offset, length, out);
         } else {

@@ -24,7 +24,7 @@ import java.util.Set;
  * {@code v=}, when present, must be {@code DKIM1}; we do not insist that it comes first. {@code g=} (RFC 4871,
  * removed by RFC 6376) and other unknown tags are ignored.
  */
-final class KeyRecord {
+public final class KeyRecord {
     private static final int ED25519_KEY_OCTETS = 32;
 
     private final String syntaxError;
@@ -63,7 +63,7 @@ final class KeyRecord {
         return new KeyRecord(reason, null, null, null, null, false, false, false, false, null, null, 0, null);
     }
 
-    static KeyRecord parse(String text) {
+    public static KeyRecord parse(String text) {
         TagList tags;
         try {
             tags = TagList.parse(text);
@@ -164,10 +164,22 @@ final class KeyRecord {
      * Returns the status with the reason.
      */
     Problem problemFor(DkimSignature signature) {
+        return problem(signature.algorithm(), signature);
+    }
+
+    /**
+     * Why this record cannot verify a signature made with {@code algorithm} that has no AUID (an ARC-Seal or
+     * ARC-Message-Signature, RFC 8617 §4.1: their i= is an instance number, so t=s does not apply), or null if
+     * it can. The same checks and order as for a DKIM signature otherwise.
+     */
+    public Problem problemFor(DkimAlgorithm algorithm) {
+        return problem(algorithm, null);
+    }
+
+    private Problem problem(DkimAlgorithm algorithm, DkimSignature signature) {
         if (syntaxError != null) {
             return new Problem(DkimStatus.PERMERROR, "key syntax error: " + syntaxError);
         }
-        DkimAlgorithm algorithm = signature.algorithm();
         if (hashes != null && !hashes.contains(algorithm.hashTag())) {
             return new Problem(DkimStatus.PERMERROR, "inappropriate hash algorithm: the key record allows h="
                     + String.join(":", hashes) + " only, the signature uses " + algorithm.hashTag());
@@ -182,7 +194,7 @@ final class KeyRecord {
         if (!email) {
             return new Problem(DkimStatus.PERMERROR, "inappropriate service type: key record s=" + services);
         }
-        if (strict) {
+        if (strict && signature != null) {
             String identity = signature.identity();
             String idDomain = identity.substring(identity.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
             if (!idDomain.equals(signature.domain())) {
@@ -200,28 +212,28 @@ final class KeyRecord {
     }
 
     /** A reason not to use a key record for a signature. */
-    record Problem(DkimStatus status, String reason) {
+    public record Problem(DkimStatus status, String reason) {
     }
 
-    boolean testing() {
+    public boolean testing() {
         return testing;
     }
 
     /** The RSA key, for a usable RSA record. */
-    PublicKey rsaKey() {
+    public PublicKey rsaKey() {
         return rsaKey;
     }
 
-    int rsaBits() {
+    public int rsaBits() {
         return rsaBits;
     }
 
     /** The Ed25519 key, for a usable Ed25519 record. */
-    Ed25519PublicKeyParameters ed25519Key() {
+    public Ed25519PublicKeyParameters ed25519Key() {
         return ed25519Key;
     }
 
-    boolean syntaxOk() {
+    public boolean syntaxOk() {
         return syntaxError == null;
     }
 }

@@ -6,19 +6,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Parsed key records by record text, so a busy server decodes each public key once. Bounded: when full it is
  * emptied (records are cheap to parse again; a full cache means keys churn anyway).
  */
-final class KeyRecordCache {
-    static final int DEFAULT_MAX_ENTRIES = 10_000;
+public final class KeyRecordCache {
+    public static final int DEFAULT_MAX_ENTRIES = 10_000;
     /** Longer texts are parsed but not kept (no real key record is this long). */
     private static final int MAX_CACHED_TEXT = 8192;
 
     private final ConcurrentHashMap<String, KeyRecord> records = new ConcurrentHashMap<>();
     private final int maxEntries;
 
-    KeyRecordCache(int maxEntries) {
+    public KeyRecordCache(int maxEntries) {
         this.maxEntries = maxEntries;
     }
 
-    KeyRecord get(String text) {
+    public KeyRecord get(String text) {
         KeyRecord cached = records.get(text);
         if (cached != null) {
             return cached;

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Builds the header part of the data a signature covers (RFC 6376 §3.7 step 2, §5.4.2). */
-final class SignedHeaders {
+public final class SignedHeaders {
     /** The header section is at most 1 MiB by default; the canonical data cannot be much larger. */
-    static final int MAX_DATA = 4 << 20;
+    public static final int MAX_DATA = 4 << 20;
     private static final byte[] CRLF = {'\r', '\n'};
 
     private SignedHeaders() {
@@ -22,7 +22,7 @@ final class SignedHeaders {
      * (more) instances contributing nothing, then the signature field itself (its b= value already removed),
      * canonicalized and without a final CRLF.
      */
-    static ByteBuilder data(RawMessage message, List<String> names, Canonicalization c, byte[] signatureField) {
+    public static ByteBuilder data(RawMessage message, List<String> names, Canonicalization c, byte[] signatureField) {
         ByteBuilder out = new ByteBuilder(1024, MAX_DATA);
         Map<String, Integer> used = new HashMap<>();
         for (String name : names) {

@@ -15,9 +15,9 @@ import java.util.List;
  *
  * <p>Whitespace is SP, HTAB, CR and LF (folding of a header field, or spaces in a TXT record).
  */
-final class TagList {
+public final class TagList {
     /** Bounds the work on hostile input; real lists have about 12 tags. */
-    static final int MAX_TAGS = 64;
+    public static final int MAX_TAGS = 64;
 
     /**
      * One tag. Offsets are char offsets in the parsed text.
@@ -27,7 +27,7 @@ final class TagList {
      * @param afterEquals the offset just after the {@code =}
      * @param end        the offset of the {@code ;} that ends the tag-spec, or the text length
      */
-    record Tag(String name, String value, int afterEquals, int end) {
+    public record Tag(String name, String value, int afterEquals, int end) {
     }
 
     private final List<Tag> tags;
@@ -36,7 +36,20 @@ final class TagList {
         this.tags = tags;
     }
 
-    static TagList parse(String text) throws TagSyntaxException {
+    public static TagList parse(String text) throws TagSyntaxException {
+        return parse(text, false);
+    }
+
+    /**
+     * Parses without the leniency for empty tag-specs: {@code ";;"} (or a {@code ;} before any tag) is a syntax
+     * error, as the grammar says; only the optional {@code ;} at the end is allowed. ARC (RFC 8617) verifiers are
+     * expected to be this strict.
+     */
+    public static TagList parseStrict(String text) throws TagSyntaxException {
+        return parse(text, true);
+    }
+
+    private static TagList parse(String text, boolean strict) throws TagSyntaxException {
         List<Tag> tags = new ArrayList<>();
         int n = text.length();
         int i = 0;
@@ -47,6 +60,9 @@ final class TagList {
             }
             char c = text.charAt(i);
             if (c == ';') {
+                if (strict) {
+                    throw new TagSyntaxException("empty tag-spec (';' without a tag before it, offset " + i + ")");
+                }
                 i++;
                 continue;
             }
@@ -93,12 +109,12 @@ final class TagList {
         return new TagList(Collections.unmodifiableList(tags));
     }
 
-    List<Tag> tags() {
+    public List<Tag> tags() {
         return tags;
     }
 
     /** The tag with this exact name, or null. */
-    Tag tag(String name) {
+    public Tag tag(String name) {
         for (Tag t : tags) {
             if (t.name().equals(name)) {
                 return t;
@@ -108,17 +124,17 @@ final class TagList {
     }
 
     /** The value of the tag with this exact name, or null. */
-    String get(String name) {
+    public String get(String name) {
         Tag t = tag(name);
         return t == null ? null : t.value();
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return tag(name) != null;
     }
 
     /** The value with every whitespace character removed (for base64 values and h= lists). */
-    static String withoutSpace(String value) {
+    public static String withoutSpace(String value) {
         int n = value.length();
         int k = 0;
         while (k < n && !isSpace(value.charAt(k))) {
@@ -137,7 +153,7 @@ final class TagList {
         return out.toString();
     }
 
-    static boolean isSpace(char c) {
+    public static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 

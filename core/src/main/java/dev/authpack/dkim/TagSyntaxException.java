@@ -1,7 +1,7 @@
 package dev.authpack.dkim;
 
 /** A tag-list (RFC 6376 §3.2) that does not follow the grammar; the message says what and where. */
-final class TagSyntaxException extends Exception {
+public final class TagSyntaxException extends Exception {
     private static final long serialVersionUID = 1L;
 
     TagSyntaxException(String message) {

@@ -12,5 +12,9 @@
  * <p>Canonicalization works in one pass over the body as received, handing unchanged runs of octets to the hash
  * without copying; CRLF and bare LF line ends are both line ends. Ed25519 uses Bouncy Castle's lightweight API
  * (only calls that exist in bcprov 1.70, the version James 3.8.1 ships); RSA uses the JDK.
+ *
+ * <p>{@link dev.authpack.dkim.TagList}, the canonicalizers, {@link dev.authpack.dkim.BodyHasher},
+ * {@link dev.authpack.dkim.SignedHeaders}, {@link dev.authpack.dkim.KeyRecord} and {@link dev.authpack.dkim.DkimCrypto}
+ * are public because ARC ({@code dev.authpack.arc}, RFC 8617) signs and verifies with the same machinery.
  */
 package dev.authpack.dkim;

@@ -1,0 +1,62 @@
+package dev.authpack.check;
+
+import dev.authpack.arc.ArcResult;
+import dev.authpack.arc.ArcSet;
+import dev.authpack.authres.AuthResultsHeader;
+import dev.authpack.authres.MethodResult;
+import dev.authpack.dmarc.DmarcResult;
+import dev.authpack.dmarc.DmarcStatus;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A local-policy override of a failing DMARC result (RFC 7489 §6.7 "local_policy", RFC 8617 §7.2): forwarders and
+ * mailing lists break SPF and DKIM, so when the message carries an ARC chain that validates, and the sealers from
+ * the newest set down are ones we trust, and one of those trusted sets' ARC-Authentication-Results says
+ * {@code dmarc=pass}, the domain owner's policy is not enforced. The DMARC result stays {@code fail}; only the
+ * disposition changes, and the override is recorded.
+ *
+ * <p>Only sets sealed by trusted sealers count, and only contiguously from the newest: a set below an untrusted
+ * sealer could be replayed by it, so its word is not taken.
+ *
+ * @param sealer   the trusted sealer whose ARC-Authentication-Results said dmarc=pass
+ * @param instance the instance of that ARC set
+ * @param reason   a human reason
+ */
+public record DmarcOverride(String sealer, int instance, String reason) {
+
+    public static Optional<DmarcOverride> find(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers) {
+        if (dmarc.status() != DmarcStatus.FAIL || !arc.passed() || trustedSealers.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ArcSet> sets = arc.sets();
+        for (int i = sets.size() - 1; i >= 0; i--) {
+            ArcSet set = sets.get(i);
+            String sealer = set.sealDomain() == null ? "" : set.sealDomain().toLowerCase(Locale.ROOT);
+            if (!trustedSealers.contains(sealer)) {
+                return Optional.empty();
+            }
+            if (saidDmarcPass(set)) {
+                return Optional.of(new DmarcOverride(sealer, set.instance(), "local policy: trusted ARC sealer "
+                        + sealer + " (i=" + set.instance() + ") saw dmarc=pass"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean saidDmarcPass(ArcSet set) {
+        Optional<AuthResultsHeader> header = set.parsedAuthResults().header();
+        if (header.isEmpty()) {
+            return false;
+        }
+        for (MethodResult result : header.get().results()) {
+            if ("dmarc".equals(result.method()) && "pass".equals(result.result())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
