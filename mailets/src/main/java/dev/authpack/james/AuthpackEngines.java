@@ -3,6 +3,9 @@ package dev.authpack.james;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dkim.DkimVerifyOptions;
+import dev.authpack.arc.ArcVerifier;
+import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsResolvers;
 import dev.authpack.dns.DnsSettings;
@@ -37,19 +40,22 @@ public final class AuthpackEngines {
     }
 
     public MailAuthChecker checker(DnsSettings settings, String receiverName) {
-        return checker(settings, receiverName, DkimVerifyOptions.defaults());
+        return checker(settings, receiverName, DkimVerifyOptions.defaults(), DmarcOptions.DEFAULT);
     }
 
     /** One checker per distinct configuration; all of them over the one resolver of their DNS settings. */
-    public MailAuthChecker checker(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions) {
-        return checkers.computeIfAbsent(new CheckerKey(settings, receiverName, dkimOptions), key -> {
+    public MailAuthChecker checker(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions,
+                                   DmarcOptions dmarcOptions) {
+        return checkers.computeIfAbsent(new CheckerKey(settings, receiverName, dkimOptions, dmarcOptions), key -> {
             DnsResolver dns = resolver(key.settings());
             SpfOptions spfOptions = SpfOptions.defaults().withReceiver(key.receiverName());
             return new MailAuthChecker(new SpfChecker(dns, spfOptions), new IprevChecker(dns),
-                    new DkimVerifier(dns, key.dkimOptions()));
+                    new DkimVerifier(dns, key.dkimOptions()), new DmarcEvaluator(dns, key.dmarcOptions()),
+                    new ArcVerifier(dns));
         });
     }
 
-    private record CheckerKey(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions) {
+    private record CheckerKey(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions,
+                              DmarcOptions dmarcOptions) {
     }
 }

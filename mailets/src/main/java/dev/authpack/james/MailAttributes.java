@@ -4,7 +4,10 @@ import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.SmtpAuthResult;
+import dev.authpack.arc.ArcResult;
+import dev.authpack.arc.ArcSet;
 import dev.authpack.dkim.DkimReport;
+import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.spf.SpfVerdict;
@@ -28,6 +31,12 @@ public final class MailAttributes {
     /** One map per DKIM-Signature, top to bottom (a list; empty for an unsigned message). */
     public static final AttributeName DKIM = AttributeName.of("authpack.dkim");
     public static final AttributeName SPF = AttributeName.of("authpack.spf");
+    /** Map: result, domain, policy, disposition (after local policy), ... (docs/MailAuthCheck.md). */
+    public static final AttributeName DMARC = AttributeName.of("authpack.dmarc");
+    /** The disposition DMARC asks for after local policy: {@code none}, {@code quarantine} or {@code reject}. */
+    public static final AttributeName DMARC_DISPOSITION = AttributeName.of("authpack.dmarc.disposition");
+    /** Map: result, reason, oldest_pass, sets (list of maps: instance, seal_domain, cv, authserv_id, ...). */
+    public static final AttributeName ARC = AttributeName.of("authpack.arc");
     public static final AttributeName SPF_HELO = AttributeName.of("authpack.spf-helo");
     public static final AttributeName IPREV = AttributeName.of("authpack.iprev");
     public static final AttributeName SMTP_AUTH = AttributeName.of("authpack.smtp-auth");
@@ -42,6 +51,11 @@ public final class MailAttributes {
     public static void store(Mail mail, String authservId, AuthCheckReport report) {
         report.dkim().ifPresent(v -> mail.setAttribute(new Attribute(DKIM, dkim(v))));
         report.spf().ifPresent(v -> mail.setAttribute(new Attribute(SPF, spf(v))));
+        report.dmarc().ifPresent(v -> {
+            mail.setAttribute(new Attribute(DMARC, dmarc(v, report)));
+            mail.setAttribute(new Attribute(DMARC_DISPOSITION, AttributeValue.of(report.dmarcDisposition().word())));
+        });
+        report.arc().ifPresent(v -> mail.setAttribute(new Attribute(ARC, arc(v))));
         report.spfHelo().ifPresent(v -> mail.setAttribute(new Attribute(SPF_HELO, spf(v))));
         report.iprev().ifPresent(v -> mail.setAttribute(new Attribute(IPREV, iprev(v))));
         report.smtpAuth().ifPresent(v -> mail.setAttribute(new Attribute(SMTP_AUTH, smtpAuth(v))));
@@ -94,6 +108,50 @@ public final class MailAttributes {
             signatures.add(AttributeValue.of(map));
         }
         return AttributeValue.of(signatures);
+    }
+
+    private static AttributeValue<?> dmarc(DmarcResult v, AuthCheckReport report) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        put(map, "result", v.status().word());
+        put(map, "domain", v.fromDomain());
+        put(map, "policy_domain", v.policyDomain());
+        put(map, "policy", v.policy() == null ? null : v.policy().word());
+        put(map, "requested_disposition", v.disposition().word());
+        put(map, "disposition", report.dmarcDisposition().word());
+        map.put("spf_aligned", AttributeValue.of(v.spfAligned()));
+        map.put("dkim_aligned", AttributeValue.of(v.dkimAligned()));
+        map.put("test_mode", AttributeValue.of(v.testMode()));
+        put(map, "mode", v.mode().name().toLowerCase(java.util.Locale.ROOT));
+        put(map, "reason", v.reason());
+        report.dmarcOverride().ifPresent(o -> {
+            put(map, "override", "local_policy");
+            put(map, "override_sealer", o.sealer());
+            put(map, "override_reason", o.reason());
+        });
+        return AttributeValue.of(map);
+    }
+
+    private static AttributeValue<?> arc(ArcResult v) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        put(map, "result", v.status().word());
+        put(map, "reason", v.reason());
+        map.put("oldest_pass", AttributeValue.of(v.oldestPass()));
+        List<AttributeValue<?>> sets = new ArrayList<>(v.sets().size());
+        for (ArcSet set : v.sets()) {
+            Map<String, AttributeValue<?>> s = new LinkedHashMap<>();
+            s.put("instance", AttributeValue.of(set.instance()));
+            put(s, "seal_domain", set.sealDomain());
+            put(s, "seal_selector", set.sealSelector());
+            put(s, "cv", set.cv());
+            put(s, "ams_domain", set.amsDomain());
+            put(s, "authserv_id", set.authservId());
+            put(s, "auth_results", set.authResults());
+            put(s, "ams", set.ams().name().toLowerCase(java.util.Locale.ROOT));
+            put(s, "seal", set.seal().name().toLowerCase(java.util.Locale.ROOT));
+            sets.add(AttributeValue.of(s));
+        }
+        map.put("sets", AttributeValue.of(sets));
+        return AttributeValue.of(map);
     }
 
     private static AttributeValue<?> spf(SpfVerdict v) {

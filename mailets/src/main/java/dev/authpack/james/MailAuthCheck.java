@@ -5,6 +5,8 @@ import dev.authpack.check.CheckOptions;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dkim.DkimVerifyOptions;
+import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dns.DnsSettings;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -28,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Authenticates incoming mail: DKIM, SPF (MAIL FROM and HELO), iprev and SMTP AUTH. Reports only: results go into
+ * Authenticates incoming mail: DKIM, SPF (MAIL FROM and HELO), iprev, SMTP AUTH, DMARC and ARC. Reports only: results go into
  * mail attributes ({@link MailAttributes}) and, by default, an {@code Authentication-Results} field. Policy is
  * for matchers and mailets after it. See docs/MailAuthCheck.md for the parameters.
  *
@@ -40,7 +42,7 @@ public class MailAuthCheck extends GenericMailet {
     static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth",
             "addAuthenticationResults", "removeForgedAuthResults", "dnsServers", "dnsTimeout",
             "dkimMaxSignatures", "dkimAllowSha1", "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent",
-            "dkimClockSkew");
+            "dkimClockSkew", "dmarc", "dmarcMode", "arc", "trustedArcSealers");
 
     private final AuthpackEngines engines;
     private MailAuthChecker checker;
@@ -64,15 +66,17 @@ public class MailAuthCheck extends GenericMailet {
         checkInitParameters(PARAMETERS);
         serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty())
                 .orElseGet(MailAuthCheck::localHostName);
-        options = new CheckOptions(bool("dkim"), bool("spf"), bool("iprev"), bool("smtpAuth"));
+        options = new CheckOptions(bool("dkim"), bool("spf"), bool("iprev"), bool("smtpAuth"), bool("dmarc"),
+                bool("arc"), Set.copyOf(Arrays.asList(getInitParameter("trustedArcSealers", "").split("[,\\s]+"))));
         DkimVerifyOptions dkimOptions = dkimOptions();
+        DmarcOptions dmarcOptions = DmarcOptions.DEFAULT.withMode(dmarcMode());
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
         DnsSettings dns = dnsSettings(getInitParameter("dnsServers", ""), getInitParameter("dnsTimeout", ""));
         // each check waits on DNS for at most a few sequential timeouts (SPF includes); beyond that, give up
         deadline = dns.timeout().multipliedBy(6).plusSeconds(5);
         try {
-            checker = engines.checker(dns, serverId, dkimOptions);
+            checker = engines.checker(dns, serverId, dkimOptions, dmarcOptions);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("MailAuthCheck: bad DNS settings: " + e.getMessage(), e);
         }
@@ -83,7 +87,7 @@ public class MailAuthCheck extends GenericMailet {
     public void service(Mail mail) {
         try {
             Envelope envelope = MailEnvelopes.of(mail);
-            byte[] raw = options.dkim() ? rawBytes(mail) : null;
+            byte[] raw = options.needsMessage() ? rawBytes(mail) : null;
             AuthCheckReport report = checker.check(envelope, raw, options)
                     .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             MailAttributes.store(mail, serverId, report);
@@ -121,7 +125,7 @@ public class MailAuthCheck extends GenericMailet {
 
     @Override
     public String getMailetInfo() {
-        return "authpack MailAuthCheck: DKIM, SPF, iprev, SMTP AUTH -> Authentication-Results";
+        return "authpack MailAuthCheck: DKIM, SPF, iprev, SMTP AUTH, DMARC, ARC -> Authentication-Results";
     }
 
     /** The message as James holds it: for mail not yet modified, the bytes received (DKIM hashes those). */
@@ -130,6 +134,16 @@ public class MailAuthCheck extends GenericMailet {
                 Integer.MAX_VALUE - 8)));
         mail.getMessage().writeTo(out);
         return out.toByteArray();
+    }
+
+    private DmarcMode dmarcMode() throws MessagingException {
+        String value = getInitParameter("dmarcMode", "rfc9989").trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "rfc9989", "9989", "dmarcbis" -> DmarcMode.RFC9989;
+            case "rfc7489", "7489" -> DmarcMode.RFC7489;
+            default -> throw new MessagingException("MailAuthCheck: dmarcMode must be rfc9989 or rfc7489, not '"
+                    + value + "'");
+        };
     }
 
     /** RFC 8301 and RFC 6376 §8 safe defaults, each overridable (docs/MailAuthCheck.md). */

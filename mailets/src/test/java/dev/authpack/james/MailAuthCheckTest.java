@@ -33,6 +33,7 @@ class MailAuthCheckTest {
             @            IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
             mail         IN A   192.0.2.1
             mail         IN TXT "v=spf1 a -all"
+            _dmarc       IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"
             $ORIGIN 2.0.192.in-addr.arpa.
             1            IN PTR mail.example.com.
             """;
@@ -103,7 +104,10 @@ class MailAuthCheckTest {
         assertThat(headers).doesNotContain("forged.example");
         // a field from another authserv-id stays, in its place
         assertThat(headers).contains("Received: from somewhere\r\nAuthentication-Results: upstream.example;");
-        assertThat(MailAttributes.results(mail)).get().asList().hasSize(4);
+        assertThat(MailAttributes.results(mail)).get().asList().hasSize(6);
+        assertThat(headers).contains("dmarc=pass ").contains("header.from=example.com").contains("arc=none");
+        assertThat(mail.getAttribute(MailAttributes.DMARC_DISPOSITION).map(a -> a.getValue().value()))
+                .contains("none");
         assertThat(headers).contains("dkim=none;");
         assertThat(mail.getAttribute(MailAttributes.SPF)).isPresent();
         assertThat(mail.getAttribute(MailAttributes.SMTP_AUTH)).isPresent();
@@ -153,7 +157,10 @@ class MailAuthCheckTest {
         FakeMail mail = mail("198.51.100.7", "alice@example.com");
         mailet(Map.of()).service(mail);
         String headers = headers(mail);
-        assertThat(headers).contains("spf=fail ").contains("iprev=permerror ");
+        assertThat(headers).contains("spf=fail ").contains("iprev=permerror ").contains("dmarc=fail ")
+                .contains("policy.dmarc=reject");
+        assertThat(mail.getAttribute(MailAttributes.DMARC_DISPOSITION).map(a -> a.getValue().value()))
+                .contains("reject");
     }
 
     @Test
@@ -167,7 +174,8 @@ class MailAuthCheckTest {
     @Test
     void checksCanBeTurnedOff() throws Exception {
         FakeMail mail = mail("192.0.2.1", "alice@example.com");
-        mailet(Map.of("dkim", "false", "spf", "false", "iprev", "false")).service(mail);
+        mailet(Map.of("dkim", "false", "spf", "false", "iprev", "false", "dmarc", "false", "arc", "false"))
+                .service(mail);
         assertThat(headers(mail)).startsWith("Authentication-Results: mx.test; none\r\n");
         assertThat(mail.getAttribute(MailAttributes.SPF)).isEmpty();
     }
@@ -188,7 +196,9 @@ class MailAuthCheckTest {
 
     @Test
     void refusesUnknownParametersAndBadValues() {
-        assertThatThrownBy(() -> mailet(Map.of("dmarc", "true"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("bimi", "true"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("dmarcMode", "rfc1234"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dmarcMode");
         assertThatThrownBy(() -> mailet(Map.of("dkimMaxSignatures", "0"))).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("dkimMaxSignatures");
         assertThatThrownBy(() -> mailet(Map.of("dkimMinRsaKeyBits", "lots"))).isInstanceOf(MessagingException.class);
