@@ -6,7 +6,12 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
+import dev.authpack.arc.ArcVerifier;
+import dev.authpack.arc.ArcVerifyOptions;
 import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.iprev.IprevChecker;
@@ -26,7 +31,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Runs the authentication checks the MailAuthCheck mailet runs, on a message file.",
-                "Prints one JSON object with a member per check that ran (dkim, spf and spf_helo, iprev, smtp_auth)"
+                "Prints one JSON object with a member per check that ran (dkim, spf and spf_helo, iprev, smtp_auth,"
+                        + " dmarc, arc)"
                         + " and the Authentication-Results field we would add (authentication_results)."},
         footer = {"", "Exit status: 0 the checks ran (whatever the results); 2 usage error or unreadable input."})
 final class CheckCommand implements Callable<Integer> {
@@ -54,8 +60,16 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--checks", paramLabel = "LIST",
             description = {"Comma-separated subset of dkim,spf,iprev,smtp-auth,dmarc,arc (default: all this version"
-                    + " has: dkim,spf,iprev,smtp-auth). spf runs both the MAIL FROM and the HELO check."})
+                    + " has: all of them). spf runs both the MAIL FROM and the HELO check."})
     String checks;
+
+    @Option(names = "--dmarc-mode", paramLabel = "MODE",
+            description = "rfc9989 (default: organizational domain by DNS tree walk) or rfc7489 (Public Suffix List, pct).")
+    String dmarcModeName = "rfc9989";
+
+    @Option(names = "--trusted-arc-sealer", paramLabel = "DOMAIN",
+            description = "An ARC sealer (d= of ARC-Seal) whose word overrides a failing DMARC result (repeatable).")
+    List<String> trustedArcSealers = new java.util.ArrayList<>();
 
     @Mixin
     DnsOptions dns = new DnsOptions();
@@ -73,6 +87,8 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Set<CheckName> selected = checks == null ? CheckName.allAvailable() : CheckName.parseList(checks);
         boolean dkim = selected.contains(CheckName.DKIM);
+        boolean dmarc = selected.contains(CheckName.DMARC);
+        boolean arc = selected.contains(CheckName.ARC);
         boolean spf = selected.contains(CheckName.SPF);
         boolean iprev = selected.contains(CheckName.IPREV);
         boolean smtpAuth = selected.contains(CheckName.SMTP_AUTH);
@@ -87,15 +103,21 @@ final class CheckCommand implements Callable<Integer> {
         Envelope envelope = new Envelope(client, helo == null ? "" : helo.strip(),
                 MailFromArgument.normalize(mailFrom), List.of(),
                 Optional.ofNullable(authUser).map(String::strip).filter(u -> !u.isEmpty()));
+        DmarcMode dmarcMode = switch (dmarcModeName.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "rfc9989" -> DmarcMode.RFC9989;
+            case "rfc7489" -> DmarcMode.RFC7489;
+            default -> throw new UsageException("--dmarc-mode must be rfc9989 or rfc7489");
+        };
         byte[] raw = MessageInput.read(message, streams.in());
         DnsResolver resolver = dns.resolver();
 
         SpfOptions spfOptions = SpfOptions.defaults().withReceiver(serverId).withClock(now.clock());
         DkimVerifyOptions dkimOptions = DkimVerifyOptions.defaults().withClock(now.clock());
         MailAuthChecker checker = new MailAuthChecker(new SpfChecker(resolver, spfOptions), new IprevChecker(resolver),
-                new DkimVerifier(resolver, dkimOptions));
-        AuthCheckReport report = Waiting.await(
-                checker.check(envelope, raw, new CheckOptions(dkim, spf, iprev, smtpAuth)),
+                new DkimVerifier(resolver, dkimOptions), new DmarcEvaluator(resolver, DmarcOptions.DEFAULT.withMode(
+                        dmarcMode)), new ArcVerifier(resolver, ArcVerifyOptions.defaults().withClock(now.clock())));
+        AuthCheckReport report = Waiting.await(checker.check(envelope, raw,
+                        new CheckOptions(dkim, spf, iprev, smtpAuth, dmarc, arc, Set.copyOf(trustedArcSealers))),
                 spfOptions.timeout().plus(dns.timeout().multipliedBy(3)).plusSeconds(10));
 
         ObjectNode out = JsonOutput.object();
@@ -105,6 +127,8 @@ final class CheckCommand implements Callable<Integer> {
         report.spfHelo().ifPresent(v -> out.set("spf_helo", ResultJson.spfMember(v)));
         report.iprev().ifPresent(r -> out.set("iprev", ResultJson.iprev(r)));
         report.smtpAuth().ifPresent(a -> out.set("smtp_auth", ResultJson.smtpAuth(a)));
+        report.dmarc().ifPresent(d -> out.set("dmarc", ResultJson.dmarc(d, report)));
+        report.arc().ifPresent(a -> out.set("arc", ResultJson.arc(a)));
         out.put("authentication_results", AuthResultsWriter.unfolded(serverId, report.methodResults()));
         JsonOutput.write(out, streams.out());
         return ExitCodes.OK;

@@ -11,8 +11,8 @@ enum CheckName {
     SPF("spf", true),
     IPREV("iprev", true),
     SMTP_AUTH("smtp-auth", true),
-    DMARC("dmarc", false),
-    ARC("arc", false);
+    DMARC("dmarc", true),
+    ARC("arc", true);
 
     /** Bound on the number of names in one {@code --checks} list. */
     private static final int MAX_NAMES = 32;

@@ -2,7 +2,11 @@ package dev.authpack.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.authpack.arc.ArcResult;
+import dev.authpack.arc.ArcSet;
+import dev.authpack.check.AuthCheckReport;
 import dev.authpack.dkim.DkimReport;
+import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.check.SmtpAuthResult;
 import dev.authpack.iprev.IprevResult;
@@ -78,5 +82,42 @@ final class ResultJson {
             array.addObject().put("result", "none");
         }
         return array;
+    }
+
+    /** CLI.md: result, domain, policy, disposition, spf_aligned, dkim_aligned (and what led there). */
+    static ObjectNode dmarc(DmarcResult result, AuthCheckReport report) {
+        ObjectNode node = JsonOutput.object();
+        node.put("result", result.status().word());
+        node.put("domain", result.fromDomain());
+        node.put("policy", result.policy() == null ? null : result.policy().word());
+        node.put("disposition", report.dmarcDisposition().word());
+        node.put("requested_disposition", result.disposition().word());
+        node.put("spf_aligned", result.spfAligned());
+        node.put("dkim_aligned", result.dkimAligned());
+        node.put("policy_domain", result.policyDomain());
+        node.put("test_mode", result.testMode());
+        node.put("override", report.dmarcOverride().map(o -> "local_policy").orElse(null));
+        node.put("override_reason", report.dmarcOverride().map(o -> o.reason()).orElse(null));
+        node.put("reason", result.reason());
+        return node;
+    }
+
+    /** CLI.md: result, sets, reason (and the chain). */
+    static ObjectNode arc(ArcResult result) {
+        ObjectNode node = JsonOutput.object();
+        node.put("result", result.status().word());
+        node.put("sets", result.sets().size());
+        node.put("reason", result.reason());
+        node.put("oldest_pass", result.oldestPass() < 0 ? null : result.oldestPass());
+        ArrayNode chain = node.putArray("chain");
+        for (ArcSet set : result.sets()) {
+            ObjectNode s = chain.addObject();
+            s.put("instance", set.instance());
+            s.put("seal_domain", set.sealDomain());
+            s.put("cv", set.cv());
+            s.put("authserv_id", set.authservId());
+            s.put("auth_results", set.authResults());
+        }
+        return node;
     }
 }

@@ -44,7 +44,17 @@ class CheckCommandTest {
                 "--mail-from", "alice@example.com", "--auth-user", "alice");
         JsonNode json = ok(run);
         assertThat(run.fieldNames()).containsExactly(
-                "authserv_id", "dkim", "spf", "spf_helo", "iprev", "smtp_auth", "authentication_results");
+                "authserv_id", "dkim", "spf", "spf_helo", "iprev", "smtp_auth", "dmarc", "arc",
+                "authentication_results");
+        JsonNode dmarc = json.get("dmarc");
+        assertThat(dmarc.get("result").asText()).isEqualTo("pass");
+        assertThat(dmarc.get("domain").asText()).isEqualTo("example.com");
+        assertThat(dmarc.get("policy").asText()).isEqualTo("reject");
+        assertThat(dmarc.get("disposition").asText()).isEqualTo("none");
+        assertThat(dmarc.get("spf_aligned").asBoolean()).isTrue();
+        assertThat(dmarc.get("dkim_aligned").asBoolean()).isFalse();
+        assertThat(json.get("arc").get("result").asText()).isEqualTo("none");
+        assertThat(json.get("arc").get("sets").asInt()).isZero();
         assertThat(json.get("authserv_id").asText()).isEqualTo("mx.example.org");
         // the test message is unsigned: CLI.md's single {"result": "none"}
         assertThat(json.get("dkim").size()).isEqualTo(1);
@@ -87,6 +97,9 @@ class CheckCommandTest {
             + " smtp.mailfrom=example.com;"
             + " spf=pass reason=\"192.0.2.10 matched +a in the SPF record of mail.example.com\""
             + " smtp.helo=mail.example.com;"
+            + " dmarc=pass reason=\"p=reject sp=reject dis=none; aligned: SPF example.com\""
+            + " header.from=example.com policy.dmarc=reject;"
+            + " arc=none;"
             + " iprev=pass reason=\"192.0.2.10 resolves to mail.example.com and back\" policy.iprev=192.0.2.10";
 
     @Test
@@ -144,9 +157,7 @@ class CheckCommandTest {
     }
 
     @Test
-    void checksNotInThisVersionAreUsageErrors() {
-        assertUsageError(check("--checks", "dmarc"), "check not available in this version: dmarc");
-        assertUsageError(check("--checks", "arc"), "check not available in this version: arc");
+    void unknownChecksAreUsageErrors() {
         assertUsageError(check("--checks", "spf,bogus"), "unknown check: bogus");
         assertUsageError(check("--checks", ","), "--checks needs at least one");
     }
@@ -209,6 +220,23 @@ class CheckCommandTest {
     void noCommandOrUnknownCommandIsUsageError() {
         assertUsageError(run(), "a command is required");
         assertUsageError(run("frobnicate"), "frobnicate");
+    }
+
+    @Test
+    void dmarcFailsForAStrangerAndAsksForReject() {
+        JsonNode json = ok(check("--client-ip", "198.51.100.7", "--helo", "mail.example.com",
+                "--mail-from", "alice@example.com", "--checks", "spf,dkim,dmarc"));
+        JsonNode dmarc = json.get("dmarc");
+        assertThat(dmarc.get("result").asText()).isEqualTo("fail");
+        assertThat(dmarc.get("disposition").asText()).isEqualTo("reject");
+        assertThat(dmarc.get("requested_disposition").asText()).isEqualTo("reject");
+        assertThat(json.get("authentication_results").asText()).contains("dmarc=fail ")
+                .contains("policy.dmarc=reject");
+        assertThatNoMember(json, "arc");
+    }
+
+    private static void assertThatNoMember(JsonNode json, String name) {
+        assertThat(json.has(name)).as(name).isFalse();
     }
 
     @Test
