@@ -1,0 +1,104 @@
+package dev.authpack.check;
+
+import dev.authpack.arc.ArcResult;
+import dev.authpack.arc.ArcSet;
+import dev.authpack.arc.ArcStatus;
+import dev.authpack.arc.SignatureVerdict;
+import dev.authpack.authres.AuthResultsParser;
+import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcPolicy;
+import dev.authpack.dmarc.DmarcResult;
+import dev.authpack.dmarc.DmarcStatus;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DmarcOverrideTest {
+
+    private static DmarcResult dmarc(DmarcStatus status, DmarcPolicy disposition) {
+        return new DmarcResult(status, "test", "example.com", List.of("example.com"), "example.com", "example.com",
+                null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, disposition, false, false, null, List.of(), List.of(),
+                false, false, false, DmarcMode.RFC9989, 1);
+    }
+
+    private static ArcSet set(int instance, String sealer, String aar) {
+        return new ArcSet(instance, sealer, "s", instance == 1 ? "none" : "pass", sealer, "s", sealer, aar,
+                AuthResultsParser.parse(sealer + "; " + aar), SignatureVerdict.PASS, null, SignatureVerdict.PASS,
+                null);
+    }
+
+    private static ArcResult chain(ArcStatus status, ArcSet... sets) {
+        return new ArcResult(status, status == ArcStatus.FAIL ? "broken" : null, status == ArcStatus.PASS ? 0 : -1,
+                List.of(sets), sets.length, false);
+    }
+
+    private static final DmarcResult FAILED = dmarc(DmarcStatus.FAIL, DmarcPolicy.REJECT);
+
+    @Test
+    void aTrustedSealerThatSawDmarcPassOverridesTheFailure() {
+        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass header.from=example.com"));
+        Optional<DmarcOverride> override = DmarcOverride.find(FAILED, arc, Set.of("lists.example.org"));
+        assertThat(override).isPresent();
+        assertThat(override.get().sealer()).isEqualTo("lists.example.org");
+        assertThat(override.get().instance()).isEqualTo(1);
+
+        AuthCheckReport report = new AuthCheckReport(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(FAILED), Optional.of(arc), override);
+        assertThat(report.dmarcDisposition()).isEqualTo(DmarcPolicy.NONE);
+        assertThat(report.methodResults()).anySatisfy(r -> {
+            assertThat(r.method()).isEqualTo("dmarc");
+            assertThat(r.result()).isEqualTo("fail");
+            assertThat(r.reason()).contains("trusted ARC sealer lists.example.org");
+        });
+    }
+
+    @Test
+    void noOverrideForAnUntrustedSealer() {
+        ArcResult arc = chain(ArcStatus.PASS, set(1, "evil.example", "dmarc=pass"));
+        assertThat(DmarcOverride.find(FAILED, arc, Set.of("lists.example.org"))).isEmpty();
+        AuthCheckReport report = new AuthCheckReport(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(FAILED), Optional.of(arc), Optional.empty());
+        assertThat(report.dmarcDisposition()).isEqualTo(DmarcPolicy.REJECT);
+    }
+
+    @Test
+    void onlySetsContiguouslyTrustedFromTheNewestCount() {
+        // a trusted set below an untrusted newest sealer could have been replayed by that sealer
+        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass"),
+                set(2, "evil.example", "dmarc=fail"));
+        assertThat(DmarcOverride.find(FAILED, arc, Set.of("lists.example.org"))).isEmpty();
+        // both trusted: the older set's word counts
+        assertThat(DmarcOverride.find(FAILED, arc, Set.of("lists.example.org", "evil.example"))).isPresent();
+    }
+
+    @Test
+    void noOverrideWhenTheChainFailsOrTheSealerSawNoPass() {
+        assertThat(DmarcOverride.find(FAILED, chain(ArcStatus.FAIL, set(1, "lists.example.org", "dmarc=pass")),
+                Set.of("lists.example.org"))).isEmpty();
+        assertThat(DmarcOverride.find(FAILED, chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=fail")),
+                Set.of("lists.example.org"))).isEmpty();
+        assertThat(DmarcOverride.find(FAILED, chain(ArcStatus.PASS, set(1, "lists.example.org", "spf=pass")),
+                Set.of("lists.example.org"))).isEmpty();
+        assertThat(DmarcOverride.find(FAILED, ArcResult.none(), Set.of("lists.example.org"))).isEmpty();
+    }
+
+    @Test
+    void onlyAFailureIsOverridden() {
+        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass"));
+        assertThat(DmarcOverride.find(dmarc(DmarcStatus.PASS, DmarcPolicy.NONE), arc, Set.of("lists.example.org")))
+                .isEmpty();
+        assertThat(DmarcOverride.find(dmarc(DmarcStatus.TEMPERROR, DmarcPolicy.NONE), arc,
+                Set.of("lists.example.org"))).isEmpty();
+    }
+
+    @Test
+    void sealerNamesCompareWithoutCaseOrTrailingDot() {
+        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass"));
+        CheckOptions options = CheckOptions.ALL.withTrustedArcSealers(Set.of(" Lists.Example.ORG. "));
+        assertThat(DmarcOverride.find(FAILED, arc, options.trustedArcSealers())).isPresent();
+    }
+}
