@@ -6,17 +6,9 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
-import dev.authpack.arc.ArcVerifier;
-import dev.authpack.arc.ArcVerifyOptions;
-import dev.authpack.dkim.DkimVerifier;
-import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcMode;
 import dev.authpack.dmarc.DmarcOptions;
-import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dns.DnsResolver;
-import dev.authpack.iprev.IprevChecker;
-import dev.authpack.spf.SpfChecker;
-import dev.authpack.spf.SpfOptions;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -111,14 +103,11 @@ final class CheckCommand implements Callable<Integer> {
         byte[] raw = MessageInput.read(message, streams.in());
         DnsResolver resolver = dns.resolver();
 
-        SpfOptions spfOptions = SpfOptions.defaults().withReceiver(serverId).withClock(now.clock());
-        DkimVerifyOptions dkimOptions = DkimVerifyOptions.defaults().withClock(now.clock());
-        MailAuthChecker checker = new MailAuthChecker(new SpfChecker(resolver, spfOptions), new IprevChecker(resolver),
-                new DkimVerifier(resolver, dkimOptions), new DmarcEvaluator(resolver, DmarcOptions.DEFAULT.withMode(
-                        dmarcMode)), new ArcVerifier(resolver, ArcVerifyOptions.defaults().withClock(now.clock())));
+        MailAuthChecker checker = CliCheckers.checker(resolver, serverId, now.clock(),
+                DmarcOptions.DEFAULT.withMode(dmarcMode));
         AuthCheckReport report = Waiting.await(checker.check(envelope, raw,
                         new CheckOptions(dkim, spf, iprev, smtpAuth, dmarc, arc, Set.copyOf(trustedArcSealers))),
-                spfOptions.timeout().plus(dns.timeout().multipliedBy(3)).plusSeconds(10));
+                CliCheckers.checkLimit(dns.timeout()));
 
         ObjectNode out = JsonOutput.object();
         out.put("authserv_id", serverId);

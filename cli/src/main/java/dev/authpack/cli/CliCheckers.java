@@ -28,10 +28,14 @@ final class CliCheckers {
 
     /** Every check; {@code serverId} is SPF's receiver name ({@code %{r}}, RFC 7208 §7.2). */
     static MailAuthChecker checker(DnsResolver dns, String serverId, Clock clock) {
+        return checker(dns, serverId, clock, DmarcOptions.DEFAULT);
+    }
+
+    static MailAuthChecker checker(DnsResolver dns, String serverId, Clock clock, DmarcOptions dmarc) {
         SpfOptions spf = SpfOptions.defaults().withReceiver(serverId).withClock(clock);
         return new MailAuthChecker(new SpfChecker(dns, spf), new IprevChecker(dns),
                 new DkimVerifier(dns, DkimVerifyOptions.defaults().withClock(clock)),
-                new DmarcEvaluator(dns, DmarcOptions.DEFAULT), arcVerifier(dns, clock));
+                new DmarcEvaluator(dns, dmarc), arcVerifier(dns, clock));
     }
 
     /** How long to wait for a whole check: the engines bound their own time; this only guards against a hang. */
