@@ -19,10 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
-import javax.mail.util.SharedByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -54,7 +50,6 @@ public class DkimSign extends GenericMailet {
 
     private final ConfFileLocations locations;
     /** Our own: the signed bytes are read back with no system-wide mail.mime.* property in the way. */
-    private final Session session = Session.getInstance(new Properties());
     private volatile TableSigner signer;
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
@@ -90,12 +85,12 @@ public class DkimSign extends GenericMailet {
             if (message == null) {
                 return;
             }
-            SignOutcome outcome = signer.sign(bytes(message));
+            SignOutcome outcome = signer.sign(MimeMessageBytes.of(message));
             switch (outcome.status()) {
                 case SIGNED -> {
                     // a MimeMessage parsed from the signed bytes writes them back unchanged (headers as read, body
                     // not decoded); James copies it into its own MimeMessageWrapper the same way
-                    mail.setMessage(new MimeMessage(session, new SharedByteArrayInputStream(outcome.message())));
+                    mail.setMessage(MimeMessageBytes.from(outcome.message()));
                     LOGGER.debug("DkimSign: mail {} signed: {}", mail.getName(), outcome.signatures());
                 }
                 case NO_KEY -> LOGGER.debug("DkimSign: mail {} not signed: {}", mail.getName(), outcome.reason());
@@ -112,13 +107,6 @@ public class DkimSign extends GenericMailet {
     @Override
     public String getMailetInfo() {
         return "authpack DkimSign: DKIM signing (rsa-sha256, ed25519-sha256) by author domain";
-    }
-
-    private static byte[] bytes(MimeMessage message) throws IOException, MessagingException {
-        int size = message.getSize();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size + 1024 : 8192);
-        message.writeTo(out);
-        return out.toByteArray();
     }
 
     private SignSettings settings() {

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -87,7 +86,7 @@ public class MailAuthCheck extends GenericMailet {
     public void service(Mail mail) {
         try {
             Envelope envelope = MailEnvelopes.of(mail);
-            byte[] raw = options.needsMessage() ? rawBytes(mail) : null;
+            byte[] raw = options.needsMessage() ? MimeMessageBytes.of(mail.getMessage()) : null;
             AuthCheckReport report = checker.check(envelope, raw, options)
                     .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             MailAttributes.store(mail, serverId, report);
@@ -126,14 +125,6 @@ public class MailAuthCheck extends GenericMailet {
     @Override
     public String getMailetInfo() {
         return "authpack MailAuthCheck: DKIM, SPF, iprev, SMTP AUTH, DMARC, ARC -> Authentication-Results";
-    }
-
-    /** The message as James holds it: for mail not yet modified, the bytes received (DKIM hashes those). */
-    private static byte[] rawBytes(Mail mail) throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, (int) Math.min(mail.getMessageSize(),
-                Integer.MAX_VALUE - 8)));
-        mail.getMessage().writeTo(out);
-        return out.toByteArray();
     }
 
     private DmarcMode dmarcMode() throws MessagingException {
