@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <ul>
  *   <li>{@code dmarc=fail} believed only from {@value #TRUSTED} (and from {@value #IGNORED}, which is trusted but
- *       also ignored, so never): to the {@code upstream-dmarc-fail} processor. We do not check DMARC, so only an
- *       upstream field can give this result;</li>
+ *       also ignored, so never): to the {@code upstream-dmarc-fail} processor. This James does not check DMARC
+ *       ({@code <dmarc>false</dmarc>} on the sample's MailAuthCheck; with a result of its own, HasAuthResult
+ *       would not look at upstream ones), so only an upstream field can give this result;</li>
  *   <li>{@code dkim=pass}: field {@code X-It-Dkim: pass};</li>
  *   <li>{@code dmarc=missing} (with the same trusted id): field {@code X-It-Dmarc: missing}.</li>
  * </ul>
@@ -58,7 +59,8 @@ class HasAuthResultIT {
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(b -> b
             .zoneFile(RawMail.resourceFile("dkim/suite.zone"))
-            .edit("mailetcontainer.xml", HasAuthResultIT::withSnippetAndRules));
+            .edit("mailetcontainer.xml", xml -> withSnippetAndRules(
+                    DmarcRouting.withMailAuthCheckParameters(xml, "<dmarc>false</dmarc>"))));
 
     /** Inserts the snippet's root mailets (not its MailAuthCheck, not its final ToProcessor) and processors. */
     static String withSnippetAndRules(String xml) {

@@ -1,0 +1,118 @@
+package dev.authpack.bench;
+
+import dev.authpack.arc.ArcStatus;
+import dev.authpack.authres.AuthResultsWriter;
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckOptions;
+import dev.authpack.check.Envelope;
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dkim.DkimResult;
+import dev.authpack.dkim.DkimStatus;
+import dev.authpack.dmarc.DmarcPolicy;
+import dev.authpack.dmarc.DmarcStatus;
+import dev.authpack.dns.CachingDnsResolver;
+import dev.authpack.spf.SpfResult;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the {@code MailAuthCheck} mailet does per message, minus James: core's {@link MailAuthChecker} with every
+ * check on (DKIM, SPF for MAIL FROM and HELO, iprev, SMTP AUTH, DMARC after SPF and DKIM, ARC, the trusted-sealer
+ * override), wired as the mailet wires it, over our real {@link CachingDnsResolver} warmed before measurement,
+ * then the {@code Authentication-Results} field built from the results. One operation = one message of about
+ * 13 KB, with one DKIM signature and one ARC set ({@link FullCheckFixture}). Run by hand, never by the build: see
+ * docs/benchmarks.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class FullCheckBenchmark {
+
+    @Param
+    public FullCheckScenario scenario;
+
+    private FullCheckFixture fixture;
+    private byte[] message;
+    private Envelope envelope;
+    private CheckOptions options;
+    private MailAuthChecker checker;
+    private CachingDnsResolver cache;
+
+    /** Builds the data and the checker, warms the cache, and refuses to measure wrong results. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        setUp(FullCheckFixture.create());
+    }
+
+    void setUp(FullCheckFixture data) {
+        fixture = data;
+        message = data.messages().get(scenario);
+        envelope = FullCheckFixture.envelope(scenario);
+        options = FullCheckFixture.options();
+        cache = new CachingDnsResolver(new WarmZoneDnsResolver(data.zone(), data.ptr()));
+        checker = FullCheckFixture.checker(cache);
+
+        expect(check());
+        long missesWhenWarm = cache.misses();
+        expect(check());
+        if (cache.misses() != missesWhenWarm) {
+            throw new IllegalStateException("the cache is not warm after one check of " + scenario + ": "
+                    + (cache.misses() - missesWhenWarm) + " lookups missed it");
+        }
+    }
+
+    /** One message checked and its Authentication-Results field written, as the mailet does. */
+    @Benchmark
+    public String mailAuthCheck() {
+        AuthCheckReport report = check();
+        return AuthResultsWriter.headerField(FullCheckFixture.AUTHSERV_ID, report.methodResults());
+    }
+
+    AuthCheckReport check() {
+        return checker.check(envelope, message, options).join();
+    }
+
+    FullCheckFixture fixture() {
+        return fixture;
+    }
+
+    long cacheMisses() {
+        return cache.misses();
+    }
+
+    /** Every check must give the scenario's result, or the numbers would measure something else. */
+    void expect(AuthCheckReport report) {
+        List<DkimResult> dkim = report.dkim().orElseThrow().results();
+        DkimStatus wantDkim = scenario.modifies() ? DkimStatus.FAIL : DkimStatus.PASS;
+        boolean ok = dkim.size() == 1 && dkim.get(0).status() == wantDkim
+                && "example.com".equals(dkim.get(0).domain())
+                && report.spf().orElseThrow().result() == SpfResult.PASS
+                && report.spfHelo().orElseThrow().result() == SpfResult.PASS
+                && "pass".equals(report.iprev().orElseThrow().result())
+                && report.arc().orElseThrow().status() == ArcStatus.PASS
+                && report.arc().get().sets().size() == 1
+                && report.dmarcDisposition() == DmarcPolicy.NONE;
+        if (scenario.modifies()) {
+            ok &= report.dmarc().orElseThrow().status() == DmarcStatus.FAIL
+                    && report.dmarc().get().disposition() == DmarcPolicy.REJECT
+                    && report.dmarcOverride().map(o -> o.sealer().equals(scenario.intermediary())).orElse(false);
+        } else {
+            ok &= report.dmarc().orElseThrow().status() == DmarcStatus.PASS && report.dmarcOverride().isEmpty();
+        }
+        if (!ok) {
+            throw new IllegalStateException("unexpected results for " + scenario + ": "
+                    + AuthResultsWriter.unfolded(FullCheckFixture.AUTHSERV_ID, report.methodResults())
+                    + " override=" + report.dmarcOverride() + ": the numbers would be meaningless");
+        }
+    }
+}

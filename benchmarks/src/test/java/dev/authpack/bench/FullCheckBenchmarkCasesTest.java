@@ -1,0 +1,80 @@
+package dev.authpack.bench;
+
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.mail.RawMessage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Runs each full-check benchmark case once through the benchmark class itself (its setup refuses any unexpected
+ * result and a cache that is not warm), and checks the messages are what docs/benchmarks.md says.
+ */
+class FullCheckBenchmarkCasesTest {
+    private static FullCheckFixture fixture;
+
+    @BeforeAll
+    static void makeData() {
+        fixture = FullCheckFixture.create();
+    }
+
+    private static FullCheckBenchmark benchmark(FullCheckScenario scenario) {
+        FullCheckBenchmark b = new FullCheckBenchmark();
+        b.scenario = scenario;
+        b.setUp(fixture);
+        return b;
+    }
+
+    @ParameterizedTest
+    @EnumSource(FullCheckScenario.class)
+    void oneCheckGivesTheExpectedFieldWithoutMissingTheCache(FullCheckScenario scenario) {
+        FullCheckBenchmark b = benchmark(scenario);
+        long misses = b.cacheMisses();
+        String field = b.mailAuthCheck().replaceAll("\\s+", " ");
+        assertThat(b.cacheMisses()).isEqualTo(misses);
+        assertThat(field).startsWith("Authentication-Results: " + FullCheckFixture.AUTHSERV_ID + ";")
+                .contains("spf=pass", "smtp.mailfrom=" + scenario.intermediary(), "iprev=pass", "arc=pass",
+                        "header.from=example.com");
+        if (scenario.modifies()) {
+            assertThat(field).contains("dkim=fail", "dmarc=fail", "trusted ARC sealer lists.example.org");
+        } else {
+            assertThat(field).contains("dkim=pass", "dmarc=pass");
+        }
+    }
+
+    @Test
+    void theMessagesCarryOneSignatureAndOneArcSetOverTheNewsletter() throws Exception {
+        for (FullCheckScenario s : FullCheckScenario.values()) {
+            byte[] bytes = fixture.messages().get(s);
+            RawMessage m = RawMessage.parse(bytes);
+            assertThat(bytes.length).as(s.name()).isBetween(12 * 1024, 15 * 1024);
+            assertThat(m.count("DKIM-Signature")).isEqualTo(1);
+            assertThat(m.count("ARC-Seal")).isEqualTo(1);
+            assertThat(m.count("ARC-Message-Signature")).isEqualTo(1);
+            assertThat(m.count("ARC-Authentication-Results")).isEqualTo(1);
+            assertThat(m.count("Received")).isEqualTo(3);
+            String aar = m.fields("ARC-Authentication-Results").get(0).unfoldedValue();
+            assertThat(aar).contains("i=1", s.intermediary(), "dkim=pass", "spf=pass", "dmarc=pass", "arc=none");
+            assertThat(new String(bytes, StandardCharsets.US_ASCII).contains("[news-readers]"))
+                    .isEqualTo(s.modifies());
+        }
+    }
+
+    @Test
+    void theListsResultsWouldFailTheForwardersCheckAndCarryTheOverride() {
+        AuthCheckReport listReport = benchmark(FullCheckScenario.MAILING_LIST).check();
+        FullCheckBenchmark forwarder = benchmark(FullCheckScenario.FORWARDED);
+        assertThatThrownBy(() -> forwarder.expect(listReport)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("meaningless");
+        assertThat(listReport.dmarcOverride()).hasValueSatisfying(o -> {
+            assertThat(o.sealer()).isEqualTo("lists.example.org");
+            assertThat(o.instance()).isEqualTo(1);
+        });
+    }
+}
