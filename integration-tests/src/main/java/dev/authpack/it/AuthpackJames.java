@@ -129,7 +129,7 @@ public final class AuthpackJames implements AutoCloseable {
             return this;
         }
 
-        /** Edits {@code conf/<file>} (text in, text out) after the placeholders are filled in. */
+        /** Edits {@code conf/<file>} (text in, text out) before the placeholders are filled in, so an edit may add placeholders. */
         public Builder edit(String file, UnaryOperator<String> edit) {
             edits.add(new Object[] {file, edit});
             return this;
