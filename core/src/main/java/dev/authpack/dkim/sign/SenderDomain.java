@@ -1,11 +1,11 @@
 package dev.authpack.dkim.sign;
 
+import dev.authpack.dmarc.AuthorDomains;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.RawMessage;
 
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,166 +46,23 @@ public record SenderDomain(String domain, String problem) {
         return ofFromValue(value);
     }
 
-    /** The author domain of a From field value (the text after the colon). */
+    /**
+     * The author domain of a From field value (the text after the colon). The field is read by the same parser
+     * DMARC uses ({@link AuthorDomains}), so the domain we sign for is the domain DMARC will align with.
+     */
     public static SenderDomain ofFromValue(String value) {
-        List<String> addresses;
-        try {
-            addresses = addrSpecs(value);
-        } catch (IllegalArgumentException e) {
-            return none("unreadable From field: " + e.getMessage());
+        AuthorDomains authors = AuthorDomains.of(List.of(value), 2);
+        if (authors.problem() != null) {
+            return none(authors.problem());
         }
-        String found = null;
-        for (String address : addresses) {
-            int at = address.lastIndexOf('@');
-            if (at < 0) {
-                return none("From address without a domain: " + address);
-            }
-            String domain;
-            try {
-                domain = domainName(address.substring(at + 1));
-            } catch (IllegalArgumentException e) {
-                return none("From address " + address + ": " + e.getMessage());
-            }
-            if (found != null && !found.equals(domain)) {
-                return none("From has addresses in different domains (" + found + ", " + domain + ")");
-            }
-            found = domain;
+        if (authors.domains().size() > 1) {
+            return none("From has addresses in different domains (" + String.join(", ", authors.domains()) + ")");
         }
-        return found == null ? none("no address in the From field") : new SenderDomain(found, null);
+        return new SenderDomain(authors.domains().get(0), null);
     }
 
     private static SenderDomain none(String problem) {
         return new SenderDomain(null, problem);
-    }
-
-    /**
-     * The addr-specs of a mailbox-list or address-list: comments and folding removed, the content of angle
-     * brackets when there are some (without an obsolete route), group names and display names dropped. Quoted
-     * strings are kept with their quotes, so an {@code @} inside one is not taken for the domain's.
-     */
-    static List<String> addrSpecs(String value) {
-        List<String> out = new ArrayList<>();
-        StringBuilder plain = new StringBuilder();   // the mailbox's text outside comments and angle brackets
-        StringBuilder angle = null;                  // inside <...>, or the last angle-addr of this mailbox
-        boolean inAngle = false;
-        int i = 0;
-        int n = value.length();
-        while (i < n) {
-            char c = value.charAt(i);
-            StringBuilder target = inAngle ? angle : plain;
-            if (c == '(') {
-                i = skipComment(value, i);
-                target.append(' ');
-                continue;
-            }
-            if (c == '"') {
-                int end = quotedStringEnd(value, i);
-                target.append(value, i, end);
-                i = end;
-                continue;
-            }
-            if (c == '[') {
-                int end = value.indexOf(']', i);
-                if (end < 0) {
-                    throw new IllegalArgumentException("unterminated domain literal");
-                }
-                target.append(value, i, end + 1);
-                i = end + 1;
-                continue;
-            }
-            if (inAngle) {
-                if (c == '>') {
-                    inAngle = false;
-                } else if (c == '<') {
-                    throw new IllegalArgumentException("'<' inside an angle-addr");
-                } else {
-                    angle.append(c);
-                }
-            } else if (c == '<') {
-                angle = new StringBuilder();
-                inAngle = true;
-            } else if (c == '>') {
-                throw new IllegalArgumentException("'>' without '<'");
-            } else if (c == ',' || c == ';') {
-                addMailbox(out, plain, angle);
-                plain.setLength(0);
-                angle = null;
-            } else if (c == ':') {
-                // "group-name:" starts a group; what came before is its display name
-                plain.setLength(0);
-                angle = null;
-            } else {
-                plain.append(c);
-            }
-            i++;
-        }
-        if (inAngle) {
-            throw new IllegalArgumentException("unterminated angle-addr");
-        }
-        addMailbox(out, plain, angle);
-        return out;
-    }
-
-    private static void addMailbox(List<String> out, StringBuilder plain, StringBuilder angle) {
-        String address;
-        if (angle != null) {
-            address = angle.toString();
-            int route = address.lastIndexOf(':');          // obs-route: <@relay1,@relay2:user@domain>
-            if (route >= 0 && address.lastIndexOf('"') < route) {
-                address = address.substring(route + 1);
-            }
-        } else {
-            address = plain.toString();
-        }
-        address = removeWhitespace(address);
-        if (!address.isEmpty()) {
-            out.add(address);
-        }
-    }
-
-    /** Folding white space and the spaces left by comments; inside quoted strings it is kept. */
-    private static String removeWhitespace(String address) {
-        StringBuilder out = new StringBuilder(address.length());
-        boolean quoted = false;
-        for (int i = 0; i < address.length(); i++) {
-            char c = address.charAt(i);
-            if (c == '"' && (i == 0 || address.charAt(i - 1) != '\\')) {
-                quoted = !quoted;
-            }
-            if (quoted || (c != ' ' && c != '\t' && c != '\r' && c != '\n')) {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    /** The index after the comment that starts at {@code start} (RFC 5322 §3.2.2: nested, with quoted-pairs). */
-    private static int skipComment(String value, int start) {
-        int depth = 0;
-        for (int i = start; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')' && --depth == 0) {
-                return i + 1;
-            }
-        }
-        throw new IllegalArgumentException("unterminated comment");
-    }
-
-    /** The index after the quoted string that starts at {@code start}. */
-    private static int quotedStringEnd(String value, int start) {
-        for (int i = start + 1; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '"') {
-                return i + 1;
-            }
-        }
-        throw new IllegalArgumentException("unterminated quoted string");
     }
 
     /**
