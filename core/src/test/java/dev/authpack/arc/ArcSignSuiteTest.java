@@ -1,5 +1,6 @@
 package dev.authpack.arc;
 
+import dev.authpack.conformance.KnownFailures;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.mail.RawMessage;

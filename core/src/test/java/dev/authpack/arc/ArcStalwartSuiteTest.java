@@ -1,5 +1,6 @@
 package dev.authpack.arc;
 
+import dev.authpack.conformance.KnownFailures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.conformance.KnownFailures;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.RawMessage;

@@ -1,5 +1,6 @@
 package dev.authpack.spf;
 
+import dev.authpack.conformance.KnownFailures;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

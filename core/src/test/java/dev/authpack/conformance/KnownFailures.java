@@ -1,4 +1,4 @@
-package dev.authpack.dkim;
+package dev.authpack.conformance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * A file of the repository's {@code known-failures/} folder: one line per case we do not pass,
  * {@code CASE-ID | reason}; {@code #} starts a comment. A conformance run fails when an unlisted case fails or a
- * listed case passes.
+ * listed case passes. Shared by the SPF, DKIM and ARC conformance runners.
  */
-final class KnownFailures {
+public final class KnownFailures {
     private final Map<String, String> reasons;
     private final Path file;
 
@@ -25,7 +25,7 @@ final class KnownFailures {
         this.reasons = reasons;
     }
 
-    static KnownFailures load(String fileName) {
+    public static KnownFailures load(String fileName) {
         Path file = locate(fileName);
         if (file == null) {
             throw new IllegalStateException("known-failures/" + fileName + " not found above " + Path.of("")
@@ -61,11 +61,15 @@ final class KnownFailures {
         return null;
     }
 
+    public boolean listed(String id) {
+        return reasons.containsKey(id);
+    }
+
     /**
      * The problems of a run (empty when the file is true) for the cases whose id starts with {@code prefix}:
      * unlisted failures, listed cases that pass, listed cases that do not exist.
      */
-    List<String> problems(String prefix, Set<String> allCases, Map<String, String> failures) {
+    public List<String> problems(String prefix, Set<String> allCases, Map<String, String> failures) {
         List<String> problems = new ArrayList<>();
         failures.forEach((id, detail) -> {
             if (id.startsWith(prefix) && !reasons.containsKey(id)) {
