@@ -89,7 +89,7 @@ public final class AuthpackJames implements AutoCloseable {
 
         private Builder() {
             placeholders.put("SMTP_BIND", "127.0.0.1:0");
-            placeholders.put("DNS_TIMEOUT", "1000");
+            placeholders.put("DNS_TIMEOUT", "3000");
             placeholders.put("MAIL_REPOSITORY_ROOT", "memory://var/mail");
         }
 
@@ -121,7 +121,7 @@ public final class AuthpackJames implements AutoCloseable {
         }
 
         /**
-         * Sets a placeholder. Defaults: {@code SMTP_BIND=127.0.0.1:0}, {@code DNS_TIMEOUT=1000},
+         * Sets a placeholder. Defaults: {@code SMTP_BIND=127.0.0.1:0}, {@code DNS_TIMEOUT=3000} (dnsjava 3.5.2 may hold a query up to 1 s before sending it),
          * {@code MAIL_REPOSITORY_ROOT=memory://var/mail}; {@code DNS_SERVERS} is the loopback DNS server.
          */
         public Builder placeholder(String name, String value) {

@@ -40,7 +40,7 @@ final class DmarcRouting {
             """;
 
     /**
-     * MailAuthCheck's DNS timeout for the DMARC and ARC tests (the harness default is 1000 ms, two attempts of 500).
+     * MailAuthCheck's DNS timeout for the DMARC and ARC tests (the harness default is 3000 ms too).
      * A tree walk sends up to eight queries at once; on a busy two-core machine the loopback DNS server (in this
      * JVM) once left a walk unanswered for over 500 ms twice in a row, and DMARC rightly said temperror. No test
      * here waits for a timeout, so a longer one costs nothing.
