@@ -6,15 +6,14 @@ import dev.authpack.dkim.BodyHasher;
 import dev.authpack.dkim.ByteBuilder;
 import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimAlgorithm;
-import dev.authpack.dkim.DkimCrypto;
 import dev.authpack.dkim.HeaderCanonicalizer;
+import dev.authpack.dkim.KeyLookup;
 import dev.authpack.dkim.KeyRecord;
 import dev.authpack.dkim.KeyRecordCache;
 import dev.authpack.dkim.SignedHeaders;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
-import dev.authpack.dns.DnsType;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import org.slf4j.Logger;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Validates the Authenticated Received Chain of a message (RFC 8617 §5.2), in the RFC's order:
@@ -64,8 +62,6 @@ import java.util.concurrent.TimeUnit;
 public final class ArcVerifier {
     /** Key records tried per signature when a name has several (as DKIM). */
     private static final int MAX_KEY_RECORDS = 3;
-    /** TXT records looked at per key name. */
-    private static final int MAX_TXT_RECORDS = 16;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final Logger LOG = LoggerFactory.getLogger(ArcVerifier.class);
 
@@ -157,20 +153,7 @@ public final class ArcVerifier {
     }
 
     private CompletableFuture<DnsLookup<String>> lookup(String name) {
-        CompletableFuture<DnsLookup<String>> future;
-        try {
-            future = dns.txt(name);
-        } catch (RuntimeException e) {
-            future = CompletableFuture.completedFuture(
-                    DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, e.toString()));
-        }
-        if (future.isDone()) {
-            return future;
-        }
-        long millis = options.keyLookupTimeout().toMillis();
-        // a copy: the resolver's own future may be shared (cache) and must not be completed by us
-        return future.copy().completeOnTimeout(DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TIMEOUT,
-                "no answer within " + millis + " ms"), millis, TimeUnit.MILLISECONDS);
+        return KeyLookup.start(dns, name, options.keyLookupTimeout());
     }
 
     private static BodyHasher.Key bodyKey(ArcSignature ams) {
@@ -309,7 +292,7 @@ public final class ArcVerifier {
 
         /** Key record checks (RFC 6376 §6.1.2) and the signature check; null when it verifies, else why not. */
         String verifySignature(ArcSignature signature, ByteBuilder data) {
-            DnsLookup<String> lookup = answer(signature.keyName());
+            DnsLookup<String> lookup = KeyLookup.answer(signature.keyName(), lookups.get(signature.keyName()));
             if (lookup.outcome().isError()) {
                 String what = lookup.outcome() == DnsOutcome.TIMEOUT ? "DNS timeout" : "DNS failure";
                 return "key unavailable (" + what + (lookup.detail().isEmpty() ? "" : ": " + lookup.detail())
@@ -319,17 +302,9 @@ public final class ArcVerifier {
                 return "no key (" + (lookup.outcome() == DnsOutcome.NXDOMAIN ? "NXDOMAIN" : "no TXT record")
                         + " at " + signature.keyName() + ")";
             }
-            List<KeyRecord> candidates = new ArrayList<>(1);
-            KeyRecord firstUnparsable = null;
-            List<String> texts = lookup.records();
-            for (int i = 0; i < texts.size() && i < MAX_TXT_RECORDS && candidates.size() < MAX_KEY_RECORDS; i++) {
-                KeyRecord record = keyRecords.get(texts.get(i));
-                if (record.syntaxOk()) {
-                    candidates.add(record);
-                } else if (firstUnparsable == null) {
-                    firstUnparsable = record;
-                }
-            }
+            KeyLookup.Candidates found = KeyLookup.candidates(lookup.records(), keyRecords, MAX_KEY_RECORDS);
+            List<KeyRecord> candidates = found.usable();
+            KeyRecord firstUnparsable = found.firstUnparsable();
             if (candidates.isEmpty()) {
                 return firstUnparsable == null ? "no key (no TXT record at " + signature.keyName() + ")"
                         : firstUnparsable.problemFor(signature.algorithm()).reason();
@@ -353,29 +328,14 @@ public final class ArcVerifier {
                 return problem.reason();
             }
             if (signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA) {
-                int bits = record.rsaBits();
-                if (bits < options.minRsaKeyBits()) {
-                    return "RSA key of " + bits + " bits is below the minimum of " + options.minRsaKeyBits()
-                            + " (RFC 8301 section 3.2)";
+                String tooSmallOrLarge = KeyLookup.rsaKeySizeProblem(record.rsaBits(), options.minRsaKeyBits(),
+                        options.maxRsaKeyBits());
+                if (tooSmallOrLarge != null) {
+                    return tooSmallOrLarge;
                 }
-                if (bits > options.maxRsaKeyBits()) {
-                    return "RSA key of " + bits + " bits is above the maximum of " + options.maxRsaKeyBits();
-                }
-                return DkimCrypto.verifyRsa(signature.algorithm(), record.rsaKey(), data.array(), data.length(),
-                        signature.signature()) ? null : "signature did not verify";
             }
-            return DkimCrypto.verifyEd25519(record.ed25519Key(), data.array(), data.length(), signature.signature())
-                    ? null : "signature did not verify";
-        }
-
-        DnsLookup<String> answer(String name) {
-            CompletableFuture<DnsLookup<String>> future = lookups.get(name);
-            DnsLookup<String> lookup = null;
-            if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
-                lookup = future.getNow(null);
-            }
-            return lookup != null ? lookup
-                    : DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, "the lookup failed");
+            return KeyLookup.verify(signature.algorithm(), record, data, signature.signature()) ? null
+                    : "signature did not verify";
         }
 
         ArcResult result(ArcStatus status, String reason, int oldestPass) {

@@ -4,7 +4,6 @@ import dev.authpack.mail.HeaderField;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,6 @@ import java.util.Locale;
 public final class DkimSignature {
     /** Bounds the h= list; a message has at most {@code MessageLimits.maxFields} fields anyway. */
     static final int MAX_SIGNED_HEADERS = 1000;
-    private static final int MAX_TIME_DIGITS = 12;
 
     private final HeaderField field;
     private final TagList tags;
@@ -32,7 +30,6 @@ public final class DkimSignature {
     private final long bodyLength;
     private final long timestamp;
     private final long expiration;
-    private final TagList.Tag bTag;
 
     private DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algorithm, byte[] signature,
                           byte[] bodyHash, Canonicalization headerCanonicalization,
@@ -53,7 +50,6 @@ public final class DkimSignature {
         this.bodyLength = bodyLength;
         this.timestamp = timestamp;
         this.expiration = expiration;
-        this.bTag = tags.tag("b");
     }
 
     /**
@@ -76,76 +72,43 @@ public final class DkimSignature {
         if (!version.equals("1")) {
             throw invalid("unsupported version v=" + version, tags);
         }
-        for (String required : new String[] {"a", "b", "bh", "d", "h", "s"}) {
-            if (!tags.has(required)) {
-                throw invalid("missing required tag " + required + "=", tags);
+        try {
+            SignatureTags.requireTags(tags, "a", "b", "bh", "d", "h", "s");
+            DkimAlgorithm algorithm = DkimAlgorithm.fromTag(tags.get("a"));
+            if (algorithm == null) {
+                throw invalid("unsupported algorithm a=" + tags.get("a"), tags);
             }
-        }
-        DkimAlgorithm algorithm = DkimAlgorithm.fromTag(tags.get("a"));
-        if (algorithm == null) {
-            throw invalid("unsupported algorithm a=" + tags.get("a"), tags);
-        }
-        byte[] signature = base64(tags, "b");
-        byte[] bodyHash = base64(tags, "bh");
-        Canonicalization[] canon = canonicalization(tags);
-        String domain = tags.get("d").toLowerCase(Locale.ROOT);
-        if (!isDomainName(domain, true)) {
-            throw invalid("d= is not a domain name: " + tags.get("d"), tags);
-        }
-        String selector = tags.get("s").toLowerCase(Locale.ROOT);
-        if (!isDomainName(selector, false)) {
-            throw invalid("s= is not a valid selector: " + tags.get("s"), tags);
-        }
-        List<String> signedHeaders = headerList(tags);
-        String identity = identity(tags, domain);
-        long bodyLength = -1;
-        String l = tags.get("l");
-        if (l != null) {
-            if (l.isEmpty() || l.length() > 76 || !allDigits(l)) {
-                throw invalid("l= is not a number: " + l, tags);
+            byte[] signature = SignatureTags.base64(tags, "b");
+            byte[] bodyHash = SignatureTags.base64(tags, "bh");
+            // c= default simple/simple (§3.5)
+            Canonicalization[] canon = SignatureTags.canonicalization(tags.get("c"),
+                    new Canonicalization[] {Canonicalization.SIMPLE, Canonicalization.SIMPLE}, false);
+            String domain = SignatureTags.domain(tags);
+            String selector = SignatureTags.selector(tags);
+            List<String> signedHeaders = headerList(tags);
+            String identity = identity(tags, domain);
+            long bodyLength = -1;
+            String l = tags.get("l");
+            if (l != null) {
+                if (l.isEmpty() || l.length() > 76 || !SignatureTags.allDigits(l)) {
+                    throw invalid("l= is not a number: " + l, tags);
+                }
+                // more than 18 digits cannot be a real length: treat as longer than any body
+                bodyLength = l.length() > 18 ? Long.MAX_VALUE : Long.parseLong(l);
             }
-            // more than 18 digits cannot be a real length: treat as longer than any body
-            bodyLength = l.length() > 18 ? Long.MAX_VALUE : Long.parseLong(l);
+            checkQueryMethods(tags);
+            long timestamp = SignatureTags.time(tags, "t");
+            long expiration = SignatureTags.time(tags, "x");
+            SignatureTags.checkTimeOrder(timestamp, expiration);
+            return new DkimSignature(field, tags, algorithm, signature, bodyHash, canon[0], canon[1], domain,
+                    selector, signedHeaders, identity, bodyLength, timestamp, expiration);
+        } catch (SignatureTags.TagValueException e) {
+            throw invalid(e.getMessage(), tags);
         }
-        checkQueryMethods(tags);
-        long timestamp = time(tags, "t");
-        long expiration = time(tags, "x");
-        if (timestamp >= 0 && expiration >= 0 && expiration < timestamp) {
-            throw invalid("x= (" + expiration + ") is earlier than t= (" + timestamp + ")", tags);
-        }
-        return new DkimSignature(field, tags, algorithm, signature, bodyHash, canon[0], canon[1], domain, selector,
-                signedHeaders, identity, bodyLength, timestamp, expiration);
     }
 
     private static InvalidSignatureException invalid(String reason, TagList tags) {
         return new InvalidSignatureException(reason, tags);
-    }
-
-    private static byte[] base64(TagList tags, String name) throws InvalidSignatureException {
-        String value = TagList.withoutSpace(tags.get(name));
-        if (value.isEmpty()) {
-            throw invalid(name + "= is empty", tags);
-        }
-        try {
-            return Base64.getDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw invalid(name + "= is not valid base64", tags);
-        }
-    }
-
-    /** c= (default simple/simple; "X" alone means X/simple). */
-    private static Canonicalization[] canonicalization(TagList tags) throws InvalidSignatureException {
-        String c = tags.get("c");
-        if (c == null) {
-            return new Canonicalization[] {Canonicalization.SIMPLE, Canonicalization.SIMPLE};
-        }
-        int slash = c.indexOf('/');
-        Canonicalization header = Canonicalization.fromTag(slash < 0 ? c : c.substring(0, slash));
-        Canonicalization body = slash < 0 ? Canonicalization.SIMPLE : Canonicalization.fromTag(c.substring(slash + 1));
-        if (header == null || body == null) {
-            throw invalid("unsupported canonicalization c=" + c, tags);
-        }
-        return new Canonicalization[] {header, body};
     }
 
     /** h=: colon-separated field names, From required (§6.1.1). */
@@ -217,27 +180,6 @@ public final class DkimSignature {
             }
         }
         throw invalid("unsupported query method q=" + q, tags);
-    }
-
-    private static long time(TagList tags, String name) throws InvalidSignatureException {
-        String value = tags.get(name);
-        if (value == null) {
-            return -1;
-        }
-        if (value.isEmpty() || value.length() > MAX_TIME_DIGITS || !allDigits(value)) {
-            throw invalid(name + "= is not a time of at most " + MAX_TIME_DIGITS + " digits: " + value, tags);
-        }
-        return Long.parseLong(value);
-    }
-
-    private static boolean allDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -359,18 +301,8 @@ public final class DkimSignature {
         return expiration;
     }
 
-    /** Offset in the field's raw value just after {@code b=}. */
-    int bValueStart() {
-        return bTag.afterEquals();
-    }
-
-    /** Offset in the field's raw value of the {@code ;} after the b= value, or the value's length. */
-    int bValueEnd() {
-        return bTag.end();
-    }
-
     /** The DNS name of the key record: {@code selector._domainkey.domain} (§3.6.2.1). */
     String keyName() {
-        return selector + "._domainkey." + domain;
+        return SignatureTags.keyName(selector, domain);
     }
 }

@@ -3,7 +3,6 @@ package dev.authpack.dkim;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
-import dev.authpack.dns.DnsType;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
@@ -11,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Verifies the DKIM signatures of a message (RFC 6376 §6, RFC 8301, RFC 8463): {@code rsa-sha256} and
@@ -54,8 +51,6 @@ import java.util.concurrent.TimeUnit;
 public final class DkimVerifier {
     /** Key records tried per signature when a name has several. */
     public static final int MAX_KEY_RECORDS = 3;
-    /** TXT records looked at per key name. */
-    private static final int MAX_TXT_RECORDS = 16;
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
 
     private final DnsResolver dns;
@@ -165,7 +160,7 @@ public final class DkimVerifier {
                 continue;
             }
             try {
-                DnsLookup<String> lookup = answer(signature.keyName(), lookups.get(signature.keyName()));
+                DnsLookup<String> lookup = KeyLookup.answer(signature.keyName(), lookups.get(signature.keyName()));
                 done[i] = check(message, signature, lookup, bodyHashes.hashes().get(bodyKey(signature)));
             } catch (RuntimeException e) {
                 LOG.warn("DKIM verification of signature {} failed unexpectedly", i, e);
@@ -195,29 +190,7 @@ public final class DkimVerifier {
     }
 
     private CompletableFuture<DnsLookup<String>> lookup(String name) {
-        CompletableFuture<DnsLookup<String>> future;
-        try {
-            future = dns.txt(name);
-        } catch (RuntimeException e) {
-            future = CompletableFuture.completedFuture(
-                    DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, e.toString()));
-        }
-        if (future.isDone()) {
-            return future;
-        }
-        long millis = options.keyLookupTimeout().toMillis();
-        // a copy: the resolver's own future may be shared (cache) and must not be completed by us
-        return future.copy().completeOnTimeout(DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TIMEOUT,
-                "no answer within " + millis + " ms"), millis, TimeUnit.MILLISECONDS);
-    }
-
-    private static DnsLookup<String> answer(String name, CompletableFuture<DnsLookup<String>> future) {
-        DnsLookup<String> lookup = null;
-        if (future.isDone() && !future.isCompletedExceptionally()) {
-            lookup = future.getNow(null);
-        }
-        return lookup != null ? lookup
-                : DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, "the lookup failed");
+        return KeyLookup.start(dns, name, options.keyLookupTimeout());
     }
 
     private DkimResult check(RawMessage message, DkimSignature signature, DnsLookup<String> lookup,
@@ -231,17 +204,9 @@ public final class DkimVerifier {
             return result(signature, DkimStatus.PERMERROR, "no key for signature (" + what + " at "
                     + signature.keyName() + ")", false);
         }
-        List<KeyRecord> candidates = new ArrayList<>(1);
-        KeyRecord firstUnparsable = null;
-        List<String> texts = lookup.records();
-        for (int i = 0; i < texts.size() && i < MAX_TXT_RECORDS && candidates.size() < MAX_KEY_RECORDS; i++) {
-            KeyRecord record = keyRecords.get(texts.get(i));
-            if (record.syntaxOk()) {
-                candidates.add(record);
-            } else if (firstUnparsable == null) {
-                firstUnparsable = record;
-            }
-        }
+        KeyLookup.Candidates found = KeyLookup.candidates(lookup.records(), keyRecords, MAX_KEY_RECORDS);
+        List<KeyRecord> candidates = found.usable();
+        KeyRecord firstUnparsable = found.firstUnparsable();
         if (candidates.isEmpty() && firstUnparsable == null) {
             return result(signature, DkimStatus.PERMERROR, "no key for signature (no TXT record at "
                     + signature.keyName() + ")", false);
@@ -277,14 +242,10 @@ public final class DkimVerifier {
             return result(signature, problem.status(), problem.reason(), testing);
         }
         if (signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA) {
-            int bits = record.rsaBits();
-            if (bits < options.minRsaKeyBits()) {
-                return result(signature, DkimStatus.POLICY, "RSA key of " + bits + " bits is below the minimum of "
-                        + options.minRsaKeyBits() + " (RFC 8301 section 3.2)", testing);
-            }
-            if (bits > options.maxRsaKeyBits()) {
-                return result(signature, DkimStatus.POLICY, "RSA key of " + bits + " bits is above the maximum of "
-                        + options.maxRsaKeyBits(), testing);
+            String tooSmallOrLarge = KeyLookup.rsaKeySizeProblem(record.rsaBits(), options.minRsaKeyBits(),
+                    options.maxRsaKeyBits());
+            if (tooSmallOrLarge != null) {
+                return result(signature, DkimStatus.POLICY, tooSmallOrLarge, testing);
             }
         }
         long length = signature.bodyLength();
@@ -295,11 +256,7 @@ public final class DkimVerifier {
         if (!MessageDigest.isEqual(bodyHash.digest(), signature.bodyHash())) {
             return result(signature, DkimStatus.FAIL, "body hash did not verify", testing);
         }
-        ByteBuilder bytes = data.bytes();
-        boolean verified = signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA
-                ? DkimCrypto.verifyRsa(signature.algorithm(), record.rsaKey(), bytes.array(), bytes.length(),
-                        signature.signature())
-                : DkimCrypto.verifyEd25519(record.ed25519Key(), bytes.array(), bytes.length(), signature.signature());
+        boolean verified = KeyLookup.verify(signature.algorithm(), record, data.bytes(), signature.signature());
         if (!verified) {
             return result(signature, DkimStatus.FAIL, "signature did not verify", testing);
         }

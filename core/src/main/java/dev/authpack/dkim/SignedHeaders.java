@@ -42,13 +42,6 @@ public final class SignedHeaders {
 
     /** The raw field with the value of its b= tag, and the whitespace around it, deleted (§3.7). */
     static byte[] withoutSignatureValue(DkimSignature signature) {
-        HeaderField field = signature.field();
-        byte[] raw = field.rawBytes();
-        int from = field.valueOffset() + signature.bValueStart();
-        int to = field.valueOffset() + signature.bValueEnd();
-        byte[] out = new byte[raw.length - (to - from)];
-        System.arraycopy(raw, 0, out, 0, from);
-        System.arraycopy(raw, to, out, from, raw.length - to);
-        return out;
+        return SignatureTags.withoutSignatureValue(signature.field(), signature.tags().tag("b"));
     }
 }

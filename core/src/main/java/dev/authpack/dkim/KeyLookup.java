@@ -1,0 +1,92 @@
+package dev.authpack.dkim;
+
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The key record lookup shared by the DKIM and ARC verifiers (RFC 6376 §3.6.2, §6.1.2): the TXT query with its own
+ * timeout, the answer once it is there, and the key records worth trying. What a failure means (temperror for
+ * DKIM, fail for ARC) stays with each verifier.
+ */
+public final class KeyLookup {
+    /** TXT records looked at per key name. */
+    private static final int MAX_TXT_RECORDS = 16;
+
+    private KeyLookup() {
+    }
+
+    /** Starts the TXT lookup of {@code name}; a resolver that throws or does not answer in time gives a failure. */
+    public static CompletableFuture<DnsLookup<String>> start(DnsResolver dns, String name, Duration timeout) {
+        CompletableFuture<DnsLookup<String>> future;
+        try {
+            future = dns.txt(name);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.completedFuture(
+                    DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, e.toString()));
+        }
+        if (future.isDone()) {
+            return future;
+        }
+        long millis = timeout.toMillis();
+        // a copy: the resolver's own future may be shared (cache) and must not be completed by us
+        return future.copy().completeOnTimeout(DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TIMEOUT,
+                "no answer within " + millis + " ms"), millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The answer of a finished lookup; a missing, unfinished or failed future gives a temporary failure. */
+    public static DnsLookup<String> answer(String name, CompletableFuture<DnsLookup<String>> future) {
+        DnsLookup<String> lookup = null;
+        if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
+            lookup = future.getNow(null);
+        }
+        return lookup != null ? lookup
+                : DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TEMP_FAILURE, "the lookup failed");
+    }
+
+    /**
+     * The key records to try, in DNS order: those that parse, at most {@code maxUsable} of the first 16 TXT records;
+     * {@code firstUnparsable}, the first that does not (or null), reports a syntax error when none parses.
+     */
+    public record Candidates(List<KeyRecord> usable, KeyRecord firstUnparsable) {
+    }
+
+    public static Candidates candidates(List<String> texts, KeyRecordCache cache, int maxUsable) {
+        List<KeyRecord> usable = new ArrayList<>(1);
+        KeyRecord firstUnparsable = null;
+        for (int i = 0; i < texts.size() && i < MAX_TXT_RECORDS && usable.size() < maxUsable; i++) {
+            KeyRecord record = cache.get(texts.get(i));
+            if (record.syntaxOk()) {
+                usable.add(record);
+            } else if (firstUnparsable == null) {
+                firstUnparsable = record;
+            }
+        }
+        return new Candidates(usable, firstUnparsable);
+    }
+
+    /** RFC 8301 §3.2 floor and a local ceiling on the RSA key size; null when {@code bits} is within them. */
+    public static String rsaKeySizeProblem(int bits, int minBits, int maxBits) {
+        if (bits < minBits) {
+            return "RSA key of " + bits + " bits is below the minimum of " + minBits + " (RFC 8301 section 3.2)";
+        }
+        if (bits > maxBits) {
+            return "RSA key of " + bits + " bits is above the maximum of " + maxBits;
+        }
+        return null;
+    }
+
+    /** The signature check with the record's key (RSA or Ed25519, as the algorithm says). */
+    public static boolean verify(DkimAlgorithm algorithm, KeyRecord record, ByteBuilder data, byte[] signature) {
+        return algorithm.keyType() == DkimAlgorithm.KeyType.RSA
+                ? DkimCrypto.verifyRsa(algorithm, record.rsaKey(), data.array(), data.length(), signature)
+                : DkimCrypto.verifyEd25519(record.ed25519Key(), data.array(), data.length(), signature);
+    }
+}
