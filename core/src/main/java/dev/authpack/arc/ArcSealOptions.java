@@ -1,5 +1,6 @@
 package dev.authpack.arc;
 
+import dev.authpack.mail.FieldNames;
 import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSignature;
@@ -66,7 +67,7 @@ public record ArcSealOptions(String domain, String selector, List<String> signed
                 throw new IllegalArgumentException("the signed headers must name 1 to 1000 fields");
             }
             for (String name : signedHeaders) {
-                checkName(name);
+                FieldNames.check(name);
                 if (NEVER_SIGNED.contains(name.toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException(name + " must not be signed by an ARC-Message-Signature"
                             + " (RFC 8617 section 4.1.2)");
@@ -80,18 +81,6 @@ public record ArcSealOptions(String domain, String selector, List<String> signed
             throw new IllegalArgumentException("lineWidth must be between 30 and 998");
         }
         Objects.requireNonNull(clock, "clock");
-    }
-
-    private static void checkName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("empty header name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 33 || c > 126 || c == ':') {
-                throw new IllegalArgumentException("invalid header name: " + name);
-            }
-        }
     }
 
     /** relaxed/relaxed, the default header list, folded at 78, the system clock. */

@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.mail.FieldNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public record DkimSignOptions(String domain, String selector, String identity,
             signedHeaders = List.copyOf(signedHeaders);
             boolean from = false;
             for (String name : signedHeaders) {
-                checkName(name);
+                FieldNames.check(name);
                 from |= name.equalsIgnoreCase("from");
             }
             if (!from) {
@@ -88,7 +89,7 @@ public record DkimSignOptions(String domain, String selector, String identity,
         }
         Set<String> over = new LinkedHashSet<>();
         for (String name : Objects.requireNonNull(overSignedHeaders, "overSignedHeaders")) {
-            checkName(name);
+            FieldNames.check(name);
             over.add(name.toLowerCase(Locale.ROOT));
         }
         overSignedHeaders = Set.copyOf(over);
@@ -99,18 +100,6 @@ public record DkimSignOptions(String domain, String selector, String identity,
             throw new IllegalArgumentException("lineWidth must be between 30 and 998");
         }
         Objects.requireNonNull(clock, "clock");
-    }
-
-    private static void checkName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("empty header name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 33 || c > 126 || c == ':') {
-                throw new IllegalArgumentException("invalid header name: " + name);
-            }
-        }
     }
 
     /** relaxed/relaxed, the default header list with From over-signed, no i=, no x=, width 76, system clock. */
