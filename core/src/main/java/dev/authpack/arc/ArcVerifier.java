@@ -14,25 +14,25 @@ import dev.authpack.dkim.SignedHeaders;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsType;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Validates the Authenticated Received Chain of a message (RFC 8617 §5.2), in the RFC's order:
+ * Validates the Authenticated Received Chain of a message (RFC 8617 §5.2):
  * <ol>
  *   <li>collect the ARC Sets: none gives {@code none}; more than {@link ArcVerifyOptions#maxSets()} (50) gives
  *       {@code fail};</li>
@@ -41,23 +41,31 @@ import java.util.concurrent.CompletableFuture;
  *   <li>structure: each set exactly one ARC-Authentication-Results (starting {@code i=N;}), ARC-Message-Signature
  *       and ARC-Seal, instances 1..N, {@code cv=none} at 1 and {@code cv=pass} above, no {@code h=} in a seal;</li>
  *   <li>the newest ARC-Message-Signature must validate (as a DKIM signature: body hash, header hash, key);</li>
- *   <li>oldest-pass: the older ARC-Message-Signatures, newest first, until one fails (optional, on by default);</li>
  *   <li>every ARC-Seal, newest first, over the ARC Sets 1..i in order AAR, AMS, AS with relaxed header
  *       canonicalization (§5.1.1);</li>
+ *   <li>oldest-pass (optional, on by default): the older ARC-Message-Signatures, newest first, until one fails;</li>
  *   <li>{@code pass}.</li>
  * </ol>
+ * The RFC computes oldest-pass (its step 5) before the seals (its step 6); it only matters for a chain that
+ * passes, so we check the seals first: the same results, and a chain with a broken seal costs no lookup for the
+ * older message signatures.
  *
- * <p>The key lookups of every signature the validation may need start at once (one per distinct
- * {@code selector._domainkey.domain}) and the body hashes are computed while they are under way (one pass per
- * canonicalization); the signature checks then run in the order above and stop at the first failure. Keys are
- * checked as for DKIM (RFC 6376 §6.1.2, RSA key size floor as RFC 8301); {@code rsa-sha256} only, unless
- * {@link ArcVerifyOptions#allowEd25519()}.
+ * <p>Bounded work for a chain an attacker wrote: everything that needs no DNS is checked before the first key
+ * lookup (steps 1 to 3, the tag syntax and {@code x=} of the newest ARC-Message-Signature and of every seal, and the
+ * newest body hash), so a chain that fails there costs no lookup. Keys are then looked up one at a time, when the
+ * validation reaches the signature that needs them, and it stops at the first failure: a chain whose newest seal
+ * fails costs the lookups of the newest set only. One validation looks up at most
+ * {@link ArcVerifyOptions#maxKeyLookups()} distinct key names (a signature that needs one more fails), and all its
+ * lookups share one time budget ({@link ArcVerifyOptions#keyLookupTimeout()}). Each body hash is computed once,
+ * when first needed. Keys are checked as for DKIM (RFC 6376 §6.1.2, RSA key size and exponent bounds, see
+ * {@link KeyLookup#rsaKeyProblem}); {@code rsa-sha256} only, unless {@link ArcVerifyOptions#allowEd25519()}.
  *
  * <p>RFC 8617 §5.2.1: all failures are permanent. A key lookup that fails or times out makes its signature fail, so
  * the chain gives {@code fail} (not {@code temperror}, which the {@code arc} method does not have), with the DNS
  * problem in the reason.
  *
- * <p>Thread-safe; share one instance. The future never completes exceptionally.
+ * <p>Thread-safe; share one instance. The future never completes exceptionally; the checks after a lookup run on
+ * the thread that completes it.
  */
 public final class ArcVerifier {
     /** Key records tried per signature when a name has several (as DKIM). */
@@ -98,69 +106,34 @@ public final class ArcVerifier {
     /** Validates the message's chain. Never completes exceptionally. */
     public CompletableFuture<ArcResult> verify(RawMessage message) {
         try {
-            return start(message);
+            ArcChain chain = ArcChain.collect(message, options.maxSets());
+            if (chain.isEmpty()) {
+                return CompletableFuture.completedFuture(ArcResult.none());
+            }
+            Validation v = new Validation(message, chain);
+            if (chain.failure() != null) {
+                return CompletableFuture.completedFuture(v.result(ArcStatus.FAIL, chain.failure(), -1));
+            }
+            return v.start();
         } catch (RuntimeException e) {
-            LOG.warn("ARC validation failed unexpectedly", e);
-            return CompletableFuture.completedFuture(new ArcResult(ArcStatus.FAIL, "internal error: " + e, -1,
-                    List.of(), 0, false));
+            return CompletableFuture.completedFuture(internalError(e, 0));
         }
     }
 
-    private CompletableFuture<ArcResult> start(RawMessage message) {
-        ArcChain chain = ArcChain.collect(message, options.maxSets());
-        if (chain.isEmpty()) {
-            return CompletableFuture.completedFuture(ArcResult.none());
-        }
-        Validation v = new Validation(message, chain);
-        if (chain.failure() != null) {
-            return CompletableFuture.completedFuture(v.result(ArcStatus.FAIL, chain.failure(), -1));
-        }
-        int n = chain.highestInstance();
-        long now = options.clock().instant().getEpochSecond();
-        for (int k = n; k >= 1; k--) {
-            if (k == n || options.computeOldestPass()) {
-                v.ams[k] = v.parse(k, ArcFieldKind.MESSAGE_SIGNATURE, now);
-            }
-            v.seals[k] = v.parse(k, ArcFieldKind.SEAL, now);
-        }
-        Map<String, CompletableFuture<DnsLookup<String>>> lookups = new LinkedHashMap<>();
-        Set<BodyHasher.Key> bodyKeys = new LinkedHashSet<>();
-        for (int k = 1; k <= n; k++) {
-            if (v.ams[k] != null) {
-                lookups.computeIfAbsent(v.ams[k].keyName(), this::lookup);
-                bodyKeys.add(bodyKey(v.ams[k]));
-            }
-            if (v.seals[k] != null) {
-                lookups.computeIfAbsent(v.seals[k].keyName(), this::lookup);
-            }
-        }
-        // the body is hashed while the key lookups are under way
-        v.bodyHashes = BodyHasher.compute(message, bodyKeys).hashes();
-        v.lookups = lookups;
-        if (lookups.isEmpty()) {
-            return CompletableFuture.completedFuture(v.finish());
-        }
-        CompletableFuture<?> all = lookups.size() == 1 ? lookups.values().iterator().next()
-                : CompletableFuture.allOf(lookups.values().toArray(new CompletableFuture<?>[0]));
-        return all.handle((ignored, error) -> {
-            try {
-                return v.finish();
-            } catch (RuntimeException e) {
-                LOG.warn("ARC validation failed unexpectedly", e);
-                return new ArcResult(ArcStatus.FAIL, "internal error: " + e, -1, List.of(), n, false);
-            }
-        });
-    }
-
-    private CompletableFuture<DnsLookup<String>> lookup(String name) {
-        return KeyLookup.start(dns, name, options.keyLookupTimeout());
+    private static ArcResult internalError(RuntimeException e, int highestInstance) {
+        LOG.warn("ARC validation failed unexpectedly", e);
+        return new ArcResult(ArcStatus.FAIL, "internal error: " + e, -1, List.of(), highestInstance, false);
     }
 
     private static BodyHasher.Key bodyKey(ArcSignature ams) {
         return new BodyHasher.Key(ams.bodyCanonicalization(), ams.algorithm().digestName(), ams.bodyLength());
     }
 
-    /** The state of one validation. */
+    /** The signatures in the order they are checked: the newest AMS, the seals newest first, the older AMSs. */
+    private record Step(int instance, boolean ams) {
+    }
+
+    /** The state of one validation; its steps run one at a time (a step after a lookup on the DNS thread). */
     private final class Validation {
         final RawMessage message;
         final ArcChain chain;
@@ -171,8 +144,12 @@ public final class ArcVerifier {
         final SignatureVerdict[] sealVerdicts;
         final String[] amsReasons;
         final String[] sealReasons;
-        Map<BodyHasher.Key, BodyHasher.Hash> bodyHashes;
-        Map<String, CompletableFuture<DnsLookup<String>>> lookups;
+        final Map<BodyHasher.Key, BodyHasher.Hash> bodyHashes = new HashMap<>();
+        /** The key lookups started so far, by name (each name once). */
+        final Map<String, CompletableFuture<DnsLookup<String>>> lookups = new HashMap<>();
+        final List<Step> steps = new ArrayList<>();
+        final long now;
+        long lookupDeadlineMillis;
 
         Validation(RawMessage message, ArcChain chain) {
             this.message = message;
@@ -186,11 +163,119 @@ public final class ArcVerifier {
             sealReasons = new String[n + 1];
             Arrays.fill(amsVerdicts, SignatureVerdict.NOT_CHECKED);
             Arrays.fill(sealVerdicts, SignatureVerdict.NOT_CHECKED);
+            now = options.clock().instant().getEpochSecond();
+        }
+
+        /** The checks that need no DNS, then the walk through the signatures. */
+        CompletableFuture<ArcResult> start() {
+            Step newest = new Step(n, true);
+            ams[n] = parse(n, ArcFieldKind.MESSAGE_SIGNATURE);
+            String bodyProblem = ams[n] == null ? null : bodyProblem(ams[n]);
+            if (bodyProblem != null) {
+                record(newest, bodyProblem);
+            }
+            if (ams[n] == null || bodyProblem != null) {
+                return CompletableFuture.completedFuture(failure(newest));
+            }
+            for (int k = n; k >= 1; k--) {
+                seals[k] = parse(k, ArcFieldKind.SEAL);
+                if (seals[k] == null) {
+                    return CompletableFuture.completedFuture(failure(new Step(k, false)));
+                }
+            }
+            steps.add(new Step(n, true));
+            for (int k = n; k >= 1; k--) {
+                steps.add(new Step(k, false));
+            }
+            if (options.computeOldestPass()) {
+                for (int m = n - 1; m >= 1; m--) {
+                    steps.add(new Step(m, true));
+                }
+            }
+            lookupDeadlineMillis = options.clock().millis() + options.keyLookupTimeout().toMillis();
+            return walk(0);
+        }
+
+        /** Checks the steps from {@code from} on; waits (without blocking) for a key that is not there yet. */
+        CompletableFuture<ArcResult> walk(int from) {
+            for (int i = from; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                ArcSignature signature = signature(step);
+                String problem = signature == null ? reason(step) : step.ams() ? bodyProblem(signature) : null;
+                if (problem == null) {
+                    CompletableFuture<DnsLookup<String>> key = key(signature.keyName());
+                    if (key == null) {
+                        problem = "not validated: the chain needs more than " + options.maxKeyLookups()
+                                + " key lookups";
+                    } else if (!key.isDone()) {
+                        int at = i;
+                        return key.handle((answer, error) -> at).thenCompose(this::resume);
+                    } else {
+                        problem = verifySignature(signature, signedData(step, signature),
+                                KeyLookup.answer(signature.keyName(), key));
+                    }
+                }
+                if (!record(step, problem)) {
+                    if (step.ams() && step.instance() < n) {
+                        // RFC 8617 §5.2 step 5: the oldest pass is the set above the first failing AMS
+                        return CompletableFuture.completedFuture(result(ArcStatus.PASS, null, step.instance() + 1));
+                    }
+                    return CompletableFuture.completedFuture(failure(step));
+                }
+            }
+            return CompletableFuture.completedFuture(result(ArcStatus.PASS, null,
+                    options.computeOldestPass() ? 0 : -1));
+        }
+
+        CompletableFuture<ArcResult> resume(int at) {
+            try {
+                return walk(at);
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(internalError(e, chain.highestInstance()));
+            }
+        }
+
+        /** The signature of a step, parsed when first needed; null when it cannot be verified (reason recorded). */
+        ArcSignature signature(Step step) {
+            int k = step.instance();
+            if (step.ams()) {
+                if (ams[k] == null && amsVerdicts[k] == SignatureVerdict.NOT_CHECKED) {
+                    ams[k] = parse(k, ArcFieldKind.MESSAGE_SIGNATURE);
+                }
+                return ams[k];
+            }
+            return seals[k];
+        }
+
+        /**
+         * The key lookup of {@code name}: the one already started, or a new one within the budget; null when the
+         * validation has looked up as many names as it may.
+         */
+        CompletableFuture<DnsLookup<String>> key(String name) {
+            CompletableFuture<DnsLookup<String>> started = lookups.get(name);
+            if (started != null) {
+                return started;
+            }
+            if (lookups.size() >= options.maxKeyLookups()) {
+                return null;
+            }
+            long remaining = lookupDeadlineMillis - options.clock().millis();
+            CompletableFuture<DnsLookup<String>> lookup = remaining <= 0
+                    ? CompletableFuture.completedFuture(overBudget(name))
+                    : KeyLookup.start(dns, name, Duration.ofMillis(remaining))
+                            .thenApply(answer -> options.clock().millis() > lookupDeadlineMillis
+                                    && !answer.outcome().isError() ? overBudget(name) : answer);
+            lookups.put(name, lookup);
+            return lookup;
+        }
+
+        DnsLookup<String> overBudget(String name) {
+            return DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TIMEOUT, "the key lookups of this chain took"
+                    + " more than " + options.keyLookupTimeout().toMillis() + " ms");
         }
 
         /** The signature of set k, or null with its verdict set to FAIL when it cannot be verified. */
-        ArcSignature parse(int k, ArcFieldKind kind, long now) {
-            boolean isAms = kind == ArcFieldKind.MESSAGE_SIGNATURE;
+        ArcSignature parse(int k, ArcFieldKind kind) {
             try {
                 ArcSignature signature = ArcSignature.parse(chain.field(k, kind), options.allowEd25519());
                 long skew = options.clockSkew().getSeconds();
@@ -199,77 +284,57 @@ public final class ArcVerifier {
                 }
                 return signature;
             } catch (ArcSignatureException e) {
-                if (isAms) {
-                    amsVerdicts[k] = SignatureVerdict.FAIL;
-                    amsReasons[k] = e.getMessage();
-                } else {
-                    sealVerdicts[k] = SignatureVerdict.FAIL;
-                    sealReasons[k] = e.getMessage();
-                }
+                record(new Step(k, kind == ArcFieldKind.MESSAGE_SIGNATURE), e.getMessage());
                 return null;
             }
         }
 
-        /** RFC 8617 §5.2 steps 4 to 7, the keys being there. */
-        ArcResult finish() {
-            if (!checkAms(n)) {
-                return result(ArcStatus.FAIL, "ARC-Message-Signature i=" + n + " did not validate: "
-                        + amsReasons[n], -1);
+        /** Records the verdict of a step (pass when {@code problem} is null); true when it passed. */
+        boolean record(Step step, String problem) {
+            SignatureVerdict verdict = problem == null ? SignatureVerdict.PASS : SignatureVerdict.FAIL;
+            if (step.ams()) {
+                amsVerdicts[step.instance()] = verdict;
+                amsReasons[step.instance()] = problem;
+            } else {
+                sealVerdicts[step.instance()] = verdict;
+                sealReasons[step.instance()] = problem;
             }
-            int oldestPass = -1;
-            if (options.computeOldestPass()) {
-                oldestPass = 0;
-                for (int m = n - 1; m >= 1; m--) {
-                    if (!checkAms(m)) {
-                        oldestPass = m + 1;
-                        break;
-                    }
-                }
-            }
-            for (int k = n; k >= 1; k--) {
-                if (!checkSeal(k)) {
-                    return result(ArcStatus.FAIL, "ARC-Seal i=" + k + " did not validate: " + sealReasons[k], -1);
-                }
-            }
-            return result(ArcStatus.PASS, null, oldestPass);
+            return problem == null;
         }
 
-        boolean checkAms(int k) {
-            ArcSignature signature = ams[k];
-            if (signature == null) {
-                return false;
-            }
-            BodyHasher.Hash bodyHash = bodyHashes.get(bodyKey(signature));
-            String problem;
+        String reason(Step step) {
+            return step.ams() ? amsReasons[step.instance()] : sealReasons[step.instance()];
+        }
+
+        ArcResult failure(Step step) {
+            String what = step.ams() ? "ARC-Message-Signature" : "ARC-Seal";
+            return result(ArcStatus.FAIL, what + " i=" + step.instance() + " did not validate: " + reason(step), -1);
+        }
+
+        /** The body hash checks of an ARC-Message-Signature (no DNS); null when they pass. */
+        String bodyProblem(ArcSignature signature) {
+            BodyHasher.Hash bodyHash = bodyHashes.computeIfAbsent(bodyKey(signature),
+                    key -> BodyHasher.compute(message, List.of(key)).hashes().get(key));
             long length = signature.bodyLength();
             if (length > bodyHash.canonicalLength()) {
-                problem = "l=" + length + " is longer than the canonicalized body (" + bodyHash.canonicalLength()
+                return "l=" + length + " is longer than the canonicalized body (" + bodyHash.canonicalLength()
                         + " octets)";
-            } else if (length >= 0 && length < bodyHash.canonicalLength()) {
-                // as DKIM's safe default: a signature that leaves body content unsigned proves little
-                problem = "l=" + length + " leaves " + (bodyHash.canonicalLength() - length)
-                        + " octets of the body unsigned";
-            } else if (!MessageDigest.isEqual(bodyHash.digest(), signature.bodyHash())) {
-                problem = "body hash did not verify";
-            } else {
-                ByteBuilder data = SignedHeaders.data(message, signature.signedHeaders(),
-                        signature.headerCanonicalization(), signature.withoutSignatureValue());
-                problem = verifySignature(signature, data);
             }
-            amsVerdicts[k] = problem == null ? SignatureVerdict.PASS : SignatureVerdict.FAIL;
-            amsReasons[k] = problem;
-            return problem == null;
+            if (length >= 0 && length < bodyHash.canonicalLength()) {
+                // as DKIM's safe default: a signature that leaves body content unsigned proves little
+                return "l=" + length + " leaves " + (bodyHash.canonicalLength() - length)
+                        + " octets of the body unsigned";
+            }
+            if (!MessageDigest.isEqual(bodyHash.digest(), signature.bodyHash())) {
+                return "body hash did not verify";
+            }
+            return null;
         }
 
-        boolean checkSeal(int k) {
-            ArcSignature signature = seals[k];
-            if (signature == null) {
-                return false;
-            }
-            String problem = verifySignature(signature, sealData(k, signature));
-            sealVerdicts[k] = problem == null ? SignatureVerdict.PASS : SignatureVerdict.FAIL;
-            sealReasons[k] = problem;
-            return problem == null;
+        ByteBuilder signedData(Step step, ArcSignature signature) {
+            return step.ams() ? SignedHeaders.data(message, signature.signedHeaders(),
+                    signature.headerCanonicalization(), signature.withoutSignatureValue())
+                    : sealData(step.instance(), signature);
         }
 
         /** RFC 8617 §5.1.1: the sets 1..k, each AAR, AMS, AS, relaxed; the seal itself last, without its b= value. */
@@ -291,8 +356,7 @@ public final class ArcVerifier {
         }
 
         /** Key record checks (RFC 6376 §6.1.2) and the signature check; null when it verifies, else why not. */
-        String verifySignature(ArcSignature signature, ByteBuilder data) {
-            DnsLookup<String> lookup = KeyLookup.answer(signature.keyName(), lookups.get(signature.keyName()));
+        String verifySignature(ArcSignature signature, ByteBuilder data, DnsLookup<String> lookup) {
             if (lookup.outcome().isError()) {
                 String what = lookup.outcome() == DnsOutcome.TIMEOUT ? "DNS timeout" : "DNS failure";
                 return "key unavailable (" + what + (lookup.detail().isEmpty() ? "" : ": " + lookup.detail())

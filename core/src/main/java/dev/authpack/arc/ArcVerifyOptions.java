@@ -21,18 +21,28 @@ import java.util.Objects;
  *                          key lookups and signature checks.
  * @param clockSkew         tolerance for an ARC-Message-Signature's {@code x=} (expired this long after x=); default
  *                          300 seconds. {@code t=} in the future is not held against a signature.
- * @param keyLookupTimeout  a key lookup not answered in this time counts as failed; default 20 seconds
- * @param clock             the time for {@code x=}
+ * @param keyLookupTimeout  the time budget of all key lookups of one validation (they run one after another, in
+ *                          validation order): a lookup not answered before the budget is spent counts as a DNS
+ *                          timeout, so its signature fails; default 20 seconds
+ * @param clock             the time for {@code x=} and for the key lookup budget
+ * @param maxKeyLookups     the most distinct key names one validation looks up; a signature whose key would be one
+ *                          more fails ("not validated"); default {@value #DEFAULT_MAX_KEY_LOOKUPS}, at most
+ *                          {@value #MAX_KEY_LOOKUPS_CEILING} (a chain of 50 sets by 50 sealers needs 50, and each
+ *                          older ARC-Message-Signature may name a key of its own)
  */
 public record ArcVerifyOptions(int maxSets, int minRsaKeyBits, int maxRsaKeyBits, boolean allowEd25519,
                                boolean computeOldestPass, Duration clockSkew, Duration keyLookupTimeout,
-                               Clock clock) {
+                               Clock clock, int maxKeyLookups) {
     /** RFC 8617 §4.2.1: instance values range from 1 to 50. */
     public static final int MAX_SETS = 50;
     public static final int DEFAULT_MIN_RSA_KEY_BITS = 1024;
     public static final int DEFAULT_MAX_RSA_KEY_BITS = 8192;
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(300);
     public static final Duration DEFAULT_KEY_LOOKUP_TIMEOUT = Duration.ofSeconds(20);
+    /** Real chains have a few sealers (an AMS and the seal of one set share a key); attackers may have 50. */
+    public static final int DEFAULT_MAX_KEY_LOOKUPS = 10;
+    /** Every signature of a 50-set chain with a key name of its own. */
+    public static final int MAX_KEY_LOOKUPS_CEILING = 2 * MAX_SETS;
 
     public ArcVerifyOptions {
         if (maxSets < 1 || maxSets > MAX_SETS) {
@@ -50,46 +60,61 @@ public record ArcVerifyOptions(int maxSets, int minRsaKeyBits, int maxRsaKeyBits
         if (keyLookupTimeout.isNegative() || keyLookupTimeout.isZero()) {
             throw new IllegalArgumentException("keyLookupTimeout must be positive");
         }
+        if (maxKeyLookups < 1 || maxKeyLookups > MAX_KEY_LOOKUPS_CEILING) {
+            throw new IllegalArgumentException("maxKeyLookups must be between 1 and " + MAX_KEY_LOOKUPS_CEILING);
+        }
+    }
+
+    /** The settings of earlier releases: {@link #DEFAULT_MAX_KEY_LOOKUPS}. */
+    public ArcVerifyOptions(int maxSets, int minRsaKeyBits, int maxRsaKeyBits, boolean allowEd25519,
+                            boolean computeOldestPass, Duration clockSkew, Duration keyLookupTimeout, Clock clock) {
+        this(maxSets, minRsaKeyBits, maxRsaKeyBits, allowEd25519, computeOldestPass, clockSkew, keyLookupTimeout,
+                clock, DEFAULT_MAX_KEY_LOOKUPS);
     }
 
     /** The safe defaults described above. */
     public static ArcVerifyOptions defaults() {
         return new ArcVerifyOptions(MAX_SETS, DEFAULT_MIN_RSA_KEY_BITS, DEFAULT_MAX_RSA_KEY_BITS, false, true,
-                DEFAULT_CLOCK_SKEW, DEFAULT_KEY_LOOKUP_TIMEOUT, Clock.systemUTC());
+                DEFAULT_CLOCK_SKEW, DEFAULT_KEY_LOOKUP_TIMEOUT, Clock.systemUTC(), DEFAULT_MAX_KEY_LOOKUPS);
     }
 
     public ArcVerifyOptions withMaxSets(int max) {
         return new ArcVerifyOptions(max, minRsaKeyBits, maxRsaKeyBits, allowEd25519, computeOldestPass, clockSkew,
-                keyLookupTimeout, clock);
+                keyLookupTimeout, clock, maxKeyLookups);
     }
 
     public ArcVerifyOptions withRsaKeyBits(int min, int max) {
         return new ArcVerifyOptions(maxSets, min, max, allowEd25519, computeOldestPass, clockSkew, keyLookupTimeout,
-                clock);
+                clock, maxKeyLookups);
     }
 
     public ArcVerifyOptions withAllowEd25519(boolean allow) {
         return new ArcVerifyOptions(maxSets, minRsaKeyBits, maxRsaKeyBits, allow, computeOldestPass, clockSkew,
-                keyLookupTimeout, clock);
+                keyLookupTimeout, clock, maxKeyLookups);
     }
 
     public ArcVerifyOptions withComputeOldestPass(boolean compute) {
         return new ArcVerifyOptions(maxSets, minRsaKeyBits, maxRsaKeyBits, allowEd25519, compute, clockSkew,
-                keyLookupTimeout, clock);
+                keyLookupTimeout, clock, maxKeyLookups);
     }
 
     public ArcVerifyOptions withClockSkew(Duration skew) {
         return new ArcVerifyOptions(maxSets, minRsaKeyBits, maxRsaKeyBits, allowEd25519, computeOldestPass, skew,
-                keyLookupTimeout, clock);
+                keyLookupTimeout, clock, maxKeyLookups);
     }
 
     public ArcVerifyOptions withKeyLookupTimeout(Duration timeout) {
         return new ArcVerifyOptions(maxSets, minRsaKeyBits, maxRsaKeyBits, allowEd25519, computeOldestPass,
-                clockSkew, timeout, clock);
+                clockSkew, timeout, clock, maxKeyLookups);
     }
 
     public ArcVerifyOptions withClock(Clock time) {
         return new ArcVerifyOptions(maxSets, minRsaKeyBits, maxRsaKeyBits, allowEd25519, computeOldestPass,
-                clockSkew, keyLookupTimeout, time);
+                clockSkew, keyLookupTimeout, time, maxKeyLookups);
+    }
+
+    public ArcVerifyOptions withMaxKeyLookups(int max) {
+        return new ArcVerifyOptions(maxSets, minRsaKeyBits, maxRsaKeyBits, allowEd25519, computeOldestPass,
+                clockSkew, keyLookupTimeout, clock, max);
     }
 }

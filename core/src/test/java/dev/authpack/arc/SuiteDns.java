@@ -23,6 +23,7 @@ final class SuiteDns implements DnsResolver {
     private final Map<String, DnsOutcome> failures = new HashMap<>();
     private final Map<String, CompletableFuture<DnsLookup<String>>> hanging = new HashMap<>();
     private final AtomicInteger txtQueries = new AtomicInteger();
+    private Runnable beforeAnswer = () -> { };
 
     SuiteDns() {
     }
@@ -49,6 +50,12 @@ final class SuiteDns implements DnsResolver {
         return this;
     }
 
+    /** Runs before each TXT answer (a test moves its clock here to make answers "slow"). */
+    SuiteDns beforeAnswer(Runnable action) {
+        beforeAnswer = action;
+        return this;
+    }
+
     int txtQueries() {
         return txtQueries.get();
     }
@@ -61,6 +68,7 @@ final class SuiteDns implements DnsResolver {
     @Override
     public CompletableFuture<DnsLookup<String>> txt(String name) {
         txtQueries.incrementAndGet();
+        beforeAnswer.run();
         String n = key(name);
         if (hanging.containsKey(n)) {
             return hanging.get(n);
