@@ -392,10 +392,10 @@ public final class ArcVerifier {
                 return problem.reason();
             }
             if (signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA) {
-                String tooSmallOrLarge = KeyLookup.rsaKeySizeProblem(record.rsaBits(), options.minRsaKeyBits(),
+                String refused = KeyLookup.rsaKeyProblem(record.rsaKey(), options.minRsaKeyBits(),
                         options.maxRsaKeyBits());
-                if (tooSmallOrLarge != null) {
-                    return tooSmallOrLarge;
+                if (refused != null) {
+                    return refused;
                 }
             }
             return KeyLookup.verify(signature.algorithm(), record, data, signature.signature()) ? null

@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPublicKeySpec;
@@ -111,13 +112,19 @@ public final class DkimKeys {
             throw new DkimKeyException("the RSA key has " + bits + " bits; RFC 8301 requires at least "
                     + MIN_RSA_BITS + " (use 2048)");
         }
+        RSAPublicKey publicKey;
         try {
-            byte[] spki = KeyFactory.getInstance("RSA")
-                    .generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent())).getEncoded();
-            return DkimSigningKey.rsa(key, spki, bits);
+            publicKey = (RSAPublicKey) KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
         } catch (GeneralSecurityException e) {
             throw new DkimKeyException("unusable RSA key: " + e.getMessage(), e);
         }
+        // what verifiers (ours by default) refuse: a too large modulus or public exponent
+        String refused = KeyLookup.rsaKeyProblem(publicKey, MIN_RSA_BITS, DkimVerifyOptions.DEFAULT_MAX_RSA_KEY_BITS);
+        if (refused != null) {
+            throw new DkimKeyException("unusable RSA key: " + refused);
+        }
+        return DkimSigningKey.rsa(key, publicKey.getEncoded(), bits);
     }
 
     private static DkimSigningKey ed25519Seed(String base64) throws DkimKeyException {

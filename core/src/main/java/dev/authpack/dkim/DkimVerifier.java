@@ -242,10 +242,10 @@ public final class DkimVerifier {
             return result(signature, problem.status(), problem.reason(), testing);
         }
         if (signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA) {
-            String tooSmallOrLarge = KeyLookup.rsaKeySizeProblem(record.rsaBits(), options.minRsaKeyBits(),
+            String refused = KeyLookup.rsaKeyProblem(record.rsaKey(), options.minRsaKeyBits(),
                     options.maxRsaKeyBits());
-            if (tooSmallOrLarge != null) {
-                return result(signature, DkimStatus.POLICY, tooSmallOrLarge, testing);
+            if (refused != null) {
+                return result(signature, DkimStatus.POLICY, refused, testing);
             }
         }
         long length = signature.bodyLength();

@@ -5,6 +5,8 @@ import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsType;
 
+import java.math.BigInteger;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,13 +74,33 @@ public final class KeyLookup {
         return new Candidates(usable, firstUnparsable);
     }
 
-    /** RFC 8301 §3.2 floor and a local ceiling on the RSA key size; null when {@code bits} is within them. */
-    public static String rsaKeySizeProblem(int bits, int minBits, int maxBits) {
+    /**
+     * The largest RSA public exponent accepted, in bits: odd exponents from 3 to 2^32-1. Real keys use 65537 (or 3);
+     * the cost of a verification grows with the exponent's length, and a key with a 3,067-bit exponent costs some
+     * 27 normal verifications.
+     */
+    public static final int MAX_RSA_EXPONENT_BITS = 32;
+
+    /**
+     * Why an RSA key is not used, or null: the RFC 8301 §3.2 floor and a local ceiling on the modulus size, and an
+     * odd public exponent of 3 to {@value #MAX_RSA_EXPONENT_BITS} bits. Verifiers report these as local policy; the
+     * signer refuses to load such a key.
+     */
+    public static String rsaKeyProblem(RSAPublicKey key, int minBits, int maxBits) {
+        int bits = key.getModulus().bitLength();
         if (bits < minBits) {
             return "RSA key of " + bits + " bits is below the minimum of " + minBits + " (RFC 8301 section 3.2)";
         }
         if (bits > maxBits) {
             return "RSA key of " + bits + " bits is above the maximum of " + maxBits;
+        }
+        BigInteger exponent = key.getPublicExponent();
+        if (exponent.bitLength() > MAX_RSA_EXPONENT_BITS) {
+            return "RSA public exponent of " + exponent.bitLength() + " bits is above the maximum of "
+                    + MAX_RSA_EXPONENT_BITS + " bits";
+        }
+        if (!exponent.testBit(0) || exponent.compareTo(BigInteger.valueOf(3)) < 0) {
+            return "RSA public exponent " + exponent + " is not an odd number of at least 3";
         }
         return null;
     }

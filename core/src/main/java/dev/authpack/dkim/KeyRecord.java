@@ -1,13 +1,14 @@
 package dev.authpack.dkim;
 
-import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.interfaces.RSAKey;
+import java.security.interfaces.RSAPublicKey;
+
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -37,13 +38,13 @@ public final class KeyRecord {
     private final boolean strict;
     private final boolean revoked;
     private final String keyError;
-    private final PublicKey rsaKey;
+    private final RSAPublicKey rsaKey;
     private final int rsaBits;
     private final Ed25519PublicKeyParameters ed25519Key;
 
     private KeyRecord(String syntaxError, String keyTypeTag, DkimAlgorithm.KeyType keyType, Set<String> hashes,
                       String services, boolean email, boolean testing, boolean strict, boolean revoked,
-                      String keyError, PublicKey rsaKey, int rsaBits, Ed25519PublicKeyParameters ed25519Key) {
+                      String keyError, RSAPublicKey rsaKey, int rsaBits, Ed25519PublicKeyParameters ed25519Key) {
         this.syntaxError = syntaxError;
         this.keyTypeTag = keyTypeTag;
         this.keyType = keyType;
@@ -113,7 +114,7 @@ public final class KeyRecord {
         String keyData = TagList.withoutSpace(p);
         boolean revoked = keyData.isEmpty();
         String keyError = null;
-        PublicKey rsaKey = null;
+        RSAPublicKey rsaKey = null;
         int rsaBits = 0;
         Ed25519PublicKeyParameters ed25519Key = null;
         if (!revoked && keyType != null) {
@@ -125,8 +126,8 @@ public final class KeyRecord {
             }
             if (der != null && keyType == DkimAlgorithm.KeyType.RSA) {
                 try {
-                    rsaKey = rsaPublicKey(der);
-                    rsaBits = ((RSAKey) rsaKey).getModulus().bitLength();
+                    rsaKey = (RSAPublicKey) rsaPublicKey(der);
+                    rsaBits = rsaKey.getModulus().bitLength();
                 } catch (GeneralSecurityException | RuntimeException e) {
                     keyError = "p= is not an RSA public key (neither SubjectPublicKeyInfo nor PKCS#1)";
                 }
@@ -149,7 +150,7 @@ public final class KeyRecord {
         try {
             return factory.generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException spkiProblem) {
-            RSAPublicKey pkcs1 = RSAPublicKey.getInstance(der);
+            org.bouncycastle.asn1.pkcs.RSAPublicKey pkcs1 = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
             BigInteger modulus = pkcs1.getModulus();
             BigInteger exponent = pkcs1.getPublicExponent();
             if (modulus.signum() <= 0 || exponent.signum() <= 0) {
@@ -220,7 +221,7 @@ public final class KeyRecord {
     }
 
     /** The RSA key, for a usable RSA record. */
-    public PublicKey rsaKey() {
+    public RSAPublicKey rsaKey() {
         return rsaKey;
     }
 

@@ -5,8 +5,12 @@ import dev.authpack.authres.ResultProperty;
 import dev.authpack.dns.DnsOutcome;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
 import static dev.authpack.arc.ArcFixtures.MESSAGE;
@@ -181,6 +185,22 @@ class ArcVerifierTest {
         // the algorithm is accepted; the published key is RSA, so the seal still fails, for that reason
         assertThat(allowed.status()).isEqualTo(ArcStatus.FAIL);
         assertThat(allowed.reason()).contains("inappropriate key algorithm");
+    }
+
+    @Test
+    void aKeyWithAHugePublicExponentIsRefusedWithoutVerifying() throws Exception {
+        SuiteDns dns = dns();
+        byte[] sealed = oneSet(dns);
+        // any 3072-bit modulus: the key is refused before it is used
+        BigInteger n = BigInteger.ONE.shiftLeft(3071).add(BigInteger.ONE);
+        BigInteger e = BigInteger.ONE.shiftLeft(3066).add(BigInteger.ONE);
+        byte[] spki = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)).getEncoded();
+        SuiteDns huge = new SuiteDns().add("s1._domainkey.lists.example", "v=DKIM1; k=rsa; p="
+                + Base64.getEncoder().encodeToString(spki));
+        ArcResult result = verifier(huge).verify(sealed).join();
+        assertThat(result.status()).isEqualTo(ArcStatus.FAIL);
+        assertThat(result.reason()).isEqualTo("ARC-Message-Signature i=1 did not validate: RSA public exponent of"
+                + " 3067 bits is above the maximum of 32 bits");
     }
 
     @Test

@@ -5,7 +5,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 
@@ -52,6 +58,30 @@ class DkimKeysTest {
         byte[] spki = edPair.getPublic().getEncoded();
         byte[] raw = java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
         assertThat(ed.publicKeyBase64()).isEqualTo(Base64.getEncoder().encodeToString(raw));
+    }
+
+    @Test
+    void rsaKeysOurVerifiersWouldRefuseAreRefused() throws Exception {
+        KeyPair huge = TestSignatures.rsaWithExponent(BigInteger.ONE.shiftLeft(3066));
+        RSAPublicKey hugePublic = (RSAPublicKey) huge.getPublic();
+        BigInteger n = hugePublic.getModulus();
+        BigInteger e = hugePublic.getPublicExponent();
+        BigInteger d = ((RSAPrivateKey) huge.getPrivate()).getPrivateExponent();
+        // the CRT parameters need not be right: the key is refused before it signs
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        PrivateKey hugeExponent = rsa.generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, BigInteger.TWO,
+                BigInteger.TWO, BigInteger.ONE, BigInteger.ONE, BigInteger.ONE));
+        assertThatThrownBy(() -> DkimKeys.rsa(hugeExponent))
+                .hasMessage("unusable RSA key: RSA public exponent of 3067 bits is above the maximum of 32 bits");
+        assertThatThrownBy(() -> DkimKeys.parse(pem("PRIVATE KEY", hugeExponent.getEncoded())))
+                .hasMessageContaining("public exponent of 3067 bits");
+
+        // a modulus above what verifiers accept (8192 bits by default); the numbers need not be a real key
+        BigInteger large = BigInteger.ONE.shiftLeft(8200).add(BigInteger.ONE);
+        PrivateKey tooLarge = rsa.generatePrivate(new RSAPrivateCrtKeySpec(large, BigInteger.valueOf(65537), d,
+                BigInteger.TWO, BigInteger.TWO, BigInteger.ONE, BigInteger.ONE, BigInteger.ONE));
+        assertThatThrownBy(() -> DkimKeys.rsa(tooLarge))
+                .hasMessage("unusable RSA key: RSA key of 8201 bits is above the maximum of 8192");
     }
 
     @Test

@@ -9,7 +9,10 @@ import dev.authpack.dns.MxHost;
 import dev.authpack.mail.RawMessage;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPublicKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,6 +172,26 @@ class DkimVerifierTest {
         TxtResolver dns1024 = new TxtResolver().add(KEY_NAME, TestSignatures.rsaRecord(RSA_1024));
         assertThat(single(sign(bytes(MESSAGE), rsaTags(), RSA_1024), dns1024, AT_NOW).status())
                 .isEqualTo(DkimStatus.PASS);
+    }
+
+    @Test
+    void rsaPublicExponentBound() {
+        // a 3,067-bit exponent: a valid signature, but each verification would cost ~27 normal ones
+        KeyPair huge = TestSignatures.rsaWithExponent(BigInteger.ONE.shiftLeft(3066));
+        TxtResolver dns = new TxtResolver().add(KEY_NAME, TestSignatures.rsaRecord(huge));
+        DkimResult refused = single(sign(bytes(MESSAGE), rsaTags(), huge), dns, AT_NOW);
+        assertThat(refused.status()).isEqualTo(DkimStatus.POLICY);
+        assertThat(refused.reason()).isEqualTo("RSA public exponent of 3067 bits is above the maximum of 32 bits");
+
+        // the largest accepted: below 2^32
+        KeyPair big = TestSignatures.rsaWithExponent(BigInteger.ONE.shiftLeft(31).add(BigInteger.ONE));
+        assertThat(((RSAPublicKey) big.getPublic()).getPublicExponent().bitLength()).isEqualTo(32);
+        TxtResolver bigDns = new TxtResolver().add(KEY_NAME, TestSignatures.rsaRecord(big));
+        assertThat(single(sign(bytes(MESSAGE), rsaTags(), big), bigDns, AT_NOW).status()).isEqualTo(DkimStatus.PASS);
+        KeyPair over = TestSignatures.rsaWithExponent(BigInteger.ONE.shiftLeft(32).add(BigInteger.ONE));
+        TxtResolver overDns = new TxtResolver().add(KEY_NAME, TestSignatures.rsaRecord(over));
+        assertThat(single(sign(bytes(MESSAGE), rsaTags(), over), overDns, AT_NOW).reason())
+                .isEqualTo("RSA public exponent of 33 bits is above the maximum of 32 bits");
     }
 
     @Test

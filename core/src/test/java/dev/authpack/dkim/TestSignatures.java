@@ -4,9 +4,14 @@ import dev.authpack.mail.RawMessage;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.RSAPrivateKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -40,6 +45,34 @@ final class TestSignatures {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * A 3072-bit RSA key pair with a public exponent of about {@code e} (the first odd value from {@code e} up that
+     * the key admits; the JDK wants it below the modulus): what an attacker may publish to make verifiers slow.
+     */
+    static KeyPair rsaWithExponent(BigInteger e) {
+        try {
+            RSAPrivateCrtKey crt = (RSAPrivateCrtKey) Rsa3072.PAIR.getPrivate();
+            BigInteger p = crt.getPrimeP();
+            BigInteger q = crt.getPrimeQ();
+            BigInteger phi = p.subtract(BigInteger.ONE).multiply(q.subtract(BigInteger.ONE));
+            BigInteger exponent = e.setBit(0);
+            while (!exponent.gcd(phi).equals(BigInteger.ONE)) {
+                exponent = exponent.add(BigInteger.TWO);
+            }
+            KeyFactory factory = KeyFactory.getInstance("RSA");
+            BigInteger n = crt.getModulus();
+            return new KeyPair(factory.generatePublic(new RSAPublicKeySpec(n, exponent)),
+                    factory.generatePrivate(new RSAPrivateKeySpec(n, exponent.modInverse(phi))));
+        } catch (Exception ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    /** Made on first use: a 3072-bit key takes a moment to generate. */
+    private static final class Rsa3072 {
+        static final KeyPair PAIR = rsa(3072);
     }
 
     static String rsaRecord(KeyPair pair) {
