@@ -2,10 +2,15 @@ package dev.authpack.dns;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,37 +24,45 @@ import org.slf4j.LoggerFactory;
  *       network resolver reports), at most {@link #MAX_NEGATIVE_TTL_SECONDS}.</li>
  *   <li>Failures and timeouts are never kept: the next check asks again.</li>
  *   <li>Concurrent identical questions share one query (in-flight de-duplication).</li>
- *   <li>At most {@code maxEntries} answers; the oldest is evicted first.</li>
+ *   <li>At most {@code maxEntries} answers, shared out by record type ({@value #TXT_SHARE_PERCENT}% for TXT,
+ *       {@value #OTHER_SHARE_PERCENT}% each for A, AAAA, MX and PTR, at least one each): a flood of one type cannot
+ *       evict another.</li>
+ *   <li>Within a type, a scan cannot flush the answers in use: a new answer enters a <em>probation</em> segment;
+ *       asked for again, it moves to a <em>protected</em> segment ({@value #PROTECTED_PERCENT}% of the type's
+ *       share) if it is asked for more often than the least recently used protected answer (a frequency sketch
+ *       counts the questions, TinyLFU-style); the answer evicted is the least recently used of probation. So
+ *       names asked once, or twice, by a stream of messages only ever displace each other. Segmented LRU with a
+ *       TinyLFU admission test, as Caffeine's W-TinyLFU, written out here as James does not ship Caffeine.</li>
+ *   <li>An expired answer stays where it is until the new answer replaces it (or it is evicted).</li>
  * </ul>
- * A cached answer is returned with its remaining TTL.
+ * A cached answer is returned with its remaining TTL. Every operation is O(1) (plus hashing the name); each record
+ * type has its own lock, held for a few map operations.
  */
 public final class CachingDnsResolver implements DnsResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachingDnsResolver.class);
 
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
+    /** The share of {@code maxEntries} for TXT answers (SPF, DMARC, DKIM keys: the most asked type). */
+    public static final int TXT_SHARE_PERCENT = 40;
+    /** The share of {@code maxEntries} for each of A, AAAA, MX and PTR. */
+    public static final int OTHER_SHARE_PERCENT = 15;
+    /** The protected segment's part of a type's share; the rest is at least probation's. */
+    public static final int PROTECTED_PERCENT = 80;
     /** Cap on positive TTLs, so a mistaken huge TTL cannot pin an answer for weeks. */
     public static final long MAX_POSITIVE_TTL_SECONDS = 86_400;
     /** RFC 2308 §5: negative answers are kept for at most a few hours; we keep them one hour at most. */
     public static final long MAX_NEGATIVE_TTL_SECONDS = 3_600;
 
-    private record Key(DnsType type, String name) {
-    }
-
-    private record Entry(DnsLookup<?> lookup, long expiresAtMillis) {
+    private record Entry(DnsLookup<?> lookup, long expiresAtMillis, long hash) {
     }
 
     private final DnsResolver delegate;
-    private final int maxEntries;
     private final Clock clock;
-    private final Object lock = new Object();
-    /** Insertion order, so the eldest entry is the oldest answer. Guarded by {@link #lock}. */
-    private final LinkedHashMap<Key, Entry> cache;
-    /** Guarded by {@link #lock}. */
-    private final Map<Key, CompletableFuture<DnsLookup<?>>> inFlight = new HashMap<>();
-    private long hits;
-    private long misses;
-    private long joined;
+    private final Map<DnsType, Segment> segments = new EnumMap<>(DnsType.class);
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder joined = new LongAdder();
 
     public CachingDnsResolver(DnsResolver delegate) {
         this(delegate, DEFAULT_MAX_ENTRIES, Clock.systemUTC());
@@ -64,39 +77,36 @@ public final class CachingDnsResolver implements DnsResolver {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("cache size must be at least 1: " + maxEntries);
         }
-        this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
-        this.maxEntries = maxEntries;
-        this.clock = java.util.Objects.requireNonNull(clock, "clock");
-        this.cache = new LinkedHashMap<>(Math.min(maxEntries, 1024) * 2, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
-                return size() > CachingDnsResolver.this.maxEntries;
-            }
-        };
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        for (DnsType type : DnsType.values()) {
+            int share = type == DnsType.TXT ? TXT_SHARE_PERCENT : OTHER_SHARE_PERCENT;
+            segments.put(type, new Segment(Math.max(1, (int) ((long) maxEntries * share / 100))));
+        }
     }
 
     @Override
     public CompletableFuture<DnsLookup<String>> txt(String name) {
         String n = DnsNames.normalize(name);
-        return cached(new Key(DnsType.TXT, n), () -> delegate.txt(n));
+        return cached(DnsType.TXT, n, () -> delegate.txt(n));
     }
 
     @Override
     public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
         String n = DnsNames.normalize(name);
-        return cached(new Key(DnsType.A, n), () -> delegate.a(n));
+        return cached(DnsType.A, n, () -> delegate.a(n));
     }
 
     @Override
     public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
         String n = DnsNames.normalize(name);
-        return cached(new Key(DnsType.AAAA, n), () -> delegate.aaaa(n));
+        return cached(DnsType.AAAA, n, () -> delegate.aaaa(n));
     }
 
     @Override
     public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
         String n = DnsNames.normalize(name);
-        return cached(new Key(DnsType.MX, n), () -> delegate.mx(n));
+        return cached(DnsType.MX, n, () -> delegate.mx(n));
     }
 
     @Override
@@ -104,64 +114,64 @@ public final class CachingDnsResolver implements DnsResolver {
         if (address == null) {
             return delegate.ptr(null);
         }
-        return cached(new Key(DnsType.PTR, DnsNames.reverseName(address)), () -> delegate.ptr(address));
+        return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address));
     }
 
     /** Answers served from the cache. */
     public long hits() {
-        synchronized (lock) {
-            return hits;
-        }
+        return hits.sum();
     }
 
     /** Questions passed to the underlying resolver. */
     public long misses() {
-        synchronized (lock) {
-            return misses;
-        }
+        return misses.sum();
     }
 
     /** Questions that joined an identical question already in flight (neither hit nor miss). */
     public long joinedInFlight() {
-        synchronized (lock) {
-            return joined;
-        }
+        return joined.sum();
     }
 
-    /** Answers currently kept (expired ones included until they are evicted or asked for). */
+    /** Answers currently kept (expired ones included until they are replaced or evicted). */
     public int size() {
-        synchronized (lock) {
-            return cache.size();
+        int size = 0;
+        for (Segment segment : segments.values()) {
+            synchronized (segment) {
+                size += segment.size();
+            }
         }
+        return size;
     }
 
     public void clear() {
-        synchronized (lock) {
-            cache.clear();
+        for (Segment segment : segments.values()) {
+            synchronized (segment) {
+                segment.clear();
+            }
         }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private <T> CompletableFuture<DnsLookup<T>> cached(Key key, Supplier<CompletableFuture<DnsLookup<T>>> query) {
+    private <T> CompletableFuture<DnsLookup<T>> cached(DnsType type, String name,
+                                                      Supplier<CompletableFuture<DnsLookup<T>>> query) {
+        Segment segment = segments.get(type);
+        long hash = segment.sketch.hash(name);
         CompletableFuture<DnsLookup<?>> shared;
-        synchronized (lock) {
+        synchronized (segment) {
             long now = clock.millis();
-            Entry e = cache.get(key);
-            if (e != null) {
-                if (e.expiresAtMillis() > now) {
-                    hits++;
-                    return CompletableFuture.completedFuture((DnsLookup<T>) withRemainingTtl(e, now));
-                }
-                cache.remove(key);
+            Entry e = segment.get(name, hash);
+            if (e != null && e.expiresAtMillis() > now) {
+                hits.increment();
+                return CompletableFuture.completedFuture((DnsLookup<T>) withRemainingTtl(e, now));
             }
-            CompletableFuture<DnsLookup<?>> running = inFlight.get(key);
+            CompletableFuture<DnsLookup<?>> running = segment.inFlight.get(name);
             if (running != null) {
-                joined++;
+                joined.increment();
                 return (CompletableFuture) running.copy();
             }
-            misses++;
+            misses.increment();
             shared = new CompletableFuture<>();
-            inFlight.put(key, shared);
+            segment.inFlight.put(name, shared);
         }
         CompletableFuture<DnsLookup<T>> started;
         try {
@@ -172,15 +182,14 @@ public final class CachingDnsResolver implements DnsResolver {
         started.whenComplete((lookup, error) -> {
             DnsLookup<?> result = lookup;
             if (error != null || result == null) {
-                LOG.warn("resolver for {} {} completed exceptionally", key.type(), key.name(), error);
-                result = DnsLookup.failed(key.name(), key.type(), DnsOutcome.TEMP_FAILURE,
-                        "resolver error: " + error);
+                LOG.warn("resolver for {} {} completed exceptionally", type, name, error);
+                result = DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, "resolver error: " + error);
             }
-            synchronized (lock) {
-                inFlight.remove(key);
+            synchronized (segment) {
+                segment.inFlight.remove(name);
                 long ttl = cacheTtlSeconds(result);
                 if (ttl > 0) {
-                    cache.put(key, new Entry(result, clock.millis() + ttl * 1000));
+                    segment.put(name, new Entry(result, clock.millis() + ttl * 1000, hash));
                 }
             }
             shared.complete(result);
@@ -202,5 +211,153 @@ public final class CachingDnsResolver implements DnsResolver {
         long remaining = Math.max(1, (e.expiresAtMillis() - now + 999) / 1000);
         return remaining == l.ttlSeconds() ? l
                 : new DnsLookup<>(l.name(), l.type(), l.outcome(), l.records(), remaining, l.detail());
+    }
+
+    /**
+     * The answers of one record type: a segmented LRU (probation, protected) with a frequency sketch deciding what
+     * enters the protected segment. Guarded by its own monitor; the sketch's {@link FrequencySketch#hash} needs none.
+     */
+    private static final class Segment {
+        final int capacity;
+        final int protectedCapacity;
+        /** Access order: the eldest is the least recently used. */
+        final LinkedHashMap<String, Entry> probation = new LinkedHashMap<>(16, 0.75f, true);
+        final LinkedHashMap<String, Entry> protectedEntries = new LinkedHashMap<>(16, 0.75f, true);
+        final Map<String, CompletableFuture<DnsLookup<?>>> inFlight = new HashMap<>();
+        final FrequencySketch sketch;
+
+        Segment(int capacity) {
+            this.capacity = capacity;
+            this.protectedCapacity = (int) ((long) capacity * PROTECTED_PERCENT / 100);
+            this.sketch = new FrequencySketch(capacity);
+        }
+
+        int size() {
+            return probation.size() + protectedEntries.size();
+        }
+
+        void clear() {
+            probation.clear();
+            protectedEntries.clear();
+        }
+
+        /** The entry (expired or not), counting the question; an entry asked for again may be promoted. */
+        Entry get(String name, long hash) {
+            sketch.increment(hash);
+            Entry e = protectedEntries.get(name);
+            if (e != null) {
+                return e;
+            }
+            e = probation.get(name);
+            if (e != null) {
+                promote(name, e);
+            }
+            return e;
+        }
+
+        private void promote(String name, Entry e) {
+            if (protectedEntries.size() < protectedCapacity) {
+                probation.remove(name);
+                protectedEntries.put(name, e);
+                return;
+            }
+            if (protectedCapacity == 0) {
+                return;
+            }
+            // TinyLFU admission: the candidate must be asked for more often than the protected entry it displaces
+            Iterator<Map.Entry<String, Entry>> eldest = protectedEntries.entrySet().iterator();
+            Map.Entry<String, Entry> victim = eldest.next();
+            if (sketch.frequency(e.hash()) > sketch.frequency(victim.getValue().hash())) {
+                eldest.remove();
+                probation.remove(name);
+                protectedEntries.put(name, e);
+                probation.put(victim.getKey(), victim.getValue());
+            }
+        }
+
+        /** A new answer: in place of the old one, else on probation, evicting probation's eldest when full. */
+        void put(String name, Entry e) {
+            if (protectedEntries.containsKey(name)) {
+                protectedEntries.put(name, e);
+                return;
+            }
+            probation.put(name, e);
+            if (size() > capacity) {
+                Iterator<Entry> eldest = (probation.isEmpty() ? protectedEntries : probation).values().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+        }
+    }
+
+    /**
+     * How often names were asked for lately: a count-min sketch of 4-bit counters, four per name, halved every
+     * {@value #SAMPLE_FACTOR} × capacity questions so that old popularity fades (TinyLFU, Einziger et al. 2017).
+     * Names are hashed with a random seed, so an attacker cannot choose names that share counters with ours.
+     */
+    private static final class FrequencySketch {
+        private static final int SAMPLE_FACTOR = 10;
+        private static final int COUNTERS_PER_ENTRY = 16;
+        private static final int MAX_COUNT = 15;
+        private static final long[] ROW_SEEDS = {0x9E3779B97F4A7C15L, 0xC2B2AE3D27D4EB4FL, 0x165667B19E3779F9L,
+                0xD6E8FEB86659FD93L};
+
+        private final byte[] counters;
+        private final int mask;
+        private final int sampleSize;
+        private final long seed = ThreadLocalRandom.current().nextLong();
+        private int additions;
+
+        FrequencySketch(int capacity) {
+            int size = Integer.highestOneBit(Math.max(64, capacity * COUNTERS_PER_ENTRY - 1)) << 1;
+            counters = new byte[Math.min(size, 1 << 24)];
+            mask = counters.length - 1;
+            sampleSize = Math.max(1, capacity * SAMPLE_FACTOR);
+        }
+
+        /** A seeded 64-bit hash of the name (no lock needed). */
+        long hash(String name) {
+            long h = seed;
+            for (int i = 0; i < name.length(); i++) {
+                h = Long.rotateLeft(h ^ name.charAt(i), 23) * 0x9E3779B97F4A7C15L;
+            }
+            return mix(h);
+        }
+
+        void increment(long hash) {
+            boolean added = false;
+            for (long rowSeed : ROW_SEEDS) {
+                int i = index(hash, rowSeed);
+                if (counters[i] < MAX_COUNT) {
+                    counters[i]++;
+                    added = true;
+                }
+            }
+            if (added && ++additions >= sampleSize) {
+                for (int i = 0; i < counters.length; i++) {
+                    counters[i] = (byte) (counters[i] >>> 1);
+                }
+                additions /= 2;
+            }
+        }
+
+        int frequency(long hash) {
+            int min = MAX_COUNT;
+            for (long rowSeed : ROW_SEEDS) {
+                min = Math.min(min, counters[index(hash, rowSeed)]);
+            }
+            return min;
+        }
+
+        private int index(long hash, long rowSeed) {
+            return (int) mix(hash + rowSeed) & mask;
+        }
+
+        /** MurmurHash3's 64-bit finalizer. */
+        private static long mix(long x) {
+            long h = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
+            h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+            return h ^ (h >>> 33);
+        }
     }
 }

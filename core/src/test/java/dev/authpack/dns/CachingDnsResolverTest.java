@@ -197,19 +197,150 @@ class CachingDnsResolverTest {
         assertThat(pending).hasSize(3);
     }
 
-    @Test
-    void sizeIsBoundedAndTheOldestGoesFirst() {
-        CountingResolver counting = new CountingResolver(zone);
-        CachingDnsResolver cache = new CachingDnsResolver(counting, 3, clock);
-        for (String n : new String[] {"a.example.com", "b.example.com", "c.example.com", "d.example.com"}) {
-            cache.txt(n).join();
+    /** Answers every name (TTL one hour) and counts the questions that reach it. */
+    static final class AnswersEverything extends CountingResolver {
+        AnswersEverything() {
+            super(null);
         }
-        assertThat(cache.size()).isEqualTo(3);
-        cache.txt("d.example.com").join();
-        cache.txt("b.example.com").join();
-        assertThat(counting.calls).hasValue(4);
-        cache.txt("a.example.com").join(); // evicted
-        assertThat(counting.calls).hasValue(5);
+
+        @Override
+        public CompletableFuture<DnsLookup<String>> txt(String name) {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(DnsLookup.of(name, DnsType.TXT, List.of("v=spf1 -all"), 3600));
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(DnsLookup.of(name, DnsType.A,
+                    List.of(InetAddress.getLoopbackAddress()), 3600));
+        }
+    }
+
+    private static final int HOT = 200;
+    private static final int SCAN = 50_000;
+
+    /** The hot names of normal traffic, each asked {@code times} times (the first a miss). */
+    private static void askHot(CachingDnsResolver cache, int times) {
+        for (int t = 0; t < times; t++) {
+            for (int i = 0; i < HOT; i++) {
+                cache.txt("hot" + i + ".example.com").join();
+                cache.a("mx" + i + ".example.com").join();
+            }
+        }
+    }
+
+    @Test
+    void aScanOfDistinctNamesDoesNotFlushWhatIsInUse() {
+        AnswersEverything dns = new AnswersEverything();
+        CachingDnsResolver cache = new CachingDnsResolver(dns, CachingDnsResolver.DEFAULT_MAX_ENTRIES, clock);
+        askHot(cache, 3);
+        assertThat(dns.calls).hasValue(2 * HOT);
+        for (int i = 0; i < SCAN; i++) {
+            cache.txt("scan" + i + ".attacker.example").join();
+        }
+        int before = dns.calls.get();
+        askHot(cache, 1);
+        assertThat(dns.calls.get() - before).as("hot names asked again after the scan").isZero();
+        assertThat(cache.size()).isLessThanOrEqualTo(CachingDnsResolver.DEFAULT_MAX_ENTRIES);
+    }
+
+    @Test
+    void aScanThatAsksEachNameTwiceDoesNotFlushWhatIsInUseEither() {
+        AnswersEverything dns = new AnswersEverything();
+        CachingDnsResolver cache = new CachingDnsResolver(dns, CachingDnsResolver.DEFAULT_MAX_ENTRIES, clock);
+        askHot(cache, 3);
+        for (int i = 0; i < SCAN; i++) {
+            cache.txt("scan" + i + ".attacker.example").join();
+            cache.txt("scan" + i + ".attacker.example").join();
+            if (i % 5_000 == 0) {
+                askHot(cache, 1); // normal traffic goes on meanwhile
+            }
+        }
+        int before = dns.calls.get();
+        askHot(cache, 1);
+        assertThat(dns.calls.get() - before).as("hot names asked again after the scan").isZero();
+    }
+
+    @Test
+    void aTxtFloodDoesNotEvictOtherTypes() {
+        AnswersEverything dns = new AnswersEverything();
+        CachingDnsResolver cache = new CachingDnsResolver(dns, CachingDnsResolver.DEFAULT_MAX_ENTRIES, clock);
+        for (int i = 0; i < HOT; i++) {
+            cache.a("once" + i + ".example.com").join(); // asked once only: not protected by use
+        }
+        for (int i = 0; i < SCAN; i++) {
+            cache.txt("scan" + i + ".attacker.example").join();
+        }
+        int before = dns.calls.get();
+        for (int i = 0; i < HOT; i++) {
+            cache.a("once" + i + ".example.com").join();
+        }
+        assertThat(dns.calls.get() - before).isZero();
+    }
+
+    @Test
+    void eachTypeIsBoundedByItsShare() {
+        AnswersEverything dns = new AnswersEverything();
+        CachingDnsResolver cache = new CachingDnsResolver(dns, 1000, clock);
+        for (int i = 0; i < 5000; i++) {
+            cache.txt("t" + i + ".example.com").join();
+        }
+        assertThat(cache.size()).isEqualTo(1000 * CachingDnsResolver.TXT_SHARE_PERCENT / 100);
+        for (int i = 0; i < 5000; i++) {
+            cache.a("a" + i + ".example.com").join();
+        }
+        assertThat(cache.size()).isEqualTo(1000 * CachingDnsResolver.TXT_SHARE_PERCENT / 100
+                + 1000 * CachingDnsResolver.OTHER_SHARE_PERCENT / 100);
+        // the newest once-asked names are kept, the oldest went first
+        int before = dns.calls.get();
+        cache.a("a4999.example.com").join();
+        assertThat(dns.calls.get()).isEqualTo(before);
+        cache.a("a0.example.com").join();
+        assertThat(dns.calls.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void manyThreadsKeepTheBounds() throws Exception {
+        AnswersEverything dns = new AnswersEverything();
+        CachingDnsResolver cache = new CachingDnsResolver(dns, 1000, clock);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        cache.txt("n" + (i * 7 + thread) % 3000 + ".example.com").join();
+                        cache.a("hot" + i % 50 + ".example.com").join();
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(cache.size()).isLessThanOrEqualTo(1000 * CachingDnsResolver.TXT_SHARE_PERCENT / 100
+                + 1000 * CachingDnsResolver.OTHER_SHARE_PERCENT / 100);
+        assertThat(cache.hits() + cache.misses() + cache.joinedInFlight()).isEqualTo(8 * 2 * 20_000);
+        int before = dns.calls.get();
+        cache.a("hot0.example.com").join();
+        assertThat(dns.calls.get()).isEqualTo(before);
+    }
+
+    @Test
+    void anExpiredEntryIsAskedAgainAndRefreshedInPlace() {
+        AnswersEverything dns = new AnswersEverything();
+        CachingDnsResolver cache = new CachingDnsResolver(dns, CachingDnsResolver.DEFAULT_MAX_ENTRIES, clock);
+        askHot(cache, 2);
+        clock.advance(Duration.ofHours(1));
+        askHot(cache, 1);
+        assertThat(dns.calls).hasValue(4 * HOT);
+        assertThat(cache.size()).isEqualTo(2 * HOT);
+        askHot(cache, 1);
+        assertThat(dns.calls).hasValue(4 * HOT);
     }
 
     @Test
