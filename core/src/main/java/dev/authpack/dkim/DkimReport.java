@@ -40,6 +40,11 @@ public record DkimReport(List<DkimResult> results, String error, int bodyHashesC
         return results.stream().anyMatch(DkimResult::passed);
     }
 
+    /** How many signatures were left unverified because the message had too many ({@link DkimResult#notVerified()}). */
+    public int notVerified() {
+        return (int) results.stream().filter(DkimResult::notVerified).count();
+    }
+
     /** The signatures that passed, top to bottom. */
     public List<DkimResult> passes() {
         return results.stream().filter(DkimResult::passed).toList();
@@ -60,6 +65,35 @@ public record DkimReport(List<DkimResult> results, String error, int bodyHashesC
         for (DkimResult r : results) {
             out.add(r.toMethodResult());
         }
+        return out;
+    }
+
+    /**
+     * {@link #methodResults()} in at most {@code max} resinfos (at least 2), for a header field of bounded size:
+     * when there are more, the signatures that were verified come first, top to bottom, up to {@code max - 1}, and
+     * one last {@code dkim=policy} counts the rest: {@code reason="N more signatures, not verified"} when none of
+     * them was verified ({@link #notVerified()}), else {@code reason="N more signatures not listed"}.
+     */
+    public List<MethodResult> methodResults(int max) {
+        if (max < 2) {
+            throw new IllegalArgumentException("max must be at least 2: " + max);
+        }
+        List<MethodResult> all = methodResults();
+        if (all.size() <= max) {
+            return all;
+        }
+        List<MethodResult> out = new ArrayList<>(max);
+        boolean droppedVerified = false;
+        for (DkimResult r : results) {
+            if (!r.notVerified() && out.size() < max - 1) {
+                out.add(r.toMethodResult());
+            } else {
+                droppedVerified |= !r.notVerified();
+            }
+        }
+        int more = results.size() - out.size();
+        out.add(new MethodResult("dkim", DkimStatus.POLICY.word(), more + (droppedVerified
+                ? " more signatures not listed" : " more signatures, not verified"), List.of()));
         return out;
     }
 }

@@ -25,6 +25,8 @@ public record DkimResult(DkimStatus status, String reason, String domain, String
                          String algorithm, String signatureStart, boolean testing, int fieldIndex) {
     /** RFC 6008 §4: 8 characters are plenty to tell signatures apart. */
     public static final int SIGNATURE_START_LENGTH = 8;
+    /** How the reason of a signature left unverified by the verifier's per-message cap starts. */
+    static final String NOT_VERIFIED = "not verified: more than ";
 
     public DkimResult {
         Objects.requireNonNull(status, "status");
@@ -32,6 +34,14 @@ public record DkimResult(DkimStatus status, String reason, String domain, String
 
     public boolean passed() {
         return status == DkimStatus.PASS;
+    }
+
+    /**
+     * The verifier left this signature alone (no key lookup, no hashing) because the message had more signatures
+     * than {@link DkimVerifyOptions#maxSignatures()}; the status is {@code policy}.
+     */
+    public boolean notVerified() {
+        return status == DkimStatus.POLICY && reason != null && reason.startsWith(NOT_VERIFIED);
     }
 
     /**

@@ -119,7 +119,7 @@ public final class DkimVerifier {
             if (early != null) {
                 done[i] = early;
             } else if (verifying >= options.maxSignatures()) {
-                done[i] = result(signature, DkimStatus.POLICY, "not verified: more than "
+                done[i] = result(signature, DkimStatus.POLICY, DkimResult.NOT_VERIFIED
                         + options.maxSignatures() + " signatures to verify in the message", false);
             } else {
                 verifying++;

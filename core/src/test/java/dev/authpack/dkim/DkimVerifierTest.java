@@ -273,6 +273,40 @@ class DkimVerifierTest {
     }
 
     @Test
+    void nineHundredNinetySignaturesCostWhatTenDo() {
+        // each with a key name, canonicalization and l= of its own, each key published: nothing is shared
+        StringBuilder fields = new StringBuilder();
+        TxtResolver dns = new TxtResolver();
+        String bh = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        for (int i = 0; i < 990; i++) {
+            String canon = i % 2 == 0 ? "relaxed/relaxed" : "simple/simple";
+            fields.append("DKIM-Signature: v=1; a=rsa-sha256; c=").append(canon).append("; d=d").append(i)
+                    .append(".example; s=s; h=from; l=").append(i % 40).append("; bh=").append(bh)
+                    .append("; b=AAAA\r\n");
+            dns.add("s._domainkey.d" + i + ".example", TestSignatures.rsaRecord(RSA_1024));
+        }
+        byte[] message = bytes(fields + MESSAGE);
+        DkimReport report = verify(message, dns, AT_NOW);
+        assertThat(report.results()).hasSize(990);
+        assertThat(dns.txtQueries()).isEqualTo(DkimVerifyOptions.DEFAULT_MAX_SIGNATURES);
+        assertThat(report.bodyHashesComputed()).isEqualTo(DkimVerifyOptions.DEFAULT_MAX_SIGNATURES);
+        assertThat(report.results().subList(0, 10)).allMatch(r -> !r.notVerified());
+        assertThat(report.results().subList(10, 990)).allMatch(DkimResult::notVerified);
+        assertThat(report.notVerified()).isEqualTo(980);
+
+        // what an Authentication-Results writer can print instead of 990 resinfos
+        List<MethodResult> compact = report.methodResults(11);
+        assertThat(compact).hasSize(11);
+        assertThat(compact.subList(0, 10)).extracting(MethodResult::result).containsOnly("fail");
+        assertThat(compact.get(10)).isEqualTo(new MethodResult("dkim", "policy",
+                "980 more signatures, not verified", List.of()));
+        List<MethodResult> shorter = report.methodResults(4);
+        assertThat(shorter).hasSize(4);
+        assertThat(shorter.get(3).reason()).isEqualTo("987 more signatures not listed");
+        assertThat(report.methodResults(990)).isEqualTo(report.methodResults());
+    }
+
+    @Test
     void bodyHashesAreSharedAndKeysLookedUpOnce() {
         byte[] message = bytes(MESSAGE);
         message = sign(message, rsaTags(), RSA_2048);
