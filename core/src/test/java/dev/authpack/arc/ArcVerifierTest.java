@@ -191,8 +191,8 @@ class ArcVerifierTest {
     void aKeyWithAHugePublicExponentIsRefusedWithoutVerifying() throws Exception {
         SuiteDns dns = dns();
         byte[] sealed = oneSet(dns);
-        // any 3072-bit modulus: the key is refused before it is used
-        BigInteger n = BigInteger.ONE.shiftLeft(3071).add(BigInteger.ONE);
+        // a 3072-bit modulus (no known primes needed: the key is refused before it is used), a 3,067-bit exponent
+        BigInteger n = BigInteger.ONE.shiftLeft(3071).add(BigInteger.valueOf(12345));
         BigInteger e = BigInteger.ONE.shiftLeft(3066).add(BigInteger.ONE);
         byte[] spki = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)).getEncoded();
         SuiteDns huge = new SuiteDns().add("s1._domainkey.lists.example", "v=DKIM1; k=rsa; p="

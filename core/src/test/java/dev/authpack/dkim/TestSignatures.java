@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPrivateKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
@@ -48,12 +49,12 @@ final class TestSignatures {
     }
 
     /**
-     * A 3072-bit RSA key pair with a public exponent of about {@code e} (the first odd value from {@code e} up that
-     * the key admits; the JDK wants it below the modulus): what an attacker may publish to make verifiers slow.
+     * A 2048-bit RSA key pair with a public exponent of about {@code e} (the first odd value from {@code e} up that
+     * the key admits; the JDK wants it below the modulus), made from {@link #RSA_2048}'s primes.
      */
     static KeyPair rsaWithExponent(BigInteger e) {
         try {
-            RSAPrivateCrtKey crt = (RSAPrivateCrtKey) Rsa3072.PAIR.getPrivate();
+            RSAPrivateCrtKey crt = (RSAPrivateCrtKey) RSA_2048.getPrivate();
             BigInteger p = crt.getPrimeP();
             BigInteger q = crt.getPrimeQ();
             BigInteger phi = p.subtract(BigInteger.ONE).multiply(q.subtract(BigInteger.ONE));
@@ -70,9 +71,23 @@ final class TestSignatures {
         }
     }
 
-    /** Made on first use: a 3072-bit key takes a moment to generate. */
-    private static final class Rsa3072 {
-        static final KeyPair PAIR = rsa(3072);
+    /**
+     * A 3072-bit RSA public key with a 3,067-bit public exponent, as an attacker may publish to make verifiers slow
+     * (about 27 times a normal verification). The modulus is no product of known primes: the key is refused before
+     * it is used.
+     */
+    static RSAPublicKey hugeExponentKey() {
+        try {
+            BigInteger n = BigInteger.ONE.shiftLeft(3071).add(BigInteger.valueOf(12345));
+            BigInteger e = BigInteger.ONE.shiftLeft(3066).add(BigInteger.ONE);
+            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
+        } catch (Exception ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    static String rsaRecord(RSAPublicKey key) {
+        return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
     static String rsaRecord(KeyPair pair) {
