@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Validates the Authenticated Received Chain of a message (RFC 8617 §5.2):
@@ -57,7 +59,8 @@ import java.util.concurrent.CompletableFuture;
  * fails costs the lookups of the newest set only. One validation looks up at most
  * {@link ArcVerifyOptions#maxKeyLookups()} distinct key names (a signature that needs one more fails), and all its
  * lookups share one time budget ({@link ArcVerifyOptions#keyLookupTimeout()}). Each body hash is computed once,
- * when first needed. Keys are checked as for DKIM (RFC 6376 §6.1.2, RSA key size and exponent bounds, see
+ * when first needed; the seals share the hash of the sets they have in common, so the chain is hashed once, not
+ * once per seal. Keys are checked as for DKIM (RFC 6376 §6.1.2, RSA key size and exponent bounds, see
  * {@link KeyLookup#rsaKeyProblem}); {@code rsa-sha256} only, unless {@link ArcVerifyOptions#allowEd25519()}.
  *
  * <p>RFC 8617 §5.2.1: all failures are permanent. A key lookup that fails or times out makes its signature fail, so
@@ -125,6 +128,22 @@ public final class ArcVerifier {
         return new ArcResult(ArcStatus.FAIL, "internal error: " + e, -1, List.of(), highestInstance, false);
     }
 
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    private static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 state cannot be copied", e);
+        }
+    }
+
     private static BodyHasher.Key bodyKey(ArcSignature ams) {
         return new BodyHasher.Key(ams.bodyCanonicalization(), ams.algorithm().digestName(), ams.bodyLength());
     }
@@ -150,6 +169,8 @@ public final class ArcVerifier {
         final List<Step> steps = new ArrayList<>();
         final long now;
         long lookupDeadlineMillis;
+        /** {@code setPrefixes[j]}: SHA-256 over the complete sets 1..j, for the seals; made on first use. */
+        MessageDigest[] setPrefixes;
 
         Validation(RawMessage message, ArcChain chain) {
             this.message = message;
@@ -211,7 +232,7 @@ public final class ArcVerifier {
                         int at = i;
                         return key.handle((answer, error) -> at).thenCompose(this::resume);
                     } else {
-                        problem = verifySignature(signature, signedData(step, signature),
+                        problem = verifySignature(signature, () -> signedHash(step, signature),
                                 KeyLookup.answer(signature.keyName(), key));
                     }
                 }
@@ -331,32 +352,56 @@ public final class ArcVerifier {
             return null;
         }
 
-        ByteBuilder signedData(Step step, ArcSignature signature) {
-            return step.ams() ? SignedHeaders.data(message, signature.signedHeaders(),
-                    signature.headerCanonicalization(), signature.withoutSignatureValue())
-                    : sealData(step.instance(), signature);
+        /** The SHA-256 of what a signature signs (rsa-sha256 and ed25519-sha256 both hash with SHA-256). */
+        byte[] signedHash(Step step, ArcSignature signature) {
+            if (!step.ams()) {
+                return sealHash(step.instance(), signature);
+            }
+            ByteBuilder data = SignedHeaders.data(message, signature.signedHeaders(),
+                    signature.headerCanonicalization(), signature.withoutSignatureValue());
+            MessageDigest digest = sha256();
+            digest.update(data.array(), 0, data.length());
+            return digest.digest();
         }
 
-        /** RFC 8617 §5.1.1: the sets 1..k, each AAR, AMS, AS, relaxed; the seal itself last, without its b= value. */
-        ByteBuilder sealData(int k, ArcSignature seal) {
-            ByteBuilder out = new ByteBuilder(1024 * k, SignedHeaders.MAX_DATA);
-            for (int j = 1; j <= k; j++) {
-                for (ArcFieldKind kind : ArcFieldKind.values()) {
-                    if (j == k && kind == ArcFieldKind.SEAL) {
-                        byte[] last = seal.withoutSignatureValue();
-                        HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, last, 0, last.length, out);
-                    } else {
-                        chain.field(j, kind).field().readRaw((bytes, offset, length) ->
-                                HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, bytes, offset, length, out));
-                        out.write(CRLF, 0, 2);
+        /**
+         * RFC 8617 §5.1.1: the sets 1..k, each AAR, AMS, AS, relaxed; the seal itself last, without its b= value.
+         * Seal k's data begins with seal k-1's complete sets, so the hash state after each complete set is kept
+         * (computed in one pass on the first seal check): a chain is hashed once, not once per seal.
+         */
+        byte[] sealHash(int k, ArcSignature seal) {
+            if (setPrefixes == null) {
+                setPrefixes = new MessageDigest[n];
+                MessageDigest running = sha256();
+                for (int j = 1; j < n; j++) {
+                    setPrefixes[j - 1] = copy(running);
+                    for (ArcFieldKind kind : ArcFieldKind.values()) {
+                        hashField(running, chain.field(j, kind));
                     }
                 }
+                setPrefixes[n - 1] = running;
             }
-            return out;
+            MessageDigest digest = copy(setPrefixes[k - 1]);
+            hashField(digest, chain.field(k, ArcFieldKind.AUTHENTICATION_RESULTS));
+            hashField(digest, chain.field(k, ArcFieldKind.MESSAGE_SIGNATURE));
+            byte[] last = seal.withoutSignatureValue();
+            ByteBuilder out = new ByteBuilder(last.length + 2, SignedHeaders.MAX_DATA);
+            HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, last, 0, last.length, out);
+            digest.update(out.array(), 0, out.length());
+            return digest.digest();
+        }
+
+        /** One complete ARC field, relaxed, with its CRLF. */
+        void hashField(MessageDigest digest, ArcField field) {
+            ByteBuilder out = new ByteBuilder(256, SignedHeaders.MAX_DATA);
+            field.field().readRaw((bytes, offset, length) ->
+                    HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, bytes, offset, length, out));
+            out.write(CRLF, 0, 2);
+            digest.update(out.array(), 0, out.length());
         }
 
         /** Key record checks (RFC 6376 §6.1.2) and the signature check; null when it verifies, else why not. */
-        String verifySignature(ArcSignature signature, ByteBuilder data, DnsLookup<String> lookup) {
+        String verifySignature(ArcSignature signature, Supplier<byte[]> signedHash, DnsLookup<String> lookup) {
             if (lookup.outcome().isError()) {
                 String what = lookup.outcome() == DnsOutcome.TIMEOUT ? "DNS timeout" : "DNS failure";
                 return "key unavailable (" + what + (lookup.detail().isEmpty() ? "" : ": " + lookup.detail())
@@ -374,8 +419,15 @@ public final class ArcVerifier {
                         : firstUnparsable.problemFor(signature.algorithm()).reason();
             }
             String first = null;
+            byte[] hash = null;
             for (KeyRecord record : candidates) {
-                String problem = verifyWithKey(signature, record, data);
+                String refused = refused(signature, record);
+                if (refused == null && hash == null) {
+                    hash = signedHash.get();
+                }
+                String problem = refused != null ? refused
+                        : KeyLookup.verifySha256(signature.algorithm(), record, hash, signature.signature()) ? null
+                        : "signature did not verify";
                 if (problem == null) {
                     return null;
                 }
@@ -386,20 +438,16 @@ public final class ArcVerifier {
             return first;
         }
 
-        String verifyWithKey(ArcSignature signature, KeyRecord record, ByteBuilder data) {
+        /** Why the record's key is not used for the signature (RFC 6376 §6.1.2, key bounds), or null. */
+        String refused(ArcSignature signature, KeyRecord record) {
             KeyRecord.Problem problem = record.problemFor(signature.algorithm());
             if (problem != null) {
                 return problem.reason();
             }
             if (signature.algorithm().keyType() == DkimAlgorithm.KeyType.RSA) {
-                String refused = KeyLookup.rsaKeyProblem(record.rsaKey(), options.minRsaKeyBits(),
-                        options.maxRsaKeyBits());
-                if (refused != null) {
-                    return refused;
-                }
+                return KeyLookup.rsaKeyProblem(record.rsaKey(), options.minRsaKeyBits(), options.maxRsaKeyBits());
             }
-            return KeyLookup.verify(signature.algorithm(), record, data, signature.signature()) ? null
-                    : "signature did not verify";
+            return null;
         }
 
         ArcResult result(ArcStatus status, String reason, int oldestPass) {

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.util.Arrays;
 
 /**
  * The signature operations: RSASSA-PKCS1-v1_5 through the JDK, Ed25519 through Bouncy Castle's lightweight API
@@ -19,6 +20,12 @@ import java.security.Signature;
 public final class DkimCrypto {
     private static final ThreadLocal<Signature> RSA_SHA256 = ThreadLocal.withInitial(() -> signature("SHA256withRSA"));
     private static final ThreadLocal<Signature> RSA_SHA1 = ThreadLocal.withInitial(() -> signature("SHA1withRSA"));
+    /** For data hashed by the caller: RSASSA-PKCS1-v1_5 over a DigestInfo the caller builds. */
+    private static final ThreadLocal<Signature> RSA_RAW = ThreadLocal.withInitial(() -> signature("NONEwithRSA"));
+    /** RFC 8017 §9.2 note 1: the DER encoding of a SHA-256 DigestInfo, before the 32 octets of the hash. */
+    private static final byte[] SHA256_DIGEST_INFO = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, (byte) 0x86, 0x48,
+            0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+    private static final int SHA256_OCTETS = 32;
     private static final int ED25519_SIGNATURE_OCTETS = 64;
 
     private DkimCrypto() {
@@ -48,11 +55,35 @@ public final class DkimCrypto {
         }
     }
 
+    /**
+     * {@code rsa-sha256} for data the caller has hashed (the same check as {@link #verifyRsa}): ARC seals share the
+     * hash of the sets they have in common, so a chain is hashed once, not once per seal.
+     */
+    public static boolean verifyRsaSha256Digest(PublicKey key, byte[] sha256, byte[] signature) {
+        if (sha256.length != SHA256_OCTETS) {
+            throw new IllegalArgumentException("a SHA-256 hash has " + SHA256_OCTETS + " octets");
+        }
+        byte[] digestInfo = Arrays.copyOf(SHA256_DIGEST_INFO, SHA256_DIGEST_INFO.length + SHA256_OCTETS);
+        System.arraycopy(sha256, 0, digestInfo, SHA256_DIGEST_INFO.length, SHA256_OCTETS);
+        Signature verifier = RSA_RAW.get();
+        try {
+            verifier.initVerify(key);
+            verifier.update(digestInfo);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     public static boolean verifyEd25519(Ed25519PublicKeyParameters key, byte[] data, int length, byte[] signature) {
+        return verifyEd25519Sha256Digest(key, sha256(data, length), signature);
+    }
+
+    /** {@code ed25519-sha256} for data the caller has hashed: RFC 8463 §3 signs the SHA-256 of the data. */
+    public static boolean verifyEd25519Sha256Digest(Ed25519PublicKeyParameters key, byte[] hash, byte[] signature) {
         if (signature.length != ED25519_SIGNATURE_OCTETS) {
             return false;
         }
-        byte[] hash = sha256(data, length);
         Ed25519Signer verifier = new Ed25519Signer();
         verifier.init(false, key);
         verifier.update(hash, 0, hash.length);

@@ -111,4 +111,14 @@ public final class KeyLookup {
                 ? DkimCrypto.verifyRsa(algorithm, record.rsaKey(), data.array(), data.length(), signature)
                 : DkimCrypto.verifyEd25519(record.ed25519Key(), data.array(), data.length(), signature);
     }
+
+    /** {@link #verify} for data hashed by the caller with SHA-256 ({@code rsa-sha256}, {@code ed25519-sha256}). */
+    public static boolean verifySha256(DkimAlgorithm algorithm, KeyRecord record, byte[] sha256, byte[] signature) {
+        if (!algorithm.digestName().equals("SHA-256")) {
+            throw new IllegalArgumentException(algorithm.tag() + " does not hash with SHA-256");
+        }
+        return algorithm.keyType() == DkimAlgorithm.KeyType.RSA
+                ? DkimCrypto.verifyRsaSha256Digest(record.rsaKey(), sha256, signature)
+                : DkimCrypto.verifyEd25519Sha256Digest(record.ed25519Key(), sha256, signature);
+    }
 }
