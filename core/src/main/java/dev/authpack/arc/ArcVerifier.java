@@ -4,9 +4,7 @@ import dev.authpack.authres.AuthResultsParser;
 import dev.authpack.authres.AuthServIds;
 import dev.authpack.dkim.BodyHasher;
 import dev.authpack.dkim.ByteBuilder;
-import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimAlgorithm;
-import dev.authpack.dkim.HeaderCanonicalizer;
 import dev.authpack.dkim.KeyLookup;
 import dev.authpack.dkim.KeyRecord;
 import dev.authpack.dkim.KeyRecordCache;
@@ -21,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +70,6 @@ import java.util.function.Supplier;
 public final class ArcVerifier {
     /** Key records tried per signature when a name has several (as DKIM). */
     private static final int MAX_KEY_RECORDS = 3;
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final Logger LOG = LoggerFactory.getLogger(ArcVerifier.class);
 
     private final DnsResolver dns;
@@ -128,22 +124,6 @@ public final class ArcVerifier {
         return new ArcResult(ArcStatus.FAIL, "internal error: " + e, -1, List.of(), highestInstance, false);
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-    }
-
-    private static MessageDigest copy(MessageDigest digest) {
-        try {
-            return (MessageDigest) digest.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 state cannot be copied", e);
-        }
-    }
-
     private static BodyHasher.Key bodyKey(ArcSignature ams) {
         return new BodyHasher.Key(ams.bodyCanonicalization(), ams.algorithm().digestName(), ams.bodyLength());
     }
@@ -169,8 +149,8 @@ public final class ArcVerifier {
         final List<Step> steps = new ArrayList<>();
         final long now;
         long lookupDeadlineMillis;
-        /** {@code setPrefixes[j]}: SHA-256 over the complete sets 1..j, for the seals; made on first use. */
-        MessageDigest[] setPrefixes;
+        /** Made on the first seal check. */
+        ArcSealHashes sealHashes;
 
         Validation(RawMessage message, ArcChain chain) {
             this.message = message;
@@ -355,49 +335,16 @@ public final class ArcVerifier {
         /** The SHA-256 of what a signature signs (rsa-sha256 and ed25519-sha256 both hash with SHA-256). */
         byte[] signedHash(Step step, ArcSignature signature) {
             if (!step.ams()) {
-                return sealHash(step.instance(), signature);
+                if (sealHashes == null) {
+                    sealHashes = new ArcSealHashes(chain, n);
+                }
+                return sealHashes.hash(step.instance(), signature);
             }
             ByteBuilder data = SignedHeaders.data(message, signature.signedHeaders(),
                     signature.headerCanonicalization(), signature.withoutSignatureValue());
-            MessageDigest digest = sha256();
+            MessageDigest digest = ArcSealHashes.sha256();
             digest.update(data.array(), 0, data.length());
             return digest.digest();
-        }
-
-        /**
-         * RFC 8617 §5.1.1: the sets 1..k, each AAR, AMS, AS, relaxed; the seal itself last, without its b= value.
-         * Seal k's data begins with seal k-1's complete sets, so the hash state after each complete set is kept
-         * (computed in one pass on the first seal check): a chain is hashed once, not once per seal.
-         */
-        byte[] sealHash(int k, ArcSignature seal) {
-            if (setPrefixes == null) {
-                setPrefixes = new MessageDigest[n];
-                MessageDigest running = sha256();
-                for (int j = 1; j < n; j++) {
-                    setPrefixes[j - 1] = copy(running);
-                    for (ArcFieldKind kind : ArcFieldKind.values()) {
-                        hashField(running, chain.field(j, kind));
-                    }
-                }
-                setPrefixes[n - 1] = running;
-            }
-            MessageDigest digest = copy(setPrefixes[k - 1]);
-            hashField(digest, chain.field(k, ArcFieldKind.AUTHENTICATION_RESULTS));
-            hashField(digest, chain.field(k, ArcFieldKind.MESSAGE_SIGNATURE));
-            byte[] last = seal.withoutSignatureValue();
-            ByteBuilder out = new ByteBuilder(last.length + 2, SignedHeaders.MAX_DATA);
-            HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, last, 0, last.length, out);
-            digest.update(out.array(), 0, out.length());
-            return digest.digest();
-        }
-
-        /** One complete ARC field, relaxed, with its CRLF. */
-        void hashField(MessageDigest digest, ArcField field) {
-            ByteBuilder out = new ByteBuilder(256, SignedHeaders.MAX_DATA);
-            field.field().readRaw((bytes, offset, length) ->
-                    HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, bytes, offset, length, out));
-            out.write(CRLF, 0, 2);
-            digest.update(out.array(), 0, out.length());
         }
 
         /** Key record checks (RFC 6376 §6.1.2) and the signature check; null when it verifies, else why not. */
