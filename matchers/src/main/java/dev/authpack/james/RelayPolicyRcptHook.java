@@ -30,6 +30,10 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookResultHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,11 +82,13 @@ import java.util.function.Predicate;
  *       No verifiable name (no PTR, not confirmed) is no name. A DNS failure or the deadline gives
  *       {@code 451 4.7.25} (RFC 7372 §3.3): a temporary refusal, never a relay.</li>
  *   <li>An unexpected error: {@code 451 4.3.0}, a temporary refusal, never an acceptance.</li>
+ *   <li>At the end of DATA the names it verified go on the mail ({@code authpack.relay.verified-client-names}),
+ *       so that {@link RelayAllowed} judges by the same names instead of the JDK's.</li>
  * </ul>
  * A missing or malformed policy file or DNS setting makes {@link #init} throw a {@link ConfigurationException}:
  * James does not start.
  */
-public class RelayPolicyRcptHook implements RcptHook, HookResultHook {
+public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayPolicyRcptHook.class);
     static final String POLICY_FILE_KEY = "policyFile";
     static final String NAME_LOOKUP_TIMEOUT_KEY = "nameLookupTimeout";
@@ -233,6 +239,23 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook {
             return HookResult.DECLINED;
         }
         return result;
+    }
+
+    /** Hands the names this connection's lookup verified, if it finished, to the mail (for RelayAllowed). */
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        try {
+            session.getAttachment(NAME_LOOKUP, State.Connection)
+                    .map(lookup -> lookup.result().getNow(null))
+                    .filter(result -> !"temperror".equals(result.result()))
+                    .ifPresent(result -> mail.setAttribute(new Attribute(MailRelayRequests.VERIFIED_CLIENT_NAMES,
+                            AttributeValue.of(result.passed()
+                                    ? result.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()
+                                    : List.<AttributeValue<?>>of()))));
+        } catch (RuntimeException e) {
+            LOGGER.warn("RelayPolicyRcptHook: could not record the client names on mail {}", mail.getName(), e);
+        }
+        return HookResult.DECLINED;
     }
 
     private HookResult decide(SMTPSession session, MaybeSender sender, MailAddress rcpt) {

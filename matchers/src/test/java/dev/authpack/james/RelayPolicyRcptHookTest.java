@@ -253,6 +253,22 @@ class RelayPolicyRcptHookTest {
     }
 
     @Test
+    void theVerifiedNamesGoOnTheMailForRelayAllowed() throws Exception {
+        RelayTestSupport.writePolicy(dir, NAMED_POLICY);
+        hook = hook("file://conf/relay-policy.conf");
+        dns.ptr.put("203.0.113.7", List.of("mx.partner.example"));
+        dns.a.put("mx.partner.example", List.of(InetAddress.getByAddress(CLIENT)));
+        SMTPSession session = session(InetAddress.getByAddress(CLIENT), null);
+        org.apache.mailet.Mail before = org.apache.mailet.base.test.FakeMail.builder().name("m0").build();
+        assertThat(hook.onMessage(session, before)).isEqualTo(HookResult.DECLINED);
+        assertThat(before.getAttribute(MailRelayRequests.VERIFIED_CLIENT_NAMES)).as("no lookup, no attribute").isEmpty();
+        assertThat(rcpt(session, null, "x@remote.example")).isEqualTo(ACCEPTED);
+        org.apache.mailet.Mail mail = org.apache.mailet.base.test.FakeMail.builder().name("m1").build();
+        assertThat(hook.onMessage(session, mail)).isEqualTo(HookResult.DECLINED);
+        assertThat(MailRelayRequests.clientNames(mail)).containsExactly(Optional.of("mx.partner.example"));
+    }
+
+    @Test
     void noDnsWhenNoHostNameRuleCouldDecide() throws Exception {
         RelayTestSupport.writePolicy(dir, NAMED_POLICY);
         hook = hook("file://conf/relay-policy.conf");
