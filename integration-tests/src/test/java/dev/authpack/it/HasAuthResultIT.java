@@ -239,8 +239,9 @@ class HasAuthResultIT {
 
     @Test
     void aStrangerWritingTheFiltersIdIsNotBelieved() {
+        // MAIL FROM without an SPF record: spf=none, so only the forged field could route the mail
         DeliveredMail mail = routedTo("delivered", withUpstreamFields(TRUSTED + "; dmarc=fail header.from=spf-pass.example")
-                .clientAddress(STRANGER_IP));
+                .clientAddress(STRANGER_IP).mailFrom("someone@elsewhere.example"));
         assertThat(mail.remoteAddr()).isEqualTo(STRANGER_IP);
         assertThat(mail.headers("X-It-Dmarc")).containsExactly("missing");
     }
