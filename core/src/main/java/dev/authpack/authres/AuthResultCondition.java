@@ -1,9 +1,11 @@
 package dev.authpack.authres;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,10 +18,16 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * condition = clause *( ";" clause )
- * clause    = test / "trusted-authserv=" ids / "ignored-authserv=" ids
+ * clause    = test / "trusted-authserv=" trusted *( "," trusted ) / "ignored-authserv=" ids
  * test      = method "=" word *( "," word )      ; word: a result word, or "missing"
+ * trusted   = authserv-id [ "@" ( "any" / ip-address / cidr-range ) ]
  * ids       = authserv-id *( "," authserv-id )
  * </pre>
+ *
+ * A trusted id is believed only for mail from where its scope says ({@link TrustScope}): {@code id@10.1.0.0/16}
+ * from that network (repeat the id for more), a bare {@code id} from the receiving server's own trusted networks,
+ * {@code id@any} from anywhere. ({@code @} cannot be part of an authserv-id: RFC 8601 §2.2 makes it a token, and
+ * {@code @} is a tspecial of RFC 2045 §5.1.)
  *
  * Spaces around names, words and separators do not matter; case does not matter. The condition holds when every
  * test holds (AND); a test holds when the method's newest trusted result ({@link TrustedAuthResults#result}) is
@@ -34,7 +42,7 @@ public final class AuthResultCondition {
     public static final String MISSING = "missing";
     private static final int MAX_CONDITION_CHARS = 4096;
     private static final Pattern KEYWORD = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-    private static final Pattern AUTHSERV_ID = Pattern.compile("[^\\s\";,()]+");
+    private static final Pattern AUTHSERV_ID = Pattern.compile("[^\\s\";,()@]+");
 
     private final List<MethodTest> tests;
     private final AuthResultsTrust trust;
@@ -74,7 +82,7 @@ public final class AuthResultCondition {
         }
         List<MethodTest> tests = new ArrayList<>();
         Set<String> methods = new LinkedHashSet<>();
-        List<String> trusted = null;
+        Map<String, TrustScope> trusted = null;
         List<String> ignored = null;
         for (String clause : condition.split(";", -1)) {
             String text = clause.strip();
@@ -88,23 +96,17 @@ public final class AuthResultCondition {
             }
             String key = text.substring(0, equals).strip().toLowerCase(Locale.ROOT);
             List<String> values = list(text.substring(equals + 1), key);
-            if (key.equals(TRUSTED_KEY) || key.equals(IGNORED_KEY)) {
-                for (String id : values) {
-                    if (!AUTHSERV_ID.matcher(id).matches()) {
-                        throw new IllegalArgumentException("not an authserv-id in " + key + ": '" + id + "'");
-                    }
+            if (key.equals(TRUSTED_KEY)) {
+                if (trusted != null) {
+                    throw new IllegalArgumentException(TRUSTED_KEY + " given twice (list the ids with commas)");
                 }
-                if (key.equals(TRUSTED_KEY)) {
-                    if (trusted != null) {
-                        throw new IllegalArgumentException(TRUSTED_KEY + " given twice (list the ids with commas)");
-                    }
-                    trusted = values;
-                } else {
-                    if (ignored != null) {
-                        throw new IllegalArgumentException(IGNORED_KEY + " given twice (list the ids with commas)");
-                    }
-                    ignored = values;
+                trusted = trustedIds(values);
+            } else if (key.equals(IGNORED_KEY)) {
+                if (ignored != null) {
+                    throw new IllegalArgumentException(IGNORED_KEY + " given twice (list the ids with commas)");
                 }
+                values.forEach(id -> authservId(IGNORED_KEY, id));
+                ignored = values;
             } else {
                 tests.add(test(key, values));
                 if (!methods.add(key)) {
@@ -116,8 +118,33 @@ public final class AuthResultCondition {
         if (tests.isEmpty()) {
             throw new IllegalArgumentException("no method=result test (e.g. dkim=pass)");
         }
-        return new AuthResultCondition(tests, AuthResultsTrust.of(trusted == null ? List.of() : trusted,
+        return new AuthResultCondition(tests, AuthResultsTrust.scoped(trusted == null ? Map.of() : trusted,
                 ignored == null ? List.of() : ignored, null));
+    }
+
+    /** {@code id}, {@code id@any}, {@code id@network}; an id listed several times is trusted from each place. */
+    private static Map<String, TrustScope> trustedIds(List<String> values) {
+        Map<String, TrustScope> scopes = new LinkedHashMap<>();
+        for (String value : values) {
+            int at = value.indexOf('@');
+            String id = authservId(TRUSTED_KEY, at < 0 ? value : value.substring(0, at).strip());
+            TrustScope scope;
+            try {
+                scope = at < 0 ? TrustScope.OWN_NETWORKS : TrustScope.parse(value.substring(at + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad scope in " + TRUSTED_KEY + " '" + value + "': " + e.getMessage(), e);
+            }
+            scopes.merge(id.toLowerCase(Locale.ROOT), scope, TrustScope::plus);
+        }
+        return scopes;
+    }
+
+    private static String authservId(String key, String id) {
+        if (!AUTHSERV_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("not an authserv-id in " + key + ": '" + id + "'"
+                    + (id.indexOf('@') >= 0 && key.equals(IGNORED_KEY) ? " (an ignored id takes no @scope)" : ""));
+        }
+        return id;
     }
 
     private static MethodTest test(String method, List<String> words) {
@@ -161,6 +188,21 @@ public final class AuthResultCondition {
         return tests;
     }
 
+    /**
+     * The trusted authserv-ids written without a scope: believed only from the receiving server's own trusted
+     * networks (worth a warning at startup: before this release they were believed from anywhere).
+     */
+    public List<String> bareTrustedIds() {
+        return trust.scopes().entrySet().stream().filter(e -> e.getValue().ownNetworks()).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+
+    /** The trusted authserv-ids believed from any client ({@code @any}). */
+    public List<String> trustedFromAnywhere() {
+        return trust.scopes().entrySet().stream().filter(e -> e.getValue().anywhere()).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+
     /** The trusted and ignored authserv-ids the condition names (no own id: that comes from the mail). */
     public AuthResultsTrust trust() {
         return trust;
@@ -183,8 +225,11 @@ public final class AuthResultCondition {
         for (MethodTest test : tests) {
             clauses.add(test.method() + "=" + test.words().stream().sorted().collect(Collectors.joining(",")));
         }
-        if (!trust.trusted().isEmpty()) {
-            clauses.add(TRUSTED_KEY + "=" + trust.trusted().stream().sorted().collect(Collectors.joining(",")));
+        if (!trust.scopes().isEmpty()) {
+            List<String> entries = new ArrayList<>();
+            trust.scopes().forEach((id, scope) -> scope.spellings()
+                    .forEach(where -> entries.add(where.isEmpty() ? id : id + "@" + where)));
+            clauses.add(TRUSTED_KEY + "=" + entries.stream().sorted().collect(Collectors.joining(",")));
         }
         if (!trust.ignored().isEmpty()) {
             clauses.add(IGNORED_KEY + "=" + trust.ignored().stream().sorted().collect(Collectors.joining(",")));

@@ -8,6 +8,12 @@ public enum FieldTrust {
     TRUSTED,
     /** From an authserv-id not listed as trusted: anyone could have written it, so it is never used. */
     UNTRUSTED,
+    /**
+     * From a trusted authserv-id, but not believed in this message: the mail did not come from where the id is
+     * trusted from (its {@link TrustScope}), or the field is below the {@code Received} field that server wrote,
+     * so someone wrote it before the mail reached that server.
+     */
+    OFF_PATH,
     /** From a listed ignored authserv-id (even if also listed as trusted): never used. */
     IGNORED,
     /**
@@ -16,8 +22,11 @@ public enum FieldTrust {
      */
     OWN;
 
-    /** The lower-case word used in JSON and logs ({@code trusted}, {@code untrusted}, {@code ignored}, {@code own}). */
+    /**
+     * The lower-case word used in JSON and logs ({@code trusted}, {@code untrusted}, {@code off-path},
+     * {@code ignored}, {@code own}).
+     */
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,10 @@ import java.util.Optional;
  * <ul>
  *   <li>Fields are read top to bottom, that is newest first (RFC 8601 §4: each hop prepends its field), at most
  *       {@link #MAX_FIELDS}. Our own results, when given, count as a field above all of them.</li>
- *   <li>Only a field that parses and whose authserv-id is trusted is used ({@link EvaluatedField#used()}).</li>
+ *   <li>Only a field that parses and whose authserv-id is trusted is used ({@link EvaluatedField#used()}); when
+ *       the path is known ({@link #evaluate(List, List, AuthResultsTrust, Arrival)}), only if the mail came from
+ *       where that id is trusted from and the field is above that server's {@code Received} field
+ *       ({@link AuthResultsTrust#classify(String, Optional, Arrival, int)}).</li>
  *   <li>For each method, the first (newest) used field with a result for it decides. Within that field,
  *       for {@code spf} the results with {@code smtp.mailfrom} count when there are any (the HELO result speaks
  *       only without a MAIL FROM result); then {@code pass} wins if any of the results passed (as in
@@ -49,14 +53,44 @@ public final class TrustedAuthResults {
         }
     }
 
-    /** The message's field bodies, top to bottom, under {@code trust}. */
+    /**
+     * One {@code Authentication-Results} field of a message and where it stands.
+     *
+     * @param body          the field body
+     * @param receivedAbove how many {@code Received} fields are above it in the header
+     */
+    public record PlacedField(String body, int receivedAbove) {
+        public PlacedField {
+            Objects.requireNonNull(body, "body");
+            if (receivedAbove < 0) {
+                throw new IllegalArgumentException("receivedAbove < 0");
+            }
+        }
+    }
+
+    /**
+     * Our own results (newest of all; may be empty) and then the message's fields, top to bottom, of a message
+     * that arrived so: the path-bound evaluation the {@code HasAuthResult} matcher uses.
+     */
+    public static TrustedAuthResults evaluate(List<MethodResult> ownResults, List<PlacedField> fields,
+                                              AuthResultsTrust trust, Arrival arrival) {
+        List<EvaluatedField> evaluated = new ArrayList<>();
+        for (PlacedField field : fields.subList(0, Math.min(fields.size(), MAX_FIELDS))) {
+            ParsedAuthResults parsed = AuthResultsParser.parse(field.body());
+            evaluated.add(new EvaluatedField(parsed.authservId(),
+                    trust.classify(field.body(), parsed.authservId(), arrival, field.receivedAbove()), parsed));
+        }
+        return decideAll(ownResults, evaluated);
+    }
+
+    /** The message's field bodies, top to bottom, under {@code trust}, path unknown (tools reading a file). */
     public static TrustedAuthResults evaluate(List<String> fieldBodies, AuthResultsTrust trust) {
         return evaluate(List.of(), fieldBodies, trust);
     }
 
     /**
      * Our own results (newest of all; may be empty) and then the message's field bodies, top to bottom, under
-     * {@code trust}.
+     * {@code trust}, path unknown: trusted ids are believed by name (tools reading a file).
      */
     public static TrustedAuthResults evaluate(List<MethodResult> ownResults, List<String> fieldBodies,
                                               AuthResultsTrust trust) {
@@ -65,6 +99,10 @@ public final class TrustedAuthResults {
             ParsedAuthResults parsed = AuthResultsParser.parse(body);
             fields.add(new EvaluatedField(parsed.authservId(), trust.classify(body, parsed.authservId()), parsed));
         }
+        return decideAll(ownResults, fields);
+    }
+
+    private static TrustedAuthResults decideAll(List<MethodResult> ownResults, List<EvaluatedField> fields) {
         Map<String, String> newest = new LinkedHashMap<>();
         decide(newest, ownResults);
         for (EvaluatedField field : fields) {

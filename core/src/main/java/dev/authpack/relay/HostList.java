@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Client hosts: IP addresses, CIDR ranges and host names. A name matches the client's <em>verified</em> reverse
- * name (a PTR name whose forward lookup gives the client address back; James' {@code Mail.getRemoteHost()} and
- * the JDK's {@code InetAddress.getHostName()} are such names). {@code *.example.net} matches any name below
+ * name (a PTR name whose forward lookup gives the client address back, RFC 8601 §3; the SMTP hook verifies it
+ * through the pack's resolver). {@code *.example.net} matches any name below
  * example.net, not example.net itself. This class never resolves anything: the caller supplies the name.
  */
 public final class HostList {

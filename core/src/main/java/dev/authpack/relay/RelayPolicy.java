@@ -164,6 +164,23 @@ public final class RelayPolicy {
         return relayHosts.usesNames() || domains.values().stream().anyMatch(d -> d.relayFrom().usesNames());
     }
 
+    /**
+     * True when a host-name entry could decide this request: {@code relay_hosts} names hosts, or the section of
+     * the MAIL FROM domain has host names in {@code relay_from}. When false, {@link #evaluate} gives the same answer
+     * whatever {@link RelayRequest#clientName()} is, so callers need not look the name up (no DNS).
+     */
+    public boolean usesClientNames(RelayRequest request) {
+        if (!MailboxAddress.parse(request.recipient()).isDeliverable()) {
+            return false;
+        }
+        if (relayHosts.usesNames()) {
+            return true;
+        }
+        MailboxAddress sender = MailboxAddress.parse(request.mailFrom());
+        return sender.kind() == MailboxAddress.Kind.MAILBOX
+                && rulesFor(sender.domain()).map(r -> r.relayFrom().usesNames()).orElse(false);
+    }
+
     /** Where the policy came from (file path), for logs. */
     public String source() {
         return source;

@@ -110,4 +110,77 @@ class TrustedAuthResultsTest {
         assertThat(r.fields()).hasSize(TrustedAuthResults.MAX_FIELDS);
         assertThat(r.result("dkim")).isEmpty();
     }
+
+    // ------------------------------------------------------------------ trust bound to the path
+
+    private static final Arrival FROM_FILTER = new Arrival(dev.authpack.relay.IpLiterals.parse("10.1.2.3"), false);
+    private static final Arrival FROM_STRANGER = new Arrival(dev.authpack.relay.IpLiterals.parse("203.0.113.9"), false);
+    private static final Arrival FROM_OWN_NETWORK = new Arrival(dev.authpack.relay.IpLiterals.parse("192.0.2.1"), true);
+
+    private static AuthResultsTrust scoped(String id, TrustScope scope) {
+        return AuthResultsTrust.scoped(java.util.Map.of(id, scope), List.of(), "mx.example.org");
+    }
+
+    private static TrustedAuthResults.PlacedField at(int receivedAbove, String body) {
+        return new TrustedAuthResults.PlacedField(body, receivedAbove);
+    }
+
+    @Test
+    void aTrustedIdIsBelievedOnlyFromItsNetworks() {
+        AuthResultsTrust trust = scoped("Filter.example.net", TrustScope.parse("10.1.0.0/16"));
+        String field = "filter.example.net; dmarc=pass header.from=bank.example";
+        assertThat(trust.classify(field, Optional.of("filter.example.net"), FROM_FILTER, 1)).isEqualTo(FieldTrust.TRUSTED);
+        assertThat(trust.classify(field, Optional.of("filter.example.net"), FROM_STRANGER, 1)).isEqualTo(FieldTrust.OFF_PATH);
+        assertThat(trust.classify(field, Optional.of("filter.example.net"), Arrival.UNKNOWN, 0)).isEqualTo(FieldTrust.OFF_PATH);
+        assertThat(trust.classify(field, Optional.of("filter.example.net"), FROM_OWN_NETWORK, 1)).isEqualTo(FieldTrust.OFF_PATH);
+        assertThat(FieldTrust.OFF_PATH.word()).isEqualTo("off-path");
+        // untrusted, ignored and own ids keep their classification
+        assertThat(trust.classify("evil.example; none", Optional.of("evil.example"), FROM_FILTER, 1)).isEqualTo(FieldTrust.UNTRUSTED);
+        assertThat(trust.classify("mx.example.org; none", Optional.of("mx.example.org"), FROM_FILTER, 1)).isEqualTo(FieldTrust.OWN);
+    }
+
+    @Test
+    void aBareIdIsBelievedFromTheReceiversOwnNetworksAndAnyFromAnywhere() {
+        AuthResultsTrust bare = scoped("filter.example.net", TrustScope.OWN_NETWORKS);
+        String field = "filter.example.net; dmarc=pass";
+        assertThat(bare.classify(field, Optional.of("filter.example.net"), FROM_OWN_NETWORK, 1)).isEqualTo(FieldTrust.TRUSTED);
+        assertThat(bare.classify(field, Optional.of("filter.example.net"), FROM_FILTER, 1)).isEqualTo(FieldTrust.OFF_PATH);
+        AuthResultsTrust any = scoped("filter.example.net", TrustScope.parse("ANY"));
+        assertThat(any.classify(field, Optional.of("filter.example.net"), FROM_STRANGER, 1)).isEqualTo(FieldTrust.TRUSTED);
+        assertThat(any.classify(field, Optional.of("filter.example.net"), FROM_STRANGER, 2)).isEqualTo(FieldTrust.OFF_PATH);
+    }
+
+    @Test
+    void onlyFieldsAboveTheTrustedServersReceivedAreBelieved() {
+        AuthResultsTrust trust = scoped("filter.example.net", TrustScope.parse("10.1.0.0/16"));
+        TrustedAuthResults r = TrustedAuthResults.evaluate(List.of(), List.of(
+                at(0, "filter.example.net; arc=pass"),                          // above our own Received
+                at(1, "filter.example.net; spf=pass smtp.mailfrom=bank.example"), // the filter's block
+                at(2, "filter.example.net; dmarc=pass header.from=bank.example"), // below the filter's Received
+                at(3, "filter.example.net; dkim=pass header.d=bank.example")), trust, FROM_FILTER);
+        assertThat(r.fields()).extracting(TrustedAuthResults.EvaluatedField::trust).containsExactly(
+                FieldTrust.TRUSTED, FieldTrust.TRUSTED, FieldTrust.OFF_PATH, FieldTrust.OFF_PATH);
+        assertThat(r.results()).containsOnlyKeys("arc", "spf");
+        // the same message straight from a stranger: nothing is believed
+        assertThat(TrustedAuthResults.evaluate(List.of(), List.of(at(1, "filter.example.net; dmarc=pass")), trust,
+                FROM_STRANGER).results()).isEmpty();
+    }
+
+    @Test
+    void scopesParseStrictlyAndMerge() {
+        assertThat(TrustScope.parse(" 10.1.0.0/16 ").networks()).extracting(Object::toString).containsExactly("10.1.0.0/16");
+        assertThat(TrustScope.parse("2001:db8::1").admits(new Arrival(dev.authpack.relay.IpLiterals.parse("2001:db8::1"), false))).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrustScope.parse("filter.example.net"))
+                .hasMessageContaining("neither 'any' nor an IP address or CIDR range");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrustScope.parse("0.0.0.0/0"))
+                .hasMessageContaining("every address");
+        TrustScope merged = TrustScope.OWN_NETWORKS.plus(TrustScope.parse("10.1.0.0/16")).plus(TrustScope.parse("10.1.0.0/16"));
+        assertThat(merged.spellings()).containsExactly("", "10.1.0.0/16");
+        assertThat(merged.admits(FROM_FILTER)).isTrue();
+        assertThat(merged.admits(FROM_OWN_NETWORK)).isTrue();
+        assertThat(merged.admits(FROM_STRANGER)).isFalse();
+        // the path-blind policy of tools (the CLI) trusts by name
+        assertThat(AuthResultsTrust.of(List.of("a.example"), List.of(), null).scopes())
+                .containsExactly(java.util.Map.entry("a.example", TrustScope.ANYWHERE));
+    }
 }

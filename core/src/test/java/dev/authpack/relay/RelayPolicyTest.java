@@ -95,6 +95,23 @@ class RelayPolicyTest {
     }
 
     @Test
+    void namesMatterOnlyWhereAHostNameEntryCouldDecide() throws Exception {
+        RelayPolicy byFrom = RelayPolicy.parse("t", "[domain us.example]\nrelay_from = *.office.us.example\n"
+                + "[domain them.example]\nrelay_from = 192.0.2.0/24\n");
+        assertThat(byFrom.usesClientNames()).isTrue();
+        assertThat(byFrom.usesClientNames(new RelayRequest(STRANGER, Optional.empty(), "a@us.example",
+                "x@remote.example", Optional.empty()))).isTrue();
+        assertThat(byFrom.usesClientNames(new RelayRequest(STRANGER, Optional.empty(), "a@them.example",
+                "x@remote.example", Optional.empty()))).isFalse();
+        assertThat(byFrom.usesClientNames(new RelayRequest(STRANGER, Optional.empty(), "",
+                "x@remote.example", Optional.empty()))).isFalse();
+        assertThat(policy.usesClientNames(new RelayRequest(STRANGER, Optional.empty(), "",
+                "x@remote.example", Optional.empty()))).isTrue();
+        assertThat(policy.usesClientNames(new RelayRequest(STRANGER, Optional.empty(), "",
+                "not an address", Optional.empty()))).isFalse();
+    }
+
+    @Test
     void relayFromNeedsBothClientRangeAndSenderDomain() {
         assertThat(ask(OFFICE, "user@example.com", "x@remote.example").rule()).isEqualTo(RelayRule.RELAY_FROM);
         assertThat(ask(OFFICE, "<User@EXAMPLE.COM.>", "x@remote.example").rule()).isEqualTo(RelayRule.RELAY_FROM);

@@ -29,10 +29,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HasAuthResultIT {
     static final String TRUSTED = "filter.example.net";
     static final String IGNORED = "legacy.example.net";
+    /** Trusted by its bare name: believed only from James' authorizedAddresses (SMTPIsAuthNetwork). */
+    static final String BARE = "bare.example.net";
+    /** The filter's address (the harness' default client) and James' only authorizedAddresses entry. */
+    static final String FILTER_IP = "127.0.0.1";
+    static final String AUTHORIZED_IP = "127.0.0.2";
+    static final String STRANGER_IP = "127.0.0.5";
 
-    /** Believed from TRUSTED only: IGNORED is trusted but also ignored, which wins. */
-    static final String UPSTREAM_DMARC_FAIL =
-            "dmarc=fail; trusted-authserv=" + TRUSTED + "," + IGNORED + "; ignored-authserv=" + IGNORED;
+    /** Believed from TRUSTED only, and only from its address: IGNORED is trusted but also ignored, which wins. */
+    static final String UPSTREAM_DMARC_FAIL = "dmarc=fail; trusted-authserv=" + TRUSTED + "@" + FILTER_IP + ", "
+            + IGNORED + "@127.0.0.0/8; ignored-authserv=" + IGNORED;
 
     private static final String RULES = """
             <mailet match="dev.authpack.james.HasAuthResult=%3$s" class="ToProcessor">
@@ -42,11 +48,15 @@ class HasAuthResultIT {
                 <name>X-It-Dkim</name>
                 <value>pass</value>
             </mailet>
-            <mailet match="dev.authpack.james.HasAuthResult=dmarc=missing; trusted-authserv=%1$s" class="SetMimeHeader">
+            <mailet match="dev.authpack.james.HasAuthResult=dmarc=missing; trusted-authserv=%1$s@%4$s" class="SetMimeHeader">
                 <name>X-It-Dmarc</name>
                 <value>missing</value>
             </mailet>
-            """.formatted(TRUSTED, IGNORED, UPSTREAM_DMARC_FAIL);
+            <mailet match="dev.authpack.james.HasAuthResult=dmarc=fail; trusted-authserv=%5$s" class="SetMimeHeader">
+                <name>X-It-Bare</name>
+                <value>believed</value>
+            </mailet>
+            """.formatted(TRUSTED, IGNORED, UPSTREAM_DMARC_FAIL, FILTER_IP, BARE);
 
     private static final String UPSTREAM_PROCESSOR = """
             <processor state="upstream-dmarc-fail" enableJmx="false">
@@ -59,8 +69,17 @@ class HasAuthResultIT {
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(b -> b
             .zoneFile(RawMail.resourceFile("dkim/suite.zone"))
+            .edit("smtpserver.xml", HasAuthResultIT::withAuthorizedAddress)
             .edit("mailetcontainer.xml", xml -> withSnippetAndRules(
                     DmarcRouting.withMailAuthCheckParameters(xml, "<dmarc>false</dmarc>"))));
+
+    /** James' own trusted network (authorizedAddresses), what a bare trusted-authserv name is believed from. */
+    static String withAuthorizedAddress(String xml) {
+        String verifyIdentity = "<verifyIdentity>";
+        assertThat(xml).as("smtpserver.xml template").contains(verifyIdentity);
+        return xml.replace(verifyIdentity, "<authorizedAddresses>" + AUTHORIZED_IP + "</authorizedAddresses>\n"
+                + verifyIdentity);
+    }
 
     /** Inserts the snippet's root mailets (not its MailAuthCheck, not its final ToProcessor) and processors. */
     static String withSnippetAndRules(String xml) {
@@ -214,5 +233,42 @@ class HasAuthResultIT {
         // and a trusted dkim=pass does not make an unsigned message dkim=pass
         DeliveredMail claimed = routedTo("delivered", withUpstreamFields(TRUSTED + "; dkim=pass"));
         assertThat(claimed.headers("X-It-Dkim")).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ trust bound to the path (issue 9, item 6)
+
+    @Test
+    void aStrangerWritingTheFiltersIdIsNotBelieved() {
+        // MAIL FROM without an SPF record: spf=none, so only the forged field could route the mail
+        DeliveredMail mail = routedTo("delivered", withUpstreamFields(TRUSTED + "; dmarc=fail header.from=spf-pass.example")
+                .clientAddress(STRANGER_IP).mailFrom("someone@elsewhere.example"));
+        assertThat(mail.remoteAddr()).isEqualTo(STRANGER_IP);
+        assertThat(mail.headers("X-It-Dmarc")).containsExactly("missing");
+    }
+
+    @Test
+    void theFiltersFieldAboveItsReceivedIsBelieved() {
+        TestMessage message = TestMessage.create()
+                .header("Authentication-Results", TRUSTED + "; dmarc=fail header.from=spf-pass.example")
+                .header("Received", "from attacker.example ([198.51.100.7]) by " + TRUSTED + "; Sun, 6 Dec 2026 00:00:00 +0000");
+        routedTo("upstream-dmarc-fail", Submission.create().clientAddress(FILTER_IP).message(message));
+    }
+
+    @Test
+    void aTrustedIdFieldBelowTheFiltersReceivedIsNotBelieved() {
+        TestMessage message = TestMessage.create()
+                .header("Received", "from attacker.example ([198.51.100.7]) by " + TRUSTED + "; Sun, 6 Dec 2026 00:00:00 +0000")
+                .header("Authentication-Results", TRUSTED + "; dmarc=fail header.from=spf-pass.example");
+        DeliveredMail mail = routedTo("delivered", Submission.create().clientAddress(FILTER_IP).message(message));
+        assertThat(mail.headers("X-It-Dmarc")).containsExactly("missing");
+    }
+
+    @Test
+    void aBareTrustedNameIsBelievedOnlyFromJamesAuthorizedAddresses() {
+        DeliveredMail authorized = routedTo("delivered", withUpstreamFields(BARE + "; dmarc=fail")
+                .clientAddress(AUTHORIZED_IP));
+        assertThat(authorized.headers("X-It-Bare")).containsExactly("believed");
+        DeliveredMail other = routedTo("delivered", withUpstreamFields(BARE + "; dmarc=fail").clientAddress(FILTER_IP));
+        assertThat(other.headers("X-It-Bare")).isEmpty();
     }
 }

@@ -15,8 +15,7 @@ import java.util.Optional;
 /**
  * Reads the results {@code MailAuthCheck} stored on a mail (docs/MailAuthCheck.md, "Attributes"):
  * {@code authpack.results}, a list of maps {method, result, reason, properties{"ptype.property": value}}, and
- * {@code authpack.authserv-id}. The matchers module cannot depend on the mailets module, so the names are
- * repeated here; they are part of the documented attribute contract and do not change.
+ * {@code authpack.authserv-id}. The names are part of the documented attribute contract and do not change.
  */
 final class AuthResultsAttribute {
     static final AttributeName RESULTS = AttributeName.of("authpack.results");

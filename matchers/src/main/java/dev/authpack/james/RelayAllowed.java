@@ -25,8 +25,9 @@ import java.util.Optional;
  *
  * <p>Condition: the policy file, an absolute path or {@code file://conf/NAME}. It is read once, at startup; a
  * missing or malformed file makes {@link #init()} throw, so James refuses to start. For each mail the matcher reads
- * the client address ({@code getRemoteAddr()}), its verified name ({@code getRemoteHost()}), MAIL FROM and the SMTP
- * AUTH user ({@link Mail#SMTP_AUTH_USER}). Anything unexpected in {@link #match} denies: it is logged and no
+ * the client address ({@code getRemoteAddr()}), its verified names (those RelayPolicyRcptHook verified, else
+ * {@code getRemoteHost()}; see {@link MailRelayRequests#clientNames}), MAIL FROM and the SMTP AUTH user
+ * ({@link Mail#SMTP_AUTH_USER}). It never does DNS. Anything unexpected in {@link #match} denies: it is logged and no
  * recipient is returned.
  */
 public class RelayAllowed extends GenericMatcher {
@@ -73,14 +74,20 @@ public class RelayAllowed extends GenericMatcher {
                     mail.getName(), mail.getRemoteAddr());
             return List.of();
         }
-        Optional<String> clientName = MailRelayRequests.clientName(mail);
+        List<Optional<String>> clientNames = MailRelayRequests.clientNames(mail);
         Optional<String> authUser = MailRelayRequests.authUser(mail);
         String mailFrom = MailRelayRequests.mailFrom(mail);
         RelayPolicy current = policy;
         List<MailAddress> allowed = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
-            RelayDecision decision = current.evaluate(
-                    MailRelayRequests.request(clientIp.get(), clientName, mailFrom, recipient, authUser));
+            RelayDecision decision = null;
+            for (Optional<String> clientName : clientNames) {
+                decision = current.evaluate(
+                        MailRelayRequests.request(clientIp.get(), clientName, mailFrom, recipient, authUser));
+                if (decision.allowed()) {
+                    break;
+                }
+            }
             if (decision.allowed()) {
                 allowed.add(recipient);
                 LOGGER.debug("RelayAllowed: mail {} to {}: allowed by {}", mail.getName(), recipient.asString(),

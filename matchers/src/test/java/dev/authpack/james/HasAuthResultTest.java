@@ -2,6 +2,7 @@ package dev.authpack.james;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
@@ -56,9 +57,11 @@ class HasAuthResultTest {
                 new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** A mail from a client in James' authorizedAddresses, where bare trusted-authserv ids are believed. */
     private static Mail mail(List<AttributeValue<?>> ownResults, String... authResults) throws MessagingException {
         FakeMail.Builder b = FakeMail.builder().name("m").recipients("a@x.example", "b@y.example")
-                .mimeMessage(message(authResults));
+                .mimeMessage(message(authResults)).remoteAddr("192.0.2.1")
+                .attribute(new Attribute(AttributeName.of(HasAuthResult.SMTP_IS_AUTH_NETWORK), AttributeValue.of(true)));
         if (ownResults != null) {
             b.attribute(new Attribute(AuthResultsAttribute.RESULTS, AttributeValue.of(ownResults)));
             b.attribute(new Attribute(AuthResultsAttribute.AUTHSERV_ID, AttributeValue.of(OWN_ID)));
@@ -151,6 +154,11 @@ class HasAuthResultTest {
             public String[] getHeader(String name) throws MessagingException {
                 throw new MessagingException("gone");
             }
+
+            @Override
+            public java.util.Enumeration<javax.mail.Header> getAllHeaders() throws MessagingException {
+                throw new MessagingException("gone");
+            }
         };
         Mail mail = FakeMail.builder().name("broken").recipients("a@x.example").mimeMessage(broken).build();
         assertThat(matcher("dkim=missing").match(mail)).isEmpty();
@@ -163,6 +171,64 @@ class HasAuthResultTest {
                         AttributeValue.of(List.<AttributeValue<?>>of(resinfo("auth", "pass")))))
                 .build();
         assertThat(matcher("auth=pass").match(mail)).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------ trust bound to the path (issue 9, item 6)
+
+    private static final String FILTER_IP = "10.1.2.3";
+    private static final String STRANGER_IP = "203.0.113.9";
+    private static final String BOUND = "dmarc=pass; trusted-authserv=filter.example.net@10.1.0.0/16";
+
+    private static Mail arrived(String clientIp, boolean authNetwork, String... headerLines) throws MessagingException {
+        StringBuilder text = new StringBuilder();
+        for (String line : headerLines) {
+            text.append(line).append("\r\n");
+        }
+        text.append("From: alice@example.com\r\nSubject: test\r\n\r\nbody\r\n");
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()),
+                new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)));
+        FakeMail.Builder b = FakeMail.builder().name("m").recipients("a@x.example").mimeMessage(message)
+                .remoteAddr(clientIp);
+        if (authNetwork) {
+            b.attribute(new Attribute(AttributeName.of(HasAuthResult.SMTP_IS_AUTH_NETWORK), AttributeValue.of(true)));
+        }
+        return b.build();
+    }
+
+    private static final String JAMES_RECEIVED = "Received: from filter.example.net ([10.1.2.3]) by mx.example.org";
+    private static final String FILTER_RECEIVED = "Received: from attacker.example ([198.51.100.7]) by filter.example.net";
+
+    @Test
+    void aStrangerWritingTheTrustedIdIsNotBelieved() throws Exception {
+        Mail direct = arrived(STRANGER_IP, false, "Received: from attacker ([203.0.113.9]) by mx.example.org",
+                "Authentication-Results: filter.example.net; dmarc=pass header.from=bank.example");
+        assertThat(matcher(BOUND).match(direct)).isEmpty();
+        // the bare name: only from James' own trusted networks (SMTPIsAuthNetwork), and a stranger is not in them
+        assertThat(matcher("dmarc=pass; trusted-authserv=filter.example.net").match(direct)).isEmpty();
+    }
+
+    @Test
+    void theTrustedServerIsBelievedInTheFieldsItPrepended() throws Exception {
+        Mail viaFilter = arrived(FILTER_IP, false, JAMES_RECEIVED,
+                "Authentication-Results: filter.example.net; dmarc=pass header.from=bank.example", FILTER_RECEIVED);
+        assertThat(matcher(BOUND).match(viaFilter)).hasSize(1);
+        assertThat(matcher("dmarc=pass; trusted-authserv=filter.example.net@192.0.2.0/24").match(viaFilter)).isEmpty();
+        assertThat(matcher("dmarc=pass; trusted-authserv=filter.example.net@any").match(viaFilter)).hasSize(1);
+        // bare name: believed from James' own trusted networks only
+        assertThat(matcher("dmarc=pass; trusted-authserv=filter.example.net").match(viaFilter)).isEmpty();
+        Mail fromAuthNetwork = arrived(FILTER_IP, true, JAMES_RECEIVED,
+                "Authentication-Results: filter.example.net; dmarc=pass header.from=bank.example", FILTER_RECEIVED);
+        assertThat(matcher("dmarc=pass; trusted-authserv=filter.example.net").match(fromAuthNetwork)).hasSize(1);
+    }
+
+    @Test
+    void aTrustedIdBelowTheServersReceivedWasWrittenBeforeItAndIsNotBelieved() throws Exception {
+        Mail forged = arrived(FILTER_IP, false, JAMES_RECEIVED,
+                "Authentication-Results: filter.example.net; spf=pass smtp.mailfrom=bank.example", FILTER_RECEIVED,
+                "Authentication-Results: filter.example.net; dmarc=pass header.from=bank.example");
+        assertThat(matcher(BOUND).match(forged)).isEmpty();
+        assertThat(matcher("dmarc=missing; spf=pass; trusted-authserv=filter.example.net@10.1.0.0/16").match(forged))
+                .hasSize(1);
     }
 
     @Test

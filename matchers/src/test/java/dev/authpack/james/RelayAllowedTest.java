@@ -57,6 +57,24 @@ class RelayAllowedTest {
     }
 
     @Test
+    void theNamesTheHookVerifiedWinOverTheJdkName() throws Exception {
+        RelayTestSupport.writePolicy(dir, "relay_hosts = *.partner.example\n");
+        RelayAllowed m = matcher("file://conf/relay-policy.conf");
+        // no verified names from the hook: James' (the JDK's) name decides, as before
+        assertThat(m.match(mail("203.0.113.9", null, "x@victim.example").remoteHost("mx.partner.example").build()))
+                .hasSize(1);
+        // the hook verified other names: those decide, whatever the JDK says
+        Mail verified = mail("203.0.113.9", null, "x@victim.example").remoteHost("mx.partner.example")
+                .attribute(new Attribute(MailRelayRequests.VERIFIED_CLIENT_NAMES, AttributeValue.of(java.util.List.of(
+                        AttributeValue.of("a.example"), AttributeValue.of("relay.partner.example"))))).build();
+        assertThat(m.match(verified)).hasSize(1);
+        Mail noName = mail("203.0.113.9", null, "x@victim.example").remoteHost("mx.partner.example")
+                .attribute(new Attribute(MailRelayRequests.VERIFIED_CLIENT_NAMES,
+                        AttributeValue.of(java.util.List.<AttributeValue<?>>of()))).build();
+        assertThat(m.match(noName)).isEmpty();
+    }
+
+    @Test
     void authenticatedUsersFromTheSmtpAuthAttribute() throws Exception {
         RelayAllowed m = matcher(RelayTestSupport.writePolicy(dir, RelayTestSupport.POLICY).toString());
         Mail root = mail("203.0.113.9", "x@anything.example", "x@victim.example")
