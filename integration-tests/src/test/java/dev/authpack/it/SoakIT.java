@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.authpack.testkit.dns.FaultMix;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -110,7 +116,7 @@ class SoakIT {
         try {
             return Files.writeString(tmp.resolve(name + ".eml"), text, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -124,7 +130,7 @@ class SoakIT {
         SoakLedger ledger = new SoakLedger();
         SoakRepositories repositories = new SoakRepositories(james, ledger);
         PackThreads threads = new PackThreads();
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
 
         long t0 = System.nanoTime();
         long deadline = t0 + SETTINGS.duration().toNanos();
@@ -155,21 +161,11 @@ class SoakIT {
         background.awaitTermination(SoakSettings.CLIENT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         background.shutdownNow();
 
-        // the spool drains: every accepted message reaches a repository within the bound
-        long drainStart = System.nanoTime();
-        long drainDeadline = drainStart + SoakSettings.DRAIN_BOUND.toNanos();
-        do {
-            guarded(errors, repositories::drainOnce);
-            if (ledger.lost().isEmpty() && repositories.spoolIdle()) {
-                break;
-            }
-            Thread.sleep(SoakSettings.DRAIN_INTERVAL_MILLIS);
-        } while (System.nanoTime() < drainDeadline);
-        Duration drained = Duration.ofNanos(System.nanoTime() - drainStart);
+        Duration drained = drain(ledger, repositories, errors);
         boolean spoolIdle = repositories.spoolIdle();
         Map<Long, String> stuck = PackThreads.stuck(SoakSettings.STUCK_DUMPS, SoakSettings.STUCK_INTERVAL_MILLIS);
 
-        Map<FaultMix.Fault, Long> faults = new java.util.EnumMap<>(FaultMix.Fault.class);
+        Map<FaultMix.Fault, Long> faults = new EnumMap<>(FaultMix.Fault.class);
         james.dns().faultCounts().forEach((f, n) -> faults.put(f, n - faultsBefore.getOrDefault(f, 0L)));
         String report = report(ledger, Duration.ofNanos(trafficNanos), drained, faults,
                 james.dns().udpQueries() - udpBefore, james.dns().tcpQueries() - tcpBefore, threads, stuck);
@@ -195,11 +191,26 @@ class SoakIT {
         soft.assertAll();
     }
 
+    /** Reads the repositories until every accepted message is found and the spool is idle, or the bound passes. */
+    private static Duration drain(SoakLedger ledger, SoakRepositories repositories, List<Throwable> errors)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + SoakSettings.DRAIN_BOUND.toNanos();
+        do {
+            guarded(errors, repositories::drainOnce);
+            if (ledger.lost().isEmpty() && repositories.spoolIdle()) {
+                break;
+            }
+            Thread.sleep(SoakSettings.DRAIN_INTERVAL_MILLIS);
+        } while (System.nanoTime() < deadline);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     /** Runs a step of a background task; a failure is kept for the assertions instead of vanishing. */
-    private static void guarded(List<Throwable> errors, java.util.concurrent.Callable<?> step) {
+    private static void guarded(List<Throwable> errors, Callable<?> step) {
         try {
             step.call();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             errors.add(e.getCause());
         } catch (Exception | AssertionError e) {
             errors.add(e);
@@ -211,8 +222,8 @@ class SoakIT {
                                  Map<Long, String> stuck) {
         double seconds = traffic.toMillis() / 1000.0;
         StringBuilder s = new StringBuilder();
-        s.append(String.format(java.util.Locale.ROOT, "settings: %s%n", SETTINGS));
-        s.append(String.format(java.util.Locale.ROOT,
+        s.append(String.format(Locale.ROOT, "settings: %s%n", SETTINGS));
+        s.append(String.format(Locale.ROOT,
                 "traffic: %.1f s, %d SMTP connections, %d messages submitted, %d accepted (%.1f/s), %d refused, "
                         + "%d without a reply to DATA%n", seconds, ledger.connectionCount(), ledger.submittedCount(),
                 ledger.acceptedCount(), ledger.acceptedCount() / Math.max(seconds, 0.001), ledger.refusedCount(),
