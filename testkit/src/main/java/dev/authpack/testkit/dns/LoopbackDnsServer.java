@@ -81,6 +81,8 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
     private volatile ZoneData data;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    /** Per-query faults for soak tests ({@link #faults}, {@link #delay}); applied after {@link #rules}. */
+    private final FaultInjector faults = new FaultInjector();
     private final List<DatagramSocket> udpSockets = new ArrayList<>();
     private final List<ServerSocket> tcpSockets = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -283,9 +285,30 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return addRule(name, null, Mode.TRUNCATE);
     }
 
-    /** Removes every servfail/drop/truncate rule. */
+    /**
+     * Injects faults into the answers for this name ({@code *.example.com}: every name below example.com), drawn
+     * per query from {@code mix}: dropped, SERVFAIL, truncated over UDP, delayed, or untouched. Applies only to
+     * queries the servfail/drop/truncate rules let through; the first matching fault rule wins.
+     */
+    public LoopbackDnsServer faults(String name, FaultMix mix) {
+        faults.add(name, mix);
+        return this;
+    }
+
+    /** Answers for this name ({@code *.example.com}: below it) are sent {@code by} late; other answers are not held back. */
+    public LoopbackDnsServer delay(String name, java.time.Duration by) {
+        return faults(name, FaultMix.delay(by));
+    }
+
+    /** How many queries got each fault of {@link #faults} rules so far (counts survive {@link #clearFailures}). */
+    public java.util.Map<FaultMix.Fault, Long> faultCounts() {
+        return faults.counts();
+    }
+
+    /** Removes every servfail/drop/truncate rule and every {@link #faults} rule. */
     public LoopbackDnsServer clearFailures() {
         rules.clear();
+        faults.clear();
         return this;
     }
 
@@ -319,6 +342,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
         closed = true;
         closeSockets();
         tcpWorkers.shutdownNow();
+        faults.close();
         for (Thread t : threads) {
             try {
                 t.join(2_000);
@@ -386,12 +410,17 @@ public final class LoopbackDnsServer implements AutoCloseable {
             if (reply == null) {
                 continue;
             }
-            try {
-                socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("UDP send to {} failed", packet.getSocketAddress(), e);
-                }
+            java.net.SocketAddress client = packet.getSocketAddress();
+            faults.deliver(query, reply, true, r -> sendUdp(socket, r, client));
+        }
+    }
+
+    private void sendUdp(DatagramSocket socket, byte[] reply, java.net.SocketAddress client) {
+        try {
+            socket.send(new DatagramPacket(reply, reply.length, client));
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.warn("UDP send to {} failed", client, e);
             }
         }
     }
@@ -436,11 +465,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 if (reply == null) {
                     continue; // dropped: this query never gets an answer; later ones on the connection do
                 }
-                synchronized (out) {
-                    out.writeShort(reply.length);
-                    out.write(reply);
-                    out.flush();
-                }
+                faults.deliver(query, reply, false, r -> sendTcp(out, r));
             }
         } catch (SocketException | EOFException | SocketTimeoutException e) {
             LOG.debug("TCP connection ended: {}", e.toString());
@@ -448,6 +473,19 @@ public final class LoopbackDnsServer implements AutoCloseable {
             if (!closed) {
                 LOG.warn("TCP connection failed", e);
             }
+        }
+    }
+
+    /** Writes one length-prefixed answer; a delayed answer may find the connection gone, which is no error. */
+    private static void sendTcp(DataOutputStream out, byte[] reply) {
+        try {
+            synchronized (out) {
+                out.writeShort(reply.length);
+                out.write(reply);
+                out.flush();
+            }
+        } catch (IOException e) {
+            LOG.debug("TCP answer not sent: {}", e.toString());
         }
     }
 
