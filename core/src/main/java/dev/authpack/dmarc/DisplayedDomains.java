@@ -2,6 +2,7 @@ package dev.authpack.dmarc;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
@@ -11,9 +12,10 @@ import java.util.Set;
 /**
  * Every domain a mail client could show as the domain of an address in a From value that RFC 5322 cannot read,
  * or reads differently from clients (docs/dmarc.md "Fail-closed rules"): the name after every {@code @} (also the
- * full-width and small commercial at), wherever it stands (quoted, in a comment, after an angle address), in three
+ * full-width and small commercial at), wherever it stands (quoted, in a comment, after an angle address), in four
  * renderings of the value: as written; without control and invisible format characters (a NUL, U+200B), which
- * clients drop or stop at; and with RFC 2047 encoded-words decoded. A name runs over letters, digits, hyphens,
+ * clients drop or stop at; with RFC 2047 encoded-words decoded; and that in Unicode NFKC, which shows look-alike
+ * dots and letters ({@code victim․example}) as the ASCII they stand for. A name runs over letters, digits, hyphens,
  * underscores and dots (also the ideographic full stops IDNA maps to a dot) and is kept when it is a valid domain
  * name after {@link AuthorDomains#normalizeDomain}; address literals are no domain. Linear in the value's length.
  */
@@ -35,7 +37,9 @@ final class DisplayedDomains {
         scan(value, found, limit);
         String visible = withoutInvisible(value);
         scan(visible, found, limit);
-        scan(decodeEncodedWords(visible), found, limit);
+        String decoded = decodeEncodedWords(visible);
+        scan(decoded, found, limit);
+        scan(Normalizer.normalize(decoded, Normalizer.Form.NFKC), found, limit);
         into.addAll(found);
     }
 

@@ -11,8 +11,10 @@ import java.util.List;
  * pass, bounded:
  *
  * <ul>
- *   <li>the header section ends where the strict parser ends it (the first empty line after a line feed); lines
- *       end at LF, CRLF and also at a lone CR, which some clients take as a line end;</li>
+ *   <li>the header section ends where the strict parser ends it (the first empty line after a line feed), or, in
+ *       a message whose first line ends with CRLF, where a reader that knows only CRLF ends it (the first
+ *       CRLF CRLF), whichever comes later; lines end at LF, CRLF and also at a lone CR, which some clients take as a
+ *       line end;</li>
  *   <li>a field whose name, without whitespace, controls and 8-bit octets, is {@code from} (any case) is a From
  *       field: {@code From :}, {@code Fr om:}, {@code Fr\0om:} are all read;</li>
  *   <li>a line starting with white space continues the field before it; before any field (a leading continuation
@@ -68,6 +70,8 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         FromFieldScan scan() {
             int pos = 0;
             boolean atLineFeedStart = true;     // the strict parser's line starts: 0 and after LF
+            boolean afterCrlf = true;           // a CRLF-only reader's line starts: 0 and after CRLF
+            boolean crlfMessage = crlfFirst();
             boolean complete = false;
             while (!overflow) {
                 if (pos >= limit) {
@@ -84,7 +88,8 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                 boolean crlf = end + 1 < m.length && m[end] == '\r' && m[end + 1] == '\n';
                 boolean lineFeed = end < m.length && m[end] == '\n';
                 int next = end >= m.length ? end : crlf ? end + 2 : end + 1;
-                if (end == pos && atLineFeedStart && (crlf || lineFeed)) {
+                boolean ends = crlfMessage ? crlf && afterCrlf : atLineFeedStart && (crlf || lineFeed);
+                if (end == pos && ends) {
                     complete = true;            // the empty line that ends the header section
                     break;
                 }
@@ -92,10 +97,21 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                     line(pos, end);
                 }
                 atLineFeedStart = crlf || lineFeed;
+                afterCrlf = crlf;
                 pos = next;
             }
             finishFrom();
             return new FromFieldScan(values, continuations, complete && !overflow);
+        }
+
+        /** Whether the first line of the message ends with CRLF. */
+        private boolean crlfFirst() {
+            for (int i = 0; i < limit; i++) {
+                if (m[i] == '\n') {
+                    return i > 0 && m[i - 1] == '\r';
+                }
+            }
+            return false;
         }
 
         private void line(int start, int end) {

@@ -185,6 +185,11 @@ class DmarcFailClosedTest {
         }
 
         @Test
+        void aBareLineFeedBeforeTheEmptyLineCannotHideAFromField() {
+            assertRejected(message("From: x@attacker.example\r\nSubject: x\n\r\nFrom: " + VICTIM + "\r\n\r\nbody\r\n"));
+        }
+
+        @Test
         void tooManyFields() {
             String fields = "X-Filler: y\r\n".repeat(1_500);
             assertRejected(message(fields + REST));
@@ -251,6 +256,8 @@ class DmarcFailClosedTest {
                     "=?utf-8?q?ceo=40victim.example?=",
                     "=?utf-8?b?Y2VvQHZpY3RpbS5leGFtcGxl?=",
                     "ceo@vic\u200Btim.example",
+                    "ceo@victim\u2024example",
+                    "<ceo@victim.example:25>",
                     "ceo@victim.example\u0001",
                     "ceo@victim.example, x@[192.0.2.1]",
                     "x@[192.0.2.1], ceo@victim.example",

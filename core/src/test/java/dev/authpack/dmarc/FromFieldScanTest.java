@@ -32,6 +32,10 @@ class FromFieldScanTest {
         assertThat(scan("Subject: x\r\r\nFrom: a@x.example\r\n\r\n").values()).containsExactly("a@x.example");
         assertThat(scan("Subject: x\n\nFrom: a@x.example\n").values()).isEmpty();
         assertThat(scan("From: a@x.example").values()).containsExactly("a@x.example");
+        // in a CRLF message a bare LF before CRLF does not end it for a CRLF-only reader: read on
+        assertThat(scan("Subject: x\r\nX: y\n\r\nFrom: a@x.example\r\n\r\nFrom: body@x.example\r\n").values())
+                .containsExactly("a@x.example");
+        assertThat(scan("Subject: x\r\n\nFrom: a@x.example\r\n\r\n").values()).containsExactly("a@x.example");
     }
 
     @Test
