@@ -113,6 +113,21 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
             }
         }
 
+        /** Adds the domains of the RFC 5322 reading that tolerates what the pedantic one refuses, if it reads. */
+        private void lenientReading(String value) {
+            try {
+                for (String spec : AuthorDomains.addrSpecs(value, false)) {
+                    try {
+                        add(AuthorDomains.domainOf(spec));
+                    } catch (IllegalArgumentException e) {
+                        // no domain in this mailbox
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                // not a mailbox-list at all: the best-effort reading alone
+            }
+        }
+
         /** Reads {@code value} strictly, adding its domains; why it is not strictly readable, or null. */
         private String strictProblem(String value) {
             for (int i = 0; i < value.length(); i++) {
@@ -124,6 +139,7 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
             try {
                 specs = AuthorDomains.addrSpecs(value, true);
             } catch (IllegalArgumentException e) {
+                lenientReading(value);
                 return e.getMessage();
             }
             String why = null;
