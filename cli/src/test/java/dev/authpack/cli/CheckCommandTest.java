@@ -235,6 +235,21 @@ class CheckCommandTest {
         assertThatNoMember(json, "arc");
     }
 
+    @Test
+    void dmarcReadsAnUnreadableHeaderSectionBestEffort(@TempDir Path dir) throws Exception {
+        // an attacker hopes that a field name with a space gives permerror and no disposition
+        Path eml = dir.resolve("unreadable.eml");
+        java.nio.file.Files.writeString(eml, "X-Bad Name: y\r\nFrom: ceo@example.com\r\nSubject: hi\r\n\r\nbody\r\n",
+                StandardCharsets.US_ASCII);
+        JsonNode json = ok(run("check", eml.toString(), "--dns-records", zone(), "--authserv-id", "mx.example.org",
+                "--client-ip", "198.51.100.7", "--helo", "mail.example.com", "--mail-from", "alice@example.com",
+                "--checks", "spf,dkim,dmarc"));
+        JsonNode dmarc = json.get("dmarc");
+        assertThat(dmarc.get("result").asText()).isEqualTo("fail");
+        assertThat(dmarc.get("disposition").asText()).isEqualTo("reject");
+        assertThat(dmarc.get("reason").asText()).contains("unreadable header section");
+    }
+
     private static void assertThatNoMember(JsonNode json, String name) {
         assertThat(json.has(name)).as(name).isFalse();
     }

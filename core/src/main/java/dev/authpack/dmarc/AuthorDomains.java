@@ -67,6 +67,10 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                 mailboxes++;
                 String domain;
                 try {
+                    String twoDomains = atSignProblem(address, false);
+                    if (twoDomains != null) {
+                        throw new IllegalArgumentException(twoDomains);
+                    }
                     domain = domainOf(address);
                 } catch (IllegalArgumentException e) {
                     return new AuthorDomains(List.of(), fromValues.size(), mailboxes,
@@ -99,6 +103,35 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
             throw new IllegalArgumentException("empty local part");
         }
         return normalizeDomain(addrSpec.substring(at + 1));
+    }
+
+    /**
+     * Why an addr-spec has more than one {@code @} (or a look-alike: U+FF20, U+FE6B) outside quoted strings, or,
+     * with {@code quotedToo}, one inside a quoted local part; null when neither. Mail clients show such an address
+     * with more than one domain.
+     */
+    static String atSignProblem(String spec, boolean quotedToo) {
+        boolean quoted = false;
+        int outside = 0;
+        int inside = 0;
+        for (int i = 0; i < spec.length(); i++) {
+            char c = spec.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (DisplayedDomains.isAt(c)) {
+                if (quoted) {
+                    inside++;
+                } else {
+                    outside++;
+                }
+            }
+        }
+        if (outside > 1) {
+            return outside + " '@' in one address";
+        }
+        return quotedToo && inside > 0 ? "'@' in a quoted local part" : null;
     }
 
     /**
@@ -165,7 +198,22 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
      * group names dropped.
      */
     static List<String> addrSpecs(String value) {
+        return addrSpecs(value, false);
+    }
+
+    /**
+     * {@link #addrSpecs(String)}, or with {@code pedantic} what DMARC reads strictly only: an obsolete route is
+     * kept in the addr-spec (so its domains can be seen), and these are errors: an unquoted {@code @} in a display
+     * name (RFC 5322 §3.2.5: a phrase holds no {@code @}; clients show such a name as an address), and white space
+     * or a comment between two atoms of an address ({@code a@victim.example x}: RFC 5322 allows them only next to
+     * a dot or the {@code @}; a client shows {@code victim.example}, the joined reading {@code victim.examplex}).
+     */
+    static List<String> addrSpecs(String value, boolean pedantic) {
         List<String> out = new ArrayList<>();
+        boolean atInPhrase = false;
+        boolean gap = false;                         // white space or a comment since the last character kept
+        boolean plainSplit = false;                  // two atoms of the bare address were joined over a gap
+        boolean angleSplit = false;                  // the same inside the angle-addr
         StringBuilder plain = new StringBuilder();   // the mailbox text outside comments and angle brackets
         StringBuilder angle = null;                  // the content of this mailbox's angle-addr
         boolean inAngle = false;
@@ -178,11 +226,13 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
             switch (c) {
                 case '(' -> {
                     i = commentEnd(value, i);
+                    gap = true;
                     continue;
                 }
                 case '"' -> {
                     int end = quotedStringEnd(value, i);
                     target.append(value, i, end);
+                    gap = false;
                     i = end;
                     continue;
                 }
@@ -192,6 +242,7 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                         throw new IllegalArgumentException("unterminated domain literal");
                     }
                     target.append(value, i, end + 1);
+                    gap = false;
                     i = end + 1;
                     continue;
                 }
@@ -199,8 +250,12 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                     if (inAngle || angle != null) {
                         throw new IllegalArgumentException("two angle-addrs in one mailbox");
                     }
+                    if (pedantic && atInPhrase) {
+                        throw new IllegalArgumentException("'@' in a display name");
+                    }
                     angle = new StringBuilder();
                     inAngle = true;
+                    gap = false;
                 }
                 case '>' -> {
                     if (!inAngle) {
@@ -212,18 +267,24 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                     if (inAngle) {
                         angle.append(c);        // obs-route: <@a,@b:user@domain>
                     } else {
-                        addMailbox(out, plain, angle);
+                        addMailbox(out, plain, angle, pedantic, angle == null ? plainSplit : angleSplit);
                         plain.setLength(0);
                         angle = null;
+                        atInPhrase = false;
+                        plainSplit = false;
+                        angleSplit = false;
                     }
                 }
                 case ';' -> {
                     if (inAngle || !inGroup) {
                         throw new IllegalArgumentException("';' outside a group");
                     }
-                    addMailbox(out, plain, angle);
+                    addMailbox(out, plain, angle, pedantic, angle == null ? plainSplit : angleSplit);
                     plain.setLength(0);
                     angle = null;
+                    atInPhrase = false;
+                    plainSplit = false;
+                    angleSplit = false;
                     inGroup = false;
                 }
                 case ':' -> {
@@ -235,16 +296,28 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                         }
                         // RFC 6854 group: what came before the colon was the group's display name
                         plain.setLength(0);
+                        atInPhrase = false;
+                        plainSplit = false;
                         inGroup = true;
                     }
                 }
                 case ' ', '\t', '\r', '\n' -> {
                     // folding and spaces between tokens carry no meaning for the address
+                    gap = true;
                 }
                 default -> {
                     if (angle != null && !inAngle) {
                         throw new IllegalArgumentException("text after an angle-addr");
                     }
+                    atInPhrase |= !inAngle && DisplayedDomains.isAt(c);
+                    if (gap && target.length() > 0 && !joins(target.charAt(target.length() - 1)) && !joins(c)) {
+                        if (inAngle) {
+                            angleSplit = true;
+                        } else {
+                            plainSplit = true;
+                        }
+                    }
+                    gap = false;
                     target.append(c);
                 }
             }
@@ -256,16 +329,26 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
         if (inGroup) {
             throw new IllegalArgumentException("unterminated group");
         }
-        addMailbox(out, plain, angle);
+        addMailbox(out, plain, angle, pedantic, angle == null ? plainSplit : angleSplit);
         return out;
     }
 
-    private static void addMailbox(List<String> out, StringBuilder plain, StringBuilder angle) {
+    /** The characters next to which RFC 5322 (obs-local-part, obs-domain) allows white space in an address. */
+    private static boolean joins(char c) {
+        return c == '.' || DisplayedDomains.isAt(c);
+    }
+
+    private static void addMailbox(List<String> out, StringBuilder plain, StringBuilder angle, boolean pedantic,
+                                   boolean split) {
+        if (pedantic && split) {
+            throw new IllegalArgumentException("white space inside an address");
+        }
+        boolean keepRoute = pedantic;
         String address;
         if (angle != null) {
             address = angle.toString();
             int route = routeEnd(address);
-            if (route >= 0) {
+            if (route >= 0 && !keepRoute) {
                 address = address.substring(route + 1);
             }
             if (address.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.authpack.dmarc;
 
 import dev.authpack.dkim.DkimReport;
+import dev.authpack.dmarc.IdentifierAlignment.Alignment;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.MessageParseException;
@@ -8,11 +9,16 @@ import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfVerdict;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,25 +56,35 @@ public final class DmarcEvaluator {
         return options;
     }
 
-    /** Evaluates a parsed message (its From fields). */
+    /**
+     * Evaluates a parsed message: its From fields, and those a mail client could show besides (a From field after
+     * a lone CR, say; {@link FromFieldScan}).
+     */
     public CompletableFuture<DmarcResult> evaluate(RawMessage message, Optional<SpfVerdict> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
         List<String> from = new ArrayList<>();
         for (HeaderField f : message.fields("From")) {
             from.add(f.unfoldedValue());
         }
-        return evaluate(from, mailFromSpf, dkim);
+        byte[][] bytes = new byte[1][];
+        message.readAll((array, offset, length) -> bytes[0] = offset == 0 && length == array.length ? array
+                : Arrays.copyOfRange(array, offset, offset + length));
+        return run(() -> DmarcAuthors.read(from, FromFieldScan.of(bytes[0]), null, options.maxAuthorDomains()),
+                mailFromSpf, dkim);
     }
 
-    /** Evaluates a message given as received; an unreadable header section gives {@code permerror}. */
+    /**
+     * Evaluates a message given as received. A header section the strict parser refuses is read best-effort, the
+     * way mail clients display it (docs/dmarc.md "Fail-closed rules").
+     */
     public CompletableFuture<DmarcResult> evaluate(byte[] message, Optional<SpfVerdict> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
         RawMessage parsed;
         try {
             parsed = RawMessage.parse(message);
         } catch (MessageParseException e) {
-            return CompletableFuture.completedFuture(DmarcResult.withoutRecord(DmarcStatus.PERMERROR,
-                    "unreadable header section: " + e.getMessage(), null, List.of(), options.mode()));
+            return run(() -> DmarcAuthors.read(null, FromFieldScan.of(message), e.getMessage(),
+                    options.maxAuthorDomains()), mailFromSpf, dkim);
         }
         return evaluate(parsed, mailFromSpf, dkim);
     }
@@ -82,68 +98,126 @@ public final class DmarcEvaluator {
      */
     public CompletableFuture<DmarcResult> evaluate(List<String> fromFieldValues, Optional<SpfVerdict> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
+        List<String> values = List.copyOf(fromFieldValues);
+        return run(() -> DmarcAuthors.read(values, null, null, options.maxAuthorDomains()), mailFromSpf, dkim);
+    }
+
+    /**
+     * Runs one evaluation within {@link DmarcOptions#timeBudget()}; past it, or on an internal error, the result
+     * is {@code temperror} with the unverifiable disposition. Never completes exceptionally.
+     */
+    private CompletableFuture<DmarcResult> run(Supplier<DmarcAuthors> reading, Optional<SpfVerdict> spf,
+                                               Optional<DkimReport> dkim) {
+        DmarcLookups lookups = new DmarcLookups(dns, options.maxRecordLength());
+        List<String> seen = new ArrayList<>();
+        CompletableFuture<DmarcResult> work;
         try {
-            return start(fromFieldValues, mailFromSpf, dkim).exceptionally(this::internalError);
+            DmarcAuthors authors = reading.get();
+            seen.addAll(authors.domains());
+            work = start(authors, spf, dkim, lookups);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(internalError(e));
+            work = CompletableFuture.failedFuture(e);
         }
+        return work.orTimeout(options.timeBudget().toMillis(), TimeUnit.MILLISECONDS).handle((result, t) -> {
+            if (t == null) {
+                return result;
+            }
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            String reason;
+            if (cause instanceof TimeoutException) {
+                reason = "time budget of " + options.timeBudget().toMillis() + " ms spent";
+                LOG.info("DMARC evaluation of {} stopped: {}", seen, reason);
+            } else {
+                reason = "internal error: " + cause;
+                LOG.warn("DMARC evaluation failed unexpectedly", cause);
+            }
+            String first = seen.isEmpty() ? null : seen.get(0);
+            return unverifiable(DmarcStatus.TEMPERROR, reason, first, seen,
+                    SeenPolicies.ofAll(seen, options.mode(), lookups)).withContext(seen, reason, lookups.queries());
+        });
     }
 
-    private DmarcResult internalError(Throwable t) {
-        LOG.warn("DMARC evaluation failed unexpectedly", t);
-        return DmarcResult.withoutRecord(DmarcStatus.TEMPERROR, "internal error: " + t, null, List.of(),
-                options.mode());
+    /** A result without a verdict, with the disposition {@link DmarcOptions#unverifiableDisposition()} gives. */
+    private DmarcResult unverifiable(DmarcStatus status, String reason, String domain, List<String> domains,
+                                     DmarcPolicy strictestSeen) {
+        DmarcPolicy disposition = options.unverifiableDisposition().disposition(strictestSeen);
+        return DmarcResult.withoutRecord(status, reason, domain, domains, options.mode())
+                .unverifiable(disposition, reason);
     }
 
-    private CompletableFuture<DmarcResult> start(List<String> fromValues, Optional<SpfVerdict> spf,
-                                                 Optional<DkimReport> dkim) {
-        AuthorDomains authors = AuthorDomains.of(fromValues, options.maxAuthorDomains());
-        if (authors.problem() != null) {
-            return done(DmarcStatus.PERMERROR, authors.problem(), null, List.of());
-        }
+    private CompletableFuture<DmarcResult> start(DmarcAuthors authors, Optional<SpfVerdict> spf,
+                                                 Optional<DkimReport> dkim, DmarcLookups lookups) {
         List<String> domains = authors.domains();
-        if (domains.size() > options.maxAuthorDomains()) {
-            return done(DmarcStatus.PERMERROR, "more than " + options.maxAuthorDomains() + " author domains in From",
-                    domains.get(0), domains);
+        String notes = String.join("; ", authors.notes());
+        if (domains.isEmpty()) {
+            String why = authors.fields() == 0 ? "no From field" : "no author domain in the From field";
+            String reason = notes.isEmpty() ? why : notes + "; " + why;
+            return CompletableFuture.completedFuture(unverifiable(DmarcStatus.PERMERROR, reason, null, List.of(),
+                    authors.complete() ? DmarcPolicy.NONE : DmarcPolicy.REJECT));
+        }
+        if (authors.tooMany()) {
+            // the domains left out may publish p=reject: the strictest policy of the message is unknown
+            String reason = "more than " + options.maxAuthorDomains() + " author domains in From"
+                    + (notes.isEmpty() ? "" : "; " + notes);
+            return CompletableFuture.completedFuture(unverifiable(DmarcStatus.PERMERROR, reason, domains.get(0),
+                    domains, DmarcPolicy.REJECT));
         }
         AuthenticatedIdentifiers ids = AuthenticatedIdentifiers.of(spf, dkim, options.maxDkimDomains());
-        DmarcLookups lookups = new DmarcLookups(dns, options.maxRecordLength());
         if (authors.single()) {
             return evaluateDomain(domains.get(0), ids, lookups)
                     .thenApply(r -> r.withContext(domains, r.reason(), lookups.queries()));
         }
         String shape = authors.fields() > 1
                 ? authors.fields() + " From fields with " + domains.size() + " author domain(s)"
-                : "From holds " + domains.size() + " author domains";
-        if (options.multipleAuthorDomains() == MultipleAuthorDomains.PERMERROR) {
-            return done(DmarcStatus.PERMERROR, shape + " (RFC 9989 §5.3.1)", domains.get(0), domains);
-        }
+                : domains.size() > 1 ? "From holds " + domains.size() + " author domains"
+                : "";
+        String context = notes.isEmpty() ? shape : shape.isEmpty() ? notes : shape + "; " + notes;
+        boolean several = authors.fields() > 1 || domains.size() > 1;
         List<CompletableFuture<DmarcResult>> each = new ArrayList<>(domains.size());
         for (String d : domains) {
             each.add(evaluateDomain(d, ids, lookups));
         }
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             List<DmarcResult> results = new ArrayList<>(each.size());
+            DmarcPolicy seen = DmarcPolicy.NONE;
             for (CompletableFuture<DmarcResult> f : each) {
                 results.add(f.join());
+                seen = seen.stricter(SeenPolicies.of(f.join(), lookups));
             }
             DmarcResult chosen = strictest(results);
-            return chosen.withContext(domains, shape + "; " + chosen.fromDomain() + ": " + chosen.reason(),
-                    lookups.queries());
+            String detail = chosen.fromDomain() + ": " + chosen.reason();
+            if (several && options.multipleAuthorDomains() == MultipleAuthorDomains.PERMERROR) {
+                String reason = shape + " (RFC 9989 §5.3.1)";
+                return unverifiable(DmarcStatus.PERMERROR, reason, domains.get(0), domains, seen)
+                        .withContext(domains, reason, lookups.queries());
+            }
+            if (!authors.complete()) {
+                // From fields beyond the bounds were not read: they may name a p=reject domain
+                DmarcPolicy unread = options.unverifiableDisposition().disposition(DmarcPolicy.REJECT);
+                if (chosen.status() != DmarcStatus.FAIL || chosen.disposition().compareTo(unread) < 0) {
+                    return unverifiable(DmarcStatus.PERMERROR, context + "; " + detail, chosen.fromDomain(),
+                            domains, DmarcPolicy.REJECT).withContext(domains, context + "; " + detail,
+                            lookups.queries());
+                }
+            }
+            return chosen.withContext(domains, context + "; " + detail, lookups.queries());
         });
     }
 
     /**
-     * RFC 9989 §11.5: the strictest policy among the domains that fail; with no failure, an error before a pass,
-     * a pass before none.
+     * RFC 9989 §11.5: the strictest policy among the domains that fail. A result that asks for a disposition
+     * (a failure, or an unverifiable error) comes first, the strictest disposition winning, a failure before an
+     * error at the same disposition; with none, an error before a pass, a pass before none.
      */
     private static DmarcResult strictest(List<DmarcResult> results) {
         Comparator<DmarcResult> byStrictness = Comparator.comparing(DmarcResult::disposition)
+                .thenComparing(r -> r.status() == DmarcStatus.FAIL)
                 .thenComparing(r -> r.policy() == null ? DmarcPolicy.NONE : r.policy());
-        Optional<DmarcResult> fail = results.stream().filter(r -> r.status() == DmarcStatus.FAIL)
+        Optional<DmarcResult> acting = results.stream()
+                .filter(r -> r.status() == DmarcStatus.FAIL || r.disposition() != DmarcPolicy.NONE)
                 .reduce((a, b) -> byStrictness.compare(b, a) > 0 ? b : a);
-        if (fail.isPresent()) {
-            return fail.get();
+        if (acting.isPresent()) {
+            return acting.get();
         }
         for (DmarcStatus s : List.of(DmarcStatus.TEMPERROR, DmarcStatus.PERMERROR, DmarcStatus.PASS)) {
             for (DmarcResult r : results) {
@@ -155,12 +229,6 @@ public final class DmarcEvaluator {
         return results.get(0);
     }
 
-    private CompletableFuture<DmarcResult> done(DmarcStatus status, String reason, String domain,
-                                                List<String> domains) {
-        return CompletableFuture.completedFuture(
-                DmarcResult.withoutRecord(status, reason, domain, domains, options.mode()));
-    }
-
     // ---- one author domain ----
 
     private CompletableFuture<DmarcResult> evaluateDomain(String author, AuthenticatedIdentifiers ids,
@@ -170,16 +238,25 @@ public final class DmarcEvaluator {
                 : discoverByPublicSuffix(author, lookups);
         return discovery.thenCompose(d -> d.early() != null
                 ? CompletableFuture.completedFuture(d.early())
-                : applyRecord(author, d.policy(), ids, lookups));
+                : applyRecord(author, d, ids, lookups));
     }
 
-    /** The record that applies to the author domain, or the result that ends the evaluation early. */
-    private record Discovery(PolicyLookup policy, DmarcResult early) {
+    /**
+     * The record that applies to the author domain (with the author's tree walk in RFC 9989 mode), or the result
+     * that ends the evaluation early.
+     */
+    private record Discovery(PolicyLookup policy, TreeWalk.Outcome walk, DmarcResult early) {
     }
 
     private Discovery early(DmarcStatus status, String reason, String author) {
-        return new Discovery(null, DmarcResult.withoutRecord(status, reason, author, List.of(author),
+        return new Discovery(null, null, DmarcResult.withoutRecord(status, reason, author, List.of(author),
                 options.mode()));
+    }
+
+    /** A DNS failure at a name of the author's policy discovery: unverifiable. */
+    private Discovery temperror(String reason, String author, DmarcLookups lookups) {
+        return new Discovery(null, null, unverifiable(DmarcStatus.TEMPERROR, reason, author, List.of(author),
+                SeenPolicies.along(author, options.mode(), lookups)));
     }
 
     /** RFC 9989 §4.10.1. */
@@ -188,14 +265,14 @@ public final class DmarcEvaluator {
             PolicyLookup own = lookups.policyRecord(author).join();     // part of the walk, already answered
             switch (own.kind()) {
                 case ERROR:
-                    return early(DmarcStatus.TEMPERROR, own.detail(), author);
+                    return temperror(own.detail(), author, lookups);
                 case FOUND:
-                    return new Discovery(own, null);
+                    return new Discovery(own, walk, null);
                 default:
                     break;
             }
             if (walk.failed()) {
-                return early(DmarcStatus.TEMPERROR, walk.error(), author);
+                return temperror(walk.error(), author, lookups);
             }
             PolicyLookup org = walk.recordAt(walk.orgDomain());
             PolicyLookup chosen = org != null ? org : walk.publicSuffixRecord();
@@ -204,7 +281,7 @@ public final class DmarcEvaluator {
                 return early(DmarcStatus.NONE, multiple + "no DMARC record for " + author
                         + " or its organizational domain", author);
             }
-            return new Discovery(chosen, null);
+            return new Discovery(chosen, walk, null);
         });
     }
 
@@ -214,24 +291,24 @@ public final class DmarcEvaluator {
         CompletableFuture<PolicyLookup> atAuthor = lookups.policyRecord(author);
         CompletableFuture<PolicyLookup> atOrg = org.equals(author) ? atAuthor : lookups.policyRecord(org);
         return atAuthor.thenCombine(atOrg, (own, parent) -> {
-            Discovery d = decide7489(own, author);
+            Discovery d = decide7489(own, author, lookups);
             if (d != null) {
                 return d;
             }
             if (org.equals(author)) {
                 return early(DmarcStatus.NONE, own.detail(), author);
             }
-            d = decide7489(parent, author);
+            d = decide7489(parent, author, lookups);
             return d != null ? d : early(DmarcStatus.NONE, "no DMARC record at _dmarc." + author + " or _dmarc."
                     + org, author);
         });
     }
 
     /** Steps 2 and 5: an error, one record, or several (which end policy discovery); null when there is none. */
-    private Discovery decide7489(PolicyLookup lookup, String author) {
+    private Discovery decide7489(PolicyLookup lookup, String author, DmarcLookups lookups) {
         return switch (lookup.kind()) {
-            case ERROR -> early(DmarcStatus.TEMPERROR, lookup.detail(), author);
-            case FOUND -> new Discovery(lookup, null);
+            case ERROR -> temperror(lookup.detail(), author, lookups);
+            case FOUND -> new Discovery(lookup, null, null);
             case MULTIPLE -> early(DmarcStatus.NONE, lookup.detail(), author);
             case ABSENT -> null;
         };
@@ -265,8 +342,9 @@ public final class DmarcEvaluator {
         return new Policies(DmarcPolicy.NONE, DmarcPolicy.NONE, null, true, null);
     }
 
-    private CompletableFuture<DmarcResult> applyRecord(String author, PolicyLookup found, AuthenticatedIdentifiers ids,
-                                                       DmarcLookups lookups) {
+    private CompletableFuture<DmarcResult> applyRecord(String author, Discovery discovery,
+                                                       AuthenticatedIdentifiers ids, DmarcLookups lookups) {
+        PolicyLookup found = discovery.policy();
         DmarcRecord record = found.record();
         String policyDomain = found.domain();
         Policies policies = policies(record, policyDomain);
@@ -280,31 +358,30 @@ public final class DmarcEvaluator {
         CompletableFuture<DmarcLookups.Existence> existence = needExistence
                 ? lookups.exists(author)
                 : CompletableFuture.completedFuture(DmarcLookups.Existence.EXISTS);
+        TreeWalk.Outcome walk = discovery.walk();
         CompletableFuture<Alignment> spf = ids.spfDomain() == null
                 ? CompletableFuture.completedFuture(null)
-                : align(author, ids.spfDomain(), record.aspf(), lookups);
+                : IdentifierAlignment.align(author, ids.spfDomain(), record.aspf(), options.mode(), walk, lookups);
         List<CompletableFuture<Alignment>> dkim = new ArrayList<>(ids.dkimDomains().size());
         for (String d : ids.dkimDomains()) {
-            dkim.add(align(author, d, record.adkim(), lookups));
+            dkim.add(IdentifierAlignment.align(author, d, record.adkim(), options.mode(), walk, lookups));
         }
-        CompletableFuture<OrgDomain> authorOrg = orgDomain(author, lookups);
+        String authorOrg = walk == null ? PublicSuffixOrgDomain.of(author) : walk.orgDomain();
         List<CompletableFuture<?>> all = new ArrayList<>(dkim);
         all.add(spf);
         all.add(existence);
-        all.add(authorOrg);
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             List<Alignment> dkimResults = new ArrayList<>(dkim.size());
             for (CompletableFuture<Alignment> f : dkim) {
                 dkimResults.add(f.join());
             }
-            return conclude(author, found, policies, ids, spf.join(), dkimResults, existence.join(),
-                    authorOrg.join());
+            return conclude(author, found, policies, ids, spf.join(), dkimResults, existence.join(), authorOrg);
         });
     }
 
     private DmarcResult conclude(String author, PolicyLookup found, Policies policies, AuthenticatedIdentifiers ids,
                                  Alignment spf, List<Alignment> dkim, DmarcLookups.Existence existence,
-                                 OrgDomain authorOrg) {
+                                 String authorOrg) {
         DmarcRecord record = found.record();
         String policyDomain = found.domain();
         boolean spfAligned = spf != null && spf.state() == Alignment.State.ALIGNED;
@@ -363,8 +440,14 @@ public final class DmarcEvaluator {
             reason = reason + "; record taken as p=none (invalid policy tag, valid rua)";
         }
         DmarcPolicy disposition = status == DmarcStatus.FAIL ? policy : DmarcPolicy.NONE;
+        if (status == DmarcStatus.TEMPERROR) {
+            // a DNS failure at a name of the author's organization (IdentifierAlignment): no verdict
+            DmarcPolicy seen = existenceUnknown ? SeenPolicies.applying(record, policyDomain, author, options.mode())
+                    : policy;
+            disposition = options.unverifiableDisposition().disposition(seen);
+        }
         LOG.debug("DMARC {} for {} (record at {}): {}", status.word(), author, policyDomain, reason);
-        return new DmarcResult(status, reason, author, List.of(author), policyDomain, authorOrg.domain(), record,
+        return new DmarcResult(status, reason, author, List.of(author), policyDomain, authorOrg, record,
                 requested, policy, disposition, spfAligned, !alignedDkim.isEmpty(), ids.spfDomain(),
                 ids.dkimDomains(), alignedDkim, testMode, sampledOut, policies.noneFallback(), options.mode(), 0);
     }
@@ -394,49 +477,5 @@ public final class DmarcEvaluator {
                     + (ids.dkimNote() == null ? "" : " (" + ids.dkimNote() + ")");
         }
         return "no aligned identifier: " + spfPart + "; " + dkimPart;
-    }
-
-    // ---- alignment ----
-
-    /** The alignment of one authenticated identifier with the author domain. */
-    private record Alignment(String identifier, State state, String detail) {
-        enum State { ALIGNED, NOT_ALIGNED, UNKNOWN }
-    }
-
-    /** An organizational domain, or the DNS error that hid it. */
-    private record OrgDomain(String domain, String error) {
-    }
-
-    private CompletableFuture<Alignment> align(String author, String identifier, AlignmentMode mode,
-                                               DmarcLookups lookups) {
-        // strict (RFC 9989 §3.2.10.2): identical names; both are normalised (lower case, no trailing dot)
-        if (identifier.equals(author)) {
-            return CompletableFuture.completedFuture(new Alignment(identifier, Alignment.State.ALIGNED, null));
-        }
-        if (mode == AlignmentMode.STRICT || !sameTopLevelDomain(identifier, author)) {
-            // an organizational domain is the name itself or one of its ancestors, so names without a common
-            // ancestor never share one
-            return CompletableFuture.completedFuture(new Alignment(identifier, Alignment.State.NOT_ALIGNED, null));
-        }
-        return orgDomain(author, lookups).thenCombine(orgDomain(identifier, lookups), (a, i) -> {
-            String error = a.error() != null ? a.error() : i.error();
-            if (error != null) {
-                return new Alignment(identifier, Alignment.State.UNKNOWN, error);
-            }
-            return new Alignment(identifier, a.domain().equals(i.domain())
-                    ? Alignment.State.ALIGNED : Alignment.State.NOT_ALIGNED, null);
-        });
-    }
-
-    /** RFC 9989 §4.10.2 by tree walk, or RFC 7489 §3.2 by the Public Suffix List. */
-    private CompletableFuture<OrgDomain> orgDomain(String domain, DmarcLookups lookups) {
-        if (options.mode() == DmarcMode.RFC7489) {
-            return CompletableFuture.completedFuture(new OrgDomain(PublicSuffixOrgDomain.of(domain), null));
-        }
-        return lookups.walk(domain).thenApply(w -> new OrgDomain(w.orgDomain(), w.error()));
-    }
-
-    private static boolean sameTopLevelDomain(String a, String b) {
-        return a.substring(a.lastIndexOf('.') + 1).equals(b.substring(b.lastIndexOf('.') + 1));
     }
 }

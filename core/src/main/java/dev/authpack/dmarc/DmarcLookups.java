@@ -50,6 +50,12 @@ final class DmarcLookups {
         });
     }
 
+    /** The answer for {@code _dmarc.<domain>} if it has arrived (for a result cut short by the time budget). */
+    PolicyLookup answered(String domain) {
+        CompletableFuture<PolicyLookup> f = records.get(domain);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    }
+
     /** The lookups of a whole walk from {@code start}, all started at once (the walk stops later, on the data). */
     CompletableFuture<TreeWalk.Outcome> walk(String start) {
         List<String> targets = TreeWalk.targets(start);

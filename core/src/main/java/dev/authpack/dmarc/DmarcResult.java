@@ -25,8 +25,11 @@ import java.util.Objects;
  * @param policy              {@code policy.dmarc}: the requested policy after the policy options, i.e. one level
  *                            down with {@code t=y} (RFC 9989 §4.7) or for a failing message that {@code pct}
  *                            sampling left out (RFC 7489 §6.6.4); null without record
- * @param disposition         what the domain owner asks for this message: {@code policy} when DMARC failed,
- *                            {@code NONE} otherwise (pass, none, errors); never null
+ * @param disposition         what the domain owner asks for this message: {@code policy} when DMARC failed;
+ *                            for a message DMARC cannot verify ({@code temperror} or {@code permerror} where a
+ *                            verdict was possible in principle, docs/dmarc.md "Fail-closed rules") the disposition
+ *                            {@link DmarcOptions#unverifiableDisposition()} gives; {@code NONE} otherwise (pass,
+ *                            none, an unusable record); never null
  * @param spfAligned          the SPF-authenticated MAIL FROM domain is aligned
  * @param dkimAligned         at least one DKIM-authenticated domain is aligned
  * @param spfDomain           the SPF-authenticated identifier (MAIL FROM domain with SPF pass), or null
@@ -69,6 +72,13 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
                 alignedDkimDomains, testMode, sampledOut, noneFallback, mode, queries);
     }
 
+    /** This result with the disposition for a message that cannot be verified, and another reason. */
+    DmarcResult unverifiable(DmarcPolicy newDisposition, String newReason) {
+        return new DmarcResult(status, newReason, fromDomain, fromDomains, policyDomain, organizationalDomain,
+                record, requestedPolicy, policy, newDisposition, spfAligned, dkimAligned, spfDomain, dkimDomains,
+                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries);
+    }
+
     public boolean passed() {
         return status == DmarcStatus.PASS;
     }
@@ -105,7 +115,8 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
     /**
      * {@code dmarc=RESULT reason="p=... sp=... dis=...; why" header.from=DOMAIN policy.dmarc=POLICY}
      * (RFC 8601 §2.7, RFC 9989 §9.1); {@code policy.dmarc} only for pass and fail, {@code header.from} whenever
-     * the author domain is known.
+     * the author domain is known. An error that carries a disposition says so first:
+     * {@code dmarc=temperror reason="dis=reject (unverifiable); ..."}.
      */
     public MethodResult toMethodResult() {
         List<ResultProperty> properties = new ArrayList<>(2);
@@ -116,7 +127,8 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
         if (decided && policy != null) {
             properties.add(new ResultProperty("policy", "dmarc", policy.word()));
         }
-        String summary = decided ? policySummary() : "";
+        String summary = decided ? policySummary()
+                : disposition != DmarcPolicy.NONE ? "dis=" + disposition.word() + " (unverifiable)" : "";
         String text = summary.isEmpty() ? reason : summary + "; " + reason;
         return new MethodResult("dmarc", status.word(), text, properties);
     }

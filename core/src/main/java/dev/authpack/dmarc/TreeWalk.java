@@ -38,8 +38,9 @@ final class TreeWalk {
      * @param records the DMARC records found, longest name first (a name with several records counts as none)
      * @param orgDomain the Organizational Domain of {@code start}, or null when a DNS error hid part of the walk
      * @param error   the DNS error that made the walk incomplete, or null
+     * @param errorDomain the name (without {@code _dmarc.}) whose lookup failed, or null
      */
-    record Outcome(String start, List<PolicyLookup> records, String orgDomain, String error) {
+    record Outcome(String start, List<PolicyLookup> records, String orgDomain, String error, String errorDomain) {
         boolean failed() {
             return error != null;
         }
@@ -72,7 +73,7 @@ final class TreeWalk {
         List<PolicyLookup> found = new ArrayList<>();
         for (PolicyLookup l : lookups) {
             if (l.kind() == PolicyLookup.Kind.ERROR) {
-                return new Outcome(start, found, null, l.detail());
+                return new Outcome(start, found, null, l.detail(), l.domain());
             }
             if (l.found()) {
                 found.add(l);
@@ -82,7 +83,7 @@ final class TreeWalk {
                 }
             }
         }
-        return new Outcome(start, found, organizationalDomain(start, found), null);
+        return new Outcome(start, found, organizationalDomain(start, found), null, null);
     }
 
     /** §4.10.2: psd=n names itself; psd=y (not at the start) names the domain one label below it; else the
@@ -118,6 +119,26 @@ final class TreeWalk {
             }
         }
         return n;
+    }
+
+    /**
+     * The longest common ancestor-or-self of two names, label-wise ({@code a.example.com} and
+     * {@code b.example.com}: {@code example.com}); null when they do not even share the top-level domain.
+     */
+    static String commonAncestor(String a, String b) {
+        int i = a.length();
+        int j = b.length();
+        int lastBoundary = -1;      // length of the common suffix that starts at a label boundary
+        while (i > 0 && j > 0 && a.charAt(i - 1) == b.charAt(j - 1)) {
+            i--;
+            j--;
+            boolean boundaryA = i == 0 || a.charAt(i - 1) == '.';
+            boolean boundaryB = j == 0 || b.charAt(j - 1) == '.';
+            if (boundaryA && boundaryB) {
+                lastBoundary = a.length() - i;
+            }
+        }
+        return lastBoundary <= 0 ? null : a.substring(a.length() - lastBoundary);
     }
 
     /** Whether {@code name} is {@code ancestor} or below it (label-wise, case already normalised). */

@@ -93,6 +93,34 @@ class AuthorDomainsTest {
     }
 
     @Test
+    void anAddressWithTwoDomainsIsRefused() {
+        // a client shows both domains; the DKIM signer must not pick one (DMARC reads both: DmarcAuthors)
+        assertThat(of("a@victim.example@evil.example").problem()).contains("2 '@' in one address");
+        assertThat(of("a@victim.example(x)@evil.example").problem()).contains("2 '@' in one address");
+        assertThat(of("a@victim.example\uFF20evil.example").problem()).contains("2 '@' in one address");
+    }
+
+    @Test
+    void pedanticReadingKeepsRoutesAndRefusesAtSignsInDisplayNames() {
+        assertThat(AuthorDomains.addrSpecs("<@relay.example:alice@example.com>", true))
+                .containsExactly("@relay.example:alice@example.com");
+        assertThat(AuthorDomains.addrSpecs("ceo@bank.example <x@evil.example>", false))
+                .containsExactly("x@evil.example");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> AuthorDomains.addrSpecs("ceo@bank.example <x@evil.example>", true))
+                .hasMessage("'@' in a display name");
+        assertThat(AuthorDomains.addrSpecs("\"ceo@bank.example\" <x@evil.example>", true))
+                .containsExactly("x@evil.example");
+        // white space is allowed next to a dot or the @ (obsolete syntax), not between two atoms
+        assertThat(AuthorDomains.addrSpecs("John Doe <john . doe @ example . com>, a @b.example", true))
+                .containsExactly("john.doe@example.com", "a@b.example");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> AuthorDomains.addrSpecs("a@bank.example x", true)).hasMessage("white space inside an address");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> AuthorDomains.addrSpecs("<a@bank(c)x.example>", true)).hasMessage("white space inside an address");
+    }
+
+    @Test
     void authorDomainCollectionStopsOnePastTheBound() {
         AuthorDomains a = AuthorDomains.of(List.of("a@d1.example, a@d2.example, a@d3.example, a@d4.example"), 2);
         assertThat(a.domains()).containsExactly("d1.example", "d2.example", "d3.example");

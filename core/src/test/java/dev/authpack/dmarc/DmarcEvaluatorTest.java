@@ -256,7 +256,8 @@ class DmarcEvaluatorTest {
             ZoneFileResolver failing = dns.withFailure("ghost.example.com", DnsOutcome.TIMEOUT);
             DmarcResult fail = run(failing, "a@ghost.example.com", noSpf(), unsigned());
             assertThat(fail.status()).isEqualTo(DmarcStatus.TEMPERROR);
-            assertThat(fail.disposition()).isEqualTo(DmarcPolicy.NONE);
+            // unverifiable: the stricter of sp and np (docs/dmarc.md "Fail-closed rules")
+            assertThat(fail.disposition()).isEqualTo(DmarcPolicy.REJECT);
             assertThat(fail.reason()).contains("cannot tell whether ghost.example.com exists");
             DmarcResult pass = run(failing, "a@ghost.example.com", noSpf(), dkimPass("example.com"));
             assertThat(pass.status()).isEqualTo(DmarcStatus.PASS);
@@ -640,10 +641,15 @@ class DmarcEvaluatorTest {
         }
 
         @Test
-        void anUnparsableFromIsAPermerror() {
-            DmarcResult r = from(DmarcOptions.DEFAULT, List.of("Alice <alice@example.com"));
-            assertThat(r.status()).isEqualTo(DmarcStatus.PERMERROR);
-            assertThat(r.reason()).startsWith("unparsable From field");
+        void anUnparsableFromIsReadBestEffort() {
+            DmarcResult r = from(DmarcOptions.DEFAULT, List.of("Alice <alice@reject.example"));
+            assertThat(r.status()).isEqualTo(DmarcStatus.FAIL);
+            assertThat(r.fromDomain()).isEqualTo("reject.example");
+            assertThat(r.reason()).startsWith("From field read best-effort as mail clients"
+                    + " show it (unterminated angle-addr); reject.example: no aligned identifier");
+            DmarcResult nothing = from(DmarcOptions.DEFAULT, List.of("Alice <alice"));
+            assertThat(nothing.status()).isEqualTo(DmarcStatus.PERMERROR);
+            assertThat(nothing.reason()).endsWith("no author domain in the From field");
         }
 
         @Test
@@ -776,7 +782,8 @@ class DmarcEvaluatorTest {
                     spfPass("b.example.com"), unsigned());
             assertThat(r.status()).isEqualTo(DmarcStatus.TEMPERROR);
             assertThat(r.reason()).startsWith("alignment undetermined: DNS TEMP_FAILURE for _dmarc.b.example.com");
-            assertThat(r.disposition()).isEqualTo(DmarcPolicy.NONE);
+            // b.example.com is the author's organization's name: no verdict, the record's p=reject applies
+            assertThat(r.disposition()).isEqualTo(DmarcPolicy.REJECT);
         }
 
         @Test

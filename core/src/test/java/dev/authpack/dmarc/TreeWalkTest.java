@@ -123,4 +123,14 @@ class TreeWalkTest {
         assertThat(TreeWalk.oneLabelBelow("co.uk", "www.shop.co.uk")).isEqualTo("shop.co.uk");
         assertThat(TreeWalk.oneLabelBelow("com", "example.com")).isEqualTo("example.com");
     }
+
+    @Test
+    void commonAncestorIsLabelWise() {
+        assertThat(TreeWalk.commonAncestor("a.example.com", "b.example.com")).isEqualTo("example.com");
+        assertThat(TreeWalk.commonAncestor("example.com", "mail.example.com")).isEqualTo("example.com");
+        assertThat(TreeWalk.commonAncestor("xample.com", "example.com")).isEqualTo("com");
+        assertThat(TreeWalk.commonAncestor("victim.example", "victim.example")).isEqualTo("victim.example");
+        assertThat(TreeWalk.commonAncestor("victim.example", "attacker.test")).isNull();
+        assertThat(TreeWalk.commonAncestor("a.evil-victim.example", "victim.example")).isEqualTo("example");
+    }
 }

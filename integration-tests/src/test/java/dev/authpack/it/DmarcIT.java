@@ -276,4 +276,59 @@ class DmarcIT {
         assertThat(String.valueOf(dmarc.get("reason"))).contains("_dmarc.dmarc-servfail.example");
         assertThat(disposition(mail)).isEqualTo("none");
     }
+
+    // ------------------------------------------------------------------ fail closed (docs/dmarc.md)
+
+    /** An attacker domain that passes SPF for the test client; its _dmarc name is made to fail or loop. */
+    private static String attackerDomain(String label) throws IOException {
+        String domain = label + "-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        JAMES.dns().addZone("$TTL 0\n" + domain + ". TXT \"v=spf1 ip4:127.0.0.0/8 -all\"\n"
+                + "_dmarc.loop." + domain + ". CNAME _dmarc." + domain + ".\n"
+                + "_dmarc." + domain + ". CNAME _dmarc.loop." + domain + ".\n");
+        return domain;
+    }
+
+    @Test
+    void servfailAtTheAttackersDmarcDoesNotTurnTheFailIntoATemperror() throws IOException {
+        String attacker = attackerDomain("servfail");
+        JAMES.dns().servfail("_dmarc." + attacker);
+        DeliveredMail mail = routedTo(REJECT, from("bob@" + attacker, "ceo@dmarc-reject.example"));
+        assertThat(Expectations.spfMailFrom(Expectations.ourField(mail)).result()).isEqualTo("pass");
+        assertThat(dmarcResinfo(mail).result()).as(mail.headerSection()).isEqualTo("fail");
+        assertThat(dmarc(mail).get("disposition")).isEqualTo("reject");
+        assertThat(disposition(mail)).isEqualTo("reject");
+    }
+
+    @Test
+    void aCnameLoopAtTheAttackersDmarcDoesNotTurnTheFailIntoATemperror() throws IOException {
+        String attacker = attackerDomain("loop");
+        DeliveredMail mail = routedTo(REJECT, from("bob@" + attacker, "ceo@dmarc-reject.example"));
+        assertThat(dmarcResinfo(mail).result()).as(mail.headerSection()).isEqualTo("fail");
+        assertThat(disposition(mail)).isEqualTo("reject");
+    }
+
+    @Test
+    void aFromWithTwoDomainsIsEvaluatedForBoth() {
+        DeliveredMail mail = routedTo(REJECT, from(UNALIGNED_SENDER, "ceo@dmarc-reject.example@spf-pass.example"));
+        assertThat(dmarcResinfo(mail).result()).as(mail.headerSection()).isEqualTo("fail");
+        assertThat(dmarcResinfo(mail).property("header.from")).hasValue("dmarc-reject.example");
+        assertThat(disposition(mail)).isEqualTo("reject");
+    }
+
+    @Test
+    void anUnreadableHeaderSectionIsReadBestEffort() {
+        RawMail raw = RawMail.create();    // MAIL FROM at spf-pass.example: SPF passes, not aligned
+        String message = "X-Bad Name: a field name with spaces\r\n"
+                + "From: CEO <ceo@dmarc-reject.example>\r\n"
+                + "To: alice@james.test\r\n"
+                + "Subject: unreadable header section\r\n"
+                + "Message-ID: <" + UUID.randomUUID() + "@dmarc-it.example>\r\n"
+                + "\r\n"
+                + "An attacker hoped for permerror and no disposition.\r\n";
+        DeliveredMail mail = DmarcRouting.routedTo(JAMES.server(), REJECT, raw, message);
+        assertThat(dmarcResinfo(mail).result()).as(mail.headerSection()).isEqualTo("fail");
+        assertThat(dmarcResinfo(mail).property("header.from")).hasValue("dmarc-reject.example");
+        assertThat(String.valueOf(dmarc(mail).get("reason"))).contains("unreadable header section");
+        assertThat(disposition(mail)).isEqualTo("reject");
+    }
 }

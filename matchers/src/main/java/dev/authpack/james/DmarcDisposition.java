@@ -23,10 +23,12 @@ import java.util.stream.Collectors;
  * <pre>{@code <mailet match="dev.authpack.james.DmarcDisposition=reject" class="ToRepository">}</pre>
  *
  * <p>Condition: {@code reject}, {@code quarantine}, or both separated by commas. The disposition is the
- * {@code authpack.dmarc.disposition} attribute {@code MailAuthCheck} sets: {@code quarantine} or {@code reject} only
+ * {@code authpack.dmarc.disposition} attribute {@code MailAuthCheck} sets: {@code quarantine} or {@code reject}
  * when DMARC failed and the policy ({@code p}/{@code sp}/{@code np}, after {@code t=} or {@code pct}, RFC 9989 §5.3
  * and RFC 7489 §6.6.4) asks for it, and no local-policy override (a trusted ARC sealer, MailAuthCheck's
- * {@code trustedArcSealers}) applied. A mail MailAuthCheck did not check with DMARC never matches. A bad condition
+ * {@code trustedArcSealers}) applied; or when the message is unverifiable ({@code temperror}/{@code permerror} that
+ * fails closed, docs/dmarc.md "Fail-closed rules") and {@code dmarcUnverifiableDisposition} gives it (default: the
+ * strictest policy its author domains publish). A mail MailAuthCheck did not check with DMARC never matches. A bad condition
  * makes {@link #init()} throw; {@link #match} never throws.
  */
 public class DmarcDisposition extends GenericMatcher {

@@ -1,0 +1,197 @@
+package dev.authpack.dmarc;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Every domain a mail client could show as the domain of an address in a From value that RFC 5322 cannot read,
+ * or reads differently from clients (docs/dmarc.md "Fail-closed rules"): the name after every {@code @} (also the
+ * full-width and small commercial at), wherever it stands (quoted, in a comment, after an angle address), in four
+ * renderings of the value: as written; without control and invisible format characters (a NUL, U+200B), which
+ * clients drop or stop at; with RFC 2047 encoded-words decoded; and that in Unicode NFKC, which shows look-alike
+ * dots and letters ({@code victim․example}) as the ASCII they stand for. A name runs over letters, digits, hyphens,
+ * underscores and dots (also the ideographic full stops IDNA maps to a dot) and is kept when it is a valid domain
+ * name after {@link AuthorDomains#normalizeDomain}; address literals are no domain. Linear in the value's length.
+ */
+final class DisplayedDomains {
+    /** RFC 2047 §2: an encoded-word is at most 75 characters. */
+    private static final int MAX_ENCODED_WORD = 75;
+    /** The most encoded-words decoded in one value (a display name holds a few). */
+    static final int MAX_ENCODED_WORDS = 100;
+
+    private DisplayedDomains() {
+    }
+
+    /**
+     * The candidate domains of {@code value}, normalised, in order of appearance, added to {@code into}; at most
+     * {@code limit} distinct ones.
+     */
+    static void collect(String value, Collection<String> into, int limit) {
+        Set<String> found = new LinkedHashSet<>();
+        scan(value, found, limit);
+        String visible = withoutInvisible(value);
+        scan(visible, found, limit);
+        String decoded = decodeEncodedWords(visible);
+        scan(decoded, found, limit);
+        scan(Normalizer.normalize(decoded, Normalizer.Form.NFKC), found, limit);
+        into.addAll(found);
+    }
+
+    static boolean isAt(char c) {
+        return c == '@' || c == '\uFF20' || c == '\uFE6B';
+    }
+
+    /** Whether a client could drop or stop at {@code c}: C0 and C1 controls except folding white space, DEL, and
+     *  invisible format characters (Unicode category Cf: zero-width space, soft hyphen, bidi controls). */
+    static boolean isInvisible(char c) {
+        if (c == '\t' || c == '\r' || c == '\n') {
+            return false;
+        }
+        return c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT;
+    }
+
+    private static String withoutInvisible(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!isInvisible(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void scan(String s, Set<String> found, int limit) {
+        int n = s.length();
+        for (int i = 0; i < n && found.size() < limit; i++) {
+            if (!isAt(s.charAt(i))) {
+                continue;
+            }
+            int start = i + 1;
+            while (start < n && (s.charAt(start) == ' ' || s.charAt(start) == '\t' || s.charAt(start) == '\r'
+                    || s.charAt(start) == '\n')) {
+                start++;
+            }
+            int end = start;
+            while (end < n && isDomainChar(s.charAt(end))) {
+                end++;
+            }
+            add(s.substring(start, end), found);
+            i = Math.max(i, end - 1);
+        }
+    }
+
+    private static boolean isDomainChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                || c == '_' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61'
+                || (c >= 0x80 && Character.isLetterOrDigit(c));
+    }
+
+    private static void add(String name, Set<String> found) {
+        String d = name;
+        while (!d.isEmpty() && (d.endsWith(".") || d.endsWith("-"))) {
+            d = d.substring(0, d.length() - 1);
+        }
+        while (!d.isEmpty() && (d.startsWith(".") || d.startsWith("-"))) {
+            d = d.substring(1);
+        }
+        if (d.isEmpty()) {
+            return;
+        }
+        try {
+            found.add(AuthorDomains.normalizeDomain(d));
+        } catch (IllegalArgumentException e) {
+            // not a domain name a client could deliver to either
+        }
+    }
+
+    /**
+     * The value with every RFC 2047 encoded-word ({@code =?charset?Q|B?text?=}) decoded, as clients display
+     * them wherever they stand; a word that does not decode stays as written.
+     */
+    static String decodeEncodedWords(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        int i = 0;
+        int n = value.length();
+        int words = 0;
+        while (i < n) {
+            int start = words < MAX_ENCODED_WORDS ? value.indexOf("=?", i) : -1;
+            if (start < 0) {
+                out.append(value, i, n);
+                break;
+            }
+            out.append(value, i, start);
+            // an encoded-word is short: look for its parts within that length only (linear in the value)
+            String word = value.substring(start, Math.min(n, start + MAX_ENCODED_WORD));
+            String decoded = null;
+            int end = -1;
+            int charsetEnd = word.indexOf('?', 2);
+            if (charsetEnd > 0 && charsetEnd + 2 < word.length() && word.charAt(charsetEnd + 2) == '?') {
+                end = word.indexOf("?=", charsetEnd + 3);
+                if (end > 0) {
+                    words++;
+                    decoded = decodeWord(word.substring(2, charsetEnd), word.charAt(charsetEnd + 1),
+                            word.substring(charsetEnd + 3, end));
+                }
+            }
+            if (decoded == null) {
+                out.append("=?");
+                i = start + 2;
+            } else {
+                out.append(decoded);
+                i = start + end + 2;
+            }
+        }
+        return out.toString();
+    }
+
+    private static String decodeWord(String charsetName, char encoding, String text) {
+        Charset charset;
+        try {
+            String name = charsetName.contains("*") ? charsetName.substring(0, charsetName.indexOf('*'))
+                    : charsetName;   // RFC 2231 §5 language suffix
+            charset = Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            charset = StandardCharsets.UTF_8;   // clients guess; UTF-8 and ASCII agree on addresses
+        }
+        try {
+            byte[] bytes;
+            if (encoding == 'B' || encoding == 'b') {
+                bytes = Base64.getMimeDecoder().decode(text);
+            } else if (encoding == 'Q' || encoding == 'q') {
+                bytes = decodeQ(text);
+            } else {
+                return null;
+            }
+            return new String(bytes, charset);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** RFC 2047 §4.2: {@code _} is a space, {@code =XX} an octet. */
+    private static byte[] decodeQ(String text) {
+        byte[] out = new byte[text.length()];
+        int o = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '_') {
+                out[o++] = ' ';
+            } else if (c == '=' && i + 2 < text.length() && Character.digit(text.charAt(i + 1), 16) >= 0
+                    && Character.digit(text.charAt(i + 2), 16) >= 0) {
+                out[o++] = (byte) (Character.digit(text.charAt(i + 1), 16) * 16
+                        + Character.digit(text.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                out[o++] = (byte) c;
+            }
+        }
+        return Arrays.copyOf(out, o);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.authpack.dmarc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class DisplayedDomainsTest {
+    private static List<String> of(String value) {
+        List<String> out = new ArrayList<>();
+        DisplayedDomains.collect(value, out, 100);
+        return out;
+    }
+
+    @Test
+    void everyNameAfterAnAtSign() {
+        assertThat(of("a@Victim.example@attacker.example")).containsExactly("victim.example", "attacker.example");
+        assertThat(of("a@victim.example\u0000@attacker.example"))
+                .containsExactly("victim.example", "attacker.example");
+        assertThat(of("\"x@quoted.example\" (c@comment.example) <a@ angle.example.>"))
+                .containsExactly("quoted.example", "comment.example", "angle.example");
+        assertThat(of("a\uFF20fullwidth.example, b\uFE6Bsmall.example"))
+                .containsExactly("fullwidth.example", "small.example");
+        assertThat(of("a@[192.0.2.1], b@-bad-.example..")).isEmpty();
+    }
+
+    @Test
+    void invisibleCharactersAndEncodedWords() {
+        assertThat(of("a@vic\u200Btim.example")).contains("victim.example");
+        assertThat(of("a@vic\u0000tim.example")).containsExactly("vic", "victim.example");
+        assertThat(of("=?UTF-8?Q?ceo=40victim.example?=")).containsExactly("victim.example");
+        assertThat(of("=?iso-8859-1*en?B?Y2VvQHZpY3RpbS5leGFtcGxl?=")).containsExactly("victim.example");
+        assertThat(DisplayedDomains.decodeEncodedWords("=?x?Q?a=ZZ?= =?utf-8?X?a?= =?")).isEqualTo(
+                "a=ZZ =?utf-8?X?a?= =?");
+        String many = "=?utf-8?q?a?=".repeat(DisplayedDomains.MAX_ENCODED_WORDS + 1);
+        assertThat(DisplayedDomains.decodeEncodedWords(many))
+                .isEqualTo("a".repeat(DisplayedDomains.MAX_ENCODED_WORDS) + "=?utf-8?q?a?=");
+    }
+
+    @Test
+    @Timeout(5)
+    void linearOnHostileInput() {
+        of("=?".repeat(200_000));
+        of("=?foo?B?!?=".repeat(50_000));
+        of("@".repeat(400_000));
+        of("@a".repeat(200_000));
+        StringBuilder distinct = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            distinct.append("@d").append(i).append(".example ");
+        }
+        assertThat(of(distinct.toString())).hasSize(100);
+    }
+}
