@@ -44,10 +44,7 @@ class DnsjavaResolverTest {
     static final String OTHER = "host.other.test. 45 IN A 198.51.100.7\n";
 
     static LoopbackDnsServer server;
-    /**
-     * 5 s: dnsjava 3.5.2 (the version James ships) may hold a query for up to a second before sending it when its
-     * selector thread is idle, so a shorter budget makes the concurrency tests flaky on a loaded machine.
-     */
+    /** 5 s: generous, so a loaded build machine never turns a slow loopback answer into a timeout. */
     static DnsjavaResolver resolver;
 
     @BeforeAll
