@@ -14,8 +14,8 @@ import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,14 +76,14 @@ final class DnsTransport {
             throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
         }
         this.maxInFlight = maxInFlight;
-        // as many threads as queries may be in flight; the in-flight count keeps the queue (almost) empty
-        this.io = new ThreadPoolExecutor(maxInFlight, maxInFlight, THREAD_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        // an idle thread takes the next query, a new one starts only when none is idle; the in-flight count
+        // bounds the queries, the pool's own bound (twice that) only covers threads still finishing a query
+        this.io = new ThreadPoolExecutor(0, 2 * maxInFlight, THREAD_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "authpack-dns-io-" + THREADS.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        this.io.allowCoreThreadTimeOut(true);
     }
 
     /** Queries being sent or waited for now. */

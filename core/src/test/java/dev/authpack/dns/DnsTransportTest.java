@@ -167,13 +167,15 @@ class DnsTransportTest {
         });
         DnsTransport transport = new DnsTransport();
         Message q = query(NAME);
+        int originalId = q.getHeader().getID();
         for (int i = 0; i < 20; i++) {
             transport.send(q, address(server), Duration.ofSeconds(3)).join();
         }
         assertThat(ids).hasSizeGreaterThan(15);
         assertThat(ports).hasSizeGreaterThan(15);
         assertThat(edns).hasSize(20).containsOnly(true);
-        assertThat(q.getHeader().getID()).as("the caller's message is not changed").isEqualTo(q.getHeader().getID());
+        assertThat(q.getHeader().getID()).as("the caller's message is not changed").isEqualTo(originalId);
+        assertThat(q.getOPT()).isNull();
     }
 
     @Test
