@@ -133,7 +133,7 @@ final class OpenSpfZone {
     }
 
     /** A TXT record from the raw RDATA, so every octet is kept (no presentation-format escapes). */
-    private static Record txt(Name name, Object value) {
+    static Record txt(Name name, Object value) {
         List<String> strings = value instanceof List<?> list ? list.stream().map(String::valueOf).toList()
                 : List.of(String.valueOf(value));
         ByteArrayOutputStream rdata = new ByteArrayOutputStream();
