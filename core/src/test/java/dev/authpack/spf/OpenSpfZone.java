@@ -25,7 +25,7 @@ import org.xbill.DNS.Type;
  * The {@code zonedata} of one section of the openspf suite as real DNS records and time-out rules, for a DNS
  * server on loopback, following the same driver rules as {@link ZoneDataResolver}:
  * <ul>
- *   <li>{@code SPF:} entries become TXT records unless the name has an explicit {@code TXT:} entry;
+ *   <li>{@code SPF:} entries are SPF (type 99) records and also TXT records unless the name has an explicit {@code TXT:} entry;
  *       {@code TXT: NONE} gives nothing;</li>
  *   <li>a bare {@code TIMEOUT} item makes the server drop queries of every type that no record before it
  *       answers (the resolver then times out);</li>
@@ -94,8 +94,11 @@ final class OpenSpfZone {
                     continue;
                 }
                 if (type.equals("SPF")) {
+                    Record txt = txt(name, value);
+                    // served as type SPF (99) too, as the suite's data says, though RFC 7208 §3.1 queries TXT only
+                    records.add(Record.newRecord(name, Type.SPF, DClass.IN, TTL, txt.rdataToWireCanonical()));
                     if (!explicitTxt) {
-                        generated.add(txt(name, value));
+                        generated.add(txt);
                     }
                     continue;
                 }
