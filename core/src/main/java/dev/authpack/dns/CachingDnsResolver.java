@@ -202,7 +202,7 @@ public final class CachingDnsResolver implements DnsResolver {
         return switch (lookup.outcome()) {
             case RECORDS -> Math.min(lookup.ttlSeconds(), MAX_POSITIVE_TTL_SECONDS);
             case NXDOMAIN, NO_DATA -> Math.min(lookup.ttlSeconds(), MAX_NEGATIVE_TTL_SECONDS);
-            case TEMP_FAILURE, TIMEOUT -> 0;
+            case TEMP_FAILURE, TIMEOUT, INVALID_NAME -> 0;
         };
     }
 

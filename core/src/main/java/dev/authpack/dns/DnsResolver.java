@@ -7,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
  * The one DNS service every check uses. Implementations are asynchronous, never complete exceptionally
  * (every failure is a {@link DnsOutcome}), follow CNAME chains, and are safe to share between threads.
  *
- * <p>Names are given without a trailing dot; case does not matter. An unusable name (empty label, label over
- * 63 octets, name over 253 octets) yields {@link DnsOutcome#TEMP_FAILURE} with a reason, not an exception.
+ * <p>Names are given without a trailing dot; ASCII case does not matter. Any octet may appear in a label (a
+ * space, '\\', a control or non-ASCII character: the UTF-8 octets of the text are escaped into the wire name).
+ * A malformed name (empty name or label, label over 63 octets, name over 253 octets) yields the permanent
+ * {@link DnsOutcome#INVALID_NAME} with a reason, not an exception and not a temporary failure.
  */
 public interface DnsResolver {
 

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -24,17 +23,19 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * Asynchronous stub resolver over dnsjava's {@link SimpleResolver#sendAsync}: asks recursive servers given as
- * {@code host:port}, with a per-query time budget, and reports typed outcomes.
+ * Asynchronous stub resolver: asks recursive servers given as {@code host:port}, with a per-query time budget,
+ * and reports typed outcomes. Queries go out through {@link DnsTransport} (UDP, TCP on truncation, on the JDK's
+ * sockets; random IDs and source ports, answers matched to the question); dnsjava only encodes and decodes the
+ * messages. dnsjava's own client is not used: in 3.5.2 (what James ships) its shared selector thread sometimes
+ * sends a query or reads an answer only when it wakes a second later.
  *
  * <p>One lookup makes up to {@code max(2, servers)} attempts (servers in order, wrapping around), each with an
  * equal share of the timeout, so the whole lookup ends within the timeout. An attempt that times out or fails on
  * the network moves on; SERVFAIL or REFUSED moves on only if there is another server. Truncated UDP answers are
- * asked again over TCP (dnsjava does this within the attempt). CNAME chains are followed, also across queries.
+ * asked again over TCP within the attempt. CNAME chains are followed, also across queries.
  */
 public final class DnsjavaResolver extends RecordLookupResolver {
 
@@ -48,8 +49,7 @@ public final class DnsjavaResolver extends RecordLookupResolver {
     static final int MAX_ATTEMPTS = 4;
 
     /**
-     * Answers are read and futures completed here, not on dnsjava's selector thread, the JDK timer thread or the
-     * common pool. A cached pool: if a caller blocks inside a callback (join() on another lookup), the next answer
+     * Answers are read and futures completed here, not on the transport's I/O threads or the common pool. A cached pool: if a caller blocks inside a callback (join() on another lookup), the next answer
      * gets a new thread instead of waiting for that caller, so blocking callers cannot deadlock the resolver.
      * Daemon threads that end after a minute idle: they never keep James or the CLI alive.
      */
@@ -61,7 +61,7 @@ public final class DnsjavaResolver extends RecordLookupResolver {
     });
 
     private final List<InetSocketAddress> servers;
-    private final List<SimpleResolver> resolvers;
+    private final DnsTransport transport = new DnsTransport();
     private final Duration timeout;
     private final Duration attemptTimeout;
     private final int attempts;
@@ -92,13 +92,6 @@ public final class DnsjavaResolver extends RecordLookupResolver {
         this.timeout = timeout;
         this.attempts = Math.min(MAX_ATTEMPTS, Math.max(2, this.servers.size()));
         this.attemptTimeout = timeout.dividedBy(attempts);
-        List<SimpleResolver> rs = new ArrayList<>();
-        for (InetSocketAddress a : this.servers) {
-            SimpleResolver r = new SimpleResolver(a);
-            r.setTimeout(attemptTimeout);
-            rs.add(r);
-        }
-        this.resolvers = List.copyOf(rs);
         LOG.info("DNS servers {}, timeout {}", this.servers, timeout);
     }
 
@@ -188,14 +181,10 @@ public final class DnsjavaResolver extends RecordLookupResolver {
         if (n >= attempts) {
             return CompletableFuture.completedFuture(lastFailure);
         }
-        int index = n % resolvers.size();
-        SimpleResolver resolver = resolvers.get(index);
-        InetSocketAddress server = servers.get(index);
+        InetSocketAddress server = servers.get(n % servers.size());
         CompletableFuture<Message> sent;
         try {
-            // our own deadline: dnsjava 3.5 only checks its timeouts when its selector is idle for a second
-            sent = resolver.sendAsync(query, CALLBACKS).toCompletableFuture()
-                    .orTimeout(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            sent = transport.send(query, server, attemptTimeout);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -214,7 +203,7 @@ public final class DnsjavaResolver extends RecordLookupResolver {
                 return attempt(query, n + 1, keepTimeout ? lastFailure : failure);
             }
             int rcode = response.getRcode();
-            if ((rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) && resolvers.size() > 1 && n + 1 < attempts) {
+            if ((rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) && servers.size() > 1 && n + 1 < attempts) {
                 LOG.debug("{} {}: {} , trying next server", question(query), describe(server), Rcode.string(rcode));
                 return attempt(query, n + 1, Reply.failed(DnsOutcome.TEMP_FAILURE,
                         describe(server) + " answered " + Rcode.string(rcode)));

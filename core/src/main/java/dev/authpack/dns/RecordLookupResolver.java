@@ -104,17 +104,17 @@ abstract class RecordLookupResolver implements DnsResolver {
 
     private <T> CompletableFuture<DnsLookup<T>> lookup(String rawName, DnsType type, Function<Record, T> mapper) {
         String name = DnsNames.normalize(rawName);
-        Optional<String> problem = DnsNames.problem(name);
-        if (problem.isPresent()) {
+        Optional<String> malformed = DnsNames.malformed(name);
+        if (malformed.isPresent()) {
             return CompletableFuture.completedFuture(
-                    DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, problem.get() + ": " + rawName));
+                    DnsLookup.failed(name, type, DnsOutcome.INVALID_NAME, malformed.get() + ": " + rawName));
         }
         Name qname;
         try {
             qname = DnsNames.toName(name);
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(
-                    DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, "unusable domain name: " + e.getMessage()));
+                    DnsLookup.failed(name, type, DnsOutcome.INVALID_NAME, "unusable domain name: " + e.getMessage()));
         }
         CompletableFuture<DnsLookup<T>> result;
         try {

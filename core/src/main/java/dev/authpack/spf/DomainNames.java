@@ -1,13 +1,16 @@
 package dev.authpack.spf;
 
 import java.net.IDN;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Domain-name rules of RFC 7208: the {@code <domain>} check of §4.3, toplabel (§7.1), truncation (§7.3). */
 final class DomainNames {
+    /** RFC 1035 §2.3.4: octets of a name in text, without the trailing dot (255 on the wire). */
     static final int MAX_NAME = 253;
+    /** RFC 1035 §2.3.4: octets of a label. */
     static final int MAX_LABEL = 63;
 
     /**
@@ -61,11 +64,13 @@ final class DomainNames {
 
     /**
      * A macro-expanded target name ready for a DNS query: trailing dot removed, truncated from the left to 253
-     * characters (§7.3), every label 1..63 characters. Empty when no query can be composed from it.
+     * octets (§7.3), every label 1..63 octets. Lengths are octets on the wire (the UTF-8 encoding the resolver
+     * sends), and any octet may appear in a label (a macro can carry a local part with spaces or '%'; the
+     * resolver escapes them, RFC 1035 §5.1). Empty when no query can be composed from it (a permanent condition).
      */
     static Optional<String> forQuery(String expanded) {
         String name = expanded.endsWith(".") ? expanded.substring(0, expanded.length() - 1) : expanded;
-        while (name.length() > MAX_NAME) {
+        while (octets(name) > MAX_NAME) {
             int dot = name.indexOf('.');
             if (dot < 0) {
                 return Optional.empty();
@@ -82,7 +87,7 @@ final class DomainNames {
         }
         String lower = name.toLowerCase(Locale.ROOT);
         String trimmed = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
-        return trimmed.isEmpty() || trimmed.length() > MAX_NAME || !labelsValid(trimmed)
+        return trimmed.isEmpty() || octets(trimmed) > MAX_NAME || !labelsValid(trimmed)
                 ? Optional.empty() : Optional.of(trimmed);
     }
 
@@ -95,12 +100,17 @@ final class DomainNames {
         return extra == 0 || name.charAt(extra - 1) == '.';
     }
 
+    /** Octets of the name on the wire: its UTF-8 encoding (ASCII names: one per character). */
+    private static int octets(String text) {
+        return isAscii(text) ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
     private static boolean labelsValid(String name) {
         int start = 0;
         while (start <= name.length()) {
             int dot = name.indexOf('.', start);
             int end = dot < 0 ? name.length() : dot;
-            int length = end - start;
+            int length = octets(name.substring(start, end));
             if (length == 0 || length > MAX_LABEL) {
                 return false;
             }

@@ -109,13 +109,14 @@ class ZoneFileResolverTest {
     }
 
     @Test
-    void invalidNamesFailWithoutAQuery() {
+    void malformedNamesArePermanentFailuresWithoutAQuery() {
         DnsLookup<String> l = resolver.txt("a..example.com").join();
-        assertThat(l.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(l.outcome()).isEqualTo(DnsOutcome.INVALID_NAME);
         assertThat(l.detail()).contains("empty label");
         assertThat(resolver.txt("x".repeat(64) + ".example.com").join().detail()).contains("label longer than 63");
-        assertThat(resolver.txt("").join().outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
-        assertThat(resolver.txt(null).join().outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(resolver.txt("").join().outcome()).isEqualTo(DnsOutcome.INVALID_NAME);
+        assertThat(resolver.txt(null).join().outcome()).isEqualTo(DnsOutcome.INVALID_NAME);
+        assertThat(resolver.txt("a b.example.com").join().outcome()).isEqualTo(DnsOutcome.NXDOMAIN);
         assertThat(resolver.ptr(null).join().outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
     }
 

@@ -111,6 +111,21 @@ class SpfAddressAndNameTest {
     }
 
     @Test
+    void queryNameLimitsCountOctetsAndAnyOctetIsAllowed() {
+        // a macro can put any local part into a name: spaces and '%' stay (the resolver escapes them)
+        assertThat(DomainNames.forQuery("a b%20%.example.com")).contains("a b%20%.example.com");
+        // "ä" is two octets on the wire (UTF-8): 32 of them make a 64-octet label
+        assertThat(DomainNames.forQuery("ä".repeat(31) + "a.example.com")).isPresent();
+        assertThat(DomainNames.forQuery("ä".repeat(32) + ".example.com")).isEmpty();
+        // 5 labels of 60 octets (30 characters) + example.com: 316 octets but only 166 characters
+        String label = "ä".repeat(30);
+        String name = String.join(".", label, label, label, label, label) + ".example.com";
+        String truncated = DomainNames.forQuery(name).orElseThrow();
+        assertThat(truncated).isEqualTo(String.join(".", label, label, label) + ".example.com");
+        assertThat(truncated.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(253);
+    }
+
+    @Test
     void subdomainTest() {
         assertThat(DomainNames.isSameOrSubdomain("mail.example.com", "example.com")).isTrue();
         assertThat(DomainNames.isSameOrSubdomain("Example.COM", "example.com")).isTrue();

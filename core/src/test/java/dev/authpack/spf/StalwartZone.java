@@ -6,13 +6,26 @@ import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsType;
 import dev.authpack.dns.MxHost;
 
+import dev.authpack.dns.DnsNames;
+import dev.authpack.testkit.dns.ZoneData;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
 
 /**
  * The DNS of the Stalwart mail-auth SPF scenarios: one TXT record per name, address lists, PTR lists, MX lists;
@@ -20,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code _dns_error.} give a DNS error; other unknown names do not exist.
  */
 final class StalwartZone implements DnsResolver {
+    private static final Pattern DNS_ERROR = Pattern.compile("_dns_error\\.[A-Za-z0-9.-]*[A-Za-z0-9]");
+
     private final Map<String, String> txt = new HashMap<>();
     private final Map<String, List<InetAddress>> a = new HashMap<>();
     private final Map<String, List<InetAddress>> aaaa = new HashMap<>();
@@ -52,6 +67,43 @@ final class StalwartZone implements DnsResolver {
 
     void ptr(InetAddress address, List<String> names) {
         ptr.put(address, List.copyOf(names));
+    }
+
+    /**
+     * The zone as it is now, as DNS records for a server on loopback: the TXT, A, AAAA and MX records and the PTR
+     * records under in-addr.arpa / ip6.arpa.
+     */
+    List<Record> records() {
+        List<Record> out = new ArrayList<>();
+        txt.forEach((name, text) -> add(out, () -> OpenSpfZone.txt(ZoneData.literalName(name), text)));
+        a.forEach((name, list) -> list.forEach(ip -> add(out, () -> new ARecord(ZoneData.literalName(name),
+                DClass.IN, OpenSpfZone.TTL, ip))));
+        aaaa.forEach((name, list) -> list.forEach(ip -> add(out, () -> new AAAARecord(ZoneData.literalName(name),
+                DClass.IN, OpenSpfZone.TTL, ip))));
+        mx.forEach((name, hosts) -> hosts.forEach(h -> add(out, () -> new MXRecord(ZoneData.literalName(name),
+                DClass.IN, OpenSpfZone.TTL, h.preference(), ZoneData.literalName(h.exchange())))));
+        ptr.forEach((ip, names) -> names.forEach(n -> add(out, () -> new PTRRecord(
+                ZoneData.literalName(DnsNames.reverseName(ip)), DClass.IN, OpenSpfZone.TTL, ZoneData.literalName(n)))));
+        return out;
+    }
+
+    /** Adds the record unless one of its names cannot exist in the DNS (no query can ask for it then). */
+    private static void add(List<Record> out, Supplier<Record> record) {
+        try {
+            out.add(record.get());
+        } catch (IllegalArgumentException e) {
+            // e.g. the scenario's name of over 255 octets: left out, as a real zone could not hold it
+        }
+    }
+
+    /** The names below which every query is a DNS error ({@code _dns_error.} and what follows), in this text. */
+    static Set<String> dnsErrorNames(String text) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = DNS_ERROR.matcher(text);
+        while (m.find()) {
+            names.add(key(m.group()));
+        }
+        return names;
     }
 
     @Override

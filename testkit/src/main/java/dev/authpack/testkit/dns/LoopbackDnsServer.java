@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -138,6 +139,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
     public static final class Builder {
         private final List<Path> files = new ArrayList<>();
         private final List<String> texts = new ArrayList<>();
+        private final List<Record> records = new ArrayList<>();
         private int port;
         private boolean ipv6;
 
@@ -179,8 +181,14 @@ public final class LoopbackDnsServer implements AutoCloseable {
             return this;
         }
 
+        /** Records as objects, for names zone text cannot spell plainly (see {@link ZoneData#literalName}). */
+        public Builder records(Collection<? extends Record> more) {
+            records.addAll(more);
+            return this;
+        }
+
         public LoopbackDnsServer start() throws IOException {
-            ZoneData d = ZoneData.load(files).plusTexts(texts);
+            ZoneData d = ZoneData.load(files).plusTexts(texts).plusRecords(records);
             return new LoopbackDnsServer(d, port, ipv6);
         }
     }

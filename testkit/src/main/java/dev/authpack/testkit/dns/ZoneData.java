@@ -104,6 +104,49 @@ public final class ZoneData {
         return new ZoneData(freeze(copy));
     }
 
+    /** A copy of this data with these records added (class IN only; duplicates are kept once). */
+    public ZoneData plusRecords(Collection<? extends Record> records) {
+        Map<Name, Map<Integer, List<Record>>> copy = deepCopy();
+        for (Record r : records) {
+            add(copy, r);
+        }
+        return new ZoneData(freeze(copy));
+    }
+
+    /**
+     * The absolute name whose labels are the UTF-8 octets of the text between the dots, with no master-file
+     * escapes: {@code "a b.%-.example.com"} is a name whose first label holds a space. For names that zone text
+     * cannot spell plainly (spaces, '\\', '(', ';', control characters). One trailing dot is ignored; "" and
+     * "." are the root.
+     *
+     * @throws IllegalArgumentException for an empty label, a label over 63 octets or a name over 255 octets
+     */
+    public static Name literalName(String text) {
+        String t = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        if (t.isEmpty()) {
+            return Name.root;
+        }
+        StringBuilder escaped = new StringBuilder(t.length() * 2 + 1);
+        for (String label : t.split("\\.", -1)) {
+            byte[] octets = label.getBytes(StandardCharsets.UTF_8);
+            if (octets.length == 0 || octets.length > 63) {
+                throw new IllegalArgumentException("label of " + octets.length + " octets in " + text);
+            }
+            for (byte b : octets) {
+                int c = b & 0xff;
+                // RFC 1035 §5.1: \DDD is the octet with that decimal value
+                escaped.append('\\').append((char) ('0' + c / 100)).append((char) ('0' + c / 10 % 10))
+                        .append((char) ('0' + c % 10));
+            }
+            escaped.append('.');
+        }
+        try {
+            return Name.fromString(escaped.toString());
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a DNS name: " + text + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     private static void addAll(Map<Name, Map<Integer, List<Record>>> into, InputStream in, String source)
             throws IOException {
         try (Master master = new Master(in, Name.root, DEFAULT_TTL)) {
@@ -115,17 +158,21 @@ public final class ZoneData {
                 if (++count > MAX_RECORDS_PER_SOURCE) {
                     throw new IOException(source + ": more than " + MAX_RECORDS_PER_SOURCE + " records");
                 }
-                if (r.getDClass() != DClass.IN) {
-                    continue;
-                }
-                List<Record> rrs = into.computeIfAbsent(r.getName(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(r.getType(), k -> new ArrayList<>());
-                if (!rrs.contains(r)) {
-                    rrs.add(r);
-                }
+                add(into, r);
             }
         } catch (TextParseException e) {
             throw new IOException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void add(Map<Name, Map<Integer, List<Record>>> into, Record r) {
+        if (r.getDClass() != DClass.IN) {
+            return;
+        }
+        List<Record> rrs = into.computeIfAbsent(r.getName(), k -> new LinkedHashMap<>())
+                .computeIfAbsent(r.getType(), k -> new ArrayList<>());
+        if (!rrs.contains(r)) {
+            rrs.add(r);
         }
     }
 

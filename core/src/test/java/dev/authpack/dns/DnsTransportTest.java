@@ -1,0 +1,235 @@
+package dev.authpack.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The UDP/TCP client against hand-written servers: what a forged or stray answer can do (nothing), truncation,
+ * time budget, random IDs and ports, and the bound on queries in flight.
+ */
+class DnsTransportTest {
+
+    static final Name NAME = Name.fromConstantString("host.example.com.");
+
+    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    static Message query(Name name) {
+        return Message.newQuery(Record.newRecord(name, Type.A, DClass.IN));
+    }
+
+    static Message answer(Message q, int id, Name name, String address) throws IOException {
+        Message m = new Message(id);
+        m.getHeader().setFlag(Flags.QR);
+        m.addRecord(Record.newRecord(name, Type.A, DClass.IN), Section.QUESTION);
+        m.addRecord(new ARecord(name, DClass.IN, 60, InetAddress.getByName(address)), Section.ANSWER);
+        return m;
+    }
+
+    /** A UDP server on loopback that hands each query (and a way to reply) to {@code handler}. */
+    DatagramSocket udpServer(BiConsumer<DatagramPacket, DatagramSocket> handler) throws IOException {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        open.add(s);
+        Thread t = new Thread(() -> {
+            while (!s.isClosed()) {
+                DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
+                try {
+                    s.receive(p);
+                } catch (IOException e) {
+                    return;
+                }
+                handler.accept(p, s);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return s;
+    }
+
+    static void send(DatagramSocket s, DatagramPacket to, Message m) {
+        try {
+            byte[] wire = m.toWire();
+            s.send(new DatagramPacket(wire, wire.length, to.getSocketAddress()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Message parse(DatagramPacket p) {
+        try {
+            return new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static InetSocketAddress address(DatagramSocket s) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
+    }
+
+    @Test
+    void forgedAnswersWithAnotherIdOrQuestionAreIgnoredAndTheRealOneIsTaken() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            try {
+                Message q = parse(p);
+                int id = q.getHeader().getID();
+                // a forger guesses the wrong ID, or answers another question, or sends a query, or junk
+                send(s, p, answer(q, (id + 1) & 0xffff, NAME, "203.0.113.66"));
+                send(s, p, answer(q, id, Name.fromConstantString("other.example.com."), "203.0.113.67"));
+                Message notAnAnswer = answer(q, id, NAME, "203.0.113.68");
+                notAnAnswer.getHeader().unsetFlag(Flags.QR);
+                send(s, p, notAnAnswer);
+                s.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, p.getSocketAddress()));
+                send(s, p, answer(q, id, NAME, "192.0.2.1"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DnsTransport transport = new DnsTransport();
+
+        Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+
+        assertThat(reply.getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(((ARecord) r).getAddress().getHostAddress()).isEqualTo("192.0.2.1"));
+    }
+
+    @Test
+    void onlyForgedAnswersMeanATimeoutWithinTheBudget() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            try {
+                Message q = parse(p);
+                send(s, p, answer(q, (q.getHeader().getID() + 1) & 0xffff, NAME, "203.0.113.66"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DnsTransport transport = new DnsTransport();
+        long start = System.nanoTime();
+
+        CompletableFuture<Message> f = transport.send(query(NAME), address(server), Duration.ofMillis(300));
+
+        assertThat(f).failsWithin(Duration.ofSeconds(3)).withThrowableThat()
+                .withRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250),
+                Duration.ofMillis(1500));
+    }
+
+    @Test
+    void idsAndSourcePortsAreRandomAndEdnsIsOffered() throws Exception {
+        Set<Integer> ids = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
+        List<Boolean> edns = new CopyOnWriteArrayList<>();
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            synchronized (ids) {
+                ids.add(q.getHeader().getID());
+                ports.add(p.getPort());
+            }
+            edns.add(q.getOPT() != null && q.getOPT().getPayloadSize() == DnsTransport.EDNS_PAYLOAD);
+            try {
+                send(s, p, answer(q, q.getHeader().getID(), NAME, "192.0.2.1"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DnsTransport transport = new DnsTransport();
+        Message q = query(NAME);
+        int originalId = q.getHeader().getID();
+        for (int i = 0; i < 20; i++) {
+            transport.send(q, address(server), Duration.ofSeconds(3)).join();
+        }
+        assertThat(ids).hasSizeGreaterThan(15);
+        assertThat(ports).hasSizeGreaterThan(15);
+        assertThat(edns).hasSize(20).containsOnly(true);
+        assertThat(q.getHeader().getID()).as("the caller's message is not changed").isEqualTo(originalId);
+        assertThat(q.getOPT()).isNull();
+    }
+
+    @Test
+    void truncatedAnswersAreAskedAgainOverTcpAndTcpAnswersAreCheckedToo() throws Exception {
+        ServerSocket tcp = new ServerSocket();
+        open.add(tcp);
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            Message tc = new Message(q.getHeader().getID());
+            tc.getHeader().setFlag(Flags.QR);
+            tc.getHeader().setFlag(Flags.TC);
+            tc.addRecord(q.getQuestion(), Section.QUESTION);
+            send(s, p, tc);
+        });
+        tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+        Thread t = new Thread(() -> {
+            try (Socket c = tcp.accept()) {
+                DataInputStream in = new DataInputStream(c.getInputStream());
+                byte[] wire = new byte[in.readUnsignedShort()];
+                in.readFully(wire);
+                Message q = new Message(wire);
+                byte[] reply = answer(q, q.getHeader().getID(), NAME, "192.0.2.9").toWire();
+                DataOutputStream out = new DataOutputStream(c.getOutputStream());
+                out.writeShort(reply.length);
+                out.write(reply);
+                out.flush();
+            } catch (IOException e) {
+                // the test fails on the client side
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        DnsTransport transport = new DnsTransport();
+
+        Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+
+        assertThat(reply.getHeader().getFlag(Flags.TC)).isFalse();
+        assertThat(((ARecord) reply.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress())
+                .isEqualTo("192.0.2.9");
+    }
+
+    @Test
+    void queriesInFlightAreBounded() throws Exception {
+        DatagramSocket silent = udpServer((p, s) -> { });
+        DnsTransport transport = new DnsTransport(2);
+        CompletableFuture<Message> a = transport.send(query(NAME), address(silent), Duration.ofSeconds(2));
+        CompletableFuture<Message> b = transport.send(query(NAME), address(silent), Duration.ofSeconds(2));
+
+        CompletableFuture<Message> c = transport.send(query(NAME), address(silent), Duration.ofSeconds(2));
+
+        assertThat(c).failsWithin(Duration.ofMillis(100)).withThrowableThat()
+                .withMessageContaining("queries in flight");
+        assertThat(a).isNotDone();
+        assertThat(b).isNotDone();
+        assertThat(transport.inFlight()).isEqualTo(2);
+    }
+}
