@@ -62,4 +62,10 @@ public record DkimReport(List<DkimResult> results, String error, int bodyHashesC
         }
         return out;
     }
+
+    /** The report when verification could not finish (timed out or failed on our side): one {@code temperror}. */
+    public static DkimReport temperror(String reason) {
+        return new DkimReport(List.of(new DkimResult(DkimStatus.TEMPERROR, reason, null, null, null, null, null,
+                false, -1)), null, 0);
+    }
 }

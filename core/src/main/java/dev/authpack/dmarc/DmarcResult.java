@@ -120,4 +120,9 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
         String text = summary.isEmpty() ? reason : summary + "; " + reason;
         return new MethodResult("dmarc", status.word(), text, properties);
     }
+
+    /** The result when the evaluation could not finish (timed out or failed on our side): {@code temperror}. */
+    public static DmarcResult temperror(String reason, DmarcMode mode) {
+        return withoutRecord(DmarcStatus.TEMPERROR, reason, null, List.of(), mode);
+    }
 }
