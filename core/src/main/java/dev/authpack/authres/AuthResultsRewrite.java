@@ -19,7 +19,7 @@ public final class AuthResultsRewrite {
 
     /**
      * @param message  the whole message as received (CRLF or bare LF line ends)
-     * @param ourId    our authserv-id
+     * @param ourId    our authserv-id, whose claimants are dropped; null to drop nothing
      * @param ourField our field to prepend ({@code Authentication-Results: ...}, folded with CRLF, no final line
      *                 end; see {@link AuthResultsWriter#headerField}), or null to add nothing
      * @return the new message, or the same array when there was nothing to do
@@ -57,7 +57,7 @@ public final class AuthResultsRewrite {
                     break;
                 }
                 int bodyStart = authResultsBody(message, pos, contentEnd);
-                if (bodyStart >= 0) {
+                if (bodyStart >= 0 && ourId != null) {
                     int fieldEnd = fieldEnd(message, next);
                     forged = AuthServIds.claims(new String(message, bodyStart, fieldEnd - bodyStart,
                             StandardCharsets.UTF_8), ourId);

@@ -36,10 +36,11 @@ public record CheckBudgets(Duration spf, Duration dkim, Duration iprev, Duration
         }
     }
 
-    /** The engines' own bounds, each plus {@link #MARGIN}. */
-    public static CheckBudgets of(SpfChecker spf, DkimVerifier dkim, Duration dmarc, ArcVerifier arc) {
+    /** The engines' own bounds, each plus {@link #MARGIN}; iprev and DMARC take theirs as given. */
+    public static CheckBudgets of(SpfChecker spf, DkimVerifier dkim, Duration iprev, Duration dmarc,
+                                  ArcVerifier arc) {
         return new CheckBudgets(spf.options().timeout().plus(MARGIN), dkim.options().keyLookupTimeout().plus(MARGIN),
-                DEFAULT_IPREV.plus(MARGIN), dmarc.plus(MARGIN), arc.options().keyLookupTimeout().plus(MARGIN));
+                iprev.plus(MARGIN), dmarc.plus(MARGIN), arc.options().keyLookupTimeout().plus(MARGIN));
     }
 
     /** The same budget for every check (tests). */

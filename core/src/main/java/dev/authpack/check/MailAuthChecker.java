@@ -39,7 +39,8 @@ public final class MailAuthChecker {
 
     public MailAuthChecker(SpfChecker spf, IprevChecker iprev, DkimVerifier dkim, DmarcEvaluator dmarc,
                            ArcVerifier arc) {
-        this(spf, iprev, dkim, dmarc, arc, CheckBudgets.of(spf, dkim, CheckBudgets.DEFAULT_DMARC, arc));
+        this(spf, iprev, dkim, dmarc, arc, CheckBudgets.of(spf, dkim, CheckBudgets.DEFAULT_IPREV,
+                CheckBudgets.DEFAULT_DMARC, arc));
     }
 
     public MailAuthChecker(SpfChecker spf, IprevChecker iprev, DkimVerifier dkim, DmarcEvaluator dmarc,

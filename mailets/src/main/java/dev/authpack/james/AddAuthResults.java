@@ -55,7 +55,7 @@ public class AddAuthResults extends GenericMailet {
             if (mail.getMessage() == null) {
                 return;
             }
-            int removed = AuthResultsHeaders.rewrite(mail, null, id, results);
+            int removed = AuthResultsHeaders.rewrite(mail, null, id, true, results);
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
             }

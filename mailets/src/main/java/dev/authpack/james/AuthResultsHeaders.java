@@ -22,15 +22,20 @@ final class AuthResultsHeaders {
     }
 
     /**
-     * @param raw   the message's octets when the caller has already read them (not changed since), else null
-     * @param ours  our results to put on top, or empty to only remove forged fields
+     * @param raw          the message's octets when the caller has already read them (not changed since), else null
+     * @param removeForged whether to remove fields claiming {@code authservId}
+     * @param ours         our results to put on top, or empty to only remove forged fields
      * @return the number of forged fields removed
      */
-    static int rewrite(Mail mail, byte[] raw, String authservId, Optional<List<MethodResult>> ours)
-            throws MessagingException, IOException {
+    static int rewrite(Mail mail, byte[] raw, String authservId, boolean removeForged,
+                       Optional<List<MethodResult>> ours) throws MessagingException, IOException {
+        if (!removeForged && ours.isEmpty()) {
+            return 0;
+        }
         byte[] octets = raw != null ? raw : MimeMessageBytes.of(mail.getMessage());
         String field = ours.map(results -> AuthResultsWriter.headerField(authservId, results)).orElse(null);
-        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, authservId, field);
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, removeForged ? authservId : null,
+                field);
         if (result.message() != octets) {
             mail.setMessage(MimeMessageBytes.from(result.message()));
         }
