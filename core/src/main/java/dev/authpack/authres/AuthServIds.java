@@ -61,7 +61,8 @@ public final class AuthServIds {
      *       whatever follows (a version {@code /1} or {@code  1}, a comment, {@code ;}, 8-bit or other junk);</li>
      *   <li>or its Unicode reading (that run with non-ASCII letters, marks, format characters and the Unicode full
      *       stops) equals ours after IDNA (A-label vs U-label, full-width forms, soft hyphens);</li>
-     *   <li>or, for ids that are not domain names, the whole token or quoted text equals ours.</li>
+     *   <li>or, for ids that are not domain names, the RFC 2045 token (what {@link AuthResultsParser} reads), the
+     *       whole token or the quoted text equals ours.</li>
      * </ul>
      * Comparison is case-insensitive, as for domain names. {@code ourId} is normalized the same way.
      */
@@ -148,6 +149,11 @@ public final class AuthServIds {
         if (!whole.isEmpty()) {
             out.add(whole.toLowerCase(Locale.ROOT));
         }
+        // what AuthResultsParser reads: an RFC 2045 token
+        String token = withoutTrailingDots(run(id, AuthServIds::tokenChar));
+        if (!token.isEmpty()) {
+            out.add(token.toLowerCase(Locale.ROOT));
+        }
         String ascii = withoutTrailingDots(run(id, AuthServIds::asciiNameChar));
         if (!ascii.isEmpty()) {
             out.add(ascii.toLowerCase(Locale.ROOT));
@@ -180,6 +186,11 @@ public final class AuthServIds {
             end--;
         }
         return name.substring(0, end);
+    }
+
+    /** RFC 2045 token: printable ASCII except SPACE and tspecials. */
+    private static boolean tokenChar(int c) {
+        return c > ' ' && c < 0x7f && "()<>@,;:\\\"/[]?=".indexOf(c) < 0;
     }
 
     private static boolean asciiNameChar(int c) {

@@ -120,5 +120,29 @@ class AuthServIdsTest {
         assertThat(AuthServIds.claims("\"my server\"; none", "my server")).isTrue();
         assertThat(AuthServIds.claims("\"My  Server\"; none", "my server")).isFalse();
         assertThat(AuthServIds.claims("my; none", "my server")).isFalse();
+        // what our own parser reads as the id (an RFC 2045 token) is always compared
+        assertThat(AuthServIds.claims("a+b/1; none", "a+b")).isTrue();
+        assertThat(AuthServIds.claims("a+b=c; none", "a+b")).isTrue();
+    }
+
+    /** The classifier (AuthResultsTrust) also believes the parser's reading: claims must never be narrower. */
+    @Test
+    void whateverOurParserReadsAsOurIdIsClaimedAsOurs() {
+        java.util.Random random = new java.util.Random(42);
+        String[] pieces = {"mx.example.org", "MX.EXAMPLE.ORG", "\"mx.example.org\"", "(c)", " ", "\t", "\r\n ", ".",
+                "..", "/1", " 1", ";", "; dmarc=pass", "\u00e9", "\u200b", "x", "-", "_", "=", "@", "\"", "\\", "(", ")"};
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder body = new StringBuilder();
+            int parts = 1 + random.nextInt(5);
+            for (int i = 0; i < parts; i++) {
+                body.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String text = body.toString();
+            boolean parserSaysOurs = AuthResultsParser.parse(text).authservId()
+                    .map(id -> id.strip().toLowerCase(java.util.Locale.ROOT).equals(OURS)).orElse(false);
+            if (parserSaysOurs) {
+                assertThat(AuthServIds.claims(text, OURS)).as(text).isTrue();
+            }
+        }
     }
 }

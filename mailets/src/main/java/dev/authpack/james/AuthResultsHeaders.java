@@ -7,6 +7,8 @@ import org.apache.mailet.Mail;
 
 import javax.mail.MessagingException;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,5 +42,29 @@ final class AuthResultsHeaders {
             mail.setMessage(MimeMessageBytes.from(result.message()));
         }
         return result.removed();
+    }
+
+    /**
+     * Removes the fields claiming any of {@code ids}. When MailAuthCheck's own field was among them (the mail
+     * carries its results under that id), ours is put back on top from those results, so exactly one stays.
+     *
+     * @return the message's octets after the change
+     */
+    static byte[] removeForged(Mail mail, Collection<String> ids) throws MessagingException, IOException {
+        byte[] before = MimeMessageBytes.of(mail.getMessage());
+        Optional<String> checkedId = MailAttributes.authservId(mail);
+        Optional<List<MethodResult>> results = MailAttributes.results(mail);
+        byte[] after = before;
+        for (String id : ids) {
+            AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(after, id, null);
+            if (result.removed() > 0 && results.isPresent() && checkedId.equals(Optional.of(id))) {
+                result = AuthResultsRewrite.rewrite(after, id, AuthResultsWriter.headerField(id, results.get()));
+            }
+            after = result.message();
+        }
+        if (!Arrays.equals(before, after)) {
+            mail.setMessage(MimeMessageBytes.from(after));
+        }
+        return after;
     }
 }
