@@ -12,6 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * pipeline and here only for mail from spf-fail.example, writes the field from those attributes.
  */
 class AddAuthResultsIT {
+    /** The id of a second AddAuthResults (mail from spf-pass.example): MailAuthCheck does not strip it. */
+    static final String OTHER_ID = "mx2.james.test";
+
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(b -> b.edit("mailetcontainer.xml", xml -> xml
             .replace("<addAuthenticationResults>true</addAuthenticationResults>",
@@ -23,8 +26,6 @@ class AddAuthResultsIT {
                             + "<mailet match=\"SenderHostIs=spf-pass.example\""
                             + " class=\"dev.authpack.james.AddAuthResults\"><serverId>" + OTHER_ID
                             + "</serverId></mailet>")));
-    /** The id of a second AddAuthResults (mail from spf-pass.example): MailAuthCheck does not strip it. */
-    static final String OTHER_ID = "mx2.james.test";
 
     @Test
     void addAuthResultsWritesTheFieldFromTheAttributes() {

@@ -330,7 +330,9 @@ class ArcIT {
     @Test
     void arcSealRemovesFieldsClaimingItsIdBeforeSealingAndKeepsMailAuthCheckFieldOnce() {
         StringBuilder forged = new StringBuilder();
-        for (String variant : AuthResultsIT.FORGED_VARIANTS) {
+        // RawMail sends ASCII only: the 8-bit variant is AuthResultsIT's
+        for (String variant : AuthResultsIT.FORGED_VARIANTS.stream().filter(v -> v.chars().allMatch(c -> c < 128))
+                .toList()) {
             forged.append("Authentication-Results: ")
                     .append(variant.replaceAll("(?i)mx\\.james\\.test", OTHER_LIST_ID)).append("\r\n");
         }
