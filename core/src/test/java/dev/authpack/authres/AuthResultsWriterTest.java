@@ -83,6 +83,19 @@ class AuthResultsWriterTest {
         assertThat(read.get(0).reason()).hasSizeLessThanOrEqualTo(AuthResultsWriter.MAX_TEXT_CHARS);
         assertThat(read.get(0).properties().get(0).value()).hasSizeLessThanOrEqualTo(AuthResultsWriter.MAX_TEXT_CHARS + 2);
         assertThat(body).endsWith(" more results not listed)");
+        assertThat(body.split("\r\n")).allSatisfy(line ->
+                assertThat(line.length()).isLessThanOrEqualTo(AuthResultsWriter.MAX_LINE_CHARS));
+    }
+
+    @Test
+    void atMostTenPropertiesAResinfo() {
+        List<ResultProperty> properties = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            properties.add(new ResultProperty("header", "p" + i, "v" + i));
+        }
+        String body = AuthResultsWriter.headerValue("mx", List.of(new MethodResult("x", "pass", null, properties)));
+        assertThat(AuthResultsParser.parse(body).header().orElseThrow().results().get(0).properties())
+                .hasSize(AuthResultsWriter.MAX_PROPERTIES);
     }
 
     @Test

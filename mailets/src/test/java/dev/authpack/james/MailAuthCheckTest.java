@@ -295,7 +295,12 @@ class MailAuthCheckTest {
     void theDeadlineComesFromTheEnginesBudgetsNotFromTheDnsTimeout() throws Exception {
         MailAuthCheck mailet = mailet(Map.of("dnsTimeout", "500"));
         // SPF alone may take 20 s (RFC 7208 §4.6.4); DMARC waits for it
-        assertThat(mailet.deadline()).isGreaterThan(java.time.Duration.ofSeconds(20));
+        assertThat(mailet.deadline()).isGreaterThan(java.time.Duration.ofSeconds(20))
+                .isEqualTo(java.time.Duration.ofSeconds(25 + 15).plus(MailAuthCheck.AWAIT_GRACE));
+        assertThat(mailet(Map.of("spfTimeout", "1000", "dkimKeyTimeout", "1000", "dmarcTimeout", "1000",
+                "iprevTimeout", "1000")).deadline()).isEqualTo(java.time.Duration.ofSeconds(6 + 6 + 1));
+        assertThatThrownBy(() -> mailet(Map.of("dmarcTimeout", "120001"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dmarcTimeout");
         assertThatThrownBy(() -> mailet(Map.of("spfTimeout", "0"))).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("spfTimeout");
     }
