@@ -1,25 +1,33 @@
 package dev.authpack.check;
 
 import dev.authpack.arc.ArcResult;
+import dev.authpack.arc.ArcStatus;
 import dev.authpack.arc.ArcVerifier;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
+import dev.authpack.dns.AddressText;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfChecker;
+import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfResult;
 import dev.authpack.spf.SpfVerdict;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The orchestration behind the {@code MailAuthCheck} mailet and {@code authpack check}: starts every enabled
  * check at once (their DNS lookups run concurrently over the shared resolver), evaluates DMARC when SPF and DKIM
- * are in, and combines the results. Thread-safe; one instance serves all mail.
+ * are in, and combines the results. Each check is bounded by its own budget ({@link CheckBudgets}, derived from
+ * the engines' own bounds): a check that fails, throws or runs out of time gives {@code temperror} (ARC:
+ * {@code fail}), never silence. Thread-safe; one instance serves all mail.
  */
 public final class MailAuthChecker {
     private final SpfChecker spf;
@@ -27,24 +35,60 @@ public final class MailAuthChecker {
     private final DkimVerifier dkim;
     private final DmarcEvaluator dmarc;
     private final ArcVerifier arc;
+    private final CheckBudgets budgets;
 
     public MailAuthChecker(SpfChecker spf, IprevChecker iprev, DkimVerifier dkim, DmarcEvaluator dmarc,
                            ArcVerifier arc) {
+        this(spf, iprev, dkim, dmarc, arc, CheckBudgets.of(spf, dkim, CheckBudgets.DEFAULT_IPREV,
+                CheckBudgets.DEFAULT_DMARC, arc));
+    }
+
+    public MailAuthChecker(SpfChecker spf, IprevChecker iprev, DkimVerifier dkim, DmarcEvaluator dmarc,
+                           ArcVerifier arc, CheckBudgets budgets) {
         this.spf = spf;
         this.iprev = iprev;
         this.dkim = dkim;
         this.dmarc = dmarc;
         this.arc = arc;
+        this.budgets = budgets;
+    }
+
+    public CheckBudgets budgets() {
+        return budgets;
+    }
+
+    /** The longest one message's checks can take: {@link CheckBudgets#overall()}. */
+    public Duration deadline() {
+        return budgets.overall();
+    }
+
+    /** {@link #start}, as a future of the report. */
+    public CompletableFuture<AuthCheckReport> check(Envelope envelope, byte[] message, CheckOptions options) {
+        return start(envelope, message, options).report();
     }
 
     /**
+     * Starts the checks of one message.
+     *
      * @param message the message exactly as received (CRLF or LF line ends); DKIM, DMARC and ARC read it, so it
      *                may be null when none of them runs
      */
-    public CompletableFuture<AuthCheckReport> check(Envelope envelope, byte[] message, CheckOptions options) {
+    public CheckRun start(Envelope envelope, byte[] message, CheckOptions options) {
+        return start(envelope, message, options, null);
+    }
+
+    /**
+     * Starts the checks of a message that could not be read (an I/O error on our side): DKIM, DMARC and ARC end
+     * at once with a temporary error saying {@code why}; the envelope checks run as usual.
+     */
+    public CheckRun startUnreadable(Envelope envelope, CheckOptions options, String why) {
+        return start(envelope, null, options, why);
+    }
+
+    private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError) {
         RawMessage raw = null;
         String unreadable = null;
-        if (options.needsMessage()) {
+        if (options.needsMessage() && readError == null) {
             try {
                 raw = message == null ? null : RawMessage.parse(message);
                 unreadable = message == null ? "no message" : null;
@@ -54,47 +98,63 @@ public final class MailAuthChecker {
         }
         RawMessage parsed = raw;
         String why = unreadable;
+        byte[] bytes = message == null ? new byte[0] : message;
 
-        CompletableFuture<Optional<DkimReport>> signatures = !options.dkim() ? none()
-                : parsed == null ? done(DkimReport.unreadable(why))
-                : dkim.verify(parsed).thenApply(Optional::of);
-        CompletableFuture<Optional<SpfVerdict>> mailFrom = options.spf()
-                ? spf.checkMailFrom(envelope.clientIp(), envelope.mailFrom(), envelope.helo()).thenApply(Optional::of)
-                : none();
-        CompletableFuture<Optional<SpfVerdict>> helo = options.spf() && !envelope.helo().isEmpty()
-                ? spf.checkHelo(envelope.clientIp(), envelope.helo()).thenApply(Optional::of)
-                : none();
-        CompletableFuture<Optional<IprevResult>> reverse = options.iprev()
-                ? iprev.check(envelope.clientIp()).thenApply(Optional::of)
-                : none();
-        CompletableFuture<Optional<ArcResult>> chain = !options.arc() ? none()
-                : parsed == null ? arc.verify(message == null ? new byte[0] : message).thenApply(Optional::of)
-                : arc.verify(parsed).thenApply(Optional::of);
+        BoundedCheck<DkimReport> signatures = !options.dkim() ? BoundedCheck.skipped()
+                : BoundedCheck.of("DKIM", DkimReport::temperror);
+        BoundedCheck<SpfVerdict> mailFrom = !options.spf() ? BoundedCheck.skipped()
+                : BoundedCheck.of("SPF", reason -> spfTemperror(SpfIdentity.MAILFROM, mailFromDomain(envelope),
+                reason));
+        BoundedCheck<SpfVerdict> helo = !options.spf() || envelope.helo().isEmpty() ? BoundedCheck.skipped()
+                : BoundedCheck.of("SPF (HELO)", reason -> spfTemperror(SpfIdentity.HELO, envelope.helo(), reason));
+        BoundedCheck<IprevResult> reverse = !options.iprev() ? BoundedCheck.skipped()
+                : BoundedCheck.of("iprev", reason -> new IprevResult("temperror",
+                AddressText.of(envelope.clientIp()), List.of(), reason));
+        BoundedCheck<ArcResult> chain = !options.arc() ? BoundedCheck.skipped()
+                : BoundedCheck.of("ARC validation", reason -> new ArcResult(ArcStatus.FAIL, reason, -1, List.of(),
+                0, false));
+        BoundedCheck<DmarcResult> policy = !options.dmarc() ? BoundedCheck.skipped()
+                : BoundedCheck.of("DMARC", reason -> DmarcResult.temperror(reason, dmarc.options()));
+        List<BoundedCheck<?>> checks = List.of(signatures, mailFrom, helo, reverse, chain, policy);
+        if (readError != null) {
+            signatures.cutOff(readError);
+            chain.cutOff(readError);
+            policy.cutOff(readError);
+        }
+
+        signatures.start(() -> parsed == null ? CompletableFuture.completedFuture(DkimReport.unreadable(why))
+                : dkim.verify(parsed), budgets.dkim());
+        mailFrom.start(() -> spf.checkMailFrom(envelope.clientIp(), envelope.mailFrom(), envelope.helo()),
+                budgets.spf());
+        helo.start(() -> spf.checkHelo(envelope.clientIp(), envelope.helo()), budgets.spf());
+        reverse.start(() -> iprev.check(envelope.clientIp()), budgets.iprev());
+        chain.start(() -> parsed == null ? arc.verify(bytes) : arc.verify(parsed), budgets.arc());
         // RFC 9989 §4.7: DMARC combines the SPF (MAIL FROM) and DKIM results, so it starts when both are in
-        CompletableFuture<Optional<DmarcResult>> policy = !options.dmarc() ? none()
-                : mailFrom.thenCompose(s -> signatures.thenCompose(d -> (parsed == null
-                        ? dmarc.evaluate(message == null ? new byte[0] : message, s, d)
-                        : dmarc.evaluate(parsed, s, d)).thenApply(Optional::of)));
+        CompletableFuture.allOf(mailFrom.result(), signatures.result()).whenComplete((ignored, error) ->
+                policy.start(() -> parsed == null
+                        ? dmarc.evaluate(bytes, mailFrom.now(), signatures.now())
+                        : dmarc.evaluate(parsed, mailFrom.now(), signatures.now()), budgets.dmarc()));
         Optional<SmtpAuthResult> auth = options.smtpAuth()
                 ? Optional.of(SmtpAuthResult.of(envelope.authUser()))
                 : Optional.empty();
-        return CompletableFuture.allOf(signatures, mailFrom, helo, reverse, chain, policy)
-                .thenApply(ignored -> {
-                    Optional<DmarcResult> d = policy.join();
-                    Optional<ArcResult> a = chain.join();
-                    Optional<DmarcOverride> override = d.isPresent() && a.isPresent()
-                            ? DmarcOverride.find(d.get(), a.get(), options.trustedArcSealers())
-                            : Optional.empty();
-                    return new AuthCheckReport(signatures.join(), mailFrom.join(), helo.join(), reverse.join(),
-                            auth, d, a, override);
-                });
+        return new CheckRun(checks, () -> {
+            Optional<DmarcResult> d = policy.now();
+            Optional<ArcResult> a = chain.now();
+            Optional<DmarcOverride> override = d.isPresent() && a.isPresent()
+                    ? DmarcOverride.find(d.get(), a.get(), options.trustedArcSealers())
+                    : Optional.empty();
+            return new AuthCheckReport(signatures.now(), mailFrom.now(), helo.now(), reverse.now(), auth, d, a,
+                    override);
+        });
     }
 
-    private static <T> CompletableFuture<Optional<T>> none() {
-        return CompletableFuture.completedFuture(Optional.empty());
+    private static SpfVerdict spfTemperror(SpfIdentity identity, String domain, String reason) {
+        return new SpfVerdict(SpfResult.TEMPERROR, identity, domain, null, null, 0, 0, reason);
     }
 
-    private static <T> CompletableFuture<Optional<T>> done(T value) {
-        return CompletableFuture.completedFuture(Optional.of(value));
+    /** RFC 7208 §2.4: the MAIL FROM domain, or the HELO name for the null sender. */
+    private static String mailFromDomain(Envelope envelope) {
+        String from = envelope.mailFrom();
+        return from.isEmpty() ? envelope.helo() : from.substring(from.lastIndexOf('@') + 1);
     }
 }

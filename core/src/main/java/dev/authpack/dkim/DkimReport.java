@@ -68,32 +68,9 @@ public record DkimReport(List<DkimResult> results, String error, int bodyHashesC
         return out;
     }
 
-    /**
-     * {@link #methodResults()} in at most {@code max} resinfos (at least 2), for a header field of bounded size:
-     * when there are more, the signatures that were verified come first, top to bottom, up to {@code max - 1}, and
-     * one last {@code dkim=policy} counts the rest: {@code reason="N more signatures, not verified"} when none of
-     * them was verified ({@link #notVerified()}), else {@code reason="N more signatures not listed"}.
-     */
-    public List<MethodResult> methodResults(int max) {
-        if (max < 2) {
-            throw new IllegalArgumentException("max must be at least 2: " + max);
-        }
-        List<MethodResult> all = methodResults();
-        if (all.size() <= max) {
-            return all;
-        }
-        List<MethodResult> out = new ArrayList<>(max);
-        boolean droppedVerified = false;
-        for (DkimResult r : results) {
-            if (!r.notVerified() && out.size() < max - 1) {
-                out.add(r.toMethodResult());
-            } else {
-                droppedVerified |= !r.notVerified();
-            }
-        }
-        int more = results.size() - out.size();
-        out.add(new MethodResult("dkim", DkimStatus.POLICY.word(), more + (droppedVerified
-                ? " more signatures not listed" : " more signatures, not verified"), List.of()));
-        return out;
+    /** The report when verification could not finish (timed out or failed on our side): one {@code temperror}. */
+    public static DkimReport temperror(String reason) {
+        return new DkimReport(List.of(new DkimResult(DkimStatus.TEMPERROR, reason, null, null, null, null, null,
+                false, -1)), null, 0);
     }
 }

@@ -132,4 +132,14 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
         String text = summary.isEmpty() ? reason : summary + "; " + reason;
         return new MethodResult("dmarc", status.word(), text, properties);
     }
+
+    /**
+     * The result of an evaluation that was cut off from outside (it did not end within its own time budget): a
+     * {@code temperror} with the disposition the options give for an unverifiable message when no policy is known
+     * ({@code none} under {@code STRICTEST}; {@code quarantine} or {@code reject} when configured so).
+     */
+    public static DmarcResult temperror(String reason, DmarcOptions options) {
+        return withoutRecord(DmarcStatus.TEMPERROR, reason, null, List.of(), options.mode())
+                .unverifiable(options.unverifiableDisposition().disposition(DmarcPolicy.NONE), reason);
+    }
 }

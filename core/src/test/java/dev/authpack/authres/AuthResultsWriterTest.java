@@ -66,6 +66,47 @@ class AuthResultsWriterTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void whatWeWriteStaysWithinWhatOurOwnParserAccepts() {
+        String longText = "x\u00e9\"\\(".repeat(5_000);
+        List<MethodResult> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 990; i++) {
+            many.add(new MethodResult("dkim", "policy", longText, List.of(new ResultProperty("header", "d", longText),
+                    new ResultProperty("header", "i", "@" + longText), new ResultProperty("header", "s", "s" + i))));
+        }
+        String body = AuthResultsWriter.headerValue("mx.example.org", many);
+        assertThat(body.length()).isLessThanOrEqualTo(AuthResultsWriter.MAX_FIELD_CHARS);
+        ParsedAuthResults parsed = AuthResultsParser.parse(body);
+        assertThat(parsed.error()).isEmpty();
+        List<MethodResult> read = parsed.header().orElseThrow().results();
+        assertThat(read).isNotEmpty().hasSizeLessThanOrEqualTo(AuthResultsWriter.MAX_RESULTS);
+        assertThat(read.get(0).reason()).hasSizeLessThanOrEqualTo(AuthResultsWriter.MAX_TEXT_CHARS);
+        assertThat(read.get(0).properties().get(0).value()).hasSizeLessThanOrEqualTo(AuthResultsWriter.MAX_TEXT_CHARS + 2);
+        assertThat(body).endsWith(" more results not listed)");
+        assertThat(body.split("\r\n")).allSatisfy(line ->
+                assertThat(line.length()).isLessThanOrEqualTo(AuthResultsWriter.MAX_LINE_CHARS));
+    }
+
+    @Test
+    void atMostTenPropertiesAResinfo() {
+        List<ResultProperty> properties = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            properties.add(new ResultProperty("header", "p" + i, "v" + i));
+        }
+        String body = AuthResultsWriter.headerValue("mx", List.of(new MethodResult("x", "pass", null, properties)));
+        assertThat(AuthResultsParser.parse(body).header().orElseThrow().results().get(0).properties())
+                .hasSize(AuthResultsWriter.MAX_PROPERTIES);
+    }
+
+    @Test
+    void aFieldWithinTheLimitsIsWrittenWhole() {
+        List<MethodResult> few = List.of(new MethodResult("spf", "pass", "r".repeat(AuthResultsWriter.MAX_TEXT_CHARS),
+                List.of(new ResultProperty("smtp", "mailfrom", "example.com"))));
+        String body = AuthResultsWriter.headerValue("mx", few);
+        assertThat(body).isEqualTo("mx;\r\n\tspf=pass reason=\"" + "r".repeat(AuthResultsWriter.MAX_TEXT_CHARS)
+                + "\" smtp.mailfrom=example.com");
+    }
+
     private static int countUnquoted(String s, char wanted) {
         int count = 0;
         boolean quoted = false;

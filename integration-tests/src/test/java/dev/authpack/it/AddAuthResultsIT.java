@@ -12,6 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * pipeline and here only for mail from spf-fail.example, writes the field from those attributes.
  */
 class AddAuthResultsIT {
+    /** The id of a second AddAuthResults (mail from spf-pass.example): MailAuthCheck does not strip it. */
+    static final String OTHER_ID = "mx2.james.test";
+
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(b -> b.edit("mailetcontainer.xml", xml -> xml
             .replace("<addAuthenticationResults>true</addAuthenticationResults>",
@@ -19,7 +22,10 @@ class AddAuthResultsIT {
             .replace("<processor state=\"local-delivery\" enableJmx=\"false\">",
                     "<processor state=\"local-delivery\" enableJmx=\"false\">\n"
                             + "<mailet match=\"SenderHostIs=spf-fail.example\""
-                            + " class=\"dev.authpack.james.AddAuthResults\"/>")));
+                            + " class=\"dev.authpack.james.AddAuthResults\"/>\n"
+                            + "<mailet match=\"SenderHostIs=spf-pass.example\""
+                            + " class=\"dev.authpack.james.AddAuthResults\"><serverId>" + OTHER_ID
+                            + "</serverId></mailet>")));
 
     @Test
     void addAuthResultsWritesTheFieldFromTheAttributes() {
@@ -44,5 +50,19 @@ class AddAuthResultsIT {
                 .header("Authentication-Results", SERVER_ID + "; spf=pass");
         DeliveredMail mail = JAMES.deliver(Submission.create().mailFrom("bob@spf-softfail.example").message(message));
         assertThat(mail.headers("Authentication-Results")).as(mail.headerSection()).isEmpty();
+    }
+
+    /** Only AddAuthResults knows this id: the forged fields claiming it get past MailAuthCheck, not past it. */
+    @Test
+    void addAuthResultsRemovesEveryForgedVariantOfItsId() {
+        TestMessage message = TestMessage.create().from("bob@spf-pass.example");
+        for (String variant : AuthResultsIT.FORGED_VARIANTS) {
+            message.header("Authentication-Results", variant.replaceAll("(?i)mx\\.james\\.test", OTHER_ID));
+        }
+        DeliveredMail mail = JAMES.deliver(Submission.create().mailFrom("bob@spf-pass.example").message(message));
+        assertThat(mail.headers("Authentication-Results")).as(mail.headerSection()).hasSize(1);
+        AuthResultsField field = mail.authenticationResults().get(0);
+        assertThat(field.authservId()).isEqualTo(OTHER_ID);
+        assertThat(Expectations.spfMailFrom(field).result()).isEqualTo("pass");
     }
 }

@@ -76,7 +76,10 @@ class ArcIT {
                     <domain>other-list.example</domain>
                     <selector>arc-it</selector>
                     <privateKey>file://conf/arc/other-list.example.rsa.pem</privateKey>
-                </mailet>""";
+                    <authservId>%s</authservId>
+                </mailet>""".formatted(ArcIT.OTHER_LIST_ID);
+    /** The untrusted list seals under an id of its own, which MailAuthCheck does not strip: ArcSeal must. */
+    static final String OTHER_LIST_ID = "lists.other-list.example";
 
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(ArcIT::configure);
@@ -322,5 +325,27 @@ class ArcIT {
         assertThat(dmarcResinfo(mail).result()).isEqualTo("fail");
         assertThat(dmarc(mail).get("override_sealer")).isEqualTo(SAMPLE_SEALER);
         assertThat(disposition(mail)).isEqualTo("none");
+    }
+
+    @Test
+    void arcSealRemovesFieldsClaimingItsIdBeforeSealingAndKeepsMailAuthCheckFieldOnce() {
+        StringBuilder forged = new StringBuilder();
+        // RawMail sends ASCII only: the 8-bit variant is AuthResultsIT's
+        for (String variant : AuthResultsIT.FORGED_VARIANTS.stream().filter(v -> v.chars().allMatch(c -> c < 128))
+                .toList()) {
+            forged.append("Authentication-Results: ")
+                    .append(variant.replaceAll("(?i)mx\\.james\\.test", OTHER_LIST_ID)).append("\r\n");
+        }
+        RawMail raw = RawMail.create().rcptTo(UNTRUSTED_LIST);
+        raw.send(JAMES.server(), forged + original);
+        DeliveredMail post = raw.await(JAMES.server(), UNTRUSTED_REPOSITORY);
+
+        assertThat(post.headers("ARC-Authentication-Results")).singleElement()
+                .satisfies(s -> assertThat(s).startsWith("i=1; " + OTHER_LIST_ID + ";"));
+        assertThat(post.headers("Authentication-Results")).as(post.headerSection()).singleElement()
+                .satisfies(s -> assertThat(s).startsWith(Expectations.SERVER_ID + ";"));
+        assertThat(post.headerSection()).doesNotContainIgnoringCase("Authentication-Results: " + OTHER_LIST_ID);
+        DeliveredMail mail = sentOn(REJECT, post.rawMessage());
+        assertThat(Expectations.ourField(mail).result("arc")).as(mail.headerSection()).hasValue("pass");
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.mail.MessagingException;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -14,8 +15,8 @@ import java.util.Set;
 /**
  * Writes the {@code Authentication-Results} field from the attributes {@link MailAuthCheck} stored, for setups
  * that run the check with {@code addAuthenticationResults=false} and decide later whether to add the field.
- * Forged fields claiming the same authserv-id are removed first (RFC 8601 §5). A mail that was not checked is
- * left as it is.
+ * Fields claiming the same authserv-id are removed on every path (RFC 8601 §5), also from mail that was not
+ * checked when {@code serverId} is set. See docs/AddAuthResults.md.
  */
 public class AddAuthResults extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AddAuthResults.class);
@@ -30,16 +31,36 @@ public class AddAuthResults extends GenericMailet {
 
     @Override
     public void service(Mail mail) {
+        Optional<String> id = serverId;
+        Optional<List<MethodResult>> results = Optional.empty();
         try {
-            Optional<List<MethodResult>> results = MailAttributes.results(mail);
-            Optional<String> id = serverId.or(() -> MailAttributes.authservId(mail));
-            if (results.isEmpty() || id.isEmpty()) {
-                LOGGER.debug("{}: no authpack results to write", mail.getName());
+            if (id.isEmpty()) {
+                id = MailAttributes.authservId(mail);
+            }
+            results = MailAttributes.results(mail);
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}: authpack attributes unreadable: {}", mail.getName(), e.toString());
+        } finally {
+            if (id.isPresent()) {
+                write(mail, id.get(), results);
+            } else {
+                LOGGER.debug("{}: no authserv-id: MailAuthCheck did not run and serverId is not set", mail.getName());
+            }
+        }
+    }
+
+    /** Ours on top when there are results; fields claiming our id go in any case. */
+    private static void write(Mail mail, String id, Optional<List<MethodResult>> results) {
+        try {
+            if (mail.getMessage() == null) {
                 return;
             }
-            AuthResultsHeaders.rewrite(mail.getMessage(), id.get(), true, results);
-        } catch (MessagingException | RuntimeException e) {
-            LOGGER.warn("{}: Authentication-Results not added: {}", mail.getName(), e.toString());
+            int removed = AuthResultsHeaders.rewrite(mail, null, id, true, results);
+            if (removed > 0) {
+                LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
+            }
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
         }
     }
 

@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -123,20 +124,30 @@ public class ArcSeal extends GenericMailet {
         }
     }
 
+    /**
+     * Removes fields claiming our authserv-ids (ours and MailAuthCheck's, RFC 8601 §5) before sealing, so the
+     * sealed message carries none; when the mail cannot be sealed or read, again in a {@code finally}.
+     */
     @Override
     public void service(Mail mail) {
+        Set<String> toStrip = new LinkedHashSet<>();
         try {
             MimeMessage message = mail.getMessage();
             if (message == null) {
                 return;
             }
-            Optional<String> id = authservId.or(() -> MailAttributes.authservId(mail).filter(s -> !s.isBlank()));
+            Optional<String> checkedId = MailAttributes.authservId(mail).filter(s -> !s.isBlank());
+            Optional<String> id = authservId.or(() -> checkedId);
+            id.ifPresent(toStrip::add);
+            checkedId.ifPresent(toStrip::add);
             if (id.isEmpty()) {
                 LOGGER.warn("ArcSeal: mail {} not sealed: no authserv-id (MailAuthCheck did not run on it and the"
                         + " authservId parameter is not set)", mail.getName());
                 return;
             }
-            RawMessage raw = RawMessage.parse(MimeMessageBytes.of(message));
+            byte[] octets = AuthResultsHeaders.removeForged(mail, toStrip);
+            toStrip.clear();
+            RawMessage raw = RawMessage.parse(octets);
             Chain chain = chain(mail, raw);
             ArcSealResult result = sealer.seal(raw, chain.result(), id.get(), resinfo(mail, chain));
             if (result.sealed()) {
@@ -154,6 +165,18 @@ public class ArcSeal extends GenericMailet {
             LOGGER.warn("ArcSeal: mail {} not sealed: interrupted", mail.getName());
         } catch (IOException | MessagingException | ExecutionException | TimeoutException | RuntimeException e) {
             LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), String.valueOf(e));
+        } finally {
+            if (!toStrip.isEmpty()) {
+                stripQuietly(mail, toStrip);
+            }
+        }
+    }
+
+    private static void stripQuietly(Mail mail, Set<String> ids) {
+        try {
+            AuthResultsHeaders.removeForged(mail, ids);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            LOGGER.warn("ArcSeal: mail {}: fields claiming {} not removed: {}", mail.getName(), ids, e.toString());
         }
     }
 

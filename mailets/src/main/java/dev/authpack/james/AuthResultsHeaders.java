@@ -1,68 +1,70 @@
 package dev.authpack.james;
 
+import dev.authpack.authres.AuthResultsRewrite;
 import dev.authpack.authres.AuthResultsWriter;
-import dev.authpack.authres.AuthServIds;
 import dev.authpack.authres.MethodResult;
+import org.apache.mailet.Mail;
 
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Edits a message's {@code Authentication-Results} fields: removes those that claim our authserv-id (the sender
- * wrote them, we did not: RFC 8601 §5) and puts ours first (§4: prepended like a trace field). All other fields
- * are put back as the raw lines they were, in the same order, so signatures over them still verify.
+ * Edits a mail's {@code Authentication-Results} fields: removes those that claim our authserv-id (the sender
+ * wrote them, we did not: RFC 8601 §5; the one rule is {@link dev.authpack.authres.AuthServIds#claims}) and puts
+ * ours first (§4: prepended like a trace field). The header section is rewritten in one pass over its octets
+ * ({@link AuthResultsRewrite}): all other lines stay as they were, in the same order and once, so signatures over
+ * them still verify; the mail gets a new message only when something changed.
  */
 final class AuthResultsHeaders {
-    private static final String NAME = AuthResultsWriter.FIELD_NAME;
-
     private AuthResultsHeaders() {
     }
 
-    /** @return the number of forged fields removed */
-    static int rewrite(MimeMessage message, String authservId, boolean removeForged,
-                       Optional<List<MethodResult>> ours) throws MessagingException {
-        List<String> lines = Collections.list(message.getAllHeaderLines());
-        List<String> kept = new ArrayList<>(lines.size());
-        int removed = 0;
-        for (String line : lines) {
-            if (removeForged && isForged(line, authservId)) {
-                removed++;
-            } else {
-                kept.add(line);
-            }
-        }
-        if (removed == 0 && ours.isEmpty()) {
+    /**
+     * @param raw          the message's octets when the caller has already read them (not changed since), else null
+     * @param removeForged whether to remove fields claiming {@code authservId}
+     * @param ours         our results to put on top, or empty to only remove forged fields
+     * @return the number of forged fields removed
+     */
+    static int rewrite(Mail mail, byte[] raw, String authservId, boolean removeForged,
+                       Optional<List<MethodResult>> ours) throws MessagingException, IOException {
+        if (!removeForged && ours.isEmpty()) {
             return 0;
         }
-        Set<String> names = new LinkedHashSet<>();
-        for (String line : lines) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                names.add(line.substring(0, colon).trim());
-            }
+        byte[] octets = raw != null ? raw : MimeMessageBytes.of(mail.getMessage());
+        String field = ours.map(results -> AuthResultsWriter.headerField(authservId, results)).orElse(null);
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, removeForged ? authservId : null,
+                field);
+        if (result.message() != octets) {
+            mail.setMessage(MimeMessageBytes.from(result.message()));
         }
-        for (String name : names) {
-            message.removeHeader(name);
-        }
-        if (ours.isPresent()) {
-            message.addHeaderLine(AuthResultsWriter.headerField(authservId, ours.get()));
-        }
-        for (String line : kept) {
-            message.addHeaderLine(line);
-        }
-        return removed;
+        return result.removed();
     }
 
-    private static boolean isForged(String line, String authservId) {
-        int colon = line.indexOf(':');
-        return colon > 0
-                && line.substring(0, colon).trim().equalsIgnoreCase(NAME)
-                && AuthServIds.claims(line.substring(colon + 1), authservId);
+    /**
+     * Removes the fields claiming any of {@code ids}. When MailAuthCheck's own field was among them (the mail
+     * carries its results under that id), ours is put back on top from those results, so exactly one stays.
+     *
+     * @return the message's octets after the change
+     */
+    static byte[] removeForged(Mail mail, Collection<String> ids) throws MessagingException, IOException {
+        byte[] before = MimeMessageBytes.of(mail.getMessage());
+        Optional<String> checkedId = MailAttributes.authservId(mail);
+        Optional<List<MethodResult>> results = MailAttributes.results(mail);
+        byte[] after = before;
+        for (String id : ids) {
+            AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(after, id, null);
+            if (result.removed() > 0 && results.isPresent() && checkedId.equals(Optional.of(id))) {
+                result = AuthResultsRewrite.rewrite(after, id, AuthResultsWriter.headerField(id, results.get()));
+            }
+            after = result.message();
+        }
+        if (!Arrays.equals(before, after)) {
+            mail.setMessage(MimeMessageBytes.from(after));
+        }
+        return after;
     }
 }

@@ -1,5 +1,7 @@
 package dev.authpack.james;
 
+import dev.authpack.arc.ArcVerifyOptions;
+import dev.authpack.check.CheckBudgets;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dkim.DkimVerifyOptions;
@@ -40,22 +42,31 @@ public final class AuthpackEngines {
     }
 
     public MailAuthChecker checker(DnsSettings settings, String receiverName) {
-        return checker(settings, receiverName, DkimVerifyOptions.defaults(), DmarcOptions.DEFAULT);
+        return checker(settings, receiverName, DkimVerifyOptions.defaults(), DmarcOptions.DEFAULT,
+                CheckTimeouts.DEFAULT);
     }
 
-    /** One checker per distinct configuration; all of them over the one resolver of their DNS settings. */
+    /**
+     * One checker per distinct configuration; all of them over the one resolver of their DNS settings. Each check
+     * is bounded by its engine's own time bound ({@code timeouts}; the DKIM key timeout also bounds ARC's).
+     */
     public MailAuthChecker checker(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions,
-                                   DmarcOptions dmarcOptions) {
-        return checkers.computeIfAbsent(new CheckerKey(settings, receiverName, dkimOptions, dmarcOptions), key -> {
+                                   DmarcOptions dmarcOptions, CheckTimeouts timeouts) {
+        CheckerKey wanted = new CheckerKey(settings, receiverName,
+                dkimOptions.withKeyLookupTimeout(timeouts.keyLookup()), dmarcOptions, timeouts);
+        return checkers.computeIfAbsent(wanted, key -> {
             DnsResolver dns = resolver(key.settings());
-            SpfOptions spfOptions = SpfOptions.defaults().withReceiver(key.receiverName());
-            return new MailAuthChecker(new SpfChecker(dns, spfOptions), new IprevChecker(dns),
-                    new DkimVerifier(dns, key.dkimOptions()), new DmarcEvaluator(dns, key.dmarcOptions()),
-                    new ArcVerifier(dns));
+            SpfChecker spf = new SpfChecker(dns, SpfOptions.defaults().withReceiver(key.receiverName())
+                    .withTimeout(key.timeouts().spf()));
+            DkimVerifier dkim = new DkimVerifier(dns, key.dkimOptions());
+            ArcVerifier arc = new ArcVerifier(dns, ArcVerifyOptions.defaults()
+                    .withKeyLookupTimeout(key.timeouts().keyLookup()));
+            return new MailAuthChecker(spf, new IprevChecker(dns), dkim, new DmarcEvaluator(dns, key.dmarcOptions()),
+                    arc, CheckBudgets.of(spf, dkim, key.timeouts().iprev(), key.timeouts().dmarc(), arc));
         });
     }
 
     private record CheckerKey(DnsSettings settings, String receiverName, DkimVerifyOptions dkimOptions,
-                              DmarcOptions dmarcOptions) {
+                              DmarcOptions dmarcOptions, CheckTimeouts timeouts) {
     }
 }

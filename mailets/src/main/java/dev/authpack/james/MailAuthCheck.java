@@ -1,12 +1,15 @@
 package dev.authpack.james;
 
 import dev.authpack.check.AuthCheckReport;
+import dev.authpack.authres.MethodResult;
 import dev.authpack.check.CheckOptions;
+import dev.authpack.check.CheckRun;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dmarc.DmarcMode;
 import dev.authpack.dmarc.DmarcOptions;
+import dev.authpack.dmarc.UnverifiableDisposition;
 import dev.authpack.dns.DnsSettings;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -24,24 +27,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Authenticates incoming mail: DKIM, SPF (MAIL FROM and HELO), iprev, SMTP AUTH, DMARC and ARC. Reports only: results go into
  * mail attributes ({@link MailAttributes}) and, by default, an {@code Authentication-Results} field. Policy is
  * for matchers and mailets after it. See docs/MailAuthCheck.md for the parameters.
  *
- * <p>Never throws for bad mail: a mail that cannot be checked (no client address, say) is passed on unchanged,
- * with the reason logged.
+ * <p>Never throws for bad mail. Every check is bounded by its engine's own time budget; one that times out, fails
+ * or is interrupted is reported as {@code temperror}. Fields claiming our authserv-id are removed on every path
+ * (in a {@code finally}), also from mail that cannot be checked (no client address, say).
  */
 public class MailAuthCheck extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailAuthCheck.class);
     static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth",
             "addAuthenticationResults", "removeForgedAuthResults", "dnsServers", "dnsTimeout",
             "dkimMaxSignatures", "dkimAllowSha1", "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent",
-            "dkimClockSkew", "dmarc", "dmarcMode", "arc", "trustedArcSealers");
+            "dkimClockSkew", "dmarc", "dmarcMode", "arc", "trustedArcSealers", "spfTimeout", "dkimKeyTimeout",
+            "iprevTimeout", "dmarcTimeout", "dmarcUnverifiableDisposition");
+    /**
+     * How much longer than the checks' own deadline ({@link MailAuthChecker#deadline()}) the mailet waits before it
+     * cuts the run off itself: a safety net, as every check already ends within its budget.
+     */
+    static final Duration AWAIT_GRACE = Duration.ofSeconds(1);
 
     private final AuthpackEngines engines;
     private MailAuthChecker checker;
@@ -68,54 +75,103 @@ public class MailAuthCheck extends GenericMailet {
         options = new CheckOptions(bool("dkim"), bool("spf"), bool("iprev"), bool("smtpAuth"), bool("dmarc"),
                 bool("arc"), Set.copyOf(Arrays.asList(getInitParameter("trustedArcSealers", "").split("[,\\s]+"))));
         DkimVerifyOptions dkimOptions = dkimOptions();
-        DmarcOptions dmarcOptions = DmarcOptions.DEFAULT.withMode(dmarcMode());
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
         DnsSettings dns = dnsSettings(getInitParameter("dnsServers", ""), getInitParameter("dnsTimeout", ""));
-        // each check waits on DNS for at most a few sequential timeouts (SPF includes); beyond that, give up
-        deadline = dns.timeout().multipliedBy(6).plusSeconds(5);
+        CheckTimeouts timeouts = new CheckTimeouts(timeout("spfTimeout", CheckTimeouts.DEFAULT.spf()),
+                timeout("dkimKeyTimeout", CheckTimeouts.DEFAULT.keyLookup()),
+                timeout("iprevTimeout", CheckTimeouts.DEFAULT.iprev()),
+                timeout("dmarcTimeout", CheckTimeouts.DEFAULT.dmarc()));
+        // DMARC ends within its own budget with its fail-closed result; the checker's cut-off is only a safety net
+        DmarcOptions dmarcOptions = DmarcOptions.DEFAULT.withMode(dmarcMode())
+                .withUnverifiableDisposition(unverifiableDisposition())
+                .withTimeBudget(timeouts.dmarc());
         try {
-            checker = engines.checker(dns, serverId, dkimOptions, dmarcOptions);
+            checker = engines.checker(dns, serverId, dkimOptions, dmarcOptions, timeouts);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("MailAuthCheck: bad DNS settings: " + e.getMessage(), e);
         }
+        // one deadline rule: each check ends within its engine's budget; the message's deadline follows from them
+        deadline = checker.deadline().plus(AWAIT_GRACE);
         LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={}", serverId, options, dns);
     }
 
+    /**
+     * Checks the mail, stores the results, and in a {@code finally} removes fields claiming our authserv-id and
+     * writes ours, whatever happened: a check that times out, fails or is interrupted gives {@code temperror}.
+     */
     @Override
     public void service(Mail mail) {
+        Checked checked = Checked.NOT_CHECKED;
         try {
-            Envelope envelope = MailEnvelopes.of(mail);
-            byte[] raw = options.needsMessage() ? MimeMessageBytes.of(mail.getMessage()) : null;
-            AuthCheckReport report = checker.check(envelope, raw, options)
-                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            MailAttributes.store(mail, serverId, report);
-            if (addAuthenticationResults || removeForged) {
-                AuthResultsHeaders.rewrite(mail.getMessage(), serverId, removeForged,
-                        addAuthenticationResults ? Optional.of(report.methodResults()) : Optional.empty());
-            }
-            LOGGER.debug("{}: {}", mail.getName(), report);
-        } catch (UnknownHostException e) {
-            LOGGER.warn("{}: not checked: {}", mail.getName(), e.getMessage());
-            removeForgedOnly(mail);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOGGER.warn("{}: not checked: interrupted", mail.getName());
-        } catch (TimeoutException | ExecutionException | MessagingException | IOException | RuntimeException e) {
+            checked = check(mail);
+            checked.report().ifPresent(report -> MailAttributes.store(mail, serverId, report));
+            LOGGER.debug("{}: {}", mail.getName(), checked.report());
+        } catch (RuntimeException e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
+        } finally {
+            writeHeader(mail, checked);
         }
     }
 
-    /** Even unchecked mail must not carry fields that claim to be ours. */
-    private void removeForgedOnly(Mail mail) {
-        if (!removeForged) {
+    /** The message octets read for the check (null when not read) and the report (empty: not checked). */
+    private record Checked(byte[] raw, Optional<AuthCheckReport> report) {
+        static final Checked NOT_CHECKED = new Checked(null, Optional.empty());
+    }
+
+    private Checked check(Mail mail) {
+        Envelope envelope;
+        try {
+            envelope = MailEnvelopes.of(mail);
+        } catch (UnknownHostException e) {
+            LOGGER.warn("{}: not checked: {}", mail.getName(), e.getMessage());
+            return Checked.NOT_CHECKED;
+        }
+        byte[] raw = null;
+        CheckRun run;
+        if (options.needsMessage()) {
+            try {
+                raw = MimeMessageBytes.of(mail.getMessage());
+                run = checker.start(envelope, raw, options);
+            } catch (MessagingException | IOException | RuntimeException e) {
+                LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
+                run = checker.startUnreadable(envelope, options, "message unreadable: " + e.getMessage());
+            }
+        } else {
+            run = checker.start(envelope, null, options);
+        }
+        try {
+            return new Checked(raw, Optional.of(run.await(deadline)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOGGER.warn("{}: checks interrupted; unfinished ones are temperror", mail.getName());
+            return new Checked(raw, Optional.of(run.cutOff("interrupted")));
+        }
+    }
+
+    /** Even unchecked mail must not carry fields that claim to be ours (RFC 8601 §5). */
+    private void writeHeader(Mail mail, Checked checked) {
+        Optional<List<MethodResult>> ours = addAuthenticationResults
+                ? checked.report().map(AuthCheckReport::methodResults) : Optional.empty();
+        if (ours.isEmpty() && !removeForged) {
             return;
         }
         try {
-            AuthResultsHeaders.rewrite(mail.getMessage(), serverId, true, Optional.empty());
-        } catch (MessagingException | RuntimeException e) {
-            LOGGER.warn("{}: forged Authentication-Results not removed: {}", mail.getName(), e.toString());
+            if (mail.getMessage() == null) {
+                return;
+            }
+            int removed = AuthResultsHeaders.rewrite(mail, checked.raw(), serverId, removeForged, ours);
+            if (removed > 0) {
+                LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed,
+                        serverId);
+            }
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
         }
+    }
+
+    Duration deadline() {
+        return deadline;
     }
 
     AuthpackEngines engines() {
@@ -125,6 +181,14 @@ public class MailAuthCheck extends GenericMailet {
     @Override
     public String getMailetInfo() {
         return "authpack MailAuthCheck: DKIM, SPF, iprev, SMTP AUTH, DMARC, ARC -> Authentication-Results";
+    }
+
+    /** What an unverifiable DMARC result asks for (docs/dmarc.md, "Fail-closed rules"). */
+    private UnverifiableDisposition unverifiableDisposition() throws MessagingException {
+        String value = getInitParameter("dmarcUnverifiableDisposition", "strictest");
+        return UnverifiableDisposition.parse(value).orElseThrow(() -> new MessagingException(
+                "MailAuthCheck: dmarcUnverifiableDisposition must be strictest, none, quarantine or reject, not '"
+                        + value + "'"));
     }
 
     private DmarcMode dmarcMode() throws MessagingException {
@@ -152,6 +216,24 @@ public class MailAuthCheck extends GenericMailet {
                             (int) defaults.clockSkew().getSeconds(), 0, 86_400)));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("MailAuthCheck: " + e.getMessage(), e);
+        }
+    }
+
+    /** A time bound in milliseconds, from 1 ms to {@link CheckTimeouts#MAX}. */
+    private Duration timeout(String name, Duration defaultValue) throws MessagingException {
+        String value = getInitParameter(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long millis = Long.parseLong(value.trim());
+            if (millis < 1 || millis > CheckTimeouts.MAX.toMillis()) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofMillis(millis);
+        } catch (NumberFormatException e) {
+            throw new MessagingException("MailAuthCheck: parameter " + name + " must be milliseconds from 1 to "
+                    + CheckTimeouts.MAX.toMillis() + ", not '" + value + "'");
         }
     }
 

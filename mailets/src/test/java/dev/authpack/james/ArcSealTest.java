@@ -270,6 +270,44 @@ class ArcSealTest {
     }
 
     @Test
+    void fieldsClaimingOurIdAreRemovedBeforeSealing() throws Exception {
+        String forged = AddAuthResultsTest.FORGED.replaceAll("(?i)mx\\.test", "mx.list.example");
+        FakeMail mail = mail(bytes(forged + MESSAGE));
+        listSealer("authservId", "mx.list.example").service(mail);
+        byte[] sealed = written(mail);
+        String text = new String(sealed, StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\nAuthentication-Results").doesNotContain("dmarc=pass");
+        assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+    }
+
+    @Test
+    void mailAuthCheckFieldStaysOnceAndForgedOnesAddedLaterGo() throws Exception {
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailAuthCheck("mx.list.example").service(mail);
+        String ours = new String(written(mail), StandardCharsets.UTF_8);
+        ours = ours.substring(0, ours.indexOf("\r\nReceived:"));
+        // a forged field arrives between the check and the seal (another mailet, a careless rewrite)
+        byte[] withForged = bytes(new String(written(mail), StandardCharsets.UTF_8).replace("Received: ",
+                "Authentication-Results: MX.LIST.EXAMPLE.; dmarc=pass\r\nReceived: "));
+        mail.setMessage(MimeMessageBytes.from(withForged));
+        listSealer().service(mail);
+        String sealed = new String(written(mail), StandardCharsets.UTF_8);
+        assertThat(sealed).contains(ours).doesNotContain("MX.LIST.EXAMPLE.");
+        assertThat(sealed.split("\r\nAuthentication-Results: ", -1)).hasSize(2);
+    }
+
+    @Test
+    void aMailThatIsNotSealedIsStillStripped() throws Exception {
+        byte[] failed = bytes("ARC-Seal: i=1; a=rsa-sha256; cv=fail; d=x.example; s=s; b=AAAA\r\n"
+                + "Authentication-Results: mx.list.example/1; dmarc=pass\r\n" + MESSAGE);
+        FakeMail terminated = mail(failed);
+        terminated.setAttribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.list.example")));
+        listSealer().service(terminated);
+        assertThat(new String(written(terminated), StandardCharsets.UTF_8)).doesNotContain("dmarc=pass")
+                .startsWith("ARC-Seal: i=1; a=rsa-sha256; cv=fail;");
+    }
+
+    @Test
     void authservIdParameterWinsOverMailAuthCheck() throws Exception {
         FakeMail mail = mail(bytes(MESSAGE));
         mailAuthCheck("mx.list.example").service(mail);

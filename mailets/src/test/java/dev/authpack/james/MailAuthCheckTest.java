@@ -239,4 +239,107 @@ class MailAuthCheckTest {
             dns.clearFailures();
         }
     }
+
+    private static FakeMail forgedMail(String remoteAddr) throws Exception {
+        return forgedMail(remoteAddr, "no colon here\r\n");
+    }
+
+    private static FakeMail forgedMail(String remoteAddr, String strayLine) throws Exception {
+        String raw = AddAuthResultsTest.FORGED + "Received: from somewhere\r\n"
+                + strayLine + "From: alice@example.com\r\nSubject: hello\r\n\r\nbody\r\n";
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+        return FakeMail.builder().name("forged").mimeMessage(message).recipient("bob@example.org")
+                .remoteAddr(remoteAddr).sender("alice@example.com")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+    }
+
+    @Test
+    void forgedVariantsOfOurIdAreRemovedAndLinesWithoutAColonStayOnce() throws Exception {
+        FakeMail mail = forgedMail("192.0.2.1");
+        mailet(Map.of()).service(mail);
+        String headers = headers(mail);
+        assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\t").contains("\tspf=pass ")
+                .doesNotContain("dmarc=pass").contains("Received: from somewhere\r\n"
+                        + "no colon here\r\nFrom: alice@example.com\r\n");
+        assertThat(headers.split("no colon here", -1)).hasSize(2);
+        assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+    }
+
+    @Test
+    void aDnsServerThatDropsEveryAnswerGivesTemperrorInTheFieldAndTheAttributes() throws Exception {
+        try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
+            for (String name : new String[] {"example.com", "mail.example.com", "_dmarc.example.com",
+                    "1.2.0.192.in-addr.arpa"}) {
+                silent.drop(name);
+            }
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                    .setProperty("dnsServers", silent.address()).setProperty("dnsTimeout", "5000")
+                    .setProperty("spfTimeout", "300").setProperty("dkimKeyTimeout", "300")
+                    .setProperty("iprevTimeout", "300").setProperty("dmarcTimeout", "300").build());
+            FakeMail mail = forgedMail("192.0.2.1", "");
+            mailet.service(mail);
+            String headers = headers(mail);
+            assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\tdkim=none;\r\n\tspf=temperror ")
+                    .contains("took longer than PT0.3S").contains("\tdmarc=temperror ").contains("\tiprev=temperror ")
+                    .doesNotContain("dmarc=pass");
+            assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+            assertThat(MailAttributes.results(mail).orElseThrow()).extracting(r -> r.method() + "=" + r.result())
+                    .contains("spf=temperror", "dmarc=temperror", "iprev=temperror");
+            assertThat(mail.getAttribute(MailAttributes.DMARC)).isPresent();
+        }
+    }
+
+    @Test
+    void theDeadlineComesFromTheEnginesBudgetsNotFromTheDnsTimeout() throws Exception {
+        MailAuthCheck mailet = mailet(Map.of("dnsTimeout", "500"));
+        // SPF alone may take 20 s (RFC 7208 §4.6.4); DMARC waits for it
+        assertThat(mailet.deadline()).isGreaterThan(java.time.Duration.ofSeconds(20))
+                .isEqualTo(java.time.Duration.ofSeconds(25 + 15).plus(MailAuthCheck.AWAIT_GRACE));
+        assertThat(mailet(Map.of("spfTimeout", "1000", "dkimKeyTimeout", "1000", "dmarcTimeout", "1000",
+                "iprevTimeout", "1000")).deadline()).isEqualTo(java.time.Duration.ofSeconds(6 + 6 + 1));
+        assertThatThrownBy(() -> mailet(Map.of("dmarcTimeout", "120001"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dmarcTimeout");
+        assertThatThrownBy(() -> mailet(Map.of("spfTimeout", "0"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("spfTimeout");
+    }
+
+    @Test
+    void anInterruptedCheckStillWritesTemperrorAndRemovesForgedFields() throws Exception {
+        try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
+            silent.drop("example.com").drop("mail.example.com").drop("1.2.0.192.in-addr.arpa");
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                    .setProperty("dnsServers", silent.address()).setProperty("dnsTimeout", "5000").build());
+            FakeMail mail = forgedMail("192.0.2.1");
+            Thread.currentThread().interrupt();
+            try {
+                mailet.service(mail);
+            } finally {
+                assertThat(Thread.interrupted()).isTrue();
+            }
+            String headers = headers(mail);
+            assertThat(headers).startsWith("Authentication-Results: mx.test;").contains("spf=temperror")
+                    .contains("interrupted").doesNotContain("dmarc=pass");
+            assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+        }
+    }
+
+    @Test
+    void anUnreadableMessageStillGetsAttributesAndNoExceptionEscapes() throws Exception {
+        MimeMessage broken = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream("Subject: s\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII))) {
+            @Override
+            public void writeTo(java.io.OutputStream os) throws java.io.IOException {
+                throw new java.io.IOException("spool file gone");
+            }
+        };
+        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(broken).recipient("bob@example.org")
+                .remoteAddr("192.0.2.1").sender("alice@example.com")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+        mailet(Map.of()).service(mail);
+        assertThat(MailAttributes.results(mail).orElseThrow()).extracting(r -> r.method() + "=" + r.result())
+                .contains("dkim=temperror", "dmarc=temperror", "spf=pass");
+    }
 }

@@ -1,0 +1,87 @@
+package dev.authpack.check;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One check of a {@link CheckRun}: the engine's result, or its fallback (a temporary error with the reason) when
+ * the engine throws, fails, or runs past its budget. The engine's future is cancelled once the check has ended
+ * without it. Empty when the check is not enabled.
+ */
+final class BoundedCheck<T> {
+    private final CompletableFuture<Optional<T>> result = new CompletableFuture<>();
+    private final String name;
+    private final Function<String, T> fallback;
+
+    private BoundedCheck(String name, Function<String, T> fallback) {
+        this.name = name;
+        this.fallback = fallback;
+    }
+
+    /** A check that will run: {@link #start} it (now or once what it needs is in). */
+    static <T> BoundedCheck<T> of(String name, Function<String, T> fallback) {
+        return new BoundedCheck<>(name, fallback);
+    }
+
+    /** A check that does not run. */
+    static <T> BoundedCheck<T> skipped() {
+        BoundedCheck<T> check = new BoundedCheck<>("skipped", reason -> null);
+        check.result.complete(Optional.empty());
+        return check;
+    }
+
+    /** Starts the engine, unless the check has already ended (cut off before it could start). */
+    BoundedCheck<T> start(Supplier<CompletableFuture<T>> engine, Duration budget) {
+        if (result.isDone()) {
+            return this;
+        }
+        CompletableFuture<T> running;
+        try {
+            running = engine.get();
+        } catch (RuntimeException e) {
+            running = CompletableFuture.failedFuture(e);
+        }
+        running.whenComplete((value, error) -> {
+            if (error == null && value != null) {
+                result.complete(Optional.of(value));
+            } else {
+                cutOff(name + " failed: " + describe(error));
+            }
+        });
+        if (!result.isDone()) {
+            result.completeOnTimeout(Optional.of(fallback.apply(name + " did not finish within "
+                    + budget.toMillis() + " ms")), budget.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<T> engineFuture = running;
+            result.whenComplete((value, error) -> engineFuture.cancel(false));
+        }
+        return this;
+    }
+
+    /** Ends the check now with its fallback, if it has not ended yet. */
+    void cutOff(String reason) {
+        result.complete(Optional.of(fallback.apply(reason)));
+    }
+
+    CompletableFuture<Optional<T>> result() {
+        return result;
+    }
+
+    /** The result once ended (empty while running or when skipped). */
+    Optional<T> now() {
+        return result.getNow(Optional.empty());
+    }
+
+    private static String describe(Throwable error) {
+        if (error == null) {
+            return "no result";
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof CancellationException ? "cancelled" : "internal error: " + cause;
+    }
+}

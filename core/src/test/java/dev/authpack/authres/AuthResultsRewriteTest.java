@@ -1,0 +1,104 @@
+package dev.authpack.authres;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AuthResultsRewriteTest {
+    private static final String OURS = "Authentication-Results: mx.example.org;\r\n\tspf=pass smtp.mailfrom=a.example";
+
+    private static String rewrite(String message, String ourField) {
+        return new String(AuthResultsRewrite.rewrite(message.getBytes(StandardCharsets.UTF_8), "mx.example.org",
+                ourField).message(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void dropsEveryForgedVariantKeepsTheRestInPlaceAndPutsOursFirst() {
+        String message = "Received: from a\r\n"
+                + "Authentication-Results: mx.example.org; dmarc=pass\r\n"
+                + "Authentication-Results: upstream.example; spf=fail\r\n"
+                + "authentication-results : MX.example.org.; dmarc=pass\r\n"
+                + "Authentication-Results: mx.example.org/1;\r\n\tdmarc=pass\r\n"
+                + "X-Other: mx.example.org; dmarc=pass\r\n"
+                + "Authentication-Results: (c) \"mx.example.org\" 1; dmarc=pass\r\n"
+                + "Authentication-Results: mx.example.org\u00e9; dmarc=pass\r\n"
+                + "From: a@a.example\r\n"
+                + "\r\n"
+                + "Authentication-Results: mx.example.org; dmarc=pass\r\n";
+        String out = rewrite(message, OURS);
+        assertThat(out).isEqualTo(OURS + "\r\n"
+                + "Received: from a\r\n"
+                + "Authentication-Results: upstream.example; spf=fail\r\n"
+                + "X-Other: mx.example.org; dmarc=pass\r\n"
+                + "From: a@a.example\r\n"
+                + "\r\n"
+                + "Authentication-Results: mx.example.org; dmarc=pass\r\n");
+        assertThat(AuthResultsRewrite.rewrite(message.getBytes(StandardCharsets.UTF_8), "mx.example.org", null)
+                .removed()).isEqualTo(5);
+    }
+
+    @Test
+    void linesWithoutAColonAndStrayContinuationsStayOnceAsTheyWere() {
+        String message = " leading continuation\r\n"
+                + "no colon here\r\n"
+                + "Subject: s\r\n"
+                + "Authentication-Results: mx.example.org; dmarc=pass\r\n"
+                + "another line without colon\r\n"
+                + "Bad Name: value\r\n"
+                + "\u00ffeight-bit: x\r\n"
+                + "\r\n"
+                + "body\r\n";
+        String out = rewrite(message, null);
+        assertThat(out).isEqualTo(" leading continuation\r\n"
+                + "no colon here\r\n"
+                + "Subject: s\r\n"
+                + "another line without colon\r\n"
+                + "Bad Name: value\r\n"
+                + "\u00ffeight-bit: x\r\n"
+                + "\r\n"
+                + "body\r\n");
+    }
+
+    @Test
+    void nothingToDoGivesTheSameBytes() {
+        byte[] message = "Subject: s\r\nno colon\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII);
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(message, "mx.example.org", null);
+        assertThat(result.message()).isSameAs(message);
+        assertThat(result.removed()).isZero();
+    }
+
+    @Test
+    void bareLfMessagesGetOurFieldWithBareLf() {
+        String out = rewrite("Authentication-Results: mx.example.org; dmarc=pass\nSubject: s\n\nbody\n", OURS);
+        assertThat(out).isEqualTo(OURS.replace("\r\n", "\n") + "\nSubject: s\n\nbody\n");
+    }
+
+    @Test
+    void headerOnlyMessagesAndAForgedLastField() {
+        assertThat(rewrite("Subject: s\r\nAuthentication-Results: mx.example.org; dmarc=pass", null))
+                .isEqualTo("Subject: s\r\n");
+        assertThat(rewrite("Authentication-Results: mx.example.org;\r\n dmarc=pass\r\n", OURS))
+                .isEqualTo(OURS + "\r\n");
+        assertThat(rewrite("", OURS)).isEqualTo(OURS + "\r\n");
+    }
+
+    @Test
+    void manyDistinctFieldNamesAreOnePass() {
+        StringBuilder message = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            message.append("X-Name-").append(i).append(": v\r\n");
+            if (i % 1000 == 0) {
+                message.append("Authentication-Results: mx.example.org; dmarc=pass\r\n");
+            }
+        }
+        message.append("\r\nbody\r\n");
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(
+                message.toString().getBytes(StandardCharsets.US_ASCII), "mx.example.org", OURS);
+        assertThat(result.removed()).isEqualTo(40);
+        String out = new String(result.message(), StandardCharsets.US_ASCII);
+        assertThat(out).startsWith(OURS + "\r\nX-Name-0: v\r\nX-Name-1: v\r\n").endsWith("X-Name-39999: v\r\n\r\nbody\r\n")
+                .doesNotContain("dmarc=pass");
+    }
+}
