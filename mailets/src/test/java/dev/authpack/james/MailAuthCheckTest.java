@@ -209,6 +209,23 @@ class MailAuthCheckTest {
     }
 
     @Test
+    void dmarcUnverifiableDispositionDecidesForMailWithoutAuthorDomain() throws Exception {
+        byte[] noFrom = "Subject: no author\r\nTo: bob@example.org\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        FakeMail byDefault = rawMail(noFrom);
+        mailet(Map.of()).service(byDefault);
+        FakeMail strict = rawMail(noFrom);
+        mailet(Map.of("dmarcUnverifiableDisposition", "quarantine")).service(strict);
+
+        assertThat(headers(strict)).contains("dmarc=permerror ");
+        assertThat(byDefault.getAttribute(MailAttributes.DMARC_DISPOSITION)
+                .map(a -> String.valueOf(a.getValue().value()))).contains("none");
+        assertThat(strict.getAttribute(MailAttributes.DMARC_DISPOSITION)
+                .map(a -> String.valueOf(a.getValue().value()))).contains("quarantine");
+        assertThatThrownBy(() -> mailet(Map.of("dmarcUnverifiableDisposition", "bounce")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("dmarcUnverifiableDisposition");
+    }
+
+    @Test
     void mailWithoutAUsableClientAddressIsNotCheckedButForgedFieldsStillGo() throws Exception {
         for (String remote : new String[] {"evil.example.com", "", "999.1.1.1"}) {
             FakeMail mail = mail(remote, "alice@example.com");
@@ -260,8 +277,8 @@ class MailAuthCheckTest {
         mailet(Map.of()).service(mail);
         String headers = headers(mail);
         assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\t").contains("\tspf=pass ")
-                .doesNotContain("dmarc=pass").contains("Received: from somewhere\r\n"
-                        + "no colon here\r\nFrom: alice@example.com\r\n");
+                .doesNotContain("; dmarc=pass\r\n").doesNotContain("\tdmarc=pass\r\n")
+                .contains("Received: from somewhere\r\n" + "no colon here\r\nFrom: alice@example.com\r\n");
         assertThat(headers.split("no colon here", -1)).hasSize(2);
         assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
     }
