@@ -2,13 +2,16 @@ package dev.authpack.james39;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Checks the transformed classes (what this module packages as the James 3.9 JAR) on the James 3.9 class path:
  * a Java 21+ JVM, jakarta.mail and no javax.mail, no javax reference left in the bytecode, and every class of the
- * pack links against the 3.9.0 mailet API except the SMTP hooks, whose James 3.9 libraries are not available here.
+ * pack is the transformed one (no untransformed pack JAR on the class path) and links against the 3.9.0 mailet API,
+ * except the SMTP hooks, whose James 3.9 libraries are not available here.
  *
  * <p>Names of the javax packages are built at run time: the Transformer rewrites string constants that name a
  * javax package, and would turn this test's own expectations into jakarta ones.
@@ -60,12 +64,17 @@ class JakartaJarTest {
     }
 
     @Test
-    void everyClassLinksAgainstTheJames39MailetApiButTheSmtpHooks() throws Exception {
+    void everyClassIsOnTheClassPathOnceAndLinksAgainstJames39ButTheSmtpHooks() throws Exception {
         Map<String, String> failures = new TreeMap<>();
         int linked = 0;
         for (Path file : packClassFiles()) {
             String name = classesDir().relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
             try {
+                String resource = classesDir().relativize(file).toString().replace(File.separatorChar, '/');
+                List<URL> copies = Collections.list(getClass().getClassLoader().getResources(resource));
+                if (copies.size() != 1) {
+                    failures.put(name, "on the class path " + copies.size() + " times: " + copies);
+                }
                 Class<?> c = Class.forName(name, false, getClass().getClassLoader());
                 c.getDeclaredFields();
                 c.getDeclaredConstructors();
