@@ -1,0 +1,131 @@
+package dev.authpack.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * RFC 3464 (and RFC 6533 global) delivery status notifications: the {@code message/delivery-status} part's
+ * per-message fields (§2.2) and per-recipient groups (§2.3). When a report carries the fields in a text part
+ * instead (a common malformation), they are read from there.
+ */
+final class DsnParser {
+    private DsnParser() {
+    }
+
+    static DeliveryReport parse(MimeScan scan, ReturnedMessage original, int maxRecipients) {
+        String fields = null;
+        for (MimeScan.Part part : scan.parts()) {
+            String type = part.mimeType();
+            if (type.equals("message/delivery-status") || type.equals("message/global-delivery-status")) {
+                fields = part.text();
+                break;
+            }
+        }
+        if (fields == null) {
+            for (MimeScan.Part part : scan.parts()) {
+                if (part.mimeType().startsWith("text/") && hasRecipientFields(part.text())) {
+                    fields = part.text().substring(firstFieldLine(part.text()));
+                    break;
+                }
+            }
+        }
+        if (fields == null) {
+            return null;
+        }
+        List<Headers> groups = Headers.groups(fields, maxRecipients + 1);
+        Headers perMessage = null;
+        List<RecipientReport> recipients = new ArrayList<>();
+        String humanText = ReturnedMessages.bodyText(scan);
+        for (Headers group : groups) {
+            boolean isRecipient = group.has("Final-Recipient") || group.has("Original-Recipient");
+            if (!isRecipient) {
+                if (perMessage == null) {
+                    perMessage = group;
+                }
+                continue;
+            }
+            if (recipients.size() < maxRecipients) {
+                recipients.add(recipient(group, humanText));
+            }
+        }
+        if (recipients.isEmpty()) {
+            return null;
+        }
+        Headers message = perMessage == null ? new Headers(List.of()) : perMessage;
+        return new DeliveryReport(Source.RFC3464, typed(message.get("Reporting-MTA")),
+                message.get("Original-Envelope-Id"), message.get("Arrival-Date"), recipients, original);
+    }
+
+    private static boolean hasRecipientFields(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return (lower.contains("\nfinal-recipient:") || lower.startsWith("final-recipient:"))
+                && (lower.contains("\naction:") || lower.contains("\nstatus:"));
+    }
+
+    private static int firstFieldLine(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        int reporting = lower.indexOf("\nreporting-mta:");
+        int finalRcpt = lower.indexOf("\nfinal-recipient:");
+        int at = reporting >= 0 && reporting < finalRcpt ? reporting : finalRcpt;
+        return Math.max(0, at + 1);
+    }
+
+    private static RecipientReport recipient(Headers group, String humanText) {
+        String finalRecipient = address(group.get("Final-Recipient"));
+        String originalRecipient = address(group.get("Original-Recipient"));
+        if (finalRecipient == null) {
+            finalRecipient = originalRecipient;
+        }
+        String action = Headers.lower(group.get("Action"));
+        if (action != null) {
+            action = action.split("[\\s(]")[0];
+        }
+        String diagnostic = typed(group.get("Diagnostic-Code"));
+        String status = Classifier.statusIn(group.get("Status"));
+        String fromDiagnostic = Classifier.statusIn(diagnostic);
+        // a generic x.0.0 status says less than the status in the remote server's reply
+        if (fromDiagnostic != null && (status == null || status.endsWith(".0.0"))
+                && (status == null || status.charAt(0) == fromDiagnostic.charAt(0))) {
+            status = fromDiagnostic;
+        }
+        String reply = Classifier.replyCodeIn(diagnostic);
+        boolean delayed = "delayed".equals(action);
+        Reason reason;
+        if (action != null && (action.equals("delivered") || action.equals("relayed")
+                || action.equals("expanded"))) {
+            reason = Reason.DELIVERED;
+        } else {
+            reason = Classifier.classify(status, reply, diagnostic);
+            if (reason == Reason.UNDEFINED && finalRecipient != null) {
+                reason = Classifier.fromText(TextBounceParser.section(null, humanText));
+            }
+            if (status == null) {
+                status = Classifier.inferStatus(reason, reply, delayed);
+            }
+        }
+        return new RecipientReport(finalRecipient, originalRecipient, action, status,
+                typed(group.get("Remote-MTA")), diagnostic, reply, group.get("Last-Attempt-Date"), reason,
+                reason.isHardBounce(status));
+    }
+
+    /** RFC 3464 §2.1.2 "type; value": the value. */
+    static String typed(String value) {
+        if (value == null) {
+            return null;
+        }
+        int semi = value.indexOf(';');
+        String v = semi >= 0 && semi < 20 && !value.substring(0, semi).contains(" ")
+                ? value.substring(semi + 1).strip() : value.strip();
+        return v.isEmpty() ? null : v;
+    }
+
+    private static String address(String value) {
+        String v = typed(value);
+        if (v == null) {
+            return null;
+        }
+        v = v.replaceAll("^[<\"]+|[>\"]+$", "").strip();
+        return v.isEmpty() ? null : v.toLowerCase(Locale.ROOT);
+    }
+}

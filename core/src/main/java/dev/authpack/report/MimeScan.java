@@ -1,0 +1,139 @@
+package dev.authpack.report;
+
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The MIME structure of a message, read once with mime4j's token stream within {@link ReportLimits}: the top-level
+ * header fields and every leaf part's type and decoded text. {@code message/rfc822} parts are not descended into
+ * (their text is the raw returned message, of which only the headers are used). Never throws: a parse error ends
+ * the scan and is kept in {@link #problem()}.
+ */
+record MimeScan(Headers headers, String topType, List<Part> parts, String problem) {
+
+    /** A leaf part: its media type (lower case), nesting depth and decoded text (at most maxTextChars). */
+    record Part(String mimeType, int depth, String text) {
+    }
+
+    static MimeScan of(byte[] message, ReportLimits limits) {
+        byte[] bytes = normaliseBareCr(message, limits.maxOctets());
+        MimeConfig config = MimeConfig.custom()
+                .setStrictParsing(false)
+                .setMaxLineLen(-1)
+                .setMaxHeaderLen(64 * 1024)
+                .setMaxHeaderCount(limits.maxHeaderFields())
+                .setMaxContentLen(-1)
+                .build();
+        MimeTokenStream stream = new MimeTokenStream(config);
+        stream.setRecursionMode(RecursionMode.M_NO_RECURSE);
+        List<Headers.Field> top = new ArrayList<>();
+        List<Part> parts = new ArrayList<>();
+        String topType = "text/plain";
+        String problem = null;
+        int depth = 0;
+        int bodyParts = 0;
+        int topSeen = 0;
+        boolean inTopHeader = true;
+        try {
+            stream.parse(new ByteArrayInputStream(bytes));
+            for (EntityState state = stream.getState(); state != EntityState.T_END_OF_STREAM; state = stream.next()) {
+                switch (state) {
+                    case T_FIELD -> {
+                        if (inTopHeader) {
+                            top.add(new Headers.Field(stream.getField().getName(), stream.getField().getBody()));
+                        }
+                    }
+                    case T_END_HEADER -> inTopHeader = false;
+                    case T_START_MULTIPART -> {
+                        if (topSeen++ == 0) {
+                            topType = stream.getBodyDescriptor().getMimeType();
+                        }
+                        depth++;
+                        if (depth > limits.maxDepth()) {
+                            problem = "nesting deeper than " + limits.maxDepth();
+                            return new MimeScan(new Headers(top), topType, parts, problem);
+                        }
+                    }
+                    case T_END_MULTIPART -> depth--;
+                    case T_START_BODYPART -> {
+                        if (++bodyParts > limits.maxParts()) {
+                            problem = "more than " + limits.maxParts() + " parts";
+                            return new MimeScan(new Headers(top), topType, parts, problem);
+                        }
+                    }
+                    case T_BODY -> {
+                        if (topSeen++ == 0) {
+                            topType = stream.getBodyDescriptor().getMimeType();
+                        }
+                        parts.add(new Part(stream.getBodyDescriptor().getMimeType(), depth,
+                            text(stream, limits.maxTextChars())));
+                    }
+                    default -> {
+                    }
+                }
+            }
+        } catch (IOException | MimeException | RuntimeException e) {
+            problem = "MIME parse error: " + e;
+        }
+        return new MimeScan(new Headers(top), topType, parts, problem);
+    }
+
+    /** Old Mac files end lines with a bare CR only; MIME needs line ends, so those become LF. Also truncates. */
+    private static byte[] normaliseBareCr(byte[] message, int maxOctets) {
+        int length = Math.min(message.length, maxOctets);
+        boolean bareCr = false;
+        for (int i = 0; i < length; i++) {
+            if (message[i] == '\n') {
+                bareCr = false;
+                break;
+            }
+            if (message[i] == '\r') {
+                bareCr = i + 1 >= length || message[i + 1] != '\n';
+                if (!bareCr) {
+                    break;
+                }
+            }
+        }
+        byte[] out = java.util.Arrays.copyOf(message, length);
+        if (bareCr) {
+            for (int i = 0; i < length; i++) {
+                if (out[i] == '\r') {
+                    out[i] = '\n';
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String text(MimeTokenStream stream, int maxChars) throws IOException {
+        BodyDescriptor descriptor = stream.getBodyDescriptor();
+        boolean raw = descriptor.getMimeType().equals("message/rfc822");
+        InputStream in = raw ? stream.getInputStream() : stream.getDecodedInputStream();
+        // UTF-8 and ASCII: bytes of up to 4 per char; read a bounded number of bytes
+        byte[] bytes = in.readNBytes(maxChars * 2);
+        return new String(bytes, charset(descriptor.getCharset())).replace("\r\n", "\n");
+    }
+
+    private static Charset charset(String name) {
+        if (name == null) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (RuntimeException e) {
+            return StandardCharsets.ISO_8859_1;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.authpack.report;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Recognises and parses delivery reports (RFC 3464 / RFC 6533 DSNs and non-standard text bounces) and feedback
+ * reports (RFC 5965 ARF, RFC 6591 auth-failure, provider variants). Bounded by {@link ReportLimits}; never throws
+ * for any input (a message that cannot be read is a {@link NotAReport} with kind UNPARSEABLE). Thread-safe.
+ */
+public final class ReportParser {
+    private static final Pattern BOUNCE_FROM = Pattern.compile(
+            "mailer-daemon|postmaster|mail delivery|mail-daemon|mdaemon|mailerdaemon|mail administrator|"
+                    + "delivery subsystem|bounce|nobody@|mail system", Pattern.CASE_INSENSITIVE);
+    private static final Pattern BOUNCE_SUBJECT = Pattern.compile(
+            "undeliver|undelivered|delivery status|delivery (failure|failed|notification|problem|report)|"
+                    + "returned mail|failure notice|mail delivery|could not be delivered|not delivered|"
+                    + "delivery has failed|delayed mail|warning: message|non.?delivery|nondeliverable|"
+                    + "unzustellbar|error sending|delivery error|rejected|returned to sender|failed delivery|"
+                    + "mail system error|unable to deliver|delivery notification|message status",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile(
+            "^\\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesen|vacation|"
+                    + "autoreply|away from|on leave|auto:)", Pattern.CASE_INSENSITIVE);
+
+    private final ReportLimits limits;
+
+    public ReportParser(ReportLimits limits) {
+        this.limits = limits;
+    }
+
+    public ReportParser() {
+        this(ReportLimits.DEFAULTS);
+    }
+
+    /** {@link #parse(byte[], String)} without envelope information. */
+    public Report parse(byte[] message) {
+        return parse(message, null);
+    }
+
+    /**
+     * Parses {@code message}. {@code envelopeSender} is the SMTP MAIL FROM if known ({@code ""} for the null
+     * reverse-path of RFC 5321 §4.5.5, which bounces use), or {@code null}.
+     */
+    public Report parse(byte[] message, String envelopeSender) {
+        try {
+            return parseScan(MimeScan.of(message, limits), envelopeSender);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE, "parse error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Cheap check on the top-level header fields alone: could this message be a report? False means the body
+     * need not be read (ordinary mail). Content-Type multipart/report, a daemon sender, the null envelope sender,
+     * X-Failed-Recipients, a bounce-like Subject or a feedback provider's fields.
+     */
+    static boolean mayBeReport(Headers headers, String topType, String envelopeSender) {
+        String contentType = Headers.lower(headers.get("Content-Type"));
+        if ("multipart/report".equals(topType) || (contentType != null && contentType.contains("report-type"))) {
+            return true;
+        }
+        if ("".equals(envelopeSender) || headers.has("X-Failed-Recipients") || headers.has("X-Apple-Unsubscribe")) {
+            return true;
+        }
+        String from = headers.get("From");
+        String subject = headers.decoded("Subject");
+        return (from != null && BOUNCE_FROM.matcher(from).find())
+                || (subject != null && BOUNCE_SUBJECT.matcher(subject).find())
+                || (subject != null && subject.toLowerCase(Locale.ROOT).contains("complaint"));
+    }
+
+    private Report parseScan(MimeScan scan, String envelopeSender) {
+        Headers top = scan.headers();
+        if (!mayBeReport(top, scan.topType(), envelopeSender)) {
+            return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
+                    : new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header"
+                    + (scan.problem() == null ? "" : "; " + scan.problem()));
+        }
+        ReturnedMessage original = ReturnedMessages.find(scan);
+        FeedbackReport feedback = FeedbackParser.parse(scan, top, original);
+        if (feedback != null) {
+            return feedback;
+        }
+        DeliveryReport dsn = DsnParser.parse(scan, original, limits.maxRecipients());
+        if (dsn != null) {
+            return dsn;
+        }
+        if (autoReply(top) && !isDaemon(top)) {
+            return new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply");
+        }
+        DeliveryReport text = textBounce(scan, top, original);
+        if (text != null) {
+            return text;
+        }
+        if (scan.problem() != null) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE, scan.problem());
+        }
+        return new NotAReport(NotAReport.Kind.NO_REPORT_CONTENT, "no delivery or feedback report found");
+    }
+
+    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original) {
+        String text = ReturnedMessages.bodyText(scan);
+        String subject = top.decoded("Subject");
+        TextBounceFamily family = TextBounceParser.family(subject, text);
+        Set<String> excluded = new HashSet<>();
+        for (String field : List.of("From", "To", "Reply-To", "Sender", "Return-Path")) {
+            String value = top.get(field);
+            if (value != null) {
+                excluded.addAll(TextBounceParser.addresses(value));
+            }
+        }
+        if (original.from() != null) {
+            excluded.addAll(TextBounceParser.addresses(original.from()));
+        }
+        List<RecipientReport> recipients = new ArrayList<>();
+        String failed = top.get("X-Failed-Recipients");
+        if (family != null || failed != null) {
+            recipients.addAll(TextBounceParser.recipients(family, text, excluded, limits.maxRecipients()));
+        }
+        if (failed != null) {
+            List<String> known = recipients.stream().map(RecipientReport::finalRecipient).toList();
+            for (String address : TextBounceParser.addresses(failed)) {
+                if (!known.contains(address) && recipients.size() < limits.maxRecipients()) {
+                    recipients.add(TextBounceParser.recipient(address, "", text));
+                }
+            }
+            if (recipients.size() > known.size()) {
+                // X-Failed-Recipients (Exim) is authoritative: keep only its addresses
+                List<String> listed = TextBounceParser.addresses(failed);
+                recipients.removeIf(r -> !listed.contains(r.finalRecipient()));
+            }
+        }
+        if (recipients.isEmpty()) {
+            return null;
+        }
+        return new DeliveryReport(Source.TEXT, null, null, null, recipients, original);
+    }
+
+    private static boolean isDaemon(Headers top) {
+        String from = top.get("From");
+        return from != null && BOUNCE_FROM.matcher(from).find();
+    }
+
+    /** RFC 3834 §5: Auto-Submitted other than "no", or the common pre-3834 auto-responder fields. */
+    static boolean autoReply(Headers top) {
+        String autoSubmitted = Headers.lower(top.get("Auto-Submitted"));
+        if (autoSubmitted != null && !autoSubmitted.startsWith("no")) {
+            return true;
+        }
+        String precedence = Headers.lower(top.get("Precedence"));
+        String subject = top.decoded("Subject");
+        return top.has("X-Autoreply") || top.has("X-Autorespond") || top.has("X-Auto-Response-Suppress")
+                && subject != null && AUTO_REPLY_SUBJECT.matcher(subject).find()
+                || "auto_reply".equals(precedence)
+                || subject != null && AUTO_REPLY_SUBJECT.matcher(subject).find();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.authpack.report;
+
+import java.util.Set;
+
+/** The returned original (RFC 3464 §2 / RFC 5965 §2 third part) and the human-readable text of a report. */
+final class ReturnedMessages {
+    private static final Set<String> ORIGINAL_TYPES = Set.of("message/rfc822", "text/rfc822-headers",
+            "message/global", "message/global-headers", "message/partial");
+
+    private ReturnedMessages() {
+    }
+
+    static ReturnedMessage find(MimeScan scan) {
+        for (MimeScan.Part part : scan.parts()) {
+            if (ORIGINAL_TYPES.contains(part.mimeType())) {
+                Headers headers = Headers.headerBlock(part.text());
+                ReturnedMessage original = new ReturnedMessage(headers.get("Message-ID"), headers.decoded("From"),
+                        headers.decoded("To"), headers.decoded("Subject"));
+                if (!original.isEmpty()) {
+                    return original;
+                }
+            }
+        }
+        return ReturnedMessage.NONE;
+    }
+
+    /** The text/* parts (HTML with tags removed), in order, which a text bounce is read from. */
+    static String bodyText(MimeScan scan) {
+        StringBuilder text = new StringBuilder();
+        for (MimeScan.Part part : scan.parts()) {
+            if (part.mimeType().equals("text/plain") || part.mimeType().equals("text/html")
+                    && text.isEmpty()) {
+                String t = part.mimeType().equals("text/html")
+                        ? part.text().replaceAll("(?i)<br\\s*/?>|</p>|</div>|</tr>", "\n").replaceAll("<[^>]*>", "")
+                        .replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&")
+                        : part.text();
+                text.append(t).append('\n');
+            }
+        }
+        return text.toString();
+    }
+}

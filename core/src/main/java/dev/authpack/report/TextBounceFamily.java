@@ -1,0 +1,72 @@
+package dev.authpack.report;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One MTA family's text bounce format: how to recognise it (a phrase of the family's fixed wording) and where its
+ * per-recipient section starts; recipients and diagnostics are then read by {@link TextBounceParser}'s generic
+ * extraction. Written from the families' message templates, not from individual samples.
+ *
+ * @param name  the family (for logs)
+ * @param marks the family's fixed wording, any of which identifies it (case-insensitive)
+ * @param start where the per-recipient section starts, or {@code null} for the whole text
+ */
+record TextBounceFamily(String name, Pattern marks, Pattern start) {
+    private static TextBounceFamily family(String name, String marks, String start) {
+        return new TextBounceFamily(name, Pattern.compile(marks, Pattern.CASE_INSENSITIVE),
+                start == null ? null : Pattern.compile(start, Pattern.CASE_INSENSITIVE));
+    }
+
+    /** Families, most specific wording first. */
+    static final List<TextBounceFamily> ALL = List.of(
+            family("postfix", "This is the mail system at host|The mail system\\s*$|"
+                    + "I'm sorry to have to inform you that your message could not", "The mail system|could not be"),
+            family("sendmail", "The following addresses had (permanent fatal|transient non-fatal) errors|"
+                    + "Transcript of session follows|The original message was received at",
+                    "The following addresses had|Transcript of session follows"),
+            family("exim", "This message was created automatically by mail delivery software|"
+                    + "A message that you sent could not be delivered to one or more of its|"
+                    + "A message that you sent has not yet been delivered",
+                    "could not be delivered to one or more|has not yet been delivered|following address"),
+            family("qmail", "This is the qmail-send program|I'm afraid I wasn't able to deliver your message",
+                    "wasn't able to deliver your message"),
+            family("exchange", "Delivery has failed to these recipients or groups|"
+                    + "Your message did not reach some or all of the intended recipients|"
+                    + "The following recipient\\(s\\) (could not be reached|cannot be reached)|"
+                    + "Your message to .* couldn't be delivered|Diagnostic information for administrators",
+                    "Delivery has failed to these recipients|did not reach some or all|could not be reached|"
+                            + "cannot be reached|couldn't be delivered"),
+            family("domino", "Your message\\s+Subject:.*\\s+was not delivered to|was not delivered to:|"
+                    + "The following recipients? (was|were) not delivered|Lotus Notes|Domino", "not delivered to"),
+            family("courier", "This is a delivery status notification from|Courier mail server at",
+                    "following address|could not be delivered"),
+            family("gmail", "Delivery to the following recipients? failed|"
+                    + "Google tried to deliver your message|"
+                    + "Message not delivered|The response from the remote server was|"
+                    + "Delivery to the following recipient has been delayed",
+                    "Delivery to the following recipient|Google tried|Message not delivered"),
+            family("yahoo", "Sorry, we were unable to deliver your message to the following address|"
+                    + "Message from yahoo\\.com", "unable to deliver your message"),
+            family("amazonses", "The following message to <?.*>? was undeliverable|"
+                    + "An error occurred while trying to deliver the mail to the following recipients|"
+                    + "amazonses\\.com", "was undeliverable|following recipients"),
+            family("sendgrid", "This is an automatically generated message from SendGrid|sendgrid\\.net",
+                    null),
+            family("opensmtpd", "Hi!\\s+This is the MAILER-DAEMON|"
+                    + "An error has occurred while attempting to deliver a message for the following list of",
+                    "following list of recipients|following recipients"),
+            family("messagingserver", "This report relates to a message you sent with the following header",
+                    "Recipient address|following header"),
+            family("mcafee-mxlogic-barracuda-trend", "Unable to deliver message to the following|"
+                    + "Your message could not be delivered to the following recipients|"
+                    + "could not deliver (the|your) message to",
+                    "following"),
+            family("generic", "Undeliverable|undelivered|Delivery (Status Notification|failure|failed)|"
+                    + "could not be delivered|Returned mail|failure notice|was not delivered|"
+                    + "permanent (error|failure)|delivery problem|non[- ]?delivery|delivery has failed|"
+                    + "unable to deliver|could not deliver|couldn't be delivered|delivery error|"
+                    + "Mail delivery failed|not be delivered|message was rejected",
+                    null)
+    );
+}

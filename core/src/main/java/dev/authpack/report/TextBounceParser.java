@@ -1,0 +1,179 @@
+package dev.authpack.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Non-standard (text) bounces: the family is recognised by its wording ({@link TextBounceFamily}), then failed
+ * recipients are read generically from the per-recipient section: an address at the start of a line (optionally
+ * in angle brackets or quotes, or after {@code RCPT TO:}) opens a recipient, whose diagnostic is the text that
+ * follows up to the next recipient; the SMTP reply code and RFC 3463 status are taken from that text, and the
+ * status inferred from the reason when absent. {@code X-Failed-Recipients} (Exim) gives the recipients when the
+ * text has none.
+ */
+final class TextBounceParser {
+    static final int MAX_DIAGNOSTIC_CHARS = 1000;
+
+    private static final String ADDRESS = "[A-Za-z0-9._%+\\-=/'!#$&*?^{|}~]+@[A-Za-z0-9](?:[A-Za-z0-9\\-.]*[A-Za-z0-9])?";
+    /** An address opening a line: {@code <a@b>:}, {@code "a@b"}, {@code a@b (reason)}, {@code RCPT TO:<a@b>}. */
+    private static final Pattern RECIPIENT_LINE = Pattern.compile(
+            "^\\s*(?:[>*-]+\\s*)?(?:(?:RCPT TO|Recipient(?: address)?|Original-Recipient|To|Failed recipient)\\s*:?\\s*)?"
+                    + "[<\"']?(?:mailto:)?(" + ADDRESS + ")[>\"']?(?=$|[\\s:.,;()\\]>]|\\.\\.\\.)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
+    /** Where the returned original starts in the text (the families' separators). */
+    private static final Pattern ORIGINAL_STARTS = Pattern.compile(
+            "^\\s*(?:-{2,}.*(?:original message|copy of the message|message follows|returned message|"
+                    + "headers of the original|undelivered message|message headers follow|Original-Message)|"
+                    + "Original message follows|Below this line is a copy|"
+                    + "------ This is a copy of the message|Content-Type: message/|"
+                    + "The original message (was|headers)|Received: from|Return-Path:\\s*<)",
+            Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+    private static final Set<String> NOT_RECIPIENTS = Set.of("mailer-daemon", "postmaster", "mail-daemon",
+            "mailerdaemon", "noreply", "no-reply", "root", "abuse");
+
+    private TextBounceParser() {
+    }
+
+    /** The family whose wording the text has, or {@code null}. */
+    static TextBounceFamily family(String subject, String text) {
+        String haystack = (subject == null ? "" : subject) + "\n" + text;
+        for (TextBounceFamily family : TextBounceFamily.ALL) {
+            if (family.marks().matcher(haystack).find()) {
+                return family;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Failed recipients read from {@code text}; addresses in {@code excluded} (the bounce's own sender and
+     * recipient, lower case) are never recipients.
+     */
+    static List<RecipientReport> recipients(TextBounceFamily family, String text, Set<String> excluded,
+                                            int maxRecipients) {
+        String section = section(family, text);
+        Map<String, StringBuilder> diagnostics = new LinkedHashMap<>();
+        StringBuilder current = null;
+        for (String line : section.split("\n")) {
+            Matcher m = RECIPIENT_LINE.matcher(line);
+            String address = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : null;
+            if (address != null && !excluded.contains(address) && !isSystemAddress(address)) {
+                StringBuilder existing = diagnostics.get(address);
+                if (existing == null && diagnostics.size() < maxRecipients) {
+                    existing = new StringBuilder();
+                    diagnostics.put(address, existing);
+                }
+                current = existing;
+                String rest = line.substring(m.end()).replaceFirst("^[\\s:.>]+", "");
+                append(current, rest);
+                continue;
+            }
+            append(current, line.strip());
+        }
+        List<RecipientReport> result = new ArrayList<>();
+        diagnostics.forEach((address, diagnostic) -> result.add(recipient(address, diagnostic.toString().strip(),
+                text)));
+        return result;
+    }
+
+    /** A recipient named only by {@code X-Failed-Recipients}; its diagnostic is searched in the whole text. */
+    static RecipientReport recipient(String address, String diagnostic, String wholeText) {
+        String diag = diagnostic.isEmpty() ? replyLine(wholeText) : diagnostic;
+        String reply = Classifier.replyCodeIn(diag);
+        String status = Classifier.statusIn(diag);
+        boolean delayed = isDelay(wholeText);
+        Reason reason = classify(status, reply, diag, wholeText);
+        if (status == null) {
+            status = Classifier.inferStatus(reason, reply, delayed);
+        }
+        return new RecipientReport(address, null, delayed ? "delayed" : "failed", status, null,
+                diag.isEmpty() ? null : diag, reply, null, reason, reason.isHardBounce(status));
+    }
+
+    private static Reason classify(String status, String reply, String diagnostic, String wholeText) {
+        String replyText = replyText(diagnostic);
+        Reason reason = replyText == null ? Reason.UNDEFINED : Classifier.classify(status, reply, replyText);
+        if (reason == Reason.UNDEFINED) {
+            reason = Classifier.classify(status, reply, diagnostic);
+        }
+        if (reason == Reason.UNDEFINED) {
+            reason = Classifier.fromText(section(null, wholeText));
+        }
+        return reason;
+    }
+
+    /** The SMTP reply in a diagnostic: from the reply code to the end of the text. */
+    private static String replyText(String diagnostic) {
+        Matcher m = Classifier.REPLY.matcher(diagnostic);
+        return m.find() ? diagnostic.substring(m.start(1)) : null;
+    }
+
+    private static String replyLine(String text) {
+        for (String line : section(null, text).split("\n")) {
+            if (Classifier.REPLY.matcher(line).find() && Classifier.statusIn(line) != null) {
+                return line.strip();
+            }
+        }
+        return "";
+    }
+
+    static boolean isDelay(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.contains("this is a warning only") || lower.contains("will be retried")
+                || lower.contains("has not yet been delivered") || lower.contains("delivery has been delayed")
+                || lower.contains("still trying") || lower.contains("will continue trying")
+                || lower.contains("no action is required on your part") || lower.contains("delayed mail");
+    }
+
+    private static boolean isSystemAddress(String address) {
+        String local = address.substring(0, address.indexOf('@'));
+        return NOT_RECIPIENTS.contains(local);
+    }
+
+    /** The text from the family's section start to the returned original. */
+    static String section(TextBounceFamily family, String text) {
+        int from = 0;
+        if (family != null && family.start() != null) {
+            Matcher start = family.start().matcher(text);
+            if (start.find()) {
+                from = start.start();
+            }
+        }
+        Matcher end = ORIGINAL_STARTS.matcher(text);
+        int to = text.length();
+        while (end.find()) {
+            if (end.start() > from) {
+                to = end.start();
+                break;
+            }
+        }
+        return text.substring(from, to);
+    }
+
+    private static void append(StringBuilder diagnostic, String text) {
+        if (diagnostic == null || text.isEmpty() || diagnostic.length() >= MAX_DIAGNOSTIC_CHARS) {
+            return;
+        }
+        if (!diagnostic.isEmpty()) {
+            diagnostic.append(' ');
+        }
+        diagnostic.append(text, 0, Math.min(text.length(), MAX_DIAGNOSTIC_CHARS - diagnostic.length()));
+    }
+
+    /** Addresses of an {@code X-Failed-Recipients} field (Exim). */
+    static List<String> addresses(String value) {
+        List<String> out = new ArrayList<>();
+        Matcher m = ANY_ADDRESS.matcher(value);
+        while (m.find()) {
+            out.add(m.group().toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+}
