@@ -20,7 +20,11 @@ final class Classifier {
 
     /** Order matters: specific wordings before the generic ones that they contain. */
     private static final List<Rule> RULES = List.of(
-            rule(Reason.EXPIRED, "delivery time expired", "retry timeout exceeded", "message expired", "queue too long", "could not be delivered within",  "retry time not reached for any host after a long failure period", "too long in queue", "too long in the queue", "deferred for too long", "delivery expired", "delivery attempts will continue", "was not delivered within", "has not been delivered for", "expired after", "retry period", "maximum delivery time", "message timed out", "unable to deliver within", "has been delayed", "delivery has been delayed", "was delayed", "delivery is delayed", "could not be delivered for more than", "will be retried until", "undeliverable for", "message could not be delivered in time"),
+            rule(Reason.REJECTED, "sender address rejected", "domain of sender address", "sender verify failed",
+                    "sender rejected", "sender was rejected", "permission to post", "invalid sender"),
+            rule(Reason.NOTACCEPT, "doesn't receive email", "does not receive email", "doesn't receive mail"),
+            rule(Reason.NETWORKERROR, "dns error", "dns failure"),
+            rule(Reason.EXPIRED, "connection timed out", "timed out", "did not accept our requests to connect", "envelope expired", "has expired", "in the queue too long", "delivery time expired", "retry timeout exceeded", "message expired", "queue too long", "could not be delivered within",  "retry time not reached for any host after a long failure period", "too long in queue", "too long in the queue", "deferred for too long", "delivery expired", "delivery attempts will continue", "was not delivered within", "has not been delivered for", "expired after", "retry period", "maximum delivery time", "message timed out", "unable to deliver within", "has been delayed", "delivery has been delayed", "was delayed", "delivery is delayed", "could not be delivered for more than", "will be retried until", "undeliverable for", "message could not be delivered in time"),
             rule(Reason.NORELAYING, "relay access denied", "relaying denied", "relay not permitted", "unable to relay", "relaying not allowed", "not permitted to relay", "we do not relay", "relay denied", "relaying mail to", "is not permitted to relay", "relay prohibited", "no relaying", "not allowed to relay"),
             rule(Reason.MAILERERROR, "mailer error", "command died", "command failed", "exit status", "exited with", "unknown mailer", "procmail", "pipe to |"),
             rule(Reason.SYSTEMFULL, "insufficient system storage", "mail system full", "disk full", "out of disk space", "no space left on device", "system resources are temporarily unavailable"),
@@ -33,22 +37,22 @@ final class Classifier {
             rule(Reason.AUTHFAILURE, "dmarc", "spf check", "spf fail", "spf record", "sender policy framework", "dkim", "authentication failure", "unauthenticated email", "did not pass authentication", "failed authentication", "not authenticated"),
             rule(Reason.FAILEDSTARTTLS, "starttls failed", "tls handshake", "tls negotiation failed", "starttls is required", "must issue a starttls", "requires tls", "tls required", "encryption required"),
             rule(Reason.SECURITYERROR, "authentication required", "authentication credentials invalid", "certificate", "security policy", "smtp auth", "must authenticate", "not authorized to send", "unauthorized sender"),
-            rule(Reason.TOOMANYCONN, "too many connections", "too many simultaneous", "too many concurrent", "connection limit", "too many sessions", "too many smtp sessions", "maximum number of connections"),
+            rule(Reason.TOOMANYCONN, "frequency limited", "too many connections", "too many simultaneous", "too many concurrent", "connection limit", "too many sessions", "too many smtp sessions", "maximum number of connections"),
             rule(Reason.SPEEDING, "rate limit", "ratelimit", "too fast", "too quickly", "too many messages", "sending rate", "rate exceeded", "rate of", "throttl", "receiving mail at a rate"),
             rule(Reason.HASMOVED, "has moved", "has been moved", "address has changed", "is no longer at"),
             rule(Reason.SUSPEND, "mailbox disabled", "account disabled", "account has been disabled", "is disabled", "suspended", "account is inactive", "mailbox is inactive", "inactive account", "inactive user", "account expired", "deactivated", "not active", "account is locked", "account has been locked", "has been discontinued", "mailbox unavailable because", "temporarily deactivated", "this account has been frozen", "is frozen"),
-            rule(Reason.HOSTUNKNOWN, "host unknown", "unknown host", "host not found", "domain not found", "no such domain", "name or service not known", "unrouteable mail domain", "domain does not exist", "unknown domain", "host or domain name not found", "couldn't find any host", "could not find any host", "no mx record", "all relevant mx records point to non-existent hosts", "domain name not found", "hostname not found", "illegal host/domain name", "invalid domain", "unroutable domain", "nxdomain", "no such host", "recipient domain", "domain is not valid", "unknown or invalid domain", "domain does not accept", "mx lookup failed", "name server error"),
-            rule(Reason.USERUNKNOWN, "user unknown", "unknown user", "no such user", "user not found", "mailbox not found", "mailbox unavailable", "does not exist", "doesn't exist", "no mailbox", "invalid recipient", "recipient unknown", "unknown recipient", "no such mailbox", "not a valid mailbox", "unknown address", "bad destination mailbox", "recipient not found", "addressee unknown", "account does not exist", "no such recipient", "invalid mailbox", "unrouteable address", "unknown local part", "unknown or illegal alias", "is not a valid recipient", "no valid recipients", "invalid address", "address unknown", "unknown mailbox", "not our customer", "no account by that name", "no mailbox here by that name", "unknown account", "no such account", "recipnotfound", "recipient does not exist", "invalid user", "user invalid", "unknown or invalid", "not listed in", "no such person", "address rejected", "recipient rejected", "undeliverable address", "wasn't found at", "was not found", "no longer valid", "mailbox not available", "address not present", "not a known user", "user doesn't have", "doesn't have a", "we do not have a user", "bad recipient", "not valid for", "no user", "unknown in", "nonexistent"),
+            rule(Reason.HOSTUNKNOWN, "unrouteable address", "domain is not reachable", "host unknown", "unknown host", "host not found", "domain not found", "no such domain", "name or service not known", "unrouteable mail domain", "domain does not exist", "unknown domain", "host or domain name not found", "couldn't find any host", "could not find any host", "no mx record", "all relevant mx records point to non-existent hosts", "domain name not found", "hostname not found", "illegal host/domain name", "invalid domain", "unroutable domain", "nxdomain", "no such host", "recipient domain", "domain is not valid", "unknown or invalid domain", "domain does not accept", "mx lookup failed", "name server error"),
+            rule(Reason.USERUNKNOWN, "user unknown", "unknown user", "no such user", "user not found", "mailbox not found", "mailbox unavailable", "does not exist", "doesn't exist", "no mailbox", "invalid recipient", "recipient unknown", "unknown recipient", "no such mailbox", "not a valid mailbox", "unknown address", "bad destination mailbox", "recipient not found", "addressee unknown", "account does not exist", "no such recipient", "invalid mailbox", "unknown local part", "unknown or illegal alias", "is not a valid recipient", "no valid recipients", "invalid address", "address unknown", "unknown mailbox", "not our customer", "no account by that name", "no mailbox here by that name", "unknown account", "no such account", "recipnotfound", "recipient does not exist", "invalid user", "user invalid", "unknown or invalid", "not listed in", "no such person", "undeliverable address", "wasn't found at", "was not found", "no longer valid", "mailbox not available", "address not present", "not a known user", "user doesn't have", "doesn't have a", "we do not have a user", "bad recipient", "not valid for", "no user", "unknown in", "nonexistent"),
             rule(Reason.BLOCKED, "blacklist", "blocklist", "black list", "block list", "spamhaus", "spamcop", "sorbs", "barracudacentral", "dnsbl", "rbl", "listed in", "listed at", "client host rejected", "your ip", "ip address", "access denied", "not allowed to connect", "connection rejected", "dynamic ip", "dial-up", "dialup", "residential", "helo command rejected", "invalid helo", "refused to talk", "connection refused by", "banned", "blocked using", "has been blocked", "are blocked", "is blocked", "temporarily blocked", "blocked because", "blocked by", "blocked for"),
             rule(Reason.SPAMDETECTED, "spam", "unsolicited", "junk mail", "bulk mail", "bulk e-mail", "message content rejected", "suspicious", "scored", "content filter", "identified as"),
             rule(Reason.REJECTED, "sender address rejected", "sender rejected", "domain of sender address", "sender verify failed", "sender verification", "sender not allowed", "bad sender", "invalid sender", "sender domain", "sender is not allowed", "envelope sender", "mail from", "sender unknown", "sender address", "return path", "your domain", "from address"),
             rule(Reason.FILTERED, "filtered", "filter", "recipient has blocked", "refused by recipient", "user refuses", "not accepting mail from", "does not accept mail from", "rejected by recipient", "blocked by recipient", "recipient refused", "has refused", "not authorized", "delivery not authorized", "not allowed to post", "not allowed to send", "message refused", "permission denied", "prohibited", "rejected by", "refused"),
             rule(Reason.NOTCOMPLIANTRFC, "rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "not rfc compliant", "duplicate header", "multiple addresses in from", "not compliant"),
             rule(Reason.CONTENTERROR, "header error", "invalid header", "message header", "improper use of 8-bit", "8-bit", "mime", "bad header", "content error", "content type"),
-            rule(Reason.NOTACCEPT, "does not accept mail", "null mx", "not accepting mail", "no mail service", "accepts no mail", "does not receive mail", "not accept any mail"),
-            rule(Reason.NETWORKERROR, "connection refused", "connection timed out", "network is unreachable", "no route to host", "connection reset", "lost connection", "mail loop", "loops back to myself", "too many hops", "routing loop", "host is unreachable", "unable to connect", "could not connect", "connect to", "connection closed", "dns lookup", "timed out", "timeout"),
+            rule(Reason.NOTACCEPT, "no smtp service", "does not accept mail", "null mx", "not accepting mail", "no mail service", "accepts no mail", "does not receive mail", "not accept any mail"),
+            rule(Reason.NETWORKERROR, "network error", "connection refused", "network is unreachable", "no route to host", "connection reset", "lost connection", "mail loop", "loops back to myself", "too many hops", "routing loop", "host is unreachable", "unable to connect", "could not connect", "connect to", "connection closed", "dns lookup"),
             rule(Reason.POLICYVIOLATION, "policy", "violat"),
-            rule(Reason.SYNTAXERROR, "syntax error", "command unrecognized", "unrecognized command", "bad syntax", "command not recognized"),
+            rule(Reason.SYNTAXERROR, "improper sequence", "bad sequence", "syntax error", "command unrecognized", "unrecognized command", "bad syntax", "command not recognized"),
             rule(Reason.SYSTEMERROR, "system error", "internal error", "server error", "local error", "configuration error", "config error", "misconfigur", "i/o error", "temporary local problem", "temporarily unavailable", "temporary failure", "system failure", "server failure", "local delivery failed", "service unavailable", "not available", "unavailable")
     );
 
@@ -118,7 +122,11 @@ final class Classifier {
      * then the reply code class.
      */
     static Reason classify(String status, String replyCode, String diagnostic) {
-        if (status != null && (status.endsWith(".4.7") || status.endsWith(".2.2"))) {
+        if (status != null && status.startsWith("2.")) {
+            return Reason.DELIVERED;
+        }
+        if (status != null && (status.endsWith(".4.7") || status.endsWith(".2.2") || status.endsWith(".2.3")
+                || status.matches("\\d\\.7\\.2[3-7]"))) {
             return fromStatus(status);
         }
         Reason byText = fromText(diagnostic);
@@ -138,6 +146,20 @@ final class Classifier {
             };
         }
         return Reason.UNDEFINED;
+    }
+
+    /** The remote server refused after the message content was sent (SMTP DATA), sisimai's "filtered". */
+    private static final Pattern AFTER_DATA = Pattern.compile(
+            ">>> DATA|after end of data|SMTP command:? DATA|end of DATA command|after DATA command|in reply to DATA"
+                    + "|after sending (the )?(message|data)", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * sisimai's rule: an unknown-user reply given only after the content (SMTP DATA) is a content filter's
+     * decision, reason "filtered".
+     */
+    static Reason afterData(Reason reason, String context) {
+        return reason == Reason.USERUNKNOWN && context != null && AFTER_DATA.matcher(context).find()
+                ? Reason.FILTERED : reason;
     }
 
     /** The first RFC 3463 status code in {@code text}, or {@code null}. */

@@ -100,6 +100,7 @@ final class DsnParser {
             if (reason == Reason.UNDEFINED && finalRecipient != null) {
                 reason = Classifier.fromText(TextBounceParser.section(null, humanText));
             }
+            reason = Classifier.afterData(reason, diagnostic);
             if (status == null) {
                 status = Classifier.inferStatus(reason, reply, delayed);
             }

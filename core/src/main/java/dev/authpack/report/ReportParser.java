@@ -135,6 +135,15 @@ public final class ReportParser {
                 recipients.removeIf(r -> !listed.contains(r.finalRecipient()));
             }
         }
+        if (recipients.isEmpty() && family != null) {
+            String quoted = TextBounceParser.quotedOriginalRecipient(text, excluded);
+            if (quoted == null && original.to() != null && TextBounceParser.addresses(original.to()).size() == 1) {
+                quoted = TextBounceParser.addresses(original.to()).get(0);
+            }
+            if (quoted != null) {
+                recipients.add(TextBounceParser.recipient(quoted, "", text));
+            }
+        }
         if (recipients.isEmpty()) {
             return null;
         }

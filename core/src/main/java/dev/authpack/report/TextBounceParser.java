@@ -29,11 +29,12 @@ final class TextBounceParser {
     private static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
     /** Where the returned original starts in the text (the families' separators). */
     private static final Pattern ORIGINAL_STARTS = Pattern.compile(
-            "^\\s*(?:-{2,}.*(?:original message|copy of the message|message follows|returned message|"
+            "^\\s*(?:-{2,}.*(?:original message|copy of the message|message follows|returned message|bounced e-?mail|"
                     + "headers of the original|undelivered message|message headers follow|Original-Message)|"
                     + "Original message follows|Below this line is a copy|"
                     + "------ This is a copy of the message|Content-Type: message/|"
-                    + "The original message (was|headers)|Received: from|Return-Path:\\s*<)",
+                    + "bounced e-?mail:|The original message (was|headers)|Received: from|Return-Path:\\s*<)"
+                    + "|^(?:Message-ID|MIME-Version|Date|Subject|From):",
             Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
     private static final Set<String> NOT_RECIPIENTS = Set.of("mailer-daemon", "postmaster", "mail-daemon",
             "mailerdaemon", "noreply", "no-reply", "root", "abuse");
@@ -106,7 +107,7 @@ final class TextBounceParser {
         if (reason == Reason.UNDEFINED) {
             reason = Classifier.fromText(section(null, wholeText));
         }
-        return reason;
+        return Classifier.afterData(reason, diagnostic);
     }
 
     /** The SMTP reply in a diagnostic: from the reply code to the end of the text. */
@@ -165,6 +166,26 @@ final class TextBounceParser {
             diagnostic.append(' ');
         }
         diagnostic.append(text, 0, Math.min(text.length(), MAX_DIAGNOSTIC_CHARS - diagnostic.length()));
+    }
+
+    /**
+     * The single recipient of the original quoted after the bounce text (its {@code To:} field), for bounces that
+     * name the failed address only there; {@code null} when there is none or more than one.
+     */
+    static String quotedOriginalRecipient(String text, Set<String> excluded) {
+        Matcher end = ORIGINAL_STARTS.matcher(text);
+        if (!end.find()) {
+            return null;
+        }
+        String[] lines = text.substring(end.start()).split("\n", 60);
+        for (int i = 0; i < Math.min(lines.length, 59); i++) {
+            if (lines[i].regionMatches(true, 0, "To:", 0, 3)) {
+                List<String> found = addresses(lines[i]);
+                found.removeIf(excluded::contains);
+                return found.size() == 1 ? found.get(0) : null;
+            }
+        }
+        return null;
     }
 
     /** Addresses of an {@code X-Failed-Recipients} field (Exim). */
