@@ -31,6 +31,12 @@ class ReportConformanceTest {
     private static final String SUITE = "/testsuites/bounces-sisimai/";
     private static final KnownFailures KNOWN = KnownFailures.load("report.txt");
     private static final ReportParser PARSER = new ReportParser();
+    /**
+     * sisimai's own status codes for text bounces without an RFC 3463 code (5.0.910 ... 5.0.999): no MTA sends
+     * them, so for those only the class (temporary 4 or permanent 5) is compared.
+     */
+    private static final java.util.regex.Pattern SISIMAI_PRIVATE = java.util.regex.Pattern.compile(
+            "[245]\\.0\\.9\\d\\d");
 
     /** A counter per category and aspect. */
     private static class Tally {
@@ -78,6 +84,13 @@ class ReportConformanceTest {
             List<Map<String, Object>> want = (List<Map<String, Object>>) expectation.get("recipients");
             check(file + "/detected", isDetected(category, report), describe(report), cases, failures,
                     tally(tallies, category, "detected"));
+            if (category.startsWith("text/") || category.equals("rfc3464")) {
+                // by structure rather than by file name: does the message carry a delivery-status part?
+                String kind = Boolean.TRUE.equals(meta.get("has_delivery_status_part")) ? "with a delivery-status part"
+                        : "without a delivery-status part (text bounces)";
+                tallies.computeIfAbsent("bounces " + kind + " detected", k -> new Tally())
+                        .count(isDetected(category, report));
+            }
             if (category.equals("arf")) {
                 String type = report instanceof FeedbackReport f ? f.feedbackType() : null;
                 check(file + "/feedback-type", Objects.equals(type, want.get(0).get("feedback_type")),
@@ -100,7 +113,15 @@ class ReportConformanceTest {
             for (int i = 0; i < n; i++) {
                 RecipientReport r = got.get(i);
                 Map<String, Object> w = want.get(i);
-                if (!Objects.equals(r.status(), w.get("status"))) {
+                String wantStatus = (String) w.get("status");
+                boolean privateCode = wantStatus != null && SISIMAI_PRIVATE.matcher(wantStatus).matches();
+                if (privateCode) {
+                    tally(tallies, category, "status where sisimai has a private x.0.9NN code (class compared)")
+                            .count(r.status() != null && r.status().charAt(0) == wantStatus.charAt(0));
+                }
+                boolean same = Objects.equals(r.status(), wantStatus) || privateCode && r.status() != null
+                        && r.status().charAt(0) == wantStatus.charAt(0);
+                if (!same) {
                     statusOk = false;
                     statusDetail.append(" #").append(i + 1).append(" got ").append(r.status()).append(" want ")
                             .append(w.get("status"));
