@@ -45,6 +45,7 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         int depth = 0;
         int bodyParts = 0;
         int topSeen = 0;
+        String preamble = null;
         boolean inTopHeader = true;
         try {
             stream.parse(new ByteArrayInputStream(bytes));
@@ -67,6 +68,11 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
                         }
                     }
                     case T_END_MULTIPART -> depth--;
+                    case T_PREAMBLE -> {
+                        if (depth == 1 && preamble == null) {
+                            preamble = text(stream, limits.maxTextChars());
+                        }
+                    }
                     case T_START_BODYPART -> {
                         if (++bodyParts > limits.maxParts()) {
                             problem = "more than " + limits.maxParts() + " parts";
@@ -86,6 +92,10 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
             }
         } catch (IOException | MimeException | RuntimeException e) {
             problem = "MIME parse error: " + e;
+        }
+        if (parts.isEmpty() && preamble != null) {
+            // a multipart without a single boundary line: all of it is preamble; read it as text
+            parts.add(new Part("text/plain", 1, preamble));
         }
         return new MimeScan(new Headers(top), topType, parts, problem);
     }
@@ -119,7 +129,7 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
 
     private static String text(MimeTokenStream stream, int maxChars) throws IOException {
         BodyDescriptor descriptor = stream.getBodyDescriptor();
-        boolean raw = descriptor.getMimeType().equals("message/rfc822");
+        boolean raw = stream.getState() == EntityState.T_PREAMBLE || descriptor.getMimeType().equals("message/rfc822");
         InputStream in = raw ? stream.getInputStream() : stream.getDecodedInputStream();
         // UTF-8 and ASCII: bytes of up to 4 per char; read a bounded number of bytes
         byte[] bytes = in.readNBytes(maxChars * 2);

@@ -21,7 +21,9 @@ public final class ReportParser {
                     + "returned mail|failure notice|mail delivery|could not be delivered|not delivered|"
                     + "delivery has failed|delayed mail|warning: message|non.?delivery|nondeliverable|"
                     + "unzustellbar|error sending|delivery error|rejected|returned to sender|failed delivery|"
-                    + "mail system error|unable to deliver|delivery notification|message status",
+                    + "mail system error|unable to deliver|delivery notification|message status|"
+                    // Japanese providers' wordings: mail error notification, undelivered, delivery error
+                    + "メールエラー|未配達|配信エラー|送信エラー|不達|エラー通知",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile(
             "^\\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesen|vacation|"

@@ -21,9 +21,12 @@ final class TextBounceParser {
     static final int MAX_DIAGNOSTIC_CHARS = 1000;
 
     private static final String ADDRESS = "[A-Za-z0-9._%+\\-=/'!#$&*?^{|}~]+@[A-Za-z0-9](?:[A-Za-z0-9\\-.]*[A-Za-z0-9])?";
-    /** An address opening a line: {@code <a@b>:}, {@code "a@b"}, {@code a@b (reason)}, {@code RCPT TO:<a@b>}. */
+    /**
+     * An address opening a line: {@code <a@b>:}, {@code "a@b"}, {@code a@b (reason)}, or after a short label
+     * ({@code RCPT TO:<a@b>}, {@code Could not be delivered to: <a@b>}, {@code Recipient address: a@b}).
+     */
     private static final Pattern RECIPIENT_LINE = Pattern.compile(
-            "^\\s*(?:[>*-]+\\s*)?(?:(?:RCPT TO|Recipient(?: address)?|Original-Recipient|To|Failed recipient)\\s*:?\\s*)?"
+            "^\\s*(?:[>*-]+\\s*)?(?:(?:RCPT TO|[A-Za-z][A-Za-z0-9 ,'()-]{0,60}?)\\s*:\\s*)?"
                     + "[<\"']?(?:mailto:)?(" + ADDRESS + ")[>\"']?(?=$|[\\s:.,;()\\]>]|\\.\\.\\.)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
