@@ -100,7 +100,7 @@ final class DsnParser {
             if (reason == Reason.UNDEFINED && finalRecipient != null) {
                 reason = Classifier.fromText(TextBounceParser.section(null, humanText));
             }
-            reason = Classifier.afterData(reason, diagnostic);
+            reason = Classifier.afterData(reason, diagnostic + "\n" + paragraph(humanText, finalRecipient));
             if (status == null) {
                 status = Classifier.inferStatus(reason, reply, delayed);
             }
@@ -108,6 +108,19 @@ final class DsnParser {
         return new RecipientReport(finalRecipient, originalRecipient, action, status,
                 typed(group.get("Remote-MTA")), diagnostic, reply, group.get("Last-Attempt-Date"), reason,
                 reason.isHardBounce(status));
+    }
+
+    /** The paragraph of the human-readable part that names {@code address} (e.g. Postfix's "in reply to ..."). */
+    static String paragraph(String text, String address) {
+        if (address == null) {
+            return "";
+        }
+        int at = text.toLowerCase(Locale.ROOT).indexOf(address);
+        if (at < 0) {
+            return "";
+        }
+        int end = text.indexOf("\n\n", at);
+        return text.substring(at, end < 0 ? Math.min(text.length(), at + TextBounceParser.MAX_DIAGNOSTIC_CHARS) : end);
     }
 
     /** RFC 3464 §2.1.2 "type; value": the value. */
