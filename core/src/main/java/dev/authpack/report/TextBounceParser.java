@@ -75,8 +75,8 @@ final class TextBounceParser {
                     diagnostics.put(address, existing);
                 }
                 current = existing;
-                String rest = line.substring(m.end()).replaceFirst("^[\\s:.>]+", "");
-                append(current, rest);
+                // the whole line: a label before the address ("Unknown user: a@b") is often the reason
+                append(current, line.strip());
                 continue;
             }
             append(current, line.strip());
