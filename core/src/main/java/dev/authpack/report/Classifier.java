@@ -155,10 +155,11 @@ final class Classifier {
 
     /**
      * sisimai's rule: an unknown-user reply given only after the content (SMTP DATA) is a content filter's
-     * decision, reason "filtered".
+     * decision, reason "filtered" — unless the server said x.1.1 (bad mailbox) explicitly.
      */
-    static Reason afterData(Reason reason, String context) {
-        return reason == Reason.USERUNKNOWN && context != null && AFTER_DATA.matcher(context).find()
+    static Reason afterData(Reason reason, String status, String context) {
+        return reason == Reason.USERUNKNOWN && context != null && (status == null || !status.endsWith(".1.1"))
+                && AFTER_DATA.matcher(context.replaceAll("\\s+", " ")).find()
                 ? Reason.FILTERED : reason;
     }
 

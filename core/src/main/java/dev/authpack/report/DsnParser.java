@@ -100,7 +100,7 @@ final class DsnParser {
             if (reason == Reason.UNDEFINED && finalRecipient != null) {
                 reason = Classifier.fromText(TextBounceParser.section(null, humanText));
             }
-            reason = Classifier.afterData(reason, diagnostic + "\n" + paragraph(humanText, finalRecipient));
+            reason = Classifier.afterData(reason, status, diagnostic + "\n" + dataContext(humanText, finalRecipient));
             if (status == null) {
                 status = Classifier.inferStatus(reason, reply, delayed);
             }
@@ -110,17 +110,26 @@ final class DsnParser {
                 reason.isHardBounce(status));
     }
 
-    /** The paragraph of the human-readable part that names {@code address} (e.g. Postfix's "in reply to ..."). */
-    static String paragraph(String text, String address) {
-        if (address == null) {
+    /**
+     * Where the human-readable part shows the remote server's reply to {@code address} came after DATA: the
+     * paragraph that starts at the first mention of the address (Postfix: "(in reply to end of DATA command)"),
+     * or a session transcript where {@code >>> DATA} is answered by a reply naming the address (Sendmail,
+     * Courier).
+     */
+    static String dataContext(String text, String address) {
+        if (address == null || address.isEmpty()) {
             return "";
         }
-        int at = text.toLowerCase(Locale.ROOT).indexOf(address);
+        String lower = text.toLowerCase(Locale.ROOT);
+        int at = lower.indexOf(address);
         if (at < 0) {
             return "";
         }
-        int end = text.indexOf("\n\n", at);
-        return text.substring(at, end < 0 ? Math.min(text.length(), at + TextBounceParser.MAX_DIAGNOSTIC_CHARS) : end);
+        int end = lower.indexOf("\n\n", at);
+        String paragraph = text.substring(at, end < 0 ? Math.min(text.length(), at + TextBounceParser.MAX_DIAGNOSTIC_CHARS) : end);
+        java.util.regex.Pattern transcript = java.util.regex.Pattern.compile(
+                ">>> data\\s*\\n\\s*<<< [^\\n]*" + java.util.regex.Pattern.quote(address));
+        return transcript.matcher(lower).find() ? paragraph + "\n>>> DATA" : paragraph;
     }
 
     /** RFC 3464 §2.1.2 "type; value": the value. */

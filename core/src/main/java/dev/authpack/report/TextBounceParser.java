@@ -110,7 +110,7 @@ final class TextBounceParser {
         if (reason == Reason.UNDEFINED) {
             reason = Classifier.fromText(section(null, wholeText));
         }
-        return Classifier.afterData(reason, diagnostic);
+        return Classifier.afterData(reason, status, diagnostic);
     }
 
     /** The SMTP reply in a diagnostic: from the reply code to the end of the text. */
