@@ -113,10 +113,21 @@ final class TextBounceParser {
         return Classifier.afterData(reason, status, diagnostic);
     }
 
-    /** The SMTP reply in a diagnostic: from the reply code to the end of the text. */
+    /** The first SMTP reply in a diagnostic: from its reply code to a reply with another code, or the end. */
     private static String replyText(String diagnostic) {
         Matcher m = Classifier.REPLY.matcher(diagnostic);
-        return m.find() ? diagnostic.substring(m.start(1)) : null;
+        if (!m.find()) {
+            return null;
+        }
+        int start = m.start(1);
+        String code = m.group(1);
+        // up to a later reply with another code (a transcript may hold several replies)
+        while (m.find()) {
+            if (!m.group(1).equals(code)) {
+                return diagnostic.substring(start, m.start(1));
+            }
+        }
+        return diagnostic.substring(start);
     }
 
     private static String replyLine(String text) {
