@@ -204,7 +204,8 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
     /**
      * {@link #addrSpecs(String)}, or with {@code pedantic} what DMARC reads strictly only: an obsolete route is
      * kept in the addr-spec (so its domains can be seen), and these are errors: an unquoted {@code @} in a display
-     * name (RFC 5322 §3.2.5: a phrase holds no {@code @}; clients show such a name as an address), and white space
+     * name or a group name (RFC 5322 §3.2.5: a phrase holds no {@code @}; clients show such a name as an address,
+     * {@code ceo@victim.example:;}), and white space
      * or a comment between two atoms of an address ({@code a@victim.example x}: RFC 5322 allows them only next to
      * a dot or the {@code @}; a client shows {@code victim.example}, the joined reading {@code victim.examplex}).
      */
@@ -293,6 +294,10 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                     } else {
                         if (inGroup || angle != null) {
                             throw new IllegalArgumentException("unexpected ':'");
+                        }
+                        if (pedantic && atInPhrase) {
+                            // RFC 5322 §3.4: the group's display-name is a phrase; clients show its '@' name
+                            throw new IllegalArgumentException("'@' in a group name");
                         }
                         // RFC 6854 group: what came before the colon was the group's display name
                         plain.setLength(0);
