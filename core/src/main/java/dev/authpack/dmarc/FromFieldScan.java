@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>a line starting with white space continues the field before it; before any field (a leading continuation
  *       line) it is read as a field of its own;</li>
  *   <li>a line without a colon is skipped; right after a From field it is also kept as a possible continuation of
- *       it, which some readers make of it;</li>
+ *       it, which some readers make of it; followed by continuation lines up to a colon, it is a field name folded
+ *       before its colon ({@code From\r\n : v}), which readers that unfold first (JavaMail) read as a name;</li>
  *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
  *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
  *       is {@link #complete() incomplete} and DMARC fails closed.</li>
@@ -57,7 +58,9 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         private final int limit;
         private final List<String> values = new ArrayList<>();
         private final List<String> continuations = new ArrayList<>();
+        private static final String FROM = "from";
         private ByteArrayOutputStream from;      // the From field being read, or null
+        private String pendingName;              // the name letters of the last line without colon, or null
         private boolean sawField;
         private int kept;
         private boolean overflow;
@@ -119,9 +122,12 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             if ((first == ' ' || first == '\t') && sawField) {
                 if (from != null) {
                     append(start, end);
+                } else if (pendingName != null) {
+                    foldedName(start, end);
                 }
                 return;
             }
+            pendingName = null;
             int s = start;
             while (s < end && (m[s] == ' ' || m[s] == '\t')) {
                 s++;                            // a leading continuation line, read as a field
@@ -136,6 +142,7 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                 if (followsFrom) {
                     keep(continuations, s, end);
                 }
+                pendingName = nameLetters(s, end, "");
                 return;
             }
             if (isFromName(s, colon)) {
@@ -144,20 +151,44 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             }
         }
 
-        private boolean isFromName(int start, int end) {
-            String wanted = "from";
-            int matched = 0;
-            for (int i = start; i < end; i++) {
-                int c = m[i] & 0xff;
-                if (c <= 32 || c >= 127) {
-                    continue;
-                }
-                if (matched == wanted.length() || Character.toLowerCase((char) c) != wanted.charAt(matched)) {
-                    return false;
-                }
-                matched++;
+        /**
+         * A continuation of a line without colon: the field name may have been folded before its colon
+         * ({@code From\r\n : v}), which readers that unfold first (JavaMail, so James) read as {@code From}.
+         */
+        private void foldedName(int start, int end) {
+            int colon = start;
+            while (colon < end && m[colon] != ':') {
+                colon++;
             }
-            return matched == wanted.length();
+            String name = nameLetters(start, colon, pendingName);
+            if (colon == end) {
+                pendingName = name;
+                return;
+            }
+            pendingName = null;
+            if (name.equals(FROM)) {
+                from = new ByteArrayOutputStream();
+                append(colon + 1, end);
+            }
+        }
+
+        private boolean isFromName(int start, int end) {
+            return nameLetters(start, end, "").equals(FROM);
+        }
+
+        /**
+         * {@code prefix} followed by the octets of a field name without white space, controls and 8-bit octets,
+         * lower case; cut after one letter more than {@code from} has (it then cannot be {@code from}).
+         */
+        private String nameLetters(int start, int end, String prefix) {
+            StringBuilder out = new StringBuilder(prefix);
+            for (int i = start; i < end && out.length() <= FROM.length(); i++) {
+                int c = m[i] & 0xff;
+                if (c > 32 && c < 127) {
+                    out.append(Character.toLowerCase((char) c));
+                }
+            }
+            return out.toString();
         }
 
         private void append(int start, int end) {
