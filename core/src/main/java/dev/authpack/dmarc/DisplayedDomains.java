@@ -3,10 +3,13 @@ package dev.authpack.dmarc;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,7 +42,19 @@ final class DisplayedDomains {
         scan(visible, found, limit);
         String decoded = decodeEncodedWords(visible);
         scan(decoded, found, limit);
-        scan(Normalizer.normalize(decoded, Normalizer.Form.NFKC), found, limit);
+        scan(withLookAlikeDots(Normalizer.normalize(decoded, Normalizer.Form.NFKC)), found, limit);
+        String decodedRaw = decodeEncodedWords(value);
+        if (decodedRaw.codePoints().anyMatch(DisplayedDomains::isBidiControl)) {
+            // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as victim.example),
+            // embeddings and marks reorder the labels of a name
+            String shown = withoutInvisible(reverseOverrides(decodedRaw));
+            scan(withLookAlikeDots(Normalizer.normalize(shown, Normalizer.Form.NFKC)), found, limit);
+            for (String d : List.copyOf(found)) {
+                if (found.size() < limit) {
+                    add(reversedLabels(d), found);
+                }
+            }
+        }
         into.addAll(found);
     }
 
@@ -47,24 +62,91 @@ final class DisplayedDomains {
         return c == '@' || c == '\uFF20' || c == '\uFE6B';
     }
 
-    /** Whether a client could drop or stop at {@code c}: C0 and C1 controls except folding white space, DEL, and
-     *  invisible format characters (Unicode category Cf: zero-width space, soft hyphen, bidi controls). */
-    static boolean isInvisible(char c) {
+    /**
+     * Whether a client could drop or stop at code point {@code c}: C0 and C1 controls except folding white space,
+     * DEL, invisible format characters (Unicode category Cf: zero-width space, soft hyphen, bidi controls, tags),
+     * and the other Default_Ignorable_Code_Points (Unicode §5.21: Hangul fillers, variation selectors, the combining
+     * grapheme joiner, Khmer inherent vowels, Mongolian selectors), which renderers show as nothing.
+     */
+    static boolean isInvisible(int c) {
         if (c == '\t' || c == '\r' || c == '\n') {
             return false;
         }
-        return c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT;
+        return c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT
+                || c == 0x034F || c == 0x115F || c == 0x1160 || (c >= 0x17B4 && c <= 0x17B5)
+                || (c >= 0x180B && c <= 0x180F) || (c >= 0x2060 && c <= 0x206F) || c == 0x3164
+                || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFFA0 || (c >= 0xFFF0 && c <= 0xFFF8)
+                || (c >= 0x1BCA0 && c <= 0x1BCA3) || (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
+    }
+
+    static boolean hasInvisible(String value) {
+        return value.codePoints().anyMatch(DisplayedDomains::isInvisible);
+    }
+
+    /** Unicode Bidi_Control: ALM, LRM, RLM, the embeddings and overrides, the isolates. */
+    static boolean isBidiControl(int c) {
+        return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2066 && c <= 0x2069);
+    }
+
+    /**
+     * Characters Unicode's confusables list maps to FULL STOP that NFKC leaves alone (Arabic-Indic zeros, Syriac
+     * and Vai full stops, Lisu tone letter, Kharoshthi punctuation, the musical augmentation dot).
+     */
+    static boolean isLookAlikeDot(int c) {
+        return c == 0x0660 || c == 0x06F0 || c == 0x0701 || c == 0x0702 || c == 0xA4F8 || c == 0xA60E
+                || c == 0x10A50 || c == 0x1D16D;
+    }
+
+    static boolean hasLookAlikeDot(String value) {
+        return value.codePoints().anyMatch(DisplayedDomains::isLookAlikeDot);
+    }
+
+    private static String withLookAlikeDots(String value) {
+        if (!hasLookAlikeDot(value)) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> out.appendCodePoint(isLookAlikeDot(c) ? '.' : c));
+        return out.toString();
     }
 
     private static String withoutInvisible(String value) {
         StringBuilder out = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!isInvisible(c)) {
-                out.append(c);
+        value.codePoints().filter(c -> !isInvisible(c)).forEach(out::appendCodePoint);
+        return out.toString();
+    }
+
+    /**
+     * The value as displayed where a RIGHT-TO-LEFT OVERRIDE (U+202E) forces its run, up to the next POP
+     * DIRECTIONAL FORMATTING or POP DIRECTIONAL ISOLATE (or the end), to show in reverse order.
+     */
+    static String reverseOverrides(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        int i = 0;
+        int n = value.length();
+        while (i < n) {
+            int rlo = value.indexOf('\u202E', i);
+            if (rlo < 0) {
+                out.append(value, i, n);
+                break;
             }
+            out.append(value, i, rlo);
+            int end = rlo + 1;
+            while (end < n && value.charAt(end) != '\u202C' && value.charAt(end) != '\u2069') {
+                end++;
+            }
+            out.append(new StringBuilder(value.substring(rlo + 1, end)).reverse());
+            i = end;
         }
         return out.toString();
+    }
+
+    /** {@code example.victim} for {@code victim.example}. */
+    private static String reversedLabels(String domain) {
+        List<String> labels = new ArrayList<>(Arrays.asList(domain.split("\\.")));
+        Collections.reverse(labels);
+        return String.join(".", labels);
     }
 
     private static void scan(String s, Set<String> found, int limit) {
@@ -78,11 +160,20 @@ final class DisplayedDomains {
                     || s.charAt(start) == '\n')) {
                 start++;
             }
+            boolean literal = start < n && s.charAt(start) == '[';
+            if (literal) {
+                start++;                        // a domain literal holding a name shows that name
+                while (start < n && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+                    start++;
+                }
+            }
             int end = start;
             while (end < n && isDomainChar(s.charAt(end))) {
                 end++;
             }
-            add(s.substring(start, end), found);
+            if (!(literal && end < n && s.charAt(end) == ':')) {      // [IPv6:...] is an address
+                add(s.substring(start, end), found);
+            }
             i = Math.max(i, end - 1);
         }
     }
@@ -101,8 +192,8 @@ final class DisplayedDomains {
         while (!d.isEmpty() && (d.startsWith(".") || d.startsWith("-"))) {
             d = d.substring(1);
         }
-        if (d.isEmpty()) {
-            return;
+        if (d.isEmpty() || d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
+            return;                             // an IPv4 address (no top-level domain is all digits)
         }
         try {
             found.add(AuthorDomains.normalizeDomain(d));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The author domains DMARC evaluates for one message (docs/dmarc.md "Fail-closed rules"): the domains RFC 5322
@@ -77,6 +78,17 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
         return new DmarcAuthors(new ArrayList<>(r.domains), fields, r.domains.size() > max, complete, r.notes);
     }
 
+    /**
+     * RFC 5321 §4.1.3: an IPv4 address literal or a tagged one ({@code [IPv6:...]}); a domain literal holding
+     * anything else ({@code [victim.example]}) shows a name and is read best-effort.
+     */
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile(
+            "@\\[\\s*(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[A-Za-z0-9-]*[A-Za-z0-9]:[^\\]]*)\\s*]$");
+
+    static boolean isAddressLiteral(String spec) {
+        return ADDRESS_LITERAL.matcher(spec).find();
+    }
+
     /** The state of one reading. */
     private static final class Reader {
         private final int max;
@@ -130,10 +142,13 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
 
         /** Reads {@code value} strictly, adding its domains; why it is not strictly readable, or null. */
         private String strictProblem(String value) {
-            for (int i = 0; i < value.length(); i++) {
-                if (DisplayedDomains.isInvisible(value.charAt(i))) {
-                    return "control or invisible character";
-                }
+            if (DisplayedDomains.hasInvisible(value)) {
+                lenientReading(value);
+                return "control or invisible character";
+            }
+            if (DisplayedDomains.hasLookAlikeDot(value)) {
+                lenientReading(value);
+                return "look-alike full stop";
             }
             List<String> specs;
             try {
@@ -151,7 +166,7 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
                 try {
                     add(AuthorDomains.domainOf(spec));
                 } catch (IllegalArgumentException e) {
-                    if (spec.contains("@[")) {
+                    if (isAddressLiteral(spec)) {
                         note("address literal: no author domain");
                     } else {
                         why = DmarcRecordParser.abbreviate(spec) + ": " + e.getMessage();

@@ -1,0 +1,134 @@
+package dev.authpack.dmarc;
+
+import static dev.authpack.dmarc.DmarcFailClosedTest.VICTIM;
+import static dev.authpack.dmarc.DmarcFailClosedTest.assertRejected;
+import static dev.authpack.dmarc.DmarcFailClosedTest.from;
+import static dev.authpack.dmarc.DmarcFailClosedTest.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Evasions found by the attacker's review of the fail-closed rules (issue 9): each names a way a mail client can
+ * show {@code ceo@victim.example} (p=reject) while the evaluator saw something else. Sent by an attacker whose
+ * own domain passes SPF; {@code disposition} must stay {@code reject}.
+ */
+class DmarcEvasionReviewTest {
+
+    @Nested
+    class GroupNames {
+        @Test
+        void anAddressWrittenAsTheGroupNameIsAnAuthor() {
+            // RFC 5322 §3.4: a group's display name is a phrase, which holds no '@'; clients show it
+            for (String v : List.of("ceo@victim.example: x@attacker.example;", "ceo@victim.example:;",
+                    "ceo@victim.example: ;", "Boss ceo@victim.example: x@attacker.example;",
+                    "x@attacker.example, ceo@victim.example:;")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void aGroupWithAPlainNameIsUnchanged() {
+            DmarcResult r = from("Team: x@attacker.example;");
+            assertThat(r.fromDomains()).containsExactly("attacker.example");
+            assertThat(r.status()).isEqualTo(DmarcStatus.NONE);
+            assertThat(r.reason()).doesNotContain("best-effort");
+        }
+    }
+
+    @Nested
+    class DomainLiterals {
+        @Test
+        void aDomainLiteralHoldingANameShowsThatName() {
+            for (String v : List.of("ceo@[victim.example]", "ceo@[victim.example], x@attacker.example",
+                    "ceo@[ victim.example ]")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void anAddressLiteralStillHasNoAuthorDomain() {
+            for (String v : List.of("x@[192.0.2.1]", "x@[IPv6:2001:db8::1]")) {
+                DmarcResult r = from(v);
+                assertThat(r.status()).as(v).isEqualTo(DmarcStatus.PERMERROR);
+                assertThat(r.fromDomains()).isEmpty();
+            }
+        }
+    }
+
+    @Nested
+    class InvisibleCharacters {
+        @Test
+        void defaultIgnorableCharactersOutsideFormatAreInvisibleToo() {
+            List<String> values = List.of(
+                    "ceo@vic\uDB40\uDC20tim.example",        // U+E0020 TAG SPACE (Cf, supplementary)
+                    "ceo@vic\uD82F\uDCA0tim.example",        // U+1BCA0 SHORTHAND FORMAT LETTER OVERLAP (Cf)
+                    "ceo@vic\u3164tim.example",              // HANGUL FILLER (Lo, default ignorable)
+                    "ceo@vic\u115Ftim.example",              // HANGUL CHOSEONG FILLER
+                    "ceo@vic\u1160tim.example",              // HANGUL JUNGSEONG FILLER
+                    "ceo@vic\uFFA0tim.example",              // HALFWIDTH HANGUL FILLER
+                    "ceo@vic\u17B4tim.example",              // KHMER VOWEL INHERENT AQ (Mn, default ignorable)
+                    "ceo@victim.example\u3164");
+            for (String v : values) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void aRightToLeftOverrideShowsTheDomainReversed() {
+            // U+202E RLO displays "elpmaxe.mitciv" as "victim.example"
+            for (String v : List.of("ceo@\u202Eelpmaxe.mitciv", "ceo@\u202Eelpmaxe.mitciv\u202C",
+                    "\u202Eelpmaxe.mitciv@oec", "Boss <ceo@\u202Eelpmaxe.mitciv\u202C>",
+                    "ceo@\u2067\u202Eelpmaxe.mitciv\u202C\u2069")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+    }
+
+    @Nested
+    class LookAlikeDots {
+        @Test
+        void confusableFullStopsAreReadAsDots() {
+            for (String v : List.of("ceo@victim\uA4F8example", "ceo@victim\u0660example", "ceo@victim\u06F0example",
+                    "ceo@victim\u0701example", "ceo@victim\u0702example", "ceo@victim\uA60Eexample")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+    }
+
+    @Nested
+    class FoldedFieldNames {
+        @Test
+        void aFieldNameFoldedBeforeItsColonIsReadAsClientsUnfoldIt() {
+            // JavaMail (and so James) unfolds "From\r\n : v" and trims the name to "From"
+            for (String m : List.of("Subject: x\r\nFrom\r\n : " + VICTIM + "\r\n\r\n",
+                    "Subject: x\r\nFrom\r\n\t: " + VICTIM + "\r\n\r\n",
+                    "From\r\n : " + VICTIM + "\r\nSubject: x\r\n\r\n",
+                    "Subject: x\r\nFr\r\n om: " + VICTIM + "\r\n\r\n",
+                    "Subject: x\nFrom\n : " + VICTIM + "\n\n",
+                    "From: x@attacker.example\r\nFrom\r\n : " + VICTIM + "\r\n\r\n")) {
+                DmarcResult r = message(m);
+                assertThat(r.fromDomains()).as(m).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void otherFoldedNamesAreNotFromFields() {
+            DmarcResult r = message("From: x@attacker.example\r\nX-Note\r\n : " + VICTIM + "\r\n\r\n");
+            assertThat(r.fromDomains()).containsExactly("attacker.example");
+        }
+    }
+}
