@@ -27,6 +27,13 @@ final class DisplayedDomains {
     private static final int MAX_ENCODED_WORD = 75;
     /** The most encoded-words decoded in one value (a display name holds a few). */
     static final int MAX_ENCODED_WORDS = 100;
+    /** The longest name considered (a U-label name can be longer than the 253 octets of its A-labels). */
+    static final int MAX_NAME_CHARS = 1024;
+    /** RFC 1035 §2.3.4, in the text form without the final dot. */
+    private static final int MAX_DNS_NAME = 253;
+    private static final int MAX_DNS_LABEL = 63;
+    /** How many leading labels are dropped at most looking for a valid parent of an invalid name. */
+    static final int MAX_SUFFIX_TRIES = 8;
 
     private DisplayedDomains() {
     }
@@ -42,7 +49,9 @@ final class DisplayedDomains {
         scan(visible, found, limit);
         String decoded = decodeEncodedWords(visible);
         scan(decoded, found, limit);
-        scan(withLookAlikeDots(Normalizer.normalize(decoded, Normalizer.Form.NFKC)), found, limit);
+        String folded = withLookAlikeDots(Normalizer.normalize(decoded, Normalizer.Form.NFKC));
+        scan(folded, found, limit);
+        scan(joinedAroundDots(folded), found, limit);
         String decodedRaw = decodeEncodedWords(value);
         if (decodedRaw.codePoints().anyMatch(DisplayedDomains::isBidiControl)) {
             // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as victim.example),
@@ -185,21 +194,100 @@ final class DisplayedDomains {
     }
 
     private static void add(String name, Set<String> found) {
-        String d = name;
-        while (!d.isEmpty() && (d.endsWith(".") || d.endsWith("-"))) {
-            d = d.substring(0, d.length() - 1);
+        int from = 0;
+        int to = name.length();
+        while (to > from && (name.charAt(to - 1) == '.' || name.charAt(to - 1) == '-')) {
+            to--;
         }
-        while (!d.isEmpty() && (d.startsWith(".") || d.startsWith("-"))) {
-            d = d.substring(1);
+        if (to - from > MAX_NAME_CHARS) {
+            // longer than any name the DNS holds: what a client shows at its end is a name of that length at most
+            int cut = name.indexOf('.', to - MAX_NAME_CHARS);
+            if (cut < 0 || cut >= to) {
+                return;
+            }
+            from = cut + 1;
         }
-        if (d.isEmpty() || d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
+        while (from < to && (name.charAt(from) == '.' || name.charAt(from) == '-')) {
+            from++;
+        }
+        if (from == to) {
+            return;
+        }
+        String d = name.substring(from, to);
+        if (d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
             return;                             // an IPv4 address (no top-level domain is all digits)
         }
-        try {
-            found.add(AuthorDomains.normalizeDomain(d));
-        } catch (IllegalArgumentException e) {
-            // not a domain name a client could deliver to either
+        // a name the DNS cannot hold (a label over 63 octets, over 253 in all) still ends with the names of its
+        // parents, which a reader sees: the longest valid one counts (keeping at least two labels)
+        d = withinDnsLengths(d);
+        for (int tries = 0; tries < MAX_SUFFIX_TRIES; tries++) {
+            try {
+                found.add(AuthorDomains.normalizeDomain(d));
+                return;
+            } catch (IllegalArgumentException e) {
+                int dot = d.indexOf('.');
+                if (dot < 0 || d.indexOf('.', dot + 1) < 0) {
+                    return;                     // not a domain name a client could deliver to either
+                }
+                d = d.substring(dot + 1);
+            }
         }
+    }
+
+    /** The longest suffix of an ASCII name, at a label boundary, within RFC 1035's lengths; others unchanged. */
+    private static String withinDnsLengths(String d) {
+        if (!d.chars().allMatch(c -> c < 0x80)) {
+            return d;
+        }
+        int from = d.length() > MAX_DNS_NAME ? d.indexOf('.', d.length() - MAX_DNS_NAME - 1) + 1 : 0;
+        int labelStart = d.length();
+        for (int i = d.length() - 1; i >= from - 1; i--) {
+            if (i < from || d.charAt(i) == '.') {
+                if (labelStart - (i + 1) > MAX_DNS_LABEL) {
+                    from = labelStart + 1;      // after the over-long label
+                    break;
+                }
+                labelStart = i;
+            }
+        }
+        return from <= 0 || from >= d.length() ? d : d.substring(from);
+    }
+
+    /**
+     * The value with white space (also no-break and other Unicode spaces) next to a dot removed: RFC 5322's
+     * obsolete syntax allows it there, and a reader joins {@code victim . example} into one name. Linear.
+     */
+    static String joinedAroundDots(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        int n = value.length();
+        int i = 0;
+        while (i < n) {
+            char c = value.charAt(i);
+            if (!isSpace(c)) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < n && isSpace(value.charAt(end))) {
+                end++;
+            }
+            boolean afterDot = out.length() > 0 && isDot(out.charAt(out.length() - 1));
+            boolean beforeDot = end < n && isDot(value.charAt(end));
+            if (!afterDot && !beforeDot) {
+                out.append(value, i, end);
+            }
+            i = end;
+        }
+        return out.toString();
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || Character.getType(c) == Character.SPACE_SEPARATOR;
+    }
+
+    private static boolean isDot(char c) {
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61';
     }
 
     /**

@@ -131,4 +131,51 @@ class DmarcEvasionReviewTest {
             assertThat(r.fromDomains()).containsExactly("attacker.example");
         }
     }
+
+    @Nested
+    class NamesTheDnsCannotHold {
+        @Test
+        void aSubdomainOfTheVictimTooLongForTheDnsIsTheVictims() {
+            for (String v : List.of("ceo@" + "a".repeat(64) + ".victim.example",
+                    "ceo@" + "a.".repeat(130) + "victim.example",
+                    "Boss <ceo@" + "b".repeat(70) + ".victim.example>")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).anyMatch(d -> d.endsWith("victim.example"));
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void spacesAroundADotDoNotSplitTheName() {
+            // U+00A0 shows as a space; RFC 5322's obsolete syntax allows white space next to the dot
+            for (String v : List.of("ceo@victim\u00A0.example", "ceo@victim.\u00A0example",
+                    "ceo@victim\u2009.\u2009example\u0001")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void aDotFollowedBySpaceIsReadBothWays() {
+            // RFC 5322 joins "victim.example. attacker" into victim.example.attacker; a client shows victim.example
+            for (String v : List.of("ceo@victim.example. attacker", "ceo@victim.example .attacker",
+                    "Boss <ceo@victim.example. attacker>", "ceo@victim.example.(c)attacker")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        @org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.SECONDS)
+        void hostileRunsOfDotsAndHyphensStayLinear() {
+            for (String filler : List.of(".", "-", ".-", "a.", " .")) {
+                String v = "ceo@" + filler.repeat(400_000 / filler.length()) + " ceo@victim.example";
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(filler).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+    }
 }
