@@ -338,9 +338,13 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
         return out;
     }
 
-    /** The characters next to which RFC 5322 (obs-local-part, obs-domain) allows white space in an address. */
+    /**
+     * The characters next to which white space in an address is read joined only: the {@code @}. RFC 5322
+     * (obs-local-part, obs-domain) allows it next to a dot too, but a client shows {@code victim.example. x} as
+     * {@code victim.example}, the joined reading {@code victim.example.x}: pedantically, that is read both ways.
+     */
     private static boolean joins(char c) {
-        return c == '.' || DisplayedDomains.isAt(c);
+        return DisplayedDomains.isAt(c);
     }
 
     private static void addMailbox(List<String> out, StringBuilder plain, StringBuilder angle, boolean pedantic,
