@@ -178,4 +178,31 @@ class DmarcEvasionReviewTest {
             }
         }
     }
+
+    /**
+     * Outside dmarc/ (dev.authpack.check.DmarcOverride, not fixed here): a trusted ARC sealer's {@code dmarc=pass}
+     * is taken for the whole message whatever author domain it was about. An attacker gets a set sealed by a
+     * trusted sealer for mail From its own domain (dmarc=pass header.from=attacker.example), then adds
+     * {@code From: ceo@victim.example} above it (an AMS with h=from covers the bottom From only) and sends it
+     * on: the chain still validates, DMARC fails for victim.example, and the override sets the disposition to none.
+     * Fix: override only when the sealer's dmarc=pass names (header.from) the author domain that failed.
+     */
+    @Nested
+    class ArcOverrideReplay {
+        @Test
+        @org.junit.jupiter.api.Disabled("evasion outside dmarc/: DmarcOverride ignores header.from (see report)")
+        void aTrustedSealersPassForAnotherAuthorDomainDoesNotOverride() {
+            DmarcResult failed = from(VICTIM);
+            assertRejected(failed);
+            String aar = "dmarc=pass header.from=attacker.example";
+            dev.authpack.arc.ArcSet set = new dev.authpack.arc.ArcSet(1, "lists.example.org", "s", "none",
+                    "lists.example.org", "s", "lists.example.org", aar,
+                    dev.authpack.authres.AuthResultsParser.parse("lists.example.org; " + aar),
+                    dev.authpack.arc.SignatureVerdict.PASS, null, dev.authpack.arc.SignatureVerdict.PASS, null);
+            dev.authpack.arc.ArcResult arc = new dev.authpack.arc.ArcResult(dev.authpack.arc.ArcStatus.PASS, null, 0,
+                    List.of(set), 1, false);
+            assertThat(dev.authpack.check.DmarcOverride.find(failed, arc, java.util.Set.of("lists.example.org")))
+                    .as("a pass for attacker.example says nothing about victim.example").isEmpty();
+        }
+    }
 }
