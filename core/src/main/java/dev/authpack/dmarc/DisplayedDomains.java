@@ -331,27 +331,77 @@ final class DisplayedDomains {
     }
 
     private static String decodeWord(String charsetName, char encoding, String text) {
+        String name = charsetName.contains("*") ? charsetName.substring(0, charsetName.indexOf('*'))
+                : charsetName;   // RFC 2231 §5 language suffix
+        byte[] bytes;
+        if (encoding == 'B' || encoding == 'b') {
+            bytes = decodeB(text);
+        } else if (encoding == 'Q' || encoding == 'q') {
+            bytes = decodeQ(text);
+        } else {
+            return null;
+        }
+        if (name.equalsIgnoreCase("utf-7") || name.equalsIgnoreCase("unicode-1-1-utf-7")) {
+            return decodeUtf7(new String(bytes, StandardCharsets.US_ASCII));   // the JDK has no UTF-7
+        }
         Charset charset;
         try {
-            String name = charsetName.contains("*") ? charsetName.substring(0, charsetName.indexOf('*'))
-                    : charsetName;   // RFC 2231 §5 language suffix
             charset = Charset.forName(name);
         } catch (IllegalArgumentException e) {
             charset = StandardCharsets.UTF_8;   // clients guess; UTF-8 and ASCII agree on addresses
         }
-        try {
-            byte[] bytes;
-            if (encoding == 'B' || encoding == 'b') {
-                bytes = Base64.getMimeDecoder().decode(text);
-            } else if (encoding == 'Q' || encoding == 'q') {
-                bytes = decodeQ(text);
-            } else {
-                return null;
+        return new String(bytes, charset);
+    }
+
+    /** RFC 2047 §4.1, read as leniently as clients do: characters outside the alphabet and padding skipped. */
+    private static byte[] decodeB(String text) {
+        StringBuilder clean = new StringBuilder(text.length() + 2);
+        for (int i = 0; i < text.length(); i++) {
+            if (isBase64Char(text.charAt(i))) {
+                clean.append(text.charAt(i));
             }
-            return new String(bytes, charset);
-        } catch (IllegalArgumentException e) {
-            return null;
         }
+        if (clean.length() % 4 == 1) {
+            clean.setLength(clean.length() - 1);        // a lone sextet holds no octet
+        }
+        while (clean.length() % 4 != 0) {
+            clean.append('=');
+        }
+        return Base64.getDecoder().decode(clean.toString());
+    }
+
+    /**
+     * RFC 2152 UTF-7, which some clients still decode: {@code +} starts modified base64 of UTF-16 up to the
+     * first other character ({@code -} is absorbed), {@code +-} is {@code +}.
+     */
+    static String decodeUtf7(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c != '+') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < n && isBase64Char(text.charAt(end))) {
+                end++;
+            }
+            if (end == i + 1) {
+                out.append('+');
+            } else {
+                byte[] utf16 = decodeB(text.substring(i + 1, end));
+                out.append(new String(utf16, 0, utf16.length & ~1, StandardCharsets.UTF_16BE));
+            }
+            i = end < n && text.charAt(end) == '-' ? end + 1 : end;
+        }
+        return out.toString();
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
     }
 
     /** RFC 2047 §4.2: {@code _} is a space, {@code =XX} an octet. */

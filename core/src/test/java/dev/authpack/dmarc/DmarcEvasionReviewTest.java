@@ -179,6 +179,22 @@ class DmarcEvasionReviewTest {
         }
     }
 
+    @Nested
+    class EncodedWords {
+        @Test
+        void charsetsAndEncodingsClientsDecodeLeniently() {
+            for (String v : List.of("=?utf-7?q?ceo+AEA-victim.example?=",
+                    "=?UTF-7?B?Y2VvK0FFQS12aWN0aW0uZXhhbXBsZQ==?=",
+                    "=?unicode-1-1-utf-7?q?ceo+AEA-victim+AC4-example?=",
+                    "=?utf-8?b?Y2VvQHZpY3RpbS5leGFtcGxl=?=",
+                    "=?utf-8?b?Y2VvQHZpY3RpbS5leGFtcGxl!!?=")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+    }
+
     /**
      * Outside dmarc/ (dev.authpack.check.DmarcOverride, not fixed here): a trusted ARC sealer's {@code dmarc=pass}
      * is taken for the whole message whatever author domain it was about. An attacker gets a set sealed by a
