@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -159,6 +160,7 @@ final class DisplayedDomains {
     }
 
     private static void scan(String s, Set<String> found, int limit) {
+        Set<String> tried = new HashSet<>();     // a name repeated many times is normalised once
         int n = s.length();
         for (int i = 0; i < n && found.size() < limit; i++) {
             if (!isAt(s.charAt(i))) {
@@ -181,7 +183,10 @@ final class DisplayedDomains {
                 end++;
             }
             if (!(literal && end < n && s.charAt(end) == ':')) {      // [IPv6:...] is an address
-                add(s.substring(start, end), found);
+                String name = s.substring(start, end);
+                if (tried.add(name)) {
+                    add(name, found);
+                }
             }
             i = Math.max(i, end - 1);
         }
