@@ -75,6 +75,23 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
                         + " octets of From values)");
             }
         }
+        if (r.domains.isEmpty()) {
+            // no mailbox at all: a client shows the names (quoted, group, comment, encoded), and no list or
+            // forwarder writes such a From field, so the domains in them count
+            List<String> all = new ArrayList<>();
+            if (strictValues != null) {
+                all.addAll(strictValues);
+            }
+            if (scan != null) {
+                all.addAll(scan.values());
+            }
+            for (String v : all) {
+                r.bestEffort(v);
+            }
+            if (!r.domains.isEmpty()) {
+                r.note("no mailbox in From: the names it shows read best-effort");
+            }
+        }
         return new DmarcAuthors(new ArrayList<>(r.domains), fields, r.domains.size() > max, complete, r.notes);
     }
 
@@ -162,6 +179,8 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
                 String shape = AuthorDomains.atSignProblem(spec, true);
                 if (shape != null) {
                     why = shape;
+                } else if (spec.contains("=?") && spec.contains("?=")) {
+                    why = "encoded-word in an address";     // RFC 2047 §5 forbids it; clients decode it
                 }
                 try {
                     add(AuthorDomains.domainOf(spec));

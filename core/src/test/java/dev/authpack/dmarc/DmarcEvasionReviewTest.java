@@ -195,6 +195,37 @@ class DmarcEvasionReviewTest {
         }
     }
 
+    @Nested
+    class NoMailboxButANameShown {
+        @Test
+        void anEncodedWordInAnAddressIsDecodedAsClientsShowIt() {
+            // RFC 2047 §5 forbids it there; clients decode it: ceo@victim.example@attacker.example
+            for (String v : List.of("=?utf-8?q?ceo=40victim.example?=@attacker.example",
+                    "Boss <=?utf-8?q?ceo=40victim.example?=@attacker.example>")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void withoutAnyMailboxTheNamesShownCount() {
+            // no address at all: what a client shows is the name, and no list or forwarder writes such a From
+            for (String v : List.of("\"ceo@victim.example\":;", "=?utf-8?q?ceo=40victim.example?=:;",
+                    "(ceo@victim.example)", "\"ceo@victim.example\" <x@[192.0.2.1]>")) {
+                DmarcResult r = from(v);
+                assertThat(r.fromDomains()).as(v).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
+        void aListsQuotedNameBesideARealAddressStillDoesNotCount() {
+            DmarcResult r = from("\"ceo@victim.example via List\" <list@attacker.example>");
+            assertThat(r.fromDomains()).containsExactly("attacker.example");
+        }
+    }
+
     /**
      * Outside dmarc/ (dev.authpack.check.DmarcOverride, not fixed here): a trusted ARC sealer's {@code dmarc=pass}
      * is taken for the whole message whatever author domain it was about. An attacker gets a set sealed by a
