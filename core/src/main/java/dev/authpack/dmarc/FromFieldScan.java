@@ -148,7 +148,44 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             if (isFromName(s, colon)) {
                 from = new ByteArrayOutputStream();
                 append(colon + 1, end);
+                joinedOverLoneCarriageReturns(colon + 1);
             }
+        }
+
+        /**
+         * A From field whose value holds a lone CR is also read the way a client that ignores a lone CR shows it
+         * ({@code ceo@vic\rtim.example} as {@code ceo@victim.example}): up to the end of the field as line feeds
+         * fold it, CRs dropped, kept as a possible continuation (read best-effort). At most
+         * {@value #MAX_FROM_BYTES} octets are looked at.
+         */
+        private void joinedOverLoneCarriageReturns(int valueStart) {
+            int stop = (int) Math.min(limit, (long) valueStart + MAX_FROM_BYTES);
+            boolean loneCr = false;
+            int i = valueStart;
+            for (; i < stop; i++) {
+                if (m[i] == '\n') {
+                    if (i + 1 < stop && (m[i + 1] == ' ' || m[i + 1] == '\t')) {
+                        continue;
+                    }
+                    break;
+                }
+                loneCr |= m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n');
+            }
+            if (!loneCr) {
+                return;
+            }
+            ByteArrayOutputStream joined = new ByteArrayOutputStream(i - valueStart);
+            for (int j = valueStart; j < i; j++) {
+                if (m[j] != '\r' && m[j] != '\n') {
+                    joined.write(m[j]);
+                }
+            }
+            if (kept + joined.size() > MAX_FROM_BYTES) {
+                overflow = true;
+                return;
+            }
+            kept += joined.size();
+            add(continuations, joined.toString(StandardCharsets.UTF_8).strip());
         }
 
         /**
@@ -169,6 +206,7 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             if (name.equals(FROM)) {
                 from = new ByteArrayOutputStream();
                 append(colon + 1, end);
+                joinedOverLoneCarriageReturns(colon + 1);
             }
         }
 

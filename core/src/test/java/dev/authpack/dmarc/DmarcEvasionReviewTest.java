@@ -126,6 +126,19 @@ class DmarcEvasionReviewTest {
         }
 
         @Test
+        void aLoneCarriageReturnInsideAnAddressIsReadAsNothingToo() {
+            // a client that ignores a lone CR shows ceo@victim.example; one that breaks the line shows "vic"
+            for (String m : List.of("X Bad: y\r\nFrom: ceo@vic\rtim.example\r\n\r\n",
+                    "From: ceo@vic\rtim.example\r\nX Bad: y\r\n\r\n",
+                    "From: ceo@vic\rtim.example\r\n\r\n",
+                    "X Bad: y\nFrom: Boss <ceo@victim\r.example>\n\n")) {
+                DmarcResult r = message(m);
+                assertThat(r.fromDomains()).as(m).contains("victim.example");
+                assertRejected(r);
+            }
+        }
+
+        @Test
         void otherFoldedNamesAreNotFromFields() {
             DmarcResult r = message("From: x@attacker.example\r\nX-Note\r\n : " + VICTIM + "\r\n\r\n");
             assertThat(r.fromDomains()).containsExactly("attacker.example");
