@@ -89,8 +89,18 @@ final class DisplayedDomains {
                 || (c >= 0x1BCA0 && c <= 0x1BCA3) || (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
     }
 
+    /**
+     * Whether {@code value} holds an invisible character that makes a strict reading unsafe: any but those IDNA
+     * maps to nothing (RFC 3454 table B.1: variation selectors, the combining grapheme joiner, Mongolian free
+     * variation selectors), which the strict reading drops from a domain as clients do, and which emoji in display
+     * names carry (U+FE0F).
+     */
     static boolean hasInvisible(String value) {
-        return value.codePoints().anyMatch(DisplayedDomains::isInvisible);
+        return value.codePoints().anyMatch(c -> isInvisible(c) && !isMappedToNothing(c));
+    }
+
+    private static boolean isMappedToNothing(int c) {
+        return c == 0x034F || (c >= 0x180B && c <= 0x180D) || (c >= 0xFE00 && c <= 0xFE0F);
     }
 
     /** Unicode Bidi_Control: ALM, LRM, RLM, the embeddings and overrides, the isolates. */

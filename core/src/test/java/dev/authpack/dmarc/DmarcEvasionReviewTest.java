@@ -83,6 +83,15 @@ class DmarcEvasionReviewTest {
         }
 
         @Test
+        void emojiVariationSelectorsInADisplayNameKeepTheStrictReading() {
+            DmarcResult r = from("\"\u2764\uFE0F ceo@victim.example via List\" <list@attacker.example>");
+            assertThat(r.fromDomains()).containsExactly("attacker.example");
+            DmarcResult inDomain = from("ceo@vic\uFE0Ftim.example");
+            assertThat(inDomain.fromDomains()).containsExactly("victim.example");
+            assertRejected(inDomain);
+        }
+
+        @Test
         void aRightToLeftOverrideShowsTheDomainReversed() {
             // U+202E RLO displays "elpmaxe.mitciv" as "victim.example"
             for (String v : List.of("ceo@\u202Eelpmaxe.mitciv", "ceo@\u202Eelpmaxe.mitciv\u202C",
