@@ -259,7 +259,6 @@ class DmarcEvasionReviewTest {
     @Nested
     class ArcOverrideReplay {
         @Test
-        @org.junit.jupiter.api.Disabled("evasion outside dmarc/: DmarcOverride ignores header.from (see report)")
         void aTrustedSealersPassForAnotherAuthorDomainDoesNotOverride() {
             DmarcResult failed = from(VICTIM);
             assertRejected(failed);
