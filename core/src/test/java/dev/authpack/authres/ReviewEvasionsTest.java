@@ -112,4 +112,27 @@ class ReviewEvasionsTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "=?utf-8?q?mx.test?=; dmarc=pass",
+            "=?UTF-8?Q?mx=2Etest?=; dmarc=pass",
+            "=?utf-8?b?bXgudGVzdA==?=; dmarc=pass",
+            "=?utf-8?q?mx.?= =?utf-8?q?test?=; dmarc=pass",
+            "=?x-unknown?q?mx.test?=; dmarc=pass",
+            "=?utf-8*en?q?mx.test?=; dmarc=pass",
+            "(c) =?us-ascii?q?MX.TEST.?= 1; dmarc=pass",
+    })
+    void anEncodedWordAClientDecodesIsOurs(String body) {
+        assertThat(AuthServIds.claims(body, "mx.test")).isTrue();
+        String message = "Authentication-Results: " + body + "\r\nTo: b@example.org\r\n\r\nbody\r\n";
+        assertThat(AuthResultsRewrite.rewrite(bytes(message), "mx.test", OURS).removed()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"=?utf-8?q?mx.test.evil?=; dmarc=pass", "=?utf-8?q?mx2.test?=; none",
+            "=?utf-8?b?!!!?=; none", "=?; none"})
+    void otherEncodedWordsAreNotOurs(String body) {
+        assertThat(AuthServIds.claims(body, "mx.test")).isFalse();
+    }
 }
