@@ -11,7 +11,6 @@ import java.util.Set;
  * comments and folding whitespace; enough to recognise fields that claim to be ours (§5).
  */
 public final class AuthServIds {
-    private static final int MAX_COMMENT_DEPTH = 16;
     /** An authserv-id is a domain name or a short token; longer text is not read further for the comparison. */
     private static final int MAX_ID_CHARS = 1024;
 
@@ -234,9 +233,9 @@ public final class AuthServIds {
                 if (c == '\\') {
                     i++;
                 } else if (c == '(') {
-                    if (++depth > MAX_COMMENT_DEPTH) {
-                        return -1;
-                    }
+                    // no depth limit: a counter, no recursion; a reader without our parser's limit still reads the
+                    // id after the comment, so the claim must be seen (fail closed)
+                    depth++;
                 } else if (c == ')') {
                     depth--;
                 }

@@ -135,4 +135,12 @@ class ReviewEvasionsTest {
     void otherEncodedWordsAreNotOurs(String body) {
         assertThat(AuthServIds.claims(body, "mx.test")).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void ourIdAfterDeeplyNestedCommentsIsOurs() {
+        for (int depth : new int[] {17, 100, 10_000}) {
+            String body = "(".repeat(depth) + "c" + ")".repeat(depth) + " mx.test; dmarc=pass";
+            assertThat(AuthServIds.claims(body, "mx.test")).as("depth %d", depth).isTrue();
+        }
+    }
 }
