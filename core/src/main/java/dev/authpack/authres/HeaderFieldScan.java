@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * skipped. Linear: each octet is looked at a bounded number of times.
  */
 final class HeaderFieldScan {
-    private static final byte[] NAME = AuthResultsWriter.FIELD_NAME.getBytes(StandardCharsets.US_ASCII);
+    private static final String FIELD_NAME = AuthResultsWriter.FIELD_NAME;
+    private static final byte[] NAME = FIELD_NAME.getBytes(StandardCharsets.US_ASCII);
 
     private HeaderFieldScan() {
     }
@@ -141,7 +142,8 @@ final class HeaderFieldScan {
     /**
      * Where the body of an Authentication-Results field in {@code [start, end)} starts (after the colon), or -1:
      * the text before the first colon, trimmed of octets up to space (javax.mail's {@code InternetHeader}; RFC
-     * 5322 §4.5 obsolete WSP before the colon is one case), must be the name, ignoring ASCII case.
+     * 5322 §4.5 obsolete WSP before the colon is one case), must be the name, ignoring ASCII case, or, read as
+     * UTF-8, equal to it for {@link String#equalsIgnoreCase}.
      */
     private static int authResultsBody(byte[] m, int start, int end) {
         int colon = start;
@@ -159,15 +161,25 @@ final class HeaderFieldScan {
         while (to > from && (m[to - 1] & 0xff) <= ' ') {
             to--;
         }
-        if (to - from != NAME.length) {
-            return -1;
+        if (to - from == NAME.length && asciiName(m, from)) {
+            return colon + 1;
         }
+        // a reader decoding the header as UTF-8 (javax.mail with mail.mime.allowutf8) compares names with
+        // String.equalsIgnoreCase, which takes U+0131 (dotless i) for 'i' and U+017F (long s) for 's'
+        if (to - from > NAME.length && to - from <= 2 * NAME.length
+                && FIELD_NAME.equalsIgnoreCase(new String(m, from, to - from, StandardCharsets.UTF_8))) {
+            return colon + 1;
+        }
+        return -1;
+    }
+
+    private static boolean asciiName(byte[] m, int from) {
         for (int i = 0; i < NAME.length; i++) {
             if (lower(m[from + i]) != lower(NAME[i])) {
-                return -1;
+                return false;
             }
         }
-        return colon + 1;
+        return true;
     }
 
     private static int lower(byte b) {

@@ -24,13 +24,15 @@ class ReviewEvasionsTest {
             "Authentication-Results\u0000: mx.test; dmarc=pass\r\n",
             "Authentication-Results\u000b: mx.test; dmarc=pass\r\n",
             "Authentication-Results \r\n : mx.test; dmarc=pass\r\n",
+            "Authent\u0131cation-Results: mx.test; dmarc=pass\r\n",
+            "Authentication-Re\u017fults: mx.test; dmarc=pass\r\n",
             "Subject: s\rAuthentication-Results: mx.test; dmarc=pass\r\n",
             "Subject: s\r\rAuthentication-Results: mx.test; dmarc=pass\r\n",
             "Authentication-Results: other.example;\r spf=pass\rAuthentication-Results: mx.test; dmarc=pass\r\n",
     })
     void aForgedFieldJavaxMailReadsIsRemoved(String forged) {
         String message = "Received: from a\r\n" + forged + "To: b@example.org\r\n\r\nbody\r\n";
-        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(bytes(message), "mx.test", OURS);
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(utf8(message), "mx.test", OURS);
         String out = new String(result.message(), StandardCharsets.UTF_8);
         assertThat(result.removed()).as(out).isEqualTo(1);
         assertThat(out).doesNotContain("dmarc=pass").contains("Received: from a\r\n").contains("To: b@example.org");
@@ -107,6 +109,10 @@ class ReviewEvasionsTest {
         String out = new String(result.message(), StandardCharsets.UTF_8);
         assertThat(result.removed()).as(out).isEqualTo(1);
         assertThat(out).doesNotContain("dmarc=pass");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String s) {
