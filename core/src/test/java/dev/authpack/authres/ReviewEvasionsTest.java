@@ -149,4 +149,28 @@ class ReviewEvasionsTest {
             assertThat(AuthServIds.claims(body, "mx.test")).as("depth %d", depth).isTrue();
         }
     }
+
+    /** Guards (passed before the review): what must stay, and sizes. */
+    @org.junit.jupiter.api.Test
+    void fieldsInTheBodyOrAnAttachedMessageAndArcFieldsStay() {
+        String body = "\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n"
+                + "Authentication-Results: mx.test; dmarc=pass\r\nFrom: x@example.org\r\n\r\ninner\r\n--b--\r\n"
+                + "Authentication-Results: mx.test; dmarc=pass\r\n";
+        String message = "ARC-Authentication-Results: i=1; mx.test; dmarc=pass\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n" + body;
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(bytes(message), "mx.test", OURS);
+        assertThat(result.removed()).isZero();
+        assertThat(new String(result.message(), StandardCharsets.UTF_8)).isEqualTo(OURS + "\r\n" + message);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aVeryLongForgedFieldAndTenThousandOfThemAreRemoved() {
+        String longOne = "Authentication-Results: mx.test;" + "\r\n dkim=pass".repeat(200_000) + "\r\n";
+        String many = "Authentication-Results: mx.test; dmarc=pass\r\n".repeat(10_000);
+        String message = longOne + many + "To: b@example.org\r\n\r\nbody\r\n";
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(bytes(message), "mx.test", OURS);
+        assertThat(result.removed()).isEqualTo(10_001);
+        assertThat(new String(result.message(), StandardCharsets.UTF_8))
+                .isEqualTo(OURS + "\r\nTo: b@example.org\r\n\r\nbody\r\n");
+    }
 }
