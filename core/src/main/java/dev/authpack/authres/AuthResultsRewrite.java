@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
  * like a trace field). Every other line is copied as the octets it was, in the same order and exactly once: fields
  * of any name, lines without a colon, a continuation line with no field above it. The body is not touched.
  *
+ * <p>Which lines are {@code Authentication-Results} fields is decided as every reader of the result would decide
+ * it ({@link HeaderFieldScan}: javax.mail, which James uses, splits lines at a bare CR too and trims field names
+ * of control octets; LF-only readers do not split at a CR): a field claiming our id in any reading is dropped.
+ *
  * <p>Linear in the message size: each header line is looked at once, whatever the number of fields or names.
  */
 public final class AuthResultsRewrite {
-    private static final byte[] NAME = AuthResultsWriter.FIELD_NAME.getBytes(StandardCharsets.US_ASCII);
-
     private AuthResultsRewrite() {
     }
 
@@ -26,57 +28,41 @@ public final class AuthResultsRewrite {
      */
     public static Result rewrite(byte[] message, String ourId, String ourField) {
         boolean lf = usesBareLf(message);
-        ByteArrayOutputStream out = null;
-        int removed = 0;
-        int copiedUpTo = 0;
-        int pos = 0;
-        int fieldStart = -1;
-        boolean forged = false;
-        while (pos <= message.length) {
-            int lineEnd = indexOf(message, (byte) '\n', pos);
-            int next = lineEnd < 0 ? message.length : lineEnd + 1;
-            int contentEnd = lineEnd < 0 ? message.length : lineEnd;
-            if (contentEnd > pos && message[contentEnd - 1] == '\r') {
-                contentEnd--;
-            }
-            boolean endOfHeader = contentEnd == pos || pos == message.length;
-            boolean continuation = !endOfHeader && (message[pos] == ' ' || message[pos] == '\t');
-            if (!continuation) {
-                // the field that started at fieldStart ends here: drop it if it is a forged one of ours
-                if (forged) {
-                    if (out == null) {
-                        out = start(message.length, ourField, lf);
+        ByteArrayOutputStream[] out = {null};
+        int[] removed = {0};
+        int[] copiedUpTo = {0};
+        if (ourId != null) {
+            // fields as javax.mail (James) reads them and as LF-only readers do: a claim in either is dropped
+            HeaderFieldScan.scan(message, field -> {
+                int removeEnd = -1;
+                if (field.start() < copiedUpTo[0]) {
+                    return true; // inside a field already dropped in the LF-only reading
+                }
+                if (AuthServIds.claims(field.body(message), ourId)) {
+                    removeEnd = field.end();
+                }
+                if (AuthServIds.claims(field.lfBodyText(message), ourId)) {
+                    removeEnd = Math.max(removeEnd, field.lfEnd());
+                }
+                if (removeEnd >= 0) {
+                    if (out[0] == null) {
+                        out[0] = start(message.length, ourField, lf);
                     }
-                    out.write(message, copiedUpTo, fieldStart - copiedUpTo);
-                    copiedUpTo = pos;
-                    removed++;
+                    out[0].write(message, copiedUpTo[0], field.start() - copiedUpTo[0]);
+                    copiedUpTo[0] = removeEnd;
+                    removed[0]++;
                 }
-                forged = false;
-                fieldStart = pos;
-                if (endOfHeader) {
-                    break;
-                }
-                int bodyStart = authResultsBody(message, pos, contentEnd);
-                if (bodyStart >= 0 && ourId != null) {
-                    int fieldEnd = fieldEnd(message, next);
-                    forged = AuthServIds.claims(new String(message, bodyStart, fieldEnd - bodyStart,
-                            StandardCharsets.UTF_8), ourId);
-                }
-            }
-            if (lineEnd < 0) {
-                pos = message.length;
-                continue;
-            }
-            pos = next;
+                return true;
+            });
         }
-        if (removed == 0 && ourField == null) {
+        if (removed[0] == 0 && ourField == null) {
             return new Result(message, 0);
         }
-        if (out == null) {
-            out = start(message.length, ourField, lf);
+        if (out[0] == null) {
+            out[0] = start(message.length, ourField, lf);
         }
-        out.write(message, copiedUpTo, message.length - copiedUpTo);
-        return new Result(out.toByteArray(), removed);
+        out[0].write(message, copiedUpTo[0], message.length - copiedUpTo[0]);
+        return new Result(out[0].toByteArray(), removed[0]);
     }
 
     /** A buffer for the new message, holding our field (in the message's line-end style) when there is one. */
@@ -93,40 +79,6 @@ public final class AuthResultsRewrite {
     private static boolean usesBareLf(byte[] message) {
         int lineEnd = indexOf(message, (byte) '\n', 0);
         return lineEnd >= 0 && (lineEnd == 0 || message[lineEnd - 1] != '\r');
-    }
-
-    /** Where the body of an Authentication-Results field starts (after the colon), or -1 for other lines. */
-    private static int authResultsBody(byte[] message, int start, int end) {
-        if (end - start <= NAME.length) {
-            return -1;
-        }
-        for (int i = 0; i < NAME.length; i++) {
-            if (lower(message[start + i]) != lower(NAME[i])) {
-                return -1;
-            }
-        }
-        int i = start + NAME.length;
-        while (i < end && (message[i] == ' ' || message[i] == '\t')) {
-            i++; // RFC 5322 §4.5: obsolete WSP before the colon
-        }
-        return i < end && message[i] == ':' ? i + 1 : -1;
-    }
-
-    /** The end of the field whose next line starts at {@code from}: before the first non-continuation line. */
-    private static int fieldEnd(byte[] message, int from) {
-        int pos = from;
-        while (pos < message.length && (message[pos] == ' ' || message[pos] == '\t')) {
-            int lineEnd = indexOf(message, (byte) '\n', pos);
-            if (lineEnd < 0) {
-                return message.length;
-            }
-            pos = lineEnd + 1;
-        }
-        return pos;
-    }
-
-    private static int lower(byte b) {
-        return b >= 'A' && b <= 'Z' ? b + 32 : b;
     }
 
     private static int indexOf(byte[] bytes, byte b, int from) {

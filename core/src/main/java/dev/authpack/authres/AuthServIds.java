@@ -11,7 +11,6 @@ import java.util.Set;
  * comments and folding whitespace; enough to recognise fields that claim to be ours (§5).
  */
 public final class AuthServIds {
-    private static final int MAX_COMMENT_DEPTH = 16;
     /** An authserv-id is a domain name or a short token; longer text is not read further for the comparison. */
     private static final int MAX_ID_CHARS = 1024;
 
@@ -62,7 +61,8 @@ public final class AuthServIds {
      *   <li>or its Unicode reading (that run with non-ASCII letters, marks, format characters and the Unicode full
      *       stops) equals ours after IDNA (A-label vs U-label, full-width forms, soft hyphens);</li>
      *   <li>or, for ids that are not domain names, the RFC 2045 token (what {@link AuthResultsParser} reads), the
-     *       whole token or the quoted text equals ours.</li>
+     *       whole token or the quoted text equals ours;</li>
+     *   <li>or any of these holds after RFC 2047 encoded-words are decoded ({@code =?utf-8?q?mx.example.org?=}).</li>
      * </ul>
      * Comparison is case-insensitive, as for domain names. {@code ourId} is normalized the same way.
      */
@@ -70,6 +70,14 @@ public final class AuthServIds {
         if (fieldBody == null || ourId == null) {
             return false;
         }
+        // a client displaying the field decodes RFC 2047 encoded-words: =?utf-8?q?mx.example.org?= reads as ours
+        if (EncodedWords.present(fieldBody) && claimsAsWritten(EncodedWords.decode(fieldBody), ourId)) {
+            return true;
+        }
+        return claimsAsWritten(fieldBody, ourId);
+    }
+
+    private static boolean claimsAsWritten(String fieldBody, String ourId) {
         Set<String> own = ownForms(ourId);
         if (own.isEmpty()) {
             return false;
@@ -225,9 +233,9 @@ public final class AuthServIds {
                 if (c == '\\') {
                     i++;
                 } else if (c == '(') {
-                    if (++depth > MAX_COMMENT_DEPTH) {
-                        return -1;
-                    }
+                    // no depth limit: a counter, no recursion; a reader without our parser's limit still reads the
+                    // id after the comment, so the claim must be seen (fail closed)
+                    depth++;
                 } else if (c == ')') {
                     depth--;
                 }

@@ -4,9 +4,12 @@ import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcSet;
 import dev.authpack.authres.AuthResultsHeader;
 import dev.authpack.authres.MethodResult;
+import dev.authpack.authres.ResultProperty;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
 
+import java.net.IDN;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,7 +23,9 @@ import java.util.Set;
  * disposition changes, and the override is recorded.
  *
  * <p>Only sets sealed by trusted sealers count, and only contiguously from the newest: a set below an untrusted
- * sealer could be replayed by it, so its word is not taken.
+ * sealer could be replayed by it, so its word is not taken. And the sealer's {@code dmarc=pass} must be about the
+ * author domains that failed here ({@code header.from}, every one of them): an ARC seal does not cover a From field
+ * added above the sealed message later, so a pass for the list's original author says nothing about a spoofed one.
  *
  * @param sealer   the trusted sealer whose ARC-Authentication-Results said dmarc=pass
  * @param instance the instance of that ARC set
@@ -39,7 +44,7 @@ public record DmarcOverride(String sealer, int instance, String reason) {
             if (!trustedSealers.contains(sealer)) {
                 return Optional.empty();
             }
-            if (saidDmarcPass(set)) {
+            if (saidDmarcPass(set, dmarc.fromDomains())) {
                 return Optional.of(new DmarcOverride(sealer, set.instance(), "local policy: trusted ARC sealer "
                         + sealer + " (i=" + set.instance() + ") saw dmarc=pass"));
             }
@@ -47,16 +52,35 @@ public record DmarcOverride(String sealer, int instance, String reason) {
         return Optional.empty();
     }
 
-    private static boolean saidDmarcPass(ArcSet set) {
+    /** Whether the set's ARC-Authentication-Results has a {@code dmarc=pass} for each of the author domains. */
+    private static boolean saidDmarcPass(ArcSet set, List<String> authorDomains) {
         Optional<AuthResultsHeader> header = set.parsedAuthResults().header();
-        if (header.isEmpty()) {
+        if (header.isEmpty() || authorDomains.isEmpty()) {
             return false;
         }
+        Set<String> passed = new HashSet<>();
         for (MethodResult result : header.get().results()) {
             if ("dmarc".equals(result.method()) && "pass".equals(result.result())) {
-                return true;
+                for (ResultProperty property : result.properties()) {
+                    if ("header".equalsIgnoreCase(property.ptype()) && "from".equalsIgnoreCase(property.property())) {
+                        passed.add(domain(property.value()));
+                    }
+                }
             }
         }
-        return false;
+        return authorDomains.stream().allMatch(d -> passed.contains(domain(d)));
+    }
+
+    /** Lower case A-label without trailing dots, as DMARC's author domains are written. */
+    private static String domain(String name) {
+        String d = name.strip().toLowerCase(Locale.ROOT);
+        while (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        try {
+            return IDN.toASCII(d, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return d;
+        }
     }
 }

@@ -204,7 +204,8 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
     /**
      * {@link #addrSpecs(String)}, or with {@code pedantic} what DMARC reads strictly only: an obsolete route is
      * kept in the addr-spec (so its domains can be seen), and these are errors: an unquoted {@code @} in a display
-     * name (RFC 5322 §3.2.5: a phrase holds no {@code @}; clients show such a name as an address), and white space
+     * name or a group name (RFC 5322 §3.2.5: a phrase holds no {@code @}; clients show such a name as an address,
+     * {@code ceo@victim.example:;}), and white space
      * or a comment between two atoms of an address ({@code a@victim.example x}: RFC 5322 allows them only next to
      * a dot or the {@code @}; a client shows {@code victim.example}, the joined reading {@code victim.examplex}).
      */
@@ -294,6 +295,10 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                         if (inGroup || angle != null) {
                             throw new IllegalArgumentException("unexpected ':'");
                         }
+                        if (pedantic && atInPhrase) {
+                            // RFC 5322 §3.4: the group's display-name is a phrase; clients show its '@' name
+                            throw new IllegalArgumentException("'@' in a group name");
+                        }
                         // RFC 6854 group: what came before the colon was the group's display name
                         plain.setLength(0);
                         atInPhrase = false;
@@ -333,9 +338,13 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
         return out;
     }
 
-    /** The characters next to which RFC 5322 (obs-local-part, obs-domain) allows white space in an address. */
+    /**
+     * The characters next to which white space in an address is read joined only: the {@code @}. RFC 5322
+     * (obs-local-part, obs-domain) allows it next to a dot too, but a client shows {@code victim.example. x} as
+     * {@code victim.example}, the joined reading {@code victim.example.x}: pedantically, that is read both ways.
+     */
     private static boolean joins(char c) {
-        return c == '.' || DisplayedDomains.isAt(c);
+        return DisplayedDomains.isAt(c);
     }
 
     private static void addMailbox(List<String> out, StringBuilder plain, StringBuilder angle, boolean pedantic,

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The author domains DMARC evaluates for one message (docs/dmarc.md "Fail-closed rules"): the domains RFC 5322
@@ -74,7 +75,35 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
                         + " octets of From values)");
             }
         }
+        if (r.domains.isEmpty()) {
+            // no mailbox at all: a client shows the names (quoted, group, comment, encoded), and no list or
+            // forwarder writes such a From field, so the domains in them count
+            List<String> all = new ArrayList<>();
+            if (strictValues != null) {
+                all.addAll(strictValues);
+            }
+            if (scan != null) {
+                all.addAll(scan.values());
+            }
+            for (String v : all) {
+                r.bestEffort(v);
+            }
+            if (!r.domains.isEmpty()) {
+                r.note("no mailbox in From: the names it shows read best-effort");
+            }
+        }
         return new DmarcAuthors(new ArrayList<>(r.domains), fields, r.domains.size() > max, complete, r.notes);
+    }
+
+    /**
+     * RFC 5321 §4.1.3: an IPv4 address literal or a tagged one ({@code [IPv6:...]}); a domain literal holding
+     * anything else ({@code [victim.example]}) shows a name and is read best-effort.
+     */
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile(
+            "@\\[\\s*(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[A-Za-z0-9-]*[A-Za-z0-9]:[^\\]]*)\\s*]$");
+
+    static boolean isAddressLiteral(String spec) {
+        return ADDRESS_LITERAL.matcher(spec).find();
     }
 
     /** The state of one reading. */
@@ -130,10 +159,13 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
 
         /** Reads {@code value} strictly, adding its domains; why it is not strictly readable, or null. */
         private String strictProblem(String value) {
-            for (int i = 0; i < value.length(); i++) {
-                if (DisplayedDomains.isInvisible(value.charAt(i))) {
-                    return "control or invisible character";
-                }
+            if (DisplayedDomains.hasInvisible(value)) {
+                lenientReading(value);
+                return "control or invisible character";
+            }
+            if (DisplayedDomains.hasLookAlikeDot(value)) {
+                lenientReading(value);
+                return "look-alike full stop";
             }
             List<String> specs;
             try {
@@ -147,11 +179,13 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
                 String shape = AuthorDomains.atSignProblem(spec, true);
                 if (shape != null) {
                     why = shape;
+                } else if (spec.contains("=?") && spec.contains("?=")) {
+                    why = "encoded-word in an address";     // RFC 2047 §5 forbids it; clients decode it
                 }
                 try {
                     add(AuthorDomains.domainOf(spec));
                 } catch (IllegalArgumentException e) {
-                    if (spec.contains("@[")) {
+                    if (isAddressLiteral(spec)) {
                         note("address literal: no author domain");
                     } else {
                         why = DmarcRecordParser.abbreviate(spec) + ": " + e.getMessage();

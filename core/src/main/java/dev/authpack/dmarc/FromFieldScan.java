@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>a line starting with white space continues the field before it; before any field (a leading continuation
  *       line) it is read as a field of its own;</li>
  *   <li>a line without a colon is skipped; right after a From field it is also kept as a possible continuation of
- *       it, which some readers make of it;</li>
+ *       it, which some readers make of it; followed by continuation lines up to a colon, it is a field name folded
+ *       before its colon ({@code From\r\n : v}), which readers that unfold first (JavaMail) read as a name;</li>
  *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
  *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
  *       is {@link #complete() incomplete} and DMARC fails closed.</li>
@@ -57,7 +58,9 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         private final int limit;
         private final List<String> values = new ArrayList<>();
         private final List<String> continuations = new ArrayList<>();
+        private static final String FROM = "from";
         private ByteArrayOutputStream from;      // the From field being read, or null
+        private String pendingName;              // the name letters of the last line without colon, or null
         private boolean sawField;
         private int kept;
         private boolean overflow;
@@ -119,9 +122,12 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             if ((first == ' ' || first == '\t') && sawField) {
                 if (from != null) {
                     append(start, end);
+                } else if (pendingName != null) {
+                    foldedName(start, end);
                 }
                 return;
             }
+            pendingName = null;
             int s = start;
             while (s < end && (m[s] == ' ' || m[s] == '\t')) {
                 s++;                            // a leading continuation line, read as a field
@@ -136,28 +142,91 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                 if (followsFrom) {
                     keep(continuations, s, end);
                 }
+                pendingName = nameLetters(s, end, "");
                 return;
             }
             if (isFromName(s, colon)) {
                 from = new ByteArrayOutputStream();
                 append(colon + 1, end);
+                joinedOverLoneCarriageReturns(colon + 1);
+            }
+        }
+
+        /**
+         * A From field whose value holds a lone CR is also read the way a client that ignores a lone CR shows it
+         * ({@code ceo@vic\rtim.example} as {@code ceo@victim.example}): up to the end of the field as line feeds
+         * fold it, CRs dropped, kept as a possible continuation (read best-effort). At most
+         * {@value #MAX_FROM_BYTES} octets are looked at.
+         */
+        private void joinedOverLoneCarriageReturns(int valueStart) {
+            int stop = (int) Math.min(limit, (long) valueStart + MAX_FROM_BYTES);
+            boolean loneCr = false;
+            int i = valueStart;
+            for (; i < stop; i++) {
+                if (m[i] == '\n') {
+                    if (i + 1 < stop && (m[i + 1] == ' ' || m[i + 1] == '\t')) {
+                        continue;
+                    }
+                    break;
+                }
+                loneCr |= m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n');
+            }
+            if (!loneCr) {
+                return;
+            }
+            ByteArrayOutputStream joined = new ByteArrayOutputStream(i - valueStart);
+            for (int j = valueStart; j < i; j++) {
+                if (m[j] != '\r' && m[j] != '\n') {
+                    joined.write(m[j]);
+                }
+            }
+            if (kept + joined.size() > MAX_FROM_BYTES) {
+                overflow = true;
+                return;
+            }
+            kept += joined.size();
+            add(continuations, joined.toString(StandardCharsets.UTF_8).strip());
+        }
+
+        /**
+         * A continuation of a line without colon: the field name may have been folded before its colon
+         * ({@code From\r\n : v}), which readers that unfold first (JavaMail, so James) read as {@code From}.
+         */
+        private void foldedName(int start, int end) {
+            int colon = start;
+            while (colon < end && m[colon] != ':') {
+                colon++;
+            }
+            String name = nameLetters(start, colon, pendingName);
+            if (colon == end) {
+                pendingName = name;
+                return;
+            }
+            pendingName = null;
+            if (name.equals(FROM)) {
+                from = new ByteArrayOutputStream();
+                append(colon + 1, end);
+                joinedOverLoneCarriageReturns(colon + 1);
             }
         }
 
         private boolean isFromName(int start, int end) {
-            String wanted = "from";
-            int matched = 0;
-            for (int i = start; i < end; i++) {
+            return nameLetters(start, end, "").equals(FROM);
+        }
+
+        /**
+         * {@code prefix} followed by the octets of a field name without white space, controls and 8-bit octets,
+         * lower case; cut after one letter more than {@code from} has (it then cannot be {@code from}).
+         */
+        private String nameLetters(int start, int end, String prefix) {
+            StringBuilder out = new StringBuilder(prefix);
+            for (int i = start; i < end && out.length() <= FROM.length(); i++) {
                 int c = m[i] & 0xff;
-                if (c <= 32 || c >= 127) {
-                    continue;
+                if (c > 32 && c < 127) {
+                    out.append(Character.toLowerCase((char) c));
                 }
-                if (matched == wanted.length() || Character.toLowerCase((char) c) != wanted.charAt(matched)) {
-                    return false;
-                }
-                matched++;
             }
-            return matched == wanted.length();
+            return out.toString();
         }
 
         private void append(int start, int end) {

@@ -68,7 +68,7 @@ class DmarcOverrideTest {
     @Test
     void onlySetsContiguouslyTrustedFromTheNewestCount() {
         // a trusted set below an untrusted newest sealer could have been replayed by that sealer
-        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass"),
+        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass header.from=example.com"),
                 set(2, "evil.example", "dmarc=fail"));
         assertThat(DmarcOverride.find(FAILED, arc, Set.of("lists.example.org"))).isEmpty();
         // both trusted: the older set's word counts
@@ -97,8 +97,27 @@ class DmarcOverrideTest {
 
     @Test
     void sealerNamesCompareWithoutCaseOrTrailingDot() {
-        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass"));
+        ArcResult arc = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass header.from=Example.COM."));
         CheckOptions options = CheckOptions.ALL.withTrustedArcSealers(Set.of(" Lists.Example.ORG. "));
         assertThat(DmarcOverride.find(FAILED, arc, options.trustedArcSealers())).isPresent();
+    }
+
+    @Test
+    void aPassForAnotherAuthorDomainDoesNotOverride() {
+        // an attacker adds From: ceo@example.com above a message a trusted list sealed for attacker.example
+        ArcResult replay = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass header.from=attacker.example"));
+        assertThat(DmarcOverride.find(FAILED, replay, Set.of("lists.example.org"))).isEmpty();
+        ArcResult noFrom = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass"));
+        assertThat(DmarcOverride.find(FAILED, noFrom, Set.of("lists.example.org"))).isEmpty();
+        // two author domains: the sealer must have seen both pass
+        DmarcResult two = new DmarcResult(DmarcStatus.FAIL, "test", "example.com",
+                List.of("example.com", "victim.example"), "example.com", "example.com", null, DmarcPolicy.REJECT,
+                DmarcPolicy.REJECT, DmarcPolicy.REJECT, false, false, null, List.of(), List.of(), false, false, false,
+                DmarcMode.RFC9989, 1);
+        ArcResult one = chain(ArcStatus.PASS, set(1, "lists.example.org", "dmarc=pass header.from=example.com"));
+        assertThat(DmarcOverride.find(two, one, Set.of("lists.example.org"))).isEmpty();
+        ArcResult both = chain(ArcStatus.PASS, set(1, "lists.example.org",
+                "dmarc=pass header.from=example.com; dmarc=pass header.from=victim.example"));
+        assertThat(DmarcOverride.find(two, both, Set.of("lists.example.org"))).isPresent();
     }
 }

@@ -40,6 +40,12 @@ final class MailEnvelopes {
         if (text.startsWith("[") && text.endsWith("]")) {
             text = text.substring(1, text.length() - 1);
         }
+        int zone = text.indexOf('%');
+        if (zone > 0 && text.indexOf(':') >= 0) {
+            // RFC 4007 §11: a zone id (fe80::1%eth0, as the JDK reports link-local clients) names our interface,
+            // nothing SPF or iprev look at; InetAddress would fail on an interface this host does not have
+            text = text.substring(0, zone);
+        }
         boolean ipv4 = IPV4.matcher(text).matches();
         if (ipv4 && !java.util.Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255)) {
             throw new UnknownHostException("remote address is not an IP literal: " + remoteAddr);

@@ -96,11 +96,17 @@ public class HasAuthResult extends GenericMatcher {
         return matched;
     }
 
-    /** How the mail reached James: the client address it recorded (parsed without DNS) and SMTPIsAuthNetwork. */
+    /**
+     * How the mail reached James: the client address it recorded (parsed without DNS) and whether the client is in
+     * James' authorizedAddresses: SMTPIsAuthNetwork, unless the client authenticated. James 3.8.1 sets that
+     * attribute for every client that passed SMTP AUTH too (UsersRepositoryAuthHook: setRelayingAllowed(true)),
+     * from wherever it connects; an authenticated user is not the trusted server.
+     */
     static Arrival arrival(Mail mail) {
         Optional<InetAddress> client = MailRelayRequests.clientIp(mail);
         boolean ownNetwork = mail.getAttribute(AUTH_NETWORK).map(a -> a.getValue().value())
-                .map(Boolean.TRUE::equals).orElse(false);
+                .map(Boolean.TRUE::equals).orElse(false)
+                && MailRelayRequests.authUser(mail).isEmpty();
         return new Arrival(client, ownNetwork);
     }
 
