@@ -3,6 +3,7 @@ package dev.authpack.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * RFC 3464 (and RFC 6533 global) delivery status notifications: the {@code message/delivery-status} part's
@@ -36,7 +37,7 @@ final class DsnParser {
         List<Headers> groups = Headers.groups(fields, maxRecipients + 1);
         Headers perMessage = null;
         List<RecipientReport> recipients = new ArrayList<>();
-        String humanText = ReturnedMessages.bodyText(scan);
+        HumanText human = new HumanText(ReturnedMessages.bodyText(scan));
         for (Headers group : groups) {
             boolean isRecipient = group.has("Final-Recipient") || group.has("Original-Recipient");
             if (!isRecipient) {
@@ -46,7 +47,7 @@ final class DsnParser {
                 continue;
             }
             if (recipients.size() < maxRecipients) {
-                recipients.add(recipient(group, humanText));
+                recipients.add(recipient(group, human));
             }
         }
         if (recipients.isEmpty()) {
@@ -71,7 +72,7 @@ final class DsnParser {
         return Math.max(0, at + 1);
     }
 
-    private static RecipientReport recipient(Headers group, String humanText) {
+    private static RecipientReport recipient(Headers group, HumanText human) {
         String finalRecipient = address(group.get("Final-Recipient"));
         String originalRecipient = address(group.get("Original-Recipient"));
         if (finalRecipient == null) {
@@ -98,9 +99,9 @@ final class DsnParser {
         } else {
             reason = Classifier.classify(status, reply, diagnostic);
             if (reason == Reason.UNDEFINED && finalRecipient != null) {
-                reason = Classifier.fromText(TextBounceParser.section(null, humanText));
+                reason = human.fallback();
             }
-            reason = Classifier.afterData(reason, status, diagnostic + "\n" + dataContext(humanText, finalRecipient));
+            reason = Classifier.afterData(reason, status, diagnostic + "\n" + human.dataContext(finalRecipient));
             if (status == null) {
                 status = Classifier.inferStatus(reason, reply, delayed);
             }
@@ -111,25 +112,47 @@ final class DsnParser {
     }
 
     /**
-     * Where the human-readable part shows the remote server's reply to {@code address} came after DATA: the
-     * paragraph that starts at the first mention of the address (Postfix: "(in reply to end of DATA command)"),
-     * or a session transcript where {@code >>> DATA} is answered by a reply naming the address (Sendmail,
-     * Courier).
+     * The human-readable part (RFC 3464 §2 first part), at most {@link TextBounceParser#MAX_CONTEXT_CHARS}, with
+     * what all recipients share computed once.
      */
-    static String dataContext(String text, String address) {
-        if (address == null || address.isEmpty()) {
-            return "";
+    private static final class HumanText {
+        private final String text;
+        private final String lower;
+        private Reason fallback;
+
+        HumanText(String whole) {
+            this.text = whole.length() > TextBounceParser.MAX_CONTEXT_CHARS
+                    ? whole.substring(0, TextBounceParser.MAX_CONTEXT_CHARS) : whole;
+            this.lower = text.toLowerCase(Locale.ROOT);
         }
-        String lower = text.toLowerCase(Locale.ROOT);
-        int at = lower.indexOf(address);
-        if (at < 0) {
-            return "";
+
+        /** The reason the text as a whole gives (for recipients whose own fields give none). */
+        Reason fallback() {
+            if (fallback == null) {
+                fallback = Classifier.fromText(TextBounceParser.section(null, text));
+            }
+            return fallback;
         }
-        int end = lower.indexOf("\n\n", at);
-        String paragraph = text.substring(at, end < 0 ? Math.min(text.length(), at + TextBounceParser.MAX_DIAGNOSTIC_CHARS) : end);
-        java.util.regex.Pattern transcript = java.util.regex.Pattern.compile(
-                ">>> data\\s*\\n\\s*<<< [^\\n]*" + java.util.regex.Pattern.quote(address));
-        return transcript.matcher(lower).find() ? paragraph + "\n>>> DATA" : paragraph;
+
+        /**
+         * Where the text shows that the remote server's reply to {@code address} came after DATA: the paragraph
+         * that starts at the first mention of the address (Postfix: "(in reply to end of DATA command)"), or a
+         * session transcript where {@code >>> DATA} is answered by a reply naming the address (Sendmail,
+         * Courier).
+         */
+        String dataContext(String address) {
+            if (address == null || address.isEmpty()) {
+                return "";
+            }
+            int at = lower.indexOf(address);
+            if (at < 0) {
+                return "";
+            }
+            int end = lower.indexOf("\n\n", at);
+            String paragraph = text.substring(at, end < 0 ? text.length() : end);
+            Pattern transcript = Pattern.compile(">>> data\\s*\\n\\s*<<< [^\\n]*" + Pattern.quote(address));
+            return transcript.matcher(lower).find() ? paragraph + "\n>>> DATA" : paragraph;
+        }
     }
 
     /** RFC 3464 §2.1.2 "type; value": the value. */

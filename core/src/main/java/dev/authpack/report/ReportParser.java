@@ -121,14 +121,15 @@ public final class ReportParser {
         }
         List<RecipientReport> recipients = new ArrayList<>();
         String failed = top.get("X-Failed-Recipients");
+        TextBounceParser.Context context = new TextBounceParser.Context(text);
         if (family != null || failed != null) {
-            recipients.addAll(TextBounceParser.recipients(family, text, excluded, limits.maxRecipients()));
+            recipients.addAll(TextBounceParser.recipients(family, text, context, excluded, limits.maxRecipients()));
         }
         if (failed != null) {
             List<String> known = recipients.stream().map(RecipientReport::finalRecipient).toList();
             for (String address : TextBounceParser.addresses(failed)) {
                 if (!known.contains(address) && recipients.size() < limits.maxRecipients()) {
-                    recipients.add(TextBounceParser.recipient(address, "", text));
+                    recipients.add(TextBounceParser.recipient(address, "", context));
                 }
             }
             if (recipients.size() > known.size()) {
@@ -143,7 +144,7 @@ public final class ReportParser {
                 quoted = TextBounceParser.addresses(original.to()).get(0);
             }
             if (quoted != null) {
-                recipients.add(TextBounceParser.recipient(quoted, "", text));
+                recipients.add(TextBounceParser.recipient(quoted, "", context));
             }
         }
         if (recipients.isEmpty()) {

@@ -42,7 +42,48 @@ final class TextBounceParser {
     private static final Set<String> NOT_RECIPIENTS = Set.of("mailer-daemon", "postmaster", "mail-daemon",
             "mailerdaemon", "noreply", "no-reply", "root", "abuse");
 
+    /** At most this much of the bounce text is searched for per-recipient context and the fallback reason. */
+    static final int MAX_CONTEXT_CHARS = 16 * 1024;
+
     private TextBounceParser() {
+    }
+
+    /**
+     * What all recipients of one bounce share, computed once, so that the cost stays linear in the number of
+     * recipients: the bounce's section (at most {@link #MAX_CONTEXT_CHARS}), whether it is a delay warning, and
+     * (lazily) the reason its text gives and its first SMTP reply line.
+     */
+    static final class Context {
+        private final String section;
+        private final boolean delayed;
+        private Reason fallback;
+        private String replyLine;
+
+        Context(String wholeText) {
+            String s = section(null, wholeText);
+            this.section = s.length() > MAX_CONTEXT_CHARS ? s.substring(0, MAX_CONTEXT_CHARS) : s;
+            this.delayed = isDelay(wholeText);
+        }
+
+        Reason fallback() {
+            if (fallback == null) {
+                fallback = Classifier.fromText(section);
+            }
+            return fallback;
+        }
+
+        String replyLine() {
+            if (replyLine == null) {
+                replyLine = "";
+                for (String line : section.split("\n")) {
+                    if (Classifier.REPLY.matcher(line).find() && Classifier.statusIn(line) != null) {
+                        replyLine = line.strip();
+                        break;
+                    }
+                }
+            }
+            return replyLine;
+        }
     }
 
     /** The family whose wording the text has, or {@code null}. */
@@ -60,8 +101,8 @@ final class TextBounceParser {
      * Failed recipients read from {@code text}; addresses in {@code excluded} (the bounce's own sender and
      * recipient, lower case) are never recipients.
      */
-    static List<RecipientReport> recipients(TextBounceFamily family, String text, Set<String> excluded,
-                                            int maxRecipients) {
+    static List<RecipientReport> recipients(TextBounceFamily family, String text, Context context,
+                                            Set<String> excluded, int maxRecipients) {
         String section = section(family, text);
         Map<String, StringBuilder> diagnostics = new LinkedHashMap<>();
         StringBuilder current = null;
@@ -83,17 +124,17 @@ final class TextBounceParser {
         }
         List<RecipientReport> result = new ArrayList<>();
         diagnostics.forEach((address, diagnostic) -> result.add(recipient(address, diagnostic.toString().strip(),
-                text)));
+                context)));
         return result;
     }
 
-    /** A recipient named only by {@code X-Failed-Recipients}; its diagnostic is searched in the whole text. */
-    static RecipientReport recipient(String address, String diagnostic, String wholeText) {
-        String diag = diagnostic.isEmpty() ? replyLine(wholeText) : diagnostic;
+    /** A recipient; with an empty diagnostic (named only by {@code X-Failed-Recipients}) the bounce's reply. */
+    static RecipientReport recipient(String address, String diagnostic, Context context) {
+        String diag = diagnostic.isEmpty() ? context.replyLine() : diagnostic;
         String reply = Classifier.replyCodeIn(diag);
         String status = Classifier.statusIn(diag);
-        boolean delayed = isDelay(wholeText);
-        Reason reason = classify(status, reply, diag, wholeText);
+        boolean delayed = context.delayed;
+        Reason reason = classify(status, reply, diag, context);
         if (status == null) {
             status = Classifier.inferStatus(reason, reply, delayed);
         }
@@ -101,14 +142,14 @@ final class TextBounceParser {
                 diag.isEmpty() ? null : diag, reply, null, reason, reason.isHardBounce(status));
     }
 
-    private static Reason classify(String status, String reply, String diagnostic, String wholeText) {
+    private static Reason classify(String status, String reply, String diagnostic, Context context) {
         String replyText = replyText(diagnostic);
         Reason reason = replyText == null ? Reason.UNDEFINED : Classifier.classify(status, reply, replyText);
         if (reason == Reason.UNDEFINED) {
             reason = Classifier.classify(status, reply, diagnostic);
         }
         if (reason == Reason.UNDEFINED) {
-            reason = Classifier.fromText(section(null, wholeText));
+            reason = context.fallback();
         }
         return Classifier.afterData(reason, status, diagnostic);
     }
@@ -128,15 +169,6 @@ final class TextBounceParser {
             }
         }
         return diagnostic.substring(start);
-    }
-
-    private static String replyLine(String text) {
-        for (String line : section(null, text).split("\n")) {
-            if (Classifier.REPLY.matcher(line).find() && Classifier.statusIn(line) != null) {
-                return line.strip();
-            }
-        }
-        return "";
     }
 
     static boolean isDelay(String text) {
@@ -187,7 +219,8 @@ final class TextBounceParser {
      * name the failed address only there; {@code null} when there is none or more than one.
      */
     static String quotedOriginalRecipient(String text, Set<String> excluded) {
-        Matcher end = ORIGINAL_STARTS.matcher(text);
+        Matcher end = ORIGINAL_STARTS.matcher(text.length() > MAX_CONTEXT_CHARS * 4
+                ? text.substring(0, MAX_CONTEXT_CHARS * 4) : text);
         if (!end.find()) {
             return null;
         }

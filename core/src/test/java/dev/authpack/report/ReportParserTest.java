@@ -369,6 +369,37 @@ class ReportParserTest {
     }
 
     @Test
+    void manyRecipientsWithLongTextStayFast() {
+        StringBuilder text = new StringBuilder("From: MAILER-DAEMON@x.example\nTo: s@example.org\n"
+                + "Subject: Undeliverable\n\nDelivery has failed to these recipients or groups:\n\n");
+        for (int i = 0; i < ReportLimits.DEFAULT_MAX_RECIPIENTS; i++) {
+            text.append("r").append(i).append("@example.com\n");
+        }
+        text.append("zz ".repeat(40_000)).append('\n');
+        byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+        DeliveryReport report = (DeliveryReport) assertTimeoutPreemptively(Duration.ofSeconds(3),
+                () -> PARSER.parse(bytes));
+        assertThat(report.recipients()).hasSize(ReportLimits.DEFAULT_MAX_RECIPIENTS);
+        assertThat(report.recipients()).extracting(RecipientReport::reason).containsOnly(Reason.UNDEFINED);
+    }
+
+    @Test
+    void manyDsnRecipientsWithLongTextStayFast() {
+        StringBuilder fields = new StringBuilder("Reporting-MTA: dns; x.example\n");
+        for (int i = 0; i < ReportLimits.DEFAULT_MAX_RECIPIENTS; i++) {
+            fields.append("\nFinal-Recipient: rfc822; r").append(i).append("@example.com\nAction: failed\n")
+                    .append("Status: 5.0.0\n");
+        }
+        String message = "From: MAILER-DAEMON@x.example\nContent-Type: multipart/report; "
+                + "report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+                + "zz ".repeat(40_000) + "\n--b\nContent-Type: message/delivery-status\n\n" + fields + "--b--\n";
+        byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
+        DeliveryReport report = (DeliveryReport) assertTimeoutPreemptively(Duration.ofSeconds(3),
+                () -> PARSER.parse(bytes));
+        assertThat(report.recipients()).hasSize(ReportLimits.DEFAULT_MAX_RECIPIENTS);
+    }
+
+    @Test
     void limitsMustBePositive() {
         assertThatThrownBy(() -> new ReportLimits(0, 1, 1, 1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
     }
