@@ -45,7 +45,11 @@ record Headers(List<Field> fields) {
 
     /** {@link #get} with RFC 2047 encoded words decoded (best effort). */
     String decoded(String name) {
-        String value = get(name);
+        return decode(get(name));
+    }
+
+    /** RFC 2047 encoded words decoded (best effort); {@code null} stays {@code null}. */
+    static String decode(String value) {
         if (value == null) {
             return null;
         }

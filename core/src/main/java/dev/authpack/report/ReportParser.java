@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -58,27 +59,32 @@ public final class ReportParser {
 
     /**
      * Cheap check on the top-level header fields alone: could this message be a report? False means the body
-     * need not be read (ordinary mail). Content-Type multipart/report, a daemon sender, the null envelope sender,
-     * X-Failed-Recipients, a bounce-like Subject or a feedback provider's fields.
+     * need not be read (ordinary mail). Content-Type multipart/report (or any report-type), a daemon sender, the
+     * null envelope sender, X-Failed-Recipients, X-Apple-Unsubscribe, a bounce-like Subject or a complaint.
+     *
+     * @param header         the first value of a top-level header field by name (case-insensitive), or
+     *                       {@code null} when absent; values may be folded and RFC 2047 encoded
+     * @param envelopeSender the SMTP MAIL FROM ({@code ""} for the null reverse-path), or {@code null} if unknown
      */
-    static boolean mayBeReport(Headers headers, String topType, String envelopeSender) {
-        String contentType = Headers.lower(headers.get("Content-Type"));
-        if ("multipart/report".equals(topType) || (contentType != null && contentType.contains("report-type"))) {
+    public static boolean mayBeReport(Function<String, String> header, String envelopeSender) {
+        String contentType = Headers.lower(Headers.unfold(header.apply("Content-Type")));
+        if (contentType != null && (contentType.startsWith("multipart/report") || contentType.contains("report-type"))) {
             return true;
         }
-        if ("".equals(envelopeSender) || headers.has("X-Failed-Recipients") || headers.has("X-Apple-Unsubscribe")) {
+        if ("".equals(envelopeSender) || header.apply("X-Failed-Recipients") != null
+                || header.apply("X-Apple-Unsubscribe") != null) {
             return true;
         }
-        String from = headers.get("From");
-        String subject = headers.decoded("Subject");
+        String from = header.apply("From");
+        String subject = Headers.decode(Headers.unfold(header.apply("Subject")));
         return (from != null && BOUNCE_FROM.matcher(from).find())
-                || (subject != null && BOUNCE_SUBJECT.matcher(subject).find())
-                || (subject != null && subject.toLowerCase(Locale.ROOT).contains("complaint"));
+                || (subject != null && (BOUNCE_SUBJECT.matcher(subject).find()
+                || subject.toLowerCase(Locale.ROOT).contains("complaint")));
     }
 
     private Report parseScan(MimeScan scan, String envelopeSender) {
         Headers top = scan.headers();
-        if (!mayBeReport(top, scan.topType(), envelopeSender)) {
+        if (!"multipart/report".equals(scan.topType()) && !mayBeReport(top::get, envelopeSender)) {
             return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
                     : new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header"
                     + (scan.problem() == null ? "" : "; " + scan.problem()));

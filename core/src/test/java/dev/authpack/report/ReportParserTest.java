@@ -261,6 +261,24 @@ class ReportParserTest {
         assertThat(PARSER.parse(bytes, "")).isInstanceOf(DeliveryReport.class);
     }
 
+    @Test
+    void headerOnlyPreCheck() {
+        java.util.Map<String, String> ordinary = java.util.Map.of("from", "a@example.org", "subject", "lunch",
+                "content-type", "text/plain");
+        java.util.function.Function<String, String> lookup = name -> ordinary.get(name.toLowerCase());
+        assertThat(ReportParser.mayBeReport(lookup, "a@example.org")).isFalse();
+        assertThat(ReportParser.mayBeReport(lookup, null)).isFalse();
+        assertThat(ReportParser.mayBeReport(lookup, "")).isTrue();
+        assertThat(ReportParser.mayBeReport(name -> name.equals("Content-Type")
+                ? "multipart/report;\r\n report-type=feedback-report; boundary=x" : null, null)).isTrue();
+        assertThat(ReportParser.mayBeReport(name -> name.equals("From")
+                ? "Mail Delivery System <MAILER-DAEMON@mx.example.net>" : null, null)).isTrue();
+        assertThat(ReportParser.mayBeReport(name -> name.equals("Subject")
+                ? "=?UTF-8?Q?Undeliverable:_hello?=" : null, null)).isTrue();
+        assertThat(ReportParser.mayBeReport(name -> name.equals("X-Failed-Recipients") ? "x@example.com" : null,
+                null)).isTrue();
+    }
+
     // ---- hostile input: never throws, bounded ----
 
     @Test
