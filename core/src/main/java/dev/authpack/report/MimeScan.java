@@ -83,7 +83,7 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
                         if (topSeen++ == 0) {
                             topType = stream.getBodyDescriptor().getMimeType();
                         }
-                        parts.add(new Part(stream.getBodyDescriptor().getMimeType(), depth,
+                        parts.add(new Part(mediaType(stream.getBodyDescriptor().getMimeType()), depth,
                             text(stream, limits.maxTextChars())));
                     }
                     default -> {
@@ -98,6 +98,12 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
             parts.add(new Part("text/plain", 1, preamble));
         }
         return new MimeScan(new Headers(top), topType, parts, problem);
+    }
+
+    /** A media type without what a broken header left in it ("text/plain charset=..." without the ';'). */
+    private static String mediaType(String mimeType) {
+        String[] words = mimeType.strip().split("[\\s;]+", 2);
+        return words[0].toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Old Mac files end lines with a bare CR only; MIME needs line ends, so those become LF. Also truncates. */

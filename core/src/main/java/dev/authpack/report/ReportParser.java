@@ -101,7 +101,7 @@ public final class ReportParser {
         if (autoReply(top) && !isDaemon(top)) {
             return new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply");
         }
-        DeliveryReport text = textBounce(scan, top, original);
+        DeliveryReport text = textBounce(scan, top, original, envelopeSender);
         if (text != null) {
             return text;
         }
@@ -111,7 +111,7 @@ public final class ReportParser {
         return new NotAReport(NotAReport.Kind.NO_REPORT_CONTENT, "no delivery or feedback report found");
     }
 
-    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original) {
+    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original, String envelopeSender) {
         String text = ReturnedMessages.bodyText(scan);
         String subject = top.decoded("Subject");
         TextBounceFamily family = TextBounceParser.family(subject, text);
@@ -130,6 +130,10 @@ public final class ReportParser {
         TextBounceParser.Context context = new TextBounceParser.Context(text);
         if (family != null || failed != null) {
             recipients.addAll(TextBounceParser.recipients(family, text, context, excluded, limits.maxRecipients()));
+        } else if (isDaemon(top) || "".equals(envelopeSender)) {
+            // no family's wording: from a daemon (or the null sender), addresses near an SMTP reply only
+            TextBounceParser.recipients(null, text, context, excluded, limits.maxRecipients()).stream()
+                    .filter(r -> r.replyCode() != null).forEach(recipients::add);
         }
         if (failed != null) {
             List<String> known = recipients.stream().map(RecipientReport::finalRecipient).toList();

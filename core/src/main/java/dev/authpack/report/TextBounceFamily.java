@@ -34,8 +34,9 @@ record TextBounceFamily(String name, Pattern marks, Pattern start) {
             family("exchange", "Delivery has failed to these recipients or groups|"
                     + "Your message did not reach some or all of the intended recipients|"
                     + "The following recipient\\(s\\) (could not be reached|cannot be reached)|"
-                    + "Your message to .* couldn't be delivered|Diagnostic information for administrators",
-                    "Delivery has failed to these recipients|did not reach some or all|could not be reached|"
+                    + "Your message to .* couldn't be delivered|Diagnostic information for administrators|"
+                    + "did not reach the following recipient",
+                    "Delivery has failed to these recipients|did not reach|could not be reached|"
                             + "cannot be reached|couldn't be delivered"),
             family("domino", "Your message\\s+Subject:.*\\s+was not delivered to|was not delivered to:|"
                     + "The following recipients? (was|were) not delivered|Lotus Notes|Domino", "not delivered to"),

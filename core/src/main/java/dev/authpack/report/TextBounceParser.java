@@ -30,13 +30,20 @@ final class TextBounceParser {
                     + "[<\"']?(?:mailto:)?(" + ADDRESS + ")[>\"']?(?=$|[\\s:.,;()\\]>]|\\.\\.\\.)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
+    /**
+     * An SMTP transcript's command or a sentence naming the refused recipient anywhere in a line
+     * ({@code Sent <<< RCPT TO:<a@b>}, {@code rejected recipient <a@b>}, {@code undeliverable to a@b}).
+     */
+    private static final Pattern RCPT_TO = Pattern.compile(
+            "(?:RCPT TO:\\s*|rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+)<?(" + ADDRESS + ")",
+            Pattern.CASE_INSENSITIVE);
     /** Where the returned original starts in the text (the families' separators). */
     private static final Pattern ORIGINAL_STARTS = Pattern.compile(
             "^\\s*(?:-{2,}.*(?:original message|copy of the message|message follows|returned message|bounced e-?mail|"
                     + "headers of the original|undelivered message|message headers follow|Original-Message)|"
                     + "Original message follows|Below this line is a copy|"
                     + "------ This is a copy of the message|Content-Type: message/|"
-                    + "bounced e-?mail:|The original message (was|headers)|Received: from|Return-Path:\\s*<)"
+                    + "bounced e-?mail:|The original message headers|Received: from|Return-Path:\\s*<)"
                     + "|^(?:Message-ID|MIME-Version|Date|Subject|From):",
             Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
     private static final Set<String> NOT_RECIPIENTS = Set.of("mailer-daemon", "postmaster", "mail-daemon",
@@ -108,7 +115,9 @@ final class TextBounceParser {
         StringBuilder current = null;
         for (String line : section.split("\n")) {
             Matcher m = RECIPIENT_LINE.matcher(line);
-            String address = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : null;
+            Matcher rcpt = RCPT_TO.matcher(line);
+            String address = m.find() ? m.group(1).toLowerCase(Locale.ROOT)
+                    : rcpt.find() ? rcpt.group(1).toLowerCase(Locale.ROOT) : null;
             if (address != null && !excluded.contains(address) && !isSystemAddress(address)) {
                 StringBuilder existing = diagnostics.get(address);
                 if (existing == null && diagnostics.size() < maxRecipients) {

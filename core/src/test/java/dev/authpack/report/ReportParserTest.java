@@ -223,6 +223,17 @@ class ReportParserTest {
     }
 
     @Test
+    void daemonWithoutKnownWordingNeedsAnSmtpReplyNearTheAddress() {
+        String head = "From: \"Gateway\" <postmaster@gw.example.net>\nTo: s@example.org\nSubject: =?UTF-8?B?5L+h?=\n\n";
+        DeliveryReport bounce = (DeliveryReport) parse(head + "Sent <<< RCPT TO:<u@example.com>\n"
+                + "Received >>> 550 5.1.1 <u@example.com>... user unknown\n");
+        assertThat(bounce.recipients()).extracting(RecipientReport::finalRecipient).containsExactly("u@example.com");
+        assertThat(bounce.recipients().get(0).status()).isEqualTo("5.1.1");
+        assertThat(parse(head + "Please write to u@example.com about the meeting.\n"))
+                .isInstanceOf(NotAReport.class);
+    }
+
+    @Test
     void ordinaryMailAndAutoRepliesAreNotReports() {
         assertThat(parse("From: a@example.org\nTo: b@example.com\nSubject: lunch\n\nsee you at noon\n"))
                 .isEqualTo(new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header"));
