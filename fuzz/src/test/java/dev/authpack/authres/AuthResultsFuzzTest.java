@@ -1,0 +1,57 @@
+package dev.authpack.authres;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.authpack.fuzz.FuzzInput;
+
+import java.util.List;
+import java.util.Optional;
+
+import static dev.authpack.fuzz.FuzzInput.check;
+
+/**
+ * {@link AuthResultsParser} and {@link AuthServIds} on arbitrary field bodies.
+ *
+ * <p>Allowed: nothing is thrown (both are documented never to throw; a malformed body is a value). Invariants:
+ * the bounds of the parser hold; a well-formed field's authserv-id is the one {@link AuthServIds} reads (the
+ * forged-field rule and the parser must agree on whose a field is); a well-formed field written back by
+ * {@link AuthResultsWriter} parses again to the same authserv-id, methods, results and property names.
+ */
+class AuthResultsFuzzTest {
+
+    @FuzzTest
+    void parse(byte[] data) {
+        fuzzerTestOneInput(data);
+    }
+
+    /** Entry point of the standalone driver (docs/fuzzing.md). */
+    public static void fuzzerTestOneInput(byte[] data) {
+        String body = FuzzInput.text(data);
+        Optional<String> id = AuthServIds.of(body);
+        check(id.map(s -> !s.isEmpty()).orElse(true), "empty authserv-id", body);
+        ParsedAuthResults parsed = AuthResultsParser.parse(body);
+        if (!parsed.isValid()) {
+            check(!parsed.error().orElseThrow().isEmpty(), "malformed without a reason", body);
+            return;
+        }
+        AuthResultsHeader header = parsed.header().orElseThrow();
+        check(header.results().size() <= AuthResultsParser.MAX_RESULTS, "too many results", body);
+        for (MethodResult r : header.results()) {
+            check(r.properties().size() <= AuthResultsParser.MAX_PROPERTIES, "too many properties", body);
+        }
+        check(id.isPresent() && id.get().equalsIgnoreCase(header.authservId()),
+                "AuthServIds reads " + id + ", the parser " + header.authservId(), body);
+        check(AuthServIds.claims(body, header.authservId()), "field does not claim its own authserv-id", body);
+
+        String written = AuthResultsWriter.headerValue(header.authservId(), header.results());
+        ParsedAuthResults again = AuthResultsParser.parse(written);
+        check(again.isValid(), "written field does not parse: " + again.error() + " " + written, body);
+        AuthResultsHeader second = again.header().orElseThrow();
+        check(second.authservId().equals(header.authservId()), "authserv-id changed: " + written, body);
+        check(shape(second.results()).equals(shape(header.results())), "results changed: " + written, body);
+    }
+
+    private static List<String> shape(List<MethodResult> results) {
+        return results.stream().map(r -> r.method() + "=" + r.result() + " "
+                + r.properties().stream().map(p -> p.ptype() + "." + p.property()).toList()).toList();
+    }
+}
