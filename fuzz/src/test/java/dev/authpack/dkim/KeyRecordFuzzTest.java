@@ -13,6 +13,17 @@ import static dev.authpack.fuzz.FuzzInput.check;
  * for none.
  */
 class KeyRecordFuzzTest {
+    static {
+        // Load the JCA and Bouncy Castle classes of both key forms before the first timed input: loading and
+        // instrumenting them on a busy machine can take longer than the one-second hang limit.
+        KeyRecord.parse("p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Q"
+                + "vx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryO"
+                + "TIKT+l/K4w3QIDAQAB");
+        KeyRecord.parse("p=MIGJAoGBAOQeU5CgFPNZGIazlXo2k/eJ1jpaTTxrmqF1HrDLlt04pvaMtCJjRC/H9vJjMI1vdb3XLcW60AIN/PBD8EL97/y4"
+                + "GwJH7LPUvGP48vqUe+oyqszesbiGy1PlCO8c70/OjFnJVgvMF87YR4LcincbL6SvI5MgpP6X8rjDdAgMBAAE=");
+        KeyRecord.parse("p=MIGJAoGBAOQe");
+        KeyRecord.parse("k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
+    }
 
     @FuzzTest
     void parse(byte[] data) {
