@@ -34,7 +34,9 @@ public final class AuthServIds {
                     id.append(fieldBody.charAt(++i));
                 } else if (c == '"') {
                     return id.length() == 0 ? Optional.empty() : Optional.of(id.toString());
-                } else {
+                } else if (c != '\r' && c != '\n') {
+                    // CR and LF are dropped as AuthResultsParser drops them (RFC 5322 §3.2.4 folding), so that a
+                    // bare CR cannot make a field look foreign here and ours to the trust classifier
                     id.append(c);
                 }
             }
