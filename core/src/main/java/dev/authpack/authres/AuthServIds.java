@@ -119,7 +119,8 @@ public final class AuthServIds {
                 id.append(fieldBody.charAt(++i));
             } else if (c == '"') {
                 break;
-            } else {
+            } else if (c != '\r' && c != '\n') {
+                // CR and LF dropped as in of() and AuthResultsParser: the reading the trust classifier gets
                 id.append(c);
             }
         }

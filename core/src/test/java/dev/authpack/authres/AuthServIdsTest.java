@@ -68,6 +68,8 @@ class AuthServIdsTest {
             "mx.example.org",
             "\"mx.example.org\"; dmarc=pass",
             "\" MX.example.org. \"; dmarc=pass",
+            "\"mx.exa\rmple.org\"; dmarc=pass",
+            "\"mx.exa\n\n\nmple.org\"; dmarc=pass",
             "\"mx\\.example.org\"; dmarc=pass",
             "\"mx.example.org; dmarc=pass",
             "\"mx.example.org\" 1; dmarc=pass",
