@@ -19,7 +19,7 @@ import static dev.authpack.fuzz.FuzzInput.check;
  * {@code MAX_RESULTS} resinfos, {@code MAX_PROPERTIES} properties each).
  */
 class AuthResultsFuzzTest {
-    /** What {@code serverId} is in practice: an ASCII host name. */
+    /** What {@code serverId} is in practice: an ASCII host name (at most 253 characters, RFC 1035). */
     private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9.\\-]*");
 
     @FuzzTest
@@ -43,7 +43,7 @@ class AuthResultsFuzzTest {
             check(r.properties().size() <= AuthResultsParser.MAX_PROPERTIES, "too many properties", body);
         }
         // an authserv-id we could be configured with (a host name) is recognised by the forged-field rule
-        if (HOST_NAME.matcher(header.authservId()).matches()) {
+        if (header.authservId().length() <= 253 && HOST_NAME.matcher(header.authservId()).matches()) {
             check(AuthServIds.claims(body, header.authservId()),
                     "AuthServIds reads " + id + ", the parser " + header.authservId(), body);
         }
