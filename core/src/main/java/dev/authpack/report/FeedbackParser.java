@@ -13,36 +13,42 @@ final class FeedbackParser {
     private FeedbackParser() {
     }
 
-    static FeedbackReport parse(MimeScan scan, Headers top, ReturnedMessage original) {
+    /** The report found in {@code scan}, or null; at most {@code maxRecipients} original recipients are kept. */
+    static FeedbackReport parse(MimeScan scan, Headers top, ReturnedMessage original, int maxRecipients) {
         for (MimeScan.Part part : scan.parts()) {
             if (part.mimeType().equals("message/feedback-report")) {
                 List<Headers> groups = Headers.groups(part.text(), 1);
                 Headers f = groups.isEmpty() ? new Headers(List.of()) : groups.get(0);
-                return standard(f, original);
+                return standard(f, original, maxRecipients);
             }
         }
         String apple = Headers.lower(top.get("X-Apple-Unsubscribe"));
         if ("true".equals(apple)) {
             List<String> to = top.get("To") == null ? List.of() : TextBounceParser.addresses(top.get("To"));
-            return variant("opt-out", top.get("From"), to, original);
+            return variant("opt-out", top.get("From"), first(to, maxRecipients), original);
         }
         for (MimeScan.Part part : scan.parts()) {
             if (part.mimeType().equals("message/rfc822")) {
                 Headers returned = Headers.headerBlock(part.text());
                 String jmrp = returned.get("X-HmXmrOriginalRecipient");
                 if (jmrp != null) {
-                    return variant("abuse", original.from(), TextBounceParser.addresses(jmrp), original);
+                    return variant("abuse", original.from(), first(TextBounceParser.addresses(jmrp), maxRecipients),
+                            original);
                 }
             }
         }
         return null;
     }
 
-    private static FeedbackReport standard(Headers f, ReturnedMessage original) {
+    private static List<String> first(List<String> values, int max) {
+        return values.size() <= max ? values : values.subList(0, max);
+    }
+
+    private static FeedbackReport standard(Headers f, ReturnedMessage original, int maxRecipients) {
         String type = Headers.lower(f.get("Feedback-Type"));
         List<String> uris = new ArrayList<>(f.all("Reported-URI"));
         return new FeedbackReport(type == null ? "abuse" : type, f.get("User-Agent"), f.get("Version"),
-                f.get("Original-Mail-From"), f.all("Original-Rcpt-To"), f.get("Arrival-Date"),
+                f.get("Original-Mail-From"), first(f.all("Original-Rcpt-To"), maxRecipients), f.get("Arrival-Date"),
                 f.get("Source-IP"), f.all("Reported-Domain"), uris, f.get("Incidents"),
                 f.all("Authentication-Results"), f.get("Auth-Failure"), f.get("DKIM-Domain"),
                 f.get("DKIM-Selector"), f.get("DKIM-Identity"), f.get("SPF-DNS"), f.get("Delivery-Result"),

@@ -90,7 +90,7 @@ public final class ReportParser {
                     + (scan.problem() == null ? "" : "; " + scan.problem()));
         }
         ReturnedMessage original = ReturnedMessages.find(scan);
-        FeedbackReport feedback = FeedbackParser.parse(scan, top, original);
+        FeedbackReport feedback = FeedbackParser.parse(scan, top, original, limits.maxRecipients());
         if (feedback != null) {
             return feedback;
         }

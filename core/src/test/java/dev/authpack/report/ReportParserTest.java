@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -370,6 +371,22 @@ class ReportParserTest {
         ReportLimits five = new ReportLimits(ReportLimits.DEFAULT_MAX_OCTETS, 8, 64, 1000, 1000, 5);
         assertThat(((DeliveryReport) new ReportParser(five).parse(message.getBytes(StandardCharsets.US_ASCII)))
                 .recipients()).hasSize(5);
+    }
+
+    @Test
+    void recipientLimitAppliesToFeedbackReports() {
+        // found by ReportParserFuzzTest: a feedback report's original recipients were not bounded by maxRecipients
+        ReportLimits two = new ReportLimits(ReportLimits.DEFAULT_MAX_OCTETS, 8, 64, 1000, 1000, 2);
+        String arf = "From: abuse@x.example\nContent-Type: multipart/report; report-type=feedback-report; "
+                + "boundary=\"b\"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n"
+                + "Original-Rcpt-To: a@example.com\nOriginal-Rcpt-To: b@example.com\nOriginal-Rcpt-To: c@example.com\n"
+                + "--b--\n";
+        String apple = "From: u@example.com\nTo: a@example.com, b@example.com, c@example.com\n"
+                + "X-Apple-Unsubscribe: true\n\n\n";
+        for (String message : List.of(arf, apple)) {
+            Report report = new ReportParser(two).parse(message.getBytes(StandardCharsets.US_ASCII));
+            assertThat(((FeedbackReport) report).originalRcptTo()).hasSize(2);
+        }
     }
 
     @Test
