@@ -5,10 +5,10 @@ import dev.authpack.arc.ArcSet;
 import dev.authpack.authres.AuthResultsHeader;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
+import dev.authpack.dmarc.AuthorDomains;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
 
-import java.net.IDN;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -68,19 +68,16 @@ public record DmarcOverride(String sealer, int instance, String reason) {
                 }
             }
         }
+        passed.remove("");
         return authorDomains.stream().allMatch(d -> passed.contains(domain(d)));
     }
 
-    /** Lower case A-label without trailing dots, as DMARC's author domains are written. */
+    /** DMARC's own normal form (the author domains are in it); a value that is no domain name matches nothing. */
     private static String domain(String name) {
-        String d = name.strip().toLowerCase(Locale.ROOT);
-        while (d.endsWith(".")) {
-            d = d.substring(0, d.length() - 1);
-        }
         try {
-            return IDN.toASCII(d, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            return AuthorDomains.normalizeDomain(name.strip());
         } catch (IllegalArgumentException e) {
-            return d;
+            return "";
         }
     }
 }
