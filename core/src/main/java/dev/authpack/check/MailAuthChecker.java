@@ -7,7 +7,7 @@ import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
-import dev.authpack.dns.AddressText;
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.mail.MessageParseException;
@@ -109,7 +109,7 @@ public final class MailAuthChecker {
                 : BoundedCheck.of("SPF (HELO)", reason -> spfTemperror(SpfIdentity.HELO, envelope.helo(), reason));
         BoundedCheck<IprevResult> reverse = !options.iprev() ? BoundedCheck.skipped()
                 : BoundedCheck.of("iprev", reason -> new IprevResult("temperror",
-                AddressText.of(envelope.clientIp()), List.of(), reason));
+                IpLiterals.text(envelope.clientIp()), List.of(), reason));
         BoundedCheck<ArcResult> chain = !options.arc() ? BoundedCheck.skipped()
                 : BoundedCheck.of("ARC validation", reason -> new ArcResult(ArcStatus.FAIL, reason, -1, List.of(),
                 0, false));

@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.dns.DomainNames;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.spf.SpfIdentity;
@@ -38,7 +39,7 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                 spfNote = "SPF " + v.result().word() + (v.domain() == null ? "" : " for " + v.domain());
             } else {
                 try {
-                    spfDomain = AuthorDomains.normalizeDomain(v.domain() == null ? "" : v.domain());
+                    spfDomain = DomainNames.canonical(v.domain() == null ? "" : v.domain());
                 } catch (IllegalArgumentException e) {
                     spfNote = "SPF domain unusable: " + e.getMessage();
                 }
@@ -53,7 +54,7 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
             for (DkimResult r : dkim.get().passes()) {
                 String d;
                 try {
-                    d = AuthorDomains.normalizeDomain(r.domain() == null ? "" : r.domain());
+                    d = DomainNames.canonical(r.domain() == null ? "" : r.domain());
                 } catch (IllegalArgumentException e) {
                     continue;
                 }

@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.mail.AuthorDomains;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dmarc.IdentifierAlignment.Alignment;
 import dev.authpack.dns.DnsResolver;

@@ -7,7 +7,7 @@
  *       List<String> fromValues, Optional<SpfVerdict>, Optional<DkimReport>)} gives a
  *       {@link dev.authpack.dmarc.DmarcResult}, whose {@code toMethodResult()} is the {@code dmarc=} resinfo.</li>
  *   <li>{@link dev.authpack.dmarc.DmarcRecordParser} reads {@code _dmarc} TXT records into
- *       {@link dev.authpack.dmarc.DmarcRecord}; {@link dev.authpack.dmarc.AuthorDomains} reads From fields.</li>
+ *       {@link dev.authpack.dmarc.DmarcRecord}; {@link dev.authpack.mail.AuthorDomains} reads From fields.</li>
  * </ul>
  *
  * <p>Organizational domains come from the RFC 9989 DNS Tree Walk (at most eight queries per walk) or, in

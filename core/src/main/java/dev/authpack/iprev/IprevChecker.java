@@ -33,7 +33,7 @@ public final class IprevChecker {
     }
 
     public CompletableFuture<IprevResult> check(InetAddress client) {
-        String ip = dev.authpack.dns.AddressText.of(client);
+        String ip = dev.authpack.dns.IpLiterals.text(client);
         return dns.ptr(client).thenCompose(ptr -> {
             if (ptr.outcome().isError()) {
                 return done("temperror", ip, List.of(), "PTR lookup failed: " + describe(ptr));

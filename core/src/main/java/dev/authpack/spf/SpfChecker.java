@@ -1,5 +1,6 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.DnsResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class SpfChecker {
         if (name.startsWith("[")) {
             return done(none(SpfIdentity.HELO, name, "HELO " + name + " is an address literal (RFC 7208 §2.3)"));
         }
-        if (DomainNames.checkHostDomain(name).isEmpty()) {
+        if (SpfNames.checkHostDomain(name).isEmpty()) {
             return done(none(SpfIdentity.HELO, name, "HELO " + name + " is not a fully qualified domain name"));
         }
         return run(SpfIdentity.HELO, ip, name, "postmaster@" + name, name);
@@ -86,7 +87,7 @@ public final class SpfChecker {
                                               String helo) {
         try {
             Objects.requireNonNull(ip, "client address");
-            Optional<String> checked = DomainNames.checkHostDomain(domain);
+            Optional<String> checked = SpfNames.checkHostDomain(domain);
             if (checked.isEmpty()) {
                 return done(none(identity, domain,
                         "'" + domain + "' is not a valid multi-label domain name (RFC 7208 §4.3)"));
@@ -101,7 +102,7 @@ public final class SpfChecker {
                 local = "postmaster";
                 from = "postmaster@" + fromDomain;
             }
-            SpfEvaluation evaluation = new SpfEvaluation(dns, options, records, IpAddresses.normalize(ip), from,
+            SpfEvaluation evaluation = new SpfEvaluation(dns, options, records, IpLiterals.normalize(ip), from,
                     local, fromDomain, helo);
             CompletableFuture<SpfVerdict> verdict = evaluation.checkHost(name)
                     .thenCompose(outcome -> outcome.result() == SpfResult.FAIL

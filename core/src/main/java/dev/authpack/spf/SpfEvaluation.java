@@ -1,5 +1,7 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.DomainNames;
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
@@ -84,8 +86,8 @@ final class SpfEvaluation {
         this.records = records;
         this.ip = ip;
         this.ipBytes = ip.getAddress();
-        this.v4 = IpAddresses.isV4(ip);
-        this.ipText = IpAddresses.readable(ip);
+        this.v4 = IpLiterals.isV4(ip);
+        this.ipText = IpLiterals.text(ip);
         this.sender = sender;
         this.localPart = localPart;
         this.senderDomain = senderDomain;
@@ -149,7 +151,7 @@ final class SpfEvaluation {
                 // §5.6: ip4 matches IPv4 clients only, ip6 IPv6 clients only (mapped addresses are IPv4)
                 boolean family = (m.kind() == Mechanism.Kind.IP4) == v4;
                 int prefix = v4 ? m.cidr4() : m.cidr6();
-                if (family && IpAddresses.inNetwork(ipBytes, m.network(), prefix)) {
+                if (family && IpLiterals.inNetwork(ipBytes, m.network(), prefix)) {
                     return done(matched(directive, record, domain));
                 }
                 continue;
@@ -181,7 +183,7 @@ final class SpfEvaluation {
             return done(stop);
         }
         return expand(record.redirect(), domain).thenCompose(expanded -> {
-            Optional<String> target = DomainNames.forQuery(expanded);
+            Optional<String> target = SpfNames.forQuery(expanded);
             if (target.isEmpty()) {
                 return done(error(SpfResult.PERMERROR, domain,
                         "redirect target '" + expanded + "' of " + domain + " is not a valid domain name"));
@@ -196,7 +198,7 @@ final class SpfEvaluation {
     private CompletableFuture<Step> mechanism(Directive directive, String domain, int depth) {
         Mechanism m = directive.mechanism();
         return target(m, domain).thenCompose(expanded -> {
-            Optional<String> name = DomainNames.forQuery(expanded);
+            Optional<String> name = SpfNames.forQuery(expanded);
             if (name.isEmpty()) {
                 if (m.kind() == Mechanism.Kind.INCLUDE) {
                     return done(Step.stop(error(SpfResult.PERMERROR, domain,
@@ -253,7 +255,7 @@ final class SpfEvaluation {
             List<CompletableFuture<DnsLookup<InetAddress>>> answers = new ArrayList<>();
             for (MxHost host : hosts.subList(0, Math.min(hosts.size(), options.maxMxNames()))) {
                 // a null MX (RFC 7505, exchange ".") or an unusable name has no addresses to compare
-                Optional<String> exchange = DomainNames.fromAnswer(host.exchange());
+                Optional<String> exchange = SpfNames.fromAnswer(host.exchange());
                 exchange.ifPresent(e -> {
                     exchanges.add(e);
                     answers.add(address(e));
@@ -329,7 +331,7 @@ final class SpfEvaluation {
             return defaultExplanation(domain);
         }
         return expand(record.exp(), domain).thenCompose(expanded -> {
-            Optional<String> name = DomainNames.forQuery(expanded);
+            Optional<String> name = SpfNames.forQuery(expanded);
             if (name.isEmpty()) {
                 return defaultExplanation(domain);
             }
@@ -483,7 +485,7 @@ final class SpfEvaluation {
                 continue;
             }
             String expanded = m.domain() == null ? domain : m.domain().expand(values(domain));
-            DomainNames.forQuery(expanded).ifPresent(name -> {
+            SpfNames.forQuery(expanded).ifPresent(name -> {
                 switch (m.kind()) {
                     case A -> address(name);
                     case MX -> mxLookup(name);
@@ -495,7 +497,7 @@ final class SpfEvaluation {
         }
         if (budget > 0 && record.redirect() != null && !record.redirect().uses('p')) {
             prefetched++;
-            DomainNames.forQuery(record.redirect().expand(values(domain))).ifPresent(this::txt);
+            SpfNames.forQuery(record.redirect().expand(values(domain))).ifPresent(this::txt);
         }
     }
 
@@ -540,7 +542,7 @@ final class SpfEvaluation {
 
     private List<String> ptrNames(DnsLookup<String> lookup) {
         return lookup.records().stream().limit(options.maxPtrNames())
-                .map(DomainNames::fromAnswer).flatMap(Optional::stream).toList();
+                .map(SpfNames::fromAnswer).flatMap(Optional::stream).toList();
     }
 
     private boolean confirms(DnsLookup<InetAddress> lookup) {
@@ -549,7 +551,7 @@ final class SpfEvaluation {
 
     private boolean anyInNetwork(List<InetAddress> addresses, int prefix) {
         for (InetAddress address : addresses) {
-            if (IpAddresses.inNetwork(ipBytes, address.getAddress(), prefix)) {
+            if (IpLiterals.inNetwork(ipBytes, address.getAddress(), prefix)) {
                 return true;
             }
         }

@@ -4,7 +4,7 @@ import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsSettings;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
-import dev.authpack.relay.MailboxAddress;
+import dev.authpack.mail.MailboxAddress;
 import dev.authpack.relay.RelayDecision;
 import dev.authpack.relay.RelayPolicy;
 import dev.authpack.relay.RelayPolicyException;
