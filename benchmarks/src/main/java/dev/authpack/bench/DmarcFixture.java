@@ -68,7 +68,7 @@ public record DmarcFixture(MemoryZone zone, Map<DmarcScenario, Input> inputs) {
                         || !s.dkimDomain().equals(passes.get(0).domain())) {
                     throw new IllegalStateException(s + ": expected SPF pass and one DKIM pass for d="
                             + s.dkimDomain() + ", got SPF " + verdict.result().word() + " and DKIM "
-                            + report.methodResults());
+                            + report.results());
                 }
                 inputs.put(s, new Input(message, Optional.of(verdict), Optional.of(report)));
             }

@@ -50,7 +50,7 @@ public record AuthCheckReport(Optional<DkimReport> dkim, Optional<SpfVerdict> sp
     public List<MethodResult> methodResults() {
         List<MethodResult> results = new ArrayList<>(8);
         smtpAuth.filter(SmtpAuthResult::passed).map(AuthResultsMapping::auth).ifPresent(results::add);
-        dkim.ifPresent(report -> results.addAll(capped(report.methodResults())));
+        dkim.ifPresent(report -> results.addAll(capped(AuthResultsMapping.dkim(report))));
         spf.map(AuthResultsMapping::spf).ifPresent(results::add);
         spfHelo.map(AuthResultsMapping::spf).ifPresent(results::add);
         dmarc.map(d -> AuthResultsMapping.dmarc(d, dmarcOverride)).ifPresent(results::add);

@@ -5,7 +5,8 @@
  * <ul>
  *   <li>{@link dev.authpack.dmarc.DmarcEvaluator}{@code (DnsResolver, DmarcOptions).evaluate(RawMessage | byte[] |
  *       List<String> fromValues, Optional<SpfVerdict>, Optional<DkimReport>)} gives a
- *       {@link dev.authpack.dmarc.DmarcResult}, whose {@code toMethodResult()} is the {@code dmarc=} resinfo.</li>
+ *       {@link dev.authpack.dmarc.DmarcResult} ({@code dev.authpack.check.AuthResultsMapping} writes it as the
+ *       {@code dmarc=} resinfo: protocol packages know nothing of Authentication-Results).</li>
  *   <li>{@link dev.authpack.dmarc.DmarcRecordParser} reads {@code _dmarc} TXT records into
  *       {@link dev.authpack.dmarc.DmarcRecord}; {@link dev.authpack.mail.AuthorDomains} reads From fields.</li>
  * </ul>

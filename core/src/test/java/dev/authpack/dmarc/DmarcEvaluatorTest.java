@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.check.AuthResultsMapping;
 import static dev.authpack.dmarc.DmarcTesting.dkim;
 import static dev.authpack.dmarc.DmarcTesting.dkimPass;
 import static dev.authpack.dmarc.DmarcTesting.dmarc;
@@ -637,7 +638,7 @@ class DmarcEvaluatorTest {
             assertThat(r.status()).isEqualTo(DmarcStatus.PERMERROR);
             assertThat(r.reason()).isEqualTo("no From field");
             assertThat(r.fromDomain()).isNull();
-            assertThat(r.toMethodResult().properties()).isEmpty();
+            assertThat(AuthResultsMapping.dmarc(r).properties()).isEmpty();
         }
 
         @Test
@@ -747,7 +748,7 @@ class DmarcEvaluatorTest {
                     assertThat(r.status()).isEqualTo(DmarcStatus.TEMPERROR);
                     assertThat(r.reason()).startsWith("DNS " + outcome + " for _dmarc.example.com");
                     assertThat(r.disposition()).isEqualTo(DmarcPolicy.NONE);
-                    assertThat(r.toMethodResult().result()).isEqualTo("temperror");
+                    assertThat(AuthResultsMapping.dmarc(r).result()).isEqualTo("temperror");
                 }
             }
         }
@@ -885,7 +886,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void failLine() {
-            MethodResult m = run(dns, "a@example.com", spfPass("example.org"), unsigned()).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.com", spfPass("example.org"), unsigned()));
             assertThat(m.method()).isEqualTo("dmarc");
             assertThat(m.result()).isEqualTo("fail");
             assertThat(m.reason()).isEqualTo("p=reject sp=none dis=reject; no aligned identifier: "
@@ -896,7 +897,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void passLine() {
-            MethodResult m = run(dns, "a@example.net", noSpf(), dkimPass("example.net")).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.net", noSpf(), dkimPass("example.net")));
             assertThat(m.result()).isEqualTo("pass");
             assertThat(m.reason()).isEqualTo("p=quarantine sp=quarantine np=reject t=y dis=none; "
                     + "aligned: DKIM example.net");
@@ -906,7 +907,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void noneLineHasNoPolicy() {
-            MethodResult m = run(dns, "a@example.org", noSpf(), unsigned()).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.org", noSpf(), unsigned()));
             assertThat(m.result()).isEqualTo("none");
             assertThat(m.properties()).containsExactly(new ResultProperty("header", "from", "example.org"));
             assertThat(m.reason()).isEqualTo("no DMARC record for example.org or its organizational domain");
@@ -914,7 +915,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void theLineSurvivesTheHeaderWriterAndParser() {
-            MethodResult m = run(dns, "a@example.com", spfPass("example.org"), unsigned()).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.com", spfPass("example.org"), unsigned()));
             String value = dev.authpack.authres.AuthResultsWriter.headerValue("mx.example.org", List.of(m));
             assertThat(value).contains("dmarc=fail").contains("header.from=example.com")
                     .contains("policy.dmarc=reject");

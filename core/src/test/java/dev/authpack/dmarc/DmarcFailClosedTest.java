@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.check.AuthResultsMapping;
 import static dev.authpack.dmarc.DmarcTesting.dkimPass;
 import static dev.authpack.dmarc.DmarcTesting.dmarc;
 import static dev.authpack.dmarc.DmarcTesting.host;
@@ -112,7 +113,7 @@ class DmarcFailClosedTest {
                     unsigned());
             assertThat(r.status()).isEqualTo(DmarcStatus.TEMPERROR);
             assertRejected(r);
-            assertThat(r.toMethodResult().reason()).contains("dis=reject");
+            assertThat(AuthResultsMapping.dmarc(r).reason()).contains("dis=reject");
             DmarcResult lenient = from(failing,
                     DmarcOptions.DEFAULT.withUnverifiableDisposition(UnverifiableDisposition.NONE), List.of(VICTIM),
                     spfPass("mail.victim.example"), unsigned());
