@@ -10,7 +10,7 @@ import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.spf.SpfIdentity;
-import dev.authpack.spf.SpfVerdict;
+import dev.authpack.spf.SpfResult;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +26,17 @@ public final class AuthResultsMapping {
     }
 
     /** {@code spf=RESULT smtp.mailfrom=DOMAIN} or {@code smtp.helo=NAME} (RFC 8601 §2.7.2). */
-    public static MethodResult spf(SpfVerdict verdict) {
+    public static MethodResult spf(SpfResult verdict) {
         String property = verdict.identity() == SpfIdentity.HELO ? "helo" : "mailfrom";
         List<ResultProperty> properties = verdict.domain() == null || verdict.domain().isEmpty()
                 ? List.of()
                 : List.of(new ResultProperty("smtp", property, verdict.domain()));
-        return new MethodResult("spf", verdict.result().word(), verdict.reason(), properties);
+        return new MethodResult("spf", verdict.status().word(), verdict.reason(), properties);
     }
 
     /** {@code iprev=RESULT policy.iprev=IP} (RFC 8601 §2.7.3, §3). */
     public static MethodResult iprev(IprevResult result) {
-        return new MethodResult("iprev", result.result(), result.reason(),
+        return new MethodResult("iprev", result.status().word(), result.reason(),
                 List.of(new ResultProperty("policy", "iprev", result.ip())));
     }
 
@@ -112,7 +112,7 @@ public final class AuthResultsMapping {
 
     /** {@code auth=pass smtp.auth=USER} (RFC 8601 §2.7.4). */
     public static MethodResult auth(SmtpAuthResult result) {
-        return new MethodResult("auth", result.result(), null,
+        return new MethodResult("auth", result.status().word(), null,
                 result.user().map(u -> List.of(new ResultProperty("smtp", "auth", u))).orElse(List.of()));
     }
 }

@@ -4,8 +4,8 @@ import dev.authpack.dns.DomainNames;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
-import dev.authpack.spf.SpfVerdict;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,17 +26,17 @@ import java.util.Set;
  */
 record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> dkimDomains, String dkimNote) {
 
-    static AuthenticatedIdentifiers of(Optional<SpfVerdict> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
+    static AuthenticatedIdentifiers of(Optional<SpfResult> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
         String spfDomain = null;
         String spfNote = null;
         if (spf == null || spf.isEmpty()) {
             spfNote = "no SPF result";
         } else {
-            SpfVerdict v = spf.get();
+            SpfResult v = spf.get();
             if (v.identity() != SpfIdentity.MAILFROM) {
                 spfNote = "SPF result is for HELO, not MAIL FROM";
-            } else if (v.result() != SpfResult.PASS) {
-                spfNote = "SPF " + v.result().word() + (v.domain() == null ? "" : " for " + v.domain());
+            } else if (v.status() != SpfStatus.PASS) {
+                spfNote = "SPF " + v.status().word() + (v.domain() == null ? "" : " for " + v.domain());
             } else {
                 try {
                     spfDomain = DomainNames.canonical(v.domain() == null ? "" : v.domain());

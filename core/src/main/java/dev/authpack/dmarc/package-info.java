@@ -4,7 +4,7 @@
  *
  * <ul>
  *   <li>{@link dev.authpack.dmarc.DmarcEvaluator}{@code (DnsResolver, DmarcOptions).evaluate(RawMessage | byte[] |
- *       List<String> fromValues, Optional<SpfVerdict>, Optional<DkimReport>)} gives a
+ *       List<String> fromValues, Optional<SpfResult>, Optional<DkimReport>)} gives a
  *       {@link dev.authpack.dmarc.DmarcResult} ({@code dev.authpack.check.AuthResultsMapping} writes it as the
  *       {@code dmarc=} resinfo: protocol packages know nothing of Authentication-Results).</li>
  *   <li>{@link dev.authpack.dmarc.DmarcRecordParser} reads {@code _dmarc} TXT records into

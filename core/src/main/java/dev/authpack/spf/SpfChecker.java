@@ -43,7 +43,7 @@ public final class SpfChecker {
      * The MAIL FROM identity (RFC 7208 §2.4). A null or empty reverse-path means {@code postmaster@HELO}; a
      * reverse-path without "@" is taken as a domain with local-part "postmaster".
      */
-    public CompletableFuture<SpfVerdict> checkMailFrom(InetAddress ip, String mailFrom, String helo) {
+    public CompletableFuture<SpfResult> checkMailFrom(InetAddress ip, String mailFrom, String helo) {
         String heloName = helo == null ? "" : helo.strip();
         String address = unbracket(mailFrom == null ? "" : mailFrom.strip());
         if (address.isEmpty()) {
@@ -61,7 +61,7 @@ public final class SpfChecker {
      * The HELO identity (RFC 7208 §2.3), checked as {@code postmaster@HELO}. An address literal or a name that
      * is not a fully qualified domain name gives {@code none}.
      */
-    public CompletableFuture<SpfVerdict> checkHelo(InetAddress ip, String helo) {
+    public CompletableFuture<SpfResult> checkHelo(InetAddress ip, String helo) {
         String name = helo == null ? "" : helo.strip();
         if (name.isEmpty()) {
             return done(none(SpfIdentity.HELO, "", "no HELO name"));
@@ -79,11 +79,11 @@ public final class SpfChecker {
      * {@code check_host(ip, domain, sender)} of RFC 7208 §4, reported as the MAIL FROM identity. An empty
      * sender means {@code postmaster@domain}.
      */
-    public CompletableFuture<SpfVerdict> checkHost(InetAddress ip, String domain, String sender, String helo) {
+    public CompletableFuture<SpfResult> checkHost(InetAddress ip, String domain, String sender, String helo) {
         return run(SpfIdentity.MAILFROM, ip, domain == null ? "" : domain, sender, helo == null ? "" : helo);
     }
 
-    private CompletableFuture<SpfVerdict> run(SpfIdentity identity, InetAddress ip, String domain, String sender,
+    private CompletableFuture<SpfResult> run(SpfIdentity identity, InetAddress ip, String domain, String sender,
                                               String helo) {
         try {
             Objects.requireNonNull(ip, "client address");
@@ -104,8 +104,8 @@ public final class SpfChecker {
             }
             SpfEvaluation evaluation = new SpfEvaluation(dns, options, records, IpLiterals.normalize(ip), from,
                     local, fromDomain, helo);
-            CompletableFuture<SpfVerdict> verdict = evaluation.checkHost(name)
-                    .thenCompose(outcome -> outcome.result() == SpfResult.FAIL
+            CompletableFuture<SpfResult> verdict = evaluation.checkHost(name)
+                    .thenCompose(outcome -> outcome.result() == SpfStatus.FAIL
                             ? evaluation.explain(outcome).thenApply(exp -> verdict(identity, name, outcome, exp,
                             evaluation))
                             : done(verdict(identity, name, outcome, null, evaluation)));
@@ -116,20 +116,20 @@ public final class SpfChecker {
             return verdict.exceptionally(e -> failed(identity, name, evaluation, e));
         } catch (RuntimeException e) {
             LOG.error("SPF check of {} for {} failed", domain, ip, e);
-            return done(new SpfVerdict(SpfResult.TEMPERROR, identity, domain, null, null, 0, 0,
+            return done(new SpfResult(SpfStatus.TEMPERROR, identity, domain, null, null, 0, 0,
                     "internal error: " + e));
         }
     }
 
-    private static SpfVerdict verdict(SpfIdentity identity, String domain, SpfEvaluation.Outcome outcome,
+    private static SpfResult verdict(SpfIdentity identity, String domain, SpfEvaluation.Outcome outcome,
                                       String explanation, SpfEvaluation evaluation) {
-        SpfVerdict verdict = new SpfVerdict(outcome.result(), identity, domain, outcome.mechanism(), explanation,
+        SpfResult verdict = new SpfResult(outcome.result(), identity, domain, outcome.mechanism(), explanation,
                 evaluation.lookups(), evaluation.voidLookups(), outcome.reason());
-        LOG.debug("SPF {} {}: {} ({})", identity.word(), domain, verdict.result().word(), verdict.reason());
+        LOG.debug("SPF {} {}: {} ({})", identity.word(), domain, verdict.status().word(), verdict.reason());
         return verdict;
     }
 
-    private SpfVerdict failed(SpfIdentity identity, String domain, SpfEvaluation evaluation, Throwable error) {
+    private SpfResult failed(SpfIdentity identity, String domain, SpfEvaluation evaluation, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String reason;
         if (cause instanceof TimeoutException) {
@@ -138,12 +138,12 @@ public final class SpfChecker {
             LOG.error("SPF check of {} failed", domain, cause);
             reason = "internal error: " + cause;
         }
-        return new SpfVerdict(SpfResult.TEMPERROR, identity, domain, null, null, evaluation.lookups(),
+        return new SpfResult(SpfStatus.TEMPERROR, identity, domain, null, null, evaluation.lookups(),
                 evaluation.voidLookups(), reason);
     }
 
-    private static SpfVerdict none(SpfIdentity identity, String domain, String reason) {
-        return new SpfVerdict(SpfResult.NONE, identity, domain, null, null, 0, 0, reason);
+    private static SpfResult none(SpfIdentity identity, String domain, String reason) {
+        return new SpfResult(SpfStatus.NONE, identity, domain, null, null, 0, 0, reason);
     }
 
     private static String unbracket(String path) {

@@ -47,7 +47,7 @@ final class SpfEvaluation {
      * @param domain    the domain whose record decided (the {@code %{d}} of its explanation)
      * @param record    the record whose term decided; its {@code exp=} explains a fail (null for errors)
      */
-    record Outcome(SpfResult result, String mechanism, String domain, SpfRecord record, String reason) {
+    record Outcome(SpfStatus result, String mechanism, String domain, SpfRecord record, String reason) {
     }
 
     /** What one mechanism tells the directive loop: match, no match, or stop with an outcome. */
@@ -111,27 +111,27 @@ final class SpfEvaluation {
 
     private CompletableFuture<Outcome> checkHost(String domain, int depth) {
         if (depth > MAX_DEPTH) {
-            return done(error(SpfResult.PERMERROR, domain, "include/redirect nesting deeper than " + MAX_DEPTH));
+            return done(error(SpfStatus.PERMERROR, domain, "include/redirect nesting deeper than " + MAX_DEPTH));
         }
         return txt(domain).thenCompose(lookup -> {
             if (lookup.outcome().isError()) {
-                return done(error(SpfResult.TEMPERROR, domain,
+                return done(error(SpfStatus.TEMPERROR, domain,
                         "TXT lookup of " + domain + " failed: " + describe(lookup)));
             }
             // §4.5: only TXT records starting with "v=spf1"; none -> none, several -> permerror
             List<String> spf = lookup.records().stream().filter(SpfRecordParser::isSpfRecord).toList();
             if (spf.isEmpty()) {
-                return done(error(SpfResult.NONE, domain, "no SPF record at " + domain));
+                return done(error(SpfStatus.NONE, domain, "no SPF record at " + domain));
             }
             if (spf.size() > 1) {
-                return done(error(SpfResult.PERMERROR, domain,
+                return done(error(SpfStatus.PERMERROR, domain,
                         spf.size() + " SPF records at " + domain + " (RFC 7208 §4.5 allows one)"));
             }
             SpfRecord record;
             try {
                 record = records.parse(spf.get(0));
             } catch (SpfSyntaxException e) {
-                return done(error(SpfResult.PERMERROR, domain, "SPF record of " + domain + ": " + e.getMessage()));
+                return done(error(SpfStatus.PERMERROR, domain, "SPF record of " + domain + ": " + e.getMessage()));
             }
             prefetch(record, domain);
             return evaluate(record, domain, 0, depth);
@@ -172,7 +172,7 @@ final class SpfEvaluation {
         if (record.redirect() != null) {
             return redirect(record, domain, depth);
         }
-        return done(new Outcome(SpfResult.NEUTRAL, "default", domain, record,
+        return done(new Outcome(SpfStatus.NEUTRAL, "default", domain, record,
                 "no mechanism in the SPF record of " + domain + " matched " + ipText + " (default neutral, §4.7)"));
     }
 
@@ -185,11 +185,11 @@ final class SpfEvaluation {
         return expand(record.redirect(), domain).thenCompose(expanded -> {
             Optional<String> target = SpfNames.forQuery(expanded);
             if (target.isEmpty()) {
-                return done(error(SpfResult.PERMERROR, domain,
+                return done(error(SpfStatus.PERMERROR, domain,
                         "redirect target '" + expanded + "' of " + domain + " is not a valid domain name"));
             }
-            return checkHost(target.get(), depth + 1).thenApply(outcome -> outcome.result() == SpfResult.NONE
-                    ? error(SpfResult.PERMERROR, domain, "redirect=" + target.get() + " from " + domain
+            return checkHost(target.get(), depth + 1).thenApply(outcome -> outcome.result() == SpfStatus.NONE
+                    ? error(SpfStatus.PERMERROR, domain, "redirect=" + target.get() + " from " + domain
                     + ": " + outcome.reason() + " (§6.1)")
                     : outcome);
         });
@@ -201,7 +201,7 @@ final class SpfEvaluation {
             Optional<String> name = SpfNames.forQuery(expanded);
             if (name.isEmpty()) {
                 if (m.kind() == Mechanism.Kind.INCLUDE) {
-                    return done(Step.stop(error(SpfResult.PERMERROR, domain,
+                    return done(Step.stop(error(SpfStatus.PERMERROR, domain,
                             "include target '" + expanded + "' is not a valid domain name")));
                 }
                 // RFC 7208 leaves this open (§4.8, openspf suite "invalid-domain-*"): no query can be
@@ -226,7 +226,7 @@ final class SpfEvaluation {
         Mechanism m = directive.mechanism();
         return address(name).thenApply(lookup -> {
             if (lookup.outcome().isError()) {
-                return Step.stop(error(SpfResult.TEMPERROR, name, lookupFailed(directive, lookup)));
+                return Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup)));
             }
             if (!lookup.hasRecords()) {
                 return voidLookup(directive, name);
@@ -243,7 +243,7 @@ final class SpfEvaluation {
         Mechanism m = directive.mechanism();
         return mxLookup(name).thenCompose(lookup -> {
             if (lookup.outcome().isError()) {
-                return done(Step.stop(error(SpfResult.TEMPERROR, name, lookupFailed(directive, lookup))));
+                return done(Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup))));
             }
             if (!lookup.hasRecords()) {
                 return done(voidLookup(directive, name));
@@ -265,7 +265,7 @@ final class SpfEvaluation {
                 for (int i = 0; i < answers.size(); i++) {
                     DnsLookup<InetAddress> answer = answers.get(i).join();
                     if (answer.outcome().isError()) {
-                        return Step.stop(error(SpfResult.TEMPERROR, name, "address lookup of MX host "
+                        return Step.stop(error(SpfStatus.TEMPERROR, name, "address lookup of MX host "
                                 + exchanges.get(i) + " for '" + directive.text() + "' failed: " + describe(answer)));
                     }
                     if (anyInNetwork(answer.records(), v4 ? m.cidr4() : m.cidr6())) {
@@ -273,7 +273,7 @@ final class SpfEvaluation {
                     }
                 }
                 if (tooMany) {
-                    return Step.stop(error(SpfResult.PERMERROR, name, name + " has " + hosts.size()
+                    return Step.stop(error(SpfStatus.PERMERROR, name, name + " has " + hosts.size()
                             + " MX records, more than " + options.maxMxNames() + " (RFC 7208 §4.6.4)"));
                 }
                 return Step.NO_MATCH;
@@ -305,7 +305,7 @@ final class SpfEvaluation {
     private CompletableFuture<Step> exists(Directive directive, String name) {
         return aLookup(name).thenApply(lookup -> {
             if (lookup.outcome().isError()) {
-                return Step.stop(error(SpfResult.TEMPERROR, name, lookupFailed(directive, lookup)));
+                return Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup)));
             }
             return lookup.hasRecords() ? Step.MATCH : voidLookup(directive, name);
         });
@@ -318,7 +318,7 @@ final class SpfEvaluation {
             case FAIL, SOFTFAIL, NEUTRAL -> Step.NO_MATCH;
             case TEMPERROR, PERMERROR -> Step.stop(error(outcome.result(), domain,
                     "'" + directive.text() + "' in " + domain + ": " + outcome.reason()));
-            case NONE -> Step.stop(error(SpfResult.PERMERROR, domain,
+            case NONE -> Step.stop(error(SpfStatus.PERMERROR, domain,
                     "'" + directive.text() + "' in " + domain + ": " + outcome.reason() + " (§5.2)"));
         });
     }
@@ -374,11 +374,11 @@ final class SpfEvaluation {
     /** §4.6.4: every DNS-querying term counts; beyond the limit the evaluation ends in permerror. */
     private Outcome countLookup(String term, String domain) {
         if (System.nanoTime() - deadlineNanos > 0) {
-            return error(SpfResult.TEMPERROR, domain, "SPF evaluation took longer than " + options.timeout());
+            return error(SpfStatus.TEMPERROR, domain, "SPF evaluation took longer than " + options.timeout());
         }
         lookups = lookups + 1;
         if (lookups > options.maxDnsMechanisms()) {
-            return error(SpfResult.PERMERROR, domain, "more than " + options.maxDnsMechanisms()
+            return error(SpfStatus.PERMERROR, domain, "more than " + options.maxDnsMechanisms()
                     + " DNS-querying terms (RFC 7208 §4.6.4), at '" + term + "' in " + domain);
         }
         return null;
@@ -388,7 +388,7 @@ final class SpfEvaluation {
     private Step voidLookup(Directive directive, String name) {
         voidLookups = voidLookups + 1;
         if (voidLookups > options.maxVoidLookups()) {
-            return Step.stop(error(SpfResult.PERMERROR, name, "more than " + options.maxVoidLookups()
+            return Step.stop(error(SpfStatus.PERMERROR, name, "more than " + options.maxVoidLookups()
                     + " void lookups (RFC 7208 §4.6.4), the last for '" + directive.text() + "' (" + name + ")"));
         }
         return Step.NO_MATCH;
@@ -571,7 +571,7 @@ final class SpfEvaluation {
                 ipText + " matched " + qualifier + directive.text() + " in the SPF record of " + domain);
     }
 
-    private static Outcome error(SpfResult result, String domain, String reason) {
+    private static Outcome error(SpfStatus result, String domain, String reason) {
         return new Outcome(result, null, domain, null, reason);
     }
 

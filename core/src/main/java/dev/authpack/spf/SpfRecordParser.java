@@ -74,11 +74,11 @@ final class SpfRecordParser {
     }
 
     private static Directive parseDirective(String term) throws SpfSyntaxException {
-        SpfResult result = switch (term.charAt(0)) {
-            case '-' -> SpfResult.FAIL;
-            case '~' -> SpfResult.SOFTFAIL;
-            case '?' -> SpfResult.NEUTRAL;
-            default -> SpfResult.PASS;
+        SpfStatus result = switch (term.charAt(0)) {
+            case '-' -> SpfStatus.FAIL;
+            case '~' -> SpfStatus.SOFTFAIL;
+            case '?' -> SpfStatus.NEUTRAL;
+            default -> SpfStatus.PASS;
         };
         String rest = "+-~?".indexOf(term.charAt(0)) >= 0 ? term.substring(1) : term;
         int end = 0;

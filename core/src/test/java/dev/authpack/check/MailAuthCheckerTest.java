@@ -126,7 +126,7 @@ class MailAuthCheckerTest {
         };
         AuthCheckReport report = checker(broken, CheckBudgets.all(Duration.ofMillis(100)))
                 .check(envelope(), MESSAGE, CheckOptions.ALL).get();
-        assertThat(report.iprev().orElseThrow().result()).isEqualTo("temperror");
+        assertThat(report.iprev().orElseThrow().status()).isEqualTo(dev.authpack.iprev.IprevStatus.TEMPERROR);
         assertThat(report.iprev().orElseThrow().reason()).contains("boom");
     }
 

@@ -24,8 +24,8 @@ import dev.authpack.dns.MxHost;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
-import dev.authpack.spf.SpfVerdict;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,14 +37,14 @@ import org.junit.jupiter.api.Test;
 
 class DmarcEvaluatorTest {
 
-    private static DmarcResult run(DnsResolver dns, DmarcOptions options, String from, Optional<SpfVerdict> spf,
+    private static DmarcResult run(DnsResolver dns, DmarcOptions options, String from, Optional<SpfResult> spf,
                                    Optional<DkimReport> dkim) {
         CompletableFuture<DmarcResult> f = new DmarcEvaluator(dns, options).evaluate(List.of(from), spf, dkim);
         assertThat(f).isCompleted();    // zone answers are immediate, so the whole evaluation is
         return f.join();
     }
 
-    private static DmarcResult run(DnsResolver dns, String from, Optional<SpfVerdict> spf,
+    private static DmarcResult run(DnsResolver dns, String from, Optional<SpfResult> spf,
                                    Optional<DkimReport> dkim) {
         return run(dns, DmarcOptions.DEFAULT, from, spf, dkim);
     }
@@ -74,7 +74,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void passThroughDkimAloneRelaxed() {
-            DmarcResult r = run(dns, "alice@example.com", spf(SpfResult.FAIL, "example.com"),
+            DmarcResult r = run(dns, "alice@example.com", spf(SpfStatus.FAIL, "example.com"),
                     dkimPass("mail.example.com"));
             assertThat(r.status()).isEqualTo(DmarcStatus.PASS);
             assertThat(r.spfAligned()).isFalse();
@@ -95,7 +95,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void failWithoutAnyAuthenticatedIdentifier() {
-            DmarcResult r = run(dns, "alice@example.com", spf(SpfResult.SOFTFAIL, "example.com"), unsigned());
+            DmarcResult r = run(dns, "alice@example.com", spf(SpfStatus.SOFTFAIL, "example.com"), unsigned());
             assertThat(r.status()).isEqualTo(DmarcStatus.FAIL);
             assertThat(r.reason()).isEqualTo("no aligned identifier: SPF softfail for example.com; no DKIM signature");
             assertThat(run(dns, "alice@example.com", noSpf(), Optional.empty()).reason())
@@ -104,7 +104,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void aHeloSpfPassIsNotAnAuthenticatedIdentifier() {
-            Optional<SpfVerdict> helo = Optional.of(new SpfVerdict(SpfResult.PASS, SpfIdentity.HELO, "example.com",
+            Optional<SpfResult> helo = Optional.of(new SpfResult(SpfStatus.PASS, SpfIdentity.HELO, "example.com",
                     "all", null, 1, 0, "test"));
             DmarcResult r = run(dns, "alice@example.com", helo, unsigned());
             assertThat(r.status()).isEqualTo(DmarcStatus.FAIL);
