@@ -91,6 +91,9 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
      * @throws IllegalArgumentException if there is none or it is not a usable domain name
      */
     public static String domainOf(String addrSpec) {
+        if (addrSpec.startsWith("@")) {
+            throw new IllegalArgumentException("empty local part"); // routes are gone: no source route here
+        }
         MailboxAddress address = MailboxAddress.parse(addrSpec);
         return switch (address.kind()) {
             case MAILBOX -> address.domain();
