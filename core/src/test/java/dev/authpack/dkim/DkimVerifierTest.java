@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.BodyHasher;
 import dev.authpack.check.AuthResultsMapping;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
