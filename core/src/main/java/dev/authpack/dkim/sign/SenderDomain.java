@@ -7,7 +7,6 @@ import dev.authpack.mail.RawMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The author domain of a message: the domain of the address in its {@code From} field (RFC 5322 §3.6.2), which
