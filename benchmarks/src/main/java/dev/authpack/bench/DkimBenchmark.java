@@ -86,7 +86,7 @@ public class DkimBenchmark {
                 || !algorithm.equals(results.get(0).algorithm()) || !selector.equals(results.get(0).selector())
                 || !DkimFixture.DOMAIN.equals(results.get(0).domain())) {
             throw new IllegalStateException("expected one " + algorithm + " pass (s=" + selector + "), got "
-                    + report.methodResults());
+                    + report.results());
         }
     }
 

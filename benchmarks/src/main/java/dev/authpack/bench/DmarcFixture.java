@@ -11,8 +11,8 @@ import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfChecker;
+import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
-import dev.authpack.spf.SpfVerdict;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -42,7 +42,7 @@ public record DmarcFixture(MemoryZone zone, Map<DmarcScenario, Input> inputs) {
     private static final int RSA_BITS = 2048;
 
     /** What DMARC evaluates: the message (its From) and the results SPF and DKIM gave. */
-    public record Input(RawMessage message, Optional<SpfVerdict> spf, Optional<DkimReport> dkim) {
+    public record Input(RawMessage message, Optional<SpfResult> spf, Optional<DkimReport> dkim) {
     }
 
     public static DmarcFixture create() {
@@ -61,14 +61,14 @@ public record DmarcFixture(MemoryZone zone, Map<DmarcScenario, Input> inputs) {
                 byte[] signed = new DkimSigner(key, DkimSignOptions.of(s.dkimDomain(), SELECTOR))
                         .sign(withAuthor(DkimMessage.newsletter(), s.author()));
                 RawMessage message = RawMessage.parse(signed);
-                SpfVerdict verdict = spf.checkMailFrom(client, s.mailFrom(), HELO).join();
+                SpfResult verdict = spf.checkMailFrom(client, s.mailFrom(), HELO).join();
                 DkimReport report = dkim.verify(message).join();
                 List<DkimResult> passes = report.passes();
-                if (verdict.result() != SpfResult.PASS || passes.size() != 1
+                if (verdict.status() != SpfStatus.PASS || passes.size() != 1
                         || !s.dkimDomain().equals(passes.get(0).domain())) {
                     throw new IllegalStateException(s + ": expected SPF pass and one DKIM pass for d="
-                            + s.dkimDomain() + ", got SPF " + verdict.result().word() + " and DKIM "
-                            + report.methodResults());
+                            + s.dkimDomain() + ", got SPF " + verdict.status().word() + " and DKIM "
+                            + report.results());
                 }
                 inputs.put(s, new Input(message, Optional.of(verdict), Optional.of(report)));
             }

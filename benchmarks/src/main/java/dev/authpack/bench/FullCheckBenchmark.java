@@ -11,7 +11,7 @@ import dev.authpack.dkim.DkimStatus;
 import dev.authpack.dmarc.DmarcPolicy;
 import dev.authpack.dmarc.DmarcStatus;
 import dev.authpack.dns.CachingDnsResolver;
-import dev.authpack.spf.SpfResult;
+import dev.authpack.spf.SpfStatus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -96,9 +96,9 @@ public class FullCheckBenchmark {
         DkimStatus wantDkim = scenario.modifies() ? DkimStatus.FAIL : DkimStatus.PASS;
         boolean ok = dkim.size() == 1 && dkim.get(0).status() == wantDkim
                 && "example.com".equals(dkim.get(0).domain())
-                && report.spf().orElseThrow().result() == SpfResult.PASS
-                && report.spfHelo().orElseThrow().result() == SpfResult.PASS
-                && "pass".equals(report.iprev().orElseThrow().result())
+                && report.spf().orElseThrow().status() == SpfStatus.PASS
+                && report.spfHelo().orElseThrow().status() == SpfStatus.PASS
+                && report.iprev().orElseThrow().passed()
                 && report.arc().orElseThrow().status() == ArcStatus.PASS
                 && report.arc().get().sets().size() == 1
                 && report.dmarcDisposition() == DmarcPolicy.NONE;

@@ -1,7 +1,7 @@
 package dev.authpack.bench;
 
 import dev.authpack.dns.CachingDnsResolver;
-import dev.authpack.spf.SpfResult;
+import dev.authpack.spf.SpfStatus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -62,12 +62,12 @@ public class SpfBenchmark {
     }
 
     @Benchmark
-    public SpfResult authpack() {
+    public SpfStatus authpack() {
         return authpack.check(scenario);
     }
 
     @Benchmark
-    public SpfResult authpackCached() {
+    public SpfStatus authpackCached() {
         return authpackCached.check(scenario);
     }
 
@@ -82,7 +82,7 @@ public class SpfBenchmark {
     }
 
     private void expect(String engine, Object result) {
-        String word = result instanceof SpfResult spf ? spf.word() : String.valueOf(result);
+        String word = result instanceof SpfStatus spf ? spf.word() : String.valueOf(result);
         if (!scenario.expected().equals(word)) {
             throw new IllegalStateException(engine + " gives " + word + " for " + scenario + ", expected "
                     + scenario.expected() + ": its numbers would be meaningless");

@@ -10,7 +10,7 @@ import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.check.SmtpAuthResult;
 import dev.authpack.iprev.IprevResult;
-import dev.authpack.spf.SpfVerdict;
+import dev.authpack.spf.SpfResult;
 
 /** The JSON members of CLI.md for each engine result: snake_case names, RFC 8601 result words, nulls kept. */
 final class ResultJson {
@@ -18,23 +18,23 @@ final class ResultJson {
     }
 
     /** The {@code spf} command's object: no {@code identity} (it is always the MAIL FROM identity). */
-    static ObjectNode spfCommand(SpfVerdict verdict) {
+    static ObjectNode spfCommand(SpfResult verdict) {
         ObjectNode node = JsonOutput.object();
-        node.put("result", verdict.result().word());
+        node.put("result", verdict.status().word());
         putSpfDetails(node, verdict);
         return node;
     }
 
     /** The {@code spf} and {@code spf_helo} members of {@code check}: as the spf command, plus {@code identity}. */
-    static ObjectNode spfMember(SpfVerdict verdict) {
+    static ObjectNode spfMember(SpfResult verdict) {
         ObjectNode node = JsonOutput.object();
-        node.put("result", verdict.result().word());
+        node.put("result", verdict.status().word());
         node.put("identity", verdict.identity().word());
         putSpfDetails(node, verdict);
         return node;
     }
 
-    private static void putSpfDetails(ObjectNode node, SpfVerdict verdict) {
+    private static void putSpfDetails(ObjectNode node, SpfResult verdict) {
         node.put("domain", verdict.domain());
         node.put("mechanism", verdict.mechanism());
         node.put("explanation", verdict.explanation());
@@ -45,7 +45,7 @@ final class ResultJson {
 
     static ObjectNode iprev(IprevResult result) {
         ObjectNode node = JsonOutput.object();
-        node.put("result", result.result());
+        node.put("result", result.status().word());
         node.put("ip", result.ip());
         ArrayNode names = node.putArray("names");
         result.names().forEach(names::add);
@@ -55,7 +55,7 @@ final class ResultJson {
 
     static ObjectNode smtpAuth(SmtpAuthResult result) {
         ObjectNode node = JsonOutput.object();
-        node.put("result", result.result());
+        node.put("result", result.status().word());
         node.put("user", result.user().orElse(null));
         return node;
     }

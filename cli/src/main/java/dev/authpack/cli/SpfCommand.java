@@ -3,7 +3,7 @@ package dev.authpack.cli;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.spf.SpfChecker;
 import dev.authpack.spf.SpfOptions;
-import dev.authpack.spf.SpfVerdict;
+import dev.authpack.spf.SpfResult;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,7 +53,7 @@ final class SpfCommand implements Callable<Integer> {
         SpfOptions options = SpfOptions.defaults().withReceiver(HostName.local()).withClock(now.clock());
         DnsResolver resolver = dns.resolver();
         SpfChecker checker = new SpfChecker(resolver, options);
-        SpfVerdict verdict = Waiting.await(checker.checkMailFrom(client, sender, heloName),
+        SpfResult verdict = Waiting.await(checker.checkMailFrom(client, sender, heloName),
                 options.timeout().plus(dns.timeout()).plusSeconds(10));
         JsonOutput.write(ResultJson.spfCommand(verdict), streams.out());
         return ExitCodes.OK;

@@ -1,8 +1,8 @@
 package dev.authpack.arc;
 
-import dev.authpack.dkim.ByteBuilder;
+import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dkim.Canonicalization;
-import dev.authpack.dkim.HeaderCanonicalizer;
+import dev.authpack.dkim.internal.HeaderCanonicalizer;
 import dev.authpack.dkim.SignedHeaders;
 
 import java.security.MessageDigest;

@@ -1,13 +1,13 @@
 package dev.authpack.arc;
 
 import dev.authpack.authres.MethodResult;
-import dev.authpack.dkim.BodyHasher;
-import dev.authpack.dkim.ByteBuilder;
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimAlgorithm;
 import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigningKey;
-import dev.authpack.dkim.HeaderCanonicalizer;
+import dev.authpack.dkim.internal.HeaderCanonicalizer;
 import dev.authpack.dkim.SignedHeaders;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;

@@ -3,7 +3,7 @@ package dev.authpack.arc;
 import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimAlgorithm;
 import dev.authpack.dkim.SignatureTags;
-import dev.authpack.dkim.TagList;
+import dev.authpack.dkim.internal.TagList;
 import dev.authpack.mail.HeaderField;
 
 import java.util.ArrayList;

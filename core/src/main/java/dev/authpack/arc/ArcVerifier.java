@@ -2,8 +2,8 @@ package dev.authpack.arc;
 
 import dev.authpack.authres.AuthResultsParser;
 import dev.authpack.authres.AuthServIds;
-import dev.authpack.dkim.BodyHasher;
-import dev.authpack.dkim.ByteBuilder;
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dkim.DkimAlgorithm;
 import dev.authpack.dkim.KeyLookup;
 import dev.authpack.dkim.KeyRecord;

@@ -1,6 +1,7 @@
 package dev.authpack.authres;
 
-import java.net.IDN;
+import dev.authpack.dns.DomainNames;
+
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -135,11 +136,8 @@ public final class AuthServIds {
             return out;
         }
         out.add(id.toLowerCase(Locale.ROOT));
-        try {
-            out.add(withoutTrailingDots(IDN.toASCII(id, IDN.ALLOW_UNASSIGNED)).toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            // not a domain name under IDNA: compared as written
-        }
+        // not a domain name under IDNA: compared as written
+        DomainNames.toAscii(id).ifPresent(a -> out.add(withoutTrailingDots(a).toLowerCase(Locale.ROOT)));
         return out;
     }
 
@@ -171,14 +169,9 @@ public final class AuthServIds {
         }
         String unicode = run(id, c -> asciiNameChar(c) || unicodeNameChar(c));
         if (!unicode.isEmpty()) {
-            try {
-                String aLabel = withoutTrailingDots(IDN.toASCII(unicode, IDN.ALLOW_UNASSIGNED));
-                if (!aLabel.isEmpty()) {
-                    out.add(aLabel.toLowerCase(Locale.ROOT));
-                }
-            } catch (IllegalArgumentException e) {
-                // not a domain name under IDNA: the other readings stand
-            }
+            // not a domain name under IDNA: the other readings stand
+            DomainNames.toAscii(unicode).map(AuthServIds::withoutTrailingDots).filter(a -> !a.isEmpty())
+                    .ifPresent(a -> out.add(a.toLowerCase(Locale.ROOT)));
         }
         return out;
     }

@@ -1,6 +1,6 @@
 package dev.authpack.authres;
 
-import dev.authpack.relay.IpRange;
+import dev.authpack.dns.IpRange;
 
 import java.util.ArrayList;
 import java.util.List;

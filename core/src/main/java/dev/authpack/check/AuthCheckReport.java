@@ -7,7 +7,7 @@ import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dmarc.DmarcPolicy;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.iprev.IprevResult;
-import dev.authpack.spf.SpfVerdict;
+import dev.authpack.spf.SpfResult;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  *
  * @param dmarcOverride a local-policy override of a failing DMARC result (trusted ARC sealer), if one applied
  */
-public record AuthCheckReport(Optional<DkimReport> dkim, Optional<SpfVerdict> spf, Optional<SpfVerdict> spfHelo,
+public record AuthCheckReport(Optional<DkimReport> dkim, Optional<SpfResult> spf, Optional<SpfResult> spfHelo,
                               Optional<IprevResult> iprev, Optional<SmtpAuthResult> smtpAuth,
                               Optional<DmarcResult> dmarc, Optional<ArcResult> arc,
                               Optional<DmarcOverride> dmarcOverride) {
@@ -50,7 +50,7 @@ public record AuthCheckReport(Optional<DkimReport> dkim, Optional<SpfVerdict> sp
     public List<MethodResult> methodResults() {
         List<MethodResult> results = new ArrayList<>(8);
         smtpAuth.filter(SmtpAuthResult::passed).map(AuthResultsMapping::auth).ifPresent(results::add);
-        dkim.ifPresent(report -> results.addAll(capped(report.methodResults())));
+        dkim.ifPresent(report -> results.addAll(capped(AuthResultsMapping.dkim(report))));
         spf.map(AuthResultsMapping::spf).ifPresent(results::add);
         spfHelo.map(AuthResultsMapping::spf).ifPresent(results::add);
         dmarc.map(d -> AuthResultsMapping.dmarc(d, dmarcOverride)).ifPresent(results::add);

@@ -1,11 +1,11 @@
 package dev.authpack.check;
 
+import dev.authpack.dns.DomainNames;
 import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcSet;
 import dev.authpack.authres.AuthResultsHeader;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
-import dev.authpack.dmarc.AuthorDomains;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
 
@@ -75,7 +75,7 @@ public record DmarcOverride(String sealer, int instance, String reason) {
     /** DMARC's own normal form (the author domains are in it); a value that is no domain name matches nothing. */
     private static String domain(String name) {
         try {
-            return AuthorDomains.normalizeDomain(name.strip());
+            return DomainNames.canonical(name.strip());
         } catch (IllegalArgumentException e) {
             return "";
         }

@@ -8,17 +8,18 @@ import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
-import dev.authpack.dns.AddressText;
 import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
+import dev.authpack.iprev.IprevStatus;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfChecker;
 import dev.authpack.spf.SpfIdentity;
 import dev.authpack.spf.SpfOptions;
+import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
-import dev.authpack.spf.SpfVerdict;
 
 import java.time.Duration;
 import java.util.List;
@@ -135,14 +136,14 @@ public final class MailAuthChecker {
 
         BoundedCheck<DkimReport> signatures = !options.dkim() ? BoundedCheck.skipped()
                 : BoundedCheck.of("DKIM", DkimReport::temperror);
-        BoundedCheck<SpfVerdict> mailFrom = !options.spf() ? BoundedCheck.skipped()
+        BoundedCheck<SpfResult> mailFrom = !options.spf() ? BoundedCheck.skipped()
                 : BoundedCheck.of("SPF", reason -> spfTemperror(SpfIdentity.MAILFROM, mailFromDomain(envelope),
                 reason));
-        BoundedCheck<SpfVerdict> helo = !options.spf() || envelope.helo().isEmpty() ? BoundedCheck.skipped()
+        BoundedCheck<SpfResult> helo = !options.spf() || envelope.helo().isEmpty() ? BoundedCheck.skipped()
                 : BoundedCheck.of("SPF (HELO)", reason -> spfTemperror(SpfIdentity.HELO, envelope.helo(), reason));
         BoundedCheck<IprevResult> reverse = !options.iprev() ? BoundedCheck.skipped()
-                : BoundedCheck.of("iprev", reason -> new IprevResult("temperror",
-                AddressText.of(envelope.clientIp()), List.of(), reason));
+                : BoundedCheck.of("iprev", reason -> new IprevResult(IprevStatus.TEMPERROR,
+                IpLiterals.text(envelope.clientIp()), List.of(), reason));
         BoundedCheck<ArcResult> chain = !options.arc() ? BoundedCheck.skipped()
                 : BoundedCheck.of("ARC validation", reason -> new ArcResult(ArcStatus.FAIL, reason, -1, List.of(),
                 0, false));
@@ -181,8 +182,8 @@ public final class MailAuthChecker {
         });
     }
 
-    private static SpfVerdict spfTemperror(SpfIdentity identity, String domain, String reason) {
-        return new SpfVerdict(SpfResult.TEMPERROR, identity, domain, null, null, 0, 0, reason);
+    private static SpfResult spfTemperror(SpfIdentity identity, String domain, String reason) {
+        return new SpfResult(SpfStatus.TEMPERROR, identity, domain, null, null, 0, 0, reason);
     }
 
     /** RFC 7208 §2.4: the MAIL FROM domain, or the HELO name for the null sender. */

@@ -1,8 +1,5 @@
 package dev.authpack.dkim;
 
-import dev.authpack.authres.MethodResult;
-
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,24 +45,6 @@ public record DkimReport(List<DkimResult> results, String error, int bodyHashesC
     /** The signatures that passed, top to bottom. */
     public List<DkimResult> passes() {
         return results.stream().filter(DkimResult::passed).toList();
-    }
-
-    /**
-     * The resinfos for Authentication-Results: one {@code dkim=} per signature, {@code dkim=none} for an unsigned
-     * message, {@code dkim=permerror} with the reason for an unreadable one.
-     */
-    public List<MethodResult> methodResults() {
-        if (error != null) {
-            return List.of(new MethodResult("dkim", DkimStatus.PERMERROR.word(), error, List.of()));
-        }
-        if (results.isEmpty()) {
-            return List.of(new MethodResult("dkim", "none", null, List.of()));
-        }
-        List<MethodResult> out = new ArrayList<>(results.size());
-        for (DkimResult r : results) {
-            out.add(r.toMethodResult());
-        }
-        return out;
     }
 
     /** The report when verification could not finish (timed out or failed on our side): one {@code temperror}. */

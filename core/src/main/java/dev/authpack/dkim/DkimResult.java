@@ -1,10 +1,5 @@
 package dev.authpack.dkim;
 
-import dev.authpack.authres.MethodResult;
-import dev.authpack.authres.ResultProperty;
-
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,25 +37,5 @@ public record DkimResult(DkimStatus status, String reason, String domain, String
      */
     public boolean notVerified() {
         return status == DkimStatus.POLICY && reason != null && reason.startsWith(NOT_VERIFIED);
-    }
-
-    /**
-     * {@code dkim=RESULT header.d=... header.i=... header.s=... header.a=... header.b=...} (RFC 8601 §2.7.1,
-     * RFC 6008); properties that could not be read are left out.
-     */
-    public MethodResult toMethodResult() {
-        List<ResultProperty> properties = new ArrayList<>(5);
-        add(properties, "d", domain);
-        add(properties, "i", identity);
-        add(properties, "s", selector);
-        add(properties, "a", algorithm);
-        add(properties, "b", signatureStart);
-        return new MethodResult("dkim", status.word(), reason, properties);
-    }
-
-    private static void add(List<ResultProperty> properties, String name, String value) {
-        if (value != null && !value.isEmpty()) {
-            properties.add(new ResultProperty("header", name, value));
-        }
     }
 }

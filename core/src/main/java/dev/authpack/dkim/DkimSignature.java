@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.TagSyntaxException;
+import dev.authpack.dkim.internal.TagList;
 import dev.authpack.mail.HeaderField;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.ByteBuilder;
+import dev.authpack.dkim.internal.BodyHasher;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 

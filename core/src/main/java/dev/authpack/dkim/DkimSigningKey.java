@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.DkimCrypto;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 import java.security.GeneralSecurityException;

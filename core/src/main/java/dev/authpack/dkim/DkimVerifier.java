@@ -1,5 +1,8 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.TagList;
+import dev.authpack.dkim.internal.ByteBuilder;
+import dev.authpack.dkim.internal.BodyHasher;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;

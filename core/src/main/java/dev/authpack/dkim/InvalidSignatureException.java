@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.TagList;
+
 /**
  * A DKIM-Signature field that cannot be verified (RFC 6376 §6.1.1: PERMFAIL). Carries the tags that could be read,
  * so the result can still name the signer.

@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.DkimCrypto;
+import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;

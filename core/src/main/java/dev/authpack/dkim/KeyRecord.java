@@ -1,6 +1,8 @@
 package dev.authpack.dkim;
 
 
+import dev.authpack.dkim.internal.TagSyntaxException;
+import dev.authpack.dkim.internal.TagList;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.TagList;
 import dev.authpack.mail.HeaderField;
 
 import java.util.Base64;

@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.HeaderCanonicalizer;
+import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.RawMessage;
 

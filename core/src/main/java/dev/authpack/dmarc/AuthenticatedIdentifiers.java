@@ -1,10 +1,11 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.dns.DomainNames;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
-import dev.authpack.spf.SpfVerdict;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,20 +26,20 @@ import java.util.Set;
  */
 record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> dkimDomains, String dkimNote) {
 
-    static AuthenticatedIdentifiers of(Optional<SpfVerdict> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
+    static AuthenticatedIdentifiers of(Optional<SpfResult> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
         String spfDomain = null;
         String spfNote = null;
         if (spf == null || spf.isEmpty()) {
             spfNote = "no SPF result";
         } else {
-            SpfVerdict v = spf.get();
+            SpfResult v = spf.get();
             if (v.identity() != SpfIdentity.MAILFROM) {
                 spfNote = "SPF result is for HELO, not MAIL FROM";
-            } else if (v.result() != SpfResult.PASS) {
-                spfNote = "SPF " + v.result().word() + (v.domain() == null ? "" : " for " + v.domain());
+            } else if (v.status() != SpfStatus.PASS) {
+                spfNote = "SPF " + v.status().word() + (v.domain() == null ? "" : " for " + v.domain());
             } else {
                 try {
-                    spfDomain = AuthorDomains.normalizeDomain(v.domain() == null ? "" : v.domain());
+                    spfDomain = DomainNames.canonical(v.domain() == null ? "" : v.domain());
                 } catch (IllegalArgumentException e) {
                     spfNote = "SPF domain unusable: " + e.getMessage();
                 }
@@ -53,7 +54,7 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
             for (DkimResult r : dkim.get().passes()) {
                 String d;
                 try {
-                    d = AuthorDomains.normalizeDomain(r.domain() == null ? "" : r.domain());
+                    d = DomainNames.canonical(r.domain() == null ? "" : r.domain());
                 } catch (IllegalArgumentException e) {
                     continue;
                 }

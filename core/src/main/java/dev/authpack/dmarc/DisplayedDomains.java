@@ -1,5 +1,7 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.dns.DomainNames;
+import dev.authpack.mail.AuthorDomains;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -21,7 +23,7 @@ import java.util.Set;
  * clients drop or stop at; with RFC 2047 encoded-words decoded; and that in Unicode NFKC, which shows look-alike
  * dots and letters ({@code victim․example}) as the ASCII they stand for. A name runs over letters, digits, hyphens,
  * underscores and dots (also the ideographic full stops IDNA maps to a dot) and is kept when it is a valid domain
- * name after {@link AuthorDomains#normalizeDomain}; address literals are no domain. Linear in the value's length.
+ * name after {@link DomainNames#canonical}; address literals are no domain. Linear in the value's length.
  */
 final class DisplayedDomains {
     /** RFC 2047 §2: an encoded-word is at most 75 characters. */
@@ -66,10 +68,6 @@ final class DisplayedDomains {
             }
         }
         into.addAll(found);
-    }
-
-    static boolean isAt(char c) {
-        return c == '@' || c == '\uFF20' || c == '\uFE6B';
     }
 
     /**
@@ -173,7 +171,7 @@ final class DisplayedDomains {
         Set<String> tried = new HashSet<>();     // a name repeated many times is normalised once
         int n = s.length();
         for (int i = 0; i < n && found.size() < limit; i++) {
-            if (!isAt(s.charAt(i))) {
+            if (!AuthorDomains.isAtSign(s.charAt(i))) {
                 continue;
             }
             int start = i + 1;
@@ -237,7 +235,7 @@ final class DisplayedDomains {
         d = withinDnsLengths(d);
         for (int tries = 0; tries < MAX_SUFFIX_TRIES; tries++) {
             try {
-                found.add(AuthorDomains.normalizeDomain(d));
+                found.add(DomainNames.canonical(d));
                 return;
             } catch (IllegalArgumentException e) {
                 int dot = d.indexOf('.');

@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.mail.AuthorDomains;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

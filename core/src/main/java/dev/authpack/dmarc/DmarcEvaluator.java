@@ -1,12 +1,13 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.mail.AuthorDomains;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dmarc.IdentifierAlignment.Alignment;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
-import dev.authpack.spf.SpfVerdict;
+import dev.authpack.spf.SpfResult;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ public final class DmarcEvaluator {
      * Evaluates a parsed message: its From fields, and those a mail client could show besides (a From field after
      * a lone CR, say; {@link FromFieldScan}).
      */
-    public CompletableFuture<DmarcResult> evaluate(RawMessage message, Optional<SpfVerdict> mailFromSpf,
+    public CompletableFuture<DmarcResult> evaluate(RawMessage message, Optional<SpfResult> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
         List<String> from = new ArrayList<>();
         for (HeaderField f : message.fields("From")) {
@@ -77,7 +78,7 @@ public final class DmarcEvaluator {
      * Evaluates a message given as received. A header section the strict parser refuses is read best-effort, the
      * way mail clients display it (docs/dmarc.md "Fail-closed rules").
      */
-    public CompletableFuture<DmarcResult> evaluate(byte[] message, Optional<SpfVerdict> mailFromSpf,
+    public CompletableFuture<DmarcResult> evaluate(byte[] message, Optional<SpfResult> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
         RawMessage parsed;
         try {
@@ -96,7 +97,7 @@ public final class DmarcEvaluator {
      * @param mailFromSpf the SPF result for the MAIL FROM identity (a HELO result is not used), if SPF ran
      * @param dkim        the DKIM results, if DKIM ran
      */
-    public CompletableFuture<DmarcResult> evaluate(List<String> fromFieldValues, Optional<SpfVerdict> mailFromSpf,
+    public CompletableFuture<DmarcResult> evaluate(List<String> fromFieldValues, Optional<SpfResult> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
         List<String> values = List.copyOf(fromFieldValues);
         return run(() -> DmarcAuthors.read(values, null, null, options.maxAuthorDomains()), mailFromSpf, dkim);
@@ -106,7 +107,7 @@ public final class DmarcEvaluator {
      * Runs one evaluation within {@link DmarcOptions#timeBudget()}; past it, or on an internal error, the result
      * is {@code temperror} with the unverifiable disposition. Never completes exceptionally.
      */
-    private CompletableFuture<DmarcResult> run(Supplier<DmarcAuthors> reading, Optional<SpfVerdict> spf,
+    private CompletableFuture<DmarcResult> run(Supplier<DmarcAuthors> reading, Optional<SpfResult> spf,
                                                Optional<DkimReport> dkim) {
         DmarcLookups lookups = new DmarcLookups(dns, options.maxRecordLength());
         List<String> seen = new ArrayList<>();
@@ -145,7 +146,7 @@ public final class DmarcEvaluator {
                 .unverifiable(disposition, reason);
     }
 
-    private CompletableFuture<DmarcResult> start(DmarcAuthors authors, Optional<SpfVerdict> spf,
+    private CompletableFuture<DmarcResult> start(DmarcAuthors authors, Optional<SpfResult> spf,
                                                  Optional<DkimReport> dkim, DmarcLookups lookups) {
         List<String> domains = authors.domains();
         String notes = String.join("; ", authors.notes());

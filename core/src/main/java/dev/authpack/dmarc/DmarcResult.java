@@ -1,9 +1,5 @@
 package dev.authpack.dmarc;
 
-import dev.authpack.authres.MethodResult;
-import dev.authpack.authres.ResultProperty;
-
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -110,27 +106,6 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
             sb.append(" pct=").append(record.pct());
         }
         return sb.append(" dis=").append(disposition.word()).toString();
-    }
-
-    /**
-     * {@code dmarc=RESULT reason="p=... sp=... dis=...; why" header.from=DOMAIN policy.dmarc=POLICY}
-     * (RFC 8601 §2.7, RFC 9989 §9.1); {@code policy.dmarc} only for pass and fail, {@code header.from} whenever
-     * the author domain is known. An error that carries a disposition says so first:
-     * {@code dmarc=temperror reason="dis=reject (unverifiable); ..."}.
-     */
-    public MethodResult toMethodResult() {
-        List<ResultProperty> properties = new ArrayList<>(2);
-        if (fromDomain != null) {
-            properties.add(new ResultProperty("header", "from", fromDomain));
-        }
-        boolean decided = status == DmarcStatus.PASS || status == DmarcStatus.FAIL;
-        if (decided && policy != null) {
-            properties.add(new ResultProperty("policy", "dmarc", policy.word()));
-        }
-        String summary = decided ? policySummary()
-                : disposition != DmarcPolicy.NONE ? "dis=" + disposition.word() + " (unverifiable)" : "";
-        String text = summary.isEmpty() ? reason : summary + "; " + reason;
-        return new MethodResult("dmarc", status.word(), text, properties);
     }
 
     /**

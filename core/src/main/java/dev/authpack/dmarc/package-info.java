@@ -4,10 +4,11 @@
  *
  * <ul>
  *   <li>{@link dev.authpack.dmarc.DmarcEvaluator}{@code (DnsResolver, DmarcOptions).evaluate(RawMessage | byte[] |
- *       List<String> fromValues, Optional<SpfVerdict>, Optional<DkimReport>)} gives a
- *       {@link dev.authpack.dmarc.DmarcResult}, whose {@code toMethodResult()} is the {@code dmarc=} resinfo.</li>
+ *       List<String> fromValues, Optional<SpfResult>, Optional<DkimReport>)} gives a
+ *       {@link dev.authpack.dmarc.DmarcResult} ({@code dev.authpack.check.AuthResultsMapping} writes it as the
+ *       {@code dmarc=} resinfo: protocol packages know nothing of Authentication-Results).</li>
  *   <li>{@link dev.authpack.dmarc.DmarcRecordParser} reads {@code _dmarc} TXT records into
- *       {@link dev.authpack.dmarc.DmarcRecord}; {@link dev.authpack.dmarc.AuthorDomains} reads From fields.</li>
+ *       {@link dev.authpack.dmarc.DmarcRecord}; {@link dev.authpack.mail.AuthorDomains} reads From fields.</li>
  * </ul>
  *
  * <p>Organizational domains come from the RFC 9989 DNS Tree Walk (at most eight queries per walk) or, in

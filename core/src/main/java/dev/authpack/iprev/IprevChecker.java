@@ -1,5 +1,6 @@
 package dev.authpack.iprev;
 
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsResolver;
 
@@ -33,14 +34,14 @@ public final class IprevChecker {
     }
 
     public CompletableFuture<IprevResult> check(InetAddress client) {
-        String ip = dev.authpack.dns.AddressText.of(client);
+        String ip = IpLiterals.text(client);
         return dns.ptr(client).thenCompose(ptr -> {
             if (ptr.outcome().isError()) {
-                return done("temperror", ip, List.of(), "PTR lookup failed: " + describe(ptr));
+                return done(IprevStatus.TEMPERROR, ip, List.of(), "PTR lookup failed: " + describe(ptr));
             }
             if (!ptr.hasRecords()) {
                 // RFC 8601 §2.7.3: no PTR data published -> permerror
-                return done("permerror", ip, List.of(), "no PTR record for " + ip);
+                return done(IprevStatus.PERMERROR, ip, List.of(), "no PTR record for " + ip);
             }
             List<String> names = ptr.records().stream().distinct().limit(maxNames).toList();
             List<CompletableFuture<DnsLookup<InetAddress>>> forward = new ArrayList<>(names.size());
@@ -65,16 +66,19 @@ public final class IprevChecker {
             }
         }
         if (!confirmed.isEmpty()) {
-            return new IprevResult("pass", ip, confirmed, ip + " resolves to " + confirmed.get(0) + " and back");
+            return new IprevResult(IprevStatus.PASS, ip, confirmed,
+                    ip + " resolves to " + confirmed.get(0) + " and back");
         }
         if (transientFailure) {
-            return new IprevResult("temperror", ip, names, "forward lookup of " + names + " failed");
+            return new IprevResult(IprevStatus.TEMPERROR, ip, names, "forward lookup of " + names + " failed");
         }
-        return new IprevResult("fail", ip, names, "no PTR name of " + ip + " resolves back to it: " + names);
+        return new IprevResult(IprevStatus.FAIL, ip, names,
+                "no PTR name of " + ip + " resolves back to it: " + names);
     }
 
-    private static CompletableFuture<IprevResult> done(String result, String ip, List<String> names, String reason) {
-        return CompletableFuture.completedFuture(new IprevResult(result, ip, names, reason));
+    private static CompletableFuture<IprevResult> done(IprevStatus status, String ip, List<String> names,
+                                                       String reason) {
+        return CompletableFuture.completedFuture(new IprevResult(status, ip, names, reason));
     }
 
     private static String describe(DnsLookup<?> lookup) {

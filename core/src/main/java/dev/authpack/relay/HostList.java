@@ -1,5 +1,8 @@
 package dev.authpack.relay;
 
+import dev.authpack.dns.DomainNames;
+import dev.authpack.dns.IpRange;
+import dev.authpack.dns.IpLiterals;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.authpack.relay;
 
+import dev.authpack.mail.MailboxAddress;
+import dev.authpack.dns.DomainNames;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

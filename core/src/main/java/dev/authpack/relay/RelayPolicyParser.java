@@ -1,5 +1,7 @@
 package dev.authpack.relay;
 
+import dev.authpack.dns.DomainNames;
+import dev.authpack.dns.IpLiterals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

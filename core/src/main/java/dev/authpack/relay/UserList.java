@@ -1,5 +1,6 @@
 package dev.authpack.relay;
 
+import dev.authpack.dns.DomainNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

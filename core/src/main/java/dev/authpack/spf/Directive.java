@@ -8,5 +8,5 @@ package dev.authpack.spf;
  * @param mechanism the parsed mechanism
  * @param text      the term as written, without its qualifier (for reports)
  */
-record Directive(SpfResult result, Mechanism mechanism, String text) {
+record Directive(SpfStatus result, Mechanism mechanism, String text) {
 }

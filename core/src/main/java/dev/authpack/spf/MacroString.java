@@ -69,7 +69,7 @@ final class MacroString {
         if (!tail.isEmpty()) {
             String t = tail.endsWith(".") ? tail.substring(0, tail.length() - 1) : tail;
             int dot = t.lastIndexOf('.');
-            if (dot < 0 || !DomainNames.isToplabel(t.substring(dot + 1))) {
+            if (dot < 0 || !SpfNames.isToplabel(t.substring(dot + 1))) {
                 throw new SpfSyntaxException("domain-spec '" + text + "' does not end in a valid top-level label");
             }
         }

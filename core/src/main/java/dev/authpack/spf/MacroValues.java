@@ -1,5 +1,7 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.IpLiterals;
+
 import java.net.InetAddress;
 
 /**
@@ -18,6 +20,8 @@ import java.net.InetAddress;
 record MacroValues(String sender, String localPart, String senderDomain, String domain, InetAddress ip,
                    String helo, String receiver, long timestamp, String validatedDomain) {
 
+    private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
+
     MacroValues withValidatedDomain(String p) {
         return new MacroValues(sender, localPart, senderDomain, domain, ip, helo, receiver, timestamp, p);
     }
@@ -28,14 +32,33 @@ record MacroValues(String sender, String localPart, String senderDomain, String 
             case 'l' -> localPart;
             case 'o' -> senderDomain;
             case 'd' -> domain;
-            case 'i' -> IpAddresses.dotted(ip);
+            case 'i' -> dotted(ip);
             case 'p' -> validatedDomain == null ? "unknown" : validatedDomain;
-            case 'v' -> IpAddresses.isV4(ip) ? "in-addr" : "ip6";
+            case 'v' -> IpLiterals.isV4(ip) ? "in-addr" : "ip6";
             case 'h' -> helo;
-            case 'c' -> IpAddresses.readable(ip);
+            case 'c' -> IpLiterals.text(ip);
             case 'r' -> receiver;
             case 't' -> Long.toString(timestamp);
             default -> throw new IllegalArgumentException("not a macro letter: " + letter);
         };
+    }
+
+    /**
+     * The {@code i} macro (§7.3): dotted quad for IPv4, 32 dot-separated nibbles for IPv6. Nibbles are upper
+     * case: DNS names are case-insensitive, and the openspf suite expects upper case in explanations.
+     */
+    private static String dotted(InetAddress address) {
+        if (IpLiterals.isV4(address)) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        StringBuilder out = new StringBuilder(63);
+        for (byte value : b) {
+            if (out.length() > 0) {
+                out.append('.');
+            }
+            out.append(HEX_UPPER[(value >> 4) & 0xf]).append('.').append(HEX_UPPER[value & 0xf]);
+        }
+        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.DnsResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ public final class SpfChecker {
      * The MAIL FROM identity (RFC 7208 §2.4). A null or empty reverse-path means {@code postmaster@HELO}; a
      * reverse-path without "@" is taken as a domain with local-part "postmaster".
      */
-    public CompletableFuture<SpfVerdict> checkMailFrom(InetAddress ip, String mailFrom, String helo) {
+    public CompletableFuture<SpfResult> checkMailFrom(InetAddress ip, String mailFrom, String helo) {
         String heloName = helo == null ? "" : helo.strip();
         String address = unbracket(mailFrom == null ? "" : mailFrom.strip());
         if (address.isEmpty()) {
@@ -60,7 +61,7 @@ public final class SpfChecker {
      * The HELO identity (RFC 7208 §2.3), checked as {@code postmaster@HELO}. An address literal or a name that
      * is not a fully qualified domain name gives {@code none}.
      */
-    public CompletableFuture<SpfVerdict> checkHelo(InetAddress ip, String helo) {
+    public CompletableFuture<SpfResult> checkHelo(InetAddress ip, String helo) {
         String name = helo == null ? "" : helo.strip();
         if (name.isEmpty()) {
             return done(none(SpfIdentity.HELO, "", "no HELO name"));
@@ -68,7 +69,7 @@ public final class SpfChecker {
         if (name.startsWith("[")) {
             return done(none(SpfIdentity.HELO, name, "HELO " + name + " is an address literal (RFC 7208 §2.3)"));
         }
-        if (DomainNames.checkHostDomain(name).isEmpty()) {
+        if (SpfNames.checkHostDomain(name).isEmpty()) {
             return done(none(SpfIdentity.HELO, name, "HELO " + name + " is not a fully qualified domain name"));
         }
         return run(SpfIdentity.HELO, ip, name, "postmaster@" + name, name);
@@ -78,15 +79,15 @@ public final class SpfChecker {
      * {@code check_host(ip, domain, sender)} of RFC 7208 §4, reported as the MAIL FROM identity. An empty
      * sender means {@code postmaster@domain}.
      */
-    public CompletableFuture<SpfVerdict> checkHost(InetAddress ip, String domain, String sender, String helo) {
+    public CompletableFuture<SpfResult> checkHost(InetAddress ip, String domain, String sender, String helo) {
         return run(SpfIdentity.MAILFROM, ip, domain == null ? "" : domain, sender, helo == null ? "" : helo);
     }
 
-    private CompletableFuture<SpfVerdict> run(SpfIdentity identity, InetAddress ip, String domain, String sender,
+    private CompletableFuture<SpfResult> run(SpfIdentity identity, InetAddress ip, String domain, String sender,
                                               String helo) {
         try {
             Objects.requireNonNull(ip, "client address");
-            Optional<String> checked = DomainNames.checkHostDomain(domain);
+            Optional<String> checked = SpfNames.checkHostDomain(domain);
             if (checked.isEmpty()) {
                 return done(none(identity, domain,
                         "'" + domain + "' is not a valid multi-label domain name (RFC 7208 §4.3)"));
@@ -101,10 +102,10 @@ public final class SpfChecker {
                 local = "postmaster";
                 from = "postmaster@" + fromDomain;
             }
-            SpfEvaluation evaluation = new SpfEvaluation(dns, options, records, IpAddresses.normalize(ip), from,
+            SpfEvaluation evaluation = new SpfEvaluation(dns, options, records, IpLiterals.normalize(ip), from,
                     local, fromDomain, helo);
-            CompletableFuture<SpfVerdict> verdict = evaluation.checkHost(name)
-                    .thenCompose(outcome -> outcome.result() == SpfResult.FAIL
+            CompletableFuture<SpfResult> verdict = evaluation.checkHost(name)
+                    .thenCompose(outcome -> outcome.result() == SpfStatus.FAIL
                             ? evaluation.explain(outcome).thenApply(exp -> verdict(identity, name, outcome, exp,
                             evaluation))
                             : done(verdict(identity, name, outcome, null, evaluation)));
@@ -115,20 +116,20 @@ public final class SpfChecker {
             return verdict.exceptionally(e -> failed(identity, name, evaluation, e));
         } catch (RuntimeException e) {
             LOG.error("SPF check of {} for {} failed", domain, ip, e);
-            return done(new SpfVerdict(SpfResult.TEMPERROR, identity, domain, null, null, 0, 0,
+            return done(new SpfResult(SpfStatus.TEMPERROR, identity, domain, null, null, 0, 0,
                     "internal error: " + e));
         }
     }
 
-    private static SpfVerdict verdict(SpfIdentity identity, String domain, SpfEvaluation.Outcome outcome,
+    private static SpfResult verdict(SpfIdentity identity, String domain, SpfEvaluation.Outcome outcome,
                                       String explanation, SpfEvaluation evaluation) {
-        SpfVerdict verdict = new SpfVerdict(outcome.result(), identity, domain, outcome.mechanism(), explanation,
+        SpfResult verdict = new SpfResult(outcome.result(), identity, domain, outcome.mechanism(), explanation,
                 evaluation.lookups(), evaluation.voidLookups(), outcome.reason());
-        LOG.debug("SPF {} {}: {} ({})", identity.word(), domain, verdict.result().word(), verdict.reason());
+        LOG.debug("SPF {} {}: {} ({})", identity.word(), domain, verdict.status().word(), verdict.reason());
         return verdict;
     }
 
-    private SpfVerdict failed(SpfIdentity identity, String domain, SpfEvaluation evaluation, Throwable error) {
+    private SpfResult failed(SpfIdentity identity, String domain, SpfEvaluation evaluation, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String reason;
         if (cause instanceof TimeoutException) {
@@ -137,12 +138,12 @@ public final class SpfChecker {
             LOG.error("SPF check of {} failed", domain, cause);
             reason = "internal error: " + cause;
         }
-        return new SpfVerdict(SpfResult.TEMPERROR, identity, domain, null, null, evaluation.lookups(),
+        return new SpfResult(SpfStatus.TEMPERROR, identity, domain, null, null, evaluation.lookups(),
                 evaluation.voidLookups(), reason);
     }
 
-    private static SpfVerdict none(SpfIdentity identity, String domain, String reason) {
-        return new SpfVerdict(SpfResult.NONE, identity, domain, null, null, 0, 0, reason);
+    private static SpfResult none(SpfIdentity identity, String domain, String reason) {
+        return new SpfResult(SpfStatus.NONE, identity, domain, null, null, 0, 0, reason);
     }
 
     private static String unbracket(String path) {

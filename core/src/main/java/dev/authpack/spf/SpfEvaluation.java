@@ -1,5 +1,7 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.DomainNames;
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
@@ -45,7 +47,7 @@ final class SpfEvaluation {
      * @param domain    the domain whose record decided (the {@code %{d}} of its explanation)
      * @param record    the record whose term decided; its {@code exp=} explains a fail (null for errors)
      */
-    record Outcome(SpfResult result, String mechanism, String domain, SpfRecord record, String reason) {
+    record Outcome(SpfStatus result, String mechanism, String domain, SpfRecord record, String reason) {
     }
 
     /** What one mechanism tells the directive loop: match, no match, or stop with an outcome. */
@@ -84,8 +86,8 @@ final class SpfEvaluation {
         this.records = records;
         this.ip = ip;
         this.ipBytes = ip.getAddress();
-        this.v4 = IpAddresses.isV4(ip);
-        this.ipText = IpAddresses.readable(ip);
+        this.v4 = IpLiterals.isV4(ip);
+        this.ipText = IpLiterals.text(ip);
         this.sender = sender;
         this.localPart = localPart;
         this.senderDomain = senderDomain;
@@ -109,27 +111,27 @@ final class SpfEvaluation {
 
     private CompletableFuture<Outcome> checkHost(String domain, int depth) {
         if (depth > MAX_DEPTH) {
-            return done(error(SpfResult.PERMERROR, domain, "include/redirect nesting deeper than " + MAX_DEPTH));
+            return done(error(SpfStatus.PERMERROR, domain, "include/redirect nesting deeper than " + MAX_DEPTH));
         }
         return txt(domain).thenCompose(lookup -> {
             if (lookup.outcome().isError()) {
-                return done(error(SpfResult.TEMPERROR, domain,
+                return done(error(SpfStatus.TEMPERROR, domain,
                         "TXT lookup of " + domain + " failed: " + describe(lookup)));
             }
             // §4.5: only TXT records starting with "v=spf1"; none -> none, several -> permerror
             List<String> spf = lookup.records().stream().filter(SpfRecordParser::isSpfRecord).toList();
             if (spf.isEmpty()) {
-                return done(error(SpfResult.NONE, domain, "no SPF record at " + domain));
+                return done(error(SpfStatus.NONE, domain, "no SPF record at " + domain));
             }
             if (spf.size() > 1) {
-                return done(error(SpfResult.PERMERROR, domain,
+                return done(error(SpfStatus.PERMERROR, domain,
                         spf.size() + " SPF records at " + domain + " (RFC 7208 §4.5 allows one)"));
             }
             SpfRecord record;
             try {
                 record = records.parse(spf.get(0));
             } catch (SpfSyntaxException e) {
-                return done(error(SpfResult.PERMERROR, domain, "SPF record of " + domain + ": " + e.getMessage()));
+                return done(error(SpfStatus.PERMERROR, domain, "SPF record of " + domain + ": " + e.getMessage()));
             }
             prefetch(record, domain);
             return evaluate(record, domain, 0, depth);
@@ -149,7 +151,7 @@ final class SpfEvaluation {
                 // §5.6: ip4 matches IPv4 clients only, ip6 IPv6 clients only (mapped addresses are IPv4)
                 boolean family = (m.kind() == Mechanism.Kind.IP4) == v4;
                 int prefix = v4 ? m.cidr4() : m.cidr6();
-                if (family && IpAddresses.inNetwork(ipBytes, m.network(), prefix)) {
+                if (family && IpLiterals.inNetwork(ipBytes, m.network(), prefix)) {
                     return done(matched(directive, record, domain));
                 }
                 continue;
@@ -170,7 +172,7 @@ final class SpfEvaluation {
         if (record.redirect() != null) {
             return redirect(record, domain, depth);
         }
-        return done(new Outcome(SpfResult.NEUTRAL, "default", domain, record,
+        return done(new Outcome(SpfStatus.NEUTRAL, "default", domain, record,
                 "no mechanism in the SPF record of " + domain + " matched " + ipText + " (default neutral, §4.7)"));
     }
 
@@ -181,13 +183,13 @@ final class SpfEvaluation {
             return done(stop);
         }
         return expand(record.redirect(), domain).thenCompose(expanded -> {
-            Optional<String> target = DomainNames.forQuery(expanded);
+            Optional<String> target = SpfNames.forQuery(expanded);
             if (target.isEmpty()) {
-                return done(error(SpfResult.PERMERROR, domain,
+                return done(error(SpfStatus.PERMERROR, domain,
                         "redirect target '" + expanded + "' of " + domain + " is not a valid domain name"));
             }
-            return checkHost(target.get(), depth + 1).thenApply(outcome -> outcome.result() == SpfResult.NONE
-                    ? error(SpfResult.PERMERROR, domain, "redirect=" + target.get() + " from " + domain
+            return checkHost(target.get(), depth + 1).thenApply(outcome -> outcome.result() == SpfStatus.NONE
+                    ? error(SpfStatus.PERMERROR, domain, "redirect=" + target.get() + " from " + domain
                     + ": " + outcome.reason() + " (§6.1)")
                     : outcome);
         });
@@ -196,10 +198,10 @@ final class SpfEvaluation {
     private CompletableFuture<Step> mechanism(Directive directive, String domain, int depth) {
         Mechanism m = directive.mechanism();
         return target(m, domain).thenCompose(expanded -> {
-            Optional<String> name = DomainNames.forQuery(expanded);
+            Optional<String> name = SpfNames.forQuery(expanded);
             if (name.isEmpty()) {
                 if (m.kind() == Mechanism.Kind.INCLUDE) {
-                    return done(Step.stop(error(SpfResult.PERMERROR, domain,
+                    return done(Step.stop(error(SpfStatus.PERMERROR, domain,
                             "include target '" + expanded + "' is not a valid domain name")));
                 }
                 // RFC 7208 leaves this open (§4.8, openspf suite "invalid-domain-*"): no query can be
@@ -224,7 +226,7 @@ final class SpfEvaluation {
         Mechanism m = directive.mechanism();
         return address(name).thenApply(lookup -> {
             if (lookup.outcome().isError()) {
-                return Step.stop(error(SpfResult.TEMPERROR, name, lookupFailed(directive, lookup)));
+                return Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup)));
             }
             if (!lookup.hasRecords()) {
                 return voidLookup(directive, name);
@@ -241,7 +243,7 @@ final class SpfEvaluation {
         Mechanism m = directive.mechanism();
         return mxLookup(name).thenCompose(lookup -> {
             if (lookup.outcome().isError()) {
-                return done(Step.stop(error(SpfResult.TEMPERROR, name, lookupFailed(directive, lookup))));
+                return done(Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup))));
             }
             if (!lookup.hasRecords()) {
                 return done(voidLookup(directive, name));
@@ -253,7 +255,7 @@ final class SpfEvaluation {
             List<CompletableFuture<DnsLookup<InetAddress>>> answers = new ArrayList<>();
             for (MxHost host : hosts.subList(0, Math.min(hosts.size(), options.maxMxNames()))) {
                 // a null MX (RFC 7505, exchange ".") or an unusable name has no addresses to compare
-                Optional<String> exchange = DomainNames.fromAnswer(host.exchange());
+                Optional<String> exchange = SpfNames.fromAnswer(host.exchange());
                 exchange.ifPresent(e -> {
                     exchanges.add(e);
                     answers.add(address(e));
@@ -263,7 +265,7 @@ final class SpfEvaluation {
                 for (int i = 0; i < answers.size(); i++) {
                     DnsLookup<InetAddress> answer = answers.get(i).join();
                     if (answer.outcome().isError()) {
-                        return Step.stop(error(SpfResult.TEMPERROR, name, "address lookup of MX host "
+                        return Step.stop(error(SpfStatus.TEMPERROR, name, "address lookup of MX host "
                                 + exchanges.get(i) + " for '" + directive.text() + "' failed: " + describe(answer)));
                     }
                     if (anyInNetwork(answer.records(), v4 ? m.cidr4() : m.cidr6())) {
@@ -271,7 +273,7 @@ final class SpfEvaluation {
                     }
                 }
                 if (tooMany) {
-                    return Step.stop(error(SpfResult.PERMERROR, name, name + " has " + hosts.size()
+                    return Step.stop(error(SpfStatus.PERMERROR, name, name + " has " + hosts.size()
                             + " MX records, more than " + options.maxMxNames() + " (RFC 7208 §4.6.4)"));
                 }
                 return Step.NO_MATCH;
@@ -303,7 +305,7 @@ final class SpfEvaluation {
     private CompletableFuture<Step> exists(Directive directive, String name) {
         return aLookup(name).thenApply(lookup -> {
             if (lookup.outcome().isError()) {
-                return Step.stop(error(SpfResult.TEMPERROR, name, lookupFailed(directive, lookup)));
+                return Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup)));
             }
             return lookup.hasRecords() ? Step.MATCH : voidLookup(directive, name);
         });
@@ -316,7 +318,7 @@ final class SpfEvaluation {
             case FAIL, SOFTFAIL, NEUTRAL -> Step.NO_MATCH;
             case TEMPERROR, PERMERROR -> Step.stop(error(outcome.result(), domain,
                     "'" + directive.text() + "' in " + domain + ": " + outcome.reason()));
-            case NONE -> Step.stop(error(SpfResult.PERMERROR, domain,
+            case NONE -> Step.stop(error(SpfStatus.PERMERROR, domain,
                     "'" + directive.text() + "' in " + domain + ": " + outcome.reason() + " (§5.2)"));
         });
     }
@@ -329,7 +331,7 @@ final class SpfEvaluation {
             return defaultExplanation(domain);
         }
         return expand(record.exp(), domain).thenCompose(expanded -> {
-            Optional<String> name = DomainNames.forQuery(expanded);
+            Optional<String> name = SpfNames.forQuery(expanded);
             if (name.isEmpty()) {
                 return defaultExplanation(domain);
             }
@@ -372,11 +374,11 @@ final class SpfEvaluation {
     /** §4.6.4: every DNS-querying term counts; beyond the limit the evaluation ends in permerror. */
     private Outcome countLookup(String term, String domain) {
         if (System.nanoTime() - deadlineNanos > 0) {
-            return error(SpfResult.TEMPERROR, domain, "SPF evaluation took longer than " + options.timeout());
+            return error(SpfStatus.TEMPERROR, domain, "SPF evaluation took longer than " + options.timeout());
         }
         lookups = lookups + 1;
         if (lookups > options.maxDnsMechanisms()) {
-            return error(SpfResult.PERMERROR, domain, "more than " + options.maxDnsMechanisms()
+            return error(SpfStatus.PERMERROR, domain, "more than " + options.maxDnsMechanisms()
                     + " DNS-querying terms (RFC 7208 §4.6.4), at '" + term + "' in " + domain);
         }
         return null;
@@ -386,7 +388,7 @@ final class SpfEvaluation {
     private Step voidLookup(Directive directive, String name) {
         voidLookups = voidLookups + 1;
         if (voidLookups > options.maxVoidLookups()) {
-            return Step.stop(error(SpfResult.PERMERROR, name, "more than " + options.maxVoidLookups()
+            return Step.stop(error(SpfStatus.PERMERROR, name, "more than " + options.maxVoidLookups()
                     + " void lookups (RFC 7208 §4.6.4), the last for '" + directive.text() + "' (" + name + ")"));
         }
         return Step.NO_MATCH;
@@ -483,7 +485,7 @@ final class SpfEvaluation {
                 continue;
             }
             String expanded = m.domain() == null ? domain : m.domain().expand(values(domain));
-            DomainNames.forQuery(expanded).ifPresent(name -> {
+            SpfNames.forQuery(expanded).ifPresent(name -> {
                 switch (m.kind()) {
                     case A -> address(name);
                     case MX -> mxLookup(name);
@@ -495,7 +497,7 @@ final class SpfEvaluation {
         }
         if (budget > 0 && record.redirect() != null && !record.redirect().uses('p')) {
             prefetched++;
-            DomainNames.forQuery(record.redirect().expand(values(domain))).ifPresent(this::txt);
+            SpfNames.forQuery(record.redirect().expand(values(domain))).ifPresent(this::txt);
         }
     }
 
@@ -540,7 +542,7 @@ final class SpfEvaluation {
 
     private List<String> ptrNames(DnsLookup<String> lookup) {
         return lookup.records().stream().limit(options.maxPtrNames())
-                .map(DomainNames::fromAnswer).flatMap(Optional::stream).toList();
+                .map(SpfNames::fromAnswer).flatMap(Optional::stream).toList();
     }
 
     private boolean confirms(DnsLookup<InetAddress> lookup) {
@@ -549,7 +551,7 @@ final class SpfEvaluation {
 
     private boolean anyInNetwork(List<InetAddress> addresses, int prefix) {
         for (InetAddress address : addresses) {
-            if (IpAddresses.inNetwork(ipBytes, address.getAddress(), prefix)) {
+            if (IpLiterals.inNetwork(ipBytes, address.getAddress(), prefix)) {
                 return true;
             }
         }
@@ -569,7 +571,7 @@ final class SpfEvaluation {
                 ipText + " matched " + qualifier + directive.text() + " in the SPF record of " + domain);
     }
 
-    private static Outcome error(SpfResult result, String domain, String reason) {
+    private static Outcome error(SpfStatus result, String domain, String reason) {
         return new Outcome(result, null, domain, null, reason);
     }
 

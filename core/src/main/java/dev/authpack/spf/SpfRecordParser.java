@@ -1,5 +1,6 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.IpLiterals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,11 +74,11 @@ final class SpfRecordParser {
     }
 
     private static Directive parseDirective(String term) throws SpfSyntaxException {
-        SpfResult result = switch (term.charAt(0)) {
-            case '-' -> SpfResult.FAIL;
-            case '~' -> SpfResult.SOFTFAIL;
-            case '?' -> SpfResult.NEUTRAL;
-            default -> SpfResult.PASS;
+        SpfStatus result = switch (term.charAt(0)) {
+            case '-' -> SpfStatus.FAIL;
+            case '~' -> SpfStatus.SOFTFAIL;
+            case '?' -> SpfStatus.NEUTRAL;
+            default -> SpfStatus.PASS;
         };
         String rest = "+-~?".indexOf(term.charAt(0)) >= 0 ? term.substring(1) : term;
         int end = 0;
@@ -152,7 +153,7 @@ final class SpfRecordParser {
         String address = slash < 0 ? body : body.substring(0, slash);
         String cidr = slash < 0 ? null : body.substring(slash + 1);
         boolean v4 = kind == Mechanism.Kind.IP4;
-        byte[] network = v4 ? IpAddresses.parseIp4(address) : IpAddresses.parseIp6(address);
+        byte[] network = v4 ? IpLiterals.ipv4Bytes(address) : IpLiterals.ipv6Bytes(address);
         if (network == null) {
             throw new SpfSyntaxException("invalid address in '" + term + "'");
         }

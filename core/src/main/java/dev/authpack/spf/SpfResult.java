@@ -1,13 +1,27 @@
 package dev.authpack.spf;
 
-import java.util.Locale;
+import java.util.Objects;
 
-/** The seven results of {@code check_host()} (RFC 7208 §2.6). */
-public enum SpfResult {
-    PASS, FAIL, SOFTFAIL, NEUTRAL, NONE, TEMPERROR, PERMERROR;
-
-    /** The lower-case result word of RFC 7208 §2.6 and RFC 8601 §2.7.2, e.g. {@code "softfail"}. */
-    public String word() {
-        return name().toLowerCase(Locale.ROOT);
+/**
+ * The outcome of one SPF check.
+ *
+ * @param status      the {@code check_host()} result
+ * @param identity    the identity that was checked
+ * @param domain      the domain whose policy was evaluated (the MAIL FROM domain, or the HELO name)
+ * @param mechanism   the text of the term that decided, without qualifier (e.g. {@code "ip4:192.0.2.0/24"},
+ *                    {@code "all"}, {@code "include:_spf.example.com"}), {@code "default"} when nothing matched;
+ *                    null for none/temperror/permerror
+ * @param explanation the expanded explanation (RFC 7208 §6.2), only for {@code fail}; null otherwise or when
+ *                    there is none
+ * @param lookups     DNS-querying terms evaluated (RFC 7208 §4.6.4 counts these against the limit of 10)
+ * @param voidLookups DNS-querying terms whose lookup returned no records (limit 2)
+ * @param reason      a human reason, never null
+ */
+public record SpfResult(SpfStatus status, SpfIdentity identity, String domain, String mechanism,
+                        String explanation, int lookups, int voidLookups, String reason) {
+    public SpfResult {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(reason, "reason");
     }
 }

@@ -1,7 +1,7 @@
 package dev.authpack.arc;
 
-import dev.authpack.dkim.TagList;
-import dev.authpack.dkim.TagSyntaxException;
+import dev.authpack.dkim.internal.TagList;
+import dev.authpack.dkim.internal.TagSyntaxException;
 import dev.authpack.mail.HeaderField;
 import org.junit.jupiter.api.Test;
 

@@ -2,12 +2,12 @@ package dev.authpack.arc;
 
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
-import dev.authpack.dkim.ByteBuilder;
+import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dkim.Canonicalization;
-import dev.authpack.dkim.DkimCrypto;
+import dev.authpack.dkim.internal.DkimCrypto;
 import dev.authpack.dkim.DkimAlgorithm;
 import dev.authpack.dkim.DkimKeys;
-import dev.authpack.dkim.HeaderCanonicalizer;
+import dev.authpack.dkim.internal.HeaderCanonicalizer;
 import dev.authpack.dkim.KeyRecord;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.RawMessage;

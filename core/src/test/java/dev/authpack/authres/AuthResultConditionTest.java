@@ -56,11 +56,11 @@ class AuthResultConditionTest {
         AuthResultCondition c = AuthResultCondition.parse("dmarc=pass; trusted-authserv=Filter.example.net@10.1.0.0/16,"
                 + " filter.example.net @ 2001:db8::/32, legacy.example.net, any.example.net@ANY");
         assertThat(c.trust().scopes().get("filter.example.net").networks()).extracting(Object::toString)
-                .containsExactly("10.1.0.0/16", "2001:db8:0:0:0:0:0:0/32");
+                .containsExactly("10.1.0.0/16", "2001:db8::/32");
         assertThat(c.bareTrustedIds()).containsExactly("legacy.example.net");
         assertThat(c.trustedFromAnywhere()).containsExactly("any.example.net");
         assertThat(c).hasToString("dmarc=pass; trusted-authserv=any.example.net@any,"
-                + "filter.example.net@10.1.0.0/16,filter.example.net@2001:db8:0:0:0:0:0:0/32,legacy.example.net");
+                + "filter.example.net@10.1.0.0/16,filter.example.net@2001:db8::/32,legacy.example.net");
         refused("dmarc=pass; trusted-authserv=filter.example.net@", "bad scope in trusted-authserv 'filter.example.net@'");
         refused("dmarc=pass; trusted-authserv=filter.example.net@mx.example.net", "neither 'any' nor an IP address");
         refused("dmarc=pass; trusted-authserv=filter.example.net@10.1.2.3/16", "host bits set");

@@ -113,9 +113,9 @@ class TrustedAuthResultsTest {
 
     // ------------------------------------------------------------------ trust bound to the path
 
-    private static final Arrival FROM_FILTER = new Arrival(dev.authpack.relay.IpLiterals.parse("10.1.2.3"), false);
-    private static final Arrival FROM_STRANGER = new Arrival(dev.authpack.relay.IpLiterals.parse("203.0.113.9"), false);
-    private static final Arrival FROM_OWN_NETWORK = new Arrival(dev.authpack.relay.IpLiterals.parse("192.0.2.1"), true);
+    private static final Arrival FROM_FILTER = new Arrival(dev.authpack.dns.IpLiterals.parse("10.1.2.3"), false);
+    private static final Arrival FROM_STRANGER = new Arrival(dev.authpack.dns.IpLiterals.parse("203.0.113.9"), false);
+    private static final Arrival FROM_OWN_NETWORK = new Arrival(dev.authpack.dns.IpLiterals.parse("192.0.2.1"), true);
 
     private static AuthResultsTrust scoped(String id, TrustScope scope) {
         return AuthResultsTrust.scoped(java.util.Map.of(id, scope), List.of(), "mx.example.org");
@@ -169,7 +169,7 @@ class TrustedAuthResultsTest {
     @Test
     void scopesParseStrictlyAndMerge() {
         assertThat(TrustScope.parse(" 10.1.0.0/16 ").networks()).extracting(Object::toString).containsExactly("10.1.0.0/16");
-        assertThat(TrustScope.parse("2001:db8::1").admits(new Arrival(dev.authpack.relay.IpLiterals.parse("2001:db8::1"), false))).isTrue();
+        assertThat(TrustScope.parse("2001:db8::1").admits(new Arrival(dev.authpack.dns.IpLiterals.parse("2001:db8::1"), false))).isTrue();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrustScope.parse("filter.example.net"))
                 .hasMessageContaining("neither 'any' nor an IP address or CIDR range");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrustScope.parse("0.0.0.0/0"))

@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.DkimCrypto;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.check.AuthResultsMapping;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
 import dev.authpack.dns.DnsLookup;
@@ -76,7 +78,7 @@ class DkimVerifierTest {
         assertThat(r.fieldIndex()).isZero();
         assertThat(r.testing()).isFalse();
         String b = signatureStart(signed);
-        MethodResult ar = report.methodResults().get(0);
+        MethodResult ar = AuthResultsMapping.dkim(report).get(0);
         assertThat(ar.method()).isEqualTo("dkim");
         assertThat(ar.result()).isEqualTo("pass");
         assertThat(ar.properties()).containsExactly(
@@ -101,7 +103,7 @@ class DkimVerifierTest {
     void unsignedMessageIsNone() {
         DkimReport report = verify(bytes(MESSAGE), new TxtResolver(), AT_NOW);
         assertThat(report.signed()).isFalse();
-        assertThat(report.methodResults()).containsExactly(new MethodResult("dkim", "none", null, List.of()));
+        assertThat(AuthResultsMapping.dkim(report)).containsExactly(new MethodResult("dkim", "none", null, List.of()));
     }
 
     @Test
@@ -109,7 +111,7 @@ class DkimVerifierTest {
         DkimReport report = verify(bytes(" folded first line\r\n\r\n"), new TxtResolver(), AT_NOW);
         assertThat(report.error()).contains("message could not be parsed");
         assertThat(report.signed()).isTrue();
-        assertThat(report.methodResults()).singleElement().extracting(MethodResult::result).isEqualTo("permerror");
+        assertThat(AuthResultsMapping.dkim(report)).singleElement().extracting(MethodResult::result).isEqualTo("permerror");
     }
 
     @Test
@@ -427,7 +429,7 @@ class DkimVerifierTest {
         assertThat(r.domain()).isEqualTo("example.com");
         assertThat(r.selector()).isEqualTo("sel");
         assertThat(r.signatureStart()).isEqualTo("QUJDREVG");
-        assertThat(r.toMethodResult().properties()).extracting(ResultProperty::property)
+        assertThat(AuthResultsMapping.dkim(r).properties()).extracting(ResultProperty::property)
                 .containsExactly("d", "s", "a", "b");
     }
 

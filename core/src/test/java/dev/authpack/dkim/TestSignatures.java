@@ -1,5 +1,8 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.DkimCrypto;
+import dev.authpack.dkim.internal.ByteBuilder;
+import dev.authpack.dkim.internal.BodyHasher;
 import dev.authpack.mail.RawMessage;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 

@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.check.AuthResultsMapping;
 import static dev.authpack.dmarc.DmarcTesting.dkim;
 import static dev.authpack.dmarc.DmarcTesting.dkimPass;
 import static dev.authpack.dmarc.DmarcTesting.dmarc;
@@ -23,8 +24,8 @@ import dev.authpack.dns.MxHost;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
-import dev.authpack.spf.SpfVerdict;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +37,14 @@ import org.junit.jupiter.api.Test;
 
 class DmarcEvaluatorTest {
 
-    private static DmarcResult run(DnsResolver dns, DmarcOptions options, String from, Optional<SpfVerdict> spf,
+    private static DmarcResult run(DnsResolver dns, DmarcOptions options, String from, Optional<SpfResult> spf,
                                    Optional<DkimReport> dkim) {
         CompletableFuture<DmarcResult> f = new DmarcEvaluator(dns, options).evaluate(List.of(from), spf, dkim);
         assertThat(f).isCompleted();    // zone answers are immediate, so the whole evaluation is
         return f.join();
     }
 
-    private static DmarcResult run(DnsResolver dns, String from, Optional<SpfVerdict> spf,
+    private static DmarcResult run(DnsResolver dns, String from, Optional<SpfResult> spf,
                                    Optional<DkimReport> dkim) {
         return run(dns, DmarcOptions.DEFAULT, from, spf, dkim);
     }
@@ -73,7 +74,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void passThroughDkimAloneRelaxed() {
-            DmarcResult r = run(dns, "alice@example.com", spf(SpfResult.FAIL, "example.com"),
+            DmarcResult r = run(dns, "alice@example.com", spf(SpfStatus.FAIL, "example.com"),
                     dkimPass("mail.example.com"));
             assertThat(r.status()).isEqualTo(DmarcStatus.PASS);
             assertThat(r.spfAligned()).isFalse();
@@ -94,7 +95,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void failWithoutAnyAuthenticatedIdentifier() {
-            DmarcResult r = run(dns, "alice@example.com", spf(SpfResult.SOFTFAIL, "example.com"), unsigned());
+            DmarcResult r = run(dns, "alice@example.com", spf(SpfStatus.SOFTFAIL, "example.com"), unsigned());
             assertThat(r.status()).isEqualTo(DmarcStatus.FAIL);
             assertThat(r.reason()).isEqualTo("no aligned identifier: SPF softfail for example.com; no DKIM signature");
             assertThat(run(dns, "alice@example.com", noSpf(), Optional.empty()).reason())
@@ -103,7 +104,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void aHeloSpfPassIsNotAnAuthenticatedIdentifier() {
-            Optional<SpfVerdict> helo = Optional.of(new SpfVerdict(SpfResult.PASS, SpfIdentity.HELO, "example.com",
+            Optional<SpfResult> helo = Optional.of(new SpfResult(SpfStatus.PASS, SpfIdentity.HELO, "example.com",
                     "all", null, 1, 0, "test"));
             DmarcResult r = run(dns, "alice@example.com", helo, unsigned());
             assertThat(r.status()).isEqualTo(DmarcStatus.FAIL);
@@ -637,7 +638,7 @@ class DmarcEvaluatorTest {
             assertThat(r.status()).isEqualTo(DmarcStatus.PERMERROR);
             assertThat(r.reason()).isEqualTo("no From field");
             assertThat(r.fromDomain()).isNull();
-            assertThat(r.toMethodResult().properties()).isEmpty();
+            assertThat(AuthResultsMapping.dmarc(r).properties()).isEmpty();
         }
 
         @Test
@@ -747,7 +748,7 @@ class DmarcEvaluatorTest {
                     assertThat(r.status()).isEqualTo(DmarcStatus.TEMPERROR);
                     assertThat(r.reason()).startsWith("DNS " + outcome + " for _dmarc.example.com");
                     assertThat(r.disposition()).isEqualTo(DmarcPolicy.NONE);
-                    assertThat(r.toMethodResult().result()).isEqualTo("temperror");
+                    assertThat(AuthResultsMapping.dmarc(r).result()).isEqualTo("temperror");
                 }
             }
         }
@@ -885,7 +886,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void failLine() {
-            MethodResult m = run(dns, "a@example.com", spfPass("example.org"), unsigned()).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.com", spfPass("example.org"), unsigned()));
             assertThat(m.method()).isEqualTo("dmarc");
             assertThat(m.result()).isEqualTo("fail");
             assertThat(m.reason()).isEqualTo("p=reject sp=none dis=reject; no aligned identifier: "
@@ -896,7 +897,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void passLine() {
-            MethodResult m = run(dns, "a@example.net", noSpf(), dkimPass("example.net")).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.net", noSpf(), dkimPass("example.net")));
             assertThat(m.result()).isEqualTo("pass");
             assertThat(m.reason()).isEqualTo("p=quarantine sp=quarantine np=reject t=y dis=none; "
                     + "aligned: DKIM example.net");
@@ -906,7 +907,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void noneLineHasNoPolicy() {
-            MethodResult m = run(dns, "a@example.org", noSpf(), unsigned()).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.org", noSpf(), unsigned()));
             assertThat(m.result()).isEqualTo("none");
             assertThat(m.properties()).containsExactly(new ResultProperty("header", "from", "example.org"));
             assertThat(m.reason()).isEqualTo("no DMARC record for example.org or its organizational domain");
@@ -914,7 +915,7 @@ class DmarcEvaluatorTest {
 
         @Test
         void theLineSurvivesTheHeaderWriterAndParser() {
-            MethodResult m = run(dns, "a@example.com", spfPass("example.org"), unsigned()).toMethodResult();
+            MethodResult m = AuthResultsMapping.dmarc(run(dns, "a@example.com", spfPass("example.org"), unsigned()));
             String value = dev.authpack.authres.AuthResultsWriter.headerValue("mx.example.org", List.of(m));
             assertThat(value).contains("dmarc=fail").contains("header.from=example.com")
                     .contains("policy.dmarc=reject");

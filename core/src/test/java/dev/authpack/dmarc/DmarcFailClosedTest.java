@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.check.AuthResultsMapping;
 import static dev.authpack.dmarc.DmarcTesting.dkimPass;
 import static dev.authpack.dmarc.DmarcTesting.dmarc;
 import static dev.authpack.dmarc.DmarcTesting.host;
@@ -16,7 +17,7 @@ import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.MxHost;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.mail.RawMessage;
-import dev.authpack.spf.SpfVerdict;
+import dev.authpack.spf.SpfResult;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class DmarcFailClosedTest {
     static final String VICTIM = "ceo@victim.example";
-    static final Optional<SpfVerdict> ATTACKER_SPF = spfPass("attacker.example");
+    static final Optional<SpfResult> ATTACKER_SPF = spfPass("attacker.example");
 
     static final ZoneFileResolver DNS = zone(
             dmarc("victim.example", "v=DMARC1; p=reject"),
@@ -48,7 +49,7 @@ class DmarcFailClosedTest {
             "_dmarc.loop2.example. CNAME _dmarc.loop.example.",
             host("loop.example"));
 
-    static DmarcResult from(DnsResolver dns, DmarcOptions options, List<String> values, Optional<SpfVerdict> spf,
+    static DmarcResult from(DnsResolver dns, DmarcOptions options, List<String> values, Optional<SpfResult> spf,
                             Optional<DkimReport> dkim) {
         return new DmarcEvaluator(dns, options).evaluate(values, spf, dkim).join();
     }
@@ -112,7 +113,7 @@ class DmarcFailClosedTest {
                     unsigned());
             assertThat(r.status()).isEqualTo(DmarcStatus.TEMPERROR);
             assertRejected(r);
-            assertThat(r.toMethodResult().reason()).contains("dis=reject");
+            assertThat(AuthResultsMapping.dmarc(r).reason()).contains("dis=reject");
             DmarcResult lenient = from(failing,
                     DmarcOptions.DEFAULT.withUnverifiableDisposition(UnverifiableDisposition.NONE), List.of(VICTIM),
                     spfPass("mail.victim.example"), unsigned());

@@ -5,8 +5,8 @@ import dev.authpack.dkim.DkimResult;
 import dev.authpack.dkim.DkimStatus;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
-import dev.authpack.spf.SpfVerdict;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +32,16 @@ final class DmarcTesting {
         return domain + ". A 192.0.2.1";
     }
 
-    static Optional<SpfVerdict> spf(SpfResult result, String domain) {
-        return Optional.of(new SpfVerdict(result, SpfIdentity.MAILFROM, domain,
-                result == SpfResult.PASS ? "all" : null, null, 1, 0, "test"));
+    static Optional<SpfResult> spf(SpfStatus result, String domain) {
+        return Optional.of(new SpfResult(result, SpfIdentity.MAILFROM, domain,
+                result == SpfStatus.PASS ? "all" : null, null, 1, 0, "test"));
     }
 
-    static Optional<SpfVerdict> spfPass(String domain) {
-        return spf(SpfResult.PASS, domain);
+    static Optional<SpfResult> spfPass(String domain) {
+        return spf(SpfStatus.PASS, domain);
     }
 
-    static Optional<SpfVerdict> noSpf() {
+    static Optional<SpfResult> noSpf() {
         return Optional.empty();
     }
 

@@ -15,7 +15,7 @@ import dev.authpack.dkim.DkimStatus;
 import dev.authpack.dmarc.DmarcStatus;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.ZoneFileResolver;
-import dev.authpack.spf.SpfResult;
+import dev.authpack.spf.SpfStatus;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -66,7 +66,7 @@ class ExamplesTest {
                 .get(checker.awaitLimit().toMillis(), TimeUnit.MILLISECONDS);
 
         // 4. Read the results: typed per protocol ...
-        assertThat(report.spf()).get().extracting(v -> v.result()).isEqualTo(SpfResult.PASS);
+        assertThat(report.spf()).get().extracting(v -> v.status()).isEqualTo(SpfStatus.PASS);
         assertThat(report.dmarc()).get().extracting(d -> d.status()).isEqualTo(DmarcStatus.PASS);
         assertThat(report.dkim()).get().satisfies(d -> assertThat(d.results()).isEmpty());
         // ... or as Authentication-Results resinfos (RFC 8601), in the order the field lists them.

@@ -83,7 +83,7 @@ class IprevCheckerTest {
         dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
         dns.addresses.put("mail.example.com", List.of(ip("192.0.2.1")));
         IprevResult result = checker.check(ip("192.0.2.1")).join();
-        assertThat(result.result()).isEqualTo("pass");
+        assertThat(result.status()).isEqualTo(IprevStatus.PASS);
         assertThat(result.names()).containsExactly("mail.example.com");
         assertThat(result.ip()).isEqualTo("192.0.2.1");
     }
@@ -94,7 +94,7 @@ class IprevCheckerTest {
         dns.addresses.put("liar.example.com", List.of(ip("192.0.2.99")));
         dns.addresses.put("mail.example.com", List.of(ip("192.0.2.1")));
         IprevResult result = checker.check(ip("192.0.2.1")).join();
-        assertThat(result.result()).isEqualTo("pass");
+        assertThat(result.status()).isEqualTo(IprevStatus.PASS);
         assertThat(result.names()).containsExactly("mail.example.com");
     }
 
@@ -102,40 +102,40 @@ class IprevCheckerTest {
     void failWhenTheForwardLookupDisagrees() throws Exception {
         dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
         dns.addresses.put("mail.example.com", List.of(ip("192.0.2.2")));
-        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("fail");
+        assertThat(checker.check(ip("192.0.2.1")).join().status()).isEqualTo(IprevStatus.FAIL);
     }
 
     @Test
     void failWhenTheForwardNameDoesNotExist() throws Exception {
         dns.ptr.put("192.0.2.1", List.of("ghost.example.com"));
-        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("fail");
+        assertThat(checker.check(ip("192.0.2.1")).join().status()).isEqualTo(IprevStatus.FAIL);
     }
 
     @Test
     void permerrorWithoutPtr() throws Exception {
         IprevResult result = checker.check(ip("192.0.2.1")).join();
-        assertThat(result.result()).isEqualTo("permerror");
+        assertThat(result.status()).isEqualTo(IprevStatus.PERMERROR);
         assertThat(result.reason()).contains("no PTR");
     }
 
     @Test
     void temperrorWhenPtrLookupFails() throws Exception {
         dns.failures.put("192.0.2.1", DnsOutcome.TIMEOUT);
-        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("temperror");
+        assertThat(checker.check(ip("192.0.2.1")).join().status()).isEqualTo(IprevStatus.TEMPERROR);
     }
 
     @Test
     void temperrorWhenForwardLookupFailsAndNothingConfirms() throws Exception {
         dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
         dns.failures.put("mail.example.com", DnsOutcome.TEMP_FAILURE);
-        assertThat(checker.check(ip("192.0.2.1")).join().result()).isEqualTo("temperror");
+        assertThat(checker.check(ip("192.0.2.1")).join().status()).isEqualTo(IprevStatus.TEMPERROR);
     }
 
     @Test
     void ipv6UsesAaaa() throws Exception {
         dns.ptr.put("2001:db8:0:0:0:0:0:1", List.of("v6.example.com"));
         dns.addresses.put("v6.example.com", List.of(ip("2001:db8::1")));
-        assertThat(checker.check(ip("2001:db8::1")).join().result()).isEqualTo("pass");
+        assertThat(checker.check(ip("2001:db8::1")).join().status()).isEqualTo(IprevStatus.PASS);
         assertThat(dns.queried).containsExactly("AAAA v6.example.com");
     }
 
@@ -143,7 +143,7 @@ class IprevCheckerTest {
     void ipv4MappedIpv6IsCheckedAsIpv4() throws Exception {
         dns.ptr.put("192.0.2.1", List.of("mail.example.com"));
         dns.addresses.put("mail.example.com", List.of(ip("192.0.2.1")));
-        assertThat(checker.check(ip("::ffff:192.0.2.1")).join().result()).isEqualTo("pass");
+        assertThat(checker.check(ip("::ffff:192.0.2.1")).join().status()).isEqualTo(IprevStatus.PASS);
     }
 
     @Test
@@ -155,7 +155,7 @@ class IprevCheckerTest {
         dns.ptr.put("192.0.2.1", names);
         dns.addresses.put("n24.example.com", List.of(ip("192.0.2.1")));
         IprevResult result = checker.check(ip("192.0.2.1")).join();
-        assertThat(result.result()).isEqualTo("fail");
+        assertThat(result.status()).isEqualTo(IprevStatus.FAIL);
         assertThat(dns.queried).hasSize(IprevChecker.DEFAULT_MAX_NAMES);
     }
 }

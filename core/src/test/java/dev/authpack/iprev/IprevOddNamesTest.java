@@ -23,7 +23,7 @@ class IprevOddNamesTest {
 
         IprevResult result = checker.check(InetAddress.getByName("192.0.2.7")).join();
 
-        assertThat(result.result()).isEqualTo("pass");
+        assertThat(result.status()).isEqualTo(IprevStatus.PASS);
     }
 
     @Test
@@ -32,6 +32,6 @@ class IprevOddNamesTest {
 
         IprevResult result = checker.check(InetAddress.getByName("192.0.2.8")).join();
 
-        assertThat(result.result()).isEqualTo("fail");
+        assertThat(result.status()).isEqualTo(IprevStatus.FAIL);
     }
 }

@@ -1,5 +1,6 @@
 package dev.authpack.relay;
 
+import dev.authpack.dns.IpLiterals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -29,7 +29,7 @@ class SpfCheckerTest {
         }
     }
 
-    private static SpfVerdict get(CompletableFuture<SpfVerdict> future) throws Exception {
+    private static SpfResult get(CompletableFuture<SpfResult> future) throws Exception {
         return future.get(10, TimeUnit.SECONDS);
     }
 
@@ -39,8 +39,8 @@ class SpfCheckerTest {
                 .txt("example.com", "google-site-verification=abc", "v=spf1 a:nx.example.com a:host.example.com "
                         + "ip4:192.0.2.0/24 -all")
                 .a("host.example.com", "198.51.100.1");
-        SpfVerdict v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "alice@example.com", "mail.example.net"));
-        assertThat(v.result()).isEqualTo(SpfResult.PASS);
+        SpfResult v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "alice@example.com", "mail.example.net"));
+        assertThat(v.status()).isEqualTo(SpfStatus.PASS);
         assertThat(v.identity()).isEqualTo(SpfIdentity.MAILFROM);
         assertThat(v.domain()).isEqualTo("example.com");
         assertThat(v.mechanism()).isEqualTo("ip4:192.0.2.0/24");
@@ -48,7 +48,7 @@ class SpfCheckerTest {
         assertThat(v.lookups()).isEqualTo(2);
         assertThat(v.voidLookups()).isEqualTo(1);
         assertThat(v.reason()).contains("192.0.2.7", "ip4:192.0.2.0/24", "example.com");
-        assertThat(SpfResult.SOFTFAIL.word()).isEqualTo("softfail");
+        assertThat(SpfStatus.SOFTFAIL.word()).isEqualTo("softfail");
         assertThat(SpfIdentity.HELO.word()).isEqualTo("helo");
     }
 
@@ -57,11 +57,11 @@ class SpfCheckerTest {
         ScriptedDns dns = new ScriptedDns().txt("n.example", "v=spf1 ip4:10.0.0.0/8")
                 .txt("s.example", "v=spf1 ~ip4:192.0.2.0/24 -all");
         SpfChecker checker = new SpfChecker(dns);
-        SpfVerdict neutral = get(checker.checkMailFrom(CLIENT, "a@n.example", "h.example"));
-        assertThat(neutral.result()).isEqualTo(SpfResult.NEUTRAL);
+        SpfResult neutral = get(checker.checkMailFrom(CLIENT, "a@n.example", "h.example"));
+        assertThat(neutral.status()).isEqualTo(SpfStatus.NEUTRAL);
         assertThat(neutral.mechanism()).isEqualTo("default");
-        SpfVerdict softfail = get(checker.checkMailFrom(CLIENT, "a@s.example", "h.example"));
-        assertThat(softfail.result()).isEqualTo(SpfResult.SOFTFAIL);
+        SpfResult softfail = get(checker.checkMailFrom(CLIENT, "a@s.example", "h.example"));
+        assertThat(softfail.status()).isEqualTo(SpfStatus.SOFTFAIL);
         assertThat(softfail.mechanism()).isEqualTo("ip4:192.0.2.0/24");
         assertThat(softfail.explanation()).as("explanations are for fail only").isNull();
     }
@@ -72,9 +72,9 @@ class SpfCheckerTest {
                 .txt("why.example.com", "%{c} is not allowed by %{r} at %{t} for %{s} (%{L})");
         SpfOptions options = SpfOptions.defaults().withReceiver("mx.receiver.test")
                 .withClock(Clock.fixed(Instant.ofEpochSecond(1700000000), ZoneOffset.UTC));
-        SpfVerdict v = get(new SpfChecker(dns, options)
+        SpfResult v = get(new SpfChecker(dns, options)
                 .checkMailFrom(ip("2001:db8::0:1"), "Bob Smith@example.com", "h.example"));
-        assertThat(v.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(v.status()).isEqualTo(SpfStatus.FAIL);
         assertThat(v.mechanism()).isEqualTo("all");
         assertThat(v.explanation()).isEqualTo(
                 "2001:db8::1 is not allowed by mx.receiver.test at 1700000000 for Bob Smith@example.com (Bob%20Smith)");
@@ -85,10 +85,10 @@ class SpfCheckerTest {
     void defaultExplanationWhenExpIsUnusable() throws Exception {
         ScriptedDns dns = new ScriptedDns().txt("example.com", "v=spf1 -all exp=why.example.com")
                 .fail("TXT why.example.com", DnsOutcome.TEMP_FAILURE);
-        SpfVerdict withDefault = get(new SpfChecker(dns, SpfOptions.defaults()
+        SpfResult withDefault = get(new SpfChecker(dns, SpfOptions.defaults()
                 .withDefaultExplanation("see https://spf.example/%{O}?ip=%{I}"))
                 .checkMailFrom(CLIENT, "a@example.com", "h"));
-        assertThat(withDefault.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(withDefault.status()).isEqualTo(SpfStatus.FAIL);
         assertThat(withDefault.explanation()).isEqualTo("see https://spf.example/example.com?ip=192.0.2.7");
         assertThat(get(new SpfChecker(dns).checkMailFrom(CLIENT, "a@example.com", "h")).explanation()).isNull();
     }
@@ -99,14 +99,14 @@ class SpfCheckerTest {
                 .txt("e.example.net", "%{s} %{l} %{o} %{d} %{h}");
         SpfChecker checker = new SpfChecker(dns);
         for (String nullSender : new String[] {"", "<>", null}) {
-            SpfVerdict v = get(checker.checkMailFrom(CLIENT, nullSender, "mail.example.net"));
+            SpfResult v = get(checker.checkMailFrom(CLIENT, nullSender, "mail.example.net"));
             assertThat(v.identity()).isEqualTo(SpfIdentity.MAILFROM);
             assertThat(v.domain()).isEqualTo("mail.example.net");
             assertThat(v.explanation()).isEqualTo(
                     "postmaster@mail.example.net postmaster mail.example.net mail.example.net mail.example.net");
         }
-        SpfVerdict noHelo = get(checker.checkMailFrom(CLIENT, "", ""));
-        assertThat(noHelo.result()).isEqualTo(SpfResult.NONE);
+        SpfResult noHelo = get(checker.checkMailFrom(CLIENT, "", ""));
+        assertThat(noHelo.status()).isEqualTo(SpfStatus.NONE);
         assertThat(noHelo.reason()).isNotBlank();
     }
 
@@ -129,13 +129,13 @@ class SpfCheckerTest {
         ScriptedDns dns = new ScriptedDns().txt("mail.example.net", "v=spf1 a -all")
                 .a("mail.example.net", "192.0.2.7");
         SpfChecker checker = new SpfChecker(dns);
-        SpfVerdict pass = get(checker.checkHelo(CLIENT, "mail.example.net"));
-        assertThat(pass.result()).isEqualTo(SpfResult.PASS);
+        SpfResult pass = get(checker.checkHelo(CLIENT, "mail.example.net"));
+        assertThat(pass.status()).isEqualTo(SpfStatus.PASS);
         assertThat(pass.identity()).isEqualTo(SpfIdentity.HELO);
         assertThat(pass.domain()).isEqualTo("mail.example.net");
         for (String bad : new String[] {"[192.0.2.7]", "[IPv6:2001:db8::1]", "localhost", "", "192.0.2.7"}) {
-            SpfVerdict none = get(checker.checkHelo(CLIENT, bad));
-            assertThat(none.result()).as(bad).isEqualTo(SpfResult.NONE);
+            SpfResult none = get(checker.checkHelo(CLIENT, bad));
+            assertThat(none.status()).as(bad).isEqualTo(SpfStatus.NONE);
             assertThat(none.identity()).isEqualTo(SpfIdentity.HELO);
             assertThat(none.reason()).isNotBlank();
         }
@@ -145,8 +145,8 @@ class SpfCheckerTest {
     @Test
     void internationalizedDomainIsQueriedAsALabels() throws Exception {
         ScriptedDns dns = new ScriptedDns().txt("xn--bcher-kva.example", "v=spf1 +all");
-        assertThat(get(new SpfChecker(dns).checkMailFrom(CLIENT, "user@bücher.example", "h")).result())
-                .isEqualTo(SpfResult.PASS);
+        assertThat(get(new SpfChecker(dns).checkMailFrom(CLIENT, "user@bücher.example", "h")).status())
+                .isEqualTo(SpfStatus.PASS);
     }
 
     @Test
@@ -154,8 +154,8 @@ class SpfCheckerTest {
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 7};
         InetAddress client = Inet6Address.getByAddress(null, mapped, -1);
         ScriptedDns dns = new ScriptedDns().txt("example.com", "v=spf1 ip6:::/0 ip4:192.0.2.7 -all");
-        SpfVerdict v = get(new SpfChecker(dns).checkMailFrom(client, "a@example.com", "h"));
-        assertThat(v.result()).isEqualTo(SpfResult.PASS);
+        SpfResult v = get(new SpfChecker(dns).checkMailFrom(client, "a@example.com", "h"));
+        assertThat(v.status()).isEqualTo(SpfStatus.PASS);
         assertThat(v.mechanism()).isEqualTo("ip4:192.0.2.7");
     }
 
@@ -173,12 +173,12 @@ class SpfCheckerTest {
         SpfChecker checker = new SpfChecker(dns);
         for (String domain : new String[] {"servfail.example", "timeout.example", "inc.example", "a.example",
             "mx.example"}) {
-            SpfVerdict v = get(checker.checkMailFrom(CLIENT, "x@" + domain, "h"));
-            assertThat(v.result()).as(domain).isEqualTo(SpfResult.TEMPERROR);
+            SpfResult v = get(checker.checkMailFrom(CLIENT, "x@" + domain, "h"));
+            assertThat(v.status()).as(domain).isEqualTo(SpfStatus.TEMPERROR);
             assertThat(v.mechanism()).isNull();
         }
         // §5.5: a DNS error of the PTR lookup is a non-match, not an error
-        assertThat(get(checker.checkMailFrom(CLIENT, "x@ptr.example", "h")).result()).isEqualTo(SpfResult.FAIL);
+        assertThat(get(checker.checkMailFrom(CLIENT, "x@ptr.example", "h")).status()).isEqualTo(SpfStatus.FAIL);
     }
 
     @Test
@@ -196,8 +196,8 @@ class SpfCheckerTest {
             }
         };
         for (DnsResolver dns : new DnsResolver[] {throwing, failing}) {
-            SpfVerdict v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "a@example.com", "h"));
-            assertThat(v.result()).isEqualTo(SpfResult.TEMPERROR);
+            SpfResult v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "a@example.com", "h"));
+            assertThat(v.status()).isEqualTo(SpfStatus.TEMPERROR);
         }
     }
 
@@ -205,8 +205,8 @@ class SpfCheckerTest {
     void evaluationTimeoutGivesTemperror() throws Exception {
         ScriptedDns dns = new ScriptedDns().hold("TXT slow.example");
         SpfChecker checker = new SpfChecker(dns, SpfOptions.defaults().withTimeout(Duration.ofMillis(200)));
-        SpfVerdict v = get(checker.checkMailFrom(CLIENT, "a@slow.example", "h"));
-        assertThat(v.result()).isEqualTo(SpfResult.TEMPERROR);
+        SpfResult v = get(checker.checkMailFrom(CLIENT, "a@slow.example", "h"));
+        assertThat(v.status()).isEqualTo(SpfStatus.TEMPERROR);
         assertThat(v.reason()).contains("longer than");
     }
 
@@ -215,13 +215,13 @@ class SpfCheckerTest {
         ScriptedDns dns = new ScriptedDns().txt("example.com", "v=spf1 include:a.example include:b.example -all")
                 .hold("TXT a.example").hold("TXT b.example")
                 .fail("TXT b.example", DnsOutcome.TIMEOUT).txt("a.example", "v=spf1 +all");
-        CompletableFuture<SpfVerdict> verdict = new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h");
+        CompletableFuture<SpfResult> verdict = new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h");
         assertThat(dns.queries).containsExactly("TXT example.com", "TXT a.example", "TXT b.example");
         dns.release("TXT b.example");
         assertThat(verdict).isNotDone();
         dns.release("TXT a.example");
-        SpfVerdict v = get(verdict);
-        assertThat(v.result()).as("the timeout of the second include is never consulted").isEqualTo(SpfResult.PASS);
+        SpfResult v = get(verdict);
+        assertThat(v.status()).as("the timeout of the second include is never consulted").isEqualTo(SpfStatus.PASS);
         assertThat(v.mechanism()).isEqualTo("include:a.example");
         assertThat(v.lookups()).isEqualTo(1);
     }
@@ -230,11 +230,11 @@ class SpfCheckerTest {
     void withoutPrefetchTermsAreAskedOneAfterAnother() throws Exception {
         ScriptedDns dns = new ScriptedDns().txt("example.com", "v=spf1 include:a.example include:b.example -all")
                 .hold("TXT a.example").txt("a.example", "v=spf1 -all").txt("b.example", "v=spf1 +all");
-        CompletableFuture<SpfVerdict> verdict = new SpfChecker(dns, SpfOptions.defaults().withPrefetch(false))
+        CompletableFuture<SpfResult> verdict = new SpfChecker(dns, SpfOptions.defaults().withPrefetch(false))
                 .checkMailFrom(CLIENT, "x@example.com", "h");
         assertThat(dns.queries).containsExactly("TXT example.com", "TXT a.example");
         dns.release("TXT a.example");
-        assertThat(get(verdict).result()).isEqualTo(SpfResult.PASS);
+        assertThat(get(verdict).status()).isEqualTo(SpfStatus.PASS);
         assertThat(dns.queries).containsExactly("TXT example.com", "TXT a.example", "TXT b.example");
     }
 
@@ -242,8 +242,8 @@ class SpfCheckerTest {
     void aNameIsAskedOncePerEvaluation() throws Exception {
         ScriptedDns dns = new ScriptedDns().txt("example.com", "v=spf1 a a/24 mx a//64 -all")
                 .a("example.com", "198.51.100.1");
-        SpfVerdict v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h"));
-        assertThat(v.result()).isEqualTo(SpfResult.FAIL);
+        SpfResult v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h"));
+        assertThat(v.status()).isEqualTo(SpfStatus.FAIL);
         assertThat(v.lookups()).isEqualTo(4);
         assertThat(v.voidLookups()).isEqualTo(1);
         assertThat(dns.queries).containsExactlyInAnyOrder("TXT example.com", "A example.com", "MX example.com");
@@ -258,8 +258,8 @@ class SpfCheckerTest {
             dns.a("h" + i + ".example", "198.51.100." + i);
         }
         dns.txt("example.com", record.append(" -all").toString());
-        SpfVerdict v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h"));
-        assertThat(v.result()).isEqualTo(SpfResult.PERMERROR);
+        SpfResult v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h"));
+        assertThat(v.status()).isEqualTo(SpfStatus.PERMERROR);
         assertThat(v.lookups()).isEqualTo(11);
         assertThat(v.reason()).contains("§4.6.4");
         assertThat(dns.queries).hasSize(1 + 10);
@@ -268,8 +268,8 @@ class SpfCheckerTest {
     @Test
     void includeLoopEndsAtTheLimit() throws Exception {
         ScriptedDns dns = new ScriptedDns().txt("loop.example", "v=spf1 include:%{d} -all");
-        SpfVerdict v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@loop.example", "h"));
-        assertThat(v.result()).isEqualTo(SpfResult.PERMERROR);
+        SpfResult v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@loop.example", "h"));
+        assertThat(v.status()).isEqualTo(SpfStatus.PERMERROR);
         assertThat(v.lookups()).isEqualTo(11);
     }
 
@@ -283,10 +283,10 @@ class SpfCheckerTest {
         }
         dns.mx("example.com", hosts);
         SpfChecker checker = new SpfChecker(dns);
-        assertThat(get(checker.checkMailFrom(ip("198.51.100.3"), "x@example.com", "h")).result())
-                .as("a match among the first ten").isEqualTo(SpfResult.PASS);
-        assertThat(get(checker.checkMailFrom(ip("198.51.100.11"), "x@example.com", "h")).result())
-                .as("the eleventh would be needed").isEqualTo(SpfResult.PERMERROR);
+        assertThat(get(checker.checkMailFrom(ip("198.51.100.3"), "x@example.com", "h")).status())
+                .as("a match among the first ten").isEqualTo(SpfStatus.PASS);
+        assertThat(get(checker.checkMailFrom(ip("198.51.100.11"), "x@example.com", "h")).status())
+                .as("the eleventh would be needed").isEqualTo(SpfStatus.PERMERROR);
         assertThat(dns.queries).doesNotContain("A mx10.example.com");
     }
 
@@ -295,8 +295,8 @@ class SpfCheckerTest {
         ScriptedDns dns = new ScriptedDns().txt("example.com", "v=spf1 mx -all")
                 .mx("example.com", new MxHost(20, "bad.example"), new MxHost(10, "good.example"))
                 .fail("A bad.example", DnsOutcome.TIMEOUT).a("good.example", "192.0.2.7");
-        assertThat(get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h")).result())
-                .as("hosts are taken by preference; the matching one comes first").isEqualTo(SpfResult.PASS);
+        assertThat(get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h")).status())
+                .as("hosts are taken by preference; the matching one comes first").isEqualTo(SpfStatus.PASS);
     }
 
     @Test
@@ -305,8 +305,8 @@ class SpfCheckerTest {
                 .ptr("192.0.2.7", "other.example.net", "mail.example.com", "fake.example.com")
                 .a("other.example.net", "192.0.2.7").a("mail.example.com", "192.0.2.7")
                 .a("mail.example.com.allow.example.org", "127.0.0.2");
-        SpfVerdict v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h"));
-        assertThat(v.result()).as("the validated subdomain of <domain> is preferred").isEqualTo(SpfResult.PASS);
+        SpfResult v = get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h"));
+        assertThat(v.status()).as("the validated subdomain of <domain> is preferred").isEqualTo(SpfStatus.PASS);
     }
 
     @Test
@@ -330,11 +330,11 @@ class SpfCheckerTest {
     @Test
     void voidLimitIsConfigurable() throws Exception {
         ScriptedDns dns = new ScriptedDns().txt("example.com", "v=spf1 a:n1.example a:n2.example a:n3.example ?all");
-        assertThat(get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h")).result())
-                .isEqualTo(SpfResult.PERMERROR);
-        SpfVerdict relaxed = get(new SpfChecker(dns, SpfOptions.defaults().withLimits(10, 3, 10, 10))
+        assertThat(get(new SpfChecker(dns).checkMailFrom(CLIENT, "x@example.com", "h")).status())
+                .isEqualTo(SpfStatus.PERMERROR);
+        SpfResult relaxed = get(new SpfChecker(dns, SpfOptions.defaults().withLimits(10, 3, 10, 10))
                 .checkMailFrom(CLIENT, "x@example.com", "h"));
-        assertThat(relaxed.result()).isEqualTo(SpfResult.NEUTRAL);
+        assertThat(relaxed.status()).isEqualTo(SpfStatus.NEUTRAL);
         assertThat(relaxed.voidLookups()).isEqualTo(3);
     }
 }

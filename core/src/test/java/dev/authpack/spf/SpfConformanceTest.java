@@ -124,7 +124,7 @@ class SpfConformanceTest {
                 try (Section dns = factory.open((Map<?, ?>) section.get("zonedata"))) {
                     // all checks of a section at once (each is asynchronous), then their verdicts in order
                     Map<String, Map<?, ?>> tests = new LinkedHashMap<>();
-                    Map<String, CompletableFuture<SpfVerdict>> verdicts = new LinkedHashMap<>();
+                    Map<String, CompletableFuture<SpfResult>> verdicts = new LinkedHashMap<>();
                     for (Map.Entry<?, ?> test : ((Map<?, ?>) section.get("tests")).entrySet()) {
                         String id = prefix + test.getKey();
                         assertThat(cases.add(id)).as("duplicate test name %s", id).isTrue();
@@ -147,7 +147,7 @@ class SpfConformanceTest {
         assertThat(KNOWN.problems(prefix, cases, failures)).isEmpty();
     }
 
-    private static CompletableFuture<SpfVerdict> startOpenSpfTest(SpfChecker checker, Map<?, ?> test)
+    private static CompletableFuture<SpfResult> startOpenSpfTest(SpfChecker checker, Map<?, ?> test)
             throws IOException {
         InetAddress host = InetAddress.getByName(String.valueOf(test.get("host")));
         String mailFrom = test.get("mailfrom") == null ? "" : String.valueOf(test.get("mailfrom"));
@@ -156,12 +156,12 @@ class SpfConformanceTest {
     }
 
     /** Returns null when the verdict is what the test expects, else what went wrong. */
-    private static String openSpfProblem(Map<?, ?> test, SpfVerdict verdict) {
+    private static String openSpfProblem(Map<?, ?> test, SpfResult verdict) {
         Object expected = test.get("result");
         List<String> acceptable = expected instanceof List<?> list
                 ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(expected));
-        if (!acceptable.contains(verdict.result().word())) {
-            return "expected " + acceptable + ", got " + verdict.result().word() + " (" + verdict.reason() + ")";
+        if (!acceptable.contains(verdict.status().word())) {
+            return "expected " + acceptable + ", got " + verdict.status().word() + " (" + verdict.reason() + ")";
         }
         Object explanation = test.get("explanation");
         if (explanation != null && !Objects.equals(String.valueOf(explanation), verdict.explanation())) {
@@ -295,13 +295,13 @@ class SpfConformanceTest {
     /** The upstream {@code verify()}: HELO identity first; only when it passes, the MAIL FROM identity. */
     private static String runStalwartCheck(SpfChecker checker, InetAddress ip, String helo, String mailFrom,
                                            String result, String explanation) throws Exception {
-        SpfVerdict verdict = checker.checkHelo(ip, helo).get(30, TimeUnit.SECONDS);
-        if (verdict.result() == SpfResult.PASS) {
+        SpfResult verdict = checker.checkHelo(ip, helo).get(30, TimeUnit.SECONDS);
+        if (verdict.status() == SpfStatus.PASS) {
             verdict = checker.checkMailFrom(ip, mailFrom, helo).get(30, TimeUnit.SECONDS);
         }
         String expected = result.equalsIgnoreCase("softfail") ? "softfail" : result.toLowerCase();
-        if (!expected.equals(verdict.result().word())) {
-            return "expected " + expected + ", got " + verdict.result().word() + " (" + verdict.identity().word()
+        if (!expected.equals(verdict.status().word())) {
+            return "expected " + expected + ", got " + verdict.status().word() + " (" + verdict.identity().word()
                     + ": " + verdict.reason() + ")";
         }
         if (!explanation.isEmpty() && !explanation.equals(verdict.explanation())) {

@@ -31,9 +31,9 @@ class SpfRecordParserTest {
         assertThat(d).extracting(Directive::text).containsExactly("a", "mx:mail.example.com/24//64", "ptr",
                 "ptr:example.org", "ip4:192.0.2.0/24", "IP6:2001:DB8::/32", "include:_spf.example.net",
                 "exists:%{i}.bl.example.com", "A:Example.COM//0", "all");
-        assertThat(d).extracting(Directive::result).containsExactly(SpfResult.PASS, SpfResult.FAIL,
-                SpfResult.SOFTFAIL, SpfResult.NEUTRAL, SpfResult.PASS, SpfResult.PASS, SpfResult.PASS,
-                SpfResult.PASS, SpfResult.PASS, SpfResult.PASS);
+        assertThat(d).extracting(Directive::result).containsExactly(SpfStatus.PASS, SpfStatus.FAIL,
+                SpfStatus.SOFTFAIL, SpfStatus.NEUTRAL, SpfStatus.PASS, SpfStatus.PASS, SpfStatus.PASS,
+                SpfStatus.PASS, SpfStatus.PASS, SpfStatus.PASS);
         assertThat(d.get(0).mechanism()).satisfies(m -> {
             assertThat(m.kind()).isEqualTo(Mechanism.Kind.A);
             assertThat(m.domain()).isNull();

@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.internal.TagSyntaxException;
+import dev.authpack.dkim.internal.TagList;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.authpack.fuzz.FuzzInput;
 

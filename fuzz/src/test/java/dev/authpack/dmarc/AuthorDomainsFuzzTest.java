@@ -1,5 +1,7 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.dns.DomainNames;
+import dev.authpack.mail.AuthorDomains;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.authpack.fuzz.FuzzInput;
 
@@ -36,7 +38,7 @@ class AuthorDomainsFuzzTest {
         for (String domain : authors.domains()) {
             String again;
             try {
-                again = AuthorDomains.normalizeDomain(domain);
+                again = DomainNames.canonical(domain);
             } catch (IllegalArgumentException e) {
                 throw new AssertionError("author domain '" + domain + "' is not a valid domain: " + e.getMessage()
                         + " (From " + values + ")");

@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.dns.DomainNames;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.MessageParseException;
@@ -21,7 +22,7 @@ import static dev.authpack.fuzz.FuzzInput.check;
  * <p>Allowed: nothing is thrown. Invariants: the scan keeps at most {@code MAX_FROM_FIELDS} values and possible
  * continuations and at most {@code MAX_FROM_BYTES} characters of values, its values hold no CR or LF and are
  * trimmed; at most one domain past the bound, {@code tooMany} exactly when past it; every domain is already
- * normalised ({@code AuthorDomains.normalizeDomain(d).equals(d)}); the field count covers the scanned values;
+ * normalised ({@code DomainNames.canonical(d).equals(d)}); the field count covers the scanned values;
  * complete as the scan; the same input gives an equal scan. Linear time: the one-second hang limit catches a
  * super-linear case.
  */
@@ -72,7 +73,7 @@ class FromFieldScanFuzzTest {
         for (String domain : authors.domains()) {
             String again;
             try {
-                again = AuthorDomains.normalizeDomain(domain);
+                again = DomainNames.canonical(domain);
             } catch (IllegalArgumentException e) {
                 throw new AssertionError("author domain '" + domain + "' is not a valid domain: " + e.getMessage()
                         + " (input " + shown + ")");

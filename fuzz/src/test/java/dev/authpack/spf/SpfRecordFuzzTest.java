@@ -56,7 +56,7 @@ class SpfRecordFuzzTest {
         check(kinds(again).equals(kinds(record)), "rebuilt record differs: " + rebuilt, txt);
     }
 
-    private static char qualifier(SpfResult result) {
+    private static char qualifier(SpfStatus result) {
         return switch (result) {
             case PASS -> '+';
             case FAIL -> '-';

@@ -12,7 +12,7 @@ import dev.authpack.dkim.DkimReport;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.iprev.IprevResult;
-import dev.authpack.spf.SpfVerdict;
+import dev.authpack.spf.SpfResult;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -201,9 +201,9 @@ public final class MailAttributes {
         return AttributeValue.of(map);
     }
 
-    private static AttributeValue<?> spf(SpfVerdict v) {
+    private static AttributeValue<?> spf(SpfResult v) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.result().word());
+        put(map, "result", v.status().word());
         put(map, "identity", v.identity().word());
         put(map, "domain", v.domain());
         put(map, "mechanism", v.mechanism());
@@ -216,7 +216,7 @@ public final class MailAttributes {
 
     private static AttributeValue<?> iprev(IprevResult v) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.result());
+        put(map, "result", v.status().word());
         put(map, "ip", v.ip());
         map.put("names", AttributeValue.of(v.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()));
         put(map, "reason", v.reason());
@@ -225,7 +225,7 @@ public final class MailAttributes {
 
     private static AttributeValue<?> smtpAuth(SmtpAuthResult v) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.result());
+        put(map, "result", v.status().word());
         put(map, "user", v.user().orElse(null));
         return AttributeValue.of(map);
     }

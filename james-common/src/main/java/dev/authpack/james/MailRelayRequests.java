@@ -1,6 +1,6 @@
 package dev.authpack.james;
 
-import dev.authpack.relay.IpLiterals;
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.relay.RelayRequest;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;

@@ -1,13 +1,12 @@
 package dev.authpack.dkim.sign;
 
-import dev.authpack.dmarc.AuthorDomains;
+import dev.authpack.dns.DomainNames;
+import dev.authpack.mail.AuthorDomains;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.RawMessage;
 
-import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The author domain of a message: the domain of the address in its {@code From} field (RFC 5322 §3.6.2), which
@@ -71,53 +70,15 @@ public record SenderDomain(String domain, String problem) {
      * @throws IllegalArgumentException if it is not a host name
      */
     static String domainName(String text) {
-        String domain = text.strip();
-        if (domain.startsWith("[")) {
-            throw new IllegalArgumentException("a domain literal is not a domain name");
+        String domain;
+        try {
+            domain = DomainNames.canonical(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a domain name: " + text.strip() + " (" + e.getMessage() + ")");
         }
-        if (domain.endsWith(".")) {
-            domain = domain.substring(0, domain.length() - 1);
-        }
-        for (int i = 0; i < domain.length(); i++) {
-            if (domain.charAt(i) > 0x7f) {
-                try {
-                    domain = IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("not an internationalized domain name: " + e.getMessage());
-                }
-                break;
-            }
-        }
-        domain = domain.toLowerCase(Locale.ROOT);
-        if (!isHostName(domain)) {
-            throw new IllegalArgumentException("not a domain name: " + text.strip());
+        if (domain.indexOf('.') < 0) {
+            throw new IllegalArgumentException("not a domain name: " + text.strip() + " (one label)");
         }
         return domain;
-    }
-
-    /** Letters, digits, hyphens and underscores in dot-separated labels of 1 to 63, two labels or more. */
-    static boolean isHostName(String name) {
-        if (name.isEmpty() || name.length() > 253) {
-            return false;
-        }
-        int label = 0;
-        int labels = 1;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '.') {
-                if (label == 0) {
-                    return false;
-                }
-                labels++;
-                label = 0;
-            } else if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-                if (++label > 63) {
-                    return false;
-                }
-            } else {
-                return false;
-            }
-        }
-        return label > 0 && labels >= 2;
     }
 }

@@ -7,7 +7,8 @@ import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsSettings;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
-import dev.authpack.relay.MailboxAddress;
+import dev.authpack.iprev.IprevStatus;
+import dev.authpack.mail.MailboxAddress;
 import dev.authpack.relay.RelayDecision;
 import dev.authpack.relay.RelayPolicy;
 import dev.authpack.relay.RelayPolicyException;
@@ -247,7 +248,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         try {
             session.getAttachment(NAME_LOOKUP, State.Connection)
                     .map(lookup -> lookup.result().getNow(null))
-                    .filter(result -> !"temperror".equals(result.result()))
+                    .filter(result -> result.status() != IprevStatus.TEMPERROR)
                     .ifPresent(result -> mail.setAttribute(new Attribute(MailRelayRequests.VERIFIED_CLIENT_NAMES,
                             AttributeValue.of(result.passed()
                                     ? result.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()
@@ -327,10 +328,10 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
-        return switch (result.result()) {
-            case "pass" -> Optional.of(result.names());
-            case "temperror" -> Optional.empty();
-            default -> Optional.of(List.of()); // fail, permerror: no verifiable name
+        return switch (result.status()) {
+            case PASS -> Optional.of(result.names());
+            case TEMPERROR -> Optional.empty();
+            case FAIL, PERMERROR -> Optional.of(List.of()); // no verifiable name
         };
     }
 

@@ -1,9 +1,12 @@
-package dev.authpack.relay;
+package dev.authpack.mail;
 
+import dev.authpack.dns.DomainNames;
+import dev.authpack.dns.IpLiterals;
 import java.util.Optional;
 
 /**
- * An envelope address (RFC 5321 §4.1.2) taken apart the way a relay decision needs it: the final domain in
+ * The one parser of a mail address ({@code local@domain}): an envelope path (RFC 5321 §4.1.2), or an addr-spec
+ * that {@link AuthorDomains} took out of a From field (RFC 5322 §3.4.1), taken apart the way a relay decision needs it: the final domain in
  * canonical form, and whether the address carries <em>sender-specified routing</em>, the classic open-relay tricks:
  * <ul>
  *   <li>a source route {@code @us:user@other} (RFC 5321 §4.1.1.3, obsolete; the final mailbox is {@code user@other}),</li>
@@ -143,11 +146,13 @@ public record MailboxAddress(Kind kind, String localPart, String domain, Optiona
             return new MailboxAddress(Kind.ADDRESS_LITERAL, local.toString(), domainText,
                     Optional.ofNullable(routing), "");
         }
-        Optional<String> domain = DomainNames.normalize(domainText);
-        if (domain.isEmpty()) {
-            return invalid("'" + domainText + "' is not a domain name");
+        String domain;
+        try {
+            domain = DomainNames.canonical(domainText);
+        } catch (IllegalArgumentException e) {
+            return invalid("'" + domainText + "' is not a domain name: " + e.getMessage());
         }
-        return new MailboxAddress(Kind.MAILBOX, local.toString(), domain.get(), Optional.ofNullable(routing), "");
+        return new MailboxAddress(Kind.MAILBOX, local.toString(), domain, Optional.ofNullable(routing), "");
     }
 
     private static String routingIn(CharSequence local) {

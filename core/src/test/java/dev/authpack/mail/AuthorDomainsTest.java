@@ -1,4 +1,4 @@
-package dev.authpack.dmarc;
+package dev.authpack.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +77,7 @@ class AuthorDomainsTest {
     void noFromOrUnusableFrom() {
         assertThat(AuthorDomains.of(List.of(), 5).problem()).isEqualTo("no From field");
         assertThat(of("").problem()).isEqualTo("no address in the From field");
-        assertThat(of("undisclosed-recipients").problem()).contains("no @");
+        assertThat(of("undisclosed-recipients").problem()).contains("no '@'");
         assertThat(of("alice@[192.0.2.1]").problem()).contains("address literal");
         assertThat(of("<alice@example.com").problem()).contains("unterminated angle-addr");
         assertThat(of("\"alice@example.com").problem()).contains("unterminated quoted string");

@@ -1,4 +1,4 @@
-package dev.authpack.relay;
+package dev.authpack.dns;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -60,11 +60,7 @@ public record IpRange(InetAddress network, int prefixLength) {
 
     /** True when {@code client} (IPv4-mapped IPv6 taken as IPv4) lies in this range. */
     public boolean contains(InetAddress client) {
-        InetAddress c = IpLiterals.normalize(client);
-        if (c.getAddress().length != network.getAddress().length) {
-            return false;
-        }
-        return mask(c, prefixLength).equals(network);
+        return IpLiterals.inNetwork(IpLiterals.normalize(client).getAddress(), network.getAddress(), prefixLength);
     }
 
     private static InetAddress mask(InetAddress address, int prefix) {
@@ -82,6 +78,6 @@ public record IpRange(InetAddress network, int prefixLength) {
 
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefixLength;
+        return IpLiterals.text(network) + "/" + prefixLength;
     }
 }

@@ -1,12 +1,8 @@
-package dev.authpack.dmarc;
+package dev.authpack.mail;
 
-import dev.authpack.dns.DnsNames;
-
-import java.net.IDN;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -74,7 +70,7 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                     domain = domainOf(address);
                 } catch (IllegalArgumentException e) {
                     return new AuthorDomains(List.of(), fromValues.size(), mailboxes,
-                            "unparsable From address " + DmarcRecordParser.abbreviate(address) + ": "
+                            "unparsable From address " + abbreviate(address) + ": "
                                     + e.getMessage());
                 }
                 domains.add(domain);
@@ -94,15 +90,17 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
      *
      * @throws IllegalArgumentException if there is none or it is not a usable domain name
      */
-    static String domainOf(String addrSpec) {
-        int at = lastAtOutsideQuotes(addrSpec);
-        if (at < 0) {
-            throw new IllegalArgumentException("no @");
+    public static String domainOf(String addrSpec) {
+        if (addrSpec.startsWith("@")) {
+            throw new IllegalArgumentException("empty local part"); // routes are gone: no source route here
         }
-        if (at == 0) {
-            throw new IllegalArgumentException("empty local part");
-        }
-        return normalizeDomain(addrSpec.substring(at + 1));
+        MailboxAddress address = MailboxAddress.parse(addrSpec);
+        return switch (address.kind()) {
+            case MAILBOX -> address.domain();
+            case ADDRESS_LITERAL -> throw new IllegalArgumentException("address literal, not a domain");
+            case NULL -> throw new IllegalArgumentException("no '@' in address");
+            case INVALID -> throw new IllegalArgumentException(address.detail());
+        };
     }
 
     /**
@@ -110,7 +108,7 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
      * with {@code quotedToo}, one inside a quoted local part; null when neither. Mail clients show such an address
      * with more than one domain.
      */
-    static String atSignProblem(String spec, boolean quotedToo) {
+    public static String atSignProblem(String spec, boolean quotedToo) {
         boolean quoted = false;
         int outside = 0;
         int inside = 0;
@@ -120,7 +118,7 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                 i++;
             } else if (c == '"') {
                 quoted = !quoted;
-            } else if (DisplayedDomains.isAt(c)) {
+            } else if (isAtSign(c)) {
                 if (quoted) {
                     inside++;
                 } else {
@@ -135,69 +133,11 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
     }
 
     /**
-     * A domain name as DMARC compares it: lower case, one trailing dot removed, A-labels; RFC 1035 lengths and
-     * letters, digits, hyphens (underscores tolerated) in each label.
-     *
-     * @throws IllegalArgumentException if it is empty, an address literal or not a valid domain name
-     */
-    public static String normalizeDomain(String domain) {
-        String d = domain;
-        if (d.startsWith("[")) {
-            throw new IllegalArgumentException("address literal, not a domain");
-        }
-        if (d.endsWith(".")) {
-            d = d.substring(0, d.length() - 1);
-        }
-        if (d.isEmpty()) {
-            throw new IllegalArgumentException("empty domain");
-        }
-        if (!d.chars().allMatch(c -> c < 0x80)) {
-            try {
-                d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid internationalized domain name");
-            }
-        }
-        d = d.toLowerCase(Locale.ROOT);
-        if (DnsNames.problem(d).isPresent()) {
-            throw new IllegalArgumentException(DnsNames.problem(d).get());
-        }
-        for (String label : d.split("\\.", -1)) {
-            if (label.startsWith("-") || label.endsWith("-")) {
-                throw new IllegalArgumentException("label starts or ends with a hyphen");
-            }
-            for (int i = 0; i < label.length(); i++) {
-                char c = label.charAt(i);
-                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-                    throw new IllegalArgumentException("invalid character in domain name");
-                }
-            }
-        }
-        return d;
-    }
-
-    private static int lastAtOutsideQuotes(String s) {
-        boolean quoted = false;
-        int at = -1;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quoted && c == '\\') {
-                i++;
-            } else if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '@' && !quoted) {
-                at = i;
-            }
-        }
-        return at;
-    }
-
-    /**
      * The addr-specs of a mailbox-list (or address-list with groups): comments and whitespace removed outside
      * quoted strings, the angle-addr's content when there is one (without an obsolete route), display names and
      * group names dropped.
      */
-    static List<String> addrSpecs(String value) {
+    public static List<String> addrSpecs(String value) {
         return addrSpecs(value, false);
     }
 
@@ -209,7 +149,7 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
      * or a comment between two atoms of an address ({@code a@victim.example x}: RFC 5322 allows them only next to
      * a dot or the {@code @}; a client shows {@code victim.example}, the joined reading {@code victim.examplex}).
      */
-    static List<String> addrSpecs(String value, boolean pedantic) {
+    public static List<String> addrSpecs(String value, boolean pedantic) {
         List<String> out = new ArrayList<>();
         boolean atInPhrase = false;
         boolean gap = false;                         // white space or a comment since the last character kept
@@ -314,7 +254,7 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
                     if (angle != null && !inAngle) {
                         throw new IllegalArgumentException("text after an angle-addr");
                     }
-                    atInPhrase |= !inAngle && DisplayedDomains.isAt(c);
+                    atInPhrase |= !inAngle && isAtSign(c);
                     if (gap && target.length() > 0 && !joins(target.charAt(target.length() - 1)) && !joins(c)) {
                         if (inAngle) {
                             angleSplit = true;
@@ -344,7 +284,7 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
      * {@code victim.example}, the joined reading {@code victim.example.x}: pedantically, that is read both ways.
      */
     private static boolean joins(char c) {
-        return DisplayedDomains.isAt(c);
+        return isAtSign(c);
     }
 
     private static void addMailbox(List<String> out, StringBuilder plain, StringBuilder angle, boolean pedantic,
@@ -410,5 +350,14 @@ public record AuthorDomains(List<String> domains, int fields, int mailboxes, Str
             }
         }
         throw new IllegalArgumentException("unterminated quoted string");
+    }
+
+    /** '@' and the look-alikes mail clients show as one: U+FF20 (full-width), U+FE6B (small). */
+    public static boolean isAtSign(char c) {
+        return c == '@' || c == '\uFF20' || c == '\uFE6B';
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }

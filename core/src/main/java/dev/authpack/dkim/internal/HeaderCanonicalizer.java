@@ -1,4 +1,6 @@
-package dev.authpack.dkim;
+package dev.authpack.dkim.internal;
+
+import dev.authpack.dkim.Canonicalization;
 
 /** Header field canonicalization (RFC 6376 §3.4.1 simple, §3.4.2 relaxed) of one raw field. */
 public final class HeaderCanonicalizer {

@@ -1,4 +1,4 @@
-package dev.authpack.dkim;
+package dev.authpack.dkim.internal;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
-package dev.authpack.dkim;
+package dev.authpack.dkim.internal;
 
+import dev.authpack.dkim.DkimAlgorithm;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -90,14 +91,14 @@ public final class DkimCrypto {
         return verifier.verifySignature(signature);
     }
 
-    static byte[] signRsa(PrivateKey key, byte[] data, int length) throws GeneralSecurityException {
+    public static byte[] signRsa(PrivateKey key, byte[] data, int length) throws GeneralSecurityException {
         Signature signer = RSA_SHA256.get();
         signer.initSign(key);
         signer.update(data, 0, length);
         return signer.sign();
     }
 
-    static byte[] signEd25519(Ed25519PrivateKeyParameters key, byte[] data, int length) {
+    public static byte[] signEd25519(Ed25519PrivateKeyParameters key, byte[] data, int length) {
         byte[] hash = sha256(data, length);
         Ed25519Signer signer = new Ed25519Signer();
         signer.init(true, key);

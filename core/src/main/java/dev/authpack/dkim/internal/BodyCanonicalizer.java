@@ -1,4 +1,6 @@
-package dev.authpack.dkim;
+package dev.authpack.dkim.internal;
+
+import dev.authpack.dkim.Canonicalization;
 
 /**
  * Body canonicalization (RFC 6376 §3.4.3 simple, §3.4.4 relaxed) in one forward pass over the body as received.

@@ -1,4 +1,4 @@
-package dev.authpack.relay;
+package dev.authpack.dns;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

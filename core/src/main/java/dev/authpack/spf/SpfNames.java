@@ -1,17 +1,18 @@
 package dev.authpack.spf;
 
-import java.net.IDN;
+import dev.authpack.dns.DnsNames;
+import dev.authpack.dns.DomainNames;
+
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Domain-name rules of RFC 7208: the {@code <domain>} check of §4.3, toplabel (§7.1), truncation (§7.3). */
-final class DomainNames {
+/**
+ * Domain-name rules of RFC 7208 only (the IDN step and the length rules are {@link DomainNames} and
+ * {@link DnsNames}, shared by every protocol): the {@code <domain>} check of §4.3, toplabel (§7.1), truncation (§7.3). */
+final class SpfNames {
     /** RFC 1035 §2.3.4: octets of a name in text, without the trailing dot (255 on the wire). */
-    static final int MAX_NAME = 253;
-    /** RFC 1035 §2.3.4: octets of a label. */
-    static final int MAX_LABEL = 63;
+    static final int MAX_NAME = DnsNames.MAX_NAME_LENGTH;
 
     /**
      * RFC 7208 §7.1:
@@ -21,7 +22,7 @@ final class DomainNames {
             Pattern.compile("[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9-]*[A-Za-z0-9]");
     private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
 
-    private DomainNames() {
+    private SpfNames() {
     }
 
     static boolean isToplabel(String label) {
@@ -39,14 +40,12 @@ final class DomainNames {
             return Optional.empty();
         }
         String name = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
-        if (!isAscii(name)) {
-            try {
-                name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
+        Optional<String> ascii = DomainNames.toAscii(name);
+        if (ascii.isEmpty()) {
+            return Optional.empty();
         }
-        if (name.length() > MAX_NAME || !labelsValid(name)) {
+        name = ascii.get();
+        if (!labelsValid(name)) {
             return Optional.empty();
         }
         int lastDot = name.lastIndexOf('.');
@@ -77,7 +76,7 @@ final class DomainNames {
             }
             name = name.substring(dot + 1);
         }
-        return name.isEmpty() || !labelsValid(name) ? Optional.empty() : Optional.of(name);
+        return labelsValid(name) ? Optional.of(name) : Optional.empty();
     }
 
     /** A name from a DNS answer (MX exchange, PTR target): lower case, no trailing dot, usable in a query. */
@@ -85,19 +84,8 @@ final class DomainNames {
         if (name == null) {
             return Optional.empty();
         }
-        String lower = name.toLowerCase(Locale.ROOT);
-        String trimmed = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
-        return trimmed.isEmpty() || octets(trimmed) > MAX_NAME || !labelsValid(trimmed)
-                ? Optional.empty() : Optional.of(trimmed);
-    }
-
-    /** {@code name} equals {@code domain} or is a subdomain of it (case-insensitive; no trailing dots). */
-    static boolean isSameOrSubdomain(String name, String domain) {
-        int extra = name.length() - domain.length();
-        if (extra < 0 || !name.regionMatches(true, extra, domain, 0, domain.length())) {
-            return false;
-        }
-        return extra == 0 || name.charAt(extra - 1) == '.';
+        String trimmed = DnsNames.normalize(name);
+        return labelsValid(trimmed) ? Optional.of(trimmed) : Optional.empty();
     }
 
     /** Octets of the name on the wire: its UTF-8 encoding (ASCII names: one per character). */
@@ -105,21 +93,9 @@ final class DomainNames {
         return isAscii(text) ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /** RFC 1035 §2.3.4 lengths in octets on the wire, no empty label ({@link DnsNames#malformed}). */
     private static boolean labelsValid(String name) {
-        int start = 0;
-        while (start <= name.length()) {
-            int dot = name.indexOf('.', start);
-            int end = dot < 0 ? name.length() : dot;
-            int length = octets(name.substring(start, end));
-            if (length == 0 || length > MAX_LABEL) {
-                return false;
-            }
-            if (dot < 0) {
-                return true;
-            }
-            start = dot + 1;
-        }
-        return false;
+        return DnsNames.malformed(name).isEmpty();
     }
 
     private static boolean isAscii(String s) {

@@ -1,4 +1,4 @@
-package dev.authpack.relay;
+package dev.authpack.mail;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
