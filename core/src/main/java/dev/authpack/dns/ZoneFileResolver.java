@@ -9,12 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import dev.authpack.zonefile.ZoneData;
 import org.xbill.DNS.Name;
 
 /**
  * Answers every question from RFC 1035 master files, with no network: for the CLI's {@code --dns-records} and for
  * tests. {@code $ORIGIN} and {@code $TTL} work; relative names before any {@code $ORIGIN} are relative to the root;
- * records without a TTL and no {@code $TTL} get {@value ZoneRecords#DEFAULT_TTL} s. A name without records is
+ * records without a TTL and no {@code $TTL} get {@value ZoneData#DEFAULT_TTL} s. A name without records is
  * NXDOMAIN, a name with other types only is no data, CNAMEs are followed, wildcards are expanded, and a negative
  * answer carries the TTL of the enclosing zone's SOA if the data has one.
  *
@@ -22,11 +23,11 @@ import org.xbill.DNS.Name;
  */
 public final class ZoneFileResolver extends RecordLookupResolver {
 
-    private final ZoneRecords records;
+    private final ZoneData records;
     /** Lower-case absolute names (trailing dot) that fail, with how. */
     private final Map<Name, DnsOutcome> failures;
 
-    private ZoneFileResolver(ZoneRecords records, Map<Name, DnsOutcome> failures) {
+    private ZoneFileResolver(ZoneData records, Map<Name, DnsOutcome> failures) {
         this.records = records;
         this.failures = Map.copyOf(failures);
     }
@@ -47,7 +48,7 @@ public final class ZoneFileResolver extends RecordLookupResolver {
             sources.put("zone text #" + (i + 1), zoneTexts[i].getBytes(StandardCharsets.UTF_8));
         }
         try {
-            return new ZoneFileResolver(ZoneRecords.parse(sources), Map.of());
+            return new ZoneFileResolver(parse(sources), Map.of());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -59,7 +60,7 @@ public final class ZoneFileResolver extends RecordLookupResolver {
         for (Path p : zoneFiles) {
             sources.put(p.toString(), Files.readAllBytes(p));
         }
-        return new ZoneFileResolver(ZoneRecords.parse(sources), Map.of());
+        return new ZoneFileResolver(parse(sources), Map.of());
     }
 
     public static ZoneFileResolver fromFiles(Path... zoneFiles) throws IOException {
@@ -91,7 +92,7 @@ public final class ZoneFileResolver extends RecordLookupResolver {
 
     @Override
     CompletableFuture<Reply> ask(Name name, int type) {
-        ZoneRecords.Answer a = records.lookup(name, type);
+        ZoneData.Answer a = records.lookup(name, type);
         DnsOutcome failure = failures.get(name);
         for (int i = 0; failure == null && i < a.answer().size(); i++) {
             org.xbill.DNS.Record r = a.answer().get(i);
@@ -104,11 +105,16 @@ public final class ZoneFileResolver extends RecordLookupResolver {
         return CompletableFuture.completedFuture(Reply.of(a.rcode(), a.answer(), a.authority()));
     }
 
-    private static ZoneRecords parseText(String text) {
+    private static ZoneData parseText(String text) {
         try {
-            return ZoneRecords.parseText(text);
+            return parse(Map.of("zone text", text.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** These files are all the DNS there is: a CNAME to a name outside them is NXDOMAIN. */
+    private static ZoneData parse(Map<String, byte[]> sources) throws IOException {
+        return ZoneData.parseSources(sources).asWholeWorld();
     }
 }

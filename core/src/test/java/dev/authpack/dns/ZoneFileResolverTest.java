@@ -123,7 +123,7 @@ class ZoneFileResolverTest {
     @Test
     void relativeNamesWithoutOriginAreUnderTheRootAndTheDefaultTtlApplies() {
         ZoneFileResolver r = new ZoneFileResolver("host.test A 192.0.2.1\nhost.test TXT \"a\" \"b\"\n");
-        assertThat(r.a("host.test").join().ttlSeconds()).isEqualTo(ZoneRecords.DEFAULT_TTL);
+        assertThat(r.a("host.test").join().ttlSeconds()).isEqualTo(dev.authpack.zonefile.ZoneData.DEFAULT_TTL);
         assertThat(r.txt("host.test").join().records()).containsExactly("ab");
         assertThat(r.nameCount()).isEqualTo(1);
     }

@@ -1,6 +1,6 @@
 package dev.authpack.spf;
 
-import dev.authpack.testkit.dns.ZoneData;
+import dev.authpack.zonefile.ZoneData;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

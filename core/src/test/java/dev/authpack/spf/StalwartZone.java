@@ -7,7 +7,7 @@ import dev.authpack.dns.DnsType;
 import dev.authpack.dns.MxHost;
 
 import dev.authpack.dns.DnsNames;
-import dev.authpack.testkit.dns.ZoneData;
+import dev.authpack.zonefile.ZoneData;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.authpack.testkit.dns;
 
+import dev.authpack.zonefile.ZoneData;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;

@@ -1,5 +1,6 @@
 package dev.authpack.testkit.dns;
 
+import dev.authpack.zonefile.ZoneData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.authpack.testkit.dns;
+package dev.authpack.zonefile;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,6 +29,12 @@ import org.xbill.DNS.Type;
  * (RFC 1034 §4.3.2, without delegations): records of the asked type, CNAME chains inside our data, wildcards
  * (RFC 4592), NXDOMAIN for names that do not exist and NOERROR with no answer for names that have other types
  * or are empty non-terminals (RFC 8020).
+ *
+ * <p>The one master-file parser of the project: core's {@code ZoneFileResolver} (the CLI's {@code --dns-records})
+ * and testkit's loopback DNS server both answer from it. {@code $INCLUDE} is refused (a zone must not pull in other
+ * files). A CNAME whose target is outside the data is, by default, the end of our data (NOERROR with the chain so
+ * far, as an authoritative server answers); {@link #asWholeWorld()} makes it NXDOMAIN, for a resolver for which
+ * these files are all the DNS there is.
  */
 public final class ZoneData {
 
@@ -44,9 +50,16 @@ public final class ZoneData {
     private final Map<Name, Map<Integer, List<Record>>> nodes;
     private final Set<Name> emptyNonTerminals;
     private final List<SOARecord> soas;
+    /** True when names outside the data do not exist anywhere (a CNAME target outside it is NXDOMAIN). */
+    private final boolean wholeWorld;
 
     private ZoneData(Map<Name, Map<Integer, List<Record>>> nodes) {
+        this(nodes, false);
+    }
+
+    private ZoneData(Map<Name, Map<Integer, List<Record>>> nodes, boolean wholeWorld) {
         this.nodes = nodes;
+        this.wholeWorld = wholeWorld;
         Set<Name> ents = new HashSet<>();
         List<SOARecord> soaList = new ArrayList<>();
         for (Map.Entry<Name, Map<Integer, List<Record>>> e : nodes.entrySet()) {
@@ -82,6 +95,24 @@ public final class ZoneData {
         return empty().plusFiles(zoneFiles);
     }
 
+    /**
+     * Parses named sources (a label for messages, e.g. the file name, and the master-file octets), in order.
+     *
+     * @throws IOException naming the source and the parse error
+     */
+    public static ZoneData parseSources(Map<String, byte[]> sources) throws IOException {
+        Map<Name, Map<Integer, List<Record>>> nodes = new HashMap<>();
+        for (Map.Entry<String, byte[]> source : sources.entrySet()) {
+            addAll(nodes, new ByteArrayInputStream(source.getValue()), source.getKey());
+        }
+        return new ZoneData(freeze(nodes));
+    }
+
+    /** This data as all the DNS there is: a CNAME target outside it is NXDOMAIN instead of someone else's name. */
+    public ZoneData asWholeWorld() {
+        return new ZoneData(nodes, true);
+    }
+
     /** A copy of this data with the records of more zone texts added. */
     public ZoneData plusTexts(Collection<String> zoneTexts) throws IOException {
         Map<Name, Map<Integer, List<Record>>> copy = deepCopy();
@@ -90,7 +121,7 @@ public final class ZoneData {
             i++;
             addAll(copy, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "zone text #" + i);
         }
-        return new ZoneData(freeze(copy));
+        return new ZoneData(freeze(copy), wholeWorld);
     }
 
     /** A copy of this data with the records of more zone files added. */
@@ -101,7 +132,7 @@ public final class ZoneData {
                 addAll(copy, in, file.toString());
             }
         }
-        return new ZoneData(freeze(copy));
+        return new ZoneData(freeze(copy), wholeWorld);
     }
 
     /** A copy of this data with these records added (class IN only; duplicates are kept once). */
@@ -110,7 +141,7 @@ public final class ZoneData {
         for (Record r : records) {
             add(copy, r);
         }
-        return new ZoneData(freeze(copy));
+        return new ZoneData(freeze(copy), wholeWorld);
     }
 
     /**
@@ -226,7 +257,7 @@ public final class ZoneData {
                 node = wildcardNode(current);
                 wildcard = node != null;
                 if (node == null) {
-                    if (hop > 0 && !inOurData(current)) {
+                    if (hop > 0 && !wholeWorld && !inOurData(current)) {
                         return new Answer(Rcode.NOERROR, answer, List.of()); // target is someone else's
                     }
                     return new Answer(Rcode.NXDOMAIN, answer, negativeAuthority(current));

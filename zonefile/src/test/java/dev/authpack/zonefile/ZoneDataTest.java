@@ -1,0 +1,92 @@
+package dev.authpack.zonefile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+class ZoneDataTest {
+
+    private static final String ZONE = """
+            $ORIGIN example.com.
+            @        3600 IN SOA ns.example.com. admin.example.com. 1 3600 600 86400 300
+            host          IN A     192.0.2.1
+            *.wild        IN TXT   "v=spf1 -all"
+            a.b.deep      IN A     192.0.2.2
+            alias         IN CNAME host
+            away          IN CNAME elsewhere.example.net.
+            """;
+
+    private static ZoneData zone() throws IOException {
+        return ZoneData.parse(List.of(ZONE));
+    }
+
+    private static Name name(String n) {
+        return Name.fromConstantString(n);
+    }
+
+    @Test
+    void answersRecordsCnameChainsAndWildcards() throws IOException {
+        ZoneData z = zone();
+        assertThat(z.lookup(name("host.example.com."), Type.A).answer()).hasSize(1);
+        ZoneData.Answer alias = z.lookup(name("alias.example.com."), Type.A);
+        assertThat(alias.answer()).extracting(r -> r.getType()).containsExactly(Type.CNAME, Type.A);
+        ZoneData.Answer wild = z.lookup(name("x.wild.example.com."), Type.TXT);
+        assertThat(wild.answer()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo(name("x.wild.example.com.")));
+    }
+
+    @Test
+    void nxdomainForMissingNamesNodataForOtherTypesAndEmptyNonTerminals() throws IOException {
+        ZoneData z = zone();
+        ZoneData.Answer missing = z.lookup(name("nope.example.com."), Type.A);
+        assertThat(missing.rcode()).isEqualTo(Rcode.NXDOMAIN);
+        // RFC 2308 §3: the SOA with TTL min(SOA TTL, MINIMUM)
+        assertThat(missing.authority()).singleElement().satisfies(r -> assertThat(r.getTTL()).isEqualTo(300));
+        assertThat(z.lookup(name("host.example.com."), Type.TXT).rcode()).isEqualTo(Rcode.NOERROR);
+        ZoneData.Answer ent = z.lookup(name("b.deep.example.com."), Type.A); // RFC 8020: exists, no records
+        assertThat(ent.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(ent.answer()).isEmpty();
+    }
+
+    @Test
+    void cnameOutOfTheDataIsSomeoneElsesUnlessTheDataIsTheWholeWorld() throws IOException {
+        ZoneData.Answer server = zone().lookup(name("away.example.com."), Type.A);
+        assertThat(server.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(server.answer()).extracting(r -> r.getType()).containsExactly(Type.CNAME);
+        ZoneData.Answer world = zone().asWholeWorld().lookup(name("away.example.com."), Type.A);
+        assertThat(world.rcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(world.answer()).extracting(r -> r.getType()).containsExactly(Type.CNAME);
+    }
+
+    @Test
+    void cnameLoopEndsWithTheChainSoFar() throws IOException {
+        ZoneData z = ZoneData.parse(List.of("a.test. IN CNAME b.test.\nb.test. IN CNAME a.test.\n")).asWholeWorld();
+        ZoneData.Answer loop = z.lookup(name("a.test."), Type.TXT);
+        assertThat(loop.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(loop.answer()).hasSizeLessThanOrEqualTo(ZoneData.MAX_CNAME_HOPS + 1);
+    }
+
+    @Test
+    void includeIsRefusedAndParseErrorsNameTheirSource() {
+        assertThatThrownBy(() -> ZoneData.parseSources(Map.of("zones/evil.zone",
+                "$INCLUDE /etc/passwd\n".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(IOException.class).hasMessageContaining("zones/evil.zone");
+        assertThatThrownBy(() -> ZoneData.parseSources(Map.of("bad.zone",
+                "host IN A not-an-address\n".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(IOException.class).hasMessageContaining("bad.zone");
+    }
+
+    @Test
+    void copiesKeepTheirScope() throws IOException {
+        ZoneData world = zone().asWholeWorld().plusTexts(List.of("more.test. IN A 192.0.2.9\n"));
+        assertThat(world.lookup(name("away.example.com."), Type.A).rcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(world.lookup(name("more.test."), Type.A).answer()).hasSize(1);
+    }
+}
