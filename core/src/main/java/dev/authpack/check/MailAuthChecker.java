@@ -8,6 +8,7 @@ import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dns.AddressText;
+import dev.authpack.dns.DnsResolver;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.mail.MessageParseException;
@@ -51,6 +52,33 @@ public final class MailAuthChecker {
         this.dmarc = dmarc;
         this.arc = arc;
         this.budgets = budgets;
+    }
+
+    /**
+     * The same checks, configured alike, over another resolver: {@link SessionChecks} runs one transaction's checks
+     * over that transaction's answers, and iprev over the connection's ({@code iprevDns}). The engines'
+     * parsed-record caches are not shared with this checker's.
+     */
+    MailAuthChecker over(DnsResolver dns, DnsResolver iprevDns) {
+        return new MailAuthChecker(new SpfChecker(dns, spf.options()), new IprevChecker(iprevDns, iprev.maxNames()),
+                new DkimVerifier(dns, dkim.options()), new DmarcEvaluator(dns, dmarc.options()),
+                new ArcVerifier(dns, arc.options()), budgets);
+    }
+
+    SpfChecker spf() {
+        return spf;
+    }
+
+    IprevChecker iprev() {
+        return iprev;
+    }
+
+    DkimVerifier dkim() {
+        return dkim;
+    }
+
+    DmarcEvaluator dmarc() {
+        return dmarc;
     }
 
     public CheckBudgets budgets() {
