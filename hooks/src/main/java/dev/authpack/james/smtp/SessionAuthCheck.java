@@ -19,11 +19,11 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Response;
-import org.apache.james.protocols.api.handler.ConnectHandler;
 import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.DataLineFilter;
+import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.smtpserver.JamesMessageHook;
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs {@code MailAuthCheck}'s checks during the SMTP session, with their DNS lookups started as soon as the
- * session makes each identity known ({@link SessionChecks}: iprev at connect, SPF at MAIL FROM, DKIM keys and DMARC
+ * session makes each identity known ({@link SessionChecks}: iprev at HELO/EHLO, SPF at MAIL FROM, DKIM keys and DMARC
  * policy discovery once the header section has arrived), and refuses in the session what policy says to refuse
  * (docs/enforcement.md). The results go on the mail, so {@code MailAuthCheck} configured alike does not check again
  * and only writes its {@code Authentication-Results} field.
@@ -62,7 +62,7 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  *
  * <p>In James 3.8.1 handlers of {@code <handlerchain>} come before the core handlers, so this one sees the DATA
- * lines before James stores them and its MAIL hook runs before James' own. It is a {@link ConnectHandler},
+ * lines before James stores them and its MAIL hook runs before James' own. It is a {@link HeloHook},
  * {@link MailHook}, {@link DataLineFilter}, {@link JamesMessageHook} and {@link DisconnectHandler} at once:
  * <ul>
  *   <li>the end-of-DATA check waits at most the checks' deadline (each check within its own budget, as in
@@ -76,8 +76,8 @@ import java.util.concurrent.TimeoutException;
  * Bad parameters make {@link #init} throw a {@link ConfigurationException} naming what is accepted: James does not
  * start.
  */
-public class SessionAuthCheck implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession>, MailHook,
-        DataLineFilter, JamesMessageHook {
+public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, JamesMessageHook,
+        DisconnectHandler<SMTPSession> {
     private static final Logger LOGGER = LoggerFactory.getLogger(SessionAuthCheck.class);
     /** How much longer than the checks' own deadline a hook waits before it cuts the checks off itself. */
     static final Duration AWAIT_GRACE = Duration.ofSeconds(1);
@@ -139,15 +139,18 @@ public class SessionAuthCheck implements ConnectHandler<SMTPSession>, Disconnect
                 enforcement);
     }
 
-    /** At connect: the iprev lookups start. */
+    /**
+     * At the client's first command (HELO or EHLO): the iprev lookups start. (Not a connect handler: James 3.8.1's
+     * JMX monitor of connect handlers fails on one that has no reply of its own.)
+     */
     @Override
-    public Response onConnect(SMTPSession session) {
+    public HookResult doHelo(SMTPSession session, String helo) {
         try {
             checks(session);
         } catch (RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: no early checks for session {}: {}", session.getSessionID(), e.toString());
         }
-        return null;
+        return HookResult.DECLINED;
     }
 
     @Override
@@ -266,7 +269,7 @@ public class SessionAuthCheck implements ConnectHandler<SMTPSession>, Disconnect
         return session.getUsername() != null || session.isRelayingAllowed();
     }
 
-    /** The session's checks, begun now if the connect handler did not run for it. */
+    /** The session's checks, begun now if HELO/EHLO did not begin them. */
     private SessionChecks checks(SMTPSession session) {
         Optional<SessionChecks> existing = session.getAttachment(CHECKS, State.Connection);
         if (existing.isPresent()) {

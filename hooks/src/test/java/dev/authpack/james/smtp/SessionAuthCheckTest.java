@@ -143,7 +143,7 @@ class SessionAuthCheckTest {
 
     private Transaction send(SessionAuthCheck hook, SMTPSession session, String mailFrom, byte[] message)
             throws Exception {
-        hook.onConnect(session);
+        hook.doHelo(session, "mx.ok.example");
         HookResult atMail = hook.doMail(session, MaybeSender.of(new MailAddress(mailFrom)));
         if (atMail.getResult().getAction() != HookReturnCode.Action.DECLINED) {
             return new Transaction(atMail, null, null, dns.asked.size());
