@@ -1,7 +1,5 @@
 package dev.authpack.bench.james;
 
-import dev.authpack.it.AuthpackJames;
-import dev.authpack.it.DeliveredMail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,8 @@ import java.util.Locale;
  * the medians. Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct
  * sender domain per message, records with TTL 0, every DNS answer {@code --dns-delay-ms} late).
  *
- * <p>Run with {@code bin/bench-james}; {@code --help} lists the options ({@link BenchOptions#USAGE}).
+ * <p>Each James runs in a JVM of its own ({@link BenchServer}); this one only sends and counts.
+ * Run with {@code bin/bench-james}; {@code --help} lists the options ({@link BenchOptions#USAGE}).
  */
 public final class JamesEndToEnd {
     static final String RECIPIENT = "alice@james.test";
@@ -30,7 +29,6 @@ public final class JamesEndToEnd {
     /** Warm variant: this many sender domains, records cached (TTL one hour). */
     static final int WARM_DOMAINS = 4;
     static final int WARM_TTL = 3_600;
-    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private JamesEndToEnd() {
     }
@@ -56,19 +54,21 @@ public final class JamesEndToEnd {
                         + " %d s (warm-up %d s), cold DNS delay %d ms; %s%n", options.connections(),
                 options.effectiveSpoolThreads(), options.effectiveWindow(), options.rounds(), options.round().toSeconds(),
                 options.warmup().toSeconds(), options.dnsDelay().toMillis(), load());
+        Path zoneFile = Files.createTempFile("bench-james", ".zone");
+        Files.writeString(zoneFile, zone);
         List<BenchServer> servers = new ArrayList<>();
         try {
             if (options.runs("pack")) {
-                servers.add(start("pack", false, zone.toString(), options));
+                servers.add(BenchServer.start("pack", false, zoneFile, options.spoolThreads()));
             }
             if (options.runs("nopack")) {
-                servers.add(start("no pack", true, zone.toString(), options));
+                servers.add(BenchServer.start("no pack", true, zoneFile, options.spoolThreads()));
             }
             for (String variant : options.variants()) {
                 boolean cold = variant.equals("cold");
                 MessagePool pool = pool(variant, signer, options);
                 for (BenchServer s : servers) {
-                    s.james().dns().answerDelay(cold ? options.dnsDelay() : Duration.ZERO);
+                    s.answerDelay(cold ? options.dnsDelay() : Duration.ZERO);
                     check(s, pool);
                 }
                 System.out.printf(Locale.ROOT, "%n== %s DNS: %d messages of %d octets on average, %s%n", variant,
@@ -79,8 +79,8 @@ public final class JamesEndToEnd {
             }
         } finally {
             servers.forEach(BenchServer::close);
+            Files.deleteIfExists(zoneFile);
         }
-        System.exit(0); // James leaves non-daemon threads behind
     }
 
     static String warmDomain(int i) {
@@ -89,21 +89,6 @@ public final class JamesEndToEnd {
 
     static String coldDomain(int i) {
         return "list" + i + ".cold.example";
-    }
-
-    private static BenchServer start(String name, boolean withoutPack, String zone, BenchOptions options)
-            throws Exception {
-        AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name.replace(' ', '-'))
-                .zone(zone).user(RECIPIENT, "bench-secret");
-        if (withoutPack) {
-            builder.withoutPack();
-        }
-        if (options.spoolThreads() != 0) {
-            builder.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<threads>\\d+</threads>",
-                    "<threads>" + options.spoolThreads() + "</threads>"));
-        }
-        AuthpackJames james = builder.start();
-        return new BenchServer(name, james, RECIPIENT);
     }
 
     private static MessagePool pool(String variant, DkimRsaSigner signer, BenchOptions options) {
@@ -130,8 +115,7 @@ public final class JamesEndToEnd {
                 throw new IllegalStateException(server.name() + ": check message refused with " + code);
             }
         }
-        DeliveredMail mail = server.james().awaitMail("delivered", d -> true, CHECK_TIMEOUT);
-        String header = mail.rawMessage().substring(0, Math.max(0, mail.rawMessage().indexOf("\r\n\r\n")));
+        String header = server.firstDeliveredHeader();
         boolean ours = header.contains("Authentication-Results: " + SERVER_ID + ";");
         if (server.name().equals("pack")) {
             for (String result : List.of("dkim=pass", "spf=pass", "dmarc=pass", "iprev=pass")) {

@@ -33,8 +33,7 @@ final class LoadRound {
 
     static Result run(BenchServer server, MessagePool pool, String recipient, String helo, int connections,
                       int window, Duration length) throws Exception {
-        long deliveredBefore = server.delivered();
-        long errorsBefore = server.errors();
+        BenchServer.Counts before = server.counts();
         List<SmtpConnection> clients = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             clients.add(new SmtpConnection(server.smtpPort(), helo));
@@ -73,9 +72,11 @@ final class LoadRound {
         long released = 0;
         long end = start;
         long drainDeadline = Long.MAX_VALUE;
+        BenchServer.Counts now = before;
         while (true) {
             Thread.sleep(POLL.toMillis());
-            long done = server.delivered() - deliveredBefore + server.errors() - errorsBefore;
+            now = server.counts();
+            long done = now.done() - before.done();
             if (done > released) {
                 inFlight.release((int) (done - released));
                 released = done;
@@ -97,7 +98,7 @@ final class LoadRound {
         if (failure.get() != null) {
             throw new IllegalStateException(server.name() + ": SMTP client failed: " + failure.get(), failure.get());
         }
-        return new Result(server.name(), accepted.get(), refused.get(), server.errors() - errorsBefore,
+        return new Result(server.name(), accepted.get(), refused.get(), now.errors() - before.errors(),
                 Math.max(1e-3, (end - start) / 1e9));
     }
 }
