@@ -1,5 +1,6 @@
 package dev.authpack.check;
 
+import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfIdentity;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The checks of one SMTP connection, with their DNS lookups started as soon as the session makes each identity
@@ -50,7 +52,7 @@ public final class SessionChecks implements AutoCloseable {
     private final CheckOptions options;
     private final InetAddress client;
     private final SessionResolver connection;
-    private final dev.authpack.dns.DnsResolver upstream;
+    private final DnsResolver upstream;
     private Transaction current;
     /** The early checks of the latest transaction, ended or not (tests). */
     private final List<CompletableFuture<?>> started = new ArrayList<>();
@@ -80,7 +82,7 @@ public final class SessionChecks implements AutoCloseable {
     }
 
     private SessionChecks(MailAuthChecker checker, CheckOptions options, InetAddress client,
-                          dev.authpack.dns.DnsResolver upstream) {
+                          DnsResolver upstream) {
         this.checker = checker;
         this.options = options;
         this.client = client;
@@ -94,7 +96,7 @@ public final class SessionChecks implements AutoCloseable {
      * @param checker  the checker the mailet uses (same engines, options and budgets)
      * @param upstream the shared resolver {@code checker}'s engines use (its cache and in-flight table)
      */
-    public static SessionChecks connected(MailAuthChecker checker, dev.authpack.dns.DnsResolver upstream,
+    public static SessionChecks connected(MailAuthChecker checker, DnsResolver upstream,
                                           CheckOptions options, InetAddress client) {
         SessionChecks session = new SessionChecks(checker, options, client, upstream);
         if (options.iprev() && client != null) {
@@ -234,7 +236,7 @@ public final class SessionChecks implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<?> start(java.util.function.Supplier<CompletableFuture<?>> work) {
+    private static CompletableFuture<?> start(Supplier<CompletableFuture<?>> work) {
         try {
             return work.get();
         } catch (RuntimeException e) {

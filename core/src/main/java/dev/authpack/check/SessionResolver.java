@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The answers of one SMTP transaction (or, for iprev, one connection): every question asked through it goes to the shared
- * resolver once, and every later asking of the same question gets the same answer, in flight or finished,
+ * The answers of one SMTP transaction (or, for iprev, one connection): every question asked through it goes to the
+ * shared resolver once, and every later asking of the same question gets the same answer, in flight or finished,
  * failures and timeouts included. So checks started early in the session ({@link SessionChecks}) and the plain
  * check at the end of DATA see exactly the same DNS, and the end-of-DATA check asks nothing the early ones asked.
  *

@@ -6,6 +6,7 @@ import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.check.SessionChecks;
 import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsSettings;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailEnvelopes;
@@ -42,6 +43,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Runs {@code MailAuthCheck}'s checks during the SMTP session, with their DNS lookups started as soon as the
@@ -87,8 +89,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     static final AttachmentKey<HeaderSectionCollector> HEADER = AttachmentKey.of("authpack.header-section",
             HeaderSectionCollector.class);
 
-    private final java.util.function.Function<CheckSettings, MailAuthChecker> checkers;
-    private final java.util.function.Function<dev.authpack.dns.DnsSettings, DnsResolver> resolvers;
+    private final Function<CheckSettings, MailAuthChecker> checkers;
+    private final Function<DnsSettings, DnsResolver> resolvers;
     private volatile CheckSettings settings;
     private volatile MailAuthChecker checker;
     private volatile DnsResolver resolver;
@@ -100,8 +102,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     }
 
     /** Tests: checkers and resolvers from elsewhere (a checker must use the resolver given for its DNS settings). */
-    SessionAuthCheck(java.util.function.Function<CheckSettings, MailAuthChecker> checkers,
-                     java.util.function.Function<dev.authpack.dns.DnsSettings, DnsResolver> resolvers) {
+    SessionAuthCheck(Function<CheckSettings, MailAuthChecker> checkers,
+                     Function<DnsSettings, DnsResolver> resolvers) {
         this.checkers = checkers;
         this.resolvers = resolvers;
     }

@@ -66,34 +66,19 @@ class SessionAuthCheckTest {
                 .withFailure("flaky.example", DnsOutcome.TEMP_FAILURE)
                 .withFailure("_dmarc.flakydmarc.example", DnsOutcome.TEMP_FAILURE);
 
-        @Override
-        public CompletableFuture<DnsLookup<String>> txt(String name) {
-            asked.add("TXT " + name);
-            return zone.txt(name);
+        private <T> T asked(String question, T answer) {
+            asked.add(question);
+            return answer;
         }
 
-        @Override
-        public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
-            asked.add("A " + name);
-            return zone.a(name);
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) { return asked("TXT " + n, zone.txt(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) { return asked("A " + n, zone.a(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) {
+            return asked("AAAA " + n, zone.aaaa(n));
         }
-
-        @Override
-        public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
-            asked.add("AAAA " + name);
-            return zone.aaaa(name);
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
-            asked.add("MX " + name);
-            return zone.mx(name);
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
-            asked.add("PTR " + address.getHostAddress());
-            return zone.ptr(address);
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) { return asked("MX " + n, zone.mx(n)); }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) {
+            return asked("PTR " + ip.getHostAddress(), zone.ptr(ip));
         }
     }
 

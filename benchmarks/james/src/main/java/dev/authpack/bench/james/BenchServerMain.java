@@ -41,6 +41,10 @@ public final class BenchServerMain {
         if (withoutPack) {
             builder.withoutPack();
         }
+        // issue 11: BENCH_SESSION_HOOK=1 checks in the SMTP session (SessionHookBench, docs/enforcement.md)
+        if (!withoutPack && SessionHookBench.wanted()) {
+            builder.edit("smtpserver.xml", SessionHookBench::withHook);
+        }
         if (spoolThreads != 0) {
             builder.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<threads>\\d+</threads>",
                     "<threads>" + spoolThreads + "</threads>"));
