@@ -1,0 +1,30 @@
+package dev.authpack.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The pipelining benchmark measures what it says: the session's report is the plain check's, for each scenario. */
+class SessionPipelineBenchmarkTest {
+    private static FullCheckFixture fixture;
+
+    @BeforeAll
+    static void makeData() {
+        fixture = FullCheckFixture.create();
+    }
+
+    @Test
+    void bothWaysGiveTheSameReportInEveryScenario() {
+        for (FullCheckScenario scenario : FullCheckScenario.values()) {
+            SessionPipelineBenchmark b = new SessionPipelineBenchmark();
+            b.scenario = scenario;
+            b.setUp(fixture);     // throws when the reports differ
+            b.end();
+            b.begin();
+            String results = b.pipelined().methodResults().toString();
+            b.end();
+            assertThat(results).as(scenario.name()).contains("dkim", "spf", "dmarc", "arc", "iprev");
+        }
+    }
+}
