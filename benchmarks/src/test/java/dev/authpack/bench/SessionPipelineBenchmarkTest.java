@@ -17,14 +17,18 @@ class SessionPipelineBenchmarkTest {
     @Test
     void bothWaysGiveTheSameReportInEveryScenario() {
         for (FullCheckScenario scenario : FullCheckScenario.values()) {
+          for (String arc : new String[] {"kept", "removed"}) {
             SessionPipelineBenchmark b = new SessionPipelineBenchmark();
             b.scenario = scenario;
+            b.arc = arc;
             b.setUp(fixture);     // throws when the reports differ
             b.end();
             b.begin();
             String results = b.pipelined().methodResults().toString();
             b.end();
             assertThat(results).as(scenario.name()).contains("dkim", "spf", "dmarc", "arc", "iprev");
+            assertThat(results).as(scenario + " " + arc).contains(arc.equals("kept") ? "method=arc, result=pass" : "method=arc, result=none");
+          }
         }
     }
 }
