@@ -3,7 +3,13 @@ package dev.authpack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.authpack.testkit.dns.FaultMix;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,23 +29,43 @@ class SessionEnforcementIT {
             enforce-temp.example.            300 TXT "v=spf1 ip4:127.0.0.0/8 -all"
             """;
 
+    private static final Pattern HOOK =
+            Pattern.compile("(?s)<handler class=\"dev\\.authpack\\.james\\.smtp\\.SessionAuthCheck\">.*?</handler>");
+
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(b -> b
             .zone(ZONE)
             .edit("smtpserver.xml", xml -> withHook(xml, "<refuseSpfFail>data</refuseSpfFail>")));
 
-    /** Puts the hook first in the handler chain, with MailAuthCheck's check parameters and {@code enforcement}. */
+    /**
+     * Puts the hook first in the handler chain: the handler of conf-samples/smtpserver-enforcement-snippet.xml as it
+     * is, with this James' serverId and DNS server, and {@code enforcement} instead of the sample's refuseSpfFail
+     * and temperror lines.
+     */
     static String withHook(String xml, String enforcement) {
         String relayHook = "<handler class=\"dev.authpack.james.smtp.RelayPolicyRcptHook\">";
         assertThat(xml).as("smtpserver.xml template").contains(relayHook);
-        return xml.replace(relayHook, """
-                <handler class="dev.authpack.james.smtp.SessionAuthCheck">
-                    <serverId>mx.james.test</serverId>
-                    <dnsServers>@DNS_SERVERS@</dnsServers>
-                    <dnsTimeout>@DNS_TIMEOUT@</dnsTimeout>
-                    %s
-                </handler>
-                """.formatted(enforcement) + relayHook);
+        Matcher sample = HOOK.matcher(sample());
+        assertThat(sample.find()).as("SessionAuthCheck in smtpserver-enforcement-snippet.xml").isTrue();
+        String hook = sample.group();
+        for (String line : List.of("<serverId>mx.example.net</serverId>", "<dnsServers></dnsServers>",
+                "<refuseSpfFail>never</refuseSpfFail>", "<temperror>accept</temperror>")) {
+            assertThat(hook).as("the sample's handler").contains(line);
+        }
+        hook = hook.replace("<serverId>mx.example.net</serverId>", "<serverId>mx.james.test</serverId>")
+                .replace("<dnsServers></dnsServers>",
+                        "<dnsServers>@DNS_SERVERS@</dnsServers><dnsTimeout>@DNS_TIMEOUT@</dnsTimeout>")
+                .replace("<refuseSpfFail>never</refuseSpfFail>", enforcement)
+                .replace("<temperror>accept</temperror>", "");
+        return xml.replace(relayHook, hook + "\n" + relayHook);
+    }
+
+    private static String sample() {
+        try {
+            return Files.readString(Locations.confSamples().resolve("smtpserver-enforcement-snippet.xml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
