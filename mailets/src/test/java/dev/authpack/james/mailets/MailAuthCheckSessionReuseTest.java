@@ -14,7 +14,6 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
@@ -56,9 +55,7 @@ class MailAuthCheckSessionReuseTest {
     }
 
     private static String headers(Mail mail) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        mail.getMessage().writeTo(out);
-        String text = out.toString(StandardCharsets.US_ASCII);
+        String text = new String(MimeMessageBytes.of(mail.getMessage()), StandardCharsets.US_ASCII);
         return text.substring(0, text.indexOf("\r\n\r\n") + 2);
     }
 
