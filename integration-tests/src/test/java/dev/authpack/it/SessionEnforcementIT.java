@@ -78,6 +78,17 @@ class SessionEnforcementIT {
     }
 
     @Test
+    void anAuthenticatedClientIsCheckedButNeverRefused() {
+        DeliveredMail mail = JAMES.deliver(Submission.create().auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD)
+                .mailFrom("bob@enforce-spffail.example")
+                .message(TestMessage.create().from("news@enforce-reject.example")));
+        AuthResultsField ours = mail.authenticationResults("mx.james.test").orElseThrow();
+        assertThat(ours.result("dmarc")).hasValue("fail");
+        assertThat(ours.result("auth")).hasValue("pass");
+        assertThat(mail.attribute("authpack.checked-in-session")).isPresent();
+    }
+
+    @Test
     void spfFailIsRefusedAtTheEndOfDataWhenSoft() {
         SubmissionResult r = JAMES.submit(Submission.create().mailFrom("bob@enforce-spffail.example")
                 .message(TestMessage.create().from("bob@enforce-spffail.example")));
@@ -106,11 +117,14 @@ class SessionEnforcementIT {
                 .faults("_dmarc.enforce-pass.example", FaultMix.delay(Duration.ofMillis(1)));
         try {
             long before = JAMES.dns().faultCounts().getOrDefault(FaultMix.Fault.DELAY, 0L);
-            DeliveredMail mail = JAMES.deliver(Submission.create().mailFrom("bob@enforce-pass.example")
+            DeliveredMail mail = JAMES.deliver(Submission.create().clientAddress("127.0.0.5")
+                    .mailFrom("bob@enforce-pass.example")
                     .message(TestMessage.create().from("news@enforce-pass.example")));
             AuthResultsField ours = mail.authenticationResults("mx.james.test").orElseThrow();
             assertThat(ours.result("spf")).hasValue("pass");
             assertThat(ours.result("dmarc")).hasValue("pass");
+            // the session's envelope: the client's own address and HELO name
+            assertThat(mail.headerSection()).contains("policy.iprev=127.0.0.5", "smtp.helo=mail.spf-pass.example");
             assertThat(mail.headers("Authentication-Results")).as(mail.headerSection())
                     .filteredOn(v -> v.strip().startsWith("mx.james.test")).hasSize(1);
             assertThat(mail.attribute("authpack.checked-in-session")).isPresent();

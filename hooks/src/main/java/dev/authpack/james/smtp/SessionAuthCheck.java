@@ -221,7 +221,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         SessionChecks checks = null;
         try {
             checks = checks(session);
-            Envelope envelope = MailEnvelopes.of(mail);
+            Envelope envelope = envelope(session, mail);
             AuthCheckReport report = await(start(checks, envelope, mail), mail);
             SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
             if (exempt(session)) {
@@ -241,6 +241,26 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 checks.reset();
             }
         }
+    }
+
+    /**
+     * The envelope MailAuthCheck will read from the mail ({@link MailEnvelopes#of}), taken from the session: James'
+     * own {@code AddDefaultAttributesMessageHook}, a core handler that runs after this hook, is what copies the client
+     * address, the HELO name and the SMTP AUTH user onto the mail, from the same session.
+     */
+    static Envelope envelope(SMTPSession session, Mail mail) throws java.net.UnknownHostException {
+        InetSocketAddress remote = session.getRemoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            throw new java.net.UnknownHostException("the session has no client address");
+        }
+        InetAddress client = MailEnvelopes.literal(remote.getAddress().getHostAddress());
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection)
+                .filter(h -> !h.isBlank()).orElse("");
+        String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+        Optional<String> user = Optional.ofNullable(session.getUsername()).map(org.apache.james.core.Username::asString)
+                .filter(u -> !u.isBlank());
+        return new Envelope(client, helo, mailFrom, mail.getRecipients().stream().map(MailAddress::asString).toList(),
+                user);
     }
 
     private CheckRun start(SessionChecks checks, Envelope envelope, Mail mail) {

@@ -22,8 +22,6 @@ import org.apache.james.core.Username;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
@@ -100,7 +98,8 @@ class SessionAuthCheckTest {
 
     /** An SMTPSession that answers what the hook asks. */
     static SMTPSession session(String clientIp, String user, boolean relayingAllowed) throws Exception {
-        InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName(clientIp), 40000);
+        InetSocketAddress remote = clientIp == null ? null
+                : new InetSocketAddress(InetAddress.getByName(clientIp), 40000);
         Map<String, Object> attachments = new HashMap<>();
         attachments.put(SMTPSession.CURRENT_HELO_NAME + "/" + "Connection", "mx.ok.example");
         return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(),
@@ -149,10 +148,10 @@ class SessionAuthCheckTest {
         assertThat(seen).hasSize(text.split("(?<=\r\n)").length + 1);
         Thread.sleep(50);
         int before = dns.asked.size();
+        // as at James' end of DATA: the client address, HELO and AUTH user are not on the mail yet (James' own
+        // AddDefaultAttributesMessageHook, a core handler, runs after ours): the hook reads them from the session
         FakeMail mail = FakeMail.builder().name("m1").sender(mailFrom).recipient("b@example.net")
-                .remoteAddr(session.getRemoteAddress().getAddress().getHostAddress())
-                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mx.ok.example")))
-                .mimeMessage(MimeMessageBytes.from(message)).build();
+                .remoteAddr("127.0.0.1").mimeMessage(MimeMessageBytes.from(message)).build();
         HookResult atEnd = hook.onMessage(session, mail);
         hook.onDisconnect(session);
         return new Transaction(atMail, atEnd, mail, before);
@@ -173,6 +172,9 @@ class SessionAuthCheckTest {
         assertThat(t.endOfData()).isEqualTo(HookResult.DECLINED);
         assertThat(MailAttributes.results(t.mail()).orElseThrow().toString()).contains("spf", "pass", "dmarc");
         assertThat(MailAttributes.authservId(t.mail())).contains("mx.test");
+        // the envelope came from the session: client 192.0.2.1 (iprev pass), its HELO name
+        assertThat(MailAttributes.results(t.mail()).orElseThrow().toString()).contains("property=helo, value=mx.ok.example")
+                .contains("method=iprev, result=pass");
         assertThat(SessionCheckedMail.results(t.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL))
                 .isPresent();
         assertThat(SessionCheckedMail.results(t.mail(), "other.id", dev.authpack.check.CheckOptions.ALL))
@@ -247,8 +249,8 @@ class SessionAuthCheckTest {
         Mail broken = FakeMail.builder().name("broken").sender("x@other.example").recipient("b@example.net").build();
         assertThat(hook.onMessage(session, broken)).isEqualTo(HookResult.DECLINED);
         Mail noAddress = FakeMail.builder().name("n").sender("x@other.example").recipient("b@example.net")
-                .remoteAddr("not-an-ip").mimeMessage(MimeMessageBytes.from(message("reject.example"))).build();
-        assertThat(hook.onMessage(session, noAddress)).isEqualTo(HookResult.DECLINED);
+                .mimeMessage(MimeMessageBytes.from(message("reject.example"))).build();
+        assertThat(hook.onMessage(session(null, null, false), noAddress)).isEqualTo(HookResult.DECLINED);
         assertThat(hook.doMail(session, (MaybeSender) null)).isEqualTo(HookResult.DECLINED);
         hook.onDisconnect(session);
         hook.onDisconnect(session);
