@@ -82,6 +82,33 @@ public final class MailAuthChecker {
         this.budgets = budgets;
     }
 
+    /**
+     * The same checks, configured alike, over another resolver: {@link SessionChecks} runs one transaction's checks
+     * over that transaction's answers, and iprev over the connection's ({@code iprevDns}). The engines'
+     * parsed-record caches are not shared with this checker's.
+     */
+    MailAuthChecker over(DnsResolver dns, DnsResolver iprevDns) {
+        return new MailAuthChecker(new SpfChecker(dns, spf.options()), new IprevChecker(iprevDns, iprev.maxNames()),
+                new DkimVerifier(dns, dkim.options()), new DmarcEvaluator(dns, dmarc.options()),
+                new ArcVerifier(dns, arc.options()), budgets);
+    }
+
+    SpfChecker spf() {
+        return spf;
+    }
+
+    IprevChecker iprev() {
+        return iprev;
+    }
+
+    DkimVerifier dkim() {
+        return dkim;
+    }
+
+    DmarcEvaluator dmarc() {
+        return dmarc;
+    }
+
     public CheckBudgets budgets() {
         return budgets;
     }

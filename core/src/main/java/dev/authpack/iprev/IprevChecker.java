@@ -33,6 +33,11 @@ public final class IprevChecker {
         this.maxNames = maxNames;
     }
 
+    /** At most this many PTR names are confirmed. */
+    public int maxNames() {
+        return maxNames;
+    }
+
     public CompletableFuture<IprevResult> check(InetAddress client) {
         String ip = IpLiterals.text(client);
         return dns.ptr(client).thenCompose(ptr -> {

@@ -126,6 +126,14 @@ public class MailAuthCheck extends GenericMailet {
      */
     @Override
     public void service(Mail mail) {
+        // ---- begin: reuse of the SMTP session's check (issue 11; hook dev.authpack.james.smtp.SessionAuthCheck) ----
+        Optional<List<MethodResult>> checkedInSession =
+                dev.authpack.james.SessionCheckedMail.results(mail, serverId, options);
+        if (checkedInSession.isPresent()) {
+            writeSessionResults(mail, checkedInSession.get());
+            return;
+        }
+        // ---- end: reuse of the SMTP session's check ----
         Checked checked = Checked.NOT_CHECKED;
         AuthpackMetrics.Timing timing = metrics.startCheck();
         try {
@@ -143,6 +151,23 @@ public class MailAuthCheck extends GenericMailet {
             writeHeader(mail, checked);
         }
     }
+
+    // ---- begin: reuse of the SMTP session's check (issue 11) ----
+    /**
+     * Mail the SessionAuthCheck hook checked with the same serverId and checks (its results are on the mail already):
+     * no second check; fields claiming our authserv-id are removed and ours is written from the stored results.
+     */
+    private void writeSessionResults(Mail mail, List<MethodResult> results) {
+        try {
+            if (mail.getMessage() != null) {
+                AuthResultsHeaders.rewrite(mail, null, serverId, removeForged,
+                        addAuthenticationResults ? Optional.of(results) : Optional.empty());
+            }
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
+        }
+    }
+    // ---- end: reuse of the SMTP session's check ----
 
     /** The message octets read for the check (null when not read) and the report (empty: not checked). */
     private record Checked(byte[] raw, Optional<AuthCheckReport> report) {

@@ -91,14 +91,16 @@ final class FaultInjector implements AutoCloseable {
             case DROP -> LOG.debug("fault: dropping an answer for {}", rule.name());
             case SERVFAIL -> send.accept(emptied(reply, false));
             case TRUNCATE -> send.accept(udp ? emptied(reply, true) : reply);
-            case DELAY -> {
-                long millis = rule.mix().delayFor(random.nextDouble()).toMillis();
-                try {
-                    later.schedule(() -> send.accept(reply), millis, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    LOG.debug("server closed: delayed answer not sent");
-                }
-            }
+            case DELAY -> later(() -> send.accept(reply), rule.mix().delayFor(random.nextDouble()).toMillis());
+        }
+    }
+
+    /** Runs {@code send} {@code millis} from now on the timer thread (other answers are not held back). */
+    void later(Runnable send, long millis) {
+        try {
+            later.schedule(send, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("server closed: delayed answer not sent");
         }
     }
 

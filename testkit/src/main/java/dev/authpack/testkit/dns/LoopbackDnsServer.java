@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -29,6 +30,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
@@ -93,10 +95,14 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private final AtomicLong tcpQueries = new AtomicLong();
     private final int port;
     private final boolean ipv6Bound;
+    /** Every answer is sent this late ({@link #answerDelay}); 0: at once. */
+    private volatile long answerDelayMillis;
     private volatile boolean closed;
 
-    private LoopbackDnsServer(ZoneData data, int requestedPort, boolean ipv6) throws IOException {
+    private LoopbackDnsServer(ZoneData data, int requestedPort, boolean ipv6, Duration answerDelay)
+            throws IOException {
         this.data = data;
+        answerDelay(answerDelay);
         AtomicInteger n = new AtomicInteger();
         this.tcpWorkers = new ThreadPoolExecutor(MAX_TCP_CONNECTIONS, MAX_TCP_CONNECTIONS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_TCP_CONNECTIONS), r -> daemon(r, "loopback-dns-tcp-" + n.incrementAndGet()));
@@ -143,8 +149,16 @@ public final class LoopbackDnsServer implements AutoCloseable {
         private final List<Record> records = new ArrayList<>();
         private int port;
         private boolean ipv6;
+        private Duration answerDelay = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /** Sends every answer this late, like a remote authoritative server (see {@link LoopbackDnsServer#answerDelay}). */
+        public Builder answerDelay(Duration delay) {
+            checkAnswerDelay(delay);
+            this.answerDelay = delay;
+            return this;
         }
 
         /** UDP and TCP port; 0 (the default) picks a free ephemeral port. */
@@ -190,7 +204,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
         public LoopbackDnsServer start() throws IOException {
             ZoneData d = ZoneData.load(files).plusTexts(texts).plusRecords(records);
-            return new LoopbackDnsServer(d, port, ipv6);
+            return new LoopbackDnsServer(d, port, ipv6, answerDelay);
         }
     }
 
@@ -309,6 +323,30 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return faults(name, FaultMix.delay(by));
     }
 
+    /**
+     * Sends every answer (any name, UDP and TCP) {@code delay} late, as a remote server tens of milliseconds away
+     * would: for measuring what DNS latency costs (the end-to-end benchmark's cold-DNS variant). Other queries are
+     * not held back meanwhile; fault rules apply first, and a {@link #delay} rule adds to this. {@link Duration#ZERO}
+     * (the default) answers at once; at most {@link FaultMix#MAX_DELAY}. Survives {@link #clearFailures}.
+     */
+    public LoopbackDnsServer answerDelay(Duration delay) {
+        checkAnswerDelay(delay);
+        answerDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** The delay every answer gets ({@link #answerDelay}). */
+    public Duration answerDelay() {
+        return Duration.ofMillis(answerDelayMillis);
+    }
+
+    private static void checkAnswerDelay(Duration delay) {
+        if (delay.isNegative() || delay.compareTo(FaultMix.MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("answer delay must be between 0 and " + FaultMix.MAX_DELAY + ": "
+                    + delay);
+        }
+    }
+
     /** How many queries got each fault of {@link #faults} rules so far (counts survive {@link #clearFailures}). */
     public java.util.Map<FaultMix.Fault, Long> faultCounts() {
         return faults.counts();
@@ -420,7 +458,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 continue;
             }
             java.net.SocketAddress client = packet.getSocketAddress();
-            faults.deliver(query, reply, true, r -> sendUdp(socket, r, client));
+            faults.deliver(query, reply, true, afterAnswerDelay(r -> sendUdp(socket, r, client)));
         }
     }
 
@@ -474,7 +512,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 if (reply == null) {
                     continue; // dropped: this query never gets an answer; later ones on the connection do
                 }
-                faults.deliver(query, reply, false, r -> sendTcp(out, r));
+                faults.deliver(query, reply, false, afterAnswerDelay(r -> sendTcp(out, r)));
             }
         } catch (SocketException | EOFException | SocketTimeoutException e) {
             LOG.debug("TCP connection ended: {}", e.toString());
@@ -483,6 +521,12 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 LOG.warn("TCP connection failed", e);
             }
         }
+    }
+
+    /** {@code send}, called {@link #answerDelay} late when there is one (on the fault injector's timer thread). */
+    private Consumer<byte[]> afterAnswerDelay(Consumer<byte[]> send) {
+        long millis = answerDelayMillis;
+        return millis == 0 ? send : r -> faults.later(() -> send.accept(r), millis);
     }
 
     /** Writes one length-prefixed answer; a delayed answer may find the connection gone, which is no error. */
@@ -586,7 +630,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
     /**
      * Runs the server until the process is stopped: {@code --port N} (default 0 = ephemeral), {@code --ipv6},
-     * {@code --zone FILE...} (several files may follow one --zone, or repeat it), {@code --servfail NAME},
+     * {@code --answer-delay MS} (every answer that late), {@code --zone FILE...} (several files may follow one --zone, or repeat it), {@code --servfail NAME},
      * {@code --drop NAME}. Prints {@code listening on 127.0.0.1:PORT} once ready.
      */
     public static void main(String[] args) throws Exception {
@@ -606,6 +650,13 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 }
                 case "--ipv6" -> {
                     builder.ipv6(true);
+                    mode = null;
+                }
+                case "--answer-delay" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--answer-delay needs milliseconds");
+                    }
+                    builder.answerDelay(Duration.ofMillis(Long.parseLong(args[++i])));
                     mode = null;
                 }
                 case "--zone", "--servfail", "--drop" -> mode = a;
@@ -636,7 +687,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
         if (error != null) {
             System.err.println(error);
         }
-        System.err.println("usage: LoopbackDnsServer [--port N] [--ipv6] --zone FILE... "
+        System.err.println("usage: LoopbackDnsServer [--port N] [--ipv6] [--answer-delay MS] --zone FILE... "
                 + "[--servfail NAME...] [--drop NAME...]");
         System.exit(error == null ? 0 : 2);
     }

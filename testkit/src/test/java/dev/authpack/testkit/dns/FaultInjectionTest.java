@@ -49,6 +49,7 @@ class FaultInjectionTest {
     @AfterEach
     void reset() {
         server.clearFailures();
+        server.answerDelay(Duration.ZERO);
     }
 
     static Message ask(String name, boolean tcp, boolean ignoreTruncation, Duration timeout) throws IOException {
@@ -78,6 +79,35 @@ class FaultInjectionTest {
         assertThat(after.get(FaultMix.Fault.DELAY) - before.get(FaultMix.Fault.DELAY)).isEqualTo(2);
         assertThat(after.get(FaultMix.Fault.NONE)).as("calm matched no fault rule")
                 .isEqualTo(before.get(FaultMix.Fault.NONE));
+    }
+
+    @Test
+    void answerDelayHoldsEveryAnswerOverUdpAndTcpAndSurvivesClearFailures() throws IOException {
+        server.answerDelay(Duration.ofMillis(300));
+        server.clearFailures();
+        for (String name : new String[] {"calm.fault.test.", "mixed.fault.test.", "nxdomain.fault.test."}) {
+            for (boolean tcp : new boolean[] {false, true}) {
+                long t0 = System.nanoTime();
+                ask(name, tcp);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).as(name + (tcp ? " over TCP" : " over UDP"))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(290));
+            }
+        }
+        assertThat(server.answerDelay()).isEqualTo(Duration.ofMillis(300));
+        server.answerDelay(Duration.ZERO);
+        long t0 = System.nanoTime();
+        assertThat(ask("calm.fault.test.", false).getSection(Section.ANSWER)).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(290));
+    }
+
+    @Test
+    void answerDelayOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> server.answerDelay(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> server.answerDelay(FaultMix.MAX_DELAY.plusMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoopbackDnsServer.builder().answerDelay(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,0 +1,119 @@
+package dev.authpack.bench.james;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of {@link JamesEndToEnd}; every option has a default ({@link #USAGE}).
+ *
+ * @param variants      {@code warm}, {@code cold} or both, in that order
+ * @param servers       which servers run: both (the comparison), or only one (for profiling)
+ * @param spoolThreads  the spooler's threads in both servers; 0 keeps the sample configuration's
+ * @param window        accepted but not yet delivered messages a round allows; 0: 8 per spool thread
+ */
+record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
+                    Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
+                    int coldDomains) {
+    static final int SAMPLE_SPOOL_THREADS = 4;
+    static final int MAX_CONNECTIONS = 256;
+    static final int MAX_ROUNDS = 1_000;
+    static final int MAX_MESSAGES = 100_000;
+
+    static final String USAGE = """
+            usage: bin/bench-james [options]
+              --variants warm,cold   DNS variants to run, in order (default warm,cold)
+              --servers both         both | pack | nopack (one server alone, e.g. for a profile)
+              --connections 4        SMTP connections sending at once
+              --rounds 5             measured rounds per server and variant (alternated: pack, no pack, ...)
+              --seconds 10           length of one round
+              --warmup 10            seconds of unmeasured load per server before the rounds of each variant
+              --dns-delay-ms 20      cold variant: every DNS answer this late
+              --spool-threads 0      spooler threads in both servers (0: the sample configuration's, 4)
+              --window 0             accepted but undelivered messages allowed (0: 8 per spool thread)
+              --messages 1000        distinct signed messages per variant
+              --cold-domains 500     cold variant: distinct sender domains (records with TTL 0)
+            """;
+
+    static BenchOptions parse(String... args) {
+        List<String> variants = List.of("warm", "cold");
+        String servers = "both";
+        int connections = 4;
+        int rounds = 5;
+        long seconds = 10;
+        long warmup = 10;
+        long delay = 20;
+        int spool = 0;
+        int window = 0;
+        int messages = 1_000;
+        int coldDomains = 500;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                throw new IllegalArgumentException("");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--variants" -> variants = variants(value);
+                case "--servers" -> servers = oneOf(value, "both", "pack", "nopack");
+                case "--connections" -> connections = (int) number(option, value, 1, MAX_CONNECTIONS);
+                case "--rounds" -> rounds = (int) number(option, value, 1, MAX_ROUNDS);
+                case "--seconds" -> seconds = number(option, value, 1, 3_600);
+                case "--warmup" -> warmup = number(option, value, 0, 3_600);
+                case "--dns-delay-ms" -> delay = number(option, value, 0, 30_000);
+                case "--spool-threads" -> spool = (int) number(option, value, 0, 256);
+                case "--window" -> window = (int) number(option, value, 0, 10_000);
+                case "--messages" -> messages = (int) number(option, value, 1, MAX_MESSAGES);
+                case "--cold-domains" -> coldDomains = (int) number(option, value, 1, MAX_MESSAGES);
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            }
+        }
+        return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
+                Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains);
+    }
+
+    int effectiveSpoolThreads() {
+        return spoolThreads == 0 ? SAMPLE_SPOOL_THREADS : spoolThreads;
+    }
+
+    int effectiveWindow() {
+        return window == 0 ? 8 * effectiveSpoolThreads() : window;
+    }
+
+    boolean runs(String server) {
+        return servers.equals("both") || servers.equals(server);
+    }
+
+    private static List<String> variants(String value) {
+        List<String> list = new ArrayList<>();
+        for (String v : value.split(",")) {
+            list.add(oneOf(v.trim(), "warm", "cold"));
+        }
+        return List.copyOf(list);
+    }
+
+    private static String oneOf(String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not one of " + String.join(", ", allowed));
+    }
+
+    private static long number(String option, String value, long min, long max) {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number from " + min + " to " + max
+                    + ", not '" + value + "'");
+        }
+    }
+}

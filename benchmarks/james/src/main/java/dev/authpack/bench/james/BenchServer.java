@@ -1,0 +1,157 @@
+package dev.authpack.bench.james;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The driver's handle on one James under load, running in its own JVM ({@link BenchServerMain}) with the same
+ * class path and system properties as the driver, plus the JVM options of the environment variable
+ * {@code BENCH_PACK_JAVA_OPTS} or {@code BENCH_NOPACK_JAVA_OPTS} (a profiler for one of them, say).
+ */
+final class BenchServer implements AutoCloseable {
+    /** Longest wait for the server to start or to answer a command. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
+    static final String HEAP = "-Xmx1g";
+    private static final List<String> PASSED_PROPERTIES = List.of("logback.configurationFile",
+            "james.exit.on.startup.error", "authpack.conf-samples", "authpack.extensions-jars", "authpack.work-root");
+
+    /** Mails in the {@code delivered} and {@code error} repositories. */
+    record Counts(long delivered, long errors) {
+        long done() {
+            return delivered + errors;
+        }
+    }
+
+    private final String name;
+    private final Process process;
+    private final OutputStream commands;
+    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    private final int smtpPort;
+
+    private BenchServer(String name, Process process) throws IOException {
+        this.name = name;
+        this.process = process;
+        this.commands = process.getOutputStream();
+        Thread reader = new Thread(this::readOutput, "bench-server-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        String ready = await();
+        if (!ready.startsWith("ready ")) {
+            throw new IOException(name + ": not started: " + ready);
+        }
+        smtpPort = Integer.parseInt(ready.substring("ready ".length()));
+    }
+
+    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(HEAP);
+        String extra = System.getenv(withoutPack ? "BENCH_NOPACK_JAVA_OPTS" : "BENCH_PACK_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        for (String p : PASSED_PROPERTIES) {
+            if (System.getProperty(p) != null) {
+                command.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServerMain.class.getName(),
+                name.replace(' ', '-'), zoneFile.toString(), String.valueOf(spoolThreads)));
+        if (withoutPack) {
+            command.add("nopack");
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new BenchServer(name, process);
+    }
+
+    String name() {
+        return name;
+    }
+
+    int smtpPort() {
+        return smtpPort;
+    }
+
+    Counts counts() throws IOException {
+        String[] parts = ask("count").split(" ");
+        return new Counts(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+    }
+
+    /** Empties the {@code delivered} repository and the recipient's INBOX (between rounds, when idle). */
+    void reset() throws IOException {
+        ask("reset");
+    }
+
+    void answerDelay(Duration delay) throws IOException {
+        ask("delay " + delay.toMillis());
+    }
+
+    /** The header section of the first mail in the {@code delivered} repository (waits for one). */
+    String firstDeliveredHeader() throws IOException {
+        return ask("header").replace("\\n", "\r\n");
+    }
+
+    private synchronized String ask(String command) throws IOException {
+        commands.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+        commands.flush();
+        String answer = await();
+        if (answer.startsWith("error ")) {
+            throw new IOException(name + ": " + answer);
+        }
+        return answer;
+    }
+
+    private String await() throws IOException {
+        try {
+            String answer = answers.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (answer == null) {
+                throw new IOException(name + ": no answer within " + ANSWER_TIMEOUT.toSeconds() + " s (alive: "
+                        + process.isAlive() + ")");
+            }
+            return answer;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Answers to the queue; everything else (James' log) to the driver's standard error, marked. */
+    private void readOutput() {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith(BenchServerMain.ANSWER)) {
+                    answers.add(line.substring(BenchServerMain.ANSWER.length()));
+                } else {
+                    System.err.println("[" + name + "] " + line);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("[" + name + "] output closed: " + e);
+        }
+        answers.add("error server process ended");
+    }
+
+    @Override
+    public void close() {
+        try {
+            commands.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+            commands.flush();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroy();
+            }
+        } catch (IOException | InterruptedException e) {
+            process.destroy();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.authpack.bench.james;
+
+import dev.authpack.it.AuthpackJames;
+import dev.authpack.it.DeliveredMail;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.modules.MailboxProbeImpl;
+import org.apache.james.utils.MailRepositoryProbeImpl;
+
+/**
+ * One James under load, in its own JVM (two James servers cannot share one: their JMX names clash), started by
+ * {@link BenchServer}. Reads commands on standard input and answers each with one line starting
+ * {@value #ANSWER} on standard output (James' own log lines go there too and are passed on):
+ * {@code count} (delivered and error mails), {@code reset} (empty the {@code delivered} repository and the
+ * recipient's INBOX, so memory stays flat), {@code delay MS} (every DNS answer that late), {@code header} (the
+ * header section of the first delivered mail, line ends as {@code \n}), {@code quit}.
+ *
+ * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS [nopack]} (SPOOL_THREADS 0: the sample configuration's).
+ */
+public final class BenchServerMain {
+    static final String ANSWER = "@@ ";
+    static final String USER_NAMESPACE = "#private";
+    static final String INBOX = "INBOX";
+    static final Duration HEADER_TIMEOUT = Duration.ofSeconds(30);
+
+    private BenchServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args[0];
+        String zone = Files.readString(Path.of(args[1]));
+        int spoolThreads = Integer.parseInt(args[2]);
+        boolean withoutPack = args.length > 3 && args[3].equals("nopack");
+        AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).zone(zone)
+                .user(JamesEndToEnd.RECIPIENT, "bench-secret");
+        if (withoutPack) {
+            builder.withoutPack();
+        }
+        // issue 11: BENCH_SESSION_HOOK=1 checks in the SMTP session (SessionHookBench, docs/enforcement.md)
+        if (!withoutPack && SessionHookBench.wanted()) {
+            builder.edit("smtpserver.xml", SessionHookBench::withHook);
+        }
+        if (spoolThreads != 0) {
+            builder.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<threads>\\d+</threads>",
+                    "<threads>" + spoolThreads + "</threads>"));
+        }
+        try (AuthpackJames james = builder.start()) {
+            MailRepositoryProbeImpl repositories = james.guiceServer().getProbe(MailRepositoryProbeImpl.class);
+            MailRepositoryUrl delivered = james.repositoryUrl("delivered");
+            MailRepositoryUrl error = james.repositoryUrl("error");
+            answer("ready " + james.smtpPort());
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+            for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
+                String[] command = line.trim().split(" ");
+                switch (command[0]) {
+                    case "count" -> answer(count(repositories, delivered) + " " + count(repositories, error));
+                    case "reset" -> {
+                        reset(james, repositories, delivered);
+                        answer("ok");
+                    }
+                    case "delay" -> {
+                        james.dns().answerDelay(Duration.ofMillis(Long.parseLong(command[1])));
+                        answer("ok");
+                    }
+                    case "header" -> {
+                        DeliveredMail mail = james.awaitMail("delivered", d -> true, HEADER_TIMEOUT);
+                        String raw = mail.rawMessage();
+                        int end = raw.indexOf("\r\n\r\n");
+                        answer(raw.substring(0, Math.max(0, end)).replace("\r\n", "\\n"));
+                    }
+                    default -> answer("error unknown command " + line);
+                }
+            }
+        }
+        System.exit(0); // James leaves non-daemon threads behind
+    }
+
+    private static void answer(String text) {
+        System.out.println(ANSWER + text);
+        System.out.flush();
+    }
+
+    private static long count(MailRepositoryProbeImpl repositories, MailRepositoryUrl url) throws Exception {
+        return repositories.getMailRepositoryStore().get(url).isPresent() ? repositories.getRepositoryMailCount(url) : 0;
+    }
+
+    private static void reset(AuthpackJames james, MailRepositoryProbeImpl repositories, MailRepositoryUrl delivered)
+            throws Exception {
+        if (repositories.getMailRepositoryStore().get(delivered).isPresent()) {
+            repositories.getMailRepositoryStore().select(delivered).removeAll();
+        }
+        MailboxProbeImpl mailboxes = james.guiceServer().getProbe(MailboxProbeImpl.class);
+        String user = JamesEndToEnd.RECIPIENT;
+        if (mailboxes.listUserMailboxes(user).contains(INBOX)) {
+            mailboxes.deleteMailbox(USER_NAMESPACE, user, INBOX);
+        }
+        mailboxes.createMailbox(USER_NAMESPACE, user, INBOX);
+    }
+}

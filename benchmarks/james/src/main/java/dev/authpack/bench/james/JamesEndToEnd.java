@@ -1,0 +1,193 @@
+package dev.authpack.bench.james;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * James' delivery rate with the pack and without it, end to end (docs/benchmarks.md, "James end to end"): two
+ * in-process James 3.8.1 servers, one with the sample configuration ({@code conf-samples/james}) and one with the
+ * pack's lines taken out (mailets, matcher, hook, module: {@code AuthpackJames.Builder#withoutPack}), the same
+ * spool thread count; SMTP clients on loopback send DKIM-signed newsletters of about 10 KB whose SPF, iprev, DKIM
+ * and DMARC all pass; rounds alternate between the servers, and each round's rates and ratio are printed, then
+ * the medians. Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct
+ * sender domain per message, records with TTL 0, every DNS answer {@code --dns-delay-ms} late).
+ *
+ * <p>Each James runs in a JVM of its own ({@link BenchServer}); this one only sends and counts.
+ * Run with {@code bin/bench-james}; {@code --help} lists the options ({@link BenchOptions#USAGE}).
+ */
+public final class JamesEndToEnd {
+    static final String RECIPIENT = "alice@james.test";
+    static final String HELO = "mail.spf-pass.example";
+    static final String SERVER_ID = "mx.james.test";
+    static final String SELECTOR = "bench";
+    /** Warm variant: this many sender domains, records cached (TTL one hour). */
+    static final int WARM_DOMAINS = 4;
+    static final int WARM_TTL = 3_600;
+
+    private JamesEndToEnd() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage().isEmpty() ? BenchOptions.USAGE : e.getMessage() + "\n" + BenchOptions.USAGE);
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        DkimRsaSigner signer = DkimRsaSigner.withNewKey(SELECTOR);
+        StringBuilder zone = new StringBuilder();
+        for (int i = 0; i < WARM_DOMAINS; i++) {
+            zone.append(BenchZone.records(warmDomain(i), signer, WARM_TTL));
+        }
+        for (int i = 0; i < options.coldDomains(); i++) {
+            zone.append(BenchZone.records(coldDomain(i), signer, 0));
+        }
+        System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d, %d rounds of"
+                        + " %d s (warm-up %d s), cold DNS delay %d ms; %s%n", options.connections(),
+                options.effectiveSpoolThreads(), options.effectiveWindow(), options.rounds(), options.round().toSeconds(),
+                options.warmup().toSeconds(), options.dnsDelay().toMillis(), load());
+        Path zoneFile = Files.createTempFile("bench-james", ".zone");
+        Files.writeString(zoneFile, zone);
+        List<BenchServer> servers = new ArrayList<>();
+        try {
+            if (options.runs("pack")) {
+                servers.add(BenchServer.start("pack", false, zoneFile, options.spoolThreads()));
+            }
+            if (options.runs("nopack")) {
+                servers.add(BenchServer.start("no pack", true, zoneFile, options.spoolThreads()));
+            }
+            for (String variant : options.variants()) {
+                boolean cold = variant.equals("cold");
+                MessagePool pool = pool(variant, signer, options);
+                for (BenchServer s : servers) {
+                    s.answerDelay(cold ? options.dnsDelay() : Duration.ZERO);
+                    check(s, pool);
+                }
+                System.out.printf(Locale.ROOT, "%n== %s DNS: %d messages of %d octets on average, %s%n", variant,
+                        pool.size(), pool.averageSize(), cold ? options.coldDomains() + " sender domains (TTL 0), "
+                                + "answers " + options.dnsDelay().toMillis() + " ms late" : WARM_DOMAINS
+                                + " sender domains, cached");
+                run(servers, pool, options);
+            }
+        } finally {
+            servers.forEach(BenchServer::close);
+            Files.deleteIfExists(zoneFile);
+        }
+    }
+
+    static String warmDomain(int i) {
+        return "news" + i + ".warm.example";
+    }
+
+    static String coldDomain(int i) {
+        return "list" + i + ".cold.example";
+    }
+
+    private static MessagePool pool(String variant, DkimRsaSigner signer, BenchOptions options) {
+        boolean cold = variant.equals("cold");
+        List<MessagePool.Prepared> messages = new ArrayList<>();
+        for (int n = 0; n < options.messages(); n++) {
+            String domain = cold ? coldDomain(n % options.coldDomains()) : warmDomain(n % WARM_DOMAINS);
+            String signed = signer.sign(Newsletter.text(domain, RECIPIENT, n), domain);
+            messages.add(new MessagePool.Prepared("bounces+" + n + "@" + domain, SmtpConnection.dataOctets(signed)));
+        }
+        return new MessagePool(variant, messages);
+    }
+
+    /**
+     * One message through each server before measuring: the pack's copy must say spf, dkim, dmarc and iprev
+     * {@code pass}, the other must carry no field of ours; else the figures would measure something else.
+     */
+    private static void check(BenchServer server, MessagePool pool) throws Exception {
+        server.reset();
+        MessagePool.Prepared m = pool.next();
+        try (SmtpConnection c = new SmtpConnection(server.smtpPort(), HELO)) {
+            int code = c.send(m.mailFrom(), RECIPIENT, m.data());
+            if (code != 250) {
+                throw new IllegalStateException(server.name() + ": check message refused with " + code);
+            }
+        }
+        String header = server.firstDeliveredHeader();
+        boolean ours = header.contains("Authentication-Results: " + SERVER_ID + ";");
+        if (server.name().equals("pack")) {
+            for (String result : List.of("dkim=pass", "spf=pass", "dmarc=pass", "iprev=pass")) {
+                if (!ours || !header.contains(result)) {
+                    throw new IllegalStateException("pack: the check message has no " + result + ":\n" + header);
+                }
+            }
+        } else if (ours) {
+            throw new IllegalStateException("no pack: the check message carries our field:\n" + header);
+        }
+        server.reset();
+    }
+
+    private static void run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
+        if (!options.warmup().isZero()) {
+            for (BenchServer s : servers) {
+                LoadRound.run(s, pool, RECIPIENT, HELO, options.connections(), options.effectiveWindow(),
+                        options.warmup());
+                s.reset();
+            }
+        }
+        String loadBefore = load();
+        List<Double> ratios = new ArrayList<>();
+        List<List<Double>> rates = new ArrayList<>();
+        servers.forEach(s -> rates.add(new ArrayList<>()));
+        for (int round = 1; round <= options.rounds(); round++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round));
+            double[] r = new double[servers.size()];
+            for (int i = 0; i < servers.size(); i++) {
+                BenchServer s = servers.get(i);
+                LoadRound.Result result = LoadRound.run(s, pool, RECIPIENT, HELO, options.connections(),
+                        options.effectiveWindow(), options.round());
+                s.reset();
+                r[i] = result.rate();
+                rates.get(i).add(r[i]);
+                line.append(String.format(Locale.ROOT, "  %s %7.1f msg/s (%d in %.1f s%s)", s.name(), r[i],
+                        result.accepted(), result.seconds(), result.refused() + result.errors() > 0
+                                ? ", " + result.refused() + " refused, " + result.errors() + " in error" : ""));
+            }
+            if (servers.size() == 2) {
+                ratios.add(r[0] / r[1]);
+                line.append(String.format(Locale.ROOT, "  ratio %.3f", r[0] / r[1]));
+            }
+            System.out.println(line);
+        }
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "%s median:", pool.name()));
+        for (int i = 0; i < servers.size(); i++) {
+            summary.append(String.format(Locale.ROOT, "  %s %7.1f msg/s", servers.get(i).name(),
+                    median(rates.get(i))));
+        }
+        if (!ratios.isEmpty()) {
+            summary.append(String.format(Locale.ROOT, "  ratio %.3f (min %.3f, max %.3f)", median(ratios),
+                    ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                    ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        }
+        System.out.println(summary);
+        System.out.println("load average before / after the rounds: " + loadBefore + " / " + load());
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */
+    static String load() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "load " + String.join(" ", Arrays.copyOf(parts, 3));
+        } catch (IOException | RuntimeException e) {
+            return "load unknown";
+        }
+    }
+}

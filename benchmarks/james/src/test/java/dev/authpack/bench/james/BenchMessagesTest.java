@@ -1,0 +1,95 @@
+package dev.authpack.bench.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.authpack.dkim.DkimReport;
+import dev.authpack.dkim.DkimResult;
+import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsResolvers;
+import dev.authpack.dns.DnsSettings;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's messages verify with the pack's own DKIM verifier, and its options parse as documented. */
+class BenchMessagesTest {
+    static final DkimRsaSigner SIGNER = DkimRsaSigner.withNewKey("bench");
+
+    @Test
+    void signedNewslettersVerifyWithThePacksVerifierOverTheBenchZone() throws Exception {
+        String domain = JamesEndToEnd.coldDomain(7);
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start(BenchZone.records(domain, SIGNER, 0))) {
+            DnsResolver resolver = DnsResolvers.create(DnsSettings.defaults().withServers(List.of(dns.address()))
+                    .withTimeout(Duration.ofSeconds(3)));
+            for (long n : new long[] {0, 1, 41}) {
+                String message = SIGNER.sign(Newsletter.text(domain, JamesEndToEnd.RECIPIENT, n), domain);
+                assertThat(message.length()).isBetween(9_000, 12_000);
+                DkimReport report = new DkimVerifier(resolver).verify(message.getBytes(StandardCharsets.US_ASCII))
+                        .get();
+                assertThat(report.results()).extracting(DkimResult::passed).containsExactly(true);
+                assertThat(report.results().get(0).domain()).isEqualTo(domain);
+            }
+        }
+    }
+
+    @Test
+    void aChangedBodyNoLongerVerifies() throws Exception {
+        String domain = JamesEndToEnd.warmDomain(0);
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start(BenchZone.records(domain, SIGNER, 60))) {
+            DnsResolver resolver = DnsResolvers.create(DnsSettings.defaults().withServers(List.of(dns.address())));
+            String message = SIGNER.sign(Newsletter.text(domain, JamesEndToEnd.RECIPIENT, 3), domain)
+                    .replace("weekly", "monthly");
+            DkimReport report = new DkimVerifier(resolver).verify(message.getBytes(StandardCharsets.US_ASCII)).get();
+            assertThat(report.results()).extracting(DkimResult::passed).containsExactly(false);
+        }
+    }
+
+    @Test
+    void relaxedCanonicalization() {
+        assertThat(DkimRsaSigner.relaxedField("Subject ", " a \t b\r\n\tc  ")).isEqualTo("subject:a b c");
+        assertThat(DkimRsaSigner.relaxedBody("a  b \r\nc\r\n\r\n\r\n")).isEqualTo("a b\r\nc\r\n");
+        assertThat(DkimRsaSigner.relaxedBody("")).isEmpty();
+        assertThat(DkimRsaSigner.relaxedBody("x")).isEqualTo("x\r\n");
+    }
+
+    @Test
+    void dataOctetsAreDotStuffedAndEndWithTheFinalDot() {
+        assertThat(new String(SmtpConnection.dataOctets("A: b\r\n\r\n.x\r\ny\r\n"), StandardCharsets.US_ASCII))
+                .isEqualTo("A: b\r\n\r\n..x\r\ny\r\n.\r\n");
+    }
+
+    @Test
+    void keyRecordIsSplitIntoTxtStringsOfAtMost255Octets() {
+        String txt = BenchZone.txt("k".repeat(600));
+        assertThat(txt).isEqualTo("\"" + "k".repeat(255) + "\" \"" + "k".repeat(255) + "\" \"" + "k".repeat(90) + "\"");
+    }
+
+    @Test
+    void optionsHaveTheDocumentedDefaultsAndBounds() {
+        BenchOptions o = BenchOptions.parse();
+        assertThat(o.variants()).containsExactly("warm", "cold");
+        assertThat(o.connections()).isEqualTo(4);
+        assertThat(o.dnsDelay()).isEqualTo(Duration.ofMillis(20));
+        assertThat(o.effectiveSpoolThreads()).isEqualTo(4);
+        assertThat(o.effectiveWindow()).isEqualTo(32);
+        BenchOptions cold = BenchOptions.parse("--variants", "cold", "--dns-delay-ms", "50", "--spool-threads", "8");
+        assertThat(cold.variants()).containsExactly("cold");
+        assertThat(cold.effectiveWindow()).isEqualTo(64);
+        assertThatThrownBy(() -> BenchOptions.parse("--connections", "0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse("--connections", "257"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse("--variants", "lukewarm"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse("--rounds")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertThat(JamesEndToEnd.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(JamesEndToEnd.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    }
+}

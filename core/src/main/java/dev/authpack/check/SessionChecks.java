@@ -1,0 +1,247 @@
+package dev.authpack.check;
+
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.mail.MessageParseException;
+import dev.authpack.mail.RawMessage;
+import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfStatus;
+import dev.authpack.spf.SpfResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The checks of one SMTP connection, with their DNS lookups started as soon as the session makes each identity
+ * known, so that by the end of DATA the answers are there:
+ * <ul>
+ *   <li>at connect ({@link #connected}): iprev of the client address;</li>
+ *   <li>at MAIL FROM ({@link #mailFrom}): SPF for MAIL FROM and for HELO;</li>
+ *   <li>once the header section has arrived ({@link #headerSection}): the DKIM key records of the signatures and
+ *       the DMARC policy discovery of the author domains (the From fields);</li>
+ *   <li>at the end of DATA ({@link #endOfData}): the plain check of {@link MailAuthChecker}, with the same options
+ *       and budgets, over the answers of the lookups already made.</li>
+ * </ul>
+ * The report is the one {@link MailAuthChecker} gives for the same envelope, message and DNS answers: the end-of-DATA
+ * check is that very check, run over the transaction's {@link SessionResolver}, which asks the shared resolver each
+ * question once and gives every later asker the same answer (failures and timeouts too). The early lookups ask only
+ * questions the plain check asks as well, so the session never makes more lookups than the plain check:
+ * <ul>
+ *   <li>SPF and iprev run the engines themselves, early, over the same answers;</li>
+ *   <li>DKIM runs the verifier on the header section alone: the key lookups are those of the whole message (the
+ *       body only decides the hash), and with a body hash that does not match no signature is computed;</li>
+ *   <li>DMARC runs the evaluator on the header section with no SPF or DKIM result: that asks the author domains'
+ *       policy discovery (and the existence test where the record has {@code np}), which the plain check asks
+ *       whatever SPF and DKIM say; the identifiers' alignment walks wait for the end of DATA;</li>
+ *   <li>ARC is not started early: its key lookups are lazy by design (none for a chain whose newest body hash
+ *       fails, docs/arc.md), and the body is not there yet; keys it shares with DKIM are answered already.</li>
+ * </ul>
+ * Bounded: each transaction remembers at most {@link SessionResolver#MAX_QUESTIONS} questions; a new MAIL FROM or
+ * {@link #reset()} (RSET) ends the transaction's lookups and starts SPF again; {@link #close()} (the client went
+ * away, or never sent DATA) ends every lookup of the session at once. Thread-safe.
+ */
+public final class SessionChecks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionChecks.class);
+
+    private final MailAuthChecker checker;
+    private final CheckOptions options;
+    private final InetAddress client;
+    private final SessionResolver connection;
+    private final DnsResolver upstream;
+    private Transaction current;
+    /** The early checks of the latest transaction, ended or not (tests). */
+    private final List<CompletableFuture<?>> started = new ArrayList<>();
+    private CompletableFuture<?> iprevEarly = CompletableFuture.completedFuture(null);
+    private boolean closed;
+
+    /** One transaction: its answers, its checker over them, and the early checks started. */
+    private static final class Transaction {
+        // iprev runs over the connection's answers (started at connect), every other check over the transaction's
+        final SessionResolver answers;
+        final MailAuthChecker checker;
+        final List<CompletableFuture<?>> early = new ArrayList<>(4);
+        final BoundedCheck<SpfResult> mailFromSpf;
+        boolean headerSeen;
+
+        Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf) {
+            this.answers = answers;
+            this.checker = checker;
+            this.mailFromSpf = mailFromSpf;
+        }
+
+        void end() {
+            answers.close();
+            mailFromSpf.cutOff(SessionResolver.CLOSED);
+            early.forEach(f -> f.cancel(false));
+        }
+    }
+
+    private SessionChecks(MailAuthChecker checker, CheckOptions options, InetAddress client,
+                          DnsResolver upstream) {
+        this.checker = checker;
+        this.options = options;
+        this.client = client;
+        this.upstream = upstream;
+        this.connection = new SessionResolver(upstream);
+    }
+
+    /**
+     * A client connected from {@code client}: starts its iprev lookups (when iprev is enabled).
+     *
+     * @param checker  the checker the mailet uses (same engines, options and budgets)
+     * @param upstream the shared resolver {@code checker}'s engines use (its cache and in-flight table)
+     */
+    public static SessionChecks connected(MailAuthChecker checker, DnsResolver upstream,
+                                          CheckOptions options, InetAddress client) {
+        SessionChecks session = new SessionChecks(checker, options, client, upstream);
+        if (options.iprev() && client != null) {
+            try {
+                session.iprevEarly = checker.over(session.connection, session.connection).iprev().check(client);
+            } catch (RuntimeException e) {
+                LOG.warn("iprev of {} not started early: {}", client, e.toString());
+            }
+        }
+        return session;
+    }
+
+    /**
+     * MAIL FROM: ends the previous transaction's lookups (a new MAIL FROM, or one after RSET) and starts SPF for
+     * MAIL FROM and for HELO (RFC 7208 §2.3, §2.4) with the session's client address.
+     *
+     * @param mailFrom the reverse path without angle brackets; empty for the null sender
+     * @return the SPF result for MAIL FROM, within SPF's budget (temperror past it); empty when SPF is disabled
+     */
+    public synchronized CompletableFuture<Optional<SpfResult>> mailFrom(String helo, String mailFrom) {
+        endTransaction();
+        String heloName = helo == null ? "" : helo;
+        String sender = mailFrom == null ? "" : mailFrom;
+        Transaction t = begin(heloName, sender);
+        if (closed || !options.spf() || client == null) {
+            t.mailFromSpf.cutOff("SPF not started");
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        t.mailFromSpf.start(() -> t.checker.spf().checkMailFrom(client, sender, heloName),
+                checker.budgets().spf());
+        if (!heloName.isEmpty()) {
+            early(t, start(() -> t.checker.spf().checkHelo(client, heloName)));
+        }
+        return t.mailFromSpf.result();
+    }
+
+    /**
+     * The header section has arrived (the octets up to and including the empty line, as received): starts the DKIM
+     * key lookups and the DMARC policy discovery. Once per transaction; a header section that does not parse
+     * starts nothing (the end-of-DATA check reads it its own way).
+     */
+    public synchronized void headerSection(byte[] header) {
+        if (closed || current == null || current.headerSeen || header == null) {
+            return;
+        }
+        Transaction t = current;
+        t.headerSeen = true;
+        if (!options.dkim() && !options.dmarc()) {
+            return;
+        }
+        RawMessage parsed;
+        try {
+            parsed = RawMessage.parse(header);
+        } catch (MessageParseException | RuntimeException e) {
+            LOG.debug("header section not read early: {}", e.toString());
+            return;
+        }
+        if (options.dkim()) {
+            early(t, start(() -> t.checker.dkim().verify(parsed)));
+        }
+        if (options.dmarc()) {
+            early(t, start(() -> t.checker.dmarc().evaluate(parsed, Optional.empty(), Optional.empty())));
+        }
+    }
+
+    /**
+     * The end of DATA: the plain check of the message over the transaction's answers (a transaction is begun here
+     * when MAIL FROM was not seen). Await the run ({@link CheckRun#await}), then {@link #reset()}.
+     */
+    public synchronized CheckRun endOfData(Envelope envelope, byte[] message) {
+        return transactionFor(envelope).checker.start(envelope, message, options);
+    }
+
+    /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
+    public synchronized CheckRun endOfDataUnreadable(Envelope envelope, String why) {
+        return transactionFor(envelope).checker.startUnreadable(envelope, options, why);
+    }
+
+    /** RSET, or the transaction is over: ends its lookups. The connection's (iprev) stay. */
+    public synchronized void reset() {
+        endTransaction();
+    }
+
+    /** The client went away: ends every lookup of the session; later calls start nothing. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        endTransaction();
+        connection.close();
+    }
+
+    /** Distinct DNS questions the current transaction has asked (0 without one). */
+    public synchronized int transactionQuestions() {
+        return current == null ? 0 : current.answers.questions();
+    }
+
+    /** Completes when every early check of the connection and of the latest transaction has ended (tests). */
+    synchronized CompletableFuture<Void> earlyChecks() {
+        List<CompletableFuture<?>> all = new ArrayList<>(started);
+        all.add(iprevEarly);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private Transaction transactionFor(Envelope envelope) {
+        if (current == null || closed) {
+            endTransaction();
+            Transaction t = begin(envelope.helo(), envelope.mailFrom());
+            t.mailFromSpf.cutOff("SPF not started");
+            return t;
+        }
+        return current;
+    }
+
+    private Transaction begin(String helo, String mailFrom) {
+        SessionResolver answers = new SessionResolver(upstream);
+        if (closed) {
+            answers.close();
+        }
+        BoundedCheck<SpfResult> spf = BoundedCheck.of("SPF", reason -> new SpfResult(SpfStatus.TEMPERROR,
+                SpfIdentity.MAILFROM, mailFrom.isEmpty() ? helo : mailFrom.substring(mailFrom.lastIndexOf('@') + 1),
+                null, null, 0, 0, reason));
+        current = new Transaction(answers, checker.over(answers, connection), spf);
+        started.clear();
+        started.add(spf.result());
+        return current;
+    }
+
+    private void early(Transaction t, CompletableFuture<?> check) {
+        t.early.add(check);
+        started.add(check);
+    }
+
+    private void endTransaction() {
+        if (current != null) {
+            current.end();
+            current = null;
+        }
+    }
+
+    private static CompletableFuture<?> start(Supplier<CompletableFuture<?>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            LOG.warn("early check not started: {}", e.toString());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}

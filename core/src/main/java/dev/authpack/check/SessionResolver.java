@@ -1,0 +1,146 @@
+package dev.authpack.check;
+
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsNames;
+import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsType;
+import dev.authpack.dns.MxHost;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The answers of one SMTP transaction (or, for iprev, one connection): every question asked through it goes to the
+ * shared resolver once, and every later asking of the same question gets the same answer, in flight or finished,
+ * failures and timeouts included. So checks started early in the session ({@link SessionChecks}) and the plain
+ * check at the end of DATA see exactly the same DNS, and the end-of-DATA check asks nothing the early ones asked.
+ *
+ * <p>Bounded: at most {@link #MAX_QUESTIONS} distinct questions are remembered; further ones pass through to the
+ * shared resolver unremembered. {@link #close() Closed}, it ends every unfinished question with a temporary failure
+ * and answers every new one with a temporary failure, without asking anyone: a session that went away starts no
+ * lookups, and the work waiting on its answers ends at once.
+ */
+final class SessionResolver implements DnsResolver {
+    /**
+     * Distinct questions remembered per transaction: more than one message's checks can ask (SPF's 10 lookups with
+     * 10 names each for MAIL FROM and HELO, 10 DKIM keys, DMARC walks of 8 names per identifier, iprev's 11).
+     */
+    static final int MAX_QUESTIONS = 512;
+    static final String CLOSED = "the SMTP session's checks were cancelled";
+
+    private record Question(DnsType type, String name) {
+    }
+
+    private final DnsResolver upstream;
+    private final Map<Question, CompletableFuture<DnsLookup<?>>> answers = new HashMap<>();
+    private boolean closed;
+
+    SessionResolver(DnsResolver upstream) {
+        this.upstream = upstream;
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<String>> txt(String name) {
+        return ask(DnsType.TXT, name, () -> upstream.txt(name));
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
+        return ask(DnsType.A, name, () -> upstream.a(name));
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
+        return ask(DnsType.AAAA, name, () -> upstream.aaaa(name));
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
+        return ask(DnsType.MX, name, () -> upstream.mx(name));
+    }
+
+    @Override
+    public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
+        if (address == null) {
+            return upstream.ptr(null);
+        }
+        return ask(DnsType.PTR, DnsNames.reverseName(address), () -> upstream.ptr(address));
+    }
+
+    /** Distinct questions remembered. */
+    synchronized int questions() {
+        return answers.size();
+    }
+
+    /** Ends unfinished questions with a temporary failure; new ones get one at once. Idempotent. */
+    void close() {
+        List<CompletableFuture<DnsLookup<?>>> open;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = new ArrayList<>(answers.values());
+        }
+        for (CompletableFuture<DnsLookup<?>> answer : open) {
+            answer.complete(null);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> CompletableFuture<DnsLookup<T>> ask(DnsType type, String name,
+                                                   Supplier<CompletableFuture<DnsLookup<T>>> query) {
+        Question question = new Question(type, DnsNames.normalize(name));
+        CompletableFuture<DnsLookup<?>> remembered;
+        boolean passThrough = false;
+        CompletableFuture<DnsLookup<?>> mine = null;
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.completedFuture(DnsLookup.failed(question.name(), type,
+                        DnsOutcome.TEMP_FAILURE, CLOSED));
+            }
+            remembered = answers.get(question);
+            if (remembered == null) {
+                if (answers.size() >= MAX_QUESTIONS) {
+                    passThrough = true;
+                } else {
+                    mine = new CompletableFuture<>();
+                    answers.put(question, mine);
+                }
+            }
+        }
+        if (passThrough) {
+            return start(question, query);
+        }
+        if (mine != null) {
+            CompletableFuture<DnsLookup<?>> answer = mine;
+            start(question, query).whenComplete((lookup, error) -> answer.complete(lookup));
+            remembered = mine;
+        }
+        // each asker gets its own copy: one completing or cancelling it cannot disturb the others; a null answer
+        // (closed, or a resolver that broke its contract) is a temporary failure
+        return (CompletableFuture) remembered.thenApply(lookup -> lookup != null ? lookup
+                : DnsLookup.failed(question.name(), type, DnsOutcome.TEMP_FAILURE, CLOSED));
+    }
+
+    private static <T> CompletableFuture<DnsLookup<T>> start(Question question,
+                                                             Supplier<CompletableFuture<DnsLookup<T>>> query) {
+        CompletableFuture<DnsLookup<T>> started;
+        try {
+            started = query.get();
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        if (started == null) {
+            started = CompletableFuture.failedFuture(new IllegalStateException("no answer"));
+        }
+        return started.handle((lookup, error) -> lookup != null ? lookup : DnsLookup.failed(question.name(),
+                question.type(), DnsOutcome.TEMP_FAILURE, "resolver error: " + error));
+    }
+}

@@ -1,0 +1,290 @@
+package dev.authpack.check;
+
+import dev.authpack.arc.ArcVerifier;
+import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimSignOptions;
+import dev.authpack.dkim.DkimSigner;
+import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.ZoneFileResolver;
+import dev.authpack.iprev.IprevChecker;
+import dev.authpack.spf.SpfChecker;
+import dev.authpack.spf.SpfStatus;
+import dev.authpack.spf.SpfResult;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionChecksTest {
+    private static final DkimSigningKey KEY = key();
+    private static final List<String> FROM_DOMAINS = List.of("pass.example", "reject.example", "quar.example",
+            "none.example", "nodmarc.example", "sub.org.example", "flaky.example", "pass.example, b@reject.example");
+    private static final List<String> SIGNINGS = List.of("none", "aligned", "unaligned", "tampered", "two",
+            "slowkey");
+    private static final String ZONE = """
+            $ORIGIN .
+            $TTL 300
+            pass.example. IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+            _dmarc.pass.example. IN TXT "v=DMARC1; p=reject"
+            reject.example. IN TXT "v=spf1 include:spf.pass.example -all"
+            spf.pass.example. IN TXT "v=spf1 ip4:192.0.2.1 ~all"
+            _dmarc.reject.example. IN TXT "v=DMARC1; p=reject; adkim=s; aspf=s"
+            quar.example. IN TXT "v=spf1 a mx ~all"
+            quar.example. IN A 192.0.2.1
+            quar.example. IN MX 10 mx.quar.example.
+            mx.quar.example. IN A 203.0.113.5
+            _dmarc.quar.example. IN TXT "v=DMARC1; p=quarantine"
+            none.example. IN TXT "v=spf1 ?all"
+            _dmarc.none.example. IN TXT "v=DMARC1; p=none"
+            nodmarc.example. IN A 192.0.2.77
+            nodmarc.example. IN TXT "v=spf1 ~all"
+            org.example. IN TXT "v=spf1 -all"
+            _dmarc.org.example. IN TXT "v=DMARC1; p=quarantine; sp=none; np=reject"
+            flaky.example. IN A 192.0.2.78
+            other.example. IN TXT "v=spf1 exists:%{i}.allow.other.example -all"
+            7.100.51.198.allow.other.example. IN A 127.0.0.2
+            mail.pass.example. IN A 192.0.2.1
+            mail.pass.example. IN TXT "v=spf1 a -all"
+            1.2.0.192.in-addr.arpa. IN PTR mail.pass.example.
+            7.100.51.198.in-addr.arpa. IN PTR host.other.example.
+            """;
+
+    private static DkimSigningKey key() {
+        try {
+            byte[] seed = new byte[32];
+            Arrays.fill(seed, (byte) 7);
+            return DkimKeys.ed25519(seed);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ZoneFileResolver zone() {
+        StringBuilder keys = new StringBuilder(ZONE);
+        for (String d : List.of("pass.example", "reject.example", "quar.example", "none.example", "nodmarc.example",
+                "sub.org.example", "flaky.example", "signer.example")) {
+            keys.append("sel._domainkey.").append(d).append(". IN TXT \"").append(KEY.publicKeyRecord())
+                    .append("\"\n");
+        }
+        return new ZoneFileResolver(keys.toString())
+                .withFailure("_dmarc.flaky.example", DnsOutcome.TIMEOUT)
+                .withFailure("flaky.example", DnsOutcome.TEMP_FAILURE)
+                .withFailure("slow._domainkey.pass.example", DnsOutcome.TIMEOUT);
+    }
+
+    static MailAuthChecker checker(DnsResolver dns) {
+        return new MailAuthChecker(new SpfChecker(dns), new IprevChecker(dns), new DkimVerifier(dns),
+                new DmarcEvaluator(dns), new ArcVerifier(dns));
+    }
+
+    private static byte[] message(String from, String signing) throws Exception {
+        String text = "From: a@" + from + "\r\nTo: b@example.net\r\n"
+                + "Subject: test " + signing + "\r\nMessage-ID: <" + signing + "@x>\r\n\r\nHello.\r\n";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        String first = from.contains(",") ? from.substring(0, from.indexOf(',')) : from;
+        return switch (signing) {
+            case "none" -> bytes;
+            case "aligned" -> sign(bytes, first, "sel");
+            case "unaligned" -> sign(bytes, "signer.example", "sel");
+            case "tampered" -> new String(sign(bytes, first, "sel"), StandardCharsets.UTF_8)
+                    .replace("Hello.", "Hullo.").getBytes(StandardCharsets.UTF_8);
+            case "two" -> sign(sign(bytes, "signer.example", "sel"), first, "sel");
+            case "slowkey" -> sign(bytes, "pass.example", "slow");
+            default -> throw new IllegalArgumentException(signing);
+        };
+    }
+
+    private static byte[] sign(byte[] message, String domain, String selector) throws Exception {
+        return new DkimSigner(KEY, DkimSignOptions.of(domain, selector)).sign(message);
+    }
+
+    private static List<Envelope> envelopes(String from) throws Exception {
+        String first = from.contains(",") ? from.substring(0, from.indexOf(',')) : from;
+        return List.of(
+                new Envelope(InetAddress.getByName("192.0.2.1"), "mail.pass.example", "bounce@" + first,
+                        List.of("b@example.net"), Optional.empty()),
+                new Envelope(InetAddress.getByName("198.51.100.7"), "unknown.example", "x@other.example",
+                        List.of("b@example.net"), Optional.empty()),
+                new Envelope(InetAddress.getByName("192.0.2.9"), "mail.pass.example", "", List.of("b@example.net"),
+                        Optional.of("")));
+    }
+
+    static byte[] headerSection(byte[] message) {
+        String text = new String(message, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return Arrays.copyOf(message, end < 0 ? message.length : end + 4);
+    }
+
+    private static String describe(AuthCheckReport report) {
+        return report.methodResults() + "\n" + report.dmarcDisposition() + "\n" + report.spf() + "\n"
+                + report.spfHelo() + "\n" + report.iprev() + "\n" + report.dmarc().map(d -> d.status() + " "
+                + d.reason() + " " + d.disposition() + " " + d.policyDomain()) + "\n" + report.dkim();
+    }
+
+    /** One message through the session API, with the answers delayed so that early lookups are in flight. */
+    private static AuthCheckReport session(DnsResolver dns, Envelope envelope, byte[] message) throws Exception {
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                envelope.clientIp())) {
+            session.mailFrom(envelope.helo(), envelope.mailFrom());
+            session.headerSection(headerSection(message));
+            AuthCheckReport report = session.endOfData(envelope, message).await(Duration.ofSeconds(30));
+            session.reset();
+            return report;
+        }
+    }
+
+    @Test
+    void theSessionGivesTheReportOfThePlainCheckWithNoMoreLookupsOnManyMessages() throws Exception {
+        ZoneFileResolver zone = zone();
+        int cases = 0;
+        int fewer = 0;
+        Set<String> seen = new java.util.TreeSet<>();
+        for (String from : FROM_DOMAINS) {
+            for (String signing : SIGNINGS) {
+                byte[] message = message(from, signing);
+                for (Envelope envelope : envelopes(from)) {
+                    CountingDns plainDns = new CountingDns(zone, 0);
+                    AuthCheckReport plain = checker(plainDns).check(envelope, message, CheckOptions.ALL)
+                            .get(30, TimeUnit.SECONDS);
+                    CountingDns sessionDns = new CountingDns(zone, 2);
+                    AuthCheckReport pipelined = session(sessionDns, envelope, message);
+                    String id = from + " / " + signing + " / " + envelope.clientIp() + " " + envelope.mailFrom();
+                    assertThat(describe(pipelined)).as(id).isEqualTo(describe(plain));
+                    // the same questions, none of them more often than the plain check asks it
+                    assertThat(new HashSet<>(sessionDns.asked)).as(id).isEqualTo(new HashSet<>(plainDns.asked));
+                    for (String question : new HashSet<>(sessionDns.asked)) {
+                        assertThat(count(sessionDns.asked, question)).as(id + ": " + question)
+                                .isLessThanOrEqualTo(count(plainDns.asked, question));
+                    }
+                    fewer += plainDns.asked.size() - sessionDns.asked.size();
+                    plain.methodResults().forEach(r -> seen.add(r.method() + "=" + r.result()));
+                    seen.add("disposition=" + plain.dmarcDisposition());
+                    cases++;
+                }
+            }
+        }
+        assertThat(cases).isEqualTo(FROM_DOMAINS.size() * SIGNINGS.size() * 3);
+        // the corpus covers the results that matter for enforcement
+        assertThat(seen).contains("dkim=pass", "dkim=fail", "dkim=temperror", "dkim=none", "spf=pass", "spf=fail",
+                "spf=softfail", "spf=neutral", "spf=none", "spf=temperror", "dmarc=pass", "dmarc=fail",
+                "dmarc=temperror", "dmarc=none", "iprev=pass", "iprev=permerror", "disposition=REJECT",
+                "disposition=QUARANTINE", "disposition=NONE");
+        assertThat(fewer).isGreaterThanOrEqualTo(0);
+    }
+
+    private static long count(List<String> asked, String question) {
+        return asked.stream().filter(question::equals).count();
+    }
+
+    @Test
+    void anAlignedMessagesLookupsAreAllAskedBeforeTheEndOfData() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 1);
+        byte[] message = message("pass.example", "aligned");
+        Envelope envelope = envelopes("pass.example").get(0);
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                envelope.clientIp())) {
+            Optional<SpfResult> spf = session.mailFrom(envelope.helo(), envelope.mailFrom()).get(10, TimeUnit.SECONDS);
+            assertThat(spf.orElseThrow().status()).isEqualTo(SpfStatus.PASS);
+            session.headerSection(headerSection(message));
+            session.earlyChecks().get(10, TimeUnit.SECONDS);
+            List<String> beforeData = new ArrayList<>(dns.asked);
+            AuthCheckReport report = session.endOfData(envelope, message).await(Duration.ofSeconds(10));
+            assertThat(report.methodResults().toString()).contains("dkim", "pass");
+            assertThat(report.dmarc().orElseThrow().status().word()).isEqualTo("pass");
+            // everything was asked while the client was still sending: the end of DATA asks nothing
+            assertThat(dns.asked).isEqualTo(beforeData);
+            assertThat(beforeData).contains("PTR 1.2.0.192.in-addr.arpa", "TXT pass.example",
+                    "TXT sel._domainkey.pass.example", "TXT _dmarc.pass.example");
+        }
+    }
+
+    @Test
+    void aNewMailFromEndsTheOldTransactionAndStartsSpfAgain() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        Envelope second = envelopes("quar.example").get(0);
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                second.clientIp())) {
+            CompletableFuture<Optional<SpfResult>> first = session.mailFrom("mail.pass.example", "x@none.example");
+            assertThat(first.get(10, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(SpfStatus.NEUTRAL);
+            session.reset();
+            assertThat(session.transactionQuestions()).isZero();
+            Optional<SpfResult> again = session.mailFrom(second.helo(), second.mailFrom()).get(10, TimeUnit.SECONDS);
+            assertThat(again.orElseThrow().domain()).isEqualTo("quar.example");
+            byte[] message = message("quar.example", "aligned");
+            session.headerSection(headerSection(message));
+            AuthCheckReport report = session.endOfData(second, message).await(Duration.ofSeconds(10));
+            assertThat(report.spf().orElseThrow().domain()).isEqualTo("quar.example");
+            assertThat(report.spf().orElseThrow().status()).isEqualTo(SpfStatus.PASS);
+        }
+    }
+
+    @Test
+    void aSessionThatNeverSendsDataEndsItsLookupsAndStartsNoMore() throws Exception {
+        MailAuthCheckerTest.BlackHole hole = new MailAuthCheckerTest.BlackHole();
+        Envelope envelope = envelopes("pass.example").get(0);
+        SessionChecks session = SessionChecks.connected(checker(hole), hole, CheckOptions.ALL, envelope.clientIp());
+        CompletableFuture<Optional<SpfResult>> spf = session.mailFrom(envelope.helo(), envelope.mailFrom());
+        session.headerSection(headerSection(message("pass.example", "aligned")));
+        int asked = hole.handedOut.size();
+        assertThat(asked).isGreaterThanOrEqualTo(4);  // PTR, SPF x2, key, DMARC
+        session.close();
+        // every early check has ended (nothing waits for the dropped answers) ...
+        assertThat(session.earlyChecks()).isDone();
+        assertThat(spf.get(1, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(SpfStatus.TEMPERROR);
+        // ... and nothing new is asked once the session is closed
+        session.mailFrom(envelope.helo(), envelope.mailFrom());
+        session.headerSection(headerSection(message("pass.example", "aligned")));
+        assertThat(hole.handedOut).hasSize(asked);
+    }
+
+    @Test
+    void theMailFromSpfResultIsBoundedBySpfsBudget() throws Exception {
+        MailAuthCheckerTest.BlackHole hole = new MailAuthCheckerTest.BlackHole();
+        MailAuthChecker checker = new MailAuthChecker(new SpfChecker(hole), new IprevChecker(hole),
+                new DkimVerifier(hole), new DmarcEvaluator(hole), new ArcVerifier(hole),
+                CheckBudgets.all(Duration.ofMillis(200)));
+        try (SessionChecks session = SessionChecks.connected(checker, hole, CheckOptions.ALL,
+                InetAddress.getByName("192.0.2.1"))) {
+            SpfResult spf = session.mailFrom("h.example", "a@pass.example").get(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(spf.status()).isEqualTo(SpfStatus.TEMPERROR);
+            assertThat(spf.reason()).contains("did not finish within 200 ms");
+        }
+    }
+
+    @Test
+    void aTransactionRemembersABoundedNumberOfQuestions() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        SessionResolver answers = new SessionResolver(dns);
+        int n = SessionResolver.MAX_QUESTIONS + 10;
+        for (int i = 0; i < n; i++) {
+            assertThat(answers.txt("n" + i + ".example").get(1, TimeUnit.SECONDS).outcome())
+                    .isEqualTo(DnsOutcome.NXDOMAIN);
+        }
+        assertThat(answers.questions()).isEqualTo(SessionResolver.MAX_QUESTIONS);
+        answers.txt("n1.example").get(1, TimeUnit.SECONDS);
+        answers.txt("N1.example.").get(1, TimeUnit.SECONDS);
+        assertThat(dns.asked).hasSize(n);
+        // past the bound, questions still get answers (passed through, not remembered)
+        answers.txt("n" + (n - 1) + ".example").get(1, TimeUnit.SECONDS);
+        assertThat(dns.asked).hasSize(n + 1);
+        answers.close();
+        assertThat(answers.txt("pass.example").get(1, TimeUnit.SECONDS).outcome())
+                .isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(dns.asked).hasSize(n + 1);
+    }
+}

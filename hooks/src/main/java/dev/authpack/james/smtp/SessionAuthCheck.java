@@ -1,0 +1,306 @@
+package dev.authpack.james.smtp;
+
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckRun;
+import dev.authpack.check.Envelope;
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.check.SessionChecks;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsSettings;
+import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.CheckSettings;
+import dev.authpack.james.MailEnvelopes;
+import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.SessionCheckedMail;
+import dev.authpack.spf.SpfResult;
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.DisconnectHandler;
+import org.apache.james.protocols.api.handler.LineHandler;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.DataLineFilter;
+import org.apache.james.protocols.smtp.hook.HeloHook;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.inject.Inject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Runs {@code MailAuthCheck}'s checks during the SMTP session, with their DNS lookups started as soon as the
+ * session makes each identity known ({@link SessionChecks}: iprev at HELO/EHLO, SPF at MAIL FROM, DKIM keys and DMARC
+ * policy discovery once the header section has arrived), and refuses in the session what policy says to refuse
+ * (docs/enforcement.md). The results go on the mail, so {@code MailAuthCheck} configured alike does not check again
+ * and only writes its {@code Authentication-Results} field.
+ *
+ * <pre>{@code
+ * <handlerchain>
+ *   <handler class="dev.authpack.james.smtp.SessionAuthCheck">
+ *     <serverId>mx.example.net</serverId>          <!-- the same check parameters as MailAuthCheck -->
+ *     <refuseDmarcReject>true</refuseDmarcReject>  <!-- 550 5.7.1 for DMARC reject (default true) -->
+ *     <refuseSpfFail>never</refuseSpfFail>         <!-- never | mailfrom (strict) | data (soft) -->
+ *     <temperror>accept</temperror>                <!-- accept (and label) | defer (451) -->
+ *   </handler>
+ * </handlerchain>
+ * }</pre>
+ *
+ * <p>In James 3.8.1 handlers of {@code <handlerchain>} come before the core handlers, so this one sees the DATA
+ * lines before James stores them and its MAIL hook runs before James' own. It is a {@link HeloHook},
+ * {@link MailHook}, {@link DataLineFilter}, {@link JamesMessageHook} and {@link DisconnectHandler} at once:
+ * <ul>
+ *   <li>the end-of-DATA check waits at most the checks' deadline (each check within its own budget, as in
+ *       {@code MailAuthCheck}); the lookups started early are usually answered by then;</li>
+ *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
+ *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
+ *   <li>a client that leaves, RSETs or sends a new MAIL FROM ends the lookups it started;</li>
+ *   <li>no exception leaves a hook: an unexpected error accepts the mail without stored results, so
+ *       {@code MailAuthCheck} checks it as usual (and matchers can still act on its results).</li>
+ * </ul>
+ * Bad parameters make {@link #init} throw a {@link ConfigurationException} naming what is accepted: James does not
+ * start.
+ */
+public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, JamesMessageHook,
+        DisconnectHandler<SMTPSession> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SessionAuthCheck.class);
+    /** How much longer than the checks' own deadline a hook waits before it cuts the checks off itself. */
+    static final Duration AWAIT_GRACE = Duration.ofSeconds(1);
+
+    static final AttachmentKey<SessionChecks> CHECKS = AttachmentKey.of("authpack.session-checks",
+            SessionChecks.class);
+    static final AttachmentKey<HeaderSectionCollector> HEADER = AttachmentKey.of("authpack.header-section",
+            HeaderSectionCollector.class);
+
+    private final Function<CheckSettings, MailAuthChecker> checkers;
+    private final Function<DnsSettings, DnsResolver> resolvers;
+    private volatile CheckSettings settings;
+    private volatile MailAuthChecker checker;
+    private volatile DnsResolver resolver;
+    private volatile Enforcement enforcement = Enforcement.DEFAULT;
+
+    @Inject
+    public SessionAuthCheck(AuthpackEngines engines) {
+        this(settings -> settings.checker(engines), engines::resolver);
+    }
+
+    /** Tests: checkers and resolvers from elsewhere (a checker must use the resolver given for its DNS settings). */
+    SessionAuthCheck(Function<CheckSettings, MailAuthChecker> checkers,
+                     Function<DnsSettings, DnsResolver> resolvers) {
+        this.checkers = checkers;
+        this.resolvers = resolvers;
+    }
+
+    public SessionAuthCheck() {
+        this(AuthpackEngines.shared());
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        Set<String> unknown = new TreeSet<>();
+        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!key.startsWith("[@") && !CheckSettings.PARAMETERS.contains(key)
+                    && !Enforcement.PARAMETERS.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>(CheckSettings.PARAMETERS);
+            known.addAll(Enforcement.PARAMETERS);
+            throw new ConfigurationException("SessionAuthCheck: unknown parameter(s) " + unknown + "; accepted: "
+                    + known);
+        }
+        try {
+            CheckSettings read = CheckSettings.read(key -> config.getString(key, null));
+            enforcement = Enforcement.read(key -> config.getString(key, null));
+            checker = checkers.apply(read);
+            resolver = resolvers.apply(read.dns());
+            settings = read;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("SessionAuthCheck: " + e.getMessage(), e);
+        }
+        LOGGER.info("SessionAuthCheck ready: serverId={} checks={} {}", settings.serverId(), settings.options(),
+                enforcement);
+    }
+
+    /**
+     * At the client's first command (HELO or EHLO): the iprev lookups start. (Not a connect handler: James 3.8.1's
+     * JMX monitor of connect handlers fails on one that has no reply of its own.)
+     */
+    @Override
+    public HookResult doHelo(SMTPSession session, String helo) {
+        try {
+            checks(session);
+        } catch (RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: no early checks for session {}: {}", session.getSessionID(), e.toString());
+        }
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public void onDisconnect(SMTPSession session) {
+        try {
+            session.removeAttachment(CHECKS, State.Connection).ifPresent(SessionChecks::close);
+        } catch (RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: session {} not closed cleanly: {}", session.getSessionID(), e.toString());
+        }
+    }
+
+    /** At MAIL FROM: SPF starts (again); with {@code refuseSpfFail=mailfrom} its result is awaited here. */
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        try {
+            session.removeAttachment(HEADER, State.Transaction);
+            String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
+            String mailFrom = sender == null ? "" : sender.asOptional().map(MailAddress::asString).orElse("");
+            var spf = checks(session).mailFrom(helo, mailFrom);
+            if (enforcement.refuseSpfFail() != Enforcement.SpfFailRefusal.MAILFROM || exempt(session)) {
+                return HookResult.DECLINED;
+            }
+            Duration wait = checker.budgets().spf().plus(AWAIT_GRACE);
+            Optional<SpfResult> verdict = spf.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            Optional<HookResult> refusal = enforcement.atMailFrom(verdict);
+            refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for MAIL FROM <{}> in session {}: {}",
+                    r.getSmtpRetCode(), r.getSmtpDescription(), mailFrom, session.getSessionID(),
+                    verdict.map(SpfResult::reason).orElse("")));
+            return refusal.orElse(HookResult.DECLINED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HookResult.DECLINED;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: MAIL FROM not checked in session {}: {}", session.getSessionID(),
+                    e.toString());
+            return HookResult.DECLINED;
+        }
+    }
+
+    /** Each DATA line passes on unchanged; the header section, once complete, starts the DKIM and DMARC lookups. */
+    @Override
+    public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
+        try {
+            HeaderSectionCollector collector = session.getAttachment(HEADER, State.Transaction).orElse(null);
+            if (collector == null) {
+                collector = new HeaderSectionCollector();
+                session.setAttachment(HEADER, collector, State.Transaction);
+            }
+            byte[] header = collector.offer(line);
+            if (header != null) {
+                checks(session).headerSection(header);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: header section not read early in session {}: {}", session.getSessionID(),
+                    e.toString());
+        }
+        return next.onLine(session, line);
+    }
+
+    /**
+     * At the end of DATA: the checks end (over the answers of the lookups started earlier), the results go on the
+     * mail, and the mail is refused when policy says so.
+     */
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        SessionChecks checks = null;
+        try {
+            checks = checks(session);
+            Envelope envelope = envelope(session, mail);
+            AuthCheckReport report = await(start(checks, envelope, mail), mail);
+            SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+            if (exempt(session)) {
+                return HookResult.DECLINED;
+            }
+            Optional<HookResult> refusal = enforcement.atEndOfData(report);
+            refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for mail {} from <{}> in session {}",
+                    r.getSmtpRetCode(), r.getSmtpDescription(), mail.getName(), envelope.mailFrom(),
+                    session.getSessionID()));
+            return refusal.orElse(HookResult.DECLINED);
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: mail {} not checked in the session (MailAuthCheck will): {}",
+                    mail.getName(), e.toString());
+            return HookResult.DECLINED;
+        } finally {
+            if (checks != null) {
+                checks.reset();
+            }
+        }
+    }
+
+    /**
+     * The envelope MailAuthCheck will read from the mail ({@link MailEnvelopes#of}), taken from the session: James'
+     * own {@code AddDefaultAttributesMessageHook}, a core handler that runs after this hook, is what copies the client
+     * address, the HELO name and the SMTP AUTH user onto the mail, from the same session.
+     */
+    static Envelope envelope(SMTPSession session, Mail mail) throws java.net.UnknownHostException {
+        InetSocketAddress remote = session.getRemoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            throw new java.net.UnknownHostException("the session has no client address");
+        }
+        InetAddress client = MailEnvelopes.literal(remote.getAddress().getHostAddress());
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection)
+                .filter(h -> !h.isBlank()).orElse("");
+        String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+        Optional<String> user = Optional.ofNullable(session.getUsername()).map(org.apache.james.core.Username::asString)
+                .filter(u -> !u.isBlank());
+        return new Envelope(client, helo, mailFrom, mail.getRecipients().stream().map(MailAddress::asString).toList(),
+                user);
+    }
+
+    private CheckRun start(SessionChecks checks, Envelope envelope, Mail mail) {
+        if (!settings.options().needsMessage()) {
+            return checks.endOfData(envelope, null);
+        }
+        try {
+            return checks.endOfData(envelope, MimeMessageBytes.of(mail.getMessage()));
+        } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
+            return checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage());
+        }
+    }
+
+    private AuthCheckReport await(CheckRun run, Mail mail) {
+        try {
+            return run.await(checker.deadline().plus(AWAIT_GRACE));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOGGER.warn("SessionAuthCheck: checks of mail {} interrupted; unfinished ones are temperror",
+                    mail.getName());
+            return run.cutOff("interrupted");
+        }
+    }
+
+    /** RFC 5321 §3.9 / local policy: clients that authenticated or may relay are ours; never refused. */
+    private static boolean exempt(SMTPSession session) {
+        return session.getUsername() != null || session.isRelayingAllowed();
+    }
+
+    /** The session's checks, begun now if HELO/EHLO did not begin them. */
+    private SessionChecks checks(SMTPSession session) {
+        Optional<SessionChecks> existing = session.getAttachment(CHECKS, State.Connection);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        InetSocketAddress remote = session.getRemoteAddress();
+        InetAddress client = remote == null ? null : remote.getAddress();
+        SessionChecks created = SessionChecks.connected(checker, resolver, settings.options(), client);
+        session.setAttachment(CHECKS, created, State.Connection);
+        return created;
+    }
+}

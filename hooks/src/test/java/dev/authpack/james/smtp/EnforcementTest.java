@@ -1,0 +1,82 @@
+package dev.authpack.james.smtp;
+
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.DmarcOverride;
+import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dmarc.DmarcResult;
+import dev.authpack.dns.ZoneFileResolver;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EnforcementTest {
+    private static DmarcResult failing(String from) throws Exception {
+        ZoneFileResolver zone = new ZoneFileResolver("""
+                _dmarc.reject.example. 300 IN TXT "v=DMARC1; p=reject"
+                _dmarc.testing.example. 300 IN TXT "v=DMARC1; p=reject; t=y"
+                """);
+        return new DmarcEvaluator(zone).evaluate(List.of("a@" + from), Optional.empty(), Optional.empty()).get();
+    }
+
+    private static AuthCheckReport report(DmarcResult dmarc, Optional<DmarcOverride> override) {
+        return new AuthCheckReport(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(dmarc), Optional.empty(), override);
+    }
+
+    @Test
+    void aTrustedArcSealersOverrideAndTestModeAreHonoured() throws Exception {
+        DmarcResult fail = failing("reject.example");
+        assertThat(Enforcement.DEFAULT.atEndOfData(report(fail, Optional.empty()))).isPresent();
+        DmarcOverride override = new DmarcOverride("lists.example", 1, "local policy: trusted ARC sealer");
+        assertThat(Enforcement.DEFAULT.atEndOfData(report(fail, Optional.of(override)))).isEmpty();
+        // RFC 9989 t=y: reject is applied as quarantine, which is not refused
+        assertThat(Enforcement.DEFAULT.atEndOfData(report(failing("testing.example"), Optional.empty()))).isEmpty();
+        assertThat(new Enforcement(false, Enforcement.SpfFailRefusal.NEVER, true)
+                .atEndOfData(report(fail, Optional.empty()))).isEmpty();
+    }
+
+    @Test
+    void theDomainInAReplyIsPrintableAndBounded() {
+        assertThat(Enforcement.quoted("evil.example\r\n250 ok")).isEqualTo("evil.example??250?ok");
+        assertThat(Enforcement.quoted("x".repeat(10_000))).hasSize(Enforcement.MAX_QUOTED);
+        assertThat(Enforcement.quoted(null)).isEqualTo("the author domain");
+    }
+
+    @Test
+    void theHeaderSectionIsCollectedUnstuffedOnceAndBounded() {
+        HeaderSectionCollector c = new HeaderSectionCollector();
+        assertThat(c.offer(bytes("From: a@b.example\r\n"))).isNull();
+        assertThat(c.offer(bytes("..dotted: x\r\n"))).isNull();
+        assertThat(new String(c.offer(bytes("\r\n")), StandardCharsets.US_ASCII))
+                .isEqualTo("From: a@b.example\r\n.dotted: x\r\n\r\n");
+        assertThat(c.offer(bytes("\r\n"))).isNull();
+
+        HeaderSectionCollector noBody = new HeaderSectionCollector();
+        noBody.offer(bytes("From: a@b.example\r\n"));
+        assertThat(noBody.offer(bytes(".\r\n"))).isNull();
+        assertThat(noBody.offer(bytes("\r\n"))).isNull();
+
+        HeaderSectionCollector big = new HeaderSectionCollector();
+        byte[] line = bytes("X: " + "y".repeat(1000) + "\r\n");
+        int lines = HeaderSectionCollector.MAX_OCTETS / line.length;
+        for (int i = 0; i < lines; i++) {
+            assertThat(big.offer(line)).isNull();
+        }
+        assertThat(big.offer(line)).isNull();   // over the bound: given up
+        assertThat(big.offer(bytes("\r\n"))).isNull();
+
+        HeaderSectionCollector justUnder = new HeaderSectionCollector();
+        for (int i = 0; i < lines; i++) {
+            justUnder.offer(line);
+        }
+        assertThat(justUnder.offer(bytes("\n"))).hasSize(lines * line.length + 1);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

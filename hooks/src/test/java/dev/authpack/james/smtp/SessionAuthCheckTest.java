@@ -1,0 +1,272 @@
+package dev.authpack.james.smtp;
+
+import dev.authpack.arc.ArcVerifier;
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.MxHost;
+import dev.authpack.dns.ZoneFileResolver;
+import dev.authpack.iprev.IprevChecker;
+import dev.authpack.james.MailAttributes;
+import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.SessionCheckedMail;
+import dev.authpack.spf.SpfChecker;
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.core.Username;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SessionAuthCheckTest {
+    private static final String ZONE = """
+            $ORIGIN .
+            $TTL 300
+            ok.example. IN TXT "v=spf1 ip4:192.0.2.1 -all"
+            _dmarc.ok.example. IN TXT "v=DMARC1; p=reject"
+            reject.example. IN TXT "v=spf1 ip4:192.0.2.1 -all"
+            _dmarc.reject.example. IN TXT "v=DMARC1; p=reject"
+            quar.example. IN TXT "v=spf1 -all"
+            _dmarc.quar.example. IN TXT "v=DMARC1; p=quarantine"
+            other.example. IN TXT "v=spf1 -all"
+            flakydmarc.example. IN TXT "v=spf1 -all"
+            1.2.0.192.in-addr.arpa. IN PTR mx.ok.example.
+            mx.ok.example. IN A 192.0.2.1
+            """;
+
+    /** Records every question, answers from the zone. */
+    static final class Counting implements DnsResolver {
+        final List<String> asked = new CopyOnWriteArrayList<>();
+        private final DnsResolver zone = new ZoneFileResolver(ZONE)
+                .withFailure("flaky.example", DnsOutcome.TEMP_FAILURE)
+                .withFailure("_dmarc.flakydmarc.example", DnsOutcome.TEMP_FAILURE);
+
+        private <T> T asked(String question, T answer) {
+            asked.add(question);
+            return answer;
+        }
+
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) { return asked("TXT " + n, zone.txt(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) { return asked("A " + n, zone.a(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) {
+            return asked("AAAA " + n, zone.aaaa(n));
+        }
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) { return asked("MX " + n, zone.mx(n)); }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) {
+            return asked("PTR " + ip.getHostAddress(), zone.ptr(ip));
+        }
+    }
+
+    private final Counting dns = new Counting();
+
+    private SessionAuthCheck hook(String... parameters) throws ConfigurationException {
+        MailAuthChecker checker = new MailAuthChecker(new SpfChecker(dns), new IprevChecker(dns), new DkimVerifier(dns),
+                new DmarcEvaluator(dns), new ArcVerifier(dns));
+        SessionAuthCheck hook = new SessionAuthCheck(settings -> checker, settings -> dns);
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("[@class]", SessionAuthCheck.class.getName());
+        config.addProperty("serverId", "mx.test");
+        for (int i = 0; i < parameters.length; i += 2) {
+            config.addProperty(parameters[i], parameters[i + 1]);
+        }
+        hook.init(config);
+        return hook;
+    }
+
+    /** An SMTPSession that answers what the hook asks. */
+    static SMTPSession session(String clientIp, String user, boolean relayingAllowed) throws Exception {
+        InetSocketAddress remote = clientIp == null ? null
+                : new InetSocketAddress(InetAddress.getByName(clientIp), 40000);
+        Map<String, Object> attachments = new HashMap<>();
+        attachments.put(SMTPSession.CURRENT_HELO_NAME + "/" + "Connection", "mx.ok.example");
+        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(),
+                new Class<?>[] {SMTPSession.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteAddress" -> remote;
+                    case "getUsername" -> user == null ? null : Username.of(user);
+                    case "getSessionID" -> "test-session";
+                    case "isRelayingAllowed" -> relayingAllowed;
+                    case "getAttachment" -> Optional.ofNullable(attachments.get(args[0] + "/" + args[1]));
+                    case "setAttachment" -> Optional.ofNullable(attachments.put(args[0] + "/" + args[2], args[1]));
+                    case "removeAttachment" -> Optional.ofNullable(attachments.remove(args[0] + "/" + args[1]));
+                    case "toString" -> "FakeSMTPSession";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static byte[] message(String from) {
+        return ("From: a@" + from + "\r\nTo: b@example.net\r\nSubject: hi\r\n\r\n.leading dot\r\nbody\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The reply to MAIL FROM, or the one at the end of DATA; lines sent dot-stuffed through the filter. */
+    private record Transaction(HookResult mailFrom, HookResult endOfData, Mail mail, int askedBeforeEndOfData) {
+    }
+
+    private Transaction send(SessionAuthCheck hook, SMTPSession session, String mailFrom, byte[] message)
+            throws Exception {
+        hook.doHelo(session, "mx.ok.example");
+        HookResult atMail = hook.doMail(session, MaybeSender.of(new MailAddress(mailFrom)));
+        if (atMail.getResult().getAction() != HookReturnCode.Action.DECLINED) {
+            return new Transaction(atMail, null, null, dns.asked.size());
+        }
+        List<byte[]> seen = new ArrayList<>();
+        String text = new String(message, StandardCharsets.US_ASCII);
+        for (String line : text.split("(?<=\r\n)")) {
+            String stuffed = line.startsWith(".") ? "." + line : line;
+            hook.onLine(session, stuffed.getBytes(StandardCharsets.US_ASCII), (s, l) -> {
+                seen.add(l);
+                return null;
+            });
+        }
+        hook.onLine(session, ".\r\n".getBytes(StandardCharsets.US_ASCII), (s, l) -> {
+            seen.add(l);
+            return null;
+        });
+        assertThat(seen).hasSize(text.split("(?<=\r\n)").length + 1);
+        Thread.sleep(50);
+        int before = dns.asked.size();
+        // as at James' end of DATA: the client address, HELO and AUTH user are not on the mail yet (James' own
+        // AddDefaultAttributesMessageHook, a core handler, runs after ours): the hook reads them from the session
+        FakeMail mail = FakeMail.builder().name("m1").sender(mailFrom).recipient("b@example.net")
+                .remoteAddr("127.0.0.1").mimeMessage(MimeMessageBytes.from(message)).build();
+        HookResult atEnd = hook.onMessage(session, mail);
+        hook.onDisconnect(session);
+        return new Transaction(atMail, atEnd, mail, before);
+    }
+
+    @Test
+    void aDmarcRejectFailureIsRefusedAtTheEndOfDataNamingTheDomain() throws Exception {
+        Transaction t = send(hook(), session("192.0.2.1", null, false), "x@other.example",
+                message("reject.example"));
+        assertThat(t.endOfData().getResult()).isEqualTo(HookReturnCode.deny());
+        assertThat(t.endOfData().getSmtpRetCode()).isEqualTo("550");
+        assertThat(t.endOfData().getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
+    }
+
+    @Test
+    void passingMailIsAcceptedWithItsResultsStoredForMailAuthCheckAndItsLookupsStartedEarly() throws Exception {
+        Transaction t = send(hook(), session("192.0.2.1", null, false), "b@ok.example", message("ok.example"));
+        assertThat(t.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(MailAttributes.results(t.mail()).orElseThrow().toString()).contains("spf", "pass", "dmarc");
+        assertThat(MailAttributes.authservId(t.mail())).contains("mx.test");
+        // the envelope came from the session: client 192.0.2.1 (iprev pass), its HELO name
+        assertThat(MailAttributes.results(t.mail()).orElseThrow().toString()).contains("property=helo, value=mx.ok.example")
+                .contains("method=iprev, result=pass");
+        assertThat(SessionCheckedMail.results(t.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL))
+                .isPresent();
+        assertThat(SessionCheckedMail.results(t.mail(), "other.id", dev.authpack.check.CheckOptions.ALL))
+                .isEmpty();
+        // PTR, SPF (MAIL FROM, HELO), DMARC: all asked before the end of DATA, nothing asked twice
+        assertThat(dns.asked).contains("PTR 192.0.2.1", "TXT ok.example", "TXT _dmarc.ok.example");
+        assertThat(t.askedBeforeEndOfData()).isEqualTo(dns.asked.size());
+        assertThat(dns.asked).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void quarantineIsNotRefused() throws Exception {
+        Transaction t = send(hook(), session("192.0.2.1", null, false), "x@quar.example", message("quar.example"));
+        assertThat(t.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(t.mail().getAttribute(MailAttributes.DMARC_DISPOSITION).orElseThrow().getValue().value())
+                .isEqualTo("quarantine");
+    }
+
+    @Test
+    void authenticatedAndRelayingClientsAreNeverRefused() throws Exception {
+        Transaction authenticated = send(hook("refuseSpfFail", "mailfrom"), session("192.0.2.1", "alice", false),
+                "x@other.example", message("reject.example"));
+        assertThat(authenticated.mailFrom()).isEqualTo(HookResult.DECLINED);
+        assertThat(authenticated.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(MailAttributes.results(authenticated.mail())).isPresent();
+        Transaction relaying = send(hook(), session("192.0.2.1", null, true), "x@other.example",
+                message("reject.example"));
+        assertThat(relaying.endOfData()).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void spfFailIsRefusedAtMailFromWhenStrictAndAtTheEndOfDataWhenSoft() throws Exception {
+        Transaction strict = send(hook("refuseSpfFail", "strict", "refuseDmarcReject", "false"),
+                session("192.0.2.1", null, false), "x@other.example", message("ok.example"));
+        assertThat(strict.mailFrom().getSmtpRetCode()).isEqualTo("550");
+        assertThat(strict.mailFrom().getSmtpDescription()).isEqualTo("5.7.23 SPF validation failed for other.example");
+        Transaction soft = send(hook("refuseSpfFail", "data", "refuseDmarcReject", "false"),
+                session("192.0.2.1", null, false), "x@other.example", message("ok.example"));
+        assertThat(soft.mailFrom()).isEqualTo(HookResult.DECLINED);
+        assertThat(soft.endOfData().getSmtpRetCode()).isEqualTo("550");
+        assertThat(soft.endOfData().getSmtpDescription()).startsWith("5.7.23 ");
+        Transaction never = send(hook("refuseDmarcReject", "false"), session("192.0.2.1", null, false),
+                "x@other.example", message("ok.example"));
+        assertThat(never.endOfData()).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void temperrorIsDeferredOnlyWhenConfigured() throws Exception {
+        Transaction accepted = send(hook("refuseSpfFail", "data", "refuseDmarcReject", "false"),
+                session("192.0.2.1", null, false), "x@flaky.example", message("ok.example"));
+        assertThat(accepted.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(MailAttributes.results(accepted.mail()).orElseThrow().toString()).contains("temperror");
+        Transaction deferred = send(hook("refuseSpfFail", "data", "temperror", "defer", "refuseDmarcReject", "false"),
+                session("192.0.2.1", null, false), "x@flaky.example", message("ok.example"));
+        assertThat(deferred.endOfData().getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(deferred.endOfData().getSmtpRetCode()).isEqualTo("451");
+        assertThat(deferred.endOfData().getSmtpDescription()).startsWith("4.7.24 ");
+        Transaction dmarcDeferred = send(hook("temperror", "defer"), session("192.0.2.1", null, false),
+                "x@flakydmarc.example", message("flakydmarc.example"));
+        assertThat(dmarcDeferred.endOfData().getSmtpRetCode()).isEqualTo("451");
+        assertThat(dmarcDeferred.endOfData().getSmtpDescription()).startsWith("4.7.1 ")
+                .contains("flakydmarc.example");
+        Transaction dmarcAccepted = send(hook(), session("192.0.2.1", null, false), "x@flakydmarc.example",
+                message("flakydmarc.example"));
+        assertThat(dmarcAccepted.endOfData()).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void noExceptionLeavesAHook() throws Exception {
+        SessionAuthCheck hook = hook();
+        SMTPSession session = session("192.0.2.1", null, false);
+        Mail broken = FakeMail.builder().name("broken").sender("x@other.example").recipient("b@example.net").build();
+        assertThat(hook.onMessage(session, broken)).isEqualTo(HookResult.DECLINED);
+        Mail noAddress = FakeMail.builder().name("n").sender("x@other.example").recipient("b@example.net")
+                .mimeMessage(MimeMessageBytes.from(message("reject.example"))).build();
+        assertThat(hook.onMessage(session(null, null, false), noAddress)).isEqualTo(HookResult.DECLINED);
+        assertThat(hook.doMail(session, (MaybeSender) null)).isEqualTo(HookResult.DECLINED);
+        hook.onDisconnect(session);
+        hook.onDisconnect(session);
+    }
+
+    @Test
+    void badParametersStopJamesWithWhatIsAccepted() {
+        assertThatThrownBy(() -> hook("refuseSpfFail", "sometimes")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("never, mailfrom (strict) or data (soft)").hasMessageContaining("sometimes");
+        assertThatThrownBy(() -> hook("temperror", "retry")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("accept or defer");
+        assertThatThrownBy(() -> hook("refuseDmarcReject", "maybe")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("true or false");
+        assertThatThrownBy(() -> hook("spfTimeout", "0")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("spfTimeout must be milliseconds from 1 to");
+        assertThatThrownBy(() -> hook("refuseSPFFail", "data")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("unknown parameter(s) [refuseSPFFail]").hasMessageContaining("refuseSpfFail");
+    }
+}

@@ -1,0 +1,145 @@
+package dev.authpack.james;
+
+import dev.authpack.check.CheckOptions;
+import dev.authpack.check.CheckTimeouts;
+import dev.authpack.check.CheckerSettings;
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dkim.DkimVerifyOptions;
+import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcOptions;
+import dev.authpack.dmarc.UnverifiableDisposition;
+import dev.authpack.dns.DnsSettings;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The check parameters of {@code MailAuthCheck} (docs/MailAuthCheck.md), read from any parameter source: the one
+ * reader for the mailet and the SMTP hook, so that a hook configured with the same values runs the very same checks
+ * (the same {@link MailAuthChecker} from {@link AuthpackEngines}, hence the same DNS cache) and its results can stand
+ * for the mailet's. Every value is checked here; a bad one is an {@link IllegalArgumentException} that names the
+ * parameter and what is accepted.
+ *
+ * @param serverId the authserv-id ({@code serverId}; default: this host's name)
+ * @param options  which checks run ({@code dkim}, {@code spf}, ..., {@code trustedArcSealers})
+ * @param dns      {@code dnsServers}, {@code dnsTimeout} ({@link DnsSettings#parse})
+ * @param engine   what the engines are built with ({@link MailAuthChecker#create})
+ */
+public record CheckSettings(String serverId, CheckOptions options, DnsSettings dns, CheckerSettings engine) {
+    /** The parameters read here, with MailAuthCheck's names. */
+    public static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth", "dmarc",
+            "arc", "trustedArcSealers", "dnsServers", "dnsTimeout", "dkimMaxSignatures", "dkimAllowSha1",
+            "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent", "dkimClockSkew", "dmarcMode",
+            "dmarcUnverifiableDisposition", "spfTimeout", "dkimKeyTimeout", "iprevTimeout", "dmarcTimeout");
+
+    /** Reads the parameters; {@code parameter} gives a parameter's value, or null when it is not set. */
+    public static CheckSettings read(Function<String, String> parameter) {
+        Reader in = new Reader(parameter);
+        CheckOptions options = new CheckOptions(in.flag("dkim", true), in.flag("spf", true), in.flag("iprev", true),
+                in.flag("smtpAuth", true), in.flag("dmarc", true), in.flag("arc", true),
+                Set.copyOf(Arrays.asList(in.text("trustedArcSealers", "").split("[,\\s]+"))));
+        DnsSettings dns;
+        try {
+            dns = DnsSettings.parse(parameter.apply("dnsServers"), parameter.apply("dnsTimeout"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad dnsServers or dnsTimeout: " + e.getMessage(), e);
+        }
+        DkimVerifyOptions d = DkimVerifyOptions.defaults();
+        DkimVerifyOptions dkim = d.withMaxSignatures(in.number("dkimMaxSignatures", d.maxSignatures(), 1,
+                        DkimVerifyOptions.MAX_SIGNATURES_CEILING))
+                .withAllowSha1(in.flag("dkimAllowSha1", false))
+                .withRsaKeyBits(in.number("dkimMinRsaKeyBits", d.minRsaKeyBits(), 512, d.maxRsaKeyBits()),
+                        d.maxRsaKeyBits())
+                .withAllowUnsignedBodyContent(in.flag("dkimAllowUnsignedBodyContent", false))
+                .withClockSkew(Duration.ofSeconds(in.number("dkimClockSkew", (int) d.clockSkew().getSeconds(), 0,
+                        86_400)));
+        CheckTimeouts t = CheckTimeouts.DEFAULT;
+        CheckTimeouts timeouts = new CheckTimeouts(in.millis("spfTimeout", t.spf(), CheckTimeouts.MAX),
+                in.millis("dkimKeyTimeout", t.keyLookup(), CheckTimeouts.MAX),
+                in.millis("iprevTimeout", t.iprev(), CheckTimeouts.MAX),
+                in.millis("dmarcTimeout", t.dmarc(), CheckTimeouts.MAX));
+        String modeText = in.text("dmarcMode", "rfc9989");
+        DmarcMode mode = DmarcMode.parse(modeText).orElseThrow(() -> new IllegalArgumentException(
+                "dmarcMode must be rfc9989 or rfc7489, not '" + modeText + "'"));
+        String unverifiable = in.text("dmarcUnverifiableDisposition", "strictest");
+        DmarcOptions dmarc = DmarcOptions.DEFAULT.withMode(mode)
+                .withUnverifiableDisposition(UnverifiableDisposition.parse(unverifiable).orElseThrow(() ->
+                        new IllegalArgumentException("dmarcUnverifiableDisposition must be strictest, none,"
+                                + " quarantine or reject, not '" + unverifiable + "'")));
+        String id = in.text("serverId", "");
+        String serverId = id.isEmpty() ? localHostName() : id;
+        CheckerSettings engine = CheckerSettings.defaults(serverId).withDkim(dkim).withDmarc(dmarc)
+                .withTimeouts(timeouts);
+        return new CheckSettings(serverId, options, dns, engine);
+    }
+
+    /** The shared checker for these settings (the one MailAuthCheck gets for the same values). */
+    public MailAuthChecker checker(AuthpackEngines engines) {
+        return engines.checker(dns, engine);
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Typed reading of one parameter source. */
+    private record Reader(Function<String, String> source) {
+        String text(String name, String otherwise) {
+            String value = source.apply(name);
+            return value == null || value.isBlank() ? otherwise : value.trim();
+        }
+
+        boolean flag(String name, boolean otherwise) {
+            String value = text(name, "");
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "" -> otherwise;
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+            };
+        }
+
+        int number(String name, int otherwise, int min, int max) {
+            String value = text(name, "");
+            if (value.isEmpty()) {
+                return otherwise;
+            }
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
+                    + ", not '" + value + "'");
+        }
+
+        Duration millis(String name, Duration otherwise, Duration max) {
+            String value = text(name, "");
+            if (value.isEmpty()) {
+                return otherwise;
+            }
+            try {
+                long n = Long.parseLong(value);
+                if (n >= 1 && n <= max.toMillis()) {
+                    return Duration.ofMillis(n);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be milliseconds from 1 to " + max.toMillis()
+                    + ", not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckOptions;
+import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.SessionCheckedMail;
+import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfStatus;
+import dev.authpack.spf.SpfResult;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Mail the SessionAuthCheck hook checked in the SMTP session: MailAuthCheck writes the field without checking. */
+class MailAuthCheckSessionReuseTest {
+    private static final String MESSAGE = "Authentication-Results: mx.test; dkim=pass header.d=forged.example\r\n"
+            + "From: alice@example.com\r\nSubject: hello\r\n\r\nbody\r\n";
+
+    private static AuthCheckReport stored() {
+        SpfResult spf = new SpfResult(SpfStatus.PASS, SpfIdentity.MAILFROM, "stored.example", null, null, 0, 0,
+                "checked in the session");
+        return new AuthCheckReport(Optional.empty(), Optional.of(spf), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private static String run(String serverId, CheckOptions sessionOptions, String... parameters) throws Exception {
+        try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
+            silent.drop("example.com").drop("mail.example.com").drop("1.2.0.192.in-addr.arpa")
+                    .drop("_dmarc.example.com");
+            FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("MailAuthCheck")
+                    .setProperty("serverId", "mx.test").setProperty("dnsServers", silent.address())
+                    .setProperty("spfTimeout", "200").setProperty("dkimKeyTimeout", "200")
+                    .setProperty("iprevTimeout", "200").setProperty("dmarcTimeout", "200");
+            for (int i = 0; i < parameters.length; i += 2) {
+                config.setProperty(parameters[i], parameters[i + 1]);
+            }
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            mailet.init(config.build());
+            FakeMail mail = FakeMail.builder().name("m1").sender("alice@example.com").recipient("bob@example.org")
+                    .remoteAddr("192.0.2.1")
+                    .mimeMessage(MimeMessageBytes.from(MESSAGE.getBytes(StandardCharsets.US_ASCII))).build();
+            SessionCheckedMail.store(mail, serverId, sessionOptions, stored());
+            mailet.service(mail);
+            return headers(mail);
+        }
+    }
+
+    private static String headers(Mail mail) throws Exception {
+        String text = new String(MimeMessageBytes.of(mail.getMessage()), StandardCharsets.US_ASCII);
+        return text.substring(0, text.indexOf("\r\n\r\n") + 2);
+    }
+
+    @Test
+    void theSessionsResultsAreWrittenOnceAndForgedFieldsRemovedWithoutASecondCheck() throws Exception {
+        String headers = run("mx.test", new CheckOptions(true, true, true, true, true, true, Set.of()));
+        assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\tspf=pass ")
+                .contains("smtp.mailfrom=stored.example").doesNotContain("forged.example")
+                .doesNotContain("temperror");
+        assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+    }
+
+    @Test
+    void mailCheckedUnderAnotherIdOrWithOtherChecksIsCheckedAgain() throws Exception {
+        assertThat(run("other.test", CheckOptions.ALL)).contains("spf=temperror").doesNotContain("stored.example");
+        assertThat(run("mx.test", CheckOptions.ALL, "iprev", "false")).contains("spf=temperror")
+                .doesNotContain("stored.example");
+    }
+}
