@@ -35,7 +35,7 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
               --spool-threads 0      spooler threads in both servers (0: the sample configuration's, 4)
               --window 0             accepted but undelivered messages allowed (0: 8 per spool thread)
               --messages 1000        distinct signed messages per variant
-              --cold-domains 500     cold variant: distinct sender domains (records with TTL 0)
+              --cold-domains 500     cold variant: distinct sender domains, in turn (records with TTL 1 s)
               --baseline-jars DIR    also run a third James with the pack JAR of DIR (another build), same rounds
               --mailboxes 200        recipients, in turn (James' memory mailbox scans a recipient's whole
                                      mailbox on every delivery: few recipients measure that scan)
