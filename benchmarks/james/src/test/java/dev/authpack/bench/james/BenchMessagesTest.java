@@ -76,6 +76,12 @@ class BenchMessagesTest {
         assertThat(o.dnsDelay()).isEqualTo(Duration.ofMillis(20));
         assertThat(o.effectiveSpoolThreads()).isEqualTo(4);
         assertThat(o.effectiveWindow()).isEqualTo(32);
+        assertThat(o.mailboxes()).isEqualTo(200);
+        assertThat(o.coldDomains()).isEqualTo(500);
+        assertThat(o.baselineJars()).isNull();
+        assertThat(o.runs("pack")).isTrue();
+        assertThat(o.runs("nopack")).isTrue();
+        assertThat(BenchOptions.parse("--servers", "pack").runs("nopack")).isFalse();
         BenchOptions cold = BenchOptions.parse("--variants", "cold", "--dns-delay-ms", "50", "--spool-threads", "8");
         assertThat(cold.variants()).containsExactly("cold");
         assertThat(cold.effectiveWindow()).isEqualTo(64);
