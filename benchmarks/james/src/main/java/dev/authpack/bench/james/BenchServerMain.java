@@ -32,6 +32,11 @@ public final class BenchServerMain {
     static final String USER_NAMESPACE = "#private";
     static final String INBOX = "INBOX";
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Wait before a reset: a mail is counted once its copy is in the {@code delivered} repository, and
+     * {@code LocalDelivery} stores it in the mailbox just after; the mailboxes are deleted only once that is done.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(1);
 
     private BenchServerMain() {
     }
@@ -95,6 +100,7 @@ public final class BenchServerMain {
 
     private static void reset(AuthpackJames james, MailRepositoryProbeImpl repositories, MailRepositoryUrl delivered,
                               int mailboxes) throws Exception {
+        Thread.sleep(SETTLE.toMillis());
         if (repositories.getMailRepositoryStore().get(delivered).isPresent()) {
             // disposed one by one: removeAll() alone leaves James' leak detector to log every message
             MailRepository repository = repositories.getMailRepositoryStore().select(delivered);
