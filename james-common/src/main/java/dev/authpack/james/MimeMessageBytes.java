@@ -28,18 +28,25 @@ public final class MimeMessageBytes {
     private static final Logger LOGGER = LoggerFactory.getLogger(MimeMessageBytes.class);
     /** Our own: signed bytes are read back with no system-wide mail.mime.* property in the way. */
     private static final Session SESSION = Session.getInstance(new Properties());
-    /** Whether James' server classes ({@link JamesMessageSource}) are there to use. */
-    private static final boolean JAMES_SERVER = jamesServerClassesPresent();
+    /**
+     * Whether James' server classes ({@link JamesMessageSource}) are there to use; turned off for good if they turn
+     * out not to link (another James version), so the JavaMail way is taken and no error leaves a mailet.
+     */
+    private static volatile boolean jamesServer = jamesServerClassesPresent();
 
     private MimeMessageBytes() {
     }
 
     /** The message as James would send it: for a message not modified since it was read, the octets received. */
     public static byte[] of(MimeMessage message) throws IOException, MessagingException {
-        if (JAMES_SERVER) {
-            Optional<byte[]> received = JamesMessageSource.unchangedOctets(message);
-            if (received.isPresent()) {
-                return received.get();
+        if (jamesServer) {
+            try {
+                Optional<byte[]> received = JamesMessageSource.unchangedOctets(message);
+                if (received.isPresent()) {
+                    return received.get();
+                }
+            } catch (LinkageError e) {
+                notLinked(e);
             }
         }
         int size = message.getSize();
@@ -54,8 +61,14 @@ public final class MimeMessageBytes {
      * {@code mail.setMessage(}{@link #from}{@code (octets))}. {@code octets} must not change afterwards.
      */
     public static void set(Mail mail, byte[] octets) throws MessagingException {
-        if (JAMES_SERVER && JamesMessageSource.setWithoutCopy(mail, octets)) {
-            return;
+        if (jamesServer) {
+            try {
+                if (JamesMessageSource.setWithoutCopy(mail, octets)) {
+                    return;
+                }
+            } catch (LinkageError e) {
+                notLinked(e);
+            }
         }
         mail.setMessage(from(octets));
     }
@@ -66,6 +79,11 @@ public final class MimeMessageBytes {
      */
     public static MimeMessage from(byte[] octets) throws MessagingException {
         return new MimeMessage(SESSION, new SharedByteArrayInputStream(octets));
+    }
+
+    private static void notLinked(LinkageError e) {
+        jamesServer = false;
+        LOGGER.warn("James' message classes do not link ({}): messages are copied the JavaMail way", e.toString());
     }
 
     private static boolean jamesServerClassesPresent() {
