@@ -1,30 +1,76 @@
 package dev.authpack.james;
 
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import javax.mail.util.SharedByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * A mail's message as octets and back, for mailets that sign: the engine works on the bytes the message is
- * sent as, and the signed bytes become the mail's new message.
+ * A mail's message as octets and back, for the mailets that check, sign or edit header fields: the engine works
+ * on the octets the message is sent as, and changed octets become the mail's new message.
+ *
+ * <p>Inside James both directions avoid work James would not do itself (docs/benchmarks.md, "James end to end"):
+ * {@link #of} reads the octets James received straight from its message source instead of having the message
+ * parse and re-serialize its header section, and {@link #set} hands James a message over our octets that James
+ * does not copy, parse or mark modified (James' {@code Mail.setMessage} copies the whole message into a new buffer
+ * and parses its header fields again). Elsewhere (another {@code Mail} implementation, a message already changed
+ * by an earlier mailet) both fall back to the plain JavaMail way.
  */
 public final class MimeMessageBytes {
+    private static final Logger LOGGER = LoggerFactory.getLogger(MimeMessageBytes.class);
     /** Our own: signed bytes are read back with no system-wide mail.mime.* property in the way. */
     private static final Session SESSION = Session.getInstance(new Properties());
+    /**
+     * Whether James' server classes ({@link JamesMessageSource}) are there to use; turned off for good if they turn
+     * out not to link (another James version), so the JavaMail way is taken and no error leaves a mailet.
+     */
+    private static volatile boolean jamesServer = jamesServerClassesPresent();
 
     private MimeMessageBytes() {
     }
 
     /** The message as James would send it: for a message not modified since it was read, the octets received. */
     public static byte[] of(MimeMessage message) throws IOException, MessagingException {
+        if (jamesServer) {
+            try {
+                Optional<byte[]> received = JamesMessageSource.unchangedOctets(message);
+                if (received.isPresent()) {
+                    return received.get();
+                }
+            } catch (LinkageError e) {
+                notLinked(e);
+            }
+        }
         int size = message.getSize();
         ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size + 1024 : 8192);
         message.writeTo(out);
         return out.toByteArray();
+    }
+
+    /**
+     * Makes {@code octets} the mail's message. In James: a new message over these octets, not copied, parsed or
+     * marked modified, exactly as James holds a message it has just received. Otherwise
+     * {@code mail.setMessage(}{@link #from}{@code (octets))}. {@code octets} must not change afterwards.
+     */
+    public static void set(Mail mail, byte[] octets) throws MessagingException {
+        if (jamesServer) {
+            try {
+                if (JamesMessageSource.setWithoutCopy(mail, octets)) {
+                    return;
+                }
+            } catch (LinkageError e) {
+                notLinked(e);
+            }
+        }
+        mail.setMessage(from(octets));
     }
 
     /**
@@ -33,5 +79,22 @@ public final class MimeMessageBytes {
      */
     public static MimeMessage from(byte[] octets) throws MessagingException {
         return new MimeMessage(SESSION, new SharedByteArrayInputStream(octets));
+    }
+
+    private static void notLinked(LinkageError e) {
+        jamesServer = false;
+        LOGGER.warn("James' message classes do not link ({}): messages are copied the JavaMail way", e.toString());
+    }
+
+    private static boolean jamesServerClassesPresent() {
+        try {
+            Class.forName("org.apache.james.server.core.MailImpl", false, MimeMessageBytes.class.getClassLoader());
+            Class.forName("org.apache.james.server.core.MimeMessageWrapper", false,
+                    MimeMessageBytes.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOGGER.debug("James server classes not present: messages are copied the JavaMail way");
+            return false;
+        }
     }
 }

@@ -41,7 +41,7 @@ final class AuthResultsHeaders {
         AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, removeForged ? authservId : null,
                 field);
         if (result.message() != octets) {
-            mail.setMessage(MimeMessageBytes.from(result.message()));
+            MimeMessageBytes.set(mail, result.message());
         }
         return result.removed();
     }
@@ -65,7 +65,7 @@ final class AuthResultsHeaders {
             after = result.message();
         }
         if (!Arrays.equals(before, after)) {
-            mail.setMessage(MimeMessageBytes.from(after));
+            MimeMessageBytes.set(mail, after);
         }
         return after;
     }

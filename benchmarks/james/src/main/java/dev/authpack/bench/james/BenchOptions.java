@@ -1,5 +1,6 @@
 package dev.authpack.bench.james;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +12,16 @@ import java.util.List;
  * @param servers       which servers run: both (the comparison), or only one (for profiling)
  * @param spoolThreads  the spooler's threads in both servers; 0 keeps the sample configuration's
  * @param window        accepted but not yet delivered messages a round allows; 0: 8 per spool thread
+ * @param baselineJars  a folder with another build of the pack JAR, run as a third server; null: none
  */
 record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
                     Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
-                    int coldDomains) {
+                    int coldDomains, int mailboxes, Path baselineJars) {
     static final int SAMPLE_SPOOL_THREADS = 4;
     static final int MAX_CONNECTIONS = 256;
     static final int MAX_ROUNDS = 1_000;
     static final int MAX_MESSAGES = 100_000;
+    static final int MAX_MAILBOXES = 10_000;
 
     static final String USAGE = """
             usage: bin/bench-james [options]
@@ -32,7 +35,10 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
               --spool-threads 0      spooler threads in both servers (0: the sample configuration's, 4)
               --window 0             accepted but undelivered messages allowed (0: 8 per spool thread)
               --messages 1000        distinct signed messages per variant
-              --cold-domains 500     cold variant: distinct sender domains (records with TTL 0)
+              --cold-domains 500     cold variant: distinct sender domains, in turn (records with TTL 1 s)
+              --baseline-jars DIR    also run a third James with the pack JAR of DIR (another build), same rounds
+              --mailboxes 200        recipients, in turn (James' memory mailbox scans a recipient's whole
+                                     mailbox on every delivery: few recipients measure that scan)
             """;
 
     static BenchOptions parse(String... args) {
@@ -47,6 +53,8 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         int window = 0;
         int messages = 1_000;
         int coldDomains = 500;
+        int mailboxes = 200;
+        Path baselineJars = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -68,11 +76,13 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                 case "--window" -> window = (int) number(option, value, 0, 10_000);
                 case "--messages" -> messages = (int) number(option, value, 1, MAX_MESSAGES);
                 case "--cold-domains" -> coldDomains = (int) number(option, value, 1, MAX_MESSAGES);
+                case "--baseline-jars" -> baselineJars = Path.of(value);
+                case "--mailboxes" -> mailboxes = (int) number(option, value, 1, MAX_MAILBOXES);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
-                Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains);
+                Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars);
     }
 
     int effectiveSpoolThreads() {

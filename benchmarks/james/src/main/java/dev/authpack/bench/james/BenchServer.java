@@ -52,7 +52,14 @@ final class BenchServer implements AutoCloseable {
         smtpPort = Integer.parseInt(ready.substring("ready ".length()));
     }
 
-    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads) throws IOException {
+    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes)
+            throws IOException {
+        return start(name, withoutPack, zoneFile, spoolThreads, mailboxes, null);
+    }
+
+    /** @param extensionsJars the pack JAR folder instead of the driver's {@code authpack.extensions-jars}, or null */
+    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
+                             Path extensionsJars) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add(HEAP);
@@ -60,13 +67,17 @@ final class BenchServer implements AutoCloseable {
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
+        if (extensionsJars != null) {
+            command.add("-Dauthpack.extensions-jars=" + extensionsJars.toAbsolutePath());
+        }
         for (String p : PASSED_PROPERTIES) {
-            if (System.getProperty(p) != null) {
+            if (System.getProperty(p) != null && !(extensionsJars != null && p.equals("authpack.extensions-jars"))) {
                 command.add("-D" + p + "=" + System.getProperty(p));
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServerMain.class.getName(),
-                name.replace(' ', '-'), zoneFile.toString(), String.valueOf(spoolThreads)));
+                name.replace(' ', '-'), zoneFile.toString(), String.valueOf(spoolThreads),
+                String.valueOf(mailboxes)));
         if (withoutPack) {
             command.add("nopack");
         }
@@ -87,7 +98,7 @@ final class BenchServer implements AutoCloseable {
         return new Counts(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
     }
 
-    /** Empties the {@code delivered} repository and the recipient's INBOX (between rounds, when idle). */
+    /** Empties the {@code delivered} repository and the recipients' INBOXes (between rounds, when idle). */
     void reset() throws IOException {
         ask("reset");
     }

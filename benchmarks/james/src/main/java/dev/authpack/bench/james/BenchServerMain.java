@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.mailet.Mail;
 import org.apache.james.modules.MailboxProbeImpl;
 import org.apache.james.utils.MailRepositoryProbeImpl;
 
@@ -17,16 +21,22 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  * {@link BenchServer}. Reads commands on standard input and answers each with one line starting
  * {@value #ANSWER} on standard output (James' own log lines go there too and are passed on):
  * {@code count} (delivered and error mails), {@code reset} (empty the {@code delivered} repository and the
- * recipient's INBOX, so memory stays flat), {@code delay MS} (every DNS answer that late), {@code header} (the
+ * recipients' INBOXes, so memory stays flat), {@code delay MS} (every DNS answer that late), {@code header} (the
  * header section of the first delivered mail, line ends as {@code \n}), {@code quit}.
  *
- * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS [nopack]} (SPOOL_THREADS 0: the sample configuration's).
+ * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS MAILBOXES [nopack]} (SPOOL_THREADS 0: the sample
+ * configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}).
  */
 public final class BenchServerMain {
     static final String ANSWER = "@@ ";
     static final String USER_NAMESPACE = "#private";
     static final String INBOX = "INBOX";
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Wait before a reset: a mail is counted once its copy is in the {@code delivered} repository, and
+     * {@code LocalDelivery} stores it in the mailbox just after; the mailboxes are deleted only once that is done.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(1);
 
     private BenchServerMain() {
     }
@@ -35,9 +45,12 @@ public final class BenchServerMain {
         String name = args[0];
         String zone = Files.readString(Path.of(args[1]));
         int spoolThreads = Integer.parseInt(args[2]);
-        boolean withoutPack = args.length > 3 && args[3].equals("nopack");
-        AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).zone(zone)
-                .user(JamesEndToEnd.RECIPIENT, "bench-secret");
+        int mailboxes = Integer.parseInt(args[3]);
+        boolean withoutPack = args.length > 4 && args[4].equals("nopack");
+        AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).zone(zone);
+        for (int i = 0; i < mailboxes; i++) {
+            builder.user(JamesEndToEnd.recipient(i), "bench-secret");
+        }
         if (withoutPack) {
             builder.withoutPack();
         }
@@ -60,7 +73,7 @@ public final class BenchServerMain {
                 switch (command[0]) {
                     case "count" -> answer(count(repositories, delivered) + " " + count(repositories, error));
                     case "reset" -> {
-                        reset(james, repositories, delivered);
+                        reset(james, repositories, delivered, mailboxes);
                         answer("ok");
                     }
                     case "delay" -> {
@@ -89,16 +102,25 @@ public final class BenchServerMain {
         return repositories.getMailRepositoryStore().get(url).isPresent() ? repositories.getRepositoryMailCount(url) : 0;
     }
 
-    private static void reset(AuthpackJames james, MailRepositoryProbeImpl repositories, MailRepositoryUrl delivered)
-            throws Exception {
+    private static void reset(AuthpackJames james, MailRepositoryProbeImpl repositories, MailRepositoryUrl delivered,
+                              int mailboxes) throws Exception {
+        Thread.sleep(SETTLE.toMillis());
         if (repositories.getMailRepositoryStore().get(delivered).isPresent()) {
-            repositories.getMailRepositoryStore().select(delivered).removeAll();
+            // disposed one by one: removeAll() alone leaves James' leak detector to log every message
+            MailRepository repository = repositories.getMailRepositoryStore().select(delivered);
+            for (MailKey key : repositories.listMailKeys(delivered)) {
+                Mail mail = repository.retrieve(key);
+                repository.remove(key);
+                LifecycleUtil.dispose(mail);
+            }
         }
-        MailboxProbeImpl mailboxes = james.guiceServer().getProbe(MailboxProbeImpl.class);
-        String user = JamesEndToEnd.RECIPIENT;
-        if (mailboxes.listUserMailboxes(user).contains(INBOX)) {
-            mailboxes.deleteMailbox(USER_NAMESPACE, user, INBOX);
+        MailboxProbeImpl probe = james.guiceServer().getProbe(MailboxProbeImpl.class);
+        for (int i = 0; i < mailboxes; i++) {
+            String user = JamesEndToEnd.recipient(i);
+            if (probe.listUserMailboxes(user).contains(INBOX)) {
+                probe.deleteMailbox(USER_NAMESPACE, user, INBOX);
+            }
+            probe.createMailbox(USER_NAMESPACE, user, INBOX);
         }
-        mailboxes.createMailbox(USER_NAMESPACE, user, INBOX);
     }
 }

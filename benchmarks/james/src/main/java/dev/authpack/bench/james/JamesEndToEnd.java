@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,19 +19,29 @@ import java.util.Locale;
  * spool thread count; SMTP clients on loopback send DKIM-signed newsletters of about 10 KB whose SPF, iprev, DKIM
  * and DMARC all pass; rounds alternate between the servers, and each round's rates and ratio are printed, then
  * the medians. Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct
- * sender domain per message, records with TTL 0, every DNS answer {@code --dns-delay-ms} late).
+ * sender domain per message, records expired by the time the domain comes back, every DNS answer {@code --dns-delay-ms} late).
  *
  * <p>Each James runs in a JVM of its own ({@link BenchServer}); this one only sends and counts.
  * Run with {@code bin/bench-james}; {@code --help} lists the options ({@link BenchOptions#USAGE}).
  */
 public final class JamesEndToEnd {
-    static final String RECIPIENT = "alice@james.test";
+    /** The recipients' domain, local in the sample configuration. */
+    static final String LOCAL_DOMAIN = "james.test";
     static final String HELO = "mail.spf-pass.example";
     static final String SERVER_ID = "mx.james.test";
     static final String SELECTOR = "bench";
+    static final String NO_PACK = "no pack";
+    /** The pack from {@code --baseline-jars}: another build of the pack, for before/after in one run. */
+    static final String BASELINE = "baseline";
     /** Warm variant: this many sender domains, records cached (TTL one hour). */
     static final int WARM_DOMAINS = 4;
     static final int WARM_TTL = 3_600;
+    /**
+     * Cold variant: records live one second, and a domain comes back only after {@code --cold-domains} other
+     * messages (seconds later at the rates measured), so every message finds its domain's answers expired, while
+     * the lookups of one message still share their answers, as with any real domain not seen for a while.
+     */
+    static final int COLD_TTL = 1;
 
     private JamesEndToEnd() {
     }
@@ -48,7 +61,7 @@ public final class JamesEndToEnd {
             zone.append(BenchZone.records(warmDomain(i), signer, WARM_TTL));
         }
         for (int i = 0; i < options.coldDomains(); i++) {
-            zone.append(BenchZone.records(coldDomain(i), signer, 0));
+            zone.append(BenchZone.records(coldDomain(i), signer, COLD_TTL));
         }
         System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d, %d rounds of"
                         + " %d s (warm-up %d s), cold DNS delay %d ms; %s%n", options.connections(),
@@ -59,10 +72,16 @@ public final class JamesEndToEnd {
         List<BenchServer> servers = new ArrayList<>();
         try {
             if (options.runs("pack")) {
-                servers.add(BenchServer.start("pack", false, zoneFile, options.spoolThreads()));
+                servers.add(BenchServer.start("pack", false, zoneFile, options.spoolThreads(),
+                        options.mailboxes()));
             }
             if (options.runs("nopack")) {
-                servers.add(BenchServer.start("no pack", true, zoneFile, options.spoolThreads()));
+                servers.add(BenchServer.start(NO_PACK, true, zoneFile, options.spoolThreads(),
+                        options.mailboxes()));
+            }
+            if (options.baselineJars() != null) {
+                servers.add(BenchServer.start(BASELINE, false, zoneFile, options.spoolThreads(),
+                        options.mailboxes(), options.baselineJars()));
             }
             for (String variant : options.variants()) {
                 boolean cold = variant.equals("cold");
@@ -72,7 +91,7 @@ public final class JamesEndToEnd {
                     check(s, pool);
                 }
                 System.out.printf(Locale.ROOT, "%n== %s DNS: %d messages of %d octets on average, %s%n", variant,
-                        pool.size(), pool.averageSize(), cold ? options.coldDomains() + " sender domains (TTL 0), "
+                        pool.size(), pool.averageSize(), cold ? options.coldDomains() + " sender domains (TTL " + COLD_TTL + " s), "
                                 + "answers " + options.dnsDelay().toMillis() + " ms late" : WARM_DOMAINS
                                 + " sender domains, cached");
                 run(servers, pool, options);
@@ -81,6 +100,11 @@ public final class JamesEndToEnd {
             servers.forEach(BenchServer::close);
             Files.deleteIfExists(zoneFile);
         }
+    }
+
+    /** Recipient {@code i}: {@code reader<i>@james.test}. */
+    static String recipient(int i) {
+        return "reader" + i + "@" + LOCAL_DOMAIN;
     }
 
     static String warmDomain(int i) {
@@ -96,8 +120,10 @@ public final class JamesEndToEnd {
         List<MessagePool.Prepared> messages = new ArrayList<>();
         for (int n = 0; n < options.messages(); n++) {
             String domain = cold ? coldDomain(n % options.coldDomains()) : warmDomain(n % WARM_DOMAINS);
-            String signed = signer.sign(Newsletter.text(domain, RECIPIENT, n), domain);
-            messages.add(new MessagePool.Prepared("bounces+" + n + "@" + domain, SmtpConnection.dataOctets(signed)));
+            String recipient = recipient(n % options.mailboxes());
+            String signed = signer.sign(Newsletter.text(domain, recipient, n), domain);
+            messages.add(new MessagePool.Prepared("bounces+" + n + "@" + domain, recipient,
+                    SmtpConnection.dataOctets(signed)));
         }
         return new MessagePool(variant, messages);
     }
@@ -110,17 +136,17 @@ public final class JamesEndToEnd {
         server.reset();
         MessagePool.Prepared m = pool.next();
         try (SmtpConnection c = new SmtpConnection(server.smtpPort(), HELO)) {
-            int code = c.send(m.mailFrom(), RECIPIENT, m.data());
+            int code = c.send(m.mailFrom(), m.recipient(), m.data());
             if (code != 250) {
                 throw new IllegalStateException(server.name() + ": check message refused with " + code);
             }
         }
         String header = server.firstDeliveredHeader();
         boolean ours = header.contains("Authentication-Results: " + SERVER_ID + ";");
-        if (server.name().equals("pack")) {
+        if (!server.name().equals(NO_PACK)) {
             for (String result : List.of("dkim=pass", "spf=pass", "dmarc=pass", "iprev=pass")) {
                 if (!ours || !header.contains(result)) {
-                    throw new IllegalStateException("pack: the check message has no " + result + ":\n" + header);
+                    throw new IllegalStateException(server.name() + ": the check message has no " + result + ":\n" + header);
                 }
             }
         } else if (ours) {
@@ -132,45 +158,50 @@ public final class JamesEndToEnd {
     private static void run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
         if (!options.warmup().isZero()) {
             for (BenchServer s : servers) {
-                LoadRound.run(s, pool, RECIPIENT, HELO, options.connections(), options.effectiveWindow(),
+                LoadRound.run(s, pool, HELO, options.connections(), options.effectiveWindow(),
                         options.warmup());
                 s.reset();
             }
         }
         String loadBefore = load();
-        List<Double> ratios = new ArrayList<>();
-        List<List<Double>> rates = new ArrayList<>();
-        servers.forEach(s -> rates.add(new ArrayList<>()));
+        BenchServer reference = servers.stream().filter(s -> s.name().equals(NO_PACK)).findFirst().orElse(null);
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
         for (int round = 1; round <= options.rounds(); round++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round));
-            double[] r = new double[servers.size()];
-            for (int i = 0; i < servers.size(); i++) {
-                BenchServer s = servers.get(i);
-                LoadRound.Result result = LoadRound.run(s, pool, RECIPIENT, HELO, options.connections(),
+            Map<String, Double> rate = new LinkedHashMap<>();
+            List<BenchServer> order = new ArrayList<>(servers);
+            if (round % 2 == 0) {
+                Collections.reverse(order); // A B, B A, ...: a drift in the machine's load favours neither
+            }
+            for (BenchServer s : order) {
+                LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
                         options.effectiveWindow(), options.round());
                 s.reset();
-                r[i] = result.rate();
-                rates.get(i).add(r[i]);
-                line.append(String.format(Locale.ROOT, "  %s %7.1f msg/s (%d in %.1f s%s)", s.name(), r[i],
+                rate.put(s.name(), result.rate());
+                rates.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.rate());
+                line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s%s)", s.name(), result.rate(),
                         result.accepted(), result.seconds(), result.refused() + result.errors() > 0
                                 ? ", " + result.refused() + " refused, " + result.errors() + " in error" : ""));
             }
-            if (servers.size() == 2) {
-                ratios.add(r[0] / r[1]);
-                line.append(String.format(Locale.ROOT, "  ratio %.3f", r[0] / r[1]));
+            if (reference != null) {
+                for (BenchServer s : servers) {
+                    if (s != reference) {
+                        double ratio = rate.get(s.name()) / rate.get(reference.name());
+                        ratios.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(ratio);
+                        line.append(String.format(Locale.ROOT, "  %s ratio %.3f", s.name(), ratio));
+                    }
+                }
             }
             System.out.println(line);
         }
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "%s median:", pool.name()));
-        for (int i = 0; i < servers.size(); i++) {
-            summary.append(String.format(Locale.ROOT, "  %s %7.1f msg/s", servers.get(i).name(),
-                    median(rates.get(i))));
-        }
-        if (!ratios.isEmpty()) {
-            summary.append(String.format(Locale.ROOT, "  ratio %.3f (min %.3f, max %.3f)", median(ratios),
-                    ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                    ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
-        }
+        rates.forEach((name, list) -> summary.append(String.format(Locale.ROOT, "  %s %6.1f msg/s", name,
+                median(list))));
+        ratios.forEach((name, list) -> summary.append(String.format(Locale.ROOT,
+                "  %s ratio %.3f (min %.3f, max %.3f)", name, median(list),
+                list.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                list.stream().mapToDouble(Double::doubleValue).max().orElse(0))));
         System.out.println(summary);
         System.out.println("load average before / after the rounds: " + loadBefore + " / " + load());
     }

@@ -31,7 +31,7 @@ final class LoadRound {
     private LoadRound() {
     }
 
-    static Result run(BenchServer server, MessagePool pool, String recipient, String helo, int connections,
+    static Result run(BenchServer server, MessagePool pool, String helo, int connections,
                       int window, Duration length) throws Exception {
         BenchServer.Counts before = server.counts();
         List<SmtpConnection> clients = new ArrayList<>();
@@ -53,7 +53,7 @@ final class LoadRound {
                             continue;
                         }
                         MessagePool.Prepared m = pool.next();
-                        int code = client.send(m.mailFrom(), recipient, m.data());
+                        int code = client.send(m.mailFrom(), m.recipient(), m.data());
                         if (code == 250) {
                             accepted.incrementAndGet();
                         } else {

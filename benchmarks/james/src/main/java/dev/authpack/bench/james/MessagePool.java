@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Signed messages ready to send, handed out in turn (round after round, wrapping around). */
 final class MessagePool {
-    /** One message: its envelope sender and its DATA octets ({@link SmtpConnection#dataOctets}). */
-    record Prepared(String mailFrom, byte[] data) {
+    /** One message: its envelope sender and recipient and its DATA octets ({@link SmtpConnection#dataOctets}). */
+    record Prepared(String mailFrom, String recipient, byte[] data) {
     }
 
     private final String name;

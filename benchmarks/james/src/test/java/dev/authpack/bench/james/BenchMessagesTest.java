@@ -26,7 +26,7 @@ class BenchMessagesTest {
             DnsResolver resolver = DnsResolvers.create(DnsSettings.defaults().withServers(List.of(dns.address()))
                     .withTimeout(Duration.ofSeconds(3)));
             for (long n : new long[] {0, 1, 41}) {
-                String message = SIGNER.sign(Newsletter.text(domain, JamesEndToEnd.RECIPIENT, n), domain);
+                String message = SIGNER.sign(Newsletter.text(domain, JamesEndToEnd.recipient(0), n), domain);
                 assertThat(message.length()).isBetween(9_000, 12_000);
                 DkimReport report = new DkimVerifier(resolver).verify(message.getBytes(StandardCharsets.US_ASCII))
                         .get();
@@ -41,7 +41,7 @@ class BenchMessagesTest {
         String domain = JamesEndToEnd.warmDomain(0);
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(BenchZone.records(domain, SIGNER, 60))) {
             DnsResolver resolver = DnsResolvers.create(DnsSettings.defaults().withServers(List.of(dns.address())));
-            String message = SIGNER.sign(Newsletter.text(domain, JamesEndToEnd.RECIPIENT, 3), domain)
+            String message = SIGNER.sign(Newsletter.text(domain, JamesEndToEnd.recipient(0), 3), domain)
                     .replace("weekly", "monthly");
             DkimReport report = new DkimVerifier(resolver).verify(message.getBytes(StandardCharsets.US_ASCII)).get();
             assertThat(report.results()).extracting(DkimResult::passed).containsExactly(false);
@@ -76,6 +76,12 @@ class BenchMessagesTest {
         assertThat(o.dnsDelay()).isEqualTo(Duration.ofMillis(20));
         assertThat(o.effectiveSpoolThreads()).isEqualTo(4);
         assertThat(o.effectiveWindow()).isEqualTo(32);
+        assertThat(o.mailboxes()).isEqualTo(200);
+        assertThat(o.coldDomains()).isEqualTo(500);
+        assertThat(o.baselineJars()).isNull();
+        assertThat(o.runs("pack")).isTrue();
+        assertThat(o.runs("nopack")).isTrue();
+        assertThat(BenchOptions.parse("--servers", "pack").runs("nopack")).isFalse();
         BenchOptions cold = BenchOptions.parse("--variants", "cold", "--dns-delay-ms", "50", "--spool-threads", "8");
         assertThat(cold.variants()).containsExactly("cold");
         assertThat(cold.effectiveWindow()).isEqualTo(64);

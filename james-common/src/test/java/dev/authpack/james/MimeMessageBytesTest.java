@@ -1,0 +1,79 @@
+package dev.authpack.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link MimeMessageBytes} over James' own message classes: the octets received come out unchanged and without
+ * the message being parsed; octets set go in without a copy and leave the message unmodified; other mails and
+ * changed messages take the JavaMail way with the same result.
+ */
+class MimeMessageBytesTest {
+    /** Odd but legal: folding, a tab, no space after a colon, an empty field; JavaMail's re-serialisation keeps these. */
+    static final String MESSAGE = "Received: from a by b;\r\n\tSun, 6 Dec 2026 00:00:00 +0000\r\n"
+            + "From:  Ann  <ann@example.org>\r\nSubject:x\r\nX-Empty:\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nbody  with   spaces \r\n--b--\r\n";
+
+    static MimeMessageWrapper received(String text) throws Exception {
+        MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create("test",
+                new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+        return new MimeMessageWrapper(source);
+    }
+
+    static String written(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void readsTheReceivedOctetsWithoutParsingOrChangingTheMessage() throws Exception {
+        MimeMessageWrapper message = received(MESSAGE);
+        assertThat(new String(MimeMessageBytes.of(message), StandardCharsets.US_ASCII)).isEqualTo(MESSAGE);
+        assertThat(message.isModified()).isFalse();
+        assertThat(written(message)).isEqualTo(MESSAGE);
+    }
+
+    @Test
+    void aMessageChangedByAnEarlierMailetIsReadAsItIsNow() throws Exception {
+        MimeMessageWrapper message = received(MESSAGE);
+        message.addHeader("X-Added", "yes");
+        String octets = new String(MimeMessageBytes.of(message), StandardCharsets.US_ASCII);
+        assertThat(octets).contains("X-Added: yes\r\n").endsWith("body  with   spaces \r\n--b--\r\n");
+        assertThat(octets).isEqualTo(written(message));
+    }
+
+    @Test
+    void setGivesJamesAnUnmodifiedMessageOverTheOctetsWithoutCopyingThem() throws Exception {
+        MailImpl mail = MailImpl.builder().name("m").mimeMessage(received(MESSAGE)).build();
+        byte[] changed = ("Authentication-Results: mx.example.org; spf=pass\r\n" + MESSAGE)
+                .getBytes(StandardCharsets.US_ASCII);
+        MimeMessageBytes.set(mail, changed);
+        MimeMessage now = mail.getMessage();
+        assertThat(now).isInstanceOf(MimeMessageWrapper.class);
+        assertThat(((MimeMessageWrapper) now).isModified()).isFalse();
+        assertThat(MimeMessageBytes.of(now)).isEqualTo(changed);
+        assertThat(written(now)).isEqualTo(new String(changed, StandardCharsets.US_ASCII));
+        assertThat(now.getHeader("Authentication-Results")).containsExactly("mx.example.org; spf=pass");
+        assertThat(mail.getMessageSize()).isEqualTo(changed.length);
+        mail.dispose();
+    }
+
+    @Test
+    void anotherMailImplementationGetsAJavaMailMessageWithTheSameOctets() throws Exception {
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(received(MESSAGE)).build();
+        byte[] changed = ("X-Top: 1\r\n" + MESSAGE).getBytes(StandardCharsets.US_ASCII);
+        MimeMessageBytes.set(mail, changed);
+        assertThat(written(mail.getMessage())).isEqualTo(new String(changed, StandardCharsets.US_ASCII));
+        assertThat(MimeMessageBytes.of(mail.getMessage())).isEqualTo(changed);
+    }
+}
