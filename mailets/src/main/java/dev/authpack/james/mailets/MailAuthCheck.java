@@ -2,6 +2,7 @@ package dev.authpack.james.mailets;
 
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.AuthpackMetrics;
+import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MimeMessageBytes;
@@ -9,14 +10,8 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.CheckRun;
-import dev.authpack.check.CheckTimeouts;
-import dev.authpack.check.CheckerSettings;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
-import dev.authpack.dkim.DkimVerifyOptions;
-import dev.authpack.dmarc.DmarcMode;
-import dev.authpack.dmarc.DmarcOptions;
-import dev.authpack.dmarc.UnverifiableDisposition;
 import dev.authpack.dns.DnsSettings;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
@@ -27,14 +22,14 @@ import org.slf4j.LoggerFactory;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Authenticates incoming mail: DKIM, SPF (MAIL FROM and HELO), iprev, SMTP AUTH, DMARC and ARC. Reports only: results go into
@@ -56,11 +51,9 @@ import java.util.Set;
  */
 public class MailAuthCheck extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailAuthCheck.class);
-    static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth",
-            "addAuthenticationResults", "removeForgedAuthResults", "dnsServers", "dnsTimeout",
-            "dkimMaxSignatures", "dkimAllowSha1", "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent",
-            "dkimClockSkew", "dmarc", "dmarcMode", "arc", "trustedArcSealers", "spfTimeout", "dkimKeyTimeout",
-            "iprevTimeout", "dmarcTimeout", "dmarcUnverifiableDisposition");
+    /** {@link CheckSettings#PARAMETERS} and the mailet's own two. */
+    static final Set<String> PARAMETERS = Stream.concat(CheckSettings.PARAMETERS.stream(),
+            Stream.of("addAuthenticationResults", "removeForgedAuthResults")).collect(Collectors.toUnmodifiableSet());
     private final AuthpackEngines engines;
     private final AuthpackMetrics metrics;
     private MailAuthChecker checker;
@@ -94,30 +87,21 @@ public class MailAuthCheck extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         checkInitParameters(PARAMETERS);
-        serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty())
-                .orElseGet(MailAuthCheck::localHostName);
-        options = new CheckOptions(bool("dkim"), bool("spf"), bool("iprev"), bool("smtpAuth"), bool("dmarc"),
-                bool("arc"), Set.copyOf(Arrays.asList(getInitParameter("trustedArcSealers", "").split("[,\\s]+"))));
-        DkimVerifyOptions dkimOptions = dkimOptions();
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
-        DnsSettings dns = dnsSettings("MailAuthCheck", this);
-        CheckTimeouts timeouts = new CheckTimeouts(timeout("spfTimeout", CheckTimeouts.DEFAULT.spf()),
-                timeout("dkimKeyTimeout", CheckTimeouts.DEFAULT.keyLookup()),
-                timeout("iprevTimeout", CheckTimeouts.DEFAULT.iprev()),
-                timeout("dmarcTimeout", CheckTimeouts.DEFAULT.dmarc()));
-        DmarcOptions dmarcOptions = DmarcOptions.DEFAULT.withMode(dmarcMode())
-                .withUnverifiableDisposition(unverifiableDisposition());
-        CheckerSettings settings = CheckerSettings.defaults(serverId).withDkim(dkimOptions).withDmarc(dmarcOptions)
-                .withTimeouts(timeouts);
+        CheckSettings settings;
         try {
-            checker = engines.checker(dns, settings);
+            // the one reader of the check parameters, shared with the SMTP hook (SessionAuthCheck)
+            settings = CheckSettings.read(this::getInitParameter);
+            checker = settings.checker(engines);
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("MailAuthCheck: bad DNS settings: " + e.getMessage(), e);
+            throw new MessagingException("MailAuthCheck: " + e.getMessage(), e);
         }
+        serverId = settings.serverId();
+        options = settings.options();
         // one deadline rule: each check ends within its engine's budget; the message's deadline follows from them
         deadline = checker.awaitLimit();
-        LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={}", serverId, options, dns);
+        LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={}", serverId, options, settings.dns());
     }
 
     /**
@@ -238,73 +222,6 @@ public class MailAuthCheck extends GenericMailet {
         return "authpack MailAuthCheck: DKIM, SPF, iprev, SMTP AUTH, DMARC, ARC -> Authentication-Results";
     }
 
-    /** What an unverifiable DMARC result asks for (docs/dmarc.md, "Fail-closed rules"). */
-    private UnverifiableDisposition unverifiableDisposition() throws MessagingException {
-        String value = getInitParameter("dmarcUnverifiableDisposition", "strictest");
-        return UnverifiableDisposition.parse(value).orElseThrow(() -> new MessagingException(
-                "MailAuthCheck: dmarcUnverifiableDisposition must be strictest, none, quarantine or reject, not '"
-                        + value + "'"));
-    }
-
-    private DmarcMode dmarcMode() throws MessagingException {
-        String value = getInitParameter("dmarcMode", "rfc9989");
-        return DmarcMode.parse(value).orElseThrow(() -> new MessagingException(
-                "MailAuthCheck: dmarcMode must be rfc9989 or rfc7489, not '" + value + "'"));
-    }
-
-    /** RFC 8301 and RFC 6376 §8 safe defaults, each overridable (docs/MailAuthCheck.md). */
-    private DkimVerifyOptions dkimOptions() throws MessagingException {
-        DkimVerifyOptions defaults = DkimVerifyOptions.defaults();
-        try {
-            return defaults
-                    .withMaxSignatures(integer("dkimMaxSignatures", defaults.maxSignatures(), 1,
-                            DkimVerifyOptions.MAX_SIGNATURES_CEILING))
-                    .withAllowSha1(bool("dkimAllowSha1", false))
-                    .withRsaKeyBits(integer("dkimMinRsaKeyBits", defaults.minRsaKeyBits(), 512,
-                            defaults.maxRsaKeyBits()), defaults.maxRsaKeyBits())
-                    .withAllowUnsignedBodyContent(bool("dkimAllowUnsignedBodyContent", false))
-                    .withClockSkew(Duration.ofSeconds(integer("dkimClockSkew",
-                            (int) defaults.clockSkew().getSeconds(), 0, 86_400)));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("MailAuthCheck: " + e.getMessage(), e);
-        }
-    }
-
-    /** A time bound in milliseconds, from 1 ms to {@link CheckTimeouts#MAX}. */
-    private Duration timeout(String name, Duration defaultValue) throws MessagingException {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long millis = Long.parseLong(value.trim());
-            if (millis < 1 || millis > CheckTimeouts.MAX.toMillis()) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofMillis(millis);
-        } catch (NumberFormatException e) {
-            throw new MessagingException("MailAuthCheck: parameter " + name + " must be milliseconds from 1 to "
-                    + CheckTimeouts.MAX.toMillis() + ", not '" + value + "'");
-        }
-    }
-
-    private int integer(String name, int defaultValue, int min, int max) throws MessagingException {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min || parsed > max) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new MessagingException("MailAuthCheck: parameter " + name + " must be a whole number from "
-                    + min + " to " + max + ", not '" + value + "'");
-        }
-    }
-
     private boolean bool(String name) throws MessagingException {
         return bool(name, true);
     }
@@ -328,14 +245,6 @@ public class MailAuthCheck extends GenericMailet {
             return DnsSettings.parse(config.getInitParameter("dnsServers"), config.getInitParameter("dnsTimeout"));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(mailet + ": bad dnsServers or dnsTimeout: " + e.getMessage(), e);
-        }
-    }
-
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
         }
     }
 }
