@@ -41,16 +41,63 @@ enum CharClass {
         this.prior = prior;
     }
 
+    private static final CharClass[] VALUES = values();
+
     private static final String COMMON = "\u00A0\u00AB\u00BB\u201E\u201C\u201D\u2018\u2019\u201A\u2013\u2014\u2026"
             + "\u2022\u20AC\u00A3\u00B0\u00A7\u00A9\u00AE\u2122\u2116\u00B7\u200C\u200D\u200E\u200F";
 
-    private static final CharClass[] VALUES = values();
+
+    /** Class ordinals of every BMP character, computed once (the detector looks them up per byte). */
+    private static final byte[] ORDINALS = new byte[0x10000];
+    /** Scripts of every BMP character ({@link #script}), one more than the value (0 = none). */
+    private static final byte[] SCRIPTS = new byte[0x10000];
+
+    static {
+        for (int c = 0; c < 0x10000; c++) {
+            ORDINALS[c] = (byte) computeOrdinal(c);
+        }
+        for (int c = 0; c < 0x10000; c++) {
+            SCRIPTS[c] = (byte) (computeScript(c) + 1);
+        }
+    }
+
+    /** Han, kana, Hangul or CJK punctuation. */
+    static boolean isCjk(int c) {
+        int k = ordinalOf(c);
+        return k == HAN.ordinal() || k == HIRAGANA.ordinal() || k == KATAKANA.ordinal() || k == HANGUL.ordinal()
+                || k == CJK_PUNCTUATION.ordinal();
+    }
+
+    /** Number of distinct ASCII characters after {@link #fold}: 52 letters and the space. */
+    static final int ASCII_SYMBOLS = 53;
 
     static CharClass of(int c) {
         return VALUES[ordinalOf(c)];
     }
 
     static int ordinalOf(int c) {
+        return c < 0x10000 ? ORDINALS[c] : OTHER_SYMBOL.ordinal();
+    }
+
+    /**
+     * Index 0..52 of a folded ASCII letter or space (letters A-Z 0..25, a-z 26..51, space 52), -1 for a control.
+     */
+    static int asciiIndex(int folded) {
+        if (folded >= 'A' && folded <= 'Z') {
+            return folded - 'A';
+        }
+        if (folded >= 'a' && folded <= 'z') {
+            return 26 + folded - 'a';
+        }
+        return folded == ' ' ? 52 : -1;
+    }
+
+    /** The folded ASCII character of an index of {@link #asciiIndex}. */
+    static char asciiOf(int index) {
+        return index < 26 ? (char) ('A' + index) : index < 52 ? (char) ('a' + index - 26) : ' ';
+    }
+
+    private static int computeOrdinal(int c) {
         if (c < 0x80) {
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
                 return ASCII_LETTER.ordinal();
@@ -122,6 +169,10 @@ enum CharClass {
      * class), {@link #NO_SCRIPT} for anything else.
      */
     static int script(int c) {
+        return c < 0x10000 ? SCRIPTS[c] - 1 : NO_SCRIPT;
+    }
+
+    private static int computeScript(int c) {
         CharClass k = VALUES[ordinalOf(c)];
         return switch (k) {
             case ASCII_LETTER, LATIN1_LETTER, LATIN_EXTENDED, COMBINING_MARK -> ASCII_LETTER.ordinal();

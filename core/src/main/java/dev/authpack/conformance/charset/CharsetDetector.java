@@ -32,16 +32,29 @@ public final class CharsetDetector {
 
     /** The detector looks at no more than this many leading bytes of a text. */
     public static final int MAX_EXAMINED_BYTES = 16 * 1024;
-    /** Pair scoring stops after this many non-ASCII bytes (each candidate); enough to separate look-alikes. */
-    static final int MAX_SCORED_HIGH_BYTES = 2048;
-    /** How many (single-byte encoding, language) pairs the character-pair model scores. */
-    static final int BIGRAM_CANDIDATES = 8;
+    /**
+     * Pair scoring looks at the first this many non-ASCII bytes (scaled up to the whole examined text)...
+     */
+    static final int MAX_SCORED_HIGH_BYTES = 384;
+    /**
+     * ...plus, further on, at most this many occurrences of rare bytes (at most {@link #RARE_BYTE_COUNT} in the
+     * text): the letters that tell look-alike encodings apart (Greek capital alpha with tonos is the only
+     * difference between iso-8859-7 and windows-1253 in most Greek text).
+     */
+    static final int MAX_RARE_POSITIONS = 128;
+    static final int RARE_BYTE_COUNT = 4;
+    /** At most this many (single-byte encoding, language) pairs are scored by character pairs... */
+    static final int BIGRAM_CANDIDATES = 6;
+    /** ...and only those whose single-character score is within this many nats of the best one. */
+    static final double BIGRAM_MARGIN = 40;
     /** log-probability of an ASCII character, the same for every candidate reading it as ASCII. */
     static final float ASCII_SCORE = -3.0f;
     /** log-probability of a control character (a C0 control other than white space, or DEL). */
     static final float CONTROL_SCORE = -20.0f;
     /** Share of a UTF-16 decoding (without NUL bytes) that must be CJK text for it to be a candidate. */
     static final double UTF16_CJK_SHARE = 0.9;
+    /** Code units looked at before decoding a whole text as UTF-16 without NUL bytes. */
+    static final int UTF16_PROBE_UNITS = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(CharsetDetector.class);
 
@@ -215,14 +228,18 @@ public final class CharsetDetector {
             AsciiPairs asciiPairs) {
         List<Scored> scored = new ArrayList<>();
         scoreSingleByte(text, n, histogram, nextToLetter, asciiPairs, scored);
+        CharBuffer buffer = CharBuffer.allocate(n + 2);
+        boolean gbkDecodes = false;
         for (String label : MULTI_BYTE) {
-            if (allowed.contains(label)) {
-                scoreMultiByte(label, text, n, truncated, scored);
+            // gb18030 is a superset of gbk that decodes gbk's text alike: no need to score it twice
+            if (allowed.contains(label) && !("gb18030".equals(label) && gbkDecodes)) {
+                boolean decodes = scoreMultiByte(label, text, n, truncated, buffer, scored);
+                gbkDecodes |= decodes && "gbk".equals(label);
             }
         }
         for (String label : List.of("utf-16be", "utf-16le")) {
-            if (allowed.contains(label)) {
-                scoreMultiByte(label, text, n, truncated, scored);
+            if (allowed.contains(label) && mostlyCjkUtf16(text, n, label.endsWith("be"))) {
+                scoreMultiByte(label, text, n, truncated, buffer, scored);
             }
         }
         if (scored.isEmpty()) {
@@ -257,41 +274,71 @@ public final class CharsetDetector {
         float controlPart = controls * CONTROL_SCORE;
         java.util.Map<LanguageModel, Double> asciiScores = new java.util.IdentityHashMap<>();
         // stage 1: single characters, from the byte histogram, and letters of another script next to ASCII ones
+        int[] present = new int[128];
+        int distinct = 0;
+        for (int b = 0x80; b < 0x100; b++) {
+            if (histogram[b] != 0) {
+                present[distinct++] = b - 0x80;
+            }
+        }
+        double neutralAscii = Double.NaN;
         List<Pair> pairs = new ArrayList<>();
         for (SingleByteDecoding d : singleByte) {
             boolean defined = true;
-            for (int b = 0x80; b < 0x100 && defined; b++) {
-                defined = histogram[b] == 0 || d.chars[b] != SingleByteDecoding.UNDEFINED;
+            double mixed = 0;
+            for (int i = 0; i < distinct && defined; i++) {
+                int b = present[i];
+                defined = d.chars[b + 0x80] != SingleByteDecoding.UNDEFINED;
+                mixed += nextToLetter[b] * d.nextToAsciiLetter[b];
             }
             if (!defined) {
                 continue;
             }
-            double mixed = 0;
-            for (int b = 0; b < 0x80; b++) {
-                mixed += nextToLetter[b] * d.nextToAsciiLetter[b];
-            }
             for (int l = 0; l < d.models.length; l++) {
                 float[] u = d.unigramScores[l];
                 LanguageModel model = d.models[l];
-                double ascii = controlPart + asciiScores.computeIfAbsent(model,
-                        m -> m.asciiPairs(asciiPairs.counts, asciiPairs.nonZero, asciiPairs.size,
-                                LanguageModels.averageLatinAsciiPairs()));
-                double s = mixed + ascii;
-                for (int b = 0x80; b < 0x100; b++) {
-                    if (histogram[b] != 0) {
-                        s += histogram[b] * u[b - 0x80];
+                double ascii;
+                if (model.isLatin()) {
+                    ascii = asciiScores.computeIfAbsent(model, m -> m.asciiPairs(asciiPairs.counts,
+                            asciiPairs.nonZero, asciiPairs.size, null));
+                } else {
+                    if (Double.isNaN(neutralAscii)) {
+                        neutralAscii = model.asciiPairs(asciiPairs.counts, asciiPairs.nonZero, asciiPairs.size,
+                                LanguageModels.averageLatinAsciiPairs());
                     }
+                    ascii = neutralAscii;
+                }
+                ascii += controlPart;
+                double s = mixed + ascii;
+                for (int i = 0; i < distinct; i++) {
+                    int b = present[i];
+                    s += histogram[b + 0x80] * u[b];
                 }
                 pairs.add(new Pair(d, l, s, ascii));
             }
         }
         pairs.sort((a, b) -> Double.compare(b.unigramScore, a.unigramScore));
         // stage 2: character pairs for the best few; one score per encoding, its best language
+        int[] positions = highPositions(text, n, histogram);
+        int first = Math.min(positions.length, MAX_SCORED_HIGH_BYTES);
+        double scale = 1;
+        if (first == MAX_SCORED_HIGH_BYTES) {
+            int high = 0;
+            for (int b = 0x80; b < 0x100; b++) {
+                high += histogram[b];
+            }
+            scale = (double) (high - (positions.length - first)) / first;
+        }
         double[] best = new double[singleByte.size()];
         java.util.Arrays.fill(best, Double.NaN);
         for (int i = 0; i < Math.min(BIGRAM_CANDIDATES, pairs.size()); i++) {
             Pair p = pairs.get(i);
-            double s = p.asciiScore + bigramScore(text, n, p.decoding, p.decoding.models[p.language]);
+            if (p.unigramScore < pairs.get(0).unigramScore - BIGRAM_MARGIN) {
+                break;
+            }
+            LanguageModel model = p.decoding.models[p.language];
+            double s = p.asciiScore + scale * bigramScore(text, n, positions, 0, first, p.decoding, model)
+                    + bigramScore(text, n, positions, first, positions.length, p.decoding, model);
             int k = singleByte.indexOf(p.decoding);
             if (Double.isNaN(best[k]) || s > best[k]) {
                 best[k] = s;
@@ -306,46 +353,67 @@ public final class CharsetDetector {
     }
 
     /**
-     * Sum of log P(c | previous) over the non-ASCII characters, plus how much better each such character predicts
-     * the ASCII character after it than that character's own frequency does.
+     * Positions of the first {@link #MAX_SCORED_HIGH_BYTES} non-ASCII bytes, then of at most
+     * {@link #MAX_RARE_POSITIONS} later rare ones.
      */
-    private static double bigramScore(byte[] text, int n, SingleByteDecoding d, LanguageModel model) {
-        double s = 0;
-        int prev = ' ';
-        boolean prevHigh = false;
-        int seen = 0;
-        for (int i = 0; i < n && seen < MAX_SCORED_HIGH_BYTES; i++) {
-            int b = text[i] & 0xFF;
-            char c = d.chars[b];
-            if (b < 0x80) {
-                if (prevHigh) {
-                    s += model.bigram(prev, c) - model.unigram(c);
-                }
-                prevHigh = false;
-            } else {
-                s += model.bigram(prev, c);
-                prevHigh = true;
-                seen++;
+    private static int[] highPositions(byte[] text, int n, int[] histogram) {
+        int[] positions = new int[MAX_SCORED_HIGH_BYTES + MAX_RARE_POSITIONS];
+        int count = 0;
+        int i = 0;
+        for (; i < n && count < MAX_SCORED_HIGH_BYTES; i++) {
+            if (text[i] < 0) {
+                positions[count++] = i;
             }
-            prev = c;
         }
-        if (seen == MAX_SCORED_HIGH_BYTES) {
-            // scale the scored part to the whole examined text, so multi-byte candidates compare fairly
-            int high = 0;
-            for (int i = 0; i < n; i++) {
-                if (text[i] < 0) {
-                    high++;
-                }
+        for (; i < n && count < positions.length; i++) {
+            if (text[i] < 0 && histogram[text[i] & 0xFF] <= RARE_BYTE_COUNT) {
+                positions[count++] = i;
             }
-            s = s * high / seen;
+        }
+        return java.util.Arrays.copyOf(positions, count);
+    }
+
+    /**
+     * Sum of log P(c | previous) over the non-ASCII characters at {@code positions[from, to)}, plus how much better each
+     * predicts the ASCII character after it than that character's own frequency does.
+     */
+    private static double bigramScore(byte[] text, int n, int[] positions, int from, int to, SingleByteDecoding d,
+            LanguageModel model) {
+        char[] chars = d.chars;
+        double s = 0;
+        for (int k = from; k < to; k++) {
+            int i = positions[k];
+            int c = chars[text[i] & 0xFF];
+            int prev = i == 0 ? ' ' : chars[text[i - 1] & 0xFF];
+            s += model.bigram(prev, c);
+            if (i + 1 < n && text[i + 1] >= 0) {
+                int next = chars[text[i + 1]];
+                s += model.bigram(c, next) - model.unigram(next);
+            }
         }
         return s;
     }
 
-    private void scoreMultiByte(String label, byte[] text, int n, boolean truncated, List<Scored> out) {
-        CharBuffer decoded = decode(label, text, n, truncated);
+    /** Cheap look at the first {@link #UTF16_PROBE_UNITS} code units before a full UTF-16 decode. */
+    private static boolean mostlyCjkUtf16(byte[] text, int n, boolean bigEndian) {
+        int units = Math.min(n / 2, UTF16_PROBE_UNITS);
+        int cjk = 0;
+        for (int i = 0; i < units; i++) {
+            int hi = text[2 * i] & 0xFF;
+            int lo = text[2 * i + 1] & 0xFF;
+            if (CharClass.isCjk(bigEndian ? hi << 8 | lo : lo << 8 | hi)) {
+                cjk++;
+            }
+        }
+        return units > 0 && cjk >= UTF16_CJK_SHARE * units;
+    }
+
+    /** Scores the decoding as {@code label} into {@code out}; false when the text does not decode. */
+    private boolean scoreMultiByte(String label, byte[] text, int n, boolean truncated, CharBuffer buffer,
+            List<Scored> out) {
+        CharBuffer decoded = decode(label, text, n, truncated, buffer);
         if (decoded == null) {
-            return;
+            return false;
         }
         boolean utf16 = label.startsWith("utf-16");
         int cjk = 0;
@@ -353,15 +421,14 @@ public final class CharsetDetector {
         for (int i = 0; i < decoded.limit(); i++) {
             char c = decoded.get(i);
             int k = CharClass.ordinalOf(c);
-            if (k == CharClass.HAN.ordinal() || k == CharClass.HIRAGANA.ordinal() || k == CharClass.KATAKANA.ordinal()
-                    || k == CharClass.HANGUL.ordinal() || k == CharClass.CJK_PUNCTUATION.ordinal()) {
+            if (CharClass.isCjk(c)) {
                 cjk++;
             } else if (c < 0x80) {
                 ascii += k == CharClass.CONTROL.ordinal() ? CONTROL_SCORE : ASCII_SCORE;
             }
         }
         if (utf16 && cjk < UTF16_CJK_SHARE * decoded.limit()) {
-            return;
+            return true;
         }
         double best = Double.NEGATIVE_INFINITY;
         for (String language : LanguageModels.LANGUAGES_BY_ENCODING.get(label)) {
@@ -378,14 +445,15 @@ public final class CharsetDetector {
             best = Math.max(best, s);
         }
         out.add(new Scored(label, Tables.preference(label), best));
+        return true;
     }
 
     /** Strict decode of the examined prefix; null when malformed (a sequence cut by the prefix's end is dropped). */
-    private static CharBuffer decode(String label, byte[] text, int n, boolean truncated) {
+    private static CharBuffer decode(String label, byte[] text, int n, boolean truncated, CharBuffer out) {
         CharsetDecoder decoder = Encodings.charsetFor(label).newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(text, 0, n);
-        CharBuffer out = CharBuffer.allocate(n + 2);
+        out.clear();
         CoderResult r = decoder.decode(in, out, !truncated);
         if (r.isError()) {
             return null;
@@ -401,7 +469,7 @@ public final class CharsetDetector {
     }
 
     private static int decodedLength(String label, byte[] text, int n, boolean truncated) {
-        CharBuffer decoded = decode(label, text, n, truncated);
+        CharBuffer decoded = decode(label, text, n, truncated, CharBuffer.allocate(n + 2));
         return decoded == null ? -1 : decoded.limit();
     }
 
@@ -414,18 +482,26 @@ public final class CharsetDetector {
 
     /** Counts of the pairs of adjacent ASCII bytes of a text, folded as the models see them. */
     static final class AsciiPairs {
-        final int[] counts = new int[128 * 128];
-        final int[] nonZero = new int[128 * 128];
+        private static final int SPACE = CharClass.asciiIndex(' ');
+        private static final byte[] INDEX = new byte[128];
+
+        static {
+            for (int b = 0; b < 128; b++) {
+                INDEX[b] = (byte) CharClass.asciiIndex(CharClass.fold((char) b));
+            }
+        }
+
+        final int[] counts = new int[CharClass.ASCII_SYMBOLS * CharClass.ASCII_SYMBOLS];
+        final int[] nonZero = new int[counts.length];
         int size;
 
         void add(int p, int c) {
-            char fp = CharClass.fold((char) p);
-            char fc = CharClass.fold((char) c);
-            if ((fp == ' ' && fc == ' ') || CharClass.ordinalOf(fp) == CharClass.CONTROL.ordinal()
-                    || CharClass.ordinalOf(fc) == CharClass.CONTROL.ordinal()) {
+            int ip = INDEX[p];
+            int ic = INDEX[c];
+            if (ip < 0 || ic < 0 || (ip == SPACE && ic == SPACE)) {
                 return;
             }
-            int key = fp * 128 + fc;
+            int key = ip * CharClass.ASCII_SYMBOLS + ic;
             if (counts[key]++ == 0) {
                 nonZero[size++] = key;
             }

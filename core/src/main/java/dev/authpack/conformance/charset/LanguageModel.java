@@ -30,7 +30,10 @@ final class LanguageModel {
     private final IntFloatMap pairLog;
     private final IntFloatMap unseenPairLog;
     private final float[] classLog = new float[CharClass.values().length];
-    /** For Latin-script languages: log P(c | p) of every pair of ASCII characters, index p * 128 + c. */
+    /**
+     * For Latin-script languages: log P(c | p) of every pair of folded ASCII characters, index
+     * {@code asciiIndex(p) * ASCII_SYMBOLS + asciiIndex(c)}.
+     */
     private final float[] asciiPairLog;
 
     LanguageModel(String language, boolean bigrams, Map<Integer, Integer> unigrams, Map<Integer, Integer> pairs) {
@@ -74,10 +77,11 @@ final class LanguageModel {
             pairLog.put(key, (float) Math.log((e.getValue() + KAPPA * pc) / (countP + KAPPA)));
         }
         if (latin) {
-            asciiPairLog = new float[128 * 128];
-            for (int p = 0; p < 128; p++) {
-                for (int c = 0; c < 128; c++) {
-                    asciiPairLog[p * 128 + c] = bigram(p, c);
+            int k = CharClass.ASCII_SYMBOLS;
+            asciiPairLog = new float[k * k];
+            for (int p = 0; p < k; p++) {
+                for (int c = 0; c < k; c++) {
+                    asciiPairLog[p * k + c] = bigram(CharClass.asciiOf(p), CharClass.asciiOf(c));
                 }
             }
         } else {
@@ -125,11 +129,14 @@ final class LanguageModel {
     }
 
     /**
-     * log-likelihood of the pairs of ASCII characters ({@code counts[p * 128 + c]}, folded) of a text:
+     * log-likelihood of the pairs of folded ASCII characters of a text (counts indexed as {@link #asciiPairLog}):
      * the same for every ASCII-compatible encoding, so it tells Latin-script languages apart.
      */
     double asciiPairs(int[] counts, int[] nonZero, int nonZeroCount, float[] neutral) {
         float[] table = latin ? asciiPairLog : neutral;
+        if (table == null) {
+            throw new IllegalArgumentException("a model of a non-Latin language needs a neutral table");
+        }
         double s = 0;
         for (int i = 0; i < nonZeroCount; i++) {
             int key = nonZero[i];

@@ -42,7 +42,7 @@ final class LanguageModels {
     }
 
     /**
-     * How the average Latin-script language scores each pair of ASCII characters (index p * 128 + c): what a
+     * How the average Latin-script language scores each pair of folded ASCII characters: what a
      * language written in another script makes of the ASCII words in its text.
      */
     static float[] averageLatinAsciiPairs() {
@@ -56,7 +56,7 @@ final class LanguageModels {
     }
 
     private static float[] averageLatin(Map<String, LanguageModel> models) {
-        float[] average = new float[128 * 128];
+        float[] average = new float[CharClass.ASCII_SYMBOLS * CharClass.ASCII_SYMBOLS];
         int latin = 0;
         for (LanguageModel m : models.values()) {
             if (m.isLatin()) {
