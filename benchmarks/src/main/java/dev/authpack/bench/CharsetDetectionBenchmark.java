@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Charset detection throughput ({@link CharsetDetector}, all 36 encodings allowed) over unlabelled mail text of
  * one size: one operation detects one text, cycling through the {@link #TEXTS} mix (Western, Central European,
  * Cyrillic, Greek, Japanese and Chinese legacy encodings, and UTF-8). Throughput in MB/s = ops/s x {@code size}
- * / 10^6. Run by hand, never by the build: see docs/benchmarks.md.
+ * / 10^6. {@code decodeReference} decodes the same texts with their known charset (what a labelled text costs),
+ * the machine's yardstick for the ratio. Run by hand, never by the build: see docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -52,12 +53,14 @@ public class CharsetDetectionBenchmark {
 
     private final CharsetDetector detector = CharsetDetector.all();
     private byte[][] texts;
+    private Charset[] charsets;
     private int next;
 
     /** Builds the texts and refuses to measure a detector that gets one wrong. */
     @Setup(Level.Trial)
     public void setUp() {
         List<byte[]> list = new ArrayList<>();
+        List<Charset> charsetList = new ArrayList<>();
         for (String[] t : TEXTS) {
             Charset charset = Encodings.charsetFor(t[1]);
             StringBuilder text = new StringBuilder();
@@ -74,8 +77,10 @@ public class CharsetDetectionBenchmark {
                 throw new IllegalStateException(t[1] + " text of " + size + " bytes detected as " + d.encoding());
             }
             list.add(bytes);
+            charsetList.add(charset);
         }
         texts = list.toArray(new byte[0][]);
+        charsets = charsetList.toArray(new Charset[0]);
     }
 
     @Benchmark
@@ -83,6 +88,13 @@ public class CharsetDetectionBenchmark {
         byte[] text = texts[next];
         next = next + 1 == texts.length ? 0 : next + 1;
         return detector.detect(text).orElseThrow();
+    }
+
+    @Benchmark
+    public String decodeReference() {
+        int i = next;
+        next = next + 1 == texts.length ? 0 : next + 1;
+        return new String(texts[i], charsets[i]);
     }
 
     /** Mean size of the texts in bytes (each at most {@link #size}). */
