@@ -518,8 +518,10 @@ public final class CharsetDetector {
         private Tables() {
         }
 
+        private static final List<String> ORDER = List.copyOf(Encodings.SUPPORTED);
+
         static int preference(String label) {
-            return new ArrayList<>(Encodings.SUPPORTED).indexOf(label);
+            return ORDER.indexOf(label);
         }
 
         private static List<SingleByteDecoding> build() {
