@@ -70,20 +70,11 @@ final class BodyCanonicalizer {
         int span = offset;
         int i = offset;
         while (i < end) {
-            // the word test reads the octets before and after the word too
-            if (i > offset && i + OCTETS < end) {
-                long w = OctetWords.word(b, i);
-                long next = OctetWords.word(b, i + 1);
-                long p = OctetWords.word(b, i - 1);
-                long w7 = OctetWords.low7(w);
-                long changes = OctetWords.equal(w7, w, TABS)
-                        | OctetWords.equal(w7, w, SPACES) & OctetWords.atMostSpace(next)
-                        | OctetWords.equal(w7, w, LFS) & OctetWords.notEqual(OctetWords.low7(p), p, CRS);
-                if (changes == 0) {
-                    i += OCTETS;
-                    continue;
+            if (i > offset) {
+                i = nextChange(b, i, end);
+                if (i == end) {
+                    break;
                 }
-                i += OctetWords.first(changes);
             }
             int c = b[i];
             if (c == ' ' || c == '\t') {
@@ -115,6 +106,33 @@ final class BodyCanonicalizer {
     }
 
     /**
+     * The first octet in {@code b[from, end)} that relaxed canonicalization may change, or {@code end}: an HTAB, an
+     * SP followed by whitespace or a control (a line end), an LF after something else than CR (a bare LF). The last
+     * eight octets are not tested (the caller tests them one by one). {@code from} must be after the body's first
+     * octet and before {@code end}: the test reads the octet before {@code from} and the one after each octet.
+     */
+    private static int nextChange(byte[] b, int from, int end) {
+        int i = from;
+        if (b[i] == '\n' && b[i - 1] != '\r') {
+            return i;
+        }
+        while (i + OCTETS < end) {
+            // octet k of next is the octet after octet k of w: each octet is tested with the one after it
+            long w = OctetWords.word(b, i);
+            long next = OctetWords.word(b, i + 1);
+            long w7 = OctetWords.low7(w);
+            long spaces = OctetWords.equal(w7, w, TABS) | OctetWords.equal(w7, w, SPACES) & OctetWords.atMostSpace(next);
+            long beforeBareLf = OctetWords.equal(OctetWords.low7(next), next, LFS) & OctetWords.notEqual(w7, w, CRS);
+            if ((spaces | beforeBareLf) != 0) {
+                // first() of an empty mask is 8, so the other mask decides
+                return i + Math.min(OctetWords.first(spaces), OctetWords.first(beforeBareLf) + 1);
+            }
+            i += OCTETS;
+        }
+        return i;
+    }
+
+    /**
      * The first bare LF (an LF not after a CR) in {@code b[from, end)}, or {@code end}; {@code start} is where the
      * text begins: an LF there is bare, and nothing before it is read.
      */
@@ -126,11 +144,17 @@ final class BodyCanonicalizer {
             }
             i++;
         }
-        // i > start: the word test reads the octet before the word too
-        while (i + OCTETS <= end) {
-            long w = OctetWords.word(b, i);
-            long p = OctetWords.word(b, i - 1);
-            long bare = OctetWords.equal(OctetWords.low7(w), w, LFS) & OctetWords.notEqual(OctetWords.low7(p), p, CRS);
+        // i > start: the word test reads the octet before the word too; two words a round (fewer branches)
+        while (i + 2 * OCTETS <= end) {
+            long bare = bareLfs(b, i);
+            long bare2 = bareLfs(b, i + OCTETS);
+            if ((bare | bare2) != 0) {
+                return i + (bare != 0 ? OctetWords.first(bare) : OCTETS + OctetWords.first(bare2));
+            }
+            i += 2 * OCTETS;
+        }
+        if (i + OCTETS <= end) {
+            long bare = bareLfs(b, i);
             if (bare != 0) {
                 return i + OctetWords.first(bare);
             }
@@ -142,6 +166,13 @@ final class BodyCanonicalizer {
             }
         }
         return end;
+    }
+
+    /** The LFs of the word at {@code b[i]} that do not follow a CR (reading {@code b[i - 1]} too). */
+    private static long bareLfs(byte[] b, int i) {
+        long w = OctetWords.word(b, i);
+        long p = OctetWords.word(b, i - 1);
+        return OctetWords.equal(OctetWords.low7(w), w, LFS) & OctetWords.notEqual(OctetWords.low7(p), p, CRS);
     }
 
     /**

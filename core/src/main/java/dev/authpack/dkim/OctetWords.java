@@ -50,7 +50,7 @@ final class OctetWords {
         return ~(((word & LOW7) + ABOVE_SPACE) | word) & HIGH;
     }
 
-    /** The index within the word of the first octet a mask marks (the mask must not be 0). */
+    /** The index within the word of the first octet a mask marks; 8 when it marks none. */
     static int first(long mask) {
         return Long.numberOfTrailingZeros(mask) >>> 3;
     }
