@@ -86,8 +86,13 @@ final class BodyCanonicalizer {
                     // whitespace at the end of a line goes
                     flush(b, span, i, sink);
                     span = j;
-                } else if (j - i != 1 || c != ' ') {
-                    // a run between words becomes one SP
+                } else if (c == ' ') {
+                    // a run between words becomes one SP: its own first one, in the same write as what precedes
+                    if (j - i != 1) {
+                        flush(b, span, i + 1, sink);
+                        span = j;
+                    }
+                } else {
                     flush(b, span, i, sink);
                     sink.write(SP, 0, 1);
                     span = j;
@@ -116,20 +121,47 @@ final class BodyCanonicalizer {
         if (b[i] == '\n' && b[i - 1] != '\r') {
             return i;
         }
-        while (i + OCTETS < end) {
-            // octet k of next is the octet after octet k of w: each octet is tested with the one after it
-            long w = OctetWords.word(b, i);
-            long next = OctetWords.word(b, i + 1);
-            long w7 = OctetWords.low7(w);
-            long spaces = OctetWords.equal(w7, w, TABS) | OctetWords.equal(w7, w, SPACES) & OctetWords.atMostSpace(next);
-            long beforeBareLf = OctetWords.equal(OctetWords.low7(next), next, LFS) & OctetWords.notEqual(w7, w, CRS);
-            if ((spaces | beforeBareLf) != 0) {
-                // first() of an empty mask is 8, so the other mask decides
-                return i + Math.min(OctetWords.first(spaces), OctetWords.first(beforeBareLf) + 1);
+        // two words a round (fewer branches), then one
+        while (i + 2 * OCTETS < end) {
+            long changes = changes(b, i);
+            long changes2 = changes(b, i + OCTETS);
+            if ((changes | changes2) != 0) {
+                return changes != 0 ? i + position(changes) : i + OCTETS + position(changes2);
+            }
+            i += 2 * OCTETS;
+        }
+        if (i + OCTETS < end) {
+            long changes = changes(b, i);
+            if (changes != 0) {
+                return i + position(changes);
             }
             i += OCTETS;
         }
         return i;
+    }
+
+    /**
+     * The octets of the word at {@code b[i]} that may change, as two bits of each octet: bit 7 marks an HTAB, and an
+     * SP followed by whitespace or a control; bit 6 marks an octet followed by a bare LF. Reads {@code b[i, i+9)}.
+     */
+    private static long changes(byte[] b, int i) {
+        // octet k of next is the octet after octet k of w: each octet is tested with the one after it
+        long w = OctetWords.word(b, i);
+        long next = OctetWords.word(b, i + 1);
+        long w7 = OctetWords.low7(w);
+        long spaces = OctetWords.equal(w7, w, TABS) | OctetWords.equal(w7, w, SPACES) & OctetWords.atMostSpace(next);
+        long beforeBareLf = OctetWords.equal(OctetWords.low7(next), next, LFS) & OctetWords.notEqual(w7, w, CRS);
+        return spaces | beforeBareLf >>> 1;
+    }
+
+    /**
+     * Where in the word the first change is: the first marked octet, or the LF after it when only bit 6 marks it
+     * (an SP before a bare LF is a change of its own, and comes first).
+     */
+    private static int position(long changes) {
+        int bit = Long.numberOfTrailingZeros(changes);
+        int octet = bit >>> 3;
+        return (changes & 0x80L << (octet << 3)) != 0 ? octet : octet + 1;
     }
 
     /**

@@ -87,7 +87,13 @@ public final class HeaderCanonicalizer {
                 // a line break without whitespace (not proper folding): unfolding just removes it
                 out.write(b, span, i - span);
                 span = j;
-            } else if (j - i != 1 || c != ' ') {
+            } else if (c == ' ') {
+                // the run's own first SP stays, the rest goes
+                if (j - i != 1) {
+                    out.write(b, span, i + 1 - span);
+                    span = j;
+                }
+            } else {
                 out.write(b, span, i - span);
                 out.append((byte) ' ');
                 span = j;
