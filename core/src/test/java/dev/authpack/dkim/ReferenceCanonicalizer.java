@@ -36,16 +36,8 @@ final class ReferenceCanonicalizer {
 
     /** §3.4.3: lines unchanged, empty lines at the end removed, every line ended by CRLF; nothing left: CRLF. */
     static byte[] simpleBody(byte[] body) {
-        List<byte[]> lines = lines(body);
-        while (!lines.isEmpty() && lines.get(lines.size() - 1).length == 0) {
-            lines.remove(lines.size() - 1);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] line : lines) {
-            out.writeBytes(line);
-            out.writeBytes(new byte[] {'\r', '\n'});
-        }
-        return lines.isEmpty() ? new byte[] {'\r', '\n'} : out.toByteArray();
+        byte[] out = withoutTrailingEmptyLines(lines(body));
+        return out.length == 0 ? new byte[] {'\r', '\n'} : out;
     }
 
     /**
@@ -57,11 +49,17 @@ final class ReferenceCanonicalizer {
         for (byte[] line : lines(body)) {
             lines.add(reduceWhitespace(line, false));
         }
-        while (!lines.isEmpty() && lines.get(lines.size() - 1).length == 0) {
-            lines.remove(lines.size() - 1);
+        return withoutTrailingEmptyLines(lines);
+    }
+
+    /** The lines, each ended by CRLF, without the empty ones at the end. */
+    private static byte[] withoutTrailingEmptyLines(List<byte[]> lines) {
+        int count = lines.size();
+        while (count > 0 && lines.get(count - 1).length == 0) {
+            count--;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] line : lines) {
+        for (byte[] line : lines.subList(0, count)) {
             out.writeBytes(line);
             out.writeBytes(new byte[] {'\r', '\n'});
         }
