@@ -31,7 +31,16 @@ public final class DkimMessage {
 
     /** The message bytes (a new array each call; the content is always the same). */
     public static byte[] newsletter() {
-        Random random = new Random(20240611L);
+        return newsletter(0);
+    }
+
+    /**
+     * Variant {@code variant} of the newsletter: the same layout with its own prose (its own random seed) and its
+     * own Message-ID, so a corpus of variants has distinct bodies and distinct signatures. Variant 0 is
+     * {@link #newsletter()}.
+     */
+    public static byte[] newsletter(int variant) {
+        Random random = new Random(20240611L + variant);
         StringBuilder m = new StringBuilder(TARGET_OCTETS + 1024);
         header(m, "Return-Path: <bounces+4711@news.example.com>");
         header(m, "Received: from mail-out.example.com (mail-out.example.com [192.0.2.25])\r\n"
@@ -45,7 +54,7 @@ public final class DkimMessage {
         header(m, "To: Alice Example <alice@example.net>");
         header(m, "Subject: =?UTF-8?Q?June_update:_faster_delivery,_new_reports_and_more?=");
         header(m, "Date: Tue, 11 Jun 2024 09:15:00 +0000");
-        header(m, "Message-ID: <20240611091500.4711.3f9c2b7e@news.example.com>");
+        header(m, "Message-ID: <20240611091500." + (4711 + variant) + ".3f9c2b7e@news.example.com>");
         header(m, "MIME-Version: 1.0");
         header(m, "Content-Type: multipart/alternative;\r\n boundary=\"" + BOUNDARY + "\"");
         header(m, "List-Id: Example News <news.example.com>");

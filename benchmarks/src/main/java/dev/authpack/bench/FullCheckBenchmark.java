@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,26 @@ public class FullCheckBenchmark {
     public String mailAuthCheck() {
         AuthCheckReport report = check();
         return AuthResultsWriter.headerField(FullCheckFixture.AUTHSERV_ID, report.methodResults());
+    }
+
+    /**
+     * {@link #mailAuthCheck} on exactly one thread, whatever {@code -t} says: the base of the multi-core ratio
+     * ({@code twoThreads ÷ oneThread}, both in the same run).
+     */
+    @Benchmark
+    @Threads(1)
+    public String oneThread() {
+        return mailAuthCheck();
+    }
+
+    /**
+     * {@link #mailAuthCheck} on two threads sharing the one checker, as two spool threads share the mailet's
+     * engine: the same {@link CachingDnsResolver}, key record cache and SPF record cache.
+     */
+    @Benchmark
+    @Threads(2)
+    public String twoThreads() {
+        return mailAuthCheck();
     }
 
     AuthCheckReport check() {

@@ -48,6 +48,32 @@ class FullCheckBenchmarkCasesTest {
         }
     }
 
+    /** The one- and two-thread benchmarks run the same check, on one shared checker, concurrently too. */
+    @ParameterizedTest
+    @EnumSource(FullCheckScenario.class)
+    void theThreadVariantsWriteTheSameFieldEvenConcurrently(FullCheckScenario scenario) throws Exception {
+        FullCheckBenchmark b = benchmark(scenario);
+        String expected = b.mailAuthCheck();
+        long misses = b.cacheMisses();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> fields = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                fields.add(pool.submit(i % 2 == 0 ? b::oneThread : b::twoThreads));
+            }
+            for (java.util.concurrent.Future<String> field : fields) {
+                assertThat(stripDate(field.get())).isEqualTo(stripDate(expected));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(b.cacheMisses()).isEqualTo(misses);
+    }
+
+    private static String stripDate(String field) {
+        return field.replaceAll("\\s+", " ");
+    }
+
     @Test
     void theMessagesCarryOneSignatureAndOneArcSetOverTheNewsletter() throws Exception {
         for (FullCheckScenario s : FullCheckScenario.values()) {

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,14 @@ import org.slf4j.LoggerFactory;
  *       TinyLFU admission test, as Caffeine's W-TinyLFU, written out here as James does not ship Caffeine.</li>
  *   <li>An expired answer stays where it is until the new answer replaces it (or it is evicted).</li>
  * </ul>
- * A cached answer is returned with its remaining TTL. Every operation is O(1) (plus hashing the name); each record
- * type has its own lock, held for a few map operations.
+ * A cached answer is returned with its remaining TTL. Every operation is O(1) (plus hashing the name).
+ *
+ * <p>Threads: a hit is found without a lock (each record type keeps a concurrent index of its answers beside the
+ * LRU segments), so spool threads checking at once do not queue for it. What a hit changes (the frequency count, the
+ * recency order, a promotion) is done under the type's lock only if the lock is free at that moment; when another
+ * thread holds it, that bookkeeping is skipped, as Caffeine drops reads from a full read buffer: the answer is
+ * returned all the same, and the admission policy only sees a sample of the hits. Misses, new answers and evictions
+ * take the lock.
  */
 public final class CachingDnsResolver implements DnsResolver {
 
@@ -136,8 +144,11 @@ public final class CachingDnsResolver implements DnsResolver {
     public int size() {
         int size = 0;
         for (Segment segment : segments.values()) {
-            synchronized (segment) {
+            segment.lock.lock();
+            try {
                 size += segment.size();
+            } finally {
+                segment.lock.unlock();
             }
         }
         return size;
@@ -145,8 +156,11 @@ public final class CachingDnsResolver implements DnsResolver {
 
     public void clear() {
         for (Segment segment : segments.values()) {
-            synchronized (segment) {
+            segment.lock.lock();
+            try {
                 segment.clear();
+            } finally {
+                segment.lock.unlock();
             }
         }
     }
@@ -156,8 +170,25 @@ public final class CachingDnsResolver implements DnsResolver {
                                                       Supplier<CompletableFuture<DnsLookup<T>>> query) {
         Segment segment = segments.get(type);
         long hash = segment.sketch.hash(name);
+        // the hit path: no lock to wait for
+        Entry hit = segment.index.get(name);
+        if (hit != null) {
+            long now = clock.millis();
+            if (hit.expiresAtMillis() > now) {
+                hits.increment();
+                if (segment.lock.tryLock()) {
+                    try {
+                        segment.get(name, hash);
+                    } finally {
+                        segment.lock.unlock();
+                    }
+                }
+                return CompletableFuture.completedFuture((DnsLookup<T>) withRemainingTtl(hit, now));
+            }
+        }
         CompletableFuture<DnsLookup<?>> shared;
-        synchronized (segment) {
+        segment.lock.lock();
+        try {
             long now = clock.millis();
             Entry e = segment.get(name, hash);
             if (e != null && e.expiresAtMillis() > now) {
@@ -172,6 +203,8 @@ public final class CachingDnsResolver implements DnsResolver {
             misses.increment();
             shared = new CompletableFuture<>();
             segment.inFlight.put(name, shared);
+        } finally {
+            segment.lock.unlock();
         }
         CompletableFuture<DnsLookup<T>> started;
         try {
@@ -185,12 +218,15 @@ public final class CachingDnsResolver implements DnsResolver {
                 LOG.warn("resolver for {} {} completed exceptionally", type, name, error);
                 result = DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, "resolver error: " + error);
             }
-            synchronized (segment) {
+            segment.lock.lock();
+            try {
                 segment.inFlight.remove(name);
                 long ttl = cacheTtlSeconds(result);
                 if (ttl > 0) {
                     segment.put(name, new Entry(result, clock.millis() + ttl * 1000, hash));
                 }
+            } finally {
+                segment.lock.unlock();
             }
             shared.complete(result);
         });
@@ -215,9 +251,12 @@ public final class CachingDnsResolver implements DnsResolver {
 
     /**
      * The answers of one record type: a segmented LRU (probation, protected) with a frequency sketch deciding what
-     * enters the protected segment. Guarded by its own monitor; the sketch's {@link FrequencySketch#hash} needs none.
+     * enters the protected segment. Guarded by its lock, except {@code index} (a concurrent map, written under the
+     * lock, read without it: always the union of the two segments) and the sketch's {@link FrequencySketch#hash}.
      */
     private static final class Segment {
+        final ReentrantLock lock = new ReentrantLock();
+        final Map<String, Entry> index = new ConcurrentHashMap<>();
         final int capacity;
         final int protectedCapacity;
         /** Access order: the eldest is the least recently used. */
@@ -239,6 +278,7 @@ public final class CachingDnsResolver implements DnsResolver {
         void clear() {
             probation.clear();
             protectedEntries.clear();
+            index.clear();
         }
 
         /** The entry (expired or not), counting the question; an entry asked for again may be promoted. */
@@ -277,14 +317,16 @@ public final class CachingDnsResolver implements DnsResolver {
 
         /** A new answer: in place of the old one, else on probation, evicting probation's eldest when full. */
         void put(String name, Entry e) {
+            index.put(name, e);
             if (protectedEntries.containsKey(name)) {
                 protectedEntries.put(name, e);
                 return;
             }
             probation.put(name, e);
             if (size() > capacity) {
-                Iterator<Entry> eldest = (probation.isEmpty() ? protectedEntries : probation).values().iterator();
-                eldest.next();
+                Iterator<Map.Entry<String, Entry>> eldest =
+                        (probation.isEmpty() ? protectedEntries : probation).entrySet().iterator();
+                index.remove(eldest.next().getKey());
                 eldest.remove();
             }
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CachingDnsResolverTest {
 
     /** A clock the test moves by hand. */
-    static final class FakeClock extends Clock {
+    static class FakeClock extends Clock {
         private Instant now = Instant.parse("2025-01-01T00:00:00Z");
 
         void advance(Duration d) {
@@ -328,6 +328,46 @@ class CachingDnsResolverTest {
         int before = dns.calls.get();
         cache.a("hot0.example.com").join();
         assertThat(dns.calls.get()).isEqualTo(before);
+    }
+
+    /**
+     * A hit needs no lock: while one thread holds the TXT lock (stopped inside it, in the clock, on a miss),
+     * another gets its cached TXT answer at once.
+     */
+    @Test
+    void aHitIsAnsweredWhileAnotherThreadHoldsTheLock() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread[] stopped = new Thread[1];
+        Clock stopping = new FakeClock() {
+            @Override
+            public Instant instant() {
+                if (Thread.currentThread() == stopped[0]) {
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.instant();
+            }
+        };
+        CachingDnsResolver cache = new CachingDnsResolver(zone, 100, stopping);
+        cache.txt("example.com").join();
+        Thread missing = new Thread(() -> cache.txt("nothing-here.example.com").join());
+        stopped[0] = missing;
+        missing.start();
+        try {
+            assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            DnsLookup<String> hit = cache.txt("example.com").get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(hit.records()).containsExactly("v=spf1 -all");
+            assertThat(cache.hits()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            missing.join(10_000);
+        }
+        assertThat(cache.misses()).isEqualTo(2);
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class BodyHasher {
             }
             FanOut sink = new FanOut(group);
             message.readBody((bytes, offset, length) -> BodyCanonicalizer.canonicalize(c, bytes, offset, length, sink));
+            sink.drain();
             passes++;
             for (int i = 0; i < group.size(); i++) {
                 out.put(group.get(i), new Hash(sink.digests[i].digest(), sink.total));
@@ -74,11 +75,25 @@ public final class BodyHasher {
         }
     }
 
-    /** Feeds every digest its prefix of the canonical body and counts the whole length. */
+    /**
+     * Feeds every digest its prefix of the canonical body and counts the whole length. Long runs go to the digests
+     * as they are; short ones (around the changes canonicalization makes) are first gathered in a staging buffer,
+     * because each {@link MessageDigest#update} call has a fixed cost that short runs would pay again and again.
+     */
     private static final class FanOut implements CanonicalSink {
+        /** Runs at least this long are hashed in place, without a copy. */
+        static final int DIRECT_RUN = 512;
+        /** Short runs are gathered up to this many octets before they are hashed. */
+        static final int STAGE_OCTETS = 4096;
+
         final MessageDigest[] digests;
         final long[] limits;
+        /** Octets written (the canonical length so far). */
         long total;
+        /** Octets handed to the digests (those before the staged ones). */
+        private long fed;
+        private byte[] stage;
+        private int staged;
 
         FanOut(List<Key> keys) {
             digests = new MessageDigest[keys.size()];
@@ -91,13 +106,37 @@ public final class BodyHasher {
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
+            if (length >= DIRECT_RUN) {
+                drain();
+                feed(bytes, offset, length);
+            } else {
+                if (stage == null) {
+                    stage = new byte[STAGE_OCTETS];
+                } else if (staged + length > STAGE_OCTETS) {
+                    drain();
+                }
+                System.arraycopy(bytes, offset, stage, staged, length);
+                staged += length;
+            }
+            total += length;
+        }
+
+        /** Hashes what is staged; called before the digests are read. */
+        void drain() {
+            if (staged > 0) {
+                feed(stage, 0, staged);
+                staged = 0;
+            }
+        }
+
+        private void feed(byte[] bytes, int offset, int length) {
             for (int i = 0; i < digests.length; i++) {
-                long room = limits[i] - total;
+                long room = limits[i] - fed;
                 if (room > 0) {
                     digests[i].update(bytes, offset, (int) Math.min(length, room));
                 }
             }
-            total += length;
+            fed += length;
         }
     }
 }

@@ -20,6 +20,16 @@ public final class ByteBuilder implements CanonicalSink {
         length += count;
     }
 
+    /** Writes {@code count} octets with the ASCII upper-case letters made lower case. */
+    public void writeLowerCase(byte[] bytes, int offset, int count) {
+        ensure(count);
+        for (int i = 0; i < count; i++) {
+            byte ch = bytes[offset + i];
+            buffer[length + i] = ch >= 'A' && ch <= 'Z' ? (byte) (ch + 32) : ch;
+        }
+        length += count;
+    }
+
     public void append(byte b) {
         ensure(1);
         buffer[length++] = b;
