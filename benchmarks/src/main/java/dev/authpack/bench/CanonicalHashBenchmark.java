@@ -1,9 +1,9 @@
 package dev.authpack.bench;
 
-import dev.authpack.dkim.BodyHasher;
-import dev.authpack.dkim.ByteBuilder;
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dkim.Canonicalization;
-import dev.authpack.dkim.HeaderCanonicalizer;
+import dev.authpack.dkim.internal.HeaderCanonicalizer;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;

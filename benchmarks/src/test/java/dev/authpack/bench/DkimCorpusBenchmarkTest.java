@@ -1,7 +1,7 @@
 package dev.authpack.bench;
 
 import dev.authpack.dkim.Canonicalization;
-import dev.authpack.dkim.TagList;
+import dev.authpack.dkim.internal.TagList;
 import dev.authpack.mail.RawMessage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,11 +2,11 @@ package dev.authpack.dkim.internal;
 
 import dev.authpack.dkim.Canonicalization;
 
-import static dev.authpack.dkim.OctetWords.CRS;
-import static dev.authpack.dkim.OctetWords.LFS;
-import static dev.authpack.dkim.OctetWords.OCTETS;
-import static dev.authpack.dkim.OctetWords.SPACES;
-import static dev.authpack.dkim.OctetWords.TABS;
+import static dev.authpack.dkim.internal.OctetWords.CRS;
+import static dev.authpack.dkim.internal.OctetWords.LFS;
+import static dev.authpack.dkim.internal.OctetWords.OCTETS;
+import static dev.authpack.dkim.internal.OctetWords.SPACES;
+import static dev.authpack.dkim.internal.OctetWords.TABS;
 
 /**
  * Body canonicalization (RFC 6376 §3.4.3 simple, §3.4.4 relaxed) in one forward pass over the body as received.

@@ -1,4 +1,4 @@
-package dev.authpack.dkim;
+package dev.authpack.dkim.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

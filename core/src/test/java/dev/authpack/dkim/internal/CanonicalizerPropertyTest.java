@@ -1,5 +1,6 @@
-package dev.authpack.dkim;
+package dev.authpack.dkim.internal;
 
+import dev.authpack.dkim.Canonicalization;
 import dev.authpack.mail.RawMessage;
 import org.junit.jupiter.api.Test;
 
