@@ -21,10 +21,12 @@ final class Classifier {
     /** Order matters: specific wordings before the generic ones that they contain. */
     private static final List<Rule> RULES = List.of(
             rule(Reason.REJECTED, "sender address rejected", "domain of sender address", "sender verify failed",
-                    "sender rejected", "sender was rejected", "permission to post", "invalid sender"),
+                    "sender rejected", "sender was rejected", "permission to post", "invalid sender",
+                    // Google Groups, Japanese: "no permission to post to the group"
+                    "投稿する権限がない"),
             rule(Reason.NOTACCEPT, "doesn't receive email", "does not receive email", "doesn't receive mail"),
             rule(Reason.NETWORKERROR, "dns error", "dns failure"),
-            rule(Reason.EXPIRED, "connection timed out", "timed out", "did not accept our requests to connect", "envelope expired", "has expired", "in the queue too long", "delivery time expired", "retry timeout exceeded", "message expired", "queue too long", "could not be delivered within",  "retry time not reached for any host after a long failure period", "too long in queue", "too long in the queue", "deferred for too long", "delivery expired", "delivery attempts will continue", "was not delivered within", "has not been delivered for", "expired after", "retry period", "maximum delivery time", "message timed out", "unable to deliver within", "has been delayed", "delivery has been delayed", "was delayed", "delivery is delayed", "could not be delivered for more than", "will be retried until", "undeliverable for", "message could not be delivered in time"),
+            rule(Reason.EXPIRED, "connection timed out", "was aborted after", "will be retried for", "timed out", "did not accept our requests to connect", "envelope expired", "has expired", "in the queue too long", "delivery time expired", "retry timeout exceeded", "message expired", "queue too long", "could not be delivered within",  "retry time not reached for any host after a long failure period", "too long in queue", "too long in the queue", "deferred for too long", "delivery expired", "delivery attempts will continue", "was not delivered within", "has not been delivered for", "expired after", "retry period", "maximum delivery time", "message timed out", "unable to deliver within", "has been delayed", "delivery has been delayed", "was delayed", "delivery is delayed", "could not be delivered for more than", "will be retried until", "undeliverable for", "message could not be delivered in time"),
             rule(Reason.NORELAYING, "relay access denied", "relaying denied", "relay not permitted", "unable to relay", "relaying not allowed", "not permitted to relay", "we do not relay", "relay denied", "relaying mail to", "is not permitted to relay", "relay prohibited", "no relaying", "not allowed to relay"),
             rule(Reason.MAILERERROR, "mailer error", "command died", "command failed", "exit status", "exited with", "unknown mailer", "procmail", "pipe to |"),
             rule(Reason.SYSTEMFULL, "insufficient system storage", "mail system full", "disk full", "out of disk space", "no space left on device", "system resources are temporarily unavailable"),
@@ -148,19 +150,104 @@ final class Classifier {
         return Reason.UNDEFINED;
     }
 
-    /** The remote server refused after the message content was sent (SMTP DATA), sisimai's "filtered". */
+    /** The SMTP command a remote server's reply answered (RFC 5321 §4.1.1), as a bounce names it. */
+    enum Command { HELO, MAIL, RCPT, DATA, UNKNOWN }
+
+    /** The remote server refused after the message content was sent (SMTP DATA). */
     private static final Pattern AFTER_DATA = Pattern.compile(
             ">>> DATA|after end of data|SMTP command:? DATA|end of DATA command|after DATA command|in reply to DATA"
-                    + "|after sending (the )?(message|data)", Pattern.CASE_INSENSITIVE);
+                    + "|after sending (the )?(message|data)|for (TEXT|DATA) command|after DATA\\b"
+                    // qmail-remote's wordings for a refusal of the content
+                    + "|failed on DATA command|failed after I sent the message",
+            Pattern.CASE_INSENSITIVE);
+    /** The reply answered RCPT TO (Postfix "in reply to RCPT TO command", Exim "after RCPT TO", transcripts). */
+    private static final Pattern AFTER_RCPT = Pattern.compile(
+            "in reply to RCPT TO|after RCPT TO|>>> RCPT|for RCPT( TO)? command|SMTP command:? RCPT"
+                    + "|RCPT TO command|after RCPT\\b|\\[RCPT_TO\\]"
+                    // qmail-remote's wording for a refused RCPT TO
+                    + "|does not like recipient", Pattern.CASE_INSENSITIVE);
+    private static final Pattern AFTER_MAIL = Pattern.compile(
+            "in reply to MAIL FROM|after MAIL FROM|>>> MAIL|for MAIL( FROM)? command|SMTP command:? MAIL"
+                    + "|MAIL FROM command|sender was rejected|\\[MAIL_FROM\\]", Pattern.CASE_INSENSITIVE);
+
+    /** The reply answered the greeting or HELO/EHLO (RFC 5321 §4.1.1.1): it is about the client, not a mailbox. */
+    private static final Pattern AFTER_HELO = Pattern.compile(
+            "in reply to (HELO|EHLO)|after (HELO|EHLO)|>>> (HELO|EHLO)|(HELO|EHLO) command|\\[(HELO|EHLO)\\]"
+                    + "|SMTP greeting|initial greeting"
+                    // qmail-remote's wording for a refused HELO
+                    + "|my name was rejected", Pattern.CASE_INSENSITIVE);
+
+    /** The command the reply in {@code context} answered: the first one the text names. */
+    static Command command(String context) {
+        if (context == null || context.isEmpty()) {
+            return Command.UNKNOWN;
+        }
+        String flat = context.replaceAll("\\s+", " ");
+        Command found = Command.UNKNOWN;
+        int first = Integer.MAX_VALUE;
+        for (Command command : List.of(Command.DATA, Command.RCPT, Command.MAIL, Command.HELO)) {
+            Pattern pattern = switch (command) {
+                case DATA -> AFTER_DATA;
+                case RCPT -> AFTER_RCPT;
+                case MAIL -> AFTER_MAIL;
+                default -> AFTER_HELO;
+            };
+            Matcher m = pattern.matcher(flat);
+            if (m.find() && m.start() < first) {
+                first = m.start();
+                found = command;
+            }
+        }
+        return found;
+    }
 
     /**
-     * sisimai's rule: an unknown-user reply given only after the content (SMTP DATA) is a content filter's
-     * decision, reason "filtered" — unless the server said x.1.1 (bad mailbox) explicitly.
+     * sisimai's distinction between an unknown user and a filter: a "no such user" reply given in answer to RCPT TO
+     * (where a server says whether a mailbox exists) or with x.1.x is an unknown user; the same words after DATA,
+     * or with x.2.0/x.2.1 (mailbox disabled, RFC 3463 §3.3) at no known step, are a filter's decision on the
+     * content or the sender ("filtered").
      */
-    static Reason afterData(Reason reason, String status, String context) {
-        return reason == Reason.USERUNKNOWN && context != null && (status == null || !status.endsWith(".1.1"))
-                && AFTER_DATA.matcher(context.replaceAll("\\s+", " ")).find()
-                ? Reason.FILTERED : reason;
+    static Reason byCommand(Reason reason, String status, Command command) {
+        if (reason != Reason.USERUNKNOWN || command == Command.RCPT || command == Command.MAIL) {
+            return reason;
+        }
+        if (command == Command.DATA) {
+            return status != null && status.endsWith(".1.1") ? reason : Reason.FILTERED;
+        }
+        return status != null && (status.endsWith(".2.1") || status.endsWith(".2.0")) ? Reason.FILTERED : reason;
+    }
+
+    /** Reasons a refused MAIL FROM may have been read as that say nothing more about the sender. */
+    private static final java.util.Set<Reason> VAGUE_FOR_MAIL = java.util.EnumSet.of(Reason.UNDEFINED,
+            Reason.SYSTEMERROR, Reason.SYNTAXERROR, Reason.USERUNKNOWN, Reason.FILTERED, Reason.SECURITYERROR);
+    /** Reasons a refused HELO may have been read as: at that step no recipient or message is known yet. */
+    private static final java.util.Set<Reason> VAGUE_FOR_HELO = java.util.EnumSet.of(Reason.UNDEFINED,
+            Reason.SYSTEMERROR, Reason.SYNTAXERROR, Reason.USERUNKNOWN, Reason.FILTERED, Reason.POLICYVIOLATION,
+            Reason.SECURITYERROR, Reason.HOSTUNKNOWN, Reason.REJECTED, Reason.EXPIRED);
+
+    /**
+     * The reason of a failed or delayed recipient once the text, status and step are known:
+     * <ul>
+     *   <li>{@link #byCommand}: unknown user or filter;</li>
+     *   <li>a refusal of MAIL FROM (RFC 5321 §3.3) is about the sender: "rejected";</li>
+     *   <li>a refusal of the greeting or HELO/EHLO is about the client host: "blocked";</li>
+     *   <li>a delay (RFC 3464 §2.3.3 action "delayed") with no specific cause: "expired" (still undelivered);</li>
+     *   <li>nothing known at all: "onhold" (sisimai's word for a bounce too vague to decide).</li>
+     * </ul>
+     */
+    static Reason settle(Reason reason, String status, Command command, boolean delayed) {
+        Reason r = byCommand(reason, status, command);
+        if (command == Command.MAIL && VAGUE_FOR_MAIL.contains(r)) {
+            r = Reason.REJECTED;
+        } else if (command == Command.HELO && VAGUE_FOR_HELO.contains(r)) {
+            r = Reason.BLOCKED;
+        }
+        // x.4.0 is RFC 3463's catch-all "other network or routing status": no more specific than no status
+        boolean catchAll = r == Reason.NETWORKERROR && status != null && status.endsWith(".4.0");
+        if (delayed && (r == Reason.UNDEFINED || r == Reason.SYSTEMERROR || catchAll)) {
+            r = Reason.EXPIRED;
+        }
+        return r == Reason.UNDEFINED ? Reason.ONHOLD : r;
     }
 
     /** The first RFC 3463 status code in {@code text}, or {@code null}. */

@@ -101,7 +101,8 @@ final class DsnParser {
             if (reason == Reason.UNDEFINED && finalRecipient != null) {
                 reason = human.fallback();
             }
-            reason = Classifier.afterData(reason, status, diagnostic + "\n" + human.dataContext(finalRecipient));
+            reason = Classifier.settle(reason, status,
+                    Classifier.command(diagnostic + "\n" + human.dataContext(finalRecipient)), delayed);
             if (status == null) {
                 status = Classifier.inferStatus(reason, reply, delayed);
             }

@@ -102,6 +102,10 @@ public final class ReportParser {
             return new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply");
         }
         DeliveryReport text = textBounce(scan, top, original, envelopeSender);
+        if (text != null && autoReply(top) && isFreeTextNotice(text, scan, top)) {
+            return new NotAReport(NotAReport.Kind.AUTO_REPLY,
+                    "RFC 3834 auto-reply in free text: no MTA wording, SMTP reply or status code");
+        }
         if (text != null) {
             return text;
         }
@@ -127,7 +131,7 @@ public final class ReportParser {
         }
         List<RecipientReport> recipients = new ArrayList<>();
         String failed = top.get("X-Failed-Recipients");
-        TextBounceParser.Context context = new TextBounceParser.Context(text);
+        TextBounceParser.Context context = new TextBounceParser.Context(text, family);
         if (family != null || failed != null) {
             recipients.addAll(TextBounceParser.recipients(family, text, context, excluded, limits.maxRecipients()));
         } else if (isDaemon(top) || "".equals(envelopeSender)) {
@@ -161,6 +165,21 @@ public final class ReportParser {
             return null;
         }
         return new DeliveryReport(Source.TEXT, null, null, null, recipients, original);
+    }
+
+    /**
+     * A notice marked as an RFC 3834 auto-reply that only tells in its own words that a message was not kept (a
+     * recipient-side script, not an MTA): no known MTA family's wording, no X-Failed-Recipients, and no SMTP reply or
+     * RFC 3463 status for any recipient. Exim's bounces are auto-replied too, but carry its wording and the reply.
+     */
+    private static boolean isFreeTextNotice(DeliveryReport text, MimeScan scan, Headers top) {
+        String body = ReturnedMessages.bodyText(scan);
+        TextBounceFamily family = TextBounceParser.family(top.decoded("Subject"), body);
+        String notice = body.length() > TextBounceParser.MAX_CONTEXT_CHARS
+                ? body.substring(0, TextBounceParser.MAX_CONTEXT_CHARS) : body;
+        return (family == null || family.name().equals("generic")) && !top.has("X-Failed-Recipients")
+                && text.recipients().stream().allMatch(r -> r.replyCode() == null)
+                && Classifier.statusIn(notice) == null && Classifier.replyCodeIn(notice) == null;
     }
 
     private static boolean isDaemon(Headers top) {

@@ -11,15 +11,24 @@ import java.util.regex.Pattern;
  * @param name  the family (for logs)
  * @param marks the family's fixed wording, any of which identifies it (case-insensitive)
  * @param start where the per-recipient section starts, or {@code null} for the whole text
+ * @param meaning the reason every notice of the family gives, whatever its language, or {@code null} when the
+ *                text has to say
  */
-record TextBounceFamily(String name, Pattern marks, Pattern start) {
+record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning) {
     private static TextBounceFamily family(String name, String marks, String start) {
+        return family(name, marks, start, null);
+    }
+
+    private static TextBounceFamily family(String name, String marks, String start, Reason meaning) {
         return new TextBounceFamily(name, Pattern.compile(marks, Pattern.CASE_INSENSITIVE),
-                start == null ? null : Pattern.compile(start, Pattern.CASE_INSENSITIVE));
+                start == null ? null : Pattern.compile(start, Pattern.CASE_INSENSITIVE), meaning);
     }
 
     /** Families, most specific wording first. */
     static final List<TextBounceFamily> ALL = List.of(
+            // Google Groups answers a post it does not accept (no such group, or the sender may not post) with a
+            // notice translated into the sender's language, signed "Google Groups" with its help address
+            family("googlegroups", "groups\\.google\\.com/support", null, Reason.REJECTED),
             family("postfix", "This is the mail system at host|The mail system\\s*$|"
                     + "I'm sorry to have to inform you that your message could not", "The mail system|could not be"),
             family("sendmail", "The following addresses had (permanent fatal|transient non-fatal) errors|"

@@ -66,7 +66,15 @@ final class TextBounceParser {
         private Reason fallback;
         private String replyLine;
 
+        private final Reason meaning;
+
         Context(String wholeText) {
+            this(wholeText, null);
+        }
+
+        /** With the family's fixed meaning, if it has one, as the reason when a recipient's text gives none. */
+        Context(String wholeText, TextBounceFamily family) {
+            this.meaning = family == null ? null : family.meaning();
             String s = section(null, wholeText);
             this.section = s.length() > MAX_CONTEXT_CHARS ? s.substring(0, MAX_CONTEXT_CHARS) : s;
             this.delayed = isDelay(wholeText);
@@ -74,7 +82,7 @@ final class TextBounceParser {
 
         Reason fallback() {
             if (fallback == null) {
-                fallback = Classifier.fromText(section);
+                fallback = meaning != null ? meaning : Classifier.fromText(section);
             }
             return fallback;
         }
@@ -160,7 +168,7 @@ final class TextBounceParser {
         if (reason == Reason.UNDEFINED) {
             reason = context.fallback();
         }
-        return Classifier.afterData(reason, status, diagnostic);
+        return Classifier.settle(reason, status, Classifier.command(diagnostic), context.delayed);
     }
 
     /** The first SMTP reply in a diagnostic: from its reply code to a reply with another code, or the end. */
