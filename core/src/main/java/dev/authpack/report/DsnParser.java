@@ -14,7 +14,7 @@ final class DsnParser {
     private DsnParser() {
     }
 
-    static DeliveryReport parse(MimeScan scan, ReturnedMessage original, int maxRecipients) {
+    static DeliveryReport parse(MimeScan scan, ReturnedMessage original, int maxRecipients, Deadline deadline) {
         String fields = null;
         for (MimeScan.Part part : scan.parts()) {
             String type = part.mimeType();
@@ -39,6 +39,7 @@ final class DsnParser {
         List<RecipientReport> recipients = new ArrayList<>();
         HumanText human = new HumanText(ReturnedMessages.bodyText(scan));
         for (Headers group : groups) {
+            deadline.check();
             boolean isRecipient = group.has("Final-Recipient") || group.has("Original-Recipient");
             if (!isRecipient) {
                 if (perMessage == null) {

@@ -50,8 +50,12 @@ public final class ReportParser {
      * reverse-path of RFC 5321 §4.5.5, which bounces use), or {@code null}.
      */
     public Report parse(byte[] message, String envelopeSender) {
+        Deadline deadline = Deadline.in(limits.maxParseTime().toNanos());
         try {
-            return parseScan(MimeScan.of(message, limits), envelopeSender);
+            return parseScan(MimeScan.of(message, limits, deadline), envelopeSender, deadline);
+        } catch (Deadline.Exceeded e) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE,
+                    "parse took longer than " + limits.maxParseTime().toMillis() + " ms");
         } catch (RuntimeException | StackOverflowError e) {
             return new NotAReport(NotAReport.Kind.UNPARSEABLE, "parse error: " + e.getClass().getSimpleName());
         }
@@ -82,7 +86,7 @@ public final class ReportParser {
                 || subject.toLowerCase(Locale.ROOT).contains("complaint")));
     }
 
-    private Report parseScan(MimeScan scan, String envelopeSender) {
+    private Report parseScan(MimeScan scan, String envelopeSender, Deadline deadline) {
         Headers top = scan.headers();
         if (!"multipart/report".equals(scan.topType()) && !mayBeReport(top::get, envelopeSender)) {
             return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
@@ -94,14 +98,15 @@ public final class ReportParser {
         if (feedback != null) {
             return feedback;
         }
-        DeliveryReport dsn = DsnParser.parse(scan, original, limits.maxRecipients());
+        deadline.check();
+        DeliveryReport dsn = DsnParser.parse(scan, original, limits.maxRecipients(), deadline);
         if (dsn != null) {
             return dsn;
         }
         if (autoReply(top) && !isDaemon(top)) {
             return new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply");
         }
-        DeliveryReport text = textBounce(scan, top, original, envelopeSender);
+        DeliveryReport text = textBounce(scan, top, original, envelopeSender, deadline);
         if (text != null && autoReply(top) && isFreeTextNotice(text, scan, top)) {
             return new NotAReport(NotAReport.Kind.AUTO_REPLY,
                     "RFC 3834 auto-reply in free text: no MTA wording, SMTP reply or status code");
@@ -115,7 +120,8 @@ public final class ReportParser {
         return new NotAReport(NotAReport.Kind.NO_REPORT_CONTENT, "no delivery or feedback report found");
     }
 
-    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original, String envelopeSender) {
+    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original, String envelopeSender,
+                                      Deadline deadline) {
         String text = ReturnedMessages.bodyText(scan);
         String subject = top.decoded("Subject");
         TextBounceFamily family = TextBounceParser.family(subject, text);
@@ -131,7 +137,7 @@ public final class ReportParser {
         }
         List<RecipientReport> recipients = new ArrayList<>();
         String failed = top.get("X-Failed-Recipients");
-        TextBounceParser.Context context = new TextBounceParser.Context(text, family);
+        TextBounceParser.Context context = new TextBounceParser.Context(text, family, deadline);
         if (family != null || failed != null) {
             recipients.addAll(TextBounceParser.recipients(family, text, context, excluded, limits.maxRecipients()));
         } else if (isDaemon(top) || "".equals(envelopeSender)) {

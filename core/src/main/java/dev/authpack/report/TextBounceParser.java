@@ -67,13 +67,15 @@ final class TextBounceParser {
         private String replyLine;
 
         private final Reason meaning;
+        private final Deadline deadline;
 
         Context(String wholeText) {
-            this(wholeText, null);
+            this(wholeText, null, Deadline.NONE);
         }
 
         /** With the family's fixed meaning, if it has one, as the reason when a recipient's text gives none. */
-        Context(String wholeText, TextBounceFamily family) {
+        Context(String wholeText, TextBounceFamily family, Deadline deadline) {
+            this.deadline = deadline;
             this.meaning = family == null ? null : family.meaning();
             String s = section(null, wholeText);
             this.section = s.length() > MAX_CONTEXT_CHARS ? s.substring(0, MAX_CONTEXT_CHARS) : s;
@@ -122,6 +124,7 @@ final class TextBounceParser {
         Map<String, StringBuilder> diagnostics = new LinkedHashMap<>();
         StringBuilder current = null;
         for (String line : section.split("\n")) {
+            context.deadline.check();
             Matcher m = RECIPIENT_LINE.matcher(line);
             Matcher rcpt = RCPT_TO.matcher(line);
             String address = m.find() ? m.group(1).toLowerCase(Locale.ROOT)
