@@ -107,6 +107,33 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         return new MimeScan(new Headers(top), topType, parts, problem);
     }
 
+    /**
+     * The top-level header section alone (RFC 5322 §2.1: up to the first empty line), read without the MIME
+     * parser and without touching the body: what {@link ReportParser} decides ordinary mail from.
+     */
+    static Headers topHeaders(byte[] message, int maxOctets) {
+        int length = Math.min(message.length, maxOctets);
+        int end = length;
+        for (int i = 0; i + 1 < length; i++) {
+            byte b = message[i];
+            if (b == '\n' && (message[i + 1] == '\n' || message[i + 1] == '\r' && i + 2 < length
+                    && message[i + 2] == '\n')) {
+                end = i;
+                break;
+            }
+            if (b == '\r' && message[i + 1] == '\r') {
+                end = i;
+                break;
+            }
+        }
+        String text = new String(message, 0, end, StandardCharsets.ISO_8859_1);
+        if (text.indexOf('\r') >= 0) {
+            text = text.replace("\r\n", "\n").replace('\r', '\n');
+        }
+        List<Headers> groups = Headers.groups(text, 1);
+        return groups.isEmpty() ? new Headers(List.of()) : groups.get(0);
+    }
+
     /** A media type without what a broken header left in it ("text/plain charset=..." without the ';'). */
     private static String mediaType(String mimeType) {
         String[] words = mimeType.strip().split("[\\s;]+", 2);

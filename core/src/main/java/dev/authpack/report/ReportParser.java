@@ -52,6 +52,12 @@ public final class ReportParser {
     public Report parse(byte[] message, String envelopeSender) {
         Deadline deadline = Deadline.in(limits.maxParseTime().toNanos());
         try {
+            // ordinary mail is decided from the envelope and the top-level header fields, the body unread
+            Headers top = MimeScan.topHeaders(message, limits.maxOctets());
+            if (!mayBeReport(top::get, envelopeSender)) {
+                return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
+                        : new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header");
+            }
             return parseScan(MimeScan.of(message, limits, deadline), envelopeSender, deadline);
         } catch (Deadline.Exceeded e) {
             return new NotAReport(NotAReport.Kind.UNPARSEABLE,
