@@ -153,52 +153,68 @@ final class Classifier {
     /** The SMTP command a remote server's reply answered (RFC 5321 §4.1.1), as a bounce names it. */
     enum Command { HELO, MAIL, RCPT, DATA, UNKNOWN }
 
-    /** The remote server refused after the message content was sent (SMTP DATA). */
-    private static final Pattern AFTER_DATA = Pattern.compile(
-            ">>> DATA|after end of data|SMTP command:? DATA|end of DATA command|after DATA command|in reply to DATA"
-                    + "|after sending (the )?(message|data)|for (TEXT|DATA) command|after DATA\\b"
-                    // qmail-remote's wordings for a refusal of the content
-                    + "|failed on DATA command|failed after I sent the message",
-            Pattern.CASE_INSENSITIVE);
-    /** The reply answered RCPT TO (Postfix "in reply to RCPT TO command", Exim "after RCPT TO", transcripts). */
-    private static final Pattern AFTER_RCPT = Pattern.compile(
-            "in reply to RCPT TO|after RCPT TO|>>> RCPT|for RCPT( TO)? command|SMTP command:? RCPT"
-                    + "|RCPT TO command|after RCPT\\b|\\[RCPT_TO\\]"
-                    // qmail-remote's wording for a refused RCPT TO
-                    + "|does not like recipient", Pattern.CASE_INSENSITIVE);
-    private static final Pattern AFTER_MAIL = Pattern.compile(
-            "in reply to MAIL FROM|after MAIL FROM|>>> MAIL|for MAIL( FROM)? command|SMTP command:? MAIL"
-                    + "|MAIL FROM command|sender was rejected|\\[MAIL_FROM\\]", Pattern.CASE_INSENSITIVE);
-
-    /** The reply answered the greeting or HELO/EHLO (RFC 5321 §4.1.1.1): it is about the client, not a mailbox. */
-    private static final Pattern AFTER_HELO = Pattern.compile(
-            "in reply to (HELO|EHLO)|after (HELO|EHLO)|>>> (HELO|EHLO)|(HELO|EHLO) command|\\[(HELO|EHLO)\\]"
-                    + "|SMTP greeting|initial greeting"
-                    // qmail-remote's wording for a refused HELO
-                    + "|my name was rejected", Pattern.CASE_INSENSITIVE);
+    /**
+     * How bounces name the step a reply answered, lower case, whitespace as single spaces; a phrase matches only
+     * where no letter follows it. DATA: the remote server refused the content.
+     */
+    private static final List<String> AFTER_DATA = List.of(">>> data", "after end of data", "smtp command: data",
+            "smtp command data", "end of data command", "after data command", "in reply to data", "after sending the message",
+            "after sending message", "after sending the data", "after sending data", "for text command",
+            "for data command", "after data",
+            // qmail-remote's wordings for a refusal of the content
+            "failed on data command", "failed after i sent the message");
+    /** RCPT TO (Postfix "in reply to RCPT TO command", Exim "after RCPT TO", transcripts, qmail). */
+    private static final List<String> AFTER_RCPT = List.of("in reply to rcpt to", "after rcpt to", ">>> rcpt",
+            "for rcpt command", "for rcpt to command", "smtp command: rcpt", "smtp command rcpt", "rcpt to command",
+            "after rcpt", "[rcpt_to]",
+            // qmail-remote's wording for a refused RCPT TO
+            "does not like recipient");
+    private static final List<String> AFTER_MAIL = List.of("in reply to mail from", "after mail from", ">>> mail",
+            "for mail command", "for mail from command", "smtp command: mail", "smtp command mail",
+            "mail from command", "sender was rejected", "[mail_from]");
+    /** The greeting or HELO/EHLO (RFC 5321 §4.1.1.1): the reply is about the client, not a mailbox. */
+    private static final List<String> AFTER_HELO = List.of("in reply to helo", "in reply to ehlo", "after helo",
+            "after ehlo", ">>> helo", ">>> ehlo", "helo command", "ehlo command", "[helo]", "[ehlo]", "smtp greeting",
+            "initial greeting",
+            // qmail-remote's wording for a refused HELO
+            "my name was rejected");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     /** The command the reply in {@code context} answered: the first one the text names. */
     static Command command(String context) {
         if (context == null || context.isEmpty()) {
             return Command.UNKNOWN;
         }
-        String flat = context.replaceAll("\\s+", " ");
+        String flat = SPACES.matcher(context.toLowerCase(Locale.ROOT)).replaceAll(" ");
         Command found = Command.UNKNOWN;
         int first = Integer.MAX_VALUE;
         for (Command command : List.of(Command.DATA, Command.RCPT, Command.MAIL, Command.HELO)) {
-            Pattern pattern = switch (command) {
+            List<String> phrases = switch (command) {
                 case DATA -> AFTER_DATA;
                 case RCPT -> AFTER_RCPT;
                 case MAIL -> AFTER_MAIL;
                 default -> AFTER_HELO;
             };
-            Matcher m = pattern.matcher(flat);
-            if (m.find() && m.start() < first) {
-                first = m.start();
-                found = command;
+            for (String phrase : phrases) {
+                int at = indexOfPhrase(flat, phrase);
+                if (at >= 0 && at < first) {
+                    first = at;
+                    found = command;
+                }
             }
         }
         return found;
+    }
+
+    /** The first place {@code phrase} occurs in {@code text} with no letter right after it, or -1. */
+    private static int indexOfPhrase(String text, String phrase) {
+        for (int at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+            int end = at + phrase.length();
+            if (end >= text.length() || !Character.isLetter(text.charAt(end))) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -60,8 +60,18 @@ record Headers(List<Field> fields) {
         }
     }
 
+    private static final java.util.regex.Pattern FOLD = java.util.regex.Pattern.compile("\\r?\\n[ \\t]+");
+    private static final java.util.regex.Pattern LINE_END = java.util.regex.Pattern.compile("[\\r\\n]");
+
+    /** RFC 5322 §2.2.3 unfolding (a line end before white space is removed), stray CR/LF dropped, trimmed. */
     static String unfold(String value) {
-        return value == null ? null : value.replaceAll("\\r?\\n[ \\t]+", " ").replaceAll("[\\r\\n]", "").strip();
+        if (value == null) {
+            return null;
+        }
+        if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            return value.strip();
+        }
+        return LINE_END.matcher(FOLD.matcher(value).replaceAll(" ")).replaceAll("").strip();
     }
 
     /**

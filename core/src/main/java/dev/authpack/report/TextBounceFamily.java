@@ -14,7 +14,70 @@ import java.util.regex.Pattern;
  * @param meaning the reason every notice of the family gives, whatever its language, or {@code null} when the
  *                text has to say
  */
-record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning) {
+record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning, List<String> literalMarks,
+                        Pattern otherMarks) {
+    TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning) {
+        this(name, marks, start, meaning, literals(marks.pattern()), others(marks.pattern()));
+    }
+
+    /**
+     * Whether the text has the family's wording: the plain phrases of {@link #marks} are looked up with
+     * {@code indexOf} in the lower-cased text ({@code lower}), only the alternatives that are real patterns run as
+     * a regular expression (a case-insensitive alternation of many phrases is slow on long texts).
+     */
+    boolean matches(String text, String lower) {
+        for (String literal : literalMarks) {
+            if (lower.contains(literal)) {
+                return true;
+            }
+        }
+        return otherMarks != null && otherMarks.matcher(text).find();
+    }
+
+    /** The top-level alternatives of a pattern. */
+    private static List<String> alternatives(String pattern) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '(' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == ']') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                out.add(pattern.substring(from, i));
+                from = i + 1;
+            }
+        }
+        out.add(pattern.substring(from));
+        return out;
+    }
+
+    /** An alternative as plain lower-case text, or {@code null} if it uses regular-expression syntax. */
+    private static String literal(String alternative) {
+        String plain = alternative.replace("\\.", ".").replace("\\(", "(").replace("\\)", ")");
+        String check = alternative.replace("\\.", "").replace("\\(", "").replace("\\)", "");
+        for (char c : check.toCharArray()) {
+            if ("\\.*+?[]{}()^$|".indexOf(c) >= 0) {
+                return null;
+            }
+        }
+        return plain.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static List<String> literals(String pattern) {
+        return alternatives(pattern).stream().map(TextBounceFamily::literal).filter(java.util.Objects::nonNull)
+                .toList();
+    }
+
+    private static Pattern others(String pattern) {
+        List<String> rest = alternatives(pattern).stream().filter(a -> literal(a) == null).toList();
+        return rest.isEmpty() ? null : Pattern.compile(String.join("|", rest), Pattern.CASE_INSENSITIVE);
+    }
+
     private static TextBounceFamily family(String name, String marks, String start) {
         return family(name, marks, start, null);
     }

@@ -105,9 +105,12 @@ final class TextBounceParser {
 
     /** The family whose wording the text has, or {@code null}. */
     static TextBounceFamily family(String subject, String text) {
-        String haystack = (subject == null ? "" : subject) + "\n" + text;
+        // a family's wording opens its notice: the subject and the first MAX_CONTEXT_CHARS of the text
+        String head = text.length() > MAX_CONTEXT_CHARS ? text.substring(0, MAX_CONTEXT_CHARS) : text;
+        String haystack = (subject == null ? "" : subject) + "\n" + head;
+        String lower = haystack.toLowerCase(Locale.ROOT);
         for (TextBounceFamily family : TextBounceFamily.ALL) {
-            if (family.marks().matcher(haystack).find()) {
+            if (family.matches(haystack, lower)) {
                 return family;
             }
         }
