@@ -94,7 +94,9 @@ class ReportIT {
                 + "--F\nContent-Type: text/plain\n\nThis is an email abuse report.\n\n"
                 + "--F\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: Gen/1.0\n"
                 + "Version: 1\nOriginal-Mail-From: <bounces+3@bounce.example.com>\n"
-                + "Original-Rcpt-To: <user@isp.example>\nSource-IP: 192.0.2.1\n\n--F--\n").replace("\n", "\r\n");
+                + "Original-Rcpt-To: <user@isp.example>\nSource-IP: 192.0.2.1\n\n"
+                + "--F\nContent-Type: message/rfc822\n\nFrom: news@james.test\nTo: user@isp.example\n"
+                + "Subject: News\nMessage-ID: <orig-" + id + ">\n\nHello\n--F--\n").replace("\n", "\r\n");
     }
 
     private static String ordinary(String id, String extraFields) {
@@ -157,7 +159,7 @@ class ReportIT {
     @Test
     void arfIsLoggedAndDropped() throws InterruptedException {
         String id = id();
-        String marker = "<" + id + ">";
+        String marker = "<orig-" + id + ">";
         send("fbl@isp.example", "fbl@fbl.example.com", arf(id, "fbl@fbl.example.com"));
         awaitLine(marker);
         assertThat(linesAbout(marker)).singleElement().asString().startsWith("{\"type\":\"Feedback\"")
@@ -178,7 +180,7 @@ class ReportIT {
         send("fbl@isp.example", "desk@relay.example.com", arf(id, "desk@relay.example.com"));
         DeliveredMail mail = await("outgoing", id);
         assertThat(mail.attribute("authpack.report", "type")).hasValue("arf");
-        assertThat(linesAbout("<" + id + ">")).hasSize(1);
+        assertThat(linesAbout("<orig-" + id + ">")).singleElement().asString().startsWith("{\"type\":\"Feedback\"");
     }
 
     @Test
