@@ -14,18 +14,22 @@ import java.util.regex.Pattern;
  * for any input (a message that cannot be read is a {@link NotAReport} with kind UNPARSEABLE). Thread-safe.
  */
 public final class ReportParser {
-    private static final Pattern BOUNCE_FROM = Pattern.compile(
-            "mailer-daemon|postmaster|mail delivery|mail-daemon|mdaemon|mailerdaemon|mail administrator|"
-                    + "delivery subsystem|bounce|nobody@|mail system", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BOUNCE_SUBJECT = Pattern.compile(
-            "undeliver|undelivered|delivery status|delivery (failure|failed|notification|problem|report)|"
-                    + "returned mail|failure notice|mail delivery|could not be delivered|not delivered|"
-                    + "delivery has failed|delayed mail|warning: message|non.?delivery|nondeliverable|"
-                    + "unzustellbar|error sending|delivery error|rejected|returned to sender|failed delivery|"
-                    + "mail system error|unable to deliver|delivery notification|message status|"
-                    // Japanese providers' wordings: mail error notification, undelivered, delivery error
-                    + "メールエラー|未配達|配信エラー|送信エラー|不達|エラー通知",
-            Pattern.CASE_INSENSITIVE);
+    /** A daemon's From (lower case): the words MTAs sign their bounces with. */
+    private static final List<String> BOUNCE_FROM_WORDS = List.of("mailer-daemon", "postmaster", "mail delivery",
+            "mail-daemon", "mdaemon", "mailerdaemon", "mail administrator", "delivery subsystem", "bounce", "nobody@",
+            "mail system");
+    /** A bounce's or complaint's Subject (lower case), as plain words: looked up with indexOf, cheap. */
+    private static final List<String> BOUNCE_SUBJECT_WORDS = List.of("undeliver", "delivery status",
+            "delivery failure", "delivery failed", "delivery notification", "delivery problem", "delivery report",
+            "returned mail", "failure notice", "mail delivery", "could not be delivered", "not delivered",
+            "delivery has failed", "delayed mail", "warning: message", "nondelivery", "non-delivery",
+            "non delivery", "nondeliverable", "unzustellbar", "error sending", "delivery error", "rejected",
+            "returned to sender", "failed delivery", "mail system error", "unable to deliver",
+            "message status", "complaint",
+            // Japanese providers' wordings: mail error notification, undelivered, delivery error
+            "メールエラー", "未配達", "配信エラー", "送信エラー", "不達", "エラー通知");
+    /** The few subject wordings that need a pattern ("non?delivery" with any one character between). */
+    private static final Pattern BOUNCE_SUBJECT = Pattern.compile("non.delivery");
     private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile(
             "^\\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesen|vacation|"
                     + "autoreply|away from|on leave|auto:)", Pattern.CASE_INSENSITIVE);
@@ -86,10 +90,27 @@ public final class ReportParser {
             return true;
         }
         String from = header.apply("From");
-        String subject = Headers.decode(Headers.unfold(header.apply("Subject")));
-        return (from != null && BOUNCE_FROM.matcher(from).find())
-                || (subject != null && (BOUNCE_SUBJECT.matcher(subject).find()
-                || subject.toLowerCase(Locale.ROOT).contains("complaint")));
+        if (from != null && containsAny(from.toLowerCase(Locale.ROOT), BOUNCE_FROM_WORDS)) {
+            return true;
+        }
+        String subject = Headers.unfold(header.apply("Subject"));
+        if (subject == null) {
+            return false;
+        }
+        if (subject.contains("=?")) {
+            subject = Headers.decode(subject);
+        }
+        String lower = subject.toLowerCase(Locale.ROOT);
+        return containsAny(lower, BOUNCE_SUBJECT_WORDS) || BOUNCE_SUBJECT.matcher(lower).find();
+    }
+
+    private static boolean containsAny(String lower, List<String> words) {
+        for (String word : words) {
+            if (lower.contains(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Report parseScan(MimeScan scan, String envelopeSender, Deadline deadline) {
@@ -196,7 +217,7 @@ public final class ReportParser {
 
     private static boolean isDaemon(Headers top) {
         String from = top.get("From");
-        return from != null && BOUNCE_FROM.matcher(from).find();
+        return from != null && containsAny(from.toLowerCase(Locale.ROOT), BOUNCE_FROM_WORDS);
     }
 
     /** RFC 3834 §5: Auto-Submitted other than "no", or the common pre-3834 auto-responder fields. */

@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
  *                text has to say
  */
 record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning, List<String> literalMarks,
-                        Pattern otherMarks) {
+                        List<Guarded> otherMarks) {
+    /** An alternative that needs a regular expression, run only where its plain leading words occur. */
+    record Guarded(String guard, Pattern pattern) {
+    }
+
     TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning) {
         this(name, marks, start, meaning, literals(marks.pattern()), others(marks.pattern()));
     }
@@ -31,7 +35,12 @@ record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meanin
                 return true;
             }
         }
-        return otherMarks != null && otherMarks.matcher(text).find();
+        for (Guarded other : otherMarks) {
+            if (lower.contains(other.guard()) && other.pattern().matcher(text).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The top-level alternatives of a pattern. */
@@ -73,9 +82,22 @@ record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meanin
                 .toList();
     }
 
-    private static Pattern others(String pattern) {
-        List<String> rest = alternatives(pattern).stream().filter(a -> literal(a) == null).toList();
-        return rest.isEmpty() ? null : Pattern.compile(String.join("|", rest), Pattern.CASE_INSENSITIVE);
+    private static List<Guarded> others(String pattern) {
+        return alternatives(pattern).stream().filter(a -> literal(a) == null)
+                .map(a -> new Guarded(leadingWords(a), Pattern.compile(a, Pattern.CASE_INSENSITIVE))).toList();
+    }
+
+    /** The plain text an alternative starts with, lower case, up to its first regular-expression syntax. */
+    private static String leadingWords(String alternative) {
+        int end = 0;
+        while (end < alternative.length() && "\\.*+?[]{}()^$|".indexOf(alternative.charAt(end)) < 0) {
+            end++;
+        }
+        // a quantifier applies to the character before it, which is then optional
+        if (end < alternative.length() && "*?{".indexOf(alternative.charAt(end)) >= 0 && end > 0) {
+            end--;
+        }
+        return alternative.substring(0, end).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static TextBounceFamily family(String name, String marks, String start) {
