@@ -58,6 +58,8 @@ final class Classifier {
             rule(Reason.SYSTEMERROR, "system error", "internal error", "server error", "local error", "configuration error", "config error", "misconfigur", "i/o error", "temporary local problem", "temporarily unavailable", "temporary failure", "system failure", "server failure", "local delivery failed", "service unavailable", "not available", "unavailable")
     );
 
+    /** RFC 7372 authentication statuses x.7.23 .. x.7.27. */
+    private static final Pattern AUTH_STATUS = Pattern.compile("\\d\\.7\\.2[3-7]");
     /** RFC 3463 §2 enhanced status code: class.subject.detail. */
     static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.]*\\d)");
     /** RFC 5321 §4.2 reply code at the start of a diagnostic (after an optional "smtp;" type). */
@@ -128,7 +130,7 @@ final class Classifier {
             return Reason.DELIVERED;
         }
         if (status != null && (status.endsWith(".4.7") || status.endsWith(".2.2") || status.endsWith(".2.3")
-                || status.matches("\\d\\.7\\.2[3-7]"))) {
+                || AUTH_STATUS.matcher(status).matches())) {
             return fromStatus(status);
         }
         Reason byText = fromText(diagnostic);

@@ -108,7 +108,7 @@ record Headers(List<Field> fields) {
                 current.add(new Field(name, value.toString()));
                 name = null;
             }
-            if (colon > 0 && l.substring(0, colon).strip().matches("[!-9;-~]+")) {
+            if (colon > 0 && isFieldName(l.substring(0, colon).strip())) {
                 name = l.substring(0, colon).strip();
                 value = new StringBuilder(l.substring(colon + 1).strip());
             }
@@ -120,6 +120,20 @@ record Headers(List<Field> fields) {
             groups.add(new Headers(current));
         }
         return groups;
+    }
+
+    /** RFC 5322 §3.6.8 field name: one or more printable US-ASCII characters except the colon. */
+    private static boolean isFieldName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '!' || c > '~' || c == ':') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The header block of a raw message or {@code text/rfc822-headers} part (up to the first blank line). */
