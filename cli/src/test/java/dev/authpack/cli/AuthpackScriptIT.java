@@ -92,6 +92,15 @@ class AuthpackScriptIT {
     }
 
     @Test
+    void reportRunsFromTheShadedJar() throws Exception {
+        // the report parser reads MIME with mime4j: the fat JAR must carry it
+        Result result = authpack(ReportCommandTest.DSN.getBytes(StandardCharsets.UTF_8), "report", "-");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("\"type\": \"dsn\"", "\"reason\": \"userunknown\"",
+                "\"hard_bounce\": true", "\"source\": \"rfc3464\"");
+    }
+
+    @Test
     void unreadableMessageExitsTwoWithOneLine() throws Exception {
         Result result = authpack(new byte[0], "check", "/nonexistent/message.eml", "--checks", "smtp-auth");
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);

@@ -21,10 +21,12 @@ final class Classifier {
     /** Order matters: specific wordings before the generic ones that they contain. */
     private static final List<Rule> RULES = List.of(
             rule(Reason.REJECTED, "sender address rejected", "domain of sender address", "sender verify failed",
-                    "sender rejected", "sender was rejected", "permission to post", "invalid sender"),
+                    "sender rejected", "sender was rejected", "permission to post", "invalid sender",
+                    // Google Groups, Japanese: "no permission to post to the group"
+                    "投稿する権限がない"),
             rule(Reason.NOTACCEPT, "doesn't receive email", "does not receive email", "doesn't receive mail"),
             rule(Reason.NETWORKERROR, "dns error", "dns failure"),
-            rule(Reason.EXPIRED, "connection timed out", "timed out", "did not accept our requests to connect", "envelope expired", "has expired", "in the queue too long", "delivery time expired", "retry timeout exceeded", "message expired", "queue too long", "could not be delivered within",  "retry time not reached for any host after a long failure period", "too long in queue", "too long in the queue", "deferred for too long", "delivery expired", "delivery attempts will continue", "was not delivered within", "has not been delivered for", "expired after", "retry period", "maximum delivery time", "message timed out", "unable to deliver within", "has been delayed", "delivery has been delayed", "was delayed", "delivery is delayed", "could not be delivered for more than", "will be retried until", "undeliverable for", "message could not be delivered in time"),
+            rule(Reason.EXPIRED, "connection timed out", "was aborted after", "will be retried for", "timed out", "did not accept our requests to connect", "envelope expired", "has expired", "in the queue too long", "delivery time expired", "retry timeout exceeded", "message expired", "queue too long", "could not be delivered within",  "retry time not reached for any host after a long failure period", "too long in queue", "too long in the queue", "deferred for too long", "delivery expired", "delivery attempts will continue", "was not delivered within", "has not been delivered for", "expired after", "retry period", "maximum delivery time", "message timed out", "unable to deliver within", "has been delayed", "delivery has been delayed", "was delayed", "delivery is delayed", "could not be delivered for more than", "will be retried until", "undeliverable for", "message could not be delivered in time"),
             rule(Reason.NORELAYING, "relay access denied", "relaying denied", "relay not permitted", "unable to relay", "relaying not allowed", "not permitted to relay", "we do not relay", "relay denied", "relaying mail to", "is not permitted to relay", "relay prohibited", "no relaying", "not allowed to relay"),
             rule(Reason.MAILERERROR, "mailer error", "command died", "command failed", "exit status", "exited with", "unknown mailer", "procmail", "pipe to |"),
             rule(Reason.SYSTEMFULL, "insufficient system storage", "mail system full", "disk full", "out of disk space", "no space left on device", "system resources are temporarily unavailable"),
@@ -56,6 +58,8 @@ final class Classifier {
             rule(Reason.SYSTEMERROR, "system error", "internal error", "server error", "local error", "configuration error", "config error", "misconfigur", "i/o error", "temporary local problem", "temporarily unavailable", "temporary failure", "system failure", "server failure", "local delivery failed", "service unavailable", "not available", "unavailable")
     );
 
+    /** RFC 7372 authentication statuses x.7.23 .. x.7.27. */
+    private static final Pattern AUTH_STATUS = Pattern.compile("\\d\\.7\\.2[3-7]");
     /** RFC 3463 §2 enhanced status code: class.subject.detail. */
     static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.]*\\d)");
     /** RFC 5321 §4.2 reply code at the start of a diagnostic (after an optional "smtp;" type). */
@@ -126,7 +130,7 @@ final class Classifier {
             return Reason.DELIVERED;
         }
         if (status != null && (status.endsWith(".4.7") || status.endsWith(".2.2") || status.endsWith(".2.3")
-                || status.matches("\\d\\.7\\.2[3-7]"))) {
+                || AUTH_STATUS.matcher(status).matches())) {
             return fromStatus(status);
         }
         Reason byText = fromText(diagnostic);
@@ -148,19 +152,120 @@ final class Classifier {
         return Reason.UNDEFINED;
     }
 
-    /** The remote server refused after the message content was sent (SMTP DATA), sisimai's "filtered". */
-    private static final Pattern AFTER_DATA = Pattern.compile(
-            ">>> DATA|after end of data|SMTP command:? DATA|end of DATA command|after DATA command|in reply to DATA"
-                    + "|after sending (the )?(message|data)", Pattern.CASE_INSENSITIVE);
+    /** The SMTP command a remote server's reply answered (RFC 5321 §4.1.1), as a bounce names it. */
+    enum Command { HELO, MAIL, RCPT, DATA, UNKNOWN }
 
     /**
-     * sisimai's rule: an unknown-user reply given only after the content (SMTP DATA) is a content filter's
-     * decision, reason "filtered" — unless the server said x.1.1 (bad mailbox) explicitly.
+     * How bounces name the step a reply answered, lower case, whitespace as single spaces; a phrase matches only
+     * where no letter follows it. DATA: the remote server refused the content.
      */
-    static Reason afterData(Reason reason, String status, String context) {
-        return reason == Reason.USERUNKNOWN && context != null && (status == null || !status.endsWith(".1.1"))
-                && AFTER_DATA.matcher(context.replaceAll("\\s+", " ")).find()
-                ? Reason.FILTERED : reason;
+    private static final List<String> AFTER_DATA = List.of(">>> data", "after end of data", "smtp command: data",
+            "smtp command data", "end of data command", "after data command", "in reply to data", "after sending the message",
+            "after sending message", "after sending the data", "after sending data", "for text command",
+            "for data command", "after data",
+            // qmail-remote's wordings for a refusal of the content
+            "failed on data command", "failed after i sent the message");
+    /** RCPT TO (Postfix "in reply to RCPT TO command", Exim "after RCPT TO", transcripts, qmail). */
+    private static final List<String> AFTER_RCPT = List.of("in reply to rcpt to", "after rcpt to", ">>> rcpt",
+            "for rcpt command", "for rcpt to command", "smtp command: rcpt", "smtp command rcpt", "rcpt to command",
+            "after rcpt", "[rcpt_to]",
+            // qmail-remote's wording for a refused RCPT TO
+            "does not like recipient");
+    private static final List<String> AFTER_MAIL = List.of("in reply to mail from", "after mail from", ">>> mail",
+            "for mail command", "for mail from command", "smtp command: mail", "smtp command mail",
+            "mail from command", "sender was rejected", "[mail_from]");
+    /** The greeting or HELO/EHLO (RFC 5321 §4.1.1.1): the reply is about the client, not a mailbox. */
+    private static final List<String> AFTER_HELO = List.of("in reply to helo", "in reply to ehlo", "after helo",
+            "after ehlo", ">>> helo", ">>> ehlo", "helo command", "ehlo command", "[helo]", "[ehlo]", "smtp greeting",
+            "initial greeting",
+            // qmail-remote's wording for a refused HELO
+            "my name was rejected");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
+    /** The command the reply in {@code context} answered: the first one the text names. */
+    static Command command(String context) {
+        if (context == null || context.isEmpty()) {
+            return Command.UNKNOWN;
+        }
+        String flat = SPACES.matcher(context.toLowerCase(Locale.ROOT)).replaceAll(" ");
+        Command found = Command.UNKNOWN;
+        int first = Integer.MAX_VALUE;
+        for (Command command : List.of(Command.DATA, Command.RCPT, Command.MAIL, Command.HELO)) {
+            List<String> phrases = switch (command) {
+                case DATA -> AFTER_DATA;
+                case RCPT -> AFTER_RCPT;
+                case MAIL -> AFTER_MAIL;
+                default -> AFTER_HELO;
+            };
+            for (String phrase : phrases) {
+                int at = indexOfPhrase(flat, phrase);
+                if (at >= 0 && at < first) {
+                    first = at;
+                    found = command;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The first place {@code phrase} occurs in {@code text} with no letter right after it, or -1. */
+    private static int indexOfPhrase(String text, String phrase) {
+        for (int at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+            int end = at + phrase.length();
+            if (end >= text.length() || !Character.isLetter(text.charAt(end))) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * sisimai's distinction between an unknown user and a filter: a "no such user" reply given in answer to RCPT TO
+     * (where a server says whether a mailbox exists) or with x.1.x is an unknown user; the same words after DATA,
+     * or with x.2.0/x.2.1 (mailbox disabled, RFC 3463 §3.3) at no known step, are a filter's decision on the
+     * content or the sender ("filtered").
+     */
+    static Reason byCommand(Reason reason, String status, Command command) {
+        if (reason != Reason.USERUNKNOWN || command == Command.RCPT || command == Command.MAIL) {
+            return reason;
+        }
+        if (command == Command.DATA) {
+            return status != null && status.endsWith(".1.1") ? reason : Reason.FILTERED;
+        }
+        return status != null && (status.endsWith(".2.1") || status.endsWith(".2.0")) ? Reason.FILTERED : reason;
+    }
+
+    /** Reasons a refused MAIL FROM may have been read as that say nothing more about the sender. */
+    private static final java.util.Set<Reason> VAGUE_FOR_MAIL = java.util.EnumSet.of(Reason.UNDEFINED,
+            Reason.SYSTEMERROR, Reason.SYNTAXERROR, Reason.USERUNKNOWN, Reason.FILTERED, Reason.SECURITYERROR);
+    /** Reasons a refused HELO may have been read as: at that step no recipient or message is known yet. */
+    private static final java.util.Set<Reason> VAGUE_FOR_HELO = java.util.EnumSet.of(Reason.UNDEFINED,
+            Reason.SYSTEMERROR, Reason.SYNTAXERROR, Reason.USERUNKNOWN, Reason.FILTERED, Reason.POLICYVIOLATION,
+            Reason.SECURITYERROR, Reason.HOSTUNKNOWN, Reason.REJECTED, Reason.EXPIRED);
+
+    /**
+     * The reason of a failed or delayed recipient once the text, status and step are known:
+     * <ul>
+     *   <li>{@link #byCommand}: unknown user or filter;</li>
+     *   <li>a refusal of MAIL FROM (RFC 5321 §3.3) is about the sender: "rejected";</li>
+     *   <li>a refusal of the greeting or HELO/EHLO is about the client host: "blocked";</li>
+     *   <li>a delay (RFC 3464 §2.3.3 action "delayed") with no specific cause: "expired" (still undelivered);</li>
+     *   <li>nothing known at all: "onhold" (sisimai's word for a bounce too vague to decide).</li>
+     * </ul>
+     */
+    static Reason settle(Reason reason, String status, Command command, boolean delayed) {
+        Reason r = byCommand(reason, status, command);
+        if (command == Command.MAIL && VAGUE_FOR_MAIL.contains(r)) {
+            r = Reason.REJECTED;
+        } else if (command == Command.HELO && VAGUE_FOR_HELO.contains(r)) {
+            r = Reason.BLOCKED;
+        }
+        // x.4.0 is RFC 3463's catch-all "other network or routing status": no more specific than no status
+        boolean catchAll = r == Reason.NETWORKERROR && status != null && status.endsWith(".4.0");
+        if (delayed && (r == Reason.UNDEFINED || r == Reason.SYSTEMERROR || catchAll)) {
+            r = Reason.EXPIRED;
+        }
+        return r == Reason.UNDEFINED ? Reason.ONHOLD : r;
     }
 
     /** The first RFC 3463 status code in {@code text}, or {@code null}. */

@@ -14,7 +14,7 @@ final class DsnParser {
     private DsnParser() {
     }
 
-    static DeliveryReport parse(MimeScan scan, ReturnedMessage original, int maxRecipients) {
+    static DeliveryReport parse(MimeScan scan, ReturnedMessage original, int maxRecipients, Deadline deadline) {
         String fields = null;
         for (MimeScan.Part part : scan.parts()) {
             String type = part.mimeType();
@@ -39,6 +39,7 @@ final class DsnParser {
         List<RecipientReport> recipients = new ArrayList<>();
         HumanText human = new HumanText(ReturnedMessages.bodyText(scan));
         for (Headers group : groups) {
+            deadline.check();
             boolean isRecipient = group.has("Final-Recipient") || group.has("Original-Recipient");
             if (!isRecipient) {
                 if (perMessage == null) {
@@ -101,7 +102,8 @@ final class DsnParser {
             if (reason == Reason.UNDEFINED && finalRecipient != null) {
                 reason = human.fallback();
             }
-            reason = Classifier.afterData(reason, status, diagnostic + "\n" + human.dataContext(finalRecipient));
+            reason = Classifier.settle(reason, status,
+                    Classifier.command(diagnostic + "\n" + human.dataContext(finalRecipient)), delayed);
             if (status == null) {
                 status = Classifier.inferStatus(reason, reply, delayed);
             }
@@ -150,9 +152,30 @@ final class DsnParser {
             }
             int end = lower.indexOf("\n\n", at);
             String paragraph = text.substring(at, end < 0 ? text.length() : end);
-            Pattern transcript = Pattern.compile(">>> data\\s*\\n\\s*<<< [^\\n]*" + Pattern.quote(address));
-            return transcript.matcher(lower).find() ? paragraph + "\n>>> DATA" : paragraph;
+            return answeredData(address) ? paragraph + "\n>>> DATA" : paragraph;
         }
+
+        /** A transcript line {@code >>> DATA} whose answer ({@code <<< ...}, the next line) names the address. */
+        private boolean answeredData(String address) {
+        for (int at = lower.indexOf(">>> data"); at >= 0; at = lower.indexOf(">>> data", at + 1)) {
+            int i = at + ">>> data".length();
+            while (i < lower.length() && Character.isWhitespace(lower.charAt(i)) && lower.charAt(i) != '\n') {
+                i++;
+            }
+            if (i >= lower.length() || lower.charAt(i) != '\n') {
+                continue;
+            }
+            while (i < lower.length() && Character.isWhitespace(lower.charAt(i))) {
+                i++;
+            }
+            int end = lower.indexOf('\n', i);
+            String reply = lower.substring(i, end < 0 ? lower.length() : end);
+            if (reply.startsWith("<<< ") && reply.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
     }
 
     /** RFC 3464 §2.1.2 "type; value": the value. */
@@ -166,12 +189,14 @@ final class DsnParser {
         return v.isEmpty() ? null : v;
     }
 
+    private static final Pattern BRACKETS = Pattern.compile("^[<\"]+|[>\"]+$");
+
     private static String address(String value) {
         String v = typed(value);
         if (v == null) {
             return null;
         }
-        v = v.replaceAll("^[<\"]+|[>\"]+$", "").strip();
+        v = BRACKETS.matcher(v).replaceAll("").strip();
         return v.isEmpty() ? null : v.toLowerCase(Locale.ROOT);
     }
 }

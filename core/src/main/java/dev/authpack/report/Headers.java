@@ -60,8 +60,18 @@ record Headers(List<Field> fields) {
         }
     }
 
+    private static final java.util.regex.Pattern FOLD = java.util.regex.Pattern.compile("\\r?\\n[ \\t]+");
+    private static final java.util.regex.Pattern LINE_END = java.util.regex.Pattern.compile("[\\r\\n]");
+
+    /** RFC 5322 §2.2.3 unfolding (a line end before white space is removed), stray CR/LF dropped, trimmed. */
     static String unfold(String value) {
-        return value == null ? null : value.replaceAll("\\r?\\n[ \\t]+", " ").replaceAll("[\\r\\n]", "").strip();
+        if (value == null) {
+            return null;
+        }
+        if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            return value.strip();
+        }
+        return LINE_END.matcher(FOLD.matcher(value).replaceAll(" ")).replaceAll("").strip();
     }
 
     /**
@@ -98,7 +108,7 @@ record Headers(List<Field> fields) {
                 current.add(new Field(name, value.toString()));
                 name = null;
             }
-            if (colon > 0 && l.substring(0, colon).strip().matches("[!-9;-~]+")) {
+            if (colon > 0 && isFieldName(l.substring(0, colon).strip())) {
                 name = l.substring(0, colon).strip();
                 value = new StringBuilder(l.substring(colon + 1).strip());
             }
@@ -110,6 +120,20 @@ record Headers(List<Field> fields) {
             groups.add(new Headers(current));
         }
         return groups;
+    }
+
+    /** RFC 5322 §3.6.8 field name: one or more printable US-ASCII characters except the colon. */
+    private static boolean isFieldName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '!' || c > '~' || c == ':') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The header block of a raw message or {@code text/rfc822-headers} part (up to the first blank line). */

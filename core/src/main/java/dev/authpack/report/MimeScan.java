@@ -28,6 +28,10 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
     }
 
     static MimeScan of(byte[] message, ReportLimits limits) {
+        return of(message, limits, Deadline.NONE);
+    }
+
+    static MimeScan of(byte[] message, ReportLimits limits, Deadline deadline) {
         byte[] bytes = normaliseBareCr(message, limits.maxOctets());
         MimeConfig config = MimeConfig.custom()
                 .setStrictParsing(false)
@@ -50,6 +54,7 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         try {
             stream.parse(new ByteArrayInputStream(bytes));
             for (EntityState state = stream.getState(); state != EntityState.T_END_OF_STREAM; state = stream.next()) {
+                deadline.check();
                 switch (state) {
                     case T_FIELD -> {
                         if (inTopHeader) {
@@ -90,6 +95,8 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
                     }
                 }
             }
+        } catch (Deadline.Exceeded e) {
+            throw e;
         } catch (IOException | MimeException | RuntimeException e) {
             problem = "MIME parse error: " + e;
         }
@@ -98,6 +105,33 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
             parts.add(new Part("text/plain", 1, preamble));
         }
         return new MimeScan(new Headers(top), topType, parts, problem);
+    }
+
+    /**
+     * The top-level header section alone (RFC 5322 §2.1: up to the first empty line), read without the MIME
+     * parser and without touching the body: what {@link ReportParser} decides ordinary mail from.
+     */
+    static Headers topHeaders(byte[] message, int maxOctets) {
+        int length = Math.min(message.length, maxOctets);
+        int end = length;
+        for (int i = 0; i + 1 < length; i++) {
+            byte b = message[i];
+            if (b == '\n' && (message[i + 1] == '\n' || message[i + 1] == '\r' && i + 2 < length
+                    && message[i + 2] == '\n')) {
+                end = i;
+                break;
+            }
+            if (b == '\r' && message[i + 1] == '\r') {
+                end = i;
+                break;
+            }
+        }
+        String text = new String(message, 0, end, StandardCharsets.ISO_8859_1);
+        if (text.indexOf('\r') >= 0) {
+            text = text.replace("\r\n", "\n").replace('\r', '\n');
+        }
+        List<Headers> groups = Headers.groups(text, 1);
+        return groups.isEmpty() ? new Headers(List.of()) : groups.get(0);
     }
 
     /** A media type without what a broken header left in it ("text/plain charset=..." without the ';'). */
@@ -139,17 +173,60 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         InputStream in = raw ? stream.getInputStream() : stream.getDecodedInputStream();
         // UTF-8 and ASCII: bytes of up to 4 per char; read a bounded number of bytes
         byte[] bytes = in.readNBytes(maxChars * 2);
-        return new String(bytes, charset(descriptor.getCharset())).replace("\r\n", "\n");
+        return new String(bytes, charset(descriptor.getCharset(), bytes)).replace("\r\n", "\n");
     }
 
-    private static Charset charset(String name) {
-        if (name == null) {
-            return StandardCharsets.UTF_8;
+    /**
+     * The charset to decode a part with. Japanese bounces often carry ISO-2022-JP (RFC 1468) text without a charset
+     * or labelled us-ascii: its escape sequences (ESC $ B, ESC $ @, ESC ( J, ESC ( B) identify it. Otherwise the
+     * declared charset; without one, UTF-8 if the bytes are valid UTF-8, else windows-1252 (never fails).
+     */
+    static Charset charset(String declared, byte[] bytes) {
+        boolean asciiOrNone = declared == null || declared.equalsIgnoreCase("us-ascii")
+                || declared.equalsIgnoreCase("ascii");
+        if (asciiOrNone && hasIso2022JpEscape(bytes)) {
+            return Charset.forName("ISO-2022-JP");
         }
-        try {
-            return Charset.forName(name);
-        } catch (RuntimeException e) {
-            return StandardCharsets.ISO_8859_1;
+        if (declared != null && !asciiOrNone) {
+            try {
+                return Charset.forName(declared);
+            } catch (RuntimeException e) {
+                // unknown or illegal name: decide from the bytes
+            }
         }
+        return isUtf8(bytes) ? StandardCharsets.UTF_8 : Charset.forName("windows-1252");
+    }
+
+    private static boolean hasIso2022JpEscape(byte[] bytes) {
+        for (int i = 0; i + 2 < bytes.length; i++) {
+            if (bytes[i] == 0x1B && (bytes[i + 1] == '$' && (bytes[i + 2] == 'B' || bytes[i + 2] == '@')
+                    || bytes[i + 1] == '(' && bytes[i + 2] == 'J')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Well-formed UTF-8 (RFC 3629 §4), allowing a sequence cut short by the read bound at the very end. */
+    private static boolean isUtf8(byte[] bytes) {
+        int i = 0;
+        while (i < bytes.length) {
+            int b = bytes[i] & 0xFF;
+            int continuation = b < 0x80 ? 0 : b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2
+                    : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
+            if (continuation < 0) {
+                return false;
+            }
+            for (int k = 1; k <= continuation; k++) {
+                if (i + k >= bytes.length) {
+                    return true;
+                }
+                if ((bytes[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            i += continuation + 1;
+        }
+        return true;
     }
 }

@@ -14,18 +14,22 @@ import java.util.regex.Pattern;
  * for any input (a message that cannot be read is a {@link NotAReport} with kind UNPARSEABLE). Thread-safe.
  */
 public final class ReportParser {
-    private static final Pattern BOUNCE_FROM = Pattern.compile(
-            "mailer-daemon|postmaster|mail delivery|mail-daemon|mdaemon|mailerdaemon|mail administrator|"
-                    + "delivery subsystem|bounce|nobody@|mail system", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BOUNCE_SUBJECT = Pattern.compile(
-            "undeliver|undelivered|delivery status|delivery (failure|failed|notification|problem|report)|"
-                    + "returned mail|failure notice|mail delivery|could not be delivered|not delivered|"
-                    + "delivery has failed|delayed mail|warning: message|non.?delivery|nondeliverable|"
-                    + "unzustellbar|error sending|delivery error|rejected|returned to sender|failed delivery|"
-                    + "mail system error|unable to deliver|delivery notification|message status|"
-                    // Japanese providers' wordings: mail error notification, undelivered, delivery error
-                    + "メールエラー|未配達|配信エラー|送信エラー|不達|エラー通知",
-            Pattern.CASE_INSENSITIVE);
+    /** A daemon's From (lower case): the words MTAs sign their bounces with. */
+    private static final List<String> BOUNCE_FROM_WORDS = List.of("mailer-daemon", "postmaster", "mail delivery",
+            "mail-daemon", "mdaemon", "mailerdaemon", "mail administrator", "delivery subsystem", "bounce", "nobody@",
+            "mail system");
+    /** A bounce's or complaint's Subject (lower case), as plain words: looked up with indexOf, cheap. */
+    private static final List<String> BOUNCE_SUBJECT_WORDS = List.of("undeliver", "delivery status",
+            "delivery failure", "delivery failed", "delivery notification", "delivery problem", "delivery report",
+            "returned mail", "failure notice", "mail delivery", "could not be delivered", "not delivered",
+            "delivery has failed", "delayed mail", "warning: message", "nondelivery", "non-delivery",
+            "non delivery", "nondeliverable", "unzustellbar", "error sending", "delivery error", "rejected",
+            "returned to sender", "failed delivery", "mail system error", "unable to deliver",
+            "message status", "complaint",
+            // Japanese providers' wordings: mail error notification, undelivered, delivery error
+            "メールエラー", "未配達", "配信エラー", "送信エラー", "不達", "エラー通知");
+    /** The few subject wordings that need a pattern ("non?delivery" with any one character between). */
+    private static final Pattern BOUNCE_SUBJECT = Pattern.compile("non.delivery");
     private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile(
             "^\\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesen|vacation|"
                     + "autoreply|away from|on leave|auto:)", Pattern.CASE_INSENSITIVE);
@@ -50,8 +54,18 @@ public final class ReportParser {
      * reverse-path of RFC 5321 §4.5.5, which bounces use), or {@code null}.
      */
     public Report parse(byte[] message, String envelopeSender) {
+        Deadline deadline = Deadline.in(limits.maxParseTime().toNanos());
         try {
-            return parseScan(MimeScan.of(message, limits), envelopeSender);
+            // ordinary mail is decided from the envelope and the top-level header fields, the body unread
+            Headers top = MimeScan.topHeaders(message, limits.maxOctets());
+            if (!mayBeReport(top::get, envelopeSender)) {
+                return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
+                        : new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header");
+            }
+            return parseScan(MimeScan.of(message, limits, deadline), envelopeSender, deadline);
+        } catch (Deadline.Exceeded e) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE,
+                    "parse took longer than " + limits.maxParseTime().toMillis() + " ms");
         } catch (RuntimeException | StackOverflowError e) {
             return new NotAReport(NotAReport.Kind.UNPARSEABLE, "parse error: " + e.getClass().getSimpleName());
         }
@@ -76,13 +90,30 @@ public final class ReportParser {
             return true;
         }
         String from = header.apply("From");
-        String subject = Headers.decode(Headers.unfold(header.apply("Subject")));
-        return (from != null && BOUNCE_FROM.matcher(from).find())
-                || (subject != null && (BOUNCE_SUBJECT.matcher(subject).find()
-                || subject.toLowerCase(Locale.ROOT).contains("complaint")));
+        if (from != null && containsAny(from.toLowerCase(Locale.ROOT), BOUNCE_FROM_WORDS)) {
+            return true;
+        }
+        String subject = Headers.unfold(header.apply("Subject"));
+        if (subject == null) {
+            return false;
+        }
+        if (subject.contains("=?")) {
+            subject = Headers.decode(subject);
+        }
+        String lower = subject.toLowerCase(Locale.ROOT);
+        return containsAny(lower, BOUNCE_SUBJECT_WORDS) || BOUNCE_SUBJECT.matcher(lower).find();
     }
 
-    private Report parseScan(MimeScan scan, String envelopeSender) {
+    private static boolean containsAny(String lower, List<String> words) {
+        for (String word : words) {
+            if (lower.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Report parseScan(MimeScan scan, String envelopeSender, Deadline deadline) {
         Headers top = scan.headers();
         if (!"multipart/report".equals(scan.topType()) && !mayBeReport(top::get, envelopeSender)) {
             return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
@@ -94,14 +125,19 @@ public final class ReportParser {
         if (feedback != null) {
             return feedback;
         }
-        DeliveryReport dsn = DsnParser.parse(scan, original, limits.maxRecipients());
+        deadline.check();
+        DeliveryReport dsn = DsnParser.parse(scan, original, limits.maxRecipients(), deadline);
         if (dsn != null) {
             return dsn;
         }
         if (autoReply(top) && !isDaemon(top)) {
             return new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply");
         }
-        DeliveryReport text = textBounce(scan, top, original, envelopeSender);
+        DeliveryReport text = textBounce(scan, top, original, envelopeSender, deadline);
+        if (text != null && autoReply(top) && isFreeTextNotice(text, scan, top)) {
+            return new NotAReport(NotAReport.Kind.AUTO_REPLY,
+                    "RFC 3834 auto-reply in free text: no MTA wording, SMTP reply or status code");
+        }
         if (text != null) {
             return text;
         }
@@ -111,7 +147,8 @@ public final class ReportParser {
         return new NotAReport(NotAReport.Kind.NO_REPORT_CONTENT, "no delivery or feedback report found");
     }
 
-    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original, String envelopeSender) {
+    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original, String envelopeSender,
+                                      Deadline deadline) {
         String text = ReturnedMessages.bodyText(scan);
         String subject = top.decoded("Subject");
         TextBounceFamily family = TextBounceParser.family(subject, text);
@@ -127,7 +164,7 @@ public final class ReportParser {
         }
         List<RecipientReport> recipients = new ArrayList<>();
         String failed = top.get("X-Failed-Recipients");
-        TextBounceParser.Context context = new TextBounceParser.Context(text);
+        TextBounceParser.Context context = new TextBounceParser.Context(text, family, deadline);
         if (family != null || failed != null) {
             recipients.addAll(TextBounceParser.recipients(family, text, context, excluded, limits.maxRecipients()));
         } else if (isDaemon(top) || "".equals(envelopeSender)) {
@@ -163,9 +200,24 @@ public final class ReportParser {
         return new DeliveryReport(Source.TEXT, null, null, null, recipients, original);
     }
 
+    /**
+     * A notice marked as an RFC 3834 auto-reply that only tells in its own words that a message was not kept (a
+     * recipient-side script, not an MTA): no known MTA family's wording, no X-Failed-Recipients, and no SMTP reply or
+     * RFC 3463 status for any recipient. Exim's bounces are auto-replied too, but carry its wording and the reply.
+     */
+    private static boolean isFreeTextNotice(DeliveryReport text, MimeScan scan, Headers top) {
+        String body = ReturnedMessages.bodyText(scan);
+        TextBounceFamily family = TextBounceParser.family(top.decoded("Subject"), body);
+        String notice = body.length() > TextBounceParser.MAX_CONTEXT_CHARS
+                ? body.substring(0, TextBounceParser.MAX_CONTEXT_CHARS) : body;
+        return (family == null || family.name().equals("generic")) && !top.has("X-Failed-Recipients")
+                && text.recipients().stream().allMatch(r -> r.replyCode() == null)
+                && Classifier.statusIn(notice) == null && Classifier.replyCodeIn(notice) == null;
+    }
+
     private static boolean isDaemon(Headers top) {
         String from = top.get("From");
-        return from != null && BOUNCE_FROM.matcher(from).find();
+        return from != null && containsAny(from.toLowerCase(Locale.ROOT), BOUNCE_FROM_WORDS);
     }
 
     /** RFC 3834 §5: Auto-Submitted other than "no", or the common pre-3834 auto-responder fields. */

@@ -24,16 +24,26 @@ final class ReturnedMessages {
         return ReturnedMessage.NONE;
     }
 
+    private static final java.util.regex.Pattern HTML_LINE_END = java.util.regex.Pattern.compile(
+            "<br\\s*/?>|</p>|</div>|</tr>", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern HTML_TAG = java.util.regex.Pattern.compile("<[^>]*>");
+
+    /** An HTML part's text: line-ending tags become line ends, other tags go, the common entities are decoded. */
+    private static String htmlText(String html) {
+        if (html.indexOf('<') < 0 && html.indexOf('&') < 0) {
+            return html;
+        }
+        String text = HTML_TAG.matcher(HTML_LINE_END.matcher(html).replaceAll("\n")).replaceAll("");
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&");
+    }
+
     /** The text/* parts (HTML with tags removed), in order, which a text bounce is read from. */
     static String bodyText(MimeScan scan) {
         StringBuilder text = new StringBuilder();
         for (MimeScan.Part part : scan.parts()) {
             if (part.mimeType().equals("text/plain") || part.mimeType().equals("text/html")
                     && text.isEmpty()) {
-                String t = part.mimeType().equals("text/html")
-                        ? part.text().replaceAll("(?i)<br\\s*/?>|</p>|</div>|</tr>", "\n").replaceAll("<[^>]*>", "")
-                        .replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&")
-                        : part.text();
+                String t = part.mimeType().equals("text/html") ? htmlText(part.text()) : part.text();
                 text.append(t).append('\n');
             }
         }

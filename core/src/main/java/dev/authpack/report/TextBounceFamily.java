@@ -11,15 +11,109 @@ import java.util.regex.Pattern;
  * @param name  the family (for logs)
  * @param marks the family's fixed wording, any of which identifies it (case-insensitive)
  * @param start where the per-recipient section starts, or {@code null} for the whole text
+ * @param meaning the reason every notice of the family gives, whatever its language, or {@code null} when the
+ *                text has to say
  */
-record TextBounceFamily(String name, Pattern marks, Pattern start) {
+record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning, List<String> literalMarks,
+                        List<Guarded> otherMarks) {
+    /** An alternative that needs a regular expression, run only where its plain leading words occur. */
+    record Guarded(String guard, Pattern pattern) {
+    }
+
+    TextBounceFamily(String name, Pattern marks, Pattern start, Reason meaning) {
+        this(name, marks, start, meaning, literals(marks.pattern()), others(marks.pattern()));
+    }
+
+    /**
+     * Whether the text has the family's wording: the plain phrases of {@link #marks} are looked up with
+     * {@code indexOf} in the lower-cased text ({@code lower}), only the alternatives that are real patterns run as
+     * a regular expression (a case-insensitive alternation of many phrases is slow on long texts).
+     */
+    boolean matches(String text, String lower) {
+        for (String literal : literalMarks) {
+            if (lower.contains(literal)) {
+                return true;
+            }
+        }
+        for (Guarded other : otherMarks) {
+            if (lower.contains(other.guard()) && other.pattern().matcher(text).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The top-level alternatives of a pattern. */
+    private static List<String> alternatives(String pattern) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '(' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == ']') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                out.add(pattern.substring(from, i));
+                from = i + 1;
+            }
+        }
+        out.add(pattern.substring(from));
+        return out;
+    }
+
+    /** An alternative as plain lower-case text, or {@code null} if it uses regular-expression syntax. */
+    private static String literal(String alternative) {
+        String plain = alternative.replace("\\.", ".").replace("\\(", "(").replace("\\)", ")");
+        String check = alternative.replace("\\.", "").replace("\\(", "").replace("\\)", "");
+        for (char c : check.toCharArray()) {
+            if ("\\.*+?[]{}()^$|".indexOf(c) >= 0) {
+                return null;
+            }
+        }
+        return plain.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static List<String> literals(String pattern) {
+        return alternatives(pattern).stream().map(TextBounceFamily::literal).filter(java.util.Objects::nonNull)
+                .toList();
+    }
+
+    private static List<Guarded> others(String pattern) {
+        return alternatives(pattern).stream().filter(a -> literal(a) == null)
+                .map(a -> new Guarded(leadingWords(a), Pattern.compile(a, Pattern.CASE_INSENSITIVE))).toList();
+    }
+
+    /** The plain text an alternative starts with, lower case, up to its first regular-expression syntax. */
+    private static String leadingWords(String alternative) {
+        int end = 0;
+        while (end < alternative.length() && "\\.*+?[]{}()^$|".indexOf(alternative.charAt(end)) < 0) {
+            end++;
+        }
+        // a quantifier applies to the character before it, which is then optional
+        if (end < alternative.length() && "*?{".indexOf(alternative.charAt(end)) >= 0 && end > 0) {
+            end--;
+        }
+        return alternative.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static TextBounceFamily family(String name, String marks, String start) {
+        return family(name, marks, start, null);
+    }
+
+    private static TextBounceFamily family(String name, String marks, String start, Reason meaning) {
         return new TextBounceFamily(name, Pattern.compile(marks, Pattern.CASE_INSENSITIVE),
-                start == null ? null : Pattern.compile(start, Pattern.CASE_INSENSITIVE));
+                start == null ? null : Pattern.compile(start, Pattern.CASE_INSENSITIVE), meaning);
     }
 
     /** Families, most specific wording first. */
     static final List<TextBounceFamily> ALL = List.of(
+            // Google Groups answers a post it does not accept (no such group, or the sender may not post) with a
+            // notice translated into the sender's language, signed "Google Groups" with its help address
+            family("googlegroups", "groups\\.google\\.com/support", null, Reason.REJECTED),
             family("postfix", "This is the mail system at host|The mail system\\s*$|"
                     + "I'm sorry to have to inform you that your message could not", "The mail system|could not be"),
             family("sendmail", "The following addresses had (permanent fatal|transient non-fatal) errors|"

@@ -66,7 +66,17 @@ final class TextBounceParser {
         private Reason fallback;
         private String replyLine;
 
+        private final Reason meaning;
+        private final Deadline deadline;
+
         Context(String wholeText) {
+            this(wholeText, null, Deadline.NONE);
+        }
+
+        /** With the family's fixed meaning, if it has one, as the reason when a recipient's text gives none. */
+        Context(String wholeText, TextBounceFamily family, Deadline deadline) {
+            this.deadline = deadline;
+            this.meaning = family == null ? null : family.meaning();
             String s = section(null, wholeText);
             this.section = s.length() > MAX_CONTEXT_CHARS ? s.substring(0, MAX_CONTEXT_CHARS) : s;
             this.delayed = isDelay(wholeText);
@@ -74,7 +84,7 @@ final class TextBounceParser {
 
         Reason fallback() {
             if (fallback == null) {
-                fallback = Classifier.fromText(section);
+                fallback = meaning != null ? meaning : Classifier.fromText(section);
             }
             return fallback;
         }
@@ -95,9 +105,12 @@ final class TextBounceParser {
 
     /** The family whose wording the text has, or {@code null}. */
     static TextBounceFamily family(String subject, String text) {
-        String haystack = (subject == null ? "" : subject) + "\n" + text;
+        // a family's wording opens its notice: the subject and the first MAX_CONTEXT_CHARS of the text
+        String head = text.length() > MAX_CONTEXT_CHARS ? text.substring(0, MAX_CONTEXT_CHARS) : text;
+        String haystack = (subject == null ? "" : subject) + "\n" + head;
+        String lower = haystack.toLowerCase(Locale.ROOT);
         for (TextBounceFamily family : TextBounceFamily.ALL) {
-            if (family.marks().matcher(haystack).find()) {
+            if (family.matches(haystack, lower)) {
                 return family;
             }
         }
@@ -114,6 +127,7 @@ final class TextBounceParser {
         Map<String, StringBuilder> diagnostics = new LinkedHashMap<>();
         StringBuilder current = null;
         for (String line : section.split("\n")) {
+            context.deadline.check();
             Matcher m = RECIPIENT_LINE.matcher(line);
             Matcher rcpt = RCPT_TO.matcher(line);
             String address = m.find() ? m.group(1).toLowerCase(Locale.ROOT)
@@ -160,7 +174,7 @@ final class TextBounceParser {
         if (reason == Reason.UNDEFINED) {
             reason = context.fallback();
         }
-        return Classifier.afterData(reason, status, diagnostic);
+        return Classifier.settle(reason, status, Classifier.command(diagnostic), context.delayed);
     }
 
     /** The first SMTP reply in a diagnostic: from its reply code to a reply with another code, or the end. */

@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sisimai sample set (testsuites/bounces-sisimai: 362 real bounces, ARF reports, auto-replies and negatives,
  * in LF, CRLF and CR line endings) against sisimai's own decoding of each. Per category it prints detection,
- * recipient count, status, reason and ARF feedback-type agreement. Case ids are {@code FILE/ASPECT}; the cases we
+ * recipient count, status, reason and ARF feedback-type agreement, and whether the sample gives the same result in
+ * each of the three line-ending conventions; then each goal of issue 7 item 5 with its per-category figures (the run
+ * fails when a goal is not met). Case ids are {@code FILE/ASPECT}; the cases we
  * do not pass are listed in known-failures/report.txt, and the run fails when that list is not exactly true.
  */
 class ReportConformanceTest {
@@ -76,6 +78,14 @@ class ReportConformanceTest {
                 message = in.readAllBytes();
             }
             Report report = PARSER.parse(message);
+            // the same sample in each line-ending convention (LF, CRLF as on the wire, bare CR) gives the same result
+            String signature = signature(report);
+            for (Map.Entry<String, byte[]> variant : lineEndings(message).entrySet()) {
+                String other = signature(PARSER.parse(variant.getValue()));
+                check(file + "/line-endings-" + variant.getKey(), signature.equals(other),
+                        "got " + other + ", want " + signature, cases, failures,
+                        tally(tallies, category, "same result with " + variant.getKey() + " line endings"));
+            }
             if (expectation == null) {
                 // no upstream expectation: detection is only reported, not judged
                 tally(tallies, category, "unjudged (no expectation) detected").count(isDetected(category, report));
@@ -140,9 +150,69 @@ class ReportConformanceTest {
         }
         tallies.forEach((key, t) -> System.out.println("Reports " + key + ": passed " + t.passed + " of " + t.total
                 + " (" + t.percent() + ")"));
+        List<String> unmet = new ArrayList<>();
+        goal(tallies, "bounces with a delivery-status part detected", 99.0, unmet);
+        goal(tallies, "bounces without a delivery-status part (text bounces) detected", 90.0, unmet);
+        goal(tallies, "auto-reply detected", 100.0, unmet);
+        goal(tallies, "negative detected", 100.0, unmet);
+        for (String aspect : List.of("recipients exact", "status")) {
+            goal(tallies, "all " + aspect, 95.0, unmet);
+        }
+        goal(tallies, "all reason", 80.0, unmet);
+        goal(tallies, "arf feedback type", 100.0, unmet);
+        for (String ending : List.of("LF", "CRLF", "CR")) {
+            goal(tallies, "all same result with " + ending + " line endings", 100.0, unmet);
+        }
         List<String> problems = KNOWN.problems("", cases, failures);
         problems.forEach(p -> System.out.println("Reports problem: " + p));
         assertThat(problems).isEmpty();
+        assertThat(unmet).as("issue 7 item 5 goals not met").isEmpty();
+    }
+
+    /** Prints one goal of issue 7 item 5 with each category's figure for the same aspect. */
+    private static void goal(Map<String, Tally> tallies, String key, double percent, List<String> unmet) {
+        Tally t = tallies.get(key);
+        boolean met = t != null && t.total > 0 && 100.0 * t.passed >= percent * t.total;
+        if (!met) {
+            unmet.add(key);
+        }
+        StringBuilder perCategory = new StringBuilder();
+        if (key.startsWith("all ")) {
+            String aspect = key.substring(4);
+            tallies.forEach((k, v) -> {
+                if (!k.startsWith("all ") && k.endsWith(" " + aspect) && !k.startsWith("bounces ")) {
+                    perCategory.append("; ").append(k, 0, k.length() - aspect.length() - 1).append(' ')
+                            .append(v.passed).append('/').append(v.total);
+                }
+            });
+        }
+        System.out.println("Reports goal " + key + " >= " + percent + "%: " + (t == null ? "-" : t.percent())
+                + (met ? " met" : " NOT met") + perCategory);
+    }
+
+    /**
+     * The sample with its line ends normalised to LF, CRLF and bare CR (a sample stored with CRLF or CR is first
+     * read as lines).
+     */
+    private static Map<String, byte[]> lineEndings(byte[] message) {
+        String text = new String(message, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace('\r', '\n');
+        Map<String, byte[]> variants = new LinkedHashMap<>();
+        variants.put("LF", text.getBytes(StandardCharsets.ISO_8859_1));
+        variants.put("CRLF", text.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        variants.put("CR", text.replace('\n', '\r').getBytes(StandardCharsets.ISO_8859_1));
+        return variants;
+    }
+
+    /** What the runner compares of a result: kind, and per recipient its address, status and reason. */
+    private static String signature(Report report) {
+        if (report instanceof DeliveryReport d) {
+            return d.source().toString() + d.recipients().stream().map(r -> r.finalRecipient() + " " + r.status() + " "
+                    + r.reason().label()).toList();
+        }
+        if (report instanceof FeedbackReport f) {
+            return "feedback " + f.feedbackType() + " " + f.originalRcptTo();
+        }
+        return "not a report " + ((NotAReport) report).kind();
     }
 
     private static boolean isDetected(String category, Report report) {

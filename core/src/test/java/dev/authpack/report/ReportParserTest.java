@@ -426,7 +426,7 @@ class ReportParserTest {
         DeliveryReport report = (DeliveryReport) assertTimeoutPreemptively(Duration.ofSeconds(3),
                 () -> PARSER.parse(bytes));
         assertThat(report.recipients()).hasSize(ReportLimits.DEFAULT_MAX_RECIPIENTS);
-        assertThat(report.recipients()).extracting(RecipientReport::reason).containsOnly(Reason.UNDEFINED);
+        assertThat(report.recipients()).extracting(RecipientReport::reason).containsOnly(Reason.ONHOLD);
     }
 
     @Test
@@ -448,5 +448,50 @@ class ReportParserTest {
     @Test
     void limitsMustBePositive() {
         assertThatThrownBy(() -> new ReportLimits(0, 1, 1, 1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void parseTimeIsBounded() {
+        assertThat(ReportLimits.DEFAULTS.maxParseTime()).isEqualTo(ReportLimits.DEFAULT_MAX_PARSE_TIME);
+        ReportLimits instant = new ReportLimits(ReportLimits.DEFAULT_MAX_OCTETS, 8, 64, 1000, 1000, 10,
+                Duration.ofNanos(1));
+        Report report = new ReportParser(instant).parse(DSN.getBytes(StandardCharsets.UTF_8));
+        assertThat(report).isInstanceOf(NotAReport.class);
+        assertThat(((NotAReport) report).kind()).isEqualTo(NotAReport.Kind.UNPARSEABLE);
+        assertThat(((NotAReport) report).reason()).startsWith("parse took longer than");
+        // the same message within the default bound
+        assertThat(PARSER.parse(DSN.getBytes(StandardCharsets.UTF_8))).isInstanceOf(DeliveryReport.class);
+        assertThatThrownBy(() -> new ReportLimits(1, 1, 1, 1, 1, 1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void undeclaredIso2022JpBodyIsDecoded() {
+        // "このアドレスは存在しません" (this address does not exist) with "user unknown" in Japanese mail's usual
+        // ISO-2022-JP, no charset parameter (mime4j assumes us-ascii)
+        String japanese = "宛先ユーザーが見つかりません";
+        byte[] jis = japanese.getBytes(java.nio.charset.Charset.forName("ISO-2022-JP"));
+        byte[] head = ("From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\nContent-Type: text/plain\n\n"
+                + "Delivery has failed to these recipients or groups:\n\nu@example.com\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] message = new byte[head.length + jis.length + 1];
+        System.arraycopy(head, 0, message, 0, head.length);
+        System.arraycopy(jis, 0, message, head.length, jis.length);
+        message[message.length - 1] = '\n';
+        MimeScan scan = MimeScan.of(message, ReportLimits.DEFAULTS);
+        assertThat(scan.parts().get(0).text()).contains(japanese);
+        DeliveryReport report = (DeliveryReport) PARSER.parse(message);
+        assertThat(report.recipients().get(0).diagnosticCode()).contains(japanese);
+    }
+
+    @Test
+    void undeclaredCharsetFallsBackFromUtf8ToWindows1252() {
+        byte[] utf8 = "naïve é".getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(utf8, MimeScan.charset(null, utf8))).isEqualTo("naïve é");
+        byte[] latin = "naïve é".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(new String(latin, MimeScan.charset("us-ascii", latin))).isEqualTo("naïve é");
+        assertThat(MimeScan.charset("no-such-charset", "abc".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo(StandardCharsets.UTF_8);
+        assertThat(MimeScan.charset("iso-8859-2", latin).name()).isEqualTo("ISO-8859-2");
     }
 }

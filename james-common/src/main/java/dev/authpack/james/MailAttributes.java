@@ -47,6 +47,12 @@ public final class MailAttributes {
     public static final AttributeName SMTP_AUTH = AttributeName.of("authpack.smtp-auth");
     /** All resinfos of the check, in header order: a list of maps {method, result, reason?, properties{ptype.property: value}}. */
     public static final AttributeName RESULTS = AttributeName.of("authpack.results");
+    /**
+     * The bounce or feedback report read from the message by {@code IsOobBounce}, {@code IsArfReport} or
+     * {@code LogReport}, parsed once per mail: a map in the shape of {@code authpack report} (docs/reports.md;
+     * {@code type} dsn, arf or none; absent fields left out). Read and written by {@link MailReports}.
+     */
+    public static final AttributeName REPORT = AttributeName.of("authpack.report");
     /** The authserv-id the results were made under. */
     public static final AttributeName AUTHSERV_ID = AttributeName.of("authpack.authserv-id");
     /** More resinfos than any check writes: the rest is not read. */

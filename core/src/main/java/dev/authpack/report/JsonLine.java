@@ -1,0 +1,91 @@
+package dev.authpack.report;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * One JSON value (RFC 8259) on a single line, from the plain values of {@link ReportFields}: maps (keys as
+ * strings), collections, strings, booleans, numbers and {@code null}. Every value in a report comes from the
+ * sender, so strings are escaped completely: quote, backslash, every control character (so a CR or LF can never
+ * split or forge a log line), U+2028/U+2029 and unpaired surrogates (written as {@code \\uXXXX}), and DEL.
+ * Strings longer than {@link #MAX_STRING_CHARS} are cut (with "..." appended).
+ */
+public final class JsonLine {
+    /** Longest string written (a diagnostic text is at most 1,000 characters; subjects may be longer). */
+    public static final int MAX_STRING_CHARS = 2000;
+
+    private JsonLine() {
+    }
+
+    public static String of(Object value) {
+        StringBuilder out = new StringBuilder(256);
+        write(out, value);
+        return out.toString();
+    }
+
+    private static void write(StringBuilder out, Object value) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+            out.append(value);
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                string(out, String.valueOf(e.getKey()));
+                out.append(':');
+                write(out, e.getValue());
+            }
+            out.append('}');
+        } else if (value instanceof Collection<?> list) {
+            out.append('[');
+            boolean first = true;
+            for (Object item : list) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                write(out, item);
+            }
+            out.append(']');
+        } else {
+            string(out, value.toString());
+        }
+    }
+
+    private static void string(StringBuilder out, String s) {
+        boolean cut = s.length() > MAX_STRING_CHARS;
+        String v = cut ? s.substring(0, MAX_STRING_CHARS) : s;
+        out.append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < v.length()
+                            && Character.isLowSurrogate(v.charAt(i + 1));
+                    boolean pairedLow = Character.isLowSurrogate(c) && i > 0
+                            && Character.isHighSurrogate(v.charAt(i - 1));
+                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029'
+                            || Character.isSurrogate(c) && !pairedHigh && !pairedLow) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        if (cut) {
+            out.append("...");
+        }
+        out.append('"');
+    }
+}

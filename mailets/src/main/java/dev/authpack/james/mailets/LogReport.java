@@ -1,0 +1,158 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.MailReports;
+import dev.authpack.report.JsonLine;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.mail.MessagingException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Logs a bounce or feedback report as JSON lines to a dedicated SLF4J logger (docs/LogReport.md): one line per
+ * failed or delayed recipient of a bounce ({@code "type": "Bounce"}), one line per feedback report
+ * ({@code "type": "Feedback"}), with KumoMTA's log record fields where they apply. Mail that is not a report is
+ * not logged. The mail is left as it is: what happens next (relay, drop with {@code Null}, keep with
+ * {@code ToRepository}) is up to the next mailets. Uses the {@code authpack.report} attribute when
+ * {@code IsOobBounce} or {@code IsArfReport} already parsed the message, else parses it once itself.
+ *
+ * <pre>{@code
+ * <mailet match="dev.authpack.james.matchers.IsOobBounce=bounce.example.com" class="dev.authpack.james.mailets.LogReport">
+ *   <logger>authpack.report</logger>
+ * </mailet>
+ * }</pre>
+ *
+ * <p>Parameter {@code logger}: the SLF4J logger name (default {@value #DEFAULT_LOGGER}); lines are logged at INFO.
+ * Every value comes from the sender and is JSON-escaped ({@link JsonLine}), so a line is always one line.
+ * {@link #service} never throws.
+ */
+public class LogReport extends GenericMailet {
+    public static final String DEFAULT_LOGGER = "authpack.report";
+    private static final Logger LOGGER = LoggerFactory.getLogger(LogReport.class);
+    private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z0-9_$.\\-]{1,200}");
+    /** At most this many lines per mail (a report's recipients are bounded by the parser as well). */
+    static final int MAX_LINES_PER_MAIL = 1000;
+
+    private Logger out = LoggerFactory.getLogger(DEFAULT_LOGGER);
+    private final Clock clock;
+
+    public LogReport() {
+        this(Clock.systemUTC());
+    }
+
+    LogReport(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        String name = getInitParameter("logger", DEFAULT_LOGGER).strip();
+        if (!LOGGER_NAME.matcher(name).matches()) {
+            throw new MessagingException("LogReport: bad logger '" + name + "' (accepted: a logger name of letters,"
+                    + " digits, '.', '_', '-' and '$', at most 200 characters; default " + DEFAULT_LOGGER + ")");
+        }
+        out = LoggerFactory.getLogger(name);
+    }
+
+    @Override
+    public void service(Mail mail) {
+        try {
+            for (String line : lines(mail, MailReports.of(mail), clock.millis() / 1000)) {
+                out.info(line);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.error("LogReport: mail {} not logged after an unexpected error", mail.getName(), e);
+        }
+    }
+
+    /** The JSON lines for a mail whose report is {@code report} (the tree of {@code authpack.report}). */
+    static List<String> lines(Mail mail, Map<String, Object> report, long epochSeconds) {
+        List<String> lines = new ArrayList<>();
+        String type = String.valueOf(report.get("type"));
+        Map<?, ?> original = report.get("original") instanceof Map<?, ?> m ? m : Map.of();
+        if (type.equals("dsn") && report.get("recipients") instanceof Collection<?> recipients) {
+            for (Object item : recipients) {
+                if (!(item instanceof Map<?, ?> r) || !isFailure(r.get("action"))) {
+                    continue;
+                }
+                if (lines.size() >= MAX_LINES_PER_MAIL) {
+                    break;
+                }
+                Map<String, Object> record = common("Bounce", mail, epochSeconds);
+                record.put("recipient", r.get("final_recipient"));
+                record.put("original_recipient", r.get("original_recipient"));
+                record.put("action", r.get("action"));
+                Map<String, Object> response = new LinkedHashMap<>();
+                response.put("code", r.get("reply_code") == null ? null : toInt(r.get("reply_code")));
+                response.put("enhanced_code", r.get("status"));
+                response.put("content", r.get("diagnostic_code"));
+                record.put("response", response);
+                record.put("bounce_classification", r.get("reason"));
+                record.put("hard_bounce", Boolean.valueOf(String.valueOf(r.get("hard_bounce"))));
+                record.put("remote_mta", r.get("remote_mta"));
+                record.put("reporting_mta", report.get("reporting_mta"));
+                record.put("source", report.get("source"));
+                record.put("original_envelope_id", report.get("original_envelope_id"));
+                originals(record, original);
+                lines.add(JsonLine.of(record));
+            }
+        } else if (type.equals("arf")) {
+            Map<String, Object> record = common("Feedback", mail, epochSeconds);
+            Map<String, Object> feedback = new LinkedHashMap<>();
+            for (String key : List.of("feedback_type", "user_agent", "version", "original_mail_from",
+                    "original_rcpt_to", "arrival_date", "source_ip", "reported_domain", "reported_uri", "incidents",
+                    "authentication_results", "auth_failure", "dkim_domain", "dkim_selector", "dkim_identity",
+                    "spf_dns", "delivery_result", "identity_alignment")) {
+                feedback.put(key, report.get(key));
+            }
+            record.put("feedback_report", feedback);
+            originals(record, original);
+            lines.add(JsonLine.of(record));
+        }
+        return lines;
+    }
+
+    /** KumoMTA's record fields that describe the report mail itself. */
+    private static Map<String, Object> common(String type, Mail mail, long epochSeconds) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("type", type);
+        record.put("timestamp", epochSeconds);
+        record.put("id", mail.getName());
+        record.put("sender", MailReports.envelopeSender(mail));
+        record.put("reception_recipients", mail.getRecipients().stream().map(Object::toString).toList());
+        record.put("peer_address", mail.getRemoteAddr());
+        return record;
+    }
+
+    private static void originals(Map<String, Object> record, Map<?, ?> original) {
+        record.put("original_message_id", original.get("message_id"));
+        record.put("original_from", original.get("from"));
+        record.put("original_to", original.get("to"));
+        record.put("original_subject", original.get("subject"));
+    }
+
+    private static boolean isFailure(Object action) {
+        return action == null || "failed".equals(action) || "delayed".equals(action);
+    }
+
+    private static Object toInt(Object code) {
+        try {
+            return Integer.parseInt(String.valueOf(code));
+        } catch (NumberFormatException e) {
+            return String.valueOf(code);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "authpack LogReport: one JSON line per bounced recipient or feedback report";
+    }
+}

@@ -1,0 +1,95 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.MailReports;
+import dev.authpack.james.ReportSamples;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+import javax.mail.MessagingException;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LogReportTest {
+    private static Mail mail(String message) throws Exception {
+        return FakeMail.builder().name("m1").recipients("bounces+1@bounce.example.com")
+                .sender(MaybeSender.nullSender()).remoteAddr("192.0.2.7")
+                .mimeMessage(ReportSamples.message(message)).build();
+    }
+
+    @Test
+    void oneLinePerFailedRecipientOfABounce() throws Exception {
+        Mail mail = mail(ReportSamples.DSN);
+        List<String> lines = LogReport.lines(mail, MailReports.of(mail), 1_765_000_000L);
+        assertThat(lines).containsExactly("{\"type\":\"Bounce\",\"timestamp\":1765000000,\"id\":\"m1\","
+                + "\"sender\":\"\",\"reception_recipients\":[\"bounces+1@bounce.example.com\"],"
+                + "\"peer_address\":\"192.0.2.7\",\"recipient\":\"gone@example.net\",\"original_recipient\":null,"
+                + "\"action\":\"failed\",\"response\":{\"code\":550,\"enhanced_code\":\"5.1.1\",\"content\":"
+                + "\"550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\"},"
+                + "\"bounce_classification\":\"userunknown\",\"hard_bounce\":true,\"remote_mta\":null,"
+                + "\"reporting_mta\":\"mx.example.net\",\"source\":\"rfc3464\",\"original_envelope_id\":null,"
+                + "\"original_message_id\":\"<news-1@example.com>\",\"original_from\":\"news@example.com\","
+                + "\"original_to\":\"gone@example.net\",\"original_subject\":\"Our news\"}");
+        Mail text = mail(ReportSamples.TEXT_BOUNCE);
+        assertThat(LogReport.lines(text, MailReports.of(text), 0)).singleElement().asString()
+                .contains("\"recipient\":\"full@example.net\"", "\"enhanced_code\":\"5.2.2\"",
+                        "\"bounce_classification\":\"mailboxfull\"", "\"hard_bounce\":false", "\"source\":\"text\"");
+    }
+
+    @Test
+    void oneLinePerFeedbackReport() throws Exception {
+        Mail mail = mail(ReportSamples.ARF);
+        assertThat(LogReport.lines(mail, MailReports.of(mail), 0)).singleElement().asString()
+                .startsWith("{\"type\":\"Feedback\"")
+                .contains("\"feedback_report\":{\"feedback_type\":\"abuse\",\"user_agent\":\"SomeGenerator/1.0\"",
+                        "\"source_ip\":\"192.0.2.1\"", "\"original_rcpt_to\":[\"<user@isp.example>\"]",
+                        "\"original_message_id\":\"<news-3@example.com>\"");
+    }
+
+    @Test
+    void notReportsAreNotLogged() throws Exception {
+        for (String message : List.of(ReportSamples.ORDINARY, ReportSamples.VACATION)) {
+            Mail mail = mail(message);
+            assertThat(LogReport.lines(mail, MailReports.of(mail), 0)).isEmpty();
+        }
+    }
+
+    @Test
+    void hostileFieldsStayInsideOneLine() throws Exception {
+        Mail mail = mail(ReportSamples.DSN);
+        Map<String, Object> report = Map.of("type", "dsn", "recipients", List.of(Map.of(
+                "final_recipient", "a@b\n{\"type\":\"Bounce\",\"recipient\":\"forged\"}",
+                "diagnostic_code", "550 \u0000\u001b[2J\r\u2028\"\\", "reply_code", "550\"")));
+        String line = LogReport.lines(mail, report, 0).get(0);
+        assertThat(line).doesNotContain("\n", "\r", "\u0000", "\u001b", "\u2028");
+        assertThat(line).contains("\"recipient\":\"a@b\\n{\\\"type\\\":\\\"Bounce\\\",\\\"recipient\\\":\\\"forged\\\"}\"",
+                "\"content\":\"550 \\u0000\\u001b[2J\\r\\u2028\\\"\\\\\"", "\"code\":\"550\\\"\"");
+    }
+
+    @Test
+    void serviceNeverThrowsAndLeavesTheMailAlone() throws Exception {
+        LogReport mailet = new LogReport();
+        mailet.init(FakeMailetConfig.builder().mailetName("LogReport").mailetContext(FakeMailContext.defaultContext())
+                .setProperty("logger", "authpack.report.test").build());
+        Mail mail = mail(ReportSamples.DSN);
+        mailet.service(mail);
+        assertThat(mail.getState()).isNotEqualTo(Mail.GHOST);
+        assertThat(mail.getRecipients()).containsExactly(new MailAddress("bounces+1@bounce.example.com"));
+        Mail broken = FakeMail.builder().name("b").recipients("b@bounce.example.com").build();
+        mailet.service(broken);
+    }
+
+    @Test
+    void badLoggerNameFailsInit() {
+        assertThatThrownBy(() -> new LogReport().init(FakeMailetConfig.builder().mailetName("LogReport")
+                .mailetContext(FakeMailContext.defaultContext()).setProperty("logger", "a b\nc").build()))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("accepted");
+    }
+}
