@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
  */
 final class PacklessConfiguration {
     private static final Pattern HOOK = Pattern.compile(
-            "(?s)(?:<!--(?:(?!-->).)*?-->\\s*)?<handler class=\"dev\\.authpack\\.james\\.[A-Za-z]+\">.*?</handler>\\s*");
-    private static final Pattern RELAY_ALLOWED = Pattern.compile("match=\"dev\\.authpack\\.james\\.RelayAllowed=[^\"]*\"");
+            "(?s)(?:<!--(?:(?!-->).)*?-->\\s*)?<handler class=\"dev\\.authpack\\.james\\.smtp\\.[A-Za-z]+\">.*?</handler>\\s*");
+    private static final Pattern RELAY_ALLOWED = Pattern.compile("match=\"dev\\.authpack\\.james\\.matchers\\.RelayAllowed=[^\"]*\"");
     private static final Pattern MAILET = Pattern.compile(
-            "(?s)<mailet match=\"[^\"]*\" class=\"dev\\.authpack\\.james\\.[A-Za-z]+\"\\s*(?:/>|>.*?</mailet>)");
+            "(?s)<mailet match=\"[^\"]*\" class=\"dev\\.authpack\\.james\\.mailets\\.[A-Za-z]+\"\\s*(?:/>|>.*?</mailet>)");
     private static final Pattern MODULE = Pattern.compile("(?m)^guice\\.extension\\.module=dev\\.authpack\\..*$");
 
     private PacklessConfiguration() {

@@ -22,9 +22,9 @@ class AddAuthResultsIT {
             .replace("<processor state=\"local-delivery\" enableJmx=\"false\">",
                     "<processor state=\"local-delivery\" enableJmx=\"false\">\n"
                             + "<mailet match=\"SenderHostIs=spf-fail.example\""
-                            + " class=\"dev.authpack.james.AddAuthResults\"/>\n"
+                            + " class=\"dev.authpack.james.mailets.AddAuthResults\"/>\n"
                             + "<mailet match=\"SenderHostIs=spf-pass.example\""
-                            + " class=\"dev.authpack.james.AddAuthResults\"><serverId>" + OTHER_ID
+                            + " class=\"dev.authpack.james.mailets.AddAuthResults\"><serverId>" + OTHER_ID
                             + "</serverId></mailet>")));
 
     @Test

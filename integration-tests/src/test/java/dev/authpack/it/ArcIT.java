@@ -72,7 +72,7 @@ class ArcIT {
             """;
 
     private static final String OTHER_SEALER_MAILET = """
-            <mailet match="All" class="dev.authpack.james.ArcSeal">
+            <mailet match="All" class="dev.authpack.james.mailets.ArcSeal">
                     <domain>other-list.example</domain>
                     <selector>arc-it</selector>
                     <privateKey>file://conf/arc/other-list.example.rsa.pem</privateKey>
@@ -132,7 +132,7 @@ class ArcIT {
     static String snippetMailet(String snippet) {
         String active = snippet.replaceAll("(?s)<!--.*?-->", "");
         Matcher m = Pattern.compile(
-                "(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.ArcSeal\">.*?</mailet>").matcher(active);
+                "(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.mailets\\.ArcSeal\">.*?</mailet>").matcher(active);
         assertThat(m.find()).as("ArcSeal mailet in conf-samples/arcseal-snippet.xml").isTrue();
         assertThat(m.group()).contains("<domain>" + SAMPLE_SEALER + "</domain>", "<selector>arc2026</selector>",
                 "file://conf/arc/arc.james.test.rsa.pem");

@@ -65,7 +65,7 @@ class DkimSignIT {
     static String snippetMailet(String snippet) {
         String active = snippet.replaceAll("(?s)<!--.*?-->", "");
         Matcher m = Pattern.compile(
-                "(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.DkimSign\">.*?</mailet>").matcher(active);
+                "(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.mailets\\.DkimSign\">.*?</mailet>").matcher(active);
         assertThat(m.find()).as("DkimSign mailet in conf-samples/dkimsign-snippet.xml").isTrue();
         assertThat(m.group()).contains("file://conf/dkim/keytable", "file://conf/dkim/signingtable");
         return m.group();

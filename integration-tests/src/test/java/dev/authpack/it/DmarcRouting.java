@@ -18,10 +18,10 @@ final class DmarcRouting {
     static final List<String> OUTCOMES = List.of(DELIVERED, REJECT, QUARANTINE);
 
     private static final String RULES = """
-            <mailet match="dev.authpack.james.DmarcDisposition=reject" class="ToProcessor">
+            <mailet match="dev.authpack.james.matchers.DmarcDisposition=reject" class="ToProcessor">
                 <processor>dmarc-reject</processor>
             </mailet>
-            <mailet match="dev.authpack.james.DmarcDisposition=quarantine" class="ToProcessor">
+            <mailet match="dev.authpack.james.matchers.DmarcDisposition=quarantine" class="ToProcessor">
                 <processor>dmarc-quarantine</processor>
             </mailet>
             """;

@@ -14,7 +14,7 @@ class HarnessIT {
             .edit("mailetcontainer.xml", HarnessIT::withoutAuthpackMailets));
 
     static String withoutAuthpackMailets(String xml) {
-        return xml.replaceAll("(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.[A-Za-z]+\">.*?</mailet>", "");
+        return xml.replaceAll("(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.mailets\\.[A-Za-z]+\">.*?</mailet>", "");
     }
 
     @Test

@@ -41,18 +41,18 @@ class HasAuthResultIT {
             + IGNORED + "@127.0.0.0/8; ignored-authserv=" + IGNORED;
 
     private static final String RULES = """
-            <mailet match="dev.authpack.james.HasAuthResult=%3$s" class="ToProcessor">
+            <mailet match="dev.authpack.james.matchers.HasAuthResult=%3$s" class="ToProcessor">
                 <processor>upstream-dmarc-fail</processor>
             </mailet>
-            <mailet match="dev.authpack.james.HasAuthResult=dkim=pass" class="SetMimeHeader">
+            <mailet match="dev.authpack.james.matchers.HasAuthResult=dkim=pass" class="SetMimeHeader">
                 <name>X-It-Dkim</name>
                 <value>pass</value>
             </mailet>
-            <mailet match="dev.authpack.james.HasAuthResult=dmarc=missing; trusted-authserv=%1$s@%4$s" class="SetMimeHeader">
+            <mailet match="dev.authpack.james.matchers.HasAuthResult=dmarc=missing; trusted-authserv=%1$s@%4$s" class="SetMimeHeader">
                 <name>X-It-Dmarc</name>
                 <value>missing</value>
             </mailet>
-            <mailet match="dev.authpack.james.HasAuthResult=dmarc=fail; trusted-authserv=%5$s" class="SetMimeHeader">
+            <mailet match="dev.authpack.james.matchers.HasAuthResult=dmarc=fail; trusted-authserv=%5$s" class="SetMimeHeader">
                 <name>X-It-Bare</name>
                 <value>believed</value>
             </mailet>
@@ -89,7 +89,7 @@ class HasAuthResultIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Matcher rootRules = Pattern.compile("(?s)class=\"dev\\.authpack\\.james\\.MailAuthCheck\">.*?</mailet>(.*?)"
+        Matcher rootRules = Pattern.compile("(?s)class=\"dev\\.authpack\\.james\\.mailets\\.MailAuthCheck\">.*?</mailet>(.*?)"
                 + "<mailet match=\"All\" class=\"ToProcessor\">").matcher(snippet);
         Matcher quarantine = Pattern.compile("(?s)<processor state=\"quarantine\".*?</processor>").matcher(snippet);
         assertThat(rootRules.find()).as("root mailets in hasauthresult-snippet.xml").isTrue();

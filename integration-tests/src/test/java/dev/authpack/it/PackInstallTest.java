@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class PackInstallTest {
     @Test
     void thePackIsNotOnTheTestClassPath() {
-        for (String name : List.of("dev.authpack.james.MailAuthCheck", "dev.authpack.james.AuthpackModule",
+        for (String name : List.of("dev.authpack.james.mailets.MailAuthCheck", "dev.authpack.james.AuthpackModule",
                 "dev.authpack.dns.DnsResolver", "dev.authpack.check.Envelope")) {
             assertThatThrownBy(() -> Class.forName(name, false, getClass().getClassLoader()))
                     .as(name).isInstanceOf(ClassNotFoundException.class);
@@ -34,9 +34,11 @@ class PackInstallTest {
         try (JarFile jar = new JarFile(jars.get(0).toFile())) {
             List<String> entries = jar.stream().map(e -> e.getName()).toList();
             assertThat(entries).contains(
-                    "dev/authpack/james/MailAuthCheck.class",
-                    "dev/authpack/james/AddAuthResults.class",
+                    "dev/authpack/james/mailets/MailAuthCheck.class",
+                    "dev/authpack/james/mailets/AddAuthResults.class",
                     "dev/authpack/james/AuthpackModule.class",
+                    "dev/authpack/james/matchers/HasAuthResult.class",
+                    "dev/authpack/james/smtp/RelayPolicyRcptHook.class",
                     "dev/authpack/dns/DnsResolver.class");
             assertThat(entries).noneMatch(e -> e.startsWith("org/xbill/")
                     || e.startsWith("org/slf4j/")

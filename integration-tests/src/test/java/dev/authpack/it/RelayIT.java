@@ -28,7 +28,7 @@ class RelayIT {
     private static final String BOB_PASSWORD = "bob-secret";
     private static final String VALID_RCPT = "<handler class=\"org.apache.james.smtpserver.fastfail.ValidRcptHandler\"/>";
     private static final Pattern HOOK =
-            Pattern.compile("(?s)<handler class=\"dev\\.authpack\\.james\\.RelayPolicyRcptHook\">.*?</handler>");
+            Pattern.compile("(?s)<handler class=\"dev\\.authpack\\.james\\.smtp\\.RelayPolicyRcptHook\">.*?</handler>");
 
     @RegisterExtension
     static final JamesExtension JAMES = new JamesExtension(b -> b
@@ -40,7 +40,7 @@ class RelayIT {
     static String withIsAuthenticatedProbe(String xml) {
         String postmaster = "<mailet match=\"All\" class=\"PostmasterAlias\"/>";
         assertThat(xml).as("mailetcontainer.xml template").contains(postmaster);
-        return xml.replace(postmaster, "<mailet match=\"dev.authpack.james.IsAuthenticated=alice@james.test\""
+        return xml.replace(postmaster, "<mailet match=\"dev.authpack.james.matchers.IsAuthenticated=alice@james.test\""
                 + " class=\"SetMailAttribute\"><it.authenticated-alice>yes</it.authenticated-alice></mailet>\n"
                 + "            " + postmaster);
     }
@@ -66,7 +66,7 @@ class RelayIT {
     @Test
     void sampleTransportRoutesWithRelayAllowedAndTheServerRunsTheSamplePolicy() throws IOException {
         assertThat(sample("james/mailetcontainer.xml"))
-                .contains("<mailet match=\"dev.authpack.james.RelayAllowed=file://conf/relay-policy.conf\" class=\"ToProcessor\">")
+                .contains("<mailet match=\"dev.authpack.james.matchers.RelayAllowed=file://conf/relay-policy.conf\" class=\"ToProcessor\">")
                 .doesNotContain("match=\"SMTPAuthSuccessful\"");
         Path running = JAMES.server().workDir().resolve("conf/relay-policy.conf");
         assertThat(Files.mismatch(running, Locations.jamesConfTemplate().resolve("relay-policy.conf")))

@@ -1,0 +1,344 @@
+package dev.authpack.james.smtp;
+
+import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.MailRelayRequests;
+import dev.authpack.james.RelayPolicyFiles;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsSettings;
+import dev.authpack.iprev.IprevChecker;
+import dev.authpack.iprev.IprevResult;
+import dev.authpack.relay.MailboxAddress;
+import dev.authpack.relay.RelayDecision;
+import dev.authpack.relay.RelayPolicy;
+import dev.authpack.relay.RelayPolicyException;
+import dev.authpack.relay.RelayRequest;
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.SMTPRetCode;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.AbstractAuthRequiredToRelayRcptHook;
+import org.apache.james.protocols.smtp.core.RcptCmdHandler;
+import org.apache.james.protocols.smtp.dsn.DSNStatus;
+import org.apache.james.protocols.smtp.hook.Hook;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookResultHook;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.inject.Inject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Makes the relay policy decide at {@code RCPT TO}, inside James' SMTP server (docs/relay-policy.md).
+ *
+ * <pre>{@code
+ * <handlerchain>
+ *   <handler class="dev.authpack.james.smtp.RelayPolicyRcptHook">
+ *     <policyFile>file://conf/relay-policy.conf</policyFile>
+ *   </handler>
+ * </handlerchain>
+ * }</pre>
+ *
+ * <p>How it fits James 3.8.1: handlers declared in {@code <handlerchain>} come before the core handlers, so for each
+ * RCPT this hook runs before James' {@code AuthRequiredToRelayRcptHook}. The RCPT command runs hooks in order until
+ * one answers something other than DECLINED. This hook answers only the relay question and never ends the chain
+ * with OK, so RCPT hooks configured after it (recipient validation, DNSBLs, limits) always run:
+ * <ul>
+ *   <li>Recipient in a James local domain (DomainList), without sender-specified routing: DECLINED. This is delivery,
+ *       not relaying; James' own checks (ValidRcptHandler, ...) decide as before.</li>
+ *   <li>Otherwise the policy decides. Denied: {@code 550 5.7.1 Requested action not taken: relaying denied}, also
+ *       for a client that James alone would have let relay: with this hook installed, the policy file is the single
+ *       source of truth. Allowed: DECLINED ("no objection"); and because James' own relay check, which knows only
+ *       {@code authorizedAddresses} and SMTP AUTH, would then refuse a relay_to/relay_from client, this class is also
+ *       a {@link HookResultHook}: it turns that check's refusal into DECLINED for the one recipient the policy has
+ *       just allowed, and for nothing else.</li>
+ *   <li>Host-name rules need the client's verified name (PTR, confirmed by A/AAAA). It is looked up only when a
+ *       host-name entry could decide the request ({@link RelayPolicy#usesClientNames(RelayRequest)}), through the
+ *       pack's asynchronous resolver (shared with the mailets; {@code dnsServers}, {@code dnsTimeout}), once per
+ *       connection, and waited for at most {@code nameLookupTimeout} ms (default
+ *       {@value #DEFAULT_NAME_LOOKUP_TIMEOUT_MS}) from the start of the lookup: never the JDK's blocking resolver.
+ *       No verifiable name (no PTR, not confirmed) is no name. A DNS failure or the deadline gives
+ *       {@code 451 4.7.25} (RFC 7372 §3.3): a temporary refusal, never a relay.</li>
+ *   <li>An unexpected error: {@code 451 4.3.0}, a temporary refusal, never an acceptance.</li>
+ *   <li>At the end of DATA the names it verified go on the mail ({@code authpack.relay.verified-client-names}),
+ *       so that {@code dev.authpack.james.matchers.RelayAllowed} judges by the same names instead of the JDK's.</li>
+ * </ul>
+ * A missing or malformed policy file or DNS setting makes {@link #init} throw a {@link ConfigurationException}:
+ * James does not start.
+ */
+public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessageHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayPolicyRcptHook.class);
+    static final String POLICY_FILE_KEY = "policyFile";
+    static final String NAME_LOOKUP_TIMEOUT_KEY = "nameLookupTimeout";
+    static final String DNS_SERVERS_KEY = "dnsServers";
+    static final String DNS_TIMEOUT_KEY = "dnsTimeout";
+    /** How long one connection's name lookup may hold RCPT replies, in total. */
+    static final int DEFAULT_NAME_LOOKUP_TIMEOUT_MS = 2000;
+    static final int MAX_NAME_LOOKUP_TIMEOUT_MS = 30_000;
+
+    static final HookResult RELAY_DENIED = HookResult.builder()
+            .hookReturnCode(HookReturnCode.deny())
+            .smtpReturnCode(SMTPRetCode.MAILBOX_PERM_UNAVAILABLE)
+            .smtpDescription(DSNStatus.getStatus(DSNStatus.PERMANENT, DSNStatus.SECURITY_AUTH)
+                    + " Requested action not taken: relaying denied")
+            .build();
+    /** RFC 7372 §3.3: X.7.25 "Reverse DNS validation failed"; temporary, as the DNS failure may be. */
+    static final HookResult NAME_NOT_VERIFIED = HookResult.builder()
+            .hookReturnCode(HookReturnCode.denySoft())
+            .smtpReturnCode(SMTPRetCode.LOCAL_ERROR)
+            .smtpDescription("4.7.25 Cannot verify your host name now (reverse DNS); try again later")
+            .build();
+    static final HookResult TEMPORARY_FAILURE = HookResult.builder()
+            .hookReturnCode(HookReturnCode.denySoft())
+            .smtpReturnCode(SMTPRetCode.LOCAL_ERROR)
+            .smtpDescription(DSNStatus.getStatus(DSNStatus.TRANSIENT, DSNStatus.UNDEFINED_STATUS)
+                    + " Temporary local problem, please try again later")
+            .build();
+
+    /** The client's name lookup, started once per connection. */
+    private record NameLookup(CompletableFuture<IprevResult> result, long startNanos) {
+    }
+
+    static final AttachmentKey<NameLookup> NAME_LOOKUP =
+            AttachmentKey.of("authpack.relay-policy.name-lookup", NameLookup.class);
+    /** The recipient of the current RCPT that the policy allowed to be relayed. */
+    static final AttachmentKey<MailAddress> RELAY_ALLOWED =
+            AttachmentKey.of("authpack.relay-policy.allowed-recipient", MailAddress.class);
+
+    private final Optional<FileSystem> fileSystem;
+    private final Predicate<Domain> localDomains;
+    private final Function<DnsSettings, DnsResolver> resolvers;
+    private volatile RelayPolicy policy = RelayPolicy.denyAll();
+    private volatile Optional<IprevChecker> names = Optional.empty();
+    private volatile Duration nameLookupTimeout = Duration.ofMillis(DEFAULT_NAME_LOOKUP_TIMEOUT_MS);
+
+    @Inject
+    public RelayPolicyRcptHook(FileSystem fileSystem, DomainList domainList, AuthpackEngines engines) {
+        this(Optional.of(fileSystem), domain -> {
+            try {
+                return domainList.containsDomain(domain);
+            } catch (DomainListException e) {
+                // Not knowing it as local means the policy decides: never more permissive.
+                LOGGER.warn("RelayPolicyRcptHook: DomainList lookup of {} failed", domain.asString(), e);
+                return false;
+            }
+        }, engines::resolver);
+    }
+
+    /** Without Guice: {@code file://conf/} via {@code working.directory}; local domains from the predicate. */
+    RelayPolicyRcptHook(Optional<FileSystem> fileSystem, Predicate<Domain> localDomains,
+                        Function<DnsSettings, DnsResolver> resolvers) {
+        this.fileSystem = fileSystem;
+        this.localDomains = localDomains;
+        this.resolvers = resolvers;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        String location = config.getString(POLICY_FILE_KEY, null);
+        RelayPolicy loaded;
+        try {
+            loaded = RelayPolicyFiles.load("RelayPolicyRcptHook <" + POLICY_FILE_KEY + ">", location, fileSystem);
+        } catch (RelayPolicyException e) {
+            throw new ConfigurationException("RelayPolicyRcptHook: bad relay policy: " + e.getMessage(), e);
+        }
+        nameLookupTimeout = Duration.ofMillis(millis(config, NAME_LOOKUP_TIMEOUT_KEY, DEFAULT_NAME_LOOKUP_TIMEOUT_MS,
+                MAX_NAME_LOOKUP_TIMEOUT_MS));
+        DnsSettings dns = dnsSettings(config);
+        if (loaded.usesClientNames()) {
+            try {
+                names = Optional.of(new IprevChecker(resolvers.apply(dns)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("RelayPolicyRcptHook: bad " + DNS_SERVERS_KEY + ": " + e.getMessage(), e);
+            }
+        }
+        policy = loaded;
+        LOGGER.info("RelayPolicyRcptHook loaded {}{}", policy, loaded.usesClientNames()
+                ? "; host names verified through " + dns + " within " + nameLookupTimeout.toMillis() + " ms" : "");
+    }
+
+    private static DnsSettings dnsSettings(Configuration config) throws ConfigurationException {
+        String servers = config.getString(DNS_SERVERS_KEY, "");
+        int timeoutMs = millis(config, DNS_TIMEOUT_KEY, (int) DnsSettings.defaults().timeout().toMillis(),
+                Integer.MAX_VALUE);
+        try {
+            return DnsSettings.defaults().withServers(DnsSettings.splitServers(servers))
+                    .withTimeout(Duration.ofMillis(timeoutMs));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("RelayPolicyRcptHook: bad " + DNS_TIMEOUT_KEY + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int millis(Configuration config, String key, int defaultValue, int max)
+            throws ConfigurationException {
+        String text = config.getString(key, "").strip();
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 1 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigurationException("RelayPolicyRcptHook: <" + key + "> must be milliseconds between 1 and "
+                + max + ", not '" + text + "'");
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        try {
+            session.removeAttachment(RELAY_ALLOWED, State.Transaction);
+            return decide(session, sender, rcpt);
+        } catch (RuntimeException e) {
+            LOGGER.error("RelayPolicyRcptHook: temporary refusal of RCPT {} after an unexpected error", rcpt, e);
+            return TEMPORARY_FAILURE;
+        }
+    }
+
+    /**
+     * James' own relay check ({@link AbstractAuthRequiredToRelayRcptHook}) runs after this hook and knows nothing of
+     * the policy: its refusal of the recipient the policy has just allowed becomes DECLINED. Every other result of
+     * every other hook passes unchanged.
+     */
+    @Override
+    public HookResult onHookResult(SMTPSession session, HookResult result, long executionTime, Hook hook) {
+        if (!(hook instanceof AbstractAuthRequiredToRelayRcptHook)
+                || result.getResult().getAction() != HookReturnCode.Action.DENY) {
+            return result;
+        }
+        Optional<MailAddress> allowed = session.getAttachment(RELAY_ALLOWED, State.Transaction);
+        Optional<MailAddress> current = session.getAttachment(RcptCmdHandler.CURRENT_RECIPIENT, State.Transaction);
+        if (allowed.isPresent() && allowed.equals(current)) {
+            LOGGER.debug("RelayPolicyRcptHook: James' relay check overruled for RCPT <{}> in session {}: the policy"
+                    + " allows it", allowed.get(), session.getSessionID());
+            return HookResult.DECLINED;
+        }
+        return result;
+    }
+
+    /** Hands the names this connection's lookup verified, if it finished, to the mail (for RelayAllowed). */
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        try {
+            session.getAttachment(NAME_LOOKUP, State.Connection)
+                    .map(lookup -> lookup.result().getNow(null))
+                    .filter(result -> !"temperror".equals(result.result()))
+                    .ifPresent(result -> mail.setAttribute(new Attribute(MailRelayRequests.VERIFIED_CLIENT_NAMES,
+                            AttributeValue.of(result.passed()
+                                    ? result.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()
+                                    : List.<AttributeValue<?>>of()))));
+        } catch (RuntimeException e) {
+            LOGGER.warn("RelayPolicyRcptHook: could not record the client names on mail {}", mail.getName(), e);
+        }
+        return HookResult.DECLINED;
+    }
+
+    private HookResult decide(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        String recipient = rcpt.asString();
+        boolean routed = MailboxAddress.parse(recipient).isRouted();
+        boolean local = localDomains.test(rcpt.getDomain());
+        if (local && !routed) {
+            return HookResult.DECLINED;
+        }
+        InetSocketAddress remote = session.getRemoteAddress();
+        InetAddress clientIp = remote == null ? null : remote.getAddress();
+        if (clientIp == null) {
+            LOGGER.warn("RelayPolicyRcptHook: no client address for session {}; relaying denied", session.getSessionID());
+            return RELAY_DENIED;
+        }
+        RelayPolicy current = policy;
+        Optional<String> authUser = Optional.ofNullable(session.getUsername()).map(Username::asString);
+        String mailFrom = sender.asOptional().map(MailAddress::asString).orElse("");
+        RelayRequest request = new RelayRequest(clientIp, Optional.empty(), mailFrom, recipient, authUser);
+        RelayDecision decision = current.evaluate(request);
+        if (!decision.allowed() && current.usesClientNames(request)) {
+            Optional<List<String>> verified = verifiedNames(session, clientIp);
+            if (verified.isEmpty()) {
+                LOGGER.info("RelayPolicyRcptHook: 451 4.7.25 for RCPT <{}> in session {}: the name of {} could not"
+                        + " be verified in time", recipient, session.getSessionID(), clientIp.getHostAddress());
+                return NAME_NOT_VERIFIED;
+            }
+            for (String name : verified.get()) {
+                decision = current.evaluate(new RelayRequest(clientIp, Optional.of(name), mailFrom, recipient, authUser));
+                if (decision.allowed()) {
+                    break;
+                }
+            }
+        }
+        if (!decision.allowed()) {
+            LOGGER.info("RelayPolicyRcptHook: 550 for RCPT <{}> in session {}: {}", recipient,
+                    session.getSessionID(), decision.reason());
+            return RELAY_DENIED;
+        }
+        LOGGER.debug("RelayPolicyRcptHook: RCPT <{}> in session {} allowed: {}", recipient, session.getSessionID(),
+                decision.reason());
+        if (!local) {
+            session.setAttachment(RELAY_ALLOWED, rcpt, State.Transaction);
+        }
+        return HookResult.DECLINED;
+    }
+
+    /**
+     * The client's verified names (PTR names confirmed by a forward lookup, RFC 8601 §3; empty list: none), or
+     * empty when DNS failed or did not answer within the deadline. Never the JDK's resolver.
+     */
+    private Optional<List<String>> verifiedNames(SMTPSession session, InetAddress clientIp) {
+        Optional<IprevChecker> checker = names;
+        if (checker.isEmpty()) {
+            return Optional.of(List.of());
+        }
+        NameLookup lookup = session.getAttachment(NAME_LOOKUP, State.Connection).orElse(null);
+        if (lookup == null) {
+            lookup = new NameLookup(checker.get().check(clientIp), System.nanoTime());
+            session.setAttachment(NAME_LOOKUP, lookup, State.Connection);
+        }
+        long remaining = nameLookupTimeout.toNanos() - (System.nanoTime() - lookup.startNanos());
+        IprevResult result;
+        try {
+            result = lookup.result().get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        return switch (result.result()) {
+            case "pass" -> Optional.of(result.names());
+            case "temperror" -> Optional.empty();
+            default -> Optional.of(List.of()); // fail, permerror: no verifiable name
+        };
+    }
+
+    /** The loaded policy (tests, diagnostics). */
+    RelayPolicy policy() {
+        return policy;
+    }
+}

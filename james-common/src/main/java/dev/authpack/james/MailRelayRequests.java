@@ -1,0 +1,75 @@
+package dev.authpack.james;
+
+import dev.authpack.relay.IpLiterals;
+import dev.authpack.relay.RelayRequest;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns what James put on a {@link Mail} into {@link RelayRequest}s. */
+public final class MailRelayRequests {
+    /**
+     * The client's names as {@code dev.authpack.james.smtp.RelayPolicyRcptHook} verified them through the pack's resolver (a list of
+     * strings, empty when the client has no verified name); absent when the hook looked no name up.
+     */
+    public static final AttributeName VERIFIED_CLIENT_NAMES = AttributeName.of("authpack.relay.verified-client-names");
+    /** More names than the hook ever verifies ({@code IprevChecker.DEFAULT_MAX_NAMES}): the rest is not read. */
+    private static final int MAX_NAMES = 10;
+
+    private MailRelayRequests() {
+    }
+
+    /** The client address, parsed without DNS; empty when James recorded none or something unparseable. */
+    public static Optional<InetAddress> clientIp(Mail mail) {
+        return Optional.ofNullable(mail.getRemoteAddr()).map(String::strip).flatMap(IpLiterals::parse);
+    }
+
+    /**
+     * The client's verified names: those the relay hook verified at RCPT through the pack's resolver
+     * ({@link #VERIFIED_CLIENT_NAMES}), so that the hook and the matcher judge by the same names; else the one
+     * James sets in {@code getRemoteHost()} from {@code InetSocketAddress.getHostName()}, which the JDK
+     * forward-confirms and otherwise replaces with the address text (an address text is no name).
+     */
+    public static List<Optional<String>> clientNames(Mail mail) {
+        Optional<Attribute> verified = mail.getAttribute(VERIFIED_CLIENT_NAMES);
+        if (verified.isPresent()) {
+            List<Optional<String>> names = new ArrayList<>();
+            if (verified.get().getValue().value() instanceof Collection<?> values) {
+                values.stream().limit(MAX_NAMES)
+                        .map(v -> v instanceof AttributeValue<?> av ? av.value() : v)
+                        .filter(String.class::isInstance).map(String.class::cast)
+                        .forEach(n -> names.add(Optional.of(n)));
+            }
+            return names.isEmpty() ? List.of(Optional.empty()) : names;
+        }
+        return List.of(Optional.ofNullable(mail.getRemoteHost()).map(String::strip)
+                .filter(n -> !n.isEmpty() && !IpLiterals.isLiteral(n)));
+    }
+
+    /** The SMTP AUTH user James recorded ({@link Mail#SMTP_AUTH_USER}), if any and not blank. */
+    public static Optional<String> authUser(Mail mail) {
+        return mail.getAttribute(Mail.SMTP_AUTH_USER)
+                .map(Attribute::getValue)
+                .map(v -> v.value())
+                .map(Object::toString)
+                .map(String::strip)
+                .filter(u -> !u.isEmpty());
+    }
+
+    public static String mailFrom(Mail mail) {
+        return mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+    }
+
+    public static RelayRequest request(InetAddress clientIp, Optional<String> clientName, String mailFrom,
+                                MailAddress recipient, Optional<String> authUser) {
+        return new RelayRequest(clientIp, clientName, mailFrom, recipient.asString(), authUser);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.MailAttributes;
+import dev.authpack.authres.MethodResult;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.mail.MessagingException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Writes the {@code Authentication-Results} field from the attributes {@link MailAuthCheck} stored, for setups
+ * that run the check with {@code addAuthenticationResults=false} and decide later whether to add the field.
+ * Fields claiming the same authserv-id are removed on every path (RFC 8601 §5), also from mail that was not
+ * checked when {@code serverId} is set. See docs/AddAuthResults.md.
+ */
+public class AddAuthResults extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(AddAuthResults.class);
+
+    private Optional<String> serverId;
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of("serverId"));
+        serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    @Override
+    public void service(Mail mail) {
+        Optional<String> id = serverId;
+        Optional<List<MethodResult>> results = Optional.empty();
+        try {
+            if (id.isEmpty()) {
+                id = MailAttributes.authservId(mail);
+            }
+            results = MailAttributes.results(mail);
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}: authpack attributes unreadable: {}", mail.getName(), e.toString());
+        } finally {
+            if (id.isPresent()) {
+                write(mail, id.get(), results);
+            } else {
+                LOGGER.debug("{}: no authserv-id: MailAuthCheck did not run and serverId is not set", mail.getName());
+            }
+        }
+    }
+
+    /** Ours on top when there are results; fields claiming our id go in any case. */
+    private static void write(Mail mail, String id, Optional<List<MethodResult>> results) {
+        try {
+            if (mail.getMessage() == null) {
+                return;
+            }
+            int removed = AuthResultsHeaders.rewrite(mail, null, id, true, results);
+            if (removed > 0) {
+                LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
+            }
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "authpack AddAuthResults: writes Authentication-Results from MailAuthCheck's attributes";
+    }
+}

@@ -1,0 +1,285 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.ConfFileLocations;
+import dev.authpack.james.MailAttributes;
+import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.arc.ArcResult;
+import dev.authpack.arc.ArcSealOptions;
+import dev.authpack.arc.ArcSealResult;
+import dev.authpack.arc.ArcSealer;
+import dev.authpack.arc.ArcVerifier;
+import dev.authpack.arc.ArcVerifyOptions;
+import dev.authpack.authres.MethodResult;
+import dev.authpack.dkim.DkimKeyException;
+import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.sign.SignSettings;
+import dev.authpack.dns.DnsSettings;
+import dev.authpack.mail.MessageParseException;
+import dev.authpack.mail.RawMessage;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Adds the next ARC Set (RFC 8617 §5.1) to mail this server passes on after changing it (mailing lists,
+ * forwarding): ARC-Authentication-Results with this server's results, ARC-Message-Signature and ARC-Seal, all
+ * rsa-sha256. See docs/ArcSeal.md for the parameters.
+ *
+ * <p>The chain status ({@code cv=}) is the one {@code MailAuthCheck} found when the mail arrived (the
+ * {@code authpack.arc} attribute): that is the validation RFC 8617 asks for, made before this server changed the
+ * message. Re-validating here would make every chain whose newest ARC-Message-Signature our own changes broke
+ * {@code fail}. When MailAuthCheck did not validate the mail (not run, {@code arc=false}) or its result does not
+ * describe the ARC sets the message now carries, the chain is validated here, on the message as it is.
+ *
+ * <p>The ARC-Authentication-Results records MailAuthCheck's results of this mail (the {@code authpack.results}
+ * attribute) under its authserv-id, or only {@code arc=} when it did not run.
+ *
+ * <p>The key is read at {@link #init()}: a missing or bad one, or a bad parameter, stops James with the reason.
+ * {@link #service} never throws: mail whose chain has already failed ({@code cv=fail}, RFC 8617 §5.1 step 2), or
+ * that cannot be read or sealed, is passed on unchanged with a log line.
+ */
+public class ArcSeal extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ArcSeal.class);
+    static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "authservId", "headers",
+            "dnsServers", "dnsTimeout");
+    /** A key lookup of our own validation waits at most this long (ArcVerifyOptions' default). */
+    private static final Duration MAX_KEY_LOOKUP = ArcVerifyOptions.DEFAULT_KEY_LOOKUP_TIMEOUT;
+
+    private final AuthpackEngines engines;
+    private final ConfFileLocations locations;
+    private volatile ArcSealer sealer;
+    private volatile ArcVerifier verifier;
+    private volatile Optional<String> authservId;
+    private Duration verifyDeadline;
+
+    /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
+    public ArcSeal() {
+        this(AuthpackEngines.shared(), Optional.empty());
+    }
+
+    /** Inside James: the pack's shared engines (one DNS cache) and James' FileSystem for {@code file://conf/}. */
+    @Inject
+    public ArcSeal(AuthpackEngines engines, FileSystem fileSystem) {
+        this(engines, Optional.of(fileSystem));
+    }
+
+    ArcSeal(AuthpackEngines engines, Optional<FileSystem> fileSystem) {
+        this.engines = engines;
+        this.locations = new ConfFileLocations(fileSystem);
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(PARAMETERS);
+        try {
+            String domain = required("domain");
+            String selector = required("selector");
+            ArcSealOptions options = ArcSealOptions.of(domain, selector);
+            Optional<String> headers = parameter("headers");
+            if (headers.isPresent()) {
+                options = options.withSignedHeaders(SignSettings.parseHeaderNames(headers.get()));
+            }
+            DkimSigningKey key = key(required("privateKey"));
+            ArcSealer built = new ArcSealer(key, options);
+            authservId = parameter("authservId");
+            // seal a small message once: a bad authserv-id or header list stops James now, not on the first mail
+            trial(built, authservId.orElse("trial"));
+            sealer = built;
+            LOGGER.info("ArcSeal ready: d={} s={} ({} bits), authserv-id {}, h= {}", options.domain(),
+                    options.selector(), key.bits(), authservId.orElse("from MailAuthCheck"),
+                    headers.orElse("(default)"));
+        } catch (DkimKeyException | IllegalArgumentException e) {
+            throw new MessagingException("ArcSeal: " + e.getMessage(), e);
+        }
+        DnsSettings dns;
+        try {
+            dns = MailAuthCheck.dnsSettings(getInitParameter("dnsServers", ""), getInitParameter("dnsTimeout", ""));
+        } catch (MessagingException e) {
+            throw new MessagingException("ArcSeal: " + e.getMessage(), e);
+        }
+        Duration keyLookup = dns.timeout().multipliedBy(3).compareTo(MAX_KEY_LOOKUP) < 0
+                ? dns.timeout().multipliedBy(3) : MAX_KEY_LOOKUP;
+        verifyDeadline = keyLookup.plusSeconds(5);
+        try {
+            verifier = new ArcVerifier(engines.resolver(dns),
+                    ArcVerifyOptions.defaults().withKeyLookupTimeout(keyLookup));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("ArcSeal: bad dnsServers or dnsTimeout: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes fields claiming our authserv-ids (ours and MailAuthCheck's, RFC 8601 §5) before sealing, so the
+     * sealed message carries none; when the mail cannot be sealed or read, again in a {@code finally}.
+     */
+    @Override
+    public void service(Mail mail) {
+        Set<String> toStrip = new LinkedHashSet<>();
+        try {
+            MimeMessage message = mail.getMessage();
+            if (message == null) {
+                return;
+            }
+            Optional<String> checkedId = MailAttributes.authservId(mail).filter(s -> !s.isBlank());
+            Optional<String> id = authservId.or(() -> checkedId);
+            id.ifPresent(toStrip::add);
+            checkedId.ifPresent(toStrip::add);
+            if (id.isEmpty()) {
+                LOGGER.warn("ArcSeal: mail {} not sealed: no authserv-id (MailAuthCheck did not run on it and the"
+                        + " authservId parameter is not set)", mail.getName());
+                return;
+            }
+            byte[] octets = AuthResultsHeaders.removeForged(mail, toStrip);
+            toStrip.clear();
+            RawMessage raw = RawMessage.parse(octets);
+            Chain chain = chain(mail, raw);
+            ArcSealResult result = sealer.seal(raw, chain.result(), id.get(), resinfo(mail, chain));
+            if (result.sealed()) {
+                mail.setMessage(MimeMessageBytes.from(result.message()));
+                LOGGER.debug("ArcSeal: mail {} sealed: i={} cv={} (chain {})", mail.getName(), result.instance(),
+                        result.cv().word(), chain.source());
+            } else {
+                LOGGER.info("ArcSeal: mail {} not sealed: {}", mail.getName(), result.reason());
+            }
+        } catch (MessageParseException e) {
+            LOGGER.warn("ArcSeal: mail {} not sealed: unreadable header section: {}", mail.getName(),
+                    e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOGGER.warn("ArcSeal: mail {} not sealed: interrupted", mail.getName());
+        } catch (IOException | MessagingException | ExecutionException | TimeoutException | RuntimeException e) {
+            LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), String.valueOf(e));
+        } finally {
+            if (!toStrip.isEmpty()) {
+                stripQuietly(mail, toStrip);
+            }
+        }
+    }
+
+    private static void stripQuietly(Mail mail, Set<String> ids) {
+        try {
+            AuthResultsHeaders.removeForged(mail, ids);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            LOGGER.warn("ArcSeal: mail {}: fields claiming {} not removed: {}", mail.getName(), ids, e.toString());
+        }
+    }
+
+    /** The chain validation the seal's cv= reports, and where it came from (for the log). */
+    record Chain(ArcResult result, String source, boolean ownValidation) {
+    }
+
+    /** MailAuthCheck's validation when it describes the message's sets; else our own, of the message as it is. */
+    Chain chain(Mail mail, RawMessage raw) throws InterruptedException, ExecutionException, TimeoutException {
+        Optional<StoredArcResult> stored = StoredArcResult.of(mail);
+        if (stored.isPresent() && describes(stored.get(), raw)) {
+            return new Chain(stored.get().toArcResult(), "from MailAuthCheck: " + stored.get().status().word(),
+                    false);
+        }
+        ArcResult own = verifier.verify(raw).get(verifyDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        return new Chain(own, (stored.isPresent() ? "MailAuthCheck's result no longer fits the message;" : "")
+                + " validated here: " + own.status().word(), true);
+    }
+
+    /**
+     * Whether MailAuthCheck's validation is of the chain the message carries now: a {@code none} needs a message
+     * still without ARC fields, a {@code pass} the same number of complete sets (another sealer may have added one
+     * since). A {@code fail} stays a fail whatever was added; the sealer then reads the instance from the message.
+     */
+    static boolean describes(StoredArcResult stored, RawMessage raw) {
+        int seals = raw.count("ARC-Seal");
+        int signatures = raw.count("ARC-Message-Signature");
+        int results = raw.count("ARC-Authentication-Results");
+        return switch (stored.status()) {
+            case NONE -> seals == 0 && signatures == 0 && results == 0;
+            case PASS -> stored.sets() > 0 && seals == stored.sets() && signatures == seals && results == seals;
+            case FAIL -> true;
+        };
+    }
+
+    /**
+     * MailAuthCheck's results (with our own {@code arc=} in place of its own when we validated the chain here), or
+     * only {@code arc=} when it did not run.
+     */
+    static List<MethodResult> resinfo(Mail mail, Chain chain) {
+        MethodResult arc = chain.result().toMethodResult();
+        Optional<List<MethodResult>> checked = MailAttributes.results(mail);
+        if (checked.isEmpty()) {
+            return List.of(arc);
+        }
+        List<MethodResult> out = new ArrayList<>(checked.get().size() + 1);
+        boolean placed = false;
+        for (MethodResult r : checked.get()) {
+            if (ArcResult.METHOD.equals(r.method()) && chain.ownValidation()) {
+                if (!placed) {
+                    out.add(arc);
+                    placed = true;
+                }
+            } else {
+                out.add(r);
+                placed |= ArcResult.METHOD.equals(r.method());
+            }
+        }
+        if (!placed) {
+            out.add(arc);
+        }
+        return out;
+    }
+
+    private static void trial(ArcSealer sealer, String id) {
+        byte[] sample = "From: a@example.com\r\nSubject: s\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII);
+        try {
+            sealer.seal(RawMessage.parse(sample), ArcResult.none(), id, List.of());
+        } catch (MessageParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private DkimSigningKey key(String location) throws DkimKeyException {
+        Path file;
+        try {
+            file = locations.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("privateKey: " + e.getMessage(), e);
+        }
+        try {
+            return DkimKeys.load(file);
+        } catch (DkimKeyException e) {
+            throw new DkimKeyException("privateKey: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "authpack ArcSeal: adds the next ARC set (RFC 8617), rsa-sha256";
+    }
+
+    private Optional<String> parameter(String name) {
+        String value = getInitParameter(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    private String required(String name) {
+        return parameter(name).orElseThrow(() -> new IllegalArgumentException("parameter " + name
+                + " is required (domain, selector and privateKey: see docs/ArcSeal.md)"));
+    }
+}

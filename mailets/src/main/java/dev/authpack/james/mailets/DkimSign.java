@@ -1,0 +1,243 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.ConfFileLocations;
+import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.dkim.DkimKeyException;
+import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.sign.DomainPattern;
+import dev.authpack.dkim.sign.KeyTable;
+import dev.authpack.dkim.sign.KeyTableException;
+import dev.authpack.dkim.sign.SignOutcome;
+import dev.authpack.dkim.sign.SignSettings;
+import dev.authpack.dkim.sign.SigningKeyEntry;
+import dev.authpack.dkim.sign.SigningTable;
+import dev.authpack.dkim.sign.TableSigner;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Signs outgoing mail with DKIM (RFC 6376; rsa-sha256 and ed25519-sha256, RFC 8463): one DKIM-Signature field per
+ * key, prepended; every other octet of the message is kept. The keys are chosen by the author domain (the domain
+ * of the From field): either one domain ({@code domain}, {@code selector}, {@code privateKey}, optionally
+ * {@code selector2}/{@code privateKey2}) or a key table and a signing table for many domains. See
+ * docs/DkimSign.md for the parameters.
+ *
+ * <p>Keys and tables are read at {@link #init()}: a missing or bad one stops James with a message naming the file
+ * (and line). {@link #service} never throws for a mail: one whose author domain has no key is passed on unsigned
+ * (logged at debug), one that cannot be read is passed on unsigned with a warning.
+ */
+public class DkimSign extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
+    static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "selector2", "privateKey2",
+            "fromDomains", "keyTable", "signingTable", "canonicalization", "headers", "overSignedHeaders",
+            "expiration", "identity");
+    private static final List<String> SINGLE_DOMAIN = List.of("domain", "selector", "privateKey", "selector2",
+            "privateKey2", "fromDomains");
+
+    private final ConfFileLocations locations;
+    /** Our own: the signed bytes are read back with no system-wide mail.mime.* property in the way. */
+    private volatile TableSigner signer;
+
+    /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
+    public DkimSign() {
+        this.locations = new ConfFileLocations(Optional.empty());
+    }
+
+    /** Inside James: {@code file://conf/} is resolved by James' FileSystem. */
+    @Inject
+    public DkimSign(FileSystem fileSystem) {
+        this.locations = new ConfFileLocations(Optional.of(fileSystem));
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(PARAMETERS);
+        TableSigner built;
+        try {
+            SignSettings settings = settings();
+            SigningTable table = parameter("keyTable").isPresent() || parameter("signingTable").isPresent()
+                    ? tables(settings) : singleDomain(settings);
+            built = new TableSigner(table, settings);
+        } catch (KeyTableException | DkimKeyException | IllegalArgumentException e) {
+            throw new MessagingException("DkimSign: " + e.getMessage(), e);
+        }
+        signer = built;
+    }
+
+    @Override
+    public void service(Mail mail) {
+        try {
+            MimeMessage message = mail.getMessage();
+            if (message == null) {
+                return;
+            }
+            SignOutcome outcome = signer.sign(MimeMessageBytes.of(message));
+            switch (outcome.status()) {
+                case SIGNED -> {
+                    // a MimeMessage parsed from the signed bytes writes them back unchanged (headers as read, body
+                    // not decoded); James copies it into its own MimeMessageWrapper the same way
+                    mail.setMessage(MimeMessageBytes.from(outcome.message()));
+                    LOGGER.debug("DkimSign: mail {} signed: {}", mail.getName(), outcome.signatures());
+                }
+                case NO_KEY -> LOGGER.debug("DkimSign: mail {} not signed: {}", mail.getName(), outcome.reason());
+                case NO_AUTHOR_DOMAIN -> LOGGER.info("DkimSign: mail {} not signed: {}", mail.getName(),
+                        outcome.reason());
+                case UNREADABLE -> LOGGER.warn("DkimSign: mail {} not signed: unreadable header section: {}",
+                        mail.getName(), outcome.reason());
+            }
+        } catch (IOException | MessagingException | RuntimeException e) {
+            LOGGER.warn("DkimSign: mail {} not signed: {}", mail.getName(), String.valueOf(e));
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "authpack DkimSign: DKIM signing (rsa-sha256, ed25519-sha256) by author domain";
+    }
+
+    private SignSettings settings() {
+        SignSettings settings = SignSettings.defaults();
+        Optional<String> canonicalization = parameter("canonicalization");
+        if (canonicalization.isPresent()) {
+            settings = settings.withCanonicalization(canonicalization.get());
+        }
+        Optional<String> headers = parameter("headers");
+        if (headers.isPresent()) {
+            settings = settings.withSignedHeaders(SignSettings.parseHeaderNames(headers.get()));
+        }
+        String overSigned = getInitParameter("overSignedHeaders");
+        if (overSigned != null) {
+            Set<String> names = new LinkedHashSet<>();
+            if (!overSigned.isBlank()) {
+                for (String name : SignSettings.parseHeaderNames(overSigned)) {
+                    names.add(name.toLowerCase(Locale.ROOT));
+                }
+            }
+            settings = settings.withOverSignedHeaders(names);
+        }
+        Optional<String> expiration = parameter("expiration");
+        if (expiration.isPresent()) {
+            settings = settings.withExpiration(SignSettings.parseExpiration(expiration.get()));
+        }
+        Optional<String> identity = parameter("identity");
+        if (identity.isPresent()) {
+            settings = settings.withIdentity(identity.get());
+        }
+        return settings;
+    }
+
+    /** {@code keyTable} + {@code signingTable}. */
+    private SigningTable tables(SignSettings settings) throws KeyTableException {
+        List<String> mixed = SINGLE_DOMAIN.stream().filter(name -> parameter(name).isPresent()).toList();
+        if (!mixed.isEmpty()) {
+            throw new IllegalArgumentException("give either keyTable and signingTable or " + SINGLE_DOMAIN
+                    + ", not both (found " + mixed + ")");
+        }
+        if (parameter("identity").isPresent()) {
+            throw new IllegalArgumentException("identity goes with one domain only; with key tables i= is left out"
+                    + " (it then means @d)");
+        }
+        String keyTableLocation = required("keyTable", "with signingTable");
+        String signingTableLocation = required("signingTable", "with keyTable");
+        KeyTable keys = KeyTable.load(locations.resolve(keyTableLocation), locations::resolve);
+        SigningTable table = SigningTable.load(locations.resolve(signingTableLocation), keys);
+        for (SigningKeyEntry entry : keys.list()) {
+            check(settings, entry);
+        }
+        LOGGER.info("DkimSign ready: {} keys from {}, {} patterns from {}", keys.entries().size(),
+                keyTableLocation, table.patternCount(), signingTableLocation);
+        return table;
+    }
+
+    /** {@code domain}, {@code selector}, {@code privateKey} and optionally the second key. */
+    private SigningTable singleDomain(SignSettings settings) throws DkimKeyException {
+        String domain = parameter("domain").orElseThrow(() -> new IllegalArgumentException("no key: give domain,"
+                + " selector and privateKey (one domain) or keyTable and signingTable (many domains)"))
+                .toLowerCase(Locale.ROOT);
+        List<SigningKeyEntry> keys = new ArrayList<>();
+        keys.add(key("privateKey", domain, required("selector", "with domain"), required("privateKey",
+                "with domain")));
+        Optional<String> selector2 = parameter("selector2");
+        Optional<String> privateKey2 = parameter("privateKey2");
+        if (selector2.isPresent() != privateKey2.isPresent()) {
+            throw new IllegalArgumentException("selector2 and privateKey2 go together");
+        }
+        if (selector2.isPresent()) {
+            keys.add(key("privateKey2", domain, selector2.get(), privateKey2.get()));
+            if (keys.get(0).selector().equals(keys.get(1).selector())) {
+                throw new IllegalArgumentException("selector2 must differ from selector (one key record each)");
+            }
+        }
+        for (SigningKeyEntry entry : keys) {
+            check(settings, entry);
+        }
+        SigningTable.Builder builder = SigningTable.builder();
+        String patterns = parameter("fromDomains").orElse(domain + ", *." + domain);
+        for (String pattern : patterns.split("[,\\s]+")) {
+            if (!pattern.isEmpty()) {
+                builder.add(DomainPattern.parse(pattern), keys);
+            }
+        }
+        SigningTable table = builder.build();
+        if (table.patternCount() == 0) {
+            throw new IllegalArgumentException("fromDomains is empty; give patterns such as " + domain + ", *."
+                    + domain + " or *");
+        }
+        LOGGER.info("DkimSign ready: {} for From domains {}", keys.stream().map(SigningKeyEntry::describe).toList(),
+                patterns);
+        return table;
+    }
+
+    private SigningKeyEntry key(String parameter, String domain, String selector, String location)
+            throws DkimKeyException {
+        Path file;
+        try {
+            file = locations.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+        }
+        DkimSigningKey key;
+        try {
+            key = DkimKeys.load(file);
+        } catch (DkimKeyException e) {
+            throw new DkimKeyException(parameter + ": " + e.getMessage(), e);
+        }
+        return new SigningKeyEntry(parameter, domain, selector.strip().toLowerCase(Locale.ROOT), file, key,
+                parameter);
+    }
+
+    /** The settings must make valid options with every key (identity within d=, From in the header list...). */
+    private static void check(SignSettings settings, SigningKeyEntry entry) {
+        try {
+            settings.options(entry.signingDomain("example.com"), entry.selector());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(entry.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<String> parameter(String name) {
+        String value = getInitParameter(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    private String required(String name, String context) {
+        return parameter(name).orElseThrow(() -> new IllegalArgumentException("parameter " + name + " is required "
+                + context));
+    }
+}

@@ -1,0 +1,553 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.MailAttributes;
+import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.arc.ArcResult;
+import dev.authpack.arc.ArcSet;
+import dev.authpack.arc.ArcStatus;
+import dev.authpack.arc.ArcVerifier;
+import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.sign.KeyRecordText;
+import dev.authpack.dns.ZoneFileResolver;
+import dev.authpack.mail.HeaderField;
+import dev.authpack.mail.RawMessage;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageUtil;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ArcSealTest {
+    /** 8-bit octets in a header and the body: they must come out as they went in. */
+    static final String MESSAGE = "Received: from client.example.com (client.example.com [192.0.2.7])\r\n"
+            + "\tby mx.list.example; Wed, 25 Nov 2026 10:00:00 +0000\r\n"
+            + "From: Joe SixPack <joe@example.com>\r\n"
+            + "To: list@list.example\r\n"
+            + "Subject: Is dinner ready?\r\n"
+            + "Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n"
+            + "Message-ID: <20030712040037.46341.5F8J@example.com>\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Transfer-Encoding: 8bit\r\n"
+            + "\r\n"
+            + "Hi.  We lost the game.  Are you hungry yet?  d\u00e9j\u00e0 vu\r\n";
+    private static final String SENDER_ZONE = """
+            $ORIGIN example.com.
+            $TTL 300
+            @            IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+            _dmarc       IN TXT "v=DMARC1; p=reject"
+            """;
+
+    @TempDir
+    static Path dir;
+    static Path listKeyFile;
+    static Path forwarderKeyFile;
+    static Path edKeyFile;
+    static String zone;
+    static LoopbackDnsServer dns;
+
+    @BeforeAll
+    static void keysAndDns() throws Exception {
+        listKeyFile = writeKey("list.pem", "RSA");
+        forwarderKeyFile = writeKey("forwarder.pem", "RSA");
+        edKeyFile = writeKey("ed.pem", "Ed25519");
+        DkimSigningKey list = DkimKeys.load(listKeyFile);
+        DkimSigningKey forwarder = DkimKeys.load(forwarderKeyFile);
+        zone = KeyRecordText.zoneLine("arc1", "list.example", list) + "\n"
+                + KeyRecordText.zoneLine("arc2", "fwd.example", forwarder) + "\n";
+        dns = LoopbackDnsServer.start(zone, SENDER_ZONE);
+    }
+
+    @AfterAll
+    static void stopDns() throws Exception {
+        dns.close();
+    }
+
+    private static Path writeKey(String name, String algorithm) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+        if (algorithm.equals("RSA")) {
+            generator.initialize(2048);
+        }
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        return Files.writeString(dir.resolve(name), pem, StandardCharsets.US_ASCII);
+    }
+
+    /** The mailing list's sealer: list.example, arc1. */
+    private static ArcSeal listSealer(String... more) throws MessagingException {
+        return mailet(new ArcSeal(new AuthpackEngines(), Optional.empty()), parameters("list.example", "arc1",
+                listKeyFile, more));
+    }
+
+    /** A forwarder's sealer: fwd.example, arc2. */
+    private static ArcSeal forwarderSealer(String... more) throws MessagingException {
+        return mailet(new ArcSeal(new AuthpackEngines(), Optional.empty()), parameters("fwd.example", "arc2",
+                forwarderKeyFile, more));
+    }
+
+    private static Map<String, String> parameters(String domain, String selector, Path key, String... more) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("domain", domain);
+        p.put("selector", selector);
+        p.put("privateKey", key.toString());
+        p.put("dnsServers", dns.address());
+        p.put("dnsTimeout", "1000");
+        for (int i = 0; i < more.length; i += 2) {
+            if (more[i + 1] == null) {
+                p.remove(more[i]);
+            } else {
+                p.put(more[i], more[i + 1]);
+            }
+        }
+        return p;
+    }
+
+    private static ArcSeal mailet(ArcSeal mailet, Map<String, String> parameters) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("ArcSeal");
+        parameters.forEach(config::setProperty);
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private static MailAuthCheck mailAuthCheck(String serverId) throws MessagingException {
+        MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+        mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", serverId)
+                .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000").build());
+        return mailet;
+    }
+
+    private static FakeMail mail(byte[] message) throws Exception {
+        return FakeMail.builder().name("m1")
+                .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message)))
+                .sender("joe@example.com").recipient("list@list.example").remoteAddr("192.0.2.7")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("client.example.com"))).build();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] written(Mail mail) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static ArcResult verify(byte[] message) throws Exception {
+        return new ArcVerifier(new ZoneFileResolver(zone)).verify(message).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The ARC field of this name and instance, unfolded. */
+    private static String field(byte[] message, String name, int instance) throws Exception {
+        for (HeaderField f : RawMessage.parse(message).fields(name)) {
+            String value = f.rawValue().replaceAll("\r?\n[ \t]", " ");
+            if (value.matches("(?s)\\s*(.*[ ;])?i=" + instance + ";.*")) {
+                return value.strip();
+            }
+        }
+        throw new AssertionError("no " + name + " i=" + instance);
+    }
+
+    /** Three new fields on top, ARC-Seal first; the input follows octet for octet. */
+    private static void assertPrepended(byte[] sealed, byte[] input) throws Exception {
+        assertThat(Arrays.copyOfRange(sealed, sealed.length - input.length, sealed.length)).isEqualTo(input);
+        List<HeaderField> fields = RawMessage.parse(sealed).fields();
+        assertThat(fields.subList(0, 3)).extracting(HeaderField::name)
+                .containsExactly("ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results");
+    }
+
+    private static Attribute storedArc(String result, int sets) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        map.put("result", AttributeValue.of(result));
+        map.put("oldest_pass", AttributeValue.of(result.equals("pass") ? 0 : -1));
+        List<AttributeValue<?>> list = new java.util.ArrayList<>();
+        for (int i = 1; i <= sets; i++) {
+            list.add(AttributeValue.of(Map.of("instance", AttributeValue.of(i))));
+        }
+        map.put("sets", AttributeValue.of(list));
+        return new Attribute(MailAttributes.ARC, AttributeValue.of(map));
+    }
+
+    private static Attribute storedResults(String... methodResults) {
+        List<AttributeValue<?>> list = new java.util.ArrayList<>();
+        for (int i = 0; i < methodResults.length; i += 2) {
+            Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+            map.put("method", AttributeValue.of(methodResults[i]));
+            map.put("result", AttributeValue.of(methodResults[i + 1]));
+            map.put("properties", AttributeValue.of(Map.<String, AttributeValue<?>>of()));
+            list.add(AttributeValue.of(map));
+        }
+        return new Attribute(MailAttributes.RESULTS, AttributeValue.of(list));
+    }
+
+    @Test
+    void firstSealIsInstanceOneWithCvNoneAndValidates() throws Exception {
+        byte[] input = bytes(MESSAGE);
+        FakeMail mail = mail(input);
+        listSealer("authservId", "mx.list.example").service(mail);
+
+        byte[] sealed = written(mail);
+        assertPrepended(sealed, input);
+        ArcResult chain = verify(sealed);
+        assertThat(chain.status()).as(chain.reason()).isEqualTo(ArcStatus.PASS);
+        assertThat(chain.sets()).extracting(ArcSet::instance, ArcSet::cv, ArcSet::sealDomain)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "none", "list.example"));
+        assertThat(field(sealed, "ARC-Seal", 1)).startsWith("i=1; a=rsa-sha256; cv=none; d=list.example; s=arc1;");
+        // MailAuthCheck did not run: the chain was validated here, and only that is recorded
+        assertThat(field(sealed, "ARC-Authentication-Results", 1)).isEqualTo("i=1; mx.list.example; arc=none");
+    }
+
+    @Test
+    void secondSealOnASealedMessageIsInstanceTwoWithCvPass() throws Exception {
+        FakeMail first = mail(bytes(MESSAGE));
+        listSealer("authservId", "mx.list.example").service(first);
+        byte[] once = written(first);
+
+        FakeMail second = mail(once);
+        forwarderSealer("authservId", "mx.fwd.example").service(second);
+        byte[] twice = written(second);
+
+        assertPrepended(twice, once);
+        ArcResult chain = verify(twice);
+        assertThat(chain.status()).as(chain.reason()).isEqualTo(ArcStatus.PASS);
+        assertThat(chain.oldestPass()).isZero();
+        assertThat(chain.sets()).extracting(s -> s.instance() + " " + s.cv() + " " + s.sealDomain())
+                .containsExactly("1 none list.example", "2 pass fwd.example");
+        assertThat(field(twice, "ARC-Authentication-Results", 2))
+                .isEqualTo("i=2; mx.fwd.example; arc=pass header.oldest-pass=0");
+    }
+
+    @Test
+    void recordsMailAuthCheckResultsUnderItsAuthservId() throws Exception {
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailAuthCheck("mx.list.example").service(mail);
+        assertThat(MailAttributes.results(mail)).isPresent();
+        listSealer().service(mail);
+
+        byte[] sealed = written(mail);
+        String aar = field(sealed, "ARC-Authentication-Results", 1);
+        assertThat(aar).startsWith("i=1; mx.list.example; ")
+                .contains("dkim=none").contains("spf=pass ").contains("smtp.mailfrom=example.com")
+                .contains("dmarc=pass").contains("header.from=example.com").contains("arc=none");
+        assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+        // MailAuthCheck's own Authentication-Results field is below the new set and not signed (RFC 8617 §4.1.2)
+        assertThat(field(sealed, "ARC-Message-Signature", 1)).doesNotContain("authentication-results");
+    }
+
+    @Test
+    void fieldsClaimingOurIdAreRemovedBeforeSealing() throws Exception {
+        String forged = AddAuthResultsTest.FORGED.replaceAll("(?i)mx\\.test", "mx.list.example");
+        FakeMail mail = mail(bytes(forged + MESSAGE));
+        listSealer("authservId", "mx.list.example").service(mail);
+        byte[] sealed = written(mail);
+        String text = new String(sealed, StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\nAuthentication-Results").doesNotContain("dmarc=pass");
+        assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+    }
+
+    @Test
+    void mailAuthCheckFieldStaysOnceAndForgedOnesAddedLaterGo() throws Exception {
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailAuthCheck("mx.list.example").service(mail);
+        String ours = new String(written(mail), StandardCharsets.UTF_8);
+        ours = ours.substring(0, ours.indexOf("\r\nReceived:"));
+        // a forged field arrives between the check and the seal (another mailet, a careless rewrite)
+        byte[] withForged = bytes(new String(written(mail), StandardCharsets.UTF_8).replace("Received: ",
+                "Authentication-Results: MX.LIST.EXAMPLE.; dmarc=pass\r\nReceived: "));
+        mail.setMessage(MimeMessageBytes.from(withForged));
+        listSealer().service(mail);
+        String sealed = new String(written(mail), StandardCharsets.UTF_8);
+        assertThat(sealed).contains(ours).doesNotContain("MX.LIST.EXAMPLE.");
+        assertThat(sealed.split("\r\nAuthentication-Results: ", -1)).hasSize(2);
+    }
+
+    @Test
+    void aMailThatIsNotSealedIsStillStripped() throws Exception {
+        byte[] failed = bytes("ARC-Seal: i=1; a=rsa-sha256; cv=fail; d=x.example; s=s; b=AAAA\r\n"
+                + "Authentication-Results: mx.list.example/1; dmarc=pass\r\n" + MESSAGE);
+        FakeMail terminated = mail(failed);
+        terminated.setAttribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.list.example")));
+        listSealer().service(terminated);
+        assertThat(new String(written(terminated), StandardCharsets.UTF_8)).doesNotContain("dmarc=pass")
+                .startsWith("ARC-Seal: i=1; a=rsa-sha256; cv=fail;");
+    }
+
+    @Test
+    void authservIdParameterWinsOverMailAuthCheck() throws Exception {
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailAuthCheck("mx.list.example").service(mail);
+        listSealer("authservId", "arc.list.example").service(mail);
+        assertThat(field(written(mail), "ARC-Authentication-Results", 1)).startsWith("i=1; arc.list.example; ");
+    }
+
+    /**
+     * The case ARC exists for: a mailing list validates the chain on arrival (MailAuthCheck), adds a footer, then
+     * seals. The seal must carry the status found on arrival: re-validating the changed message would fail the
+     * previous hop's ARC-Message-Signature.
+     */
+    @Test
+    void sealsTheStatusFoundOnArrivalNotOneOfTheChangedMessage() throws Exception {
+        FakeMail upstream = mail(bytes(MESSAGE));
+        forwarderSealer("authservId", "mx.fwd.example").service(upstream);
+        byte[] received = written(upstream);
+
+        FakeMail mail = mail(received);
+        mailAuthCheck("mx.list.example").service(mail);
+        assertThat(StoredArcResult.of(mail)).get().extracting(StoredArcResult::status).isEqualTo(ArcStatus.PASS);
+        byte[] withFooter = bytes(new String(written(mail), StandardCharsets.UTF_8) + "-- \r\nlist footer\r\n");
+        mail.setMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(withFooter)));
+        listSealer().service(mail);
+
+        byte[] sealed = written(mail);
+        assertThat(field(sealed, "ARC-Seal", 2)).contains("cv=pass");
+        ArcResult chain = verify(sealed);
+        assertThat(chain.status()).as(chain.reason()).isEqualTo(ArcStatus.PASS);
+        assertThat(chain.oldestPass()).as("the footer broke the AMS of i=1").isEqualTo(2);
+        assertThat(field(sealed, "ARC-Authentication-Results", 2)).contains("arc=pass");
+
+        // without MailAuthCheck's result the changed message is all there is: its chain fails
+        FakeMail unchecked = mail(withFooter);
+        listSealer("authservId", "mx.list.example").service(unchecked);
+        byte[] failed = written(unchecked);
+        assertThat(field(failed, "ARC-Seal", 2)).contains("cv=fail");
+        assertThat(field(failed, "ARC-Authentication-Results", 2)).contains("arc=fail");
+        assertThat(verify(failed).status()).isEqualTo(ArcStatus.FAIL);
+    }
+
+    @Test
+    void storedFailSealsWithCvFailAndAFailedChainIsNotSealedAgain() throws Exception {
+        FakeMail first = mail(bytes(MESSAGE));
+        forwarderSealer("authservId", "mx.fwd.example").service(first);
+
+        FakeMail mail = mail(written(first));
+        mail.setAttribute(storedArc("fail", 1));
+        listSealer("authservId", "mx.list.example").service(mail);
+        byte[] sealed = written(mail);
+        assertThat(field(sealed, "ARC-Seal", 2)).contains("cv=fail");
+        ArcResult chain = verify(sealed);
+        assertThat(chain.status()).isEqualTo(ArcStatus.FAIL);
+        assertThat(chain.terminated()).isTrue();
+
+        // RFC 8617 §5.1 step 2: the newest seal says cv=fail, so no hop adds a set; the mail goes on unchanged
+        FakeMail next = mail(sealed);
+        forwarderSealer("authservId", "mx.fwd.example").service(next);
+        assertThat(written(next)).isEqualTo(sealed);
+        FakeMail nextChecked = mail(sealed);
+        nextChecked.setAttribute(storedArc("fail", 2));
+        forwarderSealer("authservId", "mx.fwd.example").service(nextChecked);
+        assertThat(written(nextChecked)).isEqualTo(sealed);
+    }
+
+    @Test
+    void storedResultThatNoLongerDescribesTheMessageIsReplacedByOurOwnValidation() throws Exception {
+        FakeMail first = mail(bytes(MESSAGE));
+        forwarderSealer("authservId", "mx.fwd.example").service(first);
+
+        // MailAuthCheck saw no chain, but a set was added since (another sealer in the same server)
+        FakeMail mail = mail(written(first));
+        mail.setAttribute(storedArc("none", 0));
+        mail.setAttribute(storedResults("spf", "pass", "arc", "none", "iprev", "pass"));
+        mail.setAttribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.list.example")));
+        listSealer().service(mail);
+
+        byte[] sealed = written(mail);
+        assertThat(field(sealed, "ARC-Seal", 2)).contains("cv=pass");
+        assertThat(field(sealed, "ARC-Authentication-Results", 2))
+                .isEqualTo("i=2; mx.list.example; spf=pass; arc=pass header.oldest-pass=0; iprev=pass");
+        assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+    }
+
+    @Test
+    void storedPassWithAnotherNumberOfSetsIsNotBelieved() throws Exception {
+        byte[] oneSet = bytes(MESSAGE);
+        FakeMail first = mail(oneSet);
+        forwarderSealer("authservId", "mx.fwd.example").service(first);
+        RawMessage raw = RawMessage.parse(written(first));
+        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.PASS, null, 0, 1), raw)).isTrue();
+        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.PASS, null, 0, 2), raw)).isFalse();
+        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.NONE, null, -1, 0), raw)).isFalse();
+        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.FAIL, "x", -1, 0), raw)).isTrue();
+        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.NONE, null, -1, 0),
+                RawMessage.parse(oneSet))).isTrue();
+    }
+
+    @Test
+    void withoutAuthservIdTheMailGoesOnUnsealed() throws Exception {
+        byte[] input = bytes(MESSAGE);
+        FakeMail mail = mail(input);
+        listSealer().service(mail);
+        assertThat(written(mail)).isEqualTo(input);
+    }
+
+    @Test
+    void mailWithoutMessageOrWithUnreadableHeaderIsLeftAlone() throws Exception {
+        FakeMail empty = FakeMail.builder().name("m0").recipient("list@list.example").build();
+        listSealer("authservId", "mx.list.example").service(empty);
+        assertThat(empty.getMessage()).isNull();
+
+        byte[] noHeader = bytes("just a line without a colon and no header section\r\n");
+        FakeMail odd = mail(noHeader);
+        listSealer("authservId", "mx.list.example").service(odd);
+        assertThat(written(odd)).isEqualTo(written(mail(noHeader)));
+    }
+
+    @Test
+    void headersParameterIsTheAmsHeaderList() throws Exception {
+        FakeMail mail = mail(bytes(MESSAGE));
+        listSealer("authservId", "mx.list.example", "headers", "From:Subject:Date").service(mail);
+        byte[] sealed = written(mail);
+        assertThat(field(sealed, "ARC-Message-Signature", 1).replace(" ", "")).contains("h=From:Subject:Date;");
+        assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+    }
+
+    @Test
+    void sealedBytesSurviveJamesOwnCopyAndWritePath() throws Exception {
+        byte[] input = bytes(MESSAGE.replace("d\u00e9j\u00e0", "deja"));
+        MimeMessageWrapper received = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m1",
+                new ByteArrayInputStream(input)));
+        MailImpl mail = MailImpl.builder().name("m1").sender("joe@example.com").addRecipient("list@list.example")
+                .mimeMessage(received).build();
+        try {
+            listSealer("authservId", "mx.list.example").service(mail);
+            ByteArrayOutputStream stored = new ByteArrayOutputStream();
+            MimeMessageUtil.writeTo(mail.getMessage(), stored, stored);
+            byte[] sealed = stored.toByteArray();
+            assertPrepended(sealed, input);
+            assertThat(written(mail)).isEqualTo(sealed);
+            assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+        } finally {
+            mail.dispose();
+        }
+    }
+
+    @Test
+    void badConfigurationStopsInit() throws Exception {
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "domain", null), "parameter domain is required");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "selector", null),
+                "parameter selector is required");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "privateKey", null),
+                "parameter privateKey is required");
+        assertInitFails(parameters("list.example", "arc1", edKeyFile), "rsa-sha256");
+        assertInitFails(parameters("list.example", "arc1", Path.of("keys/list.pem")), "relative path");
+        assertInitFails(parameters("list.example", "arc1", dir.resolve("missing.pem")), "privateKey: ");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "headers", "From:Authentication-Results"),
+                "must not be signed");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "headers", "From::Subject"),
+                "empty header name");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "authservId", "mx list"), "not a token");
+        assertInitFails(parameters("not a domain", "arc1", listKeyFile), "not a domain name");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "dnsTimeout", "0"), "dnsTimeout");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "dnsServers", "[nonsense"), "dnsServers");
+    }
+
+    @Test
+    void unknownParameterStopsInit() {
+        assertThatThrownBy(() -> mailet(new ArcSeal(new AuthpackEngines(), Optional.empty()),
+                parameters("list.example", "arc1", listKeyFile, "canonicalization", "simple/simple")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("canonicalization");
+    }
+
+    private static void assertInitFails(Map<String, String> parameters, String message) {
+        assertThatThrownBy(() -> mailet(new ArcSeal(new AuthpackEngines(), Optional.empty()), parameters))
+                .isInstanceOf(MessagingException.class).hasMessageStartingWith("ArcSeal: ")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void sampleConfigurationSealsAndItsZoneVerifies() throws Exception {
+        Path samples = repositoryRoot().resolve("conf-samples");
+        Path james = dir.resolve("sample");
+        Files.createDirectories(james.resolve("conf/arc"));
+        try (var files = Files.list(samples.resolve("arc"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, james.resolve("conf/arc").resolve(f.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        String snippet = Files.readString(samples.resolve("arcseal-snippet.xml"));
+        assertThat(snippet).contains("class=\"dev.authpack.james.mailets.ArcSeal\"")
+                .contains("<domain>james.test</domain>").contains("<selector>arc2026</selector>")
+                .contains("<privateKey>file://conf/arc/arc.james.test.rsa.pem</privateKey>");
+        ArcSeal mailet = mailet(new ArcSeal(new AuthpackEngines(), fileSystem(james)), Map.of("domain", "james.test",
+                "selector", "arc2026", "privateKey", "file://conf/arc/arc.james.test.rsa.pem",
+                "authservId", "mx.james.test"));
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailet.service(mail);
+        String sampleZone = Files.readString(samples.resolve("arc/arc.zone"));
+        ArcResult chain = new ArcVerifier(new ZoneFileResolver(sampleZone)).verify(written(mail))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(chain.status()).as(chain.reason()).isEqualTo(ArcStatus.PASS);
+        assertThat(chain.newestSet().sealDomain()).isEqualTo("james.test");
+    }
+
+    private static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        for (int i = 0; i < 5 && p != null; i++, p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("conf-samples/arc"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("conf-samples/arc not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** A FileSystem like James' FileSystemImpl for file://conf/ only: {@code base/conf/...}. */
+    private static Optional<FileSystem> fileSystem(Path base) {
+        return Optional.of(new FileSystem() {
+            @Override
+            public InputStream getResource(String url) throws IOException {
+                return Files.newInputStream(getFile(url).toPath());
+            }
+
+            @Override
+            public File getFile(String url) throws FileNotFoundException {
+                if (url.startsWith(FILE_PROTOCOL_AND_CONF)) {
+                    return base.resolve("conf").resolve(url.substring(FILE_PROTOCOL_AND_CONF.length())).toFile();
+                }
+                throw new FileNotFoundException("unsupported in this fake: " + url);
+            }
+
+            @Override
+            public File getBasedir() {
+                return base.toFile();
+            }
+        });
+    }
+}

@@ -1,0 +1,483 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimReport;
+import dev.authpack.dkim.DkimResult;
+import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.DkimStatus;
+import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dkim.DkimVerifyOptions;
+import dev.authpack.dkim.sign.KeyRecordText;
+import dev.authpack.dns.ZoneFileResolver;
+import dev.authpack.mail.HeaderField;
+import dev.authpack.mail.RawMessage;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageUtil;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DkimSignTest {
+    /** 8-bit header and body octets, a folded header, odd spacing, a base64 part: all must survive unchanged. */
+    static final String MESSAGE = "Received: from client.example.com (client.example.com [192.0.2.7])\r\n"
+            + "\tby mx.example.com; Wed, 25 Nov 2026 10:00:00 +0000\r\n"
+            + "From: Joe SixPack <joe@example.com>\r\n"
+            + "To: Suzie Q <suzie@shopping.example.net>\r\n"
+            + "Subject:   Is dinner ready?  caf\u00e9\r\n"
+            + "Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n"
+            + "Message-ID: <20030712040037.46341.5F8J@example.com>\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n"
+            + "\r\n"
+            + "--b1\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Transfer-Encoding: 8bit\r\n"
+            + "\r\n"
+            + "Hi.  We lost the game.  Are you hungry yet?  d\u00e9j\u00e0 vu\r\n"
+            + "--b1\r\n"
+            + "Content-Type: application/octet-stream\r\n"
+            + "Content-Transfer-Encoding: base64\r\n"
+            + "\r\n"
+            + "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g\r\n"
+            + "ISIjJCUmJygpKissLS4vMDEy\r\n"
+            + "--b1--\r\n";
+
+    @TempDir
+    static Path dir;
+    static Path rsaFile;
+    static Path edFile;
+    static Path rsa2File;
+    static DkimSigningKey rsa;
+    static DkimSigningKey ed;
+    static DkimSigningKey rsa2;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        rsaFile = writeKey("keys/rsa.pem", "RSA");
+        edFile = writeKey("keys/ed.pem", "Ed25519");
+        rsa2File = writeKey("keys/rsa2.pem", "RSA");
+        rsa = DkimKeys.load(rsaFile);
+        ed = DkimKeys.load(edFile);
+        rsa2 = DkimKeys.load(rsa2File);
+    }
+
+    private static Path writeKey(String name, String algorithm) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+        if (algorithm.equals("RSA")) {
+            generator.initialize(2048);
+        }
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        return write(name, pem);
+    }
+
+    private static Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static DkimSign mailet(Map<String, String> parameters) throws MessagingException {
+        return mailet(new DkimSign(), parameters);
+    }
+
+    private static DkimSign mailet(DkimSign mailet, Map<String, String> parameters) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("DkimSign");
+        parameters.forEach(config::setProperty);
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private static Map<String, String> single(String... more) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("domain", "example.com");
+        parameters.put("selector", "rsa");
+        parameters.put("privateKey", rsaFile.toString());
+        for (int i = 0; i < more.length; i += 2) {
+            parameters.put(more[i], more[i + 1]);
+        }
+        return parameters;
+    }
+
+    private static FakeMail mail(byte[] message) throws Exception {
+        return FakeMail.builder().name("m1")
+                .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message)))
+                .sender("joe@example.com").recipient("suzie@shopping.example.net").build();
+    }
+
+    private static byte[] written(Mail mail) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static String zone() {
+        return String.join("\n", KeyRecordText.zoneLine("rsa", "example.com", rsa),
+                KeyRecordText.zoneLine("ed", "example.com", ed),
+                KeyRecordText.zoneLine("org", "example.org", rsa2),
+                KeyRecordText.zoneLine("rsa", "sub.example.com", rsa)) + "\n";
+    }
+
+    private static DkimReport verify(byte[] message, String zone) throws Exception {
+        return new DkimVerifier(new ZoneFileResolver(zone), DkimVerifyOptions.defaults()).verify(message)
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static List<String> passes(byte[] message) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (DkimResult r : verify(message, zone()).results()) {
+            out.add(r.status().word() + " d=" + r.domain() + " s=" + r.selector() + " a=" + r.algorithm());
+        }
+        return out;
+    }
+
+    /** The output is the input with {@code count} new fields on top, octet for octet. */
+    private static void assertPrepended(byte[] signed, byte[] input, int count) throws Exception {
+        assertThat(Arrays.copyOfRange(signed, signed.length - input.length, signed.length)).isEqualTo(input);
+        RawMessage parsed = RawMessage.parse(signed);
+        List<HeaderField> fields = parsed.fields();
+        for (int i = 0; i < count; i++) {
+            assertThat(fields.get(i).name()).isEqualTo("DKIM-Signature");
+        }
+        assertThat(offsetOf(signed, fields.get(count))).isEqualTo(signed.length - input.length);
+    }
+
+    private static int offsetOf(byte[] message, HeaderField field) {
+        byte[] raw = field.rawBytes();
+        outer:
+        for (int i = 0; i + raw.length <= message.length; i++) {
+            for (int j = 0; j < raw.length; j++) {
+                if (message[i + j] != raw[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void rsaSignatureVerifiesAndKeepsEveryOctet() throws Exception {
+        byte[] input = bytes(MESSAGE);
+        FakeMail mail = mail(input);
+        mailet(single()).service(mail);
+
+        byte[] signed = written(mail);
+        assertPrepended(signed, input, 1);
+        String field = new String(signed, 0, signed.length - input.length, StandardCharsets.ISO_8859_1);
+        assertThat(field.replace("\r\n ", " ")).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;"
+                + " d=example.com; s=rsa; t=");
+        assertThat(field.replaceAll("\\s+", ""))
+                .contains("h=from:from:subject:date:to:message-id:mime-version:content-type;");
+        assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
+    }
+
+    @Test
+    void ed25519Signature() throws Exception {
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailet(Map.of("domain", "example.com", "selector", "ed", "privateKey", edFile.toString())).service(mail);
+        assertThat(passes(written(mail))).containsExactly("pass d=example.com s=ed a=ed25519-sha256");
+    }
+
+    @Test
+    void rsaAndEd25519AtOnceRsaOnTop() throws Exception {
+        byte[] input = bytes(MESSAGE);
+        FakeMail mail = mail(input);
+        mailet(single("selector2", "ed", "privateKey2", edFile.toString())).service(mail);
+
+        byte[] signed = written(mail);
+        assertPrepended(signed, input, 2);
+        assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256",
+                "pass d=example.com s=ed a=ed25519-sha256");
+    }
+
+    @Test
+    void signedBytesSurviveJamesOwnCopyAndWritePath() throws Exception {
+        byte[] input = bytes(MESSAGE);
+        // as James receives it over SMTP: a MimeMessageWrapper over the received octets
+        MimeMessageWrapper received = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m1",
+                new ByteArrayInputStream(input)));
+        MailImpl mail = MailImpl.builder().name("m1").sender("joe@example.com")
+                .addRecipient("suzie@shopping.example.net").mimeMessage(received).build();
+        try {
+            // James 3.8.1 itself writes header fields as US-ASCII: the 8-bit octets of the Subject come out as '?'
+            // from the first write on, before any signing; the body is copied as received
+            byte[] asJamesWritesIt = written(mail);
+            assertThat(new String(asJamesWritesIt, StandardCharsets.UTF_8))
+                    .isEqualTo(MESSAGE.replace("caf\u00e9\r\n", "caf??\r\n"));
+            input = asJamesWritesIt;
+
+            mailet(single("selector2", "ed", "privateKey2", edFile.toString())).service(mail);
+
+            // MailImpl.setMessage copied the signed message into a MimeMessageWrapper; queues and repositories
+            // write it with MimeMessageUtil, RemoteDelivery with writeTo
+            ByteArrayOutputStream stored = new ByteArrayOutputStream();
+            MimeMessageUtil.writeTo(mail.getMessage(), stored, stored);
+            byte[] signed = stored.toByteArray();
+            assertPrepended(signed, input, 2);
+            assertThat(written(mail)).isEqualTo(signed);
+            assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256",
+                    "pass d=example.com s=ed a=ed25519-sha256");
+        } finally {
+            mail.dispose();
+        }
+    }
+
+    @Test
+    void keyTableSignsForSeveralDomains() throws Exception {
+        write("tables/keytable", """
+                ex-rsa   example.com:rsa:%s
+                ex-ed    example.com:ed:%s
+                org      example.org:org:../keys/rsa2.pem
+                """.formatted(rsaFile, edFile));
+        write("tables/signingtable", """
+                example.com     ex-rsa ex-ed
+                *.example.com   ex-rsa
+                example.org     org
+                """);
+        DkimSign mailet = mailet(Map.of("keyTable", dir.resolve("tables/keytable").toString(),
+                "signingTable", dir.resolve("tables/signingtable").toString()));
+
+        FakeMail com = mail(bytes(MESSAGE));
+        mailet.service(com);
+        assertThat(passes(written(com))).containsExactly("pass d=example.com s=rsa a=rsa-sha256",
+                "pass d=example.com s=ed a=ed25519-sha256");
+
+        FakeMail org = mail(bytes(MESSAGE.replace("joe@example.com", "ann@Example.ORG")));
+        mailet.service(org);
+        assertThat(passes(written(org))).containsExactly("pass d=example.org s=org a=rsa-sha256");
+
+        FakeMail sub = mail(bytes(MESSAGE.replace("joe@example.com", "news@lists.example.com")));
+        mailet.service(sub);
+        assertThat(passes(written(sub))).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
+    }
+
+    @Test
+    void confLocationsThroughJamesFileSystem() throws Exception {
+        Path conf = dir.resolve("james/conf");
+        Files.createDirectories(conf.resolve("dkim"));
+        Files.copy(edFile, conf.resolve("dkim/ed.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(conf.resolve("dkim/keytable"), "k example.com:ed:file://conf/dkim/ed.pem\n");
+        Files.writeString(conf.resolve("dkim/signingtable"), "*.example.com k\nexample.com k\n");
+        DkimSign mailet = mailet(new DkimSign(fileSystem(dir.resolve("james"))),
+                Map.of("keyTable", "file://conf/dkim/keytable", "signingTable", "file://conf/dkim/signingtable"));
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailet.service(mail);
+        assertThat(passes(written(mail))).containsExactly("pass d=example.com s=ed a=ed25519-sha256");
+
+        DkimSign single = mailet(new DkimSign(fileSystem(dir.resolve("james"))),
+                Map.of("domain", "example.com", "selector", "ed", "privateKey", "file://conf/dkim/ed.pem"));
+        FakeMail other = mail(bytes(MESSAGE));
+        single.service(other);
+        assertThat(passes(written(other))).containsExactly("pass d=example.com s=ed a=ed25519-sha256");
+    }
+
+    @Test
+    void sampleConfigurationSignsAndItsZoneVerifies() throws Exception {
+        Path samples = repositoryRoot().resolve("conf-samples");
+        Path sampleConf = dir.resolve("sample");
+        Files.createDirectories(sampleConf.resolve("conf/dkim"));
+        try (var files = Files.list(samples.resolve("dkim"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, sampleConf.resolve("conf/dkim").resolve(f.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        String snippet = Files.readString(samples.resolve("dkimsign-snippet.xml"));
+        assertThat(snippet).contains("<keyTable>file://conf/dkim/keytable</keyTable>")
+                .contains("<signingTable>file://conf/dkim/signingtable</signingTable>");
+        DkimSign mailet = mailet(new DkimSign(fileSystem(sampleConf)),
+                Map.of("keyTable", "file://conf/dkim/keytable", "signingTable", "file://conf/dkim/signingtable"));
+        String zone = Files.readString(samples.resolve("dkim/dkim.zone"));
+
+        FakeMail james = mail(bytes(MESSAGE.replace("joe@example.com", "alice@james.test")));
+        mailet.service(james);
+        assertThat(verify(written(james), zone).results()).extracting(r -> r.status() + " " + r.selector())
+                .containsExactly("PASS rsa2026", "PASS ed2026");
+        FakeMail office = mail(bytes(MESSAGE.replace("joe@example.com", "bob@office.example")));
+        mailet.service(office);
+        assertThat(verify(written(office), zone).results()).extracting(r -> r.status() + " " + r.domain())
+                .containsExactly("PASS office.example");
+    }
+
+    private static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        for (int i = 0; i < 5 && p != null; i++, p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("conf-samples/dkim"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("conf-samples/dkim not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void parametersShapeTheSignature() throws Exception {
+        FakeMail mail = mail(bytes(MESSAGE));
+        mailet(single("canonicalization", "simple/relaxed", "headers", "From:Subject:Date:From",
+                "expiration", "86400", "identity", "joe@mail.example.com")).service(mail);
+        byte[] signed = written(mail);
+        String field = RawMessage.parse(signed).fields().get(0).unfoldedValue().replaceAll("\\s+", " ");
+        assertThat(field).contains("c=simple/relaxed;").contains("i=joe@mail.example.com;");
+        assertThat(field.replace(" ", "")).contains("h=From:Subject:Date:From;");
+        long t = Long.parseLong(field.replaceAll(".* t=(\\d+);.*", "$1"));
+        assertThat(field).contains("x=" + (t + 86400) + ";");
+        assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
+
+        FakeMail plain = mail(bytes(MESSAGE));
+        mailet(single("overSignedHeaders", "from, subject, reply-to")).service(plain);
+        assertThat(RawMessage.parse(written(plain)).fields().get(0).unfoldedValue().replaceAll("\\s+", ""))
+                .contains("h=from:from:reply-to:subject:subject:date:to:message-id:mime-version:content-type;");
+    }
+
+    @Test
+    void noKeyForTheFromDomainLeavesTheMailAlone() throws Exception {
+        FakeMail other = mail(bytes(MESSAGE.replace("joe@example.com", "joe@example.net")));
+        MimeMessage before = other.getMessage();
+        DkimSign mailet = mailet(single());
+        mailet.service(other);
+        assertThat(other.getMessage()).isSameAs(before);
+        assertThat(before.getHeader("DKIM-Signature")).isNull();
+
+        // fromDomains widens what is signed (a third-party signature here)
+        FakeMail signedAnyway = mail(bytes(MESSAGE.replace("joe@example.com", "joe@example.net")));
+        mailet(single("fromDomains", "*")).service(signedAnyway);
+        assertThat(passes(written(signedAnyway))).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
+
+        // the default covers subdomains: *.example.com
+        FakeMail sub = mail(bytes(MESSAGE.replace("joe@example.com", "joe@sub.example.com")));
+        mailet.service(sub);
+        assertThat(sub.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+    }
+
+    @Test
+    void badMailPassesUnsignedWithoutException() throws Exception {
+        DkimSign mailet = mailet(single());
+        FakeMail noFrom = mail(bytes("To: bob@example.net\r\nSubject: x\r\n\r\nbody\r\n"));
+        MimeMessage before = noFrom.getMessage();
+        mailet.service(noFrom);
+        assertThat(noFrom.getMessage()).isSameAs(before);
+
+        // a header line without a colon: javax.mail reads it, our parser does not
+        FakeMail broken = mail(bytes("From: joe@example.com\r\nthis line has no colon\r\n\r\nbody\r\n"));
+        MimeMessage brokenBefore = broken.getMessage();
+        mailet.service(broken);
+        assertThat(broken.getMessage()).isSameAs(brokenBefore);
+
+        FakeMail empty = FakeMail.builder().name("no message").recipient("a@example.net").build();
+        mailet.service(empty);
+        assertThat(empty.getMessage()).isNull();
+    }
+
+    @Test
+    void badKeyFileStopsInit() throws Exception {
+        Path weak = write("keys/weak.pem", "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n"
+                + "-----END PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> mailet(single("privateKey", weak.toString())))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith("DkimSign: privateKey: " + weak + ": ");
+        assertThatThrownBy(() -> mailet(single("privateKey", dir.resolve("keys/none.pem").toString())))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("none.pem: cannot read the key file");
+        assertThatThrownBy(() -> mailet(single("privateKey", "keys/rsa.pem")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("privateKey: relative path 'keys/rsa.pem'");
+    }
+
+    @Test
+    void badTableLineStopsInitWithFileAndLine() throws Exception {
+        Path keyTable = write("bad/keytable", "ok example.com:rsa:" + rsaFile + "\n# two\nbroken example.com\n");
+        Path signingTable = write("bad/signingtable", "example.com ok\n");
+        assertThatThrownBy(() -> mailet(Map.of("keyTable", keyTable.toString(),
+                "signingTable", signingTable.toString())))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage("DkimSign: " + keyTable + ":3: expected DOMAIN:SELECTOR:KEYFILE after the name, not"
+                        + " 'example.com'");
+
+        Path goodKeys = write("bad/keytable2", "ok example.com:rsa:" + rsaFile + "\n");
+        Path badSigning = write("bad/signingtable2", "example.com ok\n*.example.com nosuchkey\n");
+        assertThatThrownBy(() -> mailet(Map.of("keyTable", goodKeys.toString(),
+                "signingTable", badSigning.toString())))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage("DkimSign: " + badSigning + ":2: no key named 'nosuchkey' in the key table");
+    }
+
+    @Test
+    void badParametersStopInit() {
+        assertInitFails(Map.of(), "no key: give domain, selector and privateKey");
+        assertInitFails(single("selector2", "ed"), "selector2 and privateKey2 go together");
+        assertInitFails(single("selector2", "rsa", "privateKey2", edFile.toString()), "selector2 must differ");
+        assertInitFails(single("keyTable", "/x", "signingTable", "/y"), "give either keyTable and signingTable");
+        assertInitFails(Map.of("keyTable", "/x"), "parameter signingTable is required");
+        assertInitFails(single("canonicalization", "relaxed"), "must be HEADER/BODY");
+        assertInitFails(single("headers", "to:subject"), "must include From");
+        assertInitFails(single("expiration", "soon"), "not a whole number of seconds");
+        assertInitFails(single("identity", "joe@example.net"), "identity joe@example.net must be @example.com");
+        assertInitFails(single("domain", "not_a_domain"), "not a domain name");
+        assertInitFails(single("fromDomains", "joe@example.com"), "not addresses");
+        assertInitFails(single("privatekey", "/typo"), "privatekey");
+    }
+
+    private static void assertInitFails(Map<String, String> parameters, String message) {
+        assertThatThrownBy(() -> mailet(parameters)).isInstanceOf(MessagingException.class)
+                .hasMessageContaining(message);
+    }
+
+    /** A FileSystem like James' FileSystemImpl for file://conf/ only: {@code base/conf/...}. */
+    private static FileSystem fileSystem(Path base) {
+        return new FileSystem() {
+            @Override
+            public InputStream getResource(String url) throws IOException {
+                return Files.newInputStream(getFile(url).toPath());
+            }
+
+            @Override
+            public File getFile(String url) throws FileNotFoundException {
+                if (url.startsWith(FILE_PROTOCOL_AND_CONF)) {
+                    return base.resolve("conf").resolve(url.substring(FILE_PROTOCOL_AND_CONF.length())).toFile();
+                }
+                throw new FileNotFoundException("unsupported in this fake: " + url);
+            }
+
+            @Override
+            public File getBasedir() {
+                return base.toFile();
+            }
+        };
+    }
+}

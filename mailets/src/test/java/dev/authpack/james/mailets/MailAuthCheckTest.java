@@ -1,0 +1,364 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.MailAttributes;
+import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimSignOptions;
+import dev.authpack.dkim.DkimSigner;
+import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MailAuthCheckTest {
+    private static final String ZONE = """
+            $ORIGIN example.com.
+            $TTL 300
+            @            IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+            mail         IN A   192.0.2.1
+            mail         IN TXT "v=spf1 a -all"
+            _dmarc       IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"
+            $ORIGIN 2.0.192.in-addr.arpa.
+            1            IN PTR mail.example.com.
+            """;
+    private static final String MESSAGE = "Authentication-Results: mx.test; spf=pass smtp.mailfrom=forged.example\r\n"
+            + "Received: from somewhere\r\n"
+            + "Authentication-Results: upstream.example; spf=fail smtp.mailfrom=x.example\r\n"
+            + "From: alice@example.com\r\n"
+            + "Subject: hello\r\n"
+            + "\r\n"
+            + "body\r\n";
+
+    private static LoopbackDnsServer dns;
+
+    @BeforeAll
+    static void startDns() throws Exception {
+        dns = LoopbackDnsServer.start(ZONE);
+    }
+
+    @AfterAll
+    static void stopDns() throws Exception {
+        dns.close();
+    }
+
+    private static MailAuthCheck mailet(Map<String, String> parameters) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("MailAuthCheck")
+                .setProperty("serverId", "mx.test")
+                .setProperty("dnsServers", dns.address())
+                .setProperty("dnsTimeout", "1000");
+        parameters.forEach(config::setProperty);
+        MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private static FakeMail mail(String remoteAddr, String sender) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()),
+                new ByteArrayInputStream(MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+        FakeMail.Builder builder = FakeMail.builder().name("m1").mimeMessage(message)
+                .recipient("bob@example.org")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com")));
+        if (remoteAddr != null) {
+            builder.remoteAddr(remoteAddr);
+        }
+        if (sender != null) {
+            builder.sender(sender);
+        }
+        return builder.build();
+    }
+
+    private static String headers(Mail mail) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().writeTo(out);
+        String text = out.toString(StandardCharsets.US_ASCII);
+        return text.substring(0, text.indexOf("\r\n\r\n") + 2);
+    }
+
+    @Test
+    void writesResultsFirstAndRemovesForgedFields() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mailet(Map.of()).service(mail);
+
+        String headers = headers(mail);
+        assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\tdkim=none;\r\n\tspf=pass ");
+        assertThat(headers).contains("smtp.mailfrom=example.com;")
+                .contains("smtp.helo=mail.example.com;")
+                .contains("iprev=pass ")
+                .contains("policy.iprev=192.0.2.1");
+        assertThat(headers).doesNotContain("forged.example");
+        // a field from another authserv-id stays, in its place
+        assertThat(headers).contains("Received: from somewhere\r\nAuthentication-Results: upstream.example;");
+        assertThat(MailAttributes.results(mail)).get().asList().hasSize(6);
+        assertThat(headers).contains("dmarc=pass ").contains("header.from=example.com").contains("arc=none");
+        assertThat(mail.getAttribute(MailAttributes.DMARC_DISPOSITION).map(a -> String.valueOf(a.getValue().value())))
+                .contains("none");
+        assertThat(headers).contains("dkim=none;");
+        assertThat(mail.getAttribute(MailAttributes.SPF)).isPresent();
+        assertThat(mail.getAttribute(MailAttributes.SMTP_AUTH)).isPresent();
+    }
+
+    private static FakeMail rawMail(byte[] raw) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()),
+                new ByteArrayInputStream(raw));
+        return FakeMail.builder().name("m2").mimeMessage(message).recipient("bob@example.org")
+                .remoteAddr("192.0.2.1").sender("alice@example.com")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+    }
+
+    @Test
+    void verifiesDkimOverTheReceivedBytes() throws Exception {
+        byte[] seed = new byte[32];
+        new java.security.SecureRandom().nextBytes(seed);
+        DkimSigningKey key = DkimKeys.ed25519(seed);
+        dns.addZone("$ORIGIN example.com.\nsel._domainkey 300 IN TXT \"" + key.publicKeyRecord() + "\"\n");
+        byte[] unsigned = ("From: alice@example.com\r\nTo: bob@example.org\r\nSubject: signed\r\n"
+                + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nhello  there\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] signed = new DkimSigner(key, DkimSignOptions.of("example.com", "sel")).sign(unsigned);
+
+        FakeMail good = rawMail(signed);
+        mailet(Map.of()).service(good);
+        assertThat(headers(good)).contains("dkim=pass header.d=example.com header.i=@example.com header.s=sel"
+                + " header.a=ed25519-sha256");
+        assertThat(good.getAttribute(MailAttributes.DKIM)).isPresent();
+
+        String tampered = new String(signed, StandardCharsets.US_ASCII).replace("hello  there", "hello there!");
+        FakeMail bad = rawMail(tampered.getBytes(StandardCharsets.US_ASCII));
+        mailet(Map.of()).service(bad);
+        assertThat(headers(bad)).contains("dkim=fail ");
+
+        FakeMail none = rawMail(unsigned);
+        mailet(Map.of()).service(none);
+        assertThat(headers(none)).contains("dkim=none;");
+
+        FakeMail off = rawMail(signed);
+        mailet(Map.of("dkim", "false")).service(off);
+        assertThat(headers(off)).doesNotContain("dkim=");
+        assertThat(off.getAttribute(MailAttributes.DKIM)).isEmpty();
+    }
+
+    @Test
+    void spfFailAndIprevPermerrorForAStranger() throws Exception {
+        FakeMail mail = mail("198.51.100.7", "alice@example.com");
+        mailet(Map.of()).service(mail);
+        String headers = headers(mail);
+        assertThat(headers).contains("spf=fail ").contains("iprev=permerror ").contains("dmarc=fail ")
+                .contains("policy.dmarc=reject");
+        assertThat(mail.getAttribute(MailAttributes.DMARC_DISPOSITION).map(a -> String.valueOf(a.getValue().value())))
+                .contains("reject");
+    }
+
+    @Test
+    void reportsSmtpAuth() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mail.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice@example.com")));
+        mailet(Map.of()).service(mail);
+        assertThat(headers(mail)).contains("auth=pass smtp.auth=alice@example.com;");
+    }
+
+    @Test
+    void checksCanBeTurnedOff() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mailet(Map.of("dkim", "false", "spf", "false", "iprev", "false", "dmarc", "false", "arc", "false"))
+                .service(mail);
+        assertThat(headers(mail)).startsWith("Authentication-Results: mx.test; none\r\n");
+        assertThat(mail.getAttribute(MailAttributes.SPF)).isEmpty();
+    }
+
+    @Test
+    void withoutTheHeaderOnlyAttributesAreSetAndAddAuthResultsWritesIt() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mailet(Map.of("addAuthenticationResults", "false")).service(mail);
+        String before = headers(mail);
+        assertThat(before).doesNotContain("Authentication-Results: mx.test");
+        assertThat(before).contains("upstream.example");
+
+        AddAuthResults add = new AddAuthResults();
+        add.init(FakeMailetConfig.builder().mailetName("AddAuthResults").build());
+        add.service(mail);
+        assertThat(headers(mail)).startsWith("Authentication-Results: mx.test;\r\n\tdkim=none;\r\n\tspf=pass ");
+    }
+
+    @Test
+    void refusesUnknownParametersAndBadValues() {
+        assertThatThrownBy(() -> mailet(Map.of("bimi", "true"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("dmarcMode", "rfc1234"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dmarcMode");
+        assertThatThrownBy(() -> mailet(Map.of("dkimMaxSignatures", "0"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dkimMaxSignatures");
+        assertThatThrownBy(() -> mailet(Map.of("dkimMinRsaKeyBits", "lots"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("spf", "maybe"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("spf");
+        assertThatThrownBy(() -> mailet(Map.of("dnsTimeout", "-5"))).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(Map.of("dnsServers", "not a server:xx"))).isInstanceOf(MessagingException.class);
+    }
+
+    @Test
+    void dmarcUnverifiableDispositionDecidesForMailWithoutAuthorDomain() throws Exception {
+        byte[] noFrom = "Subject: no author\r\nTo: bob@example.org\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        FakeMail byDefault = rawMail(noFrom);
+        mailet(Map.of()).service(byDefault);
+        FakeMail strict = rawMail(noFrom);
+        mailet(Map.of("dmarcUnverifiableDisposition", "quarantine")).service(strict);
+
+        assertThat(headers(strict)).contains("dmarc=permerror ");
+        assertThat(byDefault.getAttribute(MailAttributes.DMARC_DISPOSITION)
+                .map(a -> String.valueOf(a.getValue().value()))).contains("none");
+        assertThat(strict.getAttribute(MailAttributes.DMARC_DISPOSITION)
+                .map(a -> String.valueOf(a.getValue().value()))).contains("quarantine");
+        assertThatThrownBy(() -> mailet(Map.of("dmarcUnverifiableDisposition", "bounce")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("dmarcUnverifiableDisposition");
+    }
+
+    @Test
+    void mailWithoutAUsableClientAddressIsNotCheckedButForgedFieldsStillGo() throws Exception {
+        for (String remote : new String[] {"evil.example.com", "", "999.1.1.1"}) {
+            FakeMail mail = mail(remote, "alice@example.com");
+            mailet(Map.of()).service(mail);
+            String headers = headers(mail);
+            assertThat(headers).startsWith("Received: from somewhere\r\n")
+                    .doesNotContain("Authentication-Results: mx.test")
+                    .contains("Authentication-Results: upstream.example;");
+            assertThat(mail.getAttribute(MailAttributes.RESULTS)).isEmpty();
+        }
+    }
+
+    @Test
+    void nullSenderChecksPostmasterAtHelo() throws Exception {
+        FakeMail mail = mail("192.0.2.1", null);
+        mailet(Map.of()).service(mail);
+        assertThat(headers(mail)).contains("smtp.mailfrom=mail.example.com");
+    }
+
+    @Test
+    void dnsFailureGivesTemperror() throws Exception {
+        dns.servfail("example.com");
+        try {
+            FakeMail mail = mail("192.0.2.1", "alice@example.com");
+            mailet(Map.of()).service(mail);
+            assertThat(headers(mail)).contains("spf=temperror ");
+        } finally {
+            dns.clearFailures();
+        }
+    }
+
+    private static FakeMail forgedMail(String remoteAddr) throws Exception {
+        return forgedMail(remoteAddr, "no colon here\r\n");
+    }
+
+    private static FakeMail forgedMail(String remoteAddr, String strayLine) throws Exception {
+        String raw = AddAuthResultsTest.FORGED + "Received: from somewhere\r\n"
+                + strayLine + "From: alice@example.com\r\nSubject: hello\r\n\r\nbody\r\n";
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+        return FakeMail.builder().name("forged").mimeMessage(message).recipient("bob@example.org")
+                .remoteAddr(remoteAddr).sender("alice@example.com")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+    }
+
+    @Test
+    void forgedVariantsOfOurIdAreRemovedAndLinesWithoutAColonStayOnce() throws Exception {
+        FakeMail mail = forgedMail("192.0.2.1");
+        mailet(Map.of()).service(mail);
+        String headers = headers(mail);
+        assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\t").contains("\tspf=pass ")
+                .doesNotContain("; dmarc=pass\r\n").doesNotContain("\tdmarc=pass\r\n")
+                .contains("Received: from somewhere\r\n" + "no colon here\r\nFrom: alice@example.com\r\n");
+        assertThat(headers.split("no colon here", -1)).hasSize(2);
+        assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+    }
+
+    @Test
+    void aDnsServerThatDropsEveryAnswerGivesTemperrorInTheFieldAndTheAttributes() throws Exception {
+        try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
+            for (String name : new String[] {"example.com", "mail.example.com", "_dmarc.example.com",
+                    "1.2.0.192.in-addr.arpa"}) {
+                silent.drop(name);
+            }
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                    .setProperty("dnsServers", silent.address()).setProperty("dnsTimeout", "5000")
+                    .setProperty("spfTimeout", "300").setProperty("dkimKeyTimeout", "300")
+                    .setProperty("iprevTimeout", "300").setProperty("dmarcTimeout", "300").build());
+            FakeMail mail = forgedMail("192.0.2.1", "");
+            mailet.service(mail);
+            String headers = headers(mail);
+            assertThat(headers).startsWith("Authentication-Results: mx.test;\r\n\tdkim=none;\r\n\tspf=temperror ")
+                    .contains("took longer than PT0.3S").contains("\tdmarc=temperror ").contains("\tiprev=temperror ")
+                    .doesNotContain("dmarc=pass");
+            assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+            assertThat(MailAttributes.results(mail).orElseThrow()).extracting(r -> r.method() + "=" + r.result())
+                    .contains("spf=temperror", "dmarc=temperror", "iprev=temperror");
+            assertThat(mail.getAttribute(MailAttributes.DMARC)).isPresent();
+        }
+    }
+
+    @Test
+    void theDeadlineComesFromTheEnginesBudgetsNotFromTheDnsTimeout() throws Exception {
+        MailAuthCheck mailet = mailet(Map.of("dnsTimeout", "500"));
+        // SPF alone may take 20 s (RFC 7208 §4.6.4); DMARC waits for it
+        assertThat(mailet.deadline()).isGreaterThan(java.time.Duration.ofSeconds(20))
+                .isEqualTo(java.time.Duration.ofSeconds(25 + 15).plus(MailAuthCheck.AWAIT_GRACE));
+        assertThat(mailet(Map.of("spfTimeout", "1000", "dkimKeyTimeout", "1000", "dmarcTimeout", "1000",
+                "iprevTimeout", "1000")).deadline()).isEqualTo(java.time.Duration.ofSeconds(6 + 6 + 1));
+        assertThatThrownBy(() -> mailet(Map.of("dmarcTimeout", "120001"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dmarcTimeout");
+        assertThatThrownBy(() -> mailet(Map.of("spfTimeout", "0"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("spfTimeout");
+    }
+
+    @Test
+    void anInterruptedCheckStillWritesTemperrorAndRemovesForgedFields() throws Exception {
+        try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
+            silent.drop("example.com").drop("mail.example.com").drop("1.2.0.192.in-addr.arpa");
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                    .setProperty("dnsServers", silent.address()).setProperty("dnsTimeout", "5000").build());
+            FakeMail mail = forgedMail("192.0.2.1");
+            Thread.currentThread().interrupt();
+            try {
+                mailet.service(mail);
+            } finally {
+                assertThat(Thread.interrupted()).isTrue();
+            }
+            String headers = headers(mail);
+            assertThat(headers).startsWith("Authentication-Results: mx.test;").contains("spf=temperror")
+                    .contains("interrupted").doesNotContain("dmarc=pass");
+            assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+        }
+    }
+
+    @Test
+    void anUnreadableMessageStillGetsAttributesAndNoExceptionEscapes() throws Exception {
+        MimeMessage broken = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream("Subject: s\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII))) {
+            @Override
+            public void writeTo(java.io.OutputStream os) throws java.io.IOException {
+                throw new java.io.IOException("spool file gone");
+            }
+        };
+        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(broken).recipient("bob@example.org")
+                .remoteAddr("192.0.2.1").sender("alice@example.com")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+        mailet(Map.of()).service(mail);
+        assertThat(MailAttributes.results(mail).orElseThrow()).extracting(r -> r.method() + "=" + r.result())
+                .contains("dkim=temperror", "dmarc=temperror", "spf=pass");
+    }
+}

@@ -1,0 +1,150 @@
+package dev.authpack.james.matchers;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMatcherConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.mail.MessagingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DmarcDispositionTest {
+
+    private static DmarcDisposition matcher(String condition) throws MessagingException {
+        DmarcDisposition m = new DmarcDisposition();
+        m.init(FakeMatcherConfig.builder().matcherName("DmarcDisposition").condition(condition)
+                .mailetContext(FakeMailContext.defaultContext()).build());
+        return m;
+    }
+
+    /** A mail as MailAuthCheck leaves it: {@code authpack.dmarc.disposition} set, or (null) not checked. */
+    private static Mail mail(Object disposition) throws MessagingException {
+        FakeMail.Builder b = FakeMail.builder().name("m").recipients("a@x.example", "b@y.example");
+        if (disposition instanceof String s) {
+            b.attribute(new Attribute(DmarcDisposition.DISPOSITION, AttributeValue.of(s)));
+        } else if (disposition instanceof Integer i) {
+            b.attribute(new Attribute(DmarcDisposition.DISPOSITION, AttributeValue.of(i)));
+        }
+        return b.build();
+    }
+
+    @Test
+    void rejectMatchesAllRecipientsOfMailWhosePolicyAsksForReject() throws Exception {
+        assertThat(matcher("reject").match(mail("reject")))
+                .containsExactly(new MailAddress("a@x.example"), new MailAddress("b@y.example"));
+        assertThat(matcher("reject").match(mail("quarantine"))).isEmpty();
+        assertThat(matcher("reject").match(mail("none"))).isEmpty();
+    }
+
+    @Test
+    void quarantineMatchesOnlyQuarantine() throws Exception {
+        assertThat(matcher("quarantine").match(mail("quarantine"))).hasSize(2);
+        assertThat(matcher("quarantine").match(mail("reject"))).isEmpty();
+        assertThat(matcher("quarantine").match(mail("none"))).isEmpty();
+    }
+
+    @Test
+    void severalDispositionsMatchAnyOfThem() throws Exception {
+        DmarcDisposition both = matcher("reject,quarantine");
+        assertThat(both.match(mail("reject"))).hasSize(2);
+        assertThat(both.match(mail("quarantine"))).hasSize(2);
+        assertThat(both.match(mail("none"))).isEmpty();
+        assertThat(matcher(" Quarantine , REJECT ").match(mail("reject"))).hasSize(2);
+    }
+
+    @Test
+    void attributeValueIsComparedWithoutRegardToCase() throws Exception {
+        assertThat(matcher("reject").match(mail("REJECT"))).hasSize(2);
+    }
+
+    @Test
+    void mailThatDmarcDidNotCheckNeverMatches() throws Exception {
+        assertThat(matcher("reject,quarantine").match(mail(null))).isEmpty();
+    }
+
+    @Test
+    void valueOfAnotherTypeOrUnknownWordDoesNotMatchAndDoesNotThrow() throws Exception {
+        assertThat(matcher("reject").match(mail(3))).isEmpty();
+        assertThat(matcher("reject").match(mail("rejected"))).isEmpty();
+        assertThat(matcher("reject").match(mail(""))).isEmpty();
+    }
+
+    @Test
+    void mailWithoutRecipientsGivesNoRecipients() throws Exception {
+        Mail mail = FakeMail.builder().name("m")
+                .attribute(new Attribute(DmarcDisposition.DISPOSITION, AttributeValue.of("reject"))).build();
+        assertThat(matcher("reject").match(mail)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", ",", "rejct", "reject,bounce", "none", "reject,none", "p=reject"})
+    void badConditionStopsInit(String condition) {
+        assertThatThrownBy(() -> matcher(condition)).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("DmarcDisposition: bad condition")
+                .hasMessageContaining("docs/DmarcDisposition.md");
+    }
+
+    @Test
+    void missingConditionStopsInit() {
+        assertThatThrownBy(() -> matcher(null)).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("no disposition given");
+    }
+
+    @Test
+    void noneIsRefusedWithAHint() {
+        assertThatThrownBy(() -> matcher("none")).hasMessageContaining("HasAuthResult=dmarc=");
+    }
+
+    /** Every DmarcDisposition condition in the sample snippet starts, and each processor it routes to (but James' transport) is defined. */
+    @Test
+    void sampleSnippetConditionsAreValid() throws Exception {
+        Path snippet = repositoryRoot().resolve("conf-samples/dmarc-snippet.xml");
+        String text = Files.readString(snippet);
+        Matcher m = Pattern.compile("match=\"dev\\.authpack\\.james\\.matchers\\.DmarcDisposition=([^\"]*)\"").matcher(text);
+        List<String> conditions = new ArrayList<>();
+        while (m.find()) {
+            conditions.add(m.group(1));
+            matcher(m.group(1));
+        }
+        assertThat(conditions).contains("reject", "quarantine");
+        Matcher to = Pattern.compile("<processor>([^<]+)</processor>").matcher(text);
+        while (to.find()) {
+            if (to.group(1).equals("transport")) {
+                continue; // James' own
+            }
+            assertThat(text).contains("<processor state=\"" + to.group(1) + "\"");
+        }
+    }
+
+    private static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        for (int i = 0; i < 5 && p != null; i++, p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("conf-samples"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("conf-samples not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void parseGivesTheNamedDispositions() throws Exception {
+        assertThat(DmarcDisposition.parse("quarantine reject")).containsExactlyInAnyOrder(
+                DmarcDisposition.Wanted.QUARANTINE, DmarcDisposition.Wanted.REJECT);
+        assertThat(DmarcDisposition.parse("reject,reject")).containsExactly(DmarcDisposition.Wanted.REJECT);
+        assertThat(List.of(DmarcDisposition.parse("quarantine").iterator().next().word())).containsExactly("quarantine");
+    }
+}
