@@ -1,9 +1,14 @@
 package dev.authpack.conformance;
 
+import dev.authpack.conformance.charset.Encodings;
+
 import java.nio.charset.Charset;
 import java.util.Optional;
 
-/** A declared charset label to a Java charset, when this JVM can decode it. */
+/**
+ * A declared charset label to a Java charset: KumoMTA's 36 labels through {@link Encodings} first (which decodes
+ * the four JDK 17 lacks: iso-8859-10, iso-8859-14, macintosh, x-mac-cyrillic), then any other charset the JVM has.
+ */
 final class CharsetLabels {
     /** Longest label we look up (IANA names are at most 40 characters). */
     static final int MAX_LABEL_LENGTH = 64;
@@ -15,8 +20,12 @@ final class CharsetLabels {
         if (label == null || label.isEmpty() || label.length() > MAX_LABEL_LENGTH) {
             return Optional.empty();
         }
+        String key = label.strip();
+        if (Encodings.SUPPORTED.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+            return Optional.of(Encodings.charsetFor(key));
+        }
         try {
-            return Optional.of(Charset.forName(label));
+            return Optional.of(Charset.forName(key));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -166,6 +166,32 @@ class ConformancePolicyTest {
     }
 
     @Test
+    void theDetectorRepairsAnUnlabelledWindows1251Message() {
+        Charset cp1251 = Charset.forName("windows-1251");
+        String russian = "\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439\u0442\u0435! "
+                + "\u042d\u0442\u043e \u043f\u0438\u0441\u044c\u043c\u043e \u043d\u0430\u043f\u0438\u0441\u0430\u043d\u043e "
+                + "\u043f\u043e-\u0440\u0443\u0441\u0441\u043a\u0438, \u0431\u0435\u0437 \u0443\u043a\u0430\u0437\u0430\u043d\u0438\u044f "
+                + "\u043a\u043e\u0434\u0438\u0440\u043e\u0432\u043a\u0438.";
+        byte[] message = concat(bytes("From: a@example.com\nSubject: test\n\n"), russian.getBytes(cp1251),
+                bytes("\n"));
+        ConformanceOutcome.Repaired out = repaired(new ConformancePolicy(Set.of(), ALL,
+                SETTINGS.withGuesser(DetectorGuesser.of(Set.of("windows-1251", "koi8-r", "utf-8", "iso-8859-5"),
+                        Set.of("koi8-r")))).apply(message));
+        assertThat(new String(leaves(out.message()).get(0), StandardCharsets.UTF_8)).isEqualTo(russian + "\r\n");
+        assertThat(out.remaining()).isEmpty();
+        assertThatThrownBy(() -> DetectorGuesser.of(Set.of("klingon"), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windows-1251");
+    }
+
+    @Test
+    void aDeclaredCharsetTheJdkLacksIsUsable() {
+        String message = CLEAN.replace("us-ascii", "iso-8859-10").replace("Hello.", "\u00e6\u00f0 text");
+        ConformanceOutcome.Repaired out = repaired(apply(Set.of(), Set.of(NEEDS_TRANSFER_ENCODING), message));
+        assertThat(text(out.message())).contains("charset=iso-8859-10").doesNotContain("utf-8");
+        assertThat(leaves(out.message()).get(0)).isEqualTo(bytes("\u00e6\u00f0 text\r\n"));
+    }
+
+    @Test
     void attachmentsAreByteIdenticalAfterDecoding() {
         byte[] binary = new byte[3000];
         new Random(1).nextBytes(binary);
