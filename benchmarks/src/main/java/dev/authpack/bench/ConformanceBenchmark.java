@@ -14,7 +14,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeMultipart;
+import javax.mail.util.SharedByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@code FixConformance} on 10 KB messages (issue 8 goals, one thread): {@code check} reads a clean
  * multipart/alternative message (text and HTML, quoted-printable) and finds nothing, the common case (goal at
  * least 20,000/s); {@code rebuild} repairs a message with bare LF line ends, long lines and unlabelled UTF-8 text
- * with every fix on: check, rebuild from the MIME tree, check of the result (goal at least 5,000/s). Run by hand:
+ * with every fix on: check, rebuild from the MIME tree, check of the result (goal at least 5,000/s);
+ * {@code javaxMailReference} parses the clean message with javax.mail, for ratios. Run by hand:
  * see docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
@@ -32,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 public class ConformanceBenchmark {
     static final int TARGET_SIZE = 10 * 1024;
     private static final Set<ConformanceIssue> ALL = EnumSet.allOf(ConformanceIssue.class);
+    private static final Session SESSION = Session.getInstance(new Properties());
 
     private final ConformanceChecker checker = new ConformanceChecker();
     private final ConformancePolicy fixAll = new ConformancePolicy(Set.of(), ALL, FixSettings.of("mx.example.org"));
@@ -52,6 +59,21 @@ public class ConformanceBenchmark {
     @Benchmark
     public ConformanceOutcome rebuild() {
         return fixAll.apply(dirty);
+    }
+
+    /**
+     * Reference for ratios on a busy machine: javax.mail parses the clean message and reads its parts' content, as
+     * James and its mailets do with every mail.
+     */
+    @Benchmark
+    public int javaxMailReference() throws Exception {
+        MimeMessage message = new MimeMessage(SESSION, new SharedByteArrayInputStream(clean));
+        MimeMultipart parts = (MimeMultipart) message.getContent();
+        int n = 0;
+        for (int i = 0; i < parts.getCount(); i++) {
+            n += parts.getBodyPart(i).getContent().toString().length();
+        }
+        return n;
     }
 
     private static final String HEADER = "Return-Path: <news@example.com>\r\n"
