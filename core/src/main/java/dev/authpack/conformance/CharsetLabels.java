@@ -3,6 +3,10 @@ package dev.authpack.conformance;
 import dev.authpack.conformance.charset.Encodings;
 
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -13,7 +17,22 @@ final class CharsetLabels {
     /** Longest label we look up (IANA names are at most 40 characters). */
     static final int MAX_LABEL_LENGTH = 64;
 
+    private static final Map<Charset, Boolean> ASCII_COMPATIBLE = new ConcurrentHashMap<>();
+
     private CharsetLabels() {
+    }
+
+    /** Whether ASCII text has the same octets in {@code charset} (false for UTF-16 and UTF-32). */
+    static boolean isAsciiCompatible(Charset charset) {
+        return ASCII_COMPATIBLE.computeIfAbsent(charset, c -> {
+            String sample = "Az09 ~!\r\n";
+            try {
+                return Arrays.equals(sample.getBytes(c), sample.getBytes(StandardCharsets.US_ASCII))
+                        && new String(sample.getBytes(StandardCharsets.US_ASCII), c).equals(sample);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     static Optional<Charset> lookup(String label) {

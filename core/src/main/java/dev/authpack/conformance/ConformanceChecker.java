@@ -31,6 +31,14 @@ public final class ConformanceChecker {
     }
 
     ConformanceReport check(byte[] message, MimeTree tree) {
+        return check(message, tree, true);
+    }
+
+    /**
+     * The check; {@code decodeText} false skips decoding transfer-encoded text to test its charset, for output the
+     * fixer wrote itself in a charset it had tested.
+     */
+    ConformanceReport check(byte[] message, MimeTree tree, boolean decodeText) {
         EnumSet<ConformanceIssue> issues = EnumSet.noneOf(ConformanceIssue.class);
         LineScan lines = LineScan.of(message);
         if (lines.nonCanonicalEndings()) {
@@ -55,11 +63,11 @@ public final class ConformanceChecker {
         if (!hasValid(root, "MIME-Version")) {
             issues.add(ConformanceIssue.MISSING_MIME_VERSION);
         }
-        walk(root, issues);
+        walk(root, issues, decodeText);
         return new ConformanceReport(issues, tree.complete());
     }
 
-    private static void walk(MimeNode node, EnumSet<ConformanceIssue> issues) {
+    private static void walk(MimeNode node, EnumSet<ConformanceIssue> issues, boolean decodeText) {
         for (Field field : node.fields) {
             if (nameEndsWithSpace(field)) {
                 issues.add(ConformanceIssue.NAME_ENDS_WITH_SPACE);
@@ -67,9 +75,9 @@ public final class ConformanceChecker {
         }
         if (node.multipart) {
             for (MimeNode child : node.children) {
-                walk(child, issues);
+                walk(child, issues, decodeText);
             }
-        } else if (node.isText() && !issues.contains(ConformanceIssue.NEEDS_TRANSFER_ENCODING)
+        } else if (decodeText && node.isText() && !issues.contains(ConformanceIssue.NEEDS_TRANSFER_ENCODING)
                 && !decodesInDeclaredCharset(node)) {
             // KumoMTA's deep check: a transfer-encoded text whose octets are not text in its charset
             issues.add(ConformanceIssue.NEEDS_TRANSFER_ENCODING);
@@ -95,13 +103,33 @@ public final class ConformanceChecker {
     }
 
     private static boolean decodesInDeclaredCharset(MimeNode node) {
-        String label = TextDecoding.declaredCharset(node);
-        byte[] content = TextDecoding.transferDecoded(node);
-        if (label == null) {
-            return TextDecoding.isAscii(content); // RFC 2045 §5.2: the default is US-ASCII
+        Optional<Charset> charset = CharsetLabels.lookup(node.charset);
+        if (charset.isEmpty()) {
+            return false;
         }
-        Optional<Charset> charset = CharsetLabels.lookup(label);
-        return charset.isPresent() && TextDecoding.decodeStrictly(content, charset.get()).isPresent();
+        // the message is 7-bit here: unless quoted-printable or base64 hide 8-bit octets, the content is ASCII
+        boolean asciiContent = switch (node.transferEncoding) {
+            case "base64" -> false;
+            case "quoted-printable" -> !encodesEightBit(node.rawBody);
+            default -> true;
+        };
+        if (asciiContent && CharsetLabels.isAsciiCompatible(charset.get())) {
+            return true;
+        }
+        return TextDecoding.decodeStrictly(TextDecoding.transferDecoded(node), charset.get()).isPresent();
+    }
+
+    /** A quoted-printable {@code =XY} for an octet above 127 (X is 8 to F). */
+    private static boolean encodesEightBit(byte[] raw) {
+        for (int i = 0; i + 1 < raw.length; i++) {
+            if (raw[i] == '=') {
+                int x = raw[i + 1] | 0x20;
+                if (x >= '8' && x <= '9' || x >= 'a' && x <= 'f') {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A field of this name whose value parses (KumoMTA: present but unparseable counts as missing). */

@@ -74,7 +74,8 @@ public record ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIss
 
     private static ConformanceOutcome repaired(ConformanceReport report, byte[] message, Set<ConformanceIssue> toFix,
                                                boolean rebuilt, ConformanceChecker checker) {
-        Set<ConformanceIssue> remaining = checker.check(message).among(toFix);
+        Set<ConformanceIssue> remaining = checker.check(message, MimeTree.parse(message, checker.limits()), !rebuilt)
+                .among(toFix);
         return new ConformanceOutcome.Repaired(report, message, toFix, rebuilt, remaining);
     }
 }

@@ -43,6 +43,9 @@ final class FieldSyntax {
         if (value == null || value.length() > MAX_VALUE_LENGTH) {
             return false;
         }
+        if (value.equals("1.0")) {
+            return true; // the usual form, without the parser's buffers
+        }
         try {
             MimeVersionParser parser = new MimeVersionParser(new StringReader(value));
             parser.parseAll();

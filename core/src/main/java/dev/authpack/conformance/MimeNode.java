@@ -19,6 +19,8 @@ final class MimeNode {
     /** The transfer encoding, lower case; {@code 7bit} when none is declared. */
     String transferEncoding = "7bit";
     String boundary;
+    /** The charset mime4j read from Content-Type; {@code us-ascii} (RFC 2045 §5.2) when none is declared. */
+    String charset = "us-ascii";
     final List<MimeNode> children = new ArrayList<>();
     byte[] preamble = new byte[0];
     byte[] epilogue = new byte[0];

@@ -100,6 +100,9 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
             node.transferEncoding = MimeNode.lower(descriptor.getTransferEncoding());
         }
         node.boundary = descriptor.getBoundary();
+        if (descriptor.getCharset() != null) {
+            node.charset = descriptor.getCharset();
+        }
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

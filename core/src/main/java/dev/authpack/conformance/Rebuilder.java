@@ -181,18 +181,16 @@ final class Rebuilder {
             charset = StandardCharsets.UTF_8;
             contentType = contentType(node, "charset", "utf-8");
         }
-        boolean asciiCompatible = Arrays.equals("a\r\n".getBytes(charset), "a\r\n".getBytes(StandardCharsets.US_ASCII));
+        boolean asciiCompatible = CharsetLabels.isAsciiCompatible(charset);
         if (asciiCompatible) {
             content = crlf(content); // RFC 2046 §4.1.1: text line breaks are CRLF
         }
         if (asciiCompatible && clean7bit(content)) {
             return new Body(content, contentType, null, null);
         }
-        byte[] qp = asciiCompatible ? quotedPrintable(content) : null;
-        byte[] b64 = base64(content);
-        return qp != null && qp.length <= b64.length
-                ? new Body(qp, contentType, "quoted-printable", null)
-                : new Body(b64, contentType, "base64", null);
+        return asciiCompatible && quotedPrintableLength(content) <= base64Length(content.length)
+                ? new Body(quotedPrintable(content), contentType, "quoted-printable", null)
+                : new Body(base64(content), contentType, "base64", null);
     }
 
     private static Body binaryBody(MimeNode node) {
@@ -325,6 +323,26 @@ final class Rebuilder {
             }
         }
         return out == null ? in : out.toByteArray();
+    }
+
+    /** Base64 of {@code n} octets in lines of 76 (RFC 2045 §6.8), line breaks included. */
+    static long base64Length(int n) {
+        long chars = (n + 2L) / 3 * 4;
+        return chars + Math.max(0, (chars - 1) / 76) * 2;
+    }
+
+    /**
+     * About the length of {@code content} in quoted-printable (RFC 2045 §6.7): 3 for each octet that must be
+     * encoded, 1 for the others, and a soft line break per 73 characters; enough to choose between it and base64
+     * without writing both.
+     */
+    static long quotedPrintableLength(byte[] content) {
+        long chars = 0;
+        for (byte b : content) {
+            int c = b & 0xff;
+            chars += c >= 0x7f || c == '=' || c < 0x20 && c != '\r' && c != '\n' && c != '\t' ? 3 : 1;
+        }
+        return chars + chars / 73 * 3;
     }
 
     private static byte[] quotedPrintable(byte[] content) {
