@@ -3,9 +3,9 @@ package dev.authpack.bench;
 import dev.authpack.arc.ArcSealOptions;
 import dev.authpack.arc.ArcSealResult;
 import dev.authpack.arc.ArcSealer;
-import dev.authpack.arc.ArcVerifier;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
+import dev.authpack.check.CheckerSettings;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dkim.DkimKeyException;
@@ -13,14 +13,9 @@ import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
-import dev.authpack.dkim.DkimVerifier;
-import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsResolver;
-import dev.authpack.iprev.IprevChecker;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
-import dev.authpack.spf.SpfChecker;
-import dev.authpack.spf.SpfOptions;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -68,8 +63,7 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
 
     /** The checker the mailet builds (AuthpackEngines), over the given resolver. */
     public static MailAuthChecker checker(DnsResolver dns) {
-        return new MailAuthChecker(new SpfChecker(dns, SpfOptions.defaults().withReceiver(AUTHSERV_ID)),
-                new IprevChecker(dns), new DkimVerifier(dns), new DmarcEvaluator(dns), new ArcVerifier(dns));
+        return MailAuthChecker.create(dns, CheckerSettings.defaults(AUTHSERV_ID));
     }
 
     /** The SMTP envelope of our check: the intermediary as client, with its own (SRS-style) MAIL FROM. */

@@ -7,6 +7,8 @@ import dev.authpack.arc.ArcSealResult;
 import dev.authpack.arc.ArcSealer;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
+import dev.authpack.check.CheckerSettings;
+import dev.authpack.check.MailAuthChecker;
 import dev.authpack.check.Envelope;
 import dev.authpack.dkim.DkimAlgorithm;
 import dev.authpack.dkim.DkimSigningKey;
@@ -15,7 +17,6 @@ import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Exit status: 0 printed (sealed or not); 2 usage error, or a message or key that cannot be"
                 + " read."})
 final class ArcSealCommand implements Callable<Integer> {
+
+    private static final CheckOptions ARC_ONLY = new CheckOptions(false, false, false, false, false, true, Set.of());
 
     @Parameters(index = "0", paramLabel = "MESSAGE", description = "RFC 5322 message file, or - for standard input.")
     String message;
@@ -119,7 +122,12 @@ final class ArcSealCommand implements Callable<Integer> {
         if (id.isEmpty()) {
             throw new UsageException("--authserv-id must not be empty");
         }
-        checkAuthservId(sealer, id);
+        try {
+            sealer.trial(id);
+        } catch (IllegalArgumentException e) {
+            // a bad authserv-id is a usage error before any DNS question
+            throw new UsageException("--authserv-id: " + e.getMessage());
+        }
         byte[] input = MessageInput.read(message, streams.in());
         RawMessage parsed;
         try {
@@ -147,8 +155,9 @@ final class ArcSealCommand implements Callable<Integer> {
 
     private ArcSealResult seal(ArcSealer sealer, RawMessage parsed, byte[] input, String id, DnsResolver resolver,
                                Clock clock) {
+        MailAuthChecker checker = MailAuthChecker.create(resolver, CheckerSettings.defaults(id).withClock(clock));
         if (authResults != null) {
-            return sealer.seal(parsed, validate(parsed, resolver, clock), id, authResults);
+            return sealer.seal(parsed, validate(input, checker), id, authResults);
         }
         if (useExistingAuthResults) {
             Optional<String> existing = ArcAuthResults.consolidate(parsed, id);
@@ -157,33 +166,27 @@ final class ArcSealCommand implements Callable<Integer> {
                 return new ArcSealResult(false, "no Authentication-Results field of " + id + " to record", 0, null,
                         null, null, null, input);
             }
-            return sealer.seal(parsed, validate(parsed, resolver, clock), id, existing.get());
+            return sealer.seal(parsed, validate(input, checker), id, existing.get());
         }
         boolean withClient = clientIp != null && !clientIp.isBlank();
         InetAddress client = withClient ? IpArgument.parse("--client-ip", clientIp) : null;
         Envelope envelope = new Envelope(client, helo == null ? "" : helo.strip(),
                 MailFromArgument.normalize(mailFrom == null ? "" : mailFrom), List.of(), Optional.empty());
         CheckOptions checks = new CheckOptions(true, withClient, withClient, false, true, true, Set.of());
-        AuthCheckReport report = Waiting.await(CliCheckers.checker(resolver, id, clock).check(envelope, input, checks),
-                CliCheckers.checkLimit(dns.timeout()));
+        AuthCheckReport report = checks(checker, envelope, input, checks);
         ArcResult chain = report.arc().orElseThrow(() -> new IllegalStateException("ARC validation did not run"));
         return sealer.seal(parsed, chain, id, report.methodResults());
     }
 
-    /** A bad authserv-id is a usage error before any DNS question: seal a small message with it once. */
-    private static void checkAuthservId(ArcSealer sealer, String id) {
-        try {
-            sealer.seal(RawMessage.parse("From: a@example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
-                    ArcResult.none(), id, "");
-        } catch (MessageParseException e) {
-            throw new IllegalStateException(e);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--authserv-id: " + e.getMessage());
-        }
+    /** The chain validation alone: the checker's ARC check, within the checker's deadline. */
+    private static ArcResult validate(byte[] input, MailAuthChecker checker) {
+        return checks(checker, new Envelope(null, "", "", List.of(), Optional.empty()), input, ARC_ONLY).arc()
+                .orElseThrow(() -> new IllegalStateException("ARC validation did not run"));
     }
 
-    private static ArcResult validate(RawMessage parsed, DnsResolver resolver, Clock clock) {
-        return Waiting.await(CliCheckers.arcVerifier(resolver, clock).verify(parsed), CliCheckers.arcLimit());
+    private static AuthCheckReport checks(MailAuthChecker checker, Envelope envelope, byte[] input,
+                                          CheckOptions options) {
+        return Waiting.await(checker.check(envelope, input, options), checker.awaitLimit());
     }
 
     /** The three sources of the ARC-Authentication-Results exclude each other; the envelope goes with the checks. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
+import dev.authpack.check.CheckerSettings;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dmarc.DmarcMode;
@@ -95,19 +96,16 @@ final class CheckCommand implements Callable<Integer> {
         Envelope envelope = new Envelope(client, helo == null ? "" : helo.strip(),
                 MailFromArgument.normalize(mailFrom), List.of(),
                 Optional.ofNullable(authUser).map(String::strip).filter(u -> !u.isEmpty()));
-        DmarcMode dmarcMode = switch (dmarcModeName.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "rfc9989" -> DmarcMode.RFC9989;
-            case "rfc7489" -> DmarcMode.RFC7489;
-            default -> throw new UsageException("--dmarc-mode must be rfc9989 or rfc7489");
-        };
+        DmarcMode dmarcMode = DmarcMode.parse(dmarcModeName)
+                .orElseThrow(() -> new UsageException("--dmarc-mode must be rfc9989 or rfc7489"));
         byte[] raw = MessageInput.read(message, streams.in());
         DnsResolver resolver = dns.resolver();
 
-        MailAuthChecker checker = CliCheckers.checker(resolver, serverId, now.clock(),
-                DmarcOptions.DEFAULT.withMode(dmarcMode));
+        MailAuthChecker checker = MailAuthChecker.create(resolver, CheckerSettings.defaults(serverId)
+                .withClock(now.clock()).withDmarc(DmarcOptions.DEFAULT.withMode(dmarcMode)));
         AuthCheckReport report = Waiting.await(checker.check(envelope, raw,
                         new CheckOptions(dkim, spf, iprev, smtpAuth, dmarc, arc, Set.copyOf(trustedArcSealers))),
-                CliCheckers.checkLimit(dns.timeout()));
+                checker.awaitLimit());
 
         ObjectNode out = JsonOutput.object();
         out.put("authserv_id", serverId);

@@ -33,9 +33,7 @@ final class DnsOptions {
 
     /** The resolver these options describe. @throws UsageException for unusable options or zone files */
     DnsResolver resolver() {
-        if (timeoutMillis < 1 || timeoutMillis > 60_000) {
-            throw new UsageException("--dns-timeout must be between 1 and 60000 milliseconds: " + timeoutMillis);
-        }
+        Duration timeout = timeout();
         if (!zoneFiles.isEmpty() && !servers.isEmpty()) {
             throw new UsageException("--dns-records and --dns-server cannot be used together");
         }
@@ -46,14 +44,19 @@ final class DnsOptions {
             throw new UsageException("at most " + MAX_SERVERS + " --dns-server options");
         }
         try {
-            return DnsResolvers.create(new DnsSettings(servers, timeout(), DnsSettings.DEFAULT_CACHE_SIZE));
+            return DnsResolvers.create(new DnsSettings(servers, timeout, DnsSettings.DEFAULT_CACHE_SIZE));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--dns-server: " + OneLine.of(e.getMessage()));
         }
     }
 
+    /** @throws UsageException unless 1 to 60000 ms ({@link DnsSettings#timeout(long)}) */
     Duration timeout() {
-        return Duration.ofMillis(timeoutMillis);
+        try {
+            return DnsSettings.timeout(timeoutMillis);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--dns-timeout: " + e.getMessage());
+        }
     }
 
     private DnsResolver zoneFileResolver() {

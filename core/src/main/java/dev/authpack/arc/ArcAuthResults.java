@@ -62,6 +62,38 @@ public final class ArcAuthResults {
         return String.join("; ", ArcText.splitTopLevel(value.substring(value.indexOf(';') + 1), MAX_RESINFOS));
     }
 
+    /**
+     * What a sealer records when it seals after a check of the same message: the check's results ({@code checked},
+     * empty when no check ran on this message), with {@code arc} in place of the check's own {@code arc=} when
+     * {@code replaceArc} (the sealer validated the chain itself, the check's validation no longer fitting the
+     * message); {@code arc} is added when the check recorded none, and is the only result when no check ran.
+     *
+     * @param arc the resinfo of the chain validation the seal reports
+     */
+    public static List<MethodResult> forSeal(Optional<List<MethodResult>> checked, MethodResult arc,
+                                             boolean replaceArc) {
+        if (checked.isEmpty()) {
+            return List.of(arc);
+        }
+        List<MethodResult> out = new ArrayList<>(checked.get().size() + 1);
+        boolean placed = false;
+        for (MethodResult r : checked.get()) {
+            if (ArcResult.METHOD.equals(r.method()) && replaceArc) {
+                if (!placed) {
+                    out.add(arc);
+                    placed = true;
+                }
+            } else {
+                out.add(r);
+                placed |= ArcResult.METHOD.equals(r.method());
+            }
+        }
+        if (!placed) {
+            out.add(arc);
+        }
+        return List.copyOf(out);
+    }
+
     /** The resinfos of a resinfo text (split at top-level {@code ;}, cleaned), or {@code none} when there is none. */
     static List<String> split(String resinfo) {
         List<String> parts = ArcText.splitTopLevel(resinfo, MAX_RESINFOS);

@@ -9,6 +9,7 @@ import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.dkim.HeaderCanonicalizer;
 import dev.authpack.dkim.SignedHeaders;
+import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,21 @@ public final class ArcSealer {
 
     public ArcSealOptions options() {
         return options;
+    }
+
+    /**
+     * Seals a small sample message once with this authserv-id, so that a bad authserv-id or signed-header list
+     * shows when the sealer is configured, not on the first mail.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public void trial(String authservId) {
+        byte[] sample = "From: a@example.com\r\nSubject: s\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII);
+        try {
+            seal(RawMessage.parse(sample), ArcResult.none(), authservId, List.<MethodResult>of());
+        } catch (MessageParseException e) {
+            throw new IllegalStateException("the sample message does not parse", e);
+        }
     }
 
     /** Seals with our own results in the ARC-Authentication-Results. */

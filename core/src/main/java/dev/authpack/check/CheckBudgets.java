@@ -40,7 +40,12 @@ public record CheckBudgets(Duration spf, Duration dkim, Duration iprev, Duration
     public static CheckBudgets of(SpfChecker spf, DkimVerifier dkim, Duration iprev, Duration dmarc,
                                   ArcVerifier arc) {
         return new CheckBudgets(spf.options().timeout().plus(MARGIN), dkim.options().keyLookupTimeout().plus(MARGIN),
-                iprev.plus(MARGIN), dmarc.plus(MARGIN), arc.options().keyLookupTimeout().plus(MARGIN));
+                iprev.plus(MARGIN), dmarc.plus(MARGIN), arcValidation(arc));
+    }
+
+    /** The budget of one ARC chain validation: the verifier's key-lookup bound plus {@link #MARGIN}. */
+    public static Duration arcValidation(ArcVerifier arc) {
+        return arc.options().keyLookupTimeout().plus(MARGIN);
     }
 
     /** The same budget for every check (tests). */

@@ -3,17 +3,20 @@ package dev.authpack.check;
 import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcStatus;
 import dev.authpack.arc.ArcVerifier;
+import dev.authpack.arc.ArcVerifyOptions;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dns.AddressText;
+import dev.authpack.dns.DnsResolver;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfChecker;
 import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfOptions;
 import dev.authpack.spf.SpfResult;
 import dev.authpack.spf.SpfVerdict;
 
@@ -36,6 +39,31 @@ public final class MailAuthChecker {
     private final DmarcEvaluator dmarc;
     private final ArcVerifier arc;
     private final CheckBudgets budgets;
+
+    /**
+     * How much longer than {@link #deadline()} a caller waits for a report before it cuts the run off itself
+     * ({@link CheckRun#cutOff}): a safety net, as every check already ends within its budget.
+     */
+    public static final Duration AWAIT_GRACE = Duration.ofSeconds(1);
+
+    /**
+     * The one way to build the engine: every check over one resolver, each bounded by {@code settings}' time
+     * bounds, all judging time by its clock. The {@code MailAuthCheck} mailet, {@code authpack check} and
+     * {@code authpack arc-seal} build theirs here.
+     */
+    public static MailAuthChecker create(DnsResolver dns, CheckerSettings settings) {
+        CheckTimeouts timeouts = settings.timeouts();
+        SpfChecker spf = new SpfChecker(dns, SpfOptions.defaults().withReceiver(settings.receiverName())
+                .withTimeout(timeouts.spf()).withClock(settings.clock()));
+        DkimVerifier dkim = new DkimVerifier(dns, settings.dkim().withKeyLookupTimeout(timeouts.keyLookup())
+                .withClock(settings.clock()));
+        ArcVerifier arc = new ArcVerifier(dns, ArcVerifyOptions.defaults().withKeyLookupTimeout(timeouts.keyLookup())
+                .withClock(settings.clock()));
+        // DMARC ends within its own budget with its fail-closed result; the checker's cut-off is only a safety net
+        DmarcEvaluator dmarc = new DmarcEvaluator(dns, settings.dmarc().withTimeBudget(timeouts.dmarc()));
+        return new MailAuthChecker(spf, new IprevChecker(dns), dkim, dmarc, arc,
+                CheckBudgets.of(spf, dkim, timeouts.iprev(), timeouts.dmarc(), arc));
+    }
 
     public MailAuthChecker(SpfChecker spf, IprevChecker iprev, DkimVerifier dkim, DmarcEvaluator dmarc,
                            ArcVerifier arc) {
@@ -60,6 +88,11 @@ public final class MailAuthChecker {
     /** The longest one message's checks can take: {@link CheckBudgets#overall()}. */
     public Duration deadline() {
         return budgets.overall();
+    }
+
+    /** How long a caller waits for one message's report: {@link #deadline()} plus {@link #AWAIT_GRACE}. */
+    public Duration awaitLimit() {
+        return deadline().plus(AWAIT_GRACE);
     }
 
     /** {@link #start}, as a future of the report. */

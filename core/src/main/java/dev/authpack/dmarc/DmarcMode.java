@@ -1,5 +1,8 @@
 package dev.authpack.dmarc;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * Which DMARC specification the evaluator follows.
  *
@@ -13,5 +16,19 @@ package dev.authpack.dmarc;
  * </ul>
  */
 public enum DmarcMode {
-    RFC9989, RFC7489
+    RFC9989, RFC7489;
+
+    /**
+     * The mode a configuration names ({@code MailAuthCheck}'s {@code dmarcMode}, {@code --dmarc-mode}):
+     * {@code rfc9989} (also {@code 9989}, {@code dmarcbis}) or {@code rfc7489} (also {@code 7489}), any case, blanks
+     * around ignored; empty for anything else.
+     */
+    public static Optional<DmarcMode> parse(String text) {
+        String word = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        return switch (word) {
+            case "rfc9989", "9989", "dmarcbis" -> Optional.of(RFC9989);
+            case "rfc7489", "7489" -> Optional.of(RFC7489);
+            default -> Optional.empty();
+        };
+    }
 }

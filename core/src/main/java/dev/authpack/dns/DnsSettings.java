@@ -47,6 +47,49 @@ public record DnsSettings(List<String> servers, Duration timeout, int cacheSize)
     }
 
     /**
+     * DNS settings from configuration text: the one parser of {@code dnsServers}/{@code dnsTimeout}
+     * ({@code MailAuthCheck}, {@code ArcSeal}, {@code RelayPolicyRcptHook}), with the default cache size.
+     *
+     * @param servers       {@code host:port} list separated by commas and/or white space ({@link #splitServers});
+     *                      null or blank for the system's servers
+     * @param timeoutMillis time budget of one DNS question in milliseconds ({@link #timeout(String)}); null or
+     *                      blank for the default
+     * @throws IllegalArgumentException saying what is wrong (the caller adds its parameter names)
+     */
+    public static DnsSettings parse(String servers, String timeoutMillis) {
+        return new DnsSettings(splitServers(servers), timeout(timeoutMillis), DEFAULT_CACHE_SIZE);
+    }
+
+    /**
+     * A time budget of one DNS question given as milliseconds in configuration text; null or blank for the
+     * default ({@link DnsjavaResolver#DEFAULT_TIMEOUT}).
+     *
+     * @throws IllegalArgumentException unless a whole number from 1 to {@link DnsjavaResolver#MAX_TIMEOUT}
+     */
+    public static Duration timeout(String millis) {
+        if (millis == null || millis.isBlank()) {
+            return DnsjavaResolver.DEFAULT_TIMEOUT;
+        }
+        try {
+            return timeout(Long.parseLong(millis.strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(timeoutRange() + ", not '" + millis.strip() + "'");
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code millis} is from 1 to {@link DnsjavaResolver#MAX_TIMEOUT} */
+    public static Duration timeout(long millis) {
+        if (millis < 1 || millis > DnsjavaResolver.MAX_TIMEOUT.toMillis()) {
+            throw new IllegalArgumentException(timeoutRange() + ", not '" + millis + "'");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    private static String timeoutRange() {
+        return "DNS timeout must be milliseconds from 1 to " + DnsjavaResolver.MAX_TIMEOUT.toMillis();
+    }
+
+    /**
      * Splits a configuration value such as {@code "127.0.0.1:5353, [::1]:53"} (commas and/or white space) into
      * server strings; null or blank gives an empty list.
      */

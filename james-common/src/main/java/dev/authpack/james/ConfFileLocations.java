@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where a file named in a mailet parameter is: an absolute path ({@code /etc/james/dkim/example.pem}),
+ * Where a file named in the configuration is (a mailet parameter, a matcher condition, a hook's setting): the one
+ * place that knows the accepted forms: an absolute path ({@code /etc/james/dkim/example.pem}),
  * {@code file:///absolute/path}, or {@code file://conf/NAME} in James' configuration folder, found through James'
  * {@link FileSystem} as James finds its own {@code file://conf/} resources. Without a FileSystem (unit tests, other
  * containers) {@code file://conf/NAME} is {@code $working.directory/conf/NAME} when that system property is set.
@@ -16,8 +17,9 @@ import java.util.Optional;
  */
 public final class ConfFileLocations {
     private static final String FILE = "file:";
-    private static final String ABSOLUTE = "file:///";
-    private static final String CONF = "file://conf/";
+    private static final String ABSOLUTE = FileSystem.FILE_PROTOCOL_ABSOLUTE;
+    /** James' configuration folder ({@link FileSystem#FILE_PROTOCOL_AND_CONF}). */
+    public static final String CONF = FileSystem.FILE_PROTOCOL_AND_CONF;
 
     private final Optional<FileSystem> fileSystem;
 

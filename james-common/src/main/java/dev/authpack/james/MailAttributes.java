@@ -4,8 +4,10 @@ import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.SmtpAuthResult;
+import dev.authpack.arc.ArcChainSummary;
 import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcSet;
+import dev.authpack.arc.ArcStatus;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dkim.DkimResult;
@@ -24,8 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The mail attributes the pack sets, documented in docs/MailAuthCheck.md. Values are maps of strings (and
- * lists of them), so they survive James' JSON serialisation of attributes in queues and repositories.
+ * The mail-attribute contract of the pack, documented in docs/MailAuthCheck.md ("Attributes"): the names, how
+ * {@code MailAuthCheck} stores its results, and how mailets and matchers read them back. The one place that knows
+ * the attribute values' shape. Values are maps of strings (and lists of them), so they survive James' JSON
+ * serialisation of attributes in queues and repositories. Readers never throw: a value that is not as documented
+ * (another mailet wrote it, an older release) reads as absent or is skipped.
  */
 public final class MailAttributes {
     /** One map per DKIM-Signature, top to bottom (a list; empty for an unsigned message). */
@@ -44,6 +49,8 @@ public final class MailAttributes {
     public static final AttributeName RESULTS = AttributeName.of("authpack.results");
     /** The authserv-id the results were made under. */
     public static final AttributeName AUTHSERV_ID = AttributeName.of("authpack.authserv-id");
+    /** More resinfos than any check writes: the rest is not read. */
+    public static final int MAX_RESULTS = 100;
 
     private MailAttributes() {
     }
@@ -67,24 +74,64 @@ public final class MailAttributes {
         mail.setAttribute(new Attribute(AUTHSERV_ID, AttributeValue.of(authservId)));
     }
 
-    /** The resinfos stored by {@link #store}, or empty when the check did not run on this mail. */
+    /**
+     * The resinfos stored by {@link #store}, in header order (at most {@link #MAX_RESULTS}; entries that are not
+     * as documented are skipped), or empty when the check did not run on this mail.
+     */
     public static Optional<List<MethodResult>> results(Mail mail) {
         return mail.getAttribute(RESULTS).map(attribute -> {
             List<MethodResult> out = new ArrayList<>();
             if (attribute.getValue().value() instanceof Collection<?> values) {
                 for (Object value : values) {
-                    if (value instanceof AttributeValue<?> av && av.value() instanceof Map<?, ?> map) {
+                    if (out.size() == MAX_RESULTS) {
+                        break;
+                    }
+                    if (unwrap(value) instanceof Map<?, ?> map) {
                         readResinfo(map).ifPresent(out::add);
                     }
                 }
             }
-            return out;
+            return List.copyOf(out);
         });
     }
 
+    /** The authserv-id the stored results were made under; empty when the check did not run (or it is blank). */
     public static Optional<String> authservId(Mail mail) {
-        return mail.getAttribute(AUTHSERV_ID).map(a -> a.getValue().value())
-                .filter(String.class::isInstance).map(String.class::cast);
+        return string(mail, AUTHSERV_ID);
+    }
+
+    /**
+     * The disposition DMARC asks for after local policy ({@link #DMARC_DISPOSITION}), lower case; empty when DMARC
+     * was not checked.
+     */
+    public static Optional<String> dmarcDisposition(Mail mail) {
+        return string(mail, DMARC_DISPOSITION).map(v -> v.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The ARC chain validation stored in {@link #ARC}, or empty when the check did not validate this mail. */
+    public static Optional<ArcChainSummary> arc(Mail mail) {
+        return mail.getAttribute(ARC).flatMap(a -> readArc(a.getValue().value()));
+    }
+
+    private static Optional<String> string(Mail mail, AttributeName name) {
+        return mail.getAttribute(name).map(a -> a.getValue().value())
+                .filter(String.class::isInstance).map(String.class::cast).map(String::strip)
+                .filter(v -> !v.isEmpty());
+    }
+
+    private static Optional<ArcChainSummary> readArc(Object value) {
+        if (!(value instanceof Map<?, ?> map) || !(unwrap(map.get("result")) instanceof String word)) {
+            return Optional.empty();
+        }
+        for (ArcStatus status : ArcStatus.values()) {
+            if (status.word().equals(word)) {
+                String reason = unwrap(map.get("reason")) instanceof String r ? r : null;
+                int oldestPass = unwrap(map.get("oldest_pass")) instanceof Number n ? n.intValue() : -1;
+                int sets = unwrap(map.get("sets")) instanceof Collection<?> c ? c.size() : 0;
+                return Optional.of(new ArcChainSummary(status, reason, oldestPass, sets));
+            }
+        }
+        return Optional.empty();
     }
 
     private static AttributeValue<?> dkim(DkimReport report) {
@@ -197,26 +244,26 @@ public final class MailAttributes {
     }
 
     private static Optional<MethodResult> readResinfo(Map<?, ?> map) {
-        Object method = unwrap(map.get("method"));
-        Object result = unwrap(map.get("result"));
-        if (!(method instanceof String m) || !(result instanceof String r)) {
+        if (!(unwrap(map.get("method")) instanceof String method) || method.isBlank()
+                || !(unwrap(map.get("result")) instanceof String result) || result.isBlank()) {
             return Optional.empty();
         }
-        Object reason = unwrap(map.get("reason"));
+        String reason = unwrap(map.get("reason")) instanceof String s ? s : null;
         List<ResultProperty> properties = new ArrayList<>();
         if (unwrap(map.get("properties")) instanceof Map<?, ?> props) {
             for (Map.Entry<?, ?> e : props.entrySet()) {
                 String key = String.valueOf(e.getKey());
                 int dot = key.indexOf('.');
-                if (dot > 0 && unwrap(e.getValue()) instanceof String value) {
+                if (dot > 0 && dot < key.length() - 1 && unwrap(e.getValue()) instanceof String value) {
                     properties.add(new ResultProperty(key.substring(0, dot), key.substring(dot + 1), value));
                 }
             }
         }
-        return Optional.of(new MethodResult(m, r, reason instanceof String s ? s : null, properties));
+        return Optional.of(new MethodResult(method, result, reason, properties));
     }
 
-    private static Object unwrap(Object value) {
+    /** James wraps the members of list and map values in AttributeValue; after JSON they may be plain. */
+    static Object unwrap(Object value) {
         return value instanceof AttributeValue<?> av ? av.value() : value;
     }
 

@@ -5,7 +5,6 @@ import dev.authpack.relay.RelayRequest;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 import java.net.InetAddress;
@@ -44,7 +43,7 @@ public final class MailRelayRequests {
             List<Optional<String>> names = new ArrayList<>();
             if (verified.get().getValue().value() instanceof Collection<?> values) {
                 values.stream().limit(MAX_NAMES)
-                        .map(v -> v instanceof AttributeValue<?> av ? av.value() : v)
+                        .map(MailAttributes::unwrap)
                         .filter(String.class::isInstance).map(String.class::cast)
                         .forEach(n -> names.add(Optional.of(n)));
             }

@@ -1,15 +1,11 @@
 package dev.authpack.james;
 
-import org.apache.james.filesystem.api.FileSystem;
 
-import java.io.File;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Shared bits for the relay matcher and hook tests. */
+/** Shared bits for the relay matcher and hook tests (the FileSystem: {@link FakeFileSystem}). */
 public final class RelayTestSupport {
     public static final String POLICY = """
             relay_hosts = 127.0.0.1, ::1
@@ -34,28 +30,5 @@ public final class RelayTestSupport {
         Path file = conf.resolve("relay-policy.conf");
         Files.writeString(file, text);
         return file;
-    }
-
-    /** A FileSystem like James' FileSystemImpl for file://conf/ only: {@code base/conf/...}. */
-    public static FileSystem fileSystem(Path base) {
-        return new FileSystem() {
-            @Override
-            public InputStream getResource(String url) throws IOException {
-                return Files.newInputStream(getFile(url).toPath());
-            }
-
-            @Override
-            public File getFile(String fileURL) throws FileNotFoundException {
-                if (fileURL.startsWith(FILE_PROTOCOL_AND_CONF)) {
-                    return base.resolve("conf").resolve(fileURL.substring(FILE_PROTOCOL_AND_CONF.length())).toFile();
-                }
-                throw new FileNotFoundException("unsupported in this fake: " + fileURL);
-            }
-
-            @Override
-            public File getBasedir() {
-                return base.toFile();
-            }
-        };
     }
 }

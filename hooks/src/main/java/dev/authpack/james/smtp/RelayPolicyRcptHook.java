@@ -183,14 +183,11 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     }
 
     private static DnsSettings dnsSettings(Configuration config) throws ConfigurationException {
-        String servers = config.getString(DNS_SERVERS_KEY, "");
-        int timeoutMs = millis(config, DNS_TIMEOUT_KEY, (int) DnsSettings.defaults().timeout().toMillis(),
-                Integer.MAX_VALUE);
         try {
-            return DnsSettings.defaults().withServers(DnsSettings.splitServers(servers))
-                    .withTimeout(Duration.ofMillis(timeoutMs));
+            return DnsSettings.parse(config.getString(DNS_SERVERS_KEY, ""), config.getString(DNS_TIMEOUT_KEY, ""));
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("RelayPolicyRcptHook: bad " + DNS_TIMEOUT_KEY + ": " + e.getMessage(), e);
+            throw new ConfigurationException("RelayPolicyRcptHook: bad <" + DNS_SERVERS_KEY + "> or <"
+                    + DNS_TIMEOUT_KEY + ">: " + e.getMessage(), e);
         }
     }
 

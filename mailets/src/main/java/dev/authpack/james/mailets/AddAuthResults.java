@@ -18,6 +18,16 @@ import java.util.Set;
  * that run the check with {@code addAuthenticationResults=false} and decide later whether to add the field.
  * Fields claiming the same authserv-id are removed on every path (RFC 8601 §5), also from mail that was not
  * checked when {@code serverId} is set. See docs/AddAuthResults.md.
+ *
+ * <p>In {@code mailetcontainer.xml}:
+ * <pre>{@code
+ * <mailet match="All" class="dev.authpack.james.mailets.MailAuthCheck">
+ *     <serverId>mx.example.org</serverId>
+ *     <addAuthenticationResults>false</addAuthenticationResults>
+ * </mailet>
+ * <!-- ... policy ... -->
+ * <mailet match="All" class="dev.authpack.james.mailets.AddAuthResults"/>
+ * }</pre>
  */
 public class AddAuthResults extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AddAuthResults.class);

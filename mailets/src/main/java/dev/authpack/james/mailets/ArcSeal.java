@@ -4,6 +4,8 @@ import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.arc.ArcAuthResults;
+import dev.authpack.arc.ArcChainSummary;
 import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcSealOptions;
 import dev.authpack.arc.ArcSealResult;
@@ -11,6 +13,7 @@ import dev.authpack.arc.ArcSealer;
 import dev.authpack.arc.ArcVerifier;
 import dev.authpack.arc.ArcVerifyOptions;
 import dev.authpack.authres.MethodResult;
+import dev.authpack.check.CheckBudgets;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSigningKey;
@@ -28,10 +31,8 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,18 @@ import java.util.concurrent.TimeoutException;
  * Adds the next ARC Set (RFC 8617 §5.1) to mail this server passes on after changing it (mailing lists,
  * forwarding): ARC-Authentication-Results with this server's results, ARC-Message-Signature and ARC-Seal, all
  * rsa-sha256. See docs/ArcSeal.md for the parameters.
+ *
+ * <p>In {@code mailetcontainer.xml}, just before {@code RemoteDelivery}:
+ * <pre>{@code
+ * <processor state="relay" enableJmx="false">
+ *     <mailet match="All" class="dev.authpack.james.mailets.ArcSeal">
+ *         <domain>james.test</domain>
+ *         <selector>arc2026</selector>
+ *         <privateKey>file://conf/arc/arc.james.test.rsa.pem</privateKey>
+ *     </mailet>
+ *     <mailet match="All" class="RemoteDelivery"> ... </mailet>
+ * </processor>
+ * }</pre>
  *
  * <p>The chain status ({@code cv=}) is the one {@code MailAuthCheck} found when the mail arrived (the
  * {@code authpack.arc} attribute): that is the validation RFC 8617 asks for, made before this server changed the
@@ -103,7 +116,7 @@ public class ArcSeal extends GenericMailet {
             ArcSealer built = new ArcSealer(key, options);
             authservId = parameter("authservId");
             // seal a small message once: a bad authserv-id or header list stops James now, not on the first mail
-            trial(built, authservId.orElse("trial"));
+            built.trial(authservId.orElse("trial"));
             sealer = built;
             LOGGER.info("ArcSeal ready: d={} s={} ({} bits), authserv-id {}, h= {}", options.domain(),
                     options.selector(), key.bits(), authservId.orElse("from MailAuthCheck"),
@@ -111,21 +124,16 @@ public class ArcSeal extends GenericMailet {
         } catch (DkimKeyException | IllegalArgumentException e) {
             throw new MessagingException("ArcSeal: " + e.getMessage(), e);
         }
-        DnsSettings dns;
-        try {
-            dns = MailAuthCheck.dnsSettings(getInitParameter("dnsServers", ""), getInitParameter("dnsTimeout", ""));
-        } catch (MessagingException e) {
-            throw new MessagingException("ArcSeal: " + e.getMessage(), e);
-        }
+        DnsSettings dns = MailAuthCheck.dnsSettings("ArcSeal", this);
         Duration keyLookup = dns.timeout().multipliedBy(3).compareTo(MAX_KEY_LOOKUP) < 0
                 ? dns.timeout().multipliedBy(3) : MAX_KEY_LOOKUP;
-        verifyDeadline = keyLookup.plusSeconds(5);
         try {
             verifier = new ArcVerifier(engines.resolver(dns),
                     ArcVerifyOptions.defaults().withKeyLookupTimeout(keyLookup));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("ArcSeal: bad dnsServers or dnsTimeout: " + e.getMessage(), e);
         }
+        verifyDeadline = CheckBudgets.arcValidation(verifier);
     }
 
     /**
@@ -140,7 +148,7 @@ public class ArcSeal extends GenericMailet {
             if (message == null) {
                 return;
             }
-            Optional<String> checkedId = MailAttributes.authservId(mail).filter(s -> !s.isBlank());
+            Optional<String> checkedId = MailAttributes.authservId(mail);
             Optional<String> id = authservId.or(() -> checkedId);
             id.ifPresent(toStrip::add);
             checkedId.ifPresent(toStrip::add);
@@ -190,8 +198,8 @@ public class ArcSeal extends GenericMailet {
 
     /** MailAuthCheck's validation when it describes the message's sets; else our own, of the message as it is. */
     Chain chain(Mail mail, RawMessage raw) throws InterruptedException, ExecutionException, TimeoutException {
-        Optional<StoredArcResult> stored = StoredArcResult.of(mail);
-        if (stored.isPresent() && describes(stored.get(), raw)) {
+        Optional<ArcChainSummary> stored = MailAttributes.arc(mail);
+        if (stored.isPresent() && stored.get().describes(raw)) {
             return new Chain(stored.get().toArcResult(), "from MailAuthCheck: " + stored.get().status().word(),
                     false);
         }
@@ -200,58 +208,10 @@ public class ArcSeal extends GenericMailet {
                 + " validated here: " + own.status().word(), true);
     }
 
-    /**
-     * Whether MailAuthCheck's validation is of the chain the message carries now: a {@code none} needs a message
-     * still without ARC fields, a {@code pass} the same number of complete sets (another sealer may have added one
-     * since). A {@code fail} stays a fail whatever was added; the sealer then reads the instance from the message.
-     */
-    static boolean describes(StoredArcResult stored, RawMessage raw) {
-        int seals = raw.count("ARC-Seal");
-        int signatures = raw.count("ARC-Message-Signature");
-        int results = raw.count("ARC-Authentication-Results");
-        return switch (stored.status()) {
-            case NONE -> seals == 0 && signatures == 0 && results == 0;
-            case PASS -> stored.sets() > 0 && seals == stored.sets() && signatures == seals && results == seals;
-            case FAIL -> true;
-        };
-    }
-
-    /**
-     * MailAuthCheck's results (with our own {@code arc=} in place of its own when we validated the chain here), or
-     * only {@code arc=} when it did not run.
-     */
+    /** MailAuthCheck's results with the seal's own {@code arc=} (ArcAuthResults#forSeal). */
     static List<MethodResult> resinfo(Mail mail, Chain chain) {
-        MethodResult arc = chain.result().toMethodResult();
-        Optional<List<MethodResult>> checked = MailAttributes.results(mail);
-        if (checked.isEmpty()) {
-            return List.of(arc);
-        }
-        List<MethodResult> out = new ArrayList<>(checked.get().size() + 1);
-        boolean placed = false;
-        for (MethodResult r : checked.get()) {
-            if (ArcResult.METHOD.equals(r.method()) && chain.ownValidation()) {
-                if (!placed) {
-                    out.add(arc);
-                    placed = true;
-                }
-            } else {
-                out.add(r);
-                placed |= ArcResult.METHOD.equals(r.method());
-            }
-        }
-        if (!placed) {
-            out.add(arc);
-        }
-        return out;
-    }
-
-    private static void trial(ArcSealer sealer, String id) {
-        byte[] sample = "From: a@example.com\r\nSubject: s\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII);
-        try {
-            sealer.seal(RawMessage.parse(sample), ArcResult.none(), id, List.of());
-        } catch (MessageParseException e) {
-            throw new IllegalStateException(e);
-        }
+        return ArcAuthResults.forSeal(MailAttributes.results(mail), chain.result().toMethodResult(),
+                chain.ownValidation());
     }
 
     private DkimSigningKey key(String location) throws DkimKeyException {

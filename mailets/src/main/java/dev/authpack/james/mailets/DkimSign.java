@@ -38,6 +38,17 @@ import java.util.Set;
  * {@code selector2}/{@code privateKey2}) or a key table and a signing table for many domains. See
  * docs/DkimSign.md for the parameters.
  *
+ * <p>In {@code mailetcontainer.xml}, just before {@code RemoteDelivery}:
+ * <pre>{@code
+ * <processor state="relay" enableJmx="false">
+ *     <mailet match="All" class="dev.authpack.james.mailets.DkimSign">
+ *         <keyTable>file://conf/dkim/keytable</keyTable>
+ *         <signingTable>file://conf/dkim/signingtable</signingTable>
+ *     </mailet>
+ *     <mailet match="All" class="RemoteDelivery"> ... </mailet>
+ * </processor>
+ * }</pre>
+ *
  * <p>Keys and tables are read at {@link #init()}: a missing or bad one stops James with a message naming the file
  * (and line). {@link #service} never throws for a mail: one whose author domain has no key is passed on unsigned
  * (logged at debug), one that cannot be read is passed on unsigned with a warning.

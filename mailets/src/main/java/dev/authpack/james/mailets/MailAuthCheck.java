@@ -1,7 +1,7 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.AuthpackEngines;
-import dev.authpack.james.CheckTimeouts;
+import dev.authpack.james.AuthpackMetrics;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MimeMessageBytes;
@@ -9,6 +9,8 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.CheckRun;
+import dev.authpack.check.CheckTimeouts;
+import dev.authpack.check.CheckerSettings;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dkim.DkimVerifyOptions;
@@ -16,6 +18,7 @@ import dev.authpack.dmarc.DmarcMode;
 import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dmarc.UnverifiableDisposition;
 import dev.authpack.dns.DnsSettings;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -38,6 +41,15 @@ import java.util.Set;
  * mail attributes ({@link MailAttributes}) and, by default, an {@code Authentication-Results} field. Policy is
  * for matchers and mailets after it. See docs/MailAuthCheck.md for the parameters.
  *
+ * <p>In {@code mailetcontainer.xml}, first in the {@code root} processor (docs/MailAuthCheck.md, all parameters):
+ * <pre>{@code
+ * <mailet match="All" class="dev.authpack.james.mailets.MailAuthCheck">
+ *     <serverId>mx.example.org</serverId>
+ *     <dnsServers>127.0.0.1:53</dnsServers>
+ *     <dnsTimeout>3000</dnsTimeout>
+ * </mailet>
+ * }</pre>
+ *
  * <p>Never throws for bad mail. Every check is bounded by its engine's own time budget; one that times out, fails
  * or is interrupted is reported as {@code temperror}. Fields claiming our authserv-id are removed on every path
  * (in a {@code finally}), also from mail that cannot be checked (no client address, say).
@@ -49,13 +61,8 @@ public class MailAuthCheck extends GenericMailet {
             "dkimMaxSignatures", "dkimAllowSha1", "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent",
             "dkimClockSkew", "dmarc", "dmarcMode", "arc", "trustedArcSealers", "spfTimeout", "dkimKeyTimeout",
             "iprevTimeout", "dmarcTimeout", "dmarcUnverifiableDisposition");
-    /**
-     * How much longer than the checks' own deadline ({@link MailAuthChecker#deadline()}) the mailet waits before it
-     * cuts the run off itself: a safety net, as every check already ends within its budget.
-     */
-    static final Duration AWAIT_GRACE = Duration.ofSeconds(1);
-
     private final AuthpackEngines engines;
+    private final AuthpackMetrics metrics;
     private MailAuthChecker checker;
     private CheckOptions options;
     private String serverId;
@@ -63,11 +70,23 @@ public class MailAuthCheck extends GenericMailet {
     private boolean removeForged;
     private Duration deadline;
 
+    /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
     @Inject
-    public MailAuthCheck(AuthpackEngines engines) {
-        this.engines = engines;
+    public MailAuthCheck(AuthpackEngines engines, MetricFactory metricFactory) {
+        this(engines, AuthpackMetrics.of(metricFactory));
     }
 
+    /** Without metrics. */
+    public MailAuthCheck(AuthpackEngines engines) {
+        this(engines, AuthpackMetrics.NONE);
+    }
+
+    MailAuthCheck(AuthpackEngines engines, AuthpackMetrics metrics) {
+        this.engines = engines;
+        this.metrics = metrics;
+    }
+
+    /** Outside James, or without Guice: the shared engines, no metrics. */
     public MailAuthCheck() {
         this(AuthpackEngines.shared());
     }
@@ -82,22 +101,22 @@ public class MailAuthCheck extends GenericMailet {
         DkimVerifyOptions dkimOptions = dkimOptions();
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
-        DnsSettings dns = dnsSettings(getInitParameter("dnsServers", ""), getInitParameter("dnsTimeout", ""));
+        DnsSettings dns = dnsSettings("MailAuthCheck", this);
         CheckTimeouts timeouts = new CheckTimeouts(timeout("spfTimeout", CheckTimeouts.DEFAULT.spf()),
                 timeout("dkimKeyTimeout", CheckTimeouts.DEFAULT.keyLookup()),
                 timeout("iprevTimeout", CheckTimeouts.DEFAULT.iprev()),
                 timeout("dmarcTimeout", CheckTimeouts.DEFAULT.dmarc()));
-        // DMARC ends within its own budget with its fail-closed result; the checker's cut-off is only a safety net
         DmarcOptions dmarcOptions = DmarcOptions.DEFAULT.withMode(dmarcMode())
-                .withUnverifiableDisposition(unverifiableDisposition())
-                .withTimeBudget(timeouts.dmarc());
+                .withUnverifiableDisposition(unverifiableDisposition());
+        CheckerSettings settings = CheckerSettings.defaults(serverId).withDkim(dkimOptions).withDmarc(dmarcOptions)
+                .withTimeouts(timeouts);
         try {
-            checker = engines.checker(dns, serverId, dkimOptions, dmarcOptions, timeouts);
+            checker = engines.checker(dns, settings);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("MailAuthCheck: bad DNS settings: " + e.getMessage(), e);
         }
         // one deadline rule: each check ends within its engine's budget; the message's deadline follows from them
-        deadline = checker.deadline().plus(AWAIT_GRACE);
+        deadline = checker.awaitLimit();
         LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={}", serverId, options, dns);
     }
 
@@ -108,12 +127,18 @@ public class MailAuthCheck extends GenericMailet {
     @Override
     public void service(Mail mail) {
         Checked checked = Checked.NOT_CHECKED;
+        AuthpackMetrics.Timing timing = metrics.startCheck();
         try {
             checked = check(mail);
+            checked.report().ifPresentOrElse(report -> {
+                timing.stop();
+                metrics.count(report.methodResults());
+            }, metrics::notChecked);
             checked.report().ifPresent(report -> MailAttributes.store(mail, serverId, report));
             LOGGER.debug("{}: {}", mail.getName(), checked.report());
         } catch (RuntimeException e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
+            metrics.notChecked();
         } finally {
             writeHeader(mail, checked);
         }
@@ -197,13 +222,9 @@ public class MailAuthCheck extends GenericMailet {
     }
 
     private DmarcMode dmarcMode() throws MessagingException {
-        String value = getInitParameter("dmarcMode", "rfc9989").trim().toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "rfc9989", "9989", "dmarcbis" -> DmarcMode.RFC9989;
-            case "rfc7489", "7489" -> DmarcMode.RFC7489;
-            default -> throw new MessagingException("MailAuthCheck: dmarcMode must be rfc9989 or rfc7489, not '"
-                    + value + "'");
-        };
+        String value = getInitParameter("dmarcMode", "rfc9989");
+        return DmarcMode.parse(value).orElseThrow(() -> new MessagingException(
+                "MailAuthCheck: dmarcMode must be rfc9989 or rfc7489, not '" + value + "'"));
     }
 
     /** RFC 8301 and RFC 6376 §8 safe defaults, each overridable (docs/MailAuthCheck.md). */
@@ -276,26 +297,12 @@ public class MailAuthCheck extends GenericMailet {
         };
     }
 
-    static DnsSettings dnsSettings(String servers, String timeoutMillis) throws MessagingException {
-        List<String> list = Arrays.stream(servers.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty())
-                .toList();
-        Duration timeout = dev.authpack.dns.DnsjavaResolver.DEFAULT_TIMEOUT;
-        if (!timeoutMillis.isBlank()) {
-            try {
-                long millis = Long.parseLong(timeoutMillis.trim());
-                if (millis < 1 || millis > 60_000) {
-                    throw new NumberFormatException("out of range");
-                }
-                timeout = Duration.ofMillis(millis);
-            } catch (NumberFormatException e) {
-                throw new MessagingException("dnsTimeout must be milliseconds between 1 and 60000, not '"
-                        + timeoutMillis + "'");
-            }
-        }
+    /** {@code dnsServers} and {@code dnsTimeout}, as every mailet of the pack reads them ({@link DnsSettings#parse}). */
+    static DnsSettings dnsSettings(String mailet, GenericMailet config) throws MessagingException {
         try {
-            return new DnsSettings(list, timeout, DnsSettings.DEFAULT_CACHE_SIZE);
+            return DnsSettings.parse(config.getInitParameter("dnsServers"), config.getInitParameter("dnsTimeout"));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("bad dnsServers '" + servers + "': " + e.getMessage());
+            throw new MessagingException(mailet + ": bad dnsServers or dnsTimeout: " + e.getMessage(), e);
         }
     }
 

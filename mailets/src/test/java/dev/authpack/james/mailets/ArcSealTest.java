@@ -1,5 +1,8 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.ConfSamples;
+import dev.authpack.james.FakeFileSystem;
+import dev.authpack.arc.ArcChainSummary;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MimeMessageBytes;
@@ -34,10 +37,6 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -331,7 +330,7 @@ class ArcSealTest {
 
         FakeMail mail = mail(received);
         mailAuthCheck("mx.list.example").service(mail);
-        assertThat(StoredArcResult.of(mail)).get().extracting(StoredArcResult::status).isEqualTo(ArcStatus.PASS);
+        assertThat(MailAttributes.arc(mail)).get().extracting(ArcChainSummary::status).isEqualTo(ArcStatus.PASS);
         byte[] withFooter = bytes(new String(written(mail), StandardCharsets.UTF_8) + "-- \r\nlist footer\r\n");
         mail.setMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(withFooter)));
         listSealer().service(mail);
@@ -401,11 +400,11 @@ class ArcSealTest {
         FakeMail first = mail(oneSet);
         forwarderSealer("authservId", "mx.fwd.example").service(first);
         RawMessage raw = RawMessage.parse(written(first));
-        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.PASS, null, 0, 1), raw)).isTrue();
-        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.PASS, null, 0, 2), raw)).isFalse();
-        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.NONE, null, -1, 0), raw)).isFalse();
-        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.FAIL, "x", -1, 0), raw)).isTrue();
-        assertThat(ArcSeal.describes(new StoredArcResult(ArcStatus.NONE, null, -1, 0),
+        assertThat(new ArcChainSummary(ArcStatus.PASS, null, 0, 1).describes(raw)).isTrue();
+        assertThat(new ArcChainSummary(ArcStatus.PASS, null, 0, 2).describes(raw)).isFalse();
+        assertThat(new ArcChainSummary(ArcStatus.NONE, null, -1, 0).describes(raw)).isFalse();
+        assertThat(new ArcChainSummary(ArcStatus.FAIL, "x", -1, 0).describes(raw)).isTrue();
+        assertThat(new ArcChainSummary(ArcStatus.NONE, null, -1, 0).describes(
                 RawMessage.parse(oneSet))).isTrue();
     }
 
@@ -493,15 +492,9 @@ class ArcSealTest {
 
     @Test
     void sampleConfigurationSealsAndItsZoneVerifies() throws Exception {
-        Path samples = repositoryRoot().resolve("conf-samples");
+        Path samples = ConfSamples.dir();
         Path james = dir.resolve("sample");
-        Files.createDirectories(james.resolve("conf/arc"));
-        try (var files = Files.list(samples.resolve("arc"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, james.resolve("conf/arc").resolve(f.getFileName()),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        ConfSamples.copyInto("arc", james);
         String snippet = Files.readString(samples.resolve("arcseal-snippet.xml"));
         assertThat(snippet).contains("class=\"dev.authpack.james.mailets.ArcSeal\"")
                 .contains("<domain>james.test</domain>").contains("<selector>arc2026</selector>")
@@ -518,36 +511,8 @@ class ArcSealTest {
         assertThat(chain.newestSet().sealDomain()).isEqualTo("james.test");
     }
 
-    private static Path repositoryRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 5 && p != null; i++, p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("conf-samples/arc"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("conf-samples/arc not found above " + Path.of("").toAbsolutePath());
-    }
-
     /** A FileSystem like James' FileSystemImpl for file://conf/ only: {@code base/conf/...}. */
     private static Optional<FileSystem> fileSystem(Path base) {
-        return Optional.of(new FileSystem() {
-            @Override
-            public InputStream getResource(String url) throws IOException {
-                return Files.newInputStream(getFile(url).toPath());
-            }
-
-            @Override
-            public File getFile(String url) throws FileNotFoundException {
-                if (url.startsWith(FILE_PROTOCOL_AND_CONF)) {
-                    return base.resolve("conf").resolve(url.substring(FILE_PROTOCOL_AND_CONF.length())).toFile();
-                }
-                throw new FileNotFoundException("unsupported in this fake: " + url);
-            }
-
-            @Override
-            public File getBasedir() {
-                return base.toFile();
-            }
-        });
+        return Optional.of(FakeFileSystem.under(base));
     }
 }

@@ -4,6 +4,8 @@ import dev.authpack.james.AuthpackModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.authpack.dns.DnsSettings;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,7 +17,9 @@ class AuthpackModuleTest {
 
     @Test
     void everyMailetGetsTheSameEnginesAndOneResolverPerDnsSettings() {
-        Injector injector = Guice.createInjector(new AuthpackModule());
+        // James binds its MetricFactory itself; MailAuthCheck takes it for its metrics (docs/metrics.md)
+        Injector injector = Guice.createInjector(new AuthpackModule(),
+                binder -> binder.bind(MetricFactory.class).toInstance(new RecordingMetricFactory()));
         MailAuthCheck first = injector.getInstance(MailAuthCheck.class);
         MailAuthCheck second = injector.getInstance(MailAuthCheck.class);
         assertThat(first).isNotSameAs(second);

@@ -1,10 +1,11 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.ConfSamples;
+import dev.authpack.james.FakeFileSystem;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.dkim.DkimSigningKey;
-import dev.authpack.dkim.DkimStatus;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dkim.sign.KeyRecordText;
@@ -28,10 +29,7 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -310,15 +308,9 @@ class DkimSignTest {
 
     @Test
     void sampleConfigurationSignsAndItsZoneVerifies() throws Exception {
-        Path samples = repositoryRoot().resolve("conf-samples");
+        Path samples = ConfSamples.dir();
         Path sampleConf = dir.resolve("sample");
-        Files.createDirectories(sampleConf.resolve("conf/dkim"));
-        try (var files = Files.list(samples.resolve("dkim"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, sampleConf.resolve("conf/dkim").resolve(f.getFileName()),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        ConfSamples.copyInto("dkim", sampleConf);
         String snippet = Files.readString(samples.resolve("dkimsign-snippet.xml"));
         assertThat(snippet).contains("<keyTable>file://conf/dkim/keytable</keyTable>")
                 .contains("<signingTable>file://conf/dkim/signingtable</signingTable>");
@@ -334,16 +326,6 @@ class DkimSignTest {
         mailet.service(office);
         assertThat(verify(written(office), zone).results()).extracting(r -> r.status() + " " + r.domain())
                 .containsExactly("PASS office.example");
-    }
-
-    private static Path repositoryRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 5 && p != null; i++, p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("conf-samples/dkim"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("conf-samples/dkim not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test
@@ -459,25 +441,8 @@ class DkimSignTest {
     }
 
     /** A FileSystem like James' FileSystemImpl for file://conf/ only: {@code base/conf/...}. */
+
     private static FileSystem fileSystem(Path base) {
-        return new FileSystem() {
-            @Override
-            public InputStream getResource(String url) throws IOException {
-                return Files.newInputStream(getFile(url).toPath());
-            }
-
-            @Override
-            public File getFile(String url) throws FileNotFoundException {
-                if (url.startsWith(FILE_PROTOCOL_AND_CONF)) {
-                    return base.resolve("conf").resolve(url.substring(FILE_PROTOCOL_AND_CONF.length())).toFile();
-                }
-                throw new FileNotFoundException("unsupported in this fake: " + url);
-            }
-
-            @Override
-            public File getBasedir() {
-                return base.toFile();
-            }
-        };
+        return FakeFileSystem.under(base);
     }
 }

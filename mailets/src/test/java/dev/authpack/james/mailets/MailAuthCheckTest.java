@@ -1,12 +1,14 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.AuthpackMetrics;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -90,6 +92,30 @@ class MailAuthCheckTest {
         mail.getMessage().writeTo(out);
         String text = out.toString(StandardCharsets.US_ASCII);
         return text.substring(0, text.indexOf("\r\n\r\n") + 2);
+    }
+
+    /** Item 5 of issue 10 (docs/metrics.md): the names James' metric reporters show, read back. */
+    @Test
+    void countsEachResultAndTimesEachCheckThroughJamesMetrics() throws Exception {
+        RecordingMetricFactory metrics = new RecordingMetricFactory();
+        MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines(), metrics);
+        mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000").build());
+
+        mailet.service(mail("192.0.2.1", "alice@example.com"));
+        mailet.service(mail("198.51.100.7", "alice@example.com"));
+        mailet.service(mail("not an address", "alice@example.com"));
+
+        // spf: MAIL FROM and HELO of each mail (both pass for the first client, both fail for the second)
+        assertThat(metrics.countFor("authpack.result.spf.pass")).isEqualTo(2);
+        assertThat(metrics.countFor("authpack.result.spf.fail")).isEqualTo(2);
+        assertThat(metrics.countFor("authpack.result.iprev.pass")).isEqualTo(1);
+        assertThat(metrics.countFor("authpack.result.dkim.none")).isEqualTo(2);
+        assertThat(metrics.countFor("authpack.result.dmarc.pass")).isEqualTo(1);
+        assertThat(metrics.countFor("authpack.result.dmarc.fail")).isEqualTo(1);
+        assertThat(metrics.countFor(AuthpackMetrics.NOT_CHECKED)).isEqualTo(1);
+        assertThat(metrics.executionTimesFor(AuthpackMetrics.CHECK_TIMER)).hasSize(2)
+                .allSatisfy(d -> assertThat(d).isPositive().isLessThan(mailet.deadline()));
     }
 
     @Test
@@ -315,7 +341,7 @@ class MailAuthCheckTest {
         MailAuthCheck mailet = mailet(Map.of("dnsTimeout", "500"));
         // SPF alone may take 20 s (RFC 7208 §4.6.4); DMARC waits for it
         assertThat(mailet.deadline()).isGreaterThan(java.time.Duration.ofSeconds(20))
-                .isEqualTo(java.time.Duration.ofSeconds(25 + 15).plus(MailAuthCheck.AWAIT_GRACE));
+                .isEqualTo(java.time.Duration.ofSeconds(25 + 15).plus(dev.authpack.check.MailAuthChecker.AWAIT_GRACE));
         assertThat(mailet(Map.of("spfTimeout", "1000", "dkimKeyTimeout", "1000", "dmarcTimeout", "1000",
                 "iprevTimeout", "1000")).deadline()).isEqualTo(java.time.Duration.ofSeconds(6 + 6 + 1));
         assertThatThrownBy(() -> mailet(Map.of("dmarcTimeout", "120001"))).isInstanceOf(MessagingException.class)

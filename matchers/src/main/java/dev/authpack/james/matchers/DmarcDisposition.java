@@ -1,7 +1,7 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.MailAttributes;
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
@@ -20,7 +20,15 @@ import java.util.stream.Collectors;
  * Matches all recipients when DMARC asks for one of the given dispositions: the domain owner's policy as a
  * routing decision, applied with James' own mailets (docs/DmarcDisposition.md).
  *
- * <pre>{@code <mailet match="dev.authpack.james.matchers.DmarcDisposition=reject" class="ToRepository">}</pre>
+ * <p>In {@code mailetcontainer.xml}, after {@code MailAuthCheck}:
+ * <pre>{@code
+ * <mailet match="dev.authpack.james.matchers.DmarcDisposition=reject" class="ToRepository">
+ *     <repositoryPath>file://var/mail/dmarc-rejected/</repositoryPath>
+ * </mailet>
+ * <mailet match="dev.authpack.james.matchers.DmarcDisposition=quarantine" class="ToProcessor">
+ *     <processor>quarantine</processor>
+ * </mailet>
+ * }</pre>
  *
  * <p>Condition: {@code reject}, {@code quarantine}, or both separated by commas. The disposition is the
  * {@code authpack.dmarc.disposition} attribute {@code MailAuthCheck} sets: {@code quarantine} or {@code reject}
@@ -32,8 +40,6 @@ import java.util.stream.Collectors;
  * makes {@link #init()} throw; {@link #match} never throws.
  */
 public class DmarcDisposition extends GenericMatcher {
-    /** Set by MailAuthCheck (docs/MailAuthCheck.md "Attributes"); matchers cannot depend on the mailets module. */
-    static final AttributeName DISPOSITION = AttributeName.of("authpack.dmarc.disposition");
     private static final Logger LOGGER = LoggerFactory.getLogger(DmarcDisposition.class);
 
     /** The dispositions a condition may name: those that ask the receiver to act (RFC 9989 §5.3 p=). */
@@ -97,7 +103,7 @@ public class DmarcDisposition extends GenericMatcher {
     @Override
     public Collection<MailAddress> match(Mail mail) {
         try {
-            Optional<String> disposition = disposition(mail);
+            Optional<String> disposition = MailAttributes.dmarcDisposition(mail);
             boolean matched = disposition.flatMap(Wanted::of).map(wanted::contains).orElse(false);
             LOGGER.debug("DmarcDisposition: mail {} disposition {} {} {}", mail.getName(),
                     disposition.orElse("(no DMARC result)"), matched ? "matches" : "does not match",
@@ -107,12 +113,6 @@ public class DmarcDisposition extends GenericMatcher {
             LOGGER.warn("DmarcDisposition: no match for mail {}: {}", mail.getName(), String.valueOf(e));
             return List.of();
         }
-    }
-
-    /** The attribute's value, lower case; empty when DMARC was not checked (or the value is not a string). */
-    private static Optional<String> disposition(Mail mail) {
-        return mail.getAttribute(DISPOSITION).map(a -> a.getValue().value())
-                .filter(String.class::isInstance).map(v -> ((String) v).strip().toLowerCase(Locale.ROOT));
     }
 
     private static String describe(Set<Wanted> set) {

@@ -1,5 +1,6 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.authres.Arrival;
 import dev.authpack.authres.AuthResultCondition;
@@ -29,7 +30,16 @@ import java.util.Optional;
  * Matches all recipients when the mail's authentication results meet a condition: the analogue of SpamAssassin's
  * {@code check_authres_result} (docs/HasAuthResult.md).
  *
- * <pre>{@code <mailet match="dev.authpack.james.matchers.HasAuthResult=spf=fail,softfail" class="ToProcessor">}</pre>
+ * <p>In {@code mailetcontainer.xml}, after {@code MailAuthCheck}:
+ * <pre>{@code
+ * <mailet match="dev.authpack.james.matchers.HasAuthResult=spf=fail; auth=missing" class="ToProcessor">
+ *     <processor>spam</processor>
+ * </mailet>
+ * <mailet match="dev.authpack.james.matchers.HasAuthResult=dkim=fail,permerror; trusted-authserv=filter.example.net@10.1.0.0/16"
+ *         class="ToProcessor">
+ *     <processor>spam</processor>
+ * </mailet>
+ * }</pre>
  *
  * <p>Condition ({@link AuthResultCondition}): {@code method=result[,result...]} tests separated by {@code ;}, all
  * of which must hold, {@code missing} meaning "no result for the method", and optionally
@@ -86,8 +96,8 @@ public class HasAuthResult extends GenericMatcher {
     }
 
     private boolean matches(Mail mail) throws MessagingException {
-        List<MethodResult> own = AuthResultsAttribute.results(mail);
-        Optional<String> ownId = AuthResultsAttribute.authservId(mail);
+        List<MethodResult> own = MailAttributes.results(mail).orElse(List.of());
+        Optional<String> ownId = MailAttributes.authservId(mail);
         AuthResultsTrust trust = condition.trust().withOwnId(ownId.orElse(null));
         TrustedAuthResults results = TrustedAuthResults.evaluate(own, placedFields(mail.getMessage()), trust,
                 arrival(mail));

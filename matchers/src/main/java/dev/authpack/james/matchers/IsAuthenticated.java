@@ -17,7 +17,13 @@ import java.util.Optional;
  * Matches all recipients when the client authenticated with SMTP AUTH ({@link Mail#SMTP_AUTH_USER} is set)
  * (docs/IsAuthenticated.md).
  *
- * <pre>{@code <mailet match="dev.authpack.james.matchers.IsAuthenticated=alice@example.com, @staff.example.com" ...>}</pre>
+ * <p>In {@code mailetcontainer.xml}:
+ * <pre>{@code
+ * <mailet match="dev.authpack.james.matchers.IsAuthenticated=alice@example.com, @staff.example.com"
+ *         class="ToProcessor">
+ *     <processor>staff</processor>
+ * </mailet>
+ * }</pre>
  *
  * <p>Optional condition: users and/or {@code @domain} entries, separated by commas, that the authenticated user
  * must match; case is ignored. A malformed condition makes {@link #init()} throw. {@link #match} never throws.

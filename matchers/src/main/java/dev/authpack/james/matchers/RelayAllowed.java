@@ -23,7 +23,13 @@ import java.util.Optional;
 /**
  * Matches the recipients that the relay policy allows this mail to be relayed to (docs/RelayAllowed.md).
  *
- * <pre>{@code <mailet match="dev.authpack.james.matchers.RelayAllowed=file://conf/relay-policy.conf" class="ToProcessor">}</pre>
+ * <p>In {@code mailetcontainer.xml}, the {@code transport} processor (with {@code RelayPolicyRcptHook} in
+ * {@code smtpserver.xml}, docs/relay-policy.md):
+ * <pre>{@code
+ * <mailet match="dev.authpack.james.matchers.RelayAllowed=file://conf/relay-policy.conf" class="ToProcessor">
+ *     <processor>relay</processor>
+ * </mailet>
+ * }</pre>
  *
  * <p>Condition: the policy file, an absolute path or {@code file://conf/NAME}. It is read once, at startup; a
  * missing or malformed file makes {@link #init()} throw, so James refuses to start. For each mail the matcher reads

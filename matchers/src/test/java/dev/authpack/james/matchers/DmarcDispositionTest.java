@@ -1,5 +1,7 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.ConfSamples;
+import dev.authpack.james.MailAttributes;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -35,9 +37,9 @@ class DmarcDispositionTest {
     private static Mail mail(Object disposition) throws MessagingException {
         FakeMail.Builder b = FakeMail.builder().name("m").recipients("a@x.example", "b@y.example");
         if (disposition instanceof String s) {
-            b.attribute(new Attribute(DmarcDisposition.DISPOSITION, AttributeValue.of(s)));
+            b.attribute(new Attribute(MailAttributes.DMARC_DISPOSITION, AttributeValue.of(s)));
         } else if (disposition instanceof Integer i) {
-            b.attribute(new Attribute(DmarcDisposition.DISPOSITION, AttributeValue.of(i)));
+            b.attribute(new Attribute(MailAttributes.DMARC_DISPOSITION, AttributeValue.of(i)));
         }
         return b.build();
     }
@@ -86,7 +88,7 @@ class DmarcDispositionTest {
     @Test
     void mailWithoutRecipientsGivesNoRecipients() throws Exception {
         Mail mail = FakeMail.builder().name("m")
-                .attribute(new Attribute(DmarcDisposition.DISPOSITION, AttributeValue.of("reject"))).build();
+                .attribute(new Attribute(MailAttributes.DMARC_DISPOSITION, AttributeValue.of("reject"))).build();
         assertThat(matcher("reject").match(mail)).isEmpty();
     }
 
@@ -112,7 +114,7 @@ class DmarcDispositionTest {
     /** Every DmarcDisposition condition in the sample snippet starts, and each processor it routes to (but James' transport) is defined. */
     @Test
     void sampleSnippetConditionsAreValid() throws Exception {
-        Path snippet = repositoryRoot().resolve("conf-samples/dmarc-snippet.xml");
+        Path snippet = ConfSamples.dir().resolve("dmarc-snippet.xml");
         String text = Files.readString(snippet);
         Matcher m = Pattern.compile("match=\"dev\\.authpack\\.james\\.matchers\\.DmarcDisposition=([^\"]*)\"").matcher(text);
         List<String> conditions = new ArrayList<>();
@@ -128,16 +130,6 @@ class DmarcDispositionTest {
             }
             assertThat(text).contains("<processor state=\"" + to.group(1) + "\"");
         }
-    }
-
-    private static Path repositoryRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 5 && p != null; i++, p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("conf-samples"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("conf-samples not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.MailAttributes;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -63,8 +64,8 @@ class HasAuthResultTest {
                 .mimeMessage(message(authResults)).remoteAddr("192.0.2.1")
                 .attribute(new Attribute(AttributeName.of(HasAuthResult.SMTP_IS_AUTH_NETWORK), AttributeValue.of(true)));
         if (ownResults != null) {
-            b.attribute(new Attribute(AuthResultsAttribute.RESULTS, AttributeValue.of(ownResults)));
-            b.attribute(new Attribute(AuthResultsAttribute.AUTHSERV_ID, AttributeValue.of(OWN_ID)));
+            b.attribute(new Attribute(MailAttributes.RESULTS, AttributeValue.of(ownResults)));
+            b.attribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of(OWN_ID)));
         }
         return b.build();
     }
@@ -143,7 +144,7 @@ class HasAuthResultTest {
         assertThat(matcher("dkim=pass").match(mail)).hasSize(2);
 
         Mail notAList = FakeMail.builder().name("n").recipients("a@x.example").mimeMessage(message())
-                .attribute(new Attribute(AuthResultsAttribute.RESULTS, AttributeValue.of("dkim=pass"))).build();
+                .attribute(new Attribute(MailAttributes.RESULTS, AttributeValue.of("dkim=pass"))).build();
         assertThat(matcher("dkim=missing").match(notAList)).hasSize(1);
     }
 
@@ -167,7 +168,7 @@ class HasAuthResultTest {
     @Test
     void aMailWithoutMessageUsesOwnResultsOnly() throws Exception {
         Mail mail = FakeMail.builder().name("nomsg").recipients("a@x.example")
-                .attribute(new Attribute(AuthResultsAttribute.RESULTS,
+                .attribute(new Attribute(MailAttributes.RESULTS,
                         AttributeValue.of(List.<AttributeValue<?>>of(resinfo("auth", "pass")))))
                 .build();
         assertThat(matcher("auth=pass").match(mail)).hasSize(1);

@@ -1,5 +1,6 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.FakeFileSystem;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.RelayTestSupport;
 import org.apache.james.core.MailAddress;
@@ -24,7 +25,7 @@ class RelayAllowedTest {
     Path dir;
 
     private RelayAllowed matcher(String condition) throws MessagingException {
-        RelayAllowed m = new RelayAllowed(RelayTestSupport.fileSystem(dir));
+        RelayAllowed m = new RelayAllowed(FakeFileSystem.under(dir));
         m.init(FakeMatcherConfig.builder().matcherName("RelayAllowed").condition(condition)
                 .mailetContext(FakeMailContext.defaultContext()).build());
         return m;

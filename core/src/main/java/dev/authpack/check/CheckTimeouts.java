@@ -1,14 +1,14 @@
-package dev.authpack.james;
+package dev.authpack.check;
 
-import dev.authpack.check.CheckBudgets;
 import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.spf.SpfOptions;
 
 import java.time.Duration;
 
 /**
- * The engines' own time bounds as {@code MailAuthCheck} configures them; each check's budget is its bound plus
- * {@link CheckBudgets#MARGIN}, and the deadline of a message follows from them ({@link CheckBudgets#overall()}).
+ * The engines' own time bounds ({@code MailAuthCheck}'s parameters, {@link CheckerSettings}); each check's budget
+ * is its bound plus {@link CheckBudgets#MARGIN}, and the deadline of a message follows from them
+ * ({@link CheckBudgets#overall()}, {@link MailAuthChecker#deadline()}): the one deadline rule.
  *
  * @param spf       one SPF evaluation (RFC 7208 §4.6.4: at least 20 s); parameter {@code spfTimeout}
  * @param keyLookup one DKIM or ARC key lookup; parameter {@code dkimKeyTimeout}
