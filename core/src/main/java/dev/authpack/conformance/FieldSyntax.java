@@ -33,8 +33,9 @@ final class FieldSyntax {
             return date.getMonth() >= 1 && date.getMonth() <= 12 && date.getDay() >= 1 && date.getDay() <= 31
                     && date.getHour() >= 0 && date.getHour() <= 23 && date.getMinute() >= 0
                     && date.getMinute() <= 59 && date.getSecond() >= 0 && date.getSecond() <= 60;
-        } catch (Exception | Error e) { // JavaCC throws ParseException and TokenMgrError (an Error)
-            return false;
+        } catch (org.apache.james.mime4j.field.datetime.parser.ParseException
+                 | org.apache.james.mime4j.field.datetime.parser.TokenMgrError | RuntimeException e) {
+            return false; // JavaCC's TokenMgrError is an Error: caught by name, nothing broader
         }
     }
 
@@ -50,7 +51,8 @@ final class FieldSyntax {
             MimeVersionParser parser = new MimeVersionParser(new StringReader(value));
             parser.parseAll();
             return parser.getMajorVersion() == 1 && parser.getMinorVersion() == 0;
-        } catch (Exception | Error e) {
+        } catch (org.apache.james.mime4j.field.mimeversion.parser.ParseException
+                 | org.apache.james.mime4j.field.mimeversion.parser.TokenMgrError | RuntimeException e) {
             return false;
         }
     }
