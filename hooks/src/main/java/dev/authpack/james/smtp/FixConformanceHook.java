@@ -71,6 +71,10 @@ public class FixConformanceHook implements JamesMessageHook {
                 return HookResult.DECLINED;
             }
             ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
+            if (!outcome.report().complete()) {
+                LOGGER.info("FixConformanceHook: MIME tree beyond the conformance limits in session {}; checked what"
+                        + " is within them", session.getSessionID());
+            }
             if (outcome instanceof ConformanceOutcome.Rejected rejected) {
                 LOGGER.info("FixConformanceHook: 552 in session {}: {}", session.getSessionID(), rejected.reason());
                 return refusal(rejected);

@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.conformance.CharsetGuesser;
 import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
 import dev.authpack.james.ConformanceParameters;
@@ -60,7 +61,7 @@ public class FixConformance extends GenericMailet {
                     + DEFAULT_PROCESSOR + ")");
         }
         LOGGER.info("FixConformance ready: checks={} fixes={} detectEncoding={} processor={}", policy.checks(),
-                policy.fixes(), policy.settings().guesser() != dev.authpack.conformance.CharsetGuesser.NONE,
+                policy.fixes(), policy.settings().guesser() != CharsetGuesser.NONE,
                 processor);
     }
 
@@ -72,6 +73,10 @@ public class FixConformance extends GenericMailet {
                 return;
             }
             ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
+            if (!outcome.report().complete()) {
+                LOGGER.info("{}: MIME tree beyond the conformance limits; checked what is within them",
+                        mail.getName());
+            }
             if (outcome instanceof ConformanceOutcome.Rejected rejected) {
                 ConformanceParameters.store(mail, ConformanceParameters.ISSUES, rejected.issues());
                 LOGGER.info("{}: {}; to processor {}", mail.getName(), rejected.reason(), processor);
