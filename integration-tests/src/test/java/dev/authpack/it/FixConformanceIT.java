@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.Charset;
@@ -73,7 +72,7 @@ class FixConformanceIT {
     static Path tmp;
 
     static void configure(AuthpackJames.Builder b) {
-        String snippet = read(Locations.confSamples().resolve("fixconformance-snippet.xml"))
+        String snippet = DkimSignIT.read(Locations.confSamples().resolve("fixconformance-snippet.xml"))
                 .replaceAll("(?s)<!--.*?-->", "");
         String hook = element(snippet, "<handler class=\"dev\\.authpack\\.james\\.smtp\\.FixConformanceHook\">.*?</handler>");
         String mailet = element(snippet, "<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.mailets\\.FixConformance\">"
@@ -97,14 +96,6 @@ class FixConformanceIT {
         Matcher m = Pattern.compile("(?s)" + regex).matcher(text);
         assertThat(m.find()).as(regex + " in conf-samples/fixconformance-snippet.xml").isTrue();
         return m.group();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Test
