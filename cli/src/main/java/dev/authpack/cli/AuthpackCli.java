@@ -50,7 +50,8 @@ public final class AuthpackCli implements Runnable {
                 .addSubcommand(new CommandLine(new DkimSignCommand(streams)))
                 .addSubcommand(new CommandLine(new DkimKeyCommand(streams)))
                 .addSubcommand(new CommandLine(new ArcSealCommand(streams)))
-                .addSubcommand(new CommandLine(new ReportCommand(streams)));
+                .addSubcommand(new CommandLine(new ReportCommand(streams)))
+                .addSubcommand(new CommandLine(new FixCommand(streams)));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
         cli.setOut(out).setErr(err)

@@ -4,7 +4,7 @@ package dev.authpack.cli;
 public final class ExitCodes {
     /** The command ran, whatever the authentication results. */
     public static final int OK = 0;
-    /** {@code fix} found a check failure (reserved; no command of this version returns it). */
+    /** {@code fix} found a check failure. */
     public static final int CHECK_FAILED = 1;
     /** Usage error or unreadable input; a one-line reason is on standard error. */
     public static final int USAGE = 2;

@@ -71,7 +71,7 @@ class DkimSignIT {
         return m.group();
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,0 +1,81 @@
+package dev.authpack.conformance;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * KumoMTA's {@code check_fix_conformance(checks, fixes)}: issues in {@code checks} reject the message, unless they
+ * are also in {@code fixes} ("don't raise errors for things that we're going to fix anyway"); otherwise issues in
+ * {@code fixes} are repaired. When only missing-header issues are to be fixed the new fields are added on top and
+ * nothing else changes; anything else rebuilds the message from its MIME tree ({@link Rebuilder}). Immutable,
+ * thread-safe; {@link #apply(byte[])} never throws.
+ *
+ * @param checks   issues that reject
+ * @param fixes    issues that are repaired
+ * @param settings what a fix writes
+ * @param limits   bounds of the check and of a rebuild
+ */
+public record ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIssue> fixes, FixSettings settings,
+                                ConformanceLimits limits) {
+    public ConformancePolicy {
+        checks = checks.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(checks));
+        fixes = fixes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(fixes));
+    }
+
+    public ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIssue> fixes, FixSettings settings) {
+        this(checks, fixes, settings, ConformanceLimits.DEFAULT);
+    }
+
+    public ConformanceOutcome apply(byte[] message) {
+        MimeTree tree = MimeTree.parse(message, limits);
+        ConformanceChecker checker = new ConformanceChecker(limits);
+        ConformanceReport report = checker.check(message, tree);
+        EnumSet<ConformanceIssue> rejecting = EnumSet.noneOf(ConformanceIssue.class);
+        for (ConformanceIssue issue : report.issues()) {
+            if (checks.contains(issue) && !fixes.contains(issue)) {
+                rejecting.add(issue);
+            }
+        }
+        if (!rejecting.isEmpty()) {
+            return new ConformanceOutcome.Rejected(report, rejecting);
+        }
+        Set<ConformanceIssue> toFix = report.among(fixes);
+        if (toFix.isEmpty()) {
+            return new ConformanceOutcome.Passed(report);
+        }
+        EnumSet<ConformanceIssue> missing = EnumSet.noneOf(ConformanceIssue.class);
+        toFix.stream().filter(ConformanceIssue::isMissingHeader).forEach(missing::add);
+        if (missing.size() < toFix.size()) {
+            Optional<byte[]> rebuilt = rebuild(tree, report, missing);
+            if (rebuilt.isPresent()) {
+                return repaired(report, rebuilt.get(), toFix, true, checker);
+            }
+        }
+        byte[] added = missing.isEmpty() ? message : MissingFields.add(message, missing, settings);
+        return repaired(report, added, toFix, false, checker);
+    }
+
+    private Optional<byte[]> rebuild(MimeTree tree, ConformanceReport report, Set<ConformanceIssue> missing) {
+        EnumSet<ConformanceIssue> add = EnumSet.noneOf(ConformanceIssue.class);
+        add.addAll(missing);
+        if (report.has(ConformanceIssue.MISSING_MIME_VERSION)) {
+            add.add(ConformanceIssue.MISSING_MIME_VERSION); // the rebuilt message is MIME: RFC 2045 §4
+        }
+        List<String> drop = new ArrayList<>();
+        for (ConformanceIssue issue : add) {
+            drop.add(MissingFields.fieldName(issue).toLowerCase(Locale.ROOT));
+        }
+        return Rebuilder.rebuild(tree, MissingFields.fields(add, settings), drop, settings);
+    }
+
+    private static ConformanceOutcome repaired(ConformanceReport report, byte[] message, Set<ConformanceIssue> toFix,
+                                               boolean rebuilt, ConformanceChecker checker) {
+        Set<ConformanceIssue> remaining = checker.check(message, MimeTree.parse(message, checker.limits()), !rebuilt)
+                .among(toFix);
+        return new ConformanceOutcome.Repaired(report, message, toFix, rebuilt, remaining);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.authpack.james.smtp;
+
+import dev.authpack.conformance.ConformanceOutcome;
+import dev.authpack.conformance.ConformancePolicy;
+import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.MimeMessageBytes;
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.protocols.smtp.SMTPRetCode;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.dsn.DSNStatus;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.TreeSet;
+
+/**
+ * The conformance check and repair of {@code FixConformance} at the end of DATA, so that the sender sees the
+ * refusal in the session: {@code 552 5.6.0 Message has conformance issues: LABEL, LABEL} (KumoMTA's wording).
+ * Issues in {@code fixes} are repaired before the mail is queued (docs/FixConformance.md).
+ *
+ * <pre>{@code
+ * <handlerchain>
+ *   <handler class="dev.authpack.james.smtp.FixConformanceHook">
+ *     <checks>MISSING_COLON_VALUE|NON_CANONICAL_LINE_ENDINGS</checks>
+ *     <fixes>MISSING_DATE_HEADER|MISSING_MESSAGE_ID_HEADER</fixes>
+ *     <serverId>mx.example.org</serverId>
+ *   </handler>
+ * </handlerchain>
+ * }</pre>
+ *
+ * <p>Parameters: {@code checks}, {@code fixes}, {@code detectEncoding}, {@code includeEncodings},
+ * {@code excludeEncodings}, {@code serverId}, as the mailet. A message that cannot be read is accepted unchanged;
+ * {@link #onMessage} never throws.
+ */
+public class FixConformanceHook implements JamesMessageHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(FixConformanceHook.class);
+
+    private ConformancePolicy policy;
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!key.startsWith("[@") && !ConformanceParameters.NAMES.contains(key)) {
+                throw new ConfigurationException("FixConformanceHook: unknown parameter '" + key + "'; accepted: "
+                        + String.join(", ", new TreeSet<>(ConformanceParameters.NAMES)));
+            }
+        }
+        try {
+            policy = ConformanceParameters.policy(key -> config.getString(key, null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("FixConformanceHook: " + e.getMessage(), e);
+        }
+        LOGGER.info("FixConformanceHook ready: checks={} fixes={}", policy.checks(), policy.fixes());
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        try {
+            MimeMessage message = mail.getMessage();
+            if (message == null || policy == null) {
+                return HookResult.DECLINED;
+            }
+            ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
+            if (!outcome.report().complete()) {
+                LOGGER.info("FixConformanceHook: MIME tree beyond the conformance limits in session {}; checked what"
+                        + " is within them", session.getSessionID());
+            }
+            if (outcome instanceof ConformanceOutcome.Rejected rejected) {
+                LOGGER.info("FixConformanceHook: 552 in session {}: {}", session.getSessionID(), rejected.reason());
+                return refusal(rejected);
+            }
+            if (outcome instanceof ConformanceOutcome.Repaired repaired) {
+                mail.setMessage(MimeMessageBytes.from(repaired.message()));
+                ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
+                LOGGER.info("FixConformanceHook: repaired {} in session {}", repaired.fixed(), session.getSessionID());
+            }
+        } catch (IOException | MessagingException | RuntimeException e) {
+            LOGGER.warn("FixConformanceHook: conformance not checked, message accepted unchanged: {}", e.toString());
+        }
+        return HookResult.DECLINED;
+    }
+
+    /** {@code 552 5.6.0 Message has conformance issues: ...} (RFC 3463 §3.7: X.6.0 other media error). */
+    static HookResult refusal(ConformanceOutcome.Rejected rejected) {
+        return HookResult.builder()
+                .hookReturnCode(HookReturnCode.deny())
+                .smtpReturnCode(SMTPRetCode.QUOTA_EXCEEDED)
+                .smtpDescription(DSNStatus.getStatus(DSNStatus.PERMANENT, DSNStatus.CONTENT_OTHER)
+                        + " " + rejected.reason())
+                .build();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.authpack.james.smtp;
+
+import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.MimeMessageBytes;
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FixConformanceHookTest {
+    static final String MESSAGE = "From: a@example.com\r\nSubject : hi\r\nDate: Sun, 6 Dec 2026 03:00:00 +0000\r\n"
+            + "MIME-Version: 1.0\r\n\r\nHello.\r\n";
+    private static final SMTPSession SESSION = (SMTPSession) Proxy.newProxyInstance(
+            SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
+            (proxy, method, args) -> method.getName().equals("getSessionID") ? "s1" : null);
+
+    private static FixConformanceHook hook(String... settings) throws ConfigurationException {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        for (int i = 0; i < settings.length; i += 2) {
+            config.addProperty(settings[i], settings[i + 1]);
+        }
+        FixConformanceHook hook = new FixConformanceHook();
+        hook.init(config);
+        return hook;
+    }
+
+    private static FakeMail mail(byte[] message) throws Exception {
+        return FakeMail.builder().name("m").mimeMessage(MimeMessageBytes.from(message)).build();
+    }
+
+    @Test
+    void refusesWith552AndKumoMtaWording() throws Exception {
+        HookResult result = hook("checks", "NAME_ENDS_WITH_SPACE|MISSING_MESSAGE_ID_HEADER|LINE_TOO_LONG")
+                .onMessage(SESSION, mail(MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(result.getResult()).isEqualTo(HookReturnCode.deny());
+        assertThat(result.getSmtpRetCode()).isEqualTo("552");
+        assertThat(result.getSmtpDescription())
+                .isEqualTo("5.6.0 Message has conformance issues: MISSING_MESSAGE_ID_HEADER, NAME_ENDS_WITH_SPACE");
+    }
+
+    @Test
+    void repairsWhatIsInTheFixesAndAccepts() throws Exception {
+        FakeMail mail = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        HookResult result = hook("checks", "NAME_ENDS_WITH_SPACE", "fixes", "NAME_ENDS_WITH_SPACE",
+                "serverId", "mx.example.org").onMessage(SESSION, mail);
+        assertThat(result).isEqualTo(HookResult.DECLINED);
+        assertThat(new String(MimeMessageBytes.of(mail.getMessage()), StandardCharsets.US_ASCII))
+                .contains("\r\nSubject: hi\r\n");
+        assertThat(mail.getAttribute(ConformanceParameters.FIXED)).isPresent();
+    }
+
+    @Test
+    void initErrorsSayWhatIsAccepted() {
+        assertThatThrownBy(() -> hook("checks", "spoon")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'spoon'").hasMessageContaining("LINE_TOO_LONG");
+        assertThatThrownBy(() -> hook("check", "LINE_TOO_LONG")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'check'").hasMessageContaining("checks, detectEncoding");
+    }
+
+    @Test
+    void unreadableMessagesAreAcceptedNeverThrown() throws Exception {
+        FixConformanceHook hook = hook("checks", "LINE_TOO_LONG", "fixes", "NON_CANONICAL_LINE_ENDINGS");
+        Random random = new Random(5);
+        for (int i = 0; i < 30; i++) {
+            byte[] junk = new byte[random.nextInt(200) + 1];
+            random.nextBytes(junk);
+            assertThat(hook.onMessage(SESSION, mail(junk)).getResult())
+                    .isIn(HookReturnCode.declined(), HookReturnCode.deny());
+        }
+        assertThat(hook.onMessage(SESSION, FakeMail.builder().name("empty").build())).isEqualTo(HookResult.DECLINED);
+    }
+}

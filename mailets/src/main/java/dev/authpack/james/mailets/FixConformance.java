@@ -1,0 +1,100 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.conformance.CharsetGuesser;
+import dev.authpack.conformance.ConformanceOutcome;
+import dev.authpack.conformance.ConformancePolicy;
+import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.MimeMessageBytes;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Checks and repairs RFC 5322 / MIME conformance, as KumoMTA's {@code check_fix_conformance(checks, fixes)}
+ * (docs/FixConformance.md).
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.authpack.james.mailets.FixConformance">
+ *   <checks>MISSING_COLON_VALUE</checks>
+ *   <fixes>LINE_TOO_LONG|NAME_ENDS_WITH_SPACE|NEEDS_TRANSFER_ENCODING|NON_CANONICAL_LINE_ENDINGS|MISSING_DATE_HEADER|MISSING_MESSAGE_ID_HEADER|MISSING_MIME_VERSION</fixes>
+ *   <detectEncoding>true</detectEncoding>
+ *   <serverId>mx.example.org</serverId>
+ *   <processor>error</processor>
+ * </mailet>
+ * }</pre>
+ *
+ * <p>A mail with an issue in {@code checks} (and not also in {@code fixes}) gets the attribute
+ * {@code authpack.conformance.issues} (the labels, {@code |}-separated) and goes to {@code processor} (default
+ * {@code error}). Otherwise issues in {@code fixes} are repaired, the attribute {@code authpack.conformance.fixed}
+ * names them, and the mail goes on. Missing Date, Message-ID or MIME-Version alone only add fields on top; any
+ * other fix rebuilds the message, which breaks signatures over it: put {@code DkimSign} and {@code ArcSeal} after
+ * this mailet. A mail that cannot be read goes on unchanged; {@link #service} never throws.
+ */
+public class FixConformance extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(FixConformance.class);
+    static final String PROCESSOR = "processor";
+    static final String DEFAULT_PROCESSOR = "error";
+
+    private ConformancePolicy policy;
+    private String processor;
+
+    @Override
+    public void init() throws MessagingException {
+        Set<String> accepted = new HashSet<>(ConformanceParameters.NAMES);
+        accepted.add(PROCESSOR);
+        checkInitParameters(accepted);
+        try {
+            policy = ConformanceParameters.policy(this::getInitParameter);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("FixConformance: " + e.getMessage(), e);
+        }
+        processor = getInitParameter(PROCESSOR, DEFAULT_PROCESSOR).strip();
+        if (processor.isEmpty()) {
+            throw new MessagingException("FixConformance: processor must name a processor (default "
+                    + DEFAULT_PROCESSOR + ")");
+        }
+        LOGGER.info("FixConformance ready: checks={} fixes={} detectEncoding={} processor={}", policy.checks(),
+                policy.fixes(), policy.settings().guesser() != CharsetGuesser.NONE,
+                processor);
+    }
+
+    @Override
+    public void service(Mail mail) {
+        try {
+            MimeMessage message = mail.getMessage();
+            if (message == null) {
+                return;
+            }
+            ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
+            if (!outcome.report().complete()) {
+                LOGGER.info("{}: MIME tree beyond the conformance limits; checked what is within them",
+                        mail.getName());
+            }
+            if (outcome instanceof ConformanceOutcome.Rejected rejected) {
+                ConformanceParameters.store(mail, ConformanceParameters.ISSUES, rejected.issues());
+                LOGGER.info("{}: {}; to processor {}", mail.getName(), rejected.reason(), processor);
+                mail.setState(processor);
+            } else if (outcome instanceof ConformanceOutcome.Repaired repaired) {
+                mail.setMessage(MimeMessageBytes.from(repaired.message()));
+                ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
+                LOGGER.info("{}: repaired {}{}{}", mail.getName(), repaired.fixed(),
+                        repaired.rebuilt() ? " (rebuilt)" : " (fields added)",
+                        repaired.remaining().isEmpty() ? "" : "; still " + repaired.remaining());
+            }
+        } catch (IOException | MessagingException | RuntimeException e) {
+            LOGGER.warn("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(), e.toString());
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "authpack FixConformance: checks and repairs RFC 5322 / MIME conformance (KumoMTA's labels)";
+    }
+}

@@ -1,0 +1,110 @@
+package dev.authpack.james.mailets;
+
+import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.MimeMessageBytes;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+import javax.mail.MessagingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FixConformanceTest {
+    static final String MESSAGE = "From: a@example.com\r\nTo: b@example.org\r\nSubject : hi\r\n"
+            + "Date: Sun, 6 Dec 2026 03:00:00 +0000\r\nMIME-Version: 1.0\r\n\r\nHello.\r\n";
+
+    private static FixConformance mailet(Map<String, String> parameters) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("FixConformance");
+        parameters.forEach(config::setProperty);
+        FixConformance mailet = new FixConformance();
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private static FakeMail mail(byte[] message) throws Exception {
+        return FakeMail.builder().name("m").mimeMessage(MimeMessageBytes.from(message))
+                .recipient("b@example.org").state("transport").build();
+    }
+
+    private static String text(Mail mail) throws Exception {
+        return new String(MimeMessageBytes.of(mail.getMessage()), StandardCharsets.ISO_8859_1);
+    }
+
+    private static Optional<String> attribute(Mail mail, org.apache.mailet.AttributeName name) {
+        return mail.getAttribute(name).map(a -> (String) a.getValue().value());
+    }
+
+    @Test
+    void aFailedCheckSetsTheAttributeAndGoesToTheProcessor() throws Exception {
+        FakeMail mail = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE|MISSING_MESSAGE_ID_HEADER|LINE_TOO_LONG")).service(mail);
+        assertThat(mail.getState()).isEqualTo("error");
+        assertThat(attribute(mail, ConformanceParameters.ISSUES)).contains("MISSING_MESSAGE_ID_HEADER|NAME_ENDS_WITH_SPACE");
+        assertThat(text(mail)).isEqualTo(MESSAGE);
+
+        FakeMail other = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE", "processor", "quarantine")).service(other);
+        assertThat(other.getState()).isEqualTo("quarantine");
+    }
+
+    @Test
+    void fixesRepairAndTheMailGoesOn() throws Exception {
+        FakeMail mail = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE", "fixes", "NAME_ENDS_WITH_SPACE|MISSING_MESSAGE_ID_HEADER",
+                "serverId", "mx.example.org")).service(mail);
+        assertThat(mail.getState()).isEqualTo("transport");
+        assertThat(attribute(mail, ConformanceParameters.FIXED)).contains("MISSING_MESSAGE_ID_HEADER|NAME_ENDS_WITH_SPACE");
+        assertThat(text(mail)).startsWith("Message-ID: <").contains("@mx.example.org>\r\n")
+                .contains("\r\nSubject: hi\r\n");
+        assertThat(mail.getAttribute(ConformanceParameters.ISSUES)).isEmpty();
+    }
+
+    @Test
+    void onlyMissingFieldsKeepEveryOtherOctet() throws Exception {
+        FakeMail mail = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        mailet(Map.of("fixes", "MISSING_MESSAGE_ID_HEADER", "serverId", "mx.example.org")).service(mail);
+        String out = text(mail);
+        assertThat(out).startsWith("Message-ID: <");
+        assertThat(out.substring(out.indexOf("\r\n") + 2)).isEqualTo(MESSAGE);
+    }
+
+    @Test
+    void initErrorsSayWhatIsAccepted() {
+        assertThatThrownBy(() -> mailet(Map.of("checks", "LINE_TOO_LONG|nope")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("'nope'")
+                .hasMessageContaining("NON_CANONICAL_LINE_ENDINGS");
+        assertThatThrownBy(() -> mailet(Map.of("detectEncoding", "yes")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("true or false");
+        assertThatThrownBy(() -> mailet(Map.of("detectEncoding", "true", "includeEncodings", "latin-9")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("iso-8859-15");
+        assertThatThrownBy(() -> mailet(Map.of("serverId", "not a host")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("serverId");
+        assertThatThrownBy(() -> mailet(Map.of("fix", "LINE_TOO_LONG"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("fix");
+    }
+
+    @Test
+    void unreadableMailIsPassedOnAndNeverThrows() throws Exception {
+        FixConformance mailet = mailet(Map.of("fixes", "LINE_TOO_LONG|NEEDS_TRANSFER_ENCODING|NON_CANONICAL_LINE_ENDINGS",
+                "checks", "MISSING_COLON_VALUE"));
+        Random random = new Random(3);
+        for (int i = 0; i < 50; i++) {
+            byte[] junk = new byte[random.nextInt(300) + 1];
+            random.nextBytes(junk);
+            FakeMail mail = mail(junk);
+            mailet.service(mail);
+            assertThat(mail.getMessage()).isNotNull();
+            assertThat(mail.getState()).isIn("transport", "error");
+        }
+        FakeMail empty = FakeMail.builder().name("none").build();
+        mailet.service(empty);
+        assertThat(empty.attributes()).isEmpty();
+    }
+}
