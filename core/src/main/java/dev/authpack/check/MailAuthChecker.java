@@ -28,10 +28,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The orchestration behind the {@code MailAuthCheck} mailet and {@code authpack check}: starts every enabled
- * check at once (their DNS lookups run concurrently over the shared resolver), evaluates DMARC when SPF and DKIM
- * are in, and combines the results. Each check is bounded by its own budget ({@link CheckBudgets}, derived from
- * the engines' own bounds): a check that fails, throws or runs out of time gives {@code temperror} (ARC:
- * {@code fail}), never silence. Thread-safe; one instance serves all mail.
+ * check at once, DMARC's policy discovery included (their DNS lookups run concurrently over the shared resolver, so
+ * a message waits for its longest chain of lookups, not their sum), evaluates DMARC when SPF and DKIM are in
+ * ({@link DmarcEvaluator#prepare}), and combines the results. Each check is bounded by its own budget
+ * ({@link CheckBudgets}, derived from the engines' own bounds): a check that fails, throws or runs out of time
+ * gives {@code temperror} (ARC: {@code fail}), never silence. Thread-safe; one instance serves all mail.
  */
 public final class MailAuthChecker {
     private final SpfChecker spf;

@@ -111,7 +111,10 @@ public final class DmarcEvaluator {
         });
     }
 
-    /** {@link #prepare(RawMessage)} of a message given as received, read as {@link #evaluate(byte[], Optional, Optional)} reads it. */
+    /**
+     * {@link #prepare(RawMessage)} of a message given as received, read as
+     * {@link #evaluate(byte[], Optional, Optional)} reads it.
+     */
     public Prepared prepare(byte[] message) {
         RawMessage parsed;
         try {
