@@ -5,24 +5,17 @@ import dev.authpack.dkim.DkimReport;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
-import dev.authpack.dns.DnsLookup;
-import dev.authpack.dns.DnsNames;
 import dev.authpack.dns.DnsResolver;
-import dev.authpack.dns.MxHost;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfResult;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,21 +81,23 @@ class MailAuthCheckerCriticalPathTest {
 
     @Test
     void dmarcDiscoveryIsAskedWithTheOtherLookupsBeforeAnyAnswer() throws Exception {
-        GatedDns dns = new GatedDns(SessionChecksTest.zone());
+        CountingDns.Gate gate = new CountingDns.Gate();
+        CountingDns dns = new CountingDns(SessionChecksTest.zone(), gate);
         Envelope envelope = SessionChecksTest.envelopes("pass.example").get(0);
         CheckRun run = SessionChecksTest.checker(dns).start(envelope,
                 SessionChecksTest.message("pass.example", "aligned"), CheckOptions.ALL);
         // no answer has arrived: every first question is out, DMARC's among them
         assertThat(dns.asked).contains("TXT _dmarc.pass.example", "TXT pass.example", "TXT mail.pass.example",
                 "TXT sel._domainkey.pass.example", "PTR 1.2.0.192.in-addr.arpa");
-        dns.release(q -> true);
+        gate.release(q -> true);
         AuthCheckReport report = run.report().get(30, TimeUnit.SECONDS);
         assertThat(report.dmarc().orElseThrow().status()).isEqualTo(DmarcStatus.PASS);
     }
 
     @Test
     void theTreeWalkAndTheExistenceLookupsForNpRunWhileSpfAndDkimWait() throws Exception {
-        GatedDns dns = new GatedDns(SessionChecksTest.zone());
+        CountingDns.Gate gate = new CountingDns.Gate();
+        CountingDns dns = new CountingDns(SessionChecksTest.zone(), gate);
         Envelope envelope = SessionChecksTest.envelopes("sub.org.example").get(0);
         CheckRun run = SessionChecksTest.checker(dns).start(envelope,
                 SessionChecksTest.message("sub.org.example", "none"), CheckOptions.ALL);
@@ -110,11 +105,11 @@ class MailAuthCheckerCriticalPathTest {
                 "TXT _dmarc.example");
         // only DMARC's answers come: the record at org.example has np=reject and sp=none, so whether
         // sub.org.example exists is asked, while SPF has no answer yet
-        dns.release(q -> q.startsWith("TXT _dmarc."));
-        dns.awaitAsked("MX sub.org.example");
+        gate.release(q -> q.startsWith("TXT _dmarc."));
+        awaitAsked(dns, "MX sub.org.example");
         assertThat(dns.asked).contains("A sub.org.example", "AAAA sub.org.example");
         assertThat(run.report()).isNotDone();
-        dns.release(q -> true);
+        gate.release(q -> true);
         AuthCheckReport report = run.report().get(30, TimeUnit.SECONDS);
         assertThat(report.dmarc().orElseThrow().policyDomain()).isEqualTo("org.example");
         assertThat(dns.asked.stream().filter("MX sub.org.example"::equals).count()).isEqualTo(1);
@@ -136,82 +131,10 @@ class MailAuthCheckerCriticalPathTest {
         }
     }
 
-    /** Records the questions and holds each answer until a {@link #release} lets questions like it through. */
-    private static final class GatedDns implements DnsResolver {
-        final List<String> asked = new CopyOnWriteArrayList<>();
-        private final DnsResolver answers;
-        private final List<Predicate<String>> open = new ArrayList<>();
-        private final List<Runnable> held = new ArrayList<>();
-        private final List<String> heldQuestions = new ArrayList<>();
-
-        GatedDns(DnsResolver answers) {
-            this.answers = answers;
+    private static void awaitAsked(CountingDns dns, String question) throws InterruptedException {
+        for (int i = 0; i < 2000 && !dns.asked.contains(question); i++) {
+            Thread.sleep(5);
         }
-
-        synchronized void release(Predicate<String> questions) {
-            open.add(questions);
-            List<Runnable> now = new ArrayList<>();
-            for (int i = held.size() - 1; i >= 0; i--) {
-                if (questions.test(heldQuestions.get(i))) {
-                    now.add(held.remove(i));
-                    heldQuestions.remove(i);
-                }
-            }
-            now.forEach(r -> CompletableFuture.runAsync(r));
-        }
-
-        void awaitAsked(String question) throws InterruptedException {
-            for (int i = 0; i < 1000 && !asked.contains(question); i++) {
-                Thread.sleep(5);
-            }
-            assertThat(asked).contains(question);
-        }
-
-        private <T> CompletableFuture<DnsLookup<T>> ask(String question,
-                                                        Supplier<CompletableFuture<DnsLookup<T>>> q) {
-            asked.add(question);
-            CompletableFuture<DnsLookup<T>> answer = new CompletableFuture<>();
-            Runnable answering = () -> q.get().whenComplete((l, e) -> {
-                if (e != null) {
-                    answer.completeExceptionally(e);
-                } else {
-                    answer.complete(l);
-                }
-            });
-            synchronized (this) {
-                if (open.stream().noneMatch(p -> p.test(question))) {
-                    held.add(answering);
-                    heldQuestions.add(question);
-                    return answer;
-                }
-            }
-            answering.run();
-            return answer;
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<String>> txt(String name) {
-            return ask("TXT " + DnsNames.normalize(name), () -> answers.txt(name));
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
-            return ask("A " + DnsNames.normalize(name), () -> answers.a(name));
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
-            return ask("AAAA " + DnsNames.normalize(name), () -> answers.aaaa(name));
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
-            return ask("MX " + DnsNames.normalize(name), () -> answers.mx(name));
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
-            return ask("PTR " + DnsNames.reverseName(address), () -> answers.ptr(address));
-        }
+        assertThat(dns.asked).contains(question);
     }
 }
