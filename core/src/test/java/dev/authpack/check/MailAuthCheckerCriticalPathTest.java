@@ -83,9 +83,7 @@ class MailAuthCheckerCriticalPathTest {
     void dmarcDiscoveryIsAskedWithTheOtherLookupsBeforeAnyAnswer() throws Exception {
         CountingDns.Gate gate = new CountingDns.Gate();
         CountingDns dns = new CountingDns(SessionChecksTest.zone(), gate);
-        Envelope envelope = SessionChecksTest.envelopes("pass.example").get(0);
-        CheckRun run = SessionChecksTest.checker(dns).start(envelope,
-                SessionChecksTest.message("pass.example", "aligned"), CheckOptions.ALL);
+        CheckRun run = start(dns, "pass.example", "aligned");
         // no answer has arrived: every first question is out, DMARC's among them
         assertThat(dns.asked).contains("TXT _dmarc.pass.example", "TXT pass.example", "TXT mail.pass.example",
                 "TXT sel._domainkey.pass.example", "PTR 1.2.0.192.in-addr.arpa");
@@ -98,9 +96,7 @@ class MailAuthCheckerCriticalPathTest {
     void theTreeWalkAndTheExistenceLookupsForNpRunWhileSpfAndDkimWait() throws Exception {
         CountingDns.Gate gate = new CountingDns.Gate();
         CountingDns dns = new CountingDns(SessionChecksTest.zone(), gate);
-        Envelope envelope = SessionChecksTest.envelopes("sub.org.example").get(0);
-        CheckRun run = SessionChecksTest.checker(dns).start(envelope,
-                SessionChecksTest.message("sub.org.example", "none"), CheckOptions.ALL);
+        CheckRun run = start(dns, "sub.org.example", "none");
         assertThat(dns.asked).contains("TXT _dmarc.sub.org.example", "TXT _dmarc.org.example",
                 "TXT _dmarc.example");
         // only DMARC's answers come: the record at org.example has np=reject and sp=none, so whether
@@ -129,6 +125,12 @@ class MailAuthCheckerCriticalPathTest {
             assertThat(result).as(from).isEqualTo(scratch);
             assertThat(sorted(preparedDns.asked)).as(from).isEqualTo(sorted(scratchDns.asked));
         }
+    }
+
+    /** Starts the check of a corpus message from {@code from}, sent from its domain's own server. */
+    private static CheckRun start(CountingDns dns, String from, String signing) throws Exception {
+        return SessionChecksTest.checker(dns).start(SessionChecksTest.envelopes(from).get(0),
+                SessionChecksTest.message(from, signing), CheckOptions.ALL);
     }
 
     private static void awaitAsked(CountingDns dns, String question) throws InterruptedException {
