@@ -12,7 +12,9 @@ import dev.authpack.spf.SpfResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -63,15 +65,7 @@ public final class DmarcEvaluator {
      */
     public CompletableFuture<DmarcResult> evaluate(RawMessage message, Optional<SpfResult> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
-        List<String> from = new ArrayList<>();
-        for (HeaderField f : message.fields("From")) {
-            from.add(f.unfoldedValue());
-        }
-        byte[][] bytes = new byte[1][];
-        message.readAll((array, offset, length) -> bytes[0] = offset == 0 && length == array.length ? array
-                : Arrays.copyOfRange(array, offset, offset + length));
-        return run(() -> DmarcAuthors.read(from, FromFieldScan.of(bytes[0]), null, options.maxAuthorDomains()),
-                mailFromSpf, dkim);
+        return prepare(message).evaluate(mailFromSpf, dkim);
     }
 
     /**
@@ -80,14 +74,7 @@ public final class DmarcEvaluator {
      */
     public CompletableFuture<DmarcResult> evaluate(byte[] message, Optional<SpfResult> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
-        RawMessage parsed;
-        try {
-            parsed = RawMessage.parse(message);
-        } catch (MessageParseException e) {
-            return run(() -> DmarcAuthors.read(null, FromFieldScan.of(message), e.getMessage(),
-                    options.maxAuthorDomains()), mailFromSpf, dkim);
-        }
-        return evaluate(parsed, mailFromSpf, dkim);
+        return prepare(message).evaluate(mailFromSpf, dkim);
     }
 
     /**
@@ -100,42 +87,116 @@ public final class DmarcEvaluator {
     public CompletableFuture<DmarcResult> evaluate(List<String> fromFieldValues, Optional<SpfResult> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
         List<String> values = List.copyOf(fromFieldValues);
-        return run(() -> DmarcAuthors.read(values, null, null, options.maxAuthorDomains()), mailFromSpf, dkim);
+        return prepare(() -> DmarcAuthors.read(values, null, null, options.maxAuthorDomains()))
+                .evaluate(mailFromSpf, dkim);
     }
 
     /**
-     * Runs one evaluation within {@link DmarcOptions#timeBudget()}; past it, or on an internal error, the result
-     * is {@code temperror} with the unverifiable disposition. Never completes exceptionally.
+     * Starts the part of the evaluation of a parsed message that needs the message only: reads the author domains
+     * and starts their policy discovery (the {@code _dmarc} lookups of the tree walk, or of the author and its
+     * organizational domain in RFC 7489 mode, and the existence lookups {@code np} asks for), while SPF and DKIM
+     * are still running. {@link Prepared#evaluate} finishes it: {@code prepare(m).evaluate(spf, dkim)} gives the
+     * result and asks the questions of {@code evaluate(m, spf, dkim)}, only sooner.
      */
-    private CompletableFuture<DmarcResult> run(Supplier<DmarcAuthors> reading, Optional<SpfResult> spf,
-                                               Optional<DkimReport> dkim) {
+    public Prepared prepare(RawMessage message) {
+        return prepare(() -> {
+            List<String> from = new ArrayList<>();
+            for (HeaderField f : message.fields("From")) {
+                from.add(f.unfoldedValue());
+            }
+            byte[][] bytes = new byte[1][];
+            message.readAll((array, offset, length) -> bytes[0] = offset == 0 && length == array.length ? array
+                    : Arrays.copyOfRange(array, offset, offset + length));
+            return DmarcAuthors.read(from, FromFieldScan.of(bytes[0]), null, options.maxAuthorDomains());
+        });
+    }
+
+    /**
+     * {@link #prepare(RawMessage)} of a message given as received, read as
+     * {@link #evaluate(byte[], Optional, Optional)} reads it.
+     */
+    public Prepared prepare(byte[] message) {
+        RawMessage parsed;
+        try {
+            parsed = RawMessage.parse(message);
+        } catch (MessageParseException e) {
+            return prepare(() -> DmarcAuthors.read(null, FromFieldScan.of(message), e.getMessage(),
+                    options.maxAuthorDomains()));
+        }
+        return prepare(parsed);
+    }
+
+    private Prepared prepare(Supplier<DmarcAuthors> reading) {
         DmarcLookups lookups = new DmarcLookups(dns, options.maxRecordLength());
-        List<String> seen = new ArrayList<>();
-        CompletableFuture<DmarcResult> work;
         try {
             DmarcAuthors authors = reading.get();
-            seen.addAll(authors.domains());
-            work = start(authors, spf, dkim, lookups);
+            Map<String, CompletableFuture<Discovery>> discoveries = new LinkedHashMap<>();
+            if (!authors.domains().isEmpty() && !authors.tooMany()) {
+                // RFC 9989 §4.10.1 / RFC 7489 §6.6.3: discovery depends on the author domain alone
+                for (String d : authors.domains()) {
+                    discoveries.computeIfAbsent(d, author -> discover(author, lookups));
+                }
+            }
+            return new Prepared(lookups, authors, discoveries, null);
         } catch (RuntimeException e) {
-            work = CompletableFuture.failedFuture(e);
+            return new Prepared(lookups, null, Map.of(), e);
         }
-        return work.orTimeout(options.timeBudget().toMillis(), TimeUnit.MILLISECONDS).handle((result, t) -> {
-            if (t == null) {
-                return result;
-            }
-            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-            String reason;
-            if (cause instanceof TimeoutException) {
-                reason = "time budget of " + options.timeBudget().toMillis() + " ms spent";
-                LOG.info("DMARC evaluation of {} stopped: {}", seen, reason);
+    }
+
+    /**
+     * One message's evaluation with its policy discovery under way ({@link #prepare(RawMessage)}); it waits for
+     * the SPF and DKIM results. Thread-safe.
+     */
+    public final class Prepared {
+        private final DmarcLookups lookups;
+        private final DmarcAuthors authors;
+        private final Map<String, CompletableFuture<Discovery>> discoveries;
+        private final RuntimeException readingFailure;
+
+        private Prepared(DmarcLookups lookups, DmarcAuthors authors,
+                         Map<String, CompletableFuture<Discovery>> discoveries, RuntimeException readingFailure) {
+            this.lookups = lookups;
+            this.authors = authors;
+            this.discoveries = discoveries;
+            this.readingFailure = readingFailure;
+        }
+
+        /**
+         * The result, given the SPF (MAIL FROM) and DKIM results, within {@link DmarcOptions#timeBudget()} counted
+         * from this call; past it, or on an internal error, {@code temperror} with the unverifiable disposition.
+         * Never completes exceptionally.
+         */
+        public CompletableFuture<DmarcResult> evaluate(Optional<SpfResult> spf, Optional<DkimReport> dkim) {
+            List<String> seen = authors == null ? List.of() : authors.domains();
+            CompletableFuture<DmarcResult> work;
+            if (readingFailure != null) {
+                work = CompletableFuture.failedFuture(readingFailure);
             } else {
-                reason = "internal error: " + cause;
-                LOG.warn("DMARC evaluation failed unexpectedly", cause);
+                try {
+                    work = start(authors, spf, dkim, lookups, discoveries);
+                } catch (RuntimeException e) {
+                    work = CompletableFuture.failedFuture(e);
+                }
             }
-            String first = seen.isEmpty() ? null : seen.get(0);
-            return unverifiable(DmarcStatus.TEMPERROR, reason, first, seen,
-                    SeenPolicies.ofAll(seen, options.mode(), lookups)).withContext(seen, reason, lookups.queries());
-        });
+            return work.orTimeout(options.timeBudget().toMillis(), TimeUnit.MILLISECONDS).handle((result, t) -> {
+                if (t == null) {
+                    return result;
+                }
+                Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                String reason;
+                if (cause instanceof TimeoutException) {
+                    reason = "time budget of " + options.timeBudget().toMillis() + " ms spent";
+                    LOG.info("DMARC evaluation of {} stopped: {}", seen, reason);
+                } else {
+                    reason = "internal error: " + cause;
+                    LOG.warn("DMARC evaluation failed unexpectedly", cause);
+                }
+                String first = seen.isEmpty() ? null : seen.get(0);
+                return unverifiable(DmarcStatus.TEMPERROR, reason, first, seen,
+                        SeenPolicies.ofAll(seen, options.mode(), lookups)).withContext(seen, reason,
+                        lookups.queries());
+            });
+        }
     }
 
     /** A result without a verdict, with the disposition {@link DmarcOptions#unverifiableDisposition()} gives. */
@@ -147,7 +208,8 @@ public final class DmarcEvaluator {
     }
 
     private CompletableFuture<DmarcResult> start(DmarcAuthors authors, Optional<SpfResult> spf,
-                                                 Optional<DkimReport> dkim, DmarcLookups lookups) {
+                                                 Optional<DkimReport> dkim, DmarcLookups lookups,
+                                                 Map<String, CompletableFuture<Discovery>> discoveries) {
         List<String> domains = authors.domains();
         String notes = String.join("; ", authors.notes());
         if (domains.isEmpty()) {
@@ -165,7 +227,7 @@ public final class DmarcEvaluator {
         }
         AuthenticatedIdentifiers ids = AuthenticatedIdentifiers.of(spf, dkim, options.maxDkimDomains());
         if (authors.single()) {
-            return evaluateDomain(domains.get(0), ids, lookups)
+            return evaluateDomain(domains.get(0), ids, lookups, discoveries)
                     .thenApply(r -> r.withContext(domains, r.reason(), lookups.queries()));
         }
         String shape = authors.fields() > 1
@@ -176,7 +238,7 @@ public final class DmarcEvaluator {
         boolean several = authors.fields() > 1 || domains.size() > 1;
         List<CompletableFuture<DmarcResult>> each = new ArrayList<>(domains.size());
         for (String d : domains) {
-            each.add(evaluateDomain(d, ids, lookups));
+            each.add(evaluateDomain(d, ids, lookups, discoveries));
         }
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             List<DmarcResult> results = new ArrayList<>(each.size());
@@ -233,13 +295,36 @@ public final class DmarcEvaluator {
     // ---- one author domain ----
 
     private CompletableFuture<DmarcResult> evaluateDomain(String author, AuthenticatedIdentifiers ids,
-                                                          DmarcLookups lookups) {
-        CompletableFuture<Discovery> discovery = options.mode() == DmarcMode.RFC9989
-                ? discoverByTreeWalk(author, lookups)
-                : discoverByPublicSuffix(author, lookups);
+                                                          DmarcLookups lookups,
+                                                          Map<String, CompletableFuture<Discovery>> discoveries) {
+        CompletableFuture<Discovery> discovery = discoveries.computeIfAbsent(author, a -> discover(a, lookups));
         return discovery.thenCompose(d -> d.early() != null
                 ? CompletableFuture.completedFuture(d.early())
                 : applyRecord(author, d, ids, lookups));
+    }
+
+    /**
+     * The author's policy discovery, and the existence lookups of the author domain when the record found has an
+     * {@code np} that differs from {@code sp} (asked on the same condition as {@link #applyRecord} asks them, which
+     * then finds them under way: {@link DmarcLookups} asks each question once).
+     */
+    private CompletableFuture<Discovery> discover(String author, DmarcLookups lookups) {
+        CompletableFuture<Discovery> discovery = options.mode() == DmarcMode.RFC9989
+                ? discoverByTreeWalk(author, lookups)
+                : discoverByPublicSuffix(author, lookups);
+        return discovery.thenApply(d -> {
+            if (d.early() == null && needsExistence(author, d.policy(), policies(d.policy().record(),
+                    d.policy().domain()))) {
+                lookups.exists(author);
+            }
+            return d;
+        });
+    }
+
+    /** Whether {@code np} may apply: below the policy domain, with an {@code np} other than {@code sp}. */
+    private static boolean needsExistence(String author, PolicyLookup found, Policies policies) {
+        return policies.unusable() == null && !found.domain().equals(author) && policies.np() != null
+                && policies.np() != policies.sp();
     }
 
     /**
@@ -354,8 +439,7 @@ public final class DmarcEvaluator {
                     author, List.of(author), policyDomain, null, record, null, null, DmarcPolicy.NONE, false, false,
                     ids.spfDomain(), ids.dkimDomains(), List.of(), false, false, false, options.mode(), 0));
         }
-        boolean atAuthor = policyDomain.equals(author);
-        boolean needExistence = !atAuthor && policies.np() != null && policies.np() != policies.sp();
+        boolean needExistence = needsExistence(author, found, policies);
         CompletableFuture<DmarcLookups.Existence> existence = needExistence
                 ? lookups.exists(author)
                 : CompletableFuture.completedFuture(DmarcLookups.Existence.EXISTS);

@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionChecksTest {
     private static final DkimSigningKey KEY = key();
-    private static final List<String> FROM_DOMAINS = List.of("pass.example", "reject.example", "quar.example",
+    static final List<String> FROM_DOMAINS = List.of("pass.example", "reject.example", "quar.example",
             "none.example", "nodmarc.example", "sub.org.example", "flaky.example", "pass.example, b@reject.example");
-    private static final List<String> SIGNINGS = List.of("none", "aligned", "unaligned", "tampered", "two",
+    static final List<String> SIGNINGS = List.of("none", "aligned", "unaligned", "tampered", "two",
             "slowkey");
     private static final String ZONE = """
             $ORIGIN .
@@ -74,7 +74,7 @@ class SessionChecksTest {
         }
     }
 
-    private static ZoneFileResolver zone() {
+    static ZoneFileResolver zone() {
         StringBuilder keys = new StringBuilder(ZONE);
         for (String d : List.of("pass.example", "reject.example", "quar.example", "none.example", "nodmarc.example",
                 "sub.org.example", "flaky.example", "signer.example")) {
@@ -92,7 +92,7 @@ class SessionChecksTest {
                 new DmarcEvaluator(dns), new ArcVerifier(dns));
     }
 
-    private static byte[] message(String from, String signing) throws Exception {
+    static byte[] message(String from, String signing) throws Exception {
         String text = "From: a@" + from + "\r\nTo: b@example.net\r\n"
                 + "Subject: test " + signing + "\r\nMessage-ID: <" + signing + "@x>\r\n\r\nHello.\r\n";
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -113,7 +113,7 @@ class SessionChecksTest {
         return new DkimSigner(KEY, DkimSignOptions.of(domain, selector)).sign(message);
     }
 
-    private static List<Envelope> envelopes(String from) throws Exception {
+    static List<Envelope> envelopes(String from) throws Exception {
         String first = from.contains(",") ? from.substring(0, from.indexOf(',')) : from;
         return List.of(
                 new Envelope(InetAddress.getByName("192.0.2.1"), "mail.pass.example", "bounce@" + first,
@@ -130,7 +130,7 @@ class SessionChecksTest {
         return Arrays.copyOf(message, end < 0 ? message.length : end + 4);
     }
 
-    private static String describe(AuthCheckReport report) {
+    static String describe(AuthCheckReport report) {
         return report.methodResults() + "\n" + report.dmarcDisposition() + "\n" + report.spf() + "\n"
                 + report.spfHelo() + "\n" + report.iprev() + "\n" + report.dmarc().map(d -> d.status() + " "
                 + d.reason() + " " + d.disposition() + " " + d.policyDomain()) + "\n" + report.dkim();

@@ -62,6 +62,11 @@ public final class MailAttributes {
     }
 
     public static void store(Mail mail, String authservId, AuthCheckReport report) {
+        store(mail, authservId, report, report.methodResults());
+    }
+
+    /** {@link #store(Mail, String, AuthCheckReport)} with the report's resinfos already made. */
+    public static void store(Mail mail, String authservId, AuthCheckReport report, List<MethodResult> resinfos) {
         report.dkim().ifPresent(v -> mail.setAttribute(new Attribute(DKIM, dkim(v))));
         report.spf().ifPresent(v -> mail.setAttribute(new Attribute(SPF, spf(v))));
         report.dmarc().ifPresent(v -> {
@@ -72,8 +77,8 @@ public final class MailAttributes {
         report.spfHelo().ifPresent(v -> mail.setAttribute(new Attribute(SPF_HELO, spf(v))));
         report.iprev().ifPresent(v -> mail.setAttribute(new Attribute(IPREV, iprev(v))));
         report.smtpAuth().ifPresent(v -> mail.setAttribute(new Attribute(SMTP_AUTH, smtpAuth(v))));
-        List<AttributeValue<?>> results = new ArrayList<>();
-        for (MethodResult result : report.methodResults()) {
+        List<AttributeValue<?>> results = new ArrayList<>(resinfos.size());
+        for (MethodResult result : resinfos) {
             results.add(resinfo(result));
         }
         mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(results)));

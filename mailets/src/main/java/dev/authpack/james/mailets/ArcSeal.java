@@ -163,7 +163,7 @@ public class ArcSeal extends GenericMailet {
             Chain chain = chain(mail, raw);
             ArcSealResult result = sealer.seal(raw, chain.result(), id.get(), resinfo(mail, chain));
             if (result.sealed()) {
-                mail.setMessage(MimeMessageBytes.from(result.message()));
+                MimeMessageBytes.set(mail, result.message());
                 LOGGER.debug("ArcSeal: mail {} sealed: i={} cv={} (chain {})", mail.getName(), result.instance(),
                         result.cv().word(), chain.source());
             } else {

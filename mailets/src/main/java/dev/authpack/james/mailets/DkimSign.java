@@ -101,9 +101,9 @@ public class DkimSign extends GenericMailet {
             SignOutcome outcome = signer.sign(MimeMessageBytes.of(message));
             switch (outcome.status()) {
                 case SIGNED -> {
-                    // a MimeMessage parsed from the signed bytes writes them back unchanged (headers as read, body
-                    // not decoded); James copies it into its own MimeMessageWrapper the same way
-                    mail.setMessage(MimeMessageBytes.from(outcome.message()));
+                    // the signed octets become the message as they are: in James not copied, parsed or marked
+                    // modified (MimeMessageBytes.set)
+                    MimeMessageBytes.set(mail, outcome.message());
                     LOGGER.debug("DkimSign: mail {} signed: {}", mail.getName(), outcome.signatures());
                 }
                 case NO_KEY -> LOGGER.debug("DkimSign: mail {} not signed: {}", mail.getName(), outcome.reason());

@@ -122,11 +122,12 @@ public class MailAuthCheck extends GenericMailet {
         AuthpackMetrics.Timing timing = metrics.startCheck();
         try {
             checked = check(mail);
+            Checked done = checked;
             checked.report().ifPresentOrElse(report -> {
                 timing.stop();
-                metrics.count(report.methodResults());
+                metrics.count(done.results());
+                MailAttributes.store(mail, serverId, report, done.results());
             }, metrics::notChecked);
-            checked.report().ifPresent(report -> MailAttributes.store(mail, serverId, report));
             LOGGER.debug("{}: {}", mail.getName(), checked.report());
         } catch (RuntimeException e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
@@ -153,9 +154,16 @@ public class MailAuthCheck extends GenericMailet {
     }
     // ---- end: reuse of the SMTP session's check ----
 
-    /** The message octets read for the check (null when not read) and the report (empty: not checked). */
-    private record Checked(byte[] raw, Optional<AuthCheckReport> report) {
-        static final Checked NOT_CHECKED = new Checked(null, Optional.empty());
+    /**
+     * The message octets read for the check (null when not read), the report (empty: not checked) and its
+     * resinfos, made once for the metrics, the attributes and the field.
+     */
+    private record Checked(byte[] raw, Optional<AuthCheckReport> report, List<MethodResult> results) {
+        static final Checked NOT_CHECKED = new Checked(null, Optional.empty(), List.of());
+
+        static Checked of(byte[] raw, AuthCheckReport report) {
+            return new Checked(raw, Optional.of(report), report.methodResults());
+        }
     }
 
     private Checked check(Mail mail) {
@@ -180,18 +188,18 @@ public class MailAuthCheck extends GenericMailet {
             run = checker.start(envelope, null, options);
         }
         try {
-            return new Checked(raw, Optional.of(run.await(deadline)));
+            return Checked.of(raw, run.await(deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOGGER.warn("{}: checks interrupted; unfinished ones are temperror", mail.getName());
-            return new Checked(raw, Optional.of(run.cutOff("interrupted")));
+            return Checked.of(raw, run.cutOff("interrupted"));
         }
     }
 
     /** Even unchecked mail must not carry fields that claim to be ours (RFC 8601 §5). */
     private void writeHeader(Mail mail, Checked checked) {
-        Optional<List<MethodResult>> ours = addAuthenticationResults
-                ? checked.report().map(AuthCheckReport::methodResults) : Optional.empty();
+        Optional<List<MethodResult>> ours = addAuthenticationResults && checked.report().isPresent()
+                ? Optional.of(checked.results()) : Optional.empty();
         if (ours.isEmpty() && !removeForged) {
             return;
         }
