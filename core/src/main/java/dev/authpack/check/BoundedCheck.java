@@ -18,6 +18,8 @@ final class BoundedCheck<T> {
     private final CompletableFuture<Optional<T>> result = new CompletableFuture<>();
     private final String name;
     private final Function<String, T> fallback;
+    private CheckTimer timer = CheckTimer.NONE;
+    private String method = "";
 
     private BoundedCheck(String name, Function<String, T> fallback) {
         this.name = name;
@@ -36,11 +38,20 @@ final class BoundedCheck<T> {
         return check;
     }
 
+    /** Times this check with {@code timer} under {@code methodWord}, if it starts. Call before {@link #start}. */
+    BoundedCheck<T> timedBy(CheckTimer checkTimer, String methodWord) {
+        this.timer = checkTimer;
+        this.method = methodWord;
+        return this;
+    }
+
     /** Starts the engine, unless the check has already ended (cut off before it could start). */
     BoundedCheck<T> start(Supplier<CompletableFuture<T>> engine, Duration budget) {
         if (result.isDone()) {
             return this;
         }
+        Runnable stopTimer = timer.started(method);
+        result.whenComplete((value, error) -> stopTimer.run());
         CompletableFuture<T> running;
         try {
             running = engine.get();

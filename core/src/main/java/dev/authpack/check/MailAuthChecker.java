@@ -136,7 +136,12 @@ public final class MailAuthChecker {
      *                may be null when none of them runs
      */
     public CheckRun start(Envelope envelope, byte[] message, CheckOptions options) {
-        return start(envelope, message, options, null);
+        return start(envelope, message, options, CheckTimer.NONE);
+    }
+
+    /** {@link #start(Envelope, byte[], CheckOptions)}, each check timed by {@code timer} (an adapter's metrics). */
+    public CheckRun start(Envelope envelope, byte[] message, CheckOptions options, CheckTimer timer) {
+        return start(envelope, message, options, null, timer);
     }
 
     /**
@@ -144,10 +149,16 @@ public final class MailAuthChecker {
      * at once with a temporary error saying {@code why}; the envelope checks run as usual.
      */
     public CheckRun startUnreadable(Envelope envelope, CheckOptions options, String why) {
-        return start(envelope, null, options, why);
+        return startUnreadable(envelope, options, why, CheckTimer.NONE);
     }
 
-    private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError) {
+    /** {@link #startUnreadable(Envelope, CheckOptions, String)}, each check that runs timed by {@code timer}. */
+    public CheckRun startUnreadable(Envelope envelope, CheckOptions options, String why, CheckTimer timer) {
+        return start(envelope, null, options, why, timer);
+    }
+
+    private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
+                           CheckTimer timer) {
         RawMessage raw = null;
         String unreadable = null;
         if (options.needsMessage() && readError == null) {
@@ -178,6 +189,12 @@ public final class MailAuthChecker {
         BoundedCheck<DmarcResult> policy = !options.dmarc() ? BoundedCheck.skipped()
                 : BoundedCheck.of("DMARC", reason -> DmarcResult.temperror(reason, dmarc.options()));
         List<BoundedCheck<?>> checks = List.of(signatures, mailFrom, helo, reverse, chain, policy);
+        signatures.timedBy(timer, "dkim");
+        mailFrom.timedBy(timer, "spf");
+        helo.timedBy(timer, "spf-helo");
+        reverse.timedBy(timer, "iprev");
+        chain.timedBy(timer, "arc");
+        policy.timedBy(timer, "dmarc");
         if (readError != null) {
             signatures.cutOff(readError);
             chain.cutOff(readError);

@@ -1,5 +1,6 @@
 package dev.authpack.james;
 
+import dev.authpack.check.CheckTimer;
 import dev.authpack.authres.MethodResult;
 import org.apache.james.metrics.api.Metric;
 import org.apache.james.metrics.api.MetricFactory;
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@value #CHECK_TIMER} (timer): one {@code MailAuthCheck} check of one mail, from reading the message to
  *       the report (the time the mail thread waited);</li>
+ *   <li>{@value #CHECK_TIMER}{@code .METHOD} (timer): one check of one mail, from its start to its result,
+ *       METHOD one of {@code dkim}, {@code spf}, {@code spf-helo}, {@code iprev}, {@code arc}, {@code dmarc};</li>
  *   <li>{@value #RESULT_PREFIX}{@code METHOD.RESULT} (counter): one per result written, e.g.
  *       {@code authpack.result.spf.pass}, {@code authpack.result.dmarc.fail} (METHOD and RESULT as in the
  *       {@code Authentication-Results} field);</li>
@@ -56,6 +59,14 @@ public final class AuthpackMetrics {
         }
         TimeMetric timer = factory.timer(CHECK_TIMER);
         return timer::stopAndPublish;
+    }
+
+    /** Times each check of one mail as {@value #CHECK_TIMER}{@code .METHOD} (see {@link CheckTimer}). */
+    public CheckTimer checkTimer() {
+        if (factory == null) {
+            return CheckTimer.NONE;
+        }
+        return method -> factory.timer(CHECK_TIMER + "." + word(method))::stopAndPublish;
     }
 
     /** Counts each result of one check. */

@@ -179,13 +179,14 @@ public class MailAuthCheck extends GenericMailet {
         if (options.needsMessage()) {
             try {
                 raw = MimeMessageBytes.of(mail.getMessage());
-                run = checker.start(envelope, raw, options);
+                run = checker.start(envelope, raw, options, metrics.checkTimer());
             } catch (MessagingException | IOException | RuntimeException e) {
                 LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
-                run = checker.startUnreadable(envelope, options, "message unreadable: " + e.getMessage());
+                run = checker.startUnreadable(envelope, options, "message unreadable: " + e.getMessage(),
+                        metrics.checkTimer());
             }
         } else {
-            run = checker.start(envelope, null, options);
+            run = checker.start(envelope, null, options, metrics.checkTimer());
         }
         try {
             return Checked.of(raw, run.await(deadline));

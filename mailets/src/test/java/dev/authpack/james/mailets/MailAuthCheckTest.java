@@ -24,6 +24,7 @@ import javax.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -116,6 +117,11 @@ class MailAuthCheckTest {
         assertThat(metrics.countFor(AuthpackMetrics.NOT_CHECKED)).isEqualTo(1);
         assertThat(metrics.executionTimesFor(AuthpackMetrics.CHECK_TIMER)).hasSize(2)
                 .allSatisfy(d -> assertThat(d).isPositive().isLessThan(mailet.deadline()));
+        // one timer per check that ran, per mail: both checked mails ran all six
+        for (String method : List.of("dkim", "spf", "spf-helo", "iprev", "arc", "dmarc")) {
+            assertThat(metrics.executionTimesFor(AuthpackMetrics.CHECK_TIMER + "." + method)).as(method).hasSize(2)
+                    .allSatisfy(d -> assertThat(d).isLessThan(mailet.deadline()));
+        }
     }
 
     @Test
