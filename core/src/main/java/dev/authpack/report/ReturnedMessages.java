@@ -37,6 +37,23 @@ final class ReturnedMessages {
         return text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&");
     }
 
+    /** A scan's {@link #bodyText}, built at most once per parse and shared by the parsers that read it. */
+    static final class Body {
+        private final MimeScan scan;
+        private String text;
+
+        Body(MimeScan scan) {
+            this.scan = scan;
+        }
+
+        String text() {
+            if (text == null) {
+                text = bodyText(scan);
+            }
+            return text;
+        }
+    }
+
     /** The text/* parts (HTML with tags removed), in order, which a text bounce is read from. */
     static String bodyText(MimeScan scan) {
         StringBuilder text = new StringBuilder();
