@@ -177,14 +177,45 @@ final class Classifier {
             "initial greeting",
             // qmail-remote's wording for a refused HELO
             "my name was rejected");
-    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /** Each run of whitespace ({@code \\s} of java.util.regex: space, tab, LF, VT, FF, CR) as one space. */
+    static String singleSpaced(String text) {
+        StringBuilder out = null;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            boolean space = isSpace(c);
+            if (!space) {
+                if (out != null) {
+                    out.append(c);
+                }
+                continue;
+            }
+            int end = i + 1;
+            while (end < n && isSpace(text.charAt(end))) {
+                end++;
+            }
+            if (out == null) {
+                if (c == ' ' && end == i + 1) {
+                    continue;
+                }
+                out = new StringBuilder(n).append(text, 0, i);
+            }
+            out.append(' ');
+            i = end - 1;
+        }
+        return out == null ? text : out.toString();
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
 
     /** The command the reply in {@code context} answered: the first one the text names. */
     static Command command(String context) {
         if (context == null || context.isEmpty()) {
             return Command.UNKNOWN;
         }
-        String flat = SPACES.matcher(context.toLowerCase(Locale.ROOT)).replaceAll(" ");
+        String flat = singleSpaced(context.toLowerCase(Locale.ROOT));
         Command found = Command.UNKNOWN;
         int first = Integer.MAX_VALUE;
         for (Command command : List.of(Command.DATA, Command.RCPT, Command.MAIL, Command.HELO)) {
