@@ -177,7 +177,7 @@ final class Classifier {
             "initial greeting",
             // qmail-remote's wording for a refused HELO
             "my name was rejected");
-    /** Each run of whitespace ({@code \\s} of java.util.regex: space, tab, LF, VT, FF, CR) as one space. */
+    /** Each run of whitespace ({@code \s} of java.util.regex: space, tab, LF, VT, FF, CR) as one space. */
     static String singleSpaced(String text) {
         StringBuilder out = null;
         int n = text.length();
@@ -206,7 +206,8 @@ final class Classifier {
         return out == null ? text : out.toString();
     }
 
-    private static boolean isSpace(char c) {
+    /** {@code \s} of java.util.regex: space, tab, LF, VT, FF, CR. */
+    static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 

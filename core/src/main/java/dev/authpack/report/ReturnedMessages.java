@@ -59,7 +59,7 @@ final class ReturnedMessages {
     private static int lineEndTagEnd(String html, int at) {
         if (startsWithAsciiIgnoreCase(html, at, "<br")) {
             int i = at + 3;
-            while (i < html.length() && isRegexSpace(html.charAt(i))) {
+            while (i < html.length() && Classifier.isSpace(html.charAt(i))) {
                 i++;
             }
             if (i < html.length() && html.charAt(i) == '/') {
@@ -93,11 +93,6 @@ final class ReturnedMessages {
     }
 
     private static final String[] CLOSING_LINE_END_TAGS = {"</p>", "</div>", "</tr>"};
-
-    /** {@code \s} of java.util.regex: space, tab, LF, VT, FF, CR. */
-    private static boolean isRegexSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
-    }
 
     /** Every {@code <} up to and including the next {@code >} removed; a {@code <} with no {@code >} after it stays. */
     private static String withoutTags(String text) {
