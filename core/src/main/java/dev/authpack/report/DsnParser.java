@@ -14,7 +14,8 @@ final class DsnParser {
     private DsnParser() {
     }
 
-    static DeliveryReport parse(MimeScan scan, ReturnedMessage original, int maxRecipients, Deadline deadline) {
+    static DeliveryReport parse(MimeScan scan, ReturnedMessages.Body body, ReturnedMessage original,
+                                int maxRecipients, Deadline deadline) {
         String fields = null;
         for (MimeScan.Part part : scan.parts()) {
             String type = part.mimeType();
@@ -37,7 +38,7 @@ final class DsnParser {
         List<Headers> groups = Headers.groups(fields, maxRecipients + 1);
         Headers perMessage = null;
         List<RecipientReport> recipients = new ArrayList<>();
-        HumanText human = new HumanText(ReturnedMessages.bodyText(scan));
+        HumanText human = new HumanText(body.text());
         for (Headers group : groups) {
             deadline.check();
             boolean isRecipient = group.has("Final-Recipient") || group.has("Original-Recipient");

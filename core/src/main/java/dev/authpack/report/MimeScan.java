@@ -14,6 +14,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The MIME structure of a message, read once with mime4j's token stream within {@link ReportLimits}: the top-level
@@ -185,16 +188,48 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         boolean asciiOrNone = declared == null || declared.equalsIgnoreCase("us-ascii")
                 || declared.equalsIgnoreCase("ascii");
         if (asciiOrNone && hasIso2022JpEscape(bytes)) {
-            return Charset.forName("ISO-2022-JP");
+            return ISO_2022_JP;
         }
         if (declared != null && !asciiOrNone) {
-            try {
-                return Charset.forName(declared);
-            } catch (RuntimeException e) {
-                // unknown or illegal name: decide from the bytes
+            Optional<Charset> known = lookup(declared);
+            if (known.isPresent()) {
+                return known.get();
             }
+            // unknown or illegal name: decide from the bytes
         }
-        return isUtf8(bytes) ? StandardCharsets.UTF_8 : Charset.forName("windows-1252");
+        return isUtf8(bytes) ? StandardCharsets.UTF_8 : WINDOWS_1252;
+    }
+
+    private static final Charset ISO_2022_JP = Charset.forName("ISO-2022-JP");
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+    /** At most this many declared charset names are remembered (the names come from the sender). */
+    static final int MAX_CACHED_CHARSET_NAMES = 256;
+    private static final Map<String, Optional<Charset>> CHARSETS = new ConcurrentHashMap<>();
+
+    /**
+     * {@link Charset#forName} with its answer remembered: a name the JDK does not know makes it instantiate every
+     * installed charset provider again on each call, which cost more than the MIME parse of the whole report.
+     */
+    static Optional<Charset> lookup(String name) {
+        Optional<Charset> cached = CHARSETS.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<Charset> found;
+        try {
+            found = Optional.of(Charset.forName(name));
+        } catch (RuntimeException e) {
+            found = Optional.empty();
+        }
+        if (CHARSETS.size() < MAX_CACHED_CHARSET_NAMES) {
+            CHARSETS.put(name, found);
+        }
+        return found;
+    }
+
+    /** How many charset names are remembered now (for the test of the bound). */
+    static int cachedCharsetNames() {
+        return CHARSETS.size();
     }
 
     private static boolean hasIso2022JpEscape(byte[] bytes) {

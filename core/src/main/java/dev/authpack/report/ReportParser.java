@@ -126,15 +126,19 @@ public final class ReportParser {
             return feedback;
         }
         deadline.check();
-        DeliveryReport dsn = DsnParser.parse(scan, original, limits.maxRecipients(), deadline);
+        // the text parts are joined once per parse, for the DSN's human-readable part and for a text bounce
+        ReturnedMessages.Body body = new ReturnedMessages.Body(scan);
+        DeliveryReport dsn = DsnParser.parse(scan, body, original, limits.maxRecipients(), deadline);
         if (dsn != null) {
             return dsn;
         }
         if (autoReply(top) && !isDaemon(top)) {
             return new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply");
         }
-        DeliveryReport text = textBounce(scan, top, original, envelopeSender, deadline);
-        if (text != null && autoReply(top) && isFreeTextNotice(text, scan, top)) {
+        String bodyText = body.text();
+        TextBounceFamily family = TextBounceParser.family(top.decoded("Subject"), bodyText);
+        DeliveryReport text = textBounce(bodyText, family, top, original, envelopeSender, deadline);
+        if (text != null && autoReply(top) && isFreeTextNotice(text, bodyText, family, top)) {
             return new NotAReport(NotAReport.Kind.AUTO_REPLY,
                     "RFC 3834 auto-reply in free text: no MTA wording, SMTP reply or status code");
         }
@@ -147,11 +151,8 @@ public final class ReportParser {
         return new NotAReport(NotAReport.Kind.NO_REPORT_CONTENT, "no delivery or feedback report found");
     }
 
-    private DeliveryReport textBounce(MimeScan scan, Headers top, ReturnedMessage original, String envelopeSender,
-                                      Deadline deadline) {
-        String text = ReturnedMessages.bodyText(scan);
-        String subject = top.decoded("Subject");
-        TextBounceFamily family = TextBounceParser.family(subject, text);
+    private DeliveryReport textBounce(String text, TextBounceFamily family, Headers top, ReturnedMessage original,
+                                      String envelopeSender, Deadline deadline) {
         Set<String> excluded = new HashSet<>();
         for (String field : List.of("From", "To", "Reply-To", "Sender", "Return-Path")) {
             String value = top.get(field);
@@ -205,9 +206,7 @@ public final class ReportParser {
      * recipient-side script, not an MTA): no known MTA family's wording, no X-Failed-Recipients, and no SMTP reply or
      * RFC 3463 status for any recipient. Exim's bounces are auto-replied too, but carry its wording and the reply.
      */
-    private static boolean isFreeTextNotice(DeliveryReport text, MimeScan scan, Headers top) {
-        String body = ReturnedMessages.bodyText(scan);
-        TextBounceFamily family = TextBounceParser.family(top.decoded("Subject"), body);
+    private static boolean isFreeTextNotice(DeliveryReport text, String body, TextBounceFamily family, Headers top) {
         String notice = body.length() > TextBounceParser.MAX_CONTEXT_CHARS
                 ? body.substring(0, TextBounceParser.MAX_CONTEXT_CHARS) : body;
         return (family == null || family.name().equals("generic")) && !top.has("X-Failed-Recipients")

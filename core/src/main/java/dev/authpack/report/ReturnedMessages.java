@@ -24,17 +24,111 @@ final class ReturnedMessages {
         return ReturnedMessage.NONE;
     }
 
-    private static final java.util.regex.Pattern HTML_LINE_END = java.util.regex.Pattern.compile(
-            "<br\\s*/?>|</p>|</div>|</tr>", java.util.regex.Pattern.CASE_INSENSITIVE);
-    private static final java.util.regex.Pattern HTML_TAG = java.util.regex.Pattern.compile("<[^>]*>");
-
-    /** An HTML part's text: line-ending tags become line ends, other tags go, the common entities are decoded. */
-    private static String htmlText(String html) {
+    /**
+     * An HTML part's text: line-ending tags ({@code <br>}, {@code <br/>}, {@code </p>}, {@code </div>},
+     * {@code </tr>}, any ASCII case) become line ends, then other tags ({@code <} up to the next {@code >}) go, then
+     * the common entities are decoded. Two plain scans (regular expressions cost a tenth of the whole parse).
+     */
+    static String htmlText(String html) {
         if (html.indexOf('<') < 0 && html.indexOf('&') < 0) {
             return html;
         }
-        String text = HTML_TAG.matcher(HTML_LINE_END.matcher(html).replaceAll("\n")).replaceAll("");
+        String text = withoutTags(withLineEnds(html));
         return text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&");
+    }
+
+    /** Each line-ending tag replaced by a line end, left to right. */
+    private static String withLineEnds(String html) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (int at = html.indexOf('<'); at >= 0; at = html.indexOf('<', at + 1)) {
+            int end = lineEndTagEnd(html, at);
+            if (end > 0) {
+                if (out == null) {
+                    out = new StringBuilder(html.length());
+                }
+                out.append(html, copied, at).append('\n');
+                copied = end;
+                at = end - 1;
+            }
+        }
+        return out == null ? html : out.append(html, copied, html.length()).toString();
+    }
+
+    /** Where a line-ending tag starting at {@code at} ends (exclusive), or -1. */
+    private static int lineEndTagEnd(String html, int at) {
+        if (startsWithAsciiIgnoreCase(html, at, "<br")) {
+            int i = at + 3;
+            while (i < html.length() && Classifier.isSpace(html.charAt(i))) {
+                i++;
+            }
+            if (i < html.length() && html.charAt(i) == '/') {
+                i++;
+            }
+            return i < html.length() && html.charAt(i) == '>' ? i + 1 : -1;
+        }
+        for (String tag : CLOSING_LINE_END_TAGS) {
+            if (startsWithAsciiIgnoreCase(html, at, tag)) {
+                return at + tag.length();
+            }
+        }
+        return -1;
+    }
+
+    /** {@code tag} (lower case) at {@code at}, ASCII letters in any case (as the regex flag CASE_INSENSITIVE). */
+    private static boolean startsWithAsciiIgnoreCase(String text, int at, String tag) {
+        if (at + tag.length() > text.length()) {
+            return false;
+        }
+        for (int i = 0; i < tag.length(); i++) {
+            char c = text.charAt(at + i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != tag.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final String[] CLOSING_LINE_END_TAGS = {"</p>", "</div>", "</tr>"};
+
+    /** Every {@code <} up to and including the next {@code >} removed; a {@code <} with no {@code >} after it stays. */
+    private static String withoutTags(String text) {
+        int open = text.indexOf('<');
+        if (open < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        while (open >= 0) {
+            int close = text.indexOf('>', open + 1);
+            if (close < 0) {
+                break;
+            }
+            out.append(text, copied, open);
+            copied = close + 1;
+            open = text.indexOf('<', copied);
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** A scan's {@link #bodyText}, built at most once per parse and shared by the parsers that read it. */
+    static final class Body {
+        private final MimeScan scan;
+        private String text;
+
+        Body(MimeScan scan) {
+            this.scan = scan;
+        }
+
+        String text() {
+            if (text == null) {
+                text = bodyText(scan);
+            }
+            return text;
+        }
     }
 
     /** The text/* parts (HTML with tags removed), in order, which a text bounce is read from. */

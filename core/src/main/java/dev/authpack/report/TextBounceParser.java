@@ -128,10 +128,7 @@ final class TextBounceParser {
         StringBuilder current = null;
         for (String line : section.split("\n")) {
             context.deadline.check();
-            Matcher m = RECIPIENT_LINE.matcher(line);
-            Matcher rcpt = RCPT_TO.matcher(line);
-            String address = m.find() ? m.group(1).toLowerCase(Locale.ROOT)
-                    : rcpt.find() ? rcpt.group(1).toLowerCase(Locale.ROOT) : null;
+            String address = line.indexOf('@') < 0 ? null : recipientAddress(line);
             if (address != null && !excluded.contains(address) && !isSystemAddress(address)) {
                 StringBuilder existing = diagnostics.get(address);
                 if (existing == null && diagnostics.size() < maxRecipients) {
@@ -149,6 +146,19 @@ final class TextBounceParser {
         diagnostics.forEach((address, diagnostic) -> result.add(recipient(address, diagnostic.toString().strip(),
                 context)));
         return result;
+    }
+
+    /**
+     * The address a line opens a recipient with ({@link #RECIPIENT_LINE}, else {@link #RCPT_TO}), lower case, or
+     * {@code null}. Both need an address, so a line without '@' is not run through them.
+     */
+    private static String recipientAddress(String line) {
+        Matcher m = RECIPIENT_LINE.matcher(line);
+        if (m.find()) {
+            return m.group(1).toLowerCase(Locale.ROOT);
+        }
+        Matcher rcpt = RCPT_TO.matcher(line);
+        return rcpt.find() ? rcpt.group(1).toLowerCase(Locale.ROOT) : null;
     }
 
     /** A recipient; with an empty diagnostic (named only by {@code X-Failed-Recipients}) the bounce's reply. */

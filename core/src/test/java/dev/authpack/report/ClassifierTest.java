@@ -78,4 +78,19 @@ class ClassifierTest {
         DeliveryReport bounce = (DeliveryReport) new ReportParser().parse(exim.getBytes(StandardCharsets.UTF_8), "");
         assertThat(bounce.recipients()).extracting(RecipientReport::reason).containsOnly(Reason.USERUNKNOWN);
     }
+
+    @Test
+    void singleSpacedAgreesWithTheRegularExpression() {
+        java.util.regex.Pattern spaces = java.util.regex.Pattern.compile("\\s+");
+        String pieces = " \t\n\u000B\f\r\u00A0ab";
+        java.util.Random random = new java.util.Random(3);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(10); k > 0; k--) {
+                text.append(pieces.charAt(random.nextInt(pieces.length())));
+            }
+            String s = text.toString();
+            assertThat(Classifier.singleSpaced(s)).as(s).isEqualTo(spaces.matcher(s).replaceAll(" "));
+        }
+    }
 }

@@ -494,4 +494,16 @@ class ReportParserTest {
                 .isEqualTo(StandardCharsets.UTF_8);
         assertThat(MimeScan.charset("iso-8859-2", latin).name()).isEqualTo("ISO-8859-2");
     }
+
+    @Test
+    void charsetNamesAreRememberedUpToTheBound() {
+        byte[] latin = "naïve é".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < MimeScan.MAX_CACHED_CHARSET_NAMES + 50; i++) {
+            // unknown names from the sender: the answer stays right, the memory bounded
+            assertThat(MimeScan.charset("x-unknown-" + i, latin).name()).isEqualTo("windows-1252");
+        }
+        assertThat(MimeScan.cachedCharsetNames()).isEqualTo(MimeScan.MAX_CACHED_CHARSET_NAMES);
+        assertThat(MimeScan.charset("iso-8859-2", latin).name()).isEqualTo("ISO-8859-2");
+        assertThat(MimeScan.lookup("no such charset!")).isEmpty();
+    }
 }
