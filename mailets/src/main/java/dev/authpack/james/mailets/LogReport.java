@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.report.Verp;
 import dev.authpack.james.MailReports;
 import dev.authpack.report.JsonLine;
 import org.apache.mailet.Mail;
@@ -14,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +44,8 @@ public class LogReport extends GenericMailet {
     static final int MAX_LINES_PER_MAIL = 1000;
 
     private Logger out = LoggerFactory.getLogger(DEFAULT_LOGGER);
+    /** {@code verpPrefix}/{@code verpDelimiter}: decode the failed recipient from our VERP bounce address. */
+    private Optional<Verp> verp = Optional.empty();
     private final Clock clock;
 
     public LogReport() {
@@ -60,12 +64,30 @@ public class LogReport extends GenericMailet {
                     + " digits, '.', '_', '-' and '$', at most 200 characters; default " + DEFAULT_LOGGER + ")");
         }
         out = LoggerFactory.getLogger(name);
+        verp = verp(getInitParameter("verpPrefix", "").strip(), getInitParameter("verpDelimiter", "+"));
+    }
+
+    /** The VERP decoding configured, or none without {@code verpPrefix}. */
+    static Optional<Verp> verp(String prefix, String delimiter) throws MessagingException {
+        if (prefix.isEmpty()) {
+            return Optional.empty();
+        }
+        if (delimiter.length() != 1 || "@=<> \t\"".indexOf(delimiter.charAt(0)) >= 0) {
+            throw new MessagingException("LogReport: bad verpDelimiter '" + delimiter + "' (accepted: one character"
+                    + " other than '@', '=', '<', '>', '\"' and white space; default '+')");
+        }
+        try {
+            return Optional.of(new Verp(prefix, delimiter.charAt(0)));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("LogReport: bad verpPrefix '" + prefix + "' (accepted: the local-part"
+                    + " prefix of your VERP bounce addresses, without '@', e.g. 'bounces')", e);
+        }
     }
 
     @Override
     public void service(Mail mail) {
         try {
-            for (String line : lines(mail, MailReports.of(mail), clock.millis() / 1000)) {
+            for (String line : lines(mail, MailReports.of(mail), clock.millis() / 1000, verp)) {
                 out.info(line);
             }
         } catch (RuntimeException e) {
@@ -75,7 +97,18 @@ public class LogReport extends GenericMailet {
 
     /** The JSON lines for a mail whose report is {@code report} (the tree of {@code authpack.report}). */
     static List<String> lines(Mail mail, Map<String, Object> report, long epochSeconds) {
+        return lines(mail, report, epochSeconds, Optional.empty());
+    }
+
+    /**
+     * {@link #lines(Mail, Map, long)}; with VERP configured, each bounce line also names {@code verp_recipient}: the
+     * recipient encoded in the first of the mail's envelope recipients that is one of our VERP addresses (null when
+     * none is), which identifies the failed recipient even when the bounce's text names none or a wrong one.
+     */
+    static List<String> lines(Mail mail, Map<String, Object> report, long epochSeconds, Optional<Verp> verp) {
         List<String> lines = new ArrayList<>();
+        String verpRecipient = verp.flatMap(v -> mail.getRecipients().stream()
+                .map(r -> v.decode(r.asString())).flatMap(Optional::stream).findFirst()).orElse(null);
         String type = String.valueOf(report.get("type"));
         Map<?, ?> original = report.get("original") instanceof Map<?, ?> m ? m : Map.of();
         if (type.equals("dsn") && report.get("recipients") instanceof Collection<?> recipients) {
@@ -88,6 +121,9 @@ public class LogReport extends GenericMailet {
                 }
                 Map<String, Object> record = common("Bounce", mail, epochSeconds);
                 record.put("recipient", r.get("final_recipient"));
+                if (verp.isPresent()) {
+                    record.put("verp_recipient", verpRecipient);
+                }
                 record.put("original_recipient", r.get("original_recipient"));
                 record.put("action", r.get("action"));
                 Map<String, Object> response = new LinkedHashMap<>();

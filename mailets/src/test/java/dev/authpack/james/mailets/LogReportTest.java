@@ -87,6 +87,32 @@ class LogReportTest {
     }
 
     @Test
+    void verpConfiguredNamesTheRecipientOfOurBounceAddress() throws Exception {
+        Mail mail = FakeMail.builder().name("m2").recipients("bounces+gone=example.net@bounce.example.com")
+                .sender(MaybeSender.nullSender()).remoteAddr("192.0.2.7")
+                .mimeMessage(ReportSamples.message(ReportSamples.DSN)).build();
+        assertThat(LogReport.lines(mail, MailReports.of(mail), 0, LogReport.verp("bounces", "+")))
+                .singleElement().asString().contains("\"verp_recipient\":\"gone@example.net\"");
+        // not one of ours (another prefix): named as null; without VERP configured: no such field
+        assertThat(LogReport.lines(mail, MailReports.of(mail), 0, LogReport.verp("other", "+")))
+                .singleElement().asString().contains("\"verp_recipient\":null");
+        assertThat(LogReport.lines(mail, MailReports.of(mail), 0)).singleElement().asString()
+                .doesNotContain("verp_recipient");
+    }
+
+    @Test
+    void badVerpSettingsFailInit() {
+        for (Map<String, String> bad : List.of(Map.of("verpPrefix", "bounces", "verpDelimiter", "@"),
+                Map.of("verpPrefix", "bounces", "verpDelimiter", "++"), Map.of("verpPrefix", "a@b"))) {
+            FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("LogReport")
+                    .mailetContext(FakeMailContext.defaultContext());
+            bad.forEach(config::setProperty);
+            assertThatThrownBy(() -> new LogReport().init(config.build())).as(bad.toString())
+                    .isInstanceOf(MessagingException.class).hasMessageContaining("accepted");
+        }
+    }
+
+    @Test
     void badLoggerNameFailsInit() {
         assertThatThrownBy(() -> new LogReport().init(FakeMailetConfig.builder().mailetName("LogReport")
                 .mailetContext(FakeMailContext.defaultContext()).setProperty("logger", "a b\nc").build()))
