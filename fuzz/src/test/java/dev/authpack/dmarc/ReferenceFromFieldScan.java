@@ -1,0 +1,272 @@
+package dev.authpack.dmarc;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reference for {@link FromFieldScan}: a verbatim copy of it as it was before its line walking moved to
+ * {@code dev.authpack.mail.HeaderLines} (main at 50eafbc), kept so that {@code FromFieldScanDifferentialTest} can
+ * show the two agree on every input. Do not change it.
+ *
+ * <p>Every From field a mail client could display, read from a header section that {@link
+ * dev.authpack.mail.RawMessage#parse strict parsing} may refuse (docs/dmarc.md "Fail-closed rules"). One linear
+ * pass, bounded:
+ *
+ * <ul>
+ *   <li>the header section ends where the strict parser ends it (the first empty line after a line feed), or, in
+ *       a message whose first line ends with CRLF, where a reader that knows only CRLF ends it (the first
+ *       CRLF CRLF), whichever comes later; lines end at LF, CRLF and also at a lone CR, which some clients take as a
+ *       line end;</li>
+ *   <li>a field whose name, without whitespace, controls and 8-bit octets, is {@code from} (any case) is a From
+ *       field: {@code From :}, {@code Fr om:}, {@code Fr\0om:} are all read;</li>
+ *   <li>a line starting with white space continues the field before it; before any field (a leading continuation
+ *       line) it is read as a field of its own;</li>
+ *   <li>a line without a colon is skipped; right after a From field it is also kept as a possible continuation of
+ *       it, which some readers make of it; followed by continuation lines up to a colon, it is a field name folded
+ *       before its colon ({@code From\r\n : v}), which readers that unfold first (JavaMail) read as a name;</li>
+ *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
+ *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
+ *       is {@link #complete() incomplete} and DMARC fails closed.</li>
+ * </ul>
+ *
+ * @param values                the From field values (after the colon, unfolded, UTF-8, trimmed), top to bottom
+ * @param possibleContinuations lines without a colon that directly follow a From field
+ * @param complete              whether the whole header section was read within the bounds
+ */
+record ReferenceFromFieldScan(List<String> values, List<String> possibleContinuations, boolean complete) {
+    /** The most header octets read looking for From fields (32 MiB). */
+    static final int MAX_SCAN_BYTES = 32 << 20;
+    /** The most From fields (and possible continuation lines) kept. */
+    static final int MAX_FROM_FIELDS = 100;
+    /** The most octets of From values kept, all fields together (1 MiB). */
+    static final int MAX_FROM_BYTES = 1 << 20;
+
+    ReferenceFromFieldScan {
+        values = List.copyOf(values);
+        possibleContinuations = List.copyOf(possibleContinuations);
+    }
+
+    static ReferenceFromFieldScan of(byte[] message) {
+        return of(message, MAX_SCAN_BYTES);
+    }
+
+    static ReferenceFromFieldScan of(byte[] message, int maxScanBytes) {
+        return new Scanner(message, Math.min(message.length, maxScanBytes)).scan();
+    }
+
+    /** The state of one scan. */
+    private static final class Scanner {
+        private final byte[] m;
+        private final int limit;
+        private final List<String> values = new ArrayList<>();
+        private final List<String> continuations = new ArrayList<>();
+        private static final String FROM = "from";
+        private ByteArrayOutputStream from;      // the From field being read, or null
+        private String pendingName;              // the name letters of the last line without colon, or null
+        private boolean sawField;
+        private int kept;
+        private boolean overflow;
+
+        Scanner(byte[] message, int limit) {
+            this.m = message;
+            this.limit = limit;
+        }
+
+        ReferenceFromFieldScan scan() {
+            int pos = 0;
+            boolean atLineFeedStart = true;     // the strict parser's line starts: 0 and after LF
+            boolean afterCrlf = true;           // a CRLF-only reader's line starts: 0 and after CRLF
+            boolean crlfMessage = crlfFirst();
+            boolean complete = false;
+            while (!overflow) {
+                if (pos >= limit) {
+                    complete = limit == m.length;
+                    break;
+                }
+                int end = pos;
+                while (end < limit && m[end] != '\n' && m[end] != '\r') {
+                    end++;
+                }
+                if (end >= limit && limit < m.length) {
+                    break;                      // the line goes on past the bound
+                }
+                boolean crlf = end + 1 < m.length && m[end] == '\r' && m[end + 1] == '\n';
+                boolean lineFeed = end < m.length && m[end] == '\n';
+                int next = end >= m.length ? end : crlf ? end + 2 : end + 1;
+                boolean ends = crlfMessage ? crlf && afterCrlf : atLineFeedStart && (crlf || lineFeed);
+                if (end == pos && ends) {
+                    complete = true;            // the empty line that ends the header section
+                    break;
+                }
+                if (end > pos) {
+                    line(pos, end);
+                }
+                atLineFeedStart = crlf || lineFeed;
+                afterCrlf = crlf;
+                pos = next;
+            }
+            finishFrom();
+            return new ReferenceFromFieldScan(values, continuations, complete && !overflow);
+        }
+
+        /** Whether the first line of the message ends with CRLF. */
+        private boolean crlfFirst() {
+            for (int i = 0; i < limit; i++) {
+                if (m[i] == '\n') {
+                    return i > 0 && m[i - 1] == '\r';
+                }
+            }
+            return false;
+        }
+
+        private void line(int start, int end) {
+            byte first = m[start];
+            if ((first == ' ' || first == '\t') && sawField) {
+                if (from != null) {
+                    append(start, end);
+                } else if (pendingName != null) {
+                    foldedName(start, end);
+                }
+                return;
+            }
+            pendingName = null;
+            int s = start;
+            while (s < end && (m[s] == ' ' || m[s] == '\t')) {
+                s++;                            // a leading continuation line, read as a field
+            }
+            boolean followsFrom = finishFrom();
+            sawField = true;
+            int colon = s;
+            while (colon < end && m[colon] != ':') {
+                colon++;
+            }
+            if (colon == end) {
+                if (followsFrom) {
+                    keep(continuations, s, end);
+                }
+                pendingName = nameLetters(s, end, "");
+                return;
+            }
+            if (isFromName(s, colon)) {
+                from = new ByteArrayOutputStream();
+                append(colon + 1, end);
+                joinedOverLoneCarriageReturns(colon + 1);
+            }
+        }
+
+        /**
+         * A From field whose value holds a lone CR is also read the way a client that ignores a lone CR shows it
+         * ({@code ceo@vic\rtim.example} as {@code ceo@victim.example}): up to the end of the field as line feeds
+         * fold it, CRs dropped, kept as a possible continuation (read best-effort). At most
+         * {@value #MAX_FROM_BYTES} octets are looked at.
+         */
+        private void joinedOverLoneCarriageReturns(int valueStart) {
+            int stop = (int) Math.min(limit, (long) valueStart + MAX_FROM_BYTES);
+            boolean loneCr = false;
+            int i = valueStart;
+            for (; i < stop; i++) {
+                if (m[i] == '\n') {
+                    if (i + 1 < stop && (m[i + 1] == ' ' || m[i + 1] == '\t')) {
+                        continue;
+                    }
+                    break;
+                }
+                loneCr |= m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n');
+            }
+            if (!loneCr) {
+                return;
+            }
+            ByteArrayOutputStream joined = new ByteArrayOutputStream(i - valueStart);
+            for (int j = valueStart; j < i; j++) {
+                if (m[j] != '\r' && m[j] != '\n') {
+                    joined.write(m[j]);
+                }
+            }
+            if (kept + joined.size() > MAX_FROM_BYTES) {
+                overflow = true;
+                return;
+            }
+            kept += joined.size();
+            add(continuations, joined.toString(StandardCharsets.UTF_8).strip());
+        }
+
+        /**
+         * A continuation of a line without colon: the field name may have been folded before its colon
+         * ({@code From\r\n : v}), which readers that unfold first (JavaMail, so James) read as {@code From}.
+         */
+        private void foldedName(int start, int end) {
+            int colon = start;
+            while (colon < end && m[colon] != ':') {
+                colon++;
+            }
+            String name = nameLetters(start, colon, pendingName);
+            if (colon == end) {
+                pendingName = name;
+                return;
+            }
+            pendingName = null;
+            if (name.equals(FROM)) {
+                from = new ByteArrayOutputStream();
+                append(colon + 1, end);
+                joinedOverLoneCarriageReturns(colon + 1);
+            }
+        }
+
+        private boolean isFromName(int start, int end) {
+            return nameLetters(start, end, "").equals(FROM);
+        }
+
+        /**
+         * {@code prefix} followed by the octets of a field name without white space, controls and 8-bit octets,
+         * lower case; cut after one letter more than {@code from} has (it then cannot be {@code from}).
+         */
+        private String nameLetters(int start, int end, String prefix) {
+            StringBuilder out = new StringBuilder(prefix);
+            for (int i = start; i < end && out.length() <= FROM.length(); i++) {
+                int c = m[i] & 0xff;
+                if (c > 32 && c < 127) {
+                    out.append(Character.toLowerCase((char) c));
+                }
+            }
+            return out.toString();
+        }
+
+        private void append(int start, int end) {
+            if (kept + (end - start) > MAX_FROM_BYTES) {
+                overflow = true;
+                return;
+            }
+            kept += end - start;
+            from.write(m, start, end - start);
+        }
+
+        /** Ends the From field being read, if any; whether there was one. */
+        private boolean finishFrom() {
+            if (from == null) {
+                return false;
+            }
+            add(values, from.toString(StandardCharsets.UTF_8).strip());
+            from = null;
+            return true;
+        }
+
+        private void keep(List<String> into, int start, int end) {
+            if (kept + (end - start) > MAX_FROM_BYTES) {
+                overflow = true;
+                return;
+            }
+            kept += end - start;
+            add(into, new String(m, start, end - start, StandardCharsets.UTF_8).strip());
+        }
+
+        private void add(List<String> into, String value) {
+            if (values.size() + continuations.size() >= MAX_FROM_FIELDS) {
+                overflow = true;
+                return;
+            }
+            into.add(value);
+        }
+    }
+}

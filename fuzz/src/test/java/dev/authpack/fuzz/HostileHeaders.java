@@ -1,0 +1,93 @@
+package dev.authpack.fuzz;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Inputs for the differential tests of the header readers: every saved fuzz input of every target (raw bytes, and
+ * also without its first byte, which some targets use as a parameter), and random header sections built from the
+ * pieces that split readers apart (bare CR, CR CR LF, LF-only and mixed line ends, NUL and other controls, names
+ * folded before their colon, leading continuation lines, a missing empty line, UTF-8 look-alike names).
+ */
+public final class HostileHeaders {
+    /** The random header sections each differential test runs. */
+    public static final int RANDOM_SECTIONS = 20_000;
+
+    private static final String[] PIECES = {
+        "\r", "\n", "\r\n", "\r\r\n", "\r\r", "\n\r", " ", "\t", "\0", "\u000b", "\f", ":", ";", " : ",
+        "From", "from", "FROM", "Fr om", "Fr\0om", "From :", "From\r\n :", "From\n :", "From\r :", " From:",
+        "\tFrom: ", "From: a@x.example", "From: ceo@vic\rtim.example", "From:\r\n <b@y.example>",
+        "Authentication-Results", "authentication-results", "Authentication-Results :", "Authentication-Results: ",
+        "Authentication-Re\r\n sults:", "\0Authentication-Results\u000b:", "Authent\u0131cation-Results:",
+        "Authentication-Re\u017fults:", "Authentication-Results: mx.test; dmarc=pass", " mx.test; dkim=pass",
+        "\r\n dkim=pass", "\n\tspf=pass", "X: y", "Subject: hi", "To: b@example.org", "no colon here",
+        "\r\n\r\n", "\n\n", "\r\n\n", "\n\r\n", "\r\r\n\r\n", "body\r\n", "\u00e9", "\u00ff", "<c@z.example>",
+    };
+
+    private HostileHeaders() {
+    }
+
+    /** Every saved fuzz input of the fuzz module (all targets), and each also without its first byte. */
+    public static List<byte[]> corpus() {
+        URL root = HostileHeaders.class.getResource("/dev/authpack");
+        if (root == null) {
+            throw new IllegalStateException("no fuzz corpus on the test class path");
+        }
+        List<byte[]> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Paths.get(root.toURI()))) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                byte[] data = Files.readAllBytes(file);
+                out.add(data);
+                if (data.length > 0) {
+                    out.add(java.util.Arrays.copyOfRange(data, 1, data.length));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** {@link #RANDOM_SECTIONS} random header sections (some with a body, some without an empty line). */
+    public static List<byte[]> random(long seed) {
+        Random random = new Random(seed);
+        List<byte[]> out = new ArrayList<>(RANDOM_SECTIONS);
+        for (int n = 0; n < RANDOM_SECTIONS; n++) {
+            ByteArrayOutputStream section = new ByteArrayOutputStream();
+            int pieces = random.nextInt(40);
+            for (int i = 0; i < pieces; i++) {
+                if (random.nextInt(8) == 0) {
+                    section.write(random.nextInt(256)); // any octet at all
+                } else {
+                    section.writeBytes(PIECES[random.nextInt(PIECES.length)].getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (random.nextInt(50) == 0) {
+                byte[] once = section.toByteArray(); // past the bounds on From fields kept
+                for (int times = 20 + random.nextInt(40); times > 0; times--) {
+                    section.writeBytes(once);
+                }
+            }
+            switch (random.nextInt(4)) {
+                case 0 -> section.writeBytes("\r\n\r\nFrom: body@x.example\r\n".getBytes(StandardCharsets.UTF_8));
+                case 1 -> section.writeBytes("\n\nAuthentication-Results: mx.test; none\n".getBytes(StandardCharsets.UTF_8));
+                default -> { } // no empty line at all
+            }
+            out.add(section.toByteArray());
+        }
+        return out;
+    }
+}
