@@ -1,5 +1,7 @@
 package dev.authpack.authres;
 
+import dev.authpack.mail.HeaderLines;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  *       the line. Its field is checked too when it starts where the javax.mail field starts.</li>
  * </ul>
  * The header section ends only at a line both readings see as empty, so no field either reader could show is
- * skipped. Linear: each octet is looked at a bounded number of times.
+ * skipped. Linear: each octet is looked at a bounded number of times. The line walking (line ends of each reading,
+ * continuation lines, the end of the header section) is {@link HeaderLines}, shared with DMARC's From scan; the
+ * field rules (which name is Authentication-Results, a field in either reading) are this class's.
  */
 final class HeaderFieldScan {
     private static final String FIELD_NAME = AuthResultsWriter.FIELD_NAME;
@@ -55,17 +59,14 @@ final class HeaderFieldScan {
     /** Visits each field top to bottom; stops at the end of the header section or when the visitor says so. */
     static void scan(byte[] message, Visitor visitor) {
         int pos = 0;
-        while (pos < message.length) {
-            int contentEnd = contentEnd(message, pos);
-            if (contentEnd == pos && lfEmpty(message, pos)) {
-                return; // the empty line ending the header section, for both readings
-            }
-            int end = fieldEnd(message, next(message, pos));
+        // the header section ends at the empty line of both readings; any other empty line starts a field here
+        while (pos < message.length && !HeaderLines.endsHeaderSection(message, pos)) {
+            int end = HeaderLines.fieldEnd(message, pos);
             int bodyStart = authResultsBody(message, pos, end);
             int lfEnd = end;
             int lfBody = -1;
-            if (pos == 0 || message[pos - 1] == '\n') {
-                int lfFieldEnd = lfFieldEnd(message, pos);
+            if (HeaderLines.startsLfLine(message, pos)) {
+                int lfFieldEnd = HeaderLines.lfFieldEnd(message, pos, message.length);
                 lfBody = authResultsBody(message, pos, lfFieldEnd);
                 lfEnd = lfBody >= 0 ? lfFieldEnd : end;
             }
@@ -78,65 +79,6 @@ final class HeaderFieldScan {
 
     static String text(byte[] message, int from, int to) {
         return new String(message, from, to - from, StandardCharsets.UTF_8);
-    }
-
-    /** Where the line starting at {@code pos} ends (its first CR or LF), javax.mail's LineInputStream. */
-    private static int contentEnd(byte[] m, int pos) {
-        int i = pos;
-        while (i < m.length && m[i] != '\n' && m[i] != '\r') {
-            i++;
-        }
-        return i;
-    }
-
-    /** Where the line after the one starting at {@code pos} starts: after LF, CRLF, CRCRLF or a bare CR. */
-    private static int next(byte[] m, int pos) {
-        int i = contentEnd(m, pos);
-        if (i >= m.length) {
-            return m.length;
-        }
-        if (m[i] == '\n') {
-            return i + 1;
-        }
-        if (i + 1 < m.length && m[i + 1] == '\n') {
-            return i + 2;
-        }
-        if (i + 2 < m.length && m[i + 1] == '\r' && m[i + 2] == '\n') {
-            return i + 3;
-        }
-        return i + 1;
-    }
-
-    /** Whether the line at {@code pos} is empty also when lines end at LF only (LF or CRLF right there). */
-    private static boolean lfEmpty(byte[] m, int pos) {
-        return (pos == 0 || m[pos - 1] == '\n')
-                && (m[pos] == '\n' || m[pos] == '\r' && pos + 1 < m.length && m[pos + 1] == '\n');
-    }
-
-    /** From a line start, skips continuation lines (javax.mail reading); returns the next field's start. */
-    private static int fieldEnd(byte[] m, int from) {
-        int pos = from;
-        while (pos < m.length && (m[pos] == ' ' || m[pos] == '\t')) {
-            pos = next(m, pos);
-        }
-        return pos;
-    }
-
-    /** The end of the field starting at {@code start} when lines end at LF only. */
-    private static int lfFieldEnd(byte[] m, int start) {
-        int pos = lfNext(m, start);
-        while (pos < m.length && (m[pos] == ' ' || m[pos] == '\t')) {
-            pos = lfNext(m, pos);
-        }
-        return pos;
-    }
-
-    private static int lfNext(byte[] m, int pos) {
-        int i = pos;
-        while (i < m.length && m[i] != '\n') {
-            i++;
-        }
-        return Math.min(m.length, i + 1);
     }
 
     /**

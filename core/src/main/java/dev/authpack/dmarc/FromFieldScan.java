@@ -1,5 +1,7 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.mail.HeaderLines;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,6 +28,11 @@ import java.util.List;
  *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
  *       is {@link #complete() incomplete} and DMARC fails closed.</li>
  * </ul>
+ * The line walking (line ends, continuation lines, the empty line of each reading) is {@link HeaderLines}, shared
+ * with the Authentication-Results scan; the field rules above are this class's. Two stay apart on purpose: an empty
+ * line that does not end the header section is skipped here (a From field goes on past it), where the
+ * Authentication-Results scan starts a field at it; and a "lone CR" in a From value is any CR not before LF (the
+ * first CR of CR CR LF too), read for clients that drop it, not a line end.
  *
  * @param values                the From field values (after the colon, unfolded, UTF-8, trimmed), top to bottom
  * @param possibleContinuations lines without a colon that directly follow a From field
@@ -72,54 +79,33 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
 
         FromFieldScan scan() {
             int pos = 0;
-            boolean atLineFeedStart = true;     // the strict parser's line starts: 0 and after LF
-            boolean afterCrlf = true;           // a CRLF-only reader's line starts: 0 and after CRLF
-            boolean crlfMessage = crlfFirst();
+            boolean crlfMessage = HeaderLines.firstLineEndsWithCrlf(m, limit);
             boolean complete = false;
             while (!overflow) {
                 if (pos >= limit) {
                     complete = limit == m.length;
                     break;
                 }
-                int end = pos;
-                while (end < limit && m[end] != '\n' && m[end] != '\r') {
-                    end++;
-                }
+                int end = HeaderLines.contentEnd(m, pos, limit);
                 if (end >= limit && limit < m.length) {
                     break;                      // the line goes on past the bound
                 }
-                boolean crlf = end + 1 < m.length && m[end] == '\r' && m[end + 1] == '\n';
-                boolean lineFeed = end < m.length && m[end] == '\n';
-                int next = end >= m.length ? end : crlf ? end + 2 : end + 1;
-                boolean ends = crlfMessage ? crlf && afterCrlf : atLineFeedStart && (crlf || lineFeed);
-                if (end == pos && ends) {
+                if (end == pos && (crlfMessage ? HeaderLines.endsHeaderSectionCrlfOnly(m, pos)
+                        : HeaderLines.endsHeaderSection(m, pos))) {
                     complete = true;            // the empty line that ends the header section
                     break;
                 }
                 if (end > pos) {
-                    line(pos, end);
+                    line(pos, end);             // any other empty line is skipped
                 }
-                atLineFeedStart = crlf || lineFeed;
-                afterCrlf = crlf;
-                pos = next;
+                pos = HeaderLines.nextLine(m, end);
             }
             finishFrom();
             return new FromFieldScan(values, continuations, complete && !overflow);
         }
 
-        /** Whether the first line of the message ends with CRLF. */
-        private boolean crlfFirst() {
-            for (int i = 0; i < limit; i++) {
-                if (m[i] == '\n') {
-                    return i > 0 && m[i - 1] == '\r';
-                }
-            }
-            return false;
-        }
-
         private void line(int start, int end) {
-            byte first = m[start];
-            if ((first == ' ' || first == '\t') && sawField) {
+            if (HeaderLines.isContinuation(m, start) && sawField) {
                 if (from != null) {
                     append(start, end);
                 } else if (pendingName != null) {
@@ -129,7 +115,7 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             }
             pendingName = null;
             int s = start;
-            while (s < end && (m[s] == ' ' || m[s] == '\t')) {
+            while (s < end && HeaderLines.isWhiteSpace(m[s])) {
                 s++;                            // a leading continuation line, read as a field
             }
             boolean followsFrom = finishFrom();
@@ -160,22 +146,16 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
          */
         private void joinedOverLoneCarriageReturns(int valueStart) {
             int stop = (int) Math.min(limit, (long) valueStart + MAX_FROM_BYTES);
+            int fieldEnd = HeaderLines.lfFieldEnd(m, valueStart, stop);
             boolean loneCr = false;
-            int i = valueStart;
-            for (; i < stop; i++) {
-                if (m[i] == '\n') {
-                    if (i + 1 < stop && (m[i + 1] == ' ' || m[i + 1] == '\t')) {
-                        continue;
-                    }
-                    break;
-                }
-                loneCr |= m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n');
+            for (int i = valueStart; i < fieldEnd && !loneCr; i++) {
+                loneCr = m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n');
             }
             if (!loneCr) {
                 return;
             }
-            ByteArrayOutputStream joined = new ByteArrayOutputStream(i - valueStart);
-            for (int j = valueStart; j < i; j++) {
+            ByteArrayOutputStream joined = new ByteArrayOutputStream(fieldEnd - valueStart);
+            for (int j = valueStart; j < fieldEnd; j++) {
                 if (m[j] != '\r' && m[j] != '\n') {
                     joined.write(m[j]);
                 }

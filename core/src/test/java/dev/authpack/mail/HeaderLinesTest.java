@@ -1,0 +1,109 @@
+package dev.authpack.mail;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HeaderLinesTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The javax.mail reading's line starts, up to the end of the array. */
+    private static List<Integer> lineStarts(byte[] m) {
+        List<Integer> starts = new ArrayList<>();
+        for (int pos = 0; pos < m.length; pos = HeaderLines.nextLine(m, HeaderLines.contentEnd(m, pos, m.length))) {
+            starts.add(pos);
+        }
+        return starts;
+    }
+
+    @Test
+    void aLineEndsAtLfCrlfCrCrLfOrABareCr() {
+        assertThat(lineStarts(bytes("a\nb\r\nc\r\r\nd\re"))).containsExactly(0, 2, 5, 9, 11);
+        assertThat(lineStarts(bytes("\r\r\r\n"))).as("a bare CR, then CR CR LF").containsExactly(0, 1);
+        assertThat(lineStarts(bytes("a\r"))).containsExactly(0);
+        assertThat(HeaderLines.nextLine(bytes("ab"), 2)).isEqualTo(2);
+    }
+
+    @Test
+    void theContentOfALineStopsAtTheLimit() {
+        byte[] m = bytes("abc\r\n");
+        assertThat(HeaderLines.contentEnd(m, 0, 2)).isEqualTo(2);
+        assertThat(HeaderLines.contentEnd(m, 0, m.length)).isEqualTo(3);
+    }
+
+    @Test
+    void aFieldGoesOnOverLinesStartingWithSpaceOrTab() {
+        byte[] m = bytes("A: 1\r\n 2\r\r\n\t3\r 4\nB: 5\r\n");
+        assertThat(HeaderLines.fieldEnd(m, 0)).isEqualTo(m.length - "B: 5\r\n".length());
+        assertThat(HeaderLines.isContinuation(m, m.length)).isFalse();
+        assertThat(HeaderLines.isWhiteSpace((byte) '\f')).isFalse();
+    }
+
+    @Test
+    void theLfOnlyReadingKeepsABareCrInsideTheLine() {
+        byte[] m = bytes("A: 1\rB: 2\n 3\nC: 4\n");
+        assertThat(HeaderLines.lfFieldEnd(m, 0, m.length)).isEqualTo("A: 1\rB: 2\n 3\n".length());
+        assertThat(HeaderLines.lfFieldEnd(m, 3, m.length)).as("from inside the first line")
+                .isEqualTo("A: 1\rB: 2\n 3\n".length());
+        assertThat(HeaderLines.lfFieldEnd(m, 0, 7)).as("bounded").isEqualTo(7);
+        assertThat(HeaderLines.lfFieldEnd(m, 0, 10)).as("a LF at the bound").isEqualTo(10);
+        assertThat(HeaderLines.startsLfLine(m, 5)).isFalse();
+        assertThat(HeaderLines.startsLfLine(m, 10)).isTrue();
+    }
+
+    @Test
+    void theHeaderSectionEndsAtAnEmptyLineBothReadingsSee() {
+        byte[] m = bytes("A: 1\n\nB: 2\r\n\r\nC: 3\r\r\nD\r\rE");
+        assertThat(HeaderLines.endsHeaderSection(m, 5)).as("LF LF").isTrue();
+        assertThat(HeaderLines.endsHeaderSection(m, 12)).as("CRLF CRLF").isTrue();
+        assertThat(HeaderLines.endsHeaderSection(m, 19)).as("CR CR LF: an LF-only reader sees a line \"C: 3\\r\"")
+                .isFalse();
+        assertThat(HeaderLines.endsHeaderSection(m, 23)).as("CR after a bare CR").isFalse();
+        assertThat(HeaderLines.endsHeaderSection(m, 0)).isFalse();
+        assertThat(HeaderLines.endsHeaderSection(bytes("\r\n"), 0)).isTrue();
+        assertThat(HeaderLines.endsHeaderSection(bytes("\r"), 0)).isFalse();
+    }
+
+    @Test
+    void aCrlfOnlyReaderEndsItOnlyAtCrlfCrlf() {
+        byte[] m = bytes("A: 1\r\nB: 2\n\r\nC: 3\r\n\r\n");
+        assertThat(HeaderLines.endsHeaderSection(m, 11)).isTrue();
+        assertThat(HeaderLines.endsHeaderSectionCrlfOnly(m, 11)).as("LF then CRLF").isFalse();
+        assertThat(HeaderLines.endsHeaderSectionCrlfOnly(m, m.length - 2)).isTrue();
+        assertThat(HeaderLines.endsHeaderSectionCrlfOnly(bytes("\r\nA"), 0)).isTrue();
+        assertThat(HeaderLines.endsHeaderSectionCrlfOnly(bytes("\n\r\n"), 1)).isFalse();
+    }
+
+    @Test
+    void theFirstLineFeedSaysWhetherTheMessageUsesCrlf() {
+        assertThat(HeaderLines.firstLineEndsWithCrlf(bytes("A: 1\rB\r\nC\n"), 100)).isTrue();
+        assertThat(HeaderLines.firstLineEndsWithCrlf(bytes("A: 1\nB\r\n"), 100)).isFalse();
+        assertThat(HeaderLines.firstLineEndsWithCrlf(bytes("\nB\r\n"), 100)).isFalse();
+        assertThat(HeaderLines.firstLineEndsWithCrlf(bytes("A: 1\r\n"), 5)).as("LF past the limit").isFalse();
+    }
+
+    @Test
+    void hostileRunsAreWalkedInLinearTime() {
+        // each would take minutes if a line were scanned again from its start for every octet
+        for (String unit : List.of("\r", "\r\r\n", " \r\n", "\n ", "x")) {
+            byte[] m = bytes(unit.repeat(2_000_000 / unit.length()));
+            int lines = 0;
+            for (int pos = 0; pos < m.length; pos = HeaderLines.nextLine(m, HeaderLines.contentEnd(m, pos, m.length))) {
+                lines++;
+            }
+            assertThat(lines).isBetween(1, m.length);
+            int pos = 0;
+            while (pos < m.length) {
+                pos = HeaderLines.fieldEnd(m, pos);
+            }
+            assertThat(HeaderLines.lfFieldEnd(m, 0, m.length)).isBetween(1, m.length);
+        }
+    }
+}
