@@ -60,6 +60,12 @@ final class BenchServer implements AutoCloseable {
     /** @param extensionsJars the pack JAR folder instead of the driver's {@code authpack.extensions-jars}, or null */
     static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
                              Path extensionsJars) throws IOException {
+        return start(name, withoutPack, zoneFile, spoolThreads, mailboxes, extensionsJars, "none");
+    }
+
+    /** @param sessionHook the pack server's SessionAuthCheck mode ({@link SessionHookBench}) */
+    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
+                             Path extensionsJars, String sessionHook) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add(HEAP);
@@ -80,6 +86,8 @@ final class BenchServer implements AutoCloseable {
                 String.valueOf(mailboxes)));
         if (withoutPack) {
             command.add("nopack");
+        } else {
+            command.add(sessionHook);
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new BenchServer(name, process);

@@ -24,8 +24,9 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  * recipients' INBOXes, so memory stays flat), {@code delay MS} (every DNS answer that late), {@code header} (the
  * header section of the first delivered mail, line ends as {@code \n}), {@code quit}.
  *
- * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS MAILBOXES [nopack]} (SPOOL_THREADS 0: the sample
- * configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}).
+ * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS MAILBOXES [nopack | none | label | enforce]} (SPOOL_THREADS
+ * 0: the sample configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}; the last: no pack, or the pack with
+ * that SessionAuthCheck hook mode, {@link SessionHookBench}).
  */
 public final class BenchServerMain {
     static final String ANSWER = "@@ ";
@@ -47,6 +48,7 @@ public final class BenchServerMain {
         int spoolThreads = Integer.parseInt(args[2]);
         int mailboxes = Integer.parseInt(args[3]);
         boolean withoutPack = args.length > 4 && args[4].equals("nopack");
+        String hook = args.length > 4 && !withoutPack ? args[4] : "none";
         AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).zone(zone);
         for (int i = 0; i < mailboxes; i++) {
             builder.user(JamesEndToEnd.recipient(i), "bench-secret");
@@ -54,9 +56,9 @@ public final class BenchServerMain {
         if (withoutPack) {
             builder.withoutPack();
         }
-        // issue 11: BENCH_SESSION_HOOK=1 checks in the SMTP session (SessionHookBench, docs/enforcement.md)
-        if (!withoutPack && SessionHookBench.wanted()) {
-            builder.edit("smtpserver.xml", SessionHookBench::withHook);
+        // issue 11: --session-hook label|enforce checks in the SMTP session (SessionHookBench, docs/SessionAuthCheck.md)
+        if (!withoutPack && !hook.equals("none")) {
+            builder.edit("smtpserver.xml", xml -> SessionHookBench.withHook(xml, hook));
         }
         if (spoolThreads != 0) {
             builder.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<threads>\\d+</threads>",
