@@ -64,10 +64,11 @@ public final class JamesEndToEnd {
             zone.append(BenchZone.records(coldDomain(i), signer, COLD_TTL));
         }
         System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d, %d rounds of"
-                        + " %d s (warm-up %d s), cold DNS delay %d ms, session hook %s; %s%n", options.connections(),
+                        + " %d s (warm-up %d s), cold DNS delay %d ms, session hook %s, SMTP IO threads %s; %s%n",
+                options.connections(),
                 options.effectiveSpoolThreads(), options.effectiveWindow(), options.rounds(), options.round().toSeconds(),
                 options.warmup().toSeconds(), options.dnsDelay().toMillis(), String.join(",", options.sessionHooks()),
-                load());
+                options.ioWorkers() == 0 ? "James' default" : String.valueOf(options.ioWorkers()), load());
         Path zoneFile = Files.createTempFile("bench-james", ".zone");
         Files.writeString(zoneFile, zone);
         List<BenchServer> servers = new ArrayList<>();
@@ -75,12 +76,12 @@ public final class JamesEndToEnd {
             if (options.runs("pack")) {
                 for (String hook : options.sessionHooks()) {
                     servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile,
-                            options.spoolThreads(), options.mailboxes(), null, hook));
+                            options.spoolThreads(), options.mailboxes(), null, hook, options.ioWorkers()));
                 }
             }
             if (options.runs("nopack")) {
                 servers.add(BenchServer.start(NO_PACK, true, zoneFile, options.spoolThreads(),
-                        options.mailboxes()));
+                        options.mailboxes(), null, "none", options.ioWorkers()));
             }
             if (options.baselineJars() != null) {
                 servers.add(BenchServer.start(BASELINE, false, zoneFile, options.spoolThreads(),

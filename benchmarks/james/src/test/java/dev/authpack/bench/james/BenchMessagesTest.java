@@ -108,6 +108,9 @@ class BenchMessagesTest {
         assertThat(SessionHookBench.withHook(xml, "label")).contains("SessionAuthCheck",
                 "<refuseDmarcReject>false</refuseDmarcReject>");
         assertThat(SessionHookBench.withHook(xml, "enforce")).contains("<refuseDmarcReject>true</refuseDmarcReject>");
+        assertThat(BenchOptions.parse().ioWorkers()).isZero();
+        assertThat(BenchOptions.parse("--io-workers", "32").ioWorkers()).isEqualTo(32);
+        assertThatThrownBy(() -> BenchOptions.parse("--io-workers", "-1")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
