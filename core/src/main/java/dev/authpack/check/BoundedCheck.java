@@ -76,7 +76,10 @@ final class BoundedCheck<T> {
 
     /** Ends the check now with its fallback, if it has not ended yet. */
     void cutOff(String reason) {
-        result.complete(Optional.of(fallback.apply(reason)));
+        if (!result.isDone()) {
+            // a skipped check has ended already (its fallback gives nothing)
+            result.complete(Optional.ofNullable(fallback.apply(reason)));
+        }
     }
 
     CompletableFuture<Optional<T>> result() {

@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  * </ul>
  * Bounded: each transaction remembers at most {@link SessionResolver#MAX_QUESTIONS} questions; a new MAIL FROM or
  * {@link #reset()} (RSET) ends the transaction's lookups and starts SPF again; {@link #close()} (the client went
- * away, or never sent DATA) ends every lookup of the session at once. Thread-safe.
+ * away, or never sent DATA) ends every lookup of the session at once, except those of end-of-DATA runs
+ * {@link #handOver handed over} to be awaited elsewhere, which end with their run. Thread-safe.
  */
 public final class SessionChecks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionChecks.class);
@@ -58,6 +59,8 @@ public final class SessionChecks implements AutoCloseable {
     private final List<CompletableFuture<?>> started = new ArrayList<>();
     private CompletableFuture<?> iprevEarly = CompletableFuture.completedFuture(null);
     private boolean closed;
+    /** End-of-DATA runs {@link #handOver handed over} and not ended yet: the connection's answers stay for them. */
+    private int handedOver;
 
     /** One transaction: its answers, its checker over them, and the early checks started. */
     private static final class Transaction {
@@ -175,17 +178,49 @@ public final class SessionChecks implements AutoCloseable {
         return transactionFor(envelope).checker.startUnreadable(envelope, options, why);
     }
 
+    /**
+     * The transaction is over for the session, but its end-of-DATA {@code run} goes on without being awaited here
+     * (a label-only hook hands it over to the mailet): the session forgets the transaction (a new MAIL FROM begins
+     * another), while the transaction's answers, and the connection's, stay open until the run has ended, whether
+     * the client sends another message, RSETs or leaves meanwhile. The run ends within its budgets (or when cut
+     * off), so nothing outlives it.
+     */
+    public synchronized void handOver(CheckRun run) {
+        Transaction t = current;
+        current = null;
+        if (t == null) {
+            return;
+        }
+        handedOver++;
+        run.report().whenComplete((report, error) -> runEnded(t));
+    }
+
+    private void runEnded(Transaction t) {
+        t.end();
+        synchronized (this) {
+            handedOver--;
+            if (closed && handedOver == 0) {
+                connection.close();
+            }
+        }
+    }
+
     /** RSET, or the transaction is over: ends its lookups. The connection's (iprev) stay. */
     public synchronized void reset() {
         endTransaction();
     }
 
-    /** The client went away: ends every lookup of the session; later calls start nothing. */
+    /**
+     * The client went away: ends every lookup of the session, except those of runs {@link #handOver handed over}
+     * (the connection's answers close when the last of them ends); later calls start nothing.
+     */
     @Override
     public synchronized void close() {
         closed = true;
         endTransaction();
-        connection.close();
+        if (handedOver == 0) {
+            connection.close();
+        }
     }
 
     /** Distinct DNS questions the current transaction has asked (0 without one). */

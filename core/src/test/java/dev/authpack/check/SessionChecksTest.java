@@ -287,4 +287,49 @@ class SessionChecksTest {
                 .isEqualTo(DnsOutcome.TEMP_FAILURE);
         assertThat(dns.asked).hasSize(n + 1);
     }
+
+    @Test
+    void aRunHandedOverKeepsItsAnswersWhenTheClientSendsAgainOrLeavesAndEndsWithThePlainReport() throws Exception {
+        byte[] message = message("pass.example", "aligned");
+        Envelope envelope = envelopes("pass.example").get(0);
+        AuthCheckReport plain = checker(zone()).check(envelope, message, CheckOptions.ALL).get(10, TimeUnit.SECONDS);
+        CountingDns.Gate gate = new CountingDns.Gate();
+        CountingDns dns = new CountingDns(zone(), gate);
+        SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL, envelope.clientIp());
+        session.mailFrom(envelope.helo(), envelope.mailFrom());
+        session.headerSection(headerSection(message));
+        CheckRun run = session.endOfData(envelope, message);
+        session.handOver(run);
+        // the session goes on without the run: a new transaction, then the client leaves, all before any answer
+        assertThat(session.transactionQuestions()).isZero();
+        session.mailFrom(envelope.helo(), "x@none.example");
+        session.close();
+        assertThat(run.report()).isNotDone();
+        gate.release(q -> true);
+        AuthCheckReport report = run.report().get(10, TimeUnit.SECONDS);
+        assertThat(describe(report)).isEqualTo(describe(plain));
+        assertThat(report.methodResults().toString()).doesNotContain("temperror");
+        // once the run has ended, the connection's answers are closed too: nothing new is asked
+        int asked = dns.asked.size();
+        session.mailFrom(envelope.helo(), envelope.mailFrom());
+        assertThat(dns.asked).hasSize(asked);
+    }
+
+    @Test
+    void aRunHandedOverAndCutOffEndsItsLookups() throws Exception {
+        MailAuthCheckerTest.BlackHole hole = new MailAuthCheckerTest.BlackHole();
+        Envelope envelope = envelopes("pass.example").get(0);
+        SessionChecks session = SessionChecks.connected(checker(hole), hole, CheckOptions.ALL, envelope.clientIp());
+        CompletableFuture<Optional<SpfResult>> spf = session.mailFrom(envelope.helo(), envelope.mailFrom());
+        byte[] message = message("pass.example", "aligned");
+        CheckRun run = session.endOfData(envelope, message);
+        session.handOver(run);
+        session.close();
+        assertThat(spf).isNotDone();
+        AuthCheckReport report = run.cutOff("expired");
+        assertThat(report.spf().orElseThrow().status()).isEqualTo(SpfStatus.TEMPERROR);
+        // the transaction's early checks ended with the run
+        assertThat(spf.get(1, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(SpfStatus.TEMPERROR);
+        assertThat(session.earlyChecks()).isDone();
+    }
 }

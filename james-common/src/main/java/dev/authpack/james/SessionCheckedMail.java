@@ -8,21 +8,57 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import dev.authpack.check.CheckRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Mail checked during the SMTP session (the {@code SessionAuthCheck} hook): the results are stored with
- * {@link MailAttributes#store}, and {@link #CHECKED_IN_SESSION} says under which authserv-id and with which checks,
- * so that {@code MailAuthCheck} configured alike does not run the checks again and writes its
- * {@code Authentication-Results} field from the stored results. Only the server sets mail attributes: a client
- * cannot forge this one.
+ * Mail checked during the SMTP session (the {@code SessionAuthCheck} hook), in one of two ways:
+ * <ul>
+ *   <li>awaited in the session ({@link #store}): the results are stored with {@link MailAttributes#store}, and
+ *       {@link #CHECKED_IN_SESSION} says under which authserv-id and with which checks;</li>
+ *   <li>handed over ({@link #handOver}, a label-only hook that does not wait at DATA): the unfinished checks go to
+ *       {@link PendingChecks} under a random token stored as {@link #PENDING}; {@link #results} takes them,
+ *       waiting for what is not finished yet, and stores them as above.</li>
+ * </ul>
+ * Either way {@code MailAuthCheck} configured alike does not run the checks again and writes its
+ * {@code Authentication-Results} field from these results. Only the server sets mail attributes: a client cannot
+ * forge these.
  */
 public final class SessionCheckedMail {
     /** The authserv-id and the checks (CheckOptions) of the session's check: {@code serverId|options}. */
     public static final AttributeName CHECKED_IN_SESSION = AttributeName.of("authpack.checked-in-session");
 
+    /**
+     * The token of checks handed over to {@link PendingChecks} at the end of DATA (a String; meaningful only in the
+     * JVM that received the mail).
+     */
+    public static final AttributeName PENDING = AttributeName.of("authpack.pending-check");
+    private static final Logger LOG = LoggerFactory.getLogger(SessionCheckedMail.class);
+
     private SessionCheckedMail() {
+    }
+
+    /**
+     * Hands the checks of the mail, started in the session and not awaited, over to {@code MailAuthCheck}
+     * ({@link PendingChecks#shared()}).
+     *
+     * @param limit how long from now the checks may be awaited (the checker's deadline and grace)
+     * @return false when the table is full: await the run and {@link #store} the report instead
+     */
+    public static boolean handOver(Mail mail, String serverId, CheckOptions options, CheckRun run, Duration limit) {
+        return handOver(PendingChecks.shared(), mail, serverId, options, run, limit);
+    }
+
+    static boolean handOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options, CheckRun run,
+                            Duration limit) {
+        Optional<String> token = pending.put(key(serverId, options), run, limit);
+        token.ifPresent(t -> mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t))));
+        return token.isPresent();
     }
 
     /** Stores the session's results on the mail and marks it checked under {@code serverId} with {@code options}. */
@@ -33,9 +69,47 @@ public final class SessionCheckedMail {
 
     /**
      * The results to write when the mail was checked in the session under the same authserv-id with the same checks;
-     * empty otherwise (then the mailet checks the mail itself).
+     * empty otherwise (then the mailet checks the mail itself). Checks handed over in this JVM are taken: waited for
+     * until their deadline (unfinished ones are then {@code temperror}, as in the mailet's own check) and stored
+     * on the mail. Never throws.
      */
     public static Optional<List<MethodResult>> results(Mail mail, String serverId, CheckOptions options) {
+        return results(PendingChecks.shared(), mail, serverId, options);
+    }
+
+    static Optional<List<MethodResult>> results(PendingChecks pending, Mail mail, String serverId,
+                                                CheckOptions options) {
+        try {
+            takeHandedOver(pending, mail, serverId, options);
+            return stored(mail, serverId, options);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the session's results not used: {}", mail.getName(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Checks handed over under the mail's token and this check key, stored on the mail once taken. */
+    private static void takeHandedOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options) {
+        Optional<String> token = MailEnvelopes.stringAttribute(mail, PENDING);
+        if (token.isEmpty()) {
+            return;
+        }
+        String key = key(serverId, options);
+        Optional<AuthCheckReport> report;
+        try {
+            report = pending.take(token.get(), key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("{}: interrupted while waiting for the session's checks", mail.getName());
+            return;
+        }
+        if (report.isPresent()) {
+            mail.removeAttribute(PENDING);
+            store(mail, serverId, options, report.get());
+        }
+    }
+
+    private static Optional<List<MethodResult>> stored(Mail mail, String serverId, CheckOptions options) {
         boolean same = MailEnvelopes.stringAttribute(mail, CHECKED_IN_SESSION)
                 .filter(key(serverId, options)::equals).isPresent()
                 && MailAttributes.authservId(mail).filter(serverId::equals).isPresent();

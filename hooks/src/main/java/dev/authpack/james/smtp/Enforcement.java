@@ -26,17 +26,23 @@ import java.util.function.Function;
  *   <li>{@code temperror} ({@code accept}; or {@code defer}): {@code defer} answers {@code 451 4.7.24} (SPF,
  *       RFC 7372 §3.2) or {@code 451 4.7.1} (DMARC: the policy could not be found out) where the refusal above
  *       could not be decided; {@code accept} accepts and labels the mail.</li>
+ *   <li>{@code awaitAtData} ({@code auto}; or {@code always}): whether the end of DATA waits for the checks.
+ *       {@code auto} waits only where a refusal at DATA is possible ({@link #refusesAtData()}) and the client is
+ *       not exempt; otherwise the checks are handed over to {@code MailAuthCheck} unfinished (label-only).
+ *       {@code always} waits for every message, so the results travel with the mail (a James whose spool runs
+ *       in other JVMs than its SMTP server).</li>
  * </ul>
  */
-record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, boolean deferTemperror) {
+record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, boolean deferTemperror,
+                   boolean awaitAlways) {
     /** Where SPF {@code fail} is refused. */
     enum SpfFailRefusal { NEVER, MAILFROM, DATA }
 
-    static final Set<String> PARAMETERS = Set.of("refuseDmarcReject", "refuseSpfFail", "temperror");
+    static final Set<String> PARAMETERS = Set.of("refuseDmarcReject", "refuseSpfFail", "temperror", "awaitAtData");
     /** Longest domain name quoted in a reply (RFC 1035: 253 octets); anything longer is cut. */
     static final int MAX_QUOTED = 253;
 
-    static final Enforcement DEFAULT = new Enforcement(true, SpfFailRefusal.NEVER, false);
+    static final Enforcement DEFAULT = new Enforcement(true, SpfFailRefusal.NEVER, false, false);
 
     /** Reads the parameters ({@code parameter} gives null when one is not set); errors list what is accepted. */
     static Enforcement read(Function<String, String> parameter) {
@@ -62,7 +68,27 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
             default -> throw new IllegalArgumentException("temperror must be accept or defer, not '" + temperror
                     + "'");
         };
-        return new Enforcement(refuseDmarc, spfFail, defer);
+        String await = value(parameter, "awaitAtData", "auto");
+        boolean always = switch (await) {
+            case "auto" -> false;
+            case "always" -> true;
+            default -> throw new IllegalArgumentException("awaitAtData must be auto or always, not '" + await + "'");
+        };
+        return new Enforcement(refuseDmarc, spfFail, defer, always);
+    }
+
+    /**
+     * Whether {@link #atEndOfData} can refuse anything: only with {@code refuseDmarcReject=true} (DMARC reject, or
+     * its temperror with {@code temperror=defer}) or {@code refuseSpfFail=data} (SPF fail, or its temperror with
+     * {@code temperror=defer}). {@code refuseSpfFail=mailfrom} and {@code temperror=defer} alone act at MAIL FROM.
+     */
+    boolean refusesAtData() {
+        return refuseDmarcReject || refuseSpfFail == SpfFailRefusal.DATA;
+    }
+
+    /** Whether the end of DATA waits for the checks of a client that is {@code exempt} (never refused) or not. */
+    boolean awaitsAtData(boolean exempt) {
+        return awaitAlways || refusesAtData() && !exempt;
     }
 
     private static String value(Function<String, String> parameter, String name, String otherwise) {

@@ -59,6 +59,7 @@ import java.util.function.Function;
  *     <refuseDmarcReject>true</refuseDmarcReject>  <!-- 550 5.7.1 for DMARC reject (default true) -->
  *     <refuseSpfFail>never</refuseSpfFail>         <!-- never | mailfrom (strict) | data (soft) -->
  *     <temperror>accept</temperror>                <!-- accept (and label) | defer (451) -->
+ *     <awaitAtData>auto</awaitAtData>              <!-- auto (wait only where DATA can be refused) | always -->
  *   </handler>
  * </handlerchain>
  * }</pre>
@@ -69,6 +70,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>the end-of-DATA check waits at most the checks' deadline (each check within its own budget, as in
  *       {@code MailAuthCheck}); the lookups started early are usually answered by then;</li>
+ *   <li>it waits only where it may refuse ({@code refuseDmarcReject=true} or {@code refuseSpfFail=data}, and a
+ *       client that is not exempt; or {@code awaitAtData=always}): otherwise (label-only) the checks are handed
+ *       over unfinished to {@code MailAuthCheck} in the same JVM ({@code PendingChecks}), and the client gets
+ *       its {@code 250} at once;</li>
  *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
  *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
  *   <li>a client that leaves, RSETs or sends a new MAIL FROM ends the lookups it started;</li>
@@ -214,17 +219,34 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
 
     /**
      * At the end of DATA: the checks end (over the answers of the lookups started earlier), the results go on the
-     * mail, and the mail is refused when policy says so.
+     * mail, and the mail is refused when policy says so. Where nothing can be refused (label-only configuration,
+     * or an exempt client: {@link Enforcement#awaitsAtData}) the checks are not awaited: they are handed over,
+     * unfinished, to {@code MailAuthCheck} ({@link SessionCheckedMail#handOver}) and the client gets its reply at
+     * once.
      */
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         SessionChecks checks = null;
+        boolean handedOver = false;
         try {
             checks = checks(session);
             Envelope envelope = envelope(session, mail);
-            AuthCheckReport report = await(start(checks, envelope, mail), mail);
+            CheckRun run = start(checks, envelope, mail);
+            boolean exempt = exempt(session);
+            if (!enforcement.awaitsAtData(exempt)) {
+                // label-only: nothing to refuse here, so the client does not wait; MailAuthCheck takes the checks
+                // (finished meanwhile, as a rule) when the spool reaches the mail
+                handedOver = SessionCheckedMail.handOver(mail, settings.serverId(), settings.options(), run,
+                        checker.deadline().plus(AWAIT_GRACE));
+                if (handedOver) {
+                    checks.handOver(run);
+                    return HookResult.DECLINED;
+                }
+                // the table is full: the spool is far behind; waiting here slows the clients down
+            }
+            AuthCheckReport report = await(run, mail);
             SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
-            if (exempt(session)) {
+            if (exempt) {
                 return HookResult.DECLINED;
             }
             Optional<HookResult> refusal = enforcement.atEndOfData(report);
@@ -237,7 +259,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     mail.getName(), e.toString());
             return HookResult.DECLINED;
         } finally {
-            if (checks != null) {
+            if (checks != null && !handedOver) {
                 checks.reset();
             }
         }

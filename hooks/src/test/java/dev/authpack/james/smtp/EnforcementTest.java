@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EnforcementTest {
     private static DmarcResult failing(String from) throws Exception {
@@ -35,8 +36,42 @@ class EnforcementTest {
         assertThat(Enforcement.DEFAULT.atEndOfData(report(fail, Optional.of(override)))).isEmpty();
         // RFC 9989 t=y: reject is applied as quarantine, which is not refused
         assertThat(Enforcement.DEFAULT.atEndOfData(report(failing("testing.example"), Optional.empty()))).isEmpty();
-        assertThat(new Enforcement(false, Enforcement.SpfFailRefusal.NEVER, true)
+        assertThat(new Enforcement(false, Enforcement.SpfFailRefusal.NEVER, true, false)
                 .atEndOfData(report(fail, Optional.empty()))).isEmpty();
+    }
+
+    @Test
+    void theEndOfDataWaitsOnlyWhereItCanRefuseUnlessAskedToAlwaysWait() {
+        // every combination of the refusal parameters: waiting <=> a refusal at DATA is possible
+        for (String dmarc : List.of("true", "false")) {
+            for (String spf : List.of("never", "mailfrom", "data")) {
+                for (String temperror : List.of("accept", "defer")) {
+                    Enforcement e = read("refuseDmarcReject", dmarc, "refuseSpfFail", spf, "temperror", temperror);
+                    boolean refuses = dmarc.equals("true") || spf.equals("data");
+                    String id = dmarc + "/" + spf + "/" + temperror;
+                    assertThat(e.refusesAtData()).as(id).isEqualTo(refuses);
+                    assertThat(e.awaitsAtData(false)).as(id).isEqualTo(refuses);
+                    // authenticated or relaying clients are never refused: no reason to wait
+                    assertThat(e.awaitsAtData(true)).as(id).isFalse();
+                    Enforcement always = read("refuseDmarcReject", dmarc, "refuseSpfFail", spf, "temperror",
+                            temperror, "awaitAtData", "always");
+                    assertThat(always.awaitsAtData(false)).as(id).isTrue();
+                    assertThat(always.awaitsAtData(true)).as(id).isTrue();
+                }
+            }
+        }
+        assertThat(Enforcement.DEFAULT.awaitsAtData(false)).isTrue();
+        assertThat(read("awaitAtData", " Auto ")).isEqualTo(Enforcement.DEFAULT);
+        assertThatThrownBy(() -> read("awaitAtData", "never")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("awaitAtData must be auto or always, not 'never'");
+    }
+
+    private static Enforcement read(String... parameters) {
+        java.util.Map<String, String> map = new java.util.HashMap<>();
+        for (int i = 0; i < parameters.length; i += 2) {
+            map.put(parameters[i], parameters[i + 1]);
+        }
+        return Enforcement.read(map::get);
     }
 
     @Test

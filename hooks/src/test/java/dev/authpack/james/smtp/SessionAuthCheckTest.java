@@ -82,7 +82,55 @@ class SessionAuthCheckTest {
 
     private final Counting dns = new Counting();
 
+    /** Answers nothing until {@link #open}: then every question held and every later one, from {@code zone}. */
+    static final class Gated implements DnsResolver {
+        private final DnsResolver zone;
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean open;
+
+        Gated(DnsResolver zone) {
+            this.zone = zone;
+        }
+
+        private <T> CompletableFuture<DnsLookup<T>> hold(java.util.function.Supplier<CompletableFuture<DnsLookup<T>>> q) {
+            CompletableFuture<DnsLookup<T>> answer = new CompletableFuture<>();
+            Runnable pass = () -> q.get().whenComplete((v, e) -> answer.complete(v));
+            synchronized (this) {
+                if (!open) {
+                    held.add(pass);
+                    return answer;
+                }
+            }
+            pass.run();
+            return answer;
+        }
+
+        void open() {
+            List<Runnable> now;
+            synchronized (this) {
+                open = true;
+                now = new ArrayList<>(held);
+                held.clear();
+            }
+            now.forEach(Runnable::run);
+        }
+
+        synchronized int held() {
+            return held.size();
+        }
+
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) { return hold(() -> zone.txt(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) { return hold(() -> zone.a(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) { return hold(() -> zone.aaaa(n)); }
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) { return hold(() -> zone.mx(n)); }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) { return hold(() -> zone.ptr(ip)); }
+    }
+
     private SessionAuthCheck hook(String... parameters) throws ConfigurationException {
+        return hook(dns, parameters);
+    }
+
+    private static SessionAuthCheck hook(DnsResolver dns, String... parameters) throws ConfigurationException {
         MailAuthChecker checker = new MailAuthChecker(new SpfChecker(dns), new IprevChecker(dns), new DkimVerifier(dns),
                 new DmarcEvaluator(dns), new ArcVerifier(dns));
         SessionAuthCheck hook = new SessionAuthCheck(settings -> checker, settings -> dns);
@@ -127,6 +175,11 @@ class SessionAuthCheckTest {
 
     private Transaction send(SessionAuthCheck hook, SMTPSession session, String mailFrom, byte[] message)
             throws Exception {
+        return send(hook, session, mailFrom, message, true);
+    }
+
+    private Transaction send(SessionAuthCheck hook, SMTPSession session, String mailFrom, byte[] message,
+                             boolean settle) throws Exception {
         hook.doHelo(session, "mx.ok.example");
         HookResult atMail = hook.doMail(session, MaybeSender.of(new MailAddress(mailFrom)));
         if (atMail.getResult().getAction() != HookReturnCode.Action.DECLINED) {
@@ -146,7 +199,9 @@ class SessionAuthCheckTest {
             return null;
         });
         assertThat(seen).hasSize(text.split("(?<=\r\n)").length + 1);
-        Thread.sleep(50);
+        if (settle) {
+            Thread.sleep(50);
+        }
         int before = dns.asked.size();
         // as at James' end of DATA: the client address, HELO and AUTH user are not on the mail yet (James' own
         // AddDefaultAttributesMessageHook, a core handler, runs after ours): the hook reads them from the session
@@ -199,7 +254,9 @@ class SessionAuthCheckTest {
                 "x@other.example", message("reject.example"));
         assertThat(authenticated.mailFrom()).isEqualTo(HookResult.DECLINED);
         assertThat(authenticated.endOfData()).isEqualTo(HookResult.DECLINED);
-        assertThat(MailAttributes.results(authenticated.mail())).isPresent();
+        // never refused, so not awaited in the session: MailAuthCheck takes the results
+        assertThat(SessionCheckedMail.results(authenticated.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL))
+                .isPresent();
         Transaction relaying = send(hook(), session("192.0.2.1", null, true), "x@other.example",
                 message("reject.example"));
         assertThat(relaying.endOfData()).isEqualTo(HookResult.DECLINED);
@@ -268,5 +325,54 @@ class SessionAuthCheckTest {
                 .hasMessageContaining("spfTimeout must be milliseconds from 1 to");
         assertThatThrownBy(() -> hook("refuseSPFFail", "data")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("unknown parameter(s) [refuseSPFFail]").hasMessageContaining("refuseSpfFail");
+    }
+
+    @Test
+    void aLabelOnlyHookDoesNotWaitAtDataAndMailAuthCheckTakesTheSameResultsOnceTheAnswersArrive() throws Exception {
+        Gated gated = new Gated(dns);
+        SessionAuthCheck labelOnly = hook(gated, "refuseDmarcReject", "false");
+        SMTPSession session = session("192.0.2.1", null, false);
+        // no DNS answer at all yet: a hook that waited would block until the checks' budgets ran out
+        Transaction t = send(labelOnly, session, "b@ok.example", message("ok.example"), false);
+        assertThat(t.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(gated.held()).isPositive();
+        assertThat(MailAttributes.results(t.mail())).isEmpty();
+        assertThat(t.mail().getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        // the client has left (send() disconnects); the answers arrive afterwards, and the spool takes the checks
+        gated.open();
+        var results = SessionCheckedMail.results(t.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL)
+                .orElseThrow();
+        // the same results as a hook that waits, over the same answers
+        Transaction awaited = send(hook("refuseDmarcReject", "false", "awaitAtData", "always"),
+                session("192.0.2.1", null, false), "b@ok.example", message("ok.example"));
+        assertThat(awaited.mail().getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+        assertThat(results).isEqualTo(MailAttributes.results(awaited.mail()).orElseThrow());
+        assertThat(results.toString()).contains("method=spf, result=pass", "method=dmarc, result=pass",
+                "method=iprev, result=pass").doesNotContain("temperror");
+        assertThat(t.mail().getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+    }
+
+    @Test
+    void anEnforcingHookHandsOverOnlyForClientsItNeverRefuses() throws Exception {
+        Gated gated = new Gated(dns);
+        SessionAuthCheck enforcing = hook(gated);
+        Transaction authenticated = send(enforcing, session("192.0.2.1", "alice", false), "x@other.example",
+                message("reject.example"), false);
+        assertThat(authenticated.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(authenticated.mail().getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        gated.open();
+        assertThat(SessionCheckedMail.results(authenticated.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL)
+                .orElseThrow().toString()).contains("method=dmarc, result=fail");
+        // an anonymous client is still refused at the end of DATA
+        Transaction anonymous = send(enforcing, session("192.0.2.1", null, false), "x@other.example",
+                message("reject.example"));
+        assertThat(anonymous.endOfData().getSmtpRetCode()).isEqualTo("550");
+        assertThat(anonymous.mail().getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+    }
+
+    @Test
+    void awaitAtDataIsReadAndCheckedAtInit() {
+        assertThatThrownBy(() -> hook("awaitAtData", "sometimes")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("awaitAtData must be auto or always");
     }
 }

@@ -13,10 +13,13 @@ import java.util.List;
  * @param spoolThreads  the spooler's threads in both servers; 0 keeps the sample configuration's
  * @param window        accepted but not yet delivered messages a round allows; 0: 8 per spool thread
  * @param baselineJars  a folder with another build of the pack JAR, run as a third server; null: none
+ * @param sessionHooks  one pack server per SessionAuthCheck mode: {@code none}, {@code label}, {@code enforce}
+ * @param ioWorkers     the SMTP servers' {@code ioWorkerCount} (the threads that run the hooks); 0: James' default
  */
 record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
                     Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
-                    int coldDomains, int mailboxes, Path baselineJars) {
+                    int coldDomains, int mailboxes, Path baselineJars, List<String> sessionHooks,
+                    int ioWorkers) {
     static final int SAMPLE_SPOOL_THREADS = 4;
     static final int MAX_CONNECTIONS = 256;
     static final int MAX_ROUNDS = 1_000;
@@ -37,6 +40,12 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
               --messages 1000        distinct signed messages per variant
               --cold-domains 500     cold variant: distinct sender domains, in turn (records with TTL 1 s)
               --baseline-jars DIR    also run a third James with the pack JAR of DIR (another build), same rounds
+              --session-hook none    SessionAuthCheck in the pack server: none | label (label-only: no wait at
+                                     DATA) | enforce (waits at DATA); a list (none,label,enforce) runs one pack
+                                     server per mode in the same rounds (default none; BENCH_SESSION_HOOK=1:
+                                     enforce)
+              --io-workers 0         the SMTP servers' ioWorkerCount, the threads that run SMTP hooks in James
+                                     3.8.1 (0: James' default, 2 per CPU)
               --mailboxes 200        recipients, in turn (James' memory mailbox scans a recipient's whole
                                      mailbox on every delivery: few recipients measure that scan)
             """;
@@ -55,6 +64,8 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         int coldDomains = 500;
         int mailboxes = 200;
         Path baselineJars = null;
+        List<String> sessionHooks = SessionHookBench.defaultModes();
+        int ioWorkers = 0;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -78,11 +89,14 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                 case "--cold-domains" -> coldDomains = (int) number(option, value, 1, MAX_MESSAGES);
                 case "--baseline-jars" -> baselineJars = Path.of(value);
                 case "--mailboxes" -> mailboxes = (int) number(option, value, 1, MAX_MAILBOXES);
+                case "--session-hook" -> sessionHooks = sessionHooks(value);
+                case "--io-workers" -> ioWorkers = (int) number(option, value, 0, MAX_CONNECTIONS);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
-                Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars);
+                Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars,
+                sessionHooks, ioWorkers);
     }
 
     int effectiveSpoolThreads() {
@@ -101,6 +115,18 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         List<String> list = new ArrayList<>();
         for (String v : value.split(",")) {
             list.add(oneOf(v.trim(), "warm", "cold"));
+        }
+        return List.copyOf(list);
+    }
+
+    private static List<String> sessionHooks(String value) {
+        List<String> list = new ArrayList<>();
+        for (String v : value.split(",")) {
+            String mode = oneOf(v.trim(), SessionHookBench.MODES.toArray(String[]::new));
+            if (list.contains(mode)) {
+                throw new IllegalArgumentException("--session-hook lists " + mode + " twice");
+            }
+            list.add(mode);
         }
         return List.copyOf(list);
     }

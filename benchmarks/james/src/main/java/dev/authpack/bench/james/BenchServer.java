@@ -60,6 +60,15 @@ final class BenchServer implements AutoCloseable {
     /** @param extensionsJars the pack JAR folder instead of the driver's {@code authpack.extensions-jars}, or null */
     static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
                              Path extensionsJars) throws IOException {
+        return start(name, withoutPack, zoneFile, spoolThreads, mailboxes, extensionsJars, "none", 0);
+    }
+
+    /**
+     * @param sessionHook the pack server's SessionAuthCheck mode ({@link SessionHookBench})
+     * @param ioWorkers   the SMTP server's {@code ioWorkerCount}; 0: James' default
+     */
+    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
+                             Path extensionsJars, String sessionHook, int ioWorkers) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add(HEAP);
@@ -78,9 +87,8 @@ final class BenchServer implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServerMain.class.getName(),
                 name.replace(' ', '-'), zoneFile.toString(), String.valueOf(spoolThreads),
                 String.valueOf(mailboxes)));
-        if (withoutPack) {
-            command.add("nopack");
-        }
+        command.add(withoutPack ? "nopack" : sessionHook);
+        command.add(String.valueOf(ioWorkers));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new BenchServer(name, process);
     }

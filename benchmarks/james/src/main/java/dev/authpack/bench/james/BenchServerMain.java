@@ -24,8 +24,10 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  * recipients' INBOXes, so memory stays flat), {@code delay MS} (every DNS answer that late), {@code header} (the
  * header section of the first delivered mail, line ends as {@code \n}), {@code quit}.
  *
- * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS MAILBOXES [nopack]} (SPOOL_THREADS 0: the sample
- * configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}).
+ * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS MAILBOXES [nopack | none | label | enforce [IO_WORKERS]]}
+ * (SPOOL_THREADS 0: the sample configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}; then no pack, or
+ * the pack with that SessionAuthCheck hook mode, {@link SessionHookBench}; IO_WORKERS the SMTP server's
+ * {@code ioWorkerCount}, 0: James' default).
  */
 public final class BenchServerMain {
     static final String ANSWER = "@@ ";
@@ -47,6 +49,8 @@ public final class BenchServerMain {
         int spoolThreads = Integer.parseInt(args[2]);
         int mailboxes = Integer.parseInt(args[3]);
         boolean withoutPack = args.length > 4 && args[4].equals("nopack");
+        String hook = args.length > 4 && !withoutPack ? args[4] : "none";
+        int ioWorkers = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).zone(zone);
         for (int i = 0; i < mailboxes; i++) {
             builder.user(JamesEndToEnd.recipient(i), "bench-secret");
@@ -54,9 +58,15 @@ public final class BenchServerMain {
         if (withoutPack) {
             builder.withoutPack();
         }
-        // issue 11: BENCH_SESSION_HOOK=1 checks in the SMTP session (SessionHookBench, docs/enforcement.md)
-        if (!withoutPack && SessionHookBench.wanted()) {
-            builder.edit("smtpserver.xml", SessionHookBench::withHook);
+        // issue 11: --session-hook label|enforce checks in the SMTP session (SessionHookBench, docs/SessionAuthCheck.md)
+        if (!withoutPack && !hook.equals("none")) {
+            builder.edit("smtpserver.xml", xml -> SessionHookBench.withHook(xml, hook));
+        }
+        if (ioWorkers != 0) {
+            // James 3.8.1 runs the SMTP hooks on these Netty IO threads (default: 2 per CPU), not on the
+            // maxExecutorCount workers: a hook that waits holds every connection of its thread
+            builder.edit("smtpserver.xml", xml -> xml.replaceFirst("<jmxName>smtpserver</jmxName>",
+                    "<jmxName>smtpserver</jmxName><ioWorkerCount>" + ioWorkers + "</ioWorkerCount>"));
         }
         if (spoolThreads != 0) {
             builder.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<threads>\\d+</threads>",

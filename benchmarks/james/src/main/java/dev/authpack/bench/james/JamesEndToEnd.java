@@ -64,20 +64,24 @@ public final class JamesEndToEnd {
             zone.append(BenchZone.records(coldDomain(i), signer, COLD_TTL));
         }
         System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d, %d rounds of"
-                        + " %d s (warm-up %d s), cold DNS delay %d ms; %s%n", options.connections(),
+                        + " %d s (warm-up %d s), cold DNS delay %d ms, session hook %s, SMTP IO threads %s; %s%n",
+                options.connections(),
                 options.effectiveSpoolThreads(), options.effectiveWindow(), options.rounds(), options.round().toSeconds(),
-                options.warmup().toSeconds(), options.dnsDelay().toMillis(), load());
+                options.warmup().toSeconds(), options.dnsDelay().toMillis(), String.join(",", options.sessionHooks()),
+                options.ioWorkers() == 0 ? "James' default" : String.valueOf(options.ioWorkers()), load());
         Path zoneFile = Files.createTempFile("bench-james", ".zone");
         Files.writeString(zoneFile, zone);
         List<BenchServer> servers = new ArrayList<>();
         try {
             if (options.runs("pack")) {
-                servers.add(BenchServer.start("pack", false, zoneFile, options.spoolThreads(),
-                        options.mailboxes()));
+                for (String hook : options.sessionHooks()) {
+                    servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile,
+                            options.spoolThreads(), options.mailboxes(), null, hook, options.ioWorkers()));
+                }
             }
             if (options.runs("nopack")) {
                 servers.add(BenchServer.start(NO_PACK, true, zoneFile, options.spoolThreads(),
-                        options.mailboxes()));
+                        options.mailboxes(), null, "none", options.ioWorkers()));
             }
             if (options.baselineJars() != null) {
                 servers.add(BenchServer.start(BASELINE, false, zoneFile, options.spoolThreads(),

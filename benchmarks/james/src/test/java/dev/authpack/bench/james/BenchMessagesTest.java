@@ -94,6 +94,26 @@ class BenchMessagesTest {
     }
 
     @Test
+    void sessionHookModesGiveOnePackServerEachWithTheHookConfiguredForTheMode() {
+        assertThat(BenchOptions.parse("--session-hook", "none,label,enforce").sessionHooks())
+                .containsExactly("none", "label", "enforce");
+        assertThat(BenchOptions.parse("--session-hook", "label").sessionHooks().stream()
+                .map(SessionHookBench::serverName)).containsExactly("pack+label");
+        assertThatThrownBy(() -> BenchOptions.parse("--session-hook", "strict"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse("--session-hook", "label,label"))
+                .isInstanceOf(IllegalArgumentException.class);
+        String xml = "<smtpserver><handlerchain><handler class=\"x\"/></handlerchain></smtpserver>";
+        assertThat(SessionHookBench.withHook(xml, "none")).isEqualTo(xml);
+        assertThat(SessionHookBench.withHook(xml, "label")).contains("SessionAuthCheck",
+                "<refuseDmarcReject>false</refuseDmarcReject>");
+        assertThat(SessionHookBench.withHook(xml, "enforce")).contains("<refuseDmarcReject>true</refuseDmarcReject>");
+        assertThat(BenchOptions.parse().ioWorkers()).isZero();
+        assertThat(BenchOptions.parse("--io-workers", "32").ioWorkers()).isEqualTo(32);
+        assertThatThrownBy(() -> BenchOptions.parse("--io-workers", "-1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void medianOfOddAndEvenCounts() {
         assertThat(JamesEndToEnd.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
         assertThat(JamesEndToEnd.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);

@@ -1,0 +1,215 @@
+package dev.authpack.james;
+
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Checks started at the end of DATA by a label-only {@code SessionAuthCheck} hook and not awaited there, handed over
+ * to {@code MailAuthCheck} in the same JVM (docs/SessionAuthCheck.md, "Label-only: no wait at DATA"). The hook
+ * {@link #put puts} the message's {@link CheckRun} under a fresh random token, which it stores on the mail
+ * ({@link SessionCheckedMail#PENDING}); when the spool reaches the mail, {@code MailAuthCheck} {@link #take takes}
+ * it, usually finished meanwhile, and writes its field from the report without checking again.
+ *
+ * <p>Bounded and leak-free:
+ * <ul>
+ *   <li>at most {@link #MAX_PENDING} entries: when full (after dropping expired ones), {@link #put} refuses and the
+ *       hook awaits the checks in the session as an enforcing one does (back-pressure on the clients);</li>
+ *   <li>an entry expires at the put time plus the limit given with it (the hook's {@code deadline + grace}): then
+ *       it is dropped and its run {@link CheckRun#cutOff cut off}, so a mail that never reaches {@code MailAuthCheck}
+ *       (refused by a later hook, dropped before the mailet, James stopped) costs nothing past its deadline;</li>
+ *   <li>an entry is taken once: {@link #take} removes it.</li>
+ * </ul>
+ * A token that is not here (another JVM dequeued the mail in a distributed James, James restarted, the entry
+ * expired) makes {@code MailAuthCheck} check the mail itself, as without the hook.
+ *
+ * <p>Safe against forgery: a client cannot set mail attributes, tokens are 128 random bits from {@link SecureRandom}
+ * (guessing one, or two mails getting the same, has probability about 2<sup>-128</sup> per try), an entry is found
+ * only with the same check key (serverId and checks) as the mailet's, and is taken once. Thread-safe: one lock
+ * around the table, never held while waiting.
+ */
+public final class PendingChecks {
+    private static final Logger LOG = LoggerFactory.getLogger(PendingChecks.class);
+    /**
+     * Most checks handed over and not yet taken: the spool's backlog of mail from label-only sessions. A finished
+     * entry holds only its report (a few KB); an unfinished one also the message, as the spool does.
+     */
+    public static final int MAX_PENDING = 4096;
+    /** Tries for a token not in use (a repeat has probability about 2^-128; the bound only keeps the loop finite). */
+    static final int TOKEN_TRIES = 3;
+    /** Random octets per token: 128 bits. */
+    static final int TOKEN_OCTETS = 16;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final PendingChecks SHARED = new PendingChecks(MAX_PENDING, System::nanoTime,
+            PendingChecks::randomToken);
+
+    /** One handed-over run: its check key, its deadline, and the run until it finishes (then only its report). */
+    private static final class Entry {
+        final String checksKey;
+        final long deadline;
+        final java.util.concurrent.CompletableFuture<AuthCheckReport> report;
+        volatile CheckRun run;
+
+        Entry(String checksKey, long deadline, CheckRun run) {
+            this.checksKey = checksKey;
+            this.deadline = deadline;
+            this.run = run;
+            this.report = run.report();
+        }
+    }
+
+    private final int capacity;
+    private final LongSupplier nanos;
+    private final Supplier<String> tokens;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    /**
+     * @param capacity most entries
+     * @param nanos    the clock of the deadlines ({@link System#nanoTime})
+     * @param tokens   fresh tokens (128 random bits each in use)
+     */
+    PendingChecks(int capacity, LongSupplier nanos, Supplier<String> tokens) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+        this.capacity = capacity;
+        this.nanos = nanos;
+        this.tokens = tokens;
+    }
+
+    /**
+     * The one table of this class loader: James loads the pack's hooks and mailets with the same class loader, so
+     * the hook and the mailet share it. (Where they do not, the mailet finds nothing and checks the mail itself.)
+     */
+    public static PendingChecks shared() {
+        return SHARED;
+    }
+
+    /**
+     * Hands a run over.
+     *
+     * @param checksKey the serverId and checks the run was started with ({@link SessionCheckedMail})
+     * @param limit     how long from now the run may be awaited; past it the entry expires
+     * @return the token to store on the mail; empty when the table is full (await the run yourself)
+     */
+    public Optional<String> put(String checksKey, CheckRun run, Duration limit) {
+        long now = nanos.getAsLong();
+        Entry entry = new Entry(checksKey, now + limit.toNanos(), run);
+        List<Entry> expired = new ArrayList<>();
+        String token = null;
+        synchronized (this) {
+            dropExpired(now, expired, false);
+            if (entries.size() >= capacity) {
+                dropExpired(now, expired, true);
+            }
+            if (entries.size() < capacity) {
+                for (int i = 0; i < TOKEN_TRIES && token == null; i++) {
+                    String candidate = tokens.get();
+                    if (candidate != null && !entries.containsKey(candidate)) {
+                        token = candidate;
+                    }
+                }
+                if (token != null) {
+                    entries.put(token, entry);
+                }
+            }
+        }
+        cutOff(expired, "the session's checks were not taken before their deadline");
+        if (token == null) {
+            return Optional.empty();
+        }
+        // a finished run keeps only its report: the message and the engines' state can go
+        entry.report.whenComplete((report, error) -> {
+            if (error == null) {
+                entry.run = null;
+            }
+        });
+        return Optional.of(token);
+    }
+
+    /**
+     * Takes the run handed over under {@code token} with the same check key, waiting for its report until the
+     * entry's deadline (then it is cut off: unfinished checks are {@code temperror}). Empty when there is no such
+     * entry (never put here, taken already, expired, or another check key: then it stays for its own mailet).
+     */
+    public Optional<AuthCheckReport> take(String token, String checksKey) throws InterruptedException {
+        Entry entry;
+        long now = nanos.getAsLong();
+        synchronized (this) {
+            entry = entries.get(token);
+            if (entry == null || !entry.checksKey.equals(checksKey)) {
+                return Optional.empty();
+            }
+            entries.remove(token);
+        }
+        CheckRun run = entry.run;
+        if (entry.deadline - now <= 0) {
+            cutOff(List.of(entry), "the session's checks were not taken before their deadline");
+            return Optional.empty();
+        }
+        if (run == null) {
+            // finished: only its report is left
+            return Optional.of(entry.report.join());
+        }
+        try {
+            return Optional.of(run.await(Duration.ofNanos(entry.deadline - now)));
+        } catch (InterruptedException e) {
+            run.cutOff("interrupted");
+            throw e;
+        }
+    }
+
+    /** Entries in the table (tests, metrics). */
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    /** Drops expired entries: from the oldest on while expired, or ({@code all}) every one. */
+    private void dropExpired(long now, List<Entry> dropped, boolean all) {
+        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.deadline - now <= 0) {
+                it.remove();
+                dropped.add(e);
+            } else if (!all) {
+                return;
+            }
+        }
+    }
+
+    private static void cutOff(List<Entry> dropped, String why) {
+        for (Entry e : dropped) {
+            CheckRun run = e.run;
+            if (run != null) {
+                try {
+                    run.cutOff(why);
+                } catch (RuntimeException ex) {
+                    LOG.warn("pending checks not cut off: {}", ex.toString());
+                }
+            }
+        }
+        if (!dropped.isEmpty()) {
+            LOG.debug("{} handed-over session check(s) expired untaken", dropped.size());
+        }
+    }
+
+    private static String randomToken() {
+        byte[] octets = new byte[TOKEN_OCTETS];
+        RANDOM.nextBytes(octets);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(octets);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.authpack.james;
+
+import dev.authpack.check.CheckOptions;
+import dev.authpack.check.CheckRun;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.authpack.james.PendingChecksTest.SPF_ONLY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hand-over of a label-only hook's checks to MailAuthCheck, and the reuse of results awaited in the session. */
+class SessionCheckedMailTest {
+    private final AtomicLong now = new AtomicLong();
+    private final AtomicInteger serial = new AtomicInteger();
+    private final PendingChecks table = new PendingChecks(8, now::get, () -> "token" + serial.incrementAndGet());
+
+    private static Mail mail() throws Exception {
+        return FakeMail.builder().name("m").sender("a@ok.example").recipient("b@example.net").build();
+    }
+
+    @Test
+    void checksHandedOverAreTakenOnceStoredAndReusedByAMailetConfiguredAlike() throws Exception {
+        Mail mail = mail();
+        assertThat(SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5))).isTrue();
+        assertThat(MailEnvelopes.stringAttribute(mail, SessionCheckedMail.PENDING)).contains("token1");
+        // another serverId or other checks: not this mailet's; the entry stays for its own
+        assertThat(SessionCheckedMail.results(table, mail, "other.id", SPF_ONLY)).isEmpty();
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", CheckOptions.ALL)).isEmpty();
+        assertThat(table.size()).isEqualTo(1);
+        var results = SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY).orElseThrow();
+        assertThat(results.toString()).contains("method=spf, result=pass");
+        assertThat(table.size()).isZero();
+        assertThat(mail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+        assertThat(MailAttributes.authservId(mail)).contains("mx.test");
+        // stored: a second MailAuthCheck alike reuses them, nothing is taken again
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).contains(results);
+    }
+
+    @Test
+    void aTokenNotInThisJvmsTableLeavesTheCheckToTheMailet() throws Exception {
+        Mail mail = mail();
+        // as after a restart, or when another James node dequeued the mail
+        mail.setAttribute(new Attribute(SessionCheckedMail.PENDING, AttributeValue.of("unknown")));
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+        Mail expired = mail();
+        SessionCheckedMail.handOver(table, expired, "mx.test", SPF_ONLY, PendingChecksTest.unanswered(),
+                Duration.ofSeconds(1));
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThat(SessionCheckedMail.results(table, expired, "mx.test", SPF_ONLY)).isEmpty();
+        // a mail the session never touched
+        assertThat(SessionCheckedMail.results(table, mail(), "mx.test", SPF_ONLY)).isEmpty();
+    }
+
+    @Test
+    void aFullTableRefusesTheHandOverAndTheMailCarriesNoToken() throws Exception {
+        PendingChecks one = new PendingChecks(1, now::get, () -> "t" + serial.incrementAndGet());
+        assertThat(SessionCheckedMail.handOver(one, mail(), "mx.test", SPF_ONLY, PendingChecksTest.unanswered(),
+                Duration.ofSeconds(5))).isTrue();
+        Mail refused = mail();
+        CheckRun run = PendingChecksTest.unanswered();
+        assertThat(SessionCheckedMail.handOver(one, refused, "mx.test", SPF_ONLY, run, Duration.ofSeconds(5)))
+                .isFalse();
+        assertThat(refused.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+    }
+
+    @Test
+    void aTokenOfTheWrongTypeOrAnInterruptedWaitNeverThrows() throws Exception {
+        Mail mail = mail();
+        mail.setAttribute(new Attribute(SessionCheckedMail.PENDING, AttributeValue.of(42)));
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+        Mail waiting = mail();
+        SessionCheckedMail.handOver(table, waiting, "mx.test", SPF_ONLY, PendingChecksTest.unanswered(),
+                Duration.ofSeconds(30));
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(SessionCheckedMail.results(table, waiting, "mx.test", SPF_ONLY)).isEmpty();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+}
