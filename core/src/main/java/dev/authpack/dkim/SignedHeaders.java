@@ -44,6 +44,6 @@ public final class SignedHeaders {
 
     /** The raw field with the value of its b= tag, and the whitespace around it, deleted (§3.7). */
     static byte[] withoutSignatureValue(DkimSignature signature) {
-        return SignatureTags.withoutSignatureValue(signature.field(), signature.tags().tag("b"));
+        return signature.withoutSignatureValue();
     }
 }
