@@ -55,6 +55,25 @@ class RawMessageTest {
     }
 
     @Test
+    void commonAndOtherNamesInAnySpellingKeepTheirSpellingAndShareOneList() throws Exception {
+        RawMessage m = RawMessage.parse(bytes("From: 1\r\nFROM: 2\r\nfRoM: 3\r\nDkim-Signature: 4\r\n"
+                + "X-Own-Field: 5\r\nx-own-FIELD: 6\r\nFromage: 7\r\nFro: 8\r\nReceived: 9\r\n\r\n"));
+        assertThat(m.fields()).extracting(HeaderField::name).containsExactly("From", "FROM", "fRoM",
+                "Dkim-Signature", "X-Own-Field", "x-own-FIELD", "Fromage", "Fro", "Received");
+        assertThat(m.fields("from")).extracting(HeaderField::index).containsExactly(0, 1, 2);
+        assertThat(m.fields("FROM")).isSameAs(m.fields("from"));
+        assertThat(m.fields("DKIM-Signature")).extracting(HeaderField::index).containsExactly(3);
+        assertThat(m.fields("X-OWN-field")).extracting(HeaderField::index).containsExactly(4, 5);
+        assertThat(m.fields("x-own-field")).isSameAs(m.fields("X-Own-Field"));
+        assertThat(m.fields("fromage")).extracting(HeaderField::index).containsExactly(6);
+        assertThat(m.fields("fro")).extracting(HeaderField::index).containsExactly(7);
+        assertThat(m.fields("received")).extracting(HeaderField::index).containsExactly(8);
+        assertThatThrownBy(() -> m.fields("from").add(m.fields().get(0)))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> m.fields("received").clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void acceptsBareLfLineEnds() throws Exception {
         RawMessage m = RawMessage.parse(bytes("A: 1\n continued\nB: 2\n\nline\n"));
         assertThat(m.lineEnding()).isEqualTo(LineEnding.LF);
