@@ -4,6 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +33,10 @@ import java.util.Optional;
  */
 public final class RawMessage {
     private static final List<HeaderField> NONE = List.of();
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
     /**
      * Field names common enough that every message would otherwise make new strings of them: the spelling usually
      * seen (shared when a field has exactly it) and the lower-case key (shared for any spelling).
@@ -111,7 +118,7 @@ public final class RawMessage {
             int next;
             // a field runs until a line that does not start with WSP
             while (true) {
-                int lf = indexOf(message, (byte) '\n', pos, scanLimit);
+                int lf = indexOfLf(message, pos, scanLimit);
                 if (lf < 0) {
                     if (scanLimit < n) {
                         throw tooLarge(limits);
@@ -239,6 +246,22 @@ public final class RawMessage {
     private static LineEnding detectLineEnding(byte[] message, int limit) {
         int lf = indexOf(message, (byte) '\n', 0, limit);
         return lf > 0 && message[lf - 1] == '\r' || lf < 0 ? LineEnding.CRLF : LineEnding.LF;
+    }
+
+    /**
+     * The first LF in {@code bytes[from, to)}, or -1; eight octets at a time (an exact zero-octet test of the word
+     * XOR a word of LFs: no carry crosses an octet), the last few one by one.
+     */
+    private static int indexOfLf(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(bytes, i) ^ LFS;
+            long zero = ~(((x & LOW7) + LOW7) | x) & HIGH;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        return indexOf(bytes, (byte) '\n', i, to);
     }
 
     private static int indexOf(byte[] bytes, byte wanted, int from, int to) {

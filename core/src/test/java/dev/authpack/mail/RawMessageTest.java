@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -71,6 +73,32 @@ class RawMessageTest {
         assertThatThrownBy(() -> m.fields("from").add(m.fields().get(0)))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> m.fields("received").clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void lineEndsAreFoundAtEveryPositionOfAWordAmongEightBitOctets() throws Exception {
+        // fields of every length around the eight-octet words, values with octets whose low seven bits are LF or CR
+        Random random = new Random(5322);
+        String[] values = {"", "x", "\u008a", "\u008d\u008a", "\u00ff", "a\u008a b", "\u000b\u000c"};
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder text = new StringBuilder();
+            List<String> expected = new ArrayList<>();
+            for (int f = random.nextInt(6); f >= 0; f--) {
+                StringBuilder field = new StringBuilder("N" + f + ":");
+                for (int k = random.nextInt(20); k > 0; k--) {
+                    field.append(random.nextBoolean() ? values[random.nextInt(values.length)]
+                            : random.nextBoolean() ? "\r\n\t" : "\n ");
+                }
+                expected.add(field.toString());
+                text.append(field).append(random.nextBoolean() ? "\r\n" : "\n");
+            }
+            String header = text.toString();
+            text.append("\r\nbody \u008a\n");
+            RawMessage m = RawMessage.parse(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(m.fields()).extracting(f -> new String(f.rawBytes(), StandardCharsets.ISO_8859_1))
+                    .as("%s", header).containsExactlyElementsOf(expected);
+            assertThat(m.bodyOffset()).isEqualTo(header.length() + 2);
+        }
     }
 
     @Test
