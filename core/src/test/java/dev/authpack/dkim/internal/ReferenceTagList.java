@@ -136,27 +136,7 @@ final class ReferenceTagList {
         return tag(name) != null;
     }
 
-    /** The value with every whitespace character removed (for base64 values and h= lists). */
-    public static String withoutSpace(String value) {
-        int n = value.length();
-        int k = 0;
-        while (k < n && !isSpace(value.charAt(k))) {
-            k++;
-        }
-        if (k == n) {
-            return value;
-        }
-        StringBuilder out = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (!isSpace(c)) {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    public static boolean isSpace(char c) {
+    static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 

@@ -82,7 +82,7 @@ class TagListPropertyTest {
             List<String> out = new ArrayList<>();
             for (ReferenceTagList.Tag t : r.tags()) {
                 out.add(t.name() + "|" + t.value() + "|" + t.afterEquals() + "|" + t.end() + "|"
-                        + ReferenceTagList.withoutSpace(t.value()));
+                        + TagList.withoutSpace(t.value()));
             }
             return out.toString();
         });
