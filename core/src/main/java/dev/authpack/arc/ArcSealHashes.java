@@ -50,7 +50,8 @@ final class ArcSealHashes {
 
     /** One complete ARC field, relaxed, with its CRLF. */
     private static void hashField(MessageDigest digest, ArcField field) {
-        ByteBuilder out = new ByteBuilder(256, SignedHeaders.MAX_DATA);
+        // relaxed canonicalization never lengthens a field: room for it and the CRLF, no growing
+        ByteBuilder out = new ByteBuilder(field.field().length() + 2, SignedHeaders.MAX_DATA);
         field.field().readRaw((bytes, offset, length) ->
                 HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, bytes, offset, length, out));
         out.write(CRLF, 0, 2);

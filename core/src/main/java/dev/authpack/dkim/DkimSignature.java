@@ -19,6 +19,8 @@ public final class DkimSignature {
     static final int MAX_SIGNED_HEADERS = 1000;
 
     private final HeaderField field;
+    /** The field's octets, as {@link HeaderField#rawBytes()}: what the tag list was parsed from. */
+    private final byte[] raw;
     private final TagList tags;
     private final DkimAlgorithm algorithm;
     private final byte[] signature;
@@ -33,12 +35,13 @@ public final class DkimSignature {
     private final long timestamp;
     private final long expiration;
 
-    private DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algorithm, byte[] signature,
+    private DkimSignature(HeaderField field, byte[] raw, TagList tags, DkimAlgorithm algorithm, byte[] signature,
                           byte[] bodyHash, Canonicalization headerCanonicalization,
                           Canonicalization bodyCanonicalization, String domain, String selector,
                           List<String> signedHeaders, String identity, long bodyLength, long timestamp,
                           long expiration) {
         this.field = field;
+        this.raw = raw;
         this.tags = tags;
         this.algorithm = algorithm;
         this.signature = signature;
@@ -60,9 +63,11 @@ public final class DkimSignature {
      * @throws InvalidSignatureException with the RFC 6376 reason when the field cannot be verified
      */
     static DkimSignature parse(HeaderField field) throws InvalidSignatureException {
+        byte[] raw = field.rawBytes();
         TagList tags;
         try {
-            tags = TagList.parse(field.rawValue());
+            // the tag list of the value, straight from the octets: offsets count from the value's start
+            tags = TagList.parse(raw, field.valueOffset(), raw.length);
         } catch (TagSyntaxException e) {
             throw new InvalidSignatureException("signature syntax error: " + e.getMessage(), null);
         }
@@ -102,7 +107,7 @@ public final class DkimSignature {
             long timestamp = SignatureTags.time(tags, "t");
             long expiration = SignatureTags.time(tags, "x");
             SignatureTags.checkTimeOrder(timestamp, expiration);
-            return new DkimSignature(field, tags, algorithm, signature, bodyHash, canon[0], canon[1], domain,
+            return new DkimSignature(field, raw, tags, algorithm, signature, bodyHash, canon[0], canon[1], domain,
                     selector, signedHeaders, identity, bodyLength, timestamp, expiration);
         } catch (SignatureTags.TagValueException e) {
             throw invalid(e.getMessage(), tags);
@@ -115,7 +120,7 @@ public final class DkimSignature {
 
     /** h=: colon-separated field names, From required (§6.1.1). */
     private static List<String> headerList(TagList tags) throws InvalidSignatureException {
-        String h = TagList.withoutSpace(tags.get("h"));
+        String h = tags.compact("h");
         List<String> names = new ArrayList<>();
         boolean from = false;
         int start = 0;
@@ -151,7 +156,7 @@ public final class DkimSignature {
         if (raw == null) {
             return "@" + domain;
         }
-        String decoded = decodeQuotedPrintable(TagList.withoutSpace(raw));
+        String decoded = decodeQuotedPrintable(tags.compact("i"));
         if (decoded == null) {
             throw invalid("i= has invalid quoted-printable encoding", tags);
         }
@@ -176,7 +181,7 @@ public final class DkimSignature {
         if (q == null) {
             return;
         }
-        for (String method : TagList.withoutSpace(q).split(":", -1)) {
+        for (String method : tags.compact("q").split(":", -1)) {
             if (method.equalsIgnoreCase("dns/txt") || method.equalsIgnoreCase("dns")) {
                 return;
             }
@@ -247,6 +252,11 @@ public final class DkimSignature {
 
     TagList tags() {
         return tags;
+    }
+
+    /** The raw field with the value of its b= tag, and the whitespace around it, deleted (RFC 6376 §3.7). */
+    byte[] withoutSignatureValue() {
+        return SignatureTags.withoutSignatureValue(raw, field.valueOffset(), tags.tag("b"));
     }
 
     DkimAlgorithm algorithm() {

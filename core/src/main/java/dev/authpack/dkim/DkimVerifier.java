@@ -297,7 +297,7 @@ public final class DkimVerifier {
 
     private static DkimResult result(DkimSignature s, DkimStatus status, String reason, boolean testing) {
         return new DkimResult(status, reason, s.domain(), s.identity(), s.selector(), s.algorithm().tag(),
-                signatureStart(s.tags().get("b")), testing, s.field().index());
+                signatureStart(s.tags()), testing, s.field().index());
     }
 
     /** A permerror for a field that did not parse, naming what could be read. */
@@ -309,26 +309,22 @@ public final class DkimVerifier {
         String algorithm = null;
         String b = null;
         if (tags != null) {
-            domain = lower(tags.get("d"));
-            identity = tags.get("i") == null ? null : TagList.withoutSpace(tags.get("i"));
-            selector = lower(tags.get("s"));
-            algorithm = lower(tags.get("a"));
-            b = signatureStart(tags.get("b"));
+            domain = lower(tags.compact("d"));
+            identity = tags.compact("i");
+            selector = lower(tags.compact("s"));
+            algorithm = lower(tags.compact("a"));
+            b = signatureStart(tags);
         }
         return new DkimResult(DkimStatus.PERMERROR, e.getMessage(), domain, identity, selector, algorithm, b, false,
                 field.index());
     }
 
     private static String lower(String value) {
-        return value == null ? null : TagList.withoutSpace(value).toLowerCase(Locale.ROOT);
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 
-    static String signatureStart(String b) {
-        if (b == null) {
-            return null;
-        }
-        String compact = TagList.withoutSpace(b);
-        return compact.length() <= DkimResult.SIGNATURE_START_LENGTH ? compact
-                : compact.substring(0, DkimResult.SIGNATURE_START_LENGTH);
+    /** The first characters of b= without whitespace (RFC 6008 header.b), or null without b=. */
+    private static String signatureStart(TagList tags) {
+        return tags.compact("b", DkimResult.SIGNATURE_START_LENGTH);
     }
 }

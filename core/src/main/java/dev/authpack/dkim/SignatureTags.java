@@ -3,7 +3,6 @@ package dev.authpack.dkim;
 import dev.authpack.dkim.internal.TagList;
 import dev.authpack.mail.HeaderField;
 
-import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -38,15 +37,15 @@ public final class SignatureTags {
 
     /** A present base64 tag (b=, bh=), whitespace ignored; it must not be empty. */
     public static byte[] base64(TagList tags, String name) throws TagValueException {
-        String value = TagList.withoutSpace(tags.get(name));
-        if (value.isEmpty()) {
-            throw new TagValueException(name + "= is empty");
-        }
-        try {
-            return Base64.getDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
+        byte[] value = tags.base64(name);
+        if (value == null) {
             throw new TagValueException(name + "= is not valid base64");
         }
+        if (value.length == 0) {
+            // only whitespace: any base64 character would decode to at least one octet, or be refused
+            throw new TagValueException(name + "= is empty");
+        }
+        return value;
     }
 
     /** d=, present, lower case; a domain name of at least two labels. */
@@ -121,9 +120,16 @@ public final class SignatureTags {
 
     /** The raw field with the value of its b= tag, and the whitespace around it, deleted (RFC 6376 §3.7). */
     public static byte[] withoutSignatureValue(HeaderField field, TagList.Tag b) {
-        byte[] raw = field.rawBytes();
-        int from = field.valueOffset() + b.afterEquals();
-        int to = field.valueOffset() + b.end();
+        return withoutSignatureValue(field.rawBytes(), field.valueOffset(), b);
+    }
+
+    /**
+     * {@link #withoutSignatureValue(HeaderField, TagList.Tag)} of a field's raw octets, whose value starts at
+     * {@code valueOffset}.
+     */
+    public static byte[] withoutSignatureValue(byte[] raw, int valueOffset, TagList.Tag b) {
+        int from = valueOffset + b.afterEquals();
+        int to = valueOffset + b.end();
         byte[] out = new byte[raw.length - (to - from)];
         System.arraycopy(raw, 0, out, 0, from);
         System.arraycopy(raw, to, out, from, raw.length - to);

@@ -4,6 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -29,6 +33,37 @@ import java.util.Optional;
  */
 public final class RawMessage {
     private static final List<HeaderField> NONE = List.of();
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+    /**
+     * Field names common enough that every message would otherwise make new strings of them: the spelling usually
+     * seen (shared when a field has exactly it) and the lower-case key (shared for any spelling).
+     */
+    private static final String[] COMMON_NAMES = {"Received", "From", "To", "Cc", "Bcc", "Subject", "Date",
+            "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
+            "Content-Language", "DKIM-Signature", "Return-Path", "Reply-To", "Sender", "In-Reply-To", "References",
+            "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Post", "List-Help", "List-Archive",
+            "Precedence", "Auto-Submitted", "Feedback-ID", "X-Mailer", "User-Agent", "Authentication-Results",
+            "ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results", "Received-SPF", "Delivered-To",
+            "X-Received", "X-Original-To", "Thread-Topic", "Thread-Index", "Importance", "X-Priority",
+            "Organization", "Errors-To", "Resent-From", "Resent-Sender", "Resent-To", "Resent-Date",
+            "Resent-Message-ID", "Keywords", "Comments"};
+    /** Open addressing by the hash of the lower-case name: index + 1 into {@link #COMMON_NAMES}, 0 when empty. */
+    private static final int[] COMMON_SLOTS = new int[256];
+    private static final String[] COMMON_KEYS = new String[COMMON_NAMES.length];
+
+    static {
+        for (int i = 0; i < COMMON_NAMES.length; i++) {
+            COMMON_KEYS[i] = COMMON_NAMES[i].toLowerCase(Locale.ROOT);
+            int slot = COMMON_KEYS[i].hashCode() & (COMMON_SLOTS.length - 1);
+            while (COMMON_SLOTS[slot] != 0) {
+                slot = (slot + 1) & (COMMON_SLOTS.length - 1);
+            }
+            COMMON_SLOTS[slot] = i + 1;
+        }
+    }
 
     private final byte[] bytes;
     private final List<HeaderField> fields;
@@ -60,8 +95,9 @@ public final class RawMessage {
         int n = message.length;
         int scanLimit = Math.min(n, limits.maxHeaderBytes());
         LineEnding ending = detectLineEnding(message, scanLimit);
-        List<HeaderField> fields = new ArrayList<>();
-        Map<String, List<HeaderField>> byName = new HashMap<>();
+        List<HeaderField> fields = new ArrayList<>(32);
+        // a field alone under its name, or an ArrayList of them (made lists at the end)
+        Map<String, Object> byName = new HashMap<>(64);
         int pos = 0;
         while (true) {
             if (pos >= n) {
@@ -82,7 +118,7 @@ public final class RawMessage {
             int next;
             // a field runs until a line that does not start with WSP
             while (true) {
-                int lf = indexOf(message, (byte) '\n', pos, scanLimit);
+                int lf = indexOfLf(message, pos, scanLimit);
                 if (lf < 0) {
                     if (scanLimit < n) {
                         throw tooLarge(limits);
@@ -113,16 +149,30 @@ public final class RawMessage {
             while (nameEnd > start && (message[nameEnd - 1] == ' ' || message[nameEnd - 1] == '\t')) {
                 nameEnd--;
             }
-            String name = fieldName(message, start, nameEnd, fields.size() + 1);
+            int common = commonName(message, start, nameEnd, fields.size() + 1);
+            String name = common >= 0 && COMMON_NAMES[common].length() == nameEnd - start
+                    && sameOctets(message, start, COMMON_NAMES[common])
+                    ? COMMON_NAMES[common] : new String(message, start, nameEnd - start, StandardCharsets.ISO_8859_1);
             HeaderField field = new HeaderField(message, start, colon, fieldEnd, fields.size(), name);
             fields.add(field);
-            byName.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>(2)).add(field);
+            String key = common >= 0 ? COMMON_KEYS[common] : name.toLowerCase(Locale.ROOT);
+            Object before = byName.putIfAbsent(key, field);
+            if (before instanceof HeaderField first) {
+                List<HeaderField> several = new ArrayList<>(4);
+                several.add(first);
+                several.add(field);
+                byName.put(key, several);
+            } else if (before != null) {
+                @SuppressWarnings("unchecked")
+                List<HeaderField> several = (List<HeaderField>) before;
+                several.add(field);
+            }
             pos = next;
         }
     }
 
     private static RawMessage checkedBuild(byte[] message, List<HeaderField> fields,
-                                           Map<String, List<HeaderField>> byName, int bodyOffset,
+                                           Map<String, Object> byName, int bodyOffset,
                                            LineEnding ending, MessageLimits limits) throws MessageParseException {
         if (bodyOffset > limits.maxHeaderBytes()) {
             throw tooLarge(limits);
@@ -130,36 +180,88 @@ public final class RawMessage {
         return build(message, fields, byName, bodyOffset, ending);
     }
 
+    @SuppressWarnings("unchecked")
     private static RawMessage build(byte[] message, List<HeaderField> fields,
-                                    Map<String, List<HeaderField>> byName, int bodyOffset, LineEnding ending) {
-        byName.replaceAll((k, v) -> Collections.unmodifiableList(v));
-        return new RawMessage(message, Collections.unmodifiableList(fields), byName, bodyOffset, ending);
+                                    Map<String, Object> byName, int bodyOffset, LineEnding ending) {
+        byName.replaceAll((k, v) -> v instanceof HeaderField one ? List.of(one)
+                : Collections.unmodifiableList((List<HeaderField>) v));
+        Map<String, ?> lists = byName;
+        return new RawMessage(message, Collections.unmodifiableList(fields), (Map<String, List<HeaderField>>) lists,
+                bodyOffset, ending);
     }
 
     private static MessageParseException tooLarge(MessageLimits limits) {
         return new MessageParseException("header section larger than " + limits.maxHeaderBytes() + " octets");
     }
 
-    /** RFC 5322 §3.6.8 ftext: printable US-ASCII except colon, at least one. */
-    private static String fieldName(byte[] message, int start, int end, int number) throws MessageParseException {
+    /**
+     * Checks the name (RFC 5322 §3.6.8 ftext: printable US-ASCII except colon, at least one) and finds it among
+     * {@link #COMMON_NAMES}, case-insensitively: its index there, or -1.
+     */
+    private static int commonName(byte[] message, int start, int end, int number) throws MessageParseException {
         if (start == end) {
             throw new MessageParseException("header field " + number + " has an empty name");
         }
-        char[] name = new char[end - start];
+        int hash = 0;
         for (int i = start; i < end; i++) {
             int c = message[i] & 0xff;
             if (c < 33 || c > 126) {
                 throw new MessageParseException("header field " + number + " has an invalid character (0x"
                         + Integer.toHexString(c) + ") in its name");
             }
-            name[i - start] = (char) c;
+            hash = 31 * hash + lower(c);
         }
-        return new String(name);
+        for (int slot = hash & (COMMON_SLOTS.length - 1); COMMON_SLOTS[slot] != 0;
+             slot = (slot + 1) & (COMMON_SLOTS.length - 1)) {
+            String key = COMMON_KEYS[COMMON_SLOTS[slot] - 1];
+            if (key.length() == end - start && sameLowerCase(message, start, key)) {
+                return COMMON_SLOTS[slot] - 1;
+            }
+        }
+        return -1;
+    }
+
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+
+    private static boolean sameLowerCase(byte[] message, int start, String key) {
+        for (int k = 0; k < key.length(); k++) {
+            if (lower(message[start + k] & 0xff) != key.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameOctets(byte[] message, int start, String name) {
+        for (int k = 0; k < name.length(); k++) {
+            if (message[start + k] != name.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static LineEnding detectLineEnding(byte[] message, int limit) {
         int lf = indexOf(message, (byte) '\n', 0, limit);
         return lf > 0 && message[lf - 1] == '\r' || lf < 0 ? LineEnding.CRLF : LineEnding.LF;
+    }
+
+    /**
+     * The first LF in {@code bytes[from, to)}, or -1; eight octets at a time (an exact zero-octet test of the word
+     * XOR a word of LFs: no carry crosses an octet), the last few one by one.
+     */
+    private static int indexOfLf(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(bytes, i) ^ LFS;
+            long zero = ~(((x & LOW7) + LOW7) | x) & HIGH;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        return indexOf(bytes, (byte) '\n', i, to);
     }
 
     private static int indexOf(byte[] bytes, byte wanted, int from, int to) {
@@ -176,7 +278,10 @@ public final class RawMessage {
         return fields;
     }
 
-    /** The fields with this name (case-insensitive), top to bottom; empty if none. */
+    /**
+     * The fields with this name (case-insensitive), top to bottom; empty if none. The same list each time for the
+     * same name, whatever its case.
+     */
     public List<HeaderField> fields(String name) {
         return byName.getOrDefault(name.toLowerCase(Locale.ROOT), NONE);
     }

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,6 +54,51 @@ class RawMessageTest {
         assertThat(m.fields("cc")).isEmpty();
         assertThat(m.firstField("cc")).isEmpty();
         assertThat(m.fields().get(0).hasName("TO")).isTrue();
+    }
+
+    @Test
+    void commonAndOtherNamesInAnySpellingKeepTheirSpellingAndShareOneList() throws Exception {
+        RawMessage m = RawMessage.parse(bytes("From: 1\r\nFROM: 2\r\nfRoM: 3\r\nDkim-Signature: 4\r\n"
+                + "X-Own-Field: 5\r\nx-own-FIELD: 6\r\nFromage: 7\r\nFro: 8\r\nReceived: 9\r\n\r\n"));
+        assertThat(m.fields()).extracting(HeaderField::name).containsExactly("From", "FROM", "fRoM",
+                "Dkim-Signature", "X-Own-Field", "x-own-FIELD", "Fromage", "Fro", "Received");
+        assertThat(m.fields("from")).extracting(HeaderField::index).containsExactly(0, 1, 2);
+        assertThat(m.fields("FROM")).isSameAs(m.fields("from"));
+        assertThat(m.fields("DKIM-Signature")).extracting(HeaderField::index).containsExactly(3);
+        assertThat(m.fields("X-OWN-field")).extracting(HeaderField::index).containsExactly(4, 5);
+        assertThat(m.fields("x-own-field")).isSameAs(m.fields("X-Own-Field"));
+        assertThat(m.fields("fromage")).extracting(HeaderField::index).containsExactly(6);
+        assertThat(m.fields("fro")).extracting(HeaderField::index).containsExactly(7);
+        assertThat(m.fields("received")).extracting(HeaderField::index).containsExactly(8);
+        assertThatThrownBy(() -> m.fields("from").add(m.fields().get(0)))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> m.fields("received").clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void lineEndsAreFoundAtEveryPositionOfAWordAmongEightBitOctets() throws Exception {
+        // fields of every length around the eight-octet words, values with octets whose low seven bits are LF or CR
+        Random random = new Random(5322);
+        String[] values = {"", "x", "\u008a", "\u008d\u008a", "\u00ff", "a\u008a b", "\u000b\u000c"};
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder text = new StringBuilder();
+            List<String> expected = new ArrayList<>();
+            for (int f = random.nextInt(6); f >= 0; f--) {
+                StringBuilder field = new StringBuilder("N" + f + ":");
+                for (int k = random.nextInt(20); k > 0; k--) {
+                    field.append(random.nextBoolean() ? values[random.nextInt(values.length)]
+                            : random.nextBoolean() ? "\r\n\t" : "\n ");
+                }
+                expected.add(field.toString());
+                text.append(field).append(random.nextBoolean() ? "\r\n" : "\n");
+            }
+            String header = text.toString();
+            text.append("\r\nbody \u008a\n");
+            RawMessage m = RawMessage.parse(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(m.fields()).extracting(f -> new String(f.rawBytes(), StandardCharsets.ISO_8859_1))
+                    .as("%s", header).containsExactlyElementsOf(expected);
+            assertThat(m.bodyOffset()).isEqualTo(header.length() + 2);
+        }
     }
 
     @Test

@@ -85,6 +85,11 @@ public final class BodyHasher {
         static final int DIRECT_RUN = 512;
         /** Short runs are gathered up to this many octets before they are hashed. */
         static final int STAGE_OCTETS = 4096;
+        /**
+         * One staging buffer per thread, not one per message: a FanOut lives within one {@link #compute} call, and
+         * nothing it calls computes another body hash on the same thread.
+         */
+        private static final ThreadLocal<byte[]> STAGES = ThreadLocal.withInitial(() -> new byte[STAGE_OCTETS]);
 
         final MessageDigest[] digests;
         final long[] limits;
@@ -111,7 +116,7 @@ public final class BodyHasher {
                 feed(bytes, offset, length);
             } else {
                 if (stage == null) {
-                    stage = new byte[STAGE_OCTETS];
+                    stage = STAGES.get();
                 } else if (staged + length > STAGE_OCTETS) {
                     drain();
                 }
