@@ -158,9 +158,11 @@ public final class JamesEndToEnd {
     private static void run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
         if (!options.warmup().isZero()) {
             for (BenchServer s : servers) {
-                LoadRound.run(s, pool, HELO, options.connections(), options.effectiveWindow(),
-                        options.warmup());
+                LoadRound.Result warm = LoadRound.run(s, pool, HELO, options.connections(),
+                        options.effectiveWindow(), options.warmup());
                 s.reset();
+                // for a profile of the whole run: messages per server before the rounds
+                System.out.printf(Locale.ROOT, "warm-up: %s %d messages%n", s.name(), warm.accepted());
             }
         }
         String loadBefore = load();
