@@ -39,12 +39,12 @@ public final class AuthResultsWriter {
 
     /** The field body, folded, without the field name: {@code authserv-id; method=result ...; ...}. */
     public static String headerValue(String authservId, List<MethodResult> results) {
-        return write(new StringBuilder(256), authservId, results).toString();
+        return write(new StringBuilder(512), authservId, results).toString();
     }
 
     /** The whole field, {@code Authentication-Results: ...}, folded, without a trailing CRLF. */
     public static String headerField(String authservId, List<MethodResult> results) {
-        StringBuilder out = new StringBuilder(FIELD_START.length() + 256).append(FIELD_START);
+        StringBuilder out = new StringBuilder(FIELD_START.length() + 512).append(FIELD_START);
         return write(out, authservId, results).toString();
     }
 
