@@ -23,7 +23,7 @@ class AuthResultsWriterPredicatesTest {
                     + "[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)*");
     /** Characters drawn: the structural ones often, every printable ASCII, controls and some non-ASCII. */
     private static final String COMMON = "aZ09.@-_.@-";
-    private static final int CASES = 200_000;
+    private static final int CASES = 100_000;
 
     @Test
     void predicatesAcceptExactlyWhatTheFormerExpressionsAccepted() {
@@ -36,9 +36,12 @@ class AuthResultsWriterPredicatesTest {
             boolean token = TOKEN.matcher(s).matches();
             boolean keyword = KEYWORD.matcher(s).matches();
             boolean address = ADDRESS.matcher(s).matches();
-            assertThat(AuthResultsWriter.isToken(s)).as("token %s", escaped(s)).isEqualTo(token);
-            assertThat(AuthResultsWriter.isKeyword(s)).as("keyword %s", escaped(s)).isEqualTo(keyword);
-            assertThat(AuthResultsWriter.isAddress(s)).as("address %s", escaped(s)).isEqualTo(address);
+            if (AuthResultsWriter.isToken(s) != token || AuthResultsWriter.isKeyword(s) != keyword
+                    || AuthResultsWriter.isAddress(s) != address) {
+                assertThat(AuthResultsWriter.isToken(s)).as("token %s", escaped(s)).isEqualTo(token);
+                assertThat(AuthResultsWriter.isKeyword(s)).as("keyword %s", escaped(s)).isEqualTo(keyword);
+                assertThat(AuthResultsWriter.isAddress(s)).as("address %s", escaped(s)).isEqualTo(address);
+            }
             tokens += token ? 1 : 0;
             keywords += keyword ? 1 : 0;
             addresses += address ? 1 : 0;
