@@ -157,13 +157,24 @@ public final class JamesEndToEnd {
 
     private static void run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
         if (!options.warmup().isZero()) {
-            for (BenchServer s : servers) {
-                LoadRound.Result warm = LoadRound.run(s, pool, HELO, options.connections(),
-                        options.effectiveWindow(), options.warmup());
-                s.reset();
-                // for a profile of the whole run: messages per server before the rounds
-                System.out.printf(Locale.ROOT, "warm-up: %s %d messages%n", s.name(), warm.accepted());
+            // in two halves, the second in reverse order (A B C, C B A): on a machine whose load drifts, the
+            // server warmed first would otherwise see fewer messages (the JIT warms by messages, not seconds)
+            Map<String, Long> warmed = new LinkedHashMap<>();
+            for (int half = 0; half < 2; half++) {
+                List<BenchServer> order = new ArrayList<>(servers);
+                if (half == 1) {
+                    Collections.reverse(order);
+                }
+                for (BenchServer s : order) {
+                    LoadRound.Result warm = LoadRound.run(s, pool, HELO, options.connections(),
+                            options.effectiveWindow(), options.warmup().dividedBy(2));
+                    s.reset();
+                    warmed.merge(s.name(), warm.accepted(), Long::sum);
+                }
             }
+            // for a profile of the whole run: messages per server before the rounds
+            warmed.forEach((name, count) -> System.out.printf(Locale.ROOT, "warm-up: %s %d messages%n", name,
+                    count));
         }
         String loadBefore = load();
         BenchServer reference = servers.stream().filter(s -> s.name().equals(NO_PACK)).findFirst().orElse(null);
