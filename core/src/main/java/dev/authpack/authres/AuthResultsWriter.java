@@ -1,7 +1,6 @@
 package dev.authpack.authres;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Formats an {@code Authentication-Results} field (RFC 8601 §2.2). Nothing taken from a message can break the
@@ -31,14 +30,8 @@ public final class AuthResultsWriter {
     /** Room kept at the end of the field for the comment that counts what was left out. */
     private static final int RESERVE = 64;
 
-    /** RFC 2045 token: any printable ASCII but SPACE and tspecials. */
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+");
-    /** Method names, result words and property names are RFC 8601 keywords: letters, digits, '-', '_' (and '.'). */
-    private static final Pattern KEYWORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]*");
-    /** [local-part] "@" domain-name with dot-atom local parts (RFC 8601 pvalue). */
-    private static final Pattern ADDRESS = Pattern.compile(
-            "(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-]+)*)?@"
-                    + "[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)*");
+    /** {@code FIELD_NAME + ": "}, the start of every field written. */
+    private static final String FIELD_START = FIELD_NAME + ": ";
     private static final String FOLD = "\r\n\t";
 
     private AuthResultsWriter() {
@@ -46,21 +39,37 @@ public final class AuthResultsWriter {
 
     /** The field body, folded, without the field name: {@code authserv-id; method=result ...; ...}. */
     public static String headerValue(String authservId, List<MethodResult> results) {
-        StringBuilder out = new StringBuilder(128);
-        out.append(value(authservId));
+        return write(new StringBuilder(512), authservId, results).toString();
+    }
+
+    /** The whole field, {@code Authentication-Results: ...}, folded, without a trailing CRLF. */
+    public static String headerField(String authservId, List<MethodResult> results) {
+        StringBuilder out = new StringBuilder(FIELD_START.length() + 512).append(FIELD_START);
+        return write(out, authservId, results).toString();
+    }
+
+    /** Appends the field body to {@code out} (which may hold the field name already), in one builder. */
+    private static StringBuilder write(StringBuilder out, String authservId, List<MethodResult> results) {
+        int bodyStart = out.length();
+        appendValue(out, authservId);
         if (results.isEmpty()) {
             // RFC 8601 §2.2: "none" when no method was applied
-            return out.append("; none").toString();
+            return out.append("; none");
         }
         int written = 0;
         for (MethodResult result : results) {
-            String resinfo = resinfo(result);
-            // the first always fits: one resinfo is bounded well below MAX_FIELD_CHARS by the limits above
-            if (written == MAX_RESULTS
-                    || written > 0 && out.length() + 4 + resinfo.length() > MAX_FIELD_CHARS - RESERVE) {
+            if (written == MAX_RESULTS) {
                 break;
             }
-            out.append(';').append(FOLD).append(resinfo);
+            int before = out.length();
+            out.append(';').append(FOLD);
+            appendResinfo(out, result);
+            // the first always fits: one resinfo is bounded well below MAX_FIELD_CHARS by the limits above; the
+            // others while the body stays under MAX_FIELD_CHARS - RESERVE
+            if (written > 0 && out.length() - bodyStart >= MAX_FIELD_CHARS - RESERVE) {
+                out.setLength(before);
+                break;
+            }
             written++;
         }
         if (written < results.size()) {
@@ -68,12 +77,7 @@ public final class AuthResultsWriter {
             out.append(FOLD).append('(').append(results.size() - written)
                     .append(" more results not listed)");
         }
-        return out.toString();
-    }
-
-    /** The whole field, {@code Authentication-Results: ...}, folded, without a trailing CRLF. */
-    public static String headerField(String authservId, List<MethodResult> results) {
-        return FIELD_NAME + ": " + headerValue(authservId, results);
+        return out;
     }
 
     /** The same field on one line (for logs and JSON): folding whitespace replaced by a space. */
@@ -81,27 +85,31 @@ public final class AuthResultsWriter {
         return headerField(authservId, results).replace(FOLD, " ");
     }
 
-    /** One resinfo, folded between its parts where a line would grow too long. */
-    private static String resinfo(MethodResult result) {
-        StringBuilder out = new StringBuilder(64);
+    /** Appends one resinfo, folded between its parts where a line would grow too long. */
+    private static void appendResinfo(StringBuilder out, MethodResult result) {
         out.append(keyword(result.method())).append('=').append(keyword(result.result()));
-        int lineStart = 0;
+        // where the resinfo's first line starts (after "; FOLD", so its first character, as before)
+        int lineStart = out.length() - result.method().length() - 1 - result.result().length();
+        StringBuilder part = new StringBuilder(64);
         if (result.reason() != null && !result.reason().isBlank()) {
-            lineStart = appendPart(out, lineStart, "reason=" + quoted(cut(result.reason())));
+            part.append("reason=");
+            appendQuoted(part, cut(result.reason()));
+            lineStart = appendPart(out, lineStart, part);
         }
         int properties = 0;
         for (ResultProperty property : result.properties()) {
             if (properties++ == MAX_PROPERTIES) {
                 break;
             }
-            lineStart = appendPart(out, lineStart, keyword(property.ptype()) + '.' + keyword(property.property())
-                    + '=' + pvalue(cut(property.value())));
+            part.setLength(0);
+            part.append(keyword(property.ptype())).append('.').append(keyword(property.property())).append('=');
+            appendPvalue(part, cut(property.value()));
+            lineStart = appendPart(out, lineStart, part);
         }
-        return out.toString();
     }
 
     /** Appends a space and the part, or a fold and the part when the line would grow too long; the line start. */
-    private static int appendPart(StringBuilder out, int lineStart, String part) {
+    private static int appendPart(StringBuilder out, int lineStart, CharSequence part) {
         if (out.length() - lineStart + 1 + part.length() > MAX_LINE_CHARS) {
             out.append(FOLD);
             lineStart = out.length() - 1;
@@ -126,7 +134,7 @@ public final class AuthResultsWriter {
 
     /** A keyword comes from our own code; anything else is a programming error, not bad mail. */
     private static String keyword(String word) {
-        if (!KEYWORD.matcher(word).matches()) {
+        if (!isKeyword(word)) {
             throw new IllegalArgumentException("not an RFC 8601 keyword: " + word);
         }
         return word;
@@ -134,20 +142,138 @@ public final class AuthResultsWriter {
 
     /** RFC 8601 pvalue: a token, an address, or else a quoted-string. */
     static String pvalue(String value) {
-        if (TOKEN.matcher(value).matches() || ADDRESS.matcher(value).matches()) {
-            return value;
+        return isToken(value) || isAddress(value) ? value : quoted(value);
+    }
+
+    private static void appendPvalue(StringBuilder out, String value) {
+        if (isToken(value) || isAddress(value)) {
+            out.append(value);
+        } else {
+            appendQuoted(out, value);
         }
-        return quoted(value);
     }
 
     /** RFC 2045 value: a token, or else a quoted-string. */
     static String value(String value) {
-        return TOKEN.matcher(value).matches() ? value : quoted(value);
+        return isToken(value) ? value : quoted(value);
+    }
+
+    private static void appendValue(StringBuilder out, String value) {
+        if (isToken(value)) {
+            out.append(value);
+        } else {
+            appendQuoted(out, value);
+        }
+    }
+
+    /** RFC 2045 token: one or more of any printable ASCII but SPACE and tspecials. */
+    static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isTokenChar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 2045 token character: {@code !#$%&'*+-.0-9A-Z^_`a-z{|}~}. */
+    private static boolean isTokenChar(char c) {
+        return isAlnum(c) || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\''
+                || c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' || c == '`' || c == '{'
+                || c == '|' || c == '}' || c == '~';
+    }
+
+    /**
+     * Method names, result words and property names are RFC 8601 keywords: a letter or digit, then letters,
+     * digits, '-', '_' (and '.').
+     */
+    static boolean isKeyword(String s) {
+        if (s.isEmpty() || !isAlnum(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(isAlnum(c) || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * [local-part] "@" domain-name (RFC 8601 pvalue): the local part empty or a dot-atom (RFC 5322 §3.2.3 atext
+     * atoms joined by single dots), the domain one or more dot-separated labels of letters, digits and '-' that
+     * start and end with a letter or digit.
+     */
+    static boolean isAddress(String s) {
+        int at = s.indexOf('@');
+        if (at < 0) {
+            return false;
+        }
+        // local part: empty, or atoms of atext separated by single dots
+        if (at > 0) {
+            boolean atomStart = true;
+            for (int i = 0; i < at; i++) {
+                char c = s.charAt(i);
+                if (c == '.') {
+                    if (atomStart) {
+                        return false;
+                    }
+                    atomStart = true;
+                } else if (isAtext(c)) {
+                    atomStart = false;
+                } else {
+                    return false;
+                }
+            }
+            if (atomStart) {
+                return false;
+            }
+        }
+        // domain: labels [A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])? separated by single dots
+        int labelStart = at + 1;
+        if (labelStart == s.length()) {
+            return false;
+        }
+        for (int i = labelStart; i <= s.length(); i++) {
+            if (i == s.length() || s.charAt(i) == '.') {
+                if (i == labelStart || s.charAt(i - 1) == '-') {
+                    return false;
+                }
+                labelStart = i + 1;
+                continue;
+            }
+            char c = s.charAt(i);
+            if (i == labelStart ? !isAlnum(c) : !(isAlnum(c) || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 5322 §3.2.3 atext: letters, digits and {@code !#$%&'*+-/=?^_`{|}~}. */
+    private static boolean isAtext(char c) {
+        return isAlnum(c) || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' || c == '*'
+                || c == '+' || c == '/' || c == '=' || c == '?' || c == '^' || c == '_' || c == '`' || c == '{'
+                || c == '|' || c == '}' || c == '~' || c == '-';
+    }
+
+    private static boolean isAlnum(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
 
     /** RFC 5322 quoted-string; control characters become spaces so no CR or LF can end the field. */
     static String quoted(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        StringBuilder out = new StringBuilder(text.length() + 2);
+        appendQuoted(out, text);
+        return out.toString();
+    }
+
+    private static void appendQuoted(StringBuilder out, String text) {
+        out.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -159,6 +285,6 @@ public final class AuthResultsWriter {
                 out.append(c);
             }
         }
-        return out.append('"').toString();
+        out.append('"');
     }
 }

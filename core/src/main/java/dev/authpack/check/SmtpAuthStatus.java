@@ -12,8 +12,11 @@ public enum SmtpAuthStatus {
     TEMPERROR,
     PERMERROR;
 
+    /** Made once: {@link #word()} is read for every message. */
+    private final String word = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case result word of RFC 8601, e.g. {@code "pass"}. */
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return word;
     }
 }

@@ -45,10 +45,13 @@ public final class DmarcEvaluator {
 
     private final DnsResolver dns;
     private final DmarcOptions options;
+    /** Parsed records by text, shared by this evaluator's evaluations. */
+    private final DmarcRecordCache records;
 
     public DmarcEvaluator(DnsResolver dns, DmarcOptions options) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.options = Objects.requireNonNull(options, "options");
+        this.records = new DmarcRecordCache(options.maxRecordLength());
     }
 
     public DmarcEvaluator(DnsResolver dns) {
@@ -127,7 +130,7 @@ public final class DmarcEvaluator {
     }
 
     private Prepared prepare(Supplier<DmarcAuthors> reading) {
-        DmarcLookups lookups = new DmarcLookups(dns, options.maxRecordLength());
+        DmarcLookups lookups = new DmarcLookups(dns, records);
         try {
             DmarcAuthors authors = reading.get();
             Map<String, CompletableFuture<Discovery>> discoveries = new LinkedHashMap<>();

@@ -21,14 +21,15 @@ final class DmarcLookups {
     enum Existence { EXISTS, NON_EXISTENT, UNKNOWN }
 
     private final DnsResolver dns;
-    private final int maxRecordLength;
-    private final Map<String, CompletableFuture<PolicyLookup>> records = new ConcurrentHashMap<>();
+    private final DmarcRecordCache records;
+    private final Map<String, CompletableFuture<PolicyLookup>> policies = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Existence>> existence = new ConcurrentHashMap<>();
     private final AtomicInteger queries = new AtomicInteger();
 
-    DmarcLookups(DnsResolver dns, int maxRecordLength) {
+    /** @param records the evaluator's parsed records, shared by its evaluations */
+    DmarcLookups(DnsResolver dns, DmarcRecordCache records) {
         this.dns = dns;
-        this.maxRecordLength = maxRecordLength;
+        this.records = records;
     }
 
     /** DNS queries sent so far. */
@@ -38,7 +39,7 @@ final class DmarcLookups {
 
     /** The DMARC record at {@code _dmarc.<domain>}. */
     CompletableFuture<PolicyLookup> policyRecord(String domain) {
-        return records.computeIfAbsent(domain, d -> {
+        return policies.computeIfAbsent(domain, d -> {
             String name = "_dmarc." + d;
             if (DnsNames.problem(name).isPresent()) {
                 // a name the DNS cannot hold has no record (e.g. an author domain of 250 characters)
@@ -46,13 +47,13 @@ final class DmarcLookups {
                         + " DNS name"));
             }
             queries.incrementAndGet();
-            return dns.txt(name).thenApply(l -> PolicyLookup.of(d, l, maxRecordLength));
+            return dns.txt(name).thenApply(l -> PolicyLookup.of(d, l, records));
         });
     }
 
     /** The answer for {@code _dmarc.<domain>} if it has arrived (for a result cut short by the time budget). */
     PolicyLookup answered(String domain) {
-        CompletableFuture<PolicyLookup> f = records.get(domain);
+        CompletableFuture<PolicyLookup> f = policies.get(domain);
         return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
     }
 

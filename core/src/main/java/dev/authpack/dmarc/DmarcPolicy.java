@@ -11,9 +11,12 @@ import java.util.Optional;
 public enum DmarcPolicy {
     NONE, QUARANTINE, REJECT;
 
+    /** Made once: {@link #word()} is read for every message. */
+    private final String word = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case word of the record and of {@code policy.dmarc} (RFC 9989 §9.1). */
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return word;
     }
 
     /** One level milder: what {@code t=y} asks for (RFC 9989 §4.7) and what {@code pct} leaves (RFC 7489 §6.6.4). */

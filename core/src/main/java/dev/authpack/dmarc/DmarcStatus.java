@@ -15,7 +15,10 @@ public enum DmarcStatus {
     /** The evaluation cannot be done: no usable From domain, an unusable record. */
     PERMERROR;
 
+    /** Made once: {@link #word()} is read for every message. */
+    private final String word = name().toLowerCase(Locale.ROOT);
+
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return word;
     }
 }

@@ -25,7 +25,7 @@ record PolicyLookup(String domain, Kind kind, DmarcRecord record, String detail)
         return new PolicyLookup(domain, Kind.ABSENT, null, detail);
     }
 
-    static PolicyLookup of(String domain, DnsLookup<String> lookup, int maxRecordLength) {
+    static PolicyLookup of(String domain, DnsLookup<String> lookup, DmarcRecordCache records) {
         switch (lookup.outcome()) {
             case TEMP_FAILURE, TIMEOUT -> {
                 String why = lookup.detail().isEmpty() ? "" : " (" + lookup.detail() + ")";
@@ -49,7 +49,7 @@ record PolicyLookup(String domain, Kind kind, DmarcRecord record, String detail)
                     return new PolicyLookup(domain, Kind.MULTIPLE, null,
                             dmarc.size() + " DMARC records at _dmarc." + domain + " (all discarded)");
                 }
-                return new PolicyLookup(domain, Kind.FOUND, DmarcRecordParser.parse(dmarc.get(0), maxRecordLength),
+                return new PolicyLookup(domain, Kind.FOUND, records.parse(dmarc.get(0)),
                         "DMARC record at _dmarc." + domain);
             }
         }

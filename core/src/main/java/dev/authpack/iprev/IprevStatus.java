@@ -13,8 +13,11 @@ public enum IprevStatus {
     /** No PTR data is published for the address. */
     PERMERROR;
 
+    /** Made once: {@link #word()} is read for every message. */
+    private final String word = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case result word of RFC 8601, e.g. {@code "temperror"}. */
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return word;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pack's metrics, published through James' {@link MetricFactory} so that they show where James' own do (JMX,
@@ -43,9 +44,20 @@ public final class AuthpackMetrics {
 
     private final MetricFactory factory;
     private final Map<String, Metric> counters = new ConcurrentHashMap<>();
+    /**
+     * The counters by the method and result words as the engines spell them, so that a mail's counts need no
+     * name built and no case folded (bounded by {@link #MAX_COUNTERS} pairs; past it, the names are built).
+     */
+    private final Map<String, Map<String, Metric>> countersByWords = new ConcurrentHashMap<>();
+    private final AtomicInteger wordPairs = new AtomicInteger();
+    /** {@value #CHECK_TIMER}{@code .METHOD} by the method word as the engine spells it (bounded likewise). */
+    private final Map<String, String> timerNames = new ConcurrentHashMap<>();
+    private final CheckTimer checkTimer;
 
     private AuthpackMetrics(MetricFactory factory) {
         this.factory = factory;
+        this.checkTimer = factory == null ? CheckTimer.NONE
+                : method -> factory.timer(timerName(method))::stopAndPublish;
     }
 
     public static AuthpackMetrics of(MetricFactory factory) {
@@ -63,20 +75,65 @@ public final class AuthpackMetrics {
 
     /** Times each check of one mail as {@value #CHECK_TIMER}{@code .METHOD} (see {@link CheckTimer}). */
     public CheckTimer checkTimer() {
-        if (factory == null) {
-            return CheckTimer.NONE;
-        }
-        return method -> factory.timer(CHECK_TIMER + "." + word(method))::stopAndPublish;
+        return checkTimer;
     }
 
-    /** Counts each result of one check. */
+    private String timerName(String method) {
+        String known = method == null ? null : timerNames.get(method);
+        if (known != null) {
+            return known;
+        }
+        String name = CHECK_TIMER + "." + word(method);
+        if (method != null && timerNames.size() < MAX_COUNTERS) {
+            timerNames.putIfAbsent(method, name);
+        }
+        return name;
+    }
+
+    /**
+     * Counts each result of one check: one update per counter, so a result written twice (SPF {@code pass} for
+     * MAIL FROM and for HELO) adds 2 in one step.
+     */
     public void count(List<MethodResult> results) {
-        if (factory == null) {
+        if (factory == null || results.isEmpty()) {
             return;
         }
+        Metric[] metrics = new Metric[results.size()];
+        int[] amounts = new int[results.size()];
+        int distinct = 0;
         for (MethodResult result : results) {
-            counter(RESULT_PREFIX + word(result.method()) + "." + word(result.result())).increment();
+            Metric metric = counter(result.method(), result.result());
+            int i = 0;
+            while (i < distinct && metrics[i] != metric) {
+                i++;
+            }
+            if (i == distinct) {
+                metrics[distinct++] = metric;
+            }
+            amounts[i]++;
         }
+        for (int i = 0; i < distinct; i++) {
+            if (amounts[i] == 1) {
+                metrics[i].increment();
+            } else {
+                metrics[i].add(amounts[i]);
+            }
+        }
+    }
+
+    private Metric counter(String method, String result) {
+        Map<String, Metric> byResult = countersByWords.get(method);
+        Metric known = byResult == null ? null : byResult.get(result);
+        if (known != null) {
+            return known;
+        }
+        Metric metric = counter(RESULT_PREFIX + word(method) + "." + word(result));
+        if (wordPairs.get() < MAX_COUNTERS
+                && countersByWords.computeIfAbsent(method, m -> new ConcurrentHashMap<>()).putIfAbsent(result, metric)
+                == null) {
+            wordPairs.incrementAndGet();
+        }
+        return metric;
     }
 
     /** Counts a mail that could not be checked. */

@@ -33,6 +33,90 @@ class AuthpackMetricsTest {
     }
 
     @Test
+    void aResultSeenTwiceInOneMailIsOneUpdateOfItsCounter() {
+        RecordingMetricFactory factory = new RecordingMetricFactory();
+        List<String> updates = new ArrayList<>();
+        AuthpackMetrics metrics = AuthpackMetrics.of(new CountingUpdates(factory, updates));
+        // SPF for MAIL FROM and for HELO both write spf=pass
+        metrics.count(List.of(result("spf", "pass"), result("dkim", "pass"), result("spf", "pass"),
+                result("Spf", "PASS")));
+        metrics.count(List.of(result("spf", "pass")));
+
+        assertThat(factory.countFor("authpack.result.spf.pass")).isEqualTo(4);
+        assertThat(factory.countFor("authpack.result.dkim.pass")).isEqualTo(1);
+        assertThat(updates).containsExactly("authpack.result.spf.pass+3", "authpack.result.dkim.pass+1",
+                "authpack.result.spf.pass+1");
+    }
+
+    @Test
+    void theCheckTimersKeepTheirDocumentedNames() {
+        RecordingMetricFactory factory = new RecordingMetricFactory();
+        AuthpackMetrics metrics = AuthpackMetrics.of(factory);
+        for (int i = 0; i < 2; i++) {
+            for (String method : List.of("dkim", "spf", "spf-helo", "iprev", "arc", "dmarc", "DKIM", "x.y")) {
+                metrics.checkTimer().started(method).run();
+            }
+        }
+        assertThat(factory.executionTimesFor("authpack.check.dkim")).hasSize(4);
+        assertThat(factory.executionTimesFor("authpack.check.spf-helo")).hasSize(2);
+        assertThat(factory.executionTimesFor("authpack.check.dmarc")).hasSize(2);
+        assertThat(factory.executionTimesFor("authpack.check.other")).hasSize(2);
+    }
+
+    /** A MetricFactory that records each counter update (name and amount) of the factory it wraps. */
+    private record CountingUpdates(RecordingMetricFactory factory, List<String> updates)
+            implements org.apache.james.metrics.api.MetricFactory {
+        @Override
+        public org.apache.james.metrics.api.Metric generate(String name) {
+            org.apache.james.metrics.api.Metric metric = factory.generate(name);
+            return new org.apache.james.metrics.api.Metric() {
+                @Override
+                public void increment() {
+                    add(1);
+                }
+
+                @Override
+                public void decrement() {
+                    remove(1);
+                }
+
+                @Override
+                public void add(int value) {
+                    updates.add(name + "+" + value);
+                    metric.add(value);
+                }
+
+                @Override
+                public void remove(int value) {
+                    metric.remove(value);
+                }
+
+                @Override
+                public long getCount() {
+                    return metric.getCount();
+                }
+            };
+        }
+
+        @Override
+        public org.apache.james.metrics.api.TimeMetric timer(String name) {
+            return factory.timer(name);
+        }
+
+        @Override
+        public <T> org.reactivestreams.Publisher<T> decoratePublisherWithTimerMetric(String name,
+                org.reactivestreams.Publisher<T> publisher) {
+            return factory.decoratePublisherWithTimerMetric(name, publisher);
+        }
+
+        @Override
+        public <T> org.reactivestreams.Publisher<T> decoratePublisherWithTimerMetricLogP99(String name,
+                org.reactivestreams.Publisher<T> publisher) {
+            return factory.decoratePublisherWithTimerMetricLogP99(name, publisher);
+        }
+    }
+
+    @Test
     void aWordThatIsNoShortTokenIsCountedAsOther() {
         assertThat(AuthpackMetrics.word("temperror")).isEqualTo("temperror");
         assertThat(AuthpackMetrics.word("x.y")).isEqualTo(AuthpackMetrics.OTHER);

@@ -106,6 +106,14 @@ final class BenchServer implements AutoCloseable {
         return new Counts(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
     }
 
+    /**
+     * The CPU time the server's JVM has used so far (all its threads: SMTP, spool, delivery, GC, JIT), or zero
+     * where the platform does not tell: per delivered message, a measure that does not depend on the machine's load.
+     */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** Empties the {@code delivered} repository and the recipients' INBOXes (between rounds, when idle). */
     void reset() throws IOException {
         ask("reset");

@@ -161,16 +161,31 @@ public final class JamesEndToEnd {
 
     private static void run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
         if (!options.warmup().isZero()) {
-            for (BenchServer s : servers) {
-                LoadRound.run(s, pool, HELO, options.connections(), options.effectiveWindow(),
-                        options.warmup());
-                s.reset();
+            // in two halves, the second in reverse order (A B C, C B A): on a machine whose load drifts, the
+            // server warmed first would otherwise see fewer messages (the JIT warms by messages, not seconds)
+            Map<String, Long> warmed = new LinkedHashMap<>();
+            for (int half = 0; half < 2; half++) {
+                List<BenchServer> order = new ArrayList<>(servers);
+                if (half == 1) {
+                    Collections.reverse(order);
+                }
+                for (BenchServer s : order) {
+                    LoadRound.Result warm = LoadRound.run(s, pool, HELO, options.connections(),
+                            options.effectiveWindow(), options.warmup().dividedBy(2));
+                    s.reset();
+                    warmed.merge(s.name(), warm.accepted(), Long::sum);
+                }
             }
+            // for a profile of the whole run: messages per server before the rounds
+            warmed.forEach((name, count) -> System.out.printf(Locale.ROOT, "warm-up: %s %d messages%n", name,
+                    count));
         }
         String loadBefore = load();
         BenchServer reference = servers.stream().filter(s -> s.name().equals(NO_PACK)).findFirst().orElse(null);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        // CPU milliseconds of the server JVM per accepted message: independent of the machine's load
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int round = 1; round <= options.rounds(); round++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round));
             Map<String, Double> rate = new LinkedHashMap<>();
@@ -179,13 +194,18 @@ public final class JamesEndToEnd {
                 Collections.reverse(order); // A B, B A, ...: a drift in the machine's load favours neither
             }
             for (BenchServer s : order) {
+                Duration cpuBefore = s.cpuTime();
                 LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
                         options.effectiveWindow(), options.round());
+                double cpuPerMessage = (s.cpuTime().minus(cpuBefore).toNanos() / 1e6) / Math.max(1,
+                        result.accepted());
+                cpu.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(cpuPerMessage);
                 s.reset();
                 rate.put(s.name(), result.rate());
                 rates.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.rate());
-                line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s%s)", s.name(), result.rate(),
-                        result.accepted(), result.seconds(), result.refused() + result.errors() > 0
+                line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s, cpu %.2f ms/msg%s)", s.name(),
+                        result.rate(), result.accepted(), result.seconds(), cpuPerMessage,
+                        result.refused() + result.errors() > 0
                                 ? ", " + result.refused() + " refused, " + result.errors() + " in error" : ""));
             }
             if (reference != null) {
@@ -207,6 +227,20 @@ public final class JamesEndToEnd {
                 list.stream().mapToDouble(Double::doubleValue).min().orElse(0),
                 list.stream().mapToDouble(Double::doubleValue).max().orElse(0))));
         System.out.println(summary);
+        StringBuilder cpuSummary = new StringBuilder(String.format(Locale.ROOT, "%s cpu per message (median):",
+                pool.name()));
+        cpu.forEach((name, list) -> cpuSummary.append(String.format(Locale.ROOT, "  %s %.3f ms", name,
+                median(list))));
+        if (reference != null) {
+            double referenceCpu = median(cpu.get(reference.name()));
+            cpu.forEach((name, list) -> {
+                if (!name.equals(reference.name())) {
+                    cpuSummary.append(String.format(Locale.ROOT, "  %s cpu ratio %.3f", name,
+                            referenceCpu / median(list)));
+                }
+            });
+        }
+        System.out.println(cpuSummary);
         System.out.println("load average before / after the rounds: " + loadBefore + " / " + load());
     }
 
