@@ -74,7 +74,7 @@ public final class ArcVerifier {
 
     private final DnsResolver dns;
     private final ArcVerifyOptions options;
-    private final KeyRecordCache keyRecords = new KeyRecordCache(KeyRecordCache.DEFAULT_MAX_ENTRIES);
+    private final KeyRecordCache keyRecords;
 
     /** A verifier with {@link ArcVerifyOptions#defaults()}. */
     public ArcVerifier(DnsResolver dns) {
@@ -82,8 +82,18 @@ public final class ArcVerifier {
     }
 
     public ArcVerifier(DnsResolver dns, ArcVerifyOptions options) {
+        this(dns, options, new KeyRecordCache(KeyRecordCache.DEFAULT_MAX_ENTRIES));
+    }
+
+    private ArcVerifier(DnsResolver dns, ArcVerifyOptions options, KeyRecordCache keyRecords) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.options = Objects.requireNonNull(options, "options");
+        this.keyRecords = keyRecords;
+    }
+
+    /** The same verifier asking {@code other} (an SMTP transaction's answers), sharing its decoded keys. */
+    public ArcVerifier over(DnsResolver other) {
+        return new ArcVerifier(other, options, keyRecords);
     }
 
     public ArcVerifyOptions options() {

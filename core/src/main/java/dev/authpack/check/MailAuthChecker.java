@@ -86,12 +86,11 @@ public final class MailAuthChecker {
     /**
      * The same checks, configured alike, over another resolver: {@link SessionChecks} runs one transaction's checks
      * over that transaction's answers, and iprev over the connection's ({@code iprevDns}). The engines'
-     * parsed-record caches are not shared with this checker's.
+     * parsed-record and key caches (keyed by record text, so independent of who answered) are this checker's.
      */
     MailAuthChecker over(DnsResolver dns, DnsResolver iprevDns) {
-        return new MailAuthChecker(new SpfChecker(dns, spf.options()), new IprevChecker(iprevDns, iprev.maxNames()),
-                new DkimVerifier(dns, dkim.options()), new DmarcEvaluator(dns, dmarc.options()),
-                new ArcVerifier(dns, arc.options()), budgets);
+        return new MailAuthChecker(spf.over(dns), new IprevChecker(iprevDns, iprev.maxNames()), dkim.over(dns),
+                dmarc.over(dns), arc.over(dns), budgets);
     }
 
     SpfChecker spf() {

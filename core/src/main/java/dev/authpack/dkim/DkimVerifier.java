@@ -58,7 +58,7 @@ public final class DkimVerifier {
 
     private final DnsResolver dns;
     private final DkimVerifyOptions options;
-    private final KeyRecordCache keyRecords = new KeyRecordCache(KeyRecordCache.DEFAULT_MAX_ENTRIES);
+    private final KeyRecordCache keyRecords;
 
     /** A verifier with {@link DkimVerifyOptions#defaults()}. */
     public DkimVerifier(DnsResolver dns) {
@@ -66,8 +66,26 @@ public final class DkimVerifier {
     }
 
     public DkimVerifier(DnsResolver dns, DkimVerifyOptions options) {
+        this(dns, options, new KeyRecordCache(KeyRecordCache.DEFAULT_MAX_ENTRIES));
+    }
+
+    private DkimVerifier(DnsResolver dns, DkimVerifyOptions options, KeyRecordCache keyRecords) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.options = Objects.requireNonNull(options, "options");
+        this.keyRecords = keyRecords;
+    }
+
+    /**
+     * The same verifier asking {@code other} (an SMTP transaction's answers): same options, and the same decoded
+     * keys, so a key record is decoded once for the server, not once per transaction.
+     */
+    public DkimVerifier over(DnsResolver other) {
+        return new DkimVerifier(other, options, keyRecords);
+    }
+
+    /** Key records decoded and kept (tests). */
+    int cachedKeys() {
+        return keyRecords.size();
     }
 
     public DkimVerifyOptions options() {

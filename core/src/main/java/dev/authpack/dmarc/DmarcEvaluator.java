@@ -49,9 +49,18 @@ public final class DmarcEvaluator {
     private final DmarcRecordCache records;
 
     public DmarcEvaluator(DnsResolver dns, DmarcOptions options) {
+        this(dns, options, new DmarcRecordCache(options.maxRecordLength()));
+    }
+
+    private DmarcEvaluator(DnsResolver dns, DmarcOptions options, DmarcRecordCache records) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.options = Objects.requireNonNull(options, "options");
-        this.records = new DmarcRecordCache(options.maxRecordLength());
+        this.records = records;
+    }
+
+    /** The same evaluator asking {@code other} (an SMTP transaction's answers), sharing its parsed records. */
+    public DmarcEvaluator over(DnsResolver other) {
+        return new DmarcEvaluator(other, options, records);
     }
 
     public DmarcEvaluator(DnsResolver dns) {

@@ -23,7 +23,7 @@ public final class SpfChecker {
 
     private final DnsResolver dns;
     private final SpfOptions options;
-    private final SpfRecordCache records = new SpfRecordCache();
+    private final SpfRecordCache records;
 
     /** Default limits, receiver name "unknown". */
     public SpfChecker(DnsResolver dns) {
@@ -31,8 +31,26 @@ public final class SpfChecker {
     }
 
     public SpfChecker(DnsResolver dns, SpfOptions options) {
+        this(dns, options, new SpfRecordCache());
+    }
+
+    private SpfChecker(DnsResolver dns, SpfOptions options, SpfRecordCache records) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.options = Objects.requireNonNull(options, "options");
+        this.records = records;
+    }
+
+    /**
+     * The same checker asking {@code other} (an SMTP transaction's answers): same options, and the same parsed
+     * records, so a record is parsed once for the server, not once per transaction.
+     */
+    public SpfChecker over(DnsResolver other) {
+        return new SpfChecker(other, options, records);
+    }
+
+    /** SPF records parsed and kept (tests). */
+    int cachedRecords() {
+        return records.size();
     }
 
     public SpfOptions options() {

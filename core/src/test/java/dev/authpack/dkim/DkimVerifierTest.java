@@ -69,6 +69,25 @@ class DkimVerifierTest {
     }
 
     @Test
+    void aVerifierOverAnotherResolverAsksOnlyItAndSharesTheDecodedKeys() throws Exception {
+        byte[] signed = sign(bytes(MESSAGE), rsaTags(), RSA_2048);
+        TxtResolver server = rsaDns();
+        TxtResolver transaction = rsaDns();
+        DkimVerifier verifier = new DkimVerifier(server, AT_NOW);
+        DkimVerifier over = verifier.over(transaction);
+
+        DkimReport report = over.verify(signed).get(10, TimeUnit.SECONDS);
+
+        assertThat(report.results()).singleElement().extracting(DkimResult::status).isEqualTo(DkimStatus.PASS);
+        assertThat(transaction.txtQueries()).isEqualTo(1);
+        assertThat(server.txtQueries()).isZero();
+        assertThat(verifier.cachedKeys()).isEqualTo(1);
+        assertThat(verifier.verify(signed).get(10, TimeUnit.SECONDS).results().get(0).status())
+                .isEqualTo(DkimStatus.PASS);
+        assertThat(verifier.cachedKeys()).isEqualTo(1);
+    }
+
+    @Test
     void passesAndReportsTheArProperties() {
         byte[] signed = sign(bytes(MESSAGE), rsaTags("i", "joe@example.com"), RSA_2048);
         DkimReport report = verify(signed, rsaDns(), AT_NOW);

@@ -53,6 +53,24 @@ class SpfCheckerTest {
     }
 
     @Test
+    void aCheckerOverAnotherResolverAsksItAndSharesTheParsedRecords() throws Exception {
+        ScriptedDns server = new ScriptedDns().txt("s.example", "v=spf1 ip4:192.0.2.0/24 -all");
+        ScriptedDns transaction = new ScriptedDns().txt("s.example", "v=spf1 ip4:192.0.2.0/24 -all");
+        SpfChecker checker = new SpfChecker(server);
+
+        SpfResult v = get(checker.over(transaction).checkMailFrom(CLIENT, "a@s.example", "h.example"));
+
+        assertThat(v.status()).isEqualTo(SpfStatus.PASS);
+        assertThat(checker.cachedRecords()).isEqualTo(1);
+        assertThat(get(checker.checkMailFrom(CLIENT, "a@s.example", "h.example")).status())
+                .isEqualTo(SpfStatus.PASS);
+        assertThat(checker.cachedRecords()).isEqualTo(1);
+        assertThat(get(checker.over(new ScriptedDns()).checkMailFrom(CLIENT, "a@s.example", "h.example")).status())
+                .as("answers come from the resolver given, never from the shared records")
+                .isEqualTo(SpfStatus.NONE);
+    }
+
+    @Test
     void neutralDefaultAndQualifiers() throws Exception {
         ScriptedDns dns = new ScriptedDns().txt("n.example", "v=spf1 ip4:10.0.0.0/8")
                 .txt("s.example", "v=spf1 ~ip4:192.0.2.0/24 -all");
