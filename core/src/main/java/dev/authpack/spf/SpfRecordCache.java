@@ -1,38 +1,36 @@
 package dev.authpack.spf;
 
-import java.util.concurrent.ConcurrentHashMap;
+import dev.authpack.dns.ParsedRecordCache;
 
 /**
- * Parsed records by their text, shared by all evaluations of one {@link SpfChecker}: parsed records are
- * immutable and the same few policies are evaluated over and over. Bounded in entries and record length;
- * when full it starts over (simple, and the working set refills in a few checks).
+ * Parsed records by their text ({@link ParsedRecordCache}), shared by all evaluations of one {@link SpfChecker}:
+ * a syntax error is remembered as well, as its message.
  */
 final class SpfRecordCache {
     private static final int MAX_ENTRIES = 1024;
     private static final int MAX_RECORD_LENGTH = 2048;
 
-    private final ConcurrentHashMap<String, Object> parsed = new ConcurrentHashMap<>();
+    /** A text's parse: the record, or the syntax error's message. */
+    private record Parsed(SpfRecord record, String error) {
+        static Parsed of(String txt) {
+            try {
+                return new Parsed(SpfRecordParser.parse(txt), null);
+            } catch (SpfSyntaxException e) {
+                return new Parsed(null, e.getMessage());
+            }
+        }
+    }
+
+    private final ParsedRecordCache<Parsed> parsed = new ParsedRecordCache<>(Parsed::of, MAX_ENTRIES,
+            MAX_RECORD_LENGTH);
 
     /** Same contract as {@link SpfRecordParser#parse(String)}. */
     SpfRecord parse(String txt) throws SpfSyntaxException {
-        Object entry = parsed.get(txt);
-        if (entry == null) {
-            try {
-                entry = SpfRecordParser.parse(txt);
-            } catch (SpfSyntaxException e) {
-                entry = e.getMessage();
-            }
-            if (txt.length() <= MAX_RECORD_LENGTH) {
-                if (parsed.size() >= MAX_ENTRIES) {
-                    parsed.clear();
-                }
-                parsed.put(txt, entry);
-            }
+        Parsed entry = parsed.get(txt);
+        if (entry.record() != null) {
+            return entry.record();
         }
-        if (entry instanceof SpfRecord record) {
-            return record;
-        }
-        throw new SpfSyntaxException((String) entry);
+        throw new SpfSyntaxException(entry.error());
     }
 
     int size() {
