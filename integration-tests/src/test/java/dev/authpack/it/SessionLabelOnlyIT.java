@@ -84,9 +84,10 @@ class SessionLabelOnlyIT {
         // taken from the session, not checked again: SPF and DMARC records asked once each
         assertThat(handedOver.mail().attribute("authpack.checked-in-session")).isPresent();
         assertThat(handedOver.queries()).as("SPF and DMARC asked once each").isEqualTo(2);
-        // the mailet alone checked again what the session had asked
+        // the mailet alone checked again what the session had asked: the session's 2 questions plus the mailet's,
+        // except one the resolver still had in flight from the session (shared, not asked twice: 3 then)
         assertThat(alone.mail().attribute("authpack.checked-in-session")).isEmpty();
-        assertThat(alone.queries()).isEqualTo(4);
+        assertThat(alone.queries()).isBetween(3L, 4L);
     }
 
     @Test
