@@ -114,6 +114,8 @@ public class MailAuthCheck extends GenericMailet {
         Optional<List<MethodResult>> checkedInSession =
                 dev.authpack.james.SessionCheckedMail.results(mail, serverId, options);
         if (checkedInSession.isPresent()) {
+            // counted here, once per mail, wherever it was checked (the check's time was spent in the session)
+            metrics.count(checkedInSession.get());
             writeSessionResults(mail, checkedInSession.get());
             return;
         }

@@ -9,6 +9,7 @@ import dev.authpack.spf.SpfIdentity;
 import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
 import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -33,6 +34,11 @@ class MailAuthCheckSessionReuseTest {
     }
 
     private static String run(String serverId, CheckOptions sessionOptions, String... parameters) throws Exception {
+        return run(new RecordingMetricFactory(), serverId, sessionOptions, parameters);
+    }
+
+    private static String run(RecordingMetricFactory metrics, String serverId, CheckOptions sessionOptions,
+                              String... parameters) throws Exception {
         try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
             silent.drop("example.com").drop("mail.example.com").drop("1.2.0.192.in-addr.arpa")
                     .drop("_dmarc.example.com");
@@ -43,7 +49,7 @@ class MailAuthCheckSessionReuseTest {
             for (int i = 0; i < parameters.length; i += 2) {
                 config.setProperty(parameters[i], parameters[i + 1]);
             }
-            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines(), metrics);
             mailet.init(config.build());
             FakeMail mail = FakeMail.builder().name("m1").sender("alice@example.com").recipient("bob@example.org")
                     .remoteAddr("192.0.2.1")
@@ -66,6 +72,15 @@ class MailAuthCheckSessionReuseTest {
                 .contains("smtp.mailfrom=stored.example").doesNotContain("forged.example")
                 .doesNotContain("temperror");
         assertThat(headers.split("Authentication-Results", -1)).hasSize(2);
+    }
+
+    @Test
+    void theSessionsResultsAreCountedOnceWithoutACheckTimer() throws Exception {
+        RecordingMetricFactory metrics = new RecordingMetricFactory();
+        run(metrics, "mx.test", new CheckOptions(true, true, true, true, true, true, Set.of()));
+        assertThat(metrics.countFor("authpack.result.spf.pass")).isEqualTo(1);
+        assertThat(metrics.countFor(dev.authpack.james.AuthpackMetrics.NOT_CHECKED)).isZero();
+        assertThat(metrics.executionTimesFor(dev.authpack.james.AuthpackMetrics.CHECK_TIMER)).isEmpty();
     }
 
     @Test

@@ -21,7 +21,12 @@ import java.util.concurrent.TimeUnit;
 final class BenchServer implements AutoCloseable {
     /** Longest wait for the server to start or to answer a command. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
-    static final String HEAP = "-Xmx1g";
+    /**
+     * Each server's heap. James' memory mailboxes and repositories hold every message until a round ends, and a
+     * warm-up is not emptied: with 1 GB the fastest server's heap filled within a 90-s warm-up and it then spent its
+     * CPU in GC (docs/benchmarks.md). Overridable with -Xmx in BENCH_PACK_JAVA_OPTS / BENCH_NOPACK_JAVA_OPTS.
+     */
+    static final String HEAP = "-Xmx3g";
     private static final List<String> PASSED_PROPERTIES = List.of("logback.configurationFile",
             "james.exit.on.startup.error", "authpack.conf-samples", "authpack.extensions-jars", "authpack.work-root");
 
