@@ -63,7 +63,12 @@ public final class SessionCheckedMail {
 
     /** Stores the session's results on the mail and marks it checked under {@code serverId} with {@code options}. */
     public static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report) {
-        MailAttributes.store(mail, serverId, report);
+        store(mail, serverId, options, report, report.methodResults());
+    }
+
+    private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
+                              List<MethodResult> resinfos) {
+        MailAttributes.store(mail, serverId, report, resinfos);
         mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(key(serverId, options))));
     }
 
@@ -80,33 +85,39 @@ public final class SessionCheckedMail {
     static Optional<List<MethodResult>> results(PendingChecks pending, Mail mail, String serverId,
                                                 CheckOptions options) {
         try {
-            takeHandedOver(pending, mail, serverId, options);
-            return stored(mail, serverId, options);
+            Optional<List<MethodResult>> handedOver = takeHandedOver(pending, mail, serverId, options);
+            return handedOver.isPresent() ? handedOver : stored(mail, serverId, options);
         } catch (RuntimeException e) {
             LOG.warn("{}: the session's results not used: {}", mail.getName(), e.toString());
             return Optional.empty();
         }
     }
 
-    /** Checks handed over under the mail's token and this check key, stored on the mail once taken. */
-    private static void takeHandedOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options) {
+    /**
+     * Checks handed over under the mail's token and this check key, stored on the mail once taken; their resinfos
+     * (made once, for the attributes and the field). The token stays while not taken: a MailAuthCheck with another
+     * serverId or other checks may leave it to one configured alike.
+     */
+    private static Optional<List<MethodResult>> takeHandedOver(PendingChecks pending, Mail mail, String serverId,
+                                                               CheckOptions options) {
         Optional<String> token = MailEnvelopes.stringAttribute(mail, PENDING);
         if (token.isEmpty()) {
-            return;
+            return Optional.empty();
         }
-        String key = key(serverId, options);
         Optional<AuthCheckReport> report;
         try {
-            report = pending.take(token.get(), key);
+            report = pending.take(token.get(), key(serverId, options));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.warn("{}: interrupted while waiting for the session's checks", mail.getName());
-            return;
+            return Optional.empty();
         }
-        if (report.isPresent()) {
+        return report.map(r -> {
             mail.removeAttribute(PENDING);
-            store(mail, serverId, options, report.get());
-        }
+            List<MethodResult> resinfos = r.methodResults();
+            store(mail, serverId, options, r, resinfos);
+            return resinfos;
+        });
     }
 
     private static Optional<List<MethodResult>> stored(Mail mail, String serverId, CheckOptions options) {
