@@ -7,11 +7,12 @@ import org.apache.mailet.Mail;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
+import javax.mail.internet.SharedInputStream;
+import javax.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The James 3.8/3.9 server classes {@link MimeMessageBytes} uses when it runs inside James, kept in this one class:
@@ -49,10 +50,17 @@ final class JamesMessageSource {
         return true;
     }
 
-    /** A message source over octets in memory, never changed, so nothing to dispose. */
+    /**
+     * A message source over octets in memory, never changed, so nothing to dispose. Its stream is a
+     * {@link SharedInputStream}, as James' own sources give: a message parsed from it keeps its content as a view
+     * of these octets instead of copying it, and so do the body parts of a multipart parsed from that. Its id is
+     * unique in the JVM and costs no random bits (a UUID a mail drew from the system's SecureRandom).
+     */
     private static final class OctetsSource implements MimeMessageSource {
+        private static final String PREFIX = "authpack-" + Long.toHexString(System.nanoTime()) + "-";
+        private static final AtomicLong SOURCES = new AtomicLong();
         private final byte[] octets;
-        private final String id = "authpack-" + UUID.randomUUID();
+        private final String id = PREFIX + SOURCES.incrementAndGet();
 
         OctetsSource(byte[] octets) {
             this.octets = octets;
@@ -65,7 +73,7 @@ final class JamesMessageSource {
 
         @Override
         public InputStream getInputStream() {
-            return new ByteArrayInputStream(octets);
+            return new SharedByteArrayInputStream(octets);
         }
 
         @Override

@@ -69,6 +69,27 @@ class MimeMessageBytesTest {
     }
 
     @Test
+    void theSetMessageIsParsedAsAViewOfTheOctetsAndGetsItsOwnSourceId() throws Exception {
+        MailImpl first = MailImpl.builder().name("m1").mimeMessage(received(MESSAGE)).build();
+        MailImpl second = MailImpl.builder().name("m2").mimeMessage(received(MESSAGE)).build();
+        byte[] octets = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        MimeMessageBytes.set(first, octets);
+        MimeMessageBytes.set(second, octets);
+        MimeMessageWrapper one = (MimeMessageWrapper) first.getMessage();
+        MimeMessageWrapper two = (MimeMessageWrapper) second.getMessage();
+        // James' own sources give shared streams: a parse keeps the content as a view instead of a copy
+        try (java.io.InputStream in = one.getMessageInputStream()) {
+            assertThat(in).isInstanceOf(javax.mail.internet.SharedInputStream.class);
+        }
+        assertThat(one.getSourceId()).startsWith("authpack-").isNotEqualTo(two.getSourceId());
+        // a full parse (what James does when a later mailet changes the message) reads the same message
+        assertThat(((javax.mail.internet.MimeMultipart) one.getContent()).getCount()).isEqualTo(1);
+        assertThat(written(one)).isEqualTo(MESSAGE);
+        first.dispose();
+        second.dispose();
+    }
+
+    @Test
     void anotherMailImplementationGetsAJavaMailMessageWithTheSameOctets() throws Exception {
         FakeMail mail = FakeMail.builder().name("m").mimeMessage(received(MESSAGE)).build();
         byte[] changed = ("X-Top: 1\r\n" + MESSAGE).getBytes(StandardCharsets.US_ASCII);

@@ -10,6 +10,7 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.CheckRun;
+import dev.authpack.check.CheckTimer;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dns.DnsSettings;
@@ -53,7 +54,8 @@ public class MailAuthCheck extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailAuthCheck.class);
     /** {@link CheckSettings#PARAMETERS} and the mailet's own two. */
     static final Set<String> PARAMETERS = Stream.concat(CheckSettings.PARAMETERS.stream(),
-            Stream.of("addAuthenticationResults", "removeForgedAuthResults")).collect(Collectors.toUnmodifiableSet());
+            Stream.of("addAuthenticationResults", "removeForgedAuthResults", "checkTimers"))
+            .collect(Collectors.toUnmodifiableSet());
     private final AuthpackEngines engines;
     private final AuthpackMetrics metrics;
     private MailAuthChecker checker;
@@ -61,6 +63,11 @@ public class MailAuthCheck extends GenericMailet {
     private String serverId;
     private boolean addAuthenticationResults;
     private boolean removeForged;
+    /**
+     * The per-check timers ({@code authpack.check.METHOD}), or none: off by default, because six James timer
+     * updates a mail cost about a tenth of the check itself in James (docs/metrics.md, docs/benchmarks.md).
+     */
+    private CheckTimer checkTimer = CheckTimer.NONE;
     private Duration deadline;
 
     /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
@@ -89,6 +96,7 @@ public class MailAuthCheck extends GenericMailet {
         checkInitParameters(PARAMETERS);
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
+        checkTimer = bool("checkTimers", false) ? metrics.checkTimer() : CheckTimer.NONE;
         CheckSettings settings;
         try {
             // the one reader of the check parameters, shared with the SMTP hook (SessionAuthCheck)
@@ -181,14 +189,14 @@ public class MailAuthCheck extends GenericMailet {
         if (options.needsMessage()) {
             try {
                 raw = MimeMessageBytes.of(mail.getMessage());
-                run = checker.start(envelope, raw, options, metrics.checkTimer());
+                run = checker.start(envelope, raw, options, checkTimer);
             } catch (MessagingException | IOException | RuntimeException e) {
                 LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
                 run = checker.startUnreadable(envelope, options, "message unreadable: " + e.getMessage(),
-                        metrics.checkTimer());
+                        checkTimer);
             }
         } else {
-            run = checker.start(envelope, null, options, metrics.checkTimer());
+            run = checker.start(envelope, null, options, checkTimer);
         }
         try {
             return Checked.of(raw, run.await(deadline));

@@ -101,7 +101,8 @@ class MailAuthCheckTest {
         RecordingMetricFactory metrics = new RecordingMetricFactory();
         MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines(), metrics);
         mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
-                .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000").build());
+                .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000")
+                .setProperty("checkTimers", "true").build());
 
         mailet.service(mail("192.0.2.1", "alice@example.com"));
         mailet.service(mail("198.51.100.7", "alice@example.com"));
@@ -122,6 +123,30 @@ class MailAuthCheckTest {
             assertThat(metrics.executionTimesFor(AuthpackMetrics.CHECK_TIMER + "." + method)).as(method).hasSize(2)
                     .allSatisfy(d -> assertThat(d).isLessThan(mailet.deadline()));
         }
+    }
+
+    @Test
+    void timesOnlyTheWholeCheckUnlessCheckTimersAreAskedFor() throws Exception {
+        RecordingMetricFactory metrics = new RecordingMetricFactory();
+        MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines(), metrics);
+        mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000").build());
+
+        mailet.service(mail("192.0.2.1", "alice@example.com"));
+
+        assertThat(metrics.executionTimesFor(AuthpackMetrics.CHECK_TIMER)).hasSize(1);
+        assertThat(metrics.countFor("authpack.result.spf.pass")).isEqualTo(2);
+        for (String method : List.of("dkim", "spf", "spf-helo", "iprev", "arc", "dmarc")) {
+            assertThat(metrics.executionTimesFor(AuthpackMetrics.CHECK_TIMER + "." + method)).as(method).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesACheckTimersValueThatIsNotABoolean() {
+        MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck")
+                .setProperty("serverId", "mx.test").setProperty("checkTimers", "sometimes").build()))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("checkTimers");
     }
 
     @Test
