@@ -127,6 +127,33 @@ class DnsTransportTest {
     }
 
     @Test
+    void aLongAnswerLeavesNothingBehindForTheNextQueryOnTheSameThread() throws Exception {
+        // the I/O threads keep their receive buffer: a short answer after a long one must read as itself
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        DatagramSocket server = udpServer((p, s) -> {
+            try {
+                Message q = parse(p);
+                Message a = answer(q, q.getHeader().getID(), NAME, "192.0.2.1");
+                if (asked.getAndIncrement() % 2 == 0) {
+                    for (int i = 2; i < 60; i++) {
+                        a.addRecord(new ARecord(NAME, DClass.IN, 60, InetAddress.getByName("192.0.2." + i)),
+                                Section.ANSWER);
+                    }
+                }
+                send(s, p, a);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // one query at a time: an idle I/O thread takes the next one (a new thread only if none is idle yet)
+        DnsTransport transport = new DnsTransport();
+        for (int round = 0; round < 4; round++) {
+            Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+            assertThat(reply.getSection(Section.ANSWER)).as("round " + round).hasSize(round % 2 == 0 ? 59 : 1);
+        }
+    }
+
+    @Test
     void onlyForgedAnswersMeanATimeoutWithinTheBudget() throws Exception {
         DatagramSocket server = udpServer((p, s) -> {
             try {
