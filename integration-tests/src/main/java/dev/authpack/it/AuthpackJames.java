@@ -262,7 +262,7 @@ public final class AuthpackJames implements AutoCloseable {
 
     /** {@code host:port} as {@code dnsServers} takes it ({@code [v6]:port} for an IPv6 address). */
     static String hostAndPort(InetSocketAddress address) {
-        String host = address.getHostString();
+        String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
