@@ -2,6 +2,7 @@ package dev.authpack.it;
 
 import dev.authpack.testkit.dns.LoopbackDnsServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * A real James 3.8.1 memory server, started in this JVM from a working directory built like an administrator's:
  * {@code conf/} from {@code conf-samples/james} with placeholders filled in, the pack JAR in
  * {@code extensions-jars/}; plus a {@link LoopbackDnsServer} serving {@code conf-samples/demo.zone}, which the
- * pack's resolver uses ({@code dnsServers}).
+ * pack's resolver uses ({@code dnsServers}), or a DNS server running elsewhere ({@link Builder#dnsServer}).
  *
  * <pre>{@code
  * try (AuthpackJames james = AuthpackJames.builder().user("alice@james.test", "secret").start()) {
@@ -86,6 +87,7 @@ public final class AuthpackJames implements AutoCloseable {
         private String name = "james";
         private Path workDir;
         private ServerKind kind = ServerKind.SMTP_ONLY;
+        private InetSocketAddress dnsServer;
 
         private Builder() {
             placeholders.put("SMTP_BIND", "127.0.0.1:0");
@@ -159,6 +161,17 @@ public final class AuthpackJames implements AutoCloseable {
         }
 
         /**
+         * Uses this DNS server (for {@code DNS_SERVERS}) instead of starting a {@link LoopbackDnsServer} in this JVM,
+         * so that its work is not this JVM's (the end-to-end benchmark measures the James JVM's CPU time). The zones
+         * are then that server's business: {@link #zone}, {@link #zoneFile} and {@link #noDemoZone} are refused, and
+         * {@link AuthpackJames#dns()} has no server to give.
+         */
+        public Builder dnsServer(InetSocketAddress address) {
+            this.dnsServer = address;
+            return this;
+        }
+
+        /**
          * Does not install the pack (for checking the harness or James itself). When no other JAR is added with
          * {@link #extensionJar}, the template's authpack lines, which James could not load, are taken out before
          * the test's own edits: the relay hook and mailets removed, {@code RelayAllowed} replaced by James'
@@ -188,12 +201,17 @@ public final class AuthpackJames implements AutoCloseable {
 
         public AuthpackJames start() throws Exception {
             long t0 = System.nanoTime();
-            LoopbackDnsServer dns = LoopbackDnsServer.builder().zoneFiles(zoneFiles).zoneTexts(zoneTexts).start();
+            if (dnsServer != null && (!zoneTexts.isEmpty() || !zoneFiles.equals(List.of(Locations.demoZone())))) {
+                throw new IllegalStateException("zones are served by the DNS server " + dnsServer + ", not by this builder");
+            }
+            LoopbackDnsServer dns = dnsServer != null ? null
+                    : LoopbackDnsServer.builder().zoneFiles(zoneFiles).zoneTexts(zoneTexts).start();
+            String dnsAddress = dns != null ? dns.address() : hostAndPort(dnsServer);
             GuiceJamesServer server = null;
             Path dir = (workDir != null ? workDir : Locations.workRoot().resolve(name)).toAbsolutePath();
             try {
                 JamesWorkDir work = new JamesWorkDir(template);
-                work.placeholder("DNS_SERVERS", dns.address());
+                work.placeholder("DNS_SERVERS", dnsAddress);
                 placeholders.forEach(work::placeholder);
                 confFiles.forEach(work::confFile);
                 if (extensionJars.isEmpty()) {
@@ -224,7 +242,7 @@ public final class AuthpackJames implements AutoCloseable {
                 AuthpackJames james = new AuthpackJames(server, dns, dir, placeholders.get("MAIL_REPOSITORY_ROOT"),
                         took);
                 LOG.info("James started in {} ms: SMTP 127.0.0.1:{}, DNS {}, working directory {}",
-                        took.toMillis(), james.smtpPort(), dns.address(), dir);
+                        took.toMillis(), james.smtpPort(), dnsAddress, dir);
                 return james;
             } catch (Exception | Error e) {
                 if (server != null) {
@@ -234,10 +252,18 @@ public final class AuthpackJames implements AutoCloseable {
                         e.addSuppressed(stopFailure);
                     }
                 }
-                dns.close();
+                if (dns != null) {
+                    dns.close();
+                }
                 throw new IllegalStateException("James did not start (working directory " + dir + "): " + e, e);
             }
         }
+    }
+
+    /** {@code host:port} as {@code dnsServers} takes it ({@code [v6]:port} for an IPv6 address). */
+    static String hostAndPort(InetSocketAddress address) {
+        String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     // ------------------------------------------------------------------ the running server
@@ -246,8 +272,15 @@ public final class AuthpackJames implements AutoCloseable {
         return server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
     }
 
-    /** The loopback DNS server: {@code dns().servfail(name)}, {@code dns().drop(name)}, {@code clearFailures()}. */
+    /**
+     * The loopback DNS server: {@code dns().servfail(name)}, {@code dns().drop(name)}, {@code clearFailures()}.
+     *
+     * @throws IllegalStateException when the server was started with {@link Builder#dnsServer} (none runs here)
+     */
     public LoopbackDnsServer dns() {
+        if (dns == null) {
+            throw new IllegalStateException("this James uses a DNS server running elsewhere (Builder.dnsServer)");
+        }
         return dns;
     }
 
@@ -374,7 +407,9 @@ public final class AuthpackJames implements AutoCloseable {
         try {
             server.stop();
         } finally {
-            dns.close();
+            if (dns != null) {
+                dns.close();
+            }
         }
     }
 

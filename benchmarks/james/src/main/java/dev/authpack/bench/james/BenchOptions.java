@@ -33,8 +33,12 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
               --connections 4        SMTP connections sending at once
               --rounds 5             measured rounds per server and variant (alternated: pack, no pack, ...)
               --seconds 10           length of one round
-              --warmup 10            seconds of unmeasured load per server before the rounds of each variant
-              --dns-delay-ms 20      cold variant: every DNS answer this late
+              --warmup 10            seconds of unmeasured load per server before the rounds of each variant, in
+                                     two halves (the second in reverse server order), the servers emptied every
+                                     20 s; prints each half's CPU ms/msg per server (the JIT has settled when the
+                                     second half is no cheaper)
+              --dns-delay-ms 20      cold variant: every DNS answer this late (each James' DNS server runs in
+                                     this, the driver's JVM: not counted in the James' CPU ms/msg)
               --spool-threads 0      spooler threads in both servers (0: the sample configuration's, 4)
               --window 0             accepted but undelivered messages allowed (0: 8 per spool thread)
               --messages 1000        distinct signed messages per variant

@@ -1,5 +1,7 @@
 package dev.authpack.bench.james;
 
+import dev.authpack.it.Locations;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,14 +19,19 @@ import java.util.concurrent.TimeUnit;
  * The driver's handle on one James under load, running in its own JVM ({@link BenchServerMain}) with the same
  * class path and system properties as the driver, plus the JVM options of the environment variable
  * {@code BENCH_PACK_JAVA_OPTS} or {@code BENCH_NOPACK_JAVA_OPTS} (a profiler for one of them, say).
+ *
+ * <p>The James' DNS server (a {@link LoopbackDnsServer} serving {@code conf-samples/demo.zone} and the benchmark's
+ * zone, one per James) runs here, in the driver's JVM: its work, and in the cold variant the delayed answers, are
+ * then not counted in the CPU time of the James measured ({@link #cpuTime}).
  */
 final class BenchServer implements AutoCloseable {
     /** Longest wait for the server to start or to answer a command. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
     /**
-     * Each server's heap. James' memory mailboxes and repositories hold every message until a round ends, and a
-     * warm-up is not emptied: with 1 GB the fastest server's heap filled within a 90-s warm-up and it then spent its
-     * CPU in GC (docs/benchmarks.md). Overridable with -Xmx in BENCH_PACK_JAVA_OPTS / BENCH_NOPACK_JAVA_OPTS.
+     * Each server's heap. James' memory mailboxes and repositories hold every message until they are emptied (after
+     * each round and each {@link JamesEndToEnd#WARMUP_SLICE} of warm-up; before session 5 a warm-up was not emptied,
+     * and with 1 GB the fastest server's heap filled within a 90-s warm-up: docs/benchmarks.md). Overridable with
+     * -Xmx in BENCH_PACK_JAVA_OPTS / BENCH_NOPACK_JAVA_OPTS.
      */
     static final String HEAP = "-Xmx3g";
     private static final List<String> PASSED_PROPERTIES = List.of("logback.configurationFile",
@@ -38,13 +45,15 @@ final class BenchServer implements AutoCloseable {
     }
 
     private final String name;
+    private final LoopbackDnsServer dns;
     private final Process process;
     private final OutputStream commands;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final int smtpPort;
 
-    private BenchServer(String name, Process process) throws IOException {
+    private BenchServer(String name, LoopbackDnsServer dns, Process process) throws IOException {
         this.name = name;
+        this.dns = dns;
         this.process = process;
         this.commands = process.getOutputStream();
         Thread reader = new Thread(this::readOutput, "bench-server-" + name);
@@ -52,6 +61,8 @@ final class BenchServer implements AutoCloseable {
         reader.start();
         String ready = await();
         if (!ready.startsWith("ready ")) {
+            process.destroy();
+            dns.close();
             throw new IOException(name + ": not started: " + ready);
         }
         smtpPort = Integer.parseInt(ready.substring("ready ".length()));
@@ -74,6 +85,18 @@ final class BenchServer implements AutoCloseable {
      */
     static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
                              Path extensionsJars, String sessionHook, int ioWorkers) throws IOException {
+        LoopbackDnsServer dns = LoopbackDnsServer.builder().zoneFile(Locations.demoZone()).zoneFile(zoneFile).start();
+        try {
+            return new BenchServer(name, dns, new ProcessBuilder(command(name, withoutPack, dns, spoolThreads,
+                    mailboxes, extensionsJars, sessionHook, ioWorkers)).redirectErrorStream(true).start());
+        } catch (IOException | RuntimeException e) {
+            dns.close();
+            throw e;
+        }
+    }
+
+    private static List<String> command(String name, boolean withoutPack, LoopbackDnsServer dns, int spoolThreads,
+                                        int mailboxes, Path extensionsJars, String sessionHook, int ioWorkers) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add(HEAP);
@@ -90,12 +113,11 @@ final class BenchServer implements AutoCloseable {
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServerMain.class.getName(),
-                name.replace(' ', '-'), zoneFile.toString(), String.valueOf(spoolThreads),
+                name.replace(' ', '-'), dns.address(), String.valueOf(spoolThreads),
                 String.valueOf(mailboxes)));
         command.add(withoutPack ? "nopack" : sessionHook);
         command.add(String.valueOf(ioWorkers));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new BenchServer(name, process);
+        return command;
     }
 
     String name() {
@@ -124,8 +146,14 @@ final class BenchServer implements AutoCloseable {
         ask("reset");
     }
 
-    void answerDelay(Duration delay) throws IOException {
-        ask("delay " + delay.toMillis());
+    /** Every answer of this server's DNS server {@code delay} late (the cold variant); zero: at once. */
+    void answerDelay(Duration delay) {
+        dns.answerDelay(delay);
+    }
+
+    /** Queries this server's DNS server has received so far (UDP and TCP). */
+    long dnsQueries() {
+        return dns.udpQueries() + dns.tcpQueries();
     }
 
     /** The header section of the first mail in the {@code delivered} repository (waits for one). */
@@ -184,6 +212,8 @@ final class BenchServer implements AutoCloseable {
             }
         } catch (IOException | InterruptedException e) {
             process.destroy();
+        } finally {
+            dns.close();
         }
     }
 }

@@ -4,9 +4,8 @@ import dev.authpack.it.AuthpackJames;
 import dev.authpack.it.DeliveredMail;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailKey;
@@ -21,11 +20,12 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  * {@link BenchServer}. Reads commands on standard input and answers each with one line starting
  * {@value #ANSWER} on standard output (James' own log lines go there too and are passed on):
  * {@code count} (delivered and error mails), {@code reset} (empty the {@code delivered} repository and the
- * recipients' INBOXes, so memory stays flat), {@code delay MS} (every DNS answer that late), {@code header} (the
- * header section of the first delivered mail, line ends as {@code \n}), {@code quit}.
+ * recipients' INBOXes, so memory stays flat), {@code header} (the header section of the first delivered mail, line
+ * ends as {@code \n}), {@code quit}.
  *
- * <p>Arguments: {@code NAME ZONE_FILE SPOOL_THREADS MAILBOXES [nopack | none | label | enforce [IO_WORKERS]]}
- * (SPOOL_THREADS 0: the sample configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}; then no pack, or
+ * <p>Arguments: {@code NAME DNS_SERVER SPOOL_THREADS MAILBOXES [nopack | none | label | enforce [IO_WORKERS]]}
+ * (DNS_SERVER {@code 127.0.0.1:PORT}, the loopback DNS server the driver runs for this James, {@link BenchServer};
+ * SPOOL_THREADS 0: the sample configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}; then no pack, or
  * the pack with that SessionAuthCheck hook mode, {@link SessionHookBench}; IO_WORKERS the SMTP server's
  * {@code ioWorkerCount}, 0: James' default).
  */
@@ -45,13 +45,13 @@ public final class BenchServerMain {
 
     public static void main(String[] args) throws Exception {
         String name = args[0];
-        String zone = Files.readString(Path.of(args[1]));
+        InetSocketAddress dnsServer = dnsServer(args[1]);
         int spoolThreads = Integer.parseInt(args[2]);
         int mailboxes = Integer.parseInt(args[3]);
         boolean withoutPack = args.length > 4 && args[4].equals("nopack");
         String hook = args.length > 4 && !withoutPack ? args[4] : "none";
         int ioWorkers = args.length > 5 ? Integer.parseInt(args[5]) : 0;
-        AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).zone(zone);
+        AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).dnsServer(dnsServer);
         for (int i = 0; i < mailboxes; i++) {
             builder.user(JamesEndToEnd.recipient(i), "bench-secret");
         }
@@ -86,10 +86,6 @@ public final class BenchServerMain {
                         reset(james, repositories, delivered, mailboxes);
                         answer("ok");
                     }
-                    case "delay" -> {
-                        james.dns().answerDelay(Duration.ofMillis(Long.parseLong(command[1])));
-                        answer("ok");
-                    }
                     case "header" -> {
                         DeliveredMail mail = james.awaitMail("delivered", d -> true, HEADER_TIMEOUT);
                         String raw = mail.rawMessage();
@@ -101,6 +97,15 @@ public final class BenchServerMain {
             }
         }
         System.exit(0); // James leaves non-daemon threads behind
+    }
+
+    /** {@code 127.0.0.1:PORT}. */
+    static InetSocketAddress dnsServer(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("DNS server not host:port: " + hostAndPort);
+        }
+        return new InetSocketAddress(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
     }
 
     private static void answer(String text) {

@@ -1,6 +1,9 @@
 package dev.authpack.bench.james;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +24,8 @@ import java.util.Locale;
  * the medians. Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct
  * sender domain per message, records expired by the time the domain comes back, every DNS answer {@code --dns-delay-ms} late).
  *
- * <p>Each James runs in a JVM of its own ({@link BenchServer}); this one only sends and counts.
+ * <p>Each James runs in a JVM of its own ({@link BenchServer}); this one sends, counts, and runs each James' DNS
+ * server (so that the CPU time measured in a James JVM is James' and the pack's alone).
  * Run with {@code bin/bench-james}; {@code --help} lists the options ({@link BenchOptions#USAGE}).
  */
 public final class JamesEndToEnd {
@@ -42,6 +46,11 @@ public final class JamesEndToEnd {
      * the lookups of one message still share their answers, as with any real domain not seen for a while.
      */
     static final int COLD_TTL = 1;
+    /**
+     * Longest stretch of warm-up load between two resets (delivered repository and mailboxes emptied): James'
+     * memory stores keep every message, so an unemptied multi-minute warm-up would fill the heap (docs/benchmarks.md).
+     */
+    static final Duration WARMUP_SLICE = Duration.ofSeconds(20);
 
     private JamesEndToEnd() {
     }
@@ -161,26 +170,11 @@ public final class JamesEndToEnd {
 
     private static void run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
         if (!options.warmup().isZero()) {
-            // in two halves, the second in reverse order (A B C, C B A): on a machine whose load drifts, the
-            // server warmed first would otherwise see fewer messages (the JIT warms by messages, not seconds)
-            Map<String, Long> warmed = new LinkedHashMap<>();
-            for (int half = 0; half < 2; half++) {
-                List<BenchServer> order = new ArrayList<>(servers);
-                if (half == 1) {
-                    Collections.reverse(order);
-                }
-                for (BenchServer s : order) {
-                    LoadRound.Result warm = LoadRound.run(s, pool, HELO, options.connections(),
-                            options.effectiveWindow(), options.warmup().dividedBy(2));
-                    s.reset();
-                    warmed.merge(s.name(), warm.accepted(), Long::sum);
-                }
-            }
-            // for a profile of the whole run: messages per server before the rounds
-            warmed.forEach((name, count) -> System.out.printf(Locale.ROOT, "warm-up: %s %d messages%n", name,
-                    count));
+            warmUp(servers, pool, options);
         }
         String loadBefore = load();
+        Duration dnsCpuBefore = dnsServerCpu();
+        long dnsQueriesBefore = servers.stream().mapToLong(BenchServer::dnsQueries).sum();
         BenchServer reference = servers.stream().filter(s -> s.name().equals(NO_PACK)).findFirst().orElse(null);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
@@ -195,16 +189,18 @@ public final class JamesEndToEnd {
             }
             for (BenchServer s : order) {
                 Duration cpuBefore = s.cpuTime();
+                long queriesBefore = s.dnsQueries();
                 LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
                         options.effectiveWindow(), options.round());
                 double cpuPerMessage = (s.cpuTime().minus(cpuBefore).toNanos() / 1e6) / Math.max(1,
                         result.accepted());
                 cpu.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(cpuPerMessage);
+                double queriesPerMessage = (double) (s.dnsQueries() - queriesBefore) / Math.max(1, result.accepted());
                 s.reset();
                 rate.put(s.name(), result.rate());
                 rates.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.rate());
-                line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s, cpu %.2f ms/msg%s)", s.name(),
-                        result.rate(), result.accepted(), result.seconds(), cpuPerMessage,
+                line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s, cpu %.2f ms/msg, dns %.1f q/msg%s)",
+                        s.name(), result.rate(), result.accepted(), result.seconds(), cpuPerMessage, queriesPerMessage,
                         result.refused() + result.errors() > 0
                                 ? ", " + result.refused() + " refused, " + result.errors() + " in error" : ""));
             }
@@ -241,13 +237,81 @@ public final class JamesEndToEnd {
             });
         }
         System.out.println(cpuSummary);
+        long queries = servers.stream().mapToLong(BenchServer::dnsQueries).sum() - dnsQueriesBefore;
+        if (queries > 0) {
+            System.out.printf(Locale.ROOT, "%s DNS servers (in the driver's JVM, not counted above): %d queries in the"
+                            + " rounds, cpu %.1f us/query%n", pool.name(), queries,
+                    dnsServerCpu().minus(dnsCpuBefore).toNanos() / 1e3 / queries);
+        }
         System.out.println("load average before / after the rounds: " + loadBefore + " / " + load());
+    }
+
+    /**
+     * The unmeasured warm-up: {@code --warmup} of load per server, in two halves, the second in reverse order
+     * (A B C, C B A): on a machine whose load drifts, the server warmed first would otherwise see fewer messages
+     * (the JIT warms by messages, not seconds). Each half is sent in slices of at most {@link #WARMUP_SLICE}, the
+     * server emptied after each, so that memory stays flat however long the warm-up. Prints each half's messages
+     * and CPU time per message per server: when the second half's is no lower than the first's, the JIT has settled.
+     */
+    private static void warmUp(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
+        Map<String, Long> warmed = new LinkedHashMap<>();
+        for (int half = 1; half <= 2; half++) {
+            List<BenchServer> order = new ArrayList<>(servers);
+            if (half == 2) {
+                Collections.reverse(order);
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "warm-up, half %d:", half));
+            for (BenchServer s : order) {
+                long accepted = 0;
+                Duration cpu = Duration.ZERO;
+                for (Duration slice : slices(options.warmup().dividedBy(2), WARMUP_SLICE)) {
+                    Duration cpuBefore = s.cpuTime();
+                    accepted += LoadRound.run(s, pool, HELO, options.connections(), options.effectiveWindow(),
+                            slice).accepted();
+                    cpu = cpu.plus(s.cpuTime().minus(cpuBefore)); // the load only, not the reset after it
+                    s.reset();
+                }
+                warmed.merge(s.name(), accepted, Long::sum);
+                line.append(String.format(Locale.ROOT, "  %s %d msg, cpu %.2f ms/msg", s.name(), accepted,
+                        cpu.toNanos() / 1e6 / Math.max(1, accepted)));
+            }
+            System.out.println(line);
+        }
+        // for a profile of the whole run: messages per server before the rounds
+        warmed.forEach((name, count) -> System.out.printf(Locale.ROOT, "warm-up: %s %d messages%n", name, count));
+    }
+
+    /** {@code total} cut into consecutive pieces of at most {@code slice} (none for zero). */
+    static List<Duration> slices(Duration total, Duration slice) {
+        List<Duration> pieces = new ArrayList<>();
+        for (Duration left = total; left.compareTo(Duration.ZERO) > 0; left = left.minus(slice)) {
+            pieces.add(left.compareTo(slice) < 0 ? left : slice);
+        }
+        return pieces;
     }
 
     static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /**
+     * CPU time so far of this JVM's live DNS server threads ({@code loopback-dns-*}: UDP, TCP, delayed answers), what
+     * a James JVM paid when its DNS server ran inside it; zero where the JVM does not measure thread CPU time.
+     */
+    static Duration dnsServerCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return Duration.ZERO;
+        }
+        long nanos = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("loopback-dns-")) {
+                nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return Duration.ofNanos(nanos);
     }
 
     /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */
