@@ -1,7 +1,7 @@
 package dev.authpack.authres;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Rewrites the header section of a raw RFC 5322 message in one pass: drops the {@code Authentication-Results}
@@ -28,7 +28,9 @@ public final class AuthResultsRewrite {
      */
     public static Result rewrite(byte[] message, String ourId, String ourField) {
         boolean lf = usesBareLf(message);
-        ByteArrayOutputStream[] out = {null};
+        // the ranges [cuts[2k], cuts[2k+1]) to drop, in order: found first, so the new message is made in one
+        // array of its exact size (no growing buffer, no final copy)
+        int[][] cuts = {new int[8]};
         int[] removed = {0};
         int[] copiedUpTo = {0};
         if (ourId != null) {
@@ -45,10 +47,11 @@ public final class AuthResultsRewrite {
                     removeEnd = Math.max(removeEnd, field.lfEnd());
                 }
                 if (removeEnd >= 0) {
-                    if (out[0] == null) {
-                        out[0] = start(message.length, ourField, lf);
+                    if (2 * removed[0] + 2 > cuts[0].length) {
+                        cuts[0] = Arrays.copyOf(cuts[0], 2 * cuts[0].length);
                     }
-                    out[0].write(message, copiedUpTo[0], field.start() - copiedUpTo[0]);
+                    cuts[0][2 * removed[0]] = field.start();
+                    cuts[0][2 * removed[0] + 1] = removeEnd;
                     copiedUpTo[0] = removeEnd;
                     removed[0]++;
                 }
@@ -58,21 +61,24 @@ public final class AuthResultsRewrite {
         if (removed[0] == 0 && ourField == null) {
             return new Result(message, 0);
         }
-        if (out[0] == null) {
-            out[0] = start(message.length, ourField, lf);
+        byte[] field = ourField == null ? new byte[0]
+                : (lf ? ourField.replace("\r\n", "\n") + "\n" : ourField + "\r\n").getBytes(StandardCharsets.UTF_8);
+        int dropped = 0;
+        for (int k = 0; k < removed[0]; k++) {
+            dropped += cuts[0][2 * k + 1] - cuts[0][2 * k];
         }
-        out[0].write(message, copiedUpTo[0], message.length - copiedUpTo[0]);
-        return new Result(out[0].toByteArray(), removed[0]);
-    }
-
-    /** A buffer for the new message, holding our field (in the message's line-end style) when there is one. */
-    private static ByteArrayOutputStream start(int size, String ourField, boolean lf) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + (ourField == null ? 0 : ourField.length() + 2));
-        if (ourField != null) {
-            String field = lf ? ourField.replace("\r\n", "\n") + "\n" : ourField + "\r\n";
-            out.writeBytes(field.getBytes(StandardCharsets.UTF_8));
+        byte[] out = new byte[field.length + message.length - dropped];
+        System.arraycopy(field, 0, out, 0, field.length);
+        int at = field.length;
+        int from = 0;
+        for (int k = 0; k < removed[0]; k++) {
+            int cut = cuts[0][2 * k];
+            System.arraycopy(message, from, out, at, cut - from);
+            at += cut - from;
+            from = cuts[0][2 * k + 1];
         }
-        return out;
+        System.arraycopy(message, from, out, at, message.length - from);
+        return new Result(out, removed[0]);
     }
 
     /** Whether the first line ends with a bare LF (the whole message is then taken to use them). */

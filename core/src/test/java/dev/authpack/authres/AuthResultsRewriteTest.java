@@ -40,6 +40,33 @@ class AuthResultsRewriteTest {
     }
 
     @Test
+    void manyForgedFieldsAmongOthersAreAllDroppedAndTheRestKeptInOrder() {
+        StringBuilder message = new StringBuilder();
+        StringBuilder kept = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            String other = "X-Keep-" + i + ": value " + i + "\r\n";
+            message.append(other);
+            kept.append(other);
+            // forged fields, one to three in a row, folded or not
+            for (int j = 0; j <= i % 3; j++) {
+                message.append(j == 1 ? "Authentication-Results: mx.example.org;\r\n\tdkim=pass " + i + "\r\n"
+                        : "Authentication-Results: mx.example.org; spf=pass " + i + "\r\n");
+            }
+        }
+        message.append("\r\nbody\r\n");
+        kept.append("\r\nbody\r\n");
+
+        AuthResultsRewrite.Result withOurs = AuthResultsRewrite.rewrite(
+                message.toString().getBytes(StandardCharsets.UTF_8), "mx.example.org", OURS);
+        AuthResultsRewrite.Result without = AuthResultsRewrite.rewrite(
+                message.toString().getBytes(StandardCharsets.UTF_8), "mx.example.org", null);
+
+        assertThat(withOurs.removed()).isEqualTo(14 * 1 + 13 * 2 + 13 * 3);
+        assertThat(new String(withOurs.message(), StandardCharsets.UTF_8)).isEqualTo(OURS + "\r\n" + kept);
+        assertThat(new String(without.message(), StandardCharsets.UTF_8)).isEqualTo(kept.toString());
+    }
+
+    @Test
     void linesWithoutAColonAndStrayContinuationsStayOnceAsTheyWere() {
         String message = " leading continuation\r\n"
                 + "no colon here\r\n"
