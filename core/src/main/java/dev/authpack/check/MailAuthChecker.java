@@ -140,7 +140,21 @@ public final class MailAuthChecker {
 
     /** {@link #start(Envelope, byte[], CheckOptions)}, each check timed by {@code timer} (an adapter's metrics). */
     public CheckRun start(Envelope envelope, byte[] message, CheckOptions options, CheckTimer timer) {
-        return start(envelope, message, options, null, timer);
+        return start(envelope, message, options, null, timer, EarlyResults.NONE);
+    }
+
+    /**
+     * Results of this very envelope's SPF and iprev checks already under way ({@link SessionChecks}: started at
+     * MAIL FROM and at connect, over the same answers); a null future means the check runs here as usual.
+     */
+    record EarlyResults(CompletableFuture<SpfResult> mailFromSpf, CompletableFuture<SpfResult> heloSpf,
+                        CompletableFuture<IprevResult> iprev) {
+        static final EarlyResults NONE = new EarlyResults(null, null, null);
+    }
+
+    /** {@link #start(Envelope, byte[], CheckOptions)} taking over the {@code early} results instead of rerunning them. */
+    CheckRun start(Envelope envelope, byte[] message, CheckOptions options, EarlyResults early) {
+        return start(envelope, message, options, null, CheckTimer.NONE, early);
     }
 
     /**
@@ -153,11 +167,11 @@ public final class MailAuthChecker {
 
     /** {@link #startUnreadable(Envelope, CheckOptions, String)}, each check that runs timed by {@code timer}. */
     public CheckRun startUnreadable(Envelope envelope, CheckOptions options, String why, CheckTimer timer) {
-        return start(envelope, null, options, why, timer);
+        return start(envelope, null, options, why, timer, EarlyResults.NONE);
     }
 
     private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
-                           CheckTimer timer) {
+                           CheckTimer timer, EarlyResults early) {
         RawMessage raw = null;
         String unreadable = null;
         if (options.needsMessage() && readError == null) {
@@ -206,10 +220,12 @@ public final class MailAuthChecker {
         // the CPU work (DKIM hashes the body while its key lookups are under way).
         DmarcEvaluator.Prepared discovery = !options.dmarc() || readError != null ? null
                 : parsed == null ? dmarc.prepare(bytes) : dmarc.prepare(parsed);
-        mailFrom.start(() -> spf.checkMailFrom(envelope.clientIp(), envelope.mailFrom(), envelope.helo()),
-                budgets.spf());
-        helo.start(() -> spf.checkHelo(envelope.clientIp(), envelope.helo()), budgets.spf());
-        reverse.start(() -> iprev.check(envelope.clientIp()), budgets.iprev());
+        mailFrom.start(() -> early.mailFromSpf() != null ? early.mailFromSpf()
+                : spf.checkMailFrom(envelope.clientIp(), envelope.mailFrom(), envelope.helo()), budgets.spf());
+        helo.start(() -> early.heloSpf() != null ? early.heloSpf()
+                : spf.checkHelo(envelope.clientIp(), envelope.helo()), budgets.spf());
+        reverse.start(() -> early.iprev() != null ? early.iprev() : iprev.check(envelope.clientIp()),
+                budgets.iprev());
         signatures.start(() -> parsed == null ? CompletableFuture.completedFuture(DkimReport.unreadable(why))
                 : dkim.verify(parsed), budgets.dkim());
         chain.start(() -> parsed == null ? arc.verify(bytes) : arc.verify(parsed), budgets.arc());

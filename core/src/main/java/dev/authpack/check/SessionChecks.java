@@ -5,6 +5,7 @@ import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfIdentity;
 import dev.authpack.spf.SpfStatus;
+import dev.authpack.iprev.IprevResult;
 import dev.authpack.spf.SpfResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -32,7 +34,8 @@ import java.util.function.Supplier;
  * question once and gives every later asker the same answer (failures and timeouts too). The early lookups ask only
  * questions the plain check asks as well, so the session never makes more lookups than the plain check:
  * <ul>
- *   <li>SPF and iprev run the engines themselves, early, over the same answers;</li>
+ *   <li>SPF and iprev run the engines themselves, early, over the same answers, and the end-of-DATA check takes
+ *       their results over (for the same client, HELO and MAIL FROM) instead of running them a second time;</li>
  *   <li>DKIM runs the verifier on the header section alone: the key lookups are those of the whole message (the
  *       body only decides the hash), and with a body hash that does not match no signature is computed;</li>
  *   <li>DMARC runs the evaluator on the header section with no SPF or DKIM result: that asks the author domains'
@@ -58,6 +61,8 @@ public final class SessionChecks implements AutoCloseable {
     /** The early checks of the latest transaction, ended or not (tests). */
     private final List<CompletableFuture<?>> started = new ArrayList<>();
     private CompletableFuture<?> iprevEarly = CompletableFuture.completedFuture(null);
+    /** The iprev check started at connect, which the end-of-DATA checks take over; null when not started. */
+    private CompletableFuture<IprevResult> iprevStarted;
     private boolean closed;
     /** End-of-DATA runs {@link #handOver handed over} and not ended yet: the connection's answers stay for them. */
     private int handedOver;
@@ -69,12 +74,22 @@ public final class SessionChecks implements AutoCloseable {
         final MailAuthChecker checker;
         final List<CompletableFuture<?>> early = new ArrayList<>(4);
         final BoundedCheck<SpfResult> mailFromSpf;
+        /** The envelope the SPF checks were started with, at MAIL FROM. */
+        final String helo;
+        final String mailFrom;
+        /** Whether SPF for MAIL FROM was started at MAIL FROM (else the end-of-DATA check runs it). */
+        boolean spfStarted;
+        /** SPF for HELO started at MAIL FROM, or null. */
+        CompletableFuture<SpfResult> heloSpf;
         boolean headerSeen;
 
-        Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf) {
+        Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf,
+                    String helo, String mailFrom) {
             this.answers = answers;
             this.checker = checker;
             this.mailFromSpf = mailFromSpf;
+            this.helo = helo;
+            this.mailFrom = mailFrom;
         }
 
         void end() {
@@ -104,7 +119,8 @@ public final class SessionChecks implements AutoCloseable {
         SessionChecks session = new SessionChecks(checker, options, client, upstream);
         if (options.iprev() && client != null) {
             try {
-                session.iprevEarly = checker.over(session.connection, session.connection).iprev().check(client);
+                session.iprevStarted = checker.over(session.connection, session.connection).iprev().check(client);
+                session.iprevEarly = session.iprevStarted;
             } catch (RuntimeException e) {
                 LOG.warn("iprev of {} not started early: {}", client, e.toString());
             }
@@ -130,8 +146,14 @@ public final class SessionChecks implements AutoCloseable {
         }
         t.mailFromSpf.start(() -> t.checker.spf().checkMailFrom(client, sender, heloName),
                 checker.budgets().spf());
+        t.spfStarted = true;
         if (!heloName.isEmpty()) {
-            early(t, start(() -> t.checker.spf().checkHelo(client, heloName)));
+            try {
+                t.heloSpf = t.checker.spf().checkHelo(client, heloName);
+                early(t, t.heloSpf);
+            } catch (RuntimeException e) {
+                LOG.warn("early check not started: {}", e.toString());
+            }
         }
         return t.mailFromSpf.result();
     }
@@ -170,7 +192,26 @@ public final class SessionChecks implements AutoCloseable {
      * when MAIL FROM was not seen). Await the run ({@link CheckRun#await}), then {@link #reset()}.
      */
     public synchronized CheckRun endOfData(Envelope envelope, byte[] message) {
-        return transactionFor(envelope).checker.start(envelope, message, options);
+        Transaction t = transactionFor(envelope);
+        return t.checker.start(envelope, message, options, earlyResults(t, envelope));
+    }
+
+    /**
+     * The SPF and iprev checks started earlier for this very envelope, for the end-of-DATA check to take over
+     * instead of running them again (same engines, same answers: the same results, without the work twice). Each
+     * is a copy, so that the end-of-DATA check cancelling it (past its budget) leaves the original to the others
+     * waiting on it (iprev serves every transaction of the connection).
+     */
+    private MailAuthChecker.EarlyResults earlyResults(Transaction t, Envelope envelope) {
+        if (closed || !Objects.equals(envelope.clientIp(), client)) {
+            return MailAuthChecker.EarlyResults.NONE;
+        }
+        boolean sameEnvelope = t.spfStarted && t.mailFrom.equals(envelope.mailFrom()) && t.helo.equals(envelope.helo());
+        CompletableFuture<SpfResult> mailFrom = !sameEnvelope ? null
+                : t.mailFromSpf.result().thenApply(result -> result.orElse(null));
+        CompletableFuture<SpfResult> helo = !sameEnvelope || t.heloSpf == null ? null : t.heloSpf.copy();
+        CompletableFuture<IprevResult> iprev = iprevStarted == null ? null : iprevStarted.copy();
+        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
@@ -228,6 +269,11 @@ public final class SessionChecks implements AutoCloseable {
         return current == null ? 0 : current.answers.questions();
     }
 
+    /** The iprev result of the check started at connect, once in (tests). */
+    synchronized Optional<IprevResult> iprevStartedAtConnect() {
+        return iprevStarted == null ? Optional.empty() : Optional.ofNullable(iprevStarted.getNow(null));
+    }
+
     /** Completes when every early check of the connection and of the latest transaction has ended (tests). */
     synchronized CompletableFuture<Void> earlyChecks() {
         List<CompletableFuture<?>> all = new ArrayList<>(started);
@@ -253,7 +299,7 @@ public final class SessionChecks implements AutoCloseable {
         BoundedCheck<SpfResult> spf = BoundedCheck.of("SPF", reason -> new SpfResult(SpfStatus.TEMPERROR,
                 SpfIdentity.MAILFROM, mailFrom.isEmpty() ? helo : mailFrom.substring(mailFrom.lastIndexOf('@') + 1),
                 null, null, 0, 0, reason));
-        current = new Transaction(answers, checker.over(answers, connection), spf);
+        current = new Transaction(answers, checker.over(answers, connection), spf, helo, mailFrom);
         started.clear();
         started.add(spf.result());
         return current;

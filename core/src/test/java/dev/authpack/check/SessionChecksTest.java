@@ -214,6 +214,36 @@ class SessionChecksTest {
     }
 
     @Test
+    void theEndOfDataTakesOverTheEarlySpfAndIprevResultsForTheSameEnvelopeOnly() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        Envelope envelope = envelopes("pass.example").get(0);
+        byte[] message = message("pass.example", "aligned");
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                envelope.clientIp())) {
+            SpfResult early = session.mailFrom(envelope.helo(), envelope.mailFrom()).get(10, TimeUnit.SECONDS)
+                    .orElseThrow();
+            session.earlyChecks().get(10, TimeUnit.SECONDS);
+            session.headerSection(headerSection(message));
+            AuthCheckReport report = session.endOfData(envelope, message).await(Duration.ofSeconds(10));
+            // the very results computed at connect and MAIL FROM: not computed a second time
+            assertThat(report.spf().orElseThrow()).isSameAs(early);
+            assertThat(report.iprev().orElseThrow()).isSameAs(session.iprevStartedAtConnect().orElseThrow());
+            assertThat(report.spf().orElseThrow().status()).isEqualTo(SpfStatus.PASS);
+
+            // another MAIL FROM at the end of DATA than the one SPF started with: SPF runs again, for it
+            session.reset();
+            SpfResult other = session.mailFrom(envelope.helo(), "x@none.example").get(10, TimeUnit.SECONDS)
+                    .orElseThrow();
+            session.headerSection(headerSection(message));
+            AuthCheckReport changed = session.endOfData(envelope, message).await(Duration.ofSeconds(10));
+            assertThat(changed.spf().orElseThrow()).isNotSameAs(other);
+            assertThat(changed.spf().orElseThrow().domain()).isEqualTo("pass.example");
+            assertThat(changed.spf().orElseThrow().status()).isEqualTo(SpfStatus.PASS);
+            assertThat(changed.iprev().orElseThrow()).isSameAs(session.iprevStartedAtConnect().orElseThrow());
+        }
+    }
+
+    @Test
     void aNewMailFromEndsTheOldTransactionAndStartsSpfAgain() throws Exception {
         CountingDns dns = new CountingDns(zone(), 0);
         Envelope second = envelopes("quar.example").get(0);
