@@ -1,5 +1,6 @@
 package dev.authpack.check;
 
+import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
@@ -38,9 +39,9 @@ import java.util.function.Supplier;
  *       their results over (for the same client, HELO and MAIL FROM) instead of running them a second time;</li>
  *   <li>DKIM runs the verifier on the header section alone: the key lookups are those of the whole message (the
  *       body only decides the hash), and with a body hash that does not match no signature is computed;</li>
- *   <li>DMARC runs the evaluator on the header section with no SPF or DKIM result: that asks the author domains'
- *       policy discovery (and the existence test where the record has {@code np}), which the plain check asks
- *       whatever SPF and DKIM say; the identifiers' alignment walks wait for the end of DATA;</li>
+ *   <li>DMARC starts the author domains' policy discovery on the header section (and the existence test where the
+ *       record has {@code np}), which the plain check asks whatever SPF and DKIM say, and the end-of-DATA check
+ *       evaluates over that very discovery; the identifiers' alignment walks wait for the end of DATA;</li>
  *   <li>ARC is not started early: its key lookups are lazy by design (none for a chain whose newest body hash
  *       fails, docs/arc.md), and the body is not there yet; keys it shares with DKIM are answered already.</li>
  * </ul>
@@ -81,6 +82,8 @@ public final class SessionChecks implements AutoCloseable {
         boolean spfStarted;
         /** SPF for HELO started at MAIL FROM, or null. */
         CompletableFuture<SpfResult> heloSpf;
+        /** The DMARC policy discovery started on the header section, or null. */
+        DmarcEvaluator.Prepared dmarcDiscovery;
         boolean headerSeen;
 
         Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf,
@@ -183,7 +186,12 @@ public final class SessionChecks implements AutoCloseable {
             early(t, start(() -> t.checker.dkim().verify(parsed)));
         }
         if (options.dmarc()) {
-            early(t, start(() -> t.checker.dmarc().evaluate(parsed, Optional.empty(), Optional.empty())));
+            try {
+                t.dmarcDiscovery = t.checker.dmarc().prepare(parsed);
+                early(t, t.dmarcDiscovery.discovered());
+            } catch (RuntimeException e) {
+                LOG.warn("early check not started: {}", e.toString());
+            }
         }
     }
 
@@ -211,7 +219,7 @@ public final class SessionChecks implements AutoCloseable {
                 : t.mailFromSpf.result().thenApply(result -> result.orElse(null));
         CompletableFuture<SpfResult> helo = !sameEnvelope || t.heloSpf == null ? null : t.heloSpf.copy();
         CompletableFuture<IprevResult> iprev = iprevStarted == null ? null : iprevStarted.copy();
-        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev);
+        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.dmarcDiscovery);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */

@@ -173,6 +173,11 @@ public final class DmarcEvaluator {
             this.readingFailure = readingFailure;
         }
 
+        /** Completes when the policy discovery of every author domain has ended (its lookups answered). */
+        public CompletableFuture<Void> discovered() {
+            return CompletableFuture.allOf(discoveries.values().toArray(CompletableFuture[]::new));
+        }
+
         /**
          * The result, given the SPF (MAIL FROM) and DKIM results, within {@link DmarcOptions#timeBudget()} counted
          * from this call; past it, or on an internal error, {@code temperror} with the unverifiable disposition.

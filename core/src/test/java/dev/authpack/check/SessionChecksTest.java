@@ -244,6 +244,22 @@ class SessionChecksTest {
     }
 
     @Test
+    void theEndOfDataEvaluatesDmarcOverTheDiscoveryStartedOnTheHeaderSection() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        MailAuthChecker checker = checker(dns);
+        Envelope envelope = envelopes("pass.example").get(0);
+        byte[] message = message("pass.example", "aligned");
+        // a discovery made on another header section is the one evaluated: the check takes it over as it is
+        byte[] otherHeader = headerSection(message("reject.example", "none"));
+        var discovery = checker.dmarc().prepare(dev.authpack.mail.RawMessage.parse(otherHeader));
+        AuthCheckReport report = checker.start(envelope, message, CheckOptions.ALL,
+                new MailAuthChecker.EarlyResults(null, null, null, discovery)).await(Duration.ofSeconds(10));
+        assertThat(report.dmarc().orElseThrow().fromDomain()).isEqualTo("reject.example");
+        AuthCheckReport plain = checker.start(envelope, message, CheckOptions.ALL).await(Duration.ofSeconds(10));
+        assertThat(plain.dmarc().orElseThrow().fromDomain()).isEqualTo("pass.example");
+    }
+
+    @Test
     void aNewMailFromEndsTheOldTransactionAndStartsSpfAgain() throws Exception {
         CountingDns dns = new CountingDns(zone(), 0);
         Envelope second = envelopes("quar.example").get(0);
