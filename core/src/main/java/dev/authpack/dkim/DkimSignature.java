@@ -34,6 +34,8 @@ public final class DkimSignature {
     private final long bodyLength;
     private final long timestamp;
     private final long expiration;
+    /** {@link #keyName()}, once made. */
+    private String keyName;
 
     private DkimSignature(HeaderField field, byte[] raw, TagList tags, DkimAlgorithm algorithm, byte[] signature,
                           byte[] bodyHash, Canonicalization headerCanonicalization,
@@ -315,6 +317,12 @@ public final class DkimSignature {
 
     /** The DNS name of the key record: {@code selector._domainkey.domain} (§3.6.2.1). */
     String keyName() {
-        return SignatureTags.keyName(selector, domain);
+        // asked several times per verification: made once (a benign race, like String.hash)
+        String name = keyName;
+        if (name == null) {
+            name = SignatureTags.keyName(selector, domain);
+            keyName = name;
+        }
+        return name;
     }
 }

@@ -187,8 +187,10 @@ public final class DkimVerifier {
                 LOG.warn("DKIM verification of signature {} failed unexpectedly", i, e);
                 done[i] = result(signature, DkimStatus.TEMPERROR, "internal error: " + e, false);
             }
-            LOG.debug("DKIM d={} s={}: {} {}", signature.domain(), signature.selector(), done[i].status().word(),
-                    done[i].reason());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("DKIM d={} s={}: {} {}", signature.domain(), signature.selector(),
+                        done[i].status().word(), done[i].reason());
+            }
         }
         return new DkimReport(Arrays.asList(done), null, bodyHashes.digests());
     }

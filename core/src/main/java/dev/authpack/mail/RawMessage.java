@@ -283,7 +283,41 @@ public final class RawMessage {
      * same name, whatever its case.
      */
     public List<HeaderField> fields(String name) {
-        return byName.getOrDefault(name.toLowerCase(Locale.ROOT), NONE);
+        return byName.getOrDefault(key(name), NONE);
+    }
+
+    /**
+     * The lower-case key of a name: the shared one of a {@link #COMMON_NAMES common name} (no new string, its hash
+     * known, the same instance as the map's key), else a new one. Asked once per name a check looks up (a DKIM
+     * signature's h= list names a dozen), so it is worth not allocating.
+     */
+    private static String key(String name) {
+        int length = name.length();
+        int hash = 0;
+        for (int i = 0; i < length; i++) {
+            int c = name.charAt(i);
+            if (c < 33 || c > 126) {
+                return name.toLowerCase(Locale.ROOT);
+            }
+            hash = 31 * hash + lower(c);
+        }
+        for (int slot = hash & (COMMON_SLOTS.length - 1); COMMON_SLOTS[slot] != 0;
+             slot = (slot + 1) & (COMMON_SLOTS.length - 1)) {
+            String key = COMMON_KEYS[COMMON_SLOTS[slot] - 1];
+            if (key.length() == length && sameLowerCase(name, key)) {
+                return key;
+            }
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean sameLowerCase(String name, String key) {
+        for (int k = 0; k < key.length(); k++) {
+            if (lower(name.charAt(k)) != key.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The topmost field with this name (case-insensitive). */

@@ -75,6 +75,57 @@ class RawMessageTest {
         assertThatThrownBy(() -> m.fields("received").clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
+    /** Lookups by a common name in any spelling, by names near them, and by names no field can have. */
+    @Test
+    void looksUpCommonNamesInAnySpellingAndOddNamesFindNothing() throws Exception {
+        RawMessage m = RawMessage.parse(bytes("message-id: 1\r\nARC-SEAL: 2\r\nList-Unsubscribe-Post: 3\r\n"
+                + "List-Unsubscribe: 4\r\nX-Mailer: 5\r\nKeywords: 6\r\n\r\n"));
+        for (String name : new String[] {"Message-ID", "MESSAGE-ID", "message-id", "Message-Id"}) {
+            assertThat(m.fields(name)).as(name).extracting(HeaderField::index).containsExactly(0);
+        }
+        assertThat(m.fields("arc-seal")).extracting(HeaderField::index).containsExactly(1);
+        assertThat(m.fields("list-unsubscribe-POST")).extracting(HeaderField::index).containsExactly(2);
+        assertThat(m.fields("LIST-unsubscribe")).extracting(HeaderField::index).containsExactly(3);
+        assertThat(m.fields("x-MAILER")).extracting(HeaderField::index).containsExactly(4);
+        // a prefix, a longer name, whitespace, controls, and characters beyond ASCII (some lower-case to ASCII)
+        for (String name : new String[] {"Message-I", "Message-IDs", "Message-ID ", " Message-ID", "X-Mailer\t",
+                "Me\u0000ssage-ID", "MESSAGE-\u0130D", "X-M\u00c4iler", ""}) {
+            assertThat(m.fields(name)).as(name).isEmpty();
+        }
+        // as String.toLowerCase(Locale.ROOT) has it: the Kelvin sign is a k
+        assertThat(m.fields("\u212Aeywords")).extracting(HeaderField::index).containsExactly(5);
+    }
+
+    /** A name one character away from a field's name finds nothing, whichever shared key its hash lands near. */
+    @Test
+    void namesOneCharacterAwayFindNothing() throws Exception {
+        String[] names = {"Received", "From", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version",
+                "Content-Type", "DKIM-Signature", "Reply-To", "Sender", "List-Id", "List-Post", "X-Mailer",
+                "ARC-Seal", "Keywords", "Comments", "Importance", "Resent-To", "X-Own"};
+        StringBuilder header = new StringBuilder();
+        for (String name : names) {
+            header.append(name).append(": v\r\n");
+        }
+        RawMessage m = RawMessage.parse(bytes(header + "\r\n"));
+        int lookups = 0;
+        for (String name : names) {
+            for (int at = 0; at < name.length(); at++) {
+                for (char c : new char[] {'a', 'e', 'q', 'z', 'I', '-', '0', '9', '_', '~'}) {
+                    String variant = name.substring(0, at) + c + name.substring(at + 1);
+                    boolean isAName = false;
+                    for (String other : names) {
+                        isAName |= other.equalsIgnoreCase(variant);
+                    }
+                    if (!isAName) {
+                        assertThat(m.fields(variant)).as(variant).isEmpty();
+                        lookups++;
+                    }
+                }
+            }
+        }
+        assertThat(lookups).isGreaterThan(1000);
+    }
+
     @Test
     void lineEndsAreFoundAtEveryPositionOfAWordAmongEightBitOctets() throws Exception {
         // fields of every length around the eight-octet words, values with octets whose low seven bits are LF or CR

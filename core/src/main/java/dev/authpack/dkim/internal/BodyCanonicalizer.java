@@ -125,10 +125,22 @@ final class BodyCanonicalizer {
         }
         // two words a round (fewer branches), then one
         while (i + 2 * OCTETS < end) {
-            long changes = changes(b, i);
-            long changes2 = changes(b, i + OCTETS);
+            long changes = spaceChanges(b, i);
+            long changes2 = spaceChanges(b, i + OCTETS);
+            // bare LFs: the octets before the LFs tested only in rounds with an LF (one in four or five of text)
+            long lfs = lfsAfter(b, i);
+            long lfs2 = lfsAfter(b, i + OCTETS);
+            if ((lfs | lfs2) != 0) {
+                changes |= beforeBareLfs(b, i, lfs);
+                changes2 |= beforeBareLfs(b, i + OCTETS, lfs2);
+            }
             if ((changes | changes2) != 0) {
-                return changes != 0 ? i + position(changes) : i + OCTETS + position(changes2);
+                // the first word with a change picked without a branch: which one it is varies from change to
+                // change, and a mispredicted branch here cost more than these few operations (all ones when the
+                // first word has one)
+                long inFirst = (changes | -changes) >> 63;
+                long picked = changes2 ^ (changes ^ changes2) & inFirst;
+                return i + (OCTETS & ~(int) inFirst) + position(picked);
             }
             i += 2 * OCTETS;
         }
@@ -142,18 +154,33 @@ final class BodyCanonicalizer {
         return i;
     }
 
+    /** {@link #changes} without the bare LFs: bit 7 of each HTAB, and of each SP followed by whitespace or a control. */
+    private static long spaceChanges(byte[] b, int i) {
+        long w = OctetWords.word(b, i);
+        long w7 = OctetWords.low7(w);
+        return OctetWords.equal(w7, w, TABS) | OctetWords.equal(w7, w, SPACES) & OctetWords.atMostSpace(
+                OctetWords.word(b, i + 1));
+    }
+
+    /** Bit 7 of each octet of the word at {@code b[i]} that an LF follows. */
+    private static long lfsAfter(byte[] b, int i) {
+        long next = OctetWords.word(b, i + 1);
+        return OctetWords.equal(OctetWords.low7(next), next, LFS);
+    }
+
+    /** {@link #changes}' bit 6 marks: of the octets {@code lfsAfter} marks, those other than CR (a bare LF follows). */
+    private static long beforeBareLfs(byte[] b, int i, long lfsAfter) {
+        long w = OctetWords.word(b, i);
+        return (lfsAfter & OctetWords.notEqual(OctetWords.low7(w), w, CRS)) >>> 1;
+    }
+
     /**
      * The octets of the word at {@code b[i]} that may change, as two bits of each octet: bit 7 marks an HTAB, and an
      * SP followed by whitespace or a control; bit 6 marks an octet followed by a bare LF. Reads {@code b[i, i+9)}.
      */
     private static long changes(byte[] b, int i) {
-        // octet k of next is the octet after octet k of w: each octet is tested with the one after it
-        long w = OctetWords.word(b, i);
-        long next = OctetWords.word(b, i + 1);
-        long w7 = OctetWords.low7(w);
-        long spaces = OctetWords.equal(w7, w, TABS) | OctetWords.equal(w7, w, SPACES) & OctetWords.atMostSpace(next);
-        long beforeBareLf = OctetWords.equal(OctetWords.low7(next), next, LFS) & OctetWords.notEqual(w7, w, CRS);
-        return spaces | beforeBareLf >>> 1;
+        // the word at i + 1 holds, as its octet k, the octet after octet k: each octet is tested with the one after it
+        return spaceChanges(b, i) | beforeBareLfs(b, i, lfsAfter(b, i));
     }
 
     /**
@@ -163,7 +190,8 @@ final class BodyCanonicalizer {
     private static int position(long changes) {
         int bit = Long.numberOfTrailingZeros(changes);
         int octet = bit >>> 3;
-        return (changes & 0x80L << (octet << 3)) != 0 ? octet : octet + 1;
+        // the octet itself when its bit 7 is set, else the one after it; without a branch, as above
+        return octet + 1 - (int) (changes >>> (octet << 3) + 7 & 1);
     }
 
     /**
@@ -178,12 +206,15 @@ final class BodyCanonicalizer {
             }
             i++;
         }
-        // i > start: the word test reads the octet before the word too; two words a round (fewer branches)
+        // i > start: the word test reads the octet before the word too; two words a round (fewer branches), and
+        // the octets before the LFs tested only in rounds with an LF (one round in four or five of text)
         while (i + 2 * OCTETS <= end) {
-            long bare = bareLfs(b, i);
-            long bare2 = bareLfs(b, i + OCTETS);
-            if ((bare | bare2) != 0) {
-                return i + (bare != 0 ? OctetWords.first(bare) : OCTETS + OctetWords.first(bare2));
+            if ((lfs(b, i) | lfs(b, i + OCTETS)) != 0) {
+                long bare = bareLfs(b, i);
+                long bare2 = bareLfs(b, i + OCTETS);
+                if ((bare | bare2) != 0) {
+                    return i + (bare != 0 ? OctetWords.first(bare) : OCTETS + OctetWords.first(bare2));
+                }
             }
             i += 2 * OCTETS;
         }
@@ -200,6 +231,12 @@ final class BodyCanonicalizer {
             }
         }
         return end;
+    }
+
+    /** The LFs of the word at {@code b[i]}. */
+    private static long lfs(byte[] b, int i) {
+        long w = OctetWords.word(b, i);
+        return OctetWords.equal(OctetWords.low7(w), w, LFS);
     }
 
     /** The LFs of the word at {@code b[i]} that do not follow a CR (reading {@code b[i - 1]} too). */
