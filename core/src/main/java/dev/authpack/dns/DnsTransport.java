@@ -34,7 +34,9 @@ import org.xbill.DNS.WireParseException;
  * §4.2.1, RFC 7766), on the JDK's sockets; dnsjava only encodes and decodes the messages. Each query has its own
  * socket and is served by a thread of a bounded pool that blocks in {@code receive} until the answer or the
  * deadline: the answer is read the moment it arrives (no shared selector that wakes once a second), and a
- * query never waits for another.
+ * query never waits for another. The future completes on that same thread, after the query has left the in-flight
+ * count: what depends on the answer runs there, with no further hand-off; a dependent that blocks holds one pool
+ * thread (at most twice {@code maxInFlight} of them; past that, new queries fail at once) but no query slot.
  *
  * <p>Against forged answers (RFC 5452 §9.1): a random 16-bit ID per query, a random source port per query, a
  * connected UDP socket (the kernel drops datagrams from any other address or port), and an answer is taken only
@@ -113,12 +115,21 @@ final class DnsTransport {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             io.execute(() -> {
+                Message reply = null;
+                Exception failure = null;
                 try {
-                    result.complete(exchange(query, server, deadline));
+                    reply = exchange(query, server, deadline);
                 } catch (IOException | RuntimeException e) {
-                    result.completeExceptionally(e);
+                    failure = e;
                 } finally {
+                    // the query is over before its dependents run here: a dependent that waits (even on another
+                    // lookup) holds this thread, never a slot of maxInFlight
                     inFlight.decrementAndGet();
+                }
+                if (failure == null) {
+                    result.complete(reply);
+                } else {
+                    result.completeExceptionally(failure);
                 }
             });
         } catch (RejectedExecutionException e) {

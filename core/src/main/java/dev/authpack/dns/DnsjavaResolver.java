@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
@@ -47,18 +44,6 @@ public final class DnsjavaResolver extends RecordLookupResolver {
     static final int DEFAULT_PORT = 53;
     /** At most this many attempts per question, whatever the number of servers. */
     static final int MAX_ATTEMPTS = 4;
-
-    /**
-     * Answers are read and futures completed here, not on the transport's I/O threads or the common pool. A cached pool: if a caller blocks inside a callback (join() on another lookup), the next answer
-     * gets a new thread instead of waiting for that caller, so blocking callers cannot deadlock the resolver.
-     * Daemon threads that end after a minute idle: they never keep James or the CLI alive.
-     */
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "authpack-dns-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
 
     private final List<InetSocketAddress> servers;
     private final DnsTransport transport = new DnsTransport();
@@ -188,7 +173,8 @@ public final class DnsjavaResolver extends RecordLookupResolver {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        return sent.handleAsync((response, error) -> {
+        // on the transport's I/O thread that read the answer (DnsTransport: no second hand-off a query)
+        return sent.handle((response, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
                 boolean timedOut = cause instanceof TimeoutException || cause instanceof SocketTimeoutException;
@@ -214,7 +200,7 @@ public final class DnsjavaResolver extends RecordLookupResolver {
             }
             return CompletableFuture.completedFuture(Reply.of(rcode, response.getSection(Section.ANSWER),
                     response.getSection(Section.AUTHORITY)));
-        }, CALLBACKS).thenCompose(f -> f);
+        }).thenCompose(f -> f);
     }
 
     private static String question(Message query) {

@@ -154,6 +154,29 @@ class DnsTransportTest {
     }
 
     @Test
+    void aDependentThatWaitsForAnotherLookupHoldsNoQuerySlot() throws Exception {
+        // the future completes on the I/O thread after the query has left the in-flight count: with one slot, a
+        // dependent of the first answer can still ask (and wait for) a second question
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            try {
+                send(s, p, answer(q, q.getHeader().getID(), q.getQuestion().getName(), "192.0.2.1"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DnsTransport transport = new DnsTransport(1);
+        Name second = Name.fromConstantString("second.example.com.");
+        CompletableFuture<Message> both = transport.send(query(NAME), address(server), Duration.ofSeconds(3))
+                .thenApply(first -> transport.send(query(second), address(server), Duration.ofSeconds(3)).join());
+
+        Message reply = both.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(reply.getQuestion().getName()).isEqualTo(second);
+        assertThat(transport.inFlight()).isZero();
+    }
+
+    @Test
     void onlyForgedAnswersMeanATimeoutWithinTheBudget() throws Exception {
         DatagramSocket server = udpServer((p, s) -> {
             try {
