@@ -61,7 +61,6 @@ public final class SessionChecks implements AutoCloseable {
     private Transaction current;
     /** The early checks of the latest transaction, ended or not (tests). */
     private final List<CompletableFuture<?>> started = new ArrayList<>();
-    private CompletableFuture<?> iprevEarly = CompletableFuture.completedFuture(null);
     /** The iprev check started at connect, which the end-of-DATA checks take over; null when not started. */
     private CompletableFuture<IprevResult> iprevStarted;
     private boolean closed;
@@ -123,7 +122,6 @@ public final class SessionChecks implements AutoCloseable {
         if (options.iprev() && client != null) {
             try {
                 session.iprevStarted = checker.over(session.connection, session.connection).iprev().check(client);
-                session.iprevEarly = session.iprevStarted;
             } catch (RuntimeException e) {
                 LOG.warn("iprev of {} not started early: {}", client, e.toString());
             }
@@ -285,7 +283,9 @@ public final class SessionChecks implements AutoCloseable {
     /** Completes when every early check of the connection and of the latest transaction has ended (tests). */
     synchronized CompletableFuture<Void> earlyChecks() {
         List<CompletableFuture<?>> all = new ArrayList<>(started);
-        all.add(iprevEarly);
+        if (iprevStarted != null) {
+            all.add(iprevStarted);
+        }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
