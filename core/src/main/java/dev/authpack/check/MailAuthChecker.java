@@ -145,12 +145,12 @@ public final class MailAuthChecker {
 
     /**
      * Results of this very envelope's SPF and iprev checks already under way ({@link SessionChecks}: started at
-     * MAIL FROM and at connect, over the same answers), and the DMARC policy discovery started on this message's
-     * header section; a null one means that part runs here as usual.
+     * MAIL FROM and at connect, over the same answers: they depend on the envelope alone); a null future means the
+     * check runs here as usual. Nothing read from the message is taken over: it is read here, as it is now.
      */
     record EarlyResults(CompletableFuture<SpfResult> mailFromSpf, CompletableFuture<SpfResult> heloSpf,
-                        CompletableFuture<IprevResult> iprev, DmarcEvaluator.Prepared dmarcDiscovery) {
-        static final EarlyResults NONE = new EarlyResults(null, null, null, null);
+                        CompletableFuture<IprevResult> iprev) {
+        static final EarlyResults NONE = new EarlyResults(null, null, null);
     }
 
     /** {@link #start(Envelope, byte[], CheckOptions)} taking over the {@code early} results instead of rerunning them. */
@@ -220,8 +220,7 @@ public final class MailAuthChecker {
         // the author domain: it starts here, the evaluation waits for SPF and DKIM below. Network first, then
         // the CPU work (DKIM hashes the body while its key lookups are under way).
         DmarcEvaluator.Prepared discovery = !options.dmarc() || readError != null ? null
-                : parsed == null ? dmarc.prepare(bytes)
-                : early.dmarcDiscovery() != null ? early.dmarcDiscovery() : dmarc.prepare(parsed);
+                : parsed == null ? dmarc.prepare(bytes) : dmarc.prepare(parsed);
         mailFrom.start(() -> early.mailFromSpf() != null ? early.mailFromSpf()
                 : spf.checkMailFrom(envelope.clientIp(), envelope.mailFrom(), envelope.helo()), budgets.spf());
         helo.start(() -> early.heloSpf() != null ? early.heloSpf()

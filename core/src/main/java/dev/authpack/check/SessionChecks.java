@@ -1,6 +1,5 @@
 package dev.authpack.check;
 
-import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
@@ -40,8 +39,9 @@ import java.util.function.Supplier;
  *   <li>DKIM runs the verifier on the header section alone: the key lookups are those of the whole message (the
  *       body only decides the hash), and with a body hash that does not match no signature is computed;</li>
  *   <li>DMARC starts the author domains' policy discovery on the header section (and the existence test where the
- *       record has {@code np}), which the plain check asks whatever SPF and DKIM say, and the end-of-DATA check
- *       evaluates over that very discovery; the identifiers' alignment walks wait for the end of DATA;</li>
+ *       record has {@code np}), which the plain check asks whatever SPF and DKIM say; the end-of-DATA check reads
+ *       the From of the message as it is then (never the early reading: a From changed meanwhile is the one a
+ *       reader sees) and finds those answers in; the identifiers' alignment walks wait for the end of DATA;</li>
  *   <li>ARC is not started early: its key lookups are lazy by design (none for a chain whose newest body hash
  *       fails, docs/arc.md), and the body is not there yet; keys it shares with DKIM are answered already.</li>
  * </ul>
@@ -81,8 +81,6 @@ public final class SessionChecks implements AutoCloseable {
         boolean spfStarted;
         /** SPF for HELO started at MAIL FROM, or null. */
         CompletableFuture<SpfResult> heloSpf;
-        /** The DMARC policy discovery started on the header section, or null. */
-        DmarcEvaluator.Prepared dmarcDiscovery;
         boolean headerSeen;
 
         Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf,
@@ -184,12 +182,8 @@ public final class SessionChecks implements AutoCloseable {
             early(t, start(() -> t.checker.dkim().verify(parsed)));
         }
         if (options.dmarc()) {
-            try {
-                t.dmarcDiscovery = t.checker.dmarc().prepare(parsed);
-                early(t, t.dmarcDiscovery.discovered());
-            } catch (RuntimeException e) {
-                LOG.warn("early check not started: {}", e.toString());
-            }
+            // the discovery's lookups only: the end-of-DATA check reads the From of the message as it is then
+            early(t, start(() -> t.checker.dmarc().prepare(parsed).discovered()));
         }
     }
 
@@ -217,7 +211,7 @@ public final class SessionChecks implements AutoCloseable {
                 : t.mailFromSpf.result().thenApply(result -> result.orElse(null));
         CompletableFuture<SpfResult> helo = !sameEnvelope || t.heloSpf == null ? null : t.heloSpf.copy();
         CompletableFuture<IprevResult> iprev = iprevStarted == null ? null : iprevStarted.copy();
-        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.dmarcDiscovery);
+        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
