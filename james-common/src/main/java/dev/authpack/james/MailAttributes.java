@@ -1,5 +1,7 @@
 package dev.authpack.james;
 
+import dev.authpack.authres.AuthResultsParser;
+import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
 import dev.authpack.check.AuthCheckReport;
@@ -45,7 +47,14 @@ public final class MailAttributes {
     public static final AttributeName SPF_HELO = AttributeName.of("authpack.spf-helo");
     public static final AttributeName IPREV = AttributeName.of("authpack.iprev");
     public static final AttributeName SMTP_AUTH = AttributeName.of("authpack.smtp-auth");
-    /** All resinfos of the check, in header order: a list of maps {method, result, reason?, properties{ptype.property: value}}. */
+    /**
+     * All resinfos of the check, in header order, as one string: the body of our {@code Authentication-Results}
+     * field on one line ({@code serverId; method=result reason=... ptype.property=value; ...}, RFC 8601 syntax,
+     * written by {@link AuthResultsWriter} with its bounds), read back with {@link AuthResultsParser}. One string
+     * instead of a list of maps: a mail's attributes were half this list (about 5 KB of objects a mail, kept and
+     * copied with the mail; docs/benchmarks.md). Releases before that stored a list of maps
+     * {method, result, reason?, properties{ptype.property: value}}, which {@link #results} still reads.
+     */
     public static final AttributeName RESULTS = AttributeName.of("authpack.results");
     /**
      * The bounce or feedback report read from the message by {@code IsOobBounce}, {@code IsArfReport} or
@@ -77,11 +86,7 @@ public final class MailAttributes {
         report.spfHelo().ifPresent(v -> mail.setAttribute(new Attribute(SPF_HELO, spf(v))));
         report.iprev().ifPresent(v -> mail.setAttribute(new Attribute(IPREV, iprev(v))));
         report.smtpAuth().ifPresent(v -> mail.setAttribute(new Attribute(SMTP_AUTH, smtpAuth(v))));
-        List<AttributeValue<?>> results = new ArrayList<>(resinfos.size());
-        for (MethodResult result : resinfos) {
-            results.add(resinfo(result));
-        }
-        mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(results)));
+        mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(resultsText(authservId, resinfos))));
         mail.setAttribute(new Attribute(AUTHSERV_ID, AttributeValue.of(authservId)));
     }
 
@@ -91,8 +96,15 @@ public final class MailAttributes {
      */
     public static Optional<List<MethodResult>> results(Mail mail) {
         return mail.getAttribute(RESULTS).map(attribute -> {
+            Object stored = attribute.getValue().value();
+            if (stored instanceof String text) {
+                // a text that does not parse (another mailet wrote it) is not as documented: no results
+                return AuthResultsParser.parse(text).header()
+                        .map(h -> List.copyOf(h.results().subList(0, Math.min(h.results().size(), MAX_RESULTS))))
+                        .orElse(List.of());
+            }
             List<MethodResult> out = new ArrayList<>();
-            if (attribute.getValue().value() instanceof Collection<?> values) {
+            if (stored instanceof Collection<?> values) {
                 for (Object value : values) {
                     if (out.size() == MAX_RESULTS) {
                         break;
@@ -241,19 +253,12 @@ public final class MailAttributes {
         return AttributeValue.of(map);
     }
 
-    private static AttributeValue<?> resinfo(MethodResult result) {
-        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "method", result.method());
-        put(map, "result", result.result());
-        put(map, "reason", result.reason());
-        Map<String, AttributeValue<?>> properties = new LinkedHashMap<>();
-        for (ResultProperty p : result.properties()) {
-            properties.put(p.ptype() + "." + p.property(), AttributeValue.of(p.value()));
-        }
-        map.put("properties", AttributeValue.of(properties));
-        return AttributeValue.of(map);
+    /** {@link #RESULTS}: the field body as our field has it, its folds (CRLF and a tab) made single spaces. */
+    static String resultsText(String authservId, List<MethodResult> resinfos) {
+        return AuthResultsWriter.headerValue(authservId, resinfos).replace("\r\n\t", " ");
     }
 
+    /** A resinfo in the list-of-maps form of earlier releases. */
     private static Optional<MethodResult> readResinfo(Map<?, ?> map) {
         if (!(unwrap(map.get("method")) instanceof String method) || method.isBlank()
                 || !(unwrap(map.get("result")) instanceof String result) || result.isBlank()) {

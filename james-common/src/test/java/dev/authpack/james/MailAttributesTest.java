@@ -1,0 +1,97 @@
+package dev.authpack.james;
+
+import dev.authpack.authres.MethodResult;
+import dev.authpack.authres.ResultProperty;
+import dev.authpack.check.AuthCheckReport;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@code authpack.results} attribute: one string, the field's body, read back as the results written. */
+class MailAttributesTest {
+    private static final AuthCheckReport NOTHING_CHECKED = new AuthCheckReport(Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
+
+    private static MethodResult result(String method, String word, String reason, String... properties) {
+        List<ResultProperty> list = new ArrayList<>();
+        for (int i = 0; i < properties.length; i += 3) {
+            list.add(new ResultProperty(properties[i], properties[i + 1], properties[i + 2]));
+        }
+        return new MethodResult(method, word, reason, list);
+    }
+
+    private static Mail stored(List<MethodResult> results) throws Exception {
+        Mail mail = FakeMail.builder().name("m").build();
+        MailAttributes.store(mail, "mx.example.org", NOTHING_CHECKED, results);
+        return mail;
+    }
+
+    @Test
+    void resultsAreStoredAsOneStringAndReadBackAsWritten() throws Exception {
+        List<MethodResult> results = List.of(
+                result("dkim", "pass", null, "header", "d", "example.com", "header", "i", "@example.com",
+                        "header", "s", "s1", "header", "a", "rsa-sha256", "header", "b", "dGhpcyBp"),
+                result("spf", "pass", "matched ip4:192.0.2.0/24", "smtp", "mailfrom", "bounces+x=y@example.com"),
+                result("spf", "fail", "a \"quoted\" reason; with (parentheses) and \\ backslash",
+                        "smtp", "helo", "evil;spf=pass(x)\"q\""),
+                result("smtp", "none", null, "smtp", "mailfrom", "\"x; spf=pass (y)\"@spf-fail.example"),
+                result("dmarc", "pass", "non-ASCII: Grüße, 日本", "header", "from", "example.com",
+                        "policy", "dmarc", "reject"),
+                result("arc", "none", null),
+                result("iprev", "pass", "reverse and forward agree", "policy", "iprev", "192.0.2.1"));
+        Mail mail = stored(results);
+
+        Object value = mail.getAttribute(MailAttributes.RESULTS).orElseThrow().getValue().value();
+        assertThat(value).isInstanceOf(String.class);
+        assertThat((String) value).startsWith("mx.example.org; dkim=pass header.d=example.com")
+                .doesNotContain("\r").doesNotContain("\n").doesNotContain("\t");
+        assertThat(MailAttributes.results(mail)).contains(results);
+    }
+
+    @Test
+    void whatTheFieldCannotCarryIsStoredAsTheFieldHasIt() throws Exception {
+        String longReason = "r".repeat(400);
+        Mail mail = stored(List.of(result("spf", "fail", "line\r\nbreak\u0000", "smtp", "helo", "x" + longReason)));
+        MethodResult read = MailAttributes.results(mail).orElseThrow().get(0);
+        assertThat(read.reason()).isEqualTo("line  break ");
+        assertThat(read.properties().get(0).value()).hasSize(256).endsWith("...");
+    }
+
+    @Test
+    void noResultsIsTheNoneForm() throws Exception {
+        Mail mail = stored(List.of());
+        assertThat(mail.getAttribute(MailAttributes.RESULTS).orElseThrow().getValue().value())
+                .isEqualTo("mx.example.org; none");
+        assertThat(MailAttributes.results(mail)).contains(List.of());
+    }
+
+    @Test
+    void aStringThatIsNoFieldBodyReadsAsNoResults() throws Exception {
+        Mail mail = FakeMail.builder().name("m")
+                .attribute(new Attribute(MailAttributes.RESULTS, AttributeValue.of("dkim=pass"))).build();
+        assertThat(MailAttributes.results(mail)).contains(List.of());
+        assertThat(MailAttributes.results(FakeMail.builder().name("none").build())).isEmpty();
+    }
+
+    @Test
+    void theListOfMapsOfEarlierReleasesIsStillRead() throws Exception {
+        AttributeValue<?> resinfo = AttributeValue.of(Map.<String, AttributeValue<?>>of(
+                "method", AttributeValue.of("dkim"), "result", AttributeValue.of("pass"),
+                "properties", AttributeValue.of(Map.<String, AttributeValue<?>>of("header.d",
+                        AttributeValue.of("example.com")))));
+        Mail mail = FakeMail.builder().name("m").attribute(new Attribute(MailAttributes.RESULTS,
+                AttributeValue.of(List.<AttributeValue<?>>of(resinfo)))).build();
+        assertThat(MailAttributes.results(mail))
+                .contains(List.of(result("dkim", "pass", null, "header", "d", "example.com")));
+    }
+}
