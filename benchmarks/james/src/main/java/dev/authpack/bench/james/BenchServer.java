@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +140,11 @@ final class BenchServer implements AutoCloseable {
      */
     Duration cpuTime() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The server JVM's CPU time by thread group so far ({@link ThreadGroupCpu}); empty without {@code /proc}. */
+    Map<String, Long> cpuByThreadGroup() {
+        return ThreadGroupCpu.read(process.pid());
     }
 
     /** Empties the {@code delivered} repository and the recipients' INBOXes (between rounds, when idle). */

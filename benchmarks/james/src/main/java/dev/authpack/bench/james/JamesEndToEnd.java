@@ -180,6 +180,8 @@ public final class JamesEndToEnd {
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         // CPU milliseconds of the server JVM per accepted message: independent of the machine's load
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        // the same by thread group (spool, SMTP IO, mailbox delivery, GC, JIT...): where one server spends more
+        Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
         for (int round = 1; round <= options.rounds(); round++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round));
             Map<String, Double> rate = new LinkedHashMap<>();
@@ -189,12 +191,17 @@ public final class JamesEndToEnd {
             }
             for (BenchServer s : order) {
                 Duration cpuBefore = s.cpuTime();
+                Map<String, Long> groupsBefore = s.cpuByThreadGroup();
                 long queriesBefore = s.dnsQueries();
                 LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
                         options.effectiveWindow(), options.round());
                 double cpuPerMessage = (s.cpuTime().minus(cpuBefore).toNanos() / 1e6) / Math.max(1,
                         result.accepted());
                 cpu.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(cpuPerMessage);
+                Map<String, List<Double>> byGroup = groups.computeIfAbsent(s.name(), k -> new LinkedHashMap<>());
+                ThreadGroupCpu.minus(s.cpuByThreadGroup(), groupsBefore).forEach((group, ms) -> byGroup
+                        .computeIfAbsent(group, k -> new ArrayList<>()).add((double) ms / Math.max(1,
+                                result.accepted())));
                 double queriesPerMessage = (double) (s.dnsQueries() - queriesBefore) / Math.max(1, result.accepted());
                 s.reset();
                 rate.put(s.name(), result.rate());
@@ -237,6 +244,7 @@ public final class JamesEndToEnd {
             });
         }
         System.out.println(cpuSummary);
+        printThreadGroups(pool.name(), groups, reference == null ? null : reference.name());
         long queries = servers.stream().mapToLong(BenchServer::dnsQueries).sum() - dnsQueriesBefore;
         if (queries > 0) {
             System.out.printf(Locale.ROOT, "%s DNS servers (in the driver's JVM, not counted above): %d queries in the"
@@ -279,6 +287,43 @@ public final class JamesEndToEnd {
         }
         // for a profile of the whole run: messages per server before the rounds
         warmed.forEach((name, count) -> System.out.printf(Locale.ROOT, "warm-up: %s %d messages%n", name, count));
+    }
+
+    /**
+     * The median CPU ms per message of each thread group, per server (groups under 0.01 ms everywhere left out),
+     * with each server's difference from {@code reference}: where the pack's extra CPU goes.
+     */
+    static void printThreadGroups(String variant, Map<String, Map<String, List<Double>>> groups, String reference) {
+        if (groups.values().stream().allMatch(Map::isEmpty)) {
+            return;
+        }
+        Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        groups.forEach((server, byGroup) -> {
+            Map<String, Double> m = new LinkedHashMap<>();
+            byGroup.forEach((group, values) -> m.put(group, median(values)));
+            medians.put(server, m);
+            names.addAll(byGroup.keySet());
+        });
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%s cpu by thread group (median ms/msg; the difference from %s in brackets):%n", variant,
+                reference == null ? "nothing" : reference));
+        for (String group : names) {
+            if (medians.values().stream().allMatch(m -> m.getOrDefault(group, 0.0) < 0.01)) {
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "  %-18s", group));
+            double base = reference == null ? 0 : medians.getOrDefault(reference, Map.of()).getOrDefault(group, 0.0);
+            medians.forEach((server, m) -> {
+                double v = m.getOrDefault(group, 0.0);
+                out.append(String.format(Locale.ROOT, "  %s %.3f", server, v));
+                if (reference != null && !server.equals(reference)) {
+                    out.append(String.format(Locale.ROOT, " (%+.3f)", v - base));
+                }
+            });
+            out.append(System.lineSeparator());
+        }
+        System.out.print(out);
     }
 
     /** {@code total} cut into consecutive pieces of at most {@code slice} (none for zero). */
