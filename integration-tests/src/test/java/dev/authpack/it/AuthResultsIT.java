@@ -50,8 +50,8 @@ class AuthResultsIT {
         // the attribute is the field's body on one line (docs/MailAuthCheck.md): the same resinfos, same order
         String stored = (String) mail.attribute("authpack.results").orElseThrow();
         assertThat(dev.authpack.authres.AuthResultsParser.parse(stored).header().orElseThrow().results())
-                .as(stored).extracting(r -> r.method() + "=" + r.result())
-                .isEqualTo(field.results().stream().map(r -> r.method() + "=" + r.result()).toList());
+                .as(stored).extracting(m -> m.method() + "=" + m.result())
+                .isEqualTo(field.results().stream().map(m -> m.method() + "=" + m.result()).toList());
         assertThat(Expectations.spfMailFrom(field).result()).isEqualTo("fail");
         assertThat(Expectations.spfHelo(field).property("smtp.helo")).as(mail.headerSection()).hasValue(helo);
         assertThat(field.result("iprev")).hasValue("pass");
