@@ -22,7 +22,6 @@ import org.apache.mailet.Mail;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,97 +159,97 @@ public final class MailAttributes {
     private static AttributeValue<?> dkim(DkimReport report) {
         List<AttributeValue<?>> signatures = new ArrayList<>(report.results().size());
         for (DkimResult r : report.results()) {
-            Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-            put(map, "result", r.status().word());
-            put(map, "domain", r.domain());
-            put(map, "identity", r.identity());
-            put(map, "selector", r.selector());
-            put(map, "algorithm", r.algorithm());
-            put(map, "b", r.signatureStart());
-            put(map, "reason", r.reason());
+            CompactAttributeMap.Builder map = CompactAttributeMap.builder();
+            map.put("result", r.status().word());
+            map.put("domain", r.domain());
+            map.put("identity", r.identity());
+            map.put("selector", r.selector());
+            map.put("algorithm", r.algorithm());
+            map.put("b", r.signatureStart());
+            map.put("reason", r.reason());
             map.put("testing", AttributeValue.of(r.testing()));
-            signatures.add(AttributeValue.of(map));
+            signatures.add(map.build());
         }
         if (report.error() != null) {
-            Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-            put(map, "result", "permerror");
-            put(map, "reason", report.error());
-            signatures.add(AttributeValue.of(map));
+            CompactAttributeMap.Builder map = CompactAttributeMap.builder();
+            map.put("result", "permerror");
+            map.put("reason", report.error());
+            signatures.add(map.build());
         }
         return AttributeValue.of(signatures);
     }
 
     private static AttributeValue<?> dmarc(DmarcResult v, AuthCheckReport report) {
-        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.status().word());
-        put(map, "domain", v.fromDomain());
-        put(map, "policy_domain", v.policyDomain());
-        put(map, "policy", v.policy() == null ? null : v.policy().word());
-        put(map, "requested_disposition", v.disposition().word());
-        put(map, "disposition", report.dmarcDisposition().word());
+        CompactAttributeMap.Builder map = CompactAttributeMap.builder();
+        map.put("result", v.status().word());
+        map.put("domain", v.fromDomain());
+        map.put("policy_domain", v.policyDomain());
+        map.put("policy", v.policy() == null ? null : v.policy().word());
+        map.put("requested_disposition", v.disposition().word());
+        map.put("disposition", report.dmarcDisposition().word());
         map.put("spf_aligned", AttributeValue.of(v.spfAligned()));
         map.put("dkim_aligned", AttributeValue.of(v.dkimAligned()));
         map.put("test_mode", AttributeValue.of(v.testMode()));
-        put(map, "mode", v.mode().name().toLowerCase(java.util.Locale.ROOT));
-        put(map, "reason", v.reason());
+        map.put("mode", v.mode().name().toLowerCase(java.util.Locale.ROOT));
+        map.put("reason", v.reason());
         report.dmarcOverride().ifPresent(o -> {
-            put(map, "override", "local_policy");
-            put(map, "override_sealer", o.sealer());
-            put(map, "override_reason", o.reason());
+            map.put("override", "local_policy");
+            map.put("override_sealer", o.sealer());
+            map.put("override_reason", o.reason());
         });
-        return AttributeValue.of(map);
+        return map.build();
     }
 
     private static AttributeValue<?> arc(ArcResult v) {
-        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.status().word());
-        put(map, "reason", v.reason());
+        CompactAttributeMap.Builder map = CompactAttributeMap.builder();
+        map.put("result", v.status().word());
+        map.put("reason", v.reason());
         map.put("oldest_pass", AttributeValue.of(v.oldestPass()));
         List<AttributeValue<?>> sets = new ArrayList<>(v.sets().size());
         for (ArcSet set : v.sets()) {
-            Map<String, AttributeValue<?>> s = new LinkedHashMap<>();
+            CompactAttributeMap.Builder s = CompactAttributeMap.builder();
             s.put("instance", AttributeValue.of(set.instance()));
-            put(s, "seal_domain", set.sealDomain());
-            put(s, "seal_selector", set.sealSelector());
-            put(s, "cv", set.cv());
-            put(s, "ams_domain", set.amsDomain());
-            put(s, "authserv_id", set.authservId());
-            put(s, "auth_results", set.authResults());
-            put(s, "ams", set.ams().name().toLowerCase(java.util.Locale.ROOT));
-            put(s, "seal", set.seal().name().toLowerCase(java.util.Locale.ROOT));
-            sets.add(AttributeValue.of(s));
+            s.put("seal_domain", set.sealDomain());
+            s.put("seal_selector", set.sealSelector());
+            s.put("cv", set.cv());
+            s.put("ams_domain", set.amsDomain());
+            s.put("authserv_id", set.authservId());
+            s.put("auth_results", set.authResults());
+            s.put("ams", set.ams().name().toLowerCase(java.util.Locale.ROOT));
+            s.put("seal", set.seal().name().toLowerCase(java.util.Locale.ROOT));
+            sets.add(s.build());
         }
         map.put("sets", AttributeValue.of(sets));
-        return AttributeValue.of(map);
+        return map.build();
     }
 
     private static AttributeValue<?> spf(SpfResult v) {
-        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.status().word());
-        put(map, "identity", v.identity().word());
-        put(map, "domain", v.domain());
-        put(map, "mechanism", v.mechanism());
-        put(map, "explanation", v.explanation());
-        put(map, "reason", v.reason());
+        CompactAttributeMap.Builder map = CompactAttributeMap.builder();
+        map.put("result", v.status().word());
+        map.put("identity", v.identity().word());
+        map.put("domain", v.domain());
+        map.put("mechanism", v.mechanism());
+        map.put("explanation", v.explanation());
+        map.put("reason", v.reason());
         map.put("lookups", AttributeValue.of(v.lookups()));
         map.put("void_lookups", AttributeValue.of(v.voidLookups()));
-        return AttributeValue.of(map);
+        return map.build();
     }
 
     private static AttributeValue<?> iprev(IprevResult v) {
-        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.status().word());
-        put(map, "ip", v.ip());
+        CompactAttributeMap.Builder map = CompactAttributeMap.builder();
+        map.put("result", v.status().word());
+        map.put("ip", v.ip());
         map.put("names", AttributeValue.of(v.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()));
-        put(map, "reason", v.reason());
-        return AttributeValue.of(map);
+        map.put("reason", v.reason());
+        return map.build();
     }
 
     private static AttributeValue<?> smtpAuth(SmtpAuthResult v) {
-        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        put(map, "result", v.status().word());
-        put(map, "user", v.user().orElse(null));
-        return AttributeValue.of(map);
+        CompactAttributeMap.Builder map = CompactAttributeMap.builder();
+        map.put("result", v.status().word());
+        map.put("user", v.user().orElse(null));
+        return map.build();
     }
 
     /** {@link #RESULTS}: the field body as our field has it, its folds (CRLF and a tab) made single spaces. */
@@ -281,11 +280,5 @@ public final class MailAttributes {
     /** James wraps the members of list and map values in AttributeValue; after JSON they may be plain. */
     static Object unwrap(Object value) {
         return value instanceof AttributeValue<?> av ? av.value() : value;
-    }
-
-    private static void put(Map<String, AttributeValue<?>> map, String key, String value) {
-        if (value != null) {
-            map.put(key, AttributeValue.of(value));
-        }
     }
 }
