@@ -127,8 +127,24 @@ public final class SessionCheckedMail {
         return same ? MailAttributes.results(mail) : Optional.empty();
     }
 
+    /** The latest check key made: a James has one or two configurations, so the key is made once, not per mail. */
+    private record Key(String serverId, CheckOptions options, String text) {
+    }
+
+    private static volatile Key lastKey = new Key("", null, "");
+
     /** Stable across restarts (a mail may wait in the spool): the checks by name, the sealers sorted. */
-    private static String key(String serverId, CheckOptions o) {
+    static String key(String serverId, CheckOptions o) {
+        Key last = lastKey;
+        if (java.util.Objects.equals(last.serverId(), serverId) && (o == last.options() || o.equals(last.options()))) {
+            return last.text();
+        }
+        String text = makeKey(serverId, o);
+        lastKey = new Key(serverId, o, text);
+        return text;
+    }
+
+    private static String makeKey(String serverId, CheckOptions o) {
         return serverId + "|dkim=" + o.dkim() + " spf=" + o.spf() + " iprev=" + o.iprev() + " smtpAuth="
                 + o.smtpAuth() + " dmarc=" + o.dmarc() + " arc=" + o.arc() + " trustedArcSealers="
                 + new java.util.TreeSet<>(o.trustedArcSealers());

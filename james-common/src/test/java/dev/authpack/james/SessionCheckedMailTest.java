@@ -87,4 +87,16 @@ class SessionCheckedMailTest {
             Thread.interrupted();
         }
     }
+
+    @Test
+    void theCheckKeyMadeOnceIsStillTheKeyOfEachConfigurationWhenTheyAlternate() {
+        CheckOptions sealers = CheckOptions.ALL.withTrustedArcSealers(java.util.Set.of("b.example", "a.example"));
+        String all = "mx.test|dkim=true spf=true iprev=true smtpAuth=true dmarc=true arc=true trustedArcSealers=[]";
+        for (int i = 0; i < 3; i++) {
+            assertThat(SessionCheckedMail.key("mx.test", CheckOptions.ALL)).isEqualTo(all);
+            assertThat(SessionCheckedMail.key("mx.test", sealers)).endsWith("trustedArcSealers=[a.example, b.example]");
+            assertThat(SessionCheckedMail.key("mx.other", CheckOptions.ALL)).startsWith("mx.other|");
+            assertThat(SessionCheckedMail.key("mx.test", SPF_ONLY)).contains("dkim=false spf=true");
+        }
+    }
 }

@@ -197,24 +197,37 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         }
     }
 
-    /** Each DATA line passes on unchanged; the header section, once complete, starts the DKIM and DMARC lookups. */
+    /**
+     * Each DATA line passes on unchanged; the header section, once complete, starts the DKIM and DMARC lookups.
+     * Body lines cost one field read: James' own {@code ReceivedDataLineFilter} (a core handler, after this one)
+     * marks the session's header complete ({@link SMTPSession#headerComplete()}, reset with each transaction) when
+     * the empty line has passed, so a later line other than an empty one has nothing to collect. (Where no such
+     * filter runs the mark stays false and every line is offered, as before; an empty line is always offered, so
+     * that a filter order with James' first still ends the collection.)
+     */
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
         try {
-            HeaderSectionCollector collector = session.getAttachment(HEADER, State.Transaction).orElse(null);
-            if (collector == null) {
-                collector = new HeaderSectionCollector();
-                session.setAttachment(HEADER, collector, State.Transaction);
-            }
-            byte[] header = collector.offer(line);
-            if (header != null) {
-                checks(session).headerSection(header);
+            if (!session.headerComplete() || HeaderSectionCollector.isEmptyLine(line)) {
+                collect(session, line);
             }
         } catch (RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: header section not read early in session {}: {}", session.getSessionID(),
                     e.toString());
         }
         return next.onLine(session, line);
+    }
+
+    private void collect(SMTPSession session, byte[] line) {
+        HeaderSectionCollector collector = session.getAttachment(HEADER, State.Transaction).orElse(null);
+        if (collector == null) {
+            collector = new HeaderSectionCollector();
+            session.setAttachment(HEADER, collector, State.Transaction);
+        }
+        byte[] header = collector.offer(line);
+        if (header != null) {
+            checks(session).headerSection(header);
+        }
     }
 
     /**

@@ -109,6 +109,26 @@ class EnforcementTest {
             justUnder.offer(line);
         }
         assertThat(justUnder.offer(bytes("\n"))).hasSize(lines * line.length + 1);
+
+        HeaderSectionCollector manyLines = new HeaderSectionCollector();
+        for (int i = 0; i < HeaderSectionCollector.MAX_LINES; i++) {
+            assertThat(manyLines.offer(bytes("X: y\r\n"))).isNull();
+        }
+        assertThat(manyLines.offer(bytes("\r\n"))).isNull();   // one line over the bound: given up
+        HeaderSectionCollector justUnderLines = new HeaderSectionCollector();
+        int unstuffed = 2;
+        for (int i = 0; i < HeaderSectionCollector.MAX_LINES - 1; i++) {
+            justUnderLines.offer(bytes(i % 2 == 0 ? "..X: y\r\n" : "X: y\r\n"));
+            unstuffed += i % 2 == 0 ? 7 : 6;
+        }
+        byte[] header = justUnderLines.offer(bytes("\r\n"));
+        assertThat(header).hasSize(unstuffed);
+        assertThat(new String(header, StandardCharsets.US_ASCII)).startsWith(".X: y\r\nX: y\r\n.X: y\r\n")
+                .endsWith("X: y\r\n\r\n");
+        assertThat(HeaderSectionCollector.isEmptyLine(bytes("\r\n"))).isTrue();
+        assertThat(HeaderSectionCollector.isEmptyLine(bytes("\n"))).isTrue();
+        assertThat(HeaderSectionCollector.isEmptyLine(bytes(" \r\n"))).isFalse();
+        assertThat(HeaderSectionCollector.isEmptyLine(null)).isFalse();
     }
 
     private static byte[] bytes(String s) {

@@ -159,6 +159,16 @@ class SessionAuthCheckTest {
                     case "getAttachment" -> Optional.ofNullable(attachments.get(args[0] + "/" + args[1]));
                     case "setAttachment" -> Optional.ofNullable(attachments.put(args[0] + "/" + args[2], args[1]));
                     case "removeAttachment" -> Optional.ofNullable(attachments.remove(args[0] + "/" + args[1]));
+                    // James' SMTPSessionImpl: set by its ReceivedDataLineFilter, reset with the transaction
+                    case "headerComplete" -> attachments.containsKey("headerComplete");
+                    case "setHeaderComplete" -> {
+                        if ((Boolean) args[0]) {
+                            attachments.put("headerComplete", true);
+                        } else {
+                            attachments.remove("headerComplete");
+                        }
+                        yield null;
+                    }
                     case "toString" -> "FakeSMTPSession";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
@@ -187,9 +197,14 @@ class SessionAuthCheckTest {
         }
         List<byte[]> seen = new ArrayList<>();
         String text = new String(message, StandardCharsets.US_ASCII);
+        session.setHeaderComplete(false);   // James' resetState at the end of the previous transaction
         for (String line : text.split("(?<=\r\n)")) {
             String stuffed = line.startsWith(".") ? "." + line : line;
             hook.onLine(session, stuffed.getBytes(StandardCharsets.US_ASCII), (s, l) -> {
+                // James' ReceivedDataLineFilter, after the hook, marks the header complete at the empty line
+                if (!s.headerComplete() && (l.length == 2 && l[0] == '\r' || l.length == 1 && l[0] == '\n')) {
+                    s.setHeaderComplete(true);
+                }
                 seen.add(l);
                 return null;
             });
@@ -238,6 +253,44 @@ class SessionAuthCheckTest {
         assertThat(dns.asked).contains("PTR 192.0.2.1", "TXT ok.example", "TXT _dmarc.ok.example");
         assertThat(t.askedBeforeEndOfData()).isEqualTo(dns.asked.size());
         assertThat(dns.asked).doesNotHaveDuplicates();
+    }
+
+    /** The session, counting the hook's attachment look-ups. */
+    private static SMTPSession counting(SMTPSession session, java.util.concurrent.atomic.AtomicInteger lookups) {
+        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(),
+                new Class<?>[] {SMTPSession.class}, (proxy, method, args) -> {
+                    if (method.getName().endsWith("Attachment")) {
+                        lookups.incrementAndGet();
+                    }
+                    return method.invoke(session, args);
+                });
+    }
+
+    private static final org.apache.james.protocols.api.handler.LineHandler<SMTPSession> STORED = (s, l) -> null;
+
+    @Test
+    void bodyLinesCostNoLookupOnceJamesMarkedTheHeaderCompleteAndAnEmptyLineIsAlwaysOffered() throws Exception {
+        SessionAuthCheck hook = hook();
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        SMTPSession session = counting(session("192.0.2.1", null, false), lookups);
+        hook.doHelo(session, "mx.ok.example");
+        hook.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        hook.onLine(session, "From: a@ok.example\r\n".getBytes(StandardCharsets.US_ASCII), STORED);
+        hook.onLine(session, "Subject: hi\r\n".getBytes(StandardCharsets.US_ASCII), STORED);
+        // a hook placed after James' separation: the mark is set before the empty line reaches the hook
+        session.setHeaderComplete(true);
+        assertThat(dns.asked).doesNotContain("TXT _dmarc.ok.example");
+        hook.onLine(session, "\r\n".getBytes(StandardCharsets.US_ASCII), STORED);
+        assertThat(dns.asked).contains("TXT _dmarc.ok.example");   // the header section was collected
+        int before = lookups.get();
+        for (int i = 0; i < 100; i++) {
+            hook.onLine(session, ("body line " + i + " From: x@evil.example\r\n").getBytes(StandardCharsets.US_ASCII),
+                    STORED);
+        }
+        assertThat(lookups.get()).isEqualTo(before);
+        hook.onLine(session, "\r\n".getBytes(StandardCharsets.US_ASCII), STORED);   // offered, collects nothing
+        assertThat(dns.asked).doesNotContain("TXT _dmarc.evil.example").doesNotHaveDuplicates();
+        hook.onDisconnect(session);
     }
 
     @Test
