@@ -49,9 +49,8 @@ class AuthResultsIT {
         AuthResultsField field = ourField(mail);
         // the attribute is the field's body on one line (docs/MailAuthCheck.md): the same resinfos, same order
         String stored = (String) mail.attribute("authpack.results").orElseThrow();
-        assertThat(dev.authpack.authres.AuthResultsParser.parse(stored).header().orElseThrow().results())
-                .as(stored).extracting(m -> m.method() + "=" + m.result())
-                .isEqualTo(field.results().stream().map(m -> m.method() + "=" + m.result()).toList());
+        // (the IT classpath has no core classes: read it with the IT's own reader of the field)
+        assertThat(AuthResultsField.parse(stored).results()).as(stored).isEqualTo(field.results());
         assertThat(Expectations.spfMailFrom(field).result()).isEqualTo("fail");
         assertThat(Expectations.spfHelo(field).property("smtp.helo")).as(mail.headerSection()).hasValue(helo);
         assertThat(field.result("iprev")).hasValue("pass");
