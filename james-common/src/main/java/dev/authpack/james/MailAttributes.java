@@ -51,7 +51,7 @@ public final class MailAttributes {
      * field on one line ({@code serverId; method=result reason=... ptype.property=value; ...}, RFC 8601 syntax,
      * written by {@link AuthResultsWriter} with its bounds), read back with {@link AuthResultsParser}. One string
      * instead of a list of maps: a mail's attributes were half this list (about 5 KB of objects a mail, kept and
-     * copied with the mail; docs/benchmarks.md). Releases before that stored a list of maps
+     * copied with the mail; docs/benchmarks.md). Earlier builds stored a list of maps
      * {method, result, reason?, properties{ptype.property: value}}, which {@link #results} still reads.
      */
     public static final AttributeName RESULTS = AttributeName.of("authpack.results");
