@@ -13,6 +13,7 @@ import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
@@ -33,7 +34,8 @@ import java.util.Set;
  * ({@code rsa2048._domainkey.example.com}) and the ARC keys of the two intermediaries
  * ({@code arc2024._domainkey.relay.example.org}, {@code arc2024._domainkey.lists.example.org}).
  *
- * <p>For each {@link FullCheckScenario}, the way the message travelled: the {@link DkimMessage} newsletter is signed
+ * <p>{@link FullCheckScenario#DIRECT}: the signed newsletter as its author's server sends it. For each other
+ * {@link FullCheckScenario}, the way the message travelled: the {@link DkimMessage} newsletter is signed
  * by {@code example.com}; the intermediary receives it from {@code mail-out.example.com} (192.0.2.25, MAIL FROM
  * {@code bounces@news.example.com}) and checks it with our {@link MailAuthChecker}; a list then tags the Subject
  * and adds a footer; the intermediary adds its Received field and seals (our {@link ArcSealer}: relaxed/relaxed,
@@ -66,8 +68,19 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
         return MailAuthChecker.create(dns, CheckerSettings.defaults(AUTHSERV_ID));
     }
 
+    /** The DKIM verifier the checker builds, alone (the {@code dkimAlone} benchmark). */
+    public static DkimVerifier dkimVerifier(DnsResolver dns) {
+        CheckerSettings settings = CheckerSettings.defaults(AUTHSERV_ID);
+        return new DkimVerifier(dns, settings.dkim().withKeyLookupTimeout(settings.timeouts().keyLookup())
+                .withClock(settings.clock()));
+    }
+
     /** The SMTP envelope of our check: the intermediary as client, with its own (SRS-style) MAIL FROM. */
     public static Envelope envelope(FullCheckScenario scenario) {
+        if (!scenario.relayed()) {
+            return new Envelope(address(ORIGIN_CLIENT), ORIGIN_HELO, ORIGIN_MAIL_FROM, List.of("alice@example.net"),
+                    Optional.empty());
+        }
         String mailFrom = scenario.modifies()
                 ? "news-bounces@" + scenario.intermediary()
                 : "SRS0=x7Qe=NM=news.example.com=bounces@" + scenario.intermediary();
@@ -79,7 +92,7 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
         try {
             DkimSigningKey author = rsaKey();
             Map<FullCheckScenario, DkimSigningKey> sealers = new EnumMap<>(FullCheckScenario.class);
-            for (FullCheckScenario s : FullCheckScenario.values()) {
+            for (FullCheckScenario s : relayed()) {
                 sealers.put(s, rsaKey());
             }
             MemoryZone zone = zone(author, sealers);
@@ -95,7 +108,8 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
             Envelope fromOrigin = new Envelope(address(ORIGIN_CLIENT), ORIGIN_HELO, ORIGIN_MAIL_FROM,
                     List.of("news-readers@lists.example.org"), Optional.empty());
             Map<FullCheckScenario, byte[]> messages = new EnumMap<>(FullCheckScenario.class);
-            for (FullCheckScenario s : FullCheckScenario.values()) {
+            messages.put(FullCheckScenario.DIRECT, signed);
+            for (FullCheckScenario s : relayed()) {
                 AuthCheckReport atIntermediary = hop.check(fromOrigin, signed, CheckOptions.ALL).join();
                 byte[] passedOn = received(s, s.modifies() ? asListPost(signed) : signed);
                 ArcSealer sealer = new ArcSealer(sealers.get(s), ArcSealOptions.of(s.intermediary(), ARC_SELECTOR));
@@ -149,12 +163,17 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
                 .mx("example.com", 10, "mx.example.com")
                 .a("mx.example.com", "192.0.2.81")
                 .txt("_dmarc.example.org", "v=DMARC1; p=none; rua=mailto:dmarc@example.org");
-        for (FullCheckScenario s : FullCheckScenario.values()) {
+        for (FullCheckScenario s : relayed()) {
             b.txt(s.intermediary(), "v=spf1 ip4:" + s.address() + " -all")
                     .a(s.intermediary(), s.address())
                     .txt(ARC_SELECTOR + "._domainkey." + s.intermediary(), sealers.get(s).publicKeyRecord());
         }
         return b.build();
+    }
+
+    /** The scenarios through an intermediary (each with its own ARC key). */
+    static List<FullCheckScenario> relayed() {
+        return java.util.Arrays.stream(FullCheckScenario.values()).filter(FullCheckScenario::relayed).toList();
     }
 
     private static DkimSigningKey rsaKey() throws GeneralSecurityException, DkimKeyException {

@@ -1,11 +1,18 @@
 package dev.authpack.bench;
 
 /**
- * The two messages of the full-check benchmark: the {@link DkimMessage} newsletter, DKIM-signed by its author's
- * domain, that reached us through an intermediary which checked it (with our own {@code MailAuthChecker}), added
- * its Received field and sealed an ARC set over its results. See {@link FullCheckFixture}.
+ * The messages of the full-check benchmark: the {@link DkimMessage} newsletter, DKIM-signed by its author's domain,
+ * straight from the author's server ({@link #DIRECT}), or as it reached us through an intermediary which checked it
+ * (with our own {@code MailAuthChecker}), added its Received field and sealed an ARC set over its results. See
+ * {@link FullCheckFixture}.
  */
 public enum FullCheckScenario {
+    /**
+     * The author's own server (mail-out.example.com, 192.0.2.25, MAIL FROM bounces@news.example.com) sends the
+     * signed newsletter to us directly, as bin/bench-james does: DKIM, SPF for MAIL FROM and HELO, iprev and DMARC
+     * ({@code p=reject}) pass, no ARC set ({@code arc=none}); one RSA verification, one relaxed body hash.
+     */
+    DIRECT(null, "192.0.2.25", false),
     /**
      * A forwarder (relay.example.org) that changed nothing but the envelope (SRS MAIL FROM): DKIM, SPF (of the
      * forwarder's domain), DMARC (DKIM aligned), ARC and iprev all pass.
@@ -28,12 +35,17 @@ public enum FullCheckScenario {
         this.modifies = modifies;
     }
 
-    /** The intermediary's domain: its host name, MAIL FROM domain and ARC sealing domain. */
+    /** Whether the message came through an intermediary that sealed an ARC set (all but {@link #DIRECT}). */
+    public boolean relayed() {
+        return intermediary != null;
+    }
+
+    /** The intermediary's domain: its host name, MAIL FROM domain and ARC sealing domain; null for {@link #DIRECT}. */
     public String intermediary() {
         return intermediary;
     }
 
-    /** The intermediary's IP address: the SMTP client we check. */
+    /** The SMTP client we check: the intermediary's IP address, or the author's server's. */
     public String address() {
         return address;
     }

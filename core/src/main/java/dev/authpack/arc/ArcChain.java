@@ -30,6 +30,10 @@ final class ArcChain {
 
     static ArcChain collect(RawMessage message, int maxSets) {
         List<ArcField> fields = new ArrayList<>();
+        if (ArcFieldKind.noneIn(message)) {
+            // the usual message: no ARC field, found by name (case-insensitive, as of() reads them)
+            return new ArcChain(fields, 0, null, false, null);
+        }
         int highest = 0;
         for (HeaderField field : message.fields()) {
             ArcFieldKind kind = ArcFieldKind.of(field.name());

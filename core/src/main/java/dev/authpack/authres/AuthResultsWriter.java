@@ -33,18 +33,20 @@ public final class AuthResultsWriter {
     /** {@code FIELD_NAME + ": "}, the start of every field written. */
     private static final String FIELD_START = FIELD_NAME + ": ";
     private static final String FOLD = "\r\n\t";
+    /** Room for a usual field body (about 600 characters with DKIM, SPF twice, DMARC, ARC, iprev): no regrowth. */
+    private static final int INITIAL_CHARS = 1024;
 
     private AuthResultsWriter() {
     }
 
     /** The field body, folded, without the field name: {@code authserv-id; method=result ...; ...}. */
     public static String headerValue(String authservId, List<MethodResult> results) {
-        return write(new StringBuilder(512), authservId, results).toString();
+        return write(new StringBuilder(INITIAL_CHARS), authservId, results).toString();
     }
 
     /** The whole field, {@code Authentication-Results: ...}, folded, without a trailing CRLF. */
     public static String headerField(String authservId, List<MethodResult> results) {
-        StringBuilder out = new StringBuilder(FIELD_START.length() + 512).append(FIELD_START);
+        StringBuilder out = new StringBuilder(FIELD_START.length() + INITIAL_CHARS).append(FIELD_START);
         return write(out, authservId, results).toString();
     }
 
@@ -90,33 +92,35 @@ public final class AuthResultsWriter {
         out.append(keyword(result.method())).append('=').append(keyword(result.result()));
         // where the resinfo's first line starts (after "; FOLD", so its first character, as before)
         int lineStart = out.length() - result.method().length() - 1 - result.result().length();
-        StringBuilder part = new StringBuilder(64);
         if (result.reason() != null && !result.reason().isBlank()) {
-            part.append("reason=");
-            appendQuoted(part, cut(result.reason()));
-            lineStart = appendPart(out, lineStart, part);
+            int at = out.length();
+            out.append(" reason=");
+            appendQuoted(out, cut(result.reason()));
+            lineStart = placePart(out, lineStart, at);
         }
         int properties = 0;
         for (ResultProperty property : result.properties()) {
             if (properties++ == MAX_PROPERTIES) {
                 break;
             }
-            part.setLength(0);
-            part.append(keyword(property.ptype())).append('.').append(keyword(property.property())).append('=');
-            appendPvalue(part, cut(property.value()));
-            lineStart = appendPart(out, lineStart, part);
+            int at = out.length();
+            out.append(' ').append(keyword(property.ptype())).append('.').append(keyword(property.property()))
+                    .append('=');
+            appendPvalue(out, cut(property.value()));
+            lineStart = placePart(out, lineStart, at);
         }
     }
 
-    /** Appends a space and the part, or a fold and the part when the line would grow too long; the line start. */
-    private static int appendPart(StringBuilder out, int lineStart, CharSequence part) {
-        if (out.length() - lineStart + 1 + part.length() > MAX_LINE_CHARS) {
-            out.append(FOLD);
-            lineStart = out.length() - 1;
-        } else {
-            out.append(' ');
+    /**
+     * The part just appended after a space at {@code at}: when it makes the line longer than {@link #MAX_LINE_CHARS}
+     * that space becomes a fold (the part starts the next line); the line start. Written in place, so a part is
+     * not built on its own first.
+     */
+    private static int placePart(StringBuilder out, int lineStart, int at) {
+        if (out.length() - lineStart > MAX_LINE_CHARS) {
+            out.replace(at, at + 1, FOLD);
+            return at + FOLD.length() - 1;
         }
-        out.append(part);
         return lineStart;
     }
 
@@ -274,7 +278,13 @@ public final class AuthResultsWriter {
 
     private static void appendQuoted(StringBuilder out, String text) {
         out.append('"');
-        for (int i = 0; i < text.length(); i++) {
+        int plain = 0;
+        while (plain < text.length() && isQtextOrSpace(text.charAt(plain))) {
+            plain++;
+        }
+        // the usual reason needs no escape: copied at once
+        out.append(text, 0, plain);
+        for (int i = plain; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 out.append(' ');
@@ -286,5 +296,10 @@ public final class AuthResultsWriter {
             }
         }
         out.append('"');
+    }
+
+    /** A character copied into a quoted-string as it is: neither a control, DEL, {@code "} nor {@code \\}. */
+    private static boolean isQtextOrSpace(char c) {
+        return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
     }
 }

@@ -50,21 +50,22 @@ final class BoundedCheck<T> {
         if (result.isDone()) {
             return this;
         }
-        Runnable stopTimer = timer.started(method);
-        result.whenComplete((value, error) -> stopTimer.run());
+        if (timer != CheckTimer.NONE) {
+            Runnable stopTimer = timer.started(method);
+            result.whenComplete((value, error) -> stopTimer.run());
+        }
         CompletableFuture<T> running;
         try {
             running = engine.get();
         } catch (RuntimeException e) {
             running = CompletableFuture.failedFuture(e);
         }
-        running.whenComplete((value, error) -> {
-            if (error == null && value != null) {
-                result.complete(Optional.of(value));
-            } else {
-                cutOff(name + " failed: " + describe(error));
-            }
-        });
+        if (running.isDone()) {
+            // the usual case with cached answers: taken now, without a dependent stage
+            settleNow(running);
+        } else {
+            running.whenComplete(this::settle);
+        }
         if (!result.isDone()) {
             result.completeOnTimeout(Optional.of(fallback.apply(name + " did not finish within "
                     + budget.toMillis() + " ms")), budget.toMillis(), TimeUnit.MILLISECONDS);
@@ -72,6 +73,27 @@ final class BoundedCheck<T> {
             result.whenComplete((value, error) -> engineFuture.cancel(false));
         }
         return this;
+    }
+
+    /** Ends the check with the engine's result, or its fallback when the engine failed or gave nothing. */
+    private void settle(T value, Throwable error) {
+        if (error == null && value != null) {
+            result.complete(Optional.of(value));
+        } else {
+            cutOff(name + " failed: " + describe(error));
+        }
+    }
+
+    /** {@link #settle} from an engine's future that has completed. */
+    private void settleNow(CompletableFuture<T> done) {
+        T value;
+        try {
+            value = done.getNow(null);
+        } catch (CompletionException | CancellationException e) {
+            settle(null, e);
+            return;
+        }
+        settle(value, null);
     }
 
     /** Ends the check now with its fallback, if it has not ended yet. */

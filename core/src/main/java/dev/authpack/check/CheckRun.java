@@ -22,8 +22,11 @@ public final class CheckRun {
     CheckRun(List<BoundedCheck<?>> checks, Supplier<AuthCheckReport> assemble) {
         this.checks = List.copyOf(checks);
         this.assemble = assemble;
-        this.report = CompletableFuture.allOf(checks.stream().map(BoundedCheck::result)
-                .toArray(CompletableFuture[]::new)).thenApply(ignored -> assemble.get());
+        CompletableFuture<?>[] results = new CompletableFuture<?>[this.checks.size()];
+        for (int i = 0; i < results.length; i++) {
+            results[i] = this.checks.get(i).result();
+        }
+        this.report = CompletableFuture.allOf(results).thenApply(ignored -> assemble.get());
     }
 
     /** The report, once every check has ended (each within its budget). */

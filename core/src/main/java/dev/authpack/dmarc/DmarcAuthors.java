@@ -63,7 +63,11 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
         if (scan != null) {
             fields = Math.max(fields, scan.values().size());
             for (String v : scan.values()) {
-                r.value(v);
+                // reading a value again adds nothing (its domains and notes are sets, bounded by their size): a
+                // value the strict parser gave too, the usual case, is read once
+                if (strictValues == null || !strictValues.contains(v)) {
+                    r.value(v);
+                }
             }
             for (String line : scan.possibleContinuations()) {
                 r.note("a line without colon after a From field read as its continuation");

@@ -3,8 +3,10 @@ package dev.authpack.dmarc;
 import dev.authpack.mail.HeaderLines;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,6 +61,24 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         return new Scanner(message, Math.min(message.length, maxScanBytes)).scan();
     }
 
+    /** The octets of one From value being read (one thread: no locking, unlike ByteArrayOutputStream). */
+    private static final class FieldValue {
+        private byte[] bytes = new byte[128];
+        private int length;
+
+        void write(byte[] source, int offset, int count) {
+            if (length + count > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + count));
+            }
+            System.arraycopy(source, offset, bytes, length, count);
+            length += count;
+        }
+
+        String toString(Charset charset) {
+            return new String(bytes, 0, length, charset);
+        }
+    }
+
     /** The state of one scan. */
     private static final class Scanner {
         private final byte[] m;
@@ -66,7 +86,7 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         private final List<String> values = new ArrayList<>();
         private final List<String> continuations = new ArrayList<>();
         private static final String FROM = "from";
-        private ByteArrayOutputStream from;      // the From field being read, or null
+        private FieldValue from;                 // the From field being read, or null
         private String pendingName;              // the name letters of the last line without colon, or null
         private boolean sawField;
         private int kept;
@@ -132,7 +152,7 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                 return;
             }
             if (isFromName(s, colon)) {
-                from = new ByteArrayOutputStream();
+                from = new FieldValue();
                 append(colon + 1, end);
                 joinedOverLoneCarriageReturns(colon + 1);
             }
@@ -184,14 +204,25 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             }
             pendingName = null;
             if (name.equals(FROM)) {
-                from = new ByteArrayOutputStream();
+                from = new FieldValue();
                 append(colon + 1, end);
                 joinedOverLoneCarriageReturns(colon + 1);
             }
         }
 
+        /** {@code nameLetters(start, end, "").equals(FROM)}, without building the name (run for every field). */
         private boolean isFromName(int start, int end) {
-            return nameLetters(start, end, "").equals(FROM);
+            int n = 0;
+            for (int i = start; i < end; i++) {
+                int c = m[i] & 0xff;
+                if (c > 32 && c < 127) {
+                    if (n == FROM.length() || Character.toLowerCase((char) c) != FROM.charAt(n)) {
+                        return false;
+                    }
+                    n++;
+                }
+            }
+            return n == FROM.length();
         }
 
         /**

@@ -20,7 +20,6 @@ final class SpfNames {
      */
     private static final Pattern TOPLABEL =
             Pattern.compile("[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9-]*[A-Za-z0-9]");
-    private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
 
     private SpfNames() {
     }
@@ -49,7 +48,7 @@ final class SpfNames {
             return Optional.empty();
         }
         int lastDot = name.lastIndexOf('.');
-        if (lastDot < 0 || ALL_DIGITS.matcher(name.substring(lastDot + 1)).matches()) {
+        if (lastDot < 0 || allDigits(name, lastDot + 1)) {
             return Optional.empty();
         }
         for (int i = 0; i < name.length(); i++) {
@@ -59,6 +58,20 @@ final class SpfNames {
             }
         }
         return Optional.of(name);
+    }
+
+    /** Whether {@code name} from {@code start} on is one or more ASCII digits (a label, without a matcher). */
+    private static boolean allDigits(String name, int start) {
+        if (start >= name.length()) {
+            return false;
+        }
+        for (int i = start; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -23,6 +23,42 @@ class AuthResultsWriterTest {
                 + "\tiprev=pass policy.iprev=192.0.2.1");
     }
 
+    /** The resinfo {@code spf=pass} with properties header.a..d of the given value lengths. */
+    private static MethodResult fourProperties(int... lengths) {
+        List<ResultProperty> properties = new java.util.ArrayList<>();
+        for (int i = 0; i < lengths.length; i++) {
+            properties.add(new ResultProperty("header", String.valueOf((char) ('a' + i)),
+                    String.valueOf((char) ('A' + i)).repeat(lengths[i])));
+        }
+        return new MethodResult("spf", "pass", null, properties);
+    }
+
+    /**
+     * A resinfo line of exactly {@link AuthResultsWriter#MAX_LINE_CHARS} (counted from the method) stays whole;
+     * one character more folds before the part that passes the bound, which starts the next line.
+     */
+    @Test
+    void foldsBeforeThePartThatPassesTheLineBoundAndNotAtIt() {
+        // "spf=pass" + 4 x " header.x=" + 213 characters = 8 + 4 x 223 = 900
+        String atBound = AuthResultsWriter.headerValue("mx", List.of(fourProperties(213, 213, 213, 213)));
+        assertThat(atBound.split("\r\n")).hasSize(2);
+        assertThat(atBound.split("\r\n")[1]).hasSize(1 + 900).startsWith("\tspf=pass header.a=A");
+
+        String past = AuthResultsWriter.headerValue("mx", List.of(fourProperties(213, 213, 213, 214)));
+        String[] lines = past.split("\r\n");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[1]).hasSize(1 + 8 + 3 * 223).endsWith("C");
+        assertThat(lines[2]).isEqualTo("\theader.d=" + "D".repeat(214));
+    }
+
+    /** A reason is copied as it is up to the first character to escape; from there on escaped as always. */
+    @Test
+    void aReasonIsQuotedWithItsQuotesBackslashesAndControlsHandled() {
+        String body = AuthResultsWriter.headerValue("mx", List.of(new MethodResult("spf", "pass",
+                "plain text then \"quoted\" a\\b c\r\nd\u007fe", List.of())));
+        assertThat(body).endsWith("spf=pass reason=\"plain text then \\\"quoted\\\" a\\\\b c  d e\"");
+    }
+
     @Test
     void noResultsIsTheNoneForm() {
         assertThat(AuthResultsWriter.headerValue("mx.example.org", List.of())).isEqualTo("mx.example.org; none");
