@@ -48,6 +48,8 @@ class MailAttributesTest {
                 result("dmarc", "pass", "non-ASCII: Grüße, 日本", "header", "from", "example.com",
                         "policy", "dmarc", "reject"),
                 result("arc", "none", null),
+                result("spf", "softfail", null, "smtp", "mailfrom", "jösé@bücher.example", "smtp", "helo", "名前.example"),
+                result("auth", "pass", null, "smtp", "auth", "user name with spaces"),
                 result("iprev", "pass", "reverse and forward agree", "policy", "iprev", "192.0.2.1"));
         Mail mail = stored(results);
 
