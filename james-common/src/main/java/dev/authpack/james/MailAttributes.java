@@ -75,6 +75,15 @@ public final class MailAttributes {
 
     /** {@link #store(Mail, String, AuthCheckReport)} with the report's resinfos already made. */
     public static void store(Mail mail, String authservId, AuthCheckReport report, List<MethodResult> resinfos) {
+        store(mail, authservId, report, AuthResultsWriter.headerValue(authservId, resinfos));
+    }
+
+    /**
+     * {@link #store(Mail, String, AuthCheckReport)} with the field body already written
+     * ({@link AuthResultsWriter#headerValue} of {@code authservId} and the report's resinfos), as MailAuthCheck
+     * writes it into the message too: written once a mail.
+     */
+    public static void store(Mail mail, String authservId, AuthCheckReport report, String fieldValue) {
         report.dkim().ifPresent(v -> mail.setAttribute(new Attribute(DKIM, dkim(v))));
         report.spf().ifPresent(v -> mail.setAttribute(new Attribute(SPF, spf(v))));
         report.dmarc().ifPresent(v -> {
@@ -85,7 +94,7 @@ public final class MailAttributes {
         report.spfHelo().ifPresent(v -> mail.setAttribute(new Attribute(SPF_HELO, spf(v))));
         report.iprev().ifPresent(v -> mail.setAttribute(new Attribute(IPREV, iprev(v))));
         report.smtpAuth().ifPresent(v -> mail.setAttribute(new Attribute(SMTP_AUTH, smtpAuth(v))));
-        mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(resultsText(authservId, resinfos))));
+        mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(resultsText(fieldValue))));
         mail.setAttribute(new Attribute(AUTHSERV_ID, AttributeValue.of(authservId)));
     }
 
@@ -253,8 +262,8 @@ public final class MailAttributes {
     }
 
     /** {@link #RESULTS}: the field body as our field has it, its folds (CRLF and a tab) made single spaces. */
-    static String resultsText(String authservId, List<MethodResult> resinfos) {
-        return AuthResultsWriter.headerValue(authservId, resinfos).replace("\r\n\t", " ");
+    static String resultsText(String fieldValue) {
+        return fieldValue.replace("\r\n\t", " ");
     }
 
     /** A resinfo in the list-of-maps form of earlier releases. */

@@ -33,11 +33,21 @@ final class AuthResultsHeaders {
      */
     static int rewrite(Mail mail, byte[] raw, String authservId, boolean removeForged,
                        Optional<List<MethodResult>> ours) throws MessagingException, IOException {
-        if (!removeForged && ours.isEmpty()) {
+        return rewriteWith(mail, raw, authservId, removeForged,
+                ours.map(results -> AuthResultsWriter.headerValue(authservId, results)));
+    }
+
+    /**
+     * {@link #rewrite} with our field's body already written ({@link AuthResultsWriter#headerValue}, as
+     * MailAuthCheck also stores it in {@code authpack.results}), or empty to only remove forged fields.
+     */
+    static int rewriteWith(Mail mail, byte[] raw, String authservId, boolean removeForged,
+                           Optional<String> ourFieldValue) throws MessagingException, IOException {
+        if (!removeForged && ourFieldValue.isEmpty()) {
             return 0;
         }
         byte[] octets = raw != null ? raw : MimeMessageBytes.of(mail.getMessage());
-        String field = ours.map(results -> AuthResultsWriter.headerField(authservId, results)).orElse(null);
+        String field = ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value).orElse(null);
         AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, removeForged ? authservId : null,
                 field);
         if (result.message() != octets) {

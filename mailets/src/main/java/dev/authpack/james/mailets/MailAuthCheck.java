@@ -7,6 +7,7 @@ import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.check.AuthCheckReport;
+import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.check.CheckRun;
@@ -136,7 +137,7 @@ public class MailAuthCheck extends GenericMailet {
             checked.report().ifPresentOrElse(report -> {
                 timing.stop();
                 metrics.count(done.results());
-                MailAttributes.store(mail, serverId, report, done.results());
+                MailAttributes.store(mail, serverId, report, done.fieldValue());
             }, metrics::notChecked);
             LOGGER.debug("{}: {}", mail.getName(), checked.report());
         } catch (RuntimeException e) {
@@ -168,11 +169,14 @@ public class MailAuthCheck extends GenericMailet {
      * The message octets read for the check (null when not read), the report (empty: not checked) and its
      * resinfos, made once for the metrics, the attributes and the field.
      */
-    private record Checked(byte[] raw, Optional<AuthCheckReport> report, List<MethodResult> results) {
-        static final Checked NOT_CHECKED = new Checked(null, Optional.empty(), List.of());
+    private record Checked(byte[] raw, Optional<AuthCheckReport> report, List<MethodResult> results,
+                           String fieldValue) {
+        static final Checked NOT_CHECKED = new Checked(null, Optional.empty(), List.of(), null);
 
-        static Checked of(byte[] raw, AuthCheckReport report) {
-            return new Checked(raw, Optional.of(report), report.methodResults());
+        /** The field's body is written once, for the attribute and the field ({@link AuthResultsWriter#headerValue}). */
+        static Checked of(byte[] raw, String serverId, AuthCheckReport report) {
+            List<MethodResult> results = report.methodResults();
+            return new Checked(raw, Optional.of(report), results, AuthResultsWriter.headerValue(serverId, results));
         }
     }
 
@@ -199,18 +203,18 @@ public class MailAuthCheck extends GenericMailet {
             run = checker.start(envelope, null, options, checkTimer);
         }
         try {
-            return Checked.of(raw, run.await(deadline));
+            return Checked.of(raw, serverId, run.await(deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOGGER.warn("{}: checks interrupted; unfinished ones are temperror", mail.getName());
-            return Checked.of(raw, run.cutOff("interrupted"));
+            return Checked.of(raw, serverId, run.cutOff("interrupted"));
         }
     }
 
     /** Even unchecked mail must not carry fields that claim to be ours (RFC 8601 §5). */
     private void writeHeader(Mail mail, Checked checked) {
-        Optional<List<MethodResult>> ours = addAuthenticationResults && checked.report().isPresent()
-                ? Optional.of(checked.results()) : Optional.empty();
+        Optional<String> ours = addAuthenticationResults && checked.report().isPresent()
+                ? Optional.of(checked.fieldValue()) : Optional.empty();
         if (ours.isEmpty() && !removeForged) {
             return;
         }
@@ -218,7 +222,7 @@ public class MailAuthCheck extends GenericMailet {
             if (mail.getMessage() == null) {
                 return;
             }
-            int removed = AuthResultsHeaders.rewrite(mail, checked.raw(), serverId, removeForged, ours);
+            int removed = AuthResultsHeaders.rewriteWith(mail, checked.raw(), serverId, removeForged, ours);
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed,
                         serverId);

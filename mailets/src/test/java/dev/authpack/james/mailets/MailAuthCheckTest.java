@@ -148,6 +148,21 @@ class MailAuthCheckTest {
     }
 
     @Test
+    void theResultsAttributeIsOurFieldsBodyOnOneLine() throws Exception {
+        FakeMail mail = mail("192.0.2.1", "alice@example.com");
+        mailet(Map.of()).service(mail);
+        String header = headers(mail);
+        assertThat(header).startsWith("Authentication-Results: mx.test;");
+        int end = header.indexOf("\r\n");
+        while (header.charAt(end + 2) == '\t') {
+            end = header.indexOf("\r\n", end + 2);
+        }
+        String fieldBody = header.substring("Authentication-Results: ".length(), end).replace("\r\n\t", " ");
+        assertThat(mail.getAttribute(MailAttributes.RESULTS).orElseThrow().getValue().value()).isEqualTo(fieldBody);
+        assertThat(fieldBody).contains("spf=pass").contains("iprev=pass");
+    }
+
+    @Test
     void refusesACheckTimersValueThatIsNotABoolean() {
         MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck")
