@@ -33,6 +33,8 @@ public final class AuthResultsWriter {
     /** {@code FIELD_NAME + ": "}, the start of every field written. */
     private static final String FIELD_START = FIELD_NAME + ": ";
     private static final String FOLD = "\r\n\t";
+    /** The end of the closing comment that counts the resinfos left out. */
+    private static final String NOT_LISTED = " more results not listed)";
     /** Room for a usual field body (about 600 characters with DKIM, SPF twice, DMARC, ARC, iprev): no regrowth. */
     private static final int INITIAL_CHARS = 1024;
 
@@ -77,9 +79,17 @@ public final class AuthResultsWriter {
         if (written < results.size()) {
             // a comment is CFWS after the last resinfo: readers skip it (RFC 8601 §2.2, RFC 5322 §3.2.2)
             out.append(FOLD).append('(').append(results.size() - written)
-                    .append(" more results not listed)");
+                    .append(NOT_LISTED);
         }
         return out;
+    }
+
+    /**
+     * Whether a body written by {@link #headerValue} lists every resinfo it was given: otherwise it ends in the
+     * comment counting the others (a comment no written value can end in: values are tokens or quoted-strings).
+     */
+    public static boolean listsAll(String headerValue) {
+        return !headerValue.endsWith(NOT_LISTED);
     }
 
     /** The same field on one line (for logs and JSON): folding whitespace replaced by a space. */

@@ -158,4 +158,15 @@ class AuthResultsWriterTest {
         }
         return count;
     }
+
+    @Test
+    void saysWhetherABodyListsEveryResinfo() {
+        assertThat(AuthResultsWriter.listsAll(AuthResultsWriter.headerValue("mx.example.org",
+                List.of(spf("example.com", "ends like the comment: 3 more results not listed)"))))).isTrue();
+        List<MethodResult> many = java.util.Collections.nCopies(AuthResultsWriter.MAX_RESULTS + 1,
+                spf("example.com", "r"));
+        String body = AuthResultsWriter.headerValue("mx.example.org", many);
+        assertThat(body).endsWith("(1 more results not listed)");
+        assertThat(AuthResultsWriter.listsAll(body)).isFalse();
+    }
 }

@@ -75,7 +75,7 @@ public final class MailAttributes {
 
     /** {@link #store(Mail, String, AuthCheckReport)} with the report's resinfos already made. */
     public static void store(Mail mail, String authservId, AuthCheckReport report, List<MethodResult> resinfos) {
-        store(mail, authservId, report, AuthResultsWriter.headerValue(authservId, resinfos));
+        store(mail, authservId, report, resinfos, AuthResultsWriter.headerValue(authservId, resinfos));
     }
 
     /**
@@ -83,7 +83,8 @@ public final class MailAttributes {
      * ({@link AuthResultsWriter#headerValue} of {@code authservId} and the report's resinfos), as MailAuthCheck
      * writes it into the message too: written once a mail.
      */
-    public static void store(Mail mail, String authservId, AuthCheckReport report, String fieldValue) {
+    public static void store(Mail mail, String authservId, AuthCheckReport report, List<MethodResult> resinfos,
+                             String fieldValue) {
         report.dkim().ifPresent(v -> mail.setAttribute(new Attribute(DKIM, dkim(v))));
         report.spf().ifPresent(v -> mail.setAttribute(new Attribute(SPF, spf(v))));
         report.dmarc().ifPresent(v -> {
@@ -94,7 +95,7 @@ public final class MailAttributes {
         report.spfHelo().ifPresent(v -> mail.setAttribute(new Attribute(SPF_HELO, spf(v))));
         report.iprev().ifPresent(v -> mail.setAttribute(new Attribute(IPREV, iprev(v))));
         report.smtpAuth().ifPresent(v -> mail.setAttribute(new Attribute(SMTP_AUTH, smtpAuth(v))));
-        mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(resultsText(fieldValue))));
+        mail.setAttribute(new Attribute(RESULTS, results(resinfos, fieldValue)));
         mail.setAttribute(new Attribute(AUTHSERV_ID, AttributeValue.of(authservId)));
     }
 
@@ -261,7 +262,28 @@ public final class MailAttributes {
         return map.build();
     }
 
-    /** {@link #RESULTS}: the field body as our field has it, its folds (CRLF and a tab) made single spaces. */
+    /**
+     * {@link #RESULTS}: the field body as our field has it, its folds (CRLF and a tab) made single spaces; but when
+     * the field's size bound left resinfos out (a sender can make names and reasons long enough, with ten DKIM
+     * signatures), the list of maps of earlier builds, so that no result, DMARC's least of all, is missing from what
+     * our own matchers read.
+     */
+    static AttributeValue<?> results(List<MethodResult> resinfos, String fieldValue) {
+        if (AuthResultsWriter.listsAll(fieldValue)) {
+            return AttributeValue.of(resultsText(fieldValue));
+        }
+        List<AttributeValue<?>> list = new ArrayList<>(resinfos.size());
+        for (MethodResult result : resinfos) {
+            CompactAttributeMap.Builder properties = CompactAttributeMap.builder();
+            for (ResultProperty p : result.properties()) {
+                properties.put(p.ptype() + "." + p.property(), p.value());
+            }
+            list.add(CompactAttributeMap.builder().put("method", result.method()).put("result", result.result())
+                    .put("reason", result.reason()).put("properties", properties.build()).build());
+        }
+        return AttributeValue.of(list);
+    }
+
     static String resultsText(String fieldValue) {
         return fieldValue.replace("\r\n\t", " ");
     }

@@ -69,6 +69,43 @@ class MailAttributesTest {
         assertThat(read.properties().get(0).value()).hasSize(256).endsWith("...");
     }
 
+    /**
+     * The string is the field, and the field has a size bound. With every value the sender controls at the
+     * longest the field carries (ten DKIM signatures and the count of the rest, 253-character names, reasons of
+     * 256 characters) every resinfo still fits; with values that double when quoted they do not, and then the
+     * list form is stored, so that no resinfo (DMARC's least of all) is missing from what our matchers read.
+     */
+    @Test
+    void theLongestResultsACheckWritesAreAllStored() throws Exception {
+        String name = ("a".repeat(61) + ".").repeat(4) + "examp";
+        assertThat(MailAttributes.results(stored(longest(name, "r".repeat(256))))).contains(longest(name,
+                "r".repeat(256)));
+        assertThat(stored(longest(name, "r".repeat(256))).getAttribute(MailAttributes.RESULTS).orElseThrow()
+                .getValue().value()).isInstanceOf(String.class);
+
+        List<MethodResult> quoted = longest(name, "\"".repeat(256));
+        Mail mail = stored(quoted);
+        assertThat(MailAttributes.results(mail)).contains(quoted);
+        assertThat(mail.getAttribute(MailAttributes.RESULTS).orElseThrow().getValue().value())
+                .isInstanceOf(java.util.Collection.class);
+    }
+
+    private static List<MethodResult> longest(String name, String reason) {
+        List<MethodResult> results = new ArrayList<>();
+        for (int i = 0; i < AuthCheckReport.MAX_DKIM_RESULTS; i++) {
+            results.add(result("dkim", "fail", reason, "header", "d", name, "header", "i", "@" + name,
+                    "header", "s", name, "header", "a", "rsa-sha256", "header", "b", "abcdefgh"));
+        }
+        results.add(result("dkim", "policy", reason));
+        results.add(result("spf", "fail", reason, "smtp", "mailfrom", "l".repeat(2) + "@" + name));
+        results.add(result("spf", "fail", reason, "smtp", "helo", name));
+        results.add(result("auth", "none", reason, "smtp", "auth", "u".repeat(256)));
+        results.add(result("dmarc", "fail", reason, "header", "from", name, "policy", "dmarc", "reject"));
+        results.add(result("arc", "fail", reason));
+        results.add(result("iprev", "fail", reason, "policy", "iprev", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"));
+        return results;
+    }
+
     @Test
     void noResultsIsTheNoneForm() throws Exception {
         Mail mail = stored(List.of());

@@ -137,7 +137,7 @@ public class MailAuthCheck extends GenericMailet {
             checked.report().ifPresentOrElse(report -> {
                 timing.stop();
                 metrics.count(done.results());
-                MailAttributes.store(mail, serverId, report, done.fieldValue());
+                MailAttributes.store(mail, serverId, report, done.results(), done.fieldValue());
             }, metrics::notChecked);
             LOGGER.debug("{}: {}", mail.getName(), checked.report());
         } catch (RuntimeException e) {
