@@ -76,6 +76,30 @@ public final class BodyHasher {
     }
 
     /**
+     * One digest per algorithm name and thread, kept for the thread's next body hash: {@code MessageDigest.getInstance}
+     * (a provider look-up and a new instance) was a visible part of each check in a busy James. A FanOut takes the
+     * kept digest for the first key of each name (later keys of the same name get their own), and it is reset when
+     * taken, so a hash that ended early (an exception) leaves nothing behind; {@code digest()} resets it too. Bounded:
+     * the names are the few the DKIM and ARC algorithms use.
+     */
+    private static final ThreadLocal<ThreadDigests> KEPT = ThreadLocal.withInitial(ThreadDigests::new);
+
+    private static final class ThreadDigests {
+        private final Map<String, MessageDigest> byName = new HashMap<>(4);
+
+        MessageDigest take(String name) {
+            MessageDigest kept = byName.get(name);
+            if (kept == null) {
+                kept = digest(name);
+                byName.put(name, kept);
+            } else {
+                kept.reset();
+            }
+            return kept;
+        }
+    }
+
+    /**
      * Feeds every digest its prefix of the canonical body and counts the whole length. Long runs go to the digests
      * as they are; short ones (around the changes canonicalization makes) are first gathered in a staging buffer,
      * because each {@link MessageDigest#update} call has a fixed cost that short runs would pay again and again.
@@ -103,10 +127,21 @@ public final class BodyHasher {
         FanOut(List<Key> keys) {
             digests = new MessageDigest[keys.size()];
             limits = new long[keys.size()];
+            ThreadDigests kept = KEPT.get();
             for (int i = 0; i < digests.length; i++) {
-                digests[i] = digest(keys.get(i).digestName());
+                String name = keys.get(i).digestName();
+                digests[i] = firstOfItsName(keys, i) ? kept.take(name) : digest(name);
                 limits[i] = keys.get(i).limit() < 0 ? Long.MAX_VALUE : keys.get(i).limit();
             }
+        }
+
+        private static boolean firstOfItsName(List<Key> keys, int index) {
+            for (int j = 0; j < index; j++) {
+                if (keys.get(j).digestName().equals(keys.get(index).digestName())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -136,6 +136,35 @@ class CanonicalizerPropertyTest {
         }
     }
 
+    /**
+     * Each thread keeps one digest per algorithm for its next body hash: hashes that follow one another on a thread,
+     * with SHA-1 and SHA-256 keys mixed in one pass and both canonicalizations, are each a fresh digest's.
+     */
+    @Test
+    void keptDigestsGiveEachBodyItsOwnHash() throws Exception {
+        Random random = new Random(8301);
+        for (int n = 0; n < 200; n++) {
+            byte[] body = randomOctets(random, random.nextInt(2000));
+            RawMessage message = RawMessage.parse(concat(latin1("A: b\r\n\r\n"), body));
+            List<BodyHasher.Key> keys = new ArrayList<>();
+            for (Canonicalization c : Canonicalization.values()) {
+                keys.add(new BodyHasher.Key(c, "SHA-1", -1));
+                keys.add(new BodyHasher.Key(c, "SHA-256", random.nextInt(50)));
+                keys.add(new BodyHasher.Key(c, "SHA-256", -1));
+            }
+            BodyHasher.Computed computed = BodyHasher.compute(message, random.nextBoolean() ? keys : keys.subList(3, 6));
+            for (BodyHasher.Key key : computed.hashes().keySet()) {
+                byte[] canonical = key.canonicalization() == Canonicalization.RELAXED
+                        ? ReferenceCanonicalizer.relaxedBody(body) : ReferenceCanonicalizer.simpleBody(body);
+                int prefix = key.limit() < 0 ? canonical.length : (int) Math.min(key.limit(), canonical.length);
+                byte[] expected = MessageDigest.getInstance(key.digestName()).digest(Arrays.copyOf(canonical, prefix));
+                if (!Arrays.equals(computed.hashes().get(key).digest(), expected)) {
+                    throw new AssertionError(key + " of " + visible(body));
+                }
+            }
+        }
+    }
+
     private static void assertBodyMatches(byte[] body, Random random) {
         assertSame("simple", body, canonicalBody(Canonicalization.SIMPLE, body, random),
                 ReferenceCanonicalizer.simpleBody(body));
