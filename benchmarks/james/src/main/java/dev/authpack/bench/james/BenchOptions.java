@@ -41,8 +41,10 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                                      this, the driver's JVM: not counted in the James' CPU ms/msg)
               --spool-threads 0      spooler threads in both servers (0: the sample configuration's, 4)
               --window 0             accepted but undelivered messages allowed (0: 8 per spool thread)
-              --messages 1000        distinct signed messages per variant
-              --cold-domains 500     cold variant: distinct sender domains, in turn (records with TTL 1 s)
+              --messages 2000        distinct signed messages per variant
+              --cold-domains 2000    cold variant: distinct sender domains, in turn (records with TTL 1 s: a
+                                     domain comes back after this many messages, which must take more than 1 s
+                                     for every message to find its records expired)
               --baseline-jars DIR    also run a third James with the pack JAR of DIR (another build), same rounds
               --session-hook none    SessionAuthCheck in the pack server: none | label (label-only: no wait at
                                      DATA) | enforce (waits at DATA); a list (none,label,enforce) runs one pack
@@ -64,8 +66,8 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         long delay = 20;
         int spool = 0;
         int window = 0;
-        int messages = 1_000;
-        int coldDomains = 500;
+        int messages = 2_000;
+        int coldDomains = 2_000;
         int mailboxes = 200;
         Path baselineJars = null;
         List<String> sessionHooks = SessionHookBench.defaultModes();

@@ -147,6 +147,11 @@ final class BenchServer implements AutoCloseable {
         return ThreadGroupCpu.read(process.pid());
     }
 
+    /** How often the server JVM's threads were put on a CPU so far, by thread group ({@link ThreadGroupCpu#runs}). */
+    Map<String, Long> runsByThreadGroup() {
+        return ThreadGroupCpu.runs(process.pid());
+    }
+
     /** Empties the {@code delivered} repository and the recipients' INBOXes (between rounds, when idle). */
     void reset() throws IOException {
         ask("reset");

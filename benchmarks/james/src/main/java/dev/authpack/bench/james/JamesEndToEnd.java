@@ -42,7 +42,9 @@ public final class JamesEndToEnd {
     static final int WARM_TTL = 3_600;
     /**
      * Cold variant: records live one second, and a domain comes back only after {@code --cold-domains} other
-     * messages (seconds later at the rates measured), so every message finds its domain's answers expired, while
+     * messages (2,000 by default: more than 2 s later at the rates measured, up to 900 messages a second; until
+     * session 7 it was 500, under a second once the rates passed 500 a second, so part of the answers were still
+     * cached: 1.7–2.8 queries a message instead of 3), so every message finds its domain's answers expired, while
      * the lookups of one message still share their answers, as with any real domain not seen for a while.
      */
     static final int COLD_TTL = 1;
@@ -182,6 +184,8 @@ public final class JamesEndToEnd {
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
         // the same by thread group (spool, SMTP IO, mailbox delivery, GC, JIT...): where one server spends more
         Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
+        // how often each group's threads were put on a CPU (wake-ups, hand-offs) per accepted message
+        Map<String, Map<String, List<Double>>> runs = new LinkedHashMap<>();
         for (int round = 1; round <= options.rounds(); round++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round));
             Map<String, Double> rate = new LinkedHashMap<>();
@@ -192,6 +196,7 @@ public final class JamesEndToEnd {
             for (BenchServer s : order) {
                 Duration cpuBefore = s.cpuTime();
                 Map<String, Long> groupsBefore = s.cpuByThreadGroup();
+                Map<String, Long> runsBefore = s.runsByThreadGroup();
                 long queriesBefore = s.dnsQueries();
                 LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
                         options.effectiveWindow(), options.round());
@@ -201,6 +206,10 @@ public final class JamesEndToEnd {
                 Map<String, List<Double>> byGroup = groups.computeIfAbsent(s.name(), k -> new LinkedHashMap<>());
                 ThreadGroupCpu.minus(s.cpuByThreadGroup(), groupsBefore).forEach((group, ms) -> byGroup
                         .computeIfAbsent(group, k -> new ArrayList<>()).add((double) ms / Math.max(1,
+                                result.accepted())));
+                Map<String, List<Double>> runsByGroup = runs.computeIfAbsent(s.name(), k -> new LinkedHashMap<>());
+                ThreadGroupCpu.minus(s.runsByThreadGroup(), runsBefore).forEach((group, n) -> runsByGroup
+                        .computeIfAbsent(group, k -> new ArrayList<>()).add((double) n / Math.max(1,
                                 result.accepted())));
                 double queriesPerMessage = (double) (s.dnsQueries() - queriesBefore) / Math.max(1, result.accepted());
                 s.reset();
@@ -244,7 +253,10 @@ public final class JamesEndToEnd {
             });
         }
         System.out.println(cpuSummary);
-        printThreadGroups(pool.name(), groups, reference == null ? null : reference.name());
+        printThreadGroups(pool.name() + " cpu by thread group (median ms/msg", groups,
+                reference == null ? null : reference.name(), 0.01, "%.3f");
+        printThreadGroups(pool.name() + " threads put on a CPU by thread group (median per msg", runs,
+                reference == null ? null : reference.name(), 0.1, "%.1f");
         long queries = servers.stream().mapToLong(BenchServer::dnsQueries).sum() - dnsQueriesBefore;
         if (queries > 0) {
             System.out.printf(Locale.ROOT, "%s DNS servers (in the driver's JVM, not counted above): %d queries in the"
@@ -293,7 +305,12 @@ public final class JamesEndToEnd {
      * The median CPU ms per message of each thread group, per server (groups under 0.01 ms everywhere left out),
      * with each server's difference from {@code reference}: where the pack's extra CPU goes.
      */
-    static void printThreadGroups(String variant, Map<String, Map<String, List<Double>>> groups, String reference) {
+    /**
+     * Medians by thread group per server, and each server's difference from {@code reference}; groups below
+     * {@code least} in every server are left out.
+     */
+    static void printThreadGroups(String title, Map<String, Map<String, List<Double>>> groups, String reference,
+                                  double least, String format) {
         if (groups.values().stream().allMatch(Map::isEmpty)) {
             return;
         }
@@ -306,19 +323,18 @@ public final class JamesEndToEnd {
             names.addAll(byGroup.keySet());
         });
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "%s cpu by thread group (median ms/msg; the difference from %s in brackets):%n", variant,
-                reference == null ? "nothing" : reference));
+                "%s; the difference from %s in brackets):%n", title, reference == null ? "nothing" : reference));
         for (String group : names) {
-            if (medians.values().stream().allMatch(m -> m.getOrDefault(group, 0.0) < 0.01)) {
+            if (medians.values().stream().allMatch(m -> m.getOrDefault(group, 0.0) < least)) {
                 continue;
             }
             out.append(String.format(Locale.ROOT, "  %-18s", group));
             double base = reference == null ? 0 : medians.getOrDefault(reference, Map.of()).getOrDefault(group, 0.0);
             medians.forEach((server, m) -> {
                 double v = m.getOrDefault(group, 0.0);
-                out.append(String.format(Locale.ROOT, "  %s %.3f", server, v));
+                out.append(String.format(Locale.ROOT, "  %s " + format, server, v));
                 if (reference != null && !server.equals(reference)) {
-                    out.append(String.format(Locale.ROOT, " (%+.3f)", v - base));
+                    out.append(String.format(Locale.ROOT, " (" + format.replace("%", "%+") + ")", v - base));
                 }
             });
             out.append(System.lineSeparator());

@@ -28,16 +28,38 @@ final class ThreadGroupCpu {
      * James' pools keep theirs, so their share is small).
      */
     static Map<String, Long> read(long pid) {
+        return byGroup(pid, thread -> ticks(Files.readString(thread.resolve("stat"))) * 1000 / TICKS_PER_SECOND);
+    }
+
+    /**
+     * How many times the threads of each group have been put on a CPU ({@code /proc/PID/task/TID/schedstat}, its
+     * third field, "timeslices"): every wake-up of a thread that waited (a hand-off, an answer, a lock) is one, and
+     * so is every return after a preemption. Per message, the difference between servers counts the thread
+     * wake-ups one adds. Empty where the kernel keeps no such file.
+     */
+    static Map<String, Long> runs(long pid) {
+        return byGroup(pid, thread -> slices(Files.readString(thread.resolve("schedstat"))));
+    }
+
+    /** The third field of a {@code schedstat} line: {@code <ns on CPU> <ns waiting to run> <timeslices>}. */
+    static long slices(String schedstat) {
+        return Long.parseLong(schedstat.trim().split("\\s+")[2]);
+    }
+
+    private interface ThreadReading {
+        long of(Path thread) throws IOException;
+    }
+
+    private static Map<String, Long> byGroup(long pid, ThreadReading reading) {
         Map<String, Long> groups = new TreeMap<>();
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
             for (Path thread : threads) {
                 try {
                     String comm = Files.readString(thread.resolve("comm")).strip();
-                    long ticks = ticks(Files.readString(thread.resolve("stat")));
-                    groups.merge(group(comm), ticks * 1000 / TICKS_PER_SECOND, Long::sum);
+                    groups.merge(group(comm), reading.of(thread), Long::sum);
                 } catch (IOException | RuntimeException e) {
-                    // the thread ended while being read: not counted
+                    // the thread ended while being read (or the file is missing): not counted
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -77,7 +77,8 @@ class BenchMessagesTest {
         assertThat(o.effectiveSpoolThreads()).isEqualTo(4);
         assertThat(o.effectiveWindow()).isEqualTo(32);
         assertThat(o.mailboxes()).isEqualTo(200);
-        assertThat(o.coldDomains()).isEqualTo(500);
+        assertThat(o.coldDomains()).isEqualTo(2_000);
+        assertThat(o.messages()).isEqualTo(2_000);
         assertThat(o.baselineJars()).isNull();
         assertThat(o.runs("pack")).isTrue();
         assertThat(o.runs("nopack")).isTrue();
