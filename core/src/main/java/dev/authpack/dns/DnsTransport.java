@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -59,6 +60,8 @@ final class DnsTransport {
     static final int PORT_HIGH = 60_999;
     /** Random ports tried before the system picks one (a drawn port may be in use). */
     static final int PORT_ATTEMPTS = 8;
+    /** Loopback servers with a socket of their own ({@link LoopbackExchange}); queries to more use sockets per query. */
+    static final int MAX_LOOPBACK_SERVERS = 16;
     /** Idle I/O threads end after this long. */
     private static final long THREAD_KEEP_ALIVE_SECONDS = 30;
 
@@ -75,12 +78,20 @@ final class DnsTransport {
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ThreadPoolExecutor io;
+    /** Whether queries to a loopback server share one socket ({@link LoopbackExchange}); tests turn it off. */
+    private final boolean shareLoopbackSockets;
+    private final ConcurrentHashMap<InetSocketAddress, LoopbackExchange> loopback = new ConcurrentHashMap<>();
 
     DnsTransport() {
         this(DEFAULT_MAX_IN_FLIGHT);
     }
 
     DnsTransport(int maxInFlight) {
+        this(maxInFlight, true);
+    }
+
+    DnsTransport(int maxInFlight, boolean shareLoopbackSockets) {
+        this.shareLoopbackSockets = shareLoopbackSockets;
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
         }
@@ -93,6 +104,11 @@ final class DnsTransport {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /** The shared socket to a loopback server, if one is open (tests). */
+    LoopbackExchange sharedExchangeOf(InetSocketAddress server) {
+        return loopback.get(server);
     }
 
     /** Queries being sent or waited for now. */
@@ -113,6 +129,9 @@ final class DnsTransport {
             return result;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (shareLoopbackSockets && LoopbackExchange.serves(server) && sendShared(query, server, deadline, result)) {
+            return result;
+        }
         try {
             io.execute(() -> {
                 Message reply = null;
@@ -139,12 +158,102 @@ final class DnsTransport {
         return result;
     }
 
-    private Message exchange(Message query, InetSocketAddress server, long deadline) throws IOException {
+    /**
+     * Sends over the server's shared socket ({@link LoopbackExchange}); false when there is none to use (more than
+     * {@link #MAX_LOOPBACK_SERVERS}, or it could not be opened): then nothing was sent. A truncated answer is asked
+     * again over TCP on the I/O pool thread the answer came to, as on the per-query path.
+     */
+    private boolean sendShared(Message query, InetSocketAddress server, long deadline,
+                               CompletableFuture<Message> result) {
+        Message q = prepared(query);
+        LoopbackExchange.Outcome outcome = new LoopbackExchange.Outcome() {
+            @Override
+            public void answer(Message sent, Message reply) {
+                Message answer = reply;
+                Exception failure = null;
+                if (reply.getHeader().getFlag(Flags.TC)) {
+                    LOG.debug("{} from {}: truncated, asking over TCP", sent.getQuestion(), server);
+                    try {
+                        answer = tcp(sent, sent.toWire(), server, deadline);
+                    } catch (IOException | RuntimeException e) {
+                        failure = e;
+                    }
+                }
+                inFlight.decrementAndGet(); // over before its dependents run, as on the per-query path
+                if (failure == null) {
+                    result.complete(answer);
+                } else {
+                    result.completeExceptionally(failure);
+                }
+            }
+
+            @Override
+            public void failure(IOException e) {
+                inFlight.decrementAndGet();
+                result.completeExceptionally(e);
+            }
+        };
+        for (int attempt = 0; attempt < 2; attempt++) { // a socket closed for idleness meanwhile: once more
+            LoopbackExchange exchange = sharedExchange(server);
+            if (exchange == null) {
+                return false;
+            }
+            if (exchange.send(q, deadline, outcome)) {
+                return true;
+            }
+            loopback.remove(server, exchange);
+        }
+        return false;
+    }
+
+    private LoopbackExchange sharedExchange(InetSocketAddress server) {
+        LoopbackExchange existing = loopback.get(server);
+        if (existing != null && !existing.isClosed()) {
+            return existing;
+        }
+        if (existing != null) {
+            loopback.remove(server, existing);
+        }
+        if (loopback.size() >= MAX_LOOPBACK_SERVERS) {
+            return null;
+        }
+        try {
+            return loopback.computeIfAbsent(server, s -> {
+                try {
+                    return LoopbackExchange.open(s, io, random,
+                            (channel, address) -> bindRandomPortTo(channel.socket(), loopbackOf(address)));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            LOG.debug("no shared socket to {} ({}): a socket per query", server, e.getCause().toString());
+            return null;
+        }
+    }
+
+    /** The loopback address of the server's family, the shared socket's own address. */
+    private static InetAddress loopbackOf(InetAddress server) throws SocketException {
+        try {
+            return InetAddress.getByAddress(server instanceof Inet6Address
+                    ? new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1} : new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new SocketException("no loopback address: " + e.getMessage());
+        }
+    }
+
+    /** A copy of {@code query} with the EDNS option (RFC 6891); its ID is set where it is sent. */
+    private static Message prepared(Message query) {
         Message q = query.clone();
-        q.getHeader().setID(random.nextInt(0x10000));
         if (q.getOPT() == null) {
             q.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
         }
+        return q;
+    }
+
+    private Message exchange(Message query, InetSocketAddress server, long deadline) throws IOException {
+        Message q = prepared(query);
+        q.getHeader().setID(random.nextInt(0x10000));
         byte[] wire = q.toWire();
         Message reply = udp(q, wire, server, deadline);
         if (reply.getHeader().getFlag(Flags.TC)) {
@@ -212,7 +321,7 @@ final class DnsTransport {
      * class). An error answer without a question (FORMERR, NOTIMP...) is taken on its ID: it carries no data.
      * Anything else (unparsable, another ID or question) gives null.
      */
-    private static Message matching(Message q, byte[] wire, int length) {
+    static Message matching(Message q, byte[] wire, int length) {
         Message reply;
         try {
             reply = new Message(Arrays.copyOf(wire, length));
@@ -240,7 +349,10 @@ final class DnsTransport {
 
     /** RFC 5452 §9.2 / RFC 6056: a random source port; the system's choice if several drawn ports are taken. */
     private void bindRandomPort(DatagramSocket socket, InetAddress server) throws SocketException {
-        InetAddress any = anyAddress(server);
+        bindRandomPortTo(socket, anyAddress(server));
+    }
+
+    private void bindRandomPortTo(DatagramSocket socket, InetAddress any) throws SocketException {
         for (int i = 0; i < PORT_ATTEMPTS; i++) {
             int port = PORT_LOW + random.nextInt(PORT_HIGH - PORT_LOW + 1);
             try {

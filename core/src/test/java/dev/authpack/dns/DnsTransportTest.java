@@ -31,8 +31,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The UDP/TCP client against hand-written servers: what a forged or stray answer can do (nothing), truncation,
- * time budget, random IDs and ports, and the bound on queries in flight.
+ * The UDP/TCP client against hand-written servers, with a socket per query: what a forged or stray answer can do
+ * (nothing), truncation, time budget, random IDs and ports, and the bound on queries in flight.
  */
 class DnsTransportTest {
 
@@ -45,6 +45,14 @@ class DnsTransportTest {
         for (AutoCloseable c : open) {
             c.close();
         }
+    }
+
+    /**
+     * The transport under test: a socket per query here, for every server (the servers of these tests are on
+     * loopback, which {@link SharedLoopbackDnsTransportTest} runs the same cases against with one shared socket).
+     */
+    DnsTransport transport(int maxInFlight) {
+        return new DnsTransport(maxInFlight, false);
     }
 
     static Message query(Name name) {
@@ -118,7 +126,7 @@ class DnsTransportTest {
                 throw new IllegalStateException(e);
             }
         });
-        DnsTransport transport = new DnsTransport();
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
 
         Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
 
@@ -146,7 +154,7 @@ class DnsTransportTest {
             }
         });
         // one query at a time: an idle I/O thread takes the next one (a new thread only if none is idle yet)
-        DnsTransport transport = new DnsTransport();
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
         for (int round = 0; round < 4; round++) {
             Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
             assertThat(reply.getSection(Section.ANSWER)).as("round " + round).hasSize(round % 2 == 0 ? 59 : 1);
@@ -165,7 +173,7 @@ class DnsTransportTest {
                 throw new IllegalStateException(e);
             }
         });
-        DnsTransport transport = new DnsTransport(1);
+        DnsTransport transport = transport(1);
         Name second = Name.fromConstantString("second.example.com.");
         CompletableFuture<Message> both = transport.send(query(NAME), address(server), Duration.ofSeconds(3))
                 .thenApply(first -> transport.send(query(second), address(server), Duration.ofSeconds(3)).join());
@@ -186,7 +194,7 @@ class DnsTransportTest {
                 throw new IllegalStateException(e);
             }
         });
-        DnsTransport transport = new DnsTransport();
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
         long start = System.nanoTime();
 
         CompletableFuture<Message> f = transport.send(query(NAME), address(server), Duration.ofMillis(300));
@@ -215,7 +223,7 @@ class DnsTransportTest {
                 throw new IllegalStateException(e);
             }
         });
-        DnsTransport transport = new DnsTransport();
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
         Message q = query(NAME);
         int originalId = q.getHeader().getID();
         for (int i = 0; i < 20; i++) {
@@ -258,7 +266,7 @@ class DnsTransportTest {
         });
         t.setDaemon(true);
         t.start();
-        DnsTransport transport = new DnsTransport();
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
 
         Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
 
@@ -270,7 +278,7 @@ class DnsTransportTest {
     @Test
     void queriesInFlightAreBounded() throws Exception {
         DatagramSocket silent = udpServer((p, s) -> { });
-        DnsTransport transport = new DnsTransport(2);
+        DnsTransport transport = transport(2);
         CompletableFuture<Message> a = transport.send(query(NAME), address(silent), Duration.ofSeconds(2));
         CompletableFuture<Message> b = transport.send(query(NAME), address(silent), Duration.ofSeconds(2));
 

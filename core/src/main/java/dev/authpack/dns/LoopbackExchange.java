@@ -1,0 +1,298 @@
+package dev.authpack.dns;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The queries to one DNS server on a loopback address (127.0.0.0/8 or ::1: a resolver on this host, such as
+ * unbound, systemd-resolved or Docker's embedded server) over one long-lived connected UDP socket, instead of a
+ * socket per query ({@link DnsTransport}'s way for every other server).
+ *
+ * <p><b>Why it is safe.</b> RFC 5452's defence of a random source port per query (§9.2) is against off-path
+ * forgery: an attacker elsewhere on the network sending answers that guess the ID and the port. A datagram from a
+ * loopback address can only come from this host (the kernel drops loopback source addresses that arrive on any
+ * other interface), and this socket is connected, so the kernel hands it only datagrams from the server's very
+ * address and port, which the resolver holds. Everything else stays: a random ID per query, unique among the
+ * queries pending on the socket; an answer is taken only with the ID, the QR bit and the question of its query
+ * ({@link DnsTransport#matching}), anything else is ignored and the wait goes on; one deadline per query; the
+ * socket's source port is random (RFC 6056) and the socket is closed after {@link #IDLE} without a query.
+ *
+ * <p><b>Why.</b> A socket per query costs its creation, binding, connection and closing, a hand-off to an I/O
+ * thread and a timed receive (non-blocking mode, a failed receive, a poll) every time: 60–90 µs of CPU a query
+ * measured alone, more in a busy James; here a query is one send on the caller's thread and one read on the
+ * reader's (docs/benchmarks.md, "Session 7: DNS to a resolver on loopback").
+ *
+ * <p><b>Threads.</b> One reader thread per exchange blocks in {@code read}; a matched answer leaves the pending
+ * table there, and its {@link Outcome} runs on the transport's I/O pool, as an answer of a per-query socket does,
+ * so a dependent that blocks holds a pool thread, never the reader. Deadlines are tasks of one shared timer
+ * thread, cancelled when the answer comes; an expired query is failed on the pool too. Bounded: the pending table
+ * by the transport's in-flight bound (IDs are drawn at most {@link #ID_TRIES} times), one receive buffer and one
+ * reader per exchange, one exchange per loopback server ({@link DnsTransport}).
+ */
+final class LoopbackExchange {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackExchange.class);
+
+    /** An exchange without a pending query this long closes its socket (a new one opens with the next query). */
+    static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Random IDs tried for a query before it fails (at most 256 of the 65,536 are in use). */
+    static final int ID_TRIES = 32;
+    /** The socket's receive buffer: answers of every pending query at once (256 × 1,232 octets and more). */
+    static final int RECEIVE_BUFFER = 1 << 20;
+
+    private static final AtomicInteger READERS = new AtomicInteger();
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    /** What becomes of a query: called once, on the I/O pool (or the sending thread when the send itself fails). */
+    interface Outcome {
+        /** The answer matching {@code query} (the query as sent, with its ID). */
+        void answer(Message query, Message reply);
+
+        void failure(IOException e);
+    }
+
+    private static final class Pending {
+        final Message query;
+        final Outcome outcome;
+        volatile ScheduledFuture<?> deadline;
+
+        Pending(Message query, Outcome outcome) {
+            this.query = query;
+            this.outcome = outcome;
+        }
+    }
+
+    private final InetSocketAddress server;
+    private final DatagramChannel channel;
+    private final Executor completions;
+    private final SecureRandom random;
+    private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> idleCheck;
+    private volatile long lastUse = System.nanoTime();
+    private volatile boolean closed;
+
+    private LoopbackExchange(InetSocketAddress server, DatagramChannel channel, Executor completions,
+                             SecureRandom random) {
+        this.server = server;
+        this.channel = channel;
+        this.completions = completions;
+        this.random = random;
+        long period = IDLE_NANOS / 2;
+        this.idleCheck = TIMER.scheduleWithFixedDelay(() -> closeIfIdle(System.nanoTime()), period, period,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** True for a server this class serves: an address on loopback. */
+    static boolean serves(InetSocketAddress server) {
+        InetAddress address = server.getAddress();
+        return address != null && address.isLoopbackAddress();
+    }
+
+    /** A connected socket to {@code server} from a random port ({@code bind}), and its reader thread. */
+    static LoopbackExchange open(InetSocketAddress server, Executor completions, SecureRandom random,
+                                 PortBinder bind) throws IOException {
+        boolean v6 = server.getAddress() instanceof Inet6Address;
+        DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            channel.socket().setReceiveBufferSize(RECEIVE_BUFFER);
+            bind.bind(channel, server.getAddress());
+            channel.connect(server);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        LoopbackExchange exchange = new LoopbackExchange(server, channel, completions, random);
+        Thread reader = new Thread(exchange::read, "authpack-dns-loopback-" + READERS.incrementAndGet());
+        reader.setDaemon(true);
+        reader.start();
+        return exchange;
+    }
+
+    /** Binds a new channel to a random local port (the transport's RFC 6056 choice). */
+    interface PortBinder {
+        void bind(DatagramChannel channel, InetAddress server) throws IOException;
+    }
+
+    /**
+     * Sends {@code query} (a copy the caller will not touch again: its ID is set here) and has {@code outcome} told
+     * the answer, or a failure: {@link SocketTimeoutException} at {@code deadline} ({@link System#nanoTime}), another
+     * {@link IOException} for a network error.
+     *
+     * @return false when this exchange has been closed meanwhile: nothing was sent, send through a new one
+     */
+    boolean send(Message query, long deadline, Outcome outcome) {
+        lastUse = System.nanoTime();
+        if (closed) {
+            return false;
+        }
+        Pending p = new Pending(query, outcome);
+        int id = -1;
+        for (int i = 0; i < ID_TRIES && id < 0; i++) {
+            int candidate = random.nextInt(0x10000);
+            if (pending.putIfAbsent(candidate, p) == null) {
+                id = candidate;
+            }
+        }
+        if (id < 0) {
+            outcome.failure(new IOException("no free query ID towards " + server));
+            return true;
+        }
+        query.getHeader().setID(id);
+        ByteBuffer wire = ByteBuffer.wrap(query.toWire());
+        int key = id;
+        p.deadline = TIMER.schedule(() -> expire(key, p), Math.max(0, deadline - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
+        try {
+            channel.write(wire);
+            return true;
+        } catch (ClosedChannelException e) {
+            drop(key, p);
+            return false;
+        } catch (IOException e) {
+            if (drop(key, p)) {
+                outcome.failure(e);
+            }
+            return true;
+        }
+    }
+
+    /** Queries sent and not yet answered, failed or expired (tests). */
+    int pending() {
+        return pending.size();
+    }
+
+    /** The socket's local port (tests). */
+    int localPort() throws IOException {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the socket; pending queries fail. */
+    void close() {
+        closed = true;
+        idleCheck.cancel(false);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing the socket to {}: {}", server, e.toString());
+        }
+        failAll(new IOException("the socket to " + server + " was closed"));
+    }
+
+    private void read() {
+        ByteBuffer buffer = ByteBuffer.allocate(DnsTransport.MAX_MESSAGE);
+        while (!closed) {
+            buffer.clear();
+            try {
+                channel.read(buffer);
+            } catch (PortUnreachableException e) {
+                // an ICMP error for one of the datagrams sent: nothing listens on the server's port, so none of the
+                // pending queries will be answered; they fail now (the resolver tries again) instead of timing out
+                failAll(e);
+                continue;
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("DNS socket to {} failed, closed: {}", server, e.toString());
+                close();
+                break;
+            }
+            answer(buffer.array(), buffer.position());
+        }
+        failAll(new IOException("the socket to " + server + " was closed"));
+    }
+
+    /** The pending query this datagram answers ({@link DnsTransport#matching}) leaves the table, and is told. */
+    private void answer(byte[] datagram, int length) {
+        if (length < 2) {
+            return;
+        }
+        int id = ((datagram[0] & 0xff) << 8) | (datagram[1] & 0xff);
+        Pending p = pending.get(id);
+        if (p == null) {
+            LOG.debug("ignoring a datagram from {} for no pending query (ID {})", server, id);
+            return;
+        }
+        Message reply = DnsTransport.matching(p.query, datagram, length);
+        if (reply == null || !drop(id, p)) {
+            return; // not its answer (ignored, the wait goes on), or it expired meanwhile
+        }
+        hand(() -> p.outcome.answer(p.query, reply));
+    }
+
+    private void expire(int id, Pending p) {
+        if (pending.remove(id, p)) {
+            hand(() -> p.outcome.failure(new SocketTimeoutException("no matching answer within the time budget")));
+        }
+    }
+
+    /** Takes {@code p} out of the table and stops its deadline; false when it was no longer there. */
+    private boolean drop(int id, Pending p) {
+        if (!pending.remove(id, p)) {
+            return false;
+        }
+        ScheduledFuture<?> deadline = p.deadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        return true;
+    }
+
+    private void failAll(IOException e) {
+        for (var entry : pending.entrySet()) {
+            Pending p = entry.getValue();
+            if (drop(entry.getKey(), p)) {
+                hand(() -> p.outcome.failure(e));
+            }
+        }
+    }
+
+    /** Runs an outcome on the I/O pool; on this thread when the pool is saturated (no outcome is ever lost). */
+    private void hand(Runnable outcome) {
+        try {
+            completions.execute(outcome);
+        } catch (RejectedExecutionException e) {
+            outcome.run();
+        }
+    }
+
+    /** Closes the socket when no query is pending and none was sent for {@link #IDLE_NANOS} before {@code now}. */
+    void closeIfIdle(long now) {
+        if (!closed && pending.isEmpty() && now - lastUse > IDLE_NANOS) {
+            LOG.debug("DNS socket to {} idle, closed", server);
+            close();
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "authpack-dns-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // an answered query's deadline leaves the queue at once
+        return timer;
+    }
+}

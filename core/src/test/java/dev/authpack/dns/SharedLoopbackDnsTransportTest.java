@@ -1,0 +1,222 @@
+package dev.authpack.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Section;
+
+/**
+ * Every case of {@link DnsTransportTest} again with the queries to a loopback server sharing one connected socket
+ * ({@link LoopbackExchange}), and what is particular to it: one random source port, IDs random and unique among
+ * the pending queries, answers in any order, answers from anywhere else, a port nobody listens on, idleness.
+ */
+class SharedLoopbackDnsTransportTest extends DnsTransportTest {
+
+    @Override
+    DnsTransport transport(int maxInFlight) {
+        return new DnsTransport(maxInFlight, true);
+    }
+
+    private static Name name(int i) {
+        return Name.fromConstantString("q" + i + ".example.com.");
+    }
+
+    private static String addressOf(Message reply) {
+        return ((ARecord) reply.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress();
+    }
+
+    @Test
+    @Override
+    void idsAndSourcePortsAreRandomAndEdnsIsOffered() throws Exception {
+        Set<Integer> ids = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
+        List<Boolean> edns = new CopyOnWriteArrayList<>();
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            synchronized (ids) {
+                ids.add(q.getHeader().getID());
+                ports.add(p.getPort());
+            }
+            edns.add(q.getOPT() != null && q.getOPT().getPayloadSize() == DnsTransport.EDNS_PAYLOAD);
+            try {
+                send(s, p, answer(q, q.getHeader().getID(), NAME, "192.0.2.1"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        Message q = query(NAME);
+        int originalId = q.getHeader().getID();
+        for (int i = 0; i < 20; i++) {
+            transport.send(q, address(server), Duration.ofSeconds(3)).join();
+        }
+        assertThat(ids).hasSizeGreaterThan(15);
+        assertThat(ports).as("one socket for the server").hasSize(1);
+        assertThat(transport.sharedExchangeOf(address(server)).localPort()).isEqualTo(ports.iterator().next());
+        assertThat(edns).hasSize(20).containsOnly(true);
+        assertThat(q.getHeader().getID()).as("the caller's message is not changed").isEqualTo(originalId);
+        assertThat(q.getOPT()).isNull();
+    }
+
+    @Test
+    void eachSocketHasARandomPortFromTheEphemeralRange() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            send(s, p, answerOrFail(q, "192.0.2.1"));
+        });
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+            transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+            LoopbackExchange exchange = transport.sharedExchangeOf(address(server));
+            ports.add(exchange.localPort());
+            exchange.close();
+        }
+        assertThat(ports).hasSizeGreaterThan(5).allMatch(port -> port >= DnsTransport.PORT_LOW
+                && port <= DnsTransport.PORT_HIGH || port >= 1024);
+    }
+
+    @Test
+    void answersInAnyOrderEachReachTheirOwnQuery() throws Exception {
+        int n = 100;
+        List<DatagramPacket> held = new ArrayList<>();
+        DatagramSocket server = udpServer((p, s) -> {
+            synchronized (held) {
+                held.add(new DatagramPacket(java.util.Arrays.copyOf(p.getData(), p.getLength()), p.getLength(),
+                        p.getSocketAddress()));
+                if (held.size() < n) {
+                    return;
+                }
+            }
+            // all in: answered last first, each with an address that names its question
+            for (int i = held.size() - 1; i >= 0; i--) {
+                Message q = parse(held.get(i));
+                String label = q.getQuestion().getName().getLabelString(0).substring(1);
+                send(s, held.get(i), answerOf(q, "192.0.2." + label));
+            }
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        List<CompletableFuture<Message>> replies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            replies.add(transport.send(DnsTransportTest.query(name(i)), address(server), Duration.ofSeconds(5)));
+        }
+        for (int i = 0; i < n; i++) {
+            Message reply = replies.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(reply.getQuestion().getName()).isEqualTo(name(i));
+            assertThat(addressOf(reply)).isEqualTo("192.0.2." + i);
+        }
+        assertThat(transport.inFlight()).isZero();
+        assertThat(transport.sharedExchangeOf(address(server)).pending()).isZero();
+    }
+
+    @Test
+    void anAnswerFromAnotherPortIsNeverTaken() throws Exception {
+        DatagramSocket forger = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            // the attacker knows the ID, the question and our port; only the source port is not the server's
+            send(forger, p, answerOf(q, "203.0.113.66"));
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            send(s, p, answerOf(q, "192.0.2.1"));
+        });
+        try {
+            DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+            for (int i = 0; i < 5; i++) {
+                Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+                assertThat(addressOf(reply)).isEqualTo("192.0.2.1");
+            }
+        } finally {
+            forger.close();
+        }
+    }
+
+    @Test
+    void aPortNobodyListensOnFailsAtOnceNotAtTheDeadline() throws Exception {
+        DatagramSocket gone = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        InetSocketAddress address = address(gone);
+        gone.close();
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        long start = System.nanoTime();
+
+        CompletableFuture<Message> f = transport.send(query(NAME), address, Duration.ofSeconds(5));
+
+        assertThat(f).failsWithin(Duration.ofSeconds(4)).withThrowableThat()
+                .withRootCauseInstanceOf(java.net.PortUnreachableException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(transport.inFlight()).isZero();
+    }
+
+    @Test
+    void anAnswerAfterTheDeadlineIsIgnoredAndNothingStaysPending() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            new Thread(() -> {
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                send(s, p, answerOf(q, "192.0.2.1"));
+            }).start();
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+
+        CompletableFuture<Message> f = transport.send(query(NAME), address(server), Duration.ofMillis(100));
+
+        assertThat(f).failsWithin(Duration.ofSeconds(2)).withThrowableThat()
+                .withRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+        assertThat(transport.inFlight()).isZero();
+        Thread.sleep(600); // the late answer arrives, for no pending query
+        assertThat(transport.sharedExchangeOf(address(server)).pending()).isZero();
+        assertThat(f.isCompletedExceptionally()).isTrue();
+    }
+
+    @Test
+    void anIdleSocketClosesAndTheNextQueryOpensAnother() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> send(s, p, answerOf(parse(p), "192.0.2.1")));
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+        LoopbackExchange first = transport.sharedExchangeOf(address(server));
+
+        first.closeIfIdle(System.nanoTime()); // just used: stays
+        assertThat(first.isClosed()).isFalse();
+        first.closeIfIdle(System.nanoTime() + LoopbackExchange.IDLE_NANOS + 1);
+        assertThat(first.isClosed()).isTrue();
+
+        Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+        assertThat(addressOf(reply)).isEqualTo("192.0.2.1");
+        assertThat(transport.sharedExchangeOf(address(server))).isNotSameAs(first);
+        assertThat(transport.inFlight()).isZero();
+    }
+
+    private static Message answerOf(Message q, String address) {
+        return answerOrFail(q, address);
+    }
+
+    private static Message answerOrFail(Message q, String address) {
+        try {
+            return answer(q, q.getHeader().getID(), q.getQuestion().getName(), address);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
