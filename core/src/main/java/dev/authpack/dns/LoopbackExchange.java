@@ -148,6 +148,7 @@ final class LoopbackExchange {
         int id = -1;
         for (int i = 0; i < ID_TRIES && id < 0; i++) {
             int candidate = random.nextInt(0x10000);
+            query.getHeader().setID(candidate); // before the table publishes the query to the reader thread
             if (pending.putIfAbsent(candidate, p) == null) {
                 id = candidate;
             }
@@ -156,7 +157,6 @@ final class LoopbackExchange {
             outcome.failure(new IOException("no free query ID towards " + server));
             return true;
         }
-        query.getHeader().setID(id);
         ByteBuffer wire = ByteBuffer.wrap(query.toWire());
         int key = id;
         p.deadline = TIMER.schedule(() -> expire(key, p), Math.max(0, deadline - System.nanoTime()),
