@@ -1,5 +1,6 @@
 package dev.authpack.james;
 
+import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckOptions;
@@ -68,7 +69,12 @@ public final class SessionCheckedMail {
 
     private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
                               List<MethodResult> resinfos) {
-        MailAttributes.store(mail, serverId, report, resinfos);
+        store(mail, serverId, options, report, resinfos, AuthResultsWriter.headerValue(serverId, resinfos));
+    }
+
+    private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
+                              List<MethodResult> resinfos, String fieldValue) {
+        MailAttributes.store(mail, serverId, report, resinfos, fieldValue);
         mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(key(serverId, options))));
     }
 
@@ -84,9 +90,27 @@ public final class SessionCheckedMail {
 
     static Optional<List<MethodResult>> results(PendingChecks pending, Mail mail, String serverId,
                                                 CheckOptions options) {
+        return checked(pending, mail, serverId, options).map(Checked::resinfos);
+    }
+
+    /**
+     * The session's results ({@link #results}), with the body of our field when it was written here (checks
+     * handed over are stored now, the field's body written once for the attribute and the field); empty
+     * {@code fieldValue} for results stored earlier.
+     */
+    public record Checked(List<MethodResult> resinfos, Optional<String> fieldValue) {
+    }
+
+    /** {@link #results}, with the field's body when it was written on the way. Never throws. */
+    public static Optional<Checked> checked(Mail mail, String serverId, CheckOptions options) {
+        return checked(PendingChecks.shared(), mail, serverId, options);
+    }
+
+    static Optional<Checked> checked(PendingChecks pending, Mail mail, String serverId, CheckOptions options) {
         try {
-            Optional<List<MethodResult>> handedOver = takeHandedOver(pending, mail, serverId, options);
-            return handedOver.isPresent() ? handedOver : stored(mail, serverId, options);
+            Optional<Checked> handedOver = takeHandedOver(pending, mail, serverId, options);
+            return handedOver.isPresent() ? handedOver
+                    : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty()));
         } catch (RuntimeException e) {
             LOG.warn("{}: the session's results not used: {}", mail.getName(), e.toString());
             return Optional.empty();
@@ -98,8 +122,8 @@ public final class SessionCheckedMail {
      * (made once, for the attributes and the field). The token stays while not taken: a MailAuthCheck with another
      * serverId or other checks may leave it to one configured alike.
      */
-    private static Optional<List<MethodResult>> takeHandedOver(PendingChecks pending, Mail mail, String serverId,
-                                                               CheckOptions options) {
+    private static Optional<Checked> takeHandedOver(PendingChecks pending, Mail mail, String serverId,
+                                                    CheckOptions options) {
         Optional<String> token = MailEnvelopes.stringAttribute(mail, PENDING);
         if (token.isEmpty()) {
             return Optional.empty();
@@ -115,8 +139,9 @@ public final class SessionCheckedMail {
         return report.map(r -> {
             mail.removeAttribute(PENDING);
             List<MethodResult> resinfos = r.methodResults();
-            store(mail, serverId, options, r, resinfos);
-            return resinfos;
+            String fieldValue = AuthResultsWriter.headerValue(serverId, resinfos);
+            store(mail, serverId, options, r, resinfos, fieldValue);
+            return new Checked(resinfos, Optional.of(fieldValue));
         });
     }
 

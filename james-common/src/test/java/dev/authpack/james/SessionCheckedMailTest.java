@@ -45,6 +45,22 @@ class SessionCheckedMailTest {
     }
 
     @Test
+    void checksTakenOverComeWithTheFieldBodyStoredOnTheMailResultsStoredEarlierWithout() throws Exception {
+        Mail mail = mail();
+        SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5));
+        SessionCheckedMail.Checked taken = SessionCheckedMail.checked(table, mail, "mx.test", SPF_ONLY).orElseThrow();
+        String field = taken.fieldValue().orElseThrow();
+        assertThat(field).startsWith("mx.test;").contains("spf=pass");
+        // the attribute is the same text on one line, so the field and the attribute cannot disagree
+        assertThat(mail.getAttribute(MailAttributes.RESULTS).orElseThrow().getValue().value())
+                .isEqualTo(MailAttributes.resultsText(field));
+        SessionCheckedMail.Checked again = SessionCheckedMail.checked(table, mail, "mx.test", SPF_ONLY).orElseThrow();
+        assertThat(again.resinfos()).isEqualTo(taken.resinfos());
+        assertThat(again.fieldValue()).isEmpty();
+    }
+
+    @Test
     void aTokenNotInThisJvmsTableLeavesTheCheckToTheMailet() throws Exception {
         Mail mail = mail();
         // as after a restart, or when another James node dequeued the mail

@@ -120,11 +120,11 @@ public class MailAuthCheck extends GenericMailet {
     @Override
     public void service(Mail mail) {
         // ---- begin: reuse of the SMTP session's check (issue 11; hook dev.authpack.james.smtp.SessionAuthCheck) ----
-        Optional<List<MethodResult>> checkedInSession =
-                dev.authpack.james.SessionCheckedMail.results(mail, serverId, options);
+        Optional<dev.authpack.james.SessionCheckedMail.Checked> checkedInSession =
+                dev.authpack.james.SessionCheckedMail.checked(mail, serverId, options);
         if (checkedInSession.isPresent()) {
             // counted here, once per mail, wherever it was checked (the check's time was spent in the session)
-            metrics.count(checkedInSession.get());
+            metrics.count(checkedInSession.get().resinfos());
             writeSessionResults(mail, checkedInSession.get());
             return;
         }
@@ -153,11 +153,14 @@ public class MailAuthCheck extends GenericMailet {
      * Mail the SessionAuthCheck hook checked with the same serverId and checks (its results are on the mail already):
      * no second check; fields claiming our authserv-id are removed and ours is written from the stored results.
      */
-    private void writeSessionResults(Mail mail, List<MethodResult> results) {
+    private void writeSessionResults(Mail mail, dev.authpack.james.SessionCheckedMail.Checked checked) {
         try {
             if (mail.getMessage() != null) {
-                AuthResultsHeaders.rewrite(mail, null, serverId, removeForged,
-                        addAuthenticationResults ? Optional.of(results) : Optional.empty());
+                // the field's body written once when the results were stored just now, for the attribute and here
+                Optional<String> ours = !addAuthenticationResults ? Optional.empty()
+                        : Optional.of(checked.fieldValue().orElseGet(
+                                () -> AuthResultsWriter.headerValue(serverId, checked.resinfos())));
+                AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours);
             }
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
