@@ -169,21 +169,31 @@ final class DnsTransport {
         LoopbackExchange.Outcome outcome = new LoopbackExchange.Outcome() {
             @Override
             public void answer(Message sent, Message reply) {
-                Message answer = reply;
-                Exception failure = null;
-                if (reply.getHeader().getFlag(Flags.TC)) {
-                    LOG.debug("{} from {}: truncated, asking over TCP", sent.getQuestion(), server);
+                if (!reply.getHeader().getFlag(Flags.TC)) {
+                    inFlight.decrementAndGet(); // over before its dependents run, as on the per-query path
+                    result.complete(reply);
+                    return;
+                }
+                LOG.debug("{} from {}: truncated, asking over TCP", sent.getQuestion(), server);
+                Runnable overTcp = () -> {
+                    Message answer = null;
+                    Exception failure = null;
                     try {
                         answer = tcp(sent, sent.toWire(), server, deadline);
                     } catch (IOException | RuntimeException e) {
                         failure = e;
                     }
-                }
-                inFlight.decrementAndGet(); // over before its dependents run, as on the per-query path
-                if (failure == null) {
-                    result.complete(answer);
-                } else {
-                    result.completeExceptionally(failure);
+                    inFlight.decrementAndGet();
+                    if (failure == null) {
+                        result.complete(answer);
+                    } else {
+                        result.completeExceptionally(failure);
+                    }
+                };
+                try {
+                    io.execute(overTcp); // a TCP exchange blocks: never on the socket's reader
+                } catch (RejectedExecutionException e) {
+                    overTcp.run();
                 }
             }
 

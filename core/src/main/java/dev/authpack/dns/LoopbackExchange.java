@@ -42,12 +42,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * measured alone, more in a busy James; here a query is one send on the caller's thread and one read on the
  * reader's (docs/benchmarks.md, "Session 7: DNS to a resolver on loopback").
  *
- * <p><b>Threads.</b> One reader thread per exchange blocks in {@code read}; a matched answer leaves the pending
- * table there, and its {@link Outcome} runs on the transport's I/O pool, as an answer of a per-query socket does,
- * so a dependent that blocks holds a pool thread, never the reader. Deadlines are tasks of one shared timer
- * thread, cancelled when the answer comes; an expired query is failed on the pool too. Bounded: the pending table
- * by the transport's in-flight bound (IDs are drawn at most {@link #ID_TRIES} times), one receive buffer and one
- * reader per exchange, one exchange per loopback server ({@link DnsTransport}).
+ * <p><b>Threads.</b> A reader thread blocks in {@code read}; a matched answer leaves the pending table there and its
+ * {@link Outcome} runs on that thread, so what depends on the answer runs with no hand-off (a hand-off to a pool
+ * thread was a third of the cost a query). A dependent that blocks (waits for another lookup) must not stop the
+ * answers: a watchdog on the timer thread starts another reader when no reader has been reading for
+ * {@link #STALL_NANOS} while queries are pending, and a reader that finds another one reading after its outcome
+ * ends. Deadlines are tasks of one shared timer thread, cancelled when the answer comes; expired and failed queries
+ * are told on the transport's I/O pool (never on the timer thread, which also runs the watchdog). Bounded: the
+ * pending table by the transport's in-flight bound (IDs are drawn at most {@link #ID_TRIES} times), at most
+ * {@link #MAX_READERS} readers with a receive buffer each, one exchange per loopback server ({@link DnsTransport}).
  */
 final class LoopbackExchange {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackExchange.class);
@@ -58,11 +61,18 @@ final class LoopbackExchange {
     static final int ID_TRIES = 32;
     /** The socket's receive buffer: answers of every pending query at once (256 × 1,232 octets and more). */
     static final int RECEIVE_BUFFER = 1 << 20;
+    /** No reader reading this long while queries are pending: the readers are held by outcomes, start another. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Readers at once per exchange (each held by a dependent that waits, beyond the first). */
+    static final int MAX_READERS = 64;
 
     private static final AtomicInteger READERS = new AtomicInteger();
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
-    /** What becomes of a query: called once, on the I/O pool (or the sending thread when the send itself fails). */
+    /**
+     * What becomes of a query, told once: an answer on a reader thread, a failure on the I/O pool (or on the sending
+     * thread when the send itself fails).
+     */
     interface Outcome {
         /** The answer matching {@code query} (the query as sent, with its ID). */
         void answer(Message query, Message reply);
@@ -86,7 +96,11 @@ final class LoopbackExchange {
     private final Executor completions;
     private final SecureRandom random;
     private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
-    private final ScheduledFuture<?> idleCheck;
+    private final ScheduledFuture<?> watch;
+    /** Reader threads alive, and those in (or about to enter) {@code read}. */
+    private final AtomicInteger readers = new AtomicInteger();
+    private final AtomicInteger reading = new AtomicInteger();
+    private volatile long lastRead = System.nanoTime();
     private volatile long lastUse = System.nanoTime();
     private volatile boolean closed;
 
@@ -96,8 +110,7 @@ final class LoopbackExchange {
         this.channel = channel;
         this.completions = completions;
         this.random = random;
-        long period = IDLE_NANOS / 2;
-        this.idleCheck = TIMER.scheduleWithFixedDelay(() -> closeIfIdle(System.nanoTime()), period, period,
+        this.watch = TIMER.scheduleWithFixedDelay(() -> watch(System.nanoTime()), STALL_NANOS, STALL_NANOS,
                 TimeUnit.NANOSECONDS);
     }
 
@@ -121,10 +134,15 @@ final class LoopbackExchange {
             throw e;
         }
         LoopbackExchange exchange = new LoopbackExchange(server, channel, completions, random);
-        Thread reader = new Thread(exchange::read, "authpack-dns-loopback-" + READERS.incrementAndGet());
+        exchange.startReader();
+        return exchange;
+    }
+
+    private void startReader() {
+        readers.incrementAndGet();
+        Thread reader = new Thread(this::read, "authpack-dns-loopback-" + READERS.incrementAndGet());
         reader.setDaemon(true);
         reader.start();
-        return exchange;
     }
 
     /** Binds a new channel to a random local port (the transport's RFC 6056 choice). */
@@ -189,10 +207,15 @@ final class LoopbackExchange {
         return closed;
     }
 
+    /** Reader threads alive (tests). */
+    int readers() {
+        return readers.get();
+    }
+
     /** Closes the socket; pending queries fail. */
     void close() {
         closed = true;
-        idleCheck.cancel(false);
+        watch.cancel(false);
         try {
             channel.close();
         } catch (IOException e) {
@@ -203,23 +226,39 @@ final class LoopbackExchange {
 
     private void read() {
         ByteBuffer buffer = ByteBuffer.allocate(DnsTransport.MAX_MESSAGE);
-        while (!closed) {
-            buffer.clear();
-            try {
-                channel.read(buffer);
-            } catch (PortUnreachableException e) {
-                // an ICMP error for one of the datagrams sent: nothing listens on the server's port, so none of the
-                // pending queries will be answered; they fail now (the resolver tries again) instead of timing out
-                failAll(e);
-                continue;
-            } catch (ClosedChannelException e) {
-                break;
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("DNS socket to {} failed, closed: {}", server, e.toString());
-                close();
-                break;
+        try {
+            while (!closed) {
+                buffer.clear();
+                reading.incrementAndGet();
+                try {
+                    channel.read(buffer);
+                } catch (PortUnreachableException e) {
+                    // an ICMP error for one of the datagrams sent: nothing listens on the server's port, so none of
+                    // the pending queries will be answered; they fail now (the resolver tries again), not at the
+                    // deadline
+                    failAll(e);
+                    continue;
+                } catch (ClosedChannelException e) {
+                    break;
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("DNS socket to {} failed, closed: {}", server, e.toString());
+                    close();
+                    break;
+                } finally {
+                    reading.decrementAndGet();
+                    lastRead = System.nanoTime();
+                }
+                try {
+                    answer(buffer.array(), buffer.position());
+                } catch (RuntimeException e) {
+                    LOG.warn("an answer from {} not handled: {}", server, e.toString());
+                }
+                if (reading.get() > 0 && readers.get() > 1) {
+                    return; // another reader took over while this one ran an outcome: one is enough
+                }
             }
-            answer(buffer.array(), buffer.position());
+        } finally {
+            readers.decrementAndGet();
         }
         failAll(new IOException("the socket to " + server + " was closed"));
     }
@@ -239,7 +278,7 @@ final class LoopbackExchange {
         if (reply == null || !drop(id, p)) {
             return; // not its answer (ignored, the wait goes on), or it expired meanwhile
         }
-        hand(() -> p.outcome.answer(p.query, reply));
+        p.outcome.answer(p.query, reply); // here, on the reader: the watchdog covers an outcome that waits
     }
 
     private void expire(int id, Pending p) {
@@ -276,6 +315,16 @@ final class LoopbackExchange {
         } catch (RejectedExecutionException e) {
             outcome.run();
         }
+    }
+
+    /** The timer's look at the exchange: readers all held by outcomes (start one more), or idle (close). */
+    void watch(long now) {
+        if (!closed && reading.get() == 0 && !pending.isEmpty() && now - lastRead > STALL_NANOS
+                && readers.get() < MAX_READERS) {
+            LOG.debug("DNS socket to {}: every reader is held by an outcome, one more starts", server);
+            startReader();
+        }
+        closeIfIdle(now);
     }
 
     /** Closes the socket when no query is pending and none was sent for {@link #IDLE_NANOS} before {@code now}. */

@@ -208,6 +208,44 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
         assertThat(transport.inFlight()).isZero();
     }
 
+    @Test
+    void aDependentThatWaitsOnTheReaderHasAnotherReaderStartedAndOneStaysAfter() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            new Thread(() -> { // late enough that each dependent runs on a reader, not on this test's thread
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                send(s, p, answerOf(q, "192.0.2.1"));
+            }).start();
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        // each answer's dependent waits for the next lookup's answer, which only another reader can read
+        CompletableFuture<Message> chain = transport.send(query(name(0)), address(server), Duration.ofSeconds(5));
+        for (int i = 1; i <= 3; i++) {
+            Name next = name(i);
+            chain = chain.thenApply(previous -> transport.send(query(next), address(server), Duration.ofSeconds(5))
+                    .join());
+        }
+
+        Message last = chain.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(last.getQuestion().getName()).isEqualTo(name(3));
+        LoopbackExchange exchange = transport.sharedExchangeOf(address(server));
+        // the extra readers end once their outcomes are over and another reads
+        for (int i = 0; i < 5; i++) {
+            transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+        }
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (exchange.readers() > 1 && System.nanoTime() < until) {
+            transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+        }
+        assertThat(exchange.readers()).isEqualTo(1);
+        assertThat(transport.inFlight()).isZero();
+    }
+
     private static Message answerOf(Message q, String address) {
         return answerOrFail(q, address);
     }
