@@ -3,6 +3,8 @@ package dev.authpack.check;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.RawMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +49,7 @@ import java.util.List;
  * The reading is taken over at most once. Thread-safe.
  */
 final class CollectedHeaderSection {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectedHeaderSection.class);
     private final byte[] octets;
     private final int fromFields;
     private final DmarcEvaluator.Prepared dmarc;
@@ -75,9 +78,11 @@ final class CollectedHeaderSection {
      */
     synchronized DmarcEvaluator.Prepared dmarcFor(byte[] message, RawMessage parsed) {
         if (takenOver || !isHeaderOf(message, parsed)) {
+            LOG.debug("DMARC reads the From fields of the message at the end of DATA, not the header section's");
             return null;
         }
         takenOver = true;
+        LOG.debug("DMARC takes over the reading of the header section's From fields");
         return dmarc;
     }
 
