@@ -279,6 +279,13 @@ class SessionChecksTest {
         return text.replace(what, with).getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** A session of {@code envelope}'s client over {@code dns}, its MAIL FROM given. */
+    private static SessionChecks transaction(DnsResolver dns, Envelope envelope) {
+        SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL, envelope.clientIp());
+        session.mailFrom(envelope.helo(), envelope.mailFrom());
+        return session;
+    }
+
     /**
      * The header section {@code collected} during DATA, then the end of DATA with {@code finalMessage}: the report
      * must be the plain check's of {@code finalMessage}, and the DMARC reading taken over exactly when expected.
@@ -289,9 +296,7 @@ class SessionChecksTest {
         Envelope envelope = envelopes("pass.example").get(0);
         AuthCheckReport plain = checker(dns).start(envelope, finalMessage, CheckOptions.ALL)
                 .await(Duration.ofSeconds(10));
-        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
-                envelope.clientIp())) {
-            session.mailFrom(envelope.helo(), envelope.mailFrom());
+        try (SessionChecks session = transaction(dns, envelope)) {
             session.headerSection(collected);
             AuthCheckReport report = session.endOfData(envelope, finalMessage).await(Duration.ofSeconds(10));
             assertThat(report.toString()).as(id).isEqualTo(plain.toString());
@@ -339,7 +344,8 @@ class SessionChecksTest {
         endOfDataAfter(collected, sign(prepend(RECEIVED, m), "reject.example", "sel"), true,
                 "a DKIM-Signature added on top (DKIM reads the message at the end of DATA)");
         byte[] folded = message("pass.example, b@reject.example", "aligned");
-        folded = replace(folded, "From: a@pass.example, b@reject.example", "From: a@pass.example,\r\n b@reject.example");
+        folded = replace(folded, "From: a@pass.example, b@reject.example",
+                "From: a@pass.example,\r\n b@reject.example");
         endOfDataAfter(headerSection(folded), prepend(RECEIVED, folded), true, "a folded From of two domains");
         byte[] two = prepend("From: a@pass.example\r\n", m);
         endOfDataAfter(headerSection(two), prepend(RECEIVED, two), true, "two From fields in the collected section");
@@ -350,9 +356,7 @@ class SessionChecksTest {
         CountingDns dns = new CountingDns(zone(), 0);
         Envelope envelope = envelopes("pass.example").get(0);
         byte[] m = message("pass.example", "aligned");
-        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
-                envelope.clientIp())) {
-            session.mailFrom(envelope.helo(), envelope.mailFrom());
+        try (SessionChecks session = transaction(dns, envelope)) {
             session.headerSection(headerSection(m));
             session.reset();
             session.mailFrom(envelope.helo(), envelope.mailFrom());
@@ -385,9 +389,7 @@ class SessionChecksTest {
                     AuthCheckReport plain = checker(plainDns).check(envelope, stored, CheckOptions.ALL)
                             .get(30, TimeUnit.SECONDS);
                     CountingDns sessionDns = new CountingDns(zone, 2);
-                    try (SessionChecks session = SessionChecks.connected(checker(sessionDns), sessionDns,
-                            CheckOptions.ALL, envelope.clientIp())) {
-                        session.mailFrom(envelope.helo(), envelope.mailFrom());
+                    try (SessionChecks session = transaction(sessionDns, envelope)) {
                         session.headerSection(headerSection(data));
                         AuthCheckReport report = session.endOfData(envelope, stored).await(Duration.ofSeconds(30));
                         assertThat(session.dmarcReadingTakenOver()).as(id).isTrue();

@@ -222,8 +222,7 @@ public class LabelOnlySessionBenchmark {
                 + "          for <rcpt@example.org>;\r\n"
                 + "          Sun, 6 Dec 2026 13:00:00 +0000 (UTC)\r\n";
         byte[] field = received.getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[field.length + message.length];
-        System.arraycopy(field, 0, out, 0, field.length);
+        byte[] out = java.util.Arrays.copyOf(field, field.length + message.length);
         System.arraycopy(message, 0, out, field.length, message.length);
         return out;
     }
