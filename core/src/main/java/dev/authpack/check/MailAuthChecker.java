@@ -146,11 +146,18 @@ public final class MailAuthChecker {
     /**
      * Results of this very envelope's SPF and iprev checks already under way ({@link SessionChecks}: started at
      * MAIL FROM and at connect, over the same answers: they depend on the envelope alone); a null future means the
-     * check runs here as usual. Nothing read from the message is taken over: it is read here, as it is now.
+     * check runs here as usual. From the message, only the DMARC reading of the {@code header} section collected
+     * during DATA is taken over, and only when the message as it is now has exactly its From fields
+     * ({@link CollectedHeaderSection}); null: none. Everything else is read from the message here, as it is now.
      */
     record EarlyResults(CompletableFuture<SpfResult> mailFromSpf, CompletableFuture<SpfResult> heloSpf,
-                        CompletableFuture<IprevResult> iprev) {
-        static final EarlyResults NONE = new EarlyResults(null, null, null);
+                        CompletableFuture<IprevResult> iprev, CollectedHeaderSection header) {
+        static final EarlyResults NONE = new EarlyResults(null, null, null, null);
+
+        /** The DMARC reading of the collected header section, when {@code message} has exactly its From fields. */
+        DmarcEvaluator.Prepared dmarcFor(byte[] message, RawMessage parsed) {
+            return header == null || message == null || parsed == null ? null : header.dmarcFor(message, parsed);
+        }
     }
 
     /** {@link #start(Envelope, byte[], CheckOptions)} taking over the {@code early} results instead of rerunning them. */
@@ -219,8 +226,10 @@ public final class MailAuthChecker {
         // longest chain of DNS round trips, not their sum. DMARC's policy discovery (RFC 9989 §4.10.1) needs only
         // the author domain: it starts here, the evaluation waits for SPF and DKIM below. Network first, then
         // the CPU work (DKIM hashes the body while its key lookups are under way).
+        DmarcEvaluator.Prepared takenOver = !options.dmarc() || readError != null ? null
+                : early.dmarcFor(message, parsed);
         DmarcEvaluator.Prepared discovery = !options.dmarc() || readError != null ? null
-                : parsed == null ? dmarc.prepare(bytes) : dmarc.prepare(parsed);
+                : takenOver != null ? takenOver : parsed == null ? dmarc.prepare(bytes) : dmarc.prepare(parsed);
         mailFrom.start(() -> early.mailFromSpf() != null ? early.mailFromSpf()
                 : spf.checkMailFrom(envelope.clientIp(), envelope.mailFrom(), envelope.helo()), budgets.spf());
         helo.start(() -> early.heloSpf() != null ? early.heloSpf()

@@ -1,5 +1,6 @@
 package dev.authpack.check;
 
+import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
@@ -38,10 +39,13 @@ import java.util.function.Supplier;
  *       their results over (for the same client, HELO and MAIL FROM) instead of running them a second time;</li>
  *   <li>DKIM runs the verifier on the header section alone: the key lookups are those of the whole message (the
  *       body only decides the hash), and with a body hash that does not match no signature is computed;</li>
- *   <li>DMARC starts the author domains' policy discovery on the header section (and the existence test where the
- *       record has {@code np}), which the plain check asks whatever SPF and DKIM say; the end-of-DATA check reads
- *       the From of the message as it is then (never the early reading: a From changed meanwhile is the one a
- *       reader sees) and finds those answers in; the identifiers' alignment walks wait for the end of DATA;</li>
+ *   <li>DMARC reads the author domains of the header section and starts their policy discovery (and the existence
+ *       test where the record has {@code np}), which the plain check asks whatever SPF and DKIM say; the end-of-DATA
+ *       check takes this reading over only when the message as it is then has exactly these From fields, read the
+ *       same way ({@link CollectedHeaderSection}: the collected octets end its header section, and what is above
+ *       them, such as James' {@code Received} field, is whole CRLF lines without a From field); otherwise it reads
+ *       the From of the message as it is then (a From changed or added meanwhile is the one a reader sees) and
+ *       finds the early answers in; the identifiers' alignment walks wait for the end of DATA;</li>
  *   <li>ARC is not started early: its key lookups are lazy by design (none for a chain whose newest body hash
  *       fails, docs/arc.md), and the body is not there yet; keys it shares with DKIM are answered already.</li>
  * </ul>
@@ -82,6 +86,8 @@ public final class SessionChecks implements AutoCloseable {
         /** SPF for HELO started at MAIL FROM, or null. */
         CompletableFuture<SpfResult> heloSpf;
         boolean headerSeen;
+        /** The header section collected during DATA with its DMARC reading, or null. */
+        CollectedHeaderSection header;
 
         Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf,
                     String helo, String mailFrom) {
@@ -182,8 +188,15 @@ public final class SessionChecks implements AutoCloseable {
             early(t, start(() -> t.checker.dkim().verify(parsed)));
         }
         if (options.dmarc()) {
-            // the discovery's lookups only: the end-of-DATA check reads the From of the message as it is then
-            early(t, start(() -> t.checker.dmarc().prepare(parsed).discovered()));
+            // the author domains and their policy discovery: the end-of-DATA check takes this reading over only
+            // when the message then has exactly these From fields (CollectedHeaderSection), else reads its own
+            try {
+                DmarcEvaluator.Prepared reading = t.checker.dmarc().prepare(parsed);
+                t.header = CollectedHeaderSection.of(header, parsed, reading);
+                early(t, reading.discovered());
+            } catch (RuntimeException e) {
+                LOG.warn("early check not started: {}", e.toString());
+            }
         }
     }
 
@@ -211,7 +224,7 @@ public final class SessionChecks implements AutoCloseable {
                 : t.mailFromSpf.result().thenApply(result -> result.orElse(null));
         CompletableFuture<SpfResult> helo = !sameEnvelope || t.heloSpf == null ? null : t.heloSpf.copy();
         CompletableFuture<IprevResult> iprev = iprevStarted == null ? null : iprevStarted.copy();
-        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev);
+        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.header);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
@@ -267,6 +280,11 @@ public final class SessionChecks implements AutoCloseable {
     /** Distinct DNS questions the current transaction has asked (0 without one). */
     public synchronized int transactionQuestions() {
         return current == null ? 0 : current.answers.questions();
+    }
+
+    /** Whether the current transaction's end-of-DATA check took the header section's DMARC reading over (tests). */
+    synchronized boolean dmarcReadingTakenOver() {
+        return current != null && current.header != null && current.header.takenOver();
     }
 
     /** The iprev result of the check started at connect, once in (tests). */

@@ -11,6 +11,7 @@ import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfResult;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +67,20 @@ class MailAuthCheckerCriticalPathTest {
                     assertThat(SessionChecksTest.describe(now)).as(id)
                             .isEqualTo(SessionChecksTest.describe(former));
                     assertThat(sorted(nowDns.asked)).as(id).isEqualTo(sorted(formerDns.asked));
+                    // the session path taking the header section's DMARC reading over, under James' Received
+                    byte[] stored = SessionChecksTest.prepend(SessionChecksTest.RECEIVED, message);
+                    AuthCheckReport formerStored = dmarcAfterSpfAndDkim(new CountingDns(zone, 0), envelope, stored);
+                    CountingDns sessionDns = new CountingDns(zone, 1);
+                    try (SessionChecks session = SessionChecks.connected(SessionChecksTest.checker(sessionDns),
+                            sessionDns, CheckOptions.ALL, envelope.clientIp())) {
+                        session.mailFrom(envelope.helo(), envelope.mailFrom());
+                        session.headerSection(SessionChecksTest.headerSection(message));
+                        AuthCheckReport taken = session.endOfData(envelope, stored).await(Duration.ofSeconds(30));
+                        assertThat(taken.toString()).as(id).isEqualTo(formerStored.toString());
+                        assertThat(SessionChecksTest.describe(taken)).as(id)
+                                .isEqualTo(SessionChecksTest.describe(formerStored));
+                        assertThat(session.dmarcReadingTakenOver()).as(id).isTrue();
+                    }
                     cases++;
                 }
             }

@@ -261,6 +261,153 @@ class SessionChecksTest {
         }
     }
 
+    /** James' own field on top of the DATA octets, as its {@code ReceivedDataLineFilter} writes it. */
+    static final String RECEIVED = "Received: from mail.pass.example ([192.0.2.1])\r\n"
+            + "          by mx.example.org (JAMES SMTP Server ) with ESMTP ID 1f2e3d4c\r\n"
+            + "          for <b@example.net>;\r\n          Sun, 6 Dec 2026 13:00:00 +0000 (UTC)\r\n";
+
+    static byte[] prepend(String fields, byte[] message) {
+        byte[] top = fields.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = Arrays.copyOf(top, top.length + message.length);
+        System.arraycopy(message, 0, out, top.length, message.length);
+        return out;
+    }
+
+    private static byte[] replace(byte[] message, String what, String with) {
+        String text = new String(message, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains(what);
+        return text.replace(what, with).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A session of {@code envelope}'s client over {@code dns}, its MAIL FROM given. */
+    private static SessionChecks transaction(DnsResolver dns, Envelope envelope) {
+        SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL, envelope.clientIp());
+        session.mailFrom(envelope.helo(), envelope.mailFrom());
+        return session;
+    }
+
+    /**
+     * The header section {@code collected} during DATA, then the end of DATA with {@code finalMessage}: the report
+     * must be the plain check's of {@code finalMessage}, and the DMARC reading taken over exactly when expected.
+     */
+    private static void endOfDataAfter(byte[] collected, byte[] finalMessage, boolean takenOver, String id)
+            throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        Envelope envelope = envelopes("pass.example").get(0);
+        AuthCheckReport plain = checker(dns).start(envelope, finalMessage, CheckOptions.ALL)
+                .await(Duration.ofSeconds(10));
+        try (SessionChecks session = transaction(dns, envelope)) {
+            session.headerSection(collected);
+            AuthCheckReport report = session.endOfData(envelope, finalMessage).await(Duration.ofSeconds(10));
+            assertThat(report.toString()).as(id).isEqualTo(plain.toString());
+            assertThat(describe(report)).as(id).isEqualTo(describe(plain));
+            assertThat(session.dmarcReadingTakenOver()).as(id).isEqualTo(takenOver);
+        }
+    }
+
+    @Test
+    void theDmarcReadingOfTheHeaderSectionIsNotTakenOverWhenAFromCouldDifferAtTheEndOfData() throws Exception {
+        // the attacker's cases: the collected header section is an aligned pass.example message; what reaches the
+        // end of DATA has a From added, changed or hidden. Each must give the plain check's report.
+        byte[] m = message("pass.example", "aligned");
+        byte[] collected = headerSection(m);
+        endOfDataAfter(collected, prepend("From: a@reject.example\r\n", m), false, "a From added on top");
+        endOfDataAfter(collected, prepend("fROM : a@reject.example\r\n", m), false, "a from added on top");
+        endOfDataAfter(collected, prepend(RECEIVED + "From: a@pass.example\r\n", m), false, "From duplicated");
+        endOfDataAfter(collected, replace(m, "From: a@pass.example", "From: a@reject.example"), false,
+                "the From changed");
+        endOfDataAfter(collected, replace(m, "Subject: test", "Subject: Test"), false, "a field changed");
+        endOfDataAfter(collected, replace(m, "\r\n\r\nHello.", "\r\nFrom: a@reject.example\r\n\r\nHello."),
+                false, "a From added below the collected fields");
+        endOfDataAfter(collected, prepend(RECEIVED + "X-Note: hi\rFrom: a@reject.example\r\n", m), false,
+                "a From after a lone CR on top (a line of its own for javax.mail)");
+        endOfDataAfter(collected, prepend("X-Note: hi\nFrom: a@reject.example\r\n", m), false,
+                "a From after a bare LF on top");
+        endOfDataAfter(collected, prepend("X-Note: hi\n", m), false, "a bare LF on top");
+        endOfDataAfter(collected, prepend("Fr om: a@reject.example\r\n", m), false,
+                "a field name with a space on top (the message does not parse)");
+        endOfDataAfter(collected, prepend("From\r\n : a@reject.example\r\n", m), false,
+                "a From name folded before its colon on top (the message does not parse)");
+        endOfDataAfter(headerSection(message("reject.example", "none")), m, false,
+                "the header section of another message");
+        // a header section ended by a bare LF: a reader knowing CRLF only reads on into the body
+        byte[] lfEnded = replace(m, "\r\n\r\nHello.", "\r\n\nFrom: a@reject.example\r\n\r\nHello.");
+        byte[] lfCollected = Arrays.copyOf(lfEnded, new String(lfEnded, StandardCharsets.ISO_8859_1)
+                .indexOf("\r\n\n") + 3);
+        endOfDataAfter(lfCollected, prepend(RECEIVED, lfEnded), false, "a header section ended by a bare LF");
+
+        // what leaves the From fields as they were: taken over, with the plain report all the same
+        endOfDataAfter(collected, m, true, "the same message");
+        endOfDataAfter(collected, prepend(RECEIVED, m), true, "James' Received on top");
+        endOfDataAfter(collected, prepend(RECEIVED + "X-Note: hi\r\n From: a@reject.example\r\n", m), true,
+                "a From in a continuation line on top (no reader sees a field there)");
+        endOfDataAfter(collected, sign(prepend(RECEIVED, m), "reject.example", "sel"), true,
+                "a DKIM-Signature added on top (DKIM reads the message at the end of DATA)");
+        byte[] folded = message("pass.example, b@reject.example", "aligned");
+        folded = replace(folded, "From: a@pass.example, b@reject.example",
+                "From: a@pass.example,\r\n b@reject.example");
+        endOfDataAfter(headerSection(folded), prepend(RECEIVED, folded), true, "a folded From of two domains");
+        byte[] two = prepend("From: a@pass.example\r\n", m);
+        endOfDataAfter(headerSection(two), prepend(RECEIVED, two), true, "two From fields in the collected section");
+    }
+
+    @Test
+    void aHeaderSectionCollectedInAnotherTransactionIsNotTakenOver() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        Envelope envelope = envelopes("pass.example").get(0);
+        byte[] m = message("pass.example", "aligned");
+        try (SessionChecks session = transaction(dns, envelope)) {
+            session.headerSection(headerSection(m));
+            session.reset();
+            session.mailFrom(envelope.helo(), envelope.mailFrom());
+            AuthCheckReport report = session.endOfData(envelope, m).await(Duration.ofSeconds(10));
+            assertThat(session.dmarcReadingTakenOver()).isFalse();
+            assertThat(describe(report)).isEqualTo(describe(
+                    checker(dns).start(envelope, m, CheckOptions.ALL).await(Duration.ofSeconds(10))));
+            // taken over once only: a second end of DATA in the same transaction reads the message again
+            session.reset();
+            session.mailFrom(envelope.helo(), envelope.mailFrom());
+            session.headerSection(headerSection(m));
+            AuthCheckReport first = session.endOfData(envelope, m).await(Duration.ofSeconds(10));
+            assertThat(session.dmarcReadingTakenOver()).isTrue();
+            AuthCheckReport second = session.endOfData(envelope, m).await(Duration.ofSeconds(10));
+            assertThat(describe(second)).isEqualTo(describe(first));
+        }
+    }
+
+    @Test
+    void theTakeOverGivesThePlainReportWithNoMoreLookupsOnManyMessagesUnderJamesReceivedField() throws Exception {
+        ZoneFileResolver zone = zone();
+        int cases = 0;
+        for (String from : FROM_DOMAINS) {
+            for (String signing : SIGNINGS) {
+                byte[] data = message(from, signing);
+                byte[] stored = prepend(RECEIVED, data);
+                for (Envelope envelope : envelopes(from)) {
+                    String id = from + " / " + signing + " / " + envelope.clientIp() + " " + envelope.mailFrom();
+                    CountingDns plainDns = new CountingDns(zone, 0);
+                    AuthCheckReport plain = checker(plainDns).check(envelope, stored, CheckOptions.ALL)
+                            .get(30, TimeUnit.SECONDS);
+                    CountingDns sessionDns = new CountingDns(zone, 2);
+                    try (SessionChecks session = transaction(sessionDns, envelope)) {
+                        session.headerSection(headerSection(data));
+                        AuthCheckReport report = session.endOfData(envelope, stored).await(Duration.ofSeconds(30));
+                        assertThat(session.dmarcReadingTakenOver()).as(id).isTrue();
+                        assertThat(report.toString()).as(id).isEqualTo(plain.toString());
+                        assertThat(describe(report)).as(id).isEqualTo(describe(plain));
+                    }
+                    assertThat(new HashSet<>(sessionDns.asked)).as(id).isEqualTo(new HashSet<>(plainDns.asked));
+                    for (String question : new HashSet<>(sessionDns.asked)) {
+                        assertThat(count(sessionDns.asked, question)).as(id + ": " + question)
+                                .isLessThanOrEqualTo(count(plainDns.asked, question));
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertThat(cases).isEqualTo(FROM_DOMAINS.size() * SIGNINGS.size() * 3);
+    }
+
     @Test
     void aNewMailFromEndsTheOldTransactionAndStartsSpfAgain() throws Exception {
         CountingDns dns = new CountingDns(zone(), 0);

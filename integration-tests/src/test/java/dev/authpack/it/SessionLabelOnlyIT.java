@@ -2,9 +2,14 @@ package dev.authpack.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.authpack.testkit.dns.FaultMix;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -88,6 +93,28 @@ class SessionLabelOnlyIT {
         // except one the resolver still had in flight from the session (shared, not asked twice: 3 then)
         assertThat(alone.mail().attribute("authpack.checked-in-session")).isEmpty();
         assertThat(alone.queries()).isBetween(3L, 4L);
+    }
+
+    @Test
+    void theEndOfDataTakesTheHeaderSectionsDmarcReadingOverUnderJamesOwnReceivedField() {
+        // in James the message at the end of DATA has James' Received field on top of the octets the hook collected:
+        // the take-over's proof (docs/benchmarks.md "Session 7") must hold for James' real octets
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.authpack.check.CollectedHeaderSection");
+        Level level = logger.getLevel();
+        lines.start();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(lines);
+        try {
+            DeliveredMail mail = JAMES.deliver(passing(false));
+            assertThat(mail.headers("Received")).isNotEmpty();
+            assertThat(mail.authenticationResults("mx.james.test").orElseThrow().result("dmarc")).hasValue("pass");
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(level);
+        }
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("DMARC takes over the reading of the header section's From fields");
     }
 
     @Test

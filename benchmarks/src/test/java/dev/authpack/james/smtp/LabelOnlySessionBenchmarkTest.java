@@ -7,7 +7,7 @@ import dev.authpack.bench.FullCheckScenario;
 import dev.authpack.james.MailAttributes;
 import org.junit.jupiter.api.Test;
 
-/** Both ways of the label-only benchmark store the same results on the mail, in every scenario. */
+/** Every way of the label-only benchmark stores the same results on the mail, in every scenario. */
 class LabelOnlySessionBenchmarkTest {
     @Test
     void theSessionPathStoresThePlainChecksResults() throws Exception {
@@ -19,6 +19,9 @@ class LabelOnlySessionBenchmarkTest {
             String plain = MailAttributes.results(b.plain()).orElseThrow().toString();
             String session = MailAttributes.results(b.session()).orElseThrow().toString();
             assertThat(session).as(scenario.name()).isEqualTo(plain).contains("dkim", "spf", "dmarc", "arc", "iprev");
+            b.preventTakeOver = true;
+            String noTakeOver = MailAttributes.results(b.session()).orElseThrow().toString();
+            assertThat(noTakeOver).as(scenario.name() + ", no take-over").isEqualTo(plain);
         }
     }
 }

@@ -11,8 +11,11 @@ import java.util.List;
  * SMTP session's lines come in order).
  *
  * <p>The lines are kept as given (James hands each DATA line in an array of its own) and copied once, into the
- * header section, when the empty line arrives: no growing buffer and no second copy. What is collected here only
- * starts lookups early; nothing read from it is taken over at the end of DATA, which reads the message as it is then.
+ * header section, when the empty line arrives: no growing buffer and no second copy. What is collected here starts
+ * lookups early; at the end of DATA only its DMARC reading (the From fields) is taken over, and only when the message
+ * as it is then ends its header section with exactly these octets below whole CRLF lines without a From field
+ * (James' {@code Received} field): {@code CollectedHeaderSection} in the engine. Everything else is read from the
+ * message as it is then.
  */
 final class HeaderSectionCollector {
     /** The longest header section collected for the early start of the checks. */
