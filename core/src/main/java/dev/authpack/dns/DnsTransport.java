@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -178,7 +177,7 @@ final class DnsTransport {
         byte[] wire = QueryWire.of(query, id, EDNS_PAYLOAD);
         Record question = query.getQuestion();
         Message reply = udp(id, question, wire, server, deadline, draw >>> 16, result);
-        if (reply.getHeader().getFlag(Flags.TC)) {
+        if (reply.getHeader().getFlag(Flags.TC) && !result.isCancelled()) {
             LOG.debug("{} from {}: truncated, asking over TCP", question, server);
             reply = tcp(id, question, wire, server, deadline);
         }
