@@ -239,6 +239,10 @@ public final class DnsClientCpuBenchmark {
                 }
                 System.out.printf("  rate %.0f queries/s%n", queries / (median(wall.get(c)) / 1e9));
             }
+            for (String g : GROUPS) {
+                System.out.printf("threads seen in %s: %d%n", g,
+                        NAMES.values().stream().filter(n -> n.startsWith(g)).count());
+            }
         } finally {
             b.close();
         }
