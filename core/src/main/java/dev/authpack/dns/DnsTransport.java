@@ -3,19 +3,23 @@ package dev.authpack.dns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -33,7 +36,7 @@ import org.xbill.DNS.WireParseException;
 /**
  * Sends one DNS query to one server over UDP, and again over TCP when the answer is truncated (RFC 1035
  * §4.2.1, RFC 7766), on the JDK's sockets; dnsjava only encodes and decodes the messages. Each query has its own
- * socket and is served by a thread of a bounded pool that blocks in {@code receive} until the answer or the
+ * socket and is served by a thread of a bounded pool that blocks in {@code read} until the answer or the
  * deadline: the answer is read the moment it arrives (no shared selector that wakes once a second), and a
  * query never waits for another. The future completes on that same thread, after the query has left the in-flight
  * count: what depends on the answer runs there, with no further hand-off; a dependent that blocks holds one pool
@@ -43,7 +46,15 @@ import org.xbill.DNS.WireParseException;
  * connected UDP socket (the kernel drops datagrams from any other address or port), and an answer is taken only
  * if it has the ID, the QR bit and the question of the query; anything else is ignored and the wait goes on
  * until the deadline. Bounded: at most {@code maxInFlight} queries at once (more fail at once), one receive
- * buffer each, and one deadline for the UDP and TCP exchange together.
+ * buffer per I/O thread, and one deadline for the UDP and TCP exchange together.
+ *
+ * <p>What a query costs (session 7, docs/benchmarks.md): the UDP exchange runs on an NIO {@link DatagramChannel}
+ * of the server's address family (an IPv4 socket for an IPv4 server, not a dual-stack IPv6 one), and waits in
+ * one blocking {@code read} with no timeout (the JDK's timed receive switches the socket to non-blocking and back
+ * and polls around every receive). The deadline is kept by a timer that closes the channel when it passes, which
+ * ends the read at once; cancelling the future closes it too. The query's octets are encoded once, with the ID
+ * and the EDNS option written into them ({@link QueryWire}), and a datagram with another ID is dropped before it
+ * is parsed.
  */
 final class DnsTransport {
 
@@ -60,10 +71,19 @@ final class DnsTransport {
     static final int PORT_HIGH = 60_999;
     /** Random ports tried before the system picks one (a drawn port may be in use). */
     static final int PORT_ATTEMPTS = 8;
-    /** Loopback servers with a socket of their own ({@link LoopbackExchange}); queries to more use sockets per query. */
-    static final int MAX_LOOPBACK_SERVERS = 16;
     /** Idle I/O threads end after this long. */
     private static final long THREAD_KEEP_ALIVE_SECONDS = 30;
+    /** Loopback servers with a socket of their own ({@link LoopbackExchange}); queries to more use sockets per query. */
+    static final int MAX_LOOPBACK_SERVERS = 16;
+    /** The deadline timer's idle tick (see {@link #DEADLINES}). */
+    static final long DEADLINE_TICK_MILLIS = 1_000;
+    /** RFC 1035 §4.1.1: the header's length, and the QR bit in its third octet. */
+    private static final int HEADER_LENGTH = 12;
+    private static final int QR_BIT = 0x80;
+    private static final InetAddress ANY_V4 = wildcard(4);
+    private static final InetAddress ANY_V6 = wildcard(16);
+    private static final InetAddress LOOPBACK_V4 = address(new byte[] {127, 0, 0, 1});
+    private static final InetAddress LOOPBACK_V6 = address(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     /**
@@ -72,11 +92,24 @@ final class DnsTransport {
      * and an answer is parsed into a {@link Message} (from a copy of its octets) before the thread takes another
      * query. Bounded like the threads: at most one per I/O thread.
      */
-    private static final ThreadLocal<byte[]> RECEIVE_BUFFERS = ThreadLocal.withInitial(() -> new byte[MAX_MESSAGE]);
+    private static final ThreadLocal<ByteBuffer> RECEIVE_BUFFERS =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_MESSAGE));
+    /**
+     * Closes the channel of a UDP exchange whose deadline has passed (the receive then ends at once). One daemon
+     * thread for all transports; a query answered in time removes its task, so the queue holds at most one task per
+     * query in flight. A no-op task every {@link #DEADLINE_TICK_MILLIS} keeps the queue from being empty: a new
+     * deadline further away than the next tick is queued without waking the thread (with an empty queue every
+     * query woke it, about 4 µs of CPU a query when few are in flight). So the thread wakes for a deadline that
+     * passes, for a deadline nearer than the next tick, and once a tick; never per answer, and answers never wait
+     * for it.
+     */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
 
     private final SecureRandom random = new SecureRandom();
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** UDP channels opened and not yet closed: at most one per query in flight. */
+    private final AtomicInteger openChannels = new AtomicInteger();
     private final ThreadPoolExecutor io;
     /** Whether queries to a loopback server share one socket ({@link LoopbackExchange}); tests turn it off. */
     private final boolean shareLoopbackSockets;
@@ -104,6 +137,11 @@ final class DnsTransport {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /** UDP channels open now (each query's channel is closed on every path: answer, error, deadline, cancel). */
+    int openChannels() {
+        return openChannels.get();
     }
 
     /** The shared socket to a loopback server, if one is open (tests). */
@@ -137,7 +175,7 @@ final class DnsTransport {
                 Message reply = null;
                 Exception failure = null;
                 try {
-                    reply = exchange(query, server, deadline);
+                    reply = exchange(query, server, deadline, result);
                 } catch (IOException | RuntimeException e) {
                     failure = e;
                 } finally {
@@ -161,25 +199,26 @@ final class DnsTransport {
     /**
      * Sends over the server's shared socket ({@link LoopbackExchange}); false when there is none to use (more than
      * {@link #MAX_LOOPBACK_SERVERS}, or it could not be opened): then nothing was sent. A truncated answer is asked
-     * again over TCP on the I/O pool thread the answer came to, as on the per-query path.
+     * again over TCP on the I/O pool (it blocks: never on the socket's reader), as on the per-query path; a
+     * cancelled query leaves the socket's table and frees its slot at once.
      */
     private boolean sendShared(Message query, InetSocketAddress server, long deadline,
                                CompletableFuture<Message> result) {
-        Message q = prepared(query);
+        Record question = query.getQuestion();
         LoopbackExchange.Outcome outcome = new LoopbackExchange.Outcome() {
             @Override
-            public void answer(Message sent, Message reply) {
-                if (!reply.getHeader().getFlag(Flags.TC)) {
+            public void answer(int id, byte[] wire, Message reply) {
+                if (!reply.getHeader().getFlag(Flags.TC) || result.isCancelled()) {
                     inFlight.decrementAndGet(); // over before its dependents run, as on the per-query path
                     result.complete(reply);
                     return;
                 }
-                LOG.debug("{} from {}: truncated, asking over TCP", sent.getQuestion(), server);
+                LOG.debug("{} from {}: truncated, asking over TCP", question, server);
                 Runnable overTcp = () -> {
                     Message answer = null;
                     Exception failure = null;
                     try {
-                        answer = tcp(sent, sent.toWire(), server, deadline);
+                        answer = tcp(id, question, wire, server, deadline);
                     } catch (IOException | RuntimeException e) {
                         failure = e;
                     }
@@ -191,7 +230,7 @@ final class DnsTransport {
                     }
                 };
                 try {
-                    io.execute(overTcp); // a TCP exchange blocks: never on the socket's reader
+                    io.execute(overTcp);
                 } catch (RejectedExecutionException e) {
                     overTcp.run();
                 }
@@ -208,7 +247,13 @@ final class DnsTransport {
             if (exchange == null) {
                 return false;
             }
-            if (exchange.send(q, deadline, outcome)) {
+            LoopbackExchange.Sent sent = exchange.send(query, deadline, outcome);
+            if (sent != null) {
+                result.whenComplete((m, e) -> {
+                    if (result.isCancelled()) {
+                        exchange.cancel(sent);
+                    }
+                });
                 return true;
             }
             loopback.remove(server, exchange);
@@ -230,8 +275,8 @@ final class DnsTransport {
         try {
             return loopback.computeIfAbsent(server, s -> {
                 try {
-                    return LoopbackExchange.open(s, io, random,
-                            (channel, address) -> bindRandomPortTo(channel.socket(), loopbackOf(address)));
+                    return LoopbackExchange.open(s, io, random, DEADLINES,
+                            (channel, address) -> bindRandomPortTo(channel, loopbackOf(address), random.nextLong()));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -242,56 +287,73 @@ final class DnsTransport {
         }
     }
 
-    /** The loopback address of the server's family, the shared socket's own address. */
-    private static InetAddress loopbackOf(InetAddress server) throws SocketException {
-        try {
-            return InetAddress.getByAddress(server instanceof Inet6Address
-                    ? new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1} : new byte[] {127, 0, 0, 1});
-        } catch (java.net.UnknownHostException e) {
-            throw new SocketException("no loopback address: " + e.getMessage());
-        }
+    /** The loopback address of the server's family: the shared socket's own address. */
+    private static InetAddress loopbackOf(InetAddress server) {
+        return server instanceof Inet6Address ? LOOPBACK_V6 : LOOPBACK_V4;
     }
 
-    /** A copy of {@code query} with the EDNS option (RFC 6891); its ID is set where it is sent. */
-    private static Message prepared(Message query) {
-        Message q = query.clone();
-        if (q.getOPT() == null) {
-            q.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
-        }
-        return q;
-    }
-
-    private Message exchange(Message query, InetSocketAddress server, long deadline) throws IOException {
-        Message q = prepared(query);
-        q.getHeader().setID(random.nextInt(0x10000));
-        byte[] wire = q.toWire();
-        Message reply = udp(q, wire, server, deadline);
-        if (reply.getHeader().getFlag(Flags.TC)) {
-            LOG.debug("{} from {}: truncated, asking over TCP", q.getQuestion(), server);
-            reply = tcp(q, wire, server, deadline);
+    private Message exchange(Message query, InetSocketAddress server, long deadline,
+                             CompletableFuture<Message> result) throws IOException {
+        long draw = random.nextLong(); // one draw from the CSPRNG a query: the ID and the first source port
+        int id = (int) (draw & 0xffff);
+        byte[] wire = QueryWire.of(query, id, EDNS_PAYLOAD);
+        Record question = query.getQuestion();
+        Message reply = udp(id, question, wire, server, deadline, draw >>> 16, result);
+        if (reply.getHeader().getFlag(Flags.TC) && !result.isCancelled()) {
+            LOG.debug("{} from {}: truncated, asking over TCP", question, server);
+            reply = tcp(id, question, wire, server, deadline);
         }
         return reply;
     }
 
-    private Message udp(Message q, byte[] wire, InetSocketAddress server, long deadline) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(null)) {
-            bindRandomPort(socket, server.getAddress());
-            socket.connect(server);
-            socket.send(new DatagramPacket(wire, wire.length));
-            byte[] buffer = RECEIVE_BUFFERS.get();
+    /**
+     * One UDP exchange on a fresh channel (RFC 5452 §9.1: its own random source port, connected to the server so
+     * the kernel drops datagrams from any other address or port). The receive blocks with no timeout, a single
+     * system call that returns when a datagram arrives; the deadline is kept by {@link #DEADLINES}, which closes the
+     * channel when it passes, and so does cancelling {@code result}. An IPv4 server gets an IPv4 socket.
+     */
+    private Message udp(int id, Record question, byte[] wire, InetSocketAddress server, long deadline,
+                        long portDraw, CompletableFuture<Message> result) throws IOException {
+        ProtocolFamily family = server.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        UdpChannel udp = new UdpChannel(DatagramChannel.open(family), openChannels);
+        ScheduledFuture<?> timer = null;
+        try {
+            timer = DEADLINES.schedule(udp::expire, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            result.whenComplete((m, e) -> {
+                if (result.isCancelled()) {
+                    udp.close();
+                }
+            });
+            DatagramChannel channel = udp.channel();
+            bindRandomPort(channel, server.getAddress(), portDraw);
+            channel.connect(server);
+            channel.write(ByteBuffer.wrap(wire));
+            ByteBuffer buffer = RECEIVE_BUFFERS.get();
             while (true) {
-                socket.setSoTimeout(remainingMillis(deadline));
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                socket.receive(packet);
-                Message reply = matching(q, buffer, packet.getLength());
+                buffer.clear();
+                channel.read(buffer);
+                buffer.flip();
+                Message reply = matching(id, question, buffer);
                 if (reply != null) {
                     return reply;
                 }
             }
+        } catch (ClosedChannelException e) {
+            if (udp.expired()) {
+                throw new SocketTimeoutException("no matching answer within the time budget");
+            }
+            throw e;
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            udp.close();
         }
     }
 
-    private Message tcp(Message q, byte[] wire, InetSocketAddress server, long deadline) throws IOException {
+    private static Message tcp(int id, Record question, byte[] wire, InetSocketAddress server, long deadline)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(server, remainingMillis(deadline));
             OutputStream out = socket.getOutputStream();
@@ -304,7 +366,7 @@ final class DnsTransport {
             InputStream in = socket.getInputStream();
             byte[] length = readFully(socket, in, new byte[2], deadline);
             byte[] body = readFully(socket, in, new byte[((length[0] & 0xff) << 8) | (length[1] & 0xff)], deadline);
-            Message reply = matching(q, body, body.length);
+            Message reply = matching(id, question, ByteBuffer.wrap(body));
             if (reply == null) {
                 throw new WireParseException("TCP answer from " + server + " does not match the query");
             }
@@ -327,23 +389,27 @@ final class DnsTransport {
     }
 
     /**
-     * The answer in {@code wire} if it answers {@code q}: same ID, QR set, the same single question (name, type,
-     * class). An error answer without a question (FORMERR, NOTIMP...) is taken on its ID: it carries no data.
-     * Anything else (unparsable, another ID or question) gives null.
+     * The answer in {@code wire} (position to limit) if it answers the query: ID {@code id}, QR set, the single
+     * question {@code asked} (name, type, class). An error answer without a question (FORMERR, NOTIMP...) is taken
+     * on its ID: it carries no data. Anything else (unparsable, another ID or question) gives null. The ID and the
+     * QR bit are read from the octets first, so a datagram with another ID is not even parsed.
      */
-    static Message matching(Message q, byte[] wire, int length) {
+    static Message matching(int id, Record asked, ByteBuffer wire) {
+        int length = wire.remaining();
+        if (length < HEADER_LENGTH || (wire.getShort(wire.position()) & 0xffff) != id
+                || (wire.get(wire.position() + 2) & QR_BIT) == 0) {
+            LOG.debug("ignoring a datagram with another ID, no QR bit or no header for {}", asked);
+            return null;
+        }
         Message reply;
         try {
-            reply = new Message(Arrays.copyOf(wire, length));
+            byte[] octets = new byte[length];
+            wire.get(octets);
+            reply = new Message(octets);
         } catch (IOException | RuntimeException e) {
-            LOG.debug("ignoring an unparsable datagram for {}: {}", q.getQuestion(), e.toString());
+            LOG.debug("ignoring an unparsable datagram for {}: {}", asked, e.toString());
             return null;
         }
-        if (reply.getHeader().getID() != q.getHeader().getID() || !reply.getHeader().getFlag(Flags.QR)) {
-            LOG.debug("ignoring an answer with another ID or no QR bit for {}", q.getQuestion());
-            return null;
-        }
-        Record asked = q.getQuestion();
         Record question = reply.getQuestion();
         if (question == null) {
             int rcode = reply.getRcode();
@@ -357,29 +423,98 @@ final class DnsTransport {
         return reply;
     }
 
-    /** RFC 5452 §9.2 / RFC 6056: a random source port; the system's choice if several drawn ports are taken. */
-    private void bindRandomPort(DatagramSocket socket, InetAddress server) throws SocketException {
-        bindRandomPortTo(socket, anyAddress(server));
+    /**
+     * RFC 5452 §9.2 / RFC 6056 §3.2: a random source port from the ephemeral range (the first one from
+     * {@code draw}, a value from the CSPRNG; the next ones, if a port is taken, drawn again); the system's choice if
+     * {@link #PORT_ATTEMPTS} drawn ports are all taken.
+     */
+    private void bindRandomPort(DatagramChannel channel, InetAddress server, long draw) throws IOException {
+        bindRandomPortTo(channel, anyAddress(server), draw);
     }
 
-    private void bindRandomPortTo(DatagramSocket socket, InetAddress any) throws SocketException {
+    private void bindRandomPortTo(DatagramChannel channel, InetAddress any, long draw) throws IOException {
+        long bits = draw;
         for (int i = 0; i < PORT_ATTEMPTS; i++) {
-            int port = PORT_LOW + random.nextInt(PORT_HIGH - PORT_LOW + 1);
+            int port = PORT_LOW + (int) Long.remainderUnsigned(bits, PORT_HIGH - PORT_LOW + 1);
             try {
-                socket.bind(new InetSocketAddress(any, port));
+                channel.bind(new InetSocketAddress(any, port));
                 return;
-            } catch (SocketException e) {
+            } catch (BindException e) {
                 LOG.trace("source port {} taken: {}", port, e.toString());
             }
+            bits = random.nextLong() >>> 16;
         }
-        socket.bind(new InetSocketAddress(any, 0));
+        channel.bind(new InetSocketAddress(any, 0));
     }
 
-    private static InetAddress anyAddress(InetAddress server) throws SocketException {
+    private static InetAddress anyAddress(InetAddress server) {
+        return server instanceof Inet6Address ? ANY_V6 : ANY_V4;
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "authpack-dns-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.scheduleWithFixedDelay(() -> { }, DEADLINE_TICK_MILLIS, DEADLINE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    /** A UDP exchange's channel, closed once by whichever comes first: the answer, the deadline, a cancel. */
+    private static final class UdpChannel {
+        private final DatagramChannel channel;
+        private final AtomicInteger open;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean expired;
+
+        UdpChannel(DatagramChannel channel, AtomicInteger open) {
+            this.channel = channel;
+            this.open = open;
+            open.incrementAndGet();
+        }
+
+        DatagramChannel channel() {
+            return channel;
+        }
+
+        /** The deadline has passed: a receive waiting on the channel ends with a ClosedChannelException. */
+        void expire() {
+            expired = true;
+            close();
+        }
+
+        boolean expired() {
+            return expired;
+        }
+
+        void close() {
+            if (closed.getAndSet(true)) {
+                return;
+            }
+            open.decrementAndGet();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing a DNS channel: {}", e.toString());
+            }
+        }
+    }
+
+    private static InetAddress address(byte[] octets) {
         try {
-            return InetAddress.getByAddress(new byte[server instanceof Inet6Address ? 16 : 4]);
+            return InetAddress.getByAddress(octets);
         } catch (java.net.UnknownHostException e) {
-            throw new SocketException("no wildcard address: " + e.getMessage());
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InetAddress wildcard(int length) {
+        try {
+            return InetAddress.getByAddress(new byte[length]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 

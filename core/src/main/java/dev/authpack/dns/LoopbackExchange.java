@@ -3,6 +3,7 @@ package dev.authpack.dns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -67,26 +68,30 @@ final class LoopbackExchange {
     static final int MAX_READERS = 64;
 
     private static final AtomicInteger READERS = new AtomicInteger();
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     /**
      * What becomes of a query, told once: an answer on a reader thread, a failure on the I/O pool (or on the sending
      * thread when the send itself fails).
      */
     interface Outcome {
-        /** The answer matching {@code query} (the query as sent, with its ID). */
-        void answer(Message query, Message reply);
+        /** The answer matching the query sent with this ID as these octets ({@code wire}: for TCP, if truncated). */
+        void answer(int id, byte[] wire, Message reply);
 
         void failure(IOException e);
     }
 
-    private static final class Pending {
-        final Message query;
+    /** A query sent and not yet answered, failed or expired: what {@link #cancel} takes. */
+    static final class Sent {
+        final int id;
+        final Record question;
+        final byte[] wire;
         final Outcome outcome;
         volatile ScheduledFuture<?> deadline;
 
-        Pending(Message query, Outcome outcome) {
-            this.query = query;
+        Sent(int id, Record question, byte[] wire, Outcome outcome) {
+            this.id = id;
+            this.question = question;
+            this.wire = wire;
             this.outcome = outcome;
         }
     }
@@ -95,7 +100,8 @@ final class LoopbackExchange {
     private final DatagramChannel channel;
     private final Executor completions;
     private final SecureRandom random;
-    private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor timer;
+    private final ConcurrentHashMap<Integer, Sent> pending = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> watch;
     /** Reader threads alive, and those in (or about to enter) {@code read}. */
     private final AtomicInteger readers = new AtomicInteger();
@@ -105,12 +111,13 @@ final class LoopbackExchange {
     private volatile boolean closed;
 
     private LoopbackExchange(InetSocketAddress server, DatagramChannel channel, Executor completions,
-                             SecureRandom random) {
+                             SecureRandom random, ScheduledThreadPoolExecutor timer) {
         this.server = server;
         this.channel = channel;
         this.completions = completions;
         this.random = random;
-        this.watch = TIMER.scheduleWithFixedDelay(() -> watch(System.nanoTime()), STALL_NANOS, STALL_NANOS,
+        this.timer = timer;
+        this.watch = timer.scheduleWithFixedDelay(() -> watch(System.nanoTime()), STALL_NANOS, STALL_NANOS,
                 TimeUnit.NANOSECONDS);
     }
 
@@ -122,7 +129,7 @@ final class LoopbackExchange {
 
     /** A connected socket to {@code server} from a random port ({@code bind}), and its reader thread. */
     static LoopbackExchange open(InetSocketAddress server, Executor completions, SecureRandom random,
-                                 PortBinder bind) throws IOException {
+                                 ScheduledThreadPoolExecutor timer, PortBinder bind) throws IOException {
         boolean v6 = server.getAddress() instanceof Inet6Address;
         DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
@@ -133,7 +140,7 @@ final class LoopbackExchange {
             channel.close();
             throw e;
         }
-        LoopbackExchange exchange = new LoopbackExchange(server, channel, completions, random);
+        LoopbackExchange exchange = new LoopbackExchange(server, channel, completions, random, timer);
         exchange.startReader();
         return exchange;
     }
@@ -151,45 +158,52 @@ final class LoopbackExchange {
     }
 
     /**
-     * Sends {@code query} (a copy the caller will not touch again: its ID is set here) and has {@code outcome} told
-     * the answer, or a failure: {@link SocketTimeoutException} at {@code deadline} ({@link System#nanoTime}), another
-     * {@link IOException} for a network error.
+     * Sends {@code query} (not changed: its octets get a random ID unique among the pending queries and the EDNS
+     * option, {@link QueryWire}) and has {@code outcome} told the answer, or a failure: {@link SocketTimeoutException}
+     * at {@code deadline} ({@link System#nanoTime}), another {@link IOException} for a network error.
      *
-     * @return false when this exchange has been closed meanwhile: nothing was sent, send through a new one
+     * @return the query sent (for {@link #cancel}); null when this exchange has been closed meanwhile: nothing was
+     *         sent, send through a new one
      */
-    boolean send(Message query, long deadline, Outcome outcome) {
+    Sent send(Message query, long deadline, Outcome outcome) {
         lastUse = System.nanoTime();
         if (closed) {
-            return false;
+            return null;
         }
-        Pending p = new Pending(query, outcome);
-        int id = -1;
-        for (int i = 0; i < ID_TRIES && id < 0; i++) {
+        Record question = query.getQuestion();
+        Sent p = null;
+        for (int i = 0; i < ID_TRIES && p == null; i++) {
             int candidate = random.nextInt(0x10000);
-            query.getHeader().setID(candidate); // before the table publishes the query to the reader thread
-            if (pending.putIfAbsent(candidate, p) == null) {
-                id = candidate;
+            Sent s = new Sent(candidate, question, QueryWire.of(query, candidate, DnsTransport.EDNS_PAYLOAD), outcome);
+            if (pending.putIfAbsent(candidate, s) == null) {
+                p = s;
             }
         }
-        if (id < 0) {
+        if (p == null) {
             outcome.failure(new IOException("no free query ID towards " + server));
-            return true;
+            return new Sent(-1, question, new byte[0], outcome);
         }
-        ByteBuffer wire = ByteBuffer.wrap(query.toWire());
-        int key = id;
-        p.deadline = TIMER.schedule(() -> expire(key, p), Math.max(0, deadline - System.nanoTime()),
+        Sent sent = p;
+        p.deadline = timer.schedule(() -> expire(sent), Math.max(0, deadline - System.nanoTime()),
                 TimeUnit.NANOSECONDS);
         try {
-            channel.write(wire);
-            return true;
+            channel.write(ByteBuffer.wrap(p.wire));
+            return p;
         } catch (ClosedChannelException e) {
-            drop(key, p);
-            return false;
+            drop(p);
+            return null;
         } catch (IOException e) {
-            if (drop(key, p)) {
+            if (drop(p)) {
                 outcome.failure(e);
             }
-            return true;
+            return p;
+        }
+    }
+
+    /** A query given up by its asker: it leaves the table (its outcome is told, on this thread) if still there. */
+    void cancel(Sent sent) {
+        if (drop(sent)) {
+            sent.outcome.failure(new IOException("cancelled"));
         }
     }
 
@@ -269,27 +283,27 @@ final class LoopbackExchange {
             return;
         }
         int id = ((datagram[0] & 0xff) << 8) | (datagram[1] & 0xff);
-        Pending p = pending.get(id);
+        Sent p = pending.get(id);
         if (p == null) {
             LOG.debug("ignoring a datagram from {} for no pending query (ID {})", server, id);
             return;
         }
-        Message reply = DnsTransport.matching(p.query, datagram, length);
-        if (reply == null || !drop(id, p)) {
+        Message reply = DnsTransport.matching(p.id, p.question, ByteBuffer.wrap(datagram, 0, length));
+        if (reply == null || !drop(p)) {
             return; // not its answer (ignored, the wait goes on), or it expired meanwhile
         }
-        p.outcome.answer(p.query, reply); // here, on the reader: the watchdog covers an outcome that waits
+        p.outcome.answer(p.id, p.wire, reply); // here, on the reader: the watchdog covers an outcome that waits
     }
 
-    private void expire(int id, Pending p) {
-        if (pending.remove(id, p)) {
+    private void expire(Sent p) {
+        if (pending.remove(p.id, p)) {
             hand(() -> p.outcome.failure(new SocketTimeoutException("no matching answer within the time budget")));
         }
     }
 
     /** Takes {@code p} out of the table and stops its deadline; false when it was no longer there. */
-    private boolean drop(int id, Pending p) {
-        if (!pending.remove(id, p)) {
+    private boolean drop(Sent p) {
+        if (!pending.remove(p.id, p)) {
             return false;
         }
         ScheduledFuture<?> deadline = p.deadline;
@@ -301,8 +315,8 @@ final class LoopbackExchange {
 
     private void failAll(IOException e) {
         for (var entry : pending.entrySet()) {
-            Pending p = entry.getValue();
-            if (drop(entry.getKey(), p)) {
+            Sent p = entry.getValue();
+            if (drop(p)) {
                 hand(() -> p.outcome.failure(e));
             }
         }
@@ -333,15 +347,5 @@ final class LoopbackExchange {
             LOG.debug("DNS socket to {} idle, closed", server);
             close();
         }
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "authpack-dns-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true); // an answered query's deadline leaves the queue at once
-        return timer;
     }
 }

@@ -71,6 +71,8 @@ class DnsTransportTest {
     DatagramSocket udpServer(BiConsumer<DatagramPacket, DatagramSocket> handler) throws IOException {
         DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         open.add(s);
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        seen.put(s, count);
         Thread t = new Thread(() -> {
             while (!s.isClosed()) {
                 DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
@@ -79,6 +81,7 @@ class DnsTransportTest {
                 } catch (IOException e) {
                     return;
                 }
+                count.incrementAndGet();
                 handler.accept(p, s);
             }
         });
@@ -195,14 +198,20 @@ class DnsTransportTest {
             }
         });
         DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+
+        assertTimesOutOnTime(transport, server, Duration.ofMillis(300));
+    }
+
+    /** A query to {@code server} fails with a timeout no sooner than {@code timeout} and not much later. */
+    static void assertTimesOutOnTime(DnsTransport transport, DatagramSocket server, Duration timeout) {
         long start = System.nanoTime();
 
-        CompletableFuture<Message> f = transport.send(query(NAME), address(server), Duration.ofMillis(300));
+        CompletableFuture<Message> f = transport.send(query(NAME), address(server), timeout);
 
         assertThat(f).failsWithin(Duration.ofSeconds(3)).withThrowableThat()
                 .withRootCauseInstanceOf(java.net.SocketTimeoutException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250),
-                Duration.ofMillis(1500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(timeout.minusMillis(10),
+                timeout.plusSeconds(1));
     }
 
     @Test
@@ -289,5 +298,135 @@ class DnsTransportTest {
         assertThat(a).isNotDone();
         assertThat(b).isNotDone();
         assertThat(transport.inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void aForgedAnswerFromAnotherPortOfTheServerIsDroppedAndTheRealOneTaken() throws Exception {
+        // the forger knows the query's ID, question and our port, but sends from another port of the server's
+        // address: the connected socket never sees it (RFC 5452 §9.1), even when it arrives first
+        DatagramSocket forger = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        open.add(forger);
+        List<Integer> forgedTo = new CopyOnWriteArrayList<>();
+        DatagramSocket server = udpServer((p, s) -> {
+            try {
+                Message q = parse(p);
+                int id = q.getHeader().getID();
+                send(forger, p, answer(q, id, NAME, "203.0.113.66"));
+                forgedTo.add(p.getPort());
+                Thread.sleep(50);
+                send(s, p, answer(q, id, NAME, "192.0.2.1"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+
+        Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+
+        assertThat(forgedTo).hasSize(1);
+        assertThat(((ARecord) reply.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress())
+                .isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void aSilentServerMeansATimeoutOnTime() throws Exception {
+        DatagramSocket silent = udpServer((p, s) -> { });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+
+        assertTimesOutOnTime(transport, silent, Duration.ofMillis(200));
+        awaitInFlight(transport, 0);
+        assertThat(transport.openChannels()).isZero();
+    }
+
+    @Test
+    void cancellingAQueryClosesItsSocketAndFreesItsSlotAtOnce() throws Exception {
+        DatagramSocket silent = udpServer((p, s) -> { });
+        DnsTransport transport = transport(1);
+        CompletableFuture<Message> f = transport.send(query(NAME), address(silent), Duration.ofSeconds(30));
+        awaitQueries(silent, 1);
+
+        f.cancel(false);
+
+        awaitInFlight(transport, 0);
+        assertThat(transport.openChannels()).isZero();
+        // the slot is free again long before the 30 s deadline
+        DatagramSocket answering = udpServer((p, s) -> {
+            Message q = parse(p);
+            try {
+                send(s, p, answer(q, q.getHeader().getID(), NAME, "192.0.2.1"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(transport.send(query(NAME), address(answering), Duration.ofSeconds(3)))
+                .succeedsWithin(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void noSocketIsLeftOpenAfterAnswersTimeoutsForgeriesAndCancels() throws Exception {
+        DatagramSocket answering = udpServer((p, s) -> {
+            Message q = parse(p);
+            try {
+                send(s, p, answer(q, (q.getHeader().getID() + 1) & 0xffff, NAME, "203.0.113.66"));
+                send(s, p, answer(q, q.getHeader().getID(), NAME, "192.0.2.1"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DatagramSocket silent = udpServer((p, s) -> { });
+        DatagramSocket alsoSilent = udpServer((p, s) -> { });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        long before = openFileDescriptors();
+
+        List<CompletableFuture<Message>> answered = new java.util.ArrayList<>();
+        List<CompletableFuture<Message>> timedOut = new java.util.ArrayList<>();
+        List<CompletableFuture<Message>> cancelled = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            answered.add(transport.send(query(NAME), address(answering), Duration.ofSeconds(5)));
+            timedOut.add(transport.send(query(NAME), address(silent), Duration.ofMillis(100)));
+            cancelled.add(transport.send(query(NAME), address(alsoSilent), Duration.ofSeconds(30)));
+        }
+        // cancelled while waiting for the answer (a 100 ms query may time out before it is even sent)
+        awaitQueries(alsoSilent, 40);
+        cancelled.forEach(f -> f.cancel(false));
+        for (CompletableFuture<Message> f : answered) {
+            assertThat(f).succeedsWithin(Duration.ofSeconds(5));
+        }
+        for (CompletableFuture<Message> f : timedOut) {
+            assertThat(f).failsWithin(Duration.ofSeconds(5));
+        }
+        awaitInFlight(transport, 0);
+
+        assertThat(transport.openChannels()).isZero();
+        // 120 queries, each with a socket of its own: a leak on any path would show as dozens of descriptors
+        assertThat(openFileDescriptors()).isLessThanOrEqualTo(before + 5);
+    }
+
+    static long openFileDescriptors() {
+        return ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getOpenFileDescriptorCount();
+    }
+
+    /** Waits (up to 5 s) until {@code server}'s handler has seen at least {@code n} more queries. */
+    private final java.util.Map<DatagramSocket, java.util.concurrent.atomic.AtomicInteger> seen =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void awaitQueries(DatagramSocket server, int n) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger count = seen.get(server);
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (count.get() < n && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(count.get()).as("queries that reached the server").isGreaterThanOrEqualTo(n);
+    }
+
+    static void awaitInFlight(DnsTransport transport, int n) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (transport.inFlight() != n && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(transport.inFlight()).isEqualTo(n);
     }
 }
