@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link LoopbackDnsServer} in the same JVM answering each one {@code delayMillis} late, so every query really
  * waits for its answer as it does in a mail server. The CPU of every Java thread is read before and after each
  * round (thread CPU time, user and system) and summed by thread group: the client's I/O threads
- * ({@code authpack-dns-io}), the caller ({@code main}: builds the query, hands it over), the responder
+ * ({@code authpack-dns-io}; a loopback server's shared socket's readers, {@code authpack-dns-loopback}), the caller ({@code main}: builds the query, hands it over), the responder
  * ({@code loopback-dns-*}, not the client's cost), and the rest of the process (GC, JIT: process CPU less the
  * Java threads). Prints the median over the rounds of each group's CPU per query. Not a JMH benchmark: JMH times
  * the calling thread, most of this cost is on other threads. Run by hand (docs/benchmarks.md, "Session 7").
  *
- * <p>To compare builds of the client in one JVM (the machine's load then weighs on both alike), name directories
+ * <p>Without build directories it compares, in one JVM, the client on the class path with a socket per query and
+ * with the loopback server's shared socket (the responder is on loopback). To compare builds of the client in one JVM (the machine's load then weighs on both alike), name directories
  * of compiled core classes ({@code core/target/classes} of each build) after the four numbers: each round then
  * runs every build in turn, each loaded by its own class loader (the responder stays on the class path).
  *
@@ -42,7 +43,13 @@ public final class DnsClientCpuBenchmark {
     /** The client's budget per question: long enough that no query of the benchmark times out. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Thread groups, by name prefix, in the order printed; a thread matching none is counted in "other". */
-    static final List<String> GROUPS = List.of("authpack-dns-io", "authpack-dns-deadlines", "main", "loopback-dns");
+    static final List<String> GROUPS = List.of("authpack-dns-io", "authpack-dns-loopback", "authpack-dns-deadlines",
+            "main", "loopback-dns");
+    /** The groups that are the client: its I/O threads, a shared loopback socket's readers, its timer, the caller. */
+    static final List<String> CLIENT_GROUPS = List.of("authpack-dns-io", "authpack-dns-loopback",
+            "authpack-dns-deadlines", "main");
+    /** dev.authpack.dns.DnsTransport's switch for a loopback server's shared socket (a JVM system property). */
+    static final String SHARED_LOOPBACK_PROPERTY = "authpack.dns.sharedLoopbackSocket";
 
     /** One build of the client: asks for a name's A records, completes with true when the answer has them. */
     interface Client {
@@ -60,6 +67,24 @@ public final class DnsClientCpuBenchmark {
     Client client() {
         DnsResolver resolver = new DnsjavaResolver(List.of(server.address()), TIMEOUT);
         return name -> resolver.a(name).thenApply(lookup -> lookup.outcome() == DnsOutcome.RECORDS);
+    }
+
+    /**
+     * The client on the class path with the loopback server's shared socket ({@code true}, the default) or a socket
+     * per query ({@code false}), as the JVM property chooses when the resolver is made.
+     */
+    Client client(boolean sharedLoopbackSocket) {
+        String before = System.getProperty(SHARED_LOOPBACK_PROPERTY);
+        System.setProperty(SHARED_LOOPBACK_PROPERTY, Boolean.toString(sharedLoopbackSocket));
+        try {
+            return client();
+        } finally {
+            if (before == null) {
+                System.clearProperty(SHARED_LOOPBACK_PROPERTY);
+            } else {
+                System.setProperty(SHARED_LOOPBACK_PROPERTY, before);
+            }
+        }
     }
 
     /** The client compiled into {@code coreClasses}, loaded by a class loader of its own (its classes first). */
@@ -195,7 +220,8 @@ public final class DnsClientCpuBenchmark {
                     clients.put(args[i], b.client(Path.of(args[i])));
                 }
             } else {
-                clients.put("class path", b.client());
+                clients.put("class path, a socket per query", b.client(false));
+                clients.put("class path, the loopback server's shared socket", b.client(true));
             }
             Map<String, Map<String, long[]>> perQuery = new LinkedHashMap<>();
             Map<String, long[]> wall = new LinkedHashMap<>();
@@ -225,7 +251,9 @@ public final class DnsClientCpuBenchmark {
                     long process = after.get("process") - before.get("process");
                     mine.computeIfAbsent("jvm (GC, JIT...)", k -> new long[rounds])[r] = (process - javaThreads) / queries;
                     long[] client = mine.computeIfAbsent("client", k -> new long[rounds]);
-                    client[r] = mine.get("authpack-dns-io")[r] + mine.get("authpack-dns-deadlines")[r] + mine.get("main")[r];
+                    for (String g : CLIENT_GROUPS) {
+                        client[r] += mine.getOrDefault(g, new long[rounds])[r];
+                    }
                     wall.computeIfAbsent(c.getKey(), k -> new long[rounds])[r] = elapsed;
                 }
             }

@@ -73,6 +73,11 @@ final class DnsTransport {
     static final int PORT_ATTEMPTS = 8;
     /** Idle I/O threads end after this long. */
     private static final long THREAD_KEEP_ALIVE_SECONDS = 30;
+    /**
+     * JVM system property: {@code false} gives queries to a loopback server a socket each too (docs/dns.md; read
+     * when a resolver is made).
+     */
+    static final String SHARED_LOOPBACK_PROPERTY = "authpack.dns.sharedLoopbackSocket";
     /** Loopback servers with a socket of their own ({@link LoopbackExchange}); queries to more use sockets per query. */
     static final int MAX_LOOPBACK_SERVERS = 16;
     /** The deadline timer's idle tick (see {@link #DEADLINES}). */
@@ -120,7 +125,7 @@ final class DnsTransport {
     }
 
     DnsTransport(int maxInFlight) {
-        this(maxInFlight, true);
+        this(maxInFlight, Boolean.parseBoolean(System.getProperty(SHARED_LOOPBACK_PROPERTY, "true")));
     }
 
     DnsTransport(int maxInFlight, boolean shareLoopbackSockets) {
