@@ -45,7 +45,8 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
               --cold-domains 2000    cold variant: distinct sender domains, in turn (records with TTL 1 s: a
                                      domain comes back after this many messages, which must take more than 1 s
                                      for every message to find its records expired)
-              --baseline-jars DIR    also run a third James with the pack JAR of DIR (another build), same rounds
+              --baseline-jars DIR    also run a James with the pack JAR of DIR (another build), same rounds,
+                                     configured as the first pack server (same session hook)
               --session-hook none    SessionAuthCheck in the pack server: none | label (label-only: no wait at
                                      DATA) | enforce (waits at DATA); a list (none,label,enforce) runs one pack
                                      server per mode in the same rounds (default none; BENCH_SESSION_HOOK=1:

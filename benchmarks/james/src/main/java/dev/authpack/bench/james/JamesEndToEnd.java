@@ -95,8 +95,10 @@ public final class JamesEndToEnd {
                         options.mailboxes(), null, "none", options.ioWorkers()));
             }
             if (options.baselineJars() != null) {
+                // configured as the first pack server (its session hook too), only the JAR differs
                 servers.add(BenchServer.start(BASELINE, false, zoneFile, options.spoolThreads(),
-                        options.mailboxes(), options.baselineJars()));
+                        options.mailboxes(), options.baselineJars(), options.sessionHooks().get(0),
+                        options.ioWorkers()));
             }
             for (String variant : options.variants()) {
                 boolean cold = variant.equals("cold");
