@@ -105,6 +105,7 @@ final class LoopbackExchange {
     private final ScheduledFuture<?> watch;
     /** Reader threads alive, and those in (or about to enter) {@code read}. */
     private final AtomicInteger readers = new AtomicInteger();
+    private final java.util.Set<Thread> readerThreads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger reading = new AtomicInteger();
     private volatile long lastRead = System.nanoTime();
     private volatile long lastUse = System.nanoTime();
@@ -149,6 +150,7 @@ final class LoopbackExchange {
         readers.incrementAndGet();
         Thread reader = new Thread(this::read, "authpack-dns-loopback-" + READERS.incrementAndGet());
         reader.setDaemon(true);
+        readerThreads.add(reader);
         reader.start();
     }
 
@@ -273,6 +275,7 @@ final class LoopbackExchange {
             }
         } finally {
             readers.decrementAndGet();
+            readerThreads.remove(Thread.currentThread());
         }
         failAll(new IOException("the socket to " + server + " was closed"));
     }
@@ -331,14 +334,22 @@ final class LoopbackExchange {
         }
     }
 
-    /** The timer's look at the exchange: readers all held by outcomes (start one more), or idle (close). */
+    /**
+     * The timer's look at the exchange: readers all held by outcomes that wait (start one more), or idle (close).
+     * A reader that merely waits for a CPU (RUNNABLE: a busy machine) is not held: starting threads then would only
+     * add work.
+     */
     void watch(long now) {
         if (!closed && reading.get() == 0 && !pending.isEmpty() && now - lastRead > STALL_NANOS
-                && readers.get() < MAX_READERS) {
+                && readers.get() < MAX_READERS && readerThreads.stream().noneMatch(LoopbackExchange::running)) {
             LOG.debug("DNS socket to {}: every reader is held by an outcome, one more starts", server);
             startReader();
         }
         closeIfIdle(now);
+    }
+
+    private static boolean running(Thread reader) {
+        return reader.getState() == Thread.State.RUNNABLE;
     }
 
     /** Closes the socket when no query is pending and none was sent for {@link #IDLE_NANOS} before {@code now}. */

@@ -200,6 +200,33 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
         assertThat(transport.inFlight()).isZero();
     }
 
+    @Test
+    void aDependentThatComputesIsNotTakenForOneThatWaits() throws Exception {
+        DatagramSocket server = lateServer(20);
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+        LoopbackExchange exchange = transport.sharedExchangeOf(address(server));
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Message> other = new CompletableFuture<>();
+        // the dependent runs on the reader and keeps its CPU busy for 300 ms while another query waits
+        CompletableFuture<Long> busy = transport.send(query(name(1)), address(server), Duration.ofSeconds(3))
+                .thenApply(first -> {
+                    transport.send(query(name(2)), address(server), Duration.ofSeconds(3))
+                            .whenComplete((m, e) -> other.complete(m));
+                    long spin = 0;
+                    long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
+                    while (System.nanoTime() < until) {
+                        spin += System.nanoTime() & 7;
+                        most.accumulateAndGet(exchange.readers(), Math::max);
+                    }
+                    return spin;
+                });
+
+        assertThat(busy.get(5, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+        assertThat(most.get()).as("no reader started for a reader that computes").isEqualTo(1);
+        assertThat(other.get(5, java.util.concurrent.TimeUnit.SECONDS).getQuestion().getName()).isEqualTo(name(2));
+    }
+
     /** A server that answers every query with 192.0.2.1, {@code millis} late. */
     private DatagramSocket lateServer(long millis) throws IOException {
         return udpServer((p, s) -> answerLater(s, p, answerOf(parse(p), "192.0.2.1"), millis));
