@@ -183,16 +183,8 @@ final class DnsTransport {
                     reply = exchange(query, server, deadline, result);
                 } catch (IOException | RuntimeException e) {
                     failure = e;
-                } finally {
-                    // the query is over before its dependents run here: a dependent that waits (even on another
-                    // lookup) holds this thread, never a slot of maxInFlight
-                    inFlight.decrementAndGet();
                 }
-                if (failure == null) {
-                    result.complete(reply);
-                } else {
-                    result.completeExceptionally(failure);
-                }
+                end(result, reply, failure);
             });
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
@@ -214,8 +206,7 @@ final class DnsTransport {
             @Override
             public void answer(int id, byte[] wire, Message reply) {
                 if (!reply.getHeader().getFlag(Flags.TC) || result.isCancelled()) {
-                    inFlight.decrementAndGet(); // over before its dependents run, as on the per-query path
-                    result.complete(reply);
+                    end(result, reply, null);
                     return;
                 }
                 LOG.debug("{} from {}: truncated, asking over TCP", question, server);
@@ -227,12 +218,7 @@ final class DnsTransport {
                     } catch (IOException | RuntimeException e) {
                         failure = e;
                     }
-                    inFlight.decrementAndGet();
-                    if (failure == null) {
-                        result.complete(answer);
-                    } else {
-                        result.completeExceptionally(failure);
-                    }
+                    end(result, answer, failure);
                 };
                 try {
                     io.execute(overTcp);
@@ -243,8 +229,7 @@ final class DnsTransport {
 
             @Override
             public void failure(IOException e) {
-                inFlight.decrementAndGet();
-                result.completeExceptionally(e);
+                end(result, null, e);
             }
         };
         for (int attempt = 0; attempt < 2; attempt++) { // a socket closed for idleness meanwhile: once more
@@ -264,6 +249,19 @@ final class DnsTransport {
             loopback.remove(server, exchange);
         }
         return false;
+    }
+
+    /**
+     * The query is over: it leaves the in-flight count before its dependents run here, so a dependent that waits
+     * (even on another lookup) holds this thread, never a slot of maxInFlight.
+     */
+    private void end(CompletableFuture<Message> result, Message reply, Exception failure) {
+        inFlight.decrementAndGet();
+        if (failure == null) {
+            result.complete(reply);
+        } else {
+            result.completeExceptionally(failure);
+        }
     }
 
     private LoopbackExchange sharedExchange(InetSocketAddress server) {

@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Why.</b> A socket per query costs its creation, binding, connection and closing, a hand-off to an I/O
  * thread and a timed receive (non-blocking mode, a failed receive, a poll) every time: 60–90 µs of CPU a query
  * measured alone, more in a busy James; here a query is one send on the caller's thread and one read on the
- * reader's (docs/benchmarks.md, "Session 7: DNS to a resolver on loopback").
+ * reader's (docs/benchmarks.md, "Session 7: a resolver on loopback shares one socket").
  *
  * <p><b>Threads.</b> A reader thread blocks in {@code read}; a matched answer leaves the pending table there and its
  * {@link Outcome} runs on that thread, so what depends on the answer runs with no hand-off (a hand-off to a pool
