@@ -27,14 +27,68 @@ final class JamesMessageSource {
 
     /**
      * The octets James holds for this message when it has not been parsed or changed since it was received
-     * ({@link MimeMessageWrapper#getMessageInputStream} then streams the source as is); empty otherwise.
+     * ({@link MimeMessageWrapper#getMessageInputStream} then streams the source as is); empty otherwise. The array
+     * may be the one the source's stream reads from (see {@link OctetsSink}): it must not be changed.
      */
     static Optional<byte[]> unchangedOctets(MimeMessage message) throws IOException, MessagingException {
         if (!(message instanceof MimeMessageWrapper wrapper) || wrapper.isModified()) {
             return Optional.empty();
         }
         try (InputStream in = wrapper.getMessageInputStream()) {
-            return Optional.of(in.readAllBytes());
+            OctetsSink sink = new OctetsSink((int) Math.min(wrapper.getMessageSize(), Integer.MAX_VALUE - 64));
+            in.transferTo(sink);
+            return Optional.of(sink.octets());
+        }
+    }
+
+    /**
+     * Where a message's stream is transferred to: a stream over one array in memory (James' sources in memory give a
+     * {@link SharedByteArrayInputStream} over a copy made for that stream; ours over octets never changed) hands the
+     * whole array over in one write ({@code ByteArrayInputStream.transferTo}), and that array is kept as it is, saving
+     * the copy {@code readAllBytes} would make (the message's size again, twice a mail on the session path). Any
+     * other stream (a file, a part of an array, several writes) is gathered into a new array.
+     */
+    static final class OctetsSink extends java.io.OutputStream {
+        private final int sizeHint;
+        private byte[] whole;
+        private java.io.ByteArrayOutputStream gathered;
+
+        OctetsSink(int sizeHint) {
+            this.sizeHint = sizeHint;
+        }
+
+        @Override
+        public void write(int b) {
+            gathered().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (whole == null && gathered == null && off == 0 && len == b.length) {
+                whole = b;
+                return;
+            }
+            gathered().write(b, off, len);
+        }
+
+        private java.io.ByteArrayOutputStream gathered() {
+            if (gathered == null) {
+                gathered = new java.io.ByteArrayOutputStream(Math.max(sizeHint, 0) + 64);
+                if (whole != null) {
+                    gathered.write(whole, 0, whole.length);
+                    whole = null;
+                }
+            }
+            return gathered;
+        }
+
+        /** The octets written: the array handed over whole, or a new one. */
+        byte[] octets() {
+            if (whole != null) {
+                return whole;
+            }
+            return gathered == null ? new byte[0] : gathered.toByteArray();
         }
     }
 

@@ -97,4 +97,38 @@ class MimeMessageBytesTest {
         assertThat(written(mail.getMessage())).isEqualTo(new String(changed, StandardCharsets.US_ASCII));
         assertThat(MimeMessageBytes.of(mail.getMessage())).isEqualTo(changed);
     }
+
+    @Test
+    void aMessageInMemoryIsReadWithoutASecondCopyAndTheSetOctetsComeBackAsThemselves() throws Exception {
+        MimeMessageWrapper message = received(MESSAGE);
+        byte[] first = MimeMessageBytes.of(message);
+        byte[] second = MimeMessageBytes.of(message);
+        assertThat(first).isEqualTo(second).isNotSameAs(second);   // James' source copies its buffer per stream
+        MailImpl mail = MailImpl.builder().name("m").mimeMessage(received(MESSAGE)).build();
+        byte[] octets = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        MimeMessageBytes.set(mail, octets);
+        // our own source's stream hands its whole array over in one write: kept as it is, not copied again
+        assertThat(MimeMessageBytes.of(mail.getMessage())).isSameAs(octets);
+        mail.dispose();
+    }
+
+    @Test
+    void streamsThatDoNotHandOverOneWholeArrayAreGathered() throws Exception {
+        byte[] octets = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        JamesMessageSource.OctetsSink part = new JamesMessageSource.OctetsSink(0);
+        part.write(octets, 1, octets.length - 1);
+        assertThat(part.octets()).isEqualTo(java.util.Arrays.copyOfRange(octets, 1, octets.length));
+        JamesMessageSource.OctetsSink several = new JamesMessageSource.OctetsSink(octets.length);
+        several.write(octets, 0, 10);
+        several.write(octets, 10, octets.length - 10);
+        assertThat(several.octets()).isEqualTo(octets);
+        JamesMessageSource.OctetsSink wholeThenMore = new JamesMessageSource.OctetsSink(0);
+        byte[] head = java.util.Arrays.copyOf(octets, 10);
+        wholeThenMore.write(head, 0, head.length);
+        wholeThenMore.write('x');
+        wholeThenMore.write(octets, 0, 3);
+        assertThat(wholeThenMore.octets()).isEqualTo((MESSAGE.substring(0, 10) + "x" + MESSAGE.substring(0, 3))
+                .getBytes(StandardCharsets.US_ASCII)).isNotSameAs(head);
+        assertThat(new JamesMessageSource.OctetsSink(5).octets()).isEmpty();
+    }
 }

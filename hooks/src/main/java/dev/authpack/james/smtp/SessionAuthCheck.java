@@ -288,7 +288,11 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         if (remote == null || remote.getAddress() == null) {
             throw new java.net.UnknownHostException("the session has no client address");
         }
-        InetAddress client = MailEnvelopes.literal(remote.getAddress().getHostAddress());
+        // an IPv4 address is taken as it is; any other goes through the mailet's reading of James' remote address
+        // (IPv4-mapped IPv6 to IPv4, no zone), so the session and MailAuthCheck see the same client
+        InetAddress address = remote.getAddress();
+        InetAddress client = address instanceof java.net.Inet4Address ? address
+                : MailEnvelopes.literal(address.getHostAddress());
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection)
                 .filter(h -> !h.isBlank()).orElse("");
         String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");

@@ -428,4 +428,17 @@ class SessionAuthCheckTest {
         assertThatThrownBy(() -> hook("awaitAtData", "sometimes")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("awaitAtData must be auto or always");
     }
+
+    /** The session's client is the one MailAuthCheck reads from James' remote address (MailEnvelopes), any family. */
+    @Test
+    void theSessionsClientIsTheOneTheMailetReadsForEveryAddressFamily() throws Exception {
+        for (String ip : new String[] {"192.0.2.1", "::ffff:192.0.2.7", "2001:db8::1", "fe80::1%1"}) {
+            SMTPSession session = session(ip, null, false);
+            Mail mail = FakeMail.builder().name("e").sender("a@ok.example").recipient("b@example.net")
+                    .remoteAddr(session.getRemoteAddress().getAddress().getHostAddress()).build();
+            assertThat(SessionAuthCheck.envelope(session, mail).clientIp()).as(ip)
+                    .isEqualTo(dev.authpack.james.MailEnvelopes.of(mail).clientIp())
+                    .satisfies(a -> assertThat(a.getHostAddress()).doesNotContain("%"));
+        }
+    }
 }
