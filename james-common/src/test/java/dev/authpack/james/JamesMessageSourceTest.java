@@ -1,0 +1,114 @@
+package dev.authpack.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.mail.internet.SharedInputStream;
+import javax.mail.util.SharedByteArrayInputStream;
+import org.apache.james.server.core.MailHeaders;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link JamesMessageSource.OctetsStream} is {@link SharedByteArrayInputStream} without the lock: every operation
+ * gives what the superclass gives, on the same octets, in any order, also on the streams {@code newStream} makes.
+ */
+class JamesMessageSourceTest {
+
+    @Test
+    void everyOperationGivesWhatSharedByteArrayInputStreamGives() throws Exception {
+        Random random = new Random(8);
+        for (int run = 0; run < 2_000; run++) {
+            byte[] octets = new byte[random.nextInt(300)];
+            random.nextBytes(octets);
+            int offset = octets.length == 0 ? 0 : random.nextInt(octets.length);
+            int length = random.nextInt(octets.length - offset + 20);
+            InputStream ours = new JamesMessageSource.OctetsStream(octets, offset, length);
+            InputStream theirs = new SharedByteArrayInputStream(octets, offset, length);
+            List<String> trace = new ArrayList<>();
+            for (int step = 0; step < 40; step++) {
+                int op = random.nextInt(9);
+                trace.add(String.valueOf(op));
+                String what = "run " + run + " ops " + trace;
+                switch (op) {
+                    case 0 -> assertThat(outcome(ours::read)).as(what).isEqualTo(outcome(theirs::read));
+                    case 1, 2 -> {
+                        int size = random.nextInt(40);
+                        int at = size == 0 ? 0 : random.nextInt(size);
+                        int len = random.nextInt(size - at + 1);
+                        byte[] a = new byte[size];
+                        byte[] b = new byte[size];
+                        InputStream o = ours;
+                        InputStream t = theirs;
+                        assertThat(outcome(() -> o.read(a, at, len))).as(what)
+                                .isEqualTo(outcome(() -> t.read(b, at, len)));
+                        assertThat(a).as(what).isEqualTo(b);
+                    }
+                    case 3 -> {
+                        long n = random.nextInt(60) - 10;
+                        InputStream o = ours;
+                        InputStream t = theirs;
+                        assertThat(outcome(() -> o.skip(n))).as(what).isEqualTo(outcome(() -> t.skip(n)));
+                    }
+                    case 4 -> assertThat(ours.available()).as(what).isEqualTo(theirs.available());
+                    case 5 -> {
+                        ours.mark(0);
+                        theirs.mark(0);
+                    }
+                    case 6 -> {
+                        ours.reset();
+                        theirs.reset();
+                    }
+                    case 7 -> assertThat(((SharedInputStream) ours).getPosition()).as(what)
+                            .isEqualTo(((SharedInputStream) theirs).getPosition());
+                    default -> {
+                        long from = random.nextInt(Math.max(1, length));
+                        long end = random.nextBoolean() ? -1 : from + random.nextInt(Math.max(1, length - (int) from + 1));
+                        ours = ((SharedInputStream) ours).newStream(from, end);
+                        theirs = ((SharedInputStream) theirs).newStream(from, end);
+                        assertThat(ours).isInstanceOf(JamesMessageSource.OctetsStream.class);
+                    }
+                }
+            }
+            ByteArrayOutputStream a = new ByteArrayOutputStream();
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            InputStream o = ours;
+            InputStream t = theirs;
+            assertThat(outcome(() -> o.transferTo(a))).isEqualTo(outcome(() -> t.transferTo(b)));
+            assertThat(a.toByteArray()).isEqualTo(b.toByteArray());
+        }
+    }
+
+    /** A value, or the class of what was thrown: streams made past the array's end throw where the JDK's do. */
+    private static Object outcome(java.util.concurrent.Callable<?> operation) {
+        try {
+            return operation.call();
+        } catch (Exception e) {
+            return e.getClass();
+        }
+    }
+
+    @Test
+    void badArgumentsAreRefusedAsTheSuperclassRefusesThem() {
+        byte[] octets = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        InputStream ours = new JamesMessageSource.OctetsStream(octets, 0, octets.length);
+        assertThatThrownBy(() -> ours.read(new byte[4], 3, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> ((SharedInputStream) ours).newStream(-1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** What James does with it: the header section parsed one octet at a time reads the same fields. */
+    @Test
+    void jamesParsesTheSameHeaderFromIt() throws Exception {
+        byte[] octets = MimeMessageBytesTest.MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        MailHeaders ours = new MailHeaders(new JamesMessageSource.OctetsStream(octets, 0, octets.length));
+        MailHeaders theirs = new MailHeaders(new SharedByteArrayInputStream(octets));
+        assertThat(java.util.Collections.list(ours.getAllHeaderLines()))
+                .isEqualTo(java.util.Collections.list(theirs.getAllHeaderLines())).hasSize(5);
+    }
+}
