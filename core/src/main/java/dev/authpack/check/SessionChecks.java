@@ -94,6 +94,8 @@ public final class SessionChecks implements AutoCloseable {
         CollectedHeaderSection header;
         /** DKIM's start on the header section collected during DATA: its key lookups and parses, or null. */
         DkimPrefetch dkim;
+        /** Whether an end of DATA was given {@link #dkim}'s parses (once: one message a transaction). */
+        boolean dkimHandedOn;
 
         Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf,
                     String helo, String mailFrom) {
@@ -236,7 +238,9 @@ public final class SessionChecks implements AutoCloseable {
                 : t.mailFromSpf.result().thenApply(result -> result.orElse(null));
         CompletableFuture<SpfResult> helo = !sameEnvelope || t.heloSpf == null ? null : t.heloSpf.copy();
         CompletableFuture<IprevResult> iprev = iprevStarted == null ? null : iprevStarted.copy();
-        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.header, t.dkim);
+        DkimPrefetch dkim = t.dkimHandedOn ? null : t.dkim;
+        t.dkimHandedOn = true;
+        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.header, dkim);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */

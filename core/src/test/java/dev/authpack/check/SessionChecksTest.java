@@ -500,8 +500,11 @@ class SessionChecksTest {
             session.headerSection(headerSection(m));
             AuthCheckReport first = session.endOfData(envelope, m).await(Duration.ofSeconds(10));
             assertThat(session.dmarcReadingTakenOver()).isTrue();
+            assertThat(session.dkimParsesReused()).isEqualTo(1);
             AuthCheckReport second = session.endOfData(envelope, m).await(Duration.ofSeconds(10));
             assertThat(describe(second)).isEqualTo(describe(first));
+            // DKIM's parses too: the second end of DATA parses its fields itself
+            assertThat(session.dkimParsesReused()).isEqualTo(1);
         }
     }
 
