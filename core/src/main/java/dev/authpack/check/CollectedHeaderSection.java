@@ -45,7 +45,8 @@ import java.util.List;
  * of another transaction: the octets differ) reads the message as it is then.
  *
  * <p>Only the DMARC reading is taken over: DKIM hashes the final message's fields (a signature's {@code h=} may
- * name a field added above, such as {@code Received}), so its verification reads the message at the end of DATA.
+ * name a field added above, such as {@code Received}), so its verification reads the message at the end of DATA,
+ * taking over only the parse of each DKIM-Signature field whose octets are the same ({@code DkimPrefetch}).
  * The reading is taken over at most once. Thread-safe.
  */
 final class CollectedHeaderSection {

@@ -4,6 +4,7 @@ import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcStatus;
 import dev.authpack.arc.ArcVerifier;
 import dev.authpack.arc.ArcVerifyOptions;
+import dev.authpack.dkim.DkimPrefetch;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
@@ -148,11 +149,14 @@ public final class MailAuthChecker {
      * MAIL FROM and at connect, over the same answers: they depend on the envelope alone); a null future means the
      * check runs here as usual. From the message, only the DMARC reading of the {@code header} section collected
      * during DATA is taken over, and only when the message as it is now has exactly its From fields
-     * ({@link CollectedHeaderSection}); null: none. Everything else is read from the message here, as it is now.
+     * ({@link CollectedHeaderSection}); null: none. DKIM takes over from {@code dkim} (its start on the collected
+     * header section, null: none) the parse of each DKIM-Signature field whose octets are the same now
+     * ({@link DkimVerifier#verify(RawMessage, DkimPrefetch)}). Everything else is read from the message here, as it
+     * is now.
      */
     record EarlyResults(CompletableFuture<SpfResult> mailFromSpf, CompletableFuture<SpfResult> heloSpf,
-                        CompletableFuture<IprevResult> iprev, CollectedHeaderSection header) {
-        static final EarlyResults NONE = new EarlyResults(null, null, null, null);
+                        CompletableFuture<IprevResult> iprev, CollectedHeaderSection header, DkimPrefetch dkim) {
+        static final EarlyResults NONE = new EarlyResults(null, null, null, null, null);
 
         /** The DMARC reading of the collected header section, when {@code message} has exactly its From fields. */
         DmarcEvaluator.Prepared dmarcFor(byte[] message, RawMessage parsed) {
@@ -237,7 +241,7 @@ public final class MailAuthChecker {
         reverse.start(() -> early.iprev() != null ? early.iprev() : iprev.check(envelope.clientIp()),
                 budgets.iprev());
         signatures.start(() -> parsed == null ? CompletableFuture.completedFuture(DkimReport.unreadable(why))
-                : dkim.verify(parsed), budgets.dkim());
+                : dkim.verify(parsed, early.dkim()), budgets.dkim());
         chain.start(() -> parsed == null ? arc.verify(bytes) : arc.verify(parsed), budgets.arc());
         // RFC 9989 §4.7: DMARC combines the SPF (MAIL FROM) and DKIM results, so its evaluation (and its budget)
         // starts when both are in

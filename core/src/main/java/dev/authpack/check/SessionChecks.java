@@ -1,5 +1,7 @@
 package dev.authpack.check;
 
+import dev.authpack.dkim.DkimPrefetch;
+import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.mail.MessageParseException;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * The checks of one SMTP connection, with their DNS lookups started as soon as the session makes each identity
@@ -37,8 +38,11 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>SPF and iprev run the engines themselves, early, over the same answers, and the end-of-DATA check takes
  *       their results over (for the same client, HELO and MAIL FROM) instead of running them a second time;</li>
- *   <li>DKIM runs the verifier on the header section alone: the key lookups are those of the whole message (the
- *       body only decides the hash), and with a body hash that does not match no signature is computed;</li>
+ *   <li>DKIM starts the key lookups on the header section ({@link DkimVerifier#prefetchKeys}): those the
+ *       verification of the whole message asks (the same fields, checks and cap decide them; the body only decides
+ *       the hash), and nothing else (no body hash, no key decoded, no result); the end-of-DATA verification takes
+ *       over the parse of each DKIM-Signature field whose octets have not changed ({@link DkimPrefetch}), so a
+ *       field is parsed once;</li>
  *   <li>DMARC reads the author domains of the header section and starts their policy discovery (and the existence
  *       test where the record has {@code np}), which the plain check asks whatever SPF and DKIM say; the end-of-DATA
  *       check takes this reading over only when the message as it is then has exactly these From fields, read the
@@ -88,6 +92,10 @@ public final class SessionChecks implements AutoCloseable {
         boolean headerSeen;
         /** The header section collected during DATA with its DMARC reading, or null. */
         CollectedHeaderSection header;
+        /** DKIM's start on the header section collected during DATA: its key lookups and parses, or null. */
+        DkimPrefetch dkim;
+        /** Whether an end of DATA was given {@link #dkim}'s parses (once: one message a transaction). */
+        boolean dkimHandedOn;
 
         Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf,
                     String helo, String mailFrom) {
@@ -185,7 +193,13 @@ public final class SessionChecks implements AutoCloseable {
             return;
         }
         if (options.dkim()) {
-            early(t, start(() -> t.checker.dkim().verify(parsed)));
+            // the key lookups only: the parses wait for the end of DATA, which takes over those of unchanged fields
+            try {
+                t.dkim = t.checker.dkim().prefetchKeys(parsed);
+                early(t, t.dkim.lookups());
+            } catch (RuntimeException e) {
+                LOG.warn("early check not started: {}", e.toString());
+            }
         }
         if (options.dmarc()) {
             // the author domains and their policy discovery: the end-of-DATA check takes this reading over only
@@ -224,7 +238,9 @@ public final class SessionChecks implements AutoCloseable {
                 : t.mailFromSpf.result().thenApply(result -> result.orElse(null));
         CompletableFuture<SpfResult> helo = !sameEnvelope || t.heloSpf == null ? null : t.heloSpf.copy();
         CompletableFuture<IprevResult> iprev = iprevStarted == null ? null : iprevStarted.copy();
-        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.header);
+        DkimPrefetch dkim = t.dkimHandedOn ? null : t.dkim;
+        t.dkimHandedOn = true;
+        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.header, dkim);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
@@ -287,6 +303,11 @@ public final class SessionChecks implements AutoCloseable {
         return current != null && current.header != null && current.header.takenOver();
     }
 
+    /** DKIM-Signature parses of the current transaction's header section taken over at the end of DATA (tests). */
+    synchronized int dkimParsesReused() {
+        return current == null || current.dkim == null ? 0 : current.dkim.reusedParses();
+    }
+
     /** The iprev result of the check started at connect, once in (tests). */
     synchronized Optional<IprevResult> iprevStartedAtConnect() {
         return iprevStarted == null ? Optional.empty() : Optional.ofNullable(iprevStarted.getNow(null));
@@ -334,15 +355,6 @@ public final class SessionChecks implements AutoCloseable {
         if (current != null) {
             current.end();
             current = null;
-        }
-    }
-
-    private static CompletableFuture<?> start(Supplier<CompletableFuture<?>> work) {
-        try {
-            return work.get();
-        } catch (RuntimeException e) {
-            LOG.warn("early check not started: {}", e.toString());
-            return CompletableFuture.completedFuture(null);
         }
     }
 }

@@ -116,6 +116,22 @@ public final class DkimSignature {
         }
     }
 
+    /**
+     * This parse for {@code other}, a field with the very octets this one was parsed from (the caller compared
+     * them, {@link DkimPrefetch}), in another message or place: what {@link #parse} gives for {@code other}, as the
+     * parse reads nothing but the octets; only the field, and so its {@link HeaderField#index()}, is {@code other}.
+     */
+    DkimSignature at(HeaderField other) {
+        if (other.length() != raw.length || other.valueOffset() != field.valueOffset()) {
+            throw new IllegalArgumentException("not the octets this signature was parsed from");
+        }
+        DkimSignature moved = new DkimSignature(other, raw, tags, algorithm, signature, bodyHash,
+                headerCanonicalization, bodyCanonicalization, domain, selector, signedHeaders, identity, bodyLength,
+                timestamp, expiration);
+        moved.keyName = keyName;
+        return moved;
+    }
+
     private static InvalidSignatureException invalid(String reason, TagList tags) {
         return new InvalidSignatureException(reason, tags);
     }
@@ -250,6 +266,11 @@ public final class DkimSignature {
 
     HeaderField field() {
         return field;
+    }
+
+    /** The octets parsed: the field's, as {@link HeaderField#rawBytes()} gave them (not to be modified). */
+    byte[] raw() {
+        return raw;
     }
 
     TagList tags() {

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -109,15 +110,77 @@ public final class DkimVerifier {
 
     /** Verifies every DKIM-Signature field of the message. Never completes exceptionally. */
     public CompletableFuture<DkimReport> verify(RawMessage message) {
+        return verify(message, DkimPrefetch.NONE);
+    }
+
+    /**
+     * {@link #verify(RawMessage)}, taking over from {@code early} (the start on this message's header section,
+     * {@link #prefetchKeys}) the parse of each DKIM-Signature field with the very same octets: the same report as
+     * without it. Never completes exceptionally.
+     */
+    public CompletableFuture<DkimReport> verify(RawMessage message, DkimPrefetch early) {
         try {
-            return start(message);
+            return start(message, early == null ? DkimPrefetch.NONE : early);
         } catch (RuntimeException e) {
             LOG.warn("DKIM verification failed unexpectedly", e);
             return CompletableFuture.completedFuture(DkimReport.unreadable("internal error: " + e));
         }
     }
 
-    private CompletableFuture<DkimReport> start(RawMessage message) {
+    /**
+     * The early start on a header section whose body has not arrived yet: parses its DKIM-Signature fields, applies
+     * the checks that decide which signatures get verified (those of {@link #verify(RawMessage)}: syntax, local
+     * policy, time, the cap of {@link DkimVerifyOptions#maxSignatures()}), and starts the key lookups of those, over
+     * the same resolver path, so that the verification of the whole message finds the answers there. Nothing else:
+     * no body hash, no key record decoded, no result. A header section that cannot be read starts nothing.
+     */
+    public DkimPrefetch prefetchKeys(RawMessage header) {
+        try {
+            return prefetch(header);
+        } catch (RuntimeException e) {
+            LOG.warn("DKIM keys not prefetched: {}", e.toString());
+            return DkimPrefetch.NONE;
+        }
+    }
+
+    private DkimPrefetch prefetch(RawMessage header) {
+        List<HeaderField> fields = header.fields("DKIM-Signature");
+        if (fields.isEmpty()) {
+            return DkimPrefetch.NONE;
+        }
+        long now = options.clock().instant().getEpochSecond();
+        int max = options.maxSignatures();
+        List<DkimPrefetch.Parse> parses = new ArrayList<>(Math.min(fields.size(), max));
+        Set<String> names = new LinkedHashSet<>();
+        int verifying = 0;
+        // the loop of start(): past the cap no signature gets a lookup, so no field below it needs reading now
+        for (int i = 0; i < fields.size() && verifying < max; i++) {
+            HeaderField field = fields.get(i);
+            DkimSignature signature = null;
+            InvalidSignatureException invalid = null;
+            try {
+                signature = DkimSignature.parse(field);
+            } catch (InvalidSignatureException e) {
+                invalid = e;
+            }
+            if (parses.size() < max) {
+                parses.add(new DkimPrefetch.Parse(signature != null ? signature.raw() : field.rawBytes(),
+                        signature, invalid));
+            }
+            if (signature != null && refusal(signature, now) == null) {
+                verifying++;
+                names.add(signature.keyName());
+            }
+        }
+        List<CompletableFuture<?>> lookups = new ArrayList<>(names.size());
+        for (String name : names) {
+            lookups.add(lookup(name));
+        }
+        return new DkimPrefetch(parses, fields.size(), new ArrayList<>(names),
+                CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])));
+    }
+
+    private CompletableFuture<DkimReport> start(RawMessage message, DkimPrefetch parsedEarly) {
         List<HeaderField> fields = message.fields("DKIM-Signature");
         if (fields.isEmpty()) {
             return CompletableFuture.completedFuture(DkimReport.unsigned());
@@ -130,11 +193,20 @@ public final class DkimVerifier {
         for (int i = 0; i < n; i++) {
             HeaderField field = fields.get(i);
             DkimSignature signature;
+            DkimPrefetch.Parse parse = parsedEarly.parseOf(field, i, n);
             try {
-                signature = DkimSignature.parse(field);
+                signature = parse == null ? DkimSignature.parse(field) : parse.signature();
             } catch (InvalidSignatureException e) {
                 done[i] = unreadable(field, e);
                 continue;
+            }
+            if (signature == null) {
+                done[i] = unreadable(field, parse.invalid());
+                continue;
+            }
+            if (parse != null) {
+                // the parse of the same octets, in this field's place
+                signature = signature.at(field);
             }
             DkimResult early = precheck(signature, now);
             if (early != null) {
@@ -195,21 +267,38 @@ public final class DkimVerifier {
         return new DkimReport(Arrays.asList(done), null, bodyHashes.digests());
     }
 
-    /** The checks that need no DNS: local policy on the algorithm, and time (RFC 6376 §3.5 t=, x=). */
-    private DkimResult precheck(DkimSignature signature, long now) {
+    /** What the checks that need no DNS refuse a signature for. */
+    private enum Refusal { SHA1, EXPIRED, FUTURE }
+
+    /** The checks that need no DNS: local policy on the algorithm, and time (RFC 6376 §3.5 t=, x=); null: none. */
+    private Refusal refusal(DkimSignature signature, long now) {
         if (signature.algorithm() == DkimAlgorithm.RSA_SHA1 && !options.allowSha1()) {
-            return result(signature, DkimStatus.POLICY, "rsa-sha1 is not accepted (RFC 8301 section 3.1)", false);
+            return Refusal.SHA1;
         }
         long skew = options.clockSkew().getSeconds();
         if (signature.expiration() >= 0 && now > signature.expiration() + skew) {
-            return result(signature, DkimStatus.PERMERROR, "signature expired (x=" + signature.expiration() + ")",
-                    false);
+            return Refusal.EXPIRED;
         }
         if (signature.timestamp() >= 0 && signature.timestamp() > now + skew) {
-            return result(signature, DkimStatus.POLICY, "signature timestamp t=" + signature.timestamp()
-                    + " is in the future", false);
+            return Refusal.FUTURE;
         }
         return null;
+    }
+
+    /** The result of {@link #refusal}, or null when the signature goes on to its key. */
+    private DkimResult precheck(DkimSignature signature, long now) {
+        Refusal refusal = refusal(signature, now);
+        if (refusal == null) {
+            return null;
+        }
+        return switch (refusal) {
+            case SHA1 -> result(signature, DkimStatus.POLICY, "rsa-sha1 is not accepted (RFC 8301 section 3.1)",
+                    false);
+            case EXPIRED -> result(signature, DkimStatus.PERMERROR, "signature expired (x="
+                    + signature.expiration() + ")", false);
+            case FUTURE -> result(signature, DkimStatus.POLICY, "signature timestamp t=" + signature.timestamp()
+                    + " is in the future", false);
+        };
     }
 
     private CompletableFuture<DnsLookup<String>> lookup(String name) {

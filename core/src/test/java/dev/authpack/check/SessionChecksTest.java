@@ -5,12 +5,15 @@ import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.DkimTestAccess;
+import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.iprev.IprevChecker;
+import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfChecker;
 import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
@@ -286,12 +289,15 @@ class SessionChecksTest {
         return session;
     }
 
+    /** What the end of DATA took over from the header section collected: DMARC's reading, DKIM's parses. */
+    private record TakenOver(boolean dmarcReading, int dkimParses) {
+    }
+
     /**
      * The header section {@code collected} during DATA, then the end of DATA with {@code finalMessage}: the report
-     * must be the plain check's of {@code finalMessage}, and the DMARC reading taken over exactly when expected.
+     * must be the plain check's of {@code finalMessage}; gives what was taken over.
      */
-    private static void endOfDataAfter(byte[] collected, byte[] finalMessage, boolean takenOver, String id)
-            throws Exception {
+    private static TakenOver after(byte[] collected, byte[] finalMessage, String id) throws Exception {
         CountingDns dns = new CountingDns(zone(), 0);
         Envelope envelope = envelopes("pass.example").get(0);
         AuthCheckReport plain = checker(dns).start(envelope, finalMessage, CheckOptions.ALL)
@@ -301,8 +307,15 @@ class SessionChecksTest {
             AuthCheckReport report = session.endOfData(envelope, finalMessage).await(Duration.ofSeconds(10));
             assertThat(report.toString()).as(id).isEqualTo(plain.toString());
             assertThat(describe(report)).as(id).isEqualTo(describe(plain));
-            assertThat(session.dmarcReadingTakenOver()).as(id).isEqualTo(takenOver);
+            assertThat(report.dkim()).as(id).isEqualTo(plain.dkim());
+            return new TakenOver(session.dmarcReadingTakenOver(), session.dkimParsesReused());
         }
+    }
+
+    /** {@link #after}, with the DMARC reading taken over exactly when expected. */
+    private static void endOfDataAfter(byte[] collected, byte[] finalMessage, boolean takenOver, String id)
+            throws Exception {
+        assertThat(after(collected, finalMessage, id).dmarcReading()).as(id).isEqualTo(takenOver);
     }
 
     @Test
@@ -351,6 +364,123 @@ class SessionChecksTest {
         endOfDataAfter(headerSection(two), prepend(RECEIVED, two), true, "two From fields in the collected section");
     }
 
+    /** The DKIM-Signature fields of {@code message}, each with its CRLF, top to bottom. */
+    private static List<String> signatures(byte[] message) throws Exception {
+        List<String> fields = new ArrayList<>();
+        RawMessage.parse(message).fields("DKIM-Signature").forEach(f -> fields.add(f + "\r\n"));
+        return fields;
+    }
+
+    /** {@code field} (with its CRLF) as the last field of {@code message}'s header section. */
+    private static byte[] atTheBottom(byte[] message, String field) {
+        String text = new String(message, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n") + 2;
+        return (text.substring(0, end) + field + text.substring(end)).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #after}: the DKIM-Signature parses taken over. */
+    private static int dkimAfter(byte[] collected, byte[] finalMessage, String id) throws Exception {
+        return after(collected, finalMessage, id).dkimParses();
+    }
+
+    @Test
+    void dkimSignaturesChangedAddedRemovedOrReorderedAfterTheHeaderSectionGiveThePlainReport() throws Exception {
+        // the attacker's cases: the collected header section has two signatures (pass.example on top, then
+        // signer.example); what reaches the end of DATA is something else
+        byte[] m = message("pass.example", "two");
+        byte[] collected = headerSection(m);
+        List<String> sigs = signatures(m);
+        assertThat(sigs).hasSize(2);
+        String top = sigs.get(0);
+        String below = sigs.get(1);
+        String text = new String(m, StandardCharsets.ISO_8859_1);
+
+        // the same signatures: both parses taken over, under James' Received field or not
+        assertThat(dkimAfter(collected, m, "the same message")).isEqualTo(2);
+        assertThat(dkimAfter(collected, prepend(RECEIVED, m), "James' Received on top")).isEqualTo(2);
+
+        // changed: the changed field is parsed anew, whatever octet changed
+        byte[] selector = replace(m, top, top.replace("s=sel", "s=slow"));
+        assertThat(dkimAfter(collected, prepend(RECEIVED, selector), "s= of one changed")).isEqualTo(1);
+        byte[] domain = replace(m, below, below.replace("d=signer.example", "d=reject.example"));
+        assertThat(dkimAfter(collected, domain, "d= of one changed (same length)")).isEqualTo(1);
+        String b = top.substring(top.indexOf(" b=") + 3, top.indexOf(" b=") + 7);
+        byte[] value = replace(m, top, top.replace(" b=" + b, " b=" + new StringBuilder(b).reverse()));
+        assertThat(dkimAfter(collected, value, "b= of one changed")).isEqualTo(1);
+        byte[] folding = replace(m, top, top.replace("\r\n s=sel;", "\r\n\ts=sel;"));
+        assertThat(dkimAfter(collected, folding, "one folded with a tab instead of a space")).isEqualTo(1);
+        byte[] name = replace(m, top, "dkim-signature:" + top.substring("DKIM-Signature:".length()));
+        assertThat(dkimAfter(collected, name, "the field name's case changed")).isEqualTo(1);
+        byte[] both = replace(replace(m, top, top.replace("s=sel", "s=slow")), below,
+                below.replace("s=sel", "s=abc"));
+        assertThat(dkimAfter(collected, both, "both changed")).isZero();
+
+        // added: on top (signed or copied), below the collected fields
+        dkimAfter(collected, sign(prepend(RECEIVED, m), "reject.example", "sel"), "a signature added on top");
+        dkimAfter(collected, prepend(RECEIVED + below, m), "a copy of the lower one added on top");
+        dkimAfter(collected, atTheBottom(m, top), "a copy of the top one added at the bottom");
+        // removed, reordered
+        dkimAfter(collected, replace(m, top, ""), "the top one removed");
+        dkimAfter(collected, replace(m, below, ""), "the lower one removed");
+        dkimAfter(collected, atTheBottom(replace(m, top, ""), top), "the top one moved to the bottom");
+        dkimAfter(collected, (below + top + text.replace(top, "").replace(below, "")).getBytes(
+                StandardCharsets.ISO_8859_1), "the two swapped");
+        dkimAfter(headerSection(message("reject.example", "aligned")), m, "the header section of another message");
+    }
+
+    @Test
+    void moreSignaturesThanTheCapUnreadableOnesAndAnUnreadableHeaderSectionGiveThePlainReport() throws Exception {
+        byte[] m = message("pass.example", "aligned");
+        for (int i = 0; i < DkimVerifyOptions.DEFAULT_MAX_SIGNATURES + 2; i++) {
+            m = sign(m, i % 2 == 0 ? "signer.example" : "pass.example", "sel");
+        }
+        // 13 signatures: 10 verified, 3 not; the parses of the 10 topmost are taken over, no more are kept
+        assertThat(dkimAfter(headerSection(m), prepend(RECEIVED, m), "13 signatures"))
+                .isEqualTo(DkimVerifyOptions.DEFAULT_MAX_SIGNATURES);
+        byte[] garbage = prepend("DKIM-Signature: v=1; a=rsa-sha256; d=pass.example; b=\r\n", m);
+        assertThat(dkimAfter(headerSection(garbage), prepend(RECEIVED, garbage), "an unreadable one on top too"))
+                .isEqualTo(DkimVerifyOptions.DEFAULT_MAX_SIGNATURES);
+
+        byte[] one = message("pass.example", "aligned");
+        byte[] unreadable = prepend("DKIM-Signature: garbage\r\n", one);
+        assertThat(dkimAfter(headerSection(unreadable), prepend(RECEIVED, unreadable), "an unreadable one early"))
+                .isEqualTo(2);
+        assertThat(dkimAfter(headerSection(unreadable), prepend(RECEIVED, one), "an unreadable one gone"))
+                .isEqualTo(1);
+        assertThat(dkimAfter(headerSection(unreadable), prepend(RECEIVED, replace(unreadable, "garbage", "v=1")),
+                "an unreadable one changed")).isEqualTo(1);
+        // a header section that does not parse starts nothing: the end of DATA parses every field
+        assertThat(dkimAfter(prepend(" continued\r\n", headerSection(one)), prepend(RECEIVED, one),
+                "an early header section that does not parse")).isZero();
+        assertThat(dkimAfter("no header section".getBytes(StandardCharsets.ISO_8859_1), one,
+                "an early header section without an empty line")).isZero();
+    }
+
+    @Test
+    void theEarlyDkimStartOnlyAsksForTheKeysAndTheEndOfDataParsesNoFieldAgain() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        DkimVerifier dkim = new DkimVerifier(dns);
+        MailAuthChecker checker = new MailAuthChecker(new SpfChecker(dns), new IprevChecker(dns), dkim,
+                new DmarcEvaluator(dns), new ArcVerifier(dns));
+        byte[] m = message("pass.example", "two");
+        Envelope envelope = envelopes("pass.example").get(0);
+        try (SessionChecks session = SessionChecks.connected(checker, dns, CheckOptions.ALL, envelope.clientIp())) {
+            session.mailFrom(envelope.helo(), envelope.mailFrom());
+            session.headerSection(headerSection(m));
+            session.earlyChecks().get(10, TimeUnit.SECONDS);
+            // both key names asked, both answers in, and no signature checked: no key record decoded
+            assertThat(dns.asked).contains("TXT sel._domainkey.pass.example", "TXT sel._domainkey.signer.example");
+            assertThat(DkimTestAccess.decodedKeys(dkim)).isZero();
+            List<String> beforeData = new ArrayList<>(dns.asked);
+            AuthCheckReport report = session.endOfData(envelope, prepend(RECEIVED, m)).await(Duration.ofSeconds(10));
+            assertThat(report.dkim().orElseThrow().results()).hasSize(2).allMatch(r -> r.passed());
+            assertThat(DkimTestAccess.decodedKeys(dkim)).isEqualTo(1);
+            assertThat(dns.asked).isEqualTo(beforeData);
+            // each DKIM-Signature field was parsed once: at the header section
+            assertThat(session.dkimParsesReused()).isEqualTo(2);
+        }
+    }
+
     @Test
     void aHeaderSectionCollectedInAnotherTransactionIsNotTakenOver() throws Exception {
         CountingDns dns = new CountingDns(zone(), 0);
@@ -370,8 +500,11 @@ class SessionChecksTest {
             session.headerSection(headerSection(m));
             AuthCheckReport first = session.endOfData(envelope, m).await(Duration.ofSeconds(10));
             assertThat(session.dmarcReadingTakenOver()).isTrue();
+            assertThat(session.dkimParsesReused()).isEqualTo(1);
             AuthCheckReport second = session.endOfData(envelope, m).await(Duration.ofSeconds(10));
             assertThat(describe(second)).isEqualTo(describe(first));
+            // DKIM's parses too: the second end of DATA parses its fields itself
+            assertThat(session.dkimParsesReused()).isEqualTo(1);
         }
     }
 
@@ -393,6 +526,8 @@ class SessionChecksTest {
                         session.headerSection(headerSection(data));
                         AuthCheckReport report = session.endOfData(envelope, stored).await(Duration.ofSeconds(30));
                         assertThat(session.dmarcReadingTakenOver()).as(id).isTrue();
+                        // and every DKIM-Signature field parsed once, at the header section
+                        assertThat(session.dkimParsesReused()).as(id).isEqualTo(signatures(data).size());
                         assertThat(report.toString()).as(id).isEqualTo(plain.toString());
                         assertThat(describe(report)).as(id).isEqualTo(describe(plain));
                     }

@@ -13,16 +13,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A resolver for tests: TXT records from a map (name -> records), chosen names failing with a DNS error, every
- * other name NXDOMAIN. Counts TXT questions.
+ * other name NXDOMAIN. Counts and records TXT questions.
  */
 final class TxtResolver implements DnsResolver {
     private final Map<String, List<String>> txt = new HashMap<>();
     private final Map<String, DnsOutcome> failures = new HashMap<>();
     private final AtomicInteger txtQueries = new AtomicInteger();
+    private final List<String> asked = new CopyOnWriteArrayList<>();
 
     TxtResolver add(String name, String... records) {
         txt.computeIfAbsent(key(name), k -> new ArrayList<>()).addAll(List.of(records));
@@ -38,6 +40,11 @@ final class TxtResolver implements DnsResolver {
         return txtQueries.get();
     }
 
+    /** The TXT names asked, in order. */
+    List<String> asked() {
+        return asked;
+    }
+
     private static String key(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
@@ -46,6 +53,7 @@ final class TxtResolver implements DnsResolver {
     @Override
     public CompletableFuture<DnsLookup<String>> txt(String name) {
         txtQueries.incrementAndGet();
+        asked.add(name);
         String n = key(name);
         DnsOutcome failure = failures.get(n);
         if (failure != null) {
