@@ -35,6 +35,13 @@ final class JamesMessageSource {
             return Optional.empty();
         }
         try (InputStream in = wrapper.getMessageInputStream()) {
+            if (in instanceof OctetsStream ours) {
+                // a message we set (MimeMessageBytes.set): its octets, never changed
+                return Optional.of(ours.remaining());
+            }
+            if (in.getClass() != java.io.ByteArrayInputStream.class) {
+                return Optional.of(in.readAllBytes());
+            }
             OctetsSink sink = new OctetsSink((int) Math.min(wrapper.getMessageSize(), Integer.MAX_VALUE - 64));
             in.transferTo(sink);
             return Optional.of(sink.octets());
@@ -42,11 +49,11 @@ final class JamesMessageSource {
     }
 
     /**
-     * Where a message's stream is transferred to: a stream over one array in memory (James' sources in memory give a
-     * {@link SharedByteArrayInputStream} over a copy made for that stream; ours over octets never changed) hands the
-     * whole array over in one write ({@code ByteArrayInputStream.transferTo}), and that array is kept as it is, saving
-     * the copy {@code readAllBytes} would make (the message's size again, twice a mail on the session path). Any
-     * other stream (a file, a part of an array, several writes) is gathered into a new array.
+     * Where the stream of James' source in memory is transferred to (a {@code ByteArrayInputStream} over a copy of
+     * James' buffer made for that stream): on JDK 17 {@code transferTo} hands that array over in one write, and it is
+     * kept as it is, saving the copy {@code readAllBytes} would make (the message's size again, twice a mail on the
+     * session path); JDK 21 writes a copy of it instead, also kept whole (one copy, as with {@code readAllBytes}).
+     * Anything else (several writes, a part of an array) is gathered into a new array.
      */
     static final class OctetsSink extends java.io.OutputStream {
         private final int sizeHint;
@@ -194,6 +201,12 @@ final class JamesMessageSource {
         @Override
         public void reset() {
             pos = mark;
+        }
+
+        /** The octets from the position to the end: the array itself when that is all of it (never changed). */
+        byte[] remaining() {
+            return pos == 0 && count == buf.length ? buf : java.util.Arrays.copyOfRange(buf, Math.min(pos, count),
+                    count);
         }
 
         @Override
