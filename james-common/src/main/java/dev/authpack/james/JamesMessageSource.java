@@ -28,7 +28,8 @@ final class JamesMessageSource {
     /**
      * The octets James holds for this message when it has not been parsed or changed since it was received
      * ({@link MimeMessageWrapper#getMessageInputStream} then streams the source as is); empty otherwise. The array
-     * may be the one the source's stream reads from (see {@link OctetsSink}): it must not be changed.
+     * may be the source's own (our octets, {@link OctetsStream}; the copy James' stream reads from, {@link OctetsSink}):
+     * it must not be changed.
      */
     static Optional<byte[]> unchangedOctets(MimeMessage message) throws IOException, MessagingException {
         if (!(message instanceof MimeMessageWrapper wrapper) || wrapper.isModified()) {

@@ -37,7 +37,10 @@ public final class MimeMessageBytes {
     private MimeMessageBytes() {
     }
 
-    /** The message as James would send it: for a message not modified since it was read, the octets received. */
+    /**
+     * The message as James would send it: for a message not modified since it was read, the octets received. Not to
+     * be changed: the array may be the message's own.
+     */
     public static byte[] of(MimeMessage message) throws IOException, MessagingException {
         if (jamesServer) {
             try {
