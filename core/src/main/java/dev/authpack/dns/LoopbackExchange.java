@@ -17,11 +17,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Why.</b> A socket per query costs its creation, binding, connection and closing, a hand-off to an I/O
  * thread and a timed receive (non-blocking mode, a failed receive, a poll) every time: 60–90 µs of CPU a query
- * measured alone, more in a busy James; here a query is one send on the caller's thread and one read on the
- * reader's (docs/benchmarks.md, "Session 7: a resolver on loopback shares one socket").
+ * measured alone, more in a busy James; here a query is one send on the caller's thread (or on the thread writing
+ * at that moment: a sender never waits for another's write, {@link #write}) and one read on the reader's
+ * (docs/benchmarks.md, "Session 7: a resolver on loopback shares one socket").
  *
  * <p><b>Threads.</b> A reader thread blocks in {@code read}; a matched answer leaves the pending table there and its
  * {@link Outcome} runs on that thread, so what depends on the answer runs with no hand-off (a hand-off to a pool
@@ -102,6 +105,11 @@ final class LoopbackExchange {
     private final SecureRandom random;
     private final ScheduledThreadPoolExecutor timer;
     private final ConcurrentHashMap<Integer, Sent> pending = new ConcurrentHashMap<>();
+    /** Datagrams to write, and whether a thread is writing them ({@link #write}). */
+    private final ConcurrentLinkedQueue<Sent> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** Tests: runs when a writer has found the queue empty, before it lets go of the writer's place. */
+    private volatile Runnable afterDrain;
     private final ScheduledFuture<?> watch;
     /** Reader threads alive, and those in (or about to enter) {@code read}. */
     private final AtomicInteger readers = new AtomicInteger();
@@ -188,17 +196,59 @@ final class LoopbackExchange {
         Sent sent = p;
         p.deadline = timer.schedule(() -> expire(sent), Math.max(0, deadline - System.nanoTime()),
                 TimeUnit.NANOSECONDS);
-        try {
-            channel.write(ByteBuffer.wrap(p.wire));
-            return p;
-        } catch (ClosedChannelException e) {
-            drop(p);
-            return null;
-        } catch (IOException e) {
-            if (drop(p)) {
-                outcome.failure(e);
+        outbox.add(p);
+        return write(p) ? p : null;
+    }
+
+    /**
+     * Writes the queued datagrams, {@code own} among them, unless another thread is writing: that one writes them
+     * before it stops (it looks at the queue again after letting go, so nothing queued is left behind). A sender
+     * never waits for another's write: the channel's own write lock parked SMTP threads behind a sender the
+     * scheduler had taken off its CPU (5,505 parks in a cold James run, median 0.46 ms; docs/benchmarks.md,
+     * "Session 8: where the pack's James waits").
+     *
+     * @return false when {@code own} met a closed socket here (it left the table: send it through a new exchange)
+     */
+    private boolean write(Sent own) {
+        boolean ownWritten = true;
+        while (!outbox.isEmpty() && writing.compareAndSet(false, true)) {
+            try {
+                for (Sent s; (s = outbox.poll()) != null; ) {
+                    if (!writeNow(s, s == own)) {
+                        ownWritten = false;
+                    }
+                }
+                Runnable drained = afterDrain;
+                if (drained != null) {
+                    drained.run();
+                }
+            } finally {
+                writing.set(false);
             }
-            return p;
+        }
+        return ownWritten;
+    }
+
+    /**
+     * One datagram. A network error is told to the query's outcome; a closed socket too, unless the query is the
+     * writing thread's own ({@code own}: it sends it again through a new exchange, so it is only taken out).
+     *
+     * @return false when {@code own} met a closed socket
+     */
+    private boolean writeNow(Sent s, boolean own) {
+        try {
+            channel.write(ByteBuffer.wrap(s.wire));
+            return true;
+        } catch (ClosedChannelException e) {
+            if (drop(s) && !own) {
+                s.outcome.failure(e);
+            }
+            return !own;
+        } catch (IOException | RuntimeException e) {
+            if (drop(s)) {
+                s.outcome.failure(e instanceof IOException io ? io : new IOException(e));
+            }
+            return true;
         }
     }
 
@@ -221,6 +271,30 @@ final class LoopbackExchange {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Tests: takes the writer's place as another sending thread would while it writes (false if one is writing):
+     * sends then queue their datagrams and return; {@link #releaseWrites} writes them.
+     */
+    boolean holdWrites() {
+        return writing.compareAndSet(false, true);
+    }
+
+    /** Tests: leaves the writer's place taken by {@link #holdWrites} and writes what was queued meanwhile. */
+    void releaseWrites() {
+        writing.set(false);
+        write(null);
+    }
+
+    /** Tests: what a writer runs when it has found the queue empty, before it lets go ({@link #write}). */
+    void afterDrain(Runnable hook) {
+        afterDrain = hook;
+    }
+
+    /** Datagrams queued and not yet written (tests). */
+    int queuedWrites() {
+        return outbox.size();
     }
 
     /** Reader threads alive (tests). */

@@ -255,4 +255,132 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
             throw new IllegalStateException(e);
         }
     }
+
+    /** While another thread writes, a send queues its datagram and returns; that thread writes it before it stops. */
+    @Test
+    void aSenderNeverWaitsForAnothersWrite() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        DatagramSocket server = udpServer((p, s) -> {
+            received.incrementAndGet();
+            Message q = parse(p);
+            String label = q.getQuestion().getName().getLabelString(0).substring(1);
+            send(s, p, answerOf(q, "192.0.2." + label));
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        transport.send(query(name(0)), address(server), Duration.ofSeconds(3)).join();
+        LoopbackExchange exchange = transport.sharedExchangeOf(address(server));
+        assertThat(exchange.holdWrites()).isTrue();
+        int n = 8;
+        List<CompletableFuture<Message>> replies = new CopyOnWriteArrayList<>();
+        List<Thread> senders = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            int k = i;
+            Thread t = new Thread(() -> replies.add(transport.send(query(name(k)), address(server),
+                    Duration.ofSeconds(5))));
+            senders.add(t);
+            t.start();
+        }
+        for (Thread t : senders) {
+            t.join(2_000);
+            assertThat(t.isAlive()).as("a sender waiting for the writer").isFalse();
+        }
+        assertThat(exchange.queuedWrites()).isEqualTo(n);
+        Thread.sleep(100);
+        assertThat(received.get()).isEqualTo(1);
+        assertThat(replies).noneMatch(CompletableFuture::isDone);
+        exchange.releaseWrites();
+        for (CompletableFuture<Message> reply : replies) {
+            Message answer = reply.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(addressOf(answer)).isEqualTo("192.0.2." + answer.getQuestion().getName().getLabelString(0)
+                    .substring(1));
+        }
+        assertThat(received.get()).isEqualTo(n + 1);
+        assertThat(exchange.queuedWrites()).isZero();
+    }
+
+    /** Many threads sending at once: every datagram is written (none left queued behind a writer that stopped). */
+    @Test
+    void sendersAtOnceLeaveNothingUnwritten() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            String label = q.getQuestion().getName().getLabelString(0).substring(1);
+            send(s, p, answerOf(q, "192.0.2." + (Integer.parseInt(label) % 250)));
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        int threads = 8;
+        int each = 150;
+        List<CompletableFuture<Message>> replies = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    CompletableFuture<Message> reply = transport.send(query(name(base + i)), address(server),
+                            Duration.ofSeconds(10));
+                    replies.add(reply);
+                    if (i % 16 == 15) {
+                        reply.join();
+                    }
+                }
+            });
+            senders.add(thread);
+            thread.start();
+        }
+        start.countDown();
+        for (Thread t : senders) {
+            t.join(20_000);
+        }
+        assertThat(replies).hasSize(threads * each);
+        for (CompletableFuture<Message> reply : replies) {
+            Message answer = reply.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            int label = Integer.parseInt(answer.getQuestion().getName().getLabelString(0).substring(1));
+            assertThat(addressOf(answer)).isEqualTo("192.0.2." + (label % 250));
+        }
+        assertThat(transport.sharedExchangeOf(address(server)).queuedWrites()).isZero();
+        assertThat(transport.inFlight()).isZero();
+    }
+
+    /**
+     * A datagram queued after the writer found the queue empty, but before it let go, is written by it all the same
+     * (it looks at the queue again after letting go): else it would wait for the next send, or its deadline.
+     */
+    @Test
+    void aDatagramQueuedAsTheWriterLetsGoIsWritten() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            Message q = parse(p);
+            String label = q.getQuestion().getName().getLabelString(0).substring(1);
+            send(s, p, answerOf(q, "192.0.2." + label));
+        });
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+        transport.send(query(name(0)), address(server), Duration.ofSeconds(3)).join();
+        LoopbackExchange exchange = transport.sharedExchangeOf(address(server));
+        List<CompletableFuture<Message>> late = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        exchange.afterDrain(() -> {
+            if (once.compareAndSet(false, true)) {
+                // another sender arrives now: the writer's place is taken, so it queues and returns
+                Thread other = new Thread(() -> late.add(transport.send(query(name(2)), address(server),
+                        Duration.ofSeconds(30))));
+                other.start();
+                try {
+                    other.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Message first = transport.send(query(name(1)), address(server), Duration.ofSeconds(3))
+                .get(3, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(addressOf(first)).isEqualTo("192.0.2.1");
+        assertThat(late).hasSize(1);
+        Message second = late.get(0).get(3, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(addressOf(second)).isEqualTo("192.0.2.2");
+        exchange.afterDrain(null);
+    }
 }
