@@ -256,16 +256,25 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
         }
     }
 
+    /** The number a question's first label carries after its letter ({@link #name}: q12 gives 12). */
+    private static int numberOf(Message m) {
+        return Integer.parseInt(m.getQuestion().getName().getLabelString(0).substring(1));
+    }
+
+    /** A server answering each question qN with 192.0.2.(N mod 250), counting what it received. */
+    private DatagramSocket numberingServer(java.util.concurrent.atomic.AtomicInteger received) throws IOException {
+        return udpServer((p, s) -> {
+            received.incrementAndGet();
+            Message q = parse(p);
+            send(s, p, answerOf(q, "192.0.2." + numberOf(q) % 250));
+        });
+    }
+
     /** While another thread writes, a send queues its datagram and returns; that thread writes it before it stops. */
     @Test
     void aSenderNeverWaitsForAnothersWrite() throws Exception {
         java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
-        DatagramSocket server = udpServer((p, s) -> {
-            received.incrementAndGet();
-            Message q = parse(p);
-            String label = q.getQuestion().getName().getLabelString(0).substring(1);
-            send(s, p, answerOf(q, "192.0.2." + label));
-        });
+        DatagramSocket server = numberingServer(received);
         DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
         transport.send(query(name(0)), address(server), Duration.ofSeconds(3)).join();
         LoopbackExchange exchange = transport.sharedExchangeOf(address(server));
@@ -291,8 +300,7 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
         exchange.releaseWrites();
         for (CompletableFuture<Message> reply : replies) {
             Message answer = reply.get(5, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(addressOf(answer)).isEqualTo("192.0.2." + answer.getQuestion().getName().getLabelString(0)
-                    .substring(1));
+            assertThat(addressOf(answer)).isEqualTo("192.0.2." + numberOf(answer));
         }
         assertThat(received.get()).isEqualTo(n + 1);
         assertThat(exchange.queuedWrites()).isZero();
@@ -301,11 +309,7 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
     /** Many threads sending at once: every datagram is written (none left queued behind a writer that stopped). */
     @Test
     void sendersAtOnceLeaveNothingUnwritten() throws Exception {
-        DatagramSocket server = udpServer((p, s) -> {
-            Message q = parse(p);
-            String label = q.getQuestion().getName().getLabelString(0).substring(1);
-            send(s, p, answerOf(q, "192.0.2." + (Integer.parseInt(label) % 250)));
-        });
+        DatagramSocket server = numberingServer(new java.util.concurrent.atomic.AtomicInteger());
         DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
         int threads = 8;
         int each = 150;
@@ -339,8 +343,7 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
         assertThat(replies).hasSize(threads * each);
         for (CompletableFuture<Message> reply : replies) {
             Message answer = reply.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            int label = Integer.parseInt(answer.getQuestion().getName().getLabelString(0).substring(1));
-            assertThat(addressOf(answer)).isEqualTo("192.0.2." + (label % 250));
+            assertThat(addressOf(answer)).isEqualTo("192.0.2." + numberOf(answer) % 250);
         }
         assertThat(transport.sharedExchangeOf(address(server)).queuedWrites()).isZero();
         assertThat(transport.inFlight()).isZero();
@@ -352,11 +355,7 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
      */
     @Test
     void aDatagramQueuedAsTheWriterLetsGoIsWritten() throws Exception {
-        DatagramSocket server = udpServer((p, s) -> {
-            Message q = parse(p);
-            String label = q.getQuestion().getName().getLabelString(0).substring(1);
-            send(s, p, answerOf(q, "192.0.2." + label));
-        });
+        DatagramSocket server = numberingServer(new java.util.concurrent.atomic.AtomicInteger());
         DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
         transport.send(query(name(0)), address(server), Duration.ofSeconds(3)).join();
         LoopbackExchange exchange = transport.sharedExchangeOf(address(server));
