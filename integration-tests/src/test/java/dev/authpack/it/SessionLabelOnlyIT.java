@@ -90,9 +90,10 @@ class SessionLabelOnlyIT {
         assertThat(handedOver.mail().attribute("authpack.checked-in-session")).isPresent();
         assertThat(handedOver.queries()).as("SPF and DMARC asked once each").isEqualTo(2);
         // the mailet alone checked again what the session had asked: the session's 2 questions plus the mailet's,
-        // except one the resolver still had in flight from the session (shared, not asked twice: 3 then)
+        // except those the resolver still had in flight from the session (shared, not asked twice: 2 or 3 then;
+        // which ones depends on when the spool takes the mail, 1 ms after the answers are due)
         assertThat(alone.mail().attribute("authpack.checked-in-session")).isEmpty();
-        assertThat(alone.queries()).isBetween(3L, 4L);
+        assertThat(alone.queries()).isBetween(2L, 4L);
     }
 
     @Test
