@@ -154,9 +154,9 @@ final class JamesMessageSource {
      * ({@code LineInputStream}: James parses the header of a message it is handed again and again, for matchers
      * such as {@code RelayLimit}, to copy it into a repository or a mailbox, to find where its body starts), and
      * every {@code ByteArrayInputStream} read takes the stream's lock: in James' profile those reads were 14 % of
-     * the spool threads' samples. A stream is read by the one thread that asked the source for it (each reader gets its own, and
-     * {@link #newStream} gives another), so the lock guards nothing. Everything else is the superclass's behaviour,
-     * octet for octet ({@code JamesMessageSourceTest} compares every operation with it).
+     * the spool threads' samples. A stream is read by the one thread that asked the source for it (each reader
+     * gets its own, and {@link #newStream} gives another), so the lock guards nothing. Everything else is the
+     * superclass's behaviour, octet for octet ({@code JamesMessageSourceTest} compares every operation with it).
      */
     static final class OctetsStream extends SharedByteArrayInputStream {
         OctetsStream(byte[] octets, int offset, int length) {
