@@ -184,6 +184,8 @@ public final class JamesEndToEnd {
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         // CPU milliseconds of the server JVM per accepted message: independent of the machine's load
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        // how long a message was in flight (from its MAIL FROM until the driver saw it delivered), Little's law
+        Map<String, List<Double>> inFlightMillis = new LinkedHashMap<>();
         // the same by thread group (spool, SMTP IO, mailbox delivery, GC, JIT...): where one server spends more
         Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
         // how often each group's threads were put on a CPU (wake-ups, hand-offs) per accepted message
@@ -217,8 +219,11 @@ public final class JamesEndToEnd {
                 s.reset();
                 rate.put(s.name(), result.rate());
                 rates.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.rate());
-                line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s, cpu %.2f ms/msg, dns %.1f q/msg%s)",
+                inFlightMillis.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.millisInFlight());
+                line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s, cpu %.2f ms/msg, dns %.1f q/msg,"
+                                + " in flight %.1f x %.1f ms%s)",
                         s.name(), result.rate(), result.accepted(), result.seconds(), cpuPerMessage, queriesPerMessage,
+                        result.meanInFlight(), result.millisInFlight(),
                         result.refused() + result.errors() > 0
                                 ? ", " + result.refused() + " refused, " + result.errors() + " in error" : ""));
             }
@@ -255,6 +260,12 @@ public final class JamesEndToEnd {
             });
         }
         System.out.println(cpuSummary);
+        StringBuilder latency = new StringBuilder(String.format(Locale.ROOT,
+                "%s time a message is in flight (median ms, MAIL FROM to seen delivered; window %d):", pool.name(),
+                options.effectiveWindow()));
+        inFlightMillis.forEach((name, list) -> latency.append(String.format(Locale.ROOT, "  %s %.1f", name,
+                median(list))));
+        System.out.println(latency);
         printThreadGroups(pool.name() + " cpu by thread group (median ms/msg", groups,
                 reference == null ? null : reference.name(), 0.01, "%.3f");
         printThreadGroups(pool.name() + " threads put on a CPU by thread group (median per msg", runs,

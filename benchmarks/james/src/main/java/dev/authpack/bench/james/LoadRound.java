@@ -22,7 +22,8 @@ final class LoadRound {
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
 
     /** What one round gave. */
-    record Result(String server, long accepted, long refused, long errors, double seconds) {
+    record Result(String server, long accepted, long refused, long errors, double seconds, double meanInFlight,
+                  double millisInFlight) {
         double rate() {
             return accepted / seconds;
         }
@@ -43,6 +44,7 @@ final class LoadRound {
         AtomicLong refused = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
+        InFlight inFlightOverTime = new InFlight(start);
         long deadline = start + length.toNanos();
         List<Thread> senders = new ArrayList<>();
         for (SmtpConnection client : clients) {
@@ -77,11 +79,15 @@ final class LoadRound {
             Thread.sleep(POLL.toMillis());
             now = server.counts();
             long done = now.done() - before.done();
+            long seen = System.nanoTime();
+            int inFlightBefore = window - inFlight.availablePermits();
             if (done > released) {
                 inFlight.release((int) (done - released));
                 released = done;
-                end = System.nanoTime();
+                end = seen;
             }
+            // a message counts as in flight until a poll sees it delivered (POLL's lag, the same for every server)
+            inFlightOverTime.poll(seen, inFlightBefore, window - inFlight.availablePermits());
             boolean sending = senders.stream().anyMatch(Thread::isAlive);
             if (!sending && drainDeadline == Long.MAX_VALUE) {
                 drainDeadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
@@ -99,6 +105,7 @@ final class LoadRound {
             throw new IllegalStateException(server.name() + ": SMTP client failed: " + failure.get(), failure.get());
         }
         return new Result(server.name(), accepted.get(), refused.get(), now.errors() - before.errors(),
-                Math.max(1e-3, (end - start) / 1e9));
+                Math.max(1e-3, (end - start) / 1e9), inFlightOverTime.mean(),
+                inFlightOverTime.millisEach(accepted.get()));
     }
 }
