@@ -11,7 +11,7 @@ import java.util.List;
  * @param variants      {@code warm}, {@code cold} or both, in that order
  * @param servers       which servers run: both (the comparison), or only one (for profiling)
  * @param spoolThreads  the spooler's threads in both servers; 0 keeps the sample configuration's
- * @param window        accepted but not yet delivered messages a round allows; 0: 8 per spool thread
+ * @param window        accepted but not yet delivered messages a round allows; 0: {@link #effectiveWindow}'s default
  * @param baselineJars  a folder with another build of the pack JAR, run as a third server; null: none
  * @param sessionHooks  one pack server per SessionAuthCheck mode: {@code none}, {@code label}, {@code enforce}
  * @param ioWorkers     the SMTP servers' {@code ioWorkerCount} (the threads that run the hooks); 0: James' default
@@ -40,7 +40,9 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
               --dns-delay-ms 20      cold variant: every DNS answer this late (each James' DNS server runs in
                                      this, the driver's JVM: not counted in the James' CPU ms/msg)
               --spool-threads 0      spooler threads in both servers (0: the sample configuration's, 4)
-              --window 0             accepted but undelivered messages allowed (0: 8 per spool thread)
+              --window 0             messages in flight (being sent, or accepted and not yet delivered) each round
+                                     allows; 0: 8 per spool thread, and in the cold variant 3 more per ms of DNS
+                                     delay (Little's law: a message waiting for answers holds its place longer)
               --messages 2000        distinct signed messages per variant
               --cold-domains 2000    cold variant: distinct sender domains, in turn (records with TTL 1 s: a
                                      domain comes back after this many messages, which must take more than 1 s
@@ -110,8 +112,19 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         return spoolThreads == 0 ? SAMPLE_SPOOL_THREADS : spoolThreads;
     }
 
-    int effectiveWindow() {
-        return window == 0 ? 8 * effectiveSpoolThreads() : window;
+    /**
+     * The closed loop's window for a variant. By Little's law a round's rate is at most the window divided by the
+     * time a message spends in flight, so the window must not be what caps either server: warm, 8 messages per
+     * spool thread keep the spool busy; cold, a message also waits for DNS answers (up to three in sequence: SPF at
+     * MAIL FROM, then DKIM's key and DMARC's record from the header on), during which the fastest rate this
+     * benchmark has seen (about 1,000 messages a second) brings 1 more message per millisecond of delay each.
+     */
+    int effectiveWindow(String variant) {
+        if (window != 0) {
+            return window;
+        }
+        int spool = 8 * effectiveSpoolThreads();
+        return variant.equals("cold") ? spool + (int) Math.min(10_000, 3 * dnsDelay.toMillis()) : spool;
     }
 
     boolean runs(String server) {

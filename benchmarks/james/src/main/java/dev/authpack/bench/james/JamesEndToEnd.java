@@ -74,10 +74,11 @@ public final class JamesEndToEnd {
         for (int i = 0; i < options.coldDomains(); i++) {
             zone.append(BenchZone.records(coldDomain(i), signer, COLD_TTL));
         }
-        System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d, %d rounds of"
-                        + " %d s (warm-up %d s), cold DNS delay %d ms, session hook %s, SMTP IO threads %s; %s%n",
-                options.connections(),
-                options.effectiveSpoolThreads(), options.effectiveWindow(), options.rounds(), options.round().toSeconds(),
+        System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d warm / %d cold,"
+                        + " %d rounds of %d s (warm-up %d s), cold DNS delay %d ms, session hook %s, SMTP IO threads %s;"
+                        + " %s%n",
+                options.connections(), options.effectiveSpoolThreads(), options.effectiveWindow("warm"),
+                options.effectiveWindow("cold"), options.rounds(), options.round().toSeconds(),
                 options.warmup().toSeconds(), options.dnsDelay().toMillis(), String.join(",", options.sessionHooks()),
                 options.ioWorkers() == 0 ? "James' default" : String.valueOf(options.ioWorkers()), load());
         Path zoneFile = Files.createTempFile("bench-james", ".zone");
@@ -203,7 +204,7 @@ public final class JamesEndToEnd {
                 Map<String, Long> runsBefore = s.runsByThreadGroup();
                 long queriesBefore = s.dnsQueries();
                 LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
-                        options.effectiveWindow(), options.round());
+                        options.effectiveWindow(pool.name()), options.round());
                 double cpuPerMessage = (s.cpuTime().minus(cpuBefore).toNanos() / 1e6) / Math.max(1,
                         result.accepted());
                 cpu.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(cpuPerMessage);
@@ -262,7 +263,7 @@ public final class JamesEndToEnd {
         System.out.println(cpuSummary);
         StringBuilder latency = new StringBuilder(String.format(Locale.ROOT,
                 "%s time a message is in flight (median ms, MAIL FROM to seen delivered; window %d):", pool.name(),
-                options.effectiveWindow()));
+                options.effectiveWindow(pool.name())));
         inFlightMillis.forEach((name, list) -> latency.append(String.format(Locale.ROOT, "  %s %.1f", name,
                 median(list))));
         System.out.println(latency);
@@ -299,8 +300,8 @@ public final class JamesEndToEnd {
                 Duration cpu = Duration.ZERO;
                 for (Duration slice : slices(options.warmup().dividedBy(2), WARMUP_SLICE)) {
                     Duration cpuBefore = s.cpuTime();
-                    accepted += LoadRound.run(s, pool, HELO, options.connections(), options.effectiveWindow(),
-                            slice).accepted();
+                    accepted += LoadRound.run(s, pool, HELO, options.connections(),
+                            options.effectiveWindow(pool.name()), slice).accepted();
                     cpu = cpu.plus(s.cpuTime().minus(cpuBefore)); // the load only, not the reset after it
                     s.reset();
                 }

@@ -75,7 +75,10 @@ class BenchMessagesTest {
         assertThat(o.connections()).isEqualTo(4);
         assertThat(o.dnsDelay()).isEqualTo(Duration.ofMillis(20));
         assertThat(o.effectiveSpoolThreads()).isEqualTo(4);
-        assertThat(o.effectiveWindow()).isEqualTo(32);
+        assertThat(o.effectiveWindow("warm")).isEqualTo(32);
+        // 20 ms late answers, up to three in sequence, at up to 1,000 messages a second: 60 more in flight
+        assertThat(o.effectiveWindow("cold")).isEqualTo(32 + 60);
+        assertThat(BenchOptions.parse("--window", "40").effectiveWindow("cold")).isEqualTo(40);
         assertThat(o.mailboxes()).isEqualTo(200);
         assertThat(o.coldDomains()).isEqualTo(2_000);
         assertThat(o.messages()).isEqualTo(2_000);
@@ -85,7 +88,8 @@ class BenchMessagesTest {
         assertThat(BenchOptions.parse("--servers", "pack").runs("nopack")).isFalse();
         BenchOptions cold = BenchOptions.parse("--variants", "cold", "--dns-delay-ms", "50", "--spool-threads", "8");
         assertThat(cold.variants()).containsExactly("cold");
-        assertThat(cold.effectiveWindow()).isEqualTo(64);
+        assertThat(cold.effectiveWindow("cold")).isEqualTo(64 + 150);
+        assertThat(cold.effectiveWindow("warm")).isEqualTo(64);
         assertThatThrownBy(() -> BenchOptions.parse("--connections", "0")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse("--connections", "257"))
                 .isInstanceOf(IllegalArgumentException.class);
