@@ -11,7 +11,8 @@ import java.util.List;
  * @param variants      {@code warm}, {@code cold} or both, in that order
  * @param servers       which servers run: both (the comparison), or only one (for profiling)
  * @param spoolThreads  the spooler's threads in both servers; 0 keeps the sample configuration's
- * @param window        accepted but not yet delivered messages a round allows; 0: {@link #effectiveWindow}'s default
+ * @param window        messages in flight (being sent, or accepted and not yet delivered) a round allows; 0: the
+ *                      variant's default ({@link #effectiveWindow})
  * @param baselineJars  a folder with another build of the pack JAR, run as a third server; null: none
  * @param sessionHooks  one pack server per SessionAuthCheck mode: {@code none}, {@code label}, {@code enforce}
  * @param ioWorkers     the SMTP servers' {@code ioWorkerCount} (the threads that run the hooks); 0: James' default
@@ -115,9 +116,10 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
     /**
      * The closed loop's window for a variant. By Little's law a round's rate is at most the window divided by the
      * time a message spends in flight, so the window must not be what caps either server: warm, 8 messages per
-     * spool thread keep the spool busy; cold, a message also waits for DNS answers (up to three in sequence: SPF at
-     * MAIL FROM, then DKIM's key and DMARC's record from the header on), during which the fastest rate this
-     * benchmark has seen (about 1,000 messages a second) brings 1 more message per millisecond of delay each.
+     * spool thread keep the spool busy; cold, a message also waits for DNS answers (SPF's asked at MAIL FROM, DKIM's
+     * key and DMARC's record once the header is in, an SPF include or a DMARC tree walk after them: up to three in
+     * sequence), and at the fastest rate this benchmark has seen (about 1,000 messages a second) every millisecond
+     * a message waits holds one more message in flight: 3 per millisecond of delay on top.
      */
     int effectiveWindow(String variant) {
         if (window != 0) {
