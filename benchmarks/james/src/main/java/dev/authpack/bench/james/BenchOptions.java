@@ -16,11 +16,21 @@ import java.util.List;
  * @param baselineJars  a folder with another build of the pack JAR, run as a third server; null: none
  * @param sessionHooks  one pack server per SessionAuthCheck mode: {@code none}, {@code label}, {@code enforce}
  * @param ioWorkers     the SMTP servers' {@code ioWorkerCount} (the threads that run the hooks); 0: James' default
+ * @param schedule      {@code alternate}: a round loads one server at a time, in turn ({@link #ALTERNATE});
+ *                      {@code together}: every server at once, each with its own clients ({@link #TOGETHER})
  */
 record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
                     Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
                     int coldDomains, int mailboxes, Path baselineJars, List<String> sessionHooks,
-                    int ioWorkers) {
+                    int ioWorkers, String schedule) {
+    /** Each round loads one server after the other (A B, then B A): each has the machine to itself. */
+    static final String ALTERNATE = "alternate";
+    /**
+     * Each round loads every server at once: what the machine does meanwhile (other work, its own GC, the other
+     * server's reset) falls on all of them alike, so their CPU per message compares with less noise; their rates
+     * are then of servers sharing the cores.
+     */
+    static final String TOGETHER = "together";
     static final int SAMPLE_SPOOL_THREADS = 4;
     static final int MAX_CONNECTIONS = 256;
     static final int MAX_ROUNDS = 1_000;
@@ -58,6 +68,10 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                                      3.8.1 (0: James' default, 2 per CPU)
               --mailboxes 200        recipients, in turn (James' memory mailbox scans a recipient's whole
                                      mailbox on every delivery: few recipients measure that scan)
+              --schedule alternate   alternate: a round loads one server, then the other (each has the machine
+                                     to itself; rates compare); together: all servers at once, each with its own
+                                     clients and window (the machine's swings fall on both: CPU per message
+                                     compares with less noise)
             """;
 
     static BenchOptions parse(String... args) {
@@ -76,6 +90,7 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         Path baselineJars = null;
         List<String> sessionHooks = SessionHookBench.defaultModes();
         int ioWorkers = 0;
+        String schedule = ALTERNATE;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -101,12 +116,13 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                 case "--mailboxes" -> mailboxes = (int) number(option, value, 1, MAX_MAILBOXES);
                 case "--session-hook" -> sessionHooks = sessionHooks(value);
                 case "--io-workers" -> ioWorkers = (int) number(option, value, 0, MAX_CONNECTIONS);
+                case "--schedule" -> schedule = oneOf(value, ALTERNATE, TOGETHER);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
                 Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars,
-                sessionHooks, ioWorkers);
+                sessionHooks, ioWorkers, schedule);
     }
 
     int effectiveSpoolThreads() {

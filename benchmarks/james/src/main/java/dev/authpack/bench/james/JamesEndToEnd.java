@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * James' delivery rate with the pack and without it, end to end (docs/benchmarks.md, "James end to end"): two
@@ -75,10 +79,11 @@ public final class JamesEndToEnd {
             zone.append(BenchZone.records(coldDomain(i), signer, COLD_TTL));
         }
         System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d warm / %d cold,"
-                        + " %d rounds of %d s (warm-up %d s), cold DNS delay %d ms, session hook %s, SMTP IO threads %s;"
+                        + " %d rounds of %d s (%s; warm-up %d s), cold DNS delay %d ms, session hook %s, SMTP IO threads %s;"
                         + " %s%n",
                 options.connections(), options.effectiveSpoolThreads(), options.effectiveWindow("warm"),
                 options.effectiveWindow("cold"), options.rounds(), options.round().toSeconds(),
+                options.schedule().equals(BenchOptions.TOGETHER) ? "all servers at once" : "servers in turn",
                 options.warmup().toSeconds(), options.dnsDelay().toMillis(), String.join(",", options.sessionHooks()),
                 options.ioWorkers() == 0 ? "James' default" : String.valueOf(options.ioWorkers()), load());
         Path zoneFile = Files.createTempFile("bench-james", ".zone");
@@ -191,49 +196,46 @@ public final class JamesEndToEnd {
         Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
         // how often each group's threads were put on a CPU (wake-ups, hand-offs) per accepted message
         Map<String, Map<String, List<Double>>> runs = new LinkedHashMap<>();
+        // per round, the reference's CPU per message over each server's, measured in the same round
+        Map<String, List<Double>> cpuRatios = new LinkedHashMap<>();
+        boolean together = options.schedule().equals(BenchOptions.TOGETHER);
         for (int round = 1; round <= options.rounds(); round++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round));
-            Map<String, Double> rate = new LinkedHashMap<>();
             List<BenchServer> order = new ArrayList<>(servers);
             if (round % 2 == 0) {
                 Collections.reverse(order); // A B, B A, ...: a drift in the machine's load favours neither
             }
+            Map<String, Measured> measured = together ? measureTogether(order, pool, options)
+                    : measureInTurn(order, pool, options);
             for (BenchServer s : order) {
-                Duration cpuBefore = s.cpuTime();
-                Map<String, Long> groupsBefore = s.cpuByThreadGroup();
-                Map<String, Long> runsBefore = s.runsByThreadGroup();
-                long queriesBefore = s.dnsQueries();
-                LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
-                        options.effectiveWindow(pool.name()), options.round());
-                double cpuPerMessage = (s.cpuTime().minus(cpuBefore).toNanos() / 1e6) / Math.max(1,
-                        result.accepted());
-                cpu.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(cpuPerMessage);
+                Measured m = measured.get(s.name());
+                LoadRound.Result result = m.result();
+                cpu.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(m.cpuPerMessage());
                 Map<String, List<Double>> byGroup = groups.computeIfAbsent(s.name(), k -> new LinkedHashMap<>());
-                ThreadGroupCpu.minus(s.cpuByThreadGroup(), groupsBefore).forEach((group, ms) -> byGroup
-                        .computeIfAbsent(group, k -> new ArrayList<>()).add((double) ms / Math.max(1,
-                                result.accepted())));
+                m.cpuByGroup().forEach((group, ms) -> byGroup.computeIfAbsent(group, k -> new ArrayList<>()).add(ms));
                 Map<String, List<Double>> runsByGroup = runs.computeIfAbsent(s.name(), k -> new LinkedHashMap<>());
-                ThreadGroupCpu.minus(s.runsByThreadGroup(), runsBefore).forEach((group, n) -> runsByGroup
-                        .computeIfAbsent(group, k -> new ArrayList<>()).add((double) n / Math.max(1,
-                                result.accepted())));
-                double queriesPerMessage = (double) (s.dnsQueries() - queriesBefore) / Math.max(1, result.accepted());
-                s.reset();
-                rate.put(s.name(), result.rate());
+                m.runsByGroup().forEach((group, n) -> runsByGroup.computeIfAbsent(group, k -> new ArrayList<>())
+                        .add(n));
                 rates.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.rate());
                 inFlightMillis.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.millisInFlight());
                 line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s, cpu %.2f ms/msg, dns %.1f q/msg,"
                                 + " in flight %.1f x %.1f ms%s)",
-                        s.name(), result.rate(), result.accepted(), result.seconds(), cpuPerMessage, queriesPerMessage,
-                        result.meanInFlight(), result.millisInFlight(),
+                        s.name(), result.rate(), result.accepted(), result.seconds(), m.cpuPerMessage(),
+                        m.queriesPerMessage(), result.meanInFlight(), result.millisInFlight(),
                         result.refused() + result.errors() > 0
                                 ? ", " + result.refused() + " refused, " + result.errors() + " in error" : ""));
             }
             if (reference != null) {
+                Measured base = measured.get(reference.name());
                 for (BenchServer s : servers) {
                     if (s != reference) {
-                        double ratio = rate.get(s.name()) / rate.get(reference.name());
+                        Measured m = measured.get(s.name());
+                        double ratio = m.result().rate() / base.result().rate();
+                        double cpuRatio = base.cpuPerMessage() / m.cpuPerMessage();
                         ratios.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(ratio);
-                        line.append(String.format(Locale.ROOT, "  %s ratio %.3f", s.name(), ratio));
+                        cpuRatios.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(cpuRatio);
+                        line.append(String.format(Locale.ROOT, "  %s ratio %.3f (cpu %.3f)", s.name(), ratio,
+                                cpuRatio));
                     }
                 }
             }
@@ -242,11 +244,12 @@ public final class JamesEndToEnd {
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "%s median:", pool.name()));
         rates.forEach((name, list) -> summary.append(String.format(Locale.ROOT, "  %s %6.1f msg/s", name,
                 median(list))));
-        ratios.forEach((name, list) -> summary.append(String.format(Locale.ROOT,
-                "  %s ratio %.3f (min %.3f, max %.3f)", name, median(list),
-                list.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                list.stream().mapToDouble(Double::doubleValue).max().orElse(0))));
         System.out.println(summary);
+        // the rounds' ratios with a distribution-free interval for their median (MedianInterval): whether a
+        // goal is met says the interval, not one run's median
+        ratios.forEach((name, list) -> System.out.printf(Locale.ROOT, "%s %s ÷ %s: rate ratio %s; cpu ratio %s%n",
+                pool.name(), name, reference.name(), MedianInterval.of(list).describe(),
+                MedianInterval.of(cpuRatios.get(name)).describe()));
         StringBuilder cpuSummary = new StringBuilder(String.format(Locale.ROOT, "%s cpu per message (median):",
                 pool.name()));
         cpu.forEach((name, list) -> cpuSummary.append(String.format(Locale.ROOT, "  %s %.3f ms", name,
@@ -278,6 +281,77 @@ public final class JamesEndToEnd {
                     dnsServerCpu().minus(dnsCpuBefore).toNanos() / 1e3 / queries);
         }
         System.out.println("load average before / after the rounds: " + loadBefore + " / " + load());
+    }
+
+    /**
+     * One server's round: its result, and per accepted message its JVM's CPU time, the same by thread group, how
+     * often each group's threads were put on a CPU, and the DNS queries its DNS server got.
+     */
+    record Measured(LoadRound.Result result, double cpuPerMessage, Map<String, Double> cpuByGroup,
+                    Map<String, Double> runsByGroup, double queriesPerMessage) {
+    }
+
+    /** {@link BenchOptions#ALTERNATE}: each server in turn, each emptied right after its round. */
+    private static Map<String, Measured> measureInTurn(List<BenchServer> order, MessagePool pool,
+                                                       BenchOptions options) throws Exception {
+        Map<String, Measured> measured = new LinkedHashMap<>();
+        for (BenchServer s : order) {
+            measured.put(s.name(), measure(s, pool, options));
+            s.reset();
+        }
+        return measured;
+    }
+
+    /**
+     * {@link BenchOptions#TOGETHER}: every server's round at once, each on a thread of its own with its own clients
+     * and window; the servers are emptied once all rounds are over, so no reset falls into another's round.
+     */
+    private static Map<String, Measured> measureTogether(List<BenchServer> order, MessagePool pool,
+                                                         BenchOptions options) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(order.size(), r -> {
+            Thread t = new Thread(r, "bench-round");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<String, Future<Measured>> running = new LinkedHashMap<>();
+            for (BenchServer s : order) {
+                running.put(s.name(), executor.submit(() -> measure(s, pool, options)));
+            }
+            Map<String, Measured> measured = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<Measured>> e : running.entrySet()) {
+                try {
+                    measured.put(e.getKey(), e.getValue().get());
+                } catch (ExecutionException failed) {
+                    throw failed.getCause() instanceof Exception cause ? cause : failed;
+                }
+            }
+            for (BenchServer s : order) {
+                s.reset();
+            }
+            return measured;
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static Measured measure(BenchServer s, MessagePool pool, BenchOptions options) throws Exception {
+        Duration cpuBefore = s.cpuTime();
+        Map<String, Long> groupsBefore = s.cpuByThreadGroup();
+        Map<String, Long> runsBefore = s.runsByThreadGroup();
+        long queriesBefore = s.dnsQueries();
+        LoadRound.Result result = LoadRound.run(s, pool, HELO, options.connections(),
+                options.effectiveWindow(pool.name()), options.round());
+        double accepted = Math.max(1, result.accepted());
+        double cpuPerMessage = (s.cpuTime().minus(cpuBefore).toNanos() / 1e6) / accepted;
+        Map<String, Double> cpuByGroup = new LinkedHashMap<>();
+        ThreadGroupCpu.minus(s.cpuByThreadGroup(), groupsBefore).forEach((group, ms) -> cpuByGroup.put(group,
+                ms / accepted));
+        Map<String, Double> runsByGroup = new LinkedHashMap<>();
+        ThreadGroupCpu.minus(s.runsByThreadGroup(), runsBefore).forEach((group, n) -> runsByGroup.put(group,
+                n / accepted));
+        return new Measured(result, cpuPerMessage, cpuByGroup, runsByGroup,
+                (s.dnsQueries() - queriesBefore) / accepted);
     }
 
     /**

@@ -96,6 +96,10 @@ class BenchMessagesTest {
         assertThatThrownBy(() -> BenchOptions.parse("--variants", "lukewarm"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse("--rounds")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(o.schedule()).isEqualTo(BenchOptions.ALTERNATE);
+        assertThat(BenchOptions.parse("--schedule", "together").schedule()).isEqualTo(BenchOptions.TOGETHER);
+        assertThatThrownBy(() -> BenchOptions.parse("--schedule", "interleaved"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
