@@ -32,9 +32,11 @@ final class BenchServer implements AutoCloseable {
      * Each server's heap. James' memory mailboxes and repositories hold every message until they are emptied (after
      * each round and each {@link JamesEndToEnd#WARMUP_SLICE} of warm-up; before session 5 a warm-up was not emptied,
      * and with 1 GB the fastest server's heap filled within a 90-s warm-up: docs/benchmarks.md). Overridable with
-     * -Xmx in BENCH_PACK_JAVA_OPTS / BENCH_NOPACK_JAVA_OPTS.
+     * -Xmx in BENCH_PACK_JAVA_OPTS / BENCH_NOPACK_JAVA_OPTS. Fixed from the start (-Xms = -Xmx, since session 10):
+     * a heap that G1 grows as it goes made a server's CPU per message fall round after round long after the JIT
+     * had settled (3.3 to 2.6 ms over eight rounds), more than the pack's whole cost.
      */
-    static final String HEAP = "-Xmx3g";
+    static final List<String> HEAP = List.of("-Xms3g", "-Xmx3g");
     private static final List<String> PASSED_PROPERTIES = List.of("logback.configurationFile",
             "james.exit.on.startup.error", "authpack.conf-samples", "authpack.extensions-jars", "authpack.work-root");
 
@@ -100,7 +102,7 @@ final class BenchServer implements AutoCloseable {
                                         int mailboxes, Path extensionsJars, String sessionHook, int ioWorkers) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add(HEAP);
+        command.addAll(HEAP);
         String extra = System.getenv(withoutPack ? "BENCH_NOPACK_JAVA_OPTS" : "BENCH_PACK_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));

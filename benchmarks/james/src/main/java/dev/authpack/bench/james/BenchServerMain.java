@@ -20,7 +20,7 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  * {@link BenchServer}. Reads commands on standard input and answers each with one line starting
  * {@value #ANSWER} on standard output (James' own log lines go there too and are passed on):
  * {@code count} (delivered and error mails), {@code reset} (empty the {@code delivered} repository and the
- * recipients' INBOXes, so memory stays flat), {@code header} (the header section of the first delivered mail, line
+ * recipients' INBOXes, so memory stays flat, and collect the garbage that leaves), {@code header} (the header section of the first delivered mail, line
  * ends as {@code \n}), {@code quit}.
  *
  * <p>Arguments: {@code NAME DNS_SERVER SPOOL_THREADS MAILBOXES [nopack | none | label | enforce [IO_WORKERS]]}
@@ -137,5 +137,7 @@ public final class BenchServerMain {
             }
             probe.createMailbox(USER_NAMESPACE, user, INBOX);
         }
+        // the round's mail is garbage now: collected here, between rounds, not in the next round's figures
+        System.gc();
     }
 }
