@@ -18,11 +18,13 @@ import java.util.List;
  * @param ioWorkers     the SMTP servers' {@code ioWorkerCount} (the threads that run the hooks); 0: James' default
  * @param schedule      {@code alternate}: a round loads one server at a time, in turn ({@link #ALTERNATE});
  *                      {@code together}: every server at once, each with its own clients ({@link #TOGETHER})
+ * @param forks         how many times the whole run is made with new server JVMs, the rounds pooled at the end
  */
 record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
                     Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
                     int coldDomains, int mailboxes, Path baselineJars, List<String> sessionHooks,
-                    int ioWorkers, String schedule) {
+                    int ioWorkers, String schedule, int forks) {
+    static final int MAX_FORKS = 20;
     /** Each round loads one server after the other (A B, then B A): each has the machine to itself. */
     static final String ALTERNATE = "alternate";
     /**
@@ -72,6 +74,8 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                                      to itself; rates compare); together: all servers at once, each with its own
                                      clients and window (the machine's swings fall on both: CPU per message
                                      compares with less noise)
+              --forks 1              run everything this many times, each with new server JVMs, and pool the
+                                     rounds at the end (the JIT's choices differ from one JVM to the next)
             """;
 
     static BenchOptions parse(String... args) {
@@ -91,6 +95,7 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         List<String> sessionHooks = SessionHookBench.defaultModes();
         int ioWorkers = 0;
         String schedule = ALTERNATE;
+        int forks = 1;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -117,12 +122,13 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                 case "--session-hook" -> sessionHooks = sessionHooks(value);
                 case "--io-workers" -> ioWorkers = (int) number(option, value, 0, MAX_CONNECTIONS);
                 case "--schedule" -> schedule = oneOf(value, ALTERNATE, TOGETHER);
+                case "--forks" -> forks = (int) number(option, value, 1, MAX_FORKS);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
                 Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars,
-                sessionHooks, ioWorkers, schedule);
+                sessionHooks, ioWorkers, schedule, forks);
     }
 
     int effectiveSpoolThreads() {

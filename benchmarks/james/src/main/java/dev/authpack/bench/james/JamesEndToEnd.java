@@ -88,40 +88,68 @@ public final class JamesEndToEnd {
                 options.ioWorkers() == 0 ? "James' default" : String.valueOf(options.ioWorkers()), load());
         Path zoneFile = Files.createTempFile("bench-james", ".zone");
         Files.writeString(zoneFile, zone);
-        List<BenchServer> servers = new ArrayList<>();
+        Map<String, MessagePool> pools = new LinkedHashMap<>();
+        for (String variant : options.variants()) {
+            pools.put(variant, pool(variant, signer, options));
+        }
+        Map<String, RoundLog> pooled = new LinkedHashMap<>();
         try {
-            if (options.runs("pack")) {
-                for (String hook : options.sessionHooks()) {
-                    servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile,
-                            options.spoolThreads(), options.mailboxes(), null, hook, options.ioWorkers()));
+            for (int fork = 1; fork <= options.forks(); fork++) {
+                if (options.forks() > 1) {
+                    System.out.printf(Locale.ROOT, "%n=== JVM pair %d of %d%n", fork, options.forks());
+                }
+                List<BenchServer> servers = new ArrayList<>();
+                try {
+                    startServers(servers, zoneFile, options);
+                    for (String variant : options.variants()) {
+                        MessagePool pool = pools.get(variant);
+                        boolean cold = variant.equals("cold");
+                        for (BenchServer s : servers) {
+                            s.answerDelay(cold ? options.dnsDelay() : Duration.ZERO);
+                            check(s, pool);
+                        }
+                        System.out.printf(Locale.ROOT, "%n== %s DNS: %d messages of %d octets on average, %s%n",
+                                variant, pool.size(), pool.averageSize(), cold ? options.coldDomains()
+                                        + " sender domains (TTL " + COLD_TTL + " s), answers "
+                                        + options.dnsDelay().toMillis() + " ms late"
+                                        : WARM_DOMAINS + " sender domains, cached");
+                        pooled.computeIfAbsent(variant, k -> new RoundLog()).addAll(run(servers, pool, options));
+                    }
+                } finally {
+                    servers.forEach(BenchServer::close);
                 }
             }
-            if (options.runs("nopack")) {
-                servers.add(BenchServer.start(NO_PACK, true, zoneFile, options.spoolThreads(),
-                        options.mailboxes(), null, "none", options.ioWorkers()));
-            }
-            if (options.baselineJars() != null) {
-                // configured as the first pack server (its session hook too), only the JAR differs
-                servers.add(BenchServer.start(BASELINE, false, zoneFile, options.spoolThreads(),
-                        options.mailboxes(), options.baselineJars(), options.sessionHooks().get(0),
-                        options.ioWorkers()));
-            }
-            for (String variant : options.variants()) {
-                boolean cold = variant.equals("cold");
-                MessagePool pool = pool(variant, signer, options);
-                for (BenchServer s : servers) {
-                    s.answerDelay(cold ? options.dnsDelay() : Duration.ZERO);
-                    check(s, pool);
+            if (options.forks() > 1) {
+                for (Map.Entry<String, RoundLog> e : pooled.entrySet()) {
+                    System.out.printf(Locale.ROOT, "%n== %s DNS, the %d rounds of all %d JVM pairs pooled%n",
+                            e.getKey(), e.getValue().rounds(), options.forks());
+                    e.getValue().print(e.getKey() + " pooled", options.runs("nopack") ? NO_PACK : null,
+                            options.effectiveWindow(e.getKey()));
                 }
-                System.out.printf(Locale.ROOT, "%n== %s DNS: %d messages of %d octets on average, %s%n", variant,
-                        pool.size(), pool.averageSize(), cold ? options.coldDomains() + " sender domains (TTL " + COLD_TTL + " s), "
-                                + "answers " + options.dnsDelay().toMillis() + " ms late" : WARM_DOMAINS
-                                + " sender domains, cached");
-                run(servers, pool, options);
             }
         } finally {
-            servers.forEach(BenchServer::close);
             Files.deleteIfExists(zoneFile);
+        }
+    }
+
+    /** The servers {@code options} ask for, added to {@code servers} as they start (so all are closed on failure). */
+    private static void startServers(List<BenchServer> servers, Path zoneFile, BenchOptions options)
+            throws IOException {
+        if (options.runs("pack")) {
+            for (String hook : options.sessionHooks()) {
+                servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile,
+                        options.spoolThreads(), options.mailboxes(), null, hook, options.ioWorkers()));
+            }
+        }
+        if (options.runs("nopack")) {
+            servers.add(BenchServer.start(NO_PACK, true, zoneFile, options.spoolThreads(),
+                    options.mailboxes(), null, "none", options.ioWorkers()));
+        }
+        if (options.baselineJars() != null) {
+            // configured as the first pack server (its session hook too), only the JAR differs
+            servers.add(BenchServer.start(BASELINE, false, zoneFile, options.spoolThreads(),
+                    options.mailboxes(), options.baselineJars(), options.sessionHooks().get(0),
+                    options.ioWorkers()));
         }
     }
 
@@ -178,7 +206,8 @@ public final class JamesEndToEnd {
         server.reset();
     }
 
-    private static void run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
+    /** The variant's warm-up and rounds on these servers: prints each round and the summary, returns the rounds. */
+    private static RoundLog run(List<BenchServer> servers, MessagePool pool, BenchOptions options) throws Exception {
         if (!options.warmup().isZero()) {
             warmUp(servers, pool, options);
         }
@@ -186,18 +215,7 @@ public final class JamesEndToEnd {
         Duration dnsCpuBefore = dnsServerCpu();
         long dnsQueriesBefore = servers.stream().mapToLong(BenchServer::dnsQueries).sum();
         BenchServer reference = servers.stream().filter(s -> s.name().equals(NO_PACK)).findFirst().orElse(null);
-        Map<String, List<Double>> rates = new LinkedHashMap<>();
-        Map<String, List<Double>> ratios = new LinkedHashMap<>();
-        // CPU milliseconds of the server JVM per accepted message: independent of the machine's load
-        Map<String, List<Double>> cpu = new LinkedHashMap<>();
-        // how long a message was in flight (from its MAIL FROM until the driver saw it delivered), Little's law
-        Map<String, List<Double>> inFlightMillis = new LinkedHashMap<>();
-        // the same by thread group (spool, SMTP IO, mailbox delivery, GC, JIT...): where one server spends more
-        Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
-        // how often each group's threads were put on a CPU (wake-ups, hand-offs) per accepted message
-        Map<String, Map<String, List<Double>>> runs = new LinkedHashMap<>();
-        // per round, the reference's CPU per message over each server's, measured in the same round
-        Map<String, List<Double>> cpuRatios = new LinkedHashMap<>();
+        RoundLog log = new RoundLog();
         boolean together = options.schedule().equals(BenchOptions.TOGETHER);
         for (int round = 1; round <= options.rounds(); round++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round));
@@ -210,14 +228,7 @@ public final class JamesEndToEnd {
             for (BenchServer s : order) {
                 Measured m = measured.get(s.name());
                 LoadRound.Result result = m.result();
-                cpu.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(m.cpuPerMessage());
-                Map<String, List<Double>> byGroup = groups.computeIfAbsent(s.name(), k -> new LinkedHashMap<>());
-                m.cpuByGroup().forEach((group, ms) -> byGroup.computeIfAbsent(group, k -> new ArrayList<>()).add(ms));
-                Map<String, List<Double>> runsByGroup = runs.computeIfAbsent(s.name(), k -> new LinkedHashMap<>());
-                m.runsByGroup().forEach((group, n) -> runsByGroup.computeIfAbsent(group, k -> new ArrayList<>())
-                        .add(n));
-                rates.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.rate());
-                inFlightMillis.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(result.millisInFlight());
+                log.add(s.name(), m);
                 line.append(String.format(Locale.ROOT, "  %s %6.1f msg/s (%d in %.1f s, cpu %.2f ms/msg, dns %.1f q/msg,"
                                 + " in flight %.1f x %.1f ms%s)",
                         s.name(), result.rate(), result.accepted(), result.seconds(), m.cpuPerMessage(),
@@ -232,48 +243,16 @@ public final class JamesEndToEnd {
                         Measured m = measured.get(s.name());
                         double ratio = m.result().rate() / base.result().rate();
                         double cpuRatio = base.cpuPerMessage() / m.cpuPerMessage();
-                        ratios.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(ratio);
-                        cpuRatios.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(cpuRatio);
+                        log.addRatios(s.name(), ratio, cpuRatio);
                         line.append(String.format(Locale.ROOT, "  %s ratio %.3f (cpu %.3f)", s.name(), ratio,
                                 cpuRatio));
                     }
                 }
             }
+            log.roundDone();
             System.out.println(line);
         }
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "%s median:", pool.name()));
-        rates.forEach((name, list) -> summary.append(String.format(Locale.ROOT, "  %s %6.1f msg/s", name,
-                median(list))));
-        System.out.println(summary);
-        // the rounds' ratios with a distribution-free interval for their median (MedianInterval): whether a
-        // goal is met says the interval, not one run's median
-        ratios.forEach((name, list) -> System.out.printf(Locale.ROOT, "%s %s ÷ %s: rate ratio %s; cpu ratio %s%n",
-                pool.name(), name, reference.name(), MedianInterval.of(list).describe(),
-                MedianInterval.of(cpuRatios.get(name)).describe()));
-        StringBuilder cpuSummary = new StringBuilder(String.format(Locale.ROOT, "%s cpu per message (median):",
-                pool.name()));
-        cpu.forEach((name, list) -> cpuSummary.append(String.format(Locale.ROOT, "  %s %.3f ms", name,
-                median(list))));
-        if (reference != null) {
-            double referenceCpu = median(cpu.get(reference.name()));
-            cpu.forEach((name, list) -> {
-                if (!name.equals(reference.name())) {
-                    cpuSummary.append(String.format(Locale.ROOT, "  %s cpu ratio %.3f", name,
-                            referenceCpu / median(list)));
-                }
-            });
-        }
-        System.out.println(cpuSummary);
-        StringBuilder latency = new StringBuilder(String.format(Locale.ROOT,
-                "%s time a message is in flight (median ms, MAIL FROM to seen delivered; window %d):", pool.name(),
-                options.effectiveWindow(pool.name())));
-        inFlightMillis.forEach((name, list) -> latency.append(String.format(Locale.ROOT, "  %s %.1f", name,
-                median(list))));
-        System.out.println(latency);
-        printThreadGroups(pool.name() + " cpu by thread group (median ms/msg", groups,
-                reference == null ? null : reference.name(), 0.01, "%.3f");
-        printThreadGroups(pool.name() + " threads put on a CPU by thread group (median per msg", runs,
-                reference == null ? null : reference.name(), 0.1, "%.1f");
+        log.print(pool.name(), reference == null ? null : reference.name(), options.effectiveWindow(pool.name()));
         long queries = servers.stream().mapToLong(BenchServer::dnsQueries).sum() - dnsQueriesBefore;
         if (queries > 0) {
             System.out.printf(Locale.ROOT, "%s DNS servers (in the driver's JVM, not counted above): %d queries in the"
@@ -281,6 +260,7 @@ public final class JamesEndToEnd {
                     dnsServerCpu().minus(dnsCpuBefore).toNanos() / 1e3 / queries);
         }
         System.out.println("load average before / after the rounds: " + loadBefore + " / " + load());
+        return log;
     }
 
     /**

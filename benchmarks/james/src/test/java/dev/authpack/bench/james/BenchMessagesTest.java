@@ -100,6 +100,10 @@ class BenchMessagesTest {
         assertThat(BenchOptions.parse("--schedule", "together").schedule()).isEqualTo(BenchOptions.TOGETHER);
         assertThatThrownBy(() -> BenchOptions.parse("--schedule", "interleaved"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(o.forks()).isEqualTo(1);
+        assertThat(BenchOptions.parse("--forks", "3").forks()).isEqualTo(3);
+        assertThatThrownBy(() -> BenchOptions.parse("--forks", "0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BenchOptions.parse("--forks", "21")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
