@@ -20,8 +20,8 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  * {@link BenchServer}. Reads commands on standard input and answers each with one line starting
  * {@value #ANSWER} on standard output (James' own log lines go there too and are passed on):
  * {@code count} (delivered and error mails), {@code reset} (empty the {@code delivered} repository and the
- * recipients' INBOXes, so memory stays flat, and collect the garbage that leaves), {@code header} (the header section of the first delivered mail, line
- * ends as {@code \n}), {@code quit}.
+ * recipients' INBOXes, so memory stays flat, and collect the garbage that leaves), {@code header} (the header
+ * section of the first delivered mail, line ends as {@code \n}), {@code quit}.
  *
  * <p>Arguments: {@code NAME DNS_SERVER SPOOL_THREADS MAILBOXES [nopack | none | label | enforce [IO_WORKERS]]}
  * (DNS_SERVER {@code 127.0.0.1:PORT}, the loopback DNS server the driver runs for this James, {@link BenchServer};

@@ -24,8 +24,8 @@ import java.util.concurrent.Future;
  * in-process James 3.8.1 servers, one with the sample configuration ({@code conf-samples/james}) and one with the
  * pack's lines taken out (mailets, matcher, hook, module: {@code AuthpackJames.Builder#withoutPack}), the same
  * spool thread count; SMTP clients on loopback send DKIM-signed newsletters of about 10 KB whose SPF, iprev, DKIM
- * and DMARC all pass; rounds alternate between the servers, and each round's rates and ratio are printed, then
- * the medians. Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct
+ * and DMARC all pass; rounds alternate between the servers (or, {@code --schedule together}, load all at once),
+ * and each round's rates and ratios are printed, then the medians with their intervals ({@link RoundLog}). Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct
  * sender domain per message, records expired by the time the domain comes back, every DNS answer {@code --dns-delay-ms} late).
  *
  * <p>Each James runs in a JVM of its own ({@link BenchServer}); this one sends, counts, and runs each James' DNS
@@ -79,8 +79,8 @@ public final class JamesEndToEnd {
             zone.append(BenchZone.records(coldDomain(i), signer, COLD_TTL));
         }
         System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d warm / %d cold,"
-                        + " %d rounds of %d s (%s; warm-up %d s), cold DNS delay %d ms, session hook %s, SMTP IO threads %s;"
-                        + " %s%n",
+                        + " %d rounds of %d s (%s; warm-up %d s), cold DNS delay %d ms, session hook %s,"
+                        + " SMTP IO threads %s; %s%n",
                 options.connections(), options.effectiveSpoolThreads(), options.effectiveWindow("warm"),
                 options.effectiveWindow("cold"), options.rounds(), options.round().toSeconds(),
                 options.schedule().equals(BenchOptions.TOGETHER) ? "all servers at once" : "servers in turn",
