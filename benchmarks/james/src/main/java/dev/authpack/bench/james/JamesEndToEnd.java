@@ -25,8 +25,9 @@ import java.util.concurrent.Future;
  * pack's lines taken out (mailets, matcher, hook, module: {@code AuthpackJames.Builder#withoutPack}), the same
  * spool thread count; SMTP clients on loopback send DKIM-signed newsletters of about 10 KB whose SPF, iprev, DKIM
  * and DMARC all pass; rounds alternate between the servers (or, {@code --schedule together}, load all at once),
- * and each round's rates and ratios are printed, then the medians with their intervals ({@link RoundLog}). Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct
- * sender domain per message, records expired by the time the domain comes back, every DNS answer {@code --dns-delay-ms} late).
+ * and each round's rates and ratios are printed, then the medians with their intervals ({@link RoundLog}).
+ * Variants: warm DNS (a few sender domains, cached after the first message) and cold DNS (a distinct sender domain
+ * per message, records expired by the time the domain comes back, every DNS answer {@code --dns-delay-ms} late).
  *
  * <p>Each James runs in a JVM of its own ({@link BenchServer}); this one sends, counts, and runs each James' DNS
  * server (so that the CPU time measured in a James JVM is James' and the pack's alone).
@@ -420,9 +421,7 @@ public final class JamesEndToEnd {
     }
 
     static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return MedianInterval.of(values).median();
     }
 
     /**

@@ -50,7 +50,8 @@ record MedianInterval(double median, double low, double high, double confidence,
 
     /** {@code 0.873 (95 % interval 0.842–0.901, 12 rounds)}. */
     String describe() {
-        return String.format(java.util.Locale.ROOT, "%.3f (%.0f %% interval %.3f–%.3f, %d rounds)", median,
-                Math.floor(confidence * 1000) / 10, low, high, n);
+        // the coverage rounded down: an interval never claims more than it has
+        return String.format(java.util.Locale.ROOT, "%.3f (%d %% interval %.3f–%.3f, %d rounds)", median,
+                (int) Math.floor(confidence * 100 + 1e-9), low, high, n);
     }
 }

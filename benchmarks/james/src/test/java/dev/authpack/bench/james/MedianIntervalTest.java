@@ -34,6 +34,9 @@ class MedianIntervalTest {
         assertThat(m.high()).isEqualTo(1.0);
         assertThat(m.confidence()).isCloseTo(1 - 2 / 64.0, within(1e-12));
         assertThat(m.median()).isCloseTo(0.875, within(1e-12));
+        // 96.875 % is said as 96 %, never rounded up
+        assertThat(m.describe()).isEqualTo("0.875 (96 % interval 0.700–1.000, 6 rounds)");
+        assertThat(MedianInterval.of(List.of(0.9, 0.8, 1.0, 0.85)).describe()).startsWith("0.875 (87 % interval");
     }
 
     @Test
