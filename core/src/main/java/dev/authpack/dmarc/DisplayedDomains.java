@@ -77,8 +77,8 @@ final class DisplayedDomains {
      * grapheme joiner, Khmer inherent vowels, Mongolian selectors), which renderers show as nothing.
      */
     static boolean isInvisible(int c) {
-        if (c == '\t' || c == '\r' || c == '\n') {
-            return false;
+        if (c >= 0x20 && c < 0x7f || c == '\t' || c == '\r' || c == '\n') {
+            return false; // printable ASCII and folding white space: the common case, no table looked up
         }
         return c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.getType(c) == Character.FORMAT
                 || c == 0x034F || c == 0x115F || c == 0x1160 || (c >= 0x17B4 && c <= 0x17B5)
@@ -94,7 +94,15 @@ final class DisplayedDomains {
      * names carry (U+FE0F).
      */
     static boolean hasInvisible(String value) {
-        return value.codePoints().anyMatch(c -> isInvisible(c) && !isMappedToNothing(c));
+        // a loop, not a code point stream: read for every From field of every mail (docs/benchmarks.md, session 11)
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (isInvisible(c) && !isMappedToNothing(c)) {
+                return true;
+            }
+            i += Character.charCount(c);
+        }
+        return false;
     }
 
     private static boolean isMappedToNothing(int c) {
@@ -117,7 +125,14 @@ final class DisplayedDomains {
     }
 
     static boolean hasLookAlikeDot(String value) {
-        return value.codePoints().anyMatch(DisplayedDomains::isLookAlikeDot);
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (isLookAlikeDot(c)) {
+                return true;
+            }
+            i += Character.charCount(c);
+        }
+        return false;
     }
 
     private static String withLookAlikeDots(String value) {
