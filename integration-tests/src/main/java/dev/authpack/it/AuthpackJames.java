@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import com.google.inject.Module;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
@@ -88,6 +89,7 @@ public final class AuthpackJames implements AutoCloseable {
         private Path workDir;
         private ServerKind kind = ServerKind.SMTP_ONLY;
         private InetSocketAddress dnsServer;
+        private final List<Module> overrides = new ArrayList<>();
 
         private Builder() {
             placeholders.put("SMTP_BIND", "127.0.0.1:0");
@@ -194,6 +196,15 @@ public final class AuthpackJames implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Guice bindings that replace the server's own (the end-to-end benchmark swaps one of James' components for
+         * another of James'); none by default.
+         */
+        public Builder overrideWith(Module module) {
+            overrides.add(module);
+            return this;
+        }
+
         public Builder kind(ServerKind kind) {
             this.kind = kind;
             return this;
@@ -233,6 +244,9 @@ public final class AuthpackJames implements AutoCloseable {
                             .combineWith(MemoryJamesServerMain.SMTP_ONLY_MODULE, new MemoryUsersRepositoryModule());
                 };
                 server = server.combineWith(new FakeSearchMailboxModule());
+                if (!overrides.isEmpty()) {
+                    server = server.overrideWith(overrides.toArray(Module[]::new));
+                }
                 server.start();
                 DataProbeImpl data = server.getProbe(DataProbeImpl.class);
                 for (Map.Entry<String, String> u : users.entrySet()) {

@@ -19,12 +19,22 @@ import java.util.List;
  * @param schedule      {@code alternate}: a round loads one server at a time, in turn ({@link #ALTERNATE});
  *                      {@code together}: every server at once, each with its own clients ({@link #TOGETHER})
  * @param forks         how many times the whole run is made with new server JVMs, the rounds pooled at the end
+ * @param threadIds     how every server's mailbox gives a delivered message its thread: {@code naive} (a thread
+ *                      of its own, {@link #NAIVE_THREAD_IDS}) or {@code search} (the memory server's own way)
  */
 record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
                     Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
                     int coldDomains, int mailboxes, Path baselineJars, List<String> sessionHooks,
-                    int ioWorkers, String schedule, int forks) {
+                    int ioWorkers, String schedule, int forks, String threadIds) {
     static final int MAX_FORKS = 20;
+    /**
+     * James' {@code NaiveThreadIdGuessingAlgorithm}, as its JPA server binds it: O(1) a delivery. The memory
+     * server's own, {@link #SEARCH_THREAD_IDS}, searches every message stored so far on each delivery (its search
+     * index and its by-id lookup scan them all), so James' cost a message grows with the round's length and with
+     * its own rate (docs/benchmarks.md, session 11); James' servers for real mail look a thread up in an index.
+     */
+    static final String NAIVE_THREAD_IDS = "naive";
+    static final String SEARCH_THREAD_IDS = "search";
     /** Each round loads one server after the other (A B, then B A): each has the machine to itself. */
     static final String ALTERNATE = "alternate";
     /**
@@ -76,6 +86,10 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                                      compares with less noise)
               --forks 1              run everything this many times, each with new server JVMs, and pool the
                                      rounds at the end (the JIT's choices differ from one JVM to the next)
+              --thread-ids naive     how James' mailbox threads a delivered message: naive (a thread of its own,
+                                     as James' JPA server does: the same cost each delivery) | search (the memory
+                                     server's own: searches all mail stored since the round began, so James' cost
+                                     a message grows with the round's length and rate; figures before session 11)
             """;
 
     static BenchOptions parse(String... args) {
@@ -96,6 +110,7 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         int ioWorkers = 0;
         String schedule = ALTERNATE;
         int forks = 1;
+        String threadIds = NAIVE_THREAD_IDS;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -123,12 +138,13 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                 case "--io-workers" -> ioWorkers = (int) number(option, value, 0, MAX_CONNECTIONS);
                 case "--schedule" -> schedule = oneOf(value, ALTERNATE, TOGETHER);
                 case "--forks" -> forks = (int) number(option, value, 1, MAX_FORKS);
+                case "--thread-ids" -> threadIds = oneOf(value, NAIVE_THREAD_IDS, SEARCH_THREAD_IDS);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
                 Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars,
-                sessionHooks, ioWorkers, schedule, forks);
+                sessionHooks, ioWorkers, schedule, forks, threadIds);
     }
 
     int effectiveSpoolThreads() {

@@ -71,35 +71,38 @@ final class BenchServer implements AutoCloseable {
         smtpPort = Integer.parseInt(ready.substring("ready ".length()));
     }
 
-    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes)
-            throws IOException {
-        return start(name, withoutPack, zoneFile, spoolThreads, mailboxes, null);
-    }
-
-    /** @param extensionsJars the pack JAR folder instead of the driver's {@code authpack.extensions-jars}, or null */
-    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
-                             Path extensionsJars) throws IOException {
-        return start(name, withoutPack, zoneFile, spoolThreads, mailboxes, extensionsJars, "none", 0);
+    /**
+     * What every server of a run shares.
+     *
+     * @param spoolThreads the spooler's threads; 0 keeps the sample configuration's
+     * @param mailboxes    recipients, each with a mailbox
+     * @param ioWorkers    the SMTP server's {@code ioWorkerCount}; 0: James' default
+     * @param threadIds    {@link BenchOptions#NAIVE_THREAD_IDS} or {@link BenchOptions#SEARCH_THREAD_IDS}
+     */
+    record Setup(int spoolThreads, int mailboxes, int ioWorkers, String threadIds) {
+        static Setup of(BenchOptions options) {
+            return new Setup(options.spoolThreads(), options.mailboxes(), options.ioWorkers(), options.threadIds());
+        }
     }
 
     /**
-     * @param sessionHook the pack server's SessionAuthCheck mode ({@link SessionHookBench})
-     * @param ioWorkers   the SMTP server's {@code ioWorkerCount}; 0: James' default
+     * @param extensionsJars the pack JAR folder instead of the driver's {@code authpack.extensions-jars}, or null
+     * @param sessionHook    the pack server's SessionAuthCheck mode ({@link SessionHookBench})
      */
-    static BenchServer start(String name, boolean withoutPack, Path zoneFile, int spoolThreads, int mailboxes,
-                             Path extensionsJars, String sessionHook, int ioWorkers) throws IOException {
+    static BenchServer start(String name, boolean withoutPack, Path zoneFile, Setup setup, Path extensionsJars,
+                             String sessionHook) throws IOException {
         LoopbackDnsServer dns = LoopbackDnsServer.builder().zoneFile(Locations.demoZone()).zoneFile(zoneFile).start();
         try {
-            return new BenchServer(name, dns, new ProcessBuilder(command(name, withoutPack, dns, spoolThreads,
-                    mailboxes, extensionsJars, sessionHook, ioWorkers)).redirectErrorStream(true).start());
+            return new BenchServer(name, dns, new ProcessBuilder(command(name, withoutPack, dns, setup,
+                    extensionsJars, sessionHook)).redirectErrorStream(true).start());
         } catch (IOException | RuntimeException e) {
             dns.close();
             throw e;
         }
     }
 
-    private static List<String> command(String name, boolean withoutPack, LoopbackDnsServer dns, int spoolThreads,
-                                        int mailboxes, Path extensionsJars, String sessionHook, int ioWorkers) {
+    private static List<String> command(String name, boolean withoutPack, LoopbackDnsServer dns, Setup setup,
+                                        Path extensionsJars, String sessionHook) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(HEAP);
@@ -116,10 +119,11 @@ final class BenchServer implements AutoCloseable {
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServerMain.class.getName(),
-                name.replace(' ', '-'), dns.address(), String.valueOf(spoolThreads),
-                String.valueOf(mailboxes)));
+                name.replace(' ', '-'), dns.address(), String.valueOf(setup.spoolThreads()),
+                String.valueOf(setup.mailboxes())));
         command.add(withoutPack ? "nopack" : sessionHook);
-        command.add(String.valueOf(ioWorkers));
+        command.add(String.valueOf(setup.ioWorkers()));
+        command.add(setup.threadIds());
         return command;
     }
 

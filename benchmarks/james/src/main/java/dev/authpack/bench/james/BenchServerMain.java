@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailbox.store.mail.NaiveThreadIdGuessingAlgorithm;
+import org.apache.james.mailbox.store.mail.ThreadIdGuessingAlgorithm;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
@@ -23,11 +25,13 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  * recipients' INBOXes, so memory stays flat, and collect the garbage that leaves), {@code header} (the header
  * section of the first delivered mail, line ends as {@code \n}), {@code quit}.
  *
- * <p>Arguments: {@code NAME DNS_SERVER SPOOL_THREADS MAILBOXES [nopack | none | label | enforce [IO_WORKERS]]}
+ * <p>Arguments: {@code NAME DNS_SERVER SPOOL_THREADS MAILBOXES [nopack | none | label | enforce [IO_WORKERS
+ * [naive | search]]]}
  * (DNS_SERVER {@code 127.0.0.1:PORT}, the loopback DNS server the driver runs for this James, {@link BenchServer};
  * SPOOL_THREADS 0: the sample configuration's; MAILBOXES users {@link JamesEndToEnd#recipient}; then no pack, or
  * the pack with that SessionAuthCheck hook mode, {@link SessionHookBench}; IO_WORKERS the SMTP server's
- * {@code ioWorkerCount}, 0: James' default).
+ * {@code ioWorkerCount}, 0: James' default; then how the mailbox threads messages, {@link BenchOptions#threadIds},
+ * default naive).
  */
 public final class BenchServerMain {
     static final String ANSWER = "@@ ";
@@ -51,6 +55,7 @@ public final class BenchServerMain {
         boolean withoutPack = args.length > 4 && args[4].equals("nopack");
         String hook = args.length > 4 && !withoutPack ? args[4] : "none";
         int ioWorkers = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        boolean naiveThreadIds = args.length <= 6 || args[6].equals(BenchOptions.NAIVE_THREAD_IDS);
         AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).dnsServer(dnsServer);
         for (int i = 0; i < mailboxes; i++) {
             builder.user(JamesEndToEnd.recipient(i), "bench-secret");
@@ -71,6 +76,12 @@ public final class BenchServerMain {
         if (spoolThreads != 0) {
             builder.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<threads>\\d+</threads>",
                     "<threads>" + spoolThreads + "</threads>"));
+        }
+        if (naiveThreadIds) {
+            // BenchOptions.NAIVE_THREAD_IDS: James' own O(1) way (its JPA server's) instead of the memory server's
+            // search of all the mail stored so far on every delivery
+            builder.overrideWith(binder -> binder.bind(ThreadIdGuessingAlgorithm.class)
+                    .to(NaiveThreadIdGuessingAlgorithm.class));
         }
         try (AuthpackJames james = builder.start()) {
             MailRepositoryProbeImpl repositories = james.guiceServer().getProbe(MailRepositoryProbeImpl.class);

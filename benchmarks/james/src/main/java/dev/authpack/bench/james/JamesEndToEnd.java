@@ -81,12 +81,13 @@ public final class JamesEndToEnd {
         }
         System.out.printf(Locale.ROOT, "James end to end: %d connections, %d spool threads, window %d warm / %d cold,"
                         + " %d rounds of %d s (%s; warm-up %d s), cold DNS delay %d ms, session hook %s,"
-                        + " SMTP IO threads %s; %s%n",
+                        + " SMTP IO threads %s, mailbox thread ids %s; %s%n",
                 options.connections(), options.effectiveSpoolThreads(), options.effectiveWindow("warm"),
                 options.effectiveWindow("cold"), options.rounds(), options.round().toSeconds(),
                 options.schedule().equals(BenchOptions.TOGETHER) ? "all servers at once" : "servers in turn",
                 options.warmup().toSeconds(), options.dnsDelay().toMillis(), String.join(",", options.sessionHooks()),
-                options.ioWorkers() == 0 ? "James' default" : String.valueOf(options.ioWorkers()), load());
+                options.ioWorkers() == 0 ? "James' default" : String.valueOf(options.ioWorkers()), options.threadIds(),
+                load());
         Path zoneFile = Files.createTempFile("bench-james", ".zone");
         Files.writeString(zoneFile, zone);
         Map<String, MessagePool> pools = new LinkedHashMap<>();
@@ -136,21 +137,19 @@ public final class JamesEndToEnd {
     /** The servers {@code options} ask for, added to {@code servers} as they start (so all are closed on failure). */
     private static void startServers(List<BenchServer> servers, Path zoneFile, BenchOptions options)
             throws IOException {
+        BenchServer.Setup setup = BenchServer.Setup.of(options);
         if (options.runs("pack")) {
             for (String hook : options.sessionHooks()) {
-                servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile,
-                        options.spoolThreads(), options.mailboxes(), null, hook, options.ioWorkers()));
+                servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile, setup, null, hook));
             }
         }
         if (options.runs("nopack")) {
-            servers.add(BenchServer.start(NO_PACK, true, zoneFile, options.spoolThreads(),
-                    options.mailboxes(), null, "none", options.ioWorkers()));
+            servers.add(BenchServer.start(NO_PACK, true, zoneFile, setup, null, "none"));
         }
         if (options.baselineJars() != null) {
             // configured as the first pack server (its session hook too), only the JAR differs
-            servers.add(BenchServer.start(BASELINE, false, zoneFile, options.spoolThreads(),
-                    options.mailboxes(), options.baselineJars(), options.sessionHooks().get(0),
-                    options.ioWorkers()));
+            servers.add(BenchServer.start(BASELINE, false, zoneFile, setup, options.baselineJars(),
+                    options.sessionHooks().get(0)));
         }
     }
 

@@ -104,6 +104,10 @@ class BenchMessagesTest {
         assertThat(BenchOptions.parse("--forks", "3").forks()).isEqualTo(3);
         assertThatThrownBy(() -> BenchOptions.parse("--forks", "0")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse("--forks", "21")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(o.threadIds()).isEqualTo(BenchOptions.NAIVE_THREAD_IDS);
+        assertThat(BenchOptions.parse("--thread-ids", "search").threadIds()).isEqualTo(BenchOptions.SEARCH_THREAD_IDS);
+        assertThatThrownBy(() -> BenchOptions.parse("--thread-ids", "index"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
