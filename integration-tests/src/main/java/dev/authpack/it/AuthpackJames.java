@@ -90,6 +90,7 @@ public final class AuthpackJames implements AutoCloseable {
         private ServerKind kind = ServerKind.SMTP_ONLY;
         private InetSocketAddress dnsServer;
         private final List<Module> overrides = new ArrayList<>();
+        private final List<Module> additions = new ArrayList<>();
 
         private Builder() {
             placeholders.put("SMTP_BIND", "127.0.0.1:0");
@@ -205,6 +206,12 @@ public final class AuthpackJames implements AutoCloseable {
             return this;
         }
 
+        /** Guice bindings added to the server's (a probe of the benchmark's, say); none by default. */
+        public Builder combineWith(Module module) {
+            additions.add(module);
+            return this;
+        }
+
         public Builder kind(ServerKind kind) {
             this.kind = kind;
             return this;
@@ -244,6 +251,9 @@ public final class AuthpackJames implements AutoCloseable {
                             .combineWith(MemoryJamesServerMain.SMTP_ONLY_MODULE, new MemoryUsersRepositoryModule());
                 };
                 server = server.combineWith(new FakeSearchMailboxModule());
+                if (!additions.isEmpty()) {
+                    server = server.combineWith(additions.toArray(Module[]::new));
+                }
                 if (!overrides.isEmpty()) {
                     server = server.overrideWith(overrides.toArray(Module[]::new));
                 }

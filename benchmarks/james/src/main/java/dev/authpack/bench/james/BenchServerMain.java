@@ -83,6 +83,7 @@ public final class BenchServerMain {
             builder.overrideWith(binder -> binder.bind(ThreadIdGuessingAlgorithm.class)
                     .to(NaiveThreadIdGuessingAlgorithm.class));
         }
+        builder.combineWith(BenchMailboxMemory.module());
         try (AuthpackJames james = builder.start()) {
             MailRepositoryProbeImpl repositories = james.guiceServer().getProbe(MailRepositoryProbeImpl.class);
             MailRepositoryUrl delivered = james.repositoryUrl("delivered");
@@ -146,7 +147,11 @@ public final class BenchServerMain {
             if (probe.listUserMailboxes(user).contains(INBOX)) {
                 probe.deleteMailbox(USER_NAMESPACE, user, INBOX);
             }
-            probe.createMailbox(USER_NAMESPACE, user, INBOX);
+        }
+        // the deleted INBOXes' messages would stay in James' memory store for good (BenchMailboxMemory)
+        james.guiceServer().getProbe(BenchMailboxMemory.class).forgetMessages();
+        for (int i = 0; i < mailboxes; i++) {
+            probe.createMailbox(USER_NAMESPACE, JamesEndToEnd.recipient(i), INBOX);
         }
         // the round's mail is garbage now: collected here, between rounds, not in the next round's figures
         System.gc();
