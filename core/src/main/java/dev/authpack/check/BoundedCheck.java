@@ -1,11 +1,11 @@
 package dev.authpack.check;
 
+import dev.authpack.dns.Deadlines;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -67,8 +67,8 @@ final class BoundedCheck<T> {
             running.whenComplete(this::settle);
         }
         if (!result.isDone()) {
-            result.completeOnTimeout(Optional.of(fallback.apply(name + " did not finish within "
-                    + budget.toMillis() + " ms")), budget.toMillis(), TimeUnit.MILLISECONDS);
+            Deadlines.completeOnTimeout(result, Optional.of(fallback.apply(name + " did not finish within "
+                    + budget.toMillis() + " ms")), budget);
             CompletableFuture<T> engineFuture = running;
             result.whenComplete((value, error) -> engineFuture.cancel(false));
         }

@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dns.Deadlines;
 import dev.authpack.dkim.internal.DkimCrypto;
 import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dns.DnsLookup;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The key record lookup shared by the DKIM and ARC verifiers (RFC 6376 §3.6.2, §6.1.2): the TXT query with its own
@@ -41,8 +41,8 @@ public final class KeyLookup {
         }
         long millis = timeout.toMillis();
         // a copy: the resolver's own future may be shared (cache) and must not be completed by us
-        return future.copy().completeOnTimeout(DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TIMEOUT,
-                "no answer within " + millis + " ms"), millis, TimeUnit.MILLISECONDS);
+        return Deadlines.completeOnTimeout(future.copy(), DnsLookup.failed(name, DnsType.TXT, DnsOutcome.TIMEOUT,
+                "no answer within " + millis + " ms"), timeout);
     }
 
     /** The answer of a finished lookup; a missing, unfinished or failed future gives a temporary failure. */

@@ -1,5 +1,6 @@
 package dev.authpack.dmarc;
 
+import dev.authpack.dns.Deadlines;
 import dev.authpack.mail.AuthorDomains;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dmarc.IdentifierAlignment.Alignment;
@@ -19,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -195,7 +195,7 @@ public final class DmarcEvaluator {
                     work = CompletableFuture.failedFuture(e);
                 }
             }
-            return work.orTimeout(options.timeBudget().toMillis(), TimeUnit.MILLISECONDS).handle((result, t) -> {
+            return Deadlines.orTimeout(work, options.timeBudget()).handle((result, t) -> {
                 if (t == null) {
                     return result;
                 }

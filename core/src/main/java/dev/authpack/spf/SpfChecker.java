@@ -1,5 +1,6 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.Deadlines;
 import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.DnsResolver;
 import org.slf4j.Logger;
@@ -10,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -129,7 +129,7 @@ public final class SpfChecker {
                             : done(verdict(identity, name, outcome, null, evaluation)));
             if (!verdict.isDone()) {
                 // §4.6.4: bound the elapsed time; answered from cache, the verdict is already there
-                verdict = verdict.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                verdict = Deadlines.orTimeout(verdict, options.timeout());
             }
             return verdict.exceptionally(e -> failed(identity, name, evaluation, e));
         } catch (RuntimeException e) {
