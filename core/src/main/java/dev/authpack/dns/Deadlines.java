@@ -78,13 +78,22 @@ public final class Deadlines {
     }
 
     private static ScheduledThreadPoolExecutor timer() {
+        return tickingTimer("authpack-deadlines", TICK_MILLIS);
+    }
+
+    /**
+     * A timer of one daemon thread that takes cancelled tasks out of its queue and runs a no-op task every
+     * {@code tickMillis}, so that a task due later than the next tick is queued without waking its thread (also
+     * the DNS transport's deadlines, {@link DnsTransport}).
+     */
+    static ScheduledThreadPoolExecutor tickingTimer(String threadName, long tickMillis) {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "authpack-deadlines");
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        timer.scheduleWithFixedDelay(() -> { }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> { }, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         return timer;
     }
 }

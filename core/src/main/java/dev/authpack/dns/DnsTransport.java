@@ -455,14 +455,7 @@ final class DnsTransport {
     }
 
     private static ScheduledThreadPoolExecutor deadlineTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "authpack-dns-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        timer.scheduleWithFixedDelay(() -> { }, DEADLINE_TICK_MILLIS, DEADLINE_TICK_MILLIS, TimeUnit.MILLISECONDS);
-        return timer;
+        return Deadlines.tickingTimer("authpack-dns-deadlines", DEADLINE_TICK_MILLIS);
     }
 
     /** A UDP exchange's channel, closed once by whichever comes first: the answer, the deadline, a cancel. */
