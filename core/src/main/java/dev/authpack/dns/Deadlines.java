@@ -38,10 +38,7 @@ public final class Deadlines {
      * @return {@code future}
      */
     public static <T> CompletableFuture<T> completeOnTimeout(CompletableFuture<T> future, T value, Duration budget) {
-        if (!future.isDone()) {
-            stopWhenDone(future, TIMER.schedule(() -> future.complete(value), nanos(budget), TimeUnit.NANOSECONDS));
-        }
-        return future;
+        return completeOnTimeout(TIMER, future, value, budget);
     }
 
     /**
@@ -51,16 +48,31 @@ public final class Deadlines {
      * @return {@code future}
      */
     public static <T> CompletableFuture<T> orTimeout(CompletableFuture<T> future, Duration budget) {
+        return orTimeout(TIMER, future, budget);
+    }
+
+    /** {@link #completeOnTimeout(CompletableFuture, Object, Duration)} on {@code timer} (tests: a timer of their own). */
+    static <T> CompletableFuture<T> completeOnTimeout(ScheduledThreadPoolExecutor timer, CompletableFuture<T> future,
+                                                      T value, Duration budget) {
         if (!future.isDone()) {
-            stopWhenDone(future, TIMER.schedule(() -> future.completeExceptionally(new TimeoutException()),
+            stopWhenDone(future, timer.schedule(() -> future.complete(value), nanos(budget), TimeUnit.NANOSECONDS));
+        }
+        return future;
+    }
+
+    /** {@link #orTimeout(CompletableFuture, Duration)} on {@code timer} (tests: a timer of their own). */
+    static <T> CompletableFuture<T> orTimeout(ScheduledThreadPoolExecutor timer, CompletableFuture<T> future,
+                                              Duration budget) {
+        if (!future.isDone()) {
+            stopWhenDone(future, timer.schedule(() -> future.completeExceptionally(new TimeoutException()),
                     nanos(budget), TimeUnit.NANOSECONDS));
         }
         return future;
     }
 
-    /** Budgets set and not yet run out or taken back (tests). */
-    static int pending() {
-        return (int) TIMER.getQueue().stream()
+    /** Budgets set on {@code timer} and not yet run out or taken back (tests). */
+    static int pending(ScheduledThreadPoolExecutor timer) {
+        return (int) timer.getQueue().stream()
                 .filter(task -> !((RunnableScheduledFuture<?>) task).isPeriodic()).count();
     }
 
