@@ -56,4 +56,34 @@ class DisplayedDomainsTest {
         }
         assertThat(of(distinct.toString())).hasSize(100);
     }
+
+    @Test
+    void invisibleCharactersAreFoundWhereverTheyAreAndPrintableAsciiIsNot() {
+        StringBuilder ascii = new StringBuilder("\t\r\n");
+        for (char c = 0x20; c < 0x7f; c++) {
+            ascii.append(c);
+        }
+        assertThat(DisplayedDomains.hasInvisible(ascii.toString())).isFalse();
+        for (String hidden : List.of("\u0000", "\u001f", "\u007f", "\u0085", "\u200b", "\u202e", "\u00ad",
+                "\u3164", new String(Character.toChars(0xE0041)), new String(Character.toChars(0x1D173)))) {
+            assertThat(DisplayedDomains.hasInvisible("a@victim" + hidden + ".example")).as("U+%04X",
+                    hidden.codePointAt(0)).isTrue();
+        }
+        // what IDNA maps to nothing (emoji's variation selector) is not a reason to read best-effort
+        assertThat(DisplayedDomains.hasInvisible("\"Bob \u2764\ufe0f\" <a@victim.example>")).isFalse();
+        // a supplementary character that is visible, then an invisible one after it
+        String emoji = new String(Character.toChars(0x1F600));
+        assertThat(DisplayedDomains.hasInvisible(emoji + " <a@victim.example>")).isFalse();
+        assertThat(DisplayedDomains.hasInvisible(emoji + "\u200b<a@victim.example>")).isTrue();
+    }
+
+    @Test
+    void lookAlikeDotsAreFoundAlsoOutsideTheBasicPlane() {
+        assertThat(DisplayedDomains.hasLookAlikeDot("a@victim.example")).isFalse();
+        assertThat(DisplayedDomains.hasLookAlikeDot("a@victim\u06f0example")).isTrue();
+        assertThat(DisplayedDomains.hasLookAlikeDot("a@victim" + new String(Character.toChars(0x1D16D)) + "example"))
+                .isTrue();
+        assertThat(DisplayedDomains.hasLookAlikeDot(new String(Character.toChars(0x1F600)) + "a@victim.example"))
+                .isFalse();
+    }
 }
