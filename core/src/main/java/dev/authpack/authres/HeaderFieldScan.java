@@ -61,6 +61,16 @@ final class HeaderFieldScan {
         int pos = 0;
         // the header section ends at the empty line of both readings; any other empty line starts a field here
         while (pos < message.length && !HeaderLines.endsHeaderSection(message, pos)) {
+            int plainEnd = plainFieldEnd(message, pos);
+            if (plainEnd >= 0) {
+                // every line end of the field is LF or CRLF: both readings see the same field, read once
+                int body = authResultsBody(message, pos, plainEnd);
+                if (!visitor.field(new Field(pos, plainEnd, body, body, plainEnd))) {
+                    return;
+                }
+                pos = plainEnd;
+                continue;
+            }
             int end = HeaderLines.fieldEnd(message, pos);
             int bodyStart = authResultsBody(message, pos, end);
             int lfEnd = end;
@@ -74,6 +84,38 @@ final class HeaderFieldScan {
                 return;
             }
             pos = end;
+        }
+    }
+
+    /**
+     * Where the field starting at {@code start} (a line start of both readings) ends when every line end in it is a
+     * LF or a CRLF: then the LF-only reading splits it into the same lines and ends it at the same place as
+     * javax.mail's ({@link HeaderLines#fieldEnd}), and its body is the same. -1 when the field has a bare CR or
+     * CR CR LF (the readings may differ: the general path reads both), or does not start a line of the LF-only
+     * reading.
+     */
+    private static int plainFieldEnd(byte[] m, int start) {
+        if (!HeaderLines.startsLfLine(m, start)) {
+            return -1;
+        }
+        int i = start;
+        while (true) {
+            while (i < m.length && m[i] != '\n' && m[i] != '\r') {
+                i++;
+            }
+            if (i >= m.length) {
+                return m.length;
+            }
+            if (m[i] == '\r') {
+                if (i + 1 >= m.length || m[i + 1] != '\n') {
+                    return -1;
+                }
+                i++;
+            }
+            i++;
+            if (i >= m.length || !HeaderLines.isWhiteSpace(m[i])) {
+                return i;
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import dev.authpack.dns.DnsSettings;
 import javax.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The engines shared by every mailet, matcher and hook of the pack. Those configured with the same DNS settings get
@@ -24,13 +25,31 @@ public final class AuthpackEngines {
 
     private final Map<DnsSettings, DnsResolver> resolvers = new ConcurrentHashMap<>();
     private final Map<CheckerKey, MailAuthChecker> checkers = new ConcurrentHashMap<>();
+    private final Function<DnsSettings, DnsResolver> resolverFactory;
+
+    /** Resolvers made from the DNS settings ({@link DnsResolvers#create}): what James binds. */
+    public AuthpackEngines() {
+        this(DnsResolvers::create);
+    }
+
+    private AuthpackEngines(Function<DnsSettings, DnsResolver> resolverFactory) {
+        this.resolverFactory = resolverFactory;
+    }
+
+    /**
+     * Engines that ask {@code resolver} whatever the DNS settings say: for a benchmark or a test that answers
+     * from memory, with every other part as in James.
+     */
+    public static AuthpackEngines over(DnsResolver resolver) {
+        return new AuthpackEngines(settings -> resolver);
+    }
 
     public static AuthpackEngines shared() {
         return SHARED;
     }
 
     public DnsResolver resolver(DnsSettings settings) {
-        return resolvers.computeIfAbsent(settings, DnsResolvers::create);
+        return resolvers.computeIfAbsent(settings, resolverFactory);
     }
 
     /** The checker with the engines' defaults. */

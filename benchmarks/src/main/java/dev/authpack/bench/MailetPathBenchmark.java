@@ -1,0 +1,212 @@
+package dev.authpack.bench;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.authpack.authres.MethodResult;
+import dev.authpack.authres.AuthResultsWriter;
+import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckOptions;
+import dev.authpack.check.Envelope;
+import dev.authpack.check.MailAuthChecker;
+import dev.authpack.dns.CachingDnsResolver;
+import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.MailAttributes;
+import dev.authpack.james.mailets.MailAuthCheck;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import javax.mail.MessagingException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What {@code MailAuthCheck} costs a spool thread per mail inside James, minus the rest of James (issue 11): the
+ * mailet itself, configured as the sample configuration configures it, with James' metrics (Dropwizard, as James
+ * binds them), on a mail as James' SMTP server hands it to the spool: a {@link MailImpl} whose message is a
+ * {@code MimeMessageWrapper} over a {@link MimeMessageInputStreamSource} holding the octets received. DNS answers
+ * come from memory through the pack's own cache, warm ({@link FullCheckFixture}), so only CPU is measured. The
+ * message is the 10.8 KB signed newsletter straight from its author's server ({@link FullCheckScenario#DIRECT}:
+ * DKIM, SPF for MAIL FROM and HELO, iprev and DMARC pass; no ARC), what {@code bin/bench-james} sends.
+ * <ul>
+ *   <li>{@link #mailOnly}: the mail made and disposed of, as James makes it (the base to subtract);</li>
+ *   <li>{@link #mailAuthCheck}: the same, then {@code MailAuthCheck.service}: the octets read, the checks, the
+ *       attributes, the metrics, the forged-field scan and our field put on top.</li>
+ * </ul>
+ * JMH's figures on a shared 2-core machine are noisy; {@link #main} measures the thread's CPU time instead, in
+ * alternated rounds, and prints the mailet's own cost a mail ({@code mailAuthCheck - mailOnly}). Run by hand:
+ * docs/benchmarks.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class MailetPathBenchmark {
+    private static final FullCheckScenario SCENARIO = FullCheckScenario.DIRECT;
+    private static final AtomicLong MAILS = new AtomicLong();
+
+    private byte[] message;
+    private Envelope envelope;
+    private MailAuthCheck mailet;
+    private MailAuthChecker checker;
+    private CheckOptions options;
+
+    @Setup
+    public void setUp() throws MessagingException, IOException {
+        setUp(FullCheckFixture.create());
+    }
+
+    void setUp(FullCheckFixture fixture) throws MessagingException, IOException {
+        message = fixture.messages().get(SCENARIO);
+        envelope = FullCheckFixture.envelope(SCENARIO);
+        CachingDnsResolver cache = new CachingDnsResolver(new WarmZoneDnsResolver(fixture.zone(), fixture.ptr()));
+        checker = FullCheckFixture.checker(cache);
+        options = FullCheckFixture.options();
+        mailet = new MailAuthCheck(AuthpackEngines.over(cache),
+                new DropWizardMetricFactory(new MetricRegistry()));
+        // the sample configuration's MailAuthCheck (conf-samples/james/mailetcontainer.xml)
+        mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck")
+                .setProperty("serverId", FullCheckFixture.AUTHSERV_ID)
+                .setProperty("dkim", "true").setProperty("spf", "true").setProperty("iprev", "true")
+                .setProperty("smtpAuth", "true").setProperty("addAuthenticationResults", "true")
+                .setProperty("removeForgedAuthResults", "true")
+                .build());
+        Mail checked = check();
+        String disposition = MailAttributes.dmarcDisposition(checked).orElse("(none)");
+        List<MethodResult> results = MailAttributes.results(checked).orElse(List.of());
+        LifecycleUtil.dispose(checked);
+        // dkim, spf twice, dmarc, iprev pass; arc none (the message was not relayed)
+        long passes = results.stream().filter(r -> r.result().equals("pass")).count();
+        if (!disposition.equals("none") || passes != 5 || results.size() != 6) {
+            throw new IllegalStateException("unexpected results for " + SCENARIO + ": disposition " + disposition
+                    + ", " + results + ": the numbers would be meaningless");
+        }
+    }
+
+    /** A mail as James' SMTP server makes it at the end of DATA, then disposed of. */
+    @Benchmark
+    public Mail mailOnly() throws MessagingException, IOException {
+        Mail mail = mail();
+        LifecycleUtil.dispose(mail);
+        return mail;
+    }
+
+    /** {@link #mailOnly} with {@code MailAuthCheck.service} in between. */
+    @Benchmark
+    public Mail mailAuthCheck() throws MessagingException, IOException {
+        Mail mail = check();
+        LifecycleUtil.dispose(mail);
+        return mail;
+    }
+
+    /**
+     * The engine's part of {@link #mailAuthCheck} alone: the checks over the octets and the field's body, as
+     * {@code FullCheckBenchmark} measures them ({@code mailAuthCheck - engineOnly - mailOnly} is the mailet's
+     * adapter: reading the octets, attributes, metrics, the header rewrite).
+     */
+    @Benchmark
+    public String engineOnly() {
+        AuthCheckReport report = checker.check(envelope, message, options).join();
+        return AuthResultsWriter.headerValue(FullCheckFixture.AUTHSERV_ID, report.methodResults());
+    }
+
+    private Mail check() throws MessagingException, IOException {
+        Mail mail = mail();
+        mailet.service(mail);
+        return mail;
+    }
+
+    private Mail mail() throws MessagingException, IOException {
+        String name = "bench-" + MAILS.incrementAndGet();
+        MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(name);
+        try (OutputStream out = source.getWritableOutputStream()) {
+            out.write(message);
+        }
+        MailImpl mail = MailImpl.builder().name(name).sender(envelope.mailFrom())
+                .addRecipients(envelope.recipients().toArray(String[]::new))
+                .remoteAddr(envelope.clientIp().getHostAddress()).remoteHost("mail-out.example.com")
+                .addAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of(envelope.helo())))
+                .build();
+        mail.setMessageContent(source);
+        return mail;
+    }
+
+    /**
+     * CPU time a mail on this thread: rounds of {@link #mailOnly}, {@link #engineOnly} and
+     * {@link #mailAuthCheck} in turn, the median of each and of the rounds' differences. Arguments: rounds, mails a
+     * round, rounds of warm-up first (defaults 21, 4000, 12: the mailet's cost a mail settles after some 50,000
+     * mails).
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 21;
+        int mails = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+        MailetPathBenchmark b = new MailetPathBenchmark();
+        b.setUp();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long[] base = new long[rounds];
+        long[] engine = new long[rounds];
+        long[] full = new long[rounds];
+        long[] own = new long[rounds];
+        long[] adapter = new long[rounds];
+        for (int r = -warmUp; r < rounds; r++) {
+            long t0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < mails; i++) {
+                b.mailOnly();
+            }
+            long t1 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < mails; i++) {
+                b.engineOnly();
+            }
+            long t2 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < mails; i++) {
+                b.mailAuthCheck();
+            }
+            long t3 = threads.getCurrentThreadCpuTime();
+            if (r >= 0) {
+                base[r] = (t1 - t0) / mails;
+                engine[r] = (t2 - t1) / mails;
+                full[r] = (t3 - t2) / mails;
+                own[r] = full[r] - base[r];
+                adapter[r] = own[r] - engine[r];
+            }
+        }
+        if (Boolean.getBoolean("rounds")) {
+            System.out.println("mailet's own, by round (ns): " + Arrays.toString(own));
+        }
+        System.out.printf("mail only       %7.1f us CPU a mail (medians of %d rounds of %d, after %d of warm-up)%n",
+                median(base) / 1e3, rounds, mails, warmUp);
+        System.out.printf("engine only     %7.1f us%n", median(engine) / 1e3);
+        System.out.printf("MailAuthCheck   %7.1f us%n", median(full) / 1e3);
+        System.out.printf("mailet's own    %7.1f us (MailAuthCheck - mail only; quartiles %.1f-%.1f)%n",
+                median(own) / 1e3, quantile(own, 0.25) / 1e3, quantile(own, 0.75) / 1e3);
+        System.out.printf("adapter         %7.1f us (mailet's own - engine only, median of the rounds'; quartiles %.1f-%.1f)%n",
+                median(adapter) / 1e3, quantile(adapter, 0.25) / 1e3, quantile(adapter, 0.75) / 1e3);
+    }
+
+    private static double median(long[] values) {
+        return quantile(values, 0.5);
+    }
+
+    private static double quantile(long[] values, double q) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.round(q * (sorted.length - 1))];
+    }
+}
