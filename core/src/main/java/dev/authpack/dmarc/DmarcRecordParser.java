@@ -38,13 +38,29 @@ public final class DmarcRecordParser {
 
     /** Whether a TXT record is a DMARC record: its first tag is {@code v=DMARC1} (RFC 9989 §4.7, {@code v}). */
     public static boolean isDmarcRecord(String txt) {
+        // read in place (every message asks this of its cached policy records): WSP* "v" WSP* "=" WSP* "DMARC1" WSP*
         int semi = txt.indexOf(';');
-        String first = trimWsp(semi < 0 ? txt : txt.substring(0, semi));
-        int eq = first.indexOf('=');
-        if (eq < 0) {
+        int end = semi < 0 ? txt.length() : semi;
+        int eq = txt.indexOf('=');
+        if (eq < 0 || eq >= end) {
             return false;
         }
-        return trimWsp(first.substring(0, eq)).equals("v") && trimWsp(first.substring(eq + 1)).equals(VERSION);
+        return isTrimmed(txt, 0, eq, "v") && isTrimmed(txt, eq + 1, end, VERSION);
+    }
+
+    /** Whether {@code txt[from, to)} with WSP trimmed from both ends is {@code word}. */
+    private static boolean isTrimmed(String txt, int from, int to, String word) {
+        while (from < to && isWsp(txt.charAt(from))) {
+            from++;
+        }
+        while (to > from && isWsp(txt.charAt(to - 1))) {
+            to--;
+        }
+        return to - from == word.length() && txt.startsWith(word, from);
+    }
+
+    private static boolean isWsp(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /**

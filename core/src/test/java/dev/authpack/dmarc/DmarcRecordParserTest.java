@@ -25,6 +25,14 @@ class DmarcRecordParserTest {
         assertThat(DmarcRecordParser.isDmarcRecord("v=DMARC10; p=none")).isFalse();
         assertThat(DmarcRecordParser.isDmarcRecord("v=spf1 -all")).isFalse();
         assertThat(DmarcRecordParser.isDmarcRecord("")).isFalse();
+        assertThat(DmarcRecordParser.isDmarcRecord("=DMARC1")).isFalse();
+        assertThat(DmarcRecordParser.isDmarcRecord("v=;DMARC1")).isFalse();
+        assertThat(DmarcRecordParser.isDmarcRecord("v==DMARC1")).isFalse();
+        assertThat(DmarcRecordParser.isDmarcRecord("vv=DMARC1")).isFalse();
+        assertThat(DmarcRecordParser.isDmarcRecord("v=DMARC1=x; p=none")).isFalse();
+        assertThat(DmarcRecordParser.isDmarcRecord("x; v=DMARC1")).isFalse();
+        assertThat(DmarcRecordParser.isDmarcRecord("v=\tDMARC1\t;")).isTrue();
+        assertThat(DmarcRecordParser.isDmarcRecord("v=DMARC1\r; p=none")).isFalse();
     }
 
     @Test

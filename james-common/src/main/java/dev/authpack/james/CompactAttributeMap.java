@@ -19,10 +19,22 @@ import java.util.Set;
 final class CompactAttributeMap extends AbstractMap<String, AttributeValue<?>> {
     private final String[] keys;
     private final AttributeValue<?>[] values;
+    /**
+     * The entries, made once: James walks a map value's entries each time it checks, copies or serializes it
+     * ({@code AttributeValue.of(Map)}, {@code duplicate} for every repository or queue the mail enters).
+     */
+    private final Entry<String, AttributeValue<?>>[] entries;
+    private final Set<Entry<String, AttributeValue<?>>> entrySet;
 
+    @SuppressWarnings("unchecked")
     private CompactAttributeMap(String[] keys, AttributeValue<?>[] values) {
         this.keys = keys;
         this.values = values;
+        this.entries = new Entry[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            entries[i] = new SimpleImmutableEntry<>(keys[i], values[i]);
+        }
+        this.entrySet = new EntrySet();
     }
 
     static Builder builder() {
@@ -50,39 +62,41 @@ final class CompactAttributeMap extends AbstractMap<String, AttributeValue<?>> {
     }
 
     @Override
-    public Set<Map.Entry<String, AttributeValue<?>>> entrySet() {
-        return new AbstractSet<>() {
-            @Override
-            public Iterator<Map.Entry<String, AttributeValue<?>>> iterator() {
-                return new Iterator<>() {
-                    private int next;
+    public Set<Entry<String, AttributeValue<?>>> entrySet() {
+        return entrySet;
+    }
 
-                    @Override
-                    public boolean hasNext() {
-                        return next < keys.length;
+    private final class EntrySet extends AbstractSet<Entry<String, AttributeValue<?>>> {
+        @Override
+        public Iterator<Entry<String, AttributeValue<?>>> iterator() {
+            return new Iterator<>() {
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < entries.length;
+                }
+
+                @Override
+                public Entry<String, AttributeValue<?>> next() {
+                    if (next >= entries.length) {
+                        throw new NoSuchElementException();
                     }
+                    return entries[next++];
+                }
+            };
+        }
 
-                    @Override
-                    public Map.Entry<String, AttributeValue<?>> next() {
-                        if (next >= keys.length) {
-                            throw new NoSuchElementException();
-                        }
-                        int i = next++;
-                        return new SimpleImmutableEntry<>(keys[i], values[i]);
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return keys.length;
-            }
-        };
+        @Override
+        public int size() {
+            return entries.length;
+        }
     }
 
     /** Puts in order; a later put of the same key replaces the value in its place; null values are left out. */
     static final class Builder {
         private String[] keys = new String[12];
+        private int[] hashes = new int[12];
         private AttributeValue<?>[] values = new AttributeValue<?>[12];
         private int size;
 
@@ -94,17 +108,21 @@ final class CompactAttributeMap extends AbstractMap<String, AttributeValue<?>> {
             if (value == null) {
                 return this;
             }
+            // keys are distinct but for resinfo properties: compared by their (cached) hash first
+            int hash = key.hashCode();
             for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
+                if (hashes[i] == hash && keys[i].equals(key)) {
                     values[i] = value;
                     return this;
                 }
             }
             if (size == keys.length) {
                 keys = Arrays.copyOf(keys, size * 2);
+                hashes = Arrays.copyOf(hashes, size * 2);
                 values = Arrays.copyOf(values, size * 2);
             }
             keys[size] = key;
+            hashes[size] = hash;
             values[size++] = value;
             return this;
         }

@@ -250,7 +250,11 @@ public final class MailAttributes {
         CompactAttributeMap.Builder map = CompactAttributeMap.builder();
         map.put("result", v.status().word());
         map.put("ip", v.ip());
-        map.put("names", AttributeValue.of(v.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()));
+        List<AttributeValue<?>> names = new ArrayList<>(v.names().size());
+        for (String name : v.names()) {
+            names.add(AttributeValue.of(name));
+        }
+        map.put("names", AttributeValue.of(names));
         map.put("reason", v.reason());
         return map.build();
     }
@@ -285,7 +289,25 @@ public final class MailAttributes {
     }
 
     static String resultsText(String fieldValue) {
-        return fieldValue.replace("\r\n\t", " ");
+        // each fold (CRLF and a tab, the writer's only one) becomes a space; what String.replace gives, in one copy
+        int fold = fieldValue.indexOf('\r');
+        if (fold < 0) {
+            return fieldValue;
+        }
+        StringBuilder out = new StringBuilder(fieldValue.length());
+        int from = 0;
+        while (fold >= 0) {
+            out.append(fieldValue, from, fold);
+            if (fieldValue.startsWith("\r\n\t", fold)) {
+                out.append(' ');
+                from = fold + 3;
+            } else {
+                out.append('\r');
+                from = fold + 1;
+            }
+            fold = fieldValue.indexOf('\r', from);
+        }
+        return out.append(fieldValue, from, fieldValue.length()).toString();
     }
 
     /** A resinfo in the list-of-maps form of earlier releases. */

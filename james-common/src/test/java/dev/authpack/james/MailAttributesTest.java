@@ -37,6 +37,14 @@ class MailAttributesTest {
     }
 
     @Test
+    void theResultsTextIsTheFieldBodyWithEveryFoldASpace() {
+        for (String body : List.of("mx.example.org; none", "mx; spf=pass\r\n\tsmtp.mailfrom=a.example;\r\n\tdkim=pass",
+                "a\r\n\t\r\n\tb", "\r\n\tleading and trailing\r\n\t", "lone\rcr and\r\nno tab", "\r", "")) {
+            assertThat(MailAttributes.resultsText(body)).isEqualTo(body.replace("\r\n\t", " "));
+        }
+    }
+
+    @Test
     void resultsAreStoredAsOneStringAndReadBackAsWritten() throws Exception {
         List<MethodResult> results = List.of(
                 result("dkim", "pass", null, "header", "d", "example.com", "header", "i", "@example.com",
