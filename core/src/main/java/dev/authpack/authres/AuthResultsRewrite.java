@@ -1,7 +1,11 @@
 package dev.authpack.authres;
 
+import dev.authpack.mail.OctetSlice;
+
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Rewrites the header section of a raw RFC 5322 message in one pass: drops the {@code Authentication-Results}
@@ -24,12 +28,12 @@ public final class AuthResultsRewrite {
      * @param ourId    our authserv-id, whose claimants are dropped; null to drop nothing
      * @param ourField our field to prepend ({@code Authentication-Results: ...}, folded with CRLF, no final line
      *                 end; see {@link AuthResultsWriter#headerField}), or null to add nothing
-     * @return the new message, or the same array when there was nothing to do
+     * @return the new message (as slices of {@code message} around the edits, or in one array), or the same array
+     *         when there was nothing to do
      */
     public static Result rewrite(byte[] message, String ourId, String ourField) {
         boolean lf = usesBareLf(message);
-        // the ranges [cuts[2k], cuts[2k+1]) to drop, in order: found first, so the new message is made in one
-        // array of its exact size (no growing buffer, no final copy)
+        // the ranges [cuts[2k], cuts[2k+1]) to drop, in order: the new message is the slices around them
         int[][] cuts = {new int[8]};
         int[] removed = {0};
         int[] copiedUpTo = {0};
@@ -59,26 +63,27 @@ public final class AuthResultsRewrite {
             });
         }
         if (removed[0] == 0 && ourField == null) {
-            return new Result(message, 0);
+            return new Result(List.of(OctetSlice.of(message)), 0, false);
         }
         byte[] field = ourField == null ? new byte[0]
                 : (lf ? ourField.replace("\r\n", "\n") + "\n" : ourField + "\r\n").getBytes(StandardCharsets.UTF_8);
-        int dropped = 0;
-        for (int k = 0; k < removed[0]; k++) {
-            dropped += cuts[0][2 * k + 1] - cuts[0][2 * k];
+        // the new message as slices: our field, then the message around the fields dropped (not copied)
+        List<OctetSlice> slices = new ArrayList<>(removed[0] + 2);
+        if (field.length > 0) {
+            slices.add(OctetSlice.of(field));
         }
-        byte[] out = new byte[field.length + message.length - dropped];
-        System.arraycopy(field, 0, out, 0, field.length);
-        int at = field.length;
         int from = 0;
         for (int k = 0; k < removed[0]; k++) {
             int cut = cuts[0][2 * k];
-            System.arraycopy(message, from, out, at, cut - from);
-            at += cut - from;
+            if (cut > from) {
+                slices.add(new OctetSlice(message, from, cut - from));
+            }
             from = cuts[0][2 * k + 1];
         }
-        System.arraycopy(message, from, out, at, message.length - from);
-        return new Result(out, removed[0]);
+        if (message.length > from) {
+            slices.add(new OctetSlice(message, from, message.length - from));
+        }
+        return new Result(List.copyOf(slices), removed[0], true);
     }
 
     /** Whether the first line ends with a bare LF (the whole message is then taken to use them). */
@@ -96,10 +101,46 @@ public final class AuthResultsRewrite {
         return -1;
     }
 
-    /**
-     * @param message the rewritten message (the input array itself when nothing changed)
-     * @param removed how many fields claiming our authserv-id were dropped
-     */
-    public record Result(byte[] message, int removed) {
+    /** The rewritten message and how many fields claiming our authserv-id were dropped. */
+    public static final class Result {
+        private final List<OctetSlice> slices;
+        private final int removed;
+        private final boolean changed;
+        private byte[] message;
+
+        private Result(List<OctetSlice> slices, int removed, boolean changed) {
+            this.slices = slices;
+            this.removed = removed;
+            this.changed = changed;
+        }
+
+        /**
+         * The rewritten message in one array: the input array itself when nothing changed, else a new one (made
+         * once, on the first call).
+         */
+        public byte[] message() {
+            if (message == null) {
+                message = OctetSlice.join(slices);
+            }
+            return message;
+        }
+
+        /**
+         * The rewritten message as slices, without a copy: our field's octets, then ranges of the input array (the
+         * input array whole when nothing changed). The input array must not change while they are used.
+         */
+        public List<OctetSlice> slices() {
+            return slices;
+        }
+
+        /** Whether the message changed (a field added or dropped). */
+        public boolean changed() {
+            return changed;
+        }
+
+        /** How many fields claiming our authserv-id were dropped. */
+        public int removed() {
+            return removed;
+        }
     }
 }

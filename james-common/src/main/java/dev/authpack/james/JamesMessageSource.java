@@ -3,6 +3,7 @@ package dev.authpack.james;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
+import dev.authpack.mail.OctetSlice;
 import org.apache.mailet.Mail;
 
 import javax.mail.MessagingException;
@@ -14,7 +15,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +47,10 @@ final class JamesMessageSource {
             if (in instanceof OctetsStream ours) {
                 // a message we set (MimeMessageBytes.set): its octets, never changed
                 return Optional.of(ours.remaining());
+            }
+            if (in instanceof SlicedStream ours && ours.getPosition() == 0) {
+                // a message we set in slices: joined once, kept by its source
+                return Optional.of(ours.source.joined());
             }
             if (in.getClass() != ByteArrayInputStream.class) {
                 return Optional.of(in.readAllBytes());
@@ -109,7 +116,7 @@ final class JamesMessageSource {
      * Makes {@code octets} the mail's message without a copy: a fresh {@link MimeMessageWrapper} over them, as
      * James makes for a message it receives. False when the mail is not James' own {@link MailImpl}.
      */
-    static boolean setWithoutCopy(Mail mail, byte[] octets) throws MessagingException {
+    static boolean setWithoutCopy(Mail mail, List<OctetSlice> octets) throws MessagingException {
         if (!(mail instanceof MailImpl impl)) {
             return false;
         }
@@ -118,19 +125,37 @@ final class JamesMessageSource {
     }
 
     /**
-     * A message source over octets in memory, never changed, so nothing to dispose. Its stream is a
-     * {@link SharedInputStream}, as James' own sources give: a message parsed from it keeps its content as a view
-     * of these octets instead of copying it, and so do the body parts of a multipart parsed from that. Its id is
-     * unique in the JVM and costs no random bits (a UUID a mail drew from the system's SecureRandom).
+     * A message source over octets in memory, never changed, so nothing to dispose: one array, or slices of arrays
+     * (our field, then the message received around the fields dropped) read as one stream without being joined.
+     * Its stream is a {@link SharedInputStream}, as James' own sources give: a message parsed from it keeps its
+     * content as a view of these octets instead of copying it, and so do the body parts of a multipart parsed from
+     * that. Its id is unique in the JVM and costs no random bits (a UUID a mail drew from the system's SecureRandom).
      */
-    private static final class OctetsSource implements MimeMessageSource {
+    static final class OctetsSource implements MimeMessageSource {
         private static final String PREFIX = "authpack-" + Long.toHexString(System.nanoTime()) + "-";
         private static final AtomicLong SOURCES = new AtomicLong();
-        private final byte[] octets;
+        private final byte[][] arrays;
+        private final int[] offsets;
+        /** Where each slice starts in the message, and (last) the message's size. */
+        private final long[] starts;
         private final String id = PREFIX + SOURCES.incrementAndGet();
+        /** The slices joined, once a reader asks for one array ({@link #unchangedOctets}). */
+        private volatile byte[] joined;
 
-        OctetsSource(byte[] octets) {
-            this.octets = octets;
+        OctetsSource(List<OctetSlice> slices) {
+            int n = slices.size();
+            arrays = new byte[n][];
+            offsets = new int[n];
+            starts = new long[n + 1];
+            for (int i = 0; i < n; i++) {
+                OctetSlice slice = slices.get(i);
+                arrays[i] = slice.array();
+                offsets[i] = slice.offset();
+                starts[i + 1] = starts[i] + slice.length();
+            }
+            if (n == 1 && slices.get(0).whole()) {
+                joined = arrays[0];
+            }
         }
 
         @Override
@@ -140,12 +165,167 @@ final class JamesMessageSource {
 
         @Override
         public InputStream getInputStream() {
-            return new OctetsStream(octets, 0, octets.length);
+            return range(0, starts[arrays.length]);
         }
 
         @Override
         public long getMessageSize() {
-            return octets.length;
+            return starts[arrays.length];
+        }
+
+        /**
+         * A stream over the message's octets {@code [from, to)}: within one slice, that slice's octets as one
+         * array ({@link OctetsStream}); across slices, a {@link SlicedStream}.
+         */
+        InputStream range(long from, long to) {
+            if (arrays.length == 1) {
+                return new OctetsStream(arrays[0], offsets[0] + (int) from, (int) (to - from));
+            }
+            int slice = sliceAt(from);
+            if (slice < arrays.length && to <= starts[slice + 1]) {
+                return new OctetsStream(arrays[slice], offsets[slice] + (int) (from - starts[slice]),
+                        (int) (to - from));
+            }
+            return new SlicedStream(this, from, to);
+        }
+
+        /** The slice holding the message's octet {@code position} (the number of slices at the end). */
+        int sliceAt(long position) {
+            int slice = 0;
+            while (slice < arrays.length && starts[slice + 1] <= position) {
+                slice++;
+            }
+            return slice;
+        }
+
+        byte[] joined() {
+            byte[] octets = joined;
+            if (octets == null) {
+                List<OctetSlice> slices = new ArrayList<>(arrays.length);
+                for (int i = 0; i < arrays.length; i++) {
+                    slices.add(new OctetSlice(arrays[i], offsets[i], (int) (starts[i + 1] - starts[i])));
+                }
+                octets = OctetSlice.join(slices);
+                joined = octets;
+            }
+            return octets;
+        }
+    }
+
+    /**
+     * The octets {@code [begin, end)} of a message in slices ({@link OctetsSource}) as one {@link SharedInputStream},
+     * read slice by slice without joining them: what {@link OctetsStream} is over one array, position for
+     * position ({@code JamesMessageSourceTest} compares every operation with {@link SharedByteArrayInputStream}
+     * over the joined octets). Read by the one thread that asked for it, like {@link OctetsStream}.
+     */
+    static final class SlicedStream extends InputStream implements SharedInputStream {
+        private final OctetsSource source;
+        private final long begin;
+        private final long end;
+        private long pos;
+        private long mark;
+        /** The slice holding {@code pos}, while reading forward (re-found after a skip or a reset). */
+        private int slice;
+
+        SlicedStream(OctetsSource source, long begin, long end) {
+            this.source = source;
+            this.begin = begin;
+            this.end = end;
+            this.pos = begin;
+            this.mark = begin;
+            this.slice = source.sliceAt(begin);
+        }
+
+        @Override
+        public int read() {
+            if (pos >= end) {
+                return -1;
+            }
+            while (source.starts[slice + 1] <= pos) {
+                slice++;
+            }
+            int b = source.arrays[slice][source.offsets[slice] + (int) (pos - source.starts[slice])] & 0xff;
+            pos++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (pos >= end) {
+                return -1;
+            }
+            int n = (int) Math.min(len, end - pos);
+            int done = 0;
+            while (done < n) {
+                while (source.starts[slice + 1] <= pos) {
+                    slice++;
+                }
+                int at = (int) (pos - source.starts[slice]);
+                int part = (int) Math.min(n - done, source.starts[slice + 1] - pos);
+                System.arraycopy(source.arrays[slice], source.offsets[slice] + at, b, off + done, part);
+                done += part;
+                pos += part;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            long k = Math.max(0, Math.min(n, end - pos));
+            pos += k;
+            slice = source.sliceAt(pos);
+            return k;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, end - pos);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return true;
+        }
+
+        @Override
+        public void mark(int readAheadLimit) {
+            mark = pos;
+        }
+
+        @Override
+        public void reset() {
+            pos = mark;
+            slice = source.sliceAt(pos);
+        }
+
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            long n = end - pos;
+            while (pos < end) {
+                int s = source.sliceAt(pos);
+                int at = (int) (pos - source.starts[s]);
+                int part = (int) (Math.min(end, source.starts[s + 1]) - pos);
+                out.write(source.arrays[s], source.offsets[s] + at, part);
+                pos += part;
+            }
+            slice = source.sliceAt(pos);
+            return Math.max(n, 0);
+        }
+
+        @Override
+        public long getPosition() {
+            return pos - begin;
+        }
+
+        @Override
+        public InputStream newStream(long from, long to) {
+            if (from < 0) {
+                throw new IllegalArgumentException("start < 0");
+            }
+            long last = to == -1 ? end : Math.min(end, begin + to);
+            long first = Math.min(begin + from, last);
+            return source.range(first, last);
         }
     }
 

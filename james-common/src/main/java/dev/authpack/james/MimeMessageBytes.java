@@ -1,5 +1,6 @@
 package dev.authpack.james;
 
+import dev.authpack.mail.OctetSlice;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.util.SharedByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -64,6 +66,15 @@ public final class MimeMessageBytes {
      * {@code mail.setMessage(}{@link #from}{@code (octets))}. {@code octets} must not change afterwards.
      */
     public static void set(Mail mail, byte[] octets) throws MessagingException {
+        set(mail, List.of(OctetSlice.of(octets)));
+    }
+
+    /**
+     * {@link #set(Mail, byte[])} with the message in slices, one after the other (our field on top of the octets
+     * received, say): in James they are not joined into one array (the message is read slice by slice) until a
+     * reader asks for one ({@link #of}); elsewhere they are joined. The arrays must not change afterwards.
+     */
+    public static void set(Mail mail, List<OctetSlice> octets) throws MessagingException {
         if (jamesServer) {
             try {
                 if (JamesMessageSource.setWithoutCopy(mail, octets)) {
@@ -73,7 +84,7 @@ public final class MimeMessageBytes {
                 notLinked(e);
             }
         }
-        mail.setMessage(from(octets));
+        mail.setMessage(from(OctetSlice.join(octets)));
     }
 
     /**

@@ -84,6 +84,108 @@ class JamesMessageSourceTest {
         }
     }
 
+    /**
+     * A message in slices ({@link JamesMessageSource.OctetsSource}) reads as {@link SharedByteArrayInputStream} over
+     * the slices joined: every operation, in any order, also on the streams {@code newStream} makes (within the
+     * message: James asks for its body, or a part of it).
+     */
+    @Test
+    void aMessageInSlicesReadsAsItsOctetsJoined() throws Exception {
+        Random random = new Random(12);
+        int acrossSlices = 0;
+        for (int run = 0; run < 3_000; run++) {
+            List<dev.authpack.mail.OctetSlice> slices = new ArrayList<>();
+            for (int i = random.nextInt(5); i >= 0; i--) {
+                byte[] array = new byte[random.nextInt(60)];
+                random.nextBytes(array);
+                int offset = array.length == 0 ? 0 : random.nextInt(array.length);
+                slices.add(new dev.authpack.mail.OctetSlice(array, offset, random.nextInt(array.length - offset + 1)));
+            }
+            byte[] joined = dev.authpack.mail.OctetSlice.join(slices);
+            JamesMessageSource.OctetsSource source = new JamesMessageSource.OctetsSource(slices);
+            assertThat(source.getMessageSize()).isEqualTo(joined.length);
+            InputStream ours = source.getInputStream();
+            InputStream theirs = new SharedByteArrayInputStream(joined);
+            List<String> trace = new ArrayList<>();
+            for (int step = 0; step < 40; step++) {
+                int op = random.nextInt(10);
+                trace.add(String.valueOf(op));
+                String what = "run " + run + " ops " + trace;
+                switch (op) {
+                    case 0 -> assertThat(ours.read()).as(what).isEqualTo(theirs.read());
+                    case 1, 2 -> {
+                        int size = random.nextInt(80);
+                        int at = size == 0 ? 0 : random.nextInt(size);
+                        int len = random.nextInt(size - at + 1);
+                        byte[] a = new byte[size];
+                        byte[] b = new byte[size];
+                        assertThat(ours.read(a, at, len)).as(what).isEqualTo(theirs.read(b, at, len));
+                        assertThat(a).as(what).isEqualTo(b);
+                    }
+                    case 3 -> {
+                        long n = random.nextInt(60) - 10;
+                        assertThat(ours.skip(n)).as(what).isEqualTo(theirs.skip(n));
+                    }
+                    case 4 -> assertThat(ours.available()).as(what).isEqualTo(theirs.available());
+                    case 5 -> {
+                        ours.mark(0);
+                        theirs.mark(0);
+                    }
+                    case 6 -> {
+                        ours.reset();
+                        theirs.reset();
+                    }
+                    case 7 -> assertThat(((SharedInputStream) ours).getPosition()).as(what)
+                            .isEqualTo(((SharedInputStream) theirs).getPosition());
+                    case 8 -> {
+                        ByteArrayOutputStream a = new ByteArrayOutputStream();
+                        ByteArrayOutputStream b = new ByteArrayOutputStream();
+                        assertThat(ours.transferTo(a)).as(what).isEqualTo(theirs.transferTo(b));
+                        assertThat(a.toByteArray()).as(what).isEqualTo(b.toByteArray());
+                    }
+                    default -> {
+                        int length = theirs.available() + (int) ((SharedInputStream) theirs).getPosition();
+                        long from = random.nextInt(length + 1);
+                        long end = random.nextBoolean() ? -1 : from + random.nextInt(length - (int) from + 1);
+                        if (ours instanceof JamesMessageSource.SlicedStream) {
+                            acrossSlices++;
+                        }
+                        ours = ((SharedInputStream) ours).newStream(from, end);
+                        theirs = ((SharedInputStream) theirs).newStream(from, end);
+                    }
+                }
+            }
+            ByteArrayOutputStream a = new ByteArrayOutputStream();
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            assertThat(ours.transferTo(a)).isEqualTo(theirs.transferTo(b));
+            assertThat(a.toByteArray()).isEqualTo(b.toByteArray());
+        }
+        assertThat(acrossSlices).as("streams across slices that made new streams").isGreaterThan(1_000);
+    }
+
+    /** James parses a message in slices, header and body, as the same message in one array. */
+    @Test
+    void jamesReadsAMessageInSlicesAsTheJoinedMessage() throws Exception {
+        byte[] received = MimeMessageBytesTest.MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        byte[] field = "Authentication-Results: mx.example.org; spf=pass\r\n".getBytes(StandardCharsets.US_ASCII);
+        List<dev.authpack.mail.OctetSlice> slices = List.of(dev.authpack.mail.OctetSlice.of(field),
+                new dev.authpack.mail.OctetSlice(received, 0, 10), new dev.authpack.mail.OctetSlice(received, 10,
+                        received.length - 10));
+        byte[] joined = dev.authpack.mail.OctetSlice.join(slices);
+        org.apache.james.server.core.MimeMessageWrapper ours = new org.apache.james.server.core.MimeMessageWrapper(
+                new JamesMessageSource.OctetsSource(slices));
+        javax.mail.internet.MimeMessage theirs = MimeMessageBytes.from(joined);
+        assertThat(java.util.Collections.list(ours.getAllHeaderLines()))
+                .isEqualTo(java.util.Collections.list(theirs.getAllHeaderLines()));
+        assertThat(((javax.mail.internet.MimeMultipart) ours.getContent()).getBodyPart(0).getContent())
+                .isEqualTo(((javax.mail.internet.MimeMultipart) theirs.getContent()).getBodyPart(0).getContent())
+                .isEqualTo("body  with   spaces ");
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        ours.writeTo(written);
+        assertThat(written.toByteArray()).isEqualTo(joined);
+        assertThat(JamesMessageSource.unchangedOctets(ours)).hasValueSatisfying(o -> assertThat(o).isEqualTo(joined));
+    }
+
     /** A value, or the class of what was thrown: streams made past the array's end throw where the JDK's do. */
     private static Object outcome(java.util.concurrent.Callable<?> operation) {
         try {

@@ -50,8 +50,9 @@ final class AuthResultsHeaders {
         String field = ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value).orElse(null);
         AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, removeForged ? authservId : null,
                 field);
-        if (result.message() != octets) {
-            MimeMessageBytes.set(mail, result.message());
+        if (result.changed()) {
+            // our field and the octets read, not joined: James reads the message slice by slice
+            MimeMessageBytes.set(mail, result.slices());
         }
         return result.removed();
     }
