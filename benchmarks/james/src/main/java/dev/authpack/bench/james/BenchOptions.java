@@ -21,11 +21,14 @@ import java.util.List;
  * @param forks         how many times the whole run is made with new server JVMs, the rounds pooled at the end
  * @param threadIds     how every server's mailbox gives a delivered message its thread: {@code naive} (a thread
  *                      of its own, {@link #NAIVE_THREAD_IDS}) or {@code search} (the memory server's own way)
+ * @param baselineChecks how many times the baseline server ({@code --baseline-jars}) runs the sample's
+ *                      {@code MailAuthCheck} on a mail: 2 adds a second one under another authserv-id, so that
+ *                      {@code baseline - pack} is what one more check costs inside James
  */
 record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
                     Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
                     int coldDomains, int mailboxes, Path baselineJars, List<String> sessionHooks,
-                    int ioWorkers, String schedule, int forks, String threadIds) {
+                    int ioWorkers, String schedule, int forks, String threadIds, int baselineChecks) {
     static final int MAX_FORKS = 20;
     /**
      * James' {@code NaiveThreadIdGuessingAlgorithm}, as its JPA server binds it: O(1) a delivery. The memory
@@ -72,6 +75,9 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                                      for every message to find its records expired)
               --baseline-jars DIR    also run a James with the pack JAR of DIR (another build), same rounds,
                                      configured as the first pack server (same session hook)
+              --baseline-checks 1    2: the baseline server runs MailAuthCheck twice a mail (a second one
+                                     under another serverId): baseline - pack is one check's cost inside
+                                     James (--baseline-jars the pack's own JAR folder)
               --session-hook none    SessionAuthCheck in the pack server: none | label (label-only: no wait at
                                      DATA) | enforce (waits at DATA); a list (none,label,enforce) runs one pack
                                      server per mode in the same rounds (default none; BENCH_SESSION_HOOK=1:
@@ -111,6 +117,7 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         String schedule = ALTERNATE;
         int forks = 1;
         String threadIds = NAIVE_THREAD_IDS;
+        int baselineChecks = 1;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -139,12 +146,13 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                 case "--schedule" -> schedule = oneOf(value, ALTERNATE, TOGETHER);
                 case "--forks" -> forks = (int) number(option, value, 1, MAX_FORKS);
                 case "--thread-ids" -> threadIds = oneOf(value, NAIVE_THREAD_IDS, SEARCH_THREAD_IDS);
+                case "--baseline-checks" -> baselineChecks = (int) number(option, value, 1, 2);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
                 Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars,
-                sessionHooks, ioWorkers, schedule, forks, threadIds);
+                sessionHooks, ioWorkers, schedule, forks, threadIds, baselineChecks);
     }
 
     int effectiveSpoolThreads() {

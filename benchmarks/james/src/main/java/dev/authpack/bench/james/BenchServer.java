@@ -88,13 +88,14 @@ final class BenchServer implements AutoCloseable {
     /**
      * @param extensionsJars the pack JAR folder instead of the driver's {@code authpack.extensions-jars}, or null
      * @param sessionHook    the pack server's SessionAuthCheck mode ({@link SessionHookBench})
+     * @param checks         how many MailAuthCheck mailets a mail goes through (1: the sample's; 2: one more)
      */
     static BenchServer start(String name, boolean withoutPack, Path zoneFile, Setup setup, Path extensionsJars,
-                             String sessionHook) throws IOException {
+                             String sessionHook, int checks) throws IOException {
         LoopbackDnsServer dns = LoopbackDnsServer.builder().zoneFile(Locations.demoZone()).zoneFile(zoneFile).start();
         try {
             return new BenchServer(name, dns, new ProcessBuilder(command(name, withoutPack, dns, setup,
-                    extensionsJars, sessionHook)).redirectErrorStream(true).start());
+                    extensionsJars, sessionHook, checks)).redirectErrorStream(true).start());
         } catch (IOException | RuntimeException e) {
             dns.close();
             throw e;
@@ -102,7 +103,7 @@ final class BenchServer implements AutoCloseable {
     }
 
     private static List<String> command(String name, boolean withoutPack, LoopbackDnsServer dns, Setup setup,
-                                        Path extensionsJars, String sessionHook) {
+                                        Path extensionsJars, String sessionHook, int checks) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(HEAP);
@@ -124,6 +125,7 @@ final class BenchServer implements AutoCloseable {
         command.add(withoutPack ? "nopack" : sessionHook);
         command.add(String.valueOf(setup.ioWorkers()));
         command.add(setup.threadIds());
+        command.add(String.valueOf(checks));
         return command;
     }
 

@@ -56,6 +56,7 @@ public final class BenchServerMain {
         String hook = args.length > 4 && !withoutPack ? args[4] : "none";
         int ioWorkers = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         boolean naiveThreadIds = args.length <= 6 || args[6].equals(BenchOptions.NAIVE_THREAD_IDS);
+        int checks = args.length > 7 ? Integer.parseInt(args[7]) : 1;
         AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).dnsServer(dnsServer);
         for (int i = 0; i < mailboxes; i++) {
             builder.user(JamesEndToEnd.recipient(i), "bench-secret");
@@ -76,6 +77,11 @@ public final class BenchServerMain {
         if (spoolThreads != 0) {
             builder.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<threads>\\d+</threads>",
                     "<threads>" + spoolThreads + "</threads>"));
+        }
+        if (!withoutPack && checks == 2) {
+            // --baseline-checks 2: a second MailAuthCheck after the sample's, under another authserv-id (so it
+            // checks the mail again and adds its own field): what one check costs James' spool, measured in James
+            builder.edit("mailetcontainer.xml", BenchServerMain::secondCheck);
         }
         if (naiveThreadIds) {
             // BenchOptions.NAIVE_THREAD_IDS: James' own O(1) way (its JPA server's) instead of the memory server's
@@ -118,6 +124,18 @@ public final class BenchServerMain {
             throw new IllegalArgumentException("DNS server not host:port: " + hostAndPort);
         }
         return new InetSocketAddress(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
+    }
+
+    /** The sample's MailAuthCheck element, then a copy of it with another serverId. */
+    static String secondCheck(String xml) {
+        java.util.regex.Matcher check = java.util.regex.Pattern.compile(
+                "(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.mailets\\.MailAuthCheck\">.*?</mailet>")
+                .matcher(xml);
+        if (!check.find()) {
+            throw new IllegalStateException("no MailAuthCheck in the sample mailetcontainer.xml");
+        }
+        String second = check.group().replaceFirst("<serverId>[^<]*</serverId>", "<serverId>second.james.test</serverId>");
+        return xml.substring(0, check.end()) + "\n            " + second + xml.substring(check.end());
     }
 
     private static void answer(String text) {

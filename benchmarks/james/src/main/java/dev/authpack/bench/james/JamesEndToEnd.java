@@ -140,16 +140,17 @@ public final class JamesEndToEnd {
         BenchServer.Setup setup = BenchServer.Setup.of(options);
         if (options.runs("pack")) {
             for (String hook : options.sessionHooks()) {
-                servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile, setup, null, hook));
+                servers.add(BenchServer.start(SessionHookBench.serverName(hook), false, zoneFile, setup, null, hook,
+                        1));
             }
         }
         if (options.runs("nopack")) {
-            servers.add(BenchServer.start(NO_PACK, true, zoneFile, setup, null, "none"));
+            servers.add(BenchServer.start(NO_PACK, true, zoneFile, setup, null, "none", 0));
         }
         if (options.baselineJars() != null) {
             // configured as the first pack server (its session hook too), only the JAR differs
             servers.add(BenchServer.start(BASELINE, false, zoneFile, setup, options.baselineJars(),
-                    options.sessionHooks().get(0)));
+                    options.sessionHooks().get(0), options.baselineChecks()));
         }
     }
 

@@ -108,6 +108,27 @@ class BenchMessagesTest {
         assertThat(BenchOptions.parse("--thread-ids", "search").threadIds()).isEqualTo(BenchOptions.SEARCH_THREAD_IDS);
         assertThatThrownBy(() -> BenchOptions.parse("--thread-ids", "index"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(o.baselineChecks()).isEqualTo(1);
+        assertThat(BenchOptions.parse("--baseline-checks", "2").baselineChecks()).isEqualTo(2);
+        assertThatThrownBy(() -> BenchOptions.parse("--baseline-checks", "3"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSecondCheckIsTheSamplesMailAuthCheckUnderAnotherServerId() throws Exception {
+        String sample = java.nio.file.Files.readString(java.nio.file.Path.of("../../conf-samples/james/mailetcontainer.xml"));
+        String twice = BenchServerMain.secondCheck(sample);
+        assertThat(twice.split("class=\"dev.authpack.james.mailets.MailAuthCheck\"", -1)).hasSize(3);
+        assertThat(twice).containsOnlyOnce("<serverId>second.james.test</serverId>")
+                .containsOnlyOnce("<serverId>mx.james.test</serverId>");
+        assertThat(twice.indexOf("<serverId>mx.james.test</serverId>"))
+                .isLessThan(twice.indexOf("<serverId>second.james.test</serverId>"))
+                .isLessThan(twice.indexOf("class=\"PostmasterAlias\""));
+        // the copy, and nothing else, was added
+        int second = twice.indexOf("<mailet", twice.indexOf("<serverId>mx.james.test</serverId>"));
+        int secondEnd = twice.indexOf("</mailet>", second) + "</mailet>".length();
+        assertThat(twice.substring(0, second).stripTrailing() + twice.substring(secondEnd))
+                .isEqualTo(sample);
     }
 
     @Test
