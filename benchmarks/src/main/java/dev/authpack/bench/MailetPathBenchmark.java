@@ -32,8 +32,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -126,7 +130,8 @@ public class MailetPathBenchmark {
         return AuthResultsWriter.headerValue(FullCheckFixture.AUTHSERV_ID, report.methodResults());
     }
 
-    private Mail check() throws MessagingException, IOException {
+    /** The mail after the mailet, not disposed of. */
+    Mail check() throws MessagingException, IOException {
         Mail mail = mail();
         mailet.service(mail);
         return mail;
@@ -148,56 +153,77 @@ public class MailetPathBenchmark {
     }
 
     /**
-     * CPU time a mail on this thread: rounds of {@link #mailOnly}, {@link #engineOnly} and
-     * {@link #mailAuthCheck} in turn, the median of each and of the rounds' differences. Arguments: rounds, mails a
-     * round, rounds of warm-up first (defaults 21, 4000, 12: the mailet's cost a mail settles after some 50,000
-     * mails).
+     * CPU time a mail: rounds of {@link #mailOnly}, {@link #engineOnly} and {@link #mailAuthCheck} in turn, the
+     * median of each and of the rounds' differences. Arguments: rounds, mails a round, rounds of warm-up first,
+     * threads sharing the one mailet as James' spool threads do (defaults 21, 4000, 12, 1: the mailet's cost a mail
+     * settles after some 50,000 mails).
      */
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 21;
         int mails = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         MailetPathBenchmark b = new MailetPathBenchmark();
         b.setUp();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         long[] base = new long[rounds];
         long[] engine = new long[rounds];
         long[] full = new long[rounds];
         long[] own = new long[rounds];
         long[] adapter = new long[rounds];
-        for (int r = -warmUp; r < rounds; r++) {
-            long t0 = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < mails; i++) {
-                b.mailOnly();
+        try {
+            for (int r = -warmUp; r < rounds; r++) {
+                long b0 = phase(pool, threads, mails, b::mailOnly);
+                long e0 = phase(pool, threads, mails, b::engineOnly);
+                long f0 = phase(pool, threads, mails, b::mailAuthCheck);
+                if (r >= 0) {
+                    base[r] = b0;
+                    engine[r] = e0;
+                    full[r] = f0;
+                    own[r] = full[r] - base[r];
+                    adapter[r] = own[r] - engine[r];
+                }
             }
-            long t1 = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < mails; i++) {
-                b.engineOnly();
-            }
-            long t2 = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < mails; i++) {
-                b.mailAuthCheck();
-            }
-            long t3 = threads.getCurrentThreadCpuTime();
-            if (r >= 0) {
-                base[r] = (t1 - t0) / mails;
-                engine[r] = (t2 - t1) / mails;
-                full[r] = (t3 - t2) / mails;
-                own[r] = full[r] - base[r];
-                adapter[r] = own[r] - engine[r];
-            }
+        } finally {
+            pool.shutdownNow();
         }
         if (Boolean.getBoolean("rounds")) {
             System.out.println("mailet's own, by round (ns): " + Arrays.toString(own));
         }
-        System.out.printf("mail only       %7.1f us CPU a mail (medians of %d rounds of %d, after %d of warm-up)%n",
-                median(base) / 1e3, rounds, mails, warmUp);
+        System.out.printf("mail only       %7.1f us CPU a mail (medians of %d rounds of %d on %d thread(s), after %d"
+                + " of warm-up)%n", median(base) / 1e3, rounds, mails, threads, warmUp);
         System.out.printf("engine only     %7.1f us%n", median(engine) / 1e3);
         System.out.printf("MailAuthCheck   %7.1f us%n", median(full) / 1e3);
         System.out.printf("mailet's own    %7.1f us (MailAuthCheck - mail only; quartiles %.1f-%.1f)%n",
                 median(own) / 1e3, quantile(own, 0.25) / 1e3, quantile(own, 0.75) / 1e3);
         System.out.printf("adapter         %7.1f us (mailet's own - engine only, median of the rounds'; quartiles %.1f-%.1f)%n",
                 median(adapter) / 1e3, quantile(adapter, 0.25) / 1e3, quantile(adapter, 0.75) / 1e3);
+    }
+
+    /** One benchmark run {@code mails} times, shared by {@code threads} threads at once: their CPU time a mail. */
+    private static long phase(ExecutorService pool, int threads, int mails, Op op) throws Exception {
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        List<Future<Long>> parts = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            int share = mails / threads + (t < mails % threads ? 1 : 0);
+            parts.add(pool.submit(() -> {
+                long start = cpu.getCurrentThreadCpuTime();
+                for (int i = 0; i < share; i++) {
+                    op.run();
+                }
+                return cpu.getCurrentThreadCpuTime() - start;
+            }));
+        }
+        long total = 0;
+        for (Future<Long> part : parts) {
+            total += part.get();
+        }
+        return total / mails;
+    }
+
+    @FunctionalInterface
+    private interface Op {
+        Object run() throws Exception;
     }
 
     private static double median(long[] values) {

@@ -1,0 +1,40 @@
+package dev.authpack.bench;
+
+import dev.authpack.james.MailAttributes;
+import org.apache.mailet.Mail;
+import org.junit.jupiter.api.Test;
+
+import javax.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs each benchmark of {@link MailetPathBenchmark} once (its setup refuses results other than the scenario's):
+ * the mailet's run writes our field on top of the message as received, and stores the results.
+ */
+class MailetPathBenchmarkTest {
+
+    @Test
+    void theMailetChecksTheMailAndPutsOurFieldOnTop() throws Exception {
+        MailetPathBenchmark b = new MailetPathBenchmark();
+        FullCheckFixture fixture = FullCheckFixture.create();
+        b.setUp(fixture);
+        Mail mail = b.check();
+        assertThat(MailAttributes.dmarcDisposition(mail)).hasValue("none");
+        assertThat(MailAttributes.authservId(mail)).hasValue(FullCheckFixture.AUTHSERV_ID);
+        MimeMessage message = mail.getMessage();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        message.writeTo(written);
+        String text = written.toString(StandardCharsets.ISO_8859_1);
+        byte[] received = fixture.messages().get(FullCheckScenario.DIRECT);
+        assertThat(text).startsWith("Authentication-Results: " + FullCheckFixture.AUTHSERV_ID + ";")
+                .endsWith(new String(received, StandardCharsets.ISO_8859_1));
+        assertThat(text.replaceAll("\\s+", " ")).contains("dkim=pass", "dmarc=pass", "iprev=pass", "arc=none");
+        org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
+        assertThat(MailAttributes.authservId(b.mailOnly())).isEmpty();
+        assertThat(MailAttributes.authservId(b.mailAuthCheck())).hasValue(FullCheckFixture.AUTHSERV_ID);
+        assertThat(b.engineOnly()).startsWith(FullCheckFixture.AUTHSERV_ID + ";").contains("dkim=pass");
+    }
+}
