@@ -36,36 +36,7 @@ class JamesMessageSourceTest {
                 trace.add(String.valueOf(op));
                 String what = "run " + run + " ops " + trace;
                 switch (op) {
-                    case 0 -> assertThat(outcome(ours::read)).as(what).isEqualTo(outcome(theirs::read));
-                    case 1, 2 -> {
-                        int size = random.nextInt(40);
-                        int at = size == 0 ? 0 : random.nextInt(size);
-                        int len = random.nextInt(size - at + 1);
-                        byte[] a = new byte[size];
-                        byte[] b = new byte[size];
-                        InputStream o = ours;
-                        InputStream t = theirs;
-                        assertThat(outcome(() -> o.read(a, at, len))).as(what)
-                                .isEqualTo(outcome(() -> t.read(b, at, len)));
-                        assertThat(a).as(what).isEqualTo(b);
-                    }
-                    case 3 -> {
-                        long n = random.nextInt(60) - 10;
-                        InputStream o = ours;
-                        InputStream t = theirs;
-                        assertThat(outcome(() -> o.skip(n))).as(what).isEqualTo(outcome(() -> t.skip(n)));
-                    }
-                    case 4 -> assertThat(ours.available()).as(what).isEqualTo(theirs.available());
-                    case 5 -> {
-                        ours.mark(0);
-                        theirs.mark(0);
-                    }
-                    case 6 -> {
-                        ours.reset();
-                        theirs.reset();
-                    }
-                    case 7 -> assertThat(((SharedInputStream) ours).getPosition()).as(what)
-                            .isEqualTo(((SharedInputStream) theirs).getPosition());
+                    case 0, 1, 2, 3, 4, 5, 6, 7 -> sameOutcome(op, random, ours, theirs, what);
                     default -> {
                         long from = random.nextInt(Math.max(1, length));
                         long end = random.nextBoolean() ? -1 : from + random.nextInt(Math.max(1, length - (int) from + 1));
@@ -112,31 +83,7 @@ class JamesMessageSourceTest {
                 trace.add(String.valueOf(op));
                 String what = "run " + run + " ops " + trace;
                 switch (op) {
-                    case 0 -> assertThat(ours.read()).as(what).isEqualTo(theirs.read());
-                    case 1, 2 -> {
-                        int size = random.nextInt(80);
-                        int at = size == 0 ? 0 : random.nextInt(size);
-                        int len = random.nextInt(size - at + 1);
-                        byte[] a = new byte[size];
-                        byte[] b = new byte[size];
-                        assertThat(ours.read(a, at, len)).as(what).isEqualTo(theirs.read(b, at, len));
-                        assertThat(a).as(what).isEqualTo(b);
-                    }
-                    case 3 -> {
-                        long n = random.nextInt(60) - 10;
-                        assertThat(ours.skip(n)).as(what).isEqualTo(theirs.skip(n));
-                    }
-                    case 4 -> assertThat(ours.available()).as(what).isEqualTo(theirs.available());
-                    case 5 -> {
-                        ours.mark(0);
-                        theirs.mark(0);
-                    }
-                    case 6 -> {
-                        ours.reset();
-                        theirs.reset();
-                    }
-                    case 7 -> assertThat(((SharedInputStream) ours).getPosition()).as(what)
-                            .isEqualTo(((SharedInputStream) theirs).getPosition());
+                    case 0, 1, 2, 3, 4, 5, 6, 7 -> sameOutcome(op, random, ours, theirs, what);
                     case 8 -> {
                         ByteArrayOutputStream a = new ByteArrayOutputStream();
                         ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -184,6 +131,43 @@ class JamesMessageSourceTest {
         ours.writeTo(written);
         assertThat(written.toByteArray()).isEqualTo(joined);
         assertThat(JamesMessageSource.unchangedOctets(ours)).hasValueSatisfying(o -> assertThat(o).isEqualTo(joined));
+    }
+
+    /**
+     * One operation on both streams (0 read, 1–2 read into an array, 3 skip, 4 available, 5 mark, 6 reset, 7
+     * getPosition), with the same random arguments: the same value, or the same exception class, and the same octets.
+     */
+    private static void sameOutcome(int op, Random random, InputStream ours, InputStream theirs, String what)
+            throws Exception {
+        switch (op) {
+            case 0 -> assertThat(outcome(ours::read)).as(what).isEqualTo(outcome(theirs::read));
+            case 1, 2 -> {
+                int size = random.nextInt(80);
+                int at = size == 0 ? 0 : random.nextInt(size);
+                int len = random.nextInt(size - at + 1);
+                byte[] a = new byte[size];
+                byte[] b = new byte[size];
+                assertThat(outcome(() -> ours.read(a, at, len))).as(what)
+                        .isEqualTo(outcome(() -> theirs.read(b, at, len)));
+                assertThat(a).as(what).isEqualTo(b);
+            }
+            case 3 -> {
+                long n = random.nextInt(60) - 10;
+                assertThat(outcome(() -> ours.skip(n))).as(what).isEqualTo(outcome(() -> theirs.skip(n)));
+            }
+            case 4 -> assertThat(ours.available()).as(what).isEqualTo(theirs.available());
+            case 5 -> {
+                ours.mark(0);
+                theirs.mark(0);
+            }
+            case 6 -> {
+                ours.reset();
+                theirs.reset();
+            }
+            case 7 -> assertThat(((SharedInputStream) ours).getPosition()).as(what)
+                    .isEqualTo(((SharedInputStream) theirs).getPosition());
+            default -> throw new IllegalArgumentException("no operation " + op);
+        }
     }
 
     /** A value, or the class of what was thrown: streams made past the array's end throw where the JDK's do. */
