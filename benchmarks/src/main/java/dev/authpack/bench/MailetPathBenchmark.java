@@ -8,6 +8,7 @@ import dev.authpack.check.CheckOptions;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dns.CachingDnsResolver;
+import dev.authpack.dns.DnsResolver;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.mailets.MailAuthCheck;
@@ -79,13 +80,16 @@ public class MailetPathBenchmark {
     void setUp(FullCheckFixture fixture) throws MessagingException, IOException {
         message = fixture.messages().get(SCENARIO);
         envelope = FullCheckFixture.envelope(SCENARIO);
-        CachingDnsResolver cache = new CachingDnsResolver(new WarmZoneDnsResolver(fixture.zone(), fixture.ptr()));
-        checker = FullCheckFixture.checker(cache);
+        WarmZoneDnsResolver zone = new WarmZoneDnsResolver(fixture.zone(), fixture.ptr());
+        CachingDnsResolver cache = new CachingDnsResolver(zone);
+        // -Dauthpack.bench.cache=false: the zone's answers straight, without the pack's DNS cache in between
+        DnsResolver dns = Boolean.parseBoolean(System.getProperty("authpack.bench.cache", "true")) ? cache : zone;
+        checker = FullCheckFixture.checker(dns);
         options = FullCheckFixture.options();
         // -Dauthpack.bench.metrics=false: without James' metrics (what they cost the mailet)
         mailet = Boolean.parseBoolean(System.getProperty("authpack.bench.metrics", "true"))
-                ? new MailAuthCheck(AuthpackEngines.over(cache), new DropWizardMetricFactory(new MetricRegistry()))
-                : new MailAuthCheck(AuthpackEngines.over(cache));
+                ? new MailAuthCheck(AuthpackEngines.over(dns), new DropWizardMetricFactory(new MetricRegistry()))
+                : new MailAuthCheck(AuthpackEngines.over(dns));
         // the sample configuration's MailAuthCheck (conf-samples/james/mailetcontainer.xml)
         mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck")
                 .setProperty("serverId", FullCheckFixture.AUTHSERV_ID)
