@@ -56,8 +56,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       attributes, the metrics, the forged-field scan and our field put on top.</li>
  * </ul>
  * JMH's figures on a shared 2-core machine are noisy; {@link #main} measures the thread's CPU time instead, in
- * alternated rounds, and prints the mailet's own cost a mail ({@code mailAuthCheck - mailOnly}). Run by hand:
- * docs/benchmarks.md.
+ * alternated rounds, and prints the mailet's own cost a mail ({@code mailAuthCheck - mailOnly}), on one thread or
+ * on several sharing the mailet as James' spool threads do. For experiments: {@code -Dauthpack.bench.metrics=false}
+ * (no James metrics), {@code -Dauthpack.bench.cache=false} (the zone's answers without the pack's DNS cache). Run by
+ * hand: docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
