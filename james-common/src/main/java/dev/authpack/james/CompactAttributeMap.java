@@ -13,8 +13,10 @@ import java.util.Set;
 /**
  * The map of an attribute value ({@link MailAttributes}): immutable, in the order it was built, its keys and
  * values in two arrays. A mail keeps its attributes as long as James keeps the mail (repositories, queues) and
- * copies them with it; a {@code LinkedHashMap} costs an entry object and a hash table per map on top of the values
- * (docs/benchmarks.md, session 6). Lookups scan: these maps hold a dozen keys at most.
+ * copies them with it; a {@code LinkedHashMap} costs a hash table per map on top of the values (docs/benchmarks.md,
+ * session 6). Its entries are made once with it (since session 12): James walks them at least twice a mail (the
+ * check of {@code AttributeValue.of(Map)}, then each copy or serialization), which made them anew each time.
+ * Lookups scan: these maps hold a dozen keys at most.
  */
 final class CompactAttributeMap extends AbstractMap<String, AttributeValue<?>> {
     private final String[] keys;
