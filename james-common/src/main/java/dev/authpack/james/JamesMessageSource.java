@@ -1,9 +1,9 @@
 package dev.authpack.james;
 
+import dev.authpack.mail.OctetSlice;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
-import dev.authpack.mail.OctetSlice;
 import org.apache.mailet.Mail;
 
 import javax.mail.MessagingException;
