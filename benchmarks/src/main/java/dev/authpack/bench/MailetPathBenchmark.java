@@ -58,8 +58,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * JMH's figures on a shared 2-core machine are noisy; {@link #main} measures the thread's CPU time instead, in
  * alternated rounds, and prints the mailet's own cost a mail ({@code mailAuthCheck - mailOnly}), on one thread or
  * on several sharing the mailet as James' spool threads do. For experiments: {@code -Dauthpack.bench.metrics=false}
- * (no James metrics), {@code -Dauthpack.bench.cache=false} (the zone's answers without the pack's DNS cache). Run by
- * hand: docs/benchmarks.md.
+ * (no James metrics), {@code -Dauthpack.bench.cache=false} (the zone's answers without the pack's DNS cache),
+ * {@code -Dauthpack.bench.rewrite=false} (no field written, the message left as it is). Run by hand:
+ * docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -96,8 +97,10 @@ public class MailetPathBenchmark {
         mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck")
                 .setProperty("serverId", FullCheckFixture.AUTHSERV_ID)
                 .setProperty("dkim", "true").setProperty("spf", "true").setProperty("iprev", "true")
-                .setProperty("smtpAuth", "true").setProperty("addAuthenticationResults", "true")
-                .setProperty("removeForgedAuthResults", "true")
+                .setProperty("smtpAuth", "true")
+                // -Dauthpack.bench.rewrite=false: no field written and none removed (the message left as it is)
+                .setProperty("addAuthenticationResults", System.getProperty("authpack.bench.rewrite", "true"))
+                .setProperty("removeForgedAuthResults", System.getProperty("authpack.bench.rewrite", "true"))
                 .build());
         Mail checked = check();
         String disposition = MailAttributes.dmarcDisposition(checked).orElse("(none)");
