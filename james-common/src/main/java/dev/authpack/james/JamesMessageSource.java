@@ -189,13 +189,23 @@ final class JamesMessageSource {
             return new SlicedStream(this, from, to);
         }
 
-        /** The slice holding the message's octet {@code position} (the number of slices at the end). */
+        /**
+         * The slice holding the message's octet {@code position} (the number of slices at the end), by binary search:
+         * a header of many forged fields dropped is as many slices.
+         */
         int sliceAt(long position) {
-            int slice = 0;
-            while (slice < arrays.length && starts[slice + 1] <= position) {
-                slice++;
+            int low = 0;
+            int high = arrays.length;
+            // starts[i + 1] <= position holds for a prefix of the slices: find its length
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (starts[mid + 1] <= position) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
             }
-            return slice;
+            return low;
         }
 
         byte[] joined() {
@@ -303,13 +313,14 @@ final class JamesMessageSource {
         public long transferTo(OutputStream out) throws IOException {
             long n = end - pos;
             while (pos < end) {
-                int s = source.sliceAt(pos);
-                int at = (int) (pos - source.starts[s]);
-                int part = (int) (Math.min(end, source.starts[s + 1]) - pos);
-                out.write(source.arrays[s], source.offsets[s] + at, part);
+                while (source.starts[slice + 1] <= pos) {
+                    slice++;
+                }
+                int at = (int) (pos - source.starts[slice]);
+                int part = (int) (Math.min(end, source.starts[slice + 1]) - pos);
+                out.write(source.arrays[slice], source.offsets[slice] + at, part);
                 pos += part;
             }
-            slice = source.sliceAt(pos);
             return Math.max(n, 0);
         }
 

@@ -110,6 +110,37 @@ class JamesMessageSourceTest {
         assertThat(acrossSlices).as("streams across slices that made new streams").isGreaterThan(1_000);
     }
 
+    /**
+     * The attacker's message: every forged field dropped leaves a slice, so a header of many thousands of them makes
+     * as many slices. Reading, skipping back and writing them all out stays linear in their number.
+     */
+    @Test
+    void manySlicesReadInLinearTime() throws Exception {
+        byte[] octets = new byte[400_000];
+        java.util.Arrays.fill(octets, (byte) 'a');
+        List<dev.authpack.mail.OctetSlice> slices = new ArrayList<>();
+        for (int i = 0; i < octets.length; i += 2) {
+            slices.add(new dev.authpack.mail.OctetSlice(octets, i, 1));
+        }
+        JamesMessageSource.OctetsSource source = new JamesMessageSource.OctetsSource(slices);
+        ByteArrayOutputStream out = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(5), () -> {
+                    InputStream in = source.getInputStream();
+                    in.mark(0);
+                    for (int i = 0; i < slices.size() / 2; i++) {
+                        in.read();
+                    }
+                    in.reset();
+                    ByteArrayOutputStream written = new ByteArrayOutputStream();
+                    in.transferTo(written);
+                    InputStream tail = ((SharedInputStream) source.getInputStream()).newStream(1, -1);
+                    tail.skip(slices.size() / 2);
+                    tail.transferTo(new ByteArrayOutputStream());
+                    return written;
+                });
+        assertThat(out.size()).isEqualTo(slices.size());
+    }
+
     /** James parses a message in slices, header and body, as the same message in one array. */
     @Test
     void jamesReadsAMessageInSlicesAsTheJoinedMessage() throws Exception {
