@@ -24,12 +24,17 @@ import java.util.List;
  * @param baselineChecks how many times the baseline server ({@code --baseline-jars}) runs the sample's
  *                      {@code MailAuthCheck} on a mail: 2 adds a second one under another authserv-id, so that
  *                      {@code baseline - pack} is what one more check costs inside James
+ * @param mailetCpu     whether the pack servers time their sample {@code MailAuthCheck} ({@link MailetCpu}): its
+ *                      thread CPU a message is then printed as the group {@value #MAILET_CPU_GROUP}
  */
 record BenchOptions(List<String> variants, String servers, int connections, int rounds, Duration round,
                     Duration warmup, Duration dnsDelay, int spoolThreads, int window, int messages,
                     int coldDomains, int mailboxes, Path baselineJars, List<String> sessionHooks,
-                    int ioWorkers, String schedule, int forks, String threadIds, int baselineChecks) {
+                    int ioWorkers, String schedule, int forks, String threadIds, int baselineChecks,
+                    boolean mailetCpu) {
     static final int MAX_FORKS = 20;
+    /** The pseudo thread group the {@code --mailet-cpu} figure is printed as. */
+    static final String MAILET_CPU_GROUP = "(MailAuthCheck)";
     /**
      * James' {@code NaiveThreadIdGuessingAlgorithm}, as its JPA server binds it: O(1) a delivery. The memory
      * server's own, {@link #SEARCH_THREAD_IDS}, searches every message stored so far on each delivery (its search
@@ -78,6 +83,9 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
               --baseline-checks 1    2: the baseline server runs MailAuthCheck twice a mail (a second one
                                      under another serverId): baseline - pack is one check's cost inside
                                      James (--baseline-jars the pack's own JAR folder)
+              --mailet-cpu no        yes: the pack servers time the sample's MailAuthCheck on the spool
+                                     thread (thread CPU, two marks around it) and print it per message as
+                                     the group (MailAuthCheck)
               --session-hook none    SessionAuthCheck in the pack server: none | label (label-only: no wait at
                                      DATA) | enforce (waits at DATA); a list (none,label,enforce) runs one pack
                                      server per mode in the same rounds (default none; BENCH_SESSION_HOOK=1:
@@ -118,6 +126,7 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
         int forks = 1;
         String threadIds = NAIVE_THREAD_IDS;
         int baselineChecks = 1;
+        boolean mailetCpu = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -147,12 +156,13 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                 case "--forks" -> forks = (int) number(option, value, 1, MAX_FORKS);
                 case "--thread-ids" -> threadIds = oneOf(value, NAIVE_THREAD_IDS, SEARCH_THREAD_IDS);
                 case "--baseline-checks" -> baselineChecks = (int) number(option, value, 1, 2);
+                case "--mailet-cpu" -> mailetCpu = oneOf(value, "yes", "no").equals("yes");
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchOptions(variants, servers, connections, rounds, Duration.ofSeconds(seconds),
                 Duration.ofSeconds(warmup), Duration.ofMillis(delay), spool, window, messages, coldDomains, mailboxes, baselineJars,
-                sessionHooks, ioWorkers, schedule, forks, threadIds, baselineChecks);
+                sessionHooks, ioWorkers, schedule, forks, threadIds, baselineChecks, mailetCpu);
     }
 
     int effectiveSpoolThreads() {

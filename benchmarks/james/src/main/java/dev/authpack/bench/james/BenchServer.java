@@ -53,9 +53,12 @@ final class BenchServer implements AutoCloseable {
     private final OutputStream commands;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final int smtpPort;
+    /** Whether the server times its MailAuthCheck ({@code --mailet-cpu}, {@link MailetCpu}). */
+    private final boolean mailetCpu;
 
-    private BenchServer(String name, LoopbackDnsServer dns, Process process) throws IOException {
+    private BenchServer(String name, LoopbackDnsServer dns, Process process, boolean mailetCpu) throws IOException {
         this.name = name;
+        this.mailetCpu = mailetCpu;
         this.dns = dns;
         this.process = process;
         this.commands = process.getOutputStream();
@@ -79,9 +82,10 @@ final class BenchServer implements AutoCloseable {
      * @param ioWorkers    the SMTP server's {@code ioWorkerCount}; 0: James' default
      * @param threadIds    {@link BenchOptions#NAIVE_THREAD_IDS} or {@link BenchOptions#SEARCH_THREAD_IDS}
      */
-    record Setup(int spoolThreads, int mailboxes, int ioWorkers, String threadIds) {
+    record Setup(int spoolThreads, int mailboxes, int ioWorkers, String threadIds, boolean mailetCpu) {
         static Setup of(BenchOptions options) {
-            return new Setup(options.spoolThreads(), options.mailboxes(), options.ioWorkers(), options.threadIds());
+            return new Setup(options.spoolThreads(), options.mailboxes(), options.ioWorkers(), options.threadIds(),
+                    options.mailetCpu());
         }
     }
 
@@ -95,7 +99,7 @@ final class BenchServer implements AutoCloseable {
         LoopbackDnsServer dns = LoopbackDnsServer.builder().zoneFile(Locations.demoZone()).zoneFile(zoneFile).start();
         try {
             return new BenchServer(name, dns, new ProcessBuilder(command(name, withoutPack, dns, setup,
-                    extensionsJars, sessionHook, checks)).redirectErrorStream(true).start());
+                    extensionsJars, sessionHook, checks)).redirectErrorStream(true).start(), setup.mailetCpu() && !withoutPack);
         } catch (IOException | RuntimeException e) {
             dns.close();
             throw e;
@@ -126,6 +130,7 @@ final class BenchServer implements AutoCloseable {
         command.add(String.valueOf(setup.ioWorkers()));
         command.add(setup.threadIds());
         command.add(String.valueOf(checks));
+        command.add(setup.mailetCpu() ? BenchServerMain.MAILET_CPU : "-");
         return command;
     }
 
@@ -150,9 +155,20 @@ final class BenchServer implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
-    /** The server JVM's CPU time by thread group so far ({@link ThreadGroupCpu}); empty without {@code /proc}. */
-    Map<String, Long> cpuByThreadGroup() {
-        return ThreadGroupCpu.read(process.pid());
+    /**
+     * The server JVM's CPU time by thread group so far ({@link ThreadGroupCpu}); empty without {@code /proc}. With
+     * {@code --mailet-cpu}, also the CPU milliseconds its MailAuthCheck took so far, as the pseudo group
+     * {@link BenchOptions#MAILET_CPU_GROUP} (part of the spool threads' time, not in addition to it).
+     */
+    Map<String, Long> cpuByThreadGroup() throws IOException {
+        Map<String, Long> groups = ThreadGroupCpu.read(process.pid());
+        if (!mailetCpu) {
+            return groups;
+        }
+        Map<String, Long> withMailet = new java.util.TreeMap<>(groups);
+        withMailet.put(BenchOptions.MAILET_CPU_GROUP, Long.parseLong(ask(BenchServerMain.MAILET_CPU).split(" ")[0])
+                / 1_000_000);
+        return withMailet;
     }
 
     /** How often the server JVM's threads were put on a CPU so far, by thread group ({@link ThreadGroupCpu#runs}). */

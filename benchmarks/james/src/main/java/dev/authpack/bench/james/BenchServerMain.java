@@ -35,6 +35,8 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
  */
 public final class BenchServerMain {
     static final String ANSWER = "@@ ";
+    /** The argument and the command of {@code --mailet-cpu} ({@link MailetCpu}). */
+    static final String MAILET_CPU = "mailetcpu";
     static final String USER_NAMESPACE = "#private";
     static final String INBOX = "INBOX";
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(30);
@@ -57,6 +59,7 @@ public final class BenchServerMain {
         int ioWorkers = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         boolean naiveThreadIds = args.length <= 6 || args[6].equals(BenchOptions.NAIVE_THREAD_IDS);
         int checks = args.length > 7 ? Integer.parseInt(args[7]) : 1;
+        boolean mailetCpu = args.length > 8 && args[8].equals(MAILET_CPU);
         AuthpackJames.Builder builder = AuthpackJames.builder().name("bench-" + name).dnsServer(dnsServer);
         for (int i = 0; i < mailboxes; i++) {
             builder.user(JamesEndToEnd.recipient(i), "bench-secret");
@@ -83,6 +86,10 @@ public final class BenchServerMain {
             // checks the mail again and adds its own field): what one check costs James' spool, measured in James
             builder.edit("mailetcontainer.xml", BenchServerMain::secondCheck);
         }
+        if (!withoutPack && mailetCpu) {
+            // --mailet-cpu: the sample's MailAuthCheck between two marks that read the spool thread's CPU clock
+            builder.edit("mailetcontainer.xml", BenchServerMain::timedCheck);
+        }
         if (naiveThreadIds) {
             // BenchOptions.NAIVE_THREAD_IDS: James' own O(1) way (its JPA server's) instead of the memory server's
             // search of all the mail stored so far on every delivery
@@ -104,6 +111,8 @@ public final class BenchServerMain {
                         reset(james, repositories, delivered, mailboxes);
                         answer("ok");
                     }
+                    case MAILET_CPU -> answer(MailetCpu.nanos() + " " + MailetCpu.mails() + " "
+                            + MailetCpu.unpaired());
                     case "header" -> {
                         DeliveredMail mail = james.awaitMail("delivered", d -> true, HEADER_TIMEOUT);
                         String raw = mail.rawMessage();
@@ -128,14 +137,30 @@ public final class BenchServerMain {
 
     /** The sample's MailAuthCheck element, then a copy of it with another serverId. */
     static String secondCheck(String xml) {
+        java.util.regex.Matcher check = sampleCheck(xml);
+        String second = check.group().replaceFirst("<serverId>[^<]*</serverId>", "<serverId>second.james.test</serverId>");
+        return xml.substring(0, check.end()) + "\n            " + second + xml.substring(check.end());
+    }
+
+    /** The sample's MailAuthCheck element between {@link MailetCpu}'s two marks. */
+    static String timedCheck(String xml) {
+        java.util.regex.Matcher check = sampleCheck(xml);
+        return xml.substring(0, check.start())
+                + "<mailet match=\"All\" class=\"" + MailetCpu.Start.class.getName() + "\"/>\n            "
+                + check.group()
+                + "\n            <mailet match=\"All\" class=\"" + MailetCpu.End.class.getName() + "\"/>"
+                + xml.substring(check.end());
+    }
+
+    /** The sample's MailAuthCheck element, found. */
+    private static java.util.regex.Matcher sampleCheck(String xml) {
         java.util.regex.Matcher check = java.util.regex.Pattern.compile(
                 "(?s)<mailet match=\"All\" class=\"dev\\.authpack\\.james\\.mailets\\.MailAuthCheck\">.*?</mailet>")
                 .matcher(xml);
         if (!check.find()) {
             throw new IllegalStateException("no MailAuthCheck in the sample mailetcontainer.xml");
         }
-        String second = check.group().replaceFirst("<serverId>[^<]*</serverId>", "<serverId>second.james.test</serverId>");
-        return xml.substring(0, check.end()) + "\n            " + second + xml.substring(check.end());
+        return check;
     }
 
     private static void answer(String text) {

@@ -112,6 +112,58 @@ class BenchMessagesTest {
         assertThat(BenchOptions.parse("--baseline-checks", "2").baselineChecks()).isEqualTo(2);
         assertThatThrownBy(() -> BenchOptions.parse("--baseline-checks", "3"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(o.mailetCpu()).isFalse();
+        assertThat(BenchOptions.parse("--mailet-cpu", "yes").mailetCpu()).isTrue();
+        assertThatThrownBy(() -> BenchOptions.parse("--mailet-cpu", "maybe"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theTimedCheckIsTheSamplesMailAuthCheckBetweenTheTwoMarks() throws Exception {
+        String sample = java.nio.file.Files.readString(java.nio.file.Path.of("../../conf-samples/james/mailetcontainer.xml"));
+        String timed = BenchServerMain.timedCheck(sample);
+        String start = "<mailet match=\"All\" class=\"dev.authpack.bench.james.MailetCpu$Start\"/>";
+        String end = "<mailet match=\"All\" class=\"dev.authpack.bench.james.MailetCpu$End\"/>";
+        int check = timed.indexOf("class=\"dev.authpack.james.mailets.MailAuthCheck\"");
+        assertThat(timed).containsOnlyOnce(start).containsOnlyOnce(end);
+        assertThat(timed.indexOf(start)).isLessThan(check);
+        assertThat(timed.indexOf(end)).isGreaterThan(timed.indexOf("</mailet>", check));
+        // the marks, and nothing else, were added
+        assertThat(timed.replace(start, "").replace(end, "").replaceAll("\\n\\s*\\n", "\n"))
+                .isEqualTo(sample.replaceAll("\\n\\s*\\n", "\n"));
+        // with a second check, only the sample's is timed
+        String both = BenchServerMain.timedCheck(BenchServerMain.secondCheck(sample));
+        assertThat(both.indexOf(end)).isLessThan(both.indexOf("<serverId>second.james.test</serverId>"));
+    }
+
+    @Test
+    void theMarksCountAMailsIntervalOnItsOwnThreadOnly() {
+        org.apache.mailet.Mail first = mail();
+        org.apache.mailet.Mail other = mail();
+        long mails = MailetCpu.mails();
+        long unpaired = MailetCpu.unpaired();
+        long nanos = MailetCpu.nanos();
+        new MailetCpu.Start().service(first);
+        long spin = System.nanoTime() + 20_000_000;
+        long sum = 0;
+        while (System.nanoTime() < spin) {
+            sum += Long.numberOfTrailingZeros(System.nanoTime());
+        }
+        new MailetCpu.End().service(first);
+        assertThat(sum).isPositive();
+        assertThat(MailetCpu.mails()).isEqualTo(mails + 1);
+        assertThat(MailetCpu.nanos() - nanos).isGreaterThan(5_000_000);
+        // an end for another mail than the thread started, or a second end: not counted
+        new MailetCpu.Start().service(first);
+        new MailetCpu.End().service(other);
+        new MailetCpu.End().service(first);
+        new MailetCpu.End().service(first);
+        assertThat(MailetCpu.mails()).isEqualTo(mails + 2);
+        assertThat(MailetCpu.unpaired()).isEqualTo(unpaired + 2);
+    }
+
+    private static org.apache.mailet.Mail mail() {
+        return org.apache.james.server.core.MailImpl.builder().name("m").build();
     }
 
     @Test
