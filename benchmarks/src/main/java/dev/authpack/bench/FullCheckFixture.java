@@ -45,9 +45,10 @@ import java.util.Set;
  * @param zone     the DNS data: DMARC, SPF, A and MX, DKIM and ARC keys
  * @param ptr      the PTR names of the three client addresses (each name's A record points back)
  * @param messages per scenario, the message as it reaches us
+ * @param directVariants distinct newsletters as DIRECT's (the first is DIRECT's own): {@link #create(int)}
  */
 public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> ptr,
-                               Map<FullCheckScenario, byte[]> messages) {
+                               Map<FullCheckScenario, byte[]> messages, List<byte[]> directVariants) {
     public static final String AUTHSERV_ID = "mx.example.net";
     public static final String DKIM_SELECTOR = "rsa2048";
     public static final String ARC_SELECTOR = "arc2024";
@@ -89,6 +90,15 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
     }
 
     public static FullCheckFixture create() {
+        return create(1);
+    }
+
+    /**
+     * With {@code directVariants} distinct signed newsletters from the author's server ({@link #directVariants()}:
+     * {@link DkimMessage#newsletter(int)} 0, 1, ..., signed with the same key; the first is the DIRECT message), for
+     * a benchmark that checks distinct messages, as a server does, rather than one over and over.
+     */
+    public static FullCheckFixture create(int directVariants) {
         try {
             DkimSigningKey author = rsaKey();
             Map<FullCheckScenario, DkimSigningKey> sealers = new EnumMap<>(FullCheckScenario.class);
@@ -103,8 +113,12 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
                     List.of(FullCheckScenario.MAILING_LIST.intermediary()));
             MailAuthChecker hop = checker(new WarmZoneDnsResolver(zone, ptr));
 
-            byte[] signed = new DkimSigner(author, DkimSignOptions.of("example.com", DKIM_SELECTOR))
-                    .sign(DkimMessage.newsletter());
+            DkimSigner signer = new DkimSigner(author, DkimSignOptions.of("example.com", DKIM_SELECTOR));
+            byte[] signed = signer.sign(DkimMessage.newsletter());
+            List<byte[]> variants = new java.util.ArrayList<>(List.of(signed));
+            for (int i = 1; i < directVariants; i++) {
+                variants.add(signer.sign(DkimMessage.newsletter(i)));
+            }
             Envelope fromOrigin = new Envelope(address(ORIGIN_CLIENT), ORIGIN_HELO, ORIGIN_MAIL_FROM,
                     List.of("news-readers@lists.example.org"), Optional.empty());
             Map<FullCheckScenario, byte[]> messages = new EnumMap<>(FullCheckScenario.class);
@@ -120,7 +134,7 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
                 }
                 messages.put(s, sealed.message());
             }
-            return new FullCheckFixture(zone, ptr, Map.copyOf(messages));
+            return new FullCheckFixture(zone, ptr, Map.copyOf(messages), List.copyOf(variants));
         } catch (GeneralSecurityException | DkimKeyException | MessageParseException e) {
             throw new IllegalStateException("cannot build the full-check benchmark data: " + e.getMessage(), e);
         }

@@ -68,8 +68,33 @@ import java.util.concurrent.atomic.AtomicLong;
 public class MailetPathBenchmark {
     private static final FullCheckScenario SCENARIO = FullCheckScenario.DIRECT;
     private static final AtomicLong MAILS = new AtomicLong();
+    /**
+     * {@code -Dauthpack.bench.pollute=KB}: before each operation of {@link #main} the thread writes a line of each 64
+     * octets of a buffer of its own this large, so that the operation starts with the data caches holding other
+     * data; {@code -Dauthpack.bench.pollute=code}: the thread first runs other code on the message, as James' own
+     * mailets and mailbox do between two checks on the same core (javax.mail and mime4j parse it, its parts and
+     * header fields are walked), so that the operation starts with the instruction caches and branch predictors
+     * holding other code; {@code -Dauthpack.bench.pollute=profiles}: the thread first runs the JDK's shared generic
+     * code (streams, {@code Optional}, hash maps, {@code CompletableFuture}) with many other lambdas and key types, as
+     * James' own code does in the same JVM, so that the JIT's profiles of that shared code are James'-like
+     * (megamorphic) when it compiles ours. The pollution's own cost is measured alone and subtracted (default: none).
+     */
+    private static final String POLLUTE = System.getProperty("authpack.bench.pollute", "none");
+    private static final boolean POLLUTE_CODE = POLLUTE.equals("code");
+    private static final boolean POLLUTE_PROFILES = POLLUTE.equals("profiles");
+    private static final int POLLUTE_KB = POLLUTE.matches("\\d+") ? Integer.parseInt(POLLUTE) : 0;
+    /**
+     * {@code -Dauthpack.bench.messages=N}: {@link #main} checks N distinct signed newsletters in turn (the same
+     * author, key, envelope and results; their own prose and signatures), as a server sees mail, instead of one
+     * message over and over (default 1).
+     */
+    private static final int MESSAGES = Integer.getInteger("authpack.bench.messages", 1);
+    private static final ThreadLocal<byte[]> POLLUTION = ThreadLocal.withInitial(() -> new byte[POLLUTE_KB * 1024]);
 
     private byte[] message;
+    /** The messages checked in turn ({@link #MESSAGES}); the first is {@link #message}. */
+    private List<byte[]> messages = List.of();
+    private final ThreadLocal<int[]> turn = ThreadLocal.withInitial(() -> new int[1]);
     private Envelope envelope;
     private MailAuthCheck mailet;
     private MailAuthChecker checker;
@@ -77,11 +102,12 @@ public class MailetPathBenchmark {
 
     @Setup
     public void setUp() throws MessagingException, IOException {
-        setUp(FullCheckFixture.create());
+        setUp(FullCheckFixture.create(MESSAGES));
     }
 
     void setUp(FullCheckFixture fixture) throws MessagingException, IOException {
         message = fixture.messages().get(SCENARIO);
+        messages = fixture.directVariants();
         envelope = FullCheckFixture.envelope(SCENARIO);
         WarmZoneDnsResolver zone = new WarmZoneDnsResolver(fixture.zone(), fixture.ptr());
         CachingDnsResolver cache = new CachingDnsResolver(zone);
@@ -114,6 +140,17 @@ public class MailetPathBenchmark {
         }
     }
 
+    /** The thread's next message of {@link #messages}. */
+    private byte[] next() {
+        if (messages.size() <= 1) {
+            return message;
+        }
+        int[] t = turn.get();
+        byte[] next = messages.get(t[0]);
+        t[0] = (t[0] + 1) % messages.size();
+        return next;
+    }
+
     /** A mail as James' SMTP server makes it at the end of DATA, then disposed of. */
     @Benchmark
     public Mail mailOnly() throws MessagingException, IOException {
@@ -137,7 +174,7 @@ public class MailetPathBenchmark {
      */
     @Benchmark
     public String engineOnly() {
-        AuthCheckReport report = checker.check(envelope, message, options).join();
+        AuthCheckReport report = checker.check(envelope, next(), options).join();
         return AuthResultsWriter.headerValue(FullCheckFixture.AUTHSERV_ID, report.methodResults());
     }
 
@@ -152,7 +189,7 @@ public class MailetPathBenchmark {
         String name = "bench-" + MAILS.incrementAndGet();
         MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(name);
         try (OutputStream out = source.getWritableOutputStream()) {
-            out.write(message);
+            out.write(next());
         }
         MailImpl mail = MailImpl.builder().name(name).sender(envelope.mailFrom())
                 .addRecipients(envelope.recipients().toArray(String[]::new))
@@ -176,7 +213,9 @@ public class MailetPathBenchmark {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         MailetPathBenchmark b = new MailetPathBenchmark();
         b.setUp();
+        foreignMessage = b.message;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long[] dirt = new long[rounds];
         long[] base = new long[rounds];
         long[] engine = new long[rounds];
         long[] full = new long[rounds];
@@ -184,10 +223,12 @@ public class MailetPathBenchmark {
         long[] adapter = new long[rounds];
         try {
             for (int r = -warmUp; r < rounds; r++) {
-                long b0 = phase(pool, threads, mails, b::mailOnly);
-                long e0 = phase(pool, threads, mails, b::engineOnly);
-                long f0 = phase(pool, threads, mails, b::mailAuthCheck);
+                long d0 = POLLUTE_KB == 0 && !POLLUTE_CODE && !POLLUTE_PROFILES ? 0 : phase(pool, threads, mails, () -> null);
+                long b0 = phase(pool, threads, mails, b::mailOnly) - d0;
+                long e0 = phase(pool, threads, mails, b::engineOnly) - d0;
+                long f0 = phase(pool, threads, mails, b::mailAuthCheck) - d0;
                 if (r >= 0) {
+                    dirt[r] = d0;
                     base[r] = b0;
                     engine[r] = e0;
                     full[r] = f0;
@@ -200,6 +241,11 @@ public class MailetPathBenchmark {
         }
         if (Boolean.getBoolean("rounds")) {
             System.out.println("mailet's own, by round (ns): " + Arrays.toString(own));
+        }
+        if (POLLUTE_KB > 0 || POLLUTE_CODE || POLLUTE_PROFILES) {
+            System.out.printf("pollution       %7.1f us CPU a mail (%s; subtracted from each figure below)%n",
+                    median(dirt) / 1e3, POLLUTE_CODE ? "other code on the message"
+                            : POLLUTE_PROFILES ? "the JDK's generic code with other types" : POLLUTE_KB + " KB of data");
         }
         System.out.printf("mail only       %7.1f us CPU a mail (medians of %d rounds of %d on %d thread(s), after %d"
                 + " of warm-up)%n", median(base) / 1e3, rounds, mails, threads, warmUp);
@@ -219,7 +265,17 @@ public class MailetPathBenchmark {
             int share = mails / threads + (t < mails % threads ? 1 : 0);
             parts.add(pool.submit(() -> {
                 long start = cpu.getCurrentThreadCpuTime();
+                byte[] pollution = POLLUTE_KB == 0 ? null : POLLUTION.get();
                 for (int i = 0; i < share; i++) {
+                    if (pollution != null) {
+                        pollute(pollution, i);
+                    }
+                    if (POLLUTE_CODE) {
+                        otherCode(foreignMessage);
+                    }
+                    if (POLLUTE_PROFILES) {
+                        ProfilePollution.run(i);
+                    }
                     op.run();
                 }
                 return cpu.getCurrentThreadCpuTime() - start;
@@ -230,6 +286,39 @@ public class MailetPathBenchmark {
             total += part.get();
         }
         return total / mails;
+    }
+
+    /** Code that is not ours, on the message: what James' own work between two checks looks like to the CPU. */
+    private static int otherCode(byte[] message) throws Exception {
+        javax.mail.internet.MimeMessage parsed = new javax.mail.internet.MimeMessage(FOREIGN_SESSION,
+                new java.io.ByteArrayInputStream(message));
+        int n = 0;
+        for (java.util.Enumeration<javax.mail.Header> h = parsed.getAllHeaders(); h.hasMoreElements(); ) {
+            n += h.nextElement().getValue().length();
+        }
+        Object content = parsed.getContent();
+        if (content instanceof javax.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                n += multipart.getBodyPart(i).getContentType().length();
+            }
+        }
+        org.apache.james.mime4j.dom.Message mime4j = new org.apache.james.mime4j.message.DefaultMessageBuilder()
+                .parseMessage(new java.io.ByteArrayInputStream(message));
+        n += mime4j.getHeader().getFields().size();
+        n += String.valueOf(mime4j.getSubject()).length();
+        return n;
+    }
+
+    /** The message {@link #otherCode} works on. */
+    private static volatile byte[] foreignMessage;
+    private static final javax.mail.Session FOREIGN_SESSION = javax.mail.Session.getInstance(new java.util.Properties());
+
+    /** Writes one octet of each 64 of the buffer: every cache line of it, owned by this thread's core. */
+    private static void pollute(byte[] buffer, int round) {
+        byte value = (byte) round;
+        for (int i = 0; i < buffer.length; i += 64) {
+            buffer[i] = value;
+        }
     }
 
     @FunctionalInterface

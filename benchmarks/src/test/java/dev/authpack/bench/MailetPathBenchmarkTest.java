@@ -37,4 +37,37 @@ class MailetPathBenchmarkTest {
         assertThat(MailAttributes.authservId(b.mailAuthCheck())).hasValue(FullCheckFixture.AUTHSERV_ID);
         assertThat(b.engineOnly()).startsWith(FullCheckFixture.AUTHSERV_ID + ";").contains("dkim=pass");
     }
+
+    @Test
+    void theDistinctMessagesAreCheckedInTurnWithTheSameResults() throws Exception {
+        FullCheckFixture fixture = FullCheckFixture.create(3);
+        assertThat(fixture.directVariants()).hasSize(3);
+        assertThat(fixture.directVariants().get(0)).isEqualTo(fixture.messages().get(FullCheckScenario.DIRECT));
+        assertThat(fixture.directVariants().stream().map(m -> new String(m, StandardCharsets.ISO_8859_1)).distinct())
+                .hasSize(3);
+        MailetPathBenchmark b = new MailetPathBenchmark();
+        b.setUp(fixture);
+        java.util.Set<String> bodies = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            Mail mail = b.check();
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            mail.getMessage().writeTo(written);
+            String text = written.toString(StandardCharsets.ISO_8859_1);
+            bodies.add(text.substring(text.indexOf("\r\n\r\n")));
+            assertThat(text.replaceAll("\\s+", " ")).contains("dkim=pass", "dmarc=pass", "iprev=pass", "arc=none");
+            assertThat(MailAttributes.dmarcDisposition(mail)).hasValue("none");
+            org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
+        }
+        // the thread went through the three in turn
+        assertThat(bodies).hasSize(3);
+    }
+
+    @Test
+    void theProfilePollutionRunsItsOtherCode() {
+        int total = 0;
+        for (int i = 0; i < 20; i++) {
+            total += ProfilePollution.run(i);
+        }
+        assertThat(total).isGreaterThan(20 * 10);
+    }
 }
