@@ -82,6 +82,13 @@ public class MailetPathBenchmark {
     private static final String POLLUTE = System.getProperty("authpack.bench.pollute", "none");
     private static final boolean POLLUTE_CODE = POLLUTE.equals("code");
     private static final boolean POLLUTE_PROFILES = POLLUTE.equals("profiles");
+    /** {@code -Dauthpack.bench.pollute=wide}: {@link WidePollution}, thousands of other methods run between mails. */
+    private static final boolean POLLUTE_WIDE = POLLUTE.equals("wide");
+    /**
+     * {@code -Dauthpack.bench.batch=K}: the pollution runs before every K-th operation, not before each: K mails
+     * checked back to back between two stretches of other code (default 1).
+     */
+    private static final int BATCH = Integer.getInteger("authpack.bench.batch", 1);
     private static final int POLLUTE_KB = POLLUTE.matches("\\d+") ? Integer.parseInt(POLLUTE) : 0;
     /**
      * {@code -Dauthpack.bench.messages=N}: {@link #main} checks N distinct signed newsletters in turn (the same
@@ -223,7 +230,7 @@ public class MailetPathBenchmark {
         long[] adapter = new long[rounds];
         try {
             for (int r = -warmUp; r < rounds; r++) {
-                long d0 = POLLUTE_KB == 0 && !POLLUTE_CODE && !POLLUTE_PROFILES ? 0 : phase(pool, threads, mails, () -> null);
+                long d0 = POLLUTE_KB == 0 && !POLLUTE_CODE && !POLLUTE_PROFILES && !POLLUTE_WIDE ? 0 : phase(pool, threads, mails, () -> null);
                 long b0 = phase(pool, threads, mails, b::mailOnly) - d0;
                 long e0 = phase(pool, threads, mails, b::engineOnly) - d0;
                 long f0 = phase(pool, threads, mails, b::mailAuthCheck) - d0;
@@ -242,9 +249,9 @@ public class MailetPathBenchmark {
         if (Boolean.getBoolean("rounds")) {
             System.out.println("mailet's own, by round (ns): " + Arrays.toString(own));
         }
-        if (POLLUTE_KB > 0 || POLLUTE_CODE || POLLUTE_PROFILES) {
+        if (POLLUTE_KB > 0 || POLLUTE_CODE || POLLUTE_PROFILES || POLLUTE_WIDE) {
             System.out.printf("pollution       %7.1f us CPU a mail (%s; subtracted from each figure below)%n",
-                    median(dirt) / 1e3, POLLUTE_CODE ? "other code on the message"
+                    median(dirt) / 1e3, POLLUTE_WIDE ? "a wide code footprint" : POLLUTE_CODE ? "other code on the message"
                             : POLLUTE_PROFILES ? "the JDK's generic code with other types" : POLLUTE_KB + " KB of data");
         }
         System.out.printf("mail only       %7.1f us CPU a mail (medians of %d rounds of %d on %d thread(s), after %d"
@@ -267,6 +274,10 @@ public class MailetPathBenchmark {
                 long start = cpu.getCurrentThreadCpuTime();
                 byte[] pollution = POLLUTE_KB == 0 ? null : POLLUTION.get();
                 for (int i = 0; i < share; i++) {
+                    if (i % BATCH != 0) {
+                        op.run();
+                        continue;
+                    }
                     if (pollution != null) {
                         pollute(pollution, i);
                     }
@@ -275,6 +286,9 @@ public class MailetPathBenchmark {
                     }
                     if (POLLUTE_PROFILES) {
                         ProfilePollution.run(i);
+                    }
+                    if (POLLUTE_WIDE) {
+                        WidePollution.run(foreignMessage, i);
                     }
                     op.run();
                 }

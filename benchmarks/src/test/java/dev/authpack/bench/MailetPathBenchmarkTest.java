@@ -70,4 +70,14 @@ class MailetPathBenchmarkTest {
         }
         assertThat(total).isGreaterThan(20 * 10);
     }
+
+    @Test
+    void theWidePollutionRunsManyLibrariesOnTheMessage() throws Exception {
+        byte[] message = FullCheckFixture.create().messages().get(FullCheckScenario.DIRECT);
+        int first = WidePollution.run(message, 0);
+        // the XML written back, the header's matches, the charsets' encodings, the deflated octets... all counted
+        assertThat(first).isGreaterThan(2_000);
+        // the round changes what is formatted, parsed and resolved, not how much work there is
+        assertThat(WidePollution.run(message, 1)).isBetween(first - 200, first + 200);
+    }
 }
