@@ -100,9 +100,7 @@ final class HeaderFieldScan {
         }
         int i = start;
         while (true) {
-            while (i < m.length && m[i] != '\n' && m[i] != '\r') {
-                i++;
-            }
+            i = HeaderLines.contentEnd(m, i, m.length);
             if (i >= m.length) {
                 return m.length;
             }

@@ -38,6 +38,42 @@ class HeaderLinesTest {
         assertThat(HeaderLines.contentEnd(m, 0, m.length)).isEqualTo(3);
     }
 
+    /**
+     * The content's end found eight octets at a time is the first CR or LF octet by octet: at every position of a
+     * word, never an octet with a line end's low seven bits (0x8A, 0x8D) or one next to it, never past the limit.
+     */
+    @Test
+    void theContentEndIsTheFirstCrOrLfAtEveryPositionAndLimit() {
+        byte[] alphabet = {'\n', '\r', (byte) 0x8a, (byte) 0x8d, 0x0b, 0x0c, 0x09, 0x0e, (byte) 0xff, 0x00, 'a', ' ',
+                (byte) 0x80, 0x7f};
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 50_000; round++) {
+            byte[] m = new byte[1 + random.nextInt(40)];
+            // mostly octets that are not line ends, so that runs of every length before one occur
+            for (int i = 0; i < m.length; i++) {
+                m[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)]
+                        : alphabet[2 + random.nextInt(alphabet.length - 2)];
+            }
+            int start = random.nextInt(m.length + 1);
+            int limit = start + random.nextInt(m.length - start + 1);
+            int expected = start;
+            while (expected < limit && m[expected] != '\n' && m[expected] != '\r') {
+                expected++;
+            }
+            assertThat(HeaderLines.contentEnd(m, start, limit)).as("%s from %d to %d",
+                    java.util.HexFormat.of().formatHex(m), start, limit).isEqualTo(expected);
+        }
+        for (int at = 0; at < 24; at++) {
+            for (byte end : new byte[]{'\n', '\r'}) {
+                byte[] m = new byte[24];
+                java.util.Arrays.fill(m, (byte) 0x8a);
+                m[at] = end;
+                assertThat(HeaderLines.contentEnd(m, 0, m.length)).isEqualTo(at);
+                assertThat(HeaderLines.contentEnd(m, 0, at)).as("the limit before it").isEqualTo(at);
+            }
+        }
+    }
+
     @Test
     void aFieldGoesOnOverLinesStartingWithSpaceOrTab() {
         byte[] m = bytes("A: 1\r\n 2\r\r\n\t3\r 4\nB: 5\r\n");
