@@ -52,6 +52,26 @@ class AuthResultsWriterPredicatesTest {
         assertThat(addresses).isBetween(CASES / 100, CASES - CASES / 20);
     }
 
+    /** Every UTF-16 code unit, alone and inside a keyword and an address (the character sets' masks, bit by bit). */
+    @Test
+    void everyCharacterAgreesWithTheFormerExpressions() {
+        for (int c = 0; c <= 0xFFFF; c++) {
+            String one = String.valueOf((char) c);
+            for (String s : new String[]{one, "a" + one, "a" + one + "@b", "a@b" + one + "c"}) {
+                if (AuthResultsWriter.isToken(s) != TOKEN.matcher(s).matches()
+                        || AuthResultsWriter.isKeyword(s) != KEYWORD.matcher(s).matches()
+                        || AuthResultsWriter.isAddress(s) != ADDRESS.matcher(s).matches()) {
+                    assertThat(AuthResultsWriter.isToken(s)).as("token %s", escaped(s))
+                            .isEqualTo(TOKEN.matcher(s).matches());
+                    assertThat(AuthResultsWriter.isKeyword(s)).as("keyword %s", escaped(s))
+                            .isEqualTo(KEYWORD.matcher(s).matches());
+                    assertThat(AuthResultsWriter.isAddress(s)).as("address %s", escaped(s))
+                            .isEqualTo(ADDRESS.matcher(s).matches());
+                }
+            }
+        }
+    }
+
     @Test
     void edgeCasesAgreeWithTheFormerExpressions() {
         String[] cases = {"", "@", "a@", "@a", "@a.", "@.a", "@a..b", "@-a", "@a-", "@a-b", "@a--b", "a.@b", ".a@b",
