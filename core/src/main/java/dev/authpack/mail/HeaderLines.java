@@ -37,7 +37,8 @@ public final class HeaderLines {
     public static int contentEnd(byte[] m, int start, int limit) {
         // eight octets at a time: these scans read every line of the header section, once per reader
         int i = start;
-        for (; i + Long.BYTES <= limit; i += Long.BYTES) {
+        // i <= limit - 8, not i + 8 <= limit: no overflow near the largest array
+        for (; i <= limit - Long.BYTES; i += Long.BYTES) {
             long word = (long) LONGS.get(m, i);
             long lineEnds = zeroOctets(word ^ LFS) | zeroOctets(word ^ CRS);
             if (lineEnds != 0) {
