@@ -1,5 +1,7 @@
 package dev.authpack.dkim;
 
+import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,7 +46,14 @@ public record DkimReport(List<DkimResult> results, String error, int bodyHashesC
 
     /** The signatures that passed, top to bottom. */
     public List<DkimResult> passes() {
-        return results.stream().filter(DkimResult::passed).toList();
+        // a loop, not a stream: run for every message (DMARC), where a stream's code is one more cold path
+        List<DkimResult> passed = new ArrayList<>(results.size());
+        for (DkimResult result : results) {
+            if (result.passed()) {
+                passed.add(result);
+            }
+        }
+        return Collections.unmodifiableList(passed);
     }
 
     /** The report when verification could not finish (timed out or failed on our side): one {@code temperror}. */

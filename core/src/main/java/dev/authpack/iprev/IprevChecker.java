@@ -1,5 +1,6 @@
 package dev.authpack.iprev;
 
+import java.util.Collections;
 import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsResolver;
@@ -48,7 +49,7 @@ public final class IprevChecker {
                 // RFC 8601 §2.7.3: no PTR data published -> permerror
                 return done(IprevStatus.PERMERROR, ip, List.of(), "no PTR record for " + ip);
             }
-            List<String> names = ptr.records().stream().distinct().limit(maxNames).toList();
+            List<String> names = firstDistinct(ptr.records(), maxNames);
             List<CompletableFuture<DnsLookup<InetAddress>>> forward = new ArrayList<>(names.size());
             for (String name : names) {
                 forward.add(client instanceof Inet4Address ? dns.a(name) : dns.aaaa(name));
@@ -89,5 +90,19 @@ public final class IprevChecker {
     private static String describe(DnsLookup<?> lookup) {
         return lookup.outcome().name().toLowerCase(java.util.Locale.ROOT)
                 + (lookup.detail().isEmpty() ? "" : " (" + lookup.detail() + ")");
+    }
+
+    /** The first {@code max} distinct names, in order (what {@code stream().distinct().limit(max)} gives). */
+    static List<String> firstDistinct(List<String> names, int max) {
+        List<String> out = new ArrayList<>(Math.min(names.size(), max));
+        for (String name : names) {
+            if (out.size() == max) {
+                break;
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 }

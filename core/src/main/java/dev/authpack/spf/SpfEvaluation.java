@@ -119,7 +119,12 @@ final class SpfEvaluation {
                         "TXT lookup of " + domain + " failed: " + describe(lookup)));
             }
             // §4.5: only TXT records starting with "v=spf1"; none -> none, several -> permerror
-            List<String> spf = lookup.records().stream().filter(SpfRecordParser::isSpfRecord).toList();
+            List<String> spf = new ArrayList<>(1);
+            for (String record : lookup.records()) {
+                if (SpfRecordParser.isSpfRecord(record)) {
+                    spf.add(record);
+                }
+            }
             if (spf.isEmpty()) {
                 return done(error(SpfStatus.NONE, domain, "no SPF record at " + domain));
             }

@@ -158,4 +158,20 @@ class IprevCheckerTest {
         assertThat(result.status()).isEqualTo(IprevStatus.FAIL);
         assertThat(dns.queried).hasSize(IprevChecker.DEFAULT_MAX_NAMES);
     }
+
+    /** The PTR names kept: the first {@code maxNames} distinct ones, in answer order, as the stream did. */
+    @Test
+    void thePtrNamesKeptAreTheFirstDistinctOnesInOrder() {
+        java.util.Random random = new java.util.Random(14);
+        for (int round = 0; round < 2_000; round++) {
+            List<String> names = new ArrayList<>();
+            for (int i = random.nextInt(15); i > 0; i--) {
+                names.add("h" + random.nextInt(6) + ".example");
+            }
+            int max = 1 + random.nextInt(5);
+            assertThat(IprevChecker.firstDistinct(names, max))
+                    .isEqualTo(names.stream().distinct().limit(max).toList());
+        }
+        assertThat(IprevChecker.firstDistinct(List.of("a", "a", "b", "a", "c"), 2)).containsExactly("a", "b");
+    }
 }

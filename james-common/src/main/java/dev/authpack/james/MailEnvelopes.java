@@ -1,5 +1,7 @@
 package dev.authpack.james;
 
+import java.util.List;
+import java.util.ArrayList;
 import dev.authpack.check.Envelope;
 import dev.authpack.dns.IpLiterals;
 import org.apache.mailet.Mail;
@@ -20,8 +22,11 @@ public final class MailEnvelopes {
         String helo = stringAttribute(mail, Mail.SMTP_HELO).orElse("");
         String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
         Optional<String> authUser = stringAttribute(mail, Mail.SMTP_AUTH_USER);
-        return new Envelope(client, helo, mailFrom,
-                mail.getRecipients().stream().map(MailAddress::asString).toList(), authUser);
+        List<String> recipients = new ArrayList<>(mail.getRecipients().size());
+        for (MailAddress recipient : mail.getRecipients()) {
+            recipients.add(recipient.asString());
+        }
+        return new Envelope(client, helo, mailFrom, recipients, authUser);
     }
 
     public static Optional<String> stringAttribute(Mail mail, org.apache.mailet.AttributeName name) {
