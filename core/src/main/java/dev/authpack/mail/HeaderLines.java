@@ -1,9 +1,5 @@
 package dev.authpack.mail;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * The line-level reading of a header section that the lenient readers share (the forged
  * {@code Authentication-Results} remover and trust classifier, DMARC's From scan): where a line ends, where the
@@ -24,12 +20,6 @@ import java.nio.ByteOrder;
  * one strict way (LF and CRLF line ends, a CR not before LF is data) and refuses what these readings tolerate.
  */
 public final class HeaderLines {
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
-    private static final long HIGH = 0x8080808080808080L;
-    private static final long LFS = 0x0a0a0a0a0a0a0a0aL;
-    private static final long CRS = 0x0d0d0d0d0d0d0d0dL;
-
     private HeaderLines() {
     }
 
@@ -39,24 +29,16 @@ public final class HeaderLines {
         int i = start;
         // i <= limit - 8, not i + 8 <= limit: no overflow near the largest array
         for (; i <= limit - Long.BYTES; i += Long.BYTES) {
-            long word = (long) LONGS.get(m, i);
-            long lineEnds = zeroOctets(word ^ LFS) | zeroOctets(word ^ CRS);
+            long word = OctetScan.word(m, i);
+            long lineEnds = OctetScan.zeroOctets(word ^ OctetScan.LFS) | OctetScan.zeroOctets(word ^ OctetScan.CRS);
             if (lineEnds != 0) {
-                return i + (Long.numberOfTrailingZeros(lineEnds) >>> 3);
+                return i + OctetScan.first(lineEnds);
             }
         }
         while (i < limit && m[i] != '\n' && m[i] != '\r') {
             i++;
         }
         return i;
-    }
-
-    /**
-     * The high bit of each octet of {@code x} that is zero, and of no other: exact per octet (no carry crosses an
-     * octet, so 0x8A, which has the low seven bits of LF, is not taken for one).
-     */
-    private static long zeroOctets(long x) {
-        return ~(((x & LOW7) + LOW7) | x) & HIGH;
     }
 
     /**

@@ -4,9 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,10 +30,6 @@ import java.util.Optional;
  */
 public final class RawMessage {
     private static final List<HeaderField> NONE = List.of();
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-    private static final long HIGH = 0x8080808080808080L;
-    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
     /**
      * Field names common enough that every message would otherwise make new strings of them: the spelling usually
      * seen (shared when a field has exactly it) and the lower-case key (shared for any spelling).
@@ -255,10 +248,9 @@ public final class RawMessage {
     private static int indexOfLf(byte[] bytes, int from, int to) {
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
-            long x = (long) LONGS.get(bytes, i) ^ LFS;
-            long zero = ~(((x & LOW7) + LOW7) | x) & HIGH;
+            long zero = OctetScan.zeroOctets(OctetScan.word(bytes, i) ^ OctetScan.LFS);
             if (zero != 0) {
-                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+                return i + OctetScan.first(zero);
             }
         }
         return indexOf(bytes, (byte) '\n', i, to);
