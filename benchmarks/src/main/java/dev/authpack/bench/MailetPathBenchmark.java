@@ -96,6 +96,16 @@ public class MailetPathBenchmark {
      */
     private static final boolean DKIM_ONLY = "dkim".equals(System.getProperty("authpack.bench.only"));
     private static final int POLLUTE_KB = POLLUTE.matches("\\d+") ? Integer.parseInt(POLLUTE) : 0;
+    private static final boolean POLLUTED = POLLUTE_KB > 0 || POLLUTE_CODE || POLLUTE_PROFILES || POLLUTE_WIDE;
+    /**
+     * With pollution, each operation is timed on its own (the thread's CPU clock read before and after it) and only
+     * those times are summed: the pollution's own time, which varies by ±10 % from round to round and is twice the
+     * mailet's, is then never subtracted. {@code -Dauthpack.bench.aroundEach=false}: the round timed as a whole and
+     * the pollution's separately measured median subtracted, as before session 15. The clock readings' own cost is
+     * in every operation alike, so it cancels in {@code mailAuthCheck - mailOnly}.
+     */
+    private static final boolean AROUND_EACH = POLLUTED
+            && Boolean.parseBoolean(System.getProperty("authpack.bench.aroundEach", "true"));
     /**
      * {@code -Dauthpack.bench.messages=N}: {@link #main} checks N distinct signed newsletters in turn (the same
      * author, key, envelope and results; their own prose and signatures), as a server sees mail, instead of one
@@ -239,10 +249,11 @@ public class MailetPathBenchmark {
         long[] adapter = new long[rounds];
         try {
             for (int r = -warmUp; r < rounds; r++) {
-                long d0 = POLLUTE_KB == 0 && !POLLUTE_CODE && !POLLUTE_PROFILES && !POLLUTE_WIDE ? 0 : phase(pool, threads, mails, () -> null);
-                long b0 = phase(pool, threads, mails, b::mailOnly) - d0;
-                long e0 = phase(pool, threads, mails, b::engineOnly) - d0;
-                long f0 = phase(pool, threads, mails, b::mailAuthCheck) - d0;
+                long d0 = !POLLUTED ? 0 : phase(pool, threads, mails, () -> null, false);
+                long subtract = AROUND_EACH ? 0 : d0;
+                long b0 = phase(pool, threads, mails, b::mailOnly, AROUND_EACH) - subtract;
+                long e0 = phase(pool, threads, mails, b::engineOnly, AROUND_EACH) - subtract;
+                long f0 = phase(pool, threads, mails, b::mailAuthCheck, AROUND_EACH) - subtract;
                 if (r >= 0) {
                     dirt[r] = d0;
                     base[r] = b0;
@@ -258,10 +269,11 @@ public class MailetPathBenchmark {
         if (Boolean.getBoolean("rounds")) {
             System.out.println("mailet's own, by round (ns): " + Arrays.toString(own));
         }
-        if (POLLUTE_KB > 0 || POLLUTE_CODE || POLLUTE_PROFILES || POLLUTE_WIDE) {
-            System.out.printf("pollution       %7.1f us CPU a mail (%s; subtracted from each figure below)%n",
-                    median(dirt) / 1e3, POLLUTE_WIDE ? "a wide code footprint" : POLLUTE_CODE ? "other code on the message"
-                            : POLLUTE_PROFILES ? "the JDK's generic code with other types" : POLLUTE_KB + " KB of data");
+        if (POLLUTED) {
+            System.out.printf("pollution       %7.1f us CPU a mail (%s; %s)%n", median(dirt) / 1e3,
+                    POLLUTE_WIDE ? "a wide code footprint" : POLLUTE_CODE ? "other code on the message"
+                            : POLLUTE_PROFILES ? "the JDK's generic code with other types" : POLLUTE_KB + " KB of data",
+                    AROUND_EACH ? "not counted: each mail timed on its own" : "subtracted from each figure below");
         }
         System.out.printf("mail only       %7.1f us CPU a mail (medians of %d rounds of %d on %d thread(s), after %d"
                 + " of warm-up)%n", median(base) / 1e3, rounds, mails, threads, warmUp);
@@ -274,8 +286,12 @@ public class MailetPathBenchmark {
                 median(adapter) / 1e3, quantile(adapter, 0.25) / 1e3, quantile(adapter, 0.75) / 1e3);
     }
 
-    /** One benchmark run {@code mails} times, shared by {@code threads} threads at once: their CPU time a mail. */
-    private static long phase(ExecutorService pool, int threads, int mails, Op op) throws Exception {
+    /**
+     * One benchmark run {@code mails} times, shared by {@code threads} threads at once: their CPU time a mail, the
+     * whole round's or, {@code aroundEach}, the operations' own only (the pollution before each not counted).
+     */
+    private static long phase(ExecutorService pool, int threads, int mails, Op op, boolean aroundEach)
+            throws Exception {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         List<Future<Long>> parts = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
@@ -283,9 +299,12 @@ public class MailetPathBenchmark {
             parts.add(pool.submit(() -> {
                 long start = cpu.getCurrentThreadCpuTime();
                 byte[] pollution = POLLUTE_KB == 0 ? null : POLLUTION.get();
+                long counted = 0;
                 for (int i = 0; i < share; i++) {
                     if (i % BATCH != 0) {
+                        long before = aroundEach ? cpu.getCurrentThreadCpuTime() : 0;
                         op.run();
+                        counted += aroundEach ? cpu.getCurrentThreadCpuTime() - before : 0;
                         continue;
                     }
                     if (pollution != null) {
@@ -300,9 +319,15 @@ public class MailetPathBenchmark {
                     if (POLLUTE_WIDE) {
                         WidePollution.run(foreignMessage, i);
                     }
-                    op.run();
+                    if (aroundEach) {
+                        long before = cpu.getCurrentThreadCpuTime();
+                        op.run();
+                        counted += cpu.getCurrentThreadCpuTime() - before;
+                    } else {
+                        op.run();
+                    }
                 }
-                return cpu.getCurrentThreadCpuTime() - start;
+                return aroundEach ? counted : cpu.getCurrentThreadCpuTime() - start;
             }));
         }
         long total = 0;
