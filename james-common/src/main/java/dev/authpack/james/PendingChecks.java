@@ -157,19 +157,34 @@ public final class PendingChecks {
             entries.remove(token);
         }
         CheckRun run = entry.run;
+        if (run == null) {
+            // finished (in time, as it could only end within its budget): only its report is left, good even when
+            // taken after the deadline (a spool far behind) rather than checked all over again
+            return Optional.of(entry.report.join());
+        }
         if (entry.deadline - now <= 0) {
             cutOff(List.of(entry), "the session's checks were not taken before their deadline");
             return Optional.empty();
-        }
-        if (run == null) {
-            // finished: only its report is left
-            return Optional.of(entry.report.join());
         }
         try {
             return Optional.of(run.await(Duration.ofNanos(entry.deadline - now)));
         } catch (InterruptedException e) {
             run.cutOff("interrupted");
             throw e;
+        }
+    }
+
+    /**
+     * Drops the run handed over under {@code token}, whatever its check key, cutting it off if unfinished (its
+     * lookups end): its mail is to be checked again ({@link SessionCheckedMail}: the message changed since).
+     */
+    public void discard(String token) {
+        Entry entry;
+        synchronized (this) {
+            entry = entries.remove(token);
+        }
+        if (entry != null) {
+            cutOff(List.of(entry), "the session's checks are for another message");
         }
     }
 

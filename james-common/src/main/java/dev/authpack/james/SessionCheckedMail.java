@@ -13,9 +13,13 @@ import dev.authpack.check.CheckRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.CRC32C;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 
 /**
  * Mail checked during the SMTP session (the {@code SessionAuthCheck} hook), in one of two ways:
@@ -29,6 +33,13 @@ import java.util.Optional;
  * Either way {@code MailAuthCheck} configured alike does not run the checks again and writes its
  * {@code Authentication-Results} field from these results. Only the server sets mail attributes: a client cannot
  * forge these.
+ *
+ * <p>The results are bound to the message they describe ({@link #CHECKED_MESSAGE}: its length and CRC-32C when they
+ * were stored or handed over): James copies a mail's attributes to its duplicates (a redirect, a forward, a
+ * bounce, which then get another message), and a mailet may rebuild the message before {@code MailAuthCheck}; the
+ * results of the message received are then not used for the message in hand, which the mailet checks itself.
+ * (A checksum, not a digest: only the server sets attributes and only its mailets change messages; what is
+ * guarded against is a configuration, not a forger.)
  */
 public final class SessionCheckedMail {
     /** The authserv-id and the checks (CheckOptions) of the session's check: {@code serverId|options}. */
@@ -39,6 +50,10 @@ public final class SessionCheckedMail {
      * JVM that received the mail).
      */
     public static final AttributeName PENDING = AttributeName.of("authpack.pending-check");
+    /** The message the session's results describe: {@code <octets>:<CRC-32C in hex>} of its octets. */
+    public static final AttributeName CHECKED_MESSAGE = AttributeName.of("authpack.checked-message");
+    /** What {@link #fingerprint} gives a mail whose message cannot be read: matches nothing. */
+    private static final String UNREADABLE = "unreadable";
     private static final Logger LOG = LoggerFactory.getLogger(SessionCheckedMail.class);
 
     private SessionCheckedMail() {
@@ -58,7 +73,10 @@ public final class SessionCheckedMail {
     static boolean handOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options, CheckRun run,
                             Duration limit) {
         Optional<String> token = pending.put(key(serverId, options), run, limit);
-        token.ifPresent(t -> mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t))));
+        token.ifPresent(t -> {
+            mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t)));
+            mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(fingerprint(mail))));
+        });
         return token.isPresent();
     }
 
@@ -76,6 +94,10 @@ public final class SessionCheckedMail {
                               List<MethodResult> resinfos, String fieldValue) {
         MailAttributes.store(mail, serverId, report, resinfos, fieldValue);
         mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(key(serverId, options))));
+        if (mail.getAttribute(CHECKED_MESSAGE).isEmpty()) {
+            // awaited in the session (handed-over checks were bound when handed over)
+            mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(fingerprint(mail))));
+        }
     }
 
     /**
@@ -108,6 +130,9 @@ public final class SessionCheckedMail {
 
     static Optional<Checked> checked(PendingChecks pending, Mail mail, String serverId, CheckOptions options) {
         try {
+            if (!describesMessage(pending, mail)) {
+                return Optional.empty();
+            }
             Optional<Checked> handedOver = takeHandedOver(pending, mail, serverId, options);
             return handedOver.isPresent() ? handedOver
                     : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty()));
@@ -150,6 +175,45 @@ public final class SessionCheckedMail {
                 .filter(key(serverId, options)::equals).isPresent()
                 && MailAttributes.authservId(mail).filter(serverId::equals).isPresent();
         return same ? MailAttributes.results(mail) : Optional.empty();
+    }
+
+    /**
+     * Whether the session's results (stored or handed over) were made for the mail's message as it is now; when
+     * not, the mark of a check in the session is taken off and a handed-over run dropped, so the mailet checks the
+     * message in hand.
+     */
+    private static boolean describesMessage(PendingChecks pending, Mail mail) {
+        boolean marked = mail.getAttribute(CHECKED_IN_SESSION).isPresent() || mail.getAttribute(PENDING).isPresent();
+        if (!marked) {
+            return false;
+        }
+        Optional<String> bound = MailEnvelopes.stringAttribute(mail, CHECKED_MESSAGE);
+        if (bound.isPresent() && !bound.get().equals(UNREADABLE) && bound.get().equals(fingerprint(mail))) {
+            return true;
+        }
+        LOG.info("{}: the session's results are for another message (a duplicate, or a message changed since): "
+                + "checked again", mail.getName());
+        MailEnvelopes.stringAttribute(mail, PENDING).ifPresent(pending::discard);
+        mail.removeAttribute(CHECKED_IN_SESSION);
+        mail.removeAttribute(PENDING);
+        mail.removeAttribute(CHECKED_MESSAGE);
+        return false;
+    }
+
+    /** {@code <octets>:<CRC-32C>} of the mail's message as James would send it; {@link #UNREADABLE} if unreadable. */
+    static String fingerprint(Mail mail) {
+        try {
+            MimeMessage message = mail.getMessage();
+            if (message == null) {
+                return UNREADABLE;
+            }
+            byte[] octets = MimeMessageBytes.of(message);
+            CRC32C crc = new CRC32C();
+            crc.update(octets, 0, octets.length);
+            return octets.length + ":" + Long.toHexString(crc.getValue());
+        } catch (MessagingException | IOException | RuntimeException e) {
+            return UNREADABLE;
+        }
     }
 
     /** The latest check key made: a James has one or two configurations, so the key is made once, not per mail. */

@@ -154,6 +154,29 @@ class PendingChecksTest {
     }
 
     @Test
+    void aFinishedRunIsGivenOutEvenWhenTakenAfterItsDeadline() throws Exception {
+        // a spool far behind takes the report late: it is done, so it is used rather than checked all over again
+        PendingChecks table = table(2);
+        String token = table.put("k", answered(), Duration.ofSeconds(1)).orElseThrow();
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertThat(table.take(token, "k")).hasValueSatisfying(
+                r -> assertThat(r.spf().orElseThrow().status()).isEqualTo(SpfStatus.PASS));
+        assertThat(table.size()).isZero();
+    }
+
+    @Test
+    void aDiscardedRunLeavesTheTableAndIsCutOff() throws Exception {
+        PendingChecks table = table(2);
+        CheckRun run = unanswered();
+        String token = table.put("k", run, Duration.ofSeconds(10)).orElseThrow();
+        table.discard(token);
+        assertThat(table.size()).isZero();
+        assertThat(run.report()).isDone();
+        assertThat(table.take(token, "k")).isEmpty();
+        table.discard("no such token");
+    }
+
+    @Test
     void aFullTableDropsExpiredEntriesAnywhereBeforeRefusing() throws Exception {
         PendingChecks table = table(2);
         table.put("k", unanswered(), Duration.ofSeconds(10)).orElseThrow();

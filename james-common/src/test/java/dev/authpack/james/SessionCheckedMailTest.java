@@ -22,7 +22,53 @@ class SessionCheckedMailTest {
     private final PendingChecks table = new PendingChecks(8, now::get, () -> "token" + serial.incrementAndGet());
 
     private static Mail mail() throws Exception {
-        return FakeMail.builder().name("m").sender("a@ok.example").recipient("b@example.net").build();
+        return mail("Subject: received\r\n\r\nbody\r\n");
+    }
+
+    private static Mail mail(String message) throws Exception {
+        return FakeMail.builder().name("m").sender("a@ok.example").recipient("b@example.net")
+                .mimeMessage(MimeMessageBytes.from(message.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .build();
+    }
+
+    /** James copies a mail's attributes to its duplicates, which a redirect or a bounce gives another message. */
+    private static void replaceMessage(Mail mail, String message) throws Exception {
+        mail.setMessage(MimeMessageBytes.from(message.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void resultsAwaitedInTheSessionAreNotUsedForAnotherMessage() throws Exception {
+        Mail mail = mail();
+        SessionCheckedMail.store(mail, "mx.test", SPF_ONLY, PendingChecksTest.answered().report().join());
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isPresent();
+        replaceMessage(mail, "Subject: a bounce of ours\r\n\r\nother body\r\n");
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+        // the mark is gone: no later mailet takes them for this message either
+        assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_IN_SESSION)).isEmpty();
+        // one octet changed, same length: still another message
+        Mail same = mail("Subject: received\r\n\r\nbody\r\n");
+        SessionCheckedMail.store(same, "mx.test", SPF_ONLY, PendingChecksTest.answered().report().join());
+        replaceMessage(same, "Subject: receivee\r\n\r\nbody\r\n");
+        assertThat(SessionCheckedMail.results(table, same, "mx.test", SPF_ONLY)).isEmpty();
+    }
+
+    @Test
+    void checksHandedOverAreDroppedWhenTheMessageChangedBeforeTheyWereTaken() throws Exception {
+        Mail mail = mail();
+        CheckRun run = PendingChecksTest.unanswered();
+        SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, run, Duration.ofSeconds(5));
+        replaceMessage(mail, "Subject: rebuilt\r\n\r\nbody\r\n");
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+        assertThat(table.size()).isZero();
+        assertThat(run.report()).isDone();
+        assertThat(mail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+    }
+
+    @Test
+    void aMailWithoutAReadableMessageNeverTakesTheSessionsResults() throws Exception {
+        Mail mail = FakeMail.builder().name("m").sender("a@ok.example").recipient("b@example.net").build();
+        SessionCheckedMail.store(mail, "mx.test", SPF_ONLY, PendingChecksTest.answered().report().join());
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
     }
 
     @Test
