@@ -452,13 +452,19 @@ final class JamesMessageSource {
                     count);
         }
 
+        /**
+         * Within this stream only, as {@link SlicedStream#newStream}: the superclass reads on past its end up to the
+         * array's, and this array is the message received, where the octets after a slice are a field dropped
+         * (review L1).
+         */
         @Override
         public InputStream newStream(long from, long end) {
             if (from < 0) {
                 throw new IllegalArgumentException("start < 0");
             }
-            long to = end == -1 ? count - start : end;
-            return new OctetsStream(buf, start + (int) from, (int) (to - from));
+            long length = count - start;
+            long to = end == -1 ? length : Math.max(0, Math.min(length, end));
+            return new OctetsStream(buf, start + (int) Math.min(from, to), (int) (to - Math.min(from, to)));
         }
     }
 }
