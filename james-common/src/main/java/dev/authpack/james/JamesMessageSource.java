@@ -33,9 +33,12 @@ final class JamesMessageSource {
     }
 
     /**
-     * The octets James holds for this message when it has not been parsed or changed since it was received
-     * ({@link MimeMessageWrapper#getMessageInputStream} then streams the source as is); empty otherwise. The array
-     * may be the source's own (our octets, {@link OctetsStream}; the copy James' stream reads from,
+     * What {@link MimeMessageWrapper#getMessageInputStream} gives for a message not modified since it was received,
+     * i.e. what James would write for it; empty for a modified message. Only when the message has not been parsed
+     * either is that the octets received (James streams its source as is). Once it has been parsed, James gives its
+     * header section re-serialized (the lines javax.mail parsed, each ended by CRLF) followed by the body received,
+     * or, for a message with no source (a copy), the whole message re-serialized: not the octets received (review
+     * L3). The array may be the source's own (our octets, {@link OctetsStream}; the copy James' stream reads from,
      * {@link OctetsSink}): it must not be changed.
      */
     static Optional<byte[]> unchangedOctets(MimeMessage message) throws IOException, MessagingException {
