@@ -11,7 +11,6 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.SharedInputStream;
 import javax.mail.util.SharedByteArrayInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,9 +33,12 @@ final class JamesMessageSource {
     }
 
     /**
-     * The octets James holds for this message when it has not been parsed or changed since it was received
-     * ({@link MimeMessageWrapper#getMessageInputStream} then streams the source as is); empty otherwise. The array
-     * may be the source's own (our octets, {@link OctetsStream}; the copy James' stream reads from,
+     * What {@link MimeMessageWrapper#getMessageInputStream} gives for a message not modified since it was received,
+     * i.e. what James would write for it; empty for a modified message. Only when the message has not been parsed
+     * either is that the octets received (James streams its source as is). Once it has been parsed, James gives its
+     * header section re-serialized (the lines javax.mail parsed, each ended by CRLF) followed by the body received,
+     * or, for a message with no source (a copy), the whole message re-serialized: not the octets received (review
+     * L3). The array may be the source's own (our octets, {@link OctetsStream}; the copy James' stream reads from,
      * {@link OctetsSink}): it must not be changed.
      */
     static Optional<byte[]> unchangedOctets(MimeMessage message) throws IOException, MessagingException {
@@ -52,63 +54,110 @@ final class JamesMessageSource {
                 // a message we set in slices: joined once, kept by its source
                 return Optional.of(ours.source.joined());
             }
-            if (in.getClass() != ByteArrayInputStream.class) {
+            if (in.getClass() != ByteArrayInputStream.class || !TRANSFER_HANDS_OVER_ITS_OWN_ARRAY) {
                 return Optional.of(in.readAllBytes());
             }
-            OctetsSink sink = new OctetsSink((int) Math.min(wrapper.getMessageSize(), Integer.MAX_VALUE - 64));
+            // exactly a ByteArrayInputStream: available() is the number of octets transferTo writes
+            OctetsSink sink = new OctetsSink(in.available());
             in.transferTo(sink);
             return Optional.of(sink.octets());
         }
     }
 
     /**
+     * Whether this JDK's {@code ByteArrayInputStream.transferTo} writes the stream's own array to a stream it does
+     * not know (JDK 17 does, in one write), rather than chunks of at most 128 KiB through one temporary buffer that
+     * it refills before each write (JDK 21+). Tried once, as it is, instead of inferred from the version.
+     */
+    static final boolean TRANSFER_HANDS_OVER_ITS_OWN_ARRAY = transferHandsOverItsOwnArray();
+
+    private static boolean transferHandsOverItsOwnArray() {
+        byte[] probe = new byte[8];
+        boolean[] own = {true};
+        try {
+            new ByteArrayInputStream(probe).transferTo(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    own[0] = false;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    own[0] &= b == probe;
+                }
+            });
+        } catch (IOException e) {
+            return false;
+        }
+        return own[0];
+    }
+
+    /**
      * Where the stream of James' source in memory is transferred to (a {@code ByteArrayInputStream} over a copy of
-     * James' buffer made for that stream): on JDK 17 {@code transferTo} hands that array over in one write, and it is
-     * kept as it is, saving the copy {@code readAllBytes} would make (the message's size again, twice a mail on the
-     * session path); JDK 21 writes a copy of it instead, also kept whole (one copy, as with {@code readAllBytes}).
-     * Anything else (several writes, a part of an array) is gathered into a new array.
+     * James' buffer made for that stream), on a JDK whose {@code transferTo} hands that array over: it is kept as it
+     * is, saving the copy {@code readAllBytes} would make (the message's size again, twice a mail on the session path).
+     * Nothing writes into it afterwards: a {@code ByteArrayInputStream} never writes into its array, and James made
+     * this one for this stream alone.
+     * <p>
+     * An array written is kept only when one write holds all the octets to come ({@code size}, exact), from the
+     * array's first octet to its last: the writer has nothing left to write, so no reason to fill that array again.
+     * Anything else is copied as it is written, never kept to be copied later: a writer may refill its buffer for
+     * the next write (JDK 21+'s {@code transferTo} does, and a chunk kept until then is lost: review H2). A correct
+     * copy beats a fast corruption.
      */
     static final class OctetsSink extends OutputStream {
-        private final int sizeHint;
-        private byte[] whole;
-        private ByteArrayOutputStream gathered;
+        private final int size;
+        private byte[] octets;
+        private int count;
+        /** Whether {@link #octets} is the writer's array, kept as it is (never written into). */
+        private boolean kept;
 
-        OctetsSink(int sizeHint) {
-            this.sizeHint = sizeHint;
+        /** A sink for exactly {@code size} octets, the number the writer is known to write. */
+        OctetsSink(int size) {
+            this.size = Math.max(size, 0);
         }
 
         @Override
         public void write(int b) {
-            gathered().write(b);
+            room(1);
+            octets[count++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
             Objects.checkFromIndexSize(off, len, b.length);
-            if (whole == null && gathered == null && off == 0 && len == b.length) {
-                whole = b;
+            if (octets == null && off == 0 && len == size && b.length == size) {
+                octets = b;
+                count = len;
+                kept = true;
                 return;
             }
-            gathered().write(b, off, len);
+            room(len);
+            System.arraycopy(b, off, octets, count, len);
+            count += len;
         }
 
-        private ByteArrayOutputStream gathered() {
-            if (gathered == null) {
-                gathered = new ByteArrayOutputStream(Math.max(sizeHint, 0) + 64);
-                if (whole != null) {
-                    gathered.write(whole, 0, whole.length);
-                    whole = null;
-                }
+        /** An array of our own with room for {@code more} octets after {@link #count}. */
+        private void room(int more) {
+            long needed = (long) count + more;
+            if (octets != null && !kept && needed <= octets.length) {
+                return;
             }
-            return gathered;
+            if (needed > Integer.MAX_VALUE - 8) {
+                throw new OutOfMemoryError("message over 2 GiB");
+            }
+            int length = (int) Math.max(needed, octets == null ? size
+                    : Math.min(Integer.MAX_VALUE - 8, 2L * octets.length));
+            octets = octets == null ? new byte[length] : Arrays.copyOf(octets, length);
+            kept = false;
         }
 
-        /** The octets written: the array handed over whole, or a new one. */
+        /** The octets written: the array handed over whole, or our own. */
         byte[] octets() {
-            if (whole != null) {
-                return whole;
+            if (octets == null) {
+                return new byte[0];
             }
-            return gathered == null ? new byte[0] : gathered.toByteArray();
+            return count == octets.length ? octets : Arrays.copyOf(octets, count);
         }
     }
 
@@ -406,13 +455,19 @@ final class JamesMessageSource {
                     count);
         }
 
+        /**
+         * Within this stream only, as {@link SlicedStream#newStream}: the superclass reads on past its end up to the
+         * array's, and this array is the message received, where the octets after a slice are a field dropped
+         * (review L1).
+         */
         @Override
         public InputStream newStream(long from, long end) {
             if (from < 0) {
                 throw new IllegalArgumentException("start < 0");
             }
-            long to = end == -1 ? count - start : end;
-            return new OctetsStream(buf, start + (int) from, (int) (to - from));
+            long length = count - start;
+            long to = end == -1 ? length : Math.max(0, Math.min(length, end));
+            return new OctetsStream(buf, start + (int) Math.min(from, to), (int) (to - Math.min(from, to)));
         }
     }
 }

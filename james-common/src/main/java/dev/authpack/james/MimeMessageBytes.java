@@ -40,8 +40,9 @@ public final class MimeMessageBytes {
     }
 
     /**
-     * The message as James would send it: for a message not modified since it was read, the octets received. Not to
-     * be changed: the array may be the message's own.
+     * The message as James would send it: for a message neither parsed nor modified since it was read, the octets
+     * received (once parsed, James re-serializes its header section). Not to be changed: the array may be the
+     * message's own.
      */
     public static byte[] of(MimeMessage message) throws IOException, MessagingException {
         if (jamesServer) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link JamesMessageSource.OctetsStream} is {@link SharedByteArrayInputStream} without the lock: every operation
- * gives what the superclass gives, on the same octets, in any order, also on the streams {@code newStream} makes.
+ * gives what the superclass gives, on the same octets, in any order, also on the streams {@code newStream} makes
+ * (those end where the stream ends, also when asked for more: the superclass reads on into its array).
  */
 class JamesMessageSourceTest {
 
@@ -40,8 +41,12 @@ class JamesMessageSourceTest {
                     default -> {
                         long from = random.nextInt(Math.max(1, length));
                         long end = random.nextBoolean() ? -1 : from + random.nextInt(Math.max(1, length - (int) from + 1));
+                        // past its own end the superclass reads on (up to the array's end); ours stops at its end,
+                        // as the superclass does when asked for no more than it holds (review L1)
+                        long own = theirs.available() + ((SharedInputStream) theirs).getPosition();
+                        long to = end == -1 ? own : Math.min(end, own);
                         ours = ((SharedInputStream) ours).newStream(from, end);
-                        theirs = ((SharedInputStream) theirs).newStream(from, end);
+                        theirs = ((SharedInputStream) theirs).newStream(Math.min(from, to), to);
                         assertThat(ours).isInstanceOf(JamesMessageSource.OctetsStream.class);
                     }
                 }
@@ -139,6 +144,45 @@ class JamesMessageSourceTest {
                     return written;
                 });
         assertThat(out.size()).isEqualTo(slices.size());
+    }
+
+    /**
+     * A stream within one slice of a message in slices is over the message received, in place: the octets after the
+     * slice in that array are the forged field dropped. Asked for more than it holds, it gives only what it holds,
+     * never those octets (review L1).
+     */
+    @Test
+    void aStreamWithinOneSliceNeverReadsPastTheSlice() throws Exception {
+        String kept = "Received: from a by b; Sun, 6 Dec 2026 00:00:00 +0000\r\n";
+        String dropped = "Authentication-Results: mx.example.org; dkim=pass header.d=paypal.com\r\n";
+        byte[] received = (kept + dropped + "From: a@example.org\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] ours = "Authentication-Results: mx.example.org; spf=pass\r\n".getBytes(StandardCharsets.US_ASCII);
+        int cut = kept.length();
+        int after = cut + dropped.length();
+        JamesMessageSource.OctetsSource source = new JamesMessageSource.OctetsSource(List.of(
+                dev.authpack.mail.OctetSlice.of(ours), new dev.authpack.mail.OctetSlice(received, 0, cut),
+                new dev.authpack.mail.OctetSlice(received, after, received.length - after)));
+        SharedInputStream whole = (SharedInputStream) source.getInputStream();
+        SharedInputStream slice = (SharedInputStream) whole.newStream(ours.length, ours.length + cut);
+        assertThat(slice).isInstanceOf(JamesMessageSource.OctetsStream.class);
+        assertThat(read(slice.newStream(0, received.length))).isEqualTo(kept);
+        assertThat(read(slice.newStream(9, Long.MAX_VALUE))).isEqualTo(kept.substring(9));
+        assertThat(read(slice.newStream(0, -1))).isEqualTo(kept);
+        assertThat(read(slice.newStream(cut, cut + 20))).isEmpty();
+        assertThat(read(slice.newStream(cut + 5, received.length))).isEmpty();
+        // and nested: a part of the slice asked past its own end gives the part, not the slice's rest
+        SharedInputStream part = (SharedInputStream) slice.newStream(2, 10);
+        assertThat(read(part.newStream(0, received.length))).isEqualTo(kept.substring(2, 10));
+        // a message in one array that is a part of a larger one: the same
+        InputStream one = new JamesMessageSource.OctetsSource(List.of(new dev.authpack.mail.OctetSlice(received, 0,
+                cut))).getInputStream();
+        assertThat(read(((SharedInputStream) one).newStream(0, received.length))).isEqualTo(kept);
+    }
+
+    private static String read(InputStream in) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toString(StandardCharsets.US_ASCII);
     }
 
     /** James parses a message in slices, header and body, as the same message in one array. */

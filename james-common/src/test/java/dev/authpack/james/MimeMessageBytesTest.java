@@ -2,11 +2,17 @@ package dev.authpack.james;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.authpack.mail.OctetSlice;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
@@ -130,5 +136,81 @@ class MimeMessageBytesTest {
         assertThat(wholeThenMore.octets()).isEqualTo((MESSAGE.substring(0, 10) + "x" + MESSAGE.substring(0, 3))
                 .getBytes(StandardCharsets.US_ASCII)).isNotSameAs(head);
         assertThat(new JamesMessageSource.OctetsSink(5).octets()).isEmpty();
+        // one write of exactly all the octets to come: the array is kept as it is
+        JamesMessageSource.OctetsSink one = new JamesMessageSource.OctetsSink(octets.length);
+        one.write(octets, 0, octets.length);
+        assertThat(one.octets()).isSameAs(octets);
+    }
+
+    /**
+     * What JDK 21+'s {@code ByteArrayInputStream.transferTo} does with a stream it does not trust: one buffer of
+     * 128 KiB, refilled before each write. A sink that kept the first chunk's array would see it overwritten by the
+     * second, and give back a message of the right length whose first 128 KiB are a later chunk (review H2).
+     */
+    @Test
+    void aSinkWrittenThroughOneReusedBufferGivesTheOctetsWritten() {
+        byte[] message = randomOctets(300_000, 21);
+        JamesMessageSource.OctetsSink sink = new JamesMessageSource.OctetsSink(message.length);
+        byte[] buffer = new byte[131_072];
+        for (int at = 0; at < message.length; at += buffer.length) {
+            int n = Math.min(buffer.length, message.length - at);
+            System.arraycopy(message, at, buffer, 0, n);
+            sink.write(buffer, 0, n);
+        }
+        sameOctets(sink.octets(), message);
+    }
+
+    /** The same through the JDK's own {@code transferTo} (on JDK 21+ the reused buffer above; on 17 one write). */
+    @Test
+    void aByteArrayInputStreamOverMoreThan128KiBIsTransferredWhole() throws Exception {
+        byte[] message = randomOctets(300_000, 22);
+        JamesMessageSource.OctetsSink sink = new JamesMessageSource.OctetsSink(message.length);
+        new ByteArrayInputStream(message).transferTo(sink);
+        sameOctets(sink.octets(), message);
+    }
+
+    /**
+     * The way James gets there: a source in memory over more than 128 KiB (a memory threshold above 128 KiB) gives a
+     * new {@code ByteArrayInputStream} over a copy of its octets for each stream; they are read back whole.
+     */
+    @Test
+    void aMessageInMemoryOverMoreThan128KiBIsReadWhole() throws Exception {
+        byte[] body = randomOctets(300_000, 23);
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) ('a' + (body[i] & 0x0f));
+        }
+        byte[] message = OctetSlice.join(List.of(OctetSlice.of(
+                "From: a@example.com\r\nSubject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), OctetSlice.of(body)));
+        MimeMessageWrapper wrapper = new MimeMessageWrapper(new MimeMessageSource() {
+            @Override
+            public String getSourceId() {
+                return "in-memory";
+            }
+
+            @Override
+            public InputStream getInputStream() {
+                return new ByteArrayInputStream(message.clone());
+            }
+
+            @Override
+            public long getMessageSize() {
+                return message.length;
+            }
+        });
+        sameOctets(MimeMessageBytes.of(wrapper), message);
+        sameOctets(MimeMessageBytes.of(wrapper), message);
+        assertThat(wrapper.isModified()).isFalse();
+    }
+
+    /** Equal arrays, or the length and the first octet that differs (not 300,000 octets printed). */
+    static void sameOctets(byte[] actual, byte[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        assertThat(java.util.Arrays.mismatch(actual, expected)).as("the first octet that differs").isEqualTo(-1);
+    }
+
+    static byte[] randomOctets(int n, long seed) {
+        byte[] octets = new byte[n];
+        new Random(seed).nextBytes(octets);
+        return octets;
     }
 }
