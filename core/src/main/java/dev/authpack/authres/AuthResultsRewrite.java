@@ -1,5 +1,6 @@
 package dev.authpack.authres;
 
+import dev.authpack.mail.HeaderLines;
 import dev.authpack.mail.OctetSlice;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,20 @@ import java.util.List;
  * it ({@link HeaderFieldScan}: javax.mail, which James uses, splits lines at a bare CR too and trims field names
  * of control octets; LF-only readers do not split at a CR): a field claiming our id in any reading is dropped.
  *
+ * <p>Where to cut is where both readings start a field: after a LF, before anything but SP or HTAB. A field that
+ * javax.mail starts or ends at a bare CR is dropped with the whole LF-only field around it, other fields on those
+ * lines too (fail closed; only a message with bare CRs loses them). A cut anywhere else would join the octets on
+ * its two sides into something neither reading saw: a bare CR before the cut and the CRLF (or LF) of the empty line
+ * after it make CR CR LF (CR LF), one line end, so the header section would go on into the body (review s15 H1);
+ * the text after a bare CR would start an LF-only line, a new field for mime4j or Dovecot (M1). Cut so, what is left
+ * is the same fields in both readings, less the dropped ones, and the empty line ending the header section stays:
+ * a second rewrite finds nothing more. (javax.mail may end the header earlier, at an empty line only it sees, a
+ * bare CR; that line goes only inside an LF-only field claiming our id.)
+ *
+ * <p>A first line starting with SP or HTAB (javax.mail reads it as a field, nameless if it has no colon) would
+ * continue our field put above it, in every reading (M2): with our field, it is dropped as such a field is;
+ * without, it stays.
+ *
  * <p>Linear in the message size: each header line is looked at once, whatever the number of fields or names.
  */
 public final class AuthResultsRewrite {
@@ -33,57 +48,83 @@ public final class AuthResultsRewrite {
      */
     public static Result rewrite(byte[] message, String ourId, String ourField) {
         boolean lf = usesBareLf(message);
-        // the ranges [cuts[2k], cuts[2k+1]) to drop, in order: the new message is the slices around them
-        int[][] cuts = {new int[8]};
+        // a first line starting with white space would continue our field put on top of it, in every reading
+        boolean foldsIntoOurs = ourField != null && HeaderLines.isContinuation(message, 0);
+        Cuts cuts = new Cuts(message);
         int[] removed = {0};
-        int[] copiedUpTo = {0};
-        if (ourId != null) {
+        if (ourId != null || foldsIntoOurs) {
             // fields as javax.mail (James) reads them and as LF-only readers do: a claim in either is dropped
             HeaderFieldScan.scan(message, field -> {
-                int removeEnd = -1;
-                if (field.start() < copiedUpTo[0]) {
-                    return true; // inside a field already dropped in the LF-only reading
+                if (field.start() < cuts.end) {
+                    return true; // inside a cut already
                 }
-                if (AuthServIds.claims(field.body(message), ourId)) {
-                    removeEnd = field.end();
+                boolean claims = ourId != null && (AuthServIds.claims(field.body(message), ourId)
+                        || AuthServIds.claims(field.lfBodyText(message), ourId));
+                if (claims || field.start() == 0 && foldsIntoOurs) {
+                    cuts.add(field.start(), field.end());
+                    removed[0] += claims ? 1 : 0;
                 }
-                if (AuthServIds.claims(field.lfBodyText(message), ourId)) {
-                    removeEnd = Math.max(removeEnd, field.lfEnd());
-                }
-                if (removeEnd >= 0) {
-                    if (2 * removed[0] + 2 > cuts[0].length) {
-                        cuts[0] = Arrays.copyOf(cuts[0], 2 * cuts[0].length);
-                    }
-                    cuts[0][2 * removed[0]] = field.start();
-                    cuts[0][2 * removed[0] + 1] = removeEnd;
-                    copiedUpTo[0] = removeEnd;
-                    removed[0]++;
-                }
-                return true;
+                return ourId != null;
             });
         }
-        if (removed[0] == 0 && ourField == null) {
+        if (cuts.count == 0 && ourField == null) {
             return new Result(List.of(OctetSlice.of(message)), 0, false);
         }
         byte[] field = ourField == null ? new byte[0]
                 : (lf ? ourField.replace("\r\n", "\n") + "\n" : ourField + "\r\n").getBytes(StandardCharsets.UTF_8);
-        // the new message as slices: our field, then the message around the fields dropped (not copied)
-        List<OctetSlice> slices = new ArrayList<>(removed[0] + 2);
+        // the new message as slices: our field, then the message around the cuts (not copied)
+        List<OctetSlice> slices = new ArrayList<>(cuts.count + 2);
         if (field.length > 0) {
             slices.add(OctetSlice.of(field));
         }
         int from = 0;
-        for (int k = 0; k < removed[0]; k++) {
-            int cut = cuts[0][2 * k];
+        for (int k = 0; k < cuts.count; k++) {
+            int cut = cuts.ranges[2 * k];
             if (cut > from) {
                 slices.add(new OctetSlice(message, from, cut - from));
             }
-            from = cuts[0][2 * k + 1];
+            from = cuts.ranges[2 * k + 1];
         }
         if (message.length > from) {
             slices.add(new OctetSlice(message, from, message.length - from));
         }
         return new Result(List.copyOf(slices), removed[0], true);
+    }
+
+    /**
+     * The ranges to drop, in order: each a whole field of the LF-only reading, or several, and so whole fields of
+     * javax.mail's reading too (see the class comment for why).
+     */
+    private static final class Cuts {
+        private final byte[] message;
+        private int[] ranges = new int[8];
+        private int count;
+        /** Where the last cut ends: a field start of both readings, or 0. */
+        private int end;
+
+        Cuts(byte[] message) {
+            this.message = message;
+        }
+
+        /** Drops the javax.mail field {@code [start, fieldEnd)} with the LF-only fields it is part of. */
+        void add(int start, int fieldEnd) {
+            // back to the start of the LF-only field holding start: after a LF, not white space (or the first
+            // line); not before the last cut, which ends at one. Each octet is looked at once: cuts only go on.
+            int from = start;
+            while (from > end && !(message[from - 1] == '\n' && !HeaderLines.isWhiteSpace(message[from]))) {
+                from--;
+            }
+            // on to the end of the LF-only field holding the field's last octet: after a LF, before no white space;
+            // never past the empty line ending the header section, which is such a place
+            int to = HeaderLines.lfFieldEnd(message, fieldEnd - 1, message.length);
+            if (2 * count + 2 > ranges.length) {
+                ranges = Arrays.copyOf(ranges, 2 * ranges.length);
+            }
+            ranges[2 * count] = from;
+            ranges[2 * count + 1] = to;
+            count++;
+            end = to;
+        }
     }
 
     /** Whether the first line ends with a bare LF (the whole message is then taken to use them). */
@@ -138,7 +179,10 @@ public final class AuthResultsRewrite {
             return changed;
         }
 
-        /** How many fields claiming our authserv-id were dropped. */
+        /**
+         * How many fields claiming our authserv-id were dropped (not counting the fields dropped with them because
+         * they share their lines).
+         */
         public int removed() {
             return removed;
         }

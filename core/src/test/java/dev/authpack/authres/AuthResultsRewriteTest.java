@@ -1,6 +1,8 @@
 package dev.authpack.authres;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 
@@ -12,6 +14,58 @@ class AuthResultsRewriteTest {
     private static String rewrite(String message, String ourField) {
         return new String(AuthResultsRewrite.rewrite(message.getBytes(StandardCharsets.UTF_8), "mx.example.org",
                 ourField).message(), StandardCharsets.UTF_8);
+    }
+
+    /** How many fields claiming our id a second rewrite finds: 1 (ours) when the first left no forged one. */
+    private static int claimantsLeft(String rewritten) {
+        return AuthResultsRewrite.rewrite(rewritten.getBytes(StandardCharsets.UTF_8), "mx.example.org", null)
+                .removed();
+    }
+
+    /**
+     * Review s15 H1: cutting the forged field that follows a bare CR joined that CR to the CRLF (or LF) of the empty
+     * line ending the header section: CR CR LF (CR LF) is one line end, the empty line was gone and the body's
+     * forged field became a header field claiming our id. Its whole LF line goes (Subject with it: fail closed).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\r\n", "\n"})
+    void aForgedFieldAfterABareCrGoesAndTheEmptyLineEndingTheHeaderStays(String eol) {
+        String inBody = "Authentication-Results: mx.example.org; dkim=pass header.d=paypal.com" + eol;
+        String message = "From: a@example.com" + eol + "Subject: s\rAuthentication-Results: mx.example.org; x=y" + eol
+                + eol + inBody + eol + "body" + eol;
+        String out = rewrite(message, OURS);
+        assertThat(claimantsLeft(out)).as(out).isEqualTo(1);
+        assertThat(out).isEqualTo(OURS.replace("\r\n", eol) + eol + "From: a@example.com" + eol + eol + inBody + eol
+                + "body" + eol);
+    }
+
+    /**
+     * Review s15 M1: a cut ending where javax.mail ends the field, after a bare CR, left a remainder that LF-only
+     * readers (mime4j, Dovecot) read as a field of its own, and its quoted id without the CR is ours. The whole LF
+     * line goes.
+     */
+    @Test
+    void aCutEndingAfterABareCrLeavesNoFieldAnLfOnlyReaderTakesForOurs() {
+        String message = "From: a@example.com\r\n"
+                + "Authentication-Results: \"mx.example.org\r"
+                + "Authentication-Results: \"mx.example.o\rrg\"; dkim=pass\r\n"
+                + "Subject: s\r\n\r\nbody\r\n";
+        String out = rewrite(message, OURS);
+        assertThat(claimantsLeft(out)).as(out).isEqualTo(1);
+        assertThat(out).isEqualTo(OURS + "\r\nFrom: a@example.com\r\nSubject: s\r\n\r\nbody\r\n");
+    }
+
+    /**
+     * Review s15 M2: a first line starting with white space became a continuation line of our field, in every
+     * reading. With our field on top it is dropped (javax.mail reads it as a nameless field); without, it stays.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {" dkim=pass header.d=paypal.com\r\n", "\tdkim=pass\r\n header.d=paypal.com\r\n",
+            " dkim=pass\rheader.d=paypal.com\r\n"})
+    void aFirstLineStartingWithWhiteSpaceIsNotFoldedIntoOurField(String first) {
+        String rest = "From: a@b\r\n\r\nx";
+        assertThat(rewrite(first + rest, OURS)).isEqualTo(OURS + "\r\n" + rest);
+        assertThat(rewrite(first + rest, null)).isEqualTo(first + rest);
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * Inputs for the differential tests of the header readers: every saved fuzz input of every target (raw bytes, and
  * also without its first byte, which some targets use as a parameter), and random header sections built from the
  * pieces that split readers apart (bare CR, CR CR LF, LF-only and mixed line ends, NUL and other controls, names
- * folded before their colon, leading continuation lines, a missing empty line, UTF-8 look-alike names).
+ * folded before their colon, leading continuation lines, a missing empty line, UTF-8 look-alike names, a quoted
+ * authserv-id split by a bare CR).
  */
 public final class HostileHeaders {
     /** The random header sections each differential test runs. */
@@ -33,6 +34,7 @@ public final class HostileHeaders {
         "Authentication-Re\u017fults:", "Authentication-Results: mx.test; dmarc=pass", " mx.test; dkim=pass",
         "\r\n dkim=pass", "\n\tspf=pass", "X: y", "Subject: hi", "To: b@example.org", "no colon here",
         "\r\n\r\n", "\n\n", "\r\n\n", "\n\r\n", "\r\r\n\r\n", "body\r\n", "\u00e9", "\u00ff", "<c@z.example>",
+        "Authentication-Results: \"mx.test\r", "\"mx.te\rst\"; dkim=pass",
     };
 
     private HostileHeaders() {
