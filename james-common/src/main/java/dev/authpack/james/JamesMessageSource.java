@@ -2,9 +2,13 @@ package dev.authpack.james;
 
 import dev.authpack.mail.OctetSlice;
 import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.james.util.SizeFormat;
 import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -24,12 +28,45 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The James 3.8/3.9 server classes {@link MimeMessageBytes} uses when it runs inside James, kept in this one class:
  * James' {@link MimeMessageWrapper} keeps the octets received ({@link MimeMessageSource}) until a mailet changes
- * the message, and a message set with {@link MailImpl#setMessageNoCopy} over our own octets is again such a
- * wrapper, with nothing parsed and nothing marked modified. Loaded only when the message is James' own, so the
- * pack also runs where these classes are absent (tests with {@code FakeMail}).
+ * the message, and a message set with {@link MailImpl#setMessageNoCopy} is again such a wrapper, with nothing parsed
+ * and nothing marked modified: over our own octets in memory, or, for a message larger than James' in-memory
+ * threshold, over James' own source in a temporary file, as James keeps any message that large (review s15 M3).
+ * Loaded only when the message is James' own, so the pack also runs where these classes are absent (tests with
+ * {@code FakeMail}).
  */
 final class JamesMessageSource {
+    private static final Logger LOGGER = LoggerFactory.getLogger(JamesMessageSource.class);
+    /** The system property James reads its in-memory threshold from ({@code MimeMessageInputStreamSource}). */
+    static final String MEMORY_THRESHOLD_PROPERTY = "james.message.memory.threshold";
+    /** James' threshold when that property is unset: 100 KiB (3.8.1 and 3.9.0). */
+    static final int DEFAULT_MEMORY_THRESHOLD = 100 * 1024;
+    /**
+     * James' in-memory threshold, in octets: James keeps a message larger than this in a temporary file, anything
+     * else in memory. Read once, as James reads it (once, when {@link MimeMessageInputStreamSource} is loaded): the
+     * same property through the same parser, so an administrator's setting applies to both.
+     */
+    static final int MEMORY_THRESHOLD = memoryThreshold(System.getProperty(MEMORY_THRESHOLD_PROPERTY));
+
     private JamesMessageSource() {
+    }
+
+    /**
+     * The threshold a value of {@link #MEMORY_THRESHOLD_PROPERTY} sets, as James 3.8.1 and 3.9.0 read it: a size
+     * ({@code 102400}, {@code 1MiB}, ...) parsed by James' {@link SizeFormat}, at most {@code Integer.MAX_VALUE};
+     * {@link #DEFAULT_MEMORY_THRESHOLD} when unset. A value James cannot read stops James' own source from loading
+     * at all; here it gives the default, with a warning.
+     */
+    static int memoryThreshold(String property) {
+        if (property == null) {
+            return DEFAULT_MEMORY_THRESHOLD;
+        }
+        try {
+            return Math.toIntExact(SizeFormat.parseAsByteCount(property));
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}={} is not a size James can read ({}): {} octets assumed", MEMORY_THRESHOLD_PROPERTY,
+                    property, e.toString(), DEFAULT_MEMORY_THRESHOLD);
+            return DEFAULT_MEMORY_THRESHOLD;
+        }
     }
 
     /**
@@ -51,7 +88,7 @@ final class JamesMessageSource {
                 return Optional.of(ours.remaining());
             }
             if (in instanceof SlicedStream ours && ours.getPosition() == 0) {
-                // a message we set in slices: joined once, kept by its source
+                // a message we set in slices: joined, and kept by its source up to the threshold
                 return Optional.of(ours.source.joined());
             }
             if (in.getClass() != ByteArrayInputStream.class || !TRANSFER_HANDS_OVER_ITS_OWN_ARRAY) {
@@ -162,15 +199,52 @@ final class JamesMessageSource {
     }
 
     /**
-     * Makes {@code octets} the mail's message without a copy: a fresh {@link MimeMessageWrapper} over them, as
-     * James makes for a message it receives. False when the mail is not James' own {@link MailImpl}.
+     * Makes {@code octets} the mail's message: a fresh {@link MimeMessageWrapper}, as James makes for a message it
+     * receives, nothing parsed or marked modified. The wrapper it replaces is disposed of ({@code setMessageNoCopy}),
+     * and this one is when James disposes of the mail. False when the mail is not James' own {@link MailImpl}.
+     * <p>
+     * At most {@link #MEMORY_THRESHOLD} octets: over the octets themselves ({@link OctetsSource}), not copied (the
+     * path every checked mail takes). Larger: James' own {@link MimeMessageInputStreamSource}, which keeps a message
+     * that large in a temporary file, exactly as James keeps one it receives or copies; a large mail does not stay on
+     * the heap for the rest of its way (review s15 M3: the spool threads times the largest message an outside sender
+     * may send, twice with {@link OctetsSource#joined}).
      */
     static boolean setWithoutCopy(Mail mail, List<OctetSlice> octets) throws MessagingException {
         if (!(mail instanceof MailImpl impl)) {
             return false;
         }
-        impl.setMessageNoCopy(new MimeMessageWrapper(new OctetsSource(octets)));
+        OctetsSource ours = new OctetsSource(octets);
+        MimeMessageSource source = ours.getMessageSize() > MEMORY_THRESHOLD ? inJamesSource(ours) : ours;
+        impl.setMessageNoCopy(new MimeMessageWrapper(source));
         return true;
+    }
+
+    /**
+     * The message in a new {@link MimeMessageInputStreamSource}, made the way James copies a message into one
+     * ({@code MimeMessageWrapper(MimeMessage)}: {@code create(id)}, its writable stream, close): past the threshold
+     * James moves what it holds to a temporary file and writes on there. The slices go in one write each, never
+     * joined into one more array. Where the file cannot be written (a full disk, say) the source is disposed of (its
+     * file goes) and the message stays ours in memory: the message as rewritten, forged fields gone, matters more
+     * than where it is kept.
+     */
+    private static MimeMessageSource inJamesSource(OctetsSource ours) {
+        MimeMessageInputStreamSource james = MimeMessageInputStreamSource.create(ours.getSourceId());
+        boolean written = false;
+        try {
+            OutputStream out = james.getWritableOutputStream();
+            ours.writeTo(out);
+            // flushes to the file: only then is the message there
+            out.close();
+            written = true;
+        } catch (IOException e) {
+            LOGGER.warn("message of {} octets kept in memory: James' temporary file not written ({})",
+                    ours.getMessageSize(), e.toString());
+        } finally {
+            if (!written) {
+                james.dispose();
+            }
+        }
+        return written ? james : ours;
     }
 
     /**
@@ -179,6 +253,7 @@ final class JamesMessageSource {
      * Its stream is a {@link SharedInputStream}, as James' own sources give: a message parsed from it keeps its
      * content as a view of these octets instead of copying it, and so do the body parts of a multipart parsed from
      * that. Its id is unique in the JVM and costs no random bits (a UUID a mail drew from the system's SecureRandom).
+     * A mail is given one only up to {@link #MEMORY_THRESHOLD} octets ({@link #setWithoutCopy}).
      */
     static final class OctetsSource implements MimeMessageSource {
         private static final String PREFIX = "authpack-" + Long.toHexString(System.nanoTime()) + "-";
@@ -188,7 +263,10 @@ final class JamesMessageSource {
         /** Where each slice starts in the message, and (last) the message's size. */
         private final long[] starts;
         private final String id = PREFIX + SOURCES.incrementAndGet();
-        /** The slices joined, once a reader asks for one array ({@link #unchangedOctets}). */
+        /**
+         * The slices joined, once a reader asks for one array ({@link #unchangedOctets}), and kept only up to
+         * {@link #MEMORY_THRESHOLD} octets; or the one array the message is.
+         */
         private volatile byte[] joined;
 
         OctetsSource(List<OctetSlice> slices) {
@@ -257,6 +335,11 @@ final class JamesMessageSource {
             return low;
         }
 
+        /**
+         * The message in one array. The slices joined are kept for the next reader only up to
+         * {@link #MEMORY_THRESHOLD} octets, as James keeps a message that small in memory (and copies it for each
+         * reader); a larger one kept joined would be the message twice over for as long as the mail lives.
+         */
         byte[] joined() {
             byte[] octets = joined;
             if (octets == null) {
@@ -265,9 +348,18 @@ final class JamesMessageSource {
                     slices.add(new OctetSlice(arrays[i], offsets[i], (int) (starts[i + 1] - starts[i])));
                 }
                 octets = OctetSlice.join(slices);
-                joined = octets;
+                if (octets.length <= MEMORY_THRESHOLD) {
+                    joined = octets;
+                }
             }
             return octets;
+        }
+
+        /** Writes the message to {@code out}, one write a slice. */
+        void writeTo(OutputStream out) throws IOException {
+            for (int i = 0; i < arrays.length; i++) {
+                out.write(arrays[i], offsets[i], (int) (starts[i + 1] - starts[i]));
+            }
         }
     }
 

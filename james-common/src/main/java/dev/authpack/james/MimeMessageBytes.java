@@ -23,8 +23,10 @@ import java.util.Properties;
  * {@link #of} reads the octets James received straight from its message source instead of having the message
  * parse and re-serialize its header section, and {@link #set} hands James a message over our octets that James
  * does not copy, parse or mark modified (James' {@code Mail.setMessage} copies the whole message into a new buffer
- * and parses its header fields again). Elsewhere (another {@code Mail} implementation, a message already changed
- * by an earlier mailet) both fall back to the plain JavaMail way.
+ * and parses its header fields again). A message larger than James' in-memory threshold
+ * ({@code james.message.memory.threshold}, 100 KiB by default) is written once into James' own source instead, a
+ * temporary file, where James keeps any message that large (review s15 M3). Elsewhere (another {@code Mail}
+ * implementation, a message already changed by an earlier mailet) both fall back to the plain JavaMail way.
  */
 public final class MimeMessageBytes {
     private static final Logger LOGGER = LoggerFactory.getLogger(MimeMessageBytes.class);
@@ -62,8 +64,9 @@ public final class MimeMessageBytes {
     }
 
     /**
-     * Makes {@code octets} the mail's message. In James: a new message over these octets, not copied, parsed or
-     * marked modified, exactly as James holds a message it has just received. Otherwise
+     * Makes {@code octets} the mail's message. In James: a new message, not parsed or marked modified, exactly as
+     * James holds a message it has just received: over these octets, not copied, up to James' in-memory threshold;
+     * above it, over a temporary file they are written to, as James keeps a message that large. Otherwise
      * {@code mail.setMessage(}{@link #from}{@code (octets))}. {@code octets} must not change afterwards.
      */
     public static void set(Mail mail, byte[] octets) throws MessagingException {
@@ -72,8 +75,9 @@ public final class MimeMessageBytes {
 
     /**
      * {@link #set(Mail, byte[])} with the message in slices, one after the other (our field on top of the octets
-     * received, say): in James they are not joined into one array (the message is read slice by slice) until a
-     * reader asks for one ({@link #of}); elsewhere they are joined. The arrays must not change afterwards.
+     * received, say): in James they are not joined into one array (the message is read slice by slice, or written to
+     * James' temporary file slice by slice) until a reader asks for one ({@link #of}); elsewhere they are joined. The
+     * arrays must not change afterwards.
      */
     public static void set(Mail mail, List<OctetSlice> octets) throws MessagingException {
         if (jamesServer) {

@@ -154,6 +154,22 @@ class MimeMessageBytesSpoolTest {
         }
     }
 
+    /** The threshold is James' own: the same property, read by the same parser (an administrator sets both). */
+    @Test
+    void theThresholdIsJamesOwnReadAsJamesReadsIt() throws Exception {
+        java.lang.reflect.Field james = MimeMessageInputStreamSource.class.getDeclaredField("THRESHOLD");
+        james.setAccessible(true);
+        assertThat(JamesMessageSource.MEMORY_THRESHOLD).isEqualTo(james.getInt(null))
+                .isEqualTo(JAMES_DEFAULT_THRESHOLD);
+        assertThat(JamesMessageSource.memoryThreshold(null)).isEqualTo(102_400);
+        assertThat(JamesMessageSource.memoryThreshold("4096")).isEqualTo(4096);
+        assertThat(JamesMessageSource.memoryThreshold(" 1 MiB")).isEqualTo(1 << 20);
+        assertThat(JamesMessageSource.memoryThreshold("512KiB")).isEqualTo(512 << 10);
+        // what James cannot read (its own source then fails to load): the default
+        assertThat(JamesMessageSource.memoryThreshold("lots")).isEqualTo(102_400);
+        assertThat(JamesMessageSource.memoryThreshold("3GiB")).isEqualTo(102_400);
+    }
+
     /**
      * Slices over the threshold kept in memory (only when James' source could not be written) are joined for each
      * reader that asks for one array, never kept joined next to the slices: that would be the message twice.
