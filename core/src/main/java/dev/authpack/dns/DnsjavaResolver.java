@@ -35,7 +35,9 @@ import org.xbill.DNS.Type;
  * asked again over TCP within the attempt. CNAME chains are followed, also across queries.
  *
  * <p>Cancelling the future of a lookup ends its query at once (the transport closes its socket, or takes it off
- * the shared loopback socket, and frees its slot) and sends no further attempt or CNAME step.
+ * the shared loopback socket, and frees its slot) and sends no further attempt or CNAME step. A query the transport
+ * does not send because {@link #DEFAULT_MAX_IN_FLIGHT} (or the bound given) are in flight is a
+ * {@link DnsOutcome#TEMP_FAILURE} marked {@link DnsLookup#localOverload()}.
  */
 public final class DnsjavaResolver extends RecordLookupResolver {
 
@@ -201,11 +203,12 @@ public final class DnsjavaResolver extends RecordLookupResolver {
             if (error != null) {
                 Throwable cause = unwrap(error);
                 boolean timedOut = cause instanceof TimeoutException || cause instanceof SocketTimeoutException;
+                String failed = "DNS query to " + describe(server) + " failed: " + cause;
                 Reply failure = timedOut
                         ? Reply.failed(DnsOutcome.TIMEOUT, "no answer from " + describe(server) + " within "
                                 + attemptTimeout.toMillis() + " ms")
-                        : Reply.failed(DnsOutcome.TEMP_FAILURE, "DNS query to " + describe(server) + " failed: "
-                                + cause);
+                        : cause instanceof DnsTransport.OverloadException ? Reply.overloaded(failed)
+                        : Reply.failed(DnsOutcome.TEMP_FAILURE, failed);
                 LOG.debug("{} {}: attempt {} failed: {}", question(query), describe(server), n + 1, cause.toString());
                 // Once an attempt timed out, the lookup is a TIMEOUT unless a later attempt gets an answer.
                 boolean keepTimeout = !timedOut && lastFailure != null && lastFailure.failure() == DnsOutcome.TIMEOUT;

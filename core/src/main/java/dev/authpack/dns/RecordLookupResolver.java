@@ -29,14 +29,23 @@ abstract class RecordLookupResolver implements DnsResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordLookupResolver.class);
 
-    /** What one question got: a DNS reply, or a failure without one (timeout, network error). */
-    record Reply(int rcode, List<Record> answer, List<Record> authority, DnsOutcome failure, String detail) {
+    /**
+     * What one question got: a DNS reply, or a failure without one (timeout, network error; {@code localOverload}:
+     * the query was not sent, {@link DnsLookup#localOverload()}).
+     */
+    record Reply(int rcode, List<Record> answer, List<Record> authority, DnsOutcome failure, String detail,
+                 boolean localOverload) {
         static Reply of(int rcode, List<Record> answer, List<Record> authority) {
-            return new Reply(rcode, answer, authority, null, "");
+            return new Reply(rcode, answer, authority, null, "", false);
         }
 
         static Reply failed(DnsOutcome failure, String detail) {
-            return new Reply(0, List.of(), List.of(), failure, detail);
+            return new Reply(0, List.of(), List.of(), failure, detail, false);
+        }
+
+        /** A TEMP_FAILURE: the resolver was at its bound and did not send the query. */
+        static Reply overloaded(String detail) {
+            return new Reply(0, List.of(), List.of(), DnsOutcome.TEMP_FAILURE, detail, true);
         }
     }
 
@@ -181,7 +190,9 @@ abstract class RecordLookupResolver implements DnsResolver {
                                                      long ttl, Function<Record, T> mapper, Queries queries) {
         return ask(qname, code, queries).thenCompose(reply -> {
             if (reply.failure() != null) {
-                return CompletableFuture.completedFuture(DnsLookup.failed(name, type, reply.failure(), reply.detail()));
+                return CompletableFuture.completedFuture(reply.localOverload()
+                        ? DnsLookup.overloaded(name, type, reply.detail())
+                        : DnsLookup.failed(name, type, reply.failure(), reply.detail()));
             }
             AnswerReader.Step s = AnswerReader.read(reply.rcode(), reply.answer(), reply.authority(), qname, code,
                     hops, ttl);

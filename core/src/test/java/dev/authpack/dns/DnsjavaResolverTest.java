@@ -279,4 +279,30 @@ class DnsjavaResolverTest {
         }
         assertThat(server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L)).isEqualTo(n);
     }
+
+    @Test
+    void aQueryNotSentBecauseTooManyAreInFlightIsALocalOverloadAndANetworkFailureIsNot() throws Exception {
+        server.faults("held.example.com", FaultMix.only(FaultMix.Fault.DROP));
+        long before = server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L);
+        DnsjavaResolver one = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(2), 1);
+        java.util.concurrent.CompletableFuture<DnsLookup<String>> holding = one.txt("held.example.com");
+        awaitDropped(before + 1);
+
+        DnsLookup<String> refused = one.txt("example.com").join();
+        assertThat(refused.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(refused.localOverload()).isTrue();
+        assertThat(refused.detail()).contains("DNS queries in flight");
+
+        holding.cancel(false);
+        awaitNoQueryInFlight(one);
+        DnsLookup<String> answered = one.txt("example.com").join();
+        assertThat(answered.outcome()).isEqualTo(DnsOutcome.RECORDS);
+        assertThat(answered.localOverload()).isFalse();
+        server.servfail("fail.example.com");
+        DnsLookup<InetAddress> servfail = one.a("fail.example.com").join();
+        assertThat(servfail.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(servfail.localOverload()).isFalse();
+        assertThatThrownBy(() -> new DnsLookup<>("x.example", DnsType.TXT, DnsOutcome.NXDOMAIN, List.of(), 0, "",
+                true)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
