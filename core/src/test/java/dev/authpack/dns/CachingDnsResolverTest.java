@@ -168,16 +168,8 @@ class CachingDnsResolverTest {
 
     @Test
     void concurrentIdenticalQuestionsShareOneQuery() {
-        List<CompletableFuture<DnsLookup<String>>> pending = new ArrayList<>();
-        DnsResolver slow = new CountingResolver(zone) {
-            @Override
-            public CompletableFuture<DnsLookup<String>> txt(String name) {
-                calls.incrementAndGet();
-                CompletableFuture<DnsLookup<String>> f = new CompletableFuture<>();
-                pending.add(f);
-                return f;
-            }
-        };
+        Held slow = new Held();
+        List<CompletableFuture<DnsLookup<String>>> pending = slow.pending;
         CachingDnsResolver cache = new CachingDnsResolver(slow, 100, clock);
         CompletableFuture<DnsLookup<String>> first = cache.txt("example.com");
         CompletableFuture<DnsLookup<String>> second = cache.txt("Example.com.");

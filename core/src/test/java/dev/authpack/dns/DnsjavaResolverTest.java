@@ -231,19 +231,16 @@ class DnsjavaResolverTest {
 
     @Test
     void cancellingALookupEndsItsQueryAtOnceAndSendsNoFurtherAttempt() throws Exception {
-        server.faults("cancelled.example.com", FaultMix.only(FaultMix.Fault.DROP));
-        long before = server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L);
         // 2 attempts of 500 ms: without the cancel, the second would be sent after 500 ms
-        DnsjavaResolver small = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(1), 2);
-        java.util.concurrent.CompletableFuture<DnsLookup<String>> lookup = small.txt("cancelled.example.com");
-        awaitDropped(before + 1);
+        Held held = held("cancelled.example.com", Duration.ofSeconds(1), 2);
+        DnsjavaResolver small = held.resolver();
         assertThat(small.queriesInFlight()).isEqualTo(1);
 
-        lookup.cancel(false);
+        held.lookup().cancel(false);
 
         awaitNoQueryInFlight(small); // long before the attempt's 500 ms
         Thread.sleep(800);
-        assertThat(server.faultCounts().get(FaultMix.Fault.DROP)).as("no second attempt").isEqualTo(before + 1);
+        assertThat(server.faultCounts().get(FaultMix.Fault.DROP)).as("no second attempt").isEqualTo(held.dropped());
         assertThat(small.queriesInFlight()).isZero();
         assertThat(small.txt("example.com").join().outcome()).isEqualTo(DnsOutcome.RECORDS);
     }
@@ -261,6 +258,20 @@ class DnsjavaResolverTest {
         awaitNoQueryInFlight(small);
         Thread.sleep(1200);
         assertThat(server.faultCounts().get(FaultMix.Fault.DROP)).isEqualTo(before + 1);
+    }
+
+    /** A resolver of {@code maxInFlight} slots with a TXT lookup of {@code name} in flight (the server drops it). */
+    private record Held(DnsjavaResolver resolver, java.util.concurrent.CompletableFuture<DnsLookup<String>> lookup,
+                        long dropped) {
+    }
+
+    private static Held held(String name, Duration timeout, int maxInFlight) throws InterruptedException {
+        server.faults(name, FaultMix.only(FaultMix.Fault.DROP));
+        long before = server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L);
+        DnsjavaResolver resolver = new DnsjavaResolver(List.of(server.address()), timeout, maxInFlight);
+        java.util.concurrent.CompletableFuture<DnsLookup<String>> lookup = resolver.txt(name);
+        awaitDropped(before + 1);
+        return new Held(resolver, lookup, before + 1);
     }
 
     /** Within 200 ms (with a shared loopback socket the slot is freed by the cancel itself). */
@@ -282,18 +293,15 @@ class DnsjavaResolverTest {
 
     @Test
     void aQueryNotSentBecauseTooManyAreInFlightIsALocalOverloadAndANetworkFailureIsNot() throws Exception {
-        server.faults("held.example.com", FaultMix.only(FaultMix.Fault.DROP));
-        long before = server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L);
-        DnsjavaResolver one = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(2), 1);
-        java.util.concurrent.CompletableFuture<DnsLookup<String>> holding = one.txt("held.example.com");
-        awaitDropped(before + 1);
+        Held held = held("held.example.com", Duration.ofSeconds(2), 1);
+        DnsjavaResolver one = held.resolver();
 
         DnsLookup<String> refused = one.txt("example.com").join();
         assertThat(refused.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
         assertThat(refused.localOverload()).isTrue();
         assertThat(refused.detail()).contains("DNS queries in flight");
 
-        holding.cancel(false);
+        held.lookup().cancel(false);
         awaitNoQueryInFlight(one);
         DnsLookup<String> answered = one.txt("example.com").join();
         assertThat(answered.outcome()).isEqualTo(DnsOutcome.RECORDS);
