@@ -53,13 +53,36 @@ import java.util.concurrent.CompletableFuture;
  *   <li>ARC is not started early: its key lookups are lazy by design (none for a chain whose newest body hash
  *       fails, docs/arc.md), and the body is not there yet; keys it shares with DKIM are answered already.</li>
  * </ul>
- * Bounded: each transaction remembers at most {@link SessionResolver#MAX_QUESTIONS} questions; a new MAIL FROM or
- * {@link #reset()} (RSET) ends the transaction's lookups and starts SPF again; {@link #close()} (the client went
- * away, or never sent DATA) ends every lookup of the session at once, except those of end-of-DATA runs
- * {@link #handOver handed over} to be awaited elsewhere, which end with their run. Thread-safe.
+ * Bounded:
+ * <ul>
+ *   <li>each transaction remembers at most {@link SessionResolver#MAX_QUESTIONS} questions;</li>
+ *   <li>a new MAIL FROM or {@link #reset()} (RSET, HELO/EHLO, the end of a message) ends the transaction's lookups
+ *       and starts SPF again; {@link #close()} (the client went away, or never sent DATA) ends every lookup of the
+ *       session at once, except those of end-of-DATA runs {@link #handOver handed over} to be awaited elsewhere,
+ *       which end with their run. Ending them cancels the shared resolver's queries that no one else waits for
+ *       (its in-flight table counts the callers, {@code CachingDnsResolver}), so their transport slots are free at
+ *       once, not at their timeout;</li>
+ *   <li>past {@link #MAX_TRANSACTIONS_WITHOUT_MESSAGE} transactions of the connection ended without a message, MAIL
+ *       FROM starts no early lookups (unless its SPF result is awaited at MAIL FROM): the end of DATA runs SPF as
+ *       the plain check does. A loop of RSET and MAIL FROM at names whose servers never answer would otherwise
+ *       start queries without end, fill the transport and turn every other client's lookups into temporary
+ *       failures;</li>
+ *   <li>a local overload ({@link dev.authpack.dns.DnsLookup#localOverload()}: the resolver did not send the query)
+ *       is not remembered as an answer, and no early result computed over one is taken over: the end-of-DATA check
+ *       runs that check again and asks again.</li>
+ * </ul>
+ * Thread-safe.
  */
 public final class SessionChecks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionChecks.class);
+    /**
+     * Transactions of one connection that may end without a message (RSET, a new MAIL FROM, the client leaving
+     * before the end of DATA) before its later MAIL FROMs start no early lookups: past it, SPF waits for the end of
+     * DATA, where the plain check runs it as without the session. Each such transaction costs the client one line
+     * and the server SPF's lookups, at names the client picks: a loop of RSET and MAIL FROM would otherwise start
+     * lookups without end (docs/enforcement.md). A client sending message after message keeps its early lookups.
+     */
+    public static final int MAX_TRANSACTIONS_WITHOUT_MESSAGE = 3;
 
     private final MailAuthChecker checker;
     private final CheckOptions options;
@@ -74,6 +97,8 @@ public final class SessionChecks implements AutoCloseable {
     private boolean closed;
     /** End-of-DATA runs {@link #handOver handed over} and not ended yet: the connection's answers stay for them. */
     private int handedOver;
+    /** Transactions of this connection that ended without a message ({@link #MAX_TRANSACTIONS_WITHOUT_MESSAGE}). */
+    private int withoutMessage;
 
     /** One transaction: its answers, its checker over them, and the early checks started. */
     private static final class Transaction {
@@ -96,6 +121,8 @@ public final class SessionChecks implements AutoCloseable {
         DkimPrefetch dkim;
         /** Whether an end of DATA was given {@link #dkim}'s parses (once: one message a transaction). */
         boolean dkimHandedOn;
+        /** Whether the transaction reached the end of DATA (else it ends without a message). */
+        boolean message;
 
         Transaction(SessionResolver answers, MailAuthChecker checker, BoundedCheck<SpfResult> mailFromSpf,
                     String helo, String mailFrom) {
@@ -143,24 +170,42 @@ public final class SessionChecks implements AutoCloseable {
 
     /**
      * MAIL FROM: ends the previous transaction's lookups (a new MAIL FROM, or one after RSET) and starts SPF for
-     * MAIL FROM and for HELO (RFC 7208 §2.3, §2.4) with the session's client address.
+     * MAIL FROM and for HELO (RFC 7208 §2.3, §2.4) with the session's client address; past
+     * {@link #MAX_TRANSACTIONS_WITHOUT_MESSAGE} transactions of the connection ended without a message, it starts
+     * nothing (the end of DATA runs SPF).
      *
      * @param mailFrom the reverse path without angle brackets; empty for the null sender
-     * @return the SPF result for MAIL FROM, within SPF's budget (temperror past it); empty when SPF is disabled
+     * @return the SPF result for MAIL FROM, within SPF's budget (temperror past it); empty when SPF is disabled or
+     *         not started
      */
-    public synchronized CompletableFuture<Optional<SpfResult>> mailFrom(String helo, String mailFrom) {
+    public CompletableFuture<Optional<SpfResult>> mailFrom(String helo, String mailFrom) {
+        return mailFrom(helo, mailFrom, false);
+    }
+
+    /**
+     * {@link #mailFrom(String, String)}; {@code awaited}: the caller waits for the SPF result for MAIL FROM now (to
+     * refuse SPF {@code fail} at MAIL FROM), so it is started whatever the number of transactions without a message
+     * (the client waits for it before its next command); SPF for HELO is not.
+     */
+    public synchronized CompletableFuture<Optional<SpfResult>> mailFrom(String helo, String mailFrom,
+                                                                        boolean awaited) {
         endTransaction();
         String heloName = helo == null ? "" : helo;
         String sender = mailFrom == null ? "" : mailFrom;
         Transaction t = begin(heloName, sender);
-        if (closed || !options.spf() || client == null) {
+        boolean early = withoutMessage < MAX_TRANSACTIONS_WITHOUT_MESSAGE;
+        if (closed || !options.spf() || client == null || !early && !awaited) {
             t.mailFromSpf.cutOff("SPF not started");
+            if (!early && withoutMessage == MAX_TRANSACTIONS_WITHOUT_MESSAGE) {
+                LOG.debug("{} transactions without a message from {}: no more early lookups", withoutMessage,
+                        client);
+            }
             return CompletableFuture.completedFuture(Optional.empty());
         }
         t.mailFromSpf.start(() -> t.checker.spf().checkMailFrom(client, sender, heloName),
                 checker.budgets().spf());
         t.spfStarted = true;
-        if (!heloName.isEmpty()) {
+        if (early && !heloName.isEmpty()) {
             try {
                 t.heloSpf = t.checker.spf().checkHelo(client, heloName);
                 early(t, t.heloSpf);
@@ -220,6 +265,7 @@ public final class SessionChecks implements AutoCloseable {
      */
     public synchronized CheckRun endOfData(Envelope envelope, byte[] message) {
         Transaction t = transactionFor(envelope);
+        t.message = true;
         return t.checker.start(envelope, message, options, earlyResults(t, envelope));
     }
 
@@ -227,25 +273,32 @@ public final class SessionChecks implements AutoCloseable {
      * The SPF and iprev checks started earlier for this very envelope, for the end-of-DATA check to take over
      * instead of running them again (same engines, same answers: the same results, without the work twice). Each
      * is a copy, so that the end-of-DATA check cancelling it (past its budget) leaves the original to the others
-     * waiting on it (iprev serves every transaction of the connection).
+     * waiting on it (iprev serves every transaction of the connection). None is taken over from answers that
+     * included a local overload ({@link SessionResolver#sawOverload()}: the resolver did not send a query): those
+     * checks run again, and ask again what was not answered.
      */
     private MailAuthChecker.EarlyResults earlyResults(Transaction t, Envelope envelope) {
         if (closed || !Objects.equals(envelope.clientIp(), client)) {
             return MailAuthChecker.EarlyResults.NONE;
         }
-        boolean sameEnvelope = t.spfStarted && t.mailFrom.equals(envelope.mailFrom()) && t.helo.equals(envelope.helo());
+        boolean answered = !t.answers.sawOverload();
+        boolean sameEnvelope = answered && t.spfStarted && t.mailFrom.equals(envelope.mailFrom())
+                && t.helo.equals(envelope.helo());
         CompletableFuture<SpfResult> mailFrom = !sameEnvelope ? null
                 : t.mailFromSpf.result().thenApply(result -> result.orElse(null));
         CompletableFuture<SpfResult> helo = !sameEnvelope || t.heloSpf == null ? null : t.heloSpf.copy();
-        CompletableFuture<IprevResult> iprev = iprevStarted == null ? null : iprevStarted.copy();
+        CompletableFuture<IprevResult> iprev = iprevStarted == null || connection.sawOverload() ? null
+                : iprevStarted.copy();
         DkimPrefetch dkim = t.dkimHandedOn ? null : t.dkim;
         t.dkimHandedOn = true;
-        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, t.header, dkim);
+        return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, answered ? t.header : null, dkim);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
     public synchronized CheckRun endOfDataUnreadable(Envelope envelope, String why) {
-        return transactionFor(envelope).checker.startUnreadable(envelope, options, why);
+        Transaction t = transactionFor(envelope);
+        t.message = true;
+        return t.checker.startUnreadable(envelope, options, why);
     }
 
     /**
@@ -275,7 +328,11 @@ public final class SessionChecks implements AutoCloseable {
         }
     }
 
-    /** RSET, or the transaction is over: ends its lookups. The connection's (iprev) stay. */
+    /**
+     * RSET (or HELO/EHLO), or the transaction is over: ends its lookups, cancelling the queries no one else waits
+     * for. The connection's (iprev) stay. A transaction that did not reach the end of DATA counts towards
+     * {@link #MAX_TRANSACTIONS_WITHOUT_MESSAGE}.
+     */
     public synchronized void reset() {
         endTransaction();
     }
@@ -291,6 +348,11 @@ public final class SessionChecks implements AutoCloseable {
         if (handedOver == 0) {
             connection.close();
         }
+    }
+
+    /** Transactions of the connection that ended without a message so far. */
+    public synchronized int transactionsWithoutMessage() {
+        return withoutMessage;
     }
 
     /** Distinct DNS questions the current transaction has asked (0 without one). */
@@ -353,6 +415,9 @@ public final class SessionChecks implements AutoCloseable {
 
     private void endTransaction() {
         if (current != null) {
+            if (!current.message) {
+                withoutMessage++;
+            }
             current.end();
             current = null;
         }

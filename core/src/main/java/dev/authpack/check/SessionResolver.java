@@ -10,8 +10,10 @@ import dev.authpack.dns.MxHost;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -21,10 +23,15 @@ import java.util.function.Supplier;
  * failures and timeouts included. So checks started early in the session ({@link SessionChecks}) and the plain
  * check at the end of DATA see exactly the same DNS, and the end-of-DATA check asks nothing the early ones asked.
  *
+ * <p>One exception: a local overload ({@link DnsLookup#localOverload()}: the shared resolver did not send the query,
+ * too many being in flight) is given to those waiting but not remembered, as it says nothing about the name; the
+ * next asking asks again ({@link #sawOverload()} tells the session not to take over results computed over it).
+ *
  * <p>Bounded: at most {@link #MAX_QUESTIONS} distinct questions are remembered; further ones pass through to the
  * shared resolver unremembered. {@link #close() Closed}, it ends every unfinished question with a temporary failure
  * and answers every new one with a temporary failure, without asking anyone: a session that went away starts no
- * lookups, and the work waiting on its answers ends at once.
+ * lookups, and the work waiting on its answers ends at once. It also cancels the shared resolver's futures still
+ * unanswered, so that queries no one else waits for end on the network at once ({@link DnsResolver}).
  */
 final class SessionResolver implements DnsResolver {
     /**
@@ -39,6 +46,10 @@ final class SessionResolver implements DnsResolver {
 
     private final DnsResolver upstream;
     private final Map<Question, CompletableFuture<DnsLookup<?>>> answers = new HashMap<>();
+    /** The shared resolver's futures not completed yet: cancelled at {@link #close()}. */
+    private final Set<CompletableFuture<?>> pending = new HashSet<>();
+    /** Whether an answer given was a local overload ({@link #sawOverload()}). */
+    private boolean overloaded;
     private boolean closed;
 
     SessionResolver(DnsResolver upstream) {
@@ -78,18 +89,29 @@ final class SessionResolver implements DnsResolver {
         return answers.size();
     }
 
-    /** Ends unfinished questions with a temporary failure; new ones get one at once. Idempotent. */
+    /**
+     * Ends unfinished questions with a temporary failure; new ones get one at once. The shared resolver's futures
+     * still unanswered are cancelled: no one of this transaction waits for them any more, and the shared resolver
+     * ends each query no other caller waits for ({@link DnsResolver}), freeing its transport slot at once instead
+     * of at its timeout. Idempotent.
+     */
     void close() {
         List<CompletableFuture<DnsLookup<?>>> open;
+        List<CompletableFuture<?>> asked;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             open = new ArrayList<>(answers.values());
+            asked = new ArrayList<>(pending);
+            pending.clear();
         }
         for (CompletableFuture<DnsLookup<?>> answer : open) {
             answer.complete(null);
+        }
+        for (CompletableFuture<?> query : asked) {
+            query.cancel(false);
         }
     }
 
@@ -120,7 +142,13 @@ final class SessionResolver implements DnsResolver {
         }
         if (mine != null) {
             CompletableFuture<DnsLookup<?>> answer = mine;
-            start(question, query).whenComplete((lookup, error) -> answer.complete(lookup));
+            start(question, query).whenComplete((lookup, error) -> {
+                if (lookup.localOverload()) {
+                    // not the name's answer: the next asking asks again (before the askers go on)
+                    forget(question, answer);
+                }
+                answer.complete(lookup);
+            });
             remembered = mine;
         }
         // each asker gets its own copy: one completing or cancelling it cannot disturb the others; a null answer
@@ -129,8 +157,8 @@ final class SessionResolver implements DnsResolver {
                 : DnsLookup.failed(question.name(), type, DnsOutcome.TEMP_FAILURE, CLOSED));
     }
 
-    private static <T> CompletableFuture<DnsLookup<T>> start(Question question,
-                                                             Supplier<CompletableFuture<DnsLookup<T>>> query) {
+    private <T> CompletableFuture<DnsLookup<T>> start(Question question,
+                                                      Supplier<CompletableFuture<DnsLookup<T>>> query) {
         CompletableFuture<DnsLookup<T>> started;
         try {
             started = query.get();
@@ -140,7 +168,51 @@ final class SessionResolver implements DnsResolver {
         if (started == null) {
             started = CompletableFuture.failedFuture(new IllegalStateException("no answer"));
         }
-        return started.handle((lookup, error) -> lookup != null ? lookup : DnsLookup.failed(question.name(),
-                question.type(), DnsOutcome.TEMP_FAILURE, "resolver error: " + error));
+        track(started);
+        return started.handle((lookup, error) -> {
+            if (lookup == null) {
+                return DnsLookup.failed(question.name(), question.type(), DnsOutcome.TEMP_FAILURE,
+                        "resolver error: " + error);
+            }
+            if (lookup.localOverload()) {
+                overloadSeen();
+            }
+            return lookup;
+        });
+    }
+
+    private synchronized void forget(Question question, CompletableFuture<DnsLookup<?>> answer) {
+        answers.remove(question, answer);
+    }
+
+    private synchronized void overloadSeen() {
+        overloaded = true;
+    }
+
+    /**
+     * Whether an answer given was a local overload ({@link DnsLookup#localOverload()}): checks that got one ran on
+     * an answer that is not the name's, so their results are not to be taken over; run again, they ask again.
+     */
+    synchronized boolean sawOverload() {
+        return overloaded;
+    }
+
+    /** Keeps an unanswered upstream future for {@link #close()}; one asked after the close is cancelled at once. */
+    private void track(CompletableFuture<?> started) {
+        if (started.isDone()) {
+            return;
+        }
+        synchronized (this) {
+            if (!closed) {
+                pending.add(started);
+                started.whenComplete((lookup, error) -> untrack(started));
+                return;
+            }
+        }
+        started.cancel(false);
+    }
+
+    private synchronized void untrack(CompletableFuture<?> started) {
+        pending.remove(started);
     }
 }

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  *   <li>NXDOMAIN and no-data answers are kept for their negative TTL (RFC 2308: the SOA minimum, which the
  *       network resolver reports), at most {@link #MAX_NEGATIVE_TTL_SECONDS}.</li>
  *   <li>Failures and timeouts are never kept: the next check asks again.</li>
- *   <li>Concurrent identical questions share one query (in-flight de-duplication).</li>
+ *   <li>Concurrent identical questions share one query (in-flight de-duplication). Each caller gets its own
+ *       future; a caller that cancels it no longer waits, and when every caller of a query has cancelled, the
+ *       query is cancelled upstream (so the network resolver ends it and frees its transport slot) and leaves the
+ *       in-flight table. A query someone still waits for is never cancelled.</li>
  *   <li>At most {@code maxEntries} answers, shared out by record type ({@value #TXT_SHARE_PERCENT}% for TXT,
  *       {@value #OTHER_SHARE_PERCENT}% each for A, AAAA, MX and PTR, at least one each): a flood of one type cannot
  *       evict another.</li>
@@ -71,6 +74,7 @@ public final class CachingDnsResolver implements DnsResolver {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder joined = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
 
     public CachingDnsResolver(DnsResolver delegate) {
         this(delegate, DEFAULT_MAX_ENTRIES, Clock.systemUTC());
@@ -140,6 +144,11 @@ public final class CachingDnsResolver implements DnsResolver {
         return joined.sum();
     }
 
+    /** Queries cancelled upstream because every caller waiting for them cancelled its future. */
+    public long cancelledInFlight() {
+        return cancelled.sum();
+    }
+
     /** Answers currently kept (expired ones included until they are replaced or evicted). */
     public int size() {
         int size = 0;
@@ -186,7 +195,7 @@ public final class CachingDnsResolver implements DnsResolver {
                 return CompletableFuture.completedFuture((DnsLookup<T>) withRemainingTtl(hit, now));
             }
         }
-        CompletableFuture<DnsLookup<?>> shared;
+        InFlight asked;
         segment.lock.lock();
         try {
             long now = clock.millis();
@@ -195,32 +204,33 @@ public final class CachingDnsResolver implements DnsResolver {
                 hits.increment();
                 return CompletableFuture.completedFuture((DnsLookup<T>) withRemainingTtl(e, now));
             }
-            CompletableFuture<DnsLookup<?>> running = segment.inFlight.get(name);
+            InFlight running = segment.inFlight.get(name);
             if (running != null) {
                 joined.increment();
-                return (CompletableFuture) running.copy();
+                running.waiting++;
+                return (CompletableFuture) copyFor(segment, name, running);
             }
             misses.increment();
-            shared = new CompletableFuture<>();
-            segment.inFlight.put(name, shared);
+            asked = new InFlight();
+            segment.inFlight.put(name, asked);
         } finally {
             segment.lock.unlock();
         }
-        CompletableFuture<DnsLookup<T>> started;
-        try {
-            started = query.get();
-        } catch (RuntimeException ex) {
-            started = CompletableFuture.failedFuture(ex);
-        }
+        CompletableFuture<DnsLookup<T>> started = ask(query);
+        asked.upstream = started;
         started.whenComplete((lookup, error) -> {
             DnsLookup<?> result = lookup;
             if (error != null || result == null) {
-                LOG.warn("resolver for {} {} completed exceptionally", type, name, error);
+                if (started.isCancelled()) {
+                    LOG.debug("{} {}: cancelled, no caller waits for it", type, name);
+                } else {
+                    LOG.warn("resolver for {} {} completed exceptionally", type, name, error);
+                }
                 result = DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, "resolver error: " + error);
             }
             segment.lock.lock();
             try {
-                segment.inFlight.remove(name);
+                segment.inFlight.remove(name, asked);
                 long ttl = cacheTtlSeconds(result);
                 if (ttl > 0) {
                     segment.put(name, new Entry(result, clock.millis() + ttl * 1000, hash));
@@ -228,10 +238,61 @@ public final class CachingDnsResolver implements DnsResolver {
             } finally {
                 segment.lock.unlock();
             }
-            shared.complete(result);
+            asked.shared.complete(result);
         });
-        // callers get their own copy: one caller completing or cancelling it cannot disturb the others
-        return (CompletableFuture) shared.copy();
+        return (CompletableFuture) copyFor(segment, name, asked);
+    }
+
+    private static <T> CompletableFuture<DnsLookup<T>> ask(Supplier<CompletableFuture<DnsLookup<T>>> query) {
+        try {
+            return query.get();
+        } catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
+
+    /**
+     * A caller's own copy of the query's answer: the caller completing or cancelling it cannot disturb the others;
+     * cancelling it tells that this caller no longer waits ({@link #leave}).
+     */
+    private CompletableFuture<DnsLookup<?>> copyFor(Segment segment, String name, InFlight query) {
+        CompletableFuture<DnsLookup<?>> copy = query.shared.copy();
+        copy.whenComplete((lookup, error) -> {
+            if (copy.isCancelled()) {
+                leave(segment, name, query);
+            }
+        });
+        return copy;
+    }
+
+    /**
+     * A caller cancelled its copy: when it was the last one waiting, the query leaves the in-flight table (a later
+     * question starts a new one) and is cancelled upstream, so that the network resolver ends it at once and frees
+     * its transport slot (an SMTP session that ended, {@code SessionResolver}) instead of holding it until its
+     * timeout for no one.
+     */
+    private void leave(Segment segment, String name, InFlight query) {
+        segment.lock.lock();
+        try {
+            if (--query.waiting > 0 || query.shared.isDone()) {
+                return;
+            }
+            segment.inFlight.remove(name, query);
+        } finally {
+            segment.lock.unlock();
+        }
+        cancelled.increment();
+        // set before the first copy was handed out, so before any caller could cancel it
+        query.upstream.cancel(false);
+    }
+
+    /** A question in flight and its callers: the one who started it and those who joined it. */
+    private static final class InFlight {
+        final CompletableFuture<DnsLookup<?>> shared = new CompletableFuture<>();
+        /** The underlying resolver's future; set right after the question was asked, before any copy is out. */
+        volatile CompletableFuture<?> upstream;
+        /** Callers whose copies are not cancelled (guarded by the segment's lock). */
+        int waiting = 1;
     }
 
     private static long cacheTtlSeconds(DnsLookup<?> lookup) {
@@ -262,7 +323,7 @@ public final class CachingDnsResolver implements DnsResolver {
         /** Access order: the eldest is the least recently used. */
         final LinkedHashMap<String, Entry> probation = new LinkedHashMap<>(16, 0.75f, true);
         final LinkedHashMap<String, Entry> protectedEntries = new LinkedHashMap<>(16, 0.75f, true);
-        final Map<String, CompletableFuture<DnsLookup<?>>> inFlight = new HashMap<>();
+        final Map<String, InFlight> inFlight = new HashMap<>();
         final FrequencySketch sketch;
 
         Segment(int capacity) {

@@ -12,9 +12,12 @@ import java.util.Objects;
  * @param records   the records of the queried type (empty unless {@code outcome == RECORDS})
  * @param ttlSeconds the time this answer may be cached (minimum TTL of the records, or the negative TTL)
  * @param detail    a short human reason for failures (never null; empty when there is nothing to say)
+ * @param localOverload a {@link DnsOutcome#TEMP_FAILURE} because the resolver itself did not send the query (too
+ *                  many queries in flight, its I/O pool full): it says nothing about the name, and asking again
+ *                  later may be answered; so it is not to be remembered as the name's answer ({@link #overloaded})
  */
 public record DnsLookup<T>(String name, DnsType type, DnsOutcome outcome, List<T> records, long ttlSeconds,
-                           String detail) {
+                           String detail, boolean localOverload) {
 
     public DnsLookup {
         Objects.requireNonNull(name, "name");
@@ -22,6 +25,14 @@ public record DnsLookup<T>(String name, DnsType type, DnsOutcome outcome, List<T
         Objects.requireNonNull(outcome, "outcome");
         records = List.copyOf(records);
         detail = detail == null ? "" : detail;
+        if (localOverload && outcome != DnsOutcome.TEMP_FAILURE) {
+            throw new IllegalArgumentException("a local overload is a TEMP_FAILURE, not " + outcome);
+        }
+    }
+
+    /** An answer, or a failure that is not a local overload. */
+    public DnsLookup(String name, DnsType type, DnsOutcome outcome, List<T> records, long ttlSeconds, String detail) {
+        this(name, type, outcome, records, ttlSeconds, detail, false);
     }
 
     public static <T> DnsLookup<T> of(String name, DnsType type, List<T> records, long ttlSeconds) {
@@ -31,6 +42,11 @@ public record DnsLookup<T>(String name, DnsType type, DnsOutcome outcome, List<T
 
     public static <T> DnsLookup<T> failed(String name, DnsType type, DnsOutcome outcome, String detail) {
         return new DnsLookup<>(name, type, outcome, List.of(), 0, detail);
+    }
+
+    /** A {@link DnsOutcome#TEMP_FAILURE} because the resolver was at its bound and did not send the query. */
+    public static <T> DnsLookup<T> overloaded(String name, DnsType type, String detail) {
+        return new DnsLookup<>(name, type, DnsOutcome.TEMP_FAILURE, List.of(), 0, detail, true);
     }
 
     public boolean hasRecords() {

@@ -7,6 +7,11 @@ import java.util.concurrent.CompletableFuture;
  * The one DNS service every check uses. Implementations are asynchronous, never complete exceptionally
  * (every failure is a {@link DnsOutcome}), follow CNAME chains, and are safe to share between threads.
  *
+ * <p>A caller that no longer needs an answer may cancel the future it got: that never disturbs another caller's
+ * future, and a resolver may then end the query if no other caller waits for it ({@link CachingDnsResolver} counts
+ * the callers of a shared query; {@link DnsjavaResolver} ends its query on the network at once, freeing its
+ * transport slot, and sends no further attempt).
+ *
  * <p>Names are given without a trailing dot; ASCII case does not matter. Any octet may appear in a label (a
  * space, '\\', a control or non-ASCII character: the UTF-8 octets of the text are escaped into the wire name).
  * A malformed name (empty name or label, label over 63 octets, name over 253 octets) yields the permanent

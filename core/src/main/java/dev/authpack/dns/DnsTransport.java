@@ -160,15 +160,27 @@ final class DnsTransport {
     }
 
     /**
+     * The query was not sent: this transport is at its bound (too many queries in flight, or its I/O pool refused
+     * it). Says nothing about the name asked; asked again later, it may well be answered.
+     */
+    static final class OverloadException extends IOException {
+        OverloadException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
      * Sends {@code query} (not changed: a copy gets the random ID and the EDNS option) and completes with the
      * matching answer, or exceptionally: {@link SocketTimeoutException} when no matching answer came within
-     * {@code timeout}, another {@link IOException} for a network error or too many queries in flight.
+     * {@code timeout}, {@link OverloadException} when the query was not sent (too many queries in flight, the I/O
+     * pool refused it), another {@link IOException} for a network error.
      */
     CompletableFuture<Message> send(Message query, InetSocketAddress server, java.time.Duration timeout) {
         CompletableFuture<Message> result = new CompletableFuture<>();
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
-            result.completeExceptionally(new IOException("more than " + maxInFlight + " DNS queries in flight"));
+            result.completeExceptionally(new OverloadException("more than " + maxInFlight + " DNS queries in flight",
+                    null));
             return result;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -188,7 +200,7 @@ final class DnsTransport {
             });
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
-            result.completeExceptionally(new IOException("DNS I/O pool refused the query", e));
+            result.completeExceptionally(new OverloadException("DNS I/O pool refused the query", e));
         }
         return result;
     }

@@ -33,6 +33,11 @@ import org.xbill.DNS.Type;
  * equal share of the timeout, so the whole lookup ends within the timeout. An attempt that times out or fails on
  * the network moves on; SERVFAIL or REFUSED moves on only if there is another server. Truncated UDP answers are
  * asked again over TCP within the attempt. CNAME chains are followed, also across queries.
+ *
+ * <p>Cancelling the future of a lookup ends its query at once (the transport closes its socket, or takes it off
+ * the shared loopback socket, and frees its slot) and sends no further attempt or CNAME step. A query the transport
+ * does not send because {@link #DEFAULT_MAX_IN_FLIGHT} (or the bound given) are in flight is a
+ * {@link DnsOutcome#TEMP_FAILURE} marked {@link DnsLookup#localOverload()}.
  */
 public final class DnsjavaResolver extends RecordLookupResolver {
 
@@ -44,9 +49,11 @@ public final class DnsjavaResolver extends RecordLookupResolver {
     static final int DEFAULT_PORT = 53;
     /** At most this many attempts per question, whatever the number of servers. */
     static final int MAX_ATTEMPTS = 4;
+    /** Queries in flight at once per resolver by default; past the bound a query fails at once, locally. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = DnsTransport.DEFAULT_MAX_IN_FLIGHT;
 
     private final List<InetSocketAddress> servers;
-    private final DnsTransport transport = new DnsTransport();
+    private final DnsTransport transport;
     private final Duration timeout;
     private final Duration attemptTimeout;
     private final int attempts;
@@ -63,6 +70,14 @@ public final class DnsjavaResolver extends RecordLookupResolver {
      * @throws IllegalArgumentException for an unusable server or timeout (a configuration error)
      */
     public DnsjavaResolver(List<String> servers, Duration timeout) {
+        this(servers, timeout, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /**
+     * As {@link #DnsjavaResolver(List, Duration)}, with at most {@code maxInFlight} queries in flight at once
+     * (tests and benchmarks: a small bound shows what happens when it is reached).
+     */
+    public DnsjavaResolver(List<String> servers, Duration timeout, int maxInFlight) {
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
             throw new IllegalArgumentException("DNS timeout must be between 1 ms and " + MAX_TIMEOUT + ": " + timeout);
         }
@@ -77,6 +92,7 @@ public final class DnsjavaResolver extends RecordLookupResolver {
         this.timeout = timeout;
         this.attempts = Math.min(MAX_ATTEMPTS, Math.max(2, this.servers.size()));
         this.attemptTimeout = timeout.dividedBy(attempts);
+        this.transport = new DnsTransport(maxInFlight);
         LOG.info("DNS servers {}, timeout {}", this.servers, timeout);
     }
 
@@ -90,6 +106,11 @@ public final class DnsjavaResolver extends RecordLookupResolver {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /** Queries being sent or waited for now (each holds one of the transport's slots). */
+    public int queriesInFlight() {
+        return transport.inFlight();
     }
 
     /**
@@ -157,14 +178,17 @@ public final class DnsjavaResolver extends RecordLookupResolver {
     }
 
     @Override
-    CompletableFuture<Reply> ask(Name name, int type) {
+    CompletableFuture<Reply> ask(Name name, int type, Queries queries) {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-        return attempt(query, 0, null);
+        return attempt(query, 0, null, queries);
     }
 
-    private CompletableFuture<Reply> attempt(Message query, int n, Reply lastFailure) {
+    private CompletableFuture<Reply> attempt(Message query, int n, Reply lastFailure, Queries queries) {
         if (n >= attempts) {
             return CompletableFuture.completedFuture(lastFailure);
+        }
+        if (queries.cancelled()) {
+            return CompletableFuture.completedFuture(Reply.failed(DnsOutcome.TEMP_FAILURE, "lookup cancelled"));
         }
         InetSocketAddress server = servers.get(n % servers.size());
         CompletableFuture<Message> sent;
@@ -173,26 +197,28 @@ public final class DnsjavaResolver extends RecordLookupResolver {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
+        queries.sent(sent);
         // on the transport's I/O thread that read the answer (DnsTransport: no second hand-off a query)
         return sent.handle((response, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
                 boolean timedOut = cause instanceof TimeoutException || cause instanceof SocketTimeoutException;
+                String failed = "DNS query to " + describe(server) + " failed: " + cause;
                 Reply failure = timedOut
                         ? Reply.failed(DnsOutcome.TIMEOUT, "no answer from " + describe(server) + " within "
                                 + attemptTimeout.toMillis() + " ms")
-                        : Reply.failed(DnsOutcome.TEMP_FAILURE, "DNS query to " + describe(server) + " failed: "
-                                + cause);
+                        : cause instanceof DnsTransport.OverloadException ? Reply.overloaded(failed)
+                        : Reply.failed(DnsOutcome.TEMP_FAILURE, failed);
                 LOG.debug("{} {}: attempt {} failed: {}", question(query), describe(server), n + 1, cause.toString());
                 // Once an attempt timed out, the lookup is a TIMEOUT unless a later attempt gets an answer.
                 boolean keepTimeout = !timedOut && lastFailure != null && lastFailure.failure() == DnsOutcome.TIMEOUT;
-                return attempt(query, n + 1, keepTimeout ? lastFailure : failure);
+                return attempt(query, n + 1, keepTimeout ? lastFailure : failure, queries);
             }
             int rcode = response.getRcode();
             if ((rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) && servers.size() > 1 && n + 1 < attempts) {
                 LOG.debug("{} {}: {} , trying next server", question(query), describe(server), Rcode.string(rcode));
                 return attempt(query, n + 1, Reply.failed(DnsOutcome.TEMP_FAILURE,
-                        describe(server) + " answered " + Rcode.string(rcode)));
+                        describe(server) + " answered " + Rcode.string(rcode)), queries);
             }
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
                 return CompletableFuture.completedFuture(Reply.failed(DnsOutcome.TEMP_FAILURE,

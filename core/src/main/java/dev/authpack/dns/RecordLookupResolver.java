@@ -29,19 +29,69 @@ abstract class RecordLookupResolver implements DnsResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordLookupResolver.class);
 
-    /** What one question got: a DNS reply, or a failure without one (timeout, network error). */
-    record Reply(int rcode, List<Record> answer, List<Record> authority, DnsOutcome failure, String detail) {
+    /**
+     * What one question got: a DNS reply, or a failure without one (timeout, network error; {@code localOverload}:
+     * the query was not sent, {@link DnsLookup#localOverload()}).
+     */
+    record Reply(int rcode, List<Record> answer, List<Record> authority, DnsOutcome failure, String detail,
+                 boolean localOverload) {
         static Reply of(int rcode, List<Record> answer, List<Record> authority) {
-            return new Reply(rcode, answer, authority, null, "");
+            return new Reply(rcode, answer, authority, null, "", false);
         }
 
         static Reply failed(DnsOutcome failure, String detail) {
-            return new Reply(0, List.of(), List.of(), failure, detail);
+            return new Reply(0, List.of(), List.of(), failure, detail, false);
+        }
+
+        /** A TEMP_FAILURE: the resolver was at its bound and did not send the query. */
+        static Reply overloaded(String detail) {
+            return new Reply(0, List.of(), List.of(), DnsOutcome.TEMP_FAILURE, detail, true);
         }
     }
 
-    /** Asks one question (class IN). May complete exceptionally; the caller turns that into TEMP_FAILURE. */
-    abstract CompletableFuture<Reply> ask(Name name, int type);
+    /**
+     * Asks one question (class IN). May complete exceptionally; the caller turns that into TEMP_FAILURE. A query
+     * sent over the network is given to {@code queries} ({@link Queries#sent}), and none is sent once
+     * {@link Queries#cancelled()}.
+     */
+    abstract CompletableFuture<Reply> ask(Name name, int type, Queries queries);
+
+    /**
+     * The query one lookup has on the network now (an attempt; a CNAME step is a lookup's next query), so that
+     * cancelling the future a lookup returned ends that query at once (the transport closes its socket and frees
+     * its slot) and sends no further attempt or step. Thread-safe.
+     */
+    static final class Queries {
+        private CompletableFuture<?> current;
+        private boolean cancelled;
+
+        /** {@code query} was sent for the lookup; it is cancelled at once when the lookup already is. */
+        void sent(CompletableFuture<?> query) {
+            synchronized (this) {
+                if (!cancelled) {
+                    current = query;
+                    return;
+                }
+            }
+            query.cancel(false);
+        }
+
+        synchronized boolean cancelled() {
+            return cancelled;
+        }
+
+        void cancel() {
+            CompletableFuture<?> query;
+            synchronized (this) {
+                cancelled = true;
+                query = current;
+                current = null;
+            }
+            if (query != null) {
+                query.cancel(false);
+            }
+        }
+    }
 
     @Override
     public CompletableFuture<DnsLookup<String>> txt(String name) {
@@ -116,29 +166,39 @@ abstract class RecordLookupResolver implements DnsResolver {
             return CompletableFuture.completedFuture(
                     DnsLookup.failed(name, type, DnsOutcome.INVALID_NAME, "unusable domain name: " + e.getMessage()));
         }
+        Queries queries = new Queries();
         CompletableFuture<DnsLookup<T>> result;
         try {
-            result = step(name, type, typeCode(type), qname, 0, Long.MAX_VALUE, mapper);
+            result = step(name, type, typeCode(type), qname, 0, Long.MAX_VALUE, mapper, queries);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.exceptionally(t -> {
+        CompletableFuture<DnsLookup<T>> lookup = result.exceptionally(t -> {
             LOG.warn("DNS lookup {} {} failed unexpectedly", type, name, t);
             return DnsLookup.failed(name, type, DnsOutcome.TEMP_FAILURE, "resolver error: " + t);
         });
+        // the caller cancelling the lookup ends its query on the network (DnsResolver: no one waits any more)
+        lookup.whenComplete((l, e) -> {
+            if (lookup.isCancelled()) {
+                queries.cancel();
+            }
+        });
+        return lookup;
     }
 
     private <T> CompletableFuture<DnsLookup<T>> step(String name, DnsType type, int code, Name qname, int hops,
-                                                     long ttl, Function<Record, T> mapper) {
-        return ask(qname, code).thenCompose(reply -> {
+                                                     long ttl, Function<Record, T> mapper, Queries queries) {
+        return ask(qname, code, queries).thenCompose(reply -> {
             if (reply.failure() != null) {
-                return CompletableFuture.completedFuture(DnsLookup.failed(name, type, reply.failure(), reply.detail()));
+                return CompletableFuture.completedFuture(reply.localOverload()
+                        ? DnsLookup.overloaded(name, type, reply.detail())
+                        : DnsLookup.failed(name, type, reply.failure(), reply.detail()));
             }
             AnswerReader.Step s = AnswerReader.read(reply.rcode(), reply.answer(), reply.authority(), qname, code,
                     hops, ttl);
             if (s instanceof AnswerReader.Follow f) {
                 LOG.debug("{} {}: following CNAME to {}", type, name, f.target());
-                return step(name, type, code, f.target(), f.hopsUsed(), f.ttl(), mapper);
+                return step(name, type, code, f.target(), f.hopsUsed(), f.ttl(), mapper, queries);
             }
             AnswerReader.Done d = (AnswerReader.Done) s;
             if (d.outcome() != DnsOutcome.RECORDS) {

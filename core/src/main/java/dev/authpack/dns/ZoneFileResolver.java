@@ -91,7 +91,7 @@ public final class ZoneFileResolver extends RecordLookupResolver {
     }
 
     @Override
-    CompletableFuture<Reply> ask(Name name, int type) {
+    CompletableFuture<Reply> ask(Name name, int type, Queries queries) {
         ZoneData.Answer a = records.lookup(name, type);
         DnsOutcome failure = failures.get(name);
         for (int i = 0; failure == null && i < a.answer().size(); i++) {

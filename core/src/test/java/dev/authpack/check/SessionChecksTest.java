@@ -9,7 +9,15 @@ import dev.authpack.dkim.DkimTestAccess;
 import dev.authpack.dkim.DkimVerifyOptions;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dmarc.DmarcPolicy;
+import dev.authpack.dmarc.DmarcStatus;
+import dev.authpack.dns.CachingDnsResolver;
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsNames;
 import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsType;
+import dev.authpack.dns.MxHost;
+import dev.authpack.dns.DnsjavaResolver;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.iprev.IprevChecker;
@@ -17,6 +25,7 @@ import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfChecker;
 import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -661,5 +670,248 @@ class SessionChecksTest {
         // the transaction's early checks ended with the run
         assertThat(spf.get(1, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(SpfStatus.TEMPERROR);
         assertThat(session.earlyChecks()).isDone();
+    }
+
+    /** A domain publishing {@code p=reject}, its subdomains included, served at once; the attacker's names are not. */
+    static final String VICTIM_ZONE = """
+            $ORIGIN .
+            $TTL 300
+            victim.example. IN TXT "v=spf1 ip4:203.0.113.0/24 -all"
+            _dmarc.victim.example. IN TXT "v=DMARC1; p=reject"
+            """;
+
+    /**
+     * Review F1, the attacker's case: one client loops RSET + MAIL FROM at names whose servers never answer (so each
+     * SPF query would hold a transport slot until its timeout), never sending DATA, against a resolver of 8 slots;
+     * meanwhile another client sends a message spoofing a {@code p=reject} domain under a random label (nothing
+     * cached). The loop must hold next to nothing of the transport, and the spoofed message must get
+     * {@code dmarc=fail} with disposition {@code reject}, not a {@code temperror} that would be accepted.
+     */
+    @Test
+    void anRsetAndMailFromLoopAtSilentNamesHoldsNoTransportAndLeavesAnotherClientsDmarcFailAFail() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(VICTIM_ZONE).start()) {
+            server.drop("*.blackhole.example");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(4), 8);
+            CachingDnsResolver dns = new CachingDnsResolver(network);
+            MailAuthChecker checker = checker(dns);
+            try (SessionChecks attacker = SessionChecks.connected(checker, dns, CheckOptions.ALL,
+                    InetAddress.getByName("198.51.100.66"))) {
+                int most = 0;
+                for (int i = 0; i < 100; i++) {
+                    attacker.mailFrom("h.example", "x@n" + i + ".blackhole.example");
+                    most = Math.max(most, network.queriesInFlight());
+                    attacker.reset();
+                }
+                // at most the one transaction's SPF query (and the iprev and HELO ones, answered at once)
+                assertThat(most).as("queries in flight during the loop").isLessThanOrEqualTo(3);
+                awaitInFlight(network, 0);
+
+                // the victim's message, the attacker still connected
+                Envelope envelope = new Envelope(InetAddress.getByName("192.0.2.44"), "mail.spoof.example",
+                        "x@spoof.example", List.of("b@example.net"), Optional.empty());
+                byte[] message = ("From: ceo@r4711.victim.example\r\nTo: b@example.net\r\nSubject: pay\r\n"
+                        + "Message-ID: <1@spoof.example>\r\n\r\nWire the money.\r\n").getBytes(StandardCharsets.UTF_8);
+                try (SessionChecks victim = SessionChecks.connected(checker, dns, CheckOptions.ALL,
+                        envelope.clientIp())) {
+                    victim.mailFrom(envelope.helo(), envelope.mailFrom());
+                    victim.headerSection(headerSection(message));
+                    AuthCheckReport report = victim.endOfData(envelope, message).await(Duration.ofSeconds(20));
+                    assertThat(report.dmarc().orElseThrow().status()).as(describe(report)).isEqualTo(DmarcStatus.FAIL);
+                    assertThat(report.dmarcDisposition()).as(describe(report)).isEqualTo(DmarcPolicy.REJECT);
+                }
+            }
+            awaitInFlight(network, 0);
+        }
+    }
+
+    /** Waits (up to 2 s) until the resolver has {@code n} queries in flight; fails with the count otherwise. */
+    static void awaitInFlight(DnsjavaResolver network, int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (network.queriesInFlight() != n && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(network.queriesInFlight()).as("queries in flight").isEqualTo(n);
+    }
+
+    @Test
+    void pastThreeTransactionsWithoutAMessageMailFromStartsNoEarlyLookupsAndTheEndOfDataStillRunsSpf()
+            throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        Envelope envelope = envelopes("pass.example").get(0);
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                envelope.clientIp())) {
+            for (int i = 0; i < 10; i++) {
+                session.mailFrom("helo" + i + ".example", "x@n" + i + ".example");
+                session.reset();
+            }
+            assertThat(session.transactionsWithoutMessage()).isEqualTo(10);
+            // SPF for MAIL FROM and HELO of the first three transactions only
+            assertThat(dns.asked).filteredOn(q -> q.startsWith("TXT ")).containsExactlyInAnyOrder(
+                    "TXT n0.example", "TXT helo0.example", "TXT n1.example", "TXT helo1.example",
+                    "TXT n2.example", "TXT helo2.example");
+            // a message after them: no early SPF, the plain check's report all the same
+            int asked = dns.asked.size();
+            assertThat(session.mailFrom(envelope.helo(), envelope.mailFrom()).get(1, TimeUnit.SECONDS)).isEmpty();
+            assertThat(dns.asked).hasSize(asked);
+            byte[] message = message("pass.example", "aligned");
+            AuthCheckReport report = session.endOfData(envelope, message).await(Duration.ofSeconds(10));
+            assertThat(report.spf().orElseThrow().status()).isEqualTo(SpfStatus.PASS);
+            assertThat(describe(report)).isEqualTo(describe(
+                    checker(zone()).start(envelope, message, CheckOptions.ALL).await(Duration.ofSeconds(10))));
+            // awaited (SPF fail refused at MAIL FROM): SPF for MAIL FROM starts whatever the count
+            session.reset();
+            assertThat(session.mailFrom(envelope.helo(), "x@reject.example", true).get(5, TimeUnit.SECONDS)
+                    .orElseThrow().domain()).isEqualTo("reject.example");
+            assertThat(dns.asked).contains("TXT reject.example");
+        }
+    }
+
+    @Test
+    void aClientSendingMessageAfterMessageKeepsItsEarlyLookups() throws Exception {
+        CountingDns dns = new CountingDns(zone(), 0);
+        Envelope envelope = envelopes("pass.example").get(0);
+        byte[] message = message("pass.example", "aligned");
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                envelope.clientIp())) {
+            // two transactions abandoned (a recipient refused, say): under the bound
+            for (int i = 0; i < SessionChecks.MAX_TRANSACTIONS_WITHOUT_MESSAGE - 1; i++) {
+                session.mailFrom(envelope.helo(), "x@none.example");
+                session.reset();
+            }
+            for (int i = 0; i < 20; i++) {
+                SpfResult early = session.mailFrom(envelope.helo(), envelope.mailFrom()).get(5, TimeUnit.SECONDS)
+                        .orElseThrow();
+                session.headerSection(headerSection(message));
+                AuthCheckReport report = session.endOfData(envelope, message).await(Duration.ofSeconds(10));
+                assertThat(report.spf().orElseThrow()).as("message " + i).isSameAs(early);
+                session.reset();
+            }
+            assertThat(session.transactionsWithoutMessage()).isEqualTo(SessionChecks.MAX_TRANSACTIONS_WITHOUT_MESSAGE - 1);
+        }
+    }
+
+    @Test
+    void endingATransactionCancelsItsUpstreamQueriesAndFreesTheTransportAtOnce() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(VICTIM_ZONE).start()) {
+            server.drop("*.blackhole.example");
+            // 30 s: a query not cancelled would hold its slot through the whole test
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30), 16);
+            CachingDnsResolver dns = new CachingDnsResolver(network);
+            InetAddress client = InetAddress.getByName("198.51.100.66");
+            try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL, client)) {
+                // RSET
+                session.mailFrom("h.blackhole.example", "x@a.blackhole.example");
+                awaitInFlight(network, 2);   // SPF for MAIL FROM and HELO (iprev's PTR is answered)
+                session.reset();
+                awaitInFlight(network, 0);
+                // a new MAIL FROM
+                session.mailFrom("h.blackhole.example", "x@b.blackhole.example");
+                session.mailFrom("h.blackhole.example", "x@c.blackhole.example");
+                awaitInFlight(network, 2);
+                // the end of DATA, the checks cut off at their deadline: what they left in flight ends with them
+                byte[] message = ("From: a@d.blackhole.example\r\n\r\nhi\r\n").getBytes(StandardCharsets.UTF_8);
+                session.headerSection(message);
+                CheckRun run = session.endOfData(new Envelope(client, "h.blackhole.example", "x@c.blackhole.example",
+                        List.of("b@example.net"), Optional.empty()), message);
+                assertThat(network.queriesInFlight()).isGreaterThanOrEqualTo(3);
+                run.cutOff("deadline");
+                session.reset();
+                awaitInFlight(network, 0);
+                // the client leaves
+                session.mailFrom("h.blackhole.example", "x@e.blackhole.example");
+                awaitInFlight(network, 2);
+            }
+            awaitInFlight(network, 0);
+            assertThat(dns.cancelledInFlight()).isGreaterThanOrEqualTo(7);
+        }
+    }
+
+    @Test
+    void aQueryAnotherCallerWaitsForIsNotCancelledWithTheTransaction() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(VICTIM_ZONE).start()) {
+            server.delay("slow.example", Duration.ofMillis(500));
+            server.addZone("slow.example. 300 IN TXT \"v=spf1 -all\"\n");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(5), 16);
+            CachingDnsResolver dns = new CachingDnsResolver(network);
+            InetAddress client = InetAddress.getByName("198.51.100.66");
+            // the mailet checking another mail asks the same question meanwhile
+            CompletableFuture<SpfResult> plain = new SpfChecker(dns).checkMailFrom(client, "x@slow.example", "");
+            try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL, client)) {
+                session.mailFrom("", "y@slow.example");
+                session.reset();
+            }
+            // the one query both asked went on for the mailet, which gets its answer
+            assertThat(plain.get(5, TimeUnit.SECONDS).status()).isEqualTo(SpfStatus.FAIL);
+            assertThat(server.faultCounts().get(dev.authpack.testkit.dns.FaultMix.Fault.DELAY)).isEqualTo(1);
+        }
+    }
+
+    /** Answers from the zone, except that the first asking of each name in {@code overloaded} is a local overload. */
+    static final class Overloaded implements DnsResolver {
+        final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final DnsResolver zone;
+        private final Set<String> overloaded;
+
+        Overloaded(DnsResolver zone, String... overloaded) {
+            this.zone = zone;
+            this.overloaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            this.overloaded.addAll(List.of(overloaded));
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private <T> CompletableFuture<DnsLookup<T>> ask(DnsType type, String name,
+                                                       java.util.function.Supplier<CompletableFuture<DnsLookup<T>>> q) {
+            asked.add(type + " " + name);
+            return overloaded.remove(name) ? CompletableFuture.completedFuture(DnsLookup.overloaded(name, type,
+                    "more than 8 DNS queries in flight")) : q.get();
+        }
+
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) { return ask(DnsType.TXT, n, () -> zone.txt(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) { return ask(DnsType.A, n, () -> zone.a(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) {
+            return ask(DnsType.AAAA, n, () -> zone.aaaa(n));
+        }
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) { return ask(DnsType.MX, n, () -> zone.mx(n)); }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) {
+            return ask(DnsType.PTR, DnsNames.reverseName(ip), () -> zone.ptr(ip));
+        }
+    }
+
+    @Test
+    void aLocalOverloadIsNotRememberedAndTheEndOfDataAsksAgain() throws Exception {
+        SessionResolver answers = new SessionResolver(new Overloaded(zone(), "pass.example"));
+        DnsLookup<String> first = answers.txt("pass.example").get(1, TimeUnit.SECONDS);
+        assertThat(first.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(first.localOverload()).isTrue();
+        assertThat(answers.sawOverload()).isTrue();
+        assertThat(answers.txt("pass.example").get(1, TimeUnit.SECONDS).outcome()).isEqualTo(DnsOutcome.RECORDS);
+        // a failure from the server is remembered, as before
+        SessionResolver flaky = new SessionResolver(zone());
+        assertThat(flaky.a("flaky.example").get(1, TimeUnit.SECONDS).outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(flaky.sawOverload()).isFalse();
+
+        // the session: SPF and the DMARC discovery started early hit the overload; the end of DATA runs them again
+        Envelope envelope = envelopes("reject.example").get(1);
+        byte[] message = message("reject.example", "none");
+        Overloaded dns = new Overloaded(zone(), "other.example", "_dmarc.reject.example", "7.100.51.198.in-addr.arpa");
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                envelope.clientIp())) {
+            SpfResult early = session.mailFrom(envelope.helo(), envelope.mailFrom()).get(5, TimeUnit.SECONDS)
+                    .orElseThrow();
+            assertThat(early.status()).isEqualTo(SpfStatus.TEMPERROR);
+            session.headerSection(headerSection(message));
+            session.earlyChecks().get(5, TimeUnit.SECONDS);
+            AuthCheckReport report = session.endOfData(envelope, message).await(Duration.ofSeconds(10));
+            assertThat(describe(report)).isEqualTo(describe(
+                    checker(zone()).start(envelope, message, CheckOptions.ALL).await(Duration.ofSeconds(10))));
+            assertThat(report.dmarc().orElseThrow().status()).isEqualTo(DmarcStatus.FAIL);
+            assertThat(report.dmarcDisposition()).isEqualTo(DmarcPolicy.REJECT);
+            assertThat(session.dmarcReadingTakenOver()).isFalse();
+            // each overloaded question asked twice, the others once
+            assertThat(dns.asked).filteredOn("TXT other.example"::equals).hasSize(2);
+            assertThat(dns.asked).filteredOn("TXT _dmarc.reject.example"::equals).hasSize(2);
+            assertThat(dns.asked).filteredOn("PTR 7.100.51.198.in-addr.arpa"::equals).hasSize(2);
+            assertThat(dns.asked).filteredOn("TXT unknown.example"::equals).hasSize(1);
+        }
     }
 }

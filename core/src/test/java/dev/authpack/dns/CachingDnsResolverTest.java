@@ -168,16 +168,8 @@ class CachingDnsResolverTest {
 
     @Test
     void concurrentIdenticalQuestionsShareOneQuery() {
-        List<CompletableFuture<DnsLookup<String>>> pending = new ArrayList<>();
-        DnsResolver slow = new CountingResolver(zone) {
-            @Override
-            public CompletableFuture<DnsLookup<String>> txt(String name) {
-                calls.incrementAndGet();
-                CompletableFuture<DnsLookup<String>> f = new CompletableFuture<>();
-                pending.add(f);
-                return f;
-            }
-        };
+        Held slow = new Held();
+        List<CompletableFuture<DnsLookup<String>>> pending = slow.pending;
         CachingDnsResolver cache = new CachingDnsResolver(slow, 100, clock);
         CompletableFuture<DnsLookup<String>> first = cache.txt("example.com");
         CompletableFuture<DnsLookup<String>> second = cache.txt("Example.com.");
@@ -396,5 +388,67 @@ class CachingDnsResolverTest {
         assertThat(l.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
         assertThat(l.name()).isEqualTo("mail.example.com");
         assertThat(cache.size()).isZero();
+    }
+
+    /** TXT questions held until the test completes them; each upstream future is kept. */
+    static final class Held extends CountingResolver {
+        final List<CompletableFuture<DnsLookup<String>>> pending = new ArrayList<>();
+
+        Held() {
+            super(null);
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<String>> txt(String name) {
+            calls.incrementAndGet();
+            CompletableFuture<DnsLookup<String>> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }
+    }
+
+    @Test
+    void aSharedQueryIsCancelledUpstreamOnlyWhenEveryCallerHasCancelled() {
+        Held held = new Held();
+        CachingDnsResolver cache = new CachingDnsResolver(held, 100, clock);
+        CompletableFuture<DnsLookup<String>> first = cache.txt("example.com");
+        CompletableFuture<DnsLookup<String>> second = cache.txt("example.com");
+        CompletableFuture<DnsLookup<String>> third = cache.txt("EXAMPLE.com.");
+        assertThat(held.pending).hasSize(1);
+        CompletableFuture<DnsLookup<String>> upstream = held.pending.get(0);
+
+        first.cancel(false);
+        third.cancel(false);
+        // the second caller still waits: the query goes on
+        assertThat(upstream).isNotDone();
+        assertThat(cache.cancelledInFlight()).isZero();
+        second.cancel(false);
+        assertThat(upstream).isCancelled();
+        assertThat(cache.cancelledInFlight()).isEqualTo(1);
+
+        // the cancelled query left the in-flight table: the next caller starts a new one, which is cached
+        CompletableFuture<DnsLookup<String>> later = cache.txt("example.com");
+        assertThat(held.pending).hasSize(2);
+        held.pending.get(1).complete(DnsLookup.of("example.com", DnsType.TXT, List.of("v=spf1 -all"), 100));
+        assertThat(later.join().records()).containsExactly("v=spf1 -all");
+        assertThat(cache.txt("example.com").join().records()).containsExactly("v=spf1 -all");
+        assertThat(held.calls).hasValue(2);
+    }
+
+    @Test
+    void aCallerJoiningAfterOthersCancelledKeepsTheQueryAlive() {
+        Held held = new Held();
+        CachingDnsResolver cache = new CachingDnsResolver(held, 100, clock);
+        CompletableFuture<DnsLookup<String>> first = cache.txt("example.com");
+        CompletableFuture<DnsLookup<String>> second = cache.txt("example.com");
+        first.cancel(false);
+        CompletableFuture<DnsLookup<String>> third = cache.txt("example.com");
+        second.cancel(false);
+        assertThat(held.pending.get(0)).isNotDone();
+        held.pending.get(0).complete(DnsLookup.of("example.com", DnsType.TXT, List.of("v=spf1 ?all"), 100));
+        assertThat(third.join().records()).containsExactly("v=spf1 ?all");
+        // cancelling a copy after the answer came changes nothing
+        assertThat(cache.cancelledInFlight()).isZero();
+        assertThat(held.calls).hasValue(1);
     }
 }

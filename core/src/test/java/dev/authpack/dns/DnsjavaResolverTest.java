@@ -3,6 +3,7 @@ package dev.authpack.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.authpack.testkit.dns.FaultMix;
 import dev.authpack.testkit.dns.LoopbackDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -226,5 +227,90 @@ class DnsjavaResolverTest {
         for (var f : all) {
             assertThat(f.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join()).isEqualTo(DnsOutcome.RECORDS);
         }
+    }
+
+    @Test
+    void cancellingALookupEndsItsQueryAtOnceAndSendsNoFurtherAttempt() throws Exception {
+        // 2 attempts of 500 ms: without the cancel, the second would be sent after 500 ms
+        Held held = held("cancelled.example.com", Duration.ofSeconds(1), 2);
+        DnsjavaResolver small = held.resolver();
+        assertThat(small.queriesInFlight()).isEqualTo(1);
+
+        held.lookup().cancel(false);
+
+        awaitNoQueryInFlight(small); // long before the attempt's 500 ms
+        Thread.sleep(800);
+        assertThat(server.faultCounts().get(FaultMix.Fault.DROP)).as("no second attempt").isEqualTo(held.dropped());
+        assertThat(small.queriesInFlight()).isZero();
+        assertThat(small.txt("example.com").join().outcome()).isEqualTo(DnsOutcome.RECORDS);
+    }
+
+    @Test
+    void aCnameStepIsNotAskedOnceTheLookupIsCancelled() throws Exception {
+        // a CNAME to a name outside the server's data: the answer ends at the CNAME, the target is a second query
+        server.addZone("step.example.com. 300 IN CNAME target.elsewhere.test.\n");
+        server.faults("target.elsewhere.test", FaultMix.only(FaultMix.Fault.DROP));
+        long before = server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L);
+        DnsjavaResolver small = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(2), 2);
+        java.util.concurrent.CompletableFuture<DnsLookup<InetAddress>> lookup = small.a("step.example.com");
+        awaitDropped(before + 1);
+        lookup.cancel(false);
+        awaitNoQueryInFlight(small);
+        Thread.sleep(1200);
+        assertThat(server.faultCounts().get(FaultMix.Fault.DROP)).isEqualTo(before + 1);
+    }
+
+    /** A resolver of {@code maxInFlight} slots with a TXT lookup of {@code name} in flight (the server drops it). */
+    private record Held(DnsjavaResolver resolver, java.util.concurrent.CompletableFuture<DnsLookup<String>> lookup,
+                        long dropped) {
+    }
+
+    private static Held held(String name, Duration timeout, int maxInFlight) throws InterruptedException {
+        server.faults(name, FaultMix.only(FaultMix.Fault.DROP));
+        long before = server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L);
+        DnsjavaResolver resolver = new DnsjavaResolver(List.of(server.address()), timeout, maxInFlight);
+        java.util.concurrent.CompletableFuture<DnsLookup<String>> lookup = resolver.txt(name);
+        awaitDropped(before + 1);
+        return new Held(resolver, lookup, before + 1);
+    }
+
+    /** Within 200 ms (with a shared loopback socket the slot is freed by the cancel itself). */
+    private static void awaitNoQueryInFlight(DnsjavaResolver resolver) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+        while (resolver.queriesInFlight() > 0 && System.nanoTime() < end) {
+            Thread.sleep(2);
+        }
+        assertThat(resolver.queriesInFlight()).as("queries in flight").isZero();
+    }
+
+    private static void awaitDropped(long n) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+        while (server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L) < n && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(server.faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L)).isEqualTo(n);
+    }
+
+    @Test
+    void aQueryNotSentBecauseTooManyAreInFlightIsALocalOverloadAndANetworkFailureIsNot() throws Exception {
+        Held held = held("held.example.com", Duration.ofSeconds(2), 1);
+        DnsjavaResolver one = held.resolver();
+
+        DnsLookup<String> refused = one.txt("example.com").join();
+        assertThat(refused.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(refused.localOverload()).isTrue();
+        assertThat(refused.detail()).contains("DNS queries in flight");
+
+        held.lookup().cancel(false);
+        awaitNoQueryInFlight(one);
+        DnsLookup<String> answered = one.txt("example.com").join();
+        assertThat(answered.outcome()).isEqualTo(DnsOutcome.RECORDS);
+        assertThat(answered.localOverload()).isFalse();
+        server.servfail("fail.example.com");
+        DnsLookup<InetAddress> servfail = one.a("fail.example.com").join();
+        assertThat(servfail.outcome()).isEqualTo(DnsOutcome.TEMP_FAILURE);
+        assertThat(servfail.localOverload()).isFalse();
+        assertThatThrownBy(() -> new DnsLookup<>("x.example", DnsType.TXT, DnsOutcome.NXDOMAIN, List.of(), 0, "",
+                true)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -135,4 +135,70 @@ class SessionEnforcementIT {
             JAMES.dns().clearFailures();
         }
     }
+
+    private static long drops() {
+        return JAMES.dns().faultCounts().getOrDefault(FaultMix.Fault.DROP, 0L);
+    }
+
+    /** Waits (up to 5 s) until the DNS server has dropped {@code n} queries in all. */
+    private static void awaitDrops(long n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (drops() < n && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(drops()).isEqualTo(n);
+    }
+
+    /**
+     * Review F6: RSET ends the lookups its transaction started. The hook's RSET handler runs before James' own (which
+     * answers 250); the SPF query for MAIL FROM, at a name whose server never answers, is cancelled: with the DNS
+     * timeout of 3 s (2 attempts of 1.5 s) its second attempt would otherwise reach the server 1.5 s later.
+     */
+    @Test
+    void rsetEndsTheLookupsOfItsTransaction() throws Exception {
+        JAMES.dns().faults("*.rset-hole.example", FaultMix.only(FaultMix.Fault.DROP));
+        try (SmtpClient client = JAMES.server().smtp()) {
+            assertThat(client.ehlo("mail.spf-pass.example").code()).isEqualTo(250);
+            long before = drops();
+            assertThat(client.mailFrom("x@a.rset-hole.example").code()).as(client.transcriptText()).isEqualTo(250);
+            awaitDrops(before + 1);
+            assertThat(client.rset().code()).as(client.transcriptText()).isEqualTo(250);
+            Thread.sleep(2500);
+            assertThat(drops()).as("no second attempt: the query ended at RSET").isEqualTo(before + 1);
+            client.quit();
+        } finally {
+            JAMES.dns().clearFailures();
+        }
+    }
+
+    /**
+     * Review F1: a client looping MAIL FROM and RSET at names whose servers never answer gets early SPF lookups for
+     * its first three transactions only, and each ends at RSET (no retry reaches the server); a message afterwards on
+     * the same connection is checked as usual.
+     */
+    @Test
+    void anRsetLoopStartsThreeEarlyLookupsAndTheConnectionStillGetsItsMessageChecked() throws Exception {
+        JAMES.dns().faults("*.rset-hole.example", FaultMix.only(FaultMix.Fault.DROP));
+        try (SmtpClient client = JAMES.server().smtp()) {
+            assertThat(client.ehlo("mail.spf-pass.example").code()).isEqualTo(250);
+            long before = drops();
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.mailFrom("x@n" + i + ".rset-hole.example").code()).as(client.transcriptText())
+                        .isEqualTo(250);
+                assertThat(client.rset().code()).isEqualTo(250);
+            }
+            awaitDrops(before + 3);
+            Thread.sleep(2500);
+            assertThat(drops()).as("three queries, none asked again").isEqualTo(before + 3);
+            assertThat(client.mailFrom("bob@enforce-spffail.example").code()).isEqualTo(250);
+            assertThat(client.rcptTo(JamesExtension.ALICE).code()).as(client.transcriptText()).isEqualTo(250);
+            SmtpReply refused = client.data("From: bob@enforce-spffail.example\r\nTo: " + JamesExtension.ALICE
+                    + "\r\nSubject: after the loop\r\n\r\nhi\r\n");
+            assertThat(refused.code()).as(client.transcriptText()).isEqualTo(550);
+            assertThat(refused.text()).startsWith("5.7.23");
+            client.quit();
+        } finally {
+            JAMES.dns().clearFailures();
+        }
+    }
 }

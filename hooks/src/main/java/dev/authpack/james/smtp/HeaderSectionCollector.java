@@ -4,8 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects the header section of a message from the DATA lines as they arrive (RFC 5321 §4.5.2: a leading dot is
- * removed from each line), up to and including the empty line that ends it (RFC 5322 §2.1). Bounded: a header
+ * Collects the header section of a message from the DATA lines as they arrive, up to and including the empty line
+ * that ends it (RFC 5322 §2.1), with the dots read exactly as James 3.8.1 reads them
+ * ({@code DataLineJamesMessageHookHandler.onLine}): a line of three octets that starts with a dot ends DATA, a line
+ * that starts with two dots loses the first one (RFC 5321 §4.5.2), and any other line is kept as it is, a single
+ * leading dot included (so {@code .From: ...} is a field named {@code .From}, as in the stored message, and starts
+ * no lookup). Bounded: a header
  * section longer than {@link #MAX_OCTETS} or of more than {@link #MAX_LINES} lines is not collected (the checks then
  * start at the end of DATA, reading the whole message as usual). One instance per message; not thread-safe (one
  * SMTP session's lines come in order).
@@ -34,12 +38,12 @@ final class HeaderSectionCollector {
         if (lines == null || line == null || line.length == 0) {
             return null;
         }
-        int start = line[0] == '.' ? 1 : 0;
-        if (start == 1 && isLineEnd(line, 1)) {
+        if (endsData(line)) {
             // the end of DATA before an empty line: no body; the end-of-DATA check reads it all
             lines = null;
             return null;
         }
+        int start = stuffed(line) ? 1 : 0;
         int length = line.length - start;
         if (octets + length > MAX_OCTETS || lines.size() >= MAX_LINES) {
             lines = null;
@@ -53,12 +57,22 @@ final class HeaderSectionCollector {
         byte[] header = new byte[octets];
         int at = 0;
         for (byte[] l : lines) {
-            int from = l[0] == '.' ? 1 : 0;
+            int from = stuffed(l) ? 1 : 0;
             System.arraycopy(l, from, header, at, l.length - from);
             at += l.length - from;
         }
         lines = null;
         return header;
+    }
+
+    /** James 3.8.1: a line of three octets starting with a dot ends DATA (".\r\n"; any other is a bare LF one). */
+    static boolean endsData(byte[] line) {
+        return line.length == 3 && line[0] == '.';
+    }
+
+    /** James 3.8.1: only a line starting with two dots is stored without its first. */
+    static boolean stuffed(byte[] line) {
+        return line.length >= 2 && line[0] == '.' && line[1] == '.';
     }
 
     /** Whether {@code line} is an empty line (CRLF, or a bare LF): the end of a header section. */

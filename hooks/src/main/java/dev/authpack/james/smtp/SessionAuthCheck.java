@@ -19,7 +19,9 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -36,7 +38,9 @@ import javax.inject.Inject;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -65,8 +69,10 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>In James 3.8.1 handlers of {@code <handlerchain>} come before the core handlers, so this one sees the DATA
- * lines before James stores them and its MAIL hook runs before James' own. It is a {@link HeloHook},
- * {@link MailHook}, {@link DataLineFilter}, {@link JamesMessageHook} and {@link DisconnectHandler} at once:
+ * lines before James stores them, its MAIL hook runs before James' own, and so does its RSET handler (which answers
+ * nothing: James' {@code RsetCmdHandler} replies). It is a {@link HeloHook}, {@link MailHook},
+ * {@link DataLineFilter}, {@link JamesMessageHook}, {@link DisconnectHandler} and {@link CommandHandler} (RSET) at
+ * once:
  * <ul>
  *   <li>the end-of-DATA check waits at most the checks' deadline (each check within its own budget, as in
  *       {@code MailAuthCheck}); the lookups started early are usually answered by then;</li>
@@ -76,7 +82,13 @@ import java.util.function.Function;
  *       its {@code 250} at once;</li>
  *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
  *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
- *   <li>a client that leaves, RSETs or sends a new MAIL FROM ends the lookups it started;</li>
+ *   <li>a client that leaves, RSETs, says HELO/EHLO again or sends a new MAIL FROM ends the lookups its
+ *       transaction started: the queries no other check waits for are cancelled, freeing the DNS transport at
+ *       once;</li>
+ *   <li>after {@link SessionChecks#MAX_TRANSACTIONS_WITHOUT_MESSAGE} transactions of a connection that ended without
+ *       a message, its MAIL FROMs start no early lookups (SPF runs at the end of DATA; with
+ *       {@code refuseSpfFail=mailfrom} it still runs at MAIL FROM, awaited): a loop of RSET and MAIL FROM cannot
+ *       fill the resolver;</li>
  *   <li>no exception leaves a hook: an unexpected error accepts the mail without stored results, so
  *       {@code MailAuthCheck} checks it as usual (and matchers can still act on its results).</li>
  * </ul>
@@ -84,7 +96,7 @@ import java.util.function.Function;
  * start.
  */
 public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, JamesMessageHook,
-        DisconnectHandler<SMTPSession> {
+        DisconnectHandler<SMTPSession>, CommandHandler<SMTPSession> {
     private static final Logger LOGGER = LoggerFactory.getLogger(SessionAuthCheck.class);
     /** How much longer than the checks' own deadline a hook waits before it cuts the checks off itself. */
     static final Duration AWAIT_GRACE = Duration.ofSeconds(1);
@@ -148,16 +160,41 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
 
     /**
      * At the client's first command (HELO or EHLO): the iprev lookups start. (Not a connect handler: James 3.8.1's
-     * JMX monitor of connect handlers fails on one that has no reply of its own.)
+     * JMX monitor of connect handlers fails on one that has no reply of its own.) A later HELO or EHLO ends the
+     * transaction's lookups: James resets the transaction there too.
      */
     @Override
     public HookResult doHelo(SMTPSession session, String helo) {
         try {
-            checks(session);
+            checks(session).reset();
         } catch (RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: no early checks for session {}: {}", session.getSessionID(), e.toString());
         }
         return HookResult.DECLINED;
+    }
+
+    /** The commands this hook sees before James' own handler of each: RSET. */
+    @Override
+    public Collection<String> getImplCommands() {
+        return List.of("RSET");
+    }
+
+    /**
+     * RSET: ends the transaction's lookups (cancelling the queries no one else waits for), as James' own
+     * {@code RsetCmdHandler}, which runs next, ends the transaction; like it, only for an RSET without an argument
+     * (with one, James answers 501 and the transaction goes on). Answers nothing: James' handler gives the reply.
+     */
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+        try {
+            String argument = request.getArgument();
+            if (argument == null || argument.isEmpty()) {
+                session.getAttachment(CHECKS, State.Connection).ifPresent(SessionChecks::reset);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: RSET not seen in session {}: {}", session.getSessionID(), e.toString());
+        }
+        return null;
     }
 
     @Override
@@ -169,15 +206,20 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         }
     }
 
-    /** At MAIL FROM: SPF starts (again); with {@code refuseSpfFail=mailfrom} its result is awaited here. */
+    /**
+     * At MAIL FROM: SPF starts (again), unless the connection has already ended
+     * {@link SessionChecks#MAX_TRANSACTIONS_WITHOUT_MESSAGE} transactions without a message; with
+     * {@code refuseSpfFail=mailfrom} its result is awaited here (and started whatever that count).
+     */
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         try {
             session.removeAttachment(HEADER, State.Transaction);
             String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
             String mailFrom = sender == null ? "" : sender.asOptional().map(MailAddress::asString).orElse("");
-            var spf = checks(session).mailFrom(helo, mailFrom);
-            if (enforcement.refuseSpfFail() != Enforcement.SpfFailRefusal.MAILFROM || exempt(session)) {
+            boolean awaited = enforcement.refuseSpfFail() == Enforcement.SpfFailRefusal.MAILFROM && !exempt(session);
+            var spf = checks(session).mailFrom(helo, mailFrom, awaited);
+            if (!awaited) {
                 return HookResult.DECLINED;
             }
             Duration wait = checker.budgets().spf().plus(AWAIT_GRACE);

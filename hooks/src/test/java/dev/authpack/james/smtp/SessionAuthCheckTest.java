@@ -6,7 +6,9 @@ import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.CachingDnsResolver;
 import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsjavaResolver;
 import dev.authpack.dns.MxHost;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.iprev.IprevChecker;
@@ -14,11 +16,14 @@ import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.james.SessionCheckedMail;
 import dev.authpack.spf.SpfChecker;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.core.Username;
+import org.apache.james.protocols.api.BaseRequest;
+import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
@@ -30,6 +35,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -440,5 +446,140 @@ class SessionAuthCheckTest {
                     .isEqualTo(dev.authpack.james.MailEnvelopes.of(mail).clientIp())
                     .satisfies(a -> assertThat(a.getHostAddress()).doesNotContain("%"));
         }
+    }
+
+    /**
+     * Review F1 through the hook: one client pipelines RSET + MAIL FROM at names whose servers never answer, never
+     * sending DATA, against a resolver of 8 transport slots; another client then sends a message spoofing a
+     * {@code p=reject} domain under a random label. It must be refused (550 5.7.1), not accepted as a temperror.
+     */
+    @Test
+    void anRsetAndMailFromLoopAtSilentNamesDoesNotGetASpoofedRejectAccepted() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText("""
+                $ORIGIN .
+                $TTL 300
+                victim.example. IN TXT "v=spf1 ip4:203.0.113.0/24 -all"
+                _dmarc.victim.example. IN TXT "v=DMARC1; p=reject"
+                """).start()) {
+            server.drop("*.blackhole.example");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(4), 8);
+            SessionAuthCheck hook = hook(new CachingDnsResolver(network));
+            SMTPSession attacker = session("198.51.100.66", null, false);
+            hook.doHelo(attacker, "h.example");
+            for (int i = 0; i < 100; i++) {
+                hook.doMail(attacker, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
+                rset(hook, attacker);
+            }
+            Transaction victim = send(hook, session("192.0.2.44", null, false), "x@spoof.example",
+                    message("r4711.victim.example"));
+            assertThat(victim.endOfData()).as(String.valueOf(MailAttributes.results(victim.mail())))
+                    .isNotEqualTo(HookResult.DECLINED);
+            assertThat(victim.endOfData().getSmtpRetCode()).isEqualTo("550");
+            assertThat(victim.endOfData().getSmtpDescription()).startsWith("5.7.1 ").contains("r4711.victim.example");
+            hook.onDisconnect(attacker);
+        }
+    }
+
+    /** RSET as James dispatches it: the hook's command handler first (it answers nothing), then James' own. */
+    private static void rset(SessionAuthCheck hook, SMTPSession session) {
+        assertThat(hook.onCommand(session, new BaseRequest("RSET", null))).isNull();
+        session.removeAttachment(SessionAuthCheck.HEADER, State.Transaction);   // James' resetState
+    }
+
+    /** Never answers; keeps every future it hands out. */
+    static final class Silent implements DnsResolver {
+        final List<CompletableFuture<?>> handedOut = new CopyOnWriteArrayList<>();
+
+        private <T> CompletableFuture<DnsLookup<T>> never() {
+            CompletableFuture<DnsLookup<T>> f = new CompletableFuture<>();
+            handedOut.add(f);
+            return f;
+        }
+
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) { return never(); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) { return never(); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) { return never(); }
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) { return never(); }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) { return never(); }
+
+        long open() {
+            return handedOut.stream().filter(f -> !f.isDone()).count();
+        }
+    }
+
+    @Test
+    void rsetEndsTheTransactionsLookupsAndLeavesTheReplyToJames() throws Exception {
+        Silent silent = new Silent();
+        SessionAuthCheck hook = hook(silent);
+        assertThat(hook.getImplCommands()).containsExactly("RSET");
+        SMTPSession session = session("192.0.2.1", null, false);
+        hook.doHelo(session, "mx.ok.example");
+        assertThat(silent.open()).isEqualTo(1);   // iprev's PTR
+        hook.doMail(session, MaybeSender.of(new MailAddress("x@one.example")));
+        assertThat(silent.open()).isEqualTo(3);   // and SPF for MAIL FROM and HELO
+        // an RSET with an argument is a syntax error for James, who keeps the transaction: so does the hook
+        assertThat(hook.onCommand(session, new BaseRequest("RSET", "now"))).isNull();
+        assertThat(silent.open()).isEqualTo(3);
+        rset(hook, session);
+        assertThat(silent.open()).as("the transaction's queries are cancelled, the connection's stay").isEqualTo(1);
+        // a second EHLO resets the transaction too
+        hook.doMail(session, MaybeSender.of(new MailAddress("x@two.example")));
+        assertThat(silent.open()).isEqualTo(3);
+        hook.doHelo(session, "mx.ok.example");
+        assertThat(silent.open()).isEqualTo(1);
+        hook.onDisconnect(session);
+        assertThat(silent.open()).isZero();
+        // an RSET before any command, or after the session closed: nothing to end, no error
+        assertThat(hook.onCommand(session("192.0.2.1", null, false), new BaseRequest("RSET", null))).isNull();
+    }
+
+    @Test
+    void pastThreeTransactionsWithoutAMessageMailFromStartsNoLookupsButStrictSpfIsStillRefused() throws Exception {
+        SessionAuthCheck hook = hook();
+        SMTPSession session = session("192.0.2.1", null, false);
+        hook.doHelo(session, "mx.ok.example");
+        for (int i = 0; i < 10; i++) {
+            hook.doMail(session, MaybeSender.of(new MailAddress("x@n" + i + ".example")));
+            rset(hook, session);
+        }
+        assertThat(dns.asked).filteredOn(q -> q.startsWith("TXT n")).containsExactly("TXT n0.example",
+                "TXT n1.example", "TXT n2.example");
+        hook.onDisconnect(session);
+        // refuseSpfFail=mailfrom awaits SPF at MAIL FROM: started whatever the count, so still refused
+        SessionAuthCheck strict = hook("refuseSpfFail", "mailfrom");
+        SMTPSession looping = session("192.0.2.1", null, false);
+        strict.doHelo(looping, "mx.ok.example");
+        for (int i = 0; i < 10; i++) {
+            strict.doMail(looping, MaybeSender.of(new MailAddress("x@m" + i + ".example")));
+            rset(strict, looping);
+        }
+        HookResult refused = strict.doMail(looping, MaybeSender.of(new MailAddress("x@other.example")));
+        assertThat(refused.getSmtpRetCode()).isEqualTo("550");
+        assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
+        strict.onDisconnect(looping);
+        // and a message after the loop gets the plain check's results, SPF run at the end of DATA
+        Transaction t = send(hook(), session, "b@ok.example", message("ok.example"));
+        assertThat(MailAttributes.results(t.mail()).orElseThrow().toString()).contains("method=spf, result=pass",
+                "method=dmarc, result=pass");
+    }
+
+    @Test
+    void aLineWithOneLeadingDotIsKeptAsJamesKeepsItAndStartsNoLookup() throws Exception {
+        SessionAuthCheck hook = hook();
+        SMTPSession session = session("192.0.2.1", null, false);
+        hook.doHelo(session, "mx.ok.example");
+        hook.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        // as sent on the wire: not dot-stuffed by the client, so James stores ".From" and ".DKIM-Signature" fields
+        for (String line : new String[] {"From: a@ok.example\r\n", ".From: x@dot-from.example\r\n",
+                ".DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=dot-sig.example; s=sel; h=from;"
+                        + " bh=AAAA; b=AAAA\r\n",
+                "..From: y@stuffed.example\r\n", "\r\n"}) {
+            hook.onLine(session, line.getBytes(StandardCharsets.US_ASCII), STORED);
+        }
+        assertThat(dns.asked).contains("TXT _dmarc.ok.example")
+                .doesNotContain("TXT _dmarc.dot-from.example", "TXT sel._domainkey.dot-sig.example")
+                // a stuffed ".From" line is ".From" for James as well: a field no reader sees as From
+                .doesNotContain("TXT _dmarc.stuffed.example");
+        hook.onDisconnect(session);
     }
 }
