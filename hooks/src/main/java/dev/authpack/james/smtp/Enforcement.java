@@ -103,12 +103,36 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
 
     /** The reply to the end of DATA, given the report; empty: no objection. */
     Optional<HookResult> atEndOfData(AuthCheckReport report) {
+        return atEndOfData(report, false);
+    }
+
+    /**
+     * The reply to the end of DATA, given the report; empty: no objection. {@code spfLeftToData}: with
+     * {@code refuseSpfFail=mailfrom}, SPF was not decided at MAIL FROM (no wait was possible, or it took longer
+     * than {@code mailFromWait}), so its refusal is made here instead: nothing {@code mailfrom} refuses is accepted.
+     */
+    Optional<HookResult> atEndOfData(AuthCheckReport report, boolean spfLeftToData) {
         Optional<HookResult> dmarc = refuseDmarcReject ? report.dmarc().flatMap(d -> dmarcReply(d, report))
                 : Optional.empty();
-        if (dmarc.isPresent() || refuseSpfFail != SpfFailRefusal.DATA) {
+        if (dmarc.isPresent() || !refusesSpfAtData(spfLeftToData)) {
             return dmarc;
         }
         return report.spf().flatMap(this::spfReply);
+    }
+
+    /** Whether SPF is refused at the end of DATA: {@code data}, or {@code mailfrom} left undecided at MAIL FROM. */
+    private boolean refusesSpfAtData(boolean spfLeftToData) {
+        return refuseSpfFail == SpfFailRefusal.DATA || refuseSpfFail == SpfFailRefusal.MAILFROM && spfLeftToData;
+    }
+
+    /** {@link #refusesAtData()}, counting an SPF refusal left from MAIL FROM to the end of DATA. */
+    boolean refusesAtData(boolean spfLeftToData) {
+        return refusesAtData() || refusesSpfAtData(spfLeftToData);
+    }
+
+    /** {@link #awaitsAtData(boolean)}, counting an SPF refusal left from MAIL FROM to the end of DATA. */
+    boolean awaitsAtData(boolean exempt, boolean spfLeftToData) {
+        return awaitAlways || refusesAtData(spfLeftToData) && !exempt;
     }
 
     /**

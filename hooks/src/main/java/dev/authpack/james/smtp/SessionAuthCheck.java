@@ -45,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -105,6 +106,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             SessionChecks.class);
     static final AttachmentKey<HeaderSectionCollector> HEADER = AttachmentKey.of("authpack.header-section",
             HeaderSectionCollector.class);
+    /** Set on a transaction whose SPF refusal ({@code refuseSpfFail=mailfrom}) was not decided at MAIL FROM. */
+    static final AttachmentKey<Boolean> SPF_AT_DATA = AttachmentKey.of("authpack.spf-at-data", Boolean.class);
 
     private final Function<CheckSettings, MailAuthChecker> checkers;
     private final Function<DnsSettings, DnsResolver> resolvers;
@@ -112,6 +115,9 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     private volatile MailAuthChecker checker;
     private volatile DnsResolver resolver;
     private volatile Enforcement enforcement = Enforcement.DEFAULT;
+    private volatile SessionLimits limits = SessionLimits.defaults();
+    /** The waits that may block James' I/O threads at once ({@code maxWaiting}), for this hook's SMTP server. */
+    private volatile Semaphore waits = limits.waits();
 
     @Inject
     public SessionAuthCheck(AuthpackEngines engines) {
@@ -135,27 +141,30 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
             String key = keys.next();
             if (!key.startsWith("[@") && !CheckSettings.PARAMETERS.contains(key)
-                    && !Enforcement.PARAMETERS.contains(key)) {
+                    && !Enforcement.PARAMETERS.contains(key) && !SessionLimits.PARAMETERS.contains(key)) {
                 unknown.add(key);
             }
         }
         if (!unknown.isEmpty()) {
             Set<String> known = new TreeSet<>(CheckSettings.PARAMETERS);
             known.addAll(Enforcement.PARAMETERS);
+            known.addAll(SessionLimits.PARAMETERS);
             throw new ConfigurationException("SessionAuthCheck: unknown parameter(s) " + unknown + "; accepted: "
                     + known);
         }
         try {
             CheckSettings read = CheckSettings.read(key -> config.getString(key, null));
             enforcement = Enforcement.read(key -> config.getString(key, null));
+            limits = SessionLimits.read(key -> config.getString(key, null));
+            waits = limits.waits();
             checker = checkers.apply(read);
             resolver = resolvers.apply(read.dns());
             settings = read;
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("SessionAuthCheck: " + e.getMessage(), e);
         }
-        LOGGER.info("SessionAuthCheck ready: serverId={} checks={} {}", settings.serverId(), settings.options(),
-                enforcement);
+        LOGGER.info("SessionAuthCheck ready: serverId={} checks={} {} {}", settings.serverId(), settings.options(),
+                enforcement, limits);
     }
 
     /**
@@ -209,12 +218,15 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     /**
      * At MAIL FROM: SPF starts (again), unless the connection has already ended
      * {@link SessionChecks#MAX_TRANSACTIONS_WITHOUT_MESSAGE} transactions without a message; with
-     * {@code refuseSpfFail=mailfrom} its result is awaited here (and started whatever that count).
+     * {@code refuseSpfFail=mailfrom} its result is awaited here (and started whatever that count), at most
+     * {@code mailFromWait} and only when one of the {@code maxWaiting} waits is free: otherwise MAIL FROM goes on
+     * at once and SPF is refused at the end of DATA instead ({@link #SPF_AT_DATA}).
      */
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         try {
             session.removeAttachment(HEADER, State.Transaction);
+            session.removeAttachment(SPF_AT_DATA, State.Transaction);
             String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
             String mailFrom = sender == null ? "" : sender.asOptional().map(MailAddress::asString).orElse("");
             boolean awaited = enforcement.refuseSpfFail() == Enforcement.SpfFailRefusal.MAILFROM && !exempt(session);
@@ -222,8 +234,22 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (!awaited) {
                 return HookResult.DECLINED;
             }
-            Duration wait = checker.budgets().spf().plus(AWAIT_GRACE);
-            Optional<SpfResult> verdict = spf.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            // until decided here, the SPF refusal is left to the end of DATA
+            session.setAttachment(SPF_AT_DATA, Boolean.TRUE, State.Transaction);
+            if (!waits.tryAcquire()) {
+                LOGGER.info("SessionAuthCheck: {} waits already; SPF for MAIL FROM <{}> in session {} is decided at"
+                        + " the end of DATA", limits.maxWaiting(), mailFrom, session.getSessionID());
+                return HookResult.DECLINED;
+            }
+            Optional<SpfResult> verdict;
+            try {
+                Duration budget = checker.budgets().spf().plus(AWAIT_GRACE);
+                Duration wait = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
+                verdict = spf.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                waits.release();
+            }
+            session.removeAttachment(SPF_AT_DATA, State.Transaction);
             Optional<HookResult> refusal = enforcement.atMailFrom(verdict);
             refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for MAIL FROM <{}> in session {}: {}",
                     r.getSmtpRetCode(), r.getSmtpDescription(), mailFrom, session.getSessionID(),
@@ -232,9 +258,13 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return HookResult.DECLINED;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOGGER.warn("SessionAuthCheck: MAIL FROM not checked in session {}: {}", session.getSessionID(),
-                    e.toString());
+        } catch (TimeoutException e) {
+            LOGGER.info("SessionAuthCheck: SPF for MAIL FROM not known within {} ms in session {}; decided at the end"
+                    + " of DATA", limits.mailFromWait().toMillis(), session.getSessionID());
+            return HookResult.DECLINED;
+        } catch (ExecutionException | RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: MAIL FROM not checked in session {} (left to the end of DATA): {}",
+                    session.getSessionID(), e.toString());
             return HookResult.DECLINED;
         }
     }
@@ -277,7 +307,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
      * mail, and the mail is refused when policy says so. Where nothing can be refused (label-only configuration,
      * or an exempt client: {@link Enforcement#awaitsAtData}) the checks are not awaited: they are handed over,
      * unfinished, to {@code MailAuthCheck} ({@link SessionCheckedMail#handOver}) and the client gets its reply at
-     * once.
+     * once; a message larger than {@code handOverMaxSize} is neither checked nor handed over here (MailAuthCheck
+     * checks it from the spool). A wait happens only when one of the {@code maxWaiting} waits is free; otherwise a
+     * reply that depends on the checks is {@code 451 4.7.1} (try again later), and one that does not is given at
+     * once, the checks left to MailAuthCheck.
      */
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
@@ -285,26 +318,58 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         boolean handedOver = false;
         try {
             checks = checks(session);
-            Envelope envelope = envelope(session, mail);
-            CheckRun run = start(checks, envelope, mail);
             boolean exempt = exempt(session);
-            if (!enforcement.awaitsAtData(exempt)) {
+            boolean spfLeftToData = session.getAttachment(SPF_AT_DATA, State.Transaction).isPresent();
+            boolean refusable = !exempt && enforcement.refusesAtData(spfLeftToData);
+            Envelope envelope = envelope(session, mail);
+            if (!enforcement.awaitsAtData(exempt, spfLeftToData)) {
                 // label-only: nothing to refuse here, so the client does not wait; MailAuthCheck takes the checks
                 // (finished meanwhile, as a rule) when the spool reaches the mail
+                if (settings.options().needsMessage() && !fitsHandOver(mail)) {
+                    // not kept on the heap until the spool takes it: MailAuthCheck checks it from the spool, over
+                    // the answers the early lookups got
+                    return HookResult.DECLINED;
+                }
+                CheckRun run = start(checks, envelope, mail);
                 handedOver = SessionCheckedMail.handOver(mail, settings.serverId(), settings.options(), run,
                         checker.deadline().plus(AWAIT_GRACE));
                 if (handedOver) {
                     checks.handOver(run);
                     return HookResult.DECLINED;
                 }
-                // the table is full: the spool is far behind; waiting here slows the clients down
+                // the table is full: the spool is far behind; waiting here slows the clients down, when a wait is
+                // free (otherwise MailAuthCheck checks the mail)
+                if (!waits.tryAcquire()) {
+                    run.cutOff("no wait free");
+                    return HookResult.DECLINED;
+                }
+                try {
+                    SessionCheckedMail.store(mail, settings.serverId(), settings.options(), await(run, mail));
+                } finally {
+                    waits.release();
+                }
+                return HookResult.DECLINED;
             }
-            AuthCheckReport report = await(run, mail);
+            if (!waits.tryAcquire()) {
+                if (!refusable) {
+                    // awaitAtData=always with nothing to refuse: MailAuthCheck checks the mail from the spool
+                    return HookResult.DECLINED;
+                }
+                LOGGER.info("SessionAuthCheck: {} waits already; 451 for mail {} from <{}> in session {}",
+                        limits.maxWaiting(), mail.getName(), envelope.mailFrom(), session.getSessionID());
+                return BUSY;
+            }
+            AuthCheckReport report;
+            try {
+                report = await(start(checks, envelope, mail), mail);
+            } finally {
+                waits.release();
+            }
             SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
             if (exempt) {
                 return HookResult.DECLINED;
             }
-            Optional<HookResult> refusal = enforcement.atEndOfData(report);
+            Optional<HookResult> refusal = enforcement.atEndOfData(report, spfLeftToData);
             refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for mail {} from <{}> in session {}",
                     r.getSmtpRetCode(), r.getSmtpDescription(), mail.getName(), envelope.mailFrom(),
                     session.getSessionID()));
@@ -317,6 +382,28 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (checks != null && !handedOver) {
                 checks.reset();
             }
+        }
+    }
+
+    /** The reply at the end of DATA when every wait is taken: temporary, the client tries again later. */
+    static final HookResult BUSY = HookResult.builder()
+            .hookReturnCode(org.apache.james.protocols.smtp.hook.HookReturnCode.denySoft())
+            .smtpReturnCode(org.apache.james.protocols.smtp.SMTPRetCode.LOCAL_ERROR)
+            .smtpDescription("4.7.1 Too many messages are being checked now; try again later")
+            .build();
+
+    /** Whether the mail is at most {@code handOverMaxSize} octets (a size that cannot be read does not fit). */
+    private boolean fitsHandOver(Mail mail) {
+        long size = messageSize(mail);
+        return size >= 0 && size <= limits.handOverMaxSize();
+    }
+
+    /** The mail's size in octets as James knows it without reading the message; -1 when it cannot say. */
+    private static long messageSize(Mail mail) {
+        try {
+            return mail.getMessageSize();
+        } catch (javax.mail.MessagingException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -348,6 +435,13 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         if (!settings.options().needsMessage()) {
             return checks.endOfData(envelope, null);
         }
+        // never read what a byte array cannot hold (an OutOfMemoryError is not caught: after one, nothing in the
+        // JVM can be trusted to go on); MailAuthCheck cannot read such a message either
+        long size = messageSize(mail);
+        if (size > SessionLimits.MAX_READABLE) {
+            LOGGER.warn("SessionAuthCheck: mail {} of {} octets is too large to check", mail.getName(), size);
+            return checks.endOfDataUnreadable(envelope, "message too large to read: " + size + " octets");
+        }
         try {
             return checks.endOfData(envelope, MimeMessageBytes.of(mail.getMessage()));
         } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
@@ -365,6 +459,11 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     mail.getName());
             return run.cutOff("interrupted");
         }
+    }
+
+    /** Tests: the waits free now. */
+    int freeWaits() {
+        return waits.availablePermits();
     }
 
     /** RFC 5321 §3.9 / local policy: clients that authenticated or may relay are ours; never refused. */

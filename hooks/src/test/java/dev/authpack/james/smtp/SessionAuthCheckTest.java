@@ -582,4 +582,223 @@ class SessionAuthCheckTest {
                 .doesNotContain("TXT _dmarc.stuffed.example");
         hook.onDisconnect(session);
     }
+
+    /** Never answers for names under {@code blackhole.example}; every other question from {@code zone}. */
+    static final class Blackholed implements DnsResolver {
+        private final DnsResolver zone;
+        private final Silent silent = new Silent();
+
+        Blackholed(DnsResolver zone) {
+            this.zone = zone;
+        }
+
+        private DnsResolver of(String name) {
+            return name.endsWith("blackhole.example") || name.endsWith("blackhole.example.") ? silent : zone;
+        }
+
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) { return of(n).txt(n); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) { return of(n).a(n); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) { return of(n).aaaa(n); }
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) { return of(n).mx(n); }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) { return zone.ptr(ip); }
+    }
+
+    /** A hook over {@code dns} whose checks have the given budget for every check (not the 25 s defaults). */
+    private static SessionAuthCheck hookWithBudget(DnsResolver dns, Duration budget, String... parameters)
+            throws ConfigurationException {
+        MailAuthChecker checker = MailAuthChecker.create(dns, dev.authpack.check.CheckerSettings.defaults("mx.test")
+                .withTimeouts(new dev.authpack.check.CheckTimeouts(budget, budget, budget, budget)));
+        SessionAuthCheck hook = new SessionAuthCheck(settings -> checker, settings -> dns);
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("serverId", "mx.test");
+        for (int i = 0; i < parameters.length; i += 2) {
+            config.addProperty(parameters[i], parameters[i + 1]);
+        }
+        hook.init(config);
+        return hook;
+    }
+
+    /** The DATA lines of {@code message} through the hook, then its end of DATA; the reply. */
+    private static HookResult data(SessionAuthCheck hook, SMTPSession session, String mailFrom, byte[] message,
+                                   long size) throws Exception {
+        session.setHeaderComplete(false);
+        for (String line : new String(message, StandardCharsets.US_ASCII).split("(?<=\r\n)")) {
+            String stuffed = line.startsWith(".") ? "." + line : line;
+            hook.onLine(session, stuffed.getBytes(StandardCharsets.US_ASCII), STORED);
+        }
+        FakeMail mail = FakeMail.builder().name("m-" + mailFrom).sender(mailFrom).recipient("b@example.net")
+                .size(size).mimeMessage(MimeMessageBytes.from(message)).build();
+        lastMail = mail;
+        return hook.onMessage(session, mail);
+    }
+
+    private static volatile Mail lastMail;
+
+    /** {@code call} on another thread, which must return within {@code limit}. */
+    private static <T> T within(Duration limit, java.util.concurrent.Callable<T> call) throws Exception {
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return executor.submit(call).get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static void awaitTaken(SessionAuthCheck hook) throws InterruptedException {
+        // the waiting threads have reached their waits (no assertion here: the replies below are what is tested)
+        for (int i = 0; i < 100 && hook.freeWaits() > 0; i++) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+    }
+
+    /**
+     * Review F2 at MAIL FROM: with {@code refuseSpfFail=mailfrom}, the attacker's MAIL FROMs at a name whose servers
+     * never answer hold every wait; another client's MAIL FROM must be answered at once (not after the SPF budget)
+     * and its SPF fail still refused, at the end of DATA. A MAIL FROM wait never lasts longer than mailFromWait.
+     */
+    @Test
+    void withEveryWaitTakenAMailFromGoesOnAtOnceAndItsSpfFailIsRefusedAtTheEndOfData() throws Exception {
+        Blackholed blackholed = new Blackholed(dns);
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(25), "refuseSpfFail", "mailfrom",
+                "refuseDmarcReject", "false", "maxWaiting", "1", "mailFromWait", "3000");
+        SMTPSession attacker = session("198.51.100.66", null, false);
+        hook.doHelo(attacker, "h.example");
+        long started = System.nanoTime();
+        var held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return hook.doMail(attacker, MaybeSender.of(new MailAddress("a@x.blackhole.example")));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitTaken(hook);
+        SMTPSession other = session("192.0.2.1", null, false);
+        hook.doHelo(other, "mx.ok.example");
+        HookResult atMail = within(Duration.ofSeconds(1),
+                () -> hook.doMail(other, MaybeSender.of(new MailAddress("x@other.example"))));
+        assertThat(atMail).isEqualTo(HookResult.DECLINED);
+        // its end of DATA, while the wait is still taken: a temporary refusal at once, never an unchecked 250
+        HookResult busy = within(Duration.ofSeconds(1),
+                () -> data(hook, other, "x@other.example", message("ok.example"), 100));
+        assertThat(busy.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(busy.getSmtpRetCode()).isEqualTo("451");
+        assertThat(busy.getSmtpDescription()).startsWith("4.7.1 ");
+        // it tries again, still while the wait is taken: MAIL FROM goes on at once, undecided
+        SMTPSession retry = session("192.0.2.1", null, false);
+        hook.doHelo(retry, "mx.ok.example");
+        assertThat(within(Duration.ofSeconds(1),
+                () -> hook.doMail(retry, MaybeSender.of(new MailAddress("x@other.example")))))
+                .isEqualTo(HookResult.DECLINED);
+        // the attacker's MAIL FROM gives up after mailFromWait (3 s), not the SPF budget (26 s)
+        assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+        // the wait is free again: the SPF fail left from MAIL FROM is refused at the end of DATA
+        HookResult refused = within(Duration.ofSeconds(5),
+                () -> data(hook, retry, "x@other.example", message("ok.example"), 100));
+        assertThat(refused.getSmtpRetCode()).isEqualTo("550");
+        assertThat(refused.getSmtpDescription()).isEqualTo("5.7.23 SPF validation failed for other.example");
+        // and a MAIL FROM with a free wait is refused at MAIL FROM, as before
+        SMTPSession plain = session("192.0.2.1", null, false);
+        hook.doHelo(plain, "mx.ok.example");
+        assertThat(hook.doMail(plain, MaybeSender.of(new MailAddress("x@other.example"))).getSmtpRetCode())
+                .isEqualTo("550");
+        for (SMTPSession s : List.of(attacker, other, retry, plain)) {
+            hook.onDisconnect(s);
+        }
+    }
+
+    /**
+     * Review F2 at the end of DATA: an enforcing hook's waits are held by messages whose DKIM key and DMARC policy
+     * are at a name whose servers never answer; another client's message spoofing a p=reject domain gets 451 at
+     * once (neither a wait nor an unchecked 250), and once a wait is free it is refused (550).
+     */
+    @Test
+    void withEveryWaitTakenAnEnforcingEndOfDataIsDeferredAtOnce() throws Exception {
+        Blackholed blackholed = new Blackholed(dns);
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2");
+        List<CompletableFuture<HookResult>> held = new ArrayList<>();
+        List<SMTPSession> attackers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            SMTPSession attacker = session("198.51.100.66", null, false);
+            attackers.add(attacker);
+            hook.doHelo(attacker, "h.example");
+            hook.doMail(attacker, MaybeSender.of(new MailAddress("a@ok.example")));
+            held.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return data(hook, attacker, "a@ok.example", message("x.blackhole.example"), 100);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        awaitTaken(hook);
+        SMTPSession victim = session("192.0.2.1", null, false);
+        hook.doHelo(victim, "mx.ok.example");
+        hook.doMail(victim, MaybeSender.of(new MailAddress("x@other.example")));
+        HookResult busy = within(Duration.ofSeconds(1),
+                () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
+        assertThat(busy.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(busy.getSmtpRetCode()).isEqualTo("451");
+        assertThat(busy.getSmtpDescription()).startsWith("4.7.1 ");
+        for (CompletableFuture<HookResult> h : held) {
+            h.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        hook.doMail(victim, MaybeSender.of(new MailAddress("x@other.example")));
+        HookResult refused = data(hook, victim, "x@other.example", message("reject.example"), 100);
+        assertThat(refused.getSmtpRetCode()).isEqualTo("550");
+        attackers.forEach(hook::onDisconnect);
+        hook.onDisconnect(victim);
+    }
+
+    /**
+     * Review F3: a label-only hook neither checks nor hands over a message larger than handOverMaxSize (it would
+     * stay on the heap until the spool takes it): MailAuthCheck checks it from the spool. An enforcing hook still
+     * checks and refuses one.
+     */
+    @Test
+    void aLargeMessageIsNotHandedOverButAnEnforcingHookStillRefusesIt() throws Exception {
+        byte[] large = (new String(message("ok.example"), StandardCharsets.US_ASCII)
+                + ("x".repeat(998) + "\r\n").repeat(200)).getBytes(StandardCharsets.US_ASCII);
+        SessionAuthCheck labelOnly = hook("refuseDmarcReject", "false");
+        SMTPSession session = session("192.0.2.1", null, false);
+        labelOnly.doHelo(session, "mx.ok.example");
+        labelOnly.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        assertThat(data(labelOnly, session, "b@ok.example", large, large.length)).isEqualTo(HookResult.DECLINED);
+        assertThat(lastMail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+        assertThat(MailAttributes.results(lastMail)).isEmpty();
+        // a small one still is
+        labelOnly.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        byte[] small = message("ok.example");
+        assertThat(data(labelOnly, session, "b@ok.example", small, small.length)).isEqualTo(HookResult.DECLINED);
+        assertThat(lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        labelOnly.onDisconnect(session);
+        // the bound is a parameter
+        SessionAuthCheck larger = hook("refuseDmarcReject", "false", "handOverMaxSize", "1048576");
+        SMTPSession s2 = session("192.0.2.1", null, false);
+        larger.doHelo(s2, "mx.ok.example");
+        larger.doMail(s2, MaybeSender.of(new MailAddress("b@ok.example")));
+        data(larger, s2, "b@ok.example", large, large.length);
+        assertThat(lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        larger.onDisconnect(s2);
+        // enforcing: awaited and refused whatever its size
+        byte[] spoof = (new String(message("reject.example"), StandardCharsets.US_ASCII)
+                + ("x".repeat(998) + "\r\n").repeat(200)).getBytes(StandardCharsets.US_ASCII);
+        SessionAuthCheck enforcing = hook();
+        SMTPSession s3 = session("192.0.2.1", null, false);
+        enforcing.doHelo(s3, "mx.ok.example");
+        enforcing.doMail(s3, MaybeSender.of(new MailAddress("x@other.example")));
+        assertThat(data(enforcing, s3, "x@other.example", spoof, spoof.length).getSmtpRetCode()).isEqualTo("550");
+        enforcing.onDisconnect(s3);
+    }
+
+    @Test
+    void theLimitsAreReadAndCheckedAtInit() {
+        assertThatThrownBy(() -> hook("maxWaiting", "0")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("maxWaiting must be a whole number from 1");
+        assertThatThrownBy(() -> hook("mailFromWait", "soon")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("mailFromWait");
+        assertThatThrownBy(() -> hook("handOverMaxSize", "-1")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("handOverMaxSize");
+    }
 }
