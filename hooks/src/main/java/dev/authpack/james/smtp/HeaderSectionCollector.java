@@ -22,8 +22,8 @@ import java.util.List;
  * message as it is then.
  */
 final class HeaderSectionCollector {
-    /** The longest header section collected for the early start of the checks. */
-    static final int MAX_OCTETS = 256 * 1024;
+    /** The longest header section collected for the early start of the checks (real ones are a few KiB). */
+    static final int MAX_OCTETS = 64 * 1024;
     /** The most header lines collected (each line kept costs a reference until the empty line). */
     static final int MAX_LINES = 4096;
 

@@ -45,4 +45,36 @@ class HeaderSectionCollectorTest {
         assertThat(collect("A: 1\r\n", "\n")).isEqualTo("A: 1\r\n\n");
         assertThat(HeaderSectionCollector.isEmptyLine(".\r\n".getBytes(StandardCharsets.ISO_8859_1))).isFalse();
     }
+
+    /** A header section of {@code octets} octets in all (the empty line included), in lines of at most 1000. */
+    private static String[] headerOf(int octets) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        int left = octets - 2;
+        for (int i = 0; left > 0; i++) {
+            int length = Math.min(1000, left);
+            if (left - length > 0 && left - length < 8) {
+                length -= 8;   // leave room for a whole last line
+            }
+            String name = "X" + i + ": ";
+            lines.add(name + "v".repeat(length - name.length() - 2) + "\r\n");
+            left -= length;
+        }
+        lines.add("\r\n");
+        lines.add("body\r\n");
+        return lines.toArray(String[]::new);
+    }
+
+    /**
+     * Review F8: at most 64 KiB of header section is kept per connection (real ones are far smaller); past it
+     * nothing is collected, as past the former 256 KiB (no early header-section lookups: the end of DATA reads the
+     * whole message), and the lines that follow, the empty line included, collect nothing either.
+     */
+    @Test
+    void aHeaderSectionOverSixtyFourKibIsNotCollected() {
+        assertThat(HeaderSectionCollector.MAX_OCTETS).isEqualTo(64 * 1024);
+        String[] fits = headerOf(64 * 1024);
+        assertThat(collect(fits)).hasSize(64 * 1024).endsWith("\r\n\r\n");
+        assertThat(collect(headerOf(64 * 1024 + 1))).isNull();
+        assertThat(collect(headerOf(200 * 1024))).isNull();
+    }
 }
