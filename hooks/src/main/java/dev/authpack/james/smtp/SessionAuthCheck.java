@@ -65,6 +65,7 @@ import java.util.function.Function;
  *     <refuseSpfFail>never</refuseSpfFail>         <!-- never | mailfrom (strict) | data (soft) -->
  *     <temperror>accept</temperror>                <!-- accept (and label) | defer (451) -->
  *     <awaitAtData>auto</awaitAtData>              <!-- auto (wait only where DATA can be refused) | always -->
+ *     <maxWaiting>2</maxWaiting>                   <!-- waits blocking IO threads at once (default: processors) -->
  *   </handler>
  * </handlerchain>
  * }</pre>
@@ -81,6 +82,9 @@ import java.util.function.Function;
  *       client that is not exempt; or {@code awaitAtData=always}): otherwise (label-only) the checks are handed
  *       over unfinished to {@code MailAuthCheck} in the same JVM ({@code PendingChecks}), and the client gets
  *       its {@code 250} at once;</li>
+ *   <li>at most {@code maxWaiting} waits block James' IO threads at once (MAIL FROM waits at most
+ *       {@code mailFromWait}); past it nothing waits: MAIL FROM goes on (SPF refused at the end of DATA) and an end
+ *       of DATA that could be refused gets {@code 451 4.7.1} ({@link SessionLimits});</li>
  *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
  *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
  *   <li>a client that leaves, RSETs, says HELO/EHLO again or sends a new MAIL FROM ends the lookups its
