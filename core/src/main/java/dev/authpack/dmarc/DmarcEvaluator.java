@@ -356,10 +356,13 @@ public final class DmarcEvaluator {
                 options.mode()));
     }
 
-    /** A DNS failure at a name of the author's policy discovery: unverifiable. */
-    private Discovery temperror(String reason, String author, DmarcLookups lookups) {
+    /**
+     * A DNS failure at a name of the author's policy discovery: unverifiable; {@code overload}: the lookup was not
+     * sent, this server's resolver being at its bound ({@link DmarcResult#localOverload()}).
+     */
+    private Discovery temperror(String reason, String author, DmarcLookups lookups, boolean overload) {
         return new Discovery(null, null, unverifiable(DmarcStatus.TEMPERROR, reason, author, List.of(author),
-                SeenPolicies.along(author, options.mode(), lookups)));
+                SeenPolicies.along(author, options.mode(), lookups)).withLocalOverload(overload));
     }
 
     /** RFC 9989 §4.10.1. */
@@ -368,14 +371,14 @@ public final class DmarcEvaluator {
             PolicyLookup own = lookups.policyRecord(author).join();     // part of the walk, already answered
             switch (own.kind()) {
                 case ERROR:
-                    return temperror(own.detail(), author, lookups);
+                    return temperror(own.detail(), author, lookups, own.localOverload());
                 case FOUND:
                     return new Discovery(own, walk, null);
                 default:
                     break;
             }
             if (walk.failed()) {
-                return temperror(walk.error(), author, lookups);
+                return temperror(walk.error(), author, lookups, walk.errorOverload());
             }
             PolicyLookup org = walk.recordAt(walk.orgDomain());
             PolicyLookup chosen = org != null ? org : walk.publicSuffixRecord();
@@ -410,7 +413,7 @@ public final class DmarcEvaluator {
     /** Steps 2 and 5: an error, one record, or several (which end policy discovery); null when there is none. */
     private Discovery decide7489(PolicyLookup lookup, String author, DmarcLookups lookups) {
         return switch (lookup.kind()) {
-            case ERROR -> temperror(lookup.detail(), author, lookups);
+            case ERROR -> temperror(lookup.detail(), author, lookups, lookup.localOverload());
             case FOUND -> new Discovery(lookup, null, null);
             case MULTIPLE -> early(DmarcStatus.NONE, lookup.detail(), author);
             case ABSENT -> null;
@@ -477,23 +480,29 @@ public final class DmarcEvaluator {
             for (CompletableFuture<Alignment> f : dkim) {
                 dkimResults.add(f.join());
             }
-            return conclude(author, found, policies, ids, spf.join(), dkimResults, existence.join(), authorOrg);
+            return conclude(author, found, policies, ids, spf.join(), dkimResults, existence.join(), authorOrg,
+                    lookups.existenceOverloaded(author));
         });
     }
 
     private DmarcResult conclude(String author, PolicyLookup found, Policies policies, AuthenticatedIdentifiers ids,
                                  Alignment spf, List<Alignment> dkim, DmarcLookups.Existence existence,
-                                 String authorOrg) {
+                                 String authorOrg, boolean existenceOverload) {
         DmarcRecord record = found.record();
         String policyDomain = found.domain();
         boolean spfAligned = spf != null && spf.state() == Alignment.State.ALIGNED;
         List<String> alignedDkim = new ArrayList<>();
         String unknown = spf != null && spf.state() == Alignment.State.UNKNOWN ? spf.detail() : null;
+        // a local overload among the lookups that left the outcome open (DmarcResult#localOverload)
+        boolean overload = spf != null && spf.state() == Alignment.State.UNKNOWN && spf.localOverload();
         for (Alignment a : dkim) {
             if (a.state() == Alignment.State.ALIGNED) {
                 alignedDkim.add(a.identifier());
-            } else if (a.state() == Alignment.State.UNKNOWN && unknown == null) {
-                unknown = a.detail();
+            } else if (a.state() == Alignment.State.UNKNOWN) {
+                overload |= a.localOverload();
+                if (unknown == null) {
+                    unknown = a.detail();
+                }
             }
         }
         boolean pass = spfAligned || !alignedDkim.isEmpty();
@@ -523,7 +532,10 @@ public final class DmarcEvaluator {
             reason = "alignment undetermined: " + unknown;
         } else if (existenceUnknown) {
             status = DmarcStatus.TEMPERROR;
-            reason = "cannot tell whether " + author + " exists (np applies to non-existent subdomains)";
+            overload = existenceOverload;
+            reason = existenceOverload ? "cannot tell whether " + author + " exists: this server's DNS resolver is"
+                    + " overloaded (np applies to non-existent subdomains)"
+                    : "cannot tell whether " + author + " exists (np applies to non-existent subdomains)";
         } else {
             status = DmarcStatus.FAIL;
             reason = failReason(ids, spf, dkim);
@@ -551,7 +563,8 @@ public final class DmarcEvaluator {
         LOG.debug("DMARC {} for {} (record at {}): {}", status.word(), author, policyDomain, reason);
         return new DmarcResult(status, reason, author, List.of(author), policyDomain, authorOrg, record,
                 requested, policy, disposition, spfAligned, !alignedDkim.isEmpty(), ids.spfDomain(),
-                ids.dkimDomains(), alignedDkim, testMode, sampledOut, policies.noneFallback(), options.mode(), 0);
+                ids.dkimDomains(), alignedDkim, testMode, sampledOut, policies.noneFallback(), options.mode(), 0,
+                status == DmarcStatus.TEMPERROR && overload);
     }
 
     private static String passReason(String spfDomain, List<String> alignedDkim) {

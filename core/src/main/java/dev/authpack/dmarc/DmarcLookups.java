@@ -8,6 +8,7 @@ import dev.authpack.dns.DnsResolver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +26,8 @@ final class DmarcLookups {
     private final Map<String, CompletableFuture<PolicyLookup>> policies = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Existence>> existence = new ConcurrentHashMap<>();
     private final AtomicInteger queries = new AtomicInteger();
+    /** Domains whose existence is {@code UNKNOWN} with a local overload among its lookups. */
+    private final Set<String> existenceOverloaded = ConcurrentHashMap.newKeySet();
 
     /** @param records the evaluator's parsed records, shared by its evaluations */
     DmarcLookups(DnsResolver dns, DmarcRecordCache records) {
@@ -85,6 +88,7 @@ final class DmarcLookups {
             CompletableFuture<? extends DnsLookup<?>> mx = dns.mx(d);
             return CompletableFuture.allOf(a, aaaa, mx).thenApply(ignored -> {
                 int nx = 0;
+                boolean overload = false;
                 for (DnsLookup<?> l : List.of(a.join(), aaaa.join(), mx.join())) {
                     if (l.outcome() == DnsOutcome.RECORDS || l.outcome() == DnsOutcome.NO_DATA) {
                         return Existence.EXISTS;
@@ -92,9 +96,24 @@ final class DmarcLookups {
                     if (l.outcome() == DnsOutcome.NXDOMAIN) {
                         nx++;
                     }
+                    overload |= l.localOverload();
                 }
-                return nx == 3 ? Existence.NON_EXISTENT : Existence.UNKNOWN;
+                if (nx == 3) {
+                    return Existence.NON_EXISTENT;
+                }
+                if (overload) {
+                    existenceOverloaded.add(d);
+                }
+                return Existence.UNKNOWN;
             });
         });
+    }
+
+    /**
+     * Whether the existence of {@code domain} is {@code UNKNOWN} with a local overload among its lookups
+     * ({@link DnsLookup#localOverload()}: asked again, it may be known).
+     */
+    boolean existenceOverloaded(String domain) {
+        return existenceOverloaded.contains(domain);
     }
 }

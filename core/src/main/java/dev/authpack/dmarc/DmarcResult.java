@@ -37,13 +37,19 @@ import java.util.Objects;
  *                            so it was taken as {@code p=none} (RFC 9989 §4.10.1, RFC 7489 §6.6.3)
  * @param mode                the specification followed
  * @param dnsQueries          DNS queries this evaluation sent (diagnostics)
+ * @param localOverload       a {@code temperror} caused by this server's own DNS resolver being at its bound: a
+ *                            lookup at a name of the author's policy discovery or of an identifier's alignment was
+ *                            not sent ({@link dev.authpack.dns.DnsLookup#localOverload()}). It says nothing about
+ *                            the author's domain, and asking again later may give a verdict; an attacker who fills
+ *                            the resolver can cause it at will, so it must not be accepted where the verdict could
+ *                            refuse (docs/dmarc.md "Fail-closed rules"). Only ever true for {@code temperror}.
  */
 public record DmarcResult(DmarcStatus status, String reason, String fromDomain, List<String> fromDomains,
                           String policyDomain, String organizationalDomain, DmarcRecord record,
                           DmarcPolicy requestedPolicy, DmarcPolicy policy, DmarcPolicy disposition,
                           boolean spfAligned, boolean dkimAligned, String spfDomain, List<String> dkimDomains,
                           List<String> alignedDkimDomains, boolean testMode, boolean sampledOut,
-                          boolean noneFallback, DmarcMode mode, int dnsQueries) {
+                          boolean noneFallback, DmarcMode mode, int dnsQueries, boolean localOverload) {
     public DmarcResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reason, "reason");
@@ -52,6 +58,33 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
         fromDomains = List.copyOf(fromDomains);
         dkimDomains = List.copyOf(dkimDomains);
         alignedDkimDomains = List.copyOf(alignedDkimDomains);
+        if (localOverload && status != DmarcStatus.TEMPERROR) {
+            throw new IllegalArgumentException("a local overload is a temperror, not " + status.word());
+        }
+    }
+
+    /** A result that is not a temperror caused by a local overload. */
+    public DmarcResult(DmarcStatus status, String reason, String fromDomain, List<String> fromDomains,
+                       String policyDomain, String organizationalDomain, DmarcRecord record,
+                       DmarcPolicy requestedPolicy, DmarcPolicy policy, DmarcPolicy disposition,
+                       boolean spfAligned, boolean dkimAligned, String spfDomain, List<String> dkimDomains,
+                       List<String> alignedDkimDomains, boolean testMode, boolean sampledOut,
+                       boolean noneFallback, DmarcMode mode, int dnsQueries) {
+        this(status, reason, fromDomain, fromDomains, policyDomain, organizationalDomain, record, requestedPolicy,
+                policy, disposition, spfAligned, dkimAligned, spfDomain, dkimDomains, alignedDkimDomains, testMode,
+                sampledOut, noneFallback, mode, dnsQueries, false);
+    }
+
+    /**
+     * This result marked as caused, or not, by a local overload ({@link #localOverload()}).
+     *
+     * @throws IllegalArgumentException when {@code overload} is true and this is not a {@code temperror}
+     */
+    public DmarcResult withLocalOverload(boolean overload) {
+        return overload == localOverload ? this : new DmarcResult(status, reason, fromDomain, fromDomains,
+                policyDomain, organizationalDomain, record, requestedPolicy, policy, disposition, spfAligned,
+                dkimAligned, spfDomain, dkimDomains, alignedDkimDomains, testMode, sampledOut, noneFallback, mode,
+                dnsQueries, overload);
     }
 
     /** A result without record: none, temperror or permerror before a policy was known. */
@@ -65,14 +98,14 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
     DmarcResult withContext(List<String> allFromDomains, String newReason, int queries) {
         return new DmarcResult(status, newReason, fromDomain, allFromDomains, policyDomain, organizationalDomain,
                 record, requestedPolicy, policy, disposition, spfAligned, dkimAligned, spfDomain, dkimDomains,
-                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, queries);
+                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, queries, localOverload);
     }
 
     /** This result with the disposition for a message that cannot be verified, and another reason. */
     DmarcResult unverifiable(DmarcPolicy newDisposition, String newReason) {
         return new DmarcResult(status, newReason, fromDomain, fromDomains, policyDomain, organizationalDomain,
                 record, requestedPolicy, policy, newDisposition, spfAligned, dkimAligned, spfDomain, dkimDomains,
-                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries);
+                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries, localOverload);
     }
 
     public boolean passed() {

@@ -25,9 +25,16 @@ import java.util.concurrent.CompletableFuture;
  * </ol>
  */
 final class IdentifierAlignment {
-    /** The alignment of one identifier. */
-    record Alignment(String identifier, State state, String detail) {
+    /**
+     * The alignment of one identifier; {@code localOverload}: {@code UNKNOWN} because a lookup that decides it was
+     * not sent by this server's resolver ({@link PolicyLookup#localOverload()}).
+     */
+    record Alignment(String identifier, State state, String detail, boolean localOverload) {
         enum State { ALIGNED, NOT_ALIGNED, UNKNOWN }
+
+        Alignment(String identifier, State state, String detail) {
+            this(identifier, state, detail, false);
+        }
     }
 
     private IdentifierAlignment() {
@@ -61,12 +68,12 @@ final class IdentifierAlignment {
             String failed = walk.errorDomain();
             boolean authors = !authorWalk.failed() || TreeWalk.isAtOrBelow(author, failed)
                     || TreeWalk.isAtOrBelow(failed, author);
-            return authors ? new Alignment(identifier, Alignment.State.UNKNOWN, walk.error())
+            return authors ? new Alignment(identifier, Alignment.State.UNKNOWN, walk.error(), walk.errorOverload())
                     : new Alignment(identifier, Alignment.State.NOT_ALIGNED, null);
         }
         if (authorWalk.failed()) {
             return TreeWalk.isAtOrBelow(author, walk.orgDomain())
-                    ? new Alignment(identifier, Alignment.State.UNKNOWN, authorWalk.error())
+                    ? new Alignment(identifier, Alignment.State.UNKNOWN, authorWalk.error(), authorWalk.errorOverload())
                     : new Alignment(identifier, Alignment.State.NOT_ALIGNED, null);
         }
         return new Alignment(identifier, walk.orgDomain().equals(authorWalk.orgDomain())

@@ -13,9 +13,15 @@ import java.util.List;
  * @param kind   the outcome
  * @param record the record when {@code kind == FOUND}, else null
  * @param detail a short description for reasons (DNS detail, number of records)
+ * @param localOverload an {@code ERROR} because this server's resolver did not send the query
+ *               ({@link DnsLookup#localOverload()}): nothing is known about the name
  */
-record PolicyLookup(String domain, Kind kind, DmarcRecord record, String detail) {
+record PolicyLookup(String domain, Kind kind, DmarcRecord record, String detail, boolean localOverload) {
     enum Kind { FOUND, ABSENT, MULTIPLE, ERROR }
+
+    PolicyLookup(String domain, Kind kind, DmarcRecord record, String detail) {
+        this(domain, kind, record, detail, false);
+    }
 
     boolean found() {
         return kind == Kind.FOUND;
@@ -29,6 +35,11 @@ record PolicyLookup(String domain, Kind kind, DmarcRecord record, String detail)
         switch (lookup.outcome()) {
             case TEMP_FAILURE, TIMEOUT -> {
                 String why = lookup.detail().isEmpty() ? "" : " (" + lookup.detail() + ")";
+                if (lookup.localOverload()) {
+                    // not the domain's DNS: this server did not ask (docs/dmarc.md "Fail-closed rules")
+                    return new PolicyLookup(domain, Kind.ERROR, null, "_dmarc." + domain + " not looked up: this"
+                            + " server's DNS resolver is overloaded" + why, true);
+                }
                 return new PolicyLookup(domain, Kind.ERROR, null,
                         "DNS " + lookup.outcome() + " for _dmarc." + domain + why);
             }

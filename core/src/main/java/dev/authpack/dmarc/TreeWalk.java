@@ -39,8 +39,10 @@ final class TreeWalk {
      * @param orgDomain the Organizational Domain of {@code start}, or null when a DNS error hid part of the walk
      * @param error   the DNS error that made the walk incomplete, or null
      * @param errorDomain the name (without {@code _dmarc.}) whose lookup failed, or null
+     * @param errorOverload the failed lookup was a local overload ({@link PolicyLookup#localOverload()})
      */
-    record Outcome(String start, List<PolicyLookup> records, String orgDomain, String error, String errorDomain) {
+    record Outcome(String start, List<PolicyLookup> records, String orgDomain, String error, String errorDomain,
+                   boolean errorOverload) {
         boolean failed() {
             return error != null;
         }
@@ -73,7 +75,7 @@ final class TreeWalk {
         List<PolicyLookup> found = new ArrayList<>();
         for (PolicyLookup l : lookups) {
             if (l.kind() == PolicyLookup.Kind.ERROR) {
-                return new Outcome(start, found, null, l.detail(), l.domain());
+                return new Outcome(start, found, null, l.detail(), l.domain(), l.localOverload());
             }
             if (l.found()) {
                 found.add(l);
@@ -83,7 +85,7 @@ final class TreeWalk {
                 }
             }
         }
-        return new Outcome(start, found, organizationalDomain(start, found), null, null);
+        return new Outcome(start, found, organizationalDomain(start, found), null, null, false);
     }
 
     /** §4.10.2: psd=n names itself; psd=y (not at the start) names the domain one label below it; else the

@@ -142,7 +142,8 @@ public final class SpfChecker {
     private static SpfResult verdict(SpfIdentity identity, String domain, SpfEvaluation.Outcome outcome,
                                       String explanation, SpfEvaluation evaluation) {
         SpfResult verdict = new SpfResult(outcome.result(), identity, domain, outcome.mechanism(), explanation,
-                evaluation.lookups(), evaluation.voidLookups(), outcome.reason());
+                evaluation.lookups(), evaluation.voidLookups(), outcome.reason(),
+                outcome.result() == SpfStatus.TEMPERROR && outcome.localOverload());
         LOG.debug("SPF {} {}: {} ({})", identity.word(), domain, verdict.status().word(), verdict.reason());
         return verdict;
     }

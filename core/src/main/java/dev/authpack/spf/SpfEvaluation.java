@@ -46,8 +46,14 @@ final class SpfEvaluation {
      * @param mechanism the deciding term (without qualifier), "default", or null for none/errors
      * @param domain    the domain whose record decided (the {@code %{d}} of its explanation)
      * @param record    the record whose term decided; its {@code exp=} explains a fail (null for errors)
+     * @param localOverload a temperror because a lookup was not sent, this server's resolver being at its bound
+     *                  ({@link DnsLookup#localOverload()})
      */
-    record Outcome(SpfStatus result, String mechanism, String domain, SpfRecord record, String reason) {
+    record Outcome(SpfStatus result, String mechanism, String domain, SpfRecord record, String reason,
+                   boolean localOverload) {
+        Outcome(SpfStatus result, String mechanism, String domain, SpfRecord record, String reason) {
+            this(result, mechanism, domain, record, reason, false);
+        }
     }
 
     /** What one mechanism tells the directive loop: match, no match, or stop with an outcome. */
@@ -115,8 +121,7 @@ final class SpfEvaluation {
         }
         return txt(domain).thenCompose(lookup -> {
             if (lookup.outcome().isError()) {
-                return done(error(SpfStatus.TEMPERROR, domain,
-                        "TXT lookup of " + domain + " failed: " + describe(lookup)));
+                return done(lookupError(domain, "TXT lookup of " + domain + " failed: " + describe(lookup), lookup));
             }
             // §4.5: only TXT records starting with "v=spf1"; none -> none, several -> permerror
             List<String> spf = new ArrayList<>(1);
@@ -231,7 +236,7 @@ final class SpfEvaluation {
         Mechanism m = directive.mechanism();
         return address(name).thenApply(lookup -> {
             if (lookup.outcome().isError()) {
-                return Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup)));
+                return Step.stop(lookupError(name, lookupFailed(directive, lookup), lookup));
             }
             if (!lookup.hasRecords()) {
                 return voidLookup(directive, name);
@@ -248,7 +253,7 @@ final class SpfEvaluation {
         Mechanism m = directive.mechanism();
         return mxLookup(name).thenCompose(lookup -> {
             if (lookup.outcome().isError()) {
-                return done(Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup))));
+                return done(Step.stop(lookupError(name, lookupFailed(directive, lookup), lookup)));
             }
             if (!lookup.hasRecords()) {
                 return done(voidLookup(directive, name));
@@ -270,8 +275,8 @@ final class SpfEvaluation {
                 for (int i = 0; i < answers.size(); i++) {
                     DnsLookup<InetAddress> answer = answers.get(i).join();
                     if (answer.outcome().isError()) {
-                        return Step.stop(error(SpfStatus.TEMPERROR, name, "address lookup of MX host "
-                                + exchanges.get(i) + " for '" + directive.text() + "' failed: " + describe(answer)));
+                        return Step.stop(lookupError(name, "address lookup of MX host " + exchanges.get(i)
+                                + " for '" + directive.text() + "' failed: " + describe(answer), answer));
                     }
                     if (anyInNetwork(answer.records(), v4 ? m.cidr4() : m.cidr6())) {
                         return Step.MATCH;
@@ -310,7 +315,7 @@ final class SpfEvaluation {
     private CompletableFuture<Step> exists(Directive directive, String name) {
         return aLookup(name).thenApply(lookup -> {
             if (lookup.outcome().isError()) {
-                return Step.stop(error(SpfStatus.TEMPERROR, name, lookupFailed(directive, lookup)));
+                return Step.stop(lookupError(name, lookupFailed(directive, lookup), lookup));
             }
             return lookup.hasRecords() ? Step.MATCH : voidLookup(directive, name);
         });
@@ -321,8 +326,8 @@ final class SpfEvaluation {
         return checkHost(target, depth + 1).thenApply(outcome -> switch (outcome.result()) {
             case PASS -> Step.MATCH;
             case FAIL, SOFTFAIL, NEUTRAL -> Step.NO_MATCH;
-            case TEMPERROR, PERMERROR -> Step.stop(error(outcome.result(), domain,
-                    "'" + directive.text() + "' in " + domain + ": " + outcome.reason()));
+            case TEMPERROR, PERMERROR -> Step.stop(new Outcome(outcome.result(), null, domain, null,
+                    "'" + directive.text() + "' in " + domain + ": " + outcome.reason(), outcome.localOverload()));
             case NONE -> Step.stop(error(SpfStatus.PERMERROR, domain,
                     "'" + directive.text() + "' in " + domain + ": " + outcome.reason() + " (§5.2)"));
         });
@@ -580,12 +585,22 @@ final class SpfEvaluation {
         return new Outcome(result, null, domain, null, reason);
     }
 
+    /** The temperror of a failed lookup, marked when this server's resolver did not send it. */
+    private static Outcome lookupError(String domain, String reason, DnsLookup<?> lookup) {
+        return new Outcome(SpfStatus.TEMPERROR, null, domain, null, reason, lookup.localOverload());
+    }
+
     private static String lookupFailed(Directive directive, DnsLookup<?> lookup) {
         return lookup.type() + " lookup of " + lookup.name() + " for '" + directive.text() + "' failed: "
                 + describe(lookup);
     }
 
     private static String describe(DnsLookup<?> lookup) {
+        if (lookup.localOverload()) {
+            // not the name's DNS: this server did not ask
+            String why = lookup.detail().isEmpty() ? "" : " (" + lookup.detail() + ")";
+            return "not sent, this server's DNS resolver is overloaded" + why;
+        }
         String outcome = lookup.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         return lookup.detail().isEmpty() ? outcome : outcome + " (" + lookup.detail() + ")";
     }

@@ -16,12 +16,25 @@ import java.util.Objects;
  * @param lookups     DNS-querying terms evaluated (RFC 7208 §4.6.4 counts these against the limit of 10)
  * @param voidLookups DNS-querying terms whose lookup returned no records (limit 2)
  * @param reason      a human reason, never null
+ * @param localOverload a {@code temperror} caused by this server's own DNS resolver being at its bound: a lookup
+ *                    the result depended on was not sent ({@link dev.authpack.dns.DnsLookup#localOverload()}). It
+ *                    says nothing about the domain, asking again later may give a verdict, and an attacker who fills
+ *                    the resolver can cause it at will. Only ever true for {@code temperror}.
  */
 public record SpfResult(SpfStatus status, SpfIdentity identity, String domain, String mechanism,
-                        String explanation, int lookups, int voidLookups, String reason) {
+                        String explanation, int lookups, int voidLookups, String reason, boolean localOverload) {
     public SpfResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(reason, "reason");
+        if (localOverload && status != SpfStatus.TEMPERROR) {
+            throw new IllegalArgumentException("a local overload is a temperror, not " + status.word());
+        }
+    }
+
+    /** A result that is not a temperror caused by a local overload. */
+    public SpfResult(SpfStatus status, SpfIdentity identity, String domain, String mechanism, String explanation,
+                     int lookups, int voidLookups, String reason) {
+        this(status, identity, domain, mechanism, explanation, lookups, voidLookups, reason, false);
     }
 }

@@ -202,6 +202,10 @@ public final class MailAttributes {
         map.put("test_mode", AttributeValue.of(v.testMode()));
         map.put("mode", v.mode().name().toLowerCase(java.util.Locale.ROOT));
         map.put("reason", v.reason());
+        if (v.localOverload()) {
+            // a temperror of this server's own DNS overload, not of the author domain's DNS (docs/dmarc.md)
+            map.put("local_overload", AttributeValue.of(true));
+        }
         report.dmarcOverride().ifPresent(o -> {
             map.put("override", "local_policy");
             map.put("override_sealer", o.sealer());
@@ -243,6 +247,10 @@ public final class MailAttributes {
         map.put("reason", v.reason());
         map.put("lookups", AttributeValue.of(v.lookups()));
         map.put("void_lookups", AttributeValue.of(v.voidLookups()));
+        if (v.localOverload()) {
+            // a temperror of this server's own DNS overload, not of the domain's DNS (docs/enforcement.md)
+            map.put("local_overload", AttributeValue.of(true));
+        }
         return map.build();
     }
 

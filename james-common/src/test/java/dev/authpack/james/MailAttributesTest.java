@@ -141,4 +141,31 @@ class MailAttributesTest {
         assertThat(MailAttributes.results(mail))
                 .contains(List.of(result("dkim", "pass", null, "header", "d", "example.com")));
     }
+
+    @Test
+    void aTemperrorOfOurOwnDnsOverloadSaysSoAndAPlainOneDoesNot() throws Exception {
+        dev.authpack.dmarc.DmarcResult plain = dev.authpack.dmarc.DmarcResult.temperror("DNS TEMP_FAILURE",
+                dev.authpack.dmarc.DmarcOptions.DEFAULT);
+        dev.authpack.spf.SpfResult spfPlain = new dev.authpack.spf.SpfResult(dev.authpack.spf.SpfStatus.TEMPERROR,
+                dev.authpack.spf.SpfIdentity.MAILFROM, "victim.example", null, null, 1, 0, "temp failure");
+        dev.authpack.spf.SpfResult spfOverload = new dev.authpack.spf.SpfResult(
+                dev.authpack.spf.SpfStatus.TEMPERROR, dev.authpack.spf.SpfIdentity.MAILFROM, "victim.example", null,
+                null, 1, 0, "not sent, this server's DNS resolver is overloaded", true);
+        for (boolean overload : List.of(true, false)) {
+            AuthCheckReport report = new AuthCheckReport(Optional.empty(),
+                    Optional.of(overload ? spfOverload : spfPlain), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of(plain.withLocalOverload(overload)), Optional.empty(),
+                    Optional.empty());
+            Mail mail = FakeMail.builder().name("m").build();
+            MailAttributes.store(mail, "mx.example.org", report, report.methodResults());
+            for (var name : List.of(MailAttributes.DMARC, MailAttributes.SPF)) {
+                Map<?, ?> map = (Map<?, ?>) mail.getAttribute(name).orElseThrow().getValue().value();
+                assertThat(map.get("result")).as(name.asString()).isEqualTo(AttributeValue.of("temperror"));
+                assertThat(map.containsKey("local_overload")).as(name.asString()).isEqualTo(overload);
+                if (overload) {
+                    assertThat(map.get("local_overload")).isEqualTo(AttributeValue.of(true));
+                }
+            }
+        }
+    }
 }

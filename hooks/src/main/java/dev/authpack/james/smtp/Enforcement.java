@@ -26,6 +26,11 @@ import java.util.function.Function;
  *   <li>{@code temperror} ({@code accept}; or {@code defer}): {@code defer} answers {@code 451 4.7.24} (SPF,
  *       RFC 7372 §3.2) or {@code 451 4.7.1} (DMARC: the policy could not be found out) where the refusal above
  *       could not be decided; {@code accept} accepts and labels the mail.</li>
+ *   <li>whatever {@code temperror} says, a {@code temperror} caused by this server's own DNS resolver being at its
+ *       bound ({@link DmarcResult#localOverload()}, {@link SpfResult#localOverload()}: a lookup was not sent) is
+ *       answered {@code 451 4.7.1} where the check could refuse: it says nothing about the sender's domain, and an
+ *       attacker who fills the resolver could otherwise turn any refusal into an acceptance at will (an error must
+ *       never be cheaper than a fail). The sender retries; nothing is lost. The reply blames no domain.</li>
  *   <li>{@code awaitAtData} ({@code auto}; or {@code always}): whether the end of DATA waits for the checks.
  *       {@code auto} waits only where a refusal at DATA is possible ({@link #refusesAtData()}) and the client is
  *       not exempt; otherwise the checks are handed over to {@code MailAuthCheck} unfinished (label-only).
@@ -39,6 +44,8 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
     enum SpfFailRefusal { NEVER, MAILFROM, DATA }
 
     static final Set<String> PARAMETERS = Set.of("refuseDmarcReject", "refuseSpfFail", "temperror", "awaitAtData");
+    /** The reply to a temperror caused by a local overload: the server is busy, the sender's domain is not to blame. */
+    static final String OVERLOADED = "4.7.1 Server busy: the %s check could not be completed now; try again later";
     /** Longest domain name quoted in a reply (RFC 1035: 253 octets); anything longer is cut. */
     static final int MAX_QUOTED = 253;
 
@@ -139,10 +146,14 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
      * RFC 7489 §7.3 / RFC 9989: {@code reject} after local policy ({@link AuthCheckReport#dmarcDisposition()}: none
      * when a trusted ARC sealer overrode the failure). A result without a verdict that asks for {@code reject}
      * (fail-closed rules, docs/dmarc.md) is refused too when it is permanent; a temporary error, whose policy is not
-     * known, is deferred on request.
+     * known, is deferred on request, and always when it comes from this server's own overload.
      */
     private Optional<HookResult> dmarcReply(DmarcResult dmarc, AuthCheckReport report) {
         String domain = quoted(dmarc.fromDomain());
+        if (dmarc.localOverload()) {
+            // our own overload, which an attacker can cause: the policy may be reject, asking again may tell
+            return Optional.of(reply(false, OVERLOADED.formatted("DMARC")));
+        }
         if (dmarc.status() == DmarcStatus.TEMPERROR) {
             // the policy is not known: it may be reject
             return deferTemperror ? Optional.of(reply(false, "4.7.1 DMARC policy of " + domain
@@ -160,6 +171,9 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
     private Optional<HookResult> spfReply(SpfResult spf) {
         if (spf.status() == SpfStatus.FAIL) {
             return Optional.of(reply(true, "5.7.23 SPF validation failed for " + quoted(spf.domain())));
+        }
+        if (spf.localOverload()) {
+            return Optional.of(reply(false, OVERLOADED.formatted("SPF")));
         }
         if (spf.status() == SpfStatus.TEMPERROR && deferTemperror) {
             return Optional.of(reply(false, "4.7.24 SPF validation error for " + quoted(spf.domain())

@@ -4,7 +4,14 @@ import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.DmarcOverride;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
+import dev.authpack.dmarc.DmarcStatus;
+import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.ZoneFileResolver;
+import dev.authpack.spf.SpfIdentity;
+import dev.authpack.spf.SpfResult;
+import dev.authpack.spf.SpfStatus;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +45,56 @@ class EnforcementTest {
         assertThat(Enforcement.DEFAULT.atEndOfData(report(failing("testing.example"), Optional.empty()))).isEmpty();
         assertThat(new Enforcement(false, Enforcement.SpfFailRefusal.NEVER, true, false)
                 .atEndOfData(report(fail, Optional.empty()))).isEmpty();
+    }
+
+    private static AuthCheckReport report(DmarcResult dmarc, SpfResult spf) {
+        return new AuthCheckReport(Optional.empty(), Optional.of(spf), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.ofNullable(dmarc), Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void aTemperrorFromOurOwnOverloadIsDeferredWhateverTemperrorSaysAndAPlainOneAsConfigured() throws Exception {
+        DmarcResult plain = new DmarcEvaluator(new ZoneFileResolver("""
+                _dmarc.reject.example. 300 IN TXT "v=DMARC1; p=reject"
+                """).withFailure("_dmarc.reject.example", DnsOutcome.TEMP_FAILURE))
+                .evaluate(List.of("a@reject.example"), Optional.empty(), Optional.empty()).get();
+        assertThat(plain.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(plain.localOverload()).isFalse();
+        DmarcResult overload = plain.withLocalOverload(true);
+        Enforcement accept = read("temperror", "accept");
+        Enforcement defer = read("temperror", "defer");
+
+        HookResult busy = accept.atEndOfData(report(overload, Optional.empty())).orElseThrow();
+        assertThat(busy.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(busy.getSmtpRetCode()).isEqualTo("451");
+        assertThat(busy.getSmtpDescription()).startsWith("4.7.1 ").contains("try again later")
+                .doesNotContain("reject.example");
+        assertThat(defer.atEndOfData(report(overload, Optional.empty())).orElseThrow().getSmtpRetCode())
+                .isEqualTo("451");
+        // a temperror the author's DNS gave: accepted and labelled unless temperror=defer
+        assertThat(accept.atEndOfData(report(plain, Optional.empty()))).isEmpty();
+        assertThat(defer.atEndOfData(report(plain, Optional.empty())).orElseThrow().getSmtpDescription())
+                .startsWith("4.7.1 DMARC policy of reject.example");
+        // DMARC not enforced: nothing to defer
+        assertThat(read("refuseDmarcReject", "false").atEndOfData(report(overload, Optional.empty()))).isEmpty();
+
+        // SPF, where SPF fail is refused
+        SpfResult spfOverload = new SpfResult(SpfStatus.TEMPERROR, SpfIdentity.MAILFROM, "victim.example", null,
+                null, 1, 0, "TXT lookup of victim.example failed: not sent, this server's DNS resolver is overloaded",
+                true);
+        SpfResult spfPlain = new SpfResult(SpfStatus.TEMPERROR, SpfIdentity.MAILFROM, "victim.example", null, null,
+                1, 0, "TXT lookup of victim.example failed: temp failure");
+        Enforcement mailFrom = read("refuseSpfFail", "mailfrom");
+        HookResult atMail = mailFrom.atMailFrom(Optional.of(spfOverload)).orElseThrow();
+        assertThat(atMail.getSmtpRetCode()).isEqualTo("451");
+        assertThat(atMail.getSmtpDescription()).startsWith("4.7.1 ").doesNotContain("victim.example");
+        assertThat(mailFrom.atMailFrom(Optional.of(spfPlain))).isEmpty();
+        Enforcement data = read("refuseSpfFail", "data", "refuseDmarcReject", "false");
+        assertThat(data.atEndOfData(report(null, spfOverload)).orElseThrow().getSmtpRetCode()).isEqualTo("451");
+        assertThat(data.atEndOfData(report(null, spfPlain))).isEmpty();
+        assertThat(read("refuseSpfFail", "never").atMailFrom(Optional.of(spfOverload))).isEmpty();
+        assertThat(read("refuseSpfFail", "never", "refuseDmarcReject", "false")
+                .atEndOfData(report(null, spfOverload))).isEmpty();
     }
 
     @Test

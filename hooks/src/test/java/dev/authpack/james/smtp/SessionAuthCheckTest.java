@@ -801,4 +801,82 @@ class SessionAuthCheckTest {
         assertThatThrownBy(() -> hook("handOverMaxSize", "-1")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("handOverMaxSize");
     }
+
+    /**
+     * The zone, except that the shared resolver is at its bound for the names given: it sends no query for them and
+     * answers a local overload ({@link DnsLookup#overloaded}), as {@code DnsjavaResolver} does past its in-flight
+     * bound. Such an answer says nothing about the name.
+     */
+    static final class Overloaded implements DnsResolver {
+        private final DnsResolver zone = new ZoneFileResolver(ZONE)
+                .withFailure("_dmarc.flakydmarc.example", DnsOutcome.TEMP_FAILURE);
+        private final java.util.Set<String> names;
+
+        Overloaded(String... names) {
+            this.names = java.util.Set.of(names);
+        }
+
+        private <T> CompletableFuture<DnsLookup<T>> or(String n, dev.authpack.dns.DnsType type,
+                                                       java.util.function.Supplier<CompletableFuture<DnsLookup<T>>> q) {
+            return names.contains(n) ? CompletableFuture.completedFuture(DnsLookup.overloaded(n, type,
+                    "more than 256 DNS queries in flight")) : q.get();
+        }
+
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) {
+            return or(n, dev.authpack.dns.DnsType.TXT, () -> zone.txt(n));
+        }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) {
+            return or(n, dev.authpack.dns.DnsType.A, () -> zone.a(n));
+        }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) {
+            return or(n, dev.authpack.dns.DnsType.AAAA, () -> zone.aaaa(n));
+        }
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) {
+            return or(n, dev.authpack.dns.DnsType.MX, () -> zone.mx(n));
+        }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) { return zone.ptr(ip); }
+    }
+
+    @Test
+    void aDmarcTemperrorFromOurOwnOverloadIsDeferredWhateverTemperrorSaysAndBlamesNoDomain() throws Exception {
+        // the attacker filled the resolver: the victim's _dmarc was not asked; reject.example publishes p=reject
+        Overloaded overloaded = new Overloaded("_dmarc.reject.example");
+        Transaction t = send(hook(overloaded), session("192.0.2.1", null, false), "x@other.example",
+                message("reject.example"));
+        assertThat(t.endOfData()).as(String.valueOf(MailAttributes.results(t.mail())))
+                .isNotEqualTo(HookResult.DECLINED);
+        assertThat(t.endOfData().getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(t.endOfData().getSmtpRetCode()).isEqualTo("451");
+        assertThat(t.endOfData().getSmtpDescription()).startsWith("4.7.1 ").containsIgnoringCase("try again later")
+                .doesNotContain("reject.example");
+        // the same with temperror=defer; and a real DNS failure at the author's names is still accepted by default
+        assertThat(send(hook(overloaded, "temperror", "defer"), session("192.0.2.1", null, false),
+                "x@other.example", message("reject.example")).endOfData().getSmtpRetCode()).isEqualTo("451");
+        Transaction servfail = send(hook(overloaded), session("192.0.2.1", null, false), "x@flakydmarc.example",
+                message("flakydmarc.example"));
+        assertThat(servfail.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(MailAttributes.results(servfail.mail()).orElseThrow().toString()).contains("temperror");
+        // without refuseDmarcReject nothing is refused: the mail is labelled temperror as before
+        Transaction labelled = send(hook(overloaded, "refuseDmarcReject", "false", "awaitAtData", "always"),
+                session("192.0.2.1", null, false), "x@other.example", message("reject.example"));
+        assertThat(labelled.endOfData()).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void anSpfTemperrorFromOurOwnOverloadIsDeferredWhereSpfFailIsRefused() throws Exception {
+        Overloaded overloaded = new Overloaded("reject.example");
+        Transaction atMail = send(hook(overloaded, "refuseSpfFail", "mailfrom", "refuseDmarcReject", "false"),
+                session("192.0.2.1", null, false), "x@reject.example", message("ok.example"));
+        assertThat(atMail.mailFrom().getSmtpRetCode()).isEqualTo("451");
+        assertThat(atMail.mailFrom().getSmtpDescription()).startsWith("4.7.1 ").doesNotContain("reject.example");
+        Transaction atData = send(hook(overloaded, "refuseSpfFail", "data", "refuseDmarcReject", "false"),
+                session("192.0.2.1", null, false), "x@reject.example", message("ok.example"));
+        assertThat(atData.endOfData().getSmtpRetCode()).isEqualTo("451");
+        assertThat(atData.endOfData().getSmtpDescription()).startsWith("4.7.1 ").doesNotContain("reject.example");
+        // SPF not used for refusal: no objection from SPF
+        Transaction unused = send(hook(overloaded, "refuseDmarcReject", "false", "awaitAtData", "always"),
+                session("192.0.2.1", null, false), "x@reject.example", message("ok.example"));
+        assertThat(unused.mailFrom()).isEqualTo(HookResult.DECLINED);
+        assertThat(unused.endOfData()).isEqualTo(HookResult.DECLINED);
+    }
 }
