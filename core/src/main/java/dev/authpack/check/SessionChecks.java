@@ -329,6 +329,17 @@ public final class SessionChecks implements AutoCloseable {
     }
 
     /**
+     * The end of DATA came: the current transaction has a message, whether or not its checks run in the session
+     * (a message too large to hand over, no wait free): it does not count towards
+     * {@link #MAX_TRANSACTIONS_WITHOUT_MESSAGE}.
+     */
+    public synchronized void messageReceived() {
+        if (current != null) {
+            current.message = true;
+        }
+    }
+
+    /**
      * RSET (or HELO/EHLO), or the transaction is over: ends its lookups, cancelling the queries no one else waits
      * for. The connection's (iprev) stay. A transaction that did not reach the end of DATA counts towards
      * {@link #MAX_TRANSACTIONS_WITHOUT_MESSAGE}.

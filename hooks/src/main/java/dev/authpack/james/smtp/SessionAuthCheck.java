@@ -240,7 +240,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             }
             // until decided here, the SPF refusal is left to the end of DATA
             session.setAttachment(SPF_AT_DATA, Boolean.TRUE, State.Transaction);
-            if (!waits.tryAcquire()) {
+            Semaphore wait = waits;
+            if (!wait.tryAcquire()) {
                 LOGGER.info("SessionAuthCheck: {} waits already; SPF for MAIL FROM <{}> in session {} is decided at"
                         + " the end of DATA", limits.maxWaiting(), mailFrom, session.getSessionID());
                 return HookResult.DECLINED;
@@ -248,10 +249,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             Optional<SpfResult> verdict;
             try {
                 Duration budget = checker.budgets().spf().plus(AWAIT_GRACE);
-                Duration wait = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
-                verdict = spf.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                Duration bound = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
+                verdict = spf.get(bound.toMillis(), TimeUnit.MILLISECONDS);
             } finally {
-                waits.release();
+                wait.release();
             }
             session.removeAttachment(SPF_AT_DATA, State.Transaction);
             Optional<HookResult> refusal = enforcement.atMailFrom(verdict);
@@ -322,6 +323,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         boolean handedOver = false;
         try {
             checks = checks(session);
+            // whatever happens below, this transaction had a message: the client is not looping without one
+            checks.messageReceived();
             boolean exempt = exempt(session);
             boolean spfLeftToData = session.getAttachment(SPF_AT_DATA, State.Transaction).isPresent();
             boolean refusable = !exempt && enforcement.refusesAtData(spfLeftToData);
@@ -343,18 +346,20 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 }
                 // the table is full: the spool is far behind; waiting here slows the clients down, when a wait is
                 // free (otherwise MailAuthCheck checks the mail)
-                if (!waits.tryAcquire()) {
+                Semaphore wait = waits;
+                if (!wait.tryAcquire()) {
                     run.cutOff("no wait free");
                     return HookResult.DECLINED;
                 }
                 try {
                     SessionCheckedMail.store(mail, settings.serverId(), settings.options(), await(run, mail));
                 } finally {
-                    waits.release();
+                    wait.release();
                 }
                 return HookResult.DECLINED;
             }
-            if (!waits.tryAcquire()) {
+            Semaphore wait = waits;
+            if (!wait.tryAcquire()) {
                 if (!refusable) {
                     // awaitAtData=always with nothing to refuse: MailAuthCheck checks the mail from the spool
                     return HookResult.DECLINED;
@@ -367,7 +372,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             try {
                 report = await(start(checks, envelope, mail), mail);
             } finally {
-                waits.release();
+                wait.release();
             }
             SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
             if (exempt) {

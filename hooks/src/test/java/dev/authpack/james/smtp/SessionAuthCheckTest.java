@@ -23,6 +23,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.core.Username;
 import org.apache.james.protocols.api.BaseRequest;
+import dev.authpack.check.SessionChecks;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -790,6 +791,25 @@ class SessionAuthCheckTest {
         enforcing.doMail(s3, MaybeSender.of(new MailAddress("x@other.example")));
         assertThat(data(enforcing, s3, "x@other.example", spoof, spoof.length).getSmtpRetCode()).isEqualTo("550");
         enforcing.onDisconnect(s3);
+    }
+
+    @Test
+    void messagesNotCheckedInTheSessionStillCountAsMessages() throws Exception {
+        // four messages too large to hand over on one connection: none is a transaction without a message, so the
+        // fifth MAIL FROM still starts its early lookups (review of the session's fixes, F3)
+        byte[] large = (new String(message("ok.example"), StandardCharsets.US_ASCII)
+                + ("x".repeat(998) + "\r\n").repeat(200)).getBytes(StandardCharsets.US_ASCII);
+        SessionAuthCheck labelOnly = hook("refuseDmarcReject", "false");
+        SMTPSession session = session("192.0.2.1", null, false);
+        labelOnly.doHelo(session, "mx.ok.example");
+        for (int i = 0; i < SessionChecks.MAX_TRANSACTIONS_WITHOUT_MESSAGE + 1; i++) {
+            labelOnly.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+            assertThat(data(labelOnly, session, "b@ok.example", large, large.length)).isEqualTo(HookResult.DECLINED);
+        }
+        labelOnly.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        assertThat(session.getAttachment(SessionAuthCheck.CHECKS, State.Connection).orElseThrow()
+                .transactionsWithoutMessage()).isZero();
+        labelOnly.onDisconnect(session);
     }
 
     @Test
