@@ -34,8 +34,8 @@ import javax.mail.internet.MimeMessage;
  * {@code Authentication-Results} field from these results. Only the server sets mail attributes: a client cannot
  * forge these.
  *
- * <p>The results are bound to the message they describe ({@link #CHECKED_MESSAGE}: its length and CRC-32C when they
- * were stored or handed over): James copies a mail's attributes to its duplicates (a redirect, a forward, a
+ * <p>The results are bound to the message they describe ({@link #CHECKED_MESSAGE}: the length and CRC-32C of the
+ * message as James writes it, when they were stored or handed over): James copies a mail's attributes to its duplicates (a redirect, a forward, a
  * bounce, which then get another message), and a mailet may rebuild the message before {@code MailAuthCheck}; the
  * results of the message received are then not used for the message in hand, which the mailet checks itself.
  * (A checksum, not a digest: only the server sets attributes and only its mailets change messages; what is
@@ -200,19 +200,41 @@ public final class SessionCheckedMail {
         return false;
     }
 
-    /** {@code <octets>:<CRC-32C>} of the mail's message as James would send it; {@link #UNREADABLE} if unreadable. */
+    /**
+     * {@code <octets>:<CRC-32C>} of the mail's message as James writes it ({@code writeTo}: an unchanged message's
+     * source as it is), streamed: a large message James keeps in a file is not read into memory for it;
+     * {@link #UNREADABLE} if unreadable. Made alike when the results are stored and when they are used, so only a
+     * message that changed in between differs (then the mail is checked again: fail-safe).
+     */
     static String fingerprint(Mail mail) {
         try {
             MimeMessage message = mail.getMessage();
             if (message == null) {
                 return UNREADABLE;
             }
-            byte[] octets = MimeMessageBytes.of(message);
-            CRC32C crc = new CRC32C();
-            crc.update(octets, 0, octets.length);
-            return octets.length + ":" + Long.toHexString(crc.getValue());
+            CrcStream out = new CrcStream();
+            message.writeTo(out);
+            return out.count + ":" + Long.toHexString(out.crc.getValue());
         } catch (MessagingException | IOException | RuntimeException e) {
             return UNREADABLE;
+        }
+    }
+
+    /** Counts and checksums what is written, keeping nothing. */
+    private static final class CrcStream extends java.io.OutputStream {
+        private final CRC32C crc = new CRC32C();
+        private long count;
+
+        @Override
+        public void write(int b) {
+            crc.update(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            count += len;
         }
     }
 
