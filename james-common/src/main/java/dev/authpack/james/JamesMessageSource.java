@@ -215,7 +215,15 @@ final class JamesMessageSource {
         }
         OctetsSource ours = new OctetsSource(octets);
         MimeMessageSource source = ours.getMessageSize() > MEMORY_THRESHOLD ? inJamesSource(ours) : ours;
-        impl.setMessageNoCopy(new MimeMessageWrapper(source));
+        try {
+            impl.setMessageNoCopy(new MimeMessageWrapper(source));
+        } catch (MessagingException | RuntimeException e) {
+            // the mail did not take it: nothing else will dispose of James' source (its temporary file)
+            if (source != ours) {
+                org.apache.james.lifecycle.api.LifecycleUtil.dispose(source);
+            }
+            throw e;
+        }
         return true;
     }
 
