@@ -307,6 +307,14 @@ public final class DkimVerifier {
 
     private DkimResult check(RawMessage message, DkimSignature signature, DnsLookup<String> lookup,
                              BodyHasher.Hash bodyHash) {
+        if (lookup.localOverload()) {
+            // not sent: nothing is known about the signer's key, and asking again later may verify the signature
+            DkimResult r = result(signature, DkimStatus.TEMPERROR, "key unavailable (lookup of "
+                    + signature.keyName() + " not sent, this server's DNS resolver is overloaded" + detail(lookup)
+                    + ")", false);
+            return new DkimResult(r.status(), r.reason(), r.domain(), r.identity(), r.selector(), r.algorithm(),
+                    r.signatureStart(), r.testing(), r.fieldIndex(), true);
+        }
         if (lookup.outcome().isError()) {
             String what = lookup.outcome() == DnsOutcome.TIMEOUT ? "DNS timeout" : "DNS failure";
             return result(signature, DkimStatus.TEMPERROR, "key unavailable (" + what + detail(lookup) + ")", false);

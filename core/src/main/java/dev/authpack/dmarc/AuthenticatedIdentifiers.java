@@ -3,6 +3,7 @@ package dev.authpack.dmarc;
 import dev.authpack.dns.DomainNames;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimResult;
+import dev.authpack.dkim.DkimStatus;
 import dev.authpack.spf.SpfIdentity;
 import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
@@ -23,12 +24,17 @@ import java.util.Set;
  * @param spfNote     why there is none (null when there is one)
  * @param dkimDomains the distinct DKIM-authenticated domains, at most the configured number, in signature order
  * @param dkimNote    why there is none, or which were left out; null when nothing to say
+ * @param overloaded  what could not be authenticated because of this server's own DNS overload (a MAIL FROM SPF
+ *                    temperror or a DKIM temperror marked {@code localOverload}: a lookup was not sent), or null:
+ *                    an identifier that would have passed may be missing, so DMARC must not conclude {@code fail}
  */
-record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> dkimDomains, String dkimNote) {
+record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> dkimDomains, String dkimNote,
+                                String overloaded) {
 
     static AuthenticatedIdentifiers of(Optional<SpfResult> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
         String spfDomain = null;
         String spfNote = null;
+        List<String> overloaded = new ArrayList<>(2);
         if (spf == null || spf.isEmpty()) {
             spfNote = "no SPF result";
         } else {
@@ -36,6 +42,9 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
             if (v.identity() != SpfIdentity.MAILFROM) {
                 spfNote = "SPF result is for HELO, not MAIL FROM";
             } else if (v.status() != SpfStatus.PASS) {
+                if (v.status() == SpfStatus.TEMPERROR && v.localOverload()) {
+                    overloaded.add("SPF for " + (v.domain() == null ? "the MAIL FROM domain" : v.domain()));
+                }
                 spfNote = "SPF " + v.status().word() + (v.domain() == null ? "" : " for " + v.domain());
             } else {
                 try {
@@ -51,6 +60,13 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
             dkimNote = "no DKIM result";
         } else {
             int skipped = 0;
+            for (DkimResult r : dkim.get().results()) {
+                if (r.localOverload() && r.status() == DkimStatus.TEMPERROR) {
+                    overloaded.add("DKIM key " + (r.selector() == null || r.domain() == null ? "lookup"
+                            : r.selector() + "._domainkey." + r.domain()));
+                    break;
+                }
+            }
             for (DkimResult r : dkim.get().passes()) {
                 String d;
                 try {
@@ -73,6 +89,7 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                 dkimNote = skipped + " more DKIM domains not checked (limit " + maxDkimDomains + ")";
             }
         }
-        return new AuthenticatedIdentifiers(spfDomain, spfNote, new ArrayList<>(domains), dkimNote);
+        return new AuthenticatedIdentifiers(spfDomain, spfNote, new ArrayList<>(domains), dkimNote,
+                overloaded.isEmpty() ? null : String.join(", ", overloaded));
     }
 }

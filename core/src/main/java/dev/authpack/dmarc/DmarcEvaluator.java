@@ -536,6 +536,13 @@ public final class DmarcEvaluator {
             reason = existenceOverload ? "cannot tell whether " + author + " exists: this server's DNS resolver is"
                     + " overloaded (np applies to non-existent subdomains)"
                     : "cannot tell whether " + author + " exists (np applies to non-existent subdomains)";
+        } else if (ids.overloaded() != null) {
+            // an identifier that would have passed may be missing because of our own overload, which an attacker
+            // can cause: no verdict (docs/dmarc.md "Fail-closed rules", rule 9)
+            status = DmarcStatus.TEMPERROR;
+            overload = true;
+            reason = "cannot be completed: " + ids.overloaded() + " not checked, this server's DNS resolver is"
+                    + " overloaded (" + failReason(ids, spf, dkim) + ")";
         } else {
             status = DmarcStatus.FAIL;
             reason = failReason(ids, spf, dkim);

@@ -108,6 +108,19 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
                 alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries, localOverload);
     }
 
+    /**
+     * The strictest policy that may apply to the author domain by the record known, after {@code t=y} (RFC 9989
+     * mode): {@code p} at the author domain, else the stricter of {@code sp} and {@code np} (whether the subdomain
+     * exists may not be known); {@code none} for a record taken as {@code p=none}. Null when no record is known
+     * (the policy may be anything). {@code pct} is not counted: a sampled message may still get the policy.
+     */
+    public DmarcPolicy strictestPolicy() {
+        if (record == null || policyDomain == null || fromDomain == null) {
+            return null;
+        }
+        return noneFallback ? DmarcPolicy.NONE : SeenPolicies.applying(record, policyDomain, fromDomain, mode);
+    }
+
     public boolean passed() {
         return status == DmarcStatus.PASS;
     }

@@ -1,6 +1,9 @@
 package dev.authpack.dmarc;
 
 import dev.authpack.check.AuthResultsMapping;
+import dev.authpack.dkim.DkimReport;
+import dev.authpack.dkim.DkimStatus;
+import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsNames;
 import dev.authpack.dns.DnsOutcome;
@@ -15,6 +18,7 @@ import dev.authpack.spf.SpfStatus;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -189,5 +193,71 @@ class LocalOverloadTest {
                 .checkMailFrom(client, "ceo@victim.example", "h.example").get();
         assertThat(fail.status()).isEqualTo(SpfStatus.FAIL);
         assertThat(fail.localOverload()).isFalse();
+    }
+
+    /** A message from the victim signed by the victim (the signature itself is never checked: its key is not known). */
+    private static final String SIGNED = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=victim.example;"
+            + " s=sel;\r\n h=from:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n"
+            + " b=dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHRlc3Q=\r\n"
+            + "From: ceo@victim.example\r\nSubject: invoice\r\n\r\n";
+
+    private static DkimReport dkim(DnsResolver dns) throws Exception {
+        return new DkimVerifier(dns).verify(SIGNED.getBytes(StandardCharsets.US_ASCII)).get();
+    }
+
+    /** SPF for a MAIL FROM domain that is not aligned with the victim (a mailing service, say). */
+    private static final SpfResult UNALIGNED_SPF = new SpfResult(SpfStatus.PASS, SpfIdentity.MAILFROM,
+            "bounces.esp.example", "all", null, 1, 0, "pass");
+
+    @Test
+    void aDkimKeyLookupNotSentIsAMarkedTemperrorAndDmarcIsNotAFailure() throws Exception {
+        // review F1 (second round): the victim's only aligned identifier is its DKIM signature, whose key is not
+        // asked because of our overload: no verdict, and certainly no permanent refusal
+        DnsResolver dns = new Overloaded("sel._domainkey.victim.example");
+        DkimReport report = dkim(dns);
+        assertThat(report.results()).hasSize(1);
+        assertThat(report.results().get(0).status()).isEqualTo(DkimStatus.TEMPERROR);
+        assertThat(report.results().get(0).localOverload()).isTrue();
+        assertThat(report.results().get(0).reason()).contains("overloaded");
+        DmarcResult dmarc = new DmarcEvaluator(dns, DmarcOptions.DEFAULT).evaluate(List.of("ceo@victim.example"),
+                Optional.of(UNALIGNED_SPF), Optional.of(report)).get();
+        assertThat(dmarc.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(dmarc.localOverload()).isTrue();
+        assertThat(dmarc.reason()).contains("overloaded");
+        assertThat(dmarc.policy()).isEqualTo(DmarcPolicy.REJECT);
+    }
+
+    @Test
+    void aRealFailureAtTheSendersOwnKeyStaysAFailure() throws Exception {
+        // SERVFAIL at the sender's own key name is the sender's problem: DMARC fails as before
+        DnsResolver dns = new ZoneFileResolver(ZONE).withFailure("sel._domainkey.victim.example",
+                DnsOutcome.TEMP_FAILURE);
+        DkimReport report = dkim(dns);
+        assertThat(report.results().get(0).status()).isEqualTo(DkimStatus.TEMPERROR);
+        assertThat(report.results().get(0).localOverload()).isFalse();
+        DmarcResult dmarc = new DmarcEvaluator(dns, DmarcOptions.DEFAULT).evaluate(List.of("ceo@victim.example"),
+                Optional.of(UNALIGNED_SPF), Optional.of(report)).get();
+        assertThat(dmarc.status()).isEqualTo(DmarcStatus.FAIL);
+        assertThat(dmarc.localOverload()).isFalse();
+        assertThat(dmarc.disposition()).isEqualTo(DmarcPolicy.REJECT);
+    }
+
+    @Test
+    void anSpfTemperrorFromAnOverloadMakesDmarcATemperrorInsteadOfAFailure() throws Exception {
+        // the victim passes only through SPF, and its SPF lookup was not sent
+        DnsResolver dns = new Overloaded("victim.example");
+        SpfResult spf = new SpfChecker(dns).checkMailFrom(InetAddress.getByName("203.0.113.5"),
+                "ceo@victim.example", "h.example").get();
+        assertThat(spf.localOverload()).isTrue();
+        DmarcResult dmarc = dmarc(dns, DmarcOptions.DEFAULT, "victim.example", Optional.of(spf));
+        assertThat(dmarc.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(dmarc.localOverload()).isTrue();
+        // a real SPF temperror (the sender's DNS) leaves the failure
+        DnsResolver servfail = new ZoneFileResolver(ZONE).withFailure("victim.example", DnsOutcome.TEMP_FAILURE);
+        SpfResult real = new SpfChecker(servfail).checkMailFrom(InetAddress.getByName("203.0.113.5"),
+                "ceo@victim.example", "h.example").get();
+        assertThat(real.status()).isEqualTo(SpfStatus.TEMPERROR);
+        assertThat(dmarc(servfail, DmarcOptions.DEFAULT, "victim.example", Optional.of(real)).status())
+                .isEqualTo(DmarcStatus.FAIL);
     }
 }

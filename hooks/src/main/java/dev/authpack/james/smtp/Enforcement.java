@@ -146,11 +146,12 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
      * RFC 7489 §7.3 / RFC 9989: {@code reject} after local policy ({@link AuthCheckReport#dmarcDisposition()}: none
      * when a trusted ARC sealer overrode the failure). A result without a verdict that asks for {@code reject}
      * (fail-closed rules, docs/dmarc.md) is refused too when it is permanent; a temporary error, whose policy is not
-     * known, is deferred on request, and always when it comes from this server's own overload.
+     * known, is deferred on request, and always when it comes from this server's own overload and the policy that
+     * applies is not known or may be {@code reject} ({@link #mayBeReject}).
      */
     private Optional<HookResult> dmarcReply(DmarcResult dmarc, AuthCheckReport report) {
         String domain = quoted(dmarc.fromDomain());
-        if (dmarc.localOverload()) {
+        if (dmarc.localOverload() && mayBeReject(dmarc)) {
             // our own overload, which an attacker can cause: the policy may be reject, asking again may tell
             return Optional.of(reply(false, OVERLOADED.formatted("DMARC")));
         }
@@ -166,6 +167,16 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
                 + ", whose policy is reject" : "could not be verified for " + domain + " and the policy that applies"
                 + " is reject";
         return Optional.of(reply(true, "5.7.1 Message refused: it " + why + " (RFC 7489 section 7.3)"));
+    }
+
+    /**
+     * Whether a policy that may apply to the author domain of {@code dmarc} is {@code reject}, or the policy is not
+     * known: only then could the check refuse, and only then is an overload worth a 451 (review F2). A known record
+     * whose applicable policies are all milder leaves the ordinary temperror handling.
+     */
+    private static boolean mayBeReject(DmarcResult dmarc) {
+        DmarcPolicy strictest = dmarc.strictestPolicy();
+        return strictest == null || strictest == DmarcPolicy.REJECT;
     }
 
     private Optional<HookResult> spfReply(SpfResult spf) {

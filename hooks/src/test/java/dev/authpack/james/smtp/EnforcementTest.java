@@ -5,7 +5,13 @@ import dev.authpack.check.DmarcOverride;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
+import dev.authpack.dmarc.DmarcPolicy;
+import dev.authpack.dns.DnsLookup;
+import dev.authpack.dns.DnsNames;
 import dev.authpack.dns.DnsOutcome;
+import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.DnsType;
+import dev.authpack.dns.MxHost;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.spf.SpfIdentity;
 import dev.authpack.spf.SpfResult;
@@ -14,9 +20,12 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,6 +104,118 @@ class EnforcementTest {
         assertThat(read("refuseSpfFail", "never").atMailFrom(Optional.of(spfOverload))).isEmpty();
         assertThat(read("refuseSpfFail", "never", "refuseDmarcReject", "false")
                 .atEndOfData(report(null, spfOverload))).isEmpty();
+    }
+
+    private static final String POLICIES = """
+            _dmarc.none.example. 300 IN TXT "v=DMARC1; p=none"
+            _dmarc.reject.example. 300 IN TXT "v=DMARC1; p=reject"
+            _dmarc.np.example. 300 IN TXT "v=DMARC1; p=none; sp=none; np=reject"
+            _dmarc.nonp.example. 300 IN TXT "v=DMARC1; p=reject; sp=none; np=quarantine"
+            """;
+
+    /** The zone, except that this server's resolver does not send the queries for {@code names} (overload). */
+    private static DnsResolver overloaded(String... names) {
+        ZoneFileResolver zone = new ZoneFileResolver(POLICIES);
+        Set<String> busy = Set.of(names);
+        return new DnsResolver() {
+            private <T> CompletableFuture<DnsLookup<T>> or(String n, DnsType type,
+                                                           CompletableFuture<DnsLookup<T>> answer) {
+                return busy.contains(DnsNames.normalize(n)) ? CompletableFuture.completedFuture(DnsLookup.overloaded(n, type,
+                        "more than 256 DNS queries in flight")) : answer;
+            }
+            @Override public CompletableFuture<DnsLookup<String>> txt(String n) {
+                return or(n, DnsType.TXT, zone.txt(n));
+            }
+            @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) {
+                return or(n, DnsType.A, zone.a(n));
+            }
+            @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) {
+                return or(n, DnsType.AAAA, zone.aaaa(n));
+            }
+            @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) {
+                return or(n, DnsType.MX, zone.mx(n));
+            }
+            @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) {
+                return zone.ptr(ip);
+            }
+        };
+    }
+
+    /** DMARC for {@code author}, SPF passing for {@code spfDomain} (relaxed alignment asks its tree walk). */
+    private static DmarcResult dmarcWithSpf(DnsResolver dns, String author, String spfDomain) throws Exception {
+        SpfResult pass = new SpfResult(SpfStatus.PASS, SpfIdentity.MAILFROM, spfDomain, "all", null, 1, 0, "pass");
+        return new DmarcEvaluator(dns).evaluate(List.of("a@" + author), Optional.of(pass), Optional.empty()).get();
+    }
+
+    @Test
+    void anOverloadTemperrorIsDeferredOnlyWhereAPolicyThatMayApplyIsRejectOrThePolicyIsUnknown() throws Exception {
+        // review F2: p=none known, alignment left open by our overload: the check could never refuse
+        DmarcResult none = dmarcWithSpf(overloaded("_dmarc.mail.none.example"), "none.example",
+                "mail.none.example");
+        assertThat(none.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(none.localOverload()).isTrue();
+        assertThat(none.policy()).isEqualTo(DmarcPolicy.NONE);
+        Enforcement accept = read("temperror", "accept");
+        assertThat(accept.atEndOfData(report(none, Optional.empty()))).isEmpty();
+        // the ordinary temperror handling: deferred with temperror=defer, as for any temperror
+        assertThat(read("temperror", "defer").atEndOfData(report(none, Optional.empty())).orElseThrow()
+                .getSmtpDescription()).startsWith("4.7.1 DMARC policy of none.example");
+
+        // p=reject known: the check could refuse
+        DmarcResult reject = dmarcWithSpf(overloaded("_dmarc.mail.reject.example"), "reject.example",
+                "mail.reject.example");
+        assertThat(reject.localOverload()).isTrue();
+        HookResult busy = accept.atEndOfData(report(reject, Optional.empty())).orElseThrow();
+        assertThat(busy.getSmtpRetCode()).isEqualTo("451");
+        assertThat(busy.getSmtpDescription()).isEqualTo(Enforcement.OVERLOADED.formatted("DMARC"));
+
+        // the policy not known (its lookup not sent): it may be reject
+        DmarcResult unknown = new DmarcEvaluator(overloaded("_dmarc.none.example"))
+                .evaluate(List.of("a@none.example"), Optional.empty(), Optional.empty()).get();
+        assertThat(unknown.localOverload()).isTrue();
+        assertThat(unknown.record()).isNull();
+        assertThat(accept.atEndOfData(report(unknown, Optional.empty())).orElseThrow().getSmtpRetCode())
+                .isEqualTo("451");
+
+        // np=reject under sp=none, existence not asked: the policy that applies may be reject
+        DmarcResult np = new DmarcEvaluator(overloaded("ghost.np.example"))
+                .evaluate(List.of("a@ghost.np.example"), Optional.empty(), Optional.empty()).get();
+        assertThat(np.localOverload()).isTrue();
+        assertThat(np.policy()).isEqualTo(DmarcPolicy.NONE);
+        assertThat(accept.atEndOfData(report(np, Optional.empty())).orElseThrow().getSmtpRetCode())
+                .isEqualTo("451");
+        // sp=none, np=quarantine (p=reject only at the organizational domain): no policy that applies refuses
+        DmarcResult quarantine = new DmarcEvaluator(overloaded("ghost.nonp.example"))
+                .evaluate(List.of("a@ghost.nonp.example"), Optional.empty(), Optional.empty()).get();
+        assertThat(quarantine.localOverload()).isTrue();
+        assertThat(accept.atEndOfData(report(quarantine, Optional.empty()))).isEmpty();
+    }
+
+    @Test
+    void anSpfOverloadThatLeftDmarcWithoutAnIdentifierIsDeferredNotRefused() throws Exception {
+        // review F1: the sender passes only through SPF, whose lookup our overload did not send
+        SpfResult spfOverload = new SpfResult(SpfStatus.TEMPERROR, SpfIdentity.MAILFROM, "reject.example", null,
+                null, 1, 0, "TXT lookup of reject.example failed: not sent, this server's DNS resolver is overloaded",
+                true);
+        DmarcResult dmarc = new DmarcEvaluator(new ZoneFileResolver(POLICIES))
+                .evaluate(List.of("a@reject.example"), Optional.of(spfOverload), Optional.empty()).get();
+        assertThat(dmarc.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(dmarc.localOverload()).isTrue();
+        for (Enforcement e : List.of(Enforcement.DEFAULT, read("refuseSpfFail", "data"),
+                read("refuseSpfFail", "data", "temperror", "defer"), read("refuseSpfFail", "mailfrom"))) {
+            HookResult reply = e.atEndOfData(report(dmarc, spfOverload), true).orElseThrow();
+            assertThat(reply.getResult()).isEqualTo(HookReturnCode.denySoft());
+            assertThat(reply.getSmtpRetCode()).isEqualTo("451");
+            assertThat(reply.getSmtpDescription()).startsWith("4.7.1 Server busy");
+        }
+        // a real SPF temperror (the sender's DNS) leaves DMARC's failure and its refusal
+        SpfResult spfPlain = new SpfResult(SpfStatus.TEMPERROR, SpfIdentity.MAILFROM, "reject.example", null, null,
+                1, 0, "TXT lookup of reject.example failed: temp failure");
+        DmarcResult fail = new DmarcEvaluator(new ZoneFileResolver(POLICIES))
+                .evaluate(List.of("a@reject.example"), Optional.of(spfPlain), Optional.empty()).get();
+        assertThat(fail.status()).isEqualTo(DmarcStatus.FAIL);
+        assertThat(Enforcement.DEFAULT.atEndOfData(report(fail, spfPlain)).orElseThrow().getSmtpRetCode())
+                .isEqualTo("550");
     }
 
     @Test
