@@ -93,6 +93,14 @@ public final class MimeMessageBytes {
     }
 
     /**
+     * James' in-memory threshold in octets ({@code james.message.memory.threshold}, read as James reads it; 100 KiB
+     * when unset): James keeps a larger message in a temporary file, and so does {@link #set}.
+     */
+    public static int jamesMemoryThreshold() {
+        return JamesMessageSource.MEMORY_THRESHOLD;
+    }
+
+    /**
      * A message over these octets. A MimeMessage parsed from bytes writes them back unchanged (header fields as
      * read, body not decoded); James copies it into its own MimeMessageWrapper the same way.
      */

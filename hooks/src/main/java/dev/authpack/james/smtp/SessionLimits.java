@@ -18,7 +18,8 @@ import java.util.function.Function;
  *       threads stay free whatever the senders' DNS does.</li>
  *   <li>{@code mailFromWait} (5000 ms): the longest wait for SPF at MAIL FROM ({@code refuseSpfFail=mailfrom});
  *       past it, as when no wait was possible, SPF is decided at the end of DATA.</li>
- *   <li>{@code handOverMaxSize} (102400 octets, James' own in-memory threshold): the largest message a
+ *   <li>{@code handOverMaxSize} (James' own in-memory threshold, {@code james.message.memory.threshold}, 102400
+ *       octets when unset): the largest message a
  *       label-only hook checks in the session and hands over to {@code MailAuthCheck}; a larger one is left
  *       to {@code MailAuthCheck}, which checks it from the spool. An enforcing hook checks every message it waits
  *       for, whatever its size.</li>
@@ -32,8 +33,8 @@ record SessionLimits(int maxWaiting, Duration mailFromWait, long handOverMaxSize
     static final Set<String> PARAMETERS = Set.of("maxWaiting", "mailFromWait", "handOverMaxSize");
     static final int MAX_WAITING_CEILING = 1024;
     static final Duration MAIL_FROM_WAIT_CEILING = Duration.ofMinutes(2);
-    /** James 3.8.1's in-memory threshold ({@code MimeMessageInputStreamSource}): above it, James spools to disk. */
-    static final long DEFAULT_HAND_OVER_MAX_SIZE = 100 * 1024;
+    /** James' in-memory threshold ({@code james.message.memory.threshold}): above it, James spools to disk. */
+    static final long DEFAULT_HAND_OVER_MAX_SIZE = dev.authpack.james.MimeMessageBytes.jamesMemoryThreshold();
     /**
      * The largest message ever read into memory by the hook: a byte array cannot hold more (an enforcing hook
      * treats a larger one as unreadable, as {@code MailAuthCheck} does, instead of failing with an error).
