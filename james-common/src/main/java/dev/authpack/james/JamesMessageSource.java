@@ -378,68 +378,106 @@ final class JamesMessageSource {
      * over the joined octets). Read by the one thread that asked for it, like {@link OctetsStream}.
      */
     static final class SlicedStream extends InputStream implements SharedInputStream {
+        private static final byte[] NONE = new byte[0];
         private final OctetsSource source;
         private final long begin;
         private final long end;
-        private long pos;
         private long mark;
-        /** The slice holding {@code pos}, while reading forward (re-found after a skip or a reset). */
+        /*
+         * The slice being read, as BufferedInputStream holds its buffer, so that reading one octet (javax.mail reads
+         * every header line so, several times a mail) is one compare and one load, not a walk of the slice tables
+         * (session 16: twice the cost of one array in James' header reads): its index in the source (the number of
+         * slices past the end), its array, the index in that array of the next octet, where its octets before
+         * {@code end} stop, and the message position of the array's index 0. The position is {@code base + index}.
+         */
         private int slice;
+        private byte[] array;
+        private int index;
+        private int limit;
+        private long base;
 
         SlicedStream(OctetsSource source, long begin, long end) {
             this.source = source;
             this.begin = begin;
             this.end = end;
-            this.pos = begin;
             this.mark = begin;
-            this.slice = source.sliceAt(begin);
+            enter(begin, source.sliceAt(begin));
+        }
+
+        private long position() {
+            return base + index;
+        }
+
+        /** Reads on from the message's octet {@code position}, in slice {@code s} (the one that holds it). */
+        private void enter(long position, int s) {
+            slice = s;
+            if (s >= source.arrays.length) {
+                array = NONE;
+                base = position;
+                index = 0;
+                limit = 0;
+                return;
+            }
+            array = source.arrays[s];
+            base = source.starts[s] - source.offsets[s];
+            index = (int) (position - base);
+            limit = (int) (Math.min(end, source.starts[s + 1]) - base);
+        }
+
+        /** Moves past the slice read to the one holding the next octet (empty slices skipped); false at the end. */
+        private boolean nextSlice() {
+            long position = position();
+            if (position >= end) {
+                return false;
+            }
+            int s = slice + 1;
+            while (source.starts[s + 1] <= position) {
+                s++;
+            }
+            enter(position, s);
+            return true;
         }
 
         @Override
         public int read() {
-            if (pos >= end) {
-                return -1;
+            if (index < limit || nextSlice()) {
+                return array[index++] & 0xff;
             }
-            while (source.starts[slice + 1] <= pos) {
-                slice++;
-            }
-            int b = source.arrays[slice][source.offsets[slice] + (int) (pos - source.starts[slice])] & 0xff;
-            pos++;
-            return b;
+            return -1;
         }
 
         @Override
         public int read(byte[] b, int off, int len) {
             Objects.checkFromIndexSize(off, len, b.length);
-            if (pos >= end) {
+            long position = position();
+            if (position >= end) {
                 return -1;
             }
-            int n = (int) Math.min(len, end - pos);
+            int n = (int) Math.min(len, end - position);
             int done = 0;
             while (done < n) {
-                while (source.starts[slice + 1] <= pos) {
-                    slice++;
+                if (index == limit) {
+                    nextSlice();
                 }
-                int at = (int) (pos - source.starts[slice]);
-                int part = (int) Math.min(n - done, source.starts[slice + 1] - pos);
-                System.arraycopy(source.arrays[slice], source.offsets[slice] + at, b, off + done, part);
+                int part = Math.min(n - done, limit - index);
+                System.arraycopy(array, index, b, off + done, part);
+                index += part;
                 done += part;
-                pos += part;
             }
             return n;
         }
 
         @Override
         public long skip(long n) {
-            long k = Math.max(0, Math.min(n, end - pos));
-            pos += k;
-            slice = source.sliceAt(pos);
+            long position = position();
+            long k = Math.max(0, Math.min(n, end - position));
+            enter(position + k, source.sliceAt(position + k));
             return k;
         }
 
         @Override
         public int available() {
-            return (int) Math.min(Integer.MAX_VALUE, end - pos);
+            return (int) Math.min(Integer.MAX_VALUE, end - position());
         }
 
         @Override
@@ -449,33 +487,29 @@ final class JamesMessageSource {
 
         @Override
         public void mark(int readAheadLimit) {
-            mark = pos;
+            mark = position();
         }
 
         @Override
         public void reset() {
-            pos = mark;
-            slice = source.sliceAt(pos);
+            enter(mark, source.sliceAt(mark));
         }
 
         @Override
         public long transferTo(OutputStream out) throws IOException {
-            long n = end - pos;
-            while (pos < end) {
-                while (source.starts[slice + 1] <= pos) {
-                    slice++;
+            long n = end - position();
+            do {
+                if (index < limit) {
+                    out.write(array, index, limit - index);
+                    index = limit;
                 }
-                int at = (int) (pos - source.starts[slice]);
-                int part = (int) (Math.min(end, source.starts[slice + 1]) - pos);
-                out.write(source.arrays[slice], source.offsets[slice] + at, part);
-                pos += part;
-            }
+            } while (nextSlice());
             return Math.max(n, 0);
         }
 
         @Override
         public long getPosition() {
-            return pos - begin;
+            return position() - begin;
         }
 
         @Override
