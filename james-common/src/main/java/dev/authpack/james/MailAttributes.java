@@ -160,7 +160,8 @@ public final class MailAttributes {
                 String reason = unwrap(map.get("reason")) instanceof String r ? r : null;
                 int oldestPass = unwrap(map.get("oldest_pass")) instanceof Number n ? n.intValue() : -1;
                 int sets = unwrap(map.get("sets")) instanceof Collection<?> c ? c.size() : 0;
-                return Optional.of(new ArcChainSummary(status, reason, oldestPass, sets));
+                boolean overload = Boolean.TRUE.equals(unwrap(map.get("local_overload")));
+                return Optional.of(new ArcChainSummary(status, reason, oldestPass, sets, overload));
             }
         }
         return Optional.empty();

@@ -376,6 +376,25 @@ class ArcSealTest {
     }
 
     @Test
+    void aStoredFailOfOurOwnOverloadIsNotSealed() throws Exception {
+        // MailAuthCheck could not validate the chain: a key lookup not sent (authpack.arc local_overload); a
+        // cv=fail would end a chain nothing is known against for every later hop
+        FakeMail first = mail(bytes(MESSAGE));
+        forwarderSealer("authservId", "mx.fwd.example").service(first);
+        byte[] once = written(first);
+        FakeMail mail = mail(once);
+        Attribute stored = storedArc("fail", 1);
+        @SuppressWarnings("unchecked")
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>((Map<String, AttributeValue<?>>) stored.getValue()
+                .value());
+        map.put("local_overload", AttributeValue.of(true));
+        mail.setAttribute(new Attribute(MailAttributes.ARC, AttributeValue.of(map)));
+        listSealer("authservId", "mx.list.example").service(mail);
+        assertThat(written(mail)).isEqualTo(once);
+        assertThat(MailAttributes.arc(mail).orElseThrow().localOverload()).isTrue();
+    }
+
+    @Test
     void storedResultThatNoLongerDescribesTheMessageIsReplacedByOurOwnValidation() throws Exception {
         FakeMail first = mail(bytes(MESSAGE));
         forwarderSealer("authservId", "mx.fwd.example").service(first);
