@@ -1,14 +1,13 @@
 package dev.authpack.check;
 
 import dev.authpack.arc.ArcChainSummary;
+import dev.authpack.arc.ArcFixtures;
 import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcSealOptions;
 import dev.authpack.arc.ArcSealResult;
 import dev.authpack.arc.ArcSealer;
 import dev.authpack.arc.ArcStatus;
 import dev.authpack.authres.MethodResult;
-import dev.authpack.dkim.DkimKeyException;
-import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.dmarc.DmarcPolicy;
 import dev.authpack.dmarc.DmarcResult;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the sealer, an untrusted sealer or a chain that is broken anyway keep the {@code fail}.
  */
 class ArcOverloadTest {
-    private static final DkimSigningKey LIST_KEY = rsaKey();
-    private static final DkimSigningKey FORWARDER_KEY = rsaKey();
+    private static final DkimSigningKey LIST_KEY = ArcFixtures.rsaKey();
+    private static final DkimSigningKey FORWARDER_KEY = ArcFixtures.rsaKey();
     private static final String LIST_KEY_NAME = "s1._domainkey.lists.example";
     private static final String FORWARDER_KEY_NAME = "s2._domainkey.forwarder.example";
     private static final ZoneFileResolver ZONE = new ZoneFileResolver("_dmarc.victim.example. 300 IN TXT"
@@ -56,16 +53,6 @@ class ArcOverloadTest {
     /** What the list saw on arrival, before it added its footer. */
     private static final String LIST_SAW = "dmarc=pass header.from=victim.example";
     private static final Set<String> TRUSTED = Set.of("lists.example");
-
-    private static DkimSigningKey rsaKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(1024);
-            return DkimKeys.rsa(generator.generateKeyPair().getPrivate());
-        } catch (GeneralSecurityException | DkimKeyException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static byte[] seal(DkimSigningKey key, String domain, String selector, byte[] message, ArcResult chain,
                                String resinfo) throws Exception {
@@ -159,7 +146,7 @@ class ArcOverloadTest {
 
         // an attacker's chain: i=1 claims lists.example but is signed with a key that is not the list's, i=2 a
         // trusted forwarder's seal over it; the forwarder's key is not sent, the list's answers and fails
-        DkimSigningKey notTheLists = rsaKey();
+        DkimSigningKey notTheLists = ArcFixtures.rsaKey();
         byte[] forged = seal(notTheLists, "lists.example", "s1", POST.getBytes(StandardCharsets.UTF_8),
                 ArcResult.none(), LIST_SAW);
         byte[] forwarded = seal(FORWARDER_KEY, "forwarder.example", "s2", forged,
