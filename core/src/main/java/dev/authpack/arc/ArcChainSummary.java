@@ -14,16 +14,25 @@ import java.util.Objects;
  * @param reason     why it failed, or null
  * @param oldestPass RFC 8617 §5.2 step 5, -1 when not known
  * @param sets       the number of ARC sets the validation read
+ * @param localOverload a {@code fail} only because this server did not send a key lookup
+ *                   ({@link ArcResult#localOverload()}; false for any other status)
  */
-public record ArcChainSummary(ArcStatus status, String reason, int oldestPass, int sets) {
+public record ArcChainSummary(ArcStatus status, String reason, int oldestPass, int sets, boolean localOverload) {
     public ArcChainSummary {
         Objects.requireNonNull(status, "status");
         sets = Math.max(0, sets);
+        localOverload = localOverload && status == ArcStatus.FAIL;
+    }
+
+    /** A summary of a validation that is not a fail of our own overload. */
+    public ArcChainSummary(ArcStatus status, String reason, int oldestPass, int sets) {
+        this(status, reason, oldestPass, sets, false);
     }
 
     /** The summary of a validation. */
     public static ArcChainSummary of(ArcResult result) {
-        return new ArcChainSummary(result.status(), result.reason(), result.oldestPass(), result.sets().size());
+        return new ArcChainSummary(result.status(), result.reason(), result.oldestPass(), result.sets().size(),
+                result.localOverload());
     }
 
     /**
@@ -49,6 +58,6 @@ public record ArcChainSummary(ArcStatus status, String reason, int oldestPass, i
      */
     public ArcResult toArcResult() {
         return new ArcResult(status, status == ArcStatus.FAIL ? reason : null,
-                status == ArcStatus.PASS ? oldestPass : -1, List.of(), sets, false);
+                status == ArcStatus.PASS ? oldestPass : -1, List.of(), sets, false, localOverload);
     }
 }

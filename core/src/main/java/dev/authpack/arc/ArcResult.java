@@ -20,9 +20,13 @@ import java.util.Objects;
  * @param highestInstance the highest instance number of any ARC header field that could be read (0 when none): a
  *                        sealer adds instance {@code highestInstance + 1}
  * @param terminated      the newest ARC-Seal already says {@code cv=fail}: RFC 8617 §5.1 step 2, no set may be added
+ * @param localOverload   a {@code fail} only because a key lookup was not sent, this server's DNS resolver being at
+ *                        its bound ({@link dev.authpack.dns.DnsLookup#localOverload()}), every other signature that
+ *                        was checked having validated: it says nothing about the sealers, and asking again later may
+ *                        validate the chain. Only ever true for {@code fail}.
  */
 public record ArcResult(ArcStatus status, String reason, int oldestPass, List<ArcSet> sets, int highestInstance,
-                        boolean terminated) {
+                        boolean terminated, boolean localOverload) {
     /** The method name in Authentication-Results (RFC 8617 §6). */
     public static final String METHOD = "arc";
 
@@ -32,6 +36,15 @@ public record ArcResult(ArcStatus status, String reason, int oldestPass, List<Ar
         if (status != ArcStatus.FAIL && terminated) {
             throw new IllegalArgumentException("only a failed chain can be terminated");
         }
+        if (status != ArcStatus.FAIL && localOverload) {
+            throw new IllegalArgumentException("a local overload is a fail, not " + status.word());
+        }
+    }
+
+    /** A result that is not a fail caused by a local overload. */
+    public ArcResult(ArcStatus status, String reason, int oldestPass, List<ArcSet> sets, int highestInstance,
+                     boolean terminated) {
+        this(status, reason, oldestPass, sets, highestInstance, terminated, false);
     }
 
     /** No ARC header field in the message. */
@@ -51,7 +64,9 @@ public record ArcResult(ArcStatus status, String reason, int oldestPass, List<Ar
     /**
      * The resinfo for Authentication-Results: {@code arc=pass header.oldest-pass=N}, {@code arc=fail
      * reason="..."} or {@code arc=none} (RFC 8617 §6 and §10.2 define {@code header.oldest-pass} and
-     * {@code smtp.remote-ip}; see {@link #toMethodResult(String)} for the latter).
+     * {@code smtp.remote-ip}; see {@link #toMethodResult(String)} for the latter). A {@link #localOverload()} is
+     * {@code arc=fail} too (§10.1 registers no other result; a DNS failure is a {@code fail} by §5.2.1), its reason
+     * saying that the key lookup was not sent.
      */
     public MethodResult toMethodResult() {
         return toMethodResult(null);

@@ -28,6 +28,9 @@ import java.util.Objects;
  * <ul>
  *   <li>the newest seal already says {@code cv=fail}: no set is added (§5.1 step 2);</li>
  *   <li>the next instance would exceed 50: no set is added (§4.2.1);</li>
+ *   <li>a {@code fail} of this server's own overload ({@link ArcResult#localOverload()}: a key lookup not sent):
+ *       no set is added, since a {@code cv=fail} would end a chain nothing is known against for every later hop
+ *       (adding a set is the intermediary's choice, RFC 8617 §5.1);</li>
  *   <li>{@code none}: instance 1, {@code cv=none}; {@code pass}: instance N+1, {@code cv=pass}, the seal covers
  *       every set (§5.1.1); {@code fail}: instance N+1 (N the highest instance found), {@code cv=fail}, the seal
  *       covering only the new set (§5.1.2).</li>
@@ -97,6 +100,11 @@ public final class ArcSealer {
         if (found.terminated() || chain.terminated()) {
             return ArcSealResult.notSealed("the chain has already failed (the newest ARC-Seal says cv=fail):"
                     + " RFC 8617 section 5.1 adds no further set", message.toByteArray());
+        }
+        if (chain.localOverload()) {
+            // a cv=fail would end the chain for every later hop (§5.1 step 2) for a lookup we did not send
+            return ArcSealResult.notSealed("the chain could not be validated (a key lookup was not sent, this"
+                    + " server's DNS resolver is overloaded): no cv=fail for it", message.toByteArray());
         }
         if (chain.status() == ArcStatus.NONE && !found.isEmpty()) {
             throw new IllegalArgumentException("the chain result says none, but the message has ARC fields");

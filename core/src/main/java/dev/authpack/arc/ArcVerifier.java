@@ -62,7 +62,10 @@ import java.util.function.Supplier;
  *
  * <p>RFC 8617 §5.2.1: all failures are permanent. A key lookup that fails or times out makes its signature fail, so
  * the chain gives {@code fail} (not {@code temperror}, which the {@code arc} method does not have), with the DNS
- * problem in the reason.
+ * problem in the reason. A key lookup this server did not send (its resolver at its bound,
+ * {@link DnsLookup#localOverload()}) says nothing about the sealer: the validation goes on past it, and when nothing
+ * else fails the chain is a {@code fail} marked {@link ArcResult#localOverload()}, which local policy does not take
+ * as the sealer's failure (docs/arc.md).
  *
  * <p>Thread-safe; share one instance. The future never completes exceptionally; the checks after a lookup run on
  * the thread that completes it.
@@ -161,6 +164,8 @@ public final class ArcVerifier {
         long lookupDeadlineMillis;
         /** Made on the first seal check. */
         ArcSealHashes sealHashes;
+        /** The first step whose key lookup was not sent (a local overload), or null. */
+        Step notSent;
 
         Validation(RawMessage message, ArcChain chain) {
             this.message = message;
@@ -207,12 +212,23 @@ public final class ArcVerifier {
             return walk(0);
         }
 
-        /** Checks the steps from {@code from} on; waits (without blocking) for a key that is not there yet. */
+        /**
+         * Checks the steps from {@code from} on; waits (without blocking) for a key that is not there yet. A key
+         * lookup this server did not send (its resolver at its bound) leaves its signature undetermined: the walk
+         * goes on, so that a chain that fails anyway says so ({@link ArcResult#localOverload()} only when nothing
+         * else failed).
+         */
         CompletableFuture<ArcResult> walk(int from) {
             for (int i = from; i < steps.size(); i++) {
                 Step step = steps.get(i);
+                boolean older = step.ams() && step.instance() < n;
+                if (older && notSent != null) {
+                    // oldest-pass (RFC 8617 §5.2 step 5) is only of a chain that passes
+                    break;
+                }
                 ArcSignature signature = signature(step);
                 String problem = signature == null ? reason(step) : step.ams() ? bodyProblem(signature) : null;
+                boolean overloaded = false;
                 if (problem == null) {
                     CompletableFuture<DnsLookup<String>> key = key(signature.keyName());
                     if (key == null) {
@@ -222,20 +238,35 @@ public final class ArcVerifier {
                         int at = i;
                         return key.handle((answer, error) -> at).thenCompose(this::resume);
                     } else {
-                        problem = verifySignature(signature, () -> signedHash(step, signature),
-                                KeyLookup.answer(signature.keyName(), key));
+                        DnsLookup<String> answer = KeyLookup.answer(signature.keyName(), key);
+                        overloaded = answer.localOverload();
+                        problem = overloaded ? notSent(signature, answer)
+                                : verifySignature(signature, () -> signedHash(step, signature), answer);
                     }
                 }
                 if (!record(step, problem)) {
-                    if (step.ams() && step.instance() < n) {
-                        // RFC 8617 §5.2 step 5: the oldest pass is the set above the first failing AMS
+                    if (older) {
+                        // RFC 8617 §5.2 step 5: the oldest pass is the set above the first failing AMS (one whose
+                        // key was not sent counts as failing: the oldest pass claimed is never too old)
                         return CompletableFuture.completedFuture(result(ArcStatus.PASS, null, step.instance() + 1));
                     }
-                    return CompletableFuture.completedFuture(failure(step));
+                    if (!overloaded) {
+                        return CompletableFuture.completedFuture(failure(step));
+                    }
+                    notSent = notSent == null ? step : notSent;
                 }
+            }
+            if (notSent != null) {
+                return CompletableFuture.completedFuture(failure(notSent, true));
             }
             return CompletableFuture.completedFuture(result(ArcStatus.PASS, null,
                     options.computeOldestPass() ? 0 : -1));
+        }
+
+        /** Why a signature whose key lookup this server did not send is not validated (as DKIM says it). */
+        String notSent(ArcSignature signature, DnsLookup<String> lookup) {
+            return "key unavailable (lookup of " + signature.keyName() + " not sent, this server's DNS resolver is"
+                    + " overloaded" + (lookup.detail().isEmpty() ? "" : ": " + lookup.detail()) + ")";
         }
 
         CompletableFuture<ArcResult> resume(int at) {
@@ -318,8 +349,14 @@ public final class ArcVerifier {
         }
 
         ArcResult failure(Step step) {
+            return failure(step, false);
+        }
+
+        /** The chain's {@code fail} at {@code step}; {@code overload}: only its key lookup was not sent. */
+        ArcResult failure(Step step, boolean overload) {
             String what = step.ams() ? "ARC-Message-Signature" : "ARC-Seal";
-            return result(ArcStatus.FAIL, what + " i=" + step.instance() + " did not validate: " + reason(step), -1);
+            return result(ArcStatus.FAIL, what + " i=" + step.instance() + " did not validate: " + reason(step), -1,
+                    overload);
         }
 
         /** The body hash checks of an ARC-Message-Signature (no DNS); null when they pass. */
@@ -408,8 +445,13 @@ public final class ArcVerifier {
         }
 
         ArcResult result(ArcStatus status, String reason, int oldestPass) {
+            return result(status, reason, oldestPass, false);
+        }
+
+        ArcResult result(ArcStatus status, String reason, int oldestPass, boolean overload) {
             LOG.debug("ARC: {} {}", status.word(), reason == null ? "" : reason);
-            return new ArcResult(status, reason, oldestPass, sets(), chain.highestInstance(), chain.terminated());
+            return new ArcResult(status, reason, oldestPass, sets(), chain.highestInstance(), chain.terminated(),
+                    overload);
         }
 
         List<ArcSet> sets() {

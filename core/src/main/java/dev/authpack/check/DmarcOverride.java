@@ -6,6 +6,7 @@ import dev.authpack.arc.ArcSet;
 import dev.authpack.authres.AuthResultsHeader;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
+import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
 
@@ -34,7 +35,29 @@ import java.util.Set;
 public record DmarcOverride(String sealer, int instance, String reason) {
 
     public static Optional<DmarcOverride> find(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers) {
-        if (dmarc.status() != DmarcStatus.FAIL || !arc.passed() || trustedSealers.isEmpty()) {
+        return arc.passed() ? vouched(dmarc, arc, trustedSealers) : Optional.empty();
+    }
+
+    /**
+     * {@code dmarc}, or, when it is a {@code fail} that {@link #find} would override had the chain validated and
+     * the chain is a {@code fail} only because a key lookup was not sent ({@link ArcResult#localOverload()}), a
+     * {@code temperror} marked {@link DmarcResult#localOverload()} (docs/dmarc.md rule 9): our overload says
+     * nothing about the sealer, so it makes neither the hook's permanent refusal nor an acceptance. A chain that
+     * fails for any other reason, an untrusted sealer or one that did not see {@code dmarc=pass} leave the
+     * {@code fail} as it is.
+     */
+    public static DmarcResult unlessUndecided(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
+                                              DmarcOptions options) {
+        if (!arc.localOverload()) {
+            return dmarc;
+        }
+        return vouched(dmarc, arc, trustedSealers).map(o -> dmarc.undecidedByOverload("the chain of trusted ARC"
+                + " sealer " + o.sealer() + " (i=" + o.instance() + ")", options)).orElse(dmarc);
+    }
+
+    /** The override the sets' trusted sealers vouch for, whether or not the chain validated. */
+    private static Optional<DmarcOverride> vouched(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers) {
+        if (dmarc.status() != DmarcStatus.FAIL || trustedSealers.isEmpty()) {
             return Optional.empty();
         }
         List<ArcSet> sets = arc.sets();

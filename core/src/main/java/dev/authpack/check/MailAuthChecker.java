@@ -251,8 +251,10 @@ public final class MailAuthChecker {
                 ? Optional.of(SmtpAuthResult.of(envelope.authUser()))
                 : Optional.empty();
         return new CheckRun(checks, () -> {
-            Optional<DmarcResult> d = policy.now();
             Optional<ArcResult> a = chain.now();
+            // a trusted sealer's chain our overload left unvalidated: no fail (DmarcOverride#unlessUndecided)
+            Optional<DmarcResult> d = policy.now().map(r -> a.isEmpty() ? r
+                    : DmarcOverride.unlessUndecided(r, a.get(), options.trustedArcSealers(), dmarc.options()));
             Optional<DmarcOverride> override = d.isPresent() && a.isPresent()
                     ? DmarcOverride.find(d.get(), a.get(), options.trustedArcSealers())
                     : Optional.empty();

@@ -87,6 +87,30 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
                 dnsQueries, overload);
     }
 
+    /**
+     * This {@code fail} as a {@code temperror} marked {@link #localOverload()}: {@code what}, which could have
+     * changed the outcome (a trusted ARC sealer's word, say), was not checked because this server's DNS resolver
+     * was at its bound (docs/dmarc.md "Fail-closed rules", rule 9). The record, the policies and
+     * {@link #strictestPolicy()} stay; the disposition is the stricter of this fail's own and rule 7's (what
+     * {@code options} gives an unverifiable message): nothing overrode the failure.
+     *
+     * @throws IllegalStateException when this is not a {@code fail}
+     */
+    public DmarcResult undecidedByOverload(String what, DmarcOptions options) {
+        if (status != DmarcStatus.FAIL) {
+            throw new IllegalStateException("only a fail can be left undecided, not " + status.word());
+        }
+        // rule 7 reads the policy before pct sampling (RFC 7489 §6.6.4 samples only a fail)
+        DmarcPolicy seen = requestedPolicy == null ? disposition : testMode ? requestedPolicy.oneLevelDown()
+                : requestedPolicy;
+        return new DmarcResult(DmarcStatus.TEMPERROR, "cannot be completed: " + what + " not checked, this"
+                + " server's DNS resolver is overloaded (" + reason + ")", fromDomain, fromDomains, policyDomain,
+                organizationalDomain, record, requestedPolicy, policy,
+                disposition.stricter(options.unverifiableDisposition().disposition(seen)), spfAligned, dkimAligned,
+                spfDomain, dkimDomains, alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries,
+                true);
+    }
+
     /** A result without record: none, temperror or permerror before a policy was known. */
     static DmarcResult withoutRecord(DmarcStatus status, String reason, String fromDomain, List<String> fromDomains,
                                      DmarcMode mode) {

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import dev.authpack.zonefile.ZoneData;
 import org.xbill.DNS.Name;
@@ -19,17 +21,25 @@ import org.xbill.DNS.Name;
  * NXDOMAIN, a name with other types only is no data, CNAMEs are followed, wildcards are expanded, and a negative
  * answer carries the TTL of the enclosing zone's SOA if the data has one.
  *
- * <p>{@link #withFailure} makes chosen names fail (TEMP_FAILURE or TIMEOUT) so tests can provoke temperror.
+ * <p>{@link #withFailure} makes chosen names fail (TEMP_FAILURE or TIMEOUT) so tests can provoke temperror, and
+ * {@link #withLocalOverload} makes their questions end as a resolver at its bound ends them (not sent).
  */
 public final class ZoneFileResolver extends RecordLookupResolver {
 
     private final ZoneData records;
     /** Lower-case absolute names (trailing dot) that fail, with how. */
     private final Map<Name, DnsOutcome> failures;
+    /** Lower-case absolute names whose questions are not sent ({@link #withLocalOverload}). */
+    private final Set<Name> overloaded;
 
     private ZoneFileResolver(ZoneData records, Map<Name, DnsOutcome> failures) {
+        this(records, failures, Set.of());
+    }
+
+    private ZoneFileResolver(ZoneData records, Map<Name, DnsOutcome> failures, Set<Name> overloaded) {
         this.records = records;
         this.failures = Map.copyOf(failures);
+        this.overloaded = Set.copyOf(overloaded);
     }
 
     /**
@@ -75,14 +85,27 @@ public final class ZoneFileResolver extends RecordLookupResolver {
         if (!outcome.isError()) {
             throw new IllegalArgumentException("only TEMP_FAILURE or TIMEOUT can be injected: " + outcome);
         }
-        String n = DnsNames.normalize(name);
         Map<Name, DnsOutcome> more = new HashMap<>(failures);
+        more.put(absolute(name), outcome);
+        return new ZoneFileResolver(records, more, overloaded);
+    }
+
+    /**
+     * A copy in which every question about {@code name} (any type) ends as one a resolver at its bound did not send:
+     * a {@link DnsOutcome#TEMP_FAILURE} marked {@link DnsLookup#localOverload()}.
+     */
+    public ZoneFileResolver withLocalOverload(String name) {
+        Set<Name> more = new HashSet<>(overloaded);
+        more.add(absolute(name));
+        return new ZoneFileResolver(records, failures, more);
+    }
+
+    private static Name absolute(String name) {
         try {
-            more.put(DnsNames.toName(n), outcome);
+            return DnsNames.toName(DnsNames.normalize(name));
         } catch (org.xbill.DNS.TextParseException e) {
             throw new IllegalArgumentException("bad name: " + name, e);
         }
-        return new ZoneFileResolver(records, more);
     }
 
     /** Owner names holding records. */
@@ -92,6 +115,10 @@ public final class ZoneFileResolver extends RecordLookupResolver {
 
     @Override
     CompletableFuture<Reply> ask(Name name, int type, Queries queries) {
+        if (overloaded.contains(name)) {
+            return CompletableFuture.completedFuture(Reply.overloaded("more than 256 DNS queries in flight"
+                    + " (simulated)"));
+        }
         ZoneData.Answer a = records.lookup(name, type);
         DnsOutcome failure = failures.get(name);
         for (int i = 0; failure == null && i < a.answer().size(); i++) {

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 /** Keys, DNS and messages for the ARC unit tests: two sealers (an origin list and a forwarder). */
-final class ArcFixtures {
+public final class ArcFixtures {
     static final Clock NOW = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
     /** 1024 bits: the floor, and fast to generate. */
     static final DkimSigningKey LIST_KEY = rsaKey();
@@ -32,7 +32,8 @@ final class ArcFixtures {
     private ArcFixtures() {
     }
 
-    private static DkimSigningKey rsaKey() {
+    /** A new 1024-bit RSA key (for tests elsewhere in core that seal). */
+    public static DkimSigningKey rsaKey() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(1024);

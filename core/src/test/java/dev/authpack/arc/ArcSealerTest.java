@@ -147,6 +147,27 @@ class ArcSealerTest {
     }
 
     @Test
+    void aChainOurOverloadLeftUnvalidatedIsNotSealed() {
+        // a cv=fail would end the chain for every later hop (RFC 8617 §5.1 step 2) for a lookup we did not send
+        var dns = dns();
+        byte[] sealed = sealValidated(listSealer(), dns, PLAIN, "spf=pass");
+        ArcResult chain = verifier(dns().overload("s1._domainkey.lists.example")).verify(sealed).join();
+        assertThat(chain.localOverload()).isTrue();
+        ArcSealResult result = ArcFixtures.forwarderSealer().seal(parse(sealed), chain, "mx.forwarder.example",
+                "arc=fail");
+        assertThat(result.sealed()).isFalse();
+        assertThat(result.reason()).contains("not sent").contains("overloaded");
+        assertThat(result.message()).isEqualTo(sealed);
+        // as a summary kept with the mail (MailAuthCheck's attribute, read by ArcSeal)
+        ArcChainSummary kept = ArcChainSummary.of(chain);
+        assertThat(kept.localOverload()).isTrue();
+        assertThat(ArcFixtures.forwarderSealer().seal(parse(sealed), kept.toArcResult(), "mx.forwarder.example",
+                "arc=fail").sealed()).isFalse();
+        // only a fail can be our overload's
+        assertThat(new ArcChainSummary(ArcStatus.PASS, null, 0, 1, true).localOverload()).isFalse();
+    }
+
+    @Test
     void aTerminatedChainIsNotSealed() {
         var dns = dns();
         byte[] failed = replace(sealValidated(listSealer(), dns, PLAIN, "spf=pass"), "cv=none", "cv=fail");

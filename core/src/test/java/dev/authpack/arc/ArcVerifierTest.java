@@ -134,6 +134,45 @@ class ArcVerifierTest {
         // RFC 8617 §5.2.1: all failures are permanent
         assertThat(result.status()).isEqualTo(ArcStatus.FAIL);
         assertThat(result.reason()).contains("key unavailable (DNS failure");
+        assertThat(result.localOverload()).isFalse();
+    }
+
+    @Test
+    void aKeyLookupNotSentIsAFailMarkedAsOurOverload() {
+        SuiteDns dns = dns();
+        byte[] sealed = oneSet(dns);
+        ArcResult result = verifier(dns().overload("s1._domainkey.lists.example")).verify(sealed).join();
+        assertThat(result.status()).isEqualTo(ArcStatus.FAIL);
+        assertThat(result.localOverload()).isTrue();
+        assertThat(result.reason()).isEqualTo("ARC-Message-Signature i=1 did not validate: key unavailable (lookup"
+                + " of s1._domainkey.lists.example not sent, this server's DNS resolver is overloaded: test"
+                + " overload)");
+        // the sets are read as for any chain: local policy needs its sealers
+        assertThat(result.newestSet().sealDomain()).isEqualTo("lists.example");
+        assertThat(result.newestSet().ams()).isEqualTo(SignatureVerdict.FAIL);
+        // RFC 8617 §10.1: arc= has no temperror
+        assertThat(result.toMethodResult()).isEqualTo(new MethodResult("arc", "fail", result.reason(), List.of()));
+    }
+
+    @Test
+    void aKeyNotSentDoesNotHideAFailureFurtherOn() {
+        SuiteDns dns = dns();
+        byte[] sealedByList = oneSet(dns);
+        byte[] forwarded = sealValidated(forwarderSealer(), dns, sealedByList, "arc=pass");
+        // the forwarder's key (i=2) is not sent: every other signature validates
+        ArcResult undetermined = verifier(dns().overload("s2._domainkey.forwarder.example")).verify(forwarded)
+                .join();
+        assertThat(undetermined.localOverload()).isTrue();
+        assertThat(undetermined.reason()).startsWith("ARC-Message-Signature i=2 did not validate: key unavailable"
+                + " (lookup of s2._domainkey.forwarder.example not sent");
+        assertThat(undetermined.sets()).extracting(ArcSet::seal)
+                .containsExactly(SignatureVerdict.PASS, SignatureVerdict.FAIL);
+        // the list's seal (i=1) broken besides: that failure is the chain's, not our overload
+        byte[] broken = replace(forwarded, "dmarc=pass", "dmarc=none");
+        ArcResult failed = verifier(dns().overload("s2._domainkey.forwarder.example")).verify(broken).join();
+        assertThat(failed.status()).isEqualTo(ArcStatus.FAIL);
+        assertThat(failed.localOverload()).isFalse();
+        assertThat(failed.reason()).startsWith("ARC-Seal i=1 did not validate");
     }
 
     @Test

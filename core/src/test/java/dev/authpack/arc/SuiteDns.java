@@ -8,9 +8,11 @@ import dev.authpack.dns.MxHost;
 
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SuiteDns implements DnsResolver {
     private final Map<String, String> txt = new HashMap<>();
     private final Map<String, DnsOutcome> failures = new HashMap<>();
+    private final Set<String> overloaded = new HashSet<>();
     private final Map<String, CompletableFuture<DnsLookup<String>>> hanging = new HashMap<>();
     private final AtomicInteger txtQueries = new AtomicInteger();
     private Runnable beforeAnswer = () -> { };
@@ -41,6 +44,12 @@ final class SuiteDns implements DnsResolver {
 
     SuiteDns fail(String name, DnsOutcome outcome) {
         failures.put(key(name), outcome);
+        return this;
+    }
+
+    /** Questions for this name are not sent: this server's resolver is at its bound (a local overload). */
+    SuiteDns overload(String name) {
+        overloaded.add(key(name));
         return this;
     }
 
@@ -72,6 +81,9 @@ final class SuiteDns implements DnsResolver {
         String n = key(name);
         if (hanging.containsKey(n)) {
             return hanging.get(n);
+        }
+        if (overloaded.contains(n)) {
+            return CompletableFuture.completedFuture(DnsLookup.overloaded(n, DnsType.TXT, "test overload"));
         }
         DnsOutcome failure = failures.get(n);
         if (failure != null) {

@@ -6,9 +6,11 @@ import dev.authpack.arc.ArcStatus;
 import dev.authpack.arc.SignatureVerdict;
 import dev.authpack.authres.AuthResultsParser;
 import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dmarc.DmarcPolicy;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
+import dev.authpack.dmarc.UnverifiableDisposition;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DmarcOverrideTest {
 
@@ -119,5 +122,51 @@ class DmarcOverrideTest {
         ArcResult both = chain(ArcStatus.PASS, set(1, "lists.example.org",
                 "dmarc=pass header.from=example.com; dmarc=pass header.from=victim.example"));
         assertThat(DmarcOverride.find(two, both, Set.of("lists.example.org"))).isPresent();
+    }
+
+    /** A chain our overload left unvalidated: its key lookup was not sent (ArcResult#localOverload). */
+    private static ArcResult notSent(ArcSet... sets) {
+        return new ArcResult(ArcStatus.FAIL, "ARC-Seal i=1 did not validate: key unavailable (lookup of"
+                + " s._domainkey.lists.example.org not sent, this server's DNS resolver is overloaded)", -1,
+                List.of(sets), sets.length, false, true);
+    }
+
+    @Test
+    void aTrustedChainOurOverloadLeftUnvalidatedMakesTheFailureAnOverloadTemperror() {
+        ArcResult arc = notSent(set(1, "lists.example.org", "dmarc=pass header.from=example.com"));
+        Set<String> trusted = Set.of("lists.example.org");
+        assertThat(DmarcOverride.find(FAILED, arc, trusted)).isEmpty();
+        DmarcResult undecided = DmarcOverride.unlessUndecided(FAILED, arc, trusted, DmarcOptions.DEFAULT);
+        assertThat(undecided.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(undecided.localOverload()).isTrue();
+        assertThat(undecided.reason()).startsWith("cannot be completed: the chain of trusted ARC sealer"
+                + " lists.example.org (i=1) not checked, this server's DNS resolver is overloaded (test)");
+        assertThat(undecided.disposition()).isEqualTo(DmarcPolicy.REJECT);
+        // nothing overrode the failure: not even dmarcUnverifiableDisposition=none makes it milder
+        assertThat(DmarcOverride.unlessUndecided(FAILED, arc, trusted, DmarcOptions.DEFAULT
+                .withUnverifiableDisposition(UnverifiableDisposition.NONE)).disposition()).isEqualTo(DmarcPolicy.REJECT);
+    }
+
+    @Test
+    void anOverloadGivesNothingWhereNoOverrideCouldApply() {
+        Set<String> trusted = Set.of("lists.example.org");
+        ArcResult pass = notSent(set(1, "lists.example.org", "dmarc=pass header.from=example.com"));
+        for (ArcResult arc : List.of(notSent(set(1, "evil.example", "dmarc=pass header.from=example.com")),
+                notSent(set(1, "lists.example.org", "dmarc=fail header.from=example.com")),
+                notSent(set(1, "lists.example.org", "dmarc=pass header.from=example.com"),
+                        set(2, "evil.example", "dmarc=pass header.from=example.com")),
+                chain(ArcStatus.FAIL, set(1, "lists.example.org", "dmarc=pass header.from=example.com")))) {
+            assertThat(DmarcOverride.unlessUndecided(FAILED, arc, trusted, DmarcOptions.DEFAULT)).isSameAs(FAILED);
+        }
+        assertThat(DmarcOverride.unlessUndecided(FAILED, pass, Set.of(), DmarcOptions.DEFAULT)).isSameAs(FAILED);
+        // a pass wins, and an error stays the error it is
+        for (DmarcStatus status : List.of(DmarcStatus.PASS, DmarcStatus.TEMPERROR, DmarcStatus.PERMERROR)) {
+            DmarcResult other = dmarc(status, DmarcPolicy.NONE);
+            assertThat(DmarcOverride.unlessUndecided(other, pass, trusted, DmarcOptions.DEFAULT)).isSameAs(other);
+        }
+        assertThatThrownBy(() -> dmarc(DmarcStatus.PASS, DmarcPolicy.NONE).undecidedByOverload("x",
+                DmarcOptions.DEFAULT)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new ArcResult(ArcStatus.PASS, null, 0, List.of(), 1, false, true))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -160,7 +160,8 @@ public final class MailAttributes {
                 String reason = unwrap(map.get("reason")) instanceof String r ? r : null;
                 int oldestPass = unwrap(map.get("oldest_pass")) instanceof Number n ? n.intValue() : -1;
                 int sets = unwrap(map.get("sets")) instanceof Collection<?> c ? c.size() : 0;
-                return Optional.of(new ArcChainSummary(status, reason, oldestPass, sets));
+                boolean overload = Boolean.TRUE.equals(unwrap(map.get("local_overload")));
+                return Optional.of(new ArcChainSummary(status, reason, oldestPass, sets, overload));
             }
         }
         return Optional.empty();
@@ -178,6 +179,7 @@ public final class MailAttributes {
             map.put("b", r.signatureStart());
             map.put("reason", r.reason());
             map.put("testing", AttributeValue.of(r.testing()));
+            localOverload(map, r.localOverload());
             signatures.add(map.build());
         }
         if (report.error() != null) {
@@ -202,10 +204,7 @@ public final class MailAttributes {
         map.put("test_mode", AttributeValue.of(v.testMode()));
         map.put("mode", v.mode().name().toLowerCase(java.util.Locale.ROOT));
         map.put("reason", v.reason());
-        if (v.localOverload()) {
-            // a temperror of this server's own DNS overload, not of the author domain's DNS (docs/dmarc.md)
-            map.put("local_overload", AttributeValue.of(true));
-        }
+        localOverload(map, v.localOverload());
         report.dmarcOverride().ifPresent(o -> {
             map.put("override", "local_policy");
             map.put("override_sealer", o.sealer());
@@ -219,6 +218,7 @@ public final class MailAttributes {
         map.put("result", v.status().word());
         map.put("reason", v.reason());
         map.put("oldest_pass", AttributeValue.of(v.oldestPass()));
+        localOverload(map, v.localOverload());
         List<AttributeValue<?>> sets = new ArrayList<>(v.sets().size());
         for (ArcSet set : v.sets()) {
             CompactAttributeMap.Builder s = CompactAttributeMap.builder();
@@ -247,11 +247,18 @@ public final class MailAttributes {
         map.put("reason", v.reason());
         map.put("lookups", AttributeValue.of(v.lookups()));
         map.put("void_lookups", AttributeValue.of(v.voidLookups()));
-        if (v.localOverload()) {
-            // a temperror of this server's own DNS overload, not of the domain's DNS (docs/enforcement.md)
+        localOverload(map, v.localOverload());
+        return map.build();
+    }
+
+    /**
+     * {@code local_overload} = {@code true} for a result of this server's own DNS overload: a lookup not sent, which
+     * says nothing about the domain's DNS (docs/dmarc.md, "Fail-closed rules", rule 9); nothing otherwise.
+     */
+    private static void localOverload(CompactAttributeMap.Builder map, boolean overload) {
+        if (overload) {
             map.put("local_overload", AttributeValue.of(true));
         }
-        return map.build();
     }
 
     private static AttributeValue<?> iprev(IprevResult v) {

@@ -1,7 +1,10 @@
 package dev.authpack.james.smtp;
 
 import dev.authpack.check.AuthCheckReport;
+import dev.authpack.check.CheckOptions;
+import dev.authpack.check.CheckerSettings;
 import dev.authpack.check.DmarcOverride;
+import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
@@ -13,6 +16,7 @@ import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsType;
 import dev.authpack.dns.MxHost;
 import dev.authpack.dns.ZoneFileResolver;
+import dev.authpack.james.TrustedListPost;
 import dev.authpack.spf.SpfIdentity;
 import dev.authpack.spf.SpfResult;
 import dev.authpack.spf.SpfStatus;
@@ -54,6 +58,34 @@ class EnforcementTest {
         assertThat(Enforcement.DEFAULT.atEndOfData(report(failing("testing.example"), Optional.empty()))).isEmpty();
         assertThat(new Enforcement(false, Enforcement.SpfFailRefusal.NEVER, true, false)
                 .atEndOfData(report(fail, Optional.empty()))).isEmpty();
+    }
+
+    /** MailAuthChecker's report of the trusted list's post over {@code dns}, trusting {@code sealers}. */
+    private static AuthCheckReport listPost(ZoneFileResolver dns, Set<String> sealers) throws Exception {
+        return MailAuthChecker.create(dns, CheckerSettings.defaults("mx.example.org")).check(TrustedListPost.envelope(),
+                TrustedListPost.MESSAGE, CheckOptions.ALL.withTrustedArcSealers(sealers)).get();
+    }
+
+    @Test
+    void aTrustedSealersChainOurOverloadLeftUnvalidatedIsDeferredNotRefused() throws Exception {
+        // review of session 16, finding 1: the list's key lookup was not sent; without it the override is gone
+        Set<String> trusted = Set.of(TrustedListPost.SEALER);
+        assertThat(Enforcement.DEFAULT.atEndOfData(listPost(TrustedListPost.ZONE, trusted))).isEmpty();
+        AuthCheckReport overloaded = listPost(TrustedListPost.ZONE.withLocalOverload(TrustedListPost.KEY_NAME),
+                trusted);
+        for (Enforcement e : List.of(read("temperror", "accept"), read("temperror", "defer"))) {
+            HookResult reply = e.atEndOfData(overloaded).orElseThrow();
+            assertThat(reply.getResult()).isEqualTo(HookReturnCode.denySoft());
+            assertThat(reply.getSmtpRetCode()).isEqualTo("451");
+            assertThat(reply.getSmtpDescription()).startsWith("4.7.1 Server busy");
+        }
+        // what an attacker controls keeps today's 550: a SERVFAIL at the sealer's key, a sealer not trusted
+        HookResult servfail = Enforcement.DEFAULT.atEndOfData(listPost(TrustedListPost.ZONE.withFailure(
+                TrustedListPost.KEY_NAME, DnsOutcome.TEMP_FAILURE), trusted)).orElseThrow();
+        assertThat(servfail.getSmtpRetCode()).isEqualTo("550");
+        HookResult untrusted = Enforcement.DEFAULT.atEndOfData(listPost(TrustedListPost.ZONE.withLocalOverload(
+                TrustedListPost.KEY_NAME), Set.of("other.example"))).orElseThrow();
+        assertThat(untrusted.getSmtpRetCode()).isEqualTo("550");
     }
 
     private static AuthCheckReport report(DmarcResult dmarc, SpfResult spf) {

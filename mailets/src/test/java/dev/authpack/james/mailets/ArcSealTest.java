@@ -194,9 +194,17 @@ class ArcSealTest {
     }
 
     private static Attribute storedArc(String result, int sets) {
+        return storedArc(result, sets, false);
+    }
+
+    /** MailAuthCheck's {@code authpack.arc}; {@code overload}: with {@code local_overload}. */
+    private static Attribute storedArc(String result, int sets, boolean overload) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
         map.put("result", AttributeValue.of(result));
         map.put("oldest_pass", AttributeValue.of(result.equals("pass") ? 0 : -1));
+        if (overload) {
+            map.put("local_overload", AttributeValue.of(true));
+        }
         List<AttributeValue<?>> list = new java.util.ArrayList<>();
         for (int i = 1; i <= sets; i++) {
             list.add(AttributeValue.of(Map.of("instance", AttributeValue.of(i))));
@@ -373,6 +381,20 @@ class ArcSealTest {
         nextChecked.setAttribute(storedArc("fail", 2));
         forwarderSealer("authservId", "mx.fwd.example").service(nextChecked);
         assertThat(written(nextChecked)).isEqualTo(sealed);
+    }
+
+    @Test
+    void aStoredFailOfOurOwnOverloadIsNotSealed() throws Exception {
+        // MailAuthCheck could not validate the chain: a key lookup not sent (authpack.arc local_overload); a
+        // cv=fail would end a chain nothing is known against for every later hop
+        FakeMail first = mail(bytes(MESSAGE));
+        forwarderSealer("authservId", "mx.fwd.example").service(first);
+        byte[] once = written(first);
+        FakeMail mail = mail(once);
+        mail.setAttribute(storedArc("fail", 1, true));
+        listSealer("authservId", "mx.list.example").service(mail);
+        assertThat(written(mail)).isEqualTo(once);
+        assertThat(MailAttributes.arc(mail).orElseThrow().localOverload()).isTrue();
     }
 
     @Test
