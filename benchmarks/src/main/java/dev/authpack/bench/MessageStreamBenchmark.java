@@ -5,6 +5,7 @@ import dev.authpack.mail.OctetSlice;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.mail.internet.InternetHeaders;
@@ -71,10 +72,11 @@ public class MessageStreamBenchmark {
         }
     }
 
+    /** The header section read as James reads it; the number of its fields. */
     @Benchmark
     public int readHeader() throws Exception {
         try (InputStream in = message.getMessageInputStream()) {
-            return new InternetHeaders(in).getAllHeaderLines().hasMoreElements() ? 1 : 0;
+            return Collections.list(new InternetHeaders(in).getAllHeaderLines()).size();
         }
     }
 

@@ -1,0 +1,25 @@
+package dev.authpack.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark measures real work: each source gives the whole header section, the pack's with its field on top. */
+class MessageStreamBenchmarkTest {
+    @Test
+    void everySourceReadsTheWholeHeaderSection() throws Exception {
+        assertThat(fields("james")).isEqualTo(16);
+        assertThat(fields("oneArray")).isEqualTo(16);
+        assertThat(fields("slices")).isEqualTo(17);
+    }
+
+    private static int fields(String source) throws Exception {
+        MessageStreamBenchmark benchmark = new MessageStreamBenchmark();
+        benchmark.source = source;
+        benchmark.setUp();
+        int first = benchmark.readHeader();
+        // a new stream each time: the second read gives the same
+        assertThat(benchmark.readHeader()).isEqualTo(first);
+        return first;
+    }
+}
