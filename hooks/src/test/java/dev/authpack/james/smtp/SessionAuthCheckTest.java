@@ -711,7 +711,8 @@ class SessionAuthCheckTest {
 
     /**
      * Review F2 at the end of DATA: an enforcing hook's waits are held by messages whose DKIM key and DMARC policy
-     * are at a name whose servers never answer; another client's message spoofing a p=reject domain gets 451 at
+     * are at a name whose servers never answer, from two clients (one alone holds at most maxWaitingPerClient of
+     * them: SessionClientQuotasTest); another client's message spoofing a p=reject domain gets 451 at
      * once (neither a wait nor an unchecked 250), and once a wait is free it is refused (550).
      */
     @Test
@@ -721,7 +722,7 @@ class SessionAuthCheckTest {
         List<CompletableFuture<HookResult>> held = new ArrayList<>();
         List<SMTPSession> attackers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            SMTPSession attacker = session("198.51.100.66", null, false);
+            SMTPSession attacker = session("198.51.100." + (66 + i), null, false);
             attackers.add(attacker);
             hook.doHelo(attacker, "h.example");
             hook.doMail(attacker, MaybeSender.of(new MailAddress("a@ok.example")));

@@ -98,6 +98,40 @@ class SessionClientQuotasTest {
     }
 
     /**
+     * Waits at MAIL FROM ({@code refuseSpfFail=mailfrom}, {@code maxWaiting=2}): the client's first MAIL FROM at a
+     * name that never answers holds one wait; its second finds its share taken and goes on at once (SPF left to
+     * the end of DATA); another client's MAIL FROM gets the other wait and its SPF fail is refused there.
+     */
+    @Test
+    void oneClientCannotTakeEveryWaitAtMailFrom() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Counting());
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(25), "refuseSpfFail", "mailfrom",
+                "refuseDmarcReject", "false", "maxWaiting", "2", "mailFromWait", "3000");
+        SMTPSession a1 = session("198.51.100.66", null, false);
+        SMTPSession a2 = session("198.51.100.66", null, false);
+        hook.doHelo(a1, "h.example");
+        hook.doHelo(a2, "h.example");
+        CompletableFuture<HookResult> first = async(() -> hook.doMail(a1,
+                MaybeSender.of(new MailAddress("a@x1.blackhole.example"))));
+        for (int i = 0; i < 200 && hook.freeWaits() == 2; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(within(Duration.ofSeconds(1), () -> hook.doMail(a2,
+                MaybeSender.of(new MailAddress("a@x2.blackhole.example"))))).isEqualTo(HookResult.DECLINED);
+        SMTPSession victim = session("192.0.2.1", null, false);
+        hook.doHelo(victim, "mx.ok.example");
+        HookResult refused = within(Duration.ofSeconds(1),
+                () -> hook.doMail(victim, MaybeSender.of(new MailAddress("x@other.example"))));
+        assertThat(refused.getSmtpRetCode()).isEqualTo("550");
+        assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
+        for (SMTPSession s : List.of(a1, a2, victim)) {
+            hook.onDisconnect(s);
+        }
+    }
+
+    /**
      * DNS slots, early lookups: 300 connections from one IPv6 /64 (a different address each) send MAIL FROM at
      * names whose servers never answer, against the default transport of 256 queries in flight. The victim's
      * lookups must still be sent: its spoof of a p=reject domain is refused (550, not "451 Server busy") and its
@@ -182,13 +216,13 @@ class SessionClientQuotasTest {
     void theHandOverTableHoldsAtMostItsByteBound() throws Exception {
         int size = 4 << 20;
         byte[] big = large("x.blackhole.example", size);
-        long bound = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+        long bound = PendingChecks.shared().maxBytes();
         int fit = (int) (bound / big.length);
         SessionAuthCheck hook = hookWithBudget(new SessionAuthCheckTest.Blackholed(new SessionAuthCheckTest.Counting()),
-                Duration.ofMillis(500), "refuseDmarcReject", "false", "handOverMaxSize", String.valueOf(size));
+                Duration.ofSeconds(5), "refuseDmarcReject", "false", "handOverMaxSize", String.valueOf(size));
         List<Mail> mails = new ArrayList<>();
         try {
-            for (int i = 0; i < fit + 2; i++) {
+            for (int i = 0; i <= fit; i++) {
                 SMTPSession s = greeted(hook, "198.51.100." + (i + 1), "h.example", "a@ok.example");
                 assertThat(data(hook, s, "a@ok.example", big, big.length)).isEqualTo(HookResult.DECLINED);
                 mails.add(SessionAuthCheckTest.lastMail);
@@ -204,6 +238,87 @@ class SessionClientQuotasTest {
         } finally {
             discard(mails);
         }
+    }
+
+    /**
+     * A client with {@code maxQueriesPerClient=1} query in flight on one connection (MAIL FROM at a name
+     * that never answers): its next connection starts no early lookup, and its message gets the plain check's
+     * results at the end of DATA, never a temperror or a 451 for that. Strict SPF at MAIL FROM is decided at the
+     * end of DATA instead, still refused; a label-only hook leaves the client's message to MailAuthCheck.
+     */
+    @Test
+    void aQueryBeyondTheClientsQuotaIsAskedAtTheEndOfDataNeverAFailure() throws Exception {
+        SessionAuthCheckTest.Counting asked = new SessionAuthCheckTest.Counting();
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(asked);
+        SessionAuthCheck hook = hook(blackholed, "maxQueriesPerClient", "1", "refuseSpfFail", "data");
+        SMTPSession holder = greeted(hook, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession next = greeted(hook, "192.0.2.1", "mx.ok.example", "b@ok.example");
+        assertThat(asked.asked).as("nothing asked early").doesNotContain("TXT ok.example");
+        HookResult own = data(hook, next, "b@ok.example", message("ok.example"), 100);
+        assertThat(own).isEqualTo(HookResult.DECLINED);
+        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail).orElseThrow().toString())
+                .contains("method=spf, result=pass", "method=dmarc, result=pass", "method=iprev, result=pass")
+                .doesNotContain("temperror");
+        assertThat(asked.asked).contains("TXT ok.example", "TXT _dmarc.ok.example");
+        hook.onDisconnect(next);
+
+        // (the holder's own MAIL FROM waits mailFromWait, then goes on with its query in flight)
+        SessionAuthCheck strict = hook(blackholed, "maxQueriesPerClient", "1", "refuseSpfFail", "mailfrom",
+                "refuseDmarcReject", "false", "mailFromWait", "100");
+        SMTPSession strictHolder = greeted(strict, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession spoofer = session("192.0.2.1", null, false);
+        strict.doHelo(spoofer, "mx.ok.example");
+        assertThat(strict.doMail(spoofer, MaybeSender.of(new MailAddress("x@other.example"))))
+                .as("not a 451 Server busy: decided at the end of DATA").isEqualTo(HookResult.DECLINED);
+        HookResult refused = data(strict, spoofer, "x@other.example", message("ok.example"), 100);
+        assertThat(refused.getSmtpRetCode()).isEqualTo("550");
+        assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
+        strict.onDisconnect(spoofer);
+
+        SessionAuthCheck labelOnly = hook(blackholed, "maxQueriesPerClient", "1", "refuseDmarcReject", "false");
+        SMTPSession labelHolder = greeted(labelOnly, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession sender = greeted(labelOnly, "192.0.2.1", "mx.ok.example", "b@ok.example");
+        assertThat(data(labelOnly, sender, "b@ok.example", message("ok.example"), 100))
+                .isEqualTo(HookResult.DECLINED);
+        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("left to MailAuthCheck").isEmpty();
+        // another client's is handed over as usual
+        SMTPSession other = greeted(labelOnly, "192.0.2.2", "mx.ok.example", "b@ok.example");
+        data(labelOnly, other, "b@ok.example", message("ok.example"), 100);
+        discard(List.of(SessionAuthCheckTest.lastMail));
+        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        for (SMTPSession s : List.of(sender, other)) {
+            labelOnly.onDisconnect(s);
+        }
+        hook.onDisconnect(holder);
+        strict.onDisconnect(strictHolder);
+        labelOnly.onDisconnect(labelHolder);
+    }
+
+    @Test
+    void theQuotasAreParametersReadAtInit() throws Exception {
+        assertThat(SessionLimits.read(name -> name.equals("maxWaiting") ? "8" : null).maxWaitingPerClient())
+                .isEqualTo(4);
+        assertThat(SessionLimits.read(name -> name.equals("maxWaiting") ? "1" : null).maxWaitingPerClient())
+                .isEqualTo(1);
+        SessionLimits defaults = SessionLimits.read(name -> null);
+        assertThat(defaults.maxWaitingPerClient()).isEqualTo(Math.max(1, defaults.maxWaiting() / 2));
+        assertThat(defaults.maxQueriesPerClient()).isEqualTo(32);
+        SessionLimits set = SessionLimits.read(name -> switch (name) {
+            case "maxWaitingPerClient" -> "3";
+            case "maxQueriesPerClient" -> "100";
+            default -> null;
+        });
+        assertThat(set.maxWaitingPerClient()).isEqualTo(3);
+        assertThat(set.maxQueriesPerClient()).isEqualTo(100);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
+                        "maxWaitingPerClient", "0"))
+                .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
+                .hasMessageContaining("maxWaitingPerClient must be a whole number from 1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
+                        "maxQueriesPerClient", "many"))
+                .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
+                .hasMessageContaining("maxQueriesPerClient");
     }
 
     /** Drops the runs handed over for {@code mails} from the shared table (other tests use it too). */
