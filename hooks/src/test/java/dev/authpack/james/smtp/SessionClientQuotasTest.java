@@ -9,6 +9,7 @@ import dev.authpack.james.SessionCheckedMail;
 import dev.authpack.testkit.dns.LoopbackDnsServer;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
@@ -140,15 +141,22 @@ class SessionClientQuotasTest {
     @Test
     void oneClientsEarlyLookupsLeaveTheDnsTransportToTheOthers() throws Exception {
         try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(ZONE).start()) {
+            // every query of the attacker's goes unanswered: its HELO, MAIL FROM and reverse names
             server.drop("*.blackhole.example");
-            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(10),
+            server.drop("*.6.6.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30),
                     DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
             SessionAuthCheck hook = hook(new CachingDnsResolver(network));
             List<SMTPSession> attacker = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                attacker.add(greeted(hook, "2001:db8:66:1::" + Integer.toHexString(i + 1), "h.example",
-                        "x@n" + i + ".blackhole.example"));
+                SMTPSession s = session("2001:db8:66:1::" + Integer.toHexString(i + 1), null, false);
+                s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
+                hook.doHelo(s, "h" + i + ".blackhole.example");
+                hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
+                attacker.add(s);
             }
+            // without the quota all 256 slots are the attacker's here; with it, its /64 has at most 32
+            assertThat(network.queriesInFlight()).isBetween(1, SessionLimits.DEFAULT_MAX_QUERIES_PER_CLIENT);
             try {
                 SMTPSession victim = greeted(hook, VICTIM, "mx.victim.example", "x@spoof.example");
                 HookResult spoof = data(hook, victim, "x@spoof.example", message("r4711.victim.example"), 100);
