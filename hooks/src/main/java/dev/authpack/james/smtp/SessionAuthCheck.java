@@ -66,6 +66,8 @@ import java.util.function.Function;
  *     <temperror>accept</temperror>                <!-- accept (and label) | defer (451) -->
  *     <awaitAtData>auto</awaitAtData>              <!-- auto (wait only where DATA can be refused) | always -->
  *     <maxWaiting>2</maxWaiting>                   <!-- waits blocking IO threads at once (default: processors) -->
+ *     <maxWaitingPerClient>1</maxWaitingPerClient> <!-- of them for one client (default: half of maxWaiting) -->
+ *     <maxQueriesPerClient>32</maxQueriesPerClient> <!-- DNS queries in flight started for one client -->
  *   </handler>
  * </handlerchain>
  * }</pre>
@@ -85,6 +87,10 @@ import java.util.function.Function;
  *   <li>at most {@code maxWaiting} waits block James' IO threads at once (MAIL FROM waits at most
  *       {@code mailFromWait}); past it nothing waits: MAIL FROM goes on (SPF refused at the end of DATA) and an end
  *       of DATA that could be refused gets {@code 451 4.7.1} ({@link SessionLimits});</li>
+ *   <li>one client (IPv4 address or IPv6 /64) holds at most {@code maxWaitingPerClient} of those waits, as above
+ *       past it, and at most {@code maxQueriesPerClient} DNS queries in flight for its sessions: an early lookup
+ *       beyond it starts at the end of DATA instead, and a label-only hook leaves its mail to
+ *       {@code MailAuthCheck};</li>
  *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
  *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
  *   <li>a client that leaves, RSETs, says HELO/EHLO again or sends a new MAIL FROM ends the lookups its
