@@ -95,12 +95,7 @@ class SessionClientQuotasIT {
                 SessionBusyIT.awaitDropsAbove(JAMES, before + sent);
                 other.quit();
             }
-            DeliveredMail mail = JAMES.deliver(Submission.create().clientAddress("127.0.0.2")
-                    .mailFrom("bob@enforce-pass.example")
-                    .message(TestMessage.create().from("news@enforce-pass.example")));
-            AuthResultsField ours = mail.authenticationResults("mx.james.test").orElseThrow();
-            assertThat(ours.result("spf")).hasValue("pass");
-            assertThat(ours.result("dmarc")).hasValue("pass");
+            DeliveredMail mail = SessionEnforcementIT.deliverPassing(JAMES, "127.0.0.2");
             assertThat(mail.attribute("authpack.checked-in-session")).isPresent();
         } finally {
             attacker.forEach(SmtpClient::close);

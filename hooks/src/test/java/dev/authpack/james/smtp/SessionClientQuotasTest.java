@@ -56,6 +56,27 @@ class SessionClientQuotasTest {
         });
     }
 
+    /** {@code call} on another thread, once it holds one of the hook's waits (at most 2 s later). */
+    private static CompletableFuture<HookResult> holding(SessionAuthCheck hook,
+                                                         java.util.concurrent.Callable<HookResult> call)
+            throws InterruptedException {
+        int free = hook.freeWaits();
+        CompletableFuture<HookResult> held = async(call);
+        for (int i = 0; i < 200 && hook.freeWaits() == free; i++) {
+            Thread.sleep(10);
+        }
+        return held;
+    }
+
+    /** {@code held} ends with its wait, accepted; then the sessions leave. */
+    private static void settle(SessionAuthCheck hook, CompletableFuture<HookResult> held, SMTPSession... sessions)
+            throws Exception {
+        assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
+        for (SMTPSession s : sessions) {
+            hook.onDisconnect(s);
+        }
+    }
+
     private static SMTPSession greeted(SessionAuthCheck hook, String ip, String helo, String mailFrom)
             throws Exception {
         SMTPSession session = session(ip, null, false);
@@ -76,11 +97,8 @@ class SessionClientQuotasTest {
         SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2");
         SMTPSession a1 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
         SMTPSession a2 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
-        CompletableFuture<HookResult> first = async(() -> data(hook, a1, "a@ok.example",
+        CompletableFuture<HookResult> first = holding(hook, () -> data(hook, a1, "a@ok.example",
                 message("x.blackhole.example"), 100));
-        for (int i = 0; i < 200 && hook.freeWaits() == 2; i++) {
-            Thread.sleep(10);
-        }
         CompletableFuture<HookResult> second = async(() -> data(hook, a2, "a@ok.example",
                 message("y.blackhole.example"), 100));
         Thread.sleep(300);
@@ -92,10 +110,7 @@ class SessionClientQuotasTest {
         HookResult busy = second.get(1, TimeUnit.SECONDS);
         assertThat(busy.getResult()).isEqualTo(HookReturnCode.denySoft());
         assertThat(busy.getSmtpDescription()).startsWith("4.7.1 Too many messages");
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
-        for (SMTPSession s : List.of(a1, a2, victim)) {
-            hook.onDisconnect(s);
-        }
+        settle(hook, first, a1, a2, victim);
     }
 
     /**
@@ -113,11 +128,8 @@ class SessionClientQuotasTest {
         SMTPSession a2 = session("198.51.100.66", null, false);
         hook.doHelo(a1, "h.example");
         hook.doHelo(a2, "h.example");
-        CompletableFuture<HookResult> first = async(() -> hook.doMail(a1,
+        CompletableFuture<HookResult> first = holding(hook, () -> hook.doMail(a1,
                 MaybeSender.of(new MailAddress("a@x1.blackhole.example"))));
-        for (int i = 0; i < 200 && hook.freeWaits() == 2; i++) {
-            Thread.sleep(10);
-        }
         assertThat(within(Duration.ofSeconds(1), () -> hook.doMail(a2,
                 MaybeSender.of(new MailAddress("a@x2.blackhole.example"))))).isEqualTo(HookResult.DECLINED);
         SMTPSession victim = session("192.0.2.1", null, false);
@@ -126,10 +138,7 @@ class SessionClientQuotasTest {
                 () -> hook.doMail(victim, MaybeSender.of(new MailAddress("x@other.example"))));
         assertThat(refused.getSmtpRetCode()).isEqualTo("550");
         assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
-        for (SMTPSession s : List.of(a1, a2, victim)) {
-            hook.onDisconnect(s);
-        }
+        settle(hook, first, a1, a2, victim);
     }
 
     /**
