@@ -69,7 +69,12 @@ import java.util.concurrent.CompletableFuture;
  *       failures;</li>
  *   <li>a local overload ({@link dev.authpack.dns.DnsLookup#localOverload()}: the resolver did not send the query)
  *       is not remembered as an answer, and no early result computed over one is taken over: the end-of-DATA check
- *       runs that check again and asks again.</li>
+ *       runs that check again and asks again;</li>
+ *   <li>each client (IPv4 address or IPv6 /64) has at most its quota of early queries in flight, over all its
+ *       connections ({@link ClientQuota}, given to {@link #connected(MailAuthChecker, DnsResolver, CheckOptions,
+ *       InetAddress, ClientQuota)}): an early query beyond it is not sent (a local overload of ours, so as above:
+ *       the end of DATA asks it, as the plain check does, never a failure for that). The end-of-DATA queries are
+ *       all sent and counted to the client too ({@link #clientAtQuota()}).</li>
  * </ul>
  * Thread-safe.
  */
@@ -89,6 +94,8 @@ public final class SessionChecks implements AutoCloseable {
     private final InetAddress client;
     private final SessionResolver connection;
     private final DnsResolver upstream;
+    /** The client the session's queries are counted to. */
+    private final ClientQuota.Client quota;
     private Transaction current;
     /** The early checks of the latest transaction, ended or not (tests). */
     private final List<CompletableFuture<?>> started = new ArrayList<>();
@@ -141,23 +148,34 @@ public final class SessionChecks implements AutoCloseable {
     }
 
     private SessionChecks(MailAuthChecker checker, CheckOptions options, InetAddress client,
-                          DnsResolver upstream) {
+                          DnsResolver upstream, ClientQuota queries) {
         this.checker = checker;
         this.options = options;
         this.client = client;
         this.upstream = upstream;
-        this.connection = new SessionResolver(upstream);
+        this.quota = queries.client(client);
+        this.connection = new SessionResolver(upstream, quota);
     }
 
     /**
-     * A client connected from {@code client}: starts its iprev lookups (when iprev is enabled).
+     * A client connected from {@code client}: starts its iprev lookups (when iprev is enabled). No bound on the
+     * client's early queries.
      *
      * @param checker  the checker the mailet uses (same engines, options and budgets)
      * @param upstream the shared resolver {@code checker}'s engines use (its cache and in-flight table)
      */
     public static SessionChecks connected(MailAuthChecker checker, DnsResolver upstream,
                                           CheckOptions options, InetAddress client) {
-        SessionChecks session = new SessionChecks(checker, options, client, upstream);
+        return connected(checker, upstream, options, client, ClientQuota.UNLIMITED);
+    }
+
+    /**
+     * {@link #connected(MailAuthChecker, DnsResolver, CheckOptions, InetAddress)}, the session's DNS queries
+     * counted to {@code client} in {@code queries}: early ones only within its quota.
+     */
+    public static SessionChecks connected(MailAuthChecker checker, DnsResolver upstream,
+                                          CheckOptions options, InetAddress client, ClientQuota queries) {
+        SessionChecks session = new SessionChecks(checker, options, client, upstream, queries);
         if (options.iprev() && client != null) {
             try {
                 session.iprevStarted = checker.over(session.connection, session.connection).iprev().check(client);
@@ -176,7 +194,7 @@ public final class SessionChecks implements AutoCloseable {
      *
      * @param mailFrom the reverse path without angle brackets; empty for the null sender
      * @return the SPF result for MAIL FROM, within SPF's budget (temperror past it); empty when SPF is disabled or
-     *         not started
+     *         not started, or when a query of it was not sent for the client's quota (then the end of DATA runs it)
      */
     public CompletableFuture<Optional<SpfResult>> mailFrom(String helo, String mailFrom) {
         return mailFrom(helo, mailFrom, false);
@@ -213,7 +231,9 @@ public final class SessionChecks implements AutoCloseable {
                 LOG.warn("early check not started: {}", e.toString());
             }
         }
-        return t.mailFromSpf.result();
+        // a result over a question not asked (the client at its quota) is no verdict: SPF is decided at the end
+        // of DATA
+        return t.mailFromSpf.result().thenApply(result -> t.answers.deferredEarly() ? Optional.empty() : result);
     }
 
     /**
@@ -264,8 +284,7 @@ public final class SessionChecks implements AutoCloseable {
      * when MAIL FROM was not seen). Await the run ({@link CheckRun#await}), then {@link #reset()}.
      */
     public synchronized CheckRun endOfData(Envelope envelope, byte[] message) {
-        Transaction t = transactionFor(envelope);
-        t.message = true;
+        Transaction t = atEndOfData(envelope);
         return t.checker.start(envelope, message, options, earlyResults(t, envelope));
     }
 
@@ -296,8 +315,7 @@ public final class SessionChecks implements AutoCloseable {
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
     public synchronized CheckRun endOfDataUnreadable(Envelope envelope, String why) {
-        Transaction t = transactionFor(envelope);
-        t.message = true;
+        Transaction t = atEndOfData(envelope);
         return t.checker.startUnreadable(envelope, options, why);
     }
 
@@ -361,6 +379,15 @@ public final class SessionChecks implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the client holds its quota of DNS queries in flight (over all its connections, early and end-of-DATA
+     * ones): a check that need not run now had better not start more (a label-only hook leaves the message to
+     * {@code MailAuthCheck}).
+     */
+    public boolean clientAtQuota() {
+        return quota.atQuota();
+    }
+
     /** Transactions of the connection that ended without a message so far. */
     public synchronized int transactionsWithoutMessage() {
         return withoutMessage;
@@ -395,6 +422,15 @@ public final class SessionChecks implements AutoCloseable {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
+    /** The transaction of the message, whose questions are now the plain check's: all asked. */
+    private Transaction atEndOfData(Envelope envelope) {
+        Transaction t = transactionFor(envelope);
+        t.message = true;
+        t.answers.endOfData();
+        connection.endOfData();
+        return t;
+    }
+
     private Transaction transactionFor(Envelope envelope) {
         if (current == null || closed) {
             endTransaction();
@@ -406,7 +442,7 @@ public final class SessionChecks implements AutoCloseable {
     }
 
     private Transaction begin(String helo, String mailFrom) {
-        SessionResolver answers = new SessionResolver(upstream);
+        SessionResolver answers = new SessionResolver(upstream, quota);
         if (closed) {
             answers.close();
         }

@@ -27,6 +27,13 @@ import java.util.function.Supplier;
  * too many being in flight) is given to those waiting but not remembered, as it says nothing about the name; the
  * next asking asks again ({@link #sawOverload()} tells the session not to take over results computed over it).
  *
+ * <p>Until {@link #endOfData()} its questions are the early lookups of a client ({@link ClientQuota}): one beyond
+ * the client's quota of queries in flight is not sent, and answered as a local overload marked
+ * {@link #deferredEarly()}; so it is not remembered, no early result computed over it is taken over, and the
+ * end-of-DATA check asks it again, as the plain check does. From the end of DATA on, every query is sent, counted
+ * to the client all the same. Every query sent is counted until it ends (answered, failed, timed out or
+ * cancelled).
+ *
  * <p>Bounded: at most {@link #MAX_QUESTIONS} distinct questions are remembered; further ones pass through to the
  * shared resolver unremembered. {@link #close() Closed}, it ends every unfinished question with a temporary failure
  * and answers every new one with a temporary failure, without asking anyone: a session that went away starts no
@@ -40,20 +47,37 @@ final class SessionResolver implements DnsResolver {
      */
     static final int MAX_QUESTIONS = 512;
     static final String CLOSED = "the SMTP session's checks were cancelled";
+    static final String DEFERRED = "not asked early: this client's early DNS queries are at their quota";
 
     private record Question(DnsType type, String name) {
     }
 
     private final DnsResolver upstream;
+    /** The client the queries are counted to. */
+    private final ClientQuota.Client client;
     private final Map<Question, CompletableFuture<DnsLookup<?>>> answers = new HashMap<>();
     /** The shared resolver's futures not completed yet: cancelled at {@link #close()}. */
     private final Set<CompletableFuture<?>> pending = new HashSet<>();
     /** Whether an answer given was a local overload ({@link #sawOverload()}). */
     private boolean overloaded;
+    /** Whether a question was not asked, the client being at its quota ({@link #deferredEarly()}). */
+    private boolean deferred;
+    /** Until the end of DATA: a question beyond the client's quota is not asked. */
+    private volatile boolean early = true;
     private boolean closed;
 
     SessionResolver(DnsResolver upstream) {
+        this(upstream, ClientQuota.UNLIMITED.client(null));
+    }
+
+    SessionResolver(DnsResolver upstream, ClientQuota.Client client) {
         this.upstream = upstream;
+        this.client = client;
+    }
+
+    /** The end of DATA came: from now on the questions are the plain check's, all asked. */
+    void endOfData() {
+        early = false;
     }
 
     @Override
@@ -159,6 +183,12 @@ final class SessionResolver implements DnsResolver {
 
     private <T> CompletableFuture<DnsLookup<T>> start(Question question,
                                                       Supplier<CompletableFuture<DnsLookup<T>>> query) {
+        ClientQuota.Permit permit = early ? client.tryAcquire() : client.acquire();
+        if (permit == null) {
+            deferredSeen();
+            return CompletableFuture.completedFuture(DnsLookup.overloaded(question.name(), question.type(),
+                    DEFERRED));
+        }
         CompletableFuture<DnsLookup<T>> started;
         try {
             started = query.get();
@@ -168,6 +198,8 @@ final class SessionResolver implements DnsResolver {
         if (started == null) {
             started = CompletableFuture.failedFuture(new IllegalStateException("no answer"));
         }
+        // counted to the client while in flight
+        started.whenComplete((lookup, error) -> permit.close());
         track(started);
         return started.handle((lookup, error) -> {
             if (lookup == null) {
@@ -187,6 +219,19 @@ final class SessionResolver implements DnsResolver {
 
     private synchronized void overloadSeen() {
         overloaded = true;
+    }
+
+    private synchronized void deferredSeen() {
+        overloaded = true;
+        deferred = true;
+    }
+
+    /**
+     * Whether a question was not asked early, the client being at its quota: it is asked again at the end of DATA
+     * (and {@link #sawOverload()} is true too).
+     */
+    synchronized boolean deferredEarly() {
+        return deferred;
     }
 
     /**

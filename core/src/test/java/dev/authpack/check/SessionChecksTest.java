@@ -591,6 +591,32 @@ class SessionChecksTest {
         assertThat(hole.handedOut).hasSize(asked);
     }
 
+    /**
+     * A client's queries in flight are counted while they are (the connections of one client share the count) and
+     * given back when they end, here at RSET and when the client leaves: the table keeps nothing of a client
+     * that holds nothing. Beyond the quota an early query is not sent, and no early result is taken over.
+     */
+    @Test
+    void aClientsQueriesCountUntilTheyEndAndThoseBeyondItsQuotaAreNotSentEarly() throws Exception {
+        MailAuthCheckerTest.BlackHole hole = new MailAuthCheckerTest.BlackHole();
+        ClientQuota quota = new ClientQuota(3, 10);
+        InetAddress client = InetAddress.getByName("192.0.2.1");
+        SessionChecks first = SessionChecks.connected(checker(hole), hole, CheckOptions.ALL, client, quota);
+        first.mailFrom("h.example", "a@pass.example");   // PTR at connect, SPF for MAIL FROM and HELO
+        assertThat(hole.handedOut).hasSize(3);
+        assertThat(quota.client(client).atQuota()).isTrue();
+        SessionChecks second = SessionChecks.connected(checker(hole), hole, CheckOptions.ALL, client, quota);
+        CompletableFuture<Optional<SpfResult>> deferred = second.mailFrom("h.example", "b@pass.example");
+        assertThat(hole.handedOut).as("nothing sent for the second connection").hasSize(3);
+        assertThat(deferred.get(1, TimeUnit.SECONDS)).as("no verdict at MAIL FROM").isEmpty();
+        // the first connection's transaction ends: its two SPF queries are cancelled and given back
+        first.reset();
+        assertThat(quota.client(client).held()).isEqualTo(1);
+        second.close();
+        first.close();
+        assertThat(quota.clients()).isZero();
+    }
+
     @Test
     void theMailFromSpfResultIsBoundedBySpfsBudget() throws Exception {
         MailAuthCheckerTest.BlackHole hole = new MailAuthCheckerTest.BlackHole();

@@ -60,6 +60,17 @@ class SessionEnforcementIT {
         return xml.replace(relayHook, hook + "\n" + relayHook);
     }
 
+    /** Delivers mail from {@code client} whose SPF and DMARC pass; asserts our field says so. */
+    static DeliveredMail deliverPassing(JamesExtension james, String client) {
+        DeliveredMail mail = james.deliver(Submission.create().clientAddress(client)
+                .mailFrom("bob@enforce-pass.example")
+                .message(TestMessage.create().from("news@enforce-pass.example")));
+        AuthResultsField ours = mail.authenticationResults("mx.james.test").orElseThrow();
+        assertThat(ours.result("spf")).hasValue("pass");
+        assertThat(ours.result("dmarc")).hasValue("pass");
+        return mail;
+    }
+
     private static String sample() {
         try {
             return Files.readString(Locations.confSamples().resolve("smtpserver-enforcement-snippet.xml"));
@@ -117,12 +128,7 @@ class SessionEnforcementIT {
                 .faults("_dmarc.enforce-pass.example", FaultMix.delay(Duration.ofMillis(1)));
         try {
             long before = JAMES.dns().faultCounts().getOrDefault(FaultMix.Fault.DELAY, 0L);
-            DeliveredMail mail = JAMES.deliver(Submission.create().clientAddress("127.0.0.5")
-                    .mailFrom("bob@enforce-pass.example")
-                    .message(TestMessage.create().from("news@enforce-pass.example")));
-            AuthResultsField ours = mail.authenticationResults("mx.james.test").orElseThrow();
-            assertThat(ours.result("spf")).hasValue("pass");
-            assertThat(ours.result("dmarc")).hasValue("pass");
+            DeliveredMail mail = deliverPassing(JAMES, "127.0.0.5");
             // the session's envelope: the client's own address and HELO name
             assertThat(mail.headerSection()).contains("policy.iprev=127.0.0.5", "smtp.helo=mail.spf-pass.example");
             assertThat(mail.headers("Authentication-Results")).as(mail.headerSection())

@@ -26,8 +26,11 @@ import java.util.function.Supplier;
  *
  * <p>Bounded and leak-free:
  * <ul>
- *   <li>at most {@link #MAX_PENDING} entries: when full (after dropping expired ones), {@link #put} refuses and the
- *       hook awaits the checks in the session as an enforcing one does (back-pressure on the clients);</li>
+ *   <li>at most {@link #MAX_PENDING} entries, and at most {@link #MAX_BYTES} octets of messages under unfinished
+ *       runs (a finished run keeps only its report): when either is full (after dropping expired entries),
+ *       {@link #put} refuses and the hook awaits the checks in the session as an enforcing one does
+ *       (back-pressure on the clients), or leaves the mail to {@code MailAuthCheck}, which checks it from the
+ *       spool;</li>
  *   <li>an entry expires at the put time plus the limit given with it (the hook's {@code deadline + grace}): then
  *       it is dropped and its run {@link CheckRun#cutOff cut off}, so a mail that never reaches {@code MailAuthCheck}
  *       (refused by a later hook, dropped before the mailet, James stopped) costs nothing past its deadline;</li>
@@ -48,47 +51,70 @@ public final class PendingChecks {
      * entry holds only its report (a few KB); an unfinished one also the message, as the spool does.
      */
     public static final int MAX_PENDING = 4096;
+    /**
+     * Most octets of messages held by unfinished runs handed over: 64 MiB, or an eighth of the largest heap where
+     * that is less. {@code handOverMaxSize} bounds one message; this bounds them all (4096 messages of James'
+     * 100 KiB threshold would be 400 MiB).
+     */
+    public static final long MAX_BYTES = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
     /** Tries for a token not in use (a repeat has probability about 2^-128; the bound only keeps the loop finite). */
     static final int TOKEN_TRIES = 3;
     /** Random octets per token: 128 bits. */
     static final int TOKEN_OCTETS = 16;
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final PendingChecks SHARED = new PendingChecks(MAX_PENDING, System::nanoTime,
+    private static final PendingChecks SHARED = new PendingChecks(MAX_PENDING, MAX_BYTES, System::nanoTime,
             PendingChecks::randomToken);
 
-    /** One handed-over run: its check key, its deadline, and the run until it finishes (then only its report). */
+    /**
+     * One handed-over run: its check key, its deadline, the run until it finishes (then only its report), and the
+     * octets of its message, counted in {@link #bytes} while the run is kept.
+     */
     private static final class Entry {
         final String checksKey;
         final long deadline;
+        final long octets;
         final java.util.concurrent.CompletableFuture<AuthCheckReport> report;
         volatile CheckRun run;
+        /** Whether {@link #octets} are counted in the table's {@link #bytes} (guarded by the table). */
+        boolean counted;
 
-        Entry(String checksKey, long deadline, CheckRun run) {
+        Entry(String checksKey, long deadline, CheckRun run, long octets) {
             this.checksKey = checksKey;
             this.deadline = deadline;
             this.run = run;
+            this.octets = octets;
             this.report = run.report();
         }
     }
 
     private final int capacity;
+    private final long maxBytes;
     private final LongSupplier nanos;
     private final Supplier<String> tokens;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Octets of the messages of the runs kept ({@link Entry#counted}). */
+    private long bytes;
 
     /**
      * @param capacity most entries
+     * @param maxBytes most octets of messages under the runs kept
      * @param nanos    the clock of the deadlines ({@link System#nanoTime})
      * @param tokens   fresh tokens (128 random bits each in use)
      */
-    PendingChecks(int capacity, LongSupplier nanos, Supplier<String> tokens) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1");
+    PendingChecks(int capacity, long maxBytes, LongSupplier nanos, Supplier<String> tokens) {
+        if (capacity < 1 || maxBytes < 0) {
+            throw new IllegalArgumentException("capacity must be at least 1, maxBytes at least 0");
         }
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
         this.nanos = nanos;
         this.tokens = tokens;
+    }
+
+    /** {@link #PendingChecks(int, long, LongSupplier, Supplier)} without a bound on octets. */
+    PendingChecks(int capacity, LongSupplier nanos, Supplier<String> tokens) {
+        this(capacity, Long.MAX_VALUE, nanos, tokens);
     }
 
     /**
@@ -99,24 +125,31 @@ public final class PendingChecks {
         return SHARED;
     }
 
+    /** {@link #put(String, CheckRun, Duration, long)} of a run over no message (none of its checks reads one). */
+    public Optional<String> put(String checksKey, CheckRun run, Duration limit) {
+        return put(checksKey, run, limit, 0);
+    }
+
     /**
      * Hands a run over.
      *
      * @param checksKey the serverId and checks the run was started with ({@link SessionCheckedMail})
      * @param limit     how long from now the run may be awaited; past it the entry expires
-     * @return the token to store on the mail; empty when the table is full (await the run yourself)
+     * @param octets    the size of the message the run holds until it finishes
+     * @return the token to store on the mail; empty when the table is full, by count or by octets (await the run
+     *         yourself, or leave the mail to {@code MailAuthCheck})
      */
-    public Optional<String> put(String checksKey, CheckRun run, Duration limit) {
+    public Optional<String> put(String checksKey, CheckRun run, Duration limit, long octets) {
         long now = nanos.getAsLong();
-        Entry entry = new Entry(checksKey, now + limit.toNanos(), run);
+        Entry entry = new Entry(checksKey, now + limit.toNanos(), run, Math.max(0, octets));
         List<Entry> expired = new ArrayList<>();
         String token = null;
         synchronized (this) {
             dropExpired(now, expired, false);
-            if (entries.size() >= capacity) {
+            if (!room(entry)) {
                 dropExpired(now, expired, true);
             }
-            if (entries.size() < capacity) {
+            if (room(entry)) {
                 for (int i = 0; i < TOKEN_TRIES && token == null; i++) {
                     String candidate = tokens.get();
                     if (candidate != null && !entries.containsKey(candidate)) {
@@ -125,6 +158,8 @@ public final class PendingChecks {
                 }
                 if (token != null) {
                     entries.put(token, entry);
+                    entry.counted = true;
+                    bytes += entry.octets;
                 }
             }
         }
@@ -136,9 +171,23 @@ public final class PendingChecks {
         entry.report.whenComplete((report, error) -> {
             if (error == null) {
                 entry.run = null;
+                uncount(entry);
             }
         });
         return Optional.of(token);
+    }
+
+    /** Whether {@code entry} fits, by count and by octets. */
+    private boolean room(Entry entry) {
+        return entries.size() < capacity && entry.octets <= maxBytes - bytes;
+    }
+
+    /** Its run is gone (finished, or the entry left the table): its message no longer counts. */
+    private synchronized void uncount(Entry entry) {
+        if (entry.counted) {
+            entry.counted = false;
+            bytes -= entry.octets;
+        }
     }
 
     /**
@@ -155,6 +204,7 @@ public final class PendingChecks {
                 return Optional.empty();
             }
             entries.remove(token);
+            uncount(entry);
         }
         CheckRun run = entry.run;
         if (run == null) {
@@ -182,6 +232,9 @@ public final class PendingChecks {
         Entry entry;
         synchronized (this) {
             entry = entries.remove(token);
+            if (entry != null) {
+                uncount(entry);
+            }
         }
         if (entry != null) {
             cutOff(List.of(entry), "the session's checks are for another message");
@@ -193,12 +246,23 @@ public final class PendingChecks {
         return entries.size();
     }
 
+    /** Octets of the messages under the unfinished runs in the table (tests, metrics). */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** The bound on {@link #bytes()}. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     /** Drops expired entries: from the oldest on while expired, or ({@code all}) every one. */
     private void dropExpired(long now, List<Entry> dropped, boolean all) {
         for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
             Entry e = it.next();
             if (e.deadline - now <= 0) {
                 it.remove();
+                uncount(e);
                 dropped.add(e);
             } else if (!all) {
                 return;

@@ -63,16 +63,18 @@ public final class SessionCheckedMail {
      * Hands the checks of the mail, started in the session and not awaited, over to {@code MailAuthCheck}
      * ({@link PendingChecks#shared()}).
      *
-     * @param limit how long from now the checks may be awaited (the checker's deadline and grace)
+     * @param limit  how long from now the checks may be awaited (the checker's deadline and grace)
+     * @param octets the size of the message the run holds (0 when its checks read none)
      * @return false when the table is full: await the run and {@link #store} the report instead
      */
-    public static boolean handOver(Mail mail, String serverId, CheckOptions options, CheckRun run, Duration limit) {
-        return handOver(PendingChecks.shared(), mail, serverId, options, run, limit);
+    public static boolean handOver(Mail mail, String serverId, CheckOptions options, CheckRun run, Duration limit,
+                                   long octets) {
+        return handOver(PendingChecks.shared(), mail, serverId, options, run, limit, octets);
     }
 
     static boolean handOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options, CheckRun run,
-                            Duration limit) {
-        Optional<String> token = pending.put(key(serverId, options), run, limit);
+                            Duration limit, long octets) {
+        Optional<String> token = pending.put(key(serverId, options), run, limit, octets);
         token.ifPresent(t -> {
             mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t)));
             mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(fingerprint(mail))));

@@ -132,6 +132,52 @@ class PendingChecksTest {
     }
 
     @Test
+    void theTableIsBoundedByTheOctetsOfItsUnfinishedRunsAsByItsCount() throws Exception {
+        PendingChecks table = new PendingChecks(100, 1000, now::get, () -> "t" + serial.incrementAndGet());
+        String first = table.put("k", unanswered(), Duration.ofSeconds(5), 600).orElseThrow();
+        table.put("k", unanswered(), Duration.ofSeconds(5), 400).orElseThrow();
+        assertThat(table.bytes()).isEqualTo(1000);
+        // full by octets, far from full by count: refused, the run left to the caller untouched
+        CheckRun refused = unanswered();
+        assertThat(table.put("k", refused, Duration.ofSeconds(5), 1)).isEmpty();
+        assertThat(refused.report()).isNotDone();
+        // a run over no message still fits
+        assertThat(table.put("k", unanswered(), Duration.ofSeconds(5))).isPresent();
+        // taken: its octets are free again
+        table.discard(first);
+        assertThat(table.bytes()).isEqualTo(400);
+        assertThat(table.put("k", unanswered(), Duration.ofSeconds(5), 600)).isPresent();
+        // one message larger than the whole bound never fits
+        PendingChecks empty = new PendingChecks(100, 1000, now::get, () -> "u" + serial.incrementAndGet());
+        assertThat(empty.put("k", unanswered(), Duration.ofSeconds(5), 1001)).isEmpty();
+        assertThat(empty.bytes()).isZero();
+    }
+
+    @Test
+    void aFinishedRunAnExpiredOneAndATakenOneNoLongerCountTheirOctets() throws Exception {
+        PendingChecks table = new PendingChecks(100, 1000, now::get, () -> "t" + serial.incrementAndGet());
+        // finished at once: only its report is kept, its message no longer counts
+        String done = table.put("k", answered(), Duration.ofSeconds(5), 900).orElseThrow();
+        assertThat(table.bytes()).isZero();
+        assertThat(table.size()).isEqualTo(1);
+        String taken = table.put("k", unanswered(), Duration.ofSeconds(5), 500).orElseThrow();
+        table.put("k", unanswered(), Duration.ofSeconds(1), 500).orElseThrow();
+        assertThat(table.bytes()).isEqualTo(1000);
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        // the expired entry is dropped to make room: its octets with it
+        assertThat(table.put("k", unanswered(), Duration.ofSeconds(5), 500)).isPresent();
+        assertThat(table.bytes()).isEqualTo(1000);
+        // a taken run is the mailet's: cut off here at its deadline
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        assertThat(table.take(taken, "k")).isEmpty();
+        assertThat(table.take(done, "k")).isPresent();
+        assertThat(table.bytes()).isEqualTo(500);
+        assertThat(PendingChecks.MAX_BYTES).isPositive().isLessThanOrEqualTo(64L << 20)
+                .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory() / 8);
+        assertThat(PendingChecks.shared().maxBytes()).isEqualTo(PendingChecks.MAX_BYTES);
+    }
+
+    @Test
     void expiredEntriesAreDroppedAndTheirRunsCutOff() throws Exception {
         PendingChecks table = table(2);
         CheckRun first = unanswered();

@@ -56,7 +56,7 @@ class SessionCheckedMailTest {
     void checksHandedOverAreDroppedWhenTheMessageChangedBeforeTheyWereTaken() throws Exception {
         Mail mail = mail();
         CheckRun run = PendingChecksTest.unanswered();
-        SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, run, Duration.ofSeconds(5));
+        SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, run, Duration.ofSeconds(5), 0);
         replaceMessage(mail, "Subject: rebuilt\r\n\r\nbody\r\n");
         assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
         assertThat(table.size()).isZero();
@@ -75,7 +75,7 @@ class SessionCheckedMailTest {
     void checksHandedOverAreTakenOnceStoredAndReusedByAMailetConfiguredAlike() throws Exception {
         Mail mail = mail();
         assertThat(SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
-                Duration.ofSeconds(5))).isTrue();
+                Duration.ofSeconds(5), 0)).isTrue();
         assertThat(MailEnvelopes.stringAttribute(mail, SessionCheckedMail.PENDING)).contains("token1");
         // another serverId or other checks: not this mailet's; the entry stays for its own
         assertThat(SessionCheckedMail.results(table, mail, "other.id", SPF_ONLY)).isEmpty();
@@ -94,7 +94,7 @@ class SessionCheckedMailTest {
     void checksTakenOverComeWithTheFieldBodyStoredOnTheMailResultsStoredEarlierWithout() throws Exception {
         Mail mail = mail();
         SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), 0);
         SessionCheckedMail.Checked taken = SessionCheckedMail.checked(table, mail, "mx.test", SPF_ONLY).orElseThrow();
         String field = taken.fieldValue().orElseThrow();
         assertThat(field).startsWith("mx.test;").contains("spf=pass");
@@ -114,7 +114,7 @@ class SessionCheckedMailTest {
         assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
         Mail expired = mail();
         SessionCheckedMail.handOver(table, expired, "mx.test", SPF_ONLY, PendingChecksTest.unanswered(),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), 0);
         now.addAndGet(Duration.ofSeconds(2).toNanos());
         assertThat(SessionCheckedMail.results(table, expired, "mx.test", SPF_ONLY)).isEmpty();
         // a mail the session never touched
@@ -125,10 +125,10 @@ class SessionCheckedMailTest {
     void aFullTableRefusesTheHandOverAndTheMailCarriesNoToken() throws Exception {
         PendingChecks one = new PendingChecks(1, now::get, () -> "t" + serial.incrementAndGet());
         assertThat(SessionCheckedMail.handOver(one, mail(), "mx.test", SPF_ONLY, PendingChecksTest.unanswered(),
-                Duration.ofSeconds(5))).isTrue();
+                Duration.ofSeconds(5), 0)).isTrue();
         Mail refused = mail();
         CheckRun run = PendingChecksTest.unanswered();
-        assertThat(SessionCheckedMail.handOver(one, refused, "mx.test", SPF_ONLY, run, Duration.ofSeconds(5)))
+        assertThat(SessionCheckedMail.handOver(one, refused, "mx.test", SPF_ONLY, run, Duration.ofSeconds(5), 0))
                 .isFalse();
         assertThat(refused.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
     }
@@ -140,7 +140,7 @@ class SessionCheckedMailTest {
         assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
         Mail waiting = mail();
         SessionCheckedMail.handOver(table, waiting, "mx.test", SPF_ONLY, PendingChecksTest.unanswered(),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), 0);
         Thread.currentThread().interrupt();
         try {
             assertThat(SessionCheckedMail.results(table, waiting, "mx.test", SPF_ONLY)).isEmpty();

@@ -2,6 +2,7 @@ package dev.authpack.james.smtp;
 
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.check.CheckRun;
+import dev.authpack.check.ClientQuota;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.check.SessionChecks;
@@ -45,7 +46,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -66,6 +66,8 @@ import java.util.function.Function;
  *     <temperror>accept</temperror>                <!-- accept (and label) | defer (451) -->
  *     <awaitAtData>auto</awaitAtData>              <!-- auto (wait only where DATA can be refused) | always -->
  *     <maxWaiting>2</maxWaiting>                   <!-- waits blocking IO threads at once (default: processors) -->
+ *     <maxWaitingPerClient>1</maxWaitingPerClient> <!-- of them for one client (default: half of maxWaiting) -->
+ *     <maxQueriesPerClient>32</maxQueriesPerClient> <!-- DNS queries in flight started for one client -->
  *   </handler>
  * </handlerchain>
  * }</pre>
@@ -85,6 +87,10 @@ import java.util.function.Function;
  *   <li>at most {@code maxWaiting} waits block James' IO threads at once (MAIL FROM waits at most
  *       {@code mailFromWait}); past it nothing waits: MAIL FROM goes on (SPF refused at the end of DATA) and an end
  *       of DATA that could be refused gets {@code 451 4.7.1} ({@link SessionLimits});</li>
+ *   <li>one client (IPv4 address or IPv6 /64) holds at most {@code maxWaitingPerClient} of those waits, as above
+ *       past it, and at most {@code maxQueriesPerClient} DNS queries in flight for its sessions: an early lookup
+ *       beyond it starts at the end of DATA instead, and a label-only hook leaves its mail to
+ *       {@code MailAuthCheck};</li>
  *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
  *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
  *   <li>a client that leaves, RSETs, says HELO/EHLO again or sends a new MAIL FROM ends the lookups its
@@ -120,8 +126,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     private volatile DnsResolver resolver;
     private volatile Enforcement enforcement = Enforcement.DEFAULT;
     private volatile SessionLimits limits = SessionLimits.defaults();
-    /** The waits that may block James' I/O threads at once ({@code maxWaiting}), for this hook's SMTP server. */
-    private volatile Semaphore waits = limits.waits();
+    /** The waits that may block James' I/O threads at once, for this hook's SMTP server and per client. */
+    private volatile Waits waits = limits.waits();
+    /** The DNS queries in flight that the sessions of each client started ({@code maxQueriesPerClient}). */
+    private volatile ClientQuota queries = limits.queries();
 
     @Inject
     public SessionAuthCheck(AuthpackEngines engines) {
@@ -161,6 +169,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             enforcement = Enforcement.read(key -> config.getString(key, null));
             limits = SessionLimits.read(key -> config.getString(key, null));
             waits = limits.waits();
+            queries = limits.queries();
             checker = checkers.apply(read);
             resolver = resolvers.apply(read.dns());
             settings = read;
@@ -240,19 +249,20 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             }
             // until decided here, the SPF refusal is left to the end of DATA
             session.setAttachment(SPF_AT_DATA, Boolean.TRUE, State.Transaction);
-            Semaphore wait = waits;
-            if (!wait.tryAcquire()) {
-                LOGGER.info("SessionAuthCheck: {} waits already; SPF for MAIL FROM <{}> in session {} is decided at"
-                        + " the end of DATA", limits.maxWaiting(), mailFrom, session.getSessionID());
-                return HookResult.DECLINED;
-            }
             Optional<SpfResult> verdict;
-            try {
+            try (Waits.Wait wait = waits.tryTake(client(session))) {
+                if (wait == null) {
+                    LOGGER.info("SessionAuthCheck: no wait free ({}); SPF for MAIL FROM <{}> in session {} is decided"
+                            + " at the end of DATA", waitLimits(), mailFrom, session.getSessionID());
+                    return HookResult.DECLINED;
+                }
                 Duration budget = checker.budgets().spf().plus(AWAIT_GRACE);
                 Duration bound = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
                 verdict = spf.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-            } finally {
-                wait.release();
+            }
+            if (verdict.isEmpty() && settings.options().spf()) {
+                // not started, or not asked for the client's quota of queries: decided at the end of DATA
+                return HookResult.DECLINED;
             }
             session.removeAttachment(SPF_AT_DATA, State.Transaction);
             Optional<HookResult> refusal = enforcement.atMailFrom(verdict);
@@ -337,42 +347,45 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     // the answers the early lookups got
                     return HookResult.DECLINED;
                 }
+                if (checks.clientAtQuota()) {
+                    // the client has its quota of DNS queries in flight: its checks wait for a spool thread, as
+                    // without the hook, instead of running here unawaited without end
+                    LOGGER.debug("SessionAuthCheck: client of session {} at its {} DNS queries; mail {} left to"
+                            + " MailAuthCheck", session.getSessionID(), limits.maxQueriesPerClient(), mail.getName());
+                    return HookResult.DECLINED;
+                }
                 CheckRun run = start(checks, envelope, mail);
+                // the run holds the message until it finishes: its octets count against the table's bound
+                long octets = settings.options().needsMessage() ? messageSize(mail) : 0;
                 handedOver = SessionCheckedMail.handOver(mail, settings.serverId(), settings.options(), run,
-                        checker.deadline().plus(AWAIT_GRACE));
+                        checker.deadline().plus(AWAIT_GRACE), octets);
                 if (handedOver) {
                     checks.handOver(run);
                     return HookResult.DECLINED;
                 }
-                // the table is full: the spool is far behind; waiting here slows the clients down, when a wait is
-                // free (otherwise MailAuthCheck checks the mail)
-                Semaphore wait = waits;
-                if (!wait.tryAcquire()) {
-                    run.cutOff("no wait free");
-                    return HookResult.DECLINED;
-                }
-                try {
+                // the table is full (by count or octets): the spool is far behind; waiting here slows the clients
+                // down, when a wait is free (otherwise MailAuthCheck checks the mail)
+                try (Waits.Wait wait = waits.tryTake(envelope.clientIp())) {
+                    if (wait == null) {
+                        run.cutOff("no wait free");
+                        return HookResult.DECLINED;
+                    }
                     SessionCheckedMail.store(mail, settings.serverId(), settings.options(), await(run, mail));
-                } finally {
-                    wait.release();
                 }
                 return HookResult.DECLINED;
             }
-            Semaphore wait = waits;
-            if (!wait.tryAcquire()) {
-                if (!refusable) {
-                    // awaitAtData=always with nothing to refuse: MailAuthCheck checks the mail from the spool
-                    return HookResult.DECLINED;
-                }
-                LOGGER.info("SessionAuthCheck: {} waits already; 451 for mail {} from <{}> in session {}",
-                        limits.maxWaiting(), mail.getName(), envelope.mailFrom(), session.getSessionID());
-                return BUSY;
-            }
             AuthCheckReport report;
-            try {
+            try (Waits.Wait wait = waits.tryTake(envelope.clientIp())) {
+                if (wait == null) {
+                    if (!refusable) {
+                        // awaitAtData=always with nothing to refuse: MailAuthCheck checks the mail from the spool
+                        return HookResult.DECLINED;
+                    }
+                    LOGGER.info("SessionAuthCheck: no wait free ({}); 451 for mail {} from <{}> in session {}",
+                            waitLimits(), mail.getName(), envelope.mailFrom(), session.getSessionID());
+                    return BUSY;
+                }
                 report = await(start(checks, envelope, mail), mail);
-            } finally {
-                wait.release();
             }
             SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
             if (exempt) {
@@ -472,7 +485,18 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
 
     /** Tests: the waits free now. */
     int freeWaits() {
-        return waits.availablePermits();
+        return waits.free();
+    }
+
+    /** The wait limits, for the log. */
+    private String waitLimits() {
+        return "maxWaiting " + limits.maxWaiting() + ", " + limits.maxWaitingPerClient() + " per client";
+    }
+
+    /** The session's client address; null when James does not know it. */
+    private static InetAddress client(SMTPSession session) {
+        InetSocketAddress remote = session.getRemoteAddress();
+        return remote == null ? null : remote.getAddress();
     }
 
     /** RFC 5321 §3.9 / local policy: clients that authenticated or may relay are ours; never refused. */
@@ -486,9 +510,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         if (existing.isPresent()) {
             return existing.get();
         }
-        InetSocketAddress remote = session.getRemoteAddress();
-        InetAddress client = remote == null ? null : remote.getAddress();
-        SessionChecks created = SessionChecks.connected(checker, resolver, settings.options(), client);
+        SessionChecks created = SessionChecks.connected(checker, resolver, settings.options(), client(session),
+                queries);
         session.setAttachment(CHECKS, created, State.Connection);
         return created;
     }

@@ -1,8 +1,9 @@
 package dev.authpack.james.smtp;
 
+import dev.authpack.check.ClientQuota;
+
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,16 @@ import java.util.function.Function;
  *       then decided, and refused, at the end of DATA), and an end of DATA whose reply depends on the checks is
  *       answered {@code 451 4.7.1} (try again later). Set it below {@code ioWorkerCount} so that the other I/O
  *       threads stay free whatever the senders' DNS does.</li>
+ *   <li>{@code maxWaitingPerClient} (half of {@code maxWaiting}, at least 1): how many of those waits the
+ *       connections of one client (an IPv4 address, or an IPv6 /64) may hold at once; a wait beyond it does not
+ *       happen, as above. So one client, however many connections it opens, leaves the other waits to the others.
+ *       A value of {@code maxWaiting} or more: no bound per client.</li>
+ *   <li>{@code maxQueriesPerClient} (32): how many DNS queries started by the sessions of one client may be in
+ *       flight at once, over all its connections, out of the DNS transport's 256: an early lookup beyond it is
+ *       not started (the end of DATA asks it, as {@code MailAuthCheck} does: later, never a failure), and a
+ *       label-only hook does not hand over a message of a client at it ({@code MailAuthCheck} checks it from the
+ *       spool). At most {@link #MAX_CLIENTS_TRACKED} clients are tracked at once: a new client beyond them starts
+ *       no early lookup either.</li>
  *   <li>{@code mailFromWait} (5000 ms): the longest wait for SPF at MAIL FROM ({@code refuseSpfFail=mailfrom});
  *       past it, as when no wait was possible, SPF is decided at the end of DATA.</li>
  *   <li>{@code handOverMaxSize} (James' own in-memory threshold, {@code james.message.memory.threshold}, 102400
@@ -25,13 +36,25 @@ import java.util.function.Function;
  *       for, whatever its size.</li>
  * </ul>
  *
- * @param maxWaiting      the waits allowed at once (at least 1)
- * @param mailFromWait    the longest SPF wait at MAIL FROM
- * @param handOverMaxSize the largest message handed over, in octets
+ * @param maxWaiting          the waits allowed at once (at least 1)
+ * @param maxWaitingPerClient the waits one client may hold at once (at least 1)
+ * @param maxQueriesPerClient the session-started DNS queries one client may have in flight (at least 1)
+ * @param mailFromWait        the longest SPF wait at MAIL FROM
+ * @param handOverMaxSize     the largest message handed over, in octets
  */
-record SessionLimits(int maxWaiting, Duration mailFromWait, long handOverMaxSize) {
-    static final Set<String> PARAMETERS = Set.of("maxWaiting", "mailFromWait", "handOverMaxSize");
+record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxQueriesPerClient, Duration mailFromWait,
+                     long handOverMaxSize) {
+    static final Set<String> PARAMETERS = Set.of("maxWaiting", "maxWaitingPerClient", "maxQueriesPerClient",
+            "mailFromWait", "handOverMaxSize");
     static final int MAX_WAITING_CEILING = 1024;
+    /** A fraction of the DNS transport's 256 queries in flight: eight clients at their quota fill it. */
+    static final int DEFAULT_MAX_QUERIES_PER_CLIENT = 32;
+    static final int MAX_QUERIES_CEILING = 65536;
+    /**
+     * Clients tracked at once for {@code maxQueriesPerClient} (about 100 octets each). Each holds a query in flight,
+     * so this many are far more than the connections a server keeps open at once.
+     */
+    static final int MAX_CLIENTS_TRACKED = 16384;
     static final Duration MAIL_FROM_WAIT_CEILING = Duration.ofMinutes(2);
     /** James' in-memory threshold ({@code james.message.memory.threshold}): above it, James spools to disk. */
     static final long DEFAULT_HAND_OVER_MAX_SIZE = dev.authpack.james.MimeMessageBytes.jamesMemoryThreshold();
@@ -42,7 +65,8 @@ record SessionLimits(int maxWaiting, Duration mailFromWait, long handOverMaxSize
     static final long MAX_READABLE = Integer.MAX_VALUE - 1024;
 
     static SessionLimits defaults() {
-        return new SessionLimits(Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(5),
+        int waiting = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return new SessionLimits(waiting, perClient(waiting), DEFAULT_MAX_QUERIES_PER_CLIENT, Duration.ofSeconds(5),
                 DEFAULT_HAND_OVER_MAX_SIZE);
     }
 
@@ -50,15 +74,28 @@ record SessionLimits(int maxWaiting, Duration mailFromWait, long handOverMaxSize
     static SessionLimits read(Function<String, String> parameter) {
         SessionLimits d = defaults();
         int waiting = (int) number(parameter, "maxWaiting", d.maxWaiting, 1, MAX_WAITING_CEILING);
+        int waitingPerClient = (int) number(parameter, "maxWaitingPerClient", perClient(waiting), 1,
+                MAX_WAITING_CEILING);
+        int queries = (int) number(parameter, "maxQueriesPerClient", d.maxQueriesPerClient, 1, MAX_QUERIES_CEILING);
         long wait = number(parameter, "mailFromWait", d.mailFromWait.toMillis(), 1,
                 MAIL_FROM_WAIT_CEILING.toMillis());
         long size = number(parameter, "handOverMaxSize", d.handOverMaxSize, 0, MAX_READABLE);
-        return new SessionLimits(waiting, Duration.ofMillis(wait), size);
+        return new SessionLimits(waiting, waitingPerClient, queries, Duration.ofMillis(wait), size);
     }
 
-    /** The permits of {@code maxWaiting}: one semaphore per hook instance, that is per SMTP server. */
-    Semaphore waits() {
-        return new Semaphore(maxWaiting);
+    /** Half of the waits, at least one: a client can never hold them all unless there is only one. */
+    private static int perClient(int maxWaiting) {
+        return Math.max(1, maxWaiting / 2);
+    }
+
+    /** The waits of {@code maxWaiting} and {@code maxWaitingPerClient}: one per hook instance, per SMTP server. */
+    Waits waits() {
+        return new Waits(maxWaiting, maxWaitingPerClient);
+    }
+
+    /** The count of {@code maxQueriesPerClient}: one per hook instance, per SMTP server. */
+    ClientQuota queries() {
+        return new ClientQuota(maxQueriesPerClient, MAX_CLIENTS_TRACKED);
     }
 
     private static long number(Function<String, String> parameter, String name, long otherwise, long min,

@@ -137,7 +137,7 @@ class SessionAuthCheckTest {
         return hook(dns, parameters);
     }
 
-    private static SessionAuthCheck hook(DnsResolver dns, String... parameters) throws ConfigurationException {
+    static SessionAuthCheck hook(DnsResolver dns, String... parameters) throws ConfigurationException {
         MailAuthChecker checker = new MailAuthChecker(new SpfChecker(dns), new IprevChecker(dns), new DkimVerifier(dns),
                 new DmarcEvaluator(dns), new ArcVerifier(dns));
         SessionAuthCheck hook = new SessionAuthCheck(settings -> checker, settings -> dns);
@@ -181,7 +181,7 @@ class SessionAuthCheckTest {
                 });
     }
 
-    private static byte[] message(String from) {
+    static byte[] message(String from) {
         return ("From: a@" + from + "\r\nTo: b@example.net\r\nSubject: hi\r\n\r\n.leading dot\r\nbody\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
@@ -605,7 +605,7 @@ class SessionAuthCheckTest {
     }
 
     /** A hook over {@code dns} whose checks have the given budget for every check (not the 25 s defaults). */
-    private static SessionAuthCheck hookWithBudget(DnsResolver dns, Duration budget, String... parameters)
+    static SessionAuthCheck hookWithBudget(DnsResolver dns, Duration budget, String... parameters)
             throws ConfigurationException {
         MailAuthChecker checker = MailAuthChecker.create(dns, dev.authpack.check.CheckerSettings.defaults("mx.test")
                 .withTimeouts(new dev.authpack.check.CheckTimeouts(budget, budget, budget, budget)));
@@ -620,7 +620,7 @@ class SessionAuthCheckTest {
     }
 
     /** The DATA lines of {@code message} through the hook, then its end of DATA; the reply. */
-    private static HookResult data(SessionAuthCheck hook, SMTPSession session, String mailFrom, byte[] message,
+    static HookResult data(SessionAuthCheck hook, SMTPSession session, String mailFrom, byte[] message,
                                    long size) throws Exception {
         session.setHeaderComplete(false);
         for (String line : new String(message, StandardCharsets.US_ASCII).split("(?<=\r\n)")) {
@@ -633,10 +633,10 @@ class SessionAuthCheckTest {
         return hook.onMessage(session, mail);
     }
 
-    private static volatile Mail lastMail;
+    static volatile Mail lastMail;
 
     /** {@code call} on another thread, which must return within {@code limit}. */
-    private static <T> T within(Duration limit, java.util.concurrent.Callable<T> call) throws Exception {
+    static <T> T within(Duration limit, java.util.concurrent.Callable<T> call) throws Exception {
         var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             return executor.submit(call).get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -645,7 +645,7 @@ class SessionAuthCheckTest {
         }
     }
 
-    private static void awaitTaken(SessionAuthCheck hook) throws InterruptedException {
+    static void awaitTaken(SessionAuthCheck hook) throws InterruptedException {
         // the waiting threads have reached their waits (no assertion here: the replies below are what is tested)
         for (int i = 0; i < 100 && hook.freeWaits() > 0; i++) {
             Thread.sleep(10);
@@ -711,7 +711,8 @@ class SessionAuthCheckTest {
 
     /**
      * Review F2 at the end of DATA: an enforcing hook's waits are held by messages whose DKIM key and DMARC policy
-     * are at a name whose servers never answer; another client's message spoofing a p=reject domain gets 451 at
+     * are at a name whose servers never answer, from two clients (one alone holds at most maxWaitingPerClient of
+     * them: SessionClientQuotasTest); another client's message spoofing a p=reject domain gets 451 at
      * once (neither a wait nor an unchecked 250), and once a wait is free it is refused (550).
      */
     @Test
@@ -721,7 +722,7 @@ class SessionAuthCheckTest {
         List<CompletableFuture<HookResult>> held = new ArrayList<>();
         List<SMTPSession> attackers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            SMTPSession attacker = session("198.51.100.66", null, false);
+            SMTPSession attacker = session("198.51.100." + (66 + i), null, false);
             attackers.add(attacker);
             hook.doHelo(attacker, "h.example");
             hook.doMail(attacker, MaybeSender.of(new MailAddress("a@ok.example")));

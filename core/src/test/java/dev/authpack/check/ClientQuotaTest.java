@@ -1,0 +1,99 @@
+package dev.authpack.check;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientQuotaTest {
+    private static InetAddress ip(String text) throws Exception {
+        return InetAddress.getByName(text);
+    }
+
+    @Test
+    void aClientHoldsAtMostItsQuotaAndOthersKeepTheirs() throws Exception {
+        ClientQuota quota = new ClientQuota(2, 10);
+        ClientQuota.Client a = quota.client(ip("198.51.100.66"));
+        ClientQuota.Permit one = a.tryAcquire();
+        ClientQuota.Permit two = a.tryAcquire();
+        assertThat(one).isNotNull();
+        assertThat(two).isNotNull();
+        assertThat(a.tryAcquire()).isNull();
+        assertThat(a.atQuota()).isTrue();
+        // another handle on the same address is the same client; another address is another client
+        assertThat(quota.client(ip("198.51.100.66")).tryAcquire()).isNull();
+        assertThat(quota.client(ip("198.51.100.67")).tryAcquire()).isNotNull();
+        // a permit given back twice counts once
+        one.close();
+        one.close();
+        assertThat(a.held()).isEqualTo(1);
+        assertThat(a.tryAcquire()).isNotNull();
+        assertThat(a.tryAcquire()).isNull();
+    }
+
+    @Test
+    void anIpv6ClientIsItsSlash64AndAnIpv4MappedAddressItsIpv4Address() throws Exception {
+        ClientQuota quota = new ClientQuota(1, 10);
+        assertThat(quota.client(ip("2001:db8:66:1::1")).tryAcquire()).isNotNull();
+        assertThat(quota.client(ip("2001:db8:66:1:ffff:ffff:ffff:ffff")).tryAcquire()).as("same /64").isNull();
+        assertThat(quota.client(ip("2001:db8:66:2::1")).tryAcquire()).as("next /64").isNotNull();
+        assertThat(quota.client(ip("192.0.2.7")).tryAcquire()).isNotNull();
+        // Java reads ::ffff:192.0.2.7 as IPv4 already; built as an Inet6Address on purpose it is the same client
+        InetAddress mapped = Inet6Address.getByAddress(null, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff,
+                (byte) 0xff, (byte) 192, 0, 2, 7}, -1);
+        assertThat(mapped).isInstanceOf(Inet6Address.class);
+        assertThat(quota.client(mapped).tryAcquire()).isNull();
+        assertThat(quota.client(ip("::ffff:192.0.2.7")).tryAcquire()).isNull();
+        // ::/64 is not the IPv4 space; an unknown address is one client of its own
+        assertThat(quota.client(ip("::1")).tryAcquire()).isNotNull();
+        assertThat(quota.client(ip("0.0.0.0")).tryAcquire()).isNotNull();
+        assertThat(quota.client(null).tryAcquire()).isNotNull();
+        assertThat(quota.client(null).tryAcquire()).isNull();
+    }
+
+    @Test
+    void entriesGoAtZeroAndAtMostMaxClientsAreTracked() throws Exception {
+        ClientQuota quota = new ClientQuota(5, 2);
+        ClientQuota.Permit a = quota.client(ip("192.0.2.1")).tryAcquire();
+        ClientQuota.Permit b = quota.client(ip("192.0.2.2")).tryAcquire();
+        assertThat(quota.clients()).isEqualTo(2);
+        // a third client is refused (a safe fallback is the caller's), and what must go on is not tracked
+        ClientQuota.Client third = quota.client(ip("192.0.2.3"));
+        assertThat(third.tryAcquire()).isNull();
+        ClientQuota.Permit untracked = third.acquire();
+        assertThat(third.held()).isZero();
+        untracked.close();
+        assertThat(quota.clients()).isEqualTo(2);
+        a.close();
+        assertThat(quota.clients()).isEqualTo(1);
+        assertThat(third.tryAcquire()).isNotNull();
+        b.close();
+        assertThat(quota.clients()).isEqualTo(1);
+    }
+
+    @Test
+    void acquireCountsBeyondTheQuotaSoThatTryAcquireSeesIt() throws Exception {
+        ClientQuota quota = new ClientQuota(1, 10);
+        ClientQuota.Client c = quota.client(ip("192.0.2.1"));
+        ClientQuota.Permit first = c.acquire();
+        ClientQuota.Permit second = c.acquire();
+        assertThat(c.held()).isEqualTo(2);
+        assertThat(c.tryAcquire()).isNull();
+        first.close();
+        assertThat(c.tryAcquire()).isNull();
+        second.close();
+        assertThat(c.tryAcquire()).isNotNull();
+    }
+
+    @Test
+    void unlimitedTracksNothing() throws Exception {
+        ClientQuota.Client c = ClientQuota.UNLIMITED.client(ip("192.0.2.1"));
+        for (int i = 0; i < 1000; i++) {
+            assertThat(c.tryAcquire()).isNotNull();
+        }
+        assertThat(c.atQuota()).isFalse();
+        assertThat(ClientQuota.UNLIMITED.clients()).isZero();
+    }
+}

@@ -1,0 +1,358 @@
+package dev.authpack.james.smtp;
+
+import dev.authpack.check.CheckOptions;
+import dev.authpack.dns.CachingDnsResolver;
+import dev.authpack.dns.DnsjavaResolver;
+import dev.authpack.james.MailAttributes;
+import dev.authpack.james.PendingChecks;
+import dev.authpack.james.SessionCheckedMail;
+import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.mailet.Mail;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.authpack.james.smtp.SessionAuthCheckTest.data;
+import static dev.authpack.james.smtp.SessionAuthCheckTest.hook;
+import static dev.authpack.james.smtp.SessionAuthCheckTest.hookWithBudget;
+import static dev.authpack.james.smtp.SessionAuthCheckTest.message;
+import static dev.authpack.james.smtp.SessionAuthCheckTest.session;
+import static dev.authpack.james.smtp.SessionAuthCheckTest.within;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The attacker's review, round 3: one client address (many connections, many transactions) must not take the
+ * server's waits or DNS transport from the others (docs/SessionAuthCheck.md, "Limits"). The attacker owns DNS
+ * servers that never answer; the victim's mail is checked as usual: never a temperror, never a 451.
+ */
+class SessionClientQuotasTest {
+    /** The victim's domain: SPF passes for 192.0.2.44, DMARC p=reject. */
+    private static final String ZONE = """
+            $ORIGIN .
+            $TTL 300
+            victim.example. IN TXT "v=spf1 ip4:192.0.2.44 -all"
+            _dmarc.victim.example. IN TXT "v=DMARC1; p=reject"
+            """;
+    private static final String VICTIM = "192.0.2.44";
+
+    private static CompletableFuture<HookResult> async(java.util.concurrent.Callable<HookResult> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** {@code call} on another thread, once it holds one of the hook's waits (at most 2 s later). */
+    private static CompletableFuture<HookResult> holding(SessionAuthCheck hook,
+                                                         java.util.concurrent.Callable<HookResult> call)
+            throws InterruptedException {
+        int free = hook.freeWaits();
+        CompletableFuture<HookResult> held = async(call);
+        for (int i = 0; i < 200 && hook.freeWaits() == free; i++) {
+            Thread.sleep(10);
+        }
+        return held;
+    }
+
+    /** {@code held} ends with its wait, accepted; then the sessions leave. */
+    private static void settle(SessionAuthCheck hook, CompletableFuture<HookResult> held, SMTPSession... sessions)
+            throws Exception {
+        assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
+        for (SMTPSession s : sessions) {
+            hook.onDisconnect(s);
+        }
+    }
+
+    private static SMTPSession greeted(SessionAuthCheck hook, String ip, String helo, String mailFrom)
+            throws Exception {
+        SMTPSession session = session(ip, null, false);
+        hook.doHelo(session, helo);
+        hook.doMail(session, MaybeSender.of(new MailAddress(mailFrom)));
+        return session;
+    }
+
+    /**
+     * Waits: with {@code maxWaiting=2}, two connections of one client at an end of DATA whose DKIM and DMARC names
+     * never answer. The first holds one wait; the second finds its client's share taken and gets 451 at once; the
+     * victim's message spoofing a p=reject domain still gets the other wait and is refused (550), not deferred.
+     */
+    @Test
+    void oneClientCannotTakeEveryWaitAtTheEndOfData() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Counting());
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2");
+        SMTPSession a1 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
+        SMTPSession a2 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
+        CompletableFuture<HookResult> first = holding(hook, () -> data(hook, a1, "a@ok.example",
+                message("x.blackhole.example"), 100));
+        CompletableFuture<HookResult> second = async(() -> data(hook, a2, "a@ok.example",
+                message("y.blackhole.example"), 100));
+        Thread.sleep(300);
+        SMTPSession victim = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+        HookResult refused = within(Duration.ofSeconds(1),
+                () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
+        assertThat(refused.getSmtpRetCode()).as(refused.getSmtpDescription()).isEqualTo("550");
+        assertThat(refused.getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
+        HookResult busy = second.get(1, TimeUnit.SECONDS);
+        assertThat(busy.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(busy.getSmtpDescription()).startsWith("4.7.1 Too many messages");
+        settle(hook, first, a1, a2, victim);
+    }
+
+    /**
+     * Waits at MAIL FROM ({@code refuseSpfFail=mailfrom}, {@code maxWaiting=2}): the client's first MAIL FROM at a
+     * name that never answers holds one wait; its second finds its share taken and goes on at once (SPF left to
+     * the end of DATA); another client's MAIL FROM gets the other wait and its SPF fail is refused there.
+     */
+    @Test
+    void oneClientCannotTakeEveryWaitAtMailFrom() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Counting());
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(25), "refuseSpfFail", "mailfrom",
+                "refuseDmarcReject", "false", "maxWaiting", "2", "mailFromWait", "3000");
+        SMTPSession a1 = session("198.51.100.66", null, false);
+        SMTPSession a2 = session("198.51.100.66", null, false);
+        hook.doHelo(a1, "h.example");
+        hook.doHelo(a2, "h.example");
+        CompletableFuture<HookResult> first = holding(hook, () -> hook.doMail(a1,
+                MaybeSender.of(new MailAddress("a@x1.blackhole.example"))));
+        assertThat(within(Duration.ofSeconds(1), () -> hook.doMail(a2,
+                MaybeSender.of(new MailAddress("a@x2.blackhole.example"))))).isEqualTo(HookResult.DECLINED);
+        SMTPSession victim = session("192.0.2.1", null, false);
+        hook.doHelo(victim, "mx.ok.example");
+        HookResult refused = within(Duration.ofSeconds(1),
+                () -> hook.doMail(victim, MaybeSender.of(new MailAddress("x@other.example"))));
+        assertThat(refused.getSmtpRetCode()).isEqualTo("550");
+        assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
+        settle(hook, first, a1, a2, victim);
+    }
+
+    /**
+     * DNS slots, early lookups: 300 connections from one IPv6 /64 (a different address each) send MAIL FROM at
+     * names whose servers never answer, against the default transport of 256 queries in flight. The victim's
+     * lookups must still be sent: its spoof of a p=reject domain is refused (550, not "451 Server busy") and its
+     * own mail passes without a temperror.
+     */
+    @Test
+    void oneClientsEarlyLookupsLeaveTheDnsTransportToTheOthers() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(ZONE).start()) {
+            // every query of the attacker's goes unanswered: its HELO, MAIL FROM and reverse names
+            server.drop("*.blackhole.example");
+            server.drop("*.6.6.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30),
+                    DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
+            SessionAuthCheck hook = hook(new CachingDnsResolver(network));
+            List<SMTPSession> attacker = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                SMTPSession s = session("2001:db8:66:1::" + Integer.toHexString(i + 1), null, false);
+                s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
+                hook.doHelo(s, "h" + i + ".blackhole.example");
+                hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
+                attacker.add(s);
+            }
+            // without the quota all 256 slots are the attacker's here; with it, its /64 has at most 32
+            assertThat(network.queriesInFlight()).isBetween(1, SessionLimits.DEFAULT_MAX_QUERIES_PER_CLIENT);
+            try {
+                SMTPSession victim = greeted(hook, VICTIM, "mx.victim.example", "x@spoof.example");
+                HookResult spoof = data(hook, victim, "x@spoof.example", message("r4711.victim.example"), 100);
+                assertThat(spoof.getSmtpRetCode()).as(spoof.getSmtpDescription() + " "
+                        + MailAttributes.results(SessionAuthCheckTest.lastMail)).isEqualTo("550");
+                assertThat(spoof.getSmtpDescription()).startsWith("5.7.1 ").contains("r4711.victim.example");
+                hook.doMail(victim, MaybeSender.of(new MailAddress("b@victim.example")));
+                HookResult own = data(hook, victim, "b@victim.example", message("victim.example"), 100);
+                assertThat(own).isEqualTo(HookResult.DECLINED);
+                assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail).orElseThrow().toString())
+                        .contains("method=spf, result=pass", "method=dmarc, result=pass")
+                        .doesNotContain("temperror");
+                hook.onDisconnect(victim);
+            } finally {
+                attacker.forEach(hook::onDisconnect);
+            }
+        }
+    }
+
+    /**
+     * DNS slots, label-only: one client sends 300 messages whose From domain's servers never answer; each gets its
+     * 250 at once, and without a bound each handed-over check would hold DNS queries until their timeout. Another
+     * client's mail must still be checked: no temperror in its results.
+     */
+    @Test
+    void oneClientsHandedOverChecksLeaveTheDnsTransportToTheOthers() throws Exception {
+        List<Mail> handedOver = new ArrayList<>();
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(ZONE).start()) {
+            server.drop("*.blackhole.example");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(10),
+                    DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
+            SessionAuthCheck hook = hook(new CachingDnsResolver(network), "refuseDmarcReject", "false");
+            SMTPSession attacker = session("198.51.100.66", null, false);
+            hook.doHelo(attacker, "h.example");
+            try {
+                for (int i = 0; i < 300; i++) {
+                    hook.doMail(attacker, MaybeSender.of(new MailAddress("a@victim.example")));
+                    assertThat(data(hook, attacker, "a@victim.example", message("m" + i + ".blackhole.example"),
+                            100)).isEqualTo(HookResult.DECLINED);
+                    handedOver.add(SessionAuthCheckTest.lastMail);
+                }
+                SMTPSession victim = greeted(hook, VICTIM, "mx.victim.example", "b@victim.example");
+                assertThat(data(hook, victim, "b@victim.example", message("victim.example"), 100))
+                        .isEqualTo(HookResult.DECLINED);
+                Mail mail = SessionAuthCheckTest.lastMail;
+                assertThat(mail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
+                assertThat(SessionCheckedMail.results(mail, "mx.test", CheckOptions.ALL).orElseThrow().toString())
+                        .contains("method=spf, result=pass", "method=dmarc, result=pass")
+                        .doesNotContain("temperror");
+                hook.onDisconnect(victim);
+            } finally {
+                hook.onDisconnect(attacker);
+                discard(handedOver);
+            }
+        }
+    }
+
+    /**
+     * The hand-over table's bytes: label-only messages of 4 MiB (handOverMaxSize raised to that) whose checks never
+     * finish, each from another client, stay on the heap until their deadline. At most the table's byte bound of
+     * them are handed over; the next is not (awaited in the session here, a wait being free, or else left to
+     * MailAuthCheck, which checks it from the spool): nothing is lost.
+     */
+    @Test
+    void theHandOverTableHoldsAtMostItsByteBound() throws Exception {
+        int size = 4 << 20;
+        byte[] big = large("x.blackhole.example", size);
+        long bound = PendingChecks.shared().maxBytes();
+        int fit = (int) (bound / big.length);
+        SessionAuthCheck hook = hookWithBudget(new SessionAuthCheckTest.Blackholed(new SessionAuthCheckTest.Counting()),
+                Duration.ofSeconds(5), "refuseDmarcReject", "false", "handOverMaxSize", String.valueOf(size));
+        List<Mail> mails = new ArrayList<>();
+        try {
+            for (int i = 0; i <= fit; i++) {
+                SMTPSession s = greeted(hook, "198.51.100." + (i + 1), "h.example", "a@ok.example");
+                assertThat(data(hook, s, "a@ok.example", big, big.length)).isEqualTo(HookResult.DECLINED);
+                mails.add(SessionAuthCheckTest.lastMail);
+                hook.onDisconnect(s);
+            }
+            long handed = mails.stream().filter(m -> m.getAttribute(SessionCheckedMail.PENDING).isPresent()).count();
+            // other tests' small entries may share the table
+            assertThat(handed).isBetween((long) fit - 1, (long) fit);
+            Mail last = mails.get(mails.size() - 1);
+            assertThat(last.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+            // awaited in the session: its results are on the mail for MailAuthCheck
+            assertThat(MailAttributes.results(last)).isPresent();
+        } finally {
+            discard(mails);
+        }
+    }
+
+    /**
+     * A client with {@code maxQueriesPerClient=1} query in flight on one connection (MAIL FROM at a name
+     * that never answers): its next connection starts no early lookup, and its message gets the plain check's
+     * results at the end of DATA, never a temperror or a 451 for that. Strict SPF at MAIL FROM is decided at the
+     * end of DATA instead, still refused; a label-only hook leaves the client's message to MailAuthCheck.
+     */
+    @Test
+    void aQueryBeyondTheClientsQuotaIsAskedAtTheEndOfDataNeverAFailure() throws Exception {
+        SessionAuthCheckTest.Counting asked = new SessionAuthCheckTest.Counting();
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(asked);
+        SessionAuthCheck hook = hook(blackholed, "maxQueriesPerClient", "1", "refuseSpfFail", "data");
+        SMTPSession holder = greeted(hook, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession next = greeted(hook, "192.0.2.1", "mx.ok.example", "b@ok.example");
+        assertThat(asked.asked).as("nothing asked early").doesNotContain("TXT ok.example");
+        HookResult own = data(hook, next, "b@ok.example", message("ok.example"), 100);
+        assertThat(own).isEqualTo(HookResult.DECLINED);
+        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail).orElseThrow().toString())
+                .contains("method=spf, result=pass", "method=dmarc, result=pass", "method=iprev, result=pass")
+                .doesNotContain("temperror");
+        assertThat(asked.asked).contains("TXT ok.example", "TXT _dmarc.ok.example");
+        hook.onDisconnect(next);
+
+        // (the holder's own MAIL FROM waits mailFromWait, then goes on with its query in flight)
+        SessionAuthCheck strict = hook(blackholed, "maxQueriesPerClient", "1", "refuseSpfFail", "mailfrom",
+                "refuseDmarcReject", "false", "mailFromWait", "100");
+        SMTPSession strictHolder = greeted(strict, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession spoofer = session("192.0.2.1", null, false);
+        strict.doHelo(spoofer, "mx.ok.example");
+        assertThat(strict.doMail(spoofer, MaybeSender.of(new MailAddress("x@other.example"))))
+                .as("not a 451 Server busy: decided at the end of DATA").isEqualTo(HookResult.DECLINED);
+        HookResult refused = data(strict, spoofer, "x@other.example", message("ok.example"), 100);
+        assertThat(refused.getSmtpRetCode()).isEqualTo("550");
+        assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
+        strict.onDisconnect(spoofer);
+
+        SessionAuthCheck labelOnly = hook(blackholed, "maxQueriesPerClient", "1", "refuseDmarcReject", "false");
+        SMTPSession labelHolder = greeted(labelOnly, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession sender = greeted(labelOnly, "192.0.2.1", "mx.ok.example", "b@ok.example");
+        assertThat(data(labelOnly, sender, "b@ok.example", message("ok.example"), 100))
+                .isEqualTo(HookResult.DECLINED);
+        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("left to MailAuthCheck").isEmpty();
+        // another client's is handed over as usual
+        SMTPSession other = greeted(labelOnly, "192.0.2.2", "mx.ok.example", "b@ok.example");
+        data(labelOnly, other, "b@ok.example", message("ok.example"), 100);
+        discard(List.of(SessionAuthCheckTest.lastMail));
+        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        for (SMTPSession s : List.of(sender, other)) {
+            labelOnly.onDisconnect(s);
+        }
+        hook.onDisconnect(holder);
+        strict.onDisconnect(strictHolder);
+        labelOnly.onDisconnect(labelHolder);
+    }
+
+    @Test
+    void theQuotasAreParametersReadAtInit() throws Exception {
+        assertThat(SessionLimits.read(name -> name.equals("maxWaiting") ? "8" : null).maxWaitingPerClient())
+                .isEqualTo(4);
+        assertThat(SessionLimits.read(name -> name.equals("maxWaiting") ? "1" : null).maxWaitingPerClient())
+                .isEqualTo(1);
+        SessionLimits defaults = SessionLimits.read(name -> null);
+        assertThat(defaults.maxWaitingPerClient()).isEqualTo(Math.max(1, defaults.maxWaiting() / 2));
+        assertThat(defaults.maxQueriesPerClient()).isEqualTo(32);
+        SessionLimits set = SessionLimits.read(name -> switch (name) {
+            case "maxWaitingPerClient" -> "3";
+            case "maxQueriesPerClient" -> "100";
+            default -> null;
+        });
+        assertThat(set.maxWaitingPerClient()).isEqualTo(3);
+        assertThat(set.maxQueriesPerClient()).isEqualTo(100);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
+                        "maxWaitingPerClient", "0"))
+                .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
+                .hasMessageContaining("maxWaitingPerClient must be a whole number from 1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
+                        "maxQueriesPerClient", "many"))
+                .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
+                .hasMessageContaining("maxQueriesPerClient");
+    }
+
+    /** Drops the runs handed over for {@code mails} from the shared table (other tests use it too). */
+    private static void discard(List<Mail> mails) {
+        for (Mail m : mails) {
+            m.getAttribute(SessionCheckedMail.PENDING).ifPresent(a -> PendingChecks.shared()
+                    .discard((String) a.getValue().value()));
+        }
+    }
+
+    /** A message of about {@code octets} octets from {@code domain}. */
+    static byte[] large(String domain, int octets) {
+        StringBuilder s = new StringBuilder(new String(message(domain), StandardCharsets.US_ASCII));
+        String line = "x".repeat(998) + "\r\n";
+        while (s.length() + line.length() <= octets) {
+            s.append(line);
+        }
+        return s.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
