@@ -12,7 +12,8 @@ import java.util.List;
  * Rewrites the header section of a raw RFC 5322 message in one pass: drops the {@code Authentication-Results}
  * fields that claim our authserv-id ({@link AuthServIds#claims}, RFC 8601 §5) and puts ours on top (§4: prepended
  * like a trace field). Every other line is copied as the octets it was, in the same order and exactly once: fields
- * of any name, lines without a colon, a continuation line with no field above it. The body is not touched.
+ * of any name, lines without a colon, a continuation line with no field above it (but for a CR put before a bare LF
+ * ending the header section, below). The body is not touched.
  *
  * <p>Which lines are {@code Authentication-Results} fields is decided as every reader of the result would decide
  * it ({@link HeaderFieldScan}: javax.mail, which James uses, splits lines at a bare CR too and trims field names
@@ -42,7 +43,8 @@ import java.util.List;
  * continue our field put above it, in every reading (M2): with our field, it is dropped as such a field is;
  * without, it stays.
  *
- * <p>Linear in the message size: each header line is looked at once, whatever the number of fields or names.
+ * <p>Linear in the message size: each header line is looked at a bounded number of times (once, or twice when a
+ * message with bare LFs is read again as a CRLF one), whatever the number of fields or names.
  */
 public final class AuthResultsRewrite {
     private static final byte[] CR = {'\r'};
