@@ -1,5 +1,6 @@
 package dev.authpack.cli;
 
+import dev.authpack.dns.ZoneFileResolver;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,14 +40,26 @@ public final class AuthpackCli implements Runnable {
     }
 
     static int execute(String[] args, CliStreams streams) {
-        CommandLine cli = commandLine(streams);
+        return execute(args, streams, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #execute(String[], CliStreams)} with the resolver of {@code --dns-records} made into another by
+     * {@code zoneResolver} in {@code check} and {@code spf} (for tests: {@link ZoneFileResolver#withLocalOverload}).
+     */
+    static int execute(String[] args, CliStreams streams, UnaryOperator<ZoneFileResolver> zoneResolver) {
+        CommandLine cli = commandLine(streams, zoneResolver);
         return cli.execute(args);
     }
 
-    static CommandLine commandLine(CliStreams streams) {
+    private static CommandLine commandLine(CliStreams streams, UnaryOperator<ZoneFileResolver> zoneResolver) {
+        CheckCommand check = new CheckCommand(streams);
+        check.dns.zoneResolver = zoneResolver;
+        SpfCommand spf = new SpfCommand(streams);
+        spf.dns.zoneResolver = zoneResolver;
         CommandLine cli = new CommandLine(new AuthpackCli())
-                .addSubcommand(new CommandLine(new CheckCommand(streams)))
-                .addSubcommand(new CommandLine(new SpfCommand(streams)))
+                .addSubcommand(new CommandLine(check))
+                .addSubcommand(new CommandLine(spf))
                 .addSubcommand(new CommandLine(new AuthresCommand(streams)))
                 .addSubcommand(new CommandLine(new DkimSignCommand(streams)))
                 .addSubcommand(new CommandLine(new DkimKeyCommand(streams)))

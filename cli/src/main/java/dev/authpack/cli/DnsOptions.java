@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /** Where DNS answers come from (CLI.md "Common"): zone files, chosen servers, or the system resolver. */
@@ -30,6 +31,12 @@ final class DnsOptions {
     @Option(names = "--dns-timeout", paramLabel = "MILLIS",
             description = {"Time allowed for one DNS question, 1 to 60000 ms (default: ${DEFAULT-VALUE})."})
     long timeoutMillis = DnsSettings.defaults().timeout().toMillis();
+
+    /**
+     * What the resolver of the zone files is made into before use: itself, except in tests ({@link
+     * AuthpackCli#execute(String[], CliStreams, UnaryOperator)}: a resolver at its bound for some names).
+     */
+    UnaryOperator<ZoneFileResolver> zoneResolver = UnaryOperator.identity();
 
     /** The resolver these options describe. @throws UsageException for unusable options or zone files */
     DnsResolver resolver() {
@@ -70,7 +77,7 @@ final class DnsOptions {
             }
         }
         try {
-            return ZoneFileResolver.fromFiles(zoneFiles);
+            return zoneResolver.apply(ZoneFileResolver.fromFiles(zoneFiles));
         } catch (IOException | IllegalArgumentException e) {
             throw new UsageException("cannot use --dns-records: " + OneLine.of(e.getMessage()));
         }

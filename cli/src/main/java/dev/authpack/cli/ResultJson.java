@@ -12,7 +12,11 @@ import dev.authpack.check.SmtpAuthResult;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.spf.SpfResult;
 
-/** The JSON members of CLI.md for each engine result: snake_case names, RFC 8601 result words, nulls kept. */
+/**
+ * The JSON members of CLI.md for each engine result: snake_case names, RFC 8601 result words, nulls kept. Every
+ * result that can be of this server's own DNS overload (SPF, DKIM, DMARC, ARC) has {@code local_overload}, true or
+ * false, as its {@code localOverload()} says.
+ */
 final class ResultJson {
     private ResultJson() {
     }
@@ -41,6 +45,7 @@ final class ResultJson {
         node.put("lookups", verdict.lookups());
         node.put("void_lookups", verdict.voidLookups());
         node.put("reason", verdict.reason());
+        node.put("local_overload", verdict.localOverload());
     }
 
     static ObjectNode iprev(IprevResult result) {
@@ -73,6 +78,7 @@ final class ResultJson {
             node.put("b", r.signatureStart());
             node.put("testing", r.testing());
             node.put("reason", r.reason());
+            node.put("local_overload", r.localOverload());
         }
         if (report.error() != null) {
             ObjectNode node = array.addObject();
@@ -99,6 +105,7 @@ final class ResultJson {
         node.put("override", report.dmarcOverride().map(o -> "local_policy").orElse(null));
         node.put("override_reason", report.dmarcOverride().map(o -> o.reason()).orElse(null));
         node.put("reason", result.reason());
+        node.put("local_overload", result.localOverload());
         return node;
     }
 
@@ -109,6 +116,7 @@ final class ResultJson {
         node.put("sets", result.sets().size());
         node.put("reason", result.reason());
         node.put("oldest_pass", result.oldestPass() < 0 ? null : result.oldestPass());
+        node.put("local_overload", result.localOverload());
         ArrayNode chain = node.putArray("chain");
         for (ArcSet set : result.sets()) {
             ObjectNode s = chain.addObject();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {"RFC 7208 check_host() for the MAIL FROM identity (for the null sender, postmaster@HELO).",
                 "Prints {\"result\", \"domain\", \"mechanism\", \"explanation\", \"lookups\", \"void_lookups\","
-                        + " \"reason\"} as JSON."},
+                        + " \"reason\", \"local_overload\"} as JSON."},
         footer = {"", "Exit status: 0 the check ran (whatever the result); 2 usage error."})
 final class SpfCommand implements Callable<Integer> {
 

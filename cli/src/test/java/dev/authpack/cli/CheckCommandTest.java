@@ -62,7 +62,7 @@ class CheckCommandTest {
 
         JsonNode spf = json.get("spf");
         assertThat(names(spf)).containsExactly("result", "identity", "domain", "mechanism", "explanation",
-                "lookups", "void_lookups", "reason");
+                "lookups", "void_lookups", "reason", "local_overload");
         assertThat(spf.get("result").asText()).isEqualTo("pass");
         assertThat(spf.get("identity").asText()).isEqualTo("mailfrom");
         assertThat(spf.get("domain").asText()).isEqualTo("example.com");
@@ -88,6 +88,36 @@ class CheckCommandTest {
         assertThat(auth.get("user").asText()).isEqualTo("alice");
 
         assertThat(json.get("authentication_results").asText()).isEqualTo(EXPECTED_ALL_PASS);
+        for (JsonNode result : List.of(spf, helo, dmarc, json.get("arc"))) {
+            assertThat(localOverload(result)).as(result.toString()).isFalse();
+        }
+    }
+
+    /** The {@code local_overload} member: always there, a boolean. */
+    private static boolean localOverload(JsonNode result) {
+        JsonNode overload = result.get("local_overload");
+        assertThat(overload).as(result.toString()).isNotNull();
+        assertThat(overload.isBoolean()).as(result.toString()).isTrue();
+        return overload.booleanValue();
+    }
+
+    /**
+     * Our resolver at its bound did not send the queries for example.com (a local overload): the MAIL FROM check
+     * and DMARC, which depend on them, say so, as the mail attributes do; the HELO check, which does not, says
+     * false.
+     */
+    @Test
+    void resultsOfQueriesThisServerDidNotSendAreMarkedLocalOverload() {
+        CliRun run = CliRun.runWithZoneResolver(zones -> zones.withLocalOverload("example.com"), "check",
+                message(), "--dns-records", zone(), "--authserv-id", "mx.example.org", "--client-ip", "192.0.2.10",
+                "--helo", "mail.example.com", "--mail-from", "alice@example.com", "--checks", "spf,dmarc");
+        JsonNode json = ok(run);
+        assertThat(json.get("spf").get("result").asText()).isEqualTo("temperror");
+        assertThat(localOverload(json.get("spf"))).isTrue();
+        assertThat(json.get("spf_helo").get("result").asText()).isEqualTo("pass");
+        assertThat(localOverload(json.get("spf_helo"))).isFalse();
+        assertThat(json.get("dmarc").get("result").asText()).as(run.toString()).isEqualTo("temperror");
+        assertThat(localOverload(json.get("dmarc"))).isTrue();
     }
 
     static final String EXPECTED_ALL_PASS = "Authentication-Results: mx.example.org;"
@@ -272,8 +302,26 @@ class CheckCommandTest {
         assertThat(dkim.get(0).get("b").asText()).hasSize(8);
         assertThat(dkim.get(1).get("result").asText()).isEqualTo("pass");
         assertThat(dkim.get(1).get("algorithm").asText()).isEqualTo("rsa-sha256");
+        assertThat(localOverload(dkim.get(0))).isFalse();
         assertThat(json.get("authentication_results").asText())
                 .contains("dkim=pass header.d=football.example.com header.i=@football.example.com header.s=brisbane"
                         + " header.a=ed25519-sha256 header.b=");
+    }
+
+    /** The ed25519 key lookup was not sent (our resolver at its bound): that signature's temperror says so. */
+    @Test
+    void aDkimKeyLookupThisServerDidNotSendIsMarkedLocalOverload() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(getClass().getResource("/messages").toURI());
+        java.nio.file.Path zone = java.nio.file.Path.of(getClass().getResource("/zones/football.zone").toURI());
+        CliRun run = CliRun.runWithZoneResolver(
+                zones -> zones.withLocalOverload("brisbane._domainkey.football.example.com"), "check",
+                dir.resolve("rfc8463-a3-ed25519-and-rsa.eml").toString(), "--checks", "dkim",
+                "--authserv-id", "mx.example.org", "--now", "1528637909", "--dns-records", zone.toString());
+        JsonNode dkim = ok(run).get("dkim");
+        assertThat(dkim.get(0).get("selector").asText()).isEqualTo("brisbane");
+        assertThat(dkim.get(0).get("result").asText()).isEqualTo("temperror");
+        assertThat(localOverload(dkim.get(0))).isTrue();
+        assertThat(dkim.get(1).get("result").asText()).isEqualTo("pass");
+        assertThat(localOverload(dkim.get(1))).isFalse();
     }
 }

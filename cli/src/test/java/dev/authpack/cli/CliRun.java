@@ -2,6 +2,7 @@ package dev.authpack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.authpack.dns.ZoneFileResolver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Runs {@code authpack} in-process and keeps what it wrote. */
 record CliRun(int exitCode, String stdout, String stderr) {
@@ -23,11 +25,20 @@ record CliRun(int exitCode, String stdout, String stderr) {
     }
 
     static CliRun runWithInput(byte[] stdin, String... args) {
+        return run(stdin, UnaryOperator.identity(), args);
+    }
+
+    /** {@link #run} with the resolver of {@code --dns-records} made into another (one at its bound for a name). */
+    static CliRun runWithZoneResolver(UnaryOperator<ZoneFileResolver> zoneResolver, String... args) {
+        return run(new byte[0], zoneResolver, args);
+    }
+
+    private static CliRun run(byte[] stdin, UnaryOperator<ZoneFileResolver> zoneResolver, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         InputStream in = new ByteArrayInputStream(stdin);
-        int code = AuthpackCli.execute(args, in, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = AuthpackCli.execute(args, new CliStreams(in, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)), zoneResolver);
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -30,7 +30,7 @@ class SpfCommandTest {
         CliRun run = spf("192.0.2.10", "alice@example.com", "mail.example.com");
         JsonNode json = ok(run);
         assertThat(run.fieldNames()).containsExactly(
-                "result", "domain", "mechanism", "explanation", "lookups", "void_lookups", "reason");
+                "result", "domain", "mechanism", "explanation", "lookups", "void_lookups", "reason", "local_overload");
         assertThat(json.get("result").asText()).isEqualTo("pass");
         assertThat(json.get("domain").asText()).isEqualTo("example.com");
         assertThat(json.get("mechanism").asText()).isEqualTo("ip4:192.0.2.0/24");
@@ -38,7 +38,19 @@ class SpfCommandTest {
         assertThat(json.get("lookups").asInt()).isZero();
         assertThat(json.get("void_lookups").asInt()).isZero();
         assertThat(json.get("reason").asText()).isNotBlank();
+        assertThat(json.get("local_overload").isBoolean()).isTrue();
+        assertThat(json.get("local_overload").booleanValue()).isFalse();
         assertThat(run.stdout()).startsWith("{\n").endsWith("}\n").contains("\"result\": \"pass\"");
+    }
+
+    /** Our resolver did not send the query for the sender's domain (at its bound): a temperror that says so. */
+    @Test
+    void aQueryThisServerDidNotSendIsALocalOverload() {
+        CliRun run = CliRun.runWithZoneResolver(zones -> zones.withLocalOverload("example.com"), "spf",
+                "--ip", "192.0.2.10", "--mail-from", "alice@example.com", "--dns-records", zone());
+        JsonNode json = ok(run);
+        assertThat(json.get("result").asText()).isEqualTo("temperror");
+        assertThat(json.get("local_overload").booleanValue()).as(run.toString()).isTrue();
     }
 
     @Test

@@ -117,6 +117,16 @@ final class HeaderFieldScan {
         }
     }
 
+    /**
+     * The body of {@code [start, end)} read as one field, if it is an Authentication-Results field (the same rules
+     * as the fields visited), else null: for a reading that delimits fields otherwise (the CRLF-only one of {@link
+     * AuthResultsRewrite}).
+     */
+    static String bodyText(byte[] message, int start, int end) {
+        int body = authResultsBody(message, start, end);
+        return body >= 0 ? text(message, body, end) : null;
+    }
+
     static String text(byte[] message, int from, int to) {
         return new String(message, from, to - from, StandardCharsets.UTF_8);
     }

@@ -110,6 +110,35 @@ public final class HeaderLines {
     }
 
     /**
+     * Where a field ends in the CRLF-only reading, read from {@code from} (its start, or any octet of it): after the
+     * first CR LF not followed by SP or HTAB, or {@code limit} if there is none before it. It is not read on past
+     * the empty line ending the header section for the other readings ({@link #endsHeaderSection}), which that
+     * reader takes for data when a bare LF comes before it: the field ends there too. Every place it returns
+     * (but {@code limit}) is also a field start of the LF-only reading and of javax.mail's.
+     */
+    public static int crlfFieldEnd(byte[] m, int from, int limit) {
+        int i = from;
+        while (true) {
+            i = contentEnd(m, i, limit);
+            if (i >= limit) {
+                return limit;
+            }
+            if (m[i] == '\n' && i + 1 < limit) {
+                boolean crlf = i > 0 && m[i - 1] == '\r';
+                if (crlf ? !isWhiteSpace(m[i + 1]) : endsHeaderSection(m, i + 1)) {
+                    return i + 1;
+                }
+            }
+            i++;
+        }
+    }
+
+    /** Whether {@code pos} starts a line in the CRLF-only reading: 0 or after a CR LF. */
+    public static boolean startsCrlfLine(byte[] m, int pos) {
+        return pos == 0 || pos >= 2 && m[pos - 2] == '\r' && m[pos - 1] == '\n';
+    }
+
+    /**
      * Whether the line at {@code pos} (which must be a line start) is the empty line ending the header section for
      * both javax.mail's and the LF-only reading: LF or CRLF right at the start of a line after a LF. An empty line
      * only one of them sees (after a bare CR; CR CR LF) does not end it, so that no field either reader could show

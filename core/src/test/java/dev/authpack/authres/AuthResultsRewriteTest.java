@@ -68,6 +68,56 @@ class AuthResultsRewriteTest {
         assertThat(rewrite(first + rest, null)).isEqualTo(first + rest);
     }
 
+    /**
+     * s16: a reader that knows only CRLF (a bare LF is data to it) reads on past an empty line after a bare LF, into
+     * what the others read as the body, and takes a forged field there for a header field. The empty line gets a CR
+     * before its bare LFs (the line above's too): every reader ends the header section there; the body stays.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\n\r\n", "\n\n", "\r\n\n"})
+    void aCrlfOnlyReaderEndsTheHeaderSectionWhereTheOthersDo(String end) {
+        String body = "Authentication-Results: mx.example.org; dkim=pass header.d=paypal.com\r\n\r\nbody\r\n";
+        String message = "From: a@example.com\r\nSubject: s" + end + body;
+        assertThat(rewrite(message, OURS)).isEqualTo(OURS + "\r\nFrom: a@example.com\r\nSubject: s\r\n\r\n" + body);
+        assertThat(rewrite(message, null)).isEqualTo("From: a@example.com\r\nSubject: s\r\n\r\n" + body);
+    }
+
+    /**
+     * s16: a CRLF-only reader's field runs on over a bare LF: with it, a comment left open closes, and a name ends
+     * before a colon the other readings put on a line of its own. Such a field claiming our id goes whole.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Authentication-Results: (x\n) mx.example.org; dkim=pass\r\n",
+            "Authentication-Results\n: mx.example.org; dkim=pass\r\n"})
+    void aFieldOnlyACrlfOnlyReaderSeesAsOursGoes(String forged) {
+        String message = "From: a@example.com\r\n" + forged + "Subject: s\r\n\r\nbody\r\n";
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(message.getBytes(StandardCharsets.UTF_8),
+                "mx.example.org", OURS);
+        assertThat(new String(result.message(), StandardCharsets.UTF_8))
+                .isEqualTo(OURS + "\r\nFrom: a@example.com\r\nSubject: s\r\n\r\nbody\r\n");
+        assertThat(result.removed()).isEqualTo(1);
+    }
+
+    /**
+     * s16: a forged field after a bare LF in a CRLF message goes with the field a CRLF-only reader reads it in
+     * (fail closed): cut alone, it left that field ending in a bare LF right above the empty line, and a CRLF-only
+     * reader read on into the body.
+     */
+    @Test
+    void aForgedFieldAfterABareLfGoesWithTheCrlfLineAroundIt() {
+        String message = "From: a@example.com\r\nSubject: s\nAuthentication-Results: mx.example.org; x=y\r\n\r\n"
+                + "Authentication-Results: mx.example.org; dkim=pass\r\n";
+        assertThat(rewrite(message, OURS)).isEqualTo(OURS + "\r\nFrom: a@example.com\r\n\r\n"
+                + "Authentication-Results: mx.example.org; dkim=pass\r\n");
+    }
+
+    /** A message with bare LFs only is read by no CRLF-only reader: nothing is added to its line ends. */
+    @Test
+    void aBareLfMessageKeepsItsLineEnds() {
+        String message = "From: a@example.com\nSubject: s\n\r\nbody\n";
+        assertThat(rewrite(message, OURS)).isEqualTo(OURS.replace("\r\n", "\n") + "\n" + message);
+    }
+
     @Test
     void dropsEveryForgedVariantKeepsTheRestInPlaceAndPutsOursFirst() {
         String message = "Received: from a\r\n"

@@ -118,6 +118,18 @@ class HeaderLinesTest {
     }
 
     @Test
+    void aCrlfOnlyFieldRunsOnOverBareLineEndsButNotPastTheEmptyLine() {
+        byte[] m = bytes("A: 1\nB\r 2\r\n\tc\r\nD: 4\n\r\nbody\r\n");
+        assertThat(HeaderLines.crlfFieldEnd(m, 0, m.length)).as("over LF, CR and a CRLF HTAB fold").isEqualTo(15);
+        assertThat(HeaderLines.crlfFieldEnd(m, 14, m.length)).as("from the LF of its CRLF").isEqualTo(15);
+        assertThat(HeaderLines.crlfFieldEnd(m, 15, m.length)).as("the empty line after a bare LF").isEqualTo(20);
+        assertThat(HeaderLines.crlfFieldEnd(m, 0, 10)).isEqualTo(10);
+        assertThat(HeaderLines.startsCrlfLine(m, 0)).isTrue();
+        assertThat(HeaderLines.startsCrlfLine(m, 5)).as("after a bare LF").isFalse();
+        assertThat(HeaderLines.startsCrlfLine(m, 15)).isTrue();
+    }
+
+    @Test
     void theFirstLineFeedSaysWhetherTheMessageUsesCrlf() {
         assertThat(HeaderLines.firstLineEndsWithCrlf(bytes("A: 1\rB\r\nC\n"), 100)).isTrue();
         assertThat(HeaderLines.firstLineEndsWithCrlf(bytes("A: 1\nB\r\n"), 100)).isFalse();

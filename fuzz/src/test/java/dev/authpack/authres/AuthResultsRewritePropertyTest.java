@@ -18,17 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link AuthResultsRewrite} on the whole fuzz corpus and on {@value HostileHeaders#RANDOM_SECTIONS} random hostile
  * header sections, with our field and without, read as javax.mail reads (James: a line also ends at a bare CR and
- * at CR CR LF) and as LF-only readers do (mime4j, Dovecot). Review s15 (H1, M1, M2): a cut next to a bare CR made a
- * new line end, moved the end of the header section or left a remainder read as a new field, and a first line
- * starting with white space continued our field.
+ * at CR CR LF), as LF-only readers do (mime4j, Dovecot) and, when the message's first line ends with CR LF before or
+ * after the rewrite, as readers that know only CR LF do (several MTAs and Windows clients: a bare LF or CR is data).
+ * Review s15 (H1, M1, M2): a cut next to a bare CR made a new line end, moved the end of the header section or left
+ * a remainder read as a new field, and a first line starting with white space continued our field. s16: a
+ * CRLF-only reader read on past an empty line after a bare LF into the body, and over a bare LF into the next
+ * field; its fields' claims were not looked at.
  * <ol>
  *   <li>Rewriting the output removes nothing more: with our field, only ours, and the same octets come back.</li>
  *   <li>The body stays: the empty line ending the header section is where it was, less the octets removed before
  *       it, in both readings, and what follows it in the LF-only reading (the body of every reading) is the same
  *       octets. javax.mail may end the header earlier, at an empty line the LF-only reading does not see (a bare
  *       CR); that line stays in place too, unless it is inside a field the LF-only reading shows as claiming our
- *       id, which goes whole (fail closed): javax.mail's header then ends no later than the LF-only one.</li>
- *   <li>In both readings our field is the first field, exactly its octets, and no other field claims our id.</li>
+ *       id, which goes whole (fail closed): javax.mail's header then ends no later than the LF-only one. The
+ *       CRLF-only reading ends it where the LF-only one does: a CR is added before the bare LFs of the empty line
+ *       and of the line end above it (for javax.mail, when it ends the header earlier, that is in its body: a line
+ *       end made CRLF), the only octets added besides our field.</li>
+ *   <li>In every reading our field is the first field, exactly its octets, and no other field claims our id.</li>
  * </ol>
  */
 class AuthResultsRewritePropertyTest {
@@ -64,27 +70,34 @@ class AuthResultsRewritePropertyTest {
         assertEquals(ours == null ? 0 : 1, again.removed(), what);
         assertArrayEquals(out, again.message(), what);
 
-        // 2. the header section ends where it did and the body stays, in both readings
-        Positions at = new Positions(in, out, result.slices());
+        // 2. the header section ends where it did and the body stays, in every reading
+        boolean crlfMessage = !lfOnlyLineEnds(in) || !lfOnlyLineEnds(out);
+        Positions at = new Positions(in, out, result.slices(), ours != null, crlfMessage, what);
         Reading lfIn = Reading.lfOnly(in);
         Reading lfOut = Reading.lfOnly(out);
         assertTrue(at.kept(lfIn.headerEnd, lfIn.bodyStart), what);
-        assertEquals(at.of(lfIn.headerEnd), lfOut.headerEnd, what);
+        assertEquals(at.lineStart(lfIn.headerEnd), lfOut.headerEnd, what);
         assertEquals(at.of(lfIn.bodyStart), lfOut.bodyStart, what);
         assertEquals(in.length - lfIn.bodyStart, out.length - lfOut.bodyStart, what); // nothing cut from the body
         Reading javaxIn = Reading.javaxMail(in);
         Reading javaxOut = Reading.javaxMail(out);
         if (at.kept(javaxIn.headerEnd, javaxIn.bodyStart)) {
-            assertEquals(at.of(javaxIn.headerEnd), javaxOut.headerEnd, what);
-            assertEquals(at.of(javaxIn.bodyStart), javaxOut.bodyStart, what);
+            assertEquals(at.lineStart(javaxIn.headerEnd), javaxOut.headerEnd, what);
+            assertEquals(at.lineStart(javaxIn.bodyStart), javaxOut.bodyStart, what);
         } else {
             assertTrue(javaxIn.bodyStart <= lfIn.headerEnd, what); // an empty line only javax.mail sees
-            assertTrue(at.of(javaxIn.headerEnd) <= javaxOut.headerEnd, what);
+            assertTrue(at.lineStart(javaxIn.headerEnd) <= javaxOut.headerEnd, what);
         }
         assertTrue(javaxOut.bodyStart <= lfOut.bodyStart, what);
+        // a CRLF-only reader ends the header section where the LF-only reading does: it reads no field in the body
+        Reading crlfOut = Reading.crlfOnly(out);
+        if (crlfMessage) {
+            assertEquals(lfOut.headerEnd, crlfOut.headerEnd, what);
+            assertEquals(lfOut.bodyStart, crlfOut.bodyStart, what);
+        }
 
         // 3. ours first and alone
-        for (Reading reading : List.of(javaxOut, lfOut)) {
+        for (Reading reading : crlfMessage ? List.of(javaxOut, lfOut, crlfOut) : List.of(javaxOut, lfOut)) {
             int claimants = 0;
             for (int[] f : reading.fields) {
                 claimants += claimsOurId(out, f[0], f[1]) ? 1 : 0;
@@ -125,12 +138,18 @@ class AuthResultsRewritePropertyTest {
         return false;
     }
 
-    /** Where the input's octets are in the output, from the rewrite's slices (our field, then ranges of the input). */
+    /**
+     * Where the input's octets are in the output, from the rewrite's slices: our field, then ranges of the input,
+     * with (only in a message a CRLF-only reader can read) a CR added before a LF.
+     */
     private static final class Positions {
         private final int[] outAt;
+        private final boolean[] addedCr;
 
-        Positions(byte[] in, byte[] out, List<OctetSlice> slices) {
+        Positions(byte[] in, byte[] out, List<OctetSlice> slices, boolean withOurs, boolean crlfMessage,
+                  String what) {
             outAt = new int[in.length + 1];
+            addedCr = new boolean[out.length + 1];
             Arrays.fill(outAt, -1);
             int at = 0;
             for (OctetSlice slice : slices) {
@@ -138,11 +157,22 @@ class AuthResultsRewritePropertyTest {
                     for (int i = 0; i < slice.length(); i++) {
                         outAt[slice.offset() + i] = at + i;
                     }
+                } else if (!withOurs || at > 0) {
+                    // not our field: a CR before a LF of the input, in a message a CRLF-only reader reads
+                    assertTrue(crlfMessage && slice.length() == 1 && slice.array()[slice.offset()] == '\r'
+                            && at + 1 < out.length && out[at + 1] == '\n', what);
+                    addedCr[at] = true;
                 }
                 at += slice.length();
             }
             assertEquals(out.length, at);
             outAt[in.length] = out.length;
+        }
+
+        /** Where the line starting at the input's position {@code p} starts in the output: a CR added before it too. */
+        int lineStart(int p) {
+            int q = of(p);
+            return q > 0 && addedCr[q - 1] ? q - 1 : q;
         }
 
         /** Whether the octets {@code [from, to)} of the input are all in the output. */
@@ -200,6 +230,29 @@ class AuthResultsRewritePropertyTest {
                 }
                 int next = Math.min(lf + 1, m.length);
                 if (lf < m.length && (lf == pos || lf == pos + 1 && m[pos] == '\r')) {
+                    return new Reading(fields, pos, next);
+                }
+                field(fields, m, pos, next);
+                pos = next;
+            }
+            return new Reading(fields, m.length, m.length);
+        }
+
+        /**
+         * A reader that knows only CRLF (RFC 5322 §2.1; several MTAs and Windows clients): a line ends at CR LF, a
+         * bare LF or bare CR is inside the line; a line is empty when it is CR LF.
+         */
+        static Reading crlfOnly(byte[] m) {
+            List<int[]> fields = new ArrayList<>();
+            int pos = 0;
+            while (pos < m.length) {
+                int crlf = pos;
+                while (crlf + 1 < m.length && !(m[crlf] == '\r' && m[crlf + 1] == '\n')) {
+                    crlf++;
+                }
+                boolean lineEnd = crlf + 1 < m.length;
+                int next = lineEnd ? crlf + 2 : m.length;
+                if (lineEnd && crlf == pos) {
                     return new Reading(fields, pos, next);
                 }
                 field(fields, m, pos, next);
