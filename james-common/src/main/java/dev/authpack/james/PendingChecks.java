@@ -126,7 +126,7 @@ public final class PendingChecks {
     }
 
     /** {@link #put(String, CheckRun, Duration, long)} of a run over no message (none of its checks reads one). */
-    public Optional<String> put(String checksKey, CheckRun run, Duration limit) {
+    Optional<String> put(String checksKey, CheckRun run, Duration limit) {
         return put(checksKey, run, limit, 0);
     }
 
