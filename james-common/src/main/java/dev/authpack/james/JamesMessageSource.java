@@ -102,6 +102,20 @@ final class JamesMessageSource {
     }
 
     /**
+     * Writes what {@link #unchangedOctets} gives to {@code out}, streamed (a message James keeps in a file is not
+     * read into memory), and says true; false, writing nothing, for a modified message or one not James' own.
+     */
+    static boolean transferUnchanged(MimeMessage message, OutputStream out) throws IOException, MessagingException {
+        if (!(message instanceof MimeMessageWrapper wrapper) || wrapper.isModified()) {
+            return false;
+        }
+        try (InputStream in = wrapper.getMessageInputStream()) {
+            in.transferTo(out);
+        }
+        return true;
+    }
+
+    /**
      * Whether this JDK's {@code ByteArrayInputStream.transferTo} writes the stream's own array to a stream it does
      * not know (JDK 17 does, in one write), rather than chunks of at most 128 KiB through one temporary buffer that
      * it refills before each write (JDK 21+). Tried once, as it is, instead of inferred from the version.

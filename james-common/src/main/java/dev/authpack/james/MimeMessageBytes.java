@@ -11,6 +11,7 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.util.SharedByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -61,6 +62,24 @@ public final class MimeMessageBytes {
         ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size + 1024 : 8192);
         message.writeTo(out);
         return out.toByteArray();
+    }
+
+    /**
+     * Writes what {@link #of} gives to {@code out}, streamed: in James, the source of a message not modified since it
+     * was received, as it is, without parsing its header section (James' own {@code writeTo} parses and
+     * re-serializes it on every call); otherwise {@code message.writeTo(out)}.
+     */
+    public static void writeTo(MimeMessage message, OutputStream out) throws IOException, MessagingException {
+        if (jamesServer) {
+            try {
+                if (JamesMessageSource.transferUnchanged(message, out)) {
+                    return;
+                }
+            } catch (LinkageError e) {
+                notLinked(e);
+            }
+        }
+        message.writeTo(out);
     }
 
     /**

@@ -203,10 +203,11 @@ public final class SessionCheckedMail {
     }
 
     /**
-     * {@code <octets>:<CRC-32C>} of the mail's message as James writes it ({@code writeTo}: an unchanged message's
-     * source as it is), streamed: a large message James keeps in a file is not read into memory for it;
-     * {@link #UNREADABLE} if unreadable. Made alike when the results are stored and when they are used, so only a
-     * message that changed in between differs (then the mail is checked again: fail-safe).
+     * {@code <octets>:<CRC-32C>} of the mail's message as {@link MimeMessageBytes#writeTo} writes it (an unchanged
+     * message's source as it is, without James' parse of its header section, which cost more than the checksum:
+     * docs/benchmarks.md, session 17), streamed: a large message James keeps in a file is not read into memory for
+     * it; {@link #UNREADABLE} if unreadable. Made alike when the results are stored and when they are used, so only
+     * a message that changed in between differs (then the mail is checked again: fail-safe).
      */
     static String fingerprint(Mail mail) {
         try {
@@ -215,7 +216,7 @@ public final class SessionCheckedMail {
                 return UNREADABLE;
             }
             CrcStream out = new CrcStream();
-            message.writeTo(out);
+            MimeMessageBytes.writeTo(message, out);
             return out.count + ":" + Long.toHexString(out.crc.getValue());
         } catch (MessagingException | IOException | RuntimeException e) {
             return UNREADABLE;

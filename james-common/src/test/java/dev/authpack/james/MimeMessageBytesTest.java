@@ -59,6 +59,32 @@ class MimeMessageBytesTest {
     }
 
     @Test
+    void writeToStreamsWhatOfGivesUnchangedParsedChangedOrSetInSlices() throws Exception {
+        MimeMessageWrapper message = received(MESSAGE);
+        assertThat(streamed(message)).isEqualTo(MESSAGE);
+        assertThat(message.isModified()).isFalse();
+        // parsed, not changed (a matcher read the content): the same octets, as James writes them
+        message.getContent();
+        assertThat(streamed(message)).isEqualTo(MESSAGE).isEqualTo(written(message));
+        message.addHeader("X-Added", "yes");
+        assertThat(streamed(message)).contains("X-Added: yes\r\n").isEqualTo(written(message))
+                .isEqualTo(new String(MimeMessageBytes.of(message), StandardCharsets.US_ASCII));
+        MailImpl mail = MailImpl.builder().name("m").mimeMessage(received(MESSAGE)).build();
+        MimeMessageBytes.set(mail, List.of(OctetSlice.of("X-Top: 1\r\n".getBytes(StandardCharsets.US_ASCII)),
+                OctetSlice.of(MESSAGE.getBytes(StandardCharsets.US_ASCII))));
+        assertThat(streamed(mail.getMessage())).isEqualTo("X-Top: 1\r\n" + MESSAGE);
+        // another kind of message: its own writeTo
+        MimeMessage javaMail = MimeMessageBytes.from(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        assertThat(streamed(javaMail)).isEqualTo(written(javaMail));
+    }
+
+    private static String streamed(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MimeMessageBytes.writeTo(message, out);
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void setGivesJamesAnUnmodifiedMessageOverTheOctetsWithoutCopyingThem() throws Exception {
         MailImpl mail = MailImpl.builder().name("m").mimeMessage(received(MESSAGE)).build();
         byte[] changed = ("Authentication-Results: mx.example.org; spf=pass\r\n" + MESSAGE)

@@ -65,6 +65,28 @@ class SessionCheckedMailTest {
     }
 
     @Test
+    void aJamesMessageReadButNotChangedKeepsTheHandedOverChecksAChangedOneLosesThem() throws Exception {
+        Mail read = jamesMail();
+        assertThat(SessionCheckedMail.handOver(table, read, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), 0)).isTrue();
+        // a matcher before MailAuthCheck read a field and the content: nothing changed
+        read.getMessage().getHeader("Subject");
+        read.getMessage().getContent();
+        assertThat(SessionCheckedMail.results(table, read, "mx.test", SPF_ONLY)).isPresent();
+        Mail changed = jamesMail();
+        SessionCheckedMail.handOver(table, changed, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), 0);
+        changed.getMessage().addHeader("X-Added", "by a mailet");
+        assertThat(SessionCheckedMail.results(table, changed, "mx.test", SPF_ONLY)).isEmpty();
+    }
+
+    private static Mail jamesMail() throws Exception {
+        return org.apache.james.server.core.MailImpl.builder().name("m").sender("a@ok.example")
+                .addRecipient("b@example.net").mimeMessage(MimeMessageBytesTest.received(MimeMessageBytesTest.MESSAGE))
+                .build();
+    }
+
+    @Test
     void aMailWithoutAReadableMessageNeverTakesTheSessionsResults() throws Exception {
         Mail mail = FakeMail.builder().name("m").sender("a@ok.example").recipient("b@example.net").build();
         SessionCheckedMail.store(mail, "mx.test", SPF_ONLY, PendingChecksTest.answered().report().join());
