@@ -11,7 +11,7 @@ import java.util.Objects;
  * number of sets it read. The sets themselves are read again from the message when sealing.
  *
  * @param status     none, pass or fail
- * @param reason     why it failed, or null
+ * @param reason     the validation's reason ({@link ArcResult#reason()}: why it failed), or null
  * @param oldestPass RFC 8617 §5.2 step 5, -1 when not known
  * @param sets       the number of ARC sets the validation read
  * @param localOverload a {@code fail} only because this server did not send a key lookup

@@ -11,7 +11,8 @@ import java.util.Objects;
  * The validation of a message's Authenticated Received Chain (RFC 8617 §5.2).
  *
  * @param status          {@code none}, {@code pass} or {@code fail}
- * @param reason          why the chain failed (null for pass and none)
+ * @param reason          why the chain failed; for a pass marked {@code localOverload}, why oldest-pass may be
+ *                        lower; else null
  * @param oldestPass      RFC 8617 §5.2 step 5: 0 when every ARC-Message-Signature validates, else the lowest
  *                        instance M+1 above the newest one (M) that does not; -1 when not computed (status not pass,
  *                        or {@link ArcVerifyOptions#computeOldestPass()} off)
@@ -23,7 +24,10 @@ import java.util.Objects;
  * @param localOverload   a {@code fail} only because a key lookup was not sent, this server's DNS resolver being at
  *                        its bound ({@link dev.authpack.dns.DnsLookup#localOverload()}), every other signature that
  *                        was checked having validated: it says nothing about the sealers, and asking again later may
- *                        validate the chain. Only ever true for {@code fail}.
+ *                        validate the chain. On a {@code pass}: the ARC-Message-Signature of instance
+ *                        {@code oldestPass - 1} is undetermined, its key lookup not sent, so oldestPass is the
+ *                        lowest verified and the true one may be lower (RFC 8617 §5.2 step 5). Only ever true for
+ *                        {@code fail}, or for {@code pass} with {@code oldestPass} of 2 or more.
  */
 public record ArcResult(ArcStatus status, String reason, int oldestPass, List<ArcSet> sets, int highestInstance,
                         boolean terminated, boolean localOverload) {
@@ -36,8 +40,9 @@ public record ArcResult(ArcStatus status, String reason, int oldestPass, List<Ar
         if (status != ArcStatus.FAIL && terminated) {
             throw new IllegalArgumentException("only a failed chain can be terminated");
         }
-        if (status != ArcStatus.FAIL && localOverload) {
-            throw new IllegalArgumentException("a local overload is a fail, not " + status.word());
+        if (localOverload && status != ArcStatus.FAIL && !(status == ArcStatus.PASS && oldestPass > 1)) {
+            throw new IllegalArgumentException("a local overload is a fail or a pass with oldest-pass above 1, not "
+                    + status.word() + " with oldest-pass " + oldestPass);
         }
     }
 
@@ -66,7 +71,7 @@ public record ArcResult(ArcStatus status, String reason, int oldestPass, List<Ar
      * reason="..."} or {@code arc=none} (RFC 8617 §6 and §10.2 define {@code header.oldest-pass} and
      * {@code smtp.remote-ip}; see {@link #toMethodResult(String)} for the latter). A {@link #localOverload()} is
      * {@code arc=fail} too (§10.1 registers no other result; a DNS failure is a {@code fail} by §5.2.1), its reason
-     * saying that the key lookup was not sent.
+     * saying that the key lookup was not sent; on a {@code pass} its reason says why oldest-pass may be lower.
      */
     public MethodResult toMethodResult() {
         return toMethodResult(null);
@@ -81,6 +86,7 @@ public record ArcResult(ArcStatus status, String reason, int oldestPass, List<Ar
         if (remoteIp != null && !remoteIp.isEmpty()) {
             properties.add(new ResultProperty("smtp", "remote-ip", remoteIp));
         }
-        return new MethodResult(METHOD, status.word(), status == ArcStatus.FAIL ? reason : null, properties);
+        return new MethodResult(METHOD, status.word(), status == ArcStatus.FAIL || localOverload ? reason : null,
+                properties);
     }
 }

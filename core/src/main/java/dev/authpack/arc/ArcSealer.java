@@ -101,7 +101,7 @@ public final class ArcSealer {
             return ArcSealResult.notSealed("the chain has already failed (the newest ARC-Seal says cv=fail):"
                     + " RFC 8617 section 5.1 adds no further set", message.toByteArray());
         }
-        if (chain.localOverload()) {
+        if (chain.status() == ArcStatus.FAIL && chain.localOverload()) {
             // a cv=fail would end the chain for every later hop (§5.1 step 2) for a lookup we did not send
             return ArcSealResult.notSealed("the chain could not be validated (a key lookup was not sent, this"
                     + " server's DNS resolver is overloaded): no cv=fail for it", message.toByteArray());

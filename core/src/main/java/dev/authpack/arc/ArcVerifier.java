@@ -65,7 +65,8 @@ import java.util.function.Supplier;
  * problem in the reason. A key lookup this server did not send (its resolver at its bound,
  * {@link DnsLookup#localOverload()}) says nothing about the sealer: the validation goes on past it, and when nothing
  * else fails the chain is a {@code fail} marked {@link ArcResult#localOverload()}, which local policy does not take
- * as the sealer's failure (docs/arc.md).
+ * as the sealer's failure (docs/arc.md). An older ARC-Message-Signature whose key was not sent leaves a {@code pass}
+ * with the oldest-pass verified above it, marked {@link ArcResult#localOverload()} too.
  *
  * <p>Thread-safe; share one instance. The future never completes exceptionally; the checks after a lookup run on
  * the thread that completes it.
@@ -246,9 +247,12 @@ public final class ArcVerifier {
                 }
                 if (!record(step, problem)) {
                     if (older) {
-                        // RFC 8617 §5.2 step 5: the oldest pass is the set above the first failing AMS (one whose
-                        // key was not sent counts as failing: the oldest pass claimed is never too old)
-                        return CompletableFuture.completedFuture(result(ArcStatus.PASS, null, step.instance() + 1));
+                        // RFC 8617 §5.2 step 5: the oldest pass is the set above the first failing AMS; one whose
+                        // key was not sent is undetermined, not validated: the oldest pass claimed is the lowest
+                        // verified, flagged as possibly lower
+                        return CompletableFuture.completedFuture(result(ArcStatus.PASS, overloaded
+                                ? "oldest-pass may be lower: ARC-Message-Signature i=" + step.instance()
+                                + " not validated: " + problem : null, step.instance() + 1, overloaded));
                     }
                     if (!overloaded) {
                         return CompletableFuture.completedFuture(failure(step));

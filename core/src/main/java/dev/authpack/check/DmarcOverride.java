@@ -3,6 +3,7 @@ package dev.authpack.check;
 import dev.authpack.dns.DomainNames;
 import dev.authpack.arc.ArcResult;
 import dev.authpack.arc.ArcSet;
+import dev.authpack.arc.ArcStatus;
 import dev.authpack.authres.AuthResultsHeader;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.ResultProperty;
@@ -48,7 +49,8 @@ public record DmarcOverride(String sealer, int instance, String reason) {
      */
     public static DmarcResult unlessUndecided(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
                                               DmarcOptions options) {
-        if (!arc.localOverload()) {
+        if (arc.status() != ArcStatus.FAIL || !arc.localOverload()) {
+            // a pass marked so (an older AMS undetermined) is a pass: find applies
             return dmarc;
         }
         return vouched(dmarc, arc, trustedSealers).map(o -> dmarc.undecidedByOverload("the chain of trusted ARC"

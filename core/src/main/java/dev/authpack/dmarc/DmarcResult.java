@@ -43,13 +43,18 @@ import java.util.Objects;
  *                            the author's domain, and asking again later may give a verdict; an attacker who fills
  *                            the resolver can cause it at will, so it must not be accepted where the verdict could
  *                            refuse (docs/dmarc.md "Fail-closed rules"). Only ever true for {@code temperror}.
+ * @param undecidedFail       this {@code temperror} is a {@code fail} that only our overload kept from being decided
+ *                            ({@link #undecidedByOverload}): what was not checked could only have overridden it, so
+ *                            the fail's own disposition, {@code policy} (after {@code t=y} and {@code pct}), is the
+ *                            strictest outcome. Only ever true with {@code localOverload}.
  */
 public record DmarcResult(DmarcStatus status, String reason, String fromDomain, List<String> fromDomains,
                           String policyDomain, String organizationalDomain, DmarcRecord record,
                           DmarcPolicy requestedPolicy, DmarcPolicy policy, DmarcPolicy disposition,
                           boolean spfAligned, boolean dkimAligned, String spfDomain, List<String> dkimDomains,
                           List<String> alignedDkimDomains, boolean testMode, boolean sampledOut,
-                          boolean noneFallback, DmarcMode mode, int dnsQueries, boolean localOverload) {
+                          boolean noneFallback, DmarcMode mode, int dnsQueries, boolean localOverload,
+                          boolean undecidedFail) {
     public DmarcResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reason, "reason");
@@ -61,6 +66,21 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
         if (localOverload && status != DmarcStatus.TEMPERROR) {
             throw new IllegalArgumentException("a local overload is a temperror, not " + status.word());
         }
+        if (undecidedFail && !localOverload) {
+            throw new IllegalArgumentException("only a local overload leaves a fail undecided");
+        }
+    }
+
+    /** A result that is not a fail left undecided ({@link #undecidedFail()}). */
+    public DmarcResult(DmarcStatus status, String reason, String fromDomain, List<String> fromDomains,
+                       String policyDomain, String organizationalDomain, DmarcRecord record,
+                       DmarcPolicy requestedPolicy, DmarcPolicy policy, DmarcPolicy disposition,
+                       boolean spfAligned, boolean dkimAligned, String spfDomain, List<String> dkimDomains,
+                       List<String> alignedDkimDomains, boolean testMode, boolean sampledOut,
+                       boolean noneFallback, DmarcMode mode, int dnsQueries, boolean localOverload) {
+        this(status, reason, fromDomain, fromDomains, policyDomain, organizationalDomain, record, requestedPolicy,
+                policy, disposition, spfAligned, dkimAligned, spfDomain, dkimDomains, alignedDkimDomains, testMode,
+                sampledOut, noneFallback, mode, dnsQueries, localOverload, false);
     }
 
     /** A result that is not a temperror caused by a local overload. */
@@ -84,15 +104,17 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
         return overload == localOverload ? this : new DmarcResult(status, reason, fromDomain, fromDomains,
                 policyDomain, organizationalDomain, record, requestedPolicy, policy, disposition, spfAligned,
                 dkimAligned, spfDomain, dkimDomains, alignedDkimDomains, testMode, sampledOut, noneFallback, mode,
-                dnsQueries, overload);
+                dnsQueries, overload, undecidedFail && overload);
     }
 
     /**
-     * This {@code fail} as a {@code temperror} marked {@link #localOverload()}: {@code what}, which could have
-     * changed the outcome (a trusted ARC sealer's word, say), was not checked because this server's DNS resolver
-     * was at its bound (docs/dmarc.md "Fail-closed rules", rule 9). The record, the policies and
-     * {@link #strictestPolicy()} stay; the disposition is the stricter of this fail's own and rule 7's (what
-     * {@code options} gives an unverifiable message): nothing overrode the failure.
+     * This {@code fail} as a {@code temperror} marked {@link #localOverload()} and {@link #undecidedFail()}:
+     * {@code what}, which could have overridden it (a trusted ARC sealer's word, say), was not checked because this
+     * server's DNS resolver was at its bound (docs/dmarc.md "Fail-closed rules", rule 9). The record, the policies
+     * and {@link #strictestPolicy()} stay; the disposition is the stricter of this fail's own and rule 7's (what
+     * {@code options} gives an unverifiable message): nothing overrode the failure. Rule 7's strictest policy seen
+     * is this fail's {@code policy}, after {@code t=y} and the {@code pct} draw already made (RFC 7489 §6.6.4): the
+     * override could only make it milder.
      *
      * @throws IllegalStateException when this is not a {@code fail}
      */
@@ -100,15 +122,13 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
         if (status != DmarcStatus.FAIL) {
             throw new IllegalStateException("only a fail can be left undecided, not " + status.word());
         }
-        // rule 7 reads the policy before pct sampling (RFC 7489 §6.6.4 samples only a fail)
-        DmarcPolicy seen = requestedPolicy == null ? disposition : testMode ? requestedPolicy.oneLevelDown()
-                : requestedPolicy;
+        DmarcPolicy seen = policy == null ? disposition : policy;
         return new DmarcResult(DmarcStatus.TEMPERROR, "cannot be completed: " + what + " not checked, this"
                 + " server's DNS resolver is overloaded (" + reason + ")", fromDomain, fromDomains, policyDomain,
                 organizationalDomain, record, requestedPolicy, policy,
                 disposition.stricter(options.unverifiableDisposition().disposition(seen)), spfAligned, dkimAligned,
                 spfDomain, dkimDomains, alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries,
-                true);
+                true, true);
     }
 
     /** A result without record: none, temperror or permerror before a policy was known. */
@@ -122,14 +142,15 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
     DmarcResult withContext(List<String> allFromDomains, String newReason, int queries) {
         return new DmarcResult(status, newReason, fromDomain, allFromDomains, policyDomain, organizationalDomain,
                 record, requestedPolicy, policy, disposition, spfAligned, dkimAligned, spfDomain, dkimDomains,
-                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, queries, localOverload);
+                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, queries, localOverload, undecidedFail);
     }
 
     /** This result with the disposition for a message that cannot be verified, and another reason. */
     DmarcResult unverifiable(DmarcPolicy newDisposition, String newReason) {
         return new DmarcResult(status, newReason, fromDomain, fromDomains, policyDomain, organizationalDomain,
                 record, requestedPolicy, policy, newDisposition, spfAligned, dkimAligned, spfDomain, dkimDomains,
-                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries, localOverload);
+                alignedDkimDomains, testMode, sampledOut, noneFallback, mode, dnsQueries, localOverload,
+                undecidedFail);
     }
 
     /**

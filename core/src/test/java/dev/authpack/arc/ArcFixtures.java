@@ -1,8 +1,11 @@
 package dev.authpack.arc;
 
+import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.internal.ByteBuilder;
+import dev.authpack.dkim.internal.HeaderCanonicalizer;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 
@@ -13,6 +16,7 @@ import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 
 /** Keys, DNS and messages for the ARC unit tests: two sealers (an origin list and a forwarder). */
 public final class ArcFixtures {
@@ -86,6 +90,31 @@ public final class ArcFixtures {
             throw new IllegalStateException("not sealed: " + result.reason());
         }
         return result.message();
+    }
+
+    /**
+     * {@code message} with a first ARC set by {@code domain} whose ARC-Message-Signature names selector
+     * {@code amsSelector} and whose ARC-Seal names {@code sealSelector}, both signed with {@code key}: a sealer that
+     * keeps a key for each, so that the set's message signature needs a key lookup the seals do not.
+     */
+    public static byte[] firstSetWithOwnAmsSelector(DkimSigningKey key, String domain, String amsSelector,
+                                                    String sealSelector, byte[] message, String resinfo) {
+        ArcSealResult first = new ArcSealer(key, ArcSealOptions.of(domain, amsSelector).withClock(NOW))
+                .seal(parse(message), ArcResult.none(), "mx." + domain, resinfo);
+        // RFC 8617 §5.1.1: the seal of instance 1 signs its AAR, AMS and itself (b= empty), relaxed
+        String unsigned = "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=" + domain + "; s=" + sealSelector + "; t="
+                + NOW.instant().getEpochSecond() + "; b=";
+        ByteBuilder data = new ByteBuilder(4096, 1 << 20);
+        for (String field : new String[] {first.authenticationResults(), first.messageSignature(), unsigned}) {
+            byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+            HeaderCanonicalizer.canonicalize(Canonicalization.RELAXED, bytes, 0, bytes.length, data);
+            if (!field.equals(unsigned)) {
+                data.write(new byte[] {'\r', '\n'}, 0, 2);
+            }
+        }
+        String seal = unsigned + Base64.getEncoder().encodeToString(key.sign(data.array(), data.length()));
+        return (seal + "\r\n" + first.messageSignature() + "\r\n" + first.authenticationResults() + "\r\n"
+                + text(message)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The message with {@code from} replaced by {@code to} once (must occur). */

@@ -176,6 +176,46 @@ class ArcVerifierTest {
     }
 
     @Test
+    void anOlderMessageSignatureWhoseKeyWasNotSentLeavesThePassWithTheOldestPassVerifiedAndFlagged() {
+        // the list signs its AMS with a1 and seals with s1; the forwarder seals on without changing the message
+        SuiteDns dns = dns().add("a1._domainkey.lists.example", ArcFixtures.LIST_KEY.publicKeyRecord());
+        byte[] first = ArcFixtures.firstSetWithOwnAmsSelector(ArcFixtures.LIST_KEY, "lists.example", "a1", "s1",
+                PLAIN, "dmarc=pass");
+        byte[] forwarded = sealValidated(forwarderSealer(), dns, first, "arc=pass");
+        ArcResult all = verifier(dns).verify(forwarded).join();
+        assertThat(all.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(all.oldestPass()).isZero();
+        assertThat(all.localOverload()).isFalse();
+
+        // RFC 8617 §5.2 step 5: AMS i=1 undetermined (its key lookup not sent), so the oldest pass verified is 2;
+        // it may be lower, and the result says why
+        ArcResult undetermined = verifier(dns().add("a1._domainkey.lists.example",
+                ArcFixtures.LIST_KEY.publicKeyRecord()).overload("a1._domainkey.lists.example")).verify(forwarded)
+                .join();
+        assertThat(undetermined.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(undetermined.oldestPass()).isEqualTo(2);
+        assertThat(undetermined.localOverload()).isTrue();
+        assertThat(undetermined.reason()).isEqualTo("oldest-pass may be lower: ARC-Message-Signature i=1 not"
+                + " validated: key unavailable (lookup of a1._domainkey.lists.example not sent, this server's DNS"
+                + " resolver is overloaded: test overload)");
+        assertThat(undetermined.toMethodResult()).isEqualTo(new MethodResult("arc", "pass", undetermined.reason(),
+                List.of(new ResultProperty("header", "oldest-pass", "2"))));
+        // the chain passed: a sealer adds a cv=pass set over it
+        ArcSealResult sealed = listSealer().seal(ArcFixtures.parse(forwarded), undetermined, "mx.lists.example",
+                "arc=pass");
+        assertThat(sealed.sealed()).isTrue();
+        assertThat(sealed.cv()).isEqualTo(ArcStatus.PASS);
+
+        // a real DNS failure at that key is the signature's failure: oldest-pass 2, not flagged
+        ArcResult failed = verifier(dns().add("a1._domainkey.lists.example", ArcFixtures.LIST_KEY.publicKeyRecord())
+                .fail("a1._domainkey.lists.example", DnsOutcome.TEMP_FAILURE)).verify(forwarded).join();
+        assertThat(failed.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(failed.oldestPass()).isEqualTo(2);
+        assertThat(failed.localOverload()).isFalse();
+        assertThat(failed.reason()).isNull();
+    }
+
+    @Test
     void aKeyLookupWithoutAnswerTimesOut() {
         SuiteDns dns = dns();
         byte[] sealed = oneSet(dns);

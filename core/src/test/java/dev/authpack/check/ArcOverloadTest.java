@@ -38,9 +38,12 @@ class ArcOverloadTest {
     private static final DkimSigningKey FORWARDER_KEY = ArcFixtures.rsaKey();
     private static final String LIST_KEY_NAME = "s1._domainkey.lists.example";
     private static final String FORWARDER_KEY_NAME = "s2._domainkey.forwarder.example";
+    /** The list's key for its ARC-Message-Signatures, when it keeps one apart from its seal's. */
+    private static final String LIST_AMS_KEY_NAME = "a1._domainkey.lists.example";
     private static final ZoneFileResolver ZONE = new ZoneFileResolver("_dmarc.victim.example. 300 IN TXT"
             + " \"v=DMARC1; p=reject\"\n"
             + LIST_KEY_NAME + ". 300 IN TXT \"" + LIST_KEY.publicKeyRecord() + "\"\n"
+            + LIST_AMS_KEY_NAME + ". 300 IN TXT \"" + LIST_KEY.publicKeyRecord() + "\"\n"
             + FORWARDER_KEY_NAME + ". 300 IN TXT \"" + FORWARDER_KEY.publicKeyRecord() + "\"\n");
     private static final String POST = "From: CEO <ceo@victim.example>\r\n"
             + "To: list@lists.example\r\n"
@@ -107,6 +110,33 @@ class ArcOverloadTest {
         MethodResult arc = resinfo(report, "arc");
         assertThat(arc.result()).isEqualTo("fail");
         assertThat(arc.reason()).contains("not sent").contains("overloaded").contains(LIST_KEY_NAME);
+    }
+
+    @Test
+    void anOlderMessageSignatureNotCheckedUnderOverloadKeepsTheChainsPassAndTheOverride() throws Exception {
+        // the list signs its AMS with a key of its own (a1), seals with s1; a trusted forwarder seals on unchanged
+        byte[] list = ArcFixtures.firstSetWithOwnAmsSelector(LIST_KEY, "lists.example", "a1", "s1",
+                POST.getBytes(StandardCharsets.UTF_8), LIST_SAW);
+        byte[] forwarded = seal(FORWARDER_KEY, "forwarder.example", "s2", list,
+                new ArcChainSummary(ArcStatus.PASS, null, 0, 1).toArcResult(),
+                "arc=pass; dmarc=fail header.from=victim.example");
+        Set<String> both = Set.of("lists.example", "forwarder.example");
+        assertThat(check(ZONE, forwarded, both).arc().orElseThrow().oldestPass()).isZero();
+
+        AuthCheckReport report = check(ZONE.withLocalOverload(LIST_AMS_KEY_NAME), forwarded, both);
+        ArcResult arc = report.arc().orElseThrow();
+        // RFC 8617 §5.2: the seals validate, so the chain passes; AMS i=1 is undetermined, not validated
+        assertThat(arc.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(arc.oldestPass()).isEqualTo(2);
+        assertThat(arc.localOverload()).isTrue();
+        MethodResult resinfo = resinfo(report, "arc");
+        assertThat(resinfo.result()).isEqualTo("pass");
+        assertThat(resinfo.reason()).contains("oldest-pass may be lower").contains(LIST_AMS_KEY_NAME)
+                .contains("overloaded");
+        // the override needs the seals only: it applies as without the overload
+        assertThat(report.dmarc().orElseThrow().status()).isEqualTo(DmarcStatus.FAIL);
+        assertThat(report.dmarcOverride()).isPresent();
+        assertThat(report.dmarcDisposition()).isEqualTo(DmarcPolicy.NONE);
     }
 
     @Test

@@ -148,6 +148,33 @@ class DmarcOverrideTest {
     }
 
     @Test
+    void aFailPctLeftOutKeepsItsSampledDispositionWhenOurOverloadLeavesTheOverrideUndecided() {
+        // RFC 7489 §6.6.4: pct left this p=reject fail out, so it is quarantined; the override could only make
+        // that milder, so the fail left undecided must not ask for more than quarantine
+        DmarcResult sampledOut = new DmarcResult(DmarcStatus.FAIL, "test; left out by pct=50", "example.com",
+                List.of("example.com"), "example.com", "example.com", null, DmarcPolicy.REJECT,
+                DmarcPolicy.QUARANTINE, DmarcPolicy.QUARANTINE, false, false, null, List.of(), List.of(), false, true,
+                false, DmarcMode.RFC7489, 1);
+        ArcResult arc = notSent(set(1, "lists.example.org", "dmarc=pass header.from=example.com"));
+        Set<String> trusted = Set.of("lists.example.org");
+        DmarcOptions rfc7489 = DmarcOptions.DEFAULT.withMode(DmarcMode.RFC7489);
+        DmarcResult undecided = DmarcOverride.unlessUndecided(sampledOut, arc, trusted, rfc7489);
+        assertThat(undecided.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(undecided.localOverload()).isTrue();
+        assertThat(undecided.sampledOut()).isTrue();
+        assertThat(undecided.policy()).isEqualTo(DmarcPolicy.QUARANTINE);
+        assertThat(undecided.disposition()).isEqualTo(DmarcPolicy.QUARANTINE);
+        assertThat(undecided.undecidedFail()).isTrue();
+        assertThat(undecided.withLocalOverload(false).undecidedFail()).isFalse();
+        // a disposition configured for unverifiable mail still counts (rule 7)
+        assertThat(DmarcOverride.unlessUndecided(sampledOut, arc, trusted, rfc7489.withUnverifiableDisposition(
+                UnverifiableDisposition.REJECT)).disposition()).isEqualTo(DmarcPolicy.REJECT);
+        // in the sample: the fail's own reject
+        assertThat(DmarcOverride.unlessUndecided(FAILED, arc, trusted, rfc7489).disposition())
+                .isEqualTo(DmarcPolicy.REJECT);
+    }
+
+    @Test
     void anOverloadGivesNothingWhereNoOverrideCouldApply() {
         Set<String> trusted = Set.of("lists.example.org");
         ArcResult pass = notSent(set(1, "lists.example.org", "dmarc=pass header.from=example.com"));
@@ -167,6 +194,10 @@ class DmarcOverrideTest {
         assertThatThrownBy(() -> dmarc(DmarcStatus.PASS, DmarcPolicy.NONE).undecidedByOverload("x",
                 DmarcOptions.DEFAULT)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new ArcResult(ArcStatus.PASS, null, 0, List.of(), 1, false, true))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DmarcResult(DmarcStatus.TEMPERROR, "test", "example.com",
+                List.of("example.com"), null, null, null, null, null, DmarcPolicy.NONE, false, false, null, List.of(),
+                List.of(), false, false, false, DmarcMode.RFC9989, 1, false, true))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

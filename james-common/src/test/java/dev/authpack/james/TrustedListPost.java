@@ -27,12 +27,17 @@ public final class TrustedListPost {
     public static final String MAIL_FROM = "list-bounces@lists.example";
     private static final DkimSigningKey KEY = key();
     /** The author's record and the sealer's key. */
-    public static final ZoneFileResolver ZONE = new ZoneFileResolver("_dmarc.victim.example. 300 IN TXT"
-            + " \"v=DMARC1; p=reject\"\n" + KEY_NAME + ". 300 IN TXT \"" + KEY.publicKeyRecord() + "\"\n");
+    public static final ZoneFileResolver ZONE = zone("v=DMARC1; p=reject");
     /** The post as the list sends it on: one ARC set. */
     public static final byte[] MESSAGE = sealed();
 
     private TrustedListPost() {
+    }
+
+    /** The sealer's key and {@code dmarcRecord} as the author's record. */
+    public static ZoneFileResolver zone(String dmarcRecord) {
+        return new ZoneFileResolver("_dmarc.victim.example. 300 IN TXT \"" + dmarcRecord + "\"\n" + KEY_NAME
+                + ". 300 IN TXT \"" + KEY.publicKeyRecord() + "\"\n");
     }
 
     public static Envelope envelope() throws Exception {

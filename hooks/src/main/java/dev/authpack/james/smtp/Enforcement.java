@@ -172,9 +172,15 @@ record Enforcement(boolean refuseDmarcReject, SpfFailRefusal refuseSpfFail, bool
     /**
      * Whether a policy that may apply to the author domain of {@code dmarc} is {@code reject}, or the policy is not
      * known: only then could the check refuse, and only then is an overload worth a 451 (review F2). A known record
-     * whose applicable policies are all milder leaves the ordinary temperror handling.
+     * whose applicable policies are all milder leaves the ordinary temperror handling. A fail left undecided (a
+     * trusted ARC sealer's override not checked, {@link DmarcResult#undecidedFail()}) is refused at most as the fail
+     * itself: its own policy after {@code t=y} and the {@code pct} draw (RFC 7489 §6.6.4), which the override could
+     * only make milder.
      */
     private static boolean mayBeReject(DmarcResult dmarc) {
+        if (dmarc.undecidedFail() && dmarc.policy() != null) {
+            return dmarc.policy() == DmarcPolicy.REJECT;
+        }
         DmarcPolicy strictest = dmarc.strictestPolicy();
         return strictest == null || strictest == DmarcPolicy.REJECT;
     }

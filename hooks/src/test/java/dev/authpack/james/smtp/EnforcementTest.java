@@ -6,6 +6,8 @@ import dev.authpack.check.CheckerSettings;
 import dev.authpack.check.DmarcOverride;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dmarc.DmarcStatus;
 import dev.authpack.dmarc.DmarcPolicy;
@@ -62,8 +64,14 @@ class EnforcementTest {
 
     /** MailAuthChecker's report of the trusted list's post over {@code dns}, trusting {@code sealers}. */
     private static AuthCheckReport listPost(ZoneFileResolver dns, Set<String> sealers) throws Exception {
-        return MailAuthChecker.create(dns, CheckerSettings.defaults("mx.example.org")).check(TrustedListPost.envelope(),
-                TrustedListPost.MESSAGE, CheckOptions.ALL.withTrustedArcSealers(sealers)).get();
+        return listPost(dns, sealers, DmarcOptions.DEFAULT);
+    }
+
+    private static AuthCheckReport listPost(ZoneFileResolver dns, Set<String> sealers, DmarcOptions dmarc)
+            throws Exception {
+        return MailAuthChecker.create(dns, CheckerSettings.defaults("mx.example.org").withDmarc(dmarc))
+                .check(TrustedListPost.envelope(), TrustedListPost.MESSAGE,
+                        CheckOptions.ALL.withTrustedArcSealers(sealers)).get();
     }
 
     @Test
@@ -86,6 +94,40 @@ class EnforcementTest {
         HookResult untrusted = Enforcement.DEFAULT.atEndOfData(listPost(TrustedListPost.ZONE.withLocalOverload(
                 TrustedListPost.KEY_NAME), Set.of("other.example"))).orElseThrow();
         assertThat(untrusted.getSmtpRetCode()).isEqualTo("550");
+    }
+
+    @Test
+    void aFailPctLeftOutIsNotDeferredWhenOurOverloadLeftTheOverrideUndecided() throws Exception {
+        // RFC 7489 §6.6.4: pct=0 leaves every failing message out of p=reject: quarantined whether or not the
+        // trusted sealer's override applies, so the overload at the sealer's key decides nothing a 451 could wait for
+        Set<String> trusted = Set.of(TrustedListPost.SEALER);
+        DmarcOptions rfc7489 = DmarcOptions.DEFAULT.withMode(DmarcMode.RFC7489);
+        ZoneFileResolver sampled = TrustedListPost.zone("v=DMARC1; p=reject; pct=0");
+        AuthCheckReport overloaded = listPost(sampled.withLocalOverload(TrustedListPost.KEY_NAME), trusted, rfc7489);
+        DmarcResult dmarc = overloaded.dmarc().orElseThrow();
+        assertThat(dmarc.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(dmarc.localOverload()).isTrue();
+        assertThat(dmarc.sampledOut()).isTrue();
+        assertThat(dmarc.undecidedFail()).isTrue();
+        assertThat(overloaded.dmarcDisposition()).isEqualTo(DmarcPolicy.QUARANTINE);
+        assertThat(read("temperror", "accept").atEndOfData(overloaded)).isEmpty();
+        // temperror=defer: deferred as any temperror, naming the domain (not "server busy")
+        assertThat(read("temperror", "defer").atEndOfData(overloaded).orElseThrow().getSmtpDescription())
+                .startsWith("4.7.1 DMARC policy of victim.example");
+
+        // in the sample (pct=100), or under RFC 9989 (no pct): the fail may be refused, so 451 as before
+        for (AuthCheckReport refusable : List.of(
+                listPost(TrustedListPost.zone("v=DMARC1; p=reject; pct=100").withLocalOverload(
+                        TrustedListPost.KEY_NAME), trusted, rfc7489),
+                listPost(sampled.withLocalOverload(TrustedListPost.KEY_NAME), trusted, DmarcOptions.DEFAULT))) {
+            assertThat(refusable.dmarc().orElseThrow().localOverload()).isTrue();
+            assertThat(refusable.dmarcDisposition()).isEqualTo(DmarcPolicy.REJECT);
+            HookResult busy = read("temperror", "accept").atEndOfData(refusable).orElseThrow();
+            assertThat(busy.getSmtpRetCode()).isEqualTo("451");
+            assertThat(busy.getSmtpDescription()).isEqualTo(Enforcement.OVERLOADED.formatted("DMARC"));
+        }
+        // without the overload the sampled-out fail is overridden, and accepted
+        assertThat(listPost(sampled, trusted, rfc7489).dmarcDisposition()).isEqualTo(DmarcPolicy.NONE);
     }
 
     private static AuthCheckReport report(DmarcResult dmarc, SpfResult spf) {
