@@ -92,6 +92,48 @@ public class MessageStreamBenchmark {
         return read(message);
     }
 
+    /**
+     * The checksum that binds a label-only hook's handed-over checks to the message (session 17): the whole message
+     * as James' {@code writeTo} gives it, which parses and re-serializes the header section on every call (what
+     * {@code SessionCheckedMail.fingerprint} did, once at the hand-over and once in MailAuthCheck).
+     */
+    @Benchmark
+    public long checksumJamesWriteTo() throws Exception {
+        Checksum out = new Checksum();
+        message.writeTo(out);
+        return out.value();
+    }
+
+    /** The same checksum over {@code MimeMessageBytes.writeTo}: an unchanged message's source as it is (now). */
+    @Benchmark
+    public long checksumPackWriteTo() throws Exception {
+        Checksum out = new Checksum();
+        MimeMessageBytes.writeTo(message, out);
+        return out.value();
+    }
+
+    /** CRC-32C and length of what is written, as {@code SessionCheckedMail.fingerprint} makes them. */
+    static final class Checksum extends java.io.OutputStream {
+        private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        private long count;
+
+        @Override
+        public void write(int b) {
+            crc.update(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            count += len;
+        }
+
+        long value() {
+            return crc.getValue() ^ (count << 32);
+        }
+    }
+
     private static int read(MimeMessageWrapper message) throws Exception {
         try (InputStream in = message.getMessageInputStream()) {
             return Collections.list(new InternetHeaders(in).getAllHeaderLines()).size();

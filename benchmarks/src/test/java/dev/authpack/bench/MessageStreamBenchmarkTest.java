@@ -13,6 +13,19 @@ class MessageStreamBenchmarkTest {
         assertThat(fields("slices")).isEqualTo(17);
     }
 
+    @Test
+    void bothChecksumsCoverTheSameOctetsOfAWellFormedMessage() throws Exception {
+        for (String source : new String[] {"james", "oneArray", "slices"}) {
+            MessageStreamBenchmark benchmark = new MessageStreamBenchmark();
+            benchmark.source = source;
+            benchmark.setUp();
+            long james = benchmark.checksumJamesWriteTo();
+            assertThat(benchmark.checksumPackWriteTo()).as(source).isEqualTo(james);
+            // the length is part of it: the whole message, not the header section alone
+            assertThat(james >>> 32).as(source).isGreaterThan(10_000);
+        }
+    }
+
     private static int fields(String source) throws Exception {
         MessageStreamBenchmark benchmark = new MessageStreamBenchmark();
         benchmark.source = source;
