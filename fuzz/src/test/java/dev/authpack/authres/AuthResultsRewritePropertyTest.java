@@ -16,15 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link AuthResultsRewrite} on the whole fuzz corpus and on {@value HostileHeaders#RANDOM_SECTIONS} random hostile
- * header sections, with our field and without, read as javax.mail reads (James: a line also ends at a bare CR and
- * at CR CR LF), as LF-only readers do (mime4j, Dovecot) and, when the message holds a CR LF anywhere before or
- * after the rewrite, as readers that know only CR LF do (several MTAs and Windows clients: a bare LF or CR is data).
- * Review s15 (H1, M1, M2): a cut next to a bare CR made a new line end, moved the end of the header section or left
- * a remainder read as a new field, and a first line starting with white space continued our field. s16: a
- * CRLF-only reader read on past an empty line after a bare LF into the body, and over a bare LF into the next
- * field; its fields' claims were not looked at. s17 (L2): that reading was left out when the first line ended with
- * a bare LF, and our field, with bare LFs, ran on into the message's first line.
+ * {@link AuthResultsRewrite} on the whole fuzz corpus, on {@value HostileHeaders#RANDOM_SECTIONS} random hostile
+ * header sections and on {@value HostileHeaders#FIRST_LINE_BARE_LF_MESSAGES} messages whose first line ends with a
+ * bare LF and later lines mostly with CR LF, with our field and without, read as javax.mail reads (James: a line
+ * also ends at a bare CR and at CR CR LF), as LF-only readers do (mime4j, Dovecot) and, when the message holds a
+ * CR LF anywhere before or after the rewrite, as readers that know only CR LF do (several MTAs and Windows
+ * clients: a bare LF or CR is data). Review s15 (H1, M1, M2): a cut next to a bare CR made a new line end, moved
+ * the end of the header section or left a remainder read as a new field, and a first line starting with white
+ * space continued our field. s16: a CRLF-only reader read on past an empty line after a bare LF into the body, and
+ * over a bare LF into the next field; its fields' claims were not looked at. s17 (L2): that reading was left out
+ * when the first line ended with a bare LF, and our field, with bare LFs, ran on into the message's first line.
  * <ol>
  *   <li>Rewriting the output removes nothing more: with our field, only ours, and the same octets come back.</li>
  *   <li>The body stays: the empty line ending the header section is where it was, less the octets removed before
@@ -46,17 +47,37 @@ class AuthResultsRewritePropertyTest {
     void holdOnTheFuzzCorpus() {
         List<byte[]> corpus = HostileHeaders.corpus();
         assertTrue(corpus.size() > 1000, "corpus read: " + corpus.size());
-        corpus.forEach(AuthResultsRewritePropertyTest::hold);
+        holdOnEach(corpus);
     }
 
     @Test
     void holdOnRandomHostileHeaderSections() {
-        HostileHeaders.random(0x5eed_0015L).forEach(AuthResultsRewritePropertyTest::hold);
+        holdOnEach(HostileHeaders.random(0x5eed_0015L));
     }
 
-    private static void hold(byte[] message) {
-        hold(message, OURS);
-        hold(message, null);
+    /** Review s17 L2: a first line ending with a bare LF, later lines with CRLF. */
+    @Test
+    void holdOnMessagesWhoseFirstLineEndsWithABareLf() {
+        holdOnEach(HostileHeaders.firstLineBareLf(0x5eed_0017L));
+    }
+
+    /** Every message checked, with our field and without; fails with how many broke a property, and the first. */
+    private static void holdOnEach(List<byte[]> messages) {
+        int failures = 0;
+        AssertionError first = null;
+        for (byte[] message : messages) {
+            try {
+                hold(message, OURS);
+                hold(message, null);
+            } catch (AssertionError e) {
+                failures++;
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw new AssertionError(failures + " of " + messages.size() + " messages broke a property; the first: "
+                    + first.getMessage(), first);
+        }
     }
 
     private static void hold(byte[] in, String ours) {
