@@ -29,22 +29,27 @@ import java.util.List;
  * a second rewrite finds nothing more. (javax.mail may end the header earlier, at an empty line only it sees, a
  * bare CR; that line goes only inside an LF-only field claiming our id.)
  *
- * <p>A message whose first line ends with CR LF (or, with nothing put on top, whose first line left does) is also
- * read as a reader that knows only CR LF reads it (several MTAs and Windows clients: a bare LF or CR is data). Its
+ * <p>A message holding a CR LF anywhere (or no LF at all: that reading is then the LF-only one) is also read as a
+ * reader that knows only CR LF reads it (several MTAs and Windows clients: a bare LF or CR is data), whatever its
+ * first line ends with (review s17 L2: a first line ending with a bare LF is the start of a field that runs on to
+ * the first CR LF, and every line after that is a field of that reading up to its CRLF CRLF, in the body too). Its
  * line starts are line starts of the other readings, but its fields run on over a bare LF, and its header section
  * over an empty line after a bare LF (or an empty LF line) into what the others read as the body. So, in such a
  * message: a field of that reading claiming our id is dropped whole; every cut is widened to whole fields of that
  * reading (after a CR LF, before anything but SP or HTAB), so that no field of it is joined to another (the fields
- * on those lines go too: fail closed, only a message with bare LFs loses them); and the empty line ending the header
+ * on those lines go too: fail closed, only a message with bare LFs loses them); the empty line ending the header
  * section gets a CR before its LF, and before the LF ending the line above, where they are bare, so that this reader
- * ends the header section there too and reads no field in the body. That is the only change made to octets kept.
+ * ends the header section there too and reads no field in the body (that is the only change made to octets kept);
+ * and our field ends its lines with CR LF, or that reader would run it on into the sender's first line. A message
+ * with bare LFs and no CR LF is one line to that reader, and stays so: our field gets bare LFs, like the message.
  *
  * <p>A first line starting with SP or HTAB (javax.mail reads it as a field, nameless if it has no colon) would
  * continue our field put above it, in every reading (M2): with our field, it is dropped as such a field is;
  * without, it stays.
  *
- * <p>Linear in the message size: each header line is looked at a bounded number of times (once, or twice when a
- * message with bare LFs is read again as a CRLF one), whatever the number of fields or names.
+ * <p>Linear in the message size: each header line is looked at a bounded number of times, whatever the number of
+ * fields or names. The search for a CR LF stops at the first: at the end of the first line of a CRLF message; a
+ * message without one is read to its end (for CRs only, eight octets at a time).
  */
 public final class AuthResultsRewrite {
     private static final byte[] CR = {'\r'};
@@ -53,24 +58,37 @@ public final class AuthResultsRewrite {
     }
 
     /**
-     * @param message  the whole message as received (CRLF or bare LF line ends)
+     * @param message  the whole message as received (CRLF, bare LF or mixed line ends)
      * @param ourId    our authserv-id, whose claimants are dropped; null to drop nothing
      * @param ourField our field to prepend ({@code Authentication-Results: ...}, folded with CRLF, no final line
-     *                 end; see {@link AuthResultsWriter#headerField}), or null to add nothing
+     *                 end; see {@link AuthResultsWriter#headerField}), or null to add nothing; its line ends are
+     *                 made bare LFs in a message with bare LFs and no CR LF
      * @return the new message (as slices of {@code message} around the edits, or in one array), or the same array
      *         when there was nothing to do
      */
     public static Result rewrite(byte[] message, String ourId, String ourField) {
-        boolean lf = usesBareLf(message);
-        Result result = rewrite(message, ourId, ourField, lf, !lf);
-        if (lf && result.changed() && !usesBareLf(result.message())) {
-            // nothing on top and the first line left ends with CR LF: a CRLF-only reader may read what is left
-            result = rewrite(message, ourId, ourField, true, true);
-        }
-        return result;
+        // not the first line's end (s17 L2): a CRLF-only reader reads lines as soon as there is a CR LF anywhere.
+        // Cuts keep whole LF lines and add no CR, so a bare-LF message gives a result without CR LF.
+        return rewrite(message, ourId, ourField, !bareLfOnly(message));
     }
 
-    private static Result rewrite(byte[] message, String ourId, String ourField, boolean lf, boolean crlfReaders) {
+    /**
+     * Whether the message ends its lines with bare LFs only: a LF and no CR LF anywhere. (Without any LF, the
+     * CRLF-only reading is the LF-only one, and our field gets CR LF.)
+     */
+    private static boolean bareLfOnly(byte[] message) {
+        if (HeaderLines.containsCrlf(message)) {
+            return false;
+        }
+        for (byte b : message) {
+            if (b == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Result rewrite(byte[] message, String ourId, String ourField, boolean crlfReaders) {
         // a first line starting with white space would continue our field put on top of it, in every reading
         boolean foldsIntoOurs = ourField != null && HeaderLines.isContinuation(message, 0);
         Cuts cuts = new Cuts(message, crlfReaders);
@@ -101,8 +119,9 @@ public final class AuthResultsRewrite {
         if (cuts.count == 0 && ourField == null && crs.length == 0) {
             return new Result(List.of(OctetSlice.of(message)), 0, false);
         }
-        byte[] field = ourField == null ? new byte[0]
-                : (lf ? ourField.replace("\r\n", "\n") + "\n" : ourField + "\r\n").getBytes(StandardCharsets.UTF_8);
+        // CR LF for a CRLF-only reader, which would otherwise join ours to the first line below it
+        byte[] field = ourField == null ? new byte[0] : (crlfReaders ? ourField + "\r\n"
+                : ourField.replace("\r\n", "\n") + "\n").getBytes(StandardCharsets.UTF_8);
         // the new message as slices: our field, then the message around the cuts (not copied)
         List<OctetSlice> slices = new ArrayList<>(cuts.count + 2 + 2 * crs.length);
         if (field.length > 0) {
@@ -207,21 +226,6 @@ public final class AuthResultsRewrite {
             }
             return bareLf ? new int[] {headerEnd} : new int[0];
         }
-    }
-
-    /** Whether the first line ends with a bare LF (the whole message is then taken to use them). */
-    private static boolean usesBareLf(byte[] message) {
-        int lineEnd = indexOf(message, (byte) '\n', 0);
-        return lineEnd >= 0 && (lineEnd == 0 || message[lineEnd - 1] != '\r');
-    }
-
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The rewritten message and how many fields claiming our authserv-id were dropped. */

@@ -158,6 +158,30 @@ public final class HeaderLines {
                 && m[pos] == '\r' && pos + 1 < m.length && m[pos + 1] == '\n';
     }
 
+    /**
+     * Whether a CR LF is anywhere in the message: without one, a reader that knows only CRLF sees it as a single
+     * line. Stops at the first; eight octets at a time, looking only at CRs (a message with bare LF line ends has
+     * few or none).
+     */
+    public static boolean containsCrlf(byte[] m) {
+        int i = 0;
+        for (; i <= m.length - Long.BYTES; i += Long.BYTES) {
+            long crs = OctetScan.zeroOctets(OctetScan.word(m, i) ^ OctetScan.CRS);
+            for (; crs != 0; crs &= crs - 1) { // each CR of the word (one high bit per CR octet), in order
+                int cr = i + OctetScan.first(crs);
+                if (cr + 1 < m.length && m[cr + 1] == '\n') {
+                    return true;
+                }
+            }
+        }
+        for (; i + 1 < m.length; i++) {
+            if (m[i] == '\r' && m[i + 1] == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the first LF before {@code limit} ends a CRLF (false when there is no LF). */
     public static boolean firstLineEndsWithCrlf(byte[] m, int limit) {
         for (int i = 0; i < limit; i++) {

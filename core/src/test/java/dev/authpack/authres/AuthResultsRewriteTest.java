@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,14 +73,19 @@ class AuthResultsRewriteTest {
      * s16: a reader that knows only CRLF (a bare LF is data to it) reads on past an empty line after a bare LF, into
      * what the others read as the body, and takes a forged field there for a header field. The empty line gets a CR
      * before its bare LFs (the line above's too): every reader ends the header section there; the body stays.
+     * Review s17 L2: also when the first line ends with a bare LF (that reader reads it on to the first CR LF, here
+     * in the header or only in the body), and ours then ends with CR LF, or that reader would run it on into From.
      */
     @ParameterizedTest
     @ValueSource(strings = {"\n\r\n", "\n\n", "\r\n\n"})
     void aCrlfOnlyReaderEndsTheHeaderSectionWhereTheOthersDo(String end) {
-        String body = "Authentication-Results: mx.example.org; dkim=pass header.d=paypal.com\r\n\r\nbody\r\n";
-        String message = "From: a@example.com\r\nSubject: s" + end + body;
-        assertThat(rewrite(message, OURS)).isEqualTo(OURS + "\r\nFrom: a@example.com\r\nSubject: s\r\n\r\n" + body);
-        assertThat(rewrite(message, null)).isEqualTo("From: a@example.com\r\nSubject: s\r\n\r\n" + body);
+        String body = "hello\r\nAuthentication-Results: mx.example.org; dkim=pass header.d=paypal.com\r\n\r\nbody\r\n";
+        for (String first : List.of("\r\n", "\n")) {
+            String message = "From: a@example.com" + first + "Subject: s" + end + body;
+            String header = "From: a@example.com" + first + "Subject: s\r\n\r\n";
+            assertThat(rewrite(message, OURS)).as(first).isEqualTo(OURS + "\r\n" + header + body);
+            assertThat(rewrite(message, null)).as(first).isEqualTo(header + body);
+        }
     }
 
     /**
@@ -111,11 +117,28 @@ class AuthResultsRewriteTest {
                 + "Authentication-Results: mx.example.org; dkim=pass\r\n");
     }
 
-    /** A message with bare LFs only is read by no CRLF-only reader: nothing is added to its line ends. */
+    /** A message with bare LFs only is one line to a CRLF-only reader: nothing is added to its line ends. */
     @Test
     void aBareLfMessageKeepsItsLineEnds() {
-        String message = "From: a@example.com\nSubject: s\n\r\nbody\n";
+        String message = "From: a@example.com\nSubject: s\n\nAuthentication-Results: mx.example.org; x=y\n";
         assertThat(rewrite(message, OURS)).isEqualTo(OURS.replace("\r\n", "\n") + "\n" + message);
+    }
+
+    /**
+     * Review s17 L2: with the first line ending with a bare LF, a name folded over a bare LF after a CR LF is a
+     * field claiming our id to a CRLF-only reader; it goes whole, and ours ends with CR LF: the first line (with
+     * From) stays a field of its own to that reader, not the tail of ours.
+     */
+    @Test
+    void aFieldOnlyACrlfOnlyReaderSeesGoesWhenTheFirstLineEndsWithABareLf() {
+        String message = "X-First: a\nFrom: a@example.com\r\n"
+                + "Authentication-Results\n: mx.example.org; dkim=pass header.d=paypal.com\r\n"
+                + "Subject: s\r\n\r\nbody\r\n";
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(message.getBytes(StandardCharsets.UTF_8),
+                "mx.example.org", OURS);
+        assertThat(new String(result.message(), StandardCharsets.UTF_8))
+                .isEqualTo(OURS + "\r\nX-First: a\nFrom: a@example.com\r\nSubject: s\r\n\r\nbody\r\n");
+        assertThat(result.removed()).isEqualTo(1);
     }
 
     @Test

@@ -138,6 +138,18 @@ class HeaderLinesTest {
     }
 
     @Test
+    void aCrlfAnywhereIsFoundWhereverItSitsInTheEightOctetWords() {
+        assertThat(HeaderLines.containsCrlf(bytes("A: 1\nB: 2\n\nbody\r\n"))).as("in the tail").isTrue();
+        assertThat(HeaderLines.containsCrlf(bytes("A: 1\rB\n\nbody\r\n" + "x".repeat(16)))).as("after a bare CR")
+                .isTrue();
+        assertThat(HeaderLines.containsCrlf(bytes("1234567\r\n"))).as("across two words").isTrue();
+        assertThat(HeaderLines.containsCrlf(bytes("\r\r\r\r\r\r\r\r\r\r\n"))).as("after CRs").isTrue();
+        assertThat(HeaderLines.containsCrlf(bytes("A: 1\nB\r \n\r\r\r x\n\r"))).as("bare CRs, LF CR").isFalse();
+        assertThat(HeaderLines.containsCrlf(bytes("A: \u008d\n\u008d\nbody: \r"))).as("0x8D, a last CR").isFalse();
+        assertThat(HeaderLines.containsCrlf(bytes(""))).isFalse();
+    }
+
+    @Test
     void hostileRunsAreWalkedInLinearTime() {
         // each would take minutes if a line were scanned again from its start for every octet
         for (String unit : List.of("\r", "\r\r\n", " \r\n", "\n ", "x")) {

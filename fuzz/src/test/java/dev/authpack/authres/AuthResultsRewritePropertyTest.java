@@ -16,14 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link AuthResultsRewrite} on the whole fuzz corpus and on {@value HostileHeaders#RANDOM_SECTIONS} random hostile
- * header sections, with our field and without, read as javax.mail reads (James: a line also ends at a bare CR and
- * at CR CR LF), as LF-only readers do (mime4j, Dovecot) and, when the message's first line ends with CR LF before or
- * after the rewrite, as readers that know only CR LF do (several MTAs and Windows clients: a bare LF or CR is data).
- * Review s15 (H1, M1, M2): a cut next to a bare CR made a new line end, moved the end of the header section or left
- * a remainder read as a new field, and a first line starting with white space continued our field. s16: a
- * CRLF-only reader read on past an empty line after a bare LF into the body, and over a bare LF into the next
- * field; its fields' claims were not looked at.
+ * {@link AuthResultsRewrite} on the whole fuzz corpus, on {@value HostileHeaders#RANDOM_SECTIONS} random hostile
+ * header sections and on {@value HostileHeaders#FIRST_LINE_BARE_LF_MESSAGES} messages whose first line ends with a
+ * bare LF and later lines mostly with CR LF, with our field and without, read as javax.mail reads (James: a line
+ * also ends at a bare CR and at CR CR LF), as LF-only readers do (mime4j, Dovecot) and, when the message holds a
+ * CR LF anywhere before or after the rewrite, as readers that know only CR LF do (several MTAs and Windows
+ * clients: a bare LF or CR is data). Review s15 (H1, M1, M2): a cut next to a bare CR made a new line end, moved
+ * the end of the header section or left a remainder read as a new field, and a first line starting with white
+ * space continued our field. s16: a CRLF-only reader read on past an empty line after a bare LF into the body, and
+ * over a bare LF into the next field; its fields' claims were not looked at. s17 (L2): that reading was left out
+ * when the first line ended with a bare LF, and our field, with bare LFs, ran on into the message's first line.
  * <ol>
  *   <li>Rewriting the output removes nothing more: with our field, only ours, and the same octets come back.</li>
  *   <li>The body stays: the empty line ending the header section is where it was, less the octets removed before
@@ -45,17 +47,37 @@ class AuthResultsRewritePropertyTest {
     void holdOnTheFuzzCorpus() {
         List<byte[]> corpus = HostileHeaders.corpus();
         assertTrue(corpus.size() > 1000, "corpus read: " + corpus.size());
-        corpus.forEach(AuthResultsRewritePropertyTest::hold);
+        holdOnEach(corpus);
     }
 
     @Test
     void holdOnRandomHostileHeaderSections() {
-        HostileHeaders.random(0x5eed_0015L).forEach(AuthResultsRewritePropertyTest::hold);
+        holdOnEach(HostileHeaders.random(0x5eed_0015L));
     }
 
-    private static void hold(byte[] message) {
-        hold(message, OURS);
-        hold(message, null);
+    /** Review s17 L2: a first line ending with a bare LF, later lines with CRLF. */
+    @Test
+    void holdOnMessagesWhoseFirstLineEndsWithABareLf() {
+        holdOnEach(HostileHeaders.firstLineBareLf(0x5eed_0017L));
+    }
+
+    /** Every message checked, with our field and without; fails with how many broke a property, and the first. */
+    private static void holdOnEach(List<byte[]> messages) {
+        int failures = 0;
+        AssertionError first = null;
+        for (byte[] message : messages) {
+            try {
+                hold(message, OURS);
+                hold(message, null);
+            } catch (AssertionError e) {
+                failures++;
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw new AssertionError(failures + " of " + messages.size() + " messages broke a property; the first: "
+                    + first.getMessage(), first);
+        }
     }
 
     private static void hold(byte[] in, String ours) {
@@ -70,8 +92,9 @@ class AuthResultsRewritePropertyTest {
         assertEquals(ours == null ? 0 : 1, again.removed(), what);
         assertArrayEquals(out, again.message(), what);
 
-        // 2. the header section ends where it did and the body stays, in every reading
-        boolean crlfMessage = !lfOnlyLineEnds(in) || !lfOnlyLineEnds(out);
+        // 2. the header section ends where it did and the body stays, in every reading; a CRLF-only reader reads
+        // a message as more than one line as soon as it holds a CR LF, whatever its first line ends with
+        boolean crlfMessage = containsCrlf(in) || containsCrlf(out);
         Positions at = new Positions(in, out, result.slices(), ours != null, crlfMessage, what);
         Reading lfIn = Reading.lfOnly(in);
         Reading lfOut = Reading.lfOnly(out);
@@ -104,7 +127,9 @@ class AuthResultsRewritePropertyTest {
             }
             assertEquals(ours == null ? 0 : 1, claimants, what);
             if (ours != null) {
-                String line = lfOnlyLineEnds(in) ? "\n" : "\r\n";
+                // CR LF unless the message has bare LFs only: else a CRLF-only reader would run ours on into the
+                // message's first line (the sender's octets), up to its first CR LF
+                String line = bareLfOnly(in) ? "\n" : "\r\n";
                 byte[] field = (ours.replace("\r\n", line) + line).getBytes(StandardCharsets.US_ASCII);
                 int[] first = reading.fields.get(0);
                 assertArrayEquals(field, Arrays.copyOfRange(out, first[0], first[1]), what);
@@ -128,11 +153,21 @@ class AuthResultsRewritePropertyTest {
                 && AuthServIds.claims(new String(m, colon + 1, end - colon - 1, StandardCharsets.UTF_8), ID);
     }
 
-    /** Whether the input's first line ends with a bare LF: our field is then written with them too. */
-    private static boolean lfOnlyLineEnds(byte[] m) {
+    /** Whether the message has a LF and no CR LF: our field is then written with bare LFs too. */
+    private static boolean bareLfOnly(byte[] m) {
         for (byte b : m) {
             if (b == '\n') {
-                return !HeaderLines.firstLineEndsWithCrlf(m, m.length);
+                return !containsCrlf(m);
+            }
+        }
+        return false;
+    }
+
+    /** Whether a CR LF is anywhere in the message: without one, a CRLF-only reader sees a single line. */
+    private static boolean containsCrlf(byte[] m) {
+        for (int i = 0; i + 1 < m.length; i++) {
+            if (m[i] == '\r' && m[i + 1] == '\n') {
+                return true;
             }
         }
         return false;

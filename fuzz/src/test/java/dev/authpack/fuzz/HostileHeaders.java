@@ -63,6 +63,47 @@ public final class HostileHeaders {
         return out;
     }
 
+    /** The messages {@link #firstLineBareLf} makes. */
+    public static final int FIRST_LINE_BARE_LF_MESSAGES = 20_000;
+
+    /** Line contents for {@link #firstLineBareLf}: fields, forged ones split where only some readers join them. */
+    private static final String[] LINES = {
+        "From: a@x.example", "Subject: hi", "X: y", "no colon here", "", " ", "\tspf=pass", " mx.test; dkim=pass",
+        "Authentication-Results", ": mx.test; dkim=pass", "Authentication-Results: mx.test; dkim=pass",
+        "Authentication-Results: other.example; spf=pass", "Authentication-Results: (x", ") mx.test; dkim=pass",
+        "Authentication-Results: \"mx.te", "st\"; dkim=pass", "Authentication-Results:", "X: y; mx.test",
+    };
+
+    /** Line ends after the first line: CRLF mostly, else each a reading splits differently. */
+    private static final String[] LINE_ENDS = {"\r\n", "\r\n", "\r\n", "\n", "\n", "\r", "\r\r\n", "\n\r"};
+
+    /**
+     * {@link #FIRST_LINE_BARE_LF_MESSAGES} messages whose first line ends with a bare LF and whose later lines end
+     * mostly with CRLF (review s17 L2: a CRLF-only reader reads the first line on to the first CRLF, then every
+     * line after it as a field, and ends the header section only at CRLF CRLF). Lines are fields, parts of forged
+     * {@code Authentication-Results} fields and empty lines, so that the empty line of each reading, a forged field
+     * after it, and a name or comment that only a CRLF-only reader joins over a bare LF all come up; one in eight
+     * has bare LFs all through the header section and CRLF only further on.
+     */
+    public static List<byte[]> firstLineBareLf(long seed) {
+        Random random = new Random(seed);
+        List<byte[]> out = new ArrayList<>(FIRST_LINE_BARE_LF_MESSAGES);
+        for (int n = 0; n < FIRST_LINE_BARE_LF_MESSAGES; n++) {
+            StringBuilder message = new StringBuilder(LINES[random.nextInt(LINES.length)]).append('\n');
+            boolean lfHeader = random.nextInt(8) == 0;
+            boolean headerEnded = false;
+            for (int lines = 1 + random.nextInt(10); lines > 0; lines--) {
+                String line = random.nextInt(10) == 0 ? PIECES[random.nextInt(PIECES.length)]
+                        : LINES[random.nextInt(LINES.length)];
+                headerEnded |= line.isEmpty();
+                String end = lfHeader && !headerEnded ? "\n" : LINE_ENDS[random.nextInt(LINE_ENDS.length)];
+                message.append(line).append(random.nextInt(12) == 0 ? "" : end);
+            }
+            out.add(message.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     /** {@link #RANDOM_SECTIONS} random header sections (some with a body, some without an empty line). */
     public static List<byte[]> random(long seed) {
         Random random = new Random(seed);
