@@ -36,10 +36,12 @@ import java.util.List;
  * space, controls and 8-bit octets left out) is the strict name test, false by 4; continuation lines after a field
  * that is not From are skipped. So the scan enters {@code H} at a line start with nothing read and no From field
  * open, exactly as it starts on {@code H} alone (whose first line is a field or the empty line, never a continuation,
- * since {@code H} parsed). Inside {@code H} its lines are the same. It ends at the final CRLF CRLF in both: that
- * empty line ends the header section for the LF and the CRLF readings alike, whichever the message's first line
- * selects (a CRLF in {@code P}, or {@code H}'s own first line), and no empty line before it inside {@code H} ends it
- * for either reading (such a line would be an empty line for the strict parser, against 1 and 2). The scan's bound
+ * since {@code H} parsed). Inside {@code H} its lines are the same. Both hold a CRLF ({@code H} ends with one), so
+ * the scan reads both in the CRLF-only reading too (review s17 L2: a CRLF anywhere); that reading's fields that
+ * run on over a bare LF or lone CR start after a CRLF of {@code H} (or at its top) and end inside it, at a CRLF not
+ * followed by white space, the same in both. It ends at the final CRLF CRLF in both: that empty line ends the
+ * header section for the LF and the CRLF readings alike, and no empty line before it inside {@code H} ends it for
+ * either reading (such a line would be an empty line for the strict parser, against 1 and 2). The scan's bound
  * (32 MiB) is past the strict parser's (1 MiB), so neither reading is cut short. Anything else (a From or any field
  * with another line ending added above, a From changed or added in {@code H}, a different message, a header section
  * of another transaction: the octets differ) reads the message as it is then.

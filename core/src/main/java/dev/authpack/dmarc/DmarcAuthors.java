@@ -70,7 +70,7 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
                 }
             }
             for (String line : scan.possibleContinuations()) {
-                r.note("a line without colon after a From field read as its continuation");
+                r.note("a line after a From field, or a From field other readers split differently, read best-effort");
                 r.bestEffort(line);
             }
             if (!scan.complete()) {

@@ -16,9 +16,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>the header section ends where the strict parser ends it (the first empty line after a line feed), or, in
- *       a message whose first line ends with CRLF, where a reader that knows only CRLF ends it (the first
- *       CRLF CRLF), whichever comes later; lines end at LF, CRLF and also at a lone CR, which some clients take as a
- *       line end;</li>
+ *       a message holding a CRLF anywhere (whatever its first line ends with: review s17 L2), where a reader that
+ *       knows only CRLF ends it (the first CRLF CRLF), whichever comes later; lines end at LF, CRLF and also at a
+ *       lone CR, which some clients take as a line end;</li>
  *   <li>a field whose name, without whitespace, controls and 8-bit octets, is {@code from} (any case) is a From
  *       field: {@code From :}, {@code Fr om:}, {@code Fr\0om:} are all read;</li>
  *   <li>a line starting with white space continues the field before it; before any field (a leading continuation
@@ -26,6 +26,9 @@ import java.util.List;
  *   <li>a line without a colon is skipped; right after a From field it is also kept as a possible continuation of
  *       it, which some readers make of it; followed by continuation lines up to a colon, it is a field name folded
  *       before its colon ({@code From\r\n : v}), which readers that unfold first (JavaMail) read as a name;</li>
+ *   <li>in such a message, a field of the CRLF-only reading that runs on over a bare LF or a lone CR is read as
+ *       that reader reads it: {@code From\n: v}, {@code Fr\rom: v} are From fields, and {@code From: ceo@vic\ntim}
+ *       is read with the line ends dropped, best-effort (a possible continuation);</li>
  *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
  *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
  *       is {@link #complete() incomplete} and DMARC fails closed.</li>
@@ -37,7 +40,9 @@ import java.util.List;
  * first CR of CR CR LF too), read for clients that drop it, not a line end.
  *
  * @param values                the From field values (after the colon, unfolded, UTF-8, trimmed), top to bottom
- * @param possibleContinuations lines without a colon that directly follow a From field
+ * @param possibleContinuations lines without a colon that directly follow a From field, and From fields other
+ *                              readers split differently (over a lone CR, or a bare LF to a CRLF-only reader) read
+ *                              with those line ends dropped: read best-effort
  * @param complete              whether the whole header section was read within the bounds
  */
 record FromFieldScan(List<String> values, List<String> possibleContinuations, boolean complete) {
@@ -99,7 +104,10 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
 
         FromFieldScan scan() {
             int pos = 0;
-            boolean crlfMessage = HeaderLines.firstLineEndsWithCrlf(m, limit);
+            // not the first line's end (review s17 L2): a CRLF-only reader reads lines as soon as a CR LF is
+            // anywhere, also past the bound (its fields after that CR LF are past it too: the scan ends incomplete).
+            // The search stops at the first CR LF: the end of the first line of a CRLF message.
+            boolean crlfMessage = HeaderLines.containsCrlf(m);
             boolean complete = false;
             while (!overflow) {
                 if (pos >= limit) {
@@ -114,6 +122,11 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                         : HeaderLines.endsHeaderSection(m, pos))) {
                     complete = true;            // the empty line that ends the header section
                     break;
+                }
+                // a field of the CRLF-only reading whose line runs on past javax.mail's: not on a CRLF line
+                if (crlfMessage && end < limit && !(m[end] == '\r' && end + 1 < m.length && m[end + 1] == '\n')
+                        && HeaderLines.startsCrlfLine(m, pos) && (pos == 0 || !HeaderLines.isContinuation(m, pos))) {
+                    crlfOnlyField(pos, end);    // before javax.mail's field there, which it may hold
                 }
                 if (end > pos) {
                     line(pos, end);             // any other empty line is skipped
@@ -159,6 +172,70 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         }
 
         /**
+         * Review s17 (L2): the field of the CRLF-only reading that starts at {@code start} (the top, or after a
+         * CR LF, not white space), where javax.mail's line ends at {@code contentEnd} (before the bound) with no
+         * CR LF: that reader's line runs on there over a bare LF or a lone CR (not after CR CR LF). Its name is
+         * what comes before its first colon, over those line ends (and its CRLF folding): {@code From\n: v} and
+         * {@code Fr\rom: v} are From fields to it, and to no other reading. Its value runs on to the first CR LF
+         * not followed by SP or HTAB, over bare LFs and lone CRs. Such a From field is read the way a client that
+         * drops those line ends shows it, best-effort (a possible continuation), when javax.mail's reading does not
+         * already hold it: its name is folded, or its value holds a bare LF (a value holding lone CRs only is
+         * {@link #joinedOverLoneCarriageReturns}'s). A field that goes on past the bound is left to the incomplete
+         * scan; at most {@value #MAX_FROM_BYTES} octets of its value are looked at. Fields of that reading do not
+         * overlap, and a name that cannot be from is given up at its first letter that differs: linear.
+         */
+        private void crlfOnlyField(int start, int contentEnd) {
+            if (HeaderLines.startsCrlfLine(m, HeaderLines.nextLine(m, contentEnd))) {
+                return;                         // that reader's line ends where javax.mail's does (CR CR LF)
+            }
+            int colon = start;
+            int letters = 0;
+            for (; ; colon++) {
+                if (colon >= limit || crlfOnlyFieldEndsAt(colon)) {
+                    return;                     // no colon in the field, or past the bound
+                }
+                int c = m[colon] & 0xff;
+                if (c == ':') {
+                    break;
+                }
+                if (c > 32 && c < 127) {
+                    if (letters == FROM.length() || Character.toLowerCase((char) c) != FROM.charAt(letters)) {
+                        return;                 // not from: given up at once, whatever the rest of the name
+                    }
+                    letters++;
+                }
+            }
+            if (letters < FROM.length()) {
+                return;
+            }
+            int window = (int) Math.min(Integer.MAX_VALUE, (long) colon + 1 + MAX_FROM_BYTES);
+            boolean bareLf = false;
+            int end = colon + 1;
+            for (; end < window; end++) {
+                if (end >= limit) {
+                    if (limit < m.length) {
+                        return;                 // goes on past the bound
+                    }
+                    break;
+                }
+                if (crlfOnlyFieldEndsAt(end)) {
+                    break;
+                }
+                bareLf |= m[end] == '\n' && m[end - 1] != '\r';
+            }
+            if (colon < contentEnd && !bareLf) {
+                return;                         // javax.mail's From field, with its lone CRs read as they are
+            }
+            keepJoined(colon + 1, end);
+        }
+
+        /** Whether a field of the CRLF-only reading ends at {@code i}: CR LF not followed by SP or HTAB, or the end. */
+        private boolean crlfOnlyFieldEndsAt(int i) {
+            return i >= m.length || m[i] == '\r' && i + 1 < m.length && m[i + 1] == '\n'
+                    && !HeaderLines.isContinuation(m, i + 2);
+        }
+
+        /**
          * A From field whose value holds a lone CR is also read the way a client that ignores a lone CR shows it
          * ({@code ceo@vic\rtim.example} as {@code ceo@victim.example}): up to the end of the field as line feeds
          * fold it, CRs dropped, kept as a possible continuation (read best-effort). At most
@@ -171,11 +248,15 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             for (int i = valueStart; i < fieldEnd && !loneCr; i++) {
                 loneCr = m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n');
             }
-            if (!loneCr) {
-                return;
+            if (loneCr) {
+                keepJoined(valueStart, fieldEnd);
             }
-            ByteArrayOutputStream joined = new ByteArrayOutputStream(fieldEnd - valueStart);
-            for (int j = valueStart; j < fieldEnd; j++) {
+        }
+
+        /** Keeps {@code m[start, end)} with its CRs and LFs dropped, stripped, as a possible continuation. */
+        private void keepJoined(int start, int end) {
+            ByteArrayOutputStream joined = new ByteArrayOutputStream(end - start);
+            for (int j = start; j < end; j++) {
                 if (m[j] != '\r' && m[j] != '\n') {
                     joined.write(m[j]);
                 }

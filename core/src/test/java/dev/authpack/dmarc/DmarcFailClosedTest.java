@@ -22,6 +22,7 @@ import dev.authpack.spf.SpfResult;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -234,6 +235,85 @@ class DmarcFailClosedTest {
             assertThat(r.status()).isEqualTo(DmarcStatus.PERMERROR);
             assertThat(r.disposition()).isEqualTo(DmarcPolicy.NONE);
             assertThat(r.reason()).contains("unreadable header section");
+        }
+    }
+
+    /**
+     * Review s17 (L2, From scan): a reader that knows only CR LF (a bare LF or CR is data to it) reads a message as
+     * lines as soon as it holds a CR LF, whatever its first line ends with. With a first line ending with a bare LF
+     * the scan took the message for an LF one and never read it that way: a From field only that reader shows (after
+     * a "\n\r\n" that ends the header section for the others, or a name folded over a bare LF) was not evaluated,
+     * and the message passed DMARC for the author domain javax.mail shows.
+     */
+    @Nested
+    class ACrlfOnlyReader {
+        /** The attacker publishes a record, so that its own From passes DMARC. */
+        private final ZoneFileResolver dns = zone(
+                dmarc("victim.example", "v=DMARC1; p=reject"), dmarc("attacker.example", "v=DMARC1; p=none"),
+                host("victim.example"), host("attacker.example"));
+
+        /** The From values of the CRLF-only reading: lines end at CR LF only; its header ends at CRLF CRLF. */
+        private static List<String> crlfOnlyFromValues(String message) {
+            List<String> values = new ArrayList<>();
+            String header = message.substring(0, message.indexOf("\r\n\r\n") + 2);
+            for (String field : header.split("\r\n(?![ \t])")) {
+                int colon = field.indexOf(':');
+                if (colon > 0 && field.substring(0, colon).replaceAll("[\\x00-\\x20]", "").equalsIgnoreCase("From")) {
+                    values.add(field.substring(colon + 1).replaceAll("[\r\n]", "").strip());
+                }
+            }
+            return values;
+        }
+
+        private void attack(String message) {
+            byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+            // what the attacker counts on: javax.mail (the strict parser's reading, from the same line ends) shows
+            // its own domain, which passes; the CRLF-only reader shows the victim only
+            assertThat(crlfOnlyFromValues(message)).as(message).containsExactly(VICTIM);
+            DmarcResult javaxMailOnly = new DmarcEvaluator(dns).evaluate(List.of("x@attacker.example"), ATTACKER_SPF,
+                    unsigned()).join();
+            assertThat(javaxMailOnly.status()).isEqualTo(DmarcStatus.PASS);
+
+            DmarcResult r = new DmarcEvaluator(dns).evaluate(bytes, ATTACKER_SPF, unsigned()).join();
+            assertThat(r.fromDomains()).as(message).contains("victim.example", "attacker.example");
+            assertThat(r.fromDomain()).isEqualTo("victim.example");
+            assertThat(r.status()).isEqualTo(DmarcStatus.FAIL);
+            assertRejected(r);
+        }
+
+        @Test
+        void aFromFieldAfterABareLfHeaderEndWhenTheFirstLineEndsWithABareLf() {
+            attack("Subject: hi\nFrom: x@attacker.example\r\nX: y\n\r\nFrom: " + VICTIM + "\r\n\r\nbody\r\n");
+        }
+
+        @Test
+        void aFromFieldWhoseNameIsFoldedOverABareLf() {
+            attack("Subject: hi\nFrom: x@attacker.example\r\nFrom\n: " + VICTIM + "\r\n\r\nbody\r\n");
+            // whatever the first line ends with
+            DmarcResult r = new DmarcEvaluator(dns).evaluate(("Subject: hi\r\nFrom: x@attacker.example\r\nFrom\n: "
+                    + VICTIM + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF, unsigned()).join();
+            assertThat(r.fromDomains()).contains("victim.example", "attacker.example");
+            assertRejected(r);
+        }
+
+        @Test
+        void aFromValueRunOnOverABareLf() {
+            // the CRLF-only reader shows one From field, ceo@vic<LF>tim.example; a client dropping the LF shows
+            // victim.example (as the lone CR of fail-closed rule 3)
+            DmarcResult r = new DmarcEvaluator(dns).evaluate(("Subject: hi\nFrom: x@attacker.example\r\nFrom: ceo@vic"
+                    + "\ntim.example\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF, unsigned())
+                    .join();
+            assertThat(r.fromDomains()).contains("victim.example", "attacker.example");
+            assertRejected(r);
+        }
+
+        /** A message with bare LFs only is one line to that reader: nothing more is read. */
+        @Test
+        void aBareLfMessageIsReadAsBefore() {
+            DmarcResult r = new DmarcEvaluator(dns).evaluate(("Subject: hi\nFrom: x@attacker.example\nX: y\n\n"
+                    + "From: " + VICTIM + "\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF, unsigned()).join();
+            assertThat(r.fromDomains()).containsExactly("attacker.example");
+            assertThat(r.status()).isEqualTo(DmarcStatus.PASS);
         }
     }
 

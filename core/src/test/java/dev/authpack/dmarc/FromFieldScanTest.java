@@ -38,6 +38,38 @@ class FromFieldScanTest {
         assertThat(scan("Subject: x\r\n\nFrom: a@x.example\r\n\r\n").values()).containsExactly("a@x.example");
     }
 
+    /**
+     * Review s17 (L2): a message holding a CRLF anywhere is read as a CRLF-only reader reads it, whatever its first
+     * line ends with: its header section ends at CRLF CRLF, and its fields run on over a bare LF or a lone CR.
+     */
+    @Test
+    void aCrlfOnlyReaderIsModelledWheneverTheMessageHoldsACrlf() {
+        // the first line ends with a bare LF: the header section goes on past a "\n\r\n" (not past "\r\n\r\n")
+        assertThat(scan("Subject: x\nX: y\n\r\nFrom: a@x.example\r\n\r\nFrom: body@x.example\r\n").values())
+                .containsExactly("a@x.example");
+        assertThat(scan("Subject: x\nX: y\n\nFrom: a@x.example\n\nbody\r\n").values()).containsExactly("a@x.example");
+        // bare LFs only: one line to that reader, the LF readings alone
+        assertThat(scan("Subject: x\nX: y\n\nFrom: a@x.example\n").values()).isEmpty();
+        // a name folded over a bare LF or a lone CR, at the top or after a CRLF: a From field of that reading (the
+        // first line ending with a bare LF is that reader's first field, Subject, up to the first CRLF)
+        for (String first : new String[] {"\n", "\r\n"}) {
+            FromFieldScan s = scan("Subject: x" + first + "X: y\r\nFrom\n: a@x.example\r\nFr\rom : b@y.example\r\n"
+                    + "F\nrom\r\n : c@z.example\r\n\r\n");
+            assertThat(s.values()).as(first).isEmpty();
+            assertThat(s.possibleContinuations()).as(first).containsExactly("a@x.example", "b@y.example",
+                    "c@z.example");
+            assertThat(s.complete()).isTrue();
+        }
+        assertThat(scan("Fr\nom: a@x.example\r\n\r\n").possibleContinuations()).containsExactly("a@x.example");
+        // a value run on over a bare LF, also read as a client dropping the LF shows it
+        assertThat(scan("Subject: x\nX: y\r\nFrom: ceo@vic\ntim.example\r\n\r\n").possibleContinuations())
+                .containsExactly("ceo@victim.example", "tim.example");
+        // a field of that reading that is not From, or whose lines javax.mail reads the same: nothing more
+        FromFieldScan notFrom = scan("Subject: x\r\nFromage\n: a@x.example\r\nFrom: b@y.example\r\n\r\n");
+        assertThat(notFrom.values()).containsExactly("b@y.example");
+        assertThat(notFrom.possibleContinuations()).isEmpty();
+    }
+
     @Test
     void boundsMakeTheScanIncomplete() {
         assertThat(FromFieldScan.of(("X: " + "y".repeat(100) + "\r\nFrom: a@x.example\r\n\r\n")
