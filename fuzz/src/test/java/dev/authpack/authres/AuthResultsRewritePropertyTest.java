@@ -63,21 +63,10 @@ class AuthResultsRewritePropertyTest {
 
     /** Every message checked, with our field and without; fails with how many broke a property, and the first. */
     private static void holdOnEach(List<byte[]> messages) {
-        int failures = 0;
-        AssertionError first = null;
-        for (byte[] message : messages) {
-            try {
-                hold(message, OURS);
-                hold(message, null);
-            } catch (AssertionError e) {
-                failures++;
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw new AssertionError(failures + " of " + messages.size() + " messages broke a property; the first: "
-                    + first.getMessage(), first);
-        }
+        HostileHeaders.checkEach(messages, "broke a property", message -> {
+            hold(message, OURS);
+            hold(message, null);
+        });
     }
 
     private static void hold(byte[] in, String ours) {

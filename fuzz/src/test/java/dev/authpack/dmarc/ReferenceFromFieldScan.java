@@ -3,12 +3,16 @@ package dev.authpack.dmarc;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The reference for {@link FromFieldScan}: a verbatim copy of it as it was before its line walking moved to
  * {@code dev.authpack.mail.HeaderLines} (main at 50eafbc), kept so that {@code FromFieldScanDifferentialTest} can
- * show the two agree on every input. Do not change it.
+ * show the two agree on every input. Do not change it, but to follow a change of what the scan reads, written in
+ * this copy's own naive way: review s17 (L2) made the CRLF-only reading depend on a CR LF anywhere in the message
+ * ({@link Scanner#containsCrlf}, was the first line's end) and added that reading's From fields that run on over a
+ * bare LF or a lone CR ({@link Scanner#crlfOnlyField}).
  *
  * <p>Every From field a mail client could display, read from a header section that {@link
  * dev.authpack.mail.RawMessage#parse strict parsing} may refuse (docs/dmarc.md "Fail-closed rules"). One linear
@@ -16,9 +20,12 @@ import java.util.List;
  *
  * <ul>
  *   <li>the header section ends where the strict parser ends it (the first empty line after a line feed), or, in
- *       a message whose first line ends with CRLF, where a reader that knows only CRLF ends it (the first
- *       CRLF CRLF), whichever comes later; lines end at LF, CRLF and also at a lone CR, which some clients take as a
- *       line end;</li>
+ *       a message holding a CRLF anywhere, where a reader that knows only CRLF ends it (the first CRLF CRLF),
+ *       whichever comes later; lines end at LF, CRLF and also at a lone CR, which some clients take as a line
+ *       end;</li>
+ *   <li>in such a message, a From field of the CRLF-only reading whose line runs on over a bare LF or lone CR
+ *       (its name folded there, or its value holding a bare LF) is read with CRs and LFs dropped, as a possible
+ *       continuation;</li>
  *   <li>a field whose name, without whitespace, controls and 8-bit octets, is {@code from} (any case) is a From
  *       field: {@code From :}, {@code Fr om:}, {@code Fr\0om:} are all read;</li>
  *   <li>a line starting with white space continues the field before it; before any field (a leading continuation
@@ -78,7 +85,7 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
             int pos = 0;
             boolean atLineFeedStart = true;     // the strict parser's line starts: 0 and after LF
             boolean afterCrlf = true;           // a CRLF-only reader's line starts: 0 and after CRLF
-            boolean crlfMessage = crlfFirst();
+            boolean crlfMessage = containsCrlf();
             boolean complete = false;
             while (!overflow) {
                 if (pos >= limit) {
@@ -100,6 +107,9 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
                     complete = true;            // the empty line that ends the header section
                     break;
                 }
+                if (crlfMessage && afterCrlf && (pos == 0 || m[pos] != ' ' && m[pos] != '\t')) {
+                    crlfOnlyField(pos);
+                }
                 if (end > pos) {
                     line(pos, end);
                 }
@@ -111,14 +121,75 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
             return new ReferenceFromFieldScan(values, continuations, complete && !overflow);
         }
 
-        /** Whether the first line of the message ends with CRLF. */
-        private boolean crlfFirst() {
-            for (int i = 0; i < limit; i++) {
-                if (m[i] == '\n') {
-                    return i > 0 && m[i - 1] == '\r';
+        /** Whether the message holds a CR LF anywhere (also past the bound). */
+        private boolean containsCrlf() {
+            for (int i = 0; i + 1 < m.length; i++) {
+                if (m[i] == '\r' && m[i + 1] == '\n') {
+                    return true;
                 }
             }
             return false;
+        }
+
+        /**
+         * The field of the CRLF-only reading starting at {@code start} (the top or after a CR LF, no white space):
+         * when that reader's line does not end where javax.mail's does, its name (before the first colon of the
+         * field) is from, and javax.mail's reading does not hold it already (the colon is past javax.mail's line, or
+         * the value holds a bare LF), its value without CRs and LFs is a possible continuation. Not when the field
+         * (or the look at {@link #MAX_FROM_BYTES} octets of its value) goes on past the bound.
+         */
+        private void crlfOnlyField(int start) {
+            int javaxEnd = start;
+            while (javaxEnd < m.length && m[javaxEnd] != '\n' && m[javaxEnd] != '\r') {
+                javaxEnd++;
+            }
+            if (javaxEnd >= limit) {
+                return;
+            }
+            int firstCrlf = -1;
+            for (int i = start; i + 1 < m.length && firstCrlf < 0; i++) {
+                firstCrlf = m[i] == '\r' && m[i + 1] == '\n' ? i : -1;
+            }
+            if (firstCrlf == javaxEnd || firstCrlf == javaxEnd + 1 && m[javaxEnd] == '\r') {
+                return;                         // CRLF or CR CR LF: the same line
+            }
+            int fieldEnd = start;
+            while (fieldEnd < m.length && !(m[fieldEnd] == '\r' && fieldEnd + 1 < m.length && m[fieldEnd + 1] == '\n'
+                    && !(fieldEnd + 2 < m.length && (m[fieldEnd + 2] == ' ' || m[fieldEnd + 2] == '\t')))) {
+                fieldEnd++;
+            }
+            int colon = start;
+            while (colon < fieldEnd && m[colon] != ':') {
+                colon++;
+            }
+            if (colon >= fieldEnd || colon >= limit || !nameLetters(start, colon, "").equals(FROM)) {
+                return;
+            }
+            long window = (long) colon + 1 + MAX_FROM_BYTES;
+            if (limit < m.length && (fieldEnd < window ? fieldEnd >= limit : window > limit)) {
+                return;
+            }
+            int end = (int) Math.min(fieldEnd, window);
+            boolean bareLf = false;
+            for (int j = colon + 1; j < end; j++) {
+                bareLf |= m[j] == '\n' && m[j - 1] != '\r';
+            }
+            if (colon < javaxEnd && !bareLf) {
+                return;
+            }
+            byte[] value = Arrays.copyOfRange(m, colon + 1, end);
+            int n = 0;
+            for (byte b : value) {
+                if (b != '\r' && b != '\n') {
+                    value[n++] = b;
+                }
+            }
+            if (kept + n > MAX_FROM_BYTES) {
+                overflow = true;
+            } else {
+                kept += n;
+                add(continuations, new String(value, 0, n, StandardCharsets.UTF_8).strip());
+            }
         }
 
         private void line(int start, int end) {

@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -86,15 +87,35 @@ public final class HostileHeaders {
      * has bare LFs all through the header section and CRLF only further on.
      */
     public static List<byte[]> firstLineBareLf(long seed) {
+        return firstLineBareLf(seed, LINES);
+    }
+
+    /** Line contents for {@link #firstLineBareLfFrom}: From fields, split where only some readers join them. */
+    private static final String[] FROM_LINES = {
+        "From: a@x.example", "Subject: hi", "X: y", "no colon here", "", " ", "\t<b@y.example>", "From",
+        ": ceo@victim.example", "Fr", "om : ceo@victim.example", "From: ceo@vic", "tim.example", "From:",
+        " ceo@victim.example",
+    };
+
+    /**
+     * {@link #FIRST_LINE_BARE_LF_MESSAGES} messages made as {@link #firstLineBareLf} makes them, of From fields:
+     * names and values that only a CRLF-only reader joins over a bare LF or a lone CR (review s17 L2, DMARC's From
+     * scan), and empty lines of each reading with From fields after them.
+     */
+    public static List<byte[]> firstLineBareLfFrom(long seed) {
+        return firstLineBareLf(seed, FROM_LINES);
+    }
+
+    private static List<byte[]> firstLineBareLf(long seed, String[] contents) {
         Random random = new Random(seed);
         List<byte[]> out = new ArrayList<>(FIRST_LINE_BARE_LF_MESSAGES);
         for (int n = 0; n < FIRST_LINE_BARE_LF_MESSAGES; n++) {
-            StringBuilder message = new StringBuilder(LINES[random.nextInt(LINES.length)]).append('\n');
+            StringBuilder message = new StringBuilder(contents[random.nextInt(contents.length)]).append('\n');
             boolean lfHeader = random.nextInt(8) == 0;
             boolean headerEnded = false;
             for (int lines = 1 + random.nextInt(10); lines > 0; lines--) {
                 String line = random.nextInt(10) == 0 ? PIECES[random.nextInt(PIECES.length)]
-                        : LINES[random.nextInt(LINES.length)];
+                        : contents[random.nextInt(contents.length)];
                 headerEnded |= line.isEmpty();
                 String end = lfHeader && !headerEnded ? "\n" : LINE_ENDS[random.nextInt(LINE_ENDS.length)];
                 message.append(line).append(random.nextInt(12) == 0 ? "" : end);
@@ -102,6 +123,27 @@ public final class HostileHeaders {
             out.add(message.toString().getBytes(StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /**
+     * Runs {@code check} on every input, and fails when any broke it with how many did ({@code "N of M inputs "} +
+     * {@code broke}) and the first one's message: a property test's count before and after a fix.
+     */
+    public static void checkEach(List<byte[]> inputs, String broke, Consumer<byte[]> check) {
+        int failures = 0;
+        AssertionError first = null;
+        for (byte[] input : inputs) {
+            try {
+                check.accept(input);
+            } catch (AssertionError e) {
+                failures++;
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw new AssertionError(failures + " of " + inputs.size() + " inputs " + broke + "; the first: "
+                    + first.getMessage(), first);
+        }
     }
 
     /** {@link #RANDOM_SECTIONS} random header sections (some with a body, some without an empty line). */
