@@ -35,7 +35,9 @@ import java.util.Objects;
  *       every set (§5.1.1); {@code fail}: instance N+1 (N the highest instance found), {@code cv=fail}, the seal
  *       covering only the new set (§5.1.2).</li>
  * </ul>
- * The new fields go on top of the message, ARC-Seal first, with the message's line ending.
+ * The new fields go on top of the message, ARC-Seal first, with the message's line ending ({@link
+ * RawMessage#lineEnding()}: CRLF as soon as the message holds one, so that a CRLF-only reader reads each as a field
+ * of its own; review s17 L2), which is what they are signed with.
  *
  * <p>Immutable and thread-safe.
  */

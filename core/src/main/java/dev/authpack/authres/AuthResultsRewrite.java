@@ -1,6 +1,7 @@
 package dev.authpack.authres;
 
 import dev.authpack.mail.HeaderLines;
+import dev.authpack.mail.LineEnding;
 import dev.authpack.mail.OctetSlice;
 
 import java.nio.charset.StandardCharsets;
@@ -67,25 +68,10 @@ public final class AuthResultsRewrite {
      *         when there was nothing to do
      */
     public static Result rewrite(byte[] message, String ourId, String ourField) {
-        // not the first line's end (s17 L2): a CRLF-only reader reads lines as soon as there is a CR LF anywhere.
-        // Cuts keep whole LF lines and add no CR, so a bare-LF message gives a result without CR LF.
-        return rewrite(message, ourId, ourField, !bareLfOnly(message));
-    }
-
-    /**
-     * Whether the message ends its lines with bare LFs only: a LF and no CR LF anywhere. (Without any LF, the
-     * CRLF-only reading is the LF-only one, and our field gets CR LF.)
-     */
-    private static boolean bareLfOnly(byte[] message) {
-        if (HeaderLines.containsCrlf(message)) {
-            return false;
-        }
-        for (byte b : message) {
-            if (b == '\n') {
-                return true;
-            }
-        }
-        return false;
+        // not the first line's end (s17 L2): a CRLF-only reader reads lines as soon as there is a CR LF anywhere
+        // (without any LF, the CRLF-only reading is the LF-only one): the line ending of every field put on top, the
+        // signers' too. Cuts keep whole LF lines and add no CR, so a bare-LF message gives a result without CR LF.
+        return rewrite(message, ourId, ourField, LineEnding.forFieldsAddedTo(message) == LineEnding.CRLF);
     }
 
     private static Result rewrite(byte[] message, String ourId, String ourField, boolean crlfReaders) {

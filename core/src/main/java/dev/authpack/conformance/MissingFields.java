@@ -54,7 +54,8 @@ final class MissingFields {
 
     /**
      * {@code message} with the fields for {@code missing} on top and the unparseable fields of those names taken
-     * out; nothing else changes. The new fields end with the message's own line ending.
+     * out; nothing else changes. The new fields end with the message's own line ending: CRLF as soon as it holds a
+     * CRLF ({@link LineEnding#forFieldsAddedTo}).
      */
     static byte[] add(byte[] message, Set<ConformanceIssue> missing, FixSettings settings) {
         LineEnding ending;
@@ -70,7 +71,7 @@ final class MissingFields {
             }
         } catch (MessageParseException e) {
             // a header section RawMessage cannot read (e.g. a line without a colon): add, take nothing out
-            ending = message.length > 0 && firstLineEndsWithLf(message) ? LineEnding.LF : LineEnding.CRLF;
+            ending = LineEnding.forFieldsAddedTo(message);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 200);
         for (String field : fields(missing, settings)) {
@@ -97,12 +98,4 @@ final class MissingFields {
         return pos;
     }
 
-    private static boolean firstLineEndsWithLf(byte[] message) {
-        for (int i = 0; i < message.length; i++) {
-            if (message[i] == '\n') {
-                return i == 0 || message[i - 1] != '\r';
-            }
-        }
-        return false;
-    }
 }

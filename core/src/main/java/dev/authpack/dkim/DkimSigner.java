@@ -19,7 +19,10 @@ import java.util.Set;
  * Signs messages with one key (RFC 6376 §5, RFC 8463): rsa-sha256 or ed25519-sha256 according to the key.
  *
  * <p>The field is written with its tags in the order {@code v a c d [i] [q] s t [x] h bh b} (the order of the RFC
- * 8463 examples), folded as {@link DkimSignOptions#lineWidth()} says, with the message's own line ending. To sign
+ * 8463 examples), folded as {@link DkimSignOptions#lineWidth()} says, with the message's own line ending ({@link
+ * RawMessage#lineEnding()}: CRLF as soon as the message holds one, bare LF only in a bare-LF message; review s17
+ * L2: a CRLF-only reader runs a field with bare LFs on into the line below). Its canonical form is the same with
+ * either, and what is signed is the field as written (with an empty {@code b=}). To sign
  * with several keys (say RSA and Ed25519), use {@link #signInTurn}: each signer signs the output of the previous
  * one, and the body is hashed once for all of them when they share canonicalization.
  *

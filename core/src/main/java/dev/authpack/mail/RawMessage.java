@@ -18,8 +18,9 @@ import java.util.Optional;
  * A message as received: its bytes, its header fields as raw bytes (in order, with their folding) and where the
  * body starts. Signatures (DKIM, ARC) are computed over these bytes, never over a decoded form.
  *
- * <p>Line endings: CRLF and bare LF are both accepted, even mixed; {@link #lineEnding()} is the first one seen,
- * which is what signers use for the fields they add. A CR not followed by LF is ordinary data.
+ * <p>Line endings: CRLF and bare LF are both accepted, even mixed; {@link #lineEnding()} is what signers use for
+ * the fields they add: CRLF as soon as a CRLF is anywhere (not only the first line's: review s17 L2), LF in a
+ * message with bare LFs only. A CR not followed by LF is ordinary data.
  *
  * <p>The header section ends at the first empty line; a message without one is all header and has an empty body.
  * A line starting with a space or tab continues the previous field (RFC 5322 §2.2.3). Parsing looks at the header
@@ -62,15 +63,16 @@ public final class RawMessage {
     private final List<HeaderField> fields;
     private final Map<String, List<HeaderField>> byName;
     private final int bodyOffset;
-    private final LineEnding lineEnding;
+    /** The first line ending seen: CRLF (or no LF within the header bound) or LF. */
+    private final LineEnding firstLineEnding;
 
     private RawMessage(byte[] bytes, List<HeaderField> fields, Map<String, List<HeaderField>> byName,
-                       int bodyOffset, LineEnding lineEnding) {
+                       int bodyOffset, LineEnding firstLineEnding) {
         this.bytes = bytes;
         this.fields = fields;
         this.byName = byName;
         this.bodyOffset = bodyOffset;
-        this.lineEnding = lineEnding;
+        this.firstLineEnding = firstLineEnding;
     }
 
     /** Parses with {@link MessageLimits#DEFAULT}. */
@@ -323,8 +325,12 @@ public final class RawMessage {
         return fields(name).size();
     }
 
+    /**
+     * The line ending of fields put on top of this message ({@link LineEnding#forFieldsAddedTo}): CRLF when it holds a
+     * CRLF anywhere or no LF at all, else LF. A message whose first line ends with CRLF is not read again.
+     */
     public LineEnding lineEnding() {
-        return lineEnding;
+        return firstLineEnding == LineEnding.CRLF ? LineEnding.CRLF : LineEnding.forFieldsAddedTo(bytes);
     }
 
     /** Total size in octets. */

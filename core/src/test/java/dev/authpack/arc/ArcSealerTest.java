@@ -63,6 +63,35 @@ class ArcSealerTest {
         assertThat(result.authenticationResults()).contains(";\n dkim=none");
     }
 
+    /**
+     * Review s17 (L2): a message whose first line ends with a bare LF and later lines with CRLF. With bare LFs, a
+     * reader that knows only CRLF would read the whole set, and the message's first line, as one field (the
+     * ARC-Seal). The set ends its lines with CRLF as soon as the message holds a CRLF, and validates in both
+     * canonicalizations of the message signature, sealed again by the next hop too.
+     */
+    @Test
+    void aMixedMessageGetsASetEndingItsLinesWithCrlf() {
+        String mixed = MESSAGE.replaceFirst("\r\n", "\n");
+        for (Canonicalization c : Canonicalization.values()) {
+            ArcSealer sealer = new ArcSealer(ArcFixtures.LIST_KEY, ArcSealOptions.of("lists.example", "s1")
+                    .withCanonicalization(c, c).withClock(ArcFixtures.NOW));
+            ArcSealResult result = sealer.seal(parse(mixed), ArcResult.none(), "mx.lists.example",
+                    "spf=pass; dkim=none");
+            String out = text(result.message());
+            assertThat(out).as("%s", c).startsWith(result.seal() + "\r\n" + result.messageSignature() + "\r\n"
+                    + result.authenticationResults() + "\r\n").endsWith(mixed);
+            String set = out.substring(0, out.length() - mixed.length());
+            assertThat(set.replace("\r\n", "")).doesNotContain("\r").doesNotContain("\n");
+            // a CRLF-only reader: the three fields, each whole, then the message's first line on
+            assertThat(out.split("\r\n(?![ \t])", 4)).startsWith(result.seal(), result.messageSignature(),
+                    result.authenticationResults());
+            assertThat(verifier(dns()).verify(result.message()).join().status()).as("%s", c)
+                    .isEqualTo(ArcStatus.PASS);
+            byte[] forwarded = sealValidated(ArcFixtures.forwarderSealer(), dns(), result.message(), "arc=pass");
+            assertThat(verifier(dns()).verify(forwarded).join().status()).isEqualTo(ArcStatus.PASS);
+        }
+    }
+
     @Test
     void ourResultsAreWrittenByTheAuthenticationResultsWriter() {
         List<MethodResult> results = List.of(

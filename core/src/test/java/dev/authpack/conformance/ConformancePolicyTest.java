@@ -98,6 +98,21 @@ class ConformancePolicyTest {
         assertThat(fixed.substring(fixed.indexOf('\n') + 1)).isEqualTo(message.replace("Date: not a date\n", ""));
     }
 
+    /**
+     * Review s17 (L2): a message whose first line ends with a bare LF and later lines with CRLF gets fields ending
+     * with CRLF, parsed or not: with a bare LF, a reader that knows only CRLF would run them on into the message's
+     * first line. Only a message with bare LFs and no CRLF gets bare LFs (above).
+     */
+    @Test
+    void aMixedMessageGetsFieldsEndingWithCrlf() {
+        String mixed = CLEAN.replace("Date: Sun, 6 Dec 2026 03:00:00 +0000\r\n", "").replaceFirst("\r\n", "\n");
+        String unparseable = mixed.replace("Subject: hi", "Subject: hi\r\nno colon");
+        for (String message : List.of(mixed, unparseable)) {
+            String fixed = text(repaired(apply(Set.of(), Set.of(MISSING_DATE_HEADER), message)).message());
+            assertThat(fixed).as(message).isEqualTo("Date: Mon, 30 Nov 2026 00:53:20 +0000\r\n" + message);
+        }
+    }
+
     @Test
     void addingAMessageIdKeepsADkimSignatureValid() throws Exception {
         DkimSigningKey key = DkimKeys.ed25519(new byte[32]);

@@ -156,6 +156,44 @@ class DkimSignerTest {
         assertThat(options().withIdentity("@sub.example.com").identity()).isEqualTo("@sub.example.com");
     }
 
+    /**
+     * Review s17 (L2): a message whose first line ends with a bare LF and later lines with CRLF. A reader that knows
+     * only CRLF runs a field ending its lines with bare LFs on into the message's first line, up to its first CRLF:
+     * the signature would not be a field of its own to it, nor the first line. It ends its lines with CRLF, as soon
+     * as the message holds a CRLF, and still verifies in every canonicalization (simple reads a bare LF of the
+     * folding as CRLF, relaxed unfolds: the signer signs the field it writes).
+     */
+    @Test
+    void aMixedMessageGetsASignatureEndingItsLinesWithCrlf() throws Exception {
+        String mixed = "Subject: Is dinner ready?\n" + MESSAGE.replace("Subject: Is dinner ready?\r\n", "");
+        for (Canonicalization header : Canonicalization.values()) {
+            for (Canonicalization body : Canonicalization.values()) {
+                byte[] signed = new DkimSigner(RSA, options().withLineWidth(40).withCanonicalization(header, body))
+                        .sign(bytes(mixed));
+                String text = new String(signed, StandardCharsets.ISO_8859_1);
+                assertThat(text).endsWith(mixed);
+                String field = text.substring(0, text.length() - mixed.length());
+                assertThat(field).as("%s/%s", header, body).startsWith("DKIM-Signature:").endsWith("\r\n");
+                assertThat(field.replace("\r\n", "")).doesNotContain("\r").doesNotContain("\n");
+                // a CRLF-only reader: the signature is its first field, whole; the message's first line its second
+                assertThat(text.split("\r\n(?![ \t])", 2)[0] + "\r\n").isEqualTo(field);
+                assertThat(verify(signed).results()).as("%s/%s", header, body).singleElement()
+                        .satisfies(r -> assertThat(r.status()).isEqualTo(DkimStatus.PASS));
+                assertThat(verify(bytes(text.replace("hungry", "angry"))).results().get(0).status())
+                        .isEqualTo(DkimStatus.FAIL);
+            }
+        }
+        // signed in turn (RSA, then Ed25519): each field on top ends its lines with CRLF, both verify
+        byte[] twice = DkimSigner.signInTurn(bytes(mixed), List.of(new DkimSigner(RSA, options()),
+                new DkimSigner(ED25519, DkimSignOptions.of("example.com", "ed").withClock(CLOCK))));
+        String text = new String(twice, StandardCharsets.ISO_8859_1);
+        String fields = text.substring(0, text.length() - mixed.length());
+        assertThat(fields).endsWith("\r\n");
+        assertThat(fields.replace("\r\n", "")).doesNotContain("\n");
+        assertThat(verify(twice).results()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(DkimStatus.PASS));
+    }
+
     @Test
     void quotedPrintableForIdentity() {
         assertThat(DkimSigner.quotedPrintable("a b;c=d@x.example")).isEqualTo("a=20b=3Bc=3Dd@x.example");

@@ -152,6 +152,24 @@ class RawMessageTest {
         }
     }
 
+    /**
+     * Review s17 (L2): the line ending of fields put on top is CRLF as soon as a CRLF is anywhere (a CRLF-only reader
+     * runs a field ending with bare LFs on into the first line below it), LF only with bare LFs and no CRLF.
+     */
+    @Test
+    void fieldsPutOnTopEndWithCrlfWheneverTheMessageHoldsOne() throws Exception {
+        assertThat(RawMessage.parse(bytes("A: 1\nB: 2\r\n\r\nline\r\n")).lineEnding()).isEqualTo(LineEnding.CRLF);
+        assertThat(RawMessage.parse(bytes("A: 1\nB: 2\n\nline\r\n")).lineEnding()).as("in the body")
+                .isEqualTo(LineEnding.CRLF);
+        assertThat(RawMessage.parse(bytes("A: 1\r\nB: 2\n\nline\n")).lineEnding()).isEqualTo(LineEnding.CRLF);
+        assertThat(RawMessage.parse(bytes("A: 1\nB: 2\r\r\n\nline\r\r")).lineEnding()).as("CR CR LF")
+                .isEqualTo(LineEnding.CRLF);
+        assertThat(RawMessage.parse(bytes("A: 1\nB: 2\r \n\nline\r")).lineEnding()).as("a bare CR is data")
+                .isEqualTo(LineEnding.LF);
+        assertThat(LineEnding.forFieldsAddedTo(bytes("A: 1"))).as("no LF at all").isEqualTo(LineEnding.CRLF);
+        assertThat(LineEnding.forFieldsAddedTo(bytes(""))).isEqualTo(LineEnding.CRLF);
+    }
+
     @Test
     void acceptsBareLfLineEnds() throws Exception {
         RawMessage m = RawMessage.parse(bytes("A: 1\n continued\nB: 2\n\nline\n"));
