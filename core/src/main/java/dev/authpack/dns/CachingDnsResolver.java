@@ -129,6 +129,74 @@ public final class CachingDnsResolver implements DnsResolver {
         return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address));
     }
 
+    /**
+     * This cache, except that a question it would send to the network resolver is answered as a local overload
+     * while that resolver has {@code eighths} eighths of its slots in flight ({@link TransportShare}); answers kept
+     * and questions already in flight are given as usual.
+     */
+    DnsResolver upTo(int eighths) {
+        CachingDnsResolver cache = this;
+        return new DnsResolver() {
+            @Override
+            public CompletableFuture<DnsLookup<String>> txt(String name) {
+                String n = DnsNames.normalize(name);
+                return cached(DnsType.TXT, n, () -> delegate.txt(n), eighths);
+            }
+
+            @Override
+            public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
+                String n = DnsNames.normalize(name);
+                return cached(DnsType.A, n, () -> delegate.a(n), eighths);
+            }
+
+            @Override
+            public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
+                String n = DnsNames.normalize(name);
+                return cached(DnsType.AAAA, n, () -> delegate.aaaa(n), eighths);
+            }
+
+            @Override
+            public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
+                String n = DnsNames.normalize(name);
+                return cached(DnsType.MX, n, () -> delegate.mx(n), eighths);
+            }
+
+            @Override
+            public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
+                if (address == null) {
+                    return delegate.ptr(null);
+                }
+                return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address), eighths);
+            }
+
+            @Override
+            public int queriesInFlight() {
+                return cache.queriesInFlight();
+            }
+
+            @Override
+            public int maxQueriesInFlight() {
+                return cache.maxQueriesInFlight();
+            }
+
+            @Override
+            public String toString() {
+                return cache + " up to " + eighths + "/8 of the transport";
+            }
+        };
+    }
+
+    /** The network resolver's queries in flight (a cache hit or a joined question holds none). */
+    @Override
+    public int queriesInFlight() {
+        return delegate.queriesInFlight();
+    }
+
+    @Override
+    public int maxQueriesInFlight() {
+        return delegate.maxQueriesInFlight();
+    }
+
     /** Answers served from the cache. */
     public long hits() {
         return hits.sum();
@@ -177,6 +245,17 @@ public final class CachingDnsResolver implements DnsResolver {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> CompletableFuture<DnsLookup<T>> cached(DnsType type, String name,
                                                       Supplier<CompletableFuture<DnsLookup<T>>> query) {
+        return cached(type, name, query, 8);
+    }
+
+    /**
+     * The answer from the cache, or joined to the same question in flight, or asked: only while the network
+     * resolver has fewer than {@code eighths} eighths of its slots in flight; past it a new query is not sent but
+     * answered as a local overload ({@link TransportShare}).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> CompletableFuture<DnsLookup<T>> cached(DnsType type, String name,
+                                                      Supplier<CompletableFuture<DnsLookup<T>>> query, int eighths) {
         Segment segment = segments.get(type);
         long hash = segment.sketch.hash(name);
         // the hit path: no lock to wait for
@@ -209,6 +288,10 @@ public final class CachingDnsResolver implements DnsResolver {
                 joined.increment();
                 running.waiting++;
                 return (CompletableFuture) copyFor(segment, name, running);
+            }
+            if (eighths < 8 && TransportShare.reached(delegate, eighths)) {
+                return CompletableFuture.completedFuture(DnsLookup.overloaded(name, type,
+                        TransportShare.describe(delegate, eighths)));
             }
             misses.increment();
             asked = new InFlight();

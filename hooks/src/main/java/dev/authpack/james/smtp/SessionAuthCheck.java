@@ -347,7 +347,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     // the answers the early lookups got
                     return HookResult.DECLINED;
                 }
-                if (checks.clientAtQuota()) {
+                if (checks.queriesAtQuota()) {
                     // the client has its quota of DNS queries in flight: its checks wait for a spool thread, as
                     // without the hook, instead of running here unawaited without end
                     LOGGER.debug("SessionAuthCheck: client of session {} at its {} DNS queries; mail {} left to"
