@@ -3,6 +3,7 @@ package dev.authpack.james.smtp;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.dns.CachingDnsResolver;
 import dev.authpack.dns.DnsjavaResolver;
+import dev.authpack.dns.TransportShare;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.PendingChecks;
 import dev.authpack.james.SessionCheckedMail;
@@ -312,6 +313,173 @@ class SessionClientQuotasTest {
         labelOnly.onDisconnect(labelHolder);
     }
 
+    /**
+     * Review s17, M2 (network share): two /64s of one /48 each send a message whose DNS never answers; with
+     * {@code maxWaiting=2} their network holds one wait, the second gets 451 at once, and another client's spoof,
+     * whose answers take 300 ms (so it needs a wait), gets the other wait and its 550. With
+     * {@code maxWaitingPerNetwork=2} the two /64s take both waits and that spoof is deferred.
+     */
+    @Test
+    void oneNetworkHoldsItsShareOfTheWaitsWhateverItsClients() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 300));
+        for (String perNetwork : List.of("1", "2")) {
+            SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2",
+                    "maxWaitingPerNetwork", perNetwork, "waitYieldAfter", "60000");
+            SMTPSession a = greeted(hook, "2001:db8:0:1::66", "h.example", "a@ok.example");
+            SMTPSession b = greeted(hook, "2001:db8:0:2::66", "h.example", "a@ok.example");
+            CompletableFuture<HookResult> first = holding(hook, () -> data(hook, a, "a@ok.example",
+                    message("x.blackhole.example"), 100));
+            CompletableFuture<HookResult> second = async(() -> data(hook, b, "a@ok.example",
+                    message("y.blackhole.example"), 100));
+            Thread.sleep(300);
+            SMTPSession victim = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+            HookResult reply = within(Duration.ofSeconds(2),
+                    () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
+            if (perNetwork.equals("1")) {
+                assertThat(second.get(1, TimeUnit.SECONDS).getSmtpDescription()).startsWith("4.7.1 Too many");
+                assertThat(reply.getSmtpRetCode()).as(reply.getSmtpDescription()).isEqualTo("550");
+                assertThat(reply.getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
+            } else {
+                assertThat(reply.getSmtpRetCode()).as(reply.getSmtpDescription()).isEqualTo("451");
+                assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
+            }
+            settle(hook, first, a, b, victim);
+        }
+    }
+
+    /**
+     * Review s17, M2 (yielding): two clients of two networks hold both waits with messages whose DNS never
+     * answers. Past {@code waitYieldAfter} the oldest yields to another client's spoof that needs a wait: the spoof
+     * gets its 550, the message that held the wait a 451 at once (not after its 8 s of checks); the younger one
+     * keeps its wait.
+     */
+    @Test
+    void aWaitHeldPastWaitYieldAfterGoesToAMessageThatFindsNone() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 200));
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(8), "maxWaiting", "2",
+                "waitYieldAfter", "1500");
+        SMTPSession a = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
+        SMTPSession b = greeted(hook, "203.0.113.66", "h.example", "a@ok.example");
+        CompletableFuture<HookResult> oldest = holding(hook, () -> data(hook, a, "a@ok.example",
+                message("x.blackhole.example"), 100));
+        Thread.sleep(300);
+        CompletableFuture<HookResult> younger = holding(hook, () -> data(hook, b, "a@ok.example",
+                message("y.blackhole.example"), 100));
+        assertThat(hook.freeWaits()).isZero();
+        // both younger than 1.5 s: no wait yields, the spoof is deferred
+        SMTPSession early = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+        assertThat(within(Duration.ofSeconds(1), () -> data(hook, early, "x@other.example",
+                message("reject.example"), 100)).getSmtpRetCode()).isEqualTo("451");
+        Thread.sleep(1300);
+        // the oldest is past 1.5 s: it yields (the oldest first)
+        SMTPSession victim = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+        long start = System.nanoTime();
+        HookResult refused = within(Duration.ofSeconds(2),
+                () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
+        assertThat(refused.getSmtpRetCode()).as(refused.getSmtpDescription()).isEqualTo("550");
+        HookResult yielded = oldest.get(1, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(yielded.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(yielded.getSmtpDescription()).startsWith("4.7.1 Too many messages");
+        assertThat(younger.isDone()).as("the younger keeps its wait").isFalse();
+        settle(hook, younger, a, b, early, victim);
+        assertThat(hook.freeWaits()).isEqualTo(2);
+    }
+
+    /**
+     * Review s17, M2 ({@code dataWait}): a message whose DNS never answers holds a wait at most {@code dataWait}
+     * (here 600 ms, its checks having 5 s), then gets 451 and frees the wait; one whose answers take 200 ms is
+     * checked as usual.
+     */
+    @Test
+    void theWaitAtTheEndOfDataEndsAtDataWait() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 200));
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(5), "maxWaiting", "2",
+                "dataWait", "600");
+        SMTPSession slow = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
+        long start = System.nanoTime();
+        HookResult deferred = within(Duration.ofSeconds(3), () -> data(hook, slow, "a@ok.example",
+                message("x.blackhole.example"), 100));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(deferred.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(deferred.getSmtpDescription()).isEqualTo("4.7.1 The checks of this message are taking too long;"
+                + " try again later");
+        assertThat(took).isBetween(Duration.ofMillis(550), Duration.ofMillis(2500));
+        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("no partial results stored").isEmpty();
+        assertThat(hook.freeWaits()).isEqualTo(2);
+        SMTPSession spoof = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+        assertThat(data(hook, spoof, "x@other.example", message("reject.example"), 100).getSmtpRetCode())
+                .isEqualTo("550");
+        for (SMTPSession s : List.of(slow, spoof)) {
+            hook.onDisconnect(s);
+        }
+    }
+
+    /**
+     * Review s17, M1, the aggregate: 300 connections from 300 networks (one /48 each, so each client and network
+     * is far under its quota) send MAIL FROM at names whose servers never answer. No early lookup is sent past
+     * three quarters of the transport's 256 slots; the victim's lookups (started at the end of DATA) find the last
+     * quarter: its spoof of a p=reject domain is refused, not "451 Server busy".
+     */
+    @Test
+    void manyNetworksLeaveTheLastQuarterOfTheDnsTransport() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(ZONE).start()) {
+            server.drop("*.blackhole.example");
+            server.drop("*.8.b.d.0.1.0.0.2.ip6.arpa");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30),
+                    DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
+            SessionAuthCheck hook = hook(new CachingDnsResolver(network));
+            List<SMTPSession> attacker = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                SMTPSession s = session("2001:db8:" + Integer.toHexString(i + 1) + "::1", null, false);
+                s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
+                hook.doHelo(s, "h" + i + ".blackhole.example");
+                hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
+                attacker.add(s);
+            }
+            assertThat(network.queriesInFlight()).as("three quarters of 256")
+                    .isBetween(150, 256 * TransportShare.EARLY / 8);
+            try {
+                SMTPSession victim = greeted(hook, VICTIM, "mx.victim.example", "x@spoof.example");
+                HookResult spoof = data(hook, victim, "x@spoof.example", message("r4711.victim.example"), 100);
+                assertThat(spoof.getSmtpRetCode()).as(spoof.getSmtpDescription() + " "
+                        + MailAttributes.results(SessionAuthCheckTest.lastMail)).isEqualTo("550");
+                assertThat(spoof.getSmtpDescription()).startsWith("5.7.1 ").contains("r4711.victim.example");
+                hook.onDisconnect(victim);
+            } finally {
+                attacker.forEach(hook::onDisconnect);
+            }
+        }
+    }
+
+    /**
+     * A label-only hook does not hand over the message of a client whose network has its quota of DNS queries in
+     * flight ({@code maxQueriesPerNetwork=1}: a neighbour's MAIL FROM at a name that never answers): MailAuthCheck
+     * checks it from the spool. A client of another network is handed over as usual.
+     */
+    @Test
+    void aLabelOnlyHookLeavesTheMailOfANetworkAtItsQuotaToMailAuthCheck() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Counting());
+        SessionAuthCheck labelOnly = hook(blackholed, "maxQueriesPerNetwork", "1", "refuseDmarcReject", "false");
+        SMTPSession holder = greeted(labelOnly, "192.0.2.200", "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession neighbour = greeted(labelOnly, "192.0.2.1", "mx.ok.example", "b@ok.example");
+        assertThat(data(labelOnly, neighbour, "b@ok.example", message("ok.example"), 100))
+                .isEqualTo(HookResult.DECLINED);
+        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("left to MailAuthCheck").isEmpty();
+        SMTPSession other = greeted(labelOnly, "198.51.100.1", "mx.ok.example", "b@ok.example");
+        data(labelOnly, other, "b@ok.example", message("ok.example"), 100);
+        discard(List.of(SessionAuthCheckTest.lastMail));
+        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        for (SMTPSession s : List.of(holder, neighbour, other)) {
+            labelOnly.onDisconnect(s);
+        }
+    }
+
     @Test
     void theQuotasAreParametersReadAtInit() throws Exception {
         assertThat(SessionLimits.read(name -> name.equals("maxWaiting") ? "8" : null).maxWaitingPerClient())
@@ -328,6 +496,32 @@ class SessionClientQuotasTest {
         });
         assertThat(set.maxWaitingPerClient()).isEqualTo(3);
         assertThat(set.maxQueriesPerClient()).isEqualTo(100);
+        // review s17: the networks' shares, the yield and the end-of-DATA bound
+        assertThat(defaults.maxWaitingPerNetwork()).isEqualTo(defaults.maxWaitingPerClient());
+        assertThat(defaults.maxQueriesPerNetwork()).isEqualTo(64);
+        assertThat(defaults.waitYieldAfter()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.dataWait()).isEqualTo(Duration.ofSeconds(10));
+        SessionLimits more = SessionLimits.read(name -> switch (name) {
+            case "maxWaiting" -> "8";
+            case "maxWaitingPerNetwork" -> "6";
+            case "maxQueriesPerNetwork" -> "128";
+            case "waitYieldAfter" -> "500";
+            case "dataWait" -> "20000";
+            default -> null;
+        });
+        assertThat(more.maxWaitingPerClient()).isEqualTo(4);
+        assertThat(more.maxWaitingPerNetwork()).isEqualTo(6);
+        assertThat(more.maxQueriesPerNetwork()).isEqualTo(128);
+        assertThat(more.waitYieldAfter()).isEqualTo(Duration.ofMillis(500));
+        assertThat(more.dataWait()).isEqualTo(Duration.ofSeconds(20));
+        for (String[] bad : List.of(new String[] {"maxWaitingPerNetwork", "0"},
+                new String[] {"maxQueriesPerNetwork", "65537"}, new String[] {"waitYieldAfter", "soon"},
+                new String[] {"dataWait", "0"}, new String[] {"dataWait", "120001"})) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
+                            bad[0], bad[1]))
+                    .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
+                    .hasMessageContaining(bad[0] + " must be a whole number from 1 to ");
+        }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
                         "maxWaitingPerClient", "0"))
                 .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
