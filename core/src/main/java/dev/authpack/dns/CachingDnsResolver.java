@@ -75,6 +75,8 @@ public final class CachingDnsResolver implements DnsResolver {
     private final LongAdder misses = new LongAdder();
     private final LongAdder joined = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
+    /** Every question, sent whatever the network resolver has in flight (its own bound still applies). */
+    private final Share whole = new Share(8);
 
     public CachingDnsResolver(DnsResolver delegate) {
         this(delegate, DEFAULT_MAX_ENTRIES, Clock.systemUTC());
@@ -99,34 +101,27 @@ public final class CachingDnsResolver implements DnsResolver {
 
     @Override
     public CompletableFuture<DnsLookup<String>> txt(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.TXT, n, () -> delegate.txt(n));
+        return whole.txt(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.A, n, () -> delegate.a(n));
+        return whole.a(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.AAAA, n, () -> delegate.aaaa(n));
+        return whole.aaaa(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.MX, n, () -> delegate.mx(n));
+        return whole.mx(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
-        if (address == null) {
-            return delegate.ptr(null);
-        }
-        return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address));
+        return whole.ptr(address);
     }
 
     /**
@@ -135,55 +130,63 @@ public final class CachingDnsResolver implements DnsResolver {
      * and questions already in flight are given as usual.
      */
     DnsResolver upTo(int eighths) {
-        CachingDnsResolver cache = this;
-        return new DnsResolver() {
-            @Override
-            public CompletableFuture<DnsLookup<String>> txt(String name) {
-                String n = DnsNames.normalize(name);
-                return cached(DnsType.TXT, n, () -> delegate.txt(n), eighths);
-            }
+        return new Share(eighths);
+    }
 
-            @Override
-            public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
-                String n = DnsNames.normalize(name);
-                return cached(DnsType.A, n, () -> delegate.a(n), eighths);
-            }
+    /** The cache's questions, sent to the network resolver only below {@code eighths} eighths of its slots. */
+    private final class Share implements DnsResolver {
+        private final int eighths;
 
-            @Override
-            public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
-                String n = DnsNames.normalize(name);
-                return cached(DnsType.AAAA, n, () -> delegate.aaaa(n), eighths);
-            }
+        Share(int eighths) {
+            this.eighths = eighths;
+        }
 
-            @Override
-            public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
-                String n = DnsNames.normalize(name);
-                return cached(DnsType.MX, n, () -> delegate.mx(n), eighths);
-            }
+        @Override
+        public CompletableFuture<DnsLookup<String>> txt(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.TXT, n, () -> delegate.txt(n), eighths);
+        }
 
-            @Override
-            public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
-                if (address == null) {
-                    return delegate.ptr(null);
-                }
-                return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address), eighths);
-            }
+        @Override
+        public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.A, n, () -> delegate.a(n), eighths);
+        }
 
-            @Override
-            public int queriesInFlight() {
-                return cache.queriesInFlight();
-            }
+        @Override
+        public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.AAAA, n, () -> delegate.aaaa(n), eighths);
+        }
 
-            @Override
-            public int maxQueriesInFlight() {
-                return cache.maxQueriesInFlight();
-            }
+        @Override
+        public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.MX, n, () -> delegate.mx(n), eighths);
+        }
 
-            @Override
-            public String toString() {
-                return cache + " up to " + eighths + "/8 of the transport";
+        @Override
+        public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
+            if (address == null) {
+                return delegate.ptr(null);
             }
-        };
+            return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address), eighths);
+        }
+
+        @Override
+        public int queriesInFlight() {
+            return CachingDnsResolver.this.queriesInFlight();
+        }
+
+        @Override
+        public int maxQueriesInFlight() {
+            return CachingDnsResolver.this.maxQueriesInFlight();
+        }
+
+        @Override
+        public String toString() {
+            return CachingDnsResolver.this + " up to " + eighths + "/8 of the transport";
+        }
     }
 
     /** The network resolver's queries in flight (a cache hit or a joined question holds none). */
@@ -240,12 +243,6 @@ public final class CachingDnsResolver implements DnsResolver {
                 segment.lock.unlock();
             }
         }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private <T> CompletableFuture<DnsLookup<T>> cached(DnsType type, String name,
-                                                      Supplier<CompletableFuture<DnsLookup<T>>> query) {
-        return cached(type, name, query, 8);
     }
 
     /**

@@ -23,6 +23,8 @@ import static dev.authpack.james.smtp.SessionAuthCheckTest.hookWithBudget;
 import static dev.authpack.james.smtp.SessionAuthCheckTest.message;
 import static dev.authpack.james.smtp.SessionAuthCheckTest.session;
 import static dev.authpack.james.smtp.SessionAuthCheckTest.within;
+import static dev.authpack.james.smtp.SessionClientQuotasTest.greeted;
+import static dev.authpack.james.smtp.SessionClientQuotasTest.holding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,35 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * this machine, so a share of 1).
  */
 class ReviewS17QuotasTest {
-
-    private static CompletableFuture<HookResult> async(java.util.concurrent.Callable<HookResult> call) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return call.call();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private static CompletableFuture<HookResult> holding(SessionAuthCheck hook,
-                                                         java.util.concurrent.Callable<HookResult> call)
-            throws InterruptedException {
-        int free = hook.freeWaits();
-        CompletableFuture<HookResult> held = async(call);
-        for (int i = 0; i < 200 && hook.freeWaits() == free; i++) {
-            Thread.sleep(10);
-        }
-        return held;
-    }
-
-    private static SMTPSession greeted(SessionAuthCheck hook, String ip, String helo, String mailFrom)
-            throws Exception {
-        SMTPSession session = session(ip, null, false);
-        hook.doHelo(session, helo);
-        hook.doMail(session, MaybeSender.of(new MailAddress(mailFrom)));
-        return session;
-    }
 
     /**
      * Two addresses (two IPv6 /64s of one /48 here) each hold their one-wait share with a message whose DNS never

@@ -47,7 +47,7 @@ class SessionClientQuotasTest {
             """;
     private static final String VICTIM = "192.0.2.44";
 
-    private static CompletableFuture<HookResult> async(java.util.concurrent.Callable<HookResult> call) {
+    static CompletableFuture<HookResult> async(java.util.concurrent.Callable<HookResult> call) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return call.call();
@@ -58,7 +58,7 @@ class SessionClientQuotasTest {
     }
 
     /** {@code call} on another thread, once it holds one of the hook's waits (at most 2 s later). */
-    private static CompletableFuture<HookResult> holding(SessionAuthCheck hook,
+    static CompletableFuture<HookResult> holding(SessionAuthCheck hook,
                                                          java.util.concurrent.Callable<HookResult> call)
             throws InterruptedException {
         int free = hook.freeWaits();
@@ -78,7 +78,7 @@ class SessionClientQuotasTest {
         }
     }
 
-    private static SMTPSession greeted(SessionAuthCheck hook, String ip, String helo, String mailFrom)
+    static SMTPSession greeted(SessionAuthCheck hook, String ip, String helo, String mailFrom)
             throws Exception {
         SMTPSession session = session(ip, null, false);
         hook.doHelo(session, helo);
@@ -293,24 +293,11 @@ class SessionClientQuotasTest {
         assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
         strict.onDisconnect(spoofer);
 
-        SessionAuthCheck labelOnly = hook(blackholed, "maxQueriesPerClient", "1", "refuseDmarcReject", "false");
-        SMTPSession labelHolder = greeted(labelOnly, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
-        SMTPSession sender = greeted(labelOnly, "192.0.2.1", "mx.ok.example", "b@ok.example");
-        assertThat(data(labelOnly, sender, "b@ok.example", message("ok.example"), 100))
-                .isEqualTo(HookResult.DECLINED);
-        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
-        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("left to MailAuthCheck").isEmpty();
         // another client's is handed over as usual
-        SMTPSession other = greeted(labelOnly, "192.0.2.2", "mx.ok.example", "b@ok.example");
-        data(labelOnly, other, "b@ok.example", message("ok.example"), 100);
-        discard(List.of(SessionAuthCheckTest.lastMail));
-        assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
-        for (SMTPSession s : List.of(sender, other)) {
-            labelOnly.onDisconnect(s);
-        }
+        leftToMailAuthCheckWhileAnotherIsHandedOver(blackholed, "maxQueriesPerClient", "192.0.2.1", "192.0.2.1",
+                "192.0.2.2");
         hook.onDisconnect(holder);
         strict.onDisconnect(strictHolder);
-        labelOnly.onDisconnect(labelHolder);
     }
 
     /**
@@ -462,20 +449,31 @@ class SessionClientQuotasTest {
      */
     @Test
     void aLabelOnlyHookLeavesTheMailOfANetworkAtItsQuotaToMailAuthCheck() throws Exception {
-        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
-                new SessionAuthCheckTest.Counting());
-        SessionAuthCheck labelOnly = hook(blackholed, "maxQueriesPerNetwork", "1", "refuseDmarcReject", "false");
-        SMTPSession holder = greeted(labelOnly, "192.0.2.200", "h.blackhole.example", "a@n.blackhole.example");
-        SMTPSession neighbour = greeted(labelOnly, "192.0.2.1", "mx.ok.example", "b@ok.example");
-        assertThat(data(labelOnly, neighbour, "b@ok.example", message("ok.example"), 100))
+        leftToMailAuthCheckWhileAnotherIsHandedOver(new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Counting()), "maxQueriesPerNetwork", "192.0.2.200", "192.0.2.1",
+                "198.51.100.1");
+    }
+
+    /**
+     * A label-only hook with {@code quota} at 1, {@code holderIp}'s MAIL FROM at a name that never answers holding
+     * it: the message of {@code senderIp} is not handed over (MailAuthCheck checks it from the spool), that of
+     * {@code otherIp} is.
+     */
+    private static void leftToMailAuthCheckWhileAnotherIsHandedOver(SessionAuthCheckTest.Blackholed dns, String quota,
+                                                                    String holderIp, String senderIp, String otherIp)
+            throws Exception {
+        SessionAuthCheck labelOnly = hook(dns, quota, "1", "refuseDmarcReject", "false");
+        SMTPSession holder = greeted(labelOnly, holderIp, "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession sender = greeted(labelOnly, senderIp, "mx.ok.example", "b@ok.example");
+        assertThat(data(labelOnly, sender, "b@ok.example", message("ok.example"), 100))
                 .isEqualTo(HookResult.DECLINED);
         assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
         assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("left to MailAuthCheck").isEmpty();
-        SMTPSession other = greeted(labelOnly, "198.51.100.1", "mx.ok.example", "b@ok.example");
+        SMTPSession other = greeted(labelOnly, otherIp, "mx.ok.example", "b@ok.example");
         data(labelOnly, other, "b@ok.example", message("ok.example"), 100);
         discard(List.of(SessionAuthCheckTest.lastMail));
         assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
-        for (SMTPSession s : List.of(holder, neighbour, other)) {
+        for (SMTPSession s : List.of(holder, sender, other)) {
             labelOnly.onDisconnect(s);
         }
     }
