@@ -86,32 +86,58 @@ class SessionClientQuotasTest {
         return session;
     }
 
+    /** The replies to the second holder's end of DATA and to the spoof ({@link #contest}). */
+    private record Contest(HookResult second, HookResult spoof) {
+    }
+
     /**
-     * Waits: with {@code maxWaiting=2}, two connections of one client at an end of DATA whose DKIM and DMARC names
-     * never answer. The first holds one wait; the second finds its client's share taken and gets 451 at once; the
-     * victim's message spoofing a p=reject domain still gets the other wait and is refused (550), not deferred.
+     * With {@code maxWaiting=2} (and {@code parameters}): connections from {@code first} and {@code second} at an end
+     * of DATA whose DKIM and DMARC names never answer (checks of 3 s), the second 300 ms after the first holds its
+     * wait; then another client's spoof of a p=reject domain whose answers take 300 ms, so that it needs a wait. The
+     * first ends with its wait, accepted; everyone leaves.
      */
-    @Test
-    void oneClientCannotTakeEveryWaitAtTheEndOfData() throws Exception {
+    private static Contest contest(String first, String second, String... parameters) throws Exception {
         SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
-                new SessionAuthCheckTest.Counting());
-        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2");
-        SMTPSession a1 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
-        SMTPSession a2 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
-        CompletableFuture<HookResult> first = holding(hook, () -> data(hook, a1, "a@ok.example",
+                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 300));
+        List<String> all = new ArrayList<>(List.of("maxWaiting", "2", "waitYieldAfter", "60000"));
+        all.addAll(List.of(parameters));
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), all.toArray(String[]::new));
+        SMTPSession a = greeted(hook, first, "h.example", "a@ok.example");
+        SMTPSession b = greeted(hook, second, "h.example", "a@ok.example");
+        CompletableFuture<HookResult> held = holding(hook, () -> data(hook, a, "a@ok.example",
                 message("x.blackhole.example"), 100));
-        CompletableFuture<HookResult> second = async(() -> data(hook, a2, "a@ok.example",
+        CompletableFuture<HookResult> next = async(() -> data(hook, b, "a@ok.example",
                 message("y.blackhole.example"), 100));
         Thread.sleep(300);
         SMTPSession victim = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
-        HookResult refused = within(Duration.ofSeconds(1),
+        HookResult spoof = within(Duration.ofSeconds(2),
                 () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
-        assertThat(refused.getSmtpRetCode()).as(refused.getSmtpDescription()).isEqualTo("550");
-        assertThat(refused.getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
-        HookResult busy = second.get(1, TimeUnit.SECONDS);
-        assertThat(busy.getResult()).isEqualTo(HookReturnCode.denySoft());
-        assertThat(busy.getSmtpDescription()).startsWith("4.7.1 Too many messages");
-        settle(hook, first, a1, a2, victim);
+        HookResult secondReply = next.get(10, TimeUnit.SECONDS);
+        settle(hook, held, a, b, victim);
+        return new Contest(secondReply, spoof);
+    }
+
+    private static void deferredAsBusy(HookResult reply) {
+        assertThat(reply.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(reply.getSmtpDescription()).startsWith("4.7.1 Too many messages");
+    }
+
+    private static void refusedForDmarc(HookResult reply) {
+        assertThat(reply.getSmtpRetCode()).as(reply.getSmtpDescription()).isEqualTo("550");
+        assertThat(reply.getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
+    }
+
+    /**
+     * Waits: with {@code maxWaiting=2}, two connections of one client at an end of DATA whose DKIM and DMARC names
+     * never answer. The first holds one wait; the second finds its client's share taken and gets 451 at once; the
+     * victim's message spoofing a p=reject domain, which needs a wait, still gets the other one and is refused
+     * (550), not deferred.
+     */
+    @Test
+    void oneClientCannotTakeEveryWaitAtTheEndOfData() throws Exception {
+        Contest c = contest("198.51.100.66", "198.51.100.66");
+        deferredAsBusy(c.second());
+        refusedForDmarc(c.spoof());
     }
 
     /**
@@ -143,6 +169,23 @@ class SessionClientQuotasTest {
     }
 
     /**
+     * 300 connections, connection {@code i} from {@code address.apply(i)}, each with HELO and MAIL FROM at names of
+     * its own whose servers never answer.
+     */
+    static List<SMTPSession> silentMailFroms(SessionAuthCheck hook, java.util.function.IntFunction<String> address)
+            throws Exception {
+        List<SMTPSession> sessions = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            SMTPSession s = session(address.apply(i), null, false);
+            s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
+            hook.doHelo(s, "h" + i + ".blackhole.example");
+            hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
+            sessions.add(s);
+        }
+        return sessions;
+    }
+
+    /**
      * DNS slots, early lookups: 300 connections from one IPv6 /64 (a different address each) send MAIL FROM at
      * names whose servers never answer, against the default transport of 256 queries in flight. The victim's
      * lookups must still be sent: its spoof of a p=reject domain is refused (550, not "451 Server busy") and its
@@ -157,14 +200,8 @@ class SessionClientQuotasTest {
             DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30),
                     DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
             SessionAuthCheck hook = hook(new CachingDnsResolver(network));
-            List<SMTPSession> attacker = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                SMTPSession s = session("2001:db8:66:1::" + Integer.toHexString(i + 1), null, false);
-                s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
-                hook.doHelo(s, "h" + i + ".blackhole.example");
-                hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
-                attacker.add(s);
-            }
+            List<SMTPSession> attacker = silentMailFroms(hook,
+                    i -> "2001:db8:66:1::" + Integer.toHexString(i + 1));
             // without the quota all 256 slots are the attacker's here; with it, its /64 has at most 32
             assertThat(network.queriesInFlight()).isBetween(1, SessionLimits.DEFAULT_MAX_QUERIES_PER_CLIENT);
             try {
@@ -303,36 +340,17 @@ class SessionClientQuotasTest {
     /**
      * Review s17, M2 (network share): two /64s of one /48 each send a message whose DNS never answers; with
      * {@code maxWaiting=2} their network holds one wait, the second gets 451 at once, and another client's spoof,
-     * whose answers take 300 ms (so it needs a wait), gets the other wait and its 550. With
-     * {@code maxWaitingPerNetwork=2} the two /64s take both waits and that spoof is deferred.
+     * which needs a wait, gets the other wait and its 550. With {@code maxWaitingPerNetwork=2} the two /64s take
+     * both waits and that spoof is deferred.
      */
     @Test
     void oneNetworkHoldsItsShareOfTheWaitsWhateverItsClients() throws Exception {
-        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
-                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 300));
-        for (String perNetwork : List.of("1", "2")) {
-            SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2",
-                    "maxWaitingPerNetwork", perNetwork, "waitYieldAfter", "60000");
-            SMTPSession a = greeted(hook, "2001:db8:0:1::66", "h.example", "a@ok.example");
-            SMTPSession b = greeted(hook, "2001:db8:0:2::66", "h.example", "a@ok.example");
-            CompletableFuture<HookResult> first = holding(hook, () -> data(hook, a, "a@ok.example",
-                    message("x.blackhole.example"), 100));
-            CompletableFuture<HookResult> second = async(() -> data(hook, b, "a@ok.example",
-                    message("y.blackhole.example"), 100));
-            Thread.sleep(300);
-            SMTPSession victim = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
-            HookResult reply = within(Duration.ofSeconds(2),
-                    () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
-            if (perNetwork.equals("1")) {
-                assertThat(second.get(1, TimeUnit.SECONDS).getSmtpDescription()).startsWith("4.7.1 Too many");
-                assertThat(reply.getSmtpRetCode()).as(reply.getSmtpDescription()).isEqualTo("550");
-                assertThat(reply.getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
-            } else {
-                assertThat(reply.getSmtpRetCode()).as(reply.getSmtpDescription()).isEqualTo("451");
-                assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
-            }
-            settle(hook, first, a, b, victim);
-        }
+        Contest shared = contest("2001:db8:0:1::66", "2001:db8:0:2::66");
+        deferredAsBusy(shared.second());
+        refusedForDmarc(shared.spoof());
+        Contest unshared = contest("2001:db8:0:1::66", "2001:db8:0:2::66", "maxWaitingPerNetwork", "2");
+        assertThat(unshared.second()).isEqualTo(HookResult.DECLINED);
+        deferredAsBusy(unshared.spoof());
     }
 
     /**
@@ -419,14 +437,7 @@ class SessionClientQuotasTest {
             DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30),
                     DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
             SessionAuthCheck hook = hook(new CachingDnsResolver(network));
-            List<SMTPSession> attacker = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                SMTPSession s = session("2001:db8:" + Integer.toHexString(i + 1) + "::1", null, false);
-                s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
-                hook.doHelo(s, "h" + i + ".blackhole.example");
-                hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
-                attacker.add(s);
-            }
+            List<SMTPSession> attacker = silentMailFroms(hook, i -> "2001:db8:" + Integer.toHexString(i + 1) + "::1");
             assertThat(network.queriesInFlight()).as("three quarters of 256")
                     .isBetween(150, 256 * TransportShare.EARLY / 8);
             try {
