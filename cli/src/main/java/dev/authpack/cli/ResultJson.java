@@ -14,7 +14,7 @@ import dev.authpack.spf.SpfResult;
 
 /**
  * The JSON members of CLI.md for each engine result: snake_case names, RFC 8601 result words, nulls kept. Every
- * result that can be of this server's own DNS overload (SPF, DKIM, DMARC, ARC) has {@code local_overload}, true or
+ * result that can be of this server's own DNS overload (SPF, DKIM, iprev, DMARC, ARC) has {@code local_overload}, true or
  * false, as its {@code localOverload()} says.
  */
 final class ResultJson {
@@ -55,6 +55,7 @@ final class ResultJson {
         ArrayNode names = node.putArray("names");
         result.names().forEach(names::add);
         node.put("reason", result.reason());
+        node.put("local_overload", result.localOverload());
         return node;
     }
 

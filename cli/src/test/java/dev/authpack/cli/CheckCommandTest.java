@@ -76,7 +76,8 @@ class CheckCommandTest {
         assertThat(helo.get("mechanism").asText()).isEqualTo("a");
 
         JsonNode iprev = json.get("iprev");
-        assertThat(names(iprev)).containsExactly("result", "ip", "names", "reason");
+        assertThat(names(iprev)).containsExactly("result", "ip", "names", "reason", "local_overload");
+        assertThat(iprev.get("local_overload").asBoolean()).isFalse();
         assertThat(iprev.get("result").asText()).isEqualTo("pass");
         assertThat(iprev.get("ip").asText()).isEqualTo("192.0.2.10");
         assertThat(iprev.get("names").get(0).asText()).isEqualTo("mail.example.com");

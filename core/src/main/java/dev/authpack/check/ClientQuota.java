@@ -8,32 +8,51 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * How much of something shared (waits on I/O threads, DNS queries in flight) each SMTP client holds, so that one
  * client cannot take it all: at most {@code perClient} at once per client, where a client is an IPv4 address or an
- * IPv6 /64 (one site's prefix: a host choosing another address of its /64 is the same client). An IPv4-mapped IPv6
- * address is its IPv4 address.
+ * IPv6 /64 (one site's prefix: a host choosing another address of its /64 is the same client), and at most
+ * {@code perNetwork} at once per network, an IPv4 /24 or an IPv6 /48 (one hoster's or one site's allocation: an
+ * attacker with a /48 has 65536 /64s, one with a rented server often several addresses of its /24). A unit is
+ * counted against both. An IPv4-mapped IPv6 address is its IPv4 address.
  *
- * <p>Bounded: a client is tracked only while it holds something (its entry goes at zero), and at most
- * {@code maxClients} at once. A new client when that many are tracked gets nothing from {@link Client#tryAcquire}
- * (refused as if at its quota: callers refuse only what has a safe fallback), and an untracked permit from
- * {@link Client#acquire} (what must go on regardless goes on, uncounted). Thread-safe: one lock, held for a map
- * operation only.
+ * <p>Bounded: a client or network is tracked only while it holds something (its entry goes at zero), and at most
+ * {@code maxClients} clients at once (so at most as many networks). A new client when that many are tracked gets
+ * nothing from {@link Client#tryAcquire} (refused as if at its quota: callers refuse only what has a safe
+ * fallback), and an untracked permit from {@link Client#acquire} (what must go on regardless goes on, uncounted).
+ * Thread-safe: one lock, held for a few map operations only.
  */
 public final class ClientQuota {
     /** No per-client bound (tests, tools): every acquisition succeeds and nothing is tracked. */
     public static final ClientQuota UNLIMITED = new ClientQuota(Integer.MAX_VALUE, 0);
 
     private final int perClient;
+    private final int perNetwork;
     private final int maxClients;
+    /** Client keys and network keys, each with what it holds. */
     private final Map<Key, int[]> held = new HashMap<>();
+    /** Client entries in {@link #held} ({@link #maxClients}). */
+    private int clients;
 
     /**
+     * No bound per network.
+     *
      * @param perClient  most held at once by one client (at least 1)
      * @param maxClients most clients tracked at once
      */
     public ClientQuota(int perClient, int maxClients) {
-        if (perClient < 1 || maxClients < 0) {
-            throw new IllegalArgumentException("perClient must be at least 1, maxClients at least 0");
+        this(perClient, Integer.MAX_VALUE, maxClients);
+    }
+
+    /**
+     * @param perClient  most held at once by one client (at least 1)
+     * @param perNetwork most held at once by the clients of one network (at least 1; {@link Integer#MAX_VALUE}:
+     *                   networks are not tracked)
+     * @param maxClients most clients tracked at once
+     */
+    public ClientQuota(int perClient, int perNetwork, int maxClients) {
+        if (perClient < 1 || perNetwork < 1 || maxClients < 0) {
+            throw new IllegalArgumentException("perClient and perNetwork must be at least 1, maxClients at least 0");
         }
         this.perClient = perClient;
+        this.perNetwork = perNetwork;
         this.maxClients = maxClients;
     }
 
@@ -41,39 +60,84 @@ public final class ClientQuota {
         return perClient;
     }
 
+    public int perNetwork() {
+        return perNetwork;
+    }
+
     /** The client {@code address} belongs to; null: an unknown address, one client for all such. */
     public Client client(InetAddress address) {
-        return new Client(Key.of(address));
+        Key key = Key.of(address);
+        return new Client(key, key.network());
     }
 
     /** Clients holding something now. */
     public synchronized int clients() {
-        return held.size();
+        return clients;
     }
 
     private boolean unlimited() {
         return this == UNLIMITED;
     }
 
-    private synchronized boolean take(Key key, boolean anyway) {
-        int[] n = held.get(key);
-        if (n == null) {
-            if (held.size() >= maxClients) {
-                return false;
-            }
-            n = new int[1];
-            held.put(key, n);
-        } else if (n[0] >= perClient && !anyway) {
+    private boolean networks() {
+        return perNetwork != Integer.MAX_VALUE;
+    }
+
+    /** Whether one more for {@code c} fits, {@code old} (held by any client, or null) given back first. */
+    private boolean fits(Client c, Permit old) {
+        int n = count(c.key) - (old != null && c.key.equals(old.key) ? 1 : 0);
+        int g = networks() ? count(c.network) - (old != null && c.network.equals(old.network) ? 1 : 0) : 0;
+        return n < perClient && g < perNetwork;
+    }
+
+    private synchronized boolean take(Client c, boolean anyway) {
+        if (!held.containsKey(c.key) && clients >= maxClients) {
             return false;
         }
-        n[0]++;
+        if (!anyway && !fits(c, null)) {
+            return false;
+        }
+        add(c.key, 1);
+        if (networks()) {
+            add(c.network, 1);
+        }
         return true;
     }
 
-    private synchronized void give(Key key) {
+    /** One more for {@code c} in place of {@code old}, if it fits once {@code old} is given back; else nothing. */
+    private synchronized Permit replace(Client c, Permit old) {
+        if (old.quota != this || old.given.get() || !fits(c, old)) {
+            return null;
+        }
+        old.close();
+        return take(c, true) ? new Permit(this, c.key, c.network) : null;
+    }
+
+    private synchronized void give(Key key, Key network) {
+        add(key, -1);
+        if (networks()) {
+            add(network, -1);
+        }
+    }
+
+    private void add(Key key, int delta) {
         int[] n = held.get(key);
-        if (n != null && --n[0] <= 0) {
+        if (n == null) {
+            if (delta <= 0) {
+                return;
+            }
+            n = new int[1];
+            held.put(key, n);
+            if (!key.isNetwork()) {
+                clients++;
+            }
+        }
+        n[0] += delta;
+        if (n[0] <= 0) {
             held.remove(key);
+            if (!key.isNetwork()) {
+                clients--;
+            }
         }
     }
 
@@ -82,9 +146,14 @@ public final class ClientQuota {
         return n == null ? 0 : n[0];
     }
 
-    /** An IPv4 address, or the first 64 bits of an IPv6 one, in the IPv4-mapped IPv6 form ({@code ::ffff:a.b.c.d}). */
-    private record Key(long high, long low) {
-        private static final Key UNKNOWN = new Key(-1, -1);
+    /**
+     * An IPv4 address, or the first 64 bits of an IPv6 one, in the IPv4-mapped IPv6 form ({@code ::ffff:a.b.c.d});
+     * or, {@code prefix} > 0, the network of that many bits it belongs to (IPv4 /24, IPv6 /48).
+     */
+    private record Key(long high, long low, int prefix) {
+        private static final Key UNKNOWN = new Key(-1, -1, 0);
+        private static final int V4_NETWORK = 24;
+        private static final int V6_NETWORK = 48;
 
         static Key of(InetAddress address) {
             if (address == null) {
@@ -92,14 +161,29 @@ public final class ClientQuota {
             }
             byte[] b = address.getAddress();
             if (b.length == 4) {
-                return new Key(0, 0xffff_0000_0000L | (bits(b, 0, 4) & 0xffff_ffffL));
+                return new Key(0, 0xffff_0000_0000L | (bits(b, 0, 4) & 0xffff_ffffL), 0);
             }
             long high = bits(b, 0, 8);
             long low = bits(b, 8, 8);
             if (high == 0 && (low >>> 32) == 0xffff) {
-                return new Key(0, low);   // IPv4-mapped: Java makes these Inet4Address, unless built on purpose
+                return new Key(0, low, 0);   // IPv4-mapped: Java makes these Inet4Address, unless built on purpose
             }
-            return new Key(high, 0);
+            return new Key(high, 0, 0);
+        }
+
+        boolean isNetwork() {
+            return prefix > 0;
+        }
+
+        /** The network of this client; an unknown address is a network of its own. */
+        Key network() {
+            if (this.equals(UNKNOWN)) {
+                return new Key(-1, -1, V4_NETWORK);
+            }
+            if (high == 0 && (low >>> 32) == 0xffff) {
+                return new Key(0, low & ~0xffL, V4_NETWORK);
+            }
+            return new Key(high & ~0xffffL, 0, V6_NETWORK);
         }
 
         private static long bits(byte[] b, int from, int count) {
@@ -111,20 +195,22 @@ public final class ClientQuota {
         }
     }
 
-    /** One client of this quota. */
+    /** One client of this quota (and its network). */
     public final class Client {
         private final Key key;
+        private final Key network;
 
-        private Client(Key key) {
+        private Client(Key key, Key network) {
             this.key = key;
+            this.network = network;
         }
 
-        /** One more for this client, unless it holds its quota already (or too many clients are tracked). */
+        /** One more for this client, unless it or its network holds its quota already (or too many are tracked). */
         public Permit tryAcquire() {
             if (unlimited()) {
                 return Permit.UNTRACKED;
             }
-            return take(key, false) ? new Permit(ClientQuota.this, key) : null;
+            return take(this, false) ? new Permit(ClientQuota.this, key, network) : null;
         }
 
         /**
@@ -132,39 +218,58 @@ public final class ClientQuota {
          * {@link #tryAcquire} sees it; untracked when too many clients are tracked.
          */
         public Permit acquire() {
-            if (unlimited() || !take(key, true)) {
+            if (unlimited() || !take(this, true)) {
                 return Permit.UNTRACKED;
             }
-            return new Permit(ClientQuota.this, key);
+            return new Permit(ClientQuota.this, key, network);
         }
 
-        /** Whether the client holds its quota (or more) now. */
+        /**
+         * One for this client in place of {@code old} (another client's, or its own): when this client and its
+         * network are within their quotas once {@code old} is given back, {@code old} is given back and the new
+         * permit returned; otherwise null and {@code old} stays held. Atomic.
+         */
+        public Permit tryReplace(Permit old) {
+            if (unlimited()) {
+                return Permit.UNTRACKED;
+            }
+            return replace(this, old);
+        }
+
+        /** Whether the client, or its network, holds its quota (or more) now. */
         public boolean atQuota() {
-            return !unlimited() && count(key) >= perClient;
+            return !unlimited() && (count(key) >= perClient || networks() && count(network) >= perNetwork);
         }
 
         /** What the client holds now. */
         public int held() {
             return unlimited() ? 0 : count(key);
         }
+
+        /** What the clients of its network hold now (0 when networks are not tracked). */
+        public int networkHeld() {
+            return unlimited() || !networks() ? 0 : count(network);
+        }
     }
 
     /** One unit held by a client; {@link #close} gives it back (once, whatever the number of calls). */
     public static final class Permit implements AutoCloseable {
-        static final Permit UNTRACKED = new Permit(null, null);
+        static final Permit UNTRACKED = new Permit(null, null, null);
         private final ClientQuota quota;
         private final Key key;
+        private final Key network;
         private final AtomicBoolean given = new AtomicBoolean();
 
-        private Permit(ClientQuota quota, Key key) {
+        private Permit(ClientQuota quota, Key key, Key network) {
             this.quota = quota;
             this.key = key;
+            this.network = network;
         }
 
         @Override
         public void close() {
             if (quota != null && given.compareAndSet(false, true)) {
-                quota.give(key);
+                quota.give(key, network);
             }
         }
     }

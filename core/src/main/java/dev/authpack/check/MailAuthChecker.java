@@ -90,6 +90,19 @@ public final class MailAuthChecker {
      * parsed-record and key caches (keyed by record text, so independent of who answered) are this checker's.
      */
     MailAuthChecker over(DnsResolver dns, DnsResolver iprevDns) {
+        return overResolvers(dns, iprevDns);
+    }
+
+    /**
+     * The same checks, configured alike and sharing this checker's parsed-record and key caches, over {@code dns}:
+     * {@code MailAuthCheck} asks through a view that keeps part of the DNS transport for the SMTP sessions
+     * ({@link dev.authpack.dns.TransportShare#SPOOL}).
+     */
+    public MailAuthChecker over(DnsResolver dns) {
+        return overResolvers(dns, dns);
+    }
+
+    private MailAuthChecker overResolvers(DnsResolver dns, DnsResolver iprevDns) {
         return new MailAuthChecker(spf.over(dns), new IprevChecker(iprevDns, iprev.maxNames()), dkim.over(dns),
                 dmarc.over(dns), arc.over(dns), budgets);
     }

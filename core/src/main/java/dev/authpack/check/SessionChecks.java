@@ -4,6 +4,7 @@ import dev.authpack.dkim.DkimPrefetch;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dns.DnsResolver;
+import dev.authpack.dns.TransportShare;
 import dev.authpack.mail.MessageParseException;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfIdentity;
@@ -70,11 +71,13 @@ import java.util.concurrent.CompletableFuture;
  *   <li>a local overload ({@link dev.authpack.dns.DnsLookup#localOverload()}: the resolver did not send the query)
  *       is not remembered as an answer, and no early result computed over one is taken over: the end-of-DATA check
  *       runs that check again and asks again;</li>
- *   <li>each client (IPv4 address or IPv6 /64) has at most its quota of early queries in flight, over all its
- *       connections ({@link ClientQuota}, given to {@link #connected(MailAuthChecker, DnsResolver, CheckOptions,
+ *   <li>each client (IPv4 address or IPv6 /64), and each network (IPv4 /24, IPv6 /48), has at most its quota of
+ *       early queries in flight, over all its connections ({@link ClientQuota}, given to {@link #connected(MailAuthChecker, DnsResolver, CheckOptions,
  *       InetAddress, ClientQuota)}): an early query beyond it is not sent (a local overload of ours, so as above:
  *       the end of DATA asks it, as the plain check does, never a failure for that). The end-of-DATA queries are
- *       all sent and counted to the client too ({@link #clientAtQuota()}).</li>
+ *       all sent and counted to the client too ({@link #queriesAtQuota()}). No early query is sent while the shared
+ *       resolver has three quarters of its transport in flight ({@link TransportShare#EARLY}), whoever sent them:
+ *       the last quarter stays for the end-of-DATA checks and the spool.</li>
  * </ul>
  * Thread-safe.
  */
@@ -380,12 +383,13 @@ public final class SessionChecks implements AutoCloseable {
     }
 
     /**
-     * Whether the client holds its quota of DNS queries in flight (over all its connections, early and end-of-DATA
-     * ones): a check that need not run now had better not start more (a label-only hook leaves the message to
-     * {@code MailAuthCheck}).
+     * Whether the client, or its network, holds its quota of DNS queries in flight (over all its connections, early
+     * and end-of-DATA ones), or the shared resolver has its early share of the transport in flight
+     * ({@link TransportShare#EARLY}): a check that need not run now had better not start more (a label-only hook
+     * leaves the message to {@code MailAuthCheck}).
      */
-    public boolean clientAtQuota() {
-        return quota.atQuota();
+    public boolean queriesAtQuota() {
+        return quota.atQuota() || TransportShare.reached(upstream, TransportShare.EARLY);
     }
 
     /** Transactions of the connection that ended without a message so far. */

@@ -6,6 +6,7 @@ import dev.authpack.dns.DnsOutcome;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsType;
 import dev.authpack.dns.MxHost;
+import dev.authpack.dns.TransportShare;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -28,11 +29,12 @@ import java.util.function.Supplier;
  * next asking asks again ({@link #sawOverload()} tells the session not to take over results computed over it).
  *
  * <p>Until {@link #endOfData()} its questions are the early lookups of a client ({@link ClientQuota}): one beyond
- * the client's quota of queries in flight is not sent, and answered as a local overload marked
- * {@link #deferredEarly()}; so it is not remembered, no early result computed over it is taken over, and the
- * end-of-DATA check asks it again, as the plain check does. From the end of DATA on, every query is sent, counted
- * to the client all the same. Every query sent is counted until it ends (answered, failed, timed out or
- * cancelled).
+ * the client's or its network's quota of queries in flight, or asked while the shared resolver has its early share
+ * of the transport in flight ({@link TransportShare#EARLY}: three quarters, whoever sent them), is not sent, and
+ * answered as a local overload marked {@link #deferredEarly()}; so it is not remembered, no early result computed
+ * over it is taken over, and the end-of-DATA check asks it again, as the plain check does. From the end of DATA on,
+ * every query is sent, counted to the client all the same. Every query sent is counted until it ends (answered,
+ * failed, timed out or cancelled).
  *
  * <p>Bounded: at most {@link #MAX_QUESTIONS} distinct questions are remembered; further ones pass through to the
  * shared resolver unremembered. {@link #close() Closed}, it ends every unfinished question with a temporary failure
@@ -48,6 +50,7 @@ final class SessionResolver implements DnsResolver {
     static final int MAX_QUESTIONS = 512;
     static final String CLOSED = "the SMTP session's checks were cancelled";
     static final String DEFERRED = "not asked early: this client's early DNS queries are at their quota";
+    static final String DEFERRED_SHARE = "not asked early: the early lookups have their share of the DNS transport";
 
     private record Question(DnsType type, String name) {
     }
@@ -183,6 +186,13 @@ final class SessionResolver implements DnsResolver {
 
     private <T> CompletableFuture<DnsLookup<T>> start(Question question,
                                                       Supplier<CompletableFuture<DnsLookup<T>>> query) {
+        // the early share is checked before the quota: a question refused for it costs the client nothing; a
+        // question the cache could answer is refused too, and answered from the cache at the end of DATA
+        if (early && TransportShare.reached(upstream, TransportShare.EARLY)) {
+            deferredSeen();
+            return CompletableFuture.completedFuture(DnsLookup.overloaded(question.name(), question.type(),
+                    DEFERRED_SHARE));
+        }
         ClientQuota.Permit permit = early ? client.tryAcquire() : client.acquire();
         if (permit == null) {
             deferredSeen();

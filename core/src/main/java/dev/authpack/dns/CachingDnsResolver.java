@@ -75,6 +75,8 @@ public final class CachingDnsResolver implements DnsResolver {
     private final LongAdder misses = new LongAdder();
     private final LongAdder joined = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
+    /** Every question, sent whatever the network resolver has in flight (its own bound still applies). */
+    private final Share whole = new Share(8);
 
     public CachingDnsResolver(DnsResolver delegate) {
         this(delegate, DEFAULT_MAX_ENTRIES, Clock.systemUTC());
@@ -99,34 +101,103 @@ public final class CachingDnsResolver implements DnsResolver {
 
     @Override
     public CompletableFuture<DnsLookup<String>> txt(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.TXT, n, () -> delegate.txt(n));
+        return whole.txt(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.A, n, () -> delegate.a(n));
+        return whole.a(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.AAAA, n, () -> delegate.aaaa(n));
+        return whole.aaaa(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
-        String n = DnsNames.normalize(name);
-        return cached(DnsType.MX, n, () -> delegate.mx(n));
+        return whole.mx(name);
     }
 
     @Override
     public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
-        if (address == null) {
-            return delegate.ptr(null);
+        return whole.ptr(address);
+    }
+
+    /**
+     * This cache, except that a question it would send to the network resolver is answered as a local overload
+     * while that resolver has {@code eighths} eighths of its slots in flight ({@link TransportShare}); answers kept
+     * and questions already in flight are given as usual.
+     */
+    DnsResolver upTo(int eighths) {
+        return new Share(eighths);
+    }
+
+    /** The cache's questions, sent to the network resolver only below {@code eighths} eighths of its slots. */
+    private final class Share implements DnsResolver {
+        private final int eighths;
+
+        Share(int eighths) {
+            this.eighths = eighths;
         }
-        return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address));
+
+        @Override
+        public CompletableFuture<DnsLookup<String>> txt(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.TXT, n, () -> delegate.txt(n), eighths);
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<InetAddress>> a(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.A, n, () -> delegate.a(n), eighths);
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<InetAddress>> aaaa(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.AAAA, n, () -> delegate.aaaa(n), eighths);
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
+            String n = DnsNames.normalize(name);
+            return cached(DnsType.MX, n, () -> delegate.mx(n), eighths);
+        }
+
+        @Override
+        public CompletableFuture<DnsLookup<String>> ptr(InetAddress address) {
+            if (address == null) {
+                return delegate.ptr(null);
+            }
+            return cached(DnsType.PTR, DnsNames.reverseName(address), () -> delegate.ptr(address), eighths);
+        }
+
+        @Override
+        public int queriesInFlight() {
+            return CachingDnsResolver.this.queriesInFlight();
+        }
+
+        @Override
+        public int maxQueriesInFlight() {
+            return CachingDnsResolver.this.maxQueriesInFlight();
+        }
+
+        @Override
+        public String toString() {
+            return CachingDnsResolver.this + " up to " + eighths + "/8 of the transport";
+        }
+    }
+
+    /** The network resolver's queries in flight (a cache hit or a joined question holds none). */
+    @Override
+    public int queriesInFlight() {
+        return delegate.queriesInFlight();
+    }
+
+    @Override
+    public int maxQueriesInFlight() {
+        return delegate.maxQueriesInFlight();
     }
 
     /** Answers served from the cache. */
@@ -174,9 +245,14 @@ public final class CachingDnsResolver implements DnsResolver {
         }
     }
 
+    /**
+     * The answer from the cache, or joined to the same question in flight, or asked: only while the network
+     * resolver has fewer than {@code eighths} eighths of its slots in flight; past it a new query is not sent but
+     * answered as a local overload ({@link TransportShare}).
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> CompletableFuture<DnsLookup<T>> cached(DnsType type, String name,
-                                                      Supplier<CompletableFuture<DnsLookup<T>>> query) {
+                                                      Supplier<CompletableFuture<DnsLookup<T>>> query, int eighths) {
         Segment segment = segments.get(type);
         long hash = segment.sketch.hash(name);
         // the hit path: no lock to wait for
@@ -209,6 +285,10 @@ public final class CachingDnsResolver implements DnsResolver {
                 joined.increment();
                 running.waiting++;
                 return (CompletableFuture) copyFor(segment, name, running);
+            }
+            if (eighths < 8 && TransportShare.reached(delegate, eighths)) {
+                return CompletableFuture.completedFuture(DnsLookup.overloaded(name, type,
+                        TransportShare.describe(delegate, eighths)));
             }
             misses.increment();
             asked = new InFlight();

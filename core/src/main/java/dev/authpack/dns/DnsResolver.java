@@ -33,4 +33,20 @@ public interface DnsResolver {
 
     /** PTR names of an address (the reverse name is built by the resolver), lower case, no trailing dot. */
     CompletableFuture<DnsLookup<String>> ptr(InetAddress address);
+
+    /**
+     * Queries this resolver has on the network now, each holding one of its {@link #maxQueriesInFlight()} slots;
+     * 0 for a resolver that has no such bound ({@link TransportShare}).
+     */
+    default int queriesInFlight() {
+        return 0;
+    }
+
+    /**
+     * The most queries this resolver sends at once; past it a query fails at once as a local overload
+     * ({@link DnsLookup#localOverload()}). {@link Integer#MAX_VALUE}: no such bound.
+     */
+    default int maxQueriesInFlight() {
+        return Integer.MAX_VALUE;
+    }
 }

@@ -154,6 +154,11 @@ final class DnsTransport {
         return loopback.get(server);
     }
 
+    /** The most queries at once. */
+    int maxInFlight() {
+        return maxInFlight;
+    }
+
     /** Queries being sent or waited for now. */
     int inFlight() {
         return inFlight.get();

@@ -109,8 +109,15 @@ public final class DnsjavaResolver extends RecordLookupResolver {
     }
 
     /** Queries being sent or waited for now (each holds one of the transport's slots). */
+    @Override
     public int queriesInFlight() {
         return transport.inFlight();
+    }
+
+    /** The transport's slots: more queries at once fail as a local overload. */
+    @Override
+    public int maxQueriesInFlight() {
+        return transport.maxInFlight();
     }
 
     /**

@@ -43,7 +43,8 @@ public final class IprevChecker {
         String ip = IpLiterals.text(client);
         return dns.ptr(client).thenCompose(ptr -> {
             if (ptr.outcome().isError()) {
-                return done(IprevStatus.TEMPERROR, ip, List.of(), "PTR lookup failed: " + describe(ptr));
+                return CompletableFuture.completedFuture(new IprevResult(IprevStatus.TEMPERROR, ip, List.of(),
+                        "PTR lookup failed: " + describe(ptr), ptr.localOverload()));
             }
             if (!ptr.hasRecords()) {
                 // RFC 8601 §2.7.3: no PTR data published -> permerror
@@ -63,10 +64,15 @@ public final class IprevChecker {
                                        List<CompletableFuture<DnsLookup<InetAddress>>> forward) {
         List<String> confirmed = new ArrayList<>();
         boolean transientFailure = false;
+        // a name whose forward lookup was not sent could have confirmed the address: our overload, not theirs
+        List<String> notSent = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             DnsLookup<InetAddress> lookup = forward.get(i).join();
             if (lookup.outcome().isError()) {
                 transientFailure = true;
+                if (lookup.localOverload()) {
+                    notSent.add(names.get(i));
+                }
             } else if (lookup.records().contains(client)) {
                 confirmed.add(names.get(i));
             }
@@ -74,6 +80,10 @@ public final class IprevChecker {
         if (!confirmed.isEmpty()) {
             return new IprevResult(IprevStatus.PASS, ip, confirmed,
                     ip + " resolves to " + confirmed.get(0) + " and back");
+        }
+        if (!notSent.isEmpty()) {
+            return new IprevResult(IprevStatus.TEMPERROR, ip, names, "forward lookup of " + notSent
+                    + " not sent, this server's DNS resolver is overloaded", true);
         }
         if (transientFailure) {
             return new IprevResult(IprevStatus.TEMPERROR, ip, names, "forward lookup of " + names + " failed");
@@ -88,8 +98,12 @@ public final class IprevChecker {
     }
 
     private static String describe(DnsLookup<?> lookup) {
-        return lookup.outcome().name().toLowerCase(java.util.Locale.ROOT)
-                + (lookup.detail().isEmpty() ? "" : " (" + lookup.detail() + ")");
+        String detail = lookup.detail().isEmpty() ? "" : " (" + lookup.detail() + ")";
+        if (lookup.localOverload()) {
+            // not the client's DNS: this server did not ask (the words SPF uses)
+            return "not sent, this server's DNS resolver is overloaded" + detail;
+        }
+        return lookup.outcome().name().toLowerCase(java.util.Locale.ROOT) + detail;
     }
 
     /** The first {@code max} distinct names, in order (what {@code stream().distinct().limit(max)} gives). */

@@ -96,4 +96,64 @@ class ClientQuotaTest {
         assertThat(c.atQuota()).isFalse();
         assertThat(ClientQuota.UNLIMITED.clients()).isZero();
     }
+
+    @Test
+    void aNetworkHoldsAtMostItsQuotaOverItsClients() throws Exception {
+        ClientQuota quota = new ClientQuota(2, 3, 100);
+        // IPv4: a /24 of two clients holds 3, the neighbouring /24 is another network
+        assertThat(quota.client(ip("198.51.100.1")).tryAcquire()).isNotNull();
+        assertThat(quota.client(ip("198.51.100.1")).tryAcquire()).isNotNull();
+        assertThat(quota.client(ip("198.51.100.1")).tryAcquire()).as("the client's 2").isNull();
+        ClientQuota.Permit third = quota.client(ip("198.51.100.254")).tryAcquire();
+        assertThat(third).isNotNull();
+        assertThat(quota.client(ip("198.51.100.77")).tryAcquire()).as("the /24's 3").isNull();
+        assertThat(quota.client(ip("198.51.100.77")).atQuota()).isTrue();
+        assertThat(quota.client(ip("198.51.100.77")).networkHeld()).isEqualTo(3);
+        assertThat(quota.client(ip("198.51.101.1")).tryAcquire()).as("the next /24").isNotNull();
+        third.close();
+        assertThat(quota.client(ip("198.51.100.77")).tryAcquire()).isNotNull();
+        // IPv6: /64s of one /48 are one network; the next /48 is another
+        for (int i = 1; i <= 3; i++) {
+            assertThat(quota.client(ip("2001:db8:66:" + i + "::1")).tryAcquire()).isNotNull();
+        }
+        assertThat(quota.client(ip("2001:db8:66:ffff::1")).tryAcquire()).as("the /48's 3").isNull();
+        assertThat(quota.client(ip("2001:db8:67:1::1")).tryAcquire()).isNotNull();
+        // an IPv4-mapped address is in its IPv4 /24; acquire counts past the quota, so tryAcquire sees it
+        InetAddress mapped = Inet6Address.getByAddress(null, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff,
+                (byte) 0xff, (byte) 198, 51, 100, 9}, -1);
+        assertThat(quota.client(mapped).tryAcquire()).isNull();
+        ClientQuota.Client other = quota.client(ip("192.0.2.1"));
+        other.acquire();
+        other.acquire();
+        other.acquire();
+        assertThat(quota.client(ip("192.0.2.2")).tryAcquire()).isNull();
+        // without a network bound nothing is counted per network
+        ClientQuota clientsOnly = new ClientQuota(1, 100);
+        assertThat(clientsOnly.client(ip("192.0.2.1")).tryAcquire()).isNotNull();
+        assertThat(clientsOnly.client(ip("192.0.2.2")).tryAcquire()).isNotNull();
+        assertThat(clientsOnly.client(ip("192.0.2.2")).networkHeld()).isZero();
+    }
+
+    @Test
+    void tryReplaceGivesTheOldPermitBackOnlyWhenTheNewOneFits() throws Exception {
+        ClientQuota quota = new ClientQuota(1, 1, 2);
+        ClientQuota.Permit a = quota.client(ip("198.51.100.1")).tryAcquire();
+        ClientQuota.Permit b = quota.client(ip("203.0.113.1")).tryAcquire();
+        // a client of a's network fits once a is given back, and only then
+        ClientQuota.Client neighbour = quota.client(ip("198.51.100.2"));
+        assertThat(neighbour.tryAcquire()).isNull();
+        assertThat(neighbour.tryReplace(b)).as("b's going frees nothing of its network").isNull();
+        assertThat(quota.client(ip("203.0.113.1")).held()).as("b still held").isEqualTo(1);
+        ClientQuota.Permit c = neighbour.tryReplace(a);
+        assertThat(c).isNotNull();
+        assertThat(quota.client(ip("198.51.100.1")).held()).isZero();
+        assertThat(neighbour.held()).isEqualTo(1);
+        // a given back already: it cannot be replaced twice, and closing it again changes nothing
+        assertThat(quota.client(ip("198.51.100.3")).tryReplace(a)).isNull();
+        a.close();
+        assertThat(neighbour.networkHeld()).isEqualTo(1);
+        c.close();
+        b.close();
+        assertThat(quota.clients()).isZero();
+    }
 }

@@ -617,6 +617,59 @@ class SessionChecksTest {
         assertThat(quota.clients()).isZero();
     }
 
+    /**
+     * Review s17, M1: whoever fills it, once the transport has three quarters of its slots in flight no early
+     * lookup is sent (a client under its quota included), and the label-only hook is told not to hand over; the end
+     * of DATA asks them all and gives the plain check's report, never a failure for that.
+     */
+    @Test
+    void noEarlyLookupIsSentWhileTheTransportHasItsEarlyShareInFlight() throws Exception {
+        CountingDns counted = new CountingDns(zone(), 0);
+        int[] inFlight = {192};
+        DnsResolver dns = new DnsResolver() {
+            @Override public CompletableFuture<dev.authpack.dns.DnsLookup<String>> txt(String n) {
+                return counted.txt(n);
+            }
+            @Override public CompletableFuture<dev.authpack.dns.DnsLookup<InetAddress>> a(String n) {
+                return counted.a(n);
+            }
+            @Override public CompletableFuture<dev.authpack.dns.DnsLookup<InetAddress>> aaaa(String n) {
+                return counted.aaaa(n);
+            }
+            @Override public CompletableFuture<dev.authpack.dns.DnsLookup<dev.authpack.dns.MxHost>> mx(String n) {
+                return counted.mx(n);
+            }
+            @Override public CompletableFuture<dev.authpack.dns.DnsLookup<String>> ptr(InetAddress ip) {
+                return counted.ptr(ip);
+            }
+            @Override public int queriesInFlight() {
+                return inFlight[0];
+            }
+            @Override public int maxQueriesInFlight() {
+                return 256;
+            }
+        };
+        byte[] message = message("pass.example", "aligned");
+        Envelope envelope = envelopes("pass.example").get(0);
+        AuthCheckReport plain = checker(zone()).check(envelope, message, CheckOptions.ALL).get(10, TimeUnit.SECONDS);
+        ClientQuota quota = new ClientQuota(32, 64, 10);
+        try (SessionChecks session = SessionChecks.connected(checker(dns), dns, CheckOptions.ALL,
+                envelope.clientIp(), quota)) {
+            assertThat(session.mailFrom(envelope.helo(), envelope.mailFrom(), true).get(1, TimeUnit.SECONDS))
+                    .as("no verdict at MAIL FROM: decided at the end of DATA").isEmpty();
+            session.headerSection(headerSection(message));
+            assertThat(counted.asked).as("nothing sent early").isEmpty();
+            assertThat(quota.client(envelope.clientIp()).held()).as("nothing counted to the client").isZero();
+            assertThat(session.queriesAtQuota()).isTrue();
+            inFlight[0] = 191;
+            assertThat(session.queriesAtQuota()).isFalse();
+            inFlight[0] = 256;
+            AuthCheckReport report = session.endOfData(envelope, message).await(Duration.ofSeconds(10));
+            assertThat(report.toString()).isEqualTo(plain.toString());
+            assertThat(counted.asked).contains("TXT _dmarc.pass.example", "TXT pass.example");
+        }
+    }
+
     @Test
     void theMailFromSpfResultIsBoundedBySpfsBudget() throws Exception {
         MailAuthCheckerTest.BlackHole hole = new MailAuthCheckerTest.BlackHole();

@@ -174,4 +174,43 @@ class IprevCheckerTest {
         }
         assertThat(IprevChecker.firstDistinct(List.of("a", "a", "b", "a", "c"), 2)).containsExactly("a", "b");
     }
+
+    /**
+     * Review s17, side note: a PTR or forward lookup our own resolver did not send (at its bound) gives a temperror
+     * marked as our overload, in SPF's words, not a plain "temp_failure" that blames the client's DNS; a real
+     * failure stays unmarked.
+     */
+    @Test
+    void aLookupNotSentIsOurOverloadNotTheClientsTemperror() throws Exception {
+        String zone = """
+                $ORIGIN .
+                $TTL 300
+                1.2.0.192.in-addr.arpa. IN PTR a.example.
+                1.2.0.192.in-addr.arpa. IN PTR b.example.
+                a.example. IN A 192.0.2.99
+                b.example. IN A 192.0.2.1
+                """;
+        InetAddress client = InetAddress.getByName("192.0.2.1");
+        IprevResult ptr = new IprevChecker(new dev.authpack.dns.ZoneFileResolver(zone)
+                .withLocalOverload("1.2.0.192.in-addr.arpa")).check(client).get();
+        assertThat(ptr.status()).isEqualTo(IprevStatus.TEMPERROR);
+        assertThat(ptr.localOverload()).isTrue();
+        assertThat(ptr.reason()).contains("not sent, this server's DNS resolver is overloaded");
+        IprevResult forward = new IprevChecker(new dev.authpack.dns.ZoneFileResolver(zone)
+                .withLocalOverload("b.example")).check(client).get();
+        assertThat(forward.status()).isEqualTo(IprevStatus.TEMPERROR);
+        assertThat(forward.localOverload()).isTrue();
+        assertThat(forward.reason()).isEqualTo("forward lookup of [b.example] not sent, this server's DNS resolver"
+                + " is overloaded");
+        // the name not sent confirms the address once asked; a real failure is the client's temperror
+        assertThat(new IprevChecker(new dev.authpack.dns.ZoneFileResolver(zone)).check(client).get().status())
+                .isEqualTo(IprevStatus.PASS);
+        IprevResult real = new IprevChecker(new dev.authpack.dns.ZoneFileResolver(zone)
+                .withFailure("b.example", DnsOutcome.TEMP_FAILURE)).check(client).get();
+        assertThat(real.status()).isEqualTo(IprevStatus.TEMPERROR);
+        assertThat(real.localOverload()).isFalse();
+        assertThat(new IprevResult(IprevStatus.PASS, "192.0.2.1", List.of(), "x").localOverload()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IprevResult(IprevStatus.FAIL, "192.0.2.1",
+                List.of(), "x", true)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An enforcing SessionAuthCheck with {@code maxWaiting=1} in a real James (docs/SessionAuthCheck.md "Limits"): while
  * one connection waits at its end of DATA for a DMARC policy whose DNS never answers, another client's end of DATA
- * is answered {@code 451 4.7.1 Too many messages are being checked now} at once (never an unchecked 250), and the
- * server goes on answering other connections. Two I/O threads and a separate acceptor, as in {@link SessionWaitsIT}:
+ * whose check still needs DNS is answered {@code 451 4.7.1 Too many messages are being checked now} at once (never
+ * an unchecked 250), and the server goes on answering other connections. Two I/O threads and a separate acceptor, as in {@link SessionWaitsIT}:
  * connections opened one after the other get the I/O threads in turn, so the waiting one blocks only its own.
  */
 class SessionBusyIT {
@@ -30,7 +30,9 @@ class SessionBusyIT {
             // longer than the hook's checks: a dropped query ends the wait at the DMARC budget
             .placeholder("DNS_TIMEOUT", "15000")
             .edit("smtpserver.xml", xml -> SessionEnforcementIT.withHook(ioThreads(xml, 2),
-                    "<refuseSpfFail>never</refuseSpfFail><maxWaiting>1</maxWaiting><dmarcTimeout>4000</dmarcTimeout>")));
+                    "<refuseSpfFail>never</refuseSpfFail><maxWaiting>1</maxWaiting><dmarcTimeout>4000</dmarcTimeout>"
+                            // the bound on the waits alone: A's wait never yields here (SessionClientQuotasTest)
+                            + "<waitYieldAfter>60000</waitYieldAfter>")));
 
     /** {@code smtpserver.xml} with {@code threads} I/O threads and a separate acceptor thread. */
     static String ioThreads(String xml, int threads) {
@@ -87,6 +89,9 @@ class SessionBusyIT {
             awaitDropsAbove(JAMES, before);
             Thread.sleep(300);
 
+            // B's DMARC answer takes 700 ms: its check is not finished at its end of DATA, so it needs the wait
+            // (a check whose answers are all in needs none and would get its verdict at once)
+            JAMES.dns().faults("_dmarc.enforce-pass.example", FaultMix.delay(Duration.ofMillis(700)));
             long bStart = System.nanoTime();
             SmtpReply busy = pool.submit(() -> b.data(message("news@enforce-pass.example")))
                     .get(PROMPT.toMillis() + 500, TimeUnit.MILLISECONDS);

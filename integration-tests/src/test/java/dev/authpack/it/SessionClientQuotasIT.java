@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * loopback addresses ({@code 127.0.0.2}, {@code 127.0.0.3}, ...): one client holds at most
  * {@code maxWaitingPerClient} of the waits (here 1 of {@code maxWaiting=2}) and has at most
  * {@code maxQueriesPerClient} (here 4) DNS queries in flight for its sessions, however many connections it opens;
- * another client is served as usual. Four I/O threads and a separate acceptor: connections opened one after the
+ * another client is served as usual. The waits are shared per network too (IPv4 /24: one of the two here), so the
+ * client that needs the other wait is in another /24 ({@code 127.0.1.3}). Four I/O threads and a separate acceptor: connections opened one after the
  * other are each on their own thread.
  */
 class SessionClientQuotasIT {
@@ -34,7 +35,9 @@ class SessionClientQuotasIT {
             .placeholder("DNS_TIMEOUT", "15000")
             .edit("smtpserver.xml", xml -> SessionEnforcementIT.withHook(SessionBusyIT.ioThreads(xml, 4),
                     "<refuseSpfFail>never</refuseSpfFail><maxWaiting>2</maxWaiting><dmarcTimeout>4000</dmarcTimeout>"
-                            + "<maxQueriesPerClient>" + QUERIES_PER_CLIENT + "</maxQueriesPerClient>")));
+                            + "<maxQueriesPerClient>" + QUERIES_PER_CLIENT + "</maxQueriesPerClient>"
+                            // the shares alone: no wait yields here (SessionClientQuotasTest)
+                            + "<waitYieldAfter>60000</waitYieldAfter>")));
 
     @Test
     void oneClientHoldsOneOfTheTwoWaitsAndAnotherClientsSpoofIsStillRefused() throws Exception {
@@ -42,7 +45,7 @@ class SessionClientQuotasIT {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try (SmtpClient a1 = ready(JAMES, "127.0.0.2", "bob@spf-pass.example");
              SmtpClient a2 = ready(JAMES, "127.0.0.2", "bob@spf-pass.example");
-             SmtpClient victim = ready(JAMES, "127.0.0.3", "bob@spf-pass.example")) {
+             SmtpClient victim = ready(JAMES, "127.0.1.3", "bob@spf-pass.example")) {
             long before = drops(JAMES);
             Future<SmtpReply> first = pool.submit(() -> a1.data(message("news@x.quota-hole.example")));
             SessionBusyIT.awaitDropsAbove(JAMES, before);

@@ -46,6 +46,8 @@ class SessionWaitsIT {
                 return SessionEnforcementIT.withHook(xml.replace(jmx, jmx + "<ioWorkerCount>" + IO_THREADS
                                 + "</ioWorkerCount><bossWorkerCount>1</bossWorkerCount>"),
                         "<refuseSpfFail>mailfrom</refuseSpfFail><maxWaiting>" + MAX_WAITING + "</maxWaiting>"
+                                // the bound on the waits alone: A1's wait never yields to a later MAIL FROM here
+                                + "<waitYieldAfter>60000</waitYieldAfter>"
                                 + "<mailFromWait>" + MAIL_FROM_WAIT_MILLIS + "</mailFromWait>");
             }));
 

@@ -271,6 +271,7 @@ public final class MailAttributes {
         }
         map.put("names", AttributeValue.of(names));
         map.put("reason", v.reason());
+        localOverload(map, v.localOverload());
         return map.build();
     }
 

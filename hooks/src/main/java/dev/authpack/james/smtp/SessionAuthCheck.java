@@ -46,8 +46,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -67,7 +65,11 @@ import java.util.function.Function;
  *     <awaitAtData>auto</awaitAtData>              <!-- auto (wait only where DATA can be refused) | always -->
  *     <maxWaiting>2</maxWaiting>                   <!-- waits blocking IO threads at once (default: processors) -->
  *     <maxWaitingPerClient>1</maxWaitingPerClient> <!-- of them for one client (default: half of maxWaiting) -->
+ *     <maxWaitingPerNetwork>1</maxWaitingPerNetwork> <!-- for one IPv4 /24 or IPv6 /48 (the same default) -->
+ *     <waitYieldAfter>2000</waitYieldAfter>        <!-- ms: a wait this old yields to a message finding none -->
+ *     <dataWait>10000</dataWait>                   <!-- ms: the longest wait at the end of DATA, then 451 -->
  *     <maxQueriesPerClient>32</maxQueriesPerClient> <!-- DNS queries in flight started for one client -->
+ *     <maxQueriesPerNetwork>64</maxQueriesPerNetwork> <!-- and for one IPv4 /24 or IPv6 /48 -->
  *   </handler>
  * </handlerchain>
  * }</pre>
@@ -78,8 +80,9 @@ import java.util.function.Function;
  * {@link DataLineFilter}, {@link JamesMessageHook}, {@link DisconnectHandler} and {@link CommandHandler} (RSET) at
  * once:
  * <ul>
- *   <li>the end-of-DATA check waits at most the checks' deadline (each check within its own budget, as in
- *       {@code MailAuthCheck}); the lookups started early are usually answered by then;</li>
+ *   <li>the end-of-DATA check runs over the lookups started early, usually answered by then: a check finished
+ *       when started (CPU work only) needs no wait; any other waits at most {@code dataWait} (10 s, below the
+ *       checks' 40 s deadline), then that message gets {@code 451 4.7.1};</li>
  *   <li>it waits only where it may refuse ({@code refuseDmarcReject=true} or {@code refuseSpfFail=data}, and a
  *       client that is not exempt; or {@code awaitAtData=always}): otherwise (label-only) the checks are handed
  *       over unfinished to {@code MailAuthCheck} in the same JVM ({@code PendingChecks}), and the client gets
@@ -87,10 +90,14 @@ import java.util.function.Function;
  *   <li>at most {@code maxWaiting} waits block James' IO threads at once (MAIL FROM waits at most
  *       {@code mailFromWait}); past it nothing waits: MAIL FROM goes on (SPF refused at the end of DATA) and an end
  *       of DATA that could be refused gets {@code 451 4.7.1} ({@link SessionLimits});</li>
- *   <li>one client (IPv4 address or IPv6 /64) holds at most {@code maxWaitingPerClient} of those waits, as above
- *       past it, and at most {@code maxQueriesPerClient} DNS queries in flight for its sessions: an early lookup
- *       beyond it starts at the end of DATA instead, and a label-only hook leaves its mail to
- *       {@code MailAuthCheck};</li>
+ *   <li>one client (IPv4 address or IPv6 /64) holds at most {@code maxWaitingPerClient} of those waits, and one
+ *       network (IPv4 /24, IPv6 /48) {@code maxWaitingPerNetwork}, as above past it; a wait held
+ *       {@code waitYieldAfter} (2 s) yields to a message that finds none (that one, the slowest, gets the
+ *       {@code 451});</li>
+ *   <li>one client has at most {@code maxQueriesPerClient} DNS queries in flight for its sessions, one network
+ *       {@code maxQueriesPerNetwork}, and no early lookup is sent while the transport has three quarters of its
+ *       slots in flight: an early lookup beyond them starts at the end of DATA instead, and a label-only hook
+ *       leaves the mail to {@code MailAuthCheck};</li>
  *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
  *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
  *   <li>a client that leaves, RSETs, says HELO/EHLO again or sends a new MAIL FROM ends the lookups its
@@ -231,9 +238,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     /**
      * At MAIL FROM: SPF starts (again), unless the connection has already ended
      * {@link SessionChecks#MAX_TRANSACTIONS_WITHOUT_MESSAGE} transactions without a message; with
-     * {@code refuseSpfFail=mailfrom} its result is awaited here (and started whatever that count), at most
-     * {@code mailFromWait} and only when one of the {@code maxWaiting} waits is free: otherwise MAIL FROM goes on
-     * at once and SPF is refused at the end of DATA instead ({@link #SPF_AT_DATA}).
+     * {@code refuseSpfFail=mailfrom} its result is awaited here (and started whatever that count): at once when it
+     * is in already (cached), else at most {@code mailFromWait} and only with one of the waits ({@link Waits}):
+     * otherwise, or when the wait yields to another message, MAIL FROM goes on and SPF is refused at the end of DATA
+     * instead ({@link #SPF_AT_DATA}).
      */
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
@@ -249,17 +257,25 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             }
             // until decided here, the SPF refusal is left to the end of DATA
             session.setAttachment(SPF_AT_DATA, Boolean.TRUE, State.Transaction);
-            Optional<SpfResult> verdict;
-            try (Waits.Wait wait = waits.tryTake(client(session))) {
-                if (wait == null) {
-                    LOGGER.info("SessionAuthCheck: no wait free ({}); SPF for MAIL FROM <{}> in session {} is decided"
-                            + " at the end of DATA", waitLimits(), mailFrom, session.getSessionID());
-                    return HookResult.DECLINED;
+            // answered already (from the cache): no wait needed
+            if (!spf.isDone()) {
+                try (Waits.Wait wait = waits.tryTake(client(session))) {
+                    if (wait == null) {
+                        LOGGER.info("SessionAuthCheck: no wait free ({}); SPF for MAIL FROM <{}> in session {} is"
+                                + " decided at the end of DATA", waitLimits(), mailFrom, session.getSessionID());
+                        return HookResult.DECLINED;
+                    }
+                    Duration budget = checker.budgets().spf().plus(AWAIT_GRACE);
+                    Duration bound = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
+                    if (!wait.awaitDone(spf, bound)) {
+                        LOGGER.info("SessionAuthCheck: SPF for MAIL FROM <{}> not known {} in session {}; decided at"
+                                + " the end of DATA", mailFrom, wait.yielded() ? "when its wait yielded to another"
+                                + " message" : "within " + bound.toMillis() + " ms", session.getSessionID());
+                        return HookResult.DECLINED;
+                    }
                 }
-                Duration budget = checker.budgets().spf().plus(AWAIT_GRACE);
-                Duration bound = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
-                verdict = spf.get(bound.toMillis(), TimeUnit.MILLISECONDS);
             }
+            Optional<SpfResult> verdict = spf.get();
             if (verdict.isEmpty() && settings.options().spf()) {
                 // not started, or not asked for the client's quota of queries: decided at the end of DATA
                 return HookResult.DECLINED;
@@ -272,10 +288,6 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             return refusal.orElse(HookResult.DECLINED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HookResult.DECLINED;
-        } catch (TimeoutException e) {
-            LOGGER.info("SessionAuthCheck: SPF for MAIL FROM not known within {} ms in session {}; decided at the end"
-                    + " of DATA", limits.mailFromWait().toMillis(), session.getSessionID());
             return HookResult.DECLINED;
         } catch (ExecutionException | RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: MAIL FROM not checked in session {} (left to the end of DATA): {}",
@@ -323,9 +335,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
      * or an exempt client: {@link Enforcement#awaitsAtData}) the checks are not awaited: they are handed over,
      * unfinished, to {@code MailAuthCheck} ({@link SessionCheckedMail#handOver}) and the client gets its reply at
      * once; a message larger than {@code handOverMaxSize} is neither checked nor handed over here (MailAuthCheck
-     * checks it from the spool). A wait happens only when one of the {@code maxWaiting} waits is free; otherwise a
-     * reply that depends on the checks is {@code 451 4.7.1} (try again later), and one that does not is given at
-     * once, the checks left to MailAuthCheck.
+     * checks it from the spool). A check finished when started needs no wait; any other is awaited only with one
+     * of the waits, within {@code dataWait} and until the wait yields ({@link #await}); otherwise a reply that
+     * depends on the checks is {@code 451 4.7.1} (try again later), and one that does not is given at once, the
+     * checks left to MailAuthCheck.
      */
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
@@ -347,11 +360,14 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     // the answers the early lookups got
                     return HookResult.DECLINED;
                 }
-                if (checks.clientAtQuota()) {
-                    // the client has its quota of DNS queries in flight: its checks wait for a spool thread, as
-                    // without the hook, instead of running here unawaited without end
-                    LOGGER.debug("SessionAuthCheck: client of session {} at its {} DNS queries; mail {} left to"
-                            + " MailAuthCheck", session.getSessionID(), limits.maxQueriesPerClient(), mail.getName());
+                if (checks.queriesAtQuota()) {
+                    // the client or its network has its quota of DNS queries in flight, or the early lookups their
+                    // share of the transport: its checks wait for a spool thread, as without the hook, instead of
+                    // running here unawaited without end
+                    LOGGER.debug("SessionAuthCheck: client of session {} at its DNS quota ({} per client, {} per"
+                            + " network) or the early share of the transport; mail {} left to MailAuthCheck",
+                            session.getSessionID(), limits.maxQueriesPerClient(), limits.maxQueriesPerNetwork(),
+                            mail.getName());
                     return HookResult.DECLINED;
                 }
                 CheckRun run = start(checks, envelope, mail);
@@ -365,28 +381,19 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 }
                 // the table is full (by count or octets): the spool is far behind; waiting here slows the clients
                 // down, when a wait is free (otherwise MailAuthCheck checks the mail)
-                try (Waits.Wait wait = waits.tryTake(envelope.clientIp())) {
-                    if (wait == null) {
-                        run.cutOff("no wait free");
-                        return HookResult.DECLINED;
-                    }
-                    SessionCheckedMail.store(mail, settings.serverId(), settings.options(), await(run, mail));
+                Awaited awaited = await(run, envelope, mail, session);
+                if (awaited.report() != null) {
+                    SessionCheckedMail.store(mail, settings.serverId(), settings.options(), awaited.report());
                 }
                 return HookResult.DECLINED;
             }
-            AuthCheckReport report;
-            try (Waits.Wait wait = waits.tryTake(envelope.clientIp())) {
-                if (wait == null) {
-                    if (!refusable) {
-                        // awaitAtData=always with nothing to refuse: MailAuthCheck checks the mail from the spool
-                        return HookResult.DECLINED;
-                    }
-                    LOGGER.info("SessionAuthCheck: no wait free ({}); 451 for mail {} from <{}> in session {}",
-                            waitLimits(), mail.getName(), envelope.mailFrom(), session.getSessionID());
-                    return BUSY;
-                }
-                report = await(start(checks, envelope, mail), mail);
+            Awaited awaited = await(start(checks, envelope, mail), envelope, mail, session);
+            if (awaited.report() == null) {
+                // not finished here: a refusable message is deferred; otherwise (awaitAtData=always with nothing
+                // to refuse) MailAuthCheck checks it from the spool
+                return refusable ? awaited.busy() : HookResult.DECLINED;
             }
+            AuthCheckReport report = awaited.report();
             SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
             if (exempt) {
                 return HookResult.DECLINED;
@@ -407,12 +414,79 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         }
     }
 
-    /** The reply at the end of DATA when every wait is taken: temporary, the client tries again later. */
+    /**
+     * The reply at the end of DATA when every wait is taken (or the one held yielded to another message): temporary,
+     * the client tries again later.
+     */
     static final HookResult BUSY = HookResult.builder()
             .hookReturnCode(org.apache.james.protocols.smtp.hook.HookReturnCode.denySoft())
             .smtpReturnCode(org.apache.james.protocols.smtp.SMTPRetCode.LOCAL_ERROR)
             .smtpDescription("4.7.1 Too many messages are being checked now; try again later")
             .build();
+
+    /**
+     * The reply at the end of DATA when the checks did not finish within {@code dataWait}: temporary; the answers
+     * that came meanwhile are cached, so the retry finds more of them.
+     */
+    static final HookResult SLOW = HookResult.builder()
+            .hookReturnCode(org.apache.james.protocols.smtp.hook.HookReturnCode.denySoft())
+            .smtpReturnCode(org.apache.james.protocols.smtp.SMTPRetCode.LOCAL_ERROR)
+            .smtpDescription("4.7.1 The checks of this message are taking too long; try again later")
+            .build();
+
+    /** A report awaited at the end of DATA, or (null) why there is none: the reply that defers the message. */
+    private record Awaited(AuthCheckReport report, HookResult busy) {
+    }
+
+    /**
+     * The report of {@code run}. A run that is finished when started (every answer was in: what is left is the CPU
+     * work, done on this thread as James does its own) needs no wait; any other is awaited only with one of the
+     * waits, within {@code dataWait} (or the checks' deadline, if shorter), and only until the wait yields to
+     * another message. A run not finished then is cut off (its lookups end with the transaction) and gives no
+     * report: the message is deferred, {@link #BUSY} or {@link #SLOW}, never judged on a partial report.
+     */
+    private Awaited await(CheckRun run, Envelope envelope, Mail mail, SMTPSession session) {
+        if (run.report().isDone()) {
+            return new Awaited(awaitFinished(run, mail), null);
+        }
+        try (Waits.Wait wait = waits.tryTake(envelope.clientIp())) {
+            if (wait == null) {
+                run.cutOff("no wait free");
+                LOGGER.info("SessionAuthCheck: no wait free ({}) for mail {} from <{}> in session {}", waitLimits(),
+                        mail.getName(), envelope.mailFrom(), session.getSessionID());
+                return new Awaited(null, BUSY);
+            }
+            Duration deadline = checker.deadline().plus(AWAIT_GRACE);
+            Duration bound = limits.dataWait().compareTo(deadline) < 0 ? limits.dataWait() : deadline;
+            boolean done;
+            try {
+                done = wait.awaitDone(run.report(), bound);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done = false;
+            }
+            if (done) {
+                return new Awaited(awaitFinished(run, mail), null);
+            }
+            String why = wait.yielded() ? "its wait yielded to another message"
+                    : "not finished within " + bound.toMillis() + " ms";
+            run.cutOff(why);
+            LOGGER.info("SessionAuthCheck: checks of mail {} from <{}> in session {}: {}", mail.getName(),
+                    envelope.mailFrom(), session.getSessionID(), why);
+            return new Awaited(null, wait.yielded() ? BUSY : SLOW);
+        }
+    }
+
+    /** The report of a finished run (an internal error in it: the run cut off, as {@link CheckRun#await} does). */
+    private AuthCheckReport awaitFinished(CheckRun run, Mail mail) {
+        try {
+            return run.await(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOGGER.warn("SessionAuthCheck: checks of mail {} interrupted", mail.getName());
+            return run.cutOff("interrupted");
+        }
+    }
 
     /** Whether the mail is at most {@code handOverMaxSize} octets (a size that cannot be read does not fit). */
     private boolean fitsHandOver(Mail mail) {
@@ -472,17 +546,6 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         }
     }
 
-    private AuthCheckReport await(CheckRun run, Mail mail) {
-        try {
-            return run.await(checker.deadline().plus(AWAIT_GRACE));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOGGER.warn("SessionAuthCheck: checks of mail {} interrupted; unfinished ones are temperror",
-                    mail.getName());
-            return run.cutOff("interrupted");
-        }
-    }
-
     /** Tests: the waits free now. */
     int freeWaits() {
         return waits.free();
@@ -490,7 +553,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
 
     /** The wait limits, for the log. */
     private String waitLimits() {
-        return "maxWaiting " + limits.maxWaiting() + ", " + limits.maxWaitingPerClient() + " per client";
+        return "maxWaiting " + limits.maxWaiting() + ", " + limits.maxWaitingPerClient() + " per client, "
+                + limits.maxWaitingPerNetwork() + " per network";
     }
 
     /** The session's client address; null when James does not know it. */

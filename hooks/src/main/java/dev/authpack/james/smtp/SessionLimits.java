@@ -21,12 +21,22 @@ import java.util.function.Function;
  *       connections of one client (an IPv4 address, or an IPv6 /64) may hold at once; a wait beyond it does not
  *       happen, as above. So one client, however many connections it opens, leaves the other waits to the others.
  *       A value of {@code maxWaiting} or more: no bound per client.</li>
+ *   <li>{@code maxWaitingPerNetwork} (the same default): the same for all clients of one network (an IPv4 /24, an
+ *       IPv6 /48): a sender with many addresses of one allocation is one sender here.</li>
+ *   <li>{@code waitYieldAfter} (2000 ms): a wait held this long yields to a message that finds no wait it may take
+ *       ({@link Waits}): the slowest check is answered as if no wait had been free, instead of the newcomer.</li>
+ *   <li>{@code dataWait} (10000 ms): the longest wait at the end of DATA, shorter than the checks' deadline (40 s);
+ *       past it that message gets {@code 451 4.7.1} and the wait is free again. Answers that came meanwhile are
+ *       cached, so the sender's retry finds more of them.</li>
  *   <li>{@code maxQueriesPerClient} (32): how many DNS queries started by the sessions of one client may be in
  *       flight at once, over all its connections, out of the DNS transport's 256: an early lookup beyond it is
  *       not started (the end of DATA asks it, as {@code MailAuthCheck} does: later, never a failure), and a
  *       label-only hook does not hand over a message of a client at it ({@code MailAuthCheck} checks it from the
  *       spool). At most {@link #MAX_CLIENTS_TRACKED} clients are tracked at once: a new client beyond them starts
  *       no early lookup either.</li>
+ *   <li>{@code maxQueriesPerNetwork} (64): the same for all clients of one network; and whatever the clients, no
+ *       early lookup is sent while the DNS transport has three quarters of its slots in flight
+ *       ({@link dev.authpack.dns.TransportShare#EARLY}).</li>
  *   <li>{@code mailFromWait} (5000 ms): the longest wait for SPF at MAIL FROM ({@code refuseSpfFail=mailfrom});
  *       past it, as when no wait was possible, SPF is decided at the end of DATA.</li>
  *   <li>{@code handOverMaxSize} (James' own in-memory threshold, {@code james.message.memory.threshold}, 102400
@@ -36,19 +46,41 @@ import java.util.function.Function;
  *       for, whatever its size.</li>
  * </ul>
  *
- * @param maxWaiting          the waits allowed at once (at least 1)
- * @param maxWaitingPerClient the waits one client may hold at once (at least 1)
- * @param maxQueriesPerClient the session-started DNS queries one client may have in flight (at least 1)
- * @param mailFromWait        the longest SPF wait at MAIL FROM
- * @param handOverMaxSize     the largest message handed over, in octets
+ * @param maxWaiting           the waits allowed at once (at least 1)
+ * @param maxWaitingPerClient  the waits one client may hold at once (at least 1)
+ * @param maxWaitingPerNetwork the waits the clients of one network may hold at once (at least 1)
+ * @param waitYieldAfter       how long a wait is held before it yields to a message that finds none
+ * @param dataWait             the longest wait at the end of DATA
+ * @param maxQueriesPerClient  the session-started DNS queries one client may have in flight (at least 1)
+ * @param maxQueriesPerNetwork the same for the clients of one network (at least 1)
+ * @param mailFromWait         the longest SPF wait at MAIL FROM
+ * @param handOverMaxSize      the largest message handed over, in octets
  */
-record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxQueriesPerClient, Duration mailFromWait,
+record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerNetwork, Duration waitYieldAfter,
+                     Duration dataWait, int maxQueriesPerClient, int maxQueriesPerNetwork, Duration mailFromWait,
                      long handOverMaxSize) {
-    static final Set<String> PARAMETERS = Set.of("maxWaiting", "maxWaitingPerClient", "maxQueriesPerClient",
-            "mailFromWait", "handOverMaxSize");
+    static final Set<String> PARAMETERS = Set.of("maxWaiting", "maxWaitingPerClient", "maxWaitingPerNetwork",
+            "waitYieldAfter", "dataWait", "maxQueriesPerClient", "maxQueriesPerNetwork", "mailFromWait",
+            "handOverMaxSize");
     static final int MAX_WAITING_CEILING = 1024;
     /** A fraction of the DNS transport's 256 queries in flight: eight clients at their quota fill it. */
     static final int DEFAULT_MAX_QUERIES_PER_CLIENT = 32;
+    /**
+     * Twice a client's: a network's clients together have a quarter of the transport's 256, so that three networks
+     * never take the early share ({@link dev.authpack.dns.TransportShare#EARLY}: 192) alone.
+     */
+    static final int DEFAULT_MAX_QUERIES_PER_NETWORK = 64;
+    /**
+     * Checks whose answers are in take milliseconds; one whose DNS takes seconds is the kind a sender controls.
+     * Honest cold mail (answers over the Internet, the lookups started early) is done well within it.
+     */
+    static final Duration DEFAULT_WAIT_YIELD_AFTER = Duration.ofSeconds(2);
+    /**
+     * Two DNS timeouts (5 s each) and more than any SPF chain of honest round trips; rspamd's whole task timeout is
+     * 8 s. The checks' deadline (40 s) held an I/O thread, and every connection it serves, four times as long.
+     */
+    static final Duration DEFAULT_DATA_WAIT = Duration.ofSeconds(10);
+    static final Duration WAIT_CEILING = Duration.ofMinutes(2);
     static final int MAX_QUERIES_CEILING = 65536;
     /**
      * Clients tracked at once for {@code maxQueriesPerClient} (about 100 octets each). Each holds a query in flight,
@@ -66,8 +98,9 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxQueriesPerC
 
     static SessionLimits defaults() {
         int waiting = Math.max(1, Runtime.getRuntime().availableProcessors());
-        return new SessionLimits(waiting, perClient(waiting), DEFAULT_MAX_QUERIES_PER_CLIENT, Duration.ofSeconds(5),
-                DEFAULT_HAND_OVER_MAX_SIZE);
+        return new SessionLimits(waiting, perClient(waiting), perClient(waiting), DEFAULT_WAIT_YIELD_AFTER,
+                DEFAULT_DATA_WAIT, DEFAULT_MAX_QUERIES_PER_CLIENT, DEFAULT_MAX_QUERIES_PER_NETWORK,
+                Duration.ofSeconds(5), DEFAULT_HAND_OVER_MAX_SIZE);
     }
 
     /** Reads the parameters ({@code parameter} gives null when one is not set); errors name what is accepted. */
@@ -76,11 +109,19 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxQueriesPerC
         int waiting = (int) number(parameter, "maxWaiting", d.maxWaiting, 1, MAX_WAITING_CEILING);
         int waitingPerClient = (int) number(parameter, "maxWaitingPerClient", perClient(waiting), 1,
                 MAX_WAITING_CEILING);
+        int waitingPerNetwork = (int) number(parameter, "maxWaitingPerNetwork", perClient(waiting), 1,
+                MAX_WAITING_CEILING);
+        long yieldAfter = number(parameter, "waitYieldAfter", d.waitYieldAfter.toMillis(), 1,
+                WAIT_CEILING.toMillis());
+        long dataWait = number(parameter, "dataWait", d.dataWait.toMillis(), 1, WAIT_CEILING.toMillis());
         int queries = (int) number(parameter, "maxQueriesPerClient", d.maxQueriesPerClient, 1, MAX_QUERIES_CEILING);
+        int networkQueries = (int) number(parameter, "maxQueriesPerNetwork", d.maxQueriesPerNetwork, 1,
+                MAX_QUERIES_CEILING);
         long wait = number(parameter, "mailFromWait", d.mailFromWait.toMillis(), 1,
                 MAIL_FROM_WAIT_CEILING.toMillis());
         long size = number(parameter, "handOverMaxSize", d.handOverMaxSize, 0, MAX_READABLE);
-        return new SessionLimits(waiting, waitingPerClient, queries, Duration.ofMillis(wait), size);
+        return new SessionLimits(waiting, waitingPerClient, waitingPerNetwork, Duration.ofMillis(yieldAfter),
+                Duration.ofMillis(dataWait), queries, networkQueries, Duration.ofMillis(wait), size);
     }
 
     /** Half of the waits, at least one: a client can never hold them all unless there is only one. */
@@ -88,14 +129,14 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxQueriesPerC
         return Math.max(1, maxWaiting / 2);
     }
 
-    /** The waits of {@code maxWaiting} and {@code maxWaitingPerClient}: one per hook instance, per SMTP server. */
+    /** The waits of {@code maxWaiting} and its shares: one per hook instance, per SMTP server. */
     Waits waits() {
-        return new Waits(maxWaiting, maxWaitingPerClient);
+        return new Waits(maxWaiting, maxWaitingPerClient, maxWaitingPerNetwork, waitYieldAfter);
     }
 
-    /** The count of {@code maxQueriesPerClient}: one per hook instance, per SMTP server. */
+    /** The counts of {@code maxQueriesPerClient} and {@code maxQueriesPerNetwork}: one per hook instance. */
     ClientQuota queries() {
-        return new ClientQuota(maxQueriesPerClient, MAX_CLIENTS_TRACKED);
+        return new ClientQuota(maxQueriesPerClient, maxQueriesPerNetwork, MAX_CLIENTS_TRACKED);
     }
 
     private static long number(Function<String, String> parameter, String name, long otherwise, long min,

@@ -3,52 +3,122 @@ package dev.authpack.james.smtp;
 import dev.authpack.check.ClientQuota;
 
 import java.net.InetAddress;
-import java.util.concurrent.Semaphore;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The waits that may block James' I/O threads ({@link SessionLimits}): {@code maxWaiting} for the SMTP server, of
- * which at most {@code maxWaitingPerClient} for the connections of one client. Never blocks: a wait is had at once
- * or not at all. The per-client count tracks only clients holding a wait, so at most {@code maxWaiting} of them.
+ * which at most {@code maxWaitingPerClient} for the connections of one client and {@code maxWaitingPerNetwork} for
+ * those of one network ({@link ClientQuota}). Never blocks: a wait is had at once or not at all.
+ *
+ * <p>A wait held for {@code yieldAfter} or longer yields to a message that finds none it may take: that one gets
+ * the wait, and the holder is told ({@link Wait#awaitDone}) and ends its wait at once, as if none had been free.
+ * The oldest yields first. Checks whose DNS answers are in take a few milliseconds, so a wait held for seconds is
+ * one whose sender's DNS is slow, the kind a sender can make as slow as it likes; without yielding, two or three
+ * such messages at a time would answer everyone else "busy" for the whole checker deadline. Yielding turns no
+ * acceptance into a refusal: the one message that gets no wait is answered {@code 451} either way, only it is the
+ * slowest instead of the newest. Between the newcomer taking the wait and the holder's thread waking, one more
+ * I/O thread than {@code maxWaiting} may be blocked, for microseconds.
+ *
+ * <p>The per-client count tracks only clients holding a wait, so at most {@code maxWaiting} of them.
  */
 final class Waits {
-    private final Semaphore all;
-    private final ClientQuota perClient;
+    private final int max;
+    private final ClientQuota shares;
+    private final long yieldAfterNanos;
+    /** The waits held, the oldest first. */
+    private final Set<Wait> held = new LinkedHashSet<>();
 
-    Waits(int maxWaiting, int maxWaitingPerClient) {
-        all = new Semaphore(maxWaiting);
-        perClient = new ClientQuota(maxWaitingPerClient, maxWaiting);
+    Waits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerNetwork, Duration yieldAfter) {
+        max = maxWaiting;
+        shares = new ClientQuota(maxWaitingPerClient, maxWaitingPerNetwork, maxWaiting);
+        yieldAfterNanos = yieldAfter.toNanos();
     }
 
-    /** A wait for a connection of {@code client}; null when every wait, or the client's share, is taken. */
-    Wait tryTake(InetAddress client) {
-        if (!all.tryAcquire()) {
-            return null;
+    /**
+     * A wait for a connection of {@code client}: a free one within the client's and its network's shares, else
+     * the oldest held for at least {@code yieldAfter} whose giving back lets this client in; null when there is
+     * neither.
+     */
+    synchronized Wait tryTake(InetAddress client) {
+        ClientQuota.Client mine = shares.client(client);
+        if (held.size() < max) {
+            ClientQuota.Permit permit = mine.tryAcquire();
+            if (permit != null) {
+                return hold(permit);
+            }
         }
-        ClientQuota.Permit mine = perClient.client(client).tryAcquire();
-        if (mine == null) {
-            all.release();
-            return null;
+        long now = System.nanoTime();
+        for (Wait old : held) {
+            if (now - old.since < yieldAfterNanos) {
+                break;   // the rest are younger
+            }
+            ClientQuota.Permit permit = mine.tryReplace(old.permit);
+            if (permit != null) {
+                held.remove(old);
+                old.yielded.complete(null);
+                return hold(permit);
+            }
         }
-        return new Wait(mine);
+        return null;
+    }
+
+    private Wait hold(ClientQuota.Permit permit) {
+        Wait wait = new Wait(permit, System.nanoTime());
+        held.add(wait);
+        return wait;
     }
 
     /** Waits free now, for any client. */
-    int free() {
-        return all.availablePermits();
+    synchronized int free() {
+        return max - held.size();
     }
 
-    /** One wait held; {@link #close} frees it. */
-    final class Wait implements AutoCloseable {
-        private final ClientQuota.Permit mine;
+    private synchronized void release(Wait wait) {
+        if (held.remove(wait)) {
+            wait.permit.close();
+        }
+    }
 
-        private Wait(ClientQuota.Permit mine) {
-            this.mine = mine;
+    /** One wait held; {@link #close} frees it (unless it yielded, which freed it already). */
+    final class Wait implements AutoCloseable {
+        private final ClientQuota.Permit permit;
+        private final long since;
+        private final CompletableFuture<Void> yielded = new CompletableFuture<>();
+
+        private Wait(ClientQuota.Permit permit, long since) {
+            this.permit = permit;
+            this.since = since;
+        }
+
+        /**
+         * Blocks until {@code work} is done, the wait yields to another message, or {@code bound} has passed,
+         * whichever comes first.
+         *
+         * @return whether {@code work} is done
+         */
+        boolean awaitDone(CompletableFuture<?> work, Duration bound) throws InterruptedException {
+            try {
+                CompletableFuture.anyOf(work, yielded).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // not done in time, or done with an error: the caller reads work itself
+            }
+            return work.isDone();
+        }
+
+        /** Whether this wait was given to another message. */
+        boolean yielded() {
+            return yielded.isDone();
         }
 
         @Override
         public void close() {
-            mine.close();
-            all.release();
+            release(this);
         }
     }
 }

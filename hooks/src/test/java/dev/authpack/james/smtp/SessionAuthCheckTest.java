@@ -604,6 +604,30 @@ class SessionAuthCheckTest {
         @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) { return zone.ptr(ip); }
     }
 
+    /**
+     * Answers from {@code zone}, but {@code millis} late (on another thread, as a network resolver would): a check
+     * over these names is not finished when the end of DATA starts it, so it needs one of the waits.
+     */
+    static final class Delayed implements DnsResolver {
+        private final DnsResolver zone;
+        private final java.util.concurrent.Executor later;
+
+        Delayed(DnsResolver zone, long millis) {
+            this.zone = zone;
+            this.later = CompletableFuture.delayedExecutor(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        private <T> CompletableFuture<DnsLookup<T>> late(CompletableFuture<DnsLookup<T>> answer) {
+            return answer.thenApplyAsync(a -> a, later);
+        }
+
+        @Override public CompletableFuture<DnsLookup<String>> txt(String n) { return late(zone.txt(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> a(String n) { return late(zone.a(n)); }
+        @Override public CompletableFuture<DnsLookup<InetAddress>> aaaa(String n) { return late(zone.aaaa(n)); }
+        @Override public CompletableFuture<DnsLookup<MxHost>> mx(String n) { return late(zone.mx(n)); }
+        @Override public CompletableFuture<DnsLookup<String>> ptr(InetAddress ip) { return late(zone.ptr(ip)); }
+    }
+
     /** A hook over {@code dns} whose checks have the given budget for every check (not the 25 s defaults). */
     static SessionAuthCheck hookWithBudget(DnsResolver dns, Duration budget, String... parameters)
             throws ConfigurationException {
@@ -655,14 +679,15 @@ class SessionAuthCheckTest {
 
     /**
      * Review F2 at MAIL FROM: with {@code refuseSpfFail=mailfrom}, the attacker's MAIL FROMs at a name whose servers
-     * never answer hold every wait; another client's MAIL FROM must be answered at once (not after the SPF budget)
-     * and its SPF fail still refused, at the end of DATA. A MAIL FROM wait never lasts longer than mailFromWait.
+     * never answer hold every wait; another client's MAIL FROM, whose SPF answers take 300 ms, must be answered at
+     * once (not after the SPF budget) and its SPF fail still refused, at the end of DATA. A MAIL FROM wait never
+     * lasts longer than mailFromWait. (Waits do not yield here: waitYieldAfter is longer than the test.)
      */
     @Test
     void withEveryWaitTakenAMailFromGoesOnAtOnceAndItsSpfFailIsRefusedAtTheEndOfData() throws Exception {
-        Blackholed blackholed = new Blackholed(dns);
+        Blackholed blackholed = new Blackholed(new Delayed(dns, 300));
         SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(25), "refuseSpfFail", "mailfrom",
-                "refuseDmarcReject", "false", "maxWaiting", "1", "mailFromWait", "3000");
+                "refuseDmarcReject", "false", "maxWaiting", "1", "mailFromWait", "3000", "waitYieldAfter", "60000");
         SMTPSession attacker = session("198.51.100.66", null, false);
         hook.doHelo(attacker, "h.example");
         long started = System.nanoTime();
@@ -711,18 +736,20 @@ class SessionAuthCheckTest {
 
     /**
      * Review F2 at the end of DATA: an enforcing hook's waits are held by messages whose DKIM key and DMARC policy
-     * are at a name whose servers never answer, from two clients (one alone holds at most maxWaitingPerClient of
-     * them: SessionClientQuotasTest); another client's message spoofing a p=reject domain gets 451 at
-     * once (neither a wait nor an unchecked 250), and once a wait is free it is refused (550).
+     * are at a name whose servers never answer, from two clients of two networks (one alone holds at most
+     * maxWaitingPerClient of them, one network maxWaitingPerNetwork: SessionClientQuotasTest); another client's
+     * message spoofing a p=reject domain, whose answers take 300 ms, gets 451 at once (neither a wait nor an
+     * unchecked 250), and once a wait is free it is refused (550). (Waits do not yield here.)
      */
     @Test
     void withEveryWaitTakenAnEnforcingEndOfDataIsDeferredAtOnce() throws Exception {
-        Blackholed blackholed = new Blackholed(dns);
-        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2");
+        Blackholed blackholed = new Blackholed(new Delayed(dns, 300));
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2",
+                "waitYieldAfter", "60000");
         List<CompletableFuture<HookResult>> held = new ArrayList<>();
         List<SMTPSession> attackers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            SMTPSession attacker = session("198.51.100." + (66 + i), null, false);
+            SMTPSession attacker = session(i == 0 ? "198.51.100.66" : "203.0.113.66", null, false);
             attackers.add(attacker);
             hook.doHelo(attacker, "h.example");
             hook.doMail(attacker, MaybeSender.of(new MailAddress("a@ok.example")));

@@ -3,6 +3,7 @@ package dev.authpack.james.smtp;
 import dev.authpack.check.CheckOptions;
 import dev.authpack.dns.CachingDnsResolver;
 import dev.authpack.dns.DnsjavaResolver;
+import dev.authpack.dns.TransportShare;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.PendingChecks;
 import dev.authpack.james.SessionCheckedMail;
@@ -46,7 +47,7 @@ class SessionClientQuotasTest {
             """;
     private static final String VICTIM = "192.0.2.44";
 
-    private static CompletableFuture<HookResult> async(java.util.concurrent.Callable<HookResult> call) {
+    static CompletableFuture<HookResult> async(java.util.concurrent.Callable<HookResult> call) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return call.call();
@@ -57,7 +58,7 @@ class SessionClientQuotasTest {
     }
 
     /** {@code call} on another thread, once it holds one of the hook's waits (at most 2 s later). */
-    private static CompletableFuture<HookResult> holding(SessionAuthCheck hook,
+    static CompletableFuture<HookResult> holding(SessionAuthCheck hook,
                                                          java.util.concurrent.Callable<HookResult> call)
             throws InterruptedException {
         int free = hook.freeWaits();
@@ -77,7 +78,7 @@ class SessionClientQuotasTest {
         }
     }
 
-    private static SMTPSession greeted(SessionAuthCheck hook, String ip, String helo, String mailFrom)
+    static SMTPSession greeted(SessionAuthCheck hook, String ip, String helo, String mailFrom)
             throws Exception {
         SMTPSession session = session(ip, null, false);
         hook.doHelo(session, helo);
@@ -85,32 +86,58 @@ class SessionClientQuotasTest {
         return session;
     }
 
+    /** The replies to the second holder's end of DATA and to the spoof ({@link #contest}). */
+    private record Contest(HookResult second, HookResult spoof) {
+    }
+
     /**
-     * Waits: with {@code maxWaiting=2}, two connections of one client at an end of DATA whose DKIM and DMARC names
-     * never answer. The first holds one wait; the second finds its client's share taken and gets 451 at once; the
-     * victim's message spoofing a p=reject domain still gets the other wait and is refused (550), not deferred.
+     * With {@code maxWaiting=2} (and {@code parameters}): connections from {@code first} and {@code second} at an end
+     * of DATA whose DKIM and DMARC names never answer (checks of 3 s), the second 300 ms after the first holds its
+     * wait; then another client's spoof of a p=reject domain whose answers take 300 ms, so that it needs a wait. The
+     * first ends with its wait, accepted; everyone leaves.
      */
-    @Test
-    void oneClientCannotTakeEveryWaitAtTheEndOfData() throws Exception {
+    private static Contest contest(String first, String second, String... parameters) throws Exception {
         SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
-                new SessionAuthCheckTest.Counting());
-        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), "maxWaiting", "2");
-        SMTPSession a1 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
-        SMTPSession a2 = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
-        CompletableFuture<HookResult> first = holding(hook, () -> data(hook, a1, "a@ok.example",
+                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 300));
+        List<String> all = new ArrayList<>(List.of("maxWaiting", "2", "waitYieldAfter", "60000"));
+        all.addAll(List.of(parameters));
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), all.toArray(String[]::new));
+        SMTPSession a = greeted(hook, first, "h.example", "a@ok.example");
+        SMTPSession b = greeted(hook, second, "h.example", "a@ok.example");
+        CompletableFuture<HookResult> held = holding(hook, () -> data(hook, a, "a@ok.example",
                 message("x.blackhole.example"), 100));
-        CompletableFuture<HookResult> second = async(() -> data(hook, a2, "a@ok.example",
+        CompletableFuture<HookResult> next = async(() -> data(hook, b, "a@ok.example",
                 message("y.blackhole.example"), 100));
         Thread.sleep(300);
         SMTPSession victim = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
-        HookResult refused = within(Duration.ofSeconds(1),
+        HookResult spoof = within(Duration.ofSeconds(2),
                 () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
-        assertThat(refused.getSmtpRetCode()).as(refused.getSmtpDescription()).isEqualTo("550");
-        assertThat(refused.getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
-        HookResult busy = second.get(1, TimeUnit.SECONDS);
-        assertThat(busy.getResult()).isEqualTo(HookReturnCode.denySoft());
-        assertThat(busy.getSmtpDescription()).startsWith("4.7.1 Too many messages");
-        settle(hook, first, a1, a2, victim);
+        HookResult secondReply = next.get(10, TimeUnit.SECONDS);
+        settle(hook, held, a, b, victim);
+        return new Contest(secondReply, spoof);
+    }
+
+    private static void deferredAsBusy(HookResult reply) {
+        assertThat(reply.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(reply.getSmtpDescription()).startsWith("4.7.1 Too many messages");
+    }
+
+    private static void refusedForDmarc(HookResult reply) {
+        assertThat(reply.getSmtpRetCode()).as(reply.getSmtpDescription()).isEqualTo("550");
+        assertThat(reply.getSmtpDescription()).startsWith("5.7.1 ").contains("reject.example");
+    }
+
+    /**
+     * Waits: with {@code maxWaiting=2}, two connections of one client at an end of DATA whose DKIM and DMARC names
+     * never answer. The first holds one wait; the second finds its client's share taken and gets 451 at once; the
+     * victim's message spoofing a p=reject domain, which needs a wait, still gets the other one and is refused
+     * (550), not deferred.
+     */
+    @Test
+    void oneClientCannotTakeEveryWaitAtTheEndOfData() throws Exception {
+        Contest c = contest("198.51.100.66", "198.51.100.66");
+        deferredAsBusy(c.second());
+        refusedForDmarc(c.spoof());
     }
 
     /**
@@ -142,6 +169,23 @@ class SessionClientQuotasTest {
     }
 
     /**
+     * 300 connections, connection {@code i} from {@code address.apply(i)}, each with HELO and MAIL FROM at names of
+     * its own whose servers never answer.
+     */
+    static List<SMTPSession> silentMailFroms(SessionAuthCheck hook, java.util.function.IntFunction<String> address)
+            throws Exception {
+        List<SMTPSession> sessions = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            SMTPSession s = session(address.apply(i), null, false);
+            s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
+            hook.doHelo(s, "h" + i + ".blackhole.example");
+            hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
+            sessions.add(s);
+        }
+        return sessions;
+    }
+
+    /**
      * DNS slots, early lookups: 300 connections from one IPv6 /64 (a different address each) send MAIL FROM at
      * names whose servers never answer, against the default transport of 256 queries in flight. The victim's
      * lookups must still be sent: its spoof of a p=reject domain is refused (550, not "451 Server busy") and its
@@ -156,14 +200,8 @@ class SessionClientQuotasTest {
             DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30),
                     DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
             SessionAuthCheck hook = hook(new CachingDnsResolver(network));
-            List<SMTPSession> attacker = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                SMTPSession s = session("2001:db8:66:1::" + Integer.toHexString(i + 1), null, false);
-                s.setAttachment(SMTPSession.CURRENT_HELO_NAME, "h" + i + ".blackhole.example", State.Connection);
-                hook.doHelo(s, "h" + i + ".blackhole.example");
-                hook.doMail(s, MaybeSender.of(new MailAddress("x@n" + i + ".blackhole.example")));
-                attacker.add(s);
-            }
+            List<SMTPSession> attacker = silentMailFroms(hook,
+                    i -> "2001:db8:66:1::" + Integer.toHexString(i + 1));
             // without the quota all 256 slots are the attacker's here; with it, its /64 has at most 32
             assertThat(network.queriesInFlight()).isBetween(1, SessionLimits.DEFAULT_MAX_QUERIES_PER_CLIENT);
             try {
@@ -292,24 +330,163 @@ class SessionClientQuotasTest {
         assertThat(refused.getSmtpDescription()).startsWith("5.7.23 ");
         strict.onDisconnect(spoofer);
 
-        SessionAuthCheck labelOnly = hook(blackholed, "maxQueriesPerClient", "1", "refuseDmarcReject", "false");
-        SMTPSession labelHolder = greeted(labelOnly, "192.0.2.1", "h.blackhole.example", "a@n.blackhole.example");
-        SMTPSession sender = greeted(labelOnly, "192.0.2.1", "mx.ok.example", "b@ok.example");
+        // another client's is handed over as usual
+        leftToMailAuthCheckWhileAnotherIsHandedOver(blackholed, "maxQueriesPerClient", "192.0.2.1", "192.0.2.1",
+                "192.0.2.2");
+        hook.onDisconnect(holder);
+        strict.onDisconnect(strictHolder);
+    }
+
+    /**
+     * Review s17, M2 (network share): two /64s of one /48 each send a message whose DNS never answers; with
+     * {@code maxWaiting=2} their network holds one wait, the second gets 451 at once, and another client's spoof,
+     * which needs a wait, gets the other wait and its 550. With {@code maxWaitingPerNetwork=2} the two /64s take
+     * both waits and that spoof is deferred.
+     */
+    @Test
+    void oneNetworkHoldsItsShareOfTheWaitsWhateverItsClients() throws Exception {
+        Contest shared = contest("2001:db8:0:1::66", "2001:db8:0:2::66");
+        deferredAsBusy(shared.second());
+        refusedForDmarc(shared.spoof());
+        Contest unshared = contest("2001:db8:0:1::66", "2001:db8:0:2::66", "maxWaitingPerNetwork", "2");
+        assertThat(unshared.second()).isEqualTo(HookResult.DECLINED);
+        deferredAsBusy(unshared.spoof());
+    }
+
+    /**
+     * Review s17, M2 (yielding): two clients of two networks hold both waits with messages whose DNS never
+     * answers. Past {@code waitYieldAfter} the oldest yields to another client's spoof that needs a wait: the spoof
+     * gets its 550, the message that held the wait a 451 at once (not after its 8 s of checks); the younger one
+     * keeps its wait.
+     */
+    @Test
+    void aWaitHeldPastWaitYieldAfterGoesToAMessageThatFindsNone() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 200));
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(8), "maxWaiting", "2",
+                "waitYieldAfter", "1500");
+        SMTPSession a = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
+        SMTPSession b = greeted(hook, "203.0.113.66", "h.example", "a@ok.example");
+        CompletableFuture<HookResult> oldest = holding(hook, () -> data(hook, a, "a@ok.example",
+                message("x.blackhole.example"), 100));
+        Thread.sleep(300);
+        CompletableFuture<HookResult> younger = holding(hook, () -> data(hook, b, "a@ok.example",
+                message("y.blackhole.example"), 100));
+        assertThat(hook.freeWaits()).isZero();
+        // both younger than 1.5 s: no wait yields, the spoof is deferred
+        SMTPSession early = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+        assertThat(within(Duration.ofSeconds(1), () -> data(hook, early, "x@other.example",
+                message("reject.example"), 100)).getSmtpRetCode()).isEqualTo("451");
+        Thread.sleep(1300);
+        // the oldest is past 1.5 s: it yields (the oldest first)
+        SMTPSession victim = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+        long start = System.nanoTime();
+        HookResult refused = within(Duration.ofSeconds(2),
+                () -> data(hook, victim, "x@other.example", message("reject.example"), 100));
+        assertThat(refused.getSmtpRetCode()).as(refused.getSmtpDescription()).isEqualTo("550");
+        HookResult yielded = oldest.get(1, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(yielded.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(yielded.getSmtpDescription()).startsWith("4.7.1 Too many messages");
+        assertThat(younger.isDone()).as("the younger keeps its wait").isFalse();
+        settle(hook, younger, a, b, early, victim);
+        assertThat(hook.freeWaits()).isEqualTo(2);
+    }
+
+    /**
+     * Review s17, M2 ({@code dataWait}): a message whose DNS never answers holds a wait at most {@code dataWait}
+     * (here 600 ms, its checks having 5 s), then gets 451 and frees the wait; one whose answers take 200 ms is
+     * checked as usual.
+     */
+    @Test
+    void theWaitAtTheEndOfDataEndsAtDataWait() throws Exception {
+        SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 200));
+        SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(5), "maxWaiting", "2",
+                "dataWait", "600");
+        SMTPSession slow = greeted(hook, "198.51.100.66", "h.example", "a@ok.example");
+        long start = System.nanoTime();
+        HookResult deferred = within(Duration.ofSeconds(3), () -> data(hook, slow, "a@ok.example",
+                message("x.blackhole.example"), 100));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(deferred.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(deferred.getSmtpDescription()).isEqualTo("4.7.1 The checks of this message are taking too long;"
+                + " try again later");
+        assertThat(took).isBetween(Duration.ofMillis(550), Duration.ofMillis(2500));
+        assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("no partial results stored").isEmpty();
+        assertThat(hook.freeWaits()).isEqualTo(2);
+        SMTPSession spoof = greeted(hook, "192.0.2.1", "mx.ok.example", "x@other.example");
+        assertThat(data(hook, spoof, "x@other.example", message("reject.example"), 100).getSmtpRetCode())
+                .isEqualTo("550");
+        for (SMTPSession s : List.of(slow, spoof)) {
+            hook.onDisconnect(s);
+        }
+    }
+
+    /**
+     * Review s17, M1, the aggregate: 300 connections from 300 networks (one /48 each, so each client and network
+     * is far under its quota) send MAIL FROM at names whose servers never answer. No early lookup is sent past
+     * three quarters of the transport's 256 slots; the victim's lookups (started at the end of DATA) find the last
+     * quarter: its spoof of a p=reject domain is refused, not "451 Server busy".
+     */
+    @Test
+    void manyNetworksLeaveTheLastQuarterOfTheDnsTransport() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.builder().zoneText(ZONE).start()) {
+            server.drop("*.blackhole.example");
+            server.drop("*.8.b.d.0.1.0.0.2.ip6.arpa");
+            DnsjavaResolver network = new DnsjavaResolver(List.of(server.address()), Duration.ofSeconds(30),
+                    DnsjavaResolver.DEFAULT_MAX_IN_FLIGHT);
+            SessionAuthCheck hook = hook(new CachingDnsResolver(network));
+            List<SMTPSession> attacker = silentMailFroms(hook, i -> "2001:db8:" + Integer.toHexString(i + 1) + "::1");
+            assertThat(network.queriesInFlight()).as("three quarters of 256")
+                    .isBetween(150, 256 * TransportShare.EARLY / 8);
+            try {
+                SMTPSession victim = greeted(hook, VICTIM, "mx.victim.example", "x@spoof.example");
+                HookResult spoof = data(hook, victim, "x@spoof.example", message("r4711.victim.example"), 100);
+                assertThat(spoof.getSmtpRetCode()).as(spoof.getSmtpDescription() + " "
+                        + MailAttributes.results(SessionAuthCheckTest.lastMail)).isEqualTo("550");
+                assertThat(spoof.getSmtpDescription()).startsWith("5.7.1 ").contains("r4711.victim.example");
+                hook.onDisconnect(victim);
+            } finally {
+                attacker.forEach(hook::onDisconnect);
+            }
+        }
+    }
+
+    /**
+     * A label-only hook does not hand over the message of a client whose network has its quota of DNS queries in
+     * flight ({@code maxQueriesPerNetwork=1}: a neighbour's MAIL FROM at a name that never answers): MailAuthCheck
+     * checks it from the spool. A client of another network is handed over as usual.
+     */
+    @Test
+    void aLabelOnlyHookLeavesTheMailOfANetworkAtItsQuotaToMailAuthCheck() throws Exception {
+        leftToMailAuthCheckWhileAnotherIsHandedOver(new SessionAuthCheckTest.Blackholed(
+                new SessionAuthCheckTest.Counting()), "maxQueriesPerNetwork", "192.0.2.200", "192.0.2.1",
+                "198.51.100.1");
+    }
+
+    /**
+     * A label-only hook with {@code quota} at 1, {@code holderIp}'s MAIL FROM at a name that never answers holding
+     * it: the message of {@code senderIp} is not handed over (MailAuthCheck checks it from the spool), that of
+     * {@code otherIp} is.
+     */
+    private static void leftToMailAuthCheckWhileAnotherIsHandedOver(SessionAuthCheckTest.Blackholed dns, String quota,
+                                                                    String holderIp, String senderIp, String otherIp)
+            throws Exception {
+        SessionAuthCheck labelOnly = hook(dns, quota, "1", "refuseDmarcReject", "false");
+        SMTPSession holder = greeted(labelOnly, holderIp, "h.blackhole.example", "a@n.blackhole.example");
+        SMTPSession sender = greeted(labelOnly, senderIp, "mx.ok.example", "b@ok.example");
         assertThat(data(labelOnly, sender, "b@ok.example", message("ok.example"), 100))
                 .isEqualTo(HookResult.DECLINED);
         assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
         assertThat(MailAttributes.results(SessionAuthCheckTest.lastMail)).as("left to MailAuthCheck").isEmpty();
-        // another client's is handed over as usual
-        SMTPSession other = greeted(labelOnly, "192.0.2.2", "mx.ok.example", "b@ok.example");
+        SMTPSession other = greeted(labelOnly, otherIp, "mx.ok.example", "b@ok.example");
         data(labelOnly, other, "b@ok.example", message("ok.example"), 100);
         discard(List.of(SessionAuthCheckTest.lastMail));
         assertThat(SessionAuthCheckTest.lastMail.getAttribute(SessionCheckedMail.PENDING)).isPresent();
-        for (SMTPSession s : List.of(sender, other)) {
+        for (SMTPSession s : List.of(holder, sender, other)) {
             labelOnly.onDisconnect(s);
         }
-        hook.onDisconnect(holder);
-        strict.onDisconnect(strictHolder);
-        labelOnly.onDisconnect(labelHolder);
     }
 
     @Test
@@ -328,6 +505,32 @@ class SessionClientQuotasTest {
         });
         assertThat(set.maxWaitingPerClient()).isEqualTo(3);
         assertThat(set.maxQueriesPerClient()).isEqualTo(100);
+        // review s17: the networks' shares, the yield and the end-of-DATA bound
+        assertThat(defaults.maxWaitingPerNetwork()).isEqualTo(defaults.maxWaitingPerClient());
+        assertThat(defaults.maxQueriesPerNetwork()).isEqualTo(64);
+        assertThat(defaults.waitYieldAfter()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.dataWait()).isEqualTo(Duration.ofSeconds(10));
+        SessionLimits more = SessionLimits.read(name -> switch (name) {
+            case "maxWaiting" -> "8";
+            case "maxWaitingPerNetwork" -> "6";
+            case "maxQueriesPerNetwork" -> "128";
+            case "waitYieldAfter" -> "500";
+            case "dataWait" -> "20000";
+            default -> null;
+        });
+        assertThat(more.maxWaitingPerClient()).isEqualTo(4);
+        assertThat(more.maxWaitingPerNetwork()).isEqualTo(6);
+        assertThat(more.maxQueriesPerNetwork()).isEqualTo(128);
+        assertThat(more.waitYieldAfter()).isEqualTo(Duration.ofMillis(500));
+        assertThat(more.dataWait()).isEqualTo(Duration.ofSeconds(20));
+        for (String[] bad : List.of(new String[] {"maxWaitingPerNetwork", "0"},
+                new String[] {"maxQueriesPerNetwork", "65537"}, new String[] {"waitYieldAfter", "soon"},
+                new String[] {"dataWait", "0"}, new String[] {"dataWait", "120001"})) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
+                            bad[0], bad[1]))
+                    .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
+                    .hasMessageContaining(bad[0] + " must be a whole number from 1 to ");
+        }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook(new SessionAuthCheckTest.Counting(),
                         "maxWaitingPerClient", "0"))
                 .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)

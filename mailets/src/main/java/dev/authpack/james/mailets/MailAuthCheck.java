@@ -15,6 +15,7 @@ import dev.authpack.check.CheckTimer;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dns.DnsSettings;
+import dev.authpack.dns.TransportShare;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -102,7 +103,10 @@ public class MailAuthCheck extends GenericMailet {
         try {
             // the one reader of the check parameters, shared with the SMTP hook (SessionAuthCheck)
             settings = CheckSettings.read(this::getInitParameter);
-            checker = settings.checker(engines);
+            // the spool's own lookups stop at 7/8 of the DNS transport: the rest stays for the SMTP sessions' end of
+            // DATA, which a client waits for (four spool threads on an attacker's messages could take all of it)
+            checker = settings.checker(engines).over(TransportShare.upTo(engines.resolver(settings.dns()),
+                    TransportShare.SPOOL));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("MailAuthCheck: " + e.getMessage(), e);
         }

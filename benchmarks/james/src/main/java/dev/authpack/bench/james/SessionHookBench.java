@@ -12,8 +12,9 @@ import java.util.List;
  *       handed over to MailAuthCheck;</li>
  *   <li>{@code enforce}: the hook's defaults ({@code refuseDmarcReject=true}): the end of DATA waits for the checks.</li>
  * </ul>
- * Every benchmark connection comes from 127.0.0.1, standing for many senders: the per-client bounds
- * ({@code maxWaitingPerClient}, {@code maxQueriesPerClient}) are lifted, so the figures stay those of the checks.
+ * Every benchmark connection comes from 127.0.0.1, standing for many senders: the per-client and per-network bounds
+ * ({@code maxWaitingPerClient}, {@code maxQueriesPerClient}, {@code maxWaitingPerNetwork},
+ * {@code maxQueriesPerNetwork}) are lifted, so the figures stay those of the checks.
  * The older switch {@code BENCH_SESSION_HOOK=1} in the environment means {@code --session-hook enforce} when the
  * option is not given.
  */
@@ -54,6 +55,8 @@ final class SessionHookBench {
                     <dnsTimeout>@DNS_TIMEOUT@</dnsTimeout>
                     <maxWaitingPerClient>1024</maxWaitingPerClient>
                     <maxQueriesPerClient>65536</maxQueriesPerClient>
+                    <maxWaitingPerNetwork>1024</maxWaitingPerNetwork>
+                    <maxQueriesPerNetwork>65536</maxQueriesPerNetwork>
                     %s
                 </handler>
                 """.formatted(JamesEndToEnd.SERVER_ID, refusal));
