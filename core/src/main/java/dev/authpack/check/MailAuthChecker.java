@@ -90,7 +90,8 @@ public final class MailAuthChecker {
      * parsed-record and key caches (keyed by record text, so independent of who answered) are this checker's.
      */
     MailAuthChecker over(DnsResolver dns, DnsResolver iprevDns) {
-        return overResolvers(dns, iprevDns);
+        return new MailAuthChecker(spf.over(dns), new IprevChecker(iprevDns, iprev.maxNames()), dkim.over(dns),
+                dmarc.over(dns), arc.over(dns), budgets);
     }
 
     /**
@@ -99,12 +100,7 @@ public final class MailAuthChecker {
      * ({@link dev.authpack.dns.TransportShare#SPOOL}).
      */
     public MailAuthChecker over(DnsResolver dns) {
-        return overResolvers(dns, dns);
-    }
-
-    private MailAuthChecker overResolvers(DnsResolver dns, DnsResolver iprevDns) {
-        return new MailAuthChecker(spf.over(dns), new IprevChecker(iprevDns, iprev.maxNames()), dkim.over(dns),
-                dmarc.over(dns), arc.over(dns), budgets);
+        return over(dns, dns);
     }
 
     SpfChecker spf() {
