@@ -79,6 +79,15 @@ public class MailAuthCheck extends GenericMailet {
     /** The first pause before a check is asked again; each pause doubles, up to {@link #MAX_PAUSE}. */
     static final Duration FIRST_PAUSE = Duration.ofMillis(50);
     static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+    /**
+     * After a check still met the overload at the end of {@code overloadRetry}, checks are not run again for this
+     * long (or {@code overloadRetry}, if longer): an overload that lasts is an attack or a resolver down, and each
+     * mail waiting on a spool thread would only slow every other mail.
+     */
+    static final Duration FUTILE_HOLD = Duration.ofSeconds(30);
+    /** {@link System#nanoTime()} when a check was last run again in vain, or {@link Long#MIN_VALUE}. */
+    private final java.util.concurrent.atomic.AtomicLong futileAt =
+            new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
     @Inject
@@ -239,17 +248,33 @@ public class MailAuthCheck extends GenericMailet {
         CheckRun run = start.get();
         try {
             AuthCheckReport report = run.await(deadline);
-            long end = System.nanoTime() + overloadRetry.toNanos();
+            if (!report.localOverload()) {
+                if (futileAt.get() != Long.MIN_VALUE) {
+                    futileAt.set(Long.MIN_VALUE); // the resolver has room again
+                }
+                return Checked.of(raw, serverId, report);
+            }
+            long now = System.nanoTime();
+            long futile = futileAt.get();
+            boolean holding = futile != Long.MIN_VALUE && now - futile < hold().toNanos();
+            long end = now + (holding ? 0 : overloadRetry.toNanos());
             Duration pause = FIRST_PAUSE;
+            boolean again = false;
             while (report.localOverload() && end - System.nanoTime() > pause.toNanos()) {
                 Thread.sleep(pause.toMillis());
                 pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
                 run = start.get();
                 report = run.await(deadline);
+                again = true;
             }
             if (report.localOverload()) {
-                LOGGER.info("{}: checked while this server's DNS resolver was at its bound (local_overload)",
-                        mail.getName());
+                if (again) {
+                    futileAt.set(System.nanoTime());
+                }
+                LOGGER.info("{}: checked while this server's DNS resolver was at its bound (local_overload){}",
+                        mail.getName(), holding ? "; not asked again (it was at its bound for a check before)" : "");
+            } else {
+                futileAt.set(Long.MIN_VALUE);
             }
             return Checked.of(raw, serverId, report);
         } catch (InterruptedException e) {
@@ -257,6 +282,10 @@ public class MailAuthCheck extends GenericMailet {
             LOGGER.warn("{}: checks interrupted; unfinished ones are temperror", mail.getName());
             return Checked.of(raw, serverId, run.cutOff("interrupted"));
         }
+    }
+
+    private Duration hold() {
+        return overloadRetry.compareTo(FUTILE_HOLD) > 0 ? overloadRetry : FUTILE_HOLD;
     }
 
     /** {@code overloadRetry}: milliseconds from 0 (no second run) to {@link #MAX_OVERLOAD_RETRY}. */

@@ -117,6 +117,27 @@ class MailAuthCheckOverloadRetryTest {
     }
 
     @Test
+    void anOverloadThatLastsIsNotWaitedForMailAfterMail() throws Exception {
+        // the spool must not wait overloadRetry for every mail of a sustained attack: after a check asked again in
+        // vain, the next ones are labelled at once (for 30 s), until a check finds the resolver with room again
+        Busy dns = new Busy("_dmarc.victim.example", Integer.MAX_VALUE);
+        MailAuthCheck mailet = mailet(dns, "300");
+        spoofed(mailet, "victim.example");
+        int first = dns.asked.get();
+        assertThat(first).isBetween(2, 4);
+        Mail next = spoofed(mailet, "victim.example");
+        assertThat(dns.asked.get()).isEqualTo(first + 1);
+        assertThat(MailAttributes.dmarcDisposition(next)).contains("quarantine");
+        // room again: the verdict, and the next overload is waited for again
+        dns.refusals = 0;
+        assertThat(dmarc(spoofed(mailet, "victim.example")).result()).isEqualTo("fail");
+        dns.asked.set(0);
+        dns.refusals = 1;
+        assertThat(dmarc(spoofed(mailet, "victim.example")).result()).isEqualTo("fail");
+        assertThat(dns.asked.get()).isEqualTo(2);
+    }
+
+    @Test
     void aBurstOfOurOwnPassesAndTheRealVerdictIsGiven() throws Exception {
         Busy dns = new Busy("_dmarc.victim.example", 2);
         Mail mail = spoofed(mailet(dns, null), "victim.example");
