@@ -1,5 +1,10 @@
 package dev.authpack.james;
 
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +19,12 @@ import java.util.regex.Pattern;
  * @param octets    the largest message read whole
  */
 public record MessageSizeLimit(String parameter, long octets) {
+    /** Set by DkimSign on a mail it did not sign for its size: the reason ({@link #reason}). */
+    public static final AttributeName DKIM_SIGN_SKIPPED = AttributeName.of("authpack.dkim-sign.skipped");
+    /** Set by ArcSeal on a mail it did not seal for its size: the reason. */
+    public static final AttributeName ARC_SEAL_SKIPPED = AttributeName.of("authpack.arc-seal.skipped");
+    /** Set by FixConformance on a mail it neither checked nor changed for its size: the reason. */
+    public static final AttributeName CONFORMANCE_SKIPPED = AttributeName.of("authpack.conformance.skipped");
     /** 64 MiB: far above real mail (providers take 25 to 50 MB), far below a heap James runs with. */
     public static final long DEFAULT = 64L << 20;
     /** 1 KiB: a smaller bound would only leave the header section (read on its own in any case). */
@@ -61,6 +72,19 @@ public record MessageSizeLimit(String parameter, long octets) {
     /** Why a message of {@code size} octets was not read whole: for the log and the reasons written into headers. */
     public String reason(long size) {
         return "message of " + size + " octets is larger than " + parameter + " (" + octets + " octets)";
+    }
+
+    /**
+     * The mail's size when it is above the limit (then {@code name} is set on it to the {@link #reason}), else empty:
+     * for the mailets that skip such a mail, leaving it as it is.
+     */
+    public java.util.OptionalLong skips(Mail mail, AttributeName name) {
+        long size = MimeMessageBytes.size(mail);
+        if (!exceededBy(size)) {
+            return java.util.OptionalLong.empty();
+        }
+        mail.setAttribute(new Attribute(name, AttributeValue.of(reason(size))));
+        return java.util.OptionalLong.of(size);
     }
 
     @Override

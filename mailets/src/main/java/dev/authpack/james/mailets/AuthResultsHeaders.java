@@ -30,17 +30,7 @@ final class AuthResultsHeaders {
     /**
      * @param raw          the message's octets when the caller has already read them (not changed since), else null
      * @param removeForged whether to remove fields claiming {@code authservId}
-     * @param ours         our results to put on top, or empty to only remove forged fields
-     * @return the number of forged fields removed
-     */
-    static int rewrite(Mail mail, byte[] raw, String authservId, boolean removeForged,
-                       Optional<List<MethodResult>> ours) throws MessagingException, IOException {
-        return rewriteWith(mail, raw, authservId, removeForged,
-                ours.map(results -> AuthResultsWriter.headerValue(authservId, results)));
-    }
-
-    /**
-     * {@link #rewrite} with our field's body already written ({@link AuthResultsWriter#headerValue}, as
+     * @param ourFieldValue our field's body to put on top ({@link AuthResultsWriter#headerValue}, as
      * MailAuthCheck also stores it in {@code authpack.results}), or empty to only remove forged fields.
      */
     static int rewriteWith(Mail mail, byte[] raw, String authservId, boolean removeForged,

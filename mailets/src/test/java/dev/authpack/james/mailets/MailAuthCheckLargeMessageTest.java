@@ -2,8 +2,11 @@ package dev.authpack.james.mailets;
 
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.CountingMessages;
+import dev.authpack.james.JamesSources;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.testkit.dns.LoopbackDnsServer;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -14,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.mail.MessagingException;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -120,6 +125,70 @@ class MailAuthCheckLargeMessageTest {
                 .as("the rest of the message unchanged").isTrue();
         assertThat(MailAttributes.results(mail)).isPresent();
         assertThat(mail.getAttribute(MailAttributes.DKIM)).isPresent();
+    }
+
+    /**
+     * In James, over the default limit (64 MiB): the message (generated as it is read, never held by the test either)
+     * is read once, streamed into James' own file source under our field, and reads back as the message received
+     * with our field on top and the forged one gone.
+     */
+    @Test
+    void inJamesAMessageOverTheDefaultLimitIsStreamedUnderOurField() throws Exception {
+        JamesSources.jamesDefaultThreshold();
+        CountingMessages.GeneratedSource source = new CountingMessages.GeneratedSource(HEADER, 80L << 20);
+        MailImpl mail = MailImpl.builder().name("big").sender("alice@example.com").addRecipient("bob@example.org")
+                .remoteAddr("198.51.100.7")
+                .addAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+        mail.setMessageNoCopy(new MimeMessageWrapper(source));
+
+        mailet(Map.of()).service(mail);
+
+        // the header section for the check, then one pass for the copy under our field: never held whole
+        assertThat(source.read()).isLessThanOrEqualTo(source.getMessageSize() + 64 * 1024);
+        assertThat(mail.getAttribute(MailAttributes.DKIM).map(a -> a.getValue().value().toString()).orElse(""))
+                .contains("policy");
+        MimeMessageWrapper after = (MimeMessageWrapper) mail.getMessage();
+        assertThat(after.isModified()).isFalse();
+        assertThat(JamesSources.spoolFile(JamesSources.sourceOf(after))).as("James' temporary file").isPresent();
+        int kept = HEADER.indexOf("DKIM-Signature");
+        try (InputStream in = new BufferedInputStream(after.getMessageInputStream());
+             InputStream expected = source.getInputStream()) {
+            String first = new String(in.readNBytes(16), StandardCharsets.US_ASCII);
+            assertThat(first).isEqualTo("Authentication-R");
+            skipToLineStarting(in, "DKIM-Signature");
+            expected.skipNBytes(kept + "DKIM-Signature".length());
+            byte[] a = new byte[65536];
+            byte[] b = new byte[65536];
+            long compared = 0;
+            for (int n; (n = in.readNBytes(a, 0, a.length)) > 0; compared += n) {
+                assertThat(expected.readNBytes(b, 0, n)).isEqualTo(n);
+                assertThat(Arrays.equals(a, 0, n, b, 0, n)).as("octets from " + compared).isTrue();
+            }
+            assertThat(expected.read()).isEqualTo(-1);
+            assertThat(compared).isEqualTo(source.getMessageSize() - kept - "DKIM-Signature".length());
+        } finally {
+            mail.dispose();
+        }
+    }
+
+    /** Reads past the first line starting with {@code start}'s text, up to the end of that text. */
+    private static void skipToLineStarting(InputStream in, String start) throws Exception {
+        byte[] wanted = start.getBytes(StandardCharsets.US_ASCII);
+        int matched = 0;
+        boolean lineStart = false;
+        for (int b; (b = in.read()) >= 0; ) {
+            if (matched > 0 || lineStart) {
+                if (b == wanted[matched]) {
+                    if (++matched == wanted.length) {
+                        return;
+                    }
+                    continue;
+                }
+                matched = 0;
+            }
+            lineStart = b == '\n';
+        }
+        throw new AssertionError(start + " not found");
     }
 
     @Test
