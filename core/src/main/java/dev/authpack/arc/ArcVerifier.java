@@ -133,6 +133,25 @@ public final class ArcVerifier {
         }
     }
 
+    /**
+     * The result for a message whose body is not read ({@code why}: larger than the caller's bound), from its header
+     * section alone: {@code none} without ARC fields, otherwise {@code fail} (a chain that is not validated never
+     * passes: RFC 8617 §5.2 gives no result between), with the chain's own structural failure when the header
+     * section shows one, else {@code why}. No key lookup, no body hash.
+     */
+    public ArcResult unverified(RawMessage header, String why) {
+        try {
+            ArcChain chain = ArcChain.collect(header, options.maxSets());
+            if (chain.isEmpty()) {
+                return ArcResult.none();
+            }
+            return new Validation(header, chain).result(ArcStatus.FAIL,
+                    chain.failure() != null ? chain.failure() : why, -1);
+        } catch (RuntimeException e) {
+            return internalError(e, 0);
+        }
+    }
+
     private static ArcResult internalError(RuntimeException e, int highestInstance) {
         LOG.warn("ARC validation failed unexpectedly", e);
         return new ArcResult(ArcStatus.FAIL, "internal error: " + e, -1, List.of(), highestInstance, false);

@@ -150,7 +150,7 @@ public final class MailAuthChecker {
 
     /** {@link #start(Envelope, byte[], CheckOptions)}, each check timed by {@code timer} (an adapter's metrics). */
     public CheckRun start(Envelope envelope, byte[] message, CheckOptions options, CheckTimer timer) {
-        return start(envelope, message, options, null, timer, EarlyResults.NONE);
+        return start(envelope, message, options, null, null, timer, EarlyResults.NONE);
     }
 
     /**
@@ -175,7 +175,7 @@ public final class MailAuthChecker {
 
     /** {@link #start(Envelope, byte[], CheckOptions)} taking over the {@code early} results instead of rerunning them. */
     CheckRun start(Envelope envelope, byte[] message, CheckOptions options, EarlyResults early) {
-        return start(envelope, message, options, null, CheckTimer.NONE, early);
+        return start(envelope, message, options, null, null, CheckTimer.NONE, early);
     }
 
     /**
@@ -188,11 +188,35 @@ public final class MailAuthChecker {
 
     /** {@link #startUnreadable(Envelope, CheckOptions, String)}, each check that runs timed by {@code timer}. */
     public CheckRun startUnreadable(Envelope envelope, CheckOptions options, String why, CheckTimer timer) {
-        return start(envelope, null, options, why, timer, EarlyResults.NONE);
+        return start(envelope, null, options, why, null, timer, EarlyResults.NONE);
     }
 
+    /**
+     * Starts the checks of a message whose body is not read, because it is larger than the caller's bound
+     * ({@code why} says so): {@code headerSection} is its header section alone, up to and including the empty line
+     * (a prefix read from the message, so memory stays bounded whatever the message's size). The envelope checks run
+     * as usual; DKIM reports each signature {@code policy} with {@code why} ({@link DkimVerifier#unverified}), ARC
+     * {@code none} without ARC fields and otherwise {@code fail} ({@link ArcVerifier#unverified}); DMARC is evaluated
+     * over the header's From with that DKIM report, so it sees no DKIM pass: never cheaper for an attacker than a
+     * message whose signatures fail.
+     */
+    public CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, CheckOptions options, String why,
+                                    CheckTimer timer) {
+        return start(envelope, headerSection, options, null, why, timer, EarlyResults.NONE);
+    }
+
+    /** {@link #startHeaderOnly}, taking over the {@code early} results as the session's end of DATA does. */
+    CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, CheckOptions options, String why,
+                             EarlyResults early) {
+        return start(envelope, headerSection, options, null, why, CheckTimer.NONE, early);
+    }
+
+    /**
+     * @param readError  the message could not be read at all: DKIM, DMARC and ARC end with it at once
+     * @param bodyUnread {@code message} is the header section alone, the body not read ({@link #startHeaderOnly})
+     */
     private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
-                           CheckTimer timer, EarlyResults early) {
+                           String bodyUnread, CheckTimer timer, EarlyResults early) {
         RawMessage raw = null;
         String unreadable = null;
         if (options.needsMessage() && readError == null) {
@@ -250,8 +274,11 @@ public final class MailAuthChecker {
         reverse.start(() -> early.iprev() != null ? early.iprev() : iprev.check(envelope.clientIp()),
                 budgets.iprev());
         signatures.start(() -> parsed == null ? CompletableFuture.completedFuture(DkimReport.unreadable(why))
+                : bodyUnread != null ? CompletableFuture.completedFuture(dkim.unverified(parsed, bodyUnread))
                 : dkim.verify(parsed, early.dkim()), budgets.dkim());
-        chain.start(() -> parsed == null ? arc.verify(bytes) : arc.verify(parsed), budgets.arc());
+        chain.start(() -> parsed == null ? arc.verify(bytes)
+                : bodyUnread != null ? CompletableFuture.completedFuture(arc.unverified(parsed, bodyUnread))
+                : arc.verify(parsed), budgets.arc());
         // RFC 9989 §4.7: DMARC combines the SPF (MAIL FROM) and DKIM results, so its evaluation (and its budget)
         // starts when both are in
         CompletableFuture.allOf(mailFrom.result(), signatures.result()).whenComplete((ignored, error) ->

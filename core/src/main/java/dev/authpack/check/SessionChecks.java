@@ -316,6 +316,15 @@ public final class SessionChecks implements AutoCloseable {
         return new MailAuthChecker.EarlyResults(mailFrom, helo, iprev, answered ? t.header : null, dkim);
     }
 
+    /**
+     * {@link #endOfData} for a message whose body is not read, larger than the caller's bound ({@code why}): its
+     * {@code header} section alone ({@link MailAuthChecker#startHeaderOnly}), over the transaction's answers.
+     */
+    public synchronized CheckRun endOfDataHeaderOnly(Envelope envelope, byte[] header, String why) {
+        Transaction t = atEndOfData(envelope);
+        return t.checker.startHeaderOnly(envelope, header, options, why, earlyResults(t, envelope));
+    }
+
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */
     public synchronized CheckRun endOfDataUnreadable(Envelope envelope, String why) {
         Transaction t = atEndOfData(envelope);

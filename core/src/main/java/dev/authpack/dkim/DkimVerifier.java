@@ -128,6 +128,38 @@ public final class DkimVerifier {
     }
 
     /**
+     * The report of a message whose body is not read ({@code why}: larger than the caller's bound), from its header
+     * section alone: each DKIM-Signature field that parses and passes the checks needing no DNS gets {@code policy}
+     * with {@code why} (RFC 8601 §2.7.1: the signature was not verified by local policy); one that does not parse
+     * {@code permerror}, as in {@link #verify(RawMessage)}. Never a pass, no key lookup, no body hash.
+     */
+    public DkimReport unverified(RawMessage header, String why) {
+        try {
+            List<HeaderField> fields = header.fields("DKIM-Signature");
+            if (fields.isEmpty()) {
+                return DkimReport.unsigned();
+            }
+            long now = options.clock().instant().getEpochSecond();
+            List<DkimResult> results = new ArrayList<>(fields.size());
+            for (HeaderField field : fields) {
+                DkimSignature signature;
+                try {
+                    signature = DkimSignature.parse(field);
+                } catch (InvalidSignatureException e) {
+                    results.add(unreadable(field, e));
+                    continue;
+                }
+                DkimResult early = precheck(signature, now);
+                results.add(early != null ? early : result(signature, DkimStatus.POLICY, why, false));
+            }
+            return new DkimReport(results, null, 0);
+        } catch (RuntimeException e) {
+            LOG.warn("DKIM report of an unread body failed unexpectedly", e);
+            return DkimReport.unreadable("internal error: " + e);
+        }
+    }
+
+    /**
      * The early start on a header section whose body has not arrived yet: parses its DKIM-Signature fields, applies
      * the checks that decide which signatures get verified (those of {@link #verify(RawMessage)}: syntax, local
      * policy, time, the cap of {@link DkimVerifyOptions#maxSignatures()}), and starts the key lookups of those, over

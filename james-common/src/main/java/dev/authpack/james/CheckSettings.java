@@ -29,13 +29,18 @@ import java.util.function.Function;
  * @param options  which checks run ({@code dkim}, {@code spf}, ..., {@code trustedArcSealers})
  * @param dns      {@code dnsServers}, {@code dnsTimeout} ({@link DnsSettings#parse})
  * @param engine   what the engines are built with ({@link MailAuthChecker#create})
+ * @param maxCheckedSize the largest message read whole ({@code maxCheckedSize}, {@link MessageSizeLimit}): a larger
+ *                 one is checked from its header section alone (DKIM {@code policy}, ARC {@code fail} or
+ *                 {@code none}), never read into memory
  */
-public record CheckSettings(String serverId, CheckOptions options, DnsSettings dns, CheckerSettings engine) {
+public record CheckSettings(String serverId, CheckOptions options, DnsSettings dns, CheckerSettings engine,
+                            MessageSizeLimit maxCheckedSize) {
     /** The parameters read here, with MailAuthCheck's names. */
     public static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth", "dmarc",
             "arc", "trustedArcSealers", "dnsServers", "dnsTimeout", "dkimMaxSignatures", "dkimAllowSha1",
             "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent", "dkimClockSkew", "dmarcMode",
-            "dmarcUnverifiableDisposition", "spfTimeout", "dkimKeyTimeout", "iprevTimeout", "dmarcTimeout");
+            "dmarcUnverifiableDisposition", "spfTimeout", "dkimKeyTimeout", "iprevTimeout", "dmarcTimeout",
+            "maxCheckedSize");
 
     /** Reads the parameters; {@code parameter} gives a parameter's value, or null when it is not set. */
     public static CheckSettings read(Function<String, String> parameter) {
@@ -75,7 +80,8 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
         String serverId = id.isEmpty() ? localHostName() : id;
         CheckerSettings engine = CheckerSettings.defaults(serverId).withDkim(dkim).withDmarc(dmarc)
                 .withTimeouts(timeouts);
-        return new CheckSettings(serverId, options, dns, engine);
+        MessageSizeLimit maxCheckedSize = MessageSizeLimit.parse("maxCheckedSize", parameter.apply("maxCheckedSize"));
+        return new CheckSettings(serverId, options, dns, engine, maxCheckedSize);
     }
 
     /** The shared checker for these settings (the one MailAuthCheck gets for the same values). */

@@ -101,6 +101,48 @@ final class JamesMessageSource {
         }
     }
 
+    /** Whether the message is James' own ({@link MimeMessageWrapper}). */
+    static boolean isJames(MimeMessage message) {
+        return message instanceof MimeMessageWrapper;
+    }
+
+    /**
+     * {@link MimeMessageBytes#replaceHeaderSection} for James' own unchanged message: {@code header}, then what
+     * {@link #unchangedOctets} gives past its first {@code headerLength} octets, streamed into a new James source
+     * (in memory up to James' threshold, past it a temporary file, as James keeps any message that large) that
+     * becomes the mail's message, nothing parsed or marked modified. Memory stays one buffer whatever the message's
+     * size. False, changing nothing, for a modified message or a mail not James' own.
+     */
+    static boolean replaceHeaderStreamed(Mail mail, int headerLength, List<OctetSlice> header)
+            throws IOException, MessagingException {
+        if (!(mail instanceof MailImpl impl) || !(mail.getMessage() instanceof MimeMessageWrapper wrapper)
+                || wrapper.isModified()) {
+            return false;
+        }
+        MimeMessageInputStreamSource james = MimeMessageInputStreamSource.create(OctetsSource.newId());
+        boolean set = false;
+        try {
+            try (InputStream in = wrapper.getMessageInputStream()) {
+                OutputStream out = james.getWritableOutputStream();
+                for (OctetSlice slice : header) {
+                    out.write(slice.array(), slice.offset(), slice.length());
+                }
+                in.skipNBytes(headerLength);
+                in.transferTo(out);
+                // flushes to the file: only then is the message there
+                out.close();
+            }
+            impl.setMessageNoCopy(new MimeMessageWrapper(james));
+            set = true;
+        } finally {
+            if (!set) {
+                // the mail did not take it: nothing else will dispose of James' source (its temporary file)
+                james.dispose();
+            }
+        }
+        return true;
+    }
+
     /**
      * Writes what {@link #unchangedOctets} gives to {@code out}, streamed (a message James keeps in a file is not
      * read into memory), and says true; false, writing nothing, for a modified message or one not James' own.
@@ -284,12 +326,17 @@ final class JamesMessageSource {
         private final int[] offsets;
         /** Where each slice starts in the message, and (last) the message's size. */
         private final long[] starts;
-        private final String id = PREFIX + SOURCES.incrementAndGet();
+        private final String id = newId();
         /**
          * The slices joined, once a reader asks for one array ({@link #unchangedOctets}), and kept only up to
          * {@link #MEMORY_THRESHOLD} octets; or the one array the message is.
          */
         private volatile byte[] joined;
+
+        /** An id unique in the JVM, costing no random bits. */
+        static String newId() {
+            return PREFIX + SOURCES.incrementAndGet();
+        }
 
         OctetsSource(List<OctetSlice> slices) {
             int n = slices.size();

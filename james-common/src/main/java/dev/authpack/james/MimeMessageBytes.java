@@ -112,6 +112,82 @@ public final class MimeMessageBytes {
     }
 
     /**
+     * The mail's size in octets, known without reading its message: for James' own message its source's size
+     * ({@code Mail.getMessageSize}, James' own); otherwise the larger of that and the size javax.mail gives for the
+     * message's body. -1 when neither is known. What the large-message bounds ({@link MessageSizeLimit}) compare.
+     */
+    public static long size(Mail mail) {
+        long size = -1;
+        try {
+            size = mail.getMessageSize();
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.debug("{}: size unknown to the mail: {}", mail.getName(), e.toString());
+        }
+        try {
+            MimeMessage message = mail.getMessage();
+            if (message != null && !jamesMessage(message)) {
+                // not James': its body's size (James' own would parse its header section for it)
+                size = Math.max(size, message.getSize());
+            }
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.debug("{}: body size unknown: {}", mail.getName(), e.toString());
+        }
+        return size;
+    }
+
+    private static boolean jamesMessage(MimeMessage message) {
+        if (jamesServer) {
+            try {
+                return JamesMessageSource.isJames(message);
+            } catch (LinkageError e) {
+                notLinked(e);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The message's header section, read from its start and no further: the octets up to and including the empty
+     * line that ends it (all of a message without one), or, when no end comes within {@code maxOctets}, the first
+     * {@code maxOctets + 1} octets (which {@code RawMessage.parse} refuses as too large). The octets are those
+     * {@link #of} would begin with; at most {@code maxOctets + 1} of them are kept, and the message is read no further
+     * than that and one buffer: a message of any size can be read so.
+     */
+    public static byte[] headerSection(MimeMessage message, int maxOctets) throws IOException, MessagingException {
+        HeaderCapture capture = new HeaderCapture(maxOctets);
+        try {
+            writeTo(message, capture);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            // the capture ends the writing (an exception of its own) once it has what it needs; the writer may wrap it
+            if (!capture.done()) {
+                throw e;
+            }
+        }
+        return capture.octets();
+    }
+
+    /**
+     * Replaces the mail's header section, the first {@code headerLength} octets of what {@link #of} gives, by
+     * {@code header} (whole fields, each with its line ending, and the empty line), without reading the message into
+     * memory: in James the new header and the rest of the message received are streamed into James' own source (a
+     * temporary file past James' threshold, as James keeps any message that large), not parsed, not marked modified;
+     * elsewhere the message's fields are replaced through javax.mail, its body left where it is.
+     */
+    public static void replaceHeaderSection(Mail mail, int headerLength, List<OctetSlice> header)
+            throws IOException, MessagingException {
+        if (jamesServer) {
+            try {
+                if (JamesMessageSource.replaceHeaderStreamed(mail, headerLength, header)) {
+                    return;
+                }
+            } catch (LinkageError e) {
+                notLinked(e);
+            }
+        }
+        HeaderSectionFields.replace(mail.getMessage(), OctetSlice.join(header));
+    }
+
+    /**
      * James' in-memory threshold in octets ({@code james.message.memory.threshold}, read as James reads it; 100 KiB
      * when unset): James keeps a larger message in a temporary file, and so does {@link #set}.
      */

@@ -531,12 +531,19 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         if (!settings.options().needsMessage()) {
             return checks.endOfData(envelope, null);
         }
-        // never read what a byte array cannot hold (an OutOfMemoryError is not caught: after one, nothing in the
-        // JVM can be trusted to go on); MailAuthCheck cannot read such a message either
+        // never read a message over maxCheckedSize whole (MailAuthCheck's bound, the same parameter): its header
+        // section alone is checked, as MailAuthCheck checks it, so memory stays bounded whatever its size
         long size = messageSize(mail);
-        if (size > SessionLimits.MAX_READABLE) {
-            LOGGER.warn("SessionAuthCheck: mail {} of {} octets is too large to check", mail.getName(), size);
-            return checks.endOfDataUnreadable(envelope, "message too large to read: " + size + " octets");
+        if (settings.maxCheckedSize().exceededBy(size)) {
+            String why = settings.maxCheckedSize().reason(size) + ": body not verified";
+            LOGGER.info("SessionAuthCheck: mail {}: {}; checked from its header section alone", mail.getName(), why);
+            try {
+                return checks.endOfDataHeaderOnly(envelope, MimeMessageBytes.headerSection(mail.getMessage(),
+                        dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES), why);
+            } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
+                LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
+                return checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage());
+            }
         }
         try {
             return checks.endOfData(envelope, MimeMessageBytes.of(mail.getMessage()));

@@ -91,8 +91,8 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
     /** James' in-memory threshold ({@code james.message.memory.threshold}): above it, James spools to disk. */
     static final long DEFAULT_HAND_OVER_MAX_SIZE = dev.authpack.james.MimeMessageBytes.jamesMemoryThreshold();
     /**
-     * The largest message ever read into memory by the hook: a byte array cannot hold more (an enforcing hook
-     * treats a larger one as unreadable, as {@code MailAuthCheck} does, instead of failing with an error).
+     * The largest {@code handOverMaxSize}: a byte array cannot hold more. (What the hook reads whole is bounded by
+     * {@code maxCheckedSize}, MailAuthCheck's parameter: a larger message is checked from its header section.)
      */
     static final long MAX_READABLE = Integer.MAX_VALUE - 1024;
 

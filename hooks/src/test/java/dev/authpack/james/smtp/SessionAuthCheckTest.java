@@ -821,6 +821,45 @@ class SessionAuthCheckTest {
         enforcing.onDisconnect(s3);
     }
 
+    /**
+     * A message over maxCheckedSize (the same parameter as MailAuthCheck's) is checked from its header section alone,
+     * never read whole: an enforcing hook still refuses a DMARC reject, and still labels the rest.
+     */
+    @Test
+    void aMessageOverMaxCheckedSizeIsCheckedFromItsHeaderSectionAlone() throws Exception {
+        SessionAuthCheck enforcing = hook("maxCheckedSize", "64K");
+        for (String from : List.of("reject.example", "ok.example")) {
+            byte[] large = (new String(message(from), StandardCharsets.US_ASCII)
+                    + ("x".repeat(998) + "\r\n").repeat(200)).getBytes(StandardCharsets.US_ASCII);
+            SMTPSession session = session("192.0.2.1", null, false);
+            enforcing.doHelo(session, "mx.ok.example");
+            String mailFrom = from.equals("ok.example") ? "b@ok.example" : "x@other.example";
+            enforcing.doMail(session, MaybeSender.of(new MailAddress(mailFrom)));
+            session.setHeaderComplete(false);
+            for (String line : new String(large, StandardCharsets.US_ASCII).split("(?<=\r\n)")) {
+                enforcing.onLine(session, line.getBytes(StandardCharsets.US_ASCII), STORED);
+            }
+            dev.authpack.james.CountingMessages.Counted counted = dev.authpack.james.CountingMessages.message(large);
+            FakeMail mail = FakeMail.builder().name("large-" + from).sender(mailFrom).recipient("b@example.net")
+                    .size(large.length).mimeMessage(counted.message()).build();
+
+            HookResult result = enforcing.onMessage(session, mail);
+
+            // the header section, and one streamed pass for the checksum binding the results to the message
+            // (SessionCheckedMail.fingerprint: nothing held); reading it whole too would be a second pass
+            assertThat(counted.read().get()).as(from).isLessThan(large.length + 64 * 1024);
+            if (from.equals("reject.example")) {
+                assertThat(result.getSmtpRetCode()).isEqualTo("550");
+            } else {
+                assertThat(result).isEqualTo(HookResult.DECLINED);
+                assertThat(MailAttributes.results(mail)).isPresent();
+            }
+            enforcing.onDisconnect(session);
+        }
+        assertThatThrownBy(() -> hook("maxCheckedSize", "lots")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("maxCheckedSize must be a size");
+    }
+
     @Test
     void messagesNotCheckedInTheSessionStillCountAsMessages() throws Exception {
         // four messages too large to hand over on one connection: none is a transaction without a message, so the

@@ -2,6 +2,8 @@ package dev.authpack.james.mailets;
 
 import dev.authpack.james.MailAttributes;
 import dev.authpack.authres.MethodResult;
+import dev.authpack.authres.AuthResultsWriter;
+import dev.authpack.james.MessageSizeLimit;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -32,6 +34,8 @@ import java.util.Set;
 public class AddAuthResults extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AddAuthResults.class);
 
+    private static final MessageSizeLimit HEADER_ONLY_ABOVE = new MessageSizeLimit("the header-only bound",
+            MessageSizeLimit.DEFAULT);
     private Optional<String> serverId;
 
     @Override
@@ -66,7 +70,9 @@ public class AddAuthResults extends GenericMailet {
             if (mail.getMessage() == null) {
                 return;
             }
-            int removed = AuthResultsHeaders.rewrite(mail, null, id, true, results);
+            // a message over the default bound is not read whole: its header section alone is rewritten
+            int removed = AuthResultsHeaders.rewriteWith(mail, null, id, true,
+                    results.map(r -> AuthResultsWriter.headerValue(id, r)), HEADER_ONLY_ABOVE);
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
             }

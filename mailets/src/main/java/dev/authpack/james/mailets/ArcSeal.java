@@ -3,6 +3,7 @@ package dev.authpack.james.mailets;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MailAttributes;
+import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.arc.ArcAuthResults;
 import dev.authpack.arc.ArcChainSummary;
@@ -74,7 +75,7 @@ import java.util.concurrent.TimeoutException;
 public class ArcSeal extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcSeal.class);
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "authservId", "headers",
-            "dnsServers", "dnsTimeout");
+            "dnsServers", "dnsTimeout", "maxSignedSize");
     /** A key lookup of our own validation waits at most this long (ArcVerifyOptions' default). */
     private static final Duration MAX_KEY_LOOKUP = ArcVerifyOptions.DEFAULT_KEY_LOOKUP_TIMEOUT;
 
@@ -84,6 +85,8 @@ public class ArcSeal extends GenericMailet {
     private volatile ArcVerifier verifier;
     private volatile Optional<String> authservId;
     private Duration verifyDeadline;
+    /** {@code maxSignedSize}: a larger message is passed on unsealed, never read whole. */
+    private MessageSizeLimit maxSigned = new MessageSizeLimit("maxSignedSize", MessageSizeLimit.DEFAULT);
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
     public ArcSeal() {
@@ -115,6 +118,7 @@ public class ArcSeal extends GenericMailet {
             DkimSigningKey key = key(required("privateKey"));
             ArcSealer built = new ArcSealer(key, options);
             authservId = parameter("authservId");
+            maxSigned = MessageSizeLimit.parse("maxSignedSize", getInitParameter("maxSignedSize"));
             // seal a small message once: a bad authserv-id or header list stops James now, not on the first mail
             built.trial(authservId.orElse("trial"));
             sealer = built;
@@ -157,6 +161,13 @@ public class ArcSeal extends GenericMailet {
                         + " authservId parameter is not set)", mail.getName());
                 return;
             }
+            java.util.OptionalLong over = maxSigned.skips(mail, MessageSizeLimit.ARC_SEAL_SKIPPED);
+            if (over.isPresent()) {
+                // no seal over a chain not validated, nor a message not read: the fields claiming our ids still go
+                // (finally), from the header section alone
+                LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), maxSigned.reason(over.getAsLong()));
+                return;
+            }
             byte[] octets = AuthResultsHeaders.removeForged(mail, toStrip);
             toStrip.clear();
             RawMessage raw = RawMessage.parse(octets);
@@ -184,9 +195,9 @@ public class ArcSeal extends GenericMailet {
         }
     }
 
-    private static void stripQuietly(Mail mail, Set<String> ids) {
+    private void stripQuietly(Mail mail, Set<String> ids) {
         try {
-            AuthResultsHeaders.removeForged(mail, ids);
+            AuthResultsHeaders.removeForged(mail, ids, maxSigned);
         } catch (IOException | MessagingException | RuntimeException e) {
             LOGGER.warn("ArcSeal: mail {}: fields claiming {} not removed: {}", mail.getName(), ids, e.toString());
         }

@@ -1,7 +1,9 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.MailAttributes;
+import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.mail.OctetSlice;
 import dev.authpack.authres.AuthResultsRewrite;
 import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.authres.MethodResult;
@@ -28,23 +30,28 @@ final class AuthResultsHeaders {
     /**
      * @param raw          the message's octets when the caller has already read them (not changed since), else null
      * @param removeForged whether to remove fields claiming {@code authservId}
-     * @param ours         our results to put on top, or empty to only remove forged fields
-     * @return the number of forged fields removed
-     */
-    static int rewrite(Mail mail, byte[] raw, String authservId, boolean removeForged,
-                       Optional<List<MethodResult>> ours) throws MessagingException, IOException {
-        return rewriteWith(mail, raw, authservId, removeForged,
-                ours.map(results -> AuthResultsWriter.headerValue(authservId, results)));
-    }
-
-    /**
-     * {@link #rewrite} with our field's body already written ({@link AuthResultsWriter#headerValue}, as
+     * @param ourFieldValue our field's body to put on top ({@link AuthResultsWriter#headerValue}, as
      * MailAuthCheck also stores it in {@code authpack.results}), or empty to only remove forged fields.
      */
     static int rewriteWith(Mail mail, byte[] raw, String authservId, boolean removeForged,
                            Optional<String> ourFieldValue) throws MessagingException, IOException {
+        return rewriteWith(mail, raw, authservId, removeForged, ourFieldValue, null);
+    }
+
+    /**
+     * {@link #rewriteWith(Mail, byte[], String, boolean, Optional)}; a message larger than {@code limit} (when not
+     * null and {@code raw} is null) is not read whole: its header section alone is rewritten
+     * ({@link #rewriteHeaderSection}).
+     */
+    static int rewriteWith(Mail mail, byte[] raw, String authservId, boolean removeForged,
+                           Optional<String> ourFieldValue, MessageSizeLimit limit)
+            throws MessagingException, IOException {
         if (!removeForged && ourFieldValue.isEmpty()) {
             return 0;
+        }
+        if (raw == null && limit != null && limit.exceededBy(MimeMessageBytes.size(mail))) {
+            return rewriteHeaderSection(mail, removeForged ? List.of(authservId) : List.of(),
+                    ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value));
         }
         byte[] octets = raw != null ? raw : MimeMessageBytes.of(mail.getMessage());
         String field = ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value).orElse(null);
@@ -64,6 +71,24 @@ final class AuthResultsHeaders {
      * @return the message's octets after the change
      */
     static byte[] removeForged(Mail mail, Collection<String> ids) throws MessagingException, IOException {
+        return removeForged(mail, ids, null);
+    }
+
+    /**
+     * {@link #removeForged(Mail, Collection)}; a message larger than {@code limit} (when not null) is not read whole:
+     * its header section alone is rewritten ({@link #rewriteHeaderSection}), and null is returned.
+     */
+    static byte[] removeForged(Mail mail, Collection<String> ids, MessageSizeLimit limit)
+            throws MessagingException, IOException {
+        if (limit != null && limit.exceededBy(MimeMessageBytes.size(mail))) {
+            Optional<String> checkedId = MailAttributes.authservId(mail);
+            Optional<List<MethodResult>> results = MailAttributes.results(mail);
+            // MailAuthCheck's own field put back on top when it was among those removed, as below
+            Optional<String> ours = checkedId.filter(ids::contains).flatMap(id -> results.map(
+                    r -> AuthResultsWriter.headerField(id, r)));
+            rewriteHeaderSection(mail, ids, ours);
+            return null;
+        }
         byte[] before = MimeMessageBytes.of(mail.getMessage());
         Optional<String> checkedId = MailAttributes.authservId(mail);
         Optional<List<MethodResult>> results = MailAttributes.results(mail);
@@ -79,5 +104,45 @@ final class AuthResultsHeaders {
             MimeMessageBytes.set(mail, after);
         }
         return after;
+    }
+
+    /**
+     * The largest header section rewritten in a message not read whole: far above any real one (RawMessage, which
+     * the checks read it with, stops at 1 MiB), so the fields claiming our id are all found; a larger one is not
+     * rewritten at all (a rewrite of part of it could cut a field in two).
+     */
+    static final int MAX_HEADER_SECTION = 8 << 20;
+
+    /**
+     * Removes the fields claiming any of {@code ids} from the header section alone and puts {@code ourField} (a
+     * whole field, no line end) on top; the body is streamed, never read into memory
+     * ({@link MimeMessageBytes#replaceHeaderSection}). The header section is rewritten as a message of its own, by
+     * the same rule as a whole message ({@link AuthResultsRewrite}).
+     *
+     * @return the number of fields removed
+     */
+    static int rewriteHeaderSection(Mail mail, Collection<String> ids, Optional<String> ourField)
+            throws MessagingException, IOException {
+        byte[] header = MimeMessageBytes.headerSection(mail.getMessage(), MAX_HEADER_SECTION);
+        if (header.length > MAX_HEADER_SECTION) {
+            throw new MessagingException("header section larger than " + MAX_HEADER_SECTION + " octets in a message"
+                    + " not read whole: not rewritten");
+        }
+        byte[] after = header;
+        boolean changed = false;
+        int removed = 0;
+        List<String> each = ids.isEmpty() ? java.util.Collections.singletonList(null) : List.copyOf(ids);
+        for (int i = 0; i < each.size(); i++) {
+            // ours goes on with the last pass, so no later pass removes it
+            String field = i == each.size() - 1 ? ourField.orElse(null) : null;
+            AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(after, each.get(i), field);
+            removed += result.removed();
+            changed |= result.changed();
+            after = result.message();
+        }
+        if (changed) {
+            MimeMessageBytes.replaceHeaderSection(mail, header.length, List.of(OctetSlice.of(after)));
+        }
+        return removed;
     }
 }

@@ -1,6 +1,7 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.ConfFileLocations;
+import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
@@ -57,13 +58,15 @@ public class DkimSign extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "selector2", "privateKey2",
             "fromDomains", "keyTable", "signingTable", "canonicalization", "headers", "overSignedHeaders",
-            "expiration", "identity");
+            "expiration", "identity", "maxSignedSize");
     private static final List<String> SINGLE_DOMAIN = List.of("domain", "selector", "privateKey", "selector2",
             "privateKey2", "fromDomains");
 
     private final ConfFileLocations locations;
     /** Our own: the signed bytes are read back with no system-wide mail.mime.* property in the way. */
     private volatile TableSigner signer;
+    /** {@code maxSignedSize}: a larger message is passed on unsigned, never read whole. */
+    private volatile MessageSizeLimit maxSigned = new MessageSizeLimit("maxSignedSize", MessageSizeLimit.DEFAULT);
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
     public DkimSign() {
@@ -85,6 +88,7 @@ public class DkimSign extends GenericMailet {
             SigningTable table = parameter("keyTable").isPresent() || parameter("signingTable").isPresent()
                     ? tables(settings) : singleDomain(settings);
             built = new TableSigner(table, settings);
+            maxSigned = MessageSizeLimit.parse("maxSignedSize", getInitParameter("maxSignedSize"));
         } catch (KeyTableException | DkimKeyException | IllegalArgumentException e) {
             throw new MessagingException("DkimSign: " + e.getMessage(), e);
         }
@@ -96,6 +100,11 @@ public class DkimSign extends GenericMailet {
         try {
             MimeMessage message = mail.getMessage();
             if (message == null) {
+                return;
+            }
+            java.util.OptionalLong over = maxSigned.skips(mail, MessageSizeLimit.DKIM_SIGN_SKIPPED);
+            if (over.isPresent()) {
+                LOGGER.warn("DkimSign: mail {} not signed: {}", mail.getName(), maxSigned.reason(over.getAsLong()));
                 return;
             }
             SignOutcome outcome = signer.sign(MimeMessageBytes.of(message));

@@ -4,6 +4,7 @@ import dev.authpack.conformance.CharsetGuesser;
 import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
 import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -41,17 +42,22 @@ public class FixConformance extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(FixConformance.class);
     static final String PROCESSOR = "processor";
     static final String DEFAULT_PROCESSOR = "error";
+    static final String MAX_CHECKED_SIZE = "maxCheckedSize";
 
     private ConformancePolicy policy;
     private String processor;
+    /** {@code maxCheckedSize}: a larger message goes on as it is, marked, never read whole. */
+    private MessageSizeLimit maxChecked;
 
     @Override
     public void init() throws MessagingException {
         Set<String> accepted = new HashSet<>(ConformanceParameters.NAMES);
         accepted.add(PROCESSOR);
+        accepted.add(MAX_CHECKED_SIZE);
         checkInitParameters(accepted);
         try {
             policy = ConformanceParameters.policy(this::getInitParameter);
+            maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, getInitParameter(MAX_CHECKED_SIZE));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("FixConformance: " + e.getMessage(), e);
         }
@@ -60,9 +66,9 @@ public class FixConformance extends GenericMailet {
             throw new MessagingException("FixConformance: processor must name a processor (default "
                     + DEFAULT_PROCESSOR + ")");
         }
-        LOGGER.info("FixConformance ready: checks={} fixes={} detectEncoding={} processor={}", policy.checks(),
+        LOGGER.info("FixConformance ready: checks={} fixes={} detectEncoding={} processor={} {}", policy.checks(),
                 policy.fixes(), policy.settings().guesser() != CharsetGuesser.NONE,
-                processor);
+                processor, maxChecked);
     }
 
     @Override
@@ -70,6 +76,12 @@ public class FixConformance extends GenericMailet {
         try {
             MimeMessage message = mail.getMessage();
             if (message == null) {
+                return;
+            }
+            java.util.OptionalLong over = maxChecked.skips(mail, MessageSizeLimit.CONFORMANCE_SKIPPED);
+            if (over.isPresent()) {
+                LOGGER.info("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(),
+                        maxChecked.reason(over.getAsLong()));
                 return;
             }
             ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));

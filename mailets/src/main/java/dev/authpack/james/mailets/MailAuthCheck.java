@@ -5,7 +5,9 @@ import dev.authpack.james.AuthpackMetrics;
 import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailEnvelopes;
+import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.mail.MessageLimits;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.authres.MethodResult;
@@ -88,6 +90,8 @@ public class MailAuthCheck extends GenericMailet {
     /** {@link System#nanoTime()} when a check was last run again in vain, or {@link Long#MIN_VALUE}. */
     private final java.util.concurrent.atomic.AtomicLong futileAt =
             new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    /** {@code maxCheckedSize}: a larger message is checked from its header section alone, never read whole. */
+    private MessageSizeLimit maxChecked;
 
     /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
     @Inject
@@ -130,9 +134,11 @@ public class MailAuthCheck extends GenericMailet {
         }
         serverId = settings.serverId();
         options = settings.options();
+        maxChecked = settings.maxCheckedSize();
         // one deadline rule: each check ends within its engine's budget; the message's deadline follows from them
         deadline = checker.awaitLimit();
-        LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={}", serverId, options, settings.dns());
+        LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={} {}", serverId, options, settings.dns(),
+                maxChecked);
     }
 
     /**
@@ -185,7 +191,7 @@ public class MailAuthCheck extends GenericMailet {
                 Optional<String> ours = !addAuthenticationResults ? Optional.empty()
                         : Optional.of(checked.fieldValue().orElseGet(
                                 () -> AuthResultsWriter.headerValue(serverId, checked.resinfos())));
-                AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours);
+                AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours, maxChecked);
             }
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
@@ -222,6 +228,10 @@ public class MailAuthCheck extends GenericMailet {
     private Checked check(Mail mail, Envelope envelope) {
         byte[] raw = null;
         Supplier<CheckRun> start;
+        long size = options.needsMessage() ? MimeMessageBytes.size(mail) : -1;
+        if (maxChecked.exceededBy(size)) {
+            return await(mail, null, startHeaderOnly(mail, envelope, size));
+        }
         if (options.needsMessage()) {
             try {
                 raw = MimeMessageBytes.of(mail.getMessage());
@@ -306,6 +316,25 @@ public class MailAuthCheck extends GenericMailet {
                 + MAX_OVERLOAD_RETRY.toMillis() + ", not '" + value + "'");
     }
 
+    /**
+     * A message over {@code maxCheckedSize}: checked from its header section alone, read from the message's start
+     * and no further ({@link MimeMessageBytes#headerSection}), so memory stays bounded whatever its size; read once,
+     * whatever the number of runs.
+     */
+    private Supplier<CheckRun> startHeaderOnly(Mail mail, Envelope envelope, long size) {
+        String why = maxChecked.reason(size) + ": body not verified";
+        LOGGER.info("{}: {}; checked from its header section alone (DKIM policy, ARC not validated)",
+                mail.getName(), why);
+        try {
+            byte[] header = MimeMessageBytes.headerSection(mail.getMessage(), MessageLimits.DEFAULT_MAX_HEADER_BYTES);
+            return () -> checker.startHeaderOnly(envelope, header, options, why, checkTimer);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
+            String unreadable = "message unreadable: " + e.getMessage();
+            return () -> checker.startUnreadable(envelope, options, unreadable, checkTimer);
+        }
+    }
+
     /** Even unchecked mail must not carry fields that claim to be ours (RFC 8601 §5). */
     private void writeHeader(Mail mail, Checked checked) {
         Optional<String> ours = addAuthenticationResults && checked.report().isPresent()
@@ -317,7 +346,8 @@ public class MailAuthCheck extends GenericMailet {
             if (mail.getMessage() == null) {
                 return;
             }
-            int removed = AuthResultsHeaders.rewriteWith(mail, checked.raw(), serverId, removeForged, ours);
+            int removed = AuthResultsHeaders.rewriteWith(mail, checked.raw(), serverId, removeForged, ours,
+                    maxChecked);
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed,
                         serverId);

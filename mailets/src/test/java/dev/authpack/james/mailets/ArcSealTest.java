@@ -1,5 +1,7 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.MessageSizeLimit;
+import dev.authpack.james.CountingMessages;
 import dev.authpack.james.ConfSamples;
 import dev.authpack.james.FakeFileSystem;
 import dev.authpack.arc.ArcChainSummary;
@@ -536,5 +538,52 @@ class ArcSealTest {
     /** A FileSystem like James' FileSystemImpl for file://conf/ only: {@code base/conf/...}. */
     private static Optional<FileSystem> fileSystem(Path base) {
         return Optional.of(FakeFileSystem.under(base));
+    }
+
+    /**
+     * A message over maxSignedSize is not sealed and not read whole; the fields claiming our authserv-id still go,
+     * from its header section alone.
+     */
+    @Test
+    void aMessageOverMaxSignedSizeIsNotSealedButLosesForgedFields() throws Exception {
+        CountingMessages.Counted counted = CountingMessages.message(CountingMessages.withBody(
+                "Authentication-Results: list.example; dkim=pass header.d=paypal.com\r\n"
+                        + "From: joe@example.com\r\nSubject: large\r\n\r\n", 2 << 20));
+        FakeMail mail = FakeMail.builder().name("large").mimeMessage(counted.message()).sender("joe@example.com")
+                .recipient("list@list.example").build();
+
+        listSealer("authservId", "list.example", "maxSignedSize", "1MiB").service(mail);
+
+        assertThat(counted.read().get()).isLessThan(64 * 1024);
+        assertThat(mail.getMessage().getHeader("ARC-Seal")).isNull();
+        assertThat(mail.getMessage().getHeader("Authentication-Results")).isNull();
+        assertThat(mail.getAttribute(MessageSizeLimit.ARC_SEAL_SKIPPED)).isPresent();
+    }
+
+    /**
+     * MailAuthCheck did not validate the chain of a message over its maxCheckedSize (arc=fail from the header
+     * section alone): a sealer that may read the message never turns that into cv=pass.
+     */
+    @Test
+    void aChainMailAuthCheckDidNotValidateForSizeIsNeverSealedAsPass() throws Exception {
+        FakeMail first = mail(bytes("From: joe@example.com\r\nTo: list@list.example\r\nSubject: s\r\n"
+                + "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n\r\n"
+                + "a body long enough to pass the tiny bound of this test, " + "x".repeat(2000) + "\r\n"));
+        listSealer("authservId", "mx.list.example").service(first);
+        byte[] sealedOnce = written(first);
+        assertThat(verify(sealedOnce).status()).isEqualTo(ArcStatus.PASS);
+        FakeMail mail = mail(sealedOnce);
+        MailAuthCheck check = new MailAuthCheck(new AuthpackEngines());
+        check.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "fwd.example")
+                .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000")
+                .setProperty("maxCheckedSize", "1024").build());
+        check.service(mail);
+        assertThat(MailAttributes.arc(mail).map(a -> a.status())).contains(ArcStatus.FAIL);
+
+        forwarderSealer().service(mail);
+
+        byte[] after = written(mail);
+        String seal = new String(after, StandardCharsets.ISO_8859_1);
+        assertThat(seal).doesNotContain("cv=pass");
     }
 }

@@ -1,5 +1,7 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.MessageSizeLimit;
+import dev.authpack.james.CountingMessages;
 import dev.authpack.james.ConfSamples;
 import dev.authpack.james.FakeFileSystem;
 import dev.authpack.dkim.DkimKeys;
@@ -444,5 +446,23 @@ class DkimSignTest {
 
     private static FileSystem fileSystem(Path base) {
         return FakeFileSystem.under(base);
+    }
+
+    /** A message over maxSignedSize is passed on unsigned and unread, marked, never an exception. */
+    @Test
+    void aMessageOverMaxSignedSizeIsPassedOnUnsignedWithoutBeingRead() throws Exception {
+        CountingMessages.Counted counted = CountingMessages.message(CountingMessages.withBody(
+                "From: joe@example.com\r\nSubject: large\r\n\r\n", 2 << 20));
+        FakeMail mail = FakeMail.builder().name("large").mimeMessage(counted.message()).sender("joe@example.com")
+                .recipient("suzie@shopping.example.net").build();
+
+        mailet(single("maxSignedSize", "1M")).service(mail);
+
+        assertThat(counted.read().get()).isZero();
+        assertThat(mail.getMessage().getHeader("DKIM-Signature")).isNull();
+        assertThat(mail.getAttribute(MessageSizeLimit.DKIM_SIGN_SKIPPED).map(a -> a.getValue().value().toString()))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("larger than maxSignedSize (1048576"));
+        assertThatThrownBy(() -> mailet(single("maxSignedSize", "64 mega"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("maxSignedSize must be a size from 1024 to 1073741824");
     }
 }

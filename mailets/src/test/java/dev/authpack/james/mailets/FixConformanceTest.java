@@ -107,4 +107,22 @@ class FixConformanceTest {
         mailet.service(empty);
         assertThat(empty.attributes()).isEmpty();
     }
+
+    /** A message over maxCheckedSize goes on unchanged and unread, marked; the bound is checked at init. */
+    @Test
+    void aMessageOverMaxCheckedSizeGoesOnUnchangedAndMarked() throws Exception {
+        dev.authpack.james.CountingMessages.Counted counted = dev.authpack.james.CountingMessages.message(
+                dev.authpack.james.CountingMessages.withBody("Subject: no date, no id\r\n\r\n", 2 << 20));
+        FakeMail mail = FakeMail.builder().name("large").mimeMessage(counted.message()).build();
+
+        mailet(Map.of("fixes", "MISSING_DATE_HEADER", "maxCheckedSize", "1M")).service(mail);
+
+        assertThat(counted.read().get()).isZero();
+        assertThat(mail.getMessage().getHeader("Date")).isNull();
+        assertThat(mail.getState()).isNotEqualTo("error");
+        assertThat(attribute(mail, dev.authpack.james.MessageSizeLimit.CONFORMANCE_SKIPPED))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("maxCheckedSize (1048576 octets)"));
+        assertThatThrownBy(() -> mailet(Map.of("maxCheckedSize", "0"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("maxCheckedSize must be a size");
+    }
 }

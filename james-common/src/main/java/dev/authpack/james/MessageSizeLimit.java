@@ -1,0 +1,94 @@
+package dev.authpack.james;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The size above which a mailet or hook does not read a message whole into memory ({@code maxCheckedSize} of
+ * MailAuthCheck, SessionAuthCheck and FixConformance, {@code maxSignedSize} of DkimSign and ArcSeal): James takes mail
+ * of any size by LMTP, webadmin or other mailets, and its own {@code maxmessagesize} is unlimited by default, so
+ * without this bound one large message is an OutOfMemoryError (docs/security.md, "Limits").
+ *
+ * @param parameter the parameter's name, for the log and the reasons written
+ * @param octets    the largest message read whole
+ */
+public record MessageSizeLimit(String parameter, long octets) {
+    /** Set by DkimSign on a mail it did not sign for its size: the reason ({@link #reason}). */
+    public static final AttributeName DKIM_SIGN_SKIPPED = AttributeName.of("authpack.dkim-sign.skipped");
+    /** Set by ArcSeal on a mail it did not seal for its size: the reason. */
+    public static final AttributeName ARC_SEAL_SKIPPED = AttributeName.of("authpack.arc-seal.skipped");
+    /** Set by FixConformance on a mail it neither checked nor changed for its size: the reason. */
+    public static final AttributeName CONFORMANCE_SKIPPED = AttributeName.of("authpack.conformance.skipped");
+    /** 64 MiB: far above real mail (providers take 25 to 50 MB), far below a heap James runs with. */
+    public static final long DEFAULT = 64L << 20;
+    /** 1 KiB: a smaller bound would only leave the header section (read on its own in any case). */
+    public static final long MIN = 1024;
+    /** 1 GiB: the message is one array of octets, and the checks make a few more of its size at most. */
+    public static final long MAX = 1L << 30;
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
+
+    /**
+     * The limit {@code value} sets: octets, or a number with {@code K}, {@code M} or {@code G} (also {@code KiB},
+     * {@code KB}, ..., all powers of 1024), from {@link #MIN} to {@link #MAX}; {@link #DEFAULT} when null or blank.
+     *
+     * @throws IllegalArgumentException naming the parameter and what is accepted
+     */
+    public static MessageSizeLimit parse(String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            return new MessageSizeLimit(parameter, DEFAULT);
+        }
+        Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                int shift = switch (m.group(2).isEmpty() ? 'b' : m.group(2).charAt(0)) {
+                    case 'k' -> 10;
+                    case 'm' -> 20;
+                    case 'g' -> 30;
+                    default -> 0;
+                };
+                if (n <= (MAX >> shift) && (n << shift) >= MIN) {
+                    return new MessageSizeLimit(parameter, n << shift);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException(parameter + " must be a size from " + MIN + " to " + MAX
+                + " octets (a number of octets, or with K, M or G: 64M, 512KiB, 1G), not '" + value + "'");
+    }
+
+    /** Whether a message of {@code size} octets is above the limit (an unknown size, -1, is not). */
+    public boolean exceededBy(long size) {
+        return size > octets;
+    }
+
+    /** Why a message of {@code size} octets was not read whole: for the log and the reasons written into headers. */
+    public String reason(long size) {
+        return "message of " + size + " octets is larger than " + parameter + " (" + octets + " octets)";
+    }
+
+    /**
+     * The mail's size when it is above the limit (then {@code name} is set on it to the {@link #reason}), else empty:
+     * for the mailets that skip such a mail, leaving it as it is.
+     */
+    public java.util.OptionalLong skips(Mail mail, AttributeName name) {
+        long size = MimeMessageBytes.size(mail);
+        if (!exceededBy(size)) {
+            return java.util.OptionalLong.empty();
+        }
+        mail.setAttribute(new Attribute(name, AttributeValue.of(reason(size))));
+        return java.util.OptionalLong.of(size);
+    }
+
+    @Override
+    public String toString() {
+        return parameter + "=" + octets;
+    }
+}
