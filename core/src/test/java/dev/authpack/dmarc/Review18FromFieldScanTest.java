@@ -12,6 +12,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class Review18FromFieldScanTest {
 
     /**
+     * {@code From<LF>: }, {@code unit} repeated past the value window ({@link FromFieldScan#MAX_FROM_BYTES}; each
+     * unit ends with a bare LF, dropped from what is kept, so half the window is kept and the From field every
+     * reading sees, below, still fits the bound), then {@code shown}; then {@code From: a@attacker.example}.
+     */
+    private static byte[] hiddenPastTheWindow(String unit, String shown) {
+        String message = "Subject: s\r\nFrom\n: " + unit.repeat(FromFieldScan.MAX_FROM_BYTES / 2 + 16) + " " + shown
+                + "\r\nFrom: a@attacker.example\r\n\r\nbody\r\n";
+        return message.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
      * Severity: Low (Medium if a header section past the strict parser's bound reaches DMARC with an aligned pass).
      * Attack: a From field only a CRLF-only reader sees ({@code From<LF>: ...}, name folded over a bare LF) whose
      * value is longer than {@link FromFieldScan#MAX_FROM_BYTES}, the forged address at its end. crlfOnlyField
@@ -25,10 +36,7 @@ class Review18FromFieldScanTest {
     void crlfOnlyFromFieldLongerThanTheValueBoundLeavesTheScanComplete() {
         // bare LFs in the padding: the window holds MAX_FROM_BYTES octets, half of them kept (LFs dropped), so
         // the From value javax.mail reads afterwards still fits the bound
-        String padding = "x\n".repeat(FromFieldScan.MAX_FROM_BYTES / 2 + 16);
-        String message = "Subject: s\r\nFrom\n: " + padding + " <ceo@victim.example>\r\n"
-                + "From: a@attacker.example\r\n\r\nbody\r\n";
-        FromFieldScan s = FromFieldScan.of(message.getBytes(StandardCharsets.US_ASCII));
+        FromFieldScan s = FromFieldScan.of(hiddenPastTheWindow("x\n", "<ceo@victim.example>"));
         boolean victimSeen = s.values().stream().anyMatch(v -> v.contains("victim.example"))
                 || s.possibleContinuations().stream().anyMatch(v -> v.contains("victim.example"));
         assertThat(victimSeen || !s.complete())
@@ -47,10 +55,7 @@ class Review18FromFieldScanTest {
      */
     @Test
     void whiteSpacePaddedCrlfOnlyFromFieldHidesTheVictimFromDmarc() {
-        String padding = " \n".repeat(FromFieldScan.MAX_FROM_BYTES / 2 + 16);
-        String message = "Subject: s\r\nFrom\n: " + padding + " ceo@victim.example\r\n"
-                + "From: a@attacker.example\r\n\r\nbody\r\n";
-        DmarcResult r = DmarcFailClosedTest.message(message.getBytes(StandardCharsets.US_ASCII));
+        DmarcResult r = DmarcFailClosedTest.message(hiddenPastTheWindow(" \n", "ceo@victim.example"));
         assertThat(r.disposition()).as(r.status() + " " + r.fromDomains() + " " + r.reason())
                 .isEqualTo(DmarcPolicy.REJECT);
     }
