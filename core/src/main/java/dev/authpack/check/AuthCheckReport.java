@@ -46,6 +46,19 @@ public record AuthCheckReport(Optional<DkimReport> dkim, Optional<SpfResult> spf
         return dmarc.map(DmarcResult::disposition).orElse(DmarcPolicy.NONE);
     }
 
+    /**
+     * Whether a result depends on a lookup this server's resolver did not send, being at its bound
+     * ({@link dev.authpack.dns.DnsLookup#localOverload()}): asked again later, it may be known.
+     */
+    public boolean localOverload() {
+        return dkim.map(r -> r.results().stream().anyMatch(d -> d.localOverload())).orElse(false)
+                || spf.map(SpfResult::localOverload).orElse(false)
+                || spfHelo.map(SpfResult::localOverload).orElse(false)
+                || iprev.map(IprevResult::localOverload).orElse(false)
+                || dmarc.map(DmarcResult::localOverload).orElse(false)
+                || arc.map(ArcResult::localOverload).orElse(false);
+    }
+
     /** The resinfos for an {@code Authentication-Results} field, in a stable order. */
     public List<MethodResult> methodResults() {
         List<MethodResult> results = new ArrayList<>(8);

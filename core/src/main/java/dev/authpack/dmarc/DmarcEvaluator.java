@@ -361,8 +361,11 @@ public final class DmarcEvaluator {
      * sent, this server's resolver being at its bound ({@link DmarcResult#localOverload()}).
      */
     private Discovery temperror(String reason, String author, DmarcLookups lookups, boolean overload) {
-        return new Discovery(null, null, unverifiable(DmarcStatus.TEMPERROR, reason, author, List.of(author),
-                SeenPolicies.along(author, options.mode(), lookups)).withLocalOverload(overload));
+        DmarcPolicy seen = SeenPolicies.along(author, options.mode(), lookups);
+        DmarcPolicy disposition = overload ? options.unverifiableDisposition().dispositionOfHiddenPolicy(seen)
+                : options.unverifiableDisposition().disposition(seen);
+        return new Discovery(null, null, DmarcResult.withoutRecord(DmarcStatus.TEMPERROR, reason, author,
+                List.of(author), options.mode()).unverifiable(disposition, reason).withLocalOverload(overload));
     }
 
     /** RFC 9989 §4.10.1. */

@@ -50,4 +50,17 @@ public enum UnverifiableDisposition {
             case REJECT -> DmarcPolicy.REJECT;
         };
     }
+
+    /**
+     * The disposition when this server's own overload kept the author's policy from being fetched (a lookup of its
+     * policy discovery not sent, {@link DmarcResult#localOverload()}): an attacker can cause that at will, so under
+     * {@link #STRICTEST} it is never milder than {@code quarantine}, the policy being unknown rather than absent
+     * (docs/dmarc.md "Fail-closed rules", rule 9). The other settings give what they always give.
+     *
+     * @param strictestSeen the strictest policy published for the author domains seen ({@code NONE} if none)
+     */
+    DmarcPolicy dispositionOfHiddenPolicy(DmarcPolicy strictestSeen) {
+        DmarcPolicy disposition = disposition(strictestSeen);
+        return this == STRICTEST ? disposition.stricter(DmarcPolicy.QUARANTINE) : disposition;
+    }
 }

@@ -111,6 +111,33 @@ class LocalOverloadTest {
     }
 
     @Test
+    void anOverloadThatHidesTheAuthorsPolicyIsNeverCheaperThanItsFailure() throws Exception {
+        // session 18: the attacker overloads our resolver so that the victim's p=reject record is not fetched; the
+        // mailet (mail already accepted) labelled it temperror with disposition none, and a spoofed message reached
+        // the inbox where its failure would have been refused. The policy is unknown: quarantine at least.
+        DmarcResult own = dmarc(new Overloaded("_dmarc.victim.example"), "victim.example");
+        assertThat(own.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        assertThat(own.localOverload()).isTrue();
+        assertThat(own.disposition()).isEqualTo(DmarcPolicy.QUARANTINE);
+        // under a subdomain, the organization's record was not fetched either
+        assertThat(dmarc(new Overloaded("_dmarc.victim.example"), "r4711.victim.example").disposition())
+                .isEqualTo(DmarcPolicy.QUARANTINE);
+        // the organization's p=reject seen, the subdomain's own record not fetched: the strictest seen
+        assertThat(dmarc(new Overloaded("_dmarc.r4711.victim.example"), "r4711.victim.example").disposition())
+                .isEqualTo(DmarcPolicy.REJECT);
+        DmarcOptions rfc7489 = DmarcOptions.DEFAULT.withMode(DmarcMode.RFC7489);
+        assertThat(dmarc(new Overloaded("_dmarc.victim.example"), rfc7489, "victim.example", Optional.empty())
+                .disposition()).isEqualTo(DmarcPolicy.QUARANTINE);
+        // the RFC's reading, asked for by the administrator, stays none
+        DmarcOptions rfc = DmarcOptions.DEFAULT.withUnverifiableDisposition(UnverifiableDisposition.NONE);
+        assertThat(dmarc(new Overloaded("_dmarc.victim.example"), rfc, "victim.example", Optional.empty())
+                .disposition()).isEqualTo(DmarcPolicy.NONE);
+        // a real SERVFAIL at the victim's own name is the victim's: nothing seen, none (rule 7)
+        assertThat(dmarc(new ZoneFileResolver(ZONE).withFailure("_dmarc.victim.example", DnsOutcome.TEMP_FAILURE),
+                "victim.example").disposition()).isEqualTo(DmarcPolicy.NONE);
+    }
+
+    @Test
     void anOverloadAnywhereInTheAuthorsPolicyDiscoveryIsMarked() throws Exception {
         // a random label under the victim: the walk's upper name is the one not asked
         DmarcResult walk = dmarc(new Overloaded("_dmarc.victim.example"), "r4711.victim.example");

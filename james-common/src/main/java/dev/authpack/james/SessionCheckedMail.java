@@ -120,9 +120,11 @@ public final class SessionCheckedMail {
     /**
      * The session's results ({@link #results}), with the body of our field when it was written here (checks
      * handed over are stored now, the field's body written once for the attribute and the field); empty
-     * {@code fieldValue} for results stored earlier.
+     * {@code fieldValue} for results stored earlier. {@code localOverload}: a handed-over check depended on a lookup
+     * the resolver did not send, being at its bound ({@link AuthCheckReport#localOverload()}): the mailet, which no
+     * client waits for, may check the mail again.
      */
-    public record Checked(List<MethodResult> resinfos, Optional<String> fieldValue) {
+    public record Checked(List<MethodResult> resinfos, Optional<String> fieldValue, boolean localOverload) {
     }
 
     /** {@link #results}, with the field's body when it was written on the way. Never throws. */
@@ -137,7 +139,7 @@ public final class SessionCheckedMail {
             }
             Optional<Checked> handedOver = takeHandedOver(pending, mail, serverId, options);
             return handedOver.isPresent() ? handedOver
-                    : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty()));
+                    : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty(), false));
         } catch (RuntimeException e) {
             LOG.warn("{}: the session's results not used: {}", mail.getName(), e.toString());
             return Optional.empty();
@@ -168,7 +170,7 @@ public final class SessionCheckedMail {
             List<MethodResult> resinfos = r.methodResults();
             String fieldValue = AuthResultsWriter.headerValue(serverId, resinfos);
             store(mail, serverId, options, r, resinfos, fieldValue);
-            return new Checked(resinfos, Optional.of(fieldValue));
+            return new Checked(resinfos, Optional.of(fieldValue), r.localOverload());
         });
     }
 

@@ -113,6 +113,25 @@ class SessionCheckedMailTest {
     }
 
     @Test
+    void checksHandedOverThatMetOurOverloadSaySoAndOthersDoNot() throws Exception {
+        // session 18: the mailet runs such checks again itself (no client waits for it)
+        Mail overloaded = mail();
+        CheckRun notSent = PendingChecksTest.checker(new dev.authpack.dns.ZoneFileResolver(PendingChecksTest.ZONE)
+                .withLocalOverload("ok.example")).start(PendingChecksTest.envelope(), null, SPF_ONLY);
+        SessionCheckedMail.handOver(table, overloaded, "mx.test", SPF_ONLY, notSent, Duration.ofSeconds(5), 0);
+        SessionCheckedMail.Checked taken = SessionCheckedMail.checked(table, overloaded, "mx.test", SPF_ONLY)
+                .orElseThrow();
+        assertThat(taken.localOverload()).isTrue();
+        assertThat(taken.resinfos().toString()).contains("result=temperror");
+
+        Mail answered = mail();
+        SessionCheckedMail.handOver(table, answered, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), 0);
+        assertThat(SessionCheckedMail.checked(table, answered, "mx.test", SPF_ONLY).orElseThrow().localOverload())
+                .isFalse();
+    }
+
+    @Test
     void checksTakenOverComeWithTheFieldBodyStoredOnTheMailResultsStoredEarlierWithout() throws Exception {
         Mail mail = mail();
         SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, PendingChecksTest.answered(),

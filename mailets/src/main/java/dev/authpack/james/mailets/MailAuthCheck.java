@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -56,7 +57,7 @@ public class MailAuthCheck extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailAuthCheck.class);
     /** {@link CheckSettings#PARAMETERS} and the mailet's own two. */
     static final Set<String> PARAMETERS = Stream.concat(CheckSettings.PARAMETERS.stream(),
-            Stream.of("addAuthenticationResults", "removeForgedAuthResults", "checkTimers"))
+            Stream.of("addAuthenticationResults", "removeForgedAuthResults", "checkTimers", "overloadRetry"))
             .collect(Collectors.toUnmodifiableSet());
     private final AuthpackEngines engines;
     private final AuthpackMetrics metrics;
@@ -71,6 +72,22 @@ public class MailAuthCheck extends GenericMailet {
      */
     private CheckTimer checkTimer = CheckTimer.NONE;
     private Duration deadline;
+    /** How long a check whose lookups this server did not send is asked again ({@code overloadRetry}). */
+    private Duration overloadRetry = DEFAULT_OVERLOAD_RETRY;
+    static final Duration DEFAULT_OVERLOAD_RETRY = Duration.ofSeconds(10);
+    static final Duration MAX_OVERLOAD_RETRY = Duration.ofMinutes(2);
+    /** The first pause before a check is asked again; each pause doubles, up to {@link #MAX_PAUSE}. */
+    static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+    static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+    /**
+     * After a check still met the overload at the end of {@code overloadRetry}, checks are not run again for this
+     * long (or {@code overloadRetry}, if longer): an overload that lasts is an attack or a resolver down, and each
+     * mail waiting on a spool thread would only slow every other mail.
+     */
+    static final Duration FUTILE_HOLD = Duration.ofSeconds(30);
+    /** {@link System#nanoTime()} when a check was last run again in vain, or {@link Long#MIN_VALUE}. */
+    private final java.util.concurrent.atomic.AtomicLong futileAt =
+            new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
     @Inject
@@ -99,6 +116,7 @@ public class MailAuthCheck extends GenericMailet {
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
         checkTimer = bool("checkTimers", false) ? metrics.checkTimer() : CheckTimer.NONE;
+        overloadRetry = overloadRetry();
         CheckSettings settings;
         try {
             // the one reader of the check parameters, shared with the SMTP hook (SessionAuthCheck)
@@ -126,7 +144,10 @@ public class MailAuthCheck extends GenericMailet {
         // ---- begin: reuse of the SMTP session's check (issue 11; hook dev.authpack.james.smtp.SessionAuthCheck) ----
         Optional<dev.authpack.james.SessionCheckedMail.Checked> checkedInSession =
                 dev.authpack.james.SessionCheckedMail.checked(mail, serverId, options);
-        if (checkedInSession.isPresent()) {
+        if (checkedInSession.isPresent() && checkedInSession.get().localOverload() && !overloadRetry.isZero()) {
+            // the session's resolver was at its bound: no client waits now, so the mailet asks again itself
+            LOGGER.info("{}: the session's checks met this server's DNS overload: checked again", mail.getName());
+        } else if (checkedInSession.isPresent()) {
             // counted here, once per mail, wherever it was checked (the check's time was spent in the session)
             metrics.count(checkedInSession.get().resinfos());
             writeSessionResults(mail, checkedInSession.get());
@@ -195,27 +216,94 @@ public class MailAuthCheck extends GenericMailet {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.getMessage());
             return Checked.NOT_CHECKED;
         }
+        return check(mail, envelope);
+    }
+
+    private Checked check(Mail mail, Envelope envelope) {
         byte[] raw = null;
-        CheckRun run;
+        Supplier<CheckRun> start;
         if (options.needsMessage()) {
             try {
                 raw = MimeMessageBytes.of(mail.getMessage());
-                run = checker.start(envelope, raw, options, checkTimer);
             } catch (MessagingException | IOException | RuntimeException e) {
                 LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
-                run = checker.startUnreadable(envelope, options, "message unreadable: " + e.getMessage(),
-                        checkTimer);
+                String why = "message unreadable: " + e.getMessage();
+                start = () -> checker.startUnreadable(envelope, options, why, checkTimer);
+                return await(mail, null, start);
             }
-        } else {
-            run = checker.start(envelope, null, options, checkTimer);
         }
+        byte[] message = raw;
+        start = () -> checker.start(envelope, message, options, checkTimer);
+        return await(mail, raw, start);
+    }
+
+    /**
+     * The checks' report; checks that depended on a lookup this server's resolver did not send (its bound reached)
+     * are run again after a pause, while {@code overloadRetry} lasts: the mail is accepted and no client waits, so
+     * a burst passes, and an attacker must keep the resolver full to get the labels of our overload (which never
+     * pass anything, and under DMARC's fail-closed rules quarantine a message whose policy they hid). The answers
+     * that did arrive are cached: a second run sends only what the first could not.
+     */
+    private Checked await(Mail mail, byte[] raw, Supplier<CheckRun> start) {
+        CheckRun run = start.get();
         try {
-            return Checked.of(raw, serverId, run.await(deadline));
+            AuthCheckReport report = run.await(deadline);
+            if (!report.localOverload()) {
+                if (futileAt.get() != Long.MIN_VALUE) {
+                    futileAt.set(Long.MIN_VALUE); // the resolver has room again
+                }
+                return Checked.of(raw, serverId, report);
+            }
+            long now = System.nanoTime();
+            long futile = futileAt.get();
+            boolean holding = futile != Long.MIN_VALUE && now - futile < hold().toNanos();
+            long end = now + (holding ? 0 : overloadRetry.toNanos());
+            Duration pause = FIRST_PAUSE;
+            boolean again = false;
+            while (report.localOverload() && end - System.nanoTime() > pause.toNanos()) {
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+                run = start.get();
+                report = run.await(deadline);
+                again = true;
+            }
+            if (report.localOverload()) {
+                if (again) {
+                    futileAt.set(System.nanoTime());
+                }
+                LOGGER.info("{}: checked while this server's DNS resolver was at its bound (local_overload){}",
+                        mail.getName(), holding ? "; not asked again (it was at its bound for a check before)" : "");
+            } else {
+                futileAt.set(Long.MIN_VALUE);
+            }
+            return Checked.of(raw, serverId, report);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOGGER.warn("{}: checks interrupted; unfinished ones are temperror", mail.getName());
             return Checked.of(raw, serverId, run.cutOff("interrupted"));
         }
+    }
+
+    private Duration hold() {
+        return overloadRetry.compareTo(FUTILE_HOLD) > 0 ? overloadRetry : FUTILE_HOLD;
+    }
+
+    /** {@code overloadRetry}: milliseconds from 0 (no second run) to {@link #MAX_OVERLOAD_RETRY}. */
+    private Duration overloadRetry() throws MessagingException {
+        String value = getInitParameter("overloadRetry");
+        if (value == null || value.isBlank()) {
+            return DEFAULT_OVERLOAD_RETRY;
+        }
+        try {
+            long millis = Long.parseLong(value.trim());
+            if (millis >= 0 && millis <= MAX_OVERLOAD_RETRY.toMillis()) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MessagingException("MailAuthCheck: parameter overloadRetry must be milliseconds from 0 to "
+                + MAX_OVERLOAD_RETRY.toMillis() + ", not '" + value + "'");
     }
 
     /** Even unchecked mail must not carry fields that claim to be ours (RFC 8601 §5). */

@@ -30,6 +30,7 @@ class MailAuthCheckOverloadTest {
     private static Mail checked(ZoneFileResolver dns) throws Exception {
         MailAuthCheck mailet = new MailAuthCheck(AuthpackEngines.over(dns));
         mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.example.org")
+                .setProperty("overloadRetry", "0")
                 .setProperty("trustedArcSealers", TrustedListPost.SEALER).build());
         Mail mail = FakeMail.builder().name("post").sender(TrustedListPost.MAIL_FROM).recipient("bob@example.org")
                 .remoteAddr(TrustedListPost.CLIENT)
@@ -136,6 +137,7 @@ class MailAuthCheckOverloadTest {
         Occupied network = new Occupied();
         MailAuthCheck mailet = new MailAuthCheck(AuthpackEngines.over(new dev.authpack.dns.CachingDnsResolver(network)));
         mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.example.org")
+                .setProperty("overloadRetry", "0")
                 .build());
         network.inFlight = 224;
         Mail refused = fromPass(mailet);
