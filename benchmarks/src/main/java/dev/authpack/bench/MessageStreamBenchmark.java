@@ -1,16 +1,14 @@
 package dev.authpack.bench;
 
+import dev.authpack.james.MessageBinding;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.mail.OctetSlice;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CheckedOutputStream;
-import java.util.zip.CRC32C;
 import javax.mail.internet.InternetHeaders;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
@@ -53,10 +51,13 @@ public class MessageStreamBenchmark {
     public String source;
 
     private MimeMessageWrapper message;
+    /** The octets a handed-over check read: the message's, in an array of their own. */
+    private byte[] held;
 
     @Setup
     public void setUp() throws Exception {
         message = message(source);
+        held = MimeMessageBytes.of(message).clone();
         for (String other : new String[] {"james", "oneArray", "slices"}) {
             MimeMessageWrapper polluter = message(other);
             for (int i = 0; i < 20_000; i++) {
@@ -96,33 +97,43 @@ public class MessageStreamBenchmark {
     }
 
     /**
-     * The checksum that binds a label-only hook's handed-over checks to the message (session 17): the whole message
-     * as James' {@code writeTo} gives it, which parses and re-serializes the header section on every call (what
-     * {@code SessionCheckedMail.fingerprint} did, once at the hand-over and once in MailAuthCheck).
+     * The binding of a label-only hook's handed-over checks to the message (review s18, in place of session 17's
+     * CRC-32C): when MailAuthCheck takes them, the message as {@code MimeMessageBytes.writeTo} streams it (an
+     * unchanged message's source as it is) compared octet for octet with the octets the checks read, which the
+     * table keeps (a copy of their own, as James gives the hook). The octets are the same: compared to the end.
      */
     @Benchmark
-    public long checksumJamesWriteTo() throws Exception {
-        CheckedOutputStream out = checksum();
-        message.writeTo(out);
-        return out.getChecksum().getValue();
+    public boolean compareWithHeldOctets() {
+        return MessageBinding.sameOctets(message, held);
     }
 
-    /** The same checksum over {@code MimeMessageBytes.writeTo}: an unchanged message's source as it is (now). */
+    /**
+     * The digest that binds results stored on the mail to the message: SHA-256 over {@code MimeMessageBytes.writeTo},
+     * made where the results are stored (an awaiting hook, at the end of DATA) and again where MailAuthCheck uses
+     * them.
+     */
     @Benchmark
-    public long checksumPackWriteTo() throws Exception {
-        CheckedOutputStream out = checksum();
-        MimeMessageBytes.writeTo(message, out);
-        return out.getChecksum().getValue();
+    public String digestPackWriteTo() {
+        return MessageBinding.digest(message);
     }
 
-    /** CRC-32C of what is written, as {@code SessionCheckedMail.fingerprint} takes it. */
-    static CheckedOutputStream checksum() {
-        return new CheckedOutputStream(OutputStream.nullOutputStream(), new CRC32C());
+    /**
+     * The digest of the octets a handed-over check read, made when MailAuthCheck takes the check (the message
+     * compared with them just before): the binding of the results it stores on the mail.
+     */
+    @Benchmark
+    public String digestHeldOctets() {
+        return MessageBinding.digest(held);
     }
 
     /** The message's octets as the pack reads them (tests). */
     byte[] octets() throws Exception {
         return MimeMessageBytes.of(message);
+    }
+
+    /** The octets held for the comparison (tests). */
+    byte[] heldOctets() {
+        return held;
     }
 
     private static int read(MimeMessageWrapper message) throws Exception {

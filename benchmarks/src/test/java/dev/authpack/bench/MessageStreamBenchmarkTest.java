@@ -14,18 +14,21 @@ class MessageStreamBenchmarkTest {
     }
 
     @Test
-    void bothChecksumsCoverTheSameOctetsOfAWellFormedMessage() throws Exception {
+    void theComparisonAndTheDigestsCoverTheWholeMessage() throws Exception {
         for (String source : new String[] {"james", "oneArray", "slices"}) {
             MessageStreamBenchmark benchmark = new MessageStreamBenchmark();
             benchmark.source = source;
             benchmark.setUp();
-            // both the checksum of the whole message, not of its header section alone
-            java.util.zip.CRC32C whole = new java.util.zip.CRC32C();
             byte[] octets = benchmark.octets();
-            whole.update(octets);
             assertThat(octets.length).as(source).isGreaterThan(10_000);
-            assertThat(benchmark.checksumJamesWriteTo()).as(source).isEqualTo(whole.getValue());
-            assertThat(benchmark.checksumPackWriteTo()).as(source).isEqualTo(whole.getValue());
+            // the SHA-256 of the whole message, not of its header section alone
+            String whole = "sha256:" + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(octets));
+            assertThat(benchmark.digestPackWriteTo()).as(source).isEqualTo(whole);
+            assertThat(benchmark.digestHeldOctets()).as(source).isEqualTo(whole);
+            // compared to the end: the held octets are the message's, in an array of their own
+            assertThat(benchmark.compareWithHeldOctets()).as(source).isTrue();
+            assertThat(benchmark.heldOctets()).as(source).isEqualTo(octets).isNotSameAs(octets);
         }
     }
 

@@ -26,8 +26,10 @@ import java.util.function.Supplier;
  *
  * <p>Bounded and leak-free:
  * <ul>
- *   <li>at most {@link #MAX_PENDING} entries, and at most {@link #MAX_BYTES} octets of messages under unfinished
- *       runs (a finished run keeps only its report): when either is full (after dropping expired entries),
+ *   <li>at most {@link #MAX_PENDING} entries, and at most {@link #MAX_BYTES} octets of messages held: under
+ *       unfinished runs, and the octets a run checked, which an entry handed over with them keeps until it leaves
+ *       the table, to compare the mail's message with (a finished run otherwise keeps only its report): when either
+ *       is full (after dropping expired entries),
  *       {@link #put} refuses and the hook awaits the checks in the session as an enforcing one does
  *       (back-pressure on the clients), or leaves the mail to {@code MailAuthCheck}, which checks it from the
  *       spool;</li>
@@ -48,11 +50,13 @@ public final class PendingChecks {
     private static final Logger LOG = LoggerFactory.getLogger(PendingChecks.class);
     /**
      * Most checks handed over and not yet taken: the spool's backlog of mail from label-only sessions. A finished
-     * entry holds only its report (a few KB); an unfinished one also the message, as the spool does.
+     * entry holds its report (a few KB) and the message its run checked, when handed over with it (to compare the
+     * mail's message with when taken); an unfinished one also the message, as the spool does.
      */
     public static final int MAX_PENDING = 4096;
     /**
-     * Most octets of messages held by unfinished runs handed over: 64 MiB, or an eighth of the largest heap where
+     * Most octets of messages held by the runs handed over and not taken (until the entry leaves the table when the
+     * run came with its message, otherwise until the run finishes): 64 MiB, or an eighth of the largest heap where
      * that is less. {@code handOverMaxSize} bounds one message; this bounds them all (4096 messages of James'
      * 100 KiB threshold would be 400 MiB).
      */
@@ -67,23 +71,28 @@ public final class PendingChecks {
             PendingChecks::randomToken);
 
     /**
-     * One handed-over run: its check key, its deadline, the run until it finishes (then only its report), and the
-     * octets of its message, counted in {@link #bytes} while the run is kept.
+     * One handed-over run: its check key, its deadline, the run until it finishes (then only its report), the
+     * message the run read when it was handed over with it ({@link #message}: kept until the entry leaves the table,
+     * to compare the mail's message with), and the octets of its message, counted in {@link #bytes} while the run
+     * or the message is kept.
      */
     private static final class Entry {
         final String checksKey;
         final long deadline;
         final long octets;
         final java.util.concurrent.CompletableFuture<AuthCheckReport> report;
+        /** The octets the run checked, never changed; null when not handed over with the run. */
+        final byte[] message;
         volatile CheckRun run;
         /** Whether {@link #octets} are counted in the table's {@link #bytes} (guarded by the table). */
         boolean counted;
 
-        Entry(String checksKey, long deadline, CheckRun run, long octets) {
+        Entry(String checksKey, long deadline, CheckRun run, long octets, byte[] message) {
             this.checksKey = checksKey;
             this.deadline = deadline;
             this.run = run;
             this.octets = octets;
+            this.message = message;
             this.report = run.report();
         }
     }
@@ -140,8 +149,24 @@ public final class PendingChecks {
      *         yourself, or leave the mail to {@code MailAuthCheck})
      */
     public Optional<String> put(String checksKey, CheckRun run, Duration limit, long octets) {
+        return put(checksKey, run, limit, Math.max(0, octets), null);
+    }
+
+    /**
+     * Hands a run over with the octets of the message it checks ({@code message}, which must not change
+     * afterwards): they stay in the entry until it is taken, dropped or expires, counted against {@link #maxBytes()}
+     * all that time, so that the mail's message can be compared with them exactly when the run is taken
+     * ({@link #message}).
+     *
+     * @return as {@link #put(String, CheckRun, Duration, long)}
+     */
+    public Optional<String> put(String checksKey, CheckRun run, Duration limit, byte[] message) {
+        return put(checksKey, run, limit, message.length, message);
+    }
+
+    private Optional<String> put(String checksKey, CheckRun run, Duration limit, long octets, byte[] message) {
         long now = nanos.getAsLong();
-        Entry entry = new Entry(checksKey, now + limit.toNanos(), run, Math.max(0, octets));
+        Entry entry = new Entry(checksKey, now + limit.toNanos(), run, octets, message);
         List<Entry> expired = new ArrayList<>();
         String token = null;
         synchronized (this) {
@@ -167,11 +192,14 @@ public final class PendingChecks {
         if (token == null) {
             return Optional.empty();
         }
-        // a finished run keeps only its report: the message and the engines' state can go
+        // a finished run keeps only its report: the engines' state can go, and the message too unless the entry
+        // keeps it to compare with (then it counts until the entry leaves the table)
         entry.report.whenComplete((report, error) -> {
             if (error == null) {
                 entry.run = null;
-                uncount(entry);
+                if (entry.message == null) {
+                    uncount(entry);
+                }
             }
         });
         return Optional.of(token);
@@ -188,6 +216,19 @@ public final class PendingChecks {
             entry.counted = false;
             bytes -= entry.octets;
         }
+    }
+
+    /**
+     * The octets of the message the run under {@code token} checked, when it was handed over with them
+     * ({@link #put(String, CheckRun, Duration, byte[])}); empty when there is no such entry or it has none. Not to be
+     * changed.
+     */
+    Optional<byte[]> message(String token) {
+        Entry entry;
+        synchronized (this) {
+            entry = entries.get(token);
+        }
+        return entry == null ? Optional.empty() : Optional.ofNullable(entry.message);
     }
 
     /**

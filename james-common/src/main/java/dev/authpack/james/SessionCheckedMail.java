@@ -13,11 +13,9 @@ import dev.authpack.check.CheckRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
@@ -34,12 +32,15 @@ import javax.mail.internet.MimeMessage;
  * {@code Authentication-Results} field from these results. Only the server sets mail attributes: a client cannot
  * forge these.
  *
- * <p>The results are bound to the message they describe ({@link #CHECKED_MESSAGE}: the length and CRC-32C of the
- * message as James writes it, when they were stored or handed over): James copies a mail's attributes to its duplicates (a redirect, a forward, a
- * bounce, which then get another message), and a mailet may rebuild the message before {@code MailAuthCheck}; the
- * results of the message received are then not used for the message in hand, which the mailet checks itself.
- * (A checksum, not a digest: only the server sets attributes and only its mailets change messages; what is
- * guarded against is a configuration, not a forger.)
+ * <p>The results are bound to the message they describe ({@link MessageBinding}): checks handed over with the
+ * octets they read are taken only when the mail's message is still exactly those octets (compared octet for octet
+ * with the ones the entry keeps); results stored on the mail carry the SHA-256 of the message they describe
+ * ({@link #CHECKED_MESSAGE}), made when they are stored and compared when they are used. James copies a mail's
+ * attributes to its duplicates (a redirect, a forward, a bounce, which then get another message), and a mailet may
+ * rebuild the message before {@code MailAuthCheck}, with content the sender chose (a decrypted S/MIME message, say);
+ * the results of the message received are then not used for the message in hand, which the mailet checks itself.
+ * Not a checksum (review s18): a sender who chooses the octets of the rebuilt message matched a CRC-32C and the
+ * length at will, and the rebuilt message inherited the results of the one received.
  */
 public final class SessionCheckedMail {
     /** The authserv-id and the checks (CheckOptions) of the session's check: {@code serverId|options}. */
@@ -50,10 +51,11 @@ public final class SessionCheckedMail {
      * JVM that received the mail).
      */
     public static final AttributeName PENDING = AttributeName.of("authpack.pending-check");
-    /** The message the session's results describe: {@code <octets>:<CRC-32C in hex>} of its octets. */
+    /**
+     * The message the session's results stored on the mail describe: {@code sha256:<hex>} of its octets
+     * ({@link MessageBinding#digest}); {@code unreadable} matches nothing.
+     */
     public static final AttributeName CHECKED_MESSAGE = AttributeName.of("authpack.checked-message");
-    /** What {@link #fingerprint} gives a mail whose message cannot be read: matches nothing. */
-    private static final String UNREADABLE = "unreadable";
     private static final Logger LOG = LoggerFactory.getLogger(SessionCheckedMail.class);
 
     private SessionCheckedMail() {
@@ -61,10 +63,36 @@ public final class SessionCheckedMail {
 
     /**
      * Hands the checks of the mail, started in the session and not awaited, over to {@code MailAuthCheck}
-     * ({@link PendingChecks#shared()}).
+     * ({@link PendingChecks#shared()}), with the octets of the message they read: the entry keeps them until taken,
+     * and the checks are taken only for a message that is still exactly these octets.
+     *
+     * @param limit   how long from now the checks may be awaited (the checker's deadline and grace)
+     * @param message the octets the run reads ({@code MimeMessageBytes.of} of the mail's message, not to be changed
+     *                afterwards); null when its checks read none (then the message's SHA-256 binds them, as
+     *                {@link #handOver(Mail, String, CheckOptions, CheckRun, Duration, long)})
+     * @return false when the table is full: await the run and {@link #store} the report instead
+     */
+    public static boolean handOver(Mail mail, String serverId, CheckOptions options, CheckRun run, Duration limit,
+                                   byte[] message) {
+        return handOver(PendingChecks.shared(), mail, serverId, options, run, limit, message);
+    }
+
+    static boolean handOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options, CheckRun run,
+                            Duration limit, byte[] message) {
+        if (message == null) {
+            return handOver(pending, mail, serverId, options, run, limit, 0);
+        }
+        Optional<String> token = pending.put(key(serverId, options), run, limit, message);
+        token.ifPresent(t -> mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t))));
+        return token.isPresent();
+    }
+
+    /**
+     * Hands the checks over without the octets they read: the SHA-256 of the mail's message ({@link #CHECKED_MESSAGE})
+     * binds them to it.
      *
      * @param limit  how long from now the checks may be awaited (the checker's deadline and grace)
-     * @param octets the size of the message the run holds (0 when its checks read none)
+     * @param octets the size of the message the run holds until it finishes (0 when its checks read none)
      * @return false when the table is full: await the run and {@link #store} the report instead
      */
     public static boolean handOver(Mail mail, String serverId, CheckOptions options, CheckRun run, Duration limit,
@@ -77,7 +105,7 @@ public final class SessionCheckedMail {
         Optional<String> token = pending.put(key(serverId, options), run, limit, octets);
         token.ifPresent(t -> {
             mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t)));
-            mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(fingerprint(mail))));
+            mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(MessageBinding.digest(message(mail)))));
         });
         return token.isPresent();
     }
@@ -89,16 +117,23 @@ public final class SessionCheckedMail {
 
     private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
                               List<MethodResult> resinfos) {
-        store(mail, serverId, options, report, resinfos, AuthResultsWriter.headerValue(serverId, resinfos));
+        store(mail, serverId, options, report, resinfos, AuthResultsWriter.headerValue(serverId, resinfos),
+                Optional.empty());
     }
 
+    /**
+     * @param checked the octets the results describe, when known to be the mail's message (checks handed over with
+     *                them, taken after the message was compared with them): digested as they are, not streamed again
+     */
     private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
-                              List<MethodResult> resinfos, String fieldValue) {
+                              List<MethodResult> resinfos, String fieldValue, Optional<byte[]> checked) {
         MailAttributes.store(mail, serverId, report, resinfos, fieldValue);
         mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(key(serverId, options))));
-        if (mail.getAttribute(CHECKED_MESSAGE).isEmpty()) {
-            // awaited in the session (handed-over checks were bound when handed over)
-            mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(fingerprint(mail))));
+        if (checked.isPresent()) {
+            mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(MessageBinding.digest(checked.get()))));
+        } else if (mail.getAttribute(CHECKED_MESSAGE).isEmpty()) {
+            // awaited in the session (checks handed over without their octets were bound when handed over)
+            mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(MessageBinding.digest(message(mail)))));
         }
     }
 
@@ -134,10 +169,12 @@ public final class SessionCheckedMail {
 
     static Optional<Checked> checked(PendingChecks pending, Mail mail, String serverId, CheckOptions options) {
         try {
-            if (!describesMessage(pending, mail)) {
+            Optional<String> token = MailEnvelopes.stringAttribute(mail, PENDING);
+            Optional<byte[]> held = token.flatMap(pending::message);
+            if (!describesMessage(pending, mail, token, held)) {
                 return Optional.empty();
             }
-            Optional<Checked> handedOver = takeHandedOver(pending, mail, serverId, options);
+            Optional<Checked> handedOver = takeHandedOver(pending, mail, token, held, serverId, options);
             return handedOver.isPresent() ? handedOver
                     : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty(), false));
         } catch (RuntimeException e) {
@@ -151,9 +188,8 @@ public final class SessionCheckedMail {
      * (made once, for the attributes and the field). The token stays while not taken: a MailAuthCheck with another
      * serverId or other checks may leave it to one configured alike.
      */
-    private static Optional<Checked> takeHandedOver(PendingChecks pending, Mail mail, String serverId,
-                                                    CheckOptions options) {
-        Optional<String> token = MailEnvelopes.stringAttribute(mail, PENDING);
+    private static Optional<Checked> takeHandedOver(PendingChecks pending, Mail mail, Optional<String> token,
+                                                    Optional<byte[]> held, String serverId, CheckOptions options) {
         if (token.isEmpty()) {
             return Optional.empty();
         }
@@ -169,7 +205,7 @@ public final class SessionCheckedMail {
             mail.removeAttribute(PENDING);
             List<MethodResult> resinfos = r.methodResults();
             String fieldValue = AuthResultsWriter.headerValue(serverId, resinfos);
-            store(mail, serverId, options, r, resinfos, fieldValue);
+            store(mail, serverId, options, r, resinfos, fieldValue, held);
             return new Checked(resinfos, Optional.of(fieldValue), r.localOverload());
         });
     }
@@ -182,18 +218,32 @@ public final class SessionCheckedMail {
     }
 
     /**
-     * Whether the session's results (stored or handed over) were made for the mail's message as it is now; when
-     * not, the mark of a check in the session is taken off and a handed-over run dropped, so the mailet checks the
-     * message in hand.
+     * Whether the session's results (stored or handed over) were made for the mail's message as it is now: the
+     * octets the handed-over run read ({@code held}), compared octet for octet, or else the SHA-256 stored with the
+     * results. When not, the mark of a check in the session is taken off and a handed-over run dropped, so the
+     * mailet checks the message in hand.
      */
-    private static boolean describesMessage(PendingChecks pending, Mail mail) {
+    private static boolean describesMessage(PendingChecks pending, Mail mail, Optional<String> token,
+                                            Optional<byte[]> held) {
         boolean marked = mail.getAttribute(CHECKED_IN_SESSION).isPresent() || mail.getAttribute(PENDING).isPresent();
         if (!marked) {
             return false;
         }
-        Optional<String> bound = MailEnvelopes.stringAttribute(mail, CHECKED_MESSAGE);
-        if (bound.isPresent() && !bound.get().equals(UNREADABLE) && bound.get().equals(fingerprint(mail))) {
-            return true;
+        if (held.isPresent()) {
+            if (MessageBinding.sameOctets(message(mail), held.get())) {
+                return true;
+            }
+        } else {
+            Optional<String> bound = MailEnvelopes.stringAttribute(mail, CHECKED_MESSAGE);
+            if (bound.isPresent() && MessageBinding.matches(bound.get(), message(mail))) {
+                return true;
+            }
+            if (bound.isEmpty() && token.isPresent() && mail.getAttribute(CHECKED_IN_SESSION).isEmpty()) {
+                // handed over with its octets, and no longer in this JVM's table (expired, taken by a copy of the
+                // mail, James restarted, another node): nothing to use, the mailet checks the mail
+                LOG.debug("{}: the session's checks are not in this JVM's table: checked here", mail.getName());
+                return false;
+            }
         }
         LOG.info("{}: the session's results are for another message (a duplicate, or a message changed since): "
                 + "checked again", mail.getName());
@@ -204,42 +254,12 @@ public final class SessionCheckedMail {
         return false;
     }
 
-    /**
-     * {@code <octets>:<CRC-32C>} of the mail's message as {@link MimeMessageBytes#writeTo} writes it (an unchanged
-     * message's source as it is, without James' parse of its header section, which cost more than the checksum:
-     * docs/benchmarks.md, session 17), streamed: a large message James keeps in a file is not read into memory for
-     * it; {@link #UNREADABLE} if unreadable. Made alike when the results are stored and when they are used, so only
-     * a message that changed in between differs (then the mail is checked again: fail-safe).
-     */
-    static String fingerprint(Mail mail) {
+    /** The mail's message; null when there is none or it cannot be had (then nothing matches it). */
+    private static MimeMessage message(Mail mail) {
         try {
-            MimeMessage message = mail.getMessage();
-            if (message == null) {
-                return UNREADABLE;
-            }
-            CrcStream out = new CrcStream();
-            MimeMessageBytes.writeTo(message, out);
-            return out.count + ":" + Long.toHexString(out.crc.getValue());
-        } catch (MessagingException | IOException | RuntimeException e) {
-            return UNREADABLE;
-        }
-    }
-
-    /** Counts and checksums what is written, keeping nothing. */
-    private static final class CrcStream extends java.io.OutputStream {
-        private final CRC32C crc = new CRC32C();
-        private long count;
-
-        @Override
-        public void write(int b) {
-            crc.update(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            crc.update(b, off, len);
-            count += len;
+            return mail.getMessage();
+        } catch (MessagingException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -177,6 +177,40 @@ class PendingChecksTest {
         assertThat(PendingChecks.shared().maxBytes()).isEqualTo(PendingChecks.MAX_BYTES);
     }
 
+    /**
+     * Review s18: a run handed over with the octets it checked keeps them, finished or not, for the mail's message to
+     * be compared with when it is taken; they count against the bound until the entry leaves the table (taken,
+     * discarded, expired), so the bound on the heap holds as before.
+     */
+    @Test
+    void aRunHandedOverWithItsMessageKeepsItCountedUntilTheEntryLeavesTheTable() throws Exception {
+        PendingChecks table = new PendingChecks(100, 1000, now::get, () -> "t" + serial.incrementAndGet());
+        byte[] message = new byte[600];
+        String done = table.put("k", answered(), Duration.ofSeconds(5), message).orElseThrow();
+        // finished at once, and still kept: its octets count
+        assertThat(table.bytes()).isEqualTo(600);
+        assertThat(table.message(done)).containsSame(message);
+        assertThat(table.put("k", unanswered(), Duration.ofSeconds(5), new byte[401])).isEmpty();
+        String discarded = table.put("k", unanswered(), Duration.ofSeconds(5), new byte[400]).orElseThrow();
+        assertThat(table.bytes()).isEqualTo(1000);
+        table.discard(discarded);
+        assertThat(table.message(discarded)).isEmpty();
+        assertThat(table.bytes()).isEqualTo(600);
+        assertThat(table.take(done, "k")).isPresent();
+        assertThat(table.message(done)).isEmpty();
+        assertThat(table.bytes()).isZero();
+        // expired: dropped with its octets
+        table.put("k", answered(), Duration.ofSeconds(1), new byte[1000]).orElseThrow();
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        String next = table.put("k", answered(), Duration.ofSeconds(5), new byte[1000]).orElseThrow();
+        assertThat(table.size()).isEqualTo(1);
+        assertThat(table.bytes()).isEqualTo(1000);
+        // a run handed over without its octets has none to compare with
+        assertThat(table.message(table.put("k", answered(), Duration.ofSeconds(5), 0).orElseThrow())).isEmpty();
+        assertThat(table.message("never put")).isEmpty();
+        assertThat(table.message(next)).isPresent();
+    }
+
     @Test
     void expiredEntriesAreDroppedAndTheirRunsCutOff() throws Exception {
         PendingChecks table = table(2);

@@ -80,6 +80,22 @@ class SessionCheckedMailTest {
         assertThat(SessionCheckedMail.results(table, changed, "mx.test", SPF_ONLY)).isEmpty();
     }
 
+    @Test
+    void aJamesMessageReadButNotChangedIsStillTheOctetsHandedOverAChangedOneIsNot() throws Exception {
+        Mail read = jamesMail();
+        assertThat(SessionCheckedMail.handOver(table, read, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), MimeMessageBytes.of(read.getMessage()))).isTrue();
+        read.getMessage().getHeader("Subject");
+        read.getMessage().getContent();
+        assertThat(SessionCheckedMail.results(table, read, "mx.test", SPF_ONLY)).isPresent();
+        Mail changed = jamesMail();
+        SessionCheckedMail.handOver(table, changed, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), MimeMessageBytes.of(changed.getMessage()));
+        changed.getMessage().addHeader("X-Added", "by a mailet");
+        assertThat(SessionCheckedMail.results(table, changed, "mx.test", SPF_ONLY)).isEmpty();
+        assertThat(table.size()).isZero();
+    }
+
     private static Mail jamesMail() throws Exception {
         return org.apache.james.server.core.MailImpl.builder().name("m").sender("a@ok.example")
                 .addRecipient("b@example.net").mimeMessage(MimeMessageBytesTest.received(MimeMessageBytesTest.MESSAGE))
@@ -110,6 +126,108 @@ class SessionCheckedMailTest {
         assertThat(MailAttributes.authservId(mail)).contains("mx.test");
         // stored: a second MailAuthCheck alike reuses them, nothing is taken again
         assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).contains(results);
+    }
+
+    /** The message received in the forgery tests: the attacker's own domain, which passes. */
+    private static final byte[] RECEIVED = "From: a@attacker.example\r\nSubject: hello\r\n\r\nbody ....\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * What a mailet (SMIMEDecrypt, say) puts in its place, chosen by the sender: the victim's From, four octets near
+     * the end set so that length and CRC-32C are the received message's (a CRC is linear: review s18).
+     */
+    static byte[] forgedWithTheLengthAndCrcOf(byte[] received) {
+        byte[] forged = "From: ceo@victim.example\r\nSubject: hello\r\n\r\nbody ....\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(received);
+        forged = Review18SessionCheckedMailTest.withCrcOf(forged, forged.length - 6, crc.getValue());
+        java.util.zip.CRC32C check = new java.util.zip.CRC32C();
+        check.update(forged);
+        assertThat(check.getValue()).isEqualTo(crc.getValue());
+        assertThat(forged).hasSameSizeAs(received).isNotEqualTo(received);
+        return forged;
+    }
+
+    private static Mail mail(byte[] message) throws Exception {
+        return FakeMail.builder().name("m").sender("a@attacker.example").recipient("b@example.net")
+                .mimeMessage(MimeMessageBytes.from(message)).build();
+    }
+
+    /**
+     * Review s18: checks handed over with the octets they read are taken only for exactly those octets (compared
+     * with the ones the table keeps), not for a message of the same length and CRC; once taken, the results stored
+     * on the mail are bound by the SHA-256 of those octets.
+     */
+    @Test
+    void checksHandedOverWithTheirOctetsAreTakenOnlyForExactlyThoseOctets() throws Exception {
+        byte[] forged = forgedWithTheLengthAndCrcOf(RECEIVED);
+        Mail mail = mail(RECEIVED);
+        CheckRun run = PendingChecksTest.unanswered();
+        assertThat(SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, run, Duration.ofSeconds(5),
+                RECEIVED)).isTrue();
+        // bound by the octets the table keeps: nothing to make at the hand-over
+        assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_MESSAGE)).isEmpty();
+        assertThat(table.bytes()).isEqualTo(RECEIVED.length);
+        mail.setMessage(MimeMessageBytes.from(forged));
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+        assertThat(table.size()).isZero();
+        assertThat(table.bytes()).isZero();
+        assertThat(run.report()).isDone();
+        assertThat(mail.getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+
+        // the same octets, in a message of its own: taken
+        Mail same = mail(RECEIVED);
+        SessionCheckedMail.handOver(table, same, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), RECEIVED);
+        same.setMessage(MimeMessageBytes.from(RECEIVED.clone()));
+        assertThat(SessionCheckedMail.results(table, same, "mx.test", SPF_ONLY)).isPresent();
+        assertThat(table.bytes()).isZero();
+        assertThat(MailEnvelopes.stringAttribute(same, SessionCheckedMail.CHECKED_MESSAGE))
+                .contains(MessageBinding.digest(RECEIVED));
+        assertThat(SessionCheckedMail.results(table, same, "mx.test", SPF_ONLY)).isPresent();
+        // the results stored then are not inherited by the forged message either
+        same.setMessage(MimeMessageBytes.from(forged));
+        assertThat(SessionCheckedMail.results(table, same, "mx.test", SPF_ONLY)).isEmpty();
+
+        // a message one octet shorter, or longer, is another message
+        for (byte[] other : new byte[][] {java.util.Arrays.copyOf(RECEIVED, RECEIVED.length - 1),
+                java.util.Arrays.copyOf(RECEIVED, RECEIVED.length + 1)}) {
+            Mail changed = mail(RECEIVED);
+            SessionCheckedMail.handOver(table, changed, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                    Duration.ofSeconds(5), RECEIVED);
+            changed.setMessage(MimeMessageBytes.from(other));
+            assertThat(SessionCheckedMail.results(table, changed, "mx.test", SPF_ONLY)).isEmpty();
+        }
+        assertThat(table.size()).isZero();
+    }
+
+    /** Review s18: checks handed over without their octets are bound by a digest, which a forger cannot match. */
+    @Test
+    void checksHandedOverWithoutTheirOctetsAreNotTakenForAMessageOfTheSameLengthAndCrc() throws Exception {
+        Mail mail = mail(RECEIVED);
+        assertThat(SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), 0)).isTrue();
+        mail.setMessage(MimeMessageBytes.from(forgedWithTheLengthAndCrcOf(RECEIVED)));
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+        assertThat(table.size()).isZero();
+    }
+
+    /**
+     * Results stored before the binding was a digest (a mail in the spool across the upgrade) carry a CRC: they
+     * match nothing, so such a mail is checked again.
+     */
+    @Test
+    void resultsBoundTheOldWayAreNotUsed() throws Exception {
+        Mail mail = mail(RECEIVED);
+        SessionCheckedMail.store(mail, "mx.test", SPF_ONLY, PendingChecksTest.answered().report().join());
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isPresent();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(RECEIVED);
+        mail.setAttribute(new Attribute(SessionCheckedMail.CHECKED_MESSAGE,
+                AttributeValue.of(RECEIVED.length + ":" + Long.toHexString(crc.getValue()))));
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+        assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_IN_SESSION)).isEmpty();
     }
 
     @Test

@@ -370,11 +370,12 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                             mail.getName());
                     return HookResult.DECLINED;
                 }
-                CheckRun run = start(checks, envelope, mail);
-                // the run holds the message until it finishes: its octets count against the table's bound
-                long octets = settings.options().needsMessage() ? messageSize(mail) : 0;
+                Started started = start(checks, envelope, mail);
+                CheckRun run = started.run();
+                // the run holds the message it reads until it finishes, and the table until MailAuthCheck takes it
+                // (to compare the mail's message with, octet for octet): its octets count against the table's bound
                 handedOver = SessionCheckedMail.handOver(mail, settings.serverId(), settings.options(), run,
-                        checker.deadline().plus(AWAIT_GRACE), octets);
+                        checker.deadline().plus(AWAIT_GRACE), started.message());
                 if (handedOver) {
                     checks.handOver(run);
                     return HookResult.DECLINED;
@@ -387,7 +388,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 }
                 return HookResult.DECLINED;
             }
-            Awaited awaited = await(start(checks, envelope, mail), envelope, mail, session);
+            Awaited awaited = await(start(checks, envelope, mail).run(), envelope, mail, session);
             if (awaited.report() == null) {
                 // not finished here: a refusable message is deferred; otherwise (awaitAtData=always with nothing
                 // to refuse) MailAuthCheck checks it from the spool
@@ -527,9 +528,13 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 user);
     }
 
-    private CheckRun start(SessionChecks checks, Envelope envelope, Mail mail) {
+    /** The end-of-DATA run, and the octets of the message it reads (null when it reads none). */
+    private record Started(CheckRun run, byte[] message) {
+    }
+
+    private Started start(SessionChecks checks, Envelope envelope, Mail mail) {
         if (!settings.options().needsMessage()) {
-            return checks.endOfData(envelope, null);
+            return new Started(checks.endOfData(envelope, null), null);
         }
         // never read a message over maxCheckedSize whole (MailAuthCheck's bound, the same parameter): its header
         // section alone is checked, as MailAuthCheck checks it, so memory stays bounded whatever its size
@@ -538,18 +543,20 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             String why = settings.maxCheckedSize().reason(size) + ": body not verified";
             LOGGER.info("SessionAuthCheck: mail {}: {}; checked from its header section alone", mail.getName(), why);
             try {
-                return checks.endOfDataHeaderOnly(envelope, MimeMessageBytes.headerSection(mail.getMessage(),
-                        dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES), why);
+                return new Started(checks.endOfDataHeaderOnly(envelope, MimeMessageBytes.headerSection(
+                        mail.getMessage(), dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES), why), null);
             } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
                 LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
-                return checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage());
+                return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()),
+                        null);
             }
         }
         try {
-            return checks.endOfData(envelope, MimeMessageBytes.of(mail.getMessage()));
+            byte[] message = MimeMessageBytes.of(mail.getMessage());
+            return new Started(checks.endOfData(envelope, message), message);
         } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
-            return checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage());
+            return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()), null);
         }
     }
 

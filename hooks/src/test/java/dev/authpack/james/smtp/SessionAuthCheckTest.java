@@ -412,6 +412,34 @@ class SessionAuthCheckTest {
         assertThat(t.mail().getAttribute(SessionCheckedMail.PENDING)).isEmpty();
     }
 
+    /**
+     * Review s18: the label-only hook hands the octets its checks read over with them, and MailAuthCheck takes the
+     * checks only for exactly those octets (one octet changed: checked again); taken, they are stored bound by the
+     * message's SHA-256.
+     */
+    @Test
+    void aLabelOnlyHookHandsOverTheOctetsItCheckedAndTheChecksAreTakenOnlyForThem() throws Exception {
+        SessionAuthCheck labelOnly = hook("refuseDmarcReject", "false");
+        Transaction changed = send(labelOnly, session("192.0.2.1", null, false), "b@ok.example", message("ok.example"));
+        assertThat(changed.mail().getAttribute(SessionCheckedMail.PENDING)).isPresent();
+        // bound by the octets the table keeps: nothing made at the hand-over
+        assertThat(changed.mail().getAttribute(SessionCheckedMail.CHECKED_MESSAGE)).isEmpty();
+        byte[] other = MimeMessageBytes.of(changed.mail().getMessage()).clone();
+        other[other.length - 3] ^= 1;
+        changed.mail().setMessage(MimeMessageBytes.from(other));
+        assertThat(SessionCheckedMail.results(changed.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL))
+                .isEmpty();
+        assertThat(changed.mail().getAttribute(SessionCheckedMail.PENDING)).isEmpty();
+
+        Transaction same = send(labelOnly, session("192.0.2.1", null, false), "b@ok.example", message("ok.example"));
+        byte[] octets = MimeMessageBytes.of(same.mail().getMessage());
+        same.mail().setMessage(MimeMessageBytes.from(octets.clone()));
+        assertThat(SessionCheckedMail.results(same.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL)
+                .orElseThrow().toString()).contains("method=dmarc, result=pass");
+        assertThat(same.mail().getAttribute(SessionCheckedMail.CHECKED_MESSAGE).orElseThrow().getValue().value())
+                .isEqualTo(dev.authpack.james.MessageBinding.digest(octets));
+    }
+
     @Test
     void anEnforcingHookHandsOverOnlyForClientsItNeverRefuses() throws Exception {
         Gated gated = new Gated(dns);
