@@ -164,17 +164,32 @@ public final class SessionCheckedMail {
 
     /** {@link #results}, with the field's body when it was written on the way. Never throws. */
     public static Optional<Checked> checked(Mail mail, String serverId, CheckOptions options) {
-        return checked(PendingChecks.shared(), mail, serverId, options);
+        return checked(PendingChecks.shared(), mail, serverId, options, true);
+    }
+
+    /**
+     * {@link #checked(Mail, String, CheckOptions)}; {@code bindForReuse} false when the caller changes the message
+     * next (it writes our field): handed-over checks taken now are then not bound to the message for a later
+     * MailAuthCheck alike (a SHA-256 of the message no later message could match), and that one checks again.
+     */
+    public static Optional<Checked> checked(Mail mail, String serverId, CheckOptions options, boolean bindForReuse) {
+        return checked(PendingChecks.shared(), mail, serverId, options, bindForReuse);
     }
 
     static Optional<Checked> checked(PendingChecks pending, Mail mail, String serverId, CheckOptions options) {
+        return checked(pending, mail, serverId, options, true);
+    }
+
+    static Optional<Checked> checked(PendingChecks pending, Mail mail, String serverId, CheckOptions options,
+                                     boolean bindForReuse) {
         try {
             Optional<String> token = MailEnvelopes.stringAttribute(mail, PENDING);
             Optional<byte[]> held = token.flatMap(pending::message);
             if (!describesMessage(pending, mail, token, held)) {
                 return Optional.empty();
             }
-            Optional<Checked> handedOver = takeHandedOver(pending, mail, token, held, serverId, options);
+            Optional<Checked> handedOver = takeHandedOver(pending, mail, token,
+                    bindForReuse ? held : Optional.empty(), bindForReuse, serverId, options);
             return handedOver.isPresent() ? handedOver
                     : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty(), false));
         } catch (RuntimeException e) {
@@ -189,7 +204,8 @@ public final class SessionCheckedMail {
      * serverId or other checks may leave it to one configured alike.
      */
     private static Optional<Checked> takeHandedOver(PendingChecks pending, Mail mail, Optional<String> token,
-                                                    Optional<byte[]> held, String serverId, CheckOptions options) {
+                                                    Optional<byte[]> held, boolean bind, String serverId,
+                                                    CheckOptions options) {
         if (token.isEmpty()) {
             return Optional.empty();
         }
@@ -205,7 +221,12 @@ public final class SessionCheckedMail {
             mail.removeAttribute(PENDING);
             List<MethodResult> resinfos = r.methodResults();
             String fieldValue = AuthResultsWriter.headerValue(serverId, resinfos);
-            store(mail, serverId, options, r, resinfos, fieldValue, held);
+            if (bind) {
+                store(mail, serverId, options, r, resinfos, fieldValue, held);
+            } else {
+                MailAttributes.store(mail, serverId, r, resinfos, fieldValue);
+                mail.removeAttribute(CHECKED_MESSAGE);
+            }
             return new Checked(resinfos, Optional.of(fieldValue), r.localOverload());
         });
     }

@@ -160,6 +160,21 @@ class SessionCheckedMailTest {
      * on the mail are bound by the SHA-256 of those octets.
      */
     @Test
+    void checksTakenByAMailetThatWritesItsFieldAreNotBoundForReuse() throws Exception {
+        // MailAuthCheck writes our field right after: no later message can match a digest of this one, so none is
+        // made (a SHA-256 of the message a mail); a later MailAuthCheck alike checks the changed message itself
+        Mail mail = mail(RECEIVED);
+        SessionCheckedMail.handOver(table, mail, "mx.test", SPF_ONLY, PendingChecksTest.answered(),
+                Duration.ofSeconds(5), RECEIVED);
+        SessionCheckedMail.Checked taken = SessionCheckedMail.checked(table, mail, "mx.test", SPF_ONLY, false)
+                .orElseThrow();
+        assertThat(taken.resinfos().toString()).contains("result=pass");
+        assertThat(MailAttributes.authservId(mail)).contains("mx.test");
+        assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_MESSAGE)).isEmpty();
+        assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
+    }
+
+    @Test
     void checksHandedOverWithTheirOctetsAreTakenOnlyForExactlyThoseOctets() throws Exception {
         byte[] forged = forgedWithTheLengthAndCrcOf(RECEIVED);
         Mail mail = mail(RECEIVED);

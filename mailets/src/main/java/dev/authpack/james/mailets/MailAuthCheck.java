@@ -149,7 +149,7 @@ public class MailAuthCheck extends GenericMailet {
     public void service(Mail mail) {
         // ---- begin: reuse of the SMTP session's check (issue 11; hook dev.authpack.james.smtp.SessionAuthCheck) ----
         Optional<dev.authpack.james.SessionCheckedMail.Checked> checkedInSession =
-                dev.authpack.james.SessionCheckedMail.checked(mail, serverId, options);
+                dev.authpack.james.SessionCheckedMail.checked(mail, serverId, options, !addAuthenticationResults);
         if (checkedInSession.isPresent() && checkedInSession.get().localOverload() && !overloadRetry.isZero()) {
             // the session's resolver was at its bound: no client waits now, so the mailet asks again itself
             LOGGER.info("{}: the session's checks met this server's DNS overload: checked again", mail.getName());
