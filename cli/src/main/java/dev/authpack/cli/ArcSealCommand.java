@@ -225,8 +225,6 @@ final class ArcSealCommand implements Callable<Integer> {
     }
 
     private Clock clock() {
-        ClockOption option = new ClockOption();
-        option.epochSeconds = now;
-        return option.clock();
+        return ClockOption.clock(now);
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "authpack", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mail authentication checks on message files; JSON on standard output.",
         synopsisSubcommandLabel = "COMMAND",
-        footer = {"", "Exit status: 0 the command ran (whatever the results); 2 usage error or unreadable input."})
+        footer = {"", "Exit status: 0 the command ran (whatever the results); 1 fix only: a check failed; 2 usage error"
+                + " or unreadable input; 70 a bug in authpack (never caused by input)."})
 public final class AuthpackCli implements Runnable {
 
     @CommandLine.Spec

@@ -67,8 +67,10 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     DnsOptions dns = new DnsOptions();
 
-    @Mixin
-    ClockOption now = new ClockOption();
+    @Option(names = "--now", paramLabel = "EPOCH_SECONDS",
+            description = "The clock, in seconds since 1970, that DKIM and ARC signatures (t=, x=) and the SPF %%{t}"
+                    + " macro are judged by (default: now).")
+    Long now;
 
     private final CliStreams streams;
 
@@ -102,7 +104,7 @@ final class CheckCommand implements Callable<Integer> {
         DnsResolver resolver = dns.resolver();
 
         MailAuthChecker checker = MailAuthChecker.create(resolver, CheckerSettings.defaults(serverId)
-                .withClock(now.clock()).withDmarc(DmarcOptions.DEFAULT.withMode(dmarcMode)));
+                .withClock(ClockOption.clock(now)).withDmarc(DmarcOptions.DEFAULT.withMode(dmarcMode)));
         AuthCheckReport report = Waiting.await(checker.check(envelope, raw,
                         new CheckOptions(dkim, spf, iprev, smtpAuth, dmarc, arc, Set.copyOf(trustedArcSealers))),
                 checker.awaitLimit());

@@ -3,15 +3,18 @@ package dev.authpack.cli;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import picocli.CommandLine.Option;
 
-/** {@code --now EPOCH_SECONDS} (CLI.md "Common"): a fixed clock for reproducible output. */
+/**
+ * {@code --now EPOCH_SECONDS} (CLI.md "Common"): a fixed clock for reproducible output. Each command declares the
+ * option itself, with the help text saying what its clock is for (check: DKIM/ARC t= and x=, SPF %{t}; spf: %{t};
+ * fix: a new Date; dkim-sign and arc-seal: t= of what they write).
+ */
 final class ClockOption {
-    @Option(names = "--now", paramLabel = "EPOCH_SECONDS",
-            description = {"The clock to use, in seconds since 1970 (for the SPF %%{t} macro; default: now)."})
-    Long epochSeconds;
+    private ClockOption() {
+    }
 
-    Clock clock() {
+    /** The system clock without {@code --now}, else that fixed instant. */
+    static Clock clock(Long epochSeconds) {
         if (epochSeconds == null) {
             return Clock.systemUTC();
         }

@@ -144,8 +144,6 @@ final class DkimSignCommand implements Callable<Integer> {
     }
 
     private Clock clock() {
-        ClockOption option = new ClockOption();
-        option.epochSeconds = now;
-        return option.clock();
+        return ClockOption.clock(now);
     }
 }

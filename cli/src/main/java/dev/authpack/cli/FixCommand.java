@@ -5,7 +5,6 @@ import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,8 +50,9 @@ final class FixCommand implements Callable<Integer> {
             description = "Right-hand side of a new Message-ID (default: this host's name).")
     String serverId;
 
-    @Mixin
-    ClockOption clock = new ClockOption();
+    @Option(names = "--now", paramLabel = "EPOCH_SECONDS",
+            description = "The time of a Date field added (MISSING_DATE_HEADER), in seconds since 1970 (default: now).")
+    Long now;
 
     private final CliStreams streams;
 
@@ -65,7 +65,7 @@ final class FixCommand implements Callable<Integer> {
         ConformancePolicy policy;
         try {
             policy = ConformanceConfig.policy(checks, fixes, detectEncoding, includeEncodings, excludeEncodings,
-                    serverId == null ? HostName.local() : serverId, clock.clock());
+                    serverId == null ? HostName.local() : serverId, ClockOption.clock(now));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

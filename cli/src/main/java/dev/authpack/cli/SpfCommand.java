@@ -33,8 +33,9 @@ final class SpfCommand implements Callable<Integer> {
     @Mixin
     DnsOptions dns = new DnsOptions();
 
-    @Mixin
-    ClockOption now = new ClockOption();
+    @Option(names = "--now", paramLabel = "EPOCH_SECONDS",
+            description = "The clock, in seconds since 1970, for the SPF %%{t} macro (default: now).")
+    Long now;
 
     private final CliStreams streams;
 
@@ -50,7 +51,7 @@ final class SpfCommand implements Callable<Integer> {
         if (sender.isEmpty() && heloName.isEmpty()) {
             throw new UsageException("--helo is required with the null sender (SPF checks postmaster@HELO)");
         }
-        SpfOptions options = SpfOptions.defaults().withReceiver(HostName.local()).withClock(now.clock());
+        SpfOptions options = SpfOptions.defaults().withReceiver(HostName.local()).withClock(ClockOption.clock(now));
         DnsResolver resolver = dns.resolver();
         SpfChecker checker = new SpfChecker(resolver, options);
         SpfResult verdict = Waiting.await(checker.checkMailFrom(client, sender, heloName),

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real {@code bin/authpack} script as a process, as an administrator does. Bound to the
@@ -107,6 +108,19 @@ class AuthpackScriptIT {
         assertThat(result.stdout()).isEmpty();
         assertThat(result.stderr().strip().lines()).as(result.toString()).hasSize(1);
         assertThat(result.stderr()).contains("cannot read message /nonexistent/message.eml: no such file");
+    }
+
+    @Test
+    void withoutTheJarItSaysHowToBuildItWithPackageNotInstall(@TempDir Path elsewhere) throws Exception {
+        // a checkout that was never built: the hint must not write to ~/.m2 (package builds the fat JAR)
+        Path copy = Files.createDirectories(elsewhere.resolve("bin")).resolve("authpack");
+        Files.copy(script, copy);
+        Process process = new ProcessBuilder(copy.toString(), "--help").redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bin/authpack finished in 60 s").isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isEqualTo(2);
+        assertThat(output).contains("build it first: (cd '" + elsewhere.toRealPath() + "' && mvn -B -DskipTests"
+                + " package)").doesNotContain("install");
     }
 
     @Test

@@ -75,7 +75,8 @@ public final class AuthResultCondition {
      */
     public static AuthResultCondition parse(String condition) {
         if (condition == null || condition.isBlank()) {
-            throw new IllegalArgumentException("empty condition (expected method=result[,result...], e.g. dkim=pass)");
+            // no "(expected ...)" here: the matcher's message says what a condition is, once
+            throw new IllegalArgumentException("empty condition");
         }
         if (condition.length() > MAX_CONDITION_CHARS) {
             throw new IllegalArgumentException("condition longer than " + MAX_CONDITION_CHARS + " characters");
@@ -91,8 +92,8 @@ public final class AuthResultCondition {
             }
             int equals = text.indexOf('=');
             if (equals < 0) {
-                throw new IllegalArgumentException("'" + text + "' has no '=' (expected method=result,"
-                        + " " + TRUSTED_KEY + "=ID or " + IGNORED_KEY + "=ID)");
+                throw new IllegalArgumentException("'" + text + "' has no '=' (a clause is method=result, "
+                        + TRUSTED_KEY + "=ID or " + IGNORED_KEY + "=ID)");
             }
             String key = text.substring(0, equals).strip().toLowerCase(Locale.ROOT);
             List<String> values = list(text.substring(equals + 1), key);

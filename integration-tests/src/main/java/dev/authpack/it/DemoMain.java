@@ -140,7 +140,7 @@ public final class DemoMain {
             return files.filter(p -> p.getFileName().toString().matches("authpack-james-.*\\.jar"))
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no authpack-james-*.jar in " + distTarget
-                            + ": build first (mvn -DskipTests install)"));
+                            + ": build first (mvn -B -DskipTests package)"));
         }
     }
 

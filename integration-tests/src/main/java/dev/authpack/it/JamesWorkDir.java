@@ -167,10 +167,11 @@ public final class JamesWorkDir {
             found = list.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
         } catch (IOException e) {
             throw new IllegalStateException("no extension JAR folder " + source
-                    + " (build the pack first: mvn -DskipTests install)", e);
+                    + " (build the pack first: mvn -B -DskipTests package)", e);
         }
         if (found.isEmpty()) {
-            throw new IllegalStateException("no *.jar in " + source + " (build the pack first: mvn -DskipTests install)");
+            throw new IllegalStateException("no *.jar in " + source
+                    + " (build the pack first: mvn -B -DskipTests package)");
         }
         for (Path jar : found) {
             Files.copy(jar, jars.resolve(jar.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);

@@ -61,7 +61,9 @@ public final class ConfFileLocations {
         }
         Path path = path(loc);
         if (!path.isAbsolute()) {
-            throw new IllegalArgumentException("relative path '" + loc + "'; give an absolute path or " + CONF + loc);
+            // conf/dkim/x.pem is file://conf/dkim/x.pem, not file://conf/conf/dkim/x.pem
+            String inConf = loc.startsWith("conf/") ? loc.substring("conf/".length()) : loc;
+            throw new IllegalArgumentException("relative path '" + loc + "'; give an absolute path or " + CONF + inConf);
         }
         return path;
     }

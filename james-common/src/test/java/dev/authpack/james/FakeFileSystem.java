@@ -16,6 +16,15 @@ public final class FakeFileSystem {
 
     /** {@code file://conf/NAME} is {@code base/conf/NAME}; any other URL is not found. */
     public static FileSystem under(Path base) {
+        return withConf(base.resolve("conf"), base);
+    }
+
+    /** {@code file://conf/NAME} is {@code conf/NAME} (a folder of any name, e.g. conf-samples/); base dir its parent. */
+    public static FileSystem withConf(Path conf) {
+        return withConf(conf, conf.toAbsolutePath().getParent());
+    }
+
+    private static FileSystem withConf(Path conf, Path base) {
         return new FileSystem() {
             @Override
             public InputStream getResource(String url) throws IOException {
@@ -25,7 +34,7 @@ public final class FakeFileSystem {
             @Override
             public File getFile(String fileURL) throws FileNotFoundException {
                 if (fileURL.startsWith(FILE_PROTOCOL_AND_CONF)) {
-                    return base.resolve("conf").resolve(fileURL.substring(FILE_PROTOCOL_AND_CONF.length())).toFile();
+                    return conf.resolve(fileURL.substring(FILE_PROTOCOL_AND_CONF.length())).toFile();
                 }
                 throw new FileNotFoundException("unsupported in this fake: " + fileURL);
             }

@@ -47,6 +47,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -89,8 +91,8 @@ import java.util.function.Predicate;
  *   <li>At the end of DATA the names it verified go on the mail ({@code authpack.relay.verified-client-names}),
  *       so that {@code dev.authpack.james.matchers.RelayAllowed} judges by the same names instead of the JDK's.</li>
  * </ul>
- * A missing or malformed policy file or DNS setting makes {@link #init} throw a {@link ConfigurationException}:
- * James does not start.
+ * A missing or malformed policy file or DNS setting, or an unknown parameter, makes {@link #init} throw a
+ * {@link ConfigurationException} naming what is accepted: James does not start.
  */
 public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayPolicyRcptHook.class);
@@ -98,6 +100,9 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     static final String NAME_LOOKUP_TIMEOUT_KEY = "nameLookupTimeout";
     static final String DNS_SERVERS_KEY = "dnsServers";
     static final String DNS_TIMEOUT_KEY = "dnsTimeout";
+    /** Every parameter; any other stops James at start (a misspelt one would silently keep its default). */
+    static final Set<String> PARAMETERS = Set.of(POLICY_FILE_KEY, NAME_LOOKUP_TIMEOUT_KEY, DNS_SERVERS_KEY,
+            DNS_TIMEOUT_KEY);
     /** How long one connection's name lookup may hold RCPT replies, in total. */
     static final int DEFAULT_NAME_LOOKUP_TIMEOUT_MS = 2000;
     static final int MAX_NAME_LOOKUP_TIMEOUT_MS = 30_000;
@@ -161,6 +166,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
+        checkParameters(config);
         String location = config.getString(POLICY_FILE_KEY, null);
         RelayPolicy loaded;
         try {
@@ -181,6 +187,20 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         policy = loaded;
         LOGGER.info("RelayPolicyRcptHook loaded {}{}", policy, loaded.usesClientNames()
                 ? "; host names verified through " + dns + " within " + nameLookupTimeout.toMillis() + " ms" : "");
+    }
+
+    /** Refuses a parameter we do not know; attributes ({@code [@class]} of James' {@code <handler>}) are no parameter. */
+    private static void checkParameters(Configuration config) throws ConfigurationException {
+        Set<String> unknown = new TreeSet<>();
+        config.getKeys().forEachRemaining(key -> {
+            if (!key.startsWith("[@") && !PARAMETERS.contains(key)) {
+                unknown.add(key);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException("RelayPolicyRcptHook: unknown parameter(s) " + unknown + "; accepted: "
+                    + new TreeSet<>(PARAMETERS));
+        }
     }
 
     private static DnsSettings dnsSettings(Configuration config) throws ConfigurationException {

@@ -334,6 +334,27 @@ class RelayPolicyRcptHookTest {
     }
 
     @Test
+    void anUnknownParameterFailsInitListingTheAcceptedOnes() {
+        // <nameLookupTimeOut> for <nameLookupTimeout>: without the check the default would be used without a word
+        assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "bogus", "1", "nameLookupTimeOut", "500"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("RelayPolicyRcptHook: unknown parameter(s) [bogus, nameLookupTimeOut]; accepted:"
+                        + " [dnsServers, dnsTimeout, nameLookupTimeout, policyFile]");
+    }
+
+    @Test
+    void theHandlersClassAttributeIsNotAParameter() throws Exception {
+        // James hands a handler its own <handler class="..."> element: the attribute is no parameter
+        RelayPolicyRcptHook h = new RelayPolicyRcptHook(Optional.of(FakeFileSystem.under(dir)),
+                (Domain d) -> LOCAL.contains(d.asString()), settingsUsed -> dns);
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("[@class]", RelayPolicyRcptHook.class.getName());
+        config.addProperty("policyFile", "file://conf/relay-policy.conf");
+        h.init(config);
+        assertThat(h.policy()).isNotNull();
+    }
+
+    @Test
     void unexpectedErrorsRefuseTemporarily() throws Exception {
         RelayPolicyRcptHook broken = new RelayPolicyRcptHook(Optional.empty(), d -> {
             throw new IllegalStateException("boom");

@@ -5,6 +5,7 @@ import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.dkim.sign.DomainPattern;
 import dev.authpack.dkim.sign.KeyTable;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Signs outgoing mail with DKIM (RFC 6376; rsa-sha256 and ed25519-sha256, RFC 8463): one DKIM-Signature field per
@@ -59,6 +61,9 @@ public class DkimSign extends GenericMailet {
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "selector2", "privateKey2",
             "fromDomains", "keyTable", "signingTable", "canonicalization", "headers", "overSignedHeaders",
             "expiration", "identity", "maxSignedSize");
+    /** Stand-ins to check settings with before (or apart from) a key's own domain and selector. */
+    private static final String CHECK_DOMAIN = "example.com";
+    private static final String CHECK_SELECTOR = "selector";
     private static final List<String> SINGLE_DOMAIN = List.of("domain", "selector", "privateKey", "selector2",
             "privateKey2", "fromDomains");
 
@@ -139,13 +144,16 @@ public class DkimSign extends GenericMailet {
         }
         Optional<String> headers = parameter("headers");
         if (headers.isPresent()) {
-            settings = settings.withSignedHeaders(SignSettings.parseHeaderNames(headers.get()));
+            List<String> names = blaming("headers", () -> SignSettings.parseHeaderNames(headers.get()));
+            // the list's own rules (From included, at most so many), checked here so that an error names headers
+            blaming("headers", () -> DkimSignOptions.of(CHECK_DOMAIN, CHECK_SELECTOR).withSignedHeaders(names));
+            settings = settings.withSignedHeaders(names);
         }
         String overSigned = getInitParameter("overSignedHeaders");
         if (overSigned != null) {
             Set<String> names = new LinkedHashSet<>();
             if (!overSigned.isBlank()) {
-                for (String name : SignSettings.parseHeaderNames(overSigned)) {
+                for (String name : blaming("overSignedHeaders", () -> SignSettings.parseHeaderNames(overSigned))) {
                     names.add(name.toLowerCase(Locale.ROOT));
                 }
             }
@@ -242,10 +250,19 @@ public class DkimSign extends GenericMailet {
                 parameter);
     }
 
-    /** The settings must make valid options with every key (identity within d=, From in the header list...). */
+    /** {@code value}, or its error with the name of the parameter it came from. */
+    private static <T> T blaming(String parameter, Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The settings must make valid options with every key (identity within d=, a valid d= and s=...). */
     private static void check(SignSettings settings, SigningKeyEntry entry) {
         try {
-            settings.options(entry.signingDomain("example.com"), entry.selector());
+            settings.options(entry.signingDomain(CHECK_DOMAIN), entry.selector());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(entry.source() + ": " + e.getMessage(), e);
         }

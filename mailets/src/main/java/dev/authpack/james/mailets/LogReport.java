@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Parameter {@code logger}: the SLF4J logger name (default {@value #DEFAULT_LOGGER}); lines are logged at INFO.
+ * {@code verpPrefix} and {@code verpDelimiter}: see docs/LogReport.md. Any other parameter stops James at start.
  * Every value comes from the sender and is JSON-escaped ({@link JsonLine}), so a line is always one line.
  * {@link #service} never throws.
  */
@@ -42,6 +44,8 @@ public class LogReport extends GenericMailet {
     private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z0-9_$.\\-]{1,200}");
     /** At most this many lines per mail (a report's recipients are bounded by the parser as well). */
     static final int MAX_LINES_PER_MAIL = 1000;
+    /** Every parameter; any other stops James at start (a misspelt {@code verpPrefix} would turn VERP off). */
+    static final Set<String> PARAMETERS = Set.of("logger", "verpPrefix", "verpDelimiter");
 
     private Logger out = LoggerFactory.getLogger(DEFAULT_LOGGER);
     /** {@code verpPrefix}/{@code verpDelimiter}: decode the failed recipient from our VERP bounce address. */
@@ -58,6 +62,7 @@ public class LogReport extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
+        checkInitParameters(PARAMETERS);
         String name = getInitParameter("logger", DEFAULT_LOGGER).strip();
         if (!LOGGER_NAME.matcher(name).matches()) {
             throw new MessagingException("LogReport: bad logger '" + name + "' (accepted: a logger name of letters,"

@@ -437,6 +437,22 @@ class DkimSignTest {
         assertInitFails(single("privatekey", "/typo"), "privatekey");
     }
 
+    @Test
+    void initErrorsBlameTheParameterThatIsWrong() {
+        // the header list lacks From: the fault is in headers, not in the key
+        assertThatThrownBy(() -> mailet(single("headers", "to,subject"))).isInstanceOf(MessagingException.class)
+                .hasMessage("DkimSign: headers: the signed headers must include From (RFC 6376 §5.4)");
+        assertThatThrownBy(() -> mailet(single("headers", "to,sub ject"))).isInstanceOf(MessagingException.class)
+                .hasMessage("DkimSign: headers: 'sub ject' is not a header field name");
+        assertThatThrownBy(() -> mailet(single("overSignedHeaders", "from,sub ject")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage("DkimSign: overSignedHeaders: 'sub ject' is not a header field name");
+        // a path relative to James' folder: the hint names file://conf/ once
+        assertThatThrownBy(() -> mailet(single("privateKey", "conf/dkim/x.pem"))).isInstanceOf(MessagingException.class)
+                .hasMessage("DkimSign: privateKey: relative path 'conf/dkim/x.pem'; give an absolute path or"
+                        + " file://conf/dkim/x.pem");
+    }
+
     private static void assertInitFails(Map<String, String> parameters, String message) {
         assertThatThrownBy(() -> mailet(parameters)).isInstanceOf(MessagingException.class)
                 .hasMessageContaining(message);

@@ -113,6 +113,14 @@ class LogReportTest {
     }
 
     @Test
+    void aMisspeltParameterFailsInitInsteadOfTurningVerpOff() {
+        // <verpprefix> for <verpPrefix>: without the check, VERP decoding would be silently off
+        assertThatThrownBy(() -> new LogReport().init(FakeMailetConfig.builder().mailetName("LogReport")
+                .mailetContext(FakeMailContext.defaultContext()).setProperty("verpprefix", "bounces").build()))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("verpprefix");
+    }
+
+    @Test
     void badLoggerNameFailsInit() {
         assertThatThrownBy(() -> new LogReport().init(FakeMailetConfig.builder().mailetName("LogReport")
                 .mailetContext(FakeMailContext.defaultContext()).setProperty("logger", "a b\nc").build()))

@@ -233,6 +233,17 @@ class HasAuthResultTest {
     }
 
     @Test
+    void aBadConditionsMessageSaysWhatIsExpectedOnce() {
+        for (String bad : new String[] {null, "  ", "dkim"}) {
+            assertThatThrownBy(() -> matcher(bad)).as(String.valueOf(bad)).isInstanceOf(MessagingException.class)
+                    .satisfies(e -> assertThat(e.getMessage().split("expected", -1)).hasSize(2));
+        }
+        assertThatThrownBy(() -> matcher(null)).hasMessage("HasAuthResult: bad condition '': empty condition (expected"
+                + " method=result[,result...] tests separated by ';', e.g. dkim=pass;spf=fail,softfail;"
+                + "trusted-authserv=mx1.example.org; see docs/HasAuthResult.md)");
+    }
+
+    @Test
     void badConditionFailsInit() {
         assertThatThrownBy(() -> matcher(null)).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("HasAuthResult: bad condition '': empty condition");
