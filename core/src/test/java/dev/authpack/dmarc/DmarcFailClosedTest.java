@@ -317,6 +317,81 @@ class DmarcFailClosedTest {
         }
     }
 
+    /**
+     * Review s18: in a message whose lines end with bare LFs only, a From field whose name holds a lone CR
+     * ({@code From\r: v}) is a From field to readers that end lines at LF only and read a CR in a name as white
+     * space (mime4j, which Apache James' IMAP and JMAP parse with, shows {@code From: v}) or drop it (then
+     * {@code Fr\rom: v} too); javax.mail ends the line at that CR and shows a nameless field. The scan followed
+     * javax.mail's lines only, so the victim's domain was not evaluated and the attacker's own From passed.
+     */
+    @Nested
+    class AnLfOnlyReaderOfALoneCrInAName {
+        private final ZoneFileResolver dns = zone(
+                dmarc("victim.example", "v=DMARC1; p=reject"), dmarc("attacker.example", "v=DMARC1; p=none"),
+                host("victim.example"), host("attacker.example"));
+
+        /** The From values of the LF-only reading, lone CRs dropped from names: lines end at LF; header at LF LF. */
+        private static List<String> lfOnlyFromValues(String message) {
+            List<String> values = new ArrayList<>();
+            String header = message.substring(0, message.indexOf("\n\n") + 1);
+            for (String field : header.split("\n(?![ \t])")) {
+                int colon = field.indexOf(':');
+                if (colon > 0 && field.substring(0, colon).replaceAll("[\\x00-\\x20]", "").equalsIgnoreCase("From")) {
+                    values.add(field.substring(colon + 1).replaceAll("[\r\n]", "").strip());
+                }
+            }
+            return values;
+        }
+
+        private void attack(String message) {
+            assertThat(message).as("no CR LF anywhere").doesNotContain("\r\n");
+            assertThat(lfOnlyFromValues(message)).as(message).contains(VICTIM);
+            DmarcResult javaxMailOnly = new DmarcEvaluator(dns).evaluate(List.of("x@attacker.example"), ATTACKER_SPF,
+                    unsigned()).join();
+            assertThat(javaxMailOnly.status()).isEqualTo(DmarcStatus.PASS);
+
+            DmarcResult r = new DmarcEvaluator(dns).evaluate(message.getBytes(StandardCharsets.UTF_8), ATTACKER_SPF,
+                    unsigned()).join();
+            assertThat(r.fromDomains()).as(message).contains("victim.example", "attacker.example");
+            assertThat(r.fromDomain()).as(message).isEqualTo("victim.example");
+            assertThat(r.status()).as(message).isEqualTo(DmarcStatus.FAIL);
+            assertRejected(r);
+        }
+
+        @Test
+        void aLoneCrBeforeTheColon() {
+            attack("Subject: hi\nFrom: x@attacker.example\nFrom\r: " + VICTIM + "\n\nbody\n");
+            attack("From\r: " + VICTIM + "\nFrom: x@attacker.example\nSubject: hi\n\nbody\n");
+        }
+
+        @Test
+        void aLoneCrInsideTheName() {
+            attack("Subject: hi\nFrom: x@attacker.example\nFr\rom: " + VICTIM + "\n\nbody\n");
+            attack("Subject: hi\nFrom: x@attacker.example\nF\r\rrom: " + VICTIM + "\n\nbody\n");
+        }
+
+        @Test
+        void aLoneCrAmongSpacesBeforeTheColon() {
+            attack("Subject: hi\nFrom: x@attacker.example\nFrom \r: " + VICTIM + "\n\nbody\n");
+            attack("Subject: hi\nFrom: x@attacker.example\nFrom\r\t : " + VICTIM + "\n\nbody\n");
+        }
+
+        @Test
+        void aLoneCrInANameFoldedOverALf() {
+            attack("Subject: hi\nFrom: x@attacker.example\nFr\n om\r: " + VICTIM + "\n\nbody\n");
+        }
+
+        /** In a message holding a CR LF too: an LF-only field start that is no CRLF-only one. */
+        @Test
+        void aLoneCrInANameAfterABareLfOfACrlfMessage() {
+            DmarcResult r = new DmarcEvaluator(dns).evaluate(("Subject: hi\r\nFrom: x@attacker.example\r\nX: y\n"
+                    + "From\r: " + VICTIM + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF,
+                    unsigned()).join();
+            assertThat(r.fromDomains()).contains("victim.example", "attacker.example");
+            assertRejected(r);
+        }
+    }
+
     @Nested
     class HostileFromFields {
         @Test
