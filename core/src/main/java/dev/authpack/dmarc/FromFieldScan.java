@@ -29,6 +29,10 @@ import java.util.List;
  *   <li>in such a message, a field of the CRLF-only reading that runs on over a bare LF or a lone CR is read as
  *       that reader reads it: {@code From\n: v}, {@code Fr\rom: v} are From fields, and {@code From: ceo@vic\ntim}
  *       is read with the line ends dropped, best-effort (a possible continuation);</li>
+ *   <li>in every message, a field of the LF-only reading (mime4j, Dovecot: a lone CR is inside the line, white
+ *       space in a name to mime4j) whose name holds a lone CR that javax.mail ends a line at is read as that reader
+ *       reads it (review s18): {@code From\r: v}, {@code Fr\rom: v} are From fields, their values read with the
+ *       line ends dropped (a possible continuation);</li>
  *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
  *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
  *       is {@link #complete() incomplete} and DMARC fails closed.</li>
@@ -41,8 +45,9 @@ import java.util.List;
  *
  * @param values                the From field values (after the colon, unfolded, UTF-8, trimmed), top to bottom
  * @param possibleContinuations lines without a colon that directly follow a From field, and From fields other
- *                              readers split differently (over a lone CR, or a bare LF to a CRLF-only reader) read
- *                              with those line ends dropped: read best-effort
+ *                              readers split differently (over a lone CR, or a bare LF to a CRLF-only reader; a
+ *                              name split by a lone CR to an LF-only reader) read with those line ends dropped:
+ *                              read best-effort
  * @param complete              whether the whole header section was read within the bounds
  */
 record FromFieldScan(List<String> values, List<String> possibleContinuations, boolean complete) {
