@@ -135,7 +135,10 @@ final class HeaderFieldScan {
      * Where the body of an Authentication-Results field in {@code [start, end)} starts (after the colon), or -1:
      * the text before the first colon, trimmed of octets up to space (javax.mail's {@code InternetHeader}; RFC
      * 5322 §4.5 obsolete WSP before the colon is one case), must be the name, ignoring ASCII case, or, read as
-     * UTF-8, equal to it for {@link String#equalsIgnoreCase}.
+     * UTF-8, equal to it for {@link String#equalsIgnoreCase}. CRs and LFs inside that text are left out first
+     * (review s18): a field of the LF-only reading can hold a lone CR there, one of the CRLF-only reading a bare LF
+     * too, which a reader may drop (mime4j reads a CR as white space); javax.mail's fields hold them only before
+     * SP or HTAB, which stay and fail the comparison.
      */
     private static int authResultsBody(byte[] m, int start, int end) {
         int colon = start;
@@ -153,16 +156,48 @@ final class HeaderFieldScan {
         while (to > from && (m[to - 1] & 0xff) <= ' ') {
             to--;
         }
+        int lineEnds = 0;
+        for (int i = from; i < to; i++) {
+            lineEnds += m[i] == '\r' || m[i] == '\n' ? 1 : 0;
+        }
+        if (lineEnds > 0) {
+            // review s18: a CR (or LF) inside the name of a field of the LF-only (CRLF-only) reading, which mime4j
+            // reads as white space and a client may drop ("Authentication\r-Results"): the name without them
+            return to - from - lineEnds <= 2 * NAME.length && isName(withoutLineEnds(m, from, to)) ? colon + 1 : -1;
+        }
         if (to - from == NAME.length && asciiName(m, from)) {
             return colon + 1;
         }
-        // a reader decoding the header as UTF-8 (javax.mail with mail.mime.allowutf8) compares names with
-        // String.equalsIgnoreCase, which takes U+0131 (dotless i) for 'i' and U+017F (long s) for 's'
-        if (to - from > NAME.length && to - from <= 2 * NAME.length
-                && FIELD_NAME.equalsIgnoreCase(new String(m, from, to - from, StandardCharsets.UTF_8))) {
-            return colon + 1;
+        return to - from > NAME.length && isName(m, from, to) ? colon + 1 : -1;
+    }
+
+    /**
+     * A reader decoding the header as UTF-8 (javax.mail with mail.mime.allowutf8) compares names with
+     * String.equalsIgnoreCase, which takes U+0131 (dotless i) for 'i' and U+017F (long s) for 's'.
+     */
+    private static boolean isName(byte[] m, int from, int to) {
+        return to - from <= 2 * NAME.length
+                && FIELD_NAME.equalsIgnoreCase(new String(m, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    private static boolean isName(byte[] name) {
+        return isName(name, 0, name.length);
+    }
+
+    /** {@code m[from, to)} without its CRs and LFs. */
+    private static byte[] withoutLineEnds(byte[] m, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n += m[i] != '\r' && m[i] != '\n' ? 1 : 0;
         }
-        return -1;
+        byte[] out = new byte[n];
+        n = 0;
+        for (int i = from; i < to; i++) {
+            if (m[i] != '\r' && m[i] != '\n') {
+                out[n++] = m[i];
+            }
+        }
+        return out;
     }
 
     private static boolean asciiName(byte[] m, int from) {

@@ -13,11 +13,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * attacker with a /48 has 65536 /64s, one with a rented server often several addresses of its /24). A unit is
  * counted against both. An IPv4-mapped IPv6 address is its IPv4 address.
  *
+ * <p>The counts are a {@link Counts} table, which several quotas may share: each applies its own {@code perClient}
+ * and {@code perNetwork} to what every quota over that table holds (review s18: the hook instances of the SMTP
+ * servers of one James share theirs, so that an attacker reaching two servers does not get twice its share). A
+ * quota made without a table has one of its own.
+ *
  * <p>Bounded: a client or network is tracked only while it holds something (its entry goes at zero), and at most
- * {@code maxClients} clients at once (so at most as many networks). A new client when that many are tracked gets
- * nothing from {@link Client#tryAcquire} (refused as if at its quota: callers refuse only what has a safe
- * fallback), and an untracked permit from {@link Client#acquire} (what must go on regardless goes on, uncounted).
- * Thread-safe: one lock, held for a few map operations only.
+ * the table's {@code maxClients} clients at once (so at most as many networks). A new client when that many are
+ * tracked gets nothing from {@link Client#tryAcquire} (refused as if at its quota: callers refuse only what has a
+ * safe fallback), and an untracked permit from {@link Client#acquire} (what must go on regardless goes on,
+ * uncounted). Thread-safe: one lock per table, held for a few map operations only.
  */
 public final class ClientQuota {
     /** No per-client bound (tests, tools): every acquisition succeeds and nothing is tracked. */
@@ -25,14 +30,10 @@ public final class ClientQuota {
 
     private final int perClient;
     private final int perNetwork;
-    private final int maxClients;
-    /** Client keys and network keys, each with what it holds. */
-    private final Map<Key, int[]> held = new HashMap<>();
-    /** Client entries in {@link #held} ({@link #maxClients}). */
-    private int clients;
+    private final Counts counts;
 
     /**
-     * No bound per network.
+     * No bound per network, a table of its own.
      *
      * @param perClient  most held at once by one client (at least 1)
      * @param maxClients most clients tracked at once
@@ -42,18 +43,32 @@ public final class ClientQuota {
     }
 
     /**
+     * A table of its own.
+     *
      * @param perClient  most held at once by one client (at least 1)
-     * @param perNetwork most held at once by the clients of one network (at least 1; {@link Integer#MAX_VALUE}:
-     *                   networks are not tracked)
+     * @param perNetwork most held at once by the clients of one network (at least 1; {@link Integer#MAX_VALUE}: no
+     *                   bound per network)
      * @param maxClients most clients tracked at once
      */
     public ClientQuota(int perClient, int perNetwork, int maxClients) {
-        if (perClient < 1 || perNetwork < 1 || maxClients < 0) {
-            throw new IllegalArgumentException("perClient and perNetwork must be at least 1, maxClients at least 0");
+        this(perClient, perNetwork, new Counts(maxClients));
+    }
+
+    /**
+     * Over {@code counts}, shared with other quotas: this quota's bounds apply to what all of them hold.
+     *
+     * @param perClient  most held at once by one client (at least 1)
+     * @param perNetwork most held at once by the clients of one network (at least 1; {@link Integer#MAX_VALUE}: no
+     *                   bound per network)
+     * @param counts     the table of what clients and networks hold
+     */
+    public ClientQuota(int perClient, int perNetwork, Counts counts) {
+        if (perClient < 1 || perNetwork < 1) {
+            throw new IllegalArgumentException("perClient and perNetwork must be at least 1");
         }
         this.perClient = perClient;
         this.perNetwork = perNetwork;
-        this.maxClients = maxClients;
+        this.counts = counts;
     }
 
     public int perClient() {
@@ -70,9 +85,9 @@ public final class ClientQuota {
         return new Client(key, key.network());
     }
 
-    /** Clients holding something now. */
-    public synchronized int clients() {
-        return clients;
+    /** Clients holding something now, in the table (through any quota over it). */
+    public int clients() {
+        return counts.clients();
     }
 
     private boolean unlimited() {
@@ -85,65 +100,97 @@ public final class ClientQuota {
 
     /** Whether one more for {@code c} fits, {@code old} (held by any client, or null) given back first. */
     private boolean fits(Client c, Permit old) {
-        int n = count(c.key) - (old != null && c.key.equals(old.key) ? 1 : 0);
-        int g = networks() ? count(c.network) - (old != null && c.network.equals(old.network) ? 1 : 0) : 0;
+        int n = counts.count(c.key) - (old != null && c.key.equals(old.key) ? 1 : 0);
+        int g = networks() ? counts.count(c.network) - (old != null && c.network.equals(old.network) ? 1 : 0) : 0;
         return n < perClient && g < perNetwork;
     }
 
-    private synchronized boolean take(Client c, boolean anyway) {
-        if (!held.containsKey(c.key) && clients >= maxClients) {
-            return false;
+    private boolean take(Client c, boolean anyway) {
+        synchronized (counts) {
+            if (!anyway && !fits(c, null)) {
+                return false;
+            }
+            return counts.take(c.key, c.network);
         }
-        if (!anyway && !fits(c, null)) {
-            return false;
-        }
-        add(c.key, 1);
-        if (networks()) {
-            add(c.network, 1);
-        }
-        return true;
     }
 
     /** One more for {@code c} in place of {@code old}, if it fits once {@code old} is given back; else nothing. */
-    private synchronized Permit replace(Client c, Permit old) {
-        if (old.quota != this || old.given.get() || !fits(c, old)) {
-            return null;
+    private Permit replace(Client c, Permit old) {
+        synchronized (counts) {
+            if (old.counts != counts || old.given.get() || !fits(c, old)) {
+                return null;
+            }
+            old.close();
+            return take(c, true) ? new Permit(counts, c.key, c.network) : null;
         }
-        old.close();
-        return take(c, true) ? new Permit(this, c.key, c.network) : null;
     }
 
-    private synchronized void give(Key key, Key network) {
-        add(key, -1);
-        if (networks()) {
+    /**
+     * What clients and networks hold, for the quotas made over it ({@link ClientQuota#ClientQuota(int, int,
+     * Counts)}): networks are counted whatever a quota's {@code perNetwork}, so that quotas with and without a
+     * bound per network share one table. At most {@code maxClients} clients are tracked at once, whichever quota
+     * took them.
+     */
+    public static final class Counts {
+        private final int maxClients;
+        /** Client keys and network keys, each with what it holds. */
+        private final Map<Key, int[]> held = new HashMap<>();
+        /** Client entries in {@link #held} ({@link #maxClients}). */
+        private int clients;
+
+        /** @param maxClients most clients tracked at once (at least 0) */
+        public Counts(int maxClients) {
+            if (maxClients < 0) {
+                throw new IllegalArgumentException("maxClients must be at least 0");
+            }
+            this.maxClients = maxClients;
+        }
+
+        /** Clients holding something now. */
+        public synchronized int clients() {
+            return clients;
+        }
+
+        /** One more for the client {@code key} of {@code network}, unless it is new and the table is full. */
+        private synchronized boolean take(Key key, Key network) {
+            if (!held.containsKey(key) && clients >= maxClients) {
+                return false;
+            }
+            add(key, 1);
+            add(network, 1);
+            return true;
+        }
+
+        private synchronized void give(Key key, Key network) {
+            add(key, -1);
             add(network, -1);
         }
-    }
 
-    private void add(Key key, int delta) {
-        int[] n = held.get(key);
-        if (n == null) {
-            if (delta <= 0) {
-                return;
+        private void add(Key key, int delta) {
+            int[] n = held.get(key);
+            if (n == null) {
+                if (delta <= 0) {
+                    return;
+                }
+                n = new int[1];
+                held.put(key, n);
+                if (!key.isNetwork()) {
+                    clients++;
+                }
             }
-            n = new int[1];
-            held.put(key, n);
-            if (!key.isNetwork()) {
-                clients++;
+            n[0] += delta;
+            if (n[0] <= 0) {
+                held.remove(key);
+                if (!key.isNetwork()) {
+                    clients--;
+                }
             }
         }
-        n[0] += delta;
-        if (n[0] <= 0) {
-            held.remove(key);
-            if (!key.isNetwork()) {
-                clients--;
-            }
-        }
-    }
 
-    private synchronized int count(Key key) {
-        int[] n = held.get(key);
-        return n == null ? 0 : n[0];
+        private synchronized int count(Key key) {
+            int[] n = held.get(key);
+            return n == null ? 0 : n[0];
+        }
     }
 
     /**
@@ -210,7 +257,7 @@ public final class ClientQuota {
             if (unlimited()) {
                 return Permit.UNTRACKED;
             }
-            return take(this, false) ? new Permit(ClientQuota.this, key, network) : null;
+            return take(this, false) ? new Permit(counts, key, network) : null;
         }
 
         /**
@@ -221,7 +268,7 @@ public final class ClientQuota {
             if (unlimited() || !take(this, true)) {
                 return Permit.UNTRACKED;
             }
-            return new Permit(ClientQuota.this, key, network);
+            return new Permit(counts, key, network);
         }
 
         /**
@@ -238,38 +285,39 @@ public final class ClientQuota {
 
         /** Whether the client, or its network, holds its quota (or more) now. */
         public boolean atQuota() {
-            return !unlimited() && (count(key) >= perClient || networks() && count(network) >= perNetwork);
+            return !unlimited() && (counts.count(key) >= perClient
+                    || networks() && counts.count(network) >= perNetwork);
         }
 
-        /** What the client holds now. */
+        /** What the client holds now (through any quota over the table). */
         public int held() {
-            return unlimited() ? 0 : count(key);
+            return unlimited() ? 0 : counts.count(key);
         }
 
-        /** What the clients of its network hold now (0 when networks are not tracked). */
+        /** What the clients of its network hold now (0 when this quota has no bound per network). */
         public int networkHeld() {
-            return unlimited() || !networks() ? 0 : count(network);
+            return unlimited() || !networks() ? 0 : counts.count(network);
         }
     }
 
     /** One unit held by a client; {@link #close} gives it back (once, whatever the number of calls). */
     public static final class Permit implements AutoCloseable {
         static final Permit UNTRACKED = new Permit(null, null, null);
-        private final ClientQuota quota;
+        private final Counts counts;
         private final Key key;
         private final Key network;
         private final AtomicBoolean given = new AtomicBoolean();
 
-        private Permit(ClientQuota quota, Key key, Key network) {
-            this.quota = quota;
+        private Permit(Counts counts, Key key, Key network) {
+            this.counts = counts;
             this.key = key;
             this.network = network;
         }
 
         @Override
         public void close() {
-            if (quota != null && given.compareAndSet(false, true)) {
-                quota.give(key, network);
+            if (counts != null && given.compareAndSet(false, true)) {
+                counts.give(key, network);
             }
         }
     }

@@ -29,6 +29,10 @@ import java.util.List;
  *   <li>in such a message, a field of the CRLF-only reading that runs on over a bare LF or a lone CR is read as
  *       that reader reads it: {@code From\n: v}, {@code Fr\rom: v} are From fields, and {@code From: ceo@vic\ntim}
  *       is read with the line ends dropped, best-effort (a possible continuation);</li>
+ *   <li>in every message, a field of the LF-only reading (mime4j, Dovecot: a lone CR is inside the line, white
+ *       space in a name to mime4j) whose name holds a lone CR that javax.mail ends a line at is read as that reader
+ *       reads it (review s18): {@code From\r: v}, {@code Fr\rom: v} are From fields, their values read with the
+ *       line ends dropped (a possible continuation);</li>
  *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
  *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
  *       is {@link #complete() incomplete} and DMARC fails closed.</li>
@@ -41,8 +45,9 @@ import java.util.List;
  *
  * @param values                the From field values (after the colon, unfolded, UTF-8, trimmed), top to bottom
  * @param possibleContinuations lines without a colon that directly follow a From field, and From fields other
- *                              readers split differently (over a lone CR, or a bare LF to a CRLF-only reader) read
- *                              with those line ends dropped: read best-effort
+ *                              readers split differently (over a lone CR, or a bare LF to a CRLF-only reader; a
+ *                              name split by a lone CR to an LF-only reader) read with those line ends dropped:
+ *                              read best-effort
  * @param complete              whether the whole header section was read within the bounds
  */
 record FromFieldScan(List<String> values, List<String> possibleContinuations, boolean complete) {
@@ -84,6 +89,10 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         }
     }
 
+    /** A value with its line ends dropped: as text, stripped, and how many octets were left of it. */
+    private record Joined(String text, int octets) {
+    }
+
     /** The state of one scan. */
     private static final class Scanner {
         private final byte[] m;
@@ -96,6 +105,8 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         private boolean sawField;
         private int kept;
         private boolean overflow;
+        private int crlfOnlyColon = -1;          // the colon of the last field crlfOnlyField kept, and its value
+        private String crlfOnlyValue;
 
         Scanner(byte[] message, int limit) {
             this.m = message;
@@ -127,6 +138,10 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                 if (crlfMessage && end < limit && !(m[end] == '\r' && end + 1 < m.length && m[end + 1] == '\n')
                         && HeaderLines.startsCrlfLine(m, pos) && (pos == 0 || !HeaderLines.isContinuation(m, pos))) {
                     crlfOnlyField(pos, end);    // before javax.mail's field there, which it may hold
+                }
+                // a field of the LF-only reading (every message: review s18), after the CRLF-only one it may repeat
+                if (HeaderLines.startsLfLine(m, pos) && (pos == 0 || !HeaderLines.isContinuation(m, pos))) {
+                    lfOnlyField(pos);
                 }
                 if (end > pos) {
                     line(pos, end);             // any other empty line is skipped
@@ -226,7 +241,63 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             if (colon < contentEnd && !bareLf) {
                 return;                         // javax.mail's From field, with its lone CRs read as they are
             }
-            keepJoined(colon + 1, end);
+            crlfOnlyColon = colon;
+            crlfOnlyValue = keepJoined(colon + 1, end);
+        }
+
+        /**
+         * Review s18: the field of the LF-only reading that starts at {@code start} (the top, or after a LF, not
+         * white space), read as mime4j reads it (a CR in a name is white space there; a client may drop it): its
+         * name is what comes before its first colon, over lone CRs and its LF folding, and it is a From field when
+         * that name is from without white space and controls ({@code From\r: v}, {@code Fr\rom: v},
+         * {@code From \r: v}). javax.mail's reading ends a line at a CR, so such a field is javax.mail's only when
+         * each CR in its name is before LF, SP or HTAB (CR LF, or a folded name): otherwise its value, to the end
+         * of the LF-only field, line ends dropped, is kept as a possible continuation (read best-effort), unless
+         * {@link #crlfOnlyField} just kept the same value after the same colon. A field that goes on past the bound
+         * is left to the incomplete scan; at most {@value #MAX_FROM_BYTES} octets of its value are looked at.
+         * Fields of that reading do not overlap, and a name that cannot be from is given up at its first letter
+         * that differs: linear.
+         */
+        private void lfOnlyField(int start) {
+            if (overflow) {
+                return;
+            }
+            int colon = start;
+            int letters = 0;
+            boolean split = false;              // a CR javax.mail ends the name's line at, not folding it
+            for (; ; colon++) {
+                if (colon >= limit) {
+                    return;                     // no colon in the message, or past the bound
+                }
+                int c = m[colon] & 0xff;
+                if (c == ':') {
+                    break;
+                }
+                if (c == '\n' && (colon + 1 >= limit || !HeaderLines.isWhiteSpace(m[colon + 1]))) {
+                    return;                     // the field ends without a colon (or may go on past the bound)
+                }
+                if (c == '\r') {
+                    split |= colon + 1 >= m.length
+                            || m[colon + 1] != '\n' && !HeaderLines.isWhiteSpace(m[colon + 1]);
+                } else if (c > 32 && c < 127) {
+                    if (letters == FROM.length() || Character.toLowerCase((char) c) != FROM.charAt(letters)) {
+                        return;                 // not from: given up at once, whatever the rest of the name
+                    }
+                    letters++;
+                }
+            }
+            if (letters < FROM.length() || !split) {
+                return;
+            }
+            long window = (long) colon + 1 + MAX_FROM_BYTES;
+            int end = HeaderLines.lfFieldEnd(m, colon + 1, (int) Math.min(limit, window));
+            if (end >= limit && limit < m.length && window > limit) {
+                return;                         // may go on past the bound (a continuation line after it)
+            }
+            Joined value = joined(colon + 1, end);
+            if (colon != crlfOnlyColon || !value.text().equals(crlfOnlyValue)) {
+                keep(value);
+            }
         }
 
         /** Whether a field of the CRLF-only reading ends at {@code i}: CR LF not followed by SP or HTAB, or the end. */
@@ -253,20 +324,35 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             }
         }
 
-        /** Keeps {@code m[start, end)} with its CRs and LFs dropped, stripped, as a possible continuation. */
-        private void keepJoined(int start, int end) {
+        /**
+         * Keeps {@code m[start, end)} with its CRs and LFs dropped, stripped, as a possible continuation; returns
+         * it.
+         */
+        private String keepJoined(int start, int end) {
+            Joined value = joined(start, end);
+            keep(value);
+            return value.text();
+        }
+
+        /** {@code m[start, end)} with its CRs and LFs dropped: the octets left, and as text, stripped. */
+        private Joined joined(int start, int end) {
             ByteArrayOutputStream joined = new ByteArrayOutputStream(end - start);
             for (int j = start; j < end; j++) {
                 if (m[j] != '\r' && m[j] != '\n') {
                     joined.write(m[j]);
                 }
             }
-            if (kept + joined.size() > MAX_FROM_BYTES) {
+            return new Joined(joined.toString(StandardCharsets.UTF_8).strip(), joined.size());
+        }
+
+        /** Keeps a value made by {@link #joined} as a possible continuation, within the bounds. */
+        private void keep(Joined value) {
+            if (kept + value.octets() > MAX_FROM_BYTES) {
                 overflow = true;
                 return;
             }
-            kept += joined.size();
-            add(continuations, joined.toString(StandardCharsets.UTF_8).strip());
+            kept += value.octets();
+            add(continuations, value.text());
         }
 
         /**

@@ -118,6 +118,25 @@ class AuthResultsRewriteTest {
     }
 
     /** A message with bare LFs only is one line to a CRLF-only reader: nothing is added to its line ends. */
+    /**
+     * Review s18: in a message with bare LFs only, a field whose name holds a lone CR is an Authentication-Results
+     * field to an LF-only reader (mime4j reads the CR as white space; a client may drop it), a nameless field (or
+     * two fields) to javax.mail: it goes, with our field on top; the rest stays as it was, with bare LFs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Authentication-Results\r", "Authentication-Results \r ", "Authentication\r-Results",
+        "Authentication-Res\r\rults", "\rAuthentication-Results", "Authentication-Results\r\t"})
+    void aNameWithALoneCrInABareLfMessageIsReadAsAnLfOnlyReaderReadsIt(String name) {
+        String rest = "From: a@example.com\nSubject: s\n\nbody\n";
+        String message = "Received: x\n" + name + ": mx.example.org; dmarc=pass\n" + rest;
+        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(message.getBytes(StandardCharsets.UTF_8),
+                "mx.example.org", OURS);
+        String out = new String(result.message(), StandardCharsets.UTF_8);
+        assertThat(result.removed()).as(out).isEqualTo(1);
+        assertThat(out).isEqualTo(OURS.replace("\r\n", "\n") + "\nReceived: x\n" + rest);
+        assertThat(claimantsLeft(out)).as(out).isEqualTo(1);
+    }
+
     @Test
     void aBareLfMessageKeepsItsLineEnds() {
         String message = "From: a@example.com\nSubject: s\n\nAuthentication-Results: mx.example.org; x=y\n";

@@ -33,6 +33,42 @@ class ClientQuotaTest {
         assertThat(a.tryAcquire()).isNull();
     }
 
+    /**
+     * Review s18: quotas over one table (the hook instances of one James' SMTP servers) count what all of them
+     * hold, each applying its own bounds; a table counts networks also for a quota without a bound per network.
+     */
+    @Test
+    void quotasOverOneTableCountTogetherEachWithItsOwnBounds() throws Exception {
+        ClientQuota.Counts counts = new ClientQuota.Counts(10);
+        ClientQuota port25 = new ClientQuota(1, 2, counts);
+        ClientQuota port587 = new ClientQuota(2, Integer.MAX_VALUE, counts);
+        ClientQuota.Permit first = port25.client(ip("198.51.100.66")).tryAcquire();
+        assertThat(first).isNotNull();
+        // the client holds one: at port 25's bound, within port 587's
+        assertThat(port25.client(ip("198.51.100.66")).tryAcquire()).isNull();
+        assertThat(port25.client(ip("198.51.100.66")).atQuota()).isTrue();
+        ClientQuota.Permit second = port587.client(ip("198.51.100.66")).tryAcquire();
+        assertThat(second).isNotNull();
+        assertThat(port587.client(ip("198.51.100.66")).tryAcquire()).isNull();
+        assertThat(port25.client(ip("198.51.100.66")).held()).isEqualTo(2);
+        // its network holds two: at port 25's bound of 2, although port 587 bounds no network
+        assertThat(port25.client(ip("198.51.100.67")).tryAcquire()).isNull();
+        ClientQuota.Permit neighbour = port587.client(ip("198.51.100.67")).tryAcquire();
+        assertThat(neighbour).isNotNull();
+        assertThat(port25.client(ip("198.51.100.67")).networkHeld()).isEqualTo(3);
+        assertThat(port25.clients()).isEqualTo(2);
+        // a permit of one quota is given back to the table; another quota over it may replace it
+        ClientQuota.Permit replaced = port587.client(ip("203.0.113.1")).tryReplace(first);
+        assertThat(replaced).isNotNull();
+        assertThat(port25.client(ip("198.51.100.66")).held()).isEqualTo(1);
+        // a quota over another table does not
+        assertThat(new ClientQuota(1, 10).client(ip("203.0.113.2")).tryReplace(second)).isNull();
+        second.close();
+        neighbour.close();
+        replaced.close();
+        assertThat(port587.clients()).isZero();
+    }
+
     @Test
     void anIpv6ClientIsItsSlash64AndAnIpv4MappedAddressItsIpv4Address() throws Exception {
         ClientQuota quota = new ClientQuota(1, 10);

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The attacker's view (issue 9): {@code From: ceo@victim.example} (p=reject) sent by an attacker whose own domain
@@ -238,6 +240,44 @@ class DmarcFailClosedTest {
         }
     }
 
+    /** The attacker publishes a record, so that its own From passes DMARC (the readers' attacks below). */
+    static final ZoneFileResolver READERS_DNS = zone(
+            dmarc("victim.example", "v=DMARC1; p=reject"), dmarc("attacker.example", "v=DMARC1; p=none"),
+            host("victim.example"), host("attacker.example"));
+
+    /**
+     * The From values of a reading whose lines end at {@code lineEnd} only and whose header section ends at the first
+     * empty line of it; a name is read without controls and white space (so without a CR or LF in it).
+     */
+    static List<String> readingFromValues(String message, String lineEnd) {
+        List<String> values = new ArrayList<>();
+        String header = message.substring(0, message.indexOf(lineEnd + lineEnd) + lineEnd.length());
+        for (String field : header.split(lineEnd + "(?![ \t])")) {
+            int colon = field.indexOf(':');
+            if (colon > 0 && field.substring(0, colon).replaceAll("[\\x00-\\x20]", "").equalsIgnoreCase("From")) {
+                values.add(field.substring(colon + 1).replaceAll("[\r\n]", "").strip());
+            }
+        }
+        return values;
+    }
+
+    /**
+     * What the attacker counts on: javax.mail (the strict parser's reading) shows its own domain, which passes; the
+     * other reader shows the victim. DMARC evaluates both, and the victim's p=reject wins.
+     */
+    static void victimEvaluated(String message) {
+        DmarcResult javaxMailOnly = new DmarcEvaluator(READERS_DNS).evaluate(List.of("x@attacker.example"),
+                ATTACKER_SPF, unsigned()).join();
+        assertThat(javaxMailOnly.status()).isEqualTo(DmarcStatus.PASS);
+
+        DmarcResult r = new DmarcEvaluator(READERS_DNS).evaluate(message.getBytes(StandardCharsets.UTF_8),
+                ATTACKER_SPF, unsigned()).join();
+        assertThat(r.fromDomains()).as(message).contains("victim.example", "attacker.example");
+        assertThat(r.fromDomain()).as(message).isEqualTo("victim.example");
+        assertThat(r.status()).as(message).isEqualTo(DmarcStatus.FAIL);
+        assertRejected(r);
+    }
+
     /**
      * Review s17 (L2, From scan): a reader that knows only CR LF (a bare LF or CR is data to it) reads a message as
      * lines as soon as it holds a CR LF, whatever its first line ends with. With a first line ending with a bare LF
@@ -247,38 +287,10 @@ class DmarcFailClosedTest {
      */
     @Nested
     class ACrlfOnlyReader {
-        /** The attacker publishes a record, so that its own From passes DMARC. */
-        private final ZoneFileResolver dns = zone(
-                dmarc("victim.example", "v=DMARC1; p=reject"), dmarc("attacker.example", "v=DMARC1; p=none"),
-                host("victim.example"), host("attacker.example"));
-
-        /** The From values of the CRLF-only reading: lines end at CR LF only; its header ends at CRLF CRLF. */
-        private static List<String> crlfOnlyFromValues(String message) {
-            List<String> values = new ArrayList<>();
-            String header = message.substring(0, message.indexOf("\r\n\r\n") + 2);
-            for (String field : header.split("\r\n(?![ \t])")) {
-                int colon = field.indexOf(':');
-                if (colon > 0 && field.substring(0, colon).replaceAll("[\\x00-\\x20]", "").equalsIgnoreCase("From")) {
-                    values.add(field.substring(colon + 1).replaceAll("[\r\n]", "").strip());
-                }
-            }
-            return values;
-        }
-
         private void attack(String message) {
-            byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-            // what the attacker counts on: javax.mail (the strict parser's reading, from the same line ends) shows
-            // its own domain, which passes; the CRLF-only reader shows the victim only
-            assertThat(crlfOnlyFromValues(message)).as(message).containsExactly(VICTIM);
-            DmarcResult javaxMailOnly = new DmarcEvaluator(dns).evaluate(List.of("x@attacker.example"), ATTACKER_SPF,
-                    unsigned()).join();
-            assertThat(javaxMailOnly.status()).isEqualTo(DmarcStatus.PASS);
-
-            DmarcResult r = new DmarcEvaluator(dns).evaluate(bytes, ATTACKER_SPF, unsigned()).join();
-            assertThat(r.fromDomains()).as(message).contains("victim.example", "attacker.example");
-            assertThat(r.fromDomain()).isEqualTo("victim.example");
-            assertThat(r.status()).isEqualTo(DmarcStatus.FAIL);
-            assertRejected(r);
+            // the CRLF-only reader shows the victim only
+            assertThat(readingFromValues(message, "\r\n")).as(message).containsExactly(VICTIM);
+            victimEvaluated(message);
         }
 
         @Test
@@ -290,7 +302,8 @@ class DmarcFailClosedTest {
         void aFromFieldWhoseNameIsFoldedOverABareLf() {
             attack("Subject: hi\nFrom: x@attacker.example\r\nFrom\n: " + VICTIM + "\r\n\r\nbody\r\n");
             // whatever the first line ends with
-            DmarcResult r = new DmarcEvaluator(dns).evaluate(("Subject: hi\r\nFrom: x@attacker.example\r\nFrom\n: "
+            DmarcResult r = new DmarcEvaluator(READERS_DNS).evaluate((
+                    "Subject: hi\r\nFrom: x@attacker.example\r\nFrom\n: "
                     + VICTIM + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF, unsigned()).join();
             assertThat(r.fromDomains()).contains("victim.example", "attacker.example");
             assertRejected(r);
@@ -300,7 +313,8 @@ class DmarcFailClosedTest {
         void aFromValueRunOnOverABareLf() {
             // the CRLF-only reader shows one From field, ceo@vic<LF>tim.example; a client dropping the LF shows
             // victim.example (as the lone CR of fail-closed rule 3)
-            DmarcResult r = new DmarcEvaluator(dns).evaluate(("Subject: hi\nFrom: x@attacker.example\r\nFrom: ceo@vic"
+            DmarcResult r = new DmarcEvaluator(READERS_DNS).evaluate((
+                    "Subject: hi\nFrom: x@attacker.example\r\nFrom: ceo@vic"
                     + "\ntim.example\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF, unsigned())
                     .join();
             assertThat(r.fromDomains()).contains("victim.example", "attacker.example");
@@ -310,10 +324,51 @@ class DmarcFailClosedTest {
         /** A message with bare LFs only is one line to that reader: nothing more is read. */
         @Test
         void aBareLfMessageIsReadAsBefore() {
-            DmarcResult r = new DmarcEvaluator(dns).evaluate(("Subject: hi\nFrom: x@attacker.example\nX: y\n\n"
+            DmarcResult r = new DmarcEvaluator(READERS_DNS).evaluate((
+                    "Subject: hi\nFrom: x@attacker.example\nX: y\n\n"
                     + "From: " + VICTIM + "\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF, unsigned()).join();
             assertThat(r.fromDomains()).containsExactly("attacker.example");
             assertThat(r.status()).isEqualTo(DmarcStatus.PASS);
+        }
+    }
+
+    /**
+     * Review s18: in a message whose lines end with bare LFs only, a From field whose name holds a lone CR
+     * ({@code From\r: v}) is a From field to readers that end lines at LF only and read a CR in a name as white
+     * space (mime4j, which Apache James' IMAP and JMAP parse with, shows {@code From: v}) or drop it (then
+     * {@code Fr\rom: v} too); javax.mail ends the line at that CR and shows a nameless field. The scan followed
+     * javax.mail's lines only, so the victim's domain was not evaluated and the attacker's own From passed.
+     */
+    @Nested
+    class AnLfOnlyReaderOfALoneCrInAName {
+        private void attack(String message) {
+            assertThat(message).as("no CR LF anywhere").doesNotContain("\r\n");
+            // the LF-only reader shows the victim, lone CRs dropped from names
+            assertThat(readingFromValues(message, "\n")).as(message).contains(VICTIM);
+            victimEvaluated(message);
+        }
+
+        /** A lone CR before the colon, inside the name, among spaces, in a name folded over a LF. */
+        @ParameterizedTest
+        @ValueSource(strings = {"From\r", "Fr\rom", "F\r\rrom", "From \r", "From\r\t ", "Fr\n om\r"})
+        void aLoneCrInTheName(String name) {
+            attack("Subject: hi\nFrom: x@attacker.example\n" + name + ": " + VICTIM + "\n\nbody\n");
+        }
+
+        @Test
+        void aLoneCrInTheFirstFieldsName() {
+            attack("From\r: " + VICTIM + "\nFrom: x@attacker.example\nSubject: hi\n\nbody\n");
+        }
+
+        /** In a message holding a CR LF too: an LF-only field start that is no CRLF-only one. */
+        @Test
+        void aLoneCrInANameAfterABareLfOfACrlfMessage() {
+            DmarcResult r = new DmarcEvaluator(READERS_DNS).evaluate((
+                    "Subject: hi\r\nFrom: x@attacker.example\r\nX: y\n"
+                    + "From\r: " + VICTIM + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8), ATTACKER_SPF,
+                    unsigned()).join();
+            assertThat(r.fromDomains()).contains("victim.example", "attacker.example");
+            assertRejected(r);
         }
     }
 

@@ -70,6 +70,35 @@ class FromFieldScanTest {
         assertThat(notFrom.possibleContinuations()).isEmpty();
     }
 
+    /**
+     * Review s18: an LF-only reader (mime4j) reads a CR in a field name as white space, a client may drop it: a
+     * field of that reading (at the top or after a LF) whose name holds a lone CR and is from without it is a From
+     * field, whose value, line ends dropped, is a possible continuation; with or without a CR LF in the message.
+     */
+    @Test
+    void anLfOnlyReaderOfALoneCrInANameIsModelled() {
+        for (String crlf : new String[] {"", "Y: z\r\n\r"}) {
+            FromFieldScan s = scan("Subject: x\nFrom\r: a@x.example\nFr\rom: b@y.example\nFrom \r\t: c@z.example\n"
+                    + "F\r\rROM:d@w.example\n e@v.example\nFr\n om\r: f@u.example\n" + crlf + "\nFrom\r: body@x.example\n");
+            // javax.mail's reading folds the name over a CR before SP or HTAB: its From field, read once
+            assertThat(s.values()).as(crlf).containsExactly("c@z.example");
+            // ("F", javax.mail's line without colon after that From field, is a possible continuation as before)
+            assertThat(s.possibleContinuations()).as(crlf).containsExactly("a@x.example", "b@y.example",
+                    "d@w.example e@v.example", "F", "f@u.example");
+            assertThat(s.complete()).isTrue();
+        }
+        // at the top, and not after a lone CR (no line start of that reading)
+        assertThat(scan("From\r: a@x.example\nX: y\rFrom\r: b@y.example\n\n").possibleContinuations())
+                .containsExactly("a@x.example");
+        // a name that is not from, a colon before the CR, a lone CR in a value only: nothing more
+        FromFieldScan other = scan("Fromage\r: a@x.example\nFr\rom\rx: b@y.example\nFrom: c@z.\rexample\n\n");
+        assertThat(other.values()).containsExactly("c@z.");
+        assertThat(other.possibleContinuations()).containsExactly("c@z.example", "example");
+        // the field read by the CRLF-only reading already (the same value after the same colon): kept once
+        assertThat(scan("Subject: x\r\nFr\rom: b@y.example\r\n\r\n").possibleContinuations())
+                .containsExactly("b@y.example");
+    }
+
     @Test
     void boundsMakeTheScanIncomplete() {
         assertThat(FromFieldScan.of(("X: " + "y".repeat(100) + "\r\nFrom: a@x.example\r\n\r\n")

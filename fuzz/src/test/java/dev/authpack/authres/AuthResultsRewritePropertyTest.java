@@ -26,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * space continued our field. s16: a CRLF-only reader read on past an empty line after a bare LF into the body, and
  * over a bare LF into the next field; its fields' claims were not looked at. s17 (L2): that reading was left out
  * when the first line ended with a bare LF, and our field, with bare LFs, ran on into the message's first line.
+ * s18: a name holding a lone CR inside ({@code Authentic\ration-Results}), which an LF-only reader may read as
+ * the name, was not looked at ({@link HostileHeaders#bareLfLoneCr}, messages without a CR LF).
  * <ol>
  *   <li>Rewriting the output removes nothing more: with our field, only ours, and the same octets come back.</li>
  *   <li>The body stays: the empty line ending the header section is where it was, less the octets removed before
@@ -59,6 +61,12 @@ class AuthResultsRewritePropertyTest {
     @Test
     void holdOnMessagesWhoseFirstLineEndsWithABareLf() {
         holdOnEach(HostileHeaders.firstLineBareLf(0x5eed_0017L));
+    }
+
+    /** Review s18: no CR LF anywhere, names split by a lone CR (an LF-only reader's Authentication-Results). */
+    @Test
+    void holdOnBareLfMessagesWithLoneCrs() {
+        holdOnEach(HostileHeaders.bareLfLoneCr(0x5eed_0023L));
     }
 
     /** Every message checked, with our field and without; fails with how many broke a property, and the first. */
@@ -128,7 +136,8 @@ class AuthResultsRewritePropertyTest {
 
     /**
      * Whether {@code [start, end)} is an Authentication-Results field claiming our id: the text before its first
-     * colon, trimmed of every character up to space (javax.mail's {@code InternetHeader}), is the name ignoring
+     * colon, without CRs and LFs (review s18: a reader may drop a lone CR in a name; mime4j reads it as white
+     * space), trimmed of every character up to space (javax.mail's {@code InternetHeader}), is the name ignoring
      * case, also as UTF-8; the rest claims ({@link AuthServIds#claims}).
      */
     private static boolean claimsOurId(byte[] m, int start, int end) {
@@ -137,7 +146,7 @@ class AuthResultsRewritePropertyTest {
             colon++;
         }
         return colon < end
-                && new String(m, start, colon - start, StandardCharsets.UTF_8).trim()
+                && new String(m, start, colon - start, StandardCharsets.UTF_8).replaceAll("[\r\n]", "").trim()
                         .equalsIgnoreCase(AuthResultsWriter.FIELD_NAME)
                 && AuthServIds.claims(new String(m, colon + 1, end - colon - 1, StandardCharsets.UTF_8), ID);
     }

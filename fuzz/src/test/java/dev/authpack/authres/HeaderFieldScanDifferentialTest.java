@@ -30,6 +30,12 @@ class HeaderFieldScanDifferentialTest {
         HostileHeaders.random(0x5eed_0010L).forEach(HeaderFieldScanDifferentialTest::agrees);
     }
 
+    /** Review s18: messages without a CR LF, names split by a lone CR. */
+    @Test
+    void agreesWithTheReferenceOnBareLfMessagesWithLoneCrs() {
+        HostileHeaders.bareLfLoneCr(0x5eed_0022L).forEach(HeaderFieldScanDifferentialTest::agrees);
+    }
+
     private static void agrees(byte[] message) {
         String shown = new String(message, StandardCharsets.ISO_8859_1);
         List<List<Integer>> expected = fields(message, Integer.MAX_VALUE, true);

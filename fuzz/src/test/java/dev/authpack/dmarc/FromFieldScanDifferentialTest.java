@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@value HostileHeaders#RANDOM_SECTIONS} random hostile header sections and on
  * {@value HostileHeaders#FIRST_LINE_BARE_LF_MESSAGES} messages of From fields whose first line ends with a bare LF
  * and later lines mostly with CR LF (review s17 L2: a CRLF-only reader reads those whatever the first line ends
- * with): the same From values, possible continuations and completeness, with the default bound and with a random
+ * with), and on {@value HostileHeaders#BARE_LF_LONE_CR_MESSAGES} messages without a CR LF whose names and lines
+ * hold lone CRs (review s18: an LF-only reader's From fields): the same From values, possible continuations and completeness, with the default bound and with a random
  * bound on the octets scanned (to reach every way a line can cross it). Each test counts the inputs that disagree
  * and reports the first.
  */
@@ -38,6 +39,12 @@ class FromFieldScanDifferentialTest {
     @Test
     void agreesWithTheReferenceOnMessagesWhoseFirstLineEndsWithABareLf() {
         agreeOnEach(HostileHeaders.firstLineBareLfFrom(0x5eed_0018L), new Random(0x5eed_0019L));
+    }
+
+    /** Review s18: messages without a CR LF, names split by a lone CR, which an LF-only reader joins. */
+    @Test
+    void agreesWithTheReferenceOnBareLfMessagesWithLoneCrs() {
+        agreeOnEach(HostileHeaders.bareLfLoneCr(0x5eed_0020L), new Random(0x5eed_0021L));
     }
 
     /** Every message checked; fails with how many disagreed, and the first. */

@@ -12,7 +12,8 @@ import java.util.List;
  * show the two agree on every input. Do not change it, but to follow a change of what the scan reads, written in
  * this copy's own naive way: review s17 (L2) made the CRLF-only reading depend on a CR LF anywhere in the message
  * ({@link Scanner#containsCrlf}, was the first line's end) and added that reading's From fields that run on over a
- * bare LF or a lone CR ({@link Scanner#crlfOnlyField}).
+ * bare LF or a lone CR ({@link Scanner#crlfOnlyField}); review s18 added the LF-only reading's From fields whose
+ * name holds a lone CR ({@link Scanner#lfOnlyField}).
  *
  * <p>Every From field a mail client could display, read from a header section that {@link
  * dev.authpack.mail.RawMessage#parse strict parsing} may refuse (docs/dmarc.md "Fail-closed rules"). One linear
@@ -75,6 +76,7 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
         private boolean sawField;
         private int kept;
         private boolean overflow;
+        private String lastCrlfOnly;             // "colon:value" of the last field crlfOnlyField kept
 
         Scanner(byte[] message, int limit) {
             this.m = message;
@@ -109,6 +111,9 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
                 }
                 if (crlfMessage && afterCrlf && (pos == 0 || m[pos] != ' ' && m[pos] != '\t')) {
                     crlfOnlyField(pos);
+                }
+                if ((pos == 0 || m[pos - 1] == '\n') && (pos == 0 || m[pos] != ' ' && m[pos] != '\t')) {
+                    lfOnlyField(pos);
                 }
                 if (end > pos) {
                     line(pos, end);
@@ -188,7 +193,65 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
                 overflow = true;
             } else {
                 kept += n;
+                lastCrlfOnly = colon + ":" + new String(value, 0, n, StandardCharsets.UTF_8).strip();
                 add(continuations, new String(value, 0, n, StandardCharsets.UTF_8).strip());
+            }
+        }
+
+        /**
+         * The field of the LF-only reading starting at {@code start} (the top or after a LF, no white space): when
+         * the name before its first colon (over LF folding) holds a CR not before LF, SP or HTAB, is from without
+         * white space and controls, and the field ends before the bound, its value (at most {@link #MAX_FROM_BYTES}
+         * octets of it) without CRs and LFs is a possible continuation, unless {@link #crlfOnlyField} kept the same
+         * value after the same colon.
+         */
+        private void lfOnlyField(int start) {
+            if (overflow) {
+                return;
+            }
+            int fieldEnd = start;
+            while (fieldEnd < m.length && !(m[fieldEnd] == '\n'
+                    && !(fieldEnd + 1 < m.length && (m[fieldEnd + 1] == ' ' || m[fieldEnd + 1] == '\t')))) {
+                fieldEnd++;
+            }
+            fieldEnd = Math.min(m.length, fieldEnd + 1);
+            int colon = start;
+            while (colon < fieldEnd && m[colon] != ':') {
+                colon++;
+            }
+            if (colon >= fieldEnd || colon >= limit || !nameLetters(start, colon, "").equals(FROM)) {
+                return;
+            }
+            boolean split = false;
+            for (int i = start; i < colon; i++) {
+                split |= m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n' && m[i + 1] != ' ' && m[i + 1] != '\t');
+            }
+            if (!split) {
+                return;
+            }
+            long window = (long) colon + 1 + MAX_FROM_BYTES;
+            // the field, or the window looked at, must end before the bound (a LF at the bound's last octet may
+            // be followed by a continuation line past it)
+            if (limit < m.length && (fieldEnd < window ? fieldEnd >= limit : window > limit)) {
+                return;
+            }
+            int end = (int) Math.min(fieldEnd, window);
+            byte[] value = Arrays.copyOfRange(m, colon + 1, end);
+            int n = 0;
+            for (byte b : value) {
+                if (b != '\r' && b != '\n') {
+                    value[n++] = b;
+                }
+            }
+            String text = new String(value, 0, n, StandardCharsets.UTF_8).strip();
+            if ((colon + ":" + text).equals(lastCrlfOnly)) {
+                return;
+            }
+            if (kept + n > MAX_FROM_BYTES) {
+                overflow = true;
+            } else {
+                kept += n;
+                add(continuations, text);
             }
         }
 

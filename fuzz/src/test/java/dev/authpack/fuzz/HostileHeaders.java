@@ -36,6 +36,8 @@ public final class HostileHeaders {
         "\r\n dkim=pass", "\n\tspf=pass", "X: y", "Subject: hi", "To: b@example.org", "no colon here",
         "\r\n\r\n", "\n\n", "\r\n\n", "\n\r\n", "\r\r\n\r\n", "body\r\n", "\u00e9", "\u00ff", "<c@z.example>",
         "Authentication-Results: \"mx.test\r", "\"mx.te\rst\"; dkim=pass",
+        "From\r:", "Fr\rom: ceo@victim.example", "From \r: ", "Authentication-Results\r: mx.test; dmarc=pass",
+        "Authentic\ration-Results: mx.test; dkim=pass",
     };
 
     private HostileHeaders() {
@@ -104,6 +106,51 @@ public final class HostileHeaders {
      */
     public static List<byte[]> firstLineBareLfFrom(long seed) {
         return firstLineBareLf(seed, FROM_LINES);
+    }
+
+    /** The messages {@link #bareLfLoneCr} makes. */
+    public static final int BARE_LF_LONE_CR_MESSAGES = 20_000;
+
+    /** Line contents for {@link #bareLfLoneCr}: From and Authentication-Results fields, names split by a lone CR. */
+    private static final String[] LONE_CR_LINES = {
+        "From\r: ceo@victim.example", "Fr\rom: ceo@victim.example", "From \r: ceo@victim.example",
+        "F\r\rrom: ceo@victim.example", "From\r\t: ceo@victim.example", "Fr", " om\r: ceo@victim.example",
+        "Authentication-Results\r: mx.test; dmarc=pass", "Authentic\ration-Results: mx.test; dkim=pass",
+        "Authentication-Results \r: mx.test; dkim=pass", "\rAuthentication-Results: mx.test; dkim=pass",
+    };
+
+    /**
+     * {@value #BARE_LF_LONE_CR_MESSAGES} messages with no CR LF anywhere (review s18): lines end with bare LFs, a
+     * few with a lone CR; lines are those of {@link #firstLineBareLfFrom} and {@link #firstLineBareLf} and names
+     * split by a lone CR, and one line in four gets a lone CR at a random place. An LF-only reader (mime4j) reads
+     * such a CR as part of its line (white space in a name), javax.mail as a line end.
+     */
+    public static List<byte[]> bareLfLoneCr(long seed) {
+        Random random = new Random(seed);
+        String[][] sources = {FROM_LINES, LINES, LONE_CR_LINES};
+        List<byte[]> out = new ArrayList<>(BARE_LF_LONE_CR_MESSAGES);
+        for (int n = 0; n < BARE_LF_LONE_CR_MESSAGES; n++) {
+            StringBuilder message = new StringBuilder();
+            for (int lines = 1 + random.nextInt(10); lines > 0; lines--) {
+                String[] source = sources[random.nextInt(sources.length)];
+                String line = random.nextInt(10) == 0 ? PIECES[random.nextInt(PIECES.length)]
+                        : source[random.nextInt(source.length)];
+                if (!line.isEmpty() && random.nextInt(4) == 0) {
+                    int at = random.nextInt(line.length());
+                    line = line.substring(0, at) + "\r" + line.substring(at);
+                }
+                message.append(line).append(random.nextInt(8) == 0 ? "\r" : "\n");
+            }
+            if (random.nextBoolean()) {
+                message.append("\nFrom\r: body@victim.example\nbody\n");
+            }
+            String text = message.toString();
+            while (text.contains("\r\n")) {
+                text = text.replace("\r\n", "\r\r"); // no CR LF anywhere: each replacement takes a LF away
+            }
+            out.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     private static List<byte[]> firstLineBareLf(long seed, String[] contents) {

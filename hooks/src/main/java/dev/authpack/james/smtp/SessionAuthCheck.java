@@ -98,6 +98,9 @@ import java.util.function.Function;
  *       {@code maxQueriesPerNetwork}, and no early lookup is sent while the transport has three quarters of its
  *       slots in flight: an early lookup beyond them starts at the end of DATA instead, and a label-only hook
  *       leaves the mail to {@code MailAuthCheck};</li>
+ *   <li>the waits and queries a client or network holds are counted over every hook instance of the JVM
+ *       ({@link SessionCounts}): one James' SMTP servers (ports 25 and 587, a hook each) share them, each applying
+ *       its own limits; {@code maxWaiting} is each server's own;</li>
  *   <li>clients that authenticated or may relay ({@code isRelayingAllowed}) are checked but never refused;</li>
  *   <li>refusals are SMTP replies in the session, never bounces (no backscatter);</li>
  *   <li>a client that leaves, RSETs, says HELO/EHLO again or sends a new MAIL FROM ends the lookups its
@@ -133,21 +136,35 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     private volatile DnsResolver resolver;
     private volatile Enforcement enforcement = Enforcement.DEFAULT;
     private volatile SessionLimits limits = SessionLimits.defaults();
-    /** The waits that may block James' I/O threads at once, for this hook's SMTP server and per client. */
-    private volatile Waits waits = limits.waits();
+    /** What each client and network holds of the waits and of the queries in flight: JVM-wide, or a test's. */
+    private final SessionCounts counts;
+    /** The waits that may block James' I/O threads at once, for this hook's SMTP server, and the client shares. */
+    private volatile Waits waits;
     /** The DNS queries in flight that the sessions of each client started ({@code maxQueriesPerClient}). */
-    private volatile ClientQuota queries = limits.queries();
+    private volatile ClientQuota queries;
 
     @Inject
     public SessionAuthCheck(AuthpackEngines engines) {
-        this(settings -> settings.checker(engines), engines::resolver);
+        this(settings -> settings.checker(engines), engines::resolver, SessionCounts.JVM);
     }
 
-    /** Tests: checkers and resolvers from elsewhere (a checker must use the resolver given for its DNS settings). */
+    /**
+     * Tests: checkers and resolvers from elsewhere (a checker must use the resolver given for its DNS settings),
+     * with counts of its own.
+     */
     SessionAuthCheck(Function<CheckSettings, MailAuthChecker> checkers,
                      Function<DnsSettings, DnsResolver> resolvers) {
+        this(checkers, resolvers, SessionCounts.fresh());
+    }
+
+    /** Tests: as above, over {@code counts} (shared with other hooks given them). */
+    SessionAuthCheck(Function<CheckSettings, MailAuthChecker> checkers,
+                     Function<DnsSettings, DnsResolver> resolvers, SessionCounts counts) {
         this.checkers = checkers;
         this.resolvers = resolvers;
+        this.counts = counts;
+        waits = limits.waits(counts);
+        queries = limits.queries(counts);
     }
 
     public SessionAuthCheck() {
@@ -175,8 +192,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             CheckSettings read = CheckSettings.read(key -> config.getString(key, null));
             enforcement = Enforcement.read(key -> config.getString(key, null));
             limits = SessionLimits.read(key -> config.getString(key, null));
-            waits = limits.waits();
-            queries = limits.queries();
+            waits = limits.waits(counts);
+            queries = limits.queries(counts);
             checker = checkers.apply(read);
             resolver = resolvers.apply(read.dns());
             settings = read;

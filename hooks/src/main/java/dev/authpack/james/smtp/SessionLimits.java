@@ -13,14 +13,15 @@ import java.util.function.Function;
  *   <li>{@code maxWaiting} (the number of available processors, that is half of James 3.8.1's default
  *       {@code ioWorkerCount} of two per processor): how many of the hook's waits (SPF at MAIL FROM, the checks at
  *       the end of DATA) may block I/O threads at once, across all connections of the SMTP server the hook belongs
- *       to. A wait that finds them all taken does not happen: MAIL FROM goes on without an SPF verdict (SPF is
+ *       to (each SMTP server has its own). A wait that finds them all taken does not happen: MAIL FROM goes on without an SPF verdict (SPF is
  *       then decided, and refused, at the end of DATA), and an end of DATA whose reply depends on the checks is
  *       answered {@code 451 4.7.1} (try again later). Set it below {@code ioWorkerCount} so that the other I/O
  *       threads stay free whatever the senders' DNS does.</li>
  *   <li>{@code maxWaitingPerClient} (half of {@code maxWaiting}, at least 1): how many of those waits the
  *       connections of one client (an IPv4 address, or an IPv6 /64) may hold at once; a wait beyond it does not
  *       happen, as above. So one client, however many connections it opens, leaves the other waits to the others.
- *       A value of {@code maxWaiting} or more: no bound per client.</li>
+ *       A value of {@code maxWaiting} or more: no bound per client. The waits a client holds are counted over
+ *       every hook instance of the JVM ({@link SessionCounts}): its waits on port 25 count on port 587 too.</li>
  *   <li>{@code maxWaitingPerNetwork} (the same default): the same for all clients of one network (an IPv4 /24, an
  *       IPv6 /48): a sender with many addresses of one allocation is one sender here.</li>
  *   <li>{@code waitYieldAfter} (2000 ms): a wait held this long yields to a message that finds no wait it may take
@@ -29,7 +30,8 @@ import java.util.function.Function;
  *       past it that message gets {@code 451 4.7.1} and the wait is free again. Answers that came meanwhile are
  *       cached, so the sender's retry finds more of them.</li>
  *   <li>{@code maxQueriesPerClient} (32): how many DNS queries started by the sessions of one client may be in
- *       flight at once, over all its connections, out of the DNS transport's 256: an early lookup beyond it is
+ *       flight at once, over all its connections (to every SMTP server of the JVM: {@link SessionCounts}), out of
+ *       the DNS transport's 256: an early lookup beyond it is
  *       not started (the end of DATA asks it, as {@code MailAuthCheck} does: later, never a failure), and a
  *       label-only hook does not hand over a message of a client at it ({@code MailAuthCheck} checks it from the
  *       spool). At most {@link #MAX_CLIENTS_TRACKED} clients are tracked at once: a new client beyond them starts
@@ -129,14 +131,18 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
         return Math.max(1, maxWaiting / 2);
     }
 
-    /** The waits of {@code maxWaiting} and its shares: one per hook instance, per SMTP server. */
-    Waits waits() {
-        return new Waits(maxWaiting, maxWaitingPerClient, maxWaitingPerNetwork, waitYieldAfter);
+    /**
+     * The waits of {@code maxWaiting}, one per hook instance (per SMTP server), and its shares per client and per
+     * network, applied to {@code counts} (JVM-wide: {@link SessionCounts}).
+     */
+    Waits waits(SessionCounts counts) {
+        return new Waits(maxWaiting, new ClientQuota(maxWaitingPerClient, maxWaitingPerNetwork, counts.waits()),
+                waitYieldAfter);
     }
 
-    /** The counts of {@code maxQueriesPerClient} and {@code maxQueriesPerNetwork}: one per hook instance. */
-    ClientQuota queries() {
-        return new ClientQuota(maxQueriesPerClient, maxQueriesPerNetwork, MAX_CLIENTS_TRACKED);
+    /** {@code maxQueriesPerClient} and {@code maxQueriesPerNetwork} applied to {@code counts} (JVM-wide). */
+    ClientQuota queries(SessionCounts counts) {
+        return new ClientQuota(maxQueriesPerClient, maxQueriesPerNetwork, counts.queries());
     }
 
     private static long number(Function<String, String> parameter, String name, long otherwise, long min,

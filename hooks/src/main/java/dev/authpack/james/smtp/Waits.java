@@ -25,7 +25,10 @@ import java.util.concurrent.TimeoutException;
  * slowest instead of the newest. Between the newcomer taking the wait and the holder's thread waking, one more
  * I/O thread than {@code maxWaiting} may be blocked, for microseconds.
  *
- * <p>The per-client count tracks only clients holding a wait, so at most {@code maxWaiting} of them.
+ * <p>The per-client and per-network counts are shared by every hook instance of the JVM ({@link SessionCounts}):
+ * a client's waits on one SMTP server count against its share on the others, each instance applying its own
+ * shares; they track only clients holding a wait. A wait yields only to a message of the same instance (its I/O
+ * threads): {@link #tryTake} looks at this instance's waits, whose giving back lets the newcomer in.
  */
 final class Waits {
     private final int max;
@@ -34,9 +37,13 @@ final class Waits {
     /** The waits held, the oldest first. */
     private final Set<Wait> held = new LinkedHashSet<>();
 
-    Waits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerNetwork, Duration yieldAfter) {
+    /**
+     * @param shares the per-client and per-network shares, over counts shared with other hook instances (JVM-wide,
+     *               {@link SessionCounts}); their waits count, not their {@code maxWaiting}
+     */
+    Waits(int maxWaiting, ClientQuota shares, Duration yieldAfter) {
         max = maxWaiting;
-        shares = new ClientQuota(maxWaitingPerClient, maxWaitingPerNetwork, maxWaiting);
+        this.shares = shares;
         yieldAfterNanos = yieldAfter.toNanos();
     }
 

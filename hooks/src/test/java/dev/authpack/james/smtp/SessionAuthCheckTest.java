@@ -659,9 +659,18 @@ class SessionAuthCheckTest {
     /** A hook over {@code dns} whose checks have the given budget for every check (not the 25 s defaults). */
     static SessionAuthCheck hookWithBudget(DnsResolver dns, Duration budget, String... parameters)
             throws ConfigurationException {
-        MailAuthChecker checker = MailAuthChecker.create(dns, dev.authpack.check.CheckerSettings.defaults("mx.test")
+        MailAuthChecker checker = checkerWithBudget(dns, budget);
+        return configured(new SessionAuthCheck(settings -> checker, settings -> dns), parameters);
+    }
+
+    /** A checker whose checks have {@code budget} each, over {@code dns}. */
+    static MailAuthChecker checkerWithBudget(DnsResolver dns, Duration budget) {
+        return MailAuthChecker.create(dns, dev.authpack.check.CheckerSettings.defaults("mx.test")
                 .withTimeouts(new dev.authpack.check.CheckTimeouts(budget, budget, budget, budget)));
-        SessionAuthCheck hook = new SessionAuthCheck(settings -> checker, settings -> dns);
+    }
+
+    /** {@code hook} initialised with {@code serverId=mx.test} and {@code parameters} (name, value, ...). */
+    static SessionAuthCheck configured(SessionAuthCheck hook, String... parameters) throws ConfigurationException {
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         config.addProperty("serverId", "mx.test");
         for (int i = 0; i < parameters.length; i += 2) {
