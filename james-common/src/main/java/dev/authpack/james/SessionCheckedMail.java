@@ -225,6 +225,7 @@ public final class SessionCheckedMail {
                 store(mail, serverId, options, r, resinfos, fieldValue, held);
             } else {
                 MailAttributes.store(mail, serverId, r, resinfos, fieldValue);
+                mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(key(serverId, options))));
                 mail.removeAttribute(CHECKED_MESSAGE);
             }
             return new Checked(resinfos, Optional.of(fieldValue), r.localOverload());

@@ -171,6 +171,7 @@ class SessionCheckedMailTest {
         assertThat(taken.resinfos().toString()).contains("result=pass");
         assertThat(MailAttributes.authservId(mail)).contains("mx.test");
         assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_MESSAGE)).isEmpty();
+        assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_IN_SESSION)).as("where they were made").isPresent();
         assertThat(SessionCheckedMail.results(table, mail, "mx.test", SPF_ONLY)).isEmpty();
     }
 
