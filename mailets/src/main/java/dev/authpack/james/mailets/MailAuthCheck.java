@@ -153,6 +153,7 @@ public class MailAuthCheck extends GenericMailet {
         if (checkedInSession.isPresent() && checkedInSession.get().localOverload() && !overloadRetry.isZero()) {
             // the session's resolver was at its bound: no client waits now, so the mailet asks again itself
             LOGGER.info("{}: the session's checks met this server's DNS overload: checked again", mail.getName());
+            mail.removeAttribute(dev.authpack.james.SessionCheckedMail.CHECKED_IN_SESSION);
         } else if (checkedInSession.isPresent()) {
             // counted here, once per mail, wherever it was checked (the check's time was spent in the session)
             metrics.count(checkedInSession.get().resinfos());

@@ -187,6 +187,7 @@ class MailAuthCheckOverloadRetryTest {
         assertThat(dmarc(mail).result()).isEqualTo("fail");
         assertThat(MailAttributes.dmarcDisposition(mail)).contains("reject");
         assertThat(dns.asked.get()).isEqualTo(2);
+        assertThat(mail.getAttribute(dev.authpack.james.SessionCheckedMail.CHECKED_IN_SESSION)).isEmpty();
     }
 
     @Test
