@@ -34,8 +34,10 @@ import java.util.List;
  *       reads it (review s18): {@code From\r: v}, {@code Fr\rom: v} are From fields, their values read with the
  *       line ends dropped (a possible continuation);</li>
  *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
- *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
- *       is {@link #complete() incomplete} and DMARC fails closed.</li>
+ *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all, and a From field of any
+ *       reading ending within {@value #MAX_FROM_BYTES} octets after its colon (review s18: its line ends dropped
+ *       from what is kept still count here); past one of them the scan is {@link #complete() incomplete} and DMARC
+ *       fails closed.</li>
  * </ul>
  * The line walking (line ends, continuation lines, the empty line of each reading) is {@link HeaderLines}, shared
  * with the Authentication-Results scan; the field rules above are this class's. Two stay apart on purpose: an empty
@@ -196,7 +198,9 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
          * drops those line ends shows it, best-effort (a possible continuation), when javax.mail's reading does not
          * already hold it: its name is folded, or its value holds a bare LF (a value holding lone CRs only is
          * {@link #joinedOverLoneCarriageReturns}'s). A field that goes on past the bound is left to the incomplete
-         * scan; at most {@value #MAX_FROM_BYTES} octets of its value are looked at. Fields of that reading do not
+         * scan; one whose value runs on past {@value #MAX_FROM_BYTES} octets (up to the CR LF that ends it) makes
+         * the scan incomplete (review s18: keeping that window, its bare LFs dropped, read only the half of it an
+         * attacker left there, and the forged address past it not at all). Fields of that reading do not
          * overlap, and a name that cannot be from is given up at its first letter that differs: linear.
          */
         private void crlfOnlyField(int start, int contentEnd) {
@@ -238,6 +242,10 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
                 }
                 bareLf |= m[end] == '\n' && m[end - 1] != '\r';
             }
+            if (end == window && !crlfOnlyFieldEndsAt(end)) {
+                overflow = true;                // runs on past the window (review s18): not read, so incomplete
+                return;
+            }
             if (colon < contentEnd && !bareLf) {
                 return;                         // javax.mail's From field, with its lone CRs read as they are
             }
@@ -254,7 +262,8 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
          * each CR in its name is before LF, SP or HTAB (CR LF, or a folded name): otherwise its value, to the end
          * of the LF-only field, line ends dropped, is kept as a possible continuation (read best-effort), unless
          * {@link #crlfOnlyField} just kept the same value after the same colon. A field that goes on past the bound
-         * is left to the incomplete scan; at most {@value #MAX_FROM_BYTES} octets of its value are looked at.
+         * is left to the incomplete scan; one running on past {@value #MAX_FROM_BYTES} octets after its colon (the LF
+         * that ends it included) makes the scan incomplete (review s18).
          * Fields of that reading do not overlap, and a name that cannot be from is given up at its first letter
          * that differs: linear.
          */
@@ -294,10 +303,19 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
             if (end >= limit && limit < m.length && window > limit) {
                 return;                         // may go on past the bound (a continuation line after it)
             }
+            if (end == window && !lfFieldEndsAt(end)) {
+                overflow = true;                // runs on past the window (review s18): not read, so incomplete
+                return;
+            }
             Joined value = joined(colon + 1, end);
             if (colon != crlfOnlyColon || !value.text().equals(crlfOnlyValue)) {
                 keep(value);
             }
+        }
+
+        /** Whether a field of the LF-only reading ends at {@code i}: after a LF not followed by SP or HTAB, or the end. */
+        private boolean lfFieldEndsAt(int i) {
+            return i >= m.length || m[i - 1] == '\n' && !HeaderLines.isWhiteSpace(m[i]);
         }
 
         /** Whether a field of the CRLF-only reading ends at {@code i}: CR LF not followed by SP or HTAB, or the end. */
@@ -309,12 +327,18 @@ record FromFieldScan(List<String> values, List<String> possibleContinuations, bo
         /**
          * A From field whose value holds a lone CR is also read the way a client that ignores a lone CR shows it
          * ({@code ceo@vic\rtim.example} as {@code ceo@victim.example}): up to the end of the field as line feeds
-         * fold it, CRs dropped, kept as a possible continuation (read best-effort). At most
-         * {@value #MAX_FROM_BYTES} octets are looked at.
+         * fold it, CRs dropped, kept as a possible continuation (read best-effort). A field running on past
+         * {@value #MAX_FROM_BYTES} octets after its colon (the LF that ends it included), lone CR or not, makes the
+         * scan incomplete (review s18: its end is not read).
          */
         private void joinedOverLoneCarriageReturns(int valueStart) {
-            int stop = (int) Math.min(limit, (long) valueStart + MAX_FROM_BYTES);
+            long window = (long) valueStart + MAX_FROM_BYTES;
+            int stop = (int) Math.min(limit, window);
             int fieldEnd = HeaderLines.lfFieldEnd(m, valueStart, stop);
+            if (fieldEnd == window && !lfFieldEndsAt(fieldEnd)) {
+                overflow = true;                // runs on past the window (review s18): not read, so incomplete
+                return;
+            }
             boolean loneCr = false;
             for (int i = valueStart; i < fieldEnd && !loneCr; i++) {
                 loneCr = m[i] == '\r' && (i + 1 >= m.length || m[i + 1] != '\n');

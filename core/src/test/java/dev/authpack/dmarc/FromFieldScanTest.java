@@ -109,4 +109,28 @@ class FromFieldScanTest {
         assertThat(scan("X: " + "a".repeat(FromFieldScan.MAX_FROM_BYTES * 2) + "\r\nFrom: a@x.example\r\n\r\n")
                 .complete()).isTrue();
     }
+
+    /**
+     * Review s18: a From field of any reading that runs on past {@link FromFieldScan#MAX_FROM_BYTES} octets after
+     * its colon (line ends inside included, though they are not kept) makes the scan incomplete; one that ends
+     * within them is read. The CRLF-only reading ({@code From\n:}: its value, up to the CR LF that ends it), the
+     * LF-only reading of a name split by a lone CR ({@code Fr\rom:}) and javax.mail's own From field, folded
+     * (its LF-only reading), both up to and with the LF that ends them.
+     */
+    @Test
+    void aFromValueRunningPastTheValueWindowMakesTheScanIncomplete() {
+        String crlfOnly = "x\n".repeat(FromFieldScan.MAX_FROM_BYTES / 2 - 1) + "xy";
+        String folded = "\n y".repeat(FromFieldScan.MAX_FROM_BYTES / 3);
+        assertThat(crlfOnly).hasSize(FromFieldScan.MAX_FROM_BYTES);
+        assertThat(folded).hasSize(FromFieldScan.MAX_FROM_BYTES - 1);   // and the LF that ends the field
+        for (String[] field : new String[][] {{"Subject: s\r\nFrom\n:", crlfOnly, "\r\n\r\n"},
+                {"Subject: s\nFr\rom:", folded, "\n\n"}, {"Subject: s\nFrom:", folded, "\n\n"}}) {
+            FromFieldScan within = scan(field[0] + field[1] + field[2]);
+            assertThat(within.complete()).as(field[0]).isTrue();
+            assertThat(within.values().stream().anyMatch(v -> v.endsWith("y"))
+                    || within.possibleContinuations().stream().anyMatch(v -> v.endsWith("y"))).as(field[0]).isTrue();
+            assertThat(scan(field[0] + field[1] + "z" + field[2]).complete()).as(field[0] + " one octet more")
+                    .isFalse();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.authpack.fuzz.HostileHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -45,6 +46,29 @@ class FromFieldScanDifferentialTest {
     @Test
     void agreesWithTheReferenceOnBareLfMessagesWithLoneCrs() {
         agreeOnEach(HostileHeaders.bareLfLoneCr(0x5eed_0020L), new Random(0x5eed_0021L));
+    }
+
+    /**
+     * Review s18: From fields of each reading (CRLF-only, LF-only over a lone CR in the name, javax.mail's with its
+     * joined reading) whose value ends a little before, at or a little after {@code MAX_FROM_BYTES} octets: past it
+     * the scan is incomplete.
+     */
+    @Test
+    void agreesWithTheReferenceAtTheValueWindow() {
+        List<byte[]> messages = new ArrayList<>();
+        for (String name : List.of("Subject: s\r\nFrom\n:", "Subject: s\nFr\rom:", "Subject: s\nFrom:",
+                "Subject: s\r\nFrom:", "From\r:")) {
+            for (String unit : List.of("x\n", "x\n ", "x\r", "x\r\n ")) {
+                String units = unit.repeat(FromFieldScan.MAX_FROM_BYTES / unit.length() + 2);
+                for (int length = FromFieldScan.MAX_FROM_BYTES - 1; length <= FromFieldScan.MAX_FROM_BYTES + 1;
+                        length++) {
+                    for (String end : List.of("\r\n\r\n", "\n\n", "\r\n x\r\n\r\n")) {
+                        messages.add((name + units.substring(0, length) + end).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        agreeOnEach(messages, new Random(0x5eed_0022L));
     }
 
     /** Every message checked; fails with how many disagreed, and the first. */

@@ -35,8 +35,10 @@ import java.util.List;
  *       it, which some readers make of it; followed by continuation lines up to a colon, it is a field name folded
  *       before its colon ({@code From\r\n : v}), which readers that unfold first (JavaMail) read as a name;</li>
  *   <li>bounds: {@value #MAX_SCAN_BYTES} octets of header section, {@value #MAX_FROM_FIELDS} From fields (with the
- *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all; past one of them the scan
- *       is {@link #complete() incomplete} and DMARC fails closed.</li>
+ *       possible continuations), {@value #MAX_FROM_BYTES} octets of From values in all, a From field of any
+ *       reading ending within {@value #MAX_FROM_BYTES} octets after its colon (review s18: the CRLF-only reading's
+ *       value up to its CR LF, the LF-only readings' with the LF that ends them); past one of them the scan is
+ *       {@link #complete() incomplete} and DMARC fails closed.</li>
  * </ul>
  *
  * @param values                the From field values (after the colon, unfolded, UTF-8, trimmed), top to bottom
@@ -141,7 +143,8 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
          * when that reader's line does not end where javax.mail's does, its name (before the first colon of the
          * field) is from, and javax.mail's reading does not hold it already (the colon is past javax.mail's line, or
          * the value holds a bare LF), its value without CRs and LFs is a possible continuation. Not when the field
-         * (or the look at {@link #MAX_FROM_BYTES} octets of its value) goes on past the bound.
+         * (or the look at {@link #MAX_FROM_BYTES} octets of its value) goes on past the bound; past those octets,
+         * the scan is incomplete.
          */
         private void crlfOnlyField(int start) {
             int javaxEnd = start;
@@ -174,7 +177,11 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
             if (limit < m.length && (fieldEnd < window ? fieldEnd >= limit : window > limit)) {
                 return;
             }
-            int end = (int) Math.min(fieldEnd, window);
+            if (fieldEnd > window) {
+                overflow = true;                // the value runs on past the window (review s18)
+                return;
+            }
+            int end = fieldEnd;
             boolean bareLf = false;
             for (int j = colon + 1; j < end; j++) {
                 bareLf |= m[j] == '\n' && m[j - 1] != '\r';
@@ -235,7 +242,11 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
             if (limit < m.length && (fieldEnd < window ? fieldEnd >= limit : window > limit)) {
                 return;
             }
-            int end = (int) Math.min(fieldEnd, window);
+            if (fieldEnd > window) {
+                overflow = true;                // the value runs on past the window (review s18)
+                return;
+            }
+            int end = fieldEnd;
             byte[] value = Arrays.copyOfRange(m, colon + 1, end);
             int n = 0;
             for (byte b : value) {
@@ -297,6 +308,16 @@ record ReferenceFromFieldScan(List<String> values, List<String> possibleContinua
          * {@value #MAX_FROM_BYTES} octets are looked at.
          */
         private void joinedOverLoneCarriageReturns(int valueStart) {
+            long window = (long) valueStart + MAX_FROM_BYTES;
+            int fieldEnd = valueStart;
+            while (fieldEnd < m.length && !(m[fieldEnd] == '\n'
+                    && !(fieldEnd + 1 < m.length && (m[fieldEnd + 1] == ' ' || m[fieldEnd + 1] == '\t')))) {
+                fieldEnd++;
+            }
+            if (window <= limit && Math.min(m.length, fieldEnd + 1) > window) {
+                overflow = true;                // the field runs on past the window (review s18)
+                return;
+            }
             int stop = (int) Math.min(limit, (long) valueStart + MAX_FROM_BYTES);
             boolean loneCr = false;
             int i = valueStart;
