@@ -114,14 +114,19 @@ public final class ClientQuota {
         }
     }
 
-    /** One more for {@code c} in place of {@code old}, if it fits once {@code old} is given back; else nothing. */
+    /**
+     * One more for {@code c} in place of {@code old}, if it fits once {@code old} is given back; else nothing and
+     * {@code old} still held. Everything is checked before {@code old} is given back (review s18: a new client when
+     * the table is full got nothing, old given back all the same), all under the table's lock.
+     */
     private Permit replace(Client c, Permit old) {
         synchronized (counts) {
-            if (old.counts != counts || old.given.get() || !fits(c, old)) {
+            if (old.counts != counts || old.given.get() || !fits(c, old) || !counts.room(c.key, old.key)) {
                 return null;
             }
             old.close();
-            return take(c, true) ? new Permit(counts, c.key, c.network) : null;
+            counts.take(c.key, c.network);  // room checked above, under the same lock: it is taken
+            return new Permit(counts, c.key, c.network);
         }
     }
 
@@ -159,6 +164,14 @@ public final class ClientQuota {
             add(key, 1);
             add(network, 1);
             return true;
+        }
+
+        /**
+         * Whether the client {@code key} may take one more once the client {@code freed} has given one back: it is
+         * tracked already, the table has room, or that unit was all {@code freed} held (its entry goes).
+         */
+        private synchronized boolean room(Key key, Key freed) {
+            return held.containsKey(key) || clients < maxClients || count(freed) == 1;
         }
 
         private synchronized void give(Key key, Key network) {
