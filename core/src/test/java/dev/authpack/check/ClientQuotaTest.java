@@ -192,4 +192,41 @@ class ClientQuotaTest {
         b.close();
         assertThat(quota.clients()).isZero();
     }
+
+    /**
+     * Review s18 (NAT64/SIIT): behind a SIIT or NAT64 front end every IPv4 client arrives as an IPv6 address of
+     * 64:ff9b::/96 (RFC 6052) or of the local-use 64:ff9b:1::/48 (RFC 8215). Read as IPv6 they were one /48 network:
+     * an IPv4 flood through the translator took that network's whole quota, and every other IPv4 client got
+     * nothing. Each is its embedded IPv4 address now (/96 embedding), in that address's /24; the flooding client's
+     * own quota and its /24's still hold, native and translated together.
+     */
+    @Test
+    void anIpv4ClientBehindSiitIsItsEmbeddedIpv4Address() throws Exception {
+        ClientQuota quota = new ClientQuota(2, 3, 100);
+        // the flood: one IPv4 client through the translator, then its /24
+        ClientQuota.Client flooder = quota.client(ip("64:ff9b::198.51.100.66"));
+        assertThat(flooder.tryAcquire()).isNotNull();
+        assertThat(flooder.tryAcquire()).isNotNull();
+        assertThat(flooder.tryAcquire()).as("the client's own 2").isNull();
+        assertThat(quota.client(ip("198.51.100.66")).held()).as("the same client, native").isEqualTo(2);
+        assertThat(quota.client(ip("64:ff9b:1::198.51.100.66")).tryAcquire()).as("local-use /96 too").isNull();
+        assertThat(quota.client(ip("64:ff9b::198.51.100.67")).tryAcquire()).isNotNull();
+        assertThat(quota.client(ip("64:ff9b::198.51.100.68")).tryAcquire()).as("its /24's 3").isNull();
+        assertThat(quota.client(ip("198.51.100.69")).tryAcquire()).as("its /24's 3, native").isNull();
+        // every other IPv4 client through the translator keeps its own
+        for (String other : new String[] {"64:ff9b::192.0.2.1", "64:ff9b::203.0.113.1", "64:ff9b:1::198.51.101.1",
+                "64:ff9b::c000:202"}) {
+            ClientQuota.Client c = quota.client(ip(other));
+            assertThat(c.tryAcquire()).as(other).isNotNull();
+            assertThat(c.networkHeld()).as(other).isEqualTo(1);
+        }
+        assertThat(quota.client(ip("192.0.2.2")).held()).as("64:ff9b::c000:202 is 192.0.2.2").isEqualTo(1);
+        // only /96 embedding is read: another address of the local-use /48 is an IPv6 /64 of that /48
+        ClientQuota.Client wider = quota.client(ip("64:ff9b:1:c633:64:4200::"));
+        assertThat(wider.tryAcquire()).isNotNull();
+        assertThat(quota.client(ip("64:ff9b:1:c633:ffff::1")).held()).as("the same /64").isEqualTo(1);
+        assertThat(quota.client(ip("64:ff9b:1:1::1")).networkHeld()).as("the /48 64:ff9b:1::/48").isEqualTo(1);
+        // nor is the rest of 64:ff9b::/32
+        assertThat(quota.client(ip("64:ff9b:0:0:1::198.51.100.70")).tryAcquire()).as("not in the /96").isNotNull();
+    }
 }
