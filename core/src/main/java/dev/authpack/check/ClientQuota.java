@@ -13,6 +13,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * attacker with a /48 has 65536 /64s, one with a rented server often several addresses of its /24). A unit is
  * counted against both. An IPv4-mapped IPv6 address is its IPv4 address.
  *
+ * <p>So is an IPv4-embedded IPv6 address of a translator's /96 prefix (review s18): the well-known prefix
+ * {@code 64:ff9b::/96} (RFC 6052 §2.1, which allows it only with /96 embedding) and {@code 64:ff9b:1::/96}, the /96
+ * of the local-use prefix {@code 64:ff9b:1::/48} (RFC 8215), each IPv4 address in its last 32 bits (RFC 6052 §2.2).
+ * Behind a SIIT or NAT64 front end every IPv4 client arrives in such a prefix: read as IPv6 they were all one /48
+ * network with one quota, so one IPv4 client's flood starved every other. Only /96 embedding is read: the local-use
+ * prefix's operator may embed at /32 to /64 within its /48 instead (RFC 6052 §2.2), which cannot be told from the
+ * address; such an address, and any other of {@code 64:ff9b:1::/48}, stays an IPv6 /64 of the /48
+ * {@code 64:ff9b:1::/48}. Sources in these prefixes come only from the operator's own translator (they are not
+ * routed on the Internet, and a TCP connection needs the answer to reach the source).
+ *
  * <p>The counts are a {@link Counts} table, which several quotas may share: each applies its own {@code perClient}
  * and {@code perNetwork} to what every quota over that table holds (review s18: the hook instances of the SMTP
  * servers of one James share theirs, so that an attacker reaching two servers does not get twice its share). A
@@ -207,13 +217,18 @@ public final class ClientQuota {
     }
 
     /**
-     * An IPv4 address, or the first 64 bits of an IPv6 one, in the IPv4-mapped IPv6 form ({@code ::ffff:a.b.c.d});
+     * An IPv4 address (also one embedded in a /96 translator prefix), or the first 64 bits of an IPv6 one, in the
+     * IPv4-mapped IPv6 form ({@code ::ffff:a.b.c.d});
      * or, {@code prefix} > 0, the network of that many bits it belongs to (IPv4 /24, IPv6 /48).
      */
     private record Key(long high, long low, int prefix) {
         private static final Key UNKNOWN = new Key(-1, -1, 0);
         private static final int V4_NETWORK = 24;
         private static final int V6_NETWORK = 48;
+        /** The first 64 bits of 64:ff9b::/96 (RFC 6052 §2.1), the next 32 zero. */
+        private static final long NAT64_WELL_KNOWN = 0x0064_ff9b_0000_0000L;
+        /** The first 64 bits of 64:ff9b:1::/96, /96 embedding in the local-use 64:ff9b:1::/48 (RFC 8215). */
+        private static final long NAT64_LOCAL_USE = 0x0064_ff9b_0001_0000L;
 
         static Key of(InetAddress address) {
             if (address == null) {
@@ -227,6 +242,9 @@ public final class ClientQuota {
             long low = bits(b, 8, 8);
             if (high == 0 && (low >>> 32) == 0xffff) {
                 return new Key(0, low, 0);   // IPv4-mapped: Java makes these Inet4Address, unless built on purpose
+            }
+            if ((high == NAT64_WELL_KNOWN || high == NAT64_LOCAL_USE) && (low >>> 32) == 0) {
+                return new Key(0, 0xffff_0000_0000L | low, 0);  // RFC 6052 /96 embedding: the IPv4 client
             }
             return new Key(high, 0, 0);
         }

@@ -215,12 +215,12 @@ class ClientQuotaTest {
         assertThat(quota.client(ip("198.51.100.69")).tryAcquire()).as("its /24's 3, native").isNull();
         // every other IPv4 client through the translator keeps its own
         for (String other : new String[] {"64:ff9b::192.0.2.1", "64:ff9b::203.0.113.1", "64:ff9b:1::198.51.101.1",
-                "64:ff9b::c000:202"}) {
+                "64:ff9b::c000:302"}) {
             ClientQuota.Client c = quota.client(ip(other));
             assertThat(c.tryAcquire()).as(other).isNotNull();
             assertThat(c.networkHeld()).as(other).isEqualTo(1);
         }
-        assertThat(quota.client(ip("192.0.2.2")).held()).as("64:ff9b::c000:202 is 192.0.2.2").isEqualTo(1);
+        assertThat(quota.client(ip("192.0.3.2")).held()).as("64:ff9b::c000:302 is 192.0.3.2").isEqualTo(1);
         // only /96 embedding is read: another address of the local-use /48 is an IPv6 /64 of that /48
         ClientQuota.Client wider = quota.client(ip("64:ff9b:1:c633:64:4200::"));
         assertThat(wider.tryAcquire()).isNotNull();
