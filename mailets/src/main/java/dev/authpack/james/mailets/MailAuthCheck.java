@@ -84,9 +84,16 @@ public class MailAuthCheck extends GenericMailet {
     /**
      * After a check still met the overload at the end of {@code overloadRetry}, checks are not run again for this
      * long (or {@code overloadRetry}, if longer): an overload that lasts is an attack or a resolver down, and each
-     * mail waiting on a spool thread would only slow every other mail.
+     * mail waiting on a spool thread would only slow every other mail. The hold is not ended by a check that met no
+     * overload (answered from the cache, it says nothing of the resolver's room); once it has passed, the next
+     * check that meets the overload is run again, and tells.
      */
     static final Duration FUTILE_HOLD = Duration.ofSeconds(30);
+    /**
+     * Messages larger than this are not checked again: each run hashes the body and verifies every signature
+     * again, and an attacker can cause the overload at will.
+     */
+    static final int MAX_RERUN_OCTETS = 1 << 20;
     /** {@link System#nanoTime()} when a check was last run again in vain, or {@link Long#MIN_VALUE}. */
     private final java.util.concurrent.atomic.AtomicLong futileAt =
             new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
@@ -260,15 +267,13 @@ public class MailAuthCheck extends GenericMailet {
         try {
             AuthCheckReport report = run.await(deadline);
             if (!report.localOverload()) {
-                if (futileAt.get() != Long.MIN_VALUE) {
-                    futileAt.set(Long.MIN_VALUE); // the resolver has room again
-                }
                 return Checked.of(raw, serverId, report);
             }
             long now = System.nanoTime();
             long futile = futileAt.get();
             boolean holding = futile != Long.MIN_VALUE && now - futile < hold().toNanos();
-            long end = now + (holding ? 0 : overloadRetry.toNanos());
+            boolean large = raw != null && raw.length > MAX_RERUN_OCTETS;
+            long end = now + (holding || large ? 0 : overloadRetry.toNanos());
             Duration pause = FIRST_PAUSE;
             boolean again = false;
             while (report.localOverload() && end - System.nanoTime() > pause.toNanos()) {
@@ -283,9 +288,10 @@ public class MailAuthCheck extends GenericMailet {
                     futileAt.set(System.nanoTime());
                 }
                 LOGGER.info("{}: checked while this server's DNS resolver was at its bound (local_overload){}",
-                        mail.getName(), holding ? "; not asked again (it was at its bound for a check before)" : "");
-            } else {
-                futileAt.set(Long.MIN_VALUE);
+                        mail.getName(), holding ? "; not asked again (it was at its bound for a check before)"
+                                : large ? "; not asked again (a message over " + MAX_RERUN_OCTETS + " octets)" : "");
+            } else if (again) {
+                futileAt.set(Long.MIN_VALUE); // a check run again found room: the resolver has room again
             }
             return Checked.of(raw, serverId, report);
         } catch (InterruptedException e) {
