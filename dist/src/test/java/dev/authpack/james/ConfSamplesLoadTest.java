@@ -156,9 +156,10 @@ class ConfSamplesLoadTest {
     private static List<Piece> pieces() throws Exception {
         List<Path> samples;
         try (Stream<Path> files = Files.walk(ConfSamples.dir())) {
-            samples = files.filter(f -> f.getFileName().toString().endsWith(".xml")).sorted().limit(MAX_SAMPLES)
-                    .toList();
+            samples = files.filter(f -> f.getFileName().toString().endsWith(".xml")).sorted().toList();
         }
+        // a bound that fails loudly: a sample past it would otherwise go untested without a word
+        assertThat(samples).as("conf-samples/*.xml files (raise MAX_SAMPLES)").hasSizeLessThanOrEqualTo(MAX_SAMPLES);
         List<Piece> pieces = new ArrayList<>();
         for (Path sample : samples) {
             pieces.addAll(pieces(sample));
