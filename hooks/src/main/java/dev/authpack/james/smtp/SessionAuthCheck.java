@@ -560,8 +560,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             String why = settings.maxCheckedSize().reason(size) + ": body not verified";
             LOGGER.info("SessionAuthCheck: mail {}: {}; checked from its header section alone", mail.getName(), why);
             try {
-                return new Started(checks.endOfDataHeaderOnly(envelope, MimeMessageBytes.headerSection(
-                        mail.getMessage(), dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES), why), null);
+                // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18)
+                MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(mail.getMessage(),
+                        dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES);
+                return new Started(checks.endOfDataHeaderOnly(envelope, header.octets(), header.clean(), why), null);
             } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
                 LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
                 return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()),
