@@ -924,8 +924,8 @@ class SessionAuthCheckTest {
 
         HookResult result = enforcing.onMessage(session, mail);
 
-        assertThat(source.read()).isLessThan(64 * 1024);
         assertThat(result.getSmtpRetCode()).isEqualTo("550");
+        assertThat(source.read()).isLessThan(64 * 1024);
         enforcing.onDisconnect(session);
     }
 
