@@ -199,24 +199,42 @@ public final class MailAuthChecker {
      * {@code none} without ARC fields and otherwise {@code fail} ({@link ArcVerifier#unverified}); DMARC is evaluated
      * over the header's From with that DKIM report, so it sees no DKIM pass: never cheaper for an attacker than a
      * message whose signatures fail.
+     *
+     * <p>{@code clean}: the header section's end was found for every reader (the first CR LF CR LF as well as the
+     * first empty line of an LF-only reader) within the caller's bound, and it has CRLF lines alone. Otherwise other
+     * readers may read From fields not in {@code headerSection} (past the bound, or where a CRLF-only reader's header
+     * runs on: review s18 H1/H2): DMARC counts the authors incomplete, and fails closed (an unverifiable result with
+     * the {@code reject} disposition, under {@code strictest}).
      */
-    public CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, CheckOptions options, String why,
-                                    CheckTimer timer) {
-        return start(envelope, headerSection, options, null, why, timer, EarlyResults.NONE);
+    public CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, boolean clean, CheckOptions options,
+                                    String why, CheckTimer timer) {
+        return start(envelope, headerSection, options, null, why, timer, EarlyResults.NONE, unread(clean));
     }
 
     /** {@link #startHeaderOnly}, taking over the {@code early} results as the session's end of DATA does. */
-    CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, CheckOptions options, String why,
+    CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, boolean clean, CheckOptions options, String why,
                              EarlyResults early) {
-        return start(envelope, headerSection, options, null, why, CheckTimer.NONE, early);
+        return start(envelope, headerSection, options, null, why, CheckTimer.NONE, early, unread(clean));
+    }
+
+    /** Why DMARC may not see every From field of a header section read alone that is not clean. */
+    static String unread(boolean clean) {
+        return clean ? null : "header section read alone not ended within its bound or not CRLF lines alone:"
+                + " other readers may see From fields not read";
+    }
+
+    private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
+                           String bodyUnread, CheckTimer timer, EarlyResults early) {
+        return start(envelope, message, options, readError, bodyUnread, timer, early, null);
     }
 
     /**
      * @param readError  the message could not be read at all: DKIM, DMARC and ARC end with it at once
      * @param bodyUnread {@code message} is the header section alone, the body not read ({@link #startHeaderOnly})
+     * @param fromUnread  the message may hold From fields not in {@code message} ({@link #unread}), or null
      */
     private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
-                           String bodyUnread, CheckTimer timer, EarlyResults early) {
+                           String bodyUnread, CheckTimer timer, EarlyResults early, String fromUnread) {
         RawMessage raw = null;
         String unreadable = null;
         if (options.needsMessage() && readError == null) {
@@ -263,10 +281,12 @@ public final class MailAuthChecker {
         // longest chain of DNS round trips, not their sum. DMARC's policy discovery (RFC 9989 §4.10.1) needs only
         // the author domain: it starts here, the evaluation waits for SPF and DKIM below. Network first, then
         // the CPU work (DKIM hashes the body while its key lookups are under way).
-        DmarcEvaluator.Prepared takenOver = !options.dmarc() || readError != null ? null
+        // a header section that may not hold every From field is not the one read during DATA: never taken over
+        DmarcEvaluator.Prepared takenOver = !options.dmarc() || readError != null || fromUnread != null ? null
                 : early.dmarcFor(message, parsed);
         DmarcEvaluator.Prepared discovery = !options.dmarc() || readError != null ? null
-                : takenOver != null ? takenOver : parsed == null ? dmarc.prepare(bytes) : dmarc.prepare(parsed);
+                : takenOver != null ? takenOver : parsed == null ? dmarc.prepare(bytes, fromUnread)
+                : dmarc.prepare(parsed, fromUnread);
         mailFrom.start(() -> early.mailFromSpf() != null ? early.mailFromSpf()
                 : spf.checkMailFrom(envelope.clientIp(), envelope.mailFrom(), envelope.helo()), budgets.spf());
         helo.start(() -> early.heloSpf() != null ? early.heloSpf()

@@ -318,11 +318,12 @@ public final class SessionChecks implements AutoCloseable {
 
     /**
      * {@link #endOfData} for a message whose body is not read, larger than the caller's bound ({@code why}): its
-     * {@code header} section alone ({@link MailAuthChecker#startHeaderOnly}), over the transaction's answers.
+     * {@code header} section alone ({@link MailAuthChecker#startHeaderOnly}, {@code clean} as there), over the
+     * transaction's answers.
      */
-    public synchronized CheckRun endOfDataHeaderOnly(Envelope envelope, byte[] header, String why) {
+    public synchronized CheckRun endOfDataHeaderOnly(Envelope envelope, byte[] header, boolean clean, String why) {
         Transaction t = atEndOfData(envelope);
-        return t.checker.startHeaderOnly(envelope, header, options, why, earlyResults(t, envelope));
+        return t.checker.startHeaderOnly(envelope, header, clean, options, why, earlyResults(t, envelope));
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */

@@ -33,6 +33,18 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
         notes = List.copyOf(notes);
     }
 
+    /**
+     * These authors, read from octets that may not hold every From field a reader sees (a header section read alone,
+     * not clean or not ended within its bound: review s18 H1/H2): incomplete, so DMARC fails closed, {@code why}
+     * first in the notes.
+     */
+    DmarcAuthors unread(String why) {
+        List<String> n = new ArrayList<>();
+        n.add(why);
+        n.addAll(notes.subList(0, Math.min(notes.size(), MAX_NOTES - 1)));
+        return new DmarcAuthors(domains, fields, tooMany, false, n);
+    }
+
     /** One From field with one author domain, read strictly from a readable header: the usual message. */
     boolean single() {
         return fields == 1 && domains.size() == 1 && complete && notes.isEmpty();

@@ -111,7 +111,17 @@ public final class DmarcEvaluator {
      * result and asks the questions of {@code evaluate(m, spf, dkim)}, only sooner.
      */
     public Prepared prepare(RawMessage message) {
-        return prepare(() -> {
+        return prepare(message, null);
+    }
+
+    /**
+     * {@link #prepare(RawMessage)}; when {@code unread} is not null the message may hold From fields not in
+     * {@code message} (a header section read alone that other readers may read further: review s18 H1/H2), so the
+     * authors are incomplete, {@code unread} saying why, and DMARC fails closed as for a header beyond the scan's
+     * bounds.
+     */
+    public Prepared prepare(RawMessage message, String unread) {
+        return prepare(unread, () -> {
             List<String> from = new ArrayList<>();
             for (HeaderField f : message.fields("From")) {
                 from.add(f.unfoldedValue());
@@ -128,20 +138,30 @@ public final class DmarcEvaluator {
      * {@link #evaluate(byte[], Optional, Optional)} reads it.
      */
     public Prepared prepare(byte[] message) {
+        return prepare(message, null);
+    }
+
+    /** {@link #prepare(byte[])}, with {@code unread} as in {@link #prepare(RawMessage, String)}. */
+    public Prepared prepare(byte[] message, String unread) {
         RawMessage parsed;
         try {
             parsed = RawMessage.parse(message);
         } catch (MessageParseException e) {
-            return prepare(() -> DmarcAuthors.read(null, FromFieldScan.of(message), e.getMessage(),
+            return prepare(unread, () -> DmarcAuthors.read(null, FromFieldScan.of(message), e.getMessage(),
                     options.maxAuthorDomains()));
         }
-        return prepare(parsed);
+        return prepare(parsed, unread);
     }
 
     private Prepared prepare(Supplier<DmarcAuthors> reading) {
+        return prepare(null, reading);
+    }
+
+    private Prepared prepare(String unread, Supplier<DmarcAuthors> reading) {
         DmarcLookups lookups = new DmarcLookups(dns, records);
         try {
-            DmarcAuthors authors = reading.get();
+            DmarcAuthors read = reading.get();
+            DmarcAuthors authors = unread == null ? read : read.unread(unread);
             Map<String, CompletableFuture<Discovery>> discoveries = new LinkedHashMap<>();
             if (!authors.domains().isEmpty() && !authors.tooMany()) {
                 // RFC 9989 §4.10.1 / RFC 7489 §6.6.3: discovery depends on the author domain alone

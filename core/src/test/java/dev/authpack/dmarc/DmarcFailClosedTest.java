@@ -541,4 +541,22 @@ class DmarcFailClosedTest {
             assertThat(DmarcOptions.DEFAULT.unverifiableDisposition()).isEqualTo(UnverifiableDisposition.STRICTEST);
         }
     }
+
+    /**
+     * Review s18 H1/H2: a header section read alone that may not hold every From field (not clean, or no end within
+     * the bound): the attacker's aligned From alone is not a pass, whatever the bytes read.
+     */
+    @Test
+    void aHeaderSectionThatMayHideFromFieldsIsNotAPass() {
+        byte[] header = "From: a@lenient.example\r\nSubject: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        Optional<SpfResult> aligned = spfPass("lenient.example");
+        DmarcEvaluator evaluator = new DmarcEvaluator(DNS);
+        assertThat(evaluator.prepare(header).evaluate(aligned, unsigned()).join().status())
+                .isEqualTo(DmarcStatus.PASS);
+        DmarcResult r = evaluator.prepare(header, "header section read alone not clean").evaluate(aligned,
+                unsigned()).join();
+        assertThat(r.status()).isEqualTo(DmarcStatus.PERMERROR);
+        assertThat(r.toString()).contains("header section read alone not clean");
+        assertRejected(r);
+    }
 }

@@ -6,10 +6,16 @@ import java.util.Arrays;
 
 /**
  * Where a message is written to when only its header section is wanted ({@link MimeMessageBytes#headerSection}):
- * keeps the octets up to and including the empty line that ends the header section (RFC 5322 §2.1: a line with
- * nothing before its CRLF; a bare LF ends a line too, as {@code RawMessage} reads it), then stops the writer with an
- * exception of its own, so the rest of the message is never read. Keeps at most {@code max + 1} octets: a header
- * section without an end within {@code max} stops the writer there too.
+ * keeps the octets up to and including the empty line that ends the header section for every reader, then stops the
+ * writer with an exception of its own, so the rest of the message is never read. Two readings end it at different
+ * places (review s18 H2): an LF-only reader (mime4j, Dovecot; {@code RawMessage}) at the first empty line, where a
+ * bare LF ends a line too (RFC 5322 §2.1), and a reader that knows only CR LF (several MTAs and Windows clients) at
+ * the first CR LF CR LF; the capture goes on to the later of the two. Keeps at most {@code max + 1} octets: a header
+ * section without both ends within {@code max} stops the writer there too.
+ *
+ * <p>The header section is {@link #clean() clean} when both ends were found and it holds CRLF lines alone (no bare
+ * LF, no lone CR before its CR LF CR LF): then every reader reads the same fields, and the same end. Legitimate mail
+ * received over SMTP has such a header section.
  */
 final class HeaderCapture extends OutputStream {
     /** Thrown to stop the writer: the header section is complete (or too large). */
@@ -24,13 +30,21 @@ final class HeaderCapture extends OutputStream {
         }
     }
 
+    private static final int CRLF_CRLF = '\r' << 24 | '\n' << 16 | '\r' << 8 | '\n';
+
     private final int limit;
     private byte[] octets = new byte[8192];
     private int count;
     private boolean done;
-    /** Whether the next octet starts a line, and whether the line so far is a lone CR. */
+    /** Whether the next octet starts a line, and whether the line so far is a lone CR (the LF-only reading). */
     private boolean lineStart = true;
     private boolean crAtLineStart;
+    /** The end of each reading found; a bare LF or lone CR seen before the CR LF CR LF. */
+    private boolean lfOnlyEnd;
+    private boolean crlfEnd;
+    private boolean bare;
+    /** The last four octets kept, for CR LF CR LF. */
+    private int last4;
 
     HeaderCapture(int max) {
         this.limit = Math.max(1, max) + 1;
@@ -62,23 +76,53 @@ final class HeaderCapture extends OutputStream {
         octets[count++] = b;
     }
 
-    /** Whether {@code b}, just kept, ends the header section. */
+    /** Whether {@code b}, just kept, ends the header section of both readings. */
     private boolean ends(byte b) {
+        if (!crlfEnd) {
+            crlfOnly(b);
+        }
+        if (!lfOnlyEnd) {
+            lfOnly(b);
+        }
+        return lfOnlyEnd && crlfEnd;
+    }
+
+    private void lfOnly(byte b) {
         if (b == '\n') {
             if (lineStart || crAtLineStart) {
-                return true;
+                lfOnlyEnd = true;
+                return;
             }
             lineStart = true;
-            return false;
+            return;
         }
         crAtLineStart = lineStart && b == '\r';
         lineStart = false;
-        return false;
+    }
+
+    private void crlfOnly(byte b) {
+        int previous = count > 1 ? last4 & 0xff : -1;
+        if (b == '\n' && previous != '\r' || previous == '\r' && b != '\n') {
+            bare = true;                        // a bare LF, or a lone CR
+        }
+        last4 = last4 << 8 | (b & 0xff);
+        // CR LF CR LF; a message starting with CR LF has an empty header section
+        if (b == '\n' && (last4 == CRLF_CRLF && count >= 4 || count == 2 && octets[0] == '\r')) {
+            crlfEnd = true;
+        }
     }
 
     /** Whether the writer was stopped: the header section is complete, or {@code max + 1} octets are in. */
     boolean done() {
         return done;
+    }
+
+    /**
+     * Whether the header section is complete and CRLF lines only: both readings' ends found (the same then), no bare
+     * LF and no lone CR before it.
+     */
+    boolean clean() {
+        return lfOnlyEnd && crlfEnd && !bare;
     }
 
     byte[] octets() {

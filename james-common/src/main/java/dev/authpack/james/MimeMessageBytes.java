@@ -147,13 +147,34 @@ public final class MimeMessageBytes {
     }
 
     /**
-     * The message's header section, read from its start and no further: the octets up to and including the empty
-     * line that ends it (all of a message without one), or, when no end comes within {@code maxOctets}, the first
-     * {@code maxOctets + 1} octets (which {@code RawMessage.parse} refuses as too large). The octets are those
-     * {@link #of} would begin with; at most {@code maxOctets + 1} of them are kept, and the message is read no further
-     * than that and one buffer: a message of any size can be read so.
+     * A message's header section as {@link #readHeaderSection} reads it.
+     *
+     * @param octets the octets from the message's start up to the later end of its header section
+     * @param clean  whether both readings' ends were found within the bound and the header section is CRLF lines
+     *               alone (no bare LF, no lone CR): only then is what is read here what every reader reads as the
+     *               header section; otherwise a check from these octets must count on fields it did not see
+     */
+    public record HeaderSection(byte[] octets, boolean clean) {
+    }
+
+    /**
+     * {@link #readHeaderSection}'s octets.
      */
     public static byte[] headerSection(MimeMessage message, int maxOctets) throws IOException, MessagingException {
+        return readHeaderSection(message, maxOctets).octets();
+    }
+
+    /**
+     * The message's header section, read from its start and no further: the octets up to and including the empty
+     * line that ends it for every reader ({@link HeaderCapture}: the first empty line of an LF-only reader and the
+     * first CR LF CR LF of a CRLF-only one, whichever is later; all of a message without one), or, when no end comes
+     * within {@code maxOctets}, the first {@code maxOctets + 1} octets (which {@code RawMessage.parse} refuses as too
+     * large), not {@link HeaderSection#clean() clean}. The octets are those {@link #of} would begin with; at most
+     * {@code maxOctets + 1} of them are kept, and the message is read no further than that and one buffer: a message
+     * of any size can be read so.
+     */
+    public static HeaderSection readHeaderSection(MimeMessage message, int maxOctets)
+            throws IOException, MessagingException {
         HeaderCapture capture = new HeaderCapture(maxOctets);
         try {
             writeTo(message, capture);
@@ -163,7 +184,7 @@ public final class MimeMessageBytes {
                 throw e;
             }
         }
-        return capture.octets();
+        return new HeaderSection(capture.octets(), capture.clean());
     }
 
     /**

@@ -239,4 +239,35 @@ class MimeMessageBytesTest {
         new Random(seed).nextBytes(octets);
         return octets;
     }
+
+    /** Review s18 H1/H2: the header section read for a message checked from it alone, and whether it is clean. */
+    @Test
+    void theHeaderSectionRunsToTheLaterEndOfBothReadingsAndSaysWhetherItIsClean() throws Exception {
+        String clean = "From: a@example.com\r\nSubject: x\r\n\r\n";
+        MimeMessageBytes.HeaderSection read = MimeMessageBytes.readHeaderSection(received(clean + "body\r\n"), 1024);
+        assertThat(new String(read.octets(), StandardCharsets.US_ASCII)).isEqualTo(clean);
+        assertThat(read.clean()).isTrue();
+        // LF-only header lines, CRLF body lines: on to the CRLF-only reader's end, not clean
+        String lfHead = "From: a@example.com\nSubject: x\n\nFrom: ceo@victim.example\r\n\r\n";
+        read = MimeMessageBytes.readHeaderSection(received(lfHead + "body\r\n"), 1024);
+        assertThat(new String(read.octets(), StandardCharsets.US_ASCII)).isEqualTo(lfHead);
+        assertThat(read.clean()).isFalse();
+        // a lone CR in CRLF header lines
+        String loneCr = "From: a@example.com\rX: y\r\n\r\n";
+        read = MimeMessageBytes.readHeaderSection(received(loneCr + "body\r\n"), 1024);
+        assertThat(new String(read.octets(), StandardCharsets.US_ASCII)).isEqualTo(loneCr);
+        assertThat(read.clean()).isFalse();
+        // no CR LF CR LF within the bound: the bound and one octet, not clean
+        read = MimeMessageBytes.readHeaderSection(received("From: a@example.com\nX: y\n\n" + "b".repeat(4096)), 1024);
+        assertThat(read.octets()).hasSize(1025);
+        assertThat(read.clean()).isFalse();
+        // no end at all within the bound
+        read = MimeMessageBytes.readHeaderSection(received("X: " + "a".repeat(4096) + "\r\n\r\n"), 1024);
+        assertThat(read.octets()).hasSize(1025);
+        assertThat(read.clean()).isFalse();
+        // an empty header section
+        read = MimeMessageBytes.readHeaderSection(received("\r\nbody\r\n"), 1024);
+        assertThat(new String(read.octets(), StandardCharsets.US_ASCII)).isEqualTo("\r\n");
+        assertThat(read.clean()).isTrue();
+    }
 }

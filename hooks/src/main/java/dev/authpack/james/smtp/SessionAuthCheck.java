@@ -372,7 +372,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (!enforcement.awaitsAtData(exempt, spfLeftToData)) {
                 // label-only: nothing to refuse here, so the client does not wait; MailAuthCheck takes the checks
                 // (finished meanwhile, as a rule) when the spool reaches the mail
-                if (settings.options().needsMessage() && !fitsHandOver(mail)) {
+                if (settings.options().needsMessage() && (!fitsHandOver(mail) || headerOnly(mail))) {
                     // not kept on the heap until the spool takes it: MailAuthCheck checks it from the spool, over
                     // the answers the early lookups got
                     return HookResult.DECLINED;
@@ -405,14 +405,17 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 }
                 return HookResult.DECLINED;
             }
-            Awaited awaited = await(start(checks, envelope, mail).run(), envelope, mail, session);
+            Started started = start(checks, envelope, mail);
+            Awaited awaited = await(started.run(), envelope, mail, session);
             if (awaited.report() == null) {
                 // not finished here: a refusable message is deferred; otherwise (awaitAtData=always with nothing
                 // to refuse) MailAuthCheck checks it from the spool
                 return refusable ? awaited.busy() : HookResult.DECLINED;
             }
             AuthCheckReport report = awaited.report();
-            SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+            if (!started.headerOnly()) {
+                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+            }
             if (exempt) {
                 return HookResult.DECLINED;
             }
@@ -545,8 +548,21 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 user);
     }
 
-    /** The end-of-DATA run, and the octets of the message it reads (null when it reads none). */
-    private record Started(CheckRun run, byte[] message) {
+    /**
+     * The end-of-DATA run, the octets of the message it reads (null when it reads none), and whether it reads the
+     * header section alone: its results are not stored for MailAuthCheck (review s18 L1: binding them to the
+     * message would be a SHA-256 over all of it on an I/O thread; MailAuthCheck checks the header section itself,
+     * over the answers cached meanwhile).
+     */
+    private record Started(CheckRun run, byte[] message, boolean headerOnly) {
+        Started(CheckRun run, byte[] message) {
+            this(run, message, false);
+        }
+    }
+
+    /** Whether the mail's message is over maxCheckedSize: checked from its header section alone. */
+    private boolean headerOnly(Mail mail) {
+        return settings.maxCheckedSize().exceededBy(messageSize(mail));
     }
 
     private Started start(SessionChecks checks, Envelope envelope, Mail mail) {
@@ -560,8 +576,11 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             String why = settings.maxCheckedSize().reason(size) + ": body not verified";
             LOGGER.info("SessionAuthCheck: mail {}: {}; checked from its header section alone", mail.getName(), why);
             try {
-                return new Started(checks.endOfDataHeaderOnly(envelope, MimeMessageBytes.headerSection(
-                        mail.getMessage(), dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES), why), null);
+                // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18)
+                MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(mail.getMessage(),
+                        dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES);
+                return new Started(checks.endOfDataHeaderOnly(envelope, header.octets(), header.clean(), why), null,
+                        true);
             } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
                 LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
                 return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()),

@@ -882,19 +882,73 @@ class SessionAuthCheckTest {
 
             HookResult result = enforcing.onMessage(session, mail);
 
-            // the header section, and one streamed pass for the checksum binding the results to the message
-            // (SessionCheckedMail.fingerprint: nothing held); reading it whole too would be a second pass
-            assertThat(counted.read().get()).as(from).isLessThan(large.length + 64 * 1024);
+            // the header section alone: no checksum over the whole message binding results for reuse (review s18
+            // L1), so none are stored either: MailAuthCheck checks the header section itself
+            assertThat(counted.read().get()).as(from).isLessThan(64 * 1024);
+            assertThat(mail.getAttribute(dev.authpack.james.SessionCheckedMail.CHECKED_IN_SESSION)).isEmpty();
+            assertThat(mail.getAttribute(dev.authpack.james.SessionCheckedMail.CHECKED_MESSAGE)).isEmpty();
+            assertThat(MailAttributes.results(mail)).isEmpty();
             if (from.equals("reject.example")) {
                 assertThat(result.getSmtpRetCode()).isEqualTo("550");
             } else {
                 assertThat(result).isEqualTo(HookResult.DECLINED);
-                assertThat(MailAttributes.results(mail)).isPresent();
             }
             enforcing.onDisconnect(session);
         }
         assertThatThrownBy(() -> hook("maxCheckedSize", "lots")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("maxCheckedSize must be a size");
+    }
+
+    /**
+     * Review s18 H1/H2 in the session: a message over maxCheckedSize whose header lines end with bare LFs before a
+     * CRLF body: a CRLF-only reader's header runs on into it, to a From naming a p=reject domain. Not read as the
+     * LF-only reader alone: DMARC fails closed, and the enforcing hook refuses it. James' own source (written as
+     * received, octet for octet).
+     */
+    @Test
+    void aHeaderSectionReadAloneThatIsNotCleanIsRefused() throws Exception {
+        SessionAuthCheck enforcing = hook("maxCheckedSize", "64K");
+        String head = "From: a@ok.example\nTo: b@example.net\nSubject: hi\n\nFrom: x@reject.example\r\n\r\n";
+        SMTPSession session = session("192.0.2.1", null, false);
+        enforcing.doHelo(session, "mx.ok.example");
+        enforcing.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        session.setHeaderComplete(false);
+        for (String line : head.split("(?<=\n)")) {
+            enforcing.onLine(session, line.getBytes(StandardCharsets.US_ASCII), STORED);
+        }
+        dev.authpack.james.CountingMessages.GeneratedSource source =
+                new dev.authpack.james.CountingMessages.GeneratedSource(head, 128 * 1024);
+        FakeMail mail = FakeMail.builder().name("unclean").sender("b@ok.example").recipient("b@example.net")
+                .size(source.getMessageSize())
+                .mimeMessage(new org.apache.james.server.core.MimeMessageWrapper(source)).build();
+
+        HookResult result = enforcing.onMessage(session, mail);
+
+        assertThat(result.getSmtpRetCode()).isEqualTo("550");
+        assertThat(source.read()).isLessThan(64 * 1024);
+        enforcing.onDisconnect(session);
+    }
+
+    /** Review s18 L1: a label-only hook neither checks nor hands over a message over maxCheckedSize. */
+    @Test
+    void aLabelOnlyHookLeavesAMessageOverMaxCheckedSizeToMailAuthCheck() throws Exception {
+        SessionAuthCheck labelOnly = hook("refuseDmarcReject", "false", "maxCheckedSize", "64K",
+                "handOverMaxSize", "1048576");
+        byte[] large = (new String(message("ok.example"), StandardCharsets.US_ASCII)
+                + ("x".repeat(998) + "\r\n").repeat(200)).getBytes(StandardCharsets.US_ASCII);
+        SMTPSession session = session("192.0.2.1", null, false);
+        labelOnly.doHelo(session, "mx.ok.example");
+        labelOnly.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        dev.authpack.james.CountingMessages.Counted counted = dev.authpack.james.CountingMessages.message(large);
+        FakeMail mail = FakeMail.builder().name("large").sender("b@ok.example").recipient("b@example.net")
+                .size(large.length).mimeMessage(counted.message()).build();
+
+        assertThat(labelOnly.onMessage(session, mail)).isEqualTo(HookResult.DECLINED);
+
+        assertThat(counted.read().get()).isZero();
+        assertThat(mail.getAttribute(dev.authpack.james.SessionCheckedMail.PENDING)).isEmpty();
+        assertThat(mail.getAttribute(dev.authpack.james.SessionCheckedMail.CHECKED_IN_SESSION)).isEmpty();
+        labelOnly.onDisconnect(session);
     }
 
     @Test

@@ -76,6 +76,8 @@ public class AddAuthResults extends GenericMailet {
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
             }
+        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
+            AuthResultsHeaders.toErrorProcessor(mail, "AddAuthResults", e);
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
         }

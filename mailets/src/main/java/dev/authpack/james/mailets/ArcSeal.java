@@ -198,6 +198,8 @@ public class ArcSeal extends GenericMailet {
     private void stripQuietly(Mail mail, Set<String> ids) {
         try {
             AuthResultsHeaders.removeForged(mail, ids, maxSigned);
+        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
+            AuthResultsHeaders.toErrorProcessor(mail, "ArcSeal", e);
         } catch (IOException | MessagingException | RuntimeException e) {
             LOGGER.warn("ArcSeal: mail {}: fields claiming {} not removed: {}", mail.getName(), ids, e.toString());
         }

@@ -114,6 +114,30 @@ final class AuthResultsHeaders {
     static final int MAX_HEADER_SECTION = 8 << 20;
 
     /**
+     * A header section (for some reader) larger than {@link #MAX_HEADER_SECTION} in a message not read whole: not
+     * rewritten, so fields claiming our id may stay, and ours is not written. Such a mail is not delivered
+     * ({@link #toErrorProcessor}: review s18 M1).
+     */
+    static final class HeaderSectionTooLarge extends MessagingException {
+        HeaderSectionTooLarge() {
+            super("header section larger than " + MAX_HEADER_SECTION + " octets in a message not read whole:"
+                    + " Authentication-Results not rewritten");
+        }
+    }
+
+    /**
+     * Fails closed for a mail whose fields claiming our id could not be removed ({@link HeaderSectionTooLarge}): it
+     * goes to James' error processor (state {@link Mail#ERROR}, with {@code e}'s message), where the administrator
+     * sees it, instead of being delivered with them.
+     */
+    static void toErrorProcessor(Mail mail, String who, HeaderSectionTooLarge e) {
+        org.slf4j.LoggerFactory.getLogger(AuthResultsHeaders.class).warn(
+                "{}: mail {} sent to the error processor: {}", who, mail.getName(), e.getMessage());
+        mail.setErrorMessage(who + ": " + e.getMessage());
+        mail.setState(Mail.ERROR);
+    }
+
+    /**
      * Removes the fields claiming any of {@code ids} from the header section alone and puts {@code ourField} (a
      * whole field, no line end) on top; the body is streamed, never read into memory
      * ({@link MimeMessageBytes#replaceHeaderSection}). The header section is rewritten as a message of its own, by
@@ -123,10 +147,12 @@ final class AuthResultsHeaders {
      */
     static int rewriteHeaderSection(Mail mail, Collection<String> ids, Optional<String> ourField)
             throws MessagingException, IOException {
+        // up to the later end of the LF-only and the CRLF-only readings (review s18 H2): the header section of every
+        // reader is in it, and it holds a CR LF unless it is the whole message, so it is rewritten as the whole
+        // message would be (the CRLF-only reader's fields, the CR put before the LF-only end's line ends)
         byte[] header = MimeMessageBytes.headerSection(mail.getMessage(), MAX_HEADER_SECTION);
         if (header.length > MAX_HEADER_SECTION) {
-            throw new MessagingException("header section larger than " + MAX_HEADER_SECTION + " octets in a message"
-                    + " not read whole: not rewritten");
+            throw new HeaderSectionTooLarge();
         }
         byte[] after = header;
         boolean changed = false;

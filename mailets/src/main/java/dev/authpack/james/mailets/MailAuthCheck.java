@@ -201,6 +201,8 @@ public class MailAuthCheck extends GenericMailet {
                                 () -> AuthResultsWriter.headerValue(serverId, checked.resinfos())));
                 AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours, maxChecked);
             }
+        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
+            AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
         }
@@ -333,8 +335,10 @@ public class MailAuthCheck extends GenericMailet {
         LOGGER.info("{}: {}; checked from its header section alone (DKIM policy, ARC not validated)",
                 mail.getName(), why);
         try {
-            byte[] header = MimeMessageBytes.headerSection(mail.getMessage(), MessageLimits.DEFAULT_MAX_HEADER_BYTES);
-            return () -> checker.startHeaderOnly(envelope, header, options, why, checkTimer);
+            // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18 H1/H2)
+            MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(mail.getMessage(),
+                    MessageLimits.DEFAULT_MAX_HEADER_BYTES);
+            return () -> checker.startHeaderOnly(envelope, header.octets(), header.clean(), options, why, checkTimer);
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
             String unreadable = "message unreadable: " + e.getMessage();
@@ -359,6 +363,8 @@ public class MailAuthCheck extends GenericMailet {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed,
                         serverId);
             }
+        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
+            AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
         }

@@ -616,4 +616,126 @@ class MailAuthCheckTest {
             }
         }
     }
+
+    /**
+     * Review s18 (H1, H2, M1): a message over {@code maxCheckedSize} is checked from its header section alone; what
+     * the readers other than the LF-only one read as header beyond it, and a header section without an end within the
+     * capture bound, must not give the attacker a pass the whole message would not get. James' own message source
+     * (written as received, octet for octet: javax.mail would write its header again with CRLF).
+     */
+    @Nested
+    class HeaderOnlyEvasions {
+        static MailImpl jamesMail(String head, long bodyOctets) throws Exception {
+            JamesSources.jamesDefaultThreshold();
+            MailImpl mail = MailImpl.builder().name("big").sender("alice@example.com").addRecipient("bob@example.org")
+                    .remoteAddr("192.0.2.1")
+                    .addAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+            mail.setMessageNoCopy(new MimeMessageWrapper(new CountingMessages.GeneratedSource(head, bodyOctets)));
+            return mail;
+        }
+
+        static String start(Mail mail, int octets) throws Exception {
+            try (InputStream in = ((MimeMessageWrapper) mail.getMessage()).getMessageInputStream()) {
+                return new String(in.readNBytes(octets), StandardCharsets.ISO_8859_1);
+            }
+        }
+
+        /** Our field: the first, up to its end (a CRLF not followed by white space). */
+        static String ourField(String message) {
+            assertThat(message).startsWith("Authentication-Results: mx.test;");
+            return message.substring(0, message.replaceAll("\r\n[ \t]", "__").indexOf("\r\n"));
+        }
+
+        /** H1: a second From after more than the capture bound (1 MiB) of header: the full path fails it. */
+        @Test
+        void aFromFieldPastTheCaptureBoundIsNotLeftUnread() throws Exception {
+            StringBuilder head = new StringBuilder("From: alice@example.com\r\n");
+            String pad = "X-Pad: " + "a".repeat(1000) + "\r\n";
+            while (head.length() < (1 << 20) + 4096) {
+                head.append(pad);
+            }
+            head.append("From: ceo@victim.example\r\nSubject: x\r\n\r\n");
+            MailImpl mail = jamesMail(head.toString(), 2L << 20);
+            try {
+                mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+                String ours = ourField(start(mail, 8192));
+                assertThat(ours).contains("spf=pass").doesNotContain("dmarc=pass").contains("dmarc=permerror");
+                assertThat(mail.getState()).isNotEqualTo(Mail.ERROR);
+            } finally {
+                mail.dispose();
+            }
+        }
+
+        /**
+         * H2 case A: LF-only header lines, a CRLF body: a CRLF-only reader's header runs on into the body to its CRLF
+         * CRLF, with a From and a field forging our results there.
+         */
+        @Test
+        void lfOnlyHeaderLinesBeforeACrlfBodyAreNotReadAsTheLfOnlyReaderAlone() throws Exception {
+            String head = "From: alice@example.com\nSubject: x\n\n"
+                    + "Authentication-Results: mx.test; dmarc=pass header.from=victim.example\r\n"
+                    + "From: ceo@victim.example\r\n\r\n";
+            MailImpl mail = jamesMail(head, 2L << 20);
+            try {
+                mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+                String after = start(mail, 8192);
+                String ours = ourField(after);
+                assertThat(ours).contains("spf=pass").doesNotContain("dmarc=pass").contains("dmarc=permerror");
+                // the CRLF-only reader's header section (to its first CRLF CRLF) holds ours alone
+                String crlfHeader = after.substring(0, after.indexOf("\r\n\r\n"));
+                assertThat(crlfHeader).containsOnlyOnce("mx.test;");
+            } finally {
+                mail.dispose();
+            }
+        }
+
+        /** H2 case B: a From field of the CRLF-only reading running on past the LF-only reader's end of header. */
+        @Test
+        void aCrlfOnlyFromFieldRunningPastTheLfOnlyEndIsNotCut() throws Exception {
+            String head = "Subject: x\r\nFrom: alice@example.com\n\n, ceo@victim.example\r\n\r\n";
+            MailImpl mail = jamesMail(head, 2L << 20);
+            try {
+                mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+                String ours = ourField(start(mail, 8192));
+                assertThat(ours).contains("spf=pass").doesNotContain("dmarc=pass").contains("dmarc=permerror");
+            } finally {
+                mail.dispose();
+            }
+        }
+
+        /** Clean CRLF header lines over the limit still get their pass (SPF aligned): nothing lost for real mail. */
+        @Test
+        void aCleanCrlfHeaderStillPasses() throws Exception {
+            MailImpl mail = jamesMail("From: alice@example.com\r\nSubject: x\r\n\r\n", 2L << 20);
+            try {
+                mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+                assertThat(ourField(start(mail, 8192))).contains("spf=pass").contains("dmarc=pass");
+            } finally {
+                mail.dispose();
+            }
+        }
+
+        /**
+         * M1: a header section over 8 MiB in a message not read whole cannot be rewritten: not delivered with the
+         * sender's fields claiming our id and without ours, but sent to the error processor.
+         */
+        @Test
+        void aHeaderSectionTooLargeToRewriteSendsTheMailToTheErrorProcessor() throws Exception {
+            StringBuilder head = new StringBuilder("Authentication-Results: mx.test; dmarc=pass\r\n"
+                    + "From: alice@example.com\r\n");
+            String pad = "X-Pad: " + "a".repeat(1000) + "\r\n";
+            while (head.length() < (9 << 20)) {
+                head.append(pad);
+            }
+            head.append("\r\n");
+            MailImpl mail = jamesMail(head.toString(), 1L << 20);
+            try {
+                mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+                assertThat(mail.getState()).isEqualTo(Mail.ERROR);
+                assertThat(mail.getErrorMessage()).contains("header section larger than");
+            } finally {
+                mail.dispose();
+            }
+        }
+    }
 }
