@@ -3,6 +3,7 @@ package dev.authpack.james.smtp;
 import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
 import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -38,29 +39,37 @@ import java.util.TreeSet;
  * }</pre>
  *
  * <p>Parameters: {@code checks}, {@code fixes}, {@code detectEncoding}, {@code includeEncodings},
- * {@code excludeEncodings}, {@code serverId}, as the mailet. A message that cannot be read is accepted unchanged;
- * {@link #onMessage} never throws.
+ * {@code excludeEncodings}, {@code serverId}, {@code maxCheckedSize}, as the mailet. A message that cannot be read
+ * is accepted unchanged; so is one over {@code maxCheckedSize} (64 MiB by default), unread, with the attribute
+ * {@code authpack.conformance.skipped}: James' own {@code maxmessagesize} is unlimited by default, and this hook reads
+ * the message whole on an I/O thread (review s19). {@link #onMessage} never throws.
  */
 public class FixConformanceHook implements JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(FixConformanceHook.class);
 
+    private static final String MAX_CHECKED_SIZE = "maxCheckedSize";
     private ConformancePolicy policy;
+    /** {@code maxCheckedSize}: a larger message is accepted unread and unchanged, marked. */
+    private MessageSizeLimit maxChecked = new MessageSizeLimit(MAX_CHECKED_SIZE, MessageSizeLimit.DEFAULT);
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
         for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
             String key = keys.next();
-            if (!key.startsWith("[@") && !ConformanceParameters.NAMES.contains(key)) {
+            if (!key.startsWith("[@") && !ConformanceParameters.NAMES.contains(key) && !MAX_CHECKED_SIZE.equals(key)) {
+                TreeSet<String> accepted = new TreeSet<>(ConformanceParameters.NAMES);
+                accepted.add(MAX_CHECKED_SIZE);
                 throw new ConfigurationException("FixConformanceHook: unknown parameter '" + key + "'; accepted: "
-                        + String.join(", ", new TreeSet<>(ConformanceParameters.NAMES)));
+                        + String.join(", ", accepted));
             }
         }
         try {
             policy = ConformanceParameters.policy(key -> config.getString(key, null));
+            maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, config.getString(MAX_CHECKED_SIZE, null));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("FixConformanceHook: " + e.getMessage(), e);
         }
-        LOGGER.info("FixConformanceHook ready: checks={} fixes={}", policy.checks(), policy.fixes());
+        LOGGER.info("FixConformanceHook ready: checks={} fixes={} {}", policy.checks(), policy.fixes(), maxChecked);
     }
 
     @Override
@@ -68,6 +77,12 @@ public class FixConformanceHook implements JamesMessageHook {
         try {
             MimeMessage message = mail.getMessage();
             if (message == null || policy == null) {
+                return HookResult.DECLINED;
+            }
+            java.util.OptionalLong over = maxChecked.skips(mail, MessageSizeLimit.CONFORMANCE_SKIPPED);
+            if (over.isPresent()) {
+                LOGGER.info("FixConformanceHook: conformance not checked in session {}, message accepted unchanged: {}",
+                        session.getSessionID(), maxChecked.reason(over.getAsLong()));
                 return HookResult.DECLINED;
             }
             ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.Proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Review s19 (attacker's test): session 18 bounded what the mailets and SessionAuthCheck read whole
@@ -50,5 +51,31 @@ class Review19FixConformanceHookSizeTest {
         } finally {
             mail.dispose();
         }
+    }
+
+    /** The hook takes the mailet's {@code maxCheckedSize}, checked at init; a message within it is still checked. */
+    @Test
+    void maxCheckedSizeIsTheMailetsParameter() throws Exception {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("checks", "MISSING_MESSAGE_ID_HEADER");
+        config.addProperty("maxCheckedSize", "1K");
+        FixConformanceHook hook = new FixConformanceHook();
+        hook.init(config);
+        byte[] small = "From: a@example.com\r\nSubject: s\r\n\r\nhi\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        org.apache.mailet.base.test.FakeMail within = org.apache.mailet.base.test.FakeMail.builder().name("m")
+                .mimeMessage(dev.authpack.james.MimeMessageBytes.from(small)).build();
+        assertThat(hook.onMessage(SESSION, within).getSmtpRetCode()).isEqualTo("552");
+        byte[] large = ("From: a@example.com\r\nSubject: s\r\n\r\n" + "x".repeat(2000) + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        org.apache.mailet.base.test.FakeMail over = org.apache.mailet.base.test.FakeMail.builder().name("m")
+                .mimeMessage(dev.authpack.james.MimeMessageBytes.from(large)).build();
+        assertThat(hook.onMessage(SESSION, over)).isEqualTo(HookResult.DECLINED);
+        assertThat(over.getAttribute(MessageSizeLimit.CONFORMANCE_SKIPPED)).isPresent();
+
+        BaseHierarchicalConfiguration bad = new BaseHierarchicalConfiguration();
+        bad.addProperty("maxCheckedSize", "12 parsecs");
+        assertThatThrownBy(() -> new FixConformanceHook().init(bad))
+                .isInstanceOf(org.apache.commons.configuration2.ex.ConfigurationException.class)
+                .hasMessageContaining("maxCheckedSize must be a size");
     }
 }
