@@ -50,7 +50,9 @@ public final class MailReports {
             if (message == null || !ReportParser.mayBeReport(name -> header(message, name), sender)) {
                 return ORDINARY;
             }
-            Map<String, Object> tree = ReportFields.of(PARSER.parse(MimeMessageBytes.of(message), sender));
+            // the parser reads no more than its first maxOctets: a message of any size is not read whole (s19)
+            byte[] octets = MimeMessageBytes.prefix(message, dev.authpack.report.ReportLimits.DEFAULT_MAX_OCTETS);
+            Map<String, Object> tree = ReportFields.of(PARSER.parse(octets, sender));
             mail.setAttribute(new Attribute(MailAttributes.REPORT, value(tree)));
             return tree;
         } catch (Exception | StackOverflowError e) {

@@ -188,6 +188,51 @@ public final class MimeMessageBytes {
     }
 
     /**
+     * The first {@code maxOctets} octets of what {@link #of} gives (all of a shorter message), read no further than
+     * that and one buffer: for a reader that looks at no more (the report parser), so a message of any size is never
+     * held whole (review s19).
+     */
+    public static byte[] prefix(MimeMessage message, int maxOctets) throws IOException, MessagingException {
+        Prefix capture = new Prefix(maxOctets);
+        try {
+            writeTo(message, capture);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            // the capture ends the writing once it is full; the writer may wrap its exception
+            if (!capture.full()) {
+                throw e;
+            }
+        }
+        return capture.toByteArray();
+    }
+
+    /** Keeps the first {@code max} octets written, then stops the writer ({@link HeaderCapture.Enough}). */
+    private static final class Prefix extends ByteArrayOutputStream {
+        private final int max;
+
+        Prefix(int max) {
+            super(Math.min(Math.max(max, 0), 8192));
+            this.max = Math.max(max, 0);
+        }
+
+        boolean full() {
+            return count >= max;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            super.write(b, off, Math.min(len, max - count));
+            if (count >= max) {
+                throw new java.io.UncheckedIOException(new HeaderCapture.Enough());
+            }
+        }
+    }
+
+    /**
      * Replaces the mail's header section, the first {@code headerLength} octets of what {@link #of} gives, by
      * {@code header} (whole fields, each with its line ending, and the empty line), without reading the message into
      * memory: in James the new header and the rest of the message received are streamed into James' own source (a
