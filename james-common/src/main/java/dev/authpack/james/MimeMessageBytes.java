@@ -176,14 +176,7 @@ public final class MimeMessageBytes {
     public static HeaderSection readHeaderSection(MimeMessage message, int maxOctets)
             throws IOException, MessagingException {
         HeaderCapture capture = new HeaderCapture(maxOctets);
-        try {
-            writeTo(message, capture);
-        } catch (IOException | MessagingException | RuntimeException e) {
-            // the capture ends the writing (an exception of its own) once it has what it needs; the writer may wrap it
-            if (!capture.done()) {
-                throw e;
-            }
-        }
+        writeUntil(message, capture, capture::done);
         return new HeaderSection(capture.octets(), capture.clean());
     }
 
@@ -194,15 +187,23 @@ public final class MimeMessageBytes {
      */
     public static byte[] prefix(MimeMessage message, int maxOctets) throws IOException, MessagingException {
         Prefix capture = new Prefix(maxOctets);
+        writeUntil(message, capture, capture::full);
+        return capture.toByteArray();
+    }
+
+    /**
+     * {@link #writeTo} into {@code capture}, which ends the writing with an exception of its own once it has what it
+     * needs ({@code done}); the writer may wrap that exception. Any other exception is thrown.
+     */
+    private static void writeUntil(MimeMessage message, OutputStream capture, java.util.function.BooleanSupplier done)
+            throws IOException, MessagingException {
         try {
             writeTo(message, capture);
         } catch (IOException | MessagingException | RuntimeException e) {
-            // the capture ends the writing once it is full; the writer may wrap its exception
-            if (!capture.full()) {
+            if (!done.getAsBoolean()) {
                 throw e;
             }
         }
-        return capture.toByteArray();
     }
 
     /** Keeps the first {@code max} octets written, then stops the writer ({@link HeaderCapture.Enough}). */

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.io.InputStream;
 import java.io.BufferedInputStream;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.james.server.core.MailImpl;
 import dev.authpack.james.JamesSources;
@@ -733,6 +735,89 @@ class MailAuthCheckTest {
                 mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
                 assertThat(mail.getState()).isEqualTo(Mail.ERROR);
                 assertThat(mail.getErrorMessage()).contains("header section larger than");
+            } finally {
+                mail.dispose();
+            }
+        }
+    }
+
+    /**
+     * Review s19 (attacker's tests): the header-only rewrite of a message over {@code maxCheckedSize} whose message a
+     * mailet before MailAuthCheck has changed (a header added: James' wrapper is then modified, so the rewrite goes
+     * through javax.mail, {@code HeaderSectionFields}). That path read the rewritten header section back with
+     * {@code RawMessage.parse}, which refuses a header line without a colon, a field name with a space, more than 1000
+     * fields: the rewrite threw, MailAuthCheck logged "not rewritten" and the mail went on with the sender's field
+     * claiming our authserv-id, without ours. Every path must remove such fields (or keep the mail from delivery).
+     */
+    @Nested
+    class ChangedLargeMessages {
+        static final String FORGED = "Authentication-Results: mx.test; dkim=pass header.d=victim.example;"
+                + " dmarc=pass header.from=victim.example\r\n";
+
+        /** The header section of the mail's message as javax.mail writes it (what is delivered). */
+        static String headerOf(Mail mail) throws Exception {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                mail.getMessage().writeTo(new java.io.OutputStream() {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws java.io.IOException {
+                        if (out.size() > 64 * 1024) {
+                            throw new java.io.IOException("enough");
+                        }
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void write(int b) throws java.io.IOException {
+                        write(new byte[]{(byte) b}, 0, 1);
+                    }
+                });
+            } catch (java.io.IOException e) {
+                // read far enough
+            }
+            String text = out.toString(StandardCharsets.ISO_8859_1);
+            return text.substring(0, text.indexOf("\r\n\r\n") + 2);
+        }
+
+        /** The sender's header sections: a line RawMessage refuses, or more fields than it reads (1000). */
+        static java.util.stream.Stream<String> oddHeaders() {
+            StringBuilder many = new StringBuilder(FORGED).append("From: alice@example.com\r\n");
+            for (int i = 0; i < 1001; i++) {
+                many.append("X-F").append(i).append(": v\r\n");
+            }
+            return java.util.stream.Stream.of(
+                    FORGED + "From: alice@example.com\r\nSubject: large\r\nX-Junk line without a colon\r\n\r\n",
+                    FORGED + "From: alice@example.com\r\nSubject: large\r\nX Junk: a field name with a space\r\n\r\n",
+                    many.append("\r\n").toString());
+        }
+
+        /**
+         * A mailet before MailAuthCheck added a header (the wrapper is modified); the sender's header section holds a
+         * line RawMessage refuses, or too many fields. The forged field claiming mx.test must not reach delivery: either
+         * it is gone (and ours is the first Authentication-Results field), or the mail is kept from delivery (the error
+         * processor).
+         */
+        @ParameterizedTest
+        @MethodSource("oddHeaders")
+        void aForgedFieldIsNotDeliveredFromAModifiedLargeMessageWithAnOddHeader(String head) throws Exception {
+            MailImpl mail = HeaderOnlyEvasions.jamesMail(head, 2L << 20);
+            try {
+                // what any mailet before MailAuthCheck may do (SetMimeHeader, a spam filter's X-Spam field...)
+                mail.getMessage().setHeader("X-Earlier-Mailet", "1");
+                mail.getMessage().saveChanges();
+
+                mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+
+                String header = headerOf(mail);
+                boolean keptFromDelivery = Mail.ERROR.equals(mail.getState());
+                assertThat(keptFromDelivery || !header.contains("mx.test; dkim=pass header.d=victim.example"))
+                        .as("forged field claiming mx.test delivered; state %s, header:%n%s", mail.getState(),
+                                header.substring(0, Math.min(header.length(), 2000)))
+                        .isTrue();
+                // ours above every other Authentication-Results field (javax.mail may put MIME-Version and the like back
+                // where its own placeholders are, above it)
+                assertThat(keptFromDelivery || header.indexOf("Authentication-Results:") == header.indexOf(
+                        "Authentication-Results: mx.test;\r\n\tdkim=")).as("our field first").isTrue();
             } finally {
                 mail.dispose();
             }
