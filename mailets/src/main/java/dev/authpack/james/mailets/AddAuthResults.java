@@ -36,11 +36,13 @@ public class AddAuthResults extends GenericMailet {
 
     private static final MessageSizeLimit HEADER_ONLY_ABOVE = new MessageSizeLimit("the header-only bound",
             MessageSizeLimit.DEFAULT);
+    /** Every parameter; any other stops James at start. */
+    static final Set<String> PARAMETERS = Set.of("serverId");
     private Optional<String> serverId;
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("serverId"));
+        checkInitParameters(PARAMETERS);
         serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty());
     }
 
