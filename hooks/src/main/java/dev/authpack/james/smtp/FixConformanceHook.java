@@ -3,6 +3,7 @@ package dev.authpack.james.smtp;
 import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
 import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.MimeMessageBytes;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -19,8 +20,7 @@ import org.slf4j.LoggerFactory;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.TreeSet;
+import java.util.Optional;
 
 /**
  * The conformance check and repair of {@code FixConformance} at the end of DATA, so that the sender sees the
@@ -48,12 +48,10 @@ public class FixConformanceHook implements JamesMessageHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
-            String key = keys.next();
-            if (!key.startsWith("[@") && !ConformanceParameters.NAMES.contains(key)) {
-                throw new ConfigurationException("FixConformanceHook: unknown parameter '" + key + "'; accepted: "
-                        + String.join(", ", new TreeSet<>(ConformanceParameters.NAMES)));
-            }
+        Optional<String> unknown = InitParameters.unknown("FixConformanceHook", config.getKeys(),
+                ConformanceParameters.NAMES);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
         }
         try {
             policy = ConformanceParameters.policy(key -> config.getString(key, null));

@@ -1,6 +1,7 @@
 package dev.authpack.james.smtp;
 
 import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.RelayPolicyFiles;
 import dev.authpack.dns.DnsResolver;
@@ -48,7 +49,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -191,15 +191,9 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
 
     /** Refuses a parameter we do not know; attributes ({@code [@class]} of James' {@code <handler>}) are no parameter. */
     private static void checkParameters(Configuration config) throws ConfigurationException {
-        Set<String> unknown = new TreeSet<>();
-        config.getKeys().forEachRemaining(key -> {
-            if (!key.startsWith("[@") && !PARAMETERS.contains(key)) {
-                unknown.add(key);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("RelayPolicyRcptHook: unknown parameter(s) " + unknown + "; accepted: "
-                    + new TreeSet<>(PARAMETERS));
+        Optional<String> unknown = InitParameters.unknown("RelayPolicyRcptHook", config.getKeys(), PARAMETERS);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
         }
     }
 

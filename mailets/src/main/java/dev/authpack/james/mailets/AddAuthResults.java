@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.AuthResultsWriter;
@@ -42,7 +43,7 @@ public class AddAuthResults extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
+        InitParameters.check("AddAuthResults", getMailetConfig(), PARAMETERS);
         serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty());
     }
 

@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.conformance.CharsetGuesser;
 import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
@@ -55,7 +56,7 @@ public class FixConformance extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
+        InitParameters.check("FixConformance", getMailetConfig(), PARAMETERS);
         try {
             policy = ConformanceParameters.policy(this::getInitParameter);
             maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, getInitParameter(MAX_CHECKED_SIZE));

@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.AuthpackMetrics;
 import dev.authpack.james.CheckSettings;
@@ -123,7 +124,7 @@ public class MailAuthCheck extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
+        InitParameters.check("MailAuthCheck", getMailetConfig(), PARAMETERS);
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
         checkTimer = bool("checkTimers", false) ? metrics.checkTimer() : CheckTimer.NONE;
