@@ -136,7 +136,7 @@ public class ArcSeal extends GenericMailet {
             verifier = new ArcVerifier(engines.resolver(dns),
                     ArcVerifyOptions.defaults().withKeyLookupTimeout(keyLookup));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("ArcSeal: bad dnsServers or dnsTimeout: " + e.getMessage(), e);
+            throw new MessagingException("ArcSeal: bad dnsServers: " + e.getMessage(), e);
         }
         verifyDeadline = CheckBudgets.arcValidation(verifier);
     }
