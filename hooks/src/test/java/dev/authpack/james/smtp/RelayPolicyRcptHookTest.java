@@ -328,7 +328,8 @@ class RelayPolicyRcptHookTest {
                 .hasMessageStartingWith("RelayPolicyRcptHook: bad dnsTimeout: ");
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "dnsTimeout", "600000"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("RelayPolicyRcptHook: bad dnsTimeout: ").hasMessageContaining("from 1 to 60000");
+                .hasMessageStartingWith("RelayPolicyRcptHook: bad dnsTimeout: ")
+                .hasMessageContaining("from 1 to 60000");
         RelayTestSupport.writePolicy(dir, "[domain x.example]\nrelay_to = maybe\n");
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("relay-policy.conf:2: relay_to must be true or false, not 'maybe'");
