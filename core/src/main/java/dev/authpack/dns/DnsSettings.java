@@ -16,6 +16,12 @@ public record DnsSettings(List<String> servers, Duration timeout, int cacheSize)
     public static final int DEFAULT_CACHE_SIZE = CachingDnsResolver.DEFAULT_MAX_ENTRIES;
     /** Bound on the cache size a configuration may ask for. */
     public static final int MAX_CACHE_SIZE = 1_000_000;
+    /** Bound on the servers a configuration may name (a lookup asks at most {@value DnsjavaResolver#MAX_ATTEMPTS}). */
+    public static final int MAX_SERVERS = 16;
+    /** What {@link #servers(String)} accepts, for the messages that refuse a value. */
+    public static final String SERVERS_ACCEPTED = "up to " + MAX_SERVERS + " DNS servers separated by commas or"
+            + " white space, each an IP address or host name as host, host:port, [IPv6] or [IPv6]:port, port 1 to"
+            + " 65535 (default 53); empty for the system's servers";
 
     public DnsSettings {
         servers = servers == null ? List.of() : List.copyOf(servers);
@@ -50,14 +56,36 @@ public record DnsSettings(List<String> servers, Duration timeout, int cacheSize)
      * DNS settings from configuration text: the one parser of {@code dnsServers}/{@code dnsTimeout}
      * ({@code MailAuthCheck}, {@code ArcSeal}, {@code RelayPolicyRcptHook}), with the default cache size.
      *
-     * @param servers       {@code host:port} list separated by commas and/or white space ({@link #splitServers});
+     * @param servers       {@code host:port} list separated by commas and/or white space ({@link #servers});
      *                      null or blank for the system's servers
      * @param timeoutMillis time budget of one DNS question in milliseconds ({@link #timeout(String)}); null or
      *                      blank for the default
      * @throws IllegalArgumentException saying what is wrong (the caller adds its parameter names)
      */
     public static DnsSettings parse(String servers, String timeoutMillis) {
-        return new DnsSettings(splitServers(servers), timeout(timeoutMillis), DEFAULT_CACHE_SIZE);
+        return new DnsSettings(servers(servers), timeout(timeoutMillis), DEFAULT_CACHE_SIZE);
+    }
+
+    /**
+     * DNS servers given in configuration text ({@link #splitServers}), each checked as the resolver will read it
+     * ({@link DnsjavaResolver#parseServer}: a host name is looked up, once, here): a bad host or port is refused
+     * when the configuration is read, not when (or whether) a resolver is built from it.
+     *
+     * @throws IllegalArgumentException naming the bad server and why, and {@link #SERVERS_ACCEPTED}
+     */
+    public static List<String> servers(String value) {
+        List<String> servers = splitServers(value);
+        if (servers.size() > MAX_SERVERS) {
+            throw new IllegalArgumentException(servers.size() + " DNS servers (accepted: " + SERVERS_ACCEPTED + ")");
+        }
+        for (String server : servers) {
+            try {
+                DnsjavaResolver.parseServer(server);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (accepted: " + SERVERS_ACCEPTED + ")", e);
+            }
+        }
+        return servers;
     }
 
     /**

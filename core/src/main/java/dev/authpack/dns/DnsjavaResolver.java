@@ -136,13 +136,13 @@ public final class DnsjavaResolver extends RecordLookupResolver {
         if (s.startsWith("[")) {
             int end = s.indexOf(']');
             if (end < 0) {
-                throw new IllegalArgumentException("DNS server: missing ']' in " + server);
+                throw badServer(server, "no ']' after the IPv6 address");
             }
             host = s.substring(1, end);
             String rest = s.substring(end + 1);
             if (!rest.isEmpty()) {
                 if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException("DNS server: expected ':port' after ']' in " + server);
+                    throw badServer(server, "':port' or nothing expected after ']'");
                 }
                 port = rest.substring(1);
             }
@@ -159,20 +159,24 @@ public final class DnsjavaResolver extends RecordLookupResolver {
             try {
                 p = Integer.parseInt(port);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("DNS server: bad port in " + server);
+                throw badServer(server, "the port '" + port + "' is not a number");
             }
             if (p < 1 || p > 65535) {
-                throw new IllegalArgumentException("DNS server: port out of range in " + server);
+                throw badServer(server, "the port " + p + " is not from 1 to 65535");
             }
         }
         if (host.isEmpty()) {
-            throw new IllegalArgumentException("DNS server: no host in " + server);
+            throw badServer(server, "no host");
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), p);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("DNS server: unknown host in " + server, e);
+            throw new IllegalArgumentException("DNS server '" + s + "': unknown host '" + host + "'", e);
         }
+    }
+
+    private static IllegalArgumentException badServer(String server, String why) {
+        return new IllegalArgumentException("DNS server '" + server.trim() + "': " + why);
     }
 
     private static List<InetSocketAddress> systemServers() {

@@ -36,4 +36,18 @@ class DnsSettingsTest {
         }
         assertThatThrownBy(() -> DnsSettings.timeout(0L)).hasMessageContaining("not '0'");
     }
+
+    @Test
+    void eachServerIsCheckedAsTheResolverReadsItAndABadOneNamesWhatIsAccepted() {
+        assertThat(DnsSettings.servers("127.0.0.1:5353 [::1]")).containsExactly("127.0.0.1:5353", "[::1]");
+        assertThatThrownBy(() -> DnsSettings.servers("127.0.0.1, 10.0.0.1:99999"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("DNS server '10.0.0.1:99999': the port 99999 is not from 1 to 65535 (accepted: "
+                        + DnsSettings.SERVERS_ACCEPTED + ")");
+        assertThatThrownBy(() -> DnsSettings.servers("no-such-host.invalid:53"))
+                .hasMessageStartingWith("DNS server 'no-such-host.invalid:53': unknown host 'no-such-host.invalid'");
+        assertThatThrownBy(() -> DnsSettings.servers("127.0.0.1 ".repeat(DnsSettings.MAX_SERVERS + 1)))
+                .hasMessageStartingWith((DnsSettings.MAX_SERVERS + 1) + " DNS servers (accepted: up to "
+                        + DnsSettings.MAX_SERVERS);
+    }
 }

@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  * parameters: a sample that stops loading (a parameter renamed or newly refused, a file moved) fails the build
  * instead of an administrator's James. {@code file://conf/NAME} is {@code NAME} in the sample's own folder (where
  * the samples keep the files they name: relay-policy.conf, dkim/, arc/); the harness's placeholders get test values.
- * Nothing here talks to the network: {@code init} reads files and settings only.
+ * Nothing here talks to the network: {@code init} reads files and settings only. Made the same way, each mailet
+ * and hook also has every parameter it accepts named on its docs page.
  */
 class ConfSamplesLoadTest {
     private static final String PACK = "dev.authpack.james.";
@@ -64,6 +65,11 @@ class ConfSamplesLoadTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z_]+@");
     /** conf-samples has a few dozen files; the pack's elements in them are a few dozen too. */
     private static final int MAX_SAMPLES = 200;
+    /** The docs page of a mailet or hook whose page is not docs/NAME.md. */
+    private static final Map<String, String> DOCS_PAGES = Map.of("RelayPolicyRcptHook", "relay-policy.md",
+            "FixConformanceHook", "FixConformance.md");
+    /** InitParameters' refusal: {@code NAME: unknown parameter(s) [...]; accepted: [a, b, c]}. */
+    private static final Pattern ACCEPTED_LIST = Pattern.compile("; accepted: \\[([^\\]]+)\\]");
 
     private enum Kind { MAILET, MATCHER, HOOK }
 
@@ -95,18 +101,69 @@ class ConfSamplesLoadTest {
     @Test
     void everyMailetMatcherAndHookOfThePackHasASample() throws Exception {
         Set<String> sampled = pieces().stream().map(Piece::className).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> pack = new TreeSet<>();
+        Set<String> pack = packClasses().stream().map(Class::getName).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(pack).as("the pack's public mailets, matchers and hooks").hasSizeGreaterThanOrEqualTo(15);
+        assertThat(sampled).as("configured in conf-samples").containsAll(pack);
+    }
+
+    /**
+     * The docs page of every mailet and hook names (in backquotes) every parameter it accepts: the list its
+     * refusal of an unknown parameter gives (InitParameters). Matchers take a condition, no parameters.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyAcceptedParameterIsOnTheDocsPage() throws Exception {
+        Path docs = ConfSamples.dir().resolveSibling("docs");
+        return packClasses().stream().filter(type -> !Matcher.class.isAssignableFrom(type)).map(type -> {
+            String page = DOCS_PAGES.getOrDefault(type.getSimpleName(), type.getSimpleName() + ".md");
+            return dynamicTest(type.getSimpleName() + " in docs/" + page, () -> {
+                Set<String> accepted = accepted(type);
+                assertThat(accepted).as("the parameters " + type.getSimpleName() + " accepts").isNotEmpty();
+                String text = Files.readString(docs.resolve(page));
+                assertThat(accepted.stream().filter(p -> !text.contains("`" + p + "`")).toList())
+                        .as("accepted by " + type.getSimpleName() + " but not named in docs/" + page).isEmpty();
+            });
+        });
+    }
+
+    /** The parameters {@code type} accepts, as its init's refusal of an unknown one lists them. */
+    private Set<String> accepted(Class<?> type) throws Exception {
+        Object made = injector(ConfSamples.dir()).getInstance(type);
+        String unknown = "authpackNoSuchParameter";
+        Exception refused = null;
+        try {
+            if (made instanceof Mailet mailet) {
+                mailet.init(FakeMailetConfig.builder().mailetName(type.getSimpleName())
+                        .mailetContext(FakeMailContext.defaultContext()).setProperty(unknown, "1").build());
+            } else {
+                XMLConfiguration config = new XMLConfiguration();
+                new FileHandler(config).load(new StringReader("<handler class=\"" + type.getName() + "\"><"
+                        + unknown + ">1</" + unknown + "></handler>"));
+                ((ProtocolHandler) made).init(config);
+            }
+        } catch (Exception e) {
+            refused = e;
+        }
+        assertThat(refused).as(type.getSimpleName() + " refuses an unknown parameter").isNotNull();
+        java.util.regex.Matcher list = ACCEPTED_LIST.matcher(String.valueOf(refused.getMessage()));
+        assertThat(list.find()).as(refused.getMessage() + " names the unknown parameter and lists the accepted ones")
+                .isTrue();
+        assertThat(refused.getMessage()).contains("[" + unknown + "]");
+        return new TreeSet<>(List.of(list.group(1).split(", ")));
+    }
+
+    /** The pack's public mailets, matchers and SMTP hooks. */
+    private List<Class<?>> packClasses() throws Exception {
+        List<Class<?>> pack = new ArrayList<>();
         for (ClassPath.ClassInfo info : ClassPath.from(getClass().getClassLoader())
                 .getTopLevelClassesRecursive("dev.authpack.james")) {
             Class<?> type = info.load();
             boolean piece = Mailet.class.isAssignableFrom(type) || Matcher.class.isAssignableFrom(type)
                     || ProtocolHandler.class.isAssignableFrom(type);
             if (piece && Modifier.isPublic(type.getModifiers()) && !Modifier.isAbstract(type.getModifiers())) {
-                pack.add(type.getName());
+                pack.add(type);
             }
         }
-        assertThat(pack).as("the pack's public mailets, matchers and hooks").hasSizeGreaterThanOrEqualTo(15);
-        assertThat(sampled).as("configured in conf-samples").containsAll(pack);
+        return pack;
     }
 
     private void init(Piece piece) throws Exception {

@@ -27,7 +27,7 @@ import java.util.function.Function;
  *
  * @param serverId the authserv-id ({@code serverId}; default: this host's name)
  * @param options  which checks run ({@code dkim}, {@code spf}, ..., {@code trustedArcSealers})
- * @param dns      {@code dnsServers}, {@code dnsTimeout} ({@link DnsSettings#parse})
+ * @param dns      {@code dnsServers}, {@code dnsTimeout} ({@link DnsParameters#read})
  * @param engine   what the engines are built with ({@link MailAuthChecker#create})
  * @param maxCheckedSize the largest message read whole ({@code maxCheckedSize}, {@link MessageSizeLimit}): a larger
  *                 one is checked from its header section alone (DKIM {@code policy}, ARC {@code fail} or
@@ -48,12 +48,7 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
         CheckOptions options = new CheckOptions(in.flag("dkim", true), in.flag("spf", true), in.flag("iprev", true),
                 in.flag("smtpAuth", true), in.flag("dmarc", true), in.flag("arc", true),
                 Set.copyOf(Arrays.asList(in.text("trustedArcSealers", "").split("[,\\s]+"))));
-        DnsSettings dns;
-        try {
-            dns = DnsSettings.parse(parameter.apply("dnsServers"), parameter.apply("dnsTimeout"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad dnsServers or dnsTimeout: " + e.getMessage(), e);
-        }
+        DnsSettings dns = DnsParameters.read(parameter);
         DkimVerifyOptions d = DkimVerifyOptions.defaults();
         DkimVerifyOptions dkim = d.withMaxSignatures(in.number("dkimMaxSignatures", d.maxSignatures(), 1,
                         DkimVerifyOptions.MAX_SIGNATURES_CEILING))

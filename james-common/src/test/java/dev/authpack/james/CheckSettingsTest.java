@@ -53,6 +53,21 @@ class CheckSettingsTest {
         assertThatThrownBy(() -> read(Map.of("dkimMaxSignatures", "x")))
                 .hasMessageContaining("dkimMaxSignatures must be a whole number");
         assertThatThrownBy(() -> read(Map.of("dnsTimeout", "soon")))
-                .hasMessageContaining("bad dnsServers or dnsTimeout");
+                .hasMessageContaining("bad dnsTimeout: DNS timeout must be milliseconds from 1 to");
+    }
+
+    @Test
+    void aBadDnsServerIsRefusedWhenReadNamingDnsServersAndWhatIsAccepted() {
+        // before: accepted here, refused (if at all) when the resolver was built, without the parameter's name
+        for (String bad : new String[] {"no-such-host.invalid", "127.0.0.1:70000", "127.0.0.1:0", "127.0.0.1:dns",
+                "127.0.0.1:", "[::1", "[::1]x", ":53", "127.0.0.1:53, 10.0.0.1:99999"}) {
+            assertThatThrownBy(() -> read(Map.of("dnsServers", bad))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("bad dnsServers: ")
+                    .hasMessageContaining("host:port")
+                    .hasMessageContaining("empty for the system's servers");
+        }
+        assertThat(read(Map.of("dnsServers", "127.0.0.1:5353 [::1]:53, 192.0.2.1")).dns().servers())
+                .containsExactly("127.0.0.1:5353", "[::1]:53", "192.0.2.1");
     }
 }

@@ -3,6 +3,7 @@ package dev.authpack.james.smtp;
 import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
 import dev.authpack.james.ConformanceParameters;
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
 import org.apache.commons.configuration2.Configuration;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -54,14 +56,11 @@ public class FixConformanceHook implements JamesMessageHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
-            String key = keys.next();
-            if (!key.startsWith("[@") && !ConformanceParameters.NAMES.contains(key) && !MAX_CHECKED_SIZE.equals(key)) {
-                TreeSet<String> accepted = new TreeSet<>(ConformanceParameters.NAMES);
-                accepted.add(MAX_CHECKED_SIZE);
-                throw new ConfigurationException("FixConformanceHook: unknown parameter '" + key + "'; accepted: "
-                        + String.join(", ", accepted));
-            }
+        Set<String> accepted = new TreeSet<>(ConformanceParameters.NAMES);
+        accepted.add(MAX_CHECKED_SIZE);
+        Optional<String> unknown = InitParameters.unknown("FixConformanceHook", config.getKeys(), accepted);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
         }
         try {
             policy = ConformanceParameters.policy(key -> config.getString(key, null));

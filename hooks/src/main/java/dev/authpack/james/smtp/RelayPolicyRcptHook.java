@@ -1,6 +1,8 @@
 package dev.authpack.james.smtp;
 
 import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.DnsParameters;
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.RelayPolicyFiles;
 import dev.authpack.dns.DnsResolver;
@@ -48,7 +50,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -98,8 +99,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayPolicyRcptHook.class);
     static final String POLICY_FILE_KEY = "policyFile";
     static final String NAME_LOOKUP_TIMEOUT_KEY = "nameLookupTimeout";
-    static final String DNS_SERVERS_KEY = "dnsServers";
-    static final String DNS_TIMEOUT_KEY = "dnsTimeout";
+    static final String DNS_SERVERS_KEY = DnsParameters.SERVERS;
+    static final String DNS_TIMEOUT_KEY = DnsParameters.TIMEOUT;
     /** Every parameter; any other stops James at start (a misspelt one would silently keep its default). */
     static final Set<String> PARAMETERS = Set.of(POLICY_FILE_KEY, NAME_LOOKUP_TIMEOUT_KEY, DNS_SERVERS_KEY,
             DNS_TIMEOUT_KEY);
@@ -191,24 +192,17 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
 
     /** Refuses a parameter we do not know; attributes ({@code [@class]} of James' {@code <handler>}) are no parameter. */
     private static void checkParameters(Configuration config) throws ConfigurationException {
-        Set<String> unknown = new TreeSet<>();
-        config.getKeys().forEachRemaining(key -> {
-            if (!key.startsWith("[@") && !PARAMETERS.contains(key)) {
-                unknown.add(key);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("RelayPolicyRcptHook: unknown parameter(s) " + unknown + "; accepted: "
-                    + new TreeSet<>(PARAMETERS));
+        Optional<String> unknown = InitParameters.unknown("RelayPolicyRcptHook", config.getKeys(), PARAMETERS);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
         }
     }
 
     private static DnsSettings dnsSettings(Configuration config) throws ConfigurationException {
         try {
-            return DnsSettings.parse(config.getString(DNS_SERVERS_KEY, ""), config.getString(DNS_TIMEOUT_KEY, ""));
+            return DnsParameters.read(key -> config.getString(key, null));
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("RelayPolicyRcptHook: bad <" + DNS_SERVERS_KEY + "> or <"
-                    + DNS_TIMEOUT_KEY + ">: " + e.getMessage(), e);
+            throw new ConfigurationException("RelayPolicyRcptHook: " + e.getMessage(), e);
         }
     }
 

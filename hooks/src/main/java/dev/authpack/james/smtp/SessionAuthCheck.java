@@ -9,6 +9,7 @@ import dev.authpack.check.SessionChecks;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsSettings;
 import dev.authpack.james.AuthpackEngines;
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MimeMessageBytes;
@@ -40,13 +41,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Runs {@code MailAuthCheck}'s checks during the SMTP session, with their DNS lookups started as soon as the
@@ -119,6 +120,9 @@ import java.util.function.Function;
 public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, JamesMessageHook,
         DisconnectHandler<SMTPSession>, CommandHandler<SMTPSession> {
     private static final Logger LOGGER = LoggerFactory.getLogger(SessionAuthCheck.class);
+    /** Every parameter: the check's ({@link CheckSettings#PARAMETERS}), the refusals' and the limits'. */
+    static final Set<String> PARAMETERS = Stream.of(CheckSettings.PARAMETERS, Enforcement.PARAMETERS,
+            SessionLimits.PARAMETERS).flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
     /** How much longer than the checks' own deadline a hook waits before it cuts the checks off itself. */
     static final Duration AWAIT_GRACE = Duration.ofSeconds(1);
 
@@ -173,20 +177,9 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        Set<String> unknown = new TreeSet<>();
-        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
-            String key = keys.next();
-            if (!key.startsWith("[@") && !CheckSettings.PARAMETERS.contains(key)
-                    && !Enforcement.PARAMETERS.contains(key) && !SessionLimits.PARAMETERS.contains(key)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            Set<String> known = new TreeSet<>(CheckSettings.PARAMETERS);
-            known.addAll(Enforcement.PARAMETERS);
-            known.addAll(SessionLimits.PARAMETERS);
-            throw new ConfigurationException("SessionAuthCheck: unknown parameter(s) " + unknown + "; accepted: "
-                    + known);
+        Optional<String> unknown = InitParameters.unknown("SessionAuthCheck", config.getKeys(), PARAMETERS);
+        if (unknown.isPresent()) {
+            throw new ConfigurationException(unknown.get());
         }
         try {
             CheckSettings read = CheckSettings.read(key -> config.getString(key, null));

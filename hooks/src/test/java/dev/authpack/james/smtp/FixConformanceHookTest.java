@@ -64,7 +64,7 @@ class FixConformanceHookTest {
         assertThatThrownBy(() -> hook("checks", "spoon")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'spoon'").hasMessageContaining("LINE_TOO_LONG");
         assertThatThrownBy(() -> hook("check", "LINE_TOO_LONG")).isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("'check'").hasMessageContaining("checks, detectEncoding");
+                .hasMessageContaining("unknown parameter(s) [check]; accepted: [checks, detectEncoding");
     }
 
     @Test

@@ -324,13 +324,26 @@ class RelayPolicyRcptHookTest {
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "nameLookupTimeout", "30001"))
                 .isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "dnsTimeout", "soon"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("<dnsTimeout>");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("RelayPolicyRcptHook: bad dnsTimeout: ");
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "dnsTimeout", "600000"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("<dnsTimeout>")
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("RelayPolicyRcptHook: bad dnsTimeout: ")
                 .hasMessageContaining("from 1 to 60000");
         RelayTestSupport.writePolicy(dir, "[domain x.example]\nrelay_to = maybe\n");
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("relay-policy.conf:2: relay_to must be true or false, not 'maybe'");
+    }
+
+    @Test
+    void aBadDnsServerFailsInitSayingBadDnsServersAndWhatIsAccepted() {
+        // before: refused only when the policy had host-name rules, and not at all with this test's resolver
+        for (String bad : new String[] {"no-such-host.invalid", "127.0.0.1:0", "127.0.0.1:x"}) {
+            assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "dnsServers", bad)).as(bad)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("RelayPolicyRcptHook: bad dnsServers: ")
+                    .hasMessageContaining("accepted: ");
+        }
     }
 
     @Test

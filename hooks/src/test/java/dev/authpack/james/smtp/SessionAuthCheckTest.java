@@ -388,6 +388,16 @@ class SessionAuthCheckTest {
     }
 
     @Test
+    void aBadDnsServerSaysBadDnsServersAndWhatIsAccepted() {
+        // before: accepted without a word when the resolver came from elsewhere (the one it would use was never built)
+        for (String bad : new String[] {"no-such-host.invalid", "127.0.0.1:70000", "[::1]x"}) {
+            assertThatThrownBy(() -> hook("dnsServers", bad)).as(bad).isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("SessionAuthCheck: bad dnsServers: ")
+                    .hasMessageContaining("accepted: ");
+        }
+    }
+
+    @Test
     void aLabelOnlyHookDoesNotWaitAtDataAndMailAuthCheckTakesTheSameResultsOnceTheAnswersArrive() throws Exception {
         Gated gated = new Gated(dns);
         SessionAuthCheck labelOnly = hook(gated, "refuseDmarcReject", "false");

@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.AuthResultsWriter;
@@ -36,11 +37,13 @@ public class AddAuthResults extends GenericMailet {
 
     private static final MessageSizeLimit HEADER_ONLY_ABOVE = new MessageSizeLimit("the header-only bound",
             MessageSizeLimit.DEFAULT);
+    /** Every parameter; any other stops James at start. */
+    static final Set<String> PARAMETERS = Set.of("serverId");
     private Optional<String> serverId;
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("serverId"));
+        InitParameters.check("AddAuthResults", getMailetConfig(), PARAMETERS);
         serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty());
     }
 

@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MailAttributes;
@@ -106,7 +107,7 @@ public class ArcSeal extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
+        InitParameters.check("ArcSeal", getMailetConfig(), PARAMETERS);
         try {
             String domain = required("domain");
             String selector = required("selector");
@@ -135,7 +136,7 @@ public class ArcSeal extends GenericMailet {
             verifier = new ArcVerifier(engines.resolver(dns),
                     ArcVerifyOptions.defaults().withKeyLookupTimeout(keyLookup));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("ArcSeal: bad dnsServers or dnsTimeout: " + e.getMessage(), e);
+            throw new MessagingException("ArcSeal: bad dnsServers: " + e.getMessage(), e);
         }
         verifyDeadline = CheckBudgets.arcValidation(verifier);
     }

@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
@@ -86,7 +87,7 @@ public class DkimSign extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
+        InitParameters.check("DkimSign", getMailetConfig(), PARAMETERS);
         TableSigner built;
         try {
             SignSettings settings = settings();

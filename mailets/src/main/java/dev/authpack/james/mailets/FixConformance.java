@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.conformance.CharsetGuesser;
 import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Checks and repairs RFC 5322 / MIME conformance, as KumoMTA's {@code check_fix_conformance(checks, fixes)}
@@ -43,6 +45,9 @@ public class FixConformance extends GenericMailet {
     static final String PROCESSOR = "processor";
     static final String DEFAULT_PROCESSOR = "error";
     static final String MAX_CHECKED_SIZE = "maxCheckedSize";
+    /** {@link ConformanceParameters#NAMES} and the mailet's own two; any other stops James at start. */
+    static final Set<String> PARAMETERS = Stream.concat(ConformanceParameters.NAMES.stream(),
+            Stream.of(PROCESSOR, MAX_CHECKED_SIZE)).collect(Collectors.toUnmodifiableSet());
 
     private ConformancePolicy policy;
     private String processor;
@@ -51,10 +56,7 @@ public class FixConformance extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        Set<String> accepted = new HashSet<>(ConformanceParameters.NAMES);
-        accepted.add(PROCESSOR);
-        accepted.add(MAX_CHECKED_SIZE);
-        checkInitParameters(accepted);
+        InitParameters.check("FixConformance", getMailetConfig(), PARAMETERS);
         try {
             policy = ConformanceParameters.policy(this::getInitParameter);
             maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, getInitParameter(MAX_CHECKED_SIZE));

@@ -1,5 +1,6 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.report.Verp;
 import dev.authpack.james.MailReports;
 import dev.authpack.report.JsonLine;
@@ -62,7 +63,7 @@ public class LogReport extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
+        InitParameters.check("LogReport", getMailetConfig(), PARAMETERS);
         String name = getInitParameter("logger", DEFAULT_LOGGER).strip();
         if (!LOGGER_NAME.matcher(name).matches()) {
             throw new MessagingException("LogReport: bad logger '" + name + "' (accepted: a logger name of letters,"

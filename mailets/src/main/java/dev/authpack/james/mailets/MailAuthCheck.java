@@ -1,8 +1,10 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.InitParameters;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.AuthpackMetrics;
 import dev.authpack.james.CheckSettings;
+import dev.authpack.james.DnsParameters;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MessageSizeLimit;
@@ -123,7 +125,7 @@ public class MailAuthCheck extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
+        InitParameters.check("MailAuthCheck", getMailetConfig(), PARAMETERS);
         addAuthenticationResults = bool("addAuthenticationResults");
         removeForged = bool("removeForgedAuthResults");
         checkTimer = bool("checkTimers", false) ? metrics.checkTimer() : CheckTimer.NONE;
@@ -400,12 +402,12 @@ public class MailAuthCheck extends GenericMailet {
         };
     }
 
-    /** {@code dnsServers} and {@code dnsTimeout}, as every mailet of the pack reads them ({@link DnsSettings#parse}). */
+    /** {@code dnsServers} and {@code dnsTimeout}, as every mailet of the pack reads them ({@link DnsParameters}). */
     static DnsSettings dnsSettings(String mailet, GenericMailet config) throws MessagingException {
         try {
-            return DnsSettings.parse(config.getInitParameter("dnsServers"), config.getInitParameter("dnsTimeout"));
+            return DnsParameters.read(config::getInitParameter);
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(mailet + ": bad dnsServers or dnsTimeout: " + e.getMessage(), e);
+            throw new MessagingException(mailet + ": " + e.getMessage(), e);
         }
     }
 }

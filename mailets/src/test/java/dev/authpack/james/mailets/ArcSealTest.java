@@ -508,6 +508,14 @@ class ArcSealTest {
                 .isInstanceOf(MessagingException.class).hasMessageContaining("canonicalization");
     }
 
+    @Test
+    void aBadDnsServerSaysBadDnsServersAndWhatIsAccepted() {
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "dnsServers", "127.0.0.1:0"),
+                "bad dnsServers: DNS server '127.0.0.1:0'");
+        assertInitFails(parameters("list.example", "arc1", listKeyFile, "dnsServers", "no-such-host.invalid"),
+                "(accepted: ");
+    }
+
     private static void assertInitFails(Map<String, String> parameters, String message) {
         assertThatThrownBy(() -> mailet(new ArcSeal(new AuthpackEngines(), Optional.empty()), parameters))
                 .isInstanceOf(MessagingException.class).hasMessageStartingWith("ArcSeal: ")

@@ -299,6 +299,16 @@ class MailAuthCheckTest {
     }
 
     @Test
+    void aBadDnsServerHostOrPortSaysBadDnsServersAndWhatIsAccepted() {
+        for (String bad : new String[] {"no-such-host.invalid:53", "127.0.0.1:65536", "127.0.0.1:x", "[::1"}) {
+            assertThatThrownBy(() -> mailet(Map.of("dnsServers", bad))).as(bad).isInstanceOf(MessagingException.class)
+                    .hasMessageStartingWith("MailAuthCheck: bad dnsServers: ")
+                    .hasMessageContaining("'" + bad + "'")
+                    .hasMessageContaining("accepted: ");
+        }
+    }
+
+    @Test
     void dmarcUnverifiableDispositionDecidesForMailWithoutAuthorDomain() throws Exception {
         byte[] noFrom = "Subject: no author\r\nTo: bob@example.org\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         FakeMail byDefault = rawMail(noFrom);

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +57,10 @@ final class BenchServer implements AutoCloseable {
     private final int smtpPort;
     /** Whether the server times its MailAuthCheck ({@code --mailet-cpu}, {@link MailetCpu}). */
     private final boolean mailetCpu;
+    /** Its threads' CPU by group, ended threads included. */
+    private final ThreadGroupCpu threadGroups;
+    /** Reads {@link #threadGroups} every {@link ThreadGroupCpu#SAMPLE_EVERY}, so a thread that ends keeps its CPU. */
+    private final ScheduledExecutorService sampler;
 
     private BenchServer(String name, LoopbackDnsServer dns, Process process, boolean mailetCpu) throws IOException {
         this.name = name;
@@ -62,6 +68,7 @@ final class BenchServer implements AutoCloseable {
         this.dns = dns;
         this.process = process;
         this.commands = process.getOutputStream();
+        this.threadGroups = new ThreadGroupCpu(process.pid());
         Thread reader = new Thread(this::readOutput, "bench-server-" + name);
         reader.setDaemon(true);
         reader.start();
@@ -72,6 +79,13 @@ final class BenchServer implements AutoCloseable {
             throw new IOException(name + ": not started: " + ready);
         }
         smtpPort = Integer.parseInt(ready.substring("ready ".length()));
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-cpu-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        long every = ThreadGroupCpu.SAMPLE_EVERY.toMillis();
+        sampler.scheduleWithFixedDelay(threadGroups::sample, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -156,12 +170,13 @@ final class BenchServer implements AutoCloseable {
     }
 
     /**
-     * The server JVM's CPU time by thread group so far ({@link ThreadGroupCpu}); empty without {@code /proc}. With
+     * The server JVM's CPU time by thread group so far ({@link ThreadGroupCpu}: threads that ended keep theirs);
+     * empty without {@code /proc}. With
      * {@code --mailet-cpu}, also the CPU milliseconds its MailAuthCheck took so far, as the pseudo group
      * {@link BenchOptions#MAILET_CPU_GROUP} (part of the spool threads' time, not in addition to it).
      */
     Map<String, Long> cpuByThreadGroup() throws IOException {
-        Map<String, Long> groups = ThreadGroupCpu.read(process.pid());
+        Map<String, Long> groups = threadGroups.cpu();
         if (!mailetCpu) {
             return groups;
         }
@@ -173,7 +188,7 @@ final class BenchServer implements AutoCloseable {
 
     /** How often the server JVM's threads were put on a CPU so far, by thread group ({@link ThreadGroupCpu#runs}). */
     Map<String, Long> runsByThreadGroup() {
-        return ThreadGroupCpu.runs(process.pid());
+        return threadGroups.runs();
     }
 
     /** Empties the {@code delivered} repository and the recipients' INBOXes (between rounds, when idle). */
@@ -239,6 +254,7 @@ final class BenchServer implements AutoCloseable {
 
     @Override
     public void close() {
+        sampler.shutdownNow();
         try {
             commands.write("quit\n".getBytes(StandardCharsets.US_ASCII));
             commands.flush();
