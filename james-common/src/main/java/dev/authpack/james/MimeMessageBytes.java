@@ -1,5 +1,6 @@
 package dev.authpack.james;
 
+import dev.authpack.mail.MessageStream;
 import dev.authpack.mail.OctetSlice;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -62,6 +63,40 @@ public final class MimeMessageBytes {
         ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size + 1024 : 8192);
         message.writeTo(out);
         return out.toByteArray();
+    }
+
+    /**
+     * {@link #of} for a message whose size is not known beforehand (-1 from {@link #size}): its octets when there are
+     * at most {@code maxOctets} of them, else empty, the message read no further than {@code maxOctets} and one
+     * buffer (never held whole): for a bound such as {@code maxCheckedSize} when the size cannot say.
+     */
+    public static Optional<byte[]> ofAtMost(MimeMessage message, long maxOctets)
+            throws IOException, MessagingException {
+        BoundedCapture capture = new BoundedCapture(maxOctets);
+        try {
+            writeTo(message, capture);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            // the capture ends the writing (an exception of its own) past the bound; the writer may wrap it
+            if (!capture.exceeded()) {
+                throw e;
+            }
+        }
+        return capture.exceeded() ? Optional.empty() : Optional.of(capture.toByteArray());
+    }
+
+    /**
+     * The message as a {@link MessageStream}, for a message too large to hold whose body is hashed as it is read
+     * ({@code MailAuthChecker#hashBody}): each {@code writeTo} writes what {@link #writeTo} writes, streamed (James'
+     * own source copied through a buffer), the octets {@link #of} would give.
+     */
+    public static MessageStream stream(MimeMessage message) {
+        return out -> {
+            try {
+                writeTo(message, out);
+            } catch (MessagingException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        };
     }
 
     /**
