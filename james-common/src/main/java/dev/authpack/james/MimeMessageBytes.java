@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 
 /**
  * A mail's message as octets and back, for the mailets that check, sign or edit header fields: the engine works
@@ -73,15 +74,23 @@ public final class MimeMessageBytes {
     public static Optional<byte[]> ofAtMost(MimeMessage message, long maxOctets)
             throws IOException, MessagingException {
         BoundedCapture capture = new BoundedCapture(maxOctets);
+        writeUntilStopped(message, capture, capture::exceeded);
+        return capture.exceeded() ? Optional.empty() : Optional.of(capture.toByteArray());
+    }
+
+    /**
+     * {@link #writeTo}, to an {@code out} that ends the writing by an exception of its own once {@code stopped} says
+     * so (it has what it needs): that exception, however the writer wraps it, is not an error.
+     */
+    private static void writeUntilStopped(MimeMessage message, OutputStream out, BooleanSupplier stopped)
+            throws IOException, MessagingException {
         try {
-            writeTo(message, capture);
+            writeTo(message, out);
         } catch (IOException | MessagingException | RuntimeException e) {
-            // the capture ends the writing (an exception of its own) past the bound; the writer may wrap it
-            if (!capture.exceeded()) {
+            if (!stopped.getAsBoolean()) {
                 throw e;
             }
         }
-        return capture.exceeded() ? Optional.empty() : Optional.of(capture.toByteArray());
     }
 
     /**
@@ -211,14 +220,7 @@ public final class MimeMessageBytes {
     public static HeaderSection readHeaderSection(MimeMessage message, int maxOctets)
             throws IOException, MessagingException {
         HeaderCapture capture = new HeaderCapture(maxOctets);
-        try {
-            writeTo(message, capture);
-        } catch (IOException | MessagingException | RuntimeException e) {
-            // the capture ends the writing (an exception of its own) once it has what it needs; the writer may wrap it
-            if (!capture.done()) {
-                throw e;
-            }
-        }
+        writeUntilStopped(message, capture, capture::done);
         return new HeaderSection(capture.octets(), capture.clean());
     }
 

@@ -99,7 +99,10 @@ public class MailAuthCheck extends GenericMailet {
     /** {@link System#nanoTime()} when a check was last run again in vain, or {@link Long#MIN_VALUE}. */
     private final java.util.concurrent.atomic.AtomicLong futileAt =
             new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
-    /** {@code maxCheckedSize}: a larger message is checked from its header section alone, never read whole. */
+    /**
+     * {@code maxCheckedSize}: a larger message is checked from its header section, its body streamed for the DKIM and
+     * ARC body hashes, never read whole.
+     */
     private MessageSizeLimit maxChecked;
 
     /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
