@@ -23,10 +23,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -118,12 +120,22 @@ public final class ArcVerifier {
 
     /** Validates the message's chain. Never completes exceptionally. */
     public CompletableFuture<ArcResult> verify(RawMessage message) {
+        return verify(message, null);
+    }
+
+    /**
+     * {@link #verify(RawMessage)} of a message whose body is not in {@code message} (its header section alone: a
+     * message too large to hold), with the body hashes computed beforehand from its body streamed
+     * ({@link #bodyKeys}); null: hashed from {@code message}'s body. An ARC-Message-Signature whose hash is not among
+     * them does not validate. Never completes exceptionally.
+     */
+    public CompletableFuture<ArcResult> verify(RawMessage message, BodyHasher.Computed hashed) {
         try {
             ArcChain chain = ArcChain.collect(message, options.maxSets());
             if (chain.isEmpty()) {
                 return CompletableFuture.completedFuture(ArcResult.none());
             }
-            Validation v = new Validation(message, chain);
+            Validation v = new Validation(message, chain, hashed);
             if (chain.failure() != null) {
                 return CompletableFuture.completedFuture(v.result(ArcStatus.FAIL, chain.failure(), -1));
             }
@@ -157,8 +169,40 @@ public final class ArcVerifier {
         return new ArcResult(ArcStatus.FAIL, "internal error: " + e, -1, List.of(), highestInstance, false);
     }
 
+    /**
+     * The body hashes a validation of this header section's chain may need (one per canonicalization its
+     * ARC-Message-Signatures use), for a body streamed; empty without a chain, or with one that fails on its
+     * structure.
+     */
+    public Set<BodyHasher.Key> bodyKeys(RawMessage header) {
+        try {
+            ArcChain chain = ArcChain.collect(header, options.maxSets());
+            Set<BodyHasher.Key> keys = new LinkedHashSet<>();
+            if (chain.isEmpty() || chain.failure() != null || chain.highestInstance() > ArcVerifyOptions.MAX_SETS) {
+                return keys;
+            }
+            for (int k = 1; k <= chain.highestInstance(); k++) {
+                try {
+                    keys.add(bodyKey(ArcSignature.parse(chain.field(k, ArcFieldKind.MESSAGE_SIGNATURE),
+                            options.allowEd25519())));
+                } catch (ArcSignatureException e) {
+                    // does not validate, whatever the body
+                }
+            }
+            return keys;
+        } catch (RuntimeException e) {
+            LOG.warn("ARC body keys not read: {}", e.toString());
+            return Set.of();
+        }
+    }
+
+    /**
+     * The hash of the whole canonical body, whatever l=: an l= other than the canonical length fails anyway
+     * ({@link Validation#bodyProblem}), and with l= equal to it the prefix is the whole body; so every
+     * ARC-Message-Signature of one canonicalization shares one hash.
+     */
     private static BodyHasher.Key bodyKey(ArcSignature ams) {
-        return new BodyHasher.Key(ams.bodyCanonicalization(), ams.algorithm().digestName(), ams.bodyLength());
+        return new BodyHasher.Key(ams.bodyCanonicalization(), ams.algorithm().digestName(), -1);
     }
 
     /** The signatures in the order they are checked: the newest AMS, the seals newest first, the older AMSs. */
@@ -177,6 +221,8 @@ public final class ArcVerifier {
         final String[] amsReasons;
         final String[] sealReasons;
         final Map<BodyHasher.Key, BodyHasher.Hash> bodyHashes = new HashMap<>();
+        /** The body's hashes computed beforehand (a body streamed), or null: hashed from the message's body. */
+        final BodyHasher.Computed hashed;
         /** The key lookups started so far, by name (each name once). */
         final Map<String, CompletableFuture<DnsLookup<String>>> lookups = new HashMap<>();
         final List<Step> steps = new ArrayList<>();
@@ -188,8 +234,13 @@ public final class ArcVerifier {
         Step notSent;
 
         Validation(RawMessage message, ArcChain chain) {
+            this(message, chain, null);
+        }
+
+        Validation(RawMessage message, ArcChain chain, BodyHasher.Computed hashed) {
             this.message = message;
             this.chain = chain;
+            this.hashed = hashed;
             this.n = Math.min(chain.highestInstance(), ArcVerifyOptions.MAX_SETS);
             ams = new ArcSignature[n + 1];
             seals = new ArcSignature[n + 1];
@@ -384,8 +435,12 @@ public final class ArcVerifier {
 
         /** The body hash checks of an ARC-Message-Signature (no DNS); null when they pass. */
         String bodyProblem(ArcSignature signature) {
-            BodyHasher.Hash bodyHash = bodyHashes.computeIfAbsent(bodyKey(signature),
+            BodyHasher.Hash bodyHash = hashed != null ? hashed.hashes().get(bodyKey(signature))
+                    : bodyHashes.computeIfAbsent(bodyKey(signature),
                     key -> BodyHasher.compute(message, List.of(key)).hashes().get(key));
+            if (bodyHash == null) {
+                return "not validated: its body hash was not computed";
+            }
             long length = signature.bodyLength();
             if (length > bodyHash.canonicalLength()) {
                 return "l=" + length + " is longer than the canonicalized body (" + bodyHash.canonicalLength()

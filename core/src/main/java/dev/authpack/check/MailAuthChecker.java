@@ -7,6 +7,7 @@ import dev.authpack.arc.ArcVerifyOptions;
 import dev.authpack.dkim.DkimPrefetch;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dkim.internal.BodyHasher;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dns.DnsResolver;
@@ -15,6 +16,7 @@ import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
 import dev.authpack.iprev.IprevStatus;
 import dev.authpack.mail.MessageParseException;
+import dev.authpack.mail.MessageStream;
 import dev.authpack.mail.RawMessage;
 import dev.authpack.spf.SpfChecker;
 import dev.authpack.spf.SpfIdentity;
@@ -22,9 +24,15 @@ import dev.authpack.spf.SpfOptions;
 import dev.authpack.spf.SpfStatus;
 import dev.authpack.spf.SpfResult;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
  * gives {@code temperror} (ARC: {@code fail}), never silence. Thread-safe; one instance serves all mail.
  */
 public final class MailAuthChecker {
+    private static final Logger LOG = LoggerFactory.getLogger(MailAuthChecker.class);
     private final SpfChecker spf;
     private final IprevChecker iprev;
     private final DkimVerifier dkim;
@@ -198,7 +207,8 @@ public final class MailAuthChecker {
      * as usual; DKIM reports each signature {@code policy} with {@code why} ({@link DkimVerifier#unverified}), ARC
      * {@code none} without ARC fields and otherwise {@code fail} ({@link ArcVerifier#unverified}); DMARC is evaluated
      * over the header's From with that DKIM report, so it sees no DKIM pass: never cheaper for an attacker than a
-     * message whose signatures fail.
+     * message whose signatures fail. With the body streamed, see
+     * {@link #startHeaderOnly(Envelope, byte[], boolean, CheckOptions, String, CheckTimer, StreamedBody)}.
      *
      * <p>{@code clean}: the header section's end was found for every reader (the first CR LF CR LF as well as the
      * first empty line of an LF-only reader) within the caller's bound, and it has CRLF lines alone. Otherwise other
@@ -211,10 +221,65 @@ public final class MailAuthChecker {
         return start(envelope, headerSection, options, null, why, timer, EarlyResults.NONE, unread(clean));
     }
 
+    /**
+     * {@link #startHeaderOnly(Envelope, byte[], boolean, CheckOptions, String, CheckTimer)} with the body hashes of
+     * the message's body streamed once ({@link #hashBody}): DKIM and ARC verify the message as they would the whole
+     * message (the real verdict: pass or fail), over the header section and these hashes. When {@code body} has no
+     * hashes (nothing to hash, a header section that is not clean, a body that could not be read: its
+     * {@link StreamedBody#problem()} is added to {@code why}), the signatures are not verified, as without it.
+     */
+    public CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, boolean clean, CheckOptions options,
+                                    String why, CheckTimer timer, StreamedBody body) {
+        return start(envelope, headerSection, options, null, why, timer, EarlyResults.NONE, unread(clean),
+                clean ? body : null);
+    }
+
     /** {@link #startHeaderOnly}, taking over the {@code early} results as the session's end of DATA does. */
     CheckRun startHeaderOnly(Envelope envelope, byte[] headerSection, boolean clean, CheckOptions options, String why,
-                             EarlyResults early) {
-        return start(envelope, headerSection, options, null, why, CheckTimer.NONE, early, unread(clean));
+                             EarlyResults early, StreamedBody body) {
+        return start(envelope, headerSection, options, null, why, CheckTimer.NONE, early, unread(clean),
+                clean ? body : null);
+    }
+
+    /**
+     * The body hashes a check of this header section needs (every DKIM signature it verifies, every canonicalization
+     * of its ARC-Message-Signatures), computed from {@code message} read again from its start, once, in bounded
+     * memory ({@link BodyHasher#streaming}): for a message too large to read whole, checked by
+     * {@link #startHeaderOnly(Envelope, byte[], boolean, CheckOptions, String, CheckTimer, StreamedBody)}. The
+     * message's first octets must be {@code headerSection} (else it changed between the reads: not hashed). Nothing is
+     * read when nothing needs hashing (no signature to verify, no ARC Set, DKIM and ARC off), nor for a header
+     * section that is not {@code clean} (its signatures stay unverified: review s18 H1/H2). Never throws: a body that
+     * cannot be read gives {@link StreamedBody#problem()}.
+     */
+    public StreamedBody hashBody(byte[] headerSection, boolean clean, CheckOptions options, MessageStream message) {
+        if (!clean || !options.needsMessage() || !options.dkim() && !options.arc()) {
+            return StreamedBody.NONE;
+        }
+        try {
+            RawMessage header = RawMessage.parse(headerSection);
+            Set<BodyHasher.Key> keys = new LinkedHashSet<>();
+            if (options.dkim()) {
+                keys.addAll(dkim.bodyKeys(header));
+            }
+            if (options.arc()) {
+                keys.addAll(arc.bodyKeys(header));
+            }
+            if (keys.isEmpty()) {
+                return StreamedBody.NONE;
+            }
+            BodyHasher.Streaming hashes = BodyHasher.streaming(keys);
+            BodyTail tail = new BodyTail(headerSection, header.bodyOffset(), hashes);
+            message.writeTo(tail);
+            tail.checkComplete();
+            BodyHasher.Computed computed = hashes.finish();
+            return new StreamedBody(computed, null, hashes.octets());
+        } catch (MessageParseException e) {
+            // the check reports the header section unreadable
+            return StreamedBody.NONE;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("body of a message checked from its header section not hashed: {}", e.toString());
+            return StreamedBody.failed("body unreadable: " + e.getMessage());
+        }
     }
 
     /** Why DMARC may not see every From field of a header section read alone that is not clean. */
@@ -225,16 +290,27 @@ public final class MailAuthChecker {
 
     private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
                            String bodyUnread, CheckTimer timer, EarlyResults early) {
-        return start(envelope, message, options, readError, bodyUnread, timer, early, null);
+        return start(envelope, message, options, readError, bodyUnread, timer, early, null, null);
+    }
+
+    private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
+                           String bodyUnread, CheckTimer timer, EarlyResults early, String fromUnread) {
+        return start(envelope, message, options, readError, bodyUnread, timer, early, fromUnread, null);
     }
 
     /**
      * @param readError  the message could not be read at all: DKIM, DMARC and ARC end with it at once
      * @param bodyUnread {@code message} is the header section alone, the body not read ({@link #startHeaderOnly})
      * @param fromUnread  the message may hold From fields not in {@code message} ({@link #unread}), or null
+     * @param body        the body hashes of a message checked from its header section ({@link #hashBody}), or null
      */
     private CheckRun start(Envelope envelope, byte[] message, CheckOptions options, String readError,
-                           String bodyUnread, CheckTimer timer, EarlyResults early, String fromUnread) {
+                           String bodyUnread, CheckTimer timer, EarlyResults early, String fromUnread,
+                           StreamedBody body) {
+        // a header section with its body streamed: DKIM and ARC verify it over the body's hashes
+        BodyHasher.Computed streamed = bodyUnread == null || body == null ? null : body.hashes();
+        String unverified = bodyUnread == null || body == null || body.problem() == null ? bodyUnread
+                : bodyUnread + " (" + body.problem() + ")";
         RawMessage raw = null;
         String unreadable = null;
         if (options.needsMessage() && readError == null) {
@@ -294,10 +370,12 @@ public final class MailAuthChecker {
         reverse.start(() -> early.iprev() != null ? early.iprev() : iprev.check(envelope.clientIp()),
                 budgets.iprev());
         signatures.start(() -> parsed == null ? CompletableFuture.completedFuture(DkimReport.unreadable(why))
-                : bodyUnread != null ? CompletableFuture.completedFuture(dkim.unverified(parsed, bodyUnread))
+                : streamed != null ? dkim.verify(parsed, early.dkim(), streamed)
+                : bodyUnread != null ? CompletableFuture.completedFuture(dkim.unverified(parsed, unverified))
                 : dkim.verify(parsed, early.dkim()), budgets.dkim());
         chain.start(() -> parsed == null ? arc.verify(bytes)
-                : bodyUnread != null ? CompletableFuture.completedFuture(arc.unverified(parsed, bodyUnread))
+                : streamed != null ? arc.verify(parsed, streamed)
+                : bodyUnread != null ? CompletableFuture.completedFuture(arc.unverified(parsed, unverified))
                 : arc.verify(parsed), budgets.arc());
         // RFC 9989 §4.7: DMARC combines the SPF (MAIL FROM) and DKIM results, so its evaluation (and its budget)
         // starts when both are in

@@ -322,8 +322,18 @@ public final class SessionChecks implements AutoCloseable {
      * transaction's answers.
      */
     public synchronized CheckRun endOfDataHeaderOnly(Envelope envelope, byte[] header, boolean clean, String why) {
+        return endOfDataHeaderOnly(envelope, header, clean, why, null);
+    }
+
+    /**
+     * {@link #endOfDataHeaderOnly(Envelope, byte[], boolean, String)} with the hashes of the message's body streamed
+     * ({@link MailAuthChecker#hashBody}, done by the caller before, outside this session's lock): DKIM and ARC verify
+     * the message over them; null: not verified.
+     */
+    public synchronized CheckRun endOfDataHeaderOnly(Envelope envelope, byte[] header, boolean clean, String why,
+                                                     StreamedBody body) {
         Transaction t = atEndOfData(envelope);
-        return t.checker.startHeaderOnly(envelope, header, clean, options, why, earlyResults(t, envelope));
+        return t.checker.startHeaderOnly(envelope, header, clean, options, why, earlyResults(t, envelope), body);
     }
 
     /** {@link #endOfData} for a message that could not be read ({@link MailAuthChecker#startUnreadable}). */

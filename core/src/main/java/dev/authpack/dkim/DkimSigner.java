@@ -53,6 +53,28 @@ public final class DkimSigner {
         return signatureField(message, new HashMap<>());
     }
 
+    /**
+     * {@link #signatureField(RawMessage)} for a message too large to hold: {@code header} is its header section
+     * alone, and {@code hashed} holds its body's hash under {@link #bodyKey()}, computed from the body streamed
+     * ({@link BodyHasher#streaming}).
+     *
+     * @throws IllegalArgumentException when {@code hashed} lacks {@link #bodyKey()}
+     */
+    public String signatureField(RawMessage header, BodyHasher.Computed hashed) {
+        BodyHasher.Hash hash = hashed.hashes().get(bodyKey());
+        if (hash == null) {
+            throw new IllegalArgumentException("no body hash for " + bodyKey());
+        }
+        Map<BodyHasher.Key, BodyHasher.Hash> bodyHashes = new HashMap<>();
+        bodyHashes.put(bodyKey(), hash);
+        return signatureField(header, bodyHashes);
+    }
+
+    /** The body hash this signer's signature holds (bh=): SHA-256 of the body, canonicalized as configured. */
+    public BodyHasher.Key bodyKey() {
+        return new BodyHasher.Key(options.bodyCanonicalization(), "SHA-256", -1);
+    }
+
     /** The message with its signature field on top (a new array). */
     public byte[] sign(RawMessage message) {
         return message.prepend(signatureField(message).getBytes(StandardCharsets.ISO_8859_1));
@@ -82,7 +104,7 @@ public final class DkimSigner {
     private String signatureField(RawMessage message, Map<BodyHasher.Key, BodyHasher.Hash> bodyHashes) {
         String eol = message.lineEnding().text();
         long now = options.clock().instant().getEpochSecond();
-        BodyHasher.Key bodyKey = new BodyHasher.Key(options.bodyCanonicalization(), "SHA-256", -1);
+        BodyHasher.Key bodyKey = bodyKey();
         BodyHasher.Hash bodyHash = bodyHashes.get(bodyKey);
         if (bodyHash == null) {
             bodyHash = BodyHasher.compute(message, List.of(bodyKey)).hashes().get(bodyKey);

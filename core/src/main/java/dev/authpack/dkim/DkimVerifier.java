@@ -56,6 +56,8 @@ public final class DkimVerifier {
     /** Key records tried per signature when a name has several. */
     public static final int MAX_KEY_RECORDS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
+    /** A streamed body's hashes that lack a signature's (they were computed for other signatures): fail closed. */
+    static final String BODY_NOT_HASHED = "not verified: its body hash was not computed";
 
     private final DnsResolver dns;
     private final DkimVerifyOptions options;
@@ -119,11 +121,41 @@ public final class DkimVerifier {
      * without it. Never completes exceptionally.
      */
     public CompletableFuture<DkimReport> verify(RawMessage message, DkimPrefetch early) {
+        return verify(message, early, null);
+    }
+
+    /**
+     * {@link #verify(RawMessage, DkimPrefetch)} of a message whose body is not in {@code message} (its header
+     * section alone: a message too large to hold), with the body hashes computed beforehand from its body streamed
+     * ({@link #bodyKeys}, {@link BodyHasher#streaming}); null: hashed from {@code message}'s body. A signature whose
+     * hash is not among them gets {@code policy} (not verified). Never completes exceptionally.
+     */
+    public CompletableFuture<DkimReport> verify(RawMessage message, DkimPrefetch early, BodyHasher.Computed hashed) {
         try {
-            return start(message, early == null ? DkimPrefetch.NONE : early);
+            return start(message, early == null ? DkimPrefetch.NONE : early, hashed);
         } catch (RuntimeException e) {
             LOG.warn("DKIM verification failed unexpectedly", e);
             return CompletableFuture.completedFuture(DkimReport.unreadable("internal error: " + e));
+        }
+    }
+
+    /**
+     * The body hashes {@link #verify(RawMessage)} would compute for this header section's signatures (those it
+     * verifies: parsed, past the checks that need no DNS, within {@link DkimVerifyOptions#maxSignatures()}), for a
+     * body streamed; empty when none is verified (or the header section cannot be read).
+     */
+    public Set<BodyHasher.Key> bodyKeys(RawMessage header) {
+        try {
+            Set<BodyHasher.Key> keys = new LinkedHashSet<>();
+            for (DkimSignature signature : select(header, DkimPrefetch.NONE).pending()) {
+                if (signature != null) {
+                    keys.add(bodyKey(signature));
+                }
+            }
+            return keys;
+        } catch (RuntimeException e) {
+            LOG.warn("DKIM body keys not read: {}", e.toString());
+            return Set.of();
         }
     }
 
@@ -212,11 +244,49 @@ public final class DkimVerifier {
                 CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0])));
     }
 
-    private CompletableFuture<DkimReport> start(RawMessage message, DkimPrefetch parsedEarly) {
-        List<HeaderField> fields = message.fields("DKIM-Signature");
-        if (fields.isEmpty()) {
+    /**
+     * The message's signatures: {@code done} those with a result without DNS (null where pending), {@code pending}
+     * those to verify (null elsewhere), {@code verifying} of them.
+     */
+    private record Selection(DkimResult[] done, DkimSignature[] pending, int verifying) {
+    }
+
+    private CompletableFuture<DkimReport> start(RawMessage message, DkimPrefetch parsedEarly,
+                                                BodyHasher.Computed hashed) {
+        if (message.fields("DKIM-Signature").isEmpty()) {
             return CompletableFuture.completedFuture(DkimReport.unsigned());
         }
+        Selection selection = select(message, parsedEarly);
+        DkimResult[] done = selection.done();
+        DkimSignature[] pending = selection.pending();
+        if (selection.verifying() == 0) {
+            return CompletableFuture.completedFuture(new DkimReport(Arrays.asList(done), null, 0));
+        }
+        Map<String, CompletableFuture<DnsLookup<String>>> lookups = new LinkedHashMap<>();
+        Set<BodyHasher.Key> bodyKeys = new LinkedHashSet<>();
+        for (DkimSignature signature : pending) {
+            if (signature != null) {
+                lookups.computeIfAbsent(signature.keyName(), this::lookup);
+                bodyKeys.add(bodyKey(signature));
+            }
+        }
+        // the body is hashed while the key lookups are under way (or was, streamed, before)
+        BodyHasher.Computed bodyHashes = hashed != null ? hashed : BodyHasher.compute(message, bodyKeys);
+        int digests = hashed != null ? bodyKeys.size() : bodyHashes.digests();
+        CompletableFuture<?> all = lookups.size() == 1 ? lookups.values().iterator().next()
+                : CompletableFuture.allOf(lookups.values().toArray(new CompletableFuture<?>[0]));
+        return all.handle((ignored, error) -> {
+            try {
+                return finish(message, done, pending, lookups, bodyHashes, digests);
+            } catch (RuntimeException e) {
+                LOG.warn("DKIM verification failed unexpectedly", e);
+                return DkimReport.unreadable("internal error: " + e);
+            }
+        });
+    }
+
+    private Selection select(RawMessage message, DkimPrefetch parsedEarly) {
+        List<HeaderField> fields = message.fields("DKIM-Signature");
         long now = options.clock().instant().getEpochSecond();
         int n = fields.size();
         DkimResult[] done = new DkimResult[n];
@@ -251,34 +321,12 @@ public final class DkimVerifier {
                 pending[i] = signature;
             }
         }
-        if (verifying == 0) {
-            return CompletableFuture.completedFuture(new DkimReport(Arrays.asList(done), null, 0));
-        }
-        Map<String, CompletableFuture<DnsLookup<String>>> lookups = new LinkedHashMap<>();
-        Set<BodyHasher.Key> bodyKeys = new LinkedHashSet<>();
-        for (DkimSignature signature : pending) {
-            if (signature != null) {
-                lookups.computeIfAbsent(signature.keyName(), this::lookup);
-                bodyKeys.add(bodyKey(signature));
-            }
-        }
-        // the body is hashed while the key lookups are under way
-        BodyHasher.Computed bodyHashes = BodyHasher.compute(message, bodyKeys);
-        CompletableFuture<?> all = lookups.size() == 1 ? lookups.values().iterator().next()
-                : CompletableFuture.allOf(lookups.values().toArray(new CompletableFuture<?>[0]));
-        return all.handle((ignored, error) -> {
-            try {
-                return finish(message, done, pending, lookups, bodyHashes);
-            } catch (RuntimeException e) {
-                LOG.warn("DKIM verification failed unexpectedly", e);
-                return DkimReport.unreadable("internal error: " + e);
-            }
-        });
+        return new Selection(done, pending, verifying);
     }
 
     private DkimReport finish(RawMessage message, DkimResult[] done, DkimSignature[] pending,
                               Map<String, CompletableFuture<DnsLookup<String>>> lookups,
-                              BodyHasher.Computed bodyHashes) {
+                              BodyHasher.Computed bodyHashes, int digests) {
         for (int i = 0; i < pending.length; i++) {
             DkimSignature signature = pending[i];
             if (signature == null) {
@@ -286,7 +334,9 @@ public final class DkimVerifier {
             }
             try {
                 DnsLookup<String> lookup = KeyLookup.answer(signature.keyName(), lookups.get(signature.keyName()));
-                done[i] = check(message, signature, lookup, bodyHashes.hashes().get(bodyKey(signature)));
+                BodyHasher.Hash bodyHash = bodyHashes.hashes().get(bodyKey(signature));
+                done[i] = bodyHash == null ? result(signature, DkimStatus.POLICY, BODY_NOT_HASHED, false)
+                        : check(message, signature, lookup, bodyHash);
             } catch (RuntimeException e) {
                 LOG.warn("DKIM verification of signature {} failed unexpectedly", i, e);
                 done[i] = result(signature, DkimStatus.TEMPERROR, "internal error: " + e, false);
@@ -296,7 +346,7 @@ public final class DkimVerifier {
                         done[i].status().word(), done[i].reason());
             }
         }
-        return new DkimReport(Arrays.asList(done), null, bodyHashes.digests());
+        return new DkimReport(Arrays.asList(done), null, digests);
     }
 
     /** What the checks that need no DNS refuse a signature for. */

@@ -86,6 +86,11 @@ class SessionChecksTest {
         }
     }
 
+    /** The key of the corpus's signatures (sel._domainkey of every domain of {@link #zone()}). */
+    static DkimSigningKey signingKey() {
+        return KEY;
+    }
+
     static ZoneFileResolver zone() {
         StringBuilder keys = new StringBuilder(ZONE);
         for (String d : List.of("pass.example", "reject.example", "quar.example", "none.example", "nodmarc.example",

@@ -30,8 +30,8 @@ import java.util.function.Function;
  * @param dns      {@code dnsServers}, {@code dnsTimeout} ({@link DnsParameters#read})
  * @param engine   what the engines are built with ({@link MailAuthChecker#create})
  * @param maxCheckedSize the largest message read whole ({@code maxCheckedSize}, {@link MessageSizeLimit}): a larger
- *                 one is checked from its header section alone (DKIM {@code policy}, ARC {@code fail} or
- *                 {@code none}), never read into memory
+ *                 one is checked from its header section, its body streamed once for the DKIM and ARC body hashes
+ *                 ({@code MailAuthChecker#hashBody}), never read into memory
  */
 public record CheckSettings(String serverId, CheckOptions options, DnsSettings dns, CheckerSettings engine,
                             MessageSizeLimit maxCheckedSize) {

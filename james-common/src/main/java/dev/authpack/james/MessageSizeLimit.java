@@ -69,9 +69,19 @@ public record MessageSizeLimit(String parameter, long octets) {
         return size > octets;
     }
 
+    /**
+     * Whether a message of {@code size} octets may be above the limit: above it, or of unknown size (-1), which only
+     * reading could tell (review s18 L2: a reader that must not read such a message whole takes its bounded way).
+     */
+    public boolean mayExceed(long size) {
+        return size < 0 || exceededBy(size);
+    }
+
     /** Why a message of {@code size} octets was not read whole: for the log and the reasons written into headers. */
     public String reason(long size) {
-        return "message of " + size + " octets is larger than " + parameter + " (" + octets + " octets)";
+        // a size not known beforehand (-1): found past the limit as it was read (MimeMessageBytes#ofAtMost)
+        return "message of " + (size < 0 ? "more than " + octets : size) + " octets is larger than " + parameter
+                + " (" + octets + " octets)";
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.authpack.james;
 
+import dev.authpack.mail.MessageStream;
 import dev.authpack.mail.OctetSlice;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 
 /**
  * A mail's message as octets and back, for the mailets that check, sign or edit header fields: the engine works
@@ -62,6 +64,48 @@ public final class MimeMessageBytes {
         ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size + 1024 : 8192);
         message.writeTo(out);
         return out.toByteArray();
+    }
+
+    /**
+     * {@link #of} for a message whose size is not known beforehand (-1 from {@link #size}): its octets when there are
+     * at most {@code maxOctets} of them, else empty, the message read no further than {@code maxOctets} and one
+     * buffer (never held whole): for a bound such as {@code maxCheckedSize} when the size cannot say.
+     */
+    public static Optional<byte[]> ofAtMost(MimeMessage message, long maxOctets)
+            throws IOException, MessagingException {
+        BoundedCapture capture = new BoundedCapture(maxOctets);
+        writeUntilStopped(message, capture, capture::exceeded);
+        return capture.exceeded() ? Optional.empty() : Optional.of(capture.toByteArray());
+    }
+
+    /**
+     * {@link #writeTo}, to an {@code out} that ends the writing by an exception of its own once {@code stopped} says
+     * so (it has what it needs): that exception, however the writer wraps it, is not an error.
+     */
+    private static void writeUntilStopped(MimeMessage message, OutputStream out, BooleanSupplier stopped)
+            throws IOException, MessagingException {
+        try {
+            writeTo(message, out);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            if (!stopped.getAsBoolean()) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The message as a {@link MessageStream}, for a message too large to hold whose body is hashed as it is read
+     * ({@code MailAuthChecker#hashBody}): each {@code writeTo} writes what {@link #writeTo} writes, streamed (James'
+     * own source copied through a buffer), the octets {@link #of} would give.
+     */
+    public static MessageStream stream(MimeMessage message) {
+        return out -> {
+            try {
+                writeTo(message, out);
+            } catch (MessagingException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        };
     }
 
     /**
@@ -176,7 +220,7 @@ public final class MimeMessageBytes {
     public static HeaderSection readHeaderSection(MimeMessage message, int maxOctets)
             throws IOException, MessagingException {
         HeaderCapture capture = new HeaderCapture(maxOctets);
-        writeUntil(message, capture, capture::done);
+        writeUntilStopped(message, capture, capture::done);
         return new HeaderSection(capture.octets(), capture.clean());
     }
 
@@ -186,51 +230,9 @@ public final class MimeMessageBytes {
      * held whole (review s19).
      */
     public static byte[] prefix(MimeMessage message, int maxOctets) throws IOException, MessagingException {
-        Prefix capture = new Prefix(maxOctets);
-        writeUntil(message, capture, capture::full);
+        BoundedCapture capture = new BoundedCapture(Math.max(maxOctets, 0));
+        writeUntilStopped(message, capture, capture::exceeded);
         return capture.toByteArray();
-    }
-
-    /**
-     * {@link #writeTo} into {@code capture}, which ends the writing with an exception of its own once it has what it
-     * needs ({@code done}); the writer may wrap that exception. Any other exception is thrown.
-     */
-    private static void writeUntil(MimeMessage message, OutputStream capture, java.util.function.BooleanSupplier done)
-            throws IOException, MessagingException {
-        try {
-            writeTo(message, capture);
-        } catch (IOException | MessagingException | RuntimeException e) {
-            if (!done.getAsBoolean()) {
-                throw e;
-            }
-        }
-    }
-
-    /** Keeps the first {@code max} octets written, then stops the writer ({@link HeaderCapture.Enough}). */
-    private static final class Prefix extends ByteArrayOutputStream {
-        private final int max;
-
-        Prefix(int max) {
-            super(Math.min(Math.max(max, 0), 8192));
-            this.max = Math.max(max, 0);
-        }
-
-        boolean full() {
-            return count >= max;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[]{(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            super.write(b, off, Math.min(len, max - count));
-            if (count >= max) {
-                throw new java.io.UncheckedIOException(new HeaderCapture.Enough());
-            }
-        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.authpack.james;
 
+import dev.authpack.dkim.DkimSigner;
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.mail.RawMessage;
 import org.apache.james.server.core.MimeMessageSource;
 
 import javax.mail.Session;
@@ -9,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,15 +30,31 @@ public final class CountingMessages {
      * {@link javax.mail.internet.SharedInputStream}, its body is a stream made from it, read only when asked for;
      * {@code read} counts the octets read from it and every stream made from it.
      */
-    public record Counted(MimeMessage message, AtomicLong read) {
+    public record Counted(MimeMessage message, AtomicLong read, AtomicLong largestRead) {
     }
 
+    /**
+     * {@code largestRead}: the most octets one read gave (a bound on what a reader copying through its buffer holds
+     * of the message at once).
+     */
     public static Counted message(byte[] octets) throws Exception {
+        return message(octets, false);
+    }
+
+    /** {@link #message(byte[])}; {@code sizeUnknown}: its size is -1, as a message that cannot say (review s18 L2). */
+    public static Counted message(byte[] octets, boolean sizeUnknown) throws Exception {
         AtomicLong read = new AtomicLong();
-        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
-                new CountingStream(octets, 0, octets.length, read));
+        AtomicLong largest = new AtomicLong();
+        CountingStream in = new CountingStream(octets, 0, octets.length, read, largest);
+        MimeMessage message = sizeUnknown ? new MimeMessage(Session.getInstance(new Properties()), in) {
+            @Override
+            public int getSize() {
+                return -1;
+            }
+        } : new MimeMessage(Session.getInstance(new Properties()), in);
         read.set(0);
-        return new Counted(message, read);
+        largest.set(0);
+        return new Counted(message, read, largest);
     }
 
     /** {@code header} (ending with its empty line) followed by a body of {@code bodyOctets} octets of text lines. */
@@ -53,6 +73,25 @@ public final class CountingMessages {
         }
     }
 
+    /**
+     * {@code header} with a DKIM-Signature of {@code signer} on top, over the body of {@code bodyOctets} octets that
+     * {@link #withBody} and {@link GeneratedSource} make: its body hash computed as the body is generated, in 64 KiB
+     * chunks, so a body of any size can be signed without being held.
+     */
+    public static String signedHeader(String header, long bodyOctets, DkimSigner signer) throws Exception {
+        BodyHasher.Streaming hashes = BodyHasher.streaming(List.of(signer.bodyKey()));
+        byte[] chunk = new byte[64 * 1024];
+        for (long position = 0; position < bodyOctets; position += chunk.length) {
+            int n = (int) Math.min(chunk.length, bodyOctets - position);
+            for (int i = 0; i < n; i++) {
+                chunk[i] = bodyOctet(position + i);
+            }
+            hashes.update(chunk, 0, n);
+        }
+        RawMessage parsed = RawMessage.parse(header.getBytes(StandardCharsets.ISO_8859_1));
+        return signer.signatureField(parsed, hashes.finish()) + header;
+    }
+
     static byte bodyOctet(long position) {
         int column = (int) (position % 64);
         return column == 62 ? (byte) '\r' : column == 63 ? (byte) '\n' : (byte) ('a' + (position / 64 + column) % 26);
@@ -61,17 +100,24 @@ public final class CountingMessages {
     /** A {@link SharedByteArrayInputStream} counting what is read through it and every stream made from it. */
     static final class CountingStream extends SharedByteArrayInputStream {
         private final AtomicLong read;
+        private final AtomicLong largest;
 
-        CountingStream(byte[] octets, int offset, int length, AtomicLong read) {
+        CountingStream(byte[] octets, int offset, int length, AtomicLong read, AtomicLong largest) {
             super(octets, offset, length);
             this.read = read;
+            this.largest = largest;
+        }
+
+        private void counted(long n) {
+            read.addAndGet(n);
+            largest.accumulateAndGet(n, Math::max);
         }
 
         @Override
         public synchronized int read() {
             int b = super.read();
             if (b >= 0) {
-                read.incrementAndGet();
+                counted(1);
             }
             return b;
         }
@@ -80,7 +126,7 @@ public final class CountingMessages {
         public synchronized int read(byte[] b, int off, int len) {
             int n = super.read(b, off, len);
             if (n > 0) {
-                read.addAndGet(n);
+                counted(n);
             }
             return n;
         }
@@ -88,21 +134,21 @@ public final class CountingMessages {
         @Override
         public synchronized byte[] readAllBytes() {
             byte[] all = super.readAllBytes();
-            read.addAndGet(all.length);
+            counted(all.length);
             return all;
         }
 
         @Override
         public int readNBytes(byte[] b, int off, int len) {
             int n = super.readNBytes(b, off, len);
-            read.addAndGet(Math.max(n, 0));
+            counted(Math.max(n, 0));
             return n;
         }
 
         @Override
         public synchronized long transferTo(OutputStream out) throws IOException {
             long n = super.transferTo(out);
-            read.addAndGet(n);
+            counted(n);
             return n;
         }
 
@@ -112,7 +158,7 @@ public final class CountingMessages {
                 throw new IllegalArgumentException("start < 0");
             }
             long to = end == -1 ? count - this.start : end;
-            return new CountingStream(buf, this.start + (int) start, (int) (to - start), read);
+            return new CountingStream(buf, this.start + (int) start, (int) (to - start), read, largest);
         }
     }
 
@@ -127,9 +173,17 @@ public final class CountingMessages {
         private final AtomicLong read = new AtomicLong();
         private final AtomicLong largest = new AtomicLong();
 
+        /** The body octet at this position has its lowest bit flipped (a body changed after signing); -1: none. */
+        private final long tampered;
+
         public GeneratedSource(String header, long bodyOctets) {
+            this(header, bodyOctets, -1);
+        }
+
+        public GeneratedSource(String header, long bodyOctets, long tamperedAt) {
             this.header = header.getBytes(StandardCharsets.ISO_8859_1);
             this.size = this.header.length + bodyOctets;
+            this.tampered = tamperedAt;
         }
 
         public long read() {
@@ -187,7 +241,11 @@ public final class CountingMessages {
         }
 
         private byte octet(long position) {
-            return position < header.length ? header[(int) position] : bodyOctet(position - header.length);
+            if (position < header.length) {
+                return header[(int) position];
+            }
+            byte b = bodyOctet(position - header.length);
+            return position - header.length == tampered ? (byte) (b ^ 1) : b;
         }
     }
 }

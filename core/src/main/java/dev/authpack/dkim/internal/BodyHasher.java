@@ -67,6 +67,82 @@ public final class BodyHasher {
         return new Computed(out, digests, passes);
     }
 
+    /**
+     * Body hashes of a body fed in chunks, for a message too large to hold (RFC 6376 §3.7 step 1 as
+     * {@link #compute}): every key in one pass over the body, both canonicalizations side by side
+     * ({@link StreamingBodyCanonicalizer}), so the body is read once whatever the keys; memory bounded by the
+     * number of keys, whatever the body. Feed the body after its header section with {@link #update}, then
+     * {@link #finish}. Not thread-safe.
+     */
+    public static final class Streaming {
+        private final List<List<Key>> groups = new ArrayList<>();
+        private final List<FanOut> sinks = new ArrayList<>();
+        private final List<StreamingBodyCanonicalizer> canonicalizers = new ArrayList<>();
+        private long octets;
+        private boolean finished;
+
+        private Streaming(Collection<Key> wanted) {
+            Set<Key> keys = new LinkedHashSet<>(wanted);
+            for (Canonicalization c : Canonicalization.values()) {
+                List<Key> group = new ArrayList<>();
+                for (Key k : keys) {
+                    if (k.canonicalization() == c) {
+                        group.add(k);
+                    }
+                }
+                if (!group.isEmpty()) {
+                    // digests and staging of its own: it lives across calls, beside another one
+                    FanOut sink = new FanOut(group, false);
+                    groups.add(group);
+                    sinks.add(sink);
+                    canonicalizers.add(new StreamingBodyCanonicalizer(c, sink));
+                }
+            }
+        }
+
+        /** The next {@code length} octets of the body. */
+        public void update(byte[] bytes, int offset, int length) {
+            if (finished) {
+                throw new IllegalStateException("body hashes already finished");
+            }
+            for (StreamingBodyCanonicalizer c : canonicalizers) {
+                c.write(bytes, offset, length);
+            }
+            octets += length;
+        }
+
+        /** Body octets fed so far. */
+        public long octets() {
+            return octets;
+        }
+
+        /** The hashes of the body fed, by key; one pass (none without keys). */
+        public Computed finish() {
+            if (finished) {
+                throw new IllegalStateException("body hashes already finished");
+            }
+            finished = true;
+            Map<Key, Hash> out = new HashMap<>();
+            int digests = 0;
+            for (int g = 0; g < groups.size(); g++) {
+                canonicalizers.get(g).finish();
+                FanOut sink = sinks.get(g);
+                sink.drain();
+                List<Key> group = groups.get(g);
+                for (int i = 0; i < group.size(); i++) {
+                    out.put(group.get(i), new Hash(sink.digests[i].digest(), sink.total));
+                    digests++;
+                }
+            }
+            return new Computed(out, digests, groups.isEmpty() ? 0 : 1);
+        }
+    }
+
+    /** {@link Streaming} body hashes of {@code keys}. */
+    public static Streaming streaming(Collection<Key> keys) {
+        return new Streaming(keys);
+    }
+
     static MessageDigest digest(String name) {
         try {
             return MessageDigest.getInstance(name);
@@ -124,14 +200,23 @@ public final class BodyHasher {
         private byte[] stage;
         private int staged;
 
+        /** This thread's kept digests and staging buffer, for a FanOut that lives within one {@link #compute}. */
         FanOut(List<Key> keys) {
+            this(keys, true);
+        }
+
+        /** {@code threadKept}: false for a FanOut of its own (a {@link Streaming} one, beside another). */
+        FanOut(List<Key> keys, boolean threadKept) {
             digests = new MessageDigest[keys.size()];
             limits = new long[keys.size()];
-            ThreadDigests kept = KEPT.get();
+            ThreadDigests kept = threadKept ? KEPT.get() : null;
             for (int i = 0; i < digests.length; i++) {
                 String name = keys.get(i).digestName();
-                digests[i] = firstOfItsName(keys, i) ? kept.take(name) : digest(name);
+                digests[i] = kept != null && firstOfItsName(keys, i) ? kept.take(name) : digest(name);
                 limits[i] = keys.get(i).limit() < 0 ? Long.MAX_VALUE : keys.get(i).limit();
+            }
+            if (!threadKept) {
+                stage = new byte[STAGE_OCTETS];
             }
         }
 

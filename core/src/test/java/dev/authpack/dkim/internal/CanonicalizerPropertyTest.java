@@ -165,11 +165,61 @@ class CanonicalizerPropertyTest {
         }
     }
 
+    /**
+     * The in-memory canonicalizer and the streaming one, fed the body in random chunks and in chunks of one octet,
+     * against the reference.
+     */
     private static void assertBodyMatches(byte[] body, Random random) {
-        assertSame("simple", body, canonicalBody(Canonicalization.SIMPLE, body, random),
-                ReferenceCanonicalizer.simpleBody(body));
-        assertSame("relaxed", body, canonicalBody(Canonicalization.RELAXED, body, random),
-                ReferenceCanonicalizer.relaxedBody(body));
+        for (Canonicalization c : Canonicalization.values()) {
+            byte[] expected = c == Canonicalization.RELAXED ? ReferenceCanonicalizer.relaxedBody(body)
+                    : ReferenceCanonicalizer.simpleBody(body);
+            assertSame(c.name(), body, canonicalBody(c, body, random), expected);
+            assertSame(c.name() + " streamed", body, streamedBody(c, body, randomSplits(random, body.length)),
+                    expected);
+            if (body.length < 400) {
+                int[] ones = new int[body.length];
+                Arrays.fill(ones, 1);
+                assertSame(c.name() + " streamed in 1-octet chunks", body, streamedBody(c, body, ones), expected);
+            }
+        }
+    }
+
+    /** Chunk lengths adding up to {@code length}: mostly short (1 to 9 octets, often 1), some long, a few empty. */
+    static int[] randomSplits(Random random, int length) {
+        List<Integer> lengths = new ArrayList<>();
+        for (int left = length; left > 0; ) {
+            int pick = random.nextInt(10);
+            int n = pick < 3 ? 1 : pick < 7 ? 1 + random.nextInt(9) : pick < 9 ? 1 + random.nextInt(200)
+                    : random.nextInt(2);
+            n = Math.min(n, left);
+            lengths.add(n);
+            left -= n;
+        }
+        return lengths.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The body fed to the streaming canonicalizer in chunks of these lengths, each copied into an array of its own
+     * padded with octets that matter (reading outside a chunk shows), the writes joined; an empty write fails.
+     */
+    static byte[] streamedBody(Canonicalization c, byte[] body, int[] chunks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StreamingBodyCanonicalizer s = new StreamingBodyCanonicalizer(c, (b, offset, length) -> {
+            if (length <= 0) {
+                throw new AssertionError("an empty write");
+            }
+            out.write(b, offset, length);
+        });
+        Random padding = new Random(chunks.length);
+        int at = 0;
+        for (int n : chunks) {
+            int before = padding.nextInt(9);
+            byte[] chunk = embed(Arrays.copyOfRange(body, at, at + n), before, padding);
+            s.write(chunk, before, n);
+            at += n;
+        }
+        s.finish();
+        return out.toByteArray();
     }
 
     /** Compared as arrays; spelled out only when they differ (formatting every case would dominate the test). */

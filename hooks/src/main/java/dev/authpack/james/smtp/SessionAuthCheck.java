@@ -5,6 +5,7 @@ import dev.authpack.check.CheckRun;
 import dev.authpack.check.ClientQuota;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
+import dev.authpack.check.StreamedBody;
 import dev.authpack.check.SessionChecks;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsSettings;
@@ -566,23 +567,50 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         // section alone is checked, as MailAuthCheck checks it, so memory stays bounded whatever its size
         long size = messageSize(mail);
         if (settings.maxCheckedSize().exceededBy(size)) {
-            String why = settings.maxCheckedSize().reason(size) + ": body not verified";
-            LOGGER.info("SessionAuthCheck: mail {}: {}; checked from its header section alone", mail.getName(), why);
-            try {
-                // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18)
-                MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(mail.getMessage(),
-                        dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES);
-                return new Started(checks.endOfDataHeaderOnly(envelope, header.octets(), header.clean(), why), null,
-                        true);
-            } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
-                LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
-                return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()),
-                        null);
-            }
+            return startHeaderOnly(checks, envelope, mail, size);
         }
         try {
-            byte[] message = MimeMessageBytes.of(mail.getMessage());
+            byte[] message;
+            if (size < 0) {
+                // a size not known beforehand: read whole only within maxCheckedSize (review s18 L2)
+                java.util.Optional<byte[]> within = MimeMessageBytes.ofAtMost(mail.getMessage(),
+                        settings.maxCheckedSize().octets());
+                if (within.isEmpty()) {
+                    return startHeaderOnly(checks, envelope, mail, size);
+                }
+                message = within.get();
+            } else {
+                message = MimeMessageBytes.of(mail.getMessage());
+            }
             return new Started(checks.endOfData(envelope, message), message);
+        } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
+            return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()), null);
+        }
+    }
+
+    /**
+     * A message over maxCheckedSize (or of unknown size found over it): checked from its header section, as
+     * MailAuthCheck checks it, its body streamed once for the DKIM and ARC body hashes (outside the session's lock),
+     * so memory stays bounded whatever its size and the signatures get their real verdict.
+     */
+    private Started startHeaderOnly(SessionChecks checks, Envelope envelope, Mail mail, long size) {
+        String why = settings.maxCheckedSize().reason(size) + ": body not verified";
+        LOGGER.info("SessionAuthCheck: mail {}: {}; checked from its header section, its body streamed for DKIM and"
+                + " ARC", mail.getName(), settings.maxCheckedSize().reason(size));
+        try {
+            // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18), and
+            // the signatures are not verified
+            javax.mail.internet.MimeMessage message = mail.getMessage();
+            MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(message,
+                    dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES);
+            StreamedBody body = checker.hashBody(header.octets(), header.clean(), settings.options(),
+                    MimeMessageBytes.stream(message));
+            if (body.problem() != null) {
+                LOGGER.warn("SessionAuthCheck: mail {}: body not hashed: {}", mail.getName(), body.problem());
+            }
+            return new Started(checks.endOfDataHeaderOnly(envelope, header.octets(), header.clean(), why, body), null,
+                    true);
         } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
             return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()), null);

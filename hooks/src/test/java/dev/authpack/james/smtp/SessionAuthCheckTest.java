@@ -49,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SessionAuthCheckTest {
+    /** reject.example's signing key, published at big._domainkey.reject.example. */
+    private static final dev.authpack.dkim.DkimSigningKey KEY = key();
     private static final String ZONE = """
             $ORIGIN .
             $TTL 300
@@ -62,7 +64,17 @@ class SessionAuthCheckTest {
             flakydmarc.example. IN TXT "v=spf1 -all"
             1.2.0.192.in-addr.arpa. IN PTR mx.ok.example.
             mx.ok.example. IN A 192.0.2.1
-            """;
+            """ + "big._domainkey.reject.example. IN TXT \"" + KEY.publicKeyRecord() + "\"\n";
+
+    private static dev.authpack.dkim.DkimSigningKey key() {
+        try {
+            byte[] seed = new byte[32];
+            java.util.Arrays.fill(seed, (byte) 19);
+            return dev.authpack.dkim.DkimKeys.ed25519(seed);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Records every question, answers from the zone. */
     static final class Counting implements DnsResolver {
@@ -907,6 +919,44 @@ class SessionAuthCheckTest {
         }
         assertThatThrownBy(() -> hook("maxCheckedSize", "lots")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("maxCheckedSize must be a size");
+    }
+
+    /**
+     * A message over maxCheckedSize signed by its p=reject author domain, from a client SPF fails: its body streamed
+     * once (a buffer at a time), the signature passes and DMARC with it, so the enforcing hook accepts it; the same
+     * message with its body changed is refused. (Before, the body was not verified: both were refused.)
+     */
+    @Test
+    void aSignedMessageOverMaxCheckedSizeIsVerifiedOverItsBodyStreamed() throws Exception {
+        SessionAuthCheck enforcing = hook("maxCheckedSize", "64K");
+        String head = dev.authpack.james.CountingMessages.signedHeader(
+                "From: a@reject.example\r\nTo: b@example.net\r\nSubject: large\r\n\r\n", 512 * 1024,
+                new dev.authpack.dkim.DkimSigner(KEY, dev.authpack.dkim.DkimSignOptions.of("reject.example", "big")));
+        byte[] large = dev.authpack.james.CountingMessages.withBody(head, 512 * 1024);
+        byte[] tampered = large.clone();
+        tampered[tampered.length - 10] ^= 1;
+        for (byte[] octets : List.of(large, tampered)) {
+            SMTPSession session = session("198.51.100.7", null, false);
+            enforcing.doHelo(session, "mx.other.example");
+            enforcing.doMail(session, MaybeSender.of(new MailAddress("x@other.example")));
+            session.setHeaderComplete(false);
+            for (String line : new String(octets, StandardCharsets.US_ASCII).split("(?<=\r\n)")) {
+                enforcing.onLine(session, line.getBytes(StandardCharsets.US_ASCII), STORED);
+            }
+            dev.authpack.james.CountingMessages.Counted counted = dev.authpack.james.CountingMessages.message(octets);
+            FakeMail mail = FakeMail.builder().name("signed-large").sender("x@other.example")
+                    .recipient("b@example.net").size(octets.length).mimeMessage(counted.message()).build();
+
+            HookResult result = enforcing.onMessage(session, mail);
+
+            assertThat(counted.largestRead().get()).isLessThan(256 * 1024);
+            if (octets == large) {
+                assertThat(result).isEqualTo(HookResult.DECLINED);
+            } else {
+                assertThat(result.getSmtpRetCode()).isEqualTo("550");
+            }
+            enforcing.onDisconnect(session);
+        }
     }
 
     /**

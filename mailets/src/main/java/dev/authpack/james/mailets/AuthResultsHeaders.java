@@ -39,9 +39,9 @@ final class AuthResultsHeaders {
     }
 
     /**
-     * {@link #rewriteWith(Mail, byte[], String, boolean, Optional)}; a message larger than {@code limit} (when not
-     * null and {@code raw} is null) is not read whole: its header section alone is rewritten
-     * ({@link #rewriteHeaderSection}).
+     * {@link #rewriteWith(Mail, byte[], String, boolean, Optional)}; a message larger than {@code limit}, or of
+     * unknown size (when {@code limit} is not null and {@code raw} is null), is not read whole: its header section
+     * alone is rewritten ({@link #rewriteHeaderSection}).
      */
     static int rewriteWith(Mail mail, byte[] raw, String authservId, boolean removeForged,
                            Optional<String> ourFieldValue, MessageSizeLimit limit)
@@ -49,7 +49,8 @@ final class AuthResultsHeaders {
         if (!removeForged && ourFieldValue.isEmpty()) {
             return 0;
         }
-        if (raw == null && limit != null && limit.exceededBy(MimeMessageBytes.size(mail))) {
+        // a message of unknown size not read for the check (review s18 L2) is not read whole here either
+        if (raw == null && limit != null && limit.mayExceed(MimeMessageBytes.size(mail))) {
             return rewriteHeaderSection(mail, removeForged ? List.of(authservId) : List.of(),
                     ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value));
         }

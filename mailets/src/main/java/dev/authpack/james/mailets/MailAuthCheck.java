@@ -18,6 +18,7 @@ import dev.authpack.check.CheckRun;
 import dev.authpack.check.CheckTimer;
 import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
+import dev.authpack.check.StreamedBody;
 import dev.authpack.dns.DnsSettings;
 import dev.authpack.dns.TransportShare;
 import org.apache.james.metrics.api.MetricFactory;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -99,7 +101,10 @@ public class MailAuthCheck extends GenericMailet {
     /** {@link System#nanoTime()} when a check was last run again in vain, or {@link Long#MIN_VALUE}. */
     private final java.util.concurrent.atomic.AtomicLong futileAt =
             new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
-    /** {@code maxCheckedSize}: a larger message is checked from its header section alone, never read whole. */
+    /**
+     * {@code maxCheckedSize}: a larger message is checked from its header section, its body streamed for the DKIM and
+     * ARC body hashes, never read whole.
+     */
     private MessageSizeLimit maxChecked;
 
     /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
@@ -246,7 +251,16 @@ public class MailAuthCheck extends GenericMailet {
         }
         if (options.needsMessage()) {
             try {
-                raw = MimeMessageBytes.of(mail.getMessage());
+                if (size < 0) {
+                    // a size not known beforehand: read whole only within maxCheckedSize (review s18 L2)
+                    Optional<byte[]> within = MimeMessageBytes.ofAtMost(mail.getMessage(), maxChecked.octets());
+                    if (within.isEmpty()) {
+                        return await(mail, null, startHeaderOnly(mail, envelope, size));
+                    }
+                    raw = within.get();
+                } else {
+                    raw = MimeMessageBytes.of(mail.getMessage());
+                }
             } catch (MessagingException | IOException | RuntimeException e) {
                 LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
                 String why = "message unreadable: " + e.getMessage();
@@ -328,19 +342,29 @@ public class MailAuthCheck extends GenericMailet {
     }
 
     /**
-     * A message over {@code maxCheckedSize}: checked from its header section alone, read from the message's start
-     * and no further ({@link MimeMessageBytes#headerSection}), so memory stays bounded whatever its size; read once,
-     * whatever the number of runs.
+     * A message over {@code maxCheckedSize} (or of unknown size found over it): checked from its header section,
+     * read from the message's start and no further ({@link MimeMessageBytes#headerSection}), and its body streamed
+     * once for the DKIM and ARC body hashes ({@link MailAuthChecker#hashBody}), so memory stays bounded whatever its
+     * size and the signatures get their real verdict; read once, whatever the number of runs. {@code why} is the
+     * reason of the signatures when the body is not hashed (a header section that is not clean, a read error).
      */
     private Supplier<CheckRun> startHeaderOnly(Mail mail, Envelope envelope, long size) {
         String why = maxChecked.reason(size) + ": body not verified";
-        LOGGER.info("{}: {}; checked from its header section alone (DKIM policy, ARC not validated)",
-                mail.getName(), why);
+        LOGGER.info("{}: {}; checked from its header section, its body streamed for DKIM and ARC", mail.getName(),
+                maxChecked.reason(size));
         try {
-            // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18 H1/H2)
-            MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(mail.getMessage(),
+            // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18 H1/H2),
+            // and the signatures are not verified
+            MimeMessage message = mail.getMessage();
+            MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(message,
                     MessageLimits.DEFAULT_MAX_HEADER_BYTES);
-            return () -> checker.startHeaderOnly(envelope, header.octets(), header.clean(), options, why, checkTimer);
+            StreamedBody body = checker.hashBody(header.octets(), header.clean(), options,
+                    MimeMessageBytes.stream(message));
+            if (body.problem() != null) {
+                LOGGER.warn("{}: body not hashed: {}", mail.getName(), body.problem());
+            }
+            return () -> checker.startHeaderOnly(envelope, header.octets(), header.clean(), options, why, checkTimer,
+                    body);
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
             String unreadable = "message unreadable: " + e.getMessage();

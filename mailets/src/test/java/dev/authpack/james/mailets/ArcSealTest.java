@@ -568,25 +568,68 @@ class ArcSealTest {
         assertThat(mail.getAttribute(MessageSizeLimit.ARC_SEAL_SKIPPED)).isPresent();
     }
 
-    /**
-     * MailAuthCheck did not validate the chain of a message over its maxCheckedSize (arc=fail from the header
-     * section alone): a sealer that may read the message never turns that into cv=pass.
-     */
-    @Test
-    void aChainMailAuthCheckDidNotValidateForSizeIsNeverSealedAsPass() throws Exception {
+    /** A message sealed once, with a body over the tiny maxCheckedSize of {@link #checkOverTheLimit}. */
+    private byte[] sealedOnce() throws Exception {
         FakeMail first = mail(bytes("From: joe@example.com\r\nTo: list@list.example\r\nSubject: s\r\n"
                 + "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n\r\n"
                 + "a body long enough to pass the tiny bound of this test, " + "x".repeat(2000) + "\r\n"));
         listSealer("authservId", "mx.list.example").service(first);
-        byte[] sealedOnce = written(first);
-        assertThat(verify(sealedOnce).status()).isEqualTo(ArcStatus.PASS);
-        FakeMail mail = mail(sealedOnce);
+        byte[] sealed = written(first);
+        assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+        return sealed;
+    }
+
+    /** MailAuthCheck with a maxCheckedSize of 1 KiB over the mail. */
+    private static void checkOverTheLimit(FakeMail mail) throws Exception {
         MailAuthCheck check = new MailAuthCheck(new AuthpackEngines());
         check.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "fwd.example")
                 .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000")
                 .setProperty("maxCheckedSize", "1024").build());
         check.service(mail);
+    }
+
+    /**
+     * MailAuthCheck validates the chain of a message over its maxCheckedSize over its body streamed (arc=pass, as
+     * for the message read whole): the next sealer seals cv=pass.
+     */
+    @Test
+    void aChainOverMaxCheckedSizeIsValidatedOverItsStreamedBodyAndSealedAsPass() throws Exception {
+        FakeMail mail = mail(sealedOnce());
+        checkOverTheLimit(mail);
+        assertThat(MailAttributes.arc(mail).map(a -> a.status())).contains(ArcStatus.PASS);
+
+        forwarderSealer().service(mail);
+
+        byte[] after = written(mail);
+        assertThat(new String(after, StandardCharsets.ISO_8859_1)).contains("i=2; a=rsa-sha256; cv=pass");
+        assertThat(verify(after).status()).isEqualTo(ArcStatus.PASS);
+    }
+
+    /**
+     * MailAuthCheck could not validate the chain of a message over its maxCheckedSize (its body unreadable when
+     * streamed: arc=fail): a sealer that may read the message never turns that into cv=pass.
+     */
+    @Test
+    void aChainMailAuthCheckCouldNotValidateIsNeverSealedAsPass() throws Exception {
+        byte[] sealed = sealedOnce();
+        int[] writes = {0};
+        // the second read, the one streaming the body for its hashes, fails midway
+        MimeMessage flaky = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(sealed)) {
+            @Override
+            public void writeTo(java.io.OutputStream out) throws java.io.IOException, javax.mail.MessagingException {
+                if (++writes[0] == 2) {
+                    out.write(sealed, 0, 100);
+                    throw new java.io.IOException("spool file gone");
+                }
+                super.writeTo(out);
+            }
+        };
+        FakeMail mail = FakeMail.builder().name("m1").mimeMessage(flaky).sender("joe@example.com")
+                .recipient("list@list.example").remoteAddr("192.0.2.7")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("client.example.com"))).build();
+        checkOverTheLimit(mail);
         assertThat(MailAttributes.arc(mail).map(a -> a.status())).contains(ArcStatus.FAIL);
+        assertThat(MailAttributes.arc(mail).map(a -> a.reason()).orElse("")).contains("body unreadable");
 
         forwarderSealer().service(mail);
 

@@ -462,13 +462,14 @@ class MailAuthCheckTest {
 
     /**
      * A message larger than {@code maxCheckedSize} is not read whole (the OutOfMemoryError risk of a message of any
-     * size): only its header section is, DKIM signatures get {@code policy}, ARC fails closed, SPF, iprev and DMARC
-     * run, and our field is still written. The seam: a message that counts the octets read from it.
+     * size): its header section is read, then its body streamed once for the DKIM and ARC body hashes, never held, so
+     * its signatures get their real verdict (pass or fail); SPF, iprev and DMARC run, and our field is still written.
+     * The seam: a message that counts the octets read from it, and the most one read gave.
      */
     @Nested
     class LargeMessages {
         static final String BH = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-        /** Signed by example.com (never verified here), sealed once, and a field forging our results. */
+        /** Signed by example.com (no key: never verified here), sealed once, and a field forging our results. */
         static final String HEADER = "Authentication-Results: mx.test; dkim=pass header.d=example.com\r\n"
                 + "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel;\r\n"
                 + "\th=from:subject; bh=" + BH + "; b=dGVzdHNpZ25hdHVyZQ==\r\n"
@@ -479,7 +480,25 @@ class MailAuthCheckTest {
                 + "From: alice@example.com\r\n"
                 + "Subject: a large one\r\n"
                 + "\r\n";
+        /** Unsigned, for the signatures of {@link #signer()}. */
+        static final String PLAIN = "Authentication-Results: mx.test; dkim=pass header.d=example.com\r\n"
+                + "From: alice@example.com\r\nTo: bob@example.org\r\nSubject: a large signed one\r\n\r\n";
         static final int LIMIT = 1 << 20;
+        /** What one read may give, at most: a buffer, never the message (nor the limit). */
+        static final int AT_ONCE = 256 * 1024;
+        private static DkimSigner signer;
+
+        /** example.com's signer under selector {@code big}, its key published. */
+        static synchronized DkimSigner signer() throws Exception {
+            if (signer == null) {
+                byte[] seed = new byte[32];
+                new java.security.SecureRandom().nextBytes(seed);
+                DkimSigningKey key = DkimKeys.ed25519(seed);
+                dns.addZone("$ORIGIN example.com.\nbig._domainkey 300 IN TXT \"" + key.publicKeyRecord() + "\"\n");
+                signer = new DkimSigner(key, DkimSignOptions.of("example.com", "big"));
+            }
+            return signer;
+        }
 
         static FakeMail largeMail(CountingMessages.Counted counted, String client) throws Exception {
             return FakeMail.builder().name("large").mimeMessage(counted.message())
@@ -499,26 +518,27 @@ class MailAuthCheckTest {
         }
 
         @Test
-        void aMessageOverMaxCheckedSizeIsNotReadWholeAndStillGetsItsLabels() throws Exception {
+        void aMessageOverMaxCheckedSizeIsStreamedNotHeldAndGetsItsVerdicts() throws Exception {
             byte[] octets = CountingMessages.withBody(HEADER, 4 * LIMIT);
             CountingMessages.Counted counted = CountingMessages.message(octets);
             FakeMail mail = largeMail(counted, "198.51.100.7");
 
             mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
 
-            // the header section and at most one buffer of the body, never the 4 MiB (nor the 1 MiB limit)
-            assertThat(counted.read().get()).as("octets read by the check").isLessThan(64 * 1024);
+            // the header section, then the body streamed once: never more than a buffer at once
+            assertThat(counted.largestRead().get()).as("octets of one read").isLessThan(AT_ONCE);
+            assertThat(counted.read().get()).as("octets read by the check").isBetween(4L * LIMIT,
+                    octets.length + 64L * 1024);
             byte[] after = writtenOf(mail);
             String header = headerOf(after);
             assertThat(header).startsWith("Authentication-Results: mx.test;");
             assertThat(header).containsOnlyOnce("Authentication-Results: mx.test;");
-            // the size known without reading: javax.mail's body size here (James' own source's size in James)
-            assertThat(header).containsPattern("dkim=policy reason=\"message of 4194\\d{3} octets is larger than"
-                    + " maxCheckedSize \\(1048576 octets\\): body not verified\" header.d=example.com");
+            // verified: no key for the made-up signature, and the body hash of the made-up seal does not match
+            assertThat(header).contains("dkim=permerror").contains("header.d=example.com")
+                    .doesNotContain("maxCheckedSize");
             assertThat(header).contains("spf=fail");
-            // no DKIM pass: DMARC fails, as for an attacker's unsigned message
             assertThat(header).contains("dmarc=fail");
-            assertThat(header).containsPattern("arc=fail reason=\"message of \\d+ octets is larger than maxCheckedSize");
+            assertThat(header).contains("arc=fail").contains("body hash did not verify");
             assertThat(header).doesNotContain("dkim=pass");
             // everything below our field is the message as received, octet for octet, the forged field gone
             byte[] expected = Arrays.copyOfRange(octets, HEADER.indexOf("DKIM-Signature"), octets.length);
@@ -526,6 +546,66 @@ class MailAuthCheckTest {
                     .as("the rest of the message unchanged").isTrue();
             assertThat(MailAttributes.results(mail)).isPresent();
             assertThat(mail.getAttribute(MailAttributes.DKIM)).isPresent();
+        }
+
+        /** The point of streaming: a legitimately signed large message passes DKIM (and DMARC on it); tampered fails. */
+        @Test
+        void aSignedMessageOverTheLimitPassesDkimAndATamperedOneFails() throws Exception {
+            String head = CountingMessages.signedHeader(PLAIN, 4 * LIMIT, signer());
+            byte[] octets = CountingMessages.withBody(head, 4 * LIMIT);
+            CountingMessages.Counted counted = CountingMessages.message(octets);
+            FakeMail mail = largeMail(counted, "198.51.100.7");
+
+            mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+
+            assertThat(counted.largestRead().get()).isLessThan(AT_ONCE);
+            String header = headerOf(writtenOf(mail));
+            assertThat(header).contains("dkim=pass header.d=example.com header.i=@example.com header.s=big");
+            // SPF fails for this client: DMARC passes on the DKIM signature of a body never held
+            assertThat(header).contains("spf=fail").contains("dmarc=pass");
+
+            byte[] tampered = octets.clone();
+            tampered[tampered.length - 100] ^= 1;
+            FakeMail bad = largeMail(CountingMessages.message(tampered), "198.51.100.7");
+            mailet(Map.of("maxCheckedSize", "1MiB")).service(bad);
+            assertThat(headerOf(writtenOf(bad))).contains("dkim=fail reason=\"body hash did not verify\"")
+                    .contains("dmarc=fail");
+        }
+
+        /**
+         * Review s18 L2: a message whose size is not known beforehand is read whole only within the limit; past it,
+         * it is checked as one over the limit (the first read stops at the limit and a buffer).
+         */
+        @Test
+        void aMessageOfUnknownSizeIsNotReadWholePastTheLimit() throws Exception {
+            byte[] unsigned = CountingMessages.withBody(PLAIN, 4 * LIMIT);
+            CountingMessages.Counted counted = CountingMessages.message(unsigned, true);
+            FakeMail mail = largeMail(counted, "192.0.2.1");
+            mail.setMessageSize(-1);
+            assertThat(dev.authpack.james.MimeMessageBytes.size(mail)).isEqualTo(-1);
+
+            mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+
+            // up to the limit (and a buffer), then the header section: nothing to hash without a signature
+            assertThat(counted.read().get()).isLessThan(LIMIT + 2L * AT_ONCE);
+            assertThat(headerOf(writtenOf(mail))).contains("spf=pass").contains("dmarc=pass").contains("dkim=none");
+
+            String head = CountingMessages.signedHeader(PLAIN, 4 * LIMIT, signer());
+            CountingMessages.Counted signed = CountingMessages.message(CountingMessages.withBody(head, 4 * LIMIT),
+                    true);
+            FakeMail large = largeMail(signed, "198.51.100.7");
+            large.setMessageSize(-1);
+            mailet(Map.of("maxCheckedSize", "1MiB")).service(large);
+            assertThat(signed.largestRead().get()).isLessThan(AT_ONCE);
+            assertThat(headerOf(writtenOf(large))).contains("dkim=pass").contains("dmarc=pass");
+
+            // within the limit: read whole and checked as before
+            CountingMessages.Counted small = CountingMessages.message(CountingMessages.withBody(
+                    CountingMessages.signedHeader(PLAIN, 4096, signer()), 4096), true);
+            FakeMail within = largeMail(small, "198.51.100.7");
+            within.setMessageSize(-1);
+            mailet(Map.of("maxCheckedSize", "1MiB")).service(within);
+            assertThat(headerOf(writtenOf(within))).contains("dkim=pass").contains("dmarc=pass");
         }
 
         /**
@@ -536,7 +616,12 @@ class MailAuthCheckTest {
         @Test
         void inJamesAMessageOverTheDefaultLimitIsStreamedUnderOurField() throws Exception {
             JamesSources.jamesDefaultThreshold();
-            CountingMessages.GeneratedSource source = new CountingMessages.GeneratedSource(HEADER, 80L << 20);
+            String head = HEADER.replace("Subject: a large one\r\n", "Subject: a large one\r\nTo: bob@example.org\r\n");
+            String signed = CountingMessages.signedHeader(head.substring(head.indexOf("DKIM-Signature")), 80L << 20,
+                    signer());
+            // the forged field first, then our signature over the rest
+            String top = head.substring(0, head.indexOf("DKIM-Signature")) + signed;
+            CountingMessages.GeneratedSource source = new CountingMessages.GeneratedSource(top, 80L << 20);
             MailImpl mail = MailImpl.builder().name("big").sender("alice@example.com").addRecipient("bob@example.org")
                     .remoteAddr("198.51.100.7")
                     .addAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
@@ -544,14 +629,15 @@ class MailAuthCheckTest {
 
             mailet(Map.of()).service(mail);
 
-            // the header section for the check, then one pass for the copy under our field: never held whole
-            assertThat(source.read()).isLessThanOrEqualTo(source.getMessageSize() + 64 * 1024);
+            // the header section for the check, the body streamed once for its hashes, then one pass for the copy
+            // under our field: never held whole
+            assertThat(source.read()).isBetween(2 * source.getMessageSize(), 2 * source.getMessageSize() + 128 * 1024);
             assertThat(mail.getAttribute(MailAttributes.DKIM).map(a -> a.getValue().value().toString()).orElse(""))
-                    .contains("policy");
+                    .contains("pass").doesNotContain("policy");
             MimeMessageWrapper after = (MimeMessageWrapper) mail.getMessage();
             assertThat(after.isModified()).isFalse();
             assertThat(JamesSources.spoolFile(JamesSources.sourceOf(after))).as("James' temporary file").isPresent();
-            int kept = HEADER.indexOf("DKIM-Signature");
+            int kept = top.indexOf("DKIM-Signature");
             try (InputStream in = new BufferedInputStream(after.getMessageInputStream());
                  InputStream expected = source.getInputStream()) {
                 String first = new String(in.readNBytes(16), StandardCharsets.US_ASCII);
@@ -599,9 +685,10 @@ class MailAuthCheckTest {
 
             mailet(Map.of("maxCheckedSize", String.valueOf(LIMIT))).service(mail);
 
-            assertThat(counted.read().get()).isLessThan(64 * 1024);
+            assertThat(counted.largestRead().get()).isLessThan(AT_ONCE);
             String header = headerOf(writtenOf(mail));
-            assertThat(header).contains("spf=pass").contains("dmarc=pass").contains("iprev=pass").contains("dkim=policy");
+            assertThat(header).contains("spf=pass").contains("dmarc=pass").contains("iprev=pass")
+                    .contains("dkim=permerror");
         }
 
         @Test
