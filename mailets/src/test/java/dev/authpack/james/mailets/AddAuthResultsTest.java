@@ -101,6 +101,21 @@ class AddAuthResultsTest {
         assertThat(broken.getMessage()).isNull();
     }
 
+    /** Review s19 (L3): a rewrite that fails (a spool read error) does not deliver the forged fields, without ours. */
+    @Test
+    void aRewriteThatFailsSendsTheMailToTheErrorProcessor() throws Exception {
+        FailingWritesMessage message = new FailingWritesMessage("Received: from a\r\n" + FORGED
+                + "Subject: s\r\n\r\nbody\r\n").failWrites(0, 1);
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).recipient("bob@example.org").build();
+        checked(mail);
+
+        mailet(Map.of()).service(mail);
+
+        assertThat(message.writes()).isEqualTo(1);
+        assertThat(mail.getState()).as("forged fields left in:%n%s", header(mail)).isEqualTo(Mail.ERROR);
+        assertThat(mail.getErrorMessage()).startsWith("AddAuthResults: ").contains("not rewritten");
+    }
+
     static List<MethodResult> none() {
         return List.of();
     }
