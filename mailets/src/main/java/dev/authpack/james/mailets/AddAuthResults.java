@@ -79,10 +79,9 @@ public class AddAuthResults extends GenericMailet {
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
             }
-        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
-            AuthResultsHeaders.toErrorProcessor(mail, "AddAuthResults", e);
         } catch (MessagingException | IOException | RuntimeException e) {
-            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
+            // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
+            AuthResultsHeaders.toErrorProcessor(mail, "AddAuthResults", e);
         }
     }
 

@@ -611,6 +611,6 @@ class ArcSealTest {
         assertThat(message.writes()).isEqualTo(2);
         assertThat(mail.getState()).as("forged field left in:%n%s", new String(written(mail),
                 StandardCharsets.UTF_8)).isEqualTo(Mail.ERROR);
-        assertThat(mail.getErrorMessage()).startsWith("ArcSeal: ").contains("not removed");
+        assertThat(mail.getErrorMessage()).startsWith("ArcSeal: ").contains("not rewritten");
     }
 }
