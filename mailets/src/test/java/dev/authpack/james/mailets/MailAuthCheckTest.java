@@ -834,6 +834,22 @@ class MailAuthCheckTest {
         }
     }
     /**
+     * Review s19 (L4): a message the check could not read has unknown authors: under the default
+     * {@code dmarcUnverifiableDisposition=strictest} its DMARC temperror carries {@code reject}, as a From scan past
+     * its bounds does, not {@code none}.
+     */
+    @Test
+    void anUnreadableMessageIsUnverifiableWithTheStrictestDisposition() throws Exception {
+        FailingWritesMessage message = new FailingWritesMessage(MESSAGE).failWrites(0, 1);
+        FakeMail mail = RewriteFailures.mail(message, "192.0.2.1");
+
+        mailet(Map.of()).service(mail);
+
+        assertThat(mail.getState()).isNotEqualTo(Mail.ERROR);
+        assertThat(headers(mail)).contains("dmarc=temperror reason=\"dis=reject (unverifiable); message unreadable");
+    }
+
+    /**
      * Review s19 (L3): a rewrite of the header that fails (here a spool read error on our side) must not let the mail
      * go on carrying the sender's field claiming our authserv-id, without ours: it goes to the error processor.
      */
