@@ -200,12 +200,14 @@ public record DmarcResult(DmarcStatus status, String reason, String fromDomain, 
     }
 
     /**
-     * The result of an evaluation that was cut off from outside (it did not end within its own time budget): a
-     * {@code temperror} with the disposition the options give for an unverifiable message when no policy is known
-     * ({@code none} under {@code STRICTEST}; {@code quarantine} or {@code reject} when configured so).
+     * The result of an evaluation that did not take place or was cut off from outside: the message could not be read,
+     * the run was interrupted or passed its caller's deadline. A {@code temperror} whose authors are unknown: any of
+     * them may publish {@code p=reject}, so it gets the disposition the options give an unverifiable message with
+     * author domains not evaluated, as for a From scan past its bounds ({@code reject} under {@code STRICTEST};
+     * {@code none}, {@code quarantine} or {@code reject} when configured so: review s19 L4, docs/dmarc.md rule 7).
      */
     public static DmarcResult temperror(String reason, DmarcOptions options) {
         return withoutRecord(DmarcStatus.TEMPERROR, reason, null, List.of(), options.mode())
-                .unverifiable(options.unverifiableDisposition().disposition(DmarcPolicy.NONE), reason);
+                .unverifiable(options.unverifiableDisposition().disposition(DmarcPolicy.REJECT), reason);
     }
 }

@@ -142,6 +142,37 @@ class MailAuthCheckerTest {
         assertThat(report.spf().orElseThrow().reason()).contains("did not finish");
     }
 
+    /**
+     * Review s19 (L4): a message that could not be read, or whose DMARC evaluation was cut off (an interrupt), has
+     * unknown authors: any of them may publish p=reject. As for a From scan past its bounds, the unverifiable
+     * disposition applies to the strictest policy there could be (reject under {@code strictest}); under
+     * {@code none} it stays none.
+     */
+    @Test
+    void aMessageWhoseAuthorsAreUnknownGetsTheUnverifiableDispositionOfAnyPolicy() throws Exception {
+        BlackHole dns = new BlackHole();
+        MailAuthChecker strictest = checker(dns, CheckBudgets.all(Duration.ofMillis(100)));
+        dev.authpack.dmarc.DmarcResult unreadable = strictest.startUnreadable(envelope(), CheckOptions.ALL,
+                "message unreadable: spool gone").report().get().dmarc().orElseThrow();
+        assertThat(unreadable.status()).isEqualTo(dev.authpack.dmarc.DmarcStatus.TEMPERROR);
+        assertThat(unreadable.disposition()).isEqualTo(dev.authpack.dmarc.DmarcPolicy.REJECT);
+        assertThat(AuthResultsMapping.dmarc(unreadable).reason()).startsWith("dis=reject (unverifiable)");
+
+        dev.authpack.dmarc.DmarcResult interrupted = checker(dns, CheckBudgets.all(Duration.ofHours(1)))
+                .start(envelope(), MESSAGE, CheckOptions.ALL).cutOff("interrupted").dmarc().orElseThrow();
+        assertThat(interrupted.status()).isEqualTo(dev.authpack.dmarc.DmarcStatus.TEMPERROR);
+        assertThat(interrupted.disposition()).isEqualTo(dev.authpack.dmarc.DmarcPolicy.REJECT);
+
+        MailAuthChecker none = new MailAuthChecker(new SpfChecker(dns), new IprevChecker(dns), new DkimVerifier(dns),
+                new DmarcEvaluator(dns, dev.authpack.dmarc.DmarcOptions.DEFAULT.withUnverifiableDisposition(
+                        dev.authpack.dmarc.UnverifiableDisposition.NONE)), new ArcVerifier(dns),
+                CheckBudgets.all(Duration.ofMillis(100)));
+        assertThat(none.startUnreadable(envelope(), CheckOptions.ALL, "message unreadable: spool gone").report().get()
+                .dmarc().orElseThrow().disposition()).isEqualTo(dev.authpack.dmarc.DmarcPolicy.NONE);
+        assertThat(none.start(envelope(), MESSAGE, CheckOptions.ALL).cutOff("interrupted").dmarc().orElseThrow()
+                .disposition()).isEqualTo(dev.authpack.dmarc.DmarcPolicy.NONE);
+    }
+
     @Test
     void theOneDeadlineFollowsTheEnginesBudgets() {
         BlackHole dns = new BlackHole();

@@ -35,16 +35,25 @@ import java.util.Set;
 public class AddAuthResults extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AddAuthResults.class);
 
-    private static final MessageSizeLimit HEADER_ONLY_ABOVE = new MessageSizeLimit("the header-only bound",
-            MessageSizeLimit.DEFAULT);
+    static final String MAX_CHECKED_SIZE = "maxCheckedSize";
     /** Every parameter; any other stops James at start. */
-    static final Set<String> PARAMETERS = Set.of("serverId");
+    static final Set<String> PARAMETERS = Set.of("serverId", MAX_CHECKED_SIZE);
     private Optional<String> serverId;
+    /**
+     * {@code maxCheckedSize}, as MailAuthCheck's ({@link MessageSizeLimit}, 64 MiB by default): a larger message is
+     * not read whole, its header section alone is rewritten and the body streamed under it.
+     */
+    private MessageSizeLimit maxChecked = new MessageSizeLimit(MAX_CHECKED_SIZE, MessageSizeLimit.DEFAULT);
 
     @Override
     public void init() throws MessagingException {
         InitParameters.check("AddAuthResults", getMailetConfig(), PARAMETERS);
         serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty());
+        try {
+            maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, getInitParameter(MAX_CHECKED_SIZE));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("AddAuthResults: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -68,21 +77,20 @@ public class AddAuthResults extends GenericMailet {
     }
 
     /** Ours on top when there are results; fields claiming our id go in any case. */
-    private static void write(Mail mail, String id, Optional<List<MethodResult>> results) {
+    private void write(Mail mail, String id, Optional<List<MethodResult>> results) {
         try {
             if (mail.getMessage() == null) {
                 return;
             }
-            // a message over the default bound is not read whole: its header section alone is rewritten
+            // a message over maxCheckedSize is not read whole: its header section alone is rewritten
             int removed = AuthResultsHeaders.rewriteWith(mail, null, id, true,
-                    results.map(r -> AuthResultsWriter.headerValue(id, r)), HEADER_ONLY_ABOVE);
+                    results.map(r -> AuthResultsWriter.headerValue(id, r)), maxChecked);
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
             }
-        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
-            AuthResultsHeaders.toErrorProcessor(mail, "AddAuthResults", e);
         } catch (MessagingException | IOException | RuntimeException e) {
-            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
+            // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
+            AuthResultsHeaders.toErrorProcessor(mail, "AddAuthResults", e);
         }
     }
 

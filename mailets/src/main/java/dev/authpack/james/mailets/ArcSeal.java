@@ -71,7 +71,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The key is read at {@link #init()}: a missing or bad one, or a bad parameter, stops James with the reason.
  * {@link #service} never throws: mail whose chain has already failed ({@code cv=fail}, RFC 8617 §5.1 step 2), or
- * that cannot be read or sealed, is passed on unchanged with a log line.
+ * that cannot be read or sealed, is passed on unsealed with a log line; but mail whose fields claiming our
+ * authserv-ids cannot be removed goes to James' error processor ({@link Mail#ERROR}), not on with them.
  */
 public class ArcSeal extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcSeal.class);
@@ -191,18 +192,20 @@ public class ArcSeal extends GenericMailet {
             LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), String.valueOf(e));
         } finally {
             if (!toStrip.isEmpty()) {
-                stripQuietly(mail, toStrip);
+                stripOrKeep(mail, toStrip);
             }
         }
     }
 
-    private void stripQuietly(Mail mail, Set<String> ids) {
+    /**
+     * Removes the fields claiming {@code ids}; when that fails, the mail goes to the error processor rather than
+     * on with them (review s19 L3).
+     */
+    private void stripOrKeep(Mail mail, Set<String> ids) {
         try {
             AuthResultsHeaders.removeForged(mail, ids, maxSigned);
-        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
-            AuthResultsHeaders.toErrorProcessor(mail, "ArcSeal", e);
         } catch (IOException | MessagingException | RuntimeException e) {
-            LOGGER.warn("ArcSeal: mail {}: fields claiming {} not removed: {}", mail.getName(), ids, e.toString());
+            AuthResultsHeaders.toErrorProcessor(mail, "ArcSeal", e);
         }
     }
 

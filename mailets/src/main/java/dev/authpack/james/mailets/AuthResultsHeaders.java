@@ -127,14 +127,19 @@ final class AuthResultsHeaders {
     }
 
     /**
-     * Fails closed for a mail whose fields claiming our id could not be removed ({@link HeaderSectionTooLarge}): it
-     * goes to James' error processor (state {@link Mail#ERROR}, with {@code e}'s message), where the administrator
-     * sees it, instead of being delivered with them.
+     * Fails closed for a mail whose fields claiming our id could not be removed, or ours not written: a header
+     * section too large ({@link HeaderSectionTooLarge}) or a rewrite that failed (a spool read error, say: review
+     * s19 L3). It goes to James' error processor (state {@link Mail#ERROR}, with the reason as its error message),
+     * where the administrator sees it, instead of being delivered carrying a sender's field that claims our
+     * authserv-id. The error processor must store such mail, not bounce it to its (possibly forged) sender
+     * (docs/security.md).
      */
-    static void toErrorProcessor(Mail mail, String who, HeaderSectionTooLarge e) {
+    static void toErrorProcessor(Mail mail, String who, Exception e) {
+        String reason = e instanceof HeaderSectionTooLarge ? e.getMessage()
+                : "Authentication-Results not rewritten (fields claiming our authserv-id may remain): " + e;
         org.slf4j.LoggerFactory.getLogger(AuthResultsHeaders.class).warn(
-                "{}: mail {} sent to the error processor: {}", who, mail.getName(), e.getMessage());
-        mail.setErrorMessage(who + ": " + e.getMessage());
+                "{}: mail {} sent to the error processor: {}", who, mail.getName(), reason);
+        mail.setErrorMessage(who + ": " + reason);
         mail.setState(Mail.ERROR);
     }
 

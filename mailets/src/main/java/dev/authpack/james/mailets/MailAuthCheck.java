@@ -208,10 +208,9 @@ public class MailAuthCheck extends GenericMailet {
                                 () -> AuthResultsWriter.headerValue(serverId, checked.resinfos())));
                 AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours, maxChecked);
             }
-        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
-            AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         } catch (MessagingException | IOException | RuntimeException e) {
-            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
+            // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
+            AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         }
     }
     // ---- end: reuse of the SMTP session's check ----
@@ -389,10 +388,9 @@ public class MailAuthCheck extends GenericMailet {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed,
                         serverId);
             }
-        } catch (AuthResultsHeaders.HeaderSectionTooLarge e) {
-            AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         } catch (MessagingException | IOException | RuntimeException e) {
-            LOGGER.warn("{}: Authentication-Results not rewritten: {}", mail.getName(), e.toString());
+            // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
+            AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         }
     }
 

@@ -101,6 +101,51 @@ class AddAuthResultsTest {
         assertThat(broken.getMessage()).isNull();
     }
 
+    /** Review s19 (L3): a rewrite that fails (a spool read error) does not deliver the forged fields, without ours. */
+    @Test
+    void aRewriteThatFailsSendsTheMailToTheErrorProcessor() throws Exception {
+        FailingWritesMessage message = new FailingWritesMessage("Received: from a\r\n" + FORGED
+                + "Subject: s\r\n\r\nbody\r\n").failWrites(0, 1);
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).recipient("bob@example.org").build();
+        checked(mail);
+
+        mailet(Map.of()).service(mail);
+
+        assertThat(message.writes()).isEqualTo(1);
+        assertThat(mail.getState()).as("forged fields left in:%n%s", header(mail)).isEqualTo(Mail.ERROR);
+        assertThat(mail.getErrorMessage()).startsWith("AddAuthResults: ").contains("not rewritten");
+    }
+
+    /**
+     * Review s19 (L5): {@code maxCheckedSize} as MailAuthCheck's: a message over it is not read whole (its header
+     * section alone is rewritten, the forged fields still go and ours on top); the bound is checked at init.
+     */
+    @Test
+    void aMessageOverMaxCheckedSizeIsNotReadWhole() throws Exception {
+        dev.authpack.james.CountingMessages.Counted counted = dev.authpack.james.CountingMessages.message(
+                dev.authpack.james.CountingMessages.withBody("Received: from a\r\n" + FORGED + "Subject: s\r\n\r\n",
+                        2 << 20));
+        FakeMail mail = FakeMail.builder().name("large").mimeMessage(counted.message()).recipient("bob@example.org")
+                .build();
+        checked(mail);
+
+        mailet(Map.of("maxCheckedSize", "1MiB")).service(mail);
+
+        assertThat(counted.read().get()).isLessThan(64 * 1024);
+        assertThat(mail.getState()).isNotEqualTo(Mail.ERROR);
+        assertThat(header(mail)).isEqualTo("Authentication-Results: mx.test;\r\n\tspf=pass\r\n"
+                + "Received: from a\r\nSubject: s\r\n");
+    }
+
+    @Test
+    void maxCheckedSizeIsCheckedAtInit() {
+        for (String bad : List.of("0", "1023", "2G", "64 apples", "-1")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> mailet(Map.of("maxCheckedSize", bad))).as(bad)
+                    .isInstanceOf(MessagingException.class).hasMessageStartingWith("AddAuthResults: ")
+                    .hasMessageContaining("maxCheckedSize must be a size from 1024 to");
+        }
+    }
+
     static List<MethodResult> none() {
         return List.of();
     }

@@ -637,4 +637,23 @@ class ArcSealTest {
         String seal = new String(after, StandardCharsets.ISO_8859_1);
         assertThat(seal).doesNotContain("cv=pass");
     }
+    /**
+     * Review s19 (L3): the fields claiming our authserv-id cannot be removed (a spool read error, on the sealing path
+     * and again in its finally): the mail is not passed on with them, it goes to the error processor.
+     */
+    @Test
+    void aForgedFieldThatCannotBeRemovedSendsTheMailToTheErrorProcessor() throws Exception {
+        FailingWritesMessage message = new FailingWritesMessage(
+                "Authentication-Results: mx.list.example; dkim=pass header.d=paypal.com\r\n" + MESSAGE)
+                .failWrites(0, 2);
+        FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).sender("joe@example.com")
+                .recipient("list@list.example").build();
+
+        listSealer("authservId", "mx.list.example").service(mail);
+
+        assertThat(message.writes()).isEqualTo(2);
+        assertThat(mail.getState()).as("forged field left in:%n%s", new String(written(mail),
+                StandardCharsets.UTF_8)).isEqualTo(Mail.ERROR);
+        assertThat(mail.getErrorMessage()).startsWith("ArcSeal: ").contains("not rewritten");
+    }
 }

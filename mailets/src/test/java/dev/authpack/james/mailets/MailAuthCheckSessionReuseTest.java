@@ -89,4 +89,25 @@ class MailAuthCheckSessionReuseTest {
         assertThat(run("mx.test", CheckOptions.ALL, "iprev", "false")).contains("spf=temperror")
                 .doesNotContain("stored.example");
     }
+    /** Review s19 (L3): the session's results, written over a message whose rewrite fails: not delivered so. */
+    @Test
+    void aRewriteThatFailsSendsTheMailToTheErrorProcessor() throws Exception {
+        try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                    .setProperty("dnsServers", silent.address()).build());
+            FailingWritesMessage message = new FailingWritesMessage(MESSAGE);
+            FakeMail mail = FakeMail.builder().name("m1").sender("alice@example.com").recipient("bob@example.org")
+                    .remoteAddr("192.0.2.1").mimeMessage(message).build();
+            SessionCheckedMail.store(mail, "mx.test", CheckOptions.ALL, stored());
+            // the mailet's comparison with the stored results reads the message, then the rewrite does
+            message.failWrites(1, 1);
+
+            mailet.service(mail);
+
+            assertThat(message.writes()).isEqualTo(3);
+            assertThat(mail.getState()).as("forged field left in:%n%s", headers(mail)).isEqualTo(Mail.ERROR);
+            assertThat(mail.getErrorMessage()).startsWith("MailAuthCheck: ").contains("not rewritten");
+        }
+    }
 }

@@ -920,4 +920,70 @@ class MailAuthCheckTest {
             }
         }
     }
+    /**
+     * Review s19 (L4): a message the check could not read has unknown authors: under the default
+     * {@code dmarcUnverifiableDisposition=strictest} its DMARC temperror carries {@code reject}, as a From scan past
+     * its bounds does, not {@code none}.
+     */
+    @Test
+    void anUnreadableMessageIsUnverifiableWithTheStrictestDisposition() throws Exception {
+        FailingWritesMessage message = new FailingWritesMessage(MESSAGE).failWrites(0, 1);
+        FakeMail mail = RewriteFailures.mail(message, "192.0.2.1");
+
+        mailet(Map.of()).service(mail);
+
+        assertThat(mail.getState()).isNotEqualTo(Mail.ERROR);
+        assertThat(headers(mail)).contains("dmarc=temperror reason=\"dis=reject (unverifiable); message unreadable");
+    }
+
+    /**
+     * Review s19 (L3): a rewrite of the header that fails (here a spool read error on our side) must not let the mail
+     * go on carrying the sender's field claiming our authserv-id, without ours: it goes to the error processor.
+     */
+    @Nested
+    class RewriteFailures {
+        /** {@code remoteAddr} not an address: the mail is not checked (its message not read for a check). */
+        static FakeMail mail(FailingWritesMessage message, String remoteAddr) throws Exception {
+            return FakeMail.builder().name("m1").mimeMessage(message).sender("alice@example.com")
+                    .recipient("bob@example.org").remoteAddr(remoteAddr)
+                    .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com"))).build();
+        }
+
+        @Test
+        void uncheckedMailWhoseForgedFieldCannotBeRemovedGoesToTheErrorProcessor() throws Exception {
+            FailingWritesMessage message = new FailingWritesMessage(MESSAGE).failWrites(0, 1);
+            FakeMail mail = mail(message, "not an address");
+
+            mailet(Map.of()).service(mail);
+
+            assertThat(message.writes()).isEqualTo(1);
+            assertThat(mail.getState()).as("forged field left in:%n%s", headers(mail)).isEqualTo(Mail.ERROR);
+            assertThat(mail.getErrorMessage()).startsWith("MailAuthCheck: ").contains("not rewritten")
+                    .contains("spool file read failed");
+        }
+
+        @Test
+        void checkedMailWhoseFieldCannotBeWrittenGoesToTheErrorProcessor() throws Exception {
+            // the check's read fails (message unreadable: temperror), then the rewrite's
+            FailingWritesMessage message = new FailingWritesMessage(MESSAGE).failWrites(0, 2);
+            FakeMail mail = mail(message, "192.0.2.1");
+
+            mailet(Map.of()).service(mail);
+
+            assertThat(MailAttributes.results(mail)).isPresent();
+            assertThat(mail.getState()).as("forged field left in:%n%s", headers(mail)).isEqualTo(Mail.ERROR);
+            assertThat(mail.getErrorMessage()).contains("not rewritten");
+        }
+
+        @Test
+        void nothingToRewriteIsNoError() throws Exception {
+            FailingWritesMessage message = new FailingWritesMessage(MESSAGE).failWrites(0, 1);
+            FakeMail mail = mail(message, "not an address");
+
+            mailet(Map.of("removeForgedAuthResults", "false", "addAuthenticationResults", "false")).service(mail);
+
+            assertThat(message.writes()).isZero();
+            assertThat(mail.getState()).isNotEqualTo(Mail.ERROR);
+        }
+    }
 }
