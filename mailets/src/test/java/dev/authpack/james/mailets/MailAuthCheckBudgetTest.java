@@ -12,6 +12,7 @@ import dev.authpack.dns.MxHost;
 import dev.authpack.dns.ZoneFileResolver;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.CountingMessages;
+import dev.authpack.james.HeldWhole;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.WholeReadBudget;
@@ -24,25 +25,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.mail.MessagingException;
-import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
-import javax.mail.util.SharedByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,59 +73,6 @@ class MailAuthCheckBudgetTest {
     @AfterEach
     void nothingStaysHeld() {
         assertThat(WholeReadBudget.jvmHeld()).as("octets held after the test").isZero();
-    }
-
-    /**
-     * A message that counts the readers holding it whole at once: a write into a {@link ByteArrayOutputStream} is
-     * the whole read ({@code MimeMessageBytes.of}); a whole reader waits at {@code gate} until every message of the
-     * test has been read once, so all of them are in the check at the same time.
-     */
-    static class Gated extends MimeMessage {
-        final AtomicBoolean first = new AtomicBoolean(true);
-        final AtomicBoolean heldWhole = new AtomicBoolean();
-        final Shared shared;
-        final RuntimeException failure;
-
-        Gated(byte[] octets, Shared shared, RuntimeException failure) throws MessagingException {
-            super(Session.getInstance(new Properties()), new SharedByteArrayInputStream(octets));
-            this.shared = shared;
-            this.failure = failure;
-        }
-
-        @Override
-        public void writeTo(OutputStream out, String[] ignore) throws IOException, MessagingException {
-            if (first.getAndSet(false)) {
-                shared.gate.countDown();
-            }
-            if (out instanceof ByteArrayOutputStream) {
-                if (!heldWhole.getAndSet(true)) {
-                    int now = shared.whole.incrementAndGet();
-                    shared.peak.accumulateAndGet(now, Math::max);
-                }
-                try {
-                    shared.gate.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (failure != null) {
-                    throw failure;
-                }
-            }
-            super.writeTo(out, ignore);
-        }
-
-        /** After the mailet: no longer held. */
-        void done() {
-            if (heldWhole.get()) {
-                shared.whole.decrementAndGet();
-            }
-        }
-    }
-
-    record Shared(CountDownLatch gate, AtomicInteger whole, AtomicInteger peak) {
-        Shared(int messages) {
-            this(new CountDownLatch(messages), new AtomicInteger(), new AtomicInteger());
-        }
     }
 
     private static MailAuthCheck mailet(DnsResolver dns, Map<String, String> parameters) throws MessagingException {
@@ -171,11 +112,11 @@ class MailAuthCheckBudgetTest {
         byte[] bad = tampered(good);
         MailAuthCheck mailet = mailet(new ZoneFileResolver(ZONE), Map.of("maxCheckedSize", "2M",
                 "maxCheckedTotal", "3M"));
-        Shared shared = new Shared(n);
-        List<Gated> messages = new ArrayList<>();
+        HeldWhole shared = new HeldWhole(n);
+        List<HeldWhole.Message> messages = new ArrayList<>();
         List<Mail> mails = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Gated message = new Gated(i % 2 == 0 ? good : bad, shared, null);
+            HeldWhole.Message message = shared.message(i % 2 == 0 ? good : bad);
             messages.add(message);
             mails.add(mail("m" + i, message, "192.0.2.1"));
         }
@@ -184,7 +125,7 @@ class MailAuthCheckBudgetTest {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Mail mail = mails.get(i);
-                Gated message = messages.get(i);
+                HeldWhole.Message message = messages.get(i);
                 done.add(spool.submit(() -> {
                     try {
                         mailet.service(mail);
@@ -200,7 +141,7 @@ class MailAuthCheckBudgetTest {
             spool.shutdownNow();
         }
         // the attacker's eight messages under maxCheckedSize: at most three (3 MiB) held whole at once, not eight
-        assertThat(shared.peak().get()).as("messages held whole at once").isBetween(1, 3);
+        assertThat(shared.peak()).as("messages held whole at once").isBetween(1, 3);
         // the rest were checked from their header section, their body streamed: the same verdicts
         for (int i = 0; i < n; i++) {
             assertThat(dkim(mails.get(i))).as("mail " + i).startsWith(i % 2 == 0 ? "pass" : "fail");
@@ -216,25 +157,24 @@ class MailAuthCheckBudgetTest {
         byte[] good = signed();
         try (WholeReadBudget.Hold held = other.tryHold(2L << 20)) {
             assertThat(held).isNotNull();
-            Shared shared = new Shared(1);
-            Gated message = new Gated(good, shared, null);
-            Mail mail = mail("streamed", message, "192.0.2.1");
+            HeldWhole shared = new HeldWhole(1);
+            Mail mail = mail("streamed", shared.message(good), "192.0.2.1");
             mailet.service(mail);
-            assertThat(shared.peak().get()).as("not read whole").isZero();
+            assertThat(shared.peak()).as("not read whole").isZero();
             assertThat(dkim(mail)).startsWith("pass");
             assertThat(MailAttributes.results(mail).orElseThrow().toString()).doesNotContain("maxCheckedTotal");
-            Gated changed = new Gated(tampered(good), new Shared(1), null);
+            HeldWhole.Message changed = new HeldWhole(1).message(tampered(good));
             Mail bad = mail("tampered", changed, "192.0.2.1");
             mailet.service(bad);
-            assertThat(changed.heldWhole.get()).isFalse();
+            assertThat(changed.readWhole()).isFalse();
             assertThat(dkim(bad)).startsWith("fail");
             assertThat(other.held()).isEqualTo(2L << 20);
         }
         // the budget free again: read whole, as before
-        Shared shared = new Shared(1);
-        Mail mail = mail("whole", new Gated(good, shared, null), "192.0.2.1");
+        HeldWhole shared = new HeldWhole(1);
+        Mail mail = mail("whole", shared.message(good), "192.0.2.1");
         mailet.service(mail);
-        assertThat(shared.peak().get()).isEqualTo(1);
+        assertThat(shared.peak()).isEqualTo(1);
         assertThat(dkim(mail)).startsWith("pass");
     }
 
@@ -252,8 +192,8 @@ class MailAuthCheckBudgetTest {
                 java.util.Set.of());
         WholeReadBudget other = WholeReadBudget.read("2M", MessageSizeLimit.parse("maxCheckedSize", "2M"));
         for (boolean spent : new boolean[] {true, false}) {
-            Shared shared = new Shared(0);
-            Mail mail = mail("session", new Gated(octets, shared, null), "192.0.2.1");
+            HeldWhole shared = new HeldWhole(0);
+            Mail mail = mail("session", shared.message(octets), "192.0.2.1");
             dev.authpack.james.SessionCheckedMail.store(mail, "mx.test", all, new dev.authpack.check.AuthCheckReport(
                     java.util.Optional.empty(), java.util.Optional.of(new dev.authpack.spf.SpfResult(
                             dev.authpack.spf.SpfStatus.PASS, dev.authpack.spf.SpfIdentity.MAILFROM, "stored.example",
@@ -263,7 +203,7 @@ class MailAuthCheckBudgetTest {
             try (WholeReadBudget.Hold held = spent ? other.tryHold(2L << 20) : WholeReadBudget.Hold.NONE) {
                 mailet.service(mail);
             }
-            assertThat(shared.peak().get()).as("read whole (budget spent: " + spent + ")").isEqualTo(spent ? 0 : 1);
+            assertThat(shared.peak()).as("read whole (budget spent: " + spent + ")").isEqualTo(spent ? 0 : 1);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             mail.getMessage().writeTo(out);
             String header = new String(out.toByteArray(), 0, 4096, StandardCharsets.ISO_8859_1);
@@ -312,45 +252,37 @@ class MailAuthCheckBudgetTest {
         byte[] small = CountingMessages.withBody(CountingMessages.signedHeader(PLAIN, 4096, SIGNER), 4096);
         for (int round = 0; round < 3; round++) {
             // checked and written
-            Mail checked = mail("ok", new Gated(small, new Shared(0), null), "192.0.2.1");
+            Mail checked = mail("ok", new HeldWhole(0).message(small), "192.0.2.1");
             mailet.service(checked);
             assertThat(dkim(checked)).startsWith("pass");
             assertThat(WholeReadBudget.jvmHeld()).isZero();
             // a message unreadable as it is read whole
-            Mail unreadable = mail("unreadable", new Gated(small, new Shared(0),
+            Mail unreadable = mail("unreadable", new HeldWhole(0).failing(small,
                     new IllegalStateException("broken source")), "192.0.2.1");
             mailet.service(unreadable);
             assertThat(WholeReadBudget.jvmHeld()).isZero();
             // the check run again under our DNS overload (overloadRetry), with the message held meanwhile
             dns.refusals.set(1);
-            Mail retried = mail("retried", new Gated(small, new Shared(0), null), "192.0.2.1");
+            Mail retried = mail("retried", new HeldWhole(0).message(small), "192.0.2.1");
             mailet.service(retried);
             assertThat(dns.refusals.get()).as("asked again").isNegative();
             assertThat(dkim(retried)).startsWith("pass");
             assertThat(WholeReadBudget.jvmHeld()).isZero();
             // no client address: not checked
-            Mail noClient = FakeMail.builder().name("no-client").mimeMessage(new Gated(small, new Shared(0), null))
+            Mail noClient = FakeMail.builder().name("no-client").mimeMessage(new HeldWhole(0).message(small))
                     .recipient("bob@example.org").sender("alice@example.com").remoteAddr("not an address").build();
             mailet.service(noClient);
             assertThat(WholeReadBudget.jvmHeld()).isZero();
             // an Error out of the read (the heap exhausted, say): it leaves the mailet, what was held does not stay
-            Mail error = mail("error", new Gated(small, new Shared(0), null) {
-                @Override
-                public void writeTo(OutputStream out, String[] ignore) throws IOException, MessagingException {
-                    if (out instanceof ByteArrayOutputStream) {
-                        throw new OutOfMemoryError("test");
-                    }
-                    super.writeTo(out, ignore);
-                }
-            }, "192.0.2.1");
+            Mail error = mail("error", new HeldWhole(0).failing(small, new OutOfMemoryError("test")), "192.0.2.1");
             assertThatThrownBy(() -> mailet.service(error)).isInstanceOf(OutOfMemoryError.class);
             assertThat(WholeReadBudget.jvmHeld()).isZero();
         }
         // one more whole read after all that: the budget was not left spent
-        Shared shared = new Shared(0);
-        Mail last = mail("last", new Gated(signed(), shared, null), "192.0.2.1");
+        HeldWhole shared = new HeldWhole(0);
+        Mail last = mail("last", shared.message(signed()), "192.0.2.1");
         mailet.service(last);
-        assertThat(shared.peak().get()).isEqualTo(1);
+        assertThat(shared.peak()).isEqualTo(1);
     }
 
     @Test
