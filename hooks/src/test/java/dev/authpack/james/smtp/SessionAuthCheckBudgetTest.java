@@ -67,7 +67,8 @@ class SessionAuthCheckBudgetTest {
 
     private static byte[] signed() throws Exception {
         String head = CountingMessages.signedHeader(
-                "From: a@reject.example\r\nTo: b@example.net\r\nSubject: large\r\n\r\n", BODY, new DkimSigner(KEY, DkimSignOptions.of("reject.example", "big")));
+                "From: a@reject.example\r\nTo: b@example.net\r\nSubject: large\r\n\r\n", BODY,
+                new DkimSigner(KEY, DkimSignOptions.of("reject.example", "big")));
         return CountingMessages.withBody(head, BODY);
     }
 
