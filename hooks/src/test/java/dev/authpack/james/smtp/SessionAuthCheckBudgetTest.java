@@ -1,6 +1,5 @@
 package dev.authpack.james.smtp;
 
-import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
@@ -39,26 +38,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * streamed: a legitimately signed one still passes, a tampered one is still refused.
  */
 class SessionAuthCheckBudgetTest {
-    private static final DkimSigningKey KEY = key();
-    private static final String ZONE = """
-            $ORIGIN .
-            $TTL 300
-            reject.example. IN TXT "v=spf1 ip4:192.0.2.1 -all"
-            _dmarc.reject.example. IN TXT "v=DMARC1; p=reject"
-            other.example. IN TXT "v=spf1 -all"
-            """ + "big._domainkey.reject.example. IN TXT \"" + KEY.publicKeyRecord() + "\"\n";
+    /** reject.example's key and zone (p=reject), other.example's SPF -all: SessionAuthCheckTest's. */
+    private static final DkimSigningKey KEY = SessionAuthCheckTest.KEY;
+    private static final String ZONE = SessionAuthCheckTest.ZONE;
     /** About 1 MiB: three fit in the test's budget (3 MiB), not four. */
     private static final int BODY = (1 << 20) - 8192;
-
-    private static DkimSigningKey key() {
-        try {
-            byte[] seed = new byte[32];
-            java.util.Arrays.fill(seed, (byte) 67);
-            return DkimKeys.ed25519(seed);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @AfterEach
     void nothingStaysHeld() {
