@@ -32,15 +32,18 @@ import java.util.function.Function;
  * @param maxCheckedSize the largest message read whole ({@code maxCheckedSize}, {@link MessageSizeLimit}): a larger
  *                 one is checked from its header section, its body streamed once for the DKIM and ARC body hashes
  *                 ({@code MailAuthChecker#hashBody}), never read into memory
+ * @param maxCheckedTotal the octets of messages read whole at once, JVM-wide ({@code maxCheckedTotal},
+ *                 {@link WholeReadBudget}): a message that would take them over it is checked as one over
+ *                 {@code maxCheckedSize}
  */
 public record CheckSettings(String serverId, CheckOptions options, DnsSettings dns, CheckerSettings engine,
-                            MessageSizeLimit maxCheckedSize) {
+                            MessageSizeLimit maxCheckedSize, WholeReadBudget maxCheckedTotal) {
     /** The parameters read here, with MailAuthCheck's names. */
     public static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth", "dmarc",
             "arc", "trustedArcSealers", "dnsServers", "dnsTimeout", "dkimMaxSignatures", "dkimAllowSha1",
             "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent", "dkimClockSkew", "dmarcMode",
             "dmarcUnverifiableDisposition", "spfTimeout", "dkimKeyTimeout", "iprevTimeout", "dmarcTimeout",
-            "maxCheckedSize");
+            "maxCheckedSize", WholeReadBudget.PARAMETER);
 
     /** Reads the parameters; {@code parameter} gives a parameter's value, or null when it is not set. */
     public static CheckSettings read(Function<String, String> parameter) {
@@ -76,7 +79,9 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
         CheckerSettings engine = CheckerSettings.defaults(serverId).withDkim(dkim).withDmarc(dmarc)
                 .withTimeouts(timeouts);
         MessageSizeLimit maxCheckedSize = MessageSizeLimit.parse("maxCheckedSize", parameter.apply("maxCheckedSize"));
-        return new CheckSettings(serverId, options, dns, engine, maxCheckedSize);
+        WholeReadBudget maxCheckedTotal = WholeReadBudget.read(parameter.apply(WholeReadBudget.PARAMETER),
+                maxCheckedSize);
+        return new CheckSettings(serverId, options, dns, engine, maxCheckedSize, maxCheckedTotal);
     }
 
     /** The shared checker for these settings (the one MailAuthCheck gets for the same values). */

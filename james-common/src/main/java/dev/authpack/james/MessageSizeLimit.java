@@ -43,7 +43,17 @@ public record MessageSizeLimit(String parameter, long octets) {
         if (value == null || value.isBlank()) {
             return new MessageSizeLimit(parameter, DEFAULT);
         }
-        Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+        return new MessageSizeLimit(parameter, octets(parameter, value, MIN, MAX));
+    }
+
+    /**
+     * The octets {@code value} gives: a number of octets, or one with {@code K}, {@code M} or {@code G} (also
+     * {@code KiB}, {@code KB}, ..., all powers of 1024), from {@code min} to {@code max}.
+     *
+     * @throws IllegalArgumentException naming the parameter and what is accepted
+     */
+    static long octets(String parameter, String value, long min, long max) {
+        Matcher m = SIZE.matcher(value == null ? "" : value.strip().toLowerCase(Locale.ROOT));
         if (m.matches()) {
             try {
                 long n = Long.parseLong(m.group(1));
@@ -53,14 +63,14 @@ public record MessageSizeLimit(String parameter, long octets) {
                     case 'g' -> 30;
                     default -> 0;
                 };
-                if (n <= (MAX >> shift) && (n << shift) >= MIN) {
-                    return new MessageSizeLimit(parameter, n << shift);
+                if (n <= (max >> shift) && (n << shift) >= min) {
+                    return n << shift;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
         }
-        throw new IllegalArgumentException(parameter + " must be a size from " + MIN + " to " + MAX
+        throw new IllegalArgumentException(parameter + " must be a size from " + min + " to " + max
                 + " octets (a number of octets, or with K, M or G: 64M, 512KiB, 1G), not '" + value + "'");
     }
 

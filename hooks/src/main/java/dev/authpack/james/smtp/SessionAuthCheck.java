@@ -15,6 +15,7 @@ import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.james.SessionCheckedMail;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.spf.SpfResult;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -355,6 +356,9 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     public HookResult onMessage(SMTPSession session, Mail mail) {
         SessionChecks checks = null;
         boolean handedOver = false;
+        // what the message read whole holds of maxCheckedTotal, until the end of DATA: the run is finished or cut off
+        // by then, and the octets handed over count against the hand-over table's own bound (PendingChecks.MAX_BYTES)
+        WholeReadBudget.Hold hold = WholeReadBudget.Hold.NONE;
         try {
             checks = checks(session);
             // whatever happens below, this transaction had a message: the client is not looping without one
@@ -381,7 +385,12 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                             mail.getName());
                     return HookResult.DECLINED;
                 }
-                Started started = start(checks, envelope, mail);
+                hold = wholeRead(mail);
+                if (hold == null) {
+                    // over what maxCheckedTotal leaves: not read here, as a message over maxCheckedSize
+                    return HookResult.DECLINED;
+                }
+                Started started = start(checks, envelope, mail, hold);
                 CheckRun run = started.run();
                 // the run holds the message it reads until it finishes, and the table until MailAuthCheck takes it
                 // (to compare the mail's message with, octet for octet): its octets count against the table's bound
@@ -399,7 +408,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 }
                 return HookResult.DECLINED;
             }
-            Started started = start(checks, envelope, mail);
+            hold = wholeRead(mail);
+            Started started = start(checks, envelope, mail, hold);
             Awaited awaited = await(started.run(), envelope, mail, session);
             if (awaited.report() == null) {
                 // not finished here: a refusable message is deferred; otherwise (awaitAtData=always with nothing
@@ -423,8 +433,14 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     mail.getName(), e.toString());
             return HookResult.DECLINED;
         } finally {
-            if (checks != null && !handedOver) {
-                checks.reset();
+            try {
+                if (checks != null && !handedOver) {
+                    checks.reset();
+                }
+            } finally {
+                if (hold != null) {
+                    hold.close();
+                }
             }
         }
     }
@@ -559,7 +575,24 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         return settings.maxCheckedSize().exceededBy(messageSize(mail));
     }
 
-    private Started start(SessionChecks checks, Envelope envelope, Mail mail) {
+    /**
+     * What reading the mail's message whole holds of {@code maxCheckedTotal} (nothing when it is not read whole: no
+     * check needs it, or it is over maxCheckedSize); null when the budget has no room for it (never waits).
+     */
+    private WholeReadBudget.Hold wholeRead(Mail mail) {
+        if (!settings.options().needsMessage()) {
+            return WholeReadBudget.Hold.NONE;
+        }
+        long size = messageSize(mail);
+        return settings.maxCheckedSize().exceededBy(size) ? WholeReadBudget.Hold.NONE
+                : settings.maxCheckedTotal().tryHold(size < 0 ? settings.maxCheckedSize().octets() : size);
+    }
+
+    /**
+     * The end-of-DATA run; {@code hold} is what {@link #wholeRead} gave: null when {@code maxCheckedTotal} has no room
+     * for the message, then checked as one over maxCheckedSize.
+     */
+    private Started start(SessionChecks checks, Envelope envelope, Mail mail, WholeReadBudget.Hold hold) {
         if (!settings.options().needsMessage()) {
             return new Started(checks.endOfData(envelope, null), null);
         }
@@ -567,7 +600,13 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         // section alone is checked, as MailAuthCheck checks it, so memory stays bounded whatever its size
         long size = messageSize(mail);
         if (settings.maxCheckedSize().exceededBy(size)) {
-            return startHeaderOnly(checks, envelope, mail, size);
+            return overMaxChecked(checks, envelope, mail, size);
+        }
+        if (hold == null) {
+            // the messages read whole at once are bounded JVM-wide (the budget logs at INFO once a minute)
+            LOGGER.debug("SessionAuthCheck: mail {}: {}; checked from its header section", mail.getName(),
+                    settings.maxCheckedTotal().reason(size));
+            return startHeaderOnly(checks, envelope, mail, settings.maxCheckedTotal().reason(size));
         }
         try {
             byte[] message;
@@ -576,7 +615,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 java.util.Optional<byte[]> within = MimeMessageBytes.ofAtMost(mail.getMessage(),
                         settings.maxCheckedSize().octets());
                 if (within.isEmpty()) {
-                    return startHeaderOnly(checks, envelope, mail, size);
+                    return overMaxChecked(checks, envelope, mail, size);
                 }
                 message = within.get();
             } else {
@@ -594,10 +633,18 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
      * MailAuthCheck checks it, its body streamed once for the DKIM and ARC body hashes (outside the session's lock),
      * so memory stays bounded whatever its size and the signatures get their real verdict.
      */
-    private Started startHeaderOnly(SessionChecks checks, Envelope envelope, Mail mail, long size) {
-        String why = settings.maxCheckedSize().reason(size) + ": body not verified";
+    private Started overMaxChecked(SessionChecks checks, Envelope envelope, Mail mail, long size) {
         LOGGER.info("SessionAuthCheck: mail {}: {}; checked from its header section, its body streamed for DKIM and"
                 + " ARC", mail.getName(), settings.maxCheckedSize().reason(size));
+        return startHeaderOnly(checks, envelope, mail, settings.maxCheckedSize().reason(size));
+    }
+
+    /**
+     * {@link #overMaxChecked}, also for a message {@code maxCheckedTotal} leaves no room to read whole; {@code reason}
+     * says why it is not read whole.
+     */
+    private Started startHeaderOnly(SessionChecks checks, Envelope envelope, Mail mail, String reason) {
+        String why = reason + ": body not verified";
         try {
             // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18), and
             // the signatures are not verified

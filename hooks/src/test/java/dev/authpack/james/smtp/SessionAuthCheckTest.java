@@ -50,8 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SessionAuthCheckTest {
     /** reject.example's signing key, published at big._domainkey.reject.example. */
-    private static final dev.authpack.dkim.DkimSigningKey KEY = key();
-    private static final String ZONE = """
+    static final dev.authpack.dkim.DkimSigningKey KEY = key();
+    static final String ZONE = """
             $ORIGIN .
             $TTL 300
             ok.example. IN TXT "v=spf1 ip4:192.0.2.1 -all"

@@ -3,6 +3,7 @@ package dev.authpack.james.mailets;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.mail.OctetSlice;
 import dev.authpack.authres.AuthResultsRewrite;
 import dev.authpack.authres.AuthResultsWriter;
@@ -46,23 +47,43 @@ final class AuthResultsHeaders {
     static int rewriteWith(Mail mail, byte[] raw, String authservId, boolean removeForged,
                            Optional<String> ourFieldValue, MessageSizeLimit limit)
             throws MessagingException, IOException {
+        return rewriteWith(mail, raw, authservId, removeForged, ourFieldValue, limit, null);
+    }
+
+    /**
+     * {@link #rewriteWith(Mail, byte[], String, boolean, Optional, MessageSizeLimit)}; a message not read yet
+     * ({@code raw} null) is read whole only while {@code budget} (when not null) has room for it: otherwise, its
+     * header section alone is rewritten, as a message over {@code limit}.
+     */
+    static int rewriteWith(Mail mail, byte[] raw, String authservId, boolean removeForged,
+                           Optional<String> ourFieldValue, MessageSizeLimit limit, WholeReadBudget budget)
+            throws MessagingException, IOException {
         if (!removeForged && ourFieldValue.isEmpty()) {
             return 0;
         }
-        // a message of unknown size not read for the check (review s18 L2) is not read whole here either
-        if (raw == null && limit != null && limit.mayExceed(MimeMessageBytes.size(mail))) {
-            return rewriteHeaderSection(mail, removeForged ? List.of(authservId) : List.of(),
-                    ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value));
+        WholeReadBudget.Hold hold = WholeReadBudget.Hold.NONE;
+        if (raw == null) {
+            long size = MimeMessageBytes.size(mail);
+            // a message of unknown size not read for the check (review s18 L2) is not read whole here either, nor
+            // one the messages read whole at once leave no room for (maxCheckedTotal)
+            boolean whole = limit == null || !limit.mayExceed(size);
+            hold = !whole ? null : budget == null ? WholeReadBudget.Hold.NONE : budget.tryHold(size);
+            if (hold == null) {
+                return rewriteHeaderSection(mail, removeForged ? List.of(authservId) : List.of(),
+                        ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value));
+            }
         }
-        byte[] octets = raw != null ? raw : MimeMessageBytes.of(mail.getMessage());
-        String field = ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value).orElse(null);
-        AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, removeForged ? authservId : null,
-                field);
-        if (result.changed()) {
-            // our field and the octets read, not joined: James reads the message slice by slice
-            MimeMessageBytes.set(mail, result.slices());
+        try (WholeReadBudget.Hold held = hold) {
+            byte[] octets = raw != null ? raw : MimeMessageBytes.of(mail.getMessage());
+            String field = ourFieldValue.map(value -> AuthResultsWriter.FIELD_NAME + ": " + value).orElse(null);
+            AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(octets, removeForged ? authservId : null,
+                    field);
+            if (result.changed()) {
+                // our field and the octets read, not joined: James reads the message slice by slice
+                MimeMessageBytes.set(mail, result.slices());
+            }
+            return result.removed();
         }
-        return result.removed();
     }
 
     /**

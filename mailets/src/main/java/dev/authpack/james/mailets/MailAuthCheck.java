@@ -9,6 +9,7 @@ import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.mail.MessageLimits;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.authres.AuthResultsWriter;
@@ -106,6 +107,11 @@ public class MailAuthCheck extends GenericMailet {
      * ARC body hashes, never read whole.
      */
     private MessageSizeLimit maxChecked;
+    /**
+     * {@code maxCheckedTotal}: the octets of messages read whole at once, JVM-wide; a message that would take them
+     * over it is checked as one over {@code maxCheckedSize} is.
+     */
+    private WholeReadBudget maxCheckedTotal;
 
     /** Inside James: the pack's shared engines and James' metrics (docs/metrics.md). */
     @Inject
@@ -149,10 +155,11 @@ public class MailAuthCheck extends GenericMailet {
         serverId = settings.serverId();
         options = settings.options();
         maxChecked = settings.maxCheckedSize();
+        maxCheckedTotal = settings.maxCheckedTotal();
         // one deadline rule: each check ends within its engine's budget; the message's deadline follows from them
         deadline = checker.awaitLimit();
-        LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={} {}", serverId, options, settings.dns(),
-                maxChecked);
+        LOGGER.info("MailAuthCheck ready: serverId={} checks={} dns={} {} {}", serverId, options, settings.dns(),
+                maxChecked, maxCheckedTotal);
     }
 
     /**
@@ -190,7 +197,11 @@ public class MailAuthCheck extends GenericMailet {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
             metrics.notChecked();
         } finally {
-            writeHeader(mail, checked);
+            try {
+                writeHeader(mail, checked);
+            } finally {
+                checked.hold().close();
+            }
         }
     }
 
@@ -206,7 +217,8 @@ public class MailAuthCheck extends GenericMailet {
                 Optional<String> ours = !addAuthenticationResults ? Optional.empty()
                         : Optional.of(checked.fieldValue().orElseGet(
                                 () -> AuthResultsWriter.headerValue(serverId, checked.resinfos())));
-                AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours, maxChecked);
+                AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours, maxChecked,
+                        maxCheckedTotal);
             }
         } catch (MessagingException | IOException | RuntimeException e) {
             // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
@@ -217,16 +229,24 @@ public class MailAuthCheck extends GenericMailet {
 
     /**
      * The message octets read for the check (null when not read), the report (empty: not checked) and its
-     * resinfos, made once for the metrics, the attributes and the field.
+     * resinfos, made once for the metrics, the attributes and the field, and what {@code raw} holds of
+     * {@code maxCheckedTotal} (released once the field is written).
      */
     private record Checked(byte[] raw, Optional<AuthCheckReport> report, List<MethodResult> results,
-                           String fieldValue) {
-        static final Checked NOT_CHECKED = new Checked(null, Optional.empty(), List.of(), null);
+                           String fieldValue, WholeReadBudget.Hold hold) {
+        static final Checked NOT_CHECKED = new Checked(null, Optional.empty(), List.of(), null,
+                WholeReadBudget.Hold.NONE);
 
         /** The field's body is written once, for the attribute and the field ({@link AuthResultsWriter#headerValue}). */
         static Checked of(byte[] raw, String serverId, AuthCheckReport report) {
             List<MethodResult> results = report.methodResults();
-            return new Checked(raw, Optional.of(report), results, AuthResultsWriter.headerValue(serverId, results));
+            return new Checked(raw, Optional.of(report), results, AuthResultsWriter.headerValue(serverId, results),
+                    WholeReadBudget.Hold.NONE);
+        }
+
+        /** This, holding {@code held} until the field is written. */
+        Checked holding(WholeReadBudget.Hold held) {
+            return new Checked(raw, report, results, fieldValue, held);
         }
     }
 
@@ -242,19 +262,49 @@ public class MailAuthCheck extends GenericMailet {
     }
 
     private Checked check(Mail mail, Envelope envelope) {
-        byte[] raw = null;
-        Supplier<CheckRun> start;
         long size = options.needsMessage() ? MimeMessageBytes.size(mail) : -1;
         if (maxChecked.exceededBy(size)) {
-            return await(mail, null, startHeaderOnly(mail, envelope, size));
+            return overMaxChecked(mail, envelope, size);
         }
+        if (!options.needsMessage()) {
+            return check(mail, envelope, size);
+        }
+        // the messages read whole at once are bounded JVM-wide (maxCheckedTotal): past it, this one is checked as one
+        // over maxCheckedSize, its body streamed (the budget logs at INFO once a minute); never waits
+        WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxChecked.octets() : size);
+        if (hold == null) {
+            LOGGER.debug("{}: {}; checked from its header section", mail.getName(), maxCheckedTotal.reason(size));
+            return await(mail, null, startHeaderOnly(mail, envelope, maxCheckedTotal.reason(size)));
+        }
+        Checked checked = null;
+        try {
+            checked = check(mail, envelope, size);
+            return checked.raw() == null ? checked : checked.holding(hold);
+        } finally {
+            if (checked == null || checked.raw() == null) {
+                hold.close();
+            }
+        }
+    }
+
+    /** A message over maxCheckedSize (or of unknown size found over it): checked from its header section. */
+    private Checked overMaxChecked(Mail mail, Envelope envelope, long size) {
+        LOGGER.info("{}: {}; checked from its header section, its body streamed for DKIM and ARC", mail.getName(),
+                maxChecked.reason(size));
+        return await(mail, null, startHeaderOnly(mail, envelope, maxChecked.reason(size)));
+    }
+
+    /** The check of a message within maxCheckedSize (and what maxCheckedTotal leaves), read whole. */
+    private Checked check(Mail mail, Envelope envelope, long size) {
+        byte[] raw = null;
+        Supplier<CheckRun> start;
         if (options.needsMessage()) {
             try {
                 if (size < 0) {
                     // a size not known beforehand: read whole only within maxCheckedSize (review s18 L2)
                     Optional<byte[]> within = MimeMessageBytes.ofAtMost(mail.getMessage(), maxChecked.octets());
                     if (within.isEmpty()) {
-                        return await(mail, null, startHeaderOnly(mail, envelope, size));
+                        return overMaxChecked(mail, envelope, size);
                     }
                     raw = within.get();
                 } else {
@@ -344,13 +394,12 @@ public class MailAuthCheck extends GenericMailet {
      * A message over {@code maxCheckedSize} (or of unknown size found over it): checked from its header section,
      * read from the message's start and no further ({@link MimeMessageBytes#headerSection}), and its body streamed
      * once for the DKIM and ARC body hashes ({@link MailAuthChecker#hashBody}), so memory stays bounded whatever its
-     * size and the signatures get their real verdict; read once, whatever the number of runs. {@code why} is the
-     * reason of the signatures when the body is not hashed (a header section that is not clean, a read error).
+     * size and the signatures get their real verdict; read once, whatever the number of runs. Also a message that
+     * {@code maxCheckedTotal} leaves no room to read whole. {@code reason} (why it is not read whole) goes into the
+     * signatures' reason when the body is not hashed (a header section that is not clean, a read error).
      */
-    private Supplier<CheckRun> startHeaderOnly(Mail mail, Envelope envelope, long size) {
-        String why = maxChecked.reason(size) + ": body not verified";
-        LOGGER.info("{}: {}; checked from its header section, its body streamed for DKIM and ARC", mail.getName(),
-                maxChecked.reason(size));
+    private Supplier<CheckRun> startHeaderOnly(Mail mail, Envelope envelope, String reason) {
+        String why = reason + ": body not verified";
         try {
             // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18 H1/H2),
             // and the signatures are not verified
@@ -383,7 +432,7 @@ public class MailAuthCheck extends GenericMailet {
                 return;
             }
             int removed = AuthResultsHeaders.rewriteWith(mail, checked.raw(), serverId, removeForged, ours,
-                    maxChecked);
+                    maxChecked, maxCheckedTotal);
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed,
                         serverId);
