@@ -496,8 +496,8 @@ class DkimSignTest {
         mailet(single("maxSignedSize", "1M", "selector2", "ed", "privateKey2", edFile.toString())).service(mail);
 
         assertThat(counted.largestRead().get()).as("octets of one read").isLessThan(AT_ONCE);
-        // the header section, then the message once for the body hash: not the whole message twice
-        assertThat(counted.read().get()).as("octets read by the signing").isBetween((long) octets.length,
+        // the header section (parsed by javax.mail, not counted), the body once for its hash: not twice
+        assertThat(counted.read().get()).as("octets read by the signing").isBetween(4L * LIMIT,
                 octets.length + 64L * 1024);
         assertThat(skipped(mail)).isEmpty();
         byte[] signed = written(mail);
@@ -510,20 +510,27 @@ class DkimSignTest {
 
     /**
      * A header section over the limit that is not CRLF lines alone (a bare LF: readers disagree on its fields) is not
-     * signed streamed: passed on unsigned and marked with the reason, its body never read.
+     * signed streamed: passed on unsigned and marked with the reason, its body never read. In James, whose source
+     * is read as received (javax.mail writes a header section it parsed with CRLF alone).
      */
     @Test
     void aLargeMessageWhoseHeaderSectionIsNotCleanIsPassedOnUnsigned() throws Exception {
-        CountingMessages.Counted counted = CountingMessages.message(CountingMessages.withBody(
-                "From: joe@example.com\nSubject: bare LF\r\n\r\n", 2 * LIMIT));
-        FakeMail mail = largeMail(counted);
+        CountingMessages.GeneratedSource source = new CountingMessages.GeneratedSource(
+                "From: joe@example.com\nSubject: bare LF\r\n\r\n", 2 * LIMIT);
+        MailImpl mail = MailImpl.builder().name("bare").sender("joe@example.com")
+                .addRecipient("suzie@shopping.example.net").build();
+        mail.setMessageNoCopy(new MimeMessageWrapper(source));
+        try {
+            mailet(single("maxSignedSize", "1M")).service(mail);
 
-        mailet(single("maxSignedSize", "1M")).service(mail);
-
-        assertThat(counted.read().get()).isLessThan(AT_ONCE);
-        assertThat(mail.getMessage().getHeader("DKIM-Signature")).isNull();
-        assertThat(skipped(mail)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("larger than maxSignedSize (1048576").contains("header section"));
+            assertThat(source.read()).isLessThan(AT_ONCE);
+            assertThat(dev.authpack.james.MimeMessageBytes.headerSection(mail.getMessage(), 4096))
+                    .asString(StandardCharsets.ISO_8859_1).doesNotContain("DKIM-Signature");
+            assertThat(skipped(mail)).hasValueSatisfying(reason -> assertThat(reason)
+                    .contains("larger than maxSignedSize (1048576").contains("header section"));
+        } finally {
+            mail.dispose();
+        }
     }
 
     /**
