@@ -93,8 +93,27 @@ public record MessageSizeLimit(String parameter, long octets) {
         if (!exceededBy(size)) {
             return java.util.OptionalLong.empty();
         }
-        mail.setAttribute(new Attribute(name, AttributeValue.of(reason(size))));
+        markSkipped(mail, name, size);
         return java.util.OptionalLong.of(size);
+    }
+
+    /**
+     * The message's octets when it is within the limit: read whole when its {@code size} (from
+     * {@link MimeMessageBytes#size}) is known; when it is not (-1), read up to the limit and no further (review s18
+     * L2). Empty when it is over the limit, by its size (nothing read) or found so as it was read.
+     */
+    public java.util.Optional<byte[]> readWithin(javax.mail.internet.MimeMessage message, long size)
+            throws java.io.IOException, javax.mail.MessagingException {
+        if (exceededBy(size)) {
+            return java.util.Optional.empty();
+        }
+        return size < 0 ? MimeMessageBytes.ofAtMost(message, octets)
+                : java.util.Optional.of(MimeMessageBytes.of(message));
+    }
+
+    /** Sets {@code name} on the mail to the {@link #reason} a message of {@code size} octets was skipped. */
+    public void markSkipped(Mail mail, AttributeName name, long size) {
+        mail.setAttribute(new Attribute(name, AttributeValue.of(reason(size))));
     }
 
     @Override
