@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
  * @param octets    the largest message read whole
  */
 public record MessageSizeLimit(String parameter, long octets) {
-    /** Set by DkimSign on a mail it did not sign for its size: the reason ({@link #reason}). */
+    /**
+     * Set by DkimSign on a mail over its limit it did not sign (its header section not clean: a larger one is signed
+     * with its body streamed): the reason.
+     */
     public static final AttributeName DKIM_SIGN_SKIPPED = AttributeName.of("authpack.dkim-sign.skipped");
-    /** Set by ArcSeal on a mail it did not seal for its size: the reason. */
+    /** Set by ArcSeal on a mail over its limit it did not seal (its header section not clean): the reason. */
     public static final AttributeName ARC_SEAL_SKIPPED = AttributeName.of("authpack.arc-seal.skipped");
     /** Set by FixConformance on a mail it neither checked nor changed for its size: the reason. */
     public static final AttributeName CONFORMANCE_SKIPPED = AttributeName.of("authpack.conformance.skipped");
