@@ -96,6 +96,33 @@ public final class ArcSealer {
      *                                  is malformed), or the authserv-id is not a token
      */
     public ArcSealResult seal(RawMessage message, ArcResult chain, String authservId, String resinfo) {
+        return seal(message, chain, authservId, resinfo, null);
+    }
+
+    /**
+     * {@link #seal(RawMessage, ArcResult, String, List)} of a message too large to hold: {@code header} is its
+     * header section alone, and {@code hashed} holds its body's hash under {@link #bodyKey()}, computed from the
+     * body streamed ({@link BodyHasher#streaming}). The result's message is the new header section (the body follows
+     * it unchanged).
+     *
+     * @throws IllegalArgumentException when {@code hashed} lacks {@link #bodyKey()}, or as the other seal
+     */
+    public ArcSealResult seal(RawMessage header, ArcResult chain, String authservId, List<MethodResult> results,
+                              BodyHasher.Computed hashed) {
+        if (hashed == null || hashed.hashes().get(bodyKey()) == null) {
+            throw new IllegalArgumentException("no body hash for " + bodyKey());
+        }
+        return seal(header, chain, authservId, ArcAuthResults.resinfo(results), hashed);
+    }
+
+    /** The body hash the ARC-Message-Signature holds (bh=): SHA-256 of the body, canonicalized as configured. */
+    public BodyHasher.Key bodyKey() {
+        return new BodyHasher.Key(options.bodyCanonicalization(), "SHA-256", -1);
+    }
+
+    /** @param hashed the body's hash computed beforehand, or null: hashed from {@code message}'s body */
+    private ArcSealResult seal(RawMessage message, ArcResult chain, String authservId, String resinfo,
+                               BodyHasher.Computed hashed) {
         Objects.requireNonNull(chain, "chain");
         checkAuthservId(authservId);
         ArcChain found = ArcChain.collect(message, ArcVerifyOptions.MAX_SETS);
@@ -124,7 +151,7 @@ public final class ArcSealer {
         ArcStatus cv = chain.status();
         String eol = message.lineEnding().text();
         String aar = authenticationResults(instance, authservId, resinfo, eol);
-        String ams = messageSignature(message, instance, eol);
+        String ams = messageSignature(message, instance, eol, hashed);
         String seal = seal(found, cv, instance, aar, ams, eol);
         byte[] fields = (seal + eol + ams + eol + aar + eol).getBytes(StandardCharsets.UTF_8);
         return new ArcSealResult(true, null, instance, cv, seal, ams, aar, message.prepend(fields));
@@ -142,10 +169,11 @@ public final class ArcSealer {
         return f.toString();
     }
 
-    private String messageSignature(RawMessage message, int instance, String eol) {
+    private String messageSignature(RawMessage message, int instance, String eol, BodyHasher.Computed hashed) {
         long now = options.clock().instant().getEpochSecond();
-        BodyHasher.Key bodyKey = new BodyHasher.Key(options.bodyCanonicalization(), "SHA-256", -1);
-        byte[] bodyHash = BodyHasher.compute(message, List.of(bodyKey)).hashes().get(bodyKey).digest();
+        BodyHasher.Key bodyKey = bodyKey();
+        byte[] bodyHash = (hashed != null ? hashed : BodyHasher.compute(message, List.of(bodyKey))).hashes()
+                .get(bodyKey).digest();
         String bh = Base64.getEncoder().encodeToString(bodyHash);
         List<String> names = headerNames(message);
         String c = options.headerCanonicalization().tag() + "/" + options.bodyCanonicalization().tag();

@@ -8,6 +8,7 @@ import dev.authpack.dkim.DkimPrefetch;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimVerifier;
 import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.dkim.internal.BodyTail;
 import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcResult;
 import dev.authpack.dns.DnsResolver;

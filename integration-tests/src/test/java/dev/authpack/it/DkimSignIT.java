@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Relayed mail lands in the {@code outgoing} repository; the test reads it there and checks the signatures twice,
  * with verifiers outside this class path: by sending the signed message back into James over SMTP (MailAuthCheck
  * verifies it), and with the real {@code bin/authpack check --checks dkim --dns-records conf-samples/dkim/dkim.zone}.
+ * The mailet gets a {@code maxSignedSize} of 64 KiB: a larger message is signed from its header section, its body
+ * streamed, and must verify all the same.
  */
 class DkimSignIT {
     /** A relay_from client of the sample relay policy ([domain office.example]). */
@@ -45,7 +47,9 @@ class DkimSignIT {
     static void configure(AuthpackJames.Builder b) {
         Path samples = Locations.confSamples();
         b.zoneFile(sampleZone());
-        String mailet = snippetMailet(read(samples.resolve("dkimsign-snippet.xml")));
+        // the snippet's mailet with a maxSignedSize of 64 KiB (64 MiB by default), so a 300 KB message is over it
+        String mailet = snippetMailet(read(samples.resolve("dkimsign-snippet.xml")))
+                .replace("</mailet>", "    <maxSignedSize>64K</maxSignedSize>\n</mailet>");
         String relay = "<processor state=\"relay\" enableJmx=\"false\">";
         b.edit("mailetcontainer.xml", xml -> {
             assertThat(xml).as("mailetcontainer.xml template").contains(relay);
@@ -175,5 +179,32 @@ class DkimSignIT {
         assertThat(tampered).isNotEqualTo(mail.rawMessage());
         DeliveredMail back = RawMail.create().deliver(JAMES.server(), tampered);
         assertThat(RawMail.dkimSummary(back)).containsExactly(JAMES_RSA + "=fail", JAMES_ED25519 + "=fail");
+    }
+
+    /**
+     * A message over maxSignedSize (64 KiB here), sent over SMTP: James keeps it in a file (over its 100 KiB
+     * threshold); DkimSign signs it from its header section, its body streamed, and puts the fields on top without
+     * reading it whole. Both signatures verify, in James and with the CLI, and the body arrives as sent.
+     */
+    @Test
+    void aMessageOverMaxSignedSizeIsSignedWithItsBodyStreamedAndVerifies() throws IOException {
+        StringBuilder body = new StringBuilder();
+        for (int line = 0; body.length() < 300_000; line++) {
+            body.append("line ").append(line).append(" of a message  larger than\tmaxSignedSize \r\n");
+        }
+        body.append("\r\n\r\n");
+        DeliveredMail mail = outgoing(Submission.create().clientAddress("127.0.0.5")
+                .auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD).mailFrom(JamesExtension.ALICE)
+                .rcptTo("friend@remote.example").message(TestMessage.create().from(JamesExtension.ALICE)
+                        .to("friend@remote.example").subject("a large one").body(body.toString())));
+        assertThat(signatures(mail)).as(mail.headerSection()).containsExactly(JAMES_RSA, JAMES_ED25519);
+        assertThat(mail.rawMessage()).endsWith(body.toString());
+
+        assertThat(verifiedByJames(mail)).containsExactly(JAMES_RSA + "=pass", JAMES_ED25519 + "=pass");
+        JsonNode dkim = verifiedByTheCli(mail).get("dkim");
+        assertThat(dkim).as(dkim.toPrettyString()).hasSize(2);
+        for (JsonNode signature : dkim) {
+            assertThat(signature.get("result").asText()).as(signature.toPrettyString()).isEqualTo("pass");
+        }
     }
 }

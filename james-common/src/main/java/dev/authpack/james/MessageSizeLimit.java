@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
  * @param octets    the largest message read whole
  */
 public record MessageSizeLimit(String parameter, long octets) {
-    /** Set by DkimSign on a mail it did not sign for its size: the reason ({@link #reason}). */
+    /**
+     * Set by DkimSign on a mail over its limit it did not sign (its header section not clean: a larger one is signed
+     * with its body streamed): the reason.
+     */
     public static final AttributeName DKIM_SIGN_SKIPPED = AttributeName.of("authpack.dkim-sign.skipped");
-    /** Set by ArcSeal on a mail it did not seal for its size: the reason. */
+    /** Set by ArcSeal on a mail over its limit it did not seal (its header section not clean): the reason. */
     public static final AttributeName ARC_SEAL_SKIPPED = AttributeName.of("authpack.arc-seal.skipped");
     /** Set by FixConformance on a mail it neither checked nor changed for its size: the reason. */
     public static final AttributeName CONFORMANCE_SKIPPED = AttributeName.of("authpack.conformance.skipped");
@@ -103,8 +106,27 @@ public record MessageSizeLimit(String parameter, long octets) {
         if (!exceededBy(size)) {
             return java.util.OptionalLong.empty();
         }
-        mail.setAttribute(new Attribute(name, AttributeValue.of(reason(size))));
+        markSkipped(mail, name, size);
         return java.util.OptionalLong.of(size);
+    }
+
+    /**
+     * The message's octets when it is within the limit: read whole when its {@code size} (from
+     * {@link MimeMessageBytes#size}) is known; when it is not (-1), read up to the limit and no further (review s18
+     * L2). Empty when it is over the limit, by its size (nothing read) or found so as it was read.
+     */
+    public java.util.Optional<byte[]> readWithin(javax.mail.internet.MimeMessage message, long size)
+            throws java.io.IOException, javax.mail.MessagingException {
+        if (exceededBy(size)) {
+            return java.util.Optional.empty();
+        }
+        return size < 0 ? MimeMessageBytes.ofAtMost(message, octets)
+                : java.util.Optional.of(MimeMessageBytes.of(message));
+    }
+
+    /** Sets {@code name} on the mail to the {@link #reason} a message of {@code size} octets was skipped. */
+    public void markSkipped(Mail mail, AttributeName name, long size) {
+        mail.setAttribute(new Attribute(name, AttributeValue.of(reason(size))));
     }
 
     @Override

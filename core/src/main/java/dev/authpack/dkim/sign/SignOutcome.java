@@ -6,7 +6,8 @@ import java.util.List;
  * What {@link TableSigner#sign} did with a message.
  *
  * @param status     signed, or why not
- * @param message    the signed message (the input with the new fields on top), or null when not signed
+ * @param message    the signed message (the input with the new fields on top), or null when not signed; from
+ *                   {@link TableSigner#signStreamed}, the signed header section (the body follows it unchanged)
  * @param signatures what signed, top first ({@code d=example.com s=sel a=rsa-sha256}); empty when not signed
  * @param authorDomain the From domain, or null when there is none
  * @param reason     why the message was not signed (null when signed)

@@ -1,13 +1,20 @@
 package dev.authpack.dkim.sign;
 
 import dev.authpack.dkim.DkimSigner;
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.dkim.internal.BodyTail;
 import dev.authpack.mail.MessageParseException;
+import dev.authpack.mail.MessageStream;
 import dev.authpack.mail.RawMessage;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Signs a message with the keys its author domain has in a {@link SigningTable}: one DKIM-Signature field per key,
@@ -41,14 +48,91 @@ public final class TableSigner {
         } catch (MessageParseException e) {
             return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, null, e.getMessage());
         }
+        Signers chosen = signers(parsed);
+        if (chosen.refused() != null) {
+            return chosen.refused();
+        }
+        List<DkimSigner> signers = chosen.inTurn();
+        byte[] signed;
+        try {
+            signed = signers.size() == 1 ? signers.get(0).sign(parsed) : DkimSigner.signInTurn(message, signers);
+        } catch (MessageParseException e) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), e.getMessage());
+        }
+        return new SignOutcome(SignOutcome.Status.SIGNED, signed, chosen.described(), chosen.domain(), null);
+    }
+
+    /**
+     * Signs a message too large to hold: {@code headerSection} is its header section alone (up to and including the
+     * empty line), read before, and {@code message} the whole message read again from its first octet, once, its
+     * body hashed as it comes ({@link BodyHasher#streaming}; nothing of it kept). The message's first octets must be
+     * {@code headerSection}, else it changed between the reads and is not signed. The outcome's
+     * {@link SignOutcome#message() message} is the new header section, the same fields {@link #sign(byte[])} gives
+     * on top of {@code headerSection}; the body goes on unchanged below it. The body is read only when there is a
+     * key to sign with. Never throws: a body that cannot be read gives {@link SignOutcome.Status#UNREADABLE}.
+     */
+    public SignOutcome signStreamed(byte[] headerSection, MessageStream message) {
+        RawMessage parsed;
+        try {
+            parsed = RawMessage.parse(headerSection);
+        } catch (MessageParseException e) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, null, e.getMessage());
+        }
+        if (parsed.bodyOffset() != headerSection.length) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, null, "not a header section alone ("
+                    + (headerSection.length - parsed.bodyOffset()) + " octets after its end)");
+        }
+        Signers chosen = signers(parsed);
+        if (chosen.refused() != null) {
+            return chosen.refused();
+        }
+        BodyHasher.Computed hashes;
+        try {
+            Set<BodyHasher.Key> keys = new LinkedHashSet<>();
+            chosen.inTurn().forEach(signer -> keys.add(signer.bodyKey()));
+            BodyHasher.Streaming streaming = BodyHasher.streaming(keys);
+            BodyTail tail = new BodyTail(headerSection, headerSection.length, streaming);
+            message.writeTo(tail);
+            tail.checkComplete();
+            hashes = streaming.finish();
+        } catch (IOException | RuntimeException e) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), "body unreadable: "
+                    + e.getMessage());
+        }
+        // in turn, as signInTurn: each signer signs the header section the previous one's field is on top of
+        byte[] current = headerSection;
+        try {
+            for (DkimSigner signer : chosen.inTurn()) {
+                RawMessage header = RawMessage.parse(current);
+                current = header.prepend(signer.signatureField(header, hashes).getBytes(StandardCharsets.ISO_8859_1));
+            }
+        } catch (MessageParseException e) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), e.getMessage());
+        }
+        return new SignOutcome(SignOutcome.Status.SIGNED, current, chosen.described(), chosen.domain(), null);
+    }
+
+    /**
+     * The signers of a message's author domain, in the order they sign ({@link DkimSigner#signInTurn}: the last one's
+     * field on top, so the first key's), or the outcome refusing it.
+     */
+    private record Signers(List<DkimSigner> inTurn, List<String> described, String domain, SignOutcome refused) {
+        static Signers refusing(SignOutcome outcome) {
+            return new Signers(List.of(), List.of(), outcome.authorDomain(), outcome);
+        }
+    }
+
+    private Signers signers(RawMessage parsed) {
         SenderDomain author = SenderDomain.of(parsed);
         if (!author.found()) {
-            return SignOutcome.notSigned(SignOutcome.Status.NO_AUTHOR_DOMAIN, null, author.problem());
+            return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.NO_AUTHOR_DOMAIN, null,
+                    author.problem()));
         }
         String domain = author.domain();
         List<SigningKeyEntry> keys = table.keysFor(domain);
         if (keys.isEmpty()) {
-            return SignOutcome.notSigned(SignOutcome.Status.NO_KEY, domain, "no signing key for " + domain);
+            return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.NO_KEY, domain,
+                    "no signing key for " + domain));
         }
         List<DkimSigner> signers = new ArrayList<>(keys.size());
         List<String> described = new ArrayList<>(keys.size());
@@ -58,19 +142,13 @@ public final class TableSigner {
                 signers.add(new DkimSigner(key.key(), settings.options(d, key.selector())));
             } catch (IllegalArgumentException e) {
                 // only a % entry can get here (a fixed d= was checked when loaded): the author domain does not fit
-                return SignOutcome.notSigned(SignOutcome.Status.NO_AUTHOR_DOMAIN, domain,
-                        "cannot sign as " + d + " with key " + key.name() + ": " + e.getMessage());
+                return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.NO_AUTHOR_DOMAIN, domain,
+                        "cannot sign as " + d + " with key " + key.name() + ": " + e.getMessage()));
             }
             described.add("d=" + d + " s=" + key.selector() + " a=" + key.key().algorithm().tag());
         }
         // signInTurn puts the last signer's field on top; the first key's field goes on top
         Collections.reverse(signers);
-        byte[] signed;
-        try {
-            signed = signers.size() == 1 ? signers.get(0).sign(parsed) : DkimSigner.signInTurn(message, signers);
-        } catch (MessageParseException e) {
-            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, domain, e.getMessage());
-        }
-        return new SignOutcome(SignOutcome.Status.SIGNED, signed, described, domain, null);
+        return new Signers(signers, described, domain, null);
     }
 }

@@ -128,4 +128,60 @@ class TableSignerTest {
         assertThat(unreadable.status()).isEqualTo(SignOutcome.Status.UNREADABLE);
         assertThat(unreadable.reason()).contains("continuation");
     }
+
+    /**
+     * A message too large to hold is signed from its header section, its body streamed once: the same fields as the
+     * whole message gets (RSA and Ed25519 signatures are deterministic, the clock fixed), on top of the header section.
+     */
+    @Test
+    void aStreamedBodyGetsTheFieldsTheWholeMessageGets() throws Exception {
+        Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
+        TableSigner fixed = new TableSigner(signer.table(), SignSettings.defaults().withClock(clock)
+                .withSignedHeaders(SignSettings.parseHeaderNames("from:to:subject")));
+        byte[] whole = message("Joe <joe@example.com>");
+        byte[] header = Arrays.copyOf(whole, RawMessage.parse(whole).bodyOffset());
+
+        SignOutcome streamed = fixed.signStreamed(header, out -> {
+            // in small chunks, as a file copied through a buffer
+            for (int i = 0; i < whole.length; i += 7) {
+                out.write(whole, i, Math.min(7, whole.length - i));
+            }
+        });
+
+        SignOutcome expected = fixed.sign(whole);
+        assertThat(streamed.status()).isEqualTo(SignOutcome.Status.SIGNED);
+        assertThat(streamed.signatures()).isEqualTo(expected.signatures());
+        byte[] signedHeader = streamed.message();
+        byte[] joined = Arrays.copyOf(signedHeader, signedHeader.length + whole.length - header.length);
+        System.arraycopy(whole, header.length, joined, signedHeader.length, whole.length - header.length);
+        assertThat(new String(joined, StandardCharsets.ISO_8859_1))
+                .isEqualTo(new String(expected.message(), StandardCharsets.ISO_8859_1));
+        assertThat(verify(joined, zone()).results()).extracting(DkimResult::status)
+                .containsExactly(DkimStatus.PASS, DkimStatus.PASS);
+    }
+
+    /** A message whose first octets are not the header section read (it changed between the reads) is not signed. */
+    @Test
+    void aMessageChangedBetweenTheReadsIsNotSigned() throws Exception {
+        byte[] whole = message("joe@example.com");
+        byte[] header = Arrays.copyOf(whole, RawMessage.parse(whole).bodyOffset());
+        byte[] changed = whole.clone();
+        changed[3] ^= 1;
+        for (byte[] read : new byte[][] {changed, Arrays.copyOf(whole, 20)}) {
+            SignOutcome outcome = signer.signStreamed(header, out -> out.write(read));
+            assertThat(outcome.status()).isEqualTo(SignOutcome.Status.UNREADABLE);
+            assertThat(outcome.message()).isNull();
+            assertThat(outcome.reason()).contains("changed between its reads");
+        }
+        SignOutcome failed = signer.signStreamed(header, out -> {
+            throw new java.io.IOException("disk gone");
+        });
+        assertThat(failed.status()).isEqualTo(SignOutcome.Status.UNREADABLE);
+        assertThat(failed.reason()).contains("body unreadable: disk gone");
+        // no key: the body is not read at all
+        byte[] unknown = message("x@unknown.example");
+        assertThat(signer.signStreamed(Arrays.copyOf(unknown, RawMessage.parse(unknown).bodyOffset()), out -> {
+            throw new AssertionError("read");
+        }).status()).isEqualTo(SignOutcome.Status.NO_KEY);
+    }
 }

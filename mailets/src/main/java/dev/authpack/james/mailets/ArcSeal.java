@@ -19,11 +19,17 @@ import dev.authpack.check.CheckBudgets;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.dkim.internal.BodyTail;
 import dev.authpack.dkim.sign.SignSettings;
 import dev.authpack.dns.DnsSettings;
+import dev.authpack.mail.MessageLimits;
 import dev.authpack.mail.MessageParseException;
+import dev.authpack.mail.OctetSlice;
 import dev.authpack.mail.RawMessage;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -87,7 +93,7 @@ public class ArcSeal extends GenericMailet {
     private volatile ArcVerifier verifier;
     private volatile Optional<String> authservId;
     private Duration verifyDeadline;
-    /** {@code maxSignedSize}: a larger message is passed on unsealed, never read whole. */
+    /** {@code maxSignedSize}: a larger message is sealed with its body streamed, never read whole. */
     private MessageSizeLimit maxSigned = new MessageSizeLimit("maxSignedSize", MessageSizeLimit.DEFAULT);
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
@@ -163,17 +169,16 @@ public class ArcSeal extends GenericMailet {
                         + " authservId parameter is not set)", mail.getName());
                 return;
             }
-            java.util.OptionalLong over = maxSigned.skips(mail, MessageSizeLimit.ARC_SEAL_SKIPPED);
-            if (over.isPresent()) {
-                // no seal over a chain not validated, nor a message not read: the fields claiming our ids still go
-                // (finally), from the header section alone
-                LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), maxSigned.reason(over.getAsLong()));
+            // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
+            long size = MimeMessageBytes.size(mail);
+            if (maxSigned.exceededBy(size) || size < 0 && maxSigned.readWithin(message, size).isEmpty()) {
+                sealStreamed(mail, id.get(), toStrip, size);
                 return;
             }
             byte[] octets = AuthResultsHeaders.removeForged(mail, toStrip);
             toStrip.clear();
             RawMessage raw = RawMessage.parse(octets);
-            Chain chain = chain(mail, raw);
+            Chain chain = chain(mail, raw, null);
             ArcSealResult result = sealer.seal(raw, chain.result(), id.get(), resinfo(mail, chain));
             if (result.sealed()) {
                 MimeMessageBytes.set(mail, result.message());
@@ -198,6 +203,53 @@ public class ArcSeal extends GenericMailet {
     }
 
     /**
+     * A message over {@code maxSignedSize} (or of unknown size found over it), never read whole: the fields claiming
+     * our ids removed from its header section alone, the header section read again, the body streamed once for the
+     * ARC-Message-Signature's body hash and, when the chain is validated here, the chain's
+     * ({@link BodyTail}: the message read again must start with that header section), then the new set put on top
+     * with the rest of the message streamed after it ({@link MimeMessageBytes#replaceHeaderSection}). A header
+     * section that is not clean (no end within {@link MessageLimits#DEFAULT_MAX_HEADER_BYTES}, or not CRLF lines
+     * alone) is not sealed: {@link MessageSizeLimit#ARC_SEAL_SKIPPED} says why.
+     */
+    private void sealStreamed(Mail mail, String id, Set<String> toStrip, long size) throws IOException,
+            MessageParseException, MessagingException, InterruptedException, ExecutionException, TimeoutException {
+        AuthResultsHeaders.removeForged(mail, toStrip, maxSigned);
+        toStrip.clear();
+        MimeMessage message = mail.getMessage();
+        MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(message,
+                MessageLimits.DEFAULT_MAX_HEADER_BYTES);
+        RawMessage raw = header.clean() ? RawMessage.parse(header.octets()) : null;
+        if (raw == null || raw.bodyOffset() != header.octets().length) {
+            String reason = maxSigned.reason(size) + " and its header section is not CRLF lines alone ended within "
+                    + MessageLimits.DEFAULT_MAX_HEADER_BYTES + " octets: not sealed";
+            mail.setAttribute(new Attribute(MessageSizeLimit.ARC_SEAL_SKIPPED, AttributeValue.of(reason)));
+            LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), reason);
+            return;
+        }
+        Optional<Chain> checked = checkedChain(mail, raw);
+        Set<BodyHasher.Key> keys = new LinkedHashSet<>();
+        keys.add(sealer.bodyKey());
+        if (checked.isEmpty()) {
+            keys.addAll(verifier.bodyKeys(raw));
+        }
+        BodyHasher.Streaming hashes = BodyHasher.streaming(keys);
+        BodyTail tail = new BodyTail(header.octets(), raw.bodyOffset(), hashes);
+        MimeMessageBytes.stream(message).writeTo(tail);
+        tail.checkComplete();
+        BodyHasher.Computed computed = hashes.finish();
+        Chain chain = checked.isPresent() ? checked.get() : chain(mail, raw, computed);
+        ArcSealResult result = sealer.seal(raw, chain.result(), id, resinfo(mail, chain), computed);
+        if (result.sealed()) {
+            MimeMessageBytes.replaceHeaderSection(mail, header.octets().length,
+                    List.of(OctetSlice.of(result.message())));
+            LOGGER.debug("ArcSeal: mail {} sealed with its body streamed ({}): i={} cv={} (chain {})",
+                    mail.getName(), maxSigned.reason(size), result.instance(), result.cv().word(), chain.source());
+        } else {
+            LOGGER.info("ArcSeal: mail {} not sealed: {}", mail.getName(), result.reason());
+        }
+    }
+
+    /**
      * Removes the fields claiming {@code ids}; when that fails, the mail goes to the error processor rather than
      * on with them (review s19 L3).
      */
@@ -213,16 +265,32 @@ public class ArcSeal extends GenericMailet {
     record Chain(ArcResult result, String source, boolean ownValidation) {
     }
 
-    /** MailAuthCheck's validation when it describes the message's sets; else our own, of the message as it is. */
-    Chain chain(Mail mail, RawMessage raw) throws InterruptedException, ExecutionException, TimeoutException {
+    /**
+     * MailAuthCheck's validation when it describes the message's sets; else our own, of the message as it is.
+     *
+     * @param hashed the body hashes of a message too large to hold ({@link ArcVerifier#bodyKeys}), or null: hashed
+     *               from {@code raw}'s body
+     */
+    Chain chain(Mail mail, RawMessage raw, BodyHasher.Computed hashed) throws InterruptedException,
+            ExecutionException, TimeoutException {
+        Optional<Chain> checked = checkedChain(mail, raw);
+        if (checked.isPresent()) {
+            return checked.get();
+        }
+        ArcResult own = verifier.verify(raw, hashed).get(verifyDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        return new Chain(own, (MailAttributes.arc(mail).isPresent()
+                ? "MailAuthCheck's result no longer fits the message;" : "") + " validated here: "
+                + own.status().word(), true);
+    }
+
+    /** MailAuthCheck's validation, when it describes the message's sets. */
+    private static Optional<Chain> checkedChain(Mail mail, RawMessage raw) {
         Optional<ArcChainSummary> stored = MailAttributes.arc(mail);
         if (stored.isPresent() && stored.get().describes(raw)) {
-            return new Chain(stored.get().toArcResult(), "from MailAuthCheck: " + stored.get().status().word(),
-                    false);
+            return Optional.of(new Chain(stored.get().toArcResult(), "from MailAuthCheck: "
+                    + stored.get().status().word(), false));
         }
-        ArcResult own = verifier.verify(raw).get(verifyDeadline.toMillis(), TimeUnit.MILLISECONDS);
-        return new Chain(own, (stored.isPresent() ? "MailAuthCheck's result no longer fits the message;" : "")
-                + " validated here: " + own.status().word(), true);
+        return Optional.empty();
     }
 
     /** MailAuthCheck's results with the seal's own {@code arc=} (ArcAuthResults#forSeal). */

@@ -97,12 +97,14 @@ final class AuthResultsHeaders {
     }
 
     /**
-     * {@link #removeForged(Mail, Collection)}; a message larger than {@code limit} (when not null) is not read whole:
+     * {@link #removeForged(Mail, Collection)}; a message larger than {@code limit} (when not null), or of unknown
+     * size, is not read whole:
      * its header section alone is rewritten ({@link #rewriteHeaderSection}), and null is returned.
      */
     static byte[] removeForged(Mail mail, Collection<String> ids, MessageSizeLimit limit)
             throws MessagingException, IOException {
-        if (limit != null && limit.exceededBy(MimeMessageBytes.size(mail))) {
+        // of unknown size: not read whole either (review s18 L2)
+        if (limit != null && limit.mayExceed(MimeMessageBytes.size(mail))) {
             Optional<String> checkedId = MailAttributes.authservId(mail);
             Optional<List<MethodResult>> results = MailAttributes.results(mail);
             // MailAuthCheck's own field put back on top when it was among those removed, as below

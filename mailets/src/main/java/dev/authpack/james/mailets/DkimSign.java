@@ -16,7 +16,11 @@ import dev.authpack.dkim.sign.SignSettings;
 import dev.authpack.dkim.sign.SigningKeyEntry;
 import dev.authpack.dkim.sign.SigningTable;
 import dev.authpack.dkim.sign.TableSigner;
+import dev.authpack.mail.MessageLimits;
+import dev.authpack.mail.OctetSlice;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -55,7 +59,8 @@ import java.util.function.Supplier;
  *
  * <p>Keys and tables are read at {@link #init()}: a missing or bad one stops James with a message naming the file
  * (and line). {@link #service} never throws for a mail: one whose author domain has no key is passed on unsigned
- * (logged at debug), one that cannot be read is passed on unsigned with a warning.
+ * (logged at debug), one that cannot be read is passed on unsigned with a warning. A message over
+ * {@code maxSignedSize} is signed from its header section, its body streamed once, never held whole.
  */
 public class DkimSign extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
@@ -71,7 +76,7 @@ public class DkimSign extends GenericMailet {
     private final ConfFileLocations locations;
     /** Our own: the signed bytes are read back with no system-wide mail.mime.* property in the way. */
     private volatile TableSigner signer;
-    /** {@code maxSignedSize}: a larger message is passed on unsigned, never read whole. */
+    /** {@code maxSignedSize}: a larger message is signed with its body streamed, never read whole. */
     private volatile MessageSizeLimit maxSigned = new MessageSizeLimit("maxSignedSize", MessageSizeLimit.DEFAULT);
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
@@ -108,28 +113,70 @@ public class DkimSign extends GenericMailet {
             if (message == null) {
                 return;
             }
-            java.util.OptionalLong over = maxSigned.skips(mail, MessageSizeLimit.DKIM_SIGN_SKIPPED);
-            if (over.isPresent()) {
-                LOGGER.warn("DkimSign: mail {} not signed: {}", mail.getName(), maxSigned.reason(over.getAsLong()));
+            long size = MimeMessageBytes.size(mail);
+            SignOutcome outcome;
+            if (maxSigned.exceededBy(size)) {
+                outcome = signStreamed(mail, message, size);
+            } else if (size < 0) {
+                // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
+                Optional<byte[]> within = MimeMessageBytes.ofAtMost(message, maxSigned.octets());
+                outcome = within.isPresent() ? signed(mail, signer.sign(within.get()))
+                        : signStreamed(mail, message, size);
+            } else {
+                outcome = signed(mail, signer.sign(MimeMessageBytes.of(message)));
+            }
+            if (outcome == null) {
                 return;
             }
-            SignOutcome outcome = signer.sign(MimeMessageBytes.of(message));
             switch (outcome.status()) {
-                case SIGNED -> {
-                    // the signed octets become the message as they are: in James not copied, parsed or marked
-                    // modified (MimeMessageBytes.set)
-                    MimeMessageBytes.set(mail, outcome.message());
-                    LOGGER.debug("DkimSign: mail {} signed: {}", mail.getName(), outcome.signatures());
-                }
+                case SIGNED -> LOGGER.debug("DkimSign: mail {} signed: {}", mail.getName(), outcome.signatures());
                 case NO_KEY -> LOGGER.debug("DkimSign: mail {} not signed: {}", mail.getName(), outcome.reason());
                 case NO_AUTHOR_DOMAIN -> LOGGER.info("DkimSign: mail {} not signed: {}", mail.getName(),
                         outcome.reason());
-                case UNREADABLE -> LOGGER.warn("DkimSign: mail {} not signed: unreadable header section: {}",
-                        mail.getName(), outcome.reason());
+                case UNREADABLE -> LOGGER.warn("DkimSign: mail {} not signed: unreadable: {}", mail.getName(),
+                        outcome.reason());
             }
         } catch (IOException | MessagingException | RuntimeException e) {
             LOGGER.warn("DkimSign: mail {} not signed: {}", mail.getName(), String.valueOf(e));
         }
+    }
+
+    /** The whole message signed: the signed octets become the message. */
+    private static SignOutcome signed(Mail mail, SignOutcome outcome) throws MessagingException {
+        if (outcome.signed()) {
+            // the signed octets become the message as they are: in James not copied, parsed or marked modified
+            // (MimeMessageBytes.set)
+            MimeMessageBytes.set(mail, outcome.message());
+        }
+        return outcome;
+    }
+
+    /**
+     * A message over {@code maxSignedSize} (or of unknown size found over it), never read whole: its header section
+     * read from its start and no further, its body streamed once for the body hash
+     * ({@link TableSigner#signStreamed}), and the fields put on top with the rest of the message streamed after them
+     * ({@link MimeMessageBytes#replaceHeaderSection}: in James into its own source). A header section that is not
+     * clean (no end within {@link MessageLimits#DEFAULT_MAX_HEADER_BYTES}, or not CRLF lines alone, where readers
+     * disagree on its fields) is not signed: passed on with {@link MessageSizeLimit#DKIM_SIGN_SKIPPED} and null.
+     */
+    private SignOutcome signStreamed(Mail mail, MimeMessage message, long size) throws IOException,
+            MessagingException {
+        MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(message,
+                MessageLimits.DEFAULT_MAX_HEADER_BYTES);
+        if (!header.clean()) {
+            String reason = maxSigned.reason(size) + " and its header section is not CRLF lines alone ended within "
+                    + MessageLimits.DEFAULT_MAX_HEADER_BYTES + " octets: not signed";
+            mail.setAttribute(new Attribute(MessageSizeLimit.DKIM_SIGN_SKIPPED, AttributeValue.of(reason)));
+            LOGGER.warn("DkimSign: mail {} not signed: {}", mail.getName(), reason);
+            return null;
+        }
+        LOGGER.debug("DkimSign: mail {}: {}; signed with its body streamed", mail.getName(), maxSigned.reason(size));
+        SignOutcome outcome = signer.signStreamed(header.octets(), MimeMessageBytes.stream(message));
+        if (outcome.signed()) {
+            MimeMessageBytes.replaceHeaderSection(mail, header.octets().length,
+                    List.of(OctetSlice.of(outcome.message())));
+        }
+        return outcome;
     }
 
     @Override

@@ -80,13 +80,16 @@ public class FixConformance extends GenericMailet {
             if (message == null) {
                 return;
             }
-            java.util.OptionalLong over = maxChecked.skips(mail, MessageSizeLimit.CONFORMANCE_SKIPPED);
-            if (over.isPresent()) {
+            // a size not known beforehand: read only up to the limit, past it skipped as over it (review s18 L2)
+            long size = MimeMessageBytes.size(mail);
+            java.util.Optional<byte[]> octets = maxChecked.readWithin(message, size);
+            if (octets.isEmpty()) {
+                maxChecked.markSkipped(mail, MessageSizeLimit.CONFORMANCE_SKIPPED, size);
                 LOGGER.info("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(),
-                        maxChecked.reason(over.getAsLong()));
+                        maxChecked.reason(size));
                 return;
             }
-            ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
+            ConformanceOutcome outcome = policy.apply(octets.get());
             if (!outcome.report().complete()) {
                 LOGGER.info("{}: MIME tree beyond the conformance limits; checked what is within them",
                         mail.getName());

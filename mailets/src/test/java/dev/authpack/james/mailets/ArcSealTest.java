@@ -548,24 +548,93 @@ class ArcSealTest {
         return Optional.of(FakeFileSystem.under(base));
     }
 
+    /** What one read of a large message may give, at most: a buffer, never the message (nor the limit). */
+    static final int AT_ONCE = 256 * 1024;
+
+    private static FakeMail largeMail(CountingMessages.Counted counted) throws Exception {
+        return FakeMail.builder().name("large").mimeMessage(counted.message()).sender("joe@example.com")
+                .recipient("list@list.example").remoteAddr("192.0.2.7")
+                .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("client.example.com"))).build();
+    }
+
     /**
-     * A message over maxSignedSize is not sealed and not read whole; the fields claiming our authserv-id still go,
-     * from its header section alone.
+     * A message over maxSignedSize is sealed with its body streamed (never more than a buffer at once), not read
+     * whole; the fields claiming our authserv-id go, from its header section alone. The seal verifies.
      */
     @Test
-    void aMessageOverMaxSignedSizeIsNotSealedButLosesForgedFields() throws Exception {
-        CountingMessages.Counted counted = CountingMessages.message(CountingMessages.withBody(
+    void aMessageOverMaxSignedSizeIsSealedWithItsBodyStreamedAndLosesForgedFields() throws Exception {
+        byte[] octets = CountingMessages.withBody(
                 "Authentication-Results: list.example; dkim=pass header.d=paypal.com\r\n"
-                        + "From: joe@example.com\r\nSubject: large\r\n\r\n", 2 << 20));
-        FakeMail mail = FakeMail.builder().name("large").mimeMessage(counted.message()).sender("joe@example.com")
-                .recipient("list@list.example").build();
+                        + "From: joe@example.com\r\nSubject: large\r\n\r\n", 4 << 20);
+        CountingMessages.Counted counted = CountingMessages.message(octets);
+        FakeMail mail = largeMail(counted);
 
         listSealer("authservId", "list.example", "maxSignedSize", "1MiB").service(mail);
 
-        assertThat(counted.read().get()).isLessThan(64 * 1024);
-        assertThat(mail.getMessage().getHeader("ARC-Seal")).isNull();
+        assertThat(counted.largestRead().get()).as("octets of one read").isLessThan(AT_ONCE);
+        assertThat(mail.getAttribute(MessageSizeLimit.ARC_SEAL_SKIPPED)).isEmpty();
         assertThat(mail.getMessage().getHeader("Authentication-Results")).isNull();
-        assertThat(mail.getAttribute(MessageSizeLimit.ARC_SEAL_SKIPPED)).isPresent();
+        byte[] after = written(mail);
+        assertThat(field(after, "ARC-Seal", 1)).contains("cv=none");
+        assertThat(verify(after).status()).isEqualTo(ArcStatus.PASS);
+        byte[] body = Arrays.copyOfRange(octets, octets.length - (4 << 20), octets.length);
+        assertThat(Arrays.copyOfRange(after, after.length - body.length, after.length)).isEqualTo(body);
+    }
+
+    /**
+     * A chain over maxSignedSize: validated over the streamed body when MailAuthCheck's result does not describe it
+     * (here it did not run), sealed cv=pass; the new chain verifies. A body changed after the first seal fails.
+     */
+    @Test
+    void aChainOverMaxSignedSizeIsValidatedAndSealedOverItsStreamedBody() throws Exception {
+        FakeMail first = mail(CountingMessages.withBody("From: joe@example.com\r\nTo: list@list.example\r\n"
+                + "Subject: s\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n\r\n",
+                3 << 20));
+        listSealer("authservId", "mx.list.example").service(first);
+        byte[] sealed = written(first);
+        assertThat(verify(sealed).status()).isEqualTo(ArcStatus.PASS);
+
+        CountingMessages.Counted counted = CountingMessages.message(sealed);
+        FakeMail mail = largeMail(counted);
+        forwarderSealer("authservId", "fwd.example", "maxSignedSize", "1MiB").service(mail);
+
+        assertThat(counted.largestRead().get()).isLessThan(AT_ONCE);
+        byte[] after = written(mail);
+        assertThat(field(after, "ARC-Seal", 2)).contains("cv=pass");
+        assertThat(verify(after).status()).isEqualTo(ArcStatus.PASS);
+
+        byte[] tampered = sealed.clone();
+        tampered[tampered.length - 100] ^= 1;
+        FakeMail bad = largeMail(CountingMessages.message(tampered));
+        forwarderSealer("authservId", "fwd.example", "maxSignedSize", "1MiB").service(bad);
+        assertThat(new String(written(bad), StandardCharsets.ISO_8859_1)).doesNotContain("cv=pass")
+                .contains("i=2; a=rsa-sha256; cv=fail");
+    }
+
+    /**
+     * Review s18 L2: a message whose size is not known beforehand is read whole only within maxSignedSize; past it,
+     * it is sealed as one over the limit (streamed).
+     */
+    @Test
+    void aMessageOfUnknownSizeIsNotReadWholePastTheLimit() throws Exception {
+        byte[] octets = CountingMessages.withBody("From: joe@example.com\r\nSubject: large\r\n\r\n", 4 << 20);
+        CountingMessages.Counted counted = CountingMessages.message(octets, true);
+        FakeMail mail = largeMail(counted);
+        mail.setMessageSize(-1);
+
+        listSealer("authservId", "list.example", "maxSignedSize", "1MiB").service(mail);
+
+        assertThat(counted.largestRead().get()).isLessThan(AT_ONCE);
+        // up to the limit, then the body once for its hash: never the whole message held (nor read twice)
+        assertThat(counted.read().get()).isLessThan(octets.length + (1 << 20) + 2L * AT_ONCE);
+        byte[] after = written(mail);
+        assertThat(verify(after).status()).isEqualTo(ArcStatus.PASS);
+
+        FakeMail small = largeMail(CountingMessages.message(CountingMessages.withBody(
+                "From: joe@example.com\r\nSubject: small\r\n\r\n", 4096), true));
+        small.setMessageSize(-1);
+        listSealer("authservId", "list.example", "maxSignedSize", "1MiB").service(small);
+        assertThat(verify(written(small)).status()).isEqualTo(ArcStatus.PASS);
     }
 
     /** A message sealed once, with a body over the tiny maxCheckedSize of {@link #checkOverTheLimit}. */

@@ -5,6 +5,9 @@ import dev.authpack.james.CountingMessages;
 import dev.authpack.james.ConfSamples;
 import dev.authpack.james.FakeFileSystem;
 import dev.authpack.dkim.DkimKeys;
+import dev.authpack.dkim.DkimPrefetch;
+import dev.authpack.dkim.internal.BodyHasher;
+import dev.authpack.dkim.internal.BodyTail;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimResult;
 import dev.authpack.dkim.DkimSigningKey;
@@ -42,6 +45,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -464,21 +468,147 @@ class DkimSignTest {
         return FakeFileSystem.under(base);
     }
 
-    /** A message over maxSignedSize is passed on unsigned and unread, marked, never an exception. */
-    @Test
-    void aMessageOverMaxSignedSizeIsPassedOnUnsignedWithoutBeingRead() throws Exception {
-        CountingMessages.Counted counted = CountingMessages.message(CountingMessages.withBody(
-                "From: joe@example.com\r\nSubject: large\r\n\r\n", 2 << 20));
-        FakeMail mail = FakeMail.builder().name("large").mimeMessage(counted.message()).sender("joe@example.com")
+    /** What one read of a large message may give, at most: a buffer, never the message (nor the limit). */
+    static final int AT_ONCE = 256 * 1024;
+    static final int LIMIT = 1 << 20;
+    static final String LARGE = "From: joe@example.com\r\nTo: suzie@shopping.example.net\r\nSubject: large\r\n"
+            + "Message-ID: <large@example.com>\r\n\r\n";
+
+    private static FakeMail largeMail(CountingMessages.Counted counted) throws Exception {
+        return FakeMail.builder().name("large").mimeMessage(counted.message()).sender("joe@example.com")
                 .recipient("suzie@shopping.example.net").build();
+    }
+
+    private static Optional<String> skipped(Mail mail) {
+        return mail.getAttribute(MessageSizeLimit.DKIM_SIGN_SKIPPED).map(a -> a.getValue().value().toString());
+    }
+
+    /**
+     * A message over maxSignedSize is signed from its header section, its body streamed once (never more than a
+     * buffer at once, never held), both keys' fields put on top of the message as it was: the signatures verify.
+     */
+    @Test
+    void aMessageOverMaxSignedSizeIsSignedWithItsBodyStreamed() throws Exception {
+        byte[] octets = CountingMessages.withBody(LARGE, 4 * LIMIT);
+        CountingMessages.Counted counted = CountingMessages.message(octets);
+        FakeMail mail = largeMail(counted);
+
+        mailet(single("maxSignedSize", "1M", "selector2", "ed", "privateKey2", edFile.toString())).service(mail);
+
+        assertThat(counted.largestRead().get()).as("octets of one read").isLessThan(AT_ONCE);
+        // the header section (parsed by javax.mail, not counted), the body once for its hash: not twice
+        assertThat(counted.read().get()).as("octets read by the signing").isBetween(4L * LIMIT,
+                octets.length + 64L * 1024);
+        assertThat(skipped(mail)).isEmpty();
+        byte[] signed = written(mail);
+        assertPrepended(signed, octets, 2);
+        assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256",
+                "pass d=example.com s=ed a=ed25519-sha256");
+        assertThatThrownBy(() -> mailet(single("maxSignedSize", "64 mega"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("maxSignedSize must be a size from 1024 to 1073741824");
+    }
+
+    /**
+     * A header section over the limit that is not CRLF lines alone (a bare LF: readers disagree on its fields) is not
+     * signed streamed: passed on unsigned and marked with the reason, its body never read. In James, whose source
+     * is read as received (javax.mail writes a header section it parsed with CRLF alone).
+     */
+    @Test
+    void aLargeMessageWhoseHeaderSectionIsNotCleanIsPassedOnUnsigned() throws Exception {
+        CountingMessages.GeneratedSource source = new CountingMessages.GeneratedSource(
+                "From: joe@example.com\nSubject: bare LF\r\n\r\n", 2 * LIMIT);
+        MailImpl mail = MailImpl.builder().name("bare").sender("joe@example.com")
+                .addRecipient("suzie@shopping.example.net").build();
+        mail.setMessageNoCopy(new MimeMessageWrapper(source));
+        try {
+            mailet(single("maxSignedSize", "1M")).service(mail);
+
+            assertThat(source.read()).isLessThan(AT_ONCE);
+            assertThat(dev.authpack.james.MimeMessageBytes.headerSection(mail.getMessage(), 4096))
+                    .asString(StandardCharsets.ISO_8859_1).doesNotContain("DKIM-Signature");
+            assertThat(skipped(mail)).hasValueSatisfying(reason -> assertThat(reason)
+                    .contains("larger than maxSignedSize (1048576").contains("header section"));
+        } finally {
+            mail.dispose();
+        }
+    }
+
+    /**
+     * Review s18 L2: a message whose size is not known beforehand is read whole only within maxSignedSize; past it,
+     * it is signed as one over the limit (streamed), the first read stopping at the limit and a buffer.
+     */
+    @Test
+    void aMessageOfUnknownSizeIsNotReadWholePastTheLimit() throws Exception {
+        // no key for its From domain: read up to the limit, then its header section, no further
+        CountingMessages.Counted noKey = CountingMessages.message(CountingMessages.withBody(
+                LARGE.replace("joe@example.com", "joe@unknown.example"), 4 * LIMIT), true);
+        FakeMail unsigned = largeMail(noKey);
+        unsigned.setMessageSize(-1);
+        mailet(single("maxSignedSize", "1M")).service(unsigned);
+        assertThat(noKey.read().get()).isLessThan(LIMIT + 2L * AT_ONCE);
+        assertThat(unsigned.getMessage().getHeader("DKIM-Signature")).isNull();
+
+        byte[] octets = CountingMessages.withBody(LARGE, 4 * LIMIT);
+        CountingMessages.Counted counted = CountingMessages.message(octets, true);
+        FakeMail mail = largeMail(counted);
+        mail.setMessageSize(-1);
+        assertThat(dev.authpack.james.MimeMessageBytes.size(mail)).isEqualTo(-1);
 
         mailet(single("maxSignedSize", "1M")).service(mail);
 
-        assertThat(counted.read().get()).isZero();
-        assertThat(mail.getMessage().getHeader("DKIM-Signature")).isNull();
-        assertThat(mail.getAttribute(MessageSizeLimit.DKIM_SIGN_SKIPPED).map(a -> a.getValue().value().toString()))
-                .hasValueSatisfying(reason -> assertThat(reason).contains("larger than maxSignedSize (1048576"));
-        assertThatThrownBy(() -> mailet(single("maxSignedSize", "64 mega"))).isInstanceOf(MessagingException.class)
-                .hasMessageContaining("maxSignedSize must be a size from 1024 to 1073741824");
+        assertThat(counted.largestRead().get()).isLessThan(AT_ONCE);
+        // up to the limit, the header section, the message once: never the whole message held
+        assertThat(counted.read().get()).isLessThan(octets.length + LIMIT + 2L * AT_ONCE);
+        byte[] signed = written(mail);
+        assertPrepended(signed, octets, 1);
+        assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
+
+        // within the limit: read whole and signed as before
+        byte[] small = CountingMessages.withBody(LARGE, 4096);
+        FakeMail within = largeMail(CountingMessages.message(small, true));
+        within.setMessageSize(-1);
+        mailet(single("maxSignedSize", "1M")).service(within);
+        assertPrepended(written(within), small, 1);
+        assertThat(passes(written(within))).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
+    }
+
+    /**
+     * In James, over the default limit (64 MiB): the message (generated as it is read, never held by the test either)
+     * is read for its header section, once for its body hash, once more streamed into James' own file source under
+     * the field; the result verifies (its body streamed again for the check).
+     */
+    @Test
+    void inJamesAMessageOverTheDefaultLimitIsSignedStreamed() throws Exception {
+        dev.authpack.james.JamesSources.jamesDefaultThreshold();
+        CountingMessages.GeneratedSource source = new CountingMessages.GeneratedSource(LARGE, 80L << 20);
+        MailImpl mail = MailImpl.builder().name("big").sender("joe@example.com")
+                .addRecipient("suzie@shopping.example.net").build();
+        mail.setMessageNoCopy(new MimeMessageWrapper(source));
+        try {
+            mailet(single()).service(mail);
+
+            assertThat(source.read()).isBetween(2 * source.getMessageSize(), 2 * source.getMessageSize() + 128 * 1024);
+            assertThat(skipped(mail)).isEmpty();
+            MimeMessageWrapper after = (MimeMessageWrapper) mail.getMessage();
+            assertThat(after.isModified()).isFalse();
+            assertThat(dev.authpack.james.JamesSources.spoolFile(dev.authpack.james.JamesSources.sourceOf(after)))
+                    .as("James' temporary file").isPresent();
+            assertThat(mail.getMessageSize()).isGreaterThan(source.getMessageSize());
+
+            byte[] header = dev.authpack.james.MimeMessageBytes.headerSection(after, 1 << 20);
+            RawMessage parsed = RawMessage.parse(header);
+            assertThat(parsed.fields().get(0).name()).isEqualTo("DKIM-Signature");
+            assertThat(new String(header, StandardCharsets.ISO_8859_1)).endsWith(LARGE);
+            DkimVerifier verifier = new DkimVerifier(new ZoneFileResolver(zone()), DkimVerifyOptions.defaults());
+            BodyHasher.Streaming hashes = BodyHasher.streaming(verifier.bodyKeys(parsed));
+            BodyTail tail = new BodyTail(header, header.length, hashes);
+            dev.authpack.james.MimeMessageBytes.stream(after).writeTo(tail);
+            tail.checkComplete();
+            assertThat(hashes.octets()).isEqualTo(80L << 20);
+            DkimReport report = verifier.verify(parsed, DkimPrefetch.NONE, hashes.finish()).get(10, TimeUnit.SECONDS);
+            assertThat(report.results()).extracting(r -> r.status().word()).containsExactly("pass");
+        } finally {
+            mail.dispose();
+        }
     }
 }

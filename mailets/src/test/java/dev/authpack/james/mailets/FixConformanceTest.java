@@ -125,4 +125,34 @@ class FixConformanceTest {
         assertThatThrownBy(() -> mailet(Map.of("maxCheckedSize", "0"))).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("maxCheckedSize must be a size");
     }
+
+    /**
+     * Review s18 L2: a message whose size is not known beforehand is read only up to maxCheckedSize (and a buffer);
+     * past it, it goes on unchanged and marked as one over the limit, never read whole.
+     */
+    @Test
+    void aMessageOfUnknownSizeIsNotReadWholePastTheLimit() throws Exception {
+        dev.authpack.james.CountingMessages.Counted counted = dev.authpack.james.CountingMessages.message(
+                dev.authpack.james.CountingMessages.withBody("Subject: no date, no id\r\n\r\n", 4 << 20), true);
+        FakeMail mail = FakeMail.builder().name("large").mimeMessage(counted.message()).build();
+        mail.setMessageSize(-1);
+        assertThat(dev.authpack.james.MimeMessageBytes.size(mail)).isEqualTo(-1);
+
+        mailet(Map.of("fixes", "MISSING_DATE_HEADER", "maxCheckedSize", "1M")).service(mail);
+
+        assertThat(counted.read().get()).isLessThan((1 << 20) + 512 * 1024);
+        assertThat(mail.getMessage().getHeader("Date")).isNull();
+        assertThat(attribute(mail, dev.authpack.james.MessageSizeLimit.CONFORMANCE_SKIPPED))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("more than 1048576 octets")
+                        .contains("maxCheckedSize (1048576 octets)"));
+
+        // within the limit: read whole and repaired as before
+        FakeMail small = FakeMail.builder().name("small").mimeMessage(dev.authpack.james.CountingMessages.message(
+                dev.authpack.james.CountingMessages.withBody("Subject: no date, no id\r\n\r\n", 4096), true)
+                .message()).build();
+        small.setMessageSize(-1);
+        mailet(Map.of("fixes", "MISSING_DATE_HEADER", "maxCheckedSize", "1M")).service(small);
+        assertThat(small.getMessage().getHeader("Date")).isNotNull();
+        assertThat(attribute(small, dev.authpack.james.MessageSizeLimit.CONFORMANCE_SKIPPED)).isEmpty();
+    }
 }

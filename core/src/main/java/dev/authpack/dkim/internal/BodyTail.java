@@ -1,17 +1,15 @@
-package dev.authpack.check;
-
-import dev.authpack.dkim.internal.BodyHasher;
+package dev.authpack.dkim.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Where a message read again from its start is written to ({@link MailAuthChecker#hashBody}): its first octets must
- * be the header section read before (else the message changed between the reads, and the hashes would be of
- * another message's body), and what follows the header section's end is fed to the body hashes as it comes. Nothing
- * is kept.
+ * Where a message read again from its start is written to ({@code MailAuthChecker#hashBody},
+ * {@code TableSigner#signStreamed}): its first octets must be the header section read before (else the message
+ * changed between the reads, and the hashes would be of another message's body), and what follows the header
+ * section's end is fed to the body hashes as it comes. Nothing is kept.
  */
-final class BodyTail extends OutputStream {
+public final class BodyTail extends OutputStream {
     private final byte[] header;
     private final int bodyOffset;
     private final BodyHasher.Streaming hashes;
@@ -22,7 +20,7 @@ final class BodyTail extends OutputStream {
      * @param header     the octets read before from the message's start (the header section, maybe a little more)
      * @param bodyOffset where the body starts, at most {@code header.length}
      */
-    BodyTail(byte[] header, int bodyOffset, BodyHasher.Streaming hashes) {
+    public BodyTail(byte[] header, int bodyOffset, BodyHasher.Streaming hashes) {
         if (bodyOffset < 0 || bodyOffset > header.length) {
             throw new IllegalArgumentException("body offset " + bodyOffset + " outside the header octets");
         }
@@ -58,7 +56,7 @@ final class BodyTail extends OutputStream {
     }
 
     /** Whether the whole header section came again (a message shorter than that changed between the reads). */
-    void checkComplete() throws IOException {
+    public void checkComplete() throws IOException {
         if (position < header.length) {
             throw new IOException("the message changed between its reads (" + position + " octets, its header"
                     + " section was " + header.length + ")");
