@@ -49,6 +49,7 @@ public final class HeldWhole {
     public class Message extends MimeMessage {
         private final AtomicBoolean first = new AtomicBoolean(true);
         private final AtomicBoolean heldWhole = new AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicLong heldAtRead = new java.util.concurrent.atomic.AtomicLong(-1);
         private final Throwable failure;
 
         Message(byte[] octets, Throwable failure) throws MessagingException {
@@ -62,6 +63,7 @@ public final class HeldWhole {
                 gate.countDown();
             }
             if (out instanceof ByteArrayOutputStream) {
+                heldAtRead.set(WholeReadBudget.jvmHeld());
                 if (!heldWhole.getAndSet(true)) {
                     peak.accumulateAndGet(whole.incrementAndGet(), Math::max);
                 }
@@ -83,6 +85,11 @@ public final class HeldWhole {
         /** Whether it was read whole. */
         public boolean readWhole() {
             return heldWhole.get();
+        }
+
+        /** The JVM's count of octets held ({@code maxCheckedTotal}) at its last whole read; -1 when never read so. */
+        public long heldAtWholeRead() {
+            return heldAtRead.get();
         }
 
         /** After the mailet or hook: no longer held. */

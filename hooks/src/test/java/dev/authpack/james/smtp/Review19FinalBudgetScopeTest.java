@@ -36,6 +36,7 @@ class Review19FinalBudgetScopeTest {
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         config.addProperty("checks", "MISSING_MESSAGE_ID_HEADER");
         config.addProperty("maxCheckedSize", "2M");
+        config.addProperty("maxCheckedTotal", "3M");
         FixConformanceHook hook = new FixConformanceHook();
         hook.init(config);
         // the budget the checks would have with maxCheckedSize=2M, maxCheckedTotal=3M: three such messages at once

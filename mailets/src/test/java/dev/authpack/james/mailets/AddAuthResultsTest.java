@@ -117,6 +117,41 @@ class AddAuthResultsTest {
     }
 
     /**
+     * Review s19 final: a message within maxCheckedSize is read whole only while maxCheckedTotal (the JVM-wide count
+     * of MailAuthCheck's) holds its octets, released after, on every path; with no room for it, its header section
+     * alone is rewritten: the same fields (the forged ones gone, ours on top), the body never read whole.
+     */
+    @Test
+    void wholeReadsHoldMaxCheckedTotalAndARefusedMessageIsRewrittenInItsHeaderSection() throws Exception {
+        byte[] octets = dev.authpack.james.CountingMessages.withBody("Received: from a\r\n" + FORGED
+                + "Subject: s\r\n\r\n", 200 * 1024);
+        AddAuthResults mailet = mailet(Map.of("maxCheckedSize", "1M", "maxCheckedTotal", "1M"));
+        dev.authpack.james.WholeReadBudget other = dev.authpack.james.WholeReadBudget.read("1M",
+                dev.authpack.james.MessageSizeLimit.parse("maxCheckedSize", "1M"));
+        for (boolean room : new boolean[] {true, false}) {
+            dev.authpack.james.WholeReadBudget.Hold held = room ? dev.authpack.james.WholeReadBudget.Hold.NONE
+                    : other.tryHold(1L << 20);
+            dev.authpack.james.HeldWhole.Message message = new dev.authpack.james.HeldWhole(0).message(octets);
+            FakeMail mail = FakeMail.builder().name("budget").mimeMessage(message).size(octets.length)
+                    .recipient("bob@example.org").build();
+            checked(mail);
+            try (held) {
+                mailet.service(mail);
+            }
+            assertThat(message.readWhole()).as("read whole with room " + room).isEqualTo(room);
+            if (room) {
+                assertThat(message.heldAtWholeRead()).as("held while read").isEqualTo(octets.length);
+            }
+            assertThat(dev.authpack.james.WholeReadBudget.jvmHeld()).isZero();
+            assertThat(mail.getState()).isNotEqualTo(Mail.ERROR);
+            assertThat(header(mail)).isEqualTo("Authentication-Results: mx.test;\r\n\tspf=pass\r\n"
+                    + "Received: from a\r\nSubject: s\r\n");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> mailet(Map.of("maxCheckedSize", "1M",
+                "maxCheckedTotal", "512K"))).isInstanceOf(MessagingException.class).hasMessageContaining("maxCheckedTotal");
+    }
+
+    /**
      * Review s19 (L5): {@code maxCheckedSize} as MailAuthCheck's: a message over it is not read whole (its header
      * section alone is rewritten, the forged fields still go and ours on top); the bound is checked at init.
      */

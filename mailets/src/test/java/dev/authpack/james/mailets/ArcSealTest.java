@@ -1,6 +1,8 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.MessageSizeLimit;
+import dev.authpack.james.HeldWhole;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.james.CountingMessages;
 import dev.authpack.james.ConfSamples;
 import dev.authpack.james.FakeFileSystem;
@@ -579,6 +581,51 @@ class ArcSealTest {
         assertThat(verify(after).status()).isEqualTo(ArcStatus.PASS);
         byte[] body = Arrays.copyOfRange(octets, octets.length - (4 << 20), octets.length);
         assertThat(Arrays.copyOfRange(after, after.length - body.length, after.length)).isEqualTo(body);
+    }
+
+    /**
+     * Review s19 final: a message within maxSignedSize is read whole only while maxCheckedTotal (the JVM-wide count
+     * of MailAuthCheck's) holds its octets, released after, on every path; with no room for it, it is sealed as one
+     * over maxSignedSize, its body streamed, never read whole: the same set (forged fields gone, the seal verifies).
+     */
+    @Test
+    void wholeReadsHoldMaxCheckedTotalAndARefusedMessageIsSealedStreamed() throws Exception {
+        byte[] octets = CountingMessages.withBody(
+                "Authentication-Results: list.example; dkim=pass header.d=paypal.com\r\n"
+                        + "From: joe@example.com\r\nSubject: budget\r\n\r\n", 200 * 1024);
+        byte[] body = Arrays.copyOfRange(octets, octets.length - 200 * 1024, octets.length);
+        ArcSeal sealer = listSealer("authservId", "list.example", "maxSignedSize", "1M", "maxCheckedTotal", "1M");
+        WholeReadBudget other = WholeReadBudget.read("1M", MessageSizeLimit.parse("maxCheckedSize", "1M"));
+        for (boolean room : new boolean[] {true, false}) {
+            WholeReadBudget.Hold held = room ? WholeReadBudget.Hold.NONE : other.tryHold(1L << 20);
+            HeldWhole.Message message = new HeldWhole(0).message(octets);
+            FakeMail mail = FakeMail.builder().name("budget").mimeMessage(message).size(octets.length)
+                    .sender("joe@example.com").recipient("list@list.example").remoteAddr("192.0.2.7")
+                    .attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("client.example.com"))).build();
+            try (held) {
+                sealer.service(mail);
+            }
+            assertThat(message.readWhole()).as("read whole with room " + room).isEqualTo(room);
+            if (room) {
+                assertThat(message.heldAtWholeRead()).as("held while read").isEqualTo(octets.length);
+            }
+            assertThat(WholeReadBudget.jvmHeld()).isZero();
+            assertThat(mail.getAttribute(MessageSizeLimit.ARC_SEAL_SKIPPED)).isEmpty();
+            assertThat(mail.getMessage().getHeader("Authentication-Results")).isNull();
+            byte[] after = written(mail);
+            assertThat(field(after, "ARC-Seal", 1)).contains("cv=none");
+            assertThat(verify(after).status()).isEqualTo(ArcStatus.PASS);
+            assertThat(Arrays.copyOfRange(after, after.length - body.length, after.length)).isEqualTo(body);
+        }
+        // a read that fails releases what it held; a bad maxCheckedTotal stops James at start
+        HeldWhole.Message failing = new HeldWhole(0).failing(octets, new IllegalStateException("spool"));
+        sealer.service(FakeMail.builder().name("failing").mimeMessage(failing).size(octets.length)
+                .recipient("list@list.example").build());
+        assertThat(failing.heldAtWholeRead()).isEqualTo(octets.length);
+        assertThat(WholeReadBudget.jvmHeld()).isZero();
+        assertThatThrownBy(() -> listSealer("authservId", "list.example", "maxSignedSize", "1M",
+                "maxCheckedTotal", "512K")).isInstanceOf(MessagingException.class).hasMessageContaining(
+                        "maxCheckedTotal");
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.MessageSizeLimit;
+import dev.authpack.james.HeldWhole;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.james.CountingMessages;
 import dev.authpack.james.ConfSamples;
 import dev.authpack.james.FakeFileSystem;
@@ -506,6 +508,44 @@ class DkimSignTest {
                 "pass d=example.com s=ed a=ed25519-sha256");
         assertThatThrownBy(() -> mailet(single("maxSignedSize", "64 mega"))).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("maxSignedSize must be a size from 1024 to 1073741824");
+    }
+
+    /**
+     * Review s19 final: a message within maxSignedSize is read whole only while maxCheckedTotal (the JVM-wide count
+     * of MailAuthCheck's) holds its octets, released after, on every path; with no room for it, it is signed as one
+     * over maxSignedSize, its body streamed, never read whole: the same signatures, which verify.
+     */
+    @Test
+    void wholeReadsHoldMaxCheckedTotalAndARefusedMessageIsSignedStreamed() throws Exception {
+        byte[] octets = CountingMessages.withBody(LARGE, 200 * 1024);
+        DkimSign mailet = mailet(single("maxSignedSize", "1M", "maxCheckedTotal", "1M"));
+        WholeReadBudget other = WholeReadBudget.read("1M", MessageSizeLimit.parse("maxCheckedSize", "1M"));
+        for (boolean room : new boolean[] {true, false}) {
+            WholeReadBudget.Hold held = room ? WholeReadBudget.Hold.NONE : other.tryHold(1L << 20);
+            HeldWhole.Message message = new HeldWhole(0).message(octets);
+            FakeMail mail = FakeMail.builder().name("budget").mimeMessage(message).size(octets.length)
+                    .sender("joe@example.com").recipient("suzie@shopping.example.net").build();
+            try (held) {
+                mailet.service(mail);
+            }
+            assertThat(message.readWhole()).as("read whole with room " + room).isEqualTo(room);
+            if (room) {
+                assertThat(message.heldAtWholeRead()).as("held while read").isEqualTo(octets.length);
+            }
+            assertThat(WholeReadBudget.jvmHeld()).isZero();
+            assertThat(skipped(mail)).isEmpty();
+            byte[] signed = written(mail);
+            assertPrepended(signed, octets, 1);
+            assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
+        }
+        // a read that fails releases what it held; a bad maxCheckedTotal stops James at start
+        HeldWhole.Message failing = new HeldWhole(0).failing(octets, new IllegalStateException("spool"));
+        mailet.service(FakeMail.builder().name("failing").mimeMessage(failing).size(octets.length)
+                .sender("joe@example.com").recipient("suzie@shopping.example.net").build());
+        assertThat(failing.heldAtWholeRead()).isEqualTo(octets.length);
+        assertThat(WholeReadBudget.jvmHeld()).isZero();
+        assertThatThrownBy(() -> mailet(single("maxSignedSize", "1M", "maxCheckedTotal", "512K")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("maxCheckedTotal");
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.authpack.james.mailets;
 
+import dev.authpack.james.HeldWhole;
+import dev.authpack.james.MessageSizeLimit;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.james.ConformanceParameters;
 import dev.authpack.james.MimeMessageBytes;
 import org.apache.mailet.Mail;
@@ -106,6 +109,46 @@ class FixConformanceTest {
         FakeMail empty = FakeMail.builder().name("none").build();
         mailet.service(empty);
         assertThat(empty.attributes()).isEmpty();
+    }
+
+    /**
+     * Review s19 final: a message within maxCheckedSize is read whole only while maxCheckedTotal (the JVM-wide count
+     * of MailAuthCheck's) holds its octets, released after, on every path; with no room for it (the spool cannot
+     * defer it), it goes on unread and unchanged, marked with a reason naming maxCheckedTotal, not to the processor.
+     */
+    @Test
+    void wholeReadsHoldMaxCheckedTotalAndARefusedMessageIsSkippedAndMarked() throws Exception {
+        byte[] octets = dev.authpack.james.CountingMessages.withBody("From: a@example.com\r\nSubject: no id\r\n\r\n",
+                200 * 1024);
+        FixConformance mailet = mailet(Map.of("checks", "MISSING_MESSAGE_ID_HEADER", "maxCheckedSize", "1M",
+                "maxCheckedTotal", "1M"));
+        HeldWhole.Message whole = new HeldWhole(0).message(octets);
+        FakeMail checked = FakeMail.builder().name("whole").mimeMessage(whole).size(octets.length)
+                .recipient("b@example.org").state("transport").build();
+        mailet.service(checked);
+        assertThat(whole.heldAtWholeRead()).as("held while read").isEqualTo(octets.length);
+        assertThat(checked.getState()).isEqualTo("error");
+        assertThat(WholeReadBudget.jvmHeld()).isZero();
+
+        WholeReadBudget other = WholeReadBudget.read("1M", MessageSizeLimit.parse("maxCheckedSize", "1M"));
+        try (WholeReadBudget.Hold held = other.tryHold(1L << 20)) {
+            assertThat(held).isNotNull();
+            HeldWhole.Message refused = new HeldWhole(0).message(octets);
+            FakeMail mail = FakeMail.builder().name("refused").mimeMessage(refused).size(octets.length)
+                    .recipient("b@example.org").state("transport").build();
+            mailet.service(mail);
+            assertThat(refused.readWhole()).isFalse();
+            assertThat(mail.getState()).isEqualTo("transport");
+            assertThat(attribute(mail, MessageSizeLimit.CONFORMANCE_SKIPPED)).hasValueSatisfying(reason ->
+                    assertThat(reason).contains("maxCheckedTotal (1048576 octets)"));
+        }
+        HeldWhole.Message failing = new HeldWhole(0).failing(octets, new IllegalStateException("spool"));
+        mailet.service(FakeMail.builder().name("failing").mimeMessage(failing).size(octets.length)
+                .recipient("b@example.org").build());
+        assertThat(failing.heldAtWholeRead()).isEqualTo(octets.length);
+        assertThat(WholeReadBudget.jvmHeld()).isZero();
+        assertThatThrownBy(() -> mailet(Map.of("maxCheckedSize", "1M", "maxCheckedTotal", "512K")))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("maxCheckedTotal");
     }
 
     /** A message over maxCheckedSize goes on unchanged and unread, marked; the bound is checked at init. */
