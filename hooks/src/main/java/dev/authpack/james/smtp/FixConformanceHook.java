@@ -6,6 +6,7 @@ import dev.authpack.james.ConformanceParameters;
 import dev.authpack.james.InitParameters;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.WholeReadBudget;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.smtp.SMTPRetCode;
@@ -41,10 +42,14 @@ import java.util.TreeSet;
  * }</pre>
  *
  * <p>Parameters: {@code checks}, {@code fixes}, {@code detectEncoding}, {@code includeEncodings},
- * {@code excludeEncodings}, {@code serverId}, {@code maxCheckedSize}, as the mailet. A message that cannot be read
- * is accepted unchanged; so is one over {@code maxCheckedSize} (64 MiB by default), unread, with the attribute
- * {@code authpack.conformance.skipped}: James' own {@code maxmessagesize} is unlimited by default, and this hook reads
- * the message whole on an I/O thread (review s19). {@link #onMessage} never throws.
+ * {@code excludeEncodings}, {@code serverId}, {@code maxCheckedSize}, {@code maxCheckedTotal}, as the mailet. A
+ * message that cannot be read is accepted unchanged; so is one over {@code maxCheckedSize} (64 MiB by default),
+ * unread, with the attribute {@code authpack.conformance.skipped}: James' own {@code maxmessagesize} is unlimited by
+ * default, and this hook reads the message whole on an I/O thread (review s19). A message within it is read whole only
+ * while {@code maxCheckedTotal} (the JVM-wide count of {@link WholeReadBudget}) holds its octets; one it leaves no room
+ * for is refused for now, {@code 451 4.3.1} (RFC 3463 §3.4: mail system full), never accepted unchecked: an attacker
+ * filling the budget does not get a non-conformant message past the reject set (review s19 final). {@link #onMessage}
+ * never throws.
  */
 public class FixConformanceHook implements JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(FixConformanceHook.class);
@@ -53,11 +58,14 @@ public class FixConformanceHook implements JamesMessageHook {
     private ConformancePolicy policy;
     /** {@code maxCheckedSize}: a larger message is accepted unread and unchanged, marked. */
     private MessageSizeLimit maxChecked = new MessageSizeLimit(MAX_CHECKED_SIZE, MessageSizeLimit.DEFAULT);
+    /** {@code maxCheckedTotal}: a message it leaves no room for is refused with {@link #tryLater}. */
+    private WholeReadBudget maxCheckedTotal = WholeReadBudget.read(null, maxChecked);
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
         Set<String> accepted = new TreeSet<>(ConformanceParameters.NAMES);
         accepted.add(MAX_CHECKED_SIZE);
+        accepted.add(WholeReadBudget.PARAMETER);
         Optional<String> unknown = InitParameters.unknown("FixConformanceHook", config.getKeys(), accepted);
         if (unknown.isPresent()) {
             throw new ConfigurationException(unknown.get());
@@ -65,10 +73,12 @@ public class FixConformanceHook implements JamesMessageHook {
         try {
             policy = ConformanceParameters.policy(key -> config.getString(key, null));
             maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, config.getString(MAX_CHECKED_SIZE, null));
+            maxCheckedTotal = WholeReadBudget.read(config.getString(WholeReadBudget.PARAMETER, null), maxChecked);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("FixConformanceHook: " + e.getMessage(), e);
         }
-        LOGGER.info("FixConformanceHook ready: checks={} fixes={} {}", policy.checks(), policy.fixes(), maxChecked);
+        LOGGER.info("FixConformanceHook ready: checks={} fixes={} {} {}", policy.checks(), policy.fixes(),
+                maxChecked, maxCheckedTotal);
     }
 
     @Override
@@ -84,24 +94,55 @@ public class FixConformanceHook implements JamesMessageHook {
                         session.getSessionID(), maxChecked.reason(over.getAsLong()));
                 return HookResult.DECLINED;
             }
-            ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
-            if (!outcome.report().complete()) {
-                LOGGER.info("FixConformanceHook: MIME tree beyond the conformance limits in session {}; checked what"
-                        + " is within them", session.getSessionID());
+            long size = MimeMessageBytes.size(mail);
+            // read whole only while maxCheckedTotal holds its octets (of unknown size: maxCheckedSize), released on
+            // every path; with no room for it, refused for now (the client retries), never accepted unchecked
+            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxChecked.octets() : size);
+            if (hold == null) {
+                LOGGER.info("FixConformanceHook: 451 in session {}: {}", session.getSessionID(),
+                        maxCheckedTotal.reason(size));
+                return tryLater();
             }
-            if (outcome instanceof ConformanceOutcome.Rejected rejected) {
-                LOGGER.info("FixConformanceHook: 552 in session {}: {}", session.getSessionID(), rejected.reason());
-                return refusal(rejected);
-            }
-            if (outcome instanceof ConformanceOutcome.Repaired repaired) {
-                mail.setMessage(MimeMessageBytes.from(repaired.message()));
-                ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
-                LOGGER.info("FixConformanceHook: repaired {} in session {}", repaired.fixed(), session.getSessionID());
+            try (hold) {
+                return check(session, mail, message);
             }
         } catch (IOException | MessagingException | RuntimeException e) {
             LOGGER.warn("FixConformanceHook: conformance not checked, message accepted unchanged: {}", e.toString());
         }
         return HookResult.DECLINED;
+    }
+
+    private HookResult check(SMTPSession session, Mail mail, MimeMessage message) throws IOException,
+            MessagingException {
+        ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
+        if (!outcome.report().complete()) {
+            LOGGER.info("FixConformanceHook: MIME tree beyond the conformance limits in session {}; checked what"
+                    + " is within them", session.getSessionID());
+        }
+        if (outcome instanceof ConformanceOutcome.Rejected rejected) {
+            LOGGER.info("FixConformanceHook: 552 in session {}: {}", session.getSessionID(), rejected.reason());
+            return refusal(rejected);
+        }
+        if (outcome instanceof ConformanceOutcome.Repaired repaired) {
+            mail.setMessage(MimeMessageBytes.from(repaired.message()));
+            ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
+            LOGGER.info("FixConformanceHook: repaired {} in session {}", repaired.fixed(), session.getSessionID());
+        }
+        return HookResult.DECLINED;
+    }
+
+    /**
+     * {@code 451 4.3.1 Insufficient system resources to check the message's conformance: try again later}
+     * (RFC 3463 §3.4: X.3.1 mail system full, transient; RFC 5321 §4.2.5): the messages read whole at once fill
+     * {@code maxCheckedTotal}.
+     */
+    static HookResult tryLater() {
+        return HookResult.builder()
+                .hookReturnCode(HookReturnCode.denySoft())
+                .smtpReturnCode(SMTPRetCode.LOCAL_ERROR)
+                .smtpDescription(DSNStatus.getStatus(DSNStatus.TRANSIENT, DSNStatus.SYSTEM_FULL)
+                        + " Insufficient system resources to check the message's conformance: try again later")
+                .build();
     }
 
     /** {@code 552 5.6.0 Message has conformance issues: ...} (RFC 3463 §3.7: X.6.0 other media error). */

@@ -5,6 +5,7 @@ import dev.authpack.james.MailAttributes;
 import dev.authpack.authres.MethodResult;
 import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.james.MessageSizeLimit;
+import dev.authpack.james.WholeReadBudget;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -37,13 +38,19 @@ public class AddAuthResults extends GenericMailet {
 
     static final String MAX_CHECKED_SIZE = "maxCheckedSize";
     /** Every parameter; any other stops James at start. */
-    static final Set<String> PARAMETERS = Set.of("serverId", MAX_CHECKED_SIZE);
+    static final Set<String> PARAMETERS = Set.of("serverId", MAX_CHECKED_SIZE,
+            WholeReadBudget.PARAMETER);
     private Optional<String> serverId;
     /**
      * {@code maxCheckedSize}, as MailAuthCheck's ({@link MessageSizeLimit}, 64 MiB by default): a larger message is
      * not read whole, its header section alone is rewritten and the body streamed under it.
      */
     private MessageSizeLimit maxChecked = new MessageSizeLimit(MAX_CHECKED_SIZE, MessageSizeLimit.DEFAULT);
+    /**
+     * {@code maxCheckedTotal} ({@link WholeReadBudget}, the JVM-wide count MailAuthCheck's is): a message it leaves
+     * no room for is rewritten as one over {@code maxCheckedSize} is, its header section alone (the same fields).
+     */
+    private WholeReadBudget maxCheckedTotal = WholeReadBudget.read(null, maxChecked);
 
     @Override
     public void init() throws MessagingException {
@@ -51,6 +58,7 @@ public class AddAuthResults extends GenericMailet {
         serverId = getInitParameterAsOptional("serverId").map(String::trim).filter(s -> !s.isEmpty());
         try {
             maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, getInitParameter(MAX_CHECKED_SIZE));
+            maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxChecked);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("AddAuthResults: " + e.getMessage(), e);
         }
@@ -82,9 +90,10 @@ public class AddAuthResults extends GenericMailet {
             if (mail.getMessage() == null) {
                 return;
             }
-            // a message over maxCheckedSize is not read whole: its header section alone is rewritten
+            // a message over maxCheckedSize, or over what maxCheckedTotal leaves, is not read whole: its header
+            // section alone is rewritten (the budget is held while it is read whole and released after)
             int removed = AuthResultsHeaders.rewriteWith(mail, null, id, true,
-                    results.map(r -> AuthResultsWriter.headerValue(id, r)), maxChecked);
+                    results.map(r -> AuthResultsWriter.headerValue(id, r)), maxChecked, maxCheckedTotal);
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
             }

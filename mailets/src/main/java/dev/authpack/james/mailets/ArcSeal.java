@@ -6,6 +6,7 @@ import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.arc.ArcAuthResults;
 import dev.authpack.arc.ArcChainSummary;
 import dev.authpack.arc.ArcResult;
@@ -83,7 +84,7 @@ import java.util.concurrent.TimeoutException;
 public class ArcSeal extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcSeal.class);
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "authservId", "headers",
-            "dnsServers", "dnsTimeout", "maxSignedSize");
+            "dnsServers", "dnsTimeout", "maxSignedSize", WholeReadBudget.PARAMETER);
     /** A key lookup of our own validation waits at most this long (ArcVerifyOptions' default). */
     private static final Duration MAX_KEY_LOOKUP = ArcVerifyOptions.DEFAULT_KEY_LOOKUP_TIMEOUT;
 
@@ -95,6 +96,11 @@ public class ArcSeal extends GenericMailet {
     private Duration verifyDeadline;
     /** {@code maxSignedSize}: a larger message is sealed with its body streamed, never read whole. */
     private MessageSizeLimit maxSigned = new MessageSizeLimit("maxSignedSize", MessageSizeLimit.DEFAULT);
+    /**
+     * {@code maxCheckedTotal} ({@link WholeReadBudget}: the JVM-wide count of the messages read whole at once): a
+     * message it leaves no room for is sealed as one over {@code maxSignedSize} is, its body streamed (the same set).
+     */
+    private WholeReadBudget maxCheckedTotal = WholeReadBudget.read(null, maxSigned);
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
     public ArcSeal() {
@@ -127,6 +133,7 @@ public class ArcSeal extends GenericMailet {
             ArcSealer built = new ArcSealer(key, options);
             authservId = parameter("authservId");
             maxSigned = MessageSizeLimit.parse("maxSignedSize", getInitParameter("maxSignedSize"));
+            maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxSigned);
             // seal a small message once: a bad authserv-id or header list stops James now, not on the first mail
             built.trial(authservId.orElse("trial"));
             sealer = built;
@@ -171,21 +178,24 @@ public class ArcSeal extends GenericMailet {
             }
             // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
             long size = MimeMessageBytes.size(mail);
-            if (maxSigned.exceededBy(size) || size < 0 && maxSigned.readWithin(message, size).isEmpty()) {
-                sealStreamed(mail, id.get(), toStrip, size);
+            if (maxSigned.exceededBy(size)) {
+                sealStreamed(mail, id.get(), toStrip, maxSigned.reason(size));
                 return;
             }
-            byte[] octets = AuthResultsHeaders.removeForged(mail, toStrip);
-            toStrip.clear();
-            RawMessage raw = RawMessage.parse(octets);
-            Chain chain = chain(mail, raw, null);
-            ArcSealResult result = sealer.seal(raw, chain.result(), id.get(), resinfo(mail, chain));
-            if (result.sealed()) {
-                MimeMessageBytes.set(mail, result.message());
-                LOGGER.debug("ArcSeal: mail {} sealed: i={} cv={} (chain {})", mail.getName(), result.instance(),
-                        result.cv().word(), chain.source());
-            } else {
-                LOGGER.info("ArcSeal: mail {} not sealed: {}", mail.getName(), result.reason());
+            // read whole only while maxCheckedTotal holds its octets (of unknown size: maxSignedSize), released on
+            // every path; with no room for it, sealed as a message over maxSignedSize, its body streamed
+            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxSigned.octets() : size);
+            if (hold == null) {
+                sealStreamed(mail, id.get(), toStrip, maxCheckedTotal.reason(size));
+                return;
+            }
+            try (hold) {
+                // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
+                if (size < 0 && maxSigned.readWithin(message, size).isEmpty()) {
+                    sealStreamed(mail, id.get(), toStrip, maxSigned.reason(size));
+                    return;
+                }
+                sealWhole(mail, id.get(), toStrip);
             }
         } catch (MessageParseException e) {
             LOGGER.warn("ArcSeal: mail {} not sealed: unreadable header section: {}", mail.getName(),
@@ -202,6 +212,23 @@ public class ArcSeal extends GenericMailet {
         }
     }
 
+    /** The message read whole (within maxSignedSize and held by maxCheckedTotal): sealed, the set put on top. */
+    private void sealWhole(Mail mail, String id, Set<String> toStrip) throws IOException, MessageParseException,
+            MessagingException, InterruptedException, ExecutionException, TimeoutException {
+        byte[] octets = AuthResultsHeaders.removeForged(mail, toStrip);
+        toStrip.clear();
+        RawMessage raw = RawMessage.parse(octets);
+        Chain chain = chain(mail, raw, null);
+        ArcSealResult result = sealer.seal(raw, chain.result(), id, resinfo(mail, chain));
+        if (result.sealed()) {
+            MimeMessageBytes.set(mail, result.message());
+            LOGGER.debug("ArcSeal: mail {} sealed: i={} cv={} (chain {})", mail.getName(), result.instance(),
+                    result.cv().word(), chain.source());
+        } else {
+            LOGGER.info("ArcSeal: mail {} not sealed: {}", mail.getName(), result.reason());
+        }
+    }
+
     /**
      * A message over {@code maxSignedSize} (or of unknown size found over it), never read whole: the fields claiming
      * our ids removed from its header section alone, the header section read again, the body streamed once for the
@@ -211,16 +238,16 @@ public class ArcSeal extends GenericMailet {
      * section that is not clean (no end within {@link MessageLimits#DEFAULT_MAX_HEADER_BYTES}, or not CRLF lines
      * alone) is not sealed: {@link MessageSizeLimit#ARC_SEAL_SKIPPED} says why.
      */
-    private void sealStreamed(Mail mail, String id, Set<String> toStrip, long size) throws IOException,
+    private void sealStreamed(Mail mail, String id, Set<String> toStrip, String why) throws IOException,
             MessageParseException, MessagingException, InterruptedException, ExecutionException, TimeoutException {
-        AuthResultsHeaders.removeForged(mail, toStrip, maxSigned);
+        AuthResultsHeaders.removeForgedInHeaderSection(mail, toStrip);
         toStrip.clear();
         MimeMessage message = mail.getMessage();
         MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(message,
                 MessageLimits.DEFAULT_MAX_HEADER_BYTES);
         RawMessage raw = header.clean() ? RawMessage.parse(header.octets()) : null;
         if (raw == null || raw.bodyOffset() != header.octets().length) {
-            String reason = maxSigned.reason(size) + " and its header section is not CRLF lines alone ended within "
+            String reason = why + " and its header section is not CRLF lines alone ended within "
                     + MessageLimits.DEFAULT_MAX_HEADER_BYTES + " octets: not sealed";
             mail.setAttribute(new Attribute(MessageSizeLimit.ARC_SEAL_SKIPPED, AttributeValue.of(reason)));
             LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), reason);
@@ -243,7 +270,7 @@ public class ArcSeal extends GenericMailet {
             MimeMessageBytes.replaceHeaderSection(mail, header.octets().length,
                     List.of(OctetSlice.of(result.message())));
             LOGGER.debug("ArcSeal: mail {} sealed with its body streamed ({}): i={} cv={} (chain {})",
-                    mail.getName(), maxSigned.reason(size), result.instance(), result.cv().word(), chain.source());
+                    mail.getName(), why, result.instance(), result.cv().word(), chain.source());
         } else {
             LOGGER.info("ArcSeal: mail {} not sealed: {}", mail.getName(), result.reason());
         }
@@ -255,7 +282,7 @@ public class ArcSeal extends GenericMailet {
      */
     private void stripOrKeep(Mail mail, Set<String> ids) {
         try {
-            AuthResultsHeaders.removeForged(mail, ids, maxSigned);
+            AuthResultsHeaders.removeForged(mail, ids, maxSigned, maxCheckedTotal);
         } catch (IOException | MessagingException | RuntimeException e) {
             AuthResultsHeaders.toErrorProcessor(mail, "ArcSeal", e);
         }

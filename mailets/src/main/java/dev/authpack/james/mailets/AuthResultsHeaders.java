@@ -93,7 +93,7 @@ final class AuthResultsHeaders {
      * @return the message's octets after the change
      */
     static byte[] removeForged(Mail mail, Collection<String> ids) throws MessagingException, IOException {
-        return removeForged(mail, ids, null);
+        return removeForgedWhole(mail, ids);
     }
 
     /**
@@ -103,16 +103,48 @@ final class AuthResultsHeaders {
      */
     static byte[] removeForged(Mail mail, Collection<String> ids, MessageSizeLimit limit)
             throws MessagingException, IOException {
+        return removeForged(mail, ids, limit, null);
+    }
+
+    /**
+     * {@link #removeForged(Mail, Collection, MessageSizeLimit)}; a message within {@code limit} is read whole only
+     * while {@code budget} (when not null) holds its octets, released after: otherwise its header section alone is
+     * rewritten, as a message over {@code limit} (and null is returned).
+     */
+    static byte[] removeForged(Mail mail, Collection<String> ids, MessageSizeLimit limit, WholeReadBudget budget)
+            throws MessagingException, IOException {
+        long size = MimeMessageBytes.size(mail);
         // of unknown size: not read whole either (review s18 L2)
-        if (limit != null && limit.mayExceed(MimeMessageBytes.size(mail))) {
-            Optional<String> checkedId = MailAttributes.authservId(mail);
-            Optional<List<MethodResult>> results = MailAttributes.results(mail);
-            // MailAuthCheck's own field put back on top when it was among those removed, as below
-            Optional<String> ours = checkedId.filter(ids::contains).flatMap(id -> results.map(
-                    r -> AuthResultsWriter.headerField(id, r)));
-            rewriteHeaderSection(mail, ids, ours);
+        if (limit != null && limit.mayExceed(size)) {
+            removeForgedInHeaderSection(mail, ids);
             return null;
         }
+        WholeReadBudget.Hold hold = budget == null ? WholeReadBudget.Hold.NONE : budget.tryHold(size);
+        if (hold == null) {
+            removeForgedInHeaderSection(mail, ids);
+            return null;
+        }
+        try (hold) {
+            return removeForgedWhole(mail, ids);
+        }
+    }
+
+    /**
+     * {@link #removeForged(Mail, Collection)} from the header section alone, the body streamed, never read whole
+     * ({@link #rewriteHeaderSection}): the same fields removed, MailAuthCheck's own put back on top.
+     */
+    static void removeForgedInHeaderSection(Mail mail, Collection<String> ids) throws MessagingException,
+            IOException {
+        Optional<String> checkedId = MailAttributes.authservId(mail);
+        Optional<List<MethodResult>> results = MailAttributes.results(mail);
+        // MailAuthCheck's own field put back on top when it was among those removed, as below
+        Optional<String> ours = checkedId.filter(ids::contains).flatMap(id -> results.map(
+                r -> AuthResultsWriter.headerField(id, r)));
+        rewriteHeaderSection(mail, ids, ours);
+    }
+
+    private static byte[] removeForgedWhole(Mail mail, Collection<String> ids) throws MessagingException,
+            IOException {
         byte[] before = MimeMessageBytes.of(mail.getMessage());
         Optional<String> checkedId = MailAttributes.authservId(mail);
         Optional<List<MethodResult>> results = MailAttributes.results(mail);

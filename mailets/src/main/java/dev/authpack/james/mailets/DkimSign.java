@@ -4,6 +4,7 @@ import dev.authpack.james.InitParameters;
 import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.WholeReadBudget;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimSignOptions;
@@ -66,7 +67,7 @@ public class DkimSign extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "selector2", "privateKey2",
             "fromDomains", "keyTable", "signingTable", "canonicalization", "headers", "overSignedHeaders",
-            "expiration", "identity", "maxSignedSize");
+            "expiration", "identity", "maxSignedSize", WholeReadBudget.PARAMETER);
     /** Stand-ins to check settings with before (or apart from) a key's own domain and selector. */
     private static final String CHECK_DOMAIN = "example.com";
     private static final String CHECK_SELECTOR = "selector";
@@ -78,6 +79,12 @@ public class DkimSign extends GenericMailet {
     private volatile TableSigner signer;
     /** {@code maxSignedSize}: a larger message is signed with its body streamed, never read whole. */
     private volatile MessageSizeLimit maxSigned = new MessageSizeLimit("maxSignedSize", MessageSizeLimit.DEFAULT);
+    /**
+     * {@code maxCheckedTotal} ({@link WholeReadBudget}: the JVM-wide count of the messages read whole at once): a
+     * message it leaves no room for is signed as one over {@code maxSignedSize} is, its body streamed (the same
+     * signatures).
+     */
+    private volatile WholeReadBudget maxCheckedTotal = WholeReadBudget.read(null, maxSigned);
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
     public DkimSign() {
@@ -100,6 +107,7 @@ public class DkimSign extends GenericMailet {
                     ? tables(settings) : singleDomain(settings);
             built = new TableSigner(table, settings);
             maxSigned = MessageSizeLimit.parse("maxSignedSize", getInitParameter("maxSignedSize"));
+            maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxSigned);
         } catch (KeyTableException | DkimKeyException | IllegalArgumentException e) {
             throw new MessagingException("DkimSign: " + e.getMessage(), e);
         }
@@ -116,14 +124,9 @@ public class DkimSign extends GenericMailet {
             long size = MimeMessageBytes.size(mail);
             SignOutcome outcome;
             if (maxSigned.exceededBy(size)) {
-                outcome = signStreamed(mail, message, size);
-            } else if (size < 0) {
-                // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
-                Optional<byte[]> within = MimeMessageBytes.ofAtMost(message, maxSigned.octets());
-                outcome = within.isPresent() ? signed(mail, signer.sign(within.get()))
-                        : signStreamed(mail, message, size);
+                outcome = signStreamed(mail, message, maxSigned.reason(size));
             } else {
-                outcome = signed(mail, signer.sign(MimeMessageBytes.of(message)));
+                outcome = signWithinBudget(mail, message, size);
             }
             if (outcome == null) {
                 return;
@@ -141,6 +144,27 @@ public class DkimSign extends GenericMailet {
         }
     }
 
+    /**
+     * A message within {@code maxSignedSize}: read whole while {@code maxCheckedTotal} holds its octets (of unknown
+     * size: {@code maxSignedSize}), released on every path; with no room for it, signed with its body streamed.
+     */
+    private SignOutcome signWithinBudget(Mail mail, MimeMessage message, long size) throws IOException,
+            MessagingException {
+        WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxSigned.octets() : size);
+        if (hold == null) {
+            return signStreamed(mail, message, maxCheckedTotal.reason(size));
+        }
+        try (hold) {
+            if (size < 0) {
+                // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
+                Optional<byte[]> within = MimeMessageBytes.ofAtMost(message, maxSigned.octets());
+                return within.isPresent() ? signed(mail, signer.sign(within.get()))
+                        : signStreamed(mail, message, maxSigned.reason(size));
+            }
+            return signed(mail, signer.sign(MimeMessageBytes.of(message)));
+        }
+    }
+
     /** The whole message signed: the signed octets become the message. */
     private static SignOutcome signed(Mail mail, SignOutcome outcome) throws MessagingException {
         if (outcome.signed()) {
@@ -152,25 +176,26 @@ public class DkimSign extends GenericMailet {
     }
 
     /**
-     * A message over {@code maxSignedSize} (or of unknown size found over it), never read whole: its header section
+     * A message over {@code maxSignedSize} (or of unknown size found over it, or over what {@code maxCheckedTotal}
+     * leaves: {@code why}), never read whole: its header section
      * read from its start and no further, its body streamed once for the body hash
      * ({@link TableSigner#signStreamed}), and the fields put on top with the rest of the message streamed after them
      * ({@link MimeMessageBytes#replaceHeaderSection}: in James into its own source). A header section that is not
      * clean (no end within {@link MessageLimits#DEFAULT_MAX_HEADER_BYTES}, or not CRLF lines alone, where readers
      * disagree on its fields) is not signed: passed on with {@link MessageSizeLimit#DKIM_SIGN_SKIPPED} and null.
      */
-    private SignOutcome signStreamed(Mail mail, MimeMessage message, long size) throws IOException,
+    private SignOutcome signStreamed(Mail mail, MimeMessage message, String why) throws IOException,
             MessagingException {
         MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(message,
                 MessageLimits.DEFAULT_MAX_HEADER_BYTES);
         if (!header.clean()) {
-            String reason = maxSigned.reason(size) + " and its header section is not CRLF lines alone ended within "
+            String reason = why + " and its header section is not CRLF lines alone ended within "
                     + MessageLimits.DEFAULT_MAX_HEADER_BYTES + " octets: not signed";
             mail.setAttribute(new Attribute(MessageSizeLimit.DKIM_SIGN_SKIPPED, AttributeValue.of(reason)));
             LOGGER.warn("DkimSign: mail {} not signed: {}", mail.getName(), reason);
             return null;
         }
-        LOGGER.debug("DkimSign: mail {}: {}; signed with its body streamed", mail.getName(), maxSigned.reason(size));
+        LOGGER.debug("DkimSign: mail {}: {}; signed with its body streamed", mail.getName(), why);
         SignOutcome outcome = signer.signStreamed(header.octets(), MimeMessageBytes.stream(message));
         if (outcome.signed()) {
             MimeMessageBytes.replaceHeaderSection(mail, header.octets().length,

@@ -7,6 +7,7 @@ import dev.authpack.conformance.ConformancePolicy;
 import dev.authpack.james.ConformanceParameters;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.WholeReadBudget;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -45,14 +46,21 @@ public class FixConformance extends GenericMailet {
     static final String PROCESSOR = "processor";
     static final String DEFAULT_PROCESSOR = "error";
     static final String MAX_CHECKED_SIZE = "maxCheckedSize";
-    /** {@link ConformanceParameters#NAMES} and the mailet's own two; any other stops James at start. */
+    /** {@link ConformanceParameters#NAMES} and the mailet's own three; any other stops James at start. */
     static final Set<String> PARAMETERS = Stream.concat(ConformanceParameters.NAMES.stream(),
-            Stream.of(PROCESSOR, MAX_CHECKED_SIZE)).collect(Collectors.toUnmodifiableSet());
+            Stream.of(PROCESSOR, MAX_CHECKED_SIZE, WholeReadBudget.PARAMETER))
+            .collect(Collectors.toUnmodifiableSet());
 
     private ConformancePolicy policy;
     private String processor;
     /** {@code maxCheckedSize}: a larger message goes on as it is, marked, never read whole. */
     private MessageSizeLimit maxChecked;
+    /**
+     * {@code maxCheckedTotal} ({@link WholeReadBudget}: the JVM-wide count of the messages read whole at once): a
+     * message it leaves no room for cannot wait in the spool, nor be checked in parts, so it goes on as one over
+     * {@code maxCheckedSize} does, marked (the reason names maxCheckedTotal), logged at WARN.
+     */
+    private WholeReadBudget maxCheckedTotal;
 
     @Override
     public void init() throws MessagingException {
@@ -60,6 +68,7 @@ public class FixConformance extends GenericMailet {
         try {
             policy = ConformanceParameters.policy(this::getInitParameter);
             maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, getInitParameter(MAX_CHECKED_SIZE));
+            maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxChecked);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("FixConformance: " + e.getMessage(), e);
         }
@@ -68,9 +77,9 @@ public class FixConformance extends GenericMailet {
             throw new MessagingException("FixConformance: processor must name a processor (default "
                     + DEFAULT_PROCESSOR + ")");
         }
-        LOGGER.info("FixConformance ready: checks={} fixes={} detectEncoding={} processor={} {}", policy.checks(),
+        LOGGER.info("FixConformance ready: checks={} fixes={} detectEncoding={} processor={} {} {}", policy.checks(),
                 policy.fixes(), policy.settings().guesser() != CharsetGuesser.NONE,
-                processor, maxChecked);
+                processor, maxChecked, maxCheckedTotal);
     }
 
     @Override
@@ -80,33 +89,59 @@ public class FixConformance extends GenericMailet {
             if (message == null) {
                 return;
             }
-            // a size not known beforehand: read only up to the limit, past it skipped as over it (review s18 L2)
             long size = MimeMessageBytes.size(mail);
-            java.util.Optional<byte[]> octets = maxChecked.readWithin(message, size);
-            if (octets.isEmpty()) {
-                maxChecked.markSkipped(mail, MessageSizeLimit.CONFORMANCE_SKIPPED, size);
-                LOGGER.info("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(),
-                        maxChecked.reason(size));
+            if (maxChecked.exceededBy(size)) {
+                skipped(mail, size);
                 return;
             }
-            ConformanceOutcome outcome = policy.apply(octets.get());
-            if (!outcome.report().complete()) {
-                LOGGER.info("{}: MIME tree beyond the conformance limits; checked what is within them",
-                        mail.getName());
+            // read whole only while maxCheckedTotal holds its octets (of unknown size: maxCheckedSize), released on
+            // every path; with no room for it, passed on unchecked and marked (the spool cannot defer it)
+            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxChecked.octets() : size);
+            if (hold == null) {
+                String reason = maxCheckedTotal.reason(size);
+                mail.setAttribute(new org.apache.mailet.Attribute(MessageSizeLimit.CONFORMANCE_SKIPPED,
+                        org.apache.mailet.AttributeValue.of(reason)));
+                LOGGER.warn("{}: conformance not checked, mail passed on unchanged, marked {}: {}", mail.getName(),
+                        MessageSizeLimit.CONFORMANCE_SKIPPED.asString(), reason);
+                return;
             }
-            if (outcome instanceof ConformanceOutcome.Rejected rejected) {
-                ConformanceParameters.store(mail, ConformanceParameters.ISSUES, rejected.issues());
-                LOGGER.info("{}: {}; to processor {}", mail.getName(), rejected.reason(), processor);
-                mail.setState(processor);
-            } else if (outcome instanceof ConformanceOutcome.Repaired repaired) {
-                mail.setMessage(MimeMessageBytes.from(repaired.message()));
-                ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
-                LOGGER.info("{}: repaired {}{}{}", mail.getName(), repaired.fixed(),
-                        repaired.rebuilt() ? " (rebuilt)" : " (fields added)",
-                        repaired.remaining().isEmpty() ? "" : "; still " + repaired.remaining());
+            try (hold) {
+                check(mail, message, size);
             }
         } catch (IOException | MessagingException | RuntimeException e) {
             LOGGER.warn("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(), e.toString());
+        }
+    }
+
+    private void skipped(Mail mail, long size) {
+        maxChecked.markSkipped(mail, MessageSizeLimit.CONFORMANCE_SKIPPED, size);
+        LOGGER.info("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(),
+                maxChecked.reason(size));
+    }
+
+    /** The message within maxCheckedSize, its octets held by maxCheckedTotal: checked, rejected or repaired. */
+    private void check(Mail mail, MimeMessage message, long size) throws IOException, MessagingException {
+        // a size not known beforehand: read only up to the limit, past it skipped as over it (review s18 L2)
+        java.util.Optional<byte[]> octets = maxChecked.readWithin(message, size);
+        if (octets.isEmpty()) {
+            skipped(mail, size);
+            return;
+        }
+        ConformanceOutcome outcome = policy.apply(octets.get());
+        if (!outcome.report().complete()) {
+            LOGGER.info("{}: MIME tree beyond the conformance limits; checked what is within them",
+                    mail.getName());
+        }
+        if (outcome instanceof ConformanceOutcome.Rejected rejected) {
+            ConformanceParameters.store(mail, ConformanceParameters.ISSUES, rejected.issues());
+            LOGGER.info("{}: {}; to processor {}", mail.getName(), rejected.reason(), processor);
+            mail.setState(processor);
+        } else if (outcome instanceof ConformanceOutcome.Repaired repaired) {
+            mail.setMessage(MimeMessageBytes.from(repaired.message()));
+            ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
+            LOGGER.info("{}: repaired {}{}{}", mail.getName(), repaired.fixed(),
+                    repaired.rebuilt() ? " (rebuilt)" : " (fields added)",
+                    repaired.remaining().isEmpty() ? "" : "; still " + repaired.remaining());
         }
     }
 
