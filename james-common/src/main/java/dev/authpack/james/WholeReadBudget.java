@@ -9,12 +9,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * {@code maxCheckedTotal}: the octets of messages that {@code MailAuthCheck} and {@code SessionAuthCheck} hold read
- * whole at once, counted JVM-wide. {@code maxCheckedSize} bounds one message; this bounds them all: 20 spool threads
+ * {@code maxCheckedTotal}: the octets of messages that the pack's readers ({@code MailAuthCheck},
+ * {@code SessionAuthCheck}, {@code AddAuthResults}, {@code ArcSeal}, {@code DkimSign}, {@code FixConformance} and
+ * {@code FixConformanceHook}) hold read whole at once, counted JVM-wide (review s19 final: every reader). {@code maxCheckedSize} bounds one message; this bounds them all: 20 spool threads
  * and the SMTP I/O threads each reading a 60 MiB message under that bound would hold gigabytes (review s19). A message
  * that would take the total over the budget is checked as one over {@code maxCheckedSize} is (from its header section,
- * its body streamed once for the DKIM and ARC body hashes: the same verdicts, bounded memory); it never waits for room
- * and never fails for want of it.
+ * its body streamed once for the DKIM and ARC body hashes: the same verdicts, bounded memory), signed or sealed with its
+ * body streamed, or has our field written from its header section alone; it never waits for room. The conformance
+ * check, which has no such path, defers it ({@code FixConformanceHook}: 451 4.3.1) or skips it, marked
+ * ({@code FixConformance}).
  *
  * <p>One count for the JVM (per class loader: James loads the pack's mailets and hooks with one), as
  * {@code PendingChecks.MAX_BYTES} is one bound for the hooks' hand-over table; each instance admits a message only
@@ -29,7 +32,7 @@ import java.util.function.LongSupplier;
  */
 public final class WholeReadBudget {
     private static final Logger LOGGER = LoggerFactory.getLogger(WholeReadBudget.class);
-    /** The parameter, in MailAuthCheck and SessionAuthCheck ({@link CheckSettings}). */
+    /** The parameter, of every reader above (in the checks read by {@link CheckSettings}). */
     public static final String PARAMETER = "maxCheckedTotal";
     /** 1 TiB: the largest value (no heap James runs with is larger). */
     public static final long MAX = 1L << 40;
@@ -170,8 +173,9 @@ public final class WholeReadBudget {
             long next = nextLog.get();
             if (now - next >= 0 && nextLog.compareAndSet(next, now + LOG_EVERY.toNanos())) {
                 long since = refused.getAndSet(0);
-                LOGGER.info("{} ({} octets) reached: {} message(s) checked from their header section, their body"
-                        + " streamed, since the last such line ({} octets held now)", PARAMETER, budget,
+                LOGGER.info("{} ({} octets) reached: {} message(s) not read whole (checked, signed or sealed from"
+                        + " their header section, their body streamed; conformance deferred or skipped) since the"
+                        + " last such line ({} octets held now)", PARAMETER, budget,
                         since, held.get());
             }
         }
