@@ -11,13 +11,13 @@ import java.util.function.LongSupplier;
 /**
  * {@code maxCheckedTotal}: the octets of messages that the pack's readers ({@code MailAuthCheck},
  * {@code SessionAuthCheck}, {@code AddAuthResults}, {@code ArcSeal}, {@code DkimSign}, {@code FixConformance} and
- * {@code FixConformanceHook}) hold read whole at once, counted JVM-wide (review s19 final: every reader). {@code maxCheckedSize} bounds one message; this bounds them all: 20 spool threads
- * and the SMTP I/O threads each reading a 60 MiB message under that bound would hold gigabytes (review s19). A message
- * that would take the total over the budget is checked as one over {@code maxCheckedSize} is (from its header section,
- * its body streamed once for the DKIM and ARC body hashes: the same verdicts, bounded memory), signed or sealed with its
- * body streamed, or has our field written from its header section alone; it never waits for room. The conformance
- * check, which has no such path, defers it ({@code FixConformanceHook}: 451 4.3.1) or skips it, marked
- * ({@code FixConformance}).
+ * {@code FixConformanceHook}) hold read whole at once, counted JVM-wide (review s19 final: every reader).
+ * {@code maxCheckedSize} bounds one message; this bounds them all: 20 spool threads and the SMTP I/O threads each
+ * reading a 60 MiB message under that bound would hold gigabytes (review s19). A message that would take the total
+ * over the budget is checked as one over {@code maxCheckedSize} is (from its header section, its body streamed once
+ * for the DKIM and ARC body hashes: the same verdicts, bounded memory), signed or sealed with its body streamed, or
+ * has our field written from its header section alone; it never waits for room. The conformance check, which has no
+ * such path, defers it ({@code FixConformanceHook}: 451 4.3.1) or skips it, marked ({@code FixConformance}).
  *
  * <p>One count for the JVM (per class loader: James loads the pack's mailets and hooks with one), as
  * {@code PendingChecks.MAX_BYTES} is one bound for the hooks' hand-over table; each instance admits a message only

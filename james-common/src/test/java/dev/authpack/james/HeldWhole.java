@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The test seam of {@code maxCheckedTotal} (review s19): messages that count how many of them are held read whole at
@@ -49,7 +50,7 @@ public final class HeldWhole {
     public class Message extends MimeMessage {
         private final AtomicBoolean first = new AtomicBoolean(true);
         private final AtomicBoolean heldWhole = new AtomicBoolean();
-        private final java.util.concurrent.atomic.AtomicLong heldAtRead = new java.util.concurrent.atomic.AtomicLong(-1);
+        private final AtomicLong heldAtRead = new AtomicLong(-1);
         private final Throwable failure;
 
         Message(byte[] octets, Throwable failure) throws MessagingException {

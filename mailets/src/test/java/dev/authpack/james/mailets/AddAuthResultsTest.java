@@ -148,7 +148,8 @@ class AddAuthResultsTest {
                     + "Received: from a\r\nSubject: s\r\n");
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> mailet(Map.of("maxCheckedSize", "1M",
-                "maxCheckedTotal", "512K"))).isInstanceOf(MessagingException.class).hasMessageContaining("maxCheckedTotal");
+                "maxCheckedTotal", "512K"))).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("maxCheckedTotal");
     }
 
     /**
