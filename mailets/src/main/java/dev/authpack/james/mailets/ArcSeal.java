@@ -190,12 +190,17 @@ public class ArcSeal extends GenericMailet {
                 return;
             }
             try (hold) {
-                // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
-                if (size < 0 && maxSigned.readWithin(message, size).isEmpty()) {
-                    sealStreamed(mail, id.get(), toStrip, maxSigned.reason(size));
-                    return;
+                // a size not known beforehand: read whole only within maxSignedSize (review s18 L2), and not again
+                byte[] read = null;
+                if (size < 0) {
+                    Optional<byte[]> within = maxSigned.readWithin(message, size);
+                    if (within.isEmpty()) {
+                        sealStreamed(mail, id.get(), toStrip, maxSigned.reason(size));
+                        return;
+                    }
+                    read = within.get();
                 }
-                sealWhole(mail, id.get(), toStrip);
+                sealWhole(mail, id.get(), toStrip, read);
             }
         } catch (MessageParseException e) {
             LOGGER.warn("ArcSeal: mail {} not sealed: unreadable header section: {}", mail.getName(),
@@ -212,10 +217,14 @@ public class ArcSeal extends GenericMailet {
         }
     }
 
-    /** The message read whole (within maxSignedSize and held by maxCheckedTotal): sealed, the set put on top. */
-    private void sealWhole(Mail mail, String id, Set<String> toStrip) throws IOException, MessageParseException,
-            MessagingException, InterruptedException, ExecutionException, TimeoutException {
-        byte[] octets = AuthResultsHeaders.removeForged(mail, toStrip);
+    /**
+     * The message read whole (within maxSignedSize and held by maxCheckedTotal): sealed, the set put on top;
+     * {@code read}: its octets when already read (a message of unknown size), else null.
+     */
+    private void sealWhole(Mail mail, String id, Set<String> toStrip, byte[] read) throws IOException,
+            MessageParseException, MessagingException, InterruptedException, ExecutionException, TimeoutException {
+        byte[] octets = read != null ? AuthResultsHeaders.removeForgedFrom(mail, toStrip, read)
+                : AuthResultsHeaders.removeForged(mail, toStrip);
         toStrip.clear();
         RawMessage raw = RawMessage.parse(octets);
         Chain chain = chain(mail, raw, null);

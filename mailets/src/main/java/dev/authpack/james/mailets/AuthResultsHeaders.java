@@ -145,7 +145,15 @@ final class AuthResultsHeaders {
 
     private static byte[] removeForgedWhole(Mail mail, Collection<String> ids) throws MessagingException,
             IOException {
-        byte[] before = MimeMessageBytes.of(mail.getMessage());
+        return removeForgedFrom(mail, ids, MimeMessageBytes.of(mail.getMessage()));
+    }
+
+    /**
+     * {@link #removeForged(Mail, Collection)} over {@code before}, the mail's message already read whole (not read
+     * again).
+     */
+    static byte[] removeForgedFrom(Mail mail, Collection<String> ids, byte[] before) throws MessagingException,
+            IOException {
         Optional<String> checkedId = MailAttributes.authservId(mail);
         Optional<List<MethodResult>> results = MailAttributes.results(mail);
         byte[] after = before;
