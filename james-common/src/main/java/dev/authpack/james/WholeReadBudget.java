@@ -83,6 +83,14 @@ public final class WholeReadBudget {
     }
 
     /**
+     * {@link #tryHold(long)} for a message of {@code size} octets about to be read whole within {@code limit}: of
+     * unknown size (-1), as much as the limit lets the read take.
+     */
+    public Hold tryHold(long size, MessageSizeLimit limit) {
+        return tryHold(size < 0 ? limit.octets() : size);
+    }
+
+    /**
      * Holds {@code size} octets for a message about to be read whole, when they fit within the budget with what is
      * held already; else null (never waits): then check the message from its header section, its body streamed.
      */

@@ -40,6 +40,20 @@ class WholeReadBudgetTest {
     }
 
     @Test
+    void aMessageOfUnknownSizeHoldsWhatItsLimitLetsTheReadTake() {
+        WholeReadBudget budget = new WholeReadBudget(new WholeReadBudget.Counter(System::nanoTime), 3L << 20);
+        MessageSizeLimit limit = MessageSizeLimit.parse("maxCheckedSize", "2M");
+        try (WholeReadBudget.Hold unknown = budget.tryHold(-1, limit)) {
+            assertThat(unknown.octets()).isEqualTo(2L << 20);
+            assertThat(budget.tryHold(-1, limit)).isNull();
+            try (WholeReadBudget.Hold known = budget.tryHold(1L << 20, limit)) {
+                assertThat(known.octets()).isEqualTo(1L << 20);
+            }
+        }
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
     void aHoldFitsOrIsRefusedAtOnceAndIsReleasedOnce() {
         WholeReadBudget.Counter counter = new WholeReadBudget.Counter(System::nanoTime);
         WholeReadBudget budget = new WholeReadBudget(counter, 100);

@@ -97,7 +97,7 @@ public class FixConformanceHook implements JamesMessageHook {
             long size = MimeMessageBytes.size(mail);
             // read whole only while maxCheckedTotal holds its octets (of unknown size: maxCheckedSize), released on
             // every path; with no room for it, refused for now (the client retries), never accepted unchecked
-            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxChecked.octets() : size);
+            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size, maxChecked);
             if (hold == null) {
                 LOGGER.info("FixConformanceHook: 451 in session {}: {}", session.getSessionID(),
                         maxCheckedTotal.reason(size));

@@ -585,7 +585,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         }
         long size = messageSize(mail);
         return settings.maxCheckedSize().exceededBy(size) ? WholeReadBudget.Hold.NONE
-                : settings.maxCheckedTotal().tryHold(size < 0 ? settings.maxCheckedSize().octets() : size);
+                : settings.maxCheckedTotal().tryHold(size, settings.maxCheckedSize());
     }
 
     /**

@@ -184,7 +184,7 @@ public class ArcSeal extends GenericMailet {
             }
             // read whole only while maxCheckedTotal holds its octets (of unknown size: maxSignedSize), released on
             // every path; with no room for it, sealed as a message over maxSignedSize, its body streamed
-            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxSigned.octets() : size);
+            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size, maxSigned);
             if (hold == null) {
                 sealStreamed(mail, id.get(), toStrip, maxCheckedTotal.reason(size));
                 return;

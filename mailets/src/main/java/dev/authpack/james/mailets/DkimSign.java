@@ -150,7 +150,7 @@ public class DkimSign extends GenericMailet {
      */
     private SignOutcome signWithinBudget(Mail mail, MimeMessage message, long size) throws IOException,
             MessagingException {
-        WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxSigned.octets() : size);
+        WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size, maxSigned);
         if (hold == null) {
             return signStreamed(mail, message, maxCheckedTotal.reason(size));
         }

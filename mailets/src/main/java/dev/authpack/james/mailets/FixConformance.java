@@ -96,7 +96,7 @@ public class FixConformance extends GenericMailet {
             }
             // read whole only while maxCheckedTotal holds its octets (of unknown size: maxCheckedSize), released on
             // every path; with no room for it, passed on unchecked and marked (the spool cannot defer it)
-            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxChecked.octets() : size);
+            WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size, maxChecked);
             if (hold == null) {
                 String reason = maxCheckedTotal.reason(size);
                 mail.setAttribute(new org.apache.mailet.Attribute(MessageSizeLimit.CONFORMANCE_SKIPPED,

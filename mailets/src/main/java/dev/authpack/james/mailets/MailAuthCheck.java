@@ -271,7 +271,7 @@ public class MailAuthCheck extends GenericMailet {
         }
         // the messages read whole at once are bounded JVM-wide (maxCheckedTotal): past it, this one is checked as one
         // over maxCheckedSize, its body streamed (the budget logs at INFO once a minute); never waits
-        WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size < 0 ? maxChecked.octets() : size);
+        WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size, maxChecked);
         if (hold == null) {
             LOGGER.debug("{}: {}; checked from its header section", mail.getName(), maxCheckedTotal.reason(size));
             return await(mail, null, startHeaderOnly(mail, envelope, maxCheckedTotal.reason(size)));
