@@ -258,13 +258,7 @@ public final class MailAuthChecker {
         }
         try {
             RawMessage header = RawMessage.parse(headerSection);
-            Set<BodyHasher.Key> keys = new LinkedHashSet<>();
-            if (options.dkim()) {
-                keys.addAll(dkim.bodyKeys(header));
-            }
-            if (options.arc()) {
-                keys.addAll(arc.bodyKeys(header));
-            }
+            Set<BodyHasher.Key> keys = bodyKeys(header, options);
             if (keys.isEmpty()) {
                 return StreamedBody.NONE;
             }
@@ -281,6 +275,33 @@ public final class MailAuthChecker {
             LOG.warn("body of a message checked from its header section not hashed: {}", e.toString());
             return StreamedBody.failed("body unreadable: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether {@link #hashBody} of this header section reads the message: a caller that must bound that work (a
+     * thread it blocks) asks first. Never throws: a header section that cannot be parsed is not hashed.
+     */
+    public boolean hashesBody(byte[] headerSection, boolean clean, CheckOptions options) {
+        if (!clean || !options.needsMessage() || !options.dkim() && !options.arc()) {
+            return false;
+        }
+        try {
+            return !bodyKeys(RawMessage.parse(headerSection), options).isEmpty();
+        } catch (MessageParseException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The body hashes the header section's DKIM signatures and ARC-Message-Signatures need, as checked. */
+    private Set<BodyHasher.Key> bodyKeys(RawMessage header, CheckOptions options) {
+        Set<BodyHasher.Key> keys = new LinkedHashSet<>();
+        if (options.dkim()) {
+            keys.addAll(dkim.bodyKeys(header));
+        }
+        if (options.arc()) {
+            keys.addAll(arc.bodyKeys(header));
+        }
+        return keys;
     }
 
     /** Why DMARC may not see every From field of a header section read alone that is not clean. */

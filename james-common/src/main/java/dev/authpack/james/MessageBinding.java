@@ -1,5 +1,7 @@
 package dev.authpack.james;
 
+import dev.authpack.mail.MessageStream;
+
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Whether a mail's message is still the one the SMTP session checked ({@link SessionCheckedMail}), two ways, both
@@ -64,7 +67,7 @@ public final class MessageBinding {
         }
         MessageDigest sha = newSha256();
         try {
-            MimeMessageBytes.writeTo(message, new Digesting(sha));
+            MimeMessageBytes.writeTo(message, new Tee(null, sha));
         } catch (MessagingException | IOException | RuntimeException e) {
             return UNREADABLE;
         }
@@ -76,6 +79,16 @@ public final class MessageBinding {
         MessageDigest sha = newSha256();
         sha.update(octets);
         return PREFIX + HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * {@code source}, digested as it is streamed: once a {@link MessageStream#writeTo} of it has written the whole
+     * message without error, {@link Digesting#digest()} is its {@link #digest}. For a message too large to read
+     * twice, whose body is streamed anyway (its DKIM and ARC body hashes): the results of that check are bound to it
+     * in the same pass.
+     */
+    public static Digesting digesting(MessageStream source) {
+        return new Digesting(Objects.requireNonNull(source, "source"));
     }
 
     /** Whether {@code bound} (what {@link #digest} gave earlier) is the digest of the message now. */
@@ -142,22 +155,53 @@ public final class MessageBinding {
         }
     }
 
-    /** Digests what is written, keeping nothing. */
-    private static final class Digesting extends OutputStream {
+    /** A message stream digested as it is written ({@link #digesting}). */
+    public static final class Digesting implements MessageStream {
+        private final MessageStream source;
+        private volatile String digest;
+
+        private Digesting(MessageStream source) {
+            this.source = source;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            digest = null;
+            MessageDigest sha = newSha256();
+            source.writeTo(new Tee(out, sha));
+            digest = PREFIX + HexFormat.of().formatHex(sha.digest());
+        }
+
+        /** The {@link MessageBinding#digest} of the message, once written whole without error; else empty. */
+        public Optional<String> digest() {
+            return Optional.ofNullable(digest);
+        }
+    }
+
+    /** Digests what is written and passes it on to {@code out} (none when null), keeping nothing. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream out;
         private final MessageDigest sha;
 
-        Digesting(MessageDigest sha) {
+        Tee(OutputStream out, MessageDigest sha) {
+            this.out = out;
             this.sha = sha;
         }
 
         @Override
-        public void write(int b) {
+        public void write(int b) throws IOException {
             sha.update((byte) b);
+            if (out != null) {
+                out.write(b);
+            }
         }
 
         @Override
-        public void write(byte[] b, int off, int len) {
+        public void write(byte[] b, int off, int len) throws IOException {
             sha.update(b, off, len);
+            if (out != null) {
+                out.write(b, off, len);
+            }
         }
     }
 }

@@ -115,6 +115,17 @@ public final class SessionCheckedMail {
         store(mail, serverId, options, report, report.methodResults());
     }
 
+    /**
+     * {@link #store(Mail, String, CheckOptions, AuthCheckReport)} for a message too large to read again here: bound to
+     * it by {@code digest}, its {@link MessageBinding#digest} made when it was streamed for the check (a
+     * {@link MessageBinding#digesting} stream, whole and without error), the message not read again.
+     */
+    public static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
+                             String digest) {
+        mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(digest)));
+        store(mail, serverId, options, report);
+    }
+
     private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
                               List<MethodResult> resinfos) {
         store(mail, serverId, options, report, resinfos, AuthResultsWriter.headerValue(serverId, resinfos),

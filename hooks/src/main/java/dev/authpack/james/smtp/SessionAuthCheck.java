@@ -13,6 +13,7 @@ import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.InitParameters;
 import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailEnvelopes;
+import dev.authpack.james.MessageBinding;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.james.SessionCheckedMail;
 import dev.authpack.james.WholeReadBudget;
@@ -92,7 +93,10 @@ import java.util.stream.Stream;
  *       its {@code 250} at once;</li>
  *   <li>at most {@code maxWaiting} waits block James' IO threads at once (MAIL FROM waits at most
  *       {@code mailFromWait}); past it nothing waits: MAIL FROM goes on (SPF refused at the end of DATA) and an end
- *       of DATA that could be refused gets {@code 451 4.7.1} ({@link SessionLimits});</li>
+ *       of DATA that could be refused gets {@code 451 4.7.1} ({@link SessionLimits}); the body of a message over
+ *       {@code maxCheckedSize} streamed for its DKIM and ARC body hashes on the IO thread counts as one of them
+ *       (taken before it is read, held through the check's wait, never yielded while it is read), its SHA-256 made
+ *       in the same pass binding the results stored for {@code MailAuthCheck};</li>
  *   <li>one client (IPv4 address or IPv6 /64) holds at most {@code maxWaitingPerClient} of those waits, and one
  *       network (IPv4 /24, IPv6 /48) {@code maxWaitingPerNetwork}, as above past it; a wait held
  *       {@code waitYieldAfter} (2 s) yields to a message that finds none (that one, the slowest, gets the
@@ -350,7 +354,9 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
      * checks it from the spool). A check finished when started needs no wait; any other is awaited only with one
      * of the waits, within {@code dataWait} and until the wait yields ({@link #await}); otherwise a reply that
      * depends on the checks is {@code 451 4.7.1} (try again later), and one that does not is given at once, the
-     * checks left to MailAuthCheck.
+     * checks left to MailAuthCheck. A message over maxCheckedSize whose body must be streamed for its signatures takes
+     * one of the waits for that too, before it is read ({@link #startHeaderOnly}): with none free it is answered as
+     * above, unread.
      */
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
@@ -359,6 +365,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         // what the message read whole holds of maxCheckedTotal, until the end of DATA: the run is finished or cut off
         // by then, and the octets handed over count against the hand-over table's own bound (PendingChecks.MAX_BYTES)
         WholeReadBudget.Hold hold = WholeReadBudget.Hold.NONE;
+        // the end-of-DATA run, holding the wait its body was streamed with (if it was) until the end of DATA
+        Started started = null;
         try {
             checks = checks(session);
             // whatever happens below, this transaction had a message: the client is not looping without one
@@ -390,7 +398,11 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     // over what maxCheckedTotal leaves: not read here, as a message over maxCheckedSize
                     return HookResult.DECLINED;
                 }
-                Started started = start(checks, envelope, mail, hold);
+                started = start(checks, envelope, mail, hold);
+                if (started.noWait()) {
+                    // not checked here (not read whole, and no wait free to stream its body): MailAuthCheck does
+                    return HookResult.DECLINED;
+                }
                 CheckRun run = started.run();
                 // the run holds the message it reads until it finishes, and the table until MailAuthCheck takes it
                 // (to compare the mail's message with, octet for octet): its octets count against the table's bound
@@ -402,22 +414,29 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 }
                 // the table is full (by count or octets): the spool is far behind; waiting here slows the clients
                 // down, when a wait is free (otherwise MailAuthCheck checks the mail)
-                Awaited awaited = await(run, envelope, mail, session);
+                Awaited awaited = await(run, envelope, mail, session, started.streamedWith());
                 if (awaited.report() != null) {
                     SessionCheckedMail.store(mail, settings.serverId(), settings.options(), awaited.report());
                 }
                 return HookResult.DECLINED;
             }
             hold = wholeRead(mail);
-            Started started = start(checks, envelope, mail, hold);
-            Awaited awaited = await(started.run(), envelope, mail, session);
+            started = start(checks, envelope, mail, hold);
+            if (started.noWait()) {
+                // its body would block this I/O thread with every wait taken: as when a check cannot be waited for
+                return refusable ? BUSY : HookResult.DECLINED;
+            }
+            Awaited awaited = await(started.run(), envelope, mail, session, started.streamedWith());
             if (awaited.report() == null) {
                 // not finished here: a refusable message is deferred; otherwise (awaitAtData=always with nothing
                 // to refuse) MailAuthCheck checks it from the spool
                 return refusable ? awaited.busy() : HookResult.DECLINED;
             }
             AuthCheckReport report = awaited.report();
-            if (!started.headerOnly()) {
+            if (started.binding() != null) {
+                // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
+                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report, started.binding());
+            } else if (!started.headerOnly()) {
                 SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
             }
             if (exempt) {
@@ -440,6 +459,9 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             } finally {
                 if (hold != null) {
                     hold.close();
+                }
+                if (started != null && started.streamedWith() != null) {
+                    started.streamedWith().close();
                 }
             }
         }
@@ -474,13 +496,15 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
      * work, done on this thread as James does its own) needs no wait; any other is awaited only with one of the
      * waits, within {@code dataWait} (or the checks' deadline, if shorter), and only until the wait yields to
      * another message. A run not finished then is cut off (its lookups end with the transaction) and gives no
-     * report: the message is deferred, {@link #BUSY} or {@link #SLOW}, never judged on a partial report.
+     * report: the message is deferred, {@link #BUSY} or {@link #SLOW}, never judged on a partial report. {@code held}:
+     * the wait its body was streamed with ({@link #startHeaderOnly}), awaited with instead of taking another; null
+     * when none.
      */
-    private Awaited await(CheckRun run, Envelope envelope, Mail mail, SMTPSession session) {
+    private Awaited await(CheckRun run, Envelope envelope, Mail mail, SMTPSession session, Waits.Wait held) {
         if (run.report().isDone()) {
             return new Awaited(awaitFinished(run, mail), null);
         }
-        try (Waits.Wait wait = waits.tryTake(envelope.clientIp())) {
+        try (Waits.Wait wait = held != null ? held : waits.tryTake(envelope.clientIp())) {
             if (wait == null) {
                 run.cutOff("no wait free");
                 LOGGER.info("SessionAuthCheck: no wait free ({}) for mail {} from <{}> in session {}", waitLimits(),
@@ -559,14 +583,24 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     }
 
     /**
-     * The end-of-DATA run, the octets of the message it reads (null when it reads none), and whether it reads the
-     * header section alone: its results are not stored for MailAuthCheck (review s18 L1: binding them to the
-     * message would be a SHA-256 over all of it on an I/O thread; MailAuthCheck checks the header section itself,
-     * over the answers cached meanwhile).
+     * The end-of-DATA run (null: {@link #NO_WAIT}), the octets of the message it reads (null when it reads none), and
+     * whether it reads the header section alone. A message checked from its header section whose body was streamed
+     * (its DKIM and ARC body hashes) holds the wait taken for that ({@code streamedWith}, closed at the end of DATA)
+     * and its SHA-256 made in the same pass ({@code binding}): its results are stored for MailAuthCheck, bound by it.
+     * One whose body was not streamed has no binding: its results are not stored (review s18 L1: binding them would
+     * be a pass over all of it on an I/O thread, where MailAuthCheck reads its header section alone).
      */
-    private record Started(CheckRun run, byte[] message, boolean headerOnly) {
+    private record Started(CheckRun run, byte[] message, boolean headerOnly, Waits.Wait streamedWith,
+                           String binding) {
         Started(CheckRun run, byte[] message) {
-            this(run, message, false);
+            this(run, message, false, null, null);
+        }
+
+        /** Not started: its body needed streaming on this I/O thread, and no wait was free for that. */
+        static final Started NO_WAIT = new Started(null, null, true, null, null);
+
+        boolean noWait() {
+            return run == null;
         }
     }
 
@@ -645,22 +679,44 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
      */
     private Started startHeaderOnly(SessionChecks checks, Envelope envelope, Mail mail, String reason) {
         String why = reason + ": body not verified";
+        Waits.Wait wait = null;
         try {
             // not clean (no end within the bound, or not CRLF lines alone): DMARC fails closed (review s18), and
             // the signatures are not verified
             javax.mail.internet.MimeMessage message = mail.getMessage();
             MimeMessageBytes.HeaderSection header = MimeMessageBytes.readHeaderSection(message,
                     dev.authpack.mail.MessageLimits.DEFAULT_MAX_HEADER_BYTES);
-            StreamedBody body = checker.hashBody(header.octets(), header.clean(), settings.options(),
-                    MimeMessageBytes.stream(message));
+            MessageBinding.Digesting stream = MessageBinding.digesting(MimeMessageBytes.stream(message));
+            if (checker.hashesBody(header.octets(), header.clean(), settings.options())) {
+                // streaming the body blocks this I/O thread as a wait does: only with one of the waits, held until
+                // the end of DATA (the check's wait, if any, is that one); none free: as a check not waited for
+                wait = waits.tryTakeForWork(envelope.clientIp());
+                if (wait == null) {
+                    LOGGER.info("SessionAuthCheck: no wait free ({}) to stream the body of mail {} from <{}>",
+                            waitLimits(), mail.getName(), envelope.mailFrom());
+                    return Started.NO_WAIT;
+                }
+            }
+            StreamedBody body;
+            try {
+                body = checker.hashBody(header.octets(), header.clean(), settings.options(), stream);
+            } finally {
+                if (wait != null) {
+                    wait.workDone();
+                }
+            }
             if (body.problem() != null) {
                 LOGGER.warn("SessionAuthCheck: mail {}: body not hashed: {}", mail.getName(), body.problem());
             }
-            return new Started(checks.endOfDataHeaderOnly(envelope, header.octets(), header.clean(), why, body), null,
-                    true);
+            String binding = body.hashes() == null || body.problem() != null ? null : stream.digest().orElse(null);
+            Started started = new Started(checks.endOfDataHeaderOnly(envelope, header.octets(), header.clean(), why,
+                    body), null, true, wait, binding);
+            wait = null;
+            return started;
         } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
-            return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()), null);
+            return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()), null,
+                    false, wait, null);
         }
     }
 

@@ -25,6 +25,11 @@ import java.util.concurrent.TimeoutException;
  * slowest instead of the newest. Between the newcomer taking the wait and the holder's thread waking, one more
  * I/O thread than {@code maxWaiting} may be blocked, for microseconds.
  *
+ * <p>Work done on the I/O thread that blocks it as long as a wait (a large message's body streamed for its hashes at
+ * the end of DATA) takes a wait too ({@link #tryTakeForWork}): {@code maxWaiting} bounds the I/O threads the hook
+ * blocks at once, whatever blocks them. Such a wait does not yield while the work lasts (it cannot stop halfway; the
+ * work is bounded by the octets the client sent), and becomes an ordinary wait, youngest, when it is done.
+ *
  * <p>The per-client and per-network counts are shared by every hook instance of the JVM ({@link SessionCounts}):
  * a client's waits on one SMTP server count against its share on the others, each instance applying its own
  * shares; they track only clients holding a wait. A wait yields only to a message of the same instance (its I/O
@@ -53,15 +58,31 @@ final class Waits {
      * neither.
      */
     synchronized Wait tryTake(InetAddress client) {
+        return tryTake(client, false);
+    }
+
+    /**
+     * {@link #tryTake}, for work done on the I/O thread itself (a large message's body streamed for its hashes), not
+     * a wait for answers: the wait does not yield while the work lasts (it cannot stop halfway, and the work is
+     * bounded by the message the client sent); {@link Wait#workDone} makes it an ordinary wait from then on.
+     */
+    synchronized Wait tryTakeForWork(InetAddress client) {
+        return tryTake(client, true);
+    }
+
+    private Wait tryTake(InetAddress client, boolean working) {
         ClientQuota.Client mine = shares.client(client);
         if (held.size() < max) {
             ClientQuota.Permit permit = mine.tryAcquire();
             if (permit != null) {
-                return hold(permit);
+                return hold(permit, working);
             }
         }
         long now = System.nanoTime();
         for (Wait old : held) {
+            if (old.working) {
+                continue;   // never yields while working; taken at any age, so the rest may be older
+            }
             if (now - old.since < yieldAfterNanos) {
                 break;   // the rest are younger
             }
@@ -69,16 +90,25 @@ final class Waits {
             if (permit != null) {
                 held.remove(old);
                 old.yielded.complete(null);
-                return hold(permit);
+                return hold(permit, working);
             }
         }
         return null;
     }
 
-    private Wait hold(ClientQuota.Permit permit) {
-        Wait wait = new Wait(permit, System.nanoTime());
+    private Wait hold(ClientQuota.Permit permit, boolean working) {
+        Wait wait = new Wait(permit, System.nanoTime(), working);
         held.add(wait);
         return wait;
+    }
+
+    /** The work of {@code wait} is done: it waits from now on, and may yield as any wait, last in line. */
+    private synchronized void workDone(Wait wait) {
+        if (wait.working && held.remove(wait)) {
+            wait.working = false;
+            wait.since = System.nanoTime();
+            held.add(wait);
+        }
     }
 
     /** Waits free now, for any client. */
@@ -95,12 +125,21 @@ final class Waits {
     /** One wait held; {@link #close} frees it (unless it yielded, which freed it already). */
     final class Wait implements AutoCloseable {
         private final ClientQuota.Permit permit;
-        private final long since;
+        /** When it was taken, or its work done (guarded by the {@link Waits}' lock). */
+        private long since;
+        /** Taken for work on the thread ({@link #tryTakeForWork}) not done yet: does not yield (the same lock). */
+        private boolean working;
         private final CompletableFuture<Void> yielded = new CompletableFuture<>();
 
-        private Wait(ClientQuota.Permit permit, long since) {
+        private Wait(ClientQuota.Permit permit, long since, boolean working) {
             this.permit = permit;
             this.since = since;
+            this.working = working;
+        }
+
+        /** The work it was taken for ({@link #tryTakeForWork}) is done: an ordinary wait from now on. */
+        void workDone() {
+            Waits.this.workDone(this);
         }
 
         /**
