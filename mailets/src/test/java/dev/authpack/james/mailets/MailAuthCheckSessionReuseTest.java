@@ -110,4 +110,56 @@ class MailAuthCheckSessionReuseTest {
             assertThat(mail.getErrorMessage()).startsWith("MailAuthCheck: ").contains("not rewritten");
         }
     }
+
+    /**
+     * A message over maxCheckedSize the hook checked with its body streamed, its results bound by the SHA-256 made in
+     * that same pass (SessionCheckedMail.store with the digest): MailAuthCheck reads it once, for its SHA-256 alone,
+     * and writes the session's results (no header section read, no body canonicalised and hashed, no lookup: before,
+     * the hook stored nothing for such a message and the mailet checked it again, its body streamed a second time).
+     * The same results on a message changed since (one body octet): checked again.
+     */
+    @Test
+    void aLargeMessageCheckedInTheSessionIsReadOnceForItsSha256AndNotCheckedAgain() throws Exception {
+        String head = "Authentication-Results: mx.test; dkim=pass header.d=forged.example\r\n"
+                + "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel;\r\n"
+                + "\th=from:subject; bh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=; b=dGVzdHNpZ25hdHVyZQ==\r\n"
+                + "From: alice@example.com\r\nSubject: large\r\n\r\n";
+        byte[] octets = dev.authpack.james.CountingMessages.withBody(head, 4 << 20);
+        byte[] changed = octets.clone();
+        changed[changed.length - 100] ^= 1;
+        try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
+            silent.drop("example.com").drop("mail.example.com").drop("1.2.0.192.in-addr.arpa")
+                    .drop("_dmarc.example.com").drop("sel._domainkey.example.com");
+            MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines());
+            mailet.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                    .setProperty("dnsServers", silent.address()).setProperty("maxCheckedSize", "1MiB")
+                    .setProperty("spfTimeout", "200").setProperty("dkimKeyTimeout", "200")
+                    .setProperty("iprevTimeout", "200").setProperty("dmarcTimeout", "200").build());
+            for (byte[] now : java.util.List.of(octets, changed)) {
+                // as the hook does: the SHA-256 made while the body is streamed for its hashes
+                dev.authpack.james.CountingMessages.Counted received =
+                        dev.authpack.james.CountingMessages.message(octets);
+                dev.authpack.james.MessageBinding.Digesting streamed = dev.authpack.james.MessageBinding.digesting(
+                        MimeMessageBytes.stream(received.message()));
+                streamed.writeTo(java.io.OutputStream.nullOutputStream());
+                dev.authpack.james.CountingMessages.Counted counted = dev.authpack.james.CountingMessages.message(now);
+                FakeMail mail = FakeMail.builder().name("large").sender("alice@example.com")
+                        .recipient("bob@example.org").remoteAddr("192.0.2.1").mimeMessage(counted.message()).build();
+                SessionCheckedMail.store(mail, "mx.test", CheckOptions.ALL, stored(), streamed.digest().orElseThrow());
+
+                mailet.service(mail);
+
+                if (now == octets) {
+                    // (a javax.mail message holds its header section, parsed when made: its body is what is read)
+                    assertThat(counted.read().get()).as("the body once, for the SHA-256").isEqualTo(4 << 20);
+                    assertThat(headers(mail)).startsWith("Authentication-Results: mx.test;\r\n\tspf=pass ")
+                            .contains("smtp.mailfrom=stored.example").doesNotContain("temperror")
+                            .doesNotContain("forged.example");
+                } else {
+                    assertThat(headers(mail)).doesNotContain("stored.example").contains("spf=temperror")
+                            .doesNotContain("forged.example");
+                }
+            }
+        }
+    }
 }
