@@ -151,6 +151,25 @@ class HeaderOnlyStreamedBodyTest {
         assertThat(report.dmarc().orElseThrow().status().name()).isNotEqualTo("PASS");
     }
 
+    /**
+     * {@link MailAuthChecker#hashesBody} says beforehand whether {@link MailAuthChecker#hashBody} reads the message (a
+     * caller bounding the threads it blocks takes a slot only then): a signature to verify, a clean header section,
+     * DKIM or ARC on; not for an unsigned message, an unclean or unparsable header section, or DKIM and ARC off.
+     */
+    @Test
+    void whetherTheBodyIsReadIsKnownBeforeItIsRead() throws Exception {
+        MailAuthChecker checker = SessionChecksTest.checker(SessionChecksTest.zone());
+        byte[] header = SessionChecksTest.headerSection(signedWithBody("reject.example", 1000));
+        assertThat(checker.hashesBody(header, true, CheckOptions.ALL)).isTrue();
+        assertThat(checker.hashesBody(header, false, CheckOptions.ALL)).isFalse();
+        CheckOptions noDkimNoArc = new CheckOptions(false, true, true, true, true, false, java.util.Set.of());
+        assertThat(checker.hashesBody(header, true, noDkimNoArc)).isFalse();
+        byte[] unsigned = "From: a@reject.example\r\nSubject: hi\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(checker.hashesBody(unsigned, true, CheckOptions.ALL)).isFalse();
+        assertThat(checker.hashesBody("no colon here\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true,
+                CheckOptions.ALL)).isFalse();
+    }
+
     /** A sealed message over the limit: the chain validates (cv=pass is possible); a changed body fails it. */
     @Test
     void anArcChainValidatesOverTheStreamedBody() throws Exception {

@@ -96,4 +96,43 @@ class MessageBindingTest {
         assertThat(MessageBinding.matches(MessageBinding.UNREADABLE, unreadable)).isFalse();
         assertThat(MessageBinding.matches(MessageBinding.UNREADABLE, null)).isFalse();
     }
+
+    /**
+     * A message streamed for another reader (the body hashes of a large message) is digested in the same pass: the
+     * reader gets every octet, and the digest is the message's {@link MessageBinding#digest} once it was written
+     * whole; a pass ended by an error (the reader's or the message's) gives none, and neither does a later pass that
+     * fails after one that succeeded.
+     */
+    @Test
+    void aMessageDigestedAsItIsStreamedForAnotherReaderIsBoundOnlyWhenWrittenWhole() throws Exception {
+        MessageBinding.Digesting streamed = MessageBinding.digesting(
+                MimeMessageBytes.stream(new Chunked(Arrays.copyOfRange(MESSAGE, 0, 5),
+                        Arrays.copyOfRange(MESSAGE, 5, MESSAGE.length))));
+        assertThat(streamed.digest()).isEmpty();
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        streamed.writeTo(read);
+        assertThat(read.toByteArray()).isEqualTo(MESSAGE);
+        assertThat(streamed.digest()).contains(MessageBinding.digest(MESSAGE));
+
+        OutputStream stops = new OutputStream() {
+            private int left = 10;
+
+            @Override
+            public void write(int b) throws IOException {
+                if (left-- == 0) {
+                    throw new IOException("the reader stops");
+                }
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> streamed.writeTo(stops))
+                .isInstanceOf(IOException.class);
+        assertThat(streamed.digest()).isEmpty();
+        MessageBinding.Digesting broken = MessageBinding.digesting(out -> {
+            out.write(MESSAGE, 0, 5);
+            throw new IOException("unreadable");
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.writeTo(OutputStream.nullOutputStream()))
+                .isInstanceOf(IOException.class);
+        assertThat(broken.digest()).isEmpty();
+    }
 }
