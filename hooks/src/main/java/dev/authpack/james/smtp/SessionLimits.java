@@ -12,7 +12,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code maxWaiting} (the number of available processors, that is half of James 3.8.1's default
  *       {@code ioWorkerCount} of two per processor): how many of the hook's waits (SPF at MAIL FROM, the checks at
- *       the end of DATA) may block I/O threads at once, across all connections of the SMTP server the hook belongs
+ *       the end of DATA, the body of a message over {@code maxCheckedSize} streamed for its signatures) may block
+ *       I/O threads at once, across all connections of the SMTP server the hook belongs
  *       to (each SMTP server has its own). A wait that finds them all taken does not happen: MAIL FROM goes on without an SPF verdict (SPF is
  *       then decided, and refused, at the end of DATA), and an end of DATA whose reply depends on the checks is
  *       answered {@code 451 4.7.1} (try again later). Set it below {@code ioWorkerCount} so that the other I/O
