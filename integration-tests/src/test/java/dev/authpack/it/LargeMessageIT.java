@@ -38,21 +38,30 @@ class LargeMessageIT {
 
     @BeforeAll
     static void signWithTheCli() throws IOException {
-        DkimTestKey key = DkimTestKey.ed25519(keys, SIGNING_DOMAIN, "big");
-        JAMES.dns().addZone(key.zoneLine());
+        signed = signedLarge(JAMES, keys, SIGNING_DOMAIN);
+    }
+
+    /**
+     * A message from carol@{@code domain} to alice with {@link #body()}, signed by bin/authpack dkim-sign (Ed25519,
+     * relaxed/relaxed, selector {@code big}) with a key made in {@code keys} and published in {@code james}' DNS.
+     */
+    static String signedLarge(JamesExtension james, Path keys, String domain) throws IOException {
+        DkimTestKey key = DkimTestKey.ed25519(keys, domain, "big");
+        james.dns().addZone(key.zoneLine());
         Path unsigned = keys.resolve("large.eml");
-        Files.writeString(unsigned, "From: Carol <carol@" + SIGNING_DOMAIN + ">\r\n"
+        Files.writeString(unsigned, "From: Carol <carol@" + domain + ">\r\n"
                 + "To: alice@james.test\r\n"
                 + "Subject: a large signed message\r\n"
-                + "Message-ID: <large-signed@" + SIGNING_DOMAIN + ">\r\n"
+                + "Message-ID: <large-signed@" + domain + ">\r\n"
                 + "\r\n" + body(), StandardCharsets.US_ASCII);
-        signed = AuthpackScript.run("dkim-sign", unsigned.toString(), "--domain", SIGNING_DOMAIN,
+        String signed = AuthpackScript.run("dkim-sign", unsigned.toString(), "--domain", domain,
                 "--selector", key.selector(), "--key", key.pemFile().toString()).ok();
         assertThat(signed).startsWith("DKIM-Signature:").endsWith(body());
+        return signed;
     }
 
     /** About 300 KB of lines, with runs of white space and empty lines at the end (canonicalization has work). */
-    private static String body() {
+    static String body() {
         StringBuilder body = new StringBuilder();
         for (int line = 0; body.length() < 300_000; line++) {
             body.append("line ").append(line).append(" of a message  larger than\tthe configured limit \r\n");

@@ -5,8 +5,6 @@ import static dev.authpack.it.RawMail.dkimSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,25 +38,7 @@ class SessionLargeMessageIT {
 
     @BeforeAll
     static void signWithTheCli() throws IOException {
-        DkimTestKey key = DkimTestKey.ed25519(keys, SIGNING_DOMAIN, "big");
-        JAMES.dns().addZone(key.zoneLine());
-        Path unsigned = keys.resolve("large.eml");
-        Files.writeString(unsigned, "From: Carol <carol@" + SIGNING_DOMAIN + ">\r\n"
-                + "To: alice@james.test\r\n"
-                + "Subject: a large signed message\r\n"
-                + "Message-ID: <large-signed@" + SIGNING_DOMAIN + ">\r\n"
-                + "\r\n" + body(), StandardCharsets.US_ASCII);
-        signed = AuthpackScript.run("dkim-sign", unsigned.toString(), "--domain", SIGNING_DOMAIN,
-                "--selector", key.selector(), "--key", key.pemFile().toString()).ok();
-        assertThat(signed).startsWith("DKIM-Signature:").endsWith(body());
-    }
-
-    private static String body() {
-        StringBuilder body = new StringBuilder();
-        for (int line = 0; body.length() < 300_000; line++) {
-            body.append("line ").append(line).append(" of a message  larger than\tthe configured limit \r\n");
-        }
-        return body.toString();
+        signed = LargeMessageIT.signedLarge(JAMES, keys, SIGNING_DOMAIN);
     }
 
     @Test
@@ -70,7 +50,7 @@ class SessionLargeMessageIT {
         assertThat(ourField(mail).method("dmarc").orElseThrow().result()).as(mail.headerSection()).isEqualTo("pass");
         assertThat(mail.headers("Authentication-Results")).as(mail.headerSection()).hasSize(1);
         assertThat(mail.attribute("authpack.checked-in-session")).as("the session's results, reused").isPresent();
-        assertThat(mail.body()).isEqualTo(body());
+        assertThat(mail.body()).isEqualTo(LargeMessageIT.body());
     }
 
     @Test

@@ -52,18 +52,32 @@ class SessionAuthCheckStreamedBodyTest {
                 BODY, new DkimSigner(SessionAuthCheckTest.KEY, DkimSignOptions.of("reject.example", "big")));
     }
 
-    /** A message source whose streams stop at {@link #GATE} until the gate opens, counting the readers held there. */
+    /** Where the message sources of a test stop ({@link #GATE}) until it opens, counting the readers held there. */
+    static final class Gate {
+        final CountDownLatch open = new CountDownLatch(1);
+        final AtomicInteger held = new AtomicInteger();
+        final AtomicInteger mostHeld = new AtomicInteger();
+
+        GatedSource source(String head) {
+            return new GatedSource(head, this);
+        }
+
+        void awaitHeld(int count) throws InterruptedException {
+            for (int i = 0; i < 500 && held.get() < count; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(held.get()).as("readers held at the gate").isEqualTo(count);
+        }
+    }
+
+    /** A message source whose streams stop at {@link #GATE} until its {@link Gate} opens. */
     static final class GatedSource implements MimeMessageSource {
         final CountingMessages.GeneratedSource generated;
-        final CountDownLatch gate;
-        final AtomicInteger atGate;
-        final AtomicInteger mostAtGate;
+        private final Gate gate;
 
-        GatedSource(String head, CountDownLatch gate, AtomicInteger atGate, AtomicInteger mostAtGate) {
+        GatedSource(String head, Gate gate) {
             generated = new CountingMessages.GeneratedSource(head, BODY);
             this.gate = gate;
-            this.atGate = atGate;
-            this.mostAtGate = mostAtGate;
         }
 
         @Override
@@ -86,14 +100,14 @@ class SessionAuthCheckStreamedBodyTest {
                 public int read(byte[] b, int off, int len) throws IOException {
                     if (!passed && position + len > GATE) {
                         passed = true;
-                        mostAtGate.accumulateAndGet(atGate.incrementAndGet(), Math::max);
+                        gate.mostHeld.accumulateAndGet(gate.held.incrementAndGet(), Math::max);
                         try {
-                            gate.await(20, TimeUnit.SECONDS);
+                            gate.open.await(20, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new IOException(e);
                         } finally {
-                            atGate.decrementAndGet();
+                            gate.held.decrementAndGet();
                         }
                     }
                     int n = super.read(b, off, len);
@@ -142,13 +156,6 @@ class SessionAuthCheckStreamedBodyTest {
         });
     }
 
-    private static void awaitAtGate(AtomicInteger atGate, int count) throws InterruptedException {
-        for (int i = 0; i < 500 && atGate.get() < count; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(atGate.get()).as("readers held at the gate").isEqualTo(count);
-    }
-
     /**
      * maxWaiting=1: one client's large message is being hashed (held at the gate); another client's, of another
      * network, finds no wait free: it is answered 451 at once, its body not streamed (before: both were hashed at
@@ -160,17 +167,15 @@ class SessionAuthCheckStreamedBodyTest {
         SessionAuthCheck hook = SessionAuthCheckTest.hook(dns, "maxCheckedSize", "64K", "maxWaiting", "1",
                 "waitYieldAfter", "60000");
         String head = signedHead();
-        CountDownLatch gate = new CountDownLatch(1);
-        AtomicInteger atGate = new AtomicInteger();
-        AtomicInteger mostAtGate = new AtomicInteger();
-        GatedSource first = new GatedSource(head, gate, atGate, mostAtGate);
-        GatedSource second = new GatedSource(head, gate, atGate, mostAtGate);
+        Gate gate = new Gate();
+        GatedSource first = gate.source(head);
+        GatedSource second = gate.source(head);
         CompletableFuture<HookResult> hashing;
         HookResult busy;
         try {
             hashing = endOfDataElsewhere(hook, SessionAuthCheckTest.session("198.51.100.7", null, false), head,
                     mail(first));
-            awaitAtGate(atGate, 1);
+            gate.awaitHeld(1);
             assertThat(hook.freeWaits()).as("the hash holds the wait").isZero();
 
             CompletableFuture<HookResult> another = endOfDataElsewhere(hook,
@@ -182,9 +187,9 @@ class SessionAuthCheckStreamedBodyTest {
             }
         } finally {
             try {
-                assertThat(mostAtGate.get()).as("I/O threads hashing at once").isEqualTo(1);
+                assertThat(gate.mostHeld.get()).as("I/O threads hashing at once").isEqualTo(1);
             } finally {
-                gate.countDown();
+                gate.open.countDown();
             }
         }
         assertThat(busy).as("answered within 3 s").isNotNull();
@@ -195,7 +200,7 @@ class SessionAuthCheckStreamedBodyTest {
 
         assertThat(hashing.get(20, TimeUnit.SECONDS)).isEqualTo(HookResult.DECLINED);
         assertThat(hook.freeWaits()).isEqualTo(1);
-        GatedSource again = new GatedSource(head, gate, atGate, mostAtGate);
+        GatedSource again = gate.source(head);
         assertThat(endOfData(hook, SessionAuthCheckTest.session("203.0.113.9", null, false), head, mail(again)))
                 .isEqualTo(HookResult.DECLINED);
         assertThat(hook.freeWaits()).isEqualTo(1);
@@ -211,24 +216,22 @@ class SessionAuthCheckStreamedBodyTest {
         SessionAuthCheck hook = SessionAuthCheckTest.hook(dns, "maxCheckedSize", "64K", "maxWaiting", "1",
                 "waitYieldAfter", "60000", "awaitAtData", "always");
         String head = signedHead();
-        CountDownLatch gate = new CountDownLatch(1);
-        AtomicInteger atGate = new AtomicInteger();
-        AtomicInteger mostAtGate = new AtomicInteger();
-        GatedSource first = new GatedSource(head, gate, atGate, mostAtGate);
-        GatedSource second = new GatedSource(head, gate, atGate, mostAtGate);
+        Gate gate = new Gate();
+        GatedSource first = gate.source(head);
+        GatedSource second = gate.source(head);
         FakeMail left = mail(second);
         CompletableFuture<HookResult> hashing;
         HookResult result;
         try {
             hashing = endOfDataElsewhere(hook, SessionAuthCheckTest.session("198.51.100.7", null, false), head,
                     mail(first));
-            awaitAtGate(atGate, 1);
+            gate.awaitHeld(1);
             result = SessionAuthCheckTest.within(Duration.ofSeconds(3), () -> endOfData(hook,
                     SessionAuthCheckTest.session("203.0.113.9", null, true), head, left));
         } finally {
-            gate.countDown();
+            gate.open.countDown();
         }
-        assertThat(mostAtGate.get()).isEqualTo(1);
+        assertThat(gate.mostHeld.get()).isEqualTo(1);
         assertThat(result).isEqualTo(HookResult.DECLINED);
         assertThat(second.generated.read()).isLessThan(GATE);
         assertThat(left.getAttribute(SessionCheckedMail.CHECKED_IN_SESSION)).isEmpty();
