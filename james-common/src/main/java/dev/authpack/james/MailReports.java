@@ -89,7 +89,7 @@ public final class MailReports {
         }
     }
 
-    /** Plain values as attribute values (maps of strings, lists, booleans); {@code null} members left out. */
+    /** Plain values as attribute values (maps of strings, lists, booleans, longs); {@code null} members left out. */
     static AttributeValue<?> value(Object plain) {
         if (plain instanceof Map<?, ?> map) {
             Map<String, AttributeValue<?>> out = new LinkedHashMap<>();
@@ -111,6 +111,9 @@ public final class MailReports {
         }
         if (plain instanceof Boolean b) {
             return AttributeValue.of(b);
+        }
+        if (plain instanceof Long n) {
+            return AttributeValue.of(n);
         }
         return AttributeValue.of(String.valueOf(plain));
     }
