@@ -27,23 +27,26 @@ final class AggregateReports {
     /**
      * From the top-level header alone: may the message carry an aggregate report? An XML, gzip or zip body (by
      * media type, or a generic type with such a file name), or the report Subject or a DMARC sender (hints).
+     *
+     * @param contentType the top-level Content-Type, unfolded, lower case (or null)
+     * @param header      the top-level header fields by name (Content-Disposition is looked up only when needed)
+     * @param subject     the Subject, decoded, lower case (or null)
+     * @param from        the From field, lower case (or null)
      */
-    static boolean hint(Function<String, String> header) {
-        String contentType = Headers.lower(Headers.unfold(header.apply("Content-Type")));
+    static boolean hint(String contentType, Function<String, String> header, String subject, String from) {
         if (contentType != null) {
             String type = contentType.split("[;\\s]", 2)[0];
-            String disposition = Headers.lower(Headers.unfold(header.apply("Content-Disposition")));
-            if (MimeScan.mayBeAggregate(type, archiveName(contentType + ";" + disposition))) {
+            if (MimeScan.mayBeAggregate(type, null)) {
                 return true;
             }
+            if (type.startsWith("application/")) {
+                String disposition = Headers.lower(Headers.unfold(header.apply("Content-Disposition")));
+                if (MimeScan.mayBeAggregate(type, archiveName(contentType + ";" + disposition))) {
+                    return true;
+                }
+            }
         }
-        String subject = Headers.unfold(header.apply("Subject"));
-        if (subject != null && subject.contains("=?")) {
-            subject = Headers.decode(subject);
-        }
-        String from = header.apply("From");
-        return subject != null && containsAny(subject.toLowerCase(Locale.ROOT))
-                || from != null && from.toLowerCase(Locale.ROOT).contains("dmarc");
+        return subject != null && containsAny(subject) || from != null && from.contains("dmarc");
     }
 
     /** A stand-in file name when the header names a file ending in .xml, .gz or .zip, else null. */

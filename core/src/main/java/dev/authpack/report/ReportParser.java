@@ -58,8 +58,9 @@ public final class ReportParser {
         try {
             // ordinary mail is decided from the envelope and the top-level header fields, the body unread
             Headers top = MimeScan.topHeaders(message, limits.maxOctets());
-            boolean markers = markers(top::get, envelopeSender);
-            if (!markers && !AggregateReports.hint(top::get)) {
+            Screen screen = screen(top::get, envelopeSender);
+            boolean markers = screen == Screen.MARKERS;
+            if (screen == Screen.NONE) {
                 return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
                         : new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header");
             }
@@ -130,32 +131,44 @@ public final class ReportParser {
      * @param envelopeSender the SMTP MAIL FROM ({@code ""} for the null reverse-path), or {@code null} if unknown
      */
     public static boolean mayBeReport(Function<String, String> header, String envelopeSender) {
-        return markers(header, envelopeSender) || AggregateReports.hint(header);
+        return screen(header, envelopeSender) != Screen.NONE;
+    }
+
+    /** What the top-level header alone says: report markers, only an aggregate report hint, or nothing. */
+    private enum Screen { NONE, AGGREGATE_HINT, MARKERS }
+
+    /** {@link #mayBeReport}, each header field looked up once (the matchers' cheap path on every mail). */
+    private static Screen screen(Function<String, String> header, String envelopeSender) {
+        String contentType = Headers.lower(Headers.unfold(header.apply("Content-Type")));
+        if (contentType != null && (contentType.startsWith("multipart/report") || contentType.contains("report-type"))) {
+            return Screen.MARKERS;
+        }
+        if ("".equals(envelopeSender) || header.apply("X-Failed-Recipients") != null
+                || header.apply("X-Apple-Unsubscribe") != null) {
+            return Screen.MARKERS;
+        }
+        String from = header.apply("From");
+        String fromLower = from == null ? null : from.toLowerCase(Locale.ROOT);
+        if (fromLower != null && containsAny(fromLower, BOUNCE_FROM_WORDS)) {
+            return Screen.MARKERS;
+        }
+        String subject = Headers.unfold(header.apply("Subject"));
+        String lower = null;
+        if (subject != null) {
+            if (subject.contains("=?")) {
+                subject = Headers.decode(subject);
+            }
+            lower = subject.toLowerCase(Locale.ROOT);
+            if (containsAny(lower, BOUNCE_SUBJECT_WORDS) || BOUNCE_SUBJECT.matcher(lower).find()) {
+                return Screen.MARKERS;
+            }
+        }
+        return AggregateReports.hint(contentType, header, lower, fromLower) ? Screen.AGGREGATE_HINT : Screen.NONE;
     }
 
     /** The bounce and feedback report markers of {@link #mayBeReport} (not the aggregate report hints). */
     private static boolean markers(Function<String, String> header, String envelopeSender) {
-        String contentType = Headers.lower(Headers.unfold(header.apply("Content-Type")));
-        if (contentType != null && (contentType.startsWith("multipart/report") || contentType.contains("report-type"))) {
-            return true;
-        }
-        if ("".equals(envelopeSender) || header.apply("X-Failed-Recipients") != null
-                || header.apply("X-Apple-Unsubscribe") != null) {
-            return true;
-        }
-        String from = header.apply("From");
-        if (from != null && containsAny(from.toLowerCase(Locale.ROOT), BOUNCE_FROM_WORDS)) {
-            return true;
-        }
-        String subject = Headers.unfold(header.apply("Subject"));
-        if (subject == null) {
-            return false;
-        }
-        if (subject.contains("=?")) {
-            subject = Headers.decode(subject);
-        }
-        String lower = subject.toLowerCase(Locale.ROOT);
-        return containsAny(lower, BOUNCE_SUBJECT_WORDS) || BOUNCE_SUBJECT.matcher(lower).find();
+        return screen(header, envelopeSender) == Screen.MARKERS;
     }
 
     private static boolean containsAny(String lower, List<String> words) {
