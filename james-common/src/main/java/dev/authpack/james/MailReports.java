@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The report of a mail ({@link MailAttributes#REPORT}), parsed at most once: the first of {@code IsOobBounce},
- * {@code IsArfReport} and {@code LogReport} to need it decides from the envelope and the top-level header fields
+ * {@code IsArfReport}, {@code IsDmarcReport} and {@code LogReport} to need it decides from the envelope and the top-level header fields
  * alone whether the message may be a report ({@link ReportParser#mayBeReport}); only then are the message's bytes
  * read and parsed, and the result kept as the attribute for the others. Never throws.
  */
