@@ -14,18 +14,20 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code authpack report MESSAGE}: recognises and parses a bounce (RFC 3464 DSN or text bounce) or a feedback
- * report (RFC 5965 ARF), as {@code IsOobBounce}, {@code IsArfReport} and {@code LogReport} do (CLI.md).
+ * report (RFC 5965 ARF), or a DMARC aggregate report (an e-mail, or a bare .xml, .xml.gz or .zip file), as
+ * {@code IsOobBounce}, {@code IsArfReport}, {@code IsDmarcReport} and {@code LogReport} do (CLI.md).
  */
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Recognises and parses a bounce (RFC 3464 DSN, or a text bounce in an MTA's own words) or a"
-                + " feedback report (RFC 5965 ARF, RFC 6591).",
-                "Prints {\"type\": \"dsn\" | \"arf\" | \"none\", ...} as JSON; for a bounce, \"source\" (rfc3464 |"
+                + " feedback report (RFC 5965 ARF, RFC 6591), or a DMARC aggregate report (RFC 7489 §7.2: an e-mail, or a"
+                + " bare .xml, .xml.gz or .zip file).",
+                "Prints {\"type\": \"dsn\" | \"arf\" | \"dmarc_aggregate\" | \"none\", ...} as JSON; for a bounce, \"source\" (rfc3464 |"
                         + " text) and per recipient its status, \"reason\" (sisimai's vocabulary) and \"hard_bounce\"."},
         footer = {"", "Exit status: 0 the message was read (whether a report or not); 2 usage error or unreadable"
                 + " input."})
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MESSAGE", description = "RFC 5322 message file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "MESSAGE", description = "RFC 5322 message file, a DMARC aggregate report file (XML, gzip or zip), or - for standard input.")
     String message;
 
     @Option(names = "--mail-from", paramLabel = "ADDR",
@@ -41,7 +43,8 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         byte[] bytes = MessageInput.read(message, streams.in());
-        Map<String, Object> report = ReportFields.of(new ReportParser().parse(bytes, mailFrom));
+        // a report e-mail, or a bare DMARC aggregate report file (.xml, .xml.gz, .zip)
+        Map<String, Object> report = ReportFields.of(new ReportParser().parseFile(bytes, mailFrom));
         ObjectNode out = JsonOutput.object();
         report.forEach((key, value) -> put(out, key, value));
         JsonOutput.write(out, streams.out());
@@ -53,6 +56,8 @@ final class ReportCommand implements Callable<Integer> {
             node.putNull(key);
         } else if (value instanceof Boolean b) {
             node.put(key, b);
+        } else if (value instanceof Long n) {
+            node.put(key, n);
         } else if (value instanceof Map<?, ?> map) {
             ObjectNode child = node.putObject(key);
             map.forEach((k, v) -> put(child, String.valueOf(k), v));
@@ -62,6 +67,8 @@ final class ReportCommand implements Callable<Integer> {
                 if (item instanceof Map<?, ?> map) {
                     ObjectNode child = array.addObject();
                     map.forEach((k, v) -> put(child, String.valueOf(k), v));
+                } else if (item instanceof Long n) {
+                    array.add(n);
                 } else {
                     array.add(item == null ? null : String.valueOf(item));
                 }

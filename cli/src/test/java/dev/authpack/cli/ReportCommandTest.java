@@ -100,4 +100,80 @@ class ReportCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).isNotEmpty();
     }
+    static final String DMARC_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">
+              <report_metadata><org_name>receiver.example</org_name><email>dmarc@receiver.example</email>
+                <report_id>rid-9</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range>
+                <generator>Gen 2</generator></report_metadata>
+              <policy_published><domain>example.com</domain><p>reject</p><np>quarantine</np><testing>n</testing>
+                <discovery_method>treewalk</discovery_method></policy_published>
+              <record><row><source_ip>192.0.2.66</source_ip><count>4</count><policy_evaluated>
+                <disposition>reject</disposition><dkim>FAIL</dkim><spf>fail</spf></policy_evaluated></row>
+                <identifiers><header_from>example.com</header_from></identifiers>
+                <auth_results><dkim><domain>example.com</domain><selector>s1</selector><result>fail</result></dkim>
+                <spf><domain>evil.example</domain><scope>mfrom</scope><result>pass</result></spf></auth_results></record>
+            </feedback>
+            """;
+
+    private static void assertAggregate(JsonNode json, String compression) {
+        assertThat(json.get("type").asText()).isEqualTo("dmarc_aggregate");
+        assertThat(json.get("compression").asText()).isEqualTo(compression);
+        assertThat(json.get("xml_namespace").asText()).isEqualTo("urn:ietf:params:xml:ns:dmarc-2.0");
+        assertThat(json.at("/report_metadata/org_name").asText()).isEqualTo("receiver.example");
+        assertThat(json.at("/report_metadata/date_range/begin").isNumber()).isTrue();
+        assertThat(json.at("/report_metadata/date_range/begin").asLong()).isEqualTo(1700000000L);
+        assertThat(json.at("/policy_published/np").asText()).isEqualTo("quarantine");
+        assertThat(json.at("/policy_published/discovery_method").asText()).isEqualTo("treewalk");
+        assertThat(json.at("/records/0/count").asLong()).isEqualTo(4);
+        assertThat(json.at("/records/0/policy_evaluated/dkim").asText()).isEqualTo("fail");
+        assertThat(json.at("/records/0/auth_results/spf/0/scope").asText()).isEqualTo("mfrom");
+        assertThat(json.at("/summary/dmarc_failing").asLong()).isEqualTo(4);
+        assertThat(json.at("/summary/top_failing_sources/0/source_ip").asText()).isEqualTo("192.0.2.66");
+    }
+
+    @Test
+    void bareAggregateReportFilesXmlGzipAndZip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] xml = DMARC_XML.getBytes(StandardCharsets.UTF_8);
+        java.nio.file.Path plain = java.nio.file.Files.write(dir.resolve("r.xml"), xml);
+        assertAggregate(ok(run("report", plain.toString())), "none");
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(xml);
+        }
+        java.nio.file.Path gzip = java.nio.file.Files.write(dir.resolve("r.xml.gz"), gz.toByteArray());
+        assertAggregate(ok(run("report", gzip.toString())), "gzip");
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zipped)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("r.xml"));
+            out.write(xml);
+            out.closeEntry();
+        }
+        assertAggregate(ok(runWithInput(zipped.toByteArray(), "report", "-")), "zip");
+        // a report e-mail with the gzip attached
+        String mail = "From: noreply-dmarc-support@receiver.example\r\nSubject: Report Domain: example.com"
+                + " Submitter: receiver.example Report-ID: rid-9\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: application/gzip\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(gz.toByteArray()) + "\r\n";
+        JsonNode fromMail = ok(runWithInput(mail.getBytes(StandardCharsets.US_ASCII), "report", "-"));
+        assertAggregate(fromMail, "gzip");
+    }
+
+    @Test
+    void emptyOrBombedAggregateFilesAreNotReports(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.write(dir.resolve("empty.xml"), new byte[0]);
+        JsonNode json = ok(run("report", empty.toString()));
+        assertThat(json.get("type").asText()).isEqualTo("none");
+        assertThat(json.get("kind").asText()).isEqualTo("unparseable");
+        assertThat(json.get("reason").asText()).isEqualTo("empty file");
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(new byte[32 * 1024 * 1024]);
+        }
+        JsonNode bomb = ok(runWithInput(gz.toByteArray(), "report", "-"));
+        assertThat(bomb.get("kind").asText()).isEqualTo("unparseable");
+        assertThat(bomb.get("reason").asText()).contains("decompression bomb");
+    }
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * RFC 5965 ARF reports ({@code message/feedback-report} part, §3) with RFC 6591 §3 auth-failure fields, and two
  * provider variants without that part: Microsoft's JMRP (a returned message with
  * {@code X-HmXmrOriginalRecipient}) and Apple Mail's unsubscribe request ({@code X-Apple-Unsubscribe: true},
- * reported as opt-out).
+ * reported as opt-out), and Exim's DMARC failure report in text (auth-failure).
  */
 final class FeedbackParser {
     private FeedbackParser() {
@@ -37,7 +37,58 @@ final class FeedbackParser {
                 }
             }
         }
+        for (MimeScan.Part part : scan.parts()) {
+            if (part.mimeType().equals("text/plain") && part.text().contains(EXIM_DMARC)) {
+                FeedbackReport exim = eximDmarc(part.text(), original);
+                if (exim != null) {
+                    return exim;
+                }
+            }
+        }
         return null;
+    }
+
+    /** Exim's DMARC forensic report (src/dmarc.c), the fixed wording of its first line. */
+    private static final String EXIM_DMARC = "has failed the published DMARC";
+    private static final java.util.regex.Pattern EXIM_FIELD = java.util.regex.Pattern.compile(
+            "(?m)^\\s*(Sender Domain|Sender IP Address|Received Date|SPF Alignment|DKIM Alignment):[ \\t]*(\\S[^\\n]*)?$");
+
+    /**
+     * Exim's DMARC failure report without a message/feedback-report part: a text part ("A message claiming to be
+     * from you has failed the published DMARC policy for your domain." then {@code Sender Domain:},
+     * {@code Sender IP Address:}, {@code Received Date:}, {@code SPF Alignment:}, {@code DKIM Alignment:}) and a copy
+     * of the received header. Read as the RFC 6591 auth-failure report it stands for ({@code standard} false), with
+     * the Authentication-Results fields of that copy; null without a Sender IP Address.
+     */
+    private static FeedbackReport eximDmarc(String text, ReturnedMessage original) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        java.util.regex.Matcher m = EXIM_FIELD.matcher(text);
+        while (m.find() && fields.size() < 16) {
+            fields.putIfAbsent(m.group(1), m.group(2) == null ? null : m.group(2).strip());
+        }
+        String ip = fields.get("Sender IP Address");
+        if (ip == null) {
+            return null;
+        }
+        List<String> authResults = List.of();
+        int copy = text.indexOf("copy of the headers");
+        if (copy >= 0) {
+            int lineEnd = text.indexOf('\n', copy);
+            if (lineEnd >= 0) {
+                authResults = Headers.headerBlock(text.substring(lineEnd + 1)).all("Authentication-Results");
+            }
+        }
+        List<String> aligned = new ArrayList<>();
+        if ("yes".equalsIgnoreCase(fields.get("DKIM Alignment"))) {
+            aligned.add("dkim");
+        }
+        if ("yes".equalsIgnoreCase(fields.get("SPF Alignment"))) {
+            aligned.add("spf");
+        }
+        String domain = fields.get("Sender Domain");
+        return new FeedbackReport("auth-failure", null, null, null, List.of(), fields.get("Received Date"), ip,
+                domain == null ? List.of() : List.of(domain), List.of(), null, authResults, "dmarc", null, null,
+                null, null, null, aligned.isEmpty() ? "none" : String.join(",", aligned), false, original);
     }
 
     private static List<String> first(List<String> values, int max) {

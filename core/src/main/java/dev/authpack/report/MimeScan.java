@@ -26,9 +26,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 record MimeScan(Headers headers, String topType, List<Part> parts, String problem) {
 
-    /** A leaf part: its media type (lower case), nesting depth and decoded text (at most maxTextChars). */
-    record Part(String mimeType, int depth, String text) {
+    /**
+     * A leaf part: its media type (lower case), nesting depth and decoded text (at most maxTextChars); for a part
+     * that may hold a DMARC aggregate report (RFC 7489 §7.2.1.1: XML, gzip or zip, by media type or file name),
+     * also its file name and its content, transfer-decoded, at most maxOctets ({@code null} for other parts).
+     */
+    record Part(String mimeType, int depth, String text, String fileName, byte[] content) {
+        Part(String mimeType, int depth, String text) {
+            this(mimeType, depth, text, null, null);
+        }
     }
+
+    /** Media types an aggregate report is sent as (RFC 7489 §7.2.1.1 and what reporters use). */
+    private static final java.util.Set<String> ARCHIVE_TYPES = java.util.Set.of("application/gzip",
+            "application/x-gzip", "application/zip", "application/x-zip-compressed", "application/x-zip",
+            "text/xml", "application/xml");
+    /** A Content-Type name= or Content-Disposition filename= parameter (RFC 2045 §5.1, RFC 2183 §2.3). */
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
+            "(?i)(?:^|;)\\s*(?:file)?name\\s*=\\s*(\"[^\"]*\"|[^;\\s]+)");
 
     static MimeScan of(byte[] message, ReportLimits limits) {
         return of(message, limits, Deadline.NONE);
@@ -53,16 +68,19 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         int bodyParts = 0;
         int topSeen = 0;
         String preamble = null;
+        String fileName = null;
         boolean inTopHeader = true;
         try {
             stream.parse(new ByteArrayInputStream(bytes));
             for (EntityState state = stream.getState(); state != EntityState.T_END_OF_STREAM; state = stream.next()) {
                 deadline.check();
                 switch (state) {
+                    case T_START_HEADER -> fileName = null;
                     case T_FIELD -> {
                         if (inTopHeader) {
                             top.add(new Headers.Field(stream.getField().getName(), stream.getField().getBody()));
                         }
+                        fileName = fileName(stream.getField().getName(), stream.getField().getBody(), fileName);
                     }
                     case T_END_HEADER -> inTopHeader = false;
                     case T_START_MULTIPART -> {
@@ -91,8 +109,16 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
                         if (topSeen++ == 0) {
                             topType = stream.getBodyDescriptor().getMimeType();
                         }
-                        parts.add(new Part(mediaType(stream.getBodyDescriptor().getMimeType()), depth,
-                            text(stream, limits.maxTextChars())));
+                        String type = mediaType(stream.getBodyDescriptor().getMimeType());
+                        if (mayBeAggregate(type, fileName)) {
+                            byte[] content = stream.getDecodedInputStream().readNBytes(limits.maxOctets());
+                            String text = type.startsWith("text/")
+                                    ? new String(content, 0, Math.min(content.length, limits.maxTextChars()),
+                                    charset(stream.getBodyDescriptor().getCharset(), content)) : "";
+                            parts.add(new Part(type, depth, text, fileName, content));
+                        } else {
+                            parts.add(new Part(type, depth, text(stream, limits.maxTextChars())));
+                        }
                     }
                     default -> {
                     }
@@ -135,6 +161,35 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         }
         List<Headers> groups = Headers.groups(text, 1);
         return groups.isEmpty() ? new Headers(List.of()) : groups.get(0);
+    }
+
+    /** The part's file name from its Content-Disposition (preferred) or Content-Type field, unquoted. */
+    private static String fileName(String field, String body, String known) {
+        boolean disposition = field.equalsIgnoreCase("Content-Disposition");
+        if (!disposition && !field.equalsIgnoreCase("Content-Type") || known != null && !disposition) {
+            return known;
+        }
+        java.util.regex.Matcher m = FILE_NAME.matcher(body.replaceAll("\\s+", " "));
+        if (!m.find()) {
+            return known;
+        }
+        String name = m.group(1).strip();
+        return name.startsWith("\"") ? name.substring(1, name.length() - 1) : name;
+    }
+
+    /**
+     * Whether a part may hold an aggregate report: an XML, gzip or zip media type, or a generic one
+     * (application/octet-stream, ...) whose file name ends in .xml, .gz or .zip.
+     */
+    static boolean mayBeAggregate(String mediaType, String fileName) {
+        if (ARCHIVE_TYPES.contains(mediaType)) {
+            return true;
+        }
+        if (fileName == null || !mediaType.startsWith("application/")) {
+            return false;
+        }
+        String name = fileName.toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".xml") || name.endsWith(".gz") || name.endsWith(".zip");
     }
 
     /** A media type without what a broken header left in it ("text/plain charset=..." without the ';'). */

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A {@link Report} as a tree of plain values (ordered maps with snake_case keys, lists, strings, booleans; a field
  * that is absent is {@code null}), in the shape of {@code authpack report} (docs/cli.md): {@code type} is
- * {@code dsn}, {@code arf} or {@code none}. The same tree is the {@code authpack.report} mail attribute and the
+ * {@code dsn}, {@code arf}, {@code dmarc_aggregate} or {@code none}; numbers are {@link Long}. The same tree is the {@code authpack.report} mail attribute and the
  * source of the {@code LogReport} lines, so the three never disagree.
  */
 public final class ReportFields {
@@ -62,6 +62,8 @@ public final class ReportFields {
             out.put("identity_alignment", f.identityAlignment());
             out.put("standard", f.standard());
             out.put("original", original(f.original()));
+        } else if (report instanceof AggregateReport a) {
+            aggregate(a, out);
         } else {
             NotAReport n = (NotAReport) report;
             out.put("type", "none");
@@ -69,6 +71,140 @@ public final class ReportFields {
             out.put("reason", n.reason());
         }
         return out;
+    }
+
+    /** At most this many sources in {@code summary.top_failing_sources}. */
+    public static final int TOP_FAILING_SOURCES = 10;
+
+    private static void aggregate(AggregateReport a, Map<String, Object> out) {
+        out.put("type", "dmarc_aggregate");
+        out.put("version", a.version());
+        out.put("xml_namespace", a.namespace());
+        out.put("compression", a.compression());
+        out.put("file_name", a.fileName());
+        out.put("truncated", a.truncated());
+        out.put("problem", a.problem());
+        AggregateReport.Metadata m = a.metadata();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("org_name", m.orgName());
+        meta.put("email", m.email());
+        meta.put("extra_contact_info", m.extraContactInfo());
+        meta.put("report_id", m.reportId());
+        Map<String, Object> range = new LinkedHashMap<>();
+        range.put("begin", m.begin());
+        range.put("end", m.end());
+        meta.put("date_range", range);
+        meta.put("errors", m.errors());
+        meta.put("generator", m.generator());
+        out.put("report_metadata", meta);
+        AggregateReport.PolicyPublished p = a.policy();
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("domain", p.domain());
+        policy.put("adkim", p.adkim());
+        policy.put("aspf", p.aspf());
+        policy.put("p", p.p());
+        policy.put("sp", p.sp());
+        policy.put("np", p.np());
+        policy.put("pct", p.pct());
+        policy.put("fo", p.fo());
+        policy.put("testing", p.testing());
+        policy.put("discovery_method", p.discoveryMethod());
+        out.put("policy_published", policy);
+        List<Object> records = new ArrayList<>();
+        for (AggregateReport.Row r : a.records()) {
+            records.add(row(r));
+        }
+        out.put("records", records);
+        out.put("summary", summary(a));
+    }
+
+    private static Map<String, Object> row(AggregateReport.Row r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source_ip", r.sourceIp());
+        m.put("count", r.count());
+        Map<String, Object> evaluated = new LinkedHashMap<>();
+        evaluated.put("disposition", r.disposition());
+        evaluated.put("dkim", r.dkim());
+        evaluated.put("spf", r.spf());
+        List<Object> reasons = new ArrayList<>();
+        for (AggregateReport.Reason reason : r.reasons()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("type", reason.type());
+            x.put("comment", reason.comment());
+            reasons.add(x);
+        }
+        evaluated.put("reasons", reasons);
+        m.put("policy_evaluated", evaluated);
+        Map<String, Object> ids = new LinkedHashMap<>();
+        ids.put("header_from", r.headerFrom());
+        ids.put("envelope_from", r.envelopeFrom());
+        ids.put("envelope_to", r.envelopeTo());
+        m.put("identifiers", ids);
+        List<Object> dkim = new ArrayList<>();
+        for (AggregateReport.DkimResult d : r.dkimResults()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("domain", d.domain());
+            x.put("selector", d.selector());
+            x.put("result", d.result());
+            x.put("human_result", d.humanResult());
+            dkim.add(x);
+        }
+        List<Object> spf = new ArrayList<>();
+        for (AggregateReport.SpfResult s : r.spfResults()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("domain", s.domain());
+            x.put("scope", s.scope());
+            x.put("result", s.result());
+            x.put("human_result", s.humanResult());
+            spf.add(x);
+        }
+        Map<String, Object> auth = new LinkedHashMap<>();
+        auth.put("dkim", dkim);
+        auth.put("spf", spf);
+        m.put("auth_results", auth);
+        return m;
+    }
+
+    /**
+     * What an administrator reads first: messages covered, how many failed DKIM or SPF alignment (policy_evaluated
+     * other than pass), how many failed both (DMARC fail), and the sources of those, most messages first (at most
+     * {@value #TOP_FAILING_SOURCES}; one entry per source IP, counts added up).
+     */
+    private static Map<String, Object> summary(AggregateReport a) {
+        long dkimUnaligned = 0;
+        long spfUnaligned = 0;
+        long failing = 0;
+        Map<String, Long> bySource = new LinkedHashMap<>();
+        for (AggregateReport.Row r : a.records()) {
+            if (!r.dkimAligned()) {
+                dkimUnaligned += r.count();
+            }
+            if (!r.spfAligned()) {
+                spfUnaligned += r.count();
+            }
+            if (!r.dkimAligned() && !r.spfAligned()) {
+                failing += r.count();
+                bySource.merge(String.valueOf(r.sourceIp()), r.count(), Long::sum);
+            }
+        }
+        List<Object> top = new ArrayList<>();
+        bySource.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP_FAILING_SOURCES)
+                .forEach(e -> {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("source_ip", e.getKey());
+                    x.put("count", e.getValue());
+                    top.add(x);
+                });
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("records", (long) a.records().size());
+        m.put("total_messages", a.totalMessages());
+        m.put("dkim_unaligned", dkimUnaligned);
+        m.put("spf_unaligned", spfUnaligned);
+        m.put("dmarc_failing", failing);
+        m.put("top_failing_sources", top);
+        return m;
     }
 
     private static Map<String, Object> original(ReturnedMessage original) {

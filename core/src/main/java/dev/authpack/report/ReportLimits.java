@@ -6,9 +6,16 @@ package dev.authpack.report;
  * entity and {@code maxTextChars} characters of decoded text per part; at most {@code maxRecipients} recipients
  * are reported. Anything beyond is ignored (the result says what was found before). A parse that takes longer
  * than {@code maxParseTime} of wall-clock time ends with a {@link NotAReport} of kind UNPARSEABLE.
+ *
+ * <p>A DMARC aggregate report (RFC 7489 §7.2) keeps at most {@code maxRecords} {@code <record>} elements and
+ * {@code maxAuthResults} DKIM and as many SPF results per record (and as many {@code <reason>} and
+ * {@code <error>} elements); its XML, once decompressed, is at most {@code maxXmlOctets} and, beyond
+ * {@link #RATIO_FLOOR_OCTETS}, at most {@code maxCompressionRatio} times the compressed size: a larger output is a
+ * {@link NotAReport} of kind UNPARSEABLE (a zip or gzip bomb), never more memory.
  */
 public record ReportLimits(int maxOctets, int maxDepth, int maxParts, int maxHeaderFields, int maxTextChars,
-                           int maxRecipients, java.time.Duration maxParseTime) {
+                           int maxRecipients, java.time.Duration maxParseTime, int maxRecords, int maxAuthResults,
+                           int maxXmlOctets, int maxCompressionRatio) {
     /** Reports are small; the returned original may be large but only its headers are read. */
     public static final int DEFAULT_MAX_OCTETS = 2 * 1024 * 1024;
     /** A DSN is two levels deep (report inside a mixed wrapper at most); 8 leaves room for forwarding. */
@@ -24,15 +31,40 @@ public record ReportLimits(int maxOctets, int maxDepth, int maxParts, int maxHea
      */
     public static final java.time.Duration DEFAULT_MAX_PARSE_TIME = java.time.Duration.ofSeconds(1);
 
+    /** Records of one aggregate report: a large reporter's daily report for a busy domain has a few thousand. */
+    public static final int DEFAULT_MAX_RECORDS = 10_000;
+    /** DKIM (and SPF) results per record: one per signature; real reports have one to three. */
+    public static final int DEFAULT_MAX_AUTH_RESULTS = 100;
+    /** The decompressed XML of one aggregate report (10,000 records of ~1 KB). */
+    public static final int DEFAULT_MAX_XML_OCTETS = 16 * 1024 * 1024;
+    /** Decompressed / compressed: report XML compresses 10 to 40 times; a bomb thousands of times. */
+    public static final int DEFAULT_MAX_COMPRESSION_RATIO = 100;
+    /** Below this decompressed size the ratio is not checked (a tiny report may compress very well). */
+    public static final int RATIO_FLOOR_OCTETS = 1024 * 1024;
+
     public static final ReportLimits DEFAULTS = new ReportLimits(DEFAULT_MAX_OCTETS, DEFAULT_MAX_DEPTH,
             DEFAULT_MAX_PARTS, DEFAULT_MAX_HEADER_FIELDS, DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_RECIPIENTS,
             DEFAULT_MAX_PARSE_TIME);
 
     public ReportLimits {
         if (maxOctets < 1 || maxDepth < 1 || maxParts < 1 || maxHeaderFields < 1 || maxTextChars < 1
-                || maxRecipients < 1 || maxParseTime == null || maxParseTime.isNegative() || maxParseTime.isZero()) {
+                || maxRecipients < 1 || maxParseTime == null || maxParseTime.isNegative() || maxParseTime.isZero()
+                || maxRecords < 1 || maxAuthResults < 1 || maxXmlOctets < 1 || maxCompressionRatio < 1) {
             throw new IllegalArgumentException("report limits must be positive");
         }
+    }
+
+    /** The size limits and parse time, with the default aggregate-report limits. */
+    public ReportLimits(int maxOctets, int maxDepth, int maxParts, int maxHeaderFields, int maxTextChars,
+                        int maxRecipients, java.time.Duration maxParseTime) {
+        this(maxOctets, maxDepth, maxParts, maxHeaderFields, maxTextChars, maxRecipients, maxParseTime,
+                DEFAULT_MAX_RECORDS, DEFAULT_MAX_AUTH_RESULTS, DEFAULT_MAX_XML_OCTETS, DEFAULT_MAX_COMPRESSION_RATIO);
+    }
+
+    /** These limits with other aggregate-report limits. */
+    public ReportLimits withAggregate(int records, int authResults, int xmlOctets, int compressionRatio) {
+        return new ReportLimits(maxOctets, maxDepth, maxParts, maxHeaderFields, maxTextChars, maxRecipients,
+                maxParseTime, records, authResults, xmlOctets, compressionRatio);
     }
 
     /** The size limits with the default {@link #DEFAULT_MAX_PARSE_TIME}. */

@@ -9,8 +9,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Recognises and parses delivery reports (RFC 3464 / RFC 6533 DSNs and non-standard text bounces) and feedback
- * reports (RFC 5965 ARF, RFC 6591 auth-failure, provider variants). Bounded by {@link ReportLimits}; never throws
+ * Recognises and parses delivery reports (RFC 3464 / RFC 6533 DSNs and non-standard text bounces), feedback
+ * reports (RFC 5965 ARF, RFC 6591 auth-failure, provider variants) and DMARC aggregate reports (RFC 7489 §7.2). Bounded by {@link ReportLimits}; never throws
  * for any input (a message that cannot be read is a {@link NotAReport} with kind UNPARSEABLE). Thread-safe.
  */
 public final class ReportParser {
@@ -58,11 +58,29 @@ public final class ReportParser {
         try {
             // ordinary mail is decided from the envelope and the top-level header fields, the body unread
             Headers top = MimeScan.topHeaders(message, limits.maxOctets());
-            if (!mayBeReport(top::get, envelopeSender)) {
+            Screen screen = screen(top::get, envelopeSender);
+            boolean markers = screen == Screen.MARKERS;
+            if (screen == Screen.NONE) {
                 return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
                         : new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header");
             }
-            return parseScan(MimeScan.of(message, limits, deadline), envelopeSender, deadline);
+            MimeScan scan = MimeScan.of(message, limits, deadline);
+            AggregateReports.Found aggregate = new AggregateReports.Found(null, null);
+            if (!"multipart/report".equals(scan.topType())) {
+                // RFC 7489 §7.2.1.1: the report is an attachment (or the body) whose XML root is <feedback>
+                aggregate = AggregateReports.find(scan, limits, deadline);
+                if (aggregate.report() != null) {
+                    return aggregate.report();
+                }
+                if (!markers && !hasFeedbackPart(scan)) {
+                    return aggregate.rejection() != null ? unreadableAggregate(aggregate)
+                            : new NotAReport(NotAReport.Kind.ORDINARY,
+                            "no report markers in the header and no aggregate report attached");
+                }
+            }
+            Report report = parseScan(scan, envelopeSender, deadline);
+            return report instanceof NotAReport && aggregate.rejection() != null ? unreadableAggregate(aggregate)
+                    : report;
         } catch (Deadline.Exceeded e) {
             return new NotAReport(NotAReport.Kind.UNPARSEABLE,
                     "parse took longer than " + limits.maxParseTime().toMillis() + " ms");
@@ -72,36 +90,85 @@ public final class ReportParser {
     }
 
     /**
+     * Parses a file given as it is (the command line): a bare DMARC aggregate report (XML, or gzip or zip of XML,
+     * recognised by its first bytes) or else an e-mail ({@link #parse(byte[], String)}). An empty file is a
+     * {@link NotAReport} of kind UNPARSEABLE. Never throws.
+     */
+    public Report parseFile(byte[] file, String envelopeSender) {
+        if (new String(file, 0, Math.min(file.length, 64), java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()
+                && (file.length <= 64 || new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank())) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE, "empty file");
+        }
+        if (!AggregateReports.isBareFile(file)) {
+            return parse(file, envelopeSender);
+        }
+        Deadline deadline = Deadline.in(limits.maxParseTime().toNanos());
+        try {
+            return AggregateReports.read(file, null, limits, deadline);
+        } catch (ReportArchive.Rejected | AggregateXml.Rejected e) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE, "not an aggregate report: " + e.getMessage());
+        } catch (Deadline.Exceeded e) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE,
+                    "parse took longer than " + limits.maxParseTime().toMillis() + " ms");
+        } catch (RuntimeException | StackOverflowError e) {
+            return new NotAReport(NotAReport.Kind.UNPARSEABLE, "parse error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static NotAReport unreadableAggregate(AggregateReports.Found aggregate) {
+        return new NotAReport(NotAReport.Kind.UNPARSEABLE, "aggregate report unreadable: " + aggregate.rejection());
+    }
+
+    /**
      * Cheap check on the top-level header fields alone: could this message be a report? False means the body
      * need not be read (ordinary mail). Content-Type multipart/report (or any report-type), a daemon sender, the
-     * null envelope sender, X-Failed-Recipients, X-Apple-Unsubscribe, a bounce-like Subject or a complaint.
+     * null envelope sender, X-Failed-Recipients, X-Apple-Unsubscribe, a bounce-like Subject or a complaint; or,
+     * for a DMARC aggregate report, an XML, gzip or zip body or the RFC 7489 §7.2.1.1 Subject (a hint: the report
+     * is recognised only by its XML).
      *
      * @param header         the first value of a top-level header field by name (case-insensitive), or
      *                       {@code null} when absent; values may be folded and RFC 2047 encoded
      * @param envelopeSender the SMTP MAIL FROM ({@code ""} for the null reverse-path), or {@code null} if unknown
      */
     public static boolean mayBeReport(Function<String, String> header, String envelopeSender) {
+        return screen(header, envelopeSender) != Screen.NONE;
+    }
+
+    /** What the top-level header alone says: report markers, only an aggregate report hint, or nothing. */
+    private enum Screen { NONE, AGGREGATE_HINT, MARKERS }
+
+    /** {@link #mayBeReport}, each header field looked up once (the matchers' cheap path on every mail). */
+    private static Screen screen(Function<String, String> header, String envelopeSender) {
         String contentType = Headers.lower(Headers.unfold(header.apply("Content-Type")));
         if (contentType != null && (contentType.startsWith("multipart/report") || contentType.contains("report-type"))) {
-            return true;
+            return Screen.MARKERS;
         }
         if ("".equals(envelopeSender) || header.apply("X-Failed-Recipients") != null
                 || header.apply("X-Apple-Unsubscribe") != null) {
-            return true;
+            return Screen.MARKERS;
         }
         String from = header.apply("From");
-        if (from != null && containsAny(from.toLowerCase(Locale.ROOT), BOUNCE_FROM_WORDS)) {
-            return true;
+        String fromLower = from == null ? null : from.toLowerCase(Locale.ROOT);
+        if (fromLower != null && containsAny(fromLower, BOUNCE_FROM_WORDS)) {
+            return Screen.MARKERS;
         }
         String subject = Headers.unfold(header.apply("Subject"));
-        if (subject == null) {
-            return false;
+        String lower = null;
+        if (subject != null) {
+            if (subject.contains("=?")) {
+                subject = Headers.decode(subject);
+            }
+            lower = subject.toLowerCase(Locale.ROOT);
+            if (containsAny(lower, BOUNCE_SUBJECT_WORDS) || BOUNCE_SUBJECT.matcher(lower).find()) {
+                return Screen.MARKERS;
+            }
         }
-        if (subject.contains("=?")) {
-            subject = Headers.decode(subject);
-        }
-        String lower = subject.toLowerCase(Locale.ROOT);
-        return containsAny(lower, BOUNCE_SUBJECT_WORDS) || BOUNCE_SUBJECT.matcher(lower).find();
+        return AggregateReports.hint(contentType, header, lower, fromLower) ? Screen.AGGREGATE_HINT : Screen.NONE;
+    }
+
+    /** The bounce and feedback report markers of {@link #mayBeReport} (not the aggregate report hints). */
+    private static boolean markers(Function<String, String> header, String envelopeSender) {
+        return screen(header, envelopeSender) == Screen.MARKERS;
     }
 
     private static boolean containsAny(String lower, List<String> words) {
@@ -115,7 +182,8 @@ public final class ReportParser {
 
     private Report parseScan(MimeScan scan, String envelopeSender, Deadline deadline) {
         Headers top = scan.headers();
-        if (!"multipart/report".equals(scan.topType()) && !mayBeReport(top::get, envelopeSender)) {
+        if (!"multipart/report".equals(scan.topType()) && !markers(top::get, envelopeSender)
+                && !hasFeedbackPart(scan)) {
             return autoReply(top) ? new NotAReport(NotAReport.Kind.AUTO_REPLY, "RFC 3834 auto-reply")
                     : new NotAReport(NotAReport.Kind.ORDINARY, "no report markers in the header"
                     + (scan.problem() == null ? "" : "; " + scan.problem()));
@@ -149,6 +217,14 @@ public final class ReportParser {
             return new NotAReport(NotAReport.Kind.UNPARSEABLE, scan.problem());
         }
         return new NotAReport(NotAReport.Kind.NO_REPORT_CONTENT, "no delivery or feedback report found");
+    }
+
+    /**
+     * A message/feedback-report part in a message without the report markers: a failure report sent as
+     * multipart/mixed (Netease's), found when the DMARC hint made the body worth reading.
+     */
+    private static boolean hasFeedbackPart(MimeScan scan) {
+        return scan.parts().stream().anyMatch(p -> p.mimeType().equals("message/feedback-report"));
     }
 
     private DeliveryReport textBounce(String text, TextBounceFamily family, Headers top, ReturnedMessage original,

@@ -8,15 +8,16 @@ import java.util.Arrays;
 import static dev.authpack.fuzz.FuzzInput.check;
 
 /**
- * {@link ReportParser#parse(byte[], String)} and {@link ReportParser#mayBeReport} on arbitrary messages (bounces,
- * DSNs, ARF reports). The first byte chooses the envelope sender (bits 0-1: unknown, the null reverse-path {@code ""},
+ * {@link ReportParser#parse(byte[], String)}, {@link ReportParser#parseFile} and {@link ReportParser#mayBeReport} on
+ * arbitrary messages and files (bounces, DSNs, ARF reports, DMARC aggregate reports as XML, gzip, zip or e-mails). The first byte chooses the envelope sender (bits 0-1: unknown, the null reverse-path {@code ""},
  * an address, unknown) and the limits (bit 2: {@link ReportLimits#DEFAULTS}' sizes or {@link #SMALL}); the rest is the
  * message, raw bytes.
  *
  * <p>Allowed: nothing is thrown, and no exception is caught inside the parser either (its catch-all would turn one
  * into {@code NotAReport(UNPARSEABLE, "parse error: ...")}, which this target counts as a crash). Invariants: the
- * result is one of the three kinds with its required parts; a delivery report has 1 to {@code maxRecipients}
- * recipients and a feedback report at most {@code maxRecipients} original recipients; a message
+ * result is one of the four kinds with its required parts; a delivery report has 1 to {@code maxRecipients}
+ * recipients and a feedback report at most {@code maxRecipients} original recipients; an aggregate report at most
+ * {@code maxRecords} records and {@code maxAuthResults} results, reasons and errors; a message
  * {@code mayBeReport} rejects (and not multipart/report) is ordinary mail or an auto-reply; the same input gives an
  * equal result.
  */
@@ -69,6 +70,8 @@ class ReportParserFuzzTest {
             check(arf.feedbackType() != null && arf.original() != null, "incomplete " + arf, shown);
             check(arf.originalRcptTo().size() <= limits.maxRecipients(),
                     "original recipients " + arf.originalRcptTo().size() + " > " + limits.maxRecipients(), shown);
+        } else if (report instanceof AggregateReport rua) {
+            checkAggregate(rua, limits, shown);
         } else {
             throw new AssertionError("unknown kind of report " + report.getClass() + " for input " + shown);
         }
@@ -80,5 +83,27 @@ class ReportParserFuzzTest {
                     || not.kind() == NotAReport.Kind.AUTO_REPLY), "mayBeReport false but " + report, shown);
         }
         check(report.equals(parser.parse(message, envelopeSender)), "not deterministic: " + report, shown);
+
+        // the same bytes as a file given to the command line: a bare aggregate report (XML, gzip, zip) or a message
+        Report file = parser.parseFile(message, envelopeSender);
+        check(file != null, "no result for the file", shown);
+        if (file instanceof NotAReport not) {
+            check(!not.reason().startsWith("parse error"), "exception inside the parser: " + not.reason(), shown);
+        } else if (file instanceof AggregateReport rua) {
+            checkAggregate(rua, limits, shown);
+        }
+    }
+
+    /** An aggregate report within the limits: records, results per record, values at most 1000 characters. */
+    static void checkAggregate(AggregateReport rua, ReportLimits limits, String shown) {
+        check(rua.records().size() <= limits.maxRecords(), "records " + rua.records().size(), shown);
+        for (AggregateReport.Row row : rua.records()) {
+            check(row.dkimResults().size() <= limits.maxAuthResults()
+                    && row.spfResults().size() <= limits.maxAuthResults()
+                    && row.reasons().size() <= limits.maxAuthResults(), "results beyond the limit", shown);
+            check(row.count() >= 0, "negative count", shown);
+            check(row.sourceIp() == null || row.sourceIp().length() <= 1000, "long value", shown);
+        }
+        check(rua.metadata().errors().size() <= limits.maxAuthResults(), "errors beyond the limit", shown);
     }
 }

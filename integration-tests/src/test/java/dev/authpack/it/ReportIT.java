@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * they are in the root processor: a DSN and a text bounce to bounce.example.com are logged (the JSON lines of the
  * authpack.report logger are captured) and kept in the {@code bounces} repository; an ARF report to
  * fbl.example.com is logged and dropped; a report to relay.example.com is logged and relayed; ordinary mail and a
- * vacation reply to bounce.example.com are not matched, not logged, and relayed ({@code outgoing}). The client
+ * vacation reply to bounce.example.com are not matched, not logged, and relayed ({@code outgoing}); a DMARC
+ * aggregate report (gzip attachment) to dmarc.example.com is matched by IsDmarcReport, logged as one summary line
+ * and kept in the {@code dmarc-reports} repository. The client
  * (127.0.0.1) may relay by the sample relay policy.
  */
 class ReportIT {
@@ -58,8 +60,8 @@ class ReportIT {
                 "file://var/mail/bounces/");
         String postmaster = "<mailet match=\"All\" class=\"PostmasterAlias\"/>";
         assertThat(xml).as("mailetcontainer.xml template").contains(postmaster);
-        return xml.replace(postmaster, snippet.replace("file://var/mail/bounces/", "memory://var/mail/bounces/")
-                + postmaster);
+        assertThat(snippet).contains("IsDmarcReport=dmarc.example.com", "file://var/mail/dmarc-reports/");
+        return xml.replace(postmaster, snippet.replace("file://var/mail/", "memory://var/mail/") + postmaster);
     }
 
     private static String dsn(String id) {
@@ -181,6 +183,55 @@ class ReportIT {
         DeliveredMail mail = await("outgoing", id);
         assertThat(mail.attribute("authpack.report", "type")).hasValue("arf");
         assertThat(linesAbout("<orig-" + id + ">")).singleElement().asString().startsWith("{\"type\":\"Feedback\"");
+    }
+
+    private static String dmarcReport(String id, String reportId) throws IOException {
+        String xml = "<?xml version=\"1.0\"?>\n<feedback><report_metadata><org_name>receiver.example</org_name>"
+                + "<email>dmarc@receiver.example</email><report_id>" + reportId + "</report_id><date_range>"
+                + "<begin>1700000000</begin><end>1700086399</end></date_range></report_metadata>"
+                + "<policy_published><domain>james.test</domain><p>reject</p></policy_published>"
+                + "<record><row><source_ip>192.0.2.66</source_ip><count>7</count><policy_evaluated>"
+                + "<disposition>reject</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row>"
+                + "<identifiers><header_from>james.test</header_from></identifiers><auth_results><spf>"
+                + "<domain>evil.example</domain><result>pass</result></spf></auth_results></record>"
+                + "<record><row><source_ip>192.0.2.10</source_ip><count>3</count><policy_evaluated>"
+                + "<disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row>"
+                + "<identifiers><header_from>james.test</header_from></identifiers></record></feedback>\n";
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return ("From: noreply-dmarc-support@receiver.example\nTo: rua@dmarc.example.com\n"
+                + "Subject: Report domain: james.test Submitter: receiver.example Report-ID: " + reportId + "\n"
+                + "Message-ID: <" + id + ">\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"R\"\n\n"
+                + "--R\nContent-Type: text/plain\n\nThis is an aggregate report from receiver.example.\n"
+                + "--R\nContent-Type: application/gzip\nContent-Transfer-Encoding: base64\n"
+                + "Content-Disposition: attachment; filename=\"receiver.example!james.test!1700000000!1700086399.xml.gz\"\n\n"
+                + java.util.Base64.getMimeEncoder(76, new byte[]{'\n'}).encodeToString(gz.toByteArray())
+                + "\n--R--\n").replace("\n", "\r\n");
+    }
+
+    @Test
+    void dmarcAggregateReportIsMatchedLoggedAndKept() throws IOException {
+        String id = id();
+        String reportId = "rid-" + UUID.randomUUID();
+        send("noreply-dmarc-support@receiver.example", "rua@dmarc.example.com", dmarcReport(id, reportId));
+        DeliveredMail mail = await("dmarc-reports", id);
+        assertThat(mail.attribute("authpack.report", "type")).hasValue("dmarc_aggregate");
+        assertThat(linesAbout(reportId)).singleElement().asString().startsWith("{\"type\":\"DmarcAggregate\"")
+                .contains("\"org_name\":\"receiver.example\"", "\"policy_domain\":\"james.test\"",
+                        "\"total_messages\":10", "\"dkim_unaligned\":7", "\"spf_unaligned\":7",
+                        "\"dmarc_failing\":7", "\"top_failing_sources\":[{\"source_ip\":\"192.0.2.66\",\"count\":7}]",
+                        "\"reception_recipients\":[\"rua@dmarc.example.com\"]");
+        assertThat(isIn("outgoing", id)).isFalse();
+        // the same Subject without the report attached is ordinary mail: relayed, not logged
+        String plain = id();
+        send("alice@remote.example", "rua@dmarc.example.com", ordinary(plain, "")
+                .replace("Subject: Out of office", "Subject: Report domain: james.test Submitter: x Report-ID: y")
+                .replace("bounces+4@bounce.example.com", "rua@dmarc.example.com"));
+        DeliveredMail relayed = await("outgoing", plain);
+        assertThat(linesAbout(relayed.name())).isEmpty();
+        assertThat(isIn("dmarc-reports", plain)).isFalse();
     }
 
     @Test

@@ -56,9 +56,10 @@ public final class MailAttributes {
      */
     public static final AttributeName RESULTS = AttributeName.of("authpack.results");
     /**
-     * The bounce or feedback report read from the message by {@code IsOobBounce}, {@code IsArfReport} or
-     * {@code LogReport}, parsed once per mail: a map in the shape of {@code authpack report} (docs/reports.md;
-     * {@code type} dsn, arf or none; absent fields left out). Read and written by {@link MailReports}.
+     * The bounce, feedback or DMARC aggregate report read from the message by {@code IsOobBounce},
+     * {@code IsArfReport}, {@code IsDmarcReport} or {@code LogReport}, parsed once per mail: a map in the shape of
+     * {@code authpack report} (docs/reports.md; {@code type} dsn, arf, dmarc_aggregate or none; absent fields left
+     * out; counts and dates as longs). Read and written by {@link MailReports}.
      */
     public static final AttributeName REPORT = AttributeName.of("authpack.report");
     /** The authserv-id the results were made under. */

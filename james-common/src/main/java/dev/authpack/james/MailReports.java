@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The report of a mail ({@link MailAttributes#REPORT}), parsed at most once: the first of {@code IsOobBounce},
- * {@code IsArfReport} and {@code LogReport} to need it decides from the envelope and the top-level header fields
+ * {@code IsArfReport}, {@code IsDmarcReport} and {@code LogReport} to need it decides from the envelope and the top-level header fields
  * alone whether the message may be a report ({@link ReportParser#mayBeReport}); only then are the message's bytes
  * read and parsed, and the result kept as the attribute for the others. Never throws.
  */
@@ -89,7 +89,7 @@ public final class MailReports {
         }
     }
 
-    /** Plain values as attribute values (maps of strings, lists, booleans); {@code null} members left out. */
+    /** Plain values as attribute values (maps of strings, lists, booleans, longs); {@code null} members left out. */
     static AttributeValue<?> value(Object plain) {
         if (plain instanceof Map<?, ?> map) {
             Map<String, AttributeValue<?>> out = new LinkedHashMap<>();
@@ -111,6 +111,9 @@ public final class MailReports {
         }
         if (plain instanceof Boolean b) {
             return AttributeValue.of(b);
+        }
+        if (plain instanceof Long n) {
+            return AttributeValue.of(n);
         }
         return AttributeValue.of(String.valueOf(plain));
     }

@@ -4,7 +4,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 
-/** Reports and non-reports for the tests of IsOobBounce, IsArfReport, LogReport and MailReports. */
+/** Reports and non-reports for the tests of IsOobBounce, IsArfReport, IsDmarcReport, LogReport and MailReports. */
 public final class ReportSamples {
     /** An RFC 3464 DSN: one failed recipient (5.1.1) and one delivered. */
     public static final String DSN = """
@@ -129,6 +129,47 @@ public final class ReportSamples {
             """;
 
     private ReportSamples() {
+    }
+
+    /** The XML of a DMARC aggregate report (RFC 7489 §7.2): 10 messages, 7 failing DMARC from 192.0.2.66. */
+    public static final String DMARC_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feedback>
+              <report_metadata><org_name>receiver.example</org_name><email>dmarc@receiver.example</email>
+                <report_id>rid-7</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range>
+              </report_metadata>
+              <policy_published><domain>example.com</domain><adkim>r</adkim><aspf>r</aspf><p>reject</p></policy_published>
+              <record><row><source_ip>192.0.2.10</source_ip><count>3</count><policy_evaluated><disposition>none</disposition>
+                <dkim>pass</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from>
+                </identifiers><auth_results><dkim><domain>example.com</domain><selector>s1</selector><result>pass</result></dkim>
+                <spf><domain>example.com</domain><result>fail</result></spf></auth_results></record>
+              <record><row><source_ip>192.0.2.66</source_ip><count>7</count><policy_evaluated><disposition>reject</disposition>
+                <dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from>
+                </identifiers><auth_results><spf><domain>evil.example</domain><result>pass</result></spf></auth_results></record>
+            </feedback>
+            """;
+
+    /** A report e-mail as Google sends them: the RFC 7489 §7.2.1.1 Subject and the XML gzipped, base64. */
+    public static final String DMARC = dmarcMail(DMARC_XML);
+
+    /** {@link #DMARC} with other XML attached. */
+    public static String dmarcMail(String xml) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(xml.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return "From: noreply-dmarc-support@receiver.example\n"
+                + "To: rua@dmarc.example.com\n"
+                + "Subject: Report domain: example.com Submitter: receiver.example Report-ID: rid-7\n"
+                + "MIME-Version: 1.0\n"
+                + "Content-Type: multipart/mixed; boundary=\"R\"\n\n"
+                + "--R\nContent-Type: text/plain\n\nThis is an aggregate report from receiver.example.\n"
+                + "--R\nContent-Type: application/gzip\nContent-Transfer-Encoding: base64\n"
+                + "Content-Disposition: attachment; filename=\"receiver.example!example.com!1700000000!1700086399.xml.gz\"\n\n"
+                + java.util.Base64.getMimeEncoder(76, new byte[]{'\n'}).encodeToString(out.toByteArray())
+                + "\n--R--\n";
     }
 
     public static byte[] bytes(String message) {

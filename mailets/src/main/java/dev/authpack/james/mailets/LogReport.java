@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
 /**
  * Logs a bounce or feedback report as JSON lines to a dedicated SLF4J logger (docs/LogReport.md): one line per
  * failed or delayed recipient of a bounce ({@code "type": "Bounce"}), one line per feedback report
- * ({@code "type": "Feedback"}), with KumoMTA's log record fields where they apply. Mail that is not a report is
+ * ({@code "type": "Feedback"}), one line per DMARC aggregate report ({@code "type": "DmarcAggregate"}: its
+ * summary), with KumoMTA's log record fields where they apply. Mail that is not a report is
  * not logged. The mail is left as it is: what happens next (relay, drop with {@code Null}, keep with
  * {@code ToRepository}) is up to the next mailets. Uses the {@code authpack.report} attribute when
- * {@code IsOobBounce} or {@code IsArfReport} already parsed the message, else parses it once itself.
+ * {@code IsOobBounce}, {@code IsArfReport} or {@code IsDmarcReport} already parsed the message, else parses it once itself.
  *
  * <pre>{@code
  * <mailet match="dev.authpack.james.matchers.IsOobBounce=bounce.example.com" class="dev.authpack.james.mailets.LogReport">
@@ -158,8 +159,40 @@ public class LogReport extends GenericMailet {
             record.put("feedback_report", feedback);
             originals(record, original);
             lines.add(JsonLine.of(record));
+        } else if (type.equals("dmarc_aggregate")) {
+            lines.add(JsonLine.of(aggregate(mail, report, epochSeconds)));
         }
         return lines;
+    }
+
+    /**
+     * One line per DMARC aggregate report (RFC 7489 §7.2): who reported which period for which policy domain, the
+     * messages covered, those failing DKIM or SPF alignment or both, and the top failing sources (at most
+     * {@code ReportFields.TOP_FAILING_SOURCES}); not the records themselves (the attribute and the stored mail keep
+     * them).
+     */
+    private static Map<String, Object> aggregate(Mail mail, Map<String, Object> report, long epochSeconds) {
+        Map<String, Object> record = common("DmarcAggregate", mail, epochSeconds);
+        Map<?, ?> meta = report.get("report_metadata") instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> policy = report.get("policy_published") instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> summary = report.get("summary") instanceof Map<?, ?> m ? m : Map.of();
+        record.put("org_name", meta.get("org_name"));
+        record.put("report_id", meta.get("report_id"));
+        record.put("email", meta.get("email"));
+        record.put("date_range", meta.get("date_range"));
+        record.put("policy_domain", policy.get("domain"));
+        Map<String, Object> published = new LinkedHashMap<>();
+        for (String key : List.of("p", "sp", "np", "adkim", "aspf", "pct", "testing")) {
+            published.put(key, policy.get(key));
+        }
+        record.put("policy", published);
+        for (String key : List.of("records", "total_messages", "dkim_unaligned", "spf_unaligned", "dmarc_failing",
+                "top_failing_sources")) {
+            record.put(key, summary.get(key));
+        }
+        record.put("truncated", report.get("truncated"));
+        record.put("problem", report.get("problem"));
+        return record;
     }
 
     /** KumoMTA's record fields that describe the report mail itself. */
@@ -195,6 +228,6 @@ public class LogReport extends GenericMailet {
 
     @Override
     public String getMailetInfo() {
-        return "authpack LogReport: one JSON line per bounced recipient or feedback report";
+        return "authpack LogReport: one JSON line per bounced recipient, feedback report or DMARC aggregate report";
     }
 }

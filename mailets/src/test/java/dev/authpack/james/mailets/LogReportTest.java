@@ -54,6 +54,49 @@ class LogReportTest {
     }
 
     @Test
+    void oneSummaryLinePerDmarcAggregateReport() throws Exception {
+        Mail mail = mail(ReportSamples.DMARC);
+        assertThat(LogReport.lines(mail, MailReports.of(mail), 1_765_000_000L)).containsExactly(
+                "{\"type\":\"DmarcAggregate\",\"timestamp\":1765000000,\"id\":\"m1\",\"sender\":\"\","
+                + "\"reception_recipients\":[\"bounces+1@bounce.example.com\"],\"peer_address\":\"192.0.2.7\","
+                + "\"org_name\":\"receiver.example\",\"report_id\":\"rid-7\",\"email\":\"dmarc@receiver.example\","
+                + "\"date_range\":{\"begin\":1700000000,\"end\":1700086399},\"policy_domain\":\"example.com\","
+                + "\"policy\":{\"p\":\"reject\",\"sp\":null,\"np\":null,\"adkim\":\"r\",\"aspf\":\"r\","
+                + "\"pct\":null,\"testing\":null},\"records\":2,\"total_messages\":10,\"dkim_unaligned\":7,"
+                + "\"spf_unaligned\":10,\"dmarc_failing\":7,"
+                + "\"top_failing_sources\":[{\"source_ip\":\"192.0.2.66\",\"count\":7}],\"truncated\":false,"
+                + "\"problem\":null}");
+        // the same line from the stored attribute (a matcher parsed it first)
+        Mail again = mail(ReportSamples.DMARC);
+        MailReports.of(again);
+        again.setMessage(ReportSamples.message(ReportSamples.ORDINARY));
+        assertThat(LogReport.lines(again, MailReports.of(again), 1_765_000_000L))
+                .isEqualTo(LogReport.lines(mail, MailReports.of(mail), 1_765_000_000L));
+    }
+
+    @Test
+    void hostileAggregateValuesStayOnOneEscapedLine() throws Exception {
+        String hostile = ReportSamples.DMARC_XML
+                .replace("<org_name>receiver.example", "<org_name>evil&#13;&#10;{\"type\":\"Bounce\"}\u2028x")
+                .replace("<source_ip>192.0.2.66", "<source_ip>1.2.3.4\"}],\"x\":\"&#10;");
+        Mail mail = mail(ReportSamples.dmarcMail(hostile));
+        List<String> lines = LogReport.lines(mail, MailReports.of(mail), 0);
+        assertThat(lines).singleElement().asString()
+                .doesNotContain("\n", "\r", "\u2028")
+                .contains("\"org_name\":\"evil\\r\\n{\\\"type\\\":\\\"Bounce\\\"}\\u2028x\"")
+                .contains("\"source_ip\":\"1.2.3.4\\\"}],\\\"x\\\":\\\"\"");
+        // at most ReportFields.TOP_FAILING_SOURCES sources
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            many.append("<record><row><source_ip>198.51.100.").append(i).append("</source_ip><count>1</count>")
+                    .append("<policy_evaluated><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row></record>");
+        }
+        Mail big = mail(ReportSamples.dmarcMail(ReportSamples.DMARC_XML.replace("</feedback>", many + "</feedback>")));
+        String line = LogReport.lines(big, MailReports.of(big), 0).get(0);
+        assertThat(line.split("\"source_ip\"", -1)).hasSize(1 + dev.authpack.report.ReportFields.TOP_FAILING_SOURCES);
+    }
+
+    @Test
     void notReportsAreNotLogged() throws Exception {
         for (String message : List.of(ReportSamples.ORDINARY, ReportSamples.VACATION)) {
             Mail mail = mail(message);

@@ -18,7 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * What {@link IsOobBounce} and {@link IsArfReport} share: the optional domain list (KumoMTA's per-domain switch),
+ * What {@link IsOobBounce}, {@link IsArfReport} and {@link IsDmarcReport} share: the optional domain list (KumoMTA's per-domain switch),
  * parsed in {@link #init()}; the recipients at those domains are matched when the mail is a report of the right
  * kind. Cheap on ordinary mail: the recipients are filtered first, then {@link MailReports#of} decides from the
  * envelope and top-level header fields before any body is read, and a parse is kept as the {@code authpack.report}

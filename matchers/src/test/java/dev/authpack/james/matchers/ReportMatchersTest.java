@@ -65,6 +65,25 @@ class ReportMatchersTest {
     }
 
     @Test
+    void dmarcMatchesAggregateReportsOnly() throws Exception {
+        Matcher dmarc = matcher(new IsDmarcReport(), "bounce.example.com");
+        assertThat(dmarc.match(mail(ReportSamples.DMARC, false)))
+                .containsExactly(new MailAddress("bounces+1@bounce.example.com"));
+        Mail parsed = mail(ReportSamples.DMARC, false);
+        dmarc.match(parsed);
+        assertThat(parsed.getAttribute(MailAttributes.REPORT)).isPresent();
+        assertThat(dmarc.match(mail(ReportSamples.DSN, true))).isEmpty();
+        assertThat(dmarc.match(mail(ReportSamples.ARF, false))).isEmpty();
+        assertThat(dmarc.match(mail(ReportSamples.ORDINARY, false))).isEmpty();
+        // the report Subject alone is no proof; nor is XML whose root is not <feedback>
+        assertThat(dmarc.match(mail(ReportSamples.dmarcMail("<html><p>hello</p></html>"), false))).isEmpty();
+        assertThat(matcher(new IsOobBounce(), null).match(mail(ReportSamples.DMARC, false))).isEmpty();
+        assertThat(matcher(new IsArfReport(), null).match(mail(ReportSamples.DMARC, false))).isEmpty();
+        assertThatThrownBy(() -> matcher(new IsDmarcReport(), "dmarc example"))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("IsDmarcReport: bad condition");
+    }
+
+    @Test
     void parsedOnceForBothMatchers() throws Exception {
         Mail mail = mail(ReportSamples.ARF, false);
         matcher(new IsOobBounce(), null).match(mail);
@@ -101,5 +120,6 @@ class ReportMatchersTest {
                 .mimeMessage(broken).build();
         assertThat(matcher(new IsOobBounce(), null).match(mail)).isEmpty();
         assertThat(matcher(new IsArfReport(), null).match(mail)).isEmpty();
+        assertThat(matcher(new IsDmarcReport(), null).match(mail)).isEmpty();
     }
 }
