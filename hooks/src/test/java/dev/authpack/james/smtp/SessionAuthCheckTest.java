@@ -486,6 +486,45 @@ class SessionAuthCheckTest {
                 .hasMessageContaining("awaitAtData must be auto or always");
     }
 
+    /**
+     * translatorPrefixes: an IPv4 client of the operator's SIIT/NAT64 translator (192.0.2.1 under the network-specific
+     * 2001:db8:122::/48, RFC 6052 §2.2) is checked as its IPv4 address from the start: iprev under in-addr.arpa at
+     * EHLO, SPF at MAIL FROM, the envelope at DATA (the same address MailAuthCheck reads, configured alike); the
+     * stored results are for a check with the same prefixes only. Without the parameter it is the IPv6 address:
+     * SPF fails and the p=reject domain is refused.
+     */
+    @Test
+    void aClientOfAListedTranslatorPrefixIsCheckedAsItsIpv4Address() throws Exception {
+        String client = "2001:db8:122:c000:2:100::";
+        Transaction plain = send(hook(dns), session(client, null, false), "b@ok.example", message("ok.example"));
+        assertThat(plain.endOfData().getSmtpRetCode()).isEqualTo("550");
+        dns.asked.clear();
+        Transaction t = send(hook(dns, "translatorPrefixes", "2001:db8:122::/48"), session(client, null, false),
+                "b@ok.example", message("ok.example"));
+        assertThat(t.endOfData()).isEqualTo(HookResult.DECLINED);
+        assertThat(MailAttributes.results(t.mail()).orElseThrow().toString())
+                .contains("method=iprev, result=pass").contains("method=spf, result=pass")
+                .contains("method=dmarc, result=pass").doesNotContain("2001:db8");
+        assertThat(dns.asked).contains("PTR 192.0.2.1").noneMatch(q -> q.contains("2001:db8"));
+        assertThat(t.askedBeforeEndOfData()).isEqualTo(dns.asked.size());
+        dev.authpack.check.CheckOptions alike = dev.authpack.check.CheckOptions.ALL.withTranslatorPrefixes(
+                dev.authpack.dns.TranslatorPrefixes.parse("translatorPrefixes", "2001:db8:122::/48"));
+        assertThat(SessionCheckedMail.results(t.mail(), "mx.test", dev.authpack.check.CheckOptions.ALL)).isEmpty();
+        assertThat(SessionCheckedMail.results(t.mail(), "mx.test", alike)).isPresent();
+        FakeMail fromJames = FakeMail.builder().name("e").sender("b@ok.example").recipient("b@example.net")
+                .remoteAddr(client).build();
+        assertThat(SessionAuthCheck.envelope(session(client, null, false), fromJames, alike.translatorPrefixes())
+                .clientIp()).isEqualTo(dev.authpack.james.MailEnvelopes.of(fromJames, alike.translatorPrefixes())
+                .clientIp()).isEqualTo(InetAddress.getByName("192.0.2.1"));
+    }
+
+    @Test
+    void aBadTranslatorPrefixStopsInit() {
+        assertThatThrownBy(() -> hook(dns, "translatorPrefixes", "64:ff9b::/97"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("translatorPrefixes")
+                .hasMessageContaining("32, 40, 48, 56, 64 or 96");
+    }
+
     /** The session's client is the one MailAuthCheck reads from James' remote address (MailEnvelopes), any family. */
     @Test
     void theSessionsClientIsTheOneTheMailetReadsForEveryAddressFamily() throws Exception {
