@@ -32,23 +32,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * translator cannot be put in front of it there).
  */
 class MailAuthCheckTranslatorPrefixesTest {
-    private static final String ZONE = """
-            $ORIGIN example.com.
-            $TTL 300
-            @            IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
-            mail         IN A   192.0.2.1
-            mail         IN TXT "v=spf1 a -all"
-            _dmarc       IN TXT "v=DMARC1; p=reject"
-            $ORIGIN 2.0.192.in-addr.arpa.
-            1            IN PTR mail.example.com.
-            """;
     private static final String MESSAGE = "From: alice@example.com\r\nSubject: hello\r\n\r\nbody\r\n";
 
     private static LoopbackDnsServer dns;
 
     @BeforeAll
     static void startDns() throws Exception {
-        dns = LoopbackDnsServer.start(ZONE);
+        dns = LoopbackDnsServer.start(MailAuthCheckTest.ZONE);
     }
 
     @AfterAll

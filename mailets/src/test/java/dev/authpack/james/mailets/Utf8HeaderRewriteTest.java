@@ -65,6 +65,7 @@ class Utf8HeaderRewriteTest {
         }
     }
 
+    /** The DNS the mailet asks (SPF, DMARC, the key); the property set by a test taken away again. */
     @BeforeAll
     static void start() throws Exception {
         dns = LoopbackDnsServer.start(ZONE);
@@ -72,8 +73,8 @@ class Utf8HeaderRewriteTest {
 
     @AfterAll
     static void stop() throws Exception {
-        dns.close();
         System.clearProperty(ALLOW_UTF8);
+        dns.close();
     }
 
     /** A signed message with 8-bit UTF-8 in Subject and From, a forged field of ours, a body of {@code size}. */
