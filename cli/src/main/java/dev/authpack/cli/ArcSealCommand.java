@@ -87,6 +87,11 @@ final class ArcSealCommand implements Callable<Integer> {
             description = "With neither of the two above: the SMTP client's IP address (SPF and iprev run with it).")
     String clientIp;
 
+    @Option(names = "--translator-prefixes", paramLabel = "LIST",
+            description = {"With the checks: your own SIIT/NAT64 translator's IPv6 prefixes: a --client-ip inside"
+                    + " one is checked as the IPv4 address it embeds (RFC 6052), as for check."})
+    String translatorPrefixes;
+
     @Option(names = "--helo", paramLabel = "NAME", description = "With the checks: the HELO/EHLO name.")
     String helo;
 
@@ -169,7 +174,7 @@ final class ArcSealCommand implements Callable<Integer> {
             return sealer.seal(parsed, validate(input, checker), id, existing.get());
         }
         boolean withClient = clientIp != null && !clientIp.isBlank();
-        InetAddress client = withClient ? IpArgument.parse("--client-ip", clientIp) : null;
+        InetAddress client = IpArgument.client(clientIp, translatorPrefixes);
         Envelope envelope = new Envelope(client, helo == null ? "" : helo.strip(),
                 MailFromArgument.normalize(mailFrom == null ? "" : mailFrom), List.of(), Optional.empty());
         CheckOptions checks = new CheckOptions(true, withClient, withClient, false, true, true, Set.of());
@@ -195,8 +200,8 @@ final class ArcSealCommand implements Callable<Integer> {
             throw new UsageException("--auth-results and --use-existing-auth-results exclude each other");
         }
         if ((authResults != null || useExistingAuthResults)
-                && (clientIp != null || helo != null || mailFrom != null)) {
-            throw new UsageException("--client-ip, --helo and --mail-from are for the checks, which do not run with "
+                && (clientIp != null || translatorPrefixes != null || helo != null || mailFrom != null)) {
+            throw new UsageException("--client-ip, --translator-prefixes, --helo and --mail-from are for the checks, which do not run with "
                     + (authResults != null ? "--auth-results" : "--use-existing-auth-results"));
         }
     }

@@ -37,6 +37,11 @@ final class CheckCommand implements Callable<Integer> {
             description = "The SMTP client's IP address (required when spf or iprev runs).")
     String clientIp;
 
+    @Option(names = "--translator-prefixes", paramLabel = "LIST",
+            description = {"Your own SIIT/NAT64 translator's IPv6 prefixes (64:ff9b::/96, ...; lengths 32, 40, 48,"
+                    + " 56, 64, 96): a --client-ip inside one is checked as the IPv4 address it embeds (RFC 6052)."})
+    String translatorPrefixes;
+
     @Option(names = "--helo", paramLabel = "NAME", description = "The HELO/EHLO name.")
     String helo = "";
 
@@ -90,7 +95,7 @@ final class CheckCommand implements Callable<Integer> {
         if ((spf || iprev) && (clientIp == null || clientIp.isBlank())) {
             throw new UsageException("--client-ip is required when spf or iprev runs (or choose --checks smtp-auth)");
         }
-        InetAddress client = clientIp == null ? null : IpArgument.parse("--client-ip", clientIp);
+        InetAddress client = IpArgument.client(clientIp, translatorPrefixes);
         String serverId = authservId == null ? HostName.local() : authservId.strip();
         if (serverId.isEmpty()) {
             throw new UsageException("--authserv-id must not be empty");

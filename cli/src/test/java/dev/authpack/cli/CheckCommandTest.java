@@ -94,6 +94,31 @@ class CheckCommandTest {
         }
     }
 
+    /**
+     * {@code --translator-prefixes}: the SMTP client 192.0.2.10 behind the operator's SIIT/NAT64 translator arrives
+     * as 64:ff9b::192.0.2.10 (RFC 6052); with the prefix listed it is checked as 192.0.2.10, as by MailAuthCheck
+     * with {@code translatorPrefixes}. Without the option nothing is guessed.
+     */
+    @Test
+    void aClientIpInsideATranslatorPrefixIsCheckedAsItsIpv4Address() {
+        String[] envelope = {"--client-ip", "64:ff9b::192.0.2.10", "--helo", "mail.example.com",
+                "--mail-from", "alice@example.com", "--auth-user", "alice"};
+        JsonNode plain = ok(check(envelope));
+        assertThat(plain.get("spf").get("result").asText()).isEqualTo("fail");
+        List<String> args = new ArrayList<>(List.of(envelope));
+        args.addAll(List.of("--translator-prefixes", "64:ff9b::/96, 2001:db8:64::/48"));
+        JsonNode json = ok(check(args.toArray(String[]::new)));
+        assertThat(json.get("spf").get("result").asText()).isEqualTo("pass");
+        assertThat(json.get("iprev").get("ip").asText()).isEqualTo("192.0.2.10");
+        assertThat(json.get("authentication_results").asText()).isEqualTo(EXPECTED_ALL_PASS);
+    }
+
+    @Test
+    void aBadTranslatorPrefixIsAUsageError() {
+        assertUsageError(check("--client-ip", "192.0.2.10", "--translator-prefixes", "64:ff9b::/95"),
+                "--translator-prefixes: '64:ff9b::/95'");
+    }
+
     /** The {@code local_overload} member: always there, a boolean. */
     private static boolean localOverload(JsonNode result) {
         JsonNode overload = result.get("local_overload");

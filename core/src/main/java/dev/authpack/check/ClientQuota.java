@@ -1,5 +1,7 @@
 package dev.authpack.check;
 
+import dev.authpack.dns.TranslatorPrefixes;
+
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * network with one quota, so one IPv4 client's flood starved every other. Only /96 embedding is read: the local-use
  * prefix's operator may embed at /32 to /64 within its /48 instead (RFC 6052 §2.2), which cannot be told from the
  * address; such an address, and any other of {@code 64:ff9b:1::/48}, stays an IPv6 /64 of the /48
- * {@code 64:ff9b:1::/48}. Sources in these prefixes come only from the operator's own translator (they are not
+ * {@code 64:ff9b:1::/48}. ({@link TranslatorPrefixes#WELL_KNOWN_96} reads them; the checks translate only the
+ * prefixes an operator lists, {@code translatorPrefixes}, and a hook given those hands the quota the IPv4 address
+ * already.) Sources in these prefixes come only from the operator's own translator (they are not
  * routed on the Internet, and a TCP connection needs the answer to reach the source).
  *
  * <p>The counts are a {@link Counts} table, which several quotas may share: each applies its own {@code perClient}
@@ -225,28 +229,17 @@ public final class ClientQuota {
         private static final Key UNKNOWN = new Key(-1, -1, 0);
         private static final int V4_NETWORK = 24;
         private static final int V6_NETWORK = 48;
-        /** The first 64 bits of 64:ff9b::/96 (RFC 6052 §2.1), the next 32 zero. */
-        private static final long NAT64_WELL_KNOWN = 0x0064_ff9b_0000_0000L;
-        /** The first 64 bits of 64:ff9b:1::/96, /96 embedding in the local-use 64:ff9b:1::/48 (RFC 8215). */
-        private static final long NAT64_LOCAL_USE = 0x0064_ff9b_0001_0000L;
-
         static Key of(InetAddress address) {
             if (address == null) {
                 return UNKNOWN;
             }
-            byte[] b = address.getAddress();
+            // IPv4-mapped (Java makes these Inet4Address, unless built on purpose), and RFC 6052 /96 embedding in
+            // 64:ff9b::/96 or 64:ff9b:1::/96: the IPv4 client
+            byte[] b = TranslatorPrefixes.WELL_KNOWN_96.client(address).getAddress();
             if (b.length == 4) {
                 return new Key(0, 0xffff_0000_0000L | (bits(b, 0, 4) & 0xffff_ffffL), 0);
             }
-            long high = bits(b, 0, 8);
-            long low = bits(b, 8, 8);
-            if (high == 0 && (low >>> 32) == 0xffff) {
-                return new Key(0, low, 0);   // IPv4-mapped: Java makes these Inet4Address, unless built on purpose
-            }
-            if ((high == NAT64_WELL_KNOWN || high == NAT64_LOCAL_USE) && (low >>> 32) == 0) {
-                return new Key(0, 0xffff_0000_0000L | low, 0);  // RFC 6052 /96 embedding: the IPv4 client
-            }
-            return new Key(high, 0, 0);
+            return new Key(bits(b, 0, 8), 0, 0);
         }
 
         boolean isNetwork() {

@@ -2,6 +2,10 @@ package dev.authpack.relay;
 
 import dev.authpack.mail.MailboxAddress;
 import dev.authpack.dns.DomainNames;
+import dev.authpack.dns.IpLiterals;
+import dev.authpack.dns.TranslatorPrefixes;
+
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +30,9 @@ import java.util.Optional;
  * The section that governs a domain is the one named exactly so, or else the nearest parent section that has
  * {@code include_subdomains = true}; sections are not merged.
  *
+ * <p>The client address is read through {@code translator_prefixes} first ({@link #client}): an IPv4 client of the
+ * operator's SIIT/NAT64 translator is matched as the IPv4 address it embeds (RFC 6052).
+ *
  * <p>Immutable and thread-safe. {@link #evaluate} never throws for any request and never does DNS.
  */
 public final class RelayPolicy {
@@ -34,9 +41,11 @@ public final class RelayPolicy {
     private final boolean relayAuthenticated;
     private final UserList relayUsers;
     private final Map<String, DomainRules> domains;
+    private final TranslatorPrefixes translatorPrefixes;
 
     RelayPolicy(String source, HostList relayHosts, boolean relayAuthenticated, UserList relayUsers,
-                Map<String, DomainRules> domains) {
+                Map<String, DomainRules> domains, TranslatorPrefixes translatorPrefixes) {
+        this.translatorPrefixes = Objects.requireNonNull(translatorPrefixes, "translatorPrefixes");
         this.source = Objects.requireNonNull(source, "source");
         this.relayHosts = Objects.requireNonNull(relayHosts, "relayHosts");
         this.relayAuthenticated = relayAuthenticated;
@@ -46,7 +55,8 @@ public final class RelayPolicy {
 
     /** A policy that allows nothing. */
     public static RelayPolicy denyAll() {
-        return new RelayPolicy("(deny all)", HostList.empty(), false, UserList.empty(), Map.of());
+        return new RelayPolicy("(deny all)", HostList.empty(), false, UserList.empty(), Map.of(),
+                TranslatorPrefixes.NONE);
     }
 
     /** Reads and strictly parses a policy file; see {@link RelayPolicyParser}. */
@@ -59,16 +69,32 @@ public final class RelayPolicy {
         return RelayPolicyParser.parse(sourceName, text);
     }
 
+    /**
+     * The address a client connecting from {@code address} is matched as: through {@code translator_prefixes}
+     * ({@link TranslatorPrefixes#client}), so that an IPv4 client of the operator's translator is its IPv4 address.
+     * Callers that look the client's name up do so for this address.
+     */
+    public InetAddress client(InetAddress address) {
+        return translatorPrefixes.client(address);
+    }
+
+    public TranslatorPrefixes translatorPrefixes() {
+        return translatorPrefixes;
+    }
+
     public RelayDecision evaluate(RelayRequest request) {
         MailboxAddress rcpt = MailboxAddress.parse(request.recipient());
         if (!rcpt.isDeliverable()) {
             return RelayDecision.deny(RelayRule.INVALID_RECIPIENT,
                     "recipient '" + request.recipient() + "' is not an address: " + rcpt.detail());
         }
-        String client = request.clientIp().getHostAddress()
+        InetAddress ip = client(request.clientIp());
+        String client = ip.getHostAddress()
+                + (ip.equals(IpLiterals.normalize(request.clientIp())) ? ""
+                        : " (from " + IpLiterals.text(request.clientIp()) + ", translator_prefixes)")
                 + request.clientName().map(n -> " (" + n + ")").orElse("");
 
-        Optional<String> host = relayHosts.match(request.clientIp(), request.clientName());
+        Optional<String> host = relayHosts.match(ip, request.clientName());
         if (host.isPresent()) {
             return RelayDecision.allow(RelayRule.RELAY_HOSTS,
                     "client " + client + " matches relay_hosts entry " + host.get());
@@ -90,7 +116,7 @@ public final class RelayPolicy {
             Optional<DomainRules> rules = rulesFor(sender.domain());
             if (rules.isPresent()) {
                 DomainRules r = rules.get();
-                Optional<String> from = r.relayFrom().match(request.clientIp(), request.clientName());
+                Optional<String> from = r.relayFrom().match(ip, request.clientName());
                 if (from.isPresent()) {
                     return RelayDecision.allow(RelayRule.RELAY_FROM, "sender domain " + sender.domain()
                             + " and client " + client + " matches relay_from entry " + from.get()
@@ -207,6 +233,7 @@ public final class RelayPolicy {
     @Override
     public String toString() {
         return "RelayPolicy[" + source + ": " + relayHosts.size() + " relay_hosts, relay_authenticated="
-                + relayAuthenticated + ", " + relayUsers.size() + " relay_users, " + domains.size() + " domains]";
+                + relayAuthenticated + ", " + relayUsers.size() + " relay_users, " + domains.size() + " domains"
+                + (translatorPrefixes.isEmpty() ? "" : ", translator_prefixes " + translatorPrefixes) + "]";
     }
 }

@@ -2,6 +2,8 @@ package dev.authpack.relay;
 
 import dev.authpack.dns.DomainNames;
 import dev.authpack.dns.IpLiterals;
+import dev.authpack.dns.TranslatorPrefixes;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,6 +26,7 @@ import java.util.Set;
  * relay_hosts = 127.0.0.1, ::1, 192.0.2.0/24, *.mx.example.net   # global settings come first
  * relay_authenticated = true
  * relay_users = alice@example.com, @staff.example.com
+ * translator_prefixes = 64:ff9b::/96                             # the own SIIT/NAT64 translator's, once
  *
  * [domain example.com]
  * relay_to = true
@@ -42,7 +45,8 @@ public final class RelayPolicyParser {
     public static final int MAX_SECTIONS = 10_000;
     public static final int MAX_LIST_ENTRIES = 100_000;
 
-    static final Set<String> GLOBAL_KEYS = Set.of("relay_hosts", "relay_authenticated", "relay_users");
+    static final Set<String> GLOBAL_KEYS = Set.of("relay_hosts", "relay_authenticated", "relay_users",
+            "translator_prefixes");
     static final Set<String> DOMAIN_KEYS =
             Set.of("relay_to", "relay_from", "relay_from_users", "relay_to_users", "include_subdomains");
 
@@ -50,6 +54,7 @@ public final class RelayPolicyParser {
     private HostList relayHosts = HostList.empty();
     private Boolean relayAuthenticated;
     private UserList relayUsers = UserList.empty();
+    private TranslatorPrefixes translatorPrefixes;
     private final Map<String, DomainRules> domains = new LinkedHashMap<>();
     private SectionBuilder section;
     private int listEntries;
@@ -129,7 +134,7 @@ public final class RelayPolicyParser {
         }
         endSection();
         return new RelayPolicy(source, relayHosts, relayAuthenticated != null && relayAuthenticated, relayUsers,
-                domains);
+                domains, translatorPrefixes == null ? TranslatorPrefixes.NONE : translatorPrefixes);
     }
 
     private void startSection(int lineNo, String line) throws RelayPolicyException {
@@ -203,12 +208,22 @@ public final class RelayPolicyParser {
                 }
                 relayAuthenticated = bool(lineNo, key, value);
             }
+            case "translator_prefixes" -> {
+                if (translatorPrefixes != null) {
+                    throw error(lineNo, "translator_prefixes is set twice");
+                }
+                try {
+                    translatorPrefixes = TranslatorPrefixes.parse(key, value);
+                } catch (IllegalArgumentException e) {
+                    throw error(lineNo, e.getMessage());
+                }
+            }
             default -> {
                 if (DOMAIN_KEYS.contains(key)) {
                     throw error(lineNo, key + " belongs in a [domain NAME] section");
                 }
                 throw error(lineNo, "unknown key '" + key + "' (global keys: relay_hosts, relay_authenticated, "
-                        + "relay_users)");
+                        + "relay_users, translator_prefixes)");
             }
         }
     }

@@ -242,4 +242,40 @@ class RelayPolicyTest {
         assertThat(d.reason()).contains("relay_from", "192.0.2.0/24", "[domain example.com]");
         assertThat(ask(STRANGER, "", "user%v@inbound.example").reason()).contains("'%' in the local part");
     }
+
+    /**
+     * translator_prefixes: an IPv4 client of the operator's SIIT/NAT64 translator is matched as its IPv4 address
+     * (RFC 6052); without the key (the default) nothing is guessed and the IPv6 address is matched as it is.
+     */
+    @Test
+    void translatorPrefixesMatchTheEmbeddedIpv4Address() {
+        RelayPolicy translated = parse("translator_prefixes = 64:ff9b::/96, 2001:db8:64::/48\n" + POLICY);
+        RelayRequest behindWellKnown = new RelayRequest(ip("64:ff9b::192.0.2.10"), Optional.empty(),
+                "me@example.com", "x@remote.example", Optional.empty());
+        RelayDecision d = translated.evaluate(behindWellKnown);
+        assertThat(d.allowed()).as(d.reason()).isTrue();
+        assertThat(d.rule()).isEqualTo(RelayRule.RELAY_FROM);
+        assertThat(d.reason()).contains("client 192.0.2.10 (from 64:ff9b::c000:20a, translator_prefixes)");
+        // 198.51.100.7 under the /48 network-specific prefix (RFC 6052 §2.2: the u octet skipped)
+        assertThat(translated.evaluate(new RelayRequest(ip("2001:db8:64:c633:64:700::"), Optional.empty(), "",
+                "x@remote.example", Optional.empty())).rule()).isEqualTo(RelayRule.RELAY_HOSTS);
+        assertThat(translated.client(ip("64:ff9b::192.0.2.10"))).isEqualTo(OFFICE);
+        assertThat(translated.toString()).contains("translator_prefixes 2001:db8:64::/48, 64:ff9b::/96");
+        // without the key: no guessing
+        assertThat(policy.evaluate(behindWellKnown).allowed()).isFalse();
+        assertThat(policy.client(ip("64:ff9b::192.0.2.10"))).isEqualTo(ip("64:ff9b::c000:20a"));
+    }
+
+    @Test
+    void badTranslatorPrefixesStopTheLoadWithWhatIsAccepted() {
+        for (String bad : new String[] {"translator_prefixes = 64:ff9b::/95\n",
+                "translator_prefixes = 64:ff9b::/96\ntranslator_prefixes = 2001:db8::/32\n",
+                "[domain a.example]\ntranslator_prefixes = 64:ff9b::/96\n"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayPolicy.parse("test.conf", bad))
+                    .as(bad).isInstanceOf(RelayPolicyException.class).hasMessageContaining("translator_prefixes");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayPolicy.parse("test.conf",
+                        "translator_prefixes = 192.0.2.0/24\n"))
+                .hasMessageContaining("test.conf:1").hasMessageContaining("32, 40, 48, 56, 64 or 96");
+    }
 }

@@ -9,6 +9,7 @@ import dev.authpack.dmarc.DmarcMode;
 import dev.authpack.dmarc.DmarcOptions;
 import dev.authpack.dmarc.UnverifiableDisposition;
 import dev.authpack.dns.DnsSettings;
+import dev.authpack.dns.TranslatorPrefixes;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,7 +27,8 @@ import java.util.function.Function;
  * parameter and what is accepted.
  *
  * @param serverId the authserv-id ({@code serverId}; default: this host's name)
- * @param options  which checks run ({@code dkim}, {@code spf}, ..., {@code trustedArcSealers})
+ * @param options  which checks run ({@code dkim}, {@code spf}, ..., {@code trustedArcSealers}), and the
+ *                 {@code translatorPrefixes} a client address is read through
  * @param dns      {@code dnsServers}, {@code dnsTimeout} ({@link DnsParameters#read})
  * @param engine   what the engines are built with ({@link MailAuthChecker#create})
  * @param maxCheckedSize the largest message read whole ({@code maxCheckedSize}, {@link MessageSizeLimit}): a larger
@@ -38,19 +40,25 @@ import java.util.function.Function;
  */
 public record CheckSettings(String serverId, CheckOptions options, DnsSettings dns, CheckerSettings engine,
                             MessageSizeLimit maxCheckedSize, WholeReadBudget maxCheckedTotal) {
+    /**
+     * The prefixes of the operator's SIIT/NAT64 translators ({@link TranslatorPrefixes}): a client inside one is
+     * checked as the IPv4 address it embeds. Default: none.
+     */
+    public static final String TRANSLATOR_PREFIXES = "translatorPrefixes";
     /** The parameters read here, with MailAuthCheck's names. */
     public static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth", "dmarc",
             "arc", "trustedArcSealers", "dnsServers", "dnsTimeout", "dkimMaxSignatures", "dkimAllowSha1",
             "dkimMinRsaKeyBits", "dkimAllowUnsignedBodyContent", "dkimClockSkew", "dmarcMode",
             "dmarcUnverifiableDisposition", "spfTimeout", "dkimKeyTimeout", "iprevTimeout", "dmarcTimeout",
-            "maxCheckedSize", WholeReadBudget.PARAMETER);
+            "maxCheckedSize", WholeReadBudget.PARAMETER, TRANSLATOR_PREFIXES);
 
     /** Reads the parameters; {@code parameter} gives a parameter's value, or null when it is not set. */
     public static CheckSettings read(Function<String, String> parameter) {
         Reader in = new Reader(parameter);
         CheckOptions options = new CheckOptions(in.flag("dkim", true), in.flag("spf", true), in.flag("iprev", true),
                 in.flag("smtpAuth", true), in.flag("dmarc", true), in.flag("arc", true),
-                Set.copyOf(Arrays.asList(in.text("trustedArcSealers", "").split("[,\\s]+"))));
+                Set.copyOf(Arrays.asList(in.text("trustedArcSealers", "").split("[,\\s]+"))),
+                TranslatorPrefixes.parse(TRANSLATOR_PREFIXES, parameter.apply(TRANSLATOR_PREFIXES)));
         DnsSettings dns = DnsParameters.read(parameter);
         DkimVerifyOptions d = DkimVerifyOptions.defaults();
         DkimVerifyOptions dkim = d.withMaxSignatures(in.number("dkimMaxSignatures", d.maxSignatures(), 1,

@@ -107,31 +107,38 @@ final class JamesMessageSource {
     }
 
     /**
-     * {@link MimeMessageBytes#replaceHeaderSection} for James' own unchanged message: {@code header}, then what
-     * {@link #unchangedOctets} gives past its first {@code headerLength} octets, streamed into a new James source
-     * (in memory up to James' threshold, past it a temporary file, as James keeps any message that large) that
+     * {@link MimeMessageBytes#replaceHeaderSection} for James' own message: {@code header}, then what
+     * {@link MimeMessageBytes#writeTo} gives past its first {@code headerLength} octets, streamed into a new James
+     * source (in memory up to James' threshold, past it a temporary file, as James keeps any message that large) that
      * becomes the mail's message, nothing parsed or marked modified. Memory stays one buffer whatever the message's
-     * size. False, changing nothing, for a modified message or a mail not James' own.
+     * size. For an unchanged message that is the octets {@link #unchangedOctets} gives; for one another mailet
+     * changed, what James writes for it (as it would to its spool; the header section was read from the same writing,
+     * James' {@code saveChanges} done by then): its fields are not put back through javax.mail, which James would
+     * then save again, moving fields of its own ({@code MIME-Version}) above ours (session 20). False, changing
+     * nothing, for a mail not James' own.
      */
     static boolean replaceHeaderStreamed(Mail mail, int headerLength, List<OctetSlice> header)
             throws IOException, MessagingException {
-        if (!(mail instanceof MailImpl impl) || !(mail.getMessage() instanceof MimeMessageWrapper wrapper)
-                || wrapper.isModified()) {
+        if (!(mail instanceof MailImpl impl) || !(mail.getMessage() instanceof MimeMessageWrapper wrapper)) {
             return false;
         }
         MimeMessageInputStreamSource james = MimeMessageInputStreamSource.create(OctetsSource.newId());
         boolean set = false;
         try {
-            try (InputStream in = wrapper.getMessageInputStream()) {
-                OutputStream out = james.getWritableOutputStream();
-                for (OctetSlice slice : header) {
-                    out.write(slice.array(), slice.offset(), slice.length());
-                }
-                in.skipNBytes(headerLength);
-                in.transferTo(out);
-                // flushes to the file: only then is the message there
-                out.close();
+            OutputStream out = james.getWritableOutputStream();
+            for (OctetSlice slice : header) {
+                out.write(slice.array(), slice.offset(), slice.length());
             }
+            if (wrapper.isModified()) {
+                wrapper.writeTo(new Skipping(out, headerLength));
+            } else {
+                try (InputStream in = wrapper.getMessageInputStream()) {
+                    in.skipNBytes(headerLength);
+                    in.transferTo(out);
+                }
+            }
+            // flushes to the file: only then is the message there
+            out.close();
             impl.setMessageNoCopy(new MimeMessageWrapper(james));
             set = true;
         } finally {
@@ -141,6 +148,35 @@ final class JamesMessageSource {
             }
         }
         return true;
+    }
+
+    /** Passes on what is written to it past its first {@code skip} octets; closing it does not close the stream. */
+    private static final class Skipping extends OutputStream {
+        private final OutputStream out;
+        private long skip;
+
+        Skipping(OutputStream out, long skip) {
+            this.out = out;
+            this.skip = skip;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (skip > 0) {
+                skip--;
+            } else {
+                out.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int skipped = (int) Math.min(skip, len);
+            skip -= skipped;
+            if (len > skipped) {
+                out.write(b, off + skipped, len - skipped);
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.ArrayList;
 import dev.authpack.check.Envelope;
 import dev.authpack.dns.IpLiterals;
+import dev.authpack.dns.TranslatorPrefixes;
 import org.apache.mailet.Mail;
 import org.apache.james.core.MailAddress;
 
@@ -18,7 +19,15 @@ public final class MailEnvelopes {
     }
 
     public static Envelope of(Mail mail) throws UnknownHostException {
-        InetAddress client = literal(mail.getRemoteAddr());
+        return of(mail, TranslatorPrefixes.NONE);
+    }
+
+    /**
+     * The envelope, its client address read through {@code translators}: an IPv4 client of the operator's
+     * SIIT/NAT64 translator is its IPv4 address (RFC 6052).
+     */
+    public static Envelope of(Mail mail, TranslatorPrefixes translators) throws UnknownHostException {
+        InetAddress client = translators.client(literal(mail.getRemoteAddr()));
         String helo = stringAttribute(mail, Mail.SMTP_HELO).orElse("");
         String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
         Optional<String> authUser = stringAttribute(mail, Mail.SMTP_AUTH_USER);

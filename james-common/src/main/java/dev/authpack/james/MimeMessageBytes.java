@@ -238,9 +238,10 @@ public final class MimeMessageBytes {
     /**
      * Replaces the mail's header section, the first {@code headerLength} octets of what {@link #of} gives, by
      * {@code header} (whole fields, each with its line ending, and the empty line), without reading the message into
-     * memory: in James the new header and the rest of the message received are streamed into James' own source (a
-     * temporary file past James' threshold, as James keeps any message that large), not parsed, not marked modified;
-     * elsewhere the message's fields are replaced through javax.mail, its body left where it is.
+     * memory: in James the new header and the rest of the message (as received, or as James writes it once another
+     * mailet changed it) are streamed into James' own source (a temporary file past James' threshold, as James keeps
+     * any message that large), not parsed, not marked modified; elsewhere the message's fields are replaced through
+     * javax.mail ({@link HeaderSectionFields}), its body left where it is.
      */
     public static void replaceHeaderSection(Mail mail, int headerLength, List<OctetSlice> header)
             throws IOException, MessagingException {

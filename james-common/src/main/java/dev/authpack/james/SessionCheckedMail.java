@@ -316,6 +316,8 @@ public final class SessionCheckedMail {
     private static String makeKey(String serverId, CheckOptions o) {
         return serverId + "|dkim=" + o.dkim() + " spf=" + o.spf() + " iprev=" + o.iprev() + " smtpAuth="
                 + o.smtpAuth() + " dmarc=" + o.dmarc() + " arc=" + o.arc() + " trustedArcSealers="
-                + new java.util.TreeSet<>(o.trustedArcSealers());
+                + new java.util.TreeSet<>(o.trustedArcSealers())
+                // the same key as before translator prefixes existed when none are set (mail in the spool)
+                + (o.translatorPrefixes().isEmpty() ? "" : " translatorPrefixes=[" + o.translatorPrefixes() + "]");
     }
 }

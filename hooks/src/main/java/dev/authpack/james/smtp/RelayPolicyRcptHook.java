@@ -281,12 +281,14 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             return HookResult.DECLINED;
         }
         InetSocketAddress remote = session.getRemoteAddress();
-        InetAddress clientIp = remote == null ? null : remote.getAddress();
+        RelayPolicy current = policy;
+        // an IPv4 client of the operator's SIIT/NAT64 translator (translator_prefixes) is its IPv4 address, for the
+        // policy and for the name lookup (under in-addr.arpa)
+        InetAddress clientIp = remote == null ? null : current.client(remote.getAddress());
         if (clientIp == null) {
             LOGGER.warn("RelayPolicyRcptHook: no client address for session {}; relaying denied", session.getSessionID());
             return RELAY_DENIED;
         }
-        RelayPolicy current = policy;
         Optional<String> authUser = Optional.ofNullable(session.getUsername()).map(Username::asString);
         String mailFrom = sender.asOptional().map(MailAddress::asString).orElse("");
         RelayRequest request = new RelayRequest(clientIp, Optional.empty(), mailFrom, recipient, authUser);

@@ -9,6 +9,7 @@ import dev.authpack.check.StreamedBody;
 import dev.authpack.check.SessionChecks;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsSettings;
+import dev.authpack.dns.TranslatorPrefixes;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.InitParameters;
 import dev.authpack.james.CheckSettings;
@@ -374,7 +375,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             boolean exempt = exempt(session);
             boolean spfLeftToData = session.getAttachment(SPF_AT_DATA, State.Transaction).isPresent();
             boolean refusable = !exempt && enforcement.refusesAtData(spfLeftToData);
-            Envelope envelope = envelope(session, mail);
+            Envelope envelope = envelope(session, mail, settings.options().translatorPrefixes());
             if (!enforcement.awaitsAtData(exempt, spfLeftToData)) {
                 // label-only: nothing to refuse here, so the client does not wait; MailAuthCheck takes the checks
                 // (finished meanwhile, as a rule) when the spool reaches the mail
@@ -564,15 +565,17 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
      * address, the HELO name and the SMTP AUTH user onto the mail, from the same session.
      */
     static Envelope envelope(SMTPSession session, Mail mail) throws java.net.UnknownHostException {
+        return envelope(session, mail, TranslatorPrefixes.NONE);
+    }
+
+    /** {@link #envelope(SMTPSession, Mail)}, the client address read through {@code translators} as the mailet does. */
+    static Envelope envelope(SMTPSession session, Mail mail, TranslatorPrefixes translators)
+            throws java.net.UnknownHostException {
         InetSocketAddress remote = session.getRemoteAddress();
         if (remote == null || remote.getAddress() == null) {
             throw new java.net.UnknownHostException("the session has no client address");
         }
-        // an IPv4 address is taken as it is; any other goes through the mailet's reading of James' remote address
-        // (IPv4-mapped IPv6 to IPv4, no zone), so the session and MailAuthCheck see the same client
-        InetAddress address = remote.getAddress();
-        InetAddress client = address instanceof java.net.Inet4Address ? address
-                : MailEnvelopes.literal(address.getHostAddress());
+        InetAddress client = clientAddress(remote.getAddress(), translators);
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection)
                 .filter(h -> !h.isBlank()).orElse("");
         String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
@@ -731,10 +734,32 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 + limits.maxWaitingPerNetwork() + " per network";
     }
 
-    /** The session's client address; null when James does not know it. */
-    private static InetAddress client(SMTPSession session) {
+    /**
+     * The session's client address as checked ({@link #clientAddress}), for the early checks and the quotas; null
+     * when James does not know it or it cannot be read.
+     */
+    private InetAddress client(SMTPSession session) {
         InetSocketAddress remote = session.getRemoteAddress();
-        return remote == null ? null : remote.getAddress();
+        if (remote == null || remote.getAddress() == null) {
+            return null;
+        }
+        try {
+            return clientAddress(remote.getAddress(), settings.options().translatorPrefixes());
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The address MailAuthCheck reads from James' remote address ({@link MailEnvelopes#of(Mail, TranslatorPrefixes)}):
+     * an IPv4 address as it is; any other through the mailet's reading of its text (IPv4-mapped IPv6 to IPv4, no
+     * zone), then through the translator prefixes (an IPv4 client of the operator's SIIT/NAT64 translator is its
+     * IPv4 address, RFC 6052), so that the session and MailAuthCheck see the same client.
+     */
+    private static InetAddress clientAddress(InetAddress address, TranslatorPrefixes translators)
+            throws java.net.UnknownHostException {
+        return address instanceof java.net.Inet4Address ? address
+                : translators.client(MailEnvelopes.literal(address.getHostAddress()));
     }
 
     /** RFC 5321 §3.9 / local policy: clients that authenticated or may relay are ours; never refused. */

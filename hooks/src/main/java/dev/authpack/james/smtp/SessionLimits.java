@@ -25,8 +25,8 @@ import java.util.function.Function;
  *       every hook instance of the JVM ({@link SessionCounts}): its waits on port 25 count on port 587 too.</li>
  *   <li>{@code maxWaitingPerNetwork} (the same default): the same for all clients of one network (an IPv4 /24, an
  *       IPv6 /48): a sender with many addresses of one allocation is one sender here. An IPv4 client behind a
- *       SIIT or NAT64 translator ({@code 64:ff9b::/96}, {@code 64:ff9b:1::/96}) is its IPv4 address and /24
- *       ({@link dev.authpack.check.ClientQuota}).</li>
+ *       SIIT or NAT64 translator ({@code 64:ff9b::/96}, {@code 64:ff9b:1::/96}, and any prefix of
+ *       {@code translatorPrefixes}) is its IPv4 address and /24 ({@link dev.authpack.check.ClientQuota}).</li>
  *   <li>{@code waitYieldAfter} (2000 ms): a wait held this long yields to a message that finds no wait it may take
  *       ({@link Waits}): the slowest check is answered as if no wait had been free, instead of the newcomer.</li>
  *   <li>{@code dataWait} (10000 ms): the longest wait at the end of DATA, shorter than the checks' deadline (40 s);

@@ -202,6 +202,34 @@ class RelayPolicyRcptHookTest {
         assertThat(rcpt("2001:db8::5", null, null, "x@remote.example")).isEqualTo(DENIED);
     }
 
+    /**
+     * translator_prefixes in the policy file: an IPv4 client of the operator's SIIT/NAT64 translator (here 192.0.2.7
+     * under the network-specific 2001:db8:64::/48, RFC 6052 §2.2) is matched as its IPv4 address, and its name is
+     * looked up under in-addr.arpa; without the key it is the IPv6 address it arrives from.
+     */
+    @Test
+    void aClientOfTheTranslatorIsMatchedAsItsIpv4Address() throws Exception {
+        String client = "2001:db8:64:c000:2:700::";
+        assertThat(rcpt(client, null, "me@us.example", "x@remote.example")).isEqualTo(DENIED);
+        RelayTestSupport.writePolicy(dir, "translator_prefixes = 2001:db8:64::/48\n" + RelayTestSupport.POLICY);
+        hook = hook("file://conf/relay-policy.conf");
+        assertThat(rcpt(client, null, "me@us.example", "x@remote.example")).isEqualTo(ACCEPTED);
+        assertThat(rcpt(client, null, "me@elsewhere.example", "x@remote.example")).isEqualTo(DENIED);
+
+        RelayTestSupport.writePolicy(dir, "translator_prefixes = 2001:db8:64::/48\n" + NAMED_POLICY);
+        hook = hook("file://conf/relay-policy.conf");
+        dns.ptr.put("192.0.2.7", List.of("mx.partner.example"));
+        dns.a.put("mx.partner.example", List.of(InetAddress.getByName("192.0.2.7")));
+        assertThat(rcpt(client, null, null, "x@remote.example")).isEqualTo(ACCEPTED);
+    }
+
+    @Test
+    void aBadTranslatorPrefixStopsInit() throws Exception {
+        RelayTestSupport.writePolicy(dir, "translator_prefixes = 64:ff9b::/97\n" + RelayTestSupport.POLICY);
+        assertThatThrownBy(() -> hook("file://conf/relay-policy.conf")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("translator_prefixes").hasMessageContaining("32, 40, 48, 56, 64 or 96");
+    }
+
     @Test
     void localDomainsAreLeftToJames() throws Exception {
         SMTPSession session = session("203.0.113.9", null);

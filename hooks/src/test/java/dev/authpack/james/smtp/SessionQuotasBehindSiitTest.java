@@ -34,13 +34,30 @@ class SessionQuotasBehindSiitTest {
      */
     @Test
     void anIpv4FloodThroughSiitLeavesTheOtherIpv4ClientsTheirWaits() throws Exception {
+        floodThroughTheTranslator("64:ff9b::198.51.100.66", "64:ff9b::198.51.100.67", "64:ff9b::192.0.2.1");
+    }
+
+    /**
+     * The same behind a network-specific prefix of the operator's (RFC 6052 §2.2 /48 embedding, the u octet skipped)
+     * listed in {@code translatorPrefixes} (session 20): not read without it, one /48 for every IPv4 client.
+     */
+    @Test
+    void theSameBehindAListedNetworkSpecificPrefix() throws Exception {
+        floodThroughTheTranslator("2001:db8:64:c633:64:4200::", "2001:db8:64:c633:64:4300::",
+                "2001:db8:64:c000:2:100::", "translatorPrefixes", "2001:db8:64::/48");
+    }
+
+    private static void floodThroughTheTranslator(String attackerIp, String neighbourIp, String otherIp,
+                                                  String... parameters) throws Exception {
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("maxWaiting", "2", "waitYieldAfter",
+                "60000"), java.util.Arrays.stream(parameters)).toArray(String[]::new);
         // every answer takes 300 ms, so that the victim's message needs a wait
         SessionAuthCheck hook = hookWithBudget(new SessionAuthCheckTest.Blackholed(
                 new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 300)),
-                Duration.ofSeconds(3), "maxWaiting", "2", "waitYieldAfter", "60000");
-        SMTPSession attacker = greeted(hook, "64:ff9b::198.51.100.66", "h.example", "a@ok.example");
-        SMTPSession neighbour = greeted(hook, "64:ff9b::198.51.100.67", "h.example", "a@ok.example");
-        SMTPSession other = greeted(hook, "64:ff9b::192.0.2.1", "mx.ok.example", "x@other.example");
+                Duration.ofSeconds(3), all);
+        SMTPSession attacker = greeted(hook, attackerIp, "h.example", "a@ok.example");
+        SMTPSession neighbour = greeted(hook, neighbourIp, "h.example", "a@ok.example");
+        SMTPSession other = greeted(hook, otherIp, "mx.ok.example", "x@other.example");
         CompletableFuture<HookResult> held = holding(hook, () -> data(hook, attacker, "a@ok.example",
                 message("x.blackhole.example"), 100));
         try {

@@ -253,7 +253,7 @@ public class MailAuthCheck extends GenericMailet {
     private Checked check(Mail mail) {
         Envelope envelope;
         try {
-            envelope = MailEnvelopes.of(mail);
+            envelope = MailEnvelopes.of(mail, options.translatorPrefixes());
         } catch (UnknownHostException e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.getMessage());
             return Checked.NOT_CHECKED;

@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MailAuthCheckTest {
-    private static final String ZONE = """
+    /** example.com's SPF, A, DMARC p=reject, and 192.0.2.1's PTR mail.example.com (also for other mailet tests). */
+    static final String ZONE = """
             $ORIGIN example.com.
             $TTL 300
             @            IN TXT "v=spf1 ip4:192.0.2.0/24 -all"

@@ -59,6 +59,19 @@ class RelayAllowedTest {
         assertThat(m.match(mail("::ffff:127.0.0.1", null, "x@victim.example").build())).hasSize(1);
     }
 
+    /** translator_prefixes: an IPv4 client of the operator's SIIT/NAT64 translator is its IPv4 address (RFC 6052). */
+    @Test
+    void aClientOfTheTranslatorIsMatchedAsItsIpv4Address() throws Exception {
+        RelayAllowed plain = matcher(RelayTestSupport.writePolicy(dir, RelayTestSupport.POLICY).toString());
+        assertThat(plain.match(mail("64:ff9b::192.0.2.44", "user@us.example", "x@victim.example").build())).isEmpty();
+        RelayAllowed m = matcher(RelayTestSupport.writePolicy(dir, "translator_prefixes = 64:ff9b::/96\n"
+                + RelayTestSupport.POLICY).toString());
+        assertThat(m.match(mail("64:ff9b::192.0.2.44", "user@us.example", "x@victim.example").build()))
+                .containsExactly(new MailAddress("x@victim.example"));
+        assertThat(m.match(mail("64:ff9b::127.0.0.1", null, "x@victim.example").build())).hasSize(1);
+        assertThat(m.match(mail("64:ff9b:1::192.0.2.44", "user@us.example", "x@victim.example").build())).isEmpty();
+    }
+
     @Test
     void theNamesTheHookVerifiedWinOverTheJdkName() throws Exception {
         RelayTestSupport.writePolicy(dir, "relay_hosts = *.partner.example\n");
