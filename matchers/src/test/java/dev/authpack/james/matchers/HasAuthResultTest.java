@@ -223,6 +223,16 @@ class HasAuthResultTest {
     }
 
     @Test
+    void behindATranslatorTheFiltersNetworkIsWrittenInItsIpv6Form() throws Exception {
+        // docs/HasAuthResult.md: the address as James recorded it; translatorPrefixes does not apply here
+        Mail viaTranslator = arrived("64:ff9b:0:0:0:0:a01:203", false, JAMES_RECEIVED,
+                "Authentication-Results: filter.example.net; dmarc=pass header.from=bank.example", FILTER_RECEIVED);
+        assertThat(matcher("dmarc=pass; trusted-authserv=filter.example.net@64:ff9b::a01:0/112").match(viaTranslator))
+                .hasSize(1);
+        assertThat(matcher(BOUND).match(viaTranslator)).isEmpty();
+    }
+
+    @Test
     void aTrustedIdBelowTheServersReceivedWasWrittenBeforeItAndIsNotBelieved() throws Exception {
         Mail forged = arrived(FILTER_IP, false, JAMES_RECEIVED,
                 "Authentication-Results: filter.example.net; spf=pass smtp.mailfrom=bank.example", FILTER_RECEIVED,
