@@ -1,6 +1,5 @@
 package dev.authpack.relay;
 
-import dev.authpack.dns.IpLiterals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,15 +19,11 @@ class ReviewS20RelayPolicyTest {
     private static final InetAddress STRANGER = ip("203.0.113.9");
 
     private static InetAddress ip(String s) {
-        return IpLiterals.parse(s).orElseThrow();
+        return RelayPolicyTest.ip(s);
     }
 
     private static RelayPolicy parse(String text) {
-        try {
-            return RelayPolicy.parse("test.conf", text);
-        } catch (RelayPolicyException e) {
-            throw new AssertionError(e.getMessage(), e);
-        }
+        return RelayPolicyTest.parse(text);
     }
 
     private static RelayDecision ask(RelayPolicy policy, InetAddress client, String from, String rcpt,
