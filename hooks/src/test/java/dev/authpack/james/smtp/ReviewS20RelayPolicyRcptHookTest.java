@@ -68,6 +68,18 @@ class ReviewS20RelayPolicyRcptHookTest {
                 .isEqualTo(RelayPolicyRcptHook.RELAY_DENIED);
     }
 
+    /**
+     * The premise of the policy's refusal of all-numeric section names: James 3.8.1 writes an address literal
+     * without its brackets, so the policy reads {@code user@192.0.2.1}; a stranger may not relay to it, a
+     * relay_hosts client may.
+     */
+    @Test
+    void anAddressLiteralReachesThePolicyWithoutBracketsAndOnlyTrustedClientsRelayToIt() throws Exception {
+        assertThat(new MailAddress("user@[192.0.2.1]").asString()).isEqualTo("user@192.0.2.1");
+        assertThat(rcpt("203.0.113.9", "user@[192.0.2.1]")).isEqualTo(RelayPolicyRcptHook.RELAY_DENIED);
+        assertThat(rcpt("127.0.0.1", "user@[192.0.2.1]")).isEqualTo(HookResult.DECLINED);
+    }
+
     /** What is refused is what our parser cannot read; a plain local address is still James' to judge. */
     @Test
     void plainAndQuotedLocalAddressesAreStillLeftToJames() throws Exception {
