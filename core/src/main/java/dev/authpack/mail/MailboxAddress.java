@@ -2,6 +2,7 @@ package dev.authpack.mail;
 
 import dev.authpack.dns.DomainNames;
 import dev.authpack.dns.IpLiterals;
+import java.text.Normalizer;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Optional;
  *   <li>a source route {@code @us:user@other} (RFC 5321 §4.1.1.3, obsolete; the final mailbox is {@code user@other}),</li>
  *   <li>{@code user%other@us} (the "percent hack"),</li>
  *   <li>{@code other!user@us} (UUCP bang path),</li>
- *   <li>{@code "user@other"@us} or {@code user@other@us} (an '@' in the local part).</li>
+ *   <li>{@code "user@other"@us} or {@code user@other@us} (an '@' in the local part),</li>
+ *   <li>any of these with the full-width or small form of '@', '%' or '!' (NFKC folds them; review s20).</li>
  * </ul>
  * A server behind us that honours any of these would forward the message to {@code other}.
  *
@@ -157,6 +159,11 @@ public record MailboxAddress(Kind kind, String localPart, String domain, Optiona
 
     private static String routingIn(CharSequence local) {
         String l = local.toString();
+        if (!isAscii(l)) {
+            // full-width and small forms of '@', '%', '!' (U+FF20, U+FE6B, ...) are those characters to a next hop
+            // that normalises an RFC 6531 local part (RFC 6530 §10.1 suggests NFKC) (review s20)
+            l = Normalizer.normalize(l, Normalizer.Form.NFKC);
+        }
         if (l.indexOf('@') >= 0) {
             return "'@' in the local part";
         }
@@ -167,6 +174,15 @@ public record MailboxAddress(Kind kind, String localPart, String domain, Optiona
             return "'!' in the local part";
         }
         return null;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 5322 atext, '.', '@' (flagged as routing later) and non-ASCII (RFC 6531). */

@@ -157,6 +157,13 @@ public final class RelayPolicyParser {
         }
         String domain = DomainNames.normalize(name).orElseThrow(
                 () -> error(lineNo, "'" + name + "' is not a domain name"));
+        String last = domain.substring(domain.lastIndexOf('.') + 1);
+        if (last.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // RFC 3696 §2: no top-level domain is all-numeric. James 3.8.1 writes user@[192.0.2.1] as user@192.0.2.1,
+            // which such a section would govern (review s20)
+            throw error(lineNo, "'" + name + "' ends in an all-numeric label: not a domain name (an address literal"
+                    + " user@[192.0.2.1] reaches the policy as user@192.0.2.1; only relay_hosts may relay to it)");
+        }
         DomainRules earlier = domains.get(domain);
         if (earlier != null) {
             throw error(lineNo, "[domain " + domain + "] is already defined at line " + earlier.line());

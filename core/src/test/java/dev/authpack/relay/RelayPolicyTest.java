@@ -38,11 +38,11 @@ class RelayPolicyTest {
     private static final InetAddress OFFICE = ip("192.0.2.10");
     private final RelayPolicy policy = parse(POLICY);
 
-    private static InetAddress ip(String s) {
+    static InetAddress ip(String s) {
         return IpLiterals.parse(s).orElseThrow();
     }
 
-    private static RelayPolicy parse(String text) {
+    static RelayPolicy parse(String text) {
         try {
             return RelayPolicy.parse("test.conf", text);
         } catch (RelayPolicyException e) {

@@ -170,6 +170,21 @@ class RelayIT {
         assertRelayDenied(submit(STRANGER, "someone@elsewhere.example", rcpt));
     }
 
+    /**
+     * Review s20: routing hidden in syntax James 3.8.1 accepts and RFC 5321 does not: a backslash before the routing
+     * character outside quotes. The hook took such an address for "not an address" and so not routed, and left it
+     * to James as local delivery.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "alice\\%remote.example@james.test",
+            "alice\\@remote.example@james.test",
+            "remote.example\\!alice@james.test",
+    })
+    void reviewS20EscapedRoutingThroughTheLocalDomainIsRefused(String rcpt) {
+        assertRelayDenied(submit(STRANGER, "someone@elsewhere.example", rcpt));
+    }
+
     /** Source routes and trailing dots: James 3.8.1 refuses them as bad syntax (553) before any hook runs. */
     @ParameterizedTest
     @ValueSource(strings = {

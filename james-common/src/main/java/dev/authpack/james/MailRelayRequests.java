@@ -26,9 +26,13 @@ public final class MailRelayRequests {
     private MailRelayRequests() {
     }
 
-    /** The client address, parsed without DNS; empty when James recorded none or something unparseable. */
+    /**
+     * The client address, parsed without DNS as MailAuthCheck reads it ({@link IpLiterals#parseClientAddress}: the
+     * zone James records for a link-local IPv6 client, {@code fe80:0:0:0:0:0:0:1%2}, dropped, so that the matchers
+     * judge the address the relay hook judged; review s20); empty when James recorded none or something unparseable.
+     */
     public static Optional<InetAddress> clientIp(Mail mail) {
-        return Optional.ofNullable(mail.getRemoteAddr()).map(String::strip).flatMap(IpLiterals::parse);
+        return IpLiterals.parseClientAddress(mail.getRemoteAddr());
     }
 
     /**

@@ -73,8 +73,9 @@ import java.util.function.Predicate;
  * one answers something other than DECLINED. This hook answers only the relay question and never ends the chain
  * with OK, so RCPT hooks configured after it (recipient validation, DNSBLs, limits) always run:
  * <ul>
- *   <li>Recipient in a James local domain (DomainList), without sender-specified routing: DECLINED. This is delivery,
- *       not relaying; James' own checks (ValidRcptHandler, ...) decide as before.</li>
+ *   <li>Recipient in a James local domain (DomainList), a valid address without sender-specified routing: DECLINED.
+ *       This is delivery, not relaying; James' own checks (ValidRcptHandler, ...) decide as before. A local address
+ *       that is not RFC 5321 syntax (James takes some) is the policy's to decide, which refuses it.</li>
  *   <li>Otherwise the policy decides. Denied: {@code 550 5.7.1 Requested action not taken: relaying denied}, also
  *       for a client that James alone would have let relay: with this hook installed, the policy file is the single
  *       source of truth. Allowed: DECLINED ("no objection"); and because James' own relay check, which knows only
@@ -275,9 +276,12 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
 
     private HookResult decide(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         String recipient = rcpt.asString();
-        boolean routed = MailboxAddress.parse(recipient).isRouted();
+        MailboxAddress parsed = MailboxAddress.parse(recipient);
         boolean local = localDomains.test(rcpt.getDomain());
-        if (local && !routed) {
+        // Left to James only when our parser reads an address without routing: James 3.8.1 takes syntax RFC 5321
+        // does not (a backslash outside quotes, a TAB inside them), which could hide a route from isRouted()
+        // ("alice\%victim@local"); the policy refuses such a recipient (review s20).
+        if (local && parsed.isDeliverable() && !parsed.isRouted()) {
             return HookResult.DECLINED;
         }
         InetSocketAddress remote = session.getRemoteAddress();

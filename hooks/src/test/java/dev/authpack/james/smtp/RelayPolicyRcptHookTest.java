@@ -76,7 +76,7 @@ class RelayPolicyRcptHookTest {
     }
 
     /** An SMTPSession that answers what the hooks ask: client address, user, session id, attachments. */
-    private static SMTPSession session(InetAddress clientIp, String user) {
+    static SMTPSession session(InetAddress clientIp, String user) {
         InetSocketAddress remote = new InetSocketAddress(clientIp, 40000);
         Map<String, Object> attachments = new HashMap<>();
         return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
