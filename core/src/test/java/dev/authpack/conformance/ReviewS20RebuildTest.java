@@ -1,0 +1,113 @@
+package dev.authpack.conformance;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static dev.authpack.conformance.ConformanceCheckerTest.TOP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Session 20 review: a rebuild must show a mail client what was checked. A bare CR is no line end to the parser
+ * that read the message (mime4j ends lines at LF), so the fix that makes line ends CRLF must not turn one into a
+ * new header field or a new MIME boundary line.
+ */
+class ReviewS20RebuildTest {
+    private static final FixSettings SETTINGS = FixSettings.of("mx.example.org")
+            .withClock(Clock.fixed(Instant.ofEpochSecond(1_796_000_000L), ZoneOffset.UTC));
+    private static final Set<ConformanceIssue> ALL = EnumSet.allOf(ConformanceIssue.class);
+
+    private static ConformanceOutcome.Repaired fix(String message) {
+        ConformanceOutcome outcome = new ConformancePolicy(Set.of(), ALL, SETTINGS)
+                .apply(message.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(outcome).isInstanceOf(ConformanceOutcome.Repaired.class);
+        return (ConformanceOutcome.Repaired) outcome;
+    }
+
+    /** The top-level field names of a message, as mime4j reads them. */
+    private static List<String> topFieldNames(byte[] message) {
+        List<String> names = new ArrayList<>();
+        for (var field : MimeTree.parse(message, ConformanceLimits.DEFAULT).root().fields) {
+            names.add(field.getName().toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    private static int leaves(MimeNode node) {
+        if (!node.multipart) {
+            return 1;
+        }
+        int n = 0;
+        for (MimeNode child : node.children) {
+            n += leaves(child);
+        }
+        return n;
+    }
+
+    @Test
+    void bareCrInAFieldDoesNotBecomeASecondFrom() {
+        String message = TOP + "X-Note: harmless\rFrom: ceo@victim.example\r\n"
+                + "Content-Type: text/plain\r\n\r\nHello.\r\n";
+        assertThat(topFieldNames(message.getBytes(StandardCharsets.ISO_8859_1)))
+                .containsOnlyOnce("from");
+        ConformanceOutcome.Repaired repaired = fix(message);
+        assertThat(repaired.rebuilt()).isTrue();
+        assertThat(topFieldNames(repaired.message())).containsOnlyOnce("from").contains("x-note");
+        String text = new String(repaired.message(), StandardCharsets.ISO_8859_1);
+        assertThat(text).doesNotContain("\r\nFrom: ceo@victim.example").contains("ceo@victim.example");
+        assertThat(repaired.remaining()).isEmpty();
+    }
+
+    @Test
+    void bareCrInAPartDoesNotBecomeABoundaryLine() {
+        // the first part's text holds "\r--b1" (no line end to mime4j) and a part header after it
+        String message = TOP + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
+                + "Content-Type: text/plain\r\n\r\nfirst\r--b1\rContent-Type: text/html\r\r<b>hidden</b>\r\n"
+                + "--b1\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--b1--\r\n";
+        MimeTree before = MimeTree.parse(message.getBytes(StandardCharsets.ISO_8859_1), ConformanceLimits.DEFAULT);
+        assertThat(leaves(before.root())).isEqualTo(2);
+        ConformanceOutcome.Repaired repaired = fix(message);
+        assertThat(repaired.rebuilt()).isTrue();
+        MimeTree after = MimeTree.parse(repaired.message(), ConformanceLimits.DEFAULT);
+        assertThat(leaves(after.root())).isEqualTo(2);
+        assertThat(after.root().children).extracting(node -> node.mimeType).containsExactly("text/plain", "text/plain");
+        assertThat(new String(after.root().children.get(0).rawBody, StandardCharsets.ISO_8859_1))
+                .contains("--b1").contains("<b>hidden</b>");
+    }
+
+    @Test
+    void aKeptPartLineThatStartsWithTheBoundaryGetsAFreshBoundary() {
+        // "--b1x" is no delimiter to mime4j, but a client that matches the boundary as a prefix would split here
+        String message = TOP + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
+                + "Content-Type: text/plain\r\n\r\nfirst\n--b1x\nmore\n"
+                + "--b1\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--b1--\r\n";
+        ConformanceOutcome.Repaired repaired = fix(message);
+        assertThat(repaired.rebuilt()).isTrue();
+        MimeTree after = MimeTree.parse(repaired.message(), ConformanceLimits.DEFAULT);
+        assertThat(after.root().boundary).isNotEqualTo("b1");
+        assertThat(leaves(after.root())).isEqualTo(2);
+        assertThat(new String(after.root().children.get(0).rawBody, StandardCharsets.ISO_8859_1))
+                .isEqualTo("first\r\n--b1x\r\nmore");
+    }
+
+    @Test
+    void aRewrittenContentTypeKeepsNoBareCrFromAParameter() {
+        // 8-bit text in no usable charset is relabelled utf-8; the other parameters are written again
+        String message = TOP + "Content-Type: text/plain; charset=x-none; name=\"a\rFrom: ceo@victim.example\"\r\n"
+                + "\r\nGr\u00fc\u00dfe\r\n";
+        ConformanceOutcome.Repaired repaired = fix(message);
+        assertThat(repaired.rebuilt()).isTrue();
+        String text = new String(repaired.message(), StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("charset=utf-8").doesNotContain("\r\nFrom: ceo").doesNotContain("a\rFrom");
+        assertThat(topFieldNames(repaired.message())).containsOnlyOnce("from");
+        assertThat(repaired.remaining()).isEmpty();
+    }
+}
