@@ -52,6 +52,13 @@ class ReviewS20RebuildTest {
         return n;
     }
 
+    /** A multipart/mixed with boundary b1: a text part of {@code firstText} (line end included), then "second". */
+    private static String twoTextParts(String firstText) {
+        return TOP + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + firstText
+                + "--b1\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--b1--\r\n";
+    }
+
     @Test
     void bareCrInAFieldDoesNotBecomeASecondFrom() {
         String message = TOP + "X-Note: harmless\rFrom: ceo@victim.example\r\n"
@@ -69,10 +76,8 @@ class ReviewS20RebuildTest {
     @Test
     void bareCrInAPartDoesNotBecomeABoundaryLine() {
         // the first part's text holds "\r--b1" (no line end to mime4j) and a part header after it
-        String message = TOP + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
-                + "Content-Type: text/plain\r\n\r\nfirst\r--b1\rContent-Type: text/html\r\r<b>hidden</b>\r\n"
-                + "--b1\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--b1--\r\n";
-        ConformanceOutcome.Repaired repaired = fix(message);
+        ConformanceOutcome.Repaired repaired =
+                fix(twoTextParts("first\r--b1\rContent-Type: text/html\r\r<b>hidden</b>\r\n"));
         MimeTree after = MimeTree.parse(repaired.message(), ConformanceLimits.DEFAULT);
         assertThat(leaves(after.root())).isEqualTo(2);
         assertThat(after.root().children).extracting(node -> node.mimeType).containsExactly("text/plain", "text/plain");
@@ -119,10 +124,7 @@ class ReviewS20RebuildTest {
     @Test
     void aKeptPartLineThatStartsWithTheBoundaryGetsAFreshBoundary() {
         // "--b1x" is no delimiter to mime4j, but a client that matches the boundary as a prefix would split here
-        String message = TOP + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
-                + "Content-Type: text/plain\r\n\r\nfirst\n--b1x\nmore\n"
-                + "--b1\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--b1--\r\n";
-        ConformanceOutcome.Repaired repaired = fix(message);
+        ConformanceOutcome.Repaired repaired = fix(twoTextParts("first\n--b1x\nmore\n"));
         assertThat(repaired.rebuilt()).isTrue();
         MimeTree after = MimeTree.parse(repaired.message(), ConformanceLimits.DEFAULT);
         assertThat(after.root().boundary).isNotEqualTo("b1");
