@@ -12,18 +12,26 @@ import org.apache.james.mime4j.stream.RecursionMode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A message parsed into its MIME tree with mime4j's token stream, within {@link ConformanceLimits}. Attached
  * messages ({@code message/rfc822}) are leaves, as in KumoMTA: their own header is not walked.
  *
  * @param root               the message
- * @param complete           false when a limit or an unreadable structure stopped the walk
+ * @param complete           false when a limit or an unreadable structure stopped the walk, or the walk may not be
+ *                           what a client reads ({@link #delimiterInsideALine})
  * @param invalidHeaderLines a header line that is not {@code name: value} was seen (mime4j drops it)
  */
 record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
+    /** Distinct multipart boundaries whose occurrences are verified ({@link #delimiterInsideALine}); more: unread. */
+    static final int MAX_BOUNDARIES_VERIFIED = 32;
+    /** Longest boundary verified: RFC 2046 §5.1.1 allows 70 characters. */
+    static final int MAX_BOUNDARY_VERIFIED = 200;
 
     static MimeTree parse(byte[] message, ConformanceLimits limits) {
         MimeConfig config = MimeConfig.custom()
@@ -89,7 +97,72 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
         } catch (MimeException | IOException | RuntimeException e) {
             complete = false;
         }
+        if (complete && delimiterInsideALine(message, root)) {
+            complete = false;
+        }
         return new MimeTree(root, complete, monitor.invalidLines);
+    }
+
+    /**
+     * Whether "--" and the boundary of one of the tree's multiparts occurs inside a line of the message (after an
+     * octet other than LF), or there are more than {@link #MAX_BOUNDARIES_VERIFIED} boundaries to look for (or one
+     * longer than {@link #MAX_BOUNDARY_VERIFIED}). mime4j 0.8.9 takes such an occurrence for a delimiter when it
+     * falls where its 8 KiB buffer is refilled (a text of 4,083 octets and "--b" in the line: two parts), and can
+     * then drop the rest of the part unread; an RFC 2046 §5.1.1 reader sees text, as every reader does when the
+     * line start is in the same buffer. The tree read is not what a client shows, so it must not be rebuilt.
+     * Linear: one Knuth-Morris-Pratt pass over the message per distinct boundary.
+     */
+    static boolean delimiterInsideALine(byte[] message, MimeNode root) {
+        Set<String> boundaries = new HashSet<>();
+        Deque<MimeNode> todo = new ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            MimeNode node = todo.pop();
+            if (node.multipart && node.boundary != null) {
+                boundaries.add(node.boundary);
+            }
+            node.children.forEach(todo::push);
+        }
+        if (boundaries.size() > MAX_BOUNDARIES_VERIFIED) {
+            return true;
+        }
+        for (String boundary : boundaries) {
+            if (boundary.length() > MAX_BOUNDARY_VERIFIED
+                    || insideALine(message, ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code pattern} occurs in {@code text} other than at its start or right after an LF (KMP search). */
+    private static boolean insideALine(byte[] text, byte[] pattern) {
+        int[] fail = new int[pattern.length];
+        for (int i = 1, k = 0; i < pattern.length; i++) {
+            while (k > 0 && pattern[i] != pattern[k]) {
+                k = fail[k - 1];
+            }
+            if (pattern[i] == pattern[k]) {
+                k++;
+            }
+            fail[i] = k;
+        }
+        for (int i = 0, k = 0; i < text.length; i++) {
+            while (k > 0 && text[i] != pattern[k]) {
+                k = fail[k - 1];
+            }
+            if (text[i] == pattern[k]) {
+                k++;
+            }
+            if (k == pattern.length) {
+                int start = i - pattern.length + 1;
+                if (start > 0 && text[start - 1] != '\n') {
+                    return true;
+                }
+                k = fail[k - 1];
+            }
+        }
+        return false;
     }
 
     private static void describe(MimeNode node, BodyDescriptor descriptor) {

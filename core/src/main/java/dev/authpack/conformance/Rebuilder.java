@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,8 @@ final class Rebuilder {
     private static final Pattern BOUNDARY = Pattern.compile("[0-9A-Za-z'()+_,./:=? -]{0,69}[0-9A-Za-z'()+_,./:=?-]");
     /** The most octets of unlabelled 8-bit field text handed to the charset guesser at once. */
     static final int MAX_FIELD_SAMPLE = 64 * 1024;
+    /** Fresh random boundaries tried before a rebuild gives up (one is all it ever takes). */
+    private static final int MAX_FRESH_BOUNDARIES = 8;
 
     private final FixSettings settings;
     private final Charset fieldCharset;
@@ -96,8 +99,9 @@ final class Rebuilder {
 
     private void writeEntity(MimeNode node, ByteArrayOutputStream out, List<String> extraFields,
                              List<String> drop) throws IOException {
-        Body body = node.multipart ? multipartBody(node) : node.isMessage() ? messageBody(node) : node.isText()
-                ? textBody(node) : binaryBody(node);
+        List<byte[]> parts = node.multipart ? writtenParts(node) : List.of();
+        Body body = node.multipart ? multipartBody(node, parts) : node.isMessage() ? messageBody(node)
+                : node.isText() ? textBody(node) : binaryBody(node);
         for (String field : extraFields) {
             writeLine(out, field);
         }
@@ -129,20 +133,39 @@ final class Rebuilder {
         }
         out.write(CRLF);
         if (node.multipart) {
-            writeParts(node, body.boundary, out);
+            writeParts(node, body.boundary, parts, out);
         } else {
             out.write(body.bytes);
         }
     }
 
-    private void writeParts(MimeNode node, String boundary, ByteArrayOutputStream out) throws IOException {
-        if (node.preamble.length > 0 && clean7bit(node.preamble)) {
-            out.write(crlf(node.preamble));
+    /** The children of a multipart as written, before its boundary is chosen (they must not contain it). */
+    private List<byte[]> writtenParts(MimeNode node) throws IOException {
+        List<byte[]> parts = new ArrayList<>(node.children.size() + 1);
+        parts.add(writtenPreamble(node));
+        for (MimeNode child : node.children) {
+            ByteArrayOutputStream part = new ByteArrayOutputStream(1024);
+            writeEntity(child, part, List.of(), List.of());
+            parts.add(part.toByteArray());
+        }
+        return parts;
+    }
+
+    /** A preamble that is clean 7-bit text, line ends made CRLF; else none (dropped). */
+    private static byte[] writtenPreamble(MimeNode node) {
+        return node.preamble.length > 0 && clean7bit(node.preamble) ? crlf(node.preamble) : new byte[0];
+    }
+
+    /** {@code parts}: the preamble (maybe empty), then each child, as {@link #writtenParts} gives them. */
+    private static void writeParts(MimeNode node, String boundary, List<byte[]> parts, ByteArrayOutputStream out)
+            throws IOException {
+        if (parts.get(0).length > 0) {
+            out.write(parts.get(0));
             out.write(CRLF);
         }
-        for (MimeNode child : node.children) {
+        for (int i = 1; i < parts.size(); i++) {
             writeLine(out, "--" + boundary);
-            writeEntity(child, out, List.of(), List.of());
+            out.write(parts.get(i));
             out.write(CRLF);
         }
         writeLine(out, "--" + boundary + "--");
@@ -152,13 +175,41 @@ final class Rebuilder {
     private record Body(byte[] bytes, String contentType, String transferEncoding, String boundary) {
     }
 
-    private Body multipartBody(MimeNode node) {
+    /**
+     * The multipart's own boundary when it is valid and no line of the written parts starts with it; else a fresh
+     * one. RFC 2046 §5.1.1: the boundary must not appear in the encapsulated parts. Making line ends CRLF can
+     * create such a line from text mime4j read as content ("\r--boundary": a bare CR ends no line for it), and
+     * some readers take a line that only starts with the boundary for a delimiter: either would show a client
+     * other parts than were checked.
+     */
+    private static Body multipartBody(MimeNode node, List<byte[]> parts) {
         String boundary = node.boundary;
-        if (boundary != null && BOUNDARY.matcher(boundary).matches()) {
+        if (boundary != null && BOUNDARY.matcher(boundary).matches() && !startsALine(parts, boundary)) {
             return new Body(null, null, null, boundary);
         }
         String fresh = MimeUtil.createUniqueBoundary();
+        for (int i = 0; i < MAX_FRESH_BOUNDARIES && startsALine(parts, fresh); i++) {
+            fresh = MimeUtil.createUniqueBoundary();
+        }
+        if (startsALine(parts, fresh)) {
+            throw new IllegalStateException("no boundary found that the parts do not contain");
+        }
         return new Body(null, contentType(node, "boundary", fresh), null, fresh);
+    }
+
+    /** Whether a line (after CR or LF, or at the start) of one of {@code parts} starts with "--" boundary. */
+    static boolean startsALine(List<byte[]> parts, String boundary) {
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        for (byte[] part : parts) {
+            for (int i = 0; i + delimiter.length <= part.length; i++) {
+                boolean lineStart = i == 0 || part[i - 1] == '\n' || part[i - 1] == '\r';
+                if (lineStart && part[i] == '-' && Arrays.equals(part, i, i + delimiter.length, delimiter, 0,
+                        delimiter.length)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** An attached message is kept whole (RFC 2046 §5.2.1: 7bit, 8bit or binary only); line ends made CRLF. */
@@ -236,7 +287,7 @@ final class Rebuilder {
     private void writeField(ByteArrayOutputStream out, String name, Field field) throws IOException {
         byte[] value = valueBytes(field);
         if (TextDecoding.isAscii(value)) {
-            byte[] line = concat((name + ":").getBytes(StandardCharsets.US_ASCII), value);
+            byte[] line = concat((name + ":").getBytes(StandardCharsets.US_ASCII), bareCrAsSpace(value));
             if (!LineScan.of(line).lineTooLong()) {
                 out.write(crlf(line));
                 out.write(CRLF);
@@ -253,6 +304,24 @@ final class Rebuilder {
             text = TextDecoding.lossyUtf8(value);
         }
         writeLine(out, HeaderText.fold(name, HeaderText.encode(name, unfold(text))));
+    }
+
+    /**
+     * A field's octets with every bare CR (one not before LF) made a space. mime4j ends header lines at LF only, so
+     * a bare CR is inside the field it read; written as a line end it would start a field of its own (a second
+     * From: from "X-Note: a\rFrom: b"), which a client would show but no check saw.
+     */
+    static byte[] bareCrAsSpace(byte[] value) {
+        byte[] out = value;
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == '\r' && (i + 1 >= value.length || value[i + 1] != '\n')) {
+                if (out == value) {
+                    out = value.clone();
+                }
+                out[i] = ' ';
+            }
+        }
+        return out;
     }
 
     /** The field name without white space before the colon; null when it is not RFC 5322 §3.6.8 ftext. */

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>At most {@code maxEntries} answers, shared out by record type ({@value #TXT_SHARE_PERCENT}% for TXT,
  *       {@value #OTHER_SHARE_PERCENT}% each for A, AAAA, MX and PTR, at least one each): a flood of one type cannot
  *       evict another.</li>
+ *   <li>What a type's answers weigh (estimated bytes of heap, {@link #weight}) is bounded too: its share of entries
+ *       times {@value #AVERAGE_ENTRY_BYTES}; an answer over {@value #MAX_ENTRY_BYTES} is not kept at all.</li>
  *   <li>Within a type, a scan cannot flush the answers in use: a new answer enters a <em>probation</em> segment;
  *       asked for again, it moves to a <em>protected</em> segment ({@value #PROTECTED_PERCENT}% of the type's
  *       share) if it is asked for more often than the least recently used protected answer (a frequency sketch
@@ -54,6 +56,17 @@ public final class CachingDnsResolver implements DnsResolver {
     private static final Logger LOG = LoggerFactory.getLogger(CachingDnsResolver.class);
 
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
+    /**
+     * What the answers kept may weigh on average, in bytes of heap (estimated, {@link #weight}): a type's share of
+     * {@code maxEntries} answers weighs at most its share times this (30 MiB in all by default).
+     */
+    public static final int AVERAGE_ENTRY_BYTES = 3 * 1024;
+    /**
+     * An answer that weighs more is given to its callers but not kept. Real ones weigh a few KiB at most (a domain's
+     * TXT records, an 8192-bit DKIM key); 64 KiB of DNS answer from the attacker's own server, through name
+     * compression, can decode to 4,000 MX or PTR names of 250 characters: megabytes each.
+     */
+    public static final int MAX_ENTRY_BYTES = 64 * 1024;
     /** The share of {@code maxEntries} for TXT answers (SPF, DMARC, DKIM keys: the most asked type). */
     public static final int TXT_SHARE_PERCENT = 40;
     /** The share of {@code maxEntries} for each of A, AAAA, MX and PTR. */
@@ -65,7 +78,8 @@ public final class CachingDnsResolver implements DnsResolver {
     /** RFC 2308 §5: negative answers are kept for at most a few hours; we keep them one hour at most. */
     public static final long MAX_NEGATIVE_TTL_SECONDS = 3_600;
 
-    private record Entry(DnsLookup<?> lookup, long expiresAtMillis, long hash) {
+    /** @param weight the answer's estimated bytes of heap ({@link #weight}) */
+    private record Entry(DnsLookup<?> lookup, long expiresAtMillis, long hash, long weight) {
     }
 
     private final DnsResolver delegate;
@@ -95,7 +109,8 @@ public final class CachingDnsResolver implements DnsResolver {
         this.clock = Objects.requireNonNull(clock, "clock");
         for (DnsType type : DnsType.values()) {
             int share = type == DnsType.TXT ? TXT_SHARE_PERCENT : OTHER_SHARE_PERCENT;
-            segments.put(type, new Segment(Math.max(1, (int) ((long) maxEntries * share / 100))));
+            int capacity = Math.max(1, (int) ((long) maxEntries * share / 100));
+            segments.put(type, new Segment(capacity, (long) capacity * AVERAGE_ENTRY_BYTES));
         }
     }
 
@@ -312,8 +327,12 @@ public final class CachingDnsResolver implements DnsResolver {
             try {
                 segment.inFlight.remove(name, asked);
                 long ttl = cacheTtlSeconds(result);
-                if (ttl > 0) {
-                    segment.put(name, new Entry(result, clock.millis() + ttl * 1000, hash));
+                long weight = weight(name, result);
+                if (ttl > 0 && weight <= MAX_ENTRY_BYTES) {
+                    segment.put(name, new Entry(result, clock.millis() + ttl * 1000, hash, weight));
+                } else if (ttl > 0) {
+                    LOG.debug("{} {}: answer of about {} bytes not kept (more than {})", type, name, weight,
+                            MAX_ENTRY_BYTES);
                 }
             } finally {
                 segment.lock.unlock();
@@ -383,6 +402,24 @@ public final class CachingDnsResolver implements DnsResolver {
         };
     }
 
+    /**
+     * About the bytes of heap an answer holds: the objects of each record (strings at two bytes a character, the
+     * most a JDK string takes), the name and the detail. An estimate, only to bound what the cache keeps.
+     */
+    static long weight(String name, DnsLookup<?> lookup) {
+        long bytes = 96 + 2L * name.length() + 2L * lookup.detail().length();
+        for (Object record : lookup.records()) {
+            if (record instanceof String text) {
+                bytes += 48 + 2L * text.length();
+            } else if (record instanceof MxHost mx) {
+                bytes += 72 + 2L * mx.exchange().length();
+            } else {
+                bytes += 96; // an InetAddress and its holder
+            }
+        }
+        return bytes;
+    }
+
     private static DnsLookup<?> withRemainingTtl(Entry e, long now) {
         DnsLookup<?> l = e.lookup();
         long remaining = Math.max(1, (e.expiresAtMillis() - now + 999) / 1000);
@@ -400,14 +437,18 @@ public final class CachingDnsResolver implements DnsResolver {
         final Map<String, Entry> index = new ConcurrentHashMap<>();
         final int capacity;
         final int protectedCapacity;
+        /** The most the answers kept may weigh ({@link #weight}), and what they weigh now. */
+        final long maxWeight;
+        long weight;
         /** Access order: the eldest is the least recently used. */
         final LinkedHashMap<String, Entry> probation = new LinkedHashMap<>(16, 0.75f, true);
         final LinkedHashMap<String, Entry> protectedEntries = new LinkedHashMap<>(16, 0.75f, true);
         final Map<String, InFlight> inFlight = new HashMap<>();
         final FrequencySketch sketch;
 
-        Segment(int capacity) {
+        Segment(int capacity, long maxWeight) {
             this.capacity = capacity;
+            this.maxWeight = maxWeight;
             this.protectedCapacity = (int) ((long) capacity * PROTECTED_PERCENT / 100);
             this.sketch = new FrequencySketch(capacity);
         }
@@ -420,6 +461,7 @@ public final class CachingDnsResolver implements DnsResolver {
             probation.clear();
             protectedEntries.clear();
             index.clear();
+            weight = 0;
         }
 
         /** The entry (expired or not), counting the question; an entry asked for again may be promoted. */
@@ -456,18 +498,25 @@ public final class CachingDnsResolver implements DnsResolver {
             }
         }
 
-        /** A new answer: in place of the old one, else on probation, evicting probation's eldest when full. */
+        /**
+         * A new answer: in place of the old one, else on probation; then probation's eldest are evicted (protected's
+         * when probation is empty) while there are more answers than the capacity or they weigh more than
+         * {@code maxWeight}.
+         */
         void put(String name, Entry e) {
-            index.put(name, e);
+            Entry old = index.put(name, e);
+            weight += e.weight() - (old == null ? 0 : old.weight());
             if (protectedEntries.containsKey(name)) {
                 protectedEntries.put(name, e);
-                return;
+            } else {
+                probation.put(name, e);
             }
-            probation.put(name, e);
-            if (size() > capacity) {
+            while (size() > capacity || weight > maxWeight && size() > 1) {
                 Iterator<Map.Entry<String, Entry>> eldest =
                         (probation.isEmpty() ? protectedEntries : probation).entrySet().iterator();
-                index.remove(eldest.next().getKey());
+                Map.Entry<String, Entry> victim = eldest.next();
+                index.remove(victim.getKey());
+                weight -= victim.getValue().weight();
                 eldest.remove();
             }
         }

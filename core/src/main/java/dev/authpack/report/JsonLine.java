@@ -7,7 +7,9 @@ import java.util.Map;
  * One JSON value (RFC 8259) on a single line, from the plain values of {@link ReportFields}: maps (keys as
  * strings), collections, strings, booleans, numbers and {@code null}. Every value in a report comes from the
  * sender, so strings are escaped completely: quote, backslash, every control character (so a CR or LF can never
- * split or forge a log line), U+2028/U+2029 and unpaired surrogates (written as {@code \\uXXXX}), and DEL.
+ * split or forge a log line), U+2028/U+2029 and unpaired surrogates (written as {@code \\uXXXX}), DEL and the C1
+ * controls U+0080 to U+009F (NEL, U+0085, ends a line for readers that split at Unicode line ends; U+009B is the
+ * 8-bit CSI of terminals; an ISO-8859-1 report gives them from octets 0x80 to 0x9F).
  * Strings longer than {@link #MAX_STRING_CHARS} are cut (with "..." appended).
  */
 public final class JsonLine {
@@ -74,7 +76,7 @@ public final class JsonLine {
                             && Character.isLowSurrogate(v.charAt(i + 1));
                     boolean pairedLow = Character.isLowSurrogate(c) && i > 0
                             && Character.isHighSurrogate(v.charAt(i - 1));
-                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029'
+                    if (c < 0x20 || c >= 0x7F && c <= 0x9F || c == '\u2028' || c == '\u2029'
                             || Character.isSurrogate(c) && !pairedHigh && !pairedLow) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {

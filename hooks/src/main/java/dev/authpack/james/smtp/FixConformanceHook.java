@@ -116,8 +116,8 @@ public class FixConformanceHook implements JamesMessageHook {
             MessagingException {
         ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
         if (!outcome.report().complete()) {
-            LOGGER.info("FixConformanceHook: MIME tree beyond the conformance limits in session {}; checked what"
-                    + " is within them", session.getSessionID());
+            LOGGER.info("FixConformanceHook: MIME tree beyond the conformance limits, or ambiguous (a boundary inside"
+                    + " a line), in session {}; checked what is within them, not rebuilt", session.getSessionID());
         }
         if (outcome instanceof ConformanceOutcome.Rejected rejected) {
             LOGGER.info("FixConformanceHook: 552 in session {}: {}", session.getSessionID(), rejected.reason());

@@ -129,8 +129,8 @@ public class FixConformance extends GenericMailet {
         }
         ConformanceOutcome outcome = policy.apply(octets.get());
         if (!outcome.report().complete()) {
-            LOGGER.info("{}: MIME tree beyond the conformance limits; checked what is within them",
-                    mail.getName());
+            LOGGER.info("{}: MIME tree beyond the conformance limits, or ambiguous (a boundary inside a line);"
+                    + " checked what is within them, not rebuilt", mail.getName());
         }
         if (outcome instanceof ConformanceOutcome.Rejected rejected) {
             ConformanceParameters.store(mail, ConformanceParameters.ISSUES, rejected.issues());
