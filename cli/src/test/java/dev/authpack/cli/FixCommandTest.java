@@ -49,6 +49,21 @@ class FixCommandTest {
         assertThat(run.stdout()).isEqualTo(bytes(MESSAGE));
     }
 
+    /** Review s20: a part with no header fields (RFC 2046 §5.1) is no MISSING_COLON_VALUE: exit 0, unchanged. */
+    @Test
+    void aHeaderlessPartPassesTheColonCheck() {
+        String message = "From: a@example.com\r\nSubject: hi\r\nDate: Sun, 6 Dec 2026 03:00:00 +0000\r\n"
+                + "Message-ID: <1@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b1\r\n"
+                + "\r\n--b1\r\n\r\nno header fields: text/plain; charset=us-ascii\r\n--b1--\r\n";
+        ByteRun run = run(bytes(message), "fix", "-", "--checks", "MISSING_COLON_VALUE|NAME_ENDS_WITH_SPACE");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(bytes(message));
+        ByteRun broken = run(bytes(message.replace("--b1\r\n\r\n", "--b1\r\nX-Broken\r\n\r\n")), "fix", "-",
+                "--checks", "MISSING_COLON_VALUE");
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.stderr()).startsWith("Message has conformance issues: MISSING_COLON_VALUE");
+    }
+
     @Test
     void detectEncodingRepairsUnlabelledCyrillic() {
         String russian = "\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440! \u042d\u0442\u043e "

@@ -3,11 +3,16 @@ package dev.authpack.conformance;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.DefaultFieldBuilder;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.FieldBuilder;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.stream.RecursionMode;
+import org.apache.james.mime4j.util.ByteArrayBuffer;
+import org.apache.james.mime4j.util.RecycledByteArrayBuffer;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -43,7 +48,8 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
                 .setMalformedHeaderStartsBody(false)
                 .build();
         InvalidLineMonitor monitor = new InvalidLineMonitor();
-        MimeTokenStream stream = new MimeTokenStream(config, monitor, null);
+        MimeTokenStream stream = new MimeTokenStream(config, monitor,
+                new EmptyHeaderFieldBuilder(limits.maxHeaderBytes()), null);
         stream.setRecursionMode(RecursionMode.M_NO_RECURSE);
         MimeNode root = new MimeNode(0);
         Deque<MimeNode> open = new ArrayDeque<>();
@@ -180,6 +186,62 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
 
     private static byte[] readAll(InputStream in) throws IOException {
         return in.readAllBytes();
+    }
+
+    /**
+     * RFC 2046 §5.1: a body part may have no header fields (it is then text/plain; charset=us-ascii), and a message
+     * may have an empty header: the entity then starts with the blank line that ends its header. mime4j still builds
+     * a field from that empty header and warns "Invalid header encountered" when it does not parse, which
+     * {@link InvalidLineMonitor} would take for a line without a colon (review s20: a false MISSING_COLON_VALUE that
+     * rejects legitimate mail). An empty field is no field: null, which mime4j reads as "nothing, go on" (and the
+     * header has ended). Any other text, a line without a colon or a continuation line with nothing before it,
+     * still goes to mime4j's parse and is reported.
+     */
+    private static final class EmptyHeaderFieldBuilder implements FieldBuilder {
+        private final DefaultFieldBuilder delegate;
+
+        EmptyHeaderFieldBuilder(int maxHeaderBytes) {
+            this.delegate = new DefaultFieldBuilder(maxHeaderBytes);
+        }
+
+        @Override
+        public void reset() {
+            delegate.reset();
+        }
+
+        @Override
+        public void append(ByteArrayBuffer line) throws MimeException {
+            delegate.append(line);
+        }
+
+        @Override
+        public RawField build() throws MimeException {
+            return empty(delegate.getRaw()) ? null : delegate.build();
+        }
+
+        @Override
+        public RecycledByteArrayBuffer getRaw() {
+            return delegate.getRaw();
+        }
+
+        @Override
+        public void release() {
+            delegate.release();
+        }
+
+        /** Nothing but the line end (mime4j keeps the blank line's CRLF out of the field; tolerated if kept). */
+        private static boolean empty(RecycledByteArrayBuffer raw) {
+            if (raw == null) {
+                return true;
+            }
+            for (int i = 0; i < raw.length(); i++) {
+                byte b = raw.byteAt(i);
+                if (b != '\r' && b != '\n') {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Records mime4j's "Invalid header encountered" (a header line without a colon), which it then skips. */

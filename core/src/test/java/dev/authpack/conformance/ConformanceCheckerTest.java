@@ -49,6 +49,39 @@ class ConformanceCheckerTest {
                 .containsExactly(MISSING_COLON_VALUE);
     }
 
+    /**
+     * Review s20: RFC 2046 §5.1 lets a body part have no header fields (it is then text/plain; charset=us-ascii):
+     * the part starts with the blank line right after its boundary line. mime4j warns "Invalid header" about the
+     * empty header; that is no line without a colon, and reporting it would reject legitimate mail.
+     */
+    @Test
+    void aPartWithNoHeaderFieldsIsConformant() {
+        assertThat(check(multipart("", "body")).issues()).isEmpty();
+        String firstHeaderless = TOP + "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n\r\nfirst\r\n"
+                + "--b1\r\n\r\n\r\n--b1--\r\n"; // the second part is headerless and empty
+        ConformanceReport report = check(firstHeaderless);
+        assertThat(report.issues()).isEmpty();
+        assertThat(report.complete()).isTrue();
+        assertThat(check(multipart("", "body").replace("\r\n", "\n")).issues())
+                .containsExactly(NON_CANONICAL_LINE_ENDINGS);
+        // a message whose own header is empty has no line without a colon either (only fields missing)
+        assertThat(check("\r\nHello.\r\n").issues())
+                .containsExactlyInAnyOrder(MISSING_DATE_HEADER, MISSING_MESSAGE_ID_HEADER, MISSING_MIME_VERSION);
+    }
+
+    /** What the headerless part must not hide: a part header that has a line without a colon is still reported. */
+    @Test
+    void aPartHeaderWithALineWithoutAColonIsStillReported() {
+        assertThat(check(multipart("X-Broken\r\n", "body")).issues()).containsExactly(MISSING_COLON_VALUE);
+        assertThat(check(multipart(" folded onto nothing\r\n", "body")).issues()).containsExactly(MISSING_COLON_VALUE);
+        assertThat(check(multipart("X-Broken\r\nContent-Type: text/plain\r\n", "body")).issues())
+                .containsExactly(MISSING_COLON_VALUE);
+        // a headerless part next to a broken one: the broken one still counts
+        String both = TOP + "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n\r\nfirst\r\n"
+                + "--b1\r\nX-Broken\r\n\r\nsecond\r\n--b1--\r\n";
+        assertThat(check(both).issues()).containsExactly(MISSING_COLON_VALUE);
+    }
+
     @Test
     void nonCanonicalLineEndings() {
         assertThat(check(CLEAN.replace("Hello.\r\n", "Hello.\nmore\r\n")).issues())

@@ -149,6 +149,22 @@ class ConformancePolicyTest {
         assertThat(leaves(out.message()).get(0)).isEqualTo(bytes(body.replace("\n", "\r\n")));
     }
 
+    /**
+     * Review s20: a part with no header fields (RFC 2046 §5.1) passes a reject set holding MISSING_COLON_VALUE, and a
+     * rebuild keeps it headerless (no fix to make or report for it) while repairing the rest.
+     */
+    @Test
+    void aHeaderlessPartPassesTheChecksAndARebuildKeepsIt() {
+        String message = ConformanceCheckerTest.multipart("", "headerless body");
+        assertThat(apply(ALL, Set.of(), message)).isInstanceOf(ConformanceOutcome.Passed.class);
+        ConformanceOutcome.Repaired out = repaired(apply(ALL, ALL, message.replace("\r\n", "\n")));
+        assertThat(out.rebuilt()).isTrue();
+        assertThat(out.fixed()).containsExactly(NON_CANONICAL_LINE_ENDINGS);
+        assertThat(out.remaining()).isEmpty();
+        assertThat(new ConformanceChecker().check(out.message()).issues()).isEmpty();
+        assertThat(text(out.message())).contains("\r\n--b1\r\n\r\nheaderless body\r\n--b1--\r\n");
+    }
+
     @Test
     void eightBitTextWithAUsableCharsetKeepsItsOctetsAndLabel() {
         String message = CLEAN.replace("us-ascii", "iso-8859-1").replace("Hello.", "H\u00e9llo \u00e0 tous, mostly ASCII text here.");
