@@ -15,7 +15,7 @@ import static dev.authpack.fuzz.FuzzInput.check;
  * the bounds of the parser hold; a well-formed field claims, for {@link AuthServIds#claims}, the authserv-id
  * the parser reads (the forged-field removal and the trust classifier must agree on whose a field is); a well-formed field written back by
  * {@link AuthResultsWriter} stays within what the parser reads and parses again to the same authserv-id (control
- * characters written as spaces), methods, results and property names, within the writer's caps (the leading
+ * characters, line separators and bidi controls written as spaces, lone surrogates as U+FFFD), methods, results and property names, within the writer's caps (the leading
  * {@code MAX_RESULTS} resinfos, {@code MAX_PROPERTIES} properties each).
  */
 class AuthResultsFuzzTest {
@@ -67,10 +67,24 @@ class AuthResultsFuzzTest {
         check(shape(second.results()).equals(expected), "results changed: " + written, body);
     }
 
-    /** The writer turns control characters (tab included) into spaces: nothing else may change. */
+    /**
+     * The writer turns control characters (C0 with tab, DEL, C1), U+2028, U+2029 and the bidi embedding, override
+     * and isolate controls into spaces and a lone surrogate into U+FFFD: nothing else may change.
+     */
     private static String asWritten(String id) {
         StringBuilder out = new StringBuilder(id.length());
-        id.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? ' ' : (char) c));
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                out.append(c).append(id.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                out.append('\ufffd');
+            } else {
+                boolean space = c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029'
+                        || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
+                out.append(space ? ' ' : c);
+            }
+        }
         return out.toString();
     }
 
