@@ -34,10 +34,13 @@ public final class AuthResultsMapping {
         return new MethodResult("spf", verdict.status().word(), verdict.reason(), properties);
     }
 
-    /** {@code iprev=RESULT policy.iprev=IP} (RFC 8601 §2.7.3, §3). */
+    /**
+     * {@code iprev=RESULT policy.iprev=IP} (RFC 8601 §2.7.3, §3); without {@code policy.iprev} when no address is
+     * known (a mail not checked: {@link MailAuthChecker#unchecked}).
+     */
     public static MethodResult iprev(IprevResult result) {
-        return new MethodResult("iprev", result.status().word(), result.reason(),
-                List.of(new ResultProperty("policy", "iprev", result.ip())));
+        return new MethodResult("iprev", result.status().word(), result.reason(), result.ip() == null ? List.of()
+                : List.of(new ResultProperty("policy", "iprev", result.ip())));
     }
 
     /**

@@ -355,11 +355,9 @@ public final class MailAuthChecker {
         BoundedCheck<SpfResult> helo = !options.spf() || envelope.helo().isEmpty() ? BoundedCheck.skipped()
                 : BoundedCheck.of("SPF (HELO)", reason -> spfTemperror(SpfIdentity.HELO, envelope.helo(), reason));
         BoundedCheck<IprevResult> reverse = !options.iprev() ? BoundedCheck.skipped()
-                : BoundedCheck.of("iprev", reason -> new IprevResult(IprevStatus.TEMPERROR,
-                IpLiterals.text(envelope.clientIp()), List.of(), reason));
+                : BoundedCheck.of("iprev", reason -> iprevTemperror(envelope, reason));
         BoundedCheck<ArcResult> chain = !options.arc() ? BoundedCheck.skipped()
-                : BoundedCheck.of("ARC validation", reason -> new ArcResult(ArcStatus.FAIL, reason, -1, List.of(),
-                0, false));
+                : BoundedCheck.of("ARC validation", MailAuthChecker::arcFail);
         BoundedCheck<DmarcResult> policy = !options.dmarc() ? BoundedCheck.skipped()
                 : BoundedCheck.of("DMARC", reason -> DmarcResult.temperror(reason, dmarc.options()));
         List<BoundedCheck<?>> checks = List.of(signatures, mailFrom, helo, reverse, chain, policy);
@@ -417,6 +415,41 @@ public final class MailAuthChecker {
             return new AuthCheckReport(signatures.now(), mailFrom.now(), helo.now(), reverse.now(), auth, d, a,
                     override);
         });
+    }
+
+    /**
+     * The report of a message that could not be checked at all ({@code why}: the client's address is not an IP, an
+     * internal error of the caller), review s20: what a run cut off before it began reports. Every check the options
+     * run is a {@code temperror} with {@code why} (ARC {@code fail}: RFC 8617 §5.2 has no temporary result), and
+     * DMARC's, which knows no author, carries the disposition of authors not evaluated
+     * ({@link DmarcResult#temperror}: {@code reject} under {@code strictest}), so a check that cannot be made is never
+     * cheaper for an attacker than a {@code fail}. SMTP AUTH is reported from the envelope. {@code envelope} may have
+     * no client address ({@code iprev} then names none).
+     */
+    public AuthCheckReport unchecked(Envelope envelope, CheckOptions options, String why) {
+        Optional<SpfResult> helo = options.spf() && !envelope.helo().isEmpty()
+                ? Optional.of(spfTemperror(SpfIdentity.HELO, envelope.helo(), why)) : Optional.empty();
+        return new AuthCheckReport(
+                options.dkim() ? Optional.of(DkimReport.temperror(why)) : Optional.empty(),
+                options.spf() ? Optional.of(spfTemperror(SpfIdentity.MAILFROM, mailFromDomain(envelope), why))
+                        : Optional.empty(),
+                helo,
+                options.iprev() ? Optional.of(iprevTemperror(envelope, why)) : Optional.empty(),
+                options.smtpAuth() ? Optional.of(SmtpAuthResult.of(envelope.authUser())) : Optional.empty(),
+                options.dmarc() ? Optional.of(DmarcResult.temperror(why, dmarc.options())) : Optional.empty(),
+                options.arc() ? Optional.of(arcFail(why)) : Optional.empty(),
+                Optional.empty());
+    }
+
+    /** iprev cut off: {@code temperror}, naming the client's address when the envelope has one. */
+    private static IprevResult iprevTemperror(Envelope envelope, String reason) {
+        String ip = envelope.clientIp() == null ? null : IpLiterals.text(envelope.clientIp());
+        return new IprevResult(IprevStatus.TEMPERROR, ip, List.of(), reason);
+    }
+
+    /** ARC validation cut off: {@code fail} (RFC 8617 §5.2: every validation failure is permanent). */
+    private static ArcResult arcFail(String reason) {
+        return new ArcResult(ArcStatus.FAIL, reason, -1, List.of(), 0, false);
     }
 
     private static SpfResult spfTemperror(SpfIdentity identity, String domain, String reason) {

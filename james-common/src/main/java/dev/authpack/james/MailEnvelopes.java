@@ -27,7 +27,33 @@ public final class MailEnvelopes {
      * SIIT/NAT64 translator is its IPv4 address (RFC 6052).
      */
     public static Envelope of(Mail mail, TranslatorPrefixes translators) throws UnknownHostException {
-        InetAddress client = translators.client(literal(mail.getRemoteAddr()));
+        return of(mail, translators.client(literal(mail.getRemoteAddr())));
+    }
+
+    /**
+     * The envelope of a mail whose client address is unknown (not an IP literal): {@code clientIp} null; for the
+     * report of a mail that cannot be checked ({@code MailAuthChecker#unchecked}). When the rest cannot be read
+     * either, an empty envelope.
+     */
+    public static Envelope withoutClient(Mail mail) {
+        try {
+            return of(mail, (InetAddress) null);
+        } catch (RuntimeException e) {
+            return new Envelope(null, "", "", List.of(), Optional.empty());
+        }
+    }
+
+    /**
+     * Whether the mail has no client address at all (none, or a blank one): it was not received from a client but
+     * made by a mailet or a protocol that records none. James' own mail (MailImpl: bounces, mail a mailet sends)
+     * carries 127.0.0.1 instead.
+     */
+    public static boolean noClientAddress(Mail mail) {
+        String remote = mail.getRemoteAddr();
+        return remote == null || remote.isBlank();
+    }
+
+    private static Envelope of(Mail mail, InetAddress client) {
         String helo = stringAttribute(mail, Mail.SMTP_HELO).orElse("");
         String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
         Optional<String> authUser = stringAttribute(mail, Mail.SMTP_AUTH_USER);

@@ -187,15 +187,22 @@ public class MailAuthCheck extends GenericMailet {
         try {
             checked = check(mail);
             Checked done = checked;
-            checked.report().ifPresentOrElse(report -> {
-                timing.stop();
-                metrics.count(done.results());
-                MailAttributes.store(mail, serverId, report, done.results(), done.fieldValue());
-            }, metrics::notChecked);
+            if (done.unverified()) {
+                metrics.notChecked();
+                store(mail, done);
+            } else {
+                done.report().ifPresentOrElse(report -> {
+                    timing.stop();
+                    metrics.count(done.results());
+                    store(mail, done);
+                }, metrics::notChecked);
+            }
             LOGGER.debug("{}: {}", mail.getName(), checked.report());
         } catch (RuntimeException e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
             metrics.notChecked();
+            checked.hold().close();
+            checked = storedUnverified(mail, "internal error: " + e);
         } finally {
             try {
                 writeHeader(mail, checked);
@@ -233,32 +240,74 @@ public class MailAuthCheck extends GenericMailet {
      * {@code maxCheckedTotal} (released once the field is written).
      */
     private record Checked(byte[] raw, Optional<AuthCheckReport> report, List<MethodResult> results,
-                           String fieldValue, WholeReadBudget.Hold hold) {
+                           String fieldValue, WholeReadBudget.Hold hold, boolean unverified) {
         static final Checked NOT_CHECKED = new Checked(null, Optional.empty(), List.of(), null,
-                WholeReadBudget.Hold.NONE);
+                WholeReadBudget.Hold.NONE, false);
 
         /** The field's body is written once, for the attribute and the field ({@link AuthResultsWriter#headerValue}). */
         static Checked of(byte[] raw, String serverId, AuthCheckReport report) {
             List<MethodResult> results = report.methodResults();
             return new Checked(raw, Optional.of(report), results, AuthResultsWriter.headerValue(serverId, results),
-                    WholeReadBudget.Hold.NONE);
+                    WholeReadBudget.Hold.NONE, false);
+        }
+
+        /** A mail that could not be checked at all, reported as unverifiable ({@link MailAuthChecker#unchecked}). */
+        static Checked unverified(String serverId, AuthCheckReport report) {
+            Checked checked = of(null, serverId, report);
+            return new Checked(null, checked.report, checked.results, checked.fieldValue, WholeReadBudget.Hold.NONE,
+                    true);
         }
 
         /** This, holding {@code held} until the field is written. */
         Checked holding(WholeReadBudget.Hold held) {
-            return new Checked(raw, report, results, fieldValue, held);
+            return new Checked(raw, report, results, fieldValue, held, unverified);
         }
     }
 
+    private void store(Mail mail, Checked checked) {
+        MailAttributes.store(mail, serverId, checked.report().orElseThrow(), checked.results(), checked.fieldValue());
+    }
+
+    /**
+     * A mail without a client address (none, or blank) was made locally, not received: not checked. One whose
+     * client address is not an IP is not checked but reported unverifiable ({@link #unchecked}).
+     */
     private Checked check(Mail mail) {
         Envelope envelope;
         try {
             envelope = MailEnvelopes.of(mail, options.translatorPrefixes());
         } catch (UnknownHostException e) {
-            LOGGER.warn("{}: not checked: {}", mail.getName(), e.getMessage());
-            return Checked.NOT_CHECKED;
+            if (MailEnvelopes.noClientAddress(mail)) {
+                LOGGER.info("{}: no client address (mail made locally): not checked", mail.getName());
+                return Checked.NOT_CHECKED;
+            }
+            LOGGER.warn("{}: not checked, unverifiable: {}", mail.getName(), e.getMessage());
+            return unverified(mail, e.getMessage());
         }
         return check(mail, envelope);
+    }
+
+    /**
+     * Review s20: a mail that could not be checked at all ({@code why}) is reported as a run cut off before it began
+     * ({@link MailAuthChecker#unchecked}): every check {@code temperror} with "not checked: why", DMARC's with the
+     * disposition of an unknown author ({@code reject} under {@code strictest}), in the attributes and our field, so
+     * that a {@code DmarcDisposition} matcher after the mailet does not let it through as if it had no policy.
+     */
+    private Checked unverified(Mail mail, String why) {
+        return Checked.unverified(serverId, checker.unchecked(MailEnvelopes.withoutClient(mail), options,
+                "not checked: " + why));
+    }
+
+    /** {@link #unverified}, its results stored; when even that fails, the mail goes on not checked (logged). */
+    private Checked storedUnverified(Mail mail, String why) {
+        try {
+            Checked checked = unverified(mail, why);
+            store(mail, checked);
+            return checked;
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}: unverifiable results not stored either: {}", mail.getName(), e.toString());
+            return Checked.NOT_CHECKED;
+        }
     }
 
     private Checked check(Mail mail, Envelope envelope) {
