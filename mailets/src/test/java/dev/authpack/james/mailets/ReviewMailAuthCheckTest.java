@@ -134,17 +134,31 @@ class ReviewMailAuthCheckTest {
         check(bytes("From: a@example.com\r\n\r\nb\r\n"), remoteAddr, "mail.example.com", "a@example.com");
     }
 
+    /**
+     * No client address (blank): local mail, no results. One that is not an IP (review s20): unverifiable, every
+     * check temperror and DMARC with the unknown author's disposition, in our field (MailAuthCheckUncheckedTest).
+     * Either way no forged field stays.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"999.1.1.1", "localhost", "", "192.0.2.1%1", "a:b%c"})
-    void noClientAddressMeansNoResultsButStillNoForgedField(String remoteAddr) throws Exception {
+    void noUsableClientAddressMeansNoResultsOrUnverifiableButStillNoForgedField(String remoteAddr) throws Exception {
         MimeMessageWrapper received = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m1",
                 new ByteArrayInputStream(bytes("Authentication-Results: mx.test; dmarc=pass\r\n\r\nb\r\n"))));
         MailImpl mail = MailImpl.builder().name("m1").addRecipient("b@example.org").mimeMessage(received).build();
         try {
             mail.setRemoteAddr(remoteAddr);
             mailet.service(mail);
-            assertThat(mail.getMessage().getHeader("Authentication-Results")).isNull();
-            assertThat(mail.getAttribute(MailAttributes.RESULTS)).isEmpty();
+            String[] fields = mail.getMessage().getHeader("Authentication-Results");
+            if (remoteAddr.isBlank()) {
+                assertThat(fields).isNull();
+                assertThat(mail.getAttribute(MailAttributes.RESULTS)).isEmpty();
+            } else {
+                assertThat(fields).hasSize(1);
+                assertThat(fields[0]).contains("dmarc=temperror").contains("dis=reject (unverifiable)")
+                        .doesNotContain("dmarc=pass");
+                assertThat(mail.getAttribute(MailAttributes.DMARC_DISPOSITION)
+                        .map(a -> a.getValue().value())).contains("reject");
+            }
         } finally {
             mail.dispose();
             received.dispose();
