@@ -157,7 +157,7 @@ class ReviewMailAuthCheckTest {
                 assertThat(fields[0]).contains("dmarc=temperror").contains("dis=reject (unverifiable)")
                         .doesNotContain("dmarc=pass");
                 assertThat(mail.getAttribute(MailAttributes.DMARC_DISPOSITION)
-                        .map(a -> a.getValue().value())).contains("reject");
+                        .map(a -> String.valueOf(a.getValue().value()))).contains("reject");
             }
         } finally {
             mail.dispose();
