@@ -36,7 +36,7 @@ public record AggregateReport(String version, String namespace, Metadata metadat
      * What an administrator reads first, over every record of the report (kept or not): the records, the messages
      * they cover, how many failed DKIM or SPF alignment (policy_evaluated other than pass), how many failed both
      * (DMARC fail), and the sources of those, most messages first (at most {@value #TOP_FAILING_SOURCES}; one entry
-     * per source IP, counts added up, over the first {@value AggregateTally#MAX_SOURCES} distinct failing sources).
+     * per source IP, counts added up, over the first 10,000 distinct failing sources).
      * Counts are at most {@link #MAX_COUNT}.
      */
     public record Summary(long records, long totalMessages, long dkimUnaligned, long spfUnaligned, long dmarcFailing,
