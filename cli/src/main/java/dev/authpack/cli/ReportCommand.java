@@ -3,6 +3,7 @@ package dev.authpack.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.authpack.report.ReportFields;
+import dev.authpack.report.ReportLimits;
 import dev.authpack.report.ReportParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +44,10 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         byte[] bytes = MessageInput.read(message, streams.in());
-        // a report e-mail, or a bare DMARC aggregate report file (.xml, .xml.gz, .zip)
-        Map<String, Object> report = ReportFields.of(new ReportParser().parseFile(bytes, mailFrom));
+        // a report e-mail, or a bare DMARC aggregate report file (.xml, .xml.gz, .zip); every record kept is
+        // printed (at most ReportLimits.DEFAULT_MAX_RECORDS, with DEFAULT_MAX_KEPT_RESULTS results in all)
+        Map<String, Object> report = ReportFields.of(new ReportParser().parseFile(bytes, mailFrom),
+                ReportLimits.DEFAULT_MAX_RECORDS);
         ObjectNode out = JsonOutput.object();
         report.forEach((key, value) -> put(out, key, value));
         JsonOutput.write(out, streams.out());

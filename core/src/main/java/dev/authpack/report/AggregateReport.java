@@ -9,16 +9,45 @@ import java.util.Objects;
  * are lower case (a reporter's {@code PASS} is {@code pass}); an element the report leaves out is {@code null}
  * (an empty list for repeated ones). {@code compression} is {@code none}, {@code gzip} or {@code zip};
  * {@code truncated} says that records, results, reasons or errors beyond {@link ReportLimits} were dropped;
- * {@code problem} says what was wrong with XML that was read leniently (else {@code null}).
+ * {@code problem} says what was wrong with XML that was read leniently (else {@code null}). {@code records} are the
+ * records kept (the first ones, within {@link ReportLimits#maxRecords()} and
+ * {@link ReportLimits#maxKeptResults()}); {@code summary} counts every record of the report, kept or not.
  */
 public record AggregateReport(String version, String namespace, Metadata metadata, PolicyPublished policy,
                               List<Row> records, String compression, String fileName, boolean truncated,
-                              String problem) implements Report {
+                              String problem, Summary summary) implements Report {
+    /**
+     * The largest message count kept, of one record and of a total (2^53 - 1, the largest integer a JSON reader
+     * that uses doubles holds exactly): a larger count is this, and totals stop here instead of overflowing.
+     */
+    public static final long MAX_COUNT = (1L << 53) - 1;
+    /** At most this many sources in {@link Summary#topFailingSources()}. */
+    public static final int TOP_FAILING_SOURCES = 10;
+
     public AggregateReport {
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(policy, "policy");
         records = List.copyOf(records);
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(summary, "summary");
+    }
+
+    /**
+     * What an administrator reads first, over every record of the report (kept or not): the records, the messages
+     * they cover, how many failed DKIM or SPF alignment (policy_evaluated other than pass), how many failed both
+     * (DMARC fail), and the sources of those, most messages first (at most {@value #TOP_FAILING_SOURCES}; one entry
+     * per source IP, counts added up, over the first 10,000 distinct failing sources).
+     * Counts are at most {@link #MAX_COUNT}.
+     */
+    public record Summary(long records, long totalMessages, long dkimUnaligned, long spfUnaligned, long dmarcFailing,
+                          List<SourceCount> topFailingSources) {
+        public Summary {
+            topFailingSources = List.copyOf(topFailingSources);
+        }
+    }
+
+    /** One failing source of {@link Summary#topFailingSources()}. */
+    public record SourceCount(String sourceIp, long count) {
     }
 
     /** RFC 7489 Appendix C ReportMetadataType; {@code begin}/{@code end} in seconds since the epoch (UTC). */
@@ -39,12 +68,14 @@ public record AggregateReport(String version, String namespace, Metadata metadat
 
     /**
      * One {@code <record>}: the row (source IP, message count, evaluated policy and its override reasons), the
-     * identifiers and the raw authentication results. {@code count} is 0 when missing or not a number.
+     * identifiers and the raw authentication results. {@code count} is 0 when missing or not a number, at most
+     * {@link AggregateReport#MAX_COUNT}.
      */
     public record Row(String sourceIp, long count, String disposition, String dkim, String spf,
                       List<Reason> reasons, String headerFrom, String envelopeFrom, String envelopeTo,
                       List<DkimResult> dkimResults, List<SpfResult> spfResults) {
         public Row {
+            count = Math.max(0, Math.min(count, MAX_COUNT));
             reasons = List.copyOf(reasons);
             dkimResults = List.copyOf(dkimResults);
             spfResults = List.copyOf(spfResults);
@@ -73,12 +104,8 @@ public record AggregateReport(String version, String namespace, Metadata metadat
     public record SpfResult(String domain, String scope, String result, String humanResult) {
     }
 
-    /** The number of messages the report covers (the sum of the records' counts). */
+    /** The number of messages the report covers (the sum of all its records' counts, at most {@link #MAX_COUNT}). */
     public long totalMessages() {
-        long total = 0;
-        for (Row row : records) {
-            total += row.count();
-        }
-        return total;
+        return summary.totalMessages();
     }
 }

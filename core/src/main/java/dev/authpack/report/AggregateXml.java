@@ -22,8 +22,12 @@ import java.util.regex.Pattern;
  * elements; the pre-RFC draft format, which has the same elements) with the JDK's own StAX parser
  * ({@link XMLInputFactory#newDefaultFactory()}, whatever else is on the class path), DTDs and external entities
  * disabled: a document with a DOCTYPE is rejected before parsing, so no entity is ever expanded and no file or URL
- * is read. Only the report's elements are kept (extensions and unknown elements are skipped unread), each value at
- * most {@value #MAX_VALUE_CHARS} characters, records and per-record results within {@link ReportLimits}.
+ * is read. Only the report's elements are kept, at their place in RFC 7489 Appendix C's schema ({@link #SCHEMA}):
+ * extensions, unknown elements and elements out of place are skipped unread, and of an element that does not repeat
+ * in the schema only the first is kept; each value at most {@value #MAX_VALUE_CHARS} characters, records and
+ * results within {@link ReportLimits}. Each {@code <record>} becomes an {@link AggregateReport.Row} as soon as it
+ * ends, is added to the {@link AggregateTally} and is released: the elements held at once are those of the
+ * metadata, the policy and one record (about 1,300 at most), whatever the number of records.
  *
  * <p>Lenient as parsedmarc is: bytes that are not valid UTF-8 are decoded with replacement characters (or as
  * windows-1252 when no charset is declared), and XML that is not well-formed because of a stray {@code <} or
@@ -35,21 +39,47 @@ import java.util.regex.Pattern;
 final class AggregateXml {
     /** Longest value kept of one element (addresses, domains and comments are far shorter). */
     static final int MAX_VALUE_CHARS = 1000;
-    /** Nesting of the report's own elements (feedback/record/auth_results/dkim/domain is 5). */
-    private static final int MAX_DEPTH = 8;
     /** Events between two looks at the clock. */
     private static final int DEADLINE_EVERY = 1024;
-    private static final Set<String> ELEMENTS = Set.of("feedback", "version", "report_metadata", "org_name",
-            "email", "extra_contact_info", "report_id", "date_range", "begin", "end", "error", "generator",
-            "policy_published", "domain", "adkim", "aspf", "p", "sp", "np", "pct", "fo", "testing",
-            "discovery_method", "record", "row", "source_ip", "count", "policy_evaluated", "disposition", "dkim",
-            "spf", "reason", "type", "comment", "identifiers", "header_from", "envelope_from", "envelope_to",
-            "auth_results", "selector", "result", "human_result", "scope");
+    /** Characters of the XML repair between two looks at the clock. */
+    private static final int REPAIR_DEADLINE_EVERY = 64 * 1024;
+    /**
+     * The elements read, by parent (RFC 7489 Appendix C; RFC 9990 adds np, testing, discovery_method and
+     * generator): everything else is skipped unread. A {@code dkim} and {@code spf} under {@code auth_results} has
+     * children, under {@code policy_evaluated} only text.
+     */
+    static final Map<String, Set<String>> SCHEMA = Map.ofEntries(
+            Map.entry("feedback", Set.of("version", "report_metadata", "policy_published", "record")),
+            Map.entry("report_metadata", Set.of("org_name", "email", "extra_contact_info", "report_id",
+                    "date_range", "error", "generator")),
+            Map.entry("date_range", Set.of("begin", "end")),
+            Map.entry("policy_published", Set.of("domain", "adkim", "aspf", "p", "sp", "np", "pct", "fo",
+                    "testing", "discovery_method")),
+            Map.entry("record", Set.of("row", "identifiers", "auth_results")),
+            Map.entry("row", Set.of("source_ip", "count", "policy_evaluated")),
+            Map.entry("policy_evaluated", Set.of("disposition", "dkim", "spf", "reason")),
+            Map.entry("reason", Set.of("type", "comment")),
+            Map.entry("identifiers", Set.of("header_from", "envelope_from", "envelope_to")),
+            Map.entry("auth_results", Set.of("dkim", "spf")),
+            Map.entry("dkim", Set.of("domain", "selector", "result", "human_result")),
+            Map.entry("spf", Set.of("domain", "scope", "result", "human_result")));
+    /**
+     * The elements that repeat (parent/child): records (kept within {@link ReportLimits#maxRecords()} and
+     * {@link ReportLimits#maxKeptResults()}, counted all), and errors, reasons and results (each at most
+     * {@link ReportLimits#maxAuthResults()} per parent). Of any other element only the first is read.
+     */
+    private static final Set<String> REPEATED = Set.of("feedback/record", "report_metadata/error",
+            "policy_evaluated/reason", "auth_results/dkim", "auth_results/spf");
     private static final Pattern DOCTYPE = Pattern.compile("<!DOCTYPE", Pattern.CASE_INSENSITIVE);
     private static final Pattern DECLARED = Pattern.compile("^\\s*<\\?xml[^>]*encoding\\s*=\\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']");
-    /** What may follow a '<' in well-formed XML: a tag, a comment, a processing instruction or CDATA. */
+    /**
+     * What may follow a '<' in well-formed XML: a tag, a comment, a processing instruction or CDATA. Possessive
+     * quantifiers: the name and the attributes are each read once, up to the next '<' or '>', never split and
+     * tried again (review s20: "\\s+[^<>]*" split a run of spaces in as many ways as it was long, quadratic);
+     * the scans from successive '<' do not overlap, so {@link #repair} is linear.
+     */
     private static final Pattern MARKUP = Pattern.compile(
-            "<(?:/?[A-Za-z_][\\w.:-]*(?:\\s+[^<>]*)?/?>|!--|\\?|!\\[CDATA\\[)");
+            "<(?:/?[A-Za-z_][\\w.:-]*+(?:\\s[^<>]*+)?+/?>|!--|\\?|!\\[CDATA\\[)");
     private static final Pattern REFERENCE = Pattern.compile("&(?:#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6}|lt|gt|amp|quot|apos);");
     private static final XMLInputFactory FACTORY = factory();
 
@@ -106,6 +136,25 @@ final class AggregateXml {
         String first;
         String namespace;
         boolean truncated;
+        final List<AggregateReport.Row> rows = new ArrayList<>();
+        final AggregateTally tally = new AggregateTally();
+        /** Results and reasons of the kept rows. */
+        private int kept;
+        /** A record was not kept: no later one is (the kept records are the first ones). */
+        private boolean full;
+
+        /** Counts a record read and keeps it while within maxRecords and maxKeptResults. */
+        void record(AggregateReport.Row row, ReportLimits limits) {
+            tally.add(row);
+            int results = row.dkimResults().size() + row.spfResults().size() + row.reasons().size();
+            if (!full && rows.size() < limits.maxRecords() && results <= limits.maxKeptResults() - kept) {
+                rows.add(row);
+                kept += results;
+            } else {
+                full = true;
+                truncated = true;
+            }
+        }
     }
 
     private AggregateXml() {
@@ -140,7 +189,7 @@ final class AggregateXml {
         try {
             tree = read(text, limits, deadline);
         } catch (XMLStreamException first) {
-            String repaired = repair(text);
+            String repaired = repair(text, deadline);
             try {
                 tree = read(repaired, limits, deadline);
             } catch (XMLStreamException second) {
@@ -190,11 +239,14 @@ final class AggregateXml {
     }
 
     /** Escapes each '<' and '&' that cannot start markup or a reference, and drops characters XML 1.0 forbids. */
-    static String repair(String text) {
+    static String repair(String text, Deadline deadline) {
         StringBuilder out = new StringBuilder(text.length() + 64);
         Matcher markup = MARKUP.matcher(text);
         Matcher reference = REFERENCE.matcher(text);
         for (int i = 0; i < text.length(); i++) {
+            if (i % REPAIR_DEADLINE_EVERY == 0) {
+                deadline.check();
+            }
             char c = text.charAt(i);
             if (c == '<' && !markup.region(i, text.length()).lookingAt()) {
                 out.append("&lt;");
@@ -246,14 +298,16 @@ final class AggregateXml {
                                 tree.namespace = namespace(reader);
                                 stack.add(tree.root);
                             }
-                        } else if (!ELEMENTS.contains(name) || stack.size() >= MAX_DEPTH) {
+                        } else if (!SCHEMA.getOrDefault(stack.get(stack.size() - 1).name, Set.of()).contains(name)) {
                             skipping = 1;
                         } else {
                             Node parent = stack.get(stack.size() - 1);
-                            int max = parent == tree.root && name.equals("record") ? limits.maxRecords()
-                                    : limits.maxAuthResults();
                             int seen = counts.computeIfAbsent(parent, k -> new HashMap<>()).merge(name, 1, Integer::sum);
-                            if (seen > max) {
+                            boolean repeated = REPEATED.contains(parent.name + "/" + name);
+                            if (!repeated && seen > 1) {
+                                // only the first is ever read (Node.child)
+                                skipping = 1;
+                            } else if (repeated && parent != tree.root && seen > limits.maxAuthResults()) {
                                 tree.truncated = true;
                                 skipping = 1;
                             } else {
@@ -272,6 +326,11 @@ final class AggregateXml {
                             if (stack.isEmpty()) {
                                 // the report is complete: what follows it (a wrapper's end, junk) is not read
                                 return tree;
+                            }
+                            if (stack.size() == 1 && done.name.equals("record")) {
+                                // a record ends: kept as a row (or only counted), its elements released
+                                tree.root.children.remove(tree.root.children.size() - 1);
+                                tree.record(row(done), limits);
                             }
                         }
                     }
@@ -328,12 +387,8 @@ final class AggregateXml {
         AggregateReport.PolicyPublished policy = new AggregateReport.PolicyPublished(pol.value("domain"),
                 pol.word("adkim"), pol.word("aspf"), pol.word("p"), pol.word("sp"), pol.word("np"), pol.value("pct"),
                 pol.word("fo"), pol.word("testing"), pol.word("discovery_method"));
-        List<AggregateReport.Row> rows = new ArrayList<>();
-        for (Node record : root.all("record")) {
-            rows.add(row(record));
-        }
-        return new AggregateReport(root.value("version"), tree.namespace, metadata, policy, rows, compression,
-                fileName, tree.truncated, problem);
+        return new AggregateReport(root.value("version"), tree.namespace, metadata, policy, tree.rows, compression,
+                fileName, tree.truncated, problem, tree.tally.summary());
     }
 
     private static AggregateReport.Row row(Node record) {
@@ -359,14 +414,26 @@ final class AggregateXml {
             spf.add(new AggregateReport.SpfResult(s.value("domain"), s.word("scope"), s.word("result"),
                     s.value("human_result")));
         }
-        Long count = number(row.value("count"));
-        return new AggregateReport.Row(row.value("source_ip"), count == null || count < 0 ? 0 : count,
+        return new AggregateReport.Row(row.value("source_ip"), count(row.value("count")),
                 evaluated.word("disposition"), evaluated.word("dkim"), evaluated.word("spf"), reasons,
                 ids.value("header_from"), ids.value("envelope_from"), ids.value("envelope_to"), dkim, spf);
     }
 
     private static Node orEmpty(Node node) {
         return node == null ? new Node("") : node;
+    }
+
+    /**
+     * A record's message count: 0 when missing or not a number, {@link AggregateReport#MAX_COUNT} when larger
+     * (also when too long for a long).
+     */
+    private static long count(String value) {
+        Long n = number(value);
+        if (n != null) {
+            return Math.max(0, Math.min(n, AggregateReport.MAX_COUNT));
+        }
+        String v = value == null ? "" : value.endsWith(".0") ? value.substring(0, value.length() - 2) : value;
+        return !v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9') ? AggregateReport.MAX_COUNT : 0;
     }
 
     /** A decimal integer (a reporter's "1530133200.0" too), or null. */

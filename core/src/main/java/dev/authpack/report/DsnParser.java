@@ -3,7 +3,6 @@ package dev.authpack.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * RFC 3464 (and RFC 6533 global) delivery status notifications: the {@code message/delivery-status} part's
@@ -190,14 +189,22 @@ final class DsnParser {
         return v.isEmpty() ? null : v;
     }
 
-    private static final Pattern BRACKETS = Pattern.compile("^[<\"]+|[>\"]+$");
-
     private static String address(String value) {
         String v = typed(value);
         if (v == null) {
             return null;
         }
-        v = BRACKETS.matcher(v).replaceAll("").strip();
+        // the '<' and '"' that open the value and the '>' and '"' that close it: one scan from each end (the
+        // regex "^[<\"]+|[>\"]+$" was quadratic in a run of '>' not at the end: review s20)
+        int start = 0;
+        int end = v.length();
+        while (start < end && (v.charAt(start) == '<' || v.charAt(start) == '"')) {
+            start++;
+        }
+        while (end > start && (v.charAt(end - 1) == '>' || v.charAt(end - 1) == '"')) {
+            end--;
+        }
+        v = v.substring(start, end).strip();
         return v.isEmpty() ? null : v.toLowerCase(Locale.ROOT);
     }
 }

@@ -15,6 +15,9 @@ import java.util.zip.ZipInputStream;
  * exceed {@link ReportLimits#maxXmlOctets()} nor, beyond {@link ReportLimits#RATIO_FLOOR_OCTETS},
  * {@link ReportLimits#maxCompressionRatio()} times the compressed size; a zip holds the report in its first entry
  * whose name ends in {@code .xml} (else its first entry), at most {@value #MAX_ZIP_ENTRIES} entries are looked at.
+ * The bound holds for all the octets inflated from the file, also those of the zip entries skipped to reach the
+ * report (which {@link ZipInputStream#getNextEntry()} would otherwise inflate whole and unseen: review s20, three
+ * skipped entries of 600 MiB of zeros in a 1.8 MB zip), and the deadline is looked at every 8 KiB of them.
  * What goes beyond is {@link Rejected}, never a larger buffer. The sizes a zip or gzip header declares are not
  * trusted: only the bytes actually produced are counted.
  */
@@ -51,11 +54,11 @@ final class ReportArchive {
         try {
             if (isGzip(file)) {
                 try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(file))) {
-                    return new Unpacked(bounded(in, file.length, limits, deadline, "gzip"), "gzip");
+                    return new Unpacked(new Inflated(file.length, limits, deadline, "gzip").read(in), "gzip");
                 }
             }
             if (isZip(file)) {
-                return new Unpacked(zipEntry(file, limits, deadline), "zip");
+                return new Unpacked(zipEntry(file, new Inflated(file.length, limits, deadline, "zip")), "zip");
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new Rejected("cannot decompress: " + e.getMessage());
@@ -66,7 +69,7 @@ final class ReportArchive {
         return new Unpacked(file, "none");
     }
 
-    private static byte[] zipEntry(byte[] file, ReportLimits limits, Deadline deadline) throws IOException, Rejected {
+    private static byte[] zipEntry(byte[] file, Inflated inflated) throws IOException, Rejected {
         byte[] first = null;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(file))) {
             ZipEntry entry;
@@ -74,16 +77,16 @@ final class ReportArchive {
                 if (n >= MAX_ZIP_ENTRIES) {
                     break;
                 }
-                if (entry.isDirectory()) {
-                    continue;
-                }
                 boolean xml = entry.getName().toLowerCase(Locale.ROOT).endsWith(".xml");
-                if (xml || first == null) {
-                    byte[] content = bounded(zip, file.length, limits, deadline, "zip");
+                if (!entry.isDirectory() && (xml || first == null)) {
+                    byte[] content = inflated.read(zip);
                     if (xml) {
                         return content;
                     }
                     first = content;
+                } else {
+                    // read to its end here, counted, so that getNextEntry has nothing left to inflate unseen
+                    inflated.skip(zip);
                 }
             }
         }
@@ -93,24 +96,59 @@ final class ReportArchive {
         return first;
     }
 
-    /** Reads {@code in} whole, within the size and ratio bounds. */
-    private static byte[] bounded(InputStream in, int compressed, ReportLimits limits, Deadline deadline,
-                                  String kind) throws IOException, Rejected {
-        long byRatio = Math.max((long) ReportLimits.RATIO_FLOOR_OCTETS,
-                (long) compressed * limits.maxCompressionRatio());
-        long limit = Math.min(limits.maxXmlOctets(), byRatio);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(compressed * 8, (int) limit) + 16);
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            deadline.check();
-            if (out.size() + (long) n > limit) {
-                throw new Rejected(kind + " expands beyond " + limit + " octets (limits: "
-                        + limits.maxXmlOctets() + " octets, " + limits.maxCompressionRatio()
-                        + " times the compressed size): a decompression bomb?");
-            }
-            out.write(buffer, 0, n);
+    /**
+     * The octets inflated from one file, counted over all its entries: at most {@code maxXmlOctets} and, beyond
+     * {@link ReportLimits#RATIO_FLOOR_OCTETS}, {@code maxCompressionRatio} times the compressed size.
+     */
+    private static final class Inflated {
+        private final int compressed;
+        private final ReportLimits limits;
+        private final Deadline deadline;
+        private final String kind;
+        private final long limit;
+        private final byte[] buffer = new byte[8192];
+        private long total;
+
+        Inflated(int compressed, ReportLimits limits, Deadline deadline, String kind) {
+            this.compressed = compressed;
+            this.limits = limits;
+            this.deadline = deadline;
+            this.kind = kind;
+            long byRatio = Math.max((long) ReportLimits.RATIO_FLOOR_OCTETS,
+                    (long) compressed * limits.maxCompressionRatio());
+            this.limit = Math.min(limits.maxXmlOctets(), byRatio);
         }
-        return out.toByteArray();
+
+        /** Reads {@code in} whole, within the bound. */
+        byte[] read(InputStream in) throws IOException, Rejected {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
+                    (int) Math.min(Math.min((long) compressed * 8, limit - total), Integer.MAX_VALUE - 16) + 16);
+            int n;
+            while ((n = next(in)) > 0) {
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+
+        /** Reads {@code in} to its end, within the bound, keeping nothing. */
+        void skip(InputStream in) throws IOException, Rejected {
+            while (next(in) > 0) {
+                // counted and dropped
+            }
+        }
+
+        private int next(InputStream in) throws IOException, Rejected {
+            int n = in.read(buffer);
+            if (n > 0) {
+                deadline.check();
+                if (total + n > limit) {
+                    throw new Rejected(kind + " expands beyond " + limit + " octets (limits: "
+                            + limits.maxXmlOctets() + " octets, " + limits.maxCompressionRatio()
+                            + " times the compressed size): a decompression bomb?");
+                }
+                total += n;
+            }
+            return n;
+        }
     }
 }

@@ -10,12 +10,42 @@ import java.util.Map;
  * that is absent is {@code null}), in the shape of {@code authpack report} (docs/cli.md): {@code type} is
  * {@code dsn}, {@code arf}, {@code dmarc_aggregate} or {@code none}; numbers are {@link Long}. The same tree is the {@code authpack.report} mail attribute and the
  * source of the {@code LogReport} lines, so the three never disagree.
+ *
+ * <p>A DMARC aggregate report's {@code records} list holds the first of the records kept: at most
+ * {@value #LISTED_RECORDS} of them with at most {@value #LISTED_RESULTS} DKIM and SPF results and reasons in all
+ * ({@link #of(Report)}, the mail attribute), or as many as the caller asks ({@link #of(Report, int)}, the command
+ * line: all kept, within {@link ReportLimits#maxRecords()} and {@link ReportLimits#maxKeptResults()}); its
+ * {@code summary} counts every record of the report, and {@code summary.records_kept} says how many were kept.
  */
 public final class ReportFields {
+    /**
+     * Records of a DMARC aggregate report listed in the mail attribute (the first ones): the summary is what
+     * matchers and LogReport read, the stored mail keeps the report whole; 100 records of at most a few hundred
+     * results each keep the attribute to a few hundred KB at worst (review s20: 35 MB before).
+     */
+    public static final int LISTED_RECORDS = 100;
+    /** DKIM and SPF results and reasons of the records listed in the mail attribute, in all. */
+    public static final int LISTED_RESULTS = 1_000;
+    /** At most this many sources in {@code summary.top_failing_sources}. */
+    public static final int TOP_FAILING_SOURCES = AggregateReport.TOP_FAILING_SOURCES;
+
     private ReportFields() {
     }
 
+    /**
+     * The report's tree, with the first records of an aggregate report within {@value #LISTED_RECORDS} records and
+     * {@value #LISTED_RESULTS} results.
+     */
     public static Map<String, Object> of(Report report) {
+        return of(report, LISTED_RECORDS, LISTED_RESULTS);
+    }
+
+    /** The report's tree, with at most {@code maxRecords} records of an aggregate report (the first ones). */
+    public static Map<String, Object> of(Report report, int maxRecords) {
+        return of(report, maxRecords, Integer.MAX_VALUE);
+    }
+
+    private static Map<String, Object> of(Report report, int maxRecords, int maxResults) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (report instanceof DeliveryReport dsn) {
             out.put("type", "dsn");
@@ -63,7 +93,7 @@ public final class ReportFields {
             out.put("standard", f.standard());
             out.put("original", original(f.original()));
         } else if (report instanceof AggregateReport a) {
-            aggregate(a, out);
+            aggregate(a, out, maxRecords, maxResults);
         } else {
             NotAReport n = (NotAReport) report;
             out.put("type", "none");
@@ -73,10 +103,7 @@ public final class ReportFields {
         return out;
     }
 
-    /** At most this many sources in {@code summary.top_failing_sources}. */
-    public static final int TOP_FAILING_SOURCES = 10;
-
-    private static void aggregate(AggregateReport a, Map<String, Object> out) {
+    private static void aggregate(AggregateReport a, Map<String, Object> out, int maxRecords, int maxResults) {
         out.put("type", "dmarc_aggregate");
         out.put("version", a.version());
         out.put("xml_namespace", a.namespace());
@@ -111,7 +138,12 @@ public final class ReportFields {
         policy.put("discovery_method", p.discoveryMethod());
         out.put("policy_published", policy);
         List<Object> records = new ArrayList<>();
+        long results = 0;
         for (AggregateReport.Row r : a.records()) {
+            results += r.dkimResults().size() + r.spfResults().size() + r.reasons().size();
+            if (records.size() >= maxRecords || results > maxResults) {
+                break;
+            }
             records.add(row(r));
         }
         out.put("records", records);
@@ -165,44 +197,23 @@ public final class ReportFields {
         return m;
     }
 
-    /**
-     * What an administrator reads first: messages covered, how many failed DKIM or SPF alignment (policy_evaluated
-     * other than pass), how many failed both (DMARC fail), and the sources of those, most messages first (at most
-     * {@value #TOP_FAILING_SOURCES}; one entry per source IP, counts added up).
-     */
+    /** The report's {@link AggregateReport.Summary}, and how many records were kept. */
     private static Map<String, Object> summary(AggregateReport a) {
-        long dkimUnaligned = 0;
-        long spfUnaligned = 0;
-        long failing = 0;
-        Map<String, Long> bySource = new LinkedHashMap<>();
-        for (AggregateReport.Row r : a.records()) {
-            if (!r.dkimAligned()) {
-                dkimUnaligned += r.count();
-            }
-            if (!r.spfAligned()) {
-                spfUnaligned += r.count();
-            }
-            if (!r.dkimAligned() && !r.spfAligned()) {
-                failing += r.count();
-                bySource.merge(String.valueOf(r.sourceIp()), r.count(), Long::sum);
-            }
-        }
+        AggregateReport.Summary s = a.summary();
         List<Object> top = new ArrayList<>();
-        bySource.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(TOP_FAILING_SOURCES)
-                .forEach(e -> {
-                    Map<String, Object> x = new LinkedHashMap<>();
-                    x.put("source_ip", e.getKey());
-                    x.put("count", e.getValue());
-                    top.add(x);
-                });
+        for (AggregateReport.SourceCount source : s.topFailingSources()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("source_ip", source.sourceIp());
+            x.put("count", source.count());
+            top.add(x);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("records", (long) a.records().size());
-        m.put("total_messages", a.totalMessages());
-        m.put("dkim_unaligned", dkimUnaligned);
-        m.put("spf_unaligned", spfUnaligned);
-        m.put("dmarc_failing", failing);
+        m.put("records", s.records());
+        m.put("records_kept", (long) a.records().size());
+        m.put("total_messages", s.totalMessages());
+        m.put("dkim_unaligned", s.dkimUnaligned());
+        m.put("spf_unaligned", s.spfUnaligned());
+        m.put("dmarc_failing", s.dmarcFailing());
         m.put("top_failing_sources", top);
         return m;
     }

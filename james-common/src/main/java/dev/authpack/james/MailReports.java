@@ -21,7 +21,9 @@ import java.util.Optional;
  * The report of a mail ({@link MailAttributes#REPORT}), parsed at most once: the first of {@code IsOobBounce},
  * {@code IsArfReport}, {@code IsDmarcReport} and {@code LogReport} to need it decides from the envelope and the top-level header fields
  * alone whether the message may be a report ({@link ReportParser#mayBeReport}); only then are the message's bytes
- * read and parsed, and the result kept as the attribute for the others. Never throws.
+ * read and parsed, and the result kept as the attribute for the others. Never throws. The attribute of a DMARC
+ * aggregate report is its summary (over all its records) with at most {@link ReportFields#LISTED_RECORDS} records
+ * listed ({@link ReportFields#of(dev.authpack.report.Report)}): the stored mail keeps the report whole.
  */
 public final class MailReports {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailReports.class);

@@ -1,0 +1,38 @@
+package dev.authpack.dns;
+
+import dev.authpack.relay.RelayPolicy;
+import dev.authpack.relay.RelayRequest;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Final review s20 (attacker): RFC 6052 §3.1: the Well-Known Prefix 64:ff9b::/96 MUST NOT be used to represent
+ * non-global IPv4 addresses (translators drop such packets), so 64:ff9b::127.0.0.1 or 64:ff9b::10.0.0.1 is no
+ * IPv4 client of a translator. Read as one, it is the loopback or an internal address that relay policies trust
+ * (relay_hosts = 127.0.0.1, 10.0.0.0/8): a source in the prefix that did not come through the translator (the
+ * very case docs/security.md warns of) relays as localhost.
+ */
+class ReviewS20FinalTranslatorTest {
+    @Test
+    void theWellKnownPrefixDoesNotEmbedNonGlobalAddresses() throws Exception {
+        TranslatorPrefixes wkp = TranslatorPrefixes.parse("t", "64:ff9b::/96");
+        for (String v6 : new String[] {"64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b::c0a8:1", "64:ff9b::0:0"}) {
+            InetAddress client = wkp.client(InetAddress.getByName(v6));
+            assertThat(client).as(v6).isEqualTo(InetAddress.getByName(v6));
+        }
+        assertThat(wkp.client(InetAddress.getByName("64:ff9b::c000:201")))
+                .isEqualTo(InetAddress.getByName("192.0.2.1"));
+    }
+
+    @Test
+    void aRelayPolicyTrustingLocalhostDoesNotRelayForTheWellKnownPrefixLoopback() throws Exception {
+        RelayPolicy policy = RelayPolicy.parse("test", "relay_hosts = 127.0.0.1\ntranslator_prefixes = 64:ff9b::/96\n");
+        RelayRequest request = new RelayRequest(InetAddress.getByName("64:ff9b::7f00:1"), Optional.empty(),
+                "a@attacker.example", "victim@elsewhere.example", Optional.empty());
+        assertThat(policy.evaluate(request).allowed()).isFalse();
+    }
+}
