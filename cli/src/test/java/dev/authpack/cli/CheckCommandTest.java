@@ -101,16 +101,22 @@ class CheckCommandTest {
      */
     @Test
     void aClientIpInsideATranslatorPrefixIsCheckedAsItsIpv4Address() {
-        String[] envelope = {"--client-ip", "64:ff9b::192.0.2.10", "--helo", "mail.example.com",
+        // the documentation address 192.0.2.10 under a network-specific prefix: the well-known 64:ff9b::/96 embeds
+        // only global addresses (RFC 6052 §3.1, review s20)
+        String[] envelope = {"--client-ip", "2001:db8:64::192.0.2.10", "--helo", "mail.example.com",
                 "--mail-from", "alice@example.com", "--auth-user", "alice"};
         JsonNode plain = ok(check(envelope));
         assertThat(plain.get("spf").get("result").asText()).isEqualTo("fail");
         List<String> args = new ArrayList<>(List.of(envelope));
-        args.addAll(List.of("--translator-prefixes", "64:ff9b::/96, 2001:db8:64::/48"));
+        args.addAll(List.of("--translator-prefixes", "64:ff9b::/96, 2001:db8:64::/96"));
         JsonNode json = ok(check(args.toArray(String[]::new)));
         assertThat(json.get("spf").get("result").asText()).isEqualTo("pass");
         assertThat(json.get("iprev").get("ip").asText()).isEqualTo("192.0.2.10");
         assertThat(json.get("authentication_results").asText()).isEqualTo(EXPECTED_ALL_PASS);
+        // the same address under the well-known prefix is checked as the IPv6 address it is
+        JsonNode wellKnown = ok(check("--client-ip", "64:ff9b::192.0.2.10", "--helo", "mail.example.com",
+                "--mail-from", "alice@example.com", "--auth-user", "alice", "--translator-prefixes", "64:ff9b::/96"));
+        assertThat(wellKnown.get("spf").get("result").asText()).isEqualTo("fail");
     }
 
     @Test

@@ -234,8 +234,9 @@ public final class ClientQuota {
                 return UNKNOWN;
             }
             // IPv4-mapped (Java makes these Inet4Address, unless built on purpose), and RFC 6052 /96 embedding in
-            // 64:ff9b::/96 or 64:ff9b:1::/96: the IPv4 client
-            byte[] b = TranslatorPrefixes.WELL_KNOWN_96.client(address).getAddress();
+            // 64:ff9b::/96 or 64:ff9b:1::/96: the IPv4 client, a non-global one too (RFC 6052 §3.1 forbids those
+            // under 64:ff9b::/96, and the checks do not read them: a key costs fairness only, never trust)
+            byte[] b = TranslatorPrefixes.WELL_KNOWN_96.embeddedClient(address).getAddress();
             if (b.length == 4) {
                 return new Key(0, 0xffff_0000_0000L | (bits(b, 0, 4) & 0xffff_ffffL), 0);
             }

@@ -115,12 +115,20 @@ record DmarcAuthors(List<String> domains, int fields, boolean tooMany, boolean c
     /**
      * RFC 5321 §4.1.3: an IPv4 address literal or a tagged one ({@code [IPv6:...]}); a domain literal holding
      * anything else ({@code [victim.example]}) shows a name and is read best-effort.
+     * <p>
+     * Linear time: the tag's content {@code [^\\]]*+} is possessive (the {@code \\s*} after it can only take what it
+     * could), and the search starts after the last ']' before the final one, as the literal holds no ']': each
+     * {@code @[} was otherwise read to the next ']', quadratic in a field repeating {@code @[a:}.
      */
     private static final Pattern ADDRESS_LITERAL = Pattern.compile(
-            "@\\[\\s*(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[A-Za-z0-9-]*[A-Za-z0-9]:[^\\]]*)\\s*]$");
+            "@\\[\\s*(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[A-Za-z0-9-]*[A-Za-z0-9]:[^\\]]*+)\\s*]$");
 
     static boolean isAddressLiteral(String spec) {
-        return ADDRESS_LITERAL.matcher(spec).find();
+        if (!spec.endsWith("]")) {
+            return false;
+        }
+        int from = spec.lastIndexOf(']', spec.length() - 2) + 1;
+        return ADDRESS_LITERAL.matcher(spec).region(from, spec.length()).find();
     }
 
     /** The state of one reading. */

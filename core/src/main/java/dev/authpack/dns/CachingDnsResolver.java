@@ -402,22 +402,52 @@ public final class CachingDnsResolver implements DnsResolver {
         };
     }
 
+    /*
+     * The heap an answer holds, counted as an upper bound on any 64-bit JVM: objects of 16-byte headers, 8-byte
+     * references (no compressed oops), arrays of 24-byte headers, every object rounded up to 8 bytes, strings at two
+     * bytes a character (UTF-16, the most a JDK string takes). Measured by CacheWeightTest (an AAAA answer of 4
+     * addresses holds about 830 bytes with compressed oops; weighed about 1,400).
+     */
+    /** A String without its characters: the object (32) and its array's header (24), rounded up (+8). */
+    private static final long STRING_BYTES = 64;
     /**
-     * About the bytes of heap an answer holds: the objects of each record (strings at two bytes a character, the
-     * most a JDK string takes), the name and the detail. An estimate, only to bound what the cache keeps.
+     * What every answer holds besides its strings and records: the Entry (48), its node in the concurrent index
+     * (48) and in its LRU segment (64), two table slots each (32), the DnsLookup (72) and its record list (32 and
+     * an array header of 24).
+     */
+    private static final long ANSWER_BYTES = 48 + 48 + 64 + 32 + 72 + 32 + 24;
+    /** A list slot (8) per record. */
+    private static final long SLOT_BYTES = 8;
+    /**
+     * An InetAddress: Inet6Address (32), its InetAddressHolder (40), Inet6AddressHolder (40) and 16-octet array
+     * (40): 152, rounded up; an Inet4Address (64 with its holder) is counted the same.
+     */
+    private static final long ADDRESS_BYTES = 160;
+    /** An MxHost without its name: the record (32). */
+    private static final long MX_BYTES = 32;
+
+    /**
+     * The bytes of heap an answer holds in the cache, an upper bound (constants above): the entry and its map
+     * nodes, the name it is kept under and the lookup's own name (counted twice: they may be two strings), the
+     * detail, each record. Bounds what the cache keeps ({@link #AVERAGE_ENTRY_BYTES}, {@link #MAX_ENTRY_BYTES}).
      */
     static long weight(String name, DnsLookup<?> lookup) {
-        long bytes = 96 + 2L * name.length() + 2L * lookup.detail().length();
+        long bytes = ANSWER_BYTES + string(name) + string(lookup.name()) + string(lookup.detail());
         for (Object record : lookup.records()) {
+            bytes += SLOT_BYTES;
             if (record instanceof String text) {
-                bytes += 48 + 2L * text.length();
+                bytes += string(text);
             } else if (record instanceof MxHost mx) {
-                bytes += 72 + 2L * mx.exchange().length();
+                bytes += MX_BYTES + string(mx.exchange());
             } else {
-                bytes += 96; // an InetAddress and its holder
+                bytes += ADDRESS_BYTES;
             }
         }
         return bytes;
+    }
+
+    private static long string(String s) {
+        return STRING_BYTES + 2L * s.length();
     }
 
     private static DnsLookup<?> withRemainingTtl(Entry e, long now) {

@@ -23,6 +23,13 @@ import java.util.TreeMap;
  * {@code 64:ff9b::/96} (§2.1) and the local-use {@code 64:ff9b:1::/48} (RFC 8215) are listed like any other. An
  * address of a listed prefix whose u octet is not zero is no IPv4-embedded address and stays what it is.
  *
+ * <p>RFC 6052 §3.1: the well-known prefix MUST NOT embed a non-global IPv4 address (translators drop such packets),
+ * so an address of {@code 64:ff9b::/96} embedding one ({@code 64:ff9b::127.0.0.1}, {@code 64:ff9b::10.0.0.1}: RFC
+ * 6890's special-purpose blocks, {@link SpecialPurposeIpv4}) did not come through a translator and stays the IPv6
+ * address it is: read as the loopback or an internal address it would get what relay policies trust
+ * (review s20). A network-specific prefix (the operator's own, or the local-use {@code 64:ff9b:1::/48}) may embed
+ * any address, private ones included (§3.1), and is read whatever it embeds.
+ *
  * <p>An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, RFC 4291 §2.5.5.2) is its IPv4 address whatever the
  * prefixes (RFC 7208 §5: SPF treats it as IPv4).
  */
@@ -41,6 +48,8 @@ public final class TranslatorPrefixes {
 
     private static final byte[] LOOPBACK = IpLiterals.ipv6Bytes("::1");
     private static final byte[] V4_MAPPED = IpLiterals.ipv6Bytes("::ffff:0:0");
+    /** The well-known prefix {@code 64:ff9b::} (/96), RFC 6052 §2.1. */
+    private static final byte[] WELL_KNOWN = IpLiterals.ipv6Bytes("64:ff9b::");
 
     /**
      * {@code 64:ff9b::/96} and {@code 64:ff9b:1::/96} (the /96 of the local-use {@code 64:ff9b:1::/48}): the quotas'
@@ -126,6 +135,19 @@ public final class TranslatorPrefixes {
      * Null stays null.
      */
     public InetAddress client(InetAddress address) {
+        return client(address, true);
+    }
+
+    /**
+     * {@link #client}, without RFC 6052 §3.1's rule for the well-known prefix: whatever address {@code 64:ff9b::/96}
+     * embeds is read. Only for the quotas' keying ({@code ClientQuota}), where a wrong reading costs fairness,
+     * never a verdict or trust: a source that can claim a non-global address there can claim any global one too.
+     */
+    public InetAddress embeddedClient(InetAddress address) {
+        return client(address, false);
+    }
+
+    private InetAddress client(InetAddress address, boolean globalOnlyUnderWellKnown) {
         if (address == null) {
             return null;
         }
@@ -137,7 +159,11 @@ public final class TranslatorPrefixes {
         for (Prefix p : prefixes) {
             if (IpLiterals.inNetwork(b, p.network, p.length)) {
                 InetAddress v4 = embeddedIpv4(b, p.length);
-                return v4 == null ? a : v4;
+                if (v4 == null || globalOnlyUnderWellKnown && p.isWellKnown()
+                        && SpecialPurposeIpv4.isNotGlobal(v4.getAddress())) {
+                    return a;
+                }
+                return v4;
             }
         }
         return a;
@@ -197,6 +223,11 @@ public final class TranslatorPrefixes {
 
     /** One prefix: its 16 octets (zero past the length) and its length. */
     private record Prefix(byte[] network, int length) {
+        /** Whether this is the well-known prefix {@code 64:ff9b::/96} (RFC 6052 §2.1). */
+        boolean isWellKnown() {
+            return length == 96 && java.util.Arrays.equals(network, WELL_KNOWN);
+        }
+
         @Override
         public String toString() {
             try {

@@ -50,8 +50,10 @@ final class FeedbackParser {
 
     /** Exim's DMARC forensic report (src/dmarc.c), the fixed wording of its first line. */
     private static final String EXIM_DMARC = "has failed the published DMARC";
+    /** Leading blanks without the line ends ({@code ^\s*} ran over every following empty line: quadratic). */
     private static final java.util.regex.Pattern EXIM_FIELD = java.util.regex.Pattern.compile(
-            "(?m)^\\s*(Sender Domain|Sender IP Address|Received Date|SPF Alignment|DKIM Alignment):[ \\t]*(\\S[^\\n]*)?$");
+            "(?m)^[ \\t\\f\\x0B]*(Sender Domain|Sender IP Address|Received Date|SPF Alignment|DKIM Alignment):"
+                    + "[ \\t]*(\\S[^\\n]*)?$");
 
     /**
      * Exim's DMARC failure report without a message/feedback-report part: a text part ("A message claiming to be

@@ -109,7 +109,14 @@ record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meanin
                 start == null ? null : Pattern.compile(start, Pattern.CASE_INSENSITIVE), meaning);
     }
 
-    /** Families, most specific wording first. */
+    /**
+     * Families, most specific wording first. Every pattern runs in linear time in the text (each start does a
+     * bounded amount of work): a name or subject between fixed words is at most 1000 characters
+     * ({@code .{0,1000}}: with {@code .*} each occurrence of the leading words read the rest of its line, quadratic
+     * in a line repeating them), and "Subject: ... was not delivered" is {@code .{0,1000}\s} (on the line) or
+     * {@code .{0,1000}+\s+} (across the line end): what {@code .*\s+} matched, without retrying {@code \s+} from
+     * each character of a run of blanks (quadratic).
+     */
     static final List<TextBounceFamily> ALL = List.of(
             // Google Groups answers a post it does not accept (no such group, or the sender may not post) with a
             // notice translated into the sender's language, signed "Google Groups" with its help address
@@ -128,11 +135,11 @@ record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meanin
             family("exchange", "Delivery has failed to these recipients or groups|"
                     + "Your message did not reach some or all of the intended recipients|"
                     + "The following recipient\\(s\\) (could not be reached|cannot be reached)|"
-                    + "Your message to .* couldn't be delivered|Diagnostic information for administrators|"
+                    + "Your message to .{0,1000} couldn't be delivered|Diagnostic information for administrators|"
                     + "did not reach the following recipient",
                     "Delivery has failed to these recipients|did not reach|could not be reached|"
                             + "cannot be reached|couldn't be delivered"),
-            family("domino", "Your message\\s+Subject:.*\\s+was not delivered to|was not delivered to:|"
+            family("domino", "Your message\\s+Subject:(?:.{0,1000}\\s|.{0,1000}+\\s+)was not delivered to|was not delivered to:|"
                     + "The following recipients? (was|were) not delivered|Lotus Notes|Domino", "not delivered to"),
             family("courier", "This is a delivery status notification from|Courier mail server at",
                     "following address|could not be delivered"),
@@ -143,7 +150,7 @@ record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meanin
                     "Delivery to the following recipient|Google tried|Message not delivered"),
             family("yahoo", "Sorry, we were unable to deliver your message to the following address|"
                     + "Message from yahoo\\.com", "unable to deliver your message"),
-            family("amazonses", "The following message to <?.*>? was undeliverable|"
+            family("amazonses", "The following message to <?.{0,1000}>? was undeliverable|"
                     + "An error occurred while trying to deliver the mail to the following recipients|"
                     + "amazonses\\.com", "was undeliverable|following recipients"),
             family("sendgrid", "This is an automatically generated message from SendGrid|sendgrid\\.net",

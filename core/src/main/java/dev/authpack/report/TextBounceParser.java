@@ -20,16 +20,29 @@ import java.util.regex.Pattern;
 final class TextBounceParser {
     static final int MAX_DIAGNOSTIC_CHARS = 1000;
 
-    private static final String ADDRESS = "[A-Za-z0-9._%+\\-=/'!#$&*?^{|}~]+@[A-Za-z0-9](?:[A-Za-z0-9\\-.]*[A-Za-z0-9])?";
+    /** The characters of an address's local part (as this parser reads one). */
+    private static final String LOCAL_CHAR = "[A-Za-z0-9._%+\\-=/'!#$&*?^{|}~]";
+    /**
+     * An address. The local part is possessive ('@' is not one of its characters, so giving some back could never
+     * help): a run of local-part characters without '@' is read once from each start, not once per length.
+     */
+    private static final String ADDRESS = LOCAL_CHAR + "++@[A-Za-z0-9](?:[A-Za-z0-9\\-.]*[A-Za-z0-9])?";
     /**
      * An address opening a line: {@code <a@b>:}, {@code "a@b"}, {@code a@b (reason)}, or after a short label
-     * ({@code RCPT TO:<a@b>}, {@code Could not be delivered to: <a@b>}, {@code Recipient address: a@b}).
+     * ({@code RCPT TO:<a@b>}, {@code Could not be delivered to: <a@b>}, {@code Recipient address: a@b}). The
+     * leading {@code [>*-]++} is possessive: '-' and '*' are local-part characters too, and giving them back to the
+     * address (which then fails at the same '@') made a line of dashes quadratic.
      */
     private static final Pattern RECIPIENT_LINE = Pattern.compile(
-            "^\\s*(?:[>*-]+\\s*)?(?:(?:RCPT TO|[A-Za-z][A-Za-z0-9 ,'()-]{0,60}?)\\s*:\\s*)?"
+            "^\\s*(?:[>*-]++\\s*)?(?:(?:RCPT TO|[A-Za-z][A-Za-z0-9 ,'()-]{0,60}?)\\s*:\\s*)?"
                     + "[<\"']?(?:mailto:)?(" + ADDRESS + ")[>\"']?(?=$|[\\s:.,;()\\]>]|\\.\\.\\.)",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern ANY_ADDRESS = Pattern.compile(ADDRESS);
+    /**
+     * An address anywhere in a text. It starts where a run of local-part characters starts (the address a later
+     * start in the same run would find ends at the same '@', so the first start finds it or none does): each run is
+     * read once, linear time in a long run without '@' (was quadratic).
+     */
+    private static final Pattern ANY_ADDRESS = Pattern.compile("(?<!" + LOCAL_CHAR + ")" + ADDRESS);
     /**
      * An SMTP transcript's command or a sentence naming the refused recipient anywhere in a line
      * ({@code Sent <<< RCPT TO:<a@b>}, {@code rejected recipient <a@b>}, {@code undeliverable to a@b}).
@@ -37,10 +50,16 @@ final class TextBounceParser {
     private static final Pattern RCPT_TO = Pattern.compile(
             "(?:RCPT TO:\\s*|rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+)<?(" + ADDRESS + ")",
             Pattern.CASE_INSENSITIVE);
-    /** Where the returned original starts in the text (the families' separators). */
+    /**
+     * Where the returned original starts in the text (the families' separators). Linear time: tried at each line
+     * start, the leading blanks are {@code [ \t\f\x0B]} ({@code \s} without the line ends: {@code \s*} ran over
+     * every following empty line, quadratic in a run of them), and "--" is followed by a single {@code .*} (after
+     * {@code -{2,}} the two quantifiers shared the dashes, quadratic in a line of dashes).
+     */
     private static final Pattern ORIGINAL_STARTS = Pattern.compile(
-            "^\\s*(?:-{2,}.*(?:original message|copy of the message|message follows|returned message|bounced e-?mail|"
-                    + "headers of the original|undelivered message|message headers follow|Original-Message)|"
+            "^[ \\t\\f\\x0B]*(?:--.*(?:original message|copy of the message|message follows|returned message|"
+                    + "bounced e-?mail|headers of the original|undelivered message|message headers follow|"
+                    + "Original-Message)|"
                     + "Original message follows|Below this line is a copy|"
                     + "------ This is a copy of the message|Content-Type: message/|"
                     + "bounced e-?mail:|The original message headers|Received: from|Return-Path:\\s*<)"

@@ -24,8 +24,9 @@ class ReviewS20FinalTranslatorTest {
             InetAddress client = wkp.client(InetAddress.getByName(v6));
             assertThat(client).as(v6).isEqualTo(InetAddress.getByName(v6));
         }
-        assertThat(wkp.client(InetAddress.getByName("64:ff9b::c000:201")))
-                .isEqualTo(InetAddress.getByName("192.0.2.1"));
+        // a global address (192.0.2.1 of the original test is TEST-NET-1, itself non-global: RFC 6890, RFC 5737)
+        assertThat(wkp.client(InetAddress.getByName("64:ff9b::808:808")))
+                .isEqualTo(InetAddress.getByName("8.8.8.8"));
     }
 
     @Test

@@ -27,7 +27,7 @@ class TranslatorPrefixesTest {
             "2001:db8:122:300::/56, 2001:db8:122:3c0:0:221::",
             "2001:db8:122:344::/64, 2001:db8:122:344:c0:2:2100:0",
             "2001:db8:122:344::/96, 2001:db8:122:344::192.0.2.33",
-            "64:ff9b::/96, 64:ff9b::192.0.2.33",
+            "64:ff9b:1::/96, 64:ff9b:1::192.0.2.33",
     })
     void rfc6052Section24Examples(String prefix, String address) {
         TranslatorPrefixes prefixes = TranslatorPrefixes.parse("translatorPrefixes", prefix);
@@ -114,11 +114,45 @@ class TranslatorPrefixesTest {
     /** The quotas' fixed /96 prefixes (review s18): 64:ff9b::/96 and 64:ff9b:1::/96. */
     @Test
     void theQuotasWellKnownPrefixes() {
-        assertThat(TranslatorPrefixes.WELL_KNOWN_96.client(ip("64:ff9b::198.51.100.7")).getHostAddress())
+        // the quotas key by whatever the /96 embeds (fairness only), the checks only by a global one under
+        // 64:ff9b::/96 (RFC 6052 §3.1)
+        assertThat(TranslatorPrefixes.WELL_KNOWN_96.embeddedClient(ip("64:ff9b::198.51.100.7")).getHostAddress())
                 .isEqualTo("198.51.100.7");
+        assertThat(TranslatorPrefixes.WELL_KNOWN_96.client(ip("64:ff9b::198.51.100.7")))
+                .isEqualTo(ip("64:ff9b::c633:6407"));
+        assertThat(TranslatorPrefixes.WELL_KNOWN_96.client(ip("64:ff9b::8.8.4.4")).getHostAddress())
+                .isEqualTo("8.8.4.4");
         assertThat(TranslatorPrefixes.WELL_KNOWN_96.client(ip("64:ff9b:1::198.51.100.7")).getHostAddress())
                 .isEqualTo("198.51.100.7");
-        assertThat(TranslatorPrefixes.WELL_KNOWN_96.client(ip("64:ff9b:1:1::198.51.100.7")))
+        assertThat(TranslatorPrefixes.WELL_KNOWN_96.embeddedClient(ip("64:ff9b:1:1::198.51.100.7")))
                 .isInstanceOf(Inet6Address.class);
+    }
+
+    /**
+     * RFC 6052 §2.4's example of the well-known prefix embeds 192.0.2.33, a documentation address: §3.1 forbids
+     * non-global addresses there, so it is read (embeddedIpv4, the quotas' embeddedClient) but not trusted as the
+     * client (client); a network-specific prefix may embed any (§3.1), the same address under 64:ff9b:1::/96 is.
+     */
+    @Test
+    void theWellKnownPrefixEmbedsOnlyGlobalAddresses() {
+        TranslatorPrefixes wkp = TranslatorPrefixes.parse("translatorPrefixes", "64:ff9b::/96");
+        assertThat(TranslatorPrefixes.embeddedIpv4(ip("64:ff9b::192.0.2.33").getAddress(), 96))
+                .isEqualTo(ip("192.0.2.33"));
+        assertThat(wkp.client(ip("64:ff9b::192.0.2.33"))).isEqualTo(ip("64:ff9b::c000:221"));
+        assertThat(wkp.embeddedClient(ip("64:ff9b::192.0.2.33"))).isEqualTo(ip("192.0.2.33"));
+        for (String notGlobal : new String[] {"0.0.0.1", "10.1.2.3", "100.64.0.1", "100.127.255.255", "127.0.0.1",
+                "169.254.1.1", "172.16.0.1", "172.31.255.255", "192.0.0.8", "192.0.2.1", "192.168.1.1",
+                "198.18.0.1", "198.19.255.255", "198.51.100.1", "203.0.113.1", "224.0.0.1", "239.255.255.255",
+                "240.0.0.1", "255.255.255.255"}) {
+            assertThat(wkp.client(ip("64:ff9b::" + notGlobal))).as(notGlobal).isInstanceOf(Inet6Address.class);
+            assertThat(TranslatorPrefixes.parse("t", "64:ff9b:1::/96").client(ip("64:ff9b:1::" + notGlobal)))
+                    .as(notGlobal + " under a network-specific prefix").isEqualTo(ip(notGlobal));
+        }
+        for (String global : new String[] {"1.0.0.1", "9.255.255.255", "11.0.0.0", "100.63.255.255",
+                "100.128.0.0", "126.255.255.255", "128.0.0.0", "169.253.255.255", "172.15.255.255", "172.32.0.0",
+                "192.0.1.255", "192.0.3.0", "192.167.255.255", "192.169.0.0", "198.17.255.255", "198.20.0.0",
+                "198.51.99.255", "198.51.101.0", "203.0.112.255", "203.0.114.0", "223.255.255.255"}) {
+            assertThat(wkp.client(ip("64:ff9b::" + global))).as(global).isEqualTo(ip(global));
+        }
     }
 }

@@ -249,21 +249,21 @@ class RelayPolicyTest {
      */
     @Test
     void translatorPrefixesMatchTheEmbeddedIpv4Address() {
-        RelayPolicy translated = parse("translator_prefixes = 64:ff9b::/96, 2001:db8:64::/48\n" + POLICY);
-        RelayRequest behindWellKnown = new RelayRequest(ip("64:ff9b::192.0.2.10"), Optional.empty(),
+        RelayPolicy translated = parse("translator_prefixes = 64:ff9b:1::/96, 2001:db8:64::/48\n" + POLICY);
+        RelayRequest behindTranslator = new RelayRequest(ip("64:ff9b:1::192.0.2.10"), Optional.empty(),
                 "me@example.com", "x@remote.example", Optional.empty());
-        RelayDecision d = translated.evaluate(behindWellKnown);
+        RelayDecision d = translated.evaluate(behindTranslator);
         assertThat(d.allowed()).as(d.reason()).isTrue();
         assertThat(d.rule()).isEqualTo(RelayRule.RELAY_FROM);
-        assertThat(d.reason()).contains("client 192.0.2.10 (from 64:ff9b::c000:20a, translator_prefixes)");
+        assertThat(d.reason()).contains("client 192.0.2.10 (from 64:ff9b:1::c000:20a, translator_prefixes)");
         // 198.51.100.7 under the /48 network-specific prefix (RFC 6052 §2.2: the u octet skipped)
         assertThat(translated.evaluate(new RelayRequest(ip("2001:db8:64:c633:64:700::"), Optional.empty(), "",
                 "x@remote.example", Optional.empty())).rule()).isEqualTo(RelayRule.RELAY_HOSTS);
-        assertThat(translated.client(ip("64:ff9b::192.0.2.10"))).isEqualTo(OFFICE);
-        assertThat(translated.toString()).contains("translator_prefixes 2001:db8:64::/48, 64:ff9b::/96");
+        assertThat(translated.client(ip("64:ff9b:1::192.0.2.10"))).isEqualTo(OFFICE);
+        assertThat(translated.toString()).contains("translator_prefixes 2001:db8:64::/48, 64:ff9b:1::/96");
         // without the key: no guessing
-        assertThat(policy.evaluate(behindWellKnown).allowed()).isFalse();
-        assertThat(policy.client(ip("64:ff9b::192.0.2.10"))).isEqualTo(ip("64:ff9b::c000:20a"));
+        assertThat(policy.evaluate(behindTranslator).allowed()).isFalse();
+        assertThat(policy.client(ip("64:ff9b:1::192.0.2.10"))).isEqualTo(ip("64:ff9b:1::c000:20a"));
     }
 
     @Test

@@ -718,8 +718,16 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             return started;
         } catch (javax.mail.MessagingException | java.io.IOException | RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: mail {} unreadable: {}", mail.getName(), e.toString());
-            return new Started(checks.endOfDataUnreadable(envelope, "message unreadable: " + e.getMessage()), null,
-                    false, wait, null);
+            Started unreadable = new Started(checks.endOfDataUnreadable(envelope, "message unreadable: "
+                    + e.getMessage()), null, false, wait, null);
+            wait = null;
+            return unreadable;
+        } finally {
+            // not handed to a Started (which frees it at the end of DATA): an Error while the body was streamed
+            // (OutOfMemoryError), or endOfDataUnreadable threw; freed here, else it was held for good (review s20)
+            if (wait != null) {
+                wait.close();
+            }
         }
     }
 

@@ -63,13 +63,18 @@ class RelayAllowedTest {
     @Test
     void aClientOfTheTranslatorIsMatchedAsItsIpv4Address() throws Exception {
         RelayAllowed plain = matcher(RelayTestSupport.writePolicy(dir, RelayTestSupport.POLICY).toString());
-        assertThat(plain.match(mail("64:ff9b::192.0.2.44", "user@us.example", "x@victim.example").build())).isEmpty();
-        RelayAllowed m = matcher(RelayTestSupport.writePolicy(dir, "translator_prefixes = 64:ff9b::/96\n"
-                + RelayTestSupport.POLICY).toString());
-        assertThat(m.match(mail("64:ff9b::192.0.2.44", "user@us.example", "x@victim.example").build()))
+        assertThat(plain.match(mail("64:ff9b:1::192.0.2.44", "user@us.example", "x@victim.example").build()))
+                .isEmpty();
+        RelayAllowed m = matcher(RelayTestSupport.writePolicy(dir,
+                "translator_prefixes = 64:ff9b:1::/96, 64:ff9b::/96\n" + RelayTestSupport.POLICY).toString());
+        // a network-specific prefix (the local-use 64:ff9b:1::/48's /96) may embed any address (RFC 6052 §3.1)
+        assertThat(m.match(mail("64:ff9b:1::192.0.2.44", "user@us.example", "x@victim.example").build()))
                 .containsExactly(new MailAddress("x@victim.example"));
-        assertThat(m.match(mail("64:ff9b::127.0.0.1", null, "x@victim.example").build())).hasSize(1);
-        assertThat(m.match(mail("64:ff9b:1::192.0.2.44", "user@us.example", "x@victim.example").build())).isEmpty();
+        assertThat(m.match(mail("64:ff9b:1::127.0.0.1", null, "x@victim.example").build())).hasSize(1);
+        // the well-known prefix only global ones (review s20): 64:ff9b::127.0.0.1 did not come through a translator
+        assertThat(m.match(mail("64:ff9b::127.0.0.1", null, "x@victim.example").build())).isEmpty();
+        assertThat(m.match(mail("64:ff9b::192.0.2.44", "user@us.example", "x@victim.example").build())).isEmpty();
+        assertThat(m.match(mail("64:ff9b:2::192.0.2.44", "user@us.example", "x@victim.example").build())).isEmpty();
     }
 
     @Test
