@@ -43,6 +43,17 @@ final class SpecialPurposeIpv4 {
         return false;
     }
 
+    /**
+     * Whether the four octets are an address no packet's source can have through any translator: "this network"
+     * (0/8), the loopback (127/8), multicast (224/4) and the reserved 240/4 with the limited broadcast address (RFC
+     * 6890; RFC 7915 §4.1 translators drop them). Read out of a network-specific prefix, they would be the addresses
+     * relay policies trust most, so no prefix gives them (review s20).
+     */
+    static boolean isNeverASource(byte[] v4) {
+        int first = v4[0] & 0xff;
+        return first == 0 || first == 127 || first >= 224;
+    }
+
     private static long[] block(int a, int b, int c, int d, int length) {
         return new long[] {((long) a << 24) | ((long) b << 16) | ((long) c << 8) | d, length};
     }

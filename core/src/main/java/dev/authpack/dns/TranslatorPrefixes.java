@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * 6890's special-purpose blocks, {@link SpecialPurposeIpv4}) did not come through a translator and stays the IPv6
  * address it is: read as the loopback or an internal address it would get what relay policies trust
  * (review s20). A network-specific prefix (the operator's own, or the local-use {@code 64:ff9b:1::/48}) may embed
- * any address, private ones included (§3.1), and is read whatever it embeds.
+ * any address, private ones included (§3.1), and is read whatever it embeds, except the addresses no packet's source
+ * can have through any translator (0/8, the loopback 127/8, multicast and 240/4: {@link SpecialPurposeIpv4#isNeverASource}).
  *
  * <p>An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, RFC 4291 §2.5.5.2) is its IPv4 address whatever the
  * prefixes (RFC 7208 §5: SPF treats it as IPv4).
@@ -159,8 +160,8 @@ public final class TranslatorPrefixes {
         for (Prefix p : prefixes) {
             if (IpLiterals.inNetwork(b, p.network, p.length)) {
                 InetAddress v4 = embeddedIpv4(b, p.length);
-                if (v4 == null || globalOnlyUnderWellKnown && p.isWellKnown()
-                        && SpecialPurposeIpv4.isNotGlobal(v4.getAddress())) {
+                if (v4 == null || globalOnlyUnderWellKnown && (SpecialPurposeIpv4.isNeverASource(v4.getAddress())
+                        || p.isWellKnown() && SpecialPurposeIpv4.isNotGlobal(v4.getAddress()))) {
                     return a;
                 }
                 return v4;

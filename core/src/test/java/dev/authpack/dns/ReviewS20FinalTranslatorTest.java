@@ -36,4 +36,26 @@ class ReviewS20FinalTranslatorTest {
                 "a@attacker.example", "victim@elsewhere.example", Optional.empty());
         assertThat(policy.evaluate(request).allowed()).isFalse();
     }
+
+    @Test
+    void noPrefixGivesAnAddressNoTranslatedPacketCanComeFrom() throws Exception {
+        // quick review s20: a network-specific prefix may embed private addresses (RFC 6052 §3.1), but never the
+        // loopback, "this network", multicast or 240/4, which relay policies trust most or no host has
+        TranslatorPrefixes nsp = TranslatorPrefixes.parse("t", "64:ff9b:1::/96, 2001:db8:64::/96");
+        for (String v6 : new String[] {"64:ff9b:1::7f00:1", "64:ff9b:1::1:2", "2001:db8:64::e000:1",
+                "2001:db8:64::ffff:ffff", "2001:db8:64::f000:1"}) {
+            assertThat(nsp.client(InetAddress.getByName(v6))).as(v6).isEqualTo(InetAddress.getByName(v6));
+        }
+        assertThat(nsp.client(InetAddress.getByName("64:ff9b:1::a00:1"))).isEqualTo(InetAddress.getByName("10.0.0.1"));
+        assertThat(nsp.client(InetAddress.getByName("2001:db8:64::dfff:ffff")))
+                .isEqualTo(InetAddress.getByName("223.255.255.255"));
+        assertThat(nsp.client(InetAddress.getByName("64:ff9b:1::8000:1"))).isEqualTo(InetAddress.getByName("128.0.0.1"));
+        // the quotas still key by what is embedded (fairness, not trust)
+        assertThat(nsp.embeddedClient(InetAddress.getByName("64:ff9b:1::7f00:1")))
+                .isEqualTo(InetAddress.getByName("127.0.0.1"));
+        RelayPolicy policy = RelayPolicy.parse("test", "relay_hosts = 127.0.0.1\ntranslator_prefixes = 64:ff9b:1::/96\n");
+        RelayRequest request = new RelayRequest(InetAddress.getByName("64:ff9b:1::7f00:1"), Optional.empty(),
+                "a@attacker.example", "victim@elsewhere.example", Optional.empty());
+        assertThat(policy.evaluate(request).allowed()).isFalse();
+    }
 }
