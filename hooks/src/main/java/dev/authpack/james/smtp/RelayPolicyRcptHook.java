@@ -3,6 +3,7 @@ package dev.authpack.james.smtp;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.DnsParameters;
 import dev.authpack.james.InitParameters;
+import dev.authpack.james.LogText;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.RelayPolicyFiles;
 import dev.authpack.check.ClientQuota;
@@ -270,7 +271,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             session.removeAttachment(RELAY_ALLOWED, State.Transaction);
             return decide(session, sender, rcpt);
         } catch (RuntimeException e) {
-            LOGGER.error("RelayPolicyRcptHook: temporary refusal of RCPT {} after an unexpected error", rcpt, e);
+            LOGGER.error("RelayPolicyRcptHook: temporary refusal of RCPT {} after an unexpected error",
+                    LogText.of(String.valueOf(rcpt)), e);
             return TEMPORARY_FAILURE;
         }
     }
@@ -290,7 +292,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         Optional<MailAddress> current = session.getAttachment(RcptCmdHandler.CURRENT_RECIPIENT, State.Transaction);
         if (allowed.isPresent() && allowed.equals(current)) {
             LOGGER.debug("RelayPolicyRcptHook: James' relay check overruled for RCPT <{}> in session {}: the policy"
-                    + " allows it", allowed.get(), session.getSessionID());
+                    + " allows it", LogText.of(allowed.get().asString()), session.getSessionID());
             return HookResult.DECLINED;
         }
         return result;
@@ -340,7 +342,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             Optional<List<String>> verified = verifiedNames(session, clientIp);
             if (verified.isEmpty()) {
                 LOGGER.info("RelayPolicyRcptHook: 451 4.7.25 for RCPT <{}> in session {}: the name of {} could not"
-                        + " be verified in time", recipient, session.getSessionID(), clientIp.getHostAddress());
+                        + " be verified in time", LogText.of(recipient), session.getSessionID(), clientIp.getHostAddress());
                 return NAME_NOT_VERIFIED;
             }
             for (String name : verified.get()) {
@@ -351,12 +353,12 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             }
         }
         if (!decision.allowed()) {
-            LOGGER.info("RelayPolicyRcptHook: 550 for RCPT <{}> in session {}: {}", recipient,
-                    session.getSessionID(), decision.reason());
+            LOGGER.info("RelayPolicyRcptHook: 550 for RCPT <{}> in session {}: {}", LogText.of(recipient),
+                    session.getSessionID(), LogText.of(decision.reason()));
             return RELAY_DENIED;
         }
-        LOGGER.debug("RelayPolicyRcptHook: RCPT <{}> in session {} allowed: {}", recipient, session.getSessionID(),
-                decision.reason());
+        LOGGER.debug("RelayPolicyRcptHook: RCPT <{}> in session {} allowed: {}", LogText.of(recipient),
+                session.getSessionID(), LogText.of(decision.reason()));
         if (!local) {
             session.setAttachment(RELAY_ALLOWED, rcpt, State.Transaction);
         }

@@ -12,6 +12,7 @@ import dev.authpack.dns.DnsSettings;
 import dev.authpack.dns.TranslatorPrefixes;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.InitParameters;
+import dev.authpack.james.LogText;
 import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MessageBinding;
@@ -279,14 +280,14 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 try (Waits.Wait wait = waits.tryTake(client(session))) {
                     if (wait == null) {
                         LOGGER.info("SessionAuthCheck: no wait free ({}); SPF for MAIL FROM <{}> in session {} is"
-                                + " decided at the end of DATA", waitLimits(), mailFrom, session.getSessionID());
+                                + " decided at the end of DATA", waitLimits(), LogText.of(mailFrom), session.getSessionID());
                         return HookResult.DECLINED;
                     }
                     Duration budget = checker.budgets().spf().plus(AWAIT_GRACE);
                     Duration bound = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
                     if (!wait.awaitDone(spf, bound)) {
                         LOGGER.info("SessionAuthCheck: SPF for MAIL FROM <{}> not known {} in session {}; decided at"
-                                + " the end of DATA", mailFrom, wait.yielded() ? "when its wait yielded to another"
+                                + " the end of DATA", LogText.of(mailFrom), wait.yielded() ? "when its wait yielded to another"
                                 + " message" : "within " + bound.toMillis() + " ms", session.getSessionID());
                         return HookResult.DECLINED;
                     }
@@ -300,8 +301,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             session.removeAttachment(SPF_AT_DATA, State.Transaction);
             Optional<HookResult> refusal = enforcement.atMailFrom(verdict);
             refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for MAIL FROM <{}> in session {}: {}",
-                    r.getSmtpRetCode(), r.getSmtpDescription(), mailFrom, session.getSessionID(),
-                    verdict.map(SpfResult::reason).orElse("")));
+                    r.getSmtpRetCode(), r.getSmtpDescription(), LogText.of(mailFrom), session.getSessionID(),
+                    LogText.of(verdict.map(SpfResult::reason).orElse(""))));
             return refusal.orElse(HookResult.DECLINED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -445,7 +446,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             }
             Optional<HookResult> refusal = enforcement.atEndOfData(report, spfLeftToData);
             refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for mail {} from <{}> in session {}",
-                    r.getSmtpRetCode(), r.getSmtpDescription(), mail.getName(), envelope.mailFrom(),
+                    r.getSmtpRetCode(), r.getSmtpDescription(), mail.getName(), LogText.of(envelope.mailFrom()),
                     session.getSessionID()));
             return refusal.orElse(HookResult.DECLINED);
         } catch (java.net.UnknownHostException | RuntimeException e) {
@@ -509,7 +510,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (wait == null) {
                 run.cutOff("no wait free");
                 LOGGER.info("SessionAuthCheck: no wait free ({}) for mail {} from <{}> in session {}", waitLimits(),
-                        mail.getName(), envelope.mailFrom(), session.getSessionID());
+                        mail.getName(), LogText.of(envelope.mailFrom()), session.getSessionID());
                 return new Awaited(null, BUSY);
             }
             Duration deadline = checker.deadline().plus(AWAIT_GRACE);
@@ -528,7 +529,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     : "not finished within " + bound.toMillis() + " ms";
             run.cutOff(why);
             LOGGER.info("SessionAuthCheck: checks of mail {} from <{}> in session {}: {}", mail.getName(),
-                    envelope.mailFrom(), session.getSessionID(), why);
+                    LogText.of(envelope.mailFrom()), session.getSessionID(), why);
             return new Awaited(null, wait.yielded() ? BUSY : SLOW);
         }
     }
@@ -696,7 +697,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 wait = waits.tryTakeForWork(envelope.clientIp());
                 if (wait == null) {
                     LOGGER.info("SessionAuthCheck: no wait free ({}) to stream the body of mail {} from <{}>",
-                            waitLimits(), mail.getName(), envelope.mailFrom());
+                            waitLimits(), mail.getName(), LogText.of(envelope.mailFrom()));
                     return Started.NO_WAIT;
                 }
             }
