@@ -435,20 +435,18 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 return refusable ? awaited.busy() : HookResult.DECLINED;
             }
             AuthCheckReport report = awaited.report();
-            if (started.binding() != null) {
-                // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report, started.binding());
-            } else if (!started.headerOnly()) {
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+            // the reply first (review s21): a refused mail is not spooled, so nothing is stored on it (no pass over
+            // it for its SHA-256), and a failure to store the results can no longer turn a refusal into an acceptance
+            Optional<HookResult> refusal = exempt ? Optional.empty() : enforcement.atEndOfData(report, spfLeftToData);
+            if (refusal.isPresent()) {
+                HookResult r = refusal.get();
+                LOGGER.info("SessionAuthCheck: {} {} for mail {} from <{}> in session {}", r.getSmtpRetCode(),
+                        r.getSmtpDescription(), mail.getName(), LogText.of(envelope.mailFrom()),
+                        session.getSessionID());
+                return r;
             }
-            if (exempt) {
-                return HookResult.DECLINED;
-            }
-            Optional<HookResult> refusal = enforcement.atEndOfData(report, spfLeftToData);
-            refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for mail {} from <{}> in session {}",
-                    r.getSmtpRetCode(), r.getSmtpDescription(), mail.getName(), LogText.of(envelope.mailFrom()),
-                    session.getSessionID()));
-            return refusal.orElse(HookResult.DECLINED);
+            store(mail, report, started);
+            return HookResult.DECLINED;
         } catch (java.net.UnknownHostException | RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: mail {} not checked in the session (MailAuthCheck will): {}",
                     mail.getName(), e.toString());
@@ -465,6 +463,30 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 if (started != null && started.streamedWith() != null) {
                     started.streamedWith().close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Stores the results of a mail accepted after the check was awaited, for MailAuthCheck: bound by the SHA-256 of the
+     * pass that streamed its body, or by one made now; a message checked from its header section without such a
+     * pass gets none (MailAuthCheck checks it). A failure here leaves the mail to MailAuthCheck, marks taken off.
+     */
+    private void store(Mail mail, AuthCheckReport report, Started started) {
+        try {
+            if (started.binding() != null) {
+                // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
+                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report, started.binding());
+            } else if (!started.headerOnly()) {
+                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: results of mail {} not stored (MailAuthCheck checks it): {}",
+                    mail.getName(), e.toString());
+            try {
+                mail.removeAttribute(SessionCheckedMail.CHECKED_IN_SESSION);
+            } catch (RuntimeException ignored) {
+                // nothing more to do: without the mark's binding (CHECKED_MESSAGE) the results are not used
             }
         }
     }
