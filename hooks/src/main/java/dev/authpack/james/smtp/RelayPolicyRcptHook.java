@@ -3,8 +3,10 @@ package dev.authpack.james.smtp;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.DnsParameters;
 import dev.authpack.james.InitParameters;
+import dev.authpack.james.LogText;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.RelayPolicyFiles;
+import dev.authpack.check.ClientQuota;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsSettings;
 import dev.authpack.iprev.IprevChecker;
@@ -51,9 +53,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -88,7 +88,10 @@ import java.util.function.Predicate;
  *       connection, and waited for at most {@code nameLookupTimeout} ms (default
  *       {@value #DEFAULT_NAME_LOOKUP_TIMEOUT_MS}) from the start of the lookup: never the JDK's blocking resolver.
  *       No verifiable name (no PTR, not confirmed) is no name. A DNS failure or the deadline gives
- *       {@code 451 4.7.25} (RFC 7372 §3.3): a temporary refusal, never a relay.</li>
+ *       {@code 451 4.7.25} (RFC 7372 §3.3): a temporary refusal, never a relay. The wait blocks an I/O thread for
+ *       as long as the client's own DNS takes, so at most {@code maxWaiting} RCPTs wait at once, one client or
+ *       network at most half of them ({@link Waits}); one that finds none free gets that {@code 451} at once, and a
+ *       lookup already answered needs no wait (review s21).</li>
  *   <li>An unexpected error: {@code 451 4.3.0}, a temporary refusal, never an acceptance.</li>
  *   <li>At the end of DATA the names it verified go on the mail ({@code authpack.relay.verified-client-names}),
  *       so that {@code dev.authpack.james.matchers.RelayAllowed} judges by the same names instead of the JDK's.</li>
@@ -102,12 +105,18 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     static final String NAME_LOOKUP_TIMEOUT_KEY = "nameLookupTimeout";
     static final String DNS_SERVERS_KEY = DnsParameters.SERVERS;
     static final String DNS_TIMEOUT_KEY = DnsParameters.TIMEOUT;
+    static final String MAX_WAITING_KEY = "maxWaiting";
     /** Every parameter; any other stops James at start (a misspelt one would silently keep its default). */
     static final Set<String> PARAMETERS = Set.of(POLICY_FILE_KEY, NAME_LOOKUP_TIMEOUT_KEY, DNS_SERVERS_KEY,
-            DNS_TIMEOUT_KEY);
+            DNS_TIMEOUT_KEY, MAX_WAITING_KEY);
     /** How long one connection's name lookup may hold RCPT replies, in total. */
     static final int DEFAULT_NAME_LOOKUP_TIMEOUT_MS = 2000;
     static final int MAX_NAME_LOOKUP_TIMEOUT_MS = 30_000;
+    /**
+     * A wait for a name held this long yields to an RCPT that finds none free ({@link Waits}): names answered in
+     * time arrive in milliseconds; one that takes seconds is the client's own DNS being slow.
+     */
+    static final Duration WAIT_YIELD_AFTER = Duration.ofSeconds(2);
 
     static final HookResult RELAY_DENIED = HookResult.builder()
             .hookReturnCode(HookReturnCode.deny())
@@ -144,6 +153,11 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     private volatile RelayPolicy policy = RelayPolicy.denyAll();
     private volatile Optional<IprevChecker> names = Optional.empty();
     private volatile Duration nameLookupTimeout = Duration.ofMillis(DEFAULT_NAME_LOOKUP_TIMEOUT_MS);
+    /**
+     * The RCPTs that may block James' I/O threads at once waiting for a client's name ({@code maxWaiting}), of which
+     * one client (IPv4 address, IPv6 /64) or network (IPv4 /24, IPv6 /48) at most half (review s21).
+     */
+    private volatile Waits waits = waits(defaultMaxWaiting(), nameLookupTimeout);
 
     @Inject
     public RelayPolicyRcptHook(FileSystem fileSystem, DomainList domainList, AuthpackEngines engines) {
@@ -178,6 +192,9 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         }
         nameLookupTimeout = Duration.ofMillis(millis(config, NAME_LOOKUP_TIMEOUT_KEY, DEFAULT_NAME_LOOKUP_TIMEOUT_MS,
                 MAX_NAME_LOOKUP_TIMEOUT_MS));
+        int maxWaiting = number(config, MAX_WAITING_KEY, defaultMaxWaiting(), SessionLimits.MAX_WAITING_CEILING,
+                "a whole number from 1 to " + SessionLimits.MAX_WAITING_CEILING);
+        waits = waits(maxWaiting, nameLookupTimeout);
         DnsSettings dns = dnsSettings(config);
         if (loaded.usesClientNames()) {
             try {
@@ -188,7 +205,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         }
         policy = loaded;
         LOGGER.info("RelayPolicyRcptHook loaded {}{}", policy, loaded.usesClientNames()
-                ? "; host names verified through " + dns + " within " + nameLookupTimeout.toMillis() + " ms" : "");
+                ? "; host names verified through " + dns + " within " + nameLookupTimeout.toMillis() + " ms, at most "
+                + maxWaiting + " RCPTs waiting for them at once" : "");
     }
 
     /** Refuses a parameter we do not know; attributes ({@code [@class]} of James' {@code <handler>}) are no parameter. */
@@ -209,6 +227,28 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
 
     private static int millis(Configuration config, String key, int defaultValue, int max)
             throws ConfigurationException {
+        return number(config, key, defaultValue, max, "milliseconds between 1 and " + max);
+    }
+
+    /** As {@code SessionAuthCheck}'s {@code maxWaiting}: half of James' default {@code ioWorkerCount}. */
+    private static int defaultMaxWaiting() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@code maxWaiting} waits, one client or network holding at most half of them (at least one), counted for this
+     * hook alone; a wait yields after {@link #WAIT_YIELD_AFTER} (or the lookup's timeout, if shorter).
+     */
+    private static Waits waits(int maxWaiting, Duration timeout) {
+        int share = Math.max(1, maxWaiting / 2);
+        Duration yieldAfter = timeout.compareTo(WAIT_YIELD_AFTER) < 0 ? timeout : WAIT_YIELD_AFTER;
+        return new Waits(maxWaiting, new ClientQuota(share, share,
+                new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED)), yieldAfter);
+    }
+
+    /** A whole number from 1 to {@code max}; {@code accepted} says so in the error. */
+    private static int number(Configuration config, String key, int defaultValue, int max, String accepted)
+            throws ConfigurationException {
         String text = config.getString(key, "").strip();
         if (text.isEmpty()) {
             return defaultValue;
@@ -221,8 +261,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigurationException("RelayPolicyRcptHook: <" + key + "> must be milliseconds between 1 and "
-                + max + ", not '" + text + "'");
+        throw new ConfigurationException("RelayPolicyRcptHook: <" + key + "> must be " + accepted + ", not '" + text
+                + "'");
     }
 
     @Override
@@ -231,7 +271,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             session.removeAttachment(RELAY_ALLOWED, State.Transaction);
             return decide(session, sender, rcpt);
         } catch (RuntimeException e) {
-            LOGGER.error("RelayPolicyRcptHook: temporary refusal of RCPT {} after an unexpected error", rcpt, e);
+            LOGGER.error("RelayPolicyRcptHook: temporary refusal of RCPT {} after an unexpected error",
+                    LogText.of(String.valueOf(rcpt)), e);
             return TEMPORARY_FAILURE;
         }
     }
@@ -251,7 +292,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         Optional<MailAddress> current = session.getAttachment(RcptCmdHandler.CURRENT_RECIPIENT, State.Transaction);
         if (allowed.isPresent() && allowed.equals(current)) {
             LOGGER.debug("RelayPolicyRcptHook: James' relay check overruled for RCPT <{}> in session {}: the policy"
-                    + " allows it", allowed.get(), session.getSessionID());
+                    + " allows it", LogText.of(allowed.get().asString()), session.getSessionID());
             return HookResult.DECLINED;
         }
         return result;
@@ -301,7 +342,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             Optional<List<String>> verified = verifiedNames(session, clientIp);
             if (verified.isEmpty()) {
                 LOGGER.info("RelayPolicyRcptHook: 451 4.7.25 for RCPT <{}> in session {}: the name of {} could not"
-                        + " be verified in time", recipient, session.getSessionID(), clientIp.getHostAddress());
+                        + " be verified in time", LogText.of(recipient), session.getSessionID(), clientIp.getHostAddress());
                 return NAME_NOT_VERIFIED;
             }
             for (String name : verified.get()) {
@@ -312,12 +353,12 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             }
         }
         if (!decision.allowed()) {
-            LOGGER.info("RelayPolicyRcptHook: 550 for RCPT <{}> in session {}: {}", recipient,
-                    session.getSessionID(), decision.reason());
+            LOGGER.info("RelayPolicyRcptHook: 550 for RCPT <{}> in session {}: {}", LogText.of(recipient),
+                    session.getSessionID(), LogText.of(decision.reason()));
             return RELAY_DENIED;
         }
-        LOGGER.debug("RelayPolicyRcptHook: RCPT <{}> in session {} allowed: {}", recipient, session.getSessionID(),
-                decision.reason());
+        LOGGER.debug("RelayPolicyRcptHook: RCPT <{}> in session {} allowed: {}", LogText.of(recipient),
+                session.getSessionID(), LogText.of(decision.reason()));
         if (!local) {
             session.setAttachment(RELAY_ALLOWED, rcpt, State.Transaction);
         }
@@ -339,13 +380,29 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             session.setAttachment(NAME_LOOKUP, lookup, State.Connection);
         }
         long remaining = nameLookupTimeout.toNanos() - (System.nanoTime() - lookup.startNanos());
+        CompletableFuture<IprevResult> pending = lookup.result();
+        if (!pending.isDone() && remaining > 0) {
+            // waiting blocks this I/O thread and every connection Netty gave it, for as long as the client's own DNS
+            // takes: only with one of the waits (review s21); none free, or it yields: 451 now, never a relay
+            try (Waits.Wait wait = waits.tryTake(clientIp)) {
+                if (wait == null) {
+                    LOGGER.info("RelayPolicyRcptHook: no wait free (maxWaiting) for the name of {} in session {}",
+                            clientIp.getHostAddress(), session.getSessionID());
+                    return Optional.empty();
+                }
+                wait.awaitDone(pending, Duration.ofNanos(remaining));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
         IprevResult result;
         try {
-            result = lookup.result().get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+            result = pending.getNow(null);
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        if (result == null) {
             return Optional.empty();
         }
         return switch (result.status()) {

@@ -12,6 +12,7 @@ import dev.authpack.dns.DnsSettings;
 import dev.authpack.dns.TranslatorPrefixes;
 import dev.authpack.james.AuthpackEngines;
 import dev.authpack.james.InitParameters;
+import dev.authpack.james.LogText;
 import dev.authpack.james.CheckSettings;
 import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MessageBinding;
@@ -279,14 +280,14 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 try (Waits.Wait wait = waits.tryTake(client(session))) {
                     if (wait == null) {
                         LOGGER.info("SessionAuthCheck: no wait free ({}); SPF for MAIL FROM <{}> in session {} is"
-                                + " decided at the end of DATA", waitLimits(), mailFrom, session.getSessionID());
+                                + " decided at the end of DATA", waitLimits(), LogText.of(mailFrom), session.getSessionID());
                         return HookResult.DECLINED;
                     }
                     Duration budget = checker.budgets().spf().plus(AWAIT_GRACE);
                     Duration bound = budget.compareTo(limits.mailFromWait()) < 0 ? budget : limits.mailFromWait();
                     if (!wait.awaitDone(spf, bound)) {
                         LOGGER.info("SessionAuthCheck: SPF for MAIL FROM <{}> not known {} in session {}; decided at"
-                                + " the end of DATA", mailFrom, wait.yielded() ? "when its wait yielded to another"
+                                + " the end of DATA", LogText.of(mailFrom), wait.yielded() ? "when its wait yielded to another"
                                 + " message" : "within " + bound.toMillis() + " ms", session.getSessionID());
                         return HookResult.DECLINED;
                     }
@@ -300,8 +301,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             session.removeAttachment(SPF_AT_DATA, State.Transaction);
             Optional<HookResult> refusal = enforcement.atMailFrom(verdict);
             refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for MAIL FROM <{}> in session {}: {}",
-                    r.getSmtpRetCode(), r.getSmtpDescription(), mailFrom, session.getSessionID(),
-                    verdict.map(SpfResult::reason).orElse("")));
+                    r.getSmtpRetCode(), r.getSmtpDescription(), LogText.of(mailFrom), session.getSessionID(),
+                    LogText.of(verdict.map(SpfResult::reason).orElse(""))));
             return refusal.orElse(HookResult.DECLINED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -434,20 +435,18 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 return refusable ? awaited.busy() : HookResult.DECLINED;
             }
             AuthCheckReport report = awaited.report();
-            if (started.binding() != null) {
-                // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report, started.binding());
-            } else if (!started.headerOnly()) {
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+            // the reply first (review s21): a refused mail is not spooled, so nothing is stored on it (no pass over
+            // it for its SHA-256), and a failure to store the results can no longer turn a refusal into an acceptance
+            Optional<HookResult> refusal = exempt ? Optional.empty() : enforcement.atEndOfData(report, spfLeftToData);
+            if (refusal.isPresent()) {
+                HookResult r = refusal.get();
+                LOGGER.info("SessionAuthCheck: {} {} for mail {} from <{}> in session {}", r.getSmtpRetCode(),
+                        r.getSmtpDescription(), mail.getName(), LogText.of(envelope.mailFrom()),
+                        session.getSessionID());
+                return r;
             }
-            if (exempt) {
-                return HookResult.DECLINED;
-            }
-            Optional<HookResult> refusal = enforcement.atEndOfData(report, spfLeftToData);
-            refusal.ifPresent(r -> LOGGER.info("SessionAuthCheck: {} {} for mail {} from <{}> in session {}",
-                    r.getSmtpRetCode(), r.getSmtpDescription(), mail.getName(), envelope.mailFrom(),
-                    session.getSessionID()));
-            return refusal.orElse(HookResult.DECLINED);
+            store(mail, report, started);
+            return HookResult.DECLINED;
         } catch (java.net.UnknownHostException | RuntimeException e) {
             LOGGER.warn("SessionAuthCheck: mail {} not checked in the session (MailAuthCheck will): {}",
                     mail.getName(), e.toString());
@@ -464,6 +463,30 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 if (started != null && started.streamedWith() != null) {
                     started.streamedWith().close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Stores the results of a mail accepted after the check was awaited, for MailAuthCheck: bound by the SHA-256 of the
+     * pass that streamed its body, or by one made now; a message checked from its header section without such a
+     * pass gets none (MailAuthCheck checks it). A failure here leaves the mail to MailAuthCheck, marks taken off.
+     */
+    private void store(Mail mail, AuthCheckReport report, Started started) {
+        try {
+            if (started.binding() != null) {
+                // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
+                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report, started.binding());
+            } else if (!started.headerOnly()) {
+                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warn("SessionAuthCheck: results of mail {} not stored (MailAuthCheck checks it): {}",
+                    mail.getName(), e.toString());
+            try {
+                mail.removeAttribute(SessionCheckedMail.CHECKED_IN_SESSION);
+            } catch (RuntimeException ignored) {
+                // nothing more to do: without the mark's binding (CHECKED_MESSAGE) the results are not used
             }
         }
     }
@@ -509,7 +532,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (wait == null) {
                 run.cutOff("no wait free");
                 LOGGER.info("SessionAuthCheck: no wait free ({}) for mail {} from <{}> in session {}", waitLimits(),
-                        mail.getName(), envelope.mailFrom(), session.getSessionID());
+                        mail.getName(), LogText.of(envelope.mailFrom()), session.getSessionID());
                 return new Awaited(null, BUSY);
             }
             Duration deadline = checker.deadline().plus(AWAIT_GRACE);
@@ -528,7 +551,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     : "not finished within " + bound.toMillis() + " ms";
             run.cutOff(why);
             LOGGER.info("SessionAuthCheck: checks of mail {} from <{}> in session {}: {}", mail.getName(),
-                    envelope.mailFrom(), session.getSessionID(), why);
+                    LogText.of(envelope.mailFrom()), session.getSessionID(), why);
             return new Awaited(null, wait.yielded() ? BUSY : SLOW);
         }
     }
@@ -696,7 +719,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 wait = waits.tryTakeForWork(envelope.clientIp());
                 if (wait == null) {
                     LOGGER.info("SessionAuthCheck: no wait free ({}) to stream the body of mail {} from <{}>",
-                            waitLimits(), mail.getName(), envelope.mailFrom());
+                            waitLimits(), mail.getName(), LogText.of(envelope.mailFrom()));
                     return Started.NO_WAIT;
                 }
             }

@@ -380,7 +380,7 @@ class RelayPolicyRcptHookTest {
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "bogus", "1", "nameLookupTimeOut", "500"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("RelayPolicyRcptHook: unknown parameter(s) [bogus, nameLookupTimeOut]; accepted:"
-                        + " [dnsServers, dnsTimeout, nameLookupTimeout, policyFile]");
+                        + " [dnsServers, dnsTimeout, maxWaiting, nameLookupTimeout, policyFile]");
     }
 
     @Test

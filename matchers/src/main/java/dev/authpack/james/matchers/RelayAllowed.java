@@ -1,5 +1,6 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.LogText;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.RelayPolicyFiles;
 import dev.authpack.relay.RelayDecision;
@@ -98,11 +99,11 @@ public class RelayAllowed extends GenericMatcher {
             }
             if (decision.allowed()) {
                 allowed.add(recipient);
-                LOGGER.debug("RelayAllowed: mail {} to {}: allowed by {}", mail.getName(), recipient.asString(),
-                        decision.reason());
+                LOGGER.debug("RelayAllowed: mail {} to {}: allowed by {}", mail.getName(),
+                        LogText.of(recipient.asString()), LogText.of(decision.reason()));
             } else {
-                LOGGER.info("RelayAllowed: mail {} to {}: not relayable: {}", mail.getName(), recipient.asString(),
-                        decision.reason());
+                LOGGER.info("RelayAllowed: mail {} to {}: not relayable: {}", mail.getName(),
+                        LogText.of(recipient.asString()), LogText.of(decision.reason()));
             }
         }
         return allowed;
