@@ -17,8 +17,8 @@ import org.xbill.DNS.Type;
  * preference sees only them (the result is a permerror anyway unless one of the first hosts matches).
  */
 final class AnswerTrim {
-    /** Most answer records of an MX or PTR answer parsed: the largest SPF name limit (100) and one. */
-    static final int MAX_NAME_RECORDS = 101;
+    /** Most answer records of an MX or PTR answer parsed: the largest SPF or iprev name limit (100) and one. */
+    static final int MAX_NAME_RECORDS = DnsResolver.MAX_NAME_RECORDS;
     private static final int HEADER = 12;
 
     private AnswerTrim() {

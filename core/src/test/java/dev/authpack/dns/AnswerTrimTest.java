@@ -77,6 +77,23 @@ class AnswerTrimTest {
         assertThat(AnswerTrim.trim(cut, Type.MX)).isSameAs(cut);
     }
 
+    /** No SPF or iprev name limit can ask for more names than an answer keeps. */
+    @Test
+    void noNameLimitReachesTheCut() {
+        int over = AnswerTrim.MAX_NAME_RECORDS;
+        assertThat(dev.authpack.spf.SpfOptions.defaults().withLimits(10, 2, over - 1, over - 1).maxMxNames())
+                .isEqualTo(over - 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> dev.authpack.spf.SpfOptions.defaults().withLimits(10, 2, over, 10))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> dev.authpack.spf.SpfOptions.defaults().withLimits(10, 2, 10, over))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new dev.authpack.iprev.IprevChecker(new ZoneFileResolver(""), over))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** Over the network (UDP truncated, then TCP): the lookup (and so what the cache keeps) holds 101 names. */
     @Test
     void theLookupHoldsNoMoreThanTheCut() throws Exception {
