@@ -26,7 +26,7 @@ import java.util.Set;
  * became two and a DKIM signature over {@code Subject} or {@code From} failed (session 20). Octets that are not
  * UTF-8 in a message that writes UTF-8 never reach here: javax.mail decoded them to U+FFFD when it parsed the message
  * (its header lines are read as UTF-8 under {@code allowutf8}), and no string it writes as UTF-8 can give them back
- * (session 21, {@code InvalidUtf8HeaderTest}).
+ * (session 21, {@code Utf8HeaderRewriteTest}).
  */
 final class HeaderSectionFields {
     /** A field name no message has: what {@link #writesUtf8} adds and takes away again. */
