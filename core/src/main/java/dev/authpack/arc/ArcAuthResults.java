@@ -28,7 +28,8 @@ public final class ArcAuthResults {
      * (case-insensitive), top to bottom, as the ValiMail suite and {@code arc-seal --use-existing-auth-results}
      * expect: every resinfo of each such field, in order, joined by {@code "; "} (comments kept, folding removed,
      * {@code none} dropped), read as UTF-8 and put on one line by the rule of our Authentication-Results
-     * ({@link dev.authpack.mail.WrittenText#oneLine}: controls, separators and bidi controls a space). Empty when no field has that authserv-id; an empty string when they have no resinfo.
+     * ({@link dev.authpack.mail.WrittenText#oneLine}: controls, separators and bidi controls a space). Empty when
+     * no field has that authserv-id; an empty string when they have no resinfo.
      */
     public static Optional<String> consolidate(RawMessage message, String authservId) {
         String wanted = authservId.toLowerCase(Locale.ROOT);

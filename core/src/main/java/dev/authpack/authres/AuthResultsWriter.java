@@ -285,8 +285,8 @@ public final class AuthResultsWriter {
     }
 
     /**
-     * RFC 5322 quoted-string (RFC 6532 UTF-8 text kept); characters that {@link WrittenText#breaksALine} become spaces and
-     * lone surrogates U+FFFD, so nothing in it can end the field or be shown as something else.
+     * RFC 5322 quoted-string (RFC 6532 UTF-8 text kept); characters that {@link WrittenText#breaksALine} become
+     * spaces and lone surrogates U+FFFD, so nothing in it can end the field or be shown as something else.
      */
     static String quoted(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2);

@@ -1,5 +1,6 @@
 package dev.authpack.dns;
 
+import java.util.Arrays;
 import org.xbill.DNS.Type;
 
 /**
@@ -55,7 +56,7 @@ final class AnswerTrim {
         if (p < 0) {
             return octets;
         }
-        byte[] cut = java.util.Arrays.copyOf(octets, p);
+        byte[] cut = Arrays.copyOf(octets, p);
         cut[6] = (byte) (MAX_NAME_RECORDS >>> 8);
         cut[7] = (byte) MAX_NAME_RECORDS;
         // NSCOUNT and ARCOUNT: those sections are not in the cut answer
