@@ -27,7 +27,9 @@ public final class ArcAuthResults {
      * Consolidates the message's {@code Authentication-Results} fields whose authserv-id is {@code authservId}
      * (case-insensitive), top to bottom, as the ValiMail suite and {@code arc-seal --use-existing-auth-results}
      * expect: every resinfo of each such field, in order, joined by {@code "; "} (comments kept, folding removed,
-     * {@code none} dropped). Empty when no field has that authserv-id; an empty string when they have no resinfo.
+     * {@code none} dropped), read as UTF-8 and put on one line by the rule of our Authentication-Results
+     * ({@link dev.authpack.mail.WrittenText#oneLine}: controls, separators and bidi controls a space). Empty when
+     * no field has that authserv-id; an empty string when they have no resinfo.
      */
     public static Optional<String> consolidate(RawMessage message, String authservId) {
         String wanted = authservId.toLowerCase(Locale.ROOT);
@@ -40,6 +42,8 @@ public final class ArcAuthResults {
                 continue;
             }
             found = true;
+            // the octets as UTF-8 (RFC 6532): the sealer writes the resinfos as UTF-8 (session 21)
+            body = ArcText.utf8(body);
             int semicolon = ArcText.topLevelSemicolon(body, 0);
             if (semicolon < 0) {
                 continue;

@@ -1,5 +1,8 @@
 package dev.authpack.arc;
 
+import dev.authpack.mail.WrittenText;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -113,24 +116,25 @@ final class ArcText {
     }
 
     /**
-     * Unfolds (CR and LF removed), turns other control characters into spaces (so nothing taken from a message can
-     * end a header field we write), and trims.
+     * Header text read one char per octet ({@link dev.authpack.mail.HeaderField#rawValue}) decoded as UTF-8 (RFC 6532),
+     * an ill-formed sequence U+FFFD: what is written back as UTF-8 is then the octets received, not each 8-bit octet
+     * as two, and {@link #clean} does not take a UTF-8 continuation octet 0x80-0x9F for a C1 control.
      */
-    static String clean(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean control = c < 0x20 && c != '\t' || c == 0x7f;
-            if (control && out == null) {
-                out = new StringBuilder(s.length()).append(s, 0, i);
-            }
-            if (out != null) {
-                if (c == '\r' || c == '\n') {
-                    continue;
-                }
-                out.append(control ? ' ' : c);
+    static String utf8(String octets) {
+        for (int i = 0; i < octets.length(); i++) {
+            if (octets.charAt(i) >= 0x80) {
+                return new String(octets.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             }
         }
-        return (out == null ? s : out.toString()).strip();
+        return octets;
+    }
+
+    /**
+     * Unfolds, puts on one line and trims: {@link WrittenText#oneLine}, the rule of our Authentication-Results (C0
+     * and C1 controls, DEL, U+2028, U+2029 and the bidi controls a space, an unpaired surrogate U+FFFD), so nothing
+     * taken from a message can end, break or reorder a header field we write.
+     */
+    static String clean(String s) {
+        return WrittenText.oneLine(s).strip();
     }
 }

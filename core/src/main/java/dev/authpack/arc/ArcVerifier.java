@@ -543,7 +543,7 @@ public final class ArcVerifier {
                 int semicolon = ArcText.topLevelSemicolon(payload, 0);
                 out.add(new ArcSet(k, tag(seal, "d"), tag(seal, "s"), seal == null || seal.tags() == null ? null
                         : seal.tags().get("cv"), tag(ams, "d"), tag(ams, "s"), AuthServIds.of(payload).orElse(null),
-                        semicolon < 0 ? "" : ArcText.clean(payload.substring(semicolon + 1)),
+                        semicolon < 0 ? "" : ArcText.clean(ArcText.utf8(payload.substring(semicolon + 1))),
                         AuthResultsParser.parse(payload),
                         k <= n ? amsVerdicts[k] : SignatureVerdict.NOT_CHECKED, k <= n ? amsReasons[k] : null,
                         k <= n ? sealVerdicts[k] : SignatureVerdict.NOT_CHECKED, k <= n ? sealReasons[k] : null));

@@ -1,13 +1,16 @@
 package dev.authpack.authres;
 
+import dev.authpack.mail.WrittenText;
+
 import java.util.List;
 
 /**
  * Formats an {@code Authentication-Results} field (RFC 8601 §2.2). Nothing taken from a message can break the
  * field: values that are not plain tokens or addresses are written as quoted-strings with {@code \} and {@code "}
  * escaped; control characters (C0, DEL, C1: CR, LF, NUL, NEL, ...), U+2028, U+2029 and the bidi embedding,
- * override and isolate controls are replaced by a space, and an unpaired surrogate by U+FFFD, so a value is one
- * line of RFC 6532 text that no reader splits or reorders into something else. Other UTF-8 text is kept.
+ * override and isolate controls are replaced by a space, and an unpaired surrogate by U+FFFD ({@link WrittenText},
+ * the rule ArcSealer's ARC-Authentication-Results follows too), so a value is one line of RFC 6532 text that no
+ * reader splits or reorders into something else. Other UTF-8 text is kept.
  *
  * <p>Each resinfo goes on its own folded line, and a line that would grow past {@link #MAX_LINE_CHARS} is folded
  * between its parts, so long results never produce over-long lines (RFC 5322 §2.1.1).
@@ -282,8 +285,8 @@ public final class AuthResultsWriter {
     }
 
     /**
-     * RFC 5322 quoted-string (RFC 6532 UTF-8 text kept); characters that {@link #breaksALine} become spaces and
-     * lone surrogates U+FFFD, so nothing in it can end the field or be shown as something else.
+     * RFC 5322 quoted-string (RFC 6532 UTF-8 text kept); characters that {@link WrittenText#breaksALine} become
+     * spaces and lone surrogates U+FFFD, so nothing in it can end the field or be shown as something else.
      */
     static String quoted(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2);
@@ -304,13 +307,12 @@ public final class AuthResultsWriter {
             if (Character.isSurrogate(c)) {
                 // RFC 3629: a surrogate pair is one character; a lone surrogate has no UTF-8 form (RFC 6532 text
                 // is UTF-8), so it becomes U+FFFD, the replacement a UTF-8 reader shows for an ill-formed sequence
-                if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c) && WrittenText.pairedSurrogate(text, i)) {
                     out.append(c).append(text.charAt(++i));
                 } else {
-                    out.append('\ufffd');
+                    out.append(WrittenText.REPLACEMENT);
                 }
-            } else if (breaksALine(c)) {
+            } else if (WrittenText.breaksALine(c)) {
                 out.append(' ');
             } else {
                 if (c == '"' || c == '\\') {
@@ -324,27 +326,13 @@ public final class AuthResultsWriter {
 
     /**
      * A character copied into a quoted-string as it is: printable ASCII but {@code "} and {@code \\}, or a
-     * non-ASCII character that is neither {@link #breaksALine} nor a surrogate (RFC 6532 UTF-8 text).
+     * non-ASCII character that is neither {@link WrittenText#breaksALine} nor a surrogate (RFC 6532 UTF-8 text).
      */
     private static boolean isQtextOrSpace(char c) {
         if (c < 0x7f) {
             return c >= 0x20 && c != '"' && c != '\\';
         }
-        return !breaksALine(c) && !Character.isSurrogate(c);
+        return !WrittenText.breaksALine(c) && !Character.isSurrogate(c);
     }
 
-    /**
-     * A character written as a space, because some reader ends, breaks or reorders a line at it (review s20): the
-     * C0 controls (CR, LF, NUL, ..., HTAB too: folding white space to RFC 5322 readers), DEL, the C1 controls
-     * U+0080-U+009F (NEL U+0085 ends a line for Java's regular expressions and XML 1.1; CSI U+009B starts a
-     * terminal escape), U+2028 and U+2029 (line and paragraph separators: line ends in Java and JavaScript
-     * regular expressions), and the bidi embedding, override and isolate controls U+202A-U+202E, U+2066-U+2069
-     * (Unicode UAX #9; CVE-2021-42574 "Trojan Source": inside a quoted value they reorder what a reader shows after
-     * it, the properties that follow included). All are legal UTF-8 (RFC 6532 allows C1 in a quoted-string), none is
-     * text an Authentication-Results value needs.
-     */
-    static boolean breaksALine(char c) {
-        return c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029'
-                || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
-    }
 }

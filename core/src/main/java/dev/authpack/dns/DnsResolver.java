@@ -18,6 +18,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link DnsOutcome#INVALID_NAME} with a reason, not an exception and not a temporary failure.
  */
 public interface DnsResolver {
+    /**
+     * Most records of an MX or PTR answer a network resolver reads ({@code AnswerTrim}): SPF's and iprev's name
+     * limits (at most 100) and one, so that "more than the limit" can still be told.
+     */
+    int MAX_NAME_RECORDS = 101;
+
 
     /** TXT records; each record's character-strings joined without separator (RFC 7208 §3.3, RFC 6376 §3.6.2.2). */
     CompletableFuture<DnsLookup<String>> txt(String name);

@@ -425,7 +425,8 @@ final class DnsTransport {
         try {
             byte[] octets = new byte[length];
             wire.get(octets);
-            reply = new Message(octets);
+            // an MX or PTR answer parsed no further than what the checks use (AnswerTrim)
+            reply = new Message(AnswerTrim.trim(octets, asked.getType()));
         } catch (IOException | RuntimeException e) {
             LOG.debug("ignoring an unparsable datagram for {}: {}", asked, e.toString());
             return null;

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class IprevChecker {
     public static final int DEFAULT_MAX_NAMES = 10;
+    /** The most names that can be asked for: fewer than an answer keeps ({@link DnsResolver#MAX_NAME_RECORDS}). */
+    public static final int MAX_NAMES = DnsResolver.MAX_NAME_RECORDS - 1;
 
     private final DnsResolver dns;
     private final int maxNames;
@@ -27,8 +29,9 @@ public final class IprevChecker {
     }
 
     public IprevChecker(DnsResolver dns, int maxNames) {
-        if (maxNames < 1) {
-            throw new IllegalArgumentException("maxNames must be at least 1");
+        if (maxNames < 1 || maxNames > MAX_NAMES) {
+            throw new IllegalArgumentException("maxNames must be from 1 to " + MAX_NAMES
+                    + " (a PTR answer is read no further than its first " + DnsResolver.MAX_NAME_RECORDS + " records)");
         }
         this.dns = dns;
         this.maxNames = maxNames;

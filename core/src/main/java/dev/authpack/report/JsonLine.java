@@ -1,5 +1,7 @@
 package dev.authpack.report;
 
+import dev.authpack.mail.WrittenText;
+
 import java.util.Collection;
 import java.util.Map;
 
@@ -9,7 +11,9 @@ import java.util.Map;
  * sender, so strings are escaped completely: quote, backslash, every control character (so a CR or LF can never
  * split or forge a log line), U+2028/U+2029 and unpaired surrogates (written as {@code \\uXXXX}), DEL and the C1
  * controls U+0080 to U+009F (NEL, U+0085, ends a line for readers that split at Unicode line ends; U+009B is the
- * 8-bit CSI of terminals; an ISO-8859-1 report gives them from octets 0x80 to 0x9F).
+ * 8-bit CSI of terminals; an ISO-8859-1 report gives them from octets 0x80 to 0x9F), and the bidi embedding, override
+ * and isolate controls (U+202A-U+202E, U+2066-U+2069: they reorder what a log viewer shows): the characters of
+ * {@link WrittenText#breaksALine}, the rule of our header fields, escaped here rather than replaced.
  * Strings longer than {@link #MAX_STRING_CHARS} are cut (with "..." appended).
  */
 public final class JsonLine {
@@ -72,12 +76,8 @@ public final class JsonLine {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < v.length()
-                            && Character.isLowSurrogate(v.charAt(i + 1));
-                    boolean pairedLow = Character.isLowSurrogate(c) && i > 0
-                            && Character.isHighSurrogate(v.charAt(i - 1));
-                    if (c < 0x20 || c >= 0x7F && c <= 0x9F || c == '\u2028' || c == '\u2029'
-                            || Character.isSurrogate(c) && !pairedHigh && !pairedLow) {
+                    // the rule of our header values (WrittenText), escaped rather than replaced: nothing is lost
+                    if (WrittenText.breaksALine(c) || Character.isSurrogate(c) && !WrittenText.pairedSurrogate(v, i)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

@@ -25,6 +25,13 @@ class JsonLineTest {
                 + "\"lone\":\"x\\ud800y\\udc00z\",\"pair\":\"\ud83d\ude00\",\"list\":[\"a\",null,true]}");
     }
 
+    /** Session 21: the bidi embedding, override and isolate controls are escaped too (the rule of our headers). */
+    @Test
+    void bidiControlsAreEscaped() {
+        String json = JsonLine.of(List.of("a\u202eb\u2066c\u2069d\u0085e"));
+        assertThat(json).isEqualTo("[\"a\\u202eb\\u2066c\\u2069d\\u0085e\"]");
+    }
+
     @Test
     void longStringsAreCut() {
         String json = JsonLine.of(List.of("y".repeat(JsonLine.MAX_STRING_CHARS + 50)));

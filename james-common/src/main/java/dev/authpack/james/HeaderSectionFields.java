@@ -23,7 +23,10 @@ import java.util.Set;
  * that it writes the same octets: one char per octet (ISO-8859-1) for a message that writes one octet per char,
  * UTF-8 for one whose session has {@code mail.mime.allowutf8=true} (javax.mail then writes header text as UTF-8;
  * James makes its session from the system properties). Read as ISO-8859-1 and written as UTF-8, every 8-bit octet
- * became two and a DKIM signature over {@code Subject} or {@code From} failed (session 20).
+ * became two and a DKIM signature over {@code Subject} or {@code From} failed (session 20). Octets that are not
+ * UTF-8 in a message that writes UTF-8 never reach here: javax.mail decoded them to U+FFFD when it parsed the message
+ * (its header lines are read as UTF-8 under {@code allowutf8}), and no string it writes as UTF-8 can give them back
+ * (session 21, {@code Utf8HeaderRewriteTest}).
  */
 final class HeaderSectionFields {
     /** A field name no message has: what {@link #writesUtf8} adds and takes away again. */

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Properties;
@@ -53,6 +54,9 @@ class Utf8HeaderRewriteTest {
     private static final String DISPLAY = "J\u00fcrgen M\u00fcller";
     private static final String ALLOW_UTF8 = "mail.mime.allowutf8";
 
+    /** "Grüße aus Köln" in ISO-8859-1, then a lone continuation octet and a truncated 3-octet sequence. */
+    private static final byte[] LATIN1_SUBJECT = {'G', 'r', (byte) 0xfc, (byte) 0xdf, 'e', ' ', 'a', 'u', 's', ' ', 'K',
+        (byte) 0xf6, 'l', 'n', ' ', (byte) 0x80, ' ', (byte) 0xe2, (byte) 0x82};
     private static LoopbackDnsServer dns;
 
     private static DkimSigningKey key() {
@@ -112,36 +116,8 @@ class Utf8HeaderRewriteTest {
             "james-changed, true, false", "james-changed, true, true",
     })
     void utf8HeaderOctetsSurviveTheRewrite(String holder, boolean large, boolean utf8) throws Exception {
-        if (utf8) {
-            System.setProperty(ALLOW_UTF8, "true");
-        } else {
-            System.clearProperty(ALLOW_UTF8);
-        }
         byte[] original = signed(large ? 300_000 : 2_000);
-        assertThat(verifies(original)).as("signed").isTrue();
-        // James' session: its properties are the system properties (MimeMessageWrapper's own constructor)
-        Session session = Session.getInstance(System.getProperties());
-        Mail mail;
-        if (holder.startsWith("james")) {
-            MimeMessageWrapper wrapper = new MimeMessageWrapper(session,
-                    MimeMessageInputStreamSource.create("m1", new ByteArrayInputStream(original)));
-            if (holder.equals("james-changed")) {
-                wrapper.setHeader("X-Changed-By", "another mailet");
-                wrapper.saveChanges();
-            }
-            // as James' SMTP server does (setMessageContent of the DATA's source): MailImpl.builder().mimeMessage
-            // would copy the message through MimeMessageWrapper.writeTo, which writes header lines as US-ASCII
-            MailImpl impl = MailImpl.builder().name("m1").sender("alice@example.com").addRecipient("bob@example.org")
-                    .build();
-            impl.setMessageNoCopy(wrapper);
-            impl.setRemoteAddr("192.0.2.1");
-            mail = impl;
-        } else {
-            mail = FakeMail.builder().name("m1").sender("alice@example.com").recipient("bob@example.org")
-                    .remoteAddr("192.0.2.1").size(original.length)
-                    .mimeMessage(new MimeMessage(session, new ByteArrayInputStream(original))).build();
-        }
-        mail.setAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com")));
+        Mail mail = received(holder, utf8, original);
         byte[] before = MimeMessageBytes.of(mail.getMessage());
         if (holder.equals("james-changed")) {
             // James itself, not the rewrite: a changed MimeMessageWrapper writes its header lines as US-ASCII
@@ -186,6 +162,126 @@ class Utf8HeaderRewriteTest {
                 impl.dispose();
             }
         }
+    }
+
+    private static byte[] signedLatin1(int bodySize) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("Authentication-Results: mx.test; dkim=pass header.d=forged.example\r\n"
+                + "From: Alice <alice@example.com>\r\nTo: bob@example.org\r\nSubject: ")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(LATIN1_SUBJECT);
+        out.writeBytes(("\r\nMessage-ID: <latin1@example.com>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=iso-8859-1\r\n\r\n"
+                + "x".repeat(76).concat("\r\n").repeat(bodySize / 78 + 1)).getBytes(StandardCharsets.US_ASCII));
+        DkimSignOptions options = DkimSignOptions.of("example.com", "utf8");
+        return new DkimSigner(KEY, options).sign(out.toByteArray());
+    }
+
+    private static boolean containsLatin1Subject(byte[] message) {
+        return new String(message, StandardCharsets.ISO_8859_1)
+                .contains("Subject: " + new String(LATIN1_SUBJECT, StandardCharsets.ISO_8859_1) + "\r\n");
+    }
+
+    /**
+     * Session 21 (from session 19): 8-bit header octets that are not UTF-8 (a Latin-1 Subject from an old client, a
+     * stray 0x80) in a DKIM-signed field. A mail administrator wants them kept as they arrived: our field goes on top,
+     * every other field keeps its octets, and the signature over them still verifies at a later hop after
+     * MailAuthCheck and AddAuthResults have run, with and without {@code mail.mime.allowutf8=true}, for a message read
+     * whole and one rewritten from its header section.
+     *
+     * <p>Where this cannot hold, and why (asserted, so it is known): a plain javax.mail message (not James' own) made
+     * from the octets under {@code mail.mime.allowutf8=true}. javax.mail 1.6 reads its header lines as UTF-8 when the
+     * message is parsed ({@code InternetHeaders} over {@code LineInputStream(in, true)}: an ill-formed sequence becomes
+     * U+FFFD) and writes header text from Java strings as UTF-8 ({@code LineOutputStream}); no string holds the octets,
+     * so they are gone before MailAuthCheck sees the message, whatever it does. James' own messages
+     * ({@code MimeMessageWrapper}) are read and written from their source and keep them.
+     */
+    @ParameterizedTest(name = "{0} large={1} allowutf8={2}")
+    @CsvSource({
+            "james, false, false", "james, false, true", "james, true, false", "james, true, true",
+            "javamail, false, false", "javamail, false, true", "javamail, true, false", "javamail, true, true",
+    })
+    void invalidUtf8InASignedSubjectStillVerifiesAtTheNextHop(String holder, boolean large, boolean utf8)
+            throws Exception {
+        byte[] original = signedLatin1(large ? 300_000 : 2_000);
+        Mail mail = received(holder, utf8, original);
+        byte[] before = MimeMessageBytes.of(mail.getMessage());
+        boolean lostByJavaMail = holder.equals("javamail") && utf8;
+        if (lostByJavaMail) {
+            // javax.mail itself, when the message was made: the octets are U+FFFD before any mailet runs
+            assertThat(containsLatin1Subject(before)).isFalse();
+            assertThat(new String(before, StandardCharsets.UTF_8)).contains("Subject: Gr\ufffd\ufffde aus K\ufffdln");
+            return;
+        }
+        assertThat(before).as("the message as received").isEqualTo(original);
+        MailAuthCheck check = new MailAuthCheck(new AuthpackEngines());
+        check.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("serverId", "mx.test")
+                .setProperty("dnsServers", dns.address()).setProperty("dnsTimeout", "1000")
+                .setProperty("maxCheckedSize", "100k").setProperty("addAuthenticationResults", "false").build());
+        AddAuthResults add = new AddAuthResults();
+        add.init(FakeMailetConfig.builder().mailetName("AddAuthResults").setProperty("maxCheckedSize", "100k")
+                .build());
+        try {
+            check.service(mail);
+            add.service(mail);
+            byte[] after = MimeMessageBytes.of(mail.getMessage());
+            String text = new String(after, StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("Authentication-Results: mx.test;").contains("dkim=pass header.d=example.com")
+                    .doesNotContain("forged.example");
+            assertThat(containsLatin1Subject(after)).as("the Subject's octets as they arrived").isTrue();
+            // the next hop gets these octets: the signature over the Subject still verifies
+            assertThat(verifies(after)).as("the signature at the next hop").isTrue();
+        } finally {
+            check.destroy();
+            add.destroy();
+            if (mail instanceof MailImpl impl) {
+                impl.dispose();
+            }
+        }
+    }
+
+    /**
+     * {@link #mail} with {@code mail.mime.allowutf8=true} set or not, in James' session (its properties are the
+     * system properties: MimeMessageWrapper's own constructor), {@code original} checked to verify first.
+     */
+    private static Mail received(String holder, boolean utf8, byte[] original) throws Exception {
+        if (utf8) {
+            System.setProperty(ALLOW_UTF8, "true");
+        } else {
+            System.clearProperty(ALLOW_UTF8);
+        }
+        assertThat(verifies(original)).as("signed").isTrue();
+        return mail(holder, Session.getInstance(System.getProperties()), original);
+    }
+
+    /**
+     * The mail holding {@code original}: {@code james}, James' own MimeMessageWrapper in a MailImpl, unchanged;
+     * {@code james-changed}, the same after another mailet changed a header; {@code javamail}, a javax.mail
+     * MimeMessage made from the octets in {@code session}.
+     */
+    private static Mail mail(String holder, Session session, byte[] original) throws Exception {
+        Mail mail;
+        if (holder.startsWith("james")) {
+            MimeMessageWrapper wrapper = new MimeMessageWrapper(session,
+                    MimeMessageInputStreamSource.create("m1", new ByteArrayInputStream(original)));
+            if (holder.equals("james-changed")) {
+                wrapper.setHeader("X-Changed-By", "another mailet");
+                wrapper.saveChanges();
+            }
+            // as James' SMTP server does (setMessageContent of the DATA's source): MailImpl.builder().mimeMessage
+            // would copy the message through MimeMessageWrapper.writeTo, which writes header lines as US-ASCII
+            MailImpl impl = MailImpl.builder().name("m1").sender("alice@example.com").addRecipient("bob@example.org")
+                    .build();
+            impl.setMessageNoCopy(wrapper);
+            impl.setRemoteAddr("192.0.2.1");
+            mail = impl;
+        } else {
+            mail = FakeMail.builder().name("m1").sender("alice@example.com").recipient("bob@example.org")
+                    .remoteAddr("192.0.2.1").size(original.length)
+                    .mimeMessage(new MimeMessage(session, new ByteArrayInputStream(original))).build();
+        }
+        mail.setAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of("mail.example.com")));
+        return mail;
     }
 
     /** {@code message} without the one occurrence of {@code field}. */
