@@ -3,7 +3,8 @@ package dev.authpack.mail;
 /**
  * The one rule for text we write that came from elsewhere (a message, a configuration, a DNS answer): our
  * Authentication-Results ({@code AuthResultsWriter}) and ARC-Authentication-Results ({@code ArcSealer}) values,
- * and the JSON log lines ({@code JsonLine}, which escapes what this rule names instead of replacing it).
+ * and the JSON log lines ({@code JsonLine}) and the hooks' log lines ({@code LogText}), which escape what this rule
+ * names instead of replacing it.
  */
 public final class WrittenText {
     /** What an unpaired surrogate becomes: the replacement a UTF-8 reader shows for an ill-formed sequence. */

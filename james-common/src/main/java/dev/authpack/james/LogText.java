@@ -1,13 +1,15 @@
 package dev.authpack.james;
 
+import dev.authpack.mail.WrittenText;
+
 /**
  * Text of the SMTP client's (an address of MAIL FROM or RCPT TO, a reason quoting one) made safe for a log line:
- * every control character (C0, DEL, C1), and the Unicode line, paragraph and bidirectional controls, written as
- * {@code \xNN} (past U+00FF a backslash, {@code u} and four hex digits), and at most {@link #MAX_CHARS} characters
- * kept. James 3.8.1 takes any ASCII octet after a backslash in a quoted local part ({@code "a\<CR>b"@example.com})
- * and splits command lines at LF only, so a bare CR or an escape sequence of the client's reaches the hooks: written
- * as it is, a CR overwrites what a terminal or {@code tail -f} shows of the line with text of the sender's choosing,
- * and an escape sequence drives the reader's terminal (review s21).
+ * every character of {@link WrittenText}'s rule (C0, DEL, C1, the Unicode line, paragraph and bidi controls)
+ * written as {@code \xNN} (past U+00FF a backslash, {@code u} and four hex digits), and at most
+ * {@link #MAX_CHARS} characters kept. James 3.8.1 takes any ASCII octet after a backslash in a quoted local part
+ * ({@code "a\<CR>b"@example.com}) and splits command lines at LF only, so a bare CR or an escape sequence of the
+ * client's reaches the hooks: written as it is, a CR overwrites what a terminal or {@code tail -f} shows of the
+ * line with text of the sender's choosing, and an escape sequence drives the reader's terminal (review s21).
  */
 public final class LogText {
     /** The most characters of one value written (a path of RFC 5321 is at most 256 octets). */
@@ -38,9 +40,8 @@ public final class LogText {
         return end == text.length() ? kept : kept + "...(" + (text.length() - end) + " more)";
     }
 
-    /** C0, DEL, C1; U+2028, U+2029 (line and paragraph separators); the bidirectional controls. */
+    /** The characters {@link WrittenText#breaksALine} names: the one rule of what a reader must not see as is. */
     private static boolean unsafe(char c) {
-        return c < 0x20 || c >= 0x7f && c < 0xa0 || c == '\u2028' || c == '\u2029'
-                || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f';
+        return WrittenText.breaksALine(c);
     }
 }
