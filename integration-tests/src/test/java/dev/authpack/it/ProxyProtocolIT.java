@@ -7,7 +7,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -55,10 +58,23 @@ class ProxyProtocolIT {
     /** Set by James when it lets the client relay by {@code authorizedAddresses} (James' SMTPIsAuthNetwork). */
     static final String AUTH_NETWORK = "org.apache.james.SMTPIsAuthNetwork";
 
+    /**
+     * The template's smtpserver with the lines of conf-samples/smtpserver-proxy-snippet.xml that make it a port for a
+     * load balancer: {@code <proxyRequired>true</proxyRequired>} and {@code <connectionLimitPerIP>0}.
+     */
     static String withProxyRequired(String xml) {
+        String snippet;
+        try {
+            snippet = Files.readString(Locations.confSamples().resolve("smtpserver-proxy-snippet.xml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String required = "<proxyRequired>true</proxyRequired>";
+        String perIp = "<connectionLimitPerIP>0</connectionLimitPerIP>";
+        assertThat(snippet).as("conf-samples/smtpserver-proxy-snippet.xml").contains(required, perIp);
         String bind = "<bind>@SMTP_BIND@</bind>";
-        assertThat(xml).as("smtpserver.xml template").contains(bind).doesNotContain("proxyRequired");
-        return xml.replace(bind, bind + "\n<proxyRequired>true</proxyRequired>");
+        assertThat(xml).as("smtpserver.xml template").contains(bind, perIp).doesNotContain("proxyRequired");
+        return xml.replace(bind, bind + "\n" + required);
     }
 
     /**
