@@ -38,9 +38,13 @@ class ProxyTranslatorIT {
             mail3.siit.example.          0 A   192.0.3.10
             """;
     static final String POLICY = """
-            relay_hosts = 127.0.0.1, 192.0.2.10
+            relay_hosts = 192.0.2.10
             relay_authenticated = true
             translator_prefixes = 64:ff9b::/96, 2001:db8:64::/96
+
+            # the proxy's own address, 127.0.0.1, relays only mail from @loopback.example
+            [domain loopback.example]
+            relay_from = 127.0.0.1
             """;
     static final String SERVER_ID = "<serverId>mx.james.test</serverId>";
 
@@ -103,6 +107,8 @@ class ProxyTranslatorIT {
     @Test
     void theRelayPolicyMatchesATranslatedClientByItsIpv4Address() {
         // relay_hosts = 192.0.2.10: the hook allows it at RCPT and RelayAllowed routes the mail to the relay processor
+        // (the TCP peer, 127.0.0.1, may not relay mail from @elsewhere.example: a matcher reading it would send the
+        // mail to relay-denied)
         String id = JAMES.server().send(via("v1", NSP).mailFrom("app@elsewhere.example").rcptTo("user@remote.example"));
         DeliveredMail mail = JAMES.server().awaitMail("outgoing", m -> m.headers("Message-ID").contains(id),
                 AuthpackJames.DEFAULT_DELIVERY_TIMEOUT);
@@ -112,10 +118,14 @@ class ProxyTranslatorIT {
     @ParameterizedTest
     @ValueSource(strings = {"v1", "v2"})
     void noClaimedTranslatorAddressBecomesATrustedLoopbackOrDocumentationClient(String version) {
-        // 127.0.0.1 and 192.0.2.10 are relay_hosts; these embed them where they must not be read (the loopback under
-        // any prefix, a non-global address under the well-known one)
+        // 192.0.2.10 is a relay_hosts client and 127.0.0.1 may relay mail from @loopback.example; these embed them
+        // where they must not be read (the loopback under any prefix, a non-global address under the well-known one)
+        String control = JAMES.server().send(via(version, "127.0.0.1").mailFrom("app@loopback.example")
+                .rcptTo("user@remote.example"));
+        JAMES.server().awaitMail("outgoing", m -> m.headers("Message-ID").contains(control),
+                AuthpackJames.DEFAULT_DELIVERY_TIMEOUT);
         for (String claimed : List.of("64:ff9b::7f00:1", "2001:db8:64::7f00:1", WKP_DOCUMENTATION)) {
-            SubmissionResult r = JAMES.submit(via(version, claimed).mailFrom("app@elsewhere.example")
+            SubmissionResult r = JAMES.submit(via(version, claimed).mailFrom("app@loopback.example")
                     .rcptTo("user@remote.example"));
             assertThat(r.last().code()).as(claimed + "\n" + r.transcript()).isEqualTo(550);
             assertThat(r.last().text()).as(r.transcript()).startsWith("5.7.1");
