@@ -7,10 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -63,12 +60,7 @@ class ProxyProtocolIT {
      * load balancer: {@code <proxyRequired>true</proxyRequired>} and {@code <connectionLimitPerIP>0}.
      */
     static String withProxyRequired(String xml) {
-        String snippet;
-        try {
-            snippet = Files.readString(Locations.confSamples().resolve("smtpserver-proxy-snippet.xml"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String snippet = DkimSignIT.read(Locations.confSamples().resolve("smtpserver-proxy-snippet.xml"));
         String required = "<proxyRequired>true</proxyRequired>";
         String perIp = "<connectionLimitPerIP>0</connectionLimitPerIP>";
         assertThat(snippet).as("conf-samples/smtpserver-proxy-snippet.xml").contains(required, perIp);
