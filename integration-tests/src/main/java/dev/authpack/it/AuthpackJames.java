@@ -346,7 +346,9 @@ public final class AuthpackJames implements AutoCloseable {
      * the first reply that is not positive (QUIT is still sent); never throws for an SMTP refusal.
      */
     public SubmissionResult submit(Submission s) {
-        try (SmtpClient c = s.clientAddress().map(this::smtpFrom).orElseGet(this::smtp)) {
+        InetAddress local = s.clientAddress().map(AuthpackJames::address).orElse(null);
+        InetAddress server = local == null ? InetAddress.getLoopbackAddress() : serverAddressFor(local);
+        try (SmtpClient c = SmtpClient.connect(server, smtpPort(), local, s.proxyHeader())) {
             return Transactions.run(c, s);
         }
     }

@@ -34,11 +34,17 @@ public final class SmtpClient implements Closeable {
     private final List<String> transcript = new ArrayList<>();
     private final SmtpReply greeting;
 
-    private SmtpClient(Socket socket) throws IOException {
+    private SmtpClient(Socket socket, byte[] preamble) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         this.out = socket.getOutputStream();
+        if (preamble.length > 0) {
+            out.write(preamble);
+            out.flush();
+            transcript.add("C: <" + preamble.length + " octets before SMTP: "
+                    + ProxyHeader.describe(preamble) + ">");
+        }
         this.greeting = readReply();
     }
 
@@ -52,13 +58,21 @@ public final class SmtpClient implements Closeable {
      * family must match the server's ({@code ::1} cannot reach {@code 127.0.0.1}).
      */
     public static SmtpClient connect(InetAddress server, int port, InetAddress localAddress) {
+        return connect(server, port, localAddress, new byte[0]);
+    }
+
+    /**
+     * Connects from {@code localAddress} (or the system's choice) and sends {@code preamble} first, before reading
+     * the greeting: what a load balancer speaking the HAProxy PROXY protocol does ({@link ProxyHeader}).
+     */
+    public static SmtpClient connect(InetAddress server, int port, InetAddress localAddress, byte[] preamble) {
         Socket socket = new Socket();
         try {
             if (localAddress != null) {
                 socket.bind(new InetSocketAddress(localAddress, 0));
             }
             socket.connect(new InetSocketAddress(server, port), READ_TIMEOUT_MILLIS);
-            return new SmtpClient(socket);
+            return new SmtpClient(socket, preamble.clone());
         } catch (IOException e) {
             try {
                 socket.close();

@@ -17,6 +17,7 @@ public final class Submission {
     private String mailFrom = "sender@spf-pass.example";
     private final List<String> recipients = new ArrayList<>();
     private TestMessage message;
+    private byte[] proxyHeader = new byte[0];
 
     public static Submission create() {
         return new Submission();
@@ -26,6 +27,19 @@ public final class Submission {
     public Submission clientAddress(String address) {
         this.clientAddress = address;
         return this;
+    }
+
+    /**
+     * Octets sent on connect before any SMTP (a HAProxy PROXY header, {@link ProxyHeader}), as a load balancer in
+     * front of a James with {@code <proxyRequired>true</proxyRequired>} does.
+     */
+    public Submission proxyHeader(byte[] header) {
+        this.proxyHeader = header.clone();
+        return this;
+    }
+
+    public byte[] proxyHeader() {
+        return proxyHeader.clone();
     }
 
     public Submission helo(String name) {
