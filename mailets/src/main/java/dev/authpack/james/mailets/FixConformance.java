@@ -108,7 +108,7 @@ public class FixConformance extends GenericMailet {
             try (hold) {
                 check(mail, message, size);
             }
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (IOException | MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(), e.toString());
         }
     }
