@@ -448,7 +448,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                     r.getSmtpRetCode(), r.getSmtpDescription(), mail.getName(), envelope.mailFrom(),
                     session.getSessionID()));
             return refusal.orElse(HookResult.DECLINED);
-        } catch (java.net.UnknownHostException | RuntimeException e) {
+        } catch (java.net.UnknownHostException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("SessionAuthCheck: mail {} not checked in the session (MailAuthCheck will): {}",
                     mail.getName(), e.toString());
             return HookResult.DECLINED;
