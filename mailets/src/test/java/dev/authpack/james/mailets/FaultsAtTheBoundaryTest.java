@@ -172,4 +172,46 @@ class FaultsAtTheBoundaryTest {
         }
         softly.assertAll();
     }
+
+    /**
+     * The signing key is read once, at init: a key file removed (or unreadable) afterwards changes nothing, the
+     * mail is signed and sealed with the key in memory.
+     */
+    @Test
+    void aKeyFileRemovedAfterStartChangesNothing() throws Exception {
+        Path copy = Files.copy(key, dir.resolve("removed.pem"));
+        DkimSign sign = init(new DkimSign(), "DkimSign", "domain", "example.com", "selector", "s1",
+                "privateKey", copy.toString());
+        ArcSeal seal = init(new ArcSeal(new AuthpackEngines(), java.util.Optional.empty()), "ArcSeal",
+                "domain", "example.com", "selector", "s1", "privateKey", copy.toString(), "authservId", "mx.test",
+                "dnsServers", dns.address(), "dnsTimeout", "1000");
+        Files.delete(copy);
+        FakeMail mail = mail(dev.authpack.james.MimeMessageBytes.from(MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+        sign.service(mail);
+        seal.service(mail);
+        String headers = MailAuthCheckTest.headers(mail);
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(headers).contains("ARC-Seal: ").contains("DKIM-Signature: ");
+        softly.assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
+        softly.assertAll();
+    }
+
+    /** A thousand recipients: every mailet keeps them all, in order. */
+    @Test
+    void manyRecipientsAreKept() throws Exception {
+        List<org.apache.james.core.MailAddress> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(new org.apache.james.core.MailAddress("r" + i + "@example.org"));
+        }
+        SoftAssertions softly = new SoftAssertions();
+        for (Map.Entry<String, Mailet> mailet : mailets().entrySet()) {
+            FakeMail mail = mail(dev.authpack.james.MimeMessageBytes.from(MESSAGE.getBytes(StandardCharsets.US_ASCII)));
+            mail.setRecipients(many);
+            softly.assertThatCode(() -> mailet.getValue().service(mail)).as(mailet.getKey())
+                    .doesNotThrowAnyException();
+            softly.assertThat(List.copyOf(mail.getRecipients())).as(mailet.getKey()).isEqualTo(many);
+            softly.assertThat(mail.getState()).as(mailet.getKey()).isEqualTo(Mail.DEFAULT);
+        }
+        softly.assertAll();
+    }
 }
