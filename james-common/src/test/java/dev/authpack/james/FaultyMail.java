@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -23,6 +25,19 @@ import java.util.function.Supplier;
  */
 public final class FaultyMail {
     private FaultyMail() {
+    }
+
+    /**
+     * The faults the tests throw, by name: a {@link MessagingException} (a spool file unreadable), a
+     * {@link RuntimeException}, a {@link StackOverflowError} (deep MIME nesting) and an {@link OutOfMemoryError}.
+     */
+    public static Map<String, Supplier<? extends Throwable>> faults() {
+        Map<String, Supplier<? extends Throwable>> faults = new LinkedHashMap<>();
+        faults.put("MessagingException", () -> new MessagingException("spool file unreadable (test)"));
+        faults.put("RuntimeException", () -> new IllegalStateException("broken (test)"));
+        faults.put("StackOverflowError", () -> new StackOverflowError("deep MIME nesting (test)"));
+        faults.put("OutOfMemoryError", () -> new OutOfMemoryError("Java heap space (test)"));
+        return faults;
     }
 
     /** {@code mail}, its {@code method} (any arguments) throwing {@code fault}; every other call goes to it. */

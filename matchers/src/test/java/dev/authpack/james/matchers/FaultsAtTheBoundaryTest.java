@@ -31,12 +31,7 @@ class FaultsAtTheBoundaryTest {
     Path dir;
 
     private static Map<String, Supplier<? extends Throwable>> faults() {
-        Map<String, Supplier<? extends Throwable>> faults = new LinkedHashMap<>();
-        faults.put("MessagingException", () -> new MessagingException("spool file unreadable (test)"));
-        faults.put("RuntimeException", () -> new IllegalStateException("broken (test)"));
-        faults.put("StackOverflowError", () -> new StackOverflowError("deep recursion (test)"));
-        faults.put("OutOfMemoryError", () -> new OutOfMemoryError("Java heap space (test)"));
-        return faults;
+        return FaultyMail.faults();
     }
 
     private static Matcher init(Matcher matcher, String condition) throws MessagingException {
