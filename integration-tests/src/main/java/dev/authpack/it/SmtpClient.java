@@ -136,6 +136,30 @@ public final class SmtpClient implements Closeable {
         return readReply();
     }
 
+    /**
+     * DATA, then {@code octets} exactly as given (the caller ends lines and doubles leading dots), then CRLF if they
+     * do not end with one, and the final dot: for messages that are not text (NUL octets, 8-bit fields). Returns the
+     * reply to DATA itself if it is not 354, else the reply after the final dot.
+     */
+    public SmtpReply dataOctets(byte[] octets) {
+        SmtpReply go = command("DATA");
+        if (go.code() != 354) {
+            return go;
+        }
+        boolean endsWithCrlf = octets.length >= 2 && octets[octets.length - 2] == '\r'
+                && octets[octets.length - 1] == '\n';
+        try {
+            out.write(octets);
+            out.write(((octets.length == 0 || endsWithCrlf ? "" : "\r\n") + ".\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("write failed; transcript so far:\n" + transcriptText(), e);
+        }
+        transcript.add("C: <message, " + octets.length + " octets>");
+        return readReply();
+    }
+
     public SmtpReply rset() {
         return command("RSET");
     }

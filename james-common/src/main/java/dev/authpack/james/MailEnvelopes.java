@@ -38,7 +38,7 @@ public final class MailEnvelopes {
     public static Envelope withoutClient(Mail mail) {
         try {
             return of(mail, (InetAddress) null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             return new Envelope(null, "", "", List.of(), Optional.empty());
         }
     }

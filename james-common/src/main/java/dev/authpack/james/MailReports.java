@@ -57,7 +57,7 @@ public final class MailReports {
             Map<String, Object> tree = ReportFields.of(PARSER.parse(octets, sender));
             mail.setAttribute(new Attribute(MailAttributes.REPORT, value(tree)));
             return tree;
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("authpack report: mail {} could not be read as a report: {}", mail.getName(), e.toString());
             return Map.of("type", "none", "kind", "unparseable", "reason", "message unreadable: " + e);
         }

@@ -203,7 +203,7 @@ public final class SessionCheckedMail {
                     bindForReuse ? held : Optional.empty(), bindForReuse, serverId, options);
             return handedOver.isPresent() ? handedOver
                     : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty(), false));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOG.warn("{}: the session's results not used: {}", mail.getName(), e.toString());
             return Optional.empty();
         }
@@ -291,7 +291,7 @@ public final class SessionCheckedMail {
     private static MimeMessage message(Mail mail) {
         try {
             return mail.getMessage();
-        } catch (MessagingException | RuntimeException e) {
+        } catch (MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             return null;
         }
     }

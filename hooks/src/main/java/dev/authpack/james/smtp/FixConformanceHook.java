@@ -106,7 +106,7 @@ public class FixConformanceHook implements JamesMessageHook {
             try (hold) {
                 return check(session, mail, message);
             }
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (IOException | MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("FixConformanceHook: conformance not checked, message accepted unchanged: {}", e.toString());
         }
         return HookResult.DECLINED;

@@ -270,7 +270,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         try {
             session.removeAttachment(RELAY_ALLOWED, State.Transaction);
             return decide(session, sender, rcpt);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.error("RelayPolicyRcptHook: temporary refusal of RCPT {} after an unexpected error",
                     LogText.of(String.valueOf(rcpt)), e);
             return TEMPORARY_FAILURE;
@@ -309,7 +309,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
                             AttributeValue.of(result.passed()
                                     ? result.names().stream().<AttributeValue<?>>map(AttributeValue::of).toList()
                                     : List.<AttributeValue<?>>of()))));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("RelayPolicyRcptHook: could not record the client names on mail {}", mail.getName(), e);
         }
         return HookResult.DECLINED;

@@ -447,7 +447,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             }
             store(mail, report, started);
             return HookResult.DECLINED;
-        } catch (java.net.UnknownHostException | RuntimeException e) {
+        } catch (java.net.UnknownHostException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("SessionAuthCheck: mail {} not checked in the session (MailAuthCheck will): {}",
                     mail.getName(), e.toString());
             return HookResult.DECLINED;
@@ -480,7 +480,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             } else if (!started.headerOnly()) {
                 SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("SessionAuthCheck: results of mail {} not stored (MailAuthCheck checks it): {}",
                     mail.getName(), e.toString());
             try {

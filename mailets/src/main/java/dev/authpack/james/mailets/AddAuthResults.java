@@ -73,7 +73,7 @@ public class AddAuthResults extends GenericMailet {
                 id = MailAttributes.authservId(mail);
             }
             results = MailAttributes.results(mail);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("{}: authpack attributes unreadable: {}", mail.getName(), e.toString());
         } finally {
             if (id.isPresent()) {
@@ -97,7 +97,7 @@ public class AddAuthResults extends GenericMailet {
             if (removed > 0) {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed, id);
             }
-        } catch (MessagingException | IOException | RuntimeException e) {
+        } catch (MessagingException | IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
             AuthResultsHeaders.toErrorProcessor(mail, "AddAuthResults", e);
         }

@@ -208,7 +208,8 @@ public class ArcSeal extends GenericMailet {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOGGER.warn("ArcSeal: mail {} not sealed: interrupted", mail.getName());
-        } catch (IOException | MessagingException | ExecutionException | TimeoutException | RuntimeException e) {
+        } catch (IOException | MessagingException | ExecutionException | TimeoutException | RuntimeException
+                 | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), String.valueOf(e));
         } finally {
             if (!toStrip.isEmpty()) {
@@ -292,7 +293,7 @@ public class ArcSeal extends GenericMailet {
     private void stripOrKeep(Mail mail, Set<String> ids) {
         try {
             AuthResultsHeaders.removeForged(mail, ids, maxSigned, maxCheckedTotal);
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (IOException | MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             AuthResultsHeaders.toErrorProcessor(mail, "ArcSeal", e);
         }
     }

@@ -197,7 +197,7 @@ final class AuthResultsHeaders {
      * authserv-id. The error processor must store such mail, not bounce it to its (possibly forged) sender
      * (docs/security.md).
      */
-    static void toErrorProcessor(Mail mail, String who, Exception e) {
+    static void toErrorProcessor(Mail mail, String who, Throwable e) {
         String reason = e instanceof HeaderSectionTooLarge ? e.getMessage()
                 : "Authentication-Results not rewritten (fields claiming our authserv-id may remain): " + e;
         org.slf4j.LoggerFactory.getLogger(AuthResultsHeaders.class).warn(

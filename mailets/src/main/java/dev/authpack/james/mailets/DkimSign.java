@@ -139,7 +139,7 @@ public class DkimSign extends GenericMailet {
                 case UNREADABLE -> LOGGER.warn("DkimSign: mail {} not signed: unreadable: {}", mail.getName(),
                         outcome.reason());
             }
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (IOException | MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("DkimSign: mail {} not signed: {}", mail.getName(), String.valueOf(e));
         }
     }

@@ -77,6 +77,12 @@ public class FixConformance extends GenericMailet {
             throw new MessagingException("FixConformance: processor must name a processor (default "
                     + DEFAULT_PROCESSOR + ")");
         }
+        if (processor.equalsIgnoreCase(Mail.GHOST)) {
+            // James drops a mail in state ghost: a mail failing a check would vanish without a copy (session 21)
+            throw new MessagingException("FixConformance: processor must not be " + Mail.GHOST + " (James drops such"
+                    + " mail, with no copy anywhere): name a processor that stores it, such as " + DEFAULT_PROCESSOR
+                    + " (the default), or one of your own");
+        }
         LOGGER.info("FixConformance ready: checks={} fixes={} detectEncoding={} processor={} {} {}", policy.checks(),
                 policy.fixes(), policy.settings().guesser() != CharsetGuesser.NONE,
                 processor, maxChecked, maxCheckedTotal);
@@ -108,7 +114,7 @@ public class FixConformance extends GenericMailet {
             try (hold) {
                 check(mail, message, size);
             }
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (IOException | MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("{}: conformance not checked, mail passed on unchanged: {}", mail.getName(), e.toString());
         }
     }

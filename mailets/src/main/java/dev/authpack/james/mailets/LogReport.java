@@ -97,7 +97,7 @@ public class LogReport extends GenericMailet {
             for (String line : lines(mail, MailReports.of(mail), clock.millis() / 1000, verp)) {
                 out.info(line);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.error("LogReport: mail {} not logged after an unexpected error", mail.getName(), e);
         }
     }

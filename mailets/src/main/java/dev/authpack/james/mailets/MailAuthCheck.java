@@ -198,7 +198,7 @@ public class MailAuthCheck extends GenericMailet {
                 }, metrics::notChecked);
             }
             LOGGER.debug("{}: {}", mail.getName(), checked.report());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
             metrics.notChecked();
             checked.hold().close();
@@ -227,7 +227,7 @@ public class MailAuthCheck extends GenericMailet {
                 AuthResultsHeaders.rewriteWith(mail, null, serverId, removeForged, ours, maxChecked,
                         maxCheckedTotal);
             }
-        } catch (MessagingException | IOException | RuntimeException e) {
+        } catch (MessagingException | IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
             AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         }
@@ -304,7 +304,7 @@ public class MailAuthCheck extends GenericMailet {
             Checked checked = unverified(mail, why);
             store(mail, checked);
             return checked;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("{}: unverifiable results not stored either: {}", mail.getName(), e.toString());
             return Checked.NOT_CHECKED;
         }
@@ -359,7 +359,7 @@ public class MailAuthCheck extends GenericMailet {
                 } else {
                     raw = MimeMessageBytes.of(mail.getMessage());
                 }
-            } catch (MessagingException | IOException | RuntimeException e) {
+            } catch (MessagingException | IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
                 String why = "message unreadable: " + e.getMessage();
                 start = () -> checker.startUnreadable(envelope, options, why, checkTimer);
@@ -462,7 +462,7 @@ public class MailAuthCheck extends GenericMailet {
             }
             return () -> checker.startHeaderOnly(envelope, header.octets(), header.clean(), options, why, checkTimer,
                     body);
-        } catch (MessagingException | IOException | RuntimeException e) {
+        } catch (MessagingException | IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("{}: message unreadable: {}", mail.getName(), e.toString());
             String unreadable = "message unreadable: " + e.getMessage();
             return () -> checker.startUnreadable(envelope, options, unreadable, checkTimer);
@@ -486,7 +486,7 @@ public class MailAuthCheck extends GenericMailet {
                 LOGGER.info("{}: removed {} Authentication-Results field(s) claiming {}", mail.getName(), removed,
                         serverId);
             }
-        } catch (MessagingException | IOException | RuntimeException e) {
+        } catch (MessagingException | IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // fail closed (review s19 L3): not delivered with a field claiming our id, nor without ours
             AuthResultsHeaders.toErrorProcessor(mail, "MailAuthCheck", e);
         }

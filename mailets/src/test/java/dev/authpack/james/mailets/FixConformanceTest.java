@@ -198,4 +198,17 @@ class FixConformanceTest {
         assertThat(small.getMessage().getHeader("Date")).isNotNull();
         assertThat(attribute(small, dev.authpack.james.MessageSizeLimit.CONFORMANCE_SKIPPED)).isEmpty();
     }
+
+    /**
+     * Session 21: {@code processor} {@code ghost} is James' word for "drop": a mail failing a check would vanish with
+     * no copy anywhere. Refused at init (the mailet never drops mail: docs/FixConformance.md).
+     */
+    @Test
+    void theGhostProcessorIsRefusedAtInit() {
+        for (String ghost : new String[] {"ghost", " GHOST ", "Ghost"}) {
+            assertThatThrownBy(() -> mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE", "processor", ghost)))
+                    .as(ghost).isInstanceOf(MessagingException.class)
+                    .hasMessageContaining("processor").hasMessageContaining("ghost").hasMessageContaining("error");
+        }
+    }
 }

@@ -109,7 +109,7 @@ public class DmarcDisposition extends GenericMatcher {
                     disposition.orElse("(no DMARC result)"), matched ? "matches" : "does not match",
                     describe(wanted));
             return matched ? List.copyOf(mail.getRecipients()) : List.of();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("DmarcDisposition: no match for mail {}: {}", mail.getName(), String.valueOf(e));
             return List.of();
         }

@@ -88,7 +88,7 @@ public class HasAuthResult extends GenericMatcher {
     public Collection<MailAddress> match(Mail mail) {
         try {
             return matches(mail) ? List.copyOf(mail.getRecipients()) : List.of();
-        } catch (MessagingException | RuntimeException e) {
+        } catch (MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("HasAuthResult: no match for mail {}: cannot read its results: {}", mail.getName(),
                     String.valueOf(e), e);
             return List.of();

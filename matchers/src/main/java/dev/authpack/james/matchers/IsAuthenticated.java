@@ -59,7 +59,7 @@ public class IsAuthenticated extends GenericMatcher {
                 return List.of();
             }
             return List.copyOf(mail.getRecipients());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.error("IsAuthenticated: no match for mail {} after an unexpected error", mail.getName(), e);
             return List.of();
         }

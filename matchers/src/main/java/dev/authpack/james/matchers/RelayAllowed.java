@@ -70,7 +70,7 @@ public class RelayAllowed extends GenericMatcher {
     public Collection<MailAddress> match(Mail mail) {
         try {
             return allowedRecipients(mail);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.error("RelayAllowed: denying relay for mail {} after an unexpected error", mail.getName(), e);
             return List.of();
         }

@@ -82,7 +82,7 @@ abstract class ReportMatcher extends GenericMatcher {
                 return List.of();
             }
             return wanted(MailReports.of(mail)) ? recipients : List.of();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.error("{}: no match for mail {} after an unexpected error", name(), mail.getName(), e);
             return List.of();
         }
