@@ -9,7 +9,8 @@ import java.util.Map;
  * sender, so strings are escaped completely: quote, backslash, every control character (so a CR or LF can never
  * split or forge a log line), U+2028/U+2029 and unpaired surrogates (written as {@code \\uXXXX}), DEL and the C1
  * controls U+0080 to U+009F (NEL, U+0085, ends a line for readers that split at Unicode line ends; U+009B is the
- * 8-bit CSI of terminals; an ISO-8859-1 report gives them from octets 0x80 to 0x9F).
+ * 8-bit CSI of terminals; an ISO-8859-1 report gives them from octets 0x80 to 0x9F) and the bidirectional controls
+ * ({@link #isBidiControl}: they reorder what a log viewer shows).
  * Strings longer than {@link #MAX_STRING_CHARS} are cut (with "..." appended).
  */
 public final class JsonLine {
@@ -76,7 +77,7 @@ public final class JsonLine {
                             && Character.isLowSurrogate(v.charAt(i + 1));
                     boolean pairedLow = Character.isLowSurrogate(c) && i > 0
                             && Character.isHighSurrogate(v.charAt(i - 1));
-                    if (c < 0x20 || c >= 0x7F && c <= 0x9F || c == '\u2028' || c == '\u2029'
+                    if (c < 0x20 || c >= 0x7F && c <= 0x9F || c == '\u2028' || c == '\u2029' || isBidiControl(c)
                             || Character.isSurrogate(c) && !pairedHigh && !pairedLow) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
@@ -89,5 +90,15 @@ public final class JsonLine {
             out.append("...");
         }
         out.append('"');
+    }
+
+    /**
+     * The Unicode bidirectional controls (UAX #9 §2: embeddings, overrides, isolates, marks, U+061C): in a log line
+     * they make a viewer show the rest of the line reordered ("Trojan Source", CVE-2021-42574), so a recipient or
+     * diagnostic from a report could read as another one (review s21).
+     */
+    static boolean isBidiControl(char c) {
+        return c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069' || c == '\u200E' || c == '\u200F'
+                || c == '\u061C';
     }
 }
