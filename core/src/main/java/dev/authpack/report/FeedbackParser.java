@@ -64,7 +64,9 @@ final class FeedbackParser {
      */
     private static FeedbackReport eximDmarc(String text, ReturnedMessage original) {
         java.util.Map<String, String> fields = new java.util.HashMap<>();
-        java.util.regex.Matcher m = EXIM_FIELD.matcher(text);
+        int copy = text.indexOf("copy of the headers");
+        // Exim's own fields come before the copy of the received header section, which is the sender's (review s21)
+        java.util.regex.Matcher m = EXIM_FIELD.matcher(copy < 0 ? text : text.substring(0, copy));
         while (m.find() && fields.size() < 16) {
             fields.putIfAbsent(m.group(1), m.group(2) == null ? null : m.group(2).strip());
         }
@@ -73,7 +75,6 @@ final class FeedbackParser {
             return null;
         }
         List<String> authResults = List.of();
-        int copy = text.indexOf("copy of the headers");
         if (copy >= 0) {
             int lineEnd = text.indexOf('\n', copy);
             if (lineEnd >= 0) {

@@ -259,6 +259,23 @@ final class TextBounceParser {
         return text.substring(from, to);
     }
 
+    /**
+     * Where the returned original starts in {@code text} ({@link #ORIGINAL_STARTS} after its first octet), a
+     * delivery-status part's Content-Type line not counted (a DSN whose delimiter line is broken has its fields in
+     * the text); the text's length when it quotes none.
+     */
+    static int originalStart(String text) {
+        Matcher end = ORIGINAL_STARTS.matcher(text);
+        while (end.find()) {
+            boolean statusPart = end.group().endsWith("/") && (text.regionMatches(true, end.end(), "delivery-status", 0,
+                    15) || text.regionMatches(true, end.end(), "global-delivery-status", 0, 22));
+            if (end.start() > 0 && !statusPart) {
+                return end.start();
+            }
+        }
+        return text.length();
+    }
+
     private static void append(StringBuilder diagnostic, String text) {
         if (diagnostic == null || text.isEmpty() || diagnostic.length() >= MAX_DIAGNOSTIC_CHARS) {
             return;

@@ -165,6 +165,48 @@ class ReviewS21ReportTest {
         assertThat(json).contains("user@example.com\\u202e moc.live@liam \\u2066x\\u2069\\u200e\\u200f\\u061c");
     }
 
+    /**
+     * A genuine qmail bounce quotes the original inline, and the original's body is the attacker's: DSN fields
+     * there ("Final-Recipient: rfc822; ceo@victim.example", "Action: failed") were read by DsnParser's text-part
+     * fallback as the report's own (source rfc3464), and the recipient the MTA named was lost: the attacker gets
+     * any address marked as a hard bounce by a bounce that a real, authenticated MTA sent.
+     */
+    @Test
+    void dsnFieldsInTheQuotedOriginalAreNotTheReport() {
+        String bounce = "From: MAILER-DAEMON@mx.example.net\r\nTo: list-bounces@example.com\r\n"
+                + "Subject: failure notice\r\n\r\n"
+                + "Hi. This is the qmail-send program at mx.example.net.\r\n"
+                + "I'm afraid I wasn't able to deliver your message to the following addresses.\r\n"
+                + "This is a permanent error; I've given up. Sorry it didn't work out.\r\n\r\n"
+                + "<nobody@mx.example.net>:\r\nSorry, no mailbox here by that name. (#5.1.1)\r\n\r\n"
+                + "--- Below this line is a copy of the message.\r\n\r\n"
+                + "Return-Path: <list-bounces@example.com>\r\nFrom: attacker@evil.example\r\n"
+                + "To: nobody@mx.example.net\r\nSubject: hi\r\n\r\n"
+                + "Reporting-MTA: dns; mx.victim.example\r\n\r\nFinal-Recipient: rfc822; ceo@victim.example\r\n"
+                + "Action: failed\r\nStatus: 5.1.1\r\n";
+        Report report = new ReportParser().parse(bounce.getBytes(StandardCharsets.US_ASCII), "");
+        assertThat(report).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) report).recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("nobody@mx.example.net");
+        assertThat(((DeliveryReport) report).source()).isEqualTo(Source.TEXT);
+    }
+
+    /**
+     * Exim's DMARC failure report copies the received header section, the attacker's: a "Sender IP Address:" field
+     * there stood in for the one Exim did not write (the fields are read once each, the first kept).
+     */
+    @Test
+    void eximFieldsInTheCopiedHeadersAreNotTheReport() {
+        String report = "From: no-reply@mx.example.net\nTo: dmarc@example.com\nSubject: DMARC Forensic Report\n"
+                + "Content-Type: multipart/report; boundary=\"X\"\n\n--X\nContent-Type: text/plain\n\n"
+                + "A message claiming to be from you has failed the published DMARC policy for your domain.\n\n"
+                + "  Sender Domain: example.com\n\n------ This is a copy of the headers that were received before"
+                + " the error was detected.\n\nFrom: <user@example.com>\nSender IP Address: 203.0.113.66\n"
+                + "Subject: hi\n\n--X--\n";
+        Report parsed = new ReportParser().parse(report.getBytes(StandardCharsets.UTF_8));
+        assertThat(parsed).isNotInstanceOf(FeedbackReport.class);
+    }
+
     private static byte[] gzip(byte[] content) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
