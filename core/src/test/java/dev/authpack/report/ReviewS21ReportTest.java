@@ -207,6 +207,31 @@ class ReviewS21ReportTest {
         assertThat(parsed).isNotInstanceOf(FeedbackReport.class);
     }
 
+    /**
+     * A genuine DSN returns the original as message/rfc822, and the original's header is the attacker's: an
+     * X-HmXmrOriginalRecipient field there (Microsoft's JMRP marks its complaints so) made the bounce an "abuse"
+     * complaint about ceo@victim.example. JMRP is Microsoft's: From staff@hotmail.com, and no delivery-status part.
+     */
+    @Test
+    void aBounceReturningAJmrpLookingOriginalIsNoComplaint() {
+        String dsn = "From: MAILER-DAEMON@mx.example.net\r\nTo: list-bounces@example.com\r\nSubject: Undelivered\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+                + "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+                + "Final-Recipient: rfc822; nobody@mx.example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+                + "--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: attacker@evil.example\r\n"
+                + "X-HmXmrOriginalRecipient: ceo@victim.example\r\nSubject: hi\r\n\r\nbody\r\n--b--\r\n";
+        Report report = new ReportParser().parse(dsn.getBytes(StandardCharsets.US_ASCII), "");
+        assertThat(report).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) report).recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("nobody@mx.example.net");
+        String mixed = dsn.replace("MAILER-DAEMON@mx.example.net", "postmaster@mx.example.net")
+                .replace("multipart/report; report-type=delivery-status", "multipart/mixed")
+                .replace("message/delivery-status", "text/plain");
+        assertThat(new ReportParser().parse(mixed.getBytes(StandardCharsets.US_ASCII), ""))
+                .isNotInstanceOf(FeedbackReport.class);
+    }
+
     private static byte[] gzip(byte[] content) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
