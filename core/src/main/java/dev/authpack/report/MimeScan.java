@@ -102,41 +102,22 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         if (pattern.length < 3) {
             return false;
         }
-        int[] fail = new int[pattern.length];
-        for (int i = 1, k = 0; i < pattern.length; i++) {
-            while (k > 0 && pattern[i] != pattern[k]) {
-                k = fail[k - 1];
-            }
-            if (pattern[i] == pattern[k]) {
-                k++;
-            }
-            fail[i] = k;
-        }
         // an octet is changed only once the search has passed it: the search goes on over the text as it was
-        boolean changed = false;
-        int lineStartEnd = -1;
-        int lastChanged = Integer.MIN_VALUE;
-        for (int i = 0, k = 0; i < text.length; i++) {
-            while (k > 0 && text[i] != pattern[k]) {
-                k = fail[k - 1];
+        boolean[] changed = {false};
+        int[] lineStartEnd = {-1};
+        int[] lastChanged = {Integer.MIN_VALUE};
+        dev.authpack.mail.OctetSearch.each(text, pattern, start -> {
+            if (start == 0 || text[start - 1] == '\n') {
+                lineStartEnd[0] = start + pattern.length - 1;
+            } else if (start > lineStartEnd[0] && lastChanged[0] != start - 1) {
+                // (an occurrence right after a changed one has lost its first '-' already)
+                text[start + 1] = NEUTRAL;
+                lastChanged[0] = start;
+                changed[0] = true;
             }
-            if (text[i] == pattern[k]) {
-                k++;
-            }
-            if (k == pattern.length) {
-                k = fail[k - 1];
-                int start = i - pattern.length + 1;
-                if (start == 0 || text[start - 1] == '\n') {
-                    lineStartEnd = i;
-                } else if (start > lineStartEnd && lastChanged != start - 1) {
-                    // (an occurrence right after a changed one has lost its first '-' already)
-                    text[start + 1] = NEUTRAL;
-                    lastChanged = start;
-                    changed = true;
-                }
-            }
-        }
-        return changed;
+            return true;
+        });
+        return changed[0];
     }
 
     private static MimeScan scan(byte[] bytes, ReportLimits limits, Deadline deadline, Set<String> boundaries) {
