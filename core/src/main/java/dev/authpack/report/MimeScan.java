@@ -57,7 +57,8 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
      * text of 4,063 octets: a part no client shows, such as a forged message/delivery-status; the same bug as in
      * {@code conformance.MimeTree}): each such occurrence of a boundary the scan met is made text (its second '-'
      * becomes '~' in the copy read) and the message scanned again, until none is left, at most
-     * {@value #MAX_PASSES} scans; more, or more than {@value #MAX_BOUNDARIES} boundaries, is a {@link #problem()}.
+     * {@value #MAX_PASSES} scans; more, or more than {@value #MAX_BOUNDARIES} boundaries, is a {@link #problem()}
+     * and no part (the parts read may not be what a client shows).
      * Linear: one Knuth-Morris-Pratt pass per boundary and scan.
      */
     static MimeScan of(byte[] message, ReportLimits limits, Deadline deadline) {
@@ -66,7 +67,7 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
             Set<String> boundaries = new LinkedHashSet<>();
             MimeScan scan = scan(bytes, limits, deadline, boundaries);
             if (boundaries.size() > MAX_BOUNDARIES) {
-                return scan.withProblem("more than " + MAX_BOUNDARIES + " multipart boundaries");
+                return scan.failed("more than " + MAX_BOUNDARIES + " multipart boundaries");
             }
             boolean changed = false;
             for (String boundary : boundaries) {
@@ -77,7 +78,7 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
                 return scan;
             }
             if (pass == MAX_PASSES) {
-                return scan.withProblem("boundary delimiters inside lines after " + MAX_PASSES + " scans");
+                return scan.failed("boundary delimiters inside lines after " + MAX_PASSES + " scans");
             }
         }
     }
@@ -89,8 +90,9 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
     /** What the second '-' of a delimiter inside a line becomes: not a boundary character (RFC 2046 §5.1.1). */
     private static final byte NEUTRAL = '~';
 
-    private MimeScan withProblem(String reason) {
-        return new MimeScan(headers, topType, parts, problem == null ? reason : problem + "; " + reason);
+    /** This scan without its parts, which may not be what a client shows (fail closed), and why. */
+    private MimeScan failed(String reason) {
+        return new MimeScan(headers, topType, List.of(), problem == null ? reason : problem + "; " + reason);
     }
 
     /**

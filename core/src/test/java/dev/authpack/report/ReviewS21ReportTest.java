@@ -80,6 +80,28 @@ class ReviewS21ReportTest {
         }
     }
 
+    /**
+     * More than MimeScan.MAX_BOUNDARIES distinct boundaries (33 empty multiparts after the report's parts) stopped
+     * the search for delimiters inside lines but kept the scan: the mis-split part, here a forged
+     * message/feedback-report no client shows, was read all the same. Such a scan now has no parts.
+     */
+    @Test
+    void tooManyBoundariesFailClosed() {
+        StringBuilder empties = new StringBuilder();
+        for (int i = 0; i < 33; i++) {
+            empties.append("--b\r\nContent-Type: multipart/mixed; boundary=\"e").append(i).append("\"\r\n\r\nnothing\r\n");
+        }
+        for (int n = 3_800; n < 4_400; n++) {
+            String message = "From: someone@sender.example\r\nTo: a@example.com\r\nSubject: complaint\r\n"
+                    + "Content-Type: multipart/report; report-type=feedback-report; boundary=\"b\"\r\n\r\n"
+                    + "--b\r\nContent-Type: text/plain\r\n\r\n" + "x".repeat(n)
+                    + "--b\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\n"
+                    + "Original-Rcpt-To: ceo@victim.example\r\n\r\n" + empties + "--b--\r\n";
+            assertThat(new ReportParser().parse(message.getBytes(StandardCharsets.ISO_8859_1), ""))
+                    .as("text of %d octets", n).isNotInstanceOf(FeedbackReport.class);
+        }
+    }
+
     /** The address after a match that ends inside a run of address characters is not read from mid-run. */
     @Test
     void anAddressIsReadFromTheStartOfItsRunOnly() {
