@@ -143,32 +143,12 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
 
     /** Whether {@code pattern} occurs in {@code text} other than at its start or right after an LF (KMP search). */
     private static boolean insideALine(byte[] text, byte[] pattern) {
-        int[] fail = new int[pattern.length];
-        for (int i = 1, k = 0; i < pattern.length; i++) {
-            while (k > 0 && pattern[i] != pattern[k]) {
-                k = fail[k - 1];
-            }
-            if (pattern[i] == pattern[k]) {
-                k++;
-            }
-            fail[i] = k;
-        }
-        for (int i = 0, k = 0; i < text.length; i++) {
-            while (k > 0 && text[i] != pattern[k]) {
-                k = fail[k - 1];
-            }
-            if (text[i] == pattern[k]) {
-                k++;
-            }
-            if (k == pattern.length) {
-                int start = i - pattern.length + 1;
-                if (start > 0 && text[start - 1] != '\n') {
-                    return true;
-                }
-                k = fail[k - 1];
-            }
-        }
-        return false;
+        boolean[] inside = {false};
+        dev.authpack.mail.OctetSearch.each(text, pattern, start -> {
+            inside[0] = start > 0 && text[start - 1] != '\n';
+            return !inside[0];
+        });
+        return inside[0];
     }
 
     private static void describe(MimeNode node, BodyDescriptor descriptor) {

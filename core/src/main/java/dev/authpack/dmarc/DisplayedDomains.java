@@ -2,6 +2,7 @@ package dev.authpack.dmarc;
 
 import dev.authpack.dns.DomainNames;
 import dev.authpack.mail.AuthorDomains;
+import dev.authpack.mail.WrittenText;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -56,7 +57,7 @@ final class DisplayedDomains {
         scan(folded, found, limit);
         scan(joinedAroundDots(folded), found, limit);
         String decodedRaw = decodeEncodedWords(value);
-        if (decodedRaw.codePoints().anyMatch(DisplayedDomains::isBidiControl)) {
+        if (decodedRaw.codePoints().anyMatch(WrittenText::isBidiControl)) {
             // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as victim.example),
             // embeddings and marks reorder the labels of a name
             String shown = withoutInvisible(reverseOverrides(decodedRaw));
@@ -107,12 +108,6 @@ final class DisplayedDomains {
 
     private static boolean isMappedToNothing(int c) {
         return c == 0x034F || (c >= 0x180B && c <= 0x180D) || (c >= 0xFE00 && c <= 0xFE0F);
-    }
-
-    /** Unicode Bidi_Control: ALM, LRM, RLM, the embeddings and overrides, the isolates. */
-    static boolean isBidiControl(int c) {
-        return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
-                || (c >= 0x2066 && c <= 0x2069);
     }
 
     /**

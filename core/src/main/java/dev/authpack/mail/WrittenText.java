@@ -18,14 +18,20 @@ public final class WrittenText {
      * C0 controls (CR, LF, NUL, ..., HTAB too: folding white space to RFC 5322 readers), DEL, the C1 controls
      * U+0080-U+009F (NEL U+0085 ends a line for Java's regular expressions and XML 1.1; CSI U+009B starts a
      * terminal escape), U+2028 and U+2029 (line and paragraph separators: line ends in Java and JavaScript
-     * regular expressions), and the bidi embedding, override and isolate controls U+202A-U+202E, U+2066-U+2069
-     * (Unicode UAX #9; CVE-2021-42574 "Trojan Source": inside a quoted value they reorder what a reader shows after
-     * it, the properties that follow included). All are legal UTF-8 (RFC 6532 allows C1 in a quoted-string), none is
-     * text a header value we write needs.
+     * regular expressions), and the bidi controls ({@link #isBidiControl}; CVE-2021-42574 "Trojan Source": inside
+     * a quoted value they reorder what a reader shows after it, the properties that follow included). All are legal
+     * UTF-8 (RFC 6532 allows C1 in a quoted-string), none is text a header value we write needs.
      */
     public static boolean breaksALine(char c) {
-        return c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029'
-                || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
+        return c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029' || isBidiControl(c);
+    }
+
+    /**
+     * Unicode's Bidi_Control characters (UAX #9 §2): ALM U+061C, LRM U+200E, RLM U+200F, the embeddings and
+     * overrides U+202A-U+202E, the isolates U+2066-U+2069.
+     */
+    public static boolean isBidiControl(int c) {
+        return c == 0x061C || c == 0x200E || c == 0x200F || c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069;
     }
 
     /**

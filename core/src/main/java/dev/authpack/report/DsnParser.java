@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * RFC 3464 (and RFC 6533 global) delivery status notifications: the {@code message/delivery-status} part's
  * per-message fields (§2.2) and per-recipient groups (§2.3). When a report carries the fields in a text part
- * instead (a common malformation), they are read from there.
+ * instead (a common malformation), they are read from there, before the returned original if the part quotes it
+ * ({@link TextBounceParser#originalStart}): the original, and so what it holds, is whoever sent it.
  */
 final class DsnParser {
     private DsnParser() {
@@ -25,8 +26,14 @@ final class DsnParser {
         }
         if (fields == null) {
             for (MimeScan.Part part : scan.parts()) {
-                if (part.mimeType().startsWith("text/") && hasRecipientFields(part.text())) {
-                    fields = part.text().substring(firstFieldLine(part.text()));
+                if (!part.mimeType().startsWith("text/")) {
+                    continue;
+                }
+                // only the report's own text: a returned original quoted after it is the original sender's
+                // (review s21: its body's "Final-Recipient:" and "Action:" lines were read as the report's)
+                String own = part.text().substring(0, TextBounceParser.originalStart(part.text()));
+                if (hasRecipientFields(own)) {
+                    fields = own.substring(firstFieldLine(own));
                     break;
                 }
             }

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * RFC 5965 ARF reports ({@code message/feedback-report} part, §3) with RFC 6591 §3 auth-failure fields, and two
- * provider variants without that part: Microsoft's JMRP (a returned message with
- * {@code X-HmXmrOriginalRecipient}) and Apple Mail's unsubscribe request ({@code X-Apple-Unsubscribe: true},
+ * provider variants without that part: Microsoft's JMRP (from a Microsoft domain, without a delivery-status part, a
+ * returned message with {@code X-HmXmrOriginalRecipient}) and Apple Mail's unsubscribe request ({@code X-Apple-Unsubscribe: true},
  * reported as opt-out), and Exim's DMARC failure report in text (auth-failure).
  */
 final class FeedbackParser {
@@ -27,7 +27,8 @@ final class FeedbackParser {
             List<String> to = top.get("To") == null ? List.of() : TextBounceParser.addresses(top.get("To"));
             return variant("opt-out", top.get("From"), first(to, maxRecipients), original);
         }
-        for (MimeScan.Part part : scan.parts()) {
+        for (MimeScan.Part part : jmrpSender(top.get("From")) && !hasStatusPart(scan) ? scan.parts()
+                : List.<MimeScan.Part>of()) {
             if (part.mimeType().equals("message/rfc822")) {
                 Headers returned = Headers.headerBlock(part.text());
                 String jmrp = returned.get("X-HmXmrOriginalRecipient");
@@ -48,6 +49,32 @@ final class FeedbackParser {
         return null;
     }
 
+    /** The domains Microsoft sends its JMRP complaints from (staff@hotmail.com). */
+    private static final List<String> JMRP_DOMAINS = List.of("hotmail.com", "outlook.com", "live.com", "msn.com",
+            "microsoft.com");
+
+    /**
+     * Whether {@code from} is Microsoft's: the returned message's X-HmXmrOriginalRecipient is in a header the
+     * original's sender wrote, so any bounce returning the original would carry it (review s21: a genuine DSN was
+     * read as an abuse complaint about the address the attacker put there).
+     */
+    private static boolean jmrpSender(String from) {
+        if (from == null) {
+            return false;
+        }
+        List<String> addresses = TextBounceParser.addresses(from);
+        if (addresses.size() != 1) {
+            return false;
+        }
+        String domain = addresses.get(0).substring(addresses.get(0).indexOf('@') + 1);
+        return JMRP_DOMAINS.contains(domain);
+    }
+
+    private static boolean hasStatusPart(MimeScan scan) {
+        return scan.parts().stream().anyMatch(p -> p.mimeType().equals("message/delivery-status")
+                || p.mimeType().equals("message/global-delivery-status"));
+    }
+
     /** Exim's DMARC forensic report (src/dmarc.c), the fixed wording of its first line. */
     private static final String EXIM_DMARC = "has failed the published DMARC";
     /** Leading blanks without the line ends ({@code ^\s*} ran over every following empty line: quadratic). */
@@ -64,7 +91,9 @@ final class FeedbackParser {
      */
     private static FeedbackReport eximDmarc(String text, ReturnedMessage original) {
         java.util.Map<String, String> fields = new java.util.HashMap<>();
-        java.util.regex.Matcher m = EXIM_FIELD.matcher(text);
+        int copy = text.indexOf("copy of the headers");
+        // Exim's own fields come before the copy of the received header section, which is the sender's (review s21)
+        java.util.regex.Matcher m = EXIM_FIELD.matcher(copy < 0 ? text : text.substring(0, copy));
         while (m.find() && fields.size() < 16) {
             fields.putIfAbsent(m.group(1), m.group(2) == null ? null : m.group(2).strip());
         }
@@ -73,7 +102,6 @@ final class FeedbackParser {
             return null;
         }
         List<String> authResults = List.of();
-        int copy = text.indexOf("copy of the headers");
         if (copy >= 0) {
             int lineEnd = text.indexOf('\n', copy);
             if (lineEnd >= 0) {

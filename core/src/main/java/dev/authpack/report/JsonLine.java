@@ -11,8 +11,8 @@ import java.util.Map;
  * sender, so strings are escaped completely: quote, backslash, every control character (so a CR or LF can never
  * split or forge a log line), U+2028/U+2029 and unpaired surrogates (written as {@code \\uXXXX}), DEL and the C1
  * controls U+0080 to U+009F (NEL, U+0085, ends a line for readers that split at Unicode line ends; U+009B is the
- * 8-bit CSI of terminals; an ISO-8859-1 report gives them from octets 0x80 to 0x9F), and the bidi embedding, override
- * and isolate controls (U+202A-U+202E, U+2066-U+2069: they reorder what a log viewer shows): the characters of
+ * 8-bit CSI of terminals; an ISO-8859-1 report gives them from octets 0x80 to 0x9F), and the bidi controls
+ * ({@link WrittenText#isBidiControl}: they reorder what a log viewer shows): the characters of
  * {@link WrittenText#breaksALine}, the rule of our header fields, escaped here rather than replaced.
  * Strings longer than {@link #MAX_STRING_CHARS} are cut (with "..." appended).
  */

@@ -13,9 +13,11 @@ import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -49,8 +51,78 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         return of(message, limits, Deadline.NONE);
     }
 
+    /**
+     * The scan of {@code message} as a mail client reads it (RFC 2046 §5.1.1: a boundary delimiter starts a line).
+     * mime4j 0.8.9 also takes "--" and the boundary inside a line for a delimiter where its buffer is refilled (a
+     * text of 4,063 octets: a part no client shows, such as a forged message/delivery-status; the same bug as in
+     * {@code conformance.MimeTree}): each such occurrence of a boundary the scan met is made text (its second '-'
+     * becomes '~' in the copy read) and the message scanned again, until none is left, at most
+     * {@value #MAX_PASSES} scans; more, or more than {@value #MAX_BOUNDARIES} boundaries, is a {@link #problem()}
+     * and no part (the parts read may not be what a client shows).
+     * Linear: one Knuth-Morris-Pratt pass per boundary and scan.
+     */
     static MimeScan of(byte[] message, ReportLimits limits, Deadline deadline) {
         byte[] bytes = normaliseBareCr(message, limits.maxOctets());
+        for (int pass = 1; ; pass++) {
+            Set<String> boundaries = new LinkedHashSet<>();
+            MimeScan scan = scan(bytes, limits, deadline, boundaries);
+            if (boundaries.size() > MAX_BOUNDARIES) {
+                return scan.failed("more than " + MAX_BOUNDARIES + " multipart boundaries");
+            }
+            boolean changed = false;
+            for (String boundary : boundaries) {
+                deadline.check();
+                changed |= neutraliseInsideLines(bytes, ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1));
+            }
+            if (!changed) {
+                return scan;
+            }
+            if (pass == MAX_PASSES) {
+                return scan.failed("boundary delimiters inside lines after " + MAX_PASSES + " scans");
+            }
+        }
+    }
+
+    /** Scans of one message: a mid-line delimiter made text may reveal a multipart a mis-split had hidden. */
+    static final int MAX_PASSES = 4;
+    /** Distinct multipart boundaries looked for inside lines (a report has one or two). */
+    static final int MAX_BOUNDARIES = 32;
+    /** What the second '-' of a delimiter inside a line becomes: not a boundary character (RFC 2046 §5.1.1). */
+    private static final byte NEUTRAL = '~';
+
+    /** This scan without its parts, which may not be what a client shows (fail closed), and why. */
+    private MimeScan failed(String reason) {
+        return new MimeScan(headers, topType, List.of(), problem == null ? reason : problem + "; " + reason);
+    }
+
+    /**
+     * Makes each occurrence of {@code pattern} in {@code text} that does not start a line (after an octet other
+     * than LF) text, by changing its second octet ('-') to '~', unless it overlaps one that starts a line (its
+     * delimiter line). Knuth-Morris-Pratt, linear. Whether anything was changed.
+     */
+    static boolean neutraliseInsideLines(byte[] text, byte[] pattern) {
+        if (pattern.length < 3) {
+            return false;
+        }
+        // an octet is changed only once the search has passed it: the search goes on over the text as it was
+        boolean[] changed = {false};
+        int[] lineStartEnd = {-1};
+        int[] lastChanged = {Integer.MIN_VALUE};
+        dev.authpack.mail.OctetSearch.each(text, pattern, start -> {
+            if (start == 0 || text[start - 1] == '\n') {
+                lineStartEnd[0] = start + pattern.length - 1;
+            } else if (start > lineStartEnd[0] && lastChanged[0] != start - 1) {
+                // (an occurrence right after a changed one has lost its first '-' already)
+                text[start + 1] = NEUTRAL;
+                lastChanged[0] = start;
+                changed[0] = true;
+            }
+            return true;
+        });
+        return changed[0];
+    }
+
+    private static MimeScan scan(byte[] bytes, ReportLimits limits, Deadline deadline, Set<String> boundaries) {
         MimeConfig config = MimeConfig.custom()
                 .setStrictParsing(false)
                 .setMaxLineLen(-1)
@@ -84,6 +156,9 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
                     }
                     case T_END_HEADER -> inTopHeader = false;
                     case T_START_MULTIPART -> {
+                        if (stream.getBodyDescriptor().getBoundary() != null) {
+                            boundaries.add(stream.getBodyDescriptor().getBoundary());
+                        }
                         if (topSeen++ == 0) {
                             topType = stream.getBodyDescriptor().getMimeType();
                         }

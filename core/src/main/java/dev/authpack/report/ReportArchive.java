@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -19,7 +18,8 @@ import java.util.zip.ZipInputStream;
  * report (which {@link ZipInputStream#getNextEntry()} would otherwise inflate whole and unseen: review s20, three
  * skipped entries of 600 MiB of zeros in a 1.8 MB zip), and the deadline is looked at every 8 KiB of them.
  * What goes beyond is {@link Rejected}, never a larger buffer. The sizes a zip or gzip header declares are not
- * trusted: only the bytes actually produced are counted.
+ * trusted: only the bytes actually produced are counted. A gzip file is read member after member in one loop, at
+ * most {@value Gzip#MAX_MEMBERS} members ({@link Gzip}; the JDK's reader recursed once per member).
  */
 final class ReportArchive {
     /** Entries of a zip looked at for the report (a report zip has one). */
@@ -53,9 +53,7 @@ final class ReportArchive {
         }
         try {
             if (isGzip(file)) {
-                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(file))) {
-                    return new Unpacked(new Inflated(file.length, limits, deadline, "gzip").read(in), "gzip");
-                }
+                return new Unpacked(Gzip.members(file, new Inflated(file.length, limits, deadline, "gzip")), "gzip");
             }
             if (isZip(file)) {
                 return new Unpacked(zipEntry(file, new Inflated(file.length, limits, deadline, "zip")), "zip");
@@ -100,7 +98,7 @@ final class ReportArchive {
      * The octets inflated from one file, counted over all its entries: at most {@code maxXmlOctets} and, beyond
      * {@link ReportLimits#RATIO_FLOOR_OCTETS}, {@code maxCompressionRatio} times the compressed size.
      */
-    private static final class Inflated {
+    static final class Inflated {
         private final int compressed;
         private final ReportLimits limits;
         private final Deadline deadline;
@@ -121,13 +119,50 @@ final class ReportArchive {
 
         /** Reads {@code in} whole, within the bound. */
         byte[] read(InputStream in) throws IOException, Rejected {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    (int) Math.min(Math.min((long) compressed * 8, limit - total), Integer.MAX_VALUE - 16) + 16);
+            ByteArrayOutputStream out = output();
             int n;
             while ((n = next(in)) > 0) {
                 out.write(buffer, 0, n);
             }
             return out.toByteArray();
+        }
+
+        /**
+         * Inflates {@code inflater}'s input into {@code out} (and {@code crc}) up to the end of its deflate stream,
+         * within the bound; the octets it produced.
+         */
+        long inflate(java.util.zip.Inflater inflater, ByteArrayOutputStream out, java.util.zip.CRC32 crc)
+                throws java.util.zip.DataFormatException, Rejected {
+            long produced = 0;
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new Rejected(kind + " data cut short or needing a preset dictionary");
+                }
+                deadline.check();
+                if (n > 0) {
+                    if (total + n > limit) {
+                        throw bomb();
+                    }
+                    total += n;
+                    produced += n;
+                    out.write(buffer, 0, n);
+                    crc.update(buffer, 0, n);
+                }
+            }
+            return produced;
+        }
+
+        /** An output buffer sized for the file, within the bound. */
+        ByteArrayOutputStream output() {
+            return new ByteArrayOutputStream(
+                    (int) Math.min(Math.min((long) compressed * 8, limit - total), Integer.MAX_VALUE - 16) + 16);
+        }
+
+        private Rejected bomb() {
+            return new Rejected(kind + " expands beyond " + limit + " octets (limits: "
+                    + limits.maxXmlOctets() + " octets, " + limits.maxCompressionRatio()
+                    + " times the compressed size): a decompression bomb?");
         }
 
         /** Reads {@code in} to its end, within the bound, keeping nothing. */
@@ -142,9 +177,7 @@ final class ReportArchive {
             if (n > 0) {
                 deadline.check();
                 if (total + n > limit) {
-                    throw new Rejected(kind + " expands beyond " + limit + " octets (limits: "
-                            + limits.maxXmlOctets() + " octets, " + limits.maxCompressionRatio()
-                            + " times the compressed size): a decompression bomb?");
+                    throw bomb();
                 }
                 total += n;
             }

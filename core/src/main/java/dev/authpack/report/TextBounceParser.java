@@ -38,11 +38,14 @@ final class TextBounceParser {
                     + "[<\"']?(?:mailto:)?(" + ADDRESS + ")[>\"']?(?=$|[\\s:.,;()\\]>]|\\.\\.\\.)",
             Pattern.CASE_INSENSITIVE);
     /**
-     * An address anywhere in a text. It starts where a run of local-part characters starts (the address a later
-     * start in the same run would find ends at the same '@', so the first start finds it or none does): each run is
-     * read once, linear time in a long run without '@' (was quadratic).
+     * An address anywhere in a text: at most one per run of address characters (local-part characters and '@'),
+     * read from the run's start (the address a later start in the same run would find ends at the same '@', so the
+     * first start finds it or none does): each run is read once, linear time in a long run without '@' (was
+     * quadratic). What follows an address that ends inside its run is garbage of the same word and not read as
+     * another address (review s21: in {@code a@b_c@d@e}, "d@e" was found after the second '@', a different address
+     * than the pattern before session 20 found; both were pieces of one word).
      */
-    private static final Pattern ANY_ADDRESS = Pattern.compile("(?<!" + LOCAL_CHAR + ")" + ADDRESS);
+    private static final Pattern ANY_ADDRESS = Pattern.compile("(?<!" + LOCAL_CHAR + "|@)" + ADDRESS);
     /**
      * An SMTP transcript's command or a sentence naming the refused recipient anywhere in a line
      * ({@code Sent <<< RCPT TO:<a@b>}, {@code rejected recipient <a@b>}, {@code undeliverable to a@b}).
@@ -254,6 +257,23 @@ final class TextBounceParser {
             }
         }
         return text.substring(from, to);
+    }
+
+    /**
+     * Where the returned original starts in {@code text} ({@link #ORIGINAL_STARTS} after its first octet), a
+     * delivery-status part's Content-Type line not counted (a DSN whose delimiter line is broken has its fields in
+     * the text); the text's length when it quotes none.
+     */
+    static int originalStart(String text) {
+        Matcher end = ORIGINAL_STARTS.matcher(text);
+        while (end.find()) {
+            boolean statusPart = end.group().endsWith("/") && (text.regionMatches(true, end.end(), "delivery-status", 0,
+                    15) || text.regionMatches(true, end.end(), "global-delivery-status", 0, 22));
+            if (end.start() > 0 && !statusPart) {
+                return end.start();
+            }
+        }
+        return text.length();
     }
 
     private static void append(StringBuilder diagnostic, String text) {

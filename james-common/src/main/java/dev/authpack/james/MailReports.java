@@ -1,5 +1,6 @@
 package dev.authpack.james;
 
+import dev.authpack.report.JsonLine;
 import dev.authpack.report.ReportFields;
 import dev.authpack.report.ReportParser;
 import org.apache.mailet.Attribute;
@@ -58,9 +59,19 @@ public final class MailReports {
             mail.setAttribute(new Attribute(MailAttributes.REPORT, value(tree)));
             return tree;
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            LOGGER.warn("authpack report: mail {} could not be read as a report: {}", mail.getName(), e.toString());
-            return Map.of("type", "none", "kind", "unparseable", "reason", "message unreadable: " + e);
+            LOGGER.warn("authpack report: mail {} could not be read as a report: {}", mail.getName(), describe(e));
+            return Map.of("type", "none", "kind", "unparseable", "reason",
+                    "message unreadable: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * An exception for a log line: its class and message, JSON-escaped ({@link JsonLine}: no CR, LF, C1 or bidi
+     * control) and cut to 500 characters; the message may quote the mail (review s21).
+     */
+    static String describe(Throwable e) {
+        String text = JsonLine.of(String.valueOf(e));
+        return text.length() > 500 ? text.substring(0, 500) + "..." : text;
     }
 
     /** The stored report, if a matcher or mailet parsed this mail before. */

@@ -46,6 +46,14 @@ public class LogReport extends GenericMailet {
     private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z0-9_$.\\-]{1,200}");
     /** At most this many lines per mail (a report's recipients are bounded by the parser as well). */
     static final int MAX_LINES_PER_MAIL = 1000;
+    /**
+     * At most this many characters of lines per mail: a line repeats the report's shared fields (the returned
+     * original's Subject, From, To, ...; up to 2000 characters each), so 1000 recipients of a 150 KB DSN wrote ~6 MB
+     * (review s21). The lines past it are dropped and counted in a last {@code "type": "Truncated"} line.
+     */
+    static final int MAX_CHARS_PER_MAIL = 1024 * 1024;
+    /** Room kept for the last line saying how many were dropped. */
+    private static final int TRUNCATED_LINE_ROOM = 512;
     /** Every parameter; any other stops James at start (a misspelt {@code verpPrefix} would turn VERP off). */
     static final Set<String> PARAMETERS = Set.of("logger", "verpPrefix", "verpDelimiter");
 
@@ -162,7 +170,30 @@ public class LogReport extends GenericMailet {
         } else if (type.equals("dmarc_aggregate")) {
             lines.add(JsonLine.of(aggregate(mail, report, epochSeconds)));
         }
-        return lines;
+        return bounded(lines, mail, epochSeconds);
+    }
+
+    /** The lines within {@link #MAX_CHARS_PER_MAIL}: those past it dropped, a last line counting them. */
+    private static List<String> bounded(List<String> lines, Mail mail, long epochSeconds) {
+        long chars = 0;
+        int kept = 0;
+        for (String line : lines) {
+            if (chars + line.length() > MAX_CHARS_PER_MAIL - TRUNCATED_LINE_ROOM) {
+                break;
+            }
+            chars += line.length();
+            kept++;
+        }
+        if (kept == lines.size()) {
+            return lines;
+        }
+        List<String> out = new ArrayList<>(lines.subList(0, kept));
+        Map<String, Object> record = common("Truncated", mail, epochSeconds);
+        record.remove("reception_recipients");
+        record.put("lines_dropped", (long) (lines.size() - kept));
+        record.put("limit_chars", (long) MAX_CHARS_PER_MAIL);
+        out.add(JsonLine.of(record));
+        return out;
     }
 
     /**
