@@ -228,8 +228,10 @@ class ProxyProtocolIT {
                         assertThat(ehlo.isPositive()).as(c.transcriptText()).isFalse();
                         c.mailFrom("bob@proxied.example");
                     });
+                    // James has closed the connection: the next read fails, or the write before it if the close
+                    // arrived first (a reset)
                     assertThat(t).as(c.transcriptText()).isInstanceOf(java.io.UncheckedIOException.class)
-                            .hasMessageContaining("reading SMTP reply failed");
+                            .hasMessageMatching("(?s)(reading SMTP reply failed|write failed).*");
                 }
             }
             // the next, proxied, connection is served as before
