@@ -1,7 +1,9 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.LogText;
 import dev.authpack.james.MailAttributes;
 import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
@@ -36,8 +38,10 @@ import java.util.stream.Collectors;
  * and RFC 7489 §6.6.4) asks for it, and no local-policy override (a trusted ARC sealer, MailAuthCheck's
  * {@code trustedArcSealers}) applied; or when the message is unverifiable ({@code temperror}/{@code permerror} that
  * fails closed, docs/dmarc.md "Fail-closed rules") and {@code dmarcUnverifiableDisposition} gives it (default: the
- * strictest policy its author domains publish). A mail MailAuthCheck did not check with DMARC never matches. A bad condition
- * makes {@link #init()} throw; {@link #match} never throws.
+ * strictest policy its author domains publish). A mail MailAuthCheck did not check with DMARC (neither
+ * {@code authpack.dmarc} nor the disposition set) never matches; a disposition that is set but cannot be read
+ * (another type, another word, the DMARC map without it, an error reading it) is read as {@code reject}, fail
+ * closed, and logged. A bad condition makes {@link #init()} throw; {@link #match} never throws.
  */
 public class DmarcDisposition extends GenericMatcher {
     private static final Logger LOGGER = LoggerFactory.getLogger(DmarcDisposition.class);
@@ -102,15 +106,75 @@ public class DmarcDisposition extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
+        String disposition;
         try {
-            Optional<String> disposition = MailAttributes.dmarcDisposition(mail);
-            boolean matched = disposition.flatMap(Wanted::of).map(wanted::contains).orElse(false);
+            Stored stored = read(mail);
+            if (stored.unreadable() != null) {
+                return unreadable(mail, stored.unreadable());
+            }
+            disposition = stored.word();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return unreadable(mail, "reading its attributes failed: " + e);
+        }
+        try {
+            boolean matched = disposition != null && Wanted.of(disposition).map(wanted::contains).orElse(false);
             LOGGER.debug("DmarcDisposition: mail {} disposition {} {} {}", mail.getName(),
-                    disposition.orElse("(no DMARC result)"), matched ? "matches" : "does not match",
+                    disposition == null ? "(no DMARC result)" : disposition, matched ? "matches" : "does not match",
                     describe(wanted));
             return matched ? List.copyOf(mail.getRecipients()) : List.of();
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            LOGGER.warn("DmarcDisposition: no match for mail {}: {}", mail.getName(), String.valueOf(e));
+            LOGGER.warn("DmarcDisposition: no match for mail {}: its recipients cannot be read: {}", mail.getName(),
+                    LogText.of(String.valueOf(e)));
+            return List.of();
+        }
+    }
+
+    /**
+     * What {@code MailAuthCheck} left: a disposition word ({@code none}, {@code quarantine}, {@code reject}), or
+     * nothing (DMARC not checked: neither attribute set), or the reason it cannot be read.
+     */
+    record Stored(String word, String unreadable) {
+    }
+
+    /**
+     * The stored disposition. MailAuthCheck sets {@code authpack.dmarc} and {@code authpack.dmarc.disposition}
+     * together, a string among the three words: any other value, or the first without the second, is unreadable.
+     */
+    static Stored read(Mail mail) {
+        Optional<Attribute> attribute = mail.getAttribute(MailAttributes.DMARC_DISPOSITION);
+        if (attribute.isEmpty()) {
+            return mail.getAttribute(MailAttributes.DMARC).isPresent()
+                    ? new Stored(null, MailAttributes.DMARC.asString() + " is set but "
+                            + MailAttributes.DMARC_DISPOSITION.asString() + " is not")
+                    : new Stored(null, null);
+        }
+        Object value = attribute.get().getValue().value();
+        if (!(value instanceof String text)) {
+            return new Stored(null, MailAttributes.DMARC_DISPOSITION.asString() + " is a "
+                    + (value == null ? "null" : value.getClass().getSimpleName()) + ", not a string");
+        }
+        String word = text.strip().toLowerCase(Locale.ROOT);
+        if (word.equals("none") || Wanted.of(word).isPresent()) {
+            return new Stored(word, null);
+        }
+        return new Stored(null, MailAttributes.DMARC_DISPOSITION.asString() + " is '" + text
+                + "', not none, quarantine or reject");
+    }
+
+    /**
+     * Fail closed (review s21, as MailAuthCheck for a mail it cannot check, s20): a disposition that cannot be read
+     * is read as the strictest, {@code reject}; one line at WARN with the reason.
+     */
+    private Collection<MailAddress> unreadable(Mail mail, String reason) {
+        boolean matched = wanted.contains(Wanted.REJECT);
+        try {
+            LOGGER.warn("DmarcDisposition: mail {}: DMARC disposition unreadable ({}); read as reject (fail closed),"
+                    + " {} {}", mail.getName(), LogText.of(reason), matched ? "matches" : "does not match",
+                    describe(wanted));
+            return matched ? List.copyOf(mail.getRecipients()) : List.of();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            LOGGER.warn("DmarcDisposition: no match for mail {}: its recipients cannot be read: {}", mail.getName(),
+                    LogText.of(String.valueOf(e)));
             return List.of();
         }
     }
