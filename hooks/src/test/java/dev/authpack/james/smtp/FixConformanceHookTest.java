@@ -59,6 +59,43 @@ class FixConformanceHookTest {
         assertThat(mail.getAttribute(ConformanceParameters.FIXED)).isPresent();
     }
 
+    /**
+     * Review s21: storing {@code authpack.conformance.fixed} fails after the message was replaced: the mail is
+     * accepted repaired, and the log says so (not "accepted unchanged") and that it is not marked.
+     */
+    @Test
+    void aRepairWhoseAttributeCannotBeStoredIsLoggedAsARepair() throws Exception {
+        FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        org.apache.mailet.Mail mail = (org.apache.mailet.Mail) Proxy.newProxyInstance(
+                org.apache.mailet.Mail.class.getClassLoader(), new Class<?>[] {org.apache.mailet.Mail.class},
+                (proxy, called, args) -> {
+                    if (called.getName().equals("setAttribute")) {
+                        throw new IllegalStateException("attribute store full");
+                    }
+                    try {
+                        return called.invoke(fake, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        FixConformanceHook hook = hook("fixes", "NAME_ENDS_WITH_SPACE", "serverId", "mx.example.org");
+        java.io.PrintStream before = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        HookResult result;
+        try {
+            result = hook.onMessage(SESSION, mail);
+        } finally {
+            System.setErr(before);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(result).isEqualTo(HookResult.DECLINED);
+        assertThat(new String(MimeMessageBytes.of(fake.getMessage()), StandardCharsets.US_ASCII))
+                .contains("\r\nSubject: hi\r\n");
+        assertThat(log).doesNotContain("unchanged").contains("repaired")
+                .contains(ConformanceParameters.FIXED.asString()).contains("attribute store full");
+    }
+
     @Test
     void initErrorsSayWhatIsAccepted() {
         assertThatThrownBy(() -> hook("checks", "spoon")).isInstanceOf(ConfigurationException.class)

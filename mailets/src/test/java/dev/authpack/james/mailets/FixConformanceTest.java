@@ -211,4 +211,71 @@ class FixConformanceTest {
                     .hasMessageContaining("processor").hasMessageContaining("ghost").hasMessageContaining("error");
         }
     }
+
+    /** {@code mail} whose setAttribute of {@code name} throws; every other call goes to it. */
+    private static Mail refusingAttribute(FakeMail mail, org.apache.mailet.AttributeName name) {
+        return (Mail) java.lang.reflect.Proxy.newProxyInstance(Mail.class.getClassLoader(), new Class<?>[] {Mail.class},
+                (proxy, called, args) -> {
+                    if (called.getName().equals("setAttribute") && args[0] instanceof org.apache.mailet.Attribute a
+                            && a.getName().equals(name)) {
+                        throw new IllegalStateException("attribute store full");
+                    }
+                    try {
+                        return called.invoke(mail, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** What slf4j-simple (the tests' binding) writes to System.err while {@code action} runs. */
+    private static String logOf(java.util.concurrent.Callable<?> action) throws Exception {
+        java.io.PrintStream before = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.call();
+        } finally {
+            System.setErr(before);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Review s21: storing {@code authpack.conformance.fixed} fails after the message was replaced. The log must not
+     * say "passed on unchanged": the mail goes on repaired, and the line says so and that it is not marked.
+     */
+    @Test
+    void aRepairWhoseAttributeCannotBeStoredIsLoggedAsARepair() throws Exception {
+        FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        Mail mail = refusingAttribute(fake, ConformanceParameters.FIXED);
+        FixConformance mailet = mailet(Map.of("fixes", "NAME_ENDS_WITH_SPACE", "serverId", "mx.example.org"));
+        String log = logOf(() -> {
+            mailet.service(mail);
+            return null;
+        });
+        assertThat(text(fake)).contains("\r\nSubject: hi\r\n");
+        assertThat(fake.getState()).isEqualTo("transport");
+        assertThat(log).doesNotContain("unchanged").contains("repaired").contains("NAME_ENDS_WITH_SPACE")
+                .contains(ConformanceParameters.FIXED.asString()).contains("attribute store full");
+    }
+
+    /**
+     * Review s21: storing {@code authpack.conformance.issues} fails. The mail must still go to the processor (a
+     * failed check must not pass for an error), unchanged, and the log says it is not marked.
+     */
+    @Test
+    void aFailedCheckWhoseAttributeCannotBeStoredStillGoesToTheProcessor() throws Exception {
+        FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        Mail mail = refusingAttribute(fake, ConformanceParameters.ISSUES);
+        FixConformance mailet = mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE"));
+        String log = logOf(() -> {
+            mailet.service(mail);
+            return null;
+        });
+        assertThat(fake.getState()).isEqualTo("error");
+        assertThat(text(fake)).isEqualTo(MESSAGE);
+        assertThat(log).doesNotContain("passed on unchanged").contains(ConformanceParameters.ISSUES.asString())
+                .contains("attribute store full").contains("error");
+    }
 }
