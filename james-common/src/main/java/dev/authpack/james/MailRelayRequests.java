@@ -29,10 +29,18 @@ public final class MailRelayRequests {
     /**
      * The client address, parsed without DNS as MailAuthCheck reads it ({@link IpLiterals#parseClientAddress}: the
      * zone James records for a link-local IPv6 client, {@code fe80:0:0:0:0:0:0:1%2}, dropped, so that the matchers
-     * judge the address the relay hook judged; review s20); empty when James recorded none or something unparseable.
+     * judge the address the relay hook judged; review s20; a link-local client matches no relay entry, s21); empty
+     * when James recorded none or something unparseable, or a zone on an address outside fe80::/10.
      */
     public static Optional<InetAddress> clientIp(Mail mail) {
-        return IpLiterals.parseClientAddress(mail.getRemoteAddr());
+        String text = mail.getRemoteAddr();
+        Optional<InetAddress> ip = IpLiterals.parseClientAddress(text);
+        // a zone is given to link-local clients (fe80::/10: matched by no relay entry, review s21); on any other
+        // address it is not what a TCP peer gets, and dropping it would let the bytes match: no usable address
+        if (ip.isPresent() && text.indexOf('%') >= 0 && !IpLiterals.isLinkScoped(ip.get())) {
+            return Optional.empty();
+        }
+        return ip;
     }
 
     /**
