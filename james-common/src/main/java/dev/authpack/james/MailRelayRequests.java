@@ -65,14 +65,25 @@ public final class MailRelayRequests {
                 .filter(n -> !n.isEmpty() && !IpLiterals.isLiteral(n)));
     }
 
-    /** The SMTP AUTH user James recorded ({@link Mail#SMTP_AUTH_USER}), if any and not blank. */
+    /**
+     * The SMTP AUTH user James recorded ({@link Mail#SMTP_AUTH_USER}, a string), if any and not blank. A value of
+     * another type is no user (review s21: not its {@code toString()}, which made any such value an authenticated
+     * user for IsAuthenticated and RelayAllowed); {@link #authRecorded} still counts it.
+     */
     public static Optional<String> authUser(Mail mail) {
         return mail.getAttribute(Mail.SMTP_AUTH_USER)
-                .map(Attribute::getValue)
-                .map(v -> v.value())
-                .map(Object::toString)
+                .map(a -> a.getValue().value())
+                .filter(String.class::isInstance).map(String.class::cast)
                 .map(String::strip)
                 .filter(u -> !u.isEmpty());
+    }
+
+    /**
+     * True when James recorded an SMTP AUTH user at all ({@link Mail#SMTP_AUTH_USER} set, readable or not): for
+     * decisions where an authenticated client is the stricter reading (HasAuthResult's own-network test).
+     */
+    public static boolean authRecorded(Mail mail) {
+        return mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent();
     }
 
     public static String mailFrom(Mail mail) {
