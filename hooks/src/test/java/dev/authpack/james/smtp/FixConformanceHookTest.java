@@ -66,30 +66,12 @@ class FixConformanceHookTest {
     @Test
     void aRepairWhoseAttributeCannotBeStoredIsLoggedAsARepair() throws Exception {
         FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
-        org.apache.mailet.Mail mail = (org.apache.mailet.Mail) Proxy.newProxyInstance(
-                org.apache.mailet.Mail.class.getClassLoader(), new Class<?>[] {org.apache.mailet.Mail.class},
-                (proxy, called, args) -> {
-                    if (called.getName().equals("setAttribute")) {
-                        throw new IllegalStateException("attribute store full");
-                    }
-                    try {
-                        return called.invoke(fake, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        org.apache.mailet.Mail mail = dev.authpack.james.FaultyMail.refusingAttribute(fake,
+                ConformanceParameters.FIXED, () -> new IllegalStateException("attribute store full"));
         FixConformanceHook hook = hook("fixes", "NAME_ENDS_WITH_SPACE", "serverId", "mx.example.org");
-        java.io.PrintStream before = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
-        HookResult result;
-        try {
-            result = hook.onMessage(SESSION, mail);
-        } finally {
-            System.setErr(before);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(result).isEqualTo(HookResult.DECLINED);
+        HookResult[] result = new HookResult[1];
+        String log = dev.authpack.james.LogCapture.of(() -> result[0] = hook.onMessage(SESSION, mail));
+        assertThat(result[0]).isEqualTo(HookResult.DECLINED);
         assertThat(new String(MimeMessageBytes.of(fake.getMessage()), StandardCharsets.US_ASCII))
                 .contains("\r\nSubject: hi\r\n");
         assertThat(log).doesNotContain("unchanged").contains("repaired")

@@ -214,31 +214,8 @@ class FixConformanceTest {
 
     /** {@code mail} whose setAttribute of {@code name} throws; every other call goes to it. */
     private static Mail refusingAttribute(FakeMail mail, org.apache.mailet.AttributeName name) {
-        return (Mail) java.lang.reflect.Proxy.newProxyInstance(Mail.class.getClassLoader(), new Class<?>[] {Mail.class},
-                (proxy, called, args) -> {
-                    if (called.getName().equals("setAttribute") && args[0] instanceof org.apache.mailet.Attribute a
-                            && a.getName().equals(name)) {
-                        throw new IllegalStateException("attribute store full");
-                    }
-                    try {
-                        return called.invoke(mail, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
-    /** What slf4j-simple (the tests' binding) writes to System.err while {@code action} runs. */
-    private static String logOf(java.util.concurrent.Callable<?> action) throws Exception {
-        java.io.PrintStream before = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.call();
-        } finally {
-            System.setErr(before);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return dev.authpack.james.FaultyMail.refusingAttribute(mail, name,
+                () -> new IllegalStateException("attribute store full"));
     }
 
     /**
@@ -250,10 +227,7 @@ class FixConformanceTest {
         FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
         Mail mail = refusingAttribute(fake, ConformanceParameters.FIXED);
         FixConformance mailet = mailet(Map.of("fixes", "NAME_ENDS_WITH_SPACE", "serverId", "mx.example.org"));
-        String log = logOf(() -> {
-            mailet.service(mail);
-            return null;
-        });
+        String log = dev.authpack.james.LogCapture.of(() -> mailet.service(mail));
         assertThat(text(fake)).contains("\r\nSubject: hi\r\n");
         assertThat(fake.getState()).isEqualTo("transport");
         assertThat(log).doesNotContain("unchanged").contains("repaired").contains("NAME_ENDS_WITH_SPACE")
@@ -269,10 +243,7 @@ class FixConformanceTest {
         FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
         Mail mail = refusingAttribute(fake, ConformanceParameters.ISSUES);
         FixConformance mailet = mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE"));
-        String log = logOf(() -> {
-            mailet.service(mail);
-            return null;
-        });
+        String log = dev.authpack.james.LogCapture.of(() -> mailet.service(mail));
         assertThat(fake.getState()).isEqualTo("error");
         assertThat(text(fake)).isEqualTo(MESSAGE);
         assertThat(log).doesNotContain("passed on unchanged").contains(ConformanceParameters.ISSUES.asString())

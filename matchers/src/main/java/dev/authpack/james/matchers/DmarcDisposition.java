@@ -106,26 +106,41 @@ public class DmarcDisposition extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
+        String name = nameOf(mail);
         String disposition;
         try {
             Stored stored = read(mail);
             if (stored.unreadable() != null) {
-                return unreadable(mail, stored.unreadable());
+                return unreadable(mail, name, stored.unreadable());
             }
             disposition = stored.word();
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return unreadable(mail, "reading its attributes failed: " + e);
+            return unreadable(mail, name, "reading its attributes failed: " + e);
         }
+        boolean matched = disposition != null && Wanted.of(disposition).map(wanted::contains).orElse(false);
+        LOGGER.debug("DmarcDisposition: mail {} disposition {} {} {}", name,
+                disposition == null ? "(no DMARC result)" : disposition, matched ? "matches" : "does not match",
+                describe(wanted));
+        return recipients(mail, name, matched);
+    }
+
+    /** All recipients when {@code matched}, else none; none (logged) when they cannot be read. */
+    private static Collection<MailAddress> recipients(Mail mail, String name, boolean matched) {
         try {
-            boolean matched = disposition != null && Wanted.of(disposition).map(wanted::contains).orElse(false);
-            LOGGER.debug("DmarcDisposition: mail {} disposition {} {} {}", mail.getName(),
-                    disposition == null ? "(no DMARC result)" : disposition, matched ? "matches" : "does not match",
-                    describe(wanted));
             return matched ? List.copyOf(mail.getRecipients()) : List.of();
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            LOGGER.warn("DmarcDisposition: no match for mail {}: its recipients cannot be read: {}", mail.getName(),
+            LOGGER.warn("DmarcDisposition: no match for mail {}: its recipients cannot be read: {}", name,
                     LogText.of(String.valueOf(e)));
             return List.of();
+        }
+    }
+
+    /** The mail's name for the log; a placeholder when even that cannot be read. */
+    private static String nameOf(Mail mail) {
+        try {
+            return LogText.of(String.valueOf(mail.getName()));
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return "(name unreadable)";
         }
     }
 
@@ -165,18 +180,11 @@ public class DmarcDisposition extends GenericMatcher {
      * Fail closed (review s21, as MailAuthCheck for a mail it cannot check, s20): a disposition that cannot be read
      * is read as the strictest, {@code reject}; one line at WARN with the reason.
      */
-    private Collection<MailAddress> unreadable(Mail mail, String reason) {
+    private Collection<MailAddress> unreadable(Mail mail, String name, String reason) {
         boolean matched = wanted.contains(Wanted.REJECT);
-        try {
-            LOGGER.warn("DmarcDisposition: mail {}: DMARC disposition unreadable ({}); read as reject (fail closed),"
-                    + " {} {}", mail.getName(), LogText.of(reason), matched ? "matches" : "does not match",
-                    describe(wanted));
-            return matched ? List.copyOf(mail.getRecipients()) : List.of();
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            LOGGER.warn("DmarcDisposition: no match for mail {}: its recipients cannot be read: {}", mail.getName(),
-                    LogText.of(String.valueOf(e)));
-            return List.of();
-        }
+        LOGGER.warn("DmarcDisposition: mail {}: DMARC disposition unreadable ({}); read as reject (fail closed),"
+                + " {} {}", name, LogText.of(reason), matched ? "matches" : "does not match", describe(wanted));
+        return recipients(mail, name, matched);
     }
 
     private static String describe(Set<Wanted> set) {

@@ -104,18 +104,8 @@ class DmarcDispositionTest {
     /** An attribute that throws when read: still no exception, and read as reject. */
     @Test
     void anExceptionReadingTheAttributesIsReadAsReject() throws Exception {
-        FakeMail fake = (FakeMail) mail("none");
-        Mail mail = (Mail) java.lang.reflect.Proxy.newProxyInstance(Mail.class.getClassLoader(),
-                new Class<?>[] {Mail.class}, (proxy, called, args) -> {
-                    if (called.getName().equals("getAttribute")) {
-                        throw new IllegalStateException("attribute store broken");
-                    }
-                    try {
-                        return called.invoke(fake, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        Mail mail = dev.authpack.james.FaultyMail.throwingOn(mail("none"), "getAttribute",
+                () -> new IllegalStateException("attribute store broken"));
         assertThat(matcher("reject").match(mail)).hasSize(2);
         assertThat(matcher("quarantine").match(mail)).isEmpty();
     }
@@ -123,7 +113,7 @@ class DmarcDispositionTest {
     /** The unreadable case is logged, once a mail, with the reason; the value is escaped. */
     @Test
     void anUnreadableDispositionIsLoggedOnceWithTheReason() throws Exception {
-        String log = LogCapture.of(() -> matcher("reject").match(mail("rej\r\nected")));
+        String log = dev.authpack.james.LogCapture.of(() -> matcher("reject").match(mail("rej\r\nected")));
         assertThat(log).contains("DmarcDisposition").contains("unreadable").contains("read as reject")
                 .doesNotContain("rej\r\n");
         assertThat(log.split("unreadable", -1)).hasSize(2);

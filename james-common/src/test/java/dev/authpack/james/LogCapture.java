@@ -1,19 +1,19 @@
-package dev.authpack.james.matchers;
+package dev.authpack.james;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Captures what slf4j-simple (the tests' binding) writes to System.err while an action runs. */
-final class LogCapture {
+public final class LogCapture {
     private LogCapture() {
     }
 
-    interface Action {
+    public interface Action {
         void run() throws Exception;
     }
 
-    static String of(Action action) throws Exception {
+    public static String of(Action action) throws Exception {
         PrintStream before = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
