@@ -43,18 +43,19 @@ public record TrustScope(boolean anywhere, boolean ownNetworks, List<IpRange> ne
         if (t.toLowerCase(Locale.ROOT).equals(ANY)) {
             return ANYWHERE;
         }
+        IpRange range;
         try {
-            IpRange range = IpRange.parse(t);
-            if (range.overlapsLinkLocal()) {
-                // a client is compared without its zone: such a scope would admit the address on every link (s21)
-                throw new IllegalArgumentException("'" + t + "' holds IPv6 link-local addresses (fe80::/10), the same"
-                        + " address on every link of this server; use the server's global or ULA (fc00::/7) address");
-            }
-            return new TrustScope(false, false, List.of(range));
+            range = IpRange.parse(t);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + t + "' after '@' is neither 'any' nor an IP address or CIDR range: "
                     + e.getMessage(), e);
         }
+        if (range.overlapsLinkLocal()) {
+            // a client is compared without its zone: such a scope would admit the address on every link (s21)
+            throw new IllegalArgumentException("'" + t + "' after '@' holds IPv6 link-local addresses (fe80::/10), the"
+                    + " same address on every link of this server; use the server's global or ULA (fc00::/7) address");
+        }
+        return new TrustScope(false, false, List.of(range));
     }
 
     /** Both scopes: mail admitted by either is admitted (an id listed several times). */
