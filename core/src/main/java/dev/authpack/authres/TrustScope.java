@@ -1,5 +1,6 @@
 package dev.authpack.authres;
 
+import dev.authpack.dns.IpLiterals;
 import dev.authpack.dns.IpRange;
 
 import java.util.ArrayList;
@@ -42,12 +43,19 @@ public record TrustScope(boolean anywhere, boolean ownNetworks, List<IpRange> ne
         if (t.toLowerCase(Locale.ROOT).equals(ANY)) {
             return ANYWHERE;
         }
+        IpRange range;
         try {
-            return new TrustScope(false, false, List.of(IpRange.parse(t)));
+            range = IpRange.parse(t);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + t + "' after '@' is neither 'any' nor an IP address or CIDR range: "
                     + e.getMessage(), e);
         }
+        if (range.overlapsLinkLocal()) {
+            // a client is compared without its zone: such a scope would admit the address on every link (s21)
+            throw new IllegalArgumentException("'" + t + "' after '@' holds IPv6 link-local addresses (fe80::/10), the"
+                    + " same address on every link of this server; use the server's global or ULA (fc00::/7) address");
+        }
+        return new TrustScope(false, false, List.of(range));
     }
 
     /** Both scopes: mail admitted by either is admitted (an id listed several times). */
@@ -62,7 +70,9 @@ public record TrustScope(boolean anywhere, boolean ownNetworks, List<IpRange> ne
         if (anywhere || (ownNetworks && arrival.ownNetwork())) {
             return true;
         }
-        return arrival.client().map(ip -> networks.stream().anyMatch(n -> n.contains(ip))).orElse(false);
+        // a link-local or zoned client is another host on each link: in no network (review s21)
+        return arrival.client().filter(ip -> !IpLiterals.isLinkScoped(ip))
+                .map(ip -> networks.stream().anyMatch(n -> n.contains(ip))).orElse(false);
     }
 
     /** The scope as written after {@code @}, one entry per item ("" for the bare id). */

@@ -70,6 +70,26 @@ public final class IpLiterals {
         return parse(t);
     }
 
+    /** fe80::/10, the IPv6 link-local unicast prefix (RFC 4291 §2.5.6). */
+    private static final byte[] LINK_LOCAL = {(byte) 0xfe, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    /** The length of {@link #LINK_LOCAL}. */
+    public static final int LINK_LOCAL_PREFIX = 10;
+
+    /**
+     * True for an address that names a host only together with a link: inside fe80::/10 (RFC 4291 §2.5.6), or an
+     * IPv6 address that carries a zone (RFC 4007 §11, the JDK's scope id). The same bytes name another host on
+     * each link of this server (review s21).
+     */
+    public static boolean isLinkScoped(InetAddress address) {
+        return address instanceof Inet6Address v6
+                && (v6.isLinkLocalAddress() || v6.getScopeId() != 0 || v6.getScopedInterface() != null);
+    }
+
+    /** True when the IPv6 range {@code network}/{@code prefix} holds link-local addresses (inside or over fe80::/10). */
+    public static boolean overlapsLinkLocal(byte[] network, int prefix) {
+        return network.length == 16 && inNetwork(network, LINK_LOCAL, Math.min(prefix, LINK_LOCAL_PREFIX));
+    }
+
     /** True when the text is an IP literal (a reverse name that is just the address text is no name at all). */
     public static boolean isLiteral(String text) {
         return parse(text).isPresent();

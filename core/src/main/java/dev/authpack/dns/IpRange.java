@@ -63,6 +63,11 @@ public record IpRange(InetAddress network, int prefixLength) {
         return IpLiterals.inNetwork(IpLiterals.normalize(client).getAddress(), network.getAddress(), prefixLength);
     }
 
+    /** True when this range holds IPv6 link-local addresses: inside fe80::/10 or over it (review s21). */
+    public boolean overlapsLinkLocal() {
+        return IpLiterals.overlapsLinkLocal(network.getAddress(), prefixLength);
+    }
+
     private static InetAddress mask(InetAddress address, int prefix) {
         byte[] b = address.getAddress();
         for (int i = 0; i < b.length; i++) {

@@ -120,6 +120,10 @@ public final class TranslatorPrefixes {
         if (network[8] != 0) {
             throw bad(name, entry, "bits 64-71 (the u octet) must be zero");
         }
+        if (IpLiterals.overlapsLinkLocal(network, length)) {
+            throw bad(name, entry, "it is inside the IPv6 link-local fe80::/10 (the same address on every link;"
+                    + " a translator's prefix is global or ULA)");
+        }
         if (IpLiterals.inNetwork(LOOPBACK, network, length) || IpLiterals.inNetwork(network, V4_MAPPED, 96)) {
             throw bad(name, entry, "it holds ::1 or IPv4-mapped addresses (::ffff:0:0/96, IPv4 already)");
         }

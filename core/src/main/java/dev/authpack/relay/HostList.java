@@ -13,6 +13,8 @@ import java.util.Optional;
  * name (a PTR name whose forward lookup gives the client address back, RFC 8601 §3; the SMTP hook verifies it
  * through the pack's resolver). {@code *.example.net} matches any name below
  * example.net, not example.net itself. This class never resolves anything: the caller supplies the name.
+ * An IPv6 link-local or zoned client ({@link IpLiterals#isLinkScoped}) matches no entry, and no entry may hold
+ * link-local addresses (review s21: the client is compared without its zone).
  */
 public final class HostList {
     private static final HostList EMPTY = new HostList(List.of(), List.of(), List.of());
@@ -41,7 +43,15 @@ public final class HostList {
         List<String> suffixes = new ArrayList<>();
         for (String entry : entries) {
             if (looksLikeAddress(entry)) {
-                ranges.add(IpRange.parse(entry));
+                IpRange range = IpRange.parse(entry);
+                if (range.overlapsLinkLocal()) {
+                    // a client is matched without its zone: such an entry would trust the address on every link
+                    throw new IllegalArgumentException("'" + entry + "' holds IPv6 link-local addresses (fe80::/10):"
+                            + " a client is matched without its zone (fe80::1%eth0), so it would be trusted on every"
+                            + " link of this server, and this file cannot name a zone; link-local clients match no"
+                            + " entry: give the client a global or ULA (fc00::/7) address and list that");
+                }
+                ranges.add(range);
             } else if (entry.startsWith("*.")) {
                 suffixes.add("." + hostName(entry.substring(2), entry));
             } else if (entry.contains("*")) {
@@ -70,6 +80,10 @@ public final class HostList {
      * @return the entry that matched, if any
      */
     public Optional<String> match(InetAddress clientIp, Optional<String> clientName) {
+        if (IpLiterals.isLinkScoped(clientIp)) {
+            // the same address (and so its verified name) is another host on each link: no entry names it (s21)
+            return Optional.empty();
+        }
         for (IpRange range : ranges) {
             if (range.contains(clientIp)) {
                 return Optional.of(range.toString());

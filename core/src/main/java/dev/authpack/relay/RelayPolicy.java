@@ -75,7 +75,8 @@ public final class RelayPolicy {
      * Callers that look the client's name up do so for this address.
      */
     public InetAddress client(InetAddress address) {
-        return translatorPrefixes.client(address);
+        // a link-scoped address is not translated: its zone would be lost, and it must match no entry (s21)
+        return IpLiterals.isLinkScoped(address) ? address : translatorPrefixes.client(address);
     }
 
     public TranslatorPrefixes translatorPrefixes() {

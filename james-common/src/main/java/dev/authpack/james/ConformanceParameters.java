@@ -60,6 +60,20 @@ public final class ConformanceParameters {
         mail.setAttribute(new Attribute(name, AttributeValue.of(ConformanceIssue.join(issues, "|"))));
     }
 
+    /**
+     * {@link #store}, for a decision already taken (the mail sent to the processor, the message replaced): {@code ""},
+     * or, when the mail refuses the attribute, the words that end the log line of that decision ("; not marked: ..."
+     * with the reason), so that the line stays true (review s21).
+     */
+    public static String mark(Mail mail, AttributeName name, Set<ConformanceIssue> issues) {
+        try {
+            store(mail, name, issues);
+            return "";
+        } catch (RuntimeException e) {
+            return "; not marked: attribute " + name.asString() + " could not be stored: " + LogText.of(e.toString());
+        }
+    }
+
     private static String text(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }

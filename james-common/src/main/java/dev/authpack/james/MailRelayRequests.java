@@ -29,10 +29,18 @@ public final class MailRelayRequests {
     /**
      * The client address, parsed without DNS as MailAuthCheck reads it ({@link IpLiterals#parseClientAddress}: the
      * zone James records for a link-local IPv6 client, {@code fe80:0:0:0:0:0:0:1%2}, dropped, so that the matchers
-     * judge the address the relay hook judged; review s20); empty when James recorded none or something unparseable.
+     * judge the address the relay hook judged; review s20; a link-local client matches no relay entry, s21); empty
+     * when James recorded none or something unparseable, or a zone on an address outside fe80::/10.
      */
     public static Optional<InetAddress> clientIp(Mail mail) {
-        return IpLiterals.parseClientAddress(mail.getRemoteAddr());
+        String text = mail.getRemoteAddr();
+        Optional<InetAddress> ip = IpLiterals.parseClientAddress(text);
+        // a zone is given to link-local clients (fe80::/10: matched by no relay entry, review s21); on any other
+        // address it is not what a TCP peer gets, and dropping it would let the bytes match: no usable address
+        if (ip.isPresent() && text.indexOf('%') >= 0 && !IpLiterals.isLinkScoped(ip.get())) {
+            return Optional.empty();
+        }
+        return ip;
     }
 
     /**
@@ -57,14 +65,25 @@ public final class MailRelayRequests {
                 .filter(n -> !n.isEmpty() && !IpLiterals.isLiteral(n)));
     }
 
-    /** The SMTP AUTH user James recorded ({@link Mail#SMTP_AUTH_USER}), if any and not blank. */
+    /**
+     * The SMTP AUTH user James recorded ({@link Mail#SMTP_AUTH_USER}, a string), if any and not blank. A value of
+     * another type is no user (review s21: not its {@code toString()}, which made any such value an authenticated
+     * user for IsAuthenticated and RelayAllowed); {@link #authRecorded} still counts it.
+     */
     public static Optional<String> authUser(Mail mail) {
         return mail.getAttribute(Mail.SMTP_AUTH_USER)
-                .map(Attribute::getValue)
-                .map(v -> v.value())
-                .map(Object::toString)
+                .map(a -> a.getValue().value())
+                .filter(String.class::isInstance).map(String.class::cast)
                 .map(String::strip)
                 .filter(u -> !u.isEmpty());
+    }
+
+    /**
+     * True when James recorded an SMTP AUTH user at all ({@link Mail#SMTP_AUTH_USER} set, readable or not): for
+     * decisions where an authenticated client is the stricter reading (HasAuthResult's own-network test).
+     */
+    public static boolean authRecorded(Mail mail) {
+        return mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent();
     }
 
     public static String mailFrom(Mail mail) {

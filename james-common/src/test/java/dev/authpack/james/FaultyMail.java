@@ -55,6 +55,23 @@ public final class FaultyMail {
                 });
     }
 
+    /** {@code mail}, its setAttribute of {@code name} throwing {@code fault}; every other call goes to it. */
+    public static Mail refusingAttribute(Mail mail, org.apache.mailet.AttributeName name,
+                                         Supplier<? extends Throwable> fault) {
+        return (Mail) Proxy.newProxyInstance(Mail.class.getClassLoader(), new Class<?>[] {Mail.class},
+                (proxy, called, args) -> {
+                    if (called.getName().equals("setAttribute") && args[0] instanceof org.apache.mailet.Attribute a
+                            && a.getName().equals(name)) {
+                        throw fault.get();
+                    }
+                    try {
+                        return called.invoke(mail, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     /** A message of {@code text} whose writing, reading and size throw {@code fault} (each time). */
     public static MimeMessage message(String text, Supplier<? extends Throwable> fault) throws MessagingException {
         return new FaultyMessage(text, fault);

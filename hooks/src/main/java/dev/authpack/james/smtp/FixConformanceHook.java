@@ -125,8 +125,10 @@ public class FixConformanceHook implements JamesMessageHook {
         }
         if (outcome instanceof ConformanceOutcome.Repaired repaired) {
             mail.setMessage(MimeMessageBytes.from(repaired.message()));
-            ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
-            LOGGER.info("FixConformanceHook: repaired {} in session {}", repaired.fixed(), session.getSessionID());
+            // from here the message is the repaired one: not "accepted unchanged" on a failure (review s21)
+            String unmarked = ConformanceParameters.mark(mail, ConformanceParameters.FIXED, repaired.fixed());
+            LOGGER.info("FixConformanceHook: repaired {} in session {}{}", repaired.fixed(), session.getSessionID(),
+                    unmarked);
         }
         return HookResult.DECLINED;
     }

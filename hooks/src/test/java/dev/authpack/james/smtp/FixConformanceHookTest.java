@@ -59,6 +59,25 @@ class FixConformanceHookTest {
         assertThat(mail.getAttribute(ConformanceParameters.FIXED)).isPresent();
     }
 
+    /**
+     * Review s21: storing {@code authpack.conformance.fixed} fails after the message was replaced: the mail is
+     * accepted repaired, and the log says so (not "accepted unchanged") and that it is not marked.
+     */
+    @Test
+    void aRepairWhoseAttributeCannotBeStoredIsLoggedAsARepair() throws Exception {
+        FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        org.apache.mailet.Mail mail = dev.authpack.james.FaultyMail.refusingAttribute(fake,
+                ConformanceParameters.FIXED, () -> new IllegalStateException("attribute store full"));
+        FixConformanceHook hook = hook("fixes", "NAME_ENDS_WITH_SPACE", "serverId", "mx.example.org");
+        HookResult[] result = new HookResult[1];
+        String log = dev.authpack.james.LogCapture.of(() -> result[0] = hook.onMessage(SESSION, mail));
+        assertThat(result[0]).isEqualTo(HookResult.DECLINED);
+        assertThat(new String(MimeMessageBytes.of(fake.getMessage()), StandardCharsets.US_ASCII))
+                .contains("\r\nSubject: hi\r\n");
+        assertThat(log).doesNotContain("unchanged").contains("repaired")
+                .contains(ConformanceParameters.FIXED.asString()).contains("attribute store full");
+    }
+
     @Test
     void initErrorsSayWhatIsAccepted() {
         assertThatThrownBy(() -> hook("checks", "spoon")).isInstanceOf(ConfigurationException.class)

@@ -203,6 +203,30 @@ class RelayPolicyRcptHookTest {
     }
 
     /**
+     * Review s21: a client address with a zone (as the JDK reports a link-local peer, {@code fe80::1%2}) matches no
+     * host entry by its bytes, and is not translated; it relays as an authenticated user.
+     */
+    @Test
+    void aZonedClientMatchesNoHostEntry() throws Exception {
+        RelayTestSupport.writePolicy(dir, "relay_hosts = 2001:db8::/32, 192.0.2.7\nrelay_users = root@us.example\n"
+                + "translator_prefixes = 2001:db8:64::/48\n");
+        hook = hook("file://conf/relay-policy.conf");
+        byte[] global = InetAddress.getByName("2001:db8::5").getAddress();
+        byte[] translated = InetAddress.getByName("2001:db8:64:c000:2:700::").getAddress();
+        byte[] linkLocal = InetAddress.getByName("fe80::5").getAddress();
+        for (byte[] address : new byte[][] {global, translated}) {
+            assertThat(rcpt(session(InetAddress.getByAddress(address), null), null, "x@remote.example"))
+                    .isEqualTo(ACCEPTED);
+        }
+        for (byte[] address : new byte[][] {global, translated, linkLocal}) {
+            InetAddress zoned = java.net.Inet6Address.getByAddress(null, address, 2);
+            assertThat(rcpt(session(zoned, null), null, "x@remote.example")).as("%s", zoned).isEqualTo(DENIED);
+            assertThat(rcpt(session(zoned, "root@us.example"), null, "x@remote.example")).as("%s", zoned)
+                    .isEqualTo(ACCEPTED);
+        }
+    }
+
+    /**
      * translator_prefixes in the policy file: an IPv4 client of the operator's SIIT/NAT64 translator (here 192.0.2.7
      * under the network-specific 2001:db8:64::/48, RFC 6052 §2.2) is matched as its IPv4 address, and its name is
      * looked up under in-addr.arpa; without the key it is the IPv6 address it arrives from.

@@ -12,10 +12,7 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -38,20 +35,8 @@ class ReviewS21LogLinesTest {
     Path dir;
 
     /** Runs {@code action} with System.err (slf4j-simple's output) captured; the text written. */
-    private static String logOf(ThrowingRunnable action) throws Exception {
-        PrintStream before = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(before);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
-    private interface ThrowingRunnable {
-        void run() throws Exception;
+    private static String logOf(dev.authpack.james.LogCapture.Action action) throws Exception {
+        return dev.authpack.james.LogCapture.of(action);
     }
 
     private static void assertClean(String log, String expectedPart) {

@@ -139,15 +139,17 @@ public class FixConformance extends GenericMailet {
                     + " checked what is within them, not rebuilt", mail.getName());
         }
         if (outcome instanceof ConformanceOutcome.Rejected rejected) {
-            ConformanceParameters.store(mail, ConformanceParameters.ISSUES, rejected.issues());
-            LOGGER.info("{}: {}; to processor {}", mail.getName(), rejected.reason(), processor);
+            // the state first: a failed check goes to the processor even when its mark cannot be stored (review s21)
             mail.setState(processor);
+            String unmarked = ConformanceParameters.mark(mail, ConformanceParameters.ISSUES, rejected.issues());
+            LOGGER.info("{}: {}; to processor {}{}", mail.getName(), rejected.reason(), processor, unmarked);
         } else if (outcome instanceof ConformanceOutcome.Repaired repaired) {
             mail.setMessage(MimeMessageBytes.from(repaired.message()));
-            ConformanceParameters.store(mail, ConformanceParameters.FIXED, repaired.fixed());
-            LOGGER.info("{}: repaired {}{}{}", mail.getName(), repaired.fixed(),
+            // from here the message is the repaired one: no failure may be logged as "passed on unchanged" (s21)
+            String unmarked = ConformanceParameters.mark(mail, ConformanceParameters.FIXED, repaired.fixed());
+            LOGGER.info("{}: repaired {}{}{}{}", mail.getName(), repaired.fixed(),
                     repaired.rebuilt() ? " (rebuilt)" : " (fields added)",
-                    repaired.remaining().isEmpty() ? "" : "; still " + repaired.remaining());
+                    repaired.remaining().isEmpty() ? "" : "; still " + repaired.remaining(), unmarked);
         }
     }
 

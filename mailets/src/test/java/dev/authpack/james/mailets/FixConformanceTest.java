@@ -211,4 +211,42 @@ class FixConformanceTest {
                     .hasMessageContaining("processor").hasMessageContaining("ghost").hasMessageContaining("error");
         }
     }
+
+    /** {@code mail} whose setAttribute of {@code name} throws; every other call goes to it. */
+    private static Mail refusingAttribute(FakeMail mail, org.apache.mailet.AttributeName name) {
+        return dev.authpack.james.FaultyMail.refusingAttribute(mail, name,
+                () -> new IllegalStateException("attribute store full"));
+    }
+
+    /**
+     * Review s21: storing {@code authpack.conformance.fixed} fails after the message was replaced. The log must not
+     * say "passed on unchanged": the mail goes on repaired, and the line says so and that it is not marked.
+     */
+    @Test
+    void aRepairWhoseAttributeCannotBeStoredIsLoggedAsARepair() throws Exception {
+        FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        Mail mail = refusingAttribute(fake, ConformanceParameters.FIXED);
+        FixConformance mailet = mailet(Map.of("fixes", "NAME_ENDS_WITH_SPACE", "serverId", "mx.example.org"));
+        String log = dev.authpack.james.LogCapture.of(() -> mailet.service(mail));
+        assertThat(text(fake)).contains("\r\nSubject: hi\r\n");
+        assertThat(fake.getState()).isEqualTo("transport");
+        assertThat(log).doesNotContain("unchanged").contains("repaired").contains("NAME_ENDS_WITH_SPACE")
+                .contains(ConformanceParameters.FIXED.asString()).contains("attribute store full");
+    }
+
+    /**
+     * Review s21: storing {@code authpack.conformance.issues} fails. The mail must still go to the processor (a
+     * failed check must not pass for an error), unchanged, and the log says it is not marked.
+     */
+    @Test
+    void aFailedCheckWhoseAttributeCannotBeStoredStillGoesToTheProcessor() throws Exception {
+        FakeMail fake = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+        Mail mail = refusingAttribute(fake, ConformanceParameters.ISSUES);
+        FixConformance mailet = mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE"));
+        String log = dev.authpack.james.LogCapture.of(() -> mailet.service(mail));
+        assertThat(fake.getState()).isEqualTo("error");
+        assertThat(text(fake)).isEqualTo(MESSAGE);
+        assertThat(log).doesNotContain("passed on unchanged").contains(ConformanceParameters.ISSUES.asString())
+                .contains("attribute store full").contains("error");
+    }
 }

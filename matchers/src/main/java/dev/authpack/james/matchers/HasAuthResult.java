@@ -117,7 +117,7 @@ public class HasAuthResult extends GenericMatcher {
         Optional<InetAddress> client = MailRelayRequests.clientIp(mail);
         boolean ownNetwork = mail.getAttribute(AUTH_NETWORK).map(a -> a.getValue().value())
                 .map(Boolean.TRUE::equals).orElse(false)
-                && MailRelayRequests.authUser(mail).isEmpty();
+                && !MailRelayRequests.authRecorded(mail); // an unreadable user is still a user (review s21)
         return new Arrival(client, ownNetwork);
     }
 

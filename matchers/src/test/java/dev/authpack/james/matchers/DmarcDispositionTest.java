@@ -78,11 +78,51 @@ class DmarcDispositionTest {
         assertThat(matcher("reject,quarantine").match(mail(null))).isEmpty();
     }
 
+    /**
+     * Fail closed (review s21): a disposition that is there but cannot be read (another type, an unknown word, a
+     * blank) is read as the strictest, {@code reject}, as MailAuthCheck reads a mail it cannot check (s20): a
+     * {@code reject} condition matches, a {@code quarantine} one alone does not (as for a real {@code reject}).
+     */
     @Test
-    void valueOfAnotherTypeOrUnknownWordDoesNotMatchAndDoesNotThrow() throws Exception {
-        assertThat(matcher("reject").match(mail(3))).isEmpty();
-        assertThat(matcher("reject").match(mail("rejected"))).isEmpty();
-        assertThat(matcher("reject").match(mail(""))).isEmpty();
+    void unreadableDispositionIsReadAsRejectAndDoesNotThrow() throws Exception {
+        for (Object unreadable : new Object[] {3, "rejected", "", "  ", "re\u0000ject"}) {
+            assertThat(matcher("reject").match(mail(unreadable))).as("%s", unreadable).hasSize(2);
+            assertThat(matcher("reject,quarantine").match(mail(unreadable))).as("%s", unreadable).hasSize(2);
+            assertThat(matcher("quarantine").match(mail(unreadable))).as("%s", unreadable).isEmpty();
+        }
+    }
+
+    /** MailAuthCheck sets both attributes: the DMARC map without the disposition is a disposition unreadable. */
+    @Test
+    void dmarcResultWithoutItsDispositionIsReadAsReject() throws Exception {
+        Mail mail = FakeMail.builder().name("m").recipients("a@x.example", "b@y.example")
+                .attribute(new Attribute(MailAttributes.DMARC, AttributeValue.of("fail"))).build();
+        assertThat(matcher("reject").match(mail)).hasSize(2);
+        assertThat(matcher("quarantine").match(mail)).isEmpty();
+    }
+
+    /** An attribute that throws when read: still no exception, and read as reject. */
+    @Test
+    void anExceptionReadingTheAttributesIsReadAsReject() throws Exception {
+        Mail mail = dev.authpack.james.FaultyMail.throwingOn(mail("none"), "getAttribute",
+                () -> new IllegalStateException("attribute store broken"));
+        assertThat(matcher("reject").match(mail)).hasSize(2);
+        assertThat(matcher("quarantine").match(mail)).isEmpty();
+    }
+
+    /** The unreadable case is logged, once a mail, with the reason; the value is escaped. */
+    @Test
+    void anUnreadableDispositionIsLoggedOnceWithTheReason() throws Exception {
+        String log = dev.authpack.james.LogCapture.of(() -> matcher("reject").match(mail("rej\r\nected")));
+        assertThat(log).contains("DmarcDisposition").contains("unreadable").contains("read as reject")
+                .doesNotContain("rej\r\n");
+        assertThat(log.split("unreadable", -1)).hasSize(2);
+    }
+
+    @Test
+    void noneStaysNone() throws Exception {
+        assertThat(matcher("reject,quarantine").match(mail("None"))).isEmpty();
+        assertThat(matcher("reject,quarantine").match(mail(" none "))).isEmpty();
     }
 
     @Test

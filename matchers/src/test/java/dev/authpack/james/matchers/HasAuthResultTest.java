@@ -263,4 +263,21 @@ class HasAuthResultTest {
         assertThatThrownBy(() -> matcher("trusted-authserv=mx1.example.net")).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("no method=result test");
     }
+
+    /**
+     * Review s21: James sets SMTPIsAuthNetwork for authenticated clients too; a bare trusted id is believed only
+     * when no SMTP AUTH user is recorded. A user attribute that cannot be read (not a string) still says the client
+     * authenticated: not James' own network, not believed.
+     */
+    @Test
+    void anUnreadableAuthUserIsStillAnAuthenticatedClient() throws Exception {
+        for (Object value : new Object[] {42, "  "}) {
+            FakeMail mail = (FakeMail) arrived(FILTER_IP, true, JAMES_RECEIVED,
+                    "Authentication-Results: filter.example.net; dmarc=pass header.from=bank.example");
+            mail.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.ofAny(value)));
+            assertThat(HasAuthResult.arrival(mail).ownNetwork()).as("%s", value).isFalse();
+        }
+        Mail own = arrived(FILTER_IP, true, JAMES_RECEIVED);
+        assertThat(HasAuthResult.arrival(own).ownNetwork()).isTrue();
+    }
 }

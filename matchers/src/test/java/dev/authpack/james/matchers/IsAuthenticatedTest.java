@@ -58,4 +58,18 @@ class IsAuthenticatedTest {
         assertThatThrownBy(() -> matcher("@not..a.domain")).isInstanceOf(MessagingException.class)
                 .hasMessageContaining("not a domain name");
     }
+
+    /**
+     * Review s21 (fail closed on unreadable attributes): James stores the SMTP AUTH user as a string; a value of
+     * another type (another mailet's, a broken serialisation) is no user, not its toString(): no match.
+     */
+    @Test
+    void anAuthUserThatIsNotAStringIsNotAuthenticated() throws Exception {
+        for (Object value : new Object[] {42, true, java.util.List.of(AttributeValue.of("alice@example.com"))}) {
+            Mail mail = FakeMail.builder().name("m").recipients("a@x.example")
+                    .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.ofAny(value))).build();
+            assertThat(matcher(null).match(mail)).as("%s", value).isEmpty();
+            assertThat(matcher("@example.com").match(mail)).as("%s", value).isEmpty();
+        }
+    }
 }

@@ -152,4 +152,22 @@ class RelayAllowedTest {
         }
         assertThat(Files.exists(dir.resolve("conf/relay-policy.conf"))).isTrue();
     }
+
+    /**
+     * Review s21 (fail closed on unreadable attributes): an SMTP AUTH user attribute that is not a string is no
+     * authenticated user (not its toString()): relay_authenticated does not let it relay.
+     */
+    @Test
+    void anAuthUserThatIsNotAStringDoesNotRelay() throws Exception {
+        RelayTestSupport.writePolicy(dir, "relay_authenticated = true\n");
+        RelayAllowed m = matcher("file://conf/relay-policy.conf");
+        Mail readable = mail("203.0.113.9", "a@elsewhere.example", "x@victim.example")
+                .attribute(new org.apache.mailet.Attribute(Mail.SMTP_AUTH_USER,
+                        org.apache.mailet.AttributeValue.of("alice"))).build();
+        assertThat(m.match(readable)).hasSize(1);
+        Mail unreadable = mail("203.0.113.9", "a@elsewhere.example", "x@victim.example")
+                .attribute(new org.apache.mailet.Attribute(Mail.SMTP_AUTH_USER,
+                        org.apache.mailet.AttributeValue.of(42))).build();
+        assertThat(m.match(unreadable)).isEmpty();
+    }
 }

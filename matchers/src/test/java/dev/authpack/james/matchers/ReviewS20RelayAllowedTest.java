@@ -37,19 +37,35 @@ class ReviewS20RelayAllowedTest {
 
     /**
      * Low: James records a link-local IPv6 client with its zone ({@code Inet6Address.getHostAddress()}:
-     * {@code fe80:0:0:0:0:0:0:1%2}). The hook judges the address itself and let it relay; the matcher could not parse
-     * the text and routed the accepted mail to relay-denied. MailAuthCheck already drops the zone.
+     * {@code fe80:0:0:0:0:0:0:1%2}). The matcher could not parse the text; now it reads the address as the hook does.
+     * Review s21: a link-local client matches no host entry (the same address is another host on each link, and
+     * the file cannot name a zone; fe80::/10 entries are refused at load), so it relays as an authenticated user,
+     * as the hook lets it.
      */
     @Test
-    void aLinkLocalClientWithItsZoneIsTheClientTheHookAllowed() throws Exception {
-        RelayAllowed m = matcher("relay_hosts = fe80::/10\n");
+    void aLinkLocalClientWithItsZoneIsTheClientTheHookJudges() throws Exception {
+        RelayAllowed m = matcher("relay_hosts = *.trusted.example, 2001:db8::/32\nrelay_users = app@us.example\n");
         for (String remote : new String[] {"fe80:0:0:0:0:0:0:1%2", "fe80::1%eth0", "[fe80::1%eth0]"}) {
-            assertThat(m.match(mail(remote, "app@elsewhere.example", "x@victim.example"))).as(remote)
-                    .containsExactly(new MailAddress("x@victim.example"));
+            Mail byName = FakeMail.builder().name("m").remoteAddr(remote).remoteHost("mx.trusted.example")
+                    .sender("app@elsewhere.example").recipients("x@victim.example").build();
+            assertThat(m.match(byName)).as(remote).isEmpty();
+            Mail authenticated = mail(remote, "app@elsewhere.example", "x@victim.example");
+            authenticated.setAttribute(new org.apache.mailet.Attribute(Mail.SMTP_AUTH_USER,
+                    org.apache.mailet.AttributeValue.of("app@us.example")));
+            assertThat(m.match(authenticated)).as(remote).containsExactly(new MailAddress("x@victim.example"));
         }
-        // the zone names our interface, nothing the policy compares: another network is still refused
-        assertThat(m.match(mail("fec0::1%eth0", "app@elsewhere.example", "x@victim.example"))).isEmpty();
+        // a zone on an address outside fe80::/10 (no TCP peer gets one on Linux) is not read: relaying denied
+        assertThat(m.match(mail("2001:db8::1%eth0", "app@elsewhere.example", "x@victim.example"))).isEmpty();
+        assertThat(m.match(mail("2001:db8::1", "app@elsewhere.example", "x@victim.example"))).hasSize(1);
         // and text that is not an address with a zone is still no client address
         assertThat(m.match(mail("%eth0", "app@elsewhere.example", "x@victim.example"))).isEmpty();
+    }
+
+    /** Review s21: a policy with a link-local entry stops James at startup, naming the line. */
+    @Test
+    void aLinkLocalEntryStopsInit() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> matcher("# x\nrelay_hosts = fe80::/10\n"))
+                .isInstanceOf(javax.mail.MessagingException.class).hasMessageContaining(":2: ")
+                .hasMessageContaining("fe80::/10").hasMessageContaining("ULA");
     }
 }
