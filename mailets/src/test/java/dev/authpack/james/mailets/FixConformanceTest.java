@@ -57,6 +57,26 @@ class FixConformanceTest {
         assertThat(other.getState()).isEqualTo("quarantine");
     }
 
+    /**
+     * A message the mailet cannot read or check (a spool file unreadable, an error in the check) goes on unchecked,
+     * as the spool cannot defer it, but marked as one over the limits is: a reject set relied on can match the mark
+     * (review s21: it went on unmarked, as if it had passed the check).
+     */
+    @Test
+    void aMessageThatCouldNotBeCheckedGoesOnMarked() throws Exception {
+        FixConformance mailet = mailet(Map.of("checks", "NAME_ENDS_WITH_SPACE"));
+        for (Map.Entry<String, java.util.function.Supplier<? extends Throwable>> fault
+                : dev.authpack.james.FaultyMail.faults().entrySet()) {
+            FakeMail mail = FakeMail.builder().name("m").mimeMessage(dev.authpack.james.FaultyMail.message(MESSAGE,
+                    fault.getValue())).recipient("b@example.org").state("transport").build();
+            mailet.service(mail);
+            assertThat(mail.getState()).as(fault.getKey()).isEqualTo("transport");
+            assertThat(attribute(mail, MessageSizeLimit.CONFORMANCE_SKIPPED)).as(fault.getKey())
+                    .hasValueSatisfying(reason -> assertThat(reason).startsWith("not checked: ")
+                            .contains(fault.getValue().get().getClass().getSimpleName()));
+        }
+    }
+
     @Test
     void fixesRepairAndTheMailGoesOn() throws Exception {
         FakeMail mail = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));
