@@ -43,7 +43,10 @@ import java.util.TreeSet;
  *
  * <p>Parameters: {@code checks}, {@code fixes}, {@code detectEncoding}, {@code includeEncodings},
  * {@code excludeEncodings}, {@code serverId}, {@code maxCheckedSize}, {@code maxCheckedTotal}, as the mailet. A
- * message that cannot be read is accepted unchanged; so is one over {@code maxCheckedSize} (64 MiB by default),
+ * message that cannot be read or checked (an exception, a {@link StackOverflowError} or {@link OutOfMemoryError}) is
+ * refused for now with {@link #tryLater} when the hook refuses mail ({@link #refuses}: an issue of {@code checks} not
+ * in {@code fixes}), so that an error is never cheaper than a failed check (review s21 final); a hook that only
+ * repairs accepts it unchanged. One over {@code maxCheckedSize} (64 MiB by default) is accepted
  * unread, with the attribute {@code authpack.conformance.skipped}: James' own {@code maxmessagesize} is unlimited by
  * default, and this hook reads the message whole on an I/O thread (review s19). A message within it is read whole only
  * while {@code maxCheckedTotal} (the JVM-wide count of {@link WholeReadBudget}) holds its octets; one it leaves no room
@@ -60,6 +63,8 @@ public class FixConformanceHook implements JamesMessageHook {
     private MessageSizeLimit maxChecked = new MessageSizeLimit(MAX_CHECKED_SIZE, MessageSizeLimit.DEFAULT);
     /** {@code maxCheckedTotal}: a message it leaves no room for is refused with {@link #tryLater}. */
     private WholeReadBudget maxCheckedTotal = WholeReadBudget.read(null, maxChecked);
+    /** Whether a failed check refuses mail: then a message that could not be checked is deferred, not accepted. */
+    private boolean refuses;
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
@@ -74,6 +79,7 @@ public class FixConformanceHook implements JamesMessageHook {
             policy = ConformanceParameters.policy(key -> config.getString(key, null));
             maxChecked = MessageSizeLimit.parse(MAX_CHECKED_SIZE, config.getString(MAX_CHECKED_SIZE, null));
             maxCheckedTotal = WholeReadBudget.read(config.getString(WholeReadBudget.PARAMETER, null), maxChecked);
+            refuses = refuses(policy);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("FixConformanceHook: " + e.getMessage(), e);
         }
@@ -107,9 +113,29 @@ public class FixConformanceHook implements JamesMessageHook {
                 return check(session, mail, message);
             }
         } catch (IOException | MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            LOGGER.warn("FixConformanceHook: conformance not checked, message accepted unchanged: {}", e.toString());
+            return notChecked(session, e);
         }
+    }
+
+    /**
+     * A message that could not be read or checked: refused for now ({@link #tryLater}, the client retries) when a
+     * failed check would refuse it, so that an error is never cheaper than a fail; accepted unchanged when the hook
+     * only repairs (nothing to enforce).
+     */
+    private HookResult notChecked(SMTPSession session, Throwable e) {
+        if (refuses) {
+            LOGGER.warn("FixConformanceHook: 451 in session {}, conformance not checked: {}", session.getSessionID(),
+                    e.toString());
+            return tryLater();
+        }
+        LOGGER.warn("FixConformanceHook: conformance not checked in session {}, message accepted unchanged: {}",
+                session.getSessionID(), e.toString());
         return HookResult.DECLINED;
+    }
+
+    /** Whether the policy refuses some message: an issue in {@code checks} not also in {@code fixes}. */
+    static boolean refuses(ConformancePolicy policy) {
+        return !policy.fixes().containsAll(policy.checks());
     }
 
     private HookResult check(SMTPSession session, Mail mail, MimeMessage message) throws IOException,
@@ -136,7 +162,7 @@ public class FixConformanceHook implements JamesMessageHook {
     /**
      * {@code 451 4.3.1 Insufficient system resources to check the message's conformance: try again later}
      * (RFC 3463 §3.4: X.3.1 mail system full, transient; RFC 5321 §4.2.5): the messages read whole at once fill
-     * {@code maxCheckedTotal}.
+     * {@code maxCheckedTotal}, or, when the hook refuses mail, the message could not be read or checked.
      */
     static HookResult tryLater() {
         return HookResult.builder()

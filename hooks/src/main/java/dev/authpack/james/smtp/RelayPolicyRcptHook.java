@@ -91,7 +91,9 @@ import java.util.function.Predicate;
  *       {@code 451 4.7.25} (RFC 7372 §3.3): a temporary refusal, never a relay. The wait blocks an I/O thread for
  *       as long as the client's own DNS takes, so at most {@code maxWaiting} RCPTs wait at once, one client or
  *       network at most half of them ({@link Waits}); one that finds none free gets that {@code 451} at once, and a
- *       lookup already answered needs no wait (review s21).</li>
+ *       lookup already answered needs no wait (review s21). A wait held a fifth of {@code nameLookupTimeout} (at
+ *       most 2 s) yields to an RCPT that finds none free: names answered in time arrive in milliseconds, and the
+ *       lookup goes on for the retry (review s21 final).</li>
  *   <li>An unexpected error: {@code 451 4.3.0}, a temporary refusal, never an acceptance.</li>
  *   <li>At the end of DATA the names it verified go on the mail ({@code authpack.relay.verified-client-names}),
  *       so that {@code dev.authpack.james.matchers.RelayAllowed} judges by the same names instead of the JDK's.</li>
@@ -112,11 +114,6 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     /** How long one connection's name lookup may hold RCPT replies, in total. */
     static final int DEFAULT_NAME_LOOKUP_TIMEOUT_MS = 2000;
     static final int MAX_NAME_LOOKUP_TIMEOUT_MS = 30_000;
-    /**
-     * A wait for a name held this long yields to an RCPT that finds none free ({@link Waits}): names answered in
-     * time arrive in milliseconds; one that takes seconds is the client's own DNS being slow.
-     */
-    static final Duration WAIT_YIELD_AFTER = Duration.ofSeconds(2);
 
     static final HookResult RELAY_DENIED = HookResult.builder()
             .hookReturnCode(HookReturnCode.deny())
@@ -157,7 +154,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
      * The RCPTs that may block James' I/O threads at once waiting for a client's name ({@code maxWaiting}), of which
      * one client (IPv4 address, IPv6 /64) or network (IPv4 /24, IPv6 /48) at most half (review s21).
      */
-    private volatile Waits waits = waits(defaultMaxWaiting(), nameLookupTimeout);
+    private volatile Waits waits = waits(SessionLimits.defaultMaxWaiting(), nameLookupTimeout);
 
     @Inject
     public RelayPolicyRcptHook(FileSystem fileSystem, DomainList domainList, AuthpackEngines engines) {
@@ -190,10 +187,10 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         } catch (RelayPolicyException e) {
             throw new ConfigurationException("RelayPolicyRcptHook: bad relay policy: " + e.getMessage(), e);
         }
-        nameLookupTimeout = Duration.ofMillis(millis(config, NAME_LOOKUP_TIMEOUT_KEY, DEFAULT_NAME_LOOKUP_TIMEOUT_MS,
+        nameLookupTimeout = Duration.ofMillis(number(config, NAME_LOOKUP_TIMEOUT_KEY, DEFAULT_NAME_LOOKUP_TIMEOUT_MS,
                 MAX_NAME_LOOKUP_TIMEOUT_MS));
-        int maxWaiting = number(config, MAX_WAITING_KEY, defaultMaxWaiting(), SessionLimits.MAX_WAITING_CEILING,
-                "a whole number from 1 to " + SessionLimits.MAX_WAITING_CEILING);
+        int maxWaiting = number(config, MAX_WAITING_KEY, SessionLimits.defaultMaxWaiting(),
+                SessionLimits.MAX_WAITING_CEILING);
         waits = waits(maxWaiting, nameLookupTimeout);
         DnsSettings dns = dnsSettings(config);
         if (loaded.usesClientNames()) {
@@ -225,44 +222,30 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         }
     }
 
-    private static int millis(Configuration config, String key, int defaultValue, int max)
+    /**
+     * {@code key}, a whole number from 1 to {@code max} ({@link SessionLimits#number}, the parsing of
+     * {@code SessionAuthCheck}'s limits).
+     */
+    private static int number(Configuration config, String key, int defaultValue, int max)
             throws ConfigurationException {
-        return number(config, key, defaultValue, max, "milliseconds between 1 and " + max);
-    }
-
-    /** As {@code SessionAuthCheck}'s {@code maxWaiting}: half of James' default {@code ioWorkerCount}. */
-    private static int defaultMaxWaiting() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        try {
+            return (int) SessionLimits.number(name -> config.getString(name, null), key, defaultValue, 1, max);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("RelayPolicyRcptHook: " + e.getMessage(), e);
+        }
     }
 
     /**
      * {@code maxWaiting} waits, one client or network holding at most half of them (at least one), counted for this
-     * hook alone; a wait yields after {@link #WAIT_YIELD_AFTER} (or the lookup's timeout, if shorter).
+     * hook alone. A wait lasts at most {@code nameLookupTimeout}, so it yields after a fifth of it, at most 2 s
+     * ({@link SessionLimits#yieldAfter}: as {@code SessionAuthCheck}'s {@code waitYieldAfter} of its {@code dataWait}):
+     * at the default 2000 ms a wait held 400 ms yields to an RCPT that finds none free (review s21 final: yielding at
+     * the timeout itself, no wait ever yielded).
      */
     private static Waits waits(int maxWaiting, Duration timeout) {
         int share = Math.max(1, maxWaiting / 2);
-        Duration yieldAfter = timeout.compareTo(WAIT_YIELD_AFTER) < 0 ? timeout : WAIT_YIELD_AFTER;
         return new Waits(maxWaiting, new ClientQuota(share, share,
-                new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED)), yieldAfter);
-    }
-
-    /** A whole number from 1 to {@code max}; {@code accepted} says so in the error. */
-    private static int number(Configuration config, String key, int defaultValue, int max, String accepted)
-            throws ConfigurationException {
-        String text = config.getString(key, "").strip();
-        if (text.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= 1 && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigurationException("RelayPolicyRcptHook: <" + key + "> must be " + accepted + ", not '" + text
-                + "'");
+                new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED)), SessionLimits.yieldAfter(timeout));
     }
 
     @Override

@@ -101,8 +101,15 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
      */
     static final long MAX_READABLE = Integer.MAX_VALUE - 1024;
 
+    /**
+     * The ratio of the default {@code waitYieldAfter} to the default {@code dataWait} (2 s of 10 s): a wait bounded by
+     * less than five times {@link #DEFAULT_WAIT_YIELD_AFTER} yields after this fraction of its bound
+     * ({@link #yieldAfter}).
+     */
+    private static final int YIELD_FRACTION = (int) (DEFAULT_DATA_WAIT.toMillis() / DEFAULT_WAIT_YIELD_AFTER.toMillis());
+
     static SessionLimits defaults() {
-        int waiting = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int waiting = defaultMaxWaiting();
         return new SessionLimits(waiting, perClient(waiting), perClient(waiting), DEFAULT_WAIT_YIELD_AFTER,
                 DEFAULT_DATA_WAIT, DEFAULT_MAX_QUERIES_PER_CLIENT, DEFAULT_MAX_QUERIES_PER_NETWORK,
                 Duration.ofSeconds(5), DEFAULT_HAND_OVER_MAX_SIZE);
@@ -129,6 +136,27 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
                 Duration.ofMillis(dataWait), queries, networkQueries, Duration.ofMillis(wait), size);
     }
 
+    /**
+     * The default {@code maxWaiting}, of this hook and of {@code RelayPolicyRcptHook}: the number of available
+     * processors, half of James 3.8.1's default {@code ioWorkerCount}.
+     */
+    static int defaultMaxWaiting() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * How long a wait that never lasts longer than {@code longest} is held before it yields to one that finds none
+     * ({@link Waits}): {@link #DEFAULT_WAIT_YIELD_AFTER}, or, for a shorter bound, the same fraction of it as the
+     * default {@code waitYieldAfter} is of the default {@code dataWait} (a fifth; at least a millisecond), so that a
+     * wait always yields well before its own end (review s21 final: {@code RelayPolicyRcptHook}'s waits, bounded by
+     * its {@code nameLookupTimeout} of 2 s, never did).
+     */
+    static Duration yieldAfter(Duration longest) {
+        Duration fraction = longest.dividedBy(YIELD_FRACTION);
+        Duration yieldAfter = fraction.compareTo(DEFAULT_WAIT_YIELD_AFTER) < 0 ? fraction : DEFAULT_WAIT_YIELD_AFTER;
+        return yieldAfter.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : yieldAfter;
+    }
+
     /** Half of the waits, at least one: a client can never hold them all unless there is only one. */
     private static int perClient(int maxWaiting) {
         return Math.max(1, maxWaiting / 2);
@@ -148,8 +176,13 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
         return new ClientQuota(maxQueriesPerClient, maxQueriesPerNetwork, counts.queries());
     }
 
-    private static long number(Function<String, String> parameter, String name, long otherwise, long min,
-                               long max) {
+    /**
+     * The whole number {@code parameter} gives for {@code name}, from {@code min} to {@code max}; {@code otherwise}
+     * when it gives null or blank. The parsing of these limits and of {@code RelayPolicyRcptHook}'s.
+     *
+     * @throws IllegalArgumentException naming the parameter and what is accepted
+     */
+    static long number(Function<String, String> parameter, String name, long otherwise, long min, long max) {
         String v = parameter.apply(name);
         if (v == null || v.isBlank()) {
             return otherwise;

@@ -82,7 +82,9 @@ class FixConformanceHookBudgetTest {
         HeldWhole.Message failing = new HeldWhole(0).failing(NON_CONFORMANT, new IllegalStateException("spool"));
         HookResult result = hook.onMessage(SESSION, mail(failing, NON_CONFORMANT.length));
         assertThat(failing.heldAtWholeRead()).isEqualTo(NON_CONFORMANT.length);
-        assertThat(result).isEqualTo(HookResult.DECLINED);
+        // the hook refuses (checks): not checked is refused for now, never accepted (review s21 final)
+        assertThat(result.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(result.getSmtpRetCode()).isEqualTo("451");
         assertThat(WholeReadBudget.jvmHeld()).isZero();
     }
 

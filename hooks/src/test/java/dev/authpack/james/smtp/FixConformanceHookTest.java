@@ -48,6 +48,30 @@ class FixConformanceHookTest {
                 .isEqualTo("5.6.0 Message has conformance issues: MISSING_MESSAGE_ID_HEADER, NAME_ENDS_WITH_SPACE");
     }
 
+    /**
+     * A hook that only repairs (no checks, or every check also a fix) refuses nothing, so a message it could not
+     * check is accepted unchanged, as before; one that refuses defers it ({@code ReviewS21FinalHookFaultsTest}).
+     */
+    @Test
+    void aRepairingHookAcceptsUnchangedAMessageItCouldNotCheck() throws Exception {
+        FixConformanceHook[] repairing = {hook("fixes", "MISSING_MESSAGE_ID_HEADER"),
+                hook("checks", "NAME_ENDS_WITH_SPACE", "fixes", "NAME_ENDS_WITH_SPACE|MISSING_DATE_HEADER")};
+        for (FixConformanceHook hook : repairing) {
+            for (var fault : dev.authpack.james.FaultyMail.faults().entrySet()) {
+                FakeMail mail = FakeMail.builder().name("m").mimeMessage(
+                        dev.authpack.james.FaultyMail.message(MESSAGE, fault.getValue())).build();
+                assertThat(hook.onMessage(SESSION, mail)).as(fault.getKey()).isEqualTo(HookResult.DECLINED);
+            }
+        }
+        // one check not among the fixes: it refuses, so a message it could not check is deferred
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(dev.authpack.james.FaultyMail.message(MESSAGE,
+                () -> new IllegalStateException("broken (test)"))).build();
+        HookResult deferred = hook("checks", "NAME_ENDS_WITH_SPACE|LINE_TOO_LONG", "fixes", "NAME_ENDS_WITH_SPACE")
+                .onMessage(SESSION, mail);
+        assertThat(deferred.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(deferred.getSmtpRetCode()).isEqualTo("451");
+    }
+
     @Test
     void repairsWhatIsInTheFixesAndAccepts() throws Exception {
         FakeMail mail = mail(MESSAGE.getBytes(StandardCharsets.US_ASCII));

@@ -169,9 +169,22 @@ class ReviewS21RelayNameWaitsTest {
     @Test
     void maxWaitingIsValidated() {
         assertThatThrownBy(() -> hook("maxWaiting", "0")).isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("<maxWaiting> must be a whole number from 1 to 1024, not '0'");
+                .hasMessageContaining("maxWaiting must be a whole number from 1 to 1024, not '0'");
         assertThatThrownBy(() -> hook("maxWaiting", "many")).isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("<maxWaiting> must be a whole number from 1 to 1024, not 'many'");
+                .hasMessageContaining("maxWaiting must be a whole number from 1 to 1024, not 'many'");
+    }
+
+    /**
+     * A wait yields well before its own end, whatever the bound: a fifth of it (the ratio of SessionAuthCheck's
+     * default waitYieldAfter to its dataWait), at most 2 s, at least 1 ms (review s21 final: at 2 s it never did).
+     */
+    @Test
+    void aWaitYieldsAfterAFifthOfItsBoundAtMostTwoSeconds() {
+        assertThat(SessionLimits.yieldAfter(java.time.Duration.ofMillis(2000))).hasMillis(400);
+        assertThat(SessionLimits.yieldAfter(java.time.Duration.ofMillis(500))).hasMillis(100);
+        assertThat(SessionLimits.yieldAfter(java.time.Duration.ofSeconds(10))).hasSeconds(2);
+        assertThat(SessionLimits.yieldAfter(java.time.Duration.ofSeconds(30))).hasSeconds(2);
+        assertThat(SessionLimits.yieldAfter(java.time.Duration.ofMillis(1))).hasMillis(1);
     }
 
     /** PTR and A answers for the addresses given; any other question is never answered. */
