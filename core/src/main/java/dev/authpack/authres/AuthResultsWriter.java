@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Formats an {@code Authentication-Results} field (RFC 8601 §2.2). Nothing taken from a message can break the
  * field: values that are not plain tokens or addresses are written as quoted-strings with {@code \} and {@code "}
- * escaped; control characters (C0, DEL, C1: CR, LF, NUL, NEL, ...), U+2028, U+2029 and the bidi embedding,
- * override and isolate controls are replaced by a space, and an unpaired surrogate by U+FFFD ({@link WrittenText},
+ * escaped; control characters (C0, DEL, C1: CR, LF, NUL, NEL, ...), U+2028, U+2029 and the bidi controls
+ * (embeddings, overrides, isolates, ALM, LRM, RLM: {@link WrittenText#isBidiControl}) are replaced by a space, and an unpaired surrogate by U+FFFD ({@link WrittenText},
  * the rule ArcSealer's ARC-Authentication-Results follows too), so a value is one line of RFC 6532 text that no
  * reader splits or reorders into something else. Other UTF-8 text is kept.
  *

@@ -1,5 +1,7 @@
 package dev.authpack.conformance;
 
+import dev.authpack.mail.OctetSearch;
+
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.stream.BodyDescriptor;
@@ -110,9 +112,10 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
     }
 
     /**
-     * Whether "--" and the boundary of one of the tree's multiparts occurs inside a line of the message (after an
-     * octet other than LF), or there are more than {@link #MAX_BOUNDARIES_VERIFIED} boundaries to look for (or one
-     * longer than {@link #MAX_BOUNDARY_VERIFIED}). mime4j 0.8.9 takes such an occurrence for a delimiter when it
+     * Whether "--" and the boundary of one of the tree's multiparts occurs inside a line of the message
+     * ({@link OctetSearch#insideALine}, the definition {@code report.MimeScan} uses too; before, an occurrence in
+     * the close delimiter of boundary "-" counted), or there are more than {@link #MAX_BOUNDARIES_VERIFIED}
+     * boundaries to look for (or one longer than {@link #MAX_BOUNDARY_VERIFIED}). mime4j 0.8.9 takes such an occurrence for a delimiter when it
      * falls where its 8 KiB buffer is refilled (a text of 4,083 octets and "--b" in the line: two parts), and can
      * then drop the rest of the part unread; an RFC 2046 §5.1.1 reader sees text, as every reader does when the
      * line start is in the same buffer. The tree read is not what a client shows, so it must not be rebuilt.
@@ -134,21 +137,11 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
         }
         for (String boundary : boundaries) {
             if (boundary.length() > MAX_BOUNDARY_VERIFIED
-                    || insideALine(message, ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1))) {
+                    || OctetSearch.insideALine(message, ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1))) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Whether {@code pattern} occurs in {@code text} other than at its start or right after an LF (KMP search). */
-    private static boolean insideALine(byte[] text, byte[] pattern) {
-        boolean[] inside = {false};
-        dev.authpack.mail.OctetSearch.each(text, pattern, start -> {
-            inside[0] = start > 0 && text[start - 1] != '\n';
-            return !inside[0];
-        });
-        return inside[0];
     }
 
     private static void describe(MimeNode node, BodyDescriptor descriptor) {

@@ -46,4 +46,34 @@ public final class OctetSearch {
             }
         }
     }
+
+    /**
+     * Calls {@code found} with the start of each occurrence of a multipart delimiter ({@code pattern}: "--" and the
+     * boundary) inside a line, left to right, until it returns false: the one definition (RFC 2046 §5.1.1: a
+     * delimiter line starts at the beginning of a line, as a mail client reads it). An occurrence is inside a line
+     * when it starts after an octet other than LF, unless it overlaps an occurrence that starts a line: that is the
+     * delimiter line's own octets (boundary "-": its close delimiter "-----" holds "---" three times), not text.
+     * The same contract as {@link #each}: {@code found} may change the octets of the occurrence it is given.
+     */
+    public static void eachInsideALine(byte[] text, byte[] pattern, IntPredicate found) {
+        // the last octet of the latest occurrence that starts a line
+        int[] lineStartEnd = {-1};
+        each(text, pattern, start -> {
+            if (start == 0 || text[start - 1] == '\n') {
+                lineStartEnd[0] = start + pattern.length - 1;
+                return true;
+            }
+            return start <= lineStartEnd[0] || found.test(start);
+        });
+    }
+
+    /** Whether {@code pattern} occurs inside a line of {@code text} ({@link #eachInsideALine}). */
+    public static boolean insideALine(byte[] text, byte[] pattern) {
+        boolean[] inside = {false};
+        eachInsideALine(text, pattern, start -> {
+            inside[0] = true;
+            return false;
+        });
+        return inside[0];
+    }
 }

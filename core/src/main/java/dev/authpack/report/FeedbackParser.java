@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * RFC 5965 ARF reports ({@code message/feedback-report} part, §3) with RFC 6591 §3 auth-failure fields, and two
- * provider variants without that part: Microsoft's JMRP (from a Microsoft domain, without a delivery-status part, a
+ * provider variants without that part: Microsoft's JMRP (from staff@hotmail.com, without a delivery-status part, a
  * returned message with {@code X-HmXmrOriginalRecipient}) and Apple Mail's unsubscribe request ({@code X-Apple-Unsubscribe: true},
  * reported as opt-out), and Exim's DMARC failure report in text (auth-failure).
  */
@@ -39,7 +39,7 @@ final class FeedbackParser {
             }
         }
         for (MimeScan.Part part : scan.parts()) {
-            if (part.mimeType().equals("text/plain") && part.text().contains(EXIM_DMARC)) {
+            if (part.mimeType().equals("text/plain")) {
                 FeedbackReport exim = eximDmarc(part.text(), original);
                 if (exim != null) {
                     return exim;
@@ -49,25 +49,21 @@ final class FeedbackParser {
         return null;
     }
 
-    /** The domains Microsoft sends its JMRP complaints from (staff@hotmail.com). */
-    private static final List<String> JMRP_DOMAINS = List.of("hotmail.com", "outlook.com", "live.com", "msn.com",
-            "microsoft.com");
+    /** The address Microsoft sends its JMRP complaints from (sisimai's samples arf-22 to arf-24). */
+    private static final String JMRP_SENDER = "staff@hotmail.com";
 
     /**
-     * Whether {@code from} is Microsoft's: the returned message's X-HmXmrOriginalRecipient is in a header the
-     * original's sender wrote, so any bounce returning the original would carry it (review s21: a genuine DSN was
-     * read as an abuse complaint about the address the attacker put there).
+     * Whether {@code from} is Microsoft's feedback loop: the returned message's X-HmXmrOriginalRecipient is in a
+     * header the original's sender wrote, so any bounce returning the original would carry it (review s21: a genuine
+     * DSN was read as an abuse complaint about the address the attacker put there); and any address at hotmail.com,
+     * outlook.com, live.com, msn.com is anyone's (final review s21: a forward from a free account was a complaint).
      */
     private static boolean jmrpSender(String from) {
         if (from == null) {
             return false;
         }
         List<String> addresses = TextBounceParser.addresses(from);
-        if (addresses.size() != 1) {
-            return false;
-        }
-        String domain = addresses.get(0).substring(addresses.get(0).indexOf('@') + 1);
-        return JMRP_DOMAINS.contains(domain);
+        return addresses.size() == 1 && addresses.get(0).equals(JMRP_SENDER);
     }
 
     private static boolean hasStatusPart(MimeScan scan) {
@@ -77,6 +73,8 @@ final class FeedbackParser {
 
     /** Exim's DMARC forensic report (src/dmarc.c), the fixed wording of its first line. */
     private static final String EXIM_DMARC = "has failed the published DMARC";
+    /** Exim's line before the copy of the received header section. */
+    private static final String EXIM_COPY = "copy of the headers";
     /** Leading blanks without the line ends ({@code ^\s*} ran over every following empty line: quadratic). */
     private static final java.util.regex.Pattern EXIM_FIELD = java.util.regex.Pattern.compile(
             "(?m)^[ \\t\\f\\x0B]*(Sender Domain|Sender IP Address|Received Date|SPF Alignment|DKIM Alignment):"
@@ -86,14 +84,24 @@ final class FeedbackParser {
      * Exim's DMARC failure report without a message/feedback-report part: a text part ("A message claiming to be
      * from you has failed the published DMARC policy for your domain." then {@code Sender Domain:},
      * {@code Sender IP Address:}, {@code Received Date:}, {@code SPF Alignment:}, {@code DKIM Alignment:}) and a copy
-     * of the received header. Read as the RFC 6591 auth-failure report it stands for ({@code standard} false), with
-     * the Authentication-Results fields of that copy; null without a Sender IP Address.
+     * of the received header ("------ This is a copy of the headers ..."). Read as the RFC 6591 auth-failure report it
+     * stands for ({@code standard} false), with the Authentication-Results fields of that copy; null without a Sender
+     * IP Address. Its wording and fields are read only from the report's own text, before the quoted original
+     * ({@link TextBounceParser#originalStart}, the rule of text bounces): the copy of the received header is the
+     * sender's (review s21), and so is the body a bounce quotes (final review s21: a qmail bounce of a message
+     * imitating Exim's text was read as a report, and the bounce lost).
      */
     private static FeedbackReport eximDmarc(String text, ReturnedMessage original) {
+        if (!text.contains(EXIM_DMARC)) {
+            return null;
+        }
+        int start = TextBounceParser.originalStart(text);
+        String own = text.substring(0, start);
+        if (!own.contains(EXIM_DMARC)) {
+            return null;
+        }
         java.util.Map<String, String> fields = new java.util.HashMap<>();
-        int copy = text.indexOf("copy of the headers");
-        // Exim's own fields come before the copy of the received header section, which is the sender's (review s21)
-        java.util.regex.Matcher m = EXIM_FIELD.matcher(copy < 0 ? text : text.substring(0, copy));
+        java.util.regex.Matcher m = EXIM_FIELD.matcher(own);
         while (m.find() && fields.size() < 16) {
             fields.putIfAbsent(m.group(1), m.group(2) == null ? null : m.group(2).strip());
         }
@@ -102,11 +110,12 @@ final class FeedbackParser {
             return null;
         }
         List<String> authResults = List.of();
-        if (copy >= 0) {
-            int lineEnd = text.indexOf('\n', copy);
-            if (lineEnd >= 0) {
-                authResults = Headers.headerBlock(text.substring(lineEnd + 1)).all("Authentication-Results");
-            }
+        if (start < text.length()) {
+            // the copy: after Exim's separator line ("------ This is a copy of the headers ...")
+            int lineEnd = text.indexOf('\n', start);
+            boolean separator = lineEnd >= 0 && text.substring(start, lineEnd).contains(EXIM_COPY);
+            authResults = Headers.headerBlock(separator ? text.substring(lineEnd + 1) : text.substring(start))
+                    .all("Authentication-Results");
         }
         List<String> aligned = new ArrayList<>();
         if ("yes".equalsIgnoreCase(fields.get("DKIM Alignment"))) {

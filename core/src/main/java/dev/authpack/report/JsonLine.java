@@ -29,6 +29,22 @@ public final class JsonLine {
         return out.toString();
     }
 
+    /**
+     * The UTF-8 octets of {@code line} (RFC 3629), counted without encoding it: 1 below U+0080, 2 below U+0800, 4 for
+     * a surrogate pair, else 3 (a line of {@link #of} has no unpaired surrogate; one would be 3 here).
+     */
+    public static long utf8Octets(CharSequence line) {
+        long octets = line.length();
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c >= 0x80) {
+                // every UTF-16 unit past ASCII is one or two more octets; a pair's two units are 4 octets in all
+                octets += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return octets;
+    }
+
     private static void write(StringBuilder out, Object value) {
         if (value == null) {
             out.append("null");

@@ -96,9 +96,9 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
     }
 
     /**
-     * Makes each occurrence of {@code pattern} in {@code text} that does not start a line (after an octet other
-     * than LF) text, by changing its second octet ('-') to '~', unless it overlaps one that starts a line (its
-     * delimiter line). Knuth-Morris-Pratt, linear. Whether anything was changed.
+     * Makes each occurrence of {@code pattern} inside a line of {@code text}
+     * ({@link dev.authpack.mail.OctetSearch#eachInsideALine}, the definition {@code conformance.MimeTree} uses too)
+     * text, by changing its second octet ('-') to '~'. Knuth-Morris-Pratt, linear. Whether anything was changed.
      */
     static boolean neutraliseInsideLines(byte[] text, byte[] pattern) {
         if (pattern.length < 3) {
@@ -106,13 +106,10 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
         }
         // an octet is changed only once the search has passed it: the search goes on over the text as it was
         boolean[] changed = {false};
-        int[] lineStartEnd = {-1};
         int[] lastChanged = {Integer.MIN_VALUE};
-        dev.authpack.mail.OctetSearch.each(text, pattern, start -> {
-            if (start == 0 || text[start - 1] == '\n') {
-                lineStartEnd[0] = start + pattern.length - 1;
-            } else if (start > lineStartEnd[0] && lastChanged[0] != start - 1) {
-                // (an occurrence right after a changed one has lost its first '-' already)
+        dev.authpack.mail.OctetSearch.eachInsideALine(text, pattern, start -> {
+            // (an occurrence right after a changed one has lost its first '-' already)
+            if (lastChanged[0] != start - 1) {
                 text[start + 1] = NEUTRAL;
                 lastChanged[0] = start;
                 changed[0] = true;

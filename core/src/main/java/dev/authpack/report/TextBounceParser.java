@@ -54,15 +54,16 @@ final class TextBounceParser {
             "(?:RCPT TO:\\s*|rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+)<?(" + ADDRESS + ")",
             Pattern.CASE_INSENSITIVE);
     /**
-     * Where the returned original starts in the text (the families' separators). Linear time: tried at each line
+     * Where the returned original starts in the text (the families' separators; Exim's "------ This is a copy of
+     * the headers" of its DMARC failure report too). Linear time: tried at each line
      * start, the leading blanks are {@code [ \t\f\x0B]} ({@code \s} without the line ends: {@code \s*} ran over
      * every following empty line, quadratic in a run of them), and "--" is followed by a single {@code .*} (after
      * {@code -{2,}} the two quantifiers shared the dashes, quadratic in a line of dashes).
      */
     private static final Pattern ORIGINAL_STARTS = Pattern.compile(
-            "^[ \\t\\f\\x0B]*(?:--.*(?:original message|copy of the message|message follows|returned message|"
-                    + "bounced e-?mail|headers of the original|undelivered message|message headers follow|"
-                    + "Original-Message)|"
+            "^[ \\t\\f\\x0B]*(?:--.*(?:original message|copy of the (?:message|headers)|message follows|"
+                    + "returned message|bounced e-?mail|headers of the original|undelivered message|"
+                    + "message headers follow|Original-Message)|"
                     + "Original message follows|Below this line is a copy|"
                     + "------ This is a copy of the message|Content-Type: message/|"
                     + "bounced e-?mail:|The original message headers|Received: from|Return-Path:\\s*<)"

@@ -38,4 +38,12 @@ class JsonLineTest {
         assertThat(json).hasSize(JsonLine.MAX_STRING_CHARS + 3 + 4);
         assertThat(json).endsWith("...\"]");
     }
+
+    @Test
+    void utf8OctetsAreCountedWithoutEncoding() {
+        for (String line : List.of("", "plain", "é€漢", "\uD83D\uDE00 emoji", JsonLine.of("a\u2028漢\uD800é"))) {
+            assertThat(JsonLine.utf8Octets(line)).as(line)
+                    .isEqualTo(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+    }
 }

@@ -3,7 +3,8 @@ package dev.authpack.james;
 import dev.authpack.mail.WrittenText;
 
 /**
- * Text of the SMTP client's (an address of MAIL FROM or RCPT TO, a reason quoting one) made safe for a log line:
+ * Text from outside (the SMTP client's address of MAIL FROM or RCPT TO, a reason quoting one; an exception's message
+ * quoting a mail, {@code MailReports}) made safe for a plain log line, the one rule for them:
  * every character of {@link WrittenText}'s rule (C0, DEL, C1, the Unicode line, paragraph and bidi controls)
  * written as {@code \xNN} (past U+00FF a backslash, {@code u} and four hex digits), and at most
  * {@link #MAX_CHARS} characters kept. James 3.8.1 takes any ASCII octet after a backslash in a quoted local part

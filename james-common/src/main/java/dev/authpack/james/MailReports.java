@@ -1,6 +1,5 @@
 package dev.authpack.james;
 
-import dev.authpack.report.JsonLine;
 import dev.authpack.report.ReportFields;
 import dev.authpack.report.ReportParser;
 import org.apache.mailet.Attribute;
@@ -66,12 +65,12 @@ public final class MailReports {
     }
 
     /**
-     * An exception for a log line: its class and message, JSON-escaped ({@link JsonLine}: no CR, LF, C1 or bidi
-     * control) and cut to 500 characters; the message may quote the mail (review s21).
+     * An exception for a log line: its class and message by the one rule of text from outside in our log lines
+     * ({@link LogText}: no CR, LF, C1 or bidi control, at most {@link LogText#MAX_CHARS} characters); the message may
+     * quote the mail (review s21).
      */
     static String describe(Throwable e) {
-        String text = JsonLine.of(String.valueOf(e));
-        return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+        return LogText.of(String.valueOf(e));
     }
 
     /** The stored report, if a matcher or mailet parsed this mail before. */

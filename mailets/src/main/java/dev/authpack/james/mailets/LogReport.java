@@ -47,13 +47,13 @@ public class LogReport extends GenericMailet {
     /** At most this many lines per mail (a report's recipients are bounded by the parser as well). */
     static final int MAX_LINES_PER_MAIL = 1000;
     /**
-     * At most this many characters of lines per mail: a line repeats the report's shared fields (the returned
-     * original's Subject, From, To, ...; up to 2000 characters each), so 1000 recipients of a 150 KB DSN wrote ~6 MB
-     * (review s21). The lines past it are dropped and counted in a last {@code "type": "Truncated"} line.
+     * At most this many octets of lines per mail (UTF-8, each line with its line end): a line repeats the report's
+     * shared fields (the returned original's Subject, From, To, ...; up to 2000 characters each, up to 3 octets each
+     * as JsonLine keeps non-ASCII text), so 1000 recipients of an 80 KB DSN wrote 8.1 MB (review s21, measured in
+     * ReviewS21LogReportTest). The lines past it are dropped and counted in a last {@code "type": "Truncated"} line,
+     * which is within the bound too.
      */
-    static final int MAX_CHARS_PER_MAIL = 1024 * 1024;
-    /** Room kept for the last line saying how many were dropped. */
-    private static final int TRUNCATED_LINE_ROOM = 512;
+    static final int MAX_OCTETS_PER_MAIL = 1024 * 1024;
     /** Every parameter; any other stops James at start (a misspelt {@code verpPrefix} would turn VERP off). */
     static final Set<String> PARAMETERS = Set.of("logger", "verpPrefix", "verpDelimiter");
 
@@ -173,27 +173,41 @@ public class LogReport extends GenericMailet {
         return bounded(lines, mail, epochSeconds);
     }
 
-    /** The lines within {@link #MAX_CHARS_PER_MAIL}: those past it dropped, a last line counting them. */
+    /**
+     * The lines within {@link #MAX_OCTETS_PER_MAIL} (UTF-8 octets counted without encoding, {@link JsonLine#utf8Octets}:
+     * a character count let CJK text write 3 MiB; final review s21): those past it dropped, a last line counting them.
+     */
     private static List<String> bounded(List<String> lines, Mail mail, long epochSeconds) {
-        long chars = 0;
+        long[] sizes = new long[lines.size()];
+        long octets = 0;
         int kept = 0;
         for (String line : lines) {
-            if (chars + line.length() > MAX_CHARS_PER_MAIL - TRUNCATED_LINE_ROOM) {
+            sizes[kept] = JsonLine.utf8Octets(line) + 1;
+            if (octets + sizes[kept] > MAX_OCTETS_PER_MAIL) {
                 break;
             }
-            chars += line.length();
+            octets += sizes[kept];
             kept++;
         }
         if (kept == lines.size()) {
             return lines;
         }
+        // room for the Truncated line: at most as long as with every line dropped (its count has the most digits)
+        long room = JsonLine.utf8Octets(truncated(mail, epochSeconds, lines.size())) + 1;
+        while (kept > 0 && octets > MAX_OCTETS_PER_MAIL - room) {
+            octets -= sizes[--kept];
+        }
         List<String> out = new ArrayList<>(lines.subList(0, kept));
+        out.add(truncated(mail, epochSeconds, lines.size() - kept));
+        return out;
+    }
+
+    private static String truncated(Mail mail, long epochSeconds, int dropped) {
         Map<String, Object> record = common("Truncated", mail, epochSeconds);
         record.remove("reception_recipients");
-        record.put("lines_dropped", (long) (lines.size() - kept));
-        record.put("limit_chars", (long) MAX_CHARS_PER_MAIL);
-        out.add(JsonLine.of(record));
-        return out;
+        record.put("lines_dropped", (long) dropped);
+        record.put("limit_octets", (long) MAX_OCTETS_PER_MAIL);
+        return JsonLine.of(record);
     }
 
     /**

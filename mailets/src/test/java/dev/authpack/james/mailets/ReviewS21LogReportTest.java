@@ -7,15 +7,16 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Session 21 review: LogReport repeats the report's shared fields (the returned original's Subject, From, To,
- * the reporting MTA) on every recipient's line. A DSN of ~150 KB with 1000 recipients and 1,900-character
- * returned fields wrote ~6 MB of log per mail (40 times its size, any number of mails): the lines of one mail are
- * now bounded by {@link LogReport#MAX_CHARS_PER_MAIL}.
+ * the reporting MTA) on every recipient's line. A DSN of 80 KB with 1000 recipients and 1,900-character
+ * returned fields wrote 8.1 MB of log per mail (100 times its size, any number of mails; measured below): the lines of
+ * one mail are now bounded by {@link LogReport#MAX_OCTETS_PER_MAIL}.
  */
 class ReviewS21LogReportTest {
     @Test
@@ -32,12 +33,16 @@ class ReviewS21LogReportTest {
                 + "--b\nContent-Type: text/rfc822-headers\n\nMessage-ID: <" + "m".repeat(1900) + "@x>\n"
                 + "From: " + "f".repeat(1900) + "@example.com\nTo: " + "t".repeat(1900) + "@example.net\n"
                 + "Subject: " + "s".repeat(1900) + "\n\n--b--\n";
+        assertThat(dsn.length()).isBetween(79_000, 81_000);
         Mail mail = FakeMail.builder().name("m1").recipients("bounces@bounce.example.com")
                 .sender(MaybeSender.nullSender()).mimeMessage(ReportSamples.message(dsn)).build();
         List<String> lines = LogReport.lines(mail, MailReports.of(mail), 0);
-        long chars = lines.stream().mapToLong(String::length).sum();
+        long octets = lines.stream().mapToLong(l -> l.getBytes(StandardCharsets.UTF_8).length + 1L).sum();
         assertThat(lines).hasSizeGreaterThan(100);
-        assertThat(chars).isLessThanOrEqualTo(1024 * 1024); // LogReport.MAX_CHARS_PER_MAIL
+        assertThat(octets).isLessThanOrEqualTo(LogReport.MAX_OCTETS_PER_MAIL);
+        // what the 1000 recipients' lines would have written unbounded (the figure docs/LogReport.md gives)
+        long unbounded = 1000L * (lines.get(0).getBytes(StandardCharsets.UTF_8).length + 1L);
+        assertThat(unbounded).isBetween(8_000_000L, 8_300_000L);
         assertThat(lines.get(lines.size() - 1)).contains("\"type\":\"Truncated\"", "\"lines_dropped\":");
     }
 }
