@@ -114,7 +114,7 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
     /**
      * Whether "--" and the boundary of one of the tree's multiparts occurs inside a line of the message
      * ({@link OctetSearch#insideALine}, the definition {@code report.MimeScan} uses too; before, an occurrence in
-     * the close delimiter of boundary "-" counted), or there are more than {@link #MAX_BOUNDARIES_VERIFIED}
+     * the close delimiter of boundary "-" counted, and one after a close delimiter on its line, "--b--b"), or there are more than {@link #MAX_BOUNDARIES_VERIFIED}
      * boundaries to look for (or one longer than {@link #MAX_BOUNDARY_VERIFIED}). mime4j 0.8.9 takes such an occurrence for a delimiter when it
      * falls where its 8 KiB buffer is refilled (a text of 4,083 octets and "--b" in the line: two parts), and can
      * then drop the rest of the part unread; an RFC 2046 §5.1.1 reader sees text, as every reader does when the

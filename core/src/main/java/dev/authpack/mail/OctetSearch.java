@@ -51,20 +51,52 @@ public final class OctetSearch {
      * Calls {@code found} with the start of each occurrence of a multipart delimiter ({@code pattern}: "--" and the
      * boundary) inside a line, left to right, until it returns false: the one definition (RFC 2046 §5.1.1: a
      * delimiter line starts at the beginning of a line, as a mail client reads it). An occurrence is inside a line
-     * when it starts after an octet other than LF, unless it overlaps an occurrence that starts a line: that is the
-     * delimiter line's own octets (boundary "-": its close delimiter "-----" holds "---" three times), not text.
-     * The same contract as {@link #each}: {@code found} may change the octets of the occurrence it is given.
+     * when it starts after an octet other than LF, unless it is a delimiter line's own octets:
+     * <ul>
+     * <li>it overlaps an occurrence that starts a line (boundary "-": its close delimiter "-----" holds "---" three
+     * times);</li>
+     * <li>or its line starts with a close delimiter, the delimiter and "--": RFC 2046 §5.1.1 matches a delimiter at
+     * the beginning of a line ("an exact match of the entire candidate line is not required"), and mime4j skips the
+     * rest of that line, so "--b--b" (boundary "b") is the close delimiter "--b--" and what follows it on the line is
+     * not text of a part. Changing an octet there would break the close marker ("--b-~b": mime4j then reads the line
+     * as text and the epilogue, which no client shows, as the part's text).</li>
+     * </ul>
+     * The same contract as {@link #each}: {@code found} may change the octets of the occurrence it is given (never
+     * into LF). Linear: the octets after a close delimiter are looked at once for the LF that ends its line.
      */
     public static void eachInsideALine(byte[] text, byte[] pattern, IntPredicate found) {
         // the last octet of the latest occurrence that starts a line
         int[] lineStartEnd = {-1};
+        // while on a close delimiter's line: the next octet to look at for the LF that ends it; else -1
+        int[] closeLine = {-1};
         each(text, pattern, start -> {
             if (start == 0 || text[start - 1] == '\n') {
                 lineStartEnd[0] = start + pattern.length - 1;
+                int after = start + pattern.length;
+                boolean close = after + 1 < text.length && text[after] == '-' && text[after + 1] == '-';
+                closeLine[0] = close ? after : -1;
                 return true;
             }
-            return start <= lineStartEnd[0] || found.test(start);
+            if (start <= lineStartEnd[0] || onCloseLine(text, start, closeLine)) {
+                return true;
+            }
+            return found.test(start);
         });
+    }
+
+    /** Whether no LF comes between {@code closeLine[0]} and {@code start}; moves {@code closeLine[0]} on. */
+    private static boolean onCloseLine(byte[] text, int start, int[] closeLine) {
+        if (closeLine[0] < 0) {
+            return false;
+        }
+        for (int i = closeLine[0]; i < start; i++) {
+            if (text[i] == '\n') {
+                closeLine[0] = -1;
+                return false;
+            }
+        }
+        closeLine[0] = start;
+        return true;
     }
 
     /** Whether {@code pattern} occurs inside a line of {@code text} ({@link #eachInsideALine}). */

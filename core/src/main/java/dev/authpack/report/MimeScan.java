@@ -99,6 +99,8 @@ record MimeScan(Headers headers, String topType, List<Part> parts, String proble
      * Makes each occurrence of {@code pattern} inside a line of {@code text}
      * ({@link dev.authpack.mail.OctetSearch#eachInsideALine}, the definition {@code conformance.MimeTree} uses too)
      * text, by changing its second octet ('-') to '~'. Knuth-Morris-Pratt, linear. Whether anything was changed.
+     * The rest of a close delimiter's line ("--b--b") is left as it is: "-~" there would break the close marker, and
+     * mime4j would read the line as text and the epilogue as the part's text.
      */
     static boolean neutraliseInsideLines(byte[] text, byte[] pattern) {
         if (pattern.length < 3) {

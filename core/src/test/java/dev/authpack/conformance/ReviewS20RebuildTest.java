@@ -126,6 +126,29 @@ class ReviewS20RebuildTest {
         assertThat(new String(repaired.message(), StandardCharsets.ISO_8859_1)).contains(text);
     }
 
+    /**
+     * A close delimiter followed on its line by the delimiter again ("--b1--b1"): RFC 2046 §5.1.1 (a prefix match)
+     * and mime4j read the close delimiter "--b1--", then an epilogue no client shows. The tree is what a client
+     * reads, so it is rebuilt, and the rebuild (which drops the epilogue) shows the same one part (helper 89, s21:
+     * the second "--b1" counted as inside a line, so the message was passed on unrebuilt).
+     */
+    @Test
+    void theRestOfACloseDelimiterLineIsNoDelimiterInsideALine() {
+        String message = TOP + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nX: y\r\n\r\n"
+                + "x".repeat(1_200) + "\r\n--b1--b1\r\nContent-Type: text/html\r\n\r\n"
+                + "<a href=\"https://evil.example\">pay</a>\r\n";
+        byte[] bytes = message.getBytes(StandardCharsets.ISO_8859_1);
+        MimeTree read = MimeTree.parse(bytes, ConformanceLimits.DEFAULT);
+        assertThat(read.complete()).isTrue();
+        assertThat(read.root().children).extracting(node -> node.mimeType).containsExactly("text/plain");
+        ConformanceOutcome.Repaired repaired = fix(message); // LINE_TOO_LONG
+        assertThat(repaired.rebuilt()).isTrue();
+        MimeTree after = MimeTree.parse(repaired.message(), ConformanceLimits.DEFAULT);
+        assertThat(after.complete()).isTrue();
+        assertThat(after.root().children).extracting(node -> node.mimeType).containsExactly("text/plain");
+        assertThat(new String(repaired.message(), StandardCharsets.ISO_8859_1)).doesNotContain("evil.example");
+    }
+
     @Test
     void delimitersAtLineStartsAreNotAmbiguous() {
         String message = TOP + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"

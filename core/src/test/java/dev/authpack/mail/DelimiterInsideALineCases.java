@@ -30,7 +30,21 @@ public final class DelimiterInsideALineCases {
                 of("the close delimiter of boundary '-'", "-", "---\nContent-Type: text/plain\n\nhello\n-----\n",
                         false),
                 of("boundary '-' and text after a line start", "-",
-                        "---\nContent-Type: text/plain\n\nhello x---\n-----\n", true));
+                        "---\nContent-Type: text/plain\n\nhello x---\n-----\n", true),
+                // a line starting with the close delimiter "--b--" is the close delimiter line, all of it: RFC 2046
+                // §5.1.1 matches a prefix, mime4j skips the rest of the line (helper 89, s21: "--b-~b" was text)
+                of("the delimiter right after a close delimiter", "b",
+                        "--b\nContent-Type: text/plain\n\nhello\n--b--b\nContent-Type: text/html\n\nx\n", false),
+                of("delimiters after a close delimiter and blanks", "b",
+                        "--b\nContent-Type: text/plain\n\nhello\n--b-- --b----b\nepilogue\n", false),
+                of("boundary '-': its close delimiter and one more '-'", "-",
+                        "---\nContent-Type: text/plain\n\nhello\n------\nepilogue\n", false),
+                of("a line after the close delimiter line", "b",
+                        "--b\nContent-Type: text/plain\n\nhello\n--b--b\nepilogue --b\n", true),
+                // only the close delimiter's line: the rest of a separator line still counts (mime4j reads "--b x"
+                // as a separator whatever follows; changing the octet is harmless there)
+                of("text after a separator with padding", "b",
+                        "--b\nContent-Type: text/plain\n\nhello\n--b x--b\nmore\n--b--\n", true));
     }
 
     private static Case of(String name, String boundary, String body, boolean inside) {

@@ -25,4 +25,15 @@ class OctetSearchInsideALineTest {
         });
         assertThat(starts).containsExactly(7);
     }
+
+    @Test
+    void theRestOfACloseDelimiterLineIsNotInsideALineButTheNextLineIs() {
+        byte[] text = "--b--b--b\nx--b\n--b x--b\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<Integer> starts = new ArrayList<>();
+        OctetSearch.eachInsideALine(text, "--b".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), s -> {
+            starts.add(s);
+            return true;
+        });
+        assertThat(starts).containsExactly(11, 20);
+    }
 }
