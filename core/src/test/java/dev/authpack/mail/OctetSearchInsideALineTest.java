@@ -2,6 +2,7 @@ package dev.authpack.mail;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,23 +18,22 @@ class OctetSearchInsideALineTest {
 
     @Test
     void occurrencesOverlappingALineStartOneAreNotInsideALine() {
-        byte[] text = "-----\nx---\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        List<Integer> starts = new ArrayList<>();
-        OctetSearch.eachInsideALine(text, "---".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), s -> {
-            starts.add(s);
-            return true;
-        });
-        assertThat(starts).containsExactly(7);
+        assertThat(insideALine("-----\nx---\n", "---")).containsExactly(7);
     }
 
+    /** The rest of a line that starts with the close delimiter "--b--" is that line's (helper 89, s21). */
     @Test
     void theRestOfACloseDelimiterLineIsNotInsideALineButTheNextLineIs() {
-        byte[] text = "--b--b--b\nx--b\n--b x--b\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(insideALine("--b--b--b\nx--b\n--b x--b\n", "--b")).containsExactly(11, 20);
+    }
+
+    private static List<Integer> insideALine(String text, String pattern) {
         List<Integer> starts = new ArrayList<>();
-        OctetSearch.eachInsideALine(text, "--b".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), s -> {
-            starts.add(s);
-            return true;
-        });
-        assertThat(starts).containsExactly(11, 20);
+        OctetSearch.eachInsideALine(text.getBytes(StandardCharsets.ISO_8859_1),
+                pattern.getBytes(StandardCharsets.ISO_8859_1), start -> {
+                    starts.add(start);
+                    return true;
+                });
+        return starts;
     }
 }
