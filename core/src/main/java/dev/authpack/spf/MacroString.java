@@ -182,15 +182,51 @@ final class MacroString {
     String expand(MacroValues values) {
         StringBuilder out = new StringBuilder(source.length() + 32);
         for (Part part : parts) {
-            if (part instanceof Literal l) {
-                out.append(l.text());
-            } else {
-                Expand e = (Expand) part;
-                String value = transform(values.value(e.letter()), e);
-                out.append(e.urlEscape() ? urlEscape(value) : value);
-            }
+            out.append(piece(part, values));
         }
         return out.toString();
+    }
+
+    /**
+     * The first {@code max} characters of {@link #expand} (all of it when shorter), built no further: the
+     * sender's values can be kilobytes and the attacker's record can expand them thousands of times (review s22: a
+     * 60 KB explanation of {@code %{s}} was 60 million characters before it was cut).
+     */
+    String expandHead(MacroValues values, int max) {
+        StringBuilder out = new StringBuilder(Math.min(max, source.length() + 32));
+        for (int i = 0; i < parts.size() && out.length() < max; i++) {
+            out.append(piece(parts.get(i), values));
+        }
+        return out.length() > max ? out.substring(0, max) : out.toString();
+    }
+
+    /**
+     * The last {@code max} characters of {@link #expand} (all of it when shorter), built from the right and no
+     * further: only the end of a target name counts, §7.3 truncates it from the left (review s22, as
+     * {@link #expandHead}).
+     */
+    String expandTail(MacroValues values, int max) {
+        List<String> pieces = new ArrayList<>();
+        long length = 0;
+        for (int i = parts.size() - 1; i >= 0 && length < max; i--) {
+            String piece = piece(parts.get(i), values);
+            pieces.add(piece);
+            length += piece.length();
+        }
+        StringBuilder out = new StringBuilder((int) Math.min(length, Integer.MAX_VALUE));
+        for (int i = pieces.size() - 1; i >= 0; i--) {
+            out.append(pieces.get(i));
+        }
+        return out.length() > max ? out.substring(out.length() - max) : out.toString();
+    }
+
+    private static String piece(Part part, MacroValues values) {
+        if (part instanceof Literal l) {
+            return l.text();
+        }
+        Expand e = (Expand) part;
+        String value = transform(values.value(e.letter()), e);
+        return e.urlEscape() ? urlEscape(value) : value;
     }
 
     private static String transform(String value, Expand e) {
@@ -225,6 +261,28 @@ final class MacroString {
             } else {
                 out.append('%').append(String.format(Locale.ROOT, "%02X", c));
             }
+        }
+        return out.toString();
+    }
+
+    /**
+     * RFC 7208 §6.2: an explanation MUST be US-ASCII (it is meant for an SMTP reply). The text of the record is
+     * (parsing refuses anything else), but a macro carries what the sender wrote: a CR or LF in the HELO, a TAB, a
+     * control or non-ASCII character in the local part. Every character outside printable US-ASCII is escaped as
+     * §7.3 escapes an upper-case macro ({@code %0D}, {@code %C3%BC}), so nothing is lost or made up; the result is
+     * at most {@code max} characters, never ending inside an escape.
+     */
+    static String printableAscii(String text, int max) {
+        StringBuilder out = new StringBuilder(Math.min(max, text.length() + 16));
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            String piece = c >= 0x20 && c <= 0x7e ? String.valueOf((char) c)
+                    : urlEscape(new String(Character.toChars(c)));
+            if (out.length() + piece.length() > max) {
+                break;
+            }
+            out.append(piece);
+            i += Character.charCount(c);
         }
         return out.toString();
     }

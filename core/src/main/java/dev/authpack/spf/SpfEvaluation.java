@@ -39,6 +39,12 @@ final class SpfEvaluation {
     private static final int MAX_DEPTH = 25;
     /** An explanation goes into an SMTP reply or a header: keep it short. */
     private static final int MAX_EXPLANATION = 1024;
+    /**
+     * Characters of an expanded target name built, from its end (review s22). §7.3 keeps the longest suffix of
+     * whole labels of at most 253 octets ({@link SpfNames#forQuery}); it starts after a dot at most 254 characters
+     * from the end, so any tail of more than 254 characters gives the same name as the whole expansion.
+     */
+    static final int NAME_KEPT = 1024;
 
     /**
      * How a {@code check_host()} call ended.
@@ -375,8 +381,10 @@ final class SpfEvaluation {
         }
     }
 
+    /** The first {@link #MAX_EXPLANATION} characters, printable US-ASCII ({@link MacroString#printableAscii}). */
     private CompletableFuture<String> expandExplanation(MacroString text, String domain) {
-        return expand(text, domain).thenApply(s -> s.length() > MAX_EXPLANATION ? s.substring(0, MAX_EXPLANATION) : s);
+        return values(text, domain).thenApply(v -> MacroString.printableAscii(text.expandHead(v, MAX_EXPLANATION),
+                MAX_EXPLANATION));
     }
 
     // ---- limits -------------------------------------------------------------------------------------------
@@ -415,12 +423,20 @@ final class SpfEvaluation {
         return m.domain() == null ? done(domain) : expand(m.domain(), domain);
     }
 
-    /** Expands a macro string; {@code %{p}} needs DNS, so it is resolved first when the string uses it. */
+    /**
+     * Expands a domain-spec (a target name) as far as it counts: its last {@link #NAME_KEPT} characters
+     * ({@link MacroString#expandTail}).
+     */
     private CompletableFuture<String> expand(MacroString macro, String domain) {
+        return values(macro, domain).thenApply(v -> macro.expandTail(v, NAME_KEPT));
+    }
+
+    /** The values of the macros; {@code %{p}} needs DNS, so it is resolved first when the string uses it. */
+    private CompletableFuture<MacroValues> values(MacroString macro, String domain) {
         if (!macro.uses('p')) {
-            return done(macro.expand(values(domain)));
+            return done(values(domain));
         }
-        return validatedDomain(domain).thenApply(p -> macro.expand(values(domain).withValidatedDomain(p)));
+        return validatedDomain(domain).thenApply(p -> values(domain).withValidatedDomain(p));
     }
 
     /**
@@ -494,7 +510,7 @@ final class SpfEvaluation {
             if (m.domain() != null && m.domain().uses('p')) {
                 continue;
             }
-            String expanded = m.domain() == null ? domain : m.domain().expand(values(domain));
+            String expanded = m.domain() == null ? domain : m.domain().expandTail(values(domain), NAME_KEPT);
             SpfNames.forQuery(expanded).ifPresent(name -> {
                 switch (m.kind()) {
                     case A -> address(name);
@@ -507,7 +523,7 @@ final class SpfEvaluation {
         }
         if (budget > 0 && record.redirect() != null && !record.redirect().uses('p')) {
             prefetched++;
-            SpfNames.forQuery(record.redirect().expand(values(domain))).ifPresent(this::txt);
+            SpfNames.forQuery(record.redirect().expandTail(values(domain), NAME_KEPT)).ifPresent(this::txt);
         }
     }
 
