@@ -3,6 +3,7 @@ package dev.authpack.dns;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -11,7 +12,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Turns one DNS answer (RCODE, answer and authority sections) into a typed outcome, following the CNAME chain
- * inside the answer. Shared by the network and the zone-file resolvers so both read answers the same way.
+ * inside the answer. Shared by the network and the zone-file resolvers so both read answers the same way. Only
+ * records of class IN, of the name asked (or of the chain's next name) and of the type asked count; anything else
+ * in the answer is ignored (review s22: a record of another class was taken).
  */
 final class AnswerReader {
 
@@ -54,7 +57,8 @@ final class AnswerReader {
             List<Record> found = new ArrayList<>();
             CNAMERecord cname = null;
             for (Record r : answer) {
-                if (!r.getName().equals(current)) {
+                // every question is of class IN: a record of another class (CHAOS, ANY...) answers nothing here
+                if (r.getDClass() != DClass.IN || !r.getName().equals(current)) {
                     continue;
                 }
                 if (r.getType() == qtype) {
