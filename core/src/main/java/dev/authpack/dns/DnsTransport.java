@@ -118,6 +118,8 @@ final class DnsTransport {
     private final ThreadPoolExecutor io;
     /** Whether queries to a loopback server share one socket ({@link LoopbackExchange}); tests turn it off. */
     private final boolean shareLoopbackSockets;
+    /** Whether an IPv4 loopback server may be served by a shared socket ({@link LoopbackExchange#serves}). */
+    private final boolean ipv4LoopbackLocal;
     private final ConcurrentHashMap<InetSocketAddress, LoopbackExchange> loopback = new ConcurrentHashMap<>();
 
     DnsTransport() {
@@ -129,7 +131,22 @@ final class DnsTransport {
     }
 
     DnsTransport(int maxInFlight, boolean shareLoopbackSockets) {
+        this(maxInFlight, shareLoopbackSockets,
+                shareLoopbackSockets && LoopbackExchange.ipv4LoopbackOnlyLocal(LoopbackExchange.IPV4_CONF));
+    }
+
+    /**
+     * @param ipv4LoopbackLocal whether a datagram from 127.0.0.0/8 can only come from this host (Linux's
+     *                          {@code route_localnet} off, {@link LoopbackExchange#ipv4LoopbackOnlyLocal}); if not, an
+     *                          IPv4 loopback server gets a socket per query as any other server
+     */
+    DnsTransport(int maxInFlight, boolean shareLoopbackSockets, boolean ipv4LoopbackLocal) {
         this.shareLoopbackSockets = shareLoopbackSockets;
+        this.ipv4LoopbackLocal = ipv4LoopbackLocal;
+        if (shareLoopbackSockets && !ipv4LoopbackLocal) {
+            LOG.info("route_localnet is on: datagrams from 127.0.0.0/8 may come from another host, so queries to an"
+                    + " IPv4 loopback DNS server get a socket (and a random port) each");
+        }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
         }
@@ -189,7 +206,7 @@ final class DnsTransport {
             return result;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (shareLoopbackSockets && LoopbackExchange.serves(server) && sendShared(query, server, deadline, result)) {
+        if (shareLoopbackSockets && LoopbackExchange.serves(server, ipv4LoopbackLocal) && sendShared(query, server, deadline, result)) {
             return result;
         }
         try {

@@ -15,6 +15,9 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Why it is safe.</b> RFC 5452's defence of a random source port per query (§9.2) is against off-path
  * forgery: an attacker elsewhere on the network sending answers that guess the ID and the port. A datagram from a
  * loopback address can only come from this host (the kernel drops loopback source addresses that arrive on any
- * other interface), and this socket is connected, so the kernel hands it only datagrams from the server's very
+ * other interface; for IPv4 on Linux only while {@code route_localnet} is off, so with it on an IPv4 loopback
+ * server gets a socket per query: {@link #ipv4LoopbackOnlyLocal}), and this socket is connected, so the kernel hands it only datagrams from the server's very
  * address and port, which the resolver holds. Everything else stays: a random ID per query, unique among the
  * queries pending on the socket; an answer is taken only with the ID, the QR bit and the question of its query
  * ({@link DnsTransport#matching}), anything else is ignored and the wait goes on; one deadline per query; the
@@ -130,10 +134,52 @@ final class LoopbackExchange {
                 TimeUnit.NANOSECONDS);
     }
 
-    /** True for a server this class serves: an address on loopback. */
-    static boolean serves(InetSocketAddress server) {
+    /** Linux's IPv4 settings per interface ({@link #ipv4LoopbackOnlyLocal}). */
+    static final Path IPV4_CONF = Path.of("/proc/sys/net/ipv4/conf");
+    /** Interfaces looked at, at most (a host has a few; a container host some hundreds). */
+    private static final int MAX_INTERFACES = 4096;
+
+    /**
+     * True for a server this class may serve: an address on loopback, and for IPv4 only while a datagram from
+     * 127.0.0.0/8 can only come from this host ({@code ipv4LoopbackLocal}, {@link #ipv4LoopbackOnlyLocal}). An IPv6
+     * {@code ::1} source arriving on another interface is always dropped (RFC 4291 §2.5.3).
+     */
+    static boolean serves(InetSocketAddress server, boolean ipv4LoopbackLocal) {
         InetAddress address = server.getAddress();
-        return address != null && address.isLoopbackAddress();
+        return address != null && address.isLoopbackAddress()
+                && (ipv4LoopbackLocal || address instanceof Inet6Address);
+    }
+
+    /**
+     * Whether the kernel drops IPv4 datagrams from a loopback source that arrive on another interface (review s22).
+     * Linux does unless {@code route_localnet} is set ({@code conf/all}, or the interface's own; {@code default}
+     * counts too, for interfaces made later): kube-proxy sets it for NodePorts on localhost (CVE-2020-8558), and then
+     * a host on the same link can send "from 127.0.0.1:53". Anything but a 0 read there counts as set. No such
+     * directory (another kernel, which drops such datagrams): true.
+     */
+    static boolean ipv4LoopbackOnlyLocal(Path conf) {
+        if (!Files.isDirectory(conf)) {
+            return true;
+        }
+        try (DirectoryStream<Path> devices = Files.newDirectoryStream(conf)) {
+            int seen = 0;
+            for (Path device : devices) {
+                if (++seen > MAX_INTERFACES) {
+                    return false;
+                }
+                if (device.getFileName().toString().equals("lo")) {
+                    continue; // datagrams on the loopback interface itself are this host's
+                }
+                Path setting = device.resolve("route_localnet");
+                if (Files.exists(setting) && !Files.readString(setting).strip().equals("0")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read {}: {}", conf, e.toString());
+            return false;
+        }
     }
 
     /** A connected socket to {@code server} from a random port ({@code bind}), and its reader thread. */

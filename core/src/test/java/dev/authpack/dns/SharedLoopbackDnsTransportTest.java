@@ -29,7 +29,7 @@ class SharedLoopbackDnsTransportTest extends DnsTransportTest {
 
     @Override
     DnsTransport transport(int maxInFlight) {
-        return new DnsTransport(maxInFlight, true);
+        return new DnsTransport(maxInFlight, true, true);
     }
 
     private static Name name(int i) {
