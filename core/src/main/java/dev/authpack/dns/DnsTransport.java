@@ -206,7 +206,8 @@ final class DnsTransport {
             return result;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (shareLoopbackSockets && LoopbackExchange.serves(server, ipv4LoopbackLocal) && sendShared(query, server, deadline, result)) {
+        if (shareLoopbackSockets && LoopbackExchange.serves(server, ipv4LoopbackLocal)
+                && sendShared(query, server, deadline, result)) {
             return result;
         }
         try {
@@ -371,7 +372,7 @@ final class DnsTransport {
                 buffer.clear();
                 channel.read(buffer);
                 buffer.flip();
-                Message reply = matching(id, question, buffer);
+                Message reply = matchingDatagram(id, question, buffer);
                 if (reply != null) {
                     return reply;
                 }
@@ -423,6 +424,24 @@ final class DnsTransport {
             done += n;
         }
         return into;
+    }
+
+    /**
+     * {@link #matching} for an answer that came over UDP, marked truncated (so asked again over TCP) when it is
+     * larger than the {@link #EDNS_PAYLOAD} the query offered (review s22). A server must not send more (RFC 6891
+     * §6.2.3), and an answer that large may have crossed the network in IP fragments: an off-path attacker can
+     * forge a later fragment without knowing the ID or the source port, which are in the first (the fragment
+     * attack: Herzberg and Shulman, 2013). Over TCP there are no such fragments.
+     */
+    static Message matchingDatagram(int id, Record asked, ByteBuffer wire) {
+        int length = wire.remaining();
+        Message reply = matching(id, asked, wire);
+        if (reply != null && length > EDNS_PAYLOAD && !reply.getHeader().getFlag(Flags.TC)) {
+            LOG.debug("a UDP answer of {} octets for {}, more than the {} offered: asking over TCP", length, asked,
+                    EDNS_PAYLOAD);
+            reply.getHeader().setFlag(Flags.TC);
+        }
+        return reply;
     }
 
     /**

@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forgery: an attacker elsewhere on the network sending answers that guess the ID and the port. A datagram from a
  * loopback address can only come from this host (the kernel drops loopback source addresses that arrive on any
  * other interface; for IPv4 on Linux only while {@code route_localnet} is off, so with it on an IPv4 loopback
- * server gets a socket per query: {@link #ipv4LoopbackOnlyLocal}), and this socket is connected, so the kernel hands it only datagrams from the server's very
- * address and port, which the resolver holds. Everything else stays: a random ID per query, unique among the
+ * server gets a socket per query: {@link #ipv4LoopbackOnlyLocal}), and this socket is connected, so the kernel
+ * hands it only datagrams from the server's very address and port, which the resolver holds. Everything else stays: a random ID per query, unique among the
  * queries pending on the socket; an answer is taken only with the ID, the QR bit and the question of its query
  * ({@link DnsTransport#matching}), anything else is ignored and the wait goes on; one deadline per query; the
  * socket's source port is random (RFC 6056) and the socket is closed after {@link #IDLE} without a query.
@@ -400,7 +400,9 @@ final class LoopbackExchange {
         failAll(new IOException("the socket to " + server + " was closed"));
     }
 
-    /** The pending query this datagram answers ({@link DnsTransport#matching}) leaves the table, and is told. */
+    /**
+     * The pending query this datagram answers ({@link DnsTransport#matchingDatagram}) leaves the table, and is told.
+     */
     private void answer(byte[] datagram, int length) {
         if (length < 2) {
             return;
@@ -411,7 +413,7 @@ final class LoopbackExchange {
             LOG.debug("ignoring a datagram from {} for no pending query (ID {})", server, id);
             return;
         }
-        Message reply = DnsTransport.matching(p.id, p.question, ByteBuffer.wrap(datagram, 0, length));
+        Message reply = DnsTransport.matchingDatagram(p.id, p.question, ByteBuffer.wrap(datagram, 0, length));
         if (reply == null || !drop(p)) {
             return; // not its answer (ignored, the wait goes on), or it expired meanwhile
         }

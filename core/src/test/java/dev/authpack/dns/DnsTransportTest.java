@@ -252,8 +252,6 @@ class DnsTransportTest {
 
     @Test
     void truncatedAnswersAreAskedAgainOverTcpAndTcpAnswersAreCheckedToo() throws Exception {
-        ServerSocket tcp = new ServerSocket();
-        open.add(tcp);
         DatagramSocket server = udpServer((p, s) -> {
             Message q = parse(p);
             Message tc = new Message(q.getHeader().getID());
@@ -262,6 +260,51 @@ class DnsTransportTest {
             tc.addRecord(q.getQuestion(), Section.QUESTION);
             send(s, p, tc);
         });
+        answerOverTcp(server, "192.0.2.9");
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+
+        Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+
+        assertThat(reply.getHeader().getFlag(Flags.TC)).isFalse();
+        assertThat(((ARecord) reply.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress())
+                .isEqualTo("192.0.2.9");
+    }
+
+    /**
+     * Review s22, the fragment attack (Herzberg and Shulman, 2013): a UDP answer larger than the 1,232 octets we
+     * offer breaks RFC 6891 §6.2.3 and may have crossed the network in IP fragments, and an off-path attacker can
+     * forge a later fragment without knowing the ID or the port, which are in the first. Such an answer was taken;
+     * it is asked again over TCP, as a truncated one.
+     */
+    @Test
+    void aUdpAnswerLargerThanWeOfferedIsAskedAgainOverTcp() throws Exception {
+        DatagramSocket server = udpServer((p, s) -> {
+            try {
+                Message q = parse(p);
+                Message big = answer(q, q.getHeader().getID(), NAME, "203.0.113.66");
+                for (int i = 0; i < 120; i++) {
+                    big.addRecord(new ARecord(NAME, DClass.IN, 60, InetAddress.getByName("203.0.113." + i)),
+                            Section.ANSWER);
+                }
+                assertThat(big.toWire().length).isGreaterThan(DnsTransport.EDNS_PAYLOAD);
+                send(s, p, big);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        answerOverTcp(server, "192.0.2.9");
+        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
+
+        Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
+
+        assertThat(reply.getSection(Section.ANSWER)).singleElement()
+                .satisfies(r -> assertThat(((ARecord) r).getAddress().getHostAddress()).isEqualTo("192.0.2.9"));
+    }
+
+    /** A TCP server on the UDP server's port that answers one query with {@code address}. */
+    private void answerOverTcp(DatagramSocket server, String address) throws IOException {
+        ServerSocket tcp = new ServerSocket();
+        open.add(tcp);
         tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
         Thread t = new Thread(() -> {
             try (Socket c = tcp.accept()) {
@@ -269,7 +312,7 @@ class DnsTransportTest {
                 byte[] wire = new byte[in.readUnsignedShort()];
                 in.readFully(wire);
                 Message q = new Message(wire);
-                byte[] reply = answer(q, q.getHeader().getID(), NAME, "192.0.2.9").toWire();
+                byte[] reply = answer(q, q.getHeader().getID(), NAME, address).toWire();
                 DataOutputStream out = new DataOutputStream(c.getOutputStream());
                 out.writeShort(reply.length);
                 out.write(reply);
@@ -280,13 +323,6 @@ class DnsTransportTest {
         });
         t.setDaemon(true);
         t.start();
-        DnsTransport transport = transport(DnsTransport.DEFAULT_MAX_IN_FLIGHT);
-
-        Message reply = transport.send(query(NAME), address(server), Duration.ofSeconds(3)).join();
-
-        assertThat(reply.getHeader().getFlag(Flags.TC)).isFalse();
-        assertThat(((ARecord) reply.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress())
-                .isEqualTo("192.0.2.9");
     }
 
     @Test

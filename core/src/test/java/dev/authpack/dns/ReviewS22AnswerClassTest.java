@@ -39,8 +39,8 @@ class ReviewS22AnswerClassTest {
                 new TXTRecord(elsewhere, DClass.IN, 300, "v=spf1 +all"));
         AnswerReader.Step step = AnswerReader.read(Rcode.NOERROR, answer, List.of(), asked, Type.TXT, 0,
                 Long.MAX_VALUE);
-        assertThat(step).isEqualTo(new AnswerReader.Done(DnsOutcome.NO_DATA, List.of(), AnswerReader.DEFAULT_NEGATIVE_TTL,
-                ""));
+        assertThat(step).isEqualTo(new AnswerReader.Done(DnsOutcome.NO_DATA, List.of(),
+                AnswerReader.DEFAULT_NEGATIVE_TTL, ""));
     }
 
     @Test
