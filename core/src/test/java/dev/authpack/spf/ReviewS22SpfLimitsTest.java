@@ -1,5 +1,6 @@
 package dev.authpack.spf;
 
+import dev.authpack.dns.IpLiterals;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -15,15 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code %} and {@code .} is expanded as written, and a PTR answer of a hundred names costs ten forward lookups.
  */
 class ReviewS22SpfLimitsTest {
-    private static final InetAddress CLIENT = address("192.0.2.1");
-
-    private static InetAddress address(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final InetAddress CLIENT = IpLiterals.parse("192.0.2.1").orElseThrow();
 
     private static SpfResult get(java.util.concurrent.CompletableFuture<SpfResult> f) throws Exception {
         return f.get(10, TimeUnit.SECONDS);
