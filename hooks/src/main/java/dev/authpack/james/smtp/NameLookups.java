@@ -2,6 +2,7 @@ package dev.authpack.james.smtp;
 
 import dev.authpack.check.ClientQuota;
 import dev.authpack.dns.Deadlines;
+import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
 
 import java.net.InetAddress;
@@ -13,8 +14,9 @@ import java.util.function.Function;
 
 /**
  * The client-name lookups of a {@link RelayPolicyRcptHook} in flight (review s22). A lookup holds a unit of its
- * client's and its network's share ({@link ClientQuota}) from its start until it finishes, whatever becomes of the
- * connection that started it: a client that drops the connection when its RCPT is answered {@code 451} and
+ * client's and its network's share ({@link ClientQuota}: {@value #PER_CLIENT} per client, an IPv4 address or an
+ * IPv6 /64; {@value #PER_NETWORK} per network, an IPv4 /24 or an IPv6 /48) from its start until it finishes,
+ * whatever becomes of the connection that started it: a client that drops the connection when its RCPT is answered {@code 451} and
  * reconnects at once finds its share still held by the lookup that goes on, instead of starting one more each time
  * (every connection's lookup went on after the connection, only the waits on the I/O threads were bounded). A
  * connection of an address whose lookup is in flight joins that lookup (the same PTR and A/AAAA questions) and takes
@@ -27,14 +29,24 @@ import java.util.function.Function;
 final class NameLookups {
     /** Far longer than any lookup the resolver lets run (its timeouts and retries): only a safety net. */
     static final Duration CEILING = SessionLimits.WAIT_CEILING;
+    /** One lookup answers every connection of an address; an IPv6 /64 is one client, as for the waits. */
+    static final int PER_CLIENT = 1;
+    /**
+     * The DNS queries a network's sessions may have in flight for {@code SessionAuthCheck} (64), in lookups of at
+     * most 11 queries (a PTR, then A or AAAA for each of at most 10 names): 5. More than one, so that a slow
+     * lookup of one address does not hold up its neighbours' (a partner's MX in the attacker's /24), and few enough
+     * that a /24 or /48 cannot fill the DNS transport's 256 queries in flight.
+     */
+    static final int PER_NETWORK = SessionLimits.DEFAULT_MAX_QUERIES_PER_NETWORK
+            / (1 + IprevChecker.DEFAULT_MAX_NAMES);
 
     private final ClientQuota shares;
     /** The lookups in flight, by client address (each holds a unit of {@link #shares}). */
     private final Map<InetAddress, CompletableFuture<IprevResult>> inFlight = new HashMap<>();
 
-    /** @param shares the per-client and per-network shares, over counts shared with the other relay hooks */
-    NameLookups(ClientQuota shares) {
-        this.shares = shares;
+    /** @param counts what clients and networks hold, shared with the other relay hooks of the JVM */
+    NameLookups(ClientQuota.Counts counts) {
+        this.shares = new ClientQuota(PER_CLIENT, PER_NETWORK, counts);
     }
 
     /**

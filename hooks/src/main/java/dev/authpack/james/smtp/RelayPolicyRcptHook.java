@@ -93,9 +93,10 @@ import java.util.function.Predicate;
  *       network at most half of them ({@link Waits}); one that finds none free gets that {@code 451} at once, and a
  *       lookup already answered needs no wait (review s21). A wait held a fifth of {@code nameLookupTimeout} (at
  *       most 2 s) yields to an RCPT that finds none free: names answered in time arrive in milliseconds, and the
- *       lookup goes on for the retry (review s21 final). The lookup holds its client's and network's share (the same half)
- *       until it finishes, not until the connection ends: a reconnection of the address joins it, another address
- *       of a network at its share gets that {@code 451} without a lookup ({@link NameLookups}, review s22).</li>
+ *       lookup goes on for the retry (review s21 final). A lookup counts against its client (one at a time) and its
+ *       network (five) until it finishes, not until the connection ends: a reconnection of the address joins it,
+ *       another address of a client or network at its share gets that {@code 451} without a lookup
+ *       ({@link NameLookups}, review s22).</li>
  *   <li>An unexpected error: {@code 451 4.3.0}, a temporary refusal, never an acceptance.</li>
  *   <li>At the end of DATA the names it verified go on the mail ({@code authpack.relay.verified-client-names}),
  *       so that {@code dev.authpack.james.matchers.RelayAllowed} judges by the same names instead of the JDK's.</li>
@@ -164,7 +165,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
      * one client (IPv4 address, IPv6 /64) or network (IPv4 /24, IPv6 /48) at most half (review s21).
      */
     private volatile Waits waits;
-    /** The name lookups in flight: one client or network at most the same share, until each finishes (review s22). */
+    /** The name lookups in flight: one a client, five a network, each until it finishes (review s22). */
     private volatile NameLookups lookups;
 
     @Inject
@@ -258,10 +259,10 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     }
 
     /**
-     * {@code maxWaiting} waits, one client or network holding at most half of them (at least one), and as many name
-     * lookups in flight for it, each counted from its start until it finishes (review s22: a connection dropped and
-     * made again started one more lookup each time, the earlier ones still running), over the counts of every relay
-     * hook of the JVM. A wait lasts at most {@code nameLookupTimeout}, so it yields after a fifth of it, at most 2 s
+     * {@code maxWaiting} waits, one client or network holding at most half of them (at least one), and the name
+     * lookups in flight ({@link NameLookups}: one a client, five a network), each counted from its start until it
+     * finishes (review s22: a connection dropped and made again started one more lookup each time, the earlier ones
+     * still running), over the counts of every relay hook of the JVM. A wait lasts at most {@code nameLookupTimeout}, so it yields after a fifth of it, at most 2 s
      * ({@link SessionLimits#yieldAfter}: as {@code SessionAuthCheck}'s {@code waitYieldAfter} of its {@code dataWait}):
      * at the default 2000 ms a wait held 400 ms yields to an RCPT that finds none free (review s21 final: yielding at
      * the timeout itself, no wait ever yielded).
@@ -270,7 +271,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         int share = Math.max(1, maxWaiting / 2);
         waits = new Waits(maxWaiting, new ClientQuota(share, share, counts.waits()),
                 SessionLimits.yieldAfter(nameLookupTimeout));
-        lookups = new NameLookups(new ClientQuota(share, share, counts.queries()));
+        lookups = new NameLookups(counts.queries());
     }
 
     @Override
@@ -388,7 +389,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             CompletableFuture<IprevResult> started = lookups.join(clientIp, checker.get()::check);
             if (started == null) {
                 LOGGER.info("RelayPolicyRcptHook: the client {} or its network has its share of name lookups in"
-                        + " flight (half of maxWaiting); none started for session {}", clientIp.getHostAddress(),
+                        + " flight ({} a client, {} a network); none started for session {}", clientIp.getHostAddress(),
+                        NameLookups.PER_CLIENT, NameLookups.PER_NETWORK,
                         session.getSessionID());
                 return Optional.empty();
             }
