@@ -2,10 +2,7 @@ package dev.authpack.james.smtp;
 
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsType;
-import dev.authpack.james.FakeFileSystem;
 import dev.authpack.james.RelayTestSupport;
-import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -19,8 +16,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,9 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * started.
  */
 class ReviewS22RelayLookupShareTest {
-    private static final String NAMED_POLICY = "relay_hosts = mx.partner.example\n[domain inbound.example]\n"
-            + "relay_to = true\n";
-
     @TempDir
     Path dir;
     private final HeldPtr dns = new HeldPtr();
@@ -47,19 +39,13 @@ class ReviewS22RelayLookupShareTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        RelayTestSupport.writePolicy(dir, NAMED_POLICY);
+        RelayTestSupport.writePolicy(dir, ReviewS21RelayNameWaitsTest.NAMED_POLICY);
         hook = hook(SessionCounts.fresh());
     }
 
     private RelayPolicyRcptHook hook(SessionCounts counts) throws Exception {
-        RelayPolicyRcptHook h = new RelayPolicyRcptHook(Optional.of(FakeFileSystem.under(dir)),
-                (Domain d) -> Set.of("local.example").contains(d.asString()), settingsUsed -> dns, counts);
-        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
-        config.addProperty("policyFile", "file://conf/relay-policy.conf");
-        config.addProperty("nameLookupTimeout", "200");
-        config.addProperty("maxWaiting", "2");   // a wait share of one per client and per network
-        h.init(config);
-        return h;
+        // a wait share of one per client and per network
+        return ReviewS21RelayNameWaitsTest.hook(dir, dns, counts, "nameLookupTimeout", "200", "maxWaiting", "2");
     }
 
     /** One RCPT on a new connection of {@code client} (connections end when their RCPT is answered). */
