@@ -58,7 +58,8 @@ class DemoProxyIT {
             assertThat(run.status()).as(run.out()).isZero();
             assertThat(run.out()).as(version).contains("delivered: ", "spf=pass", "smtp.mailfrom=spf-fail.example");
         }
-        assertThat(demoSend("--proxy", "v1", "--client-ip", "192.0.2.7").out()).contains("before SMTP: PROXY TCP4 192.0.2.7 ");
+        assertThat(demoSend("--proxy", "v1", "--client-ip", "192.0.2.7").out())
+                .contains("before SMTP: PROXY TCP4 192.0.2.7 ");
     }
 
     @Test

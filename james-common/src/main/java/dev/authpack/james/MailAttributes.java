@@ -152,7 +152,8 @@ public final class MailAttributes {
                     break;
                 }
                 if (!(unwrap(value) instanceof Map<?, ?> map) || readResinfo(map).isEmpty()) {
-                    return Optional.of(RESULTS.asString() + " entry " + n + " is not a resinfo (a method and a result)");
+                    return Optional.of(RESULTS.asString() + " entry " + n
+                            + " is not a resinfo (a method and a result)");
                 }
             }
         } else {

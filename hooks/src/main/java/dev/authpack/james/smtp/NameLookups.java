@@ -16,11 +16,12 @@ import java.util.function.Function;
  * The client-name lookups of a {@link RelayPolicyRcptHook} in flight (review s22). A lookup holds a unit of its
  * client's and its network's share ({@link ClientQuota}: {@value #PER_CLIENT} per client, an IPv4 address or an
  * IPv6 /64; {@value #PER_NETWORK} per network, an IPv4 /24 or an IPv6 /48) from its start until it finishes,
- * whatever becomes of the connection that started it: a client that drops the connection when its RCPT is answered {@code 451} and
- * reconnects at once finds its share still held by the lookup that goes on, instead of starting one more each time
- * (every connection's lookup went on after the connection, only the waits on the I/O threads were bounded). A
- * connection of an address whose lookup is in flight joins that lookup (the same PTR and A/AAAA questions) and takes
- * nothing more, so an honest client's retry after a {@code 451} gets the answer the first lookup brings.
+ * whatever becomes of the connection that started it: a client that drops the connection when its RCPT is
+ * answered {@code 451} and reconnects at once finds its share still held by the lookup that goes on, instead of
+ * starting one more each time (every connection's lookup went on after the connection, only the waits on the I/O
+ * threads were bounded). A connection of an address whose lookup is in flight joins that lookup (the same PTR and
+ * A/AAAA questions) and takes nothing more, so an honest client's retry after a {@code 451} gets the answer the
+ * first lookup brings.
  *
  * <p>Bounded: at most the quota's tracked clients hold a lookup, each at most its share; a lookup that has not
  * finished after {@link #CEILING} (the resolver's own timeouts end it long before) ends with a timeout and gives

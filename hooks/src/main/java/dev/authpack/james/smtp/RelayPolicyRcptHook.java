@@ -86,7 +86,8 @@ import java.util.function.Predicate;
  *       host-name entry could decide the request ({@link RelayPolicy#usesClientNames(RelayRequest)}), through the
  *       pack's asynchronous resolver (shared with the mailets; {@code dnsServers}, {@code dnsTimeout}), once per
  *       connection, and waited for at most {@code nameLookupTimeout} ms (default
- *       {@value #DEFAULT_NAME_LOOKUP_TIMEOUT_MS}) from the connection's first need of it: never the JDK's blocking resolver.
+ *       {@value #DEFAULT_NAME_LOOKUP_TIMEOUT_MS}) from the connection's first need of it: never the JDK's blocking
+ *       resolver.
  *       No verifiable name (no PTR, not confirmed) is no name. A DNS failure or the deadline gives
  *       {@code 451 4.7.25} (RFC 7372 §3.3): a temporary refusal, never a relay. The wait blocks an I/O thread for
  *       as long as the client's own DNS takes, so at most {@code maxWaiting} RCPTs wait at once, one client or
@@ -262,10 +263,11 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
      * {@code maxWaiting} waits, one client or network holding at most half of them (at least one), and the name
      * lookups in flight ({@link NameLookups}: one a client, five a network), each counted from its start until it
      * finishes (review s22: a connection dropped and made again started one more lookup each time, the earlier ones
-     * still running), over the counts of every relay hook of the JVM. A wait lasts at most {@code nameLookupTimeout}, so it yields after a fifth of it, at most 2 s
-     * ({@link SessionLimits#yieldAfter}: as {@code SessionAuthCheck}'s {@code waitYieldAfter} of its {@code dataWait}):
-     * at the default 2000 ms a wait held 400 ms yields to an RCPT that finds none free (review s21 final: yielding at
-     * the timeout itself, no wait ever yielded).
+     * still running), over the counts of every relay hook of the JVM. A wait lasts at most
+     * {@code nameLookupTimeout}, so it yields after a fifth of it, at most 2 s ({@link SessionLimits#yieldAfter}: as
+     * {@code SessionAuthCheck}'s {@code waitYieldAfter} of its {@code dataWait}): at the default 2000 ms a wait held
+     * 400 ms yields to an RCPT that finds none free (review s21 final: yielding at the timeout itself, no wait ever
+     * yielded).
      */
     private void share(int maxWaiting) {
         int share = Math.max(1, maxWaiting / 2);
@@ -389,8 +391,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             CompletableFuture<IprevResult> started = lookups.join(clientIp, checker.get()::check);
             if (started == null) {
                 LOGGER.info("RelayPolicyRcptHook: the client {} or its network has its share of name lookups in"
-                        + " flight ({} a client, {} a network); none started for session {}", clientIp.getHostAddress(),
-                        NameLookups.PER_CLIENT, NameLookups.PER_NETWORK,
+                        + " flight ({} a client, {} a network); none started for session {}",
+                        clientIp.getHostAddress(), NameLookups.PER_CLIENT, NameLookups.PER_NETWORK,
                         session.getSessionID());
                 return Optional.empty();
             }

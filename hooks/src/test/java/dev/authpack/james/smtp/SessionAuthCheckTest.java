@@ -799,7 +799,8 @@ class SessionAuthCheckTest {
      * Review F2 at MAIL FROM: with {@code refuseSpfFail=mailfrom}, the attacker's MAIL FROMs at a name whose servers
      * never answer hold every wait; another client's MAIL FROM, whose SPF answers take 300 ms, must be answered at
      * once (not after the SPF budget) and its SPF fail still refused, at the end of DATA. A MAIL FROM wait never
-     * lasts longer than mailFromWait. (Waits do not yield here: the other messages come well within waitYieldAfter, 2999 ms.)
+     * lasts longer than mailFromWait. (Waits do not yield here: the other messages come well within
+     * waitYieldAfter, 2999 ms.)
      */
     @Test
     void withEveryWaitTakenAMailFromGoesOnAtOnceAndItsSpfFailIsRefusedAtTheEndOfData() throws Exception {
