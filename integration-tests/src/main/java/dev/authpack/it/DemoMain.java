@@ -12,7 +12,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Arguments: {@code --root DIR} (the repository; default: found from the current directory), {@code --port N}
  * (SMTP, default 2525, 0 for any free port), {@code --work DIR} (default {@code ROOT/target/demo}),
  * {@code --jar FILE} (default {@code ROOT/dist/target/authpack-james-*.jar}), {@code --template DIR} (the James
- * {@code conf/} to start from, default {@code ROOT/conf-samples/james}).
+ * {@code conf/} to start from, default {@code ROOT/conf-samples/james}), {@code --proxy} (the SMTP server requires a
+ * HAProxy PROXY protocol header first, as behind a load balancer: {@code <proxyRequired>} of
+ * conf-samples/smtpserver-proxy-snippet.xml; send with {@code bin/demo-send --proxy v1|v2}).
  */
 public final class DemoMain {
     public static final String USER = JamesExtension.ALICE;
@@ -27,8 +29,13 @@ public final class DemoMain {
         Path jar = null;
         Path template = null;
         int port = 2525;
+        boolean proxy = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].equals("--proxy")) {
+                proxy = true;
+                continue;
+            }
             switch (args[i]) {
                 case "--root" -> root = Path.of(require(args[i], value));
                 case "--work" -> work = Path.of(require(args[i], value));
@@ -49,7 +56,7 @@ public final class DemoMain {
 
         AuthpackJames james;
         try {
-            james = start(work, jar, port, template);
+            james = start(work, jar, port, template, proxy);
         } catch (Exception e) {
             System.err.println("\nauthpack demo: James did not start: " + rootCause(e));
             if (rootCause(e) instanceof java.net.BindException) {
@@ -66,7 +73,7 @@ public final class DemoMain {
         }, "demo-shutdown"));
 
         int smtpPort = james.smtpPort();
-        String portOption = smtpPort == 2525 ? "" : " --port " + smtpPort;
+        String portOption = (smtpPort == 2525 ? "" : " --port " + smtpPort) + (proxy ? " --proxy v1" : "");
         Path delivered = work.resolve("var/mail/delivered");
         Path outgoing = work.resolve("var/mail/outgoing");
         System.out.printf("""
@@ -96,10 +103,18 @@ public final class DemoMain {
                 Relayed messages stay on this machine (the sample has no RemoteDelivery), as files in
                   %17$s/
 
-                Stop with Ctrl-C.
+                %18$sStop with Ctrl-C.
                 %n""", jar.getFileName(), smtpPort, USER, PASSWORD, james.dns().address(), work,
                 james.startupTime().toMillis(), portOption, portOption, portOption, USER, PASSWORD, smtpPort, USER,
-                delivered, delivered, outgoing);
+                delivered, delivered, outgoing, proxy ? """
+                Behind a load balancer (--proxy): every connection must begin with a PROXY header, and James takes
+                  the address it names as the client; --client-ip may be any address here (the PROXY line names it):
+                  bin/demo-send%s --client-ip 192.0.2.7 --from bob@spf-fail.example      (SPF pass: 192.0.2.0/24)
+                A connection without the header (the bash line above) is closed before any SMTP command. (The
+                  demo listens on 127.0.0.1 only; on a real server let only the load balancer reach this port:
+                  docs/install.md, "Behind a load balancer".)
+
+                """.formatted(portOption) : "");
         System.out.flush();
         stopped.await();
     }
@@ -110,9 +125,21 @@ public final class DemoMain {
      * {@code template} may be null (conf-samples/james).
      */
     static AuthpackJames start(Path work, Path jar, int port, Path template) throws Exception {
+        return start(work, jar, port, template, false);
+    }
+
+    /**
+     * As above; with {@code proxy}, the SMTP server requires a PROXY protocol header first
+     * ({@code <proxyRequired>true</proxyRequired>}, conf-samples/smtpserver-proxy-snippet.xml), as behind a load
+     * balancer.
+     */
+    static AuthpackJames start(Path work, Path jar, int port, Path template, boolean proxy) throws Exception {
         AuthpackJames.Builder builder = AuthpackJames.builder();
         if (template != null) {
             builder.template(template);
+        }
+        if (proxy) {
+            builder.edit("smtpserver.xml", DemoMain::proxyRequired);
         }
         AuthpackJames james = builder
                 .workDir(work)
@@ -125,6 +152,15 @@ public final class DemoMain {
                 .start();
         james.dns().servfail("spf-temperror.example").drop("spf-timeout.example");
         return james;
+    }
+
+    /** The SMTP server of {@code xml} requiring a PROXY header: the snippet's line after its {@code <bind>}. */
+    static String proxyRequired(String xml) {
+        String bind = "<bind>@SMTP_BIND@</bind>";
+        if (!xml.contains(bind) || xml.contains("proxyRequired")) {
+            throw new IllegalStateException("smtpserver.xml template: expected one " + bind + " and no proxyRequired");
+        }
+        return xml.replace(bind, bind + "\n<proxyRequired>true</proxyRequired>");
     }
 
     private static Throwable rootCause(Throwable t) {
@@ -153,7 +189,8 @@ public final class DemoMain {
 
     private static void usage(String error) {
         System.err.println(error);
-        System.err.println("usage: DemoMain [--root DIR] [--port N] [--work DIR] [--jar FILE] [--template DIR]");
+        System.err.println("usage: DemoMain [--root DIR] [--port N] [--work DIR] [--jar FILE] [--template DIR]"
+                + " [--proxy]");
         System.exit(2);
     }
 }

@@ -31,8 +31,9 @@ class SessionBusyIT {
             .placeholder("DNS_TIMEOUT", "15000")
             .edit("smtpserver.xml", xml -> SessionEnforcementIT.withHook(ioThreads(xml, 2),
                     "<refuseSpfFail>never</refuseSpfFail><maxWaiting>1</maxWaiting><dmarcTimeout>4000</dmarcTimeout>"
-                            // the bound on the waits alone: A's wait never yields here (SessionClientQuotasTest)
-                            + "<waitYieldAfter>60000</waitYieldAfter>")));
+                            // the bound on the waits alone: A's wait, at most dmarcTimeout, never yields here
+                            // (SessionClientQuotasTest); shorter than mailFromWait, 5000 (review s22)
+                            + "<waitYieldAfter>4999</waitYieldAfter>")));
 
     /** {@code smtpserver.xml} with {@code threads} I/O threads and a separate acceptor thread. */
     static String ioThreads(String xml, int threads) {

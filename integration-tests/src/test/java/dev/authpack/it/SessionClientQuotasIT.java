@@ -36,8 +36,9 @@ class SessionClientQuotasIT {
             .edit("smtpserver.xml", xml -> SessionEnforcementIT.withHook(SessionBusyIT.ioThreads(xml, 4),
                     "<refuseSpfFail>never</refuseSpfFail><maxWaiting>2</maxWaiting><dmarcTimeout>4000</dmarcTimeout>"
                             + "<maxQueriesPerClient>" + QUERIES_PER_CLIENT + "</maxQueriesPerClient>"
-                            // the shares alone: no wait yields here (SessionClientQuotasTest)
-                            + "<waitYieldAfter>60000</waitYieldAfter>")));
+                            // the shares alone: no wait, at most dmarcTimeout, yields here (SessionClientQuotasTest);
+                            // shorter than mailFromWait, 5000 (review s22)
+                            + "<waitYieldAfter>4999</waitYieldAfter>")));
 
     @Test
     void oneClientHoldsOneOfTheTwoWaitsAndAnotherClientsSpoofIsStillRefused() throws Exception {

@@ -47,7 +47,8 @@ class SessionWaitsIT {
                                 + "</ioWorkerCount><bossWorkerCount>1</bossWorkerCount>"),
                         "<refuseSpfFail>mailfrom</refuseSpfFail><maxWaiting>" + MAX_WAITING + "</maxWaiting>"
                                 // the bound on the waits alone: A1's wait never yields to a later MAIL FROM here
-                                + "<waitYieldAfter>60000</waitYieldAfter>"
+                                // (it must be shorter than mailFromWait: review s22)
+                                + "<waitYieldAfter>" + (MAIL_FROM_WAIT_MILLIS - 1) + "</waitYieldAfter>"
                                 + "<mailFromWait>" + MAIL_FROM_WAIT_MILLIS + "</mailFromWait>");
             }));
 

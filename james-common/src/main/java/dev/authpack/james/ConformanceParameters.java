@@ -74,6 +74,19 @@ public final class ConformanceParameters {
         }
     }
 
+    /**
+     * Sets {@code authpack.conformance.skipped} ({@link MessageSizeLimit#CONFORMANCE_SKIPPED}) to {@code reason}, on
+     * a mail that goes on unchecked; what the log line says of it (the mark may fail: the mail goes on all the same).
+     */
+    public static String markSkipped(Mail mail, String reason) {
+        try {
+            mail.setAttribute(new Attribute(MessageSizeLimit.CONFORMANCE_SKIPPED, AttributeValue.of(reason)));
+            return "marked " + MessageSizeLimit.CONFORMANCE_SKIPPED.asString();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return "not marked (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
     private static String text(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }

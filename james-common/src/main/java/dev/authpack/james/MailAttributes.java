@@ -128,6 +128,44 @@ public final class MailAttributes {
         });
     }
 
+    /**
+     * Why the stored results cannot be read as {@link #store} writes them, when {@link #RESULTS} is set: a value of
+     * another type, a text that does not parse as a field body, an entry (of the first {@link #MAX_RESULTS}) that is
+     * not a resinfo, or no {@link #AUTHSERV_ID} beside them. Empty when they are absent (the check did not run) or
+     * readable. {@link #results} reads such results as fewer or none; a reader that must fail closed asks this first
+     * (review s22: {@code HasAuthResult} read them as "no own results", and {@code dmarc=fail} did not match).
+     */
+    public static Optional<String> resultsUnreadable(Mail mail) {
+        Optional<Attribute> attribute = mail.getAttribute(RESULTS);
+        if (attribute.isEmpty()) {
+            return Optional.empty();
+        }
+        Object stored = attribute.get().getValue().value();
+        if (stored instanceof String text) {
+            if (AuthResultsParser.parse(text).header().isEmpty()) {
+                return Optional.of(RESULTS.asString() + " is a text that does not parse as a field body");
+            }
+        } else if (stored instanceof Collection<?> values) {
+            int n = 0;
+            for (Object value : values) {
+                if (n++ == MAX_RESULTS) {
+                    break;
+                }
+                if (!(unwrap(value) instanceof Map<?, ?> map) || readResinfo(map).isEmpty()) {
+                    return Optional.of(RESULTS.asString() + " entry " + n
+                            + " is not a resinfo (a method and a result)");
+                }
+            }
+        } else {
+            return Optional.of(RESULTS.asString() + " is a " + (stored == null ? "null"
+                    : stored.getClass().getSimpleName()) + ", not a list or a text");
+        }
+        if (authservId(mail).isEmpty()) {
+            return Optional.of(RESULTS.asString() + " is set but " + AUTHSERV_ID.asString() + " is not");
+        }
+        return Optional.empty();
+    }
+
     /** The authserv-id the stored results were made under; empty when the check did not run (or it is blank). */
     public static Optional<String> authservId(Mail mail) {
         return string(mail, AUTHSERV_ID);

@@ -46,9 +46,11 @@ import java.util.TreeSet;
  * message that cannot be read or checked (an exception, a {@link StackOverflowError} or {@link OutOfMemoryError}) is
  * refused for now with {@link #tryLater} when the hook refuses mail ({@link #refuses}: an issue of {@code checks} not
  * in {@code fixes}), so that an error is never cheaper than a failed check (review s21 final); a hook that only
- * repairs accepts it unchanged. One over {@code maxCheckedSize} (64 MiB by default) is accepted
- * unread, with the attribute {@code authpack.conformance.skipped}: James' own {@code maxmessagesize} is unlimited by
- * default, and this hook reads the message whole on an I/O thread (review s19). A message within it is read whole only
+ * repairs accepts it unchanged, marked {@code authpack.conformance.skipped}. One over {@code maxCheckedSize} (64 MiB by
+ * default) is not read (James' own {@code maxmessagesize} is unlimited by default, and this hook reads the message
+ * whole on an I/O thread: review s19): refused {@code 552 5.3.4} ({@link #tooLarge}) when the hook refuses mail, so
+ * that padding does not get a message past the reject set (review s22), else accepted unchanged with the attribute
+ * {@code authpack.conformance.skipped}. A message within it is read whole only
  * while {@code maxCheckedTotal} (the JVM-wide count of {@link WholeReadBudget}) holds its octets; one it leaves no room
  * for is refused for now, {@code 451 4.3.1} (RFC 3463 §3.4: mail system full), never accepted unchecked: an attacker
  * filling the budget does not get a non-conformant message past the reject set (review s19 final). {@link #onMessage}
@@ -94,13 +96,10 @@ public class FixConformanceHook implements JamesMessageHook {
             if (message == null || policy == null) {
                 return HookResult.DECLINED;
             }
-            java.util.OptionalLong over = maxChecked.skips(mail, MessageSizeLimit.CONFORMANCE_SKIPPED);
-            if (over.isPresent()) {
-                LOGGER.info("FixConformanceHook: conformance not checked in session {}, message accepted unchanged: {}",
-                        session.getSessionID(), maxChecked.reason(over.getAsLong()));
-                return HookResult.DECLINED;
-            }
             long size = MimeMessageBytes.size(mail);
+            if (maxChecked.exceededBy(size)) {
+                return overMaxChecked(session, mail, size);
+            }
             // read whole only while maxCheckedTotal holds its octets (of unknown size: maxCheckedSize), released on
             // every path; with no room for it, refused for now (the client retries), never accepted unchecked
             WholeReadBudget.Hold hold = maxCheckedTotal.tryHold(size, maxChecked);
@@ -110,26 +109,48 @@ public class FixConformanceHook implements JamesMessageHook {
                 return tryLater();
             }
             try (hold) {
-                return check(session, mail, message);
+                // of unknown size (-1): read up to maxCheckedSize and no further, then as one over it
+                Optional<byte[]> octets = maxChecked.readWithin(message, size);
+                return octets.isPresent() ? check(session, mail, octets.get()) : overMaxChecked(session, mail, size);
             }
         } catch (IOException | MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return notChecked(session, e);
+            return notChecked(session, mail, e);
         }
+    }
+
+    /**
+     * A message over {@code maxCheckedSize}, not read: refused ({@link #tooLarge}) when a failed check would refuse
+     * mail, so that padding a message past the bound does not get it past the reject set (review s22: it was accepted
+     * unread, the reject set skipped); accepted unchanged and marked {@code authpack.conformance.skipped} when the
+     * hook only repairs.
+     */
+    private HookResult overMaxChecked(SMTPSession session, Mail mail, long size) {
+        if (refuses) {
+            LOGGER.info("FixConformanceHook: 552 in session {}, conformance not checked: {}", session.getSessionID(),
+                    maxChecked.reason(size));
+            return tooLarge(maxChecked.octets());
+        }
+        LOGGER.info("FixConformanceHook: conformance not checked in session {}, message accepted unchanged, {}: {}",
+                session.getSessionID(), ConformanceParameters.markSkipped(mail, maxChecked.reason(size)),
+                maxChecked.reason(size));
+        return HookResult.DECLINED;
     }
 
     /**
      * A message that could not be read or checked: refused for now ({@link #tryLater}, the client retries) when a
      * failed check would refuse it, so that an error is never cheaper than a fail; accepted unchanged when the hook
-     * only repairs (nothing to enforce).
+     * only repairs (nothing to enforce), marked {@code authpack.conformance.skipped} = {@code not checked: <error>}
+     * as the mailet marks it (review s22: it went on unmarked).
      */
-    private HookResult notChecked(SMTPSession session, Throwable e) {
+    private HookResult notChecked(SMTPSession session, Mail mail, Throwable e) {
         if (refuses) {
             LOGGER.warn("FixConformanceHook: 451 in session {}, conformance not checked: {}", session.getSessionID(),
                     e.toString());
             return tryLater();
         }
-        LOGGER.warn("FixConformanceHook: conformance not checked in session {}, message accepted unchanged: {}",
-                session.getSessionID(), e.toString());
+        LOGGER.warn("FixConformanceHook: conformance not checked in session {}, message accepted unchanged, {}: {}",
+                session.getSessionID(), ConformanceParameters.markSkipped(mail,
+                        "not checked: " + e.getClass().getSimpleName()), e.toString());
         return HookResult.DECLINED;
     }
 
@@ -138,9 +159,9 @@ public class FixConformanceHook implements JamesMessageHook {
         return !policy.fixes().containsAll(policy.checks());
     }
 
-    private HookResult check(SMTPSession session, Mail mail, MimeMessage message) throws IOException,
+    private HookResult check(SMTPSession session, Mail mail, byte[] message) throws IOException,
             MessagingException {
-        ConformanceOutcome outcome = policy.apply(MimeMessageBytes.of(message));
+        ConformanceOutcome outcome = policy.apply(message);
         if (!outcome.report().complete()) {
             LOGGER.info("FixConformanceHook: MIME tree beyond the conformance limits, or ambiguous (a boundary inside"
                     + " a line), in session {}; checked what is within them, not rebuilt", session.getSessionID());
@@ -170,6 +191,20 @@ public class FixConformanceHook implements JamesMessageHook {
                 .smtpReturnCode(SMTPRetCode.LOCAL_ERROR)
                 .smtpDescription(DSNStatus.getStatus(DSNStatus.TRANSIENT, DSNStatus.SYSTEM_FULL)
                         + " Insufficient system resources to check the message's conformance: try again later")
+                .build();
+    }
+
+    /**
+     * {@code 552 5.3.4 Message too big to check its conformance (...)} (RFC 3463 §3.4: X.3.4 message too big for
+     * system, permanent: as James' own {@code maxmessagesize}, RFC 5321 §4.5.3.1.10): a message over
+     * {@code maxCheckedSize} when the hook refuses mail.
+     */
+    static HookResult tooLarge(long maxCheckedSize) {
+        return HookResult.builder()
+                .hookReturnCode(HookReturnCode.deny())
+                .smtpReturnCode(SMTPRetCode.QUOTA_EXCEEDED)
+                .smtpDescription(DSNStatus.getStatus(DSNStatus.PERMANENT, DSNStatus.SYSTEM_MSG_TOO_BIG)
+                        + " Message too big to check its conformance (at most " + maxCheckedSize + " octets)")
                 .build();
     }
 

@@ -86,14 +86,18 @@ import java.util.function.Predicate;
  *       host-name entry could decide the request ({@link RelayPolicy#usesClientNames(RelayRequest)}), through the
  *       pack's asynchronous resolver (shared with the mailets; {@code dnsServers}, {@code dnsTimeout}), once per
  *       connection, and waited for at most {@code nameLookupTimeout} ms (default
- *       {@value #DEFAULT_NAME_LOOKUP_TIMEOUT_MS}) from the start of the lookup: never the JDK's blocking resolver.
+ *       {@value #DEFAULT_NAME_LOOKUP_TIMEOUT_MS}) from the connection's first need of it: never the JDK's blocking
+ *       resolver.
  *       No verifiable name (no PTR, not confirmed) is no name. A DNS failure or the deadline gives
  *       {@code 451 4.7.25} (RFC 7372 §3.3): a temporary refusal, never a relay. The wait blocks an I/O thread for
  *       as long as the client's own DNS takes, so at most {@code maxWaiting} RCPTs wait at once, one client or
  *       network at most half of them ({@link Waits}); one that finds none free gets that {@code 451} at once, and a
  *       lookup already answered needs no wait (review s21). A wait held a fifth of {@code nameLookupTimeout} (at
  *       most 2 s) yields to an RCPT that finds none free: names answered in time arrive in milliseconds, and the
- *       lookup goes on for the retry (review s21 final).</li>
+ *       lookup goes on for the retry (review s21 final). A lookup counts against its client (one at a time) and its
+ *       network (five) until it finishes, not until the connection ends: a reconnection of the address joins it,
+ *       another address of a client or network at its share gets that {@code 451} without a lookup
+ *       ({@link NameLookups}, review s22).</li>
  *   <li>An unexpected error: {@code 451 4.3.0}, a temporary refusal, never an acceptance.</li>
  *   <li>At the end of DATA the names it verified go on the mail ({@code authpack.relay.verified-client-names}),
  *       so that {@code dev.authpack.james.matchers.RelayAllowed} judges by the same names instead of the JDK's.</li>
@@ -151,10 +155,19 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     private volatile Optional<IprevChecker> names = Optional.empty();
     private volatile Duration nameLookupTimeout = Duration.ofMillis(DEFAULT_NAME_LOOKUP_TIMEOUT_MS);
     /**
+     * What each client and network holds of the relay hooks' waits and name lookups in flight, counted for every
+     * relay hook of the JVM together (the SMTP servers of one James: an attacker reaching two of them gets no twice
+     * its share); apart from {@link SessionAuthCheck}'s counts, whose queries are single DNS queries.
+     */
+    static final SessionCounts JVM = SessionCounts.fresh();
+    private final SessionCounts counts;
+    /**
      * The RCPTs that may block James' I/O threads at once waiting for a client's name ({@code maxWaiting}), of which
      * one client (IPv4 address, IPv6 /64) or network (IPv4 /24, IPv6 /48) at most half (review s21).
      */
-    private volatile Waits waits = waits(SessionLimits.defaultMaxWaiting(), nameLookupTimeout);
+    private volatile Waits waits;
+    /** The name lookups in flight: one a client, five a network, each until it finishes (review s22). */
+    private volatile NameLookups lookups;
 
     @Inject
     public RelayPolicyRcptHook(FileSystem fileSystem, DomainList domainList, AuthpackEngines engines) {
@@ -166,15 +179,26 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
                 LOGGER.warn("RelayPolicyRcptHook: DomainList lookup of {} failed", domain.asString(), e);
                 return false;
             }
-        }, engines::resolver);
+        }, engines::resolver, JVM);
     }
 
-    /** Without Guice: {@code file://conf/} via {@code working.directory}; local domains from the predicate. */
+    /**
+     * Without Guice: {@code file://conf/} via {@code working.directory}; local domains from the predicate; counts of
+     * its own (tests).
+     */
     RelayPolicyRcptHook(Optional<FileSystem> fileSystem, Predicate<Domain> localDomains,
                         Function<DnsSettings, DnsResolver> resolvers) {
+        this(fileSystem, localDomains, resolvers, SessionCounts.fresh());
+    }
+
+    /** Tests: as above, over {@code counts} (shared with other hooks given them). */
+    RelayPolicyRcptHook(Optional<FileSystem> fileSystem, Predicate<Domain> localDomains,
+                        Function<DnsSettings, DnsResolver> resolvers, SessionCounts counts) {
         this.fileSystem = fileSystem;
         this.localDomains = localDomains;
         this.resolvers = resolvers;
+        this.counts = counts;
+        share(SessionLimits.defaultMaxWaiting());
     }
 
     @Override
@@ -191,7 +215,7 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
                 MAX_NAME_LOOKUP_TIMEOUT_MS));
         int maxWaiting = number(config, MAX_WAITING_KEY, SessionLimits.defaultMaxWaiting(),
                 SessionLimits.MAX_WAITING_CEILING);
-        waits = waits(maxWaiting, nameLookupTimeout);
+        share(maxWaiting);
         DnsSettings dns = dnsSettings(config);
         if (loaded.usesClientNames()) {
             try {
@@ -236,16 +260,20 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     }
 
     /**
-     * {@code maxWaiting} waits, one client or network holding at most half of them (at least one), counted for this
-     * hook alone. A wait lasts at most {@code nameLookupTimeout}, so it yields after a fifth of it, at most 2 s
-     * ({@link SessionLimits#yieldAfter}: as {@code SessionAuthCheck}'s {@code waitYieldAfter} of its {@code dataWait}):
-     * at the default 2000 ms a wait held 400 ms yields to an RCPT that finds none free (review s21 final: yielding at
-     * the timeout itself, no wait ever yielded).
+     * {@code maxWaiting} waits, one client or network holding at most half of them (at least one), and the name
+     * lookups in flight ({@link NameLookups}: one a client, five a network), each counted from its start until it
+     * finishes (review s22: a connection dropped and made again started one more lookup each time, the earlier ones
+     * still running), over the counts of every relay hook of the JVM. A wait lasts at most
+     * {@code nameLookupTimeout}, so it yields after a fifth of it, at most 2 s ({@link SessionLimits#yieldAfter}: as
+     * {@code SessionAuthCheck}'s {@code waitYieldAfter} of its {@code dataWait}): at the default 2000 ms a wait held
+     * 400 ms yields to an RCPT that finds none free (review s21 final: yielding at the timeout itself, no wait ever
+     * yielded).
      */
-    private static Waits waits(int maxWaiting, Duration timeout) {
+    private void share(int maxWaiting) {
         int share = Math.max(1, maxWaiting / 2);
-        return new Waits(maxWaiting, new ClientQuota(share, share,
-                new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED)), SessionLimits.yieldAfter(timeout));
+        waits = new Waits(maxWaiting, new ClientQuota(share, share, counts.waits()),
+                SessionLimits.yieldAfter(nameLookupTimeout));
+        lookups = new NameLookups(counts.queries());
     }
 
     @Override
@@ -359,7 +387,17 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         }
         NameLookup lookup = session.getAttachment(NAME_LOOKUP, State.Connection).orElse(null);
         if (lookup == null) {
-            lookup = new NameLookup(checker.get().check(clientIp), System.nanoTime());
+            // the lookup of an earlier connection of this address, while it runs; a new one only within the share
+            CompletableFuture<IprevResult> started = lookups.join(clientIp, checker.get()::check);
+            if (started == null) {
+                LOGGER.info("RelayPolicyRcptHook: the client {} or its network has its share of name lookups in"
+                        + " flight ({} a client, {} a network); none started for session {}",
+                        clientIp.getHostAddress(), NameLookups.PER_CLIENT, NameLookups.PER_NETWORK,
+                        session.getSessionID());
+                return Optional.empty();
+            }
+            // this connection's nameLookupTimeout counts from now, a joined lookup's answer may be near
+            lookup = new NameLookup(started, System.nanoTime());
             session.setAttachment(NAME_LOOKUP, lookup, State.Connection);
         }
         long remaining = nameLookupTimeout.toNanos() - (System.nanoTime() - lookup.startNanos());

@@ -28,7 +28,9 @@ import java.util.function.Function;
  *       SIIT or NAT64 translator ({@code 64:ff9b::/96}, {@code 64:ff9b:1::/96}, and any prefix of
  *       {@code translatorPrefixes}) is its IPv4 address and /24 ({@link dev.authpack.check.ClientQuota}).</li>
  *   <li>{@code waitYieldAfter} (2000 ms): a wait held this long yields to a message that finds no wait it may take
- *       ({@link Waits}): the slowest check is answered as if no wait had been free, instead of the newcomer.</li>
+ *       ({@link Waits}): the slowest check is answered as if no wait had been free, instead of the newcomer. Shorter
+ *       than {@code dataWait} and {@code mailFromWait}, or refused; unset with either at 2000 ms or less, a fifth of
+ *       the shorter (review s22).</li>
  *   <li>{@code dataWait} (10000 ms): the longest wait at the end of DATA, shorter than the checks' deadline (40 s);
  *       past it that message gets {@code 451 4.7.1} and the wait is free again. Answers that came meanwhile are
  *       cached, so the sender's retry finds more of them.</li>
@@ -123,17 +125,38 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
                 MAX_WAITING_CEILING);
         int waitingPerNetwork = (int) number(parameter, "maxWaitingPerNetwork", perClient(waiting), 1,
                 MAX_WAITING_CEILING);
-        long yieldAfter = number(parameter, "waitYieldAfter", d.waitYieldAfter.toMillis(), 1,
-                WAIT_CEILING.toMillis());
         long dataWait = number(parameter, "dataWait", d.dataWait.toMillis(), 1, WAIT_CEILING.toMillis());
         int queries = (int) number(parameter, "maxQueriesPerClient", d.maxQueriesPerClient, 1, MAX_QUERIES_CEILING);
         int networkQueries = (int) number(parameter, "maxQueriesPerNetwork", d.maxQueriesPerNetwork, 1,
                 MAX_QUERIES_CEILING);
         long wait = number(parameter, "mailFromWait", d.mailFromWait.toMillis(), 1,
                 MAIL_FROM_WAIT_CEILING.toMillis());
+        long yieldAfter = waitYieldAfter(parameter, dataWait, wait);
         long size = number(parameter, "handOverMaxSize", d.handOverMaxSize, 0, MAX_READABLE);
         return new SessionLimits(waiting, waitingPerClient, waitingPerNetwork, Duration.ofMillis(yieldAfter),
                 Duration.ofMillis(dataWait), queries, networkQueries, Duration.ofMillis(wait), size);
+    }
+
+    /**
+     * {@code waitYieldAfter}, shorter than the longest wait, the shorter of {@code dataWait} and {@code mailFromWait}
+     * (review s22: a wait never held that long never yielded, so a sender whose DNS never answers kept its waits for
+     * their whole bound). Set: refused unless shorter, the error naming what is accepted. Not set:
+     * {@link #DEFAULT_WAIT_YIELD_AFTER}, or, for a shorter bound, a fifth of it ({@link #yieldAfter}).
+     */
+    private static long waitYieldAfter(Function<String, String> parameter, long dataWait, long mailFromWait) {
+        long longest = Math.min(dataWait, mailFromWait);
+        long set = number(parameter, "waitYieldAfter", -1, 1, WAIT_CEILING.toMillis());
+        if (set < 0) {
+            return longest > DEFAULT_WAIT_YIELD_AFTER.toMillis() ? DEFAULT_WAIT_YIELD_AFTER.toMillis()
+                    : yieldAfter(Duration.ofMillis(longest)).toMillis();
+        }
+        if (set >= longest) {
+            throw new IllegalArgumentException("waitYieldAfter must be shorter than dataWait (" + dataWait
+                    + " ms) and mailFromWait (" + mailFromWait + " ms), the longest a wait lasts, or no wait ever"
+                    + " yields: a whole number from 1 to " + (longest - 1) + " here (or raise those), not '" + set
+                    + "'");
+        }
+        return set;
     }
 
     /**

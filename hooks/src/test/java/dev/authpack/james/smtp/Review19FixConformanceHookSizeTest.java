@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code FixConformanceHook}, which reads every message whole on James' I/O thread at the end of DATA
  * ({@code MimeMessageBytes.of}) and builds the conformance copies from it: one SMTP client sending a message of a few
  * hundred MiB (a few at once) fills the heap; past 2 GiB the {@code OutOfMemoryError} leaves the hook. A message over
- * the bound must go on unread, as the mailet's does.
+ * the bound must go on unread, as the mailet's does (review s22: refused unread when the hook refuses mail).
  */
 class Review19FixConformanceHookSizeTest {
     private static final SMTPSession SESSION = (SMTPSession) Proxy.newProxyInstance(
@@ -45,7 +45,9 @@ class Review19FixConformanceHookSizeTest {
         try {
             HookResult result = hook.onMessage(SESSION, mail);
 
-            assertThat(result).isEqualTo(HookResult.DECLINED);
+            // a hook that refuses mail (checks) refuses it unread (review s22); one that only repairs accepts it
+            assertThat(result.getSmtpRetCode()).isEqualTo("552");
+            assertThat(result.getSmtpDescription()).startsWith("5.3.4 ");
             assertThat(source.read()).as("octets the hook read of a message of %d", source.getMessageSize())
                     .isLessThan(1 << 20);
         } finally {
@@ -69,7 +71,13 @@ class Review19FixConformanceHookSizeTest {
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         org.apache.mailet.base.test.FakeMail over = org.apache.mailet.base.test.FakeMail.builder().name("m")
                 .mimeMessage(dev.authpack.james.MimeMessageBytes.from(large)).build();
-        assertThat(hook.onMessage(SESSION, over)).isEqualTo(HookResult.DECLINED);
+        assertThat(hook.onMessage(SESSION, over).getSmtpRetCode()).as("refused unread (review s22)").isEqualTo("552");
+        FixConformanceHook repairing = new FixConformanceHook();
+        BaseHierarchicalConfiguration repairs = new BaseHierarchicalConfiguration();
+        repairs.addProperty("fixes", "MISSING_MESSAGE_ID_HEADER");
+        repairs.addProperty("maxCheckedSize", "1K");
+        repairing.init(repairs);
+        assertThat(repairing.onMessage(SESSION, over)).isEqualTo(HookResult.DECLINED);
         assertThat(over.getAttribute(MessageSizeLimit.CONFORMANCE_SKIPPED)).isPresent();
 
         BaseHierarchicalConfiguration bad = new BaseHierarchicalConfiguration();

@@ -76,7 +76,7 @@ class ReviewS20FinalStreamedBodyTest {
     void anErrorWhileTheBodyIsStreamedGivesItsWaitBack() throws Exception {
         SessionAuthCheckTest.Counting dns = new SessionAuthCheckTest.Counting();
         SessionAuthCheck hook = SessionAuthCheckTest.hook(dns, "maxCheckedSize", "64K", "maxWaiting", "2",
-                "waitYieldAfter", "60000");
+                "waitYieldAfter", "4999");
         String head = CountingMessages.signedHeader(
                 "From: a@reject.example\r\nTo: b@example.net\r\nSubject: large\r\n\r\n", BODY,
                 new DkimSigner(SessionAuthCheckTest.KEY, DkimSignOptions.of("reject.example", "big")));

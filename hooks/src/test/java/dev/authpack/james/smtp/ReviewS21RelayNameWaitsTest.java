@@ -3,7 +3,6 @@ package dev.authpack.james.smtp;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsResolver;
 import dev.authpack.dns.DnsType;
-import dev.authpack.dns.MxHost;
 import dev.authpack.james.FakeFileSystem;
 import dev.authpack.james.RelayTestSupport;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
@@ -45,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * at once, never a relay; a lookup already answered needs no wait.
  */
 class ReviewS21RelayNameWaitsTest {
-    private static final String NAMED_POLICY = "relay_hosts = mx.partner.example\n[domain inbound.example]\n"
+    static final String NAMED_POLICY = "relay_hosts = mx.partner.example\n[domain inbound.example]\n"
             + "relay_to = true\n";
     private static final long TIMEOUT_MS = 1500;
     /** Much less than the timeout: a reply this fast did not wait for the lookup. */
@@ -63,8 +62,14 @@ class ReviewS21RelayNameWaitsTest {
     }
 
     private RelayPolicyRcptHook hook(String... settings) throws ConfigurationException {
+        return hook(dir, dns, SessionCounts.fresh(), settings);
+    }
+
+    /** A hook over the policy written in {@code dir} ({@link #NAMED_POLICY}), its names from {@code dns}. */
+    static RelayPolicyRcptHook hook(Path dir, DnsResolver dns, SessionCounts counts, String... settings)
+            throws ConfigurationException {
         RelayPolicyRcptHook h = new RelayPolicyRcptHook(Optional.of(FakeFileSystem.under(dir)),
-                (Domain d) -> Set.of("local.example").contains(d.asString()), settingsUsed -> dns);
+                (Domain d) -> Set.of("local.example").contains(d.asString()), settingsUsed -> dns, counts);
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         config.addProperty("policyFile", "file://conf/relay-policy.conf");
         for (int i = 0; i < settings.length; i += 2) {
@@ -188,7 +193,7 @@ class ReviewS21RelayNameWaitsTest {
     }
 
     /** PTR and A answers for the addresses given; any other question is never answered. */
-    private static final class SilentForSome implements DnsResolver {
+    private static final class SilentForSome extends NamesOnlyDns {
         private final java.util.Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
         private final java.util.Map<String, InetAddress> addresses = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -217,16 +222,6 @@ class ReviewS21RelayNameWaitsTest {
             return addresses.containsKey(name)
                     ? CompletableFuture.completedFuture(DnsLookup.of(name, DnsType.AAAA, List.of(), 60))
                     : new CompletableFuture<>();
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<String>> txt(String name) {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public CompletableFuture<DnsLookup<MxHost>> mx(String name) {
-            return new CompletableFuture<>();
         }
     }
 }

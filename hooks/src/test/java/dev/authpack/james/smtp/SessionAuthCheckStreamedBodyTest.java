@@ -167,7 +167,7 @@ class SessionAuthCheckStreamedBodyTest {
     @Test
     void aLargeMessageHashedAtTheEndOfDataHoldsAWaitAndOneFindingNoneIsDeferredNotHashed() throws Exception {
         SessionAuthCheck hook = SessionAuthCheckTest.hook(dns, "maxCheckedSize", "64K", "maxWaiting", "1",
-                "waitYieldAfter", "60000");
+                "waitYieldAfter", "4999");
         String head = signedHead();
         Gate gate = new Gate();
         GatedSource first = gate.source(head);
@@ -216,7 +216,7 @@ class SessionAuthCheckStreamedBodyTest {
     @Test
     void aLargeMessageTheHookCouldNotRefuseFindingNoWaitIsLeftToMailAuthCheck() throws Exception {
         SessionAuthCheck hook = SessionAuthCheckTest.hook(dns, "maxCheckedSize", "64K", "maxWaiting", "1",
-                "waitYieldAfter", "60000", "awaitAtData", "always");
+                "waitYieldAfter", "4999", "awaitAtData", "always");
         String head = signedHead();
         Gate gate = new Gate();
         GatedSource first = gate.source(head);
@@ -318,7 +318,7 @@ class SessionAuthCheckStreamedBodyTest {
     @Test
     void anUnsignedMessageOverMaxCheckedSizeTakesNoWaitAndStreamsNothing() throws Exception {
         SessionAuthCheck hook = SessionAuthCheckTest.hook(dns, "maxCheckedSize", "64K", "maxWaiting", "1",
-                "waitYieldAfter", "60000");
+                "waitYieldAfter", "4999");
         String head = "From: a@ok.example\r\nTo: b@example.net\r\nSubject: large\r\n\r\n";
         CountingMessages.GeneratedSource source = new CountingMessages.GeneratedSource(head, BODY);
         FakeMail mail = mail(source);

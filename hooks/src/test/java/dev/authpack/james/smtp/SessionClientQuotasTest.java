@@ -99,7 +99,7 @@ class SessionClientQuotasTest {
     private static Contest contest(String first, String second, String... parameters) throws Exception {
         SessionAuthCheckTest.Blackholed blackholed = new SessionAuthCheckTest.Blackholed(
                 new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 300));
-        List<String> all = new ArrayList<>(List.of("maxWaiting", "2", "waitYieldAfter", "60000"));
+        List<String> all = new ArrayList<>(List.of("maxWaiting", "2", "waitYieldAfter", "4999"));
         all.addAll(List.of(parameters));
         SessionAuthCheck hook = hookWithBudget(blackholed, Duration.ofSeconds(3), all.toArray(String[]::new));
         SMTPSession a = greeted(hook, first, "h.example", "a@ok.example");

@@ -53,7 +53,7 @@ class SessionQuotasAcrossServersTest {
         for (String second : new String[] {ATTACKER + "201", ATTACKER + "202"}) {
             SessionAuthCheckTest.Blackholed dns = new SessionAuthCheckTest.Blackholed(
                     new SessionAuthCheckTest.Counting());
-            String[] parameters = {"maxWaiting", "2", "dataWait", "3000", "waitYieldAfter", "60000"};
+            String[] parameters = {"maxWaiting", "2", "dataWait", "3000", "waitYieldAfter", "2999"};
             SessionAuthCheck port25 = server(dns, parameters);
             SessionAuthCheck port587 = server(dns, parameters);
             SMTPSession a = greeted(port25, ATTACKER + "201", "h.example", "a@ok.example");
@@ -92,9 +92,9 @@ class SessionQuotasAcrossServersTest {
         SessionCounts counts = SessionCounts.fresh();
         SessionAuthCheckTest.Blackholed dns = new SessionAuthCheckTest.Blackholed(new SessionAuthCheckTest.Counting());
         SessionAuthCheck port25 = server(counts, dns, Duration.ofSeconds(2), "maxWaiting", "4",
-                "maxWaitingPerClient", "1", "maxWaitingPerNetwork", "4", "waitYieldAfter", "60000");
+                "maxWaitingPerClient", "1", "maxWaitingPerNetwork", "4", "waitYieldAfter", "4999");
         SessionAuthCheck port587 = server(counts, dns, Duration.ofSeconds(2), "maxWaiting", "4",
-                "maxWaitingPerClient", "2", "maxWaitingPerNetwork", "4", "waitYieldAfter", "60000");
+                "maxWaitingPerClient", "2", "maxWaitingPerNetwork", "4", "waitYieldAfter", "4999");
         String attacker = "203.0.113.66";
         SMTPSession a = greeted(port587, attacker, "h.example", "a@ok.example");
         SMTPSession b = greeted(port25, attacker, "h.example", "a@ok.example");

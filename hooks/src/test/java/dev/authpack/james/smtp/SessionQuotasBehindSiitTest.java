@@ -50,7 +50,7 @@ class SessionQuotasBehindSiitTest {
     private static void floodThroughTheTranslator(String attackerIp, String neighbourIp, String otherIp,
                                                   String... parameters) throws Exception {
         String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("maxWaiting", "2", "waitYieldAfter",
-                "60000"), java.util.Arrays.stream(parameters)).toArray(String[]::new);
+                "4999"), java.util.Arrays.stream(parameters)).toArray(String[]::new);
         // every answer takes 300 ms, so that the victim's message needs a wait
         SessionAuthCheck hook = hookWithBudget(new SessionAuthCheckTest.Blackholed(
                 new SessionAuthCheckTest.Delayed(new SessionAuthCheckTest.Counting(), 300)),

@@ -107,7 +107,7 @@ public class FixConformance extends GenericMailet {
             if (hold == null) {
                 String reason = maxCheckedTotal.reason(size);
                 LOGGER.warn("{}: conformance not checked, mail passed on unchanged, {}: {}", mail.getName(),
-                        markSkipped(mail, reason), reason);
+                        ConformanceParameters.markSkipped(mail, reason), reason);
                 return;
             }
             try (hold) {
@@ -117,20 +117,9 @@ public class FixConformance extends GenericMailet {
             // the spool cannot defer it: on, unchanged, but marked as a message over the limits is, so that a reject
             // set relied on can match the mark (review s21: it went on unmarked, as if it had passed)
             String reason = "not checked: " + e.getClass().getSimpleName();
-            String marked = markSkipped(mail, reason);
+            String marked = ConformanceParameters.markSkipped(mail, reason);
             LOGGER.warn("{}: conformance not checked, mail passed on unchanged, {}: {}", mail.getName(), marked,
                     LogText.of(e.toString()));
-        }
-    }
-
-    /** Sets {@code authpack.conformance.skipped} to {@code reason}; what the log line says of it. */
-    private static String markSkipped(Mail mail, String reason) {
-        try {
-            mail.setAttribute(new org.apache.mailet.Attribute(MessageSizeLimit.CONFORMANCE_SKIPPED,
-                    org.apache.mailet.AttributeValue.of(reason)));
-            return "marked " + MessageSizeLimit.CONFORMANCE_SKIPPED.asString();
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return "not marked (" + e.getClass().getSimpleName() + ")";
         }
     }
 

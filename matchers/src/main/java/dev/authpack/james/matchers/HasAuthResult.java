@@ -1,5 +1,6 @@
 package dev.authpack.james.matchers;
 
+import dev.authpack.james.LogText;
 import dev.authpack.james.MailAttributes;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.authres.Arrival;
@@ -50,7 +51,8 @@ import java.util.Optional;
  * {@code authorizedAddresses}, the {@value #SMTP_IS_AUTH_NETWORK} attribute; {@code @any}: anywhere), and only in
  * fields above the {@code Received} field that server wrote: at most one {@code Received} field, James' own, may
  * be above a believed field. Fields claiming our own authserv-id are never believed. A malformed condition makes
- * {@link #init()} throw. {@link #match} never throws: a mail it cannot read is logged and does not match.
+ * {@link #init()} throw. {@link #match} never throws: results it cannot read (the {@code authpack.results} attribute
+ * not as MailAuthCheck writes it, or the message's header) are read as no pass, fail closed ({@link #unreadable}).
  */
 public class HasAuthResult extends GenericMatcher {
     private static final Logger LOGGER = LoggerFactory.getLogger(HasAuthResult.class);
@@ -58,6 +60,8 @@ public class HasAuthResult extends GenericMatcher {
     static final String SMTP_IS_AUTH_NETWORK = "org.apache.james.SMTPIsAuthNetwork";
     private static final AttributeName AUTH_NETWORK = AttributeName.of(SMTP_IS_AUTH_NETWORK);
     private static final String RECEIVED = "Received";
+    /** The result words that are a pass (DMARC's {@code bestguesspass} too): never assumed of unreadable results. */
+    private static final java.util.Set<String> PASSING = java.util.Set.of("pass", "bestguesspass");
 
     private AuthResultCondition condition;
 
@@ -86,12 +90,47 @@ public class HasAuthResult extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
+        boolean matched;
         try {
-            return matches(mail) ? List.copyOf(mail.getRecipients()) : List.of();
+            Optional<String> unreadable = MailAttributes.resultsUnreadable(mail);
+            matched = unreadable.isPresent() ? unreadable(mail, unreadable.get()) : matches(mail);
         } catch (MessagingException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            LOGGER.warn("HasAuthResult: no match for mail {}: cannot read its results: {}", mail.getName(),
-                    String.valueOf(e), e);
+            matched = unreadable(mail, "cannot read its results: " + e);
+        }
+        try {
+            return matched ? List.copyOf(mail.getRecipients()) : List.of();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            LOGGER.warn("HasAuthResult: no match for mail {}: its recipients cannot be read: {}", nameOf(mail),
+                    LogText.of(String.valueOf(e)));
             return List.of();
+        }
+    }
+
+    /**
+     * Fail closed (review s22; as {@code DmarcDisposition} reads a disposition it cannot read as {@code reject}):
+     * results that cannot be read, ours or the message's, are read as a result that is not a pass, for every method.
+     * A test holds unless it names a passing result ({@link #holdsUnread}): {@code dmarc=fail} and {@code auth=missing}
+     * match, so the mail takes the stricter path they lead to; {@code dkim=pass} never matches, so no exemption is
+     * granted on results nobody can read. One line at WARN with the reason.
+     */
+    private boolean unreadable(Mail mail, String reason) {
+        boolean matched = condition.tests().stream().allMatch(HasAuthResult::holdsUnread);
+        LOGGER.warn("HasAuthResult: mail {}: results unreadable ({}); read as no pass (fail closed), {} [{}]",
+                nameOf(mail), LogText.of(reason), matched ? "match" : "no match", condition);
+        return matched;
+    }
+
+    /** Whether {@code test} holds for a result nobody can read: it names no passing result. */
+    static boolean holdsUnread(AuthResultCondition.MethodTest test) {
+        return test.words().stream().noneMatch(PASSING::contains);
+    }
+
+    /** The mail's name for the log; a placeholder when even that cannot be read. */
+    private static String nameOf(Mail mail) {
+        try {
+            return LogText.of(String.valueOf(mail.getName()));
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return "(name unreadable)";
         }
     }
 

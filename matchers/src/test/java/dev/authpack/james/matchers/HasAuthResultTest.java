@@ -134,14 +134,22 @@ class HasAuthResultTest {
         assertThat(matcher("dkim=fail; trusted-authserv=mx1.example.net").match(mail)).hasSize(2);
     }
 
+    /**
+     * Entries that are not resinfos make the results unreadable: what they said is unknown, so they are read as no
+     * pass, fail closed (review s22: they were skipped, and the rest believed).
+     */
     @Test
-    void oddAttributeValuesAreSkipped() throws Exception {
+    void oddAttributeValuesMakeTheResultsUnreadable() throws Exception {
         List<AttributeValue<?>> values = new ArrayList<>();
         values.add(AttributeValue.of("not a map"));
         values.add(AttributeValue.of(Map.of("method", AttributeValue.of("dkim"))));
         values.add(resinfo("dkim", "pass", "nodot", "x", "header.d", "example.com"));
         Mail mail = mail(values);
-        assertThat(matcher("dkim=pass").match(mail)).hasSize(2);
+        assertThat(matcher("dkim=pass").match(mail)).isEmpty();
+        assertThat(matcher("dkim=fail").match(mail)).hasSize(2);
+        // a resinfo property without a dot is skipped, the resinfo read
+        Mail odd = mail(List.of(resinfo("dkim", "pass", "nodot", "x", "header.d", "example.com")));
+        assertThat(matcher("dkim=pass").match(odd)).hasSize(2);
 
         Mail notAList = FakeMail.builder().name("n").recipients("a@x.example").mimeMessage(message())
                 .attribute(new Attribute(MailAttributes.RESULTS, AttributeValue.of("dkim=pass"))).build();
@@ -149,7 +157,7 @@ class HasAuthResultTest {
     }
 
     @Test
-    void aMailThatCannotBeReadDoesNotMatch() throws Exception {
+    void aMailThatCannotBeReadIsReadAsNoPass() throws Exception {
         MimeMessage broken = new MimeMessage(Session.getDefaultInstance(new Properties())) {
             @Override
             public String[] getHeader(String name) throws MessagingException {
@@ -162,7 +170,9 @@ class HasAuthResultTest {
             }
         };
         Mail mail = FakeMail.builder().name("broken").recipients("a@x.example").mimeMessage(broken).build();
-        assertThat(matcher("dkim=missing").match(mail)).isEmpty();
+        // fail closed (review s22): a test naming no pass holds, one naming a pass does not
+        assertThat(matcher("dkim=missing").match(mail)).hasSize(1);
+        assertThat(matcher("dkim=pass").match(mail)).isEmpty();
     }
 
     @Test
@@ -170,6 +180,7 @@ class HasAuthResultTest {
         Mail mail = FakeMail.builder().name("nomsg").recipients("a@x.example")
                 .attribute(new Attribute(MailAttributes.RESULTS,
                         AttributeValue.of(List.<AttributeValue<?>>of(resinfo("auth", "pass")))))
+                .attribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of(OWN_ID)))
                 .build();
         assertThat(matcher("auth=pass").match(mail)).hasSize(1);
     }
