@@ -24,4 +24,21 @@ public final class LogCapture {
         }
         return captured.toString(StandardCharsets.UTF_8);
     }
+
+    /**
+     * {@link #of}, with {@code logger}'s level DEBUG while the action runs (slf4j-simple has no API to change a
+     * level once its logger exists: its {@code currentLogLevel} field is set and then put back).
+     */
+    public static String atDebug(Class<?> logger, Action action) throws Exception {
+        org.slf4j.Logger simple = org.slf4j.LoggerFactory.getLogger(logger);
+        java.lang.reflect.Field level = simple.getClass().getDeclaredField("currentLogLevel");
+        level.setAccessible(true);
+        int before = level.getInt(simple);
+        level.setInt(simple, org.slf4j.spi.LocationAwareLogger.DEBUG_INT);
+        try {
+            return of(action);
+        } finally {
+            level.setInt(simple, before);
+        }
+    }
 }

@@ -10,6 +10,7 @@ import dev.authpack.james.MailEnvelopes;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
 import dev.authpack.james.WholeReadBudget;
+import dev.authpack.james.LogText;
 import dev.authpack.mail.MessageLimits;
 import dev.authpack.check.AuthCheckReport;
 import dev.authpack.authres.AuthResultsWriter;
@@ -197,7 +198,9 @@ public class MailAuthCheck extends GenericMailet {
                     store(mail, done);
                 }, metrics::notChecked);
             }
-            LOGGER.debug("{}: {}", mail.getName(), checked.report());
+            if (LOGGER.isDebugEnabled()) {
+                LOGGER.debug("{}: {}", mail.getName(), logged(checked.report()));
+            }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("{}: not checked: {}", mail.getName(), e.toString());
             metrics.notChecked();
@@ -210,6 +213,22 @@ public class MailAuthCheck extends GenericMailet {
                 checked.hold().close();
             }
         }
+    }
+
+    /**
+     * The report for the DEBUG line, each check's result escaped and bounded ({@link LogText}): PTR names, reasons,
+     * SPF explanations and DKIM domains are text of the sender's or of its DNS zone's choosing (review s22: a PTR
+     * name of CR, LF and terminal escapes made lines of the client's own in the log).
+     */
+    static String logged(Optional<AuthCheckReport> report) {
+        if (report.isEmpty()) {
+            return "not checked";
+        }
+        AuthCheckReport r = report.get();
+        return Stream.<Optional<?>>of(r.dkim(), r.spf(), r.spfHelo(), r.iprev(), r.smtpAuth(), r.dmarc(), r.arc(),
+                        r.dmarcOverride())
+                .flatMap(Optional::stream).map(result -> LogText.of(String.valueOf(result)))
+                .collect(Collectors.joining("; "));
     }
 
     // ---- begin: reuse of the SMTP session's check (issue 11) ----
