@@ -41,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
  * no key, revoked key, key type or hash not allowed by the record, expired, l= longer than the body);
  * {@code temperror} when the key lookup fails or times out; {@code policy} for what these settings refuse although
  * the RFC would accept it or leave it to the verifier (rsa-sha1, RSA key size, l= leaving body content unsigned,
+ * a From field above the signed ones that h= does not cover,
  * t= in the future, signatures over the cap).
  *
  * <p>Several TXT records at the key name: RFC 6376 §6.1.2 lets the verifier pick one or try them in turn. Records
@@ -462,11 +463,32 @@ public final class DkimVerifier {
         if (!verified) {
             return result(signature, DkimStatus.FAIL, "signature did not verify", testing);
         }
+        String unsignedFrom = unsignedFrom(data.message, signature);
+        if (unsignedFrom != null) {
+            return result(signature, DkimStatus.POLICY, unsignedFrom, testing);
+        }
         if (length >= 0 && length < bodyHash.canonicalLength() && !options.allowUnsignedBodyContent()) {
             return result(signature, DkimStatus.POLICY, "signature verified, but l=" + length + " leaves "
                     + (bodyHash.canonicalLength() - length) + " octets of the body unsigned", testing);
         }
         return result(signature, DkimStatus.PASS, testing ? "key is in testing mode (t=y)" : null, testing);
+    }
+
+    /**
+     * Why a verified signature is no pass because the message has a From field it does not sign, or null. The
+     * signature takes the From fields from the bottom up (RFC 6376 §5.4.2), so one added above the signed one
+     * leaves it verifying while a mail client shows the added one (§8.15): reported as {@code policy}, like l=.
+     */
+    private static String unsignedFrom(RawMessage message, DkimSignature signature) {
+        int present = message.count("From");
+        int signed = 0;
+        for (String name : signature.signedHeaders()) {
+            if (name.equalsIgnoreCase("from")) {
+                signed++;
+            }
+        }
+        return signed >= present ? null : "signature verified, but it does not sign every From field (h= signs "
+                + signed + " of the message's " + present + ")";
     }
 
     private static BodyHasher.Key bodyKey(DkimSignature signature) {
