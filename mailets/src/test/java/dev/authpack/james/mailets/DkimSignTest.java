@@ -210,7 +210,8 @@ class DkimSignTest {
         assertThat(field.replace("\r\n ", " ")).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;"
                 + " d=example.com; s=rsa; t=");
         assertThat(field.replaceAll("\\s+", ""))
-                .contains("h=from:from:subject:date:to:message-id:mime-version:content-type;");
+                .contains("h=from:from:reply-to:subject:subject:date:date:to:to:cc:message-id:message-id:"
+                        + "mime-version:mime-version:content-type:content-type;");
         assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
     }
 
@@ -352,7 +353,19 @@ class DkimSignTest {
         FakeMail plain = mail(bytes(MESSAGE));
         mailet(single("overSignedHeaders", "from, subject, reply-to")).service(plain);
         assertThat(RawMessage.parse(written(plain)).fields().get(0).unfoldedValue().replaceAll("\\s+", ""))
-                .contains("h=from:from:reply-to:subject:subject:date:to:message-id:mime-version:content-type;");
+                .contains("h=from:from:reply-to:subject:subject:date:date:to:message-id:message-id:"
+                        + "mime-version:mime-version:content-type:content-type;");
+
+        // review s22: nothing over-signed asked for, From still is (an added From must break the signature)
+        FakeMail none = mail(bytes(MESSAGE));
+        mailet(single("overSignedHeaders", "")).service(none);
+        assertThat(RawMessage.parse(written(none)).fields().get(0).unfoldedValue().replaceAll("\\s+", ""))
+                .contains("h=from:from:subject:date:date:to:message-id:message-id:mime-version:mime-version:"
+                        + "content-type:content-type;");
+        FakeMail listed = mail(bytes(MESSAGE));
+        mailet(single("headers", "from:subject")).service(listed);
+        assertThat(RawMessage.parse(written(listed)).fields().get(0).unfoldedValue().replaceAll("\\s+", ""))
+                .contains("h=from:subject:from;");
     }
 
     @Test
