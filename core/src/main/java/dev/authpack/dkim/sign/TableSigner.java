@@ -40,15 +40,23 @@ public final class TableSigner {
         return settings;
     }
 
-    /** Signs {@code message} (which is not changed). */
+    /** Signs {@code message} (which is not changed), whoever submitted it ({@link Submitter#UNKNOWN}). */
     public SignOutcome sign(byte[] message) {
+        return sign(message, Submitter.UNKNOWN);
+    }
+
+    /**
+     * Signs {@code message} (which is not changed) if its author domain is {@code submitter}'s to sign for;
+     * otherwise {@link SignOutcome.Status#SENDER_MISMATCH}.
+     */
+    public SignOutcome sign(byte[] message, Submitter submitter) {
         RawMessage parsed;
         try {
             parsed = RawMessage.parse(message);
         } catch (MessageParseException e) {
             return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, null, e.getMessage());
         }
-        Signers chosen = signers(parsed);
+        Signers chosen = signers(parsed, submitter);
         if (chosen.refused() != null) {
             return chosen.refused();
         }
@@ -72,6 +80,11 @@ public final class TableSigner {
      * key to sign with. Never throws: a body that cannot be read gives {@link SignOutcome.Status#UNREADABLE}.
      */
     public SignOutcome signStreamed(byte[] headerSection, MessageStream message) {
+        return signStreamed(headerSection, message, Submitter.UNKNOWN);
+    }
+
+    /** {@link #signStreamed(byte[], MessageStream)} bound to {@code submitter}, as {@link #sign(byte[], Submitter)}. */
+    public SignOutcome signStreamed(byte[] headerSection, MessageStream message, Submitter submitter) {
         RawMessage parsed;
         try {
             parsed = RawMessage.parse(headerSection);
@@ -82,7 +95,7 @@ public final class TableSigner {
             return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, null, "not a header section alone ("
                     + (headerSection.length - parsed.bodyOffset()) + " octets after its end)");
         }
-        Signers chosen = signers(parsed);
+        Signers chosen = signers(parsed, submitter);
         if (chosen.refused() != null) {
             return chosen.refused();
         }
@@ -122,7 +135,7 @@ public final class TableSigner {
         }
     }
 
-    private Signers signers(RawMessage parsed) {
+    private Signers signers(RawMessage parsed, Submitter submitter) {
         SenderDomain author = SenderDomain.of(parsed);
         if (!author.found()) {
             return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.NO_AUTHOR_DOMAIN, null,
@@ -133,6 +146,10 @@ public final class TableSigner {
         if (keys.isEmpty()) {
             return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.NO_KEY, domain,
                     "no signing key for " + domain));
+        }
+        String mismatch = submitter.mismatch(domain);
+        if (mismatch != null) {
+            return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.SENDER_MISMATCH, domain, mismatch));
         }
         List<DkimSigner> signers = new ArrayList<>(keys.size());
         List<String> described = new ArrayList<>(keys.size());
