@@ -155,6 +155,24 @@ class DkimSignIT {
         assertThat(verifiedByJames(mail)).containsExactly(JAMES_RSA + "=pass");
     }
 
+    /**
+     * Review s22: alice of james.test writes another hosted domain's From; its key must not sign it (the SMTP AUTH
+     * user James records binds the From), nor may a relay client of office.example's network write james.test's.
+     */
+    @Test
+    void aFromOfAnotherHostedDomainIsNotSigned() {
+        DeliveredMail forged = outgoing(Submission.create()
+                .auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD).mailFrom(JamesExtension.ALICE)
+                .rcptTo("client@remote.example")
+                .message(TestMessage.create().from("boss@office.example").to("client@remote.example")));
+        assertThat(forged.headers("DKIM-Signature")).as(forged.headerSection()).isEmpty();
+
+        DeliveredMail relayed = outgoing(Submission.create().clientAddress(OFFICE_CLIENT)
+                .mailFrom("boss@office.example").rcptTo("client@remote.example")
+                .message(TestMessage.create().from("alice@james.test").to("client@remote.example")));
+        assertThat(relayed.headers("DKIM-Signature")).as(relayed.headerSection()).isEmpty();
+    }
+
     @Test
     void fromDomainWithoutKeyIsRelayedUnsigned() {
         DeliveredMail mail = outgoing(Submission.create().mailFrom("app@elsewhere.example")
