@@ -264,6 +264,36 @@ class DkimVerifierTest {
                 .isEqualTo(DkimStatus.PASS);
     }
 
+    /**
+     * Review s22: the same for any field a message has at most once (RFC 5322 §3.6, RFC 2045) that h= signs: a
+     * second Subject (or Content-Type) put above the signed one is what the client shows.
+     */
+    @Test
+    void aSecondInstanceOfASignedSingleFieldAboveIsNotAPass() {
+        String message = MESSAGE.replace("Message-ID", "Content-Type: text/plain\r\nMessage-ID");
+        byte[] signed = sign(bytes(message), rsaTags("h", "from:to:subject:date:content-type"), RSA_2048);
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        int top = text.length() - message.length();
+        for (String added : List.of("Subject: urgent: pay the invoice", "Date: Sat, 12 Jul 2003 21:00:37 -0700",
+                "Content-Type: text/html", "To: victim@example.org")) {
+            DkimResult r = single(bytes(text.substring(0, top) + added + "\r\n" + text.substring(top)), rsaDns(),
+                    AT_NOW);
+            assertThat(r.status()).as(added).isEqualTo(DkimStatus.POLICY);
+            String name = added.substring(0, added.indexOf(':'));
+            assertThat(r.reason()).isEqualTo("signature verified, but it does not sign every " + name + " field (h= "
+                    + "signs 1 of the message's 2)");
+        }
+        // a field h= does not sign at all is the signer's choice: a Message-ID added still passes
+        assertThat(single(bytes(text.substring(0, top) + "Message-ID: <2@evil.example>\r\n" + text.substring(top)),
+                rsaDns(), AT_NOW).status()).isEqualTo(DkimStatus.PASS);
+        // and fields that may repeat (Received, Comments) are not counted
+        byte[] comments = sign(bytes("Comments: a\r\n" + MESSAGE), rsaTags("h", "from:comments"), RSA_2048);
+        String c = new String(comments, StandardCharsets.ISO_8859_1);
+        int at = c.indexOf("Comments:");
+        assertThat(single(bytes(c.substring(0, at) + "Comments: b\r\n" + c.substring(at)), rsaDns(), AT_NOW)
+                .status()).isEqualTo(DkimStatus.PASS);
+    }
+
     @Test
     void bodyLengthBeyondTheBodyIsPermerror() {
         byte[] signed = sign(bytes(MESSAGE), rsaTags("l", "10", "bh", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="),
