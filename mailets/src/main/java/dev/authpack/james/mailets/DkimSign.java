@@ -115,7 +115,8 @@ public class DkimSign extends GenericMailet {
             built = new TableSigner(table, settings);
             maxSigned = MessageSizeLimit.parse("maxSignedSize", getInitParameter("maxSignedSize"));
             maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxSigned);
-            allowSenderMismatch = flag("allowSenderMismatch");
+            allowSenderMismatch = InitParameters.flag("allowSenderMismatch",
+                    getInitParameter("allowSenderMismatch"), false);
         } catch (KeyTableException | DkimKeyException | IllegalArgumentException e) {
             throw new MessagingException("DkimSign: " + e.getMessage(), e);
         }
@@ -227,18 +228,6 @@ public class DkimSign extends GenericMailet {
                 .orElse(MailRelayRequests.authRecorded(mail) ? UNREADABLE_USER : null);
         String sender = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(null);
         return Submitter.of(user, sender);
-    }
-
-    private boolean flag(String name) {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
-        };
     }
 
     @Override

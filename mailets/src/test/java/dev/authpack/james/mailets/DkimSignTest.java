@@ -511,6 +511,7 @@ class DkimSignTest {
         assertInitFails(single("identity", "joe@example.net"), "identity joe@example.net must be @example.com");
         assertInitFails(single("domain", "not_a_domain"), "not a domain name");
         assertInitFails(single("fromDomains", "joe@example.com"), "not addresses");
+        assertInitFails(single("allowSenderMismatch", "maybe"), "parameter allowSenderMismatch must be true or false");
         assertInitFails(single("privatekey", "/typo"), "privatekey");
     }
 
