@@ -147,12 +147,15 @@ class DkimSignIT {
 
     @Test
     void subdomainIsSignedByTheParentDomainsWildcardEntry() {
-        DeliveredMail mail = outgoing(Submission.create()
-                .auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD).mailFrom(JamesExtension.ALICE)
-                .rcptTo("reader@remote.example")
-                .message(TestMessage.create().from("news@eu.james.test").to("reader@remote.example")));
+        DeliveredMail mail = outgoing(fromAlice("news@eu.james.test", "reader@remote.example"));
         assertThat(signatures(mail)).as(mail.headerSection()).containsExactly(JAMES_RSA);
         assertThat(verifiedByJames(mail)).containsExactly(JAMES_RSA + "=pass");
+    }
+
+    /** Alice, authenticated, sends a message with this From to this recipient. */
+    private static Submission fromAlice(String from, String to) {
+        return Submission.create().auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD)
+                .mailFrom(JamesExtension.ALICE).rcptTo(to).message(TestMessage.create().from(from).to(to));
     }
 
     /**
@@ -161,10 +164,7 @@ class DkimSignIT {
      */
     @Test
     void aFromOfAnotherHostedDomainIsNotSigned() {
-        DeliveredMail forged = outgoing(Submission.create()
-                .auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD).mailFrom(JamesExtension.ALICE)
-                .rcptTo("client@remote.example")
-                .message(TestMessage.create().from("boss@office.example").to("client@remote.example")));
+        DeliveredMail forged = outgoing(fromAlice("boss@office.example", "client@remote.example"));
         assertThat(forged.headers("DKIM-Signature")).as(forged.headerSection()).isEmpty();
 
         DeliveredMail relayed = outgoing(Submission.create().clientAddress(OFFICE_CLIENT)

@@ -24,6 +24,9 @@ import java.util.Set;
  * <p>Immutable and thread-safe.
  */
 public final class TableSigner {
+    static final String NOT_CRLF_LINES = "header section is not CRLF lines alone (a bare LF or a lone CR, where"
+            + " readers disagree on its fields): not signed";
+
     private final SigningTable table;
     private final SignSettings settings;
 
@@ -59,6 +62,9 @@ public final class TableSigner {
         Signers chosen = signers(parsed, submitter);
         if (chosen.refused() != null) {
             return chosen.refused();
+        }
+        if (!crlfLinesOnly(message, parsed.bodyOffset())) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), NOT_CRLF_LINES);
         }
         List<DkimSigner> signers = chosen.inTurn();
         byte[] signed;
@@ -99,6 +105,9 @@ public final class TableSigner {
         if (chosen.refused() != null) {
             return chosen.refused();
         }
+        if (!crlfLinesOnly(headerSection, headerSection.length)) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), NOT_CRLF_LINES);
+        }
         BodyHasher.Computed hashes;
         try {
             Set<BodyHasher.Key> keys = new LinkedHashSet<>();
@@ -123,6 +132,20 @@ public final class TableSigner {
             return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), e.getMessage());
         }
         return new SignOutcome(SignOutcome.Status.SIGNED, current, chosen.described(), chosen.domain(), null);
+    }
+
+    /**
+     * Whether {@code b[0, end)} is CRLF lines alone: no bare LF, no lone CR. Otherwise a reader that breaks lines at
+     * LF or at CR alone sees fields we do not, such as a From above the one we sign for (review s22); the header
+     * section is then not signed, whole or streamed alike.
+     */
+    private static boolean crlfLinesOnly(byte[] b, int end) {
+        for (int i = 0; i < end; i++) {
+            if (b[i] == '\r' ? i + 1 >= end || b[i + 1] != '\n' : b[i] == '\n' && (i == 0 || b[i - 1] != '\r')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

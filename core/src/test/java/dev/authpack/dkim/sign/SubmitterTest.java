@@ -60,6 +60,26 @@ class SubmitterTest {
                 .isEqualTo(SignOutcome.Status.SENDER_MISMATCH);
     }
 
+    /**
+     * Review s22: a From only some readers see (after a lone CR or a bare LF, which a CRLF-only or a lenient reader
+     * reads as a line break) would ride on a signature made for the From we read: such a header section is not
+     * signed, as the streamed path already refuses it.
+     */
+    @Test
+    void aHeaderSectionReadersDisagreeOnIsNotSigned() {
+        Submitter own = Submitter.of("mallory@example.com", "mallory@example.com");
+        for (String header : new String[] {"Subject: hi\rFrom: CEO <ceo@bank.example>\r\nFrom: mallory@example.com\r\n",
+                "From: mallory@example.com\r\nSubject: x\nTo: y@example.net\r\n",
+                "From: mallory@example.com\nSubject: all bare LF\n"}) {
+            SignOutcome outcome = signer.sign(bytes(header + (header.endsWith("\r\n") ? "\r\n" : "\n") + "body\r\n"),
+                    own);
+            assertThat(outcome.status()).as(header).isEqualTo(SignOutcome.Status.UNREADABLE);
+            assertThat(outcome.reason()).contains("not CRLF lines alone");
+        }
+        // a bare LF in the body is the body's business
+        assertThat(signer.sign(bytes("From: mallory@example.com\r\n\r\nbody\nmore\r"), own).signed()).isTrue();
+    }
+
     @Test
     void ownDomainAndItsSubdomainsAreSigned() {
         assertThat(sign("x@Example.COM", Submitter.of("a@example.com.", "A@EXAMPLE.com")).signed()).isTrue();
