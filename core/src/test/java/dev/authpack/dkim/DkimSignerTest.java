@@ -206,6 +206,11 @@ class DkimSignerTest {
                 .hasMessageContaining("must include From");
         assertThatThrownBy(() -> options().withSignedHeaders(List.of("from", "a:b")))
                 .hasMessageContaining("invalid header name");
+        // review s22: a ';' ends h= in the written field, so the rest would be tags of its own (here an l=0)
+        assertThatThrownBy(() -> options().withSignedHeaders(List.of("from", "x;l=0")))
+                .hasMessageContaining("cannot be signed").hasMessageContaining("x;l=0");
+        assertThatThrownBy(() -> options().withOverSignedHeaders(Set.of("from", "x;l=0")))
+                .hasMessageContaining("cannot be signed");
         assertThatThrownBy(() -> options().withExpiration(Duration.ZERO)).hasMessageContaining("positive");
         assertThatThrownBy(() -> options().withLineWidth(10)).hasMessageContaining("lineWidth");
         assertThat(options().withIdentity("@sub.example.com").identity()).isEqualTo("@sub.example.com");

@@ -256,6 +256,8 @@ public class DkimSign extends GenericMailet {
                     names.add(name.toLowerCase(Locale.ROOT));
                 }
             }
+            blaming("overSignedHeaders", () -> DkimSignOptions.of(CHECK_DOMAIN, CHECK_SELECTOR)
+                    .withOverSignedHeaders(names));
             settings = settings.withOverSignedHeaders(names);
         }
         Optional<String> expiration = parameter("expiration");

@@ -512,6 +512,8 @@ class DkimSignTest {
         assertInitFails(single("domain", "not_a_domain"), "not a domain name");
         assertInitFails(single("fromDomains", "joe@example.com"), "not addresses");
         assertInitFails(single("allowSenderMismatch", "maybe"), "parameter allowSenderMismatch must be true or false");
+        assertInitFails(single("headers", "from:x;l=0"), "headers: header name x;l=0 cannot be signed");
+        assertInitFails(single("overSignedHeaders", "from, x;l=0"), "overSignedHeaders: header name x;l=0 cannot be");
         assertInitFails(single("privatekey", "/typo"), "privatekey");
     }
 
