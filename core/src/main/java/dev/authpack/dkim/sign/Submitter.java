@@ -8,9 +8,11 @@ import java.util.Locale;
  * Whom the server took a message from, as far as it knows: the domain of the SMTP AUTH user name and of the
  * envelope sender (MAIL FROM). The signer keys on the author domain, the From field the submitter wrote; without
  * this binding, any user of a server that signs for several domains could have a mail with someone else's From
- * signed with that domain's key (review s22). A key then signs only an author domain that is each known domain or
- * a subdomain of it (the domain's owner may send as its subdomains, not the other way round). rspamd refuses the
- * same mismatches by default ({@code allow_username_mismatch}, {@code allow_hdrfrom_mismatch}).
+ * signed with that domain's key (review s22). A key then signs only an author domain that is the AUTH user's domain
+ * or a subdomain of it (a domain's users may send as its subdomains, not as its parent: that may be another
+ * tenant's), and the envelope domain, a subdomain or a parent of it (a return path on a bounce subdomain,
+ * {@code bounces.example.com} for {@code From: example.com}, is usual; RFC 7489 relaxed SPF alignment counts on it).
+ * rspamd refuses the same mismatches by default ({@code allow_username_mismatch}, {@code allow_hdrfrom_mismatch}).
  *
  * @param userDomain     the SMTP AUTH user's domain, lower case, or null (no authentication, or a user name
  *                       without a domain)
@@ -52,9 +54,9 @@ public record Submitter(String userDomain, String envelopeDomain) {
             return "From domain " + authorDomain + " is not the authenticated user's domain " + userDomain
                     + " or below it";
         }
-        if (envelopeDomain != null && !within(authorDomain, envelopeDomain)) {
-            return "From domain " + authorDomain + " is not the envelope sender's domain " + envelopeDomain
-                    + " or below it";
+        if (envelopeDomain != null && !within(authorDomain, envelopeDomain) && !within(envelopeDomain, authorDomain)) {
+            return "From domain " + authorDomain + " is neither the envelope sender's domain " + envelopeDomain
+                    + " nor above or below it";
         }
         return null;
     }

@@ -44,7 +44,8 @@ class SubmitterTest {
                 + " tenant.example or below it");
         // the % key would sign any author domain: bound the same way
         assertThat(sign("x@victim.example", Submitter.of(null, "app@tenant.example")).reason())
-                .isEqualTo("From domain victim.example is not the envelope sender's domain tenant.example or below it");
+                .isEqualTo("From domain victim.example is neither the envelope sender's domain tenant.example nor"
+                        + " above or below it");
         // a look-alike suffix is not a subdomain
         assertThat(sign("x@evil-example.com", Submitter.of("a@example.com", null)).status())
                 .isEqualTo(SignOutcome.Status.SENDER_MISMATCH);
@@ -84,6 +85,10 @@ class SubmitterTest {
     void ownDomainAndItsSubdomainsAreSigned() {
         assertThat(sign("x@Example.COM", Submitter.of("a@example.com.", "A@EXAMPLE.com")).signed()).isTrue();
         assertThat(sign("news@eu.example.com", Submitter.of("a@example.com", null)).signed()).isTrue();
+        // a return path on a bounce subdomain (no AUTH: a client of the relay networks)
+        assertThat(sign("x@example.com", Submitter.of(null, "b+x@bounces.example.com")).signed()).isTrue();
+        assertThat(sign("x@example.com", Submitter.of(null, "b@example.com.evil.example")).status())
+                .isEqualTo(SignOutcome.Status.SENDER_MISMATCH);
         // nothing known (a bounce without AUTH, a user name without a domain): not bound
         assertThat(sign("x@example.com", Submitter.of("alice", null)).signed()).isTrue();
         assertThat(sign("x@example.com", Submitter.UNKNOWN).signed()).isTrue();

@@ -424,8 +424,13 @@ class DkimSignTest {
         mailet.service(own);
         assertThat(own.getMessage().getHeader("DKIM-Signature")).hasSize(1);
         FakeMail parent = mail(bytes(MESSAGE), "joe@eu.example.com");
+        parent.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("joe@eu.example.com")));
         mailet.service(parent);
         assertThat(parent.getMessage().getHeader("DKIM-Signature")).isNull();
+        // a return path on a bounce subdomain is fine
+        FakeMail bounces = mail(bytes(MESSAGE), "b+1@bounces.example.com");
+        mailet.service(bounces);
+        assertThat(bounces.getMessage().getHeader("DKIM-Signature")).hasSize(1);
 
         // a bounce (null sender, no AUTH) is signed; allowSenderMismatch turns the binding off
         FakeMail bounce = mail(bytes(MESSAGE), null);
