@@ -52,12 +52,15 @@ final class DkimSignCommand implements Callable<Integer> {
 
     @Option(names = "--headers", paramLabel = "NAME:NAME:...",
             description = {"The h= list, written as given; must include From. List a name once more than it occurs"
-                    + " to over-sign it. Default: the usual fields that are present, From over-signed."})
+                    + " to over-sign it; From is always over-signed. Default: the usual fields that are present,"
+                    + " over-signed as --over-sign says."})
     String headers;
 
     @Option(names = "--over-sign", paramLabel = "NAME:NAME:...",
-            description = "With the default list: names signed once more than present (default: From; \"\" for"
-                    + " none).")
+            description = "With the default list: names signed once more than present, even when absent"
+                    + " (default: from:reply-to:subject:to:cc; \"\" for none but From, always over-signed). Sender,"
+                    + " Date, Message-ID, MIME-Version, Content-Type, Content-Transfer-Encoding, In-Reply-To and"
+                    + " References are over-signed when present.")
     String overSign;
 
     @Option(names = "--identity", paramLabel = "AUID",

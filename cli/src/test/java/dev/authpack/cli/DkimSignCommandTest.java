@@ -133,7 +133,8 @@ class DkimSignCommandTest {
         assertThat(field).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel;")
                 .endsWith("\r\n").doesNotContain("\r\n\r\n");
         assertThat(firstField(signed)).contains("t=" + NOW + ";")
-                .contains("h=from:from:subject:date:to:message-id;").doesNotContain("x=").doesNotContain("i=");
+                .contains("h=from:from:reply-to:subject:subject:date:date:to:to:cc:message-id:message-id;")
+                .doesNotContain("x=").doesNotContain("i=");
         assertThat(verify(signed, zoneLine(rsaKey, "sel", "example.com"))).containsExactly("pass rsa-sha256 s=sel");
 
         String tampered = new String(signed, StandardCharsets.UTF_8).replace("hungry", "angry");
@@ -171,7 +172,7 @@ class DkimSignCommandTest {
         ByteRun overSign = ok(run("dkim-sign", messageFile.toString(), "--domain", "example.com", "--selector", "s1",
                 "--key", pkcs1Key.toString(), "--over-sign", "from:subject:reply-to", "--line-width", "40"));
         assertThat(firstField(overSign.stdout()))
-                .contains("h=from:from:reply-to:subject:subject:date:to:message-id;");
+                .contains("h=from:from:reply-to:subject:subject:date:date:to:message-id:message-id;");
         String fieldText = new String(overSign.stdout(), StandardCharsets.US_ASCII).split("\r\n(?! )")[0];
         for (String line : fieldText.split("\r\n")) {
             assertThat(line.length()).as(line).isLessThanOrEqualTo(41);

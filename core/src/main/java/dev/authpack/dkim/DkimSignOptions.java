@@ -21,11 +21,16 @@ import java.util.Set;
  * @param headerCanonicalization default relaxed
  * @param bodyCanonicalization   default relaxed
  * @param signedHeaders          an explicit h= list, written as given (list a name once more than it occurs to
- *                               over-sign it); null (the default) for {@link #DEFAULT_SIGNED_HEADERS}, of which only
- *                               the fields present are signed, each instance, plus one more instance of every
- *                               {@code overSignedHeaders} name
+ *                               over-sign it), From added as often as needed to over-sign it; null (the default) for
+ *                               {@link #DEFAULT_SIGNED_HEADERS}, of which only the fields present are signed, each
+ *                               instance, plus one more instance of every {@code overSignedHeaders} name and of the
+ *                               {@code overSignedWhenPresent} fields present. From is always over-signed
  * @param overSignedHeaders      names listed once more than present with the default list, so no instance can be
- *                               added in transit (RFC 6376 §8.15); default {@code from}
+ *                               added in transit (RFC 6376 §8.15); default {@code from}, the product's
+ *                               {@link #DEFAULT_OVER_SIGNED_HEADERS}
+ * @param overSignedWhenPresent  names of the default list listed once more than present when present, so that no
+ *                               second instance can be added; default none, the product's
+ *                               {@link #OVER_SIGNED_WHEN_PRESENT}
  * @param expiration             x= = t= + this, or null (the default) for no x=
  * @param queryTag               write {@code q=dns/txt} (the default query method, so default false)
  * @param spacedHeaderList       write h= as {@code from : to : subject} instead of {@code from:to:subject}
@@ -37,7 +42,8 @@ import java.util.Set;
  */
 public record DkimSignOptions(String domain, String selector, String identity,
                               Canonicalization headerCanonicalization, Canonicalization bodyCanonicalization,
-                              List<String> signedHeaders, Set<String> overSignedHeaders, Duration expiration,
+                              List<String> signedHeaders, Set<String> overSignedHeaders,
+                              Set<String> overSignedWhenPresent, Duration expiration,
                               boolean queryTag, boolean spacedHeaderList, int lineWidth, Clock clock) {
     /**
      * The fields signed by default when present: RFC 6376 §5.4.1's list, the message and MIME identification
@@ -49,6 +55,21 @@ public record DkimSignOptions(String domain, String selector, String identity,
             "content-description", "content-disposition", "resent-date", "resent-from", "resent-sender",
             "resent-to", "resent-cc", "resent-message-id", "list-id", "list-help", "list-unsubscribe",
             "list-unsubscribe-post", "list-subscribe", "list-post", "list-owner", "list-archive");
+    /**
+     * The fields the product over-signs by default (with the default list): listed once more than present even when absent,
+     * so that none can be added in transit, such as a Reply-To or a second Subject above the signed one, which a
+     * mail client shows (RFC 6376 §8.15; rspamd's default "always" set; review s22).
+     */
+    public static final Set<String> DEFAULT_OVER_SIGNED_HEADERS = Set.of("from", "reply-to", "subject", "to", "cc");
+    /**
+     * The fields of the default list the product over-signs when present ({@link
+     * dev.authpack.dkim.sign.SignSettings#options}): a second
+     * instance added above (a Content-Type that changes what the client renders, a Date, a Message-ID) breaks the
+     * signature; when absent they may still be added (a relay's missing Message-ID or Date). rspamd's "if present"
+     * set.
+     */
+    public static final Set<String> OVER_SIGNED_WHEN_PRESENT = Set.of("sender", "date", "message-id",
+            "mime-version", "content-type", "content-transfer-encoding", "in-reply-to", "references");
     public static final int DEFAULT_LINE_WIDTH = 76;
 
     public DkimSignOptions {
@@ -76,7 +97,7 @@ public record DkimSignOptions(String domain, String selector, String identity,
             signedHeaders = List.copyOf(signedHeaders);
             boolean from = false;
             for (String name : signedHeaders) {
-                FieldNames.check(name);
+                checkSignable(name);
                 from |= name.equalsIgnoreCase("from");
             }
             if (!from) {
@@ -87,12 +108,8 @@ public record DkimSignOptions(String domain, String selector, String identity,
                         + " signed headers");
             }
         }
-        Set<String> over = new LinkedHashSet<>();
-        for (String name : Objects.requireNonNull(overSignedHeaders, "overSignedHeaders")) {
-            FieldNames.check(name);
-            over.add(name.toLowerCase(Locale.ROOT));
-        }
-        overSignedHeaders = Set.copyOf(over);
+        overSignedHeaders = lowerCaseNames(overSignedHeaders, "overSignedHeaders");
+        overSignedWhenPresent = lowerCaseNames(overSignedWhenPresent, "overSignedWhenPresent");
         if (expiration != null && (expiration.isNegative() || expiration.isZero())) {
             throw new IllegalArgumentException("expiration must be positive");
         }
@@ -102,57 +119,87 @@ public record DkimSignOptions(String domain, String selector, String identity,
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** relaxed/relaxed, the default header list with From over-signed, no i=, no x=, width 76, system clock. */
+    /**
+     * relaxed/relaxed, the default header list with From over-signed (and nothing else: {@link
+     * dev.authpack.dkim.sign.SignSettings#defaults()}, what the mailet and the CLI sign with, over-signs more), no i=,
+     * no x=, width 76, system clock.
+     */
     public static DkimSignOptions of(String domain, String selector) {
         return new DkimSignOptions(domain, selector, null, Canonicalization.RELAXED, Canonicalization.RELAXED, null,
-                Set.of("from"), null, false, false, DEFAULT_LINE_WIDTH, Clock.systemUTC());
+                Set.of("from"), Set.of(), null, false, false, DEFAULT_LINE_WIDTH, Clock.systemUTC());
     }
 
     public DkimSignOptions withIdentity(String auid) {
         return new DkimSignOptions(domain, selector, auid, headerCanonicalization, bodyCanonicalization,
-                signedHeaders, overSignedHeaders, expiration, queryTag, spacedHeaderList, lineWidth, clock);
+                signedHeaders, overSignedHeaders, overSignedWhenPresent, expiration, queryTag, spacedHeaderList, lineWidth, clock);
     }
 
     public DkimSignOptions withCanonicalization(Canonicalization header, Canonicalization body) {
         return new DkimSignOptions(domain, selector, identity, header, body, signedHeaders, overSignedHeaders,
-                expiration, queryTag, spacedHeaderList, lineWidth, clock);
+                overSignedWhenPresent, expiration, queryTag, spacedHeaderList, lineWidth, clock);
     }
 
     /** An explicit h= list (null for the default list). */
     public DkimSignOptions withSignedHeaders(List<String> names) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
-                names == null ? null : new ArrayList<>(names), overSignedHeaders, expiration, queryTag,
+                names == null ? null : new ArrayList<>(names), overSignedHeaders, overSignedWhenPresent, expiration, queryTag,
                 spacedHeaderList, lineWidth, clock);
+    }
+
+    /**
+     * A field name h= can hold: a field name (RFC 5322 ftext) without {@code ;}, which would end h= in the written
+     * field and make the rest tags of their own (review s22).
+     */
+    private static void checkSignable(String name) {
+        FieldNames.check(name);
+        if (name.indexOf(';') >= 0) {
+            throw new IllegalArgumentException("header name " + name + " cannot be signed: a ';' ends h=");
+        }
+    }
+
+    private static Set<String> lowerCaseNames(Set<String> names, String what) {
+        Set<String> lower = new LinkedHashSet<>();
+        for (String name : Objects.requireNonNull(names, what)) {
+            checkSignable(name);
+            lower.add(name.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(lower);
+    }
+
+    /** Fields of the default list signed once more than present when present (none by default). */
+    public DkimSignOptions withOverSignedWhenPresent(Set<String> names) {
+        return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
+                signedHeaders, overSignedHeaders, names, expiration, queryTag, spacedHeaderList, lineWidth, clock);
     }
 
     public DkimSignOptions withOverSignedHeaders(Set<String> names) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
-                signedHeaders, names, expiration, queryTag, spacedHeaderList, lineWidth, clock);
+                signedHeaders, names, overSignedWhenPresent, expiration, queryTag, spacedHeaderList, lineWidth, clock);
     }
 
     /** x= this long after t= (null: no x=). */
     public DkimSignOptions withExpiration(Duration validity) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
-                signedHeaders, overSignedHeaders, validity, queryTag, spacedHeaderList, lineWidth, clock);
+                signedHeaders, overSignedHeaders, overSignedWhenPresent, validity, queryTag, spacedHeaderList, lineWidth, clock);
     }
 
     public DkimSignOptions withQueryTag(boolean write) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
-                signedHeaders, overSignedHeaders, expiration, write, spacedHeaderList, lineWidth, clock);
+                signedHeaders, overSignedHeaders, overSignedWhenPresent, expiration, write, spacedHeaderList, lineWidth, clock);
     }
 
     public DkimSignOptions withSpacedHeaderList(boolean spaced) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
-                signedHeaders, overSignedHeaders, expiration, queryTag, spaced, lineWidth, clock);
+                signedHeaders, overSignedHeaders, overSignedWhenPresent, expiration, queryTag, spaced, lineWidth, clock);
     }
 
     public DkimSignOptions withLineWidth(int width) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
-                signedHeaders, overSignedHeaders, expiration, queryTag, spacedHeaderList, width, clock);
+                signedHeaders, overSignedHeaders, overSignedWhenPresent, expiration, queryTag, spacedHeaderList, width, clock);
     }
 
     public DkimSignOptions withClock(Clock time) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
-                signedHeaders, overSignedHeaders, expiration, queryTag, spacedHeaderList, lineWidth, time);
+                signedHeaders, overSignedHeaders, overSignedWhenPresent, expiration, queryTag, spacedHeaderList, lineWidth, time);
     }
 }

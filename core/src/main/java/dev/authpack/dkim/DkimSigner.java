@@ -150,24 +150,37 @@ public final class DkimSigner {
         return folder.text() + eol;
     }
 
-    /** The h= names: the explicit list, or the default list's fields that are present plus the over-signed ones. */
+    /**
+     * The h= names: the explicit list, or the default list's fields that are present, those of {@link
+     * DkimSignOptions#overSignedWhenPresent()} once more, plus the over-signed ones. Either way From is listed once
+     * more than the message has it (RFC 6376 §8.15; review s22): a From added in transit, above the signed one where
+     * a mail client shows it, breaks the signature whatever the settings.
+     */
     private List<String> headerNames(RawMessage message) {
-        if (options.signedHeaders() != null) {
-            return options.signedHeaders();
-        }
         List<String> names = new ArrayList<>();
+        if (options.signedHeaders() != null) {
+            names.addAll(options.signedHeaders());
+            // the list includes From (checked by DkimSignOptions); what it lacks to over-sign it goes at the end
+            int listed = 0;
+            for (String name : names) {
+                if (name.equalsIgnoreCase("from")) {
+                    listed++;
+                }
+            }
+            addInstances(names, "from", message.count("from") + 1 - listed);
+            return names;
+        }
         Set<String> over = options.overSignedHeaders();
         for (String name : DkimSignOptions.DEFAULT_SIGNED_HEADERS) {
-            addInstances(names, name, message.count(name) + (over.contains(name) ? 1 : 0));
+            int present = message.count(name);
+            boolean overSigned = name.equals("from") || over.contains(name)
+                    || present > 0 && options.overSignedWhenPresent().contains(name);
+            addInstances(names, name, present + (overSigned ? 1 : 0));
         }
         for (String name : over) {
             if (!DkimSignOptions.DEFAULT_SIGNED_HEADERS.contains(name)) {
                 addInstances(names, name, message.count(name) + 1);
             }
-        }
-        if (!names.contains("from")) {
-            // From must be signed (RFC 6376 §5.4), even when absent
-            names.add(0, "from");
         }
         return names;
     }

@@ -1,5 +1,6 @@
 package dev.authpack.dkim;
 
+import dev.authpack.dkim.sign.SignSettings;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.LineEnding;
 import dev.authpack.mail.RawMessage;
@@ -90,6 +91,60 @@ class DkimSignerTest {
         assertThat(noFrom).as("From is always signed").contains("h=from:subject;");
     }
 
+    private static final String FULL = "From: a@example.com\r\nTo: b@example.net\r\nSubject: hello\r\n"
+            + "Date: Fri, 11 Jul 2003 21:00:37 -0700\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain\r\nContent-Transfer-Encoding: 7bit\r\nIn-Reply-To: <0@example.net>\r\n"
+            + "References: <0@example.net>\r\n\r\nbody\r\n";
+
+    /** {@code signed} (a signature field on top of {@code message}) with {@code field} put right below the signature. */
+    private static byte[] addedBelowSignature(byte[] signed, String message, String field) {
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        int top = text.length() - message.length();
+        return bytes(text.substring(0, top) + field + "\r\n" + text.substring(top));
+    }
+
+    /**
+     * Review s22: a recipient who replays a mail we signed adds a field above a signed one (a mail client shows the
+     * top one) or one the mail did not have. The default signature must break for each of these.
+     */
+    @Test
+    void fieldsAReplayerAddsBreakTheDefaultSignature() throws Exception {
+        byte[] signed = new DkimSigner(RSA, SignSettings.defaults().withClock(CLOCK).options("example.com", "sel"))
+                .sign(bytes(FULL));
+        assertThat(new String(signed, StandardCharsets.ISO_8859_1).replace("\r\n ", "")).contains("h=from:from:"
+                + "reply-to:subject:subject:date:date:to:to:cc:message-id:message-id:in-reply-to:in-reply-to:"
+                + "references:references:mime-version:mime-version:content-type:content-type:"
+                + "content-transfer-encoding:content-transfer-encoding;");
+        assertThat(verify(signed).results().get(0).status()).isEqualTo(DkimStatus.PASS);
+        for (String added : List.of("From: CEO <ceo@example.com>", "Subject: urgent: pay the invoice",
+                "To: victim@example.org", "Cc: victim@example.org", "Reply-To: attacker@evil.example",
+                "Content-Type: text/html", "Content-Transfer-Encoding: base64", "MIME-Version: 1.0",
+                "Date: Sat, 12 Jul 2003 21:00:37 -0700", "Message-ID: <2@evil.example>",
+                "In-Reply-To: <3@example.com>", "References: <3@example.com>")) {
+            DkimResult r = verify(addedBelowSignature(signed, FULL, added)).results().get(0);
+            assertThat(r.status()).as(added).isEqualTo(DkimStatus.FAIL);
+        }
+        // a field over-signed only when present may be added when absent (a mailing list's Sender), as with rspamd
+        assertThat(verify(addedBelowSignature(signed, FULL, "Sender: list@example.org")).results().get(0).status())
+                .isEqualTo(DkimStatus.PASS);
+        // a field the default list does not sign may still be added (relays add trace fields)
+        assertThat(verify(addedBelowSignature(signed, FULL, "Received: from x by y; Sat, 12 Jul 2003 21:00:37 -0700"))
+                .results().get(0).status()).isEqualTo(DkimStatus.PASS);
+    }
+
+    /** Review s22: From is over-signed whatever the settings say, so a From added above always breaks. */
+    @Test
+    void fromIsOverSignedWithAnyHeaderSettings() throws Exception {
+        for (DkimSignOptions o : List.of(options().withOverSignedHeaders(Set.of()),
+                options().withSignedHeaders(List.of("From", "Subject")),
+                options().withSignedHeaders(List.of("subject", "FROM", "to")).withOverSignedHeaders(Set.of()))) {
+            byte[] signed = new DkimSigner(RSA, o).sign(bytes(FULL));
+            assertThat(verify(signed).results().get(0).status()).isEqualTo(DkimStatus.PASS);
+            DkimResult r = verify(addedBelowSignature(signed, FULL, "From: CEO <ceo@example.com>")).results().get(0);
+            assertThat(r.status()).as("%s", o.signedHeaders()).isEqualTo(DkimStatus.FAIL);
+        }
+    }
+
     @Test
     void explicitHeadersIdentityExpirationQueryTag() throws Exception {
         DkimSignOptions o = options().withSignedHeaders(List.of("From", "Subject", "From"))
@@ -151,6 +206,11 @@ class DkimSignerTest {
                 .hasMessageContaining("must include From");
         assertThatThrownBy(() -> options().withSignedHeaders(List.of("from", "a:b")))
                 .hasMessageContaining("invalid header name");
+        // review s22: a ';' ends h= in the written field, so the rest would be tags of its own (here an l=0)
+        assertThatThrownBy(() -> options().withSignedHeaders(List.of("from", "x;l=0")))
+                .hasMessageContaining("cannot be signed").hasMessageContaining("x;l=0");
+        assertThatThrownBy(() -> options().withOverSignedHeaders(Set.of("from", "x;l=0")))
+                .hasMessageContaining("cannot be signed");
         assertThatThrownBy(() -> options().withExpiration(Duration.ZERO)).hasMessageContaining("positive");
         assertThatThrownBy(() -> options().withLineWidth(10)).hasMessageContaining("lineWidth");
         assertThat(options().withIdentity("@sub.example.com").identity()).isEqualTo("@sub.example.com");

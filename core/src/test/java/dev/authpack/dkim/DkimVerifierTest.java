@@ -234,6 +234,66 @@ class DkimVerifierTest {
                 AT_NOW.withAllowUnsignedBodyContent(true)).status()).isEqualTo(DkimStatus.PASS);
     }
 
+    /**
+     * Review s22: a replayer puts a From of its choosing above the signed one. The signature picks its From from
+     * the bottom (RFC 6376 §5.4.2) and still verifies, but a mail client shows the top one: never a pass.
+     */
+    @Test
+    void fromAddedAboveTheSignedOneIsNotAPass() {
+        byte[] signed = sign(bytes(MESSAGE), rsaTags(), RSA_2048);
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        int top = text.indexOf("\r\nFrom:") + 2;
+        byte[] added = bytes(text.substring(0, top) + "From: CEO <ceo@example.com>\r\n" + text.substring(top));
+        DkimResult r = single(added, rsaDns(), AT_NOW);
+        assertThat(r.status()).isEqualTo(DkimStatus.POLICY);
+        assertThat(r.reason()).isEqualTo("signature verified, but it does not sign every From field (h= signs 1"
+                + " of the message's 2)");
+        // on top of the signature field itself, the same
+        byte[] onTop = bytes("From: CEO <ceo@example.com>\r\n" + text);
+        assertThat(single(onTop, rsaDns(), AT_NOW).status()).isEqualTo(DkimStatus.POLICY);
+        // below the signed one: the signature takes the added From, and fails
+        int below = text.indexOf("\r\nTo:") + 2;
+        byte[] under = bytes(text.substring(0, below) + "From: CEO <ceo@example.com>\r\n" + text.substring(below));
+        assertThat(single(under, rsaDns(), AT_NOW).status()).isEqualTo(DkimStatus.FAIL);
+        // a signer that signed both From fields (h= names From twice): nothing added, the signature passes
+        byte[] two = bytes("From: a@example.com\r\n" + MESSAGE);
+        assertThat(single(sign(two, rsaTags("h", "from:from:to:subject"), RSA_2048), rsaDns(), AT_NOW).status())
+                .isEqualTo(DkimStatus.PASS);
+        // and an over-signed From (h= names it once more than present) passes as before
+        assertThat(single(sign(bytes(MESSAGE), rsaTags("h", "from:from:to"), RSA_2048), rsaDns(), AT_NOW).status())
+                .isEqualTo(DkimStatus.PASS);
+    }
+
+    /**
+     * Review s22: the same for any field a message has at most once (RFC 5322 §3.6, RFC 2045) that h= signs: a
+     * second Subject (or Content-Type) put above the signed one is what the client shows.
+     */
+    @Test
+    void aSecondInstanceOfASignedSingleFieldAboveIsNotAPass() {
+        String message = MESSAGE.replace("Message-ID", "Content-Type: text/plain\r\nMessage-ID");
+        byte[] signed = sign(bytes(message), rsaTags("h", "from:to:subject:date:content-type"), RSA_2048);
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        int top = text.length() - message.length();
+        for (String added : List.of("Subject: urgent: pay the invoice", "Date: Sat, 12 Jul 2003 21:00:37 -0700",
+                "Content-Type: text/html", "To: victim@example.org")) {
+            DkimResult r = single(bytes(text.substring(0, top) + added + "\r\n" + text.substring(top)), rsaDns(),
+                    AT_NOW);
+            assertThat(r.status()).as(added).isEqualTo(DkimStatus.POLICY);
+            String name = added.substring(0, added.indexOf(':'));
+            assertThat(r.reason()).isEqualTo("signature verified, but it does not sign every " + name + " field (h= "
+                    + "signs 1 of the message's 2)");
+        }
+        // a field h= does not sign at all is the signer's choice: a Message-ID added still passes
+        assertThat(single(bytes(text.substring(0, top) + "Message-ID: <2@evil.example>\r\n" + text.substring(top)),
+                rsaDns(), AT_NOW).status()).isEqualTo(DkimStatus.PASS);
+        // and fields that may repeat (Received, Comments) are not counted
+        byte[] comments = sign(bytes("Comments: a\r\n" + MESSAGE), rsaTags("h", "from:comments"), RSA_2048);
+        String c = new String(comments, StandardCharsets.ISO_8859_1);
+        int at = c.indexOf("Comments:");
+        assertThat(single(bytes(c.substring(0, at) + "Comments: b\r\n" + c.substring(at)), rsaDns(), AT_NOW)
+                .status()).isEqualTo(DkimStatus.PASS);
+    }
+
     @Test
     void bodyLengthBeyondTheBodyIsPermerror() {
         byte[] signed = sign(bytes(MESSAGE), rsaTags("l", "10", "bh", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="),

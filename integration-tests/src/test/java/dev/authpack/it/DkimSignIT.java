@@ -147,12 +147,30 @@ class DkimSignIT {
 
     @Test
     void subdomainIsSignedByTheParentDomainsWildcardEntry() {
-        DeliveredMail mail = outgoing(Submission.create()
-                .auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD).mailFrom(JamesExtension.ALICE)
-                .rcptTo("reader@remote.example")
-                .message(TestMessage.create().from("news@eu.james.test").to("reader@remote.example")));
+        DeliveredMail mail = outgoing(fromAlice("news@eu.james.test", "reader@remote.example"));
         assertThat(signatures(mail)).as(mail.headerSection()).containsExactly(JAMES_RSA);
         assertThat(verifiedByJames(mail)).containsExactly(JAMES_RSA + "=pass");
+    }
+
+    /** Alice, authenticated, sends a message with this From to this recipient. */
+    private static Submission fromAlice(String from, String to) {
+        return Submission.create().auth(JamesExtension.ALICE, JamesExtension.ALICE_PASSWORD)
+                .mailFrom(JamesExtension.ALICE).rcptTo(to).message(TestMessage.create().from(from).to(to));
+    }
+
+    /**
+     * Review s22: alice of james.test writes another hosted domain's From; its key must not sign it (the SMTP AUTH
+     * user James records binds the From), nor may a relay client of office.example's network write james.test's.
+     */
+    @Test
+    void aFromOfAnotherHostedDomainIsNotSigned() {
+        DeliveredMail forged = outgoing(fromAlice("boss@office.example", "client@remote.example"));
+        assertThat(forged.headers("DKIM-Signature")).as(forged.headerSection()).isEmpty();
+
+        DeliveredMail relayed = outgoing(Submission.create().clientAddress(OFFICE_CLIENT)
+                .mailFrom("boss@office.example").rcptTo("client@remote.example")
+                .message(TestMessage.create().from("alice@james.test").to("client@remote.example")));
+        assertThat(relayed.headers("DKIM-Signature")).as(relayed.headerSection()).isEmpty();
     }
 
     @Test

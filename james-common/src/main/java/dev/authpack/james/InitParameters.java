@@ -4,6 +4,7 @@ import org.apache.mailet.MailetConfig;
 
 import javax.mail.MessagingException;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,6 +46,24 @@ public final class InitParameters {
             throw new MessagingException(message(mailet, unknown, accepted) + " and James' own "
                     + new TreeSet<>(JAMES_MAILET_PARAMETERS));
         }
+    }
+
+    /**
+     * A true/false parameter's value ({@code true}/{@code yes}/{@code on}, {@code false}/{@code no}/{@code off}, any
+     * case); {@code otherwise} when absent or blank.
+     *
+     * @throws IllegalArgumentException naming the parameter, for anything else
+     */
+    public static boolean flag(String name, String value, boolean otherwise) {
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("parameter " + name + " must be true or false, not '"
+                    + value + "'");
+        };
     }
 
     private static Set<String> unknownNames(Iterator<String> names, Predicate<String> accepted) {

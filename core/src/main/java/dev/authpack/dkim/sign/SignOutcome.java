@@ -22,6 +22,8 @@ public record SignOutcome(Status status, byte[] message, List<String> signatures
         NO_KEY,
         /** The message has no usable author domain (no From, several, or an unusable address). */
         NO_AUTHOR_DOMAIN,
+        /** The author domain is not the submitter's ({@link Submitter#mismatch}): not signed. */
+        SENDER_MISMATCH,
         /** The header section cannot be read. */
         UNREADABLE
     }

@@ -18,7 +18,10 @@ import java.util.Set;
  * @param headerCanonicalization default relaxed
  * @param bodyCanonicalization   default relaxed
  * @param signedHeaders          an explicit h= list, or null for {@link DkimSignOptions#DEFAULT_SIGNED_HEADERS}
- * @param overSignedHeaders      with the default list, names signed once more than present (default From)
+ * @param overSignedHeaders      with the default list, names signed once more than present (default
+ *                               {@link DkimSignOptions#DEFAULT_OVER_SIGNED_HEADERS}); From is over-signed always, and
+ *                               with the default list the {@link DkimSignOptions#OVER_SIGNED_WHEN_PRESENT} fields
+ *                               present
  * @param expiration             x= = t= + this, or null for no x=
  * @param identity               i=, or null
  * @param clock                  the time of t=
@@ -37,10 +40,10 @@ public record SignSettings(Canonicalization headerCanonicalization, Canonicaliza
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** relaxed/relaxed, the default header list with From over-signed, no x=, no i=, the system clock. */
+    /** relaxed/relaxed, the default header list and over-signed fields, no x=, no i=, the system clock. */
     public static SignSettings defaults() {
-        return new SignSettings(Canonicalization.RELAXED, Canonicalization.RELAXED, null, Set.of("from"), null, null,
-                Clock.systemUTC());
+        return new SignSettings(Canonicalization.RELAXED, Canonicalization.RELAXED, null,
+                DkimSignOptions.DEFAULT_OVER_SIGNED_HEADERS, null, null, Clock.systemUTC());
     }
 
     /**
@@ -53,6 +56,7 @@ public record SignSettings(Canonicalization headerCanonicalization, Canonicaliza
                 .withCanonicalization(headerCanonicalization, bodyCanonicalization)
                 .withSignedHeaders(signedHeaders)
                 .withOverSignedHeaders(overSignedHeaders)
+                .withOverSignedWhenPresent(DkimSignOptions.OVER_SIGNED_WHEN_PRESENT)
                 .withExpiration(expiration)
                 .withIdentity(identity)
                 .withClock(clock);

@@ -24,6 +24,9 @@ import java.util.Set;
  * <p>Immutable and thread-safe.
  */
 public final class TableSigner {
+    static final String NOT_CRLF_LINES = "header section is not CRLF lines alone (a bare LF or a lone CR, where"
+            + " readers disagree on its fields): not signed";
+
     private final SigningTable table;
     private final SignSettings settings;
 
@@ -40,17 +43,28 @@ public final class TableSigner {
         return settings;
     }
 
-    /** Signs {@code message} (which is not changed). */
+    /** Signs {@code message} (which is not changed), whoever submitted it ({@link Submitter#UNKNOWN}). */
     public SignOutcome sign(byte[] message) {
+        return sign(message, Submitter.UNKNOWN);
+    }
+
+    /**
+     * Signs {@code message} (which is not changed) if its author domain is {@code submitter}'s to sign for;
+     * otherwise {@link SignOutcome.Status#SENDER_MISMATCH}.
+     */
+    public SignOutcome sign(byte[] message, Submitter submitter) {
         RawMessage parsed;
         try {
             parsed = RawMessage.parse(message);
         } catch (MessageParseException e) {
             return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, null, e.getMessage());
         }
-        Signers chosen = signers(parsed);
+        Signers chosen = signers(parsed, submitter);
         if (chosen.refused() != null) {
             return chosen.refused();
+        }
+        if (!crlfLinesOnly(message, parsed.bodyOffset())) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), NOT_CRLF_LINES);
         }
         List<DkimSigner> signers = chosen.inTurn();
         byte[] signed;
@@ -72,6 +86,11 @@ public final class TableSigner {
      * key to sign with. Never throws: a body that cannot be read gives {@link SignOutcome.Status#UNREADABLE}.
      */
     public SignOutcome signStreamed(byte[] headerSection, MessageStream message) {
+        return signStreamed(headerSection, message, Submitter.UNKNOWN);
+    }
+
+    /** {@link #signStreamed(byte[], MessageStream)} bound to {@code submitter}, as {@link #sign(byte[], Submitter)}. */
+    public SignOutcome signStreamed(byte[] headerSection, MessageStream message, Submitter submitter) {
         RawMessage parsed;
         try {
             parsed = RawMessage.parse(headerSection);
@@ -82,9 +101,12 @@ public final class TableSigner {
             return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, null, "not a header section alone ("
                     + (headerSection.length - parsed.bodyOffset()) + " octets after its end)");
         }
-        Signers chosen = signers(parsed);
+        Signers chosen = signers(parsed, submitter);
         if (chosen.refused() != null) {
             return chosen.refused();
+        }
+        if (!crlfLinesOnly(headerSection, headerSection.length)) {
+            return SignOutcome.notSigned(SignOutcome.Status.UNREADABLE, chosen.domain(), NOT_CRLF_LINES);
         }
         BodyHasher.Computed hashes;
         try {
@@ -113,6 +135,20 @@ public final class TableSigner {
     }
 
     /**
+     * Whether {@code b[0, end)} is CRLF lines alone: no bare LF, no lone CR. Otherwise a reader that breaks lines at
+     * LF or at CR alone sees fields we do not, such as a From above the one we sign for (review s22); the header
+     * section is then not signed, whole or streamed alike.
+     */
+    private static boolean crlfLinesOnly(byte[] b, int end) {
+        for (int i = 0; i < end; i++) {
+            if (b[i] == '\r' ? i + 1 >= end || b[i + 1] != '\n' : b[i] == '\n' && (i == 0 || b[i - 1] != '\r')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The signers of a message's author domain, in the order they sign ({@link DkimSigner#signInTurn}: the last one's
      * field on top, so the first key's), or the outcome refusing it.
      */
@@ -122,7 +158,7 @@ public final class TableSigner {
         }
     }
 
-    private Signers signers(RawMessage parsed) {
+    private Signers signers(RawMessage parsed, Submitter submitter) {
         SenderDomain author = SenderDomain.of(parsed);
         if (!author.found()) {
             return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.NO_AUTHOR_DOMAIN, null,
@@ -133,6 +169,10 @@ public final class TableSigner {
         if (keys.isEmpty()) {
             return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.NO_KEY, domain,
                     "no signing key for " + domain));
+        }
+        String mismatch = submitter.mismatch(domain);
+        if (mismatch != null) {
+            return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.SENDER_MISMATCH, domain, mismatch));
         }
         List<DkimSigner> signers = new ArrayList<>(keys.size());
         List<String> described = new ArrayList<>(keys.size());

@@ -1,6 +1,7 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.InitParameters;
+import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MessageSizeLimit;
 import dev.authpack.james.MimeMessageBytes;
@@ -16,9 +17,11 @@ import dev.authpack.dkim.sign.SignOutcome;
 import dev.authpack.dkim.sign.SignSettings;
 import dev.authpack.dkim.sign.SigningKeyEntry;
 import dev.authpack.dkim.sign.SigningTable;
+import dev.authpack.dkim.sign.Submitter;
 import dev.authpack.dkim.sign.TableSigner;
 import dev.authpack.mail.MessageLimits;
 import dev.authpack.mail.OctetSlice;
+import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -67,10 +70,12 @@ public class DkimSign extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "selector2", "privateKey2",
             "fromDomains", "keyTable", "signingTable", "canonicalization", "headers", "overSignedHeaders",
-            "expiration", "identity", "maxSignedSize", WholeReadBudget.PARAMETER);
+            "expiration", "identity", "maxSignedSize", "allowSenderMismatch", WholeReadBudget.PARAMETER);
     /** Stand-ins to check settings with before (or apart from) a key's own domain and selector. */
     private static final String CHECK_DOMAIN = "example.com";
     private static final String CHECK_SELECTOR = "selector";
+    /** Stands for an SMTP AUTH user James recorded but not as a name: its domain matches no From. */
+    private static final String UNREADABLE_USER = "@";
     private static final List<String> SINGLE_DOMAIN = List.of("domain", "selector", "privateKey", "selector2",
             "privateKey2", "fromDomains");
 
@@ -85,6 +90,8 @@ public class DkimSign extends GenericMailet {
      * signatures).
      */
     private volatile WholeReadBudget maxCheckedTotal = WholeReadBudget.read(null, maxSigned);
+    /** {@code allowSenderMismatch}: sign whatever the From, whoever submitted the mail (off by default). */
+    private volatile boolean allowSenderMismatch;
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
     public DkimSign() {
@@ -108,6 +115,8 @@ public class DkimSign extends GenericMailet {
             built = new TableSigner(table, settings);
             maxSigned = MessageSizeLimit.parse("maxSignedSize", getInitParameter("maxSignedSize"));
             maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxSigned);
+            allowSenderMismatch = InitParameters.flag("allowSenderMismatch",
+                    getInitParameter("allowSenderMismatch"), false);
         } catch (KeyTableException | DkimKeyException | IllegalArgumentException e) {
             throw new MessagingException("DkimSign: " + e.getMessage(), e);
         }
@@ -134,6 +143,8 @@ public class DkimSign extends GenericMailet {
             switch (outcome.status()) {
                 case SIGNED -> LOGGER.debug("DkimSign: mail {} signed: {}", mail.getName(), outcome.signatures());
                 case NO_KEY -> LOGGER.debug("DkimSign: mail {} not signed: {}", mail.getName(), outcome.reason());
+                case SENDER_MISMATCH -> LOGGER.info("DkimSign: mail {} not signed: {}", mail.getName(),
+                        outcome.reason());
                 case NO_AUTHOR_DOMAIN -> LOGGER.info("DkimSign: mail {} not signed: {}", mail.getName(),
                         outcome.reason());
                 case UNREADABLE -> LOGGER.warn("DkimSign: mail {} not signed: unreadable: {}", mail.getName(),
@@ -158,10 +169,10 @@ public class DkimSign extends GenericMailet {
             if (size < 0) {
                 // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
                 Optional<byte[]> within = MimeMessageBytes.ofAtMost(message, maxSigned.octets());
-                return within.isPresent() ? signed(mail, signer.sign(within.get()))
+                return within.isPresent() ? signed(mail, signer.sign(within.get(), submitter(mail)))
                         : signStreamed(mail, message, maxSigned.reason(size));
             }
-            return signed(mail, signer.sign(MimeMessageBytes.of(message)));
+            return signed(mail, signer.sign(MimeMessageBytes.of(message), submitter(mail)));
         }
     }
 
@@ -196,12 +207,27 @@ public class DkimSign extends GenericMailet {
             return null;
         }
         LOGGER.debug("DkimSign: mail {}: {}; signed with its body streamed", mail.getName(), why);
-        SignOutcome outcome = signer.signStreamed(header.octets(), MimeMessageBytes.stream(message));
+        SignOutcome outcome = signer.signStreamed(header.octets(), MimeMessageBytes.stream(message), submitter(mail));
         if (outcome.signed()) {
             MimeMessageBytes.replaceHeaderSection(mail, header.octets().length,
                     List.of(OctetSlice.of(outcome.message())));
         }
         return outcome;
+    }
+
+    /**
+     * Whom James took the mail from: the SMTP AUTH user and the envelope sender, whose domains bind the From a key
+     * signs (review s22). An AUTH attribute James recorded but that is not a readable name binds to no domain: such
+     * a mail is not signed.
+     */
+    private Submitter submitter(Mail mail) {
+        if (allowSenderMismatch) {
+            return Submitter.UNKNOWN;
+        }
+        String user = MailRelayRequests.authUser(mail)
+                .orElse(MailRelayRequests.authRecorded(mail) ? UNREADABLE_USER : null);
+        String sender = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(null);
+        return Submitter.of(user, sender);
     }
 
     @Override
@@ -230,6 +256,8 @@ public class DkimSign extends GenericMailet {
                     names.add(name.toLowerCase(Locale.ROOT));
                 }
             }
+            blaming("overSignedHeaders", () -> DkimSignOptions.of(CHECK_DOMAIN, CHECK_SELECTOR)
+                    .withOverSignedHeaders(names));
             settings = settings.withOverSignedHeaders(names);
         }
         Optional<String> expiration = parameter("expiration");

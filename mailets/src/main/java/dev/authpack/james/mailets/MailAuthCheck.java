@@ -36,7 +36,6 @@ import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -529,16 +528,11 @@ public class MailAuthCheck extends GenericMailet {
     }
 
     private boolean bool(String name, boolean defaultValue) throws MessagingException {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
+        try {
+            return InitParameters.flag(name, getInitParameter(name), defaultValue);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("MailAuthCheck: " + e.getMessage());
         }
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new MessagingException("MailAuthCheck: parameter " + name
-                    + " must be true or false, not '" + value + "'");
-        };
     }
 
     /** {@code dnsServers} and {@code dnsTimeout}, as every mailet of the pack reads them ({@link DnsParameters}). */

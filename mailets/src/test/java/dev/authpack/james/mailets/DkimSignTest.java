@@ -24,6 +24,8 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageUtil;
 import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -142,9 +144,15 @@ class DkimSignTest {
     }
 
     private static FakeMail mail(byte[] message) throws Exception {
-        return FakeMail.builder().name("m1")
+        return mail(message, "joe@example.com");
+    }
+
+    /** A mail from {@code sender} (null: the null sender). */
+    private static FakeMail mail(byte[] message, String sender) throws Exception {
+        FakeMail.Builder builder = FakeMail.builder().name("m1")
                 .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message)))
-                .sender("joe@example.com").recipient("suzie@shopping.example.net").build();
+                .recipient("suzie@shopping.example.net");
+        return (sender == null ? builder : builder.sender(sender)).build();
     }
 
     private static byte[] written(Mail mail) throws Exception {
@@ -210,7 +218,8 @@ class DkimSignTest {
         assertThat(field.replace("\r\n ", " ")).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;"
                 + " d=example.com; s=rsa; t=");
         assertThat(field.replaceAll("\\s+", ""))
-                .contains("h=from:from:subject:date:to:message-id:mime-version:content-type;");
+                .contains("h=from:from:reply-to:subject:subject:date:date:to:to:cc:message-id:message-id:"
+                        + "mime-version:mime-version:content-type:content-type;");
         assertThat(passes(signed)).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
     }
 
@@ -285,7 +294,7 @@ class DkimSignTest {
         assertThat(passes(written(com))).containsExactly("pass d=example.com s=rsa a=rsa-sha256",
                 "pass d=example.com s=ed a=ed25519-sha256");
 
-        FakeMail org = mail(bytes(MESSAGE.replace("joe@example.com", "ann@Example.ORG")));
+        FakeMail org = mail(bytes(MESSAGE.replace("joe@example.com", "ann@Example.ORG")), "ann@example.org");
         mailet.service(org);
         assertThat(passes(written(org))).containsExactly("pass d=example.org s=org a=rsa-sha256");
 
@@ -326,11 +335,11 @@ class DkimSignTest {
                 Map.of("keyTable", "file://conf/dkim/keytable", "signingTable", "file://conf/dkim/signingtable"));
         String zone = Files.readString(samples.resolve("dkim/dkim.zone"));
 
-        FakeMail james = mail(bytes(MESSAGE.replace("joe@example.com", "alice@james.test")));
+        FakeMail james = mail(bytes(MESSAGE.replace("joe@example.com", "alice@james.test")), "alice@james.test");
         mailet.service(james);
         assertThat(verify(written(james), zone).results()).extracting(r -> r.status() + " " + r.selector())
                 .containsExactly("PASS rsa2026", "PASS ed2026");
-        FakeMail office = mail(bytes(MESSAGE.replace("joe@example.com", "bob@office.example")));
+        FakeMail office = mail(bytes(MESSAGE.replace("joe@example.com", "bob@office.example")), "bob@office.example");
         mailet.service(office);
         assertThat(verify(written(office), zone).results()).extracting(r -> r.status() + " " + r.domain())
                 .containsExactly("PASS office.example");
@@ -352,7 +361,19 @@ class DkimSignTest {
         FakeMail plain = mail(bytes(MESSAGE));
         mailet(single("overSignedHeaders", "from, subject, reply-to")).service(plain);
         assertThat(RawMessage.parse(written(plain)).fields().get(0).unfoldedValue().replaceAll("\\s+", ""))
-                .contains("h=from:from:reply-to:subject:subject:date:to:message-id:mime-version:content-type;");
+                .contains("h=from:from:reply-to:subject:subject:date:date:to:message-id:message-id:"
+                        + "mime-version:mime-version:content-type:content-type;");
+
+        // review s22: nothing over-signed asked for, From still is (an added From must break the signature)
+        FakeMail none = mail(bytes(MESSAGE));
+        mailet(single("overSignedHeaders", "")).service(none);
+        assertThat(RawMessage.parse(written(none)).fields().get(0).unfoldedValue().replaceAll("\\s+", ""))
+                .contains("h=from:from:subject:date:date:to:message-id:message-id:mime-version:mime-version:"
+                        + "content-type:content-type;");
+        FakeMail listed = mail(bytes(MESSAGE));
+        mailet(single("headers", "from:subject")).service(listed);
+        assertThat(RawMessage.parse(written(listed)).fields().get(0).unfoldedValue().replaceAll("\\s+", ""))
+                .contains("h=from:subject:from;");
     }
 
     @Test
@@ -365,7 +386,7 @@ class DkimSignTest {
         assertThat(before.getHeader("DKIM-Signature")).isNull();
 
         // fromDomains widens what is signed (a third-party signature here)
-        FakeMail signedAnyway = mail(bytes(MESSAGE.replace("joe@example.com", "joe@example.net")));
+        FakeMail signedAnyway = mail(bytes(MESSAGE.replace("joe@example.com", "joe@example.net")), "joe@example.net");
         mailet(single("fromDomains", "*")).service(signedAnyway);
         assertThat(passes(written(signedAnyway))).containsExactly("pass d=example.com s=rsa a=rsa-sha256");
 
@@ -373,6 +394,61 @@ class DkimSignTest {
         FakeMail sub = mail(bytes(MESSAGE.replace("joe@example.com", "joe@sub.example.com")));
         mailet.service(sub);
         assertThat(sub.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+    }
+
+    /**
+     * Review s22: a user of another domain hosted on the same James (or anyone whose mail reaches the mailet) writes
+     * someone else's From: the key of the From domain must not sign it, or the forgery passes DKIM and DMARC.
+     */
+    @Test
+    void aFromThatIsNotTheSubmittersIsNotSigned() throws Exception {
+        DkimSign mailet = mailet(single());
+        FakeMail forged = FakeMail.builder().name("forged")
+                .mimeMessage(new MimeMessage(Session.getInstance(new Properties()),
+                        new ByteArrayInputStream(bytes(MESSAGE))))
+                .sender("mallory@tenant.example").recipient("suzie@shopping.example.net")
+                .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("mallory@tenant.example"))).build();
+        MimeMessage before = forged.getMessage();
+        mailet.service(forged);
+        assertThat(forged.getMessage()).isSameAs(before);
+        assertThat(before.getHeader("DKIM-Signature")).isNull();
+
+        // the envelope sender alone (a client of the relay networks, no AUTH) binds it too
+        FakeMail relayed = mail(bytes(MESSAGE), "app@tenant.example");
+        mailet.service(relayed);
+        assertThat(relayed.getMessage().getHeader("DKIM-Signature")).isNull();
+
+        // an authenticated user of example.com may sign as example.com and its subdomains, not as its parent
+        FakeMail own = mail(bytes(MESSAGE.replace("joe@example.com", "news@eu.example.com")));
+        own.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("joe@example.com")));
+        mailet.service(own);
+        assertThat(own.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+        FakeMail parent = mail(bytes(MESSAGE), "joe@eu.example.com");
+        parent.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("joe@eu.example.com")));
+        mailet.service(parent);
+        assertThat(parent.getMessage().getHeader("DKIM-Signature")).isNull();
+        // a return path on a bounce subdomain is fine
+        FakeMail bounces = mail(bytes(MESSAGE), "b+1@bounces.example.com");
+        mailet.service(bounces);
+        assertThat(bounces.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+
+        // a bounce (null sender, no AUTH) is signed; allowSenderMismatch turns the binding off
+        FakeMail bounce = mail(bytes(MESSAGE), null);
+        mailet.service(bounce);
+        assertThat(bounce.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+        FakeMail allowed = mail(bytes(MESSAGE), "app@tenant.example");
+        mailet(single("allowSenderMismatch", "true")).service(allowed);
+        assertThat(allowed.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+    }
+
+    /** Review s22: the same binding for a message signed with its body streamed. */
+    @Test
+    void aFromThatIsNotTheSubmittersIsNotSignedWhenStreamed() throws Exception {
+        byte[] octets = CountingMessages.withBody(LARGE, 2 * LIMIT);
+        FakeMail mail = FakeMail.builder().name("large").mimeMessage(CountingMessages.message(octets).message())
+                .sender("mallory@tenant.example").recipient("suzie@shopping.example.net").build();
+        mailet(single("maxSignedSize", "1M")).service(mail);
+        assertThat(mail.getMessage().getHeader("DKIM-Signature")).isNull();
     }
 
     @Test
@@ -440,6 +516,9 @@ class DkimSignTest {
         assertInitFails(single("identity", "joe@example.net"), "identity joe@example.net must be @example.com");
         assertInitFails(single("domain", "not_a_domain"), "not a domain name");
         assertInitFails(single("fromDomains", "joe@example.com"), "not addresses");
+        assertInitFails(single("allowSenderMismatch", "maybe"), "parameter allowSenderMismatch must be true or false");
+        assertInitFails(single("headers", "from:x;l=0"), "headers: header name x;l=0 cannot be signed");
+        assertInitFails(single("overSignedHeaders", "from, x;l=0"), "overSignedHeaders: header name x;l=0 cannot be");
         assertInitFails(single("privatekey", "/typo"), "privatekey");
     }
 
