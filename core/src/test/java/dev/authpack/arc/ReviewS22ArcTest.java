@@ -1,0 +1,44 @@
+package dev.authpack.arc;
+
+import static dev.authpack.arc.ArcFixtures.MESSAGE;
+import static dev.authpack.arc.ArcFixtures.dns;
+import static dev.authpack.arc.ArcFixtures.listSealer;
+import static dev.authpack.arc.ArcFixtures.parse;
+import static dev.authpack.arc.ArcFixtures.sealValidated;
+import static dev.authpack.arc.ArcFixtures.text;
+import static dev.authpack.arc.ArcFixtures.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Session 22's attacker's review of ARC sealing. */
+class ReviewS22ArcTest {
+
+    /**
+     * Our set says {@code dmarc=pass header.from=origin.example}. Its ARC-Message-Signature listed From once, so it
+     * signed the bottom-most From only (RFC 6376 §5.4.2): a From added above it in transit ({@code CEO
+     * <ceo@origin.example>}, the one a client shows) left the chain passing, and a receiver trusting our seals
+     * would take our word for the new author. DkimSign over-signs From by default (RFC 6376 §8.15); the sealer did
+     * not.
+     */
+    @Test
+    void aFromAddedAboveOurSetBreaksOurMessageSignature() {
+        byte[] sealed = sealValidated(listSealer(), dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+                "dmarc=pass header.from=origin.example");
+        assertThat(verifier(dns()).verify(parse(sealed)).join().status()).isEqualTo(ArcStatus.PASS);
+
+        String s = text(sealed);
+        int from = s.indexOf("From: Alice");
+        String forged = s.substring(0, from) + "From: CEO <ceo@origin.example>\r\n" + s.substring(from);
+        ArcResult r = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(r.status()).as(r.reason()).isEqualTo(ArcStatus.FAIL);
+        assertThat(r.reason()).contains("ARC-Message-Signature i=1");
+    }
+
+    @Test
+    void theMessageSignatureListsFromOnceMoreThanItOccurs() {
+        ArcSealResult result = listSealer().seal(parse(MESSAGE), ArcResult.none(), "mx.lists.example", "");
+        assertThat(result.messageSignature().replace("\r\n", "")).contains("h=from:from:subject:");
+    }
+}
