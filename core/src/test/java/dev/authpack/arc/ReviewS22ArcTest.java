@@ -9,7 +9,14 @@ import static dev.authpack.arc.ArcFixtures.text;
 import static dev.authpack.arc.ArcFixtures.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.authpack.check.DmarcOverride;
+import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcPolicy;
+import dev.authpack.dmarc.DmarcResult;
+import dev.authpack.dmarc.DmarcStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Session 22's attacker's review of ARC sealing. */
@@ -40,5 +47,33 @@ class ReviewS22ArcTest {
     void theMessageSignatureListsFromOnceMoreThanItOccurs() {
         ArcSealResult result = listSealer().seal(parse(MESSAGE), ArcResult.none(), "mx.lists.example", "");
         assertThat(result.messageSignature().replace("\r\n", "")).contains("h=from:from:subject:");
+    }
+
+    /**
+     * The incoming side: a trusted sealer (many list the From once, as Google's ARC-Message-Signature does) said
+     * {@code dmarc=pass header.from=origin.example}; the attacker replays that message with {@code CEO
+     * <ceo@origin.example>} added above it. The chain still validates (the new From is outside what the newest
+     * ARC-Message-Signature signs), DMARC fails for origin.example (the list broke its DKIM signature), and the
+     * trusted sealer's word overrode the failure, delivering the author a client shows, which no sealer saw.
+     */
+    @Test
+    void noOverrideWhenTheNewestMessageSignatureLeavesAFromUnsigned() {
+        ArcSealer onceFrom = new ArcSealer(ArcFixtures.LIST_KEY, ArcSealOptions.of("lists.example", "s1")
+                .withClock(ArcFixtures.NOW).withSignedHeaders(List.of("from", "to", "subject", "date", "message-id")));
+        byte[] sealed = sealValidated(onceFrom, dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+                "dmarc=pass header.from=origin.example");
+        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
+                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
+                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
+        ArcResult asSealed = verifier(dns()).verify(parse(sealed)).join();
+        assertThat(DmarcOverride.find(fail, asSealed, Set.of("lists.example"))).isPresent();
+
+        String s = text(sealed);
+        int from = s.indexOf("From: Alice");
+        String forged = s.substring(0, from) + "From: CEO <ceo@origin.example>\r\n" + s.substring(from);
+        ArcResult replayed = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(replayed.sets().get(0).amsSignsEveryFrom()).isFalse();
+        assertThat(DmarcOverride.find(fail, replayed, Set.of("lists.example"))).isEmpty();
     }
 }
