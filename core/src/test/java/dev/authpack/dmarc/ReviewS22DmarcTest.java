@@ -4,7 +4,21 @@ import static dev.authpack.dmarc.DmarcFailClosedTest.assertRejected;
 import static dev.authpack.dmarc.DmarcFailClosedTest.from;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static dev.authpack.dmarc.DmarcTesting.dmarc;
+import static dev.authpack.dmarc.DmarcTesting.host;
+import static dev.authpack.dmarc.DmarcTesting.zone;
+
+import dev.authpack.arc.ArcFixtures;
+import dev.authpack.dkim.DkimReport;
+import dev.authpack.dkim.DkimSignOptions;
+import dev.authpack.dkim.DkimSigner;
+import dev.authpack.dkim.DkimSigningKey;
+import dev.authpack.dkim.DkimVerifier;
+import dev.authpack.dns.ZoneFileResolver;
+import dev.authpack.mail.RawMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +51,64 @@ class ReviewS22DmarcTest {
         void twoSeparatorsInsideTheNameAreStillNoName() {
             DmarcResult r = from("ceo@victim\u3002\u3002example");
             assertThat(r.fromDomains()).as(r.toString()).doesNotContain("victim.example");
+        }
+    }
+
+    @Nested
+    class FromFieldsOutsideTheSignature {
+        private static final DkimSigningKey KEY = ArcFixtures.rsaKey();
+        private static final String NEWSLETTER = "From: News <news@victim.example>\r\nTo: x@attacker.example\r\n"
+                + "Subject: Our newsletter\r\nDate: Sun, 1 Mar 2026 11:59:00 +0000\r\n\r\nHello\r\n";
+
+        private ZoneFileResolver dns() {
+            return zone(dmarc("victim.example", "v=DMARC1; p=reject"), host("victim.example"),
+                    "s1._domainkey.victim.example. TXT \"" + KEY.publicKeyRecord() + "\"");
+        }
+
+        private DmarcResult evaluate(byte[] message) throws Exception {
+            ZoneFileResolver dns = dns();
+            RawMessage parsed = RawMessage.parse(message);
+            DkimReport dkim = new DkimVerifier(dns).verify(parsed).join();
+            return new DmarcEvaluator(dns).evaluate(parsed, DmarcTesting.noSpf(), Optional.of(dkim)).join();
+        }
+
+        /**
+         * Victim.example signs with h=from once (most signers do not over-sign From). The attacker replays one of its
+         * messages with {@code From: CEO <ceo@victim.example>} added on top, the one a client shows: the signature
+         * still verifies (it signs the bottom-most From, RFC 6376 §5.4.2) and was taken as authenticating
+         * victim.example for both From fields, so DMARC passed for an author the signer never wrote.
+         */
+        @Test
+        void aDkimPassAuthenticatesTheAuthorOnlyIfItSignsEveryFromField() throws Exception {
+            byte[] signed = new DkimSigner(KEY, DkimSignOptions.of("victim.example", "s1")
+                    .withSignedHeaders(List.of("from", "to", "subject", "date"))).sign(NEWSLETTER.getBytes(
+                    StandardCharsets.UTF_8));
+            assertThat(evaluate(signed).status()).isEqualTo(DmarcStatus.PASS);
+
+            String s = new String(signed, StandardCharsets.UTF_8);
+            int from = s.indexOf("From: News");
+            byte[] replayed = (s.substring(0, from) + "From: CEO <ceo@victim.example>\r\n" + s.substring(from))
+                    .getBytes(StandardCharsets.UTF_8);
+            DmarcResult r = evaluate(replayed);
+            assertThat(r.status()).as(r.toString()).isEqualTo(DmarcStatus.FAIL);
+            assertRejected(r);
+        }
+
+        @Test
+        void aSignatureOverEveryFromFieldStillCounts() throws Exception {
+            String two = "From: CEO <ceo@victim.example>\r\n" + NEWSLETTER;
+            byte[] signed = new DkimSigner(KEY, DkimSignOptions.of("victim.example", "s1")
+                    .withSignedHeaders(List.of("from", "from", "to", "subject", "date"))).sign(two.getBytes(
+                    StandardCharsets.UTF_8));
+            DmarcResult r = evaluate(signed);
+            assertThat(r.status()).as(r.toString()).isEqualTo(DmarcStatus.PASS);
+        }
+
+        @Test
+        void aSignatureThatOverSignsFromStillPassesWithOneFromField() throws Exception {
+            byte[] signed = new DkimSigner(KEY, DkimSignOptions.of("victim.example", "s1")).sign(
+                    NEWSLETTER.getBytes(StandardCharsets.UTF_8));
+            assertThat(evaluate(signed).status()).isEqualTo(DmarcStatus.PASS);
         }
     }
 }
