@@ -16,7 +16,8 @@ import java.util.Map;
  * fields than that, one added above the signed message in transit (the one a client shows) is not signed: such a
  * signature says nothing of that author, and DMARC does not take its {@code d=} as authenticated (RFC 6376 §8.15;
  * review s22: a replayed message of victim.example with {@code From: CEO <ceo@victim.example>} added on top passed).
- * With one From field every signature signs it ({@code h=} must name From). Immutable.
+ * A From field that only some readers see (one the strict parser reads as part of another field) is signed by no
+ * signature. With one From field every signature signs it ({@code h=} must name From). Immutable.
  */
 final class FromCoverage {
     /** Nothing known of the message (only its From values given): every signature counts. */
@@ -40,8 +41,13 @@ final class FromCoverage {
      *                   parser counts too: such a field is one no signature can sign)
      */
     static FromCoverage of(RawMessage message, int fromFields) {
-        if (fromFields <= 1) {
+        int strict = message.count("From");
+        if (fromFields <= 1 && strict == fromFields) {
             return UNKNOWN;
+        }
+        if (fromFields > strict) {
+            // a From field only other readers see (after a lone CR, say) is in no signature's h=
+            return new FromCoverage(Math.max(fromFields, 2), Map.of());
         }
         Map<String, Integer> named = new HashMap<>();
         for (HeaderField field : message.fields("DKIM-Signature")) {
@@ -79,7 +85,7 @@ final class FromCoverage {
                 >= fromFields;
     }
 
-    /** The From fields of the message, when more than one; else 1. */
+    /** The From fields of the message when more than one (2 at least when some are seen by some readers only). */
     int fromFields() {
         return fromFields;
     }

@@ -94,6 +94,22 @@ class ReviewS22DmarcTest {
             assertRejected(r);
         }
 
+        /**
+         * A From field only some readers see (after a lone CR in an added field, which a client may split into a
+         * field of its own) is signed by no signature, however many times its h= names From: the over-signed
+         * {@code h=from:from} of a message with one From field counted it as signed.
+         */
+        @Test
+        void aFromFieldOnlySomeReadersSeeIsSignedByNoSignature() throws Exception {
+            byte[] signed = new DkimSigner(KEY, DkimSignOptions.of("victim.example", "s1")).sign(
+                    NEWSLETTER.getBytes(StandardCharsets.UTF_8));
+            String s = new String(signed, StandardCharsets.UTF_8);
+            byte[] replayed = ("X-Note: x\rFrom: CEO <ceo@victim.example>\r\n" + s).getBytes(StandardCharsets.UTF_8);
+            DmarcResult r = evaluate(replayed);
+            assertThat(r.status()).as(r.toString()).isNotEqualTo(DmarcStatus.PASS);
+            assertRejected(r);
+        }
+
         @Test
         void aSignatureOverEveryFromFieldStillCounts() throws Exception {
             String two = "From: CEO <ceo@victim.example>\r\n" + NEWSLETTER;
