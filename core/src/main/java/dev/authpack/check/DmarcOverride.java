@@ -39,7 +39,17 @@ import java.util.Set;
 public record DmarcOverride(String sealer, int instance, String reason) {
 
     public static Optional<DmarcOverride> find(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers) {
-        return arc.passed() ? vouched(dmarc, arc, trustedSealers) : Optional.empty();
+        return find(dmarc, arc, trustedSealers, false);
+    }
+
+    /**
+     * {@link #find(DmarcResult, ArcResult, Set)}; {@code hiddenFrom}: the message has a From field only some readers
+     * see ({@link dev.authpack.dmarc.DmarcEvaluator.Prepared#hasFromOutsideEverySignature()}), which no sealer's
+     * ARC-Message-Signature signs: no override (review s22).
+     */
+    public static Optional<DmarcOverride> find(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
+                                               boolean hiddenFrom) {
+        return arc.passed() && !hiddenFrom ? vouched(dmarc, arc, trustedSealers) : Optional.empty();
     }
 
     /**
@@ -52,7 +62,13 @@ public record DmarcOverride(String sealer, int instance, String reason) {
      */
     public static DmarcResult unlessUndecided(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
                                               DmarcOptions options) {
-        if (arc.status() != ArcStatus.FAIL || !arc.localOverload()) {
+        return unlessUndecided(dmarc, arc, trustedSealers, options, false);
+    }
+
+    /** {@link #unlessUndecided(DmarcResult, ArcResult, Set, DmarcOptions)}; {@code hiddenFrom} as in {@link #find}. */
+    public static DmarcResult unlessUndecided(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
+                                              DmarcOptions options, boolean hiddenFrom) {
+        if (arc.status() != ArcStatus.FAIL || !arc.localOverload() || hiddenFrom) {
             // a pass marked so (an older AMS undetermined) is a pass: find applies
             return dmarc;
         }

@@ -203,6 +203,14 @@ public final class DmarcEvaluator {
             this.readingFailure = readingFailure;
         }
 
+        /**
+         * Whether the message has a From field only some readers see (after a lone CR, say: docs/dmarc.md
+         * "Fail-closed rules" 3), which no signature, DKIM or ARC, signs.
+         */
+        public boolean hasFromOutsideEverySignature() {
+            return coverage.hidden();
+        }
+
         /** Completes when the policy discovery of every author domain has ended (its lookups answered). */
         public CompletableFuture<Void> discovered() {
             return CompletableFuture.allOf(discoveries.values().toArray(CompletableFuture[]::new));

@@ -21,9 +21,11 @@ import java.util.Map;
  */
 final class FromCoverage {
     /** Nothing known of the message (only its From values given): every signature counts. */
-    static final FromCoverage UNKNOWN = new FromCoverage(1, Map.of());
+    static final FromCoverage UNKNOWN = new FromCoverage(1, Map.of(), false);
 
     private final int fromFields;
+    /** A From field only some readers see (the strict parser reads it as part of another field). */
+    private final boolean hidden;
     /**
      * The number of {@code from} names in h= of the DKIM-Signature fields, by signing domain and start of b= (what a
      * {@link DkimResult} says of its signature; not the field's index, which a field prepended since the header was
@@ -31,8 +33,9 @@ final class FromCoverage {
      */
     private final Map<String, Integer> fromNamed;
 
-    private FromCoverage(int fromFields, Map<String, Integer> fromNamed) {
+    private FromCoverage(int fromFields, Map<String, Integer> fromNamed, boolean hidden) {
         this.fromFields = fromFields;
+        this.hidden = hidden;
         this.fromNamed = fromNamed;
     }
 
@@ -47,7 +50,7 @@ final class FromCoverage {
         }
         if (fromFields > strict) {
             // a From field only other readers see (after a lone CR, say) is in no signature's h=
-            return new FromCoverage(Math.max(fromFields, 2), Map.of());
+            return new FromCoverage(Math.max(fromFields, 2), Map.of(), true);
         }
         Map<String, Integer> named = new HashMap<>();
         for (HeaderField field : message.fields("DKIM-Signature")) {
@@ -61,7 +64,7 @@ final class FromCoverage {
             named.merge(key(d, tags.compact("b", DkimResult.SIGNATURE_START_LENGTH)), fromNames(tags.get("h")),
                     Math::min);
         }
-        return new FromCoverage(fromFields, named);
+        return new FromCoverage(fromFields, named, false);
     }
 
     private static String key(String domain, String signatureStart) {
@@ -83,6 +86,11 @@ final class FromCoverage {
     boolean signsEveryFrom(DkimResult result) {
         return fromFields <= 1 || fromNamed.getOrDefault(key(result.domain(), result.signatureStart()), 0)
                 >= fromFields;
+    }
+
+    /** Whether the message has a From field only some readers see, which no signature signs. */
+    boolean hidden() {
+        return hidden;
     }
 
     /** The From fields of the message when more than one (2 at least when some are seen by some readers only). */

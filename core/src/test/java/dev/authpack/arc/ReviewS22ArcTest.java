@@ -10,6 +10,7 @@ import static dev.authpack.arc.ArcFixtures.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.authpack.check.DmarcOverride;
+import dev.authpack.dmarc.DmarcEvaluator;
 import dev.authpack.dmarc.DmarcMode;
 import dev.authpack.dmarc.DmarcPolicy;
 import dev.authpack.dmarc.DmarcResult;
@@ -75,5 +76,28 @@ class ReviewS22ArcTest {
         assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
         assertThat(replayed.sets().get(0).amsSignsEveryFrom()).isFalse();
         assertThat(DmarcOverride.find(fail, replayed, Set.of("lists.example"))).isEmpty();
+    }
+
+    /**
+     * A From field only some readers see (javax.mail ends a line at a lone CR: {@code X-Note: x}CR{@code From: CEO
+     * <ceo@origin.example>}) is inside a field no ARC-Message-Signature signs, and the strict From count the AMS is
+     * checked against does not hold it: the chain validated and the trusted sealer's pass overrode the failure.
+     */
+    @Test
+    void noOverrideForAFromOnlySomeReadersSee() {
+        byte[] sealed = sealValidated(listSealer(), dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+                "dmarc=pass header.from=origin.example");
+        byte[] forged = ("X-Note: x\rFrom: CEO <ceo@origin.example>\r\n" + text(sealed))
+                .getBytes(StandardCharsets.UTF_8);
+        ArcResult chain = verifier(dns()).verify(forged).join();
+        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
+                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
+                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
+        boolean hidden = new DmarcEvaluator(dns()).prepare(forged).hasFromOutsideEverySignature();
+        assertThat(hidden).isTrue();
+        assertThat(DmarcOverride.find(fail, chain, Set.of("lists.example"), hidden)).isEmpty();
+        // the chain itself validates: only the hidden From stops the override
+        assertThat(chain.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(DmarcOverride.find(fail, chain, Set.of("lists.example"))).isPresent();
     }
 }
