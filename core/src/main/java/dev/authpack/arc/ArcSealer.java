@@ -252,14 +252,20 @@ public final class ArcSealer {
         return folder.breakable(b).toString();
     }
 
-    /** The h= names: the explicit list, or the default list's fields present, DKIM-Signatures, and From. */
+    /**
+     * The h= names: the explicit list, or the default list's fields present, DKIM-Signatures, and From once more
+     * than it occurs. Over-signing From (RFC 6376 §8.15, as DkimSign does by default) makes a From field added above
+     * the message in transit break this signature: otherwise our set, whose ARC-Authentication-Results says whose
+     * {@code header.from} passed, would still validate under an author a client shows and we never saw (review s22).
+     */
     private List<String> headerNames(RawMessage message) {
         if (options.signedHeaders() != null) {
             return options.signedHeaders();
         }
         List<String> names = new ArrayList<>();
         for (String name : DkimSignOptions.DEFAULT_SIGNED_HEADERS) {
-            for (int i = message.count(name); i > 0; i--) {
+            int count = message.count(name) + (name.equals("from") ? 1 : 0);
+            for (int i = count; i > 0; i--) {
                 names.add(name);
             }
         }

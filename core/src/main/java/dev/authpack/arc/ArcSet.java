@@ -24,10 +24,14 @@ import java.util.Objects;
  * @param amsReason        why it failed, or null
  * @param seal             what became of the ARC-Seal
  * @param sealReason       why it failed, or null
+ * @param amsSignsEveryFrom the ARC-Message-Signature's {@code h=} names From at least as often as the message has
+ *                         From fields, so none of them is outside what it signs (RFC 6376 §5.4.2: a name listed
+ *                         once signs the bottom-most field only; a From added above the set in transit is not)
  */
 public record ArcSet(int instance, String sealDomain, String sealSelector, String cv, String amsDomain,
                      String amsSelector, String authservId, String authResults, ParsedAuthResults parsedAuthResults,
-                     SignatureVerdict ams, String amsReason, SignatureVerdict seal, String sealReason) {
+                     SignatureVerdict ams, String amsReason, SignatureVerdict seal, String sealReason,
+                     boolean amsSignsEveryFrom) {
     public ArcSet {
         Objects.requireNonNull(ams, "ams");
         Objects.requireNonNull(seal, "seal");

@@ -546,9 +546,19 @@ public final class ArcVerifier {
                         semicolon < 0 ? "" : ArcText.clean(ArcText.utf8(payload.substring(semicolon + 1))),
                         AuthResultsParser.parse(payload),
                         k <= n ? amsVerdicts[k] : SignatureVerdict.NOT_CHECKED, k <= n ? amsReasons[k] : null,
-                        k <= n ? sealVerdicts[k] : SignatureVerdict.NOT_CHECKED, k <= n ? sealReasons[k] : null));
+                        k <= n ? sealVerdicts[k] : SignatureVerdict.NOT_CHECKED, k <= n ? sealReasons[k] : null,
+                        k <= n && signsEveryFrom(Validation.this.ams[k])));
             }
             return out;
+        }
+
+        /** Whether {@code signature} (null: not parsed) names From in h= as often as the message has From fields. */
+        boolean signsEveryFrom(ArcSignature signature) {
+            if (signature == null) {
+                return false;
+            }
+            long named = signature.signedHeaders().stream().filter(h -> h.equalsIgnoreCase("from")).count();
+            return named >= message.count("From");
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The results a message's {@code Authentication-Results} fields give under a trust policy: every field parsed
@@ -23,13 +24,23 @@ import java.util.Optional;
  *       ({@link AuthResultsTrust#classify(String, Optional, Arrival, int)}).</li>
  *   <li>For each method, the first (newest) used field with a result for it decides. Within that field,
  *       for {@code spf} the results with {@code smtp.mailfrom} count when there are any (the HELO result speaks
- *       only without a MAIL FROM result); then {@code pass} wins if any of the results passed (as in
- *       SpamAssassin's AuthRes: one good DKIM signature is enough), otherwise the first result listed does.</li>
+ *       only without a MAIL FROM result); then, for the methods with one result per signature ({@code dkim},
+ *       {@code domainkeys}, {@code smime}), {@code pass} wins if any of the results passed (as in SpamAssassin's
+ *       AuthRes: one good DKIM signature is enough); for any other method {@code pass} only if all passed (several
+ *       {@code dmarc} results are several author domains: RFC 9989 §11.5, the strictest applies). Otherwise the
+ *       first result listed that did not pass.</li>
  * </ul>
  */
 public final class TrustedAuthResults {
     /** Fields read from one message; further (older) ones are not looked at. */
     public static final int MAX_FIELDS = 100;
+    /**
+     * Methods with one result per signature (RFC 8601 §2.7.1): one that passed authenticates its signer, whatever
+     * the others say. Several results of any other method in one field are about several subjects (the author
+     * domains of one message, for {@code dmarc}), and one that did not pass must not be hidden by one that did
+     * (review s22).
+     */
+    private static final Set<String> PER_SIGNATURE = Set.of("dkim", "domainkeys", "smime");
 
     private final List<EvaluatedField> fields;
     private final Map<String, String> newest;
@@ -149,12 +160,19 @@ public final class TrustedAuthResults {
                 candidates = mailFrom;
             }
         }
+        boolean anyPass = false;
+        MethodResult firstOther = null;
         for (MethodResult result : candidates) {
             if (result.result().equalsIgnoreCase("pass")) {
-                return "pass";
+                anyPass = true;
+            } else if (firstOther == null) {
+                firstOther = result;
             }
         }
-        return candidates.get(0).result().toLowerCase(Locale.ROOT);
+        if (anyPass && (firstOther == null || PER_SIGNATURE.contains(method))) {
+            return "pass";
+        }
+        return (firstOther != null ? firstOther : candidates.get(0)).result().toLowerCase(Locale.ROOT);
     }
 
     private static boolean hasMailFrom(MethodResult result) {

@@ -28,6 +28,9 @@ import java.util.Set;
  * sealer could be replayed by it, so its word is not taken. And the sealer's {@code dmarc=pass} must be about the
  * author domains that failed here ({@code header.from}, every one of them): an ARC seal does not cover a From field
  * added above the sealed message later, so a pass for the list's original author says nothing about a spoofed one.
+ * For the same reason the newest ARC-Message-Signature must sign every From field of the message ({@link
+ * ArcSet#amsSignsEveryFrom()}): one that lists From once signs the bottom-most only, and a From of the same domain
+ * added above it (another mailbox, the one a client shows) would otherwise ride on the sealer's pass.
  *
  * @param sealer   the trusted sealer whose ARC-Authentication-Results said dmarc=pass
  * @param instance the instance of that ARC set
@@ -36,7 +39,17 @@ import java.util.Set;
 public record DmarcOverride(String sealer, int instance, String reason) {
 
     public static Optional<DmarcOverride> find(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers) {
-        return arc.passed() ? vouched(dmarc, arc, trustedSealers) : Optional.empty();
+        return find(dmarc, arc, trustedSealers, false);
+    }
+
+    /**
+     * {@link #find(DmarcResult, ArcResult, Set)}; {@code hiddenFrom}: the message has a From field only some readers
+     * see ({@link dev.authpack.dmarc.DmarcEvaluator.Prepared#hasFromOutsideEverySignature()}), which no sealer's
+     * ARC-Message-Signature signs: no override (review s22).
+     */
+    public static Optional<DmarcOverride> find(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
+                                               boolean hiddenFrom) {
+        return arc.passed() && !hiddenFrom ? vouched(dmarc, arc, trustedSealers) : Optional.empty();
     }
 
     /**
@@ -49,7 +62,13 @@ public record DmarcOverride(String sealer, int instance, String reason) {
      */
     public static DmarcResult unlessUndecided(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
                                               DmarcOptions options) {
-        if (arc.status() != ArcStatus.FAIL || !arc.localOverload()) {
+        return unlessUndecided(dmarc, arc, trustedSealers, options, false);
+    }
+
+    /** {@link #unlessUndecided(DmarcResult, ArcResult, Set, DmarcOptions)}; {@code hiddenFrom} as in {@link #find}. */
+    public static DmarcResult unlessUndecided(DmarcResult dmarc, ArcResult arc, Set<String> trustedSealers,
+                                              DmarcOptions options, boolean hiddenFrom) {
+        if (arc.status() != ArcStatus.FAIL || !arc.localOverload() || hiddenFrom) {
             // a pass marked so (an older AMS undetermined) is a pass: find applies
             return dmarc;
         }
@@ -63,6 +82,11 @@ public record DmarcOverride(String sealer, int instance, String reason) {
             return Optional.empty();
         }
         List<ArcSet> sets = arc.sets();
+        if (sets.isEmpty() || !sets.get(sets.size() - 1).amsSignsEveryFrom()) {
+            // a From outside the newest ARC-Message-Signature (the one validated over this message) was added after
+            // the newest seal: no sealer saw the author a client may show (review s22)
+            return Optional.empty();
+        }
         for (int i = sets.size() - 1; i >= 0; i--) {
             ArcSet set = sets.get(i);
             String sealer = set.sealDomain() == null ? "" : set.sealDomain().toLowerCase(Locale.ROOT);

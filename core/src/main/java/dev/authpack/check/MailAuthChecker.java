@@ -404,13 +404,16 @@ public final class MailAuthChecker {
         Optional<SmtpAuthResult> auth = options.smtpAuth()
                 ? Optional.of(SmtpAuthResult.of(envelope.authUser()))
                 : Optional.empty();
+        // a From field only some readers see is signed by no sealer: no override for it (review s22)
+        boolean hiddenFrom = discovery != null && discovery.hasFromOutsideEverySignature();
         return new CheckRun(checks, () -> {
             Optional<ArcResult> a = chain.now();
             // a trusted sealer's chain our overload left unvalidated: no fail (DmarcOverride#unlessUndecided)
             Optional<DmarcResult> d = policy.now().map(r -> a.isEmpty() ? r
-                    : DmarcOverride.unlessUndecided(r, a.get(), options.trustedArcSealers(), dmarc.options()));
+                    : DmarcOverride.unlessUndecided(r, a.get(), options.trustedArcSealers(), dmarc.options(),
+                    hiddenFrom));
             Optional<DmarcOverride> override = d.isPresent() && a.isPresent()
-                    ? DmarcOverride.find(d.get(), a.get(), options.trustedArcSealers())
+                    ? DmarcOverride.find(d.get(), a.get(), options.trustedArcSealers(), hiddenFrom)
                     : Optional.empty();
             return new AuthCheckReport(signatures.now(), mailFrom.now(), helo.now(), reverse.now(), auth, d, a,
                     override);

@@ -18,7 +18,8 @@ import java.util.Set;
  * The Authenticated Identifiers DMARC aligns (RFC 9989 §4.4): the MAIL FROM domain when SPF passed for it
  * (§4.4.2; the HELO identity does not count), and the {@code d=} of every DKIM signature that passed (§4.4.1).
  * Domains are normalised like author domains. A DKIM key in testing mode ({@code t=y}) still counts: its signature
- * verified, and RFC 6376 leaves the use of that to the receiver.
+ * verified, and RFC 6376 leaves the use of that to the receiver. A signature that leaves a From field of the message
+ * unsigned does not count ({@link FromCoverage}).
  *
  * @param spfDomain   the SPF-authenticated domain, or null
  * @param spfNote     why there is none (null when there is one)
@@ -32,6 +33,15 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                                 String overloaded) {
 
     static AuthenticatedIdentifiers of(Optional<SpfResult> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
+        return of(spf, dkim, maxDkimDomains, FromCoverage.UNKNOWN);
+    }
+
+    /**
+     * @param coverage which signatures sign every From field: a pass of one that does not authenticates no author
+     *                 ({@link FromCoverage})
+     */
+    static AuthenticatedIdentifiers of(Optional<SpfResult> spf, Optional<DkimReport> dkim, int maxDkimDomains,
+                                       FromCoverage coverage) {
         String spfDomain = null;
         String spfNote = null;
         List<String> overloaded = new ArrayList<>(2);
@@ -60,6 +70,7 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
             dkimNote = "no DKIM result";
         } else {
             int skipped = 0;
+            int unsignedFrom = 0;
             for (DkimResult r : dkim.get().results()) {
                 if (r.localOverload() && r.status() == DkimStatus.TEMPERROR) {
                     overloaded.add("DKIM key " + (r.selector() == null || r.domain() == null ? "lookup"
@@ -68,6 +79,10 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                 }
             }
             for (DkimResult r : dkim.get().passes()) {
+                if (!coverage.signsEveryFrom(r)) {
+                    unsignedFrom++;
+                    continue;
+                }
                 String d;
                 try {
                     d = DomainNames.canonical(r.domain() == null ? "" : r.domain());
@@ -83,10 +98,15 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                     domains.add(d);
                 }
             }
+            String outside = unsignedFrom == 0 ? null : unsignedFrom + " passing DKIM signature(s) not counted: the"
+                    + " message has " + coverage.fromFields() + " From fields and they do not sign them all";
             if (domains.isEmpty()) {
-                dkimNote = dkim.get().signed() ? "no DKIM signature passed" : "no DKIM signature";
-            } else if (skipped > 0) {
-                dkimNote = skipped + " more DKIM domains not checked (limit " + maxDkimDomains + ")";
+                dkimNote = outside != null ? outside
+                        : dkim.get().signed() ? "no DKIM signature passed" : "no DKIM signature";
+            } else if (skipped > 0 || outside != null) {
+                String more = skipped > 0 ? skipped + " more DKIM domains not checked (limit " + maxDkimDomains + ")"
+                        : null;
+                dkimNote = more == null ? outside : outside == null ? more : more + "; " + outside;
             }
         }
         return new AuthenticatedIdentifiers(spfDomain, spfNote, new ArrayList<>(domains), dkimNote,

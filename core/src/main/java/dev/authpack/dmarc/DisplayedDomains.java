@@ -216,7 +216,10 @@ final class DisplayedDomains {
                 || (c >= 0x80 && Character.isLetterOrDigit(c));
     }
 
-    private static void add(String name, Set<String> found) {
+    private static void add(String written, Set<String> found) {
+        // IDNA (RFC 3490 §3.1) reads the ideographic full stops as dots: "victim.example\u3002" is the fully
+        // qualified victim.example, trimmed below like "victim.example." (review s22)
+        String name = withAsciiDots(written);
         int from = 0;
         int to = name.length();
         while (to > from && (name.charAt(to - 1) == '.' || name.charAt(to - 1) == '-')) {
@@ -307,6 +310,22 @@ final class DisplayedDomains {
 
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n' || Character.getType(c) == Character.SPACE_SEPARATOR;
+    }
+
+    /** {@code name} with the dots IDNA maps to '.' (U+3002, U+FF0E, U+FF61) written as '.'. */
+    private static String withAsciiDots(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) != '.' && isDot(name.charAt(i))) {
+                StringBuilder out = new StringBuilder(name);
+                for (int j = i; j < out.length(); j++) {
+                    if (isDot(out.charAt(j))) {
+                        out.setCharAt(j, '.');
+                    }
+                }
+                return out.toString();
+            }
+        }
+        return name;
     }
 
     private static boolean isDot(char c) {

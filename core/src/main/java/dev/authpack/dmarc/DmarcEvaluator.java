@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +131,7 @@ public final class DmarcEvaluator {
             message.readAll((array, offset, length) -> bytes[0] = offset == 0 && length == array.length ? array
                     : Arrays.copyOfRange(array, offset, offset + length));
             return DmarcAuthors.read(from, FromFieldScan.of(bytes[0]), null, options.maxAuthorDomains());
-        });
+        }, authors -> FromCoverage.of(message, authors.fields()));
     }
 
     /**
@@ -154,14 +155,21 @@ public final class DmarcEvaluator {
     }
 
     private Prepared prepare(Supplier<DmarcAuthors> reading) {
-        return prepare(null, reading);
+        return prepare(null, reading, authors -> FromCoverage.UNKNOWN);
     }
 
     private Prepared prepare(String unread, Supplier<DmarcAuthors> reading) {
+        return prepare(unread, reading, authors -> FromCoverage.UNKNOWN);
+    }
+
+    /** @param coverage which DKIM signatures sign every From field of the message the authors were read from */
+    private Prepared prepare(String unread, Supplier<DmarcAuthors> reading,
+                             Function<DmarcAuthors, FromCoverage> coverage) {
         DmarcLookups lookups = new DmarcLookups(dns, records);
         try {
             DmarcAuthors read = reading.get();
             DmarcAuthors authors = unread == null ? read : read.unread(unread);
+            FromCoverage signedFrom = coverage.apply(read);
             Map<String, CompletableFuture<Discovery>> discoveries = new LinkedHashMap<>();
             if (!authors.domains().isEmpty() && !authors.tooMany()) {
                 // RFC 9989 §4.10.1 / RFC 7489 §6.6.3: discovery depends on the author domain alone
@@ -169,9 +177,9 @@ public final class DmarcEvaluator {
                     discoveries.computeIfAbsent(d, author -> discover(author, lookups));
                 }
             }
-            return new Prepared(lookups, authors, discoveries, null);
+            return new Prepared(lookups, authors, signedFrom, discoveries, null);
         } catch (RuntimeException e) {
-            return new Prepared(lookups, null, Map.of(), e);
+            return new Prepared(lookups, null, FromCoverage.UNKNOWN, Map.of(), e);
         }
     }
 
@@ -182,15 +190,25 @@ public final class DmarcEvaluator {
     public final class Prepared {
         private final DmarcLookups lookups;
         private final DmarcAuthors authors;
+        private final FromCoverage coverage;
         private final Map<String, CompletableFuture<Discovery>> discoveries;
         private final RuntimeException readingFailure;
 
-        private Prepared(DmarcLookups lookups, DmarcAuthors authors,
+        private Prepared(DmarcLookups lookups, DmarcAuthors authors, FromCoverage coverage,
                          Map<String, CompletableFuture<Discovery>> discoveries, RuntimeException readingFailure) {
             this.lookups = lookups;
             this.authors = authors;
+            this.coverage = coverage;
             this.discoveries = discoveries;
             this.readingFailure = readingFailure;
+        }
+
+        /**
+         * Whether the message has a From field only some readers see (after a lone CR, say: docs/dmarc.md
+         * "Fail-closed rules" 3), which no signature, DKIM or ARC, signs.
+         */
+        public boolean hasFromOutsideEverySignature() {
+            return coverage.hidden();
         }
 
         /** Completes when the policy discovery of every author domain has ended (its lookups answered). */
@@ -210,7 +228,7 @@ public final class DmarcEvaluator {
                 work = CompletableFuture.failedFuture(readingFailure);
             } else {
                 try {
-                    work = start(authors, spf, dkim, lookups, discoveries);
+                    work = start(authors, coverage, spf, dkim, lookups, discoveries);
                 } catch (RuntimeException e) {
                     work = CompletableFuture.failedFuture(e);
                 }
@@ -244,7 +262,7 @@ public final class DmarcEvaluator {
                 .unverifiable(disposition, reason);
     }
 
-    private CompletableFuture<DmarcResult> start(DmarcAuthors authors, Optional<SpfResult> spf,
+    private CompletableFuture<DmarcResult> start(DmarcAuthors authors, FromCoverage coverage, Optional<SpfResult> spf,
                                                  Optional<DkimReport> dkim, DmarcLookups lookups,
                                                  Map<String, CompletableFuture<Discovery>> discoveries) {
         List<String> domains = authors.domains();
@@ -262,7 +280,7 @@ public final class DmarcEvaluator {
             return CompletableFuture.completedFuture(unverifiable(DmarcStatus.PERMERROR, reason, domains.get(0),
                     domains, DmarcPolicy.REJECT));
         }
-        AuthenticatedIdentifiers ids = AuthenticatedIdentifiers.of(spf, dkim, options.maxDkimDomains());
+        AuthenticatedIdentifiers ids = AuthenticatedIdentifiers.of(spf, dkim, options.maxDkimDomains(), coverage);
         if (authors.single()) {
             return evaluateDomain(domains.get(0), ids, lookups, discoveries)
                     .thenApply(r -> r.withContext(domains, r.reason(), lookups.queries()));

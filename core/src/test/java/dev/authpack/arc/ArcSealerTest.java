@@ -46,7 +46,7 @@ class ArcSealerTest {
                 + ArcFixtures.NOW.instant().getEpochSecond() + ";\r\n b=");
         assertThat(result.messageSignature()).startsWith("ARC-Message-Signature: i=1; a=rsa-sha256;"
                 + " c=relaxed/relaxed; d=lists.example;\r\n s=s1; t=" + ArcFixtures.NOW.instant().getEpochSecond()
-                + "; h=from:subject:date:to:message-id;\r\n bh=");
+                + "; h=from:from:subject:date:to:message-id;\r\n bh=");
         assertThat(result.authenticationResults())
                 .isEqualTo("ARC-Authentication-Results: i=1; mx.lists.example;\r\n spf=pass");
         for (String line : out.substring(0, out.indexOf("From:")).split("\r\n")) {
@@ -140,8 +140,9 @@ class ArcSealerTest {
         String signed = "DKIM-Signature: v=1; a=rsa-sha256; d=origin.example; s=x; h=from; bh=AA==; b=AA==\r\n"
                 + "Cc: a@b.example\r\nCc: c@d.example\r\n" + MESSAGE;
         ArcSealResult result = listSealer().seal(parse(signed), ArcResult.none(), "mx.lists.example", "");
-        assertThat(result.messageSignature().replace("\r\n", ""))
-                .contains("h=from:subject:date:to:cc:cc:message-id:dkim-signature;");
+        // the h= list may be folded anywhere at a colon (its white space is ignored)
+        assertThat(result.messageSignature().replace("\r\n ", ""))
+                .contains("h=from:from:subject:date:to:cc:cc:message-id:dkim-signature;");
         ArcSealResult noFrom = listSealer().seal(parse("Subject: x\r\n\r\nbody\r\n"), ArcResult.none(),
                 "mx.lists.example", "");
         assertThat(noFrom.messageSignature()).contains("h=from:subject;");

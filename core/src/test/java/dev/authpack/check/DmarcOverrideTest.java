@@ -31,7 +31,7 @@ class DmarcOverrideTest {
     private static ArcSet set(int instance, String sealer, String aar) {
         return new ArcSet(instance, sealer, "s", instance == 1 ? "none" : "pass", sealer, "s", sealer, aar,
                 AuthResultsParser.parse(sealer + "; " + aar), SignatureVerdict.PASS, null, SignatureVerdict.PASS,
-                null);
+                null, true);
     }
 
     private static ArcResult chain(ArcStatus status, ArcSet... sets) {

@@ -266,7 +266,8 @@ class DmarcEvasionReviewTest {
             dev.authpack.arc.ArcSet set = new dev.authpack.arc.ArcSet(1, "lists.example.org", "s", "none",
                     "lists.example.org", "s", "lists.example.org", aar,
                     dev.authpack.authres.AuthResultsParser.parse("lists.example.org; " + aar),
-                    dev.authpack.arc.SignatureVerdict.PASS, null, dev.authpack.arc.SignatureVerdict.PASS, null);
+                    dev.authpack.arc.SignatureVerdict.PASS, null, dev.authpack.arc.SignatureVerdict.PASS, null,
+                    true);
             dev.authpack.arc.ArcResult arc = new dev.authpack.arc.ArcResult(dev.authpack.arc.ArcStatus.PASS, null, 0,
                     List.of(set), 1, false);
             assertThat(dev.authpack.check.DmarcOverride.find(failed, arc, java.util.Set.of("lists.example.org")))

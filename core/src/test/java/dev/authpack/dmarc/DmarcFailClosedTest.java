@@ -74,6 +74,15 @@ class DmarcFailClosedTest {
         assertThat(r.enforcementRequested()).isTrue();
     }
 
+    /** Each From value names victim.example and is rejected. */
+    static void assertEachNamesTheVictimAndIsRejected(List<String> values) {
+        for (String v : values) {
+            DmarcResult r = from(v);
+            assertThat(r.fromDomains()).as(v).contains("victim.example");
+            assertRejected(r);
+        }
+    }
+
     @Nested
     class AlignmentWithoutAttackerDns {
         @Test

@@ -1,0 +1,103 @@
+package dev.authpack.arc;
+
+import static dev.authpack.arc.ArcFixtures.MESSAGE;
+import static dev.authpack.arc.ArcFixtures.dns;
+import static dev.authpack.arc.ArcFixtures.listSealer;
+import static dev.authpack.arc.ArcFixtures.parse;
+import static dev.authpack.arc.ArcFixtures.sealValidated;
+import static dev.authpack.arc.ArcFixtures.text;
+import static dev.authpack.arc.ArcFixtures.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.authpack.check.DmarcOverride;
+import dev.authpack.dmarc.DmarcEvaluator;
+import dev.authpack.dmarc.DmarcMode;
+import dev.authpack.dmarc.DmarcPolicy;
+import dev.authpack.dmarc.DmarcResult;
+import dev.authpack.dmarc.DmarcStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Session 22's attacker's review of ARC sealing. */
+class ReviewS22ArcTest {
+
+    /**
+     * Our set says {@code dmarc=pass header.from=origin.example}. Its ARC-Message-Signature listed From once, so it
+     * signed the bottom-most From only (RFC 6376 §5.4.2): a From added above it in transit ({@code CEO
+     * <ceo@origin.example>}, the one a client shows) left the chain passing, and a receiver trusting our seals
+     * would take our word for the new author. DkimSign over-signs From by default (RFC 6376 §8.15); the sealer did
+     * not.
+     */
+    @Test
+    void aFromAddedAboveOurSetBreaksOurMessageSignature() {
+        byte[] sealed = sealValidated(listSealer(), dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+                "dmarc=pass header.from=origin.example");
+        assertThat(verifier(dns()).verify(parse(sealed)).join().status()).isEqualTo(ArcStatus.PASS);
+
+        String s = text(sealed);
+        int from = s.indexOf("From: Alice");
+        String forged = s.substring(0, from) + "From: CEO <ceo@origin.example>\r\n" + s.substring(from);
+        ArcResult r = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(r.status()).as(r.reason()).isEqualTo(ArcStatus.FAIL);
+        assertThat(r.reason()).contains("ARC-Message-Signature i=1");
+    }
+
+    @Test
+    void theMessageSignatureListsFromOnceMoreThanItOccurs() {
+        ArcSealResult result = listSealer().seal(parse(MESSAGE), ArcResult.none(), "mx.lists.example", "");
+        assertThat(result.messageSignature().replace("\r\n", "")).contains("h=from:from:subject:");
+    }
+
+    /**
+     * The incoming side: a trusted sealer (many list the From once, as Google's ARC-Message-Signature does) said
+     * {@code dmarc=pass header.from=origin.example}; the attacker replays that message with {@code CEO
+     * <ceo@origin.example>} added above it. The chain still validates (the new From is outside what the newest
+     * ARC-Message-Signature signs), DMARC fails for origin.example (the list broke its DKIM signature), and the
+     * trusted sealer's word overrode the failure, delivering the author a client shows, which no sealer saw.
+     */
+    @Test
+    void noOverrideWhenTheNewestMessageSignatureLeavesAFromUnsigned() {
+        ArcSealer onceFrom = new ArcSealer(ArcFixtures.LIST_KEY, ArcSealOptions.of("lists.example", "s1")
+                .withClock(ArcFixtures.NOW).withSignedHeaders(List.of("from", "to", "subject", "date", "message-id")));
+        byte[] sealed = sealValidated(onceFrom, dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+                "dmarc=pass header.from=origin.example");
+        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
+                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
+                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
+        ArcResult asSealed = verifier(dns()).verify(parse(sealed)).join();
+        assertThat(DmarcOverride.find(fail, asSealed, Set.of("lists.example"))).isPresent();
+
+        String s = text(sealed);
+        int from = s.indexOf("From: Alice");
+        String forged = s.substring(0, from) + "From: CEO <ceo@origin.example>\r\n" + s.substring(from);
+        ArcResult replayed = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(replayed.sets().get(0).amsSignsEveryFrom()).isFalse();
+        assertThat(DmarcOverride.find(fail, replayed, Set.of("lists.example"))).isEmpty();
+    }
+
+    /**
+     * A From field only some readers see (javax.mail ends a line at a lone CR: {@code X-Note: x}CR{@code From: CEO
+     * <ceo@origin.example>}) is inside a field no ARC-Message-Signature signs, and the strict From count the AMS is
+     * checked against does not hold it: the chain validated and the trusted sealer's pass overrode the failure.
+     */
+    @Test
+    void noOverrideForAFromOnlySomeReadersSee() {
+        byte[] sealed = sealValidated(listSealer(), dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+                "dmarc=pass header.from=origin.example");
+        byte[] forged = ("X-Note: x\rFrom: CEO <ceo@origin.example>\r\n" + text(sealed))
+                .getBytes(StandardCharsets.UTF_8);
+        ArcResult chain = verifier(dns()).verify(forged).join();
+        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
+                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
+                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
+        boolean hidden = new DmarcEvaluator(dns()).prepare(forged).hasFromOutsideEverySignature();
+        assertThat(hidden).isTrue();
+        assertThat(DmarcOverride.find(fail, chain, Set.of("lists.example"), hidden)).isEmpty();
+        // the chain itself validates: only the hidden From stops the override
+        assertThat(chain.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(DmarcOverride.find(fail, chain, Set.of("lists.example"))).isPresent();
+    }
+}
