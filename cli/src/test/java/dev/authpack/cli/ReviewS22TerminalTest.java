@@ -18,32 +18,21 @@ class ReviewS22TerminalTest {
     /** CSI (8-bit), NEL, DEL, RLO, LINE SEPARATOR, ALM: each drives or reorders what a terminal shows. */
     static final String HOSTILE = "\u009b31mred\u0085next\u007fdel\u202eevil\u2028line\u061calm";
 
-    static final String DSN = """
-            From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
-            To: bounces@bounce.example.com
-            Subject: Undelivered
-            Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
-            --B
-            Content-Type: message/delivery-status
-
-            Reporting-MTA: dns; mx.example.net
-
-            Final-Recipient: rfc822; gone@example.net
-            Action: failed
-            Status: 5.1.1
-            Diagnostic-Code: smtp; 550 %s
-
-            --B--
-            """;
+    /** {@link ReportCommandTest#DSN} with {@code text} in the Diagnostic-Code, after {@code 550 }. */
+    private static byte[] bounce(String text) {
+        String dsn = ReportCommandTest.DSN.replace("550 5.1.1 user unknown (in reply to RCPT TO command)",
+                "550 " + text);
+        assertThat(dsn).contains(text);
+        return dsn.getBytes(StandardCharsets.UTF_8);
+    }
 
     static final String AGGREGATE = """
             <?xml version="1.0" encoding="UTF-8"?>
             <feedback><report_metadata><org_name>%s</org_name><email>a@example.org</email>
             <report_id>1</report_id><date_range><begin>1</begin><end>2</end></date_range></report_metadata>
             <policy_published><domain>example.com</domain><p>none</p></policy_published>
-            <record><row><source_ip>192.0.2.1</source_ip><count>1</count><policy_evaluated><disposition>none</disposition>
-            <dkim>pass</dkim><spf>pass</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from>
+            <record><row><source_ip>192.0.2.1</source_ip><count>1</count><policy_evaluated>
+            <disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from>
             </identifiers><auth_results><spf><domain>example.com</domain><result>pass</result></spf></auth_results>
             </record></feedback>
             """;
@@ -59,7 +48,7 @@ class ReviewS22TerminalTest {
 
     @Test
     void reportOfABounceEscapesTheSendersControlsInJson() {
-        CliRun run = runWithInput(DSN.formatted(HOSTILE).getBytes(StandardCharsets.UTF_8), "report", "-");
+        CliRun run = runWithInput(bounce(HOSTILE), "report", "-");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertNothingRaw(run.stdout());
         assertThat(run.stdout()).contains("\\u009B31mred\\u0085next\\u007Fdel\\u202Eevil\\u2028line\\u061Calm");
@@ -80,7 +69,7 @@ class ReviewS22TerminalTest {
     @Test
     void jsonKeepsOrdinaryTextAsItIs() {
         String text = "Grüße 日本";
-        CliRun run = runWithInput(DSN.formatted(text).getBytes(StandardCharsets.UTF_8), "report", "-");
+        CliRun run = runWithInput(bounce(text), "report", "-");
         assertThat(run.stdout()).contains("550 " + text);
     }
 
