@@ -32,7 +32,8 @@ class ReviewS22TerminalTest {
             <report_id>1</report_id><date_range><begin>1</begin><end>2</end></date_range></report_metadata>
             <policy_published><domain>example.com</domain><p>none</p></policy_published>
             <record><row><source_ip>192.0.2.1</source_ip><count>1</count><policy_evaluated>
-            <disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from>
+            <disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row>
+            <identifiers><header_from>example.com</header_from>
             </identifiers><auth_results><spf><domain>example.com</domain><result>pass</result></spf></auth_results>
             </record></feedback>
             """;
