@@ -28,7 +28,10 @@ public final class AuthpackCli implements Runnable {
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        PrintStream err = VisibleText.of(new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+                StandardCharsets.UTF_8));
+        // before any logger is made: SLF4J's simple logger writes to System.err, and log lines quote input too
+        System.setErr(err);
         int status = execute(args, new CliStreams(System.in, out, err));
         out.flush();
         err.flush();
@@ -49,7 +52,8 @@ public final class AuthpackCli implements Runnable {
      * {@code zoneResolver} in {@code check} and {@code spf} (for tests: {@link ZoneFileResolver#withLocalOverload}).
      */
     static int execute(String[] args, CliStreams streams, UnaryOperator<ZoneFileResolver> zoneResolver) {
-        CommandLine cli = commandLine(streams, zoneResolver);
+        CliStreams shown = new CliStreams(streams.in(), streams.out(), VisibleText.of(streams.err()));
+        CommandLine cli = commandLine(shown, zoneResolver);
         return cli.execute(args);
     }
 

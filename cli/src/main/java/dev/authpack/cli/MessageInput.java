@@ -13,6 +13,8 @@ final class MessageInput {
     /** Larger inputs are refused rather than buffered: far above any mail server's size limit. */
     static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
     static final String STDIN = "-";
+    /** What the JVM makes of octets of an argument that are not text in the locale's character set. */
+    private static final char UNDECODED = '\ufffd';
 
     private MessageInput() {
     }
@@ -24,6 +26,12 @@ final class MessageInput {
             } catch (IOException e) {
                 throw new UsageException("cannot read message from standard input: " + describe(e));
             }
+        }
+        if (argument.indexOf(UNDECODED) >= 0) {
+            // the JVM decodes arguments in the locale's character set (sun.jnu.encoding) and cannot name the file
+            throw new UsageException("cannot read message " + argument + ": the file name is not valid "
+                    + System.getProperty("sun.jnu.encoding", "in this locale") + " (give the message on standard input:"
+                    + " - < FILE)");
         }
         Path path;
         try {

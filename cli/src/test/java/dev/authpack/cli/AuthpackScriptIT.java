@@ -111,6 +111,15 @@ class AuthpackScriptIT {
     }
 
     @Test
+    void aFileNameWithATerminalEscapeIsShownNotSent() throws Exception {
+        // review s22: the real process shows the controls of an error line on standard error
+        Result result = authpack(new byte[0], "check", "/nonexistent/\u001b]0;owned\u0007.eml", "--checks", "dkim");
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("authpack check: cannot read message /nonexistent/\\x1b]0;owned\\x07.eml:"
+                + " no such file\n");
+    }
+
+    @Test
     void withoutTheJarItSaysHowToBuildItWithPackageNotInstall(@TempDir Path elsewhere) throws Exception {
         // a checkout that was never built: the hint must not write to ~/.m2 (package builds the fat JAR)
         Path copy = Files.createDirectories(elsewhere.resolve("bin")).resolve("authpack");

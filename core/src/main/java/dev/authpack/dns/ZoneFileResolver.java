@@ -1,6 +1,7 @@
 package dev.authpack.dns;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,11 @@ import org.xbill.DNS.Name;
  * {@link #withLocalOverload} makes their questions end as a resolver at its bound ends them (not sent).
  */
 public final class ZoneFileResolver extends RecordLookupResolver {
+    /**
+     * Octets of all zone files of one resolver together: they are read whole, and a zone file for the CLI or a test is
+     * small (review s22: a file of gigabytes ended the JVM with an OutOfMemoryError).
+     */
+    public static final long MAX_ZONE_BYTES = 64L * 1024 * 1024;
 
     private final ZoneData records;
     /** Lower-case absolute names (trailing dot) that fail, with how. */
@@ -64,13 +70,32 @@ public final class ZoneFileResolver extends RecordLookupResolver {
         }
     }
 
-    /** From zone files. @throws IOException if a file cannot be read or does not parse (the message names it) */
+    /**
+     * From zone files, of at most {@link #MAX_ZONE_BYTES} octets together (and {@link ZoneData#MAX_RECORDS} records).
+     *
+     * @throws IOException if a file cannot be read, is over the bound or does not parse (the message names it)
+     */
     public static ZoneFileResolver fromFiles(List<Path> zoneFiles) throws IOException {
         Map<String, byte[]> sources = new LinkedHashMap<>();
+        long left = MAX_ZONE_BYTES;
         for (Path p : zoneFiles) {
-            sources.put(p.toString(), Files.readAllBytes(p));
+            // the size first, so that a file of gigabytes is not read at all; then a bounded read (it may grow)
+            byte[] octets = Files.size(p) > left ? null : readAtMost(p, left);
+            if (octets == null || octets.length > left) {
+                throw new IOException(p + ": larger than " + MAX_ZONE_BYTES + " bytes"
+                        + (sources.isEmpty() ? "" : " with the files before it"));
+            }
+            left -= octets.length;
+            sources.put(p.toString(), octets);
         }
         return new ZoneFileResolver(parse(sources), Map.of());
+    }
+
+    /** Up to {@code limit} + 1 octets of {@code file}: more than {@code limit} means it is over. */
+    private static byte[] readAtMost(Path file, long limit) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        }
     }
 
     public static ZoneFileResolver fromFiles(Path... zoneFiles) throws IOException {

@@ -45,6 +45,15 @@ public final class WrittenText {
     }
 
     /**
+     * Appends {@code c} made visible, for text read by people rather than parsers (log lines, {@code LogText}; the
+     * command line's standard error, the CLI's {@code VisibleText}): {@code \\xNN} up to U+00FF, else a backslash,
+     * {@code u} and four hex digits. For the characters of {@link #breaksALine} (and any other a caller names).
+     */
+    public static StringBuilder appendVisible(StringBuilder out, char c) {
+        return out.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+    }
+
+    /**
      * {@code s} unfolded and on one line, by the rule of {@link #breaksALine}: CR and LF removed (RFC 5322 §2.2.3
      * unfolding), every other such character a space, an unpaired surrogate {@link #REPLACEMENT}; other text
      * (RFC 6532 UTF-8) kept. {@code s} itself when there is nothing to change.

@@ -32,7 +32,7 @@ public final class LogText {
                 if (out == null) {
                     out = new StringBuilder(end + 16).append(text, 0, i);
                 }
-                out.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+                WrittenText.appendVisible(out, c);
             } else if (out != null) {
                 out.append(c);
             }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,13 +43,23 @@ public final class ZoneData {
     public static final int MAX_CNAME_HOPS = 8;
     /** TTL for records when a file has neither {@code $TTL} nor an explicit TTL. */
     public static final long DEFAULT_TTL = 3600;
-    /** Bound on records loaded from one source, so a runaway file cannot exhaust memory. */
-    public static final int MAX_RECORDS_PER_SOURCE = 200_000;
+    /**
+     * Bound on the records of one {@code ZoneData} read from master files, all sources together, so a runaway file
+     * cannot exhaust memory. Over all files, not per file: one {@code $GENERATE} line is up to this many records,
+     * and a hundred such files were twenty million (review s22).
+     */
+    public static final int MAX_RECORDS = 200_000;
 
     private static final Name WILDCARD_LABEL = Name.fromConstantString("*");
 
     private final Map<Name, Map<Integer, List<Record>>> nodes;
-    private final Set<Name> emptyNonTerminals;
+    /**
+     * The owner names' {@link #treeKey}s, sorted: the names below a name come right after it, so an empty
+     * non-terminal is found when asked ({@link #isEmptyNonTerminal}). Not every ancestor listed up front: names of
+     * 120 labels, each with a label of its own near the top, made 24 million of them from a zone file of 283 octets
+     * (review s22). Not a {@code TreeSet<Name>} either: dnsjava compares deep names in time quadratic in their labels.
+     */
+    private final byte[][] sortedKeys;
     private final List<SOARecord> soas;
     /** True when names outside the data do not exist anywhere (a CNAME target outside it is NXDOMAIN). */
     private final boolean wholeWorld;
@@ -60,21 +71,14 @@ public final class ZoneData {
     private ZoneData(Map<Name, Map<Integer, List<Record>>> nodes, boolean wholeWorld) {
         this.nodes = nodes;
         this.wholeWorld = wholeWorld;
-        Set<Name> ents = new HashSet<>();
+        this.sortedKeys = nodes.keySet().stream().map(ZoneData::treeKey).sorted(Arrays::compareUnsigned)
+                .toArray(byte[][]::new);
         List<SOARecord> soaList = new ArrayList<>();
-        for (Map.Entry<Name, Map<Integer, List<Record>>> e : nodes.entrySet()) {
-            Name n = e.getKey();
-            for (int drop = 1; drop < n.labels(); drop++) {
-                Name ancestor = new Name(n, drop);
-                if (!nodes.containsKey(ancestor)) {
-                    ents.add(ancestor);
-                }
-            }
-            for (Record r : e.getValue().getOrDefault(Type.SOA, List.of())) {
+        for (Map<Integer, List<Record>> byType : nodes.values()) {
+            for (Record r : byType.getOrDefault(Type.SOA, List.of())) {
                 soaList.add((SOARecord) r);
             }
         }
-        this.emptyNonTerminals = Set.copyOf(ents);
         // Most specific zone first, so a name gets the SOA of its closest enclosing zone.
         soaList.sort((a, b) -> Integer.compare(b.getName().labels(), a.getName().labels()));
         this.soas = List.copyOf(soaList);
@@ -102,8 +106,9 @@ public final class ZoneData {
      */
     public static ZoneData parseSources(Map<String, byte[]> sources) throws IOException {
         Map<Name, Map<Integer, List<Record>>> nodes = new HashMap<>();
+        int[] count = {0};
         for (Map.Entry<String, byte[]> source : sources.entrySet()) {
-            addAll(nodes, new ByteArrayInputStream(source.getValue()), source.getKey());
+            addAll(nodes, new ByteArrayInputStream(source.getValue()), source.getKey(), count);
         }
         return new ZoneData(freeze(nodes));
     }
@@ -116,10 +121,11 @@ public final class ZoneData {
     /** A copy of this data with the records of more zone texts added. */
     public ZoneData plusTexts(Collection<String> zoneTexts) throws IOException {
         Map<Name, Map<Integer, List<Record>>> copy = deepCopy();
+        int[] count = {recordCount()};
         int i = 0;
         for (String text : zoneTexts) {
             i++;
-            addAll(copy, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "zone text #" + i);
+            addAll(copy, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "zone text #" + i, count);
         }
         return new ZoneData(freeze(copy), wholeWorld);
     }
@@ -127,9 +133,10 @@ public final class ZoneData {
     /** A copy of this data with the records of more zone files added. */
     public ZoneData plusFiles(Collection<Path> zoneFiles) throws IOException {
         Map<Name, Map<Integer, List<Record>>> copy = deepCopy();
+        int[] count = {recordCount()};
         for (Path file : zoneFiles) {
             try (InputStream in = Files.newInputStream(file)) {
-                addAll(copy, in, file.toString());
+                addAll(copy, in, file.toString(), count);
             }
         }
         return new ZoneData(freeze(copy), wholeWorld);
@@ -178,16 +185,17 @@ public final class ZoneData {
         }
     }
 
-    private static void addAll(Map<Name, Map<Integer, List<Record>>> into, InputStream in, String source)
-            throws IOException {
+    /** Adds the records of one source; {@code count[0]} counts the records read so far, this source's included. */
+    private static void addAll(Map<Name, Map<Integer, List<Record>>> into, InputStream in, String source,
+            int[] count) throws IOException {
         try (Master master = new Master(in, Name.root, DEFAULT_TTL)) {
             // $INCLUDE would read arbitrary files relative to the working directory: not wanted in a test server.
             master.disableIncludes(true);
-            int count = 0;
             Record r;
             while ((r = master.nextRecord()) != null) {
-                if (++count > MAX_RECORDS_PER_SOURCE) {
-                    throw new IOException(source + ": more than " + MAX_RECORDS_PER_SOURCE + " records");
+                if (++count[0] > MAX_RECORDS) {
+                    throw new IOException(source + ": more than " + MAX_RECORDS + " records"
+                            + " (all zone sources together)");
                 }
                 add(into, r);
             }
@@ -227,6 +235,10 @@ public final class ZoneData {
         return java.util.Collections.unmodifiableMap(frozen);
     }
 
+    private int recordCount() {
+        return nodes.values().stream().flatMap(byType -> byType.values().stream()).mapToInt(List::size).sum();
+    }
+
     /** Number of owner names holding records. */
     public int nameCount() {
         return nodes.size();
@@ -253,7 +265,7 @@ public final class ZoneData {
             }
             Map<Integer, List<Record>> node = nodes.get(current);
             boolean wildcard = false;
-            if (node == null && !emptyNonTerminals.contains(current)) {
+            if (node == null && !isEmptyNonTerminal(current)) {
                 node = wildcardNode(current);
                 wildcard = node != null;
                 if (node == null) {
@@ -290,11 +302,58 @@ public final class ZoneData {
         return new Answer(Rcode.NOERROR, answer, List.of());
     }
 
+    /** Whether {@code name} owns records or is an empty non-terminal (RFC 8020: it exists). */
+    private boolean exists(Name name) {
+        return nodes.containsKey(name) || isEmptyNonTerminal(name);
+    }
+
+    /**
+     * Whether {@code name} owns no records but a name below it does (RFC 4592 §2.2.2): then the next owner name
+     * after it in canonical order is below it.
+     */
+    private boolean isEmptyNonTerminal(Name name) {
+        if (nodes.containsKey(name)) {
+            return false;
+        }
+        byte[] key = treeKey(name);
+        int found = Arrays.binarySearch(sortedKeys, key, Arrays::compareUnsigned);
+        int next = found >= 0 ? found + 1 : -found - 1;
+        return next < sortedKeys.length && sortedKeys[next].length > key.length
+                && Arrays.equals(sortedKeys[next], 0, key.length, key, 0, key.length);
+    }
+
+    /**
+     * {@code name}'s labels from the top down, each in lower case (RFC 4034 §6.2) and ended by octet 0 (octets 0 and
+     * 1 inside a label written as 1 1 and 1 2): the key of a name below {@code name} starts with this key, and no
+     * other key does.
+     */
+    static byte[] treeKey(Name name) {
+        byte[] wire = name.toWireCanonical(); // length-prefixed labels, lower case, the root's empty label last
+        int[] starts = new int[name.labels()];
+        int count = 0;
+        for (int p = 0; wire[p] != 0; p += (wire[p] & 0xff) + 1) {
+            starts[count++] = p;
+        }
+        java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream(wire.length + 8);
+        for (int i = count - 1; i >= 0; i--) {
+            int length = wire[starts[i]] & 0xff;
+            for (int k = 1; k <= length; k++) {
+                int b = wire[starts[i] + k] & 0xff;
+                if (b <= 1) {
+                    key.write(1);
+                }
+                key.write(b <= 1 ? b + 1 : b);
+            }
+            key.write(0);
+        }
+        return key.toByteArray();
+    }
+
     /** RFC 4592 §3.3.1: the wildcard at the closest encloser, if the name does not exist. */
     private Map<Integer, List<Record>> wildcardNode(Name name) {
         for (int drop = 1; drop < name.labels(); drop++) {
             Name ancestor = new Name(name, drop);
-            if (nodes.containsKey(ancestor) || emptyNonTerminals.contains(ancestor)) {
+            if (exists(ancestor)) {
                 try {
                     return nodes.get(Name.concatenate(WILDCARD_LABEL, ancestor));
                 } catch (org.xbill.DNS.NameTooLongException e) {
@@ -306,7 +365,7 @@ public final class ZoneData {
     }
 
     private boolean inOurData(Name name) {
-        if (nodes.containsKey(name) || emptyNonTerminals.contains(name)) {
+        if (exists(name)) {
             return true;
         }
         return soas.stream().anyMatch(soa -> name.subdomain(soa.getName()));

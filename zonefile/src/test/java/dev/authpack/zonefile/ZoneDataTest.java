@@ -56,6 +56,32 @@ class ZoneDataTest {
     }
 
     @Test
+    void emptyNonTerminalsAreFoundInCanonicalOrderAmongLookAlikeNeighbours() throws IOException {
+        // canonical order (RFC 4034 §6.1): b < x.b < b- < B-.c (case ignored) < c: a sibling that starts like the
+        // name ("b-", "b0") must not be taken for a name below it
+        ZoneData z = ZoneData.parse(List.of("""
+                x.B.example.   IN A 192.0.2.1
+                b-.example.    IN A 192.0.2.2
+                b0.example.    IN A 192.0.2.3
+                y.b-.c.example. IN A 192.0.2.4
+                *.w.example.   IN TXT "wild"
+                """));
+        for (String ent : List.of("b.example.", "B.EXAMPLE.", "example.", ".", "c.example.", "b-.c.example.",
+                "w.example.")) {
+            ZoneData.Answer a = z.lookup(name(ent), Type.A);
+            assertThat(a.rcode()).as(ent).isEqualTo(Rcode.NOERROR);
+            assertThat(a.answer()).as(ent).isEmpty();
+        }
+        for (String missing : List.of("a.example.", "b1.example.", "x.b0.example.", "b.c.example.", "z.example.",
+                "x.b.example.com.", "y.b.example.")) {
+            assertThat(z.lookup(name(missing), Type.A).rcode()).as(missing).isEqualTo(Rcode.NXDOMAIN);
+        }
+        // the wildcard's closest encloser found through an empty non-terminal (RFC 4592 §3.3.1)
+        assertThat(z.lookup(name("q.w.example."), Type.TXT).answer()).hasSize(1);
+        assertThat(z.lookup(name("b0.example."), Type.A).answer()).hasSize(1);
+    }
+
+    @Test
     void cnameOutOfTheDataIsSomeoneElsesUnlessTheDataIsTheWholeWorld() throws IOException {
         ZoneData.Answer server = zone().lookup(name("away.example.com."), Type.A);
         assertThat(server.rcode()).isEqualTo(Rcode.NOERROR);
