@@ -198,9 +198,9 @@ final class AuthResultsHeaders {
      * Fails closed for a mail whose fields claiming our id could not be removed, or ours not written: a header
      * section too large ({@link HeaderSectionTooLarge}), a rewrite that failed (a spool read error, say: review
      * s19 L3), or results that cannot be read whole ({@link MailAttributes.UnreadableResults}: ours is never
-     * written from part of them, review s22). It goes to James' error processor (state {@link Mail#ERROR}, with the reason as its error message),
-     * where the administrator sees it, instead of being delivered carrying a sender's field that claims our
-     * authserv-id. The error processor must store such mail, not bounce it to its (possibly forged) sender
+     * written from part of them, review s22). It goes to James' error processor (state {@link Mail#ERROR}, with
+     * the reason as its error message), where the administrator sees it, instead of being delivered carrying a
+     * sender's field that claims our authserv-id. The error processor must store such mail, not bounce it to its (possibly forged) sender
      * (docs/security.md).
      */
     static void toErrorProcessor(Mail mail, String who, Throwable e) {
