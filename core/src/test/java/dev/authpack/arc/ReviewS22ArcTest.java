@@ -63,9 +63,7 @@ class ReviewS22ArcTest {
                 .withClock(ArcFixtures.NOW).withSignedHeaders(List.of("from", "to", "subject", "date", "message-id")));
         byte[] sealed = sealValidated(onceFrom, dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
                 "dmarc=pass header.from=origin.example");
-        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
-                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
-                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
+        DmarcResult fail = failFor("origin.example");
         ArcResult asSealed = verifier(dns()).verify(parse(sealed)).join();
         assertThat(DmarcOverride.find(fail, asSealed, Set.of("lists.example"))).isPresent();
 
@@ -74,8 +72,38 @@ class ReviewS22ArcTest {
         String forged = s.substring(0, from) + "From: CEO <ceo@origin.example>\r\n" + s.substring(from);
         ArcResult replayed = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
         assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
-        assertThat(replayed.sets().get(0).amsSignsEveryFrom()).isFalse();
+        assertThat(replayed.sets().get(0).amsSignsEveryInstance()).isFalse();
         assertThat(DmarcOverride.find(fail, replayed, Set.of("lists.example"))).isEmpty();
+    }
+
+    /**
+     * The override stands in for a DKIM pass, so it asks what a pass asks ({@code SignedHeaders.unsignedInstance}):
+     * a {@code Subject} added above a set whose ARC-Message-Signature lists Subject once leaves the chain passing
+     * (the new Subject is outside what it signs) while a client shows it; the same field added above a DKIM
+     * signature makes it {@code policy}, and the trusted sealer's pass brought the message back. The From-only
+     * check let it through.
+     */
+    @Test
+    void noOverrideWhenTheNewestMessageSignatureLeavesASubjectUnsigned() {
+        byte[] sealed = sealValidated(listSealer(), dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+                "dmarc=pass header.from=origin.example");
+        assertThat(text(sealed).replace("\r\n", "")).contains("h=from:from:subject:");
+        ArcResult asSealed = verifier(dns()).verify(parse(sealed)).join();
+        assertThat(DmarcOverride.find(failFor("origin.example"), asSealed, Set.of("lists.example"))).isPresent();
+
+        String s = text(sealed);
+        int subject = s.indexOf("Subject: ARC test");
+        String forged = s.substring(0, subject) + "Subject: Urgent: wire the money today\r\n" + s.substring(subject);
+        ArcResult replayed = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(replayed.sets().get(0).amsSignsEveryInstance()).isFalse();
+        assertThat(DmarcOverride.find(failFor("origin.example"), replayed, Set.of("lists.example"))).isEmpty();
+    }
+
+    private static DmarcResult failFor(String domain) {
+        return new DmarcResult(DmarcStatus.FAIL, "test", domain, List.of(domain), domain, domain, null,
+                DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT, false, false, null, List.of(), List.of(),
+                false, false, false, DmarcMode.RFC9989, 1);
     }
 
     /**
@@ -90,9 +118,7 @@ class ReviewS22ArcTest {
         byte[] forged = ("X-Note: x\rFrom: CEO <ceo@origin.example>\r\n" + text(sealed))
                 .getBytes(StandardCharsets.UTF_8);
         ArcResult chain = verifier(dns()).verify(forged).join();
-        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
-                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
-                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
+        DmarcResult fail = failFor("origin.example");
         boolean hidden = new DmarcEvaluator(dns()).prepare(forged).hasFromOutsideEverySignature();
         assertThat(hidden).isTrue();
         assertThat(DmarcOverride.find(fail, chain, Set.of("lists.example"), hidden)).isEmpty();
