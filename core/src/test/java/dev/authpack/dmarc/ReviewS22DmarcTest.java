@@ -89,6 +89,10 @@ class ReviewS22DmarcTest {
             DmarcResult r = evaluate(replayed);
             assertThat(r.status()).as(r.toString()).isEqualTo(DmarcStatus.FAIL);
             assertRejected(r);
+            // the one rule lives in DKIM (SignedHeaders.unsignedInstance): the signature is policy, no pass for DMARC
+            DkimReport dkim = new DkimVerifier(dns()).verify(RawMessage.parse(replayed)).join();
+            assertThat(dkim.results()).singleElement().satisfies(d -> assertThat(d.reason()).contains("From"));
+            assertThat(dkim.passes()).isEmpty();
         }
 
         /**
