@@ -61,19 +61,7 @@ class ReviewS22ArcTest {
     void noOverrideWhenTheNewestMessageSignatureLeavesAFromUnsigned() {
         ArcSealer onceFrom = new ArcSealer(ArcFixtures.LIST_KEY, ArcSealOptions.of("lists.example", "s1")
                 .withClock(ArcFixtures.NOW).withSignedHeaders(List.of("from", "to", "subject", "date", "message-id")));
-        byte[] sealed = sealValidated(onceFrom, dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
-                "dmarc=pass header.from=origin.example");
-        DmarcResult fail = failFor("origin.example");
-        ArcResult asSealed = verifier(dns()).verify(parse(sealed)).join();
-        assertThat(DmarcOverride.find(fail, asSealed, Set.of("lists.example"))).isPresent();
-
-        String s = text(sealed);
-        int from = s.indexOf("From: Alice");
-        String forged = s.substring(0, from) + "From: CEO <ceo@origin.example>\r\n" + s.substring(from);
-        ArcResult replayed = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
-        assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
-        assertThat(replayed.sets().get(0).amsSignsEveryInstance()).isFalse();
-        assertThat(DmarcOverride.find(fail, replayed, Set.of("lists.example"))).isEmpty();
+        assertNoOverrideWhenAddedAbove(onceFrom, "From: Alice", "From: CEO <ceo@origin.example>");
     }
 
     /**
@@ -85,18 +73,26 @@ class ReviewS22ArcTest {
      */
     @Test
     void noOverrideWhenTheNewestMessageSignatureLeavesASubjectUnsigned() {
-        byte[] sealed = sealValidated(listSealer(), dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+        assertNoOverrideWhenAddedAbove(listSealer(), "Subject: ARC test", "Subject: Urgent: wire the money today");
+    }
+
+    /**
+     * The trusted sealer's pass overrides the DMARC fail of the sealed message, and no longer once {@code added} is
+     * put above the field starting {@code above}, though the chain still validates.
+     */
+    private static void assertNoOverrideWhenAddedAbove(ArcSealer sealer, String above, String added) {
+        byte[] sealed = sealValidated(sealer, dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
                 "dmarc=pass header.from=origin.example");
-        assertThat(text(sealed).replace("\r\n", "")).contains("h=from:from:subject:");
         ArcResult asSealed = verifier(dns()).verify(parse(sealed)).join();
+        assertThat(asSealed.sets().get(0).amsSignsEveryInstance()).isTrue();
         assertThat(DmarcOverride.find(failFor("origin.example"), asSealed, Set.of("lists.example"))).isPresent();
 
         String s = text(sealed);
-        int subject = s.indexOf("Subject: ARC test");
-        String forged = s.substring(0, subject) + "Subject: Urgent: wire the money today\r\n" + s.substring(subject);
+        int at = s.indexOf(above);
+        String forged = s.substring(0, at) + added + "\r\n" + s.substring(at);
         ArcResult replayed = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
         assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
-        assertThat(replayed.sets().get(0).amsSignsEveryInstance()).isFalse();
+        assertThat(replayed.sets().get(0).amsSignsEveryInstance()).as(added).isFalse();
         assertThat(DmarcOverride.find(failFor("origin.example"), replayed, Set.of("lists.example"))).isEmpty();
     }
 
