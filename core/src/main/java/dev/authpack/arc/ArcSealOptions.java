@@ -17,10 +17,12 @@ import java.util.Set;
  *
  * @param domain                 d= of the ARC-Message-Signature and ARC-Seal
  * @param selector               s= of both
- * @param signedHeaders          the ARC-Message-Signature's h= list, written as given; null (the default) for the
- *                               fields of {@link DkimSignOptions#DEFAULT_SIGNED_HEADERS} present in the message, each
- *                               instance, plus every DKIM-Signature (RFC 8617 §4.1.2: the AMS should cover them), and
- *                               From even when absent. Authentication-Results and the ARC fields are refused (RFC 8617
+ * @param signedHeaders          the ARC-Message-Signature's h= list, written as given; null (the default) for DkimSign's
+ *                               default h= ({@link dev.authpack.dkim.DkimSigner#defaultHeaderNames}: the fields of
+ *                               {@link DkimSignOptions#DEFAULT_SIGNED_HEADERS} present, each instance, plus one more
+ *                               of {@link DkimSignOptions#DEFAULT_OVER_SIGNED_HEADERS} always and of {@link
+ *                               DkimSignOptions#OVER_SIGNED_WHEN_PRESENT} when present), then every DKIM-Signature
+ *                               (RFC 8617 §4.1.2: the AMS should cover them). Authentication-Results and the ARC fields are refused (RFC 8617
  *                               §4.1.2: they must not be signed).
  * @param headerCanonicalization of the ARC-Message-Signature; default relaxed (the ARC-Seal is always relaxed)
  * @param bodyCanonicalization   of the ARC-Message-Signature; default relaxed
@@ -33,6 +35,8 @@ public record ArcSealOptions(String domain, String selector, List<String> signed
                              Canonicalization headerCanonicalization, Canonicalization bodyCanonicalization,
                              Style style, int lineWidth, Clock clock) {
     public static final int DEFAULT_LINE_WIDTH = 78;
+    /** The most names an h= may list (the verifier's bound, {@code ArcSignature}). */
+    public static final int MAX_SIGNED_HEADERS = 1000;
     private static final Set<String> NEVER_SIGNED = Set.of("arc-seal", "arc-message-signature",
             "arc-authentication-results", "authentication-results");
 
@@ -63,8 +67,9 @@ public record ArcSealOptions(String domain, String selector, List<String> signed
         }
         if (signedHeaders != null) {
             signedHeaders = List.copyOf(signedHeaders);
-            if (signedHeaders.isEmpty() || signedHeaders.size() > 1000) {
-                throw new IllegalArgumentException("the signed headers must name 1 to 1000 fields");
+            if (signedHeaders.isEmpty() || signedHeaders.size() > MAX_SIGNED_HEADERS) {
+                throw new IllegalArgumentException("the signed headers must name 1 to " + MAX_SIGNED_HEADERS
+                        + " fields");
             }
             for (String name : signedHeaders) {
                 FieldNames.check(name);

@@ -6,6 +6,7 @@ import dev.authpack.dkim.internal.ByteBuilder;
 import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimAlgorithm;
 import dev.authpack.dkim.DkimSignOptions;
+import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.dkim.internal.HeaderCanonicalizer;
 import dev.authpack.dkim.SignedHeaders;
@@ -253,27 +254,22 @@ public final class ArcSealer {
     }
 
     /**
-     * The h= names: the explicit list, or the default list's fields present, DKIM-Signatures, and From once more
-     * than it occurs. Over-signing From (RFC 6376 §8.15, as DkimSign does by default) makes a From field added above
-     * the message in transit break this signature: otherwise our set, whose ARC-Authentication-Results says whose
-     * {@code header.from} passed, would still validate under an author a client shows and we never saw (review s22).
+     * The h= names: the explicit list as given, or DkimSign's default h= for this message ({@link
+     * DkimSigner#defaultHeaderNames} with DkimSign's default over-signed fields) followed by every DKIM-Signature
+     * (RFC 8617 §4.1.2). Over-signing (RFC 6376 §8.15) makes a From, Subject, Reply-To, To or Cc, or a second
+     * Content-Type, Date, Message-ID..., added above the message in transit break this signature: otherwise our set,
+     * whose ARC-Authentication-Results says whose {@code header.from} passed, would still validate under a field a
+     * client shows and we never saw, and a receiver that trusts our seals would let it ride on our pass (review s22).
      */
     private List<String> headerNames(RawMessage message) {
         if (options.signedHeaders() != null) {
             return options.signedHeaders();
         }
-        List<String> names = new ArrayList<>();
-        for (String name : DkimSignOptions.DEFAULT_SIGNED_HEADERS) {
-            int count = message.count(name) + (name.equals("from") ? 1 : 0);
-            for (int i = count; i > 0; i--) {
-                names.add(name);
-            }
-        }
-        for (int i = Math.min(message.count("DKIM-Signature"), 100); i > 0; i--) {
+        List<String> names = new ArrayList<>(DkimSigner.defaultHeaderNames(message,
+                DkimSignOptions.DEFAULT_OVER_SIGNED_HEADERS, DkimSignOptions.OVER_SIGNED_WHEN_PRESENT));
+        for (int i = Math.min(message.count("DKIM-Signature"), 100);
+             i > 0 && names.size() < ArcSealOptions.MAX_SIGNED_HEADERS; i--) {
             names.add("dkim-signature");
-        }
-        if (!names.contains("from")) {
-            names.add(0, "from");
         }
         return names;
     }

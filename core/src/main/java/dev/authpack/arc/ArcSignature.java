@@ -34,7 +34,7 @@ record ArcSignature(ArcField arcField, DkimAlgorithm algorithm, byte[] signature
      */
     static final Canonicalization[] DEFAULT_AMS_CANONICALIZATION = {Canonicalization.RELAXED,
             Canonicalization.RELAXED};
-    private static final int MAX_SIGNED_HEADERS = 1000;
+    private static final int MAX_SIGNED_HEADERS = ArcSealOptions.MAX_SIGNED_HEADERS;
 
     /** Reads a usable ARC-Message-Signature or ARC-Seal field (one with tags and an instance). */
     static ArcSignature parse(ArcField field, boolean allowEd25519) throws ArcSignatureException {

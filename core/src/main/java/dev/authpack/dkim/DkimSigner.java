@@ -170,14 +170,26 @@ public final class DkimSigner {
             addInstances(names, "from", message.count("from") + 1 - listed);
             return names;
         }
-        Set<String> over = options.overSignedHeaders();
+        return defaultHeaderNames(message, options.overSignedHeaders(), options.overSignedWhenPresent());
+    }
+
+    /**
+     * The h= list of the default list for this message (at most {@value DkimSignature#MAX_SIGNED_HEADERS} names):
+     * every instance present of {@link DkimSignOptions#DEFAULT_SIGNED_HEADERS}, one more of From, of every {@code
+     * overSigned} name and of the {@code overSignedWhenPresent} fields present (RFC 6376 §8.15). DkimSign's default
+     * ({@link dev.authpack.dkim.sign.SignSettings#defaults()}) passes {@link DkimSignOptions#DEFAULT_OVER_SIGNED_HEADERS}
+     * and {@link DkimSignOptions#OVER_SIGNED_WHEN_PRESENT}, and so does the ARC sealer's default.
+     */
+    public static List<String> defaultHeaderNames(RawMessage message, Set<String> overSigned,
+                                                  Set<String> overSignedWhenPresent) {
+        List<String> names = new ArrayList<>();
         for (String name : DkimSignOptions.DEFAULT_SIGNED_HEADERS) {
             int present = message.count(name);
-            boolean overSigned = name.equals("from") || over.contains(name)
-                    || present > 0 && options.overSignedWhenPresent().contains(name);
-            addInstances(names, name, present + (overSigned ? 1 : 0));
+            boolean over = name.equals("from") || overSigned.contains(name)
+                    || present > 0 && overSignedWhenPresent.contains(name);
+            addInstances(names, name, present + (over ? 1 : 0));
         }
-        for (String name : over) {
+        for (String name : overSigned) {
             if (!DkimSignOptions.DEFAULT_SIGNED_HEADERS.contains(name)) {
                 addInstances(names, name, message.count(name) + 1);
             }
