@@ -214,8 +214,8 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             throw new ConfigurationException("RelayPolicyRcptHook: bad relay policy: " + e.getMessage(), e);
         }
         nameLookupTimeout = Duration.ofMillis(number(config, NAME_LOOKUP_TIMEOUT_KEY, DEFAULT_NAME_LOOKUP_TIMEOUT_MS,
-                MAX_NAME_LOOKUP_TIMEOUT_MS));
-        int maxWaiting = number(config, MAX_WAITING_KEY, SessionLimits.defaultMaxWaiting(),
+                (int) SessionLimits.MIN_WAIT_MS, MAX_NAME_LOOKUP_TIMEOUT_MS));
+        int maxWaiting = number(config, MAX_WAITING_KEY, SessionLimits.defaultMaxWaiting(), 1,
                 SessionLimits.MAX_WAITING_CEILING);
         share(maxWaiting);
         DnsSettings dns = dnsSettings(config);
@@ -250,13 +250,13 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     }
 
     /**
-     * {@code key}, a whole number from 1 to {@code max} ({@link SessionLimits#number}, the parsing of
+     * {@code key}, a whole number from {@code min} to {@code max} ({@link SessionLimits#number}, the parsing of
      * {@code SessionAuthCheck}'s limits).
      */
-    private static int number(Configuration config, String key, int defaultValue, int max)
+    private static int number(Configuration config, String key, int defaultValue, int min, int max)
             throws ConfigurationException {
         try {
-            return (int) SessionLimits.number(name -> config.getString(name, null), key, defaultValue, 1, max);
+            return (int) SessionLimits.number(name -> config.getString(name, null), key, defaultValue, min, max);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("RelayPolicyRcptHook: " + e.getMessage(), e);
         }
