@@ -19,6 +19,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -136,6 +137,8 @@ final class LoopbackExchange {
 
     /** Linux's IPv4 settings per interface ({@link #ipv4LoopbackOnlyLocal}). */
     static final Path IPV4_CONF = Path.of("/proc/sys/net/ipv4/conf");
+    private static final boolean LINUX =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
     /** Interfaces looked at, at most (a host has a few; a container host some hundreds). */
     private static final int MAX_INTERFACES = 4096;
 
@@ -155,11 +158,13 @@ final class LoopbackExchange {
      * Linux does unless {@code route_localnet} is set ({@code conf/all}, or the interface's own; {@code default}
      * counts too, for interfaces made later): kube-proxy sets it for NodePorts on localhost (CVE-2020-8558), and then
      * a host on the same link can send "from 127.0.0.1:53". Anything but a 0 read there counts as set. No such
-     * directory (another kernel, which drops such datagrams): true.
+     * directory: true on another kernel (which drops such datagrams), false on Linux, where it only means
+     * {@code /proc} is not mounted (a chroot, a sandbox) and says nothing of the setting (review s22, reviewA). Read
+     * once, when the transport is made: a setting turned on later is seen only after a restart.
      */
     static boolean ipv4LoopbackOnlyLocal(Path conf) {
         if (!Files.isDirectory(conf)) {
-            return true;
+            return !LINUX;
         }
         try (DirectoryStream<Path> devices = Files.newDirectoryStream(conf)) {
             int seen = 0;

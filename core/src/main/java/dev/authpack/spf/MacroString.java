@@ -229,25 +229,62 @@ final class MacroString {
         return e.urlEscape() ? urlEscape(value) : value;
     }
 
+    /**
+     * §7.3: split the value at the delimiters, reverse the parts for {@code r}, keep the rightmost ones, join them
+     * with dots. The parts kept are found by scanning from the end of the value (from its start for {@code r}) only
+     * as far as they reach, and nothing else is built, so the work is the length of the result: a macro repeated
+     * thousands of times whose result is empty costs nothing each time (review s22, reviewA: a split of the whole
+     * local part per occurrence was 1.5 GB for one term, which the output bound of {@link #expandTail} never saw).
+     */
     private static String transform(String value, Expand e) {
         if (e.rightParts() == 0 && !e.reverse() && e.delimiters().isEmpty()) {
             return value;
         }
         String delimiters = e.delimiters().isEmpty() ? "." : e.delimiters();
-        List<String> split = new ArrayList<>();
+        int keep = e.rightParts() == 0 ? Integer.MAX_VALUE : e.rightParts();
+        return e.reverse() ? firstPartsReversed(value, delimiters, keep) : lastParts(value, delimiters, keep);
+    }
+
+    /** The last {@code keep} parts of {@code value}, in order, joined with dots. */
+    private static String lastParts(String value, String delimiters, int keep) {
         int start = 0;
-        for (int i = 0; i < value.length(); i++) {
-            if (delimiters.indexOf(value.charAt(i)) >= 0) {
-                split.add(value.substring(start, i));
+        int seen = 0;
+        for (int i = value.length() - 1; i >= 0; i--) {
+            if (delimiters.indexOf(value.charAt(i)) >= 0 && ++seen == keep) {
                 start = i + 1;
+                break;
             }
         }
-        split.add(value.substring(start));
-        if (e.reverse()) {
-            java.util.Collections.reverse(split);
+        StringBuilder out = new StringBuilder(value.length() - start);
+        for (int i = start; i < value.length(); i++) {
+            char c = value.charAt(i);
+            out.append(delimiters.indexOf(c) >= 0 ? '.' : c);
         }
-        int keep = e.rightParts() == 0 ? split.size() : Math.min(e.rightParts(), split.size());
-        return String.join(".", split.subList(split.size() - keep, split.size()));
+        return out.toString();
+    }
+
+    /** The first {@code keep} parts of {@code value}, last first, joined with dots (the rightmost once reversed). */
+    private static String firstPartsReversed(String value, String delimiters, int keep) {
+        int end = value.length();
+        int seen = 0;
+        for (int i = 0; i < value.length(); i++) {
+            if (delimiters.indexOf(value.charAt(i)) >= 0 && ++seen == keep) {
+                end = i;
+                break;
+            }
+        }
+        StringBuilder out = new StringBuilder(end);
+        int partEnd = end;
+        for (int i = end - 1; i >= -1; i--) {
+            if (i < 0 || delimiters.indexOf(value.charAt(i)) >= 0) {
+                if (partEnd < end) {
+                    out.append('.');
+                }
+                out.append(value, i + 1, partEnd);
+                partEnd = i;
+            }
+        }
+        return out.toString();
     }
 
     /** §7.3: upper-case macro letters are URL-escaped; everything but RFC 3986 unreserved characters is escaped. */

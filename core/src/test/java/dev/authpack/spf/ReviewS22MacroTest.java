@@ -92,7 +92,7 @@ class ReviewS22MacroTest {
         }
     }
 
-    private static long allocated() {
+    static long allocated() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }

@@ -2,6 +2,7 @@ package dev.authpack.james.smtp;
 
 import dev.authpack.check.ClientQuota;
 import dev.authpack.dns.Deadlines;
+import dev.authpack.dns.DnsResolver;
 import dev.authpack.iprev.IprevChecker;
 import dev.authpack.iprev.IprevResult;
 
@@ -13,15 +14,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * The client-name lookups of a {@link RelayPolicyRcptHook} in flight (review s22). A lookup holds a unit of its
+ * The client-name lookups of the {@link RelayPolicyRcptHook}s in flight (review s22), one table for every relay hook
+ * over the same {@link SessionCounts} (the JVM's: James' SMTP servers, ports 25, 465, 587). A lookup holds a unit of its
  * client's and its network's share ({@link ClientQuota}: {@value #PER_CLIENT} per client, an IPv4 address or an
  * IPv6 /64; {@value #PER_NETWORK} per network, an IPv4 /24 or an IPv6 /48) from its start until it finishes,
  * whatever becomes of the connection that started it: a client that drops the connection when its RCPT is
  * answered {@code 451} and reconnects at once finds its share still held by the lookup that goes on, instead of
  * starting one more each time (every connection's lookup went on after the connection, only the waits on the I/O
- * threads were bounded). A connection of an address whose lookup is in flight joins that lookup (the same PTR and
- * A/AAAA questions) and takes nothing more, so an honest client's retry after a {@code 451} gets the answer the
- * first lookup brings.
+ * threads were bounded). A connection of an address whose lookup is in flight through the same resolver joins that
+ * lookup (the same PTR and A/AAAA questions) and takes nothing more, so an honest client's retry after a
+ * {@code 451}, to the same SMTP server or another of the JVM, gets the answer the first lookup brings (review s22,
+ * reviewA: a table per hook left a connection to another server with the share held and no lookup to join). Hooks
+ * with the same {@code dnsServers} share their resolver; one of another resolver does not join, and finds the
+ * client's share held.
  *
  * <p>Bounded: at most the quota's tracked clients hold a lookup, each at most its share; a lookup that has not
  * finished after {@link #CEILING} (the resolver's own timeouts end it long before) ends with a timeout and gives
@@ -42,21 +47,27 @@ final class NameLookups {
             / (1 + IprevChecker.DEFAULT_MAX_NAMES);
 
     private final ClientQuota shares;
-    /** The lookups in flight, by client address (each holds a unit of {@link #shares}). */
-    private final Map<InetAddress, CompletableFuture<IprevResult>> inFlight = new HashMap<>();
+    /** The lookups in flight, by resolver and client address (each holds a unit of {@link #shares}). */
+    private final Map<Key, CompletableFuture<IprevResult>> inFlight = new HashMap<>();
 
-    /** @param counts what clients and networks hold, shared with the other relay hooks of the JVM */
+    /** A resolver (by identity: one per DNS settings) and the client address it looks up. */
+    private record Key(DnsResolver resolver, InetAddress client) {
+    }
+
+    /** @param counts what clients and networks hold of the lookups, shared with the other relay hooks of the JVM */
     NameLookups(ClientQuota.Counts counts) {
         this.shares = new ClientQuota(PER_CLIENT, PER_NETWORK, counts);
     }
 
     /**
-     * The lookup in flight for {@code client}, or one started by {@code lookup} when the client and its network are
-     * within their shares; null when they are not (nothing is started).
+     * The lookup in flight for {@code client} through {@code resolver}, or one started by {@code lookup} (which
+     * asks {@code resolver}) when the client and its network are within their shares; null when they are not
+     * (nothing is started).
      */
-    synchronized CompletableFuture<IprevResult> join(InetAddress client,
+    synchronized CompletableFuture<IprevResult> join(DnsResolver resolver, InetAddress client,
                                                      Function<InetAddress, CompletableFuture<IprevResult>> lookup) {
-        CompletableFuture<IprevResult> running = inFlight.get(client);
+        Key key = new Key(resolver, client);
+        CompletableFuture<IprevResult> running = inFlight.get(key);
         if (running != null) {
             return running;
         }
@@ -71,15 +82,14 @@ final class NameLookups {
             permit.close();
             throw e;
         }
-        inFlight.put(client, started);
+        inFlight.put(key, started);
         // runs at once when the answer is in already (a cached one): the unit is given back before we return
-        started.whenComplete((result, error) -> finished(client, started, permit));
+        started.whenComplete((result, error) -> finished(key, started, permit));
         return started;
     }
 
-    private synchronized void finished(InetAddress client, CompletableFuture<IprevResult> lookup,
-                                       ClientQuota.Permit permit) {
-        inFlight.remove(client, lookup);
+    private synchronized void finished(Key key, CompletableFuture<IprevResult> lookup, ClientQuota.Permit permit) {
+        inFlight.remove(key, lookup);
         permit.close();
     }
 

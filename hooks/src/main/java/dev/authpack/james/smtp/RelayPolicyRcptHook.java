@@ -152,12 +152,13 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     private final Predicate<Domain> localDomains;
     private final Function<DnsSettings, DnsResolver> resolvers;
     private volatile RelayPolicy policy = RelayPolicy.denyAll();
-    private volatile Optional<IprevChecker> names = Optional.empty();
+    private volatile Optional<ClientNames> names = Optional.empty();
     private volatile Duration nameLookupTimeout = Duration.ofMillis(DEFAULT_NAME_LOOKUP_TIMEOUT_MS);
     /**
      * What each client and network holds of the relay hooks' waits and name lookups in flight, counted for every
      * relay hook of the JVM together (the SMTP servers of one James: an attacker reaching two of them gets no twice
-     * its share); apart from {@link SessionAuthCheck}'s counts, whose queries are single DNS queries.
+     * its share), and the lookups themselves, which a connection to any of them joins (review s22, reviewA); apart
+     * from {@link SessionAuthCheck}'s counts, whose queries are single DNS queries.
      */
     static final SessionCounts JVM = SessionCounts.fresh();
     private final SessionCounts counts;
@@ -166,8 +167,9 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
      * one client (IPv4 address, IPv6 /64) or network (IPv4 /24, IPv6 /48) at most half (review s21).
      */
     private volatile Waits waits;
-    /** The name lookups in flight: one a client, five a network, each until it finishes (review s22). */
-    private volatile NameLookups lookups;
+    /** The resolver of the client names (its lookups in flight are joined by it) and the checker over it. */
+    private record ClientNames(DnsResolver resolver, IprevChecker checker) {
+    }
 
     @Inject
     public RelayPolicyRcptHook(FileSystem fileSystem, DomainList domainList, AuthpackEngines engines) {
@@ -212,14 +214,15 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
             throw new ConfigurationException("RelayPolicyRcptHook: bad relay policy: " + e.getMessage(), e);
         }
         nameLookupTimeout = Duration.ofMillis(number(config, NAME_LOOKUP_TIMEOUT_KEY, DEFAULT_NAME_LOOKUP_TIMEOUT_MS,
-                MAX_NAME_LOOKUP_TIMEOUT_MS));
-        int maxWaiting = number(config, MAX_WAITING_KEY, SessionLimits.defaultMaxWaiting(),
+                (int) SessionLimits.MIN_WAIT_MS, MAX_NAME_LOOKUP_TIMEOUT_MS));
+        int maxWaiting = number(config, MAX_WAITING_KEY, SessionLimits.defaultMaxWaiting(), 1,
                 SessionLimits.MAX_WAITING_CEILING);
         share(maxWaiting);
         DnsSettings dns = dnsSettings(config);
         if (loaded.usesClientNames()) {
             try {
-                names = Optional.of(new IprevChecker(resolvers.apply(dns)));
+                DnsResolver resolver = resolvers.apply(dns);
+                names = Optional.of(new ClientNames(resolver, new IprevChecker(resolver)));
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException("RelayPolicyRcptHook: bad " + DNS_SERVERS_KEY + ": " + e.getMessage(), e);
             }
@@ -247,13 +250,13 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
     }
 
     /**
-     * {@code key}, a whole number from 1 to {@code max} ({@link SessionLimits#number}, the parsing of
+     * {@code key}, a whole number from {@code min} to {@code max} ({@link SessionLimits#number}, the parsing of
      * {@code SessionAuthCheck}'s limits).
      */
-    private static int number(Configuration config, String key, int defaultValue, int max)
+    private static int number(Configuration config, String key, int defaultValue, int min, int max)
             throws ConfigurationException {
         try {
-            return (int) SessionLimits.number(name -> config.getString(name, null), key, defaultValue, 1, max);
+            return (int) SessionLimits.number(name -> config.getString(name, null), key, defaultValue, min, max);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("RelayPolicyRcptHook: " + e.getMessage(), e);
         }
@@ -273,7 +276,6 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
         int share = Math.max(1, maxWaiting / 2);
         waits = new Waits(maxWaiting, new ClientQuota(share, share, counts.waits()),
                 SessionLimits.yieldAfter(nameLookupTimeout));
-        lookups = new NameLookups(counts.queries());
     }
 
     @Override
@@ -381,14 +383,15 @@ public class RelayPolicyRcptHook implements RcptHook, HookResultHook, JamesMessa
      * empty when DNS failed or did not answer within the deadline. Never the JDK's resolver.
      */
     private Optional<List<String>> verifiedNames(SMTPSession session, InetAddress clientIp) {
-        Optional<IprevChecker> checker = names;
+        Optional<ClientNames> checker = names;
         if (checker.isEmpty()) {
             return Optional.of(List.of());
         }
         NameLookup lookup = session.getAttachment(NAME_LOOKUP, State.Connection).orElse(null);
         if (lookup == null) {
             // the lookup of an earlier connection of this address, while it runs; a new one only within the share
-            CompletableFuture<IprevResult> started = lookups.join(clientIp, checker.get()::check);
+            CompletableFuture<IprevResult> started = counts.nameLookups().join(checker.get().resolver(), clientIp,
+                    checker.get().checker()::check);
             if (started == null) {
                 LOGGER.info("RelayPolicyRcptHook: the client {} or its network has its share of name lookups in"
                         + " flight ({} a client, {} a network); none started for session {}",

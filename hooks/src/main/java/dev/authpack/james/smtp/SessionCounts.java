@@ -10,10 +10,13 @@ import dev.authpack.check.ClientQuota;
  * {@code maxQueriesPerClient} and {@code maxQueriesPerNetwork} to these counts; its {@code maxWaiting} stays its
  * own (its SMTP server's I/O threads). JVM-wide means per class loader: James loads its extension jars with one.
  *
- * @param waits   the waits held, by client and network
- * @param queries the session-started DNS queries in flight, by client and network
+ * @param waits       the waits held, by client and network
+ * @param queries     the session-started DNS queries in flight, by client and network
+ * @param nameLookups the relay hooks' client-name lookups in flight, which count in {@code queries} (review s22:
+ *                    JVM-wide as the counts, so that a connection to another SMTP server joins a lookup in flight;
+ *                    unused by {@link SessionAuthCheck})
  */
-record SessionCounts(ClientQuota.Counts waits, ClientQuota.Counts queries) {
+record SessionCounts(ClientQuota.Counts waits, ClientQuota.Counts queries, NameLookups nameLookups) {
     /** The counts of every hook made as James makes it ({@link SessionAuthCheck#SessionAuthCheck()}). */
     static final SessionCounts JVM = fresh();
 
@@ -23,7 +26,8 @@ record SessionCounts(ClientQuota.Counts waits, ClientQuota.Counts queries) {
      * SessionLimits#MAX_WAITING_CEILING} each), each held by one client.
      */
     static SessionCounts fresh() {
-        return new SessionCounts(new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED),
-                new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED));
+        ClientQuota.Counts queries = new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED);
+        return new SessionCounts(new ClientQuota.Counts(SessionLimits.MAX_CLIENTS_TRACKED), queries,
+                new NameLookups(queries));
     }
 }

@@ -88,6 +88,13 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
      */
     static final Duration DEFAULT_DATA_WAIT = Duration.ofSeconds(10);
     static final Duration WAIT_CEILING = Duration.ofMinutes(2);
+    /**
+     * The shortest bound of a wait ({@code dataWait}, {@code mailFromWait}, {@code RelayPolicyRcptHook}'s
+     * {@code nameLookupTimeout}), in milliseconds: the shortest that leaves a {@code waitYieldAfter} (at least 1 ms)
+     * shorter than it (review s22, reviewA: at 1 ms the default was the bound itself, never yielding, and a set one
+     * had "from 1 to 0" to choose from).
+     */
+    static final long MIN_WAIT_MS = 2;
     static final int MAX_QUERIES_CEILING = 65536;
     /**
      * Clients tracked at once for {@code maxQueriesPerClient} (about 100 octets each). Each holds a query in flight,
@@ -125,11 +132,11 @@ record SessionLimits(int maxWaiting, int maxWaitingPerClient, int maxWaitingPerN
                 MAX_WAITING_CEILING);
         int waitingPerNetwork = (int) number(parameter, "maxWaitingPerNetwork", perClient(waiting), 1,
                 MAX_WAITING_CEILING);
-        long dataWait = number(parameter, "dataWait", d.dataWait.toMillis(), 1, WAIT_CEILING.toMillis());
+        long dataWait = number(parameter, "dataWait", d.dataWait.toMillis(), MIN_WAIT_MS, WAIT_CEILING.toMillis());
         int queries = (int) number(parameter, "maxQueriesPerClient", d.maxQueriesPerClient, 1, MAX_QUERIES_CEILING);
         int networkQueries = (int) number(parameter, "maxQueriesPerNetwork", d.maxQueriesPerNetwork, 1,
                 MAX_QUERIES_CEILING);
-        long wait = number(parameter, "mailFromWait", d.mailFromWait.toMillis(), 1,
+        long wait = number(parameter, "mailFromWait", d.mailFromWait.toMillis(), MIN_WAIT_MS,
                 MAIL_FROM_WAIT_CEILING.toMillis());
         long yieldAfter = waitYieldAfter(parameter, dataWait, wait);
         long size = number(parameter, "handOverMaxSize", d.handOverMaxSize, 0, MAX_READABLE);

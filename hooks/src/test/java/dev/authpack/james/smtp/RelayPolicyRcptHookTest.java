@@ -372,7 +372,7 @@ class RelayPolicyRcptHookTest {
                 .hasMessageContaining("none.conf: no such file");
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "nameLookupTimeout", "0"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("nameLookupTimeout must be a whole number from 1 to 30000, not '0'");
+                .hasMessageContaining("nameLookupTimeout must be a whole number from 2 to 30000, not '0'");
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "nameLookupTimeout", "30001"))
                 .isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> hook("file://conf/relay-policy.conf", "dnsTimeout", "soon"))

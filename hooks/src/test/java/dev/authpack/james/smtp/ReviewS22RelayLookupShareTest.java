@@ -49,7 +49,7 @@ class ReviewS22RelayLookupShareTest {
     }
 
     /** One RCPT on a new connection of {@code client} (connections end when their RCPT is answered). */
-    private static String rcpt(RelayPolicyRcptHook hook, String client) throws Exception {
+    static String rcpt(RelayPolicyRcptHook hook, String client) throws Exception {
         SMTPSession session = RelayPolicyRcptHookTest.session(InetAddress.getByName(client), null);
         HookResult result = hook.doRcpt(session, MaybeSender.nullSender(), new MailAddress("x@remote.example"));
         var response = AbstractHookableCmdHandler.calcDefaultSMTPResponse(result);
@@ -105,7 +105,7 @@ class ReviewS22RelayLookupShareTest {
     }
 
     /** PTR questions held until the test answers them, then cached; A and AAAA answered from the names it gave. */
-    private static final class HeldPtr extends NamesOnlyDns {
+    static final class HeldPtr extends NamesOnlyDns {
         private final Map<String, CompletableFuture<DnsLookup<String>>> ptr = new ConcurrentHashMap<>();
         private final Map<String, Integer> asked = new ConcurrentHashMap<>();
         private final Map<String, InetAddress> addresses = new ConcurrentHashMap<>();
