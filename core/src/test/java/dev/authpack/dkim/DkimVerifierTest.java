@@ -294,6 +294,25 @@ class DkimVerifierTest {
                 .status()).isEqualTo(DkimStatus.PASS);
     }
 
+    /**
+     * Review s22 (reviewB): the rule above counts instances as our parser reads the header section, where a lone CR
+     * does not end a line. A field added above the signed ones and unsigned, {@code X-Note: x CR Subject: ...},
+     * is one field to us and two to a reader that ends a line at a lone CR (javax.mail, as DmarcEvaluator's hidden
+     * From rule says): that reader shows the hidden Subject (or Content-Type), and the signature still passed.
+     */
+    @Test
+    void aSingleFieldHiddenAfterALoneCrAboveIsNotAPass() {
+        String message = MESSAGE.replace("Message-ID", "Content-Type: text/plain\r\nMessage-ID");
+        byte[] signed = sign(bytes(message), rsaTags("h", "from:to:subject:date:content-type"), RSA_2048);
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        int top = text.length() - message.length();
+        for (String hidden : List.of("Subject: urgent: pay the invoice", "Content-Type: text/html")) {
+            DkimResult r = single(bytes(text.substring(0, top) + "X-Note: x\r" + hidden + "\r\n"
+                    + text.substring(top)), rsaDns(), AT_NOW);
+            assertThat(r.status()).as(hidden).isNotEqualTo(DkimStatus.PASS);
+        }
+    }
+
     @Test
     void bodyLengthBeyondTheBodyIsPermerror() {
         byte[] signed = sign(bytes(MESSAGE), rsaTags("l", "10", "bh", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="),
