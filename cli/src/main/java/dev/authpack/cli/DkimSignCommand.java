@@ -104,6 +104,10 @@ final class DkimSignCommand implements Callable<Integer> {
                         + signingKey.algorithm().tag());
             }
         }
+        if (lineWidth < DkimSignOptions.MIN_LINE_WIDTH || lineWidth > DkimSignOptions.MAX_LINE_WIDTH) {
+            throw new UsageException("--line-width must be between " + DkimSignOptions.MIN_LINE_WIDTH + " and "
+                    + DkimSignOptions.MAX_LINE_WIDTH + ", not " + lineWidth);
+        }
         DkimSignOptions options = options();
         byte[] input = MessageInput.read(message, streams.in());
         RawMessage parsed;
@@ -111,6 +115,13 @@ final class DkimSignCommand implements Callable<Integer> {
             parsed = RawMessage.parse(input);
         } catch (MessageParseException e) {
             throw new UsageException("cannot sign " + message + ": " + e.getMessage());
+        }
+        // RFC 6376 §5.4: From is signed; with none there is no author, with several a reader may show either (the
+        // DkimSign mailet signs neither, SenderDomain)
+        int fromFields = parsed.count("From");
+        if (fromFields != 1) {
+            throw new UsageException("cannot sign " + message + ": " + (fromFields == 0 ? "no From field"
+                    : fromFields + " From fields (a reader may show any of them)"));
         }
         byte[] signed = new DkimSigner(signingKey, options).sign(parsed);
         streams.out().write(signed, 0, signed.length);

@@ -244,10 +244,30 @@ class DkimSignCommandTest {
         assertUsage(run("dkim-sign", m, "--domain", "example.com", "--selector", "s", "--key", k,
                 "--now", "-5"), "--now must be between 0 and");
         assertUsage(run("dkim-sign", m, "--domain", "example.com", "--selector", "s", "--key", k,
-                "--line-width", "10"), "lineWidth must be between 30 and 998");
+                "--line-width", "10"), "--line-width must be between 30 and 998");
         assertUsage(run("dkim-key", "--key", k, "--selector", "bad selector", "--domain", "example.com"),
                 "not a selector");
         assertUsage(run("dkim-key", "--key", k, "--domain", "example.com"), "Missing required option");
+    }
+
+    /**
+     * RFC 6376 §5.4: From must be signed. A message without one has nothing a reader would take as its author, and
+     * one with several has two a reader may choose between; the mailet signs neither (SenderDomain): the command
+     * does not either (it signed both, exit 0).
+     */
+    @Test
+    void aMessageWithoutExactlyOneFromFieldIsNotSigned() throws IOException {
+        Path none = Files.writeString(dir.resolve("nofrom.eml"), "Subject: hi\r\n\r\nbody\r\n");
+        Path two = Files.writeString(dir.resolve("twofrom.eml"), "From: a@example.com\r\nFrom: ceo@example.com\r\n"
+                + "Subject: hi\r\n\r\nbody\r\n");
+        Path empty = Files.writeString(dir.resolve("empty.eml"), "");
+        String k = rsaKey.toString();
+        assertUsage(run("dkim-sign", none.toString(), "--domain", "example.com", "--selector", "s", "--key", k),
+                "cannot sign " + none + ": no From field");
+        assertUsage(run("dkim-sign", two.toString(), "--domain", "example.com", "--selector", "s", "--key", k),
+                "cannot sign " + two + ": 2 From fields");
+        assertUsage(run("dkim-sign", empty.toString(), "--domain", "example.com", "--selector", "s", "--key", k),
+                "cannot sign " + empty + ": no From field");
     }
 
     private static void assertUsage(ByteRun run, String message) {

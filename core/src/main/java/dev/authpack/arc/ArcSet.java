@@ -24,14 +24,16 @@ import java.util.Objects;
  * @param amsReason        why it failed, or null
  * @param seal             what became of the ARC-Seal
  * @param sealReason       why it failed, or null
- * @param amsSignsEveryFrom the ARC-Message-Signature's {@code h=} names From at least as often as the message has
- *                         From fields, so none of them is outside what it signs (RFC 6376 §5.4.2: a name listed
- *                         once signs the bottom-most field only; a From added above the set in transit is not)
+ * @param amsSignsEveryInstance the ARC-Message-Signature signs every From field of the message and every instance
+ *                         of each field a message has once that its {@code h=} names ({@link
+ *                         dev.authpack.dkim.SignedHeaders#unsignedInstance}, the rule of a DKIM pass: a name listed
+ *                         once signs the bottom-most field only, RFC 6376 §5.4.2; a From or Subject added above the
+ *                         set in transit is not); false when the signature could not be read
  */
 public record ArcSet(int instance, String sealDomain, String sealSelector, String cv, String amsDomain,
                      String amsSelector, String authservId, String authResults, ParsedAuthResults parsedAuthResults,
                      SignatureVerdict ams, String amsReason, SignatureVerdict seal, String sealReason,
-                     boolean amsSignsEveryFrom) {
+                     boolean amsSignsEveryInstance) {
     public ArcSet {
         Objects.requireNonNull(ams, "ams");
         Objects.requireNonNull(seal, "seal");

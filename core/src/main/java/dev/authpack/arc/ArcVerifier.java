@@ -547,18 +547,17 @@ public final class ArcVerifier {
                         AuthResultsParser.parse(payload),
                         k <= n ? amsVerdicts[k] : SignatureVerdict.NOT_CHECKED, k <= n ? amsReasons[k] : null,
                         k <= n ? sealVerdicts[k] : SignatureVerdict.NOT_CHECKED, k <= n ? sealReasons[k] : null,
-                        k <= n && signsEveryFrom(Validation.this.ams[k])));
+                        k <= n && signsEveryInstance(Validation.this.ams[k])));
             }
             return out;
         }
 
-        /** Whether {@code signature} (null: not parsed) names From in h= as often as the message has From fields. */
-        boolean signsEveryFrom(ArcSignature signature) {
-            if (signature == null) {
-                return false;
-            }
-            long named = signature.signedHeaders().stream().filter(h -> h.equalsIgnoreCase("from")).count();
-            return named >= message.count("From");
+        /**
+         * Whether {@code signature} (null: not parsed) signs every instance of each field a message has once that
+         * its h= names, and every From: the rule of a DKIM pass ({@link SignedHeaders#unsignedInstance}).
+         */
+        boolean signsEveryInstance(ArcSignature signature) {
+            return signature != null && SignedHeaders.unsignedInstance(message, signature.signedHeaders()).isEmpty();
         }
     }
 

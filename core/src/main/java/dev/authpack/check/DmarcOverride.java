@@ -28,9 +28,12 @@ import java.util.Set;
  * sealer could be replayed by it, so its word is not taken. And the sealer's {@code dmarc=pass} must be about the
  * author domains that failed here ({@code header.from}, every one of them): an ARC seal does not cover a From field
  * added above the sealed message later, so a pass for the list's original author says nothing about a spoofed one.
- * For the same reason the newest ARC-Message-Signature must sign every From field of the message ({@link
- * ArcSet#amsSignsEveryFrom()}): one that lists From once signs the bottom-most only, and a From of the same domain
- * added above it (another mailbox, the one a client shows) would otherwise ride on the sealer's pass.
+ * For the same reason the newest ARC-Message-Signature must meet the rule of a DKIM pass ({@link
+ * ArcSet#amsSignsEveryInstance()}, {@link dev.authpack.dkim.SignedHeaders#unsignedInstance}): one that lists From
+ * (or Subject, Content-Type) once signs the bottom-most only, and a From of the same domain added above it (another
+ * mailbox, the one a client shows) would otherwise ride on the sealer's pass. The override stands in for a DKIM
+ * pass, so it asks no less: a Subject or Content-Type added above a DKIM-signed message makes that signature
+ * {@code policy} (and so DMARC {@code fail}), and must not come back in through the sealer's word.
  *
  * @param sealer   the trusted sealer whose ARC-Authentication-Results said dmarc=pass
  * @param instance the instance of that ARC set
@@ -82,9 +85,9 @@ public record DmarcOverride(String sealer, int instance, String reason) {
             return Optional.empty();
         }
         List<ArcSet> sets = arc.sets();
-        if (sets.isEmpty() || !sets.get(sets.size() - 1).amsSignsEveryFrom()) {
-            // a From outside the newest ARC-Message-Signature (the one validated over this message) was added after
-            // the newest seal: no sealer saw the author a client may show (review s22)
+        if (sets.isEmpty() || !sets.get(sets.size() - 1).amsSignsEveryInstance()) {
+            // a From (Subject, ...) outside the newest ARC-Message-Signature (the one validated over this message)
+            // was added after the newest seal: no sealer saw what a client may show (review s22)
             return Optional.empty();
         }
         for (int i = sets.size() - 1; i >= 0; i--) {

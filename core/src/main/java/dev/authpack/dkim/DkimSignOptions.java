@@ -45,6 +45,11 @@ public record DkimSignOptions(String domain, String selector, String identity,
                               List<String> signedHeaders, Set<String> overSignedHeaders,
                               Set<String> overSignedWhenPresent, Duration expiration,
                               boolean queryTag, boolean spacedHeaderList, int lineWidth, Clock clock) {
+    /** The narrowest fold {@code lineWidth} allows (a tag name and some of its value fit). */
+    public static final int MIN_LINE_WIDTH = 30;
+    /** The widest: RFC 5322 §2.1.1's 998 characters a line. */
+    public static final int MAX_LINE_WIDTH = 998;
+
     /**
      * The fields signed by default when present: RFC 6376 §5.4.1's list, the message and MIME identification
      * fields, and the list fields of RFC 2369/2919/8058.
@@ -113,8 +118,9 @@ public record DkimSignOptions(String domain, String selector, String identity,
         if (expiration != null && (expiration.isNegative() || expiration.isZero())) {
             throw new IllegalArgumentException("expiration must be positive");
         }
-        if (lineWidth < 30 || lineWidth > 998) {
-            throw new IllegalArgumentException("lineWidth must be between 30 and 998");
+        if (lineWidth < MIN_LINE_WIDTH || lineWidth > MAX_LINE_WIDTH) {
+            throw new IllegalArgumentException("lineWidth must be between " + MIN_LINE_WIDTH + " and "
+                    + MAX_LINE_WIDTH);
         }
         Objects.requireNonNull(clock, "clock");
     }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -463,51 +464,18 @@ public final class DkimVerifier {
         if (!verified) {
             return result(signature, DkimStatus.FAIL, "signature did not verify", testing);
         }
-        String unsignedInstance = unsignedInstance(data.message, signature);
-        if (unsignedInstance != null) {
-            return result(signature, DkimStatus.POLICY, unsignedInstance, testing);
+        // an instance of a field the message has once added above the signed one: a client shows it (review s22)
+        Optional<SignedHeaders.UnsignedInstance> unsigned = SignedHeaders.unsignedInstance(data.message,
+                signature.signedHeaders());
+        if (unsigned.isPresent()) {
+            return result(signature, DkimStatus.POLICY, "signature verified, but " + unsigned.get().reason(),
+                    testing);
         }
         if (length >= 0 && length < bodyHash.canonicalLength() && !options.allowUnsignedBodyContent()) {
             return result(signature, DkimStatus.POLICY, "signature verified, but l=" + length + " leaves "
                     + (bodyHash.canonicalLength() - length) + " octets of the body unsigned", testing);
         }
         return result(signature, DkimStatus.PASS, testing ? "key is in testing mode (t=y)" : null, testing);
-    }
-
-    /**
-     * The fields a message has at most once (RFC 5322 §3.6, RFC 2045 §§4, 5.1, 6.1), as a client names them: of
-     * these, a mail client shows one instance.
-     */
-    private static final List<String> SINGLE_FIELDS = List.of("From", "Sender", "Reply-To", "To", "Cc", "Bcc",
-            "Message-ID", "In-Reply-To", "References", "Subject", "Date", "MIME-Version", "Content-Type",
-            "Content-Transfer-Encoding");
-
-    /**
-     * Why a verified signature is no pass because the message has an instance of a field it signs, one a message
-     * has at most once, that it does not cover, or null. The signature takes the instances from the bottom up (RFC
-     * 6376 §5.4.2), so one added above the signed one (a second From, Subject, Content-Type) leaves it verifying
-     * while a mail client shows the added one (§8.15; review s22): reported as {@code policy}, like l=. A field h=
-     * does not sign at all is the signer's choice, and From is always signed (§6.1.1).
-     */
-    private static String unsignedInstance(RawMessage message, DkimSignature signature) {
-        List<String> signed = signature.signedHeaders();
-        for (String name : SINGLE_FIELDS) {
-            int present = message.count(name);
-            if (present < 2) {
-                continue;
-            }
-            int covered = 0;
-            for (String h : signed) {
-                if (h.equalsIgnoreCase(name)) {
-                    covered++;
-                }
-            }
-            if (covered > 0 && covered < present) {
-                return "signature verified, but it does not sign every " + name + " field (h= signs " + covered
-                        + " of the message's " + present + ")";
-            }
-        }
-        return null;
     }
 
     private static BodyHasher.Key bodyKey(DkimSignature signature) {

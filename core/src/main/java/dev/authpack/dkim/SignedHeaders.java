@@ -9,6 +9,7 @@ import dev.authpack.mail.RawMessage;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the header part of the data a signature covers (RFC 6376 §3.7 step 2, §5.4.2). */
 public final class SignedHeaders {
@@ -18,7 +19,59 @@ public final class SignedHeaders {
     /** Up to this many names, repeated names are counted by a scan of the earlier ones, not a map. */
     private static final int FEW_NAMES = 32;
 
+    /**
+     * The fields a message has at most once (RFC 5322 §3.6, RFC 2045 §§4, 5.1, 6.1), as a client names them: of
+     * these, a mail client shows one instance.
+     */
+    public static final List<String> SINGLE_FIELDS = List.of("From", "Sender", "Reply-To", "To", "Cc", "Bcc",
+            "Message-ID", "In-Reply-To", "References", "Subject", "Date", "MIME-Version", "Content-Type",
+            "Content-Transfer-Encoding");
+
     private SignedHeaders() {
+    }
+
+    /**
+     * An instance of a single-instance field that a signature's {@code h=} leaves unsigned.
+     *
+     * @param field   the field, as {@link #SINGLE_FIELDS} names it
+     * @param signed  how many instances h= signs (how often it names the field)
+     * @param present how many instances the message has
+     */
+    public record UnsignedInstance(String field, int signed, int present) {
+        /** A reason for a result: the signature verified, but ... */
+        public String reason() {
+            return "it does not sign every " + field + " field (h= signs " + signed + " of the message's " + present
+                    + ")";
+        }
+    }
+
+    /**
+     * The first of {@link #SINGLE_FIELDS} of which a signature with {@code signedNames} in h= leaves an instance of
+     * {@code message} unsigned, or empty: the one rule of DKIM ({@code DkimVerifier}: {@code policy}, not
+     * {@code pass}) and of the ARC override ({@code ArcSet#amsSignsEveryInstance}). A signature takes the instances
+     * from the bottom up (RFC 6376 §5.4.2), so one added above the signed one (a second From, Subject,
+     * Content-Type) leaves it verifying while a mail client shows the added one (§8.15; review s22). A field h= does
+     * not name at all is the signer's choice, except From, which is always signed (§5.4, §6.1.1): a From h= does not
+     * name is an unsigned instance too. Names are compared case-insensitively; the message's fields are counted by
+     * the strict parser (a field only some readers see is not counted here: DMARC's own reading finds it).
+     */
+    public static Optional<UnsignedInstance> unsignedInstance(RawMessage message, List<String> signedNames) {
+        for (String name : SINGLE_FIELDS) {
+            int present = message.count(name);
+            if (present == 0 || present == 1 && !name.equals("From")) {
+                continue;
+            }
+            int signed = 0;
+            for (String h : signedNames) {
+                if (h.equalsIgnoreCase(name)) {
+                    signed++;
+                }
+            }
+            if (signed < present && (signed > 0 || name.equals("From"))) {
+                return Optional.of(new UnsignedInstance(name, signed, present));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -18,8 +18,12 @@ import java.util.Set;
  * The Authenticated Identifiers DMARC aligns (RFC 9989 §4.4): the MAIL FROM domain when SPF passed for it
  * (§4.4.2; the HELO identity does not count), and the {@code d=} of every DKIM signature that passed (§4.4.1).
  * Domains are normalised like author domains. A DKIM key in testing mode ({@code t=y}) still counts: its signature
- * verified, and RFC 6376 leaves the use of that to the receiver. A signature that leaves a From field of the message
- * unsigned does not count ({@link FromCoverage}).
+ * verified, and RFC 6376 leaves the use of that to the receiver. A DKIM pass is taken as {@link
+ * dev.authpack.dkim.DkimVerifier} gives it: a signature that leaves an instance of From (or of another field a
+ * message has once) unsigned is {@code policy}, not {@code pass} ({@link
+ * dev.authpack.dkim.SignedHeaders#unsignedInstance}). What only DMARC knows is a From field only some readers see
+ * (one the strict parser reads as part of another field, after a lone CR): no signature signs it, so with one no
+ * DKIM pass counts.
  *
  * @param spfDomain   the SPF-authenticated domain, or null
  * @param spfNote     why there is none (null when there is one)
@@ -33,15 +37,15 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                                 String overloaded) {
 
     static AuthenticatedIdentifiers of(Optional<SpfResult> spf, Optional<DkimReport> dkim, int maxDkimDomains) {
-        return of(spf, dkim, maxDkimDomains, FromCoverage.UNKNOWN);
+        return of(spf, dkim, maxDkimDomains, false);
     }
 
     /**
-     * @param coverage which signatures sign every From field: a pass of one that does not authenticates no author
-     *                 ({@link FromCoverage})
+     * @param hiddenFrom the message has a From field only some readers see, which no signature signs: no DKIM pass
+     *                   authenticates an author
      */
     static AuthenticatedIdentifiers of(Optional<SpfResult> spf, Optional<DkimReport> dkim, int maxDkimDomains,
-                                       FromCoverage coverage) {
+                                       boolean hiddenFrom) {
         String spfDomain = null;
         String spfNote = null;
         List<String> overloaded = new ArrayList<>(2);
@@ -70,7 +74,7 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
             dkimNote = "no DKIM result";
         } else {
             int skipped = 0;
-            int unsignedFrom = 0;
+            int outsideHidden = 0;
             for (DkimResult r : dkim.get().results()) {
                 if (r.localOverload() && r.status() == DkimStatus.TEMPERROR) {
                     overloaded.add("DKIM key " + (r.selector() == null || r.domain() == null ? "lookup"
@@ -79,8 +83,8 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                 }
             }
             for (DkimResult r : dkim.get().passes()) {
-                if (!coverage.signsEveryFrom(r)) {
-                    unsignedFrom++;
+                if (hiddenFrom) {
+                    outsideHidden++;
                     continue;
                 }
                 String d;
@@ -98,8 +102,8 @@ record AuthenticatedIdentifiers(String spfDomain, String spfNote, List<String> d
                     domains.add(d);
                 }
             }
-            String outside = unsignedFrom == 0 ? null : unsignedFrom + " passing DKIM signature(s) not counted: the"
-                    + " message has " + coverage.fromFields() + " From fields and they do not sign them all";
+            String outside = outsideHidden == 0 ? null : outsideHidden + " passing DKIM signature(s) not counted: the"
+                    + " message has a From field only some readers see, which no signature signs";
             if (domains.isEmpty()) {
                 dkimNote = outside != null ? outside
                         : dkim.get().signed() ? "no DKIM signature passed" : "no DKIM signature";

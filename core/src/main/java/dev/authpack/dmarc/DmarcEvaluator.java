@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +74,10 @@ public final class DmarcEvaluator {
 
     /**
      * Evaluates a parsed message: its From fields, and those a mail client could show besides (a From field after
-     * a lone CR, say; {@link FromFieldScan}).
+     * a lone CR, say; {@link FromFieldScan}). The DKIM results are {@link dev.authpack.dkim.DkimVerifier}'s of the
+     * same message: a {@code pass} is taken to sign every From field the strict parser reads (a signature that
+     * does not is {@code policy}: {@link dev.authpack.dkim.SignedHeaders#unsignedInstance}); a From field only some
+     * readers see is signed by none, and with one no DKIM pass counts.
      */
     public CompletableFuture<DmarcResult> evaluate(RawMessage message, Optional<SpfResult> mailFromSpf,
                                                    Optional<DkimReport> dkim) {
@@ -131,7 +134,7 @@ public final class DmarcEvaluator {
             message.readAll((array, offset, length) -> bytes[0] = offset == 0 && length == array.length ? array
                     : Arrays.copyOfRange(array, offset, offset + length));
             return DmarcAuthors.read(from, FromFieldScan.of(bytes[0]), null, options.maxAuthorDomains());
-        }, authors -> FromCoverage.of(message, authors.fields()));
+        }, authors -> authors.fields() > message.count("From"));
     }
 
     /**
@@ -155,21 +158,23 @@ public final class DmarcEvaluator {
     }
 
     private Prepared prepare(Supplier<DmarcAuthors> reading) {
-        return prepare(null, reading, authors -> FromCoverage.UNKNOWN);
+        return prepare(null, reading, authors -> false);
     }
 
     private Prepared prepare(String unread, Supplier<DmarcAuthors> reading) {
-        return prepare(unread, reading, authors -> FromCoverage.UNKNOWN);
+        return prepare(unread, reading, authors -> false);
     }
 
-    /** @param coverage which DKIM signatures sign every From field of the message the authors were read from */
-    private Prepared prepare(String unread, Supplier<DmarcAuthors> reading,
-                             Function<DmarcAuthors, FromCoverage> coverage) {
+    /**
+     * @param hiddenFrom whether the message the authors were read from has a From field only some readers see: more
+     *                   From fields as DMARC reads them than the strict parser counts (after a lone CR, say)
+     */
+    private Prepared prepare(String unread, Supplier<DmarcAuthors> reading, Predicate<DmarcAuthors> hiddenFrom) {
         DmarcLookups lookups = new DmarcLookups(dns, records);
         try {
             DmarcAuthors read = reading.get();
             DmarcAuthors authors = unread == null ? read : read.unread(unread);
-            FromCoverage signedFrom = coverage.apply(read);
+            boolean hidden = hiddenFrom.test(read);
             Map<String, CompletableFuture<Discovery>> discoveries = new LinkedHashMap<>();
             if (!authors.domains().isEmpty() && !authors.tooMany()) {
                 // RFC 9989 §4.10.1 / RFC 7489 §6.6.3: discovery depends on the author domain alone
@@ -177,9 +182,9 @@ public final class DmarcEvaluator {
                     discoveries.computeIfAbsent(d, author -> discover(author, lookups));
                 }
             }
-            return new Prepared(lookups, authors, signedFrom, discoveries, null);
+            return new Prepared(lookups, authors, hidden, discoveries, null);
         } catch (RuntimeException e) {
-            return new Prepared(lookups, null, FromCoverage.UNKNOWN, Map.of(), e);
+            return new Prepared(lookups, null, false, Map.of(), e);
         }
     }
 
@@ -190,15 +195,15 @@ public final class DmarcEvaluator {
     public final class Prepared {
         private final DmarcLookups lookups;
         private final DmarcAuthors authors;
-        private final FromCoverage coverage;
+        private final boolean hiddenFrom;
         private final Map<String, CompletableFuture<Discovery>> discoveries;
         private final RuntimeException readingFailure;
 
-        private Prepared(DmarcLookups lookups, DmarcAuthors authors, FromCoverage coverage,
+        private Prepared(DmarcLookups lookups, DmarcAuthors authors, boolean hiddenFrom,
                          Map<String, CompletableFuture<Discovery>> discoveries, RuntimeException readingFailure) {
             this.lookups = lookups;
             this.authors = authors;
-            this.coverage = coverage;
+            this.hiddenFrom = hiddenFrom;
             this.discoveries = discoveries;
             this.readingFailure = readingFailure;
         }
@@ -208,7 +213,7 @@ public final class DmarcEvaluator {
          * "Fail-closed rules" 3), which no signature, DKIM or ARC, signs.
          */
         public boolean hasFromOutsideEverySignature() {
-            return coverage.hidden();
+            return hiddenFrom;
         }
 
         /** Completes when the policy discovery of every author domain has ended (its lookups answered). */
@@ -228,7 +233,7 @@ public final class DmarcEvaluator {
                 work = CompletableFuture.failedFuture(readingFailure);
             } else {
                 try {
-                    work = start(authors, coverage, spf, dkim, lookups, discoveries);
+                    work = start(authors, hiddenFrom, spf, dkim, lookups, discoveries);
                 } catch (RuntimeException e) {
                     work = CompletableFuture.failedFuture(e);
                 }
@@ -262,7 +267,7 @@ public final class DmarcEvaluator {
                 .unverifiable(disposition, reason);
     }
 
-    private CompletableFuture<DmarcResult> start(DmarcAuthors authors, FromCoverage coverage, Optional<SpfResult> spf,
+    private CompletableFuture<DmarcResult> start(DmarcAuthors authors, boolean hiddenFrom, Optional<SpfResult> spf,
                                                  Optional<DkimReport> dkim, DmarcLookups lookups,
                                                  Map<String, CompletableFuture<Discovery>> discoveries) {
         List<String> domains = authors.domains();
@@ -280,7 +285,7 @@ public final class DmarcEvaluator {
             return CompletableFuture.completedFuture(unverifiable(DmarcStatus.PERMERROR, reason, domains.get(0),
                     domains, DmarcPolicy.REJECT));
         }
-        AuthenticatedIdentifiers ids = AuthenticatedIdentifiers.of(spf, dkim, options.maxDkimDomains(), coverage);
+        AuthenticatedIdentifiers ids = AuthenticatedIdentifiers.of(spf, dkim, options.maxDkimDomains(), hiddenFrom);
         if (authors.single()) {
             return evaluateDomain(domains.get(0), ids, lookups, discoveries)
                     .thenApply(r -> r.withContext(domains, r.reason(), lookups.queries()));

@@ -61,21 +61,45 @@ class ReviewS22ArcTest {
     void noOverrideWhenTheNewestMessageSignatureLeavesAFromUnsigned() {
         ArcSealer onceFrom = new ArcSealer(ArcFixtures.LIST_KEY, ArcSealOptions.of("lists.example", "s1")
                 .withClock(ArcFixtures.NOW).withSignedHeaders(List.of("from", "to", "subject", "date", "message-id")));
-        byte[] sealed = sealValidated(onceFrom, dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
+        assertNoOverrideWhenAddedAbove(onceFrom, "From: Alice", "From: CEO <ceo@origin.example>");
+    }
+
+    /**
+     * The override stands in for a DKIM pass, so it asks what a pass asks ({@code SignedHeaders.unsignedInstance}):
+     * a {@code Subject} added above a set whose ARC-Message-Signature lists Subject once leaves the chain passing
+     * (the new Subject is outside what it signs) while a client shows it; the same field added above a DKIM
+     * signature makes it {@code policy}, and the trusted sealer's pass brought the message back. The From-only
+     * check let it through.
+     */
+    @Test
+    void noOverrideWhenTheNewestMessageSignatureLeavesASubjectUnsigned() {
+        assertNoOverrideWhenAddedAbove(listSealer(), "Subject: ARC test", "Subject: Urgent: wire the money today");
+    }
+
+    /**
+     * The trusted sealer's pass overrides the DMARC fail of the sealed message, and no longer once {@code added} is
+     * put above the field starting {@code above}, though the chain still validates.
+     */
+    private static void assertNoOverrideWhenAddedAbove(ArcSealer sealer, String above, String added) {
+        byte[] sealed = sealValidated(sealer, dns(), MESSAGE.getBytes(StandardCharsets.UTF_8),
                 "dmarc=pass header.from=origin.example");
-        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
-                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
-                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
         ArcResult asSealed = verifier(dns()).verify(parse(sealed)).join();
-        assertThat(DmarcOverride.find(fail, asSealed, Set.of("lists.example"))).isPresent();
+        assertThat(asSealed.sets().get(0).amsSignsEveryInstance()).isTrue();
+        assertThat(DmarcOverride.find(failFor("origin.example"), asSealed, Set.of("lists.example"))).isPresent();
 
         String s = text(sealed);
-        int from = s.indexOf("From: Alice");
-        String forged = s.substring(0, from) + "From: CEO <ceo@origin.example>\r\n" + s.substring(from);
+        int at = s.indexOf(above);
+        String forged = s.substring(0, at) + added + "\r\n" + s.substring(at);
         ArcResult replayed = verifier(dns()).verify(parse(forged.getBytes(StandardCharsets.UTF_8))).join();
         assertThat(replayed.status()).isEqualTo(ArcStatus.PASS);
-        assertThat(replayed.sets().get(0).amsSignsEveryFrom()).isFalse();
-        assertThat(DmarcOverride.find(fail, replayed, Set.of("lists.example"))).isEmpty();
+        assertThat(replayed.sets().get(0).amsSignsEveryInstance()).as(added).isFalse();
+        assertThat(DmarcOverride.find(failFor("origin.example"), replayed, Set.of("lists.example"))).isEmpty();
+    }
+
+    private static DmarcResult failFor(String domain) {
+        return new DmarcResult(DmarcStatus.FAIL, "test", domain, List.of(domain), domain, domain, null,
+                DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT, false, false, null, List.of(), List.of(),
+                false, false, false, DmarcMode.RFC9989, 1);
     }
 
     /**
@@ -90,9 +114,7 @@ class ReviewS22ArcTest {
         byte[] forged = ("X-Note: x\rFrom: CEO <ceo@origin.example>\r\n" + text(sealed))
                 .getBytes(StandardCharsets.UTF_8);
         ArcResult chain = verifier(dns()).verify(forged).join();
-        DmarcResult fail = new DmarcResult(DmarcStatus.FAIL, "test", "origin.example", List.of("origin.example"),
-                "origin.example", "origin.example", null, DmarcPolicy.REJECT, DmarcPolicy.REJECT, DmarcPolicy.REJECT,
-                false, false, null, List.of(), List.of(), false, false, false, DmarcMode.RFC9989, 1);
+        DmarcResult fail = failFor("origin.example");
         boolean hidden = new DmarcEvaluator(dns()).prepare(forged).hasFromOutsideEverySignature();
         assertThat(hidden).isTrue();
         assertThat(DmarcOverride.find(fail, chain, Set.of("lists.example"), hidden)).isEmpty();

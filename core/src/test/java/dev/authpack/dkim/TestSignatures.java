@@ -26,10 +26,10 @@ import java.util.Map;
  * Test keys, and a way to make DKIM-Signature fields with any tags (l=, rsa-sha1, odd t=/x=, ...) that the real
  * signer would never write, computed with the verifier's own canonicalization code.
  */
-final class TestSignatures {
+public final class TestSignatures {
     static final KeyPair RSA_512 = rsa(512);
     static final KeyPair RSA_1024 = rsa(1024);
-    static final KeyPair RSA_2048 = rsa(2048);
+    public static final KeyPair RSA_2048 = rsa(2048);
     /** RFC 8032 §7.1 test 1 secret key (= RFC 8463 A.1). */
     static final Ed25519PrivateKeyParameters ED25519 = new Ed25519PrivateKeyParameters(
             Base64.getDecoder().decode("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A="), 0);
@@ -93,7 +93,7 @@ final class TestSignatures {
         return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
-    static String rsaRecord(KeyPair pair) {
+    public static String rsaRecord(KeyPair pair) {
         return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
     }
 
@@ -102,7 +102,7 @@ final class TestSignatures {
     }
 
     /** Ordered tags, for {@link #sign}. */
-    static Map<String, String> tags(String... pairs) {
+    public static Map<String, String> tags(String... pairs) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             tags.put(pairs[i], pairs[i + 1]);
@@ -114,7 +114,7 @@ final class TestSignatures {
      * The message with a DKIM-Signature field on top made of {@code tags} in order, then {@code bh=} (computed
      * unless given) and {@code b=} (computed). {@code key} is a {@link KeyPair} (RSA) or {@link #ED25519}.
      */
-    static byte[] sign(byte[] message, Map<String, String> tags, Object key) {
+    public static byte[] sign(byte[] message, Map<String, String> tags, Object key) {
         try {
             RawMessage parsed = RawMessage.parse(message);
             DkimAlgorithm algorithm = DkimAlgorithm.fromTag(tags.get("a"));

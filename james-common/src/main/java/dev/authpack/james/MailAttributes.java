@@ -1,5 +1,6 @@
 package dev.authpack.james;
 
+import dev.authpack.authres.AuthResultsHeader;
 import dev.authpack.authres.AuthResultsParser;
 import dev.authpack.authres.AuthResultsWriter;
 import dev.authpack.authres.MethodResult;
@@ -30,8 +31,9 @@ import java.util.Optional;
  * The mail-attribute contract of the pack, documented in docs/MailAuthCheck.md ("Attributes"): the names, how
  * {@code MailAuthCheck} stores its results, and how mailets and matchers read them back. The one place that knows
  * the attribute values' shape. Values are maps of strings (and lists of them), so they survive James' JSON
- * serialisation of attributes in queues and repositories. Readers never throw: a value that is not as documented
- * (another mailet wrote it, an older release) reads as absent or is skipped.
+ * serialisation of attributes in queues and repositories. Readers do not throw: a value that is not as documented
+ * (another mailet wrote it, an older release) reads as absent; but {@link #results}, which is read whole or not at
+ * all, throws {@link UnreadableResults} (review s22: never a partial set of results).
  */
 public final class MailAttributes {
     /** One map per DKIM-Signature, top to bottom (a list; empty for an unsigned message). */
@@ -101,69 +103,86 @@ public final class MailAttributes {
     }
 
     /**
-     * The resinfos stored by {@link #store}, in header order (at most {@link #MAX_RESULTS}; entries that are not
-     * as documented are skipped), or empty when the check did not run on this mail.
+     * The resinfos stored by {@link #store}, in header order, or empty when the check did not run on this mail.
+     * All of them or none (review s22): results that cannot be read whole ({@link #resultsUnreadable}) throw, so that
+     * no field, seal or decision is ever made from the part that could be read (an entry that does not read may be
+     * the {@code dmarc=fail}).
+     *
+     * @throws UnreadableResults when {@link #RESULTS} is set but cannot be read as {@link #store} writes it
      */
     public static Optional<List<MethodResult>> results(Mail mail) {
-        return mail.getAttribute(RESULTS).map(attribute -> {
-            Object stored = attribute.getValue().value();
-            if (stored instanceof String text) {
-                // a text that does not parse (another mailet wrote it) is not as documented: no results
-                return AuthResultsParser.parse(text).header()
-                        .map(h -> List.copyOf(h.results().subList(0, Math.min(h.results().size(), MAX_RESULTS))))
-                        .orElse(List.of());
-            }
-            List<MethodResult> out = new ArrayList<>();
-            if (stored instanceof Collection<?> values) {
-                for (Object value : values) {
-                    if (out.size() == MAX_RESULTS) {
-                        break;
-                    }
-                    if (unwrap(value) instanceof Map<?, ?> map) {
-                        readResinfo(map).ifPresent(out::add);
-                    }
-                }
-            }
-            return List.copyOf(out);
-        });
+        Read read = read(mail);
+        if (read.unreadable() != null) {
+            throw new UnreadableResults(read.unreadable());
+        }
+        return read.results();
     }
 
     /**
      * Why the stored results cannot be read as {@link #store} writes them, when {@link #RESULTS} is set: a value of
-     * another type, a text that does not parse as a field body, an entry (of the first {@link #MAX_RESULTS}) that is
-     * not a resinfo, or no {@link #AUTHSERV_ID} beside them. Empty when they are absent (the check did not run) or
-     * readable. {@link #results} reads such results as fewer or none; a reader that must fail closed asks this first
-     * (review s22: {@code HasAuthResult} read them as "no own results", and {@code dmarc=fail} did not match).
+     * another type, a text that does not parse as a field body, more than {@link #MAX_RESULTS} entries, an entry that
+     * is not a resinfo (a method and a result), or no {@link #AUTHSERV_ID} beside them. Empty when they are absent
+     * (the check did not run) or readable. The one rule {@link #results} refuses by (review s22: read in part, they
+     * lost {@code dmarc=fail} from {@code HasAuthResult}'s test, AddAuthResults' field and ArcSeal's seal).
      */
     public static Optional<String> resultsUnreadable(Mail mail) {
+        return Optional.ofNullable(read(mail).unreadable());
+    }
+
+    /**
+     * Results stored as {@link #store} does not write them: none of them may be used ({@link #resultsUnreadable}).
+     * Unchecked: every reader of them in the pack already fails closed on any exception (a mailet sends the mail to
+     * the error processor or does not seal it, a matcher reads no pass), and so does James for one let out.
+     */
+    public static final class UnreadableResults extends IllegalStateException {
+        UnreadableResults(String reason) {
+            super(reason);
+        }
+    }
+
+    /** {@link #RESULTS} read: the results (empty: not set), or why they cannot be read whole (else null). */
+    private record Read(Optional<List<MethodResult>> results, String unreadable) {
+        static Read unreadable(String why) {
+            return new Read(Optional.empty(), RESULTS.asString() + " " + why);
+        }
+    }
+
+    private static Read read(Mail mail) {
         Optional<Attribute> attribute = mail.getAttribute(RESULTS);
         if (attribute.isEmpty()) {
-            return Optional.empty();
+            return new Read(Optional.empty(), null);
         }
         Object stored = attribute.get().getValue().value();
+        List<MethodResult> out;
         if (stored instanceof String text) {
-            if (AuthResultsParser.parse(text).header().isEmpty()) {
-                return Optional.of(RESULTS.asString() + " is a text that does not parse as a field body");
+            // the parser refuses a field of more than MAX_RESULTS resinfos: none is left out
+            Optional<AuthResultsHeader> header = AuthResultsParser.parse(text).header();
+            if (header.isEmpty()) {
+                return Read.unreadable("is a text that does not parse as a field body");
             }
+            out = header.get().results();
         } else if (stored instanceof Collection<?> values) {
-            int n = 0;
+            out = new ArrayList<>();
             for (Object value : values) {
-                if (n++ == MAX_RESULTS) {
-                    break;
+                // more entries than any check writes are not as stored: the rest would go unread
+                if (out.size() == MAX_RESULTS) {
+                    return Read.unreadable("has more than " + MAX_RESULTS + " entries");
                 }
-                if (!(unwrap(value) instanceof Map<?, ?> map) || readResinfo(map).isEmpty()) {
-                    return Optional.of(RESULTS.asString() + " entry " + n
-                            + " is not a resinfo (a method and a result)");
+                Optional<MethodResult> resinfo = unwrap(value) instanceof Map<?, ?> map ? readResinfo(map)
+                        : Optional.empty();
+                if (resinfo.isEmpty()) {
+                    return Read.unreadable("entry " + (out.size() + 1) + " is not a resinfo (a method and a result)");
                 }
+                out.add(resinfo.get());
             }
         } else {
-            return Optional.of(RESULTS.asString() + " is a " + (stored == null ? "null"
-                    : stored.getClass().getSimpleName()) + ", not a list or a text");
+            return Read.unreadable("is a " + (stored == null ? "null" : stored.getClass().getSimpleName())
+                    + ", not a list or a text");
         }
         if (authservId(mail).isEmpty()) {
-            return Optional.of(RESULTS.asString() + " is set but " + AUTHSERV_ID.asString() + " is not");
+            return Read.unreadable("is set but " + AUTHSERV_ID.asString() + " is not");
         }
-        return Optional.empty();
+        return new Read(Optional.of(List.copyOf(out)), null);
     }
 
     /** The authserv-id the stored results were made under; empty when the check did not run (or it is blank). */

@@ -247,7 +247,16 @@ public final class SessionCheckedMail {
         boolean same = MailEnvelopes.stringAttribute(mail, CHECKED_IN_SESSION)
                 .filter(key(serverId, options)::equals).isPresent()
                 && MailAttributes.authservId(mail).filter(serverId::equals).isPresent();
-        return same ? MailAttributes.results(mail) : Optional.empty();
+        if (!same) {
+            return Optional.empty();
+        }
+        try {
+            return MailAttributes.results(mail);
+        } catch (MailAttributes.UnreadableResults e) {
+            // never a field written from part of them (review s22): the mailet checks the mail itself
+            LOG.warn("{}: the session's results not used: {}", mail.getName(), LogText.of(e.getMessage()));
+            return Optional.empty();
+        }
     }
 
     /**

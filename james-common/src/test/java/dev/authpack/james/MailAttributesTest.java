@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The {@code authpack.results} attribute: one string, the field's body, read back as the results written. */
 class MailAttributesTest {
@@ -122,12 +123,18 @@ class MailAttributesTest {
         assertThat(MailAttributes.results(mail)).contains(List.of());
     }
 
+    /** Review s22: all the results or none; a text that is no field body is refused, not read as no results. */
     @Test
-    void aStringThatIsNoFieldBodyReadsAsNoResults() throws Exception {
+    void aStringThatIsNoFieldBodyIsRefused() throws Exception {
         Mail mail = FakeMail.builder().name("m")
-                .attribute(new Attribute(MailAttributes.RESULTS, AttributeValue.of("dkim=pass"))).build();
-        assertThat(MailAttributes.results(mail)).contains(List.of());
+                .attribute(new Attribute(MailAttributes.RESULTS, AttributeValue.of("dkim=pass")))
+                .attribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.example.org"))).build();
+        assertThatThrownBy(() -> MailAttributes.results(mail)).isInstanceOf(MailAttributes.UnreadableResults.class)
+                .hasMessage("authpack.results is a text that does not parse as a field body");
+        assertThat(MailAttributes.resultsUnreadable(mail)).contains(
+                "authpack.results is a text that does not parse as a field body");
         assertThat(MailAttributes.results(FakeMail.builder().name("none").build())).isEmpty();
+        assertThat(MailAttributes.resultsUnreadable(FakeMail.builder().name("none").build())).isEmpty();
     }
 
     @Test
@@ -137,9 +144,30 @@ class MailAttributesTest {
                 "properties", AttributeValue.of(Map.<String, AttributeValue<?>>of("header.d",
                         AttributeValue.of("example.com")))));
         Mail mail = FakeMail.builder().name("m").attribute(new Attribute(MailAttributes.RESULTS,
-                AttributeValue.of(List.<AttributeValue<?>>of(resinfo)))).build();
+                AttributeValue.of(List.<AttributeValue<?>>of(resinfo))))
+                .attribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.example.org"))).build();
         assertThat(MailAttributes.results(mail))
                 .contains(List.of(result("dkim", "pass", null, "header", "d", "example.com")));
+        // without the authserv-id they were made under, they are not as stored (review s22)
+        mail.removeAttribute(MailAttributes.AUTHSERV_ID);
+        assertThatThrownBy(() -> MailAttributes.results(mail)).isInstanceOf(MailAttributes.UnreadableResults.class)
+                .hasMessage("authpack.results is set but authpack.authserv-id is not");
+    }
+
+    /** Review s22: more entries than any check writes are refused, not read up to the bound (the rest unread). */
+    @Test
+    void aListOfMoreEntriesThanAnyCheckWritesIsRefused() throws Exception {
+        AttributeValue<?> resinfo = AttributeValue.of(Map.<String, AttributeValue<?>>of(
+                "method", AttributeValue.of("dkim"), "result", AttributeValue.of("pass")));
+        List<AttributeValue<?>> list = new ArrayList<>(java.util.Collections.nCopies(MailAttributes.MAX_RESULTS,
+                resinfo));
+        Mail mail = FakeMail.builder().name("m").attribute(new Attribute(MailAttributes.RESULTS,
+                AttributeValue.of(list)))
+                .attribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.example.org"))).build();
+        assertThat(MailAttributes.results(mail).orElseThrow()).hasSize(MailAttributes.MAX_RESULTS);
+        list.add(resinfo);
+        mail.setAttribute(new Attribute(MailAttributes.RESULTS, AttributeValue.of(list)));
+        assertThat(MailAttributes.resultsUnreadable(mail)).contains("authpack.results has more than 100 entries");
     }
 
     @Test

@@ -21,7 +21,8 @@ import java.util.Set;
  * Writes the {@code Authentication-Results} field from the attributes {@link MailAuthCheck} stored, for setups
  * that run the check with {@code addAuthenticationResults=false} and decide later whether to add the field.
  * Fields claiming the same authserv-id are removed on every path (RFC 8601 §5), also from mail that was not
- * checked when {@code serverId} is set. See docs/AddAuthResults.md.
+ * checked when {@code serverId} is set. Results that cannot be read whole ({@link MailAttributes#resultsUnreadable})
+ * write nothing of ours, and the mail goes to James' error processor (review s22). See docs/AddAuthResults.md.
  *
  * <p>In {@code mailetcontainer.xml}:
  * <pre>{@code
@@ -68,19 +69,25 @@ public class AddAuthResults extends GenericMailet {
     public void service(Mail mail) {
         Optional<String> id = serverId;
         Optional<List<MethodResult>> results = Optional.empty();
+        Throwable unreadable = null;
         try {
             if (id.isEmpty()) {
                 id = MailAttributes.authservId(mail);
             }
             results = MailAttributes.results(mail);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            LOGGER.warn("{}: authpack attributes unreadable: {}", mail.getName(), e.toString());
+            // all the results or none (review s22): ours is never written from the part that can be read
+            unreadable = e;
         } finally {
             if (id.isPresent()) {
                 write(mail, id.get(), results);
-            } else {
+            } else if (unreadable == null) {
                 LOGGER.debug("{}: no authserv-id: MailAuthCheck did not run and serverId is not set", mail.getName());
             }
+        }
+        if (unreadable != null && !Mail.ERROR.equals(mail.getState())) {
+            // fields claiming our id removed (above), none of ours written: not delivered as a mail we did not check
+            AuthResultsHeaders.toErrorProcessor(mail, "AddAuthResults", unreadable);
         }
     }
 

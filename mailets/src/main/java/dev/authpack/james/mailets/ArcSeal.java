@@ -78,8 +78,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The key is read at {@link #init()}: a missing or bad one, or a bad parameter, stops James with the reason.
  * {@link #service} never throws: mail whose chain has already failed ({@code cv=fail}, RFC 8617 §5.1 step 2), or
- * that cannot be read or sealed, is passed on unsealed with a log line; but mail whose fields claiming our
- * authserv-ids cannot be removed goes to James' error processor ({@link Mail#ERROR}), not on with them.
+ * that cannot be read or sealed, is passed on unsealed with a log line; so is mail whose {@code authpack.results}
+ * cannot be read whole ({@link MailAttributes#resultsUnreadable}; review s22: never a seal of part of them); but mail
+ * whose fields claiming our authserv-ids cannot be removed, or MailAuthCheck's own field among them not put back
+ * whole, goes to James' error processor ({@link Mail#ERROR}), not on with them.
  */
 public class ArcSeal extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcSeal.class);
@@ -176,6 +178,13 @@ public class ArcSeal extends GenericMailet {
                         + " authservId parameter is not set)", mail.getName());
                 return;
             }
+            // the ARC-Authentication-Results is our assessment, all of it (RFC 8617 §4.1.1): results that cannot be
+            // read whole are not sealed, nor the seal made without them (review s22), before any work on the message
+            Optional<String> unreadable = MailAttributes.resultsUnreadable(mail);
+            if (unreadable.isPresent()) {
+                skipped(mail, unreadable.get() + ": not sealed (never an ARC-Authentication-Results of part of them)");
+                return;
+            }
             // a size not known beforehand: read whole only within maxSignedSize (review s18 L2)
             long size = MimeMessageBytes.size(mail);
             if (maxSigned.exceededBy(size)) {
@@ -257,10 +266,8 @@ public class ArcSeal extends GenericMailet {
                 MessageLimits.DEFAULT_MAX_HEADER_BYTES);
         RawMessage raw = header.clean() ? RawMessage.parse(header.octets()) : null;
         if (raw == null || raw.bodyOffset() != header.octets().length) {
-            String reason = why + " and its header section is not CRLF lines alone ended within "
-                    + MessageLimits.DEFAULT_MAX_HEADER_BYTES + " octets: not sealed";
-            mail.setAttribute(new Attribute(MessageSizeLimit.ARC_SEAL_SKIPPED, AttributeValue.of(reason)));
-            LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), reason);
+            skipped(mail, why + " and its header section is not CRLF lines alone ended within "
+                    + MessageLimits.DEFAULT_MAX_HEADER_BYTES + " octets: not sealed");
             return;
         }
         Optional<Chain> checked = checkedChain(mail, raw);
@@ -284,6 +291,12 @@ public class ArcSeal extends GenericMailet {
         } else {
             LOGGER.info("ArcSeal: mail {} not sealed: {}", mail.getName(), result.reason());
         }
+    }
+
+    /** A mail passed on unsealed for {@code reason}: {@link MessageSizeLimit#ARC_SEAL_SKIPPED} says it, and WARN. */
+    private static void skipped(Mail mail, String reason) {
+        mail.setAttribute(new Attribute(MessageSizeLimit.ARC_SEAL_SKIPPED, AttributeValue.of(reason)));
+        LOGGER.warn("ArcSeal: mail {} not sealed: {}", mail.getName(), reason);
     }
 
     /**
@@ -330,7 +343,10 @@ public class ArcSeal extends GenericMailet {
         return Optional.empty();
     }
 
-    /** MailAuthCheck's results with the seal's own {@code arc=} (ArcAuthResults#forSeal). */
+    /**
+     * MailAuthCheck's results with the seal's own {@code arc=} (ArcAuthResults#forSeal); results that cannot be read
+     * whole throw (review s22).
+     */
     static List<MethodResult> resinfo(Mail mail, Chain chain) {
         return ArcAuthResults.forSeal(MailAttributes.results(mail), chain.result().toMethodResult(),
                 chain.ownValidation());

@@ -88,7 +88,8 @@ final class AuthResultsHeaders {
 
     /**
      * Removes the fields claiming any of {@code ids}. When MailAuthCheck's own field was among them (the mail
-     * carries its results under that id), ours is put back on top from those results, so exactly one stays.
+     * carries its results under that id), ours is put back on top from those results, so exactly one stays; when
+     * they cannot be read whole, {@link MailAttributes.UnreadableResults} is thrown and the message left as it is.
      *
      * @return the message's octets after the change
      */
@@ -135,11 +136,11 @@ final class AuthResultsHeaders {
      */
     static void removeForgedInHeaderSection(Mail mail, Collection<String> ids) throws MessagingException,
             IOException {
-        Optional<String> checkedId = MailAttributes.authservId(mail);
-        Optional<List<MethodResult>> results = MailAttributes.results(mail);
-        // MailAuthCheck's own field put back on top when it was among those removed, as below
-        Optional<String> ours = checkedId.filter(ids::contains).flatMap(id -> results.map(
-                r -> AuthResultsWriter.headerField(id, r)));
+        Optional<String> checkedId = MailAttributes.authservId(mail).filter(ids::contains);
+        // MailAuthCheck's own field put back on top, as below; results that cannot be read whole throw (never a
+        // field of part of them, review s22)
+        Optional<List<MethodResult>> results = checkedId.isPresent() ? MailAttributes.results(mail) : Optional.empty();
+        Optional<String> ours = checkedId.flatMap(id -> results.map(r -> AuthResultsWriter.headerField(id, r)));
         rewriteHeaderSection(mail, ids, ours);
     }
 
@@ -155,12 +156,16 @@ final class AuthResultsHeaders {
     static byte[] removeForgedFrom(Mail mail, Collection<String> ids, byte[] before) throws MessagingException,
             IOException {
         Optional<String> checkedId = MailAttributes.authservId(mail);
-        Optional<List<MethodResult>> results = MailAttributes.results(mail);
         byte[] after = before;
         for (String id : ids) {
             AuthResultsRewrite.Result result = AuthResultsRewrite.rewrite(after, id, null);
-            if (result.removed() > 0 && results.isPresent() && checkedId.equals(Optional.of(id))) {
-                result = AuthResultsRewrite.rewrite(after, id, AuthResultsWriter.headerField(id, results.get()));
+            if (result.removed() > 0 && checkedId.equals(Optional.of(id))) {
+                // MailAuthCheck's own field was among them: put back from all its results, or the mail is not
+                // rewritten (results that cannot be read whole throw: never a field of part of them, review s22)
+                Optional<List<MethodResult>> results = MailAttributes.results(mail);
+                if (results.isPresent()) {
+                    result = AuthResultsRewrite.rewrite(after, id, AuthResultsWriter.headerField(id, results.get()));
+                }
             }
             after = result.message();
         }
@@ -191,14 +196,17 @@ final class AuthResultsHeaders {
 
     /**
      * Fails closed for a mail whose fields claiming our id could not be removed, or ours not written: a header
-     * section too large ({@link HeaderSectionTooLarge}) or a rewrite that failed (a spool read error, say: review
-     * s19 L3). It goes to James' error processor (state {@link Mail#ERROR}, with the reason as its error message),
-     * where the administrator sees it, instead of being delivered carrying a sender's field that claims our
-     * authserv-id. The error processor must store such mail, not bounce it to its (possibly forged) sender
+     * section too large ({@link HeaderSectionTooLarge}), a rewrite that failed (a spool read error, say: review
+     * s19 L3), or results that cannot be read whole ({@link MailAttributes.UnreadableResults}: ours is never
+     * written from part of them, review s22). It goes to James' error processor (state {@link Mail#ERROR}, with
+     * the reason as its error message), where the administrator sees it, instead of being delivered carrying a
+     * sender's field that claims our authserv-id. The error processor must store such mail, not bounce it to its (possibly forged) sender
      * (docs/security.md).
      */
     static void toErrorProcessor(Mail mail, String who, Throwable e) {
         String reason = e instanceof HeaderSectionTooLarge ? e.getMessage()
+                : e instanceof MailAttributes.UnreadableResults ? e.getMessage()
+                + ": no Authentication-Results of ours written from part of them (review s22)"
                 : "Authentication-Results not rewritten (fields claiming our authserv-id may remain): " + e;
         org.slf4j.LoggerFactory.getLogger(AuthResultsHeaders.class).warn(
                 "{}: mail {} sent to the error processor: {}", who, mail.getName(), reason);

@@ -772,4 +772,55 @@ class ArcSealTest {
                 StandardCharsets.UTF_8)).isEqualTo(Mail.ERROR);
         assertThat(mail.getErrorMessage()).startsWith("ArcSeal: ").contains("not rewritten");
     }
+
+    /**
+     * Review s22 (never a partial set of results): ArcSeal sealed the entries of {@code authpack.results} it could
+     * read and skipped the others, so an attribute whose {@code dmarc=fail} no longer reads was sealed as an
+     * ARC-Authentication-Results of {@code spf=pass} alone, which every later hop takes as our word. A sealer that
+     * cannot say what it verified must not seal (RFC 8617 §5.1: the AAR is our assessment, {@code cv=} the chain's
+     * and nothing else): the mail goes on unsealed, with {@code authpack.arc-seal.skipped} (the reason).
+     */
+    @Test
+    void partlyUnreadableResultsAreNotSealed() throws Exception {
+        for (AttributeValue<?> partial : ReviewS22PartialResultsTest.partlyUnreadable()) {
+            byte[] input = bytes(MESSAGE);
+            FakeMail mail = mail(input);
+            mail.setAttribute(storedArc("none", 0));
+            mail.setAttribute(new Attribute(MailAttributes.RESULTS, partial));
+            mail.setAttribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.list.example")));
+
+            listSealer().service(mail);
+
+            assertThat(new String(written(mail), StandardCharsets.UTF_8)).as("%s", partial)
+                    .doesNotContain("ARC-Seal").doesNotContain("ARC-Authentication-Results");
+            assertThat(written(mail)).isEqualTo(input);
+            assertThat(mail.getAttribute(MessageSizeLimit.ARC_SEAL_SKIPPED)).as("%s", partial).hasValueSatisfying(
+                    a -> assertThat(a.getValue().value().toString()).contains("authpack.results"));
+            assertThat(mail.getState()).isNotEqualTo(Mail.ERROR);
+        }
+    }
+
+    /**
+     * Review s22: MailAuthCheck's own field, which the strip takes off with the forged ones and puts back from
+     * {@code authpack.results}, was put back from the part that could be read: {@code dmarc=fail} gone from our own
+     * Authentication-Results. Now such a mail goes to the error processor as it is, not sealed, no field rebuilt.
+     */
+    @Test
+    void ourFieldIsNotRebuiltFromPartlyUnreadableResults() throws Exception {
+        for (boolean large : new boolean[] {false, true}) {
+            String ours = "Authentication-Results: mx.list.example;\r\n\tspf=pass;\r\n\tdmarc=fail\r\n";
+            FakeMail mail = mail(bytes(ours + MESSAGE + "x".repeat(large ? 2048 : 0) + "\r\n"));
+            mail.setAttribute(storedArc("none", 0));
+            mail.setAttribute(new Attribute(MailAttributes.RESULTS, ReviewS22PartialResultsTest.partlyUnreadable()
+                    .get(0)));
+            mail.setAttribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.list.example")));
+
+            (large ? listSealer("maxSignedSize", "1K") : listSealer()).service(mail);
+
+            String after = new String(written(mail), StandardCharsets.UTF_8);
+            assertThat(after).as("large %s", large).doesNotContain("ARC-Seal").startsWith(ours);
+            assertThat(mail.getState()).isEqualTo(Mail.ERROR);
+            assertThat(mail.getErrorMessage()).startsWith("ArcSeal: ").contains("authpack.results");
+        }
+    }
 }
