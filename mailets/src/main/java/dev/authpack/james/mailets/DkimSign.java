@@ -64,6 +64,9 @@ import java.util.function.Supplier;
  * </processor>
  * }</pre>
  *
+ * <p>Only our clients' mail is signed (review s22): a client that authenticated, that the relay policy trusted
+ * itself ({@link MailRelayRequests#TRUSTED_CLIENT}) or in {@code signNetworks}; {@code signAnyClient} signs any.
+ *
  * <p>Keys and tables are read at {@link #init()}: a missing or bad one stops James with a message naming the file
  * (and line). {@link #service} never throws for a mail: one whose author domain has no key is passed on unsigned
  * (logged at debug), one that cannot be read is passed on unsigned with a warning. A message over
