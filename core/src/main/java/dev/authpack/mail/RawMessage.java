@@ -380,14 +380,8 @@ public final class RawMessage {
         if (colon == end) {
             return;
         }
-        int from = start;
-        int to = colon;
-        while (from < to && (bytes[from] & 0xff) <= ' ') {
-            from++;
-        }
-        while (to > from && (bytes[to - 1] & 0xff) <= ' ') {
-            to--;
-        }
+        int from = HeaderLines.trimStart(bytes, start, colon);
+        int to = HeaderLines.trimEnd(bytes, from, colon);
         for (int n = 0; n < names.size(); n++) {
             String name = names.get(n);
             if (name.length() == to - from && sameNameAt(name, from)) {
