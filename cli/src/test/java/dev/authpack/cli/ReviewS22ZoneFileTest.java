@@ -88,6 +88,22 @@ class ReviewS22ZoneFileTest {
         assertThat(run.json().get("result").asText()).as(run.toString()).isEqualTo("fail");
     }
 
+    /**
+     * Review s22 (reviewB): within the 200,000 records, one owner name and type with many records. ZoneData.add
+     * drops a duplicate by {@code List.contains} over the records of that name and type, so loading is quadratic:
+     * a 60-octet file of one {@code $GENERATE} line makes 200,000 NS records at one name, about 2e10 comparisons
+     * of canonical wire forms (each allocating), far longer than the deep-names case above.
+     */
+    @Test
+    void manyRecordsAtOneNameDoNotMakeLoadingQuadratic() throws IOException {
+        Path z = Files.writeString(dir.resolve("wide.zone"), "$ORIGIN example.com.\n$GENERATE 1-100000 wide NS ns$\n"
+                + "example.com. TXT \"v=spf1 -all\"\n", StandardCharsets.US_ASCII);
+        CliRun run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run("spf", "--ip", "192.0.2.10",
+                "--mail-from", "alice@example.com", "--dns-records", z.toString()));
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.json().get("result").asText()).as(run.toString()).isEqualTo("fail");
+    }
+
     @Test
     void includeIsRefusedAndNamesTheFile() throws IOException {
         Path z = Files.writeString(dir.resolve("inc.zone"), "$INCLUDE /etc/passwd\n", StandardCharsets.US_ASCII);

@@ -148,14 +148,8 @@ final class HeaderFieldScan {
         if (colon >= end) {
             return -1;
         }
-        int from = start;
-        int to = colon;
-        while (from < to && (m[from] & 0xff) <= ' ') {
-            from++;
-        }
-        while (to > from && (m[to - 1] & 0xff) <= ' ') {
-            to--;
-        }
+        int from = HeaderLines.trimStart(m, start, colon);
+        int to = HeaderLines.trimEnd(m, from, colon);
         int lineEnds = 0;
         for (int i = from; i < to; i++) {
             lineEnds += m[i] == '\r' || m[i] == '\n' ? 1 : 0;

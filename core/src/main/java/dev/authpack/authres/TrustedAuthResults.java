@@ -28,7 +28,8 @@ import java.util.Set;
  *       {@code domainkeys}, {@code smime}), {@code pass} wins if any of the results passed (as in SpamAssassin's
  *       AuthRes: one good DKIM signature is enough); for any other method {@code pass} only if all passed (several
  *       {@code dmarc} results are several author domains: RFC 9989 §11.5, the strictest applies). Otherwise the
- *       first result listed that did not pass.</li>
+ *       strictest result that did not pass ({@link #STRICTEST_FIRST}: fail, softfail, policy, permerror,
+ *       temperror, neutral, none, then any other word; among equals the first listed).</li>
  * </ul>
  */
 public final class TrustedAuthResults {
@@ -41,6 +42,16 @@ public final class TrustedAuthResults {
      * (review s22).
      */
     private static final Set<String> PER_SIGNATURE = Set.of("dkim", "domainkeys", "smime");
+    /**
+     * The result words of RFC 8601 §2.7 that did not pass, strictest first: what a receiver acts on most severely
+     * comes first. {@code fail} (the check says the mail is not authentic), {@code softfail}, {@code policy} (a
+     * local policy refused it), then the errors ({@code permerror} before {@code temperror}: a broken record stays
+     * broken), {@code neutral}, {@code none} (nothing to check). Of several results of one method in one field the strictest is the summary (review s22: RFC 9989 §11.5,
+     * the strictest applies; {@code dmarc=none} for one author domain listed first hid {@code dmarc=fail} for
+     * another).
+     */
+    static final List<String> STRICTEST_FIRST = List.of("fail", "softfail", "policy", "permerror",
+            "temperror", "neutral", "none");
 
     private final List<EvaluatedField> fields;
     private final Map<String, String> newest;
@@ -161,18 +172,28 @@ public final class TrustedAuthResults {
             }
         }
         boolean anyPass = false;
-        MethodResult firstOther = null;
+        String strictest = null;
         for (MethodResult result : candidates) {
-            if (result.result().equalsIgnoreCase("pass")) {
+            String word = result.result().toLowerCase(Locale.ROOT);
+            if (word.equals("pass")) {
                 anyPass = true;
-            } else if (firstOther == null) {
-                firstOther = result;
+            } else if (strictest == null || strictness(word) < strictness(strictest)) {
+                strictest = word;
             }
         }
-        if (anyPass && (firstOther == null || PER_SIGNATURE.contains(method))) {
+        if (anyPass && (strictest == null || PER_SIGNATURE.contains(method))) {
             return "pass";
         }
-        return (firstOther != null ? firstOther : candidates.get(0)).result().toLowerCase(Locale.ROOT);
+        return strictest != null ? strictest : candidates.get(0).result().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The rank of a result word that did not pass, strictest first ({@link #STRICTEST_FIRST}); a word not listed
+     * (an extension result) after them all. Among equals the first listed stays.
+     */
+    private static int strictness(String word) {
+        int rank = STRICTEST_FIRST.indexOf(word);
+        return rank < 0 ? STRICTEST_FIRST.size() : rank;
     }
 
     private static boolean hasMailFrom(MethodResult result) {

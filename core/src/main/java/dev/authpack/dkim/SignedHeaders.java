@@ -52,12 +52,16 @@ public final class SignedHeaders {
      * from the bottom up (RFC 6376 §5.4.2), so one added above the signed one (a second From, Subject,
      * Content-Type) leaves it verifying while a mail client shows the added one (§8.15; review s22). A field h= does
      * not name at all is the signer's choice, except From, which is always signed (§5.4, §6.1.1): a From h= does not
-     * name is an unsigned instance too. Names are compared case-insensitively; the message's fields are counted by
-     * the strict parser (a field only some readers see is not counted here: DMARC's own reading finds it).
+     * name is an unsigned instance too. Names are compared case-insensitively; the message's fields are counted as
+     * a mail client may show them ({@link RawMessage#countsShown}: also a field after a lone CR, which javax.mail
+     * starts a line at, above the signed ones: review s22); a From only some other reader sees is DMARC's own
+     * reading's to find.
      */
     public static Optional<UnsignedInstance> unsignedInstance(RawMessage message, List<String> signedNames) {
-        for (String name : SINGLE_FIELDS) {
-            int present = message.count(name);
+        int[] shown = message.countsShown(SINGLE_FIELDS);
+        for (int n = 0; n < SINGLE_FIELDS.size(); n++) {
+            String name = SINGLE_FIELDS.get(n);
+            int present = shown[n];
             if (present == 0 || present == 1 && !name.equals("From")) {
                 continue;
             }

@@ -62,6 +62,27 @@ public final class HeaderLines {
         return i + 1;
     }
 
+    /**
+     * The first position of {@code [from, to)} past octets up to space, or {@code to}: where a field name starts
+     * as javax.mail's {@code InternetHeader} trims the text before the colon.
+     */
+    public static int trimStart(byte[] m, int from, int to) {
+        int i = from;
+        while (i < to && (m[i] & 0xff) <= ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of {@code [from, to)} without the octets up to space at its end (see {@link #trimStart}). */
+    public static int trimEnd(byte[] m, int from, int to) {
+        int i = to;
+        while (i > from && (m[i - 1] & 0xff) <= ' ') {
+            i--;
+        }
+        return i;
+    }
+
     /** Whether the line at {@code pos} starts with SP or HTAB: it continues the field above (RFC 5322 §2.2.3). */
     public static boolean isContinuation(byte[] m, int pos) {
         return pos < m.length && isWhiteSpace(m[pos]);

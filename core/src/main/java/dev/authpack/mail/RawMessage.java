@@ -326,6 +326,82 @@ public final class RawMessage {
     }
 
     /**
+     * How many fields of each of {@code names} (case-insensitive) a mail client may show: the strict count, or more
+     * where a lone CR (a CR not before LF), data to the strict parser, starts another line in javax.mail's reading
+     * ({@link HeaderLines}: a line ends at LF, CRLF or a lone CR; the name before the colon trimmed, as javax.mail
+     * reads it). {@code X-Note: x CR Subject: y} is one field here and two there, the second a Subject a client
+     * shows (review s22). A bare LF ends a line in both readings, so a message stored with LF line ends counts as
+     * one with CRLF. A header section without a lone CR is not read again.
+     *
+     * @return the counts, in the order of {@code names}
+     */
+    public int[] countsShown(List<String> names) {
+        int[] counts = new int[names.size()];
+        for (int n = 0; n < counts.length; n++) {
+            counts[n] = count(names.get(n));
+        }
+        if (!hasLoneCr()) {
+            return counts;
+        }
+        int[] shown = new int[counts.length];
+        int pos = 0;
+        while (pos < bodyOffset) {                   // each line once: bounded by the header section
+            int end = HeaderLines.contentEnd(bytes, pos, bodyOffset);
+            if (end == pos) {
+                break;                              // javax.mail's empty line: its header section ends here
+            }
+            if (!HeaderLines.isContinuation(bytes, pos)) {
+                countName(names, shown, pos, end);
+            }
+            pos = HeaderLines.nextLine(bytes, end);
+        }
+        for (int n = 0; n < counts.length; n++) {
+            counts[n] = Math.max(counts[n], shown[n]);
+        }
+        return counts;
+    }
+
+    /** Whether the header section holds a CR not before LF. */
+    private boolean hasLoneCr() {
+        for (int i = 0; i < bodyOffset; i++) {
+            if (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts the line {@code [start, end)} in {@code shown} if the name before its colon, trimmed, is one of them. */
+    private void countName(List<String> names, int[] shown, int start, int end) {
+        int colon = start;
+        while (colon < end && bytes[colon] != ':') {
+            colon++;
+        }
+        if (colon == end) {
+            return;
+        }
+        int from = HeaderLines.trimStart(bytes, start, colon);
+        int to = HeaderLines.trimEnd(bytes, from, colon);
+        for (int n = 0; n < names.size(); n++) {
+            String name = names.get(n);
+            if (name.length() == to - from && sameNameAt(name, from)) {
+                shown[n]++;
+                return;
+            }
+        }
+    }
+
+    /** Whether the octets at {@code from} spell {@code name}, ignoring ASCII case. */
+    private boolean sameNameAt(String name, int from) {
+        for (int k = 0; k < name.length(); k++) {
+            if (lower(bytes[from + k] & 0xff) != lower(name.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The line ending of fields put on top of this message ({@link LineEnding#forFieldsAddedTo}): CRLF when it holds a
      * CRLF anywhere or no LF at all, else LF. A message whose first line ends with CRLF is not read again.
      */

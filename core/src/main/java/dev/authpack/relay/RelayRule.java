@@ -35,6 +35,16 @@ public enum RelayRule {
         return allows;
     }
 
+    /**
+     * True for the rules that trust the client itself, whatever the recipient (relay_hosts, an authenticated user,
+     * relay_from for its MAIL FROM domain): our own submitters, whose mail DkimSign may sign. relay_to and
+     * relay_to_users let anyone's mail through to one destination (a backup MX): not a submitter (review s22).
+     */
+    public boolean trustsClient() {
+        return this == RELAY_HOSTS || this == RELAY_AUTHENTICATED || this == RELAY_USERS || this == RELAY_FROM
+                || this == RELAY_FROM_USERS;
+    }
+
     /** The policy key or a short name, for logs. */
     public String label() {
         return label;

@@ -140,6 +140,16 @@ class ReviewS22ArcTest {
     }
 
     /**
+     * Review s22 (reviewB): the same Subject hidden after a lone CR in an unsigned field ({@code X-Note: x}CR
+     * {@code Subject: ...}) is one field to the strict count and two to javax.mail, which shows the hidden one; the
+     * chain validates, the AMS seemed to sign every instance and the trusted sealer's pass overrode the failure.
+     */
+    @Test
+    void noOverrideWhenASubjectIsHiddenAfterALoneCrAboveTheSet() {
+        assertNoOverrideWhenAddedAbove(listSealer(), "Subject: ARC test", "X-Note: x\rSubject: Urgent: wire the money");
+    }
+
+    /**
      * The trusted sealer's pass overrides the DMARC fail of the sealed message, and no longer once {@code added} is
      * put above the field starting {@code above}, though the chain still validates.
      */

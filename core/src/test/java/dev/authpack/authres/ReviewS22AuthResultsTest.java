@@ -28,6 +28,21 @@ class ReviewS22AuthResultsTest {
         assertThat(passFirst.result("dmarc")).contains("fail");
     }
 
+    /**
+     * Review s22 (reviewB): the same attack with the attacker's other author domain having no DMARC record. The
+     * rule takes "the first result listed that did not pass", not the strictest: {@code dmarc=none} for
+     * {@code x@nopolicy.example} listed first hid {@code dmarc=fail} for victim.example, so
+     * {@code HasAuthResult=dmarc=fail} did not match (RFC 9989 §11.5: the strictest result applies).
+     */
+    @Test
+    void aDmarcNoneForTheAttackersOtherAuthorDomainDoesNotHideTheFailure() {
+        for (String other : List.of("none", "neutral", "policy", "temperror", "permerror")) {
+            TrustedAuthResults r = TrustedAuthResults.evaluate(List.of("filter.example.net; dmarc=" + other
+                    + " header.from=nopolicy.example; dmarc=fail (p=reject) header.from=victim.example"), TRUST);
+            assertThat(r.result("dmarc")).as(other).contains("fail");
+        }
+    }
+
     @Test
     void onlyMethodsWithOneResultPerSignatureLetAPassWin() {
         TrustedAuthResults r = TrustedAuthResults.evaluate(List.of("filter.example.net;"

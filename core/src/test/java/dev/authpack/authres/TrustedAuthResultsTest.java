@@ -90,7 +90,8 @@ class TrustedAuthResultsTest {
                         + " iprev=temperror; iprev=permerror"), TRUST);
         assertThat(r.result("dkim")).contains("pass");
         assertThat(r.result("spf")).contains("fail");
-        assertThat(r.result("iprev")).contains("temperror");
+        // none passed: the strictest (permerror before temperror: review s22), not the first listed
+        assertThat(r.result("iprev")).contains("permerror");
         // HELO only: it decides
         assertThat(TrustedAuthResults.evaluate(List.of("mx1.example.org; spf=none smtp.helo=x.example"), TRUST)
                 .result("spf")).contains("none");

@@ -270,28 +270,49 @@ class DkimVerifierTest {
      */
     @Test
     void aSecondInstanceOfASignedSingleFieldAboveIsNotAPass() {
-        String message = MESSAGE.replace("Message-ID", "Content-Type: text/plain\r\nMessage-ID");
-        byte[] signed = sign(bytes(message), rsaTags("h", "from:to:subject:date:content-type"), RSA_2048);
-        String text = new String(signed, StandardCharsets.ISO_8859_1);
-        int top = text.length() - message.length();
         for (String added : List.of("Subject: urgent: pay the invoice", "Date: Sat, 12 Jul 2003 21:00:37 -0700",
                 "Content-Type: text/html", "To: victim@example.org")) {
-            DkimResult r = single(bytes(text.substring(0, top) + added + "\r\n" + text.substring(top)), rsaDns(),
-                    AT_NOW);
+            DkimResult r = verifiedWithAboveTheSignedFields(added + "\r\n");
             assertThat(r.status()).as(added).isEqualTo(DkimStatus.POLICY);
             String name = added.substring(0, added.indexOf(':'));
             assertThat(r.reason()).isEqualTo("signature verified, but it does not sign every " + name + " field (h= "
                     + "signs 1 of the message's 2)");
         }
         // a field h= does not sign at all is the signer's choice: a Message-ID added still passes
-        assertThat(single(bytes(text.substring(0, top) + "Message-ID: <2@evil.example>\r\n" + text.substring(top)),
-                rsaDns(), AT_NOW).status()).isEqualTo(DkimStatus.PASS);
+        assertThat(verifiedWithAboveTheSignedFields("Message-ID: <2@evil.example>\r\n").status())
+                .isEqualTo(DkimStatus.PASS);
         // and fields that may repeat (Received, Comments) are not counted
         byte[] comments = sign(bytes("Comments: a\r\n" + MESSAGE), rsaTags("h", "from:comments"), RSA_2048);
         String c = new String(comments, StandardCharsets.ISO_8859_1);
         int at = c.indexOf("Comments:");
         assertThat(single(bytes(c.substring(0, at) + "Comments: b\r\n" + c.substring(at)), rsaDns(), AT_NOW)
                 .status()).isEqualTo(DkimStatus.PASS);
+    }
+
+    /**
+     * Review s22 (reviewB): the rule above counts instances as our parser reads the header section, where a lone CR
+     * does not end a line. A field added above the signed ones and unsigned, {@code X-Note: x CR Subject: ...},
+     * is one field to us and two to a reader that ends a line at a lone CR (javax.mail, as DmarcEvaluator's hidden
+     * From rule says): that reader shows the hidden Subject (or Content-Type), and the signature still passed.
+     */
+    @Test
+    void aSingleFieldHiddenAfterALoneCrAboveIsNotAPass() {
+        for (String hidden : List.of("Subject: urgent: pay the invoice", "Content-Type: text/html")) {
+            DkimResult r = verifiedWithAboveTheSignedFields("X-Note: x\r" + hidden + "\r\n");
+            assertThat(r.status()).as(hidden).isNotEqualTo(DkimStatus.PASS);
+        }
+    }
+
+    /**
+     * A message with a Content-Type signed with h=from:to:subject:date:content-type, verified with {@code added}
+     * (whole lines) put between the DKIM-Signature field and the signed fields.
+     */
+    private static DkimResult verifiedWithAboveTheSignedFields(String added) {
+        String message = MESSAGE.replace("Message-ID", "Content-Type: text/plain\r\nMessage-ID");
+        String text = new String(sign(bytes(message), rsaTags("h", "from:to:subject:date:content-type"), RSA_2048),
+                StandardCharsets.ISO_8859_1);
+        int top = text.length() - message.length();
+        return single(bytes(text.substring(0, top) + added + text.substring(top)), rsaDns(), AT_NOW);
     }
 
     @Test

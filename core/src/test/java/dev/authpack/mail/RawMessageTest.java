@@ -254,4 +254,23 @@ class RawMessageTest {
         assertThat(f.length()).isEqualTo(message.length - 4);
         assertThat(List.of(f.toString())).containsExactly("Subject: caf\u00e9");
     }
+
+    /**
+     * Review s22 (reviewB): a field after a lone CR is one field to the strict parser and another to javax.mail,
+     * which a client shows; countsShown counts it. A message with LF (or CRLF) line ends counts as parsed.
+     */
+    @Test
+    void countsShownSeesAFieldAfterALoneCr() throws Exception {
+        List<String> names = List.of("Subject", "From", "Content-Type");
+        String clean = "From: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n";
+        assertThat(RawMessage.parse(bytes(clean)).countsShown(names)).containsExactly(1, 1, 0);
+        assertThat(RawMessage.parse(bytes(clean.replace("\r\n", "\n"))).countsShown(names)).containsExactly(1, 1, 0);
+        RawMessage hidden = RawMessage.parse(bytes("X-Note: x\rsubJECT : urgent\rContent-Type: text/html\r\n"
+                + clean));
+        assertThat(hidden.count("Subject")).isEqualTo(1);
+        assertThat(hidden.countsShown(names)).containsExactly(2, 1, 1);
+        // a lone CR then white space continues the field in javax.mail's reading too; after a CR CR LF line end too
+        assertThat(RawMessage.parse(bytes("X-Note: x\r Subject: no\r\r\n" + clean)).countsShown(names))
+                .containsExactly(1, 1, 0);
+    }
 }

@@ -173,6 +173,26 @@ class DkimSignIT {
         assertThat(relayed.headers("DKIM-Signature")).as(relayed.headerSection()).isEmpty();
     }
 
+    /**
+     * Review s22 (reviewB): the sample relay policy relays for anyone to the backup-MX domain inbound.example
+     * ({@code relay_to}), so a stranger's mail reaches the relay processor where the snippet's DkimSign signs
+     * everything ({@code match="All"}). With no SMTP AUTH, the Submitter binding is only the MAIL FROM, which the
+     * stranger chooses: {@code MAIL FROM:<alice@james.test>} (or the null sender, which binds nothing) and
+     * {@code From: alice@james.test} got james.test's signatures, a forgery that passes DKIM and DMARC.
+     */
+    @Test
+    void aStrangersMailRelayedToTheBackupMxDomainIsNotSignedWithAHostedDomainsKey() {
+        DeliveredMail spoofedEnvelope = outgoing(Submission.create().clientAddress("127.0.0.5")
+                .mailFrom(JamesExtension.ALICE).rcptTo("user@inbound.example")
+                .message(TestMessage.create().from(JamesExtension.ALICE).to("user@inbound.example")));
+        assertThat(spoofedEnvelope.headers("DKIM-Signature")).as(spoofedEnvelope.headerSection()).isEmpty();
+
+        DeliveredMail nullSender = outgoing(Submission.create().clientAddress("127.0.0.5")
+                .mailFrom("").rcptTo("user@inbound.example")
+                .message(TestMessage.create().from(JamesExtension.ALICE).to("user@inbound.example")));
+        assertThat(nullSender.headers("DKIM-Signature")).as(nullSender.headerSection()).isEmpty();
+    }
+
     @Test
     void fromDomainWithoutKeyIsRelayedUnsigned() {
         DeliveredMail mail = outgoing(Submission.create().mailFrom("app@elsewhere.example")

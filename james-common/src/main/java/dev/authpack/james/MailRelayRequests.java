@@ -2,9 +2,11 @@ package dev.authpack.james;
 
 import dev.authpack.dns.IpLiterals;
 import dev.authpack.relay.RelayRequest;
+import dev.authpack.relay.RelayRule;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 import java.net.InetAddress;
@@ -20,6 +22,12 @@ public final class MailRelayRequests {
      * strings, empty when the client has no verified name); absent when the hook looked no name up.
      */
     public static final AttributeName VERIFIED_CLIENT_NAMES = AttributeName.of("authpack.relay.verified-client-names");
+    /**
+     * Set by {@code dev.authpack.james.matchers.RelayAllowed} when the relay policy let the mail out because it
+     * trusts the client itself ({@link RelayRule#trustsClient}: relay_hosts, relay_from, an authenticated user), to
+     * the rule's key; removed when it did not. DkimSign signs such a client's mail (review s22).
+     */
+    public static final AttributeName TRUSTED_CLIENT = AttributeName.of("authpack.relay.trusted-client");
     /** More names than the hook ever verifies ({@code IprevChecker.DEFAULT_MAX_NAMES}): the rest is not read. */
     private static final int MAX_NAMES = 10;
 
@@ -84,6 +92,21 @@ public final class MailRelayRequests {
      */
     public static boolean authRecorded(Mail mail) {
         return mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent();
+    }
+
+    /** Records {@link #TRUSTED_CLIENT}: the rule's key when the policy trusted the client, else removed. */
+    public static void recordTrustedClient(Mail mail, Optional<RelayRule> rule) {
+        if (rule.isPresent() && rule.get().trustsClient()) {
+            mail.setAttribute(new Attribute(TRUSTED_CLIENT, AttributeValue.of(rule.get().label())));
+        } else {
+            mail.removeAttribute(TRUSTED_CLIENT);
+        }
+    }
+
+    /** True when {@link #TRUSTED_CLIENT} says the relay policy trusted the client (a string, as recorded). */
+    public static boolean trustedClient(Mail mail) {
+        return mail.getAttribute(TRUSTED_CLIENT).map(a -> a.getValue().value()).filter(String.class::isInstance)
+                .isPresent();
     }
 
     public static String mailFrom(Mail mail) {

@@ -13,6 +13,8 @@ import java.util.Locale;
  * tenant's), and the envelope domain, a subdomain or a parent of it (a return path on a bounce subdomain,
  * {@code bounces.example.com} for {@code From: example.com}, is usual; RFC 7489 relaxed SPF alignment counts on it).
  * rspamd refuses the same mismatches by default ({@code allow_username_mismatch}, {@code allow_hdrfrom_mismatch}).
+ * The envelope binds only a client trusted to choose its MAIL FROM: the James mailet signs no other's mail
+ * (a stranger relayed to a backup-MX domain writes any MAIL FROM, or the null sender; review s22).
  *
  * @param userDomain     the SMTP AUTH user's domain, lower case, or null (no authentication, or a user name
  *                       without a domain)

@@ -1,6 +1,7 @@
 package dev.authpack.james.mailets;
 
 import dev.authpack.james.InitParameters;
+import dev.authpack.james.LogText;
 import dev.authpack.james.MailRelayRequests;
 import dev.authpack.james.ConfFileLocations;
 import dev.authpack.james.MessageSizeLimit;
@@ -19,6 +20,7 @@ import dev.authpack.dkim.sign.SigningKeyEntry;
 import dev.authpack.dkim.sign.SigningTable;
 import dev.authpack.dkim.sign.Submitter;
 import dev.authpack.dkim.sign.TableSigner;
+import dev.authpack.dns.IpRange;
 import dev.authpack.mail.MessageLimits;
 import dev.authpack.mail.OctetSlice;
 import org.apache.james.core.MailAddress;
@@ -34,6 +36,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -61,6 +64,9 @@ import java.util.function.Supplier;
  * </processor>
  * }</pre>
  *
+ * <p>Only our clients' mail is signed (review s22): a client that authenticated, that the relay policy trusted
+ * itself ({@link MailRelayRequests#TRUSTED_CLIENT}) or in {@code signNetworks}; {@code signAnyClient} signs any.
+ *
  * <p>Keys and tables are read at {@link #init()}: a missing or bad one stops James with a message naming the file
  * (and line). {@link #service} never throws for a mail: one whose author domain has no key is passed on unsigned
  * (logged at debug), one that cannot be read is passed on unsigned with a warning. A message over
@@ -70,7 +76,12 @@ public class DkimSign extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "selector2", "privateKey2",
             "fromDomains", "keyTable", "signingTable", "canonicalization", "headers", "overSignedHeaders",
-            "expiration", "identity", "maxSignedSize", "allowSenderMismatch", WholeReadBudget.PARAMETER);
+            "expiration", "identity", "maxSignedSize", "allowSenderMismatch", "signNetworks", "signAnyClient", WholeReadBudget.PARAMETER);
+    /**
+     * {@code signNetworks} by default: the loopback addresses, the client address James gives the mail it makes
+     * itself (MailImpl's 127.0.0.1; DSNBounce's is its host's address, which usually resolves to it).
+     */
+    static final String DEFAULT_SIGN_NETWORKS = "127.0.0.1, ::1";
     /** Stand-ins to check settings with before (or apart from) a key's own domain and selector. */
     private static final String CHECK_DOMAIN = "example.com";
     private static final String CHECK_SELECTOR = "selector";
@@ -92,6 +103,10 @@ public class DkimSign extends GenericMailet {
     private volatile WholeReadBudget maxCheckedTotal = WholeReadBudget.read(null, maxSigned);
     /** {@code allowSenderMismatch}: sign whatever the From, whoever submitted the mail (off by default). */
     private volatile boolean allowSenderMismatch;
+    /** {@code signNetworks}: clients whose mail is signed without SMTP AUTH or the relay policy's trust. */
+    private volatile List<IpRange> signNetworks = parseNetworks(DEFAULT_SIGN_NETWORKS);
+    /** {@code signAnyClient}: sign whoever the client (off by default; review s22). */
+    private volatile boolean signAnyClient;
 
     /** Outside James, or without Guice: {@code file://conf/} needs the {@code working.directory} property. */
     public DkimSign() {
@@ -117,6 +132,9 @@ public class DkimSign extends GenericMailet {
             maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxSigned);
             allowSenderMismatch = InitParameters.flag("allowSenderMismatch",
                     getInitParameter("allowSenderMismatch"), false);
+            signNetworks = blaming("signNetworks", () -> parseNetworks(Optional.ofNullable(
+                    getInitParameter("signNetworks")).orElse(DEFAULT_SIGN_NETWORKS)));
+            signAnyClient = InitParameters.flag("signAnyClient", getInitParameter("signAnyClient"), false);
         } catch (KeyTableException | DkimKeyException | IllegalArgumentException e) {
             throw new MessagingException("DkimSign: " + e.getMessage(), e);
         }
@@ -128,6 +146,11 @@ public class DkimSign extends GenericMailet {
         try {
             MimeMessage message = mail.getMessage();
             if (message == null) {
+                return;
+            }
+            String stranger = stranger(mail);
+            if (stranger != null) {
+                LOGGER.info("DkimSign: mail {} not signed: {}", mail.getName(), stranger);
                 return;
             }
             long size = MimeMessageBytes.size(mail);
@@ -213,6 +236,37 @@ public class DkimSign extends GenericMailet {
                     List.of(OctetSlice.of(outcome.message())));
         }
         return outcome;
+    }
+
+    /**
+     * Why the mail's client is none of ours to sign for, or null when it is (review s22): as rspamd by default
+     * ({@code sign_authenticated}, {@code sign_networks}, no {@code sign_inbound}), only the mail of a client that
+     * authenticated (its user's domain then binds the From: {@link #submitter}), that the relay policy trusted
+     * itself (RelayAllowed's {@link MailRelayRequests#TRUSTED_CLIENT}: relay_hosts, relay_from), or whose address
+     * is in {@code signNetworks}. Anyone else's, such as a stranger's relayed to a relay_to (backup MX) domain, is
+     * not: its MAIL FROM, the only other binding, is the stranger's to choose.
+     */
+    private String stranger(Mail mail) {
+        if (signAnyClient || MailRelayRequests.authRecorded(mail) || MailRelayRequests.trustedClient(mail)) {
+            return null;
+        }
+        Optional<InetAddress> client = MailRelayRequests.clientIp(mail);
+        if (client.isPresent() && signNetworks.stream().anyMatch(r -> r.contains(client.get()))) {
+            return null;
+        }
+        return "client " + LogText.of(String.valueOf(mail.getRemoteAddr())) + " did not authenticate, is not"
+                + " trusted by the relay policy (relay_hosts, relay_from) and is not in signNetworks";
+    }
+
+    /** A list of addresses and CIDR ranges, separated by commas or white space; empty for none. */
+    private static List<IpRange> parseNetworks(String text) {
+        List<IpRange> ranges = new ArrayList<>();
+        for (String entry : text.strip().split("[,\\s]+")) {
+            if (!entry.isEmpty()) {
+                ranges.add(IpRange.parse(entry));
+            }
+        }
+        return List.copyOf(ranges);
     }
 
     /**

@@ -149,7 +149,12 @@ class DkimSignTest {
 
     /** A mail from {@code sender} (null: the null sender). */
     private static FakeMail mail(byte[] message, String sender) throws Exception {
-        FakeMail.Builder builder = FakeMail.builder().name("m1")
+        return mail(message, sender, "127.0.0.1");
+    }
+
+    /** A mail from {@code sender} (null: the null sender), from a client at {@code client}. */
+    private static FakeMail mail(byte[] message, String sender, String client) throws Exception {
+        FakeMail.Builder builder = FakeMail.builder().name("m1").remoteAddr(client)
                 .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message)))
                 .recipient("suzie@shopping.example.net");
         return (sender == null ? builder : builder.sender(sender)).build();
@@ -441,6 +446,44 @@ class DkimSignTest {
         assertThat(allowed.getMessage().getHeader("DKIM-Signature")).hasSize(1);
     }
 
+    /**
+     * Review s22 (reviewB): a stranger relayed to a backup-MX domain (relay_to) writes MAIL FROM and From of a
+     * signed domain, or the null sender: with no SMTP AUTH, nothing it does not choose binds the From. Only the mail
+     * of a client that authenticated, that the relay policy trusted (RelayAllowed's attribute) or that is in
+     * signNetworks (default the loopback addresses) is signed; signAnyClient restores the old behaviour.
+     */
+    @Test
+    void aStrangersMailIsNotSigned() throws Exception {
+        DkimSign mailet = mailet(single());
+        for (String sender : java.util.Arrays.asList("joe@example.com", null)) {
+            FakeMail stranger = mail(bytes(MESSAGE), sender, "192.0.2.9");
+            mailet.service(stranger);
+            assertThat(stranger.getMessage().getHeader("DKIM-Signature")).as(sender).isNull();
+        }
+        FakeMail local = mail(bytes(MESSAGE), null, "127.0.0.1");
+        mailet.service(local);
+        assertThat(local.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+        FakeMail trusted = mail(bytes(MESSAGE), "joe@example.com", "192.0.2.9");
+        trusted.setAttribute(new Attribute(dev.authpack.james.MailRelayRequests.TRUSTED_CLIENT,
+                AttributeValue.of("relay_from")));
+        mailet.service(trusted);
+        assertThat(trusted.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+        FakeMail authenticated = mail(bytes(MESSAGE), "joe@example.com", "192.0.2.9");
+        authenticated.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("joe@example.com")));
+        mailet.service(authenticated);
+        assertThat(authenticated.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+
+        FakeMail listed = mail(bytes(MESSAGE), "joe@example.com", "192.0.2.9");
+        mailet(single("signNetworks", "198.51.100.0/24, 192.0.2.0/28")).service(listed);
+        assertThat(listed.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+        FakeMail notLocal = mail(bytes(MESSAGE), null, "127.0.0.1");
+        mailet(single("signNetworks", "")).service(notLocal);
+        assertThat(notLocal.getMessage().getHeader("DKIM-Signature")).isNull();
+        FakeMail any = mail(bytes(MESSAGE), "joe@example.com", "192.0.2.9");
+        mailet(single("signAnyClient", "true")).service(any);
+        assertThat(any.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+    }
+
     /** Review s22: the same binding for a message signed with its body streamed. */
     @Test
     void aFromThatIsNotTheSubmittersIsNotSignedWhenStreamed() throws Exception {
@@ -520,6 +563,8 @@ class DkimSignTest {
         assertInitFails(single("headers", "from:x;l=0"), "headers: header name x;l=0 cannot be signed");
         assertInitFails(single("overSignedHeaders", "from, x;l=0"), "overSignedHeaders: header name x;l=0 cannot be");
         assertInitFails(single("privatekey", "/typo"), "privatekey");
+        assertInitFails(single("signNetworks", "192.0.2.0/33"), "signNetworks: '192.0.2.0/33': prefix length");
+        assertInitFails(single("signAnyClient", "always"), "parameter signAnyClient must be true or false");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.authpack.james.RelayPolicyFiles;
 import dev.authpack.relay.RelayDecision;
 import dev.authpack.relay.RelayPolicy;
 import dev.authpack.relay.RelayPolicyException;
+import dev.authpack.relay.RelayRule;
 import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Mail;
@@ -36,7 +37,9 @@ import java.util.Optional;
  * missing or malformed file makes {@link #init()} throw, so James refuses to start. For each mail the matcher reads
  * the client address ({@code getRemoteAddr()}), its verified names (those RelayPolicyRcptHook verified, else
  * {@code getRemoteHost()}; see {@link MailRelayRequests#clientNames}), MAIL FROM and the SMTP AUTH user
- * ({@link Mail#SMTP_AUTH_USER}). It never does DNS. Anything unexpected in {@link #match} denies: it is logged and no
+ * ({@link Mail#SMTP_AUTH_USER}). It never does DNS. When a rule that trusts the client itself allowed the mail
+ * (relay_hosts, relay_from, an authenticated user; not relay_to) it records that on the mail
+ * ({@link MailRelayRequests#TRUSTED_CLIENT}, read by DkimSign), and removes the record otherwise. Anything unexpected in {@link #match} denies: it is logged and no
  * recipient is returned.
  */
 public class RelayAllowed extends GenericMatcher {
@@ -88,6 +91,7 @@ public class RelayAllowed extends GenericMatcher {
         String mailFrom = MailRelayRequests.mailFrom(mail);
         RelayPolicy current = policy;
         List<MailAddress> allowed = new ArrayList<>();
+        Optional<RelayRule> trusted = Optional.empty();
         for (MailAddress recipient : mail.getRecipients()) {
             RelayDecision decision = null;
             for (Optional<String> clientName : clientNames) {
@@ -99,6 +103,9 @@ public class RelayAllowed extends GenericMatcher {
             }
             if (decision.allowed()) {
                 allowed.add(recipient);
+                if (decision.rule().trustsClient()) {
+                    trusted = Optional.of(decision.rule());
+                }
                 LOGGER.debug("RelayAllowed: mail {} to {}: allowed by {}", mail.getName(),
                         LogText.of(recipient.asString()), LogText.of(decision.reason()));
             } else {
@@ -106,6 +113,8 @@ public class RelayAllowed extends GenericMatcher {
                         LogText.of(recipient.asString()), LogText.of(decision.reason()));
             }
         }
+        // before any split: the part relayed carries it (MailImpl.duplicate copies attributes)
+        MailRelayRequests.recordTrustedClient(mail, trusted);
         return allowed;
     }
 

@@ -59,6 +59,25 @@ class RelayAllowedTest {
         assertThat(m.match(mail("::ffff:127.0.0.1", null, "x@victim.example").build())).hasSize(1);
     }
 
+    /**
+     * Review s22 (reviewB): DkimSign signs the mail of a client the policy trusts itself; RelayAllowed records the
+     * rule (relay_from, relay_hosts) on the mail, never for relay_to (anyone's mail to a backup-MX domain), and
+     * removes a record it did not make.
+     */
+    @Test
+    void recordsOnlyARuleThatTrustsTheClient() throws Exception {
+        RelayAllowed m = matcher(RelayTestSupport.writePolicy(dir, RelayTestSupport.POLICY).toString());
+        Mail office = mail("192.0.2.44", "user@us.example", "x@victim.example").build();
+        assertThat(m.match(office)).hasSize(1);
+        assertThat(office.getAttribute(MailRelayRequests.TRUSTED_CLIENT).map(a -> (Object) a.getValue().value()))
+                .contains("relay_from");
+        assertThat(MailRelayRequests.trustedClient(office)).isTrue();
+        Mail stranger = mail("203.0.113.9", "user@us.example", "a@inbound.example").build();
+        stranger.setAttribute(new Attribute(MailRelayRequests.TRUSTED_CLIENT, AttributeValue.of("relay_hosts")));
+        assertThat(m.match(stranger)).hasSize(1);
+        assertThat(MailRelayRequests.trustedClient(stranger)).isFalse();
+    }
+
     /** translator_prefixes: an IPv4 client of the operator's SIIT/NAT64 translator is its IPv4 address (RFC 6052). */
     @Test
     void aClientOfTheTranslatorIsMatchedAsItsIpv4Address() throws Exception {
