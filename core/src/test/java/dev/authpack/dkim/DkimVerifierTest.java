@@ -304,6 +304,24 @@ class DkimVerifierTest {
     }
 
     /**
+     * The same with the field over-signed (h=subject:subject, as DkimSign and ArcSeal sign by default): h= names
+     * Subject twice and a lenient reader shows two, but the hidden one is in no field list the signature was made
+     * over, so only one is signed (it passed: the counts were compared as such).
+     */
+    @Test
+    void aHiddenFieldIsNotSignedByOverSigning() {
+        String text = new String(sign(bytes(MESSAGE), rsaTags("h", "from:from:to:subject:subject:date"), RSA_2048),
+                StandardCharsets.ISO_8859_1);
+        int top = text.length() - MESSAGE.length();
+        assertThat(single(bytes(text), rsaDns(), AT_NOW).status()).isEqualTo(DkimStatus.PASS);
+        DkimResult r = single(bytes(text.substring(0, top) + "X-Note: x\rSubject: urgent: pay the invoice\r\n"
+                + text.substring(top)), rsaDns(), AT_NOW);
+        assertThat(r.status()).isEqualTo(DkimStatus.POLICY);
+        assertThat(r.reason()).isEqualTo("signature verified, but it does not sign every Subject field (h= signs 1"
+                + " of the message's 2)");
+    }
+
+    /**
      * A message with a Content-Type signed with h=from:to:subject:date:content-type, verified with {@code added}
      * (whole lines) put between the DKIM-Signature field and the signed fields.
      */
