@@ -823,4 +823,27 @@ class ArcSealTest {
             assertThat(mail.getErrorMessage()).startsWith("ArcSeal: ").contains("authpack.results");
         }
     }
+
+    /**
+     * Review s22 (reviewC): partly unreadable results and no field claiming our id in the message: a message within
+     * maxSignedSize goes on unsealed ({@link #partlyUnreadableResultsAreNotSealed}), but one over it went to the
+     * error processor, because the header-section strip (AuthResultsHeaders.removeForgedInHeaderSection) reads the
+     * results whenever MailAuthCheck's id is among those stripped, whether or not any field was removed. One rule
+     * whatever the size: the same mail, unsealed and marked skipped, not in the error repository.
+     */
+    @Test
+    void partlyUnreadableResultsOfALargeMailWithoutOurFieldAreNotSentToTheErrorProcessor() throws Exception {
+        byte[] input = bytes(MESSAGE + "x".repeat(2048) + "\r\n");
+        FakeMail mail = mail(input);
+        mail.setAttribute(storedArc("none", 0));
+        mail.setAttribute(new Attribute(MailAttributes.RESULTS, ReviewS22PartialResultsTest.partlyUnreadable()
+                .get(0)));
+        mail.setAttribute(new Attribute(MailAttributes.AUTHSERV_ID, AttributeValue.of("mx.list.example")));
+
+        listSealer("maxSignedSize", "1K").service(mail);
+
+        assertThat(written(mail)).isEqualTo(input);
+        assertThat(mail.getAttribute(MessageSizeLimit.ARC_SEAL_SKIPPED)).isPresent();
+        assertThat(mail.getState()).as("%s", mail.getErrorMessage()).isNotEqualTo(Mail.ERROR);
+    }
 }
