@@ -137,11 +137,24 @@ final class AuthResultsHeaders {
     static void removeForgedInHeaderSection(Mail mail, Collection<String> ids) throws MessagingException,
             IOException {
         Optional<String> checkedId = MailAttributes.authservId(mail).filter(ids::contains);
-        // MailAuthCheck's own field put back on top, as below; results that cannot be read whole throw (never a
-        // field of part of them, review s22)
+        if (checkedId.isPresent() && !claimedIn(mail, checkedId.get())) {
+            checkedId = Optional.empty();
+        }
+        // MailAuthCheck's own field put back on top when one claiming its id goes, as below (the results are read
+        // only then, so a message of any size is treated alike: review s22); results that cannot be read whole throw
+        // (never a field of part of them)
         Optional<List<MethodResult>> results = checkedId.isPresent() ? MailAttributes.results(mail) : Optional.empty();
         Optional<String> ours = checkedId.flatMap(id -> results.map(r -> AuthResultsWriter.headerField(id, r)));
         rewriteHeaderSection(mail, ids, ours);
+    }
+
+    /** Whether the header section (as {@link #rewriteHeaderSection} reads it) holds a field claiming {@code id}. */
+    private static boolean claimedIn(Mail mail, String id) throws MessagingException, IOException {
+        byte[] header = MimeMessageBytes.headerSection(mail.getMessage(), MAX_HEADER_SECTION);
+        if (header.length > MAX_HEADER_SECTION) {
+            throw new HeaderSectionTooLarge();
+        }
+        return AuthResultsRewrite.rewrite(header, id, null).removed() > 0;
     }
 
     private static byte[] removeForgedWhole(Mail mail, Collection<String> ids) throws MessagingException,
