@@ -65,6 +65,11 @@ public final class RawMessage {
     private final int bodyOffset;
     /** The first line ending seen: CRLF (or no LF within the header bound) or LF. */
     private final LineEnding firstLineEnding;
+    /**
+     * {@link #hasLoneCr()} once known: 0 not yet, 1 no, 2 yes. Kept because {@link #countsShown} is asked once per
+     * verified signature; a race computes the same value twice, as String's hash.
+     */
+    private int loneCr;
 
     private RawMessage(byte[] bytes, List<HeaderField> fields, Map<String, List<HeaderField>> byName,
                        int bodyOffset, LineEnding firstLineEnding) {
@@ -363,12 +368,18 @@ public final class RawMessage {
 
     /** Whether the header section holds a CR not before LF. */
     private boolean hasLoneCr() {
-        for (int i = 0; i < bodyOffset; i++) {
-            if (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
-                return true;
+        int known = loneCr;
+        if (known == 0) {
+            known = 1;
+            for (int i = 0; i < bodyOffset; i++) {
+                if (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
+                    known = 2;
+                    break;
+                }
             }
+            loneCr = known;
         }
-        return false;
+        return known == 2;
     }
 
     /** Counts the line {@code [start, end)} in {@code shown} if the name before its colon, trimmed, is one of them. */
