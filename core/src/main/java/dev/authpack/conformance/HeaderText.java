@@ -47,11 +47,16 @@ final class HeaderText {
         return name + ": " + MimeUtil.fold(value, name.length() + 2);
     }
 
-    /** Encodes the display names of an address list; addr-specs stay as they are. */
+    /**
+     * Encodes the display names of an address list; addr-specs stay as they are. The display name is what comes
+     * before the item's angle address: its first {@code <} outside quoted strings and comments (RFC 5322 §3.4), as
+     * DMARC reads it; a {@code <} after it (in a trailing comment) is not the address (review s23: the last one was
+     * taken, and {@code "Zoë" <attacker@evil.example> (<ceo@victim.example>)} was written showing the second).
+     */
     private static String addressList(String text) {
         List<String> out = new ArrayList<>();
         for (String item : split(text, ',')) {
-            int lt = item.lastIndexOf('<');
+            int lt = angleAddrStart(item);
             if (lt < 0 || isAscii(item.substring(0, lt))) {
                 out.add(item.strip());
                 continue;
@@ -76,6 +81,27 @@ final class HeaderText {
                     + EncoderUtil.encodeEncodedWord(value, EncoderUtil.Usage.WORD_ENTITY) + "\"");
         }
         return String.join("; ", out);
+    }
+
+    /** The index of the first {@code <} outside quoted strings and comments, or -1. */
+    static int angleAddrStart(String item) {
+        boolean quoted = false;
+        int comment = 0;
+        for (int i = 0; i < item.length(); i++) {
+            char c = item.charAt(i);
+            if (c == '\\' && (quoted || comment > 0)) {
+                i++;
+            } else if (c == '"' && comment == 0) {
+                quoted = !quoted;
+            } else if (!quoted && c == '(') {
+                comment++;
+            } else if (!quoted && c == ')' && comment > 0) {
+                comment--;
+            } else if (!quoted && comment == 0 && c == '<') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Splits at {@code sep} outside quoted strings, comments and angle brackets. */

@@ -1,0 +1,113 @@
+package dev.authpack.conformance;
+
+import dev.authpack.mail.AuthorDomains;
+import org.apache.james.mime4j.dom.address.Address;
+import org.apache.james.mime4j.dom.address.Group;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
+import org.apache.james.mime4j.stream.Field;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Session 23 review (attacker): a repair run after MailAuthCheck (the documented order for inbound mail) must not
+ * change which address a mail client shows as the author, nor add a header field no check saw. DMARC evaluated the
+ * From field as received; a rebuild that shows another one makes the Authentication-Results describe a message the
+ * reader never sees.
+ */
+class ReviewS23ConformanceTest {
+    private static final FixSettings SETTINGS = FixSettings.of("mx.example.org")
+            .withClock(Clock.fixed(Instant.ofEpochSecond(1_796_000_000L), ZoneOffset.UTC));
+    private static final Set<ConformanceIssue> ALL = EnumSet.allOf(ConformanceIssue.class);
+    private static final String REST = "To: b@example.net\r\nSubject: hi\r\n"
+            + "Date: Sun, 6 Dec 2026 03:00:00 +0000\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n";
+
+    private static ConformanceOutcome.Repaired fix(byte[] message, FixSettings settings) {
+        ConformanceOutcome outcome = new ConformancePolicy(Set.of(), ALL, settings).apply(message);
+        assertThat(outcome).isInstanceOf(ConformanceOutcome.Repaired.class);
+        return (ConformanceOutcome.Repaired) outcome;
+    }
+
+    private static List<String> topFieldNames(byte[] message) {
+        List<String> names = new ArrayList<>();
+        for (Field field : MimeTree.parse(message, ConformanceLimits.DEFAULT).root().fields) {
+            names.add(field.getName().toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    /** The unfolded value of the message's first From field, octets as ISO-8859-1 characters. */
+    private static String fromValue(byte[] message) {
+        Field from = MimeTree.parse(message, ConformanceLimits.DEFAULT).root().field("From");
+        byte[] value = Rebuilder.valueBytes(from);
+        return new String(value, StandardCharsets.ISO_8859_1).replace("\r", "").replace("\n", "").strip();
+    }
+
+    /** The mailbox addresses a lenient reader (mime4j's, as mail clients read) takes from a From value. */
+    private static List<String> shown(String fromValue) {
+        List<String> out = new ArrayList<>();
+        for (Address address : LenientAddressParser.DEFAULT.parseAddressList(fromValue)) {
+            if (address instanceof Mailbox mailbox) {
+                out.add(mailbox.getAddress());
+            } else if (address instanceof Group group) {
+                group.getMailboxes().forEach(m -> out.add(m.getAddress()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The display name is UTF-8 (NEEDS_TRANSFER_ENCODING) and a comment after the angle address holds another one.
+     * DMARC reads evil.example (the attacker's domain, which it can make pass); the fix took the last '<' of the
+     * item for the address, encoded everything before it as the display name and left {@code <ceo@victim.example>)}
+     * as the address every client then shows.
+     */
+    @Test
+    void anAngleAddressInATrailingCommentNeverBecomesTheAuthor() {
+        String from = "\"Zo\u00eb\" <attacker@evil.example> (<ceo@victim.example>)";
+        byte[] message = ("From: " + from + "\r\n" + REST + "Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+                + "Hello.\r\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(AuthorDomains.addrSpecs(from)).as("what DMARC reads").containsExactly("attacker@evil.example");
+
+        ConformanceOutcome.Repaired repaired = fix(message, SETTINGS);
+
+        assertThat(repaired.rebuilt()).isTrue();
+        String fixed = fromValue(repaired.message());
+        assertThat(shown(fixed)).containsExactly("attacker@evil.example");
+        assertThat(AuthorDomains.addrSpecs(fixed)).containsExactly("attacker@evil.example");
+        assertThat(repaired.remaining()).isEmpty();
+    }
+
+    /** The display name holds a quoted angle address before the real one: it stays display-name text. */
+    @Test
+    void aQuotedAngleAddressInTheDisplayNameStaysText() {
+        String from = "\"Zo\u00eb <ceo@victim.example>\" <attacker@evil.example>";
+        byte[] message = ("From: " + from + "\r\n" + REST + "\r\nHello.\r\n").getBytes(StandardCharsets.UTF_8);
+        String fixed = fromValue(fix(message, SETTINGS).message());
+        assertThat(shown(fixed)).containsExactly("attacker@evil.example");
+        assertThat(fixed).doesNotContain("<ceo@victim.example>");
+    }
+
+    /** {@code pads} header fields, then a line without a colon, then the rest of a message. */
+    private static byte[] padded(int pads) {
+        StringBuilder m = new StringBuilder();
+        for (int i = 0; i < pads; i++) {
+            m.append("X-Pad: ").append(i).append("\r\n");
+        }
+        m.append("no colon here\r\nFrom: ceo@victim.example\r\n").append(REST).append("\r\nHello.\r\n");
+        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
