@@ -38,6 +38,10 @@ final class Rebuilder {
     private static final byte[] CRLF = {'\r', '\n'};
     /** RFC 2046 §5.1.1 boundary: 1 to 70 bchars, not ending in a space. */
     private static final Pattern BOUNDARY = Pattern.compile("[0-9A-Za-z'()+_,./:=? -]{0,69}[0-9A-Za-z'()+_,./:=?-]");
+    /** RFC 2045 §5.1 token: printable ASCII but SPACE and tspecials. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.0-9A-Z^_`a-z{|}~-]+");
+    /** C0 controls (CR and LF among them) and DEL. */
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f\\x7f]");
     /** The most octets of unlabelled 8-bit field text handed to the charset guesser at once. */
     static final int MAX_FIELD_SAMPLE = 64 * 1024;
     /** Fresh random boundaries tried before a rebuild gives up (one is all it ever takes). */
@@ -267,12 +271,23 @@ final class Rebuilder {
         return guessed.orElseGet(() -> TextDecoding.lossyUtf8(content));
     }
 
-    /** The entity's Content-Type with one parameter set (others kept, non-ASCII values encoded). */
+    /**
+     * The entity's Content-Type with one parameter set (others kept, non-ASCII values encoded). The others are
+     * mime4j's parsed values, which can hold what the raw field did not: a bare CR kept from a quoted-pair
+     * ({@code name="a\<CR>From: ..."}), and, in later mime4j versions, the decoded text of an encoded-word
+     * ({@code "=?utf-8?B?...?="}, CRLF included). Written back, either started a header field no check or DMARC
+     * saw (review s23): control characters become spaces, and a parameter whose name is not an RFC 2045 §5.1
+     * token is left out.
+     */
     private static String contentType(MimeNode node, String parameter, String value) {
         ContentTypeField field = TextDecoding.contentType(node);
         Map<String, String> params = new LinkedHashMap<>();
         if (field != null) {
-            params.putAll(field.getParameters());
+            field.getParameters().forEach((name, v) -> {
+                if (TOKEN.matcher(name).matches() && v != null) {
+                    params.put(name, CONTROL.matcher(v).replaceAll(" "));
+                }
+            });
         }
         params.put(parameter, value);
         StringBuilder out = new StringBuilder(node.mimeType);

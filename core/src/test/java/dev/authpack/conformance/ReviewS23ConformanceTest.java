@@ -101,6 +101,40 @@ class ReviewS23ConformanceTest {
         assertThat(fixed).doesNotContain("<ceo@victim.example>");
     }
 
+    /**
+     * mime4j decodes an encoded-word in a quoted Content-Type parameter ("=?utf-8?B?...?=", here CRLF "From: ...");
+     * a rebuild that rewrites the Content-Type (8-bit text relabelled utf-8) wrote the decoded value back quoted,
+     * CRLF included: a second From field in the header, above the checked one, that no check and no DMARC saw.
+     */
+    @Test
+    void anEncodedWordInAParameterNeverBecomesAHeaderField() {
+        String encoded = Base64.getEncoder().encodeToString(
+                "\r\nFrom: ceo@victim.example\r\nX-A: ".getBytes(StandardCharsets.US_ASCII));
+        String message = "Content-Type: text/plain; name=\"=?utf-8?B?" + encoded + "?=\"\r\n"
+                + "From: attacker@evil.example\r\n" + REST + "\r\nCaf\u00e9\r\n";
+        assertRewrittenTypeAddsNoField(message);
+    }
+
+    /** A quoted-pair of a bare CR in a parameter ("\\\r"): mime4j keeps the CR; written, it ended a line. */
+    @Test
+    void aQuotedBareCrInAParameterNeverEndsALine() {
+        String message = "Content-Type: text/plain; name=\"a\\\rFrom: ceo@victim.example\"\r\n"
+                + "From: attacker@evil.example\r\n" + REST + "\r\nCaf\u00e9\r\n";
+        assertRewrittenTypeAddsNoField(message);
+    }
+
+    private static void assertRewrittenTypeAddsNoField(String message) {
+        byte[] original = message.getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(topFieldNames(original)).containsOnlyOnce("from");
+        ConformanceOutcome.Repaired repaired = fix(original, SETTINGS);
+        assertThat(repaired.rebuilt()).isTrue();
+        String text = new String(repaired.message(), StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("charset=utf-8").doesNotContain("\nFrom: ceo").doesNotContain("\rFrom: ceo");
+        assertThat(topFieldNames(repaired.message())).containsOnlyOnce("from");
+        assertThat(LineScan.of(repaired.message()).nonCanonicalEndings()).isFalse();
+        assertThat(shown(fromValue(repaired.message()))).containsExactly("attacker@evil.example");
+    }
+
     /** {@code pads} header fields, then a line without a colon, then the rest of a message. */
     private static byte[] padded(int pads) {
         StringBuilder m = new StringBuilder();
