@@ -313,12 +313,42 @@ final class Rebuilder {
         }
         String text = FieldSyntax.utf8Value(value, 0, value.length);
         if (text == null && fieldCharset != null) {
-            text = TextDecoding.decodeStrictly(value, fieldCharset).orElse(null);
+            text = TextDecoding.decodeStrictly(value, fieldCharset).filter(t -> keepsAscii(value, t)).orElse(null);
         }
         if (text == null) {
             text = TextDecoding.lossyUtf8(value);
         }
         writeLine(out, HeaderText.fold(name, HeaderText.encode(name, unfold(text))));
+    }
+
+    /**
+     * Whether {@code text}, decoded from {@code raw}, has the ASCII characters of {@code raw}, in order, and no
+     * others: every 8-bit octet decoded to non-ASCII characters, every ASCII octet to itself. A field's structure
+     * (quotes, comments, angle brackets, {@code @}, commas) is in its ASCII octets, which DMARC and every reader of
+     * the message as received see; a guessed charset that changes them (UTF-16, in which NUL-interleaved octets
+     * are ASCII text and ASCII pairs are CJK; a multi-byte charset whose trail octet is {@code \} or {@code @})
+     * would write another address than was read (review s23). Lossy UTF-8 keeps them.
+     */
+    static boolean keepsAscii(byte[] raw, String text) {
+        int j = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                while (j < raw.length && raw[j] < 0) {
+                    j++;
+                }
+                if (j >= raw.length || raw[j] != c) {
+                    return false;
+                }
+                j++;
+            }
+        }
+        for (; j < raw.length; j++) {
+            if (raw[j] >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -135,6 +135,48 @@ class ReviewS23ConformanceTest {
         assertThat(shown(fromValue(repaired.message()))).containsExactly("attacker@evil.example");
     }
 
+    /**
+     * Field text in no charset is decoded in one detected charset. NUL octets make the detector choose UTF-16, in
+     * which the octets of {@code <attacker@evil.example> (} are CJK characters and a comment of NUL-interleaved
+     * octets is {@code <ceo@victim.example>}: the written From showed the victim's address, where every reader of
+     * the original (DMARC included) sees the attacker's. A guess that does not keep the ASCII octets as they are is
+     * not used for field text.
+     */
+    @Test
+    void aGuessedFieldCharsetNeverChangesTheAddressesOfAField() {
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        value.writeBytes("<attacker@evil.example>  (".getBytes(StandardCharsets.US_ASCII)); // 26 octets
+        value.writeBytes("\u00e9<ceo@victim.example>)".getBytes(StandardCharsets.UTF_16BE));
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        message.writeBytes("From:".getBytes(StandardCharsets.US_ASCII));
+        message.writeBytes(value.toByteArray());
+        // a second unlabelled 8-bit value of two octets keeps the detector's sample of even length
+        message.writeBytes(("\r\nX-Junk: \u00e9\r\n" + REST + "\r\nHello.\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        String original = new String(value.toByteArray(), StandardCharsets.ISO_8859_1);
+        assertThat(shown(original)).as("what a reader of the original sees").containsExactly("attacker@evil.example");
+        assertThat(DetectorGuesser.of(Set.of(), Set.of()).guess((original + "\n \u00e9\n")
+                .getBytes(StandardCharsets.ISO_8859_1))).as("the detector's guess")
+                .contains(StandardCharsets.UTF_16BE);
+
+        ConformanceOutcome.Repaired repaired = fix(message.toByteArray(),
+                SETTINGS.withGuesser(DetectorGuesser.of(Set.of(), Set.of())));
+
+        assertThat(repaired.rebuilt()).isTrue();
+        String fixed = fromValue(repaired.message());
+        assertThat(fixed).doesNotContain("<ceo@victim.example>");
+        assertThat(shown(fixed)).containsExactly("attacker@evil.example");
+    }
+
+    @Test
+    void keepsAsciiComparesTheAsciiOctetsInOrder() {
+        byte[] raw = "a\u00e9<b".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(Rebuilder.keepsAscii(raw, "a\u00e9<b")).isTrue();
+        assertThat(Rebuilder.keepsAscii(raw, "a<b")).isTrue();
+        assertThat(Rebuilder.keepsAscii(raw, "a\u00e9b")).isFalse();
+        assertThat(Rebuilder.keepsAscii(raw, "a\u00e9<b>")).isFalse();
+        assertThat(Rebuilder.keepsAscii(raw, "\u4e00\u4e01")).isFalse();
+    }
+
     /** {@code pads} header fields, then a line without a colon, then the rest of a message. */
     private static byte[] padded(int pads) {
         StringBuilder m = new StringBuilder();
