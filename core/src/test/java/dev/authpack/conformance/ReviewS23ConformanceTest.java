@@ -177,6 +177,46 @@ class ReviewS23ConformanceTest {
         assertThat(Rebuilder.keepsAscii(raw, "\u4e00\u4e01")).isFalse();
     }
 
+    /**
+     * The reject set refuses lines without a colon (the sample configuration's hook). Past 1,000 header fields
+     * mime4j stops reading the header and the walk ends: the line after them, and the From field after that, were
+     * never looked at, and the message was accepted as if checked. A walk cut short now counts as having the issues
+     * the walk finds that the checks refuse.
+     */
+    @Test
+    void aColonlessLinePastTheFieldBoundIsRefused() {
+        Set<ConformanceIssue> checks = Set.of(ConformanceIssue.MISSING_COLON_VALUE);
+        assertThat(new ConformancePolicy(checks, Set.of(), SETTINGS).apply(padded(10)))
+                .as("within the bound").isInstanceOf(ConformanceOutcome.Rejected.class);
+        ConformanceOutcome outcome = new ConformancePolicy(checks, Set.of(), SETTINGS)
+                .apply(padded(ConformanceLimits.DEFAULT_MAX_HEADER_FIELDS));
+        assertThat(outcome.report().complete()).isFalse();
+        assertThat(outcome).isInstanceOf(ConformanceOutcome.Rejected.class);
+        assertThat(((ConformanceOutcome.Rejected) outcome).issues())
+                .containsExactly(ConformanceIssue.MISSING_COLON_VALUE);
+        // a check that is also a fix is repaired, as before: nothing to refuse
+        assertThat(new ConformancePolicy(checks, checks, SETTINGS).apply(padded(1000)))
+                .isNotInstanceOf(ConformanceOutcome.Rejected.class);
+    }
+
+    /** The same past the 500 entities walked: part 502's header has "From :" and a line without a colon. */
+    @Test
+    void aPartPastThePartBoundIsRefusedByTheChecksOfTheWalk() {
+        StringBuilder m = new StringBuilder("From: attacker@evil.example\r\n" + REST
+                + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n");
+        for (int i = 0; i < ConformanceLimits.DEFAULT_MAX_PARTS; i++) {
+            m.append("--b1\r\nContent-Type: text/plain\r\n\r\npart ").append(i).append("\r\n");
+        }
+        m.append("--b1\r\nFrom : ceo@victim.example\r\nno colon here\r\n\r\nlast\r\n--b1--\r\n");
+        byte[] message = m.toString().getBytes(StandardCharsets.US_ASCII);
+        Set<ConformanceIssue> checks = Set.of(ConformanceIssue.MISSING_COLON_VALUE,
+                ConformanceIssue.NAME_ENDS_WITH_SPACE, ConformanceIssue.LINE_TOO_LONG);
+        ConformanceOutcome outcome = new ConformancePolicy(checks, Set.of(), SETTINGS).apply(message);
+        assertThat(outcome).isInstanceOf(ConformanceOutcome.Rejected.class);
+        assertThat(((ConformanceOutcome.Rejected) outcome).issues()).containsExactlyInAnyOrder(
+                ConformanceIssue.MISSING_COLON_VALUE, ConformanceIssue.NAME_ENDS_WITH_SPACE);
+    }
+
     /** {@code pads} header fields, then a line without a colon, then the rest of a message. */
     private static byte[] padded(int pads) {
         StringBuilder m = new StringBuilder();
