@@ -211,18 +211,18 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boo
             delegate.release();
         }
 
-        /** Nothing but the line end (mime4j keeps the blank line's CRLF out of the field; tolerated if kept). */
+        /**
+         * Nothing but one line end (mime4j keeps the blank line's CRLF out of the field; tolerated if kept). A line
+         * of CR CR LF is no empty line (review s23: any run of CRs and LFs counted, and that line was dropped
+         * unreported): readers ending lines at a lone CR end the header section there, mime4j reads on, so it is a
+         * line without a colon, MISSING_COLON_VALUE.
+         */
         private static boolean empty(RecycledByteArrayBuffer raw) {
-            if (raw == null) {
+            if (raw == null || raw.length() == 0) {
                 return true;
             }
-            for (int i = 0; i < raw.length(); i++) {
-                byte b = raw.byteAt(i);
-                if (b != '\r' && b != '\n') {
-                    return false;
-                }
-            }
-            return true;
+            int n = raw.length();
+            return raw.byteAt(n - 1) == '\n' && (n == 1 || n == 2 && raw.byteAt(0) == '\r');
         }
     }
 

@@ -217,6 +217,31 @@ class ReviewS23ConformanceTest {
                 ConformanceIssue.MISSING_COLON_VALUE, ConformanceIssue.NAME_ENDS_WITH_SPACE);
     }
 
+    /**
+     * A line of CR CR LF: a lone CR, then a line end. Readers that end lines at a lone CR (javax.mail, Python) see
+     * an empty line there, the end of the header section; the strict DKIM parser sees a line without a colon; mime4j
+     * reads on. The builder that lets a headerless part through took any line of only CRs and LFs for the empty
+     * header and dropped it unreported: the reject set's MISSING_COLON_VALUE passed the message, and a rebuild wrote
+     * the From after it into the header of every reader. It is now a line without a colon, as mime4j reports it.
+     */
+    @Test
+    void aLineOfCrCrLfIsALineWithoutAColon() {
+        String message = "From: attacker@evil.example\r\nX: y\r\n\r\r\nFrom: ceo@victim.example\r\n" + REST
+                + "\r\nHello.\r\n";
+        ConformanceOutcome outcome = new ConformancePolicy(Set.of(ConformanceIssue.MISSING_COLON_VALUE), Set.of(),
+                SETTINGS).apply(message.getBytes(StandardCharsets.US_ASCII));
+        assertThat(outcome.report().issues()).contains(ConformanceIssue.MISSING_COLON_VALUE);
+        assertThat(outcome).isInstanceOf(ConformanceOutcome.Rejected.class);
+        // the same in a part's header, where an empty header (the blank line alone) is still no issue
+        String part = "From: a@example.com\r\n" + REST + "Content-Type: multipart/mixed; boundary=b1\r\n\r\n"
+                + "--b1\r\n\r\r\nContent-Type: text/html\r\n\r\n<b>x</b>\r\n--b1\r\n\r\nplain\r\n--b1--\r\n";
+        assertThat(new ConformanceChecker().check(part.getBytes(StandardCharsets.US_ASCII)).issues())
+                .contains(ConformanceIssue.MISSING_COLON_VALUE);
+        String headerless = part.replace("\r\r\nContent-Type: text/html\r\n", "\r\n");
+        assertThat(new ConformanceChecker().check(headerless.getBytes(StandardCharsets.US_ASCII)).issues())
+                .doesNotContain(ConformanceIssue.MISSING_COLON_VALUE);
+    }
+
     /** {@code pads} header fields, then a line without a colon, then the rest of a message. */
     private static byte[] padded(int pads) {
         StringBuilder m = new StringBuilder();
