@@ -187,9 +187,11 @@ final class Rebuilder {
      * other parts than were checked.
      */
     private static Body multipartBody(MimeNode node, List<byte[]> parts) {
+        // RFC 2045 §6.4: 8bit when a part holds 8-bit octets (an attached message kept whole), else 7bit (none)
+        String encoding = parts.stream().allMatch(TextDecoding::isAscii) ? null : "8bit";
         String boundary = node.boundary;
         if (boundary != null && BOUNDARY.matcher(boundary).matches() && !startsALine(parts, boundary)) {
-            return new Body(null, null, null, boundary);
+            return new Body(null, null, encoding, boundary);
         }
         String fresh = MimeUtil.createUniqueBoundary();
         for (int i = 0; i < MAX_FRESH_BOUNDARIES && startsALine(parts, fresh); i++) {
@@ -198,7 +200,7 @@ final class Rebuilder {
         if (startsALine(parts, fresh)) {
             throw new IllegalStateException("no boundary found that the parts do not contain");
         }
-        return new Body(null, contentType(node, "boundary", fresh), null, fresh);
+        return new Body(null, contentType(node, "boundary", fresh), encoding, fresh);
     }
 
     /** Whether a line (after CR or LF, or at the start) of one of {@code parts} starts with "--" boundary. */

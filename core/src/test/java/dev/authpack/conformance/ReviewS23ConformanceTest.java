@@ -242,6 +242,26 @@ class ReviewS23ConformanceTest {
                 .doesNotContain(ConformanceIssue.MISSING_COLON_VALUE);
     }
 
+    /**
+     * An attached message with 8-bit octets is kept whole and labelled 8bit (RFC 2046 §5.2.1); the multipart around
+     * it lost its Content-Transfer-Encoding in the rebuild and so declared 7bit (RFC 2045 §6.4: a composite entity
+     * is labelled with the widest encoding of what it holds) over 8-bit content.
+     */
+    @Test
+    void aMultipartHoldingAnEightBitPartIsLabelledEightBit() {
+        String message = "From: a@example.com\r\n" + REST + "Content-Type: multipart/mixed; boundary=b1\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n\r\n--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+                + "From: x@example.org\r\nSubject: caf\u00e9\r\n\r\nhi\r\n--b1\r\n\r\n" + "y".repeat(100)
+                + "\r\n--b1--\r\n";
+        ConformanceOutcome.Repaired repaired = fix(message.getBytes(StandardCharsets.ISO_8859_1), SETTINGS);
+        assertThat(repaired.rebuilt()).isTrue();
+        MimeNode root = MimeTree.parse(repaired.message(), ConformanceLimits.DEFAULT).root();
+        assertThat(root.multipart).isTrue();
+        assertThat(root.transferEncoding).isEqualTo("8bit");
+        assertThat(root.children.get(0).transferEncoding).isEqualTo("8bit");
+        assertThat(root.children.get(1).transferEncoding).isEqualTo("quoted-printable");
+    }
+
     /** {@code pads} header fields, then a line without a colon, then the rest of a message. */
     private static byte[] padded(int pads) {
         StringBuilder m = new StringBuilder();
