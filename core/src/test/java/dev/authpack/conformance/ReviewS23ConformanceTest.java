@@ -262,6 +262,15 @@ class ReviewS23ConformanceTest {
         assertThat(root.children.get(1).transferEncoding).isEqualTo("quoted-printable");
     }
 
+    @Test
+    void splitAndTheAngleAddressSkipQuotesCommentsAndAngles() {
+        assertThat(HeaderText.split("a <b,c>, d (x,\\)y), \"e,\\\"f\", g", ','))
+                .containsExactly("a <b,c>", " d (x,\\)y)", " \"e,\\\"f\"", " g");
+        assertThat(HeaderText.split(",".repeat(2 * HeaderText.MAX_ITEMS), ',')).hasSize(HeaderText.MAX_ITEMS + 1);
+        assertThat(HeaderText.angleAddrStart("\"<q>\" (<c>) <a@b> (<d>)")).isEqualTo(12);
+        assertThat(HeaderText.angleAddrStart("\"<q> (<c>)")).isEqualTo(-1);
+    }
+
     /** {@code pads} header fields, then a line without a colon, then the rest of a message. */
     private static byte[] padded(int pads) {
         StringBuilder m = new StringBuilder();
