@@ -1,0 +1,96 @@
+package dev.authpack.report;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Session 23 attacker's review of the report parsers. The sender of a report is the attacker; so is the sender of
+ * the original a genuine bounce returns (backscatter: the attacker writes our VERP bounce address as MAIL FROM of a
+ * message to a mailbox that does not exist, and a reputable MTA, whose bounce passes every authentication check,
+ * returns the attacker's text to us).
+ */
+class ReviewS23ReportTest {
+    /** A genuine qmail bounce (qmail-send's fixed wording) quoting the original after its separator line. */
+    private static String qmailBounceOf(String originalBody) {
+        return "Return-Path: <>\n"
+                + "From: MAILER-DAEMON@mx.remote.example\n"
+                + "To: bounces+alice=example.com@bounce.example.com\n"
+                + "Subject: failure notice\n"
+                + "Date: Mon, 1 Dec 2026 10:00:00 +0000\n"
+                + "Message-ID: <bounce-1@mx.remote.example>\n"
+                + "\n"
+                + "Hi. This is the qmail-send program at mx.remote.example.\n"
+                + "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+                + "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+                + "\n"
+                + "<nouser@remote.example>:\n"
+                + "Sorry, I couldn't find any host named remote.example. (#5.1.2)\n"
+                + "\n"
+                + "--- Below this line is a copy of the message.\n"
+                + "\n"
+                + "Return-Path: <bounces+alice=example.com@bounce.example.com>\n"
+                + "Received: (qmail 1234 invoked from network); 1 Dec 2026 10:00:00 -0000\n"
+                + "From: someone@evil.example\n"
+                + "To: nouser@remote.example\n"
+                + "Subject: hello\n"
+                + "\n"
+                + originalBody;
+    }
+
+    private static Report parse(String message) {
+        return new ReportParser().parse(message.getBytes(StandardCharsets.UTF_8), "");
+    }
+
+    /**
+     * The attacker's original holds another family's wording (Postfix's "This is the mail system at host") and a
+     * recipient line after it. The family was chosen from the first 16 Ki characters of the whole text, the
+     * quoted original included, and the per-recipient section started at that family's start phrase wherever it
+     * was: inside the original. The genuine bounce was read as a hard bounce (userunknown) of victim@example.com,
+     * an address of the attacker's choosing, and the recipient that really failed was lost. Failed before the fix.
+     */
+    @Test
+    void anotherFamilysWordingInTheQuotedOriginalDoesNotChooseTheRecipients() {
+        String forged = "This is the mail system at host evil.example.\n\n"
+                + "<victim@example.com>: host mx.example.com said: 550 5.1.1 <victim@example.com>:\n"
+                + "    Recipient address rejected: User unknown in local recipient table\n";
+        Report attacked = parse(qmailBounceOf(forged));
+        Report plain = parse(qmailBounceOf("Hello there.\n"));
+
+        assertThat(plain).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) plain).recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("nouser@remote.example");
+        assertThat(attacked).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) attacked).recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("nouser@remote.example");
+        assertThat(attacked).isEqualTo(plain);
+    }
+
+    /**
+     * A delay warning's words ("will be retried") in the attacker's original made the genuine failure a delay:
+     * action {@code delayed}, a hard bounce reported as a soft one. Failed before the fix.
+     */
+    @Test
+    void aWarningsWordsInTheQuotedOriginalDoNotMakeAFailureADelay() {
+        Report attacked = parse(qmailBounceOf("This is a warning only; your message will be retried.\n"));
+        assertThat(attacked).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) attacked).recipients()).extracting(RecipientReport::action)
+                .containsExactly("failed");
+        assertThat(((DeliveryReport) attacked).recipients()).extracting(RecipientReport::hardBounce)
+                .containsExactly(true);
+    }
+
+    /**
+     * The same with a family whose every notice means one thing (Google Groups' help address: "rejected"): the
+     * attacker's original chose the family, and with it the reason of a recipient whose text gives none.
+     */
+    @Test
+    void aFamilysWordingInTheQuotedOriginalDoesNotChooseTheFamily() {
+        String message = qmailBounceOf("See https://groups.google.com/support for help.\n");
+        String body = message.substring(message.indexOf("\n\n") + 2);
+        assertThat(TextBounceParser.family("failure notice", body)).extracting(TextBounceFamily::name)
+                .isEqualTo("qmail");
+    }
+}
