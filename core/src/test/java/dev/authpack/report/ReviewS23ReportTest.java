@@ -143,4 +143,33 @@ class ReviewS23ReportTest {
         assertThat(((AggregateReport) report).records()).singleElement()
                 .satisfies(r -> assertThat(r.dkimResults()).hasSize(1));
     }
+
+    /**
+     * RFC 6533 §3: a {@code utf-8} address type writes a non-ASCII character as {@code \x{HHHH}}
+     * (EmbeddedUnicodeChar), in message/delivery-status always and in message/global-delivery-status when the
+     * generator chooses. The address was kept encoded ("j\x{00f6}rg@..."), so it never equalled the address the
+     * mail was sent to (nor a VERP recipient). A code point below U+0080 is left as written: decoding may not
+     * make a control character. Failed before the fix.
+     */
+    @Test
+    void utf8AddressTypeEmbeddedCharactersAreDecoded() {
+        String message = "From: MAILER-DAEMON@mx.example\r\nTo: bounces@bounce.example.com\r\n"
+                + "Subject: Undelivered\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
+                + "--B\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+                + "--B\r\nContent-Type: message/global-delivery-status\r\n\r\n"
+                + "Reporting-MTA: dns; mx.example\r\n\r\n"
+                + "Final-Recipient: utf-8; j\\x{00F6}rg@\\x{4F8B}.example\r\n"
+                + "Original-Recipient: UTF-8; j\\x{F6}rg@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+                + "Final-Recipient: utf-8; a\\x{000A}b\\x{D800}c\\x{110000}d@example.com\r\n"
+                + "Action: failed\r\nStatus: 5.1.1\r\n\r\n"
+                + "Final-Recipient: rfc822; j\\x{00F6}rg@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+                + "\r\n--B--\r\n";
+        Report report = parse(message);
+        assertThat(report).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) report).recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("jörg@例.example", "a\\x{000a}b\\x{d800}c\\x{110000}d@example.com",
+                        "j\\x{00f6}rg@example.com");
+        assertThat(((DeliveryReport) report).recipients().get(0).originalRecipient()).isEqualTo("jörg@example.com");
+    }
 }
