@@ -172,4 +172,26 @@ class ReviewS23ReportTest {
                         "j\\x{00f6}rg@example.com");
         assertThat(((DeliveryReport) report).recipients().get(0).originalRecipient()).isEqualTo("jörg@example.com");
     }
+
+    /**
+     * Arrival-Date of RFC 5965 §3.2 under its earlier name Received-Date, which the drafts used and feedback loops
+     * still send (sisimai's arf-01 sample): the date was lost. When both are given, Arrival-Date is read. Failed
+     * before the fix.
+     */
+    @Test
+    void aFeedbackReportsReceivedDateIsItsArrivalDate() {
+        String report = "From: fbl@isp.example\r\nTo: fbl@fbl.example.com\r\nSubject: complaint\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/report; report-type=feedback-report; boundary=\"B\"\r\n\r\n"
+                + "--B\r\nContent-Type: text/plain\r\n\r\nabuse report\r\n"
+                + "--B\r\nContent-Type: message/feedback-report\r\n\r\n"
+                + "Feedback-Type: abuse\r\nUser-Agent: SMP-FBL\r\nVersion: 1.0\r\n"
+                + "Received-Date: Thu, 29 Apr 2009 00:00:00 -0000 (EST)\r\n%s"
+                + "Source-IP: 192.0.2.89\r\n\r\n--B--\r\n";
+        Report old = parse(report.formatted(""));
+        assertThat(old).isInstanceOf(FeedbackReport.class);
+        assertThat(((FeedbackReport) old).arrivalDate()).isEqualTo("Thu, 29 Apr 2009 00:00:00 -0000 (EST)");
+        Report both = parse(report.formatted("Arrival-Date: Wed, 28 Apr 2009 23:59:00 -0000\r\n"));
+        assertThat(((FeedbackReport) both).arrivalDate()).isEqualTo("Wed, 28 Apr 2009 23:59:00 -0000");
+    }
 }
