@@ -36,6 +36,7 @@ class ReviewS23ReportTest {
                 + "\n"
                 + "Return-Path: <bounces+alice=example.com@bounce.example.com>\n"
                 + "Received: (qmail 1234 invoked from network); 1 Dec 2026 10:00:00 -0000\n"
+                + "Message-ID: <attack-1@evil.example>\n"
                 + "From: someone@evil.example\n"
                 + "To: nouser@remote.example\n"
                 + "Subject: hello\n"
@@ -193,5 +194,34 @@ class ReviewS23ReportTest {
         assertThat(((FeedbackReport) old).arrivalDate()).isEqualTo("Thu, 29 Apr 2009 00:00:00 -0000 (EST)");
         Report both = parse(report.formatted("Arrival-Date: Wed, 28 Apr 2009 23:59:00 -0000\r\n"));
         assertThat(((FeedbackReport) both).arrivalDate()).isEqualTo("Wed, 28 Apr 2009 23:59:00 -0000");
+    }
+
+    /**
+     * The returned original of a text bounce, quoted after its own words (qmail's separator; Exim's; or its header
+     * opening with Received:), is the one place a text bounce names the message it returns: the Message-ID a sender
+     * binds the bounce to its own mail with (and here shows that the bounced message was not ours). It was not read
+     * (original all null), though ReturnedMessage said "or the headers quoted in a text bounce". Failed before the
+     * fix.
+     */
+    @Test
+    void aTextBouncesQuotedOriginalIsItsReturnedMessage() {
+        Report qmail = parse(qmailBounceOf("Hello there.\n"));
+        assertThat(((DeliveryReport) qmail).original()).isEqualTo(new ReturnedMessage("<attack-1@evil.example>",
+                "someone@evil.example", "nouser@remote.example", "hello"));
+        String exim = "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+                + "To: bounces+42@bounce.example.com\nSubject: Mail delivery failed: returning message to sender\n\n"
+                + "This message was created automatically by mail delivery software.\n\n"
+                + "A message that you sent could not be delivered to one or more of its\n"
+                + "recipients. This is a permanent error. The following address(es) failed:\n\n"
+                + "  gone@example.net\n    SMTP error from remote mail server after RCPT TO:<gone@example.net>:\n"
+                + "    550 5.1.1 User unknown\n\n"
+                + "------ This is a copy of the message, including all the headers. ------\n\n"
+                + "Return-path: <bounces+42@bounce.example.com>\nMessage-ID: <news-1@example.com>\n"
+                + "From: =?utf-8?q?News?= <news@example.com>\nTo: gone@example.net\nSubject: Our news\n\nBody\n";
+        Report report = parse(exim);
+        assertThat(((DeliveryReport) report).recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("gone@example.net");
+        assertThat(((DeliveryReport) report).original()).isEqualTo(new ReturnedMessage("<news-1@example.com>",
+                "News <news@example.com>", "gone@example.net", "Our news"));
     }
 }
