@@ -1,7 +1,6 @@
 package dev.authpack.dkim.sign;
 
 import static dev.authpack.dkim.sign.SignTestKeys.bytes;
-import static dev.authpack.dkim.sign.SignTestKeys.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -23,17 +22,14 @@ class ReviewS23DkimSignTest {
 
     @BeforeEach
     void tables() throws Exception {
-        SignTestKeys.rsa(dir.resolve("rsa.pem"));
-        KeyTable keys = KeyTable.load(write(dir.resolve("keytable"), """
+        signer = SignTestKeys.rsaTableSigner(dir, """
                 tenant   tenant.example:t:rsa.pem
                 esp      esp.example:e:rsa.pem
-                """), KeyFileLocator.PATHS_ONLY);
-        SigningTable table = SigningTable.load(write(dir.resolve("signingtable"), """
+                """, """
                 tenant.example     tenant
                 *.tenant.example   tenant
                 other.example      esp
-                """), keys);
-        signer = new TableSigner(table, SignSettings.defaults());
+                """);
     }
 
     private SignOutcome sign(TableSigner with, String from) {
