@@ -374,6 +374,9 @@ public final class SessionChecks implements AutoCloseable {
      * then whatever is still in flight is cancelled as on {@link #reset()}.
      */
     public synchronized void leaveToSpool(Duration within) {
+        // before any state changes: a bound that does not fit in a long of milliseconds is the longest one
+        long millis = within.compareTo(Duration.ofMillis(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
+                : Math.max(0, within.toMillis());
         Transaction t = current;
         current = null;
         if (t == null) {
@@ -384,16 +387,19 @@ public final class SessionChecks implements AutoCloseable {
         List<CompletableFuture<?>> pending = new ArrayList<>(t.early);
         pending.add(t.mailFromSpf.result());
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-                .orTimeout(within.toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(millis, TimeUnit.MILLISECONDS)
                 .whenComplete((done, error) -> runEnded(t));
     }
 
     private void runEnded(Transaction t) {
-        t.end();
-        synchronized (this) {
-            handedOver--;
-            if (closed && handedOver == 0) {
-                connection.close();
+        try {
+            t.end();
+        } finally {
+            synchronized (this) {
+                handedOver--;
+                if (closed && handedOver == 0) {
+                    connection.close();
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.authpack.report;
 
+import org.slf4j.LoggerFactory;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
@@ -12,6 +14,9 @@ import java.lang.management.ThreadMXBean;
  * input can cost stays bounded all the same. Where the JVM cannot measure a thread's CPU time, wall-clock time is the
  * bound. Past it, {@link #check()} throws {@link Exceeded}, which {@link ReportParser} turns into a
  * {@link NotAReport} of kind UNPARSEABLE. One parse, one thread: not thread-safe.
+ *
+ * <p>Thread CPU time measurement is a JVM-wide setting (on by default in HotSpot); where it is off, the first parse
+ * turns it on, and says so in the log once.
  */
 final class Deadline {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -60,6 +65,7 @@ final class Deadline {
 
     private static long threadCpu() {
         try {
+            // -1 when the measurement was turned off meanwhile (over JMX): the bound is then the wall clock's
             return THREADS.getCurrentThreadCpuTime();
         } catch (UnsupportedOperationException e) {
             return -1;
@@ -70,6 +76,8 @@ final class Deadline {
         try {
             if (THREADS.isCurrentThreadCpuTimeSupported() && !THREADS.isThreadCpuTimeEnabled()) {
                 THREADS.setThreadCpuTimeEnabled(true);
+                LoggerFactory.getLogger(Deadline.class).info("thread CPU time measurement turned on (JVM-wide)"
+                        + " for the report parsers' time bound (maxParseTime)");
             }
             return THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled()
                     && THREADS.getCurrentThreadCpuTime() >= 0;
