@@ -408,7 +408,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 CheckRun run = started.run();
                 // the run holds the message it reads until it finishes, and the table until MailAuthCheck takes it
                 // (to compare the mail's message with, octet for octet): its octets count against the table's bound
-                handedOver = SessionCheckedMail.handOver(mail, settings.serverId(), settings.options(), run,
+                handedOver = SessionCheckedMail.handOver(mail, settings, run,
                         checker.deadline().plus(AWAIT_GRACE), started.message());
                 if (handedOver) {
                     checks.handOver(run);
@@ -418,7 +418,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 // down, when a wait is free (otherwise MailAuthCheck checks the mail)
                 Awaited awaited = await(run, envelope, mail, session, started.streamedWith());
                 if (awaited.report() != null) {
-                    SessionCheckedMail.store(mail, settings.serverId(), settings.options(), awaited.report());
+                    SessionCheckedMail.store(mail, settings, awaited.report());
                 }
                 return HookResult.DECLINED;
             }
@@ -476,9 +476,9 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
         try {
             if (started.binding() != null) {
                 // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report, started.binding());
+                SessionCheckedMail.store(mail, settings, report, started.binding());
             } else if (!started.headerOnly()) {
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+                SessionCheckedMail.store(mail, settings, report);
             }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("SessionAuthCheck: results of mail {} not stored (MailAuthCheck checks it): {}",
