@@ -44,19 +44,24 @@ class ReviewS23SessionVerdictPolicyTest {
 
     @Test
     void resultsAwaitedUnderALaxerDmarcPolicyAreNotTakenByAMailAuthCheckWithTheDefaultOne() throws Exception {
-        Mail mail = endOfData("dmarcUnverifiableDisposition", "none", "awaitAtData", "always");
-        assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_IN_SESSION)).as("stored in the session").isPresent();
-        assertThat(SessionCheckedMail.results(mail, "mx.test", CheckOptions.ALL)).isEmpty();
-        assertThat(SessionCheckedMail.checked(mail, alike("dmarcUnverifiableDisposition", "none"), true))
-                .as("a MailAuthCheck with the hook's policy").isPresent();
+        takenOnlyAlike(SessionCheckedMail.CHECKED_IN_SESSION, "dmarcUnverifiableDisposition", "none",
+                "awaitAtData", "always");
     }
 
     @Test
     void checksHandedOverUnderALaxerDkimPolicyAreNotTakenByAMailAuthCheckWithTheDefaultOne() throws Exception {
-        Mail mail = endOfData("dkimAllowSha1", "true", "refuseDmarcReject", "false");
-        assertThat(mail.getAttribute(SessionCheckedMail.PENDING)).as("handed over").isPresent();
+        takenOnlyAlike(SessionCheckedMail.PENDING, "dkimAllowSha1", "true", "refuseDmarcReject", "false");
+    }
+
+    /**
+     * A message through a hook with {@code parameters}, a verdict policy's first: it
+     * carries {@code mark}, and only a MailAuthCheck with that policy takes its results.
+     */
+    private static void takenOnlyAlike(org.apache.mailet.AttributeName mark, String... parameters) throws Exception {
+        Mail mail = endOfData(parameters);
+        assertThat(mail.getAttribute(mark)).as("checked in the session").isPresent();
         assertThat(SessionCheckedMail.results(mail, "mx.test", CheckOptions.ALL)).isEmpty();
-        assertThat(SessionCheckedMail.checked(mail, alike("dkimAllowSha1", "true"), true))
+        assertThat(SessionCheckedMail.checked(mail, alike(parameters[0], parameters[1]), true))
                 .as("a MailAuthCheck with the hook's policy").isPresent();
     }
 
