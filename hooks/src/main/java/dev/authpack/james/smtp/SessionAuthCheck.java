@@ -380,9 +380,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (!enforcement.awaitsAtData(exempt, spfLeftToData)) {
                 // label-only: nothing to refuse here, so the client does not wait; MailAuthCheck takes the checks
                 // (finished meanwhile, as a rule) when the spool reaches the mail
-                if (settings.options().needsMessage() && (!fitsHandOver(mail) || headerOnly(mail))) {
-                    // not kept on the heap until the spool takes it: MailAuthCheck checks it from the spool, over
-                    // the answers the early lookups got
+                if (!fitsHandOver(mail) || settings.options().needsMessage() && headerOnly(mail)) {
+                    // not kept on the heap until the spool takes it (nor, when the checks read no message, hashed
+                    // whole on this I/O thread to bind them: review s23): MailAuthCheck checks it from the spool,
+                    // over the answers the early lookups got
                     return HookResult.DECLINED;
                 }
                 if (checks.queriesAtQuota()) {
@@ -470,14 +471,16 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     /**
      * Stores the results of a mail accepted after the check was awaited, for MailAuthCheck: bound by the SHA-256 of the
      * pass that streamed its body, or by one made now; a message checked from its header section without such a
-     * pass gets none (MailAuthCheck checks it). A failure here leaves the mail to MailAuthCheck, marks taken off.
+     * pass, or over maxCheckedSize (its checks read no message), gets none (MailAuthCheck checks it). A failure here leaves the mail to MailAuthCheck, marks taken off.
      */
     private void store(Mail mail, AuthCheckReport report, Started started) {
         try {
             if (started.binding() != null) {
                 // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
                 SessionCheckedMail.store(mail, settings, report, started.binding());
-            } else if (!started.headerOnly()) {
+            } else if (!started.headerOnly() && !settings.maxCheckedSize().exceededBy(messageSize(mail))) {
+                // bound by the SHA-256 of the whole message, on this I/O thread: only within the size read whole
+                // (checks that read no message read none, review s23: a message of any size was hashed here)
                 SessionCheckedMail.store(mail, settings, report);
             }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
