@@ -45,6 +45,8 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
      * checked as the IPv4 address it embeds. Default: none.
      */
     public static final String TRANSLATOR_PREFIXES = "translatorPrefixes";
+    /** What {@link #verdictPolicy} compares with: the DKIM defaults, made once (it is asked for each mail). */
+    private static final DkimVerifyOptions DKIM_DEFAULTS = DkimVerifyOptions.defaults();
     /** The parameters read here, with MailAuthCheck's names. */
     public static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth", "dmarc",
             "arc", "trustedArcSealers", "dnsServers", "dnsTimeout", "dkimMaxSignatures", "dkimAllowSha1",
@@ -101,7 +103,7 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
      */
     public String verdictPolicy() {
         DkimVerifyOptions d = engine.dkim();
-        DkimVerifyOptions defaults = DkimVerifyOptions.defaults();
+        DkimVerifyOptions defaults = DKIM_DEFAULTS;
         DmarcOptions m = engine.dmarc();
         if (d.maxSignatures() == defaults.maxSignatures() && d.allowSha1() == defaults.allowSha1()
                 && d.minRsaKeyBits() == defaults.minRsaKeyBits()
