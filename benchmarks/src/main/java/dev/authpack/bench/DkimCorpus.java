@@ -3,7 +3,6 @@ package dev.authpack.bench;
 import dev.authpack.dkim.Canonicalization;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
-import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.dkim.SignatureTags;
@@ -55,7 +54,7 @@ public record DkimCorpus(List<byte[]> messages, int[] bodyOffsets, List<byte[]> 
             generator.initialize(RSA_BITS, new SecureRandom());
             KeyPair pair = generator.generateKeyPair();
             DkimSigningKey key = DkimKeys.rsa(pair.getPrivate());
-            DkimSigner signer = new DkimSigner(key, DkimSignOptions.of(DkimFixture.DOMAIN, DkimFixture.RSA_SELECTOR));
+            DkimSigner signer = new DkimSigner(key, DkimFixture.options(DkimFixture.DOMAIN, DkimFixture.RSA_SELECTOR));
             byte[][] messages = new byte[size][];
             int[] bodyOffsets = new int[size];
             byte[][] headerData = new byte[size][];

@@ -10,11 +10,13 @@ import dev.authpack.mail.MessageParseException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.util.Set;
 
 /**
  * The data of the DKIM benchmarks, made once per trial: a fresh RSA-2048 key and a fresh Ed25519 key, the
  * {@link DkimMessage} signed with each by our {@link DkimSigner} (relaxed/relaxed, the default header list with
- * From over-signed: one signature per message), and the two key records published in a {@link MemoryZone}.
+ * From over-signed: one signature per message; {@link #options}), and the two key records published in a
+ * {@link MemoryZone}.
  *
  * @param rsaSigned     the message with one rsa-sha256 signature (d=example.com, s=rsa2048)
  * @param ed25519Signed the message with one ed25519-sha256 signature (d=example.com, s=ed2024)
@@ -40,8 +42,8 @@ public record DkimFixture(byte[] rsaSigned, byte[] ed25519Signed, MemoryZone zon
             DkimSigningKey ed25519 = DkimKeys.ed25519(seed);
 
             byte[] message = DkimMessage.newsletter();
-            byte[] rsaSigned = new DkimSigner(rsa, DkimSignOptions.of(DOMAIN, RSA_SELECTOR)).sign(message);
-            byte[] ed25519Signed = new DkimSigner(ed25519, DkimSignOptions.of(DOMAIN, ED25519_SELECTOR))
+            byte[] rsaSigned = new DkimSigner(rsa, options(DOMAIN, RSA_SELECTOR)).sign(message);
+            byte[] ed25519Signed = new DkimSigner(ed25519, options(DOMAIN, ED25519_SELECTOR))
                     .sign(message);
             MemoryZone zone = MemoryZone.builder()
                     .txt(keyName(RSA_SELECTOR), rsa.publicKeyRecord())
@@ -51,6 +53,16 @@ public record DkimFixture(byte[] rsaSigned, byte[] ed25519Signed, MemoryZone zon
         } catch (GeneralSecurityException | DkimKeyException | MessageParseException e) {
             throw new IllegalStateException("cannot build the DKIM benchmark data: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The benchmarks' signatures: {@link DkimSignOptions#of} with From alone over-signed, as most signers of the mail
+     * we verify do and as that default was until session 23 (it now over-signs more), so that the measured work
+     * stays that of the earlier sessions' runs.
+     */
+    public static DkimSignOptions options(String domain, String selector) {
+        return DkimSignOptions.of(domain, selector).withOverSignedHeaders(Set.of("from"))
+                .withOverSignedWhenPresent(Set.of());
     }
 
     /** Where a selector's key record is published. */

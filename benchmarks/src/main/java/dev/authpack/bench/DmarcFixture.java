@@ -4,7 +4,6 @@ import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
 import dev.authpack.dkim.DkimReport;
 import dev.authpack.dkim.DkimResult;
-import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.dkim.DkimVerifier;
@@ -58,7 +57,7 @@ public record DmarcFixture(MemoryZone zone, Map<DmarcScenario, Input> inputs) {
 
             Map<DmarcScenario, Input> inputs = new EnumMap<>(DmarcScenario.class);
             for (DmarcScenario s : DmarcScenario.values()) {
-                byte[] signed = new DkimSigner(key, DkimSignOptions.of(s.dkimDomain(), SELECTOR))
+                byte[] signed = new DkimSigner(key, DkimFixture.options(s.dkimDomain(), SELECTOR))
                         .sign(withAuthor(DkimMessage.newsletter(), s.author()));
                 RawMessage message = RawMessage.parse(signed);
                 SpfResult verdict = spf.checkMailFrom(client, s.mailFrom(), HELO).join();

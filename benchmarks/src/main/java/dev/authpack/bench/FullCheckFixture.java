@@ -10,7 +10,6 @@ import dev.authpack.check.Envelope;
 import dev.authpack.check.MailAuthChecker;
 import dev.authpack.dkim.DkimKeyException;
 import dev.authpack.dkim.DkimKeys;
-import dev.authpack.dkim.DkimSignOptions;
 import dev.authpack.dkim.DkimSigner;
 import dev.authpack.dkim.DkimSigningKey;
 import dev.authpack.dkim.DkimVerifier;
@@ -113,7 +112,7 @@ public record FullCheckFixture(MemoryZone zone, Map<InetAddress, List<String>> p
                     List.of(FullCheckScenario.MAILING_LIST.intermediary()));
             MailAuthChecker hop = checker(new WarmZoneDnsResolver(zone, ptr));
 
-            DkimSigner signer = new DkimSigner(author, DkimSignOptions.of("example.com", DKIM_SELECTOR));
+            DkimSigner signer = new DkimSigner(author, DkimFixture.options("example.com", DKIM_SELECTOR));
             byte[] signed = signer.sign(DkimMessage.newsletter());
             List<byte[]> variants = new java.util.ArrayList<>(List.of(signed));
             for (int i = 1; i < directVariants; i++) {

@@ -142,6 +142,29 @@ class DkimSignCommandTest {
                 .singleElement().asString().startsWith("fail");
     }
 
+    /**
+     * Review s23: the CLI signs as the DkimSign mailet does (one default, {@code DkimSignOptions.of}): a Subject, a
+     * Reply-To or a To added above the signed ones by whoever replays the mail breaks the signature.
+     */
+    @Test
+    void aFieldAddedAboveTheSignedOnesBreaksTheDefaultSignature() throws Exception {
+        byte[] input = Files.readAllBytes(messageFile);
+        byte[] signed = ok(run("dkim-sign", messageFile.toString(), "--domain", "example.com", "--selector", "sel",
+                "--key", rsaKey.toString(), "--now", String.valueOf(NOW))).stdout();
+        String zone = zoneLine(rsaKey, "sel", "example.com");
+        assertThat(verify(signed, zone)).containsExactly("pass rsa-sha256 s=sel");
+        int top = signed.length - input.length;
+        for (String added : List.of("Subject: urgent: pay the invoice", "Reply-To: x@attacker.example",
+                "To: victim@example.org", "Date: Sat, 12 Jul 2003 21:00:37 -0700")) {
+            byte[] field = (added + "\r\n").getBytes(StandardCharsets.UTF_8);
+            byte[] replayed = new byte[signed.length + field.length];
+            System.arraycopy(signed, 0, replayed, 0, top);
+            System.arraycopy(field, 0, replayed, top, field.length);
+            System.arraycopy(signed, top, replayed, top + field.length, signed.length - top);
+            assertThat(verify(replayed, zone)).as(added).singleElement().asString().startsWith("fail");
+        }
+    }
+
     @Test
     void ed25519FromStandardInputKeepsLfLineEnds() throws Exception {
         byte[] input = MESSAGE.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);

@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The checks of one SMTP connection, with their DNS lookups started as soon as the session makes each identity
@@ -105,7 +107,10 @@ public final class SessionChecks implements AutoCloseable {
     /** The iprev check started at connect, which the end-of-DATA checks take over; null when not started. */
     private CompletableFuture<IprevResult> iprevStarted;
     private boolean closed;
-    /** End-of-DATA runs {@link #handOver handed over} and not ended yet: the connection's answers stay for them. */
+    /**
+     * End-of-DATA runs {@link #handOver handed over}, and transactions {@link #leaveToSpool left to the spool}, not
+     * ended yet: the connection's answers stay for them.
+     */
     private int handedOver;
     /** Transactions of this connection that ended without a message ({@link #MAX_TRANSACTIONS_WITHOUT_MESSAGE}). */
     private int withoutMessage;
@@ -357,6 +362,30 @@ public final class SessionChecks implements AutoCloseable {
         }
         handedOver++;
         run.report().whenComplete((report, error) -> runEnded(t));
+    }
+
+    /**
+     * The transaction has a message the session does not check (a label-only hook leaves it to the mailet, which
+     * checks it from the spool): the session forgets the transaction (a new MAIL FROM begins another), but its early
+     * lookups are not cancelled: their answers go on into the shared resolver's cache, where the mailet's check of
+     * the same message, which asks the same questions, finds them (or joins those still in flight) instead of asking
+     * again. The transaction's answers close once its early checks have ended, and at the latest after
+     * {@code within} (the check's deadline), whether the client sends another message, RSETs or leaves meanwhile;
+     * then whatever is still in flight is cancelled as on {@link #reset()}.
+     */
+    public synchronized void leaveToSpool(Duration within) {
+        Transaction t = current;
+        current = null;
+        if (t == null) {
+            return;
+        }
+        t.message = true;
+        handedOver++;
+        List<CompletableFuture<?>> pending = new ArrayList<>(t.early);
+        pending.add(t.mailFromSpf.result());
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .orTimeout(within.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, error) -> runEnded(t));
     }
 
     private void runEnded(Transaction t) {

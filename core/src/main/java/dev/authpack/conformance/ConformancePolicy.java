@@ -26,6 +26,14 @@ public record ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIss
         fixes = fixes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(fixes));
     }
 
+    /**
+     * The issues found by walking the MIME tree (header fields of every entity, the charsets of encoded text), not
+     * by the one scan of the raw octets: a message whose walk a {@link ConformanceLimits} bound or a parse error
+     * stopped counts as having each of them that the checks refuse, since it may hide one past the bound.
+     */
+    public static final Set<ConformanceIssue> WALK_ISSUES = Set.copyOf(EnumSet.of(ConformanceIssue.MISSING_COLON_VALUE,
+            ConformanceIssue.NAME_ENDS_WITH_SPACE, ConformanceIssue.NEEDS_TRANSFER_ENCODING));
+
     public ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIssue> fixes, FixSettings settings) {
         this(checks, fixes, settings, ConformanceLimits.DEFAULT);
     }
@@ -38,6 +46,15 @@ public record ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIss
         for (ConformanceIssue issue : report.issues()) {
             if (checks.contains(issue) && !fixes.contains(issue)) {
                 rejecting.add(issue);
+            }
+        }
+        if (!tree.walked()) {
+            // fail closed (review s23): a limit or a parse error stopped the walk, and a line without a colon (or
+            // "From :") past it, in field 1,001 or part 501, was accepted by the reject set as if checked
+            for (ConformanceIssue issue : WALK_ISSUES) {
+                if (checks.contains(issue) && !fixes.contains(issue)) {
+                    rejecting.add(issue);
+                }
             }
         }
         if (!rejecting.isEmpty()) {

@@ -47,11 +47,16 @@ final class HeaderText {
         return name + ": " + MimeUtil.fold(value, name.length() + 2);
     }
 
-    /** Encodes the display names of an address list; addr-specs stay as they are. */
+    /**
+     * Encodes the display names of an address list; addr-specs stay as they are. The display name is what comes
+     * before the item's angle address: its first {@code <} outside quoted strings and comments (RFC 5322 §3.4), as
+     * DMARC reads it; a {@code <} after it (in a trailing comment) is not the address (review s23: the last one was
+     * taken, and {@code "Zoë" <attacker@evil.example> (<ceo@victim.example>)} was written showing the second).
+     */
     private static String addressList(String text) {
         List<String> out = new ArrayList<>();
         for (String item : split(text, ',')) {
-            int lt = item.lastIndexOf('<');
+            int lt = angleAddrStart(item);
             if (lt < 0 || isAscii(item.substring(0, lt))) {
                 out.add(item.strip());
                 continue;
@@ -78,38 +83,47 @@ final class HeaderText {
         return String.join("; ", out);
     }
 
-    /** Splits at {@code sep} outside quoted strings, comments and angle brackets. */
+    /** The index of the first {@code <} outside quoted strings and comments, or -1. */
+    static int angleAddrStart(String item) {
+        return topLevelIndexOf(item, '<', 0, false);
+    }
+
+    /** Splits at {@code sep} outside quoted strings, comments and angle brackets (at most {@link #MAX_ITEMS} times). */
     static List<String> split(String text, char sep) {
         List<String> items = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
+        int start = 0;
+        for (int at; items.size() < MAX_ITEMS && (at = topLevelIndexOf(text, sep, start, true)) >= 0; start = at + 1) {
+            items.add(text.substring(start, at)); // a separator found is outside all: the scan goes on from there
+        }
+        items.add(text.substring(start));
+        return items;
+    }
+
+    /**
+     * The index of the first {@code c} at or after {@code from} outside quoted strings and (nested) comments, and
+     * outside angle brackets when {@code skipAngles}; -1 when there is none. {@code from} must be outside them all.
+     */
+    private static int topLevelIndexOf(String text, char c, int from, boolean skipAngles) {
         boolean quoted = false;
         int comment = 0;
         boolean angle = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\' && i + 1 < text.length() && (quoted || comment > 0)) {
-                current.append(c).append(text.charAt(++i));
-                continue;
-            }
-            if (c == '"' && comment == 0) {
+        for (int i = from; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\\' && (quoted || comment > 0)) {
+                i++; // quoted-pair
+            } else if (ch == '"' && comment == 0) {
                 quoted = !quoted;
-            } else if (!quoted && c == '(') {
+            } else if (!quoted && ch == '(') {
                 comment++;
-            } else if (!quoted && c == ')' && comment > 0) {
+            } else if (!quoted && ch == ')' && comment > 0) {
                 comment--;
-            } else if (!quoted && comment == 0 && c == '<') {
-                angle = true;
-            } else if (!quoted && comment == 0 && c == '>') {
-                angle = false;
-            } else if (c == sep && !quoted && comment == 0 && !angle && items.size() < MAX_ITEMS) {
-                items.add(current.toString());
-                current.setLength(0);
-                continue;
+            } else if (!quoted && comment == 0 && ch == c && !angle) {
+                return i;
+            } else if (skipAngles && !quoted && comment == 0 && (ch == '<' || ch == '>')) {
+                angle = ch == '<';
             }
-            current.append(c);
         }
-        items.add(current.toString());
-        return items;
+        return -1;
     }
 
     private static String unquote(String s) {

@@ -33,8 +33,16 @@ import java.util.Set;
  * @param complete           false when a limit or an unreadable structure stopped the walk, or the walk may not be
  *                           what a client reads ({@link #delimiterInsideALine})
  * @param invalidHeaderLines a header line that is not {@code name: value} was seen (mime4j drops it)
+ * @param walked             true when every entity was walked: no limit and no parse error stopped the walk (a tree
+ *                           that is only ambiguous was walked whole); when false, an issue the walk finds
+ *                           ({@link ConformancePolicy#WALK_ISSUES}) may lie past where it stopped
  */
-record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
+record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boolean walked) {
+    /** A tree walked whole exactly when it is complete. */
+    MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
+        this(root, complete, invalidHeaderLines, complete);
+    }
+
     /** Distinct multipart boundaries whose occurrences are verified ({@link #delimiterInsideALine}); more: unread. */
     static final int MAX_BOUNDARIES_VERIFIED = 32;
     /** Longest boundary verified: RFC 2046 §5.1.1 allows 70 characters. */
@@ -65,7 +73,7 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
                 switch (state) {
                     case T_START_MESSAGE, T_START_BODYPART -> {
                         if (++parts > limits.maxParts()) {
-                            return new MimeTree(root, false, monitor.invalidLines);
+                            return new MimeTree(root, false, monitor.invalidLines, false);
                         }
                         MimeNode node = open.isEmpty() ? root : new MimeNode(open.peek().depth + 1);
                         if (!open.isEmpty()) {
@@ -78,14 +86,14 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
                         Field field = stream.getField();
                         headerBytes += field.getRaw().length();
                         if (headerBytes > limits.maxHeaderBytes()) {
-                            return new MimeTree(root, false, monitor.invalidLines);
+                            return new MimeTree(root, false, monitor.invalidLines, false);
                         }
                         open.peek().fields.add(field);
                     }
                     case T_START_MULTIPART -> {
                         MimeNode node = open.peek();
                         if (node.depth >= limits.maxDepth()) {
-                            return new MimeTree(root, false, monitor.invalidLines);
+                            return new MimeTree(root, false, monitor.invalidLines, false);
                         }
                         describe(node, stream.getBodyDescriptor());
                         node.multipart = true;
@@ -103,12 +111,13 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
                 }
             }
         } catch (MimeException | IOException | RuntimeException e) {
-            complete = false;
+            complete = false; // mime4j's MaxHeaderLimitException (more than maxHeaderFields) among them
         }
+        boolean walked = complete;
         if (complete && delimiterInsideALine(message, root)) {
             complete = false;
         }
-        return new MimeTree(root, complete, monitor.invalidLines);
+        return new MimeTree(root, complete, monitor.invalidLines, walked);
     }
 
     /**
@@ -202,18 +211,18 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
             delegate.release();
         }
 
-        /** Nothing but the line end (mime4j keeps the blank line's CRLF out of the field; tolerated if kept). */
+        /**
+         * Nothing but one line end (mime4j keeps the blank line's CRLF out of the field; tolerated if kept). A line
+         * of CR CR LF is no empty line (review s23: any run of CRs and LFs counted, and that line was dropped
+         * unreported): readers ending lines at a lone CR end the header section there, mime4j reads on, so it is a
+         * line without a colon, MISSING_COLON_VALUE.
+         */
         private static boolean empty(RecycledByteArrayBuffer raw) {
-            if (raw == null) {
+            if (raw == null || raw.length() == 0) {
                 return true;
             }
-            for (int i = 0; i < raw.length(); i++) {
-                byte b = raw.byteAt(i);
-                if (b != '\r' && b != '\n') {
-                    return false;
-                }
-            }
-            return true;
+            int n = raw.length();
+            return raw.byteAt(n - 1) == '\n' && (n == 1 || n == 2 && raw.byteAt(0) == '\r');
         }
     }
 

@@ -38,6 +38,10 @@ final class Rebuilder {
     private static final byte[] CRLF = {'\r', '\n'};
     /** RFC 2046 §5.1.1 boundary: 1 to 70 bchars, not ending in a space. */
     private static final Pattern BOUNDARY = Pattern.compile("[0-9A-Za-z'()+_,./:=? -]{0,69}[0-9A-Za-z'()+_,./:=?-]");
+    /** RFC 2045 §5.1 token: printable ASCII but SPACE and tspecials. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.0-9A-Z^_`a-z{|}~-]+");
+    /** C0 controls (CR and LF among them) and DEL. */
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f\\x7f]");
     /** The most octets of unlabelled 8-bit field text handed to the charset guesser at once. */
     static final int MAX_FIELD_SAMPLE = 64 * 1024;
     /** Fresh random boundaries tried before a rebuild gives up (one is all it ever takes). */
@@ -183,9 +187,11 @@ final class Rebuilder {
      * other parts than were checked.
      */
     private static Body multipartBody(MimeNode node, List<byte[]> parts) {
+        // RFC 2045 §6.4: 8bit when a part holds 8-bit octets (an attached message kept whole), else 7bit (none)
+        String encoding = parts.stream().allMatch(TextDecoding::isAscii) ? null : "8bit";
         String boundary = node.boundary;
         if (boundary != null && BOUNDARY.matcher(boundary).matches() && !startsALine(parts, boundary)) {
-            return new Body(null, null, null, boundary);
+            return new Body(null, null, encoding, boundary);
         }
         String fresh = MimeUtil.createUniqueBoundary();
         for (int i = 0; i < MAX_FRESH_BOUNDARIES && startsALine(parts, fresh); i++) {
@@ -194,7 +200,7 @@ final class Rebuilder {
         if (startsALine(parts, fresh)) {
             throw new IllegalStateException("no boundary found that the parts do not contain");
         }
-        return new Body(null, contentType(node, "boundary", fresh), null, fresh);
+        return new Body(null, contentType(node, "boundary", fresh), encoding, fresh);
     }
 
     /** Whether a line (after CR or LF, or at the start) of one of {@code parts} starts with "--" boundary. */
@@ -267,12 +273,23 @@ final class Rebuilder {
         return guessed.orElseGet(() -> TextDecoding.lossyUtf8(content));
     }
 
-    /** The entity's Content-Type with one parameter set (others kept, non-ASCII values encoded). */
+    /**
+     * The entity's Content-Type with one parameter set (others kept, non-ASCII values encoded). The others are
+     * mime4j's parsed values, which can hold what the raw field did not: a bare CR kept from a quoted-pair
+     * ({@code name="a\<CR>From: ..."}), and, in later mime4j versions, the decoded text of an encoded-word
+     * ({@code "=?utf-8?B?...?="}, CRLF included). Written back, either started a header field no check or DMARC
+     * saw (review s23): control characters become spaces, and a parameter whose name is not an RFC 2045 §5.1
+     * token is left out.
+     */
     private static String contentType(MimeNode node, String parameter, String value) {
         ContentTypeField field = TextDecoding.contentType(node);
         Map<String, String> params = new LinkedHashMap<>();
         if (field != null) {
-            params.putAll(field.getParameters());
+            field.getParameters().forEach((name, v) -> {
+                if (TOKEN.matcher(name).matches() && v != null) {
+                    params.put(name, CONTROL.matcher(v).replaceAll(" "));
+                }
+            });
         }
         params.put(parameter, value);
         StringBuilder out = new StringBuilder(node.mimeType);
@@ -298,12 +315,42 @@ final class Rebuilder {
         }
         String text = FieldSyntax.utf8Value(value, 0, value.length);
         if (text == null && fieldCharset != null) {
-            text = TextDecoding.decodeStrictly(value, fieldCharset).orElse(null);
+            text = TextDecoding.decodeStrictly(value, fieldCharset).filter(t -> keepsAscii(value, t)).orElse(null);
         }
         if (text == null) {
             text = TextDecoding.lossyUtf8(value);
         }
         writeLine(out, HeaderText.fold(name, HeaderText.encode(name, unfold(text))));
+    }
+
+    /**
+     * Whether {@code text}, decoded from {@code raw}, has the ASCII characters of {@code raw}, in order, and no
+     * others: every 8-bit octet decoded to non-ASCII characters, every ASCII octet to itself. A field's structure
+     * (quotes, comments, angle brackets, {@code @}, commas) is in its ASCII octets, which DMARC and every reader of
+     * the message as received see; a guessed charset that changes them (UTF-16, in which NUL-interleaved octets
+     * are ASCII text and ASCII pairs are CJK; a multi-byte charset whose trail octet is {@code \} or {@code @})
+     * would write another address than was read (review s23). Lossy UTF-8 keeps them.
+     */
+    static boolean keepsAscii(byte[] raw, String text) {
+        int j = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                while (j < raw.length && raw[j] < 0) {
+                    j++;
+                }
+                if (j >= raw.length || raw[j] != c) {
+                    return false;
+                }
+                j++;
+            }
+        }
+        for (; j < raw.length; j++) {
+            if (raw[j] >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -26,11 +26,9 @@ import java.util.Set;
  *                               instance, plus one more instance of every {@code overSignedHeaders} name and of the
  *                               {@code overSignedWhenPresent} fields present. From is always over-signed
  * @param overSignedHeaders      names listed once more than present with the default list, so no instance can be
- *                               added in transit (RFC 6376 §8.15); default {@code from}, the product's
- *                               {@link #DEFAULT_OVER_SIGNED_HEADERS}
+ *                               added in transit (RFC 6376 §8.15); default {@link #DEFAULT_OVER_SIGNED_HEADERS}
  * @param overSignedWhenPresent  names of the default list listed once more than present when present, so that no
- *                               second instance can be added; default none, the product's
- *                               {@link #OVER_SIGNED_WHEN_PRESENT}
+ *                               second instance can be added; default {@link #OVER_SIGNED_WHEN_PRESENT}
  * @param expiration             x= = t= + this, or null (the default) for no x=
  * @param queryTag               write {@code q=dns/txt} (the default query method, so default false)
  * @param spacedHeaderList       write h= as {@code from : to : subject} instead of {@code from:to:subject}
@@ -67,8 +65,7 @@ public record DkimSignOptions(String domain, String selector, String identity,
      */
     public static final Set<String> DEFAULT_OVER_SIGNED_HEADERS = Set.of("from", "reply-to", "subject", "to", "cc");
     /**
-     * The fields of the default list the product over-signs when present ({@link
-     * dev.authpack.dkim.sign.SignSettings#options}): a second
+     * The fields of the default list the product over-signs when present ({@link #of}): a second
      * instance added above (a Content-Type that changes what the client renders, a Date, a Message-ID) breaks the
      * signature; when absent they may still be added (a relay's missing Message-ID or Date). rspamd's "if present"
      * set.
@@ -126,13 +123,14 @@ public record DkimSignOptions(String domain, String selector, String identity,
     }
 
     /**
-     * relaxed/relaxed, the default header list with From over-signed (and nothing else: {@link
-     * dev.authpack.dkim.sign.SignSettings#defaults()}, what the mailet and the CLI sign with, over-signs more), no i=,
-     * no x=, width 76, system clock.
+     * relaxed/relaxed, the default header list over-signing {@link #DEFAULT_OVER_SIGNED_HEADERS} and, when present,
+     * {@link #OVER_SIGNED_WHEN_PRESENT} (the one home of the product's default: the DkimSign mailet, the CLI's
+     * {@code dkim-sign} and the ARC sealer sign so; review s23), no i=, no x=, width 76, system clock.
      */
     public static DkimSignOptions of(String domain, String selector) {
         return new DkimSignOptions(domain, selector, null, Canonicalization.RELAXED, Canonicalization.RELAXED, null,
-                Set.of("from"), Set.of(), null, false, false, DEFAULT_LINE_WIDTH, Clock.systemUTC());
+                DEFAULT_OVER_SIGNED_HEADERS, OVER_SIGNED_WHEN_PRESENT, null, false, false, DEFAULT_LINE_WIDTH,
+                Clock.systemUTC());
     }
 
     public DkimSignOptions withIdentity(String auid) {
@@ -172,7 +170,7 @@ public record DkimSignOptions(String domain, String selector, String identity,
         return Set.copyOf(lower);
     }
 
-    /** Fields of the default list signed once more than present when present (none by default). */
+    /** Fields of the default list signed once more than present when present ({@link #OVER_SIGNED_WHEN_PRESENT}). */
     public DkimSignOptions withOverSignedWhenPresent(Set<String> names) {
         return new DkimSignOptions(domain, selector, identity, headerCanonicalization, bodyCanonicalization,
                 signedHeaders, overSignedHeaders, names, expiration, queryTag, spacedHeaderList, lineWidth, clock);

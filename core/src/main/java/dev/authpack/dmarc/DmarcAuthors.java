@@ -1,6 +1,7 @@
 package dev.authpack.dmarc;
 
 import dev.authpack.mail.AuthorDomains;
+import dev.authpack.mail.DisplayedDomains;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -39,6 +39,12 @@ import java.util.regex.Pattern;
 final class AggregateXml {
     /** Longest value kept of one element (addresses, domains and comments are far shorter). */
     static final int MAX_VALUE_CHARS = 1000;
+    /**
+     * Elements open at once, wrappers included (a report is 5 deep: feedback/record/auth_results/dkim/domain). The
+     * JDK's StAX reader holds an entry per open element, about 45 octets: 16 MiB of {@code <a>} nest 5.6 million
+     * deep (~250 MB), bounded before only by the parse time (review s23); deeper is {@link Rejected} when met.
+     */
+    static final int MAX_DEPTH = 64;
     /** Events between two looks at the clock. */
     private static final int DEADLINE_EVERY = 1024;
     /** Characters of the XML repair between two looks at the clock. */
@@ -262,11 +268,12 @@ final class AggregateXml {
     }
 
     /** The StAX read alone, without the DOCTYPE check before it (tests: the parser refuses DTDs by itself). */
-    static void readForTest(String text) throws XMLStreamException {
+    static void readForTest(String text) throws XMLStreamException, Rejected {
         read(text, ReportLimits.DEFAULTS, Deadline.NONE);
     }
 
-    private static Tree read(String text, ReportLimits limits, Deadline deadline) throws XMLStreamException {
+    private static Tree read(String text, ReportLimits limits, Deadline deadline)
+            throws XMLStreamException, Rejected {
         Tree tree = new Tree();
         XMLStreamReader reader = FACTORY.createXMLStreamReader(new StringReader(text));
         try {
@@ -275,6 +282,7 @@ final class AggregateXml {
             Map<Node, Map<String, Integer>> counts = new java.util.IdentityHashMap<>();
             int skipping = 0;
             int events = 0;
+            int depth = 0;
             while (reader.hasNext()) {
                 int event = reader.next();
                 if (++events % DEADLINE_EVERY == 0) {
@@ -285,6 +293,9 @@ final class AggregateXml {
                     case XMLStreamConstants.ENTITY_REFERENCE ->
                             throw new XMLStreamException("undeclared entity &" + reader.getLocalName() + ";");
                     case XMLStreamConstants.START_ELEMENT -> {
+                        if (++depth > MAX_DEPTH) {
+                            throw new Rejected("XML elements nested deeper than " + MAX_DEPTH);
+                        }
                         String name = localName(reader.getLocalName());
                         if (tree.first == null) {
                             tree.first = name;
@@ -318,6 +329,7 @@ final class AggregateXml {
                         }
                     }
                     case XMLStreamConstants.END_ELEMENT -> {
+                        depth--;
                         if (skipping > 0) {
                             skipping--;
                         } else if (!stack.isEmpty()) {

@@ -212,6 +212,46 @@ final class DsnParser {
             end--;
         }
         v = v.substring(start, end).strip();
+        if (isUtf8Type(value)) {
+            v = embeddedUnicode(v);
+        }
         return v.isEmpty() ? null : v.toLowerCase(Locale.ROOT);
+    }
+
+    /** RFC 6533 §3: the address type {@code utf-8} ("utf-8; ..."). */
+    private static boolean isUtf8Type(String value) {
+        int semi = value.indexOf(';');
+        return semi > 0 && value.substring(0, semi).strip().equalsIgnoreCase("utf-8");
+    }
+
+    /**
+     * RFC 6533 §3 EmbeddedUnicodeChar ({@code \x{HHHH}}: a utf-8 address's non-ASCII character, always so in a
+     * message/delivery-status part) decoded; one naming no character past U+007F (an ASCII or control character,
+     * a surrogate, beyond U+10FFFF) stays as written, so decoding never makes a control character. One scan.
+     */
+    static String embeddedUnicode(String address) {
+        int at = address.indexOf("\\x{");
+        if (at < 0) {
+            return address;
+        }
+        StringBuilder out = new StringBuilder(address.length());
+        int copied = 0;
+        for (; at >= 0; at = address.indexOf("\\x{", at + 1)) {
+            int close = at + 3;
+            int codePoint = 0;
+            while (close < address.length() && close - at - 3 < 6 && Character.digit(address.charAt(close), 16) >= 0) {
+                codePoint = codePoint * 16 + Character.digit(address.charAt(close), 16);
+                close++;
+            }
+            if (close == at + 3 || close >= address.length() || address.charAt(close) != '}' || codePoint < 0x80
+                    || codePoint > Character.MAX_CODE_POINT
+                    || codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
+                continue;
+            }
+            out.append(address, copied, at).appendCodePoint(codePoint);
+            copied = close + 1;
+            at = close;
+        }
+        return out.append(address, copied, address.length()).toString();
     }
 }

@@ -138,11 +138,17 @@ final class FeedbackParser {
         String type = Headers.lower(f.get("Feedback-Type"));
         List<String> uris = new ArrayList<>(f.all("Reported-URI"));
         return new FeedbackReport(type == null ? "abuse" : type, f.get("User-Agent"), f.get("Version"),
-                f.get("Original-Mail-From"), first(f.all("Original-Rcpt-To"), maxRecipients), f.get("Arrival-Date"),
+                f.get("Original-Mail-From"), first(f.all("Original-Rcpt-To"), maxRecipients), arrivalDate(f),
                 f.get("Source-IP"), f.all("Reported-Domain"), uris, f.get("Incidents"),
                 f.all("Authentication-Results"), f.get("Auth-Failure"), f.get("DKIM-Domain"),
                 f.get("DKIM-Selector"), f.get("DKIM-Identity"), f.get("SPF-DNS"), f.get("Delivery-Result"),
                 f.get("Identity-Alignment"), type != null, original);
+    }
+
+    /** RFC 5965 §3.2 Arrival-Date, or Received-Date, its name in the ARF drafts that feedback loops still send. */
+    private static String arrivalDate(Headers f) {
+        String arrival = f.get("Arrival-Date");
+        return arrival != null ? arrival : f.get("Received-Date");
     }
 
     private static FeedbackReport variant(String type, String mailFrom, List<String> rcptTo,

@@ -227,8 +227,9 @@ public final class ReportParser {
         return scan.parts().stream().anyMatch(p -> p.mimeType().equals("message/feedback-report"));
     }
 
-    private DeliveryReport textBounce(String text, TextBounceFamily family, Headers top, ReturnedMessage original,
+    private DeliveryReport textBounce(String text, TextBounceFamily family, Headers top, ReturnedMessage attached,
                                       String envelopeSender, Deadline deadline) {
+        ReturnedMessage original = attached.isEmpty() ? ReturnedMessages.quoted(text) : attached;
         Set<String> excluded = new HashSet<>();
         for (String field : List.of("From", "To", "Reply-To", "Sender", "Return-Path")) {
             String value = top.get(field);

@@ -25,6 +25,30 @@ final class ReturnedMessages {
     }
 
     /**
+     * The header block of the original a text bounce quotes after its own words (qmail's "--- Below this line is a
+     * copy of the message.", Exim's "------ This is a copy of the message, including all the headers. ------", or
+     * the original's {@code Received:} / {@code Return-Path:} opening it; {@link TextBounceParser#quotedOriginalStart}),
+     * or {@link ReturnedMessage#NONE}: the Message-ID a sender binds the bounce to its own mail with (review s23: a
+     * text bounce had none, though the record said it did).
+     */
+    static ReturnedMessage quoted(String text) {
+        int start = TextBounceParser.quotedOriginalStart(text);
+        if (start >= text.length()) {
+            return ReturnedMessage.NONE;
+        }
+        String rest = text.substring(start);
+        String lower = rest.stripLeading().toLowerCase(java.util.Locale.ROOT);
+        if (!lower.startsWith("received:") && !lower.startsWith("return-path:")) {
+            // a separator line: the header block starts after it
+            int lineEnd = rest.indexOf('\n');
+            rest = lineEnd < 0 ? "" : rest.substring(lineEnd + 1);
+        }
+        Headers headers = Headers.headerBlock(rest);
+        return new ReturnedMessage(headers.get("Message-ID"), headers.decoded("From"), headers.decoded("To"),
+                headers.decoded("Subject"));
+    }
+
+    /**
      * An HTML part's text: line-ending tags ({@code <br>}, {@code <br/>}, {@code </p>}, {@code </div>},
      * {@code </tr>}, any ASCII case) become line ends, then other tags ({@code <} up to the next {@code >}) go, then
      * the common entities are decoded. Two plain scans (regular expressions cost a tenth of the whole parse).

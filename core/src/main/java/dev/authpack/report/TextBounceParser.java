@@ -60,14 +60,23 @@ final class TextBounceParser {
      * every following empty line, quadratic in a run of them), and "--" is followed by a single {@code .*} (after
      * {@code -{2,}} the two quantifiers shared the dashes, quadratic in a line of dashes).
      */
-    private static final Pattern ORIGINAL_STARTS = Pattern.compile(
+    private static final String SEPARATOR =
             "^[ \\t\\f\\x0B]*(?:--.*(?:original message|copy of the (?:message|headers)|message follows|"
                     + "returned message|bounced e-?mail|headers of the original|undelivered message|"
                     + "message headers follow|Original-Message)|"
                     + "Original message follows|Below this line is a copy|"
                     + "------ This is a copy of the message|Content-Type: message/|"
-                    + "bounced e-?mail:|The original message headers|Received: from|Return-Path:\\s*<)"
-                    + "|^(?:Message-ID|MIME-Version|Date|Subject|From):",
+                    + "bounced e-?mail:|The original message headers|Received: from|Return-Path:\\s*<)";
+    private static final Pattern ORIGINAL_STARTS = Pattern.compile(
+            SEPARATOR + "|^(?:Message-ID|MIME-Version|Date|Subject|From):",
+            Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+    /**
+     * Where the quoted original surely starts: a separator line, or the trace fields ({@code Received: from},
+     * {@code Return-Path: <}) every relayed message's header opens with; not a bare {@code Subject:} or
+     * {@code Date:} line, which a notice's own text may quote (x6's "Subject: '...'" above its recipients). What
+     * comes after it is the original sender's text, never the bounce's wording nor its per-recipient section.
+     */
+    private static final Pattern QUOTED_ORIGINAL = Pattern.compile(SEPARATOR,
             Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
     private static final Set<String> NOT_RECIPIENTS = Set.of("mailer-daemon", "postmaster", "mail-daemon",
             "mailerdaemon", "noreply", "no-reply", "root", "abuse");
@@ -102,7 +111,8 @@ final class TextBounceParser {
             this.meaning = family == null ? null : family.meaning();
             String s = section(null, wholeText);
             this.section = s.length() > MAX_CONTEXT_CHARS ? s.substring(0, MAX_CONTEXT_CHARS) : s;
-            this.delayed = isDelay(wholeText);
+            // a warning's words in the bounce's own text, not in the original it quotes (the sender's: review s23)
+            this.delayed = isDelay(wholeText.substring(0, quotedOriginalStart(wholeText)));
         }
 
         Reason fallback() {
@@ -126,10 +136,15 @@ final class TextBounceParser {
         }
     }
 
-    /** The family whose wording the text has, or {@code null}. */
+    /**
+     * The family whose wording the text has, or {@code null}: read from the subject and the bounce's own text, up
+     * to where it surely quotes the returned original ({@link #quotedOriginalStart}), whose text is whoever sent it (review s23:
+     * another family's wording there chose the family, and with it where the recipients were read).
+     */
     static TextBounceFamily family(String subject, String text) {
         // a family's wording opens its notice: the subject and the first MAX_CONTEXT_CHARS of the text
         String head = text.length() > MAX_CONTEXT_CHARS ? text.substring(0, MAX_CONTEXT_CHARS) : text;
+        head = head.substring(0, quotedOriginalStart(head));
         String haystack = (subject == null ? "" : subject) + "\n" + head;
         String lower = haystack.toLowerCase(Locale.ROOT);
         for (TextBounceFamily family : TextBounceFamily.ALL) {
@@ -240,11 +255,16 @@ final class TextBounceParser {
         return NOT_RECIPIENTS.contains(local);
     }
 
-    /** The text from the family's section start to the returned original. */
+    /**
+     * The text from the family's section start to the returned original. The start is looked for only in the
+     * bounce's own text, before the original ({@link #quotedOriginalStart}): the start phrase in the quoted original (the
+     * sender's words) made the section the original's text, whose addresses became failed recipients (review s23).
+     */
     static String section(TextBounceFamily family, String text) {
         int from = 0;
         if (family != null && family.start() != null) {
             Matcher start = family.start().matcher(text);
+            start.region(0, quotedOriginalStart(text)).useAnchoringBounds(false).useTransparentBounds(true);
             if (start.find()) {
                 from = start.start();
             }
@@ -266,7 +286,11 @@ final class TextBounceParser {
      * the text); the text's length when it quotes none.
      */
     static int originalStart(String text) {
-        Matcher end = ORIGINAL_STARTS.matcher(text);
+        return firstStart(ORIGINAL_STARTS.matcher(text), text);
+    }
+
+    /** The first match of {@code end} after the text's first octet that is not a delivery-status Content-Type. */
+    private static int firstStart(Matcher end, String text) {
         while (end.find()) {
             boolean statusPart = end.group().endsWith("/") && (text.regionMatches(true, end.end(), "delivery-status", 0,
                     15) || text.regionMatches(true, end.end(), "global-delivery-status", 0, 22));
@@ -275,6 +299,14 @@ final class TextBounceParser {
             }
         }
         return text.length();
+    }
+
+    /**
+     * Where {@code text} surely quotes the returned original ({@link #QUOTED_ORIGINAL} after its first octet, a
+     * delivery-status part's Content-Type line not counted); the text's length when it quotes none.
+     */
+    static int quotedOriginalStart(String text) {
+        return firstStart(QUOTED_ORIGINAL.matcher(text), text);
     }
 
     private static void append(StringBuilder diagnostic, String text) {

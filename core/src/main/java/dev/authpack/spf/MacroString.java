@@ -154,14 +154,31 @@ final class MacroString {
             reverse = true;
             i++;
         }
-        String delimiters = body.substring(i);
-        for (int k = 0; k < delimiters.length(); k++) {
-            if (DELIMITERS.indexOf(delimiters.charAt(k)) < 0) {
-                throw new SpfSyntaxException("bad macro delimiter '" + delimiters.charAt(k) + "' in '" + text + "'");
+        // §7.1: *delimiter, so repeats are allowed ("%{l-.-.}"); each is kept once, so that the list looked up for
+        // every character of the value is at most the seven delimiters however long the record wrote it
+        StringBuilder delimiters = new StringBuilder(DELIMITERS.length());
+        for (int k = i; k < body.length(); k++) {
+            char c = body.charAt(k);
+            if (DELIMITERS.indexOf(c) < 0) {
+                throw new SpfSyntaxException("bad macro delimiter '" + c + "' in '" + text + "'");
+            }
+            if (delimiters.indexOf(String.valueOf(c)) < 0) {
+                delimiters.append(c);
             }
         }
         int rightParts = !hasDigits || count > MAX_PARTS ? 0 : (int) count;
-        return new Expand(letter, Character.isUpperCase(raw), rightParts, reverse, delimiters);
+        return new Expand(letter, Character.isUpperCase(raw), rightParts, reverse, delimiters.toString());
+    }
+
+    /** The delimiters of each macro expansion, as kept (for tests). */
+    List<String> delimiterSets() {
+        List<String> sets = new ArrayList<>();
+        for (Part part : parts) {
+            if (part instanceof Expand e) {
+                sets.add(e.delimiters());
+            }
+        }
+        return sets;
     }
 
     /** Whether the string contains a {@code %{letter}} expansion (case-insensitive letter). */

@@ -738,6 +738,72 @@ class SessionChecksTest {
         assertThat(dns.asked).hasSize(asked);
     }
 
+    /**
+     * Issue 11: a label-only hook that leaves a message to the mailet (larger than {@code handOverMaxSize}, or every
+     * message with {@code handOverMaxSize=0}) no longer cancels the lookups it started early: the mailet's check from
+     * the spool, which asks the same questions, joins them or finds their answers cached, instead of asking again.
+     * Before, {@code reset()} cancelled them at the end of DATA (the second case shows that old way).
+     */
+    @Test
+    void aMessageLeftToTheSpoolKeepsItsEarlyLookupsForTheMailetsCheck() throws Exception {
+        byte[] message = message("pass.example", "aligned");
+        Envelope envelope = envelopes("pass.example").get(0);
+        AuthCheckReport plain = checker(zone()).check(envelope, message, CheckOptions.ALL).get(10, TimeUnit.SECONDS);
+        for (boolean left : List.of(true, false)) {
+            CountingDns.Gate gate = new CountingDns.Gate();
+            CountingDns upstream = new CountingDns(zone(), gate);
+            CachingDnsResolver cache = new CachingDnsResolver(upstream);
+            SessionChecks session = SessionChecks.connected(checker(cache), cache, CheckOptions.ALL,
+                    envelope.clientIp());
+            session.mailFrom(envelope.helo(), envelope.mailFrom());
+            session.headerSection(headerSection(message));
+            session.messageReceived();
+            assertThat(upstream.asked).as("asked early").hasSizeGreaterThanOrEqualTo(4);
+            if (left) {
+                session.leaveToSpool(Duration.ofSeconds(30));
+            } else {
+                session.reset();
+            }
+            session.close();
+            // MailAuthCheck's check of the same message from the spool, over the same shared resolver
+            CompletableFuture<AuthCheckReport> spool = checker(cache).check(envelope, message, CheckOptions.ALL);
+            gate.release(q -> true);
+            AuthCheckReport report = spool.get(10, TimeUnit.SECONDS);
+            assertThat(describe(report)).isEqualTo(describe(plain));
+            if (left) {
+                assertThat(cache.cancelledInFlight()).isZero();
+                assertThat(upstream.asked).as("each question asked upstream once").doesNotHaveDuplicates();
+                assertThat(session.earlyChecks().get(10, TimeUnit.SECONDS)).isNull();
+            } else {
+                assertThat(cache.cancelledInFlight()).isPositive();
+                assertThat(upstream.asked).hasSizeGreaterThan(new HashSet<>(upstream.asked).size());
+            }
+        }
+    }
+
+    /** What a message left to the spool keeps running is bounded: past {@code within} its lookups are cancelled. */
+    @Test
+    void theLookupsOfAMessageLeftToTheSpoolEndWithinTheDeadline() throws Exception {
+        byte[] message = message("pass.example", "aligned");
+        Envelope envelope = envelopes("pass.example").get(0);
+        CountingDns upstream = new CountingDns(zone(), new CountingDns.Gate());
+        CachingDnsResolver cache = new CachingDnsResolver(upstream);
+        SessionChecks session = SessionChecks.connected(checker(cache), cache, CheckOptions.ALL, envelope.clientIp());
+        CompletableFuture<Optional<SpfResult>> spf = session.mailFrom(envelope.helo(), envelope.mailFrom());
+        session.headerSection(headerSection(message));
+        session.leaveToSpool(Duration.ofMillis(200));
+        session.close();
+        assertThat(spf).isNotDone();
+        // never answered: the transaction's answers close at the deadline, cancelling what is in flight
+        assertThat(spf.get(10, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(SpfStatus.TEMPERROR);
+        session.earlyChecks().handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cache.cancelledInFlight() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(cache.cancelledInFlight()).isPositive();
+    }
+
     @Test
     void aRunHandedOverAndCutOffEndsItsLookups() throws Exception {
         MailAuthCheckerTest.BlackHole hole = new MailAuthCheckerTest.BlackHole();

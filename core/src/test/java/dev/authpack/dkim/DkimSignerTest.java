@@ -75,11 +75,11 @@ class DkimSignerTest {
     }
 
     @Test
-    void defaultHeaderListSignsWhatIsPresentAndOverSignsFrom() throws Exception {
+    void defaultHeaderListSignsWhatIsPresentAndOverSignsTheProductsSet() throws Exception {
         String field = new DkimSigner(RSA, options()).signatureField(RawMessage.parse(bytes(
                 "From: a@example.com\r\nTo: b@example.net\r\nTo: c@example.net\r\nX-Other: 1\r\n\r\nbody\r\n")));
         assertThat(field.replace("\r\n ", " ")).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;"
-                + " s=sel; t=" + NOW + "; h=from:from:to:to; bh=");
+                + " s=sel; t=" + NOW + "; h=from:from:reply-to:subject:to:to:to:cc; bh=");
         assertThat(field).doesNotContain("i=").doesNotContain("q=").doesNotContain("x=");
 
         String overSigned = new DkimSigner(RSA, options().withOverSignedHeaders(Set.of("from", "subject", "x-extra")))
@@ -130,6 +130,25 @@ class DkimSignerTest {
         // a field the default list does not sign may still be added (relays add trace fields)
         assertThat(verify(addedBelowSignature(signed, FULL, "Received: from x by y; Sat, 12 Jul 2003 21:00:37 -0700"))
                 .results().get(0).status()).isEqualTo(DkimStatus.PASS);
+    }
+
+    /**
+     * Review s23: {@link DkimSignOptions#of}, what a library user (and our benchmarks' and tests' signers) starts
+     * from, over-signed From alone, so a Subject, Reply-To, To or Cc added above a signed mail slipped in; its default
+     * is now the product's, the one DkimSign, the CLI and the ARC sealer sign with.
+     */
+    @Test
+    void theLibraryDefaultIsTheProductDefault() throws Exception {
+        DkimSignOptions product = SignSettings.defaults().withClock(CLOCK).options("example.com", "sel");
+        assertThat(options().overSignedHeaders()).isEqualTo(product.overSignedHeaders());
+        assertThat(options().overSignedWhenPresent()).isEqualTo(product.overSignedWhenPresent());
+        byte[] signed = new DkimSigner(RSA, options()).sign(bytes(FULL));
+        assertThat(verify(signed).results().get(0).status()).isEqualTo(DkimStatus.PASS);
+        for (String added : List.of("Subject: urgent: pay the invoice", "Reply-To: attacker@evil.example",
+                "To: victim@example.org", "Cc: victim@example.org", "Content-Type: text/html")) {
+            DkimResult r = verify(addedBelowSignature(signed, FULL, added)).results().get(0);
+            assertThat(r.status()).as(added).isEqualTo(DkimStatus.FAIL);
+        }
     }
 
     /** Review s22: From is over-signed whatever the settings say, so a From added above always breaks. */

@@ -2,10 +2,12 @@ package dev.authpack.dkim.sign;
 
 import dev.authpack.dns.DomainNames;
 import dev.authpack.mail.AuthorDomains;
+import dev.authpack.mail.DisplayedDomains;
 import dev.authpack.mail.HeaderField;
 import dev.authpack.mail.RawMessage;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -23,6 +25,8 @@ import java.util.List;
 public record SenderDomain(String domain, String problem) {
     /** The From field of a signable message is far shorter; longer ones are not parsed. */
     private static final int MAX_FROM_CHARS = 64 * 1024;
+    /** The most distinct domains a signed From may show (its own address's, and a few of its own in a name). */
+    static final int MAX_SHOWN = 8;
 
     public boolean found() {
         return domain != null;
@@ -36,13 +40,56 @@ public record SenderDomain(String domain, String problem) {
         if (from.size() > 1) {
             return none(from.size() + " From fields");
         }
-        // decoded as UTF-8 so that an RFC 6532 address in UTF-8 keeps its characters
-        String value = new String(from.get(0).rawValue().getBytes(StandardCharsets.ISO_8859_1),
-                StandardCharsets.UTF_8);
+        String value = value(from.get(0));
         if (value.length() > MAX_FROM_CHARS) {
             return none("From field longer than " + MAX_FROM_CHARS + " characters");
         }
         return ofFromValue(value);
+    }
+
+    /** Decoded as UTF-8, so that an RFC 6532 address in UTF-8 keeps its characters. */
+    private static String value(HeaderField from) {
+        return new String(from.rawValue().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Why the one From field of {@code message} (whose author domain {@link #of} found) shows an address at a domain
+     * that is none of {@code own} nor below one, or null when it does not: every domain after an {@code @} a mail
+     * client could show in it ({@link DisplayedDomains}: in a display name, a comment, an encoded-word, with
+     * look-alike characters), of two labels or more. {@code "ceo@bank.example" <user@tenant.example>} passes DMARC
+     * for tenant.example once signed, and many clients show the display name alone (review s23). More than
+     * {@value #MAX_SHOWN} distinct domains shown is refused as such.
+     */
+    public static String foreignDomainShown(RawMessage message, Collection<String> own) {
+        List<HeaderField> from = message.fields("From");
+        if (from.size() != 1) {
+            return null;                            // no author domain: not signed anyway
+        }
+        String value = value(from.get(0));
+        List<String> shown = DisplayedDomains.shown(value, MAX_SHOWN + 1);
+        if (shown.size() > MAX_SHOWN) {
+            return "From shows more than " + MAX_SHOWN + " domains";
+        }
+        // with a bidi control, the reading gives each name with its labels reversed too (an override shows it so):
+        // our own domain's reversal is ours
+        boolean bidi = DisplayedDomains.hasBidiControl(value);
+        for (String d : shown) {
+            // a single label ("Bob @ Home") names no one's domain
+            if (d.indexOf('.') > 0 && !ownOrBelow(d, own)
+                    && !(bidi && ownOrBelow(DisplayedDomains.reversedLabels(d), own))) {
+                return "From shows an address at " + d + ", not at " + String.join(" or ", own) + " or below";
+            }
+        }
+        return null;
+    }
+
+    private static boolean ownOrBelow(String domain, Collection<String> own) {
+        for (String o : own) {
+            if (domain.equals(o) || domain.endsWith("." + o)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -24,6 +24,11 @@ public record SignOutcome(Status status, byte[] message, List<String> signatures
         NO_AUTHOR_DOMAIN,
         /** The author domain is not the submitter's ({@link Submitter#mismatch}): not signed. */
         SENDER_MISMATCH,
+        /**
+         * The From field shows an address at a domain that is neither its author domain nor a signing domain, nor
+         * below one ({@link SenderDomain#foreignDomainShown}): not signed.
+         */
+        DISPLAYED_DOMAIN,
         /** The header section cannot be read. */
         UNREADABLE
     }

@@ -56,7 +56,6 @@ public record SignSettings(Canonicalization headerCanonicalization, Canonicaliza
                 .withCanonicalization(headerCanonicalization, bodyCanonicalization)
                 .withSignedHeaders(signedHeaders)
                 .withOverSignedHeaders(overSignedHeaders)
-                .withOverSignedWhenPresent(DkimSignOptions.OVER_SIGNED_WHEN_PRESENT)
                 .withExpiration(expiration)
                 .withIdentity(identity)
                 .withClock(clock);

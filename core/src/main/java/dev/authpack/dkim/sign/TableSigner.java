@@ -29,10 +29,26 @@ public final class TableSigner {
 
     private final SigningTable table;
     private final SignSettings settings;
+    /** Whether a From showing an address at another domain is signed ({@link SignOutcome.Status#DISPLAYED_DOMAIN}). */
+    private final boolean otherDomainsShown;
 
+    /** Refuses a From that shows an address at another domain ({@link SignOutcome.Status#DISPLAYED_DOMAIN}). */
     public TableSigner(SigningTable table, SignSettings settings) {
+        this(table, settings, false);
+    }
+
+    private TableSigner(SigningTable table, SignSettings settings, boolean otherDomainsShown) {
         this.table = Objects.requireNonNull(table, "table");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.otherDomainsShown = otherDomainsShown;
+    }
+
+    /**
+     * This signer, signing a From that shows an address at another domain too (a mailing list's {@code "'alice@a'
+     * via list" <list@lists.example>}) when {@code allowed}.
+     */
+    public TableSigner allowingOtherDomainsShown(boolean allowed) {
+        return new TableSigner(table, settings, allowed);
     }
 
     public SigningTable table() {
@@ -176,8 +192,11 @@ public final class TableSigner {
         }
         List<DkimSigner> signers = new ArrayList<>(keys.size());
         List<String> described = new ArrayList<>(keys.size());
+        Set<String> own = new LinkedHashSet<>();
+        own.add(domain);
         for (SigningKeyEntry key : keys) {
             String d = key.signingDomain(domain);
+            own.add(d);
             try {
                 signers.add(new DkimSigner(key.key(), settings.options(d, key.selector())));
             } catch (IllegalArgumentException e) {
@@ -186,6 +205,11 @@ public final class TableSigner {
                         "cannot sign as " + d + " with key " + key.name() + ": " + e.getMessage()));
             }
             described.add("d=" + d + " s=" + key.selector() + " a=" + key.key().algorithm().tag());
+        }
+        // review s23: a display name showing another domain's address would ride on our signature's DMARC pass
+        String shown = otherDomainsShown ? null : SenderDomain.foreignDomainShown(parsed, own);
+        if (shown != null) {
+            return Signers.refusing(SignOutcome.notSigned(SignOutcome.Status.DISPLAYED_DOMAIN, domain, shown));
         }
         // signInTurn puts the last signer's field on top; the first key's field goes on top
         Collections.reverse(signers);

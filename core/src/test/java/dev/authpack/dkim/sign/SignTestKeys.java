@@ -58,6 +58,17 @@ final class SignTestKeys {
         return write(file, pem(ED25519_PKCS8));
     }
 
+    /**
+     * A signer with the default settings over the tables written in {@code dir}: the RSA key at {@code rsa.pem},
+     * {@code keyTable} naming it, and {@code signingTable}.
+     */
+    static TableSigner rsaTableSigner(Path dir, String keyTable, String signingTable) throws Exception {
+        rsa(dir.resolve("rsa.pem"));
+        KeyTable keys = KeyTable.load(write(dir.resolve("keytable"), keyTable), KeyFileLocator.PATHS_ONLY);
+        return new TableSigner(SigningTable.load(write(dir.resolve("signingtable"), signingTable), keys),
+                SignSettings.defaults());
+    }
+
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

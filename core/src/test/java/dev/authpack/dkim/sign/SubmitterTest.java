@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static dev.authpack.dkim.sign.SignTestKeys.bytes;
-import static dev.authpack.dkim.sign.SignTestKeys.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Review s22: a key signs only a From domain that is the submitter's own or below it. */
@@ -18,16 +17,14 @@ class SubmitterTest {
 
     @BeforeEach
     void tables() throws Exception {
-        SignTestKeys.rsa(dir.resolve("rsa.pem"));
-        KeyTable keys = KeyTable.load(write(dir.resolve("keytable"), """
+        signer = SignTestKeys.rsaTableSigner(dir, """
                 com      example.com:r:rsa.pem
                 shared   %:shared:rsa.pem
-                """), KeyFileLocator.PATHS_ONLY);
-        signer = new TableSigner(SigningTable.load(write(dir.resolve("signingtable"), """
+                """, """
                 example.com     com
                 *.example.com   com
                 *               shared
-                """), keys), SignSettings.defaults());
+                """);
     }
 
     private SignOutcome sign(String from, Submitter submitter) {

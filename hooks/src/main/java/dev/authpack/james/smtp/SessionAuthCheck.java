@@ -364,6 +364,8 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     public HookResult onMessage(SMTPSession session, Mail mail) {
         SessionChecks checks = null;
         boolean handedOver = false;
+        // the transaction's early lookups left running for MailAuthCheck, which asks the same questions from the spool
+        boolean leftToSpool = false;
         // what the message read whole holds of maxCheckedTotal, until the end of DATA: the run is finished or cut off
         // by then, and the octets handed over count against the hand-over table's own bound (PendingChecks.MAX_BYTES)
         WholeReadBudget.Hold hold = WholeReadBudget.Hold.NONE;
@@ -383,7 +385,9 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 if (!fitsHandOver(mail) || settings.options().needsMessage() && headerOnly(mail)) {
                     // not kept on the heap until the spool takes it (nor, when the checks read no message, hashed
                     // whole on this I/O thread to bind them: review s23): MailAuthCheck checks it from the spool,
-                    // over the answers the early lookups got
+                    // over the answers the early lookups got, which go on into the cache (not cancelled here)
+                    checks.leaveToSpool(checker.deadline());
+                    leftToSpool = true;
                     return HookResult.DECLINED;
                 }
                 if (checks.queriesAtQuota()) {
@@ -454,7 +458,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             return HookResult.DECLINED;
         } finally {
             try {
-                if (checks != null && !handedOver) {
+                if (checks != null && !handedOver && !leftToSpool) {
                     checks.reset();
                 }
             } finally {

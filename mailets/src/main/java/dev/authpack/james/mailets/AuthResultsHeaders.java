@@ -136,8 +136,10 @@ final class AuthResultsHeaders {
      */
     static void removeForgedInHeaderSection(Mail mail, Collection<String> ids) throws MessagingException,
             IOException {
+        // read once: whether our own field is among those claimed, and the rewrite (review s23)
+        byte[] header = headerSection(mail);
         Optional<String> checkedId = MailAttributes.authservId(mail).filter(ids::contains);
-        if (checkedId.isPresent() && !claimedIn(mail, checkedId.get())) {
+        if (checkedId.isPresent() && AuthResultsRewrite.rewrite(header, checkedId.get(), null).removed() == 0) {
             checkedId = Optional.empty();
         }
         // MailAuthCheck's own field put back on top when one claiming its id goes, as below (the results are read
@@ -145,16 +147,21 @@ final class AuthResultsHeaders {
         // (never a field of part of them)
         Optional<List<MethodResult>> results = checkedId.isPresent() ? MailAttributes.results(mail) : Optional.empty();
         Optional<String> ours = checkedId.flatMap(id -> results.map(r -> AuthResultsWriter.headerField(id, r)));
-        rewriteHeaderSection(mail, ids, ours);
+        rewriteHeaderSection(mail, header, ids, ours);
     }
 
-    /** Whether the header section (as {@link #rewriteHeaderSection} reads it) holds a field claiming {@code id}. */
-    private static boolean claimedIn(Mail mail, String id) throws MessagingException, IOException {
+    /**
+     * The header section {@link #rewriteHeaderSection} rewrites: up to the later end of the LF-only and the
+     * CRLF-only readings (review s18 H2), so the header section of every reader is in it, and it holds a CR LF unless
+     * it is the whole message, so it is rewritten as the whole message would be (the CRLF-only reader's fields, the
+     * CR put before the LF-only end's line ends).
+     */
+    private static byte[] headerSection(Mail mail) throws MessagingException, IOException {
         byte[] header = MimeMessageBytes.headerSection(mail.getMessage(), MAX_HEADER_SECTION);
         if (header.length > MAX_HEADER_SECTION) {
             throw new HeaderSectionTooLarge();
         }
-        return AuthResultsRewrite.rewrite(header, id, null).removed() > 0;
+        return header;
     }
 
     private static byte[] removeForgedWhole(Mail mail, Collection<String> ids) throws MessagingException,
@@ -237,13 +244,12 @@ final class AuthResultsHeaders {
      */
     static int rewriteHeaderSection(Mail mail, Collection<String> ids, Optional<String> ourField)
             throws MessagingException, IOException {
-        // up to the later end of the LF-only and the CRLF-only readings (review s18 H2): the header section of every
-        // reader is in it, and it holds a CR LF unless it is the whole message, so it is rewritten as the whole
-        // message would be (the CRLF-only reader's fields, the CR put before the LF-only end's line ends)
-        byte[] header = MimeMessageBytes.headerSection(mail.getMessage(), MAX_HEADER_SECTION);
-        if (header.length > MAX_HEADER_SECTION) {
-            throw new HeaderSectionTooLarge();
-        }
+        return rewriteHeaderSection(mail, headerSection(mail), ids, ourField);
+    }
+
+    /** {@link #rewriteHeaderSection(Mail, Collection, Optional)} of {@code header}, the mail's, read just before. */
+    private static int rewriteHeaderSection(Mail mail, byte[] header, Collection<String> ids,
+                                            Optional<String> ourField) throws MessagingException, IOException {
         byte[] after = header;
         boolean changed = false;
         int removed = 0;

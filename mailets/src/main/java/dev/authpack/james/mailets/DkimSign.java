@@ -76,7 +76,8 @@ public class DkimSign extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
     static final Set<String> PARAMETERS = Set.of("domain", "selector", "privateKey", "selector2", "privateKey2",
             "fromDomains", "keyTable", "signingTable", "canonicalization", "headers", "overSignedHeaders",
-            "expiration", "identity", "maxSignedSize", "allowSenderMismatch", "signNetworks", "signAnyClient", WholeReadBudget.PARAMETER);
+            "expiration", "identity", "maxSignedSize", "allowSenderMismatch", "allowForeignDisplayName", "signNetworks",
+            "signAnyClient", WholeReadBudget.PARAMETER);
     /**
      * {@code signNetworks} by default: the loopback addresses, the client address James gives the mail it makes
      * itself (MailImpl's 127.0.0.1; DSNBounce's is its host's address, which usually resolves to it).
@@ -127,7 +128,8 @@ public class DkimSign extends GenericMailet {
             SignSettings settings = settings();
             SigningTable table = parameter("keyTable").isPresent() || parameter("signingTable").isPresent()
                     ? tables(settings) : singleDomain(settings);
-            built = new TableSigner(table, settings);
+            built = new TableSigner(table, settings).allowingOtherDomainsShown(InitParameters.flag(
+                    "allowForeignDisplayName", getInitParameter("allowForeignDisplayName"), false));
             maxSigned = MessageSizeLimit.parse("maxSignedSize", getInitParameter("maxSignedSize"));
             maxCheckedTotal = WholeReadBudget.read(getInitParameter(WholeReadBudget.PARAMETER), maxSigned);
             allowSenderMismatch = InitParameters.flag("allowSenderMismatch",
@@ -166,8 +168,8 @@ public class DkimSign extends GenericMailet {
             switch (outcome.status()) {
                 case SIGNED -> LOGGER.debug("DkimSign: mail {} signed: {}", mail.getName(), outcome.signatures());
                 case NO_KEY -> LOGGER.debug("DkimSign: mail {} not signed: {}", mail.getName(), outcome.reason());
-                case SENDER_MISMATCH -> LOGGER.info("DkimSign: mail {} not signed: {}", mail.getName(),
-                        outcome.reason());
+                case SENDER_MISMATCH, DISPLAYED_DOMAIN -> LOGGER.info("DkimSign: mail {} not signed: {}",
+                        mail.getName(), outcome.reason());
                 case NO_AUTHOR_DOMAIN -> LOGGER.info("DkimSign: mail {} not signed: {}", mail.getName(),
                         outcome.reason());
                 case UNREADABLE -> LOGGER.warn("DkimSign: mail {} not signed: unreadable: {}", mail.getName(),

@@ -117,13 +117,14 @@ public class LogReport extends GenericMailet {
 
     /**
      * {@link #lines(Mail, Map, long)}; with VERP configured, each bounce line also names {@code verp_recipient}: the
-     * recipient encoded in the first of the mail's envelope recipients that is one of our VERP addresses (null when
-     * none is), which identifies the failed recipient even when the bounce's text names none or a wrong one.
+     * recipient encoded in the mail's envelope recipients that are our VERP addresses, which identifies the failed
+     * recipient even when the bounce's text names none or a wrong one; null when none is, or when they encode
+     * different recipients (a bounce goes to the one return path of the message it returns; review s23: the first
+     * of several was whichever the report's sender named first).
      */
     static List<String> lines(Mail mail, Map<String, Object> report, long epochSeconds, Optional<Verp> verp) {
         List<String> lines = new ArrayList<>();
-        String verpRecipient = verp.flatMap(v -> mail.getRecipients().stream()
-                .map(r -> v.decode(r.asString())).flatMap(Optional::stream).findFirst()).orElse(null);
+        String verpRecipient = verp.flatMap(v -> onlyVerpRecipient(mail, v)).orElse(null);
         String type = String.valueOf(report.get("type"));
         Map<?, ?> original = report.get("original") instanceof Map<?, ?> m ? m : Map.of();
         if (type.equals("dsn") && report.get("recipients") instanceof Collection<?> recipients) {
@@ -171,6 +172,13 @@ public class LogReport extends GenericMailet {
             lines.add(JsonLine.of(aggregate(mail, report, epochSeconds)));
         }
         return bounded(lines, mail, epochSeconds);
+    }
+
+    /** The one recipient the mail's VERP envelope recipients encode; empty when none does or they differ. */
+    private static Optional<String> onlyVerpRecipient(Mail mail, Verp verp) {
+        List<String> encoded = mail.getRecipients().stream().map(r -> verp.decode(r.asString()))
+                .flatMap(Optional::stream).distinct().limit(2).toList();
+        return encoded.size() == 1 ? Optional.of(encoded.get(0)) : Optional.empty();
     }
 
     /**

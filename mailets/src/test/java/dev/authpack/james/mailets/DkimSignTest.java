@@ -447,6 +447,26 @@ class DkimSignTest {
     }
 
     /**
+     * Review s23: a From whose display name shows another domain's address (which many clients show alone) is passed
+     * on unsigned; {@code allowForeignDisplayName} signs it (a mailing list's "'alice@a' via list").
+     */
+    @Test
+    void aDisplayNameShowingAnotherDomainsAddressIsNotSigned() throws Exception {
+        String shown = MESSAGE.replace("From: Joe SixPack <joe@example.com>",
+                "From: \"ceo@bank.example\" <joe@example.com>");
+        FakeMail refused = mail(bytes(shown));
+        mailet(single()).service(refused);
+        assertThat(refused.getMessage().getHeader("DKIM-Signature")).isNull();
+        assertThat(written(refused)).isEqualTo(bytes(shown));
+        FakeMail allowed = mail(bytes(shown));
+        mailet(single("allowForeignDisplayName", "true")).service(allowed);
+        assertThat(allowed.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+        FakeMail own = mail(bytes(MESSAGE.replace("Joe SixPack <", "\"joe@example.com\" <")));
+        mailet(single()).service(own);
+        assertThat(own.getMessage().getHeader("DKIM-Signature")).hasSize(1);
+    }
+
+    /**
      * Review s22 (reviewB): a stranger relayed to a backup-MX domain (relay_to) writes MAIL FROM and From of a
      * signed domain, or the null sender: with no SMTP AUTH, nothing it does not choose binds the From. Only the mail
      * of a client that authenticated, that the relay policy trusted (RelayAllowed's attribute) or that is in
@@ -565,6 +585,8 @@ class DkimSignTest {
         assertInitFails(single("privatekey", "/typo"), "privatekey");
         assertInitFails(single("signNetworks", "192.0.2.0/33"), "signNetworks: '192.0.2.0/33': prefix length");
         assertInitFails(single("signAnyClient", "always"), "parameter signAnyClient must be true or false");
+        assertInitFails(single("allowForeignDisplayName", "1"),
+                "parameter allowForeignDisplayName must be true or false");
     }
 
     @Test

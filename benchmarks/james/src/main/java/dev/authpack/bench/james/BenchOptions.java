@@ -87,7 +87,9 @@ record BenchOptions(List<String> variants, String servers, int connections, int 
                                      thread (thread CPU, two marks around it) and print it per message as
                                      the group (MailAuthCheck)
               --session-hook none    SessionAuthCheck in the pack server: none | label (label-only: no wait at
-                                     DATA) | enforce (waits at DATA); a list (none,label,enforce) runs one pack
+                                     DATA) | prefetch (label-only, handOverMaxSize 0: lookups start early,
+                                     MailAuthCheck checks every mail) | enforce (waits at DATA); a list
+                                     (none,label,enforce) runs one pack
                                      server per mode in the same rounds (default none; BENCH_SESSION_HOOK=1:
                                      enforce)
               --io-workers 0         the SMTP servers' ioWorkerCount, the threads that run SMTP hooks in James

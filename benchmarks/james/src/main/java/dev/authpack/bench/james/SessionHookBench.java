@@ -10,6 +10,8 @@ import java.util.List;
  *   <li>{@code none}: no hook (the sample configuration);</li>
  *   <li>{@code label}: label-only ({@code refuseDmarcReject=false}): the end of DATA does not wait, the checks are
  *       handed over to MailAuthCheck;</li>
+ *   <li>{@code prefetch}: label-only with {@code handOverMaxSize=0}: the lookups start early, nothing is checked in
+ *       the session, MailAuthCheck checks every mail from the spool over the answers the early lookups got;</li>
  *   <li>{@code enforce}: the hook's defaults ({@code refuseDmarcReject=true}): the end of DATA waits for the checks.</li>
  * </ul>
  * Every benchmark connection comes from 127.0.0.1, standing for many senders: the per-client and per-network bounds
@@ -20,7 +22,7 @@ import java.util.List;
  */
 final class SessionHookBench {
     static final String ENVIRONMENT = "BENCH_SESSION_HOOK";
-    static final List<String> MODES = List.of("none", "label", "enforce");
+    static final List<String> MODES = List.of("none", "label", "prefetch", "enforce");
 
     private SessionHookBench() {
     }
@@ -45,6 +47,7 @@ final class SessionHookBench {
         }
         String refusal = switch (mode) {
             case "label" -> "<refuseDmarcReject>false</refuseDmarcReject>";
+            case "prefetch" -> "<refuseDmarcReject>false</refuseDmarcReject><handOverMaxSize>0</handOverMaxSize>";
             case "enforce" -> "<refuseDmarcReject>true</refuseDmarcReject>";
             default -> throw new IllegalArgumentException("session hook mode " + mode);
         };

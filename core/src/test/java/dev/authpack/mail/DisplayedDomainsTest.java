@@ -1,4 +1,4 @@
-package dev.authpack.dmarc;
+package dev.authpack.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,5 +85,15 @@ class DisplayedDomainsTest {
                 .isTrue();
         assertThat(DisplayedDomains.hasLookAlikeDot(new String(Character.toChars(0x1F600)) + "a@victim.example"))
                 .isFalse();
+    }
+
+    /** Review s23 ({@code ReviewS23DmarcTest}). */
+    @Test
+    void theReadingsOfEmptyLabelsAndBasicPunycodeAreLinear() {
+        assertThat(DisplayedDomains.withoutEmptyLabels("a...b..c.")).isEqualTo("a.b.c.");
+        assertThat(DisplayedDomains.withBasicPunycode("xn--a-.XN--b-.xn--c.xn---.x-")).isEqualTo("a.b.xn--c.xn---.x-");
+        String many = "..".repeat(200_000) + "victim.example";
+        assertThat(DisplayedDomains.withoutEmptyLabels(many)).isEqualTo(".victim.example");
+        assertThat(DisplayedDomains.withBasicPunycode("xn--a-.".repeat(100_000))).isEqualTo("a.".repeat(100_000));
     }
 }

@@ -1,8 +1,6 @@
-package dev.authpack.dmarc;
+package dev.authpack.mail;
 
 import dev.authpack.dns.DomainNames;
-import dev.authpack.mail.AuthorDomains;
-import dev.authpack.mail.WrittenText;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -23,14 +21,16 @@ import java.util.Set;
  * renderings of the value: as written; without control and invisible format characters (a NUL, U+200B), which
  * clients drop or stop at; with RFC 2047 encoded-words decoded; and that in Unicode NFKC, which shows look-alike
  * dots and letters ({@code victim․example}) as the ASCII they stand for. A name runs over letters, digits, hyphens,
- * underscores and dots (also the ideographic full stops IDNA maps to a dot) and is kept when it is a valid domain
- * name after {@link DomainNames#canonical}; address literals are no domain. Linear in the value's length.
+ * underscores and dots (also the ideographic full stops IDNA maps to a dot), after an opening quote or bracket too,
+ * and is kept when it is a valid domain name after {@link DomainNames#canonical}, read as a reader sees it: without
+ * empty labels ({@code victim..example}), with an {@code xn--} label that has no encoded part as its ASCII, and
+ * else as its longest valid parent; address literals are no domain. Linear in the value's length.
  */
-final class DisplayedDomains {
+public final class DisplayedDomains {
     /** RFC 2047 §2: an encoded-word is at most 75 characters. */
     private static final int MAX_ENCODED_WORD = 75;
     /** The most encoded-words decoded in one value (a display name holds a few). */
-    static final int MAX_ENCODED_WORDS = 100;
+    public static final int MAX_ENCODED_WORDS = 100;
     /** The longest name considered (a U-label name can be longer than the 253 octets of its A-labels). */
     static final int MAX_NAME_CHARS = 1024;
     /** RFC 1035 §2.3.4, in the text form without the final dot. */
@@ -43,10 +43,36 @@ final class DisplayedDomains {
     }
 
     /**
+     * Every domain a mail client could show in the From value {@code value} ({@link #collect}), at most {@code limit}
+     * distinct ones: what DMARC reads of a From value that is not strictly an address list, and what the DKIM signer
+     * reads of every From it signs (docs/DkimSign.md, review s23).
+     */
+    public static List<String> shown(String value, int limit) {
+        List<String> out = new ArrayList<>();
+        collect(value, out, limit);
+        return out;
+    }
+
+    /**
+     * Whether {@code value} (its encoded-words decoded) holds a bidi control, with which {@link #shown} also gives
+     * each name with its labels reversed ({@link #reversedLabels}).
+     */
+    public static boolean hasBidiControl(String value) {
+        return decodeEncodedWords(value).codePoints().anyMatch(WrittenText::isBidiControl);
+    }
+
+    /** {@code example.victim} for {@code victim.example}: how a name shows in a right-to-left override run. */
+    public static String reversedLabels(String domain) {
+        List<String> labels = new ArrayList<>(Arrays.asList(domain.split("\\.")));
+        Collections.reverse(labels);
+        return String.join(".", labels);
+    }
+
+    /**
      * The candidate domains of {@code value}, normalised, in order of appearance, added to {@code into}; at most
      * {@code limit} distinct ones.
      */
-    static void collect(String value, Collection<String> into, int limit) {
+    public static void collect(String value, Collection<String> into, int limit) {
         Set<String> found = new LinkedHashSet<>();
         scan(value, found, limit);
         String visible = withoutInvisible(value);
@@ -94,7 +120,7 @@ final class DisplayedDomains {
      * variation selectors), which the strict reading drops from a domain as clients do, and which emoji in display
      * names carry (U+FE0F).
      */
-    static boolean hasInvisible(String value) {
+    public static boolean hasInvisible(String value) {
         // a loop, not a code point stream: read for every From field of every mail (docs/benchmarks.md, session 11)
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);
@@ -119,7 +145,7 @@ final class DisplayedDomains {
                 || c == 0x10A50 || c == 0x1D16D;
     }
 
-    static boolean hasLookAlikeDot(String value) {
+    public static boolean hasLookAlikeDot(String value) {
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);
             if (isLookAlikeDot(c)) {
@@ -170,13 +196,6 @@ final class DisplayedDomains {
         return out.toString();
     }
 
-    /** {@code example.victim} for {@code victim.example}. */
-    private static String reversedLabels(String domain) {
-        List<String> labels = new ArrayList<>(Arrays.asList(domain.split("\\.")));
-        Collections.reverse(labels);
-        return String.join(".", labels);
-    }
-
     private static void scan(String s, Set<String> found, int limit) {
         Set<String> tried = new HashSet<>();     // a name repeated many times is normalised once
         int n = s.length();
@@ -188,6 +207,9 @@ final class DisplayedDomains {
             while (start < n && (s.charAt(start) == ' ' || s.charAt(start) == '\t' || s.charAt(start) == '\r'
                     || s.charAt(start) == '\n')) {
                 start++;
+            }
+            if (start < n && s.charAt(start) == '"') {
+                start++;                        // a quoted domain (ceo@"victim.example") shows the name inside
             }
             boolean literal = start < n && s.charAt(start) == '[';
             if (literal) {
@@ -239,7 +261,8 @@ final class DisplayedDomains {
         if (from == to) {
             return;
         }
-        String d = name.substring(from, to);
+        // an empty label (victim..example) is no name, but a reader sees the name without it (review s23)
+        String d = withoutEmptyLabels(withBasicPunycode(name.substring(from, to)));
         if (d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
             return;                             // an IPv4 address (no top-level domain is all digits)
         }
@@ -258,6 +281,50 @@ final class DisplayedDomains {
                 d = d.substring(dot + 1);
             }
         }
+    }
+
+    /** {@code name} with each run of dots written as one dot. Linear. */
+    static String withoutEmptyLabels(String name) {
+        if (!name.contains("..")) {
+            return name;
+        }
+        StringBuilder out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '.' || out.length() == 0 || out.charAt(out.length() - 1) != '.') {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code name} with each {@code xn--} label whose Punycode has no encoded part ({@code xn--victim-}: RFC 3492
+     * §3.1, the basic code points then the delimiter) written as the ASCII a decoder gives for it ({@code victim}):
+     * no valid A-label (it decodes to ASCII alone, and ends with a hyphen), so no DNS name either, but a lenient
+     * client shows it as that ASCII.
+     */
+    static String withBasicPunycode(String name) {
+        if (name.indexOf('-') < 0) {
+            return name;
+        }
+        StringBuilder out = new StringBuilder(name.length());
+        int start = 0;
+        while (start <= name.length()) {
+            int end = name.indexOf('.', start);
+            if (end < 0) {
+                end = name.length();
+            }
+            String label = name.substring(start, end);
+            boolean basic = label.length() > 5 && label.regionMatches(true, 0, "xn--", 0, 4)
+                    && label.endsWith("-");
+            out.append(basic ? label.substring(4, label.length() - 1) : label);
+            if (end < name.length()) {
+                out.append('.');
+            }
+            start = end + 1;
+        }
+        return out.toString();
     }
 
     /** The longest suffix of an ASCII name, at a label boundary, within RFC 1035's lengths; others unchanged. */
@@ -336,7 +403,7 @@ final class DisplayedDomains {
      * The value with every RFC 2047 encoded-word ({@code =?charset?Q|B?text?=}) decoded, as clients display
      * them wherever they stand; a word that does not decode stays as written.
      */
-    static String decodeEncodedWords(String value) {
+    public static String decodeEncodedWords(String value) {
         StringBuilder out = new StringBuilder(value.length());
         int i = 0;
         int n = value.length();
