@@ -1,5 +1,6 @@
 package dev.authpack.check;
 
+import dev.authpack.dns.CachingDnsResolver;
 import dev.authpack.dns.DnsLookup;
 import dev.authpack.dns.DnsNames;
 import dev.authpack.dns.DnsOutcome;
@@ -36,8 +37,10 @@ import java.util.function.Supplier;
  * every query is sent, counted to the client all the same. Every query sent is counted until it ends (answered,
  * failed, timed out or cancelled).
  *
- * <p>Bounded: at most {@link #MAX_QUESTIONS} distinct questions are remembered; further ones pass through to the
- * shared resolver unremembered. {@link #close() Closed}, it ends every unfinished question with a temporary failure
+ * <p>Bounded: at most {@link #MAX_QUESTIONS} distinct questions are remembered, weighing at most
+ * {@link #MAX_REMEMBERED_BYTES} in all, none heavier than the cache keeps; further ones pass through to the shared
+ * resolver unremembered (review s23: the sender's DNS made one answer megabytes, held while the client kept its
+ * transaction open). {@link #close() Closed}, it ends every unfinished question with a temporary failure
  * and answers every new one with a temporary failure, without asking anyone: a session that went away starts no
  * lookups, and the work waiting on its answers ends at once. It also cancels the shared resolver's futures still
  * unanswered, so that queries no one else waits for end on the network at once ({@link DnsResolver}).
@@ -48,6 +51,14 @@ final class SessionResolver implements DnsResolver {
      * 10 names each for MAIL FROM and HELO, 10 DKIM keys, DMARC walks of 8 names per identifier, iprev's 11).
      */
     static final int MAX_QUESTIONS = 512;
+    /**
+     * The most the answers remembered may weigh ({@link CachingDnsResolver#weight}, bytes of heap, an upper bound);
+     * one answer is remembered only when it weighs at most {@link CachingDnsResolver#MAX_ENTRY_BYTES}, as the cache
+     * keeps it (review s23). A transaction of real mail remembers a few dozen answers of a few hundred bytes; the
+     * sender's own DNS can make one answer megabytes once decoded (thousands of MX or PTR names through name
+     * compression), and the session keeps them as long as the client keeps the transaction, or the connection, open.
+     */
+    static final long MAX_REMEMBERED_BYTES = 1 << 20;
     static final String CLOSED = "the SMTP session's checks were cancelled";
     static final String DEFERRED = "not asked early: this client's early DNS queries are at their quota";
     static final String DEFERRED_SHARE = "not asked early: the early lookups have their share of the DNS transport";
@@ -61,6 +72,8 @@ final class SessionResolver implements DnsResolver {
     private final Map<Question, CompletableFuture<DnsLookup<?>>> answers = new HashMap<>();
     /** The shared resolver's futures not completed yet: cancelled at {@link #close()}. */
     private final Set<CompletableFuture<?>> pending = new HashSet<>();
+    /** What the answers remembered weigh ({@link #MAX_REMEMBERED_BYTES}). */
+    private long rememberedBytes;
     /** Whether an answer given was a local overload ({@link #sawOverload()}). */
     private boolean overloaded;
     /** Whether a question was not asked, the client being at its quota ({@link #deferredEarly()}). */
@@ -170,8 +183,9 @@ final class SessionResolver implements DnsResolver {
         if (mine != null) {
             CompletableFuture<DnsLookup<?>> answer = mine;
             start(question, query).whenComplete((lookup, error) -> {
-                if (lookup.localOverload()) {
-                    // not the name's answer: the next asking asks again (before the askers go on)
+                if (lookup.localOverload() || !keep(question, lookup)) {
+                    // not the name's answer (an overload), or heavier than the session keeps: the next asking
+                    // asks again (before the askers go on)
                     forget(question, answer);
                 }
                 answer.complete(lookup);
@@ -225,6 +239,19 @@ final class SessionResolver implements DnsResolver {
 
     private synchronized void forget(Question question, CompletableFuture<DnsLookup<?>> answer) {
         answers.remove(question, answer);
+    }
+
+    /**
+     * Whether {@code lookup} may be remembered for the transaction: it weighs no more than the cache keeps, and the
+     * answers remembered stay within {@link #MAX_REMEMBERED_BYTES} (counted then).
+     */
+    private synchronized boolean keep(Question question, DnsLookup<?> lookup) {
+        long weight = CachingDnsResolver.weight(question.name(), lookup);
+        if (weight > CachingDnsResolver.MAX_ENTRY_BYTES || weight > MAX_REMEMBERED_BYTES - rememberedBytes) {
+            return false;
+        }
+        rememberedBytes += weight;
+        return true;
     }
 
     private synchronized void overloadSeen() {

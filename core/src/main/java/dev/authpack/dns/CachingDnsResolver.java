@@ -429,9 +429,10 @@ public final class CachingDnsResolver implements DnsResolver {
     /**
      * The bytes of heap an answer holds in the cache, an upper bound (constants above): the entry and its map
      * nodes, the name it is kept under and the lookup's own name (counted twice: they may be two strings), the
-     * detail, each record. Bounds what the cache keeps ({@link #AVERAGE_ENTRY_BYTES}, {@link #MAX_ENTRY_BYTES}).
+     * detail, each record. Bounds what the cache keeps ({@link #AVERAGE_ENTRY_BYTES}, {@link #MAX_ENTRY_BYTES}), and
+     * what an SMTP session's checks keep for their transaction ({@code SessionResolver}).
      */
-    static long weight(String name, DnsLookup<?> lookup) {
+    public static long weight(String name, DnsLookup<?> lookup) {
         long bytes = ANSWER_BYTES + string(name) + string(lookup.name()) + string(lookup.detail());
         for (Object record : lookup.records()) {
             bytes += SLOT_BYTES;

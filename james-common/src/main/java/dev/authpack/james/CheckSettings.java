@@ -45,6 +45,8 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
      * checked as the IPv4 address it embeds. Default: none.
      */
     public static final String TRANSLATOR_PREFIXES = "translatorPrefixes";
+    /** What {@link #verdictPolicy} compares with: the DKIM defaults, made once (it is asked for each mail). */
+    private static final DkimVerifyOptions DKIM_DEFAULTS = DkimVerifyOptions.defaults();
     /** The parameters read here, with MailAuthCheck's names. */
     public static final Set<String> PARAMETERS = Set.of("serverId", "dkim", "spf", "iprev", "smtpAuth", "dmarc",
             "arc", "trustedArcSealers", "dnsServers", "dnsTimeout", "dkimMaxSignatures", "dkimAllowSha1",
@@ -90,6 +92,30 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
         WholeReadBudget maxCheckedTotal = WholeReadBudget.read(parameter.apply(WholeReadBudget.PARAMETER),
                 maxCheckedSize);
         return new CheckSettings(serverId, options, dns, engine, maxCheckedSize, maxCheckedTotal);
+    }
+
+    /**
+     * The settings besides which checks run that change a verdict: the DKIM policy and DMARC's mode and disposition
+     * of a result without a verdict, as text; empty when all are the defaults. Part of the key under which a check
+     * of the SMTP session stands for MailAuthCheck's ({@link SessionCheckedMail}, review s23: a hook laxer than the
+     * mailet had its verdicts written by it). Timeouts and size bounds are not: they change no verdict a check gives
+     * (at most a {@code temperror} for one not finished, or the path a body is hashed by).
+     */
+    public String verdictPolicy() {
+        DkimVerifyOptions d = engine.dkim();
+        DkimVerifyOptions defaults = DKIM_DEFAULTS;
+        DmarcOptions m = engine.dmarc();
+        if (d.maxSignatures() == defaults.maxSignatures() && d.allowSha1() == defaults.allowSha1()
+                && d.minRsaKeyBits() == defaults.minRsaKeyBits()
+                && d.allowUnsignedBodyContent() == defaults.allowUnsignedBodyContent()
+                && d.clockSkew().equals(defaults.clockSkew()) && m.mode() == DmarcOptions.DEFAULT.mode()
+                && m.unverifiableDisposition() == DmarcOptions.DEFAULT.unverifiableDisposition()) {
+            return "";
+        }
+        return "dkimMaxSignatures=" + d.maxSignatures() + " dkimAllowSha1=" + d.allowSha1() + " dkimMinRsaKeyBits="
+                + d.minRsaKeyBits() + " dkimAllowUnsignedBodyContent=" + d.allowUnsignedBodyContent()
+                + " dkimClockSkew=" + d.clockSkew().getSeconds() + " dmarcMode=" + m.mode().name()
+                + " dmarcUnverifiableDisposition=" + m.unverifiableDisposition().word();
     }
 
     /** The shared checker for these settings (the one MailAuthCheck gets for the same values). */

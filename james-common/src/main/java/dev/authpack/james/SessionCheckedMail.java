@@ -43,7 +43,11 @@ import javax.mail.internet.MimeMessage;
  * length at will, and the rebuilt message inherited the results of the one received.
  */
 public final class SessionCheckedMail {
-    /** The authserv-id and the checks (CheckOptions) of the session's check: {@code serverId|options}. */
+    /**
+     * The authserv-id and the checks (CheckOptions) of the session's check, {@code serverId|options}, and its verdict
+     * policy when not the default ({@link CheckSettings#verdictPolicy}): a MailAuthCheck uses the results only under
+     * the same key.
+     */
     public static final AttributeName CHECKED_IN_SESSION = AttributeName.of("authpack.checked-in-session");
 
     /**
@@ -74,15 +78,29 @@ public final class SessionCheckedMail {
      */
     public static boolean handOver(Mail mail, String serverId, CheckOptions options, CheckRun run, Duration limit,
                                    byte[] message) {
-        return handOver(PendingChecks.shared(), mail, serverId, options, run, limit, message);
+        return handOverUnder(PendingChecks.shared(), mail, key(serverId, options), run, limit, message);
+    }
+
+    /**
+     * {@link #handOver(Mail, String, CheckOptions, CheckRun, Duration, byte[])} under the key of {@code settings}:
+     * its serverId, checks and verdict policy ({@link CheckSettings#verdictPolicy}), so that only a MailAuthCheck
+     * with the same takes the checks (review s23).
+     */
+    public static boolean handOver(Mail mail, CheckSettings settings, CheckRun run, Duration limit, byte[] message) {
+        return handOverUnder(PendingChecks.shared(), mail, key(settings), run, limit, message);
     }
 
     static boolean handOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options, CheckRun run,
                             Duration limit, byte[] message) {
+        return handOverUnder(pending, mail, key(serverId, options), run, limit, message);
+    }
+
+    private static boolean handOverUnder(PendingChecks pending, Mail mail, String checkKey, CheckRun run,
+                                         Duration limit, byte[] message) {
         if (message == null) {
-            return handOver(pending, mail, serverId, options, run, limit, 0);
+            return handOverUnder(pending, mail, checkKey, run, limit, 0);
         }
-        Optional<String> token = pending.put(key(serverId, options), run, limit, message);
+        Optional<String> token = pending.put(checkKey, run, limit, message);
         token.ifPresent(t -> mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t))));
         return token.isPresent();
     }
@@ -97,12 +115,17 @@ public final class SessionCheckedMail {
      */
     public static boolean handOver(Mail mail, String serverId, CheckOptions options, CheckRun run, Duration limit,
                                    long octets) {
-        return handOver(PendingChecks.shared(), mail, serverId, options, run, limit, octets);
+        return handOverUnder(PendingChecks.shared(), mail, key(serverId, options), run, limit, octets);
     }
 
     static boolean handOver(PendingChecks pending, Mail mail, String serverId, CheckOptions options, CheckRun run,
                             Duration limit, long octets) {
-        Optional<String> token = pending.put(key(serverId, options), run, limit, octets);
+        return handOverUnder(pending, mail, key(serverId, options), run, limit, octets);
+    }
+
+    private static boolean handOverUnder(PendingChecks pending, Mail mail, String checkKey, CheckRun run,
+                                         Duration limit, long octets) {
+        Optional<String> token = pending.put(checkKey, run, limit, octets);
         token.ifPresent(t -> {
             mail.setAttribute(new Attribute(PENDING, AttributeValue.of(t)));
             mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(MessageBinding.digest(message(mail)))));
@@ -112,7 +135,15 @@ public final class SessionCheckedMail {
 
     /** Stores the session's results on the mail and marks it checked under {@code serverId} with {@code options}. */
     public static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report) {
-        store(mail, serverId, options, report, report.methodResults());
+        storeUnder(mail, serverId, key(serverId, options), report, report.methodResults());
+    }
+
+    /**
+     * {@link #store(Mail, String, CheckOptions, AuthCheckReport)} marked with the key of {@code settings}: its
+     * serverId, checks and verdict policy (review s23).
+     */
+    public static void store(Mail mail, CheckSettings settings, AuthCheckReport report) {
+        storeUnder(mail, settings.serverId(), key(settings), report, report.methodResults());
     }
 
     /**
@@ -126,9 +157,15 @@ public final class SessionCheckedMail {
         store(mail, serverId, options, report);
     }
 
-    private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
-                              List<MethodResult> resinfos) {
-        store(mail, serverId, options, report, resinfos, AuthResultsWriter.headerValue(serverId, resinfos),
+    /** {@link #store(Mail, String, CheckOptions, AuthCheckReport, String)} under the key of {@code settings}. */
+    public static void store(Mail mail, CheckSettings settings, AuthCheckReport report, String digest) {
+        mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(digest)));
+        store(mail, settings, report);
+    }
+
+    private static void storeUnder(Mail mail, String serverId, String checkKey, AuthCheckReport report,
+                                   List<MethodResult> resinfos) {
+        storeUnder(mail, serverId, checkKey, report, resinfos, AuthResultsWriter.headerValue(serverId, resinfos),
                 Optional.empty());
     }
 
@@ -136,10 +173,10 @@ public final class SessionCheckedMail {
      * @param checked the octets the results describe, when known to be the mail's message (checks handed over with
      *                them, taken after the message was compared with them): digested as they are, not streamed again
      */
-    private static void store(Mail mail, String serverId, CheckOptions options, AuthCheckReport report,
-                              List<MethodResult> resinfos, String fieldValue, Optional<byte[]> checked) {
+    private static void storeUnder(Mail mail, String serverId, String checkKey, AuthCheckReport report,
+                                   List<MethodResult> resinfos, String fieldValue, Optional<byte[]> checked) {
         MailAttributes.store(mail, serverId, report, resinfos, fieldValue);
-        mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(key(serverId, options))));
+        mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(checkKey)));
         if (checked.isPresent()) {
             mail.setAttribute(new Attribute(CHECKED_MESSAGE, AttributeValue.of(MessageBinding.digest(checked.get()))));
         } else if (mail.getAttribute(CHECKED_MESSAGE).isEmpty()) {
@@ -187,12 +224,26 @@ public final class SessionCheckedMail {
         return checked(PendingChecks.shared(), mail, serverId, options, bindForReuse);
     }
 
+    /**
+     * {@link #checked(Mail, String, CheckOptions, boolean)} for a MailAuthCheck with {@code settings}: the session's
+     * results are used only when they were made with the same serverId, checks and verdict policy
+     * ({@link CheckSettings#verdictPolicy}, review s23).
+     */
+    public static Optional<Checked> checked(Mail mail, CheckSettings settings, boolean bindForReuse) {
+        return checkedUnder(PendingChecks.shared(), mail, settings.serverId(), key(settings), bindForReuse);
+    }
+
     static Optional<Checked> checked(PendingChecks pending, Mail mail, String serverId, CheckOptions options) {
         return checked(pending, mail, serverId, options, true);
     }
 
     static Optional<Checked> checked(PendingChecks pending, Mail mail, String serverId, CheckOptions options,
                                      boolean bindForReuse) {
+        return checkedUnder(pending, mail, serverId, key(serverId, options), bindForReuse);
+    }
+
+    private static Optional<Checked> checkedUnder(PendingChecks pending, Mail mail, String serverId, String checkKey,
+                                                  boolean bindForReuse) {
         try {
             Optional<String> token = MailEnvelopes.stringAttribute(mail, PENDING);
             Optional<byte[]> held = token.flatMap(pending::message);
@@ -200,9 +251,9 @@ public final class SessionCheckedMail {
                 return Optional.empty();
             }
             Optional<Checked> handedOver = takeHandedOver(pending, mail, token,
-                    bindForReuse ? held : Optional.empty(), bindForReuse, serverId, options);
+                    bindForReuse ? held : Optional.empty(), bindForReuse, serverId, checkKey);
             return handedOver.isPresent() ? handedOver
-                    : stored(mail, serverId, options).map(r -> new Checked(r, Optional.empty(), false));
+                    : stored(mail, serverId, checkKey).map(r -> new Checked(r, Optional.empty(), false));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOG.warn("{}: the session's results not used: {}", mail.getName(), e.toString());
             return Optional.empty();
@@ -216,13 +267,13 @@ public final class SessionCheckedMail {
      */
     private static Optional<Checked> takeHandedOver(PendingChecks pending, Mail mail, Optional<String> token,
                                                     Optional<byte[]> held, boolean bind, String serverId,
-                                                    CheckOptions options) {
+                                                    String checkKey) {
         if (token.isEmpty()) {
             return Optional.empty();
         }
         Optional<AuthCheckReport> report;
         try {
-            report = pending.take(token.get(), key(serverId, options));
+            report = pending.take(token.get(), checkKey);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.warn("{}: interrupted while waiting for the session's checks", mail.getName());
@@ -233,19 +284,19 @@ public final class SessionCheckedMail {
             List<MethodResult> resinfos = r.methodResults();
             String fieldValue = AuthResultsWriter.headerValue(serverId, resinfos);
             if (bind) {
-                store(mail, serverId, options, r, resinfos, fieldValue, held);
+                storeUnder(mail, serverId, checkKey, r, resinfos, fieldValue, held);
             } else {
                 MailAttributes.store(mail, serverId, r, resinfos, fieldValue);
-                mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(key(serverId, options))));
+                mail.setAttribute(new Attribute(CHECKED_IN_SESSION, AttributeValue.of(checkKey)));
                 mail.removeAttribute(CHECKED_MESSAGE);
             }
             return new Checked(resinfos, Optional.of(fieldValue), r.localOverload());
         });
     }
 
-    private static Optional<List<MethodResult>> stored(Mail mail, String serverId, CheckOptions options) {
+    private static Optional<List<MethodResult>> stored(Mail mail, String serverId, String checkKey) {
         boolean same = MailEnvelopes.stringAttribute(mail, CHECKED_IN_SESSION)
-                .filter(key(serverId, options)::equals).isPresent()
+                .filter(checkKey::equals).isPresent()
                 && MailAttributes.authservId(mail).filter(serverId::equals).isPresent();
         if (!same) {
             return Optional.empty();
@@ -319,6 +370,31 @@ public final class SessionCheckedMail {
         }
         String text = makeKey(serverId, o);
         lastKey = new Key(serverId, o, text);
+        return text;
+    }
+
+    /** The latest key of a {@link CheckSettings} made (one object per hook or mailet). */
+    private record SettingsKey(CheckSettings settings, String text) {
+    }
+
+    private static volatile SettingsKey lastSettingsKey = new SettingsKey(null, "");
+
+    /**
+     * The key of {@code settings}: {@link #key(String, CheckOptions)} and, when it is not the default, the verdict
+     * policy ({@link CheckSettings#verdictPolicy}): the key of default settings is the one mail in the spool carries.
+     */
+    static String key(CheckSettings settings) {
+        SettingsKey last = lastSettingsKey;
+        if (last.settings() == settings) {
+            return last.text();
+        }
+        String policy = settings.verdictPolicy();
+        String base = key(settings.serverId(), settings.options());
+        if (policy.isEmpty()) {
+            return base;
+        }
+        String text = base + " verdictPolicy=[" + policy + "]";
+        lastSettingsKey = new SettingsKey(settings, text);
         return text;
     }
 

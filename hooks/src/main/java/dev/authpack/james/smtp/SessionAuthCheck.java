@@ -382,9 +382,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (!enforcement.awaitsAtData(exempt, spfLeftToData)) {
                 // label-only: nothing to refuse here, so the client does not wait; MailAuthCheck takes the checks
                 // (finished meanwhile, as a rule) when the spool reaches the mail
-                if (settings.options().needsMessage() && (!fitsHandOver(mail) || headerOnly(mail))) {
-                    // not kept on the heap until the spool takes it: MailAuthCheck checks it from the spool, over
-                    // the answers the early lookups got, which go on into the cache (not cancelled here)
+                if (!fitsHandOver(mail) || settings.options().needsMessage() && headerOnly(mail)) {
+                    // not kept on the heap until the spool takes it (nor, when the checks read no message, hashed
+                    // whole on this I/O thread to bind them: review s23): MailAuthCheck checks it from the spool,
+                    // over the answers the early lookups got, which go on into the cache (not cancelled here)
                     checks.leaveToSpool(checker.deadline());
                     leftToSpool = true;
                     return HookResult.DECLINED;
@@ -412,7 +413,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 CheckRun run = started.run();
                 // the run holds the message it reads until it finishes, and the table until MailAuthCheck takes it
                 // (to compare the mail's message with, octet for octet): its octets count against the table's bound
-                handedOver = SessionCheckedMail.handOver(mail, settings.serverId(), settings.options(), run,
+                handedOver = SessionCheckedMail.handOver(mail, settings, run,
                         checker.deadline().plus(AWAIT_GRACE), started.message());
                 if (handedOver) {
                     checks.handOver(run);
@@ -422,7 +423,7 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
                 // down, when a wait is free (otherwise MailAuthCheck checks the mail)
                 Awaited awaited = await(run, envelope, mail, session, started.streamedWith());
                 if (awaited.report() != null) {
-                    SessionCheckedMail.store(mail, settings.serverId(), settings.options(), awaited.report());
+                    SessionCheckedMail.store(mail, settings, awaited.report());
                 }
                 return HookResult.DECLINED;
             }
@@ -474,15 +475,17 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
     /**
      * Stores the results of a mail accepted after the check was awaited, for MailAuthCheck: bound by the SHA-256 of the
      * pass that streamed its body, or by one made now; a message checked from its header section without such a
-     * pass gets none (MailAuthCheck checks it). A failure here leaves the mail to MailAuthCheck, marks taken off.
+     * pass, or over maxCheckedSize (its checks read no message), gets none (MailAuthCheck checks it). A failure here leaves the mail to MailAuthCheck, marks taken off.
      */
     private void store(Mail mail, AuthCheckReport report, Started started) {
         try {
             if (started.binding() != null) {
                 // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report, started.binding());
-            } else if (!started.headerOnly()) {
-                SessionCheckedMail.store(mail, settings.serverId(), settings.options(), report);
+                SessionCheckedMail.store(mail, settings, report, started.binding());
+            } else if (!started.headerOnly() && !settings.maxCheckedSize().exceededBy(messageSize(mail))) {
+                // bound by the SHA-256 of the whole message, on this I/O thread: only within the size read whole
+                // (checks that read no message read none, review s23: a message of any size was hashed here)
+                SessionCheckedMail.store(mail, settings, report);
             }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.warn("SessionAuthCheck: results of mail {} not stored (MailAuthCheck checks it): {}",

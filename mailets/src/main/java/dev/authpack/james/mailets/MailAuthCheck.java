@@ -71,6 +71,8 @@ public class MailAuthCheck extends GenericMailet {
     private MailAuthChecker checker;
     private CheckOptions options;
     private String serverId;
+    /** The check parameters read at init: the session's results are used only under the same (review s23). */
+    private CheckSettings settings;
     private boolean addAuthenticationResults;
     private boolean removeForged;
     /**
@@ -154,6 +156,7 @@ public class MailAuthCheck extends GenericMailet {
         }
         serverId = settings.serverId();
         options = settings.options();
+        this.settings = settings;
         maxChecked = settings.maxCheckedSize();
         maxCheckedTotal = settings.maxCheckedTotal();
         // one deadline rule: each check ends within its engine's budget; the message's deadline follows from them
@@ -170,7 +173,7 @@ public class MailAuthCheck extends GenericMailet {
     public void service(Mail mail) {
         // ---- begin: reuse of the SMTP session's check (issue 11; hook dev.authpack.james.smtp.SessionAuthCheck) ----
         Optional<dev.authpack.james.SessionCheckedMail.Checked> checkedInSession =
-                dev.authpack.james.SessionCheckedMail.checked(mail, serverId, options, !addAuthenticationResults);
+                dev.authpack.james.SessionCheckedMail.checked(mail, settings, !addAuthenticationResults);
         if (checkedInSession.isPresent() && checkedInSession.get().localOverload() && !overloadRetry.isZero()) {
             // the session's resolver was at its bound: no client waits now, so the mailet asks again itself
             LOGGER.info("{}: the session's checks met this server's DNS overload: checked again", mail.getName());

@@ -39,22 +39,34 @@ class MailAuthCheckSessionReuseTest {
 
     private static String run(RecordingMetricFactory metrics, String serverId, CheckOptions sessionOptions,
                               String... parameters) throws Exception {
+        return run(metrics, mail -> SessionCheckedMail.store(mail, serverId, sessionOptions, stored()), parameters);
+    }
+
+    /** {@code parameters} of the mailet (besides serverId, the DNS server and short timeouts). */
+    private static java.util.Map<String, String> parameters(String... parameters) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(java.util.Map.of("serverId", "mx.test",
+                "spfTimeout", "200", "dkimKeyTimeout", "200", "iprevTimeout", "200", "dmarcTimeout", "200"));
+        for (int i = 0; i < parameters.length; i += 2) {
+            all.put(parameters[i], parameters[i + 1]);
+        }
+        return all;
+    }
+
+    /** The mailet's headers after it served a mail whose session's results {@code storeInSession} stored. */
+    private static String run(RecordingMetricFactory metrics, java.util.function.Consumer<Mail> storeInSession,
+                              String... parameters) throws Exception {
         try (LoopbackDnsServer silent = LoopbackDnsServer.start("$ORIGIN example.com.\n@ 300 IN TXT \"x\"\n")) {
             silent.drop("example.com").drop("mail.example.com").drop("1.2.0.192.in-addr.arpa")
                     .drop("_dmarc.example.com");
             FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("MailAuthCheck")
-                    .setProperty("serverId", "mx.test").setProperty("dnsServers", silent.address())
-                    .setProperty("spfTimeout", "200").setProperty("dkimKeyTimeout", "200")
-                    .setProperty("iprevTimeout", "200").setProperty("dmarcTimeout", "200");
-            for (int i = 0; i < parameters.length; i += 2) {
-                config.setProperty(parameters[i], parameters[i + 1]);
-            }
+                    .setProperty("dnsServers", silent.address());
+            parameters(parameters).forEach(config::setProperty);
             MailAuthCheck mailet = new MailAuthCheck(new AuthpackEngines(), metrics);
             mailet.init(config.build());
             FakeMail mail = FakeMail.builder().name("m1").sender("alice@example.com").recipient("bob@example.org")
                     .remoteAddr("192.0.2.1")
                     .mimeMessage(MimeMessageBytes.from(MESSAGE.getBytes(StandardCharsets.US_ASCII))).build();
-            SessionCheckedMail.store(mail, serverId, sessionOptions, stored());
+            storeInSession.accept(mail);
             mailet.service(mail);
             return headers(mail);
         }
@@ -89,6 +101,33 @@ class MailAuthCheckSessionReuseTest {
         assertThat(run("mx.test", CheckOptions.ALL, "iprev", "false")).contains("spf=temperror")
                 .doesNotContain("stored.example");
     }
+
+    /**
+     * Review s23: results stored by a hook with the default verdict policy (a 1024-bit RSA key passes, SHA-1 is
+     * {@code policy}, an unverifiable DMARC result takes the strictest disposition) were written by a MailAuthCheck
+     * configured with another one, which its own check would not have given: a setting that changes a verdict now
+     * makes the mail checked again.
+     */
+    @Test
+    void mailCheckedUnderAnotherVerdictPolicyIsCheckedAgain() throws Exception {
+        // each setting, faster: ReviewS23SessionVerdictPolicyTest
+        String[][] policies = {{"dkimMinRsaKeyBits", "2048"}, {"dmarcUnverifiableDisposition", "reject"}};
+        for (String[] policy : policies) {
+            assertThat(run("mx.test", CheckOptions.ALL, policy)).as(policy[0]).contains("spf=temperror")
+                    .doesNotContain("stored.example");
+        }
+    }
+
+    /** Review s23: a hook with the mailet's verdict policy, not the default one: its results are written. */
+    @Test
+    void mailCheckedUnderTheSameVerdictPolicyIsNotCheckedAgain() throws Exception {
+        String[] policy = {"dkimMinRsaKeyBits", "2048", "dmarcUnverifiableDisposition", "reject"};
+        dev.authpack.james.CheckSettings hook = dev.authpack.james.CheckSettings.read(parameters(policy)::get);
+        String headers = run(new RecordingMetricFactory(), mail -> SessionCheckedMail.store(mail, hook, stored()),
+                policy);
+        assertThat(headers).contains("spf=pass", "smtp.mailfrom=stored.example").doesNotContain("temperror");
+    }
+
     /** Review s19 (L3): the session's results, written over a message whose rewrite fails: not delivered so. */
     @Test
     void aRewriteThatFailsSendsTheMailToTheErrorProcessor() throws Exception {

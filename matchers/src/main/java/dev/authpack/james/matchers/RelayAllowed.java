@@ -39,8 +39,8 @@ import java.util.Optional;
  * {@code getRemoteHost()}; see {@link MailRelayRequests#clientNames}), MAIL FROM and the SMTP AUTH user
  * ({@link Mail#SMTP_AUTH_USER}). It never does DNS. When a rule that trusts the client itself allowed the mail
  * (relay_hosts, relay_from, an authenticated user; not relay_to) it records that on the mail
- * ({@link MailRelayRequests#TRUSTED_CLIENT}, read by DkimSign), and removes the record otherwise. Anything unexpected in {@link #match} denies: it is logged and no
- * recipient is returned.
+ * ({@link MailRelayRequests#TRUSTED_CLIENT}, read by DkimSign), and removes the record otherwise. Anything unexpected in {@link #match} denies: it is logged, no
+ * recipient is returned and the record is removed.
  */
 public class RelayAllowed extends GenericMatcher {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayAllowed.class);
@@ -75,6 +75,12 @@ public class RelayAllowed extends GenericMatcher {
             return allowedRecipients(mail);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOGGER.error("RelayAllowed: denying relay for mail {} after an unexpected error", mail.getName(), e);
+            // nor does it keep an earlier judgement's trust, which DkimSign signs by (review s23)
+            try {
+                MailRelayRequests.recordTrustedClient(mail, Optional.empty());
+            } catch (RuntimeException ignored) {
+                // nothing more to do: the error is logged above
+            }
             return List.of();
         }
     }
