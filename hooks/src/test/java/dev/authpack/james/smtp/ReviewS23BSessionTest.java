@@ -50,4 +50,30 @@ class ReviewS23BSessionTest {
         assertThat(SessionCheckedMail.checked(stored, settings("dnsServers", "198.51.100.53"), true))
                 .as("a MailAuthCheck asking another resolver").isEmpty();
     }
+
+    /**
+     * 1c4371b6 bounds the hash made to bind the results of checks that read no message with
+     * {@code maxCheckedSize.exceededBy(size)}; a mail whose size James cannot tell ({@code messageSize} -1) is not
+     * "exceeded", so it is hashed whole on the I/O thread, whatever its length. MessageSizeLimit#mayExceed is the
+     * test for a size only reading could tell (review s18 L2).
+     */
+    @Test
+    void aMailOfUnknownSizeIsNotHashedWholeForChecksThatReadNoMessage() throws Exception {
+        SessionAuthCheck hook = SessionAuthCheckTest.hook(new SessionAuthCheckTest.Counting(), "dkim", "false",
+                "dmarc", "false", "arc", "false", "awaitAtData", "always", "maxCheckedSize", "1024");
+        SMTPSession session = SessionAuthCheckTest.session("192.0.2.1", null, false);
+        hook.doHelo(session, "mx.ok.example");
+        hook.doMail(session, MaybeSender.of(new MailAddress("b@ok.example")));
+        String head = "From: a@ok.example\r\nSubject: hi\r\n\r\n";
+        byte[] message = (head + "x".repeat(4096) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        FakeMail mail = FakeMail.builder().name("m1").sender("b@ok.example").recipient("b@example.net")
+                .size(-1).mimeMessage(MimeMessageBytes.from(message)).build();
+        try {
+            assertThat(hook.onMessage(session, mail)).isEqualTo(HookResult.DECLINED);
+        } finally {
+            hook.onDisconnect(session);
+        }
+        assertThat(mail.getAttribute(SessionCheckedMail.CHECKED_MESSAGE)).as("hashed whole to bind the results")
+                .isEmpty();
+    }
 }
