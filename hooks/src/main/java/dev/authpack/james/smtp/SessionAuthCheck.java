@@ -482,9 +482,10 @@ public class SessionAuthCheck implements HeloHook, MailHook, DataLineFilter, Jam
             if (started.binding() != null) {
                 // its body streamed whole for the check: bound by the SHA-256 of that same pass, not read again
                 SessionCheckedMail.store(mail, settings, report, started.binding());
-            } else if (!started.headerOnly() && !settings.maxCheckedSize().exceededBy(messageSize(mail))) {
+            } else if (!started.headerOnly() && !settings.maxCheckedSize().mayExceed(messageSize(mail))) {
                 // bound by the SHA-256 of the whole message, on this I/O thread: only within the size read whole
-                // (checks that read no message read none, review s23: a message of any size was hashed here)
+                // (checks that read no message read none, review s23: a message of any size was hashed here; one
+                // of a size James cannot tell is not hashed either, review s23 B)
                 SessionCheckedMail.store(mail, settings, report);
             }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
