@@ -87,7 +87,7 @@ public final class DemoSend {
                     }
                     s.auth(v.substring(0, colon), v.substring(colon + 1));
                 }
-                case "--port" -> port = port(v);
+                case "--port" -> port = port(v, 1);
                 case "--work" -> work = Path.of(v);
                 case "--proxy" -> proxy = v;
                 default -> throw new UsageException("unknown option " + args[i]);
@@ -143,16 +143,17 @@ public final class DemoSend {
         return 0;
     }
 
-    private static int port(String value) throws UsageException {
+    /** The value of {@code --port}, {@code lowest} to 65535 (bin/demo takes 0: any free port). */
+    static int port(String value, int lowest) throws UsageException {
         try {
             int port = Integer.parseInt(value);
-            if (port >= 1 && port <= 65535) {
+            if (port >= lowest && port <= 65535) {
                 return port;
             }
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new UsageException("--port takes a number from 1 to 65535, not '" + value + "'");
+        throw new UsageException("--port takes a number from " + lowest + " to 65535, not '" + value + "'");
     }
 
     /** Why a connection may have been closed, as to the PROXY header. */

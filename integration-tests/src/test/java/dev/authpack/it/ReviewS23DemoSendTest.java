@@ -48,5 +48,13 @@ class ReviewS23DemoSendTest {
         assertThatThrownBy(() -> DemoSend.run(new String[] {"--port", "abc"}, System.out))
                 .isInstanceOf(DemoSend.UsageException.class)
                 .hasMessage("--port takes a number from 1 to 65535, not 'abc'");
+        assertThatThrownBy(() -> DemoSend.port("65536", 0)).isInstanceOf(DemoSend.UsageException.class)
+                .hasMessage("--port takes a number from 0 to 65535, not '65536'");
+    }
+
+    @Test
+    void binDemoTakesPortZeroForAnyFreePort() throws Exception {
+        assertThat(DemoSend.port("0", 0)).isZero();
+        assertThat(DemoSend.port("2525", 1)).isEqualTo(2525);
     }
 }
