@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dkim-key", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
-        description = {"Prints the DNS TXT record that publishes the public half of a DKIM signing key, as a zone"
-                + " file line:",
-                "  SELECTOR._domainkey.DOMAIN. IN TXT \"v=DKIM1; k=rsa; p=...\"",
-                "(split into strings of at most 255 characters, which DNS clients join)."},
+        // the first line is the command's summary in `authpack --help`: a whole sentence
+        description = {"Prints the DNS TXT record that publishes the public half of a DKIM signing key.",
+                "One zone file line, split into strings of at most 255 characters (DNS clients join them):",
+                "  SELECTOR._domainkey.DOMAIN. IN TXT \"v=DKIM1; k=rsa; p=...\""},
         footer = {"", "Exit status: 0 printed; 2 usage error, or a key that cannot be read."})
 final class DkimKeyCommand implements Callable<Integer> {
 

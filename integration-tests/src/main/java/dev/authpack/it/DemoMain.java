@@ -41,7 +41,7 @@ public final class DemoMain {
                 case "--work" -> work = Path.of(require(args[i], value));
                 case "--jar" -> jar = Path.of(require(args[i], value));
                 case "--template" -> template = Path.of(require(args[i], value));
-                case "--port" -> port = Integer.parseInt(require(args[i], value));
+                case "--port" -> port = port(require(args[i], value));
                 default -> usage("unknown argument " + args[i]);
             }
             i++;
@@ -187,10 +187,20 @@ public final class DemoMain {
         return value;
     }
 
+    private static int port(String value) {
+        try {
+            return DemoSend.port(value, 0);
+        } catch (DemoSend.UsageException e) {
+            usage(e.getMessage());
+            return 0;
+        }
+    }
+
     private static void usage(String error) {
         System.err.println(error);
-        System.err.println("usage: DemoMain [--root DIR] [--port N] [--work DIR] [--jar FILE] [--template DIR]"
-                + " [--proxy]");
+        // bin/demo passes --root and --work itself
+        System.err.println("usage: bin/demo [--port N] [--proxy] [--jar FILE] [--template DIR] [--root DIR]"
+                + " [--work DIR]");
         System.exit(2);
     }
 }

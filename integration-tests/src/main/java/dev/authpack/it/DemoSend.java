@@ -30,7 +30,12 @@ public final class DemoSend {
     private DemoSend() {
     }
 
+    /** The options of USAGE, each followed by its value. */
+    private static final java.util.Set<String> OPTIONS = java.util.Set.of("--from", "--to", "--client-ip", "--helo",
+            "--auth", "--port", "--work", "--proxy");
+
     /** A bad command line: exit status 2 with the usage. */
+
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
@@ -63,6 +68,9 @@ public final class DemoSend {
         String heloName = null;
         String proxy = null;
         for (int i = 0; i < args.length; i += 2) {
+            if (!OPTIONS.contains(args[i])) {
+                throw new UsageException("unknown option " + args[i]);
+            }
             if (i + 1 >= args.length) {
                 throw new UsageException("option " + args[i] + " needs a value");
             }
@@ -79,7 +87,7 @@ public final class DemoSend {
                     }
                     s.auth(v.substring(0, colon), v.substring(colon + 1));
                 }
-                case "--port" -> port = Integer.parseInt(v);
+                case "--port" -> port = port(v, 1);
                 case "--work" -> work = Path.of(v);
                 case "--proxy" -> proxy = v;
                 default -> throw new UsageException("unknown option " + args[i]);
@@ -101,6 +109,12 @@ public final class DemoSend {
         try {
             result = send(s, port);
         } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.net.ConnectException) {
+                // refused: no server on the port (a --proxy demo accepts the connection, then closes it)
+                out.println("not accepted: nothing listens on 127.0.0.1:" + port + " (" + e.getCause().getMessage()
+                        + "): is bin/demo running? It prints its SMTP port; give another one with --port N");
+                return 1;
+            }
             out.println(e.getMessage());
             out.println("\nnot accepted: " + e.getCause().getMessage() + proxyHint(proxy));
             return 1;
@@ -127,6 +141,19 @@ public final class DemoSend {
                 + file.get() : "\ndelivered: " + file.get());
         out.println(end < 0 ? message : message.substring(0, end));
         return 0;
+    }
+
+    /** The value of {@code --port}, {@code lowest} to 65535 (bin/demo takes 0: any free port). */
+    static int port(String value, int lowest) throws UsageException {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= lowest && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new UsageException("--port takes a number from " + lowest + " to 65535, not '" + value + "'");
     }
 
     /** Why a connection may have been closed, as to the PROXY header. */
