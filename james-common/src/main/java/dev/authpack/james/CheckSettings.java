@@ -95,9 +95,10 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
     }
 
     /**
-     * The settings besides which checks run that change a verdict: the DKIM policy, DMARC's mode and disposition
-     * of a result without a verdict, and the DNS servers asked (another resolver gives other answers: review s23 B),
-     * as text; empty when all are the defaults. Part of the key under which a check
+     * The settings besides which checks run that change a verdict: the DKIM policy and DMARC's mode and disposition
+     * of a result without a verdict, as text; empty when all are the defaults. Not the DNS servers: the hook and the
+     * mailet are to name the same ones (docs/SessionAuthCheck.md), and mail in the spool keeps its key (review s23 B
+     * finding 10, decided: a configuration difference, not an input an attacker controls). Part of the key under which a check
      * of the SMTP session stands for MailAuthCheck's ({@link SessionCheckedMail}, review s23: a hook laxer than the
      * mailet had its verdicts written by it). Timeouts and size bounds are not: they change no verdict a check gives
      * (at most a {@code temperror} for one not finished, or the path a body is hashed by).
@@ -110,15 +111,13 @@ public record CheckSettings(String serverId, CheckOptions options, DnsSettings d
                 && d.minRsaKeyBits() == defaults.minRsaKeyBits()
                 && d.allowUnsignedBodyContent() == defaults.allowUnsignedBodyContent()
                 && d.clockSkew().equals(defaults.clockSkew()) && m.mode() == DmarcOptions.DEFAULT.mode()
-                && m.unverifiableDisposition() == DmarcOptions.DEFAULT.unverifiableDisposition()
-                && dns.servers().isEmpty()) {
+                && m.unverifiableDisposition() == DmarcOptions.DEFAULT.unverifiableDisposition()) {
             return "";
         }
         return "dkimMaxSignatures=" + d.maxSignatures() + " dkimAllowSha1=" + d.allowSha1() + " dkimMinRsaKeyBits="
                 + d.minRsaKeyBits() + " dkimAllowUnsignedBodyContent=" + d.allowUnsignedBodyContent()
                 + " dkimClockSkew=" + d.clockSkew().getSeconds() + " dmarcMode=" + m.mode().name()
-                + " dmarcUnverifiableDisposition=" + m.unverifiableDisposition().word()
-                + " dnsServers=" + String.join(",", dns.servers());
+                + " dmarcUnverifiableDisposition=" + m.unverifiableDisposition().word();
     }
 
     /** The shared checker for these settings (the one MailAuthCheck gets for the same values). */
