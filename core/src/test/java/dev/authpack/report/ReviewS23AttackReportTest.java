@@ -1,0 +1,96 @@
+package dev.authpack.report;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Session 23 attacker's review (reviewA) of the session's report parser fixes: variants of the attacks the fixes
+ * answered. These tests fail on s23-lead (b822533c); each names the finding in REVIEW-A.md.
+ */
+class ReviewS23AttackReportTest {
+    private static Report parse(String message) {
+        return new ReportParser().parse(message.getBytes(StandardCharsets.UTF_8), "");
+    }
+
+    /**
+     * A genuine Exchange (Internet Mail Connector) text bounce, as sisimai's lhost-exchange2003-04: its own notice
+     * repeats the original's To and Subject fields, above its per-recipient section, whatever the original's sender
+     * wrote there.
+     */
+    private static String exchangeBounce(String originalTo, String originalSubject) {
+        return "Return-Path: <>\n"
+                + "Message-ID: <00000000.00000000@mx8.remote.example>\n"
+                + "From: System Administrator <postmaster@remote.example>\n"
+                + "To: <bounces+alice=example.com@bounce.example.com>\n"
+                + "Subject: Undeliverable: " + originalSubject + "\n"
+                + "Date: Thu, 29 Apr 2021 23:34:45 +0900\n"
+                + "X-Mailer: Microsoft Exchange Server Internet Mail Connector Version 4.0.994.63\n"
+                + "\n"
+                + "Your message did not reach some or all of the intended recipients.\n"
+                + "\n"
+                + "      To:\t" + originalTo + "\n"
+                + "      Subject:\t" + originalSubject + "\n"
+                + "      Sent:\t4/29/21 11:34:45 PM\n"
+                + "\n"
+                + "The following recipient(s) could not be reached:\n"
+                + "\n"
+                + "      nouser@remote.example on 4/29/21 11:34:45 PM\n"
+                + "            Recipient Not Found\n"
+                + "            MSEXCH:IMC:REMOTE:NOUSER:CAT\n";
+    }
+
+    /**
+     * Finding R1 (High). Backscatter through a notice that quotes the original's fields in its own text: the
+     * attacker sends to nouser@remote.example with our VERP address as MAIL FROM, writing {@code To:
+     * victim@example.com} and a Subject holding an address and a 5.1.1 reply. The session's fix reads the family and
+     * the section only from the bounce's own text, but here the attacker's words ARE in the bounce's own text (the
+     * To:/Subject: lines of the notice, above the start phrase): victim@example.com became a failed, hard-bounced
+     * recipient. A mail client shows these as the original's fields, not as recipients.
+     */
+    @Test
+    void theOriginalsFieldsRepeatedInAnExchangeNoticeAreNotFailedRecipients() {
+        Report plain = parse(exchangeBounce("nouser@remote.example", "Nyaan"));
+        Report attacked = parse(exchangeBounce("victim@example.com",
+                "victim2@example.com 550 5.1.1 User unknown"));
+
+        assertThat(plain).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) plain).recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("nouser@remote.example");
+        assertThat(attacked).isInstanceOf(DeliveryReport.class);
+        assertThat(((DeliveryReport) attacked).recipients()).extracting(RecipientReport::finalRecipient)
+                .doesNotContain("victim@example.com", "victim2@example.com")
+                .containsExactly("nouser@remote.example");
+    }
+
+    /**
+     * Finding R1, its worst form: with a 5.1.1 reply in the original's subject, the address the attacker wrote there
+     * is reported as a hard bounce (what a list manager unsubscribes on).
+     */
+    @Test
+    void anAddressInTheOriginalsSubjectIsNoHardBounce() {
+        DeliveryReport attacked = (DeliveryReport) parse(exchangeBounce("nouser@remote.example",
+                "victim@example.com 550 5.1.1 User unknown"));
+
+        assertThat(attacked.recipients()).filteredOn(RecipientReport::hardBounce)
+                .extracting(RecipientReport::finalRecipient).containsExactly("nouser@remote.example");
+    }
+
+    /**
+     * Finding R3 (Low). RFC 6533 decoding: DsnParser.embeddedUnicode promises "decoding never makes a control
+     * character", but only code points below U+0080 are kept encoded: {@code \x{0085}} (NEL) and the rest of the C1
+     * controls (U+0080..U+009F), and the bidi overrides (U+202E), are decoded into the address that is logged and
+     * compared (LogReport, IsOobBounce).
+     */
+    @Test
+    void embeddedUnicodeNeverDecodesAControlOrFormatCharacter() {
+        for (String hex : new String[] {"0085", "009b", "202e", "2028"}) {
+            String decoded = DsnParser.embeddedUnicode("a\\x{" + hex + "}b@example.com");
+            assertThat(decoded.codePoints().filter(c -> Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.LINE_SEPARATOR))
+                    .as("\\x{%s} decoded", hex).isEmpty();
+        }
+    }
+}
