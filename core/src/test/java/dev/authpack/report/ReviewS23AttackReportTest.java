@@ -93,4 +93,15 @@ class ReviewS23AttackReportTest {
                     .as("\\x{%s} decoded", hex).isEmpty();
         }
     }
+
+    /**
+     * Finding R3 (Low), second form: RFC 6533's HEXPOINT is ASCII HEXDIG, but Character.digit takes fullwidth and
+     * other Unicode digits and letters: {@code \x{00ｅ９}} (fullwidth e and 9) decoded to U+00E9, one more spelling of
+     * an address that is not the RFC's.
+     */
+    @Test
+    void embeddedUnicodeReadsAsciiHexDigitsOnly() {
+        String written = "j\\x{00\uff45\uff19}rg@example.com";
+        assertThat(DsnParser.embeddedUnicode(written)).isEqualTo(written);
+    }
 }
