@@ -104,4 +104,40 @@ class ReviewS23AttackReportTest {
         String written = "j\\x{00\uff45\uff19}rg@example.com";
         assertThat(DsnParser.embeddedUnicode(written)).isEqualTo(written);
     }
+
+    /**
+     * Finding R4 (Medium, not new this session). The bounce's own text quotes the reply of the server that refused
+     * the message, which whoever runs that server writes: the attacker sends through a relay that bounces
+     * genuinely (a forwarding address, an ESP) to a server of their own answering
+     * {@code 550 5.1.1 mail undeliverable to victim@example.com}; RCPT_TO's "undeliverable to" (anywhere in a line)
+     * makes victim@example.com a failed, hard-bounced recipient besides the one refused.
+     */
+    @Test
+    void anAddressInTheRemoteServersReplyTextIsNotAFailedRecipient() {
+        String bounce = "Return-Path: <>\n"
+                + "From: MAILER-DAEMON@relay.example\n"
+                + "To: bounces+alice=example.com@bounce.example.com\n"
+                + "Subject: failure notice\n"
+                + "Message-ID: <bounce-2@relay.example>\n"
+                + "\n"
+                + "Hi. This is the qmail-send program at relay.example.\n"
+                + "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+                + "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+                + "\n"
+                + "<nouser@attacker.example>:\n"
+                + "192.0.2.1 does not like recipient.\n"
+                + "Remote host said: 550 5.1.1 mail undeliverable to victim@example.com\n"
+                + "Giving up on 192.0.2.1.\n"
+                + "\n"
+                + "--- Below this line is a copy of the message.\n"
+                + "\n"
+                + "Return-Path: <bounces+alice=example.com@bounce.example.com>\n"
+                + "Message-ID: <attack-2@attacker.example>\n"
+                + "Subject: hello\n"
+                + "\n"
+                + "Hello.\n";
+        DeliveryReport report = (DeliveryReport) parse(bounce);
+        assertThat(report.recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("nouser@attacker.example");
+    }
 }
