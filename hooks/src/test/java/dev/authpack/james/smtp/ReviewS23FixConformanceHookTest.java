@@ -3,6 +3,7 @@ package dev.authpack.james.smtp;
 import dev.authpack.conformance.ConformanceLimits;
 import dev.authpack.james.ConformanceParameters;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.PastTheFieldBound;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -11,7 +12,6 @@ import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,14 +25,7 @@ class ReviewS23FixConformanceHookTest {
             (proxy, method, args) -> method.getName().equals("getSessionID") ? "s1" : null);
 
     private static byte[] padded(int pads) {
-        StringBuilder m = new StringBuilder();
-        for (int i = 0; i < pads; i++) {
-            m.append("X-Pad: ").append(i).append("\r\n");
-        }
-        m.append("Reply-To : ceo@victim.example\r\nFrom: ceo@victim.example\r\nTo: b@example.org\r\nSubject: hi\r\n"
-                + "Date: Sun, 6 Dec 2026 03:00:00 +0000\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n"
-                + "\r\nHello.\r\n");
-        return m.toString().getBytes(StandardCharsets.US_ASCII);
+        return PastTheFieldBound.message(pads);
     }
 
     private static HookResult onMessage(FakeMail mail, String... settings) throws Exception {

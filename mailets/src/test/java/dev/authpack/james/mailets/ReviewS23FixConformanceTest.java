@@ -3,11 +3,11 @@ package dev.authpack.james.mailets;
 import dev.authpack.conformance.ConformanceLimits;
 import dev.authpack.james.ConformanceParameters;
 import dev.authpack.james.MimeMessageBytes;
+import dev.authpack.james.PastTheFieldBound;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,15 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a fix. Now: check and fix, to the processor; fix only, on with {@code authpack.conformance.unchecked}.
  */
 class ReviewS23FixConformanceTest {
-    static byte[] padded(int pads) {
-        StringBuilder m = new StringBuilder();
-        for (int i = 0; i < pads; i++) {
-            m.append("X-Pad: ").append(i).append("\r\n");
-        }
-        m.append("Reply-To : ceo@victim.example\r\nFrom: ceo@victim.example\r\nTo: b@example.org\r\nSubject: hi\r\n"
-                + "Date: Sun, 6 Dec 2026 03:00:00 +0000\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n"
-                + "\r\nHello.\r\n");
-        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    private static byte[] padded(int pads) {
+        return PastTheFieldBound.message(pads);
     }
 
     private static FakeMail serviced(Map<String, String> parameters, byte[] message) throws Exception {
