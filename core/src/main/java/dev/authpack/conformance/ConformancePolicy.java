@@ -29,7 +29,9 @@ public record ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIss
     /**
      * The issues found by walking the MIME tree (header fields of every entity, the charsets of encoded text), not
      * by the one scan of the raw octets: a message whose walk a {@link ConformanceLimits} bound or a parse error
-     * stopped counts as having each of them that the checks refuse, since it may hide one past the bound.
+     * stopped counts as having each of them that the checks refuse (also a fix or not: it cannot be repaired unread),
+     * since it may hide one past the bound; each of them that only the fixes name is reported
+     * ({@link ConformanceOutcome#unwalked()}), the message not refused.
      */
     public static final Set<ConformanceIssue> WALK_ISSUES = Set.copyOf(EnumSet.of(ConformanceIssue.MISSING_COLON_VALUE,
             ConformanceIssue.NAME_ENDS_WITH_SPACE, ConformanceIssue.NEEDS_TRANSFER_ENCODING));
@@ -48,32 +50,41 @@ public record ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIss
                 rejecting.add(issue);
             }
         }
+        EnumSet<ConformanceIssue> unread = EnumSet.noneOf(ConformanceIssue.class);
         if (!tree.walked()) {
             // fail closed (review s23): a limit or a parse error stopped the walk, and a line without a colon (or
-            // "From :") past it, in field 1,001 or part 501, was accepted by the reject set as if checked
+            // "From :") past it, in field 1,001 or part 501, was accepted as if checked. A check is refused whether
+            // or not it is also a fix (review s23 C1): what was not read cannot be repaired, and unrepaired the
+            // administrator refuses it. A fix alone is not refused (the administrator chose not to refuse it) but
+            // reported, so that the message does not pass as checked.
             for (ConformanceIssue issue : WALK_ISSUES) {
-                if (checks.contains(issue) && !fixes.contains(issue)) {
+                if (checks.contains(issue)) {
                     rejecting.add(issue);
+                } else if (fixes.contains(issue)) {
+                    unread.add(issue);
                 }
             }
         }
         if (!rejecting.isEmpty()) {
             return new ConformanceOutcome.Rejected(report, rejecting);
         }
+        ConformanceOutcome.Unwalked unwalked = unread.isEmpty() ? ConformanceOutcome.Unwalked.NONE
+                : new ConformanceOutcome.Unwalked(unread, tree.stop());
         Set<ConformanceIssue> toFix = report.among(fixes);
         if (toFix.isEmpty()) {
-            return new ConformanceOutcome.Passed(report);
+            return unread.isEmpty() ? new ConformanceOutcome.Passed(report)
+                    : new ConformanceOutcome.PassedUnchecked(report, unwalked);
         }
         EnumSet<ConformanceIssue> missing = EnumSet.noneOf(ConformanceIssue.class);
         toFix.stream().filter(ConformanceIssue::isMissingHeader).forEach(missing::add);
         if (missing.size() < toFix.size()) {
             Optional<byte[]> rebuilt = rebuild(tree, report, missing);
             if (rebuilt.isPresent()) {
-                return repaired(report, rebuilt.get(), toFix, true, checker);
+                return repaired(report, rebuilt.get(), toFix, true, checker, unwalked);
             }
         }
         byte[] added = missing.isEmpty() ? message : MissingFields.add(message, missing, settings);
-        return repaired(report, added, toFix, false, checker);
+        return repaired(report, added, toFix, false, checker, unwalked);
     }
 
     private Optional<byte[]> rebuild(MimeTree tree, ConformanceReport report, Set<ConformanceIssue> missing) {
@@ -90,9 +101,10 @@ public record ConformancePolicy(Set<ConformanceIssue> checks, Set<ConformanceIss
     }
 
     private static ConformanceOutcome repaired(ConformanceReport report, byte[] message, Set<ConformanceIssue> toFix,
-                                               boolean rebuilt, ConformanceChecker checker) {
+                                               boolean rebuilt, ConformanceChecker checker,
+                                               ConformanceOutcome.Unwalked unwalked) {
         Set<ConformanceIssue> remaining = checker.check(message, MimeTree.parse(message, checker.limits()), !rebuilt)
                 .among(toFix);
-        return new ConformanceOutcome.Repaired(report, message, toFix, rebuilt, remaining);
+        return new ConformanceOutcome.Repaired(report, message, toFix, rebuilt, remaining, unwalked);
     }
 }

@@ -4,6 +4,8 @@ import dev.authpack.mail.OctetSearch;
 
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.io.MaxHeaderLengthLimitException;
+import org.apache.james.mime4j.io.MaxHeaderLimitException;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.DefaultFieldBuilder;
 import org.apache.james.mime4j.stream.EntityState;
@@ -36,11 +38,18 @@ import java.util.Set;
  * @param walked             true when every entity was walked: no limit and no parse error stopped the walk (a tree
  *                           that is only ambiguous was walked whole); when false, an issue the walk finds
  *                           ({@link ConformancePolicy#WALK_ISSUES}) may lie past where it stopped
+ * @param stop               what stopped the walk (the bound with its value, or the parse error), for the log and
+ *                           the outcome; empty when {@code walked}
  */
-record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boolean walked) {
+record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boolean walked, String stop) {
     /** A tree walked whole exactly when it is complete. */
     MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines) {
-        this(root, complete, invalidHeaderLines, complete);
+        this(root, complete, invalidHeaderLines, complete, complete ? "" : "a bound or a parse error");
+    }
+
+    /** A walk a bound or a parse error stopped. */
+    private static MimeTree stopped(MimeNode root, boolean invalidHeaderLines, String stop) {
+        return new MimeTree(root, false, invalidHeaderLines, false, stop);
     }
 
     /** Distinct multipart boundaries whose occurrences are verified ({@link #delimiterInsideALine}); more: unread. */
@@ -65,7 +74,6 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boo
         Deque<MimeNode> open = new ArrayDeque<>();
         int parts = 0;
         int headerBytes = 0;
-        boolean complete = true;
         try {
             stream.parse(new ByteArrayInputStream(message));
             for (EntityState state = stream.getState(); state != EntityState.T_END_OF_STREAM;
@@ -73,7 +81,8 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boo
                 switch (state) {
                     case T_START_MESSAGE, T_START_BODYPART -> {
                         if (++parts > limits.maxParts()) {
-                            return new MimeTree(root, false, monitor.invalidLines, false);
+                            return stopped(root, monitor.invalidLines, "more than " + limits.maxParts()
+                                    + " MIME entities");
                         }
                         MimeNode node = open.isEmpty() ? root : new MimeNode(open.peek().depth + 1);
                         if (!open.isEmpty()) {
@@ -86,14 +95,15 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boo
                         Field field = stream.getField();
                         headerBytes += field.getRaw().length();
                         if (headerBytes > limits.maxHeaderBytes()) {
-                            return new MimeTree(root, false, monitor.invalidLines, false);
+                            return stopped(root, monitor.invalidLines, headerOver(limits));
                         }
                         open.peek().fields.add(field);
                     }
                     case T_START_MULTIPART -> {
                         MimeNode node = open.peek();
                         if (node.depth >= limits.maxDepth()) {
-                            return new MimeTree(root, false, monitor.invalidLines, false);
+                            return stopped(root, monitor.invalidLines, "multipart nesting deeper than "
+                                    + limits.maxDepth());
                         }
                         describe(node, stream.getBodyDescriptor());
                         node.multipart = true;
@@ -111,13 +121,18 @@ record MimeTree(MimeNode root, boolean complete, boolean invalidHeaderLines, boo
                 }
             }
         } catch (MimeException | IOException | RuntimeException e) {
-            complete = false; // mime4j's MaxHeaderLimitException (more than maxHeaderFields) among them
+            // mime4j's MaxHeaderLimitException (more than maxHeaderFields) among them
+            return stopped(root, monitor.invalidLines, e instanceof MaxHeaderLimitException
+                    || e instanceof MaxHeaderLengthLimitException ? headerOver(limits)
+                    : "a parse error (" + e.getClass().getSimpleName() + ")");
         }
-        boolean walked = complete;
-        if (complete && delimiterInsideALine(message, root)) {
-            complete = false;
-        }
-        return new MimeTree(root, complete, monitor.invalidLines, walked);
+        // a tree that is only ambiguous was walked whole
+        return new MimeTree(root, !delimiterInsideALine(message, root), monitor.invalidLines, true, "");
+    }
+
+    private static String headerOver(ConformanceLimits limits) {
+        return "more than " + limits.maxHeaderFields() + " header fields, or " + limits.maxHeaderBytes()
+                + " octets of header, in one entity";
     }
 
     /**

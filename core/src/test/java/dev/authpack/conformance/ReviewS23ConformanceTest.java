@@ -194,9 +194,40 @@ class ReviewS23ConformanceTest {
         assertThat(outcome).isInstanceOf(ConformanceOutcome.Rejected.class);
         assertThat(((ConformanceOutcome.Rejected) outcome).issues())
                 .containsExactly(ConformanceIssue.MISSING_COLON_VALUE);
-        // a check that is also a fix is repaired, as before: nothing to refuse
+        // a check that is also a fix is refused too (review s23 C1, this line asserted the opposite): the line past
+        // the bound was not read, so it cannot be repaired, and unrepaired the administrator refuses it
         assertThat(new ConformancePolicy(checks, checks, SETTINGS).apply(padded(1000)))
-                .isNotInstanceOf(ConformanceOutcome.Rejected.class);
+                .isInstanceOf(ConformanceOutcome.Rejected.class);
+    }
+
+    /**
+     * Review s23 C1: a walk issue that only {@code fixes} names, past the field bound, is not refused (the
+     * administrator chose not to refuse it) but no longer passes as checked: {@code PassedUnchecked}, naming the
+     * label and the bound; with another fix made (a missing Date added on top, no rebuild of a tree not walked
+     * whole) the {@code Repaired} outcome names them the same way. Within the bound nothing of the kind.
+     */
+    @Test
+    void aFixOnlyWalkIssuePastTheFieldBoundIsReportedUnchecked() {
+        Set<ConformanceIssue> fixes = Set.of(ConformanceIssue.MISSING_COLON_VALUE);
+        ConformanceOutcome past = new ConformancePolicy(Set.of(), fixes, SETTINGS)
+                .apply(padded(ConformanceLimits.DEFAULT_MAX_HEADER_FIELDS));
+        assertThat(past).isInstanceOf(ConformanceOutcome.PassedUnchecked.class);
+        assertThat(past.unwalked().issues()).containsExactly(ConformanceIssue.MISSING_COLON_VALUE);
+        assertThat(past.unwalked().bound()).contains("more than 1000 header fields");
+
+        Set<ConformanceIssue> withDate = Set.of(ConformanceIssue.MISSING_COLON_VALUE,
+                ConformanceIssue.MISSING_DATE_HEADER);
+        byte[] undated = new String(padded(ConformanceLimits.DEFAULT_MAX_HEADER_FIELDS), StandardCharsets.US_ASCII)
+                .replaceFirst("Date: [^\r]*\r\n", "").getBytes(StandardCharsets.US_ASCII);
+        ConformanceOutcome.Repaired repaired = (ConformanceOutcome.Repaired)
+                new ConformancePolicy(Set.of(), withDate, SETTINGS).apply(undated);
+        assertThat(repaired.rebuilt()).isFalse();
+        assertThat(repaired.fixed()).containsExactly(ConformanceIssue.MISSING_DATE_HEADER);
+        assertThat(repaired.unwalked().issues()).containsExactly(ConformanceIssue.MISSING_COLON_VALUE);
+
+        ConformanceOutcome within = new ConformancePolicy(Set.of(), fixes, SETTINGS).apply(padded(10));
+        assertThat(within).isInstanceOf(ConformanceOutcome.Repaired.class);
+        assertThat(within.unwalked()).isEqualTo(ConformanceOutcome.Unwalked.NONE);
     }
 
     /** The same past the 500 entities walked: part 502's header has "From :" and a line without a colon. */

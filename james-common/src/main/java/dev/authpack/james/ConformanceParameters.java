@@ -2,6 +2,7 @@ package dev.authpack.james;
 
 import dev.authpack.conformance.ConformanceConfig;
 import dev.authpack.conformance.ConformanceIssue;
+import dev.authpack.conformance.ConformanceOutcome;
 import dev.authpack.conformance.ConformancePolicy;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -34,6 +36,12 @@ public final class ConformanceParameters {
     public static final AttributeName ISSUES = AttributeName.of("authpack.conformance.issues");
     /** The labels of the issues that were repaired, same form. */
     public static final AttributeName FIXED = AttributeName.of("authpack.conformance.fixed");
+    /**
+     * The labels of the fixes that could not be looked for past where a bound or a parse error stopped the walk of
+     * the MIME tree ({@link ConformanceOutcome#unwalked()}), same form: the message may carry them unrepaired (review
+     * s23 C1).
+     */
+    public static final AttributeName UNCHECKED = AttributeName.of("authpack.conformance.unchecked");
 
     private ConformanceParameters() {
     }
@@ -72,6 +80,21 @@ public final class ConformanceParameters {
         } catch (RuntimeException e) {
             return "; not marked: attribute " + name.asString() + " could not be stored: " + LogText.of(e.toString());
         }
+    }
+
+    /**
+     * When the walk stopped short of fixes it looks for: marks {@link #UNCHECKED} and returns the log line's words
+     * ({@code NAME_ENDS_WITH_SPACE not checked past more than 1000 header fields, ...: not repaired}); otherwise
+     * returns empty and marks nothing.
+     */
+    public static Optional<String> markUnwalked(Mail mail, ConformanceOutcome outcome) {
+        ConformanceOutcome.Unwalked unwalked = outcome.unwalked();
+        if (unwalked.issues().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(ConformanceIssue.join(unwalked.issues(), ", ") + " not checked past " + unwalked.bound()
+                + " (where the walk of the MIME tree stopped): not repaired there"
+                + mark(mail, UNCHECKED, unwalked.issues()));
     }
 
     /**

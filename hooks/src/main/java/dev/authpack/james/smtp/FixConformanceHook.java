@@ -29,7 +29,9 @@ import java.util.TreeSet;
 /**
  * The conformance check and repair of {@code FixConformance} at the end of DATA, so that the sender sees the
  * refusal in the session: {@code 552 5.6.0 Message has conformance issues: LABEL, LABEL} (KumoMTA's wording).
- * Issues in {@code fixes} are repaired before the mail is queued (docs/FixConformance.md).
+ * Issues in {@code fixes} are repaired before the mail is queued (docs/FixConformance.md). A walk of the MIME tree
+ * stopped by a bound or a parse error is refused for the walk's issues in {@code checks}, fixes too or not (they
+ * cannot be repaired unread); those only in {@code fixes} are named in {@code authpack.conformance.unchecked}.
  *
  * <pre>{@code
  * <handlerchain>
@@ -45,7 +47,7 @@ import java.util.TreeSet;
  * {@code excludeEncodings}, {@code serverId}, {@code maxCheckedSize}, {@code maxCheckedTotal}, as the mailet. A
  * message that cannot be read or checked (an exception, a {@link StackOverflowError} or {@link OutOfMemoryError}) is
  * refused for now with {@link #tryLater} when the hook refuses mail ({@link #refuses}: an issue of {@code checks} not
- * in {@code fixes}), so that an error is never cheaper than a failed check (review s21 final); a hook that only
+ * in {@code fixes}, or one the walk finds), so that an error is never cheaper than a failed check (review s21 final); a hook that only
  * repairs accepts it unchanged, marked {@code authpack.conformance.skipped}. One over {@code maxCheckedSize} (64 MiB by
  * default) is not read (James' own {@code maxmessagesize} is unlimited by default, and this hook reads the message
  * whole on an I/O thread: review s19): refused {@code 552 5.3.4} ({@link #tooLarge}) when the hook refuses mail, so
@@ -154,9 +156,14 @@ public class FixConformanceHook implements JamesMessageHook {
         return HookResult.DECLINED;
     }
 
-    /** Whether the policy refuses some message: an issue in {@code checks} not also in {@code fixes}. */
+    /**
+     * Whether the policy refuses some message: an issue in {@code checks} not also in {@code fixes}, or one in
+     * {@code checks} among {@link ConformancePolicy#WALK_ISSUES}, refused, fix or not, when the walk stops short
+     * (review s23 C1): a message not read at all is then deferred or refused too, never accepted unread.
+     */
     static boolean refuses(ConformancePolicy policy) {
-        return !policy.fixes().containsAll(policy.checks());
+        return !policy.fixes().containsAll(policy.checks())
+                || policy.checks().stream().anyMatch(ConformancePolicy.WALK_ISSUES::contains);
     }
 
     private HookResult check(SMTPSession session, Mail mail, byte[] message) throws IOException,
@@ -177,6 +184,9 @@ public class FixConformanceHook implements JamesMessageHook {
             LOGGER.info("FixConformanceHook: repaired {} in session {}{}", repaired.fixed(), session.getSessionID(),
                     unmarked);
         }
+        // a fix the walk could not look for past a bound: accepted, but marked as the mailet marks it (s23 C1)
+        ConformanceParameters.markUnwalked(mail, outcome).ifPresent(words ->
+                LOGGER.warn("FixConformanceHook: {} in session {}; message accepted", words, session.getSessionID()));
         return HookResult.DECLINED;
     }
 

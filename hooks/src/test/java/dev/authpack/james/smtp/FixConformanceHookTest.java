@@ -49,13 +49,15 @@ class FixConformanceHookTest {
     }
 
     /**
-     * A hook that only repairs (no checks, or every check also a fix) refuses nothing, so a message it could not
-     * check is accepted unchanged, as before; one that refuses defers it ({@code ReviewS21FinalHookFaultsTest}).
+     * A hook that only repairs (no checks, or every check also a fix the walk of the MIME tree does not look for)
+     * refuses nothing, so a message it could not check is accepted unchanged, as before; one that refuses defers it
+     * ({@code ReviewS21FinalHookFaultsTest}). A check of the walk that is also a fix refuses a message whose walk
+     * stopped short (review s23 C1), so that hook defers one it could not read at all.
      */
     @Test
     void aRepairingHookAcceptsUnchangedAMessageItCouldNotCheck() throws Exception {
         FixConformanceHook[] repairing = {hook("fixes", "MISSING_MESSAGE_ID_HEADER"),
-                hook("checks", "NAME_ENDS_WITH_SPACE", "fixes", "NAME_ENDS_WITH_SPACE|MISSING_DATE_HEADER")};
+                hook("checks", "LINE_TOO_LONG", "fixes", "LINE_TOO_LONG|MISSING_DATE_HEADER")};
         for (FixConformanceHook hook : repairing) {
             for (var fault : dev.authpack.james.FaultyMail.faults().entrySet()) {
                 FakeMail mail = FakeMail.builder().name("m").mimeMessage(
@@ -70,6 +72,11 @@ class FixConformanceHookTest {
                 .onMessage(SESSION, mail);
         assertThat(deferred.getResult()).isEqualTo(HookReturnCode.denySoft());
         assertThat(deferred.getSmtpRetCode()).isEqualTo("451");
+        // a check of the walk that is also a fix (review s23 C1, before: accepted unchanged)
+        FakeMail unread = FakeMail.builder().name("m").mimeMessage(dev.authpack.james.FaultyMail.message(MESSAGE,
+                () -> new IllegalStateException("broken (test)"))).build();
+        assertThat(hook("checks", "NAME_ENDS_WITH_SPACE", "fixes", "NAME_ENDS_WITH_SPACE|MISSING_DATE_HEADER")
+                .onMessage(SESSION, unread).getSmtpRetCode()).isEqualTo("451");
     }
 
     @Test

@@ -63,13 +63,19 @@ class ReviewS22FixConformanceOverSizeTest {
     @Test
     void aHookThatOnlyRepairsAcceptsItUnchangedAndMarked() throws Exception {
         for (FixConformanceHook hook : new FixConformanceHook[] {hook(null, "NAME_ENDS_WITH_SPACE"),
-                hook("NAME_ENDS_WITH_SPACE", "NAME_ENDS_WITH_SPACE")}) {
+                hook("LINE_TOO_LONG", "LINE_TOO_LONG|NAME_ENDS_WITH_SPACE")}) {
             FakeMail padded = mail(("Pay now." + " ".repeat(60) + "\r\n").repeat(40));
             assertThat(hook.onMessage(SESSION, padded)).isEqualTo(HookResult.DECLINED);
             assertThat(padded.getAttribute(MessageSizeLimit.CONFORMANCE_SKIPPED)).isPresent();
             assertThat(new String(MimeMessageBytes.of(padded.getMessage()), StandardCharsets.US_ASCII))
                     .startsWith("From : ceo@victim.example");
         }
+        // a check the walk makes that is also a fix refuses a message whose walk stopped short (review s23 C1), so
+        // one not read at all is refused too (before s23: accepted as above)
+        HookResult refused = hook("NAME_ENDS_WITH_SPACE", "NAME_ENDS_WITH_SPACE")
+                .onMessage(SESSION, mail(("Pay now." + " ".repeat(60) + "\r\n").repeat(40)));
+        assertThat(refused.getSmtpRetCode()).isEqualTo("552");
+        assertThat(refused.getSmtpDescription()).startsWith("5.3.4 ");
     }
 
     /** An error in a hook that only repairs: accepted unchanged, now marked as the mailet marks it. */

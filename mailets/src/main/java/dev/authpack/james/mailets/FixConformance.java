@@ -40,7 +40,10 @@ import java.util.stream.Stream;
  * {@code error}). Otherwise issues in {@code fixes} are repaired, the attribute {@code authpack.conformance.fixed}
  * names them, and the mail goes on. Missing Date, Message-ID or MIME-Version alone only add fields on top; any
  * other fix rebuilds the message, which breaks signatures over it: put {@code DkimSign} and {@code ArcSeal} after
- * this mailet. A mail that cannot be read goes on unchanged; {@link #service} never throws.
+ * this mailet. A walk of the MIME tree stopped by a bound or a parse error refuses the walk's issues in {@code checks}
+ * (fixes too or not); those only in {@code fixes} it could not look for past the bound are named in the attribute
+ * {@code authpack.conformance.unchecked} (WARN log naming the bound), the mail going on. A mail that cannot be read
+ * goes on unchanged; {@link #service} never throws.
  */
 public class FixConformance extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(FixConformance.class);
@@ -155,6 +158,9 @@ public class FixConformance extends GenericMailet {
                     repaired.rebuilt() ? " (rebuilt)" : " (fields added)",
                     repaired.remaining().isEmpty() ? "" : "; still " + repaired.remaining(), unmarked);
         }
+        // a fix the walk could not look for past a bound: marked, never a plain pass (review s23 C1)
+        ConformanceParameters.markUnwalked(mail, outcome).ifPresent(words ->
+                LOGGER.warn("{}: {}; mail passed on", mail.getName(), words));
     }
 
     @Override
