@@ -34,9 +34,17 @@ final class TextBounceParser {
      * address (which then fails at the same '@') made a line of dashes quadratic.
      */
     private static final Pattern RECIPIENT_LINE = Pattern.compile(
-            "^\\s*(?:[>*-]++\\s*)?(?:(?:RCPT TO|[A-Za-z][A-Za-z0-9 ,'()-]{0,60}?)\\s*:\\s*)?"
+            "^\\s*(?:[>*-]++\\s*)?(?:(RCPT TO|[A-Za-z][A-Za-z0-9 ,'()-]{0,60}?)\\s*:\\s*)?"
                     + "[<\"']?(?:mailto:)?(" + ADDRESS + ")[>\"']?(?=$|[\\s:.,;()\\]>]|\\.\\.\\.)",
             Pattern.CASE_INSENSITIVE);
+    /**
+     * Header fields of the returned original that a notice repeats in its own text (Exchange's "To: ... Subject:
+     * ... Sent: ..." above its recipient list, Messaging Server's header block): their values are whatever the
+     * original's sender wrote, so a line labelled with one never names a recipient (review s23 R1).
+     */
+    private static final Set<String> ORIGINAL_FIELDS = Set.of("to", "cc", "bcc", "from", "sender", "reply-to",
+            "subject", "sent", "date", "message-id", "message id", "in-reply-to", "references", "resent-to",
+            "resent-cc", "resent-from", "resent-sender", "resent-date", "return-path", "delivered-to");
     /**
      * An address anywhere in a text: at most one per run of address characters (local-part characters and '@'),
      * read from the run's start (the address a later start in the same run would find ends at the same '@', so the
@@ -51,7 +59,14 @@ final class TextBounceParser {
      * ({@code Sent <<< RCPT TO:<a@b>}, {@code rejected recipient <a@b>}, {@code undeliverable to a@b}).
      */
     private static final Pattern RCPT_TO = Pattern.compile(
-            "(?:RCPT TO:\\s*|rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+)<?(" + ADDRESS + ")",
+            "(?:RCPT TO:\\s*|(rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+))<?(" + ADDRESS + ")",
+            Pattern.CASE_INSENSITIVE);
+    /**
+     * Where a line quotes the refusing server's reply: an SMTP reply code, or "said:" ("Remote host said:", Postfix's
+     * "host ... said:"). The reply's words are whoever runs that server (review s23 R4): a sentence naming an address
+     * after it is not the MTA's own.
+     */
+    private static final Pattern REMOTE_REPLY = Pattern.compile("said:|" + Classifier.REPLY.pattern(),
             Pattern.CASE_INSENSITIVE);
     /**
      * Where the returned original starts in the text (the families' separators; Exim's "------ This is a copy of
@@ -193,10 +208,22 @@ final class TextBounceParser {
     private static String recipientAddress(String line) {
         Matcher m = RECIPIENT_LINE.matcher(line);
         if (m.find()) {
-            return m.group(1).toLowerCase(Locale.ROOT);
+            String label = m.group(1);
+            if (label != null && ORIGINAL_FIELDS.contains(label.strip().toLowerCase(Locale.ROOT))) {
+                return null;
+            }
+            return m.group(2).toLowerCase(Locale.ROOT);
         }
         Matcher rcpt = RCPT_TO.matcher(line);
-        return rcpt.find() ? rcpt.group(1).toLowerCase(Locale.ROOT) : null;
+        if (!rcpt.find()) {
+            return null;
+        }
+        // a sentence form inside the quoted remote reply is the remote's words, not the MTA's (an SMTP transcript's
+        // "RCPT TO:" is the MTA's own command, whatever precedes it on the line)
+        if (rcpt.group(1) != null && REMOTE_REPLY.matcher(line).region(0, rcpt.start()).find()) {
+            return null;
+        }
+        return rcpt.group(2).toLowerCase(Locale.ROOT);
     }
 
     /** A recipient; with an empty diagnostic (named only by {@code X-Failed-Recipients}) the bounce's reply. */
