@@ -179,9 +179,20 @@ final class TextBounceParser {
         String section = section(family, text);
         Map<String, StringBuilder> diagnostics = new LinkedHashMap<>();
         StringBuilder current = null;
+        // the indent of the line that opened the current recipient, and whether a remote reply was quoted since:
+        // the lines indented deeper that follow it, up to an empty line, continue that reply (Postfix wraps it), the
+        // remote server's words, whose addresses are not recipients (review s23 R4)
+        int openIndent = 0;
+        boolean inReply = false;
         for (String line : section.split("\n")) {
             context.deadline.check();
-            String address = line.indexOf('@') < 0 ? null : recipientAddress(line);
+            if (line.isBlank()) {
+                inReply = false;
+                continue;
+            }
+            int indent = indent(line);
+            boolean continuesReply = inReply && indent > openIndent;
+            String address = continuesReply || line.indexOf('@') < 0 ? null : recipientAddress(line);
             if (address != null && !excluded.contains(address) && !isSystemAddress(address)) {
                 StringBuilder existing = diagnostics.get(address);
                 if (existing == null && diagnostics.size() < maxRecipients) {
@@ -189,10 +200,13 @@ final class TextBounceParser {
                     diagnostics.put(address, existing);
                 }
                 current = existing;
+                openIndent = indent;
+                inReply = REMOTE_REPLY.matcher(line).find();
                 // the whole line: a label before the address ("Unknown user: a@b") is often the reason
                 append(current, line.strip());
                 continue;
             }
+            inReply = inReply || current != null && REMOTE_REPLY.matcher(line).find();
             append(current, line.strip());
         }
         List<RecipientReport> result = new ArrayList<>();
@@ -275,6 +289,15 @@ final class TextBounceParser {
                 || lower.contains("has not yet been delivered") || lower.contains("delivery has been delayed")
                 || lower.contains("still trying") || lower.contains("will continue trying")
                 || lower.contains("no action is required on your part") || lower.contains("delayed mail");
+    }
+
+    /** The number of blanks a line starts with. */
+    private static int indent(String line) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
     }
 
     private static boolean isSystemAddress(String address) {
