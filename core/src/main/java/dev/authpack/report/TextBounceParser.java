@@ -59,12 +59,12 @@ final class TextBounceParser {
      * ({@code Sent <<< RCPT TO:<a@b>}, {@code rejected recipient <a@b>}, {@code undeliverable to a@b}).
      */
     private static final Pattern RCPT_TO = Pattern.compile(
-            "(?:RCPT TO:\\s*|(rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+))<?(" + ADDRESS + ")",
+            "(?:RCPT TO:\\s*|rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+)<?(" + ADDRESS + ")",
             Pattern.CASE_INSENSITIVE);
     /**
      * Where a line quotes the refusing server's reply: an SMTP reply code, or "said:" ("Remote host said:", Postfix's
-     * "host ... said:"). The reply's words are whoever runs that server (review s23 R4): a sentence naming an address
-     * after it is not the MTA's own.
+     * "host ... said:"). The reply's words are whoever runs that server (review s23 R4): an address after it, even
+     * in "RCPT TO:" words, is not one the MTA names.
      */
     private static final Pattern REMOTE_REPLY = Pattern.compile("said:|" + Classifier.REPLY.pattern(),
             Pattern.CASE_INSENSITIVE);
@@ -232,12 +232,11 @@ final class TextBounceParser {
         if (!rcpt.find()) {
             return null;
         }
-        // a sentence form inside the quoted remote reply is the remote's words, not the MTA's (an SMTP transcript's
-        // "RCPT TO:" is the MTA's own command, whatever precedes it on the line)
-        if (rcpt.group(1) != null && REMOTE_REPLY.matcher(line).region(0, rcpt.start()).find()) {
+        // after a reply code or "said:" the line quotes the remote's reply: its words, not the MTA's
+        if (REMOTE_REPLY.matcher(line).region(0, rcpt.start()).find()) {
             return null;
         }
-        return rcpt.group(2).toLowerCase(Locale.ROOT);
+        return rcpt.group(1).toLowerCase(Locale.ROOT);
     }
 
     /** A recipient; with an empty diagnostic (named only by {@code X-Failed-Recipients}) the bounce's reply. */

@@ -47,6 +47,27 @@ class ReviewS23FixReportTest {
     }
 
     /**
+     * R4: the remote's reply may quote SMTP words too ("RCPT TO:&lt;victim@...&gt;"): after the reply code they are
+     * the remote server's text, not the MTA's transcript.
+     */
+    @Test
+    void rcptToWordsInTheRemoteServersReplyAreNotAFailedRecipient() {
+        DeliveryReport report = parse("From: MAILER-DAEMON@relay.example\n"
+                + "To: bounces+alice=example.com@bounce.example.com\n"
+                + "Subject: failure notice\n"
+                + "\n"
+                + "Hi. This is the qmail-send program at relay.example.\n"
+                + "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+                + "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+                + "\n"
+                + "<nouser@attacker.example>:\n"
+                + "Remote host said: 550 5.1.1 refused RCPT TO:<victim@example.com> user unknown\n"
+                + "Giving up on 192.0.2.1.\n");
+        assertThat(report.recipients()).extracting(RecipientReport::finalRecipient)
+                .containsExactly("nouser@attacker.example");
+    }
+
+    /**
      * R4: Postfix wraps a long remote reply onto indented lines; the attacker's own server's reply puts an address at
      * the start of such a continuation line. It is still the remote's reply text, not a recipient the MTA names.
      */
