@@ -226,8 +226,10 @@ final class DsnParser {
 
     /**
      * RFC 6533 §3 EmbeddedUnicodeChar ({@code \x{HHHH}}: a utf-8 address's non-ASCII character, always so in a
-     * message/delivery-status part) decoded; one naming no character past U+007F (an ASCII or control character,
-     * a surrogate, beyond U+10FFFF) stays as written, so decoding never makes a control character. One scan.
+     * message/delivery-status part) decoded. HEXPOINT is 2 to 6 ASCII hex digits (not fullwidth or other Unicode
+     * digits, which {@code Character.digit} takes). One naming an ASCII character, a surrogate, a code point beyond
+     * U+10FFFF, or a control or format character (C1 such as U+0085, bidi controls, U+2028/2029; review s23)
+     * stays as written, so decoding never makes an invisible or line-breaking character. One scan.
      */
     static String embeddedUnicode(String address) {
         int at = address.indexOf("\\x{");
@@ -239,13 +241,12 @@ final class DsnParser {
         for (; at >= 0; at = address.indexOf("\\x{", at + 1)) {
             int close = at + 3;
             int codePoint = 0;
-            while (close < address.length() && close - at - 3 < 6 && Character.digit(address.charAt(close), 16) >= 0) {
-                codePoint = codePoint * 16 + Character.digit(address.charAt(close), 16);
+            while (close < address.length() && close - at - 3 < 6 && asciiHexDigit(address.charAt(close)) >= 0) {
+                codePoint = codePoint * 16 + asciiHexDigit(address.charAt(close));
                 close++;
             }
-            if (close == at + 3 || close >= address.length() || address.charAt(close) != '}' || codePoint < 0x80
-                    || codePoint > Character.MAX_CODE_POINT
-                    || codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
+            if (close < at + 5 || close >= address.length() || address.charAt(close) != '}'
+                    || !decodable(codePoint)) {
                 continue;
             }
             out.append(address, copied, at).appendCodePoint(codePoint);
@@ -253,5 +254,26 @@ final class DsnParser {
             at = close;
         }
         return out.append(address, copied, address.length()).toString();
+    }
+
+    /** RFC 5234 HEXDIG (ASCII only, either case) as its value, or -1. */
+    private static int asciiHexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+            return (c | 0x20) - 'a' + 10;
+        }
+        return -1;
+    }
+
+    /** A code point decoding may make: past ASCII, a character (not a surrogate), not a control or format one. */
+    private static boolean decodable(int codePoint) {
+        if (codePoint < 0x80 || codePoint > Character.MAX_CODE_POINT || Character.isISOControl(codePoint)) {
+            return false;
+        }
+        int type = Character.getType(codePoint);
+        return type != Character.SURROGATE && type != Character.FORMAT && type != Character.LINE_SEPARATOR
+                && type != Character.PARAGRAPH_SEPARATOR;
     }
 }

@@ -137,7 +137,10 @@ record TextBounceFamily(String name, Pattern marks, Pattern start, Reason meanin
                     + "The following recipient\\(s\\) (could not be reached|cannot be reached)|"
                     + "Your message to .{0,1000} couldn't be delivered|Diagnostic information for administrators|"
                     + "did not reach the following recipient",
-                    "Delivery has failed to these recipients|did not reach|could not be reached|"
+                    // not the Internet Mail Connector's greeting "did not reach some or all of the intended
+                    // recipients": the original's To/Subject/Sent it repeats follow it, its list starts at "could
+                    // not be reached" (review s23 R1)
+                    "Delivery has failed to these recipients|did not reach(?! some or all)|could not be reached|"
                             + "cannot be reached|couldn't be delivered"),
             family("domino", "Your message\\s+Subject:(?:.{0,1000}\\s|.{0,1000}+\\s+)was not delivered to|was not delivered to:|"
                     + "The following recipients? (was|were) not delivered|Lotus Notes|Domino", "not delivered to"),

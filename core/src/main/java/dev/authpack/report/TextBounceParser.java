@@ -34,9 +34,17 @@ final class TextBounceParser {
      * address (which then fails at the same '@') made a line of dashes quadratic.
      */
     private static final Pattern RECIPIENT_LINE = Pattern.compile(
-            "^\\s*(?:[>*-]++\\s*)?(?:(?:RCPT TO|[A-Za-z][A-Za-z0-9 ,'()-]{0,60}?)\\s*:\\s*)?"
+            "^\\s*(?:[>*-]++\\s*)?(?:(RCPT TO|[A-Za-z][A-Za-z0-9 ,'()-]{0,60}?)\\s*:\\s*)?"
                     + "[<\"']?(?:mailto:)?(" + ADDRESS + ")[>\"']?(?=$|[\\s:.,;()\\]>]|\\.\\.\\.)",
             Pattern.CASE_INSENSITIVE);
+    /**
+     * Header fields of the returned original that a notice repeats in its own text (Exchange's "To: ... Subject:
+     * ... Sent: ..." above its recipient list, Messaging Server's header block): their values are whatever the
+     * original's sender wrote, so a line labelled with one never names a recipient (review s23 R1).
+     */
+    private static final Set<String> ORIGINAL_FIELDS = Set.of("to", "cc", "bcc", "from", "sender", "reply-to",
+            "subject", "sent", "date", "message-id", "message id", "in-reply-to", "references", "resent-to",
+            "resent-cc", "resent-from", "resent-sender", "resent-date", "return-path", "delivered-to");
     /**
      * An address anywhere in a text: at most one per run of address characters (local-part characters and '@'),
      * read from the run's start (the address a later start in the same run would find ends at the same '@', so the
@@ -52,6 +60,13 @@ final class TextBounceParser {
      */
     private static final Pattern RCPT_TO = Pattern.compile(
             "(?:RCPT TO:\\s*|rejected recipient\\s+|undeliverable to\\s+|delivered to\\s+)<?(" + ADDRESS + ")",
+            Pattern.CASE_INSENSITIVE);
+    /**
+     * Where a line quotes the refusing server's reply: an SMTP reply code, or "said:" ("Remote host said:", Postfix's
+     * "host ... said:"). The reply's words are whoever runs that server (review s23 R4): an address after it, even
+     * in "RCPT TO:" words, is not one the MTA names.
+     */
+    private static final Pattern REMOTE_REPLY = Pattern.compile("said:|" + Classifier.REPLY.pattern(),
             Pattern.CASE_INSENSITIVE);
     /**
      * Where the returned original starts in the text (the families' separators; Exim's "------ This is a copy of
@@ -164,9 +179,20 @@ final class TextBounceParser {
         String section = section(family, text);
         Map<String, StringBuilder> diagnostics = new LinkedHashMap<>();
         StringBuilder current = null;
+        // the indent of the line that opened the current recipient, and whether a remote reply was quoted since:
+        // the lines indented deeper that follow it, up to an empty line, continue that reply (Postfix wraps it), the
+        // remote server's words, whose addresses are not recipients (review s23 R4)
+        int openIndent = 0;
+        boolean inReply = false;
         for (String line : section.split("\n")) {
             context.deadline.check();
-            String address = line.indexOf('@') < 0 ? null : recipientAddress(line);
+            if (line.isBlank()) {
+                inReply = false;
+                continue;
+            }
+            int indent = indent(line);
+            boolean continuesReply = inReply && indent > openIndent;
+            String address = continuesReply || line.indexOf('@') < 0 ? null : recipientAddress(line);
             if (address != null && !excluded.contains(address) && !isSystemAddress(address)) {
                 StringBuilder existing = diagnostics.get(address);
                 if (existing == null && diagnostics.size() < maxRecipients) {
@@ -174,10 +200,13 @@ final class TextBounceParser {
                     diagnostics.put(address, existing);
                 }
                 current = existing;
+                openIndent = indent;
+                inReply = REMOTE_REPLY.matcher(line).find();
                 // the whole line: a label before the address ("Unknown user: a@b") is often the reason
                 append(current, line.strip());
                 continue;
             }
+            inReply = inReply || current != null && REMOTE_REPLY.matcher(line).find();
             append(current, line.strip());
         }
         List<RecipientReport> result = new ArrayList<>();
@@ -193,10 +222,21 @@ final class TextBounceParser {
     private static String recipientAddress(String line) {
         Matcher m = RECIPIENT_LINE.matcher(line);
         if (m.find()) {
-            return m.group(1).toLowerCase(Locale.ROOT);
+            String label = m.group(1);
+            if (label != null && ORIGINAL_FIELDS.contains(label.strip().toLowerCase(Locale.ROOT))) {
+                return null;
+            }
+            return m.group(2).toLowerCase(Locale.ROOT);
         }
         Matcher rcpt = RCPT_TO.matcher(line);
-        return rcpt.find() ? rcpt.group(1).toLowerCase(Locale.ROOT) : null;
+        if (!rcpt.find()) {
+            return null;
+        }
+        // after a reply code or "said:" the line quotes the remote's reply: its words, not the MTA's
+        if (REMOTE_REPLY.matcher(line).region(0, rcpt.start()).find()) {
+            return null;
+        }
+        return rcpt.group(1).toLowerCase(Locale.ROOT);
     }
 
     /** A recipient; with an empty diagnostic (named only by {@code X-Failed-Recipients}) the bounce's reply. */
@@ -248,6 +288,15 @@ final class TextBounceParser {
                 || lower.contains("has not yet been delivered") || lower.contains("delivery has been delayed")
                 || lower.contains("still trying") || lower.contains("will continue trying")
                 || lower.contains("no action is required on your part") || lower.contains("delayed mail");
+    }
+
+    /** The number of blanks a line starts with. */
+    private static int indent(String line) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
     }
 
     private static boolean isSystemAddress(String address) {
