@@ -1,0 +1,57 @@
+package dev.authpack.dkim.sign;
+
+import static dev.authpack.dkim.sign.SignTestKeys.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Review s23 B (attacker's review of 359f10c8, DkimSign refusing a From that shows another domain's address): From
+ * values a mail client shows as {@code ceo@bank.example} (or an address under bank.example) that the refusal does not
+ * see, and so signs for tenant.example. Each test fails on s23-lead (the message is SIGNED).
+ */
+class ReviewS23BDkimSignTest {
+    private static final String REST = "\r\nTo: bob@example.net\r\nSubject: invoice\r\n\r\nPay it.\r\n";
+    @TempDir
+    Path dir;
+    private TableSigner signer;
+
+    @BeforeEach
+    void tables() throws Exception {
+        signer = SignTestKeys.rsaTableSigner(dir, """
+                tenant   tenant.example:t:rsa.pem
+                """, """
+                tenant.example     tenant
+                *.tenant.example   tenant
+                """);
+    }
+
+    private SignOutcome sign(String from) {
+        return signer.sign(bytes("From: " + from + REST), Submitter.of("user@tenant.example", null));
+    }
+
+    private void assertRefused(List<String> froms) {
+        for (String from : froms) {
+            SignOutcome outcome = sign(from);
+            assertThat(outcome.status()).as(from + ": " + outcome.reason())
+                    .isEqualTo(SignOutcome.Status.DISPLAYED_DOMAIN);
+        }
+    }
+
+    /**
+     * RFC 2047 §6.2: white space between two adjacent encoded-words is not displayed. {@code =?utf-8?q?ceo=40ba?=
+     * =?utf-8?q?nk.example?=} shows {@code ceo@bank.example}; DisplayedDomains keeps the space and reads {@code ba}
+     * (one label, nobody's domain).
+     */
+    @Test
+    void adjacentEncodedWordsAreShownJoined() {
+        assertRefused(List.of("=?utf-8?q?ceo=40ba?= =?utf-8?q?nk.example?= <user@tenant.example>",
+                "=?utf-8?q?ceo=40bank?=\r\n =?utf-8?q?.example?= <user@tenant.example>",
+                "user@tenant.example (=?utf-8?q?ceo=40ba?= =?utf-8?q?nk.example?=)",
+                "=?utf-8?b?Y2VvQGJh?= =?utf-8?b?bmsuZXhhbXBsZQ==?= <user@tenant.example>"));
+    }
+}

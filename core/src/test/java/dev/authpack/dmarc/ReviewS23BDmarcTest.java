@@ -1,0 +1,25 @@
+package dev.authpack.dmarc;
+
+import static dev.authpack.dmarc.DmarcFailClosedTest.assertEachNamesTheVictimAndIsRejected;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Review s23 B (attacker's review of f944f641, DMARC reading a From domain part that is no domain but shows one):
+ * From values a client shows as an address at victim.example (p=reject) from which DMARC reads another name, or none
+ * (a permerror or none asking for no disposition: cheaper for the attacker than the victim's fail). Each test fails
+ * on s23-lead.
+ */
+class ReviewS23BDmarcTest {
+
+    /**
+     * RFC 2047 §6.2: white space between adjacent encoded-words is not displayed ({@code ceo@vic tim.example} is
+     * read, {@code ceo@victim.example} shown): DMARC evaluates {@code vic}.
+     */
+    @Test
+    void adjacentEncodedWordsAreReadJoined() {
+        assertEachNamesTheVictimAndIsRejected(List.of("ceo@=?utf-8?q?vic?= =?utf-8?q?tim.example?=",
+                "=?utf-8?q?ceo=40vic?= =?utf-8?q?tim.example?=", "ceo@=?utf-8?q?vic?=\r\n =?utf-8?q?tim.example?="));
+    }
+}
