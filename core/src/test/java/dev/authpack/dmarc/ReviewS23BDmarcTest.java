@@ -22,4 +22,14 @@ class ReviewS23BDmarcTest {
         assertEachNamesTheVictimAndIsRejected(List.of("ceo@=?utf-8?q?vic?= =?utf-8?q?tim.example?=",
                 "=?utf-8?q?ceo=40vic?= =?utf-8?q?tim.example?=", "ceo@=?utf-8?q?vic?=\r\n =?utf-8?q?tim.example?="));
     }
+
+    /**
+     * A quoted-pair shows the character it escapes: {@code "ceo@victim\.example"} (a From of one quoted string, no
+     * mailbox, read best-effort as shown) and {@code ceo@victim\.example} are read as {@code victim}.
+     */
+    @Test
+    void aQuotedPairInADomainIsReadAsItsCharacter() {
+        assertEachNamesTheVictimAndIsRejected(List.of("\"ceo@victim\\.example\"", "\"ceo@vic\\tim.example\"",
+                "ceo@victim\\.example"));
+    }
 }

@@ -54,4 +54,15 @@ class ReviewS23BDkimSignTest {
                 "user@tenant.example (=?utf-8?q?ceo=40ba?= =?utf-8?q?nk.example?=)",
                 "=?utf-8?b?Y2VvQGJh?= =?utf-8?b?bmsuZXhhbXBsZQ==?= <user@tenant.example>"));
     }
+
+    /**
+     * RFC 5322 §3.2.4: a quoted-pair in a quoted display name is shown as the character it escapes.
+     * {@code "ceo@bank\.example"} and {@code "ceo@b\ank.example"} show {@code ceo@bank.example}; the scan stops at
+     * the backslash.
+     */
+    @Test
+    void aQuotedPairInTheDisplayedDomainIsShownAsItsCharacter() {
+        assertRefused(List.of("\"ceo@bank\\.example\" <user@tenant.example>",
+                "\"ceo@b\\ank.example\" <user@tenant.example>", "\"ceo\\@bank\\.example\" <user@tenant.example>"));
+    }
 }
