@@ -65,4 +65,16 @@ class ReviewS23BDkimSignTest {
         assertRefused(List.of("\"ceo@bank\\.example\" <user@tenant.example>",
                 "\"ceo@b\\ank.example\" <user@tenant.example>", "\"ceo\\@bank\\.example\" <user@tenant.example>"));
     }
+
+    /**
+     * With any bidi control in the value (a right-to-left mark in a Hebrew name, say), a shown name whose labels
+     * reversed are ours or below is taken for ours. {@code example.tenant.bank.example} reversed is
+     * {@code example.bank.tenant.example}, below tenant.example: signed, though nothing reverses it and a client shows
+     * an address under bank.example.
+     */
+    @Test
+    void aBidiMarkDoesNotMakeANameUnderAnotherDomainOurs() {
+        assertRefused(List.of("\"\u200Fceo@example.tenant.bank.example\" <user@tenant.example>",
+                "\"ceo@example.tenant.bank.example \u05d3\u200f\" <user@tenant.example>"));
+    }
 }
