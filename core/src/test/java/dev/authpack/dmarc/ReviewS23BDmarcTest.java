@@ -14,6 +14,17 @@ import org.junit.jupiter.api.Test;
 class ReviewS23BDmarcTest {
 
     /**
+     * The repair of f944f641 ({@code xn--victim-} shown as {@code victim}) in the last label: the trailing hyphen is
+     * trimmed before the basic A-label is recognised, so {@code victim.xn--example-} is evaluated as
+     * {@code victim.xn--example}, whose policy is nobody's.
+     */
+    @Test
+    void aBasicALabelIsReadAsItsAsciiInTheLastLabelToo() {
+        assertEachNamesTheVictimAndIsRejected(List.of("ceo@victim.xn--example-", "ceo@xn--victim-.xn--example-",
+                "CEO <ceo@victim.XN--example-.>"));
+    }
+
+    /**
      * RFC 2047 §6.2: white space between adjacent encoded-words is not displayed ({@code ceo@vic tim.example} is
      * read, {@code ceo@victim.example} shown): DMARC evaluates {@code vic}.
      */
