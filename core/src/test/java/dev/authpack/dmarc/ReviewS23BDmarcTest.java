@@ -43,4 +43,14 @@ class ReviewS23BDmarcTest {
         assertEachNamesTheVictimAndIsRejected(List.of("\"ceo@victim\\.example\"", "\"ceo@vic\\tim.example\"",
                 "ceo@victim\\.example"));
     }
+
+    /**
+     * f944f641 reads {@code ceo@"victim.example"} as the name inside the quotes; a domain quoted in parts
+     * ({@code ceo@"victim".example}, which a client shows the same way) is read as {@code victim}.
+     */
+    @Test
+    void aDomainQuotedInPartsNamesTheNameShown() {
+        assertEachNamesTheVictimAndIsRejected(List.of("ceo@\"victim\".example", "ceo@victim.\"example\"",
+                "ceo@\"victim\".\"example\""));
+    }
 }
