@@ -53,4 +53,15 @@ class ReviewS23BDmarcTest {
         assertEachNamesTheVictimAndIsRejected(List.of("ceo@\"victim\".example", "ceo@victim.\"example\"",
                 "ceo@\"victim\".\"example\""));
     }
+
+    /**
+     * An encoded-word longer than RFC 2047's 75 characters is not decoded here; clients decode it (mime4j's
+     * DecoderUtil, Thunderbird, Gmail). A From of one such word, no mailbox, shows {@code ceo@victim.example}:
+     * permerror, no disposition.
+     */
+    @Test
+    void anOverlongEncodedWordIsReadAsClientsShowIt() {
+        assertEachNamesTheVictimAndIsRejected(List.of(
+                "=?utf-8?q?=63=65=6F=40=76=69=63=74=69=6D=2E=65=78=61=6D=70=6C=65_____________?="));
+    }
 }
