@@ -77,4 +77,18 @@ class ReviewS23BDkimSignTest {
         assertRefused(List.of("\"\u200Fceo@example.tenant.bank.example\" <user@tenant.example>",
                 "\"ceo@example.tenant.bank.example \u05d3\u200f\" <user@tenant.example>"));
     }
+
+    /**
+     * Ordinary mail refused (Low, a judgement call): a social-media handle in a display name ({@code "Jane Doe
+     * (@jane.doe)"}) has no local part, so no client shows it as an address, yet it is read as the domain
+     * {@code jane.doe} and the mail is passed on unsigned.
+     */
+    @Test
+    void aHandleWithoutALocalPartIsNoAddressShown() {
+        for (String from : List.of("\"Jane Doe (@jane.doe)\" <user@tenant.example>",
+                "\"Jane Doe @jane.doe\" <user@tenant.example>")) {
+            SignOutcome outcome = sign(from);
+            assertThat(outcome.status()).as(from + ": " + outcome.reason()).isEqualTo(SignOutcome.Status.SIGNED);
+        }
+    }
 }
