@@ -64,4 +64,14 @@ class ReviewS23BDmarcTest {
         assertEachNamesTheVictimAndIsRejected(List.of(
                 "=?utf-8?q?=63=65=6F=40=76=69=63=74=69=6D=2E=65=78=61=6D=70=6C=65_____________?="));
     }
+
+    /**
+     * Only the first {@value dev.authpack.mail.DisplayedDomains#MAX_ENCODED_WORDS} encoded-words are decoded; a From
+     * of no mailbox showing {@code ceo@victim.example} after 100 filler words is a permerror with no disposition.
+     */
+    @Test
+    void encodedWordsPastTheHundredthAreReadDecodedToo() {
+        String filler = "=?us-ascii?q?_?=".repeat(dev.authpack.mail.DisplayedDomains.MAX_ENCODED_WORDS);
+        assertEachNamesTheVictimAndIsRejected(List.of(filler + "=?utf-8?q?ceo=40victim.example?="));
+    }
 }
