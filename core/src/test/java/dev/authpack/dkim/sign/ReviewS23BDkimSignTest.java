@@ -103,4 +103,15 @@ class ReviewS23BDkimSignTest {
         assertRefused(List.of(filler + " =?utf-8?q?ceo=40bank.example?= <user@tenant.example>",
                 "user@tenant.example (" + filler + "=?utf-8?q?ceo=40bank.example?=)"));
     }
+
+    /**
+     * A multi-octet character split over two adjacent encoded-words of one charset (RFC 2047 §5 forbids it; clients
+     * join the octets, Thunderbird among them): {@code ＠} (EF BC A0 in UTF-8) written {@code =EF=BC} + {@code =A0}
+     * is decoded here word by word into two replacement characters, no at sign.
+     */
+    @Test
+    void aCharacterSplitOverAdjacentEncodedWordsIsShownWhole() {
+        assertRefused(List.of("=?utf-8?q?ceo=EF=BC?==?utf-8?q?=A0bank.example?= <user@tenant.example>",
+                "=?utf-8?q?ceo=EF?= =?utf-8?q?=BC=A0bank.example?= <user@tenant.example>"));
+    }
 }
