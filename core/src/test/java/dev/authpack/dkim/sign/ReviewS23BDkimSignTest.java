@@ -114,4 +114,15 @@ class ReviewS23BDkimSignTest {
         assertRefused(List.of("=?utf-8?q?ceo=EF=BC?==?utf-8?q?=A0bank.example?= <user@tenant.example>",
                 "=?utf-8?q?ceo=EF?= =?utf-8?q?=BC=A0bank.example?= <user@tenant.example>"));
     }
+
+    /**
+     * An encoded-word longer than RFC 2047's 75 characters is not decoded here; clients decode it (mime4j's
+     * DecoderUtil, Thunderbird, Gmail): the display name shows {@code ceo@bank.example}, followed by spaces.
+     */
+    @Test
+    void anOverlongEncodedWordIsShownDecoded() {
+        String word = "=?utf-8?q?=63=65=6F=40=62=61=6E=6B=2E=65=78=61=6D=70=6C=65" + "_".repeat(20) + "?=";
+        assertThat(word.length()).isGreaterThan(75);
+        assertRefused(List.of(word + " <user@tenant.example>", "user@tenant.example (" + word + ")"));
+    }
 }
