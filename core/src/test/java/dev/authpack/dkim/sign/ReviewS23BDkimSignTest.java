@@ -15,23 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
  * see, and so signs for tenant.example. Each test fails on s23-lead (the message is SIGNED).
  */
 class ReviewS23BDkimSignTest {
-    private static final String REST = "\r\nTo: bob@example.net\r\nSubject: invoice\r\n\r\nPay it.\r\n";
-    @TempDir
-    Path dir;
+    /** tenant.example and its subdomains signed by one key of d=tenant.example. */
+    private static final String KEYS = "tenant tenant.example:t:rsa.pem\n";
+    private static final String SIGNING = "tenant.example tenant\n*.tenant.example tenant\n";
     private TableSigner signer;
 
     @BeforeEach
-    void tables() throws Exception {
-        signer = SignTestKeys.rsaTableSigner(dir, """
-                tenant   tenant.example:t:rsa.pem
-                """, """
-                tenant.example     tenant
-                *.tenant.example   tenant
-                """);
+    void tables(@TempDir Path dir) throws Exception {
+        signer = SignTestKeys.rsaTableSigner(dir, KEYS, SIGNING);
     }
 
     private SignOutcome sign(String from) {
-        return signer.sign(bytes("From: " + from + REST), Submitter.of("user@tenant.example", null));
+        String message = "From: " + from + "\r\nTo: bob@example.net\r\nSubject: invoice\r\n\r\nPay it.\r\n";
+        return signer.sign(bytes(message), Submitter.of("user@tenant.example", null));
     }
 
     private void assertRefused(List<String> froms) {
