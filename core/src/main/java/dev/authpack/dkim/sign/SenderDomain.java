@@ -66,21 +66,27 @@ public record SenderDomain(String domain, String problem) {
             return null;                            // no author domain: not signed anyway
         }
         String value = value(from.get(0));
-        List<String> shown = DisplayedDomains.shown(value, MAX_SHOWN + 1);
-        if (shown.size() > MAX_SHOWN) {
+        DisplayedDomains.Reading shown = DisplayedDomains.read(value, MAX_SHOWN + 1);
+        if (shown.names().size() > MAX_SHOWN) {
             return "From shows more than " + MAX_SHOWN + " domains";
         }
-        // with a bidi control, the reading gives each name with its labels reversed too (an override shows it so):
-        // our own domain's reversal is ours
-        boolean bidi = DisplayedDomains.hasBidiControl(value);
-        for (String d : shown) {
+        for (String d : shown.names()) {
             // a single label ("Bob @ Home") names no one's domain
-            if (d.indexOf('.') > 0 && !ownOrBelow(d, own)
-                    && !(bidi && ownOrBelow(DisplayedDomains.reversedLabels(d), own))) {
+            if (d.indexOf('.') > 0 && !ours(d, shown.reversedFrom().get(d), own)) {
                 return "From shows an address at " + d + ", not at " + String.join(" or ", own) + " or below";
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the name {@code d} shown is ours: read as written, when it is one of {@code own} or below; read only
+     * with the labels of {@code reversedFrom} reversed (a bidi control in the value), when that is exactly one of
+     * ours (review s23 B: never "below", whose leading labels the sender chose and a reversal shows last; never a
+     * name accepted because its reversal is ours, a right-to-left mark reverses nothing).
+     */
+    private static boolean ours(String d, String reversedFrom, Collection<String> own) {
+        return reversedFrom == null ? ownOrBelow(d, own) : own.contains(reversedFrom);
     }
 
     private static boolean ownOrBelow(String domain, Collection<String> own) {
