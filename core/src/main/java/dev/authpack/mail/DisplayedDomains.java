@@ -61,17 +61,27 @@ public final class DisplayedDomains {
 
     /**
      * What {@link #collect} reads of a value: the names, and for each name that was read only by reversing the
-     * labels of another ({@link #reversedLabels}), that other name.
+     * labels of another ({@link #reversedLabels}), that other name; and the names never shown with a local part
+     * before their {@code @} (only at the start, after white space or one of {@code (<[,;:}: a handle such as
+     * {@code (@jane.doe)}).
      */
-    public record Reading(List<String> names, Map<String, String> reversedFrom) {
+    public record Reading(List<String> names, Map<String, String> reversedFrom, Set<String> withoutLocalPart) {
+    }
+
+    /** The names read so far, with what {@link Reading} tells of them. */
+    private static final class Names {
+        final Set<String> found = new LinkedHashSet<>();
+        final Set<String> addressed = new HashSet<>();
+        final Map<String, String> reversedFrom = new HashMap<>();
     }
 
     /** {@link #collect}'s names of {@code value}, at most {@code limit}, with the reversed readings apart. */
     public static Reading read(String value, int limit) {
-        Set<String> found = new LinkedHashSet<>();
-        Map<String, String> reversedFrom = new HashMap<>();
-        read(value, found, reversedFrom, limit);
-        return new Reading(List.copyOf(found), Map.copyOf(reversedFrom));
+        Names names = new Names();
+        read(value, names, limit);
+        Set<String> withoutLocalPart = new HashSet<>(names.found);
+        withoutLocalPart.removeAll(names.addressed);
+        return new Reading(List.copyOf(names.found), Map.copyOf(names.reversedFrom), Set.copyOf(withoutLocalPart));
     }
 
     /**
@@ -79,47 +89,48 @@ public final class DisplayedDomains {
      * {@code limit} distinct ones.
      */
     public static void collect(String value, Collection<String> into, int limit) {
-        Set<String> found = new LinkedHashSet<>();
-        read(value, found, new HashMap<>(), limit);
-        into.addAll(found);
+        Names names = new Names();
+        read(value, names, limit);
+        into.addAll(names.found);
     }
 
-    private static void read(String value, Set<String> found, Map<String, String> reversedFrom, int limit) {
-        scan(value, found, limit);
+    private static void read(String value, Names names, int limit) {
+        scan(value, names, limit);
         String visible = withoutInvisible(value);
-        scan(visible, found, limit);
+        scan(visible, names, limit);
         // clients differ on white space inside an encoded-word's text (mime4j decodes it, others do not): both
         String decoded = decodeEncodedWords(visible, false);
-        scanDecoded(decoded, found, limit);
+        scanDecoded(decoded, names, limit);
         String lenient = decodeEncodedWords(visible, true);
         if (!lenient.equals(decoded)) {
-            scanDecoded(lenient, found, limit);
+            scanDecoded(lenient, names, limit);
         }
         String decodedRaw = decodeEncodedWords(value, true);
         if (decodedRaw.codePoints().anyMatch(WrittenText::isBidiControl)) {
             // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as victim.example),
             // embeddings and marks reorder the labels of a name
             String shown = withoutInvisible(reverseOverrides(decodedRaw));
-            scan(withLookAlikeDots(Normalizer.normalize(shown, Normalizer.Form.NFKC)), found, limit);
-            for (String d : List.copyOf(found)) {
+            scan(withLookAlikeDots(Normalizer.normalize(shown, Normalizer.Form.NFKC)), names, limit);
+            for (String d : List.copyOf(names.found)) {
                 String reversed = reversedLabels(d);
-                if (found.size() < limit && found.add(reversed)) {
-                    reversedFrom.put(reversed, d);
+                if (names.found.size() < limit && names.found.add(reversed)) {
+                    names.reversedFrom.put(reversed, d);
+                    names.addressed.add(reversed);
                 }
             }
         }
     }
 
     /** Scans an encoded-word decoding of a value, also in NFKC, joined around dots, and without its quoting. */
-    private static void scanDecoded(String decoded, Set<String> found, int limit) {
-        scan(decoded, found, limit);
+    private static void scanDecoded(String decoded, Names names, int limit) {
+        scan(decoded, names, limit);
         String folded = withLookAlikeDots(Normalizer.normalize(decoded, Normalizer.Form.NFKC));
-        scan(folded, found, limit);
-        scan(joinedAroundDots(folded), found, limit);
+        scan(folded, names, limit);
+        scan(joinedAroundDots(folded), names, limit);
         String plain = withoutQuoting(folded);
         if (!plain.equals(folded)) {
-            scan(plain, found, limit);
-            scan(joinedAroundDots(plain), found, limit);
+            scan(plain, names, limit);
+            scan(joinedAroundDots(plain), names, limit);
         }
     }
 
@@ -243,10 +254,10 @@ public final class DisplayedDomains {
         return out.toString();
     }
 
-    private static void scan(String s, Set<String> found, int limit) {
+    private static void scan(String s, Names names, int limit) {
         Set<String> tried = new HashSet<>();     // a name repeated many times is normalised once
         int n = s.length();
-        for (int i = 0; i < n && found.size() < limit; i++) {
+        for (int i = 0; i < n && names.found.size() < limit; i++) {
             if (!AuthorDomains.isAtSign(s.charAt(i))) {
                 continue;
             }
@@ -271,12 +282,21 @@ public final class DisplayedDomains {
             }
             if (!(literal && end < n && s.charAt(end) == ':')) {      // [IPv6:...] is an address
                 String name = s.substring(start, end);
-                if (tried.add(name)) {
-                    add(name, found);
+                boolean localPart = i > 0 && hasLocalPartEnd(s.charAt(i - 1));
+                if (tried.add(localPart ? name : "@" + name)) {
+                    String added = add(name, names.found);
+                    if (added != null && localPart) {
+                        names.addressed.add(added);
+                    }
                 }
             }
             i = Math.max(i, end - 1);
         }
+    }
+
+    /** Whether {@code c} before an {@code @} can end a local part: anything but white space and {@code (<[,;:}. */
+    private static boolean hasLocalPartEnd(char c) {
+        return !isSpace(c) && "(<[,;:".indexOf(c) < 0;
     }
 
     private static boolean isDomainChar(char c) {
@@ -285,7 +305,8 @@ public final class DisplayedDomains {
                 || (c >= 0x80 && Character.isLetterOrDigit(c));
     }
 
-    private static void add(String written, Set<String> found) {
+    /** Adds the name {@code written} shows, if any, to {@code found}; returns it, or null. */
+    private static String add(String written, Set<String> found) {
         // IDNA (RFC 3490 §3.1) reads the ideographic full stops as dots: "victim.example\u3002" is the fully
         // qualified victim.example, trimmed below like "victim.example." (review s22)
         String name = withAsciiDots(written);
@@ -298,7 +319,7 @@ public final class DisplayedDomains {
             // longer than any name the DNS holds: what a client shows at its end is a name of that length at most
             int cut = name.indexOf('.', to - MAX_NAME_CHARS);
             if (cut < 0 || cut >= to) {
-                return;
+                return null;
             }
             from = cut + 1;
         }
@@ -306,31 +327,33 @@ public final class DisplayedDomains {
             from++;
         }
         if (from == to) {
-            return;
+            return null;
         }
         // an empty label (victim..example) is no name, but a reader sees the name without it (review s23)
         String d = withoutEmptyLabels(trimmedAtEnd(withBasicPunycode(name.substring(from, to))));
         if (d.isEmpty()) {
-            return;
+            return null;
         }
         if (d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
-            return;                             // an IPv4 address (no top-level domain is all digits)
+            return null;                        // an IPv4 address (no top-level domain is all digits)
         }
         // a name the DNS cannot hold (a label over 63 octets, over 253 in all) still ends with the names of its
         // parents, which a reader sees: the longest valid one counts (keeping at least two labels)
         d = withinDnsLengths(d);
         for (int tries = 0; tries < MAX_SUFFIX_TRIES; tries++) {
             try {
-                found.add(DomainNames.canonical(d));
-                return;
+                String canonical = DomainNames.canonical(d);
+                found.add(canonical);
+                return canonical;
             } catch (IllegalArgumentException e) {
                 int dot = d.indexOf('.');
                 if (dot < 0 || d.indexOf('.', dot + 1) < 0) {
-                    return;                     // not a domain name a client could deliver to either
+                    return null;                     // not a domain name a client could deliver to either
                 }
                 d = d.substring(dot + 1);
             }
         }
+        return null;
     }
 
     /** {@code name} without the dots and hyphens at its end. */

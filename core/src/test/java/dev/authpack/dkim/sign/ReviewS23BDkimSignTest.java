@@ -121,4 +121,27 @@ class ReviewS23BDkimSignTest {
         assertThat(word.length()).isGreaterThan(75);
         assertRefused(List.of(word + " <user@tenant.example>", "user@tenant.example (" + word + ")"));
     }
+
+    /**
+     * The other side of {@link #aHandleWithoutALocalPartIsNoAddressShown} (fixB): a handle of a registrable name
+     * (under a public suffix) still counts, as does any name after a local part, seen anywhere in the value.
+     */
+    @Test
+    void aHandleOfARegistrableNameStillCounts() {
+        assertRefused(List.of("\"Bank (@bank.com)\" <user@tenant.example>", "\"CEO @bank.com\" <user@tenant.example>",
+                "\"(@jane.doe) ceo@jane.doe\" <user@tenant.example>", "\"ceo@bank.example (@bank.example)\" <user@tenant.example>"));
+    }
+
+    /**
+     * A name read only by reversing the labels of another is ours only when it reverses exactly one of our domains
+     * (fixB): a Hebrew name's right-to-left mark next to our own address is signed; a subdomain of ours whose
+     * reversal shows an address under bank.example is not.
+     */
+    @Test
+    void aReversalIsOursOnlyOfOurOwnDomain() {
+        assertThat(sign("\"\u05d3\u05d5\u05d3\u200f\" <user@tenant.example>").status())
+                .isEqualTo(SignOutcome.Status.SIGNED);
+        assertRefused(List.of("\"\u202Ex@example.bank.tenant.example\" <user@tenant.example>",
+                "\u200F <ceo@example.bank.tenant.example>"));
+    }
 }
