@@ -105,12 +105,18 @@ public final class DisplayedDomains {
         if (!lenient.equals(decoded)) {
             scanDecoded(lenient, names, limit);
         }
-        String decodedRaw = decodeEncodedWords(value, true);
-        if (decodedRaw.codePoints().anyMatch(WrittenText::isBidiControl)) {
-            // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as victim.example),
-            // embeddings and marks reorder the labels of a name
-            String shown = withoutInvisible(reverseOverrides(decodedRaw));
-            scan(withLookAlikeDots(Normalizer.normalize(shown, Normalizer.Form.NFKC)), names, limit);
+        boolean bidi = false;
+        for (String decodedRaw : new LinkedHashSet<>(List.of(decodeEncodedWords(value, false),
+                decodeEncodedWords(value, true)))) {     // both readings, each once
+            if (decodedRaw.codePoints().anyMatch(WrittenText::isBidiControl)) {
+                // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as
+                // victim.example), embeddings and marks reorder the labels of a name
+                String shown = withoutInvisible(reverseOverrides(decodedRaw));
+                scan(withLookAlikeDots(Normalizer.normalize(shown, Normalizer.Form.NFKC)), names, limit);
+                bidi = true;
+            }
+        }
+        if (bidi) {
             for (String d : List.copyOf(names.found)) {
                 String reversed = reversedLabels(d);
                 if (names.found.size() < limit && names.found.add(reversed)) {
