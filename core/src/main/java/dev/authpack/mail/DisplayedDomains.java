@@ -20,10 +20,11 @@ import java.util.Set;
 /**
  * Every domain a mail client could show as the domain of an address in a From value that RFC 5322 cannot read,
  * or reads differently from clients (docs/dmarc.md "Fail-closed rules"): the name after every {@code @} (also the
- * full-width and small commercial at), wherever it stands (quoted, in a comment, after an angle address), in four
+ * full-width and small commercial at), wherever it stands (quoted, in a comment, after an angle address), in these
  * renderings of the value: as written; without control and invisible format characters (a NUL, U+200B), which
- * clients drop or stop at; with RFC 2047 encoded-words decoded; and that in Unicode NFKC, which shows look-alike
- * dots and letters ({@code victim․example}) as the ASCII they stand for. A name runs over letters, digits, hyphens,
+ * clients drop or stop at; with RFC 2047 encoded-words decoded (two ways, {@link #decodeEncodedWords(String,
+ * boolean)}); that in Unicode NFKC, which shows look-alike dots and letters ({@code victim․example}) as the ASCII
+ * they stand for; and that with quoted-pairs as their characters and without DQUOTEs ({@link #withoutQuoting}). A name runs over letters, digits, hyphens,
  * underscores and dots (also the ideographic full stops IDNA maps to a dot), after an opening quote or bracket too,
  * and is kept when it is a valid domain name after {@link DomainNames#canonical}, read as a reader sees it: without
  * empty labels ({@code victim..example}), with an {@code xn--} label that has no encoded part as its ASCII, and
