@@ -1,6 +1,7 @@
 package dev.authpack.mail;
 
 import dev.authpack.dns.DomainNames;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -9,28 +10,27 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Every domain a mail client could show as the domain of an address in a From value that RFC 5322 cannot read,
  * or reads differently from clients (docs/dmarc.md "Fail-closed rules"): the name after every {@code @} (also the
- * full-width and small commercial at), wherever it stands (quoted, in a comment, after an angle address), in four
+ * full-width and small commercial at), wherever it stands (quoted, in a comment, after an angle address), in these
  * renderings of the value: as written; without control and invisible format characters (a NUL, U+200B), which
- * clients drop or stop at; with RFC 2047 encoded-words decoded; and that in Unicode NFKC, which shows look-alike
- * dots and letters ({@code victim․example}) as the ASCII they stand for. A name runs over letters, digits, hyphens,
+ * clients drop or stop at; with RFC 2047 encoded-words decoded (two ways, {@link #decodeEncodedWords(String,
+ * boolean)}); that in Unicode NFKC, which shows look-alike dots and letters ({@code victim․example}) as the ASCII
+ * they stand for; and that with quoted-pairs as their characters and without DQUOTEs ({@link #withoutQuoting}). A name runs over letters, digits, hyphens,
  * underscores and dots (also the ideographic full stops IDNA maps to a dot), after an opening quote or bracket too,
  * and is kept when it is a valid domain name after {@link DomainNames#canonical}, read as a reader sees it: without
  * empty labels ({@code victim..example}), with an {@code xn--} label that has no encoded part as its ASCII, and
  * else as its longest valid parent; address literals are no domain. Linear in the value's length.
  */
 public final class DisplayedDomains {
-    /** RFC 2047 §2: an encoded-word is at most 75 characters. */
-    private static final int MAX_ENCODED_WORD = 75;
-    /** The most encoded-words decoded in one value (a display name holds a few). */
-    public static final int MAX_ENCODED_WORDS = 100;
     /** The longest name considered (a U-label name can be longer than the 253 octets of its A-labels). */
     static final int MAX_NAME_CHARS = 1024;
     /** RFC 1035 §2.3.4, in the text form without the final dot. */
@@ -53,14 +53,6 @@ public final class DisplayedDomains {
         return out;
     }
 
-    /**
-     * Whether {@code value} (its encoded-words decoded) holds a bidi control, with which {@link #shown} also gives
-     * each name with its labels reversed ({@link #reversedLabels}).
-     */
-    public static boolean hasBidiControl(String value) {
-        return decodeEncodedWords(value).codePoints().anyMatch(WrittenText::isBidiControl);
-    }
-
     /** {@code example.victim} for {@code victim.example}: how a name shows in a right-to-left override run. */
     public static String reversedLabels(String domain) {
         List<String> labels = new ArrayList<>(Arrays.asList(domain.split("\\.")));
@@ -69,32 +61,105 @@ public final class DisplayedDomains {
     }
 
     /**
+     * What {@link #collect} reads of a value: the names, and for each name that was read only by reversing the
+     * labels of another ({@link #reversedLabels}), that other name; and the names never shown with a local part
+     * before their {@code @} (only at the start, after white space or one of {@code (<[,;:}: a handle such as
+     * {@code (@jane.doe)}).
+     */
+    public record Reading(List<String> names, Map<String, String> reversedFrom, Set<String> withoutLocalPart) {
+    }
+
+    /** The names read so far, with what {@link Reading} tells of them. */
+    private static final class Names {
+        final Set<String> found = new LinkedHashSet<>();
+        final Set<String> addressed = new HashSet<>();
+        final Map<String, String> reversedFrom = new HashMap<>();
+    }
+
+    /** {@link #collect}'s names of {@code value}, at most {@code limit}, with the reversed readings apart. */
+    public static Reading read(String value, int limit) {
+        Names names = new Names();
+        read(value, names, limit);
+        Set<String> withoutLocalPart = new HashSet<>(names.found);
+        withoutLocalPart.removeAll(names.addressed);
+        return new Reading(List.copyOf(names.found), Map.copyOf(names.reversedFrom), Set.copyOf(withoutLocalPart));
+    }
+
+    /**
      * The candidate domains of {@code value}, normalised, in order of appearance, added to {@code into}; at most
      * {@code limit} distinct ones.
      */
     public static void collect(String value, Collection<String> into, int limit) {
-        Set<String> found = new LinkedHashSet<>();
-        scan(value, found, limit);
+        Names names = new Names();
+        read(value, names, limit);
+        into.addAll(names.found);
+    }
+
+    private static void read(String value, Names names, int limit) {
+        scan(value, names, limit);
         String visible = withoutInvisible(value);
-        scan(visible, found, limit);
-        String decoded = decodeEncodedWords(visible);
-        scan(decoded, found, limit);
-        String folded = withLookAlikeDots(Normalizer.normalize(decoded, Normalizer.Form.NFKC));
-        scan(folded, found, limit);
-        scan(joinedAroundDots(folded), found, limit);
-        String decodedRaw = decodeEncodedWords(value);
-        if (decodedRaw.codePoints().anyMatch(WrittenText::isBidiControl)) {
-            // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as victim.example),
-            // embeddings and marks reorder the labels of a name
-            String shown = withoutInvisible(reverseOverrides(decodedRaw));
-            scan(withLookAlikeDots(Normalizer.normalize(shown, Normalizer.Form.NFKC)), found, limit);
-            for (String d : List.copyOf(found)) {
-                if (found.size() < limit) {
-                    add(reversedLabels(d), found);
+        scan(visible, names, limit);
+        // clients differ on white space inside an encoded-word's text (mime4j decodes it, others do not): both
+        String decoded = decodeEncodedWords(visible, false);
+        scanDecoded(decoded, names, limit);
+        String lenient = decodeEncodedWords(visible, true);
+        if (!lenient.equals(decoded)) {
+            scanDecoded(lenient, names, limit);
+        }
+        boolean bidi = false;
+        for (String decodedRaw : new LinkedHashSet<>(List.of(decodeEncodedWords(value, false),
+                decodeEncodedWords(value, true)))) {     // both readings, each once
+            if (decodedRaw.codePoints().anyMatch(WrittenText::isBidiControl)) {
+                // Unicode bidi: a right-to-left override shows its run reversed ("elpmaxe.mitciv" as
+                // victim.example), embeddings and marks reorder the labels of a name
+                String shown = withoutInvisible(reverseOverrides(decodedRaw));
+                scan(withLookAlikeDots(Normalizer.normalize(shown, Normalizer.Form.NFKC)), names, limit);
+                bidi = true;
+            }
+        }
+        if (bidi) {
+            for (String d : List.copyOf(names.found)) {
+                String reversed = reversedLabels(d);
+                if (names.found.size() < limit && names.found.add(reversed)) {
+                    names.reversedFrom.put(reversed, d);
+                    names.addressed.add(reversed);
                 }
             }
         }
-        into.addAll(found);
+    }
+
+    /** Scans an encoded-word decoding of a value, also in NFKC, joined around dots, and without its quoting. */
+    private static void scanDecoded(String decoded, Names names, int limit) {
+        scan(decoded, names, limit);
+        String folded = withLookAlikeDots(Normalizer.normalize(decoded, Normalizer.Form.NFKC));
+        scan(folded, names, limit);
+        scan(joinedAroundDots(folded), names, limit);
+        String plain = withoutQuoting(folded);
+        if (!plain.equals(folded)) {
+            scan(plain, names, limit);
+            scan(joinedAroundDots(plain), names, limit);
+        }
+    }
+
+    /**
+     * The value with each quoted-pair written as the character it escapes ({@code bank\.example} shows
+     * {@code bank.example}, RFC 5322 §3.2.1) and without its DQUOTEs ({@code ceo@"victim".example} shows
+     * {@code ceo@victim.example}, review s23 B). Linear.
+     */
+    static String withoutQuoting(String value) {
+        if (value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length()) {
+                out.append(value.charAt(++i));
+            } else if (c != '"') {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**
@@ -196,10 +261,10 @@ public final class DisplayedDomains {
         return out.toString();
     }
 
-    private static void scan(String s, Set<String> found, int limit) {
+    private static void scan(String s, Names names, int limit) {
         Set<String> tried = new HashSet<>();     // a name repeated many times is normalised once
         int n = s.length();
-        for (int i = 0; i < n && found.size() < limit; i++) {
+        for (int i = 0; i < n && names.found.size() < limit; i++) {
             if (!AuthorDomains.isAtSign(s.charAt(i))) {
                 continue;
             }
@@ -224,12 +289,21 @@ public final class DisplayedDomains {
             }
             if (!(literal && end < n && s.charAt(end) == ':')) {      // [IPv6:...] is an address
                 String name = s.substring(start, end);
-                if (tried.add(name)) {
-                    add(name, found);
+                boolean localPart = i > 0 && hasLocalPartEnd(s.charAt(i - 1));
+                if (tried.add(localPart ? name : "@" + name)) {
+                    String added = add(name, names.found);
+                    if (added != null && localPart) {
+                        names.addressed.add(added);
+                    }
                 }
             }
             i = Math.max(i, end - 1);
         }
+    }
+
+    /** Whether {@code c} before an {@code @} can end a local part: anything but white space and {@code (<[,;:}. */
+    private static boolean hasLocalPartEnd(char c) {
+        return !isSpace(c) && "(<[,;:".indexOf(c) < 0;
     }
 
     private static boolean isDomainChar(char c) {
@@ -238,20 +312,21 @@ public final class DisplayedDomains {
                 || (c >= 0x80 && Character.isLetterOrDigit(c));
     }
 
-    private static void add(String written, Set<String> found) {
+    /** Adds the name {@code written} shows, if any, to {@code found}; returns it, or null. */
+    private static String add(String written, Set<String> found) {
         // IDNA (RFC 3490 §3.1) reads the ideographic full stops as dots: "victim.example\u3002" is the fully
         // qualified victim.example, trimmed below like "victim.example." (review s22)
         String name = withAsciiDots(written);
         int from = 0;
         int to = name.length();
-        while (to > from && (name.charAt(to - 1) == '.' || name.charAt(to - 1) == '-')) {
-            to--;
+        while (to > from && name.charAt(to - 1) == '.') {
+            to--;                               // the hyphens after the xn-- repair below (victim.xn--example-)
         }
         if (to - from > MAX_NAME_CHARS) {
             // longer than any name the DNS holds: what a client shows at its end is a name of that length at most
             int cut = name.indexOf('.', to - MAX_NAME_CHARS);
             if (cut < 0 || cut >= to) {
-                return;
+                return null;
             }
             from = cut + 1;
         }
@@ -259,28 +334,42 @@ public final class DisplayedDomains {
             from++;
         }
         if (from == to) {
-            return;
+            return null;
         }
         // an empty label (victim..example) is no name, but a reader sees the name without it (review s23)
-        String d = withoutEmptyLabels(withBasicPunycode(name.substring(from, to)));
+        String d = withoutEmptyLabels(trimmedAtEnd(withBasicPunycode(name.substring(from, to))));
+        if (d.isEmpty()) {
+            return null;
+        }
         if (d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
-            return;                             // an IPv4 address (no top-level domain is all digits)
+            return null;                        // an IPv4 address (no top-level domain is all digits)
         }
         // a name the DNS cannot hold (a label over 63 octets, over 253 in all) still ends with the names of its
         // parents, which a reader sees: the longest valid one counts (keeping at least two labels)
         d = withinDnsLengths(d);
         for (int tries = 0; tries < MAX_SUFFIX_TRIES; tries++) {
             try {
-                found.add(DomainNames.canonical(d));
-                return;
+                String canonical = DomainNames.canonical(d);
+                found.add(canonical);
+                return canonical;
             } catch (IllegalArgumentException e) {
                 int dot = d.indexOf('.');
                 if (dot < 0 || d.indexOf('.', dot + 1) < 0) {
-                    return;                     // not a domain name a client could deliver to either
+                    return null;                     // not a domain name a client could deliver to either
                 }
                 d = d.substring(dot + 1);
             }
         }
+        return null;
+    }
+
+    /** {@code name} without the dots and hyphens at its end. */
+    private static String trimmedAtEnd(String name) {
+        int to = name.length();
+        while (to > 0 && (name.charAt(to - 1) == '.' || name.charAt(to - 1) == '-')) {
+            to--;
+        }
+        return name.substring(0, to);
     }
 
     /** {@code name} with each run of dots written as one dot. Linear. */
@@ -400,56 +489,146 @@ public final class DisplayedDomains {
     }
 
     /**
-     * The value with every RFC 2047 encoded-word ({@code =?charset?Q|B?text?=}) decoded, as clients display
-     * them wherever they stand; a word that does not decode stays as written.
+     * The value with every RFC 2047 encoded-word ({@code =?charset?Q|B?text?=}) decoded as the strictest clients
+     * display them ({@link #decodeEncodedWords(String, boolean)}, no white space inside a word).
      */
     public static String decodeEncodedWords(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        int i = 0;
+        return decodeEncodedWords(value, false);
+    }
+
+    /**
+     * The value with every RFC 2047 encoded-word decoded, as clients display them wherever they stand; a word that
+     * does not decode stays as written. As clients do: every word, however many (review s23 B: a count bound left
+     * the 101st as written), of any length (not only RFC 2047 §2's 75 characters: mime4j, Thunderbird and Gmail
+     * decode longer ones); white space between two adjacent words is not shown (§6.2), and the octets of adjacent
+     * words of one charset are decoded together (a character split over two words, which §5 forbids, is shown
+     * whole). With {@code spaceInWords} a word's text may hold white space (mime4j), else not. Linear: each word's
+     * text is decoded once and the texts do not overlap, so all the octets decoded are fewer than the value's
+     * characters; the searches for a word's end resume where the last one stopped.
+     */
+    public static String decodeEncodedWords(String value, boolean spaceInWords) {
         int n = value.length();
-        int words = 0;
+        StringBuilder out = new StringBuilder(n);
+        Ahead close = new Ahead(value, (s, from) -> s.indexOf("?=", from));
+        Ahead space = spaceInWords ? null : new Ahead(value, DisplayedDomains::indexOfSpace);
+        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        String pendingCharset = null;          // the charset of the octets in pending, null when none
+        int copied = 0;                        // value[0, copied) is in out, or its octets in pending
+        int i = 0;
         while (i < n) {
-            int start = words < MAX_ENCODED_WORDS ? value.indexOf("=?", i) : -1;
+            int start = value.indexOf("=?", i);
             if (start < 0) {
-                out.append(value, i, n);
                 break;
             }
-            out.append(value, i, start);
-            // an encoded-word is short: look for its parts within that length only (linear in the value)
-            String word = value.substring(start, Math.min(n, start + MAX_ENCODED_WORD));
-            String decoded = null;
-            int end = -1;
-            int charsetEnd = word.indexOf('?', 2);
-            if (charsetEnd > 0 && charsetEnd + 2 < word.length() && word.charAt(charsetEnd + 2) == '?') {
-                end = word.indexOf("?=", charsetEnd + 3);
-                if (end > 0) {
-                    words++;
-                    decoded = decodeWord(word.substring(2, charsetEnd), word.charAt(charsetEnd + 1),
-                            word.substring(charsetEnd + 3, end));
-                }
-            }
-            if (decoded == null) {
-                out.append("=?");
+            int charsetEnd = charsetEnd(value, start + 2);
+            int textStart = charsetEnd + 3;
+            char encoding = charsetEnd > 0 && textStart <= n && value.charAt(charsetEnd + 2) == '?'
+                    ? value.charAt(charsetEnd + 1) : 0;
+            int end = encoding == 'B' || encoding == 'b' || encoding == 'Q' || encoding == 'q'
+                    ? close.next(textStart) : -1;
+            if (end < 0 || space != null && space.next(textStart) >= 0 && space.next(textStart) < end) {
                 i = start + 2;
-            } else {
-                out.append(decoded);
-                i = start + end + 2;
+                continue;
             }
+            String charset = charsetName(value.substring(start + 2, charsetEnd));
+            // RFC 2047 §6.2: linear white space between two encoded-words is not displayed
+            boolean adjacent = pendingCharset != null && onlyLinearWhiteSpace(value, copied, start);
+            if (!adjacent || !pendingCharset.equalsIgnoreCase(charset)) {
+                flush(pending, pendingCharset, out);
+                pendingCharset = null;
+            }
+            if (!adjacent) {
+                out.append(value, copied, start);
+            }
+            String text = value.substring(textStart, end);
+            pending.writeBytes(encoding == 'B' || encoding == 'b' ? decodeB(text) : decodeQ(text));
+            pendingCharset = charset;
+            copied = end + 2;
+            i = copied;
         }
+        flush(pending, pendingCharset, out);
+        out.append(value, copied, n);
         return out.toString();
     }
 
-    private static String decodeWord(String charsetName, char encoding, String text) {
-        String name = charsetName.contains("*") ? charsetName.substring(0, charsetName.indexOf('*'))
-                : charsetName;   // RFC 2231 §5 language suffix
-        byte[] bytes;
-        if (encoding == 'B' || encoding == 'b') {
-            bytes = decodeB(text);
-        } else if (encoding == 'Q' || encoding == 'q') {
-            bytes = decodeQ(text);
-        } else {
-            return null;
+    /**
+     * The end of the charset of an encoded-word whose charset starts at {@code from}: the next {@code ?}, or -1 at
+     * white space, a control or the end. The runs read for two words do not overlap (a word starts with a
+     * {@code ?} after its {@code =}).
+     */
+    private static int charsetEnd(String value, int from) {
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '?') {
+                return i > from ? i : -1;
+            }
+            if (c <= ' ' || c == 0x7f) {
+                return -1;
+            }
         }
+        return -1;
+    }
+
+    private static int indexOfSpace(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (isLinearWhiteSpace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isLinearWhiteSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    private static boolean onlyLinearWhiteSpace(String value, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isLinearWhiteSpace(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first match at or after a position, for positions that only grow: the last answer is kept while it is
+     * still ahead, so the searches of one value read each character once.
+     */
+    private static final class Ahead {
+        private final String value;
+        private final java.util.function.ToIntBiFunction<String, Integer> search;
+        private int searchedFrom = Integer.MAX_VALUE;
+        private int found = -1;
+
+        Ahead(String value, java.util.function.ToIntBiFunction<String, Integer> search) {
+            this.value = value;
+            this.search = search;
+        }
+
+        int next(int from) {
+            if (from < searchedFrom || (found >= 0 && found < from)) {
+                searchedFrom = from;
+                found = search.applyAsInt(value, from);
+            }
+            return found;
+        }
+    }
+
+    /** The charset name of an encoded-word without its RFC 2231 §5 language suffix. */
+    private static String charsetName(String written) {
+        int star = written.indexOf('*');
+        return star < 0 ? written : written.substring(0, star);
+    }
+
+    private static void flush(ByteArrayOutputStream pending, String charsetName, StringBuilder out) {
+        if (charsetName != null) {
+            out.append(decodeOctets(pending.toByteArray(), charsetName));
+        }
+        pending.reset();
+    }
+
+    private static String decodeOctets(byte[] bytes, String name) {
         if (name.equalsIgnoreCase("utf-7") || name.equalsIgnoreCase("unicode-1-1-utf-7")) {
             return decodeUtf7(new String(bytes, StandardCharsets.US_ASCII));   // the JDK has no UTF-7
         }

@@ -34,9 +34,16 @@ class DisplayedDomainsTest {
         assertThat(of("=?iso-8859-1*en?B?Y2VvQHZpY3RpbS5leGFtcGxl?=")).containsExactly("victim.example");
         assertThat(DisplayedDomains.decodeEncodedWords("=?x?Q?a=ZZ?= =?utf-8?X?a?= =?")).isEqualTo(
                 "a=ZZ =?utf-8?X?a?= =?");
-        String many = "=?utf-8?q?a?=".repeat(DisplayedDomains.MAX_ENCODED_WORDS + 1);
-        assertThat(DisplayedDomains.decodeEncodedWords(many))
-                .isEqualTo("a".repeat(DisplayedDomains.MAX_ENCODED_WORDS) + "=?utf-8?q?a?=");
+        // every word, however many, adjacent ones joined (RFC 2047 §6.2), a character split over two shown whole
+        String many = "=?utf-8?q?a?= ".repeat(10_000);
+        assertThat(DisplayedDomains.decodeEncodedWords(many)).isEqualTo("a".repeat(10_000) + " ");
+        assertThat(DisplayedDomains.decodeEncodedWords("=?utf-8?q?=EF=BC?=\r\n =?UTF-8?q?=A0?= x =?utf-8?q?y?="))
+                .isEqualTo("\uFF20 x y");
+        assertThat(DisplayedDomains.decodeEncodedWords("=?utf-8?q?a?= =?iso-8859-1?q?=E9?="))
+                .isEqualTo("a\u00e9");
+        // white space in a word's text: decoded only by the lenient reading (mime4j)
+        assertThat(DisplayedDomains.decodeEncodedWords("=?utf-8?q?a b?=", false)).isEqualTo("=?utf-8?q?a b?=");
+        assertThat(DisplayedDomains.decodeEncodedWords("=?utf-8?q?a b?=", true)).isEqualTo("a b");
     }
 
     /**
@@ -55,6 +62,13 @@ class DisplayedDomainsTest {
             distinct.append("@d").append(i).append(".example ");
         }
         assertThat(of(distinct.toString())).hasSize(100);
+        // review s23 B: 100 KB of encoded-words, every one decoded; and words that never end
+        String field = "=?utf-8?q?a?=".repeat(8_000) + "=?utf-8?q?=40victim.example?=";
+        assertThat(field.length()).isGreaterThan(100_000);
+        assertThat(of(field)).containsExactly("victim.example");
+        of("=?utf-8?q?a ".repeat(50_000));
+        of("=?utf-8?b?".repeat(50_000) + "?=");
+        of("\\\"".repeat(100_000));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.authpack.dkim.sign;
 
+import com.google.common.net.InternetDomainName;
 import dev.authpack.dns.DomainNames;
 import dev.authpack.mail.AuthorDomains;
 import dev.authpack.mail.DisplayedDomains;
@@ -66,21 +67,54 @@ public record SenderDomain(String domain, String problem) {
             return null;                            // no author domain: not signed anyway
         }
         String value = value(from.get(0));
-        List<String> shown = DisplayedDomains.shown(value, MAX_SHOWN + 1);
-        if (shown.size() > MAX_SHOWN) {
+        DisplayedDomains.Reading shown = DisplayedDomains.read(value, MAX_SHOWN + 1);
+        if (shown.names().size() > MAX_SHOWN) {
             return "From shows more than " + MAX_SHOWN + " domains";
         }
-        // with a bidi control, the reading gives each name with its labels reversed too (an override shows it so):
-        // our own domain's reversal is ours
-        boolean bidi = DisplayedDomains.hasBidiControl(value);
-        for (String d : shown) {
-            // a single label ("Bob @ Home") names no one's domain
-            if (d.indexOf('.') > 0 && !ownOrBelow(d, own)
-                    && !(bidi && ownOrBelow(DisplayedDomains.reversedLabels(d), own))) {
+        for (String d : shown.names()) {
+            // a single label ("Bob @ Home") names no one's domain; nor does a handle ("Jane (@jane.doe)") under no
+            // public suffix: no one can register it (a handle of a registrable name, "(@bank.com)", still counts)
+            if (d.indexOf('.') > 0 && !ours(d, shown.reversedFrom().get(d), own)
+                    && !(shown.withoutLocalPart().contains(d) && !underPublicSuffix(d))) {
                 return "From shows an address at " + d + ", not at " + String.join(" or ", own) + " or below";
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the name {@code d} shown is ours: read as written, when it is one of {@code own} or below; read only
+     * with the labels of {@code reversedFrom} reversed (a bidi control in the value), when that is exactly one of
+     * ours and an organizational domain, whose labels are all its registrant's (review s23 B: never a subdomain,
+     * whose leading labels, chosen by the sender, a reversal shows last: {@code example.bank.tenant.example}
+     * reversed is under bank.example; never a name accepted because its reversal is ours, a right-to-left mark
+     * reverses nothing).
+     */
+    private static boolean ours(String d, String reversedFrom, Collection<String> own) {
+        return reversedFrom == null ? ownOrBelow(d, own)
+                : own.contains(reversedFrom) && isOrganizationalDomain(reversedFrom);
+    }
+
+    /** RFC 7489 §3.2 with Guava's Public Suffix List; a name under no listed suffix: its last two labels. */
+    private static boolean isOrganizationalDomain(String domain) {
+        try {
+            InternetDomainName name = InternetDomainName.from(domain);
+            if (name.isUnderPublicSuffix()) {
+                return name.topPrivateDomain().toString().equals(domain);
+            }
+            return !name.isPublicSuffix() && name.parts().size() == 2;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code domain} is below a suffix of the Public Suffix List Guava bundles (a registrable name). */
+    private static boolean underPublicSuffix(String domain) {
+        try {
+            return InternetDomainName.from(domain).isUnderPublicSuffix();
+        } catch (IllegalArgumentException e) {
+            return true;                            // not read: counted, as any name (fail closed)
+        }
     }
 
     private static boolean ownOrBelow(String domain, Collection<String> own) {
